@@ -1,0 +1,463 @@
+package kv
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+
+	"github.com/stela-db/stela/kv/format"
+	"github.com/stela-db/stela/kv/merkle"
+)
+
+// Write is one entry of a transaction.
+type Write struct {
+	Key      []byte
+	Value    []byte // ignored for a delete
+	Metadata []byte // optional, opaque, hashed into the entry
+	Delete   bool
+}
+
+// Committed describes a durable transaction.
+type Committed struct {
+	TxID uint64
+	Time time.Time
+	// Checkpoint covers the transaction: its Size is >= TxID. It is the
+	// checkpoint of the commit group the transaction was written in.
+	Checkpoint Checkpoint
+}
+
+// Group commit bounds: a group stops growing at either.
+const (
+	maxGroupTxs   = 4096
+	maxGroupBytes = 64 << 20
+)
+
+// pendingTx is a transaction prepared by its caller's goroutine and queued
+// for the committer. Everything that does not depend on the tx id or the
+// commit time (hashes, encodings) is computed before queueing, in parallel
+// across callers; the committer only fills in those two numbers.
+type pendingTx struct {
+	entries     uint32
+	entriesRoot merkle.Hash
+	// entriesRecord is the stored entry list (see records.go).
+	entriesRecord []byte
+	// versionKeys holds every version key back to back, each ending in an
+	// 8-byte tx id slot; keyEnds[i] is the end of key i.
+	versionKeys []byte
+	keyEnds     []int
+	// versionVals holds every version record back to back, each with an
+	// 8-byte commit time slot at versionTimeOffset; valEnds[i] is the end
+	// of record i.
+	versionVals []byte
+	valEnds     []int
+	// size approximates the bytes the transaction adds to a batch.
+	size int
+	// commitTime is set by the committer.
+	commitTime int64
+	done       chan commitResult
+}
+
+type commitResult struct {
+	committed Committed
+	err       error
+}
+
+// Commit writes a transaction of one or more entries and returns once it is
+// durable: the pebble batch that holds it has been synced, and the
+// checkpoint that covers it exists. Concurrent Commits share one batch and
+// one sync (group commit). Keys must be distinct within a transaction.
+//
+// ctx bounds only the wait to enter the commit queue: once queued, a
+// transaction is committed or fails on its own, so that the result a caller
+// sees is never ambiguous.
+func (s *Store) Commit(ctx context.Context, writes []Write) (Committed, error) {
+	if err := s.refs.acquire(); err != nil {
+		return Committed{}, err
+	}
+	defer s.refs.release()
+	if s.opts.ReadOnly {
+		return Committed{}, ErrReadOnly
+	}
+	if f := s.failure.Load(); f != nil {
+		return Committed{}, *f
+	}
+	p, err := s.prepare(writes)
+	if err != nil {
+		return Committed{}, err
+	}
+	select {
+	case s.queue <- p:
+	case <-ctx.Done():
+		return Committed{}, fmt.Errorf("kv: commit not queued: %w", ctx.Err())
+	}
+	res := <-p.done
+	return res.committed, res.err
+}
+
+// prepare validates a transaction and computes everything the committer
+// does not need to: value digests, entry hashes, the entries root and the
+// encodings of the stored records.
+func (s *Store) prepare(writes []Write) (*pendingTx, error) {
+	n := len(writes)
+	switch {
+	case n == 0:
+		return nil, invalidf("a transaction needs at least one entry")
+	case n > s.opts.MaxTxEntries:
+		return nil, tooLargef("%d entries in one transaction; the limit is %d", n, s.opts.MaxTxEntries)
+	}
+	if err := checkDistinctKeys(writes); err != nil {
+		return nil, err
+	}
+
+	entries := make([]format.Entry, n)
+	leaves := make([]merkle.Hash, n)
+	var total int64
+	recordSize, keysSize, valsSize := 0, 0, 0
+	for i, w := range writes {
+		if err := s.checkWrite(i, &w); err != nil {
+			return nil, err
+		}
+		if w.Delete {
+			entries[i] = format.NewDelete(w.Key, w.Metadata)
+		} else {
+			entries[i] = format.NewPut(w.Key, w.Value, w.Metadata)
+		}
+		leaves[i] = entries[i].LeafHash()
+		recordSize += entries[i].EncodedSize()
+		keysSize += 1 + len(w.Key) + 2 + 2*countZeros(w.Key) + 8
+		vlen := versionRecordFixed + len(w.Metadata)
+		if !w.Delete {
+			vlen += len(w.Value)
+		}
+		valsSize += vlen
+		total += int64(entries[i].EncodedSize() + vlen + len(w.Key) + 16)
+		if total > s.opts.MaxTxBytes {
+			return nil, tooLargef("transaction exceeds %d bytes", s.opts.MaxTxBytes)
+		}
+	}
+
+	p := &pendingTx{
+		entries:       uint32(n),
+		entriesRoot:   merkle.RootOf(leaves),
+		entriesRecord: make([]byte, 0, recordSize),
+		versionKeys:   make([]byte, 0, keysSize),
+		keyEnds:       make([]int, n),
+		versionVals:   make([]byte, 0, valsSize),
+		valEnds:       make([]int, n),
+		size:          int(total) + format.HeaderSize + 64,
+		done:          make(chan commitResult, 1),
+	}
+	for i, w := range writes {
+		p.entriesRecord = entries[i].AppendEncoding(p.entriesRecord)
+		p.versionKeys = appendVersionKey(p.versionKeys, w.Key, 0)
+		p.keyEnds[i] = len(p.versionKeys)
+		rec := versionRecord{kind: entries[i].Kind, index: uint32(i), metadata: w.Metadata}
+		if !w.Delete {
+			rec.value = w.Value
+		}
+		p.versionVals = rec.appendEncoding(p.versionVals)
+		p.valEnds[i] = len(p.versionVals)
+	}
+	return p, nil
+}
+
+// checkWrite validates one write against the store's limits.
+func (s *Store) checkWrite(i int, w *Write) error {
+	switch {
+	case len(w.Key) == 0:
+		return invalidf("entry %d: empty key", i)
+	case len(w.Key) > format.MaxKeySize:
+		return tooLargef("entry %d: key of %d bytes; the limit is %d", i, len(w.Key), format.MaxKeySize)
+	case len(w.Metadata) > format.MaxMetadataSize:
+		return tooLargef("entry %d: metadata of %d bytes; the limit is %d", i, len(w.Metadata), format.MaxMetadataSize)
+	case !w.Delete && len(w.Value) > s.opts.MaxValueSize:
+		return tooLargef("entry %d: value of %d bytes; the limit is %d", i, len(w.Value), s.opts.MaxValueSize)
+	}
+	return nil
+}
+
+// checkDistinctKeys rejects a transaction that writes a key twice: a key
+// has at most one version per transaction.
+func checkDistinctKeys(writes []Write) error {
+	if len(writes) <= 8 {
+		for i := range writes {
+			for j := i + 1; j < len(writes); j++ {
+				if bytes.Equal(writes[i].Key, writes[j].Key) {
+					return invalidf("key %q appears twice in one transaction (entries %d and %d)", writes[i].Key, i, j)
+				}
+			}
+		}
+		return nil
+	}
+	seen := make(map[string]int, len(writes))
+	for i, w := range writes {
+		if j, ok := seen[string(w.Key)]; ok {
+			return invalidf("key %q appears twice in one transaction (entries %d and %d)", w.Key, j, i)
+		}
+		seen[string(w.Key)] = i
+	}
+	return nil
+}
+
+func countZeros(b []byte) int { return bytes.Count(b, []byte{0}) }
+
+// The committer.
+//
+// Invariants:
+//  1. Tx ids are assigned by the committer alone, consecutively, in the
+//     order transactions enter a group; the log's leaves are in tx id order.
+//  2. A transaction is acknowledged only after the pebble batch holding it
+//     (header, entry list, versions, Merkle nodes) has been committed with
+//     pebble.Sync. One batch is atomic: after a crash the store holds all
+//     of a group or none of it.
+//  3. A batch is handed to pebble only after the previous one was synced.
+//     Pebble cannot survive a write on top of a failed WAL (it panics
+//     holding its locks, or dies in WAL rotation); with one batch in
+//     pebble at a time, a WAL failure is always seen by the batch that
+//     met it, before anything else is written.
+//  4. state is published after the sync and before the acknowledgements,
+//     in group order, so a caller that saw its Commit return can read its
+//     own write, and readers never see a group before the ones before it.
+//
+// Two goroutines form a pipeline, so that one group is built while the
+// previous one is written and synced:
+//
+//	committer: 1. take the first queued transaction, then whatever else is
+//	              queued (up to maxGroupTxs / maxGroupBytes) without waiting;
+//	           2. check free disk space against Options.MinFreeBytes;
+//	           3. for each transaction assign id and time, add header, entry
+//	              list and versions to a batch, append its leaf to the tree
+//	              and add the nodes that became complete; hand the batch to
+//	              the writer.
+//	writer:    4. commit the batch with pebble.Sync;
+//	           5. sign the checkpoint of the group's root, publish the state,
+//	              acknowledge every transaction of the group.
+//
+// If step 2 fails, nothing is built and the store goes on. If step 4 fails,
+// the group and every group built behind it fail, and the store refuses
+// further writes (ErrFailed): pebble's write path cannot be trusted after
+// an I/O error until the store is reopened, which replays the WAL.
+func (s *Store) runCommitter() {
+	built := make(chan *builtGroup, 1)
+	writerDone := make(chan struct{})
+	go s.runWriter(built, writerDone)
+	defer func() {
+		close(built)
+		<-writerDone
+		close(s.committerDone)
+	}()
+
+	for {
+		var group []*pendingTx
+		select {
+		case p := <-s.queue:
+			group = append(make([]*pendingTx, 0, 64), p)
+		case <-s.closing:
+			// refs drained before closing, so nothing is left to commit:
+			// every Commit waits for its result while holding a ref.
+			s.failQueued(ErrClosed)
+			return
+		}
+		bytes := group[0].size
+	gather:
+		for len(group) < maxGroupTxs && bytes < maxGroupBytes {
+			select {
+			case p := <-s.queue:
+				group = append(group, p)
+				bytes += p.size
+			default:
+				break gather
+			}
+		}
+		if g := s.buildGroup(group, bytes); g != nil {
+			built <- g
+		}
+	}
+}
+
+// builtGroup is a group whose batch is built, waiting for the writer.
+type builtGroup struct {
+	txs   []*pendingTx
+	batch *pebble.Batch
+	first uint64 // tx id of txs[0]
+	size  uint64 // log size after the group
+	root  merkle.Hash
+	time  int64 // commit time of the group's last tx
+}
+
+// failGroup fails every transaction of a group.
+func failGroup(txs []*pendingTx, err error) {
+	for _, p := range txs {
+		p.done <- commitResult{err: err}
+	}
+}
+
+// buildGroup runs steps 2-3 for one group. It returns nil when the group
+// failed (its transactions have their answer).
+func (s *Store) buildGroup(group []*pendingTx, bytes int) *builtGroup {
+	if f := s.failure.Load(); f != nil {
+		failGroup(group, *f)
+		return nil
+	}
+	if err := s.checkFreeSpace(bytes); err != nil {
+		failGroup(group, err)
+		return nil
+	}
+	first := s.frontier.Size() + 1
+	g, err := s.writeGroup(group, bytes)
+	if err != nil {
+		s.fail(err, first, len(group))
+		failGroup(group, *s.failure.Load())
+		return nil
+	}
+	g.first = first
+	return g
+}
+
+// fail records the failure that stops the write path (the first one wins).
+func (s *Store) fail(err error, firstTx uint64, txs int) {
+	if s.markFailed(err) {
+		s.log.Error().Err(err).Uint64("first_tx", firstTx).Int("txs", txs).
+			Msg("commit failed; the store refuses writes until it is reopened")
+	}
+}
+
+// runWriter commits each built group in order, then publishes and
+// acknowledges it (steps 4-5).
+func (s *Store) runWriter(built <-chan *builtGroup, done chan<- struct{}) {
+	defer close(done)
+	for g := range built {
+		err := s.commitBatch(g.batch)
+		if err != nil {
+			s.fail(err, g.first, len(g.txs))
+			failGroup(g.txs, *s.failure.Load())
+			continue
+		}
+		cp, cpErr := s.makeCheckpoint(g.size, g.root)
+		if cpErr != nil {
+			// The group is durable; only the signature is missing. Serve
+			// the unsigned body rather than fail transactions that committed.
+			s.log.Error().Err(cpErr).Uint64("size", g.size).Msg("checkpoint signing failed")
+			cp = s.unsignedCheckpoint(g.size, g.root)
+		}
+		s.state.Store(&state{size: g.size, root: g.root, time: g.time, checkpoint: cp})
+		for i, p := range g.txs {
+			p.done <- commitResult{committed: Committed{
+				TxID:       g.first + uint64(i),
+				Time:       time.UnixMicro(p.commitTime).UTC(),
+				Checkpoint: cp,
+			}}
+		}
+	}
+}
+
+// commitBatch commits a built batch with sync and releases it. A group
+// built before an earlier group failed is not written at all.
+func (s *Store) commitBatch(b *pebble.Batch) (err error) {
+	defer func() {
+		// Closing a batch that pebble failed to commit may panic as well.
+		defer recoverFatal(new(error))
+		_ = b.Close()
+	}()
+	if f := s.failure.Load(); f != nil {
+		return *f
+	}
+	defer recoverFatal(&err)
+	opts := pebble.Sync
+	if s.opts.unsafeNoSync {
+		opts = pebble.NoSync
+	}
+	return b.Commit(opts)
+}
+
+// failQueued fails every transaction left in the queue.
+func (s *Store) failQueued(err error) {
+	for {
+		select {
+		case p := <-s.queue:
+			p.done <- commitResult{err: err}
+		default:
+			return
+		}
+	}
+}
+
+// writeGroup builds the group's batch (step 3). On error the in-memory
+// tree may hold the group's leaves: the caller marks the store failed,
+// after which the tree is never used again.
+func (s *Store) writeGroup(group []*pendingTx, bytes int) (g *builtGroup, err error) {
+	defer recoverFatal(&err)
+	b := s.db.NewBatchWithSize(bytes + 256*len(group))
+	defer func() {
+		if g == nil {
+			_ = b.Close()
+		}
+	}()
+
+	var hdr [format.HeaderSize]byte
+	var nkey [10]byte
+	emit := func(level uint8, index uint64, h merkle.Hash) {
+		nkey[0] = prefixNode
+		nkey[1] = level
+		binary.BigEndian.PutUint64(nkey[2:], index)
+		if err == nil {
+			err = b.Set(nkey[:], h[:], nil)
+		}
+	}
+	for _, p := range group {
+		txID := s.frontier.Size() + 1
+		now := s.opts.Now().UnixMicro()
+		if now < s.lastTime {
+			now = s.lastTime // commit times never decrease
+		}
+		s.lastTime = now
+		p.commitTime = now
+
+		h := format.Header{Version: format.HeaderVersion, TxID: txID, Time: now, Entries: p.entries, EntriesRoot: p.entriesRoot}
+		if err := b.Set(txKey(prefixHeader, txID), h.AppendEncoding(hdr[:0]), nil); err != nil {
+			return nil, err
+		}
+		if err := b.Set(txKey(prefixEntries, txID), p.entriesRecord, nil); err != nil {
+			return nil, err
+		}
+		kStart, vStart := 0, 0
+		for i := range p.keyEnds {
+			k := p.versionKeys[kStart:p.keyEnds[i]]
+			v := p.versionVals[vStart:p.valEnds[i]]
+			kStart, vStart = p.keyEnds[i], p.valEnds[i]
+			binary.BigEndian.PutUint64(k[len(k)-8:], ^txID)
+			binary.BigEndian.PutUint64(v[versionTimeOffset:], uint64(now))
+			if err := b.Set(k, v, nil); err != nil {
+				return nil, err
+			}
+		}
+		s.frontier.Append(h.LeafHash(), emit)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return &builtGroup{txs: group, batch: b, size: s.frontier.Size(), root: s.frontier.Root(), time: s.lastTime}, nil
+}
+
+// checkFreeSpace fails with ErrDiskFull when writing about n more bytes
+// would leave less than the configured reserve.
+func (s *Store) checkFreeSpace(n int) error {
+	if s.opts.MinFreeBytes < 0 {
+		return nil
+	}
+	du, err := s.opts.FS.GetDiskUsage(s.dir)
+	if err != nil {
+		// Not every filesystem reports usage; don't block commits on it.
+		return nil
+	}
+	need := uint64(s.opts.MinFreeBytes) + 2*uint64(n)
+	if du.AvailBytes < need {
+		return fmt.Errorf("%w: %d bytes free on the disk of %s; a commit needs %d (reserve %d)",
+			ErrDiskFull, du.AvailBytes, s.dir, need, s.opts.MinFreeBytes)
+	}
+	return nil
+}

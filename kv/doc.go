@@ -1,0 +1,76 @@
+// Package kv is stela's verifiable store: a key/value store in which every
+// transaction is appended to a Merkle log and never rewritten, every
+// version of every key stays readable, and any state of the log can be
+// proven to anyone holding a checkpoint.
+//
+// One Store is one pebble (github.com/cockroachdb/pebble/v2) instance in
+// one directory. The hashed formats (transaction header, entry) are
+// specified in package format; proofs and their client-side checks are in
+// packages merkle, proof and checkpoint, which import nothing of this one.
+//
+// # Durability
+//
+// Commit returns only after the pebble batch holding the transaction has
+// been written with pebble.Sync: the WAL record is on disk. A batch holds a
+// whole commit group (header, entry list, key versions and Merkle nodes of
+// each transaction), and a pebble batch is atomic, so after a crash the
+// store holds all of a group or none of it; there is no second recovery
+// protocol. The checkpoint returned with a transaction exists when Commit
+// returns (it is computed from the in-memory tree right after the sync).
+// Nothing acknowledged can be lost by a process crash or power loss, given
+// a disk that honours fsync.
+//
+// What a failure does:
+//   - Disk almost full: a group that finds less than Options.MinFreeBytes
+//     free fails with ErrDiskFull before writing anything; the store goes
+//     on and commits succeed again once space returns. The reserve keeps
+//     pebble's own flushes and compactions from running out of space.
+//   - An I/O error in pebble's write path (the WAL during a commit, or the
+//     MANIFEST during a background flush or compaction): pebble cannot go
+//     on. The group fails with ErrFailed, and every later Commit fails with
+//     ErrFailed until the store is reopened; reads go on. Earlier
+//     transactions are untouched: they were synced. Pebble reports these
+//     through Logger.Fatalf, which by default exits the process; the store
+//     turns them into errors instead (pebblelog.go).
+//   - One case is ambiguous: when a group's write reached the disk but its
+//     sync reported an error, pebble's WAL may still hold the group, and
+//     reopening replays it. Such a transaction is complete and verifies (a
+//     batch is atomic); its caller was told it failed, as PostgreSQL tells
+//     a client whose COMMIT hit a PANIC.
+//   - Damaged files (a checksum mismatch in an sstable, a damaged MANIFEST)
+//     give errors wrapping ErrCorrupt; Open refuses such a store without
+//     writing to it, so nothing is deleted by a recovery that would accept
+//     a shorter history.
+//
+// # Concurrency
+//
+// A Store is safe for concurrent use. Reads never block commits. A read
+// at tx T sees exactly the transactions 1..T: versions carry their tx id,
+// and the committer publishes the last durable tx id only after the sync.
+// Close waits for operations in progress, including open Iterators.
+//
+// # Storage layout (store format 1)
+//
+// Every pebble key starts with a family byte (keys.go):
+//
+//	'M' 's'                     store identity: "STELA-KV", format version, creation time
+//	'M' 'o'                     origin (the log's name in checkpoints)
+//	'H' txid(8)                 transaction header (format.Header encoding)
+//	'E' txid(8)                 entry list: the transaction's format.Entry encodings, concatenated
+//	'N' level(1) index(8)       log Merkle node: the 32-byte hash of the perfect subtree
+//	                            covering leaves [index<<level, (index+1)<<level)
+//	'V' esc(key) ^txid(8)       version record of key written by txid (records.go)
+//
+// Integers are big-endian. esc(key) replaces each 0x00 byte of the key by
+// 0x00 0xFF and appends 0x00 0x01, so versions of one key are contiguous
+// and keys sort as raw bytes do; the tx id is stored inverted (^txid) so
+// that the newest version comes first and "latest version at or before T"
+// is a single seek. Leaf i of the log (0-based) is transaction i+1: the
+// conversion happens in leafIndex only. Storing every perfect subtree
+// (about two nodes per transaction) makes every proof O(log n) reads.
+//
+// `stela verify` (Store.Verify) recomputes every hash from these records:
+// each value's digest against its entry, each entries root against its
+// header, each header's leaf and every stored node; it checks that version
+// records and entries correspond one to one.
+package kv

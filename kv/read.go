@@ -1,0 +1,270 @@
+package kv
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+
+	"github.com/stela-db/stela/kv/format"
+)
+
+// Version is one version of a key: what a transaction wrote to it.
+type Version struct {
+	Key      []byte
+	Value    []byte // nil for a delete
+	Metadata []byte
+	TxID     uint64
+	// Time is the commit time of TxID, microseconds since the Unix epoch.
+	Time int64
+	// Index is the entry's position in its transaction.
+	Index   uint32
+	Deleted bool
+}
+
+// CommitTime returns Time as a time.Time in UTC.
+func (v *Version) CommitTime() time.Time { return time.UnixMicro(v.Time).UTC() }
+
+// Get returns the latest version of key. A key never written, or whose
+// latest version is a delete, gives ErrNotFound.
+func (s *Store) Get(key []byte) (Version, error) {
+	last := s.LastTx()
+	if last == 0 {
+		return Version{}, fmt.Errorf("%w: %q (the log is empty)", ErrNotFound, key)
+	}
+	return s.GetAt(key, last)
+}
+
+// GetAt returns the latest version of key written at or before txID: the
+// key as a reader at that transaction sees it. One seek, whatever the
+// number of versions. A delete, or no version, gives ErrNotFound.
+func (s *Store) GetAt(key []byte, txID uint64) (Version, error) {
+	v, err := s.getVersionAt(key, txID)
+	if err != nil {
+		return Version{}, err
+	}
+	if v.Deleted {
+		return Version{}, fmt.Errorf("%w: %q deleted at tx %d", ErrNotFound, key, v.TxID)
+	}
+	return v, nil
+}
+
+// getVersionAt is GetAt that also returns deletes.
+func (s *Store) getVersionAt(key []byte, txID uint64) (v Version, err error) {
+	if len(key) == 0 || len(key) > format.MaxKeySize {
+		return v, invalidf("key of %d bytes", len(key))
+	}
+	if err := s.begin(txID); err != nil {
+		return v, err
+	}
+	defer s.end(&err)
+
+	prefix := versionPrefix(key)
+	it, err := s.db.NewIter(&pebble.IterOptions{
+		LowerBound: prefix,
+		UpperBound: versionKeySuccessor(key),
+	})
+	if err != nil {
+		return v, err
+	}
+	defer it.Close()
+	seek := binary.BigEndian.AppendUint64(prefix, ^txID)
+	if !it.SeekGE(seek) {
+		if err := it.Error(); err != nil {
+			return v, storageErr(err)
+		}
+		return v, fmt.Errorf("%w: %q at tx %d", ErrNotFound, key, txID)
+	}
+	return decodeVersion(key, it)
+}
+
+// decodeVersion builds a Version from the iterator's current entry, which
+// must be a version of key. Value and metadata are copied.
+func decodeVersion(key []byte, it *pebble.Iterator) (Version, error) {
+	k := it.Key()
+	txID := ^binary.BigEndian.Uint64(k[len(k)-8:])
+	val, err := it.ValueAndErr()
+	if err != nil {
+		return Version{}, storageErr(err)
+	}
+	rec, err := decodeVersionRecord(val)
+	if err != nil {
+		return Version{}, fmt.Errorf("%w (key %q, tx %d)", err, key, txID)
+	}
+	v := Version{
+		Key:     append([]byte(nil), key...),
+		TxID:    txID,
+		Time:    rec.time,
+		Index:   rec.index,
+		Deleted: rec.kind == format.KindDelete,
+	}
+	if len(rec.metadata) > 0 {
+		v.Metadata = append([]byte(nil), rec.metadata...)
+	}
+	if !v.Deleted {
+		v.Value = append(make([]byte, 0, len(rec.value)), rec.value...)
+	}
+	return v, nil
+}
+
+// History returns every version of key, deletes included, in tx order.
+func (s *Store) History(key []byte) (versions []Version, err error) {
+	if len(key) == 0 || len(key) > format.MaxKeySize {
+		return nil, invalidf("key of %d bytes", len(key))
+	}
+	if err := s.refs.acquire(); err != nil {
+		return nil, err
+	}
+	defer s.end(&err)
+	last := s.LastTx()
+	it, err := s.db.NewIter(&pebble.IterOptions{
+		LowerBound: versionPrefix(key),
+		UpperBound: versionKeySuccessor(key),
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	// Versions are stored newest first; walk backwards for tx order.
+	for ok := it.Last(); ok; ok = it.Prev() {
+		v, err := decodeVersion(key, it)
+		if err != nil {
+			return nil, err
+		}
+		if v.TxID > last {
+			break // written by a group whose sync has not returned yet
+		}
+		versions = append(versions, v)
+	}
+	return versions, storageErr(it.Error())
+}
+
+// Tx is a committed transaction: its header and its entries with values.
+type Tx struct {
+	Header  format.Header
+	Entries []TxEntry
+}
+
+// TxEntry is an entry of a transaction with its value (nil for a delete).
+type TxEntry struct {
+	format.Entry
+	Value []byte
+}
+
+// Tx returns transaction txID with every entry and value.
+func (s *Store) Tx(txID uint64) (tx Tx, err error) {
+	if err := s.begin(txID); err != nil {
+		return tx, err
+	}
+	defer s.end(&err)
+	h, entries, err := s.txEntries(txID)
+	if err != nil {
+		return tx, err
+	}
+	tx.Header = h
+	tx.Entries = make([]TxEntry, len(entries))
+	for i, e := range entries {
+		tx.Entries[i].Entry = e
+		rec, err := s.versionRecordOf(e.Key, txID)
+		if err != nil {
+			return tx, err
+		}
+		if e.Kind == format.KindPut {
+			tx.Entries[i].Value = append(make([]byte, 0, len(rec.value)), rec.value...)
+		}
+	}
+	return tx, nil
+}
+
+// TxHeader returns the header of transaction txID.
+func (s *Store) TxHeader(txID uint64) (h format.Header, err error) {
+	if err := s.begin(txID); err != nil {
+		return h, err
+	}
+	defer s.end(&err)
+	return s.header(txID)
+}
+
+// checkTx checks that txID is a committed transaction.
+func (s *Store) checkTx(txID uint64) error {
+	if last := s.LastTx(); txID == 0 || txID > last {
+		return fmt.Errorf("%w: tx %d (the log holds 1..%d)", ErrTxNotFound, txID, last)
+	}
+	return nil
+}
+
+// header reads and decodes the header of a committed transaction.
+func (s *Store) header(txID uint64) (format.Header, error) {
+	b, err := s.getRaw(txKey(prefixHeader, txID))
+	if err != nil {
+		return format.Header{}, missingAsCorrupt(err, "tx %d: header", txID)
+	}
+	h, err := format.DecodeHeader(b)
+	if err != nil {
+		return h, fmt.Errorf("tx %d: %w", txID, err)
+	}
+	if h.TxID != txID {
+		return h, corruptf("tx %d: header holds tx id %d", txID, h.TxID)
+	}
+	return h, nil
+}
+
+// txEntries reads a transaction's header and entry list.
+func (s *Store) txEntries(txID uint64) (format.Header, []format.Entry, error) {
+	h, err := s.header(txID)
+	if err != nil {
+		return h, nil, err
+	}
+	b, err := s.getRaw(txKey(prefixEntries, txID))
+	if err != nil {
+		return h, nil, missingAsCorrupt(err, "tx %d: entry list", txID)
+	}
+	entries, err := decodeEntries(b, h.Entries)
+	if err != nil {
+		return h, nil, fmt.Errorf("tx %d: %w", txID, err)
+	}
+	return h, entries, nil
+}
+
+// versionRecordOf reads the version record of key written by txID. The
+// record's slices are copies.
+func (s *Store) versionRecordOf(key []byte, txID uint64) (versionRecord, error) {
+	b, err := s.getRaw(versionKey(key, txID))
+	if err != nil {
+		return versionRecord{}, missingAsCorrupt(err, "tx %d: version of %q", txID, key)
+	}
+	rec, err := decodeVersionRecord(b)
+	if err != nil {
+		return rec, fmt.Errorf("tx %d, key %q: %w", txID, key, err)
+	}
+	return rec, nil
+}
+
+// getRaw returns a copy of the value stored under a pebble key, or
+// ErrNotFound.
+func (s *Store) getRaw(k []byte) ([]byte, error) {
+	v, closer, err := s.db.Get(k)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, storageErr(err)
+	}
+	out := append(make([]byte, 0, len(v)), v...)
+	return out, closer.Close()
+}
+
+// missingAsCorrupt turns ErrNotFound for a record that must exist into a
+// corruption error.
+func missingAsCorrupt(err error, format string, args ...any) error {
+	what := fmt.Sprintf(format, args...)
+	if errors.Is(err, ErrNotFound) {
+		return corruptf("%s is missing", what)
+	}
+	return fmt.Errorf("kv: read %s: %w", what, err)
+}
+
+// txIDFromKey reads the tx id of a header or entry-list key.
+func txIDFromKey(k []byte) uint64 { return binary.BigEndian.Uint64(k[1:9]) }

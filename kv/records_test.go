@@ -1,0 +1,142 @@
+package kv
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+
+	"github.com/stela-db/stela/kv/format"
+)
+
+func TestVersionKeyOrder(t *testing.T) {
+	keys := [][]byte{
+		{0}, {0, 0}, {0, 1}, {0, 0xFF}, {1}, {1, 0}, {0xFF}, {0xFF, 0}, {0xFF, 0xFF},
+		[]byte("a"), []byte("a\x00"), []byte("a\x00\x00"), []byte("a\x01"), []byte("ab"),
+	}
+	for _, a := range keys {
+		for _, b := range keys {
+			for _, ta := range []uint64{1, 7, 1 << 40} {
+				for _, tb := range []uint64{1, 7, 1 << 40} {
+					ka, kb := versionKey(a, ta), versionKey(b, tb)
+					want := bytes.Compare(a, b)
+					if want == 0 {
+						// Same key: newer versions first.
+						switch {
+						case ta > tb:
+							want = -1
+						case ta < tb:
+							want = 1
+						}
+					}
+					if got := bytes.Compare(ka, kb); got != want {
+						t.Fatalf("versionKey(%x,%d) vs (%x,%d) = %d, want %d", a, ta, b, tb, got, want)
+					}
+					succ := versionKeySuccessor(a)
+					if bytes.Compare(a, b) < 0 && !(bytes.Compare(ka, succ) < 0 && bytes.Compare(succ, kb) <= 0) {
+						t.Fatalf("successor of %x does not separate it from %x", a, b)
+					}
+				}
+			}
+			k, tx, err := decodeVersionKey(versionKey(a, 42))
+			if err != nil || !bytes.Equal(k, a) || tx != 42 {
+				t.Fatalf("decodeVersionKey(versionKey(%x, 42)) = %x, %d, %v", a, k, tx, err)
+			}
+		}
+	}
+}
+
+func TestVersionRecordRoundTrip(t *testing.T) {
+	for _, r := range []versionRecord{
+		{kind: format.KindPut, index: 3, time: 99, metadata: []byte("md"), value: []byte("value")},
+		{kind: format.KindPut, index: 0, time: -1},
+		{kind: format.KindDelete, index: 1 << 31, time: 1 << 50, metadata: []byte{0}},
+	} {
+		b := r.appendEncoding(nil)
+		if len(b) != r.encodedSize() {
+			t.Fatalf("encodedSize %d, encoding %d", r.encodedSize(), len(b))
+		}
+		got, err := decodeVersionRecord(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.appendEncoding(nil), b) {
+			t.Fatalf("round trip differs")
+		}
+	}
+}
+
+func FuzzDecodeVersionRecord(f *testing.F) {
+	r := versionRecord{kind: format.KindPut, index: 3, time: 99, metadata: []byte("md"), value: []byte("value")}
+	f.Add(r.appendEncoding(nil))
+	f.Add([]byte{2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := decodeVersionRecord(b)
+		if err != nil {
+			if !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("error without ErrCorrupt: %v", err)
+			}
+			return
+		}
+		if !bytes.Equal(r.appendEncoding(nil), b) {
+			t.Fatalf("not canonical")
+		}
+	})
+}
+
+func FuzzDecodeEntries(f *testing.F) {
+	var rec []byte
+	rec = format.NewPut([]byte("a"), []byte("1"), nil).AppendEncoding(rec)
+	rec = format.NewDelete([]byte("b"), []byte("m")).AppendEncoding(rec)
+	f.Add(rec, uint32(2))
+	f.Add(rec, uint32(1))
+	f.Add([]byte{}, uint32(0xFFFFFFFF))
+	f.Fuzz(func(t *testing.T, b []byte, n uint32) {
+		entries, err := decodeEntries(b, n)
+		if err != nil {
+			if !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("error without ErrCorrupt: %v", err)
+			}
+			return
+		}
+		var again []byte
+		for _, e := range entries {
+			again = e.AppendEncoding(again)
+		}
+		if uint32(len(entries)) != n || !bytes.Equal(again, b) {
+			t.Fatalf("not canonical")
+		}
+	})
+}
+
+func FuzzDecodeVersionKey(f *testing.F) {
+	f.Add(versionKey([]byte("k\x00ey"), 7))
+	f.Add(versionKey([]byte{0}, 1))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		k, tx, err := decodeVersionKey(b)
+		if err != nil {
+			if !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("error without ErrCorrupt: %v", err)
+			}
+			return
+		}
+		if !bytes.Equal(versionKey(k, tx), b) {
+			t.Fatalf("not canonical: %x -> %x %d", b, k, tx)
+		}
+	})
+}
+
+func FuzzDecodeStoreIdentity(f *testing.F) {
+	f.Add(storeIdentity{version: 1, created: 5}.encode())
+	f.Fuzz(func(t *testing.T, b []byte) {
+		id, err := decodeStoreIdentity(b)
+		if err != nil {
+			if !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("error without ErrCorrupt: %v", err)
+			}
+			return
+		}
+		if !bytes.Equal(id.encode(), b) {
+			t.Fatalf("not canonical")
+		}
+	})
+}

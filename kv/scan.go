@@ -1,0 +1,213 @@
+package kv
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+
+	"github.com/cockroachdb/pebble/v2"
+
+	"github.com/stela-db/stela/kv/format"
+)
+
+// Range is a half-open interval of user keys [Start, End). A nil Start
+// means from the first key, a nil End up to the last.
+type Range struct {
+	Start, End []byte
+}
+
+// PrefixRange returns the range of every key that starts with p.
+func PrefixRange(p []byte) Range {
+	return Range{Start: p, End: prefixEnd(p)}
+}
+
+// Iterator walks the keys of a range in byte order as they were at one
+// transaction, skipping deleted keys. Use it as
+//
+//	for it.Next() { ... it.Key(), it.Value() ... }
+//	if err := it.Err(); ...
+//	it.Close()
+//
+// Close must be called: the store's Close waits for open iterators.
+type Iterator struct {
+	s    *Store
+	it   *pebble.Iterator
+	atTx uint64
+	// cur is the current version; its slices are valid until Next.
+	cur    Version
+	err    error
+	done   bool
+	closed bool
+	// prefix holds the escaped prefix ('V' || escaped key) of the current
+	// key; seek is scratch space for seek keys.
+	prefix []byte
+	seek   []byte
+}
+
+// nextsBeforeSeek is how many older versions of a key the iterator steps
+// over with Next before it seeks past them: stepping is cheaper than a
+// seek when keys have few versions.
+const nextsBeforeSeek = 4
+
+// Scan returns an iterator over the keys of r as of transaction atTx.
+func (s *Store) Scan(r Range, atTx uint64) (it *Iterator, err error) {
+	if err := s.refs.acquire(); err != nil {
+		return nil, err
+	}
+	if err := s.checkTx(atTx); err != nil {
+		s.refs.release()
+		return nil, err
+	}
+	defer func() {
+		handleFatal(recover(), &err)
+		if err != nil && it == nil {
+			s.refs.release()
+		}
+	}()
+	if r.End != nil && r.Start != nil && bytes.Compare(r.Start, r.End) >= 0 {
+		r.End = r.Start // empty range
+	}
+	opts := &pebble.IterOptions{LowerBound: []byte{prefixVersion}, UpperBound: []byte{prefixVersion + 1}}
+	if len(r.Start) > 0 {
+		opts.LowerBound = versionPrefix(r.Start)
+	}
+	if r.End != nil {
+		opts.UpperBound = versionPrefix(r.End)
+	}
+	pit, err := s.db.NewIter(opts)
+	if err != nil {
+		return nil, storageErr(err)
+	}
+	i := &Iterator{s: s, it: pit, atTx: atTx}
+	if !pit.First() {
+		i.finish()
+	}
+	return i, nil
+}
+
+// Next advances to the next live key and reports whether there is one.
+func (i *Iterator) Next() (ok bool) {
+	if i.done || i.closed {
+		return false
+	}
+	defer func() {
+		var err error
+		handleFatal(recover(), &err)
+		if err != nil {
+			i.err, ok = err, false
+			i.done = true
+		}
+	}()
+	if i.prefix != nil {
+		// Leave the versions of the key returned last.
+		if !i.skipKey() {
+			return false
+		}
+	}
+	for {
+		k := i.it.Key()
+		if len(k) < 1+2+8 {
+			return i.fail(corruptf("version key %x malformed", k))
+		}
+		txID := ^binary.BigEndian.Uint64(k[len(k)-8:])
+		i.prefix = append(i.prefix[:0], k[:len(k)-8]...)
+		if txID > i.atTx {
+			// Too new: jump to the newest version at or before atTx.
+			i.seek = binary.BigEndian.AppendUint64(append(i.seek[:0], i.prefix...), ^i.atTx)
+			if !i.it.SeekGE(i.seek) {
+				return i.finish()
+			}
+			k = i.it.Key()
+			if !bytes.Equal(k[:len(k)-8], i.prefix) {
+				continue // no version of this key at atTx; next key
+			}
+			txID = ^binary.BigEndian.Uint64(k[len(k)-8:])
+		}
+		val, err := i.it.ValueAndErr()
+		if err != nil {
+			return i.fail(storageErr(err))
+		}
+		rec, err := decodeVersionRecord(val)
+		if err != nil {
+			return i.fail(err)
+		}
+		if rec.kind == format.KindDelete {
+			if !i.skipKey() {
+				return false
+			}
+			continue
+		}
+		key, _, err := decodeVersionKey(k)
+		if err != nil {
+			return i.fail(err)
+		}
+		i.cur = Version{
+			Key: key, Value: rec.value, Metadata: rec.metadata,
+			TxID: txID, Time: rec.time, Index: rec.index,
+		}
+		return true
+	}
+}
+
+// skipKey moves past every version of the current key. It reports false
+// when the range is exhausted.
+func (i *Iterator) skipKey() bool {
+	for n := 0; n < nextsBeforeSeek; n++ {
+		if !i.it.Next() {
+			return i.finish()
+		}
+		k := i.it.Key()
+		if len(k) < 8 || !bytes.Equal(k[:len(k)-8], i.prefix) {
+			return true
+		}
+	}
+	i.seek = append(i.seek[:0], i.prefix...)
+	i.seek[len(i.seek)-1] = successorMarker
+	if !i.it.SeekGE(i.seek) {
+		return i.finish()
+	}
+	return true
+}
+
+// finish marks the end of the range, keeping pebble's error if any.
+func (i *Iterator) finish() bool {
+	i.done = true
+	if err := i.it.Error(); err != nil && i.err == nil {
+		i.err = fmt.Errorf("kv: scan: %w", storageErr(err))
+	}
+	return false
+}
+
+func (i *Iterator) fail(err error) bool {
+	i.err = fmt.Errorf("kv: scan: %w", err)
+	i.done = true
+	return false
+}
+
+// Key returns the current key. Valid until the next call of Next.
+func (i *Iterator) Key() []byte { return i.cur.Key }
+
+// Value returns the current value. Valid until the next call of Next.
+func (i *Iterator) Value() []byte { return i.cur.Value }
+
+// Version returns the current version. Its slices are valid until the next
+// call of Next.
+func (i *Iterator) Version() Version { return i.cur }
+
+// Err returns the error that stopped the iteration, if any.
+func (i *Iterator) Err() error { return i.err }
+
+// Close releases the iterator. It is safe to call more than once.
+func (i *Iterator) Close() (err error) {
+	if i.closed {
+		return nil
+	}
+	i.closed = true
+	defer i.s.refs.release()
+	defer recoverFatal(&err)
+	err = storageErr(i.it.Close())
+	if i.err != nil {
+		return i.err
+	}
+	return err
+}

@@ -1,0 +1,461 @@
+package kv
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/bloom"
+	"github.com/cockroachdb/pebble/v2/vfs"
+	"github.com/rs/zerolog"
+
+	"github.com/stela-db/stela/kv/merkle"
+)
+
+// bloomPolicy is the filter of every level: 10 bits a key, ~1% false
+// positives.
+var bloomPolicy = bloom.FilterPolicy(10)
+
+// pebbleFormat is the pebble on-disk format of new stores. Pinned, so that
+// upgrading pebble never changes what a new store looks like by accident.
+const pebbleFormat = pebble.FormatValueSeparation
+
+// Store is a verifiable key/value store: one pebble instance in one
+// directory holding a Merkle log of transactions and every version of every
+// key. It is safe for concurrent use.
+type Store struct {
+	dir    string
+	opts   Options
+	log    zerolog.Logger
+	db     *pebble.DB
+	origin string
+
+	// refs counts operations in progress; Close waits for them.
+	refs refs
+
+	// nodeCache holds upper Merkle nodes for proofs.
+	nodeCache nodeCache
+
+	// state is the last durable state, published by the committer after
+	// each synced group. Readers load it once per operation: everything
+	// at or below state.size is durable and never changes.
+	state atomic.Pointer[state]
+
+	// queue feeds transactions to the committer goroutine.
+	queue chan *pendingTx
+	// closing is closed by Close after refs drained; the committer then
+	// exits.
+	closing chan struct{}
+	// committerDone is closed when the committer goroutine has exited.
+	committerDone chan struct{}
+
+	// Fields below are owned by the committer goroutine (or by Open before
+	// it starts).
+	frontier *merkle.Frontier // right edge of the log's Merkle tree
+	lastTime int64            // commit time of the last tx, microseconds
+
+	// failure is set, once, when the write path broke (see pebbleLogger).
+	failure atomic.Pointer[error]
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// state is a durable point of the log.
+type state struct {
+	size       uint64      // last committed tx id = tree size
+	root       merkle.Hash // tree head at size
+	time       int64       // commit time of tx size, microseconds (0 if size 0)
+	checkpoint Checkpoint  // signed statement of (origin, size, root)
+}
+
+// Open opens the store in dir, creating it when dir does not exist or is
+// empty (unless opts.ReadOnly). A directory that holds something else
+// fails with ErrNotStore; one whose data is damaged fails with an error
+// wrapping ErrCorrupt. Open never panics on bad data, and never writes to
+// a directory it refuses.
+func Open(dir string, opts Options) (s *Store, err error) {
+	opts = opts.withDefaults()
+	s = &Store{
+		dir:           dir,
+		opts:          opts,
+		log:           opts.Logger.With().Str("component", "kv").Str("dir", dir).Logger(),
+		queue:         make(chan *pendingTx, 4096),
+		closing:       make(chan struct{}),
+		committerDone: make(chan struct{}),
+	}
+	s.refs.zero.L = &s.refs.mu
+
+	creating, err := s.prepareDir()
+	if err != nil {
+		return nil, err
+	}
+	if !creating {
+		// Look before writing: pebble opened read-write on a damaged
+		// directory may accept a shorter history and delete the files it
+		// no longer references. A read-only look writes nothing.
+		if err := s.probe(); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.openPebble(creating, opts.ReadOnly); err != nil {
+		return nil, err
+	}
+	if err := s.load(creating); err != nil {
+		_ = s.closePebble()
+		return nil, err
+	}
+	if opts.ReadOnly {
+		close(s.committerDone)
+	} else {
+		go s.runCommitter()
+	}
+	st := s.state.Load()
+	s.log.Info().Uint64("size", st.size).Str("origin", s.origin).Bool("read_only", opts.ReadOnly).Msg("store opened")
+	return s, nil
+}
+
+// Two plain files next to pebble's say what a directory is, so that Open
+// can tell a stela store from anything else before pebble touches it:
+//
+//   - initMarker exists while a store is being created. Creation (pebble's
+//     files, then the identity record) is several writes; a directory that
+//     still has the marker crashed during creation, holds no transaction,
+//     and is created again from scratch.
+//   - storeFile replaces it (by an atomic rename) once the identity record
+//     is durable. A directory with storeFile is a stela store: if pebble's
+//     data then lacks the identity, the store is damaged, not foreign.
+const (
+	initMarker = "STELA-CREATING"
+	storeFile  = "STELA"
+)
+
+// prepareDir decides whether Open creates a store, and readies the
+// directory for it.
+func (s *Store) prepareDir() (creating bool, err error) {
+	fs := s.opts.FS
+	names, err := fs.List(s.dir)
+	if err != nil {
+		if _, statErr := fs.Stat(s.dir); statErr == nil {
+			return false, fmt.Errorf("kv: %s: %w", s.dir, err) // exists, unreadable or not a directory
+		}
+		names = nil // does not exist
+	}
+	has := func(name string) bool { return slices.Contains(names, name) }
+	switch {
+	case has(storeFile):
+		return false, nil
+	case len(names) > 0 && !has(initMarker):
+		return false, fmt.Errorf("%w: %s holds files but no store", ErrNotStore, s.dir)
+	case s.opts.ReadOnly:
+		return false, fmt.Errorf("%w: %s does not exist, is empty or was never fully created", ErrNotStore, s.dir)
+	}
+	if err := fs.MkdirAll(s.dir, 0o755); err != nil {
+		return false, fmt.Errorf("kv: create %s: %w", s.dir, err)
+	}
+	if has(initMarker) {
+		// A crash during creation: nothing was ever committed here.
+		s.log.Warn().Msg("finishing the creation of a store that was interrupted")
+		for _, n := range names {
+			if n != initMarker {
+				if err := fs.RemoveAll(fs.PathJoin(s.dir, n)); err != nil {
+					return false, fmt.Errorf("kv: clear interrupted creation: %w", err)
+				}
+			}
+		}
+		return true, nil
+	}
+	f, err := fs.Create(fs.PathJoin(s.dir, initMarker), vfs.WriteCategoryUnspecified)
+	if err != nil {
+		return false, fmt.Errorf("kv: create %s: %w", s.dir, err)
+	}
+	_, werr := f.Write([]byte(storeMagic + "\n"))
+	if err := errors.Join(werr, f.Sync(), f.Close(), syncDir(fs, s.dir)); err != nil {
+		return false, fmt.Errorf("kv: create %s: %w", s.dir, err)
+	}
+	return true, nil
+}
+
+// syncDir makes a directory's entries durable.
+func syncDir(fs vfs.FS, dir string) error {
+	d, err := fs.OpenDir(dir)
+	if err != nil {
+		return err
+	}
+	return errors.Join(d.Sync(), d.Close())
+}
+
+// probe opens an existing directory read-only and checks that it is a
+// stela store before anything may write to it.
+func (s *Store) probe() (err error) {
+	if s.opts.ReadOnly {
+		return nil // the real open is read-only already
+	}
+	if err := s.openPebble(false, true); err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, s.closePebble()); s.db = nil }()
+	defer recoverFatal(&err)
+	_, err = s.identity()
+	return err
+}
+
+// pebbleOptions returns the pebble configuration of the store.
+func (s *Store) pebbleOptions(creating, readOnly bool) *pebble.Options {
+	po := &pebble.Options{
+		FS:               s.opts.FS,
+		Logger:           pebbleLogger{log: s.log, onFatal: func(err error) { s.markFailed(err) }},
+		EventListener:    eventListener(s.log),
+		ReadOnly:         readOnly,
+		ErrorIfNotExists: !creating,
+		MemTableSize:     32 << 20,
+		CacheSize:        s.opts.CacheSize,
+		// A commit is acknowledged only after its batch is synced, so the
+		// WAL is the durability of the store; never disable it.
+		DisableWAL: false,
+	}
+	if creating {
+		po.FormatMajorVersion = pebbleFormat
+	}
+	for i := range po.Levels {
+		// Bloom filters spare reads of tables that lack a key (headers,
+		// nodes and entry lists are read by exact key).
+		po.Levels[i].FilterPolicy = bloomPolicy
+	}
+	return po
+}
+
+// openPebble opens the pebble instance, translating its failures.
+func (s *Store) openPebble(creating, readOnly bool) (err error) {
+	defer recoverFatal(&err)
+	db, err := pebble.Open(s.dir, s.pebbleOptions(creating, readOnly))
+	if err != nil {
+		if errors.Is(err, pebble.ErrDBDoesNotExist) {
+			return corruptf("%s is marked as a stela store but its pebble files are missing", s.dir)
+		}
+		return fmt.Errorf("kv: open %s: %w: %v", s.dir, ErrCorrupt, err)
+	}
+	s.db = db
+	return nil
+}
+
+// identity reads and checks the store identity record. The directory has
+// storeFile, so a missing identity means damage.
+func (s *Store) identity() (storeIdentity, error) {
+	idBytes, err := s.getRaw(metaStoreKey)
+	if errors.Is(err, ErrNotFound) {
+		return storeIdentity{}, corruptf("%s is marked as a stela store but its data holds no store identity", s.dir)
+	}
+	if err != nil {
+		return storeIdentity{}, err
+	}
+	id, err := decodeStoreIdentity(idBytes)
+	if err != nil {
+		return id, fmt.Errorf("%w (%s)", err, s.dir)
+	}
+	if id.version != storeFormatVersion {
+		return id, fmt.Errorf("kv: %s has store format %d; this build reads %d", s.dir, id.version, storeFormatVersion)
+	}
+	return id, nil
+}
+
+// load reads the store identity and the log's state, creating the identity
+// of a new store.
+func (s *Store) load(creating bool) (err error) {
+	defer recoverFatal(&err)
+	if creating {
+		if err := s.initialize(); err != nil {
+			return err
+		}
+	} else if _, err := s.identity(); err != nil {
+		return err
+	}
+	origin, err := s.getRaw(metaOriginKey)
+	if err != nil {
+		return fmt.Errorf("kv: read origin: %w", missingAsCorrupt(err, "origin"))
+	}
+	s.origin = string(origin)
+	if s.opts.Origin != "" && s.opts.Origin != s.origin {
+		return fmt.Errorf("kv: %s has origin %q; it cannot be reopened as %q", s.dir, s.origin, s.opts.Origin)
+	}
+	return s.loadState()
+}
+
+// initialize writes the identity of a new store, then renames the creation
+// marker to storeFile: from then on the directory is a store.
+func (s *Store) initialize() error {
+	origin := s.opts.Origin
+	if origin == "" {
+		origin = "stela.local/" + filepath.Base(filepath.Clean(s.dir))
+	}
+	if err := validateOrigin(origin); err != nil {
+		return err
+	}
+	b := s.db.NewBatch()
+	defer b.Close()
+	id := storeIdentity{version: storeFormatVersion, created: s.opts.Now().UnixMicro()}
+	if err := b.Set(metaStoreKey, id.encode(), nil); err != nil {
+		return err
+	}
+	if err := b.Set(metaOriginKey, []byte(origin), nil); err != nil {
+		return err
+	}
+	if err := b.Commit(pebble.Sync); err != nil {
+		return err
+	}
+	fs := s.opts.FS
+	if err := fs.Rename(fs.PathJoin(s.dir, initMarker), fs.PathJoin(s.dir, storeFile)); err != nil {
+		return fmt.Errorf("kv: finish creating %s: %w", s.dir, err)
+	}
+	return syncDir(fs, s.dir)
+}
+
+// loadState finds the last committed transaction and rebuilds the right
+// edge of the Merkle tree, checking that the two agree.
+func (s *Store) loadState() error {
+	size, err := s.lastHeaderID()
+	if err != nil {
+		return err
+	}
+	nodes := s.diskNodes()
+	fr, err := merkle.NewFrontier(nodes, size)
+	if err != nil {
+		return fmt.Errorf("kv: rebuild tree of size %d: %w", size, err)
+	}
+	st := &state{size: size, root: fr.Root()}
+	if size > 0 {
+		h, err := s.header(size)
+		if err != nil {
+			return err
+		}
+		leaf, err := nodes.Node(0, leafIndex(size))
+		if err != nil {
+			return err
+		}
+		if leaf != merkle.Hash(h.LeafHash()) {
+			return corruptf("tx %d: header does not match its leaf in the log", size)
+		}
+		st.time = h.Time
+	}
+	s.frontier = fr
+	s.lastTime = st.time
+	cp, err := s.makeCheckpoint(st.size, st.root)
+	if err != nil {
+		return err
+	}
+	st.checkpoint = cp
+	s.state.Store(st)
+	return nil
+}
+
+// lastHeaderID returns the id of the last stored header, 0 if none.
+func (s *Store) lastHeaderID() (uint64, error) {
+	it, err := s.db.NewIter(&pebble.IterOptions{
+		LowerBound: []byte{prefixHeader},
+		UpperBound: []byte{prefixHeader + 1},
+	})
+	if err != nil {
+		return 0, err
+	}
+	defer it.Close()
+	if !it.Last() {
+		return 0, it.Error()
+	}
+	k := it.Key()
+	if len(k) != 9 {
+		return 0, corruptf("header key %x malformed", k)
+	}
+	return txIDFromKey(k), nil
+}
+
+// Close waits for operations in progress (including open iterators),
+// stops the committer after it has committed what was queued, and closes
+// the files. Later calls return the first call's result.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		start := time.Now()
+		done := make(chan struct{})
+		go func() {
+			// Say why Close is slow if an iterator was left open.
+			select {
+			case <-done:
+			case <-time.After(5 * time.Second):
+				s.log.Warn().Dur("waited", time.Since(start)).Msg("close is waiting for open iterators or operations")
+			}
+		}()
+		s.refs.close()
+		close(done)
+		close(s.closing)
+		<-s.committerDone
+		s.closeErr = s.closePebble()
+		s.log.Info().Msg("store closed")
+	})
+	return s.closeErr
+}
+
+// closePebble closes the pebble instance; after a write-path failure pebble
+// may report that failure again or panic, both of which become errors.
+func (s *Store) closePebble() (err error) {
+	defer recoverFatal(&err)
+	if s.db == nil {
+		return nil
+	}
+	return s.db.Close()
+}
+
+// begin starts an operation that reads at txID: it fails once the store
+// is closing, or unless txID is committed. A successful begin must be
+// paired with a deferred end.
+func (s *Store) begin(txID uint64) error {
+	if err := s.refs.acquire(); err != nil {
+		return err
+	}
+	if err := s.checkTx(txID); err != nil {
+		s.refs.release()
+		return err
+	}
+	return nil
+}
+
+// end, deferred after a successful begin, ends the operation and turns a
+// pebble failure panic into an error in *err.
+func (s *Store) end(err *error) {
+	defer s.refs.release()
+	handleFatal(recover(), err)
+}
+
+// Dir returns the store's directory.
+func (s *Store) Dir() string { return s.dir }
+
+// Origin returns the log's name as written in its checkpoints.
+func (s *Store) Origin() string { return s.origin }
+
+// LastTx returns the id of the last durable transaction (0 when the log is
+// empty). Every read at or below it sees a fixed snapshot.
+func (s *Store) LastTx() uint64 { return s.state.Load().size }
+
+// markFailed records the failure that stops the write path, wrapped in
+// ErrFailed. The first failure wins; it reports whether this was it.
+func (s *Store) markFailed(err error) bool {
+	if !errors.Is(err, ErrFailed) {
+		err = fmt.Errorf("%w: %w", ErrFailed, err)
+	}
+	return s.failure.CompareAndSwap(nil, &err)
+}
+
+// Failed returns the error that stopped the store's write path, or nil.
+func (s *Store) Failed() error {
+	if st := s.failure.Load(); st != nil {
+		return *st
+	}
+	return nil
+}
+
+// leafIndex converts a tx id to its 0-based leaf index in the log. It is
+// the only place where the two numberings meet.
+func leafIndex(txID uint64) uint64 { return txID - 1 }
