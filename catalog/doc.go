@@ -1,7 +1,15 @@
-// Package catalog holds schemas, tables, columns, indexes, users and
-// grants, stored through engine in the same verifiable log as the data,
-// and serves pg_catalog and information_schema as views over them.
+// Package catalog holds what the server knows about itself: users and
+// databases now; schemas, tables, columns, indexes and grants as the SQL
+// engine grows. Catalog records live in a kv store like any data, so every
+// change to them is a transaction of a verifiable log: who was created or
+// changed, and when, is provable and can be read as of any past tx.
 //
-// It is built by the SQL engine issue; this file marks its place in the
-// layering (cmd -> pgwire -> sql -> catalog -> engine -> kv).
+// # System catalog records (in the system store)
+//
+//	key                      value
+//	0x01 'u' <user name>     JSON User
+//	0x01 'd' <db name>       JSON Database
+//
+// JSON is encoded by encoding/json from the structs below, whose field
+// order is fixed, so the bytes a proof covers are stable.
 package catalog

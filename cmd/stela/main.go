@@ -26,7 +26,7 @@ func newRootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newVersionCommand(), newVerifyCommand())
+	root.AddCommand(newVersionCommand(), newVerifyCommand(), newStartCommand())
 	return root
 }
 

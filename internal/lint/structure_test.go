@@ -17,8 +17,12 @@ const module = "github.com/stela-db/stela"
 // layer ranks the top-level folders: a package may import our packages of
 // a lower rank, or of its own top-level folder.
 var layer = map[string]int{
-	"kv": 1, "engine": 2, "catalog": 3, "sql": 4, "pgwire": 5, "cmd": 6,
+	"kv": 1, "engine": 2, "catalog": 3, "sql": 4, "pgwire": 5, "server": 6, "cmd": 7,
 }
+
+// leafPackages may be imported by every layer but kv, and import nothing
+// of ours but each other.
+var leafPackages = map[string]bool{"sql/pgcode": true, "sql/pgerror": true}
 
 // clientPackages are imported by clients: they may import only each other,
 // the standard library and golang.org/x/mod.
@@ -106,6 +110,14 @@ func TestImportsPointDown(t *testing.T) {
 				target := strings.TrimPrefix(path, module+"/")
 				targetTop := strings.Split(target, "/")[0]
 				switch {
+				case leafPackages[dir]:
+					if !leafPackages[target] {
+						t.Errorf("%s/%s: leaf package imports %s", dir, name, target)
+					}
+				case leafPackages[target]:
+					if top == "kv" {
+						t.Errorf("%s/%s: kv must not import %s (it has no SQLSTATEs; engine maps its errors)", dir, name, target)
+					}
 				case targetTop == top:
 					// Within a folder: kv may import its client packages,
 					// not the reverse (checked above).
@@ -118,7 +130,7 @@ func TestImportsPointDown(t *testing.T) {
 				case layer[top] == 0 || layer[targetTop] == 0:
 					t.Errorf("%s/%s imports %s: folder not in the layer table", dir, name, target)
 				case layer[targetTop] >= layer[top]:
-					t.Errorf("%s/%s imports %s: imports must point down cmd -> pgwire -> sql -> catalog -> engine -> kv", dir, name, target)
+					t.Errorf("%s/%s imports %s: imports must point down cmd -> server -> pgwire -> sql -> catalog -> engine -> kv", dir, name, target)
 				}
 			}
 		}

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/stela-db/stela/internal/buildinfo"
+	"github.com/stela-db/stela/pgwire"
+	"github.com/stela-db/stela/server"
+)
+
+type startOptions struct {
+	dataDir, listen, adminPassword string
+	tlsCert, tlsKey, tlsClientCA   string
+	requireTLS, allowCleartext     bool
+	maxConns, maxMessage           int
+	logLevel, logFormat            string
+	shutdownTimeout                time.Duration
+}
+
+func newStartCommand() *cobra.Command {
+	o := &startOptions{}
+	cmd := &cobra.Command{
+		Use:   "start",
+		Short: "Start the server (PostgreSQL protocol on 127.0.0.1:5432, data in ./data)",
+		Long: `start serves the databases in the data directory over the PostgreSQL
+protocol. At first start it creates the directory, the databases defaultdb
+and postgres, and the superuser admin, whose password comes from
+--admin-password (or STELA_ADMIN_PASSWORD) or is generated and printed once.
+
+Every flag can also be set with the environment variable named after it.`,
+		Args: cobra.NoArgs,
+		PreRunE: func(cmd *cobra.Command, _ []string) error {
+			return bindEnv(cmd)
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return runStart(cmd, o) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.dataDir, "data", "./data", "data directory")
+	f.StringVar(&o.listen, "listen", "127.0.0.1:5432", "address of the PostgreSQL protocol listener")
+	f.StringVar(&o.adminPassword, "admin-password", "", "password of the admin user, set at first start only")
+	f.StringVar(&o.tlsCert, "tls-cert", "", "PEM certificate for TLS")
+	f.StringVar(&o.tlsKey, "tls-key", "", "PEM private key for TLS")
+	f.StringVar(&o.tlsClientCA, "tls-client-ca", "", "PEM CA bundle to verify client certificates")
+	f.BoolVar(&o.requireTLS, "require-tls", false, "refuse connections without TLS")
+	f.BoolVar(&o.allowCleartext, "allow-cleartext-password", false, "accept cleartext passwords (only over TLS) instead of SCRAM-SHA-256")
+	f.IntVar(&o.maxConns, "max-connections", pgwire.DefaultMaxConnections, "maximum concurrent sessions")
+	f.IntVar(&o.maxMessage, "max-message-size", pgwire.DefaultMaxMessageSize, "largest protocol message accepted, in bytes")
+	f.StringVar(&o.logLevel, "log-level", "info", "trace, debug, info, warn or error")
+	f.StringVar(&o.logFormat, "log-format", "json", "json or console")
+	f.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long running statements may finish at shutdown")
+	documentEnv(cmd)
+	return cmd
+}
+
+func runStart(cmd *cobra.Command, o *startOptions) error {
+	log, err := newLogger(cmd.ErrOrStderr(), o.logLevel, o.logFormat)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	srv, err := server.Start(ctx, server.Config{
+		DataDir: o.dataDir, Listen: o.listen, AdminPassword: o.adminPassword,
+		TLSCert: o.tlsCert, TLSKey: o.tlsKey, TLSClientCA: o.tlsClientCA,
+		RequireTLS: o.requireTLS, AllowCleartext: o.allowCleartext,
+		MaxConnections: o.maxConns, MaxMessageSize: o.maxMessage, Logger: log,
+	})
+	if errors.Is(err, server.ErrAddressInUse) {
+		return fmt.Errorf("%s is already in use; choose another address with --listen", o.listen)
+	}
+	if err != nil {
+		return err
+	}
+	if srv.GeneratedPassword != "" {
+		fmt.Fprintf(cmd.OutOrStdout(), "Created user admin with the generated password %s\nIt is shown this once; change it with ALTER USER admin PASSWORD '...'.\n", srv.GeneratedPassword)
+	}
+	log.Info().Str("version", buildinfo.Version).Str("commit", buildinfo.CommitOrVCS()).Str("go", buildinfo.GoVersion()).
+		Str("data", o.dataDir).Str("listen", srv.Addr.String()).Strs("databases", srv.Engine.Databases()).
+		Bool("tls", o.tlsCert != "").Msg("stela started")
+
+	select {
+	case <-ctx.Done():
+	case err := <-srv.Done():
+		if err != nil && !errors.Is(err, pgwire.ErrServerClosed) {
+			log.Error().Err(err).Msg("listener failed")
+			_ = srv.Shutdown(context.Background())
+			return err
+		}
+	}
+	stop()
+	log.Info().Dur("timeout", o.shutdownTimeout).Msg("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), o.shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		log.Error().Err(err).Msg("shutdown")
+		return err
+	}
+	log.Info().Msg("stopped")
+	return nil
+}

@@ -1,0 +1,327 @@
+package pgwire
+
+import (
+	"context"
+
+	"github.com/jackc/pgproto3/v2"
+
+	"github.com/stela-db/stela/sql"
+	"github.com/stela-db/stela/sql/parser"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// preparedStmt is a statement created by Parse.
+type preparedStmt struct {
+	name string
+	p    *sql.Prepared // nil for an empty query
+	// paramOIDs are the types the client declared, for ParameterDescription
+	// when the statement is empty.
+	paramOIDs []uint32
+}
+
+// portal is a bound statement created by Bind.
+type portal struct {
+	name    string
+	stmt    *preparedStmt
+	params  []types.Datum
+	formats []int16
+	res     sql.Result // set by the first Execute
+	done    bool       // ran to completion
+	tag     string
+}
+
+func (p *portal) close() {
+	if p.res != nil {
+		p.res.Close()
+		p.res = nil
+	}
+}
+
+// extended runs one extended-protocol message; an error is reported and
+// the connection then ignores messages until Sync.
+func (c *conn) extended(handler func([]byte) error, body []byte) error {
+	err := handler(body)
+	if err == nil {
+		return nil
+	}
+	if isFatal(err) || isIOError(err) {
+		return err
+	}
+	c.sendError(err)
+	c.sess.Fail()
+	c.discard = true
+	return nil
+}
+
+// parse handles Parse: plan one statement under a name.
+func (c *conn) parse(body []byte) error {
+	var m pgproto3.Parse
+	if err := m.Decode(body); err != nil {
+		return protocolViolation("invalid Parse message: %v", err)
+	}
+	if m.Name != "" {
+		if _, ok := c.stmts[m.Name]; ok {
+			return pgerror.Newf(pgcode.DuplicatePreparedStatement, "prepared statement %q already exists", m.Name)
+		}
+	}
+	if len(m.ParameterOIDs) > 65535 {
+		return protocolViolation("too many parameter types")
+	}
+	stmts, err := parser.Parse(m.Query)
+	if err != nil {
+		return err
+	}
+	ps := &preparedStmt{name: m.Name, paramOIDs: append([]uint32(nil), m.ParameterOIDs...)}
+	switch len(stmts) {
+	case 0:
+	case 1:
+		if ps.p, err = c.sess.Prepare(stmts[0], m.ParameterOIDs); err != nil {
+			return err
+		}
+	default:
+		return pgerror.New(pgcode.Syntax, "cannot insert multiple commands into a prepared statement")
+	}
+	c.stmts[m.Name] = ps
+	c.w.send(&pgproto3.ParseComplete{})
+	return nil
+}
+
+// bind handles Bind: decode the parameters and create a portal.
+func (c *conn) bind(body []byte) error {
+	var m pgproto3.Bind
+	if err := m.Decode(body); err != nil {
+		return protocolViolation("invalid Bind message: %v", err)
+	}
+	ps, ok := c.stmts[m.PreparedStatement]
+	if !ok {
+		return pgerror.Newf(pgcode.InvalidSQLStatementName, "prepared statement %q does not exist", m.PreparedStatement)
+	}
+	if m.DestinationPortal != "" {
+		if _, ok := c.portals[m.DestinationPortal]; ok {
+			return pgerror.Newf(pgcode.DuplicateCursor, "cursor %q already exists", m.DestinationPortal)
+		}
+	} else if old, ok := c.portals[""]; ok {
+		old.close()
+		delete(c.portals, "")
+	}
+	var paramTypes []*types.T
+	var cols []sql.Column
+	if ps.p != nil {
+		paramTypes, cols = ps.p.ParamTypes, ps.p.Columns
+	}
+	if len(m.Parameters) != len(paramTypes) {
+		return pgerror.Newf(pgcode.ProtocolViolation, "bind message supplies %d parameters, but prepared statement %q requires %d",
+			len(m.Parameters), ps.name, len(paramTypes))
+	}
+	nfmt := len(m.ParameterFormatCodes)
+	if nfmt > 1 && nfmt != len(m.Parameters) {
+		return pgerror.Newf(pgcode.ProtocolViolation, "bind message has %d parameter formats but %d parameters", nfmt, len(m.Parameters))
+	}
+	params := make([]types.Datum, len(m.Parameters))
+	fs := c.sess.FormatSettings()
+	for i, raw := range m.Parameters {
+		if raw == nil {
+			continue
+		}
+		f := formatText
+		if nfmt == 1 {
+			f = m.ParameterFormatCodes[0]
+		} else if nfmt > 1 {
+			f = m.ParameterFormatCodes[i]
+		}
+		raw = append([]byte(nil), raw...) // Bind's body buffer is reused
+		var v types.Datum
+		var err error
+		switch f {
+		case formatText:
+			v, err = paramTypes[i].ParseText(string(raw), fs)
+		case formatBinary:
+			v, err = paramTypes[i].DecodeBinary(raw)
+		default:
+			return pgerror.Newf(pgcode.ProtocolViolation, "unsupported format code: %d", f)
+		}
+		if err != nil {
+			return err
+		}
+		params[i] = v
+	}
+	formats, err := resultFormats(m.ResultFormatCodes, len(cols))
+	if err != nil {
+		return err
+	}
+	c.portals[m.DestinationPortal] = &portal{name: m.DestinationPortal, stmt: ps, params: params, formats: formats}
+	c.w.send(&pgproto3.BindComplete{})
+	return nil
+}
+
+// describe handles Describe of a statement or portal.
+func (c *conn) describe(body []byte) error {
+	var m pgproto3.Describe
+	if err := m.Decode(body); err != nil {
+		return protocolViolation("invalid Describe message: %v", err)
+	}
+	switch m.ObjectType {
+	case 'S':
+		ps, ok := c.stmts[m.Name]
+		if !ok {
+			return pgerror.Newf(pgcode.InvalidSQLStatementName, "prepared statement %q does not exist", m.Name)
+		}
+		oids := ps.paramOIDs
+		if ps.p != nil {
+			oids = make([]uint32, len(ps.p.ParamTypes))
+			for i, t := range ps.p.ParamTypes {
+				oids[i] = t.Oid
+			}
+		}
+		c.w.send(&pgproto3.ParameterDescription{ParameterOIDs: oids})
+		if ps.p == nil || ps.p.Columns == nil {
+			c.w.send(&pgproto3.NoData{})
+		} else {
+			c.w.send(rowDescription(ps.p.Columns, nil))
+		}
+	case 'P':
+		p, ok := c.portals[m.Name]
+		if !ok {
+			return pgerror.Newf(pgcode.InvalidCursorName, "portal %q does not exist", m.Name)
+		}
+		if p.stmt.p == nil || p.stmt.p.Columns == nil {
+			c.w.send(&pgproto3.NoData{})
+		} else {
+			c.w.send(rowDescription(p.stmt.p.Columns, p.formats))
+		}
+	default:
+		return protocolViolation("invalid DESCRIBE message subtype %d", m.ObjectType)
+	}
+	return nil
+}
+
+// execute handles Execute: run (or resume) a portal for up to MaxRows
+// rows.
+func (c *conn) execute(body []byte) error {
+	var m pgproto3.Execute
+	if err := m.Decode(body); err != nil {
+		return protocolViolation("invalid Execute message: %v", err)
+	}
+	p, ok := c.portals[m.Portal]
+	if !ok {
+		return pgerror.Newf(pgcode.InvalidCursorName, "portal %q does not exist", m.Portal)
+	}
+	if p.stmt.p == nil {
+		c.w.send(&pgproto3.EmptyQueryResponse{})
+		return nil
+	}
+	if p.done {
+		c.w.send(&pgproto3.CommandComplete{CommandTag: []byte(p.tag)})
+		return nil
+	}
+	ctx, done := c.statementContext()
+	defer done()
+	if p.res == nil {
+		res, err := c.sess.Execute(ctx, p.stmt.p, p.params)
+		if err != nil {
+			c.dropPortal(p)
+			return err
+		}
+		p.res = res
+	}
+	suspended, err := c.sendRowsN(ctx, p.stmt.p.Columns, p.formats, p.res, int(m.MaxRows))
+	if err != nil {
+		c.dropPortal(p)
+		return err
+	}
+	if suspended {
+		c.w.send(&pgproto3.PortalSuspended{})
+		return nil
+	}
+	p.done, p.tag = true, p.res.Tag()
+	p.close()
+	return nil
+}
+
+// sendRowsN sends up to max rows (0: all) and CommandComplete once the
+// result is exhausted; it reports true if it stopped at max with the
+// result not known to be exhausted (PortalSuspended).
+func (c *conn) sendRowsN(ctx context.Context, cols []sql.Column, formats []int16, res sql.Result, max int) (bool, error) {
+	n := 0
+	for {
+		if max > 0 && n >= max {
+			return true, nil
+		}
+		row, err := res.Next(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return false, sql.CanceledError(ctx)
+			}
+			return false, err
+		}
+		if row == nil {
+			break
+		}
+		if err := c.sendDataRow(cols, formats, row); err != nil {
+			return false, err
+		}
+		if c.w.err != nil {
+			return false, c.w.err
+		}
+		n++
+	}
+	c.w.send(&pgproto3.CommandComplete{CommandTag: []byte(res.Tag())})
+	return false, nil
+}
+
+// closeObject handles Close of a statement or portal; closing what does
+// not exist is not an error.
+func (c *conn) closeObject(body []byte) error {
+	var m pgproto3.Close
+	if err := m.Decode(body); err != nil {
+		return protocolViolation("invalid Close message: %v", err)
+	}
+	switch m.ObjectType {
+	case 'S':
+		delete(c.stmts, m.Name)
+	case 'P':
+		if p, ok := c.portals[m.Name]; ok {
+			c.dropPortal(p)
+		}
+	default:
+		return protocolViolation("invalid CLOSE message subtype %d", m.ObjectType)
+	}
+	c.w.send(&pgproto3.CloseComplete{})
+	return nil
+}
+
+// sync handles Sync: the end of an implicit transaction and of the
+// discard mode; exactly one ReadyForQuery.
+func (c *conn) sync() error {
+	c.discard = false
+	c.sess.Sync()
+	if c.sess.TxStatus() == 'I' {
+		// Portals live until their transaction ends.
+		c.dropPortals()
+	}
+	return c.readyForQuery()
+}
+
+func (c *conn) dropPortal(p *portal) {
+	p.close()
+	if c.portals[p.name] == p {
+		delete(c.portals, p.name)
+	}
+}
+
+func (c *conn) dropPortals() {
+	for _, p := range c.portals {
+		c.dropPortal(p)
+	}
+}
+
+// dropUnnamed drops the unnamed statement and portal (a simple Query
+// replaces them, as in PostgreSQL).
+func (c *conn) dropUnnamed() {
+	delete(c.stmts, "")
+	if p, ok := c.portals[""]; ok {
+		c.dropPortal(p)
+	}
+}

@@ -1,0 +1,82 @@
+package pgwire_test
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/rs/zerolog"
+
+	"github.com/stela-db/stela/kv"
+	"github.com/stela-db/stela/pgwire"
+	"github.com/stela-db/stela/sql"
+)
+
+// adminPassword is the admin's password in test servers.
+const adminPassword = "Test!pw0rd"
+
+// testServer is a real server on 127.0.0.1:0 with a temp data dir.
+type testServer struct {
+	engine *sql.Engine
+	srv    *pgwire.Server
+	addr   string
+	done   chan error
+}
+
+// startServer starts a server; cfgFn may adjust its configuration. It is
+// shut down at the end of the test.
+func startServer(t testing.TB, cfgFn func(*pgwire.Config)) *testServer {
+	t.Helper()
+	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
+	ctx := context.Background()
+	engine, err := sql.Open(ctx, sql.Config{DataDir: t.TempDir(), KV: kv.Options{MinFreeBytes: -1}, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := engine.EnsureAdmin(ctx, adminPassword); err != nil {
+		t.Fatal(err)
+	}
+	cfg := pgwire.Config{Logger: log}
+	if cfgFn != nil {
+		cfgFn(&cfg)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := &testServer{engine: engine, srv: pgwire.NewServer(engine, cfg), addr: ln.Addr().String(), done: make(chan error, 1)}
+	go func() { ts.done <- ts.srv.Serve(ln) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := ts.srv.Shutdown(ctx); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+		if err := engine.Close(); err != nil {
+			t.Errorf("close engine: %v", err)
+		}
+	})
+	return ts
+}
+
+// dsn returns a connection string for the admin on defaultdb.
+func (ts *testServer) dsn(extra string) string {
+	host, port, _ := net.SplitHostPort(ts.addr)
+	return fmt.Sprintf("postgres://admin:%s@%s:%s/defaultdb?sslmode=disable%s", "Test%21pw0rd", host, port, extra)
+}
+
+// connect opens a pgx connection closed at the end of the test.
+func (ts *testServer) connect(t testing.TB, extra string) *pgx.Conn {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := pgx.Connect(ctx, ts.dsn(extra))
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	t.Cleanup(func() { c.Close(context.Background()) })
+	return c
+}

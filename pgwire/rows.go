@@ -1,0 +1,94 @@
+package pgwire
+
+import (
+	"encoding/binary"
+
+	"github.com/jackc/pgproto3/v2"
+
+	"github.com/stela-db/stela/sql"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// Format codes.
+const (
+	formatText   int16 = 0
+	formatBinary int16 = 1
+)
+
+// rowDescription describes result columns; formats has one code per
+// column (nil: all text, as for Describe of a statement).
+func rowDescription(cols []sql.Column, formats []int16) *pgproto3.RowDescription {
+	fields := make([]pgproto3.FieldDescription, len(cols))
+	for i, col := range cols {
+		f := formatText
+		if formats != nil {
+			f = formats[i]
+		}
+		fields[i] = pgproto3.FieldDescription{
+			Name:                 []byte(col.Name),
+			TableOID:             col.TableOID,
+			TableAttributeNumber: uint16(col.AttNum),
+			DataTypeOID:          col.Type.Oid,
+			DataTypeSize:         int16(col.Type.Len),
+			TypeModifier:         col.Type.Typmod,
+			Format:               f,
+		}
+	}
+	return &pgproto3.RowDescription{Fields: fields}
+}
+
+// resultFormats expands Bind's result format codes to one per column.
+func resultFormats(codes []int16, ncols int) ([]int16, error) {
+	out := make([]int16, ncols)
+	switch len(codes) {
+	case 0:
+	case 1:
+		for i := range out {
+			out[i] = codes[0]
+		}
+	default:
+		if len(codes) != ncols {
+			return nil, pgerror.Newf(pgcode.ProtocolViolation, "bind message has %d result formats but query has %d columns", len(codes), ncols)
+		}
+		copy(out, codes)
+	}
+	for _, f := range out {
+		if f != formatText && f != formatBinary {
+			return nil, pgerror.Newf(pgcode.InvalidParameterValue, "unsupported format code: %d", f)
+		}
+	}
+	return out, nil
+}
+
+// sendDataRow encodes one row straight into the output buffer: 'D',
+// length, column count, then each value as length (-1 for NULL) and bytes.
+func (c *conn) sendDataRow(cols []sql.Column, formats []int16, row []types.Datum) error {
+	b := append(c.w.buf[:0], 'D', 0, 0, 0, 0)
+	b = binary.BigEndian.AppendUint16(b, uint16(len(row)))
+	fs := c.sess.FormatSettings()
+	for i, v := range row {
+		if v == nil {
+			b = binary.BigEndian.AppendUint32(b, 0xFFFFFFFF)
+			continue
+		}
+		lenAt := len(b)
+		b = append(b, 0, 0, 0, 0)
+		t := cols[i].Type
+		if formats != nil && formats[i] == formatBinary {
+			var err error
+			if b, err = t.AppendBinary(b, v); err != nil {
+				c.w.buf = b[:0]
+				return err
+			}
+		} else {
+			b = t.AppendText(b, v, fs)
+		}
+		binary.BigEndian.PutUint32(b[lenAt:], uint32(len(b)-lenAt-4))
+	}
+	binary.BigEndian.PutUint32(b[1:], uint32(len(b)-1))
+	c.w.sendRaw(b)
+	c.w.buf = b[:0]
+	return nil
+}

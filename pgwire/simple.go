@@ -1,0 +1,62 @@
+package pgwire
+
+import (
+	"github.com/jackc/pgproto3/v2"
+
+	"github.com/stela-db/stela/sql/parser"
+)
+
+// simpleQuery runs a Query message: each statement in turn, all in one
+// implicit transaction unless they control transactions themselves; after
+// an error the rest are skipped. One ReadyForQuery ends it.
+func (c *conn) simpleQuery(body []byte) error {
+	var q pgproto3.Query
+	if err := q.Decode(body); err != nil {
+		return protocolViolation("invalid Query message: %v", err)
+	}
+	// A Query also ends the unnamed statement and portal.
+	c.dropUnnamed()
+	stmts, err := parser.Parse(q.String)
+	if err != nil {
+		c.sendError(err)
+		c.sess.Fail()
+	} else if len(stmts) == 0 {
+		c.w.send(&pgproto3.EmptyQueryResponse{})
+	}
+	for _, stmt := range stmts {
+		if err := c.runSimple(stmt); err != nil {
+			if isFatal(err) || isIOError(err) {
+				return err
+			}
+			c.sendError(err)
+			c.sess.Fail()
+			break
+		}
+	}
+	c.sess.Sync()
+	if c.sess.TxStatus() == 'I' {
+		c.dropPortals()
+	}
+	return c.readyForQuery()
+}
+
+// runSimple runs one statement of a Query message, sending its rows in
+// text format.
+func (c *conn) runSimple(stmt parser.Statement) error {
+	p, err := c.sess.PrepareSimple(stmt)
+	if err != nil {
+		return err
+	}
+	ctx, done := c.statementContext()
+	defer done()
+	res, err := c.sess.Execute(ctx, p, nil)
+	if err != nil {
+		return err
+	}
+	defer res.Close()
+	if p.Columns != nil {
+		c.w.send(rowDescription(p.Columns, nil))
+	}
+	_, err = c.sendRowsN(ctx, p.Columns, nil, res, 0)
+	return err
+}

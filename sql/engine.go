@@ -1,0 +1,189 @@
+package sql
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+
+	"github.com/rs/zerolog"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/internal/passwd"
+	"github.com/stela-db/stela/kv"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// AdminUser is the superuser created at first start.
+const AdminUser = "admin"
+
+// Databases every server has from its first start.
+var initialDatabases = []string{"defaultdb", "postgres"}
+
+// Config configures an Engine.
+type Config struct {
+	// DataDir holds the system store (system/) and one store per database
+	// (databases/<name>/).
+	DataDir string
+	// KV is the template of every store's options (filesystem, limits,
+	// signer); Origin and Logger are set per store.
+	KV     kv.Options
+	Logger zerolog.Logger
+	// MaxConnections is reported by SHOW max_connections.
+	MaxConnections int
+}
+
+// Engine is the SQL engine of a server: the system catalog and the
+// databases it serves. It is safe for concurrent use.
+type Engine struct {
+	cfg    Config
+	log    zerolog.Logger
+	sys    *catalog.System
+	secret []byte // server secret for decoy SCRAM salts
+
+	mu  sync.Mutex
+	dbs map[string]*Database // open databases, by name; guarded by mu
+
+	nextPID atomic.Int32
+}
+
+// Database is an open database.
+type Database struct {
+	Name  string
+	Store *kv.Store
+}
+
+// Open opens (creating on first start) the system store and the initial
+// databases under cfg.DataDir.
+func Open(ctx context.Context, cfg Config) (*Engine, error) {
+	e := &Engine{cfg: cfg, log: cfg.Logger.With().Str("component", "sql").Logger(), dbs: map[string]*Database{}}
+	e.secret = make([]byte, 32)
+	if _, err := rand.Read(e.secret); err != nil {
+		return nil, err
+	}
+	sysStore, err := e.openStore("system", filepath.Join(cfg.DataDir, "system"))
+	if err != nil {
+		return nil, err
+	}
+	e.sys = catalog.NewSystem(sysStore)
+	for _, name := range initialDatabases {
+		if _, err := e.sys.Database(name); err == nil {
+			continue
+		} else if !pgerror.HasCode(err, pgcode.InvalidCatalogName) {
+			e.Close()
+			return nil, err
+		}
+		if err := e.sys.CreateDatabase(ctx, catalog.Database{Name: name, Dir: filepath.Join("databases", name)}); err != nil {
+			e.Close()
+			return nil, err
+		}
+	}
+	dbs, err := e.sys.Databases()
+	if err != nil {
+		e.Close()
+		return nil, err
+	}
+	for _, d := range dbs {
+		st, err := e.openStore(d.Name, filepath.Join(cfg.DataDir, d.Dir))
+		if err != nil {
+			e.Close()
+			return nil, err
+		}
+		e.dbs[d.Name] = &Database{Name: d.Name, Store: st}
+	}
+	return e, nil
+}
+
+// openStore opens the kv store of one database (or the system store).
+func (e *Engine) openStore(name, dir string) (*kv.Store, error) {
+	opts := e.cfg.KV
+	opts.Origin = "stela.local/" + name
+	l := e.cfg.Logger.With().Str("db", name).Logger()
+	opts.Logger = &l
+	st, err := kv.Open(dir, opts)
+	if err != nil {
+		return nil, fmt.Errorf("open database %q: %w", name, err)
+	}
+	return st, nil
+}
+
+// Close closes every store; it waits for operations in progress.
+func (e *Engine) Close() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var errs []error
+	for name, d := range e.dbs {
+		if err := d.Store.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close %s: %w", name, err))
+		}
+		delete(e.dbs, name)
+	}
+	if e.sys != nil {
+		errs = append(errs, e.sys.Store().Close())
+	}
+	return errors.Join(errs...)
+}
+
+// System returns the system catalog.
+func (e *Engine) System() *catalog.System { return e.sys }
+
+// Database returns an open database, or 3D000.
+func (e *Engine) Database(name string) (*Database, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if d, ok := e.dbs[name]; ok {
+		return d, nil
+	}
+	return nil, pgerror.Newf(pgcode.InvalidCatalogName, "database %q does not exist", name)
+}
+
+// Databases returns the names of the open databases.
+func (e *Engine) Databases() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	names := make([]string, 0, len(e.dbs))
+	for n := range e.dbs {
+		names = append(names, n)
+	}
+	return names
+}
+
+// EnsureAdmin creates the admin user on first start. With an empty
+// password it generates one and returns it, so that the caller can show
+// it once; created is false when the admin already existed.
+func (e *Engine) EnsureAdmin(ctx context.Context, password string) (created bool, generated string, err error) {
+	if _, err := e.sys.User(AdminUser); err == nil {
+		return false, "", nil
+	} else if !pgerror.HasCode(err, pgcode.UndefinedObject) {
+		return false, "", err
+	}
+	if password == "" {
+		if generated, err = passwd.Generate(); err != nil {
+			return false, "", err
+		}
+		password = generated
+	}
+	v, err := passwd.NewVerifier(password)
+	if err != nil {
+		return false, "", pgerror.Wrapf(err, pgcode.InvalidParameterValue, "admin password: %v", err)
+	}
+	if err := e.sys.CreateUser(ctx, catalog.User{Name: AdminUser, Verifier: v, Superuser: true, Login: true}); err != nil {
+		return false, "", engine.StorageError(err)
+	}
+	return true, generated, nil
+}
+
+// LookupUser returns a user for authentication; 42704 when unknown.
+func (e *Engine) LookupUser(name string) (*catalog.User, error) { return e.sys.User(name) }
+
+// DecoySecret is a per-process secret for answering logins of unknown
+// users indistinguishably (see passwd.Decoy).
+func (e *Engine) DecoySecret() []byte { return e.secret }
+
+// NewPID returns a new backend process id for a session.
+func (e *Engine) NewPID() int32 { return e.nextPID.Add(1) + 1000 }

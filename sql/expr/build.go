@@ -1,0 +1,677 @@
+package expr
+
+import (
+	"strconv"
+	"strings"
+
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// Scope resolves column references; a statement without FROM has none.
+type Scope interface {
+	Column(names []string, location int32) (Expr, error)
+}
+
+// Builder turns parse-tree expressions into typed Exprs.
+type Builder struct {
+	Params  *ParamTypes
+	Session Session
+	Scope   Scope
+}
+
+// at positions an error at a parse-tree location (a byte offset); the
+// statement planner converts it to PostgreSQL's character position.
+func at(err *pgerror.Error, loc int32) *pgerror.Error {
+	if loc >= 0 && err.Position == 0 {
+		return err.WithPosition(int(loc) + 1)
+	}
+	return err
+}
+
+// atErr positions an error that may not be a *pgerror.Error.
+func atErr(err error, loc int32) error {
+	if pe, ok := err.(*pgerror.Error); ok {
+		return at(pe, loc)
+	}
+	return err
+}
+
+// Build builds an expression; its type may be types.Unknown (an untyped
+// literal or parameter whose context did not decide).
+func (b *Builder) Build(n *pg_query.Node) (Expr, error) {
+	switch v := n.Node.(type) {
+	case *pg_query.Node_AConst:
+		return b.constant(v.AConst)
+	case *pg_query.Node_ParamRef:
+		p, err := b.Params.ref(int(v.ParamRef.Number))
+		if err != nil {
+			return nil, atErr(err, v.ParamRef.Location)
+		}
+		return p, nil
+	case *pg_query.Node_TypeCast:
+		return b.typeCast(v.TypeCast)
+	case *pg_query.Node_AExpr:
+		return b.aExpr(v.AExpr)
+	case *pg_query.Node_BoolExpr:
+		return b.boolExpr(v.BoolExpr)
+	case *pg_query.Node_NullTest:
+		arg, err := b.Build(v.NullTest.Arg)
+		if err != nil {
+			return nil, err
+		}
+		b.resolveUnknownArg(arg)
+		return &IsNull{Arg: arg, Not: v.NullTest.Nulltesttype == pg_query.NullTestType_IS_NOT_NULL}, nil
+	case *pg_query.Node_BooleanTest:
+		return b.booleanTest(v.BooleanTest)
+	case *pg_query.Node_CaseExpr:
+		return b.caseExpr(v.CaseExpr)
+	case *pg_query.Node_CoalesceExpr:
+		args, t, err := b.commonArgs(v.CoalesceExpr.Args, "COALESCE", v.CoalesceExpr.Location)
+		if err != nil {
+			return nil, err
+		}
+		return &Coalesce{Args: args, T: t}, nil
+	case *pg_query.Node_MinMaxExpr:
+		return b.minMax(v.MinMaxExpr)
+	case *pg_query.Node_FuncCall:
+		return b.funcCall(v.FuncCall)
+	case *pg_query.Node_SqlvalueFunction:
+		return b.sqlValueFunction(v.SqlvalueFunction)
+	case *pg_query.Node_ColumnRef:
+		return b.columnRef(v.ColumnRef)
+	case *pg_query.Node_AArrayExpr:
+		return nil, at(pgerror.New(pgcode.FeatureNotSupported, "arrays are not supported yet"), v.AArrayExpr.Location)
+	case *pg_query.Node_SubLink:
+		return nil, at(pgerror.New(pgcode.FeatureNotSupported, "subqueries are not supported yet"), v.SubLink.Location)
+	case *pg_query.Node_CollateClause:
+		return nil, at(pgerror.New(pgcode.FeatureNotSupported, "COLLATE is not supported yet"), v.CollateClause.Location)
+	}
+	return nil, pgerror.Newf(pgcode.FeatureNotSupported, "expression %s is not supported yet", nodeName(n))
+}
+
+// nodeName names a parse node's kind for messages.
+func nodeName(n *pg_query.Node) string {
+	name := strings.TrimPrefix(strings.TrimPrefix(typeName(n.Node), "*pg_query.Node_"), "Node_")
+	return name
+}
+
+func typeName(v any) string {
+	s := strings.TrimPrefix(strings.TrimPrefix(fmtType(v), "*"), "pg_query.")
+	return strings.TrimPrefix(s, "Node_")
+}
+
+// BuildAs builds an expression that must have type want (for WHERE,
+// LIMIT): unknown literals and parameters take it, other types must cast
+// to it implicitly (or by assignment when assign is set).
+func (b *Builder) BuildAs(n *pg_query.Node, want *types.T, clause string) (Expr, error) {
+	e, err := b.Build(n)
+	if err != nil {
+		return nil, err
+	}
+	out, err := b.coerce(e, want, castImplicit, location(n))
+	if err != nil {
+		return nil, at(pgerror.Newf(pgcode.DatatypeMismatch, "argument of %s must be type %s, not type %s", clause, want.SQLStandardName(), e.Type()), location(n))
+	}
+	return out, nil
+}
+
+// Finish resolves a result expression whose type is still unknown to text,
+// as PostgreSQL does for select lists.
+func (b *Builder) Finish(e Expr) (Expr, error) {
+	if e.Type().Family == types.UnknownFamily {
+		return b.coerce(e, types.Text, castImplicit, -1)
+	}
+	return e, nil
+}
+
+// resolveUnknownArg types a parameter whose context gives no type (IS
+// NULL's argument) as text, as PostgreSQL does.
+func (b *Builder) resolveUnknownArg(e Expr) {
+	if p, ok := e.(*Param); ok && p.T.Family == types.UnknownFamily {
+		b.Params.Set(p.Index, types.Text)
+	}
+}
+
+// coerce converts e to type to, if a cast exists in context c or better.
+func (b *Builder) coerce(e Expr, to *types.T, c castContext, loc int32) (Expr, error) {
+	from := e.Type()
+	if from.Oid == to.Oid && (to.Typmod < 0 || from.Typmod == to.Typmod) {
+		return e, nil
+	}
+	switch v := e.(type) {
+	case *Const:
+		if from.Family == types.UnknownFamily {
+			if v.V == nil {
+				return &Const{T: to, V: nil}, nil
+			}
+			val, err := castValue(v.V, from, to, c == castExplicit, b.formatSettings())
+			if err != nil {
+				return nil, atErr(err, loc)
+			}
+			return &Const{T: to, V: val}, nil
+		}
+	case *Param:
+		if from.Family == types.UnknownFamily {
+			b.Params.Set(v.Index, to.Base())
+			if to.Typmod >= 0 {
+				return &Cast{Arg: v, T: to, Explicit: c == castExplicit}, nil
+			}
+			return v, nil
+		}
+	}
+	if castContextOf(from, to) < c {
+		return nil, atErr(errCannotCast(from, to), loc)
+	}
+	return &Cast{Arg: e, T: to, Explicit: c == castExplicit}, nil
+}
+
+func (b *Builder) formatSettings() *types.FormatSettings {
+	if b.Session != nil {
+		return b.Session.FormatSettings()
+	}
+	fs := types.DefaultFormatSettings()
+	return &fs
+}
+
+// constant builds a literal: integers that fit int4 are int4, larger ones
+// int8, then numeric; decimals are numeric; strings are unknown until
+// their context types them.
+func (b *Builder) constant(c *pg_query.A_Const) (Expr, error) {
+	if c.Isnull {
+		return &Const{T: types.Unknown}, nil
+	}
+	switch v := c.Val.(type) {
+	case *pg_query.A_Const_Ival:
+		return &Const{T: types.Int4, V: int64(v.Ival.Ival)}, nil
+	case *pg_query.A_Const_Fval:
+		s := v.Fval.Fval
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return &Const{T: types.Int8, V: n}, nil
+		}
+		d, err := types.Numeric.ParseText(s, nil)
+		if err != nil {
+			return nil, atErr(err, c.Location)
+		}
+		return &Const{T: types.Numeric, V: d}, nil
+	case *pg_query.A_Const_Sval:
+		return &Const{T: types.Unknown, V: v.Sval.Sval}, nil
+	case *pg_query.A_Const_Boolval:
+		return &Const{T: types.Bool, V: v.Boolval.Boolval}, nil
+	case *pg_query.A_Const_Bsval:
+		return nil, at(pgerror.New(pgcode.FeatureNotSupported, "bit strings are not supported"), c.Location)
+	}
+	return nil, at(pgerror.New(pgcode.Syntax, "unrecognized constant"), c.Location)
+}
+
+// TypeFromName resolves a parse-tree type name.
+func TypeFromName(tn *pg_query.TypeName) (*types.T, error) {
+	if len(tn.ArrayBounds) > 0 {
+		return nil, at(pgerror.New(pgcode.FeatureNotSupported, "array types are not supported yet"), tn.Location)
+	}
+	if tn.PctType || tn.Setof {
+		return nil, at(pgerror.New(pgcode.FeatureNotSupported, "this type syntax is not supported"), tn.Location)
+	}
+	var parts []string
+	for _, n := range tn.Names {
+		parts = append(parts, n.GetString_().GetSval())
+	}
+	if len(parts) == 0 {
+		return nil, at(pgerror.New(pgcode.Syntax, "missing type name"), tn.Location)
+	}
+	if len(parts) > 2 || (len(parts) == 2 && parts[0] != "pg_catalog") {
+		return nil, at(pgerror.Newf(pgcode.UndefinedObject, "type %q does not exist", strings.Join(parts, ".")), tn.Location)
+	}
+	var mods []int32
+	for _, m := range tn.Typmods {
+		c := m.GetAConst()
+		if c == nil || c.GetIval() == nil {
+			return nil, at(pgerror.New(pgcode.Syntax, "type modifiers must be simple constants or identifiers"), tn.Location)
+		}
+		mods = append(mods, c.GetIval().Ival)
+	}
+	t, err := types.ByName(parts[len(parts)-1], mods)
+	if err != nil {
+		return nil, atErr(err, tn.Location)
+	}
+	return t, nil
+}
+
+func (b *Builder) typeCast(tc *pg_query.TypeCast) (Expr, error) {
+	to, err := TypeFromName(tc.TypeName)
+	if err != nil {
+		return nil, err
+	}
+	arg, err := b.Build(tc.Arg)
+	if err != nil {
+		return nil, err
+	}
+	loc := location(tc.Arg)
+	if loc < 0 {
+		loc = tc.Location
+	}
+	return b.coerce(arg, to, castExplicit, loc)
+}
+
+// opName returns an operator's name (OPERATOR(pg_catalog.+) is +).
+func opName(names []*pg_query.Node) string {
+	if len(names) == 0 {
+		return ""
+	}
+	return names[len(names)-1].GetString_().GetSval()
+}
+
+// operator resolves and builds name(args...).
+func (b *Builder) operator(name string, args []Expr, loc int32) (Expr, error) {
+	argTypes := make([]*types.T, len(args))
+	for i, a := range args {
+		argTypes[i] = a.Type()
+	}
+	o, ok := resolve(operators[opKey(name, len(args))], argTypes)
+	if o == nil {
+		return nil, at(errNoOperator(name, argTypes, ok), loc)
+	}
+	return b.call(name, o, args, loc)
+}
+
+// call coerces the arguments to a resolved overload and builds the call.
+func (b *Builder) call(name string, o *overload, args []Expr, loc int32) (Expr, error) {
+	out := make([]Expr, len(args))
+	for i, a := range args {
+		c, err := b.coerce(a, o.args[i], castImplicit, loc)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = c
+	}
+	return &Func{Name: name, Args: out, Result: o.result, Strict: o.strict, Fn: o.fn}, nil
+}
+
+func (b *Builder) aExpr(e *pg_query.A_Expr) (Expr, error) {
+	name := opName(e.Name)
+	switch e.Kind {
+	case pg_query.A_Expr_Kind_AEXPR_OP:
+		var args []Expr
+		if e.Lexpr != nil {
+			l, err := b.Build(e.Lexpr)
+			if err != nil {
+				return nil, err
+			}
+			args = append(args, l)
+		}
+		r, err := b.Build(e.Rexpr)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, r)
+		return b.operator(name, args, e.Location)
+
+	case pg_query.A_Expr_Kind_AEXPR_DISTINCT, pg_query.A_Expr_Kind_AEXPR_NOT_DISTINCT, pg_query.A_Expr_Kind_AEXPR_NULLIF:
+		l, err := b.Build(e.Lexpr)
+		if err != nil {
+			return nil, err
+		}
+		r, err := b.Build(e.Rexpr)
+		if err != nil {
+			return nil, err
+		}
+		eqExpr, err := b.operator("=", []Expr{l, r}, e.Location)
+		if err != nil {
+			return nil, err
+		}
+		eq := eqExpr.(*Func)
+		if e.Kind == pg_query.A_Expr_Kind_AEXPR_NULLIF {
+			return &NullIf{A: eq.Args[0], B: eq.Args[1], Eq: eq.Fn}, nil
+		}
+		return &Distinct{A: eq.Args[0], B: eq.Args[1], Eq: eq.Fn, Not: e.Kind == pg_query.A_Expr_Kind_AEXPR_NOT_DISTINCT}, nil
+
+	case pg_query.A_Expr_Kind_AEXPR_IN:
+		l, err := b.Build(e.Lexpr)
+		if err != nil {
+			return nil, err
+		}
+		list := e.Rexpr.GetList()
+		if list == nil {
+			return nil, at(pgerror.New(pgcode.FeatureNotSupported, "IN with a subquery is not supported yet"), e.Location)
+		}
+		var tests []Expr
+		for _, item := range list.Items {
+			r, err := b.Build(item)
+			if err != nil {
+				return nil, err
+			}
+			t, err := b.operator(name, []Expr{l, r}, e.Location)
+			if err != nil {
+				return nil, err
+			}
+			tests = append(tests, t)
+		}
+		if name == "<>" {
+			return &And{Args: tests}, nil
+		}
+		return &Or{Args: tests}, nil
+
+	case pg_query.A_Expr_Kind_AEXPR_LIKE, pg_query.A_Expr_Kind_AEXPR_ILIKE:
+		if fc := e.Rexpr.GetFuncCall(); fc != nil {
+			return nil, at(pgerror.New(pgcode.FeatureNotSupported, "LIKE ... ESCAPE is not supported yet"), e.Location)
+		}
+		l, err := b.Build(e.Lexpr)
+		if err != nil {
+			return nil, err
+		}
+		r, err := b.Build(e.Rexpr)
+		if err != nil {
+			return nil, err
+		}
+		return b.operator(name, []Expr{l, r}, e.Location)
+
+	case pg_query.A_Expr_Kind_AEXPR_BETWEEN, pg_query.A_Expr_Kind_AEXPR_NOT_BETWEEN:
+		bounds := e.Rexpr.GetList()
+		if bounds == nil || len(bounds.Items) != 2 {
+			return nil, at(pgerror.New(pgcode.Syntax, "malformed BETWEEN"), e.Location)
+		}
+		x, err := b.Build(e.Lexpr)
+		if err != nil {
+			return nil, err
+		}
+		lo, err := b.Build(bounds.Items[0])
+		if err != nil {
+			return nil, err
+		}
+		hi, err := b.Build(bounds.Items[1])
+		if err != nil {
+			return nil, err
+		}
+		if e.Kind == pg_query.A_Expr_Kind_AEXPR_BETWEEN {
+			ge, err := b.operator(">=", []Expr{x, lo}, e.Location)
+			if err != nil {
+				return nil, err
+			}
+			le, err := b.operator("<=", []Expr{x, hi}, e.Location)
+			if err != nil {
+				return nil, err
+			}
+			return &And{Args: []Expr{ge, le}}, nil
+		}
+		lt, err := b.operator("<", []Expr{x, lo}, e.Location)
+		if err != nil {
+			return nil, err
+		}
+		gt, err := b.operator(">", []Expr{x, hi}, e.Location)
+		if err != nil {
+			return nil, err
+		}
+		return &Or{Args: []Expr{lt, gt}}, nil
+	}
+	return nil, at(pgerror.Newf(pgcode.FeatureNotSupported, "operator form %s is not supported yet", strings.TrimPrefix(e.Kind.String(), "AEXPR_")), e.Location)
+}
+
+func (b *Builder) boolArg(n *pg_query.Node, op string) (Expr, error) {
+	e, err := b.Build(n)
+	if err != nil {
+		return nil, err
+	}
+	out, err := b.coerce(e, types.Bool, castImplicit, location(n))
+	if err != nil {
+		return nil, at(pgerror.Newf(pgcode.DatatypeMismatch, "argument of %s must be type boolean, not type %s", op, e.Type()), location(n))
+	}
+	return out, nil
+}
+
+func (b *Builder) boolExpr(e *pg_query.BoolExpr) (Expr, error) {
+	op := map[pg_query.BoolExprType]string{pg_query.BoolExprType_AND_EXPR: "AND", pg_query.BoolExprType_OR_EXPR: "OR", pg_query.BoolExprType_NOT_EXPR: "NOT"}[e.Boolop]
+	args := make([]Expr, 0, len(e.Args))
+	for _, a := range e.Args {
+		x, err := b.boolArg(a, op)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, x)
+	}
+	switch e.Boolop {
+	case pg_query.BoolExprType_AND_EXPR:
+		return &And{Args: args}, nil
+	case pg_query.BoolExprType_OR_EXPR:
+		return &Or{Args: args}, nil
+	}
+	return &Not{Arg: args[0]}, nil
+}
+
+func (b *Builder) booleanTest(t *pg_query.BooleanTest) (Expr, error) {
+	var op string
+	var want *bool
+	tr, fa := true, false
+	not := false
+	switch t.Booltesttype {
+	case pg_query.BoolTestType_IS_TRUE:
+		op, want = "IS TRUE", &tr
+	case pg_query.BoolTestType_IS_NOT_TRUE:
+		op, want, not = "IS NOT TRUE", &tr, true
+	case pg_query.BoolTestType_IS_FALSE:
+		op, want = "IS FALSE", &fa
+	case pg_query.BoolTestType_IS_NOT_FALSE:
+		op, want, not = "IS NOT FALSE", &fa, true
+	case pg_query.BoolTestType_IS_UNKNOWN:
+		op = "IS UNKNOWN"
+	default:
+		op, not = "IS NOT UNKNOWN", true
+	}
+	arg, err := b.boolArg(t.Arg, op)
+	if err != nil {
+		return nil, err
+	}
+	return &BoolTest{Arg: arg, Want: want, Not: not}, nil
+}
+
+func (b *Builder) caseExpr(c *pg_query.CaseExpr) (Expr, error) {
+	var subject Expr
+	if c.Arg != nil {
+		var err error
+		if subject, err = b.Build(c.Arg); err != nil {
+			return nil, err
+		}
+	}
+	var whens []Expr
+	var results []*pg_query.Node
+	for _, w := range c.Args {
+		cw := w.GetCaseWhen()
+		var cond Expr
+		var err error
+		if subject != nil {
+			v, err := b.Build(cw.Expr)
+			if err != nil {
+				return nil, err
+			}
+			cond, err = b.operator("=", []Expr{subject, v}, cw.Location)
+			if err != nil {
+				return nil, err
+			}
+		} else if cond, err = b.boolArg(cw.Expr, "CASE/WHEN"); err != nil {
+			return nil, err
+		}
+		whens = append(whens, cond)
+		results = append(results, cw.Result)
+	}
+	if c.Defresult != nil {
+		results = append(results, c.Defresult)
+	}
+	args, t, err := b.commonArgs(results, "CASE", c.Location)
+	if err != nil {
+		return nil, err
+	}
+	out := &Case{Whens: whens, Thens: args[:len(whens)], T: t}
+	if c.Defresult != nil {
+		out.Else = args[len(whens)]
+	}
+	return out, nil
+}
+
+// commonArgs builds expressions that must share a type and coerces them
+// to it, by PostgreSQL's rules for CASE, COALESCE, GREATEST, UNION
+// (chapter 10.5): unknowns follow the others; all unknown is text; types
+// must share a category; the preferred type, or the one the others cast
+// to implicitly, wins.
+func (b *Builder) commonArgs(nodes []*pg_query.Node, what string, loc int32) ([]Expr, *types.T, error) {
+	args := make([]Expr, len(nodes))
+	for i, n := range nodes {
+		e, err := b.Build(n)
+		if err != nil {
+			return nil, nil, err
+		}
+		args[i] = e
+	}
+	var t *types.T
+	for i, a := range args {
+		at := a.Type()
+		if at.Family == types.UnknownFamily {
+			continue
+		}
+		if t == nil {
+			t = at
+			continue
+		}
+		if at.Oid == t.Oid {
+			continue
+		}
+		if at.Category != t.Category {
+			return nil, nil, atErr(pgerror.Newf(pgcode.DatatypeMismatch, "%s types %s and %s cannot be matched", what, t, at), location(nodes[i]))
+		}
+		if (at.Preferred && !t.Preferred) || (canCoerce(t, at) && !canCoerce(at, t)) {
+			t = at
+		}
+	}
+	if t == nil {
+		t = types.Text
+	}
+	for i, a := range args {
+		c, err := b.coerce(a, t, castImplicit, location(nodes[i]))
+		if err != nil {
+			return nil, nil, atErr(pgerror.Newf(pgcode.DatatypeMismatch, "%s could not convert type %s to %s", what, a.Type(), t), location(nodes[i]))
+		}
+		args[i] = c
+	}
+	return args, t, nil
+}
+
+func (b *Builder) minMax(m *pg_query.MinMaxExpr) (Expr, error) {
+	what, op := "GREATEST", ">"
+	if m.Op == pg_query.MinMaxOp_IS_LEAST {
+		what, op = "LEAST", "<"
+	}
+	args, t, err := b.commonArgs(m.Args, what, m.Location)
+	if err != nil {
+		return nil, err
+	}
+	o, _ := resolve(operators[opKey(op, 2)], []*types.T{t, t})
+	if o == nil {
+		return nil, at(errNoOperator(op, []*types.T{t, t}, false), m.Location)
+	}
+	return &MinMax{Args: args, T: t, Better: o.fn}, nil
+}
+
+func (b *Builder) funcCall(f *pg_query.FuncCall) (Expr, error) {
+	var parts []string
+	for _, n := range f.Funcname {
+		parts = append(parts, n.GetString_().GetSval())
+	}
+	name := strings.ToLower(parts[len(parts)-1])
+	if len(parts) > 2 || (len(parts) == 2 && parts[0] != "pg_catalog") {
+		return nil, at(pgerror.Newf(pgcode.UndefinedFunction, "function %s does not exist", strings.Join(parts, ".")), f.Location)
+	}
+	if f.AggStar || f.AggDistinct || f.Over != nil || len(f.AggOrder) > 0 || f.AggFilter != nil || isAggregate(name) {
+		return nil, at(pgerror.Newf(pgcode.FeatureNotSupported, "aggregate and window functions are not supported yet (%s)", name), f.Location)
+	}
+	if f.FuncVariadic {
+		return nil, at(pgerror.New(pgcode.FeatureNotSupported, "VARIADIC is not supported yet"), f.Location)
+	}
+	args := make([]Expr, len(f.Args))
+	argTypes := make([]*types.T, len(f.Args))
+	for i, a := range f.Args {
+		if a.GetNamedArgExpr() != nil {
+			return nil, at(pgerror.New(pgcode.FeatureNotSupported, "named arguments are not supported yet"), f.Location)
+		}
+		e, err := b.Build(a)
+		if err != nil {
+			return nil, err
+		}
+		args[i], argTypes[i] = e, e.Type()
+	}
+	o, ok := resolve(functions[name], argTypes)
+	if o == nil {
+		return nil, at(errNoFunction(name, argTypes, ok), f.Location)
+	}
+	call, err := b.call(name, o, args, f.Location)
+	if err != nil {
+		return nil, err
+	}
+	return call, nil
+}
+
+// isAggregate names the aggregates, which need a query with rows.
+func isAggregate(name string) bool {
+	switch name {
+	case "count", "sum", "avg", "min", "max", "string_agg", "array_agg", "bool_and", "bool_or", "every", "json_agg", "jsonb_agg":
+		return true
+	}
+	return false
+}
+
+func (b *Builder) sqlValueFunction(f *pg_query.SQLValueFunction) (Expr, error) {
+	switch f.Op {
+	case pg_query.SQLValueFunctionOp_SVFOP_CURRENT_USER, pg_query.SQLValueFunctionOp_SVFOP_USER,
+		pg_query.SQLValueFunctionOp_SVFOP_CURRENT_ROLE:
+		return b.funcByName("current_user", f.Location)
+	case pg_query.SQLValueFunctionOp_SVFOP_SESSION_USER:
+		return b.funcByName("session_user", f.Location)
+	case pg_query.SQLValueFunctionOp_SVFOP_CURRENT_CATALOG:
+		return b.funcByName("current_catalog", f.Location)
+	case pg_query.SQLValueFunctionOp_SVFOP_CURRENT_SCHEMA:
+		return b.funcByName("current_schema", f.Location)
+	case pg_query.SQLValueFunctionOp_SVFOP_CURRENT_TIMESTAMP, pg_query.SQLValueFunctionOp_SVFOP_CURRENT_TIMESTAMP_N:
+		return b.funcByName("now", f.Location)
+	case pg_query.SQLValueFunctionOp_SVFOP_CURRENT_DATE:
+		now, err := b.funcByName("now", f.Location)
+		if err != nil {
+			return nil, err
+		}
+		return &Cast{Arg: now, T: types.DateType}, nil
+	case pg_query.SQLValueFunctionOp_SVFOP_LOCALTIMESTAMP, pg_query.SQLValueFunctionOp_SVFOP_LOCALTIMESTAMP_N:
+		now, err := b.funcByName("now", f.Location)
+		if err != nil {
+			return nil, err
+		}
+		return &Cast{Arg: now, T: types.TimestampType}, nil
+	case pg_query.SQLValueFunctionOp_SVFOP_LOCALTIME, pg_query.SQLValueFunctionOp_SVFOP_LOCALTIME_N:
+		now, err := b.funcByName("now", f.Location)
+		if err != nil {
+			return nil, err
+		}
+		return &Cast{Arg: now, T: types.Time}, nil
+	}
+	return nil, at(pgerror.New(pgcode.FeatureNotSupported, "time with time zone is not supported yet"), f.Location)
+}
+
+func (b *Builder) funcByName(name string, loc int32) (Expr, error) {
+	o, _ := resolve(functions[name], nil)
+	if o == nil {
+		return nil, at(errNoFunction(name, nil, false), loc)
+	}
+	return b.call(name, o, nil, loc)
+}
+
+func (b *Builder) columnRef(c *pg_query.ColumnRef) (Expr, error) {
+	var names []string
+	for _, f := range c.Fields {
+		if f.GetAStar() != nil {
+			return nil, at(pgerror.New(pgcode.Syntax, "SELECT * with no tables specified is not valid"), c.Location)
+		}
+		names = append(names, f.GetString_().GetSval())
+	}
+	if b.Scope == nil {
+		return nil, at(pgerror.Newf(pgcode.UndefinedColumn, "column %q does not exist", strings.Join(names, ".")), c.Location)
+	}
+	return b.Scope.Column(names, c.Location)
+}

@@ -1,0 +1,97 @@
+package expr
+
+import (
+	"context"
+	"time"
+
+	"github.com/stela-db/stela/sql/types"
+)
+
+// Expr is a resolved, typed expression.
+type Expr interface {
+	// Type is the type of the value Eval returns.
+	Type() *types.T
+	// Eval computes the value; nil is SQL NULL.
+	Eval(ctx *Context) (types.Datum, error)
+}
+
+// Session is what evaluation needs of the session that runs it.
+type Session interface {
+	// Setting returns a session variable's current value.
+	Setting(name string) (string, error)
+	// SetSetting changes a session variable (set_config); local limits the
+	// change to the current transaction.
+	SetSetting(name, value string, local bool) error
+	User() string
+	Database() string
+	BackendPID() int32
+	// FormatSettings are the settings of text input and output.
+	FormatSettings() *types.FormatSettings
+}
+
+// Context carries what one evaluation needs.
+type Context struct {
+	Ctx     context.Context
+	Session Session
+	Params  []types.Datum
+	// StatementTime and TxTime are the times now() and
+	// statement_timestamp() report: fixed for a statement or transaction.
+	StatementTime time.Time
+	TxTime        time.Time
+}
+
+// Const is a constant value.
+type Const struct {
+	T *types.T
+	V types.Datum
+}
+
+func (c *Const) Type() *types.T                     { return c.T }
+func (c *Const) Eval(*Context) (types.Datum, error) { return c.V, nil }
+
+// Param is a statement parameter, $Index (1-based).
+type Param struct {
+	Index int
+	T     *types.T
+}
+
+func (p *Param) Type() *types.T { return p.T }
+
+func (p *Param) Eval(ctx *Context) (types.Datum, error) {
+	if p.Index-1 >= len(ctx.Params) {
+		return nil, errParamMissing(p.Index)
+	}
+	return ctx.Params[p.Index-1], nil
+}
+
+// Func is a call of a resolved function or operator: all arguments are
+// evaluated first, and a strict function returns NULL for any NULL
+// argument without being called, as PostgreSQL's strict functions do.
+type Func struct {
+	Name   string
+	Args   []Expr
+	Result *types.T
+	Strict bool
+	Fn     func(ctx *Context, args []types.Datum) (types.Datum, error)
+}
+
+func (f *Func) Type() *types.T { return f.Result }
+
+func (f *Func) Eval(ctx *Context) (types.Datum, error) {
+	var buf [4]types.Datum
+	args := buf[:0]
+	if len(f.Args) > len(buf) {
+		args = make([]types.Datum, 0, len(f.Args))
+	}
+	for _, a := range f.Args {
+		v, err := a.Eval(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if v == nil && f.Strict {
+			return nil, nil
+		}
+		args = append(args, v)
+	}
+	return f.Fn(ctx, args)
+}

@@ -1,0 +1,258 @@
+package expr
+
+import (
+	"strings"
+
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// overload is one signature of an operator or function.
+type overload struct {
+	args   []*types.T
+	result *types.T
+	// strict functions return NULL for a NULL argument without running.
+	strict bool
+	fn     func(ctx *Context, args []types.Datum) (types.Datum, error)
+	// volatile marks functions whose value changes within a statement
+	// (clock_timestamp, random): never folded.
+	volatile bool
+}
+
+// Registries, keyed by operator name and arity ("+/2") and by function
+// name.
+var (
+	operators = map[string][]*overload{}
+	functions = map[string][]*overload{}
+)
+
+func opKey(name string, arity int) string { return name + "/" + string(rune('0'+arity)) }
+
+func addOp(name string, left, right, result *types.T, fn func(*Context, []types.Datum) (types.Datum, error)) {
+	var args []*types.T
+	if left != nil {
+		args = append(args, left)
+	}
+	args = append(args, right)
+	k := opKey(name, len(args))
+	operators[k] = append(operators[k], &overload{args: args, result: result, strict: true, fn: fn})
+}
+
+func addFunc(name string, o *overload) {
+	functions[name] = append(functions[name], o)
+}
+
+// resolve picks the overload for argument types, by PostgreSQL's rules
+// (chapter 10.2 and 10.3 of its documentation). types.Unknown stands for
+// untyped literals and parameters.
+func resolve(cands []*overload, args []*types.T) (*overload, bool) {
+	// Arity.
+	var c []*overload
+	for _, o := range cands {
+		if len(o.args) == len(args) {
+			c = append(c, o)
+		}
+	}
+	if len(c) == 0 {
+		return nil, false
+	}
+	unknown := func(t *types.T) bool { return t.Family == types.UnknownFamily }
+
+	// 1. Exact match; for a binary operator with one unknown input, the
+	// unknown is taken to be of the other's type.
+	probe := args
+	if len(args) == 2 && unknown(args[0]) != unknown(args[1]) {
+		if unknown(args[0]) {
+			probe = []*types.T{args[1], args[1]}
+		} else {
+			probe = []*types.T{args[0], args[0]}
+		}
+	}
+	for _, o := range c {
+		if sameTypes(o.args, probe) {
+			return o, true
+		}
+	}
+
+	// 2. Keep candidates every argument can be coerced to implicitly.
+	var ok []*overload
+	for _, o := range c {
+		fits := true
+		for i, a := range args {
+			if !unknown(a) && a.Oid != o.args[i].Oid && !canCoerce(a, o.args[i]) {
+				fits = false
+				break
+			}
+		}
+		if fits {
+			ok = append(ok, o)
+		}
+	}
+	if len(ok) <= 1 {
+		return first(ok)
+	}
+
+	// 3. Most exact matches.
+	ok = keepMax(ok, func(o *overload) int {
+		n := 0
+		for i, a := range args {
+			if !unknown(a) && a.Oid == o.args[i].Oid {
+				n++
+			}
+		}
+		return n
+	})
+	if len(ok) == 1 {
+		return ok[0], true
+	}
+
+	// 4. Most preferred types where a conversion is needed.
+	ok = keepMax(ok, func(o *overload) int {
+		n := 0
+		for i, a := range args {
+			if !unknown(a) && a.Oid != o.args[i].Oid && o.args[i].Preferred {
+				n++
+			}
+		}
+		return n
+	})
+	if len(ok) == 1 {
+		return ok[0], true
+	}
+
+	// 5. Unknown arguments: choose a category per position (string wins;
+	// otherwise all candidates must agree) and keep candidates in it,
+	// preferring the category's preferred type.
+	for i, a := range args {
+		if !unknown(a) {
+			continue
+		}
+		cat := byte(0)
+		agree := true
+		for _, o := range ok {
+			switch oc := o.args[i].Category; {
+			case oc == 'S':
+				cat = 'S'
+			case cat == 0:
+				cat = oc
+			case cat != oc && cat != 'S':
+				agree = false
+			}
+		}
+		if cat != 'S' && !agree {
+			return nil, false
+		}
+		var inCat, preferred []*overload
+		for _, o := range ok {
+			if o.args[i].Category == cat {
+				inCat = append(inCat, o)
+				if o.args[i].Preferred {
+					preferred = append(preferred, o)
+				}
+			}
+		}
+		ok = inCat
+		if len(preferred) > 0 {
+			ok = preferred
+		}
+	}
+	if len(ok) == 1 {
+		return ok[0], true
+	}
+
+	// 6. Unknowns next to known arguments all of one type: assume that
+	// type for the unknowns.
+	var known *types.T
+	same := true
+	for _, a := range args {
+		if unknown(a) {
+			continue
+		}
+		if known == nil {
+			known = a
+		} else if known.Oid != a.Oid {
+			same = false
+		}
+	}
+	if known != nil && same {
+		var fit []*overload
+		for _, o := range ok {
+			good := true
+			for i, a := range args {
+				if unknown(a) && o.args[i].Oid != known.Oid && !canCoerce(known, o.args[i]) {
+					good = false
+				}
+			}
+			if good {
+				fit = append(fit, o)
+			}
+		}
+		if len(fit) == 1 {
+			return fit[0], true
+		}
+	}
+	return nil, len(ok) > 1 // ambiguous: ok reports "candidates remained"
+}
+
+func first(o []*overload) (*overload, bool) {
+	if len(o) == 1 {
+		return o[0], true
+	}
+	return nil, false
+}
+
+func sameTypes(a, b []*types.T) bool {
+	for i := range a {
+		if a[i].Oid != b[i].Oid {
+			return false
+		}
+	}
+	return true
+}
+
+func keepMax(c []*overload, score func(*overload) int) []*overload {
+	best := -1
+	var out []*overload
+	for _, o := range c {
+		switch s := score(o); {
+		case s > best:
+			best, out = s, []*overload{o}
+		case s == best:
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// typeList formats argument types for error messages: "integer, text".
+func typeList(args []*types.T) string {
+	names := make([]string, len(args))
+	for i, a := range args {
+		names[i] = a.String()
+	}
+	return strings.Join(names, ", ")
+}
+
+// errNoOperator and friends are PostgreSQL's messages.
+func errNoOperator(name string, args []*types.T, ambiguous bool) *pgerror.Error {
+	sig := name + " " + args[0].String()
+	if len(args) == 2 {
+		sig = args[0].String() + " " + name + " " + args[1].String()
+	}
+	if ambiguous {
+		return pgerror.Newf(pgcode.AmbiguousFunction, "operator is not unique: %s", sig).
+			WithHint("Could not choose a best candidate operator. You might need to add explicit type casts.")
+	}
+	return pgerror.Newf(pgcode.UndefinedFunction, "operator does not exist: %s", sig).
+		WithHint("No operator matches the given name and argument types. You might need to add explicit type casts.")
+}
+
+func errNoFunction(name string, args []*types.T, ambiguous bool) *pgerror.Error {
+	if ambiguous {
+		return pgerror.Newf(pgcode.AmbiguousFunction, "function %s(%s) is not unique", name, typeList(args)).
+			WithHint("Could not choose a best candidate function. You might need to add explicit type casts.")
+	}
+	return pgerror.Newf(pgcode.UndefinedFunction, "function %s(%s) does not exist", name, typeList(args)).
+		WithHint("No function matches the given name and argument types. You might need to add explicit type casts.")
+}

@@ -1,0 +1,95 @@
+package expr
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+func init() {
+	addOp("||", types.Text, types.Text, types.Text, func(_ *Context, a []types.Datum) (types.Datum, error) {
+		return a[0].(string) + a[1].(string), nil
+	})
+	addOp("||", types.Bytea, types.Bytea, types.Bytea, func(_ *Context, a []types.Datum) (types.Datum, error) {
+		x, y := a[0].([]byte), a[1].([]byte)
+		return append(append(make([]byte, 0, len(x)+len(y)), x...), y...), nil
+	})
+	for _, op := range []struct {
+		name      string
+		fold, neg bool
+	}{{"~~", false, false}, {"!~~", false, true}, {"~~*", true, false}, {"!~~*", true, true}} {
+		op := op
+		for _, t := range []*types.T{types.Text, types.Bpchar, types.Name} {
+			addOp(op.name, t, types.Text, types.Bool, func(_ *Context, a []types.Datum) (types.Datum, error) {
+				m, err := like(a[0].(string), a[1].(string), '\\', op.fold)
+				if err != nil {
+					return nil, err
+				}
+				return m != op.neg, nil
+			})
+		}
+	}
+}
+
+// like matches s against a LIKE pattern: % any run, _ one character, esc
+// quotes the next character. fold makes it ILIKE (simple case folding).
+func like(s, pattern string, esc rune, fold bool) (bool, error) {
+	if fold {
+		s, pattern = strings.ToLower(s), strings.ToLower(pattern)
+	}
+	// Iterative matcher with backtracking to the last %.
+	si, pi := 0, 0
+	starP, starS := -1, 0
+	for si < len(s) {
+		if pi < len(pattern) {
+			pr, pn := utf8.DecodeRuneInString(pattern[pi:])
+			switch {
+			case pr == esc:
+				if pi+pn >= len(pattern) {
+					return false, pgerror.New(pgcode.InvalidEscapeSequence, "LIKE pattern must not end with escape character")
+				}
+				qr, qn := utf8.DecodeRuneInString(pattern[pi+pn:])
+				sr, sn := utf8.DecodeRuneInString(s[si:])
+				if qr == sr {
+					si += sn
+					pi += pn + qn
+					continue
+				}
+			case pr == '%':
+				starP, starS = pi, si
+				pi += pn
+				continue
+			case pr == '_':
+				_, sn := utf8.DecodeRuneInString(s[si:])
+				si += sn
+				pi += pn
+				continue
+			default:
+				sr, sn := utf8.DecodeRuneInString(s[si:])
+				if pr == sr {
+					si += sn
+					pi += pn
+					continue
+				}
+			}
+		}
+		if starP < 0 {
+			return false, nil
+		}
+		// Let the last % absorb one more character.
+		_, sn := utf8.DecodeRuneInString(s[starS:])
+		starS += sn
+		si = starS
+		pi = starP + 1
+	}
+	for pi < len(pattern) && pattern[pi] == '%' {
+		pi++
+	}
+	if pi < len(pattern) && rune(pattern[pi]) == esc && pi+1 >= len(pattern) {
+		return false, pgerror.New(pgcode.InvalidEscapeSequence, "LIKE pattern must not end with escape character")
+	}
+	return pi == len(pattern), nil
+}

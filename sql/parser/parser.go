@@ -1,0 +1,104 @@
+// Package parser turns SQL text into PostgreSQL's own parse trees, with
+// github.com/pganalyze/pg_query_go (PostgreSQL's parser compiled in), and
+// gives parse failures their SQLSTATE and position.
+//
+// Anything PostgreSQL accepts parses here; what stela does not execute is
+// refused later, by the planner, with 0A000 naming the feature.
+package parser
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+	pgparser "github.com/pganalyze/pg_query_go/v5/parser"
+
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// Statement is one statement of a query string.
+type Statement struct {
+	// AST is the statement's parse tree.
+	AST *pg_query.Node
+	// SQL is the statement's own text.
+	SQL string
+	// Offset is the byte offset of SQL in the query string it came from,
+	// so that positions in errors can point into the whole string.
+	Offset int
+	// Full is the whole query string; the parse tree's locations are byte
+	// offsets into it.
+	Full string
+}
+
+// MaxQueryLength bounds the text Parse accepts; PostgreSQL's own limit on a
+// query string is 1 GB, far past what any client sends.
+const MaxQueryLength = 64 << 20
+
+// Parse parses a query string of zero or more statements. Text that is
+// not valid UTF-8 is refused with 22021, syntax errors with 42601 and the
+// 1-based character position PostgreSQL reports.
+func Parse(sql string) ([]Statement, error) {
+	if len(sql) > MaxQueryLength {
+		return nil, pgerror.Newf(pgcode.ProgramLimitExceeded, "query string of %d bytes exceeds the limit of %d", len(sql), MaxQueryLength)
+	}
+	if err := checkUTF8(sql); err != nil {
+		return nil, err
+	}
+	if strings.IndexByte(sql, 0) >= 0 {
+		return nil, pgerror.New(pgcode.CharacterNotInRepertoire, `invalid byte sequence for encoding "UTF8": 0x00`)
+	}
+	tree, err := pg_query.Parse(sql)
+	if err != nil {
+		return nil, syntaxError(err)
+	}
+	stmts := make([]Statement, 0, len(tree.Stmts))
+	for _, raw := range tree.Stmts {
+		start := int(raw.StmtLocation)
+		end := len(sql)
+		if raw.StmtLen > 0 {
+			end = start + int(raw.StmtLen)
+		}
+		if start < 0 || start > end || end > len(sql) {
+			start, end = 0, len(sql)
+		}
+		stmts = append(stmts, Statement{AST: raw.Stmt, SQL: strings.TrimSpace(sql[start:end]), Offset: start, Full: sql})
+	}
+	return stmts, nil
+}
+
+// checkUTF8 refuses invalid UTF-8 as PostgreSQL does, naming the bytes.
+func checkUTF8(s string) error {
+	if utf8.ValidString(s) {
+		return nil
+	}
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n <= 1 {
+			end := min(i+2, len(s))
+			var hex strings.Builder
+			for j := i; j < end; j++ {
+				if j > i {
+					hex.WriteByte(' ')
+				}
+				fmt.Fprintf(&hex, "0x%02x", s[j])
+			}
+			return pgerror.Newf(pgcode.CharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\": %s", hex.String())
+		}
+		i += n
+	}
+	return nil
+}
+
+// syntaxError converts a pg_query error.
+func syntaxError(err error) error {
+	if pe, ok := err.(*pgparser.Error); ok {
+		e := pgerror.New(pgcode.Syntax, pe.Message)
+		if pe.Cursorpos > 0 {
+			e = e.WithPosition(pe.Cursorpos)
+		}
+		return e
+	}
+	return pgerror.Wrap(err, pgcode.Syntax, err.Error())
+}

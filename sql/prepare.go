@@ -1,0 +1,187 @@
+package sql
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/parser"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// Column describes a result column, as RowDescription reports it.
+type Column struct {
+	Name     string
+	Type     *types.T
+	TableOID uint32 // 0 when the column is not a table's
+	AttNum   int16
+}
+
+// Prepared is a planned statement: its parameter and result types are
+// known, and it can run any number of times with different parameters.
+type Prepared struct {
+	SQL        string
+	ParamTypes []*types.T
+	// Columns is nil for statements that return no rows.
+	Columns []Column
+	plan    plan
+	// txnControl marks COMMIT, ROLLBACK and ROLLBACK TO: the statements
+	// an aborted transaction block still accepts.
+	txnControl bool
+}
+
+// plan is an executable statement.
+type plan interface {
+	run(s *Session, ec *expr.Context) (Result, error)
+}
+
+// Result is what a statement produced: rows, pulled one at a time, then a
+// command tag.
+type Result interface {
+	// Next returns the next row, or nil at the end.
+	Next(ctx context.Context) ([]types.Datum, error)
+	// Tag is the CommandComplete tag, valid once Next returned nil.
+	Tag() string
+	Close()
+}
+
+// PrepareSimple plans a statement of a simple Query message, which cannot
+// carry parameters: $n is an error (42P02) pointing at it.
+func (s *Session) PrepareSimple(stmt parser.Statement) (*Prepared, error) {
+	return s.prepare(stmt, nil, true)
+}
+
+// Prepare plans one statement. paramTypes are the parameter type OIDs the
+// client gave (0 or missing: infer from context).
+func (s *Session) Prepare(stmt parser.Statement, paramTypes []uint32) (*Prepared, error) {
+	return s.prepare(stmt, paramTypes, false)
+}
+
+func (s *Session) prepare(stmt parser.Statement, paramTypes []uint32, simple bool) (*Prepared, error) {
+	p := &Prepared{SQL: stmt.SQL}
+	p.txnControl = isTxnControl(stmt.AST)
+	if s.txn.state == txnAborted && !p.txnControl {
+		return nil, errInFailedTxn
+	}
+	params, err := newParamTypes(paramTypes)
+	if err != nil {
+		return nil, err
+	}
+	params.NoParams = simple
+	b := &expr.Builder{Params: params, Session: s}
+	switch n := stmt.AST.Node.(type) {
+	case *pg_query.Node_SelectStmt:
+		err = s.planSelect(p, b, n.SelectStmt)
+	case *pg_query.Node_VariableSetStmt:
+		p.plan, err = s.planSet(n.VariableSetStmt)
+	case *pg_query.Node_VariableShowStmt:
+		err = s.planShow(p, n.VariableShowStmt)
+	case *pg_query.Node_TransactionStmt:
+		p.plan, err = s.planTxn(n.TransactionStmt)
+	default:
+		err = notSupported(stmt)
+	}
+	if err != nil {
+		return nil, positioned(err, stmt)
+	}
+	p.ParamTypes, err = params.Final()
+	if err != nil {
+		return nil, positioned(err, stmt)
+	}
+	return p, nil
+}
+
+// newParamTypes starts the parameter types from the client's OIDs.
+func newParamTypes(oids []uint32) (*expr.ParamTypes, error) {
+	pt := &expr.ParamTypes{}
+	for i, oid := range oids {
+		if oid == 0 {
+			continue
+		}
+		t, ok := types.ByOid(oid)
+		if !ok {
+			return nil, pgerror.Newf(pgcode.UndefinedObject, "type with OID %d does not exist", oid).WithDetail("parameter $" + strconv.Itoa(i+1))
+		}
+		pt.Set(i+1, t)
+	}
+	pt.Declared = len(oids)
+	return pt, nil
+}
+
+// Execute runs a prepared statement with its parameters, inside the
+// session's transaction (an implicit one if none is open).
+func (s *Session) Execute(ctx context.Context, p *Prepared, params []types.Datum) (Result, error) {
+	if s.txn.state == txnAborted && !p.txnControl {
+		return nil, errInFailedTxn
+	}
+	now := time.Now()
+	if s.txn.state == txnNone && !p.txnControl {
+		s.txn.begin(txnImplicit, now)
+	}
+	ec := &expr.Context{Ctx: ctx, Session: s, Params: params, StatementTime: now, TxTime: s.txn.start}
+	if ec.TxTime.IsZero() {
+		ec.TxTime = now
+	}
+	return p.plan.run(s, ec)
+}
+
+// isTxnControl reports the statements an aborted block accepts.
+func isTxnControl(n *pg_query.Node) bool {
+	t := n.GetTransactionStmt()
+	if t == nil {
+		return false
+	}
+	switch t.Kind {
+	case pg_query.TransactionStmtKind_TRANS_STMT_COMMIT, pg_query.TransactionStmtKind_TRANS_STMT_ROLLBACK,
+		pg_query.TransactionStmtKind_TRANS_STMT_ROLLBACK_TO:
+		return true
+	}
+	return false
+}
+
+// notSupported refuses a statement PostgreSQL parses but stela does not
+// execute, naming it by its leading keywords.
+func notSupported(stmt parser.Statement) error {
+	return pgerror.Newf(pgcode.FeatureNotSupported, "%s is not supported", statementName(stmt.SQL))
+}
+
+// statementName returns the leading keywords of a statement in upper
+// case: "CREATE TABLE", "INSERT", "ALTER SYSTEM".
+func statementName(sql string) string {
+	words := strings.Fields(sql)
+	n := 1
+	if len(words) > 1 {
+		switch strings.ToUpper(words[0]) {
+		case "CREATE", "DROP", "ALTER", "GRANT", "REVOKE", "COMMENT", "SECURITY", "REFRESH", "IMPORT", "REASSIGN":
+			n = 2
+			if len(words) > 2 && (strings.EqualFold(words[1], "UNIQUE") || strings.EqualFold(words[1], "OR") || strings.EqualFold(words[1], "TEMP") || strings.EqualFold(words[1], "TEMPORARY")) {
+				n = 3
+			}
+		}
+	}
+	out := make([]string, 0, n)
+	for _, w := range words[:min(n, len(words))] {
+		w = strings.TrimRight(w, ";(")
+		out = append(out, strings.ToUpper(w))
+	}
+	return strings.Join(out, " ")
+}
+
+// positioned converts an error's position, which planning takes from the
+// parse tree as a byte offset into the whole query string (plus one), to
+// the 1-based character position PostgreSQL reports.
+func positioned(err error, stmt parser.Statement) error {
+	pe, ok := err.(*pgerror.Error)
+	if !ok || pe.Position <= 0 {
+		return err
+	}
+	b := min(pe.Position-1, len(stmt.Full))
+	return pe.WithPosition(utf8.RuneCountInString(stmt.Full[:b]) + 1)
+}

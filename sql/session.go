@@ -1,0 +1,309 @@
+package sql
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// SessionArgs describe a new session.
+type SessionArgs struct {
+	User      string
+	Superuser bool
+	Database  string
+	// Params are the startup packet's parameters other than user and
+	// database: settings (application_name, DateStyle, ...) and "options"
+	// ("-c name=value ...").
+	Params map[string]string
+	PID    int32
+	Logger zerolog.Logger
+}
+
+// Session is one client's SQL session: its settings, its transaction and
+// the statements it runs. A Session is used by one goroutine at a time.
+type Session struct {
+	engine    *Engine
+	db        *Database
+	user      string
+	superuser bool
+	pid       int32
+	log       zerolog.Logger
+
+	// vars holds the values set in this session (absent: the default);
+	// resetVals the values RESET returns to (those of the startup packet).
+	vars      map[string]string
+	resetVals map[string]string
+
+	txn txnState
+
+	fs      types.FormatSettings
+	fsDirty bool
+
+	// OnParameterStatus is told of every change of a reported setting, so
+	// that the wire layer can send ParameterStatus.
+	OnParameterStatus func(name, value string)
+	// OnNotice receives notices and warnings for the client.
+	OnNotice func(*pgerror.Error)
+}
+
+// NewSession starts a session of user on a database. Unknown databases
+// give 3D000; bad startup settings 22023 or 42704.
+func (e *Engine) NewSession(args SessionArgs) (*Session, error) {
+	db, err := e.Database(args.Database)
+	if err != nil {
+		return nil, err
+	}
+	s := &Session{
+		engine: e, db: db, user: args.User, superuser: args.Superuser, pid: args.PID,
+		log:  args.Logger,
+		vars: map[string]string{}, resetVals: map[string]string{}, fsDirty: true,
+	}
+	startup := map[string]string{}
+	for k, v := range args.Params {
+		if k == "options" {
+			opts, err := parseOptions(v)
+			if err != nil {
+				return nil, err
+			}
+			for ok, ov := range opts {
+				startup[ok] = ov
+			}
+			continue
+		}
+		startup[k] = v
+	}
+	for k, v := range startup {
+		if err := s.setVar(k, v, false); err != nil {
+			return nil, err
+		}
+		s.resetVals[strings.ToLower(k)] = s.vars[strings.ToLower(k)]
+	}
+	return s, nil
+}
+
+// parseOptions reads the startup "options" parameter: "-c name=value" and
+// "--name=value", with backslash escaping spaces.
+func parseOptions(opts string) (map[string]string, error) {
+	var words []string
+	var cur strings.Builder
+	esc := false
+	for _, r := range opts {
+		switch {
+		case esc:
+			cur.WriteRune(r)
+			esc = false
+		case r == '\\':
+			esc = true
+		case r == ' ' || r == '\t':
+			if cur.Len() > 0 {
+				words = append(words, cur.String())
+				cur.Reset()
+			}
+		default:
+			cur.WriteRune(r)
+		}
+	}
+	if cur.Len() > 0 {
+		words = append(words, cur.String())
+	}
+	out := map[string]string{}
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		switch {
+		case w == "-c" && i+1 < len(words):
+			i++
+			w = words[i]
+		case strings.HasPrefix(w, "-c"):
+			w = w[2:]
+		case strings.HasPrefix(w, "--"):
+			w = w[2:]
+		default:
+			return nil, pgerror.Newf(pgcode.InvalidParameterValue, "invalid command-line argument for server process: %s", w)
+		}
+		name, val, ok := strings.Cut(w, "=")
+		if !ok {
+			return nil, pgerror.Newf(pgcode.Syntax, "-c %s requires a value", w)
+		}
+		out[strings.ReplaceAll(name, "-", "_")] = val
+	}
+	return out, nil
+}
+
+// User is the session user.
+func (s *Session) User() string { return s.user }
+
+// Database is the current database's name.
+func (s *Session) Database() string { return s.db.Name }
+
+// BackendPID is the session's process id, as pg_backend_pid() reports it.
+func (s *Session) BackendPID() int32 { return s.pid }
+
+// Superuser reports whether the session user is a superuser.
+func (s *Session) Superuser() bool { return s.superuser }
+
+// Close ends the session, rolling back an open transaction.
+func (s *Session) Close() {
+	if s.txn.state != txnNone {
+		s.txn.rollback(s)
+	}
+}
+
+// ReportedParameters returns the settings sent as ParameterStatus at
+// startup, with their current values.
+func (s *Session) ReportedParameters() [][2]string {
+	var out [][2]string
+	for _, name := range settingNames() {
+		st := settings[name]
+		if st.report {
+			v, _ := s.Setting(st.name)
+			out = append(out, [2]string{st.name, v})
+		}
+	}
+	return out
+}
+
+// Setting returns a setting's current value (SHOW); 42704 when unknown.
+func (s *Session) Setting(name string) (string, error) {
+	key := strings.ToLower(name)
+	st, ok := settings[key]
+	if !ok {
+		if v, ok := s.vars[key]; ok && strings.Contains(key, ".") {
+			return v, nil // a custom (namespaced) setting
+		}
+		return "", pgerror.Newf(pgcode.UndefinedObject, "unrecognized configuration parameter %q", name)
+	}
+	if v, ok := s.vars[key]; ok {
+		return v, nil
+	}
+	return st.def(s), nil
+}
+
+// SetSetting implements set_config(name, value, is_local).
+func (s *Session) SetSetting(name, value string, local bool) error {
+	return s.setVar(name, value, local)
+}
+
+// setVar validates and sets a setting, recording how to undo it when the
+// transaction rolls back (and, for SET LOCAL, when it ends).
+func (s *Session) setVar(name, value string, local bool) error {
+	key := strings.ToLower(name)
+	st, known := settings[key]
+	if !known && !strings.Contains(key, ".") {
+		return pgerror.Newf(pgcode.UndefinedObject, "unrecognized configuration parameter %q", name)
+	}
+	if known {
+		if st.readOnly {
+			return pgerror.Newf(pgcode.CantChangeRuntimeParam, "parameter %q cannot be changed", st.name)
+		}
+		if st.check != nil {
+			v, err := st.check(value)
+			if err != nil {
+				return invalidValue(st.name, value).WithDetail(err.Error())
+			}
+			value = v
+		}
+	}
+	old, had := s.vars[key]
+	s.txn.noteChange(key, old, had, local)
+	s.vars[key] = value
+	s.changed(key)
+	return nil
+}
+
+// resetVar returns a setting to its reset value.
+func (s *Session) resetVar(name string) error {
+	key := strings.ToLower(name)
+	if st, ok := settings[key]; ok && st.readOnly {
+		return pgerror.Newf(pgcode.CantChangeRuntimeParam, "parameter %q cannot be changed", st.name)
+	} else if !ok && !strings.Contains(key, ".") {
+		return pgerror.Newf(pgcode.UndefinedObject, "unrecognized configuration parameter %q", name)
+	}
+	old, had := s.vars[key]
+	s.txn.noteChange(key, old, had, false)
+	if v, ok := s.resetVals[key]; ok {
+		s.vars[key] = v
+	} else {
+		delete(s.vars, key)
+	}
+	s.changed(key)
+	return nil
+}
+
+// restoreVar puts back a value recorded by noteChange (rollback, end of a
+// SET LOCAL).
+func (s *Session) restoreVar(key, old string, had bool) {
+	if had {
+		s.vars[key] = old
+	} else {
+		delete(s.vars, key)
+	}
+	s.changed(key)
+}
+
+// changed reacts to a setting change: reported settings go to the client,
+// formatting settings are recomputed on next use.
+func (s *Session) changed(key string) {
+	switch key {
+	case "datestyle", "timezone", "intervalstyle", "extra_float_digits", "bytea_output":
+		s.fsDirty = true
+	}
+	if st, ok := settings[key]; ok && st.report && s.OnParameterStatus != nil {
+		v, _ := s.Setting(key)
+		s.OnParameterStatus(st.name, v)
+	}
+}
+
+// FormatSettings returns the settings of text input and output.
+func (s *Session) FormatSettings() *types.FormatSettings {
+	if s.fsDirty {
+		fs := types.DefaultFormatSettings()
+		fs.DateStyle, _ = s.Setting("DateStyle")
+		fs.IntervalStyle, _ = s.Setting("IntervalStyle")
+		tz, _ := s.Setting("TimeZone")
+		if loc, err := loadLocation(tz); err == nil {
+			fs.TimeZone = loc
+		}
+		efd, _ := s.Setting("extra_float_digits")
+		fs.ExtraFloatDigits, _ = strconv.Atoi(efd)
+		fs.ByteaOutput, _ = s.Setting("bytea_output")
+		s.fs = fs
+		s.fsDirty = false
+	}
+	return &s.fs
+}
+
+// notice sends a notice or warning to the client.
+func (s *Session) notice(severity string, code pgcode.Code, msg string) {
+	if s.OnNotice != nil {
+		s.OnNotice(pgerror.New(code, msg).WithSeverity(severity))
+	}
+}
+
+// StatementContext derives the context of one statement: it ends at
+// statement_timeout when one is set.
+func (s *Session) StatementContext(parent context.Context) (context.Context, context.CancelFunc) {
+	ms, _ := s.Setting("statement_timeout")
+	if n, err := strconv.ParseInt(ms, 10, 64); err == nil && n > 0 {
+		return context.WithTimeoutCause(parent, time.Duration(n)*time.Millisecond, errStatementTimeout)
+	}
+	return context.WithCancel(parent)
+}
+
+var errStatementTimeout = errors.New("statement timeout")
+
+// CanceledError turns the end of a statement's context into the error
+// PostgreSQL sends: 57014 with the reason.
+func CanceledError(ctx context.Context) error {
+	if errors.Is(context.Cause(ctx), errStatementTimeout) {
+		return pgerror.New(pgcode.QueryCanceled, "canceling statement due to statement timeout")
+	}
+	return pgerror.New(pgcode.QueryCanceled, "canceling statement due to user request")
+}

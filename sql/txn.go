@@ -1,0 +1,163 @@
+package sql
+
+import (
+	"time"
+
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// Transaction states of a session, as PostgreSQL reports them in
+// ReadyForQuery: none and implicit are 'I', explicit 'T', aborted 'E'.
+const (
+	txnNone     = iota // no transaction
+	txnImplicit        // statements outside BEGIN: ends at Sync
+	txnExplicit        // BEGIN ... COMMIT
+	txnAborted         // an explicit transaction after an error: only ROLLBACK helps
+)
+
+// txnState is the transaction of a session. It has nothing to write yet
+// (no tables until the relational engine lands); it already carries what
+// PostgreSQL's transactions carry for settings: SET is undone by ROLLBACK,
+// SET LOCAL ends with the transaction.
+type txnState struct {
+	state int
+	// failed marks an implicit transaction that met an error: Sync rolls
+	// it back.
+	failed bool
+	// isoLevel and ro are the transaction's characteristics ("" = the
+	// session's default).
+	isoLevel string
+	ro       *bool
+	start    time.Time
+
+	// undo records, per setting changed in the transaction, its value
+	// before the transaction (for ROLLBACK); local the values SET LOCAL
+	// must restore at the end whatever happens.
+	undo  map[string]savedVar
+	local map[string]savedVar
+
+	savepoints []savepoint
+}
+
+type savedVar struct {
+	val string
+	had bool
+}
+
+type savepoint struct {
+	name string
+	// undo is the setting values at the savepoint.
+	undo map[string]savedVar
+}
+
+// status is the ReadyForQuery indicator.
+func (t *txnState) status() byte {
+	switch t.state {
+	case txnExplicit:
+		return 'T'
+	case txnAborted:
+		return 'E'
+	}
+	return 'I'
+}
+
+func (t *txnState) begin(state int, now time.Time) {
+	t.state = state
+	t.failed = false
+	t.start = now
+	t.undo = map[string]savedVar{}
+	t.local = map[string]savedVar{}
+	t.savepoints = nil
+	t.isoLevel, t.ro = "", nil
+}
+
+// noteChange records a setting's value before a change, once per
+// transaction (or savepoint) and, for SET LOCAL, to restore at the end.
+// Outside a transaction, SET is immediate and final.
+func (t *txnState) noteChange(key, old string, had, local bool) {
+	if t.state == txnNone {
+		return
+	}
+	if _, ok := t.undo[key]; !ok {
+		t.undo[key] = savedVar{old, had}
+	}
+	for i := range t.savepoints {
+		sp := &t.savepoints[i]
+		if _, ok := sp.undo[key]; !ok {
+			sp.undo[key] = savedVar{old, had}
+		}
+	}
+	if local {
+		if _, ok := t.local[key]; !ok {
+			t.local[key] = savedVar{old, had}
+		}
+	}
+}
+
+// commit ends the transaction keeping its effects (but SET LOCAL ones).
+func (t *txnState) commit(s *Session) {
+	for k, v := range t.local {
+		s.restoreVar(k, v.val, v.had)
+	}
+	t.state = txnNone
+	t.undo, t.local, t.savepoints = nil, nil, nil
+}
+
+// rollback ends the transaction undoing its effects.
+func (t *txnState) rollback(s *Session) {
+	for k, v := range t.undo {
+		s.restoreVar(k, v.val, v.had)
+	}
+	t.state = txnNone
+	t.undo, t.local, t.savepoints = nil, nil, nil
+}
+
+func (t *txnState) isolation(s *Session) string {
+	if t.state != txnNone && t.isoLevel != "" {
+		return t.isoLevel
+	}
+	v, _ := s.Setting("default_transaction_isolation")
+	return v
+}
+
+func (t *txnState) readOnly(s *Session) bool {
+	if t.state != txnNone && t.ro != nil {
+		return *t.ro
+	}
+	v, _ := s.Setting("default_transaction_read_only")
+	return v == "on"
+}
+
+// TxStatus is the transaction status for ReadyForQuery: 'I' idle, 'T' in
+// a transaction block, 'E' in a failed transaction block.
+func (s *Session) TxStatus() byte { return s.txn.status() }
+
+// Fail tells the session that an error was reported to the client. In a
+// transaction block the block is aborted until ROLLBACK; an implicit
+// transaction is rolled back at Sync.
+func (s *Session) Fail() {
+	switch s.txn.state {
+	case txnExplicit:
+		s.txn.state = txnAborted
+	case txnImplicit:
+		s.txn.failed = true
+	}
+}
+
+// Sync ends an implicit transaction: committed if every statement
+// succeeded, rolled back otherwise. It is called at the end of a simple
+// Query message and at each Sync of the extended protocol.
+func (s *Session) Sync() {
+	if s.txn.state == txnImplicit {
+		if s.txn.failed {
+			s.txn.rollback(s)
+		} else {
+			s.txn.commit(s)
+		}
+	}
+}
+
+// errInFailedTxn is PostgreSQL's answer to statements in an aborted block.
+var errInFailedTxn = pgerror.New(pgcode.InFailedSQLTransaction,
+	"current transaction is aborted, commands ignored until end of transaction block")

@@ -1,0 +1,127 @@
+package sql
+
+import (
+	"time"
+
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// txnPlan is BEGIN, COMMIT, ROLLBACK and the savepoint statements.
+type txnPlan struct {
+	n *pg_query.TransactionStmt
+}
+
+func (s *Session) planTxn(n *pg_query.TransactionStmt) (plan, error) {
+	switch n.Kind {
+	case pg_query.TransactionStmtKind_TRANS_STMT_PREPARE, pg_query.TransactionStmtKind_TRANS_STMT_COMMIT_PREPARED,
+		pg_query.TransactionStmtKind_TRANS_STMT_ROLLBACK_PREPARED:
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "prepared transactions (two-phase commit) are not supported")
+	}
+	if n.Chain {
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "AND CHAIN is not supported")
+	}
+	return &txnPlan{n: n}, nil
+}
+
+func (p *txnPlan) run(s *Session, _ *expr.Context) (Result, error) {
+	t := &s.txn
+	switch p.n.Kind {
+	case pg_query.TransactionStmtKind_TRANS_STMT_BEGIN, pg_query.TransactionStmtKind_TRANS_STMT_START:
+		tag := "BEGIN"
+		if p.n.Kind == pg_query.TransactionStmtKind_TRANS_STMT_START {
+			tag = "START TRANSACTION"
+		}
+		switch t.state {
+		case txnExplicit:
+			s.notice("WARNING", pgcode.ActiveSQLTransaction, "there is already a transaction in progress")
+		case txnImplicit:
+			// BEGIN inside a multi-statement query: the implicit block
+			// becomes an explicit one, as in PostgreSQL.
+			t.state = txnExplicit
+		default:
+			t.begin(txnExplicit, time.Now())
+		}
+		if err := s.applyTxnOptions(p.n.Options); err != nil {
+			return nil, err
+		}
+		return &tagResult{tag: tag}, nil
+
+	case pg_query.TransactionStmtKind_TRANS_STMT_COMMIT:
+		switch t.state {
+		case txnAborted:
+			t.rollback(s)
+			return &tagResult{tag: "ROLLBACK"}, nil
+		case txnExplicit:
+			t.commit(s)
+		default:
+			s.notice("WARNING", pgcode.NoActiveSQLTransaction, "there is no transaction in progress")
+		}
+		return &tagResult{tag: "COMMIT"}, nil
+
+	case pg_query.TransactionStmtKind_TRANS_STMT_ROLLBACK:
+		switch t.state {
+		case txnAborted, txnExplicit:
+			t.rollback(s)
+		default:
+			s.notice("WARNING", pgcode.NoActiveSQLTransaction, "there is no transaction in progress")
+		}
+		return &tagResult{tag: "ROLLBACK"}, nil
+
+	case pg_query.TransactionStmtKind_TRANS_STMT_SAVEPOINT:
+		if t.state != txnExplicit {
+			if t.state == txnAborted {
+				return nil, errInFailedTxn
+			}
+			return nil, pgerror.New(pgcode.NoActiveSQLTransaction, "SAVEPOINT can only be used in transaction blocks")
+		}
+		t.savepoints = append(t.savepoints, savepoint{name: p.n.SavepointName, undo: map[string]savedVar{}})
+		return &tagResult{tag: "SAVEPOINT"}, nil
+
+	case pg_query.TransactionStmtKind_TRANS_STMT_RELEASE:
+		i, err := s.findSavepoint(p.n.SavepointName, "RELEASE SAVEPOINT")
+		if err != nil {
+			return nil, err
+		}
+		t.savepoints = t.savepoints[:i]
+		return &tagResult{tag: "RELEASE"}, nil
+
+	case pg_query.TransactionStmtKind_TRANS_STMT_ROLLBACK_TO:
+		i, err := s.findSavepoint(p.n.SavepointName, "ROLLBACK TO SAVEPOINT")
+		if err != nil {
+			if t.state == txnAborted {
+				// The block stays aborted; PostgreSQL reports the
+				// missing savepoint all the same.
+				return nil, err
+			}
+			return nil, err
+		}
+		sp := t.savepoints[i]
+		for k, v := range sp.undo {
+			s.restoreVar(k, v.val, v.had)
+		}
+		// The savepoint stays; later ones go.
+		t.savepoints = t.savepoints[:i+1]
+		t.savepoints[i].undo = map[string]savedVar{}
+		t.state = txnExplicit
+		return &tagResult{tag: "ROLLBACK"}, nil
+	}
+	return nil, pgerror.Newf(pgcode.FeatureNotSupported, "transaction statement %s is not supported", p.n.Kind)
+}
+
+// findSavepoint returns the index of the newest savepoint of that name.
+func (s *Session) findSavepoint(name, stmt string) (int, error) {
+	t := &s.txn
+	if t.state != txnExplicit && t.state != txnAborted {
+		return 0, pgerror.Newf(pgcode.NoActiveSQLTransaction, "%s can only be used in transaction blocks", stmt)
+	}
+	for i := len(t.savepoints) - 1; i >= 0; i-- {
+		if t.savepoints[i].name == name {
+			return i, nil
+		}
+	}
+	return 0, pgerror.Newf(pgcode.InvalidSavepointSpecification, "savepoint %q does not exist", name)
+}

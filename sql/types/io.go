@@ -1,0 +1,281 @@
+package types
+
+import (
+	"math"
+
+	"github.com/cockroachdb/apd/v3"
+)
+
+// ParseText is the type's input function: it reads the text form of a
+// value as PostgreSQL would, applying the type's modifier as an
+// assignment to a column of the type does (varchar(n) too long is an
+// error, numeric(p,s) rounds, timestamp(p) rounds). fs may be nil for the
+// defaults.
+func (t *T) ParseText(s string, fs *FormatSettings) (Datum, error) {
+	fs = orDefault(fs)
+	switch t.Oid {
+	case Int2.Oid, Int4.Oid, Int8.Oid:
+		v, err := parseInt(s, intInfoOf(t))
+		if err != nil {
+			return nil, err
+		}
+		return v, nil
+	case OidType.Oid:
+		return parseOid(s)
+	case Float4.Oid:
+		return parseFloat(s, 32)
+	case Float8.Oid:
+		return parseFloat(s, 64)
+	case Numeric.Oid:
+		d, err := parseNumeric(s)
+		if err != nil {
+			return nil, err
+		}
+		return coerceNumeric(d.(*apd.Decimal), t.Typmod)
+	case Bool.Oid:
+		return parseBool(s)
+	case Text.Oid, Varchar.Oid, Bpchar.Oid, Name.Oid, Unknown.Oid:
+		return parseString(t, s)
+	case JSON.Oid:
+		return parseJSONText(s)
+	case JSONB.Oid:
+		return parseJSONB(s)
+	case Bytea.Oid:
+		return parseBytea(s)
+	case DateType.Oid:
+		return parseDate(s, fs)
+	case Time.Oid:
+		return parseTime(s, t.Typmod, fs)
+	case TimestampType.Oid:
+		v, err := parseTimestamp(s, false, t.Typmod, fs)
+		if err != nil {
+			return nil, err
+		}
+		return Timestamp(v), nil
+	case TimestampTZType.Oid:
+		v, err := parseTimestamp(s, true, t.Typmod, fs)
+		if err != nil {
+			return nil, err
+		}
+		return TimestampTZ(v), nil
+	case IntervalType.Oid:
+		return parseInterval(s, t.Typmod, fs)
+	case UUIDType.Oid:
+		return parseUUID(s)
+	case Void.Oid:
+		return VoidValue{}, nil
+	}
+	return nil, errUnsupportedType(t)
+}
+
+// AppendText is the type's output function: it appends the text form of
+// d (never nil) to dst. A Datum of the wrong Go type panics: that is a
+// bug in the caller, not bad input.
+func (t *T) AppendText(dst []byte, d Datum, fs *FormatSettings) []byte {
+	fs = orDefault(fs)
+	switch t.Oid {
+	case Int2.Oid, Int4.Oid, Int8.Oid:
+		return appendInt(dst, d)
+	case OidType.Oid:
+		return appendOid(dst, d)
+	case Float4.Oid:
+		return appendFloat(dst, d.(float64), 32, fs.ExtraFloatDigits)
+	case Float8.Oid:
+		return appendFloat(dst, d.(float64), 64, fs.ExtraFloatDigits)
+	case Numeric.Oid:
+		return appendNumeric(dst, d.(*apd.Decimal))
+	case Bool.Oid:
+		return appendBool(dst, d)
+	case Text.Oid, Varchar.Oid, Bpchar.Oid, Name.Oid, Unknown.Oid, JSON.Oid, JSONB.Oid:
+		return append(dst, d.(string)...)
+	case Bytea.Oid:
+		return appendBytea(dst, d.([]byte), fs.ByteaOutput == "escape")
+	case DateType.Oid:
+		return appendDate(dst, d.(Date), fs)
+	case Time.Oid:
+		return appendTime(dst, d.(TimeOfDay))
+	case TimestampType.Oid:
+		return appendTimestamp(dst, int64(d.(Timestamp)), nil, fs)
+	case TimestampTZType.Oid:
+		return appendTimestamp(dst, int64(d.(TimestampTZ)), fs.location(), fs)
+	case IntervalType.Oid:
+		return appendInterval(dst, d.(Interval), parseIntervalStyle(fs.IntervalStyle))
+	case UUIDType.Oid:
+		return appendUUID(dst, d.(UUID))
+	case Void.Oid:
+		return dst
+	}
+	panic(errUnsupportedType(t))
+}
+
+// DecodeBinary is the type's receive function: it reads the binary
+// (send/recv) form of a value, applying the modifier as PostgreSQL's
+// receive functions do.
+func (t *T) DecodeBinary(b []byte) (Datum, error) {
+	switch t.Oid {
+	case Int2.Oid, Int4.Oid, Int8.Oid:
+		return decodeInt(b, intInfoOf(t))
+	case OidType.Oid:
+		return decodeOid(b)
+	case Float4.Oid:
+		return decodeFloat(b, 32)
+	case Float8.Oid:
+		return decodeFloat(b, 64)
+	case Numeric.Oid:
+		d, err := decodeNumeric(b)
+		if err != nil {
+			return nil, err
+		}
+		return coerceNumeric(d.(*apd.Decimal), t.Typmod)
+	case Bool.Oid:
+		return decodeBool(b)
+	case Text.Oid, Varchar.Oid, Bpchar.Oid, Name.Oid, Unknown.Oid:
+		return decodeString(t, b)
+	case JSON.Oid:
+		return parseJSONText(string(b))
+	case JSONB.Oid:
+		if len(b) < 1 {
+			return nil, errInsufficientData()
+		}
+		if b[0] != 1 {
+			return nil, errJSONBVersion(b[0])
+		}
+		return parseJSONB(string(b[1:]))
+	case Bytea.Oid:
+		return append([]byte{}, b...), nil
+	case DateType.Oid:
+		return decodeDate4(b)
+	case Time.Oid:
+		return decodeTime8(b, t.Typmod)
+	case TimestampType.Oid:
+		v, err := decodeTimestamp8(b, t.Typmod)
+		if err != nil {
+			return nil, err
+		}
+		return Timestamp(v), nil
+	case TimestampTZType.Oid:
+		v, err := decodeTimestamp8(b, t.Typmod)
+		if err != nil {
+			return nil, err
+		}
+		return TimestampTZ(v), nil
+	case IntervalType.Oid:
+		iv, err := decodeInterval16(b)
+		if err != nil {
+			return nil, err
+		}
+		return adjustIntervalForTypmod(iv, t.Typmod)
+	case UUIDType.Oid:
+		return decodeUUID(b)
+	case Void.Oid:
+		if len(b) != 0 {
+			return nil, errBinaryFormat()
+		}
+		return VoidValue{}, nil
+	}
+	return nil, errUnsupportedType(t)
+}
+
+// AppendBinary is the type's send function: it appends the binary form
+// of d (never nil) to dst.
+func (t *T) AppendBinary(dst []byte, d Datum) ([]byte, error) {
+	switch t.Oid {
+	case Int2.Oid, Int4.Oid, Int8.Oid:
+		v, ok := d.(int64)
+		if !ok {
+			return dst, errWrongDatum(t, d)
+		}
+		info := intInfoOf(t)
+		if v < info.min || v > info.max {
+			return dst, errWrongDatum(t, d)
+		}
+		return appendIntBinary(dst, v, info), nil
+	case OidType.Oid:
+		v, ok := d.(int64)
+		if !ok || v < 0 || v > math.MaxUint32 {
+			return dst, errWrongDatum(t, d)
+		}
+		return appendIntBinary(dst, v, int4Info), nil
+	case Float4.Oid, Float8.Oid:
+		v, ok := d.(float64)
+		if !ok {
+			return dst, errWrongDatum(t, d)
+		}
+		if t.Oid == Float4.Oid {
+			return appendFloatBinary(dst, v, 32), nil
+		}
+		return appendFloatBinary(dst, v, 64), nil
+	case Numeric.Oid:
+		v, ok := d.(*apd.Decimal)
+		if !ok || v == nil {
+			return dst, errWrongDatum(t, d)
+		}
+		return appendNumericBinary(dst, v), nil
+	case Bool.Oid:
+		v, ok := d.(bool)
+		if !ok {
+			return dst, errWrongDatum(t, d)
+		}
+		if v {
+			return append(dst, 1), nil
+		}
+		return append(dst, 0), nil
+	case Text.Oid, Varchar.Oid, Bpchar.Oid, Name.Oid, Unknown.Oid, JSON.Oid:
+		v, ok := d.(string)
+		if !ok {
+			return dst, errWrongDatum(t, d)
+		}
+		return append(dst, v...), nil
+	case JSONB.Oid:
+		v, ok := d.(string)
+		if !ok {
+			return dst, errWrongDatum(t, d)
+		}
+		return append(append(dst, 1), v...), nil
+	case Bytea.Oid:
+		v, ok := d.([]byte)
+		if !ok {
+			return dst, errWrongDatum(t, d)
+		}
+		return append(dst, v...), nil
+	case DateType.Oid:
+		v, ok := d.(Date)
+		if !ok {
+			return dst, errWrongDatum(t, d)
+		}
+		return appendIntBinary(dst, int64(v), int4Info), nil
+	case Time.Oid:
+		v, ok := d.(TimeOfDay)
+		if !ok {
+			return dst, errWrongDatum(t, d)
+		}
+		return appendIntBinary(dst, int64(v), int8Info), nil
+	case TimestampType.Oid:
+		v, ok := d.(Timestamp)
+		if !ok {
+			return dst, errWrongDatum(t, d)
+		}
+		return appendIntBinary(dst, int64(v), int8Info), nil
+	case TimestampTZType.Oid:
+		v, ok := d.(TimestampTZ)
+		if !ok {
+			return dst, errWrongDatum(t, d)
+		}
+		return appendIntBinary(dst, int64(v), int8Info), nil
+	case IntervalType.Oid:
+		v, ok := d.(Interval)
+		if !ok {
+			return dst, errWrongDatum(t, d)
+		}
+		return appendIntervalBinary(dst, v), nil
+	case UUIDType.Oid:
+		v, ok := d.(UUID)
+		if !ok {
+			return dst, errWrongDatum(t, d)
+		}
+		return append(dst, v[:]...), nil
+	case Void.Oid:
+		return dst, nil
+	}
+	return dst, errUnsupportedType(t)
+}
