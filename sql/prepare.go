@@ -75,6 +75,11 @@ func (s *Session) prepare(stmt parser.Statement, paramTypes []uint32, simple boo
 		return nil, err
 	}
 	params.NoParams = simple
+	if s.txn.state != txnNone {
+		s.FormatSettings().Now = s.txn.start
+	} else {
+		s.FormatSettings().Now = time.Now()
+	}
 	b := &expr.Builder{Params: params, Session: s}
 	switch n := stmt.AST.Node.(type) {
 	case *pg_query.Node_SelectStmt:
@@ -129,6 +134,8 @@ func (s *Session) Execute(ctx context.Context, p *Prepared, params []types.Datum
 	if ec.TxTime.IsZero() {
 		ec.TxTime = now
 	}
+	// 'now', 'today' and friends in text input mean the transaction's start.
+	s.FormatSettings().Now = ec.TxTime
 	return p.plan.run(s, ec)
 }
 

@@ -549,6 +549,9 @@ func (b *Builder) commonArgs(nodes []*pg_query.Node, what string, loc int32) ([]
 	for i, a := range args {
 		c, err := b.coerce(a, t, castImplicit, location(nodes[i]))
 		if err != nil {
+			if !pgerror.HasCode(err, pgcode.CannotCoerce) {
+				return nil, nil, err // a literal that does not parse as t
+			}
 			return nil, nil, atErr(pgerror.Newf(pgcode.DatatypeMismatch, "%s could not convert type %s to %s", what, a.Type(), t), location(nodes[i]))
 		}
 		args[i] = c

@@ -391,7 +391,7 @@ func toNumeric(v types.Datum, from *types.T) (types.Datum, error) {
 func formatG(f float64, digits int) string { return strconv.FormatFloat(f, 'g', digits, 64) }
 
 // roundHalfUp rounds half away from zero, as PostgreSQL's numeric does.
-var roundHalfUp = apd.Context{Precision: 0, Rounding: apd.RoundHalfUp, MaxExponent: apd.MaxExponent, MinExponent: apd.MinExponent, Traps: apd.DefaultTraps}
+var roundHalfUp = apd.Context{Precision: 4000, Rounding: apd.RoundHalfUp, MaxExponent: apd.MaxExponent, MinExponent: apd.MinExponent, Traps: apd.DefaultTraps}
 
 // convertTime handles the casts among date and time types.
 func convertTime(v types.Datum, from, to *types.T, fs *types.FormatSettings) (types.Datum, error) {

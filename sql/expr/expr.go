@@ -40,6 +40,16 @@ type Context struct {
 	TxTime        time.Time
 }
 
+// formatSettings returns the session's text I/O settings, or the
+// defaults outside a session.
+func (c *Context) formatSettings() *types.FormatSettings {
+	if c.Session != nil {
+		return c.Session.FormatSettings()
+	}
+	fs := types.DefaultFormatSettings()
+	return &fs
+}
+
 // Const is a constant value.
 type Const struct {
 	T *types.T

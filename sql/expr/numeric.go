@@ -202,23 +202,28 @@ func numericPow(x, y *apd.Decimal) (types.Datum, error) {
 	// Result scale: 16 significant digits, at least the inputs' scales.
 	xf, _ := x.Float64()
 	yf, _ := y.Float64()
+	// PostgreSQL estimates the result's decimal weight as
+	// ln(base) * exp * log10(e), in that order: the rounding of that
+	// product decides the scale at exact powers of ten.
 	val := 0.0
 	if xf != 0 {
-		val = yf * math.Log10(math.Abs(xf))
+		val = math.Log(math.Abs(xf)) * yf * 0.434294481903252
 	}
 	if math.IsInf(val, 0) || val > 1e6 {
 		return nil, pgerror.New(pgcode.NumericValueOutOfRange, "value overflows numeric format")
 	}
-	rscale := int64(numericMinSigDigits) - int64(math.Floor(val))
+	rscale := int64(numericMinSigDigits) - int64(val) // truncated, as C's (int) cast
 	rscale = max(rscale, int64(dscale(x)), int64(dscale(y)), 0)
 	rscale = min(rscale, numericMaxDispScale)
 	if isInteger(y) {
 		n, err := y.Int64()
-		if err == nil && n >= 0 && n <= 1000000 {
-			rscale = min(int64(dscale(x))*n, numericMaxDispScale)
+		if err == nil && n >= math.MinInt32 && n <= math.MaxInt32 {
+			// An integer exponent keeps 16 digits after the point (or the
+			// inputs' scales), whatever the result's magnitude.
+			rscale = max(int64(numericMinSigDigits), int64(dscale(x)), int64(dscale(y)))
 			r := new(apd.Decimal)
 			ctx := exact
-			ctx.Precision = uint32(max(int64(x.NumDigits())*n+10, 20))
+			ctx.Precision = uint32(max(int64(x.NumDigits())*abs64(n)+int64(rscale)+10, 40))
 			if _, err := ctx.Pow(r, x, y); err != nil {
 				return nil, pgerror.New(pgcode.NumericValueOutOfRange, "value overflows numeric format")
 			}
@@ -256,4 +261,11 @@ func numericAbs(_ *Context, a []types.Datum) (types.Datum, error) {
 	r := new(apd.Decimal).Set(a[0].(*apd.Decimal))
 	r.Negative = false
 	return r, nil
+}
+
+func abs64(n int64) int64 {
+	if n < 0 {
+		return -n
+	}
+	return n
 }

@@ -13,6 +13,20 @@ func init() {
 	addOp("||", types.Text, types.Text, types.Text, func(_ *Context, a []types.Datum) (types.Datum, error) {
 		return a[0].(string) + a[1].(string), nil
 	})
+	// text || anynonarray and anynonarray || text: the other side through
+	// its output function (PostgreSQL's textanycat and anytextcat).
+	for _, t := range types.All {
+		if t.Family == types.StringFamily || t.Family == types.UnknownFamily || t.Family == types.VoidFamily {
+			continue
+		}
+		t := t
+		addOp("||", types.Text, t, types.Text, func(c *Context, a []types.Datum) (types.Datum, error) {
+			return a[0].(string) + string(t.AppendText(nil, a[1], c.formatSettings())), nil
+		})
+		addOp("||", t, types.Text, types.Text, func(c *Context, a []types.Datum) (types.Datum, error) {
+			return string(t.AppendText(nil, a[0], c.formatSettings())) + a[1].(string), nil
+		})
+	}
 	addOp("||", types.Bytea, types.Bytea, types.Bytea, func(_ *Context, a []types.Datum) (types.Datum, error) {
 		x, y := a[0].([]byte), a[1].([]byte)
 		return append(append(make([]byte, 0, len(x)+len(y)), x...), y...), nil

@@ -275,16 +275,39 @@ func decodeFloat(b []byte, bits int) (Datum, error) {
 		return nil, errBinaryFormat()
 	}
 	if bits == 32 {
-		return float64(math.Float32frombits(binary.BigEndian.Uint32(b))), nil
+		return float32to64(binary.BigEndian.Uint32(b)), nil
 	}
 	return math.Float64frombits(binary.BigEndian.Uint64(b)), nil
 }
 
 func appendFloatBinary(dst []byte, f float64, bits int) []byte {
 	if bits == 32 {
-		return binary.BigEndian.AppendUint32(dst, math.Float32bits(float32(f)))
+		return binary.BigEndian.AppendUint32(dst, float64to32(f))
 	}
 	return binary.BigEndian.AppendUint64(dst, math.Float64bits(f))
+}
+
+// float32to64 widens float4 bits to the float64 Datum. NaNs are moved
+// bit by bit, because the hardware conversion would quiet a signaling
+// NaN and PostgreSQL hands NaN payloads back unchanged.
+func float32to64(b uint32) float64 {
+	if b&0x7f800000 == 0x7f800000 && b&0x7fffff != 0 {
+		return math.Float64frombits(uint64(b>>31)<<63 | 0x7ff<<52 | uint64(b&0x7fffff)<<29)
+	}
+	return float64(math.Float32frombits(b))
+}
+
+// float64to32 is the inverse of float32to64.
+func float64to32(f float64) uint32 {
+	if f != f {
+		b := math.Float64bits(f)
+		m := uint32(b>>29) & 0x7fffff
+		if m == 0 {
+			m = 0x400000 // keep it a NaN when the payload was all low bits
+		}
+		return uint32(b>>63)<<31 | 0x7f800000 | m
+	}
+	return math.Float32bits(float32(f))
 }
 
 // toFloat4 is the float8 to float4 cast (dtof): rounding that overflows
@@ -318,7 +341,7 @@ func nanWithPayload(text string, bits int) float64 {
 		if neg {
 			b |= 1 << 31
 		}
-		return float64(math.Float32frombits(b))
+		return float32to64(b)
 	}
 	b := uint64(0x7ff8000000000000) | payload&(1<<51-1)
 	if neg {

@@ -194,7 +194,8 @@ func jsonbTypeRank(n *jnode) int {
 
 // compareJSONB orders two jsonb values as PostgreSQL's btree does
 // (compareJsonbContainers): a top-level scalar is a one-element
-// "raw scalar" array that sorts before any real array; containers of one
+// "raw scalar" array that sorts before a real array of one element;
+// containers of one
 // kind compare first by size, then element by element (objects: key,
 // value, key, value in storage order). Strings compare bytewise here,
 // where PostgreSQL uses the database collation.
@@ -205,10 +206,24 @@ func compareJSONB(a, b string) int {
 		return cmpString(a, b)
 	}
 	aRaw, bRaw := na.kind != jtArrStart && na.kind != jtObjStart, nb.kind != jtArrStart && nb.kind != jtObjStart
-	if aRaw && nb.kind == jtArrStart {
-		return -1
-	}
-	if bRaw && na.kind == jtArrStart {
+	if aRaw != bRaw && (aRaw || na.kind == jtArrStart) && (bRaw || nb.kind == jtArrStart) {
+		// A raw scalar against an array: the raw scalar sorts first,
+		// except that the element counts are compared last and win (so
+		// '[]' sorts before '1': PostgreSQL keeps this anomaly for
+		// compatibility with stored indexes).
+		la, lb := 1, 1
+		if !aRaw {
+			la = len(na.vals)
+		}
+		if !bRaw {
+			lb = len(nb.vals)
+		}
+		if la != lb {
+			return cmpInt(la, lb)
+		}
+		if aRaw {
+			return -1
+		}
 		return 1
 	}
 	return compareJNode(na, nb)

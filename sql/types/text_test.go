@@ -47,6 +47,9 @@ func checkCase(t *testing.T, c textCase) {
 	} else if got := hex.EncodeToString(bin); got != c.binary {
 		t.Errorf("%s: binary %s, want %s", c, got, c.binary)
 	}
+	if pastTimestampEnd(d) {
+		return // PostgreSQL's receive function refuses this too
+	}
 	want, _ := hex.DecodeString(c.binary)
 	d2, err := typ.DecodeBinary(want)
 	if err != nil {

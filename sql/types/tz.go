@@ -99,7 +99,9 @@ func posixZone(s string) *time.Location {
 	spec := "<" + std + ">" + formatPosixOffset(stdOff) + "<" + dst + ">" + formatPosixOffset(dstOff) + rule
 	loc, err := time.LoadLocationFromTZData(s, tzifWithFooter(std, -stdOff, spec))
 	if err != nil {
-		return nil
+		// A rule Go cannot follow: PostgreSQL still knows the name, so
+		// keep it, with the standard offset only.
+		return time.FixedZone(std, -stdOff)
 	}
 	return loc
 }
