@@ -55,7 +55,7 @@ FUZZ_TARGETS = \
 	./kv:FuzzDecodeVersionRecord ./kv:FuzzDecodeEntries ./kv:FuzzDecodeVersionKey ./kv:FuzzDecodeStoreIdentity \
 	./kv/merkle:FuzzDecodeProof ./kv/merkle:FuzzVerifyInclusion ./kv/merkle:FuzzVerifyConsistency ./kv/merkle:FuzzTree \
 	./kv/checkpoint:FuzzParse ./kv/checkpoint:FuzzOpen \
-	./kv/proof:FuzzDecodeKeyProof ./kv/proof:FuzzDecodeConsistencyProof
+	./kv/proof:FuzzDecodeKeyProof ./kv/proof:FuzzDecodeConsistencyProof ./pgwire:FuzzStartup ./pgwire:FuzzSession
 
 .PHONY: fuzz
 fuzz: ## Run every fuzz target for FUZZTIME each

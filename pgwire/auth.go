@@ -1,7 +1,6 @@
 package pgwire
 
 import (
-	"crypto/tls"
 	"time"
 
 	"github.com/jackc/pgproto3/v2"
@@ -86,9 +85,8 @@ func (c *conn) scram(user string, u *catalog.User) (bool, error) {
 
 	mechs := []string{mechSCRAM}
 	var binding scram.ChannelBinding
-	if tc, ok := c.nc.(*tls.Conn); ok {
-		cs := tc.ConnectionState()
-		if b, err := scram.NewTLSServerEndpointBinding(&cs); err == nil {
+	if c.tls {
+		if b, ok := c.srv.channelBinding(); ok {
 			binding = b
 			mechs = []string{mechSCRAMPlus, mechSCRAM}
 		}
@@ -102,19 +100,27 @@ func (c *conn) scram(user string, u *catalog.User) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	var initial pgproto3.SASLInitialResponse
-	if err := initial.Decode(body); err != nil {
+	// Decoded here: pgproto3's SASLInitialResponse.Decode panics on a
+	// body cut short after the mechanism's name.
+	initial, err := decodeSASLInitial(body)
+	if err != nil {
 		return false, protocolViolation("malformed SASL initial response: %v", err)
 	}
 	var conv *scram.ServerConversation
 	switch initial.AuthMechanism {
 	case mechSCRAM:
-		conv = server.NewConversation()
+		if binding.IsSupported() {
+			// PLUS was offered: a client that says it supports channel
+			// binding but thinks we don't ("y") is being downgraded.
+			conv = server.NewConversationWithChannelBinding(binding)
+		} else {
+			conv = server.NewConversation()
+		}
 	case mechSCRAMPlus:
 		if !binding.IsSupported() {
 			return false, protocolViolation("client selected an invalid SASL authentication mechanism")
 		}
-		conv = server.NewConversationWithChannelBinding(binding)
+		conv = server.NewConversationWithChannelBindingRequired(binding)
 	default:
 		return false, protocolViolation("client selected an invalid SASL authentication mechanism")
 	}

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"io"
 	"net"
+	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -23,7 +25,12 @@ import (
 // the extended protocol.
 type conn struct {
 	srv *Server
-	nc  net.Conn
+	// nc is the connection the session reads and writes: raw, or a TLS
+	// connection over it. Only the connection's goroutine uses it.
+	nc net.Conn
+	// raw is the accepted socket, never replaced: other goroutines
+	// (shutdown) set its deadlines and close it.
+	raw net.Conn
 	r   *reader
 	w   *writer
 	log zerolog.Logger
@@ -38,7 +45,7 @@ type conn struct {
 	cancel context.CancelFunc
 
 	mu         sync.Mutex
-	stmtCancel context.CancelFunc // cancels the running statement; guarded by mu
+	stmtCancel context.CancelCauseFunc // cancels the running statement; guarded by mu
 
 	shuttingDown atomic.Bool
 
@@ -48,13 +55,20 @@ type conn struct {
 	// discard is set after an error in the extended protocol: messages
 	// are ignored until Sync.
 	discard bool
+
+	// Reported settings (ParameterStatus). As in PostgreSQL 14 and later,
+	// changes are reported just before ReadyForQuery and only when the
+	// value differs from the one last sent, so that a SET undone by an
+	// error or a ROLLBACK is not reported at all.
+	reported      map[string]string // last value sent per setting
+	pendingStatus map[string]string // latest value per setting changed since
 }
 
 func newConn(s *Server, nc net.Conn) *conn {
 	id := s.connID.Add(1)
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &conn{
-		srv: s, nc: nc,
+		srv: s, nc: nc, raw: nc,
 		r:   newReader(nc, s.cfg.MaxMessageSize),
 		w:   newWriter(nc),
 		log: s.log.With().Uint64("conn", id).Str("remote", nc.RemoteAddr().String()).Logger(),
@@ -105,6 +119,12 @@ func (c *conn) serve() {
 
 // handle dispatches one message; it reports whether the connection ends.
 func (c *conn) handle(typ byte, body []byte) (stop bool) {
+	if !strings.ContainsRune(frontendTypes, rune(typ)) {
+		// Fatal even while skipping to Sync, as in PostgreSQL: the
+		// stream is not the protocol.
+		c.fatal(protocolViolation("invalid frontend message type %d", typ))
+		return true
+	}
 	if c.discard && typ != 'S' && typ != 'X' {
 		return false // ignoring until Sync after an error
 	}
@@ -123,8 +143,15 @@ func (c *conn) handle(typ byte, body []byte) (stop bool) {
 	case 'C':
 		err = c.extended(c.closeObject, body)
 	case 'H':
-		err = c.w.flush()
+		if err = c.extended(checkEmpty, body); err == nil {
+			err = c.w.flush()
+		}
 	case 'S':
+		if berr := checkEmpty(body); berr != nil {
+			// The Sync still ends the implicit transaction, rolled back.
+			c.sendError(berr)
+			c.sess.Fail()
+		}
 		err = c.sync()
 	case 'X':
 		return true
@@ -134,8 +161,6 @@ func (c *conn) handle(typ byte, body []byte) (stop bool) {
 	case 'F':
 		c.sendError(pgerror.New(pgcode.FeatureNotSupported, "the fast-path function call interface is not supported"))
 		err = c.readyForQuery()
-	default:
-		err = protocolViolation("invalid frontend message type %d", typ)
 	}
 	if err != nil {
 		if isFatal(err) {
@@ -147,6 +172,9 @@ func (c *conn) handle(typ byte, body []byte) (stop bool) {
 	}
 	return false
 }
+
+// frontendTypes are the message types of a session (after startup).
+const frontendTypes = "QPBDECHSXdcfF"
 
 // readFailed ends the loop after a failed read: a plain disconnect is
 // logged at debug level only; a protocol error gets a FATAL reply.
@@ -188,11 +216,45 @@ func (c *conn) sendError(err error) {
 	c.w.send(errorResponse(e))
 }
 
-// readyForQuery sends ReadyForQuery with the session's status and
-// flushes: the client waits for it.
+// readyForQuery sends the pending ParameterStatus messages, then
+// ReadyForQuery with the session's status, and flushes: the client waits
+// for it.
 func (c *conn) readyForQuery() error {
+	c.reportParameters()
 	c.w.send(&pgproto3.ReadyForQuery{TxStatus: c.sess.TxStatus()})
 	return c.w.flush()
+}
+
+// parameterChanged is the session's OnParameterStatus: it notes the new
+// value for the next ReadyForQuery.
+func (c *conn) parameterChanged(name, value string) {
+	if c.pendingStatus == nil {
+		c.pendingStatus = map[string]string{}
+	}
+	c.pendingStatus[name] = value
+}
+
+// reportParameters sends ParameterStatus for the settings whose value
+// changed since last reported, in PostgreSQL's order (by name, ignoring
+// case).
+func (c *conn) reportParameters() {
+	if len(c.pendingStatus) == 0 {
+		return
+	}
+	names := make([]string, 0, len(c.pendingStatus))
+	for name := range c.pendingStatus {
+		names = append(names, name)
+	}
+	sort.Slice(names, func(i, j int) bool { return strings.ToLower(names[i]) < strings.ToLower(names[j]) })
+	for _, name := range names {
+		v := c.pendingStatus[name]
+		delete(c.pendingStatus, name)
+		if old, ok := c.reported[name]; ok && old == v {
+			continue
+		}
+		c.reported[name] = v
+		c.w.send(&pgproto3.ParameterStatus{Name: name, Value: v})
+	}
 }
 
 // close releases everything the connection holds.
@@ -215,9 +277,11 @@ func (c *conn) endSession() {
 }
 
 // statementContext returns the context of one statement and registers its
-// cancel function for CancelRequest and shutdown.
+// cancel function for CancelRequest and shutdown. The cause a statement
+// was canceled with decides the error the client sees (see stmtError).
 func (c *conn) statementContext() (context.Context, func()) {
-	ctx, cancel := c.sess.StatementContext(c.ctx)
+	parent, cancel := context.WithCancelCause(c.ctx)
+	ctx, stop := c.sess.StatementContext(parent)
 	c.mu.Lock()
 	c.stmtCancel = cancel
 	c.mu.Unlock()
@@ -225,23 +289,41 @@ func (c *conn) statementContext() (context.Context, func()) {
 		c.mu.Lock()
 		c.stmtCancel = nil
 		c.mu.Unlock()
-		cancel()
+		stop()
+		cancel(nil)
 	}
 }
 
-// cancelStatement cancels the statement running now, if any.
-func (c *conn) cancelStatement() {
+// errShutdown is the cause of statements canceled when the server's
+// shutdown grace is over.
+var errShutdown = errors.New("server shutdown")
+
+// cancelStatement cancels the statement running now, if any (a client's
+// CancelRequest).
+func (c *conn) cancelStatement() { c.cancelStatementCause(context.Canceled) }
+
+func (c *conn) cancelStatementCause(cause error) {
 	c.mu.Lock()
 	cancel := c.stmtCancel
 	c.mu.Unlock()
 	if cancel != nil {
-		cancel()
+		cancel(cause)
 	}
+}
+
+// stmtError is the error a statement ended with, as the client should see
+// it: a statement canceled by shutdown ends the session with 57P01 alone,
+// as PostgreSQL's fast shutdown does, not with a 57014 first.
+func stmtError(ctx context.Context, err error) error {
+	if err != nil && errors.Is(context.Cause(ctx), errShutdown) {
+		return pgerror.New(pgcode.AdminShutdown, "terminating connection due to administrator command").WithSeverity(pgerror.SeverityFatal)
+	}
+	return err
 }
 
 // beginShutdown makes the connection end at its next message boundary; an
 // idle read is interrupted at once.
 func (c *conn) beginShutdown() {
 	c.shuttingDown.Store(true)
-	_ = c.nc.SetReadDeadline(time.Now())
+	_ = c.raw.SetReadDeadline(time.Now())
 }

@@ -9,6 +9,8 @@
 //	           then the message loop (conn.go, startup.go, auth.go)
 //	framing    length-prefixed messages read with a size limit, replies
 //	           buffered and flushed at ReadyForQuery and Flush (framing.go)
+//	decoding   message bodies read field by field as PostgreSQL's
+//	           pq_getmsg* do, with its errors (decode.go)
 //	session    simple and extended query over a sql.Session (simple.go,
 //	           extended.go)
 //
@@ -40,5 +42,13 @@
 //
 // Every ErrorResponse carries severity, SQLSTATE and message, flattened
 // once from the error the lower layers returned (sql/pgerror.Flatten).
-// A malformed or oversized message is fatal to its connection only.
+// A message whose body does not fit its type is an ERROR (08P01), as in
+// PostgreSQL; a bad frame (a length under 4 or over the limit of its type)
+// or an unknown message type is FATAL to its connection only.
+//
+// # Settings
+//
+// Changes of reported settings are sent as ParameterStatus just before
+// ReadyForQuery, and only when the value differs from the one last sent,
+// as PostgreSQL 14 and later do.
 package pgwire

@@ -2,6 +2,8 @@ package pgwire
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/jackc/pgproto3/v2"
 
@@ -19,6 +21,9 @@ type preparedStmt struct {
 	// paramOIDs are the types the client declared, for ParameterDescription
 	// when the statement is empty.
 	paramOIDs []uint32
+	// exitsTxn marks COMMIT, ROLLBACK, ROLLBACK TO and PREPARE
+	// TRANSACTION, which a failed transaction block still lets Bind.
+	exitsTxn bool
 }
 
 // portal is a bound statement created by Bind.
@@ -57,17 +62,14 @@ func (c *conn) extended(handler func([]byte) error, body []byte) error {
 
 // parse handles Parse: plan one statement under a name.
 func (c *conn) parse(body []byte) error {
-	var m pgproto3.Parse
-	if err := m.Decode(body); err != nil {
-		return protocolViolation("invalid Parse message: %v", err)
+	m, err := decodeParse(body)
+	if err != nil {
+		return err
 	}
 	if m.Name != "" {
 		if _, ok := c.stmts[m.Name]; ok {
 			return pgerror.Newf(pgcode.DuplicatePreparedStatement, "prepared statement %q already exists", m.Name)
 		}
-	}
-	if len(m.ParameterOIDs) > 65535 {
-		return protocolViolation("too many parameter types")
 	}
 	stmts, err := parser.Parse(m.Query)
 	if err != nil {
@@ -80,6 +82,10 @@ func (c *conn) parse(body []byte) error {
 		if ps.p, err = c.sess.Prepare(stmts[0], m.ParameterOIDs); err != nil {
 			return err
 		}
+		if err := checkShape(ps.p); err != nil {
+			return err
+		}
+		ps.exitsTxn = ps.p.ExitsTransaction()
 	default:
 		return pgerror.New(pgcode.Syntax, "cannot insert multiple commands into a prepared statement")
 	}
@@ -90,13 +96,19 @@ func (c *conn) parse(body []byte) error {
 
 // bind handles Bind: decode the parameters and create a portal.
 func (c *conn) bind(body []byte) error {
-	var m pgproto3.Bind
-	if err := m.Decode(body); err != nil {
-		return protocolViolation("invalid Bind message: %v", err)
+	m, err := decodeBind(body)
+	if err != nil {
+		return err
 	}
-	ps, ok := c.stmts[m.PreparedStatement]
-	if !ok {
-		return pgerror.Newf(pgcode.InvalidSQLStatementName, "prepared statement %q does not exist", m.PreparedStatement)
+	ps, err := c.lookupStmt(m.PreparedStatement)
+	if err != nil {
+		return err
+	}
+	if c.sess.TxStatus() == 'E' && (!ps.exitsTxn || len(m.Parameters) > 0) {
+		// As PostgreSQL's exec_bind_message: in a failed block only a
+		// parameterless transaction exit may be bound.
+		return pgerror.New(pgcode.InFailedSQLTransaction,
+			"current transaction is aborted, commands ignored until end of transaction block")
 	}
 	if m.DestinationPortal != "" {
 		if _, ok := c.portals[m.DestinationPortal]; ok {
@@ -136,11 +148,20 @@ func (c *conn) bind(body []byte) error {
 		var err error
 		switch f {
 		case formatText:
+			// Text comes in the client encoding, which is checked as
+			// PostgreSQL checks it before any input function sees it.
+			if err := checkEncoding(raw); err != nil {
+				return err
+			}
 			v, err = paramTypes[i].ParseText(string(raw), fs)
 		case formatBinary:
 			v, err = paramTypes[i].DecodeBinary(raw)
+			if e, ok := err.(*pgerror.Error); ok && e.Code == pgcode.InvalidBinaryRepresentation && e.Message == "incorrect binary data format" {
+				// Bytes left over: PostgreSQL names the parameter.
+				err = pgerror.Newf(pgcode.InvalidBinaryRepresentation, "incorrect binary data format in bind parameter %d", i+1)
+			}
 		default:
-			return pgerror.Newf(pgcode.ProtocolViolation, "unsupported format code: %d", f)
+			return pgerror.Newf(pgcode.InvalidParameterValue, "unsupported format code: %d", f)
 		}
 		if err != nil {
 			return err
@@ -156,17 +177,28 @@ func (c *conn) bind(body []byte) error {
 	return nil
 }
 
+// lookupStmt finds a statement by name, failing with PostgreSQL's 26000.
+func (c *conn) lookupStmt(name string) (*preparedStmt, error) {
+	if ps, ok := c.stmts[name]; ok {
+		return ps, nil
+	}
+	if name == "" {
+		return nil, pgerror.New(pgcode.InvalidSQLStatementName, "unnamed prepared statement does not exist")
+	}
+	return nil, pgerror.Newf(pgcode.InvalidSQLStatementName, "prepared statement %q does not exist", name)
+}
+
 // describe handles Describe of a statement or portal.
 func (c *conn) describe(body []byte) error {
-	var m pgproto3.Describe
-	if err := m.Decode(body); err != nil {
-		return protocolViolation("invalid Describe message: %v", err)
+	typ, name, err := decodeTarget(body)
+	if err != nil {
+		return err
 	}
-	switch m.ObjectType {
+	switch typ {
 	case 'S':
-		ps, ok := c.stmts[m.Name]
-		if !ok {
-			return pgerror.Newf(pgcode.InvalidSQLStatementName, "prepared statement %q does not exist", m.Name)
+		ps, err := c.lookupStmt(name)
+		if err != nil {
+			return err
 		}
 		oids := ps.paramOIDs
 		if ps.p != nil {
@@ -182,9 +214,9 @@ func (c *conn) describe(body []byte) error {
 			c.w.send(rowDescription(ps.p.Columns, nil))
 		}
 	case 'P':
-		p, ok := c.portals[m.Name]
+		p, ok := c.portals[name]
 		if !ok {
-			return pgerror.Newf(pgcode.InvalidCursorName, "portal %q does not exist", m.Name)
+			return pgerror.Newf(pgcode.InvalidCursorName, "portal %q does not exist", name)
 		}
 		if p.stmt.p == nil || p.stmt.p.Columns == nil {
 			c.w.send(&pgproto3.NoData{})
@@ -192,7 +224,7 @@ func (c *conn) describe(body []byte) error {
 			c.w.send(rowDescription(p.stmt.p.Columns, p.formats))
 		}
 	default:
-		return protocolViolation("invalid DESCRIBE message subtype %d", m.ObjectType)
+		return malformed(fmt.Sprintf("invalid DESCRIBE message subtype %d", typ))
 	}
 	return nil
 }
@@ -200,9 +232,9 @@ func (c *conn) describe(body []byte) error {
 // execute handles Execute: run (or resume) a portal for up to MaxRows
 // rows.
 func (c *conn) execute(body []byte) error {
-	var m pgproto3.Execute
-	if err := m.Decode(body); err != nil {
-		return protocolViolation("invalid Execute message: %v", err)
+	m, err := decodeExecute(body)
+	if err != nil {
+		return err
 	}
 	p, ok := c.portals[m.Portal]
 	if !ok {
@@ -212,8 +244,17 @@ func (c *conn) execute(body []byte) error {
 		c.w.send(&pgproto3.EmptyQueryResponse{})
 		return nil
 	}
+	if err := checkFormats(p.formats); err != nil {
+		return err
+	}
 	if p.done {
-		c.w.send(&pgproto3.CommandComplete{CommandTag: []byte(p.tag)})
+		// As in PostgreSQL: a finished portal of rows yields no more rows
+		// ("SELECT 0"); one of a command that returns none cannot run
+		// twice.
+		if p.stmt.p.Columns == nil {
+			return pgerror.Newf(pgcode.ObjectNotInPrerequisiteState, "portal %q cannot be run", p.name)
+		}
+		c.w.send(&pgproto3.CommandComplete{CommandTag: []byte(executionTag(p.tag, 0))})
 		return nil
 	}
 	ctx, done := c.statementContext()
@@ -222,14 +263,15 @@ func (c *conn) execute(body []byte) error {
 		res, err := c.sess.Execute(ctx, p.stmt.p, p.params)
 		if err != nil {
 			c.dropPortal(p)
-			return err
+			return stmtError(ctx, err)
 		}
 		p.res = res
 	}
-	suspended, err := c.sendRowsN(ctx, p.stmt.p.Columns, p.formats, p.res, int(m.MaxRows))
+	// MaxRows is signed in PostgreSQL: 0 or less means all rows.
+	suspended, err := c.sendRowsN(ctx, p.stmt.p.Columns, p.formats, p.res, max(int(int32(m.MaxRows)), 0))
 	if err != nil {
 		c.dropPortal(p)
-		return err
+		return stmtError(ctx, err)
 	}
 	if suspended {
 		c.w.send(&pgproto3.PortalSuspended{})
@@ -267,26 +309,36 @@ func (c *conn) sendRowsN(ctx context.Context, cols []sql.Column, formats []int16
 		}
 		n++
 	}
-	c.w.send(&pgproto3.CommandComplete{CommandTag: []byte(res.Tag())})
+	c.w.send(&pgproto3.CommandComplete{CommandTag: []byte(executionTag(res.Tag(), n))})
 	return false, nil
+}
+
+// executionTag is the CommandComplete tag of one Execute that sent n
+// rows: PostgreSQL counts, in "SELECT n", the rows of this Execute only
+// (a resumed portal's rest), not of the whole result.
+func executionTag(tag string, n int) string {
+	if strings.HasPrefix(tag, "SELECT ") {
+		return "SELECT " + itoa(n)
+	}
+	return tag
 }
 
 // closeObject handles Close of a statement or portal; closing what does
 // not exist is not an error.
 func (c *conn) closeObject(body []byte) error {
-	var m pgproto3.Close
-	if err := m.Decode(body); err != nil {
-		return protocolViolation("invalid Close message: %v", err)
+	typ, name, err := decodeTarget(body)
+	if err != nil {
+		return err
 	}
-	switch m.ObjectType {
+	switch typ {
 	case 'S':
-		delete(c.stmts, m.Name)
+		delete(c.stmts, name)
 	case 'P':
-		if p, ok := c.portals[m.Name]; ok {
+		if p, ok := c.portals[name]; ok {
 			c.dropPortal(p)
 		}
 	default:
-		return protocolViolation("invalid CLOSE message subtype %d", m.ObjectType)
+		return malformed(fmt.Sprintf("invalid CLOSE message subtype %d", typ))
 	}
 	c.w.send(&pgproto3.CloseComplete{})
 	return nil

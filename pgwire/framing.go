@@ -15,6 +15,29 @@ import (
 // MAX_STARTUP_PACKET_LENGTH does.
 const maxStartupPacket = 10000
 
+// Per-type bounds, as PostgreSQL's: messages that carry no query or data
+// (Sync, Flush, Describe, Execute, Close, Terminate, CopyDone, CopyFail,
+// and any unknown type) have at most smallMessageLimit bytes
+// (PQ_SMALL_MESSAGE_LIMIT); an authentication response at most
+// maxAuthToken (PG_MAX_AUTH_TOKEN_LENGTH), so that a client that has not
+// logged in cannot make the server buffer MaxMessageSize bytes.
+const (
+	smallMessageLimit = 10000
+	maxAuthToken      = 65535
+)
+
+// messageLimit is the largest body a message of type typ may have.
+func (r *reader) messageLimit(typ byte) int {
+	switch typ {
+	case 'Q', 'P', 'B', 'F', 'd':
+		return r.maxSize
+	case 'p':
+		return min(r.maxSize, maxAuthToken)
+	default:
+		return min(r.maxSize, smallMessageLimit)
+	}
+}
+
 // reader reads frontend messages. pgproto3/v2 has no limit on a message's
 // declared length; this reader enforces one before allocating anything.
 type reader struct {
@@ -62,8 +85,8 @@ func (r *reader) next() (byte, []byte, error) {
 	if n < 4 || n > math.MaxInt32 {
 		return 0, nil, errBadLength(n)
 	}
-	if int(n-4) > r.maxSize {
-		return 0, nil, errMessageTooLarge(int(n-4), r.maxSize)
+	if limit := r.messageLimit(hdr[0]); int(n-4) > limit {
+		return 0, nil, errMessageTooLarge(int(n-4), limit)
 	}
 	body, err := r.readBody(int(n - 4))
 	if err != nil {

@@ -39,6 +39,22 @@ func rowDescription(cols []sql.Column, formats []int16) *pgproto3.RowDescription
 	return &pgproto3.RowDescription{Fields: fields}
 }
 
+// maxFields is the most columns RowDescription and DataRow, and the most
+// parameters ParameterDescription, can count (an int16 on the wire).
+const maxFields = 65535
+
+// checkShape refuses a statement the protocol cannot describe, before it
+// runs: encoding its RowDescription would fail and end the connection.
+func checkShape(p *sql.Prepared) error {
+	if len(p.Columns) > maxFields {
+		return pgerror.Newf(pgcode.TooManyColumns, "target lists can have at most %d entries", maxFields)
+	}
+	if len(p.ParamTypes) > maxFields {
+		return pgerror.Newf(pgcode.TooManyArguments, "too many parameters: %d (at most %d)", len(p.ParamTypes), maxFields)
+	}
+	return nil
+}
+
 // resultFormats expands Bind's result format codes to one per column.
 func resultFormats(codes []int16, ncols int) ([]int16, error) {
 	out := make([]int16, ncols)
@@ -54,12 +70,18 @@ func resultFormats(codes []int16, ncols int) ([]int16, error) {
 		}
 		copy(out, codes)
 	}
-	for _, f := range out {
+	return out, nil
+}
+
+// checkFormats refuses unknown result format codes. PostgreSQL accepts
+// them in Bind (and Describe reports them) and fails at Execute.
+func checkFormats(formats []int16) error {
+	for _, f := range formats {
 		if f != formatText && f != formatBinary {
-			return nil, pgerror.Newf(pgcode.InvalidParameterValue, "unsupported format code: %d", f)
+			return pgerror.Newf(pgcode.InvalidParameterValue, "unsupported format code: %d", f)
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // sendDataRow encodes one row straight into the output buffer: 'D',

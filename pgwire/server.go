@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+	"github.com/xdg-go/scram"
 
 	"github.com/stela-db/stela/sql"
 )
@@ -29,6 +30,11 @@ type Server struct {
 	closing   bool // set by Shutdown; guarded by mu
 
 	wg sync.WaitGroup // one per connection goroutine
+
+	// The SCRAM channel binding of the server certificate, computed once.
+	bindingOnce sync.Once
+	binding     scram.ChannelBinding
+	bindingOK   bool
 }
 
 // NewServer returns a server for engine.
@@ -119,11 +125,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		return nil
 	case <-ctx.Done():
 	}
-	// Grace is over: cancel what still runs, give it a moment to report,
-	// then close the sockets.
+	// Grace is over: cancel what still runs (its session ends with
+	// 57P01), give it a moment to report, then close the sockets.
 	s.mu.Lock()
 	for c := range s.conns {
-		c.cancelStatement()
+		c.cancelStatementCause(errShutdown)
 	}
 	s.mu.Unlock()
 	select {
@@ -133,7 +139,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	s.mu.Lock()
 	for c := range s.conns {
-		c.nc.Close()
+		c.raw.Close()
 	}
 	s.mu.Unlock()
 	<-done

@@ -10,13 +10,18 @@ import (
 // implicit transaction unless they control transactions themselves; after
 // an error the rest are skipped. One ReadyForQuery ends it.
 func (c *conn) simpleQuery(body []byte) error {
-	var q pgproto3.Query
-	if err := q.Decode(body); err != nil {
-		return protocolViolation("invalid Query message: %v", err)
+	query, err := decodeQuery(body)
+	if err != nil {
+		// A malformed Query is an error like any other: the session goes
+		// on.
+		c.sendError(err)
+		c.sess.Fail()
+		c.sess.Sync()
+		return c.readyForQuery()
 	}
 	// A Query also ends the unnamed statement and portal.
 	c.dropUnnamed()
-	stmts, err := parser.Parse(q.String)
+	stmts, err := parser.Parse(query)
 	if err != nil {
 		c.sendError(err)
 		c.sess.Fail()
@@ -47,16 +52,19 @@ func (c *conn) runSimple(stmt parser.Statement) error {
 	if err != nil {
 		return err
 	}
+	if err := checkShape(p); err != nil {
+		return err
+	}
 	ctx, done := c.statementContext()
 	defer done()
 	res, err := c.sess.Execute(ctx, p, nil)
 	if err != nil {
-		return err
+		return stmtError(ctx, err)
 	}
 	defer res.Close()
 	if p.Columns != nil {
 		c.w.send(rowDescription(p.Columns, nil))
 	}
 	_, err = c.sendRowsN(ctx, p.Columns, nil, res, 0)
-	return err
+	return stmtError(ctx, err)
 }

@@ -76,12 +76,12 @@ func (c *conn) handshake() (bool, error) {
 		return false, pgerror.Flatten(err).WithSeverity(pgerror.SeverityFatal)
 	}
 	c.sess = sess
-	sess.OnParameterStatus = func(name, value string) {
-		c.w.send(&pgproto3.ParameterStatus{Name: name, Value: value})
-	}
+	sess.OnParameterStatus = c.parameterChanged
 	sess.OnNotice = func(e *pgerror.Error) { c.w.send(noticeResponse(e)) }
+	c.reported = map[string]string{}
 	for _, p := range sess.ReportedParameters() {
 		c.w.send(&pgproto3.ParameterStatus{Name: p[0], Value: p[1]})
+		c.reported[p[0]] = p[1]
 	}
 	c.w.send(&pgproto3.BackendKeyData{ProcessID: uint32(c.pid), SecretKey: c.secret})
 	c.srv.keys.add(c)

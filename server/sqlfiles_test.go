@@ -203,4 +203,3 @@ func oidName(oid uint32) string {
 	}
 	return fmt.Sprint(oid)
 }
-

@@ -37,6 +37,11 @@ type Prepared struct {
 	txnControl bool
 }
 
+// ExitsTransaction reports whether the statement ends a transaction block
+// (COMMIT, ROLLBACK, ROLLBACK TO SAVEPOINT): the statements an aborted
+// block still accepts, as PostgreSQL's IsTransactionExitStmt.
+func (p *Prepared) ExitsTransaction() bool { return p.txnControl }
+
 // plan is an executable statement.
 type plan interface {
 	run(s *Session, ec *expr.Context) (Result, error)

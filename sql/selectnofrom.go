@@ -19,6 +19,9 @@ type selectPlan struct {
 	limit, offset expr.Expr // nil: none
 }
 
+// maxTargetList is PostgreSQL's MaxTupleAttributeNumber.
+const maxTargetList = 1664
+
 // planSelect plans a SELECT. Until the relational engine lands, only
 // SELECT without FROM runs; a FROM names a table that cannot exist yet.
 func (s *Session) planSelect(p *Prepared, b *expr.Builder, n *pg_query.SelectStmt) error {
@@ -48,6 +51,9 @@ func (s *Session) planSelect(p *Prepared, b *expr.Builder, n *pg_query.SelectStm
 		return pgerror.New(pgcode.FeatureNotSupported, "ORDER BY is not supported yet")
 	}
 
+	if len(n.TargetList) > maxTargetList {
+		return pgerror.Newf(pgcode.TooManyColumns, "target lists can have at most %d entries", maxTargetList)
+	}
 	plan := &selectPlan{}
 	for _, t := range n.TargetList {
 		rt := t.GetResTarget()

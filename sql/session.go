@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/rs/zerolog"
 
@@ -206,7 +205,11 @@ func (s *Session) setVar(name, value string, local bool) error {
 		if st.check != nil {
 			v, err := st.check(value)
 			if err != nil {
-				return invalidValue(st.name, value).WithDetail(err.Error())
+				e := invalidValue(st.name, value)
+				if err.Error() != "" {
+					e = e.WithDetail(err.Error())
+				}
+				return e
 			}
 			value = v
 		}
@@ -290,9 +293,9 @@ func (s *Session) notice(severity string, code pgcode.Code, msg string) {
 // StatementContext derives the context of one statement: it ends at
 // statement_timeout when one is set.
 func (s *Session) StatementContext(parent context.Context) (context.Context, context.CancelFunc) {
-	ms, _ := s.Setting("statement_timeout")
-	if n, err := strconv.ParseInt(ms, 10, 64); err == nil && n > 0 {
-		return context.WithTimeoutCause(parent, time.Duration(n)*time.Millisecond, errStatementTimeout)
+	v, _ := s.Setting("statement_timeout")
+	if d, err := parseDuration(v); err == nil && d > 0 {
+		return context.WithTimeoutCause(parent, d, errStatementTimeout)
 	}
 	return context.WithCancel(parent)
 }

@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -92,6 +93,9 @@ func onOff(b bool) string {
 	return "off"
 }
 
+// errNoDetail marks a check failure whose error carries no detail.
+var errNoDetail = errors.New("")
+
 func invalidValue(name, v string) *pgerror.Error {
 	return pgerror.Newf(pgcode.InvalidParameterValue, "invalid value for parameter %q: %q", name, v)
 }
@@ -158,13 +162,29 @@ func checkIsolation(v string) (string, error) {
 }
 
 // checkDuration accepts PostgreSQL's time units; a bare number is
-// milliseconds. The stored form is milliseconds.
+// milliseconds. The stored form is what SHOW prints: the value in the
+// largest unit that divides it exactly ("100ms", "5s", "2min", "0").
 func checkDuration(v string) (string, error) {
 	d, err := parseDuration(v)
 	if err != nil {
 		return "", err
 	}
-	return strconv.FormatInt(d.Milliseconds(), 10), nil
+	return formatMillis(d.Milliseconds()), nil
+}
+
+func formatMillis(ms int64) string {
+	if ms == 0 {
+		return "0"
+	}
+	for _, u := range []struct {
+		name string
+		ms   int64
+	}{{"d", 86400000}, {"h", 3600000}, {"min", 60000}, {"s", 1000}} {
+		if ms%u.ms == 0 {
+			return strconv.FormatInt(ms/u.ms, 10) + u.name
+		}
+	}
+	return strconv.FormatInt(ms, 10) + "ms"
 }
 
 func parseDuration(v string) (time.Duration, error) {
@@ -175,7 +195,7 @@ func parseDuration(v string) (time.Duration, error) {
 	}
 	n, err := strconv.ParseFloat(v[:i], 64)
 	if err != nil || n < 0 {
-		return 0, fmt.Errorf("a non-negative duration is required")
+		return 0, errNoDetail // PostgreSQL gives no detail
 	}
 	unit := map[string]time.Duration{"": time.Millisecond, "us": time.Microsecond, "ms": time.Millisecond,
 		"s": time.Second, "min": time.Minute, "h": time.Hour, "d": 24 * time.Hour}
@@ -208,7 +228,7 @@ func checkDateStyle(v string) (string, error) {
 			order = "YMD"
 		case "DEFAULT":
 		default:
-			return "", fmt.Errorf("unrecognized DateStyle key word: %q", strings.TrimSpace(part))
+			return "", fmt.Errorf("Unrecognized key word: %q.", strings.ToLower(strings.TrimSpace(part)))
 		}
 	}
 	return style + ", " + order, nil

@@ -139,6 +139,16 @@ func (s *Session) TxStatus() byte { return s.txn.status() }
 func (s *Session) Fail() {
 	switch s.txn.state {
 	case txnExplicit:
+		// As PostgreSQL's AbortTransaction/AbortSubTransaction: settings
+		// changed since the innermost savepoint (or BEGIN) are undone at
+		// the error, not only at ROLLBACK.
+		undo := s.txn.undo
+		if n := len(s.txn.savepoints); n > 0 {
+			undo = s.txn.savepoints[n-1].undo
+		}
+		for k, v := range undo {
+			s.restoreVar(k, v.val, v.had)
+		}
 		s.txn.state = txnAborted
 	case txnImplicit:
 		s.txn.failed = true

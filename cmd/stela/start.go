@@ -81,7 +81,7 @@ func runStart(cmd *cobra.Command, o *startOptions) error {
 		return err
 	}
 	if srv.GeneratedPassword != "" {
-		fmt.Fprintf(cmd.OutOrStdout(), "Created user admin with the generated password %s\nIt is shown this once; change it with ALTER USER admin PASSWORD '...'.\n", srv.GeneratedPassword)
+		fmt.Fprintf(cmd.OutOrStdout(), "Created user admin with the generated password %s\nIt is shown this once and stored only as a SCRAM-SHA-256 verifier: keep it.\n", srv.GeneratedPassword)
 	}
 	log.Info().Str("version", buildinfo.Version).Str("commit", buildinfo.CommitOrVCS()).Str("go", buildinfo.GoVersion()).
 		Str("data", o.dataDir).Str("listen", srv.Addr.String()).Strs("databases", srv.Engine.Databases()).

@@ -21,8 +21,9 @@ var layer = map[string]int{
 }
 
 // leafPackages may be imported by every layer but kv, and import nothing
-// of ours but each other.
-var leafPackages = map[string]bool{"sql/pgcode": true, "sql/pgerror": true}
+// of ours but each other: SQLSTATEs, coded errors, and SQL types with their
+// I/O, which the engine and catalog need as much as the SQL layer does.
+var leafPackages = map[string]bool{"sql/pgcode": true, "sql/pgerror": true, "sql/types": true}
 
 // clientPackages are imported by clients: they may import only each other,
 // the standard library and golang.org/x/mod.

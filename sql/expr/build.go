@@ -63,7 +63,6 @@ func (b *Builder) Build(n *pg_query.Node) (Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		b.resolveUnknownArg(arg)
 		return &IsNull{Arg: arg, Not: v.NullTest.Nulltesttype == pg_query.NullTestType_IS_NOT_NULL}, nil
 	case *pg_query.Node_BooleanTest:
 		return b.booleanTest(v.BooleanTest)
@@ -128,14 +127,6 @@ func (b *Builder) Finish(e Expr) (Expr, error) {
 	return e, nil
 }
 
-// resolveUnknownArg types a parameter whose context gives no type (IS
-// NULL's argument) as text, as PostgreSQL does.
-func (b *Builder) resolveUnknownArg(e Expr) {
-	if p, ok := e.(*Param); ok && p.T.Family == types.UnknownFamily {
-		b.Params.Set(p.Index, types.Text)
-	}
-}
-
 // coerce converts e to type to, if a cast exists in context c or better.
 func (b *Builder) coerce(e Expr, to *types.T, c castContext, loc int32) (Expr, error) {
 	from := e.Type()
@@ -146,13 +137,16 @@ func (b *Builder) coerce(e Expr, to *types.T, c castContext, loc int32) (Expr, e
 	case *Const:
 		if from.Family == types.UnknownFamily {
 			if v.V == nil {
-				return &Const{T: to, V: nil}, nil
+				return &Const{T: to, V: nil, Loc: v.Loc}, nil
 			}
 			val, err := castValue(v.V, from, to, c == castExplicit, b.formatSettings())
 			if err != nil {
+				if v.Loc >= 0 {
+					loc = v.Loc // PostgreSQL points at the literal
+				}
 				return nil, atErr(err, loc)
 			}
-			return &Const{T: to, V: val}, nil
+			return &Const{T: to, V: val, Loc: v.Loc}, nil
 		}
 	case *Param:
 		if from.Family == types.UnknownFamily {
@@ -181,26 +175,27 @@ func (b *Builder) formatSettings() *types.FormatSettings {
 // int8, then numeric; decimals are numeric; strings are unknown until
 // their context types them.
 func (b *Builder) constant(c *pg_query.A_Const) (Expr, error) {
+	loc := c.Location
 	if c.Isnull {
-		return &Const{T: types.Unknown}, nil
+		return &Const{T: types.Unknown, Loc: loc}, nil
 	}
 	switch v := c.Val.(type) {
 	case *pg_query.A_Const_Ival:
-		return &Const{T: types.Int4, V: int64(v.Ival.Ival)}, nil
+		return &Const{T: types.Int4, V: int64(v.Ival.Ival), Loc: loc}, nil
 	case *pg_query.A_Const_Fval:
 		s := v.Fval.Fval
 		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-			return &Const{T: types.Int8, V: n}, nil
+			return &Const{T: types.Int8, V: n, Loc: loc}, nil
 		}
 		d, err := types.Numeric.ParseText(s, nil)
 		if err != nil {
 			return nil, atErr(err, c.Location)
 		}
-		return &Const{T: types.Numeric, V: d}, nil
+		return &Const{T: types.Numeric, V: d, Loc: loc}, nil
 	case *pg_query.A_Const_Sval:
-		return &Const{T: types.Unknown, V: v.Sval.Sval}, nil
+		return &Const{T: types.Unknown, V: v.Sval.Sval, Loc: loc}, nil
 	case *pg_query.A_Const_Boolval:
-		return &Const{T: types.Bool, V: v.Boolval.Boolval}, nil
+		return &Const{T: types.Bool, V: v.Boolval.Boolval, Loc: loc}, nil
 	case *pg_query.A_Const_Bsval:
 		return nil, at(pgerror.New(pgcode.FeatureNotSupported, "bit strings are not supported"), c.Location)
 	}

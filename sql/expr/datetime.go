@@ -107,7 +107,7 @@ func dateAddDays(sign int64) func(*Context, []types.Datum) (types.Datum, error) 
 
 // civil is a broken-down local time.
 type civil struct {
-	y, m, d         int
+	y, m, d          int
 	hh, mm, ss, nsec int
 }
 

@@ -50,10 +50,12 @@ func (c *Context) formatSettings() *types.FormatSettings {
 	return &fs
 }
 
-// Const is a constant value.
+// Const is a constant value. Loc is the literal's location in the query
+// (-1: none), so that an error converting it points at it.
 type Const struct {
-	T *types.T
-	V types.Datum
+	T   *types.T
+	V   types.Datum
+	Loc int32
 }
 
 func (c *Const) Type() *types.T                     { return c.T }

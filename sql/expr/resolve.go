@@ -141,7 +141,7 @@ func resolve(cands []*overload, args []*types.T) (*overload, bool) {
 			}
 		}
 		if cat != 'S' && !agree {
-			return nil, false
+			return nil, true // candidates remain; none can be chosen
 		}
 		var inCat, preferred []*overload
 		for _, o := range ok {

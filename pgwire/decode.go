@@ -1,0 +1,271 @@
+package pgwire
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/jackc/pgproto3/v2"
+
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// The bodies of the frontend messages of a session are decoded here, into
+// pgproto3's message types, the way PostgreSQL's pq_getmsg* functions read
+// them: a body that does not fit its type is an ERROR (08P01) with
+// PostgreSQL's message, and the session goes on (the extended protocol
+// then skips to Sync). Only a bad frame (framing.go) or an unknown message
+// type ends the connection. pgproto3's own Decode methods are not used on
+// client input: they accept trailing bytes and Bind's panics on a negative
+// parameter length.
+
+// msgBuf reads the fields of one message body. The first error sticks:
+// later reads return zero values.
+type msgBuf struct {
+	b   []byte
+	off int
+	err error
+}
+
+func malformed(msg string) error {
+	return pgerror.New(pgcode.ProtocolViolation, msg)
+}
+
+func (m *msgBuf) fail(msg string) {
+	if m.err == nil {
+		m.err = malformed(msg)
+	}
+}
+
+// byte1 is pq_getmsgbyte.
+func (m *msgBuf) byte1() byte {
+	if m.err != nil {
+		return 0
+	}
+	if m.off >= len(m.b) {
+		m.fail("no data left in message")
+		return 0
+	}
+	m.off++
+	return m.b[m.off-1]
+}
+
+// uint16 is pq_getmsgint(2): unsigned, as PostgreSQL reads counts.
+func (m *msgBuf) uint16() int {
+	if m.err != nil {
+		return 0
+	}
+	if len(m.b)-m.off < 2 {
+		m.fail("insufficient data left in message")
+		return 0
+	}
+	m.off += 2
+	return int(binary.BigEndian.Uint16(m.b[m.off-2:]))
+}
+
+// int16 reads a signed 16-bit field (format codes).
+func (m *msgBuf) int16() int16 { return int16(m.uint16()) }
+
+// int32 is pq_getmsgint(4).
+func (m *msgBuf) int32() int32 {
+	if m.err != nil {
+		return 0
+	}
+	if len(m.b)-m.off < 4 {
+		m.fail("insufficient data left in message")
+		return 0
+	}
+	m.off += 4
+	return int32(binary.BigEndian.Uint32(m.b[m.off-4:]))
+}
+
+// bytes is pq_getmsgbytes: n bytes, aliasing the body.
+func (m *msgBuf) bytes(n int) []byte {
+	if m.err != nil {
+		return nil
+	}
+	if n < 0 || n > len(m.b)-m.off {
+		m.fail("insufficient data left in message")
+		return nil
+	}
+	m.off += n
+	return m.b[m.off-n : m.off : m.off]
+}
+
+// string is pq_getmsgstring: NUL-terminated, and valid UTF-8 as the
+// client encoding conversion demands (22021 otherwise).
+func (m *msgBuf) string() string {
+	if m.err != nil {
+		return ""
+	}
+	i := bytes.IndexByte(m.b[m.off:], 0)
+	if i < 0 {
+		m.fail("invalid string in message")
+		return ""
+	}
+	s := string(m.b[m.off : m.off+i])
+	m.off += i + 1
+	if err := checkEncoding([]byte(s)); err != nil {
+		m.err = err
+		return ""
+	}
+	return s
+}
+
+// rawString is pq_getmsgrawstring: NUL-terminated, not checked.
+func (m *msgBuf) rawString() string {
+	if m.err != nil {
+		return ""
+	}
+	i := bytes.IndexByte(m.b[m.off:], 0)
+	if i < 0 {
+		m.fail("invalid string in message")
+		return ""
+	}
+	m.off += i + 1
+	return string(m.b[m.off-i-1 : m.off-1])
+}
+
+// end is pq_getmsgend: the body must be used up.
+func (m *msgBuf) end() error {
+	if m.err == nil && m.off != len(m.b) {
+		m.fail("invalid message format")
+	}
+	return m.err
+}
+
+// checkEncoding refuses text that is not valid UTF-8, or that holds a NUL,
+// with PostgreSQL's message (it names the bytes of the bad character).
+func checkEncoding(b []byte) error {
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			if b[i] == 0 {
+				return pgerror.New(pgcode.CharacterNotInRepertoire, `invalid byte sequence for encoding "UTF8": 0x00`)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if r != utf8.RuneError || n > 1 {
+			i += n
+			continue
+		}
+		// PostgreSQL shows as many bytes as the lead byte announces.
+		l := 1
+		switch c := b[i]; {
+		case c&0xe0 == 0xc0:
+			l = 2
+		case c&0xf0 == 0xe0:
+			l = 3
+		case c&0xf8 == 0xf0:
+			l = 4
+		}
+		var sb strings.Builder
+		for j := i; j < min(i+l, len(b)); j++ {
+			if j > i {
+				sb.WriteByte(' ')
+			}
+			fmt.Fprintf(&sb, "0x%02x", b[j])
+		}
+		return pgerror.Newf(pgcode.CharacterNotInRepertoire, `invalid byte sequence for encoding "UTF8": %s`, sb.String())
+	}
+	return nil
+}
+
+func decodeQuery(body []byte) (string, error) {
+	m := msgBuf{b: body}
+	s := m.string()
+	return s, m.end()
+}
+
+func decodeParse(body []byte) (*pgproto3.Parse, error) {
+	m := msgBuf{b: body}
+	p := &pgproto3.Parse{Name: m.string(), Query: m.string()}
+	n := m.uint16()
+	if n > 0 && m.err == nil {
+		if n*4 > len(body)-m.off {
+			m.fail("insufficient data left in message")
+		} else {
+			p.ParameterOIDs = make([]uint32, n)
+			for i := range p.ParameterOIDs {
+				p.ParameterOIDs[i] = uint32(m.int32())
+			}
+		}
+	}
+	return p, m.end()
+}
+
+// decodeBind decodes Bind; parameter values alias the body.
+func decodeBind(body []byte) (*pgproto3.Bind, error) {
+	m := msgBuf{b: body}
+	b := &pgproto3.Bind{DestinationPortal: m.string(), PreparedStatement: m.string()}
+	b.ParameterFormatCodes = m.formatCodes()
+	n := m.uint16()
+	if n > 0 && m.err == nil {
+		// Each value takes at least its 4-byte length: a count the body
+		// cannot hold allocates nothing.
+		if n*4 > len(body)-m.off {
+			m.fail("insufficient data left in message")
+		} else {
+			b.Parameters = make([][]byte, n)
+			for i := range b.Parameters {
+				if l := m.int32(); l != -1 {
+					b.Parameters[i] = m.bytes(int(l))
+				}
+			}
+		}
+	}
+	b.ResultFormatCodes = m.formatCodes()
+	return b, m.end()
+}
+
+func (m *msgBuf) formatCodes() []int16 {
+	n := m.uint16()
+	if n == 0 || m.err != nil {
+		return nil
+	}
+	if n*2 > len(m.b)-m.off {
+		m.fail("insufficient data left in message")
+		return nil
+	}
+	out := make([]int16, n)
+	for i := range out {
+		out[i] = m.int16()
+	}
+	return out
+}
+
+// decodeTarget decodes Describe and Close: a type byte and a name.
+func decodeTarget(body []byte) (byte, string, error) {
+	m := msgBuf{b: body}
+	typ := m.byte1()
+	name := m.string()
+	return typ, name, m.end()
+}
+
+func decodeExecute(body []byte) (*pgproto3.Execute, error) {
+	m := msgBuf{b: body}
+	e := &pgproto3.Execute{Portal: m.string()}
+	e.MaxRows = uint32(m.int32())
+	return e, m.end()
+}
+
+// checkEmpty checks the empty body of Sync and Flush.
+func checkEmpty(body []byte) error {
+	m := msgBuf{b: body}
+	return m.end()
+}
+
+// decodeSASLInitial decodes SASLInitialResponse as PostgreSQL reads it: the
+// mechanism, then the length of the data (-1: none) and the data.
+func decodeSASLInitial(body []byte) (*pgproto3.SASLInitialResponse, error) {
+	m := msgBuf{b: body}
+	r := &pgproto3.SASLInitialResponse{AuthMechanism: m.rawString()}
+	if n := m.int32(); n != -1 {
+		r.Data = m.bytes(int(n))
+	}
+	return r, m.end()
+}

@@ -1,0 +1,155 @@
+package pgwire
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/jackc/pgproto3/v2"
+
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// body encodes a message and strips its type and length.
+func body(t *testing.T, m pgproto3.FrontendMessage) []byte {
+	t.Helper()
+	b, err := m.Encode(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b[5:]
+}
+
+func TestDecodeRoundTrip(t *testing.T) {
+	parse := &pgproto3.Parse{Name: "s", Query: "SELECT $1, $2", ParameterOIDs: []uint32{23, 0}}
+	got, err := decodeParse(body(t, parse))
+	if err != nil || !reflect.DeepEqual(got, parse) {
+		t.Fatalf("Parse: %+v %v", got, err)
+	}
+	bind := &pgproto3.Bind{DestinationPortal: "p", PreparedStatement: "s", ParameterFormatCodes: []int16{0, 1},
+		Parameters: [][]byte{[]byte("1"), nil, {}}, ResultFormatCodes: []int16{1}}
+	gotB, err := decodeBind(body(t, bind))
+	if err != nil || gotB.DestinationPortal != "p" || gotB.PreparedStatement != "s" ||
+		!reflect.DeepEqual(gotB.ParameterFormatCodes, bind.ParameterFormatCodes) || !reflect.DeepEqual(gotB.ResultFormatCodes, bind.ResultFormatCodes) ||
+		len(gotB.Parameters) != 3 || string(gotB.Parameters[0]) != "1" || gotB.Parameters[1] != nil || gotB.Parameters[2] == nil {
+		t.Fatalf("Bind: %+v %v", gotB, err)
+	}
+	exec := &pgproto3.Execute{Portal: "p", MaxRows: 7}
+	if got, err := decodeExecute(body(t, exec)); err != nil || *got != *exec {
+		t.Fatalf("Execute: %+v %v", got, err)
+	}
+	if typ, name, err := decodeTarget(body(t, &pgproto3.Describe{ObjectType: 'P', Name: "p"})); err != nil || typ != 'P' || name != "p" {
+		t.Fatalf("Describe: %c %q %v", typ, name, err)
+	}
+	sasl := &pgproto3.SASLInitialResponse{AuthMechanism: "SCRAM-SHA-256", Data: []byte("n,,n=,r=x")}
+	if got, err := decodeSASLInitial(body(t, sasl)); err != nil || got.AuthMechanism != sasl.AuthMechanism || string(got.Data) != string(sasl.Data) {
+		t.Fatalf("SASLInitialResponse: %+v %v", got, err)
+	}
+	if got, err := decodeSASLInitial([]byte("SCRAM-SHA-256\x00\xff\xff\xff\xff")); err != nil || got.Data != nil {
+		t.Fatalf("SASLInitialResponse without data: %+v %v", got, err)
+	}
+	if q, err := decodeQuery(body(t, &pgproto3.Query{String: "SELECT 'é'"})); err != nil || q != "SELECT 'é'" {
+		t.Fatalf("Query: %q %v", q, err)
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		fn   func([]byte) error
+		body string
+		code pgcode.Code
+		msg  string
+	}{
+		{"query without nul", decQ, "SELECT 1", pgcode.ProtocolViolation, "invalid string in message"},
+		{"query with trailing bytes", decQ, "SELECT 1\x00x\x00", pgcode.ProtocolViolation, "invalid message format"},
+		{"query bad utf-8", decQ, "SELECT '\xe2\x82'\x00", pgcode.CharacterNotInRepertoire, `invalid byte sequence for encoding "UTF8": 0xe2 0x82 0x27`},
+		{"parse without count", decP, "\x00SELECT 1\x00", pgcode.ProtocolViolation, "insufficient data left in message"},
+		{"parse count past body", decP, "\x00SELECT 1\x00\xff\xff\x00\x00\x00\x17", pgcode.ProtocolViolation, "insufficient data left in message"},
+		{"parse trailing", decP, "\x00SELECT 1\x00\x00\x00!", pgcode.ProtocolViolation, "invalid message format"},
+		{"bind negative length", decB, "\x00\x00\x00\x00\x00\x01\xff\xff\xff\xfe\x00\x00", pgcode.ProtocolViolation, "insufficient data left in message"},
+		{"bind length past body", decB, "\x00\x00\x00\x00\x00\x01\x00\x00\x00\x09ab\x00\x00", pgcode.ProtocolViolation, "insufficient data left in message"},
+		{"bind 65535 parameters in no bytes", decB, "\x00\x00\x00\x00\xff\xff", pgcode.ProtocolViolation, "insufficient data left in message"},
+		{"bind 65535 formats in no bytes", decB, "\x00\x00\xff\xff", pgcode.ProtocolViolation, "insufficient data left in message"},
+		{"bind no result formats", decB, "\x00\x00\x00\x00\x00\x00", pgcode.ProtocolViolation, "insufficient data left in message"},
+		{"bind trailing", decB, "\x00\x00\x00\x00\x00\x00\x00\x00junk", pgcode.ProtocolViolation, "invalid message format"},
+		{"bind portal name nul", decB, "\x00", pgcode.ProtocolViolation, "invalid string in message"},
+		{"describe empty", decD, "", pgcode.ProtocolViolation, "no data left in message"},
+		{"describe no name", decD, "S", pgcode.ProtocolViolation, "invalid string in message"},
+		{"describe bad name", decD, "S\xff\x00", pgcode.CharacterNotInRepertoire, `invalid byte sequence for encoding "UTF8": 0xff`},
+		{"execute short", decE, "p\x00\x00\x00", pgcode.ProtocolViolation, "insufficient data left in message"},
+		{"sync with body", checkEmpty, "x", pgcode.ProtocolViolation, "invalid message format"},
+		{"sasl cut after the mechanism", decSASL, "SCRAM-SHA-256\x00\x00\x00", pgcode.ProtocolViolation, "insufficient data left in message"},
+		{"sasl length past the data", decSASL, "SCRAM-SHA-256\x00\x30\x30\x30\x30abc", pgcode.ProtocolViolation, "insufficient data left in message"},
+		{"sasl trailing", decSASL, "SCRAM-SHA-256\x00\x00\x00\x00\x01ab", pgcode.ProtocolViolation, "invalid message format"},
+		{"sasl no mechanism", decSASL, "SCRAM", pgcode.ProtocolViolation, "invalid string in message"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.fn([]byte(tc.body))
+			e, ok := err.(*pgerror.Error)
+			if !ok || e.Code != tc.code || e.Message != tc.msg || isFatal(err) {
+				t.Fatalf("got %#v, want ERROR %s %q", err, tc.code, tc.msg)
+			}
+		})
+	}
+}
+
+func decQ(b []byte) error    { _, err := decodeQuery(b); return err }
+func decP(b []byte) error    { _, err := decodeParse(b); return err }
+func decB(b []byte) error    { _, err := decodeBind(b); return err }
+func decD(b []byte) error    { _, _, err := decodeTarget(b); return err }
+func decE(b []byte) error    { _, err := decodeExecute(b); return err }
+func decSASL(b []byte) error { _, err := decodeSASLInitial(b); return err }
+
+func TestCheckEncoding(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain":           "",
+		"héllo ☃ 😀":       "",
+		"a\x00b":          "0x00",
+		"\xc3\x28":        "0xc3 0x28",
+		"\xf0\x9f\x98":    "0xf0 0x9f 0x98",
+		"\xed\xa0\x80":    "0xed 0xa0 0x80", // a surrogate
+		"\xff":            "0xff",
+		"ok \xe2\x82\xac": "",
+	} {
+		err := checkEncoding([]byte(in))
+		if want == "" {
+			if err != nil {
+				t.Errorf("%q: %v", in, err)
+			}
+			continue
+		}
+		if err == nil || err.Error() != `invalid byte sequence for encoding "UTF8": `+want {
+			t.Errorf("%q: got %v, want %s", in, err, want)
+		}
+	}
+}
+
+func TestExecutionTag(t *testing.T) {
+	for _, tc := range [][3]string{
+		{"SELECT 5", "2", "SELECT 2"},
+		{"SELECT 1", "0", "SELECT 0"},
+		{"SHOW", "1", "SHOW"},
+		{"SET", "0", "SET"},
+		{"INSERT 0 3", "0", "INSERT 0 3"},
+	} {
+		n := map[string]int{"0": 0, "1": 1, "2": 2}[tc[1]]
+		if got := executionTag(tc[0], n); got != tc[2] {
+			t.Errorf("executionTag(%q, %d) = %q, want %q", tc[0], n, got, tc[2])
+		}
+	}
+}
+
+func TestMessageLimits(t *testing.T) {
+	r := newReader(nil, 1<<20)
+	for typ, want := range map[byte]int{'Q': 1 << 20, 'P': 1 << 20, 'B': 1 << 20, 'd': 1 << 20, 'F': 1 << 20,
+		'p': maxAuthToken, 'S': smallMessageLimit, 'H': smallMessageLimit, 'E': smallMessageLimit, 'z': smallMessageLimit} {
+		if got := r.messageLimit(typ); got != want {
+			t.Errorf("%c: %d, want %d", typ, got, want)
+		}
+	}
+	small := newReader(nil, 100)
+	if got := small.messageLimit('S'); got != 100 {
+		t.Errorf("a MaxMessageSize below the small limit wins: %d", got)
+	}
+}
