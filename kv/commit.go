@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"time"
 
@@ -58,7 +59,21 @@ type pendingTx struct {
 	size int
 	// commitTime is set by the committer.
 	commitTime int64
-	done       chan commitResult
+	// check, when set, is the transaction's conflict check.
+	check *conflictCheck
+	done  chan commitResult
+}
+
+// writtenPrefixes returns the version prefix of every key the transaction
+// writes (its version keys without the tx id slot).
+func (p *pendingTx) writtenPrefixes() [][]byte {
+	out := make([][]byte, len(p.keyEnds))
+	start := 0
+	for i, end := range p.keyEnds {
+		out[i] = p.versionKeys[start : end-8]
+		start = end
+	}
+	return out
 }
 
 type commitResult struct {
@@ -75,6 +90,13 @@ type commitResult struct {
 // transaction is committed or fails on its own, so that the result a caller
 // sees is never ambiguous.
 func (s *Store) Commit(ctx context.Context, writes []Write) (Committed, error) {
+	return s.CommitWith(ctx, writes, CommitOptions{})
+}
+
+// CommitWith is Commit made conditional by opts: with a snapshot, it fails
+// with ErrConflict, writing nothing, if a key in opts.Check or in
+// opts.Ranges has a version newer than the snapshot (see conflict.go).
+func (s *Store) CommitWith(ctx context.Context, writes []Write, opts CommitOptions) (Committed, error) {
 	if err := s.refs.acquire(); err != nil {
 		return Committed{}, err
 	}
@@ -87,6 +109,9 @@ func (s *Store) Commit(ctx context.Context, writes []Write) (Committed, error) {
 	}
 	p, err := s.prepare(writes)
 	if err != nil {
+		return Committed{}, err
+	}
+	if p.check, err = s.prepareCheck(opts); err != nil {
 		return Committed{}, err
 	}
 	select {
@@ -307,6 +332,15 @@ func (s *Store) buildGroup(group []*pendingTx, bytes int) *builtGroup {
 		failGroup(group, err)
 		return nil
 	}
+	group, err := s.admit(group)
+	if err != nil {
+		s.fail(err, s.frontier.Size()+1, len(group))
+		failGroup(group, *s.failure.Load())
+		return nil
+	}
+	if len(group) == 0 {
+		return nil
+	}
 	first := s.frontier.Size() + 1
 	g, err := s.writeGroup(group, bytes)
 	if err != nil {
@@ -316,6 +350,47 @@ func (s *Store) buildGroup(group []*pendingTx, bytes int) *builtGroup {
 	}
 	g.first = first
 	return g
+}
+
+// admit runs the conflict checks of a group's transactions in order,
+// failing those that conflict, and records the keys of the others as
+// pending: a later transaction in this group or the next must see them.
+func (s *Store) admit(group []*pendingTx) (kept []*pendingTx, err error) {
+	defer recoverFatal(&err)
+	// Forget the pending keys of durable groups first, then open the
+	// iterator: every key forgotten here was in pebble before the
+	// iterator's snapshot, so no write is missed in between.
+	s.pending.pruneThrough(s.LastTx())
+	var it *pebble.Iterator
+	defer func() {
+		if it != nil {
+			it.Close()
+		}
+	}()
+	nextID := s.frontier.Size() + 1
+	kept = group[:0]
+	for _, p := range group {
+		if p.check != nil {
+			if it == nil {
+				if it, err = s.db.NewIter(&pebble.IterOptions{LowerBound: []byte{prefixVersion}, UpperBound: []byte{prefixVersion + 1}}); err != nil {
+					return group, err
+				}
+			}
+			if cerr := s.checkConflicts(p.check, it); cerr != nil {
+				if !errors.Is(cerr, ErrConflict) {
+					return group, cerr
+				}
+				p.done <- commitResult{err: cerr}
+				continue
+			}
+		}
+		for _, pfx := range p.writtenPrefixes() {
+			s.pending.add(pfx, nextID)
+		}
+		kept = append(kept, p)
+		nextID++
+	}
+	return kept, nil
 }
 
 // fail records the failure that stops the write path (the first one wins).

@@ -41,6 +41,10 @@ type Store struct {
 	// nodeCache holds upper Merkle nodes for proofs.
 	nodeCache nodeCache
 
+	// pending holds the keys of groups built but not yet durable, for
+	// conflict checks (conflict.go).
+	pending pendingWrites
+
 	// state is the last durable state, published by the committer after
 	// each synced group. Readers load it once per operation: everything
 	// at or below state.size is durable and never changes.

@@ -1,0 +1,179 @@
+package kv
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/cockroachdb/pebble/v2"
+
+	"github.com/stela-db/stela/kv/format"
+)
+
+// Optimistic concurrency control.
+//
+// A transaction reads at a snapshot (a tx id) and commits with the keys it
+// must find unchanged since then: the keys it writes (so that two
+// transactions never both overwrite what neither saw) and, for
+// serializable ones, the keys and ranges it read. The committer checks them
+// when it takes the transaction into a group, before assigning it a tx id;
+// a transaction that finds a newer version fails with ErrConflict and
+// writes nothing. Because the check and the id assignment happen in the
+// one committer goroutine, in log order, no two committed transactions can
+// both have missed each other's write.
+//
+// A group is built while the previous one is still being written, so the
+// newest versions are not always in pebble yet: pendingWrites remembers
+// the keys of groups built but not yet durable. The committer prunes it
+// of durable groups before opening the pebble iterator of its checks, so
+// that a write is always found in one or the other.
+
+// ErrConflict is returned by CommitWith when a key the transaction depends
+// on was written after its snapshot.
+var ErrConflict = errors.New("kv: conflict")
+
+// CommitOptions make a commit conditional.
+type CommitOptions struct {
+	// Snapshot is the tx the transaction read at; 0 makes the commit
+	// unconditional.
+	Snapshot uint64
+	// Check lists keys that must have no version after Snapshot.
+	Check [][]byte
+	// Ranges lists key ranges that must have no version after Snapshot
+	// (the predicate reads of serializable transactions).
+	Ranges []Range
+}
+
+// conflictCheck is a prepared CommitOptions: escaped key prefixes and
+// version-key bounds of ranges.
+type conflictCheck struct {
+	snapshot uint64
+	prefixes [][]byte // versionPrefix of each Check key
+	ranges   [][2][]byte
+}
+
+func (s *Store) prepareCheck(o CommitOptions) (*conflictCheck, error) {
+	if o.Snapshot == 0 {
+		return nil, nil
+	}
+	c := &conflictCheck{snapshot: o.Snapshot, prefixes: make([][]byte, 0, len(o.Check))}
+	for _, k := range o.Check {
+		if len(k) == 0 || len(k) > format.MaxKeySize {
+			return nil, invalidf("conflict check key of %d bytes", len(k))
+		}
+		c.prefixes = append(c.prefixes, versionPrefix(k))
+	}
+	for _, r := range o.Ranges {
+		lo := []byte{prefixVersion}
+		hi := []byte{prefixVersion + 1}
+		if len(r.Start) > 0 {
+			lo = versionPrefix(r.Start)
+		}
+		if r.End != nil {
+			hi = versionPrefix(r.End)
+		}
+		c.ranges = append(c.ranges, [2][]byte{lo, hi})
+	}
+	return c, nil
+}
+
+// pendingWrites maps the version prefix of every key written by a group
+// that is built but not yet durable to the tx that wrote it last.
+type pendingWrites struct {
+	mu   sync.Mutex
+	keys map[string]uint64 // guarded by mu
+}
+
+func (p *pendingWrites) add(prefix []byte, txID uint64) {
+	p.mu.Lock()
+	if p.keys == nil {
+		p.keys = map[string]uint64{}
+	}
+	p.keys[string(prefix)] = txID
+	p.mu.Unlock()
+}
+
+// pruneThrough forgets the keys last written by durable transactions
+// (tx <= durable): pebble shows them. Only the committer calls it, before
+// it opens the iterator its checks read pebble through.
+func (p *pendingWrites) pruneThrough(durable uint64) {
+	p.mu.Lock()
+	for k, tx := range p.keys {
+		if tx <= durable {
+			delete(p.keys, k)
+		}
+	}
+	p.mu.Unlock()
+}
+
+func (p *pendingWrites) get(prefix []byte) (uint64, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	tx, ok := p.keys[string(prefix)]
+	return tx, ok
+}
+
+// inRange returns a pending tx after snapshot that wrote a key in [lo, hi).
+func (p *pendingWrites) inRange(lo, hi []byte, snapshot uint64) (string, uint64, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for k, tx := range p.keys {
+		if tx > snapshot && k >= string(lo) && k < string(hi) {
+			return k, tx, true
+		}
+	}
+	return "", 0, false
+}
+
+// checkConflicts runs a transaction's conflict check in the committer.
+// it is an iterator over version keys shared by the group's checks.
+func (s *Store) checkConflicts(c *conflictCheck, it *pebble.Iterator) error {
+	for _, pfx := range c.prefixes {
+		if tx, ok := s.pending.get(pfx); ok && tx > c.snapshot {
+			return conflictErr(pfx, tx, c.snapshot)
+		}
+		// The newest version of the key comes first.
+		if it.SeekGE(pfx) && bytes.HasPrefix(it.Key(), pfx) && len(it.Key()) == len(pfx)+8 {
+			if tx := ^binary.BigEndian.Uint64(it.Key()[len(pfx):]); tx > c.snapshot {
+				return conflictErr(pfx, tx, c.snapshot)
+			}
+		}
+		if err := it.Error(); err != nil {
+			return storageErr(err)
+		}
+	}
+	for _, r := range c.ranges {
+		if k, tx, ok := s.pending.inRange(r[0], r[1], c.snapshot); ok {
+			return conflictErr([]byte(k), tx, c.snapshot)
+		}
+		for ok := it.SeekGE(r[0]); ok && bytes.Compare(it.Key(), r[1]) < 0; {
+			k := it.Key()
+			if len(k) < 1+2+8 {
+				return corruptf("version key %x malformed", k)
+			}
+			pfx := k[:len(k)-8]
+			if tx := ^binary.BigEndian.Uint64(k[len(k)-8:]); tx > c.snapshot {
+				return conflictErr(pfx, tx, c.snapshot)
+			}
+			// Older versions of this key cannot be newer: skip them.
+			next := append([]byte(nil), pfx...)
+			next[len(next)-1] = successorMarker
+			ok = it.SeekGE(next)
+		}
+		if err := it.Error(); err != nil {
+			return storageErr(err)
+		}
+	}
+	return nil
+}
+
+func conflictErr(prefix []byte, tx, snapshot uint64) error {
+	key := prefix
+	if k, _, err := decodeVersionKey(binary.BigEndian.AppendUint64(append([]byte(nil), prefix...), 0)); err == nil {
+		key = k
+	}
+	return fmt.Errorf("%w: key %q was written by tx %d, after the snapshot at tx %d", ErrConflict, key, tx, snapshot)
+}
+

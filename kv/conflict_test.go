@@ -1,0 +1,111 @@
+package kv_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/stela-db/stela/kv"
+)
+
+func TestConflictOnWrittenKey(t *testing.T) {
+	s := openTest(t, kv.Options{})
+	ctx := context.Background()
+	put(t, s, "k", "0")
+	snap := s.LastTx()
+	check := kv.CommitOptions{Snapshot: snap, Check: [][]byte{[]byte("k")}}
+	if _, err := s.CommitWith(ctx, []kv.Write{{Key: []byte("k"), Value: []byte("a")}}, check); err != nil {
+		t.Fatalf("first writer: %v", err)
+	}
+	before := s.LastTx()
+	_, err := s.CommitWith(ctx, []kv.Write{{Key: []byte("k"), Value: []byte("b")}}, check)
+	if !errors.Is(err, kv.ErrConflict) {
+		t.Fatalf("second writer with the same snapshot: %v, want ErrConflict", err)
+	}
+	if s.LastTx() != before {
+		t.Fatal("a conflicting transaction was written")
+	}
+	// A snapshot taken after the first write sees it: no conflict.
+	if _, err := s.CommitWith(ctx, []kv.Write{{Key: []byte("k"), Value: []byte("c")}},
+		kv.CommitOptions{Snapshot: s.LastTx(), Check: [][]byte{[]byte("k")}}); err != nil {
+		t.Fatal(err)
+	}
+	// Deletes are writes too.
+	snap = s.LastTx()
+	del(t, s, "k")
+	if _, err := s.CommitWith(ctx, []kv.Write{{Key: []byte("k"), Value: []byte("d")}},
+		kv.CommitOptions{Snapshot: snap, Check: [][]byte{[]byte("k")}}); !errors.Is(err, kv.ErrConflict) {
+		t.Fatalf("write after a concurrent delete: %v", err)
+	}
+	// Unconditional commits never conflict.
+	put(t, s, "k", "e")
+}
+
+func TestConflictOnRange(t *testing.T) {
+	s := openTest(t, kv.Options{})
+	ctx := context.Background()
+	put(t, s, "a", "1")
+	snap := s.LastTx()
+	put(t, s, "d", "x") // outside [b, c)
+	opts := kv.CommitOptions{Snapshot: snap, Ranges: []kv.Range{{Start: []byte("b"), End: []byte("c")}}}
+	if _, err := s.CommitWith(ctx, []kv.Write{{Key: []byte("z"), Value: []byte("1")}}, opts); err != nil {
+		t.Fatalf("no write in the range: %v", err)
+	}
+	put(t, s, "b\x00x", "x") // inside [b, c)
+	if _, err := s.CommitWith(ctx, []kv.Write{{Key: []byte("z"), Value: []byte("2")}}, opts); !errors.Is(err, kv.ErrConflict) {
+		t.Fatalf("write in the range after the snapshot: %v", err)
+	}
+}
+
+// TestNoLostUpdates: concurrent read-modify-write increments of one
+// counter, each retried on conflict; no increment may be lost, and
+// transactions committed in the same group must conflict with each other.
+func TestNoLostUpdates(t *testing.T) {
+	s := openTest(t, kv.Options{})
+	ctx := context.Background()
+	put(t, s, "counter", "0")
+	const workers, each = 8, 40
+	var wg sync.WaitGroup
+	var conflicts sync.Map
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				for attempt := 0; ; attempt++ {
+					snap := s.LastTx()
+					v, err := s.GetAt([]byte("counter"), snap)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					n, _ := strconv.Atoi(string(v.Value))
+					_, err = s.CommitWith(ctx, []kv.Write{{Key: []byte("counter"), Value: []byte(strconv.Itoa(n + 1))}},
+						kv.CommitOptions{Snapshot: snap, Check: [][]byte{[]byte("counter")}})
+					if err == nil {
+						break
+					}
+					if !errors.Is(err, kv.ErrConflict) {
+						t.Error(err)
+						return
+					}
+					conflicts.Store(fmt.Sprint(w, i, attempt), true)
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	v, err := s.Get([]byte("counter"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(v.Value), strconv.Itoa(workers*each); got != want {
+		t.Fatalf("counter = %s, want %s: updates were lost", got, want)
+	}
+	n := 0
+	conflicts.Range(func(any, any) bool { n++; return true })
+	t.Logf("%d conflicts retried", n)
+}
