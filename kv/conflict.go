@@ -176,4 +176,3 @@ func conflictErr(prefix []byte, tx, snapshot uint64) error {
 	}
 	return fmt.Errorf("%w: key %q was written by tx %d, after the snapshot at tx %d", ErrConflict, key, tx, snapshot)
 }
-

@@ -3,6 +3,7 @@ package types
 import (
 	"math/rand"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -40,8 +41,16 @@ func TestLiveRandomInputs(t *testing.T) {
 		"uuid":    {"{", "}", "-", "a0eebc99", "9c0b", "4ef8", "bb6d", "6bb9bd380a11", "0", "F"},
 		"jsonb":   {"{", "}", "[", "]", ",", ":", "\"a\"", "\"b\"", "1", "-0", "1.50", "true", "null", " ", "\"\\u00e9\"", "1e2"},
 	}
+	// Iterate in a fixed order: ranging over the map would make the
+	// inputs depend on map order and not on the seed alone.
+	typs := make([]string, 0, len(pieces))
+	for typ := range pieces {
+		typs = append(typs, typ)
+	}
+	sort.Strings(typs)
 	n := 0
-	for typ, ps := range pieces {
+	for _, typ := range typs {
+		ps := pieces[typ]
 		for i := 0; i < count; i++ {
 			var b strings.Builder
 			for k := rng.Intn(6) + 1; k > 0; k-- {

@@ -29,12 +29,12 @@ var (
 	}
 )
 
-// LoadTimeZone resolves an IANA time zone name the way PostgreSQL does:
-// case-insensitively ("europe/rome" is Europe/Rome). It returns false for
-// unknown names. Zone abbreviations and POSIX offsets are not handled
-// here.
+// LoadTimeZone resolves a time zone name the way PostgreSQL's pg_tzset
+// does: an IANA name, case-insensitively ("europe/rome" is Europe/Rome),
+// else a POSIX TZ specification ("UTC+3", "EST5EDT"). It returns false
+// for unknown names. Zone abbreviations are not handled here.
 func LoadTimeZone(name string) (*time.Location, bool) {
-	if name == "" || len(name) > 255 || strings.Contains(name, "..") || strings.HasPrefix(name, "/") {
+	if name == "" || len(name) > 255 {
 		return nil, false
 	}
 	key := strings.ToLower(name)
@@ -50,6 +50,15 @@ func LoadTimeZone(name string) (*time.Location, bool) {
 func loadZone(name string) *time.Location {
 	if strings.EqualFold(name, "utc") || strings.EqualFold(name, "zulu") {
 		return time.UTC
+	}
+	if name[0] == ':' {
+		return nil // pg_tzset refuses these outright
+	}
+	// PostgreSQL looks names up in its zone directory, where no path
+	// component can start with a dot; such names (and absolute paths)
+	// can still be POSIX specifications ("PMAM00..").
+	if strings.Contains(name, "/.") || name[0] == '.' || name[0] == '/' {
+		return posixZone(strings.ToUpper(name))
 	}
 	for _, cand := range zoneNameCandidates(name) {
 		if loc, err := time.LoadLocation(cand); err == nil && cand != "Local" {
