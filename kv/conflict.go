@@ -34,10 +34,11 @@ import (
 // on was written after its snapshot.
 var ErrConflict = errors.New("kv: conflict")
 
-// CommitOptions make a commit conditional.
+// CommitOptions make a commit conditional. A commit with no Check keys
+// and no Ranges is unconditional.
 type CommitOptions struct {
-	// Snapshot is the tx the transaction read at; 0 makes the commit
-	// unconditional.
+	// Snapshot is the tx the transaction read at (0: it read an empty log,
+	// so any version is newer).
 	Snapshot uint64
 	// Check lists keys that must have no version after Snapshot.
 	Check [][]byte
@@ -55,7 +56,7 @@ type conflictCheck struct {
 }
 
 func (s *Store) prepareCheck(o CommitOptions) (*conflictCheck, error) {
-	if o.Snapshot == 0 {
+	if len(o.Check) == 0 && len(o.Ranges) == 0 {
 		return nil, nil
 	}
 	c := &conflictCheck{snapshot: o.Snapshot, prefixes: make([][]byte, 0, len(o.Check))}

@@ -109,3 +109,17 @@ func TestNoLostUpdates(t *testing.T) {
 	conflicts.Range(func(any, any) bool { n++; return true })
 	t.Logf("%d conflicts retried", n)
 }
+
+// A transaction that read the empty log (snapshot 0) conflicts with any
+// write of its keys.
+func TestConflictFromEmptyLog(t *testing.T) {
+	s := openTest(t, kv.Options{})
+	ctx := context.Background()
+	opts := kv.CommitOptions{Snapshot: 0, Check: [][]byte{[]byte("k")}}
+	if _, err := s.CommitWith(ctx, []kv.Write{{Key: []byte("k"), Value: []byte("a")}}, opts); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CommitWith(ctx, []kv.Write{{Key: []byte("k"), Value: []byte("b")}}, opts); !errors.Is(err, kv.ErrConflict) {
+		t.Fatalf("second insert from the empty snapshot: %v, want ErrConflict", err)
+	}
+}

@@ -42,6 +42,9 @@ type Iterator struct {
 	// key; seek is scratch space for seek keys.
 	prefix []byte
 	seek   []byte
+	// reverse walks the keys from the end of the range to its start.
+	reverse bool
+	started bool
 }
 
 // nextsBeforeSeek is how many older versions of a key the iterator steps
@@ -50,7 +53,12 @@ type Iterator struct {
 const nextsBeforeSeek = 4
 
 // Scan returns an iterator over the keys of r as of transaction atTx.
-func (s *Store) Scan(r Range, atTx uint64) (it *Iterator, err error) {
+func (s *Store) Scan(r Range, atTx uint64) (*Iterator, error) { return s.scan(r, atTx, false) }
+
+// ScanReverse is Scan from the last key of r to the first.
+func (s *Store) ScanReverse(r Range, atTx uint64) (*Iterator, error) { return s.scan(r, atTx, true) }
+
+func (s *Store) scan(r Range, atTx uint64, reverse bool) (it *Iterator, err error) {
 	if err := s.refs.acquire(); err != nil {
 		return nil, err
 	}
@@ -78,8 +86,8 @@ func (s *Store) Scan(r Range, atTx uint64) (it *Iterator, err error) {
 	if err != nil {
 		return nil, storageErr(err)
 	}
-	i := &Iterator{s: s, it: pit, atTx: atTx}
-	if !pit.First() {
+	i := &Iterator{s: s, it: pit, atTx: atTx, reverse: reverse}
+	if !reverse && !pit.First() {
 		i.finish()
 	}
 	return i, nil
@@ -98,6 +106,9 @@ func (i *Iterator) Next() (ok bool) {
 			i.done = true
 		}
 	}()
+	if i.reverse {
+		return i.prev()
+	}
 	if i.prefix != nil {
 		// Leave the versions of the key returned last.
 		if !i.skipKey() {
@@ -145,6 +156,57 @@ func (i *Iterator) Next() (ok bool) {
 			Key: key, Value: rec.value, Metadata: rec.metadata,
 			TxID: txID, Time: rec.time, Index: rec.index,
 		}
+		return true
+	}
+}
+
+// prev is Next for a reverse iterator. Landing before a key with SeekLT
+// finds its oldest version; a seek to (key, atTx) then finds the version
+// visible at atTx, and SeekLT(key) moves on to the previous key.
+func (i *Iterator) prev() bool {
+	var ok bool
+	if !i.started {
+		i.started = true
+		ok = i.it.Last()
+	} else {
+		ok = i.it.SeekLT(i.prefix)
+	}
+	for {
+		if !ok {
+			return i.finish()
+		}
+		k := i.it.Key()
+		if len(k) < 1+2+8 {
+			return i.fail(corruptf("version key %x malformed", k))
+		}
+		i.prefix = append(i.prefix[:0], k[:len(k)-8]...)
+		i.seek = binary.BigEndian.AppendUint64(append(i.seek[:0], i.prefix...), ^i.atTx)
+		if !i.it.SeekGE(i.seek) || !bytes.Equal(i.it.Key()[:len(i.it.Key())-8], i.prefix) {
+			// Every version of this key is newer than atTx.
+			if err := i.it.Error(); err != nil {
+				return i.fail(storageErr(err))
+			}
+			ok = i.it.SeekLT(i.prefix)
+			continue
+		}
+		k = i.it.Key()
+		val, err := i.it.ValueAndErr()
+		if err != nil {
+			return i.fail(storageErr(err))
+		}
+		rec, err := decodeVersionRecord(val)
+		if err != nil {
+			return i.fail(err)
+		}
+		if rec.kind == format.KindDelete {
+			ok = i.it.SeekLT(i.prefix)
+			continue
+		}
+		key, txID, err := decodeVersionKey(k)
+		if err != nil {
+			return i.fail(err)
+		}
+		i.cur = Version{Key: key, Value: rec.value, Metadata: rec.metadata, TxID: txID, Time: rec.time, Index: rec.index}
 		return true
 	}
 }

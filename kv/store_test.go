@@ -380,3 +380,42 @@ func TestSignedCheckpointAndKeyProof(t *testing.T) {
 		})
 	}
 }
+
+func TestScanReverse(t *testing.T) {
+	s := openTest(t, kv.Options{})
+	put(t, s, "k1", "a")       // 1
+	put(t, s, "k2", "b")       // 2
+	put(t, s, "k\x00", "zero") // 3
+	put(t, s, "k1", "c")       // 4
+	del(t, s, "k2")            // 5
+	put(t, s, "k3", "d")       // 6
+	put(t, s, "j", "before")   // 7
+	put(t, s, "l", "after")    // 8
+	for _, tc := range []struct {
+		r    kv.Range
+		at   uint64
+		want []string
+	}{
+		{kv.PrefixRange([]byte("k")), 8, []string{"k3=d", "k1=c", "k\x00=zero"}},
+		{kv.PrefixRange([]byte("k")), 2, []string{"k2=b", "k1=a"}},
+		{kv.PrefixRange([]byte("k")), 4, []string{"k2=b", "k1=c", "k\x00=zero"}},
+		{kv.Range{}, 8, []string{"l=after", "k3=d", "k1=c", "k\x00=zero", "j=before"}},
+		{kv.Range{Start: []byte("k1"), End: []byte("k3")}, 8, []string{"k1=c"}},
+		{kv.Range{End: []byte("k")}, 8, []string{"j=before"}},
+	} {
+		it, err := s.ScanReverse(tc.r, tc.at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for it.Next() {
+			got = append(got, fmt.Sprintf("%s=%s", it.Key(), it.Value()))
+		}
+		if err := it.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("reverse scan %q..%q at %d = %q, want %q", tc.r.Start, tc.r.End, tc.at, got, tc.want)
+		}
+	}
+}
