@@ -1,0 +1,134 @@
+package engine
+
+import (
+	"bytes"
+
+	"github.com/stela-db/stela/kv"
+)
+
+// Iterator walks a key range as a transaction sees it: the store at the
+// snapshot, overlaid with the transaction's buffered writes as they were
+// when the scan started (a statement never sees its own writes, so that
+// UPDATE t SET x = x + 1 reads every row once).
+type Iterator struct {
+	kvIt    *kv.Iterator // nil when the snapshot is empty
+	kvOK    bool
+	buf     []*write // buffered writes in the range, in scan order
+	bi      int
+	reverse bool
+	key     []byte
+	value   []byte
+	err     error
+}
+
+// Scan returns an iterator over r, forward or in reverse.
+func (t *Txn) Scan(r kv.Range, reverse bool) (*Iterator, error) {
+	if t.done {
+		return nil, errTxnDone
+	}
+	if t.opts.Isolation == Serializable && !t.opts.ReadOnly {
+		t.readRanges = append(t.readRanges, kv.Range{Start: append([]byte(nil), r.Start...), End: append([]byte(nil), r.End...)})
+	}
+	it := &Iterator{reverse: reverse}
+	// The buffered writes in range, copied now (their values are
+	// immutable: a later write replaces the entry).
+	in := func(w *write) bool {
+		return (len(r.Start) == 0 || bytes.Compare(w.key, r.Start) >= 0) && (r.End == nil || bytes.Compare(w.key, r.End) < 0)
+	}
+	collect := func(w *write) bool {
+		if in(w) {
+			it.buf = append(it.buf, w)
+		}
+		return true
+	}
+	switch {
+	case len(r.Start) > 0 && r.End != nil:
+		t.writes.AscendRange(&write{key: r.Start}, &write{key: r.End}, collect)
+	case len(r.Start) > 0:
+		t.writes.AscendGreaterOrEqual(&write{key: r.Start}, collect)
+	case r.End != nil:
+		t.writes.AscendLessThan(&write{key: r.End}, collect)
+	default:
+		t.writes.Ascend(collect)
+	}
+	if reverse {
+		for a, b := 0, len(it.buf)-1; a < b; a, b = a+1, b-1 {
+			it.buf[a], it.buf[b] = it.buf[b], it.buf[a]
+		}
+	}
+	if t.snapshot > 0 {
+		var err error
+		if reverse {
+			it.kvIt, err = t.db.store.ScanReverse(r, t.snapshot)
+		} else {
+			it.kvIt, err = t.db.store.Scan(r, t.snapshot)
+		}
+		if err != nil {
+			return nil, StorageError(err)
+		}
+		it.kvOK = it.kvIt.Next()
+	}
+	return it, nil
+}
+
+// before reports whether a comes before b in the scan's direction.
+func (i *Iterator) before(a, b []byte) bool {
+	c := bytes.Compare(a, b)
+	if i.reverse {
+		return c > 0
+	}
+	return c < 0
+}
+
+// Next moves to the next live key and reports whether there is one.
+func (i *Iterator) Next() bool {
+	for {
+		haveBuf := i.bi < len(i.buf)
+		switch {
+		case !haveBuf && !i.kvOK:
+			if i.kvIt != nil && i.err == nil {
+				if err := i.kvIt.Err(); err != nil {
+					i.err = StorageError(err)
+				}
+			}
+			return false
+		case haveBuf && (!i.kvOK || !i.before(i.kvIt.Key(), i.buf[i.bi].key)):
+			w := i.buf[i.bi]
+			i.bi++
+			if i.kvOK && bytes.Equal(i.kvIt.Key(), w.key) {
+				i.kvOK = i.kvIt.Next() // the buffered write replaces the stored value
+			}
+			if w.del {
+				continue
+			}
+			i.key, i.value = w.key, w.value
+			return true
+		default:
+			i.key, i.value = i.kvIt.Key(), i.kvIt.Value()
+			// Key and value stay valid until the kv iterator moves: copy
+			// the value, which aliases pebble's buffer.
+			i.value = append(i.value[:0:0], i.value...)
+			i.kvOK = i.kvIt.Next()
+			return true
+		}
+	}
+}
+
+// Key is the current key.
+func (i *Iterator) Key() []byte { return i.key }
+
+// Value is the current value.
+func (i *Iterator) Value() []byte { return i.value }
+
+// Err returns the error that ended the iteration.
+func (i *Iterator) Err() error { return i.err }
+
+// Close releases the iterator.
+func (i *Iterator) Close() error {
+	if i.kvIt != nil {
+		if err := i.kvIt.Close(); err != nil && i.err == nil {
+			i.err = StorageError(err)
+		}
+	}
+	return i.err
+}

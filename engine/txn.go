@@ -1,0 +1,209 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/google/btree"
+
+	"github.com/stela-db/stela/kv"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// DB is the relational storage of one database.
+type DB struct {
+	store *kv.Store
+	// maxWriteBytes bounds a transaction's write buffer.
+	maxWriteBytes int64
+}
+
+// DefaultMaxWriteBytes bounds a transaction's buffered writes (1 GiB).
+const DefaultMaxWriteBytes = 1 << 30
+
+// NewDB returns the relational storage over store.
+func NewDB(store *kv.Store) *DB { return &DB{store: store, maxWriteBytes: DefaultMaxWriteBytes} }
+
+// Store returns the underlying kv store.
+func (db *DB) Store() *kv.Store { return db.store }
+
+// Isolation levels: snapshot isolation (PostgreSQL's REPEATABLE READ, and
+// what READ COMMITTED gets too) and SERIALIZABLE.
+type Isolation uint8
+
+const (
+	SnapshotIsolation Isolation = iota
+	Serializable
+)
+
+// TxnOptions configure a transaction.
+type TxnOptions struct {
+	Isolation Isolation
+	ReadOnly  bool
+	// AsOf, when non-zero, reads the database as of that tx: a historical,
+	// read-only transaction.
+	AsOf uint64
+}
+
+// write is a buffered write.
+type write struct {
+	key   []byte
+	value []byte
+	del   bool
+}
+
+func lessWrite(a, b *write) bool { return bytes.Compare(a.key, b.key) < 0 }
+
+// Txn is a transaction. It is used by one goroutine at a time.
+type Txn struct {
+	db       *DB
+	snapshot uint64
+	opts     TxnOptions
+	writes   *btree.BTreeG[*write]
+	bytes    int64
+	// Serializable transactions record what they read.
+	readKeys   [][]byte
+	readRanges []kv.Range
+	done       bool
+}
+
+// Begin starts a transaction reading at the last durable tx (or at
+// opts.AsOf).
+func (db *DB) Begin(opts TxnOptions) (*Txn, error) {
+	snap := db.store.LastTx()
+	if opts.AsOf != 0 {
+		if opts.AsOf > snap {
+			return nil, pgerror.Newf(pgcode.InvalidParameterValue, "tx %d is after the last committed transaction (%d)", opts.AsOf, snap)
+		}
+		snap = opts.AsOf
+		opts.ReadOnly = true
+	}
+	return &Txn{db: db, snapshot: snap, opts: opts, writes: btree.NewG(32, lessWrite)}, nil
+}
+
+// Snapshot is the tx the transaction reads at (0: the database was empty).
+func (t *Txn) Snapshot() uint64 { return t.snapshot }
+
+// ReadOnly reports whether writes are refused.
+func (t *Txn) ReadOnly() bool { return t.opts.ReadOnly }
+
+// HasWrites reports whether the transaction buffered any write.
+func (t *Txn) HasWrites() bool { return t.writes.Len() > 0 }
+
+var errTxnDone = pgerror.New(pgcode.InvalidTransactionState, "transaction is already committed or rolled back")
+
+// Get returns the value of key as the transaction sees it.
+func (t *Txn) Get(key []byte) ([]byte, bool, error) {
+	if t.done {
+		return nil, false, errTxnDone
+	}
+	if w, ok := t.writes.Get(&write{key: key}); ok {
+		return w.value, !w.del, nil
+	}
+	if t.opts.Isolation == Serializable && !t.opts.ReadOnly {
+		t.readKeys = append(t.readKeys, append([]byte(nil), key...))
+	}
+	if t.snapshot == 0 {
+		return nil, false, nil
+	}
+	v, err := t.db.store.GetAt(key, t.snapshot)
+	if errors.Is(err, kv.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, StorageError(err)
+	}
+	return v.Value, true, nil
+}
+
+// Put buffers a write.
+func (t *Txn) Put(key, value []byte) error { return t.buffer(key, value, false) }
+
+// Delete buffers a delete.
+func (t *Txn) Delete(key []byte) error { return t.buffer(key, nil, true) }
+
+func (t *Txn) buffer(key, value []byte, del bool) error {
+	switch {
+	case t.done:
+		return errTxnDone
+	case t.opts.ReadOnly:
+		return pgerror.New(pgcode.ReadOnlySQLTransaction, "cannot execute a write in a read-only transaction")
+	}
+	w := &write{key: append([]byte(nil), key...), value: append([]byte(nil), value...), del: del}
+	if old, ok := t.writes.ReplaceOrInsert(w); ok {
+		t.bytes -= int64(len(old.key) + len(old.value))
+	}
+	t.bytes += int64(len(w.key) + len(w.value))
+	if t.bytes > t.db.maxWriteBytes {
+		return pgerror.Newf(pgcode.OutOfMemory, "transaction writes exceed %d bytes", t.db.maxWriteBytes).
+			WithHint("Split the work into smaller transactions.")
+	}
+	return nil
+}
+
+// Savepoint is a point a transaction can roll back to.
+type Savepoint struct {
+	writes     *btree.BTreeG[*write]
+	bytes      int64
+	readKeys   int
+	readRanges int
+}
+
+// Savepoint records the transaction's state (a copy-on-write clone).
+func (t *Txn) Savepoint() Savepoint {
+	return Savepoint{writes: t.writes.Clone(), bytes: t.bytes, readKeys: len(t.readKeys), readRanges: len(t.readRanges)}
+}
+
+// RollbackTo undoes the writes made since sp. (Reads stay recorded: a
+// serializable transaction still depends on what it saw.)
+func (t *Txn) RollbackTo(sp Savepoint) {
+	t.writes = sp.writes.Clone()
+	t.bytes = sp.bytes
+}
+
+// Rollback discards the transaction.
+func (t *Txn) Rollback() {
+	t.done = true
+	t.writes.Clear(false)
+}
+
+// Commit writes the buffer as one kv transaction, if nothing it depends
+// on changed since its snapshot; a conflict is 40001. A transaction
+// without writes commits nothing.
+func (t *Txn) Commit(ctx context.Context) (kv.Committed, error) {
+	if t.done {
+		return kv.Committed{}, errTxnDone
+	}
+	t.done = true
+	if t.writes.Len() == 0 {
+		return kv.Committed{}, nil
+	}
+	writes := make([]kv.Write, 0, t.writes.Len())
+	check := make([][]byte, 0, t.writes.Len()+len(t.readKeys))
+	t.writes.Ascend(func(w *write) bool {
+		writes = append(writes, kv.Write{Key: w.key, Value: w.value, Delete: w.del})
+		check = append(check, w.key)
+		return true
+	})
+	opts := kv.CommitOptions{Snapshot: t.snapshot, Check: check}
+	if t.opts.Isolation == Serializable {
+		opts.Check = append(opts.Check, t.readKeys...)
+		opts.Ranges = t.readRanges
+	}
+	c, err := t.db.store.CommitWith(ctx, writes, opts)
+	if errors.Is(err, kv.ErrConflict) {
+		return kv.Committed{}, pgerror.Wrap(err, pgcode.SerializationFailure,
+			"could not serialize access due to concurrent update").WithDetail(err.Error())
+	}
+	if err != nil {
+		return kv.Committed{}, StorageError(err)
+	}
+	return c, nil
+}
+
+// String describes the transaction for logs.
+func (t *Txn) String() string {
+	return fmt.Sprintf("txn(snapshot %d, %d writes)", t.snapshot, t.writes.Len())
+}
