@@ -273,16 +273,37 @@ func (b *Builder) operator(name string, args []Expr, loc int32) (Expr, error) {
 }
 
 // call coerces the arguments to a resolved overload and builds the call.
+// An argument of a parameter of type "any" keeps its own type (an unknown
+// one becomes text).
 func (b *Builder) call(name string, o *overload, args []Expr, loc int32) (Expr, error) {
 	out := make([]Expr, len(args))
 	for i, a := range args {
-		c, err := b.coerce(a, o.args[i], castImplicit, loc)
+		target := o.args[i]
+		if target == AnyType {
+			if a.Type().Family != types.UnknownFamily {
+				out[i] = a
+				continue
+			}
+			target = types.Text
+		}
+		c, err := b.coerce(a, target, castImplicit, loc)
 		if err != nil {
 			return nil, err
 		}
 		out[i] = c
 	}
-	return &Func{Name: name, Args: out, Result: o.result, Strict: o.strict, Fn: o.fn}, nil
+	result, fn := o.result, o.fn
+	if o.bind != nil {
+		argTypes := make([]*types.T, len(out))
+		for i, a := range out {
+			argTypes[i] = a.Type()
+		}
+		var err error
+		if result, fn, err = o.bind(argTypes); err != nil {
+			return nil, atErr(err, loc)
+		}
+	}
+	return &Func{Name: name, Args: out, Result: result, Strict: o.strict, Fn: fn}, nil
 }
 
 func (b *Builder) aExpr(e *pg_query.A_Expr) (Expr, error) {

@@ -8,16 +8,28 @@ import (
 	"github.com/stela-db/stela/sql/types"
 )
 
+// AnyType is PostgreSQL's "any" pseudo-type: a parameter of that type
+// accepts an argument of any type as it is (an unknown literal as text).
+var AnyType = &types.T{Oid: 2276, Name: "any", Typmod: -1, Len: 4, Category: 'P'}
+
 // overload is one signature of an operator or function.
 type overload struct {
-	args   []*types.T
-	result *types.T
+	args []*types.T
+	// variadic, when set, is the type of a last parameter that repeats
+	// any number of times (PostgreSQL's VARIADIC), after args.
+	variadic *types.T
+	result   *types.T
 	// strict functions return NULL for a NULL argument without running.
 	strict bool
 	fn     func(ctx *Context, args []types.Datum) (types.Datum, error)
 	// volatile marks functions whose value changes within a statement
 	// (clock_timestamp, random): never folded.
 	volatile bool
+	// bind, when set, specializes a polymorphic overload (a parameter of
+	// type "any", a result that depends on the arguments) to the types of
+	// the call's arguments after coercion: it returns the result type and
+	// the function to run.
+	bind func(argTypes []*types.T) (*types.T, func(*Context, []types.Datum) (types.Datum, error), error)
 }
 
 // Registries, keyed by operator name and arity ("+/2") and by function
@@ -47,11 +59,16 @@ func addFunc(name string, o *overload) {
 // (chapter 10.2 and 10.3 of its documentation). types.Unknown stands for
 // untyped literals and parameters.
 func resolve(cands []*overload, args []*types.T) (*overload, bool) {
-	// Arity.
+	// Arity; a variadic candidate is expanded to the call's arity.
 	var c []*overload
 	for _, o := range cands {
-		if len(o.args) == len(args) {
+		switch {
+		case len(o.args) == len(args) && o.variadic == nil:
 			c = append(c, o)
+		case o.variadic != nil && len(args) >= len(o.args):
+			e := *o
+			e.args = append(append([]*types.T(nil), o.args...), repeatType(o.variadic, len(args)-len(o.args))...)
+			c = append(c, &e)
 		}
 	}
 	if len(c) == 0 {
@@ -80,7 +97,7 @@ func resolve(cands []*overload, args []*types.T) (*overload, bool) {
 	for _, o := range c {
 		fits := true
 		for i, a := range args {
-			if !unknown(a) && a.Oid != o.args[i].Oid && !canCoerce(a, o.args[i]) {
+			if !unknown(a) && a.Oid != o.args[i].Oid && o.args[i] != AnyType && !canCoerce(a, o.args[i]) {
 				fits = false
 				break
 			}
@@ -97,7 +114,7 @@ func resolve(cands []*overload, args []*types.T) (*overload, bool) {
 	ok = keepMax(ok, func(o *overload) int {
 		n := 0
 		for i, a := range args {
-			if !unknown(a) && a.Oid == o.args[i].Oid {
+			if !unknown(a) && (a.Oid == o.args[i].Oid || o.args[i] == AnyType) {
 				n++
 			}
 		}
@@ -195,6 +212,14 @@ func resolve(cands []*overload, args []*types.T) (*overload, bool) {
 	return nil, len(ok) > 1 // ambiguous: ok reports "candidates remained"
 }
 
+func repeatType(t *types.T, n int) []*types.T {
+	out := make([]*types.T, n)
+	for i := range out {
+		out[i] = t
+	}
+	return out
+}
+
 func first(o []*overload) (*overload, bool) {
 	if len(o) == 1 {
 		return o[0], true
@@ -204,7 +229,7 @@ func first(o []*overload) (*overload, bool) {
 
 func sameTypes(a, b []*types.T) bool {
 	for i := range a {
-		if a[i].Oid != b[i].Oid {
+		if a[i].Oid != b[i].Oid && a[i] != AnyType {
 			return false
 		}
 	}

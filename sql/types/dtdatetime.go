@@ -536,6 +536,9 @@ func decodeTimeOnly(f []dtField, fs *FormatSettings) (pgTm, *dtErr) {
 // fixedZone reports whether a zone has a single UTC offset (no
 // transitions), so that it can apply to a time without a date.
 func fixedZone(loc *time.Location) bool {
+	if _, ok := sameOffsetZones.Load(loc); ok {
+		return true
+	}
 	s, e := time.Now().In(loc).ZoneBounds()
 	return s.IsZero() && e.IsZero()
 }

@@ -303,10 +303,17 @@ func parseFloatPrefix(s string) (float64, bool) {
 	return f, true
 }
 
-// atoi is C's atoi on a digit string (overflow wraps, as it may in C;
-// the digit strings here are short).
+// atoi is glibc's atoi on a digit string: (int) strtol, so a value
+// past the range of long saturates first and is then truncated to 32
+// bits (a long run of digits becomes -1).
 func atoi(s string) int {
-	v, _, _ := strtol(s, 0)
+	v, _, of := strtol(s, 0)
+	if of {
+		v = math.MaxInt64
+		if strings.HasPrefix(strings.TrimLeft(s, " \t\n\v\f\r"), "-") {
+			v = math.MinInt64
+		}
+	}
 	return int(int32(v))
 }
 
@@ -449,7 +456,8 @@ func decodeDate(s string, fmask int, tmask *int, is2digits *bool, tm *pgTm, orde
 		}
 		tok, ok := lookupToken(dateTokens, p)
 		if ok && tok.class == tkIgnore {
-			parts[k] = ""
+			// Skipped here but left in place: the numeric pass below
+			// then refuses it, as DecodeDate does ("on-2024-01-31").
 			continue
 		}
 		if !ok || tok.class != tkMonth {
@@ -513,7 +521,7 @@ func validateDate(fmask int, isJulian, is2digits, isBC bool, tm *pgTm) *dtErr {
 		}
 	}
 	if fmask&mask(tkDOY) != 0 {
-		tm.year, tm.mon, tm.mday = j2date(date2j(tm.year, 1, 1) + tm.yday - 1)
+		tm.year, tm.mon, tm.mday = j2date32(date2j32(tm.year, 1, 1) + int32(tm.yday) - 1)
 	}
 	if fmask&mask(tkMonth) != 0 && (tm.mon < 1 || tm.mon > 12) {
 		return dterr(dtMDFieldOverflow)

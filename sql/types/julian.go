@@ -85,3 +85,41 @@ func validDate(d int64) bool {
 // validTimestamp reports whether µs since 2000-01-01 is inside
 // PostgreSQL's timestamp range.
 func validTimestamp(t int64) bool { return t >= minTimestamp && t < endTimestamp }
+
+// date2j32 is date2j computed as PostgreSQL computes it, in wrapping
+// 32-bit arithmetic with C's truncating division. Inside the valid date
+// range it equals date2j; outside it (a day of the year in a year before
+// 4713 BC, say) it gives PostgreSQL's numbers, which decide the error.
+func date2j32(y, m, d int) int32 {
+	year, month := int32(y), int32(m)
+	if month > 2 {
+		month, year = month+1, year+4800
+	} else {
+		month, year = month+13, year+4799
+	}
+	century := year / 100
+	j := year*365 - 32167
+	j += year/4 - century + century/4
+	return j + 7834*month/256 + int32(d)
+}
+
+// j2date32 is the inverse of date2j32 in PostgreSQL's unsigned 32-bit
+// arithmetic, so that out-of-range day numbers map to the same
+// (meaningless but in-range) fields.
+func j2date32(jd int32) (y, m, d int) {
+	j := uint32(jd) + 32044
+	q := j / 146097
+	extra := (j-q*146097)*4 + 3
+	j += 60 + q*3 + extra/146097
+	q = j / 1461
+	j -= q * 1461
+	yr := j * 4 / 1461
+	if yr != 0 {
+		j = (j+305)%365 + 123
+	} else {
+		j = (j+306)%366 + 123
+	}
+	yr += q * 4
+	q = j * 2141 / 65536
+	return int(int32(yr - 4800)), int((q+10)%12 + 1), int(int32(j - 7834*q/256))
+}

@@ -112,8 +112,17 @@ func posixZone(s string) *time.Location {
 		// keep it, with the standard offset only.
 		return time.FixedZone(std, -stdOff)
 	}
+	if dstOff == stdOff {
+		// Both halves have one offset: pg_get_timezone_offset counts
+		// the zone as fixed though it changes abbreviation.
+		sameOffsetZones.Store(loc, true)
+	}
 	return loc
 }
+
+// sameOffsetZones holds the POSIX zones whose daylight-saving part has
+// the standard offset.
+var sameOffsetZones sync.Map // *time.Location -> true
 
 // posixName reads a zone abbreviation: <quoted> or up to a digit, sign
 // or comma (tzcode's getzname; PostgreSQL allows it to be empty).
