@@ -205,6 +205,20 @@ func (c *conn) fatal(err error) {
 	_ = c.nc.SetWriteDeadline(time.Now().Add(5 * time.Second))
 	c.w.send(errorResponse(e))
 	_ = c.w.flush()
+	c.drainInput()
+}
+
+// drainInput half-closes the connection and discards what the client is
+// still sending, for a bounded time. Closing a socket with unread input
+// makes the kernel send a reset, which can destroy the FATAL message
+// before the client reads it (a client mid-way through writing an
+// oversized message would then see only "connection reset").
+func (c *conn) drainInput() {
+	if hc, ok := c.nc.(interface{ CloseWrite() error }); ok {
+		_ = hc.CloseWrite()
+	}
+	_ = c.nc.SetReadDeadline(time.Now().Add(time.Second))
+	_, _ = io.CopyN(io.Discard, c.nc, 64<<20)
 }
 
 // sendError sends a non-fatal ErrorResponse.
