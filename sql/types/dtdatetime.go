@@ -105,42 +105,10 @@ func decodeDateTime(f []dtField, fs *FormatSettings) (pgTm, int, *dtErr) {
 
 		case ftNumber:
 			if ptype != 0 {
-				// A field after a label: "J" (Julian day) or the ISO "T".
-				// Other labels (y2001m02d04) are not supported.
-				val, next, of := strtoint(fld, 0)
-				if of {
-					return tm, 0, dterr(dtFieldOverflow)
-				}
-				if next < len(fld) && fld[next] != '.' {
-					return tm, 0, dterr(dtBadFormat)
-				}
-				switch ptype {
-				case dtkJulian:
-					if val < 0 {
-						return tm, 0, dterr(dtFieldOverflow)
-					}
-					tmask = dateMask
-					tm.year, tm.mon, tm.mday = j2date(val)
-					isJulian = true
-					if next < len(fld) {
-						frac, ok := parseFraction(fld[next:])
-						if !ok {
-							return tm, 0, dterr(dtBadFormat)
-						}
-						us := int64(frac * usPerDay)
-						tm.hour, tm.min, tm.sec = int(us/usPerHour), int(us/usPerMinute%60), int(us/usPerSecond%60)
-						tm.fsec = us % usPerSecond
-						tmask |= timeMask
-					}
-				case dtkTime:
-					if _, e := decodeNumberField(fld, fmask|dateMask, &tmask, &tm, &is2digits); e != nil {
-						return tm, 0, e
-					}
-					if tmask != timeMask {
-						return tm, 0, dterr(dtBadFormat)
-					}
-				default:
-					return tm, 0, dterr(dtBadFormat)
+				// A field after a label: "J" (Julian day), the ISO "T",
+				// or the y2001m02d04 form.
+				if e := decodeLabeledNumber(fld, ptype, fmask, &tmask, &tm, &isJulian, &is2digits); e != nil {
+					return tm, 0, e
 				}
 				ptype = 0
 				dtype = dtkDate
@@ -182,9 +150,12 @@ func decodeDateTime(f []dtField, fs *FormatSettings) (pgTm, int, *dtErr) {
 			tmask = mask(tok.class)
 			switch tok.class {
 			case tkReserv:
+				// Words that give fields make the value an ordinary date
+				// again after "epoch" or "infinity" ("epoch allballs").
 				switch tok.value {
 				case dtkNow:
 					tmask = dateMask | timeMask | mask(tkTZ)
+					dtype = dtkDate
 					if fs.Now.IsZero() {
 						return tm, 0, errNowUnsupported(fld)
 					}
@@ -194,6 +165,7 @@ func decodeDateTime(f []dtField, fs *FormatSettings) (pgTm, int, *dtErr) {
 					tm.tzWest = -off
 				case dtkToday, dtkTomorrow, dtkYesterday:
 					tmask = dateMask
+					dtype = dtkDate
 					if fs.Now.IsZero() {
 						return tm, 0, errNowUnsupported(fld)
 					}
@@ -208,6 +180,7 @@ func decodeDateTime(f []dtField, fs *FormatSettings) (pgTm, int, *dtErr) {
 					tm.year, tm.mon, tm.mday = j2date(j)
 				case dtkZulu:
 					tmask = timeMask | mask(tkTZ)
+					dtype = dtkDate
 					tm.hour, tm.min, tm.sec = 0, 0, 0
 					tm.tzWest = 0
 				default:
@@ -347,7 +320,7 @@ func decodeTimeOnly(f []dtField, fs *FormatSettings) (pgTm, *dtErr) {
 	fmask, tmask := 0, 0
 	ptype := 0
 	mer := hr24
-	is2digits, isBC := false, false
+	is2digits, isBC, isJulian := false, false, false
 	var namedTZ *time.Location
 	nf := len(f)
 
@@ -397,21 +370,8 @@ func decodeTimeOnly(f []dtField, fs *FormatSettings) (pgTm, *dtErr) {
 
 		case ftNumber:
 			if ptype != 0 {
-				_, next, of := strtoint(fld, 0)
-				if of {
-					return tm, dterr(dtFieldOverflow)
-				}
-				if next < len(fld) && fld[next] != '.' {
-					return tm, dterr(dtBadFormat)
-				}
-				if ptype != dtkTime {
-					return tm, dterr(dtBadFormat)
-				}
-				if _, e := decodeNumberField(fld, fmask|dateMask, &tmask, &tm, &is2digits); e != nil {
+				if e := decodeLabeledNumber(fld, ptype, fmask, &tmask, &tm, &isJulian, &is2digits); e != nil {
 					return tm, e
-				}
-				if tmask != timeMask {
-					return tm, dterr(dtBadFormat)
 				}
 				ptype = 0
 				break
@@ -509,7 +469,7 @@ func decodeTimeOnly(f []dtField, fs *FormatSettings) (pgTm, *dtErr) {
 		}
 		fmask |= tmask
 	}
-	if e := validateDate(fmask, false, is2digits, isBC, &tm); e != nil {
+	if e := validateDate(fmask, isJulian, is2digits, isBC, &tm); e != nil {
 		return tm, e
 	}
 	if e := applyMeridian(mer, &tm); e != nil {
@@ -541,4 +501,85 @@ func fixedZone(loc *time.Location) bool {
 	}
 	s, e := time.Now().In(loc).ZoneBounds()
 	return s.IsZero() && e.IsZero()
+}
+
+// decodeLabeledNumber reads a number that follows a label word: "j"
+// (a Julian day, possibly with a fraction of a day), the ISO "t" (a
+// run-together time), or one of the unit letters of the undocumented
+// y2001m02d04h04mm05s06 form that PostgreSQL 15 still accepts.
+func decodeLabeledNumber(fld string, ptype, fmask int, tmask *int, tm *pgTm, isJulian, is2digits *bool) *dtErr {
+	val, next, of := strtoint(fld, 0)
+	if of {
+		return dterr(dtFieldOverflow)
+	}
+	if next < len(fld) {
+		if fld[next] != '.' {
+			return dterr(dtBadFormat)
+		}
+		// Only these may carry a fraction.
+		if ptype != dtkJulian && ptype != dtkTime && ptype != dtkSecond {
+			return dterr(dtBadFormat)
+		}
+	}
+	switch ptype {
+	case dtkYear:
+		tm.year = val
+		*tmask = mask(tkYear)
+	case dtkMonth:
+		// With a month and an hour already, "m" means minutes.
+		if fmask&mask(tkMonth) != 0 && fmask&mask(tkHour) != 0 {
+			tm.min = val
+			*tmask = mask(tkMinute)
+		} else {
+			tm.mon = val
+			*tmask = mask(tkMonth)
+		}
+	case dtkDay:
+		tm.mday = val
+		*tmask = mask(tkDay)
+	case dtkHour:
+		tm.hour = val
+		*tmask = mask(tkHour)
+	case dtkMinute:
+		tm.min = val
+		*tmask = mask(tkMinute)
+	case dtkSecond:
+		tm.sec = val
+		*tmask = mask(tkSecond)
+		if next < len(fld) {
+			us, ok := parseFractionalSecond(fld[next:])
+			if !ok {
+				return dterr(dtBadFormat)
+			}
+			tm.fsec = us
+			*tmask = allSecsMask
+		}
+	case dtkJulian:
+		if val < 0 {
+			return dterr(dtFieldOverflow)
+		}
+		*tmask = dateMask
+		tm.year, tm.mon, tm.mday = j2date32(int32(val))
+		*isJulian = true
+		if next < len(fld) {
+			frac, ok := parseFraction(fld[next:])
+			if !ok {
+				return dterr(dtBadFormat)
+			}
+			us := int64(frac * usPerDay)
+			tm.hour, tm.min, tm.sec = int(us/usPerHour), int(us/usPerMinute%60), int(us/usPerSecond%60)
+			tm.fsec = us % usPerSecond
+			*tmask |= timeMask
+		}
+	case dtkTime:
+		if _, e := decodeNumberField(fld, fmask|dateMask, tmask, tm, is2digits); e != nil {
+			return e
+		}
+		if *tmask != timeMask {
+			return dterr(dtBadFormat)
+		}
+	default:
+		return dterr(dtBadFormat)
+	}
+	return nil
 }

@@ -200,26 +200,14 @@ func appendFloat(dst []byte, f float64, bits int, extra int) []byte {
 	// Shortest digits that read back exactly (PostgreSQL uses Ryu), laid
 	// out as PostgreSQL does: plain notation while the decimal exponent
 	// is in [-4, 15) for float8 and [-4, 6) for float4.
-	var buf [32]byte
-	e := strconv.AppendFloat(buf[:0], f, 'e', -1, bits)
-	neg := e[0] == '-'
-	if neg {
-		e = e[1:]
-	}
-	epos := 0
-	for e[epos] != 'e' {
-		epos++
-	}
-	exp, _ := strconv.Atoi(string(e[epos+1:]))
-	var digs [24]byte
-	nd := 0
-	for _, c := range e[:epos] {
-		if c != '.' {
-			digs[nd] = c
-			nd++
+	neg := math.Signbit(f)
+	if f == 0 {
+		if neg {
+			return append(dst, "-0"...)
 		}
+		return append(dst, '0')
 	}
-	digits := digs[:nd]
+	digits, exp := shortestDigits(f, bits)
 	maxExp := 15
 	if bits == 32 {
 		maxExp = 6

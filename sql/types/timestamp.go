@@ -19,7 +19,9 @@ func tm2timestamp(tm *pgTm, withTZ bool, tzWest int) (int64, bool) {
 		return 0, false
 	}
 	date := int64(date2j(tm.year, tm.mon, tm.mday) - pgEpochJDate)
-	t := ((int64(tm.hour)*60+int64(tm.min))*60+int64(tm.sec))*usPerSecond + tm.fsec
+	// time2t: hours, minutes and seconds combine in (wrapping) 32-bit
+	// arithmetic, which labelled input such as "h2147483647" reaches.
+	t := int64((int32(tm.hour)*60+int32(tm.min))*60+int32(tm.sec))*usPerSecond + tm.fsec
 	r, ok := mulInt64(date, usPerDay)
 	if !ok {
 		return 0, false
