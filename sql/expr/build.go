@@ -21,6 +21,30 @@ type Builder struct {
 	Params  *ParamTypes
 	Session Session
 	Scope   Scope
+
+	// Hooks of the query planner. Match, when set, sees every expression
+	// node first and may stand in for it (GROUP BY expressions in a
+	// grouped query); it returns nil to let the node build normally.
+	Match func(n *pg_query.Node) (Expr, error)
+	// Aggregate builds an aggregate call and Window a window function
+	// call; nil refuses them in this clause (Clause names it).
+	Aggregate func(f *pg_query.FuncCall, name string) (Expr, error)
+	Window    func(f *pg_query.FuncCall, name string) (Expr, error)
+	// Special, when set, builds the functions that need the database
+	// (nextval, currval): it returns nil for the others.
+	Special func(f *pg_query.FuncCall, name string) (Expr, error)
+	// SubLink builds a subquery expression; nil refuses subqueries.
+	SubLink func(s *pg_query.SubLink) (Expr, error)
+	// Clause is the clause being built ("WHERE", "JOIN conditions"), for
+	// the errors of the refused constructs.
+	Clause string
+}
+
+// With returns a copy of b whose scope is sc.
+func (b *Builder) With(sc Scope) *Builder {
+	c := *b
+	c.Scope = sc
+	return &c
 }
 
 // at positions an error at a parse-tree location (a byte offset); the
@@ -43,6 +67,11 @@ func atErr(err error, loc int32) error {
 // Build builds an expression; its type may be types.Unknown (an untyped
 // literal or parameter whose context did not decide).
 func (b *Builder) Build(n *pg_query.Node) (Expr, error) {
+	if b.Match != nil {
+		if e, err := b.Match(n); e != nil || err != nil {
+			return e, err
+		}
+	}
 	switch v := n.Node.(type) {
 	case *pg_query.Node_AConst:
 		return b.constant(v.AConst)
@@ -85,7 +114,10 @@ func (b *Builder) Build(n *pg_query.Node) (Expr, error) {
 	case *pg_query.Node_AArrayExpr:
 		return nil, at(pgerror.New(pgcode.FeatureNotSupported, "arrays are not supported yet"), v.AArrayExpr.Location)
 	case *pg_query.Node_SubLink:
-		return nil, at(pgerror.New(pgcode.FeatureNotSupported, "subqueries are not supported yet"), v.SubLink.Location)
+		if b.SubLink == nil {
+			return nil, at(pgerror.Newf(pgcode.FeatureNotSupported, "cannot use subquery in %s", b.clause()), v.SubLink.Location)
+		}
+		return b.SubLink(v.SubLink)
 	case *pg_query.Node_CollateClause:
 		return nil, at(pgerror.New(pgcode.FeatureNotSupported, "COLLATE is not supported yet"), v.CollateClause.Location)
 	}
@@ -303,7 +335,7 @@ func (b *Builder) call(name string, o *overload, args []Expr, loc int32) (Expr, 
 			return nil, atErr(err, loc)
 		}
 	}
-	return &Func{Name: name, Args: out, Result: result, Strict: o.strict, Fn: fn}, nil
+	return &Func{Name: name, Args: out, Result: result, Strict: o.strict, Fn: fn, Volatile: o.volatile}, nil
 }
 
 func (b *Builder) aExpr(e *pg_query.A_Expr) (Expr, error) {
@@ -532,13 +564,21 @@ func (b *Builder) caseExpr(c *pg_query.CaseExpr) (Expr, error) {
 // to implicitly, wins.
 func (b *Builder) commonArgs(nodes []*pg_query.Node, what string, loc int32) ([]Expr, *types.T, error) {
 	args := make([]Expr, len(nodes))
+	locs := make([]int32, len(nodes))
 	for i, n := range nodes {
 		e, err := b.Build(n)
 		if err != nil {
 			return nil, nil, err
 		}
-		args[i] = e
+		args[i], locs[i] = e, location(n)
 	}
+	return b.CommonType(args, locs, what)
+}
+
+// CommonType coerces built expressions to the type they must share (the
+// rules of commonArgs); locs are their locations for errors.
+func (b *Builder) CommonType(args []Expr, locs []int32, what string) ([]Expr, *types.T, error) {
+	args = append([]Expr(nil), args...)
 	var t *types.T
 	for i, a := range args {
 		at := a.Type()
@@ -553,7 +593,7 @@ func (b *Builder) commonArgs(nodes []*pg_query.Node, what string, loc int32) ([]
 			continue
 		}
 		if at.Category != t.Category {
-			return nil, nil, atErr(pgerror.Newf(pgcode.DatatypeMismatch, "%s types %s and %s cannot be matched", what, t, at), location(nodes[i]))
+			return nil, nil, atErr(pgerror.Newf(pgcode.DatatypeMismatch, "%s types %s and %s cannot be matched", what, t, at), locs[i])
 		}
 		if (at.Preferred && !t.Preferred) || (canCoerce(t, at) && !canCoerce(at, t)) {
 			t = at
@@ -563,12 +603,12 @@ func (b *Builder) commonArgs(nodes []*pg_query.Node, what string, loc int32) ([]
 		t = types.Text
 	}
 	for i, a := range args {
-		c, err := b.coerce(a, t, castImplicit, location(nodes[i]))
+		c, err := b.coerce(a, t, castImplicit, locs[i])
 		if err != nil {
 			if !pgerror.HasCode(err, pgcode.CannotCoerce) {
 				return nil, nil, err // a literal that does not parse as t
 			}
-			return nil, nil, atErr(pgerror.Newf(pgcode.DatatypeMismatch, "%s could not convert type %s to %s", what, a.Type(), t), location(nodes[i]))
+			return nil, nil, atErr(pgerror.Newf(pgcode.DatatypeMismatch, "%s could not convert type %s to %s", what, a.Type(), t), locs[i])
 		}
 		args[i] = c
 	}
@@ -600,23 +640,48 @@ func (b *Builder) funcCall(f *pg_query.FuncCall) (Expr, error) {
 	if len(parts) > 2 || (len(parts) == 2 && parts[0] != "pg_catalog") {
 		return nil, at(pgerror.Newf(pgcode.UndefinedFunction, "function %s does not exist", strings.Join(parts, ".")), f.Location)
 	}
-	if f.AggStar || f.AggDistinct || f.Over != nil || len(f.AggOrder) > 0 || f.AggFilter != nil || isAggregate(name) {
-		return nil, at(pgerror.Newf(pgcode.FeatureNotSupported, "aggregate and window functions are not supported yet (%s)", name), f.Location)
+	if f.Over != nil {
+		if b.Window == nil {
+			return nil, at(pgerror.Newf(pgcode.WindowingError, "window functions are not allowed in %s", b.clause()), f.Location)
+		}
+		return b.Window(f, name)
+	}
+	if f.AggStar || f.AggDistinct || len(f.AggOrder) > 0 || f.AggFilter != nil || IsAggregate(name) {
+		if !IsAggregate(name) {
+			if len(functions[name]) > 0 {
+				what := "DISTINCT"
+				switch {
+				case f.AggStar:
+					return nil, at(pgerror.Newf(pgcode.WrongObjectType, "%s(*) specified, but %s is not an aggregate function", name, name), f.Location)
+				case len(f.AggOrder) > 0:
+					what = "ORDER BY"
+				case f.AggFilter != nil:
+					what = "FILTER"
+				}
+				return nil, at(pgerror.Newf(pgcode.WrongObjectType, "%s specified, but %s is not an aggregate function", what, name), f.Location)
+			}
+			return nil, at(pgerror.Newf(pgcode.UndefinedFunction, "function %s(*) does not exist", name), f.Location)
+		}
+		if b.Aggregate == nil {
+			return nil, at(pgerror.Newf(pgcode.GroupingError, "aggregate functions are not allowed in %s", b.clause()), f.Location)
+		}
+		return b.Aggregate(f, name)
+	}
+	if b.Special != nil {
+		if e, err := b.Special(f, name); e != nil || err != nil {
+			return e, err
+		}
 	}
 	if f.FuncVariadic {
 		return nil, at(pgerror.New(pgcode.FeatureNotSupported, "VARIADIC is not supported yet"), f.Location)
 	}
-	args := make([]Expr, len(f.Args))
-	argTypes := make([]*types.T, len(f.Args))
-	for i, a := range f.Args {
-		if a.GetNamedArgExpr() != nil {
-			return nil, at(pgerror.New(pgcode.FeatureNotSupported, "named arguments are not supported yet"), f.Location)
-		}
-		e, err := b.Build(a)
-		if err != nil {
-			return nil, err
-		}
-		args[i], argTypes[i] = e, e.Type()
+	args, err := b.FuncArgs(f)
+	if err != nil {
+		return nil, err
+	}
+	argTypes := make([]*types.T, len(args))
+	for i, a := range args {
+		argTypes[i] = a.Type()
 	}
 	o, ok := resolve(functions[name], argTypes)
 	if o == nil {
@@ -629,13 +694,43 @@ func (b *Builder) funcCall(f *pg_query.FuncCall) (Expr, error) {
 	return call, nil
 }
 
-// isAggregate names the aggregates, which need a query with rows.
-func isAggregate(name string) bool {
-	switch name {
-	case "count", "sum", "avg", "min", "max", "string_agg", "array_agg", "bool_and", "bool_or", "every", "json_agg", "jsonb_agg":
-		return true
+// clause names the clause being built for errors.
+func (b *Builder) clause() string {
+	if b.Clause == "" {
+		return "this context"
 	}
-	return false
+	return b.Clause
+}
+
+// Coerce converts e to type to where an implicit cast exists (42804
+// otherwise, naming what).
+func (b *Builder) Coerce(e Expr, to *types.T, what string, loc int32) (Expr, error) {
+	out, err := b.coerce(e, to, castImplicit, loc)
+	if err != nil && pgerror.HasCode(err, pgcode.CannotCoerce) {
+		return nil, at(pgerror.Newf(pgcode.DatatypeMismatch, "%s could not convert type %s to %s", what, e.Type(), to), loc)
+	}
+	return out, err
+}
+
+// Operator resolves and builds a call of an operator on built arguments.
+func (b *Builder) Operator(name string, args []Expr, loc int32) (Expr, error) {
+	return b.operator(name, args, loc)
+}
+
+// FuncArgs builds a function call's arguments.
+func (b *Builder) FuncArgs(f *pg_query.FuncCall) ([]Expr, error) {
+	args := make([]Expr, len(f.Args))
+	for i, a := range f.Args {
+		if a.GetNamedArgExpr() != nil {
+			return nil, at(pgerror.New(pgcode.FeatureNotSupported, "named arguments are not supported yet"), f.Location)
+		}
+		e, err := b.Build(a)
+		if err != nil {
+			return nil, err
+		}
+		args[i] = e
+	}
+	return args, nil
 }
 
 func (b *Builder) sqlValueFunction(f *pg_query.SQLValueFunction) (Expr, error) {
@@ -693,4 +788,19 @@ func (b *Builder) columnRef(c *pg_query.ColumnRef) (Expr, error) {
 		return nil, at(pgerror.Newf(pgcode.UndefinedColumn, "column %q does not exist", strings.Join(names, ".")), c.Location)
 	}
 	return b.Scope.Column(names, c.Location)
+}
+
+// Assign coerces e to a column's type as an assignment does (INSERT,
+// UPDATE, DEFAULT): implicit and assignment casts, with PostgreSQL's
+// message when there is none.
+func (b *Builder) Assign(e Expr, t *types.T, column string, loc int32) (Expr, error) {
+	out, err := b.coerce(e, t, castAssignment, loc)
+	if err != nil {
+		if pgerror.HasCode(err, pgcode.CannotCoerce) {
+			return nil, at(pgerror.Newf(pgcode.DatatypeMismatch, "column %q is of type %s but expression is of type %s", column, t, e.Type()).
+				WithHint("You will need to rewrite or cast the expression."), loc)
+		}
+		return nil, err
+	}
+	return out, nil
 }

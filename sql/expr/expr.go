@@ -38,6 +38,13 @@ type Context struct {
 	// statement_timestamp() report: fixed for a statement or transaction.
 	StatementTime time.Time
 	TxTime        time.Time
+	// Row is the input row column references read; Outer holds the rows
+	// of enclosing queries, innermost last (correlated subqueries).
+	Row   []types.Datum
+	Outer [][]types.Datum
+	// Exec is the query executor's state, for expressions that run
+	// plans (subqueries).
+	Exec any
 }
 
 // formatSettings returns the session's text I/O settings, or the
@@ -85,6 +92,9 @@ type Func struct {
 	Result *types.T
 	Strict bool
 	Fn     func(ctx *Context, args []types.Datum) (types.Datum, error)
+	// Volatile functions (random, clock_timestamp, nextval) give a new
+	// value at every call: never folded or evaluated only once.
+	Volatile bool
 }
 
 func (f *Func) Type() *types.T { return f.Result }
@@ -106,4 +116,29 @@ func (f *Func) Eval(ctx *Context) (types.Datum, error) {
 		args = append(args, v)
 	}
 	return f.Fn(ctx, args)
+}
+
+// ColRef reads a column of the input row.
+type ColRef struct {
+	Idx  int
+	T    *types.T
+	Name string
+}
+
+func (c *ColRef) Type() *types.T { return c.T }
+
+func (c *ColRef) Eval(ctx *Context) (types.Datum, error) { return ctx.Row[c.Idx], nil }
+
+// OuterRef reads a column of an enclosing query's current row: Depth 1 is
+// the query immediately around this one.
+type OuterRef struct {
+	Depth, Idx int
+	T          *types.T
+	Name       string
+}
+
+func (c *OuterRef) Type() *types.T { return c.T }
+
+func (c *OuterRef) Eval(ctx *Context) (types.Datum, error) {
+	return ctx.Outer[len(ctx.Outer)-c.Depth][c.Idx], nil
 }

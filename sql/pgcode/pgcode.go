@@ -47,6 +47,7 @@ const (
 	InvalidParameterValue               Code = "22023"
 	InvalidRowCountInLimitClause        Code = "2201W"
 	InvalidRowCountInResultOffsetClause Code = "2201X"
+	SequenceGeneratorLimitExceeded      Code = "2200H"
 	DivisionByZero                      Code = "22012"
 	InvalidArgumentForPowerFunction     Code = "2201F"
 	InvalidArgumentForLogarithm         Code = "2201E"
@@ -175,4 +176,11 @@ const (
 	Internal       Code = "XX000"
 	DataCorrupted  Code = "XX001"
 	IndexCorrupted Code = "XX002"
+)
+
+// Codes of the scalar functions (sql/expr/funcs_*.go).
+const (
+	SubstringError                        Code = "22011"
+	InvalidArgumentForWidthBucketFunction Code = "2201G"
+	ZeroLengthCharacterString             Code = "2200F"
 )

@@ -1,0 +1,322 @@
+package expr
+
+import (
+	"bytes"
+	"sort"
+
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// json_agg, jsonb_agg, json_object_agg and jsonb_object_agg. They are
+// not strict: a NULL value becomes JSON null (a NULL key is an error).
+// Values are converted as to_json and to_jsonb convert them.
+
+func init() {
+	any1 := []*types.T{AnyType}
+	any2 := []*types.T{AnyType, AnyType}
+	addAgg(&Aggregate{Name: "json_agg", Args: any1, Result: types.JSON,
+		bind: func(args []*types.T) (*types.T, func() Accumulator, error) {
+			return types.JSON, func() Accumulator { return &aggJSONArray{t: args[0]} }, nil
+		}})
+	addAgg(&Aggregate{Name: "jsonb_agg", Args: any1, Result: types.JSONB,
+		bind: func(args []*types.T) (*types.T, func() Accumulator, error) {
+			return types.JSONB, func() Accumulator { return &aggJSONArray{t: args[0], jsonb: true} }, nil
+		}})
+	addAgg(&Aggregate{Name: "json_object_agg", Args: any2, Result: types.JSON,
+		bind: func(args []*types.T) (*types.T, func() Accumulator, error) {
+			return types.JSON, func() Accumulator { return &aggJSONObject{kt: args[0], vt: args[1]} }, nil
+		}})
+	addAgg(&Aggregate{Name: "jsonb_object_agg", Args: any2, Result: types.JSONB,
+		bind: func(args []*types.T) (*types.T, func() Accumulator, error) {
+			return types.JSONB, func() Accumulator { return &aggJSONBObject{kt: args[0], vt: args[1]} }, nil
+		}})
+}
+
+var (
+	errAggJSONNullKey   = pgerror.New(pgcode.InvalidParameterValue, "field name must not be null")
+	errAggJSONScalarKey = pgerror.New(pgcode.InvalidParameterValue, "key value must be scalar, not array, composite, or json")
+)
+
+// aggFormatSettings returns the session's output settings (the defaults
+// without a session).
+func aggFormatSettings(ctx *Context) *types.FormatSettings {
+	if ctx == nil {
+		fs := types.DefaultFormatSettings()
+		return &fs
+	}
+	return ctx.formatSettings()
+}
+
+// aggAppendJSONString appends s as a JSON string, escaped as PostgreSQL's
+// escape_json does: quotes, backslashes and control characters only.
+func aggAppendJSONString(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\b':
+			dst = append(dst, '\\', 'b')
+		case '\f':
+			dst = append(dst, '\\', 'f')
+		case '\n':
+			dst = append(dst, '\\', 'n')
+		case '\r':
+			dst = append(dst, '\\', 'r')
+		case '\t':
+			dst = append(dst, '\\', 't')
+		case '"':
+			dst = append(dst, '\\', '"')
+		case '\\':
+			dst = append(dst, '\\', '\\')
+		default:
+			if c < 0x20 {
+				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
+			} else {
+				dst = append(dst, c)
+			}
+		}
+	}
+	return append(dst, '"')
+}
+
+// aggJSONScalarText is the text to_json puts in a JSON string for a
+// value: its output, except that dates and timestamps are always in ISO
+// 8601 form ("2020-01-02T03:04:05+01:00"), whatever DateStyle says.
+func aggJSONScalarText(t *types.T, v types.Datum, fs *types.FormatSettings) string {
+	switch t.Family {
+	case types.DateFamily, types.TimestampFamily, types.TimestampTZFamily:
+		iso := *fs
+		iso.DateStyle = "ISO"
+		b := t.AppendText(nil, v, &iso)
+		if t.Family == types.DateFamily {
+			return string(b)
+		}
+		return string(aggXSDTimestamp(b, t.Family == types.TimestampTZFamily))
+	case types.BoolFamily:
+		if v.(bool) {
+			return "true"
+		}
+		return "false"
+	}
+	return string(t.AppendText(nil, v, fs))
+}
+
+// aggXSDTimestamp turns ISO output ("2020-01-02 03:04:05+01") into XSD
+// form: a T between date and time, and a zone with minutes ("+01:00").
+func aggXSDTimestamp(iso []byte, tz bool) []byte {
+	sp := bytes.IndexByte(iso, ' ')
+	if sp < 0 {
+		return iso // infinity, -infinity
+	}
+	iso[sp] = 'T'
+	if !tz {
+		return iso
+	}
+	i := sp + 1
+	for i < len(iso) && iso[i] != '+' && iso[i] != '-' {
+		i++
+	}
+	if i == len(iso) {
+		return iso
+	}
+	j := i + 1
+	for j < len(iso) && iso[j] != ' ' {
+		j++
+	}
+	if bytes.IndexByte(iso[i:j], ':') >= 0 {
+		return iso
+	}
+	out := make([]byte, 0, len(iso)+3)
+	out = append(out, iso[:j]...)
+	out = append(out, ":00"...)
+	return append(out, iso[j:]...)
+}
+
+// aggIsJSONNumber reports whether a number's output is a JSON number
+// (not NaN or an infinity).
+func aggIsJSONNumber(b []byte) bool {
+	if len(b) > 0 && b[0] == '-' {
+		b = b[1:]
+	}
+	return len(b) > 0 && b[0] >= '0' && b[0] <= '9'
+}
+
+// aggAppendJSON appends v of type t as to_json converts it: NULL as null,
+// booleans and finite numbers bare, json and jsonb as they are, anything
+// else as a JSON string of its text.
+func aggAppendJSON(dst []byte, t *types.T, v types.Datum, fs *types.FormatSettings) []byte {
+	if v == nil {
+		return append(dst, "null"...)
+	}
+	switch t.Family {
+	case types.BoolFamily:
+		if v.(bool) {
+			return append(dst, "true"...)
+		}
+		return append(dst, "false"...)
+	case types.IntFamily, types.FloatFamily, types.NumericFamily:
+		start := len(dst)
+		dst = t.AppendText(dst, v, fs)
+		if aggIsJSONNumber(dst[start:]) {
+			return dst
+		}
+		s := string(dst[start:])
+		return aggAppendJSONString(dst[:start], s)
+	case types.JSONFamily, types.JSONBFamily:
+		return append(dst, v.(string)...)
+	}
+	return aggAppendJSONString(dst, aggJSONScalarText(t, v, fs))
+}
+
+// aggJSONBValue converts v as to_jsonb does, to jsonb's normalized text.
+func aggJSONBValue(t *types.T, v types.Datum, fs *types.FormatSettings) (string, error) {
+	switch {
+	case v == nil:
+		return "null", nil
+	case t.Family == types.JSONBFamily:
+		return v.(string), nil
+	}
+	// The JSON text of the value, read back as jsonb: numbers become
+	// numerics (1e+20 is 100000000000000000000), json is normalized.
+	d, err := types.JSONB.ParseText(string(aggAppendJSON(nil, t, v, fs)), fs)
+	if err != nil {
+		return "", err
+	}
+	return d.(string), nil
+}
+
+// aggJSONKey is the text of an object key: NULL and JSON keys are
+// errors; others are their to_json text, always a string.
+func aggJSONKey(t *types.T, k types.Datum, fs *types.FormatSettings) (string, error) {
+	if k == nil {
+		return "", errAggJSONNullKey
+	}
+	if t.Family == types.JSONFamily || t.Family == types.JSONBFamily {
+		return "", errAggJSONScalarKey
+	}
+	return aggJSONScalarText(t, k, fs), nil
+}
+
+// aggJSONArray is json_agg ("[1, 2, 3]") and jsonb_agg.
+type aggJSONArray struct {
+	t     *types.T
+	jsonb bool
+	buf   []byte // "[" and the elements so far, ", " between them
+}
+
+func (a *aggJSONArray) Add(ctx *Context, args []types.Datum) error {
+	if len(a.buf) == 0 {
+		a.buf = append(a.buf, '[')
+	} else {
+		a.buf = append(a.buf, ", "...)
+	}
+	fs := aggFormatSettings(ctx)
+	if !a.jsonb {
+		a.buf = aggAppendJSON(a.buf, a.t, args[0], fs)
+		return nil
+	}
+	s, err := aggJSONBValue(a.t, args[0], fs)
+	if err != nil {
+		return err
+	}
+	a.buf = append(a.buf, s...)
+	return nil
+}
+
+func (a *aggJSONArray) Result(*Context) (types.Datum, error) {
+	if len(a.buf) == 0 {
+		return nil, nil
+	}
+	return string(a.buf) + "]", nil
+}
+
+// aggJSONObject is json_object_agg: `{ "k" : v, "k2" : v2 }`, keys kept
+// as given, duplicates included.
+type aggJSONObject struct {
+	kt, vt *types.T
+	buf    []byte
+}
+
+func (a *aggJSONObject) Add(ctx *Context, args []types.Datum) error {
+	fs := aggFormatSettings(ctx)
+	k, err := aggJSONKey(a.kt, args[0], fs)
+	if err != nil {
+		return err
+	}
+	if len(a.buf) == 0 {
+		a.buf = append(a.buf, "{ "...)
+	} else {
+		a.buf = append(a.buf, ", "...)
+	}
+	a.buf = aggAppendJSONString(a.buf, k)
+	a.buf = append(a.buf, " : "...)
+	a.buf = aggAppendJSON(a.buf, a.vt, args[1], fs)
+	return nil
+}
+
+func (a *aggJSONObject) Result(*Context) (types.Datum, error) {
+	if len(a.buf) == 0 {
+		return nil, nil
+	}
+	return string(a.buf) + " }", nil
+}
+
+// aggJSONBObject is jsonb_object_agg: keys in jsonb's order (shorter
+// first, then bytewise), the last value of a duplicate key winning.
+type aggJSONBObject struct {
+	kt, vt *types.T
+	keys   []string
+	vals   []string // normalized jsonb text
+}
+
+func (a *aggJSONBObject) Add(ctx *Context, args []types.Datum) error {
+	fs := aggFormatSettings(ctx)
+	k, err := aggJSONKey(a.kt, args[0], fs)
+	if err != nil {
+		return err
+	}
+	v, err := aggJSONBValue(a.vt, args[1], fs)
+	if err != nil {
+		return err
+	}
+	a.keys = append(a.keys, k)
+	a.vals = append(a.vals, v)
+	return nil
+}
+
+func (a *aggJSONBObject) Result(*Context) (types.Datum, error) {
+	if len(a.keys) == 0 {
+		return nil, nil
+	}
+	idx := make([]int, len(a.keys))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(i, j int) bool {
+		x, y := a.keys[idx[i]], a.keys[idx[j]]
+		switch {
+		case len(x) != len(y):
+			return len(x) < len(y)
+		case x != y:
+			return x < y
+		}
+		return idx[i] > idx[j] // the later duplicate first: it wins
+	})
+	buf := []byte{'{'}
+	prev := -1
+	for _, i := range idx {
+		if prev >= 0 && a.keys[i] == a.keys[prev] {
+			continue
+		}
+		if prev >= 0 {
+			buf = append(buf, ", "...)
+		}
+		buf = aggAppendJSONString(buf, a.keys[i])
+		buf = append(buf, ": "...)
+		buf = append(buf, a.vals[i]...)
+		prev = i
+	}
+	return string(append(buf, '}')), nil
+}
