@@ -42,6 +42,10 @@ test: ## Run the test suite (what CI runs)
 test-race: ## Run the test suite with the race detector
 	$(GO) test -race -tags '$(TAGS)' -count=$(COUNT) -timeout 40m -run '$(TESTS)' $(PKG)
 
+.PHONY: slt
+slt: ## Run the whole sqllogictest corpus against stela; writes docs/SLT.md (SLT_FLAGS)
+	STELA_SLT=full $(GO) test -tags '$(TAGS)' -count=1 -timeout 0 -run '^TestSLTFull$$' ./server/ $(SLT_FLAGS)
+
 .PHONY: crash
 crash: ## Long crash loop: SIGKILL a committing child CRASH_ROUNDS times
 	STELA_CRASH_ROUNDS=$(CRASH_ROUNDS) $(GO) test -count=1 -timeout 90m -run 'TestCrash' ./kv/

@@ -18,6 +18,9 @@ type DB struct {
 	store *kv.Store
 	// maxWriteBytes bounds a transaction's write buffer.
 	maxWriteBytes int64
+	rowIDs        rowIDs
+	seqs          sequences
+	stats         tableStats
 }
 
 // DefaultMaxWriteBytes bounds a transaction's buffered writes (1 GiB).
@@ -66,6 +69,10 @@ type Txn struct {
 	// Serializable transactions record what they read.
 	readKeys   [][]byte
 	readRanges []kv.Range
+	// lockKeys are keys the transaction relies on staying as it read
+	// them whatever the isolation (the parent row of a foreign key).
+	lockKeys   [][]byte
+	lockRanges []kv.Range
 	done       bool
 }
 
@@ -116,6 +123,26 @@ func (t *Txn) Get(key []byte) ([]byte, bool, error) {
 		return nil, false, StorageError(err)
 	}
 	return v.Value, true, nil
+}
+
+// Lock makes the commit fail with 40001 if another transaction changed
+// key after this one's snapshot, as a row lock (FOR KEY SHARE) would make
+// the two wait on each other in PostgreSQL: a row inserted with a foreign
+// key and a concurrent delete of its parent cannot both commit.
+func (t *Txn) Lock(key []byte) {
+	if !t.opts.ReadOnly {
+		t.lockKeys = append(t.lockKeys, append([]byte(nil), key...))
+	}
+}
+
+// LockRange makes the commit fail with 40001 if another transaction wrote
+// a key in r after this one's snapshot: the delete of a parent row locks
+// the range where rows referencing it would be, so that it cannot commit
+// beside a concurrent insert of such a row.
+func (t *Txn) LockRange(r kv.Range) {
+	if !t.opts.ReadOnly {
+		t.lockRanges = append(t.lockRanges, kv.Range{Start: append([]byte(nil), r.Start...), End: append([]byte(nil), r.End...)})
+	}
 }
 
 // Put buffers a write.
@@ -187,11 +214,12 @@ func (t *Txn) Commit(ctx context.Context) (kv.Committed, error) {
 		check = append(check, w.key)
 		return true
 	})
-	opts := kv.CommitOptions{Snapshot: t.snapshot, Check: check}
+	opts := kv.CommitOptions{Snapshot: t.snapshot, Check: append(check, t.lockKeys...)}
 	if t.opts.Isolation == Serializable {
 		opts.Check = append(opts.Check, t.readKeys...)
 		opts.Ranges = t.readRanges
 	}
+	opts.Ranges = append(opts.Ranges, t.lockRanges...)
 	c, err := t.db.store.CommitWith(ctx, writes, opts)
 	if errors.Is(err, kv.ErrConflict) {
 		return kv.Committed{}, pgerror.Wrap(err, pgcode.SerializationFailure,

@@ -21,6 +21,10 @@ func PrefixRange(p []byte) Range {
 	return Range{Start: p, End: prefixEnd(p)}
 }
 
+// PrefixEnd returns the first key after every key that starts with p
+// (nil: none, p is all 0xFF).
+func PrefixEnd(p []byte) []byte { return prefixEnd(p) }
+
 // Iterator walks the keys of a range in byte order as they were at one
 // transaction, skipping deleted keys. Use it as
 //
@@ -272,4 +276,34 @@ func (i *Iterator) Close() (err error) {
 		return i.err
 	}
 	return err
+}
+
+// EstimateBytes estimates the bytes the versions of a key range take on
+// disk (from table metadata, not a scan; memtable contents count as
+// zero). The planner uses it to estimate table sizes.
+func (s *Store) EstimateBytes(r Range) uint64 {
+	start := appendEscapedPrefix([]byte{prefixVersion}, r.Start)
+	end := []byte{prefixVersion + 1}
+	if r.End != nil {
+		end = appendEscapedPrefix([]byte{prefixVersion}, r.End)
+	}
+	n, err := s.db.EstimateDiskUsage(start, end)
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// appendEscapedPrefix appends a user key prefix escaped as in version
+// keys, without the terminator: every escaped key that starts with the
+// prefix starts with the result.
+func appendEscapedPrefix(dst, p []byte) []byte {
+	for _, b := range p {
+		if b == escapeByte {
+			dst = append(dst, escapeByte, escapedZero)
+		} else {
+			dst = append(dst, b)
+		}
+	}
+	return dst
 }

@@ -348,7 +348,7 @@ func (c *conn) closeObject(body []byte) error {
 // discard mode; exactly one ReadyForQuery.
 func (c *conn) sync() error {
 	c.discard = false
-	c.sess.Sync()
+	c.endImplicit()
 	if c.sess.TxStatus() == 'I' {
 		// Portals live until their transaction ends.
 		c.dropPortals()

@@ -16,7 +16,7 @@ func (c *conn) simpleQuery(body []byte) error {
 		// on.
 		c.sendError(err)
 		c.sess.Fail()
-		c.sess.Sync()
+		c.endImplicit()
 		return c.readyForQuery()
 	}
 	// A Query also ends the unnamed statement and portal.
@@ -38,11 +38,22 @@ func (c *conn) simpleQuery(body []byte) error {
 			break
 		}
 	}
-	c.sess.Sync()
+	c.endImplicit()
 	if c.sess.TxStatus() == 'I' {
 		c.dropPortals()
 	}
 	return c.readyForQuery()
+}
+
+// endImplicit ends an implicit transaction (at the end of a Query and at
+// Sync); a commit that fails (40001, a full disk) is reported to the
+// client before ReadyForQuery.
+func (c *conn) endImplicit() {
+	ctx, done := c.statementContext()
+	defer done()
+	if err := c.sess.Sync(ctx); err != nil {
+		c.sendError(stmtError(ctx, err))
+	}
 }
 
 // runSimple runs one statement of a Query message, sending its rows in

@@ -56,6 +56,7 @@ type Engine struct {
 type Database struct {
 	Name  string
 	Store *kv.Store
+	DB    *engine.DB
 }
 
 // Open opens (creating on first start) the system store and the initial
@@ -94,7 +95,7 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 			e.Close()
 			return nil, err
 		}
-		e.dbs[d.Name] = &Database{Name: d.Name, Store: st}
+		e.dbs[d.Name] = &Database{Name: d.Name, Store: st, DB: engine.NewDB(st)}
 	}
 	return e, nil
 }

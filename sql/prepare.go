@@ -9,6 +9,8 @@ import (
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/parser"
 	"github.com/stela-db/stela/sql/pgcode"
@@ -32,6 +34,14 @@ type Prepared struct {
 	// Columns is nil for statements that return no rows.
 	Columns []Column
 	plan    plan
+	// stmt, paramOIDs and simple are kept to plan again after a schema
+	// change; catalogVersion is the catalog version planned against
+	// (versioned: the plan depends on the catalog).
+	stmt           parser.Statement
+	paramOIDs      []uint32
+	simple         bool
+	catalogVersion uint64
+	versioned      bool
 	// txnControl marks COMMIT, ROLLBACK and ROLLBACK TO: the statements
 	// an aborted transaction block still accepts.
 	txnControl bool
@@ -70,25 +80,30 @@ func (s *Session) Prepare(stmt parser.Statement, paramTypes []uint32) (*Prepared
 }
 
 func (s *Session) prepare(stmt parser.Statement, paramTypes []uint32, simple bool) (*Prepared, error) {
-	p := &Prepared{SQL: stmt.SQL}
+	p := &Prepared{SQL: stmt.SQL, stmt: stmt, paramOIDs: paramTypes, simple: simple}
 	p.txnControl = isTxnControl(stmt.AST)
 	if s.txn.state == txnAborted && !p.txnControl {
 		return nil, errInFailedTxn
 	}
-	params, err := newParamTypes(paramTypes)
-	if err != nil {
-		return nil, err
+	if err := s.plan(p); err != nil {
+		return nil, positioned(err, stmt)
 	}
-	params.NoParams = simple
+	return p, nil
+}
+
+// plan plans (or plans again) a prepared statement.
+func (s *Session) plan(p *Prepared) error {
+	params, err := newParamTypes(p.paramOIDs)
+	if err != nil {
+		return err
+	}
+	params.NoParams = p.simple
 	if s.txn.state != txnNone {
 		s.FormatSettings().Now = s.txn.start
 	} else {
 		s.FormatSettings().Now = time.Now()
 	}
-	b := &expr.Builder{Params: params, Session: s}
-	switch n := stmt.AST.Node.(type) {
-	case *pg_query.Node_SelectStmt:
-		err = s.planSelect(p, b, n.SelectStmt)
+	switch n := p.stmt.AST.Node.(type) {
 	case *pg_query.Node_VariableSetStmt:
 		p.plan, err = s.planSet(n.VariableSetStmt)
 	case *pg_query.Node_VariableShowStmt:
@@ -96,16 +111,82 @@ func (s *Session) prepare(stmt parser.Statement, paramTypes []uint32, simple boo
 	case *pg_query.Node_TransactionStmt:
 		p.plan, err = s.planTxn(n.TransactionStmt)
 	default:
-		err = notSupported(stmt)
+		err = s.planWithCatalog(p, params)
 	}
 	if err != nil {
-		return nil, positioned(err, stmt)
+		return err
 	}
 	p.ParamTypes, err = params.Final()
+	return err
+}
+
+// planWithCatalog plans a statement that reads the catalog, in the
+// session's transaction (or, outside one, a snapshot that is thrown
+// away), and notes the catalog version it saw.
+func (s *Session) planWithCatalog(p *Prepared, params *expr.ParamTypes) error {
+	txn, err := s.storage()
 	if err != nil {
-		return nil, positioned(err, stmt)
+		return err
 	}
-	return p, nil
+	if s.txn.eng != txn {
+		defer txn.Rollback()
+	}
+	if p.catalogVersion, err = catalog.Version(txn); err != nil {
+		return err
+	}
+	p.versioned = true
+	pl := &planner{s: s, txn: txn, params: params}
+	switch n := p.stmt.AST.Node.(type) {
+	case *pg_query.Node_SelectStmt:
+		return s.planSelect(p, pl, n.SelectStmt)
+	case *pg_query.Node_CreateStmt:
+		p.plan, err = s.planCreateTable(n.CreateStmt)
+	default:
+		if p.plan, err = pl.planStatement(p); err == nil && p.plan == nil {
+			err = notSupported(p.stmt)
+		}
+	}
+	return err
+}
+
+// replanIfStale plans a prepared statement again when the catalog changed
+// since it was planned; as PostgreSQL, a plan whose result columns would
+// change is refused.
+func (s *Session) replanIfStale(p *Prepared, txn *engine.Txn) error {
+	v, err := catalog.Version(txn)
+	if err != nil || v == p.catalogVersion {
+		return err
+	}
+	oldCols, oldParams := p.Columns, p.ParamTypes
+	if err := s.plan(p); err != nil {
+		return err
+	}
+	if !sameColumns(oldCols, p.Columns) {
+		return pgerror.New(pgcode.FeatureNotSupported, "cached plan must not change result type")
+	}
+	if len(oldParams) != len(p.ParamTypes) {
+		return pgerror.New(pgcode.FeatureNotSupported, "cached plan must not change parameter types")
+	}
+	for i := range oldParams {
+		if oldParams[i].Oid != p.ParamTypes[i].Oid {
+			return pgerror.New(pgcode.FeatureNotSupported, "cached plan must not change parameter types")
+		}
+	}
+	return nil
+}
+
+// sameColumns reports whether two result descriptions agree on names and
+// types.
+func sameColumns(a, b []Column) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Name != b[i].Name || !a[i].Type.Equal(b[i].Type) {
+			return false
+		}
+	}
+	return true
 }
 
 // newParamTypes starts the parameter types from the client's OIDs.
@@ -134,6 +215,15 @@ func (s *Session) Execute(ctx context.Context, p *Prepared, params []types.Datum
 	now := time.Now()
 	if s.txn.state == txnNone && !p.txnControl {
 		s.txn.begin(txnImplicit, now)
+	}
+	if p.versioned {
+		txn, err := s.storage()
+		if err != nil {
+			return nil, err
+		}
+		if err := s.replanIfStale(p, txn); err != nil {
+			return nil, err
+		}
 	}
 	ec := &expr.Context{Ctx: ctx, Session: s, Params: params, StatementTime: now, TxTime: s.txn.start}
 	if ec.TxTime.IsZero() {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/stela-db/stela/catalog"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
 	"github.com/stela-db/stela/sql/types"
@@ -42,6 +43,11 @@ type Session struct {
 	resetVals map[string]string
 
 	txn txnState
+
+	// seqs remembers the value nextval last returned per sequence in this
+	// session (currval), and lastSeq the sequence of the latest (lastval).
+	seqs    map[uint32]int64
+	lastSeq uint32
 
 	fs      types.FormatSettings
 	fsDirty bool
@@ -309,4 +315,21 @@ func CanceledError(ctx context.Context) error {
 		return pgerror.New(pgcode.QueryCanceled, "canceling statement due to statement timeout")
 	}
 	return pgerror.New(pgcode.QueryCanceled, "canceling statement due to user request")
+}
+
+// searchPath returns the schemas unqualified names are looked up in, from
+// the search_path setting ("$user" is the session user's schema).
+func (s *Session) searchPath() catalog.SearchPath {
+	v, _ := s.Setting("search_path")
+	var out catalog.SearchPath
+	for _, part := range strings.Split(v, ",") {
+		p := strings.Trim(strings.TrimSpace(part), `"`)
+		if p == "$user" {
+			p = s.user
+		}
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -1,8 +1,10 @@
 package sql
 
 import (
+	"context"
 	"time"
 
+	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
 )
@@ -38,6 +40,11 @@ type txnState struct {
 	local map[string]savedVar
 
 	savepoints []savepoint
+
+	// eng is the storage transaction, begun at the first statement that
+	// reads or writes data (its snapshot is taken then, as PostgreSQL
+	// takes a REPEATABLE READ snapshot at the first statement).
+	eng *engine.Txn
 }
 
 type savedVar struct {
@@ -49,6 +56,8 @@ type savepoint struct {
 	name string
 	// undo is the setting values at the savepoint.
 	undo map[string]savedVar
+	// eng is the storage transaction's state at the savepoint.
+	eng engine.Savepoint
 }
 
 // status is the ReadyForQuery indicator.
@@ -70,6 +79,7 @@ func (t *txnState) begin(state int, now time.Time) {
 	t.local = map[string]savedVar{}
 	t.savepoints = nil
 	t.isoLevel, t.ro = "", nil
+	t.eng = nil
 }
 
 // noteChange records a setting's value before a change, once per
@@ -96,21 +106,58 @@ func (t *txnState) noteChange(key, old string, had, local bool) {
 }
 
 // commit ends the transaction keeping its effects (but SET LOCAL ones).
-func (t *txnState) commit(s *Session) {
+// Its writes become one transaction of the log; if that fails (a
+// conflict is 40001), the transaction is rolled back and the error
+// returned.
+func (t *txnState) commit(s *Session, ctx context.Context) error {
+	var err error
+	if t.eng != nil {
+		if _, err = t.eng.Commit(ctx); err != nil {
+			t.rollback(s)
+			return err
+		}
+	}
 	for k, v := range t.local {
 		s.restoreVar(k, v.val, v.had)
 	}
 	t.state = txnNone
-	t.undo, t.local, t.savepoints = nil, nil, nil
+	t.undo, t.local, t.savepoints, t.eng = nil, nil, nil, nil
+	return nil
 }
 
 // rollback ends the transaction undoing its effects.
 func (t *txnState) rollback(s *Session) {
+	if t.eng != nil {
+		t.eng.Rollback()
+	}
 	for k, v := range t.undo {
 		s.restoreVar(k, v.val, v.had)
 	}
 	t.state = txnNone
-	t.undo, t.local, t.savepoints = nil, nil, nil
+	t.undo, t.local, t.savepoints, t.eng = nil, nil, nil, nil
+}
+
+// storage returns the transaction's storage transaction, beginning it.
+func (s *Session) storage() (*engine.Txn, error) {
+	t := &s.txn
+	if t.eng != nil {
+		return t.eng, nil
+	}
+	opts := engine.TxnOptions{ReadOnly: t.readOnly(s)}
+	if t.isolation(s) == "serializable" {
+		opts.Isolation = engine.Serializable
+	}
+	eng, err := s.db.DB.Begin(opts)
+	if err != nil {
+		return nil, err
+	}
+	if t.state == txnNone {
+		// Planning outside any transaction (a Parse message): a read-only
+		// transaction that is thrown away.
+		return eng, nil
+	}
+	t.eng = eng
+	return eng, nil
 }
 
 func (t *txnState) isolation(s *Session) string {
@@ -157,15 +204,17 @@ func (s *Session) Fail() {
 
 // Sync ends an implicit transaction: committed if every statement
 // succeeded, rolled back otherwise. It is called at the end of a simple
-// Query message and at each Sync of the extended protocol.
-func (s *Session) Sync() {
+// Query message and at each Sync of the extended protocol; the error of
+// a failed commit (40001, a full disk) is for the client.
+func (s *Session) Sync(ctx context.Context) error {
 	if s.txn.state == txnImplicit {
 		if s.txn.failed {
 			s.txn.rollback(s)
 		} else {
-			s.txn.commit(s)
+			return s.txn.commit(s, ctx)
 		}
 	}
+	return nil
 }
 
 // errInFailedTxn is PostgreSQL's answer to statements in an aborted block.

@@ -27,7 +27,7 @@ func (s *Session) planTxn(n *pg_query.TransactionStmt) (plan, error) {
 	return &txnPlan{n: n}, nil
 }
 
-func (p *txnPlan) run(s *Session, _ *expr.Context) (Result, error) {
+func (p *txnPlan) run(s *Session, ec *expr.Context) (Result, error) {
 	t := &s.txn
 	switch p.n.Kind {
 	case pg_query.TransactionStmtKind_TRANS_STMT_BEGIN, pg_query.TransactionStmtKind_TRANS_STMT_START:
@@ -56,7 +56,9 @@ func (p *txnPlan) run(s *Session, _ *expr.Context) (Result, error) {
 			t.rollback(s)
 			return &tagResult{tag: "ROLLBACK"}, nil
 		case txnExplicit:
-			t.commit(s)
+			if err := t.commit(s, ec.Ctx); err != nil {
+				return nil, err
+			}
 		default:
 			s.notice("WARNING", pgcode.NoActiveSQLTransaction, "there is no transaction in progress")
 		}
@@ -78,7 +80,11 @@ func (p *txnPlan) run(s *Session, _ *expr.Context) (Result, error) {
 			}
 			return nil, pgerror.New(pgcode.NoActiveSQLTransaction, "SAVEPOINT can only be used in transaction blocks")
 		}
-		t.savepoints = append(t.savepoints, savepoint{name: p.n.SavepointName, undo: map[string]savedVar{}})
+		eng, err := s.storage()
+		if err != nil {
+			return nil, err
+		}
+		t.savepoints = append(t.savepoints, savepoint{name: p.n.SavepointName, undo: map[string]savedVar{}, eng: eng.Savepoint()})
 		return &tagResult{tag: "SAVEPOINT"}, nil
 
 	case pg_query.TransactionStmtKind_TRANS_STMT_RELEASE:
@@ -102,6 +108,9 @@ func (p *txnPlan) run(s *Session, _ *expr.Context) (Result, error) {
 		sp := t.savepoints[i]
 		for k, v := range sp.undo {
 			s.restoreVar(k, v.val, v.had)
+		}
+		if t.eng != nil {
+			t.eng.RollbackTo(sp.eng)
 		}
 		// The savepoint stays; later ones go.
 		t.savepoints = t.savepoints[:i+1]

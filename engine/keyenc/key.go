@@ -131,6 +131,14 @@ func kindOf(t *types.T) keyKind {
 	return kindInvalid
 }
 
+// SameEncoding reports whether values of types a and b share a key
+// encoding (int2, int4 and int8; text, varchar and name), so that a value
+// of one can seek in an index on the other.
+func SameEncoding(a, b *types.T) bool {
+	k := kindOf(a)
+	return k != kindInvalid && k == kindOf(b)
+}
+
 // Indexable reports whether values of t can be key columns (AppendKey
 // fails with 0A000 for the others: json, void, unknown).
 func Indexable(t *types.T) bool { return kindOf(t) != kindInvalid }

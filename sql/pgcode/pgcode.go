@@ -97,6 +97,9 @@ const (
 	StatementCompletionUnknown Code = "40003"
 	DeadlockDetected           Code = "40P01"
 
+	// Class 2B: dependent privilege descriptors still exist.
+	DependentObjectsStillExist Code = "2BP01"
+
 	// Class 42: syntax error or access rule violation.
 	SyntaxErrorOrAccessRuleViolation   Code = "42000"
 	Syntax                             Code = "42601"
@@ -130,6 +133,7 @@ const (
 	AmbiguousParameter                 Code = "42P08"
 	AmbiguousAlias                     Code = "42P09"
 	InvalidColumnReference             Code = "42P10"
+	GeneratedAlways                    Code = "428C9"
 	InvalidColumnDefinition            Code = "42611"
 	InvalidCursorDefinition            Code = "42P11"
 	InvalidDatabaseDefinition          Code = "42P12"

@@ -1,0 +1,190 @@
+package catalog
+
+import (
+	"github.com/stela-db/stela/sql/types"
+)
+
+// Descriptor kinds. Persisted.
+const (
+	KindSchema   = "schema"
+	KindTable    = "table"
+	KindView     = "view"
+	KindSequence = "sequence"
+)
+
+// Built-in schemas have PostgreSQL's namespace OIDs, and user objects get
+// ids from PostgreSQL's FirstNormalObjectId on, so that the OIDs clients
+// see in pg_class look like PostgreSQL's.
+const (
+	PgCatalogID         uint32 = 11
+	PublicID            uint32 = 2200
+	InformationSchemaID uint32 = 13000
+	FirstUserID         uint32 = 16384
+)
+
+// Descriptor is a schema object: a schema, table, view or sequence. It is
+// stored as JSON (encoding/json, fixed field order).
+type Descriptor struct {
+	Kind   string `json:"kind"`
+	ID     uint32 `json:"id"`
+	Name   string `json:"name"`
+	Schema uint32 `json:"schema,omitempty"` // 0 for schemas
+	Owner  string `json:"owner,omitempty"`
+
+	Table    *TableDesc    `json:"table,omitempty"`
+	View     *ViewDesc     `json:"view,omitempty"`
+	Sequence *SequenceDesc `json:"sequence,omitempty"`
+}
+
+// TableDesc is a table: its columns (in row-encoding order, dropped ones
+// included so that old rows still decode), its primary key and indexes,
+// and its constraints.
+type TableDesc struct {
+	Columns      []ColumnDesc     `json:"columns"`
+	NextColumnID uint32           `json:"next_column_id"`
+	PrimaryKey   IndexDesc        `json:"primary_key"`
+	Indexes      []IndexDesc      `json:"indexes,omitempty"`
+	NextIndexID  uint16           `json:"next_index_id"`
+	Checks       []CheckDesc      `json:"checks,omitempty"`
+	ForeignKeys  []ForeignKeyDesc `json:"foreign_keys,omitempty"`
+}
+
+// ColumnDesc is a column.
+type ColumnDesc struct {
+	ID      uint32 `json:"id"`
+	Name    string `json:"name"`
+	TypeOid uint32 `json:"type_oid"`
+	Typmod  int32  `json:"typmod"`
+	NotNull bool   `json:"not_null,omitempty"`
+	// Default is the default's SQL text ("" none).
+	Default string `json:"default,omitempty"`
+	// Identity is "a" (ALWAYS) or "d" (BY DEFAULT) for identity columns.
+	Identity string `json:"identity,omitempty"`
+	// Sequence is the sequence of serial and identity columns.
+	Sequence uint32 `json:"sequence,omitempty"`
+	// Hidden marks the row id of a table declared without a primary key.
+	Hidden  bool `json:"hidden,omitempty"`
+	Dropped bool `json:"dropped,omitempty"`
+}
+
+// Type returns the column's SQL type.
+func (c *ColumnDesc) Type() *types.T {
+	t, ok := types.ByOid(c.TypeOid)
+	if !ok {
+		return types.Unknown
+	}
+	return t.WithTypmod(c.Typmod)
+}
+
+// IndexDesc is the primary key (ID 1) or a secondary index.
+type IndexDesc struct {
+	ID      uint16        `json:"id"`
+	Name    string        `json:"name"`
+	Unique  bool          `json:"unique,omitempty"`
+	Columns []IndexColumn `json:"columns"`
+	// Constraint marks an index made by a PRIMARY KEY or UNIQUE
+	// constraint (dropped with the constraint, named after it).
+	Constraint bool `json:"constraint,omitempty"`
+}
+
+// IndexColumn is one key column of an index.
+type IndexColumn struct {
+	ColumnID   uint32 `json:"column_id"`
+	Desc       bool   `json:"desc,omitempty"`
+	NullsFirst bool   `json:"nulls_first,omitempty"`
+}
+
+// CheckDesc is a CHECK constraint.
+type CheckDesc struct {
+	Name string `json:"name"`
+	Expr string `json:"expr"` // SQL text
+}
+
+// ForeignKeyDesc is a FOREIGN KEY constraint.
+type ForeignKeyDesc struct {
+	Name       string   `json:"name"`
+	Columns    []uint32 `json:"columns"`
+	RefTable   uint32   `json:"ref_table"`
+	RefColumns []uint32 `json:"ref_columns"`
+	OnDelete   string   `json:"on_delete,omitempty"` // "", "cascade", "set null", "set default", "restrict"
+	OnUpdate   string   `json:"on_update,omitempty"`
+}
+
+// ViewDesc is a view: its query's SQL text and its columns.
+type ViewDesc struct {
+	Query   string       `json:"query"`
+	Columns []ViewColumn `json:"columns"`
+}
+
+// ViewColumn is a view's output column.
+type ViewColumn struct {
+	Name    string `json:"name"`
+	TypeOid uint32 `json:"type_oid"`
+	Typmod  int32  `json:"typmod"`
+}
+
+// SequenceDesc is a sequence's definition; its value is kept apart (see
+// sequence.go), outside transactions, as PostgreSQL's is.
+type SequenceDesc struct {
+	Start     int64  `json:"start"`
+	Increment int64  `json:"increment"`
+	Min       int64  `json:"min"`
+	Max       int64  `json:"max"`
+	Cycle     bool   `json:"cycle,omitempty"`
+	TypeOid   uint32 `json:"type_oid"`
+	// OwnedBy is the table and column a serial or identity column owns it
+	// from (dropped with them).
+	OwnedByTable  uint32 `json:"owned_by_table,omitempty"`
+	OwnedByColumn uint32 `json:"owned_by_column,omitempty"`
+}
+
+// LiveColumns returns the columns that are not dropped, hidden included.
+func (t *TableDesc) LiveColumns() []*ColumnDesc {
+	var out []*ColumnDesc
+	for i := range t.Columns {
+		if !t.Columns[i].Dropped {
+			out = append(out, &t.Columns[i])
+		}
+	}
+	return out
+}
+
+// Column returns the column with an id, or nil.
+func (t *TableDesc) Column(id uint32) *ColumnDesc {
+	for i := range t.Columns {
+		if t.Columns[i].ID == id {
+			return &t.Columns[i]
+		}
+	}
+	return nil
+}
+
+// ColumnIndex returns the position of a column id in the row encoding.
+func (t *TableDesc) ColumnIndex(id uint32) int {
+	for i := range t.Columns {
+		if t.Columns[i].ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// ColumnByName returns a live column by name.
+func (t *TableDesc) ColumnByName(name string) *ColumnDesc {
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		if !c.Dropped && c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// AllIndexes returns the primary key, then the secondary indexes.
+func (t *TableDesc) AllIndexes() []*IndexDesc {
+	out := []*IndexDesc{&t.PrimaryKey}
+	for i := range t.Indexes {
+		out = append(out, &t.Indexes[i])
+	}
+	return out
+}

@@ -1,0 +1,257 @@
+package catalog
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+
+	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/engine/keyenc"
+	"github.com/stela-db/stela/kv"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// Catalog records of a database, in its own store (so that DDL is
+// transactional and AS OF a past tx sees the schema as it was):
+//
+//	0x01 'c'                        next descriptor id, big-endian uint32
+//	0x01 'd' id(4)                  JSON Descriptor
+//	0x01 'n' schema id(4) name      name entry: the descriptor id (4 bytes)
+var (
+	counterKey = []byte{0x01, 'c'}
+	descPrefix = []byte{0x01, 'd'}
+	namePrefix = []byte{0x01, 'n'}
+)
+
+func descKey(id uint32) []byte {
+	return binary.BigEndian.AppendUint32(append([]byte(nil), descPrefix...), id)
+}
+
+func nameKey(schema uint32, name string) []byte {
+	return append(binary.BigEndian.AppendUint32(append([]byte(nil), namePrefix...), schema), name...)
+}
+
+// builtinSchemas exist in every database without being stored.
+var builtinSchemas = map[string]*Descriptor{
+	"pg_catalog":         {Kind: KindSchema, ID: PgCatalogID, Name: "pg_catalog"},
+	"public":             {Kind: KindSchema, ID: PublicID, Name: "public"},
+	"information_schema": {Kind: KindSchema, ID: InformationSchemaID, Name: "information_schema"},
+}
+
+// Get returns the descriptor with an id, or nil.
+func Get(txn *engine.Txn, id uint32) (*Descriptor, error) {
+	for _, d := range builtinSchemas {
+		if d.ID == id {
+			return d, nil
+		}
+	}
+	v, ok, err := txn.Get(descKey(id))
+	if err != nil || !ok {
+		return nil, err
+	}
+	var d Descriptor
+	if err := json.Unmarshal(v, &d); err != nil {
+		return nil, pgerror.Wrapf(err, pgcode.DataCorrupted, "catalog: descriptor %d: %v", id, err)
+	}
+	return &d, nil
+}
+
+// lookup returns the descriptor named name in a schema (0: the schemas
+// themselves), or nil.
+func lookup(txn *engine.Txn, schema uint32, name string) (*Descriptor, error) {
+	if schema == 0 {
+		if d, ok := builtinSchemas[name]; ok {
+			return d, nil
+		}
+	}
+	v, ok, err := txn.Get(nameKey(schema, name))
+	if err != nil || !ok {
+		return nil, err
+	}
+	if len(v) != 4 {
+		return nil, pgerror.Newf(pgcode.DataCorrupted, "catalog: name entry %q malformed", name)
+	}
+	return Get(txn, binary.BigEndian.Uint32(v))
+}
+
+// Schema returns a schema by name; 3F000 if there is none.
+func Schema(txn *engine.Txn, name string) (*Descriptor, error) {
+	d, err := lookup(txn, 0, name)
+	if err != nil {
+		return nil, err
+	}
+	if d == nil {
+		return nil, pgerror.Newf(pgcode.InvalidSchemaName, "schema %q does not exist", name)
+	}
+	return d, nil
+}
+
+// SearchPath lists the schemas an unqualified name is looked up in.
+type SearchPath []string
+
+// DefaultSearchPath is PostgreSQL's "$user", public (with $user
+// resolved by the caller).
+var DefaultSearchPath = SearchPath{"public"}
+
+// Relation returns the table, view or sequence a (possibly qualified)
+// name denotes; 42P01 if none.
+func Relation(txn *engine.Txn, schema, name string, path SearchPath) (*Descriptor, error) {
+	if schema != "" {
+		s, err := Schema(txn, schema)
+		if err != nil {
+			return nil, err
+		}
+		d, err := lookup(txn, s.ID, name)
+		if err != nil {
+			return nil, err
+		}
+		if d == nil {
+			return nil, pgerror.Newf(pgcode.UndefinedTable, "relation %q does not exist", schema+"."+name)
+		}
+		return d, nil
+	}
+	for _, sn := range path {
+		s, err := lookup(txn, 0, sn)
+		if err != nil {
+			return nil, err
+		}
+		if s == nil {
+			continue
+		}
+		d, err := lookup(txn, s.ID, name)
+		if err != nil {
+			return nil, err
+		}
+		if d != nil {
+			return d, nil
+		}
+	}
+	return nil, pgerror.Newf(pgcode.UndefinedTable, "relation %q does not exist", name)
+}
+
+// Lookup returns the object named name in a schema, or nil.
+func Lookup(txn *engine.Txn, schema uint32, name string) (*Descriptor, error) {
+	return lookup(txn, schema, name)
+}
+
+// NewID allocates a descriptor id in the transaction.
+func NewID(txn *engine.Txn) (uint32, error) {
+	v, ok, err := txn.Get(counterKey)
+	if err != nil {
+		return 0, err
+	}
+	id := FirstUserID
+	if ok {
+		if len(v) != 4 {
+			return 0, pgerror.New(pgcode.DataCorrupted, "catalog: id counter malformed")
+		}
+		id = binary.BigEndian.Uint32(v)
+	}
+	if err := txn.Put(counterKey, binary.BigEndian.AppendUint32(nil, id+1)); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// Put writes a descriptor and its name entry.
+func Put(txn *engine.Txn, d *Descriptor) error {
+	b, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("catalog: encode descriptor %d: %w", d.ID, err)
+	}
+	if err := txn.Put(descKey(d.ID), b); err != nil {
+		return err
+	}
+	return txn.Put(nameKey(d.Schema, d.Name), binary.BigEndian.AppendUint32(nil, d.ID))
+}
+
+// Rename moves a descriptor's name entry.
+func Rename(txn *engine.Txn, d *Descriptor, newName string) error {
+	if err := txn.Delete(nameKey(d.Schema, d.Name)); err != nil {
+		return err
+	}
+	d.Name = newName
+	return Put(txn, d)
+}
+
+// Delete removes a descriptor and its name entry. (Its rows stay in the
+// log's history; dropping a table deletes them in the same transaction.)
+func Delete(txn *engine.Txn, d *Descriptor) error {
+	if err := txn.Delete(nameKey(d.Schema, d.Name)); err != nil {
+		return err
+	}
+	return txn.Delete(descKey(d.ID))
+}
+
+// All returns every stored descriptor, in id order.
+func All(txn *engine.Txn) ([]*Descriptor, error) {
+	it, err := txn.Scan(kv.PrefixRange(descPrefix), false)
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	var out []*Descriptor
+	for it.Next() {
+		var d Descriptor
+		if err := json.Unmarshal(it.Value(), &d); err != nil {
+			return nil, pgerror.Wrapf(err, pgcode.DataCorrupted, "catalog: descriptor %x: %v", it.Key(), err)
+		}
+		out = append(out, &d)
+	}
+	return out, it.Err()
+}
+
+// Layout builds the engine layout of a table descriptor.
+func Layout(d *Descriptor) *engine.Layout {
+	t := d.Table
+	l := &engine.Layout{TableID: d.ID, Name: d.Name}
+	for i := range t.Columns {
+		l.Types = append(l.Types, t.Columns[i].Type())
+		l.Names = append(l.Names, t.Columns[i].Name)
+	}
+	for _, ix := range t.AllIndexes() {
+		il := engine.IndexLayout{ID: ix.ID, Name: ix.Name, Unique: ix.Unique || ix.ID == engine.PrimaryIndexID}
+		for _, c := range ix.Columns {
+			il.Cols = append(il.Cols, t.ColumnIndex(c.ColumnID))
+			dir := keyenc.Asc
+			if c.Desc {
+				dir = keyenc.Desc
+			}
+			nulls := keyenc.NullsLast
+			if c.NullsFirst {
+				nulls = keyenc.NullsFirst
+			}
+			il.Dirs = append(il.Dirs, dir)
+			il.Nulls = append(il.Nulls, nulls)
+		}
+		l.Indexes = append(l.Indexes, il)
+	}
+	return l
+}
+
+// versionKey holds the catalog's version: every DDL statement bumps it,
+// so that a prepared plan can tell that the schema it was planned against
+// changed.
+var versionKey = []byte{0x01, 'v'}
+
+// Version returns the catalog version the transaction sees.
+func Version(txn *engine.Txn) (uint64, error) {
+	v, ok, err := txn.Get(versionKey)
+	if err != nil || !ok {
+		return 0, err
+	}
+	if len(v) != 8 {
+		return 0, pgerror.New(pgcode.DataCorrupted, "catalog: version record malformed")
+	}
+	return binary.BigEndian.Uint64(v), nil
+}
+
+// BumpVersion marks a schema change in the transaction.
+func BumpVersion(txn *engine.Txn) error {
+	v, err := Version(txn)
+	if err != nil {
+		return err
+	}
+	return txn.Put(versionKey, binary.BigEndian.AppendUint64(nil, v+1))
+}

@@ -1,0 +1,176 @@
+package engine
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"math"
+	"sync"
+
+	"github.com/stela-db/stela/kv"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// Sequences, as PostgreSQL's, are not transactional: a value handed out
+// is never handed out again, even if the transaction that took it rolls
+// back. Values are reserved from the log in blocks (one kv transaction
+// records the block's end), so a crash may skip up to a block's worth of
+// values, as PostgreSQL's own log-ahead of sequences does.
+
+// SeqKey is the kv key of a sequence's reserved high-water mark.
+func SeqKey(id uint32) []byte { return binary.BigEndian.AppendUint32([]byte{0x01, 'q'}, id) }
+
+// SeqParams describe a sequence.
+type SeqParams struct {
+	ID        uint32
+	Start     int64
+	Increment int64
+	Min, Max  int64
+	Cycle     bool
+	Name      string
+}
+
+// seqBlock is how many values one reservation covers.
+const seqBlock = 32
+
+type seqState struct {
+	mu       sync.Mutex
+	loaded   bool
+	last     int64 // last value handed out
+	called   bool  // whether any value was handed out (else next is Start)
+	reserved int64 // values up to here are reserved in the log
+}
+
+type sequences struct {
+	mu sync.Mutex
+	m  map[uint32]*seqState
+}
+
+func (db *DB) seq(id uint32) *seqState {
+	db.seqs.mu.Lock()
+	defer db.seqs.mu.Unlock()
+	if db.seqs.m == nil {
+		db.seqs.m = map[uint32]*seqState{}
+	}
+	s, ok := db.seqs.m[id]
+	if !ok {
+		s = &seqState{}
+		db.seqs.m[id] = s
+	}
+	return s
+}
+
+// NextVal returns the sequence's next value (nextval()).
+func (db *DB) NextVal(ctx context.Context, p SeqParams) (int64, error) {
+	s := db.seq(p.ID)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.loaded {
+		if err := db.loadSeq(s, p); err != nil {
+			return 0, err
+		}
+	}
+	next := p.Start
+	if s.called {
+		var ok bool
+		next, ok = addNoOverflow(s.last, p.Increment)
+		if !ok || next > p.Max || next < p.Min {
+			if !p.Cycle {
+				bound, which := p.Max, "maximum"
+				if p.Increment < 0 {
+					bound, which = p.Min, "minimum"
+				}
+				return 0, pgerror.Newf(pgcode.SequenceGeneratorLimitExceeded, "nextval: reached %s value of sequence %q (%d)", which, p.Name, bound)
+			}
+			next = p.Min
+			if p.Increment < 0 {
+				next = p.Max
+			}
+		}
+	}
+	if (p.Increment > 0 && next > s.reserved) || (p.Increment < 0 && next < s.reserved) || !s.called && s.reserved == 0 {
+		end, _ := addNoOverflow(next, p.Increment*(seqBlock-1))
+		if p.Increment > 0 && (end > p.Max || end < next) {
+			end = p.Max
+		}
+		if p.Increment < 0 && (end < p.Min || end > next) {
+			end = p.Min
+		}
+		if err := db.reserveSeq(ctx, p.ID, end); err != nil {
+			return 0, err
+		}
+		s.reserved = end
+	}
+	s.last, s.called = next, true
+	return next, nil
+}
+
+// SetVal sets the sequence's current value (setval()): the next nextval
+// returns the following one (or this one when isCalled is false).
+func (db *DB) SetVal(ctx context.Context, p SeqParams, v int64, isCalled bool) error {
+	if v < p.Min || v > p.Max {
+		return pgerror.Newf(pgcode.NumericValueOutOfRange, "setval: value %d is out of bounds for sequence %q (%d..%d)", v, p.Name, p.Min, p.Max)
+	}
+	s := db.seq(p.ID)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := db.reserveSeq(ctx, p.ID, v); err != nil {
+		return err
+	}
+	s.loaded, s.reserved = true, v
+	if isCalled {
+		s.last, s.called = v, true
+	} else {
+		// The next nextval hands out v itself.
+		s.last, s.called = v-p.Increment, true
+		if p.Increment > 0 && v == math.MinInt64 || p.Increment < 0 && v == math.MaxInt64 {
+			s.called = false
+		}
+	}
+	return nil
+}
+
+// CurrVal is the last value this process handed out, for currval().
+func (db *DB) CurrVal(id uint32) (int64, bool) {
+	s := db.seq(id)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.last, s.called && s.loaded
+}
+
+// loadSeq reads the reserved mark: after a restart, the sequence resumes
+// after everything that was reserved.
+func (db *DB) loadSeq(s *seqState, p SeqParams) error {
+	s.loaded = true
+	last := db.store.LastTx()
+	if last == 0 {
+		return nil
+	}
+	v, err := db.store.GetAt(SeqKey(p.ID), last)
+	if err != nil {
+		if errors.Is(err, kv.ErrNotFound) {
+			return nil
+		}
+		return StorageError(err)
+	}
+	if len(v.Value) != 8 {
+		return pgerror.Newf(pgcode.DataCorrupted, "sequence %q: state malformed", p.Name)
+	}
+	r := int64(binary.BigEndian.Uint64(v.Value))
+	s.last, s.called, s.reserved = r, true, r
+	return nil
+}
+
+func (db *DB) reserveSeq(ctx context.Context, id uint32, upTo int64) error {
+	_, err := db.store.Commit(ctx, []kv.Write{{Key: SeqKey(id), Value: binary.BigEndian.AppendUint64(nil, uint64(upTo))}})
+	return StorageError(err)
+}
+
+func addNoOverflow(a, b int64) (int64, bool) {
+	c := a + b
+	if (b > 0 && c < a) || (b < 0 && c > a) {
+		return 0, false
+	}
+	return c, true
+}

@@ -1,0 +1,446 @@
+package sql
+
+import (
+	"math"
+	"strings"
+
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/parser"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// ddlPlan runs a DDL statement in the session's transaction and bumps the
+// catalog version, so that prepared plans notice the change.
+type ddlPlan struct {
+	tag string
+	fn  func(x *execCtx) error
+}
+
+func (p *ddlPlan) run(s *Session, ec *expr.Context) (Result, error) {
+	txn, err := s.storage()
+	if err != nil {
+		return nil, err
+	}
+	if txn.ReadOnly() {
+		return nil, pgerror.Newf(pgcode.ReadOnlySQLTransaction, "cannot execute %s in a read-only transaction", p.tag)
+	}
+	x := &execCtx{ctx: ec.Ctx, sess: s, txn: txn, ec: ec}
+	if err := p.fn(x); err != nil {
+		return nil, err
+	}
+	if err := catalog.BumpVersion(txn); err != nil {
+		return nil, err
+	}
+	return &tagResult{tag: p.tag}, nil
+}
+
+// schemaFor resolves the schema a new object is created in.
+func (s *Session) schemaFor(txn *engine.Txn, name string) (*catalog.Descriptor, error) {
+	if name == "" {
+		name = "public"
+	}
+	sc, err := catalog.Schema(txn, name)
+	if err != nil {
+		return nil, err
+	}
+	if sc.ID == catalog.PgCatalogID || sc.ID == catalog.InformationSchemaID {
+		return nil, pgerror.Newf(pgcode.InsufficientPrivilege, "permission denied to create objects in schema %q", name)
+	}
+	return sc, nil
+}
+
+func (s *Session) planCreateTable(n *pg_query.CreateStmt) (plan, error) {
+	switch {
+	case len(n.InhRelations) > 0:
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "table inheritance is not supported")
+	case n.Partspec != nil || n.Partbound != nil:
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "partitioned tables are not supported")
+	case n.OfTypename != nil:
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "typed tables are not supported")
+	case n.Relation.Relpersistence == "t":
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "temporary tables are not supported yet")
+	}
+	return &ddlPlan{tag: "CREATE TABLE", fn: func(x *execCtx) error { return x.createTable(n) }}, nil
+}
+
+// tableBuilder collects a table's definition from CREATE TABLE.
+type tableBuilder struct {
+	x        *execCtx
+	schema   *catalog.Descriptor
+	d        *catalog.Descriptor
+	names    map[string]bool // constraint and index names taken
+	pk       *pg_query.Constraint
+	pkLoc    int32
+	uniq     []*pg_query.Constraint
+	checks   []*pg_query.Constraint
+	checkCol []string // the column of a column-level check
+	fks      []*pg_query.Constraint
+	fkCol    []string
+	seqs     []*catalog.Descriptor
+}
+
+func (x *execCtx) createTable(n *pg_query.CreateStmt) error {
+	txn := x.txn
+	schema, err := x.sess.schemaFor(txn, n.Relation.Schemaname)
+	if err != nil {
+		return err
+	}
+	name := n.Relation.Relname
+	if existing, err := catalog.Lookup(txn, schema.ID, name); err != nil {
+		return err
+	} else if existing != nil {
+		if n.IfNotExists {
+			x.sess.notice("NOTICE", pgcode.DuplicateTable, "relation \""+name+"\" already exists, skipping")
+			return nil
+		}
+		return pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)
+	}
+	id, err := catalog.NewID(txn)
+	if err != nil {
+		return err
+	}
+	b := &tableBuilder{x: x, schema: schema, names: map[string]bool{},
+		d: &catalog.Descriptor{Kind: catalog.KindTable, ID: id, Name: name, Schema: schema.ID, Owner: x.sess.user,
+			Table: &catalog.TableDesc{NextColumnID: 1, NextIndexID: 2}}}
+	for _, elt := range n.TableElts {
+		switch e := elt.Node.(type) {
+		case *pg_query.Node_ColumnDef:
+			if err := b.column(e.ColumnDef); err != nil {
+				return err
+			}
+		case *pg_query.Node_Constraint:
+			if err := b.tableConstraint(e.Constraint, ""); err != nil {
+				return err
+			}
+		case *pg_query.Node_TableLikeClause:
+			return pgerror.New(pgcode.FeatureNotSupported, "CREATE TABLE ... LIKE is not supported yet")
+		default:
+			return pgerror.New(pgcode.FeatureNotSupported, "this table element is not supported")
+		}
+	}
+	if len(b.d.Table.Columns) > 1600 {
+		return pgerror.New(pgcode.TooManyColumns, "tables can have at most 1600 columns")
+	}
+	for _, c := range n.Constraints {
+		if err := b.tableConstraint(c.GetConstraint(), ""); err != nil {
+			return err
+		}
+	}
+	if err := b.finish(); err != nil {
+		return err
+	}
+	for _, sq := range b.seqs {
+		sq.Sequence.OwnedByTable = id
+		if err := catalog.Put(txn, sq); err != nil {
+			return err
+		}
+	}
+	return catalog.Put(txn, b.d)
+}
+
+// serialTypes are the serial pseudo-types: an integer column with a
+// sequence.
+var serialTypes = map[string]*types.T{
+	"serial": types.Int4, "serial4": types.Int4,
+	"bigserial": types.Int8, "serial8": types.Int8,
+	"smallserial": types.Int2, "serial2": types.Int2,
+}
+
+func (b *tableBuilder) column(cd *pg_query.ColumnDef) error {
+	t := b.d.Table
+	if t.ColumnByName(cd.Colname) != nil {
+		return pgerror.Newf(pgcode.DuplicateColumn, "column %q specified more than once", cd.Colname)
+	}
+	col := catalog.ColumnDesc{ID: t.NextColumnID, Name: cd.Colname}
+	t.NextColumnID++
+	var typ *types.T
+	names := cd.TypeName.Names
+	last := names[len(names)-1].GetString_().GetSval()
+	if st, ok := serialTypes[last]; ok && len(names) == 1 && len(cd.TypeName.ArrayBounds) == 0 {
+		typ = st
+		seq, err := b.sequence(cd.Colname, st, &col)
+		if err != nil {
+			return err
+		}
+		col.Sequence = seq
+		col.NotNull = true
+	} else {
+		var err error
+		if typ, err = expr.TypeFromName(cd.TypeName); err != nil {
+			return err
+		}
+	}
+	col.TypeOid, col.Typmod = typ.Oid, typ.Typmod
+	if cd.CollClause != nil {
+		return pgerror.New(pgcode.FeatureNotSupported, "COLLATE is not supported yet")
+	}
+	t.Columns = append(t.Columns, col)
+	c := &t.Columns[len(t.Columns)-1]
+	for _, cn := range cd.Constraints {
+		con := cn.GetConstraint()
+		switch con.Contype {
+		case pg_query.ConstrType_CONSTR_NOTNULL:
+			c.NotNull = true
+		case pg_query.ConstrType_CONSTR_NULL:
+			c.NotNull = false
+		case pg_query.ConstrType_CONSTR_DEFAULT:
+			if c.Sequence != 0 {
+				return pgerror.Newf(pgcode.Syntax, "multiple default values specified for column %q of table %q", c.Name, b.d.Name)
+			}
+			def, err := b.x.defaultText(con.RawExpr, c)
+			if err != nil {
+				return err
+			}
+			c.Default = def
+		case pg_query.ConstrType_CONSTR_IDENTITY:
+			if typ.Family != types.IntFamily {
+				return pgerror.Newf(pgcode.InvalidParameterValue, "identity column type must be smallint, integer, or bigint")
+			}
+			seq, err := b.sequence(c.Name, typ, c)
+			if err != nil {
+				return err
+			}
+			c.Sequence, c.Identity, c.NotNull = seq, con.GeneratedWhen, true
+		case pg_query.ConstrType_CONSTR_GENERATED:
+			return pgerror.New(pgcode.FeatureNotSupported, "generated columns are not supported yet")
+		default:
+			if err := b.tableConstraint(con, c.Name); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// sequence creates the sequence of a serial or identity column.
+func (b *tableBuilder) sequence(col string, t *types.T, c *catalog.ColumnDesc) (uint32, error) {
+	name, err := chooseName(b.x.txn, b.schema.ID, b.names, []string{b.d.Name, col}, "seq")
+	if err != nil {
+		return 0, err
+	}
+	b.names[name] = true
+	id, err := catalog.NewID(b.x.txn)
+	if err != nil {
+		return 0, err
+	}
+	max := int64(math.MaxInt64)
+	switch t.Oid {
+	case types.Int2.Oid:
+		max = math.MaxInt16
+	case types.Int4.Oid:
+		max = math.MaxInt32
+	}
+	b.seqs = append(b.seqs, &catalog.Descriptor{Kind: catalog.KindSequence, ID: id, Name: name, Schema: b.schema.ID, Owner: b.x.sess.user,
+		Sequence: &catalog.SequenceDesc{Start: 1, Increment: 1, Min: 1, Max: max, TypeOid: t.Oid, OwnedByColumn: c.ID}})
+	return id, nil
+}
+
+// defaultText checks a DEFAULT expression against its column and returns
+// its SQL text.
+func (x *execCtx) defaultText(n *pg_query.Node, c *catalog.ColumnDesc) (string, error) {
+	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess}
+	e, err := b.Build(n)
+	if err != nil {
+		if pgerror.HasCode(err, pgcode.UndefinedColumn) {
+			return "", pgerror.New(pgcode.FeatureNotSupported, "cannot use column reference in DEFAULT expression")
+		}
+		return "", err
+	}
+	if _, err := b.Assign(e, c.Type(), c.Name, expr.Location(n)); err != nil {
+		if pgerror.HasCode(err, pgcode.DatatypeMismatch) {
+			return "", pgerror.Newf(pgcode.DatatypeMismatch, "column %q is of type %s but default expression is of type %s", c.Name, c.Type(), e.Type()).
+				WithHint("You will need to rewrite or cast the expression.")
+		}
+		return "", err
+	}
+	return parser.DeparseExpr(n)
+}
+
+// tableConstraint records a table-level (or column-level, col != "")
+// constraint; the keys of a column-level one are its column.
+func (b *tableBuilder) tableConstraint(con *pg_query.Constraint, col string) error {
+	keys := func() []string {
+		if col != "" {
+			return []string{col}
+		}
+		var out []string
+		for _, k := range con.Keys {
+			out = append(out, k.GetString_().GetSval())
+		}
+		return out
+	}
+	if len(con.Including) > 0 || len(con.Exclusions) > 0 || con.WhereClause != nil {
+		return pgerror.New(pgcode.FeatureNotSupported, "INCLUDE, EXCLUDE and partial constraints are not supported")
+	}
+	switch con.Contype {
+	case pg_query.ConstrType_CONSTR_PRIMARY:
+		if b.pk != nil {
+			return pgerror.Newf(pgcode.InvalidTableDefinition, "multiple primary keys for table %q are not allowed", b.d.Name).WithPosition(int(con.Location) + 1)
+		}
+		con.Keys = strNodes(keys())
+		b.pk = con
+	case pg_query.ConstrType_CONSTR_UNIQUE:
+		con.Keys = strNodes(keys())
+		b.uniq = append(b.uniq, con)
+	case pg_query.ConstrType_CONSTR_CHECK:
+		b.checks = append(b.checks, con)
+		b.checkCol = append(b.checkCol, col)
+	case pg_query.ConstrType_CONSTR_FOREIGN:
+		if col != "" {
+			con.FkAttrs = strNodes([]string{col})
+		}
+		b.fks = append(b.fks, con)
+		b.fkCol = append(b.fkCol, col)
+	case pg_query.ConstrType_CONSTR_ATTR_DEFERRABLE, pg_query.ConstrType_CONSTR_ATTR_DEFERRED:
+		return pgerror.New(pgcode.FeatureNotSupported, "deferrable constraints are not supported")
+	case pg_query.ConstrType_CONSTR_ATTR_NOT_DEFERRABLE, pg_query.ConstrType_CONSTR_ATTR_IMMEDIATE:
+	default:
+		return pgerror.Newf(pgcode.FeatureNotSupported, "constraint type %s is not supported", strings.TrimPrefix(con.Contype.String(), "CONSTR_"))
+	}
+	return nil
+}
+
+func strNodes(ss []string) []*pg_query.Node {
+	out := make([]*pg_query.Node, len(ss))
+	for i, s := range ss {
+		out[i] = &pg_query.Node{Node: &pg_query.Node_String_{String_: &pg_query.String{Sval: s}}}
+	}
+	return out
+}
+
+func nodeStrings(ns []*pg_query.Node) []string {
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = n.GetString_().GetSval()
+	}
+	return out
+}
+
+// indexColumns resolves constraint keys to index columns.
+func indexColumns(t *catalog.TableDesc, keys []string, table string) ([]catalog.IndexColumn, error) {
+	var out []catalog.IndexColumn
+	seen := map[string]bool{}
+	for _, k := range keys {
+		c := t.ColumnByName(k)
+		if c == nil {
+			return nil, pgerror.Newf(pgcode.UndefinedColumn, "column %q named in key does not exist", k)
+		}
+		if seen[k] {
+			return nil, pgerror.Newf(pgcode.DuplicateColumn, "column %q appears twice in primary key constraint", k)
+		}
+		seen[k] = true
+		out = append(out, catalog.IndexColumn{ColumnID: c.ID})
+	}
+	return out, nil
+}
+
+// finish builds the primary key, unique indexes, checks and foreign keys.
+func (b *tableBuilder) finish() error {
+	t := b.d.Table
+	if b.pk != nil {
+		cols, err := indexColumns(t, nodeStrings(b.pk.Keys), b.d.Name)
+		if err != nil {
+			return err
+		}
+		for _, ic := range cols {
+			t.Column(ic.ColumnID).NotNull = true
+		}
+		name := b.pk.Conname
+		if name == "" {
+			if name, err = chooseName(b.x.txn, b.schema.ID, b.names, []string{b.d.Name}, "pkey"); err != nil {
+				return err
+			}
+		}
+		if err := b.claim(name); err != nil {
+			return err
+		}
+		t.PrimaryKey = catalog.IndexDesc{ID: engine.PrimaryIndexID, Name: name, Unique: true, Columns: cols, Constraint: true}
+	} else {
+		// No primary key: a hidden row id keys the rows.
+		rowid := catalog.ColumnDesc{ID: t.NextColumnID, Name: "_rowid", TypeOid: types.Int8.Oid, Typmod: -1, NotNull: true, Hidden: true}
+		t.NextColumnID++
+		t.Columns = append(t.Columns, rowid)
+		t.PrimaryKey = catalog.IndexDesc{ID: engine.PrimaryIndexID, Name: b.d.Name + "_rowid", Unique: true,
+			Columns: []catalog.IndexColumn{{ColumnID: rowid.ID}}}
+	}
+	for _, u := range b.uniq {
+		keys := nodeStrings(u.Keys)
+		cols, err := indexColumns(t, keys, b.d.Name)
+		if err != nil {
+			return err
+		}
+		name := u.Conname
+		if name == "" {
+			if name, err = chooseName(b.x.txn, b.schema.ID, b.names, append([]string{b.d.Name}, keys...), "key"); err != nil {
+				return err
+			}
+		}
+		if err := b.claim(name); err != nil {
+			return err
+		}
+		t.Indexes = append(t.Indexes, catalog.IndexDesc{ID: t.NextIndexID, Name: name, Unique: true, Columns: cols, Constraint: true})
+		t.NextIndexID++
+	}
+	sc := &scope{cols: tableColumns(b.d, b.d.Name)}
+	for i, c := range b.checks {
+		bld := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: b.x.sess, Scope: sc}
+		if _, err := bld.BuildAs(c.RawExpr, types.Bool, "CHECK"); err != nil {
+			return err
+		}
+		text, err := parser.DeparseExpr(c.RawExpr)
+		if err != nil {
+			return err
+		}
+		name := c.Conname
+		if name == "" {
+			parts := []string{b.d.Name}
+			if col := b.checkCol[i]; col != "" {
+				parts = append(parts, col)
+			} else if first := firstColumnRef(c.RawExpr); first != "" {
+				parts = append(parts, first)
+			}
+			if name, err = chooseName(b.x.txn, b.schema.ID, b.names, parts, "check"); err != nil {
+				return err
+			}
+		}
+		if err := b.claim(name); err != nil {
+			return err
+		}
+		t.Checks = append(t.Checks, catalog.CheckDesc{Name: name, Expr: text})
+	}
+	for i, fk := range b.fks {
+		if err := b.foreignKey(fk, b.fkCol[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// claim reserves a constraint name in the table.
+func (b *tableBuilder) claim(name string) error {
+	if b.names[name] {
+		return pgerror.Newf(pgcode.DuplicateObject, "constraint %q for relation %q already exists", name, b.d.Name)
+	}
+	b.names[name] = true
+	return nil
+}
+
+// firstColumnRef names the first column an expression refers to.
+func firstColumnRef(n *pg_query.Node) string {
+	var found string
+	walk(n, func(m *pg_query.Node) bool {
+		if cr := m.GetColumnRef(); cr != nil && found == "" {
+			if f := cr.Fields; len(f) > 0 {
+				found = f[len(f)-1].GetString_().GetSval()
+			}
+		}
+		return found == ""
+	})
+	return found
+}

@@ -1,0 +1,116 @@
+package sql
+
+import (
+	"github.com/stela-db/stela/engine/keyenc"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// Rows are grouped, deduplicated and hashed by the key encoding of their
+// columns: values PostgreSQL's equality calls equal (1.0 and 1.00, -0
+// and 0) encode alike, and NULLs are equal to each other, as DISTINCT
+// and GROUP BY want.
+
+// appendGroupKey appends the key of a row's columns.
+func appendGroupKey(dst []byte, row []types.Datum, cols []int, ts []*types.T) ([]byte, error) {
+	var err error
+	for i, c := range cols {
+		if dst, err = keyenc.AppendKey(dst, ts[i], row[c], keyenc.Asc, keyenc.NullsLast); err != nil {
+			return nil, errNoEquality(ts[i])
+		}
+	}
+	return dst, nil
+}
+
+func errNoEquality(t *types.T) error {
+	return pgerror.Newf(pgcode.UndefinedFunction, "could not identify an equality operator for type %s", t)
+}
+
+// checkHashable refuses grouping on types without equality (json).
+func checkHashable(t *types.T) error {
+	if !keyenc.Indexable(t) {
+		return errNoEquality(t)
+	}
+	return nil
+}
+
+// distinctNode keeps the first row of each set of rows equal on some
+// columns: all of them for DISTINCT, the DISTINCT ON expressions
+// otherwise. Sorted input (DISTINCT ON) needs only the previous key.
+type distinctNode struct {
+	input  planNode
+	on     []int
+	sorted bool
+}
+
+func (n *distinctNode) cols() []column { return n.input.cols() }
+
+func (n *distinctNode) open(x *execCtx) (rowIter, error) {
+	cols := n.input.cols()
+	ts := make([]*types.T, len(n.on))
+	for i, c := range n.on {
+		ts[i] = cols[c].typ
+		if err := checkHashable(ts[i]); err != nil {
+			return nil, err
+		}
+	}
+	in, err := n.input.open(x)
+	if err != nil {
+		return nil, err
+	}
+	it := &distinctIter{n: n, x: x, in: in, ts: ts}
+	if !n.sorted {
+		it.seen = map[string]struct{}{}
+	}
+	return it, nil
+}
+
+type distinctIter struct {
+	n    *distinctNode
+	x    *execCtx
+	in   rowIter
+	ts   []*types.T
+	seen map[string]struct{}
+	prev []byte
+	have bool
+	held int64
+	buf  []byte
+}
+
+func (it *distinctIter) next() ([]types.Datum, error) {
+	for {
+		row, err := it.in.next()
+		if err != nil || row == nil {
+			return nil, err
+		}
+		it.buf, err = appendGroupKey(it.buf[:0], row, it.n.on, it.ts)
+		if err != nil {
+			return nil, err
+		}
+		if it.n.sorted {
+			if it.have && string(it.buf) == string(it.prev) {
+				continue
+			}
+			it.prev, it.have = append(it.prev[:0], it.buf...), true
+			return row, nil
+		}
+		if _, dup := it.seen[string(it.buf)]; dup {
+			continue
+		}
+		sz := int64(len(it.buf) + 48)
+		it.held += sz
+		if err := it.x.mem.grow(sz); err != nil {
+			return nil, err
+		}
+		it.seen[string(it.buf)] = struct{}{}
+		return row, nil
+	}
+}
+
+func (it *distinctIter) close() {
+	it.in.close()
+	it.x.mem.shrink(it.held)
+	it.held = 0
+	it.seen = nil
+}

@@ -1,0 +1,242 @@
+package sql
+
+import (
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// dmlPlan runs INSERT, UPDATE or DELETE to completion in the session's
+// transaction, then returns the RETURNING rows (if any) and the tag.
+type dmlPlan struct {
+	verb string // "INSERT", "UPDATE", "DELETE"
+	// exec applies the statement, calling emit with each changed row
+	// (the new row; the old one for DELETE); it returns the count.
+	exec func(x *execCtx, emit func(row []types.Datum) error) (int64, error)
+	ret  *returning
+}
+
+func (p *dmlPlan) run(s *Session, ec *expr.Context) (Result, error) {
+	x, err := s.newExecCtx(ec)
+	if err != nil {
+		return nil, err
+	}
+	if x.txn.ReadOnly() {
+		return nil, pgerror.Newf(pgcode.ReadOnlySQLTransaction, "cannot execute %s in a read-only transaction", p.verb)
+	}
+	var rows [][]types.Datum
+	emit := func([]types.Datum) error { return nil }
+	if p.ret != nil {
+		emit = func(row []types.Datum) error {
+			out, err := p.ret.eval(x, row)
+			if err != nil {
+				return err
+			}
+			if err := x.mem.grow(rowSize(out)); err != nil {
+				return err
+			}
+			rows = append(rows, out)
+			return nil
+		}
+	}
+	n, err := p.exec(x, emit)
+	if err != nil {
+		return nil, evalError(x.ctx, err)
+	}
+	if err := x.runFKChecks(); err != nil {
+		return nil, evalError(x.ctx, err)
+	}
+	tag := p.verb + " " + itoa64(n)
+	if p.verb == "INSERT" {
+		tag = "INSERT 0 " + itoa64(n)
+	}
+	return &rowsResult{rows: rows, tag: tag}, nil
+}
+
+// returning is a RETURNING list over a changed row.
+type returning struct {
+	exprs   []expr.Expr
+	columns []column
+}
+
+func (r *returning) eval(x *execCtx, row []types.Datum) ([]types.Datum, error) {
+	out := make([]types.Datum, len(r.exprs))
+	for i, e := range r.exprs {
+		v, err := x.eval(e, row)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// planReturning builds a RETURNING list over the rows of a scope.
+func (pl *planner) planReturning(list []*pg_query.Node, sc *scope) (*returning, error) {
+	if len(list) == 0 {
+		return nil, nil
+	}
+	targets, err := expandTargets(list, sc, true)
+	if err != nil {
+		return nil, err
+	}
+	b := pl.builder(sc, "RETURNING")
+	r := &returning{}
+	for _, t := range targets {
+		if t.node == nil {
+			c := sc.cols[t.starCol]
+			r.exprs = append(r.exprs, &expr.ColRef{Idx: t.starCol, T: c.typ, Name: c.name})
+			r.columns = append(r.columns, c)
+			continue
+		}
+		e, err := b.Build(t.node)
+		if err != nil {
+			return nil, err
+		}
+		if e, err = b.Finish(e); err != nil {
+			return nil, err
+		}
+		col := column{name: t.name, typ: e.Type()}
+		if ref, ok := e.(*expr.ColRef); ok {
+			src := sc.cols[ref.Idx]
+			col.tableOID, col.attNum = src.tableOID, src.attNum
+		}
+		r.exprs = append(r.exprs, e)
+		r.columns = append(r.columns, col)
+	}
+	return r, nil
+}
+
+// finishDML sets a prepared statement's plan and result columns.
+func finishDML(p *Prepared, dp *dmlPlan) plan {
+	if dp.ret != nil {
+		p.Columns = resultColumns(dp.ret.columns)
+	}
+	return dp
+}
+
+// targetTable resolves the table a data-changing statement writes.
+func (pl *planner) targetTable(rv *pg_query.RangeVar, verb string) (*catalog.Descriptor, error) {
+	d, err := catalog.Relation(pl.txn, rv.Schemaname, rv.Relname, pl.s.searchPath())
+	if err != nil {
+		if pe, ok := err.(*pgerror.Error); ok && pe.Position == 0 {
+			return nil, pe.WithPosition(int(rv.Location) + 1)
+		}
+		return nil, err
+	}
+	switch d.Kind {
+	case catalog.KindTable:
+		return d, nil
+	case catalog.KindView:
+		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "cannot %s view %q", verbPhrase(verb), d.Name).
+			WithDetail("Views are read-only in stela.")
+	}
+	return nil, pgerror.Newf(pgcode.WrongObjectType, "cannot change %s %q", d.Kind, d.Name)
+}
+
+func verbPhrase(verb string) string {
+	switch verb {
+	case "INSERT":
+		return "insert into"
+	case "UPDATE":
+		return "update"
+	}
+	return "delete from"
+}
+
+// assignment is one column of a SET clause: e is nil for DEFAULT.
+type assignment struct {
+	col int
+	e   expr.Expr
+}
+
+// planSetClause builds UPDATE's (and ON CONFLICT DO UPDATE's) SET list
+// over the rows of a scope.
+func (pl *planner) planSetClause(w *tableWriter, list []*pg_query.Node, sc *scope) ([]assignment, error) {
+	b := pl.builder(sc, "UPDATE")
+	var out []assignment
+	seen := map[int]bool{}
+	for _, item := range list {
+		rt := item.GetResTarget()
+		if len(rt.Indirection) > 0 {
+			return nil, pgerror.New(pgcode.FeatureNotSupported, "assignment to a field or array element is not supported").WithPosition(int(rt.Location) + 1)
+		}
+		col := w.columnByName(rt.Name)
+		if col < 0 {
+			return nil, pgerror.Newf(pgcode.UndefinedColumn, "column %q of relation %q does not exist", rt.Name, w.desc.Name).WithPosition(int(rt.Location) + 1)
+		}
+		if seen[col] {
+			return nil, pgerror.Newf(pgcode.DuplicateColumn, "multiple assignments to same column %q", rt.Name).WithPosition(int(rt.Location) + 1)
+		}
+		seen[col] = true
+		c := &w.desc.Table.Columns[col]
+		val := rt.Val
+		if m := val.GetMultiAssignRef(); m != nil {
+			row := m.Source.GetRowExpr()
+			if row == nil {
+				return nil, pgerror.New(pgcode.FeatureNotSupported, "a subquery as the source of a multiple-column assignment is not supported yet").WithPosition(int(rt.Location) + 1)
+			}
+			if len(row.Args) != int(m.Ncolumns) {
+				return nil, pgerror.New(pgcode.Syntax, "number of columns does not match number of values").WithPosition(int(rt.Location) + 1)
+			}
+			val = row.Args[m.Colno-1]
+		}
+		if val.GetSetToDefault() != nil {
+			out = append(out, assignment{col: col})
+			continue
+		}
+		if c.Identity == "a" {
+			return nil, pgerror.Newf(pgcode.GeneratedAlways, "column %q can only be updated to DEFAULT", c.Name).
+				WithDetail("Column \"" + c.Name + "\" is an identity column defined as GENERATED ALWAYS.")
+		}
+		e, err := b.Build(val)
+		if err != nil {
+			return nil, err
+		}
+		if e, err = b.Assign(e, c.Type(), c.Name, expr.Location(val)); err != nil {
+			return nil, err
+		}
+		if e, err = b.Finish(e); err != nil {
+			return nil, err
+		}
+		out = append(out, assignment{col: col, e: e})
+	}
+	return out, nil
+}
+
+// apply computes the new row of an assignment list over a source row
+// (whose first columns are the table row).
+func (w *tableWriter) apply(x *execCtx, set []assignment, src []types.Datum) ([]types.Datum, error) {
+	n := len(w.cols)
+	row := append(make([]types.Datum, 0, n), src[:n]...)
+	vals := make([]types.Datum, len(set))
+	for i, a := range set {
+		var err error
+		if a.e == nil {
+			vals[i], err = w.defaultValue(x, a.col)
+		} else {
+			vals[i], err = x.eval(a.e, src)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	for i, a := range set {
+		row[a.col] = vals[i]
+	}
+	return row, nil
+}
+
+// columnByName returns a live, visible column's position, -1 if none.
+func (w *tableWriter) columnByName(name string) int {
+	for i, c := range w.cols {
+		if c.name == name && !c.hidden {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,91 @@
+package sql
+
+import (
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/parser"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// defaultExprs builds the value each column takes when a row does not
+// give one: its DEFAULT, the next value of its sequence (serial and
+// identity columns), a new row id for the hidden key; nil means NULL.
+func (pl *planner) defaultExprs(w *tableWriter) error {
+	t := w.desc.Table
+	w.defaults = make([]expr.Expr, len(t.Columns))
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		switch {
+		case c.Dropped:
+		case c.Hidden:
+			w.defaults[i] = &rowIDExpr{layout: w.layout}
+		case c.Sequence != 0:
+			d, err := catalog.Get(pl.txn, c.Sequence)
+			if err != nil {
+				return err
+			}
+			if d == nil || d.Kind != catalog.KindSequence {
+				return pgerror.Newf(pgcode.DataCorrupted, "column %q: its sequence %d is missing", c.Name, c.Sequence)
+			}
+			w.defaults[i] = &seqNext{desc: d, t: c.Type()}
+		case c.Default != "":
+			n, err := parser.ParseExpr(c.Default)
+			if err != nil {
+				return pgerror.Newf(pgcode.DataCorrupted, "column %q: stored default does not parse", c.Name)
+			}
+			b := pl.builder(nil, "DEFAULT expressions")
+			e, err := b.Build(n)
+			if err != nil {
+				return err
+			}
+			if w.defaults[i], err = b.Assign(e, c.Type(), c.Name, -1); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// defaultValue evaluates a column's default (SET DEFAULT actions).
+func (w *tableWriter) defaultValue(x *execCtx, col int) (types.Datum, error) {
+	if w.defaults[col] == nil {
+		return nil, nil
+	}
+	return x.eval(w.defaults[col], nil)
+}
+
+// rowIDExpr hands out the hidden key of a row of a table declared
+// without a primary key.
+type rowIDExpr struct{ layout *engine.Layout }
+
+func (e *rowIDExpr) Type() *types.T   { return types.Int8 }
+func (e *rowIDExpr) IsVolatile() bool { return true }
+func (e *rowIDExpr) String() string   { return "unique_rowid()" }
+
+func (e *rowIDExpr) Eval(ctx *expr.Context) (types.Datum, error) {
+	x := ctx.Exec.(*execCtx)
+	return x.sess.db.DB.NewRowID(x.txn, e.layout)
+}
+
+// seqNext is nextval of a serial or identity column's sequence.
+type seqNext struct {
+	desc *catalog.Descriptor
+	t    *types.T
+}
+
+func (e *seqNext) Type() *types.T   { return e.t }
+func (e *seqNext) IsVolatile() bool { return true }
+func (e *seqNext) String() string   { return "nextval('" + e.desc.Name + "')" }
+
+func (e *seqNext) Eval(ctx *expr.Context) (types.Datum, error) {
+	x := ctx.Exec.(*execCtx)
+	v, err := x.sess.db.DB.NextVal(x.ctx, seqParams(e.desc))
+	if err != nil {
+		return nil, err
+	}
+	x.sess.noteSeq(e.desc.ID, v)
+	return v, nil
+}

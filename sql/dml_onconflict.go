@@ -1,0 +1,170 @@
+package sql
+
+import (
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// planOnConflict resolves ON CONFLICT's arbiter indexes and builds DO
+// UPDATE's assignments over the existing row followed by EXCLUDED.
+func (pl *planner) planOnConflict(w *tableWriter, c *pg_query.OnConflictClause, rowCols []column) (*onConflict, error) {
+	oc := &onConflict{update: c.Action == pg_query.OnConflictAction_ONCONFLICT_UPDATE}
+	l := w.layout
+	switch {
+	case c.Infer != nil && c.Infer.Conname != "":
+		for i := range l.Indexes {
+			if l.Indexes[i].Name == c.Infer.Conname {
+				oc.arbiters = append(oc.arbiters, &l.Indexes[i])
+			}
+		}
+		if oc.arbiters == nil {
+			return nil, pgerror.Newf(pgcode.UndefinedObject, "constraint %q for table %q does not exist", c.Infer.Conname, w.desc.Name)
+		}
+	case c.Infer != nil:
+		if c.Infer.WhereClause != nil {
+			return nil, pgerror.New(pgcode.FeatureNotSupported, "ON CONFLICT with a partial index predicate is not supported").WithPosition(int(c.Infer.Location) + 1)
+		}
+		var cols []int
+		for _, e := range c.Infer.IndexElems {
+			ie := e.GetIndexElem()
+			if ie.Name == "" {
+				return nil, pgerror.New(pgcode.FeatureNotSupported, "ON CONFLICT on an expression is not supported").WithPosition(int(c.Infer.Location) + 1)
+			}
+			col := w.columnByName(ie.Name)
+			if col < 0 {
+				return nil, pgerror.Newf(pgcode.UndefinedColumn, "column %q does not exist", ie.Name).WithPosition(int(c.Infer.Location) + 1)
+			}
+			cols = append(cols, col)
+		}
+		for i := range l.Indexes {
+			ix := &l.Indexes[i]
+			if ix.Unique && len(ix.Cols) == len(cols) && sameIntSet(ix.Cols, cols) {
+				oc.arbiters = append(oc.arbiters, ix)
+			}
+		}
+		if oc.arbiters == nil {
+			return nil, pgerror.New(pgcode.InvalidColumnReference, "there is no unique or exclusion constraint matching the ON CONFLICT specification")
+		}
+	default:
+		if oc.update {
+			return nil, pgerror.New(pgcode.Syntax, "ON CONFLICT DO UPDATE requires inference specification or constraint name").
+				WithHint("For example, ON CONFLICT (column_name).").WithPosition(int(c.Location) + 1)
+		}
+		for i := range l.Indexes {
+			if l.Indexes[i].Unique {
+				oc.arbiters = append(oc.arbiters, &l.Indexes[i])
+			}
+		}
+	}
+	if !oc.update {
+		return oc, nil
+	}
+	excluded := tableColumns(w.desc, "excluded")
+	sc := newScope(append(append([]column(nil), rowCols...), excluded...), &level{}, nil)
+	var err error
+	if oc.set, err = pl.planSetClause(w, c.TargetList, sc); err != nil {
+		return nil, err
+	}
+	if c.WhereClause != nil {
+		b := pl.builder(sc, "WHERE")
+		if oc.where, err = b.BuildAs(c.WhereClause, types.Bool, "WHERE"); err != nil {
+			return nil, err
+		}
+	}
+	return oc, nil
+}
+
+func sameIntSet(a, b []int) bool {
+	for _, v := range a {
+		if !containsInt(b, v) {
+			return false
+		}
+	}
+	for _, v := range b {
+		if !containsInt(a, v) {
+			return false
+		}
+	}
+	return true
+}
+
+// onConflict handles a proposed row that an arbiter index already holds:
+// handled reports that it did (the row is not inserted), changed that DO
+// UPDATE updated the existing row.
+func (ip *insertPlan) onConflict(x *execCtx, row []types.Datum, touched map[string]bool, emit func([]types.Datum) error) (handled, changed bool, err error) {
+	w := ip.w
+	oc := ip.conflict
+	for _, ix := range oc.arbiters {
+		existing, key, err := w.conflicting(x, ix, row)
+		if err != nil {
+			return false, false, err
+		}
+		if existing == nil {
+			continue
+		}
+		if !oc.update {
+			return true, false, nil
+		}
+		if touched[string(key)] {
+			return false, false, pgerror.New(pgcode.CardinalityViolation, "ON CONFLICT DO UPDATE command cannot affect row a second time").
+				WithHint("Ensure that no rows proposed for insertion within the same command have duplicate constrained values.")
+		}
+		both := append(append(make([]types.Datum, 0, 2*len(row)), existing...), row...)
+		if oc.where != nil {
+			ok, err := x.evalBool(oc.where, both)
+			if err != nil || !ok {
+				return true, false, err
+			}
+		}
+		upd, err := w.apply(x, oc.set, both)
+		if err != nil {
+			return false, false, err
+		}
+		if err := w.update(x, existing, upd); err != nil {
+			return false, false, err
+		}
+		newKey, err := w.layout.RowKey(upd)
+		if err != nil {
+			return false, false, err
+		}
+		touched[string(newKey)] = true
+		return true, true, emit(upd)
+	}
+	return false, false, nil
+}
+
+// conflicting returns the row a unique index holds for a proposed row's
+// key, and that row's key; nil if none (or the key has a NULL).
+func (w *tableWriter) conflicting(x *execCtx, ix *engine.IndexLayout, row []types.Datum) ([]types.Datum, []byte, error) {
+	l := w.layout
+	for _, c := range ix.Cols {
+		if row[c] == nil {
+			return nil, nil, nil
+		}
+	}
+	key, err := l.KeyPrefix(ix, row, len(ix.Cols))
+	if err != nil {
+		return nil, nil, err
+	}
+	v, ok, err := x.txn.Get(key)
+	if err != nil || !ok {
+		return nil, nil, err
+	}
+	if ix.ID != engine.PrimaryIndexID {
+		if key, err = l.RowKeyFromIndexEntry(ix, key, v); err != nil {
+			return nil, nil, err
+		}
+		if v, ok, err = x.txn.Get(key); err != nil || !ok {
+			return nil, nil, err
+		}
+	}
+	existing, err := l.DecodeRow(v)
+	if err != nil {
+		return nil, nil, err
+	}
+	return existing, key, nil
+}

@@ -1,0 +1,147 @@
+package sql
+
+import (
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// UPDATE and DELETE read the target table (joined with the FROM or USING
+// items) as a query whose first columns are the target's row, then write
+// each row found once. The scan reads the transaction's writes as they
+// were when it started, so rows the statement writes are not met again.
+
+// changeSource plans the rows an UPDATE or DELETE changes: the target
+// table, then the other FROM items, filtered by WHERE.
+func (pl *planner) changeSource(rv *pg_query.RangeVar, from []*pg_query.Node, where *pg_query.Node, verb string) (*tableWriter, planNode, error) {
+	d, err := pl.targetTable(rv, verb)
+	if err != nil {
+		return nil, nil, err
+	}
+	w, err := pl.writer(d)
+	if err != nil {
+		return nil, nil, err
+	}
+	target := proto.Clone(rv).(*pg_query.RangeVar)
+	items := append([]*pg_query.Node{{Node: &pg_query.Node_RangeVar{RangeVar: target}}}, from...)
+	src, err := pl.planFromWhere(items, where, nil, &level{})
+	if err != nil {
+		return nil, nil, err
+	}
+	return w, src, nil
+}
+
+func (pl *planner) planUpdate(p *Prepared, n *pg_query.UpdateStmt) (plan, error) {
+	if n.WithClause != nil {
+		pop, err := pl.withClause(n.WithClause, nil, &level{})
+		if err != nil {
+			return nil, err
+		}
+		defer pop()
+	}
+	w, src, err := pl.changeSource(n.Relation, n.FromClause, n.WhereClause, "UPDATE")
+	if err != nil {
+		return nil, err
+	}
+	sc := newScope(src.cols(), &level{}, nil)
+	set, err := pl.planSetClause(w, n.TargetList, sc)
+	if err != nil {
+		return nil, err
+	}
+	joined := len(n.FromClause) > 0
+	exec := func(x *execCtx, emit func([]types.Datum) error) (int64, error) {
+		return w.changeRows(x, src, joined, func(row []types.Datum) ([]types.Datum, error) {
+			upd, err := w.apply(x, set, row)
+			if err != nil {
+				return nil, err
+			}
+			if err := w.update(x, row[:len(w.cols)], upd); err != nil {
+				return nil, err
+			}
+			return append(upd, row[len(w.cols):]...), nil
+		}, emit)
+	}
+	dp := &dmlPlan{verb: "UPDATE", exec: exec}
+	if dp.ret, err = pl.planReturning(n.ReturningList, sc); err != nil {
+		return nil, err
+	}
+	return finishDML(p, dp), nil
+}
+
+func (pl *planner) planDelete(p *Prepared, n *pg_query.DeleteStmt) (plan, error) {
+	if n.WithClause != nil {
+		pop, err := pl.withClause(n.WithClause, nil, &level{})
+		if err != nil {
+			return nil, err
+		}
+		defer pop()
+	}
+	w, src, err := pl.changeSource(n.Relation, n.UsingClause, n.WhereClause, "DELETE")
+	if err != nil {
+		return nil, err
+	}
+	joined := len(n.UsingClause) > 0
+	exec := func(x *execCtx, emit func([]types.Datum) error) (int64, error) {
+		return w.changeRows(x, src, joined, func(row []types.Datum) ([]types.Datum, error) {
+			return row, w.delete(x, row[:len(w.cols)])
+		}, emit)
+	}
+	dp := &dmlPlan{verb: "DELETE", exec: exec}
+	if dp.ret, err = pl.planReturning(n.ReturningList, newScope(src.cols(), &level{}, nil)); err != nil {
+		return nil, err
+	}
+	return finishDML(p, dp), nil
+}
+
+// changeRows runs change on each row of src once: a target row that the
+// join pairs with several rows is changed for the first pair only, as
+// in PostgreSQL.
+func (w *tableWriter) changeRows(x *execCtx, src planNode, joined bool, change func([]types.Datum) ([]types.Datum, error), emit func([]types.Datum) error) (int64, error) {
+	it, err := src.open(x)
+	if err != nil {
+		return 0, err
+	}
+	defer it.close()
+	var seen map[string]bool
+	if joined {
+		seen = map[string]bool{}
+	}
+	var n int64
+	for {
+		row, err := it.next()
+		if err != nil {
+			return n, err
+		}
+		if row == nil {
+			return n, nil
+		}
+		if len(row) < len(w.cols) {
+			return n, pgerror.New(pgcode.Internal, "change source lost the target row")
+		}
+		row = append([]types.Datum(nil), row...)
+		if seen != nil {
+			key, err := w.layout.RowKey(row[:len(w.cols)])
+			if err != nil {
+				return n, err
+			}
+			if seen[string(key)] {
+				continue
+			}
+			seen[string(key)] = true
+			if err := x.mem.grow(int64(len(key)) + 16); err != nil {
+				return n, err
+			}
+		}
+		out, err := change(row)
+		if err != nil {
+			return n, err
+		}
+		if err := emit(out); err != nil {
+			return n, err
+		}
+		n++
+	}
+}

@@ -1,0 +1,183 @@
+package sql
+
+import (
+	"strings"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/parser"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// tableWriter writes the rows of one table for INSERT, UPDATE and DELETE
+// and enforces its constraints: NOT NULL and CHECK on every new row,
+// unique keys in the engine, and foreign keys both ways (fk.go). Rows are
+// whole table rows in row-encoding order (dropped columns NULL, the
+// hidden row id included). Nothing is overwritten: an update or delete
+// writes a new version of the row's key in the log.
+type tableWriter struct {
+	desc   *catalog.Descriptor
+	layout *engine.Layout
+	cols   []column
+	checks []checkExpr
+	// fks are this table's foreign keys; refs those of tables (this one
+	// included) that reference it.
+	fks  []*fkRef
+	refs []*fkRef
+	// defaults are the columns' default values (dml_defaults.go).
+	defaults []expr.Expr
+}
+
+type checkExpr struct {
+	name string
+	e    expr.Expr
+}
+
+// writer returns the writer of a table, built once per statement (the
+// writers of tables a cascade reaches refer to each other).
+func (pl *planner) writer(d *catalog.Descriptor) (*tableWriter, error) {
+	if w, ok := pl.writers[d.ID]; ok {
+		return w, nil
+	}
+	if pl.writers == nil {
+		pl.writers = map[uint32]*tableWriter{}
+	}
+	w := &tableWriter{desc: d, layout: catalog.Layout(d), cols: tableColumns(d, d.Name)}
+	pl.writers[d.ID] = w
+	sc := newScope(w.cols, &level{}, nil)
+	for _, c := range d.Table.Checks {
+		n, err := parser.ParseExpr(c.Expr)
+		if err != nil {
+			return nil, pgerror.Newf(pgcode.DataCorrupted, "check constraint %q: stored expression does not parse", c.Name)
+		}
+		b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: pl.s, Scope: sc}
+		e, err := b.BuildAs(n, types.Bool, "check constraint")
+		if err != nil {
+			return nil, err
+		}
+		w.checks = append(w.checks, checkExpr{name: c.Name, e: e})
+	}
+	if err := pl.defaultExprs(w); err != nil {
+		return nil, err
+	}
+	if err := pl.foreignKeys(w); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// validate checks NOT NULL and CHECK constraints on a new row.
+func (w *tableWriter) validate(x *execCtx, row []types.Datum) error {
+	t := w.desc.Table
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		if c.NotNull && !c.Dropped && row[i] == nil {
+			return pgerror.Newf(pgcode.NotNullViolation, "null value in column %q of relation %q violates not-null constraint", c.Name, w.desc.Name).
+				WithDetail(w.failingRow(x, row))
+		}
+	}
+	for _, c := range w.checks {
+		v, err := x.eval(c.e, row)
+		if err != nil {
+			return err
+		}
+		if v == false {
+			return pgerror.Newf(pgcode.CheckViolation, "new row for relation %q violates check constraint %q", w.desc.Name, c.name).
+				WithDetail(w.failingRow(x, row))
+		}
+	}
+	return nil
+}
+
+// failingRow is the detail of a constraint violation: the row's visible
+// columns, as PostgreSQL prints them.
+func (w *tableWriter) failingRow(x *execCtx, row []types.Datum) string {
+	var sb strings.Builder
+	sb.WriteString("Failing row contains (")
+	first := true
+	fs := x.sess.FormatSettings()
+	for i, c := range w.cols {
+		if c.hidden {
+			continue
+		}
+		if !first {
+			sb.WriteString(", ")
+		}
+		first = false
+		if row[i] == nil {
+			sb.WriteString("null")
+		} else {
+			sb.Write(c.typ.AppendText(nil, row[i], fs))
+		}
+	}
+	sb.WriteString(").")
+	return sb.String()
+}
+
+// insert writes a new row.
+func (w *tableWriter) insert(x *execCtx, row []types.Datum) error {
+	if err := w.validate(x, row); err != nil {
+		return err
+	}
+	return w.insertValid(x, row)
+}
+
+// insertValid writes a new row that passed validate.
+func (w *tableWriter) insertValid(x *execCtx, row []types.Datum) error {
+	if err := w.layout.Insert(x.txn, row); err != nil {
+		return err
+	}
+	w.queueParentChecks(x, row, nil)
+	return nil
+}
+
+// update replaces old by new, applying the actions of the foreign keys
+// that reference a changed key.
+func (w *tableWriter) update(x *execCtx, old, new []types.Datum) error {
+	if err := w.validate(x, new); err != nil {
+		return err
+	}
+	if err := w.layout.Update(x.txn, old, new); err != nil {
+		return err
+	}
+	w.queueParentChecks(x, new, old)
+	for _, r := range w.refs {
+		if !keyChanged(w.layout.Types, old, new, r.parentCols) {
+			continue
+		}
+		if err := r.parentChanged(x, old, new); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// delete removes a row, applying the actions of the foreign keys that
+// reference it.
+func (w *tableWriter) delete(x *execCtx, row []types.Datum) error {
+	if err := w.layout.Delete(x.txn, row); err != nil {
+		return err
+	}
+	for _, r := range w.refs {
+		if err := r.parentChanged(x, row, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// keyChanged reports whether any of cols differs between two rows.
+func keyChanged(typs []*types.T, old, new []types.Datum, cols []int) bool {
+	for _, c := range cols {
+		if (old[c] == nil) != (new[c] == nil) {
+			return true
+		}
+		if old[c] != nil && types.Compare(typs[c], old[c], new[c]) != 0 {
+			return true
+		}
+	}
+	return false
+}

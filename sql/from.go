@@ -1,0 +1,468 @@
+package sql
+
+import (
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// FROM and WHERE are planned together. The FROM items joined by commas
+// and inner joins form a region: WHERE and ON conditions are split into
+// conjuncts; a conjunct that reads one item is pushed down to it (into a
+// table scan, where it may become an index range), one that reads
+// several becomes a join condition (a hash join when it is an equality),
+// the rest is a filter on the joined rows. Items are joined greedily,
+// smallest estimate first, preferring items connected by a condition;
+// a final projection restores the FROM order of the columns.
+
+// fromItem is a FROM item being planned.
+type fromItem struct {
+	cols []column
+	// node is the item's plan; for a table, scan is set instead until the
+	// pushed-down conjuncts are known.
+	node planNode
+	scan *scanNode
+	conj []expr.Expr
+	est  float64
+	// tableRows estimates a table's size (computed when joins need it).
+	tableRows float64
+}
+
+// region is a set of FROM items joined by inner joins, and the
+// conjuncts that apply to it.
+type region struct {
+	items []*fromItem
+	conj  []*pg_query.Node
+}
+
+// planFromWhere plans a query's FROM list and WHERE clause.
+func (pl *planner) planFromWhere(from []*pg_query.Node, where *pg_query.Node, outer *scope, lv *level) (planNode, error) {
+	if len(from) == 0 {
+		node := planNode(oneRow())
+		if where != nil {
+			b := pl.builder(newScope(nil, lv, outer), "WHERE")
+			pred, err := b.BuildAs(where, types.Bool, "WHERE")
+			if err != nil {
+				return nil, err
+			}
+			node = newFilter(node, pred)
+		}
+		return node, nil
+	}
+	r := &region{}
+	for _, f := range from {
+		if err := pl.addToRegion(r, f, outer, lv); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkAliases(r.items); err != nil {
+		return nil, err
+	}
+	r.conj = splitAndNodes(where, r.conj)
+	return pl.planRegion(r, outer, lv)
+}
+
+// addToRegion adds a FROM item to a region, flattening inner joins
+// without USING (their ON conditions join the region's conjuncts).
+func (pl *planner) addToRegion(r *region, n *pg_query.Node, outer *scope, lv *level) error {
+	if j := n.GetJoinExpr(); j != nil && j.Jointype == pg_query.JoinType_JOIN_INNER && len(j.UsingClause) == 0 && !j.IsNatural && j.Alias == nil {
+		if err := pl.addToRegion(r, j.Larg, outer, lv); err != nil {
+			return err
+		}
+		if err := pl.addToRegion(r, j.Rarg, outer, lv); err != nil {
+			return err
+		}
+		r.conj = splitAndNodes(j.Quals, r.conj)
+		return nil
+	}
+	it, err := pl.planFromItem(n, outer, lv)
+	if err != nil {
+		return err
+	}
+	r.items = append(r.items, it)
+	return nil
+}
+
+// splitAndNodes appends the conjuncts of a condition.
+func splitAndNodes(n *pg_query.Node, out []*pg_query.Node) []*pg_query.Node {
+	if n == nil {
+		return out
+	}
+	if b := n.GetBoolExpr(); b != nil && b.Boolop == pg_query.BoolExprType_AND_EXPR {
+		for _, a := range b.Args {
+			out = splitAndNodes(a, out)
+		}
+		return out
+	}
+	return append(out, n)
+}
+
+// checkAliases refuses two FROM items with one name (42712).
+func checkAliases(items []*fromItem) error {
+	seen := map[string]bool{}
+	for _, it := range items {
+		names := map[string]bool{}
+		for _, c := range it.cols {
+			if c.table != "" {
+				names[c.table] = true
+			}
+		}
+		for n := range names {
+			if seen[n] {
+				return pgerror.Newf(pgcode.DuplicateAlias, "table name %q specified more than once", n)
+			}
+			seen[n] = true
+		}
+	}
+	return nil
+}
+
+// conjunctItems returns the items a conjunct reads, or ok=false when it
+// must wait for the joined row (it holds a subquery, or a reference that
+// is ambiguous between items).
+func conjunctItems(n *pg_query.Node, items []*fromItem) (set []int, ok bool) {
+	ok = true
+	inspect(n, func(m *pg_query.Node) bool {
+		if !ok {
+			return false
+		}
+		switch v := m.Node.(type) {
+		case *pg_query.Node_SubLink:
+			ok = false
+			return false
+		case *pg_query.Node_FuncCall:
+			if v.FuncCall.Over != nil || isAggregateName(v.FuncCall) {
+				ok = false
+				return false
+			}
+		case *pg_query.Node_ColumnRef:
+			var names []string
+			for _, f := range v.ColumnRef.Fields {
+				if f.GetString_() == nil {
+					ok = false
+					return false
+				}
+				names = append(names, f.GetString_().GetSval())
+			}
+			match := -1
+			for i, it := range items {
+				sc := &scope{cols: it.cols}
+				if idx, err := sc.find(names, 0); err != nil {
+					ok = false
+					return false
+				} else if idx >= 0 {
+					if match >= 0 {
+						ok = false
+						return false
+					}
+					match = i
+				}
+			}
+			if match >= 0 && !containsInt(set, match) {
+				set = append(set, match)
+			}
+		}
+		return true
+	})
+	return set, ok
+}
+
+func containsInt(s []int, v int) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// planRegion pushes conjuncts down and joins a region's items.
+func (pl *planner) planRegion(r *region, outer *scope, lv *level) (planNode, error) {
+	type pending struct {
+		n     *pg_query.Node
+		items []int
+	}
+	var multi, top []pending
+	for _, c := range r.conj {
+		set, ok := conjunctItems(c, r.items)
+		switch {
+		case !ok || len(set) == 0:
+			top = append(top, pending{n: c})
+		case len(set) == 1:
+			it := r.items[set[0]]
+			b := pl.builder(newScope(it.cols, lv, outer), "WHERE")
+			e, err := b.BuildAs(c, types.Bool, "WHERE")
+			if err != nil {
+				return nil, err
+			}
+			it.conj = splitAnd(e, it.conj)
+		default:
+			multi = append(multi, pending{n: c, items: set})
+		}
+	}
+	for _, it := range r.items {
+		pl.finishItem(it, len(r.items) > 1)
+	}
+
+	// Join greedily: start from the smallest item; then take the
+	// smallest item connected to the joined ones by a condition (any
+	// item if none is).
+	joined := []int{}
+	in := make([]bool, len(r.items))
+	var node planNode
+	var cols []column
+	used := make([]bool, len(multi))
+	for len(joined) < len(r.items) {
+		best, bestConnected := -1, false
+		for i, it := range r.items {
+			if in[i] {
+				continue
+			}
+			connected := false
+			if len(joined) > 0 {
+				for k, m := range multi {
+					if used[k] || !containsInt(m.items, i) {
+						continue
+					}
+					for _, j := range m.items {
+						if in[j] {
+							connected = true
+						}
+					}
+				}
+			}
+			if best < 0 || (connected && !bestConnected) || (connected == bestConnected && it.est < r.items[best].est) {
+				best, bestConnected = i, connected
+			}
+		}
+		it := r.items[best]
+		in[best] = true
+		joined = append(joined, best)
+		if node == nil {
+			node, cols = it.node, it.cols
+			continue
+		}
+		// The conditions now fully joined.
+		combined := append(append([]column(nil), cols...), it.cols...)
+		var conds []expr.Expr
+		b := pl.builder(newScope(combined, lv, outer), "WHERE")
+		for k, m := range multi {
+			if used[k] {
+				continue
+			}
+			all := true
+			for _, j := range m.items {
+				if !in[j] {
+					all = false
+				}
+			}
+			if !all {
+				continue
+			}
+			used[k] = true
+			e, err := b.BuildAs(m.n, types.Bool, "WHERE")
+			if err != nil {
+				return nil, err
+			}
+			conds = splitAnd(e, conds)
+		}
+		leftEst := estimateOf(node)
+		node = pl.newJoin(joinInner, node, it, conds, leftEst)
+		cols = combined
+	}
+
+	// Restore the FROM order of the columns.
+	if len(r.items) > 1 {
+		offsets := make([]int, len(r.items))
+		pos := 0
+		for _, i := range joined {
+			offsets[i] = pos
+			pos += len(r.items[i].cols)
+		}
+		var idx []int
+		for i, it := range r.items {
+			for c := range it.cols {
+				idx = append(idx, offsets[i]+c)
+			}
+		}
+		node = pickColumns(node, idx)
+	}
+	if len(top) > 0 {
+		b := pl.builder(newScope(node.cols(), lv, outer), "WHERE")
+		var conds []expr.Expr
+		for _, t := range top {
+			e, err := b.BuildAs(t.n, types.Bool, "WHERE")
+			if err != nil {
+				return nil, err
+			}
+			conds = splitAnd(e, conds)
+		}
+		node = newFilter(node, andOf(conds))
+	}
+	return node, nil
+}
+
+// finishItem builds an item's plan with its pushed-down conjuncts: a
+// table scan picks its access path; other items get a filter.
+func (pl *planner) finishItem(it *fromItem, needEstimate bool) {
+	if it.scan != nil {
+		rows := 1000.0
+		if needEstimate {
+			rows = pl.s.db.DB.EstimateRows(pl.txn, it.scan.layout)
+		}
+		it.tableRows = rows
+		it.scan.chooseAccess(it.conj, rows)
+		it.scan.filter = andOf(it.conj)
+		it.node, it.est = it.scan, it.scan.est
+		return
+	}
+	if len(it.conj) > 0 {
+		it.node = newFilter(it.node, andOf(it.conj))
+		it.est *= 0.3
+	}
+}
+
+// estimateOf returns a plan's estimated row count.
+func estimateOf(n planNode) float64 {
+	switch v := n.(type) {
+	case *scanNode:
+		return v.est
+	case *joinNode:
+		return v.est
+	case *lookupJoinNode:
+		return v.est
+	case *valuesNode:
+		return float64(len(v.rows))
+	case *filterNode:
+		return estimateOf(v.input) * 0.3
+	case *projectNode:
+		return estimateOf(v.input)
+	case *renameNode:
+		return estimateOf(v.input)
+	}
+	return 1000
+}
+
+// planFromItem plans one FROM item.
+func (pl *planner) planFromItem(n *pg_query.Node, outer *scope, lv *level) (*fromItem, error) {
+	switch v := n.Node.(type) {
+	case *pg_query.Node_RangeVar:
+		return pl.planRangeVar(v.RangeVar, outer, lv)
+	case *pg_query.Node_RangeSubselect:
+		rs := v.RangeSubselect
+		if rs.Lateral {
+			return nil, pgerror.New(pgcode.FeatureNotSupported, "LATERAL is not supported yet")
+		}
+		sub := rs.Subquery.GetSelectStmt()
+		node, err := pl.planQuery(sub, outer, &level{parent: lv})
+		if err != nil {
+			return nil, err
+		}
+		alias := "unnamed_subquery"
+		if rs.Alias != nil {
+			alias = rs.Alias.Aliasname
+		}
+		cols, err := aliasColumns(node.cols(), alias, rs.Alias)
+		if err != nil {
+			return nil, err
+		}
+		return &fromItem{node: &renameNode{input: node, columns: cols}, cols: cols, est: estimateOf(node)}, nil
+	case *pg_query.Node_JoinExpr:
+		node, err := pl.planJoinExpr(v.JoinExpr, outer, lv)
+		if err != nil {
+			return nil, err
+		}
+		return &fromItem{node: node, cols: node.cols(), est: estimateOf(node)}, nil
+	case *pg_query.Node_RangeFunction:
+		return pl.planRangeFunction(v.RangeFunction, outer, lv)
+	}
+	return nil, pgerror.Newf(pgcode.FeatureNotSupported, "this FROM item is not supported yet")
+}
+
+// aliasColumns renames a FROM item's columns by its alias: the table
+// name qualifies them, column aliases rename the first ones.
+func aliasColumns(in []column, table string, alias *pg_query.Alias) ([]column, error) {
+	out := make([]column, len(in))
+	for i, c := range in {
+		c.table = table
+		c.qualifiedOnly = false
+		out[i] = c
+	}
+	if alias != nil && len(alias.Colnames) > 0 {
+		visible := 0
+		for _, c := range out {
+			if !c.hidden {
+				visible++
+			}
+		}
+		if len(alias.Colnames) > visible {
+			return nil, pgerror.Newf(pgcode.InvalidColumnReference, "table %q has %d columns available but %d columns specified", table, visible, len(alias.Colnames))
+		}
+		k := 0
+		for i := range out {
+			if out[i].hidden {
+				continue
+			}
+			if k < len(alias.Colnames) {
+				out[i].name = alias.Colnames[k].GetString_().GetSval()
+				k++
+			}
+		}
+	}
+	return out, nil
+}
+
+// planRangeVar plans a named FROM item: a WITH query, a table or a view.
+func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) (*fromItem, error) {
+	alias := rv.Relname
+	if rv.Alias != nil {
+		alias = rv.Alias.Aliasname
+	}
+	if rv.Schemaname == "" {
+		if c := pl.ctes.find(rv.Relname); c != nil {
+			node, err := c.reference(pl)
+			if err != nil {
+				return nil, err
+			}
+			cols, err := aliasColumns(node.cols(), alias, rv.Alias)
+			if err != nil {
+				return nil, err
+			}
+			return &fromItem{node: &renameNode{input: node, columns: cols}, cols: cols, est: 100}, nil
+		}
+	}
+	d, err := catalog.Relation(pl.txn, rv.Schemaname, rv.Relname, pl.s.searchPath())
+	if err != nil {
+		if pe, ok := err.(*pgerror.Error); ok && pe.Position == 0 {
+			return nil, pe.WithPosition(int(rv.Location) + 1)
+		}
+		return nil, err
+	}
+	switch d.Kind {
+	case catalog.KindTable:
+		l := catalog.Layout(d)
+		cols, err := aliasColumns(tableColumns(d, alias), alias, rv.Alias)
+		if err != nil {
+			return nil, err
+		}
+		scan := &scanNode{desc: d, layout: l, columns: cols}
+		return &fromItem{scan: scan, cols: cols}, nil
+	case catalog.KindView:
+		node, err := pl.planView(d, lv)
+		if err != nil {
+			return nil, err
+		}
+		cols, err := aliasColumns(node.cols(), alias, rv.Alias)
+		if err != nil {
+			return nil, err
+		}
+		return &fromItem{node: &renameNode{input: node, columns: cols}, cols: cols, est: estimateOf(node)}, nil
+	case catalog.KindSequence:
+		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "reading sequence %q as a table is not supported yet", d.Name)
+	}
+	return nil, pgerror.Newf(pgcode.WrongObjectType, "%q is not a table", d.Name)
+}

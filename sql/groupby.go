@@ -1,0 +1,262 @@
+package sql
+
+import (
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// grouping is the GROUP BY of a query and the aggregate calls found in
+// its select list, HAVING and ORDER BY. The grouped row is the group's
+// key values followed by the aggregates' results; expressions over it
+// match GROUP BY expressions by their parse trees (PostgreSQL's rule:
+// SELECT a + 1 ... GROUP BY a + 1 is valid, SELECT a ... GROUP BY a + 1
+// is not).
+type grouping struct {
+	sb    *selectBuild
+	exprs []expr.Expr // over the input row
+	keys  map[string]int
+	// inputCol is, per group expression, the input column it is (-1
+	// for other expressions).
+	inputCol []int
+	aggs     []*aggCall
+	aggKeys  map[string]int
+	having   expr.Expr
+}
+
+// aggCall is one aggregate call of a grouped query, over the input row.
+type aggCall struct {
+	agg      *expr.Aggregate
+	args     []expr.Expr
+	distinct bool
+	filter   expr.Expr
+	// order is the call's ORDER BY: expressions and their keys (whose
+	// columns index the buffered values after the arguments).
+	order     []expr.Expr
+	orderKeys []sortKey
+}
+
+// groupBy plans a query's grouping: GROUP BY items resolve to input
+// columns first, then to select-list names and positions, as in
+// PostgreSQL.
+func (sb *selectBuild) groupBy(n *pg_query.SelectStmt, targets []target) error {
+	g := &grouping{sb: sb, keys: map[string]int{}, aggKeys: map[string]int{}}
+	inB := sb.pl.builder(sb.inScope, "GROUP BY")
+	for _, item := range n.GroupClause {
+		if gs := item.GetGroupingSet(); gs != nil {
+			if gs.Kind == pg_query.GroupingSetKind_GROUPING_SET_EMPTY {
+				continue // GROUP BY (): one group
+			}
+			return pgerror.New(pgcode.FeatureNotSupported, "GROUPING SETS, ROLLUP and CUBE are not supported yet").WithPosition(int(gs.Location) + 1)
+		}
+		node := item
+		var e expr.Expr
+		if c := item.GetAConst(); c != nil && c.GetIval() != nil {
+			pos := int(c.GetIval().Ival)
+			if pos < 1 || pos > len(targets) {
+				return pgerror.Newf(pgcode.InvalidColumnReference, "GROUP BY position %d is not in select list", pos).WithPosition(int(c.Location) + 1)
+			}
+			t := targets[pos-1]
+			if t.node == nil {
+				ic := sb.inScope.cols[t.starCol]
+				e = &expr.ColRef{Idx: t.starCol, T: ic.typ, Name: ic.name}
+			}
+			node = t.node
+		} else if cr := item.GetColumnRef(); cr != nil && len(cr.Fields) == 1 && cr.Fields[0].GetString_() != nil {
+			name := cr.Fields[0].GetString_().GetSval()
+			if idx, err := sb.inScope.find([]string{name}, cr.Location); err != nil {
+				return err
+			} else if idx < 0 {
+				for _, t := range targets {
+					if t.name == name && t.node != nil {
+						node = t.node
+						break
+					}
+				}
+			}
+		}
+		if e == nil {
+			var err error
+			if e, err = inB.Build(node); err != nil {
+				return err
+			}
+			if e, err = inB.Finish(e); err != nil {
+				return err
+			}
+		}
+		if err := checkHashable(e.Type()); err != nil {
+			return err
+		}
+		key := ""
+		if node != nil {
+			key = nodeKey(node)
+			if _, dup := g.keys[key]; dup {
+				continue
+			}
+		}
+		col := -1
+		if ref, ok := e.(*expr.ColRef); ok {
+			col = ref.Idx
+			if dupOf(g.inputCol, col) {
+				continue
+			}
+		}
+		if key != "" {
+			g.keys[key] = len(g.exprs)
+		}
+		g.exprs = append(g.exprs, e)
+		g.inputCol = append(g.inputCol, col)
+	}
+	var cols []column
+	for i, e := range g.exprs {
+		if c := g.inputCol[i]; c >= 0 {
+			cols = append(cols, sb.inScope.cols[c])
+		} else {
+			cols = append(cols, column{name: "", typ: e.Type(), hidden: true, qualifiedOnly: true})
+		}
+	}
+	sc := newScope(cols, sb.lv, sb.inScope.outer)
+	sc.ungrouped = sb.inScope
+	sb.sc, sb.grp = sc, g
+	if n.HavingClause != nil {
+		b := sb.exprBuilder("HAVING", true, false)
+		h, err := b.BuildAs(n.HavingClause, types.Bool, "HAVING")
+		if err != nil {
+			return err
+		}
+		g.having = h
+	}
+	return nil
+}
+
+func dupOf(cols []int, c int) bool {
+	for _, x := range cols {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+// hook makes a builder see the grouped row: GROUP BY expressions match,
+// and aggregates (where allowed) become columns.
+func (g *grouping) hook(b *expr.Builder, aggs bool) {
+	b.Match = func(n *pg_query.Node) (expr.Expr, error) {
+		switch n.Node.(type) {
+		case *pg_query.Node_AConst, *pg_query.Node_ParamRef:
+			return nil, nil
+		}
+		if len(g.keys) == 0 {
+			return nil, nil
+		}
+		if i, ok := g.keys[nodeKey(n)]; ok {
+			return &expr.ColRef{Idx: i, T: g.exprs[i].Type(), Name: g.sb.sc.cols[i].name}, nil
+		}
+		return nil, nil
+	}
+	if aggs {
+		b.Aggregate = g.aggregate
+	}
+}
+
+// aggregate plans an aggregate call and returns its column of the
+// grouped row.
+func (g *grouping) aggregate(f *pg_query.FuncCall, name string) (expr.Expr, error) {
+	key := nodeKey(&pg_query.Node{Node: &pg_query.Node_FuncCall{FuncCall: f}})
+	if i, ok := g.aggKeys[key]; ok {
+		c := g.aggs[i]
+		return &expr.ColRef{Idx: len(g.exprs) + i, T: c.agg.Result, Name: name}, nil
+	}
+	b := g.sb.pl.builder(g.sb.inScope, "aggregate function calls")
+	b.Aggregate = func(f *pg_query.FuncCall, _ string) (expr.Expr, error) {
+		return nil, pgerror.New(pgcode.GroupingError, "aggregate function calls cannot be nested").WithPosition(int(f.Location) + 1)
+	}
+	b.Window = func(f *pg_query.FuncCall, _ string) (expr.Expr, error) {
+		return nil, pgerror.New(pgcode.GroupingError, "aggregate function calls cannot contain window function calls").WithPosition(int(f.Location) + 1)
+	}
+	var args []expr.Expr
+	if !f.AggStar {
+		var err error
+		if args, err = b.FuncArgs(f); err != nil {
+			return nil, err
+		}
+	} else if name != "count" {
+		return nil, pgerror.Newf(pgcode.UndefinedFunction, "function %s(*) does not exist", name).WithPosition(int(f.Location) + 1)
+	}
+	agg, args, err := b.ResolveAggregate(name, args, f.Location)
+	if err != nil {
+		return nil, err
+	}
+	c := &aggCall{agg: agg, args: args, distinct: f.AggDistinct}
+	if c.distinct {
+		for _, a := range args {
+			if err := checkHashable(a.Type()); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if f.AggFilter != nil {
+		b.Clause = "FILTER"
+		if c.filter, err = b.BuildAs(f.AggFilter, types.Bool, "FILTER"); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range f.AggOrder {
+		sbn := o.GetSortBy()
+		e, err := b.Build(sbn.Node)
+		if err != nil {
+			return nil, err
+		}
+		if e, err = b.Finish(e); err != nil {
+			return nil, err
+		}
+		k, err := newSortKey(len(args)+i, e.Type(), sbn)
+		if err != nil {
+			return nil, err
+		}
+		c.order = append(c.order, e)
+		c.orderKeys = append(c.orderKeys, k)
+	}
+	if c.distinct && len(c.order) > 0 {
+		// PostgreSQL: with DISTINCT, ORDER BY expressions must be
+		// arguments.
+		for _, o := range c.order {
+			found := false
+			for _, a := range args {
+				if sameExprShape(a, o) {
+					found = true
+				}
+			}
+			if !found {
+				return nil, pgerror.New(pgcode.InvalidColumnReference, "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list").WithPosition(int(f.Location) + 1)
+			}
+		}
+	}
+	g.aggKeys[key] = len(g.aggs)
+	g.aggs = append(g.aggs, c)
+	return &expr.ColRef{Idx: len(g.exprs) + len(g.aggs) - 1, T: agg.Result, Name: name}, nil
+}
+
+// sameExprShape reports whether two expressions read the same column
+// (enough for the DISTINCT/ORDER BY rule's common cases).
+func sameExprShape(a, b expr.Expr) bool {
+	x, ok1 := a.(*expr.ColRef)
+	y, ok2 := b.(*expr.ColRef)
+	if ok1 && ok2 {
+		return x.Idx == y.Idx
+	}
+	return !ok1 && !ok2
+}
+
+// plan builds the aggregation over the input, with HAVING.
+func (g *grouping) plan(sb *selectBuild, input planNode) (planNode, error) {
+	cols := append([]column(nil), sb.sc.cols...)
+	for _, a := range g.aggs {
+		cols = append(cols, column{name: a.agg.Name, typ: a.agg.Result, hidden: true, qualifiedOnly: true})
+	}
+	node := &aggNode{input: input, groups: g.exprs, aggs: g.aggs, columns: cols}
+	return newFilter(node, g.having), nil
+}

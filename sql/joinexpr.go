@@ -1,0 +1,228 @@
+package sql
+
+import (
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// planJoinExpr plans an explicit join that is not flattened into its
+// region: an outer join, or a join with USING or NATURAL. ON conjuncts
+// that read only the side whose rows may be dropped (the right of a LEFT
+// JOIN, either side of an inner join) are pushed into that side.
+func (pl *planner) planJoinExpr(j *pg_query.JoinExpr, outer *scope, lv *level) (planNode, error) {
+	var kind joinKind
+	switch j.Jointype {
+	case pg_query.JoinType_JOIN_INNER:
+		kind = joinInner
+	case pg_query.JoinType_JOIN_LEFT:
+		kind = joinLeft
+	case pg_query.JoinType_JOIN_RIGHT:
+		kind = joinRight
+	case pg_query.JoinType_JOIN_FULL:
+		kind = joinFull
+	default:
+		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "join type %s is not supported", j.Jointype)
+	}
+	lr, rr := &region{}, &region{}
+	if err := pl.addToRegion(lr, j.Larg, outer, lv); err != nil {
+		return nil, err
+	}
+	if err := pl.addToRegion(rr, j.Rarg, outer, lv); err != nil {
+		return nil, err
+	}
+	if err := checkAliases(append(append([]*fromItem(nil), lr.items...), rr.items...)); err != nil {
+		return nil, err
+	}
+	var lcols, rcols []column
+	for _, it := range lr.items {
+		lcols = append(lcols, it.cols...)
+	}
+	for _, it := range rr.items {
+		rcols = append(rcols, it.cols...)
+	}
+	var onJoin []*pg_query.Node
+	for _, c := range splitAndNodes(j.Quals, nil) {
+		ls, lok := conjunctItems(c, lr.items)
+		rs, rok := conjunctItems(c, rr.items)
+		switch {
+		case lok && rok && len(ls) > 0 && len(rs) == 0 && (kind == joinInner || kind == joinRight):
+			lr.conj = append(lr.conj, c)
+		case lok && rok && len(rs) > 0 && len(ls) == 0 && (kind == joinInner || kind == joinLeft):
+			rr.conj = append(rr.conj, c)
+		default:
+			onJoin = append(onJoin, c)
+		}
+	}
+	left, err := pl.planRegion(lr, outer, lv)
+	if err != nil {
+		return nil, err
+	}
+	// The right side, when it is one table, stays an item: a lookup
+	// join may seek its index.
+	var right *fromItem
+	if len(rr.items) == 1 && rr.items[0].scan != nil {
+		right = rr.items[0]
+		if err := pl.pushConjuncts(right, rr.conj, outer, lv); err != nil {
+			return nil, err
+		}
+		pl.finishItem(right, true)
+	} else {
+		node, err := pl.planRegion(rr, outer, lv)
+		if err != nil {
+			return nil, err
+		}
+		right = &fromItem{node: node, cols: node.cols(), est: estimateOf(node)}
+	}
+
+	const joinLoc = -1 // pg_query keeps no location for a join
+	combined := append(append([]column(nil), lcols...), rcols...)
+	b := pl.builder(newScope(combined, lv, outer), "JOIN conditions")
+	var conds []expr.Expr
+	usingNames, err := usingColumns(j, lcols, rcols)
+	if err != nil {
+		return nil, err
+	}
+	type merged struct{ l, r int }
+	var merges []merged
+	for _, name := range usingNames {
+		li, err := uniqueColumn(lcols, name, "left")
+		if err != nil {
+			return nil, err
+		}
+		ri, err := uniqueColumn(rcols, name, "right")
+		if err != nil {
+			return nil, err
+		}
+		lref := &expr.ColRef{Idx: li, T: lcols[li].typ, Name: name}
+		rref := &expr.ColRef{Idx: len(lcols) + ri, T: rcols[ri].typ, Name: name}
+		eq, err := b.Operator("=", []expr.Expr{lref, rref}, joinLoc)
+		if err != nil {
+			return nil, err
+		}
+		conds = append(conds, eq)
+		merges = append(merges, merged{li, ri})
+	}
+	for _, c := range onJoin {
+		e, err := b.BuildAs(c, types.Bool, "JOIN/ON")
+		if err != nil {
+			return nil, err
+		}
+		conds = splitAnd(e, conds)
+	}
+	node := pl.newJoin(kind, left, right, conds, estimateOf(left))
+	if len(merges) == 0 {
+		if j.Alias != nil {
+			cols, err := aliasColumns(node.cols(), j.Alias.Aliasname, j.Alias)
+			if err != nil {
+				return nil, err
+			}
+			return &renameNode{input: node, columns: cols}, nil
+		}
+		return node, nil
+	}
+
+	// USING: the merged columns first, then the others; the sides'
+	// own copies stay reachable by qualified name.
+	p := &projectNode{input: node}
+	usedL, usedR := map[int]bool{}, map[int]bool{}
+	for _, m := range merges {
+		usedL[m.l], usedR[m.r] = true, true
+		lref := &expr.ColRef{Idx: m.l, T: lcols[m.l].typ, Name: lcols[m.l].name}
+		rref := &expr.ColRef{Idx: len(lcols) + m.r, T: rcols[m.r].typ, Name: rcols[m.r].name}
+		var e expr.Expr = lref
+		switch kind {
+		case joinRight:
+			e = rref
+		case joinFull:
+			args, t, err := b.CommonType([]expr.Expr{lref, rref}, []int32{joinLoc, joinLoc}, "JOIN/USING")
+			if err != nil {
+				return nil, err
+			}
+			e = &expr.Coalesce{Args: args, T: t}
+		}
+		p.exprs = append(p.exprs, e)
+		p.columns = append(p.columns, column{name: lcols[m.l].name, typ: e.Type()})
+	}
+	for i, c := range combined {
+		if (i < len(lcols) && usedL[i]) || (i >= len(lcols) && usedR[i-len(lcols)]) {
+			c.qualifiedOnly = true
+		}
+		p.exprs = append(p.exprs, &expr.ColRef{Idx: i, T: c.typ, Name: c.name})
+		p.columns = append(p.columns, c)
+	}
+	if j.Alias != nil {
+		cols, err := aliasColumns(p.columns[:len(merges)], j.Alias.Aliasname, j.Alias)
+		if err != nil {
+			return nil, err
+		}
+		copy(p.columns, cols)
+		for i := len(merges); i < len(p.columns); i++ {
+			p.columns[i].qualifiedOnly = true
+		}
+	}
+	return p, nil
+}
+
+// pushConjuncts builds conjuncts over a FROM item and adds them to it.
+func (pl *planner) pushConjuncts(it *fromItem, conj []*pg_query.Node, outer *scope, lv *level) error {
+	b := pl.builder(newScope(it.cols, lv, outer), "WHERE")
+	for _, c := range conj {
+		e, err := b.BuildAs(c, types.Bool, "JOIN/ON")
+		if err != nil {
+			return err
+		}
+		it.conj = splitAnd(e, it.conj)
+	}
+	return nil
+}
+
+// usingColumns returns the USING list, or for NATURAL the column names
+// both sides have.
+func usingColumns(j *pg_query.JoinExpr, lcols, rcols []column) ([]string, error) {
+	if !j.IsNatural {
+		out := nodeStrings(j.UsingClause)
+		seen := map[string]bool{}
+		for _, n := range out {
+			if seen[n] {
+				return nil, pgerror.Newf(pgcode.DuplicateColumn, "column name %q appears more than once in USING clause", n)
+			}
+			seen[n] = true
+		}
+		return out, nil
+	}
+	var out []string
+	for _, l := range lcols {
+		if l.hidden || l.qualifiedOnly {
+			continue
+		}
+		for _, r := range rcols {
+			if !r.hidden && !r.qualifiedOnly && r.name == l.name {
+				out = append(out, l.name)
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// uniqueColumn finds a USING column on one side.
+func uniqueColumn(cols []column, name, side string) (int, error) {
+	found := -1
+	for i, c := range cols {
+		if c.name != name || c.hidden || c.qualifiedOnly {
+			continue
+		}
+		if found >= 0 {
+			return -1, pgerror.Newf(pgcode.AmbiguousColumn, "common column name %q appears more than once in %s table", name, side)
+		}
+		found = i
+	}
+	if found < 0 {
+		return -1, pgerror.Newf(pgcode.UndefinedColumn, "column %q specified in USING clause does not exist in %s table", name, side)
+	}
+	return found, nil
+}

@@ -1,0 +1,193 @@
+package sql
+
+import (
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// lookupJoinNode is an index nested-loop join: for each left row it
+// seeks the right table's index with the row's key values. It wins when
+// the left input is small and the right table large.
+type lookupJoinNode struct {
+	kind  joinKind // inner or left
+	left  planNode
+	right *scanNode // its bounds read the slot
+	slot  *rowSlot
+	// leftKeys are evaluated over the left row into the slot.
+	leftKeys []expr.Expr
+	cond     expr.Expr // over the joined row
+	columns  []column
+	est      float64
+}
+
+// rowSlot holds, per execution, the key values of the left row a lookup
+// join is seeking with.
+type rowSlot struct{}
+
+// slotRef reads a lookup join's current key value.
+type slotRef struct {
+	slot *rowSlot
+	idx  int
+	T    *types.T
+}
+
+func (r *slotRef) Type() *types.T { return r.T }
+
+func (r *slotRef) Eval(ctx *expr.Context) (types.Datum, error) {
+	return ctx.Exec.(*execCtx).slots[r.slot][r.idx], nil
+}
+
+func (n *lookupJoinNode) cols() []column { return n.columns }
+
+func (n *lookupJoinNode) open(x *execCtx) (rowIter, error) {
+	in, err := n.left.open(x)
+	if err != nil {
+		return nil, err
+	}
+	return &lookupJoinIter{n: n, x: x, left: in, nl: len(n.left.cols()), nr: len(n.right.cols())}, nil
+}
+
+type lookupJoinIter struct {
+	n       *lookupJoinNode
+	x       *execCtx
+	left    rowIter
+	nl, nr  int
+	cur     []types.Datum
+	right   rowIter
+	matched bool
+}
+
+func (it *lookupJoinIter) next() ([]types.Datum, error) {
+	for {
+		if it.right != nil {
+			r, err := it.right.next()
+			if err != nil {
+				return nil, err
+			}
+			if r != nil {
+				joined := make([]types.Datum, it.nl+it.nr)
+				copy(joined, it.cur)
+				copy(joined[it.nl:], r)
+				if it.n.cond != nil {
+					ok, err := it.x.evalBool(it.n.cond, joined)
+					if err != nil {
+						return nil, err
+					}
+					if !ok {
+						continue
+					}
+				}
+				it.matched = true
+				return joined, nil
+			}
+			it.right.close()
+			it.right = nil
+			if !it.matched && it.n.kind == joinLeft {
+				joined := make([]types.Datum, it.nl+it.nr)
+				copy(joined, it.cur)
+				return joined, nil
+			}
+		}
+		row, err := it.left.next()
+		if err != nil || row == nil {
+			return nil, err
+		}
+		it.cur, it.matched = row, false
+		vals := make([]types.Datum, len(it.n.leftKeys))
+		null := false
+		for i, e := range it.n.leftKeys {
+			if vals[i], err = it.x.eval(e, row); err != nil {
+				return nil, err
+			}
+			null = null || vals[i] == nil
+		}
+		if null {
+			if it.n.kind == joinLeft {
+				joined := make([]types.Datum, it.nl+it.nr)
+				copy(joined, row)
+				return joined, nil
+			}
+			continue
+		}
+		if it.x.slots == nil {
+			it.x.slots = map[*rowSlot][]types.Datum{}
+		}
+		it.x.slots[it.n.slot] = vals
+		if it.right, err = it.n.right.open(it.x); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func (it *lookupJoinIter) close() {
+	if it.right != nil {
+		it.right.close()
+		it.right = nil
+	}
+	it.left.close()
+}
+
+// lookupJoin plans an index nested-loop join if the item's table has an
+// index whose leading columns the equality keys pin, and the left side
+// is small enough that seeking per row beats reading the table.
+func (pl *planner) lookupJoin(kind joinKind, left planNode, it *fromItem, lk, rk, rest []expr.Expr, leftEst float64, columns []column) planNode {
+	nl := len(left.cols())
+	scan := it.scan
+	// Right key columns: rk are over the joined row.
+	keyCol := map[int]int{} // table column -> key position
+	for i, e := range rk {
+		if c, ok := stripNoopCast(e).(*expr.ColRef); ok && c.Idx >= nl {
+			if _, dup := keyCol[c.Idx-nl]; !dup {
+				keyCol[c.Idx-nl] = i
+			}
+		}
+	}
+	bestIx, bestLen := -1, 0
+	for i := range scan.layout.Indexes {
+		ix := &scan.layout.Indexes[i]
+		k := 0
+		for _, col := range ix.Cols {
+			if _, ok := keyCol[col]; !ok {
+				break
+			}
+			k++
+		}
+		if k > bestLen || (k == bestLen && k > 0 && i == 0) {
+			bestIx, bestLen = i, k
+		}
+	}
+	if bestIx < 0 || bestLen == 0 {
+		return nil
+	}
+	// Seeking costs about what reading a few dozen rows does.
+	if leftEst*30 > it.tableRows {
+		return nil
+	}
+	ix := &scan.layout.Indexes[bestIx]
+	slot := &rowSlot{}
+	var leftKeys []expr.Expr
+	bounds := &indexBounds{}
+	used := map[int]bool{}
+	for _, col := range ix.Cols[:bestLen] {
+		i := keyCol[col]
+		used[i] = true
+		bounds.eq = append(bounds.eq, []expr.Expr{&slotRef{slot: slot, idx: len(leftKeys), T: lk[i].Type()}})
+		leftKeys = append(leftKeys, lk[i])
+	}
+	// Keys not used for seeking stay conditions.
+	for i := range lk {
+		if !used[i] {
+			eq, err := pl.builder(nil, "").Operator("=", []expr.Expr{lk[i], rk[i]}, -1)
+			if err == nil {
+				rest = append(rest, eq)
+			}
+		}
+	}
+	right := &scanNode{desc: scan.desc, layout: scan.layout, columns: scan.columns, index: bestIx, bounds: bounds, filter: scan.filter}
+	perRow := 1.0
+	if !(ix.Unique && bestLen == len(ix.Cols)) {
+		perRow = 10
+	}
+	return &lookupJoinNode{kind: kind, left: left, right: right, slot: slot, leftKeys: leftKeys,
+		cond: andOf(rest), columns: columns, est: leftEst * perRow}
+}

@@ -1,0 +1,260 @@
+package sql
+
+import (
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// valuesNode produces rows of expressions: a VALUES list, or the single
+// empty row a SELECT without FROM reads.
+type valuesNode struct {
+	columns []column
+	rows    [][]expr.Expr
+}
+
+func (n *valuesNode) cols() []column { return n.columns }
+
+func (n *valuesNode) open(x *execCtx) (rowIter, error) {
+	return &valuesIter{n: n, x: x}, nil
+}
+
+type valuesIter struct {
+	n *valuesNode
+	x *execCtx
+	i int
+}
+
+func (it *valuesIter) next() ([]types.Datum, error) {
+	if it.i >= len(it.n.rows) {
+		return nil, nil
+	}
+	exprs := it.n.rows[it.i]
+	it.i++
+	row := make([]types.Datum, len(exprs))
+	for j, e := range exprs {
+		v, err := it.x.eval(e, nil)
+		if err != nil {
+			return nil, err
+		}
+		row[j] = v
+	}
+	return row, nil
+}
+
+func (it *valuesIter) close() {}
+
+// oneRow is the input of a SELECT without FROM.
+func oneRow() *valuesNode { return &valuesNode{rows: [][]expr.Expr{{}}} }
+
+// filterNode keeps the rows for which a predicate is true.
+type filterNode struct {
+	input planNode
+	pred  expr.Expr
+}
+
+func (n *filterNode) cols() []column { return n.input.cols() }
+
+func (n *filterNode) open(x *execCtx) (rowIter, error) {
+	in, err := n.input.open(x)
+	if err != nil {
+		return nil, err
+	}
+	return &filterIter{n: n, x: x, in: in}, nil
+}
+
+type filterIter struct {
+	n  *filterNode
+	x  *execCtx
+	in rowIter
+	k  int
+}
+
+func (it *filterIter) next() ([]types.Datum, error) {
+	for {
+		row, err := it.in.next()
+		if err != nil || row == nil {
+			return nil, err
+		}
+		if it.k++; it.k&1023 == 0 {
+			if err := it.x.checkCanceled(); err != nil {
+				return nil, err
+			}
+		}
+		ok, err := it.x.evalBool(it.n.pred, row)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return row, nil
+		}
+	}
+}
+
+func (it *filterIter) close() { it.in.close() }
+
+// newFilter wraps input in a filter, unless the predicate is absent.
+func newFilter(input planNode, pred expr.Expr) planNode {
+	if pred == nil {
+		return input
+	}
+	return &filterNode{input: input, pred: pred}
+}
+
+// projectNode computes expressions over its input's rows.
+type projectNode struct {
+	input   planNode
+	exprs   []expr.Expr
+	columns []column
+}
+
+func (n *projectNode) cols() []column { return n.columns }
+
+func (n *projectNode) open(x *execCtx) (rowIter, error) {
+	in, err := n.input.open(x)
+	if err != nil {
+		return nil, err
+	}
+	return &projectIter{n: n, x: x, in: in}, nil
+}
+
+type projectIter struct {
+	n  *projectNode
+	x  *execCtx
+	in rowIter
+}
+
+func (it *projectIter) next() ([]types.Datum, error) {
+	row, err := it.in.next()
+	if err != nil || row == nil {
+		return nil, err
+	}
+	out := make([]types.Datum, len(it.n.exprs))
+	for i, e := range it.n.exprs {
+		if c, ok := e.(*expr.ColRef); ok {
+			out[i] = row[c.Idx]
+			continue
+		}
+		v, err := it.x.eval(e, row)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+func (it *projectIter) close() { it.in.close() }
+
+// pickColumns projects input onto some of its columns.
+func pickColumns(input planNode, idx []int) planNode {
+	in := input.cols()
+	if len(idx) == len(in) {
+		same := true
+		for i, j := range idx {
+			if i != j {
+				same = false
+				break
+			}
+		}
+		if same {
+			return input
+		}
+	}
+	p := &projectNode{input: input}
+	for _, j := range idx {
+		p.exprs = append(p.exprs, &expr.ColRef{Idx: j, T: in[j].typ, Name: in[j].name})
+		p.columns = append(p.columns, in[j])
+	}
+	return p
+}
+
+// limitNode applies OFFSET and LIMIT, evaluated when it opens (they may
+// be parameters).
+type limitNode struct {
+	input         planNode
+	limit, offset expr.Expr // nil: none
+}
+
+func (n *limitNode) cols() []column { return n.input.cols() }
+
+func (n *limitNode) open(x *execCtx) (rowIter, error) {
+	limit, offset, err := evalLimits(x, n.limit, n.offset)
+	if err != nil {
+		return nil, err
+	}
+	if limit == 0 {
+		return &sliceIter{}, nil
+	}
+	in, err := n.input.open(x)
+	if err != nil {
+		return nil, err
+	}
+	return &limitIter{in: in, limit: limit, offset: offset}, nil
+}
+
+// evalLimits evaluates LIMIT and OFFSET: -1 is no limit.
+func evalLimits(x *execCtx, limitE, offsetE expr.Expr) (limit, offset int64, err error) {
+	limit = -1
+	for _, c := range []struct {
+		e    expr.Expr
+		out  *int64
+		what string
+	}{{limitE, &limit, "LIMIT"}, {offsetE, &offset, "OFFSET"}} {
+		if c.e == nil {
+			continue
+		}
+		v, err := x.eval(c.e, nil)
+		if err != nil {
+			return 0, 0, err
+		}
+		if v == nil {
+			continue // LIMIT NULL is no limit; OFFSET NULL is 0
+		}
+		n := v.(int64)
+		if n < 0 {
+			if c.what == "OFFSET" {
+				return 0, 0, errNegative("OFFSET", true)
+			}
+			return 0, 0, errNegative("LIMIT", false)
+		}
+		*c.out = n
+	}
+	return limit, offset, nil
+}
+
+type limitIter struct {
+	in            rowIter
+	limit, offset int64
+	n             int64
+}
+
+func (it *limitIter) next() ([]types.Datum, error) {
+	for it.offset > 0 {
+		row, err := it.in.next()
+		if err != nil || row == nil {
+			return nil, err
+		}
+		it.offset--
+	}
+	if it.limit >= 0 && it.n >= it.limit {
+		return nil, nil
+	}
+	row, err := it.in.next()
+	if err != nil || row == nil {
+		return nil, err
+	}
+	it.n++
+	return row, nil
+}
+
+func (it *limitIter) close() { it.in.close() }
+
+// renameNode gives its input's rows other column names (a FROM item's
+// alias, a view's columns).
+type renameNode struct {
+	input   planNode
+	columns []column
+}
+
+func (n *renameNode) cols() []column                   { return n.columns }
+func (n *renameNode) open(x *execCtx) (rowIter, error) { return n.input.open(x) }

@@ -1,0 +1,145 @@
+package sql
+
+import (
+	"context"
+
+	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// A query plan is a tree of planNodes; running it opens a tree of
+// rowIters, each pulling rows from its children (the Volcano model).
+
+// column is a column of a plan node's output.
+type column struct {
+	name string
+	// table qualifies the column for references such as t.a: the table's
+	// alias or name ("" for computed columns).
+	table string
+	typ   *types.T
+	// hidden columns are not expanded by * (the row id of a table
+	// without a primary key).
+	hidden bool
+	// qualifiedOnly columns are found only by a qualified reference
+	// (t.a): the columns a JOIN ... USING merged into one.
+	qualifiedOnly bool
+	// tableOID and attNum identify a table column for RowDescription.
+	tableOID uint32
+	attNum   int16
+}
+
+// planNode is a relational operator.
+type planNode interface {
+	cols() []column
+	open(x *execCtx) (rowIter, error)
+}
+
+// rowIter produces rows; next returns nil at the end. A row belongs to the
+// caller until the next call.
+type rowIter interface {
+	next() ([]types.Datum, error)
+	close()
+}
+
+// execCtx is what running a plan needs.
+type execCtx struct {
+	ctx  context.Context
+	sess *Session
+	txn  *engine.Txn
+	ec   *expr.Context
+	mem  *memBudget
+	// subqueries caches the results of uncorrelated subqueries, and
+	// slots the current rows of lookup joins, for this execution.
+	subqueries map[*subqueryExpr]*subqueryResult
+	slots      map[*rowSlot][]types.Datum
+	// cteRows holds the materialized rows of each CTE, and workRows the
+	// working table of each running recursive CTE.
+	cteRows  map[*cte][][]types.Datum
+	workRows map[*workTable][][]types.Datum
+	// fkPending are the foreign-key checks deferred to the end of the
+	// statement (fk.go).
+	fkPending []fkPending
+}
+
+// eval evaluates e over row.
+func (x *execCtx) eval(e expr.Expr, row []types.Datum) (types.Datum, error) {
+	old := x.ec.Row
+	x.ec.Row = row
+	v, err := e.Eval(x.ec)
+	x.ec.Row = old
+	if err != nil {
+		return nil, evalError(x.ctx, err)
+	}
+	return v, nil
+}
+
+// evalBool evaluates a predicate: NULL is false.
+func (x *execCtx) evalBool(e expr.Expr, row []types.Datum) (bool, error) {
+	v, err := x.eval(e, row)
+	if err != nil || v == nil {
+		return false, err
+	}
+	return v.(bool), nil
+}
+
+// checkCanceled returns the statement's cancellation, if any; long loops
+// call it now and then.
+func (x *execCtx) checkCanceled() error {
+	if x.ctx.Err() != nil {
+		return CanceledError(x.ctx)
+	}
+	return nil
+}
+
+// sliceIter iterates over rows in memory; release, if set, runs at close
+// (it returns the rows' memory to the budget).
+type sliceIter struct {
+	rows    [][]types.Datum
+	i       int
+	release func()
+}
+
+func (s *sliceIter) next() ([]types.Datum, error) {
+	if s.i >= len(s.rows) {
+		return nil, nil
+	}
+	r := s.rows[s.i]
+	s.i++
+	return r, nil
+}
+
+func (s *sliceIter) close() {
+	if s.release != nil {
+		s.release()
+		s.release = nil
+	}
+	s.rows = nil
+}
+
+// drain reads every row of an iterator.
+func drain(it rowIter) ([][]types.Datum, error) {
+	defer it.close()
+	var rows [][]types.Datum
+	for {
+		r, err := it.next()
+		if err != nil {
+			return nil, err
+		}
+		if r == nil {
+			return rows, nil
+		}
+		rows = append(rows, r)
+	}
+}
+
+// visibleCols returns the columns that * expands to.
+func visibleCols(cols []column) []int {
+	var out []int
+	for i, c := range cols {
+		if !c.hidden {
+			out = append(out, i)
+		}
+	}
+	return out
+}

@@ -1,0 +1,269 @@
+package sql
+
+import (
+	"bytes"
+	"slices"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/engine/keyenc"
+	"github.com/stela-db/stela/kv"
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// scanNode reads a table's rows in the order of one of its indexes: the
+// primary key (the rows themselves) or a secondary index, whose entries
+// lead to the rows. Its output row is the table's row encoding, every
+// column in order (dropped ones are hidden, unnamed NULLs).
+type scanNode struct {
+	desc    *catalog.Descriptor
+	layout  *engine.Layout
+	columns []column
+	// index is the position of the index read in layout.Indexes.
+	index int
+	// bounds narrow the index to key ranges (nil: all of it).
+	bounds *indexBounds
+	// filter is the rest of the predicate pushed down to the scan.
+	filter  expr.Expr
+	reverse bool
+	// est is the estimated number of rows produced.
+	est float64
+}
+
+func (n *scanNode) cols() []column { return n.columns }
+
+func (n *scanNode) open(x *execCtx) (rowIter, error) {
+	ix := &n.layout.Indexes[n.index]
+	var spans []kv.Range
+	if n.bounds != nil {
+		var err error
+		if spans, err = n.bounds.spans(x, n.layout, ix); err != nil {
+			return nil, err
+		}
+	} else {
+		spans = []kv.Range{n.layout.Range(ix.ID)}
+	}
+	if n.reverse {
+		for a, b := 0, len(spans)-1; a < b; a, b = a+1, b-1 {
+			spans[a], spans[b] = spans[b], spans[a]
+		}
+	}
+	return &scanIter{n: n, x: x, ix: ix, spans: spans}, nil
+}
+
+type scanIter struct {
+	n     *scanNode
+	x     *execCtx
+	ix    *engine.IndexLayout
+	spans []kv.Range
+	it    *engine.Iterator
+	k     int
+}
+
+func (s *scanIter) next() ([]types.Datum, error) {
+	for {
+		if s.it == nil {
+			if len(s.spans) == 0 {
+				return nil, nil
+			}
+			it, err := s.x.txn.Scan(s.spans[0], s.n.reverse)
+			if err != nil {
+				return nil, err
+			}
+			s.it, s.spans = it, s.spans[1:]
+		}
+		if !s.it.Next() {
+			err := s.it.Err()
+			s.it.Close()
+			s.it = nil
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if s.k++; s.k&1023 == 0 {
+			if err := s.x.checkCanceled(); err != nil {
+				return nil, err
+			}
+		}
+		row, err := s.row()
+		if err != nil {
+			return nil, err
+		}
+		if row == nil {
+			continue
+		}
+		if s.n.filter != nil {
+			ok, err := s.x.evalBool(s.n.filter, row)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				continue
+			}
+		}
+		return row, nil
+	}
+}
+
+// row decodes the row at the iterator: the value itself for the
+// primary key, the row the entry points to for a secondary index.
+func (s *scanIter) row() ([]types.Datum, error) {
+	l := s.n.layout
+	if s.n.index == 0 {
+		return l.DecodeRow(s.it.Value())
+	}
+	rowKey, err := l.RowKeyFromIndexEntry(s.ix, s.it.Key(), s.it.Value())
+	if err != nil {
+		return nil, err
+	}
+	v, ok, err := s.x.txn.Get(rowKey)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return l.DecodeRow(v)
+}
+
+func (s *scanIter) close() {
+	if s.it != nil {
+		s.it.Close()
+		s.it = nil
+	}
+}
+
+// indexBounds are the key ranges of an index a predicate allows: values
+// for the leading key columns (several for an IN list) and an optional
+// range on the next one. The expressions do not read the row: they are
+// constants, parameters or outer references, evaluated when the scan
+// opens.
+type indexBounds struct {
+	eq [][]expr.Expr
+	// lo and hi bound key column len(eq) (nil: unbounded).
+	lo, hi         expr.Expr
+	loIncl, hiIncl bool
+}
+
+// maxSpans bounds the cross product of IN lists a scan seeks.
+const maxSpans = 4096
+
+// spans evaluates the bounds into key ranges, in index order.
+func (b *indexBounds) spans(x *execCtx, l *engine.Layout, ix *engine.IndexLayout) ([]kv.Range, error) {
+	prefixes := [][]byte{engine.IndexPrefix(l.TableID, ix.ID)}
+	for i, alts := range b.eq {
+		col := ix.Cols[i]
+		var next [][]byte
+		vals := make([][]byte, 0, len(alts))
+		for _, e := range alts {
+			v, err := x.eval(e, nil)
+			if err != nil {
+				return nil, err
+			}
+			if v == nil {
+				continue // = NULL matches nothing
+			}
+			enc, err := keyenc.AppendKey(nil, l.Types[col], v, ix.Dirs[i], ix.Nulls[i])
+			if err != nil {
+				return nil, err
+			}
+			vals = append(vals, enc)
+		}
+		vals = sortUniqueBytes(vals)
+		if len(prefixes)*len(vals) > maxSpans {
+			// Too many combinations: stop narrowing here; the filter
+			// checks the rest.
+			return prefixRanges(prefixes), nil
+		}
+		for _, p := range prefixes {
+			for _, v := range vals {
+				next = append(next, append(append([]byte(nil), p...), v...))
+			}
+		}
+		prefixes = next
+		if len(prefixes) == 0 {
+			return nil, nil
+		}
+	}
+	if b.lo == nil && b.hi == nil {
+		return prefixRanges(prefixes), nil
+	}
+	i := len(b.eq)
+	col := ix.Cols[i]
+	desc := ix.Dirs[i] == keyenc.Desc
+	enc := func(e expr.Expr) ([]byte, bool, error) {
+		v, err := x.eval(e, nil)
+		if err != nil || v == nil {
+			return nil, v == nil, err
+		}
+		k, err := keyenc.AppendKey(nil, l.Types[col], v, ix.Dirs[i], ix.Nulls[i])
+		return k, false, err
+	}
+	var lo, hi []byte
+	loIncl, hiIncl := b.loIncl, b.hiIncl
+	if b.lo != nil {
+		k, null, err := enc(b.lo)
+		if err != nil || null {
+			return nil, err // a NULL bound matches nothing
+		}
+		lo = k
+	}
+	if b.hi != nil {
+		k, null, err := enc(b.hi)
+		if err != nil || null {
+			return nil, err
+		}
+		hi = k
+	}
+	if desc {
+		// A descending column stores larger values first.
+		lo, hi = hi, lo
+		loIncl, hiIncl = hiIncl, loIncl
+	}
+	var out []kv.Range
+	for _, p := range prefixes {
+		// Non-NULL values of the column lie in [p+0x01, p+0xFF): NULL
+		// markers are 0x00 and 0xFF.
+		start := append(append([]byte(nil), p...), 0x01)
+		end := append(append([]byte(nil), p...), 0xFF)
+		if lo != nil {
+			start = append(append([]byte(nil), p...), lo...)
+			if !loIncl {
+				start = kv.PrefixEnd(start)
+			}
+		}
+		if hi != nil {
+			end = append(append([]byte(nil), p...), hi...)
+			if hiIncl {
+				end = kv.PrefixEnd(end)
+			}
+		}
+		if string(start) < string(end) {
+			out = append(out, kv.Range{Start: start, End: end})
+		}
+	}
+	return out, nil
+}
+
+// prefixRanges turns key prefixes into ranges.
+func prefixRanges(prefixes [][]byte) []kv.Range {
+	out := make([]kv.Range, len(prefixes))
+	for i, p := range prefixes {
+		out[i] = kv.PrefixRange(p)
+	}
+	return out
+}
+
+// sortUniqueBytes sorts byte strings and drops duplicates.
+func sortUniqueBytes(v [][]byte) [][]byte {
+	if len(v) < 2 {
+		return v
+	}
+	slices.SortFunc(v, bytes.Compare)
+	out := v[:1]
+	for _, b := range v[1:] {
+		if string(b) != string(out[len(out)-1]) {
+			out = append(out, b)
+		}
+	}
+	return out
+}

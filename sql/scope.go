@@ -1,0 +1,116 @@
+package sql
+
+import (
+	"strings"
+
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// scope resolves column references against the row a clause is evaluated
+// over, then against the rows of enclosing queries (correlated
+// subqueries).
+type scope struct {
+	cols []column
+	// level is the query the scope belongs to; outer is the scope, in
+	// the enclosing query, that a subquery of this level is evaluated in.
+	level *level
+	outer *scope
+	// ungrouped, in a grouped query, is the input row's scope: a column
+	// found there but not among the grouped columns is a grouping error.
+	ungrouped *scope
+}
+
+var _ expr.Scope = (*scope)(nil)
+
+// newScope returns the scope of a query level's row.
+func newScope(cols []column, lv *level, outer *scope) *scope {
+	return &scope{cols: cols, level: lv, outer: outer}
+}
+
+// Column implements expr.Scope.
+func (s *scope) Column(names []string, loc int32) (expr.Expr, error) {
+	depth := 0
+	for sc := s; sc != nil; sc = sc.outer {
+		idx, err := sc.find(names, loc)
+		if err != nil {
+			return nil, err
+		}
+		if idx < 0 && sc.ungrouped != nil {
+			if j, err := sc.ungrouped.find(names, loc); err != nil {
+				return nil, err
+			} else if j >= 0 {
+				c := sc.ungrouped.cols[j]
+				return nil, pgerror.Newf(pgcode.GroupingError, "column %q must appear in the GROUP BY clause or be used in an aggregate function", qualifiedName(c)).WithPosition(int(loc) + 1)
+			}
+		}
+		if idx >= 0 {
+			c := sc.cols[idx]
+			if depth == 0 {
+				return &expr.ColRef{Idx: idx, T: c.typ, Name: c.name}, nil
+			}
+			// Every level between the reference and the column's is
+			// correlated.
+			for lv := s.level; lv != nil && lv != sc.level; lv = lv.parent {
+				lv.correlated = true
+			}
+			return &expr.OuterRef{Depth: depth, Idx: idx, T: c.typ, Name: c.name}, nil
+		}
+		depth++
+	}
+	return nil, errUndefinedColumn(names, loc)
+}
+
+func qualifiedName(c column) string {
+	if c.table != "" {
+		return c.table + "." + c.name
+	}
+	return c.name
+}
+
+func errUndefinedColumn(names []string, loc int32) error {
+	e := pgerror.Newf(pgcode.UndefinedColumn, "column %q does not exist", strings.Join(names, "."))
+	if len(names) == 2 {
+		e = pgerror.Newf(pgcode.UndefinedColumn, "column %s.%s does not exist", names[0], names[1])
+	}
+	return e.WithPosition(int(loc) + 1)
+}
+
+// find returns the index of the column names refers to in this scope, -1
+// if none; two candidates are ambiguous (42702).
+func (s *scope) find(names []string, loc int32) (int, error) {
+	var table, name string
+	switch len(names) {
+	case 1:
+		name = names[0]
+	case 2:
+		table, name = names[0], names[1]
+	case 3:
+		// db.table.column or schema.table.column: match on table.
+		table, name = names[1], names[2]
+	default:
+		return -1, pgerror.Newf(pgcode.Syntax, "improper qualified name (too many dotted names): %s", strings.Join(names, ".")).WithPosition(int(loc) + 1)
+	}
+	found := -1
+	for i, c := range s.cols {
+		if c.name != name || (table != "" && c.table != table) || (table == "" && c.qualifiedOnly) {
+			continue
+		}
+		if found >= 0 {
+			return -1, pgerror.Newf(pgcode.AmbiguousColumn, "column reference %q is ambiguous", strings.Join(names, ".")).WithPosition(int(loc) + 1)
+		}
+		found = i
+	}
+	return found, nil
+}
+
+// hasTable reports whether any column is qualified by table.
+func (s *scope) hasTable(table string) bool {
+	for _, c := range s.cols {
+		if c.table == table {
+			return true
+		}
+	}
+	return false
+}

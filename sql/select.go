@@ -1,0 +1,553 @@
+package sql
+
+import (
+	"strings"
+
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// maxTargetList is PostgreSQL's MaxTupleAttributeNumber.
+const maxTargetList = 1664
+
+// planSelect plans a SELECT statement.
+func (s *Session) planSelect(p *Prepared, pl *planner, n *pg_query.SelectStmt) error {
+	switch {
+	case n.IntoClause != nil:
+		return pgerror.New(pgcode.FeatureNotSupported, "SELECT INTO is not supported; use CREATE TABLE ... AS")
+	}
+	root, err := pl.planQuery(n, nil, &level{})
+	if err != nil {
+		return err
+	}
+	p.Columns = resultColumns(root.cols())
+	p.plan = &queryPlan{root: root, tag: "SELECT"}
+	return nil
+}
+
+// resultColumns describes a plan's output for RowDescription.
+func resultColumns(cols []column) []Column {
+	out := make([]Column, 0, len(cols))
+	for _, c := range cols {
+		out = append(out, Column{Name: c.name, Type: c.typ, TableOID: c.tableOID, AttNum: c.attNum})
+	}
+	return out
+}
+
+// planQuery plans a SELECT, VALUES or set operation as a query level
+// whose enclosing query's row is outer (nil for a statement's query).
+func (pl *planner) planQuery(n *pg_query.SelectStmt, outer *scope, lv *level) (planNode, error) {
+	if n.WithClause != nil {
+		pop, err := pl.withClause(n.WithClause, outer, lv)
+		if err != nil {
+			return nil, err
+		}
+		defer pop()
+	}
+	if len(n.LockingClause) > 0 {
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "SELECT FOR UPDATE/SHARE is not supported yet")
+	}
+	switch {
+	case n.Op != pg_query.SetOperation_SETOP_NONE:
+		node, err := pl.planSetOp(n, outer, lv)
+		if err != nil {
+			return nil, err
+		}
+		return pl.orderLimitOutput(node, n, outer, lv, true)
+	case len(n.ValuesLists) > 0:
+		node, err := pl.planValues(n.ValuesLists, outer, lv, nil)
+		if err != nil {
+			return nil, err
+		}
+		return pl.orderLimitOutput(node, n, outer, lv, false)
+	}
+	return pl.planSimpleSelect(n, outer, lv)
+}
+
+// target is one select-list item, after * expansion.
+type target struct {
+	node    *pg_query.Node // nil for a column of *
+	starCol int            // the input column of a * item
+	name    string
+	key     string // nodeKey(node), computed on demand
+}
+
+func (t *target) nodeKey() string {
+	if t.key == "" && t.node != nil {
+		t.key = nodeKey(t.node)
+	}
+	return t.key
+}
+
+// expandTargets expands * and t.* in a select list.
+func expandTargets(list []*pg_query.Node, in *scope, hasFrom bool) ([]target, error) {
+	var out []target
+	for _, item := range list {
+		rt := item.GetResTarget()
+		if cr := rt.Val.GetColumnRef(); cr != nil && cr.Fields[len(cr.Fields)-1].GetAStar() != nil {
+			if !hasFrom && len(cr.Fields) == 1 {
+				return nil, pgerror.New(pgcode.Syntax, "SELECT * with no tables specified is not valid").WithPosition(int(cr.Location) + 1)
+			}
+			var table string
+			if len(cr.Fields) >= 2 {
+				table = cr.Fields[len(cr.Fields)-2].GetString_().GetSval()
+				if !in.hasTable(table) {
+					return nil, pgerror.Newf(pgcode.UndefinedTable, "missing FROM-clause entry for table %q", table).WithPosition(int(cr.Location) + 1)
+				}
+			}
+			for i, c := range in.cols {
+				if c.hidden || (table == "" && c.qualifiedOnly) || (table != "" && c.table != table) {
+					continue
+				}
+				out = append(out, target{starCol: i, name: c.name})
+			}
+			continue
+		}
+		name := rt.Name
+		if name == "" {
+			name = expr.ColumnName(rt.Val)
+		}
+		out = append(out, target{node: rt.Val, starCol: -1, name: name})
+	}
+	if len(out) > maxTargetList {
+		return nil, pgerror.Newf(pgcode.TooManyColumns, "target lists can have at most %d entries", maxTargetList)
+	}
+	return out, nil
+}
+
+// selectBuild is the state of planning one SELECT's expressions.
+type selectBuild struct {
+	pl *planner
+	lv *level
+	// in is the input (FROM and WHERE) and its scope.
+	in      planNode
+	inScope *scope
+	// grp is the grouping, nil for an ungrouped query; sc is the scope
+	// of the select list: inScope or the grouped row's.
+	grp *grouping
+	sc  *scope
+	win *windowing
+	// windows are the WINDOW clause's named definitions.
+	windows map[string]*pg_query.WindowDef
+}
+
+// exprBuilder returns a builder for a clause evaluated over the
+// select-list row: aggregates (in a grouped query) and window functions
+// allowed as the clause permits.
+func (sb *selectBuild) exprBuilder(clause string, aggs, windows bool) *expr.Builder {
+	b := sb.pl.builder(sb.sc, clause)
+	if sb.grp != nil {
+		sb.grp.hook(b, aggs)
+	}
+	if windows {
+		b.Window = func(f *pg_query.FuncCall, name string) (expr.Expr, error) { return sb.window(f, name) }
+	}
+	return b
+}
+
+func (pl *planner) planSimpleSelect(n *pg_query.SelectStmt, outer *scope, lv *level) (planNode, error) {
+	in, err := pl.planFromWhere(n.FromClause, n.WhereClause, outer, lv)
+	if err != nil {
+		return nil, err
+	}
+	sb := &selectBuild{pl: pl, lv: lv, in: in, inScope: newScope(in.cols(), lv, outer)}
+	if err := sb.windowClause(n.WindowClause); err != nil {
+		return nil, err
+	}
+	sb.sc = sb.inScope
+	targets, err := expandTargets(n.TargetList, sb.inScope, len(n.FromClause) > 0)
+	if err != nil {
+		return nil, err
+	}
+	var orderNodes []*pg_query.Node
+	for _, o := range n.SortClause {
+		orderNodes = append(orderNodes, o.GetSortBy().Node)
+	}
+	var targetNodes []*pg_query.Node
+	for _, t := range targets {
+		targetNodes = append(targetNodes, t.node)
+	}
+	if len(n.GroupClause) > 0 || n.HavingClause != nil || hasAggregate(targetNodes...) || hasAggregate(orderNodes...) {
+		if err := sb.groupBy(n, targets); err != nil {
+			return nil, err
+		}
+	}
+
+	// The select list, then ORDER BY items that are not in it (extra
+	// columns, dropped after the sort).
+	b := sb.exprBuilder("SELECT", true, true)
+	var exprs []expr.Expr
+	var cols []column
+	for i := range targets {
+		t := &targets[i]
+		var e expr.Expr
+		var c column
+		if t.node == nil {
+			e, c = sb.starColumn(t.starCol)
+			if e == nil {
+				ic := sb.inScope.cols[t.starCol]
+				return nil, pgerror.Newf(pgcode.GroupingError, "column %q must appear in the GROUP BY clause or be used in an aggregate function", qualifiedName(ic))
+			}
+		} else {
+			var err error
+			if e, err = b.Build(t.node); err != nil {
+				return nil, err
+			}
+			if e, err = b.Finish(e); err != nil {
+				return nil, err
+			}
+			c = column{name: t.name, typ: e.Type()}
+			if ref, ok := e.(*expr.ColRef); ok && t.node.GetColumnRef() != nil && ref.Idx < len(sb.sc.cols) {
+				src := sb.sc.cols[ref.Idx]
+				c.tableOID, c.attNum = src.tableOID, src.attNum
+			}
+		}
+		exprs = append(exprs, e)
+		cols = append(cols, c)
+	}
+	visible := len(exprs)
+
+	distinct := len(n.DistinctClause) > 0
+	distinctOn := distinct && n.DistinctClause[0] != nil
+	var keys []sortKey
+	for _, o := range n.SortClause {
+		sbn := o.GetSortBy()
+		idx, err := sb.orderItem(sbn.Node, targets, &exprs, &cols, b, distinct && !distinctOn)
+		if err != nil {
+			return nil, err
+		}
+		k, err := newSortKey(idx, cols[idx].typ, sbn)
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, k)
+	}
+	var onCols []int
+	if distinctOn {
+		for _, d := range n.DistinctClause {
+			idx, err := sb.orderItem(d, targets, &exprs, &cols, b, false)
+			if err != nil {
+				return nil, err
+			}
+			onCols = append(onCols, idx)
+		}
+		if err := checkDistinctOn(onCols, keys); err != nil {
+			return nil, err
+		}
+	}
+
+	var node planNode = sb.in
+	if sb.grp != nil {
+		node, err = sb.grp.plan(sb, node)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if sb.win != nil {
+		node = sb.win.plan(node)
+	}
+	node = &projectNode{input: node, exprs: exprs, columns: cols}
+
+	switch {
+	case distinctOn:
+		if len(keys) == 0 {
+			for _, c := range onCols {
+				keys = append(keys, sortKey{col: c, typ: cols[c].typ})
+			}
+		}
+		node = &sortNode{input: node, keys: keys}
+		node = &distinctNode{input: node, on: onCols, sorted: true}
+	case distinct:
+		all := make([]int, visible)
+		for i := range all {
+			all[i] = i
+		}
+		node = &distinctNode{input: node, on: all}
+		if len(keys) > 0 {
+			node = &sortNode{input: node, keys: keys}
+		}
+	case len(keys) > 0:
+		node = &sortNode{input: node, keys: keys}
+	}
+	if node, err = pl.limit(node, n, sb.inScope); err != nil {
+		return nil, err
+	}
+	if len(cols) > visible {
+		idx := make([]int, visible)
+		for i := range idx {
+			idx[i] = i
+		}
+		node = pickColumns(node, idx)
+	}
+	return node, nil
+}
+
+// starColumn returns the expression of input column i as * expands it,
+// or nil in a grouped query where the column is not grouped.
+func (sb *selectBuild) starColumn(i int) (expr.Expr, column) {
+	c := sb.inScope.cols[i]
+	if sb.grp == nil {
+		return &expr.ColRef{Idx: i, T: c.typ, Name: c.name}, c
+	}
+	for g, col := range sb.grp.inputCol {
+		if col == i {
+			return &expr.ColRef{Idx: g, T: c.typ, Name: c.name}, c
+		}
+	}
+	return nil, c
+}
+
+// orderItem resolves an ORDER BY (or DISTINCT ON) item to a column of the
+// projected row: an output column's position or name, a select-list
+// expression, or a new extra column. noExtra refuses the last (SELECT
+// DISTINCT).
+func (sb *selectBuild) orderItem(n *pg_query.Node, targets []target, exprs *[]expr.Expr, cols *[]column, b *expr.Builder, noExtra bool) (int, error) {
+	if c := n.GetAConst(); c != nil && !c.Isnull {
+		iv := c.GetIval()
+		if iv == nil {
+			return 0, pgerror.New(pgcode.Syntax, "non-integer constant in ORDER BY").WithPosition(int(c.Location) + 1)
+		}
+		{
+			pos := int(iv.Ival)
+			if pos < 1 || pos > len(targets) {
+				return 0, pgerror.Newf(pgcode.InvalidColumnReference, "ORDER BY position %d is not in select list", pos).WithPosition(int(c.Location) + 1)
+			}
+			return pos - 1, nil
+		}
+	}
+	if cr := n.GetColumnRef(); cr != nil && len(cr.Fields) == 1 && cr.Fields[0].GetString_() != nil {
+		name := cr.Fields[0].GetString_().GetSval()
+		found := -1
+		for i, t := range targets {
+			if t.name != name {
+				continue
+			}
+			if found >= 0 && !sameTarget(&targets[found], &targets[i]) {
+				return 0, pgerror.Newf(pgcode.AmbiguousColumn, "ORDER BY %q is ambiguous", name).WithPosition(int(cr.Location) + 1)
+			}
+			if found < 0 {
+				found = i
+			}
+		}
+		if found >= 0 {
+			return found, nil
+		}
+	}
+	key := nodeKey(n)
+	for i := range targets {
+		if targets[i].node != nil && targets[i].nodeKey() == key {
+			return i, nil
+		}
+	}
+	e, err := b.Build(n)
+	if err != nil {
+		return 0, err
+	}
+	if ref, ok := e.(*expr.ColRef); ok {
+		for i, t := range targets {
+			if t.node == nil {
+				if se, _ := sb.starColumn(t.starCol); se != nil && se.(*expr.ColRef).Idx == ref.Idx {
+					return i, nil
+				}
+			}
+		}
+	}
+	if noExtra {
+		return 0, pgerror.New(pgcode.InvalidColumnReference, "for SELECT DISTINCT, ORDER BY expressions must appear in select list").WithPosition(int(expr.Location(n)) + 1)
+	}
+	if e, err = b.Finish(e); err != nil {
+		return 0, err
+	}
+	*exprs = append(*exprs, e)
+	*cols = append(*cols, column{name: "?column?", typ: e.Type(), hidden: true})
+	return len(*exprs) - 1, nil
+}
+
+// sameTarget reports whether two select-list items are the same
+// expression (ORDER BY a is not ambiguous in SELECT a, a).
+func sameTarget(a, b *target) bool {
+	if a.node == nil || b.node == nil {
+		return a.node == nil && b.node == nil && a.starCol == b.starCol
+	}
+	return a.nodeKey() == b.nodeKey()
+}
+
+// checkDistinctOn enforces PostgreSQL's rule that DISTINCT ON
+// expressions lead the ORDER BY.
+func checkDistinctOn(on []int, keys []sortKey) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	set := map[int]bool{}
+	for _, c := range on {
+		set[c] = true
+	}
+	for i := 0; i < len(keys) && i < len(set); i++ {
+		if !set[keys[i].col] {
+			return pgerror.New(pgcode.InvalidColumnReference, "SELECT DISTINCT ON expressions must match initial ORDER BY expressions")
+		}
+	}
+	return nil
+}
+
+// limit adds LIMIT and OFFSET to a plan; a sort below becomes a top-k.
+func (pl *planner) limit(node planNode, n *pg_query.SelectStmt, sc *scope) (planNode, error) {
+	if n.LimitCount == nil && n.LimitOffset == nil {
+		return node, nil
+	}
+	if n.LimitOption == pg_query.LimitOption_LIMIT_OPTION_WITH_TIES {
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "FETCH ... WITH TIES is not supported yet")
+	}
+	// LIMIT and OFFSET cannot read the query's own rows.
+	b := pl.builder(newScope(nil, sc.level, sc.outer), "LIMIT")
+	ln := &limitNode{input: node}
+	var err error
+	if n.LimitCount != nil && !isNullConst(n.LimitCount) {
+		if ln.limit, err = b.BuildAs(n.LimitCount, types.Int8, "LIMIT"); err != nil {
+			return nil, err
+		}
+	}
+	if n.LimitOffset != nil {
+		b.Clause = "OFFSET"
+		if ln.offset, err = b.BuildAs(n.LimitOffset, types.Int8, "OFFSET"); err != nil {
+			return nil, err
+		}
+	}
+	if s, ok := node.(*sortNode); ok && ln.limit != nil {
+		s.limit, s.offset = ln.limit, ln.offset
+	}
+	return ln, nil
+}
+
+func isNullConst(n *pg_query.Node) bool {
+	c := n.GetAConst()
+	return c != nil && c.Isnull
+}
+
+// orderLimitOutput adds ORDER BY, LIMIT and OFFSET over the output
+// columns of a VALUES list or set operation. Set operations accept only
+// output column names and positions.
+func (pl *planner) orderLimitOutput(node planNode, n *pg_query.SelectStmt, outer *scope, lv *level, setOp bool) (planNode, error) {
+	cols := node.cols()
+	sc := newScope(cols, lv, outer)
+	var exprs []expr.Expr
+	var outCols []column
+	for i, c := range cols {
+		exprs = append(exprs, &expr.ColRef{Idx: i, T: c.typ, Name: c.name})
+		outCols = append(outCols, c)
+	}
+	visible := len(cols)
+	var keys []sortKey
+	b := pl.builder(sc, "ORDER BY")
+	for _, o := range n.SortClause {
+		sbn := o.GetSortBy()
+		idx := -1
+		if c := sbn.Node.GetAConst(); c != nil && c.GetIval() != nil {
+			pos := int(c.GetIval().Ival)
+			if pos < 1 || pos > visible {
+				return nil, pgerror.Newf(pgcode.InvalidColumnReference, "ORDER BY position %d is not in select list", pos).WithPosition(int(c.Location) + 1)
+			}
+			idx = pos - 1
+		} else {
+			e, err := b.Build(sbn.Node)
+			if err != nil {
+				if setOp && pgerror.HasCode(err, pgcode.UndefinedColumn) {
+					return nil, err
+				}
+				return nil, err
+			}
+			if ref, ok := e.(*expr.ColRef); ok {
+				idx = ref.Idx
+			} else if setOp {
+				return nil, pgerror.New(pgcode.FeatureNotSupported, "invalid UNION/INTERSECT/EXCEPT ORDER BY clause").
+					WithDetail("Only result column names can be used, not expressions or functions.").WithPosition(int(expr.Location(sbn.Node)) + 1)
+			} else {
+				if e, err = b.Finish(e); err != nil {
+					return nil, err
+				}
+				exprs = append(exprs, e)
+				outCols = append(outCols, column{name: "?column?", typ: e.Type(), hidden: true})
+				idx = len(exprs) - 1
+			}
+		}
+		k, err := newSortKey(idx, outCols[idx].typ, sbn)
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, k)
+	}
+	if len(outCols) > visible {
+		node = &projectNode{input: node, exprs: exprs, columns: outCols}
+	}
+	if len(keys) > 0 {
+		node = &sortNode{input: node, keys: keys}
+	}
+	node, err := pl.limit(node, n, sc)
+	if err != nil {
+		return nil, err
+	}
+	if len(outCols) > visible {
+		idx := make([]int, visible)
+		for i := range idx {
+			idx[i] = i
+		}
+		node = pickColumns(node, idx)
+	}
+	return node, nil
+}
+
+// planValues plans a VALUES list: each column takes the common type of
+// its values (or, for INSERT, the target column's type: want).
+func (pl *planner) planValues(lists []*pg_query.Node, outer *scope, lv *level, want []*types.T) (*valuesNode, error) {
+	sc := newScope(nil, lv, outer)
+	b := pl.builder(sc, "VALUES")
+	var rows [][]expr.Expr
+	var locs [][]int32
+	width := -1
+	for _, l := range lists {
+		items := l.GetList().Items
+		if width >= 0 && len(items) != width {
+			return nil, pgerror.New(pgcode.Syntax, "VALUES lists must all be the same length").WithPosition(int(expr.Location(items[0])) + 1)
+		}
+		width = len(items)
+		row := make([]expr.Expr, len(items))
+		loc := make([]int32, len(items))
+		for i, it := range items {
+			e, err := b.Build(it)
+			if err != nil {
+				return nil, err
+			}
+			row[i], loc[i] = e, expr.Location(it)
+		}
+		rows = append(rows, row)
+		locs = append(locs, loc)
+	}
+	node := &valuesNode{}
+	for c := 0; c < width; c++ {
+		col := make([]expr.Expr, len(rows))
+		cl := make([]int32, len(rows))
+		for r := range rows {
+			col[r], cl[r] = rows[r][c], locs[r][c]
+		}
+		out, t, err := b.CommonType(col, cl, "VALUES")
+		if err != nil {
+			return nil, err
+		}
+		for r := range rows {
+			rows[r][c] = out[r]
+		}
+		node.columns = append(node.columns, column{name: "column" + itoa64(int64(c+1)), typ: t})
+	}
+	node.rows = rows
+	return node, nil
+}
+
+// isAggregateName reports whether a function call names an aggregate.
+func isAggregateName(f *pg_query.FuncCall) bool {
+	name := f.Funcname[len(f.Funcname)-1].GetString_().GetSval()
+	return expr.IsAggregate(strings.ToLower(name))
+}

@@ -1,0 +1,322 @@
+package sql
+
+import (
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/engine/keyenc"
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+type subqueryKind uint8
+
+const (
+	subExists subqueryKind = iota
+	subScalar
+	subAny
+	subAll
+)
+
+// subqueryExpr is a subquery used as an expression: EXISTS, a scalar
+// subquery, or x op ANY/ALL (IN is = ANY). An uncorrelated subquery runs
+// once per execution (its result cached); a correlated one runs for
+// every row, with that row pushed as the outer row its references read.
+type subqueryExpr struct {
+	kind       subqueryKind
+	plan       planNode
+	correlated bool
+	// test compares the left value with a row's value (held by val) for
+	// ANY and ALL.
+	test expr.Expr
+	val  *subValue
+	left expr.Expr
+	T    *types.T
+	// hashable: an uncorrelated = ANY whose values can be hashed (IN
+	// (SELECT ...) probes a set instead of scanning).
+	hashable bool
+}
+
+// subValue stands for the subquery row's value in the comparison.
+type subValue struct {
+	T *types.T
+	v types.Datum
+}
+
+func (s *subValue) Type() *types.T                          { return s.T }
+func (s *subValue) Eval(*expr.Context) (types.Datum, error) { return s.v, nil }
+
+// subqueryResult is an uncorrelated subquery's cached result.
+type subqueryResult struct {
+	value   types.Datum // EXISTS, scalar
+	rows    []types.Datum
+	set     map[string]struct{}
+	hasNull bool
+}
+
+func (s *subqueryExpr) Type() *types.T { return s.T }
+
+// Children implements expr.Parent: the left operand is evaluated in the
+// enclosing row.
+func (s *subqueryExpr) Children() []expr.Expr {
+	if s.left != nil {
+		return []expr.Expr{s.left}
+	}
+	return nil
+}
+
+// UsesRow reports whether the subquery reads the row it is evaluated in.
+func (s *subqueryExpr) UsesRow() bool { return s.correlated }
+
+func (s *subqueryExpr) Eval(ctx *expr.Context) (types.Datum, error) {
+	x := ctx.Exec.(*execCtx)
+	if !s.correlated {
+		r, err := s.cached(x, ctx)
+		if err != nil {
+			return nil, err
+		}
+		switch s.kind {
+		case subExists, subScalar:
+			return r.value, nil
+		}
+		return s.compareRows(ctx, r)
+	}
+	switch s.kind {
+	case subExists, subScalar:
+		return s.runValue(x, ctx)
+	}
+	r := &subqueryResult{}
+	if err := s.runRows(x, ctx, func(v types.Datum) (bool, error) {
+		r.rows = append(r.rows, v)
+		return true, nil
+	}); err != nil {
+		return nil, err
+	}
+	return s.compareRows(ctx, r)
+}
+
+// run runs the plan with the current row as the outer row, calling fn
+// for each row while it returns true.
+func (s *subqueryExpr) run(x *execCtx, ctx *expr.Context, fn func(row []types.Datum) (bool, error)) error {
+	row := ctx.Row
+	ctx.Outer = append(ctx.Outer, row)
+	defer func() {
+		ctx.Outer = ctx.Outer[:len(ctx.Outer)-1]
+		ctx.Row = row
+	}()
+	it, err := s.plan.open(x)
+	if err != nil {
+		return err
+	}
+	defer it.close()
+	for {
+		r, err := it.next()
+		if err != nil || r == nil {
+			return err
+		}
+		more, err := fn(r)
+		if err != nil || !more {
+			return err
+		}
+	}
+}
+
+// runValue computes EXISTS or a scalar subquery's value.
+func (s *subqueryExpr) runValue(x *execCtx, ctx *expr.Context) (types.Datum, error) {
+	var out types.Datum
+	if s.kind == subExists {
+		out = false
+	}
+	n := 0
+	err := s.run(x, ctx, func(r []types.Datum) (bool, error) {
+		n++
+		if s.kind == subExists {
+			out = true
+			return false, nil
+		}
+		if n > 1 {
+			return false, pgerror.New(pgcode.CardinalityViolation, "more than one row returned by a subquery used as an expression")
+		}
+		out = r[0]
+		return true, nil
+	})
+	return out, err
+}
+
+func (s *subqueryExpr) runRows(x *execCtx, ctx *expr.Context, fn func(v types.Datum) (bool, error)) error {
+	return s.run(x, ctx, func(r []types.Datum) (bool, error) { return fn(r[0]) })
+}
+
+// cached returns an uncorrelated subquery's result, computing it once
+// per execution.
+func (s *subqueryExpr) cached(x *execCtx, ctx *expr.Context) (*subqueryResult, error) {
+	if r, ok := x.subqueries[s]; ok {
+		return r, nil
+	}
+	r := &subqueryResult{}
+	switch s.kind {
+	case subExists, subScalar:
+		v, err := s.runValue(x, ctx)
+		if err != nil {
+			return nil, err
+		}
+		r.value = v
+	default:
+		if s.hashable {
+			r.set = map[string]struct{}{}
+		}
+		// The cached values stay for the whole execution; their memory
+		// is not returned to the budget before it ends.
+		err := s.runRows(x, ctx, func(v types.Datum) (bool, error) {
+			if r.set != nil {
+				if v == nil {
+					r.hasNull = true
+					return true, nil
+				}
+				k, err := keyenc.AppendKey(nil, s.val.T, v, keyenc.Asc, keyenc.NullsLast)
+				if err != nil {
+					return false, err
+				}
+				r.set[string(k)] = struct{}{}
+				return true, x.mem.grow(int64(len(k) + 48))
+			}
+			r.rows = append(r.rows, v)
+			return true, x.mem.grow(rowSize([]types.Datum{v}))
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if x.subqueries == nil {
+		x.subqueries = map[*subqueryExpr]*subqueryResult{}
+	}
+	x.subqueries[s] = r
+	return r, nil
+}
+
+// compareRows applies ANY or ALL over a subquery's values.
+func (s *subqueryExpr) compareRows(ctx *expr.Context, r *subqueryResult) (types.Datum, error) {
+	if r.set != nil {
+		if len(r.set) == 0 && !r.hasNull {
+			return false, nil
+		}
+		lv, err := s.left.Eval(ctx)
+		if err != nil || lv == nil {
+			return nil, err
+		}
+		k, err := keyenc.AppendKey(nil, s.val.T, lv, keyenc.Asc, keyenc.NullsLast)
+		if err != nil {
+			return nil, err
+		}
+		if _, ok := r.set[string(k)]; ok {
+			return true, nil
+		}
+		if r.hasNull {
+			return nil, nil
+		}
+		return false, nil
+	}
+	sawNull := false
+	for _, v := range r.rows {
+		s.val.v = v
+		res, err := s.test.Eval(ctx)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case res == nil:
+			sawNull = true
+		case s.kind == subAny && res.(bool):
+			return true, nil
+		case s.kind == subAll && !res.(bool):
+			return false, nil
+		}
+	}
+	if sawNull {
+		return nil, nil
+	}
+	return s.kind == subAll, nil
+}
+
+// subLink plans a subquery expression built in scope sc.
+func (pl *planner) subLink(b *expr.Builder, sc *scope, n *pg_query.SubLink) (expr.Expr, error) {
+	sel := n.Subselect.GetSelectStmt()
+	if sel == nil {
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "this subquery is not supported").WithPosition(int(n.Location) + 1)
+	}
+	var parent *level
+	if sc != nil {
+		parent = sc.level
+	}
+	lv := &level{parent: parent}
+	plan, err := pl.planQuery(sel, sc, lv)
+	if err != nil {
+		return nil, err
+	}
+	cols := visibleColumns(plan.cols())
+	s := &subqueryExpr{plan: plan, correlated: lv.correlated}
+	switch n.SubLinkType {
+	case pg_query.SubLinkType_EXISTS_SUBLINK:
+		s.kind, s.T = subExists, types.Bool
+		return s, nil
+	case pg_query.SubLinkType_EXPR_SUBLINK:
+		if len(cols) != 1 {
+			return nil, pgerror.New(pgcode.Syntax, "subquery must return only one column").WithPosition(int(n.Location) + 1)
+		}
+		s.kind, s.T = subScalar, cols[0].typ
+		return s, nil
+	case pg_query.SubLinkType_ANY_SUBLINK, pg_query.SubLinkType_ALL_SUBLINK:
+		s.kind = subAny
+		if n.SubLinkType == pg_query.SubLinkType_ALL_SUBLINK {
+			s.kind = subAll
+		}
+		if n.Testexpr.GetRowExpr() != nil {
+			return nil, pgerror.New(pgcode.FeatureNotSupported, "row comparisons with subqueries are not supported yet").WithPosition(int(n.Location) + 1)
+		}
+		if len(cols) != 1 {
+			msg := "subquery has too many columns"
+			if len(cols) == 0 {
+				msg = "subquery has too few columns"
+			}
+			return nil, pgerror.New(pgcode.Syntax, msg).WithPosition(int(n.Location) + 1)
+		}
+		left, err := b.Build(n.Testexpr)
+		if err != nil {
+			return nil, err
+		}
+		op := "="
+		if len(n.OperName) > 0 {
+			op = opName(n.OperName)
+		}
+		s.val = &subValue{T: cols[0].typ}
+		test, err := b.Operator(op, []expr.Expr{left, s.val}, n.Location)
+		if err != nil {
+			return nil, err
+		}
+		if test.Type().Oid != types.Bool.Oid {
+			return nil, pgerror.Newf(pgcode.DatatypeMismatch, "op ANY/ALL (array) requires operator to yield boolean").WithPosition(int(n.Location) + 1)
+		}
+		s.test, s.T = test, types.Bool
+		s.left = left
+		if f, ok := test.(*expr.Func); ok && op == "=" && s.kind == subAny && !s.correlated && len(f.Args) == 2 &&
+			f.Args[1] == expr.Expr(s.val) && keyenc.SameEncoding(f.Args[0].Type(), s.val.T) && keyenc.Indexable(s.val.T) {
+			s.hashable, s.left = true, f.Args[0]
+		}
+		return s, nil
+	case pg_query.SubLinkType_ARRAY_SUBLINK:
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "ARRAY(subquery) is not supported yet").WithPosition(int(n.Location) + 1)
+	}
+	return nil, pgerror.Newf(pgcode.FeatureNotSupported, "subquery type %s is not supported", n.SubLinkType).WithPosition(int(n.Location) + 1)
+}
+
+// visibleColumns returns the columns a subquery outputs.
+func visibleColumns(cols []column) []column {
+	var out []column
+	for _, c := range cols {
+		if !c.hidden {
+			out = append(out, c)
+		}
+	}
+	return out
+}

@@ -1,0 +1,325 @@
+package sql
+
+import (
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// Window functions run after grouping, over the rows the select list
+// sees: each call's value is a column appended to the row. windowing
+// collects the calls of one query.
+type windowing struct {
+	funcs []*windowCall
+	// width is the row's width before the window columns.
+	width int
+}
+
+// windowCall is one window function call.
+type windowCall struct {
+	name string
+	// agg is set for an aggregate used as a window function.
+	agg    *expr.Aggregate
+	args   []expr.Expr
+	filter expr.Expr
+	// partition and order are evaluated per row; orderKeys index the
+	// order values.
+	partition []expr.Expr
+	order     []expr.Expr
+	orderKeys []sortKey
+	frame     frameSpec
+	result    *types.T
+	ref       *expr.ColRef
+}
+
+// PostgreSQL's frame option bits (parsenodes.h).
+const (
+	frameRange                 = 0x00002
+	frameRows                  = 0x00004
+	frameGroups                = 0x00008
+	frameStartUnboundedPrec    = 0x00020
+	frameEndUnboundedFollowing = 0x00100
+	frameStartCurrentRow       = 0x00200
+	frameEndCurrentRow         = 0x00400
+	frameStartOffsetPreceding  = 0x00800
+	frameEndOffsetPreceding    = 0x01000
+	frameStartOffsetFollowing  = 0x02000
+	frameEndOffsetFollowing    = 0x04000
+	frameExclusion             = 0x08000 | 0x10000 | 0x20000
+	frameDefault               = frameRange | frameStartUnboundedPrec | frameEndCurrentRow
+)
+
+// frameSpec is a window frame: ROWS or RANGE with its bounds.
+type frameSpec struct {
+	opts                int32
+	startOff, endOffset expr.Expr
+}
+
+// windowFuncs are the window-only functions and their result types
+// (nil: the type of the first argument).
+var windowFuncs = map[string]*types.T{
+	"row_number": types.Int8, "rank": types.Int8, "dense_rank": types.Int8,
+	"percent_rank": types.Float8, "cume_dist": types.Float8, "ntile": types.Int4,
+	"lag": nil, "lead": nil, "first_value": nil, "last_value": nil, "nth_value": nil,
+}
+
+// window plans a window function call and returns its column.
+func (sb *selectBuild) window(f *pg_query.FuncCall, name string) (expr.Expr, error) {
+	if sb.win == nil {
+		sb.win = &windowing{}
+	}
+	def, err := sb.windowDef(f.Over)
+	if err != nil {
+		return nil, err
+	}
+	b := sb.exprBuilder("window functions", true, false)
+	b.Window = func(f *pg_query.FuncCall, _ string) (expr.Expr, error) {
+		return nil, pgerror.New(pgcode.WindowingError, "window function calls cannot be nested").WithPosition(int(f.Location) + 1)
+	}
+	wc := &windowCall{name: name}
+	var args []expr.Expr
+	if !f.AggStar {
+		if args, err = b.FuncArgs(f); err != nil {
+			return nil, err
+		}
+	}
+	if res, ok := windowFuncs[name]; ok {
+		if f.AggStar || f.AggDistinct || f.AggFilter != nil || len(f.AggOrder) > 0 {
+			return nil, pgerror.Newf(pgcode.WrongObjectType, "DISTINCT, ORDER BY, FILTER and * are not implemented for window function %s", name).WithPosition(int(f.Location) + 1)
+		}
+		if wc.args, wc.result, err = windowFuncArgs(b, name, args, res, f.Location); err != nil {
+			return nil, err
+		}
+	} else if expr.IsAggregate(name) {
+		if f.AggDistinct || len(f.AggOrder) > 0 {
+			return nil, pgerror.New(pgcode.FeatureNotSupported, "DISTINCT and ORDER BY are not implemented for aggregates used as window functions").WithPosition(int(f.Location) + 1)
+		}
+		agg, args, err := b.ResolveAggregate(name, args, f.Location)
+		if err != nil {
+			return nil, err
+		}
+		wc.agg, wc.args, wc.result = agg, args, agg.Result
+		if f.AggFilter != nil {
+			if wc.filter, err = b.BuildAs(f.AggFilter, types.Bool, "FILTER"); err != nil {
+				return nil, err
+			}
+		}
+	} else {
+		return nil, pgerror.Newf(pgcode.WrongObjectType, "OVER specified, but %s is not a window function nor an aggregate function", name).WithPosition(int(f.Location) + 1)
+	}
+	for _, p := range def.PartitionClause {
+		e, err := b.Build(p)
+		if err != nil {
+			return nil, err
+		}
+		if e, err = b.Finish(e); err != nil {
+			return nil, err
+		}
+		if err := checkHashable(e.Type()); err != nil {
+			return nil, err
+		}
+		wc.partition = append(wc.partition, e)
+	}
+	for i, o := range def.OrderClause {
+		sbn := o.GetSortBy()
+		e, err := b.Build(sbn.Node)
+		if err != nil {
+			return nil, err
+		}
+		if e, err = b.Finish(e); err != nil {
+			return nil, err
+		}
+		k, err := newSortKey(i, e.Type(), sbn)
+		if err != nil {
+			return nil, err
+		}
+		wc.order = append(wc.order, e)
+		wc.orderKeys = append(wc.orderKeys, k)
+	}
+	if wc.frame, err = windowFrame(b, def); err != nil {
+		return nil, err
+	}
+	wc.ref = &expr.ColRef{T: wc.result, Name: name}
+	sb.win.funcs = append(sb.win.funcs, wc)
+	return wc.ref, nil
+}
+
+// windowDef resolves OVER w and OVER (w ...) against the WINDOW clause.
+func (sb *selectBuild) windowDef(w *pg_query.WindowDef) (*pg_query.WindowDef, error) {
+	ref := w.Refname
+	if ref == "" && w.Name != "" && len(w.PartitionClause) == 0 && len(w.OrderClause) == 0 {
+		ref = w.Name // OVER w
+	}
+	if ref == "" {
+		return w, nil
+	}
+	base, ok := sb.windows[ref]
+	if !ok {
+		return nil, pgerror.Newf(pgcode.UndefinedObject, "window %q does not exist", ref).WithPosition(int(w.Location) + 1)
+	}
+	out := proto.Clone(base).(*pg_query.WindowDef)
+	if len(w.PartitionClause) > 0 {
+		return nil, pgerror.Newf(pgcode.WindowingError, "cannot override PARTITION BY clause of window %q", ref).WithPosition(int(w.Location) + 1)
+	}
+	if len(w.OrderClause) > 0 {
+		if len(base.OrderClause) > 0 {
+			return nil, pgerror.Newf(pgcode.WindowingError, "cannot override ORDER BY clause of window %q", ref).WithPosition(int(w.Location) + 1)
+		}
+		out.OrderClause = w.OrderClause
+	}
+	if w.FrameOptions != 0 && w.FrameOptions != frameDefault {
+		out.FrameOptions, out.StartOffset, out.EndOffset = w.FrameOptions, w.StartOffset, w.EndOffset
+	}
+	return out, nil
+}
+
+// windowFrame reads a window's frame clause.
+func windowFrame(b *expr.Builder, def *pg_query.WindowDef) (frameSpec, error) {
+	opts := def.FrameOptions
+	if opts&0x1 == 0 { // not FRAMEOPTION_NONDEFAULT
+		opts = frameDefault
+	}
+	f := frameSpec{opts: opts}
+	switch {
+	case opts&frameGroups != 0:
+		return f, pgerror.New(pgcode.FeatureNotSupported, "GROUPS frames are not supported yet")
+	case opts&frameExclusion != 0:
+		return f, pgerror.New(pgcode.FeatureNotSupported, "frame exclusion is not supported yet")
+	case opts&frameRange != 0 && opts&(frameStartOffsetPreceding|frameStartOffsetFollowing|frameEndOffsetPreceding|frameEndOffsetFollowing) != 0:
+		return f, pgerror.New(pgcode.FeatureNotSupported, "RANGE with offset PRECEDING/FOLLOWING is not supported yet")
+	}
+	var err error
+	if def.StartOffset != nil {
+		if f.startOff, err = b.BuildAs(def.StartOffset, types.Int8, "ROWS"); err != nil {
+			return f, err
+		}
+	}
+	if def.EndOffset != nil {
+		if f.endOffset, err = b.BuildAs(def.EndOffset, types.Int8, "ROWS"); err != nil {
+			return f, err
+		}
+	}
+	return f, nil
+}
+
+// windowFuncArgs checks and coerces a window-only function's arguments.
+func windowFuncArgs(b *expr.Builder, name string, args []expr.Expr, res *types.T, loc int32) ([]expr.Expr, *types.T, error) {
+	bad := func() error {
+		ts := make([]string, len(args))
+		for i, a := range args {
+			ts[i] = a.Type().String()
+		}
+		return pgerror.Newf(pgcode.UndefinedFunction, "function %s(%s) does not exist", name, joinStrings(ts, ", ")).
+			WithHint("No function matches the given name and argument types. You might need to add explicit type casts.").WithPosition(int(loc) + 1)
+	}
+	switch name {
+	case "row_number", "rank", "dense_rank", "percent_rank", "cume_dist":
+		if len(args) != 0 {
+			return nil, nil, bad()
+		}
+		return nil, res, nil
+	case "ntile":
+		if len(args) != 1 {
+			return nil, nil, bad()
+		}
+		a, err := b.Coerce(args[0], types.Int4, "ntile", loc)
+		if err != nil {
+			return nil, nil, bad()
+		}
+		return []expr.Expr{a}, res, nil
+	case "first_value", "last_value":
+		if len(args) != 1 {
+			return nil, nil, bad()
+		}
+		a, err := b.Finish(args[0])
+		return []expr.Expr{a}, a.Type(), err
+	case "nth_value":
+		if len(args) != 2 {
+			return nil, nil, bad()
+		}
+		a, err := b.Finish(args[0])
+		if err != nil {
+			return nil, nil, err
+		}
+		n, err := b.Coerce(args[1], types.Int4, "nth_value", loc)
+		if err != nil {
+			return nil, nil, bad()
+		}
+		return []expr.Expr{a, n}, a.Type(), nil
+	case "lag", "lead":
+		if len(args) < 1 || len(args) > 3 {
+			return nil, nil, bad()
+		}
+		out := make([]expr.Expr, len(args))
+		var err error
+		if len(args) == 3 {
+			var t *types.T
+			pair, t, err := b.CommonType([]expr.Expr{args[0], args[2]}, []int32{loc, loc}, name)
+			if err != nil {
+				return nil, nil, err
+			}
+			out[0], out[2] = pair[0], pair[1]
+			_ = t
+		} else if out[0], err = b.Finish(args[0]); err != nil {
+			return nil, nil, err
+		}
+		if len(args) >= 2 {
+			if out[1], err = b.Coerce(args[1], types.Int4, name, loc); err != nil {
+				return nil, nil, bad()
+			}
+		}
+		return out, out[0].Type(), nil
+	}
+	return nil, nil, bad()
+}
+
+func joinStrings(ss []string, sep string) string {
+	out := ""
+	for i, s := range ss {
+		if i > 0 {
+			out += sep
+		}
+		out += s
+	}
+	return out
+}
+
+// plan numbers the window columns after the row's and adds the node.
+func (w *windowing) plan(input planNode) planNode {
+	cols := append([]column(nil), input.cols()...)
+	w.width = len(cols)
+	for i, f := range w.funcs {
+		f.ref.Idx = w.width + i
+		cols = append(cols, column{name: f.name, typ: f.result, hidden: true, qualifiedOnly: true})
+	}
+	return &windowNode{input: input, funcs: w.funcs, columns: cols, width: w.width}
+}
+
+// windowClause records the WINDOW clause's definitions; a definition may
+// build on an earlier one.
+func (sb *selectBuild) windowClause(defs []*pg_query.Node) error {
+	for _, n := range defs {
+		w := n.GetWindowDef()
+		if _, dup := sb.windows[w.Name]; dup {
+			return pgerror.Newf(pgcode.WindowingError, "window %q is already defined", w.Name).WithPosition(int(w.Location) + 1)
+		}
+		if w.Refname != "" {
+			base, err := sb.windowDef(w)
+			if err != nil {
+				return err
+			}
+			merged := proto.Clone(base).(*pg_query.WindowDef)
+			merged.Name = w.Name
+			w = merged
+		}
+		if sb.windows == nil {
+			sb.windows = map[string]*pg_query.WindowDef{}
+		}
+		sb.windows[w.Name] = w
+	}
+	return nil
+}
