@@ -46,6 +46,20 @@ test-race: ## Run the test suite with the race detector
 slt: ## Run the whole sqllogictest corpus against stela; writes docs/SLT.md (SLT_FLAGS)
 	STELA_SLT=full $(GO) test -tags '$(TAGS)' -count=1 -timeout 0 -run '^TestSLTFull$$' ./server/ $(SLT_FLAGS)
 
+.PHONY: slt-slice
+slt-slice: ## Run the sqllogictest slice go test runs, per-file counts against testdata/slt/baseline.txt
+	$(GO) test -tags '$(TAGS)' -count=1 -v -run '^TestSLT$$' ./server/ $(SLT_FLAGS)
+
+.PHONY: slt-baseline
+slt-baseline: ## Raise testdata/slt/baseline.txt to what the slice passes today
+	$(GO) test -tags '$(TAGS)' -count=1 -run '^TestSLT$$' ./server/ -update-slt $(SLT_FLAGS)
+
+SLT_PG ?= postgres://postgres@127.0.0.1:54315/postgres
+
+.PHONY: slt-pg
+slt-pg: ## Run the whole corpus against PostgreSQL at SLT_PG and check the README's numbers
+	STELA_SLT=full STELA_SLT_PG='$(SLT_PG)' $(GO) test -tags '$(TAGS)' -count=1 -timeout 0 -run '^TestSLTFull$$' ./server/ $(SLT_FLAGS)
+
 .PHONY: crash
 crash: ## Long crash loop: SIGKILL a committing child CRASH_ROUNDS times
 	STELA_CRASH_ROUNDS=$(CRASH_ROUNDS) $(GO) test -count=1 -timeout 90m -run 'TestCrash' ./kv/

@@ -10,6 +10,9 @@ const (
 	KindTable    = "table"
 	KindView     = "view"
 	KindSequence = "sequence"
+	// KindIndex is never stored: an index lives in its table's
+	// descriptor, and only its name entry is its own (index_names.go).
+	KindIndex = "index"
 )
 
 // Built-in schemas have PostgreSQL's namespace OIDs, and user objects get
@@ -34,6 +37,9 @@ type Descriptor struct {
 	Table    *TableDesc    `json:"table,omitempty"`
 	View     *ViewDesc     `json:"view,omitempty"`
 	Sequence *SequenceDesc `json:"sequence,omitempty"`
+	// Index is set, with Kind KindIndex, on the descriptors that Lookup
+	// and Relation return for an index's name; they are not stored.
+	Index *IndexRef `json:"index,omitempty"`
 }
 
 // TableDesc is a table: its columns (in row-encoding order, dropped ones
@@ -114,6 +120,9 @@ type ForeignKeyDesc struct {
 type ViewDesc struct {
 	Query   string       `json:"query"`
 	Columns []ViewColumn `json:"columns"`
+	// DependsOn are the tables and views the query reads, so that they
+	// cannot be dropped from under the view (PostgreSQL's pg_depend).
+	DependsOn []uint32 `json:"depends_on,omitempty"`
 }
 
 // ViewColumn is a view's output column.

@@ -17,7 +17,9 @@ import (
 //
 //	0x01 'c'                        next descriptor id, big-endian uint32
 //	0x01 'd' id(4)                  JSON Descriptor
-//	0x01 'n' schema id(4) name      name entry: the descriptor id (4 bytes)
+//	0x01 'n' schema id(4) name      name entry: the descriptor id (4 bytes),
+//	                                or an index's table id and index id (6
+//	                                bytes, index_names.go)
 var (
 	counterKey = []byte{0x01, 'c'}
 	descPrefix = []byte{0x01, 'd'}
@@ -69,10 +71,13 @@ func lookup(txn *engine.Txn, schema uint32, name string) (*Descriptor, error) {
 	if err != nil || !ok {
 		return nil, err
 	}
-	if len(v) != 4 {
-		return nil, pgerror.Newf(pgcode.DataCorrupted, "catalog: name entry %q malformed", name)
+	switch len(v) {
+	case 4:
+		return Get(txn, binary.BigEndian.Uint32(v))
+	case 6:
+		return indexDescriptor(schema, name, v), nil
 	}
-	return Get(txn, binary.BigEndian.Uint32(v))
+	return nil, pgerror.Newf(pgcode.DataCorrupted, "catalog: name entry %q malformed", name)
 }
 
 // Schema returns a schema by name; 3F000 if there is none.
@@ -98,9 +103,13 @@ var DefaultSearchPath = SearchPath{"public"}
 // name denotes; 42P01 if none.
 func Relation(txn *engine.Txn, schema, name string, path SearchPath) (*Descriptor, error) {
 	if schema != "" {
-		s, err := Schema(txn, schema)
+		// As PostgreSQL's, a missing schema is a missing relation here.
+		s, err := lookup(txn, 0, schema)
 		if err != nil {
 			return nil, err
+		}
+		if s == nil {
+			return nil, pgerror.Newf(pgcode.UndefinedTable, "relation %q does not exist", schema+"."+name)
 		}
 		d, err := lookup(txn, s.ID, name)
 		if err != nil {
@@ -154,8 +163,21 @@ func NewID(txn *engine.Txn) (uint32, error) {
 	return id, nil
 }
 
-// Put writes a descriptor and its name entry.
+// Put writes a descriptor and its name entry, and for a table the name
+// entries of its indexes (index_names.go).
 func Put(txn *engine.Txn, d *Descriptor) error {
+	if d.Kind == KindIndex {
+		return fmt.Errorf("catalog: index %q is stored in its table", d.Name)
+	}
+	if d.Kind == KindTable {
+		old, err := Get(txn, d.ID)
+		if err != nil {
+			return err
+		}
+		if err := syncIndexNames(txn, old, d); err != nil {
+			return err
+		}
+	}
 	b, err := json.Marshal(d)
 	if err != nil {
 		return fmt.Errorf("catalog: encode descriptor %d: %w", d.ID, err)
@@ -175,9 +197,17 @@ func Rename(txn *engine.Txn, d *Descriptor, newName string) error {
 	return Put(txn, d)
 }
 
-// Delete removes a descriptor and its name entry. (Its rows stay in the
-// log's history; dropping a table deletes them in the same transaction.)
+// Delete removes a descriptor and its name entry, and a table's index
+// name entries. (Its rows stay in the log's history; dropping a table
+// deletes them in the same transaction.)
 func Delete(txn *engine.Txn, d *Descriptor) error {
+	if d.Kind == KindTable {
+		for _, ix := range NamedIndexes(d.Table) {
+			if err := deleteIndexName(txn, d.Schema, ix.Name, d.ID, ix.ID); err != nil {
+				return err
+			}
+		}
+	}
 	if err := txn.Delete(nameKey(d.Schema, d.Name)); err != nil {
 		return err
 	}

@@ -308,3 +308,96 @@ func (db *DB) maxRowID(txn *Txn, l *Layout) (int64, error) {
 	v, _ := row[l.Indexes[0].Cols[0]].(int64)
 	return v, nil
 }
+
+// Backfill writes the entries of a new secondary index for every row the
+// table holds. A unique index that two rows would share is PostgreSQL's
+// 23505 "could not create unique index".
+func (l *Layout) Backfill(txn *Txn, indexID uint16) error {
+	var ix *IndexLayout
+	for i := 1; i < len(l.Indexes); i++ {
+		if l.Indexes[i].ID == indexID {
+			ix = &l.Indexes[i]
+		}
+	}
+	if ix == nil {
+		return fmt.Errorf("engine: table %q has no index %d", l.Name, indexID)
+	}
+	it, err := txn.Scan(l.Range(PrimaryIndexID), false)
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	for it.Next() {
+		row, err := l.DecodeRow(it.Value())
+		if err != nil {
+			return err
+		}
+		ik, iv, unique, err := l.indexEntry(ix, row, l.pkSuffix(it.Key()))
+		if err != nil {
+			return err
+		}
+		if unique {
+			if _, exists, err := txn.Get(ik); err != nil {
+				return err
+			} else if exists {
+				names, vals := l.keyText(ix, row)
+				return pgerror.Newf(pgcode.UniqueViolation, "could not create unique index %q", ix.Name).
+					WithDetail(fmt.Sprintf("Key (%s)=(%s) is duplicated.", names, vals))
+			}
+		}
+		if err := txn.Put(ik, iv); err != nil {
+			return err
+		}
+	}
+	return it.Err()
+}
+
+// keyText returns an index's column names and a row's values of them, as
+// PostgreSQL's key details print them.
+func (l *Layout) keyText(ix *IndexLayout, row []types.Datum) (names, vals string) {
+	ns := make([]string, len(ix.Cols))
+	vs := make([]string, len(ix.Cols))
+	fs := types.DefaultFormatSettings()
+	for i, c := range ix.Cols {
+		ns[i] = l.Names[c]
+		if row[c] == nil {
+			vs[i] = "null"
+		} else {
+			vs[i] = string(l.Types[c].AppendText(nil, row[c], &fs))
+		}
+	}
+	return strings.Join(ns, ", "), strings.Join(vs, ", ")
+}
+
+// DeleteAll writes a delete of every key of a table, its rows and the
+// entries of every index, so that the log records the table emptied
+// (DROP TABLE, TRUNCATE): nothing is overwritten, the rows stay readable
+// as of earlier transactions. It returns how many rows it deleted.
+func DeleteAll(txn *Txn, tableID uint32) (int, error) {
+	return deleteRange(txn, kv.PrefixRange(TablePrefix(tableID)), IndexPrefix(tableID, PrimaryIndexID))
+}
+
+// DeleteIndex writes a delete of every entry of one index (DROP INDEX).
+func DeleteIndex(txn *Txn, tableID uint32, indexID uint16) error {
+	_, err := deleteRange(txn, kv.PrefixRange(IndexPrefix(tableID, indexID)), nil)
+	return err
+}
+
+// deleteRange deletes every key of r, counting those under rows.
+func deleteRange(txn *Txn, r kv.Range, rows []byte) (int, error) {
+	it, err := txn.Scan(r, false)
+	if err != nil {
+		return 0, err
+	}
+	defer it.Close()
+	n := 0
+	for it.Next() {
+		if rows != nil && bytes.HasPrefix(it.Key(), rows) {
+			n++
+		}
+		if err := txn.Delete(it.Key()); err != nil {
+			return n, err
+		}
+	}
+	return n, it.Err()
+}

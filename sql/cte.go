@@ -1,6 +1,8 @@
 package sql
 
 import (
+	"slices"
+
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/sql/expr"
@@ -68,8 +70,10 @@ func (pl *planner) withClause(w *pg_query.WithClause, outer *scope, lv *level) (
 		}
 		q := &cte{name: c.Ctename, lv: &level{parent: lv}}
 		var err error
-		if w.Recursive && sel.Op == pg_query.SetOperation_SETOP_UNION && referencesName(&pg_query.Node{Node: &pg_query.Node_SelectStmt{SelectStmt: sel.Rarg}}, c.Ctename) {
-			err = pl.recursiveCTE(q, c, sel, outer)
+		if w.Recursive && referencesName(c.Ctequery, c.Ctename) {
+			if err = checkRecursion(c.Ctename, sel); err == nil {
+				err = pl.recursiveCTE(q, c, sel, outer)
+			}
 		} else {
 			q.plan, err = pl.planQuery(sel, outer, q.lv)
 		}
@@ -77,7 +81,7 @@ func (pl *planner) withClause(w *pg_query.WithClause, outer *scope, lv *level) (
 			pop()
 			return nil, err
 		}
-		cols, err := aliasColumns(q.plan.cols(), c.Ctename, &pg_query.Alias{Colnames: c.Aliascolnames})
+		cols, err := cteColumns(q.plan.cols(), c)
 		if err != nil {
 			pop()
 			return nil, err
@@ -108,28 +112,128 @@ func (c *cte) reference(pl *planner) (planNode, error) {
 	return &cteScanNode{cte: c}, nil
 }
 
-// cteScanNode reads a WITH query's materialized rows.
+// cteScanNode reads a WITH query's rows. An uncorrelated query runs
+// once per execution; its rows are kept as they are read, for the other
+// references and rescans, and it runs only as far as its readers go.
 type cteScanNode struct{ cte *cte }
 
 func (n *cteScanNode) cols() []column { return n.cte.columns }
 
 func (n *cteScanNode) open(x *execCtx) (rowIter, error) {
-	if !n.cte.lv.correlated {
-		if rows, ok := x.cteRows[n.cte]; ok {
-			return &sliceIter{rows: rows}, nil
+	if n.cte.lv.correlated {
+		// It reads the enclosing row: it runs again for each.
+		return n.cte.plan.open(x)
+	}
+	b := cteBufferOf(x, n.cte)
+	b.readers++
+	return &cteScanIter{b: b, x: x}, nil
+}
+
+// cteBuffer is an uncorrelated WITH query's rows read so far in an
+// execution, and the running query that makes more.
+type cteBuffer struct {
+	plan    planNode
+	it      rowIter
+	rows    [][]types.Datum
+	held    int64
+	done    bool
+	readers int
+	// skip counts the rows a restarted query has to pass over again.
+	skip int
+}
+
+// cteBufferOf returns the buffer of a WITH query in an execution. It is
+// kept in the execution's cteRows map, as the single value of a one-row
+// entry, so that it lives and dies with the execution.
+func cteBufferOf(x *execCtx, c *cte) *cteBuffer {
+	if x.cteRows == nil {
+		x.cteRows = map[*cte][][]types.Datum{}
+	}
+	if rows, ok := x.cteRows[c]; ok {
+		return rows[0][0].(*cteBuffer)
+	}
+	b := &cteBuffer{plan: c.plan}
+	x.cteRows[c] = [][]types.Datum{{b}}
+	return b
+}
+
+// row returns row i, running the query further if needed (nil at the
+// end).
+func (b *cteBuffer) row(x *execCtx, i int) ([]types.Datum, error) {
+	for i >= len(b.rows) {
+		if b.done {
+			return nil, nil
 		}
-	}
-	rows, err := materialize(x, n.cte.plan)
-	if err != nil {
-		return nil, err
-	}
-	if !n.cte.lv.correlated {
-		if x.cteRows == nil {
-			x.cteRows = map[*cte][][]types.Datum{}
+		if b.it == nil {
+			it, err := b.plan.open(x)
+			if err != nil {
+				return nil, err
+			}
+			b.it, b.skip = it, len(b.rows)
 		}
-		x.cteRows[n.cte] = rows
+		r, err := b.it.next()
+		if err != nil {
+			return nil, err
+		}
+		if r == nil {
+			b.it.close()
+			b.it, b.done = nil, true
+			return nil, nil
+		}
+		if b.skip > 0 {
+			b.skip--
+			continue
+		}
+		r = slices.Clone(r)
+		sz := rowSize(r)
+		if err := x.mem.grow(sz); err != nil {
+			return nil, err
+		}
+		b.held += sz
+		b.rows = append(b.rows, r)
 	}
-	return &sliceIter{rows: rows}, nil
+	return b.rows[i], nil
+}
+
+// release stops the running query when its last reader closes (a LIMIT
+// above may never ask for more); a later reader restarts it.
+func (b *cteBuffer) release() {
+	if b.readers--; b.readers == 0 && b.it != nil {
+		b.it.close()
+		b.it = nil
+	}
+}
+
+type cteScanIter struct {
+	b      *cteBuffer
+	x      *execCtx
+	i      int
+	closed bool
+}
+
+func (it *cteScanIter) next() ([]types.Datum, error) {
+	r, err := it.b.row(it.x, it.i)
+	if r != nil {
+		it.i++
+	}
+	return r, err
+}
+
+func (it *cteScanIter) close() {
+	if !it.closed {
+		it.closed = true
+		it.b.release()
+	}
+}
+
+// cteColumns names a WITH query's columns, by its column list if any.
+func cteColumns(in []column, c *pg_query.CommonTableExpr) ([]column, error) {
+	cols, err := aliasColumns(in, c.Ctename, &pg_query.Alias{Colnames: c.Aliascolnames})
+	if err != nil && pgerror.HasCode(err, pgcode.InvalidColumnReference) {
+		return nil, pgerror.Newf(pgcode.InvalidColumnReference, "WITH query %q has %d columns available but %d columns specified",
+			c.Ctename, len(visibleColumns(in)), len(c.Aliascolnames)).WithPosition(int(c.Location) + 1)
+	}
+	return cols, err
 }
 
 // materialize reads all rows of a plan, within the memory budget (the
@@ -165,88 +269,13 @@ func (n *workScanNode) open(x *execCtx) (rowIter, error) {
 	return &sliceIter{rows: x.workRows[n.table]}, nil
 }
 
-// recursiveNode runs a recursive WITH query: the non-recursive term's
-// rows, then the recursive term's over the previous iteration's rows
-// until an iteration adds none. UNION (not ALL) drops rows already
-// produced.
-type recursiveNode struct {
-	base, step planNode
-	work       *workTable
-	all        bool
-}
-
-func (n *recursiveNode) cols() []column { return n.base.cols() }
-
-func (n *recursiveNode) open(x *execCtx) (rowIter, error) {
-	cols := n.base.cols()
-	ts := make([]*types.T, len(cols))
-	idx := make([]int, len(cols))
-	for i, c := range cols {
-		ts[i], idx[i] = c.typ, i
-		if !n.all {
-			if err := checkHashable(c.typ); err != nil {
-				return nil, err
-			}
-		}
-	}
-	seen := map[string]struct{}{}
-	var out [][]types.Datum
-	keep := func(rows [][]types.Datum) ([][]types.Datum, error) {
-		if n.all {
-			return rows, nil
-		}
-		var kept [][]types.Datum
-		for _, r := range rows {
-			k, err := appendGroupKey(nil, r, idx, ts)
-			if err != nil {
-				return nil, err
-			}
-			if _, dup := seen[string(k)]; dup {
-				continue
-			}
-			seen[string(k)] = struct{}{}
-			kept = append(kept, r)
-		}
-		return kept, nil
-	}
-	rows, err := materialize(x, n.base)
-	if err != nil {
-		return nil, err
-	}
-	if rows, err = keep(rows); err != nil {
-		return nil, err
-	}
-	if x.workRows == nil {
-		x.workRows = map[*workTable][][]types.Datum{}
-	}
-	for len(rows) > 0 {
-		out = append(out, rows...)
-		if err := x.checkCanceled(); err != nil {
-			return nil, err
-		}
-		x.workRows[n.work] = rows
-		next, err := materialize(x, n.step)
-		if err != nil {
-			return nil, err
-		}
-		if rows, err = keep(next); err != nil {
-			return nil, err
-		}
-	}
-	delete(x.workRows, n.work)
-	return &sliceIter{rows: out}, nil
-}
-
 // recursiveCTE plans WITH RECURSIVE name AS (base UNION [ALL] step).
 func (pl *planner) recursiveCTE(q *cte, c *pg_query.CommonTableExpr, sel *pg_query.SelectStmt, outer *scope) error {
-	if len(sel.SortClause) > 0 || sel.LimitCount != nil || sel.LimitOffset != nil {
-		return pgerror.New(pgcode.FeatureNotSupported, "ORDER BY/LIMIT in a recursive query is not implemented").WithPosition(int(c.Location) + 1)
-	}
 	base, err := pl.planQuery(sel.Larg, outer, q.lv)
 	if err != nil {
 		return err
 	}
-	cols, err := aliasColumns(base.cols(), c.Ctename, &pg_query.Alias{Colnames: c.Aliascolnames})
+	cols, err := cteColumns(base.cols(), c)
 	if err != nil {
 		return err
 	}

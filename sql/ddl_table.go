@@ -23,18 +23,19 @@ type ddlPlan struct {
 }
 
 func (p *ddlPlan) run(s *Session, ec *expr.Context) (Result, error) {
-	txn, err := s.storage()
+	// A full execution context: DDL evaluates defaults and checks too
+	// (ADD COLUMN fills existing rows).
+	x, err := s.newExecCtx(ec)
 	if err != nil {
 		return nil, err
 	}
-	if txn.ReadOnly() {
+	if x.txn.ReadOnly() {
 		return nil, pgerror.Newf(pgcode.ReadOnlySQLTransaction, "cannot execute %s in a read-only transaction", p.tag)
 	}
-	x := &execCtx{ctx: ec.Ctx, sess: s, txn: txn, ec: ec}
 	if err := p.fn(x); err != nil {
 		return nil, err
 	}
-	if err := catalog.BumpVersion(txn); err != nil {
+	if err := catalog.BumpVersion(x.txn); err != nil {
 		return nil, err
 	}
 	return &tagResult{tag: p.tag}, nil

@@ -13,11 +13,27 @@ import (
 // dmlPlan runs INSERT, UPDATE or DELETE to completion in the session's
 // transaction, then returns the RETURNING rows (if any) and the tag.
 type dmlPlan struct {
-	verb string // "INSERT", "UPDATE", "DELETE"
-	// exec applies the statement, calling emit with each changed row
-	// (the new row; the old one for DELETE); it returns the count.
-	exec func(x *execCtx, emit func(row []types.Datum) error) (int64, error)
+	verb  string // "INSERT", "UPDATE", "DELETE"
+	table string
+	// source produces the rows to insert, or the rows to change (the
+	// target's row first).
+	source planNode
+	// exec applies the statement to the rows of src, calling emit with
+	// each changed row (the new row; the old one for DELETE); it returns
+	// the count.
+	exec func(x *execCtx, src planNode, emit func(row []types.Datum) error) (int64, error)
 	ret  *returning
+}
+
+// explainTitle is EXPLAIN's top line for the statement.
+func (p *dmlPlan) explainTitle() string {
+	switch p.verb {
+	case "INSERT":
+		return "Insert on " + p.table
+	case "UPDATE":
+		return "Update on " + p.table
+	}
+	return "Delete on " + p.table
 }
 
 func (p *dmlPlan) run(s *Session, ec *expr.Context) (Result, error) {
@@ -43,7 +59,7 @@ func (p *dmlPlan) run(s *Session, ec *expr.Context) (Result, error) {
 			return nil
 		}
 	}
-	n, err := p.exec(x, emit)
+	n, err := p.exec(x, p.source, emit)
 	if err != nil {
 		return nil, evalError(x.ctx, err)
 	}
@@ -170,7 +186,7 @@ func (pl *planner) planSetClause(w *tableWriter, list []*pg_query.Node, sc *scop
 			return nil, pgerror.Newf(pgcode.UndefinedColumn, "column %q of relation %q does not exist", rt.Name, w.desc.Name).WithPosition(int(rt.Location) + 1)
 		}
 		if seen[col] {
-			return nil, pgerror.Newf(pgcode.DuplicateColumn, "multiple assignments to same column %q", rt.Name).WithPosition(int(rt.Location) + 1)
+			return nil, pgerror.Newf(pgcode.Syntax, "multiple assignments to same column %q", rt.Name).WithPosition(int(rt.Location) + 1)
 		}
 		seen[col] = true
 		c := &w.desc.Table.Columns[col]

@@ -63,7 +63,7 @@ func (pl *planner) planInsert(p *Prepared, n *pg_query.InsertStmt) (plan, error)
 			return nil, err
 		}
 	}
-	dp := &dmlPlan{verb: "INSERT", exec: ip.exec}
+	dp := &dmlPlan{verb: "INSERT", table: d.Name, source: ip.source, exec: ip.exec}
 	if dp.ret, err = pl.planReturning(n.ReturningList, newScope(rowCols, &level{}, nil)); err != nil {
 		return nil, err
 	}
@@ -124,6 +124,14 @@ func (pl *planner) insertSource(ip *insertPlan, n *pg_query.InsertStmt) (planNod
 		}
 		return false, nil
 	}
+	// Without a column list, fewer values than columns fill the first
+	// columns (PostgreSQL's rule); the others take their defaults.
+	implicit := len(n.Cols) == 0
+	fit := func(items int) {
+		if implicit && items < len(ip.targets) {
+			ip.targets = ip.targets[:items]
+		}
+	}
 	countError := func(items int, loc int32) error {
 		if items > len(ip.targets) {
 			return pgerror.New(pgcode.Syntax, "INSERT has more expressions than target columns").WithPosition(int(loc) + 1)
@@ -132,6 +140,7 @@ func (pl *planner) insertSource(ip *insertPlan, n *pg_query.InsertStmt) (planNod
 	}
 	if len(sel.ValuesLists) > 0 && sel.Op == pg_query.SetOperation_SETOP_NONE && len(sel.SortClause) == 0 && sel.LimitCount == nil && sel.LimitOffset == nil && sel.WithClause == nil {
 		b := pl.builder(newScope(nil, &level{}, nil), "VALUES")
+		fit(len(sel.ValuesLists[0].GetList().Items))
 		node := &valuesNode{}
 		for _, t := range ip.targets {
 			node.columns = append(node.columns, column{name: w.cols[t].name, typ: w.cols[t].typ})
@@ -181,6 +190,7 @@ func (pl *planner) insertSource(ip *insertPlan, n *pg_query.InsertStmt) (planNod
 		return nil, err
 	}
 	cols := visibleColumns(src.cols())
+	fit(len(cols))
 	if len(cols) != len(ip.targets) {
 		return nil, countError(len(cols), expr.Location(n.SelectStmt))
 	}
@@ -219,8 +229,8 @@ func (w *tableWriter) defaultOrNull(col int) expr.Expr {
 	return &expr.Const{T: w.cols[col].typ, Loc: -1}
 }
 
-func (ip *insertPlan) exec(x *execCtx, emit func([]types.Datum) error) (int64, error) {
-	it, err := ip.source.open(x)
+func (ip *insertPlan) exec(x *execCtx, src planNode, emit func([]types.Datum) error) (int64, error) {
+	it, err := src.open(x)
 	if err != nil {
 		return 0, err
 	}

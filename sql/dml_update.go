@@ -52,7 +52,7 @@ func (pl *planner) planUpdate(p *Prepared, n *pg_query.UpdateStmt) (plan, error)
 		return nil, err
 	}
 	joined := len(n.FromClause) > 0
-	exec := func(x *execCtx, emit func([]types.Datum) error) (int64, error) {
+	exec := func(x *execCtx, src planNode, emit func([]types.Datum) error) (int64, error) {
 		return w.changeRows(x, src, joined, func(row []types.Datum) ([]types.Datum, error) {
 			upd, err := w.apply(x, set, row)
 			if err != nil {
@@ -64,7 +64,7 @@ func (pl *planner) planUpdate(p *Prepared, n *pg_query.UpdateStmt) (plan, error)
 			return append(upd, row[len(w.cols):]...), nil
 		}, emit)
 	}
-	dp := &dmlPlan{verb: "UPDATE", exec: exec}
+	dp := &dmlPlan{verb: "UPDATE", table: w.desc.Name, source: src, exec: exec}
 	if dp.ret, err = pl.planReturning(n.ReturningList, sc); err != nil {
 		return nil, err
 	}
@@ -84,12 +84,12 @@ func (pl *planner) planDelete(p *Prepared, n *pg_query.DeleteStmt) (plan, error)
 		return nil, err
 	}
 	joined := len(n.UsingClause) > 0
-	exec := func(x *execCtx, emit func([]types.Datum) error) (int64, error) {
+	exec := func(x *execCtx, src planNode, emit func([]types.Datum) error) (int64, error) {
 		return w.changeRows(x, src, joined, func(row []types.Datum) ([]types.Datum, error) {
 			return row, w.delete(x, row[:len(w.cols)])
 		}, emit)
 	}
-	dp := &dmlPlan{verb: "DELETE", exec: exec}
+	dp := &dmlPlan{verb: "DELETE", table: w.desc.Name, source: src, exec: exec}
 	if dp.ret, err = pl.planReturning(n.ReturningList, newScope(src.cols(), &level{}, nil)); err != nil {
 		return nil, err
 	}

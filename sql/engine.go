@@ -100,9 +100,19 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 	return e, nil
 }
 
+// maxTxEntries is the entry limit of a database's transactions.
+const maxTxEntries = 16_000_000
+
 // openStore opens the kv store of one database (or the system store).
 func (e *Engine) openStore(name, dir string) (*kv.Store, error) {
 	opts := e.cfg.KV
+	if opts.MaxTxEntries == 0 {
+		// A SQL transaction writes a row and an entry per index: one
+		// inserting a million rows into a table with a few indexes must
+		// fit. The byte limits (kv's and the engine's write buffer) still
+		// bound its memory.
+		opts.MaxTxEntries = maxTxEntries
+	}
 	opts.Origin = "stela.local/" + name
 	l := e.cfg.Logger.With().Str("db", name).Logger()
 	opts.Logger = &l

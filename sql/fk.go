@@ -229,6 +229,11 @@ func (r *fkRef) parentChanged(x *execCtx, old, new []types.Datum) error {
 			return err
 		}
 	}
+	if action == "set default" {
+		// A default equal to the removed key still references it (the
+		// update above skipped its unchanged key): check as NO ACTION.
+		x.fkPending = append(x.fkPending, fkPending{ref: r, vals: vals, parentGone: true})
+	}
 	return nil
 }
 

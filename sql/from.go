@@ -70,13 +70,33 @@ func (pl *planner) planFromWhere(from []*pg_query.Node, where *pg_query.Node, ou
 // without USING (their ON conditions join the region's conjuncts).
 func (pl *planner) addToRegion(r *region, n *pg_query.Node, outer *scope, lv *level) error {
 	if j := n.GetJoinExpr(); j != nil && j.Jointype == pg_query.JoinType_JOIN_INNER && len(j.UsingClause) == 0 && !j.IsNatural && j.Alias == nil {
+		start := len(r.items)
 		if err := pl.addToRegion(r, j.Larg, outer, lv); err != nil {
 			return err
 		}
 		if err := pl.addToRegion(r, j.Rarg, outer, lv); err != nil {
 			return err
 		}
+		if start >= len(r.items) {
+			start = 0 // a lateral item joined the items before it into one
+		}
+		if err := pl.checkJoinOn(j.Quals, r.items[start:], outer, lv); err != nil {
+			return err
+		}
 		r.conj = splitAndNodes(j.Quals, r.conj)
+		return nil
+	}
+	if isLateral(n) && len(r.items) > 0 {
+		// The items so far become one, the lateral item's left side.
+		left, err := pl.planRegion(&region{items: r.items}, outer, lv)
+		if err != nil {
+			return err
+		}
+		node, err := pl.planLateral(n, left, joinInner, nil, outer, lv)
+		if err != nil {
+			return err
+		}
+		r.items = []*fromItem{{node: node, cols: node.cols(), est: estimateOf(left) * 10}}
 		return nil
 	}
 	it, err := pl.planFromItem(n, outer, lv)
@@ -85,6 +105,23 @@ func (pl *planner) addToRegion(r *region, n *pg_query.Node, outer *scope, lv *le
 	}
 	r.items = append(r.items, it)
 	return nil
+}
+
+// checkJoinOn builds an inner join's ON condition over the join's own
+// items, for its errors: the condition joins the region's conjuncts,
+// where it would otherwise see items it must not (a table joined later)
+// and report its errors as WHERE's.
+func (pl *planner) checkJoinOn(on *pg_query.Node, items []*fromItem, outer *scope, lv *level) error {
+	if on == nil {
+		return nil
+	}
+	var cols []column
+	for _, it := range items {
+		cols = append(cols, it.cols...)
+	}
+	b := pl.builder(newScope(cols, &level{parent: lv.parent, rels: lv.rels}, outer), "JOIN conditions")
+	_, err := b.BuildAs(on, types.Bool, "JOIN/ON")
+	return err
 }
 
 // splitAndNodes appends the conjuncts of a condition.
@@ -354,18 +391,18 @@ func (pl *planner) planFromItem(n *pg_query.Node, outer *scope, lv *level) (*fro
 		return pl.planRangeVar(v.RangeVar, outer, lv)
 	case *pg_query.Node_RangeSubselect:
 		rs := v.RangeSubselect
-		if rs.Lateral {
-			return nil, pgerror.New(pgcode.FeatureNotSupported, "LATERAL is not supported yet")
+		if rs.Alias == nil {
+			// PostgreSQL 15 requires the alias (16 does not).
+			return nil, pgerror.New(pgcode.Syntax, "subquery in FROM must have an alias").
+				WithHint("For example, FROM (SELECT ...) [AS] foo.").WithPosition(int(expr.Location(rs.Subquery)) + 1)
 		}
 		sub := rs.Subquery.GetSelectStmt()
 		node, err := pl.planQuery(sub, outer, &level{parent: lv})
 		if err != nil {
 			return nil, err
 		}
-		alias := "unnamed_subquery"
-		if rs.Alias != nil {
-			alias = rs.Alias.Aliasname
-		}
+		alias := rs.Alias.Aliasname
+		lv.addRel(alias)
 		cols, err := aliasColumns(node.cols(), alias, rs.Alias)
 		if err != nil {
 			return nil, err
@@ -375,6 +412,9 @@ func (pl *planner) planFromItem(n *pg_query.Node, outer *scope, lv *level) (*fro
 		node, err := pl.planJoinExpr(v.JoinExpr, outer, lv)
 		if err != nil {
 			return nil, err
+		}
+		if v.JoinExpr.Alias != nil {
+			lv.addRel(v.JoinExpr.Alias.Aliasname)
 		}
 		return &fromItem{node: node, cols: node.cols(), est: estimateOf(node)}, nil
 	case *pg_query.Node_RangeFunction:
@@ -422,6 +462,7 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 	if rv.Alias != nil {
 		alias = rv.Alias.Aliasname
 	}
+	lv.addRel(rv.Relname, alias)
 	if rv.Schemaname == "" {
 		if c := pl.ctes.find(rv.Relname); c != nil {
 			node, err := c.reference(pl)

@@ -3,6 +3,8 @@ package sql
 import (
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
+	"github.com/stela-db/stela/catalog"
+
 	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
@@ -25,6 +27,9 @@ type grouping struct {
 	aggs     []*aggCall
 	aggKeys  map[string]int
 	having   expr.Expr
+	// sets are the grouping sets (GROUPING SETS, ROLLUP, CUBE), as
+	// indexes of exprs; nil for a plain GROUP BY.
+	sets [][]int
 }
 
 // aggCall is one aggregate call of a grouped query, over the input row.
@@ -45,70 +50,34 @@ type aggCall struct {
 func (sb *selectBuild) groupBy(n *pg_query.SelectStmt, targets []target) error {
 	g := &grouping{sb: sb, keys: map[string]int{}, aggKeys: map[string]int{}}
 	inB := sb.pl.builder(sb.inScope, "GROUP BY")
+	sets := [][]int{{}}
+	hasSets := false
 	for _, item := range n.GroupClause {
 		if gs := item.GetGroupingSet(); gs != nil {
-			if gs.Kind == pg_query.GroupingSetKind_GROUPING_SET_EMPTY {
-				continue // GROUP BY (): one group
-			}
-			return pgerror.New(pgcode.FeatureNotSupported, "GROUPING SETS, ROLLUP and CUBE are not supported yet").WithPosition(int(gs.Location) + 1)
-		}
-		node := item
-		var e expr.Expr
-		if c := item.GetAConst(); c != nil && c.GetIval() != nil {
-			pos := int(c.GetIval().Ival)
-			if pos < 1 || pos > len(targets) {
-				return pgerror.Newf(pgcode.InvalidColumnReference, "GROUP BY position %d is not in select list", pos).WithPosition(int(c.Location) + 1)
-			}
-			t := targets[pos-1]
-			if t.node == nil {
-				ic := sb.inScope.cols[t.starCol]
-				e = &expr.ColRef{Idx: t.starCol, T: ic.typ, Name: ic.name}
-			}
-			node = t.node
-		} else if cr := item.GetColumnRef(); cr != nil && len(cr.Fields) == 1 && cr.Fields[0].GetString_() != nil {
-			name := cr.Fields[0].GetString_().GetSval()
-			if idx, err := sb.inScope.find([]string{name}, cr.Location); err != nil {
-				return err
-			} else if idx < 0 {
-				for _, t := range targets {
-					if t.name == name && t.node != nil {
-						node = t.node
-						break
-					}
-				}
-			}
-		}
-		if e == nil {
-			var err error
-			if e, err = inB.Build(node); err != nil {
+			hasSets = hasSets || gs.Kind != pg_query.GroupingSetKind_GROUPING_SET_EMPTY
+			itemSets, err := g.groupingSet(gs, inB, targets)
+			if err != nil {
 				return err
 			}
-			if e, err = inB.Finish(e); err != nil {
-				return err
-			}
+			sets = crossSets(sets, itemSets)
+			continue
 		}
-		if err := checkHashable(e.Type()); err != nil {
+		i, err := g.addItem(item, inB, targets)
+		if err != nil {
 			return err
 		}
-		key := ""
-		if node != nil {
-			key = nodeKey(node)
-			if _, dup := g.keys[key]; dup {
-				continue
-			}
+		sets = crossSets(sets, [][]int{{i}})
+	}
+	if hasSets {
+		if len(sets) > maxGroupingSets {
+			return pgerror.Newf(pgcode.StatementTooComplex, "too many grouping sets present (maximum %d)", maxGroupingSets)
 		}
-		col := -1
-		if ref, ok := e.(*expr.ColRef); ok {
-			col = ref.Idx
-			if dupOf(g.inputCol, col) {
-				continue
-			}
+		g.sets = sets
+	}
+	if g.sets == nil {
+		if err := g.addDependent(); err != nil {
+			return err
 		}
-		if key != "" {
-			g.keys[key] = len(g.exprs)
-		}
-		g.exprs = append(g.exprs, e)
-		g.inputCol = append(g.inputCol, col)
 	}
 	var cols []column
 	for i, e := range g.exprs {
@@ -119,7 +88,7 @@ func (sb *selectBuild) groupBy(n *pg_query.SelectStmt, targets []target) error {
 		}
 	}
 	sc := newScope(cols, sb.lv, sb.inScope.outer)
-	sc.ungrouped = sb.inScope
+	sc.ungrouped, sc.grp = sb.inScope, g
 	sb.sc, sb.grp = sc, g
 	if n.HavingClause != nil {
 		b := sb.exprBuilder("HAVING", true, false)
@@ -128,6 +97,122 @@ func (sb *selectBuild) groupBy(n *pg_query.SelectStmt, targets []target) error {
 			return err
 		}
 		g.having = h
+	}
+	return nil
+}
+
+// addItem resolves one GROUP BY expression (a position, an input
+// column, a select-list name or an expression) and returns its index
+// among the grouping's expressions, adding it if new.
+func (g *grouping) addItem(item *pg_query.Node, inB *expr.Builder, targets []target) (int, error) {
+	sb := g.sb
+	node := item
+	var e expr.Expr
+	if c := item.GetAConst(); c != nil && c.GetIval() != nil {
+		pos := int(c.GetIval().Ival)
+		if pos < 1 || pos > len(targets) {
+			return 0, pgerror.Newf(pgcode.InvalidColumnReference, "GROUP BY position %d is not in select list", pos).WithPosition(int(c.Location) + 1)
+		}
+		t := targets[pos-1]
+		if t.node == nil {
+			ic := sb.inScope.cols[t.starCol]
+			e = &expr.ColRef{Idx: t.starCol, T: ic.typ, Name: ic.name}
+		}
+		node = t.node
+	} else if cr := item.GetColumnRef(); cr != nil && len(cr.Fields) == 1 && cr.Fields[0].GetString_() != nil {
+		name := cr.Fields[0].GetString_().GetSval()
+		if idx, err := sb.inScope.find([]string{name}, cr.Location); err != nil {
+			return 0, err
+		} else if idx < 0 {
+			for _, t := range targets {
+				if t.name == name && t.node != nil {
+					node = t.node
+					break
+				}
+			}
+		}
+	}
+	if e == nil {
+		var err error
+		if e, err = inB.Build(node); err != nil {
+			return 0, err
+		}
+		if e, err = inB.Finish(e); err != nil {
+			return 0, err
+		}
+	}
+	if err := checkHashable(e.Type()); err != nil {
+		return 0, err
+	}
+	key := ""
+	if node != nil {
+		key = nodeKey(node)
+		if i, dup := g.keys[key]; dup {
+			return i, nil
+		}
+	}
+	col := -1
+	if ref, ok := e.(*expr.ColRef); ok {
+		col = ref.Idx
+		for i, c := range g.inputCol {
+			if c == col {
+				return i, nil
+			}
+		}
+	}
+	if key != "" {
+		g.keys[key] = len(g.exprs)
+	}
+	g.exprs = append(g.exprs, e)
+	g.inputCol = append(g.inputCol, col)
+	return len(g.exprs) - 1, nil
+}
+
+// addDependent groups also by the columns of a table whose primary key
+// is grouped: they are functionally dependent on it, so PostgreSQL lets
+// the select list read them (SELECT t.* ... GROUP BY t.id), and the
+// groups are the same.
+func (g *grouping) addDependent() error {
+	type rel struct {
+		table string
+		oid   uint32
+	}
+	in := g.sb.inScope.cols
+	grouped := map[rel]map[int16]bool{}
+	var rels []rel // in GROUP BY order, for a stable plan
+	for _, c := range g.inputCol {
+		if c < 0 || in[c].tableOID == 0 {
+			continue
+		}
+		r := rel{in[c].table, in[c].tableOID}
+		if grouped[r] == nil {
+			grouped[r] = map[int16]bool{}
+			rels = append(rels, r)
+		}
+		grouped[r][in[c].attNum] = true
+	}
+	for _, r := range rels {
+		atts := grouped[r]
+		d, err := catalog.Get(g.sb.pl.txn, r.oid)
+		if err != nil || d == nil || d.Table == nil {
+			continue // not a table (any more): no dependency
+		}
+		pk := d.Table.PrimaryKey.Columns
+		covered := len(pk) > 0
+		for _, k := range pk {
+			if !atts[int16(d.Table.ColumnIndex(k.ColumnID)+1)] {
+				covered = false
+			}
+		}
+		if !covered {
+			continue
+		}
+		for i, c := range in {
+			if c.table == r.table && c.tableOID == r.oid && !dupOf(g.inputCol, i) {
+				g.exprs = append(g.exprs, &expr.ColRef{Idx: i, T: c.typ, Name: c.name})
+				g.inputCol = append(g.inputCol, i)
+			}
+		}
 	}
 	return nil
 }
@@ -145,9 +230,11 @@ func dupOf(cols []int, c int) bool {
 // and aggregates (where allowed) become columns.
 func (g *grouping) hook(b *expr.Builder, aggs bool) {
 	b.Match = func(n *pg_query.Node) (expr.Expr, error) {
-		switch n.Node.(type) {
+		switch v := n.Node.(type) {
 		case *pg_query.Node_AConst, *pg_query.Node_ParamRef:
 			return nil, nil
+		case *pg_query.Node_GroupingFunc:
+			return g.groupingCall(v.GroupingFunc)
 		}
 		if len(g.keys) == 0 {
 			return nil, nil
@@ -169,6 +256,9 @@ func (g *grouping) aggregate(f *pg_query.FuncCall, name string) (expr.Expr, erro
 	if i, ok := g.aggKeys[key]; ok {
 		c := g.aggs[i]
 		return &expr.ColRef{Idx: len(g.exprs) + i, T: c.agg.Result, Name: name}, nil
+	}
+	if d := aggLevel(f, g.sb.inScope); d > 0 {
+		return outerAggregate(g.sb.inScope, f, name, d)
 	}
 	b := g.sb.pl.builder(g.sb.inScope, "aggregate function calls")
 	b.Aggregate = func(f *pg_query.FuncCall, _ string) (expr.Expr, error) {
@@ -199,8 +289,8 @@ func (g *grouping) aggregate(f *pg_query.FuncCall, name string) (expr.Expr, erro
 		}
 	}
 	if f.AggFilter != nil {
-		b.Clause = "FILTER"
-		if c.filter, err = b.BuildAs(f.AggFilter, types.Bool, "FILTER"); err != nil {
+		fb := g.sb.pl.builder(g.sb.inScope, "FILTER")
+		if c.filter, err = fb.BuildAs(f.AggFilter, types.Bool, "FILTER"); err != nil {
 			return nil, err
 		}
 	}
@@ -240,6 +330,83 @@ func (g *grouping) aggregate(f *pg_query.FuncCall, name string) (expr.Expr, erro
 	return &expr.ColRef{Idx: len(g.exprs) + len(g.aggs) - 1, T: agg.Result, Name: name}, nil
 }
 
+// aggLevel returns how many query levels out an aggregate call belongs:
+// PostgreSQL's rule is the innermost level whose columns its arguments
+// read (0 for this query, also when they read none).
+func aggLevel(f *pg_query.FuncCall, sc *scope) int {
+	nodes := append([]*pg_query.Node{f.AggFilter}, f.Args...)
+	for _, o := range f.AggOrder {
+		nodes = append(nodes, o.GetSortBy().Node)
+	}
+	level := -1
+	for _, n := range nodes {
+		inspect(n, func(m *pg_query.Node) bool {
+			if m.GetSubLink() != nil {
+				return false
+			}
+			cr := m.GetColumnRef()
+			if cr == nil {
+				return true
+			}
+			var names []string
+			for _, f := range cr.Fields {
+				if f.GetString_() == nil {
+					return false
+				}
+				names = append(names, f.GetString_().GetSval())
+			}
+			depth := 0
+			for s := sc; s != nil; s = s.outer {
+				idx, err := s.find(names, 0)
+				if err == nil && idx < 0 && s.ungrouped != nil {
+					idx, err = s.ungrouped.find(names, 0)
+				}
+				if err != nil || idx >= 0 {
+					break
+				}
+				depth++
+			}
+			if level < 0 || depth < level {
+				level = depth
+			}
+			return false
+		})
+	}
+	if level < 0 {
+		return 0
+	}
+	return level
+}
+
+// outerAggregate plans an aggregate of an enclosing query (SELECT g,
+// (SELECT max(t.a)) FROM t GROUP BY g): the enclosing grouping computes
+// it, this query reads the result as an outer column.
+func outerAggregate(from *scope, f *pg_query.FuncCall, name string, depth int) (expr.Expr, error) {
+	sc := from
+	for i := 0; i < depth && sc != nil; i++ {
+		sc = sc.outer
+	}
+	if sc != nil && sc.grp == nil && sc.regroup != nil {
+		*sc.regroup = true
+		return nil, pgerror.New(pgcode.GroupingError, "aggregate of an enclosing query") // replanned, not seen
+	}
+	if sc != nil && sc.grp == nil && sc.clause != "" && sc.clause != "SELECT" {
+		return nil, pgerror.Newf(pgcode.GroupingError, "aggregate functions are not allowed in %s", sc.clause).WithPosition(int(f.Location) + 1)
+	}
+	if sc == nil || sc.grp == nil {
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "aggregate functions over the columns of an enclosing query that does not group are not supported yet").WithPosition(int(f.Location) + 1)
+	}
+	e, err := sc.grp.aggregate(f, name)
+	if err != nil {
+		return nil, err
+	}
+	ref := e.(*expr.ColRef)
+	for lv := from.level; lv != nil && lv != sc.level; lv = lv.parent {
+		lv.correlated = true
+	}
+	return &expr.OuterRef{Depth: depth, Idx: ref.Idx, T: ref.T, Name: ref.Name}, nil
+}
+
 // sameExprShape reports whether two expressions read the same column
 // (enough for the DISTINCT/ORDER BY rule's common cases).
 func sameExprShape(a, b expr.Expr) bool {
@@ -258,5 +425,8 @@ func (g *grouping) plan(sb *selectBuild, input planNode) (planNode, error) {
 		cols = append(cols, column{name: a.agg.Name, typ: a.agg.Result, hidden: true, qualifiedOnly: true})
 	}
 	node := &aggNode{input: input, groups: g.exprs, aggs: g.aggs, columns: cols}
+	if g.sets != nil {
+		return newFilter(newGroupingSets(node, g.sets), g.having), nil
+	}
 	return newFilter(node, g.having), nil
 }

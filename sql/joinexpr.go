@@ -1,6 +1,8 @@
 package sql
 
 import (
+	"strings"
+
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/sql/expr"
@@ -31,7 +33,31 @@ func (pl *planner) planJoinExpr(j *pg_query.JoinExpr, outer *scope, lv *level) (
 	if err := pl.addToRegion(lr, j.Larg, outer, lv); err != nil {
 		return nil, err
 	}
+	if isLateral(j.Rarg) && (kind == joinInner || kind == joinLeft) && len(j.UsingClause) == 0 && !j.IsNatural {
+		left, err := pl.planRegion(lr, outer, lv)
+		if err != nil {
+			return nil, err
+		}
+		node, err := pl.planLateral(j.Rarg, left, kind, j.Quals, outer, lv)
+		if err != nil {
+			return nil, err
+		}
+		if j.Alias != nil {
+			cols, err := aliasColumns(node.cols(), j.Alias.Aliasname, j.Alias)
+			if err != nil {
+				return nil, err
+			}
+			return &renameNode{input: node, columns: cols}, nil
+		}
+		return node, nil
+	}
 	if err := pl.addToRegion(rr, j.Rarg, outer, lv); err != nil {
+		if pe, ok := err.(*pgerror.Error); ok && isLateral(j.Rarg) && pe.Code == pgcode.UndefinedTable && strings.HasPrefix(pe.Message, "invalid reference") {
+			// A lateral item cannot read the preserved side of a RIGHT or
+			// FULL join.
+			return nil, pgerror.New(pgcode.InvalidColumnReference, pe.Message).
+				WithHint("The combining JOIN type must be INNER or LEFT for a LATERAL reference.")
+		}
 		return nil, err
 	}
 	if err := checkAliases(append(append([]*fromItem(nil), lr.items...), rr.items...)); err != nil {
@@ -86,7 +112,11 @@ func (pl *planner) planJoinExpr(j *pg_query.JoinExpr, outer *scope, lv *level) (
 	if err != nil {
 		return nil, err
 	}
-	type merged struct{ l, r int }
+	type merged struct {
+		l, r int
+		args []expr.Expr // both sides as the common type
+		t    *types.T
+	}
 	var merges []merged
 	for _, name := range usingNames {
 		li, err := uniqueColumn(lcols, name, "left")
@@ -99,12 +129,17 @@ func (pl *planner) planJoinExpr(j *pg_query.JoinExpr, outer *scope, lv *level) (
 		}
 		lref := &expr.ColRef{Idx: li, T: lcols[li].typ, Name: name}
 		rref := &expr.ColRef{Idx: len(lcols) + ri, T: rcols[ri].typ, Name: name}
-		eq, err := b.Operator("=", []expr.Expr{lref, rref}, joinLoc)
+		// Both sides are compared, and merged, as their common type.
+		args, t, err := b.CommonType([]expr.Expr{lref, rref}, []int32{joinLoc, joinLoc}, "JOIN/USING")
+		if err != nil {
+			return nil, err
+		}
+		eq, err := b.Operator("=", args, joinLoc)
 		if err != nil {
 			return nil, err
 		}
 		conds = append(conds, eq)
-		merges = append(merges, merged{li, ri})
+		merges = append(merges, merged{li, ri, args, t})
 	}
 	for _, c := range onJoin {
 		e, err := b.BuildAs(c, types.Bool, "JOIN/ON")
@@ -131,18 +166,17 @@ func (pl *planner) planJoinExpr(j *pg_query.JoinExpr, outer *scope, lv *level) (
 	usedL, usedR := map[int]bool{}, map[int]bool{}
 	for _, m := range merges {
 		usedL[m.l], usedR[m.r] = true, true
-		lref := &expr.ColRef{Idx: m.l, T: lcols[m.l].typ, Name: lcols[m.l].name}
-		rref := &expr.ColRef{Idx: len(lcols) + m.r, T: rcols[m.r].typ, Name: rcols[m.r].name}
-		var e expr.Expr = lref
+		e := m.args[0]
 		switch kind {
-		case joinRight:
-			e = rref
-		case joinFull:
-			args, t, err := b.CommonType([]expr.Expr{lref, rref}, []int32{joinLoc, joinLoc}, "JOIN/USING")
-			if err != nil {
-				return nil, err
+		case joinInner:
+			// Either side will do: PostgreSQL prefers one not cast.
+			if _, cast := e.(*expr.ColRef); !cast {
+				e = m.args[1]
 			}
-			e = &expr.Coalesce{Args: args, T: t}
+		case joinRight:
+			e = m.args[1]
+		case joinFull:
+			e = &expr.Coalesce{Args: m.args, T: m.t}
 		}
 		p.exprs = append(p.exprs, e)
 		p.columns = append(p.columns, column{name: lcols[m.l].name, typ: e.Type()})
@@ -155,21 +189,31 @@ func (pl *planner) planJoinExpr(j *pg_query.JoinExpr, outer *scope, lv *level) (
 		p.columns = append(p.columns, c)
 	}
 	if j.Alias != nil {
-		cols, err := aliasColumns(p.columns[:len(merges)], j.Alias.Aliasname, j.Alias)
+		// The alias names every column of the join (and hides the
+		// tables joined); the sides' copies of the merged columns are
+		// no longer reachable at all.
+		var sideCopies []int
+		for i := len(merges); i < len(p.columns); i++ {
+			if p.columns[i].qualifiedOnly {
+				sideCopies = append(sideCopies, i)
+				p.columns[i].hidden = true
+			}
+		}
+		cols, err := aliasColumns(p.columns, j.Alias.Aliasname, j.Alias)
 		if err != nil {
 			return nil, err
 		}
-		copy(p.columns, cols)
-		for i := len(merges); i < len(p.columns); i++ {
-			p.columns[i].qualifiedOnly = true
+		for _, i := range sideCopies {
+			cols[i].table, cols[i].qualifiedOnly = "", true
 		}
+		p.columns = cols
 	}
 	return p, nil
 }
 
 // pushConjuncts builds conjuncts over a FROM item and adds them to it.
 func (pl *planner) pushConjuncts(it *fromItem, conj []*pg_query.Node, outer *scope, lv *level) error {
-	b := pl.builder(newScope(it.cols, lv, outer), "WHERE")
+	b := pl.builder(newScope(it.cols, lv, outer), "JOIN conditions")
 	for _, c := range conj {
 		e, err := b.BuildAs(c, types.Bool, "JOIN/ON")
 		if err != nil {

@@ -6,6 +6,8 @@ import (
 	"github.com/stela-db/stela/catalog"
 	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
 )
 
 // planner turns one statement's parse tree into a plan. It reads the
@@ -21,6 +23,9 @@ type planner struct {
 	// depth counts the views being expanded, to stop a view that
 	// (through others) reads itself.
 	depth int
+	// keepUnknown asks the next query planned (a set operation's
+	// branch) to leave its untyped literals untyped.
+	keepUnknown bool
 	// writers, fkRefs and allDescs are what a data-changing statement
 	// resolved of the tables it writes (dml_writer.go, fk.go).
 	writers  map[uint32]*tableWriter
@@ -34,6 +39,21 @@ type planner struct {
 type level struct {
 	parent     *level
 	correlated bool
+	// rels are the names of the FROM items planned so far at this level
+	// (aliases and the names of the tables they alias): a qualified
+	// reference to one of them where it is not visible is an "invalid
+	// reference", to any other name a "missing FROM-clause entry".
+	rels map[string]bool
+}
+
+// addRel records the names of a FROM item.
+func (lv *level) addRel(names ...string) {
+	if lv.rels == nil {
+		lv.rels = map[string]bool{}
+	}
+	for _, n := range names {
+		lv.rels[n] = true
+	}
 }
 
 // builder returns an expression builder over a scope, for a clause of a
@@ -41,7 +61,32 @@ type level struct {
 // functions only where the query planner hooks them in.
 func (pl *planner) builder(sc *scope, clause string) *expr.Builder {
 	b := &expr.Builder{Params: pl.params, Session: pl.s, Scope: sc, Clause: clause}
+	if sc != nil && sc.clause == "" {
+		sc.clause = clause
+	}
 	b.SubLink = func(n *pg_query.SubLink) (expr.Expr, error) { return pl.subLink(b, sc, n) }
-	b.Special = func(f *pg_query.FuncCall, name string) (expr.Expr, error) { return pl.specialFunc(b, f, name) }
+	if sc != nil {
+		// Aggregates are refused here, unless they belong to an
+		// enclosing grouped query (they read only its columns).
+		b.Aggregate = func(f *pg_query.FuncCall, name string) (expr.Expr, error) {
+			if d := aggLevel(f, sc); d > 0 {
+				return outerAggregate(sc, f, name, d)
+			}
+			where := b.Clause
+			if where == "" {
+				where = "this context"
+			}
+			return nil, pgerror.Newf(pgcode.GroupingError, "aggregate functions are not allowed in %s", where).WithPosition(int(f.Location) + 1)
+		}
+	}
+	b.Special = func(f *pg_query.FuncCall, name string) (expr.Expr, error) {
+		if isSetReturning(name) {
+			return nil, errSRFNotAllowed(f, b.Clause)
+		}
+		if _, ok := windowFuncs[name]; ok {
+			return nil, pgerror.Newf(pgcode.WrongObjectType, "window function %s requires an OVER clause", name).WithPosition(int(f.Location) + 1)
+		}
+		return pl.specialFunc(b, f, name)
+	}
 	return b
 }

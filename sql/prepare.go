@@ -214,7 +214,7 @@ func (s *Session) Execute(ctx context.Context, p *Prepared, params []types.Datum
 	}
 	now := time.Now()
 	if s.txn.state == txnNone && !p.txnControl {
-		s.txn.begin(txnImplicit, now)
+		s.txn.begin(s, txnImplicit, now)
 	}
 	if p.versioned {
 		txn, err := s.storage()

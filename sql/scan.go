@@ -162,7 +162,7 @@ func (b *indexBounds) spans(x *execCtx, l *engine.Layout, ix *engine.IndexLayout
 			if v == nil {
 				continue // = NULL matches nothing
 			}
-			enc, err := keyenc.AppendKey(nil, l.Types[col], v, ix.Dirs[i], ix.Nulls[i])
+			enc, err := keyenc.AppendKey(nil, boundType(l.Types[col], e), v, ix.Dirs[i], ix.Nulls[i])
 			if err != nil {
 				return nil, err
 			}
@@ -195,7 +195,7 @@ func (b *indexBounds) spans(x *execCtx, l *engine.Layout, ix *engine.IndexLayout
 		if err != nil || v == nil {
 			return nil, v == nil, err
 		}
-		k, err := keyenc.AppendKey(nil, l.Types[col], v, ix.Dirs[i], ix.Nulls[i])
+		k, err := keyenc.AppendKey(nil, boundType(l.Types[col], e), v, ix.Dirs[i], ix.Nulls[i])
 		return k, false, err
 	}
 	var lo, hi []byte
@@ -242,6 +242,17 @@ func (b *indexBounds) spans(x *execCtx, l *engine.Layout, ix *engine.IndexLayout
 		}
 	}
 	return out, nil
+}
+
+// boundType is the type a bound value is encoded as: its own, which
+// shares the column's encoding (asColPred checked) but may hold values
+// the column's cannot (id > 9999999999 on an int4 key, a text value
+// with trailing spaces against a bpchar key), so the range stays exact.
+func boundType(col *types.T, e expr.Expr) *types.T {
+	if t := e.Type(); t != nil && keyenc.SameEncoding(col, t) {
+		return t
+	}
+	return col
 }
 
 // prefixRanges turns key prefixes into ranges.

@@ -20,6 +20,17 @@ type scope struct {
 	// ungrouped, in a grouped query, is the input row's scope: a column
 	// found there but not among the grouped columns is a grouping error.
 	ungrouped *scope
+	// grp is the grouping of a grouped scope: an aggregate of a
+	// subquery over only this scope's columns is computed here.
+	grp *grouping
+	// regroup, on the input scope of a query that does not group, is
+	// set when a subquery finds an aggregate that belongs to the query
+	// (SELECT (SELECT sum(t.a) FROM u) FROM t): the query is planned
+	// again as an aggregation.
+	regroup *bool
+	// clause is the clause the scope was first built for (an error of
+	// an enclosing query's aggregate found in a subquery names it).
+	clause string
 }
 
 var _ expr.Scope = (*scope)(nil)
@@ -59,7 +70,32 @@ func (s *scope) Column(names []string, loc int32) (expr.Expr, error) {
 		}
 		depth++
 	}
+	if err := s.missingTable(names, loc); err != nil {
+		return nil, err
+	}
 	return nil, errUndefinedColumn(names, loc)
+}
+
+// missingTable returns the 42P01 error of a qualified reference whose
+// table is not visible here, nil if it is.
+func (s *scope) missingTable(names []string, loc int32) error {
+	if len(names) < 2 {
+		return nil
+	}
+	table := names[len(names)-2]
+	for sc := s; sc != nil; sc = sc.outer {
+		if sc.hasTable(table) || (sc.ungrouped != nil && sc.ungrouped.hasTable(table)) {
+			return nil
+		}
+	}
+	for sc := s; sc != nil; sc = sc.outer {
+		for lv := sc.level; lv != nil; lv = lv.parent {
+			if lv.rels[table] {
+				return pgerror.Newf(pgcode.UndefinedTable, "invalid reference to FROM-clause entry for table %q", table).WithPosition(int(loc) + 1)
+			}
+		}
+	}
+	return pgerror.Newf(pgcode.UndefinedTable, "missing FROM-clause entry for table %q", table).WithPosition(int(loc) + 1)
 }
 
 func qualifiedName(c column) string {

@@ -41,6 +41,8 @@ func resultColumns(cols []column) []Column {
 // planQuery plans a SELECT, VALUES or set operation as a query level
 // whose enclosing query's row is outer (nil for a statement's query).
 func (pl *planner) planQuery(n *pg_query.SelectStmt, outer *scope, lv *level) (planNode, error) {
+	keepUnknown := pl.keepUnknown
+	pl.keepUnknown = false
 	if n.WithClause != nil {
 		pop, err := pl.withClause(n.WithClause, outer, lv)
 		if err != nil {
@@ -65,7 +67,14 @@ func (pl *planner) planQuery(n *pg_query.SelectStmt, outer *scope, lv *level) (p
 		}
 		return pl.orderLimitOutput(node, n, outer, lv, false)
 	}
-	return pl.planSimpleSelect(n, outer, lv)
+	keep := keepUnknown && len(n.DistinctClause) == 0 && len(n.SortClause) == 0
+	regroup := false
+	node, err := pl.planSimpleSelect(n, outer, lv, keep, &regroup)
+	if err != nil && regroup {
+		// A subquery holds an aggregate of this query: it aggregates.
+		return pl.planSimpleSelect(n, outer, lv, keep, nil)
+	}
+	return node, err
 }
 
 // target is one select-list item, after * expansion.
@@ -133,6 +142,9 @@ type selectBuild struct {
 	win *windowing
 	// windows are the WINDOW clause's named definitions.
 	windows map[string]*pg_query.WindowDef
+	// extra are the hidden columns added for ORDER BY and DISTINCT ON
+	// expressions, by parse tree.
+	extra map[string]int
 }
 
 // exprBuilder returns a builder for a clause evaluated over the
@@ -149,12 +161,19 @@ func (sb *selectBuild) exprBuilder(clause string, aggs, windows bool) *expr.Buil
 	return b
 }
 
-func (pl *planner) planSimpleSelect(n *pg_query.SelectStmt, outer *scope, lv *level) (planNode, error) {
+// planSimpleSelect plans a SELECT with its FROM, WHERE, GROUP BY,
+// HAVING, windows, select list, DISTINCT, ORDER BY and LIMIT.
+// keepUnknown leaves untyped literals of the select list untyped (a set
+// operation's branch). regroup is set when a subquery finds an aggregate
+// that belongs to this query; planned again with regroup nil, the query
+// aggregates.
+func (pl *planner) planSimpleSelect(n *pg_query.SelectStmt, outer *scope, lv *level, keepUnknown bool, regroup *bool) (planNode, error) {
 	in, err := pl.planFromWhere(n.FromClause, n.WhereClause, outer, lv)
 	if err != nil {
 		return nil, err
 	}
 	sb := &selectBuild{pl: pl, lv: lv, in: in, inScope: newScope(in.cols(), lv, outer)}
+	sb.inScope.regroup = regroup
 	if err := sb.windowClause(n.WindowClause); err != nil {
 		return nil, err
 	}
@@ -171,7 +190,7 @@ func (pl *planner) planSimpleSelect(n *pg_query.SelectStmt, outer *scope, lv *le
 	for _, t := range targets {
 		targetNodes = append(targetNodes, t.node)
 	}
-	if len(n.GroupClause) > 0 || n.HavingClause != nil || hasAggregate(targetNodes...) || hasAggregate(orderNodes...) {
+	if regroup == nil || len(n.GroupClause) > 0 || n.HavingClause != nil || hasAggregate(targetNodes...) || hasAggregate(orderNodes...) {
 		if err := sb.groupBy(n, targets); err != nil {
 			return nil, err
 		}
@@ -180,6 +199,14 @@ func (pl *planner) planSimpleSelect(n *pg_query.SelectStmt, outer *scope, lv *le
 	// The select list, then ORDER BY items that are not in it (extra
 	// columns, dropped after the sort).
 	b := sb.exprBuilder("SELECT", true, true)
+	srfs := &srfSet{}
+	special := b.Special
+	b.Special = func(f *pg_query.FuncCall, name string) (expr.Expr, error) {
+		if isSetReturning(name) {
+			return sb.srf(srfs, f, name)
+		}
+		return special(f, name)
+	}
 	var exprs []expr.Expr
 	var cols []column
 	for i := range targets {
@@ -197,8 +224,10 @@ func (pl *planner) planSimpleSelect(n *pg_query.SelectStmt, outer *scope, lv *le
 			if e, err = b.Build(t.node); err != nil {
 				return nil, err
 			}
-			if e, err = b.Finish(e); err != nil {
-				return nil, err
+			if !keepUnknown {
+				if e, err = b.Finish(e); err != nil {
+					return nil, err
+				}
 			}
 			c = column{name: t.name, typ: e.Type()}
 			if ref, ok := e.(*expr.ColRef); ok && t.node.GetColumnRef() != nil && ref.Idx < len(sb.sc.cols) {
@@ -212,7 +241,7 @@ func (pl *planner) planSimpleSelect(n *pg_query.SelectStmt, outer *scope, lv *le
 	visible := len(exprs)
 
 	distinct := len(n.DistinctClause) > 0
-	distinctOn := distinct && n.DistinctClause[0] != nil
+	distinctOn := distinct && n.DistinctClause[0] != nil && n.DistinctClause[0].Node != nil
 	var keys []sortKey
 	for _, o := range n.SortClause {
 		sbn := o.GetSortBy()
@@ -241,6 +270,11 @@ func (pl *planner) planSimpleSelect(n *pg_query.SelectStmt, outer *scope, lv *le
 	}
 
 	var node planNode = sb.in
+	if sb.grp != nil && len(sb.grp.aggs) == 0 && len(sb.grp.exprs) == 0 && len(n.GroupClause) == 0 && n.HavingClause == nil {
+		// Its only aggregates were an enclosing query's: this query does
+		// not aggregate (and its expressions read no column of its own).
+		sb.grp = nil
+	}
 	if sb.grp != nil {
 		node, err = sb.grp.plan(sb, node)
 		if err != nil {
@@ -249,6 +283,9 @@ func (pl *planner) planSimpleSelect(n *pg_query.SelectStmt, outer *scope, lv *le
 	}
 	if sb.win != nil {
 		node = sb.win.plan(node)
+	}
+	if len(srfs.nodes) > 0 {
+		node = newProjectSet(node, srfs)
 	}
 	node = &projectNode{input: node, exprs: exprs, columns: cols}
 
@@ -326,7 +363,7 @@ func (sb *selectBuild) orderItem(n *pg_query.Node, targets []target, exprs *[]ex
 			if t.name != name {
 				continue
 			}
-			if found >= 0 && !sameTarget(&targets[found], &targets[i]) {
+			if found >= 0 && !sb.sameTarget(&targets[found], &targets[i]) {
 				return 0, pgerror.Newf(pgcode.AmbiguousColumn, "ORDER BY %q is ambiguous", name).WithPosition(int(cr.Location) + 1)
 			}
 			if found < 0 {
@@ -362,18 +399,51 @@ func (sb *selectBuild) orderItem(n *pg_query.Node, targets []target, exprs *[]ex
 	if e, err = b.Finish(e); err != nil {
 		return 0, err
 	}
+	// The same expression in ORDER BY and DISTINCT ON is one column.
+	if i, ok := sb.extra[key]; ok {
+		return i, nil
+	}
 	*exprs = append(*exprs, e)
 	*cols = append(*cols, column{name: "?column?", typ: e.Type(), hidden: true})
+	if sb.extra == nil {
+		sb.extra = map[string]int{}
+	}
+	sb.extra[key] = len(*exprs) - 1
 	return len(*exprs) - 1, nil
 }
 
 // sameTarget reports whether two select-list items are the same
 // expression (ORDER BY a is not ambiguous in SELECT a, a).
-func sameTarget(a, b *target) bool {
-	if a.node == nil || b.node == nil {
-		return a.node == nil && b.node == nil && a.starCol == b.starCol
+func (sb *selectBuild) sameTarget(a, b *target) bool {
+	if a.node != nil && b.node != nil && a.nodeKey() == b.nodeKey() {
+		return true
 	}
-	return a.nodeKey() == b.nodeKey()
+	ca, cb := sb.targetColumn(a), sb.targetColumn(b)
+	return ca >= 0 && ca == cb
+}
+
+// targetColumn returns the input column a select-list item is (a column
+// of * or a plain column reference), -1 for other items.
+func (sb *selectBuild) targetColumn(t *target) int {
+	if t.node == nil {
+		return t.starCol
+	}
+	cr := t.node.GetColumnRef()
+	if cr == nil {
+		return -1
+	}
+	var names []string
+	for _, f := range cr.Fields {
+		if f.GetString_() == nil {
+			return -1
+		}
+		names = append(names, f.GetString_().GetSval())
+	}
+	idx, err := sb.inScope.find(names, cr.Location)
+	if err != nil {
+		return -1
+	}
+	return idx
 }
 
 // checkDistinctOn enforces PostgreSQL's rule that DISTINCT ON
@@ -402,18 +472,19 @@ func (pl *planner) limit(node planNode, n *pg_query.SelectStmt, sc *scope) (plan
 	if n.LimitOption == pg_query.LimitOption_LIMIT_OPTION_WITH_TIES {
 		return nil, pgerror.New(pgcode.FeatureNotSupported, "FETCH ... WITH TIES is not supported yet")
 	}
-	// LIMIT and OFFSET cannot read the query's own rows.
-	b := pl.builder(newScope(nil, sc.level, sc.outer), "LIMIT")
+	// LIMIT and OFFSET cannot read the query's own rows (42P10); they
+	// are built over its scope only to say so.
+	b := pl.builder(newScope(sc.cols, sc.level, sc.outer), "LIMIT")
 	ln := &limitNode{input: node}
 	var err error
 	if n.LimitCount != nil && !isNullConst(n.LimitCount) {
-		if ln.limit, err = b.BuildAs(n.LimitCount, types.Int8, "LIMIT"); err != nil {
+		if ln.limit, err = limitArg(b, n.LimitCount, "LIMIT"); err != nil {
 			return nil, err
 		}
 	}
 	if n.LimitOffset != nil {
 		b.Clause = "OFFSET"
-		if ln.offset, err = b.BuildAs(n.LimitOffset, types.Int8, "OFFSET"); err != nil {
+		if ln.offset, err = limitArg(b, n.LimitOffset, "OFFSET"); err != nil {
 			return nil, err
 		}
 	}
@@ -421,6 +492,31 @@ func (pl *planner) limit(node planNode, n *pg_query.SelectStmt, sc *scope) (plan
 		s.limit, s.offset = ln.limit, ln.offset
 	}
 	return ln, nil
+}
+
+// limitArg builds a LIMIT or OFFSET argument as bigint, by an assignment
+// cast as PostgreSQL does (LIMIT 1.5 is LIMIT 2, LIMIT 'x' fails to
+// parse).
+func limitArg(b *expr.Builder, n *pg_query.Node, what string) (expr.Expr, error) {
+	e, err := b.Build(n)
+	if err != nil {
+		return nil, err
+	}
+	rowRef := false
+	expr.Walk(e, func(x expr.Expr) bool {
+		if _, ok := x.(*expr.ColRef); ok {
+			rowRef = true
+		}
+		return !rowRef
+	})
+	if rowRef {
+		return nil, pgerror.Newf(pgcode.InvalidColumnReference, "argument of %s must not contain variables", what).WithPosition(int(expr.Location(n)) + 1)
+	}
+	out, err := b.Assign(e, types.Int8, what, expr.Location(n))
+	if err != nil && pgerror.HasCode(err, pgcode.DatatypeMismatch) {
+		return nil, pgerror.Newf(pgcode.DatatypeMismatch, "argument of %s must be type bigint, not type %s", what, e.Type().SQLStandardName()).WithPosition(int(expr.Location(n)) + 1)
+	}
+	return out, err
 }
 
 func isNullConst(n *pg_query.Node) bool {

@@ -13,11 +13,17 @@ import (
 // coerced to common types (named after the left side's), then combined
 // by hashing rows.
 func (pl *planner) planSetOp(n *pg_query.SelectStmt, outer *scope, lv *level) (planNode, error) {
-	left, err := pl.planQuery(n.Larg, outer, lv)
+	// Each branch is a query level of its own (its tables are not
+	// visible to the ORDER BY of the whole), whose output keeps its
+	// untyped literals untyped: the set operation resolves them, as
+	// PostgreSQL does (SELECT NULL UNION SELECT 1 is integer).
+	pl.keepUnknown = true
+	left, err := pl.planQuery(n.Larg, outer, &level{parent: lv})
 	if err != nil {
 		return nil, err
 	}
-	right, err := pl.planQuery(n.Rarg, outer, lv)
+	pl.keepUnknown = true
+	right, err := pl.planQuery(n.Rarg, outer, &level{parent: lv})
 	if err != nil {
 		return nil, err
 	}

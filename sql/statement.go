@@ -8,12 +8,28 @@ import (
 // TABLE; nil, nil for those stela does not execute.
 func (pl *planner) planStatement(p *Prepared) (plan, error) {
 	switch n := p.stmt.AST.Node.(type) {
+	case *pg_query.Node_ExplainStmt:
+		return pl.planExplain(p, n.ExplainStmt)
 	case *pg_query.Node_InsertStmt:
 		return pl.planInsert(p, n.InsertStmt)
 	case *pg_query.Node_UpdateStmt:
 		return pl.planUpdate(p, n.UpdateStmt)
 	case *pg_query.Node_DeleteStmt:
 		return pl.planDelete(p, n.DeleteStmt)
+	case *pg_query.Node_IndexStmt:
+		return pl.planCreateIndex(n.IndexStmt)
+	case *pg_query.Node_DropStmt:
+		return pl.planDrop(n.DropStmt)
+	case *pg_query.Node_ViewStmt:
+		return pl.planCreateView(n.ViewStmt)
+	case *pg_query.Node_CreateSchemaStmt:
+		return pl.planCreateSchema(n.CreateSchemaStmt)
+	case *pg_query.Node_TruncateStmt:
+		return pl.planTruncate(n.TruncateStmt)
+	case *pg_query.Node_AlterTableStmt:
+		return pl.planAlterTable(n.AlterTableStmt)
+	case *pg_query.Node_RenameStmt:
+		return pl.planRename(n.RenameStmt)
 	}
 	return nil, nil
 }

@@ -36,6 +36,9 @@ type subqueryExpr struct {
 	// hashable: an uncorrelated = ANY whose values can be hashed (IN
 	// (SELECT ...) probes a set instead of scanning).
 	hashable bool
+	// vals stand for the subquery row's columns in a row comparison
+	// ((a, b) IN (SELECT x, y ...)); val is then unused.
+	vals []*subValue
 }
 
 // subValue stands for the subquery row's value in the comparison.
@@ -60,6 +63,9 @@ func (s *subqueryExpr) Type() *types.T { return s.T }
 // Children implements expr.Parent: the left operand is evaluated in the
 // enclosing row.
 func (s *subqueryExpr) Children() []expr.Expr {
+	if s.vals != nil {
+		return []expr.Expr{s.test} // the row's items, compared
+	}
 	if s.left != nil {
 		return []expr.Expr{s.left}
 	}
@@ -145,6 +151,13 @@ func (s *subqueryExpr) runValue(x *execCtx, ctx *expr.Context) (types.Datum, err
 }
 
 func (s *subqueryExpr) runRows(x *execCtx, ctx *expr.Context, fn func(v types.Datum) (bool, error)) error {
+	if s.vals != nil {
+		// A row comparison keeps the whole row (copied: the plan may
+		// reuse it).
+		return s.run(x, ctx, func(r []types.Datum) (bool, error) {
+			return fn(append([]types.Datum(nil), r[:len(s.vals)]...))
+		})
+	}
 	return s.run(x, ctx, func(r []types.Datum) (bool, error) { return fn(r[0]) })
 }
 
@@ -205,7 +218,10 @@ func (s *subqueryExpr) compareRows(ctx *expr.Context, r *subqueryResult) (types.
 		if err != nil || lv == nil {
 			return nil, err
 		}
-		k, err := keyenc.AppendKey(nil, s.val.T, lv, keyenc.Asc, keyenc.NullsLast)
+		// The left value is encoded as its own type, which shares the
+		// subquery's encoding but may hold values that type cannot
+		// (an int8 probing int4 values).
+		k, err := keyenc.AppendKey(nil, s.left.Type(), lv, keyenc.Asc, keyenc.NullsLast)
 		if err != nil {
 			return nil, err
 		}
@@ -219,7 +235,13 @@ func (s *subqueryExpr) compareRows(ctx *expr.Context, r *subqueryResult) (types.
 	}
 	sawNull := false
 	for _, v := range r.rows {
-		s.val.v = v
+		if s.vals != nil {
+			for i, sv := range s.vals {
+				sv.v = v.([]types.Datum)[i]
+			}
+		} else {
+			s.val.v = v
+		}
 		res, err := s.test.Eval(ctx)
 		if err != nil {
 			return nil, err
@@ -271,8 +293,8 @@ func (pl *planner) subLink(b *expr.Builder, sc *scope, n *pg_query.SubLink) (exp
 		if n.SubLinkType == pg_query.SubLinkType_ALL_SUBLINK {
 			s.kind = subAll
 		}
-		if n.Testexpr.GetRowExpr() != nil {
-			return nil, pgerror.New(pgcode.FeatureNotSupported, "row comparisons with subqueries are not supported yet").WithPosition(int(n.Location) + 1)
+		if re := n.Testexpr.GetRowExpr(); re != nil {
+			return pl.rowSubLink(b, s, n, re.Args, cols)
 		}
 		if len(cols) != 1 {
 			msg := "subquery has too many columns"
@@ -308,6 +330,50 @@ func (pl *planner) subLink(b *expr.Builder, sc *scope, n *pg_query.SubLink) (exp
 		return nil, pgerror.New(pgcode.FeatureNotSupported, "ARRAY(subquery) is not supported yet").WithPosition(int(n.Location) + 1)
 	}
 	return nil, pgerror.Newf(pgcode.FeatureNotSupported, "subquery type %s is not supported", n.SubLinkType).WithPosition(int(n.Location) + 1)
+}
+
+// rowSubLink plans (a, b) op ANY/ALL (SELECT x, y ...) for = and <>:
+// the rows are equal when every pair is (false when one pair is not,
+// NULL otherwise), and unequal when one pair is.
+func (pl *planner) rowSubLink(b *expr.Builder, s *subqueryExpr, n *pg_query.SubLink, items []*pg_query.Node, cols []column) (expr.Expr, error) {
+	if len(cols) != len(items) {
+		msg := "subquery has too many columns"
+		if len(cols) < len(items) {
+			msg = "subquery has too few columns"
+		}
+		return nil, pgerror.New(pgcode.Syntax, msg).WithPosition(int(n.Location) + 1)
+	}
+	op := "="
+	if len(n.OperName) > 0 {
+		op = opName(n.OperName)
+	}
+	if op != "=" && op != "<>" {
+		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "row comparisons with %s and subqueries are not supported yet", op).WithPosition(int(n.Location) + 1)
+	}
+	var tests []expr.Expr
+	for i, it := range items {
+		left, err := b.Build(it)
+		if err != nil {
+			return nil, err
+		}
+		v := &subValue{T: cols[i].typ}
+		t, err := b.Operator(op, []expr.Expr{left, v}, n.Location)
+		if err != nil {
+			return nil, err
+		}
+		if t.Type().Oid != types.Bool.Oid {
+			return nil, pgerror.Newf(pgcode.DatatypeMismatch, "row comparison operator must yield type boolean, not type %s", t.Type()).WithPosition(int(n.Location) + 1)
+		}
+		s.vals = append(s.vals, v)
+		tests = append(tests, t)
+	}
+	if op == "=" {
+		s.test = &expr.And{Args: tests}
+	} else {
+		s.test = &expr.Or{Args: tests}
+	}
+	s.T = types.Bool
+	return s, nil
 }
 
 // visibleColumns returns the columns a subquery outputs.

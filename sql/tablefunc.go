@@ -14,44 +14,38 @@ import (
 // planRangeFunction plans a function in FROM: generate_series, or any
 // scalar function (one row).
 func (pl *planner) planRangeFunction(rf *pg_query.RangeFunction, outer *scope, lv *level) (*fromItem, error) {
-	if rf.Lateral {
-		return nil, pgerror.New(pgcode.FeatureNotSupported, "LATERAL is not supported yet")
-	}
-	if len(rf.Functions) != 1 || rf.IsRowsfrom {
-		return nil, pgerror.New(pgcode.FeatureNotSupported, "ROWS FROM is not supported yet")
-	}
 	if len(rf.Coldeflist) > 0 {
 		return nil, pgerror.New(pgcode.FeatureNotSupported, "column definition lists are not supported")
 	}
-	fn := rf.Functions[0].GetList().Items[0]
-	fc := fn.GetFuncCall()
 	b := pl.builder(newScope(nil, lv, outer), "functions in FROM")
 	var node planNode
 	name := ""
-	if fc != nil {
-		name = strings.ToLower(fc.Funcname[len(fc.Funcname)-1].GetString_().GetSval())
-	}
-	switch name {
-	case "generate_series":
-		gs, err := pl.generateSeries(b, fc)
-		if err != nil {
+	if len(rf.Functions) == 1 && !rf.IsRowsfrom {
+		var err error
+		if node, name, err = pl.fromFunction(b, rf.Functions[0].GetList().Items[0]); err != nil {
 			return nil, err
 		}
-		node = gs
-	case "unnest":
-		return nil, pgerror.New(pgcode.FeatureNotSupported, "unnest is not supported yet (arrays are not supported yet)")
-	default:
-		e, err := b.Build(fn)
-		if err != nil {
-			return nil, err
+	} else {
+		// ROWS FROM (f(), g()): the functions side by side, as a
+		// select list's set-returning calls run.
+		set := &srfSet{}
+		for _, f := range rf.Functions {
+			n, _, err := pl.fromFunction(b, f.GetList().Items[0])
+			if err != nil {
+				return nil, err
+			}
+			set.nodes = append(set.nodes, n)
 		}
-		if e, err = b.Finish(e); err != nil {
-			return nil, err
+		ps := newProjectSet(oneRow(), set)
+		ps.sameRow = true
+		var cols []column
+		var exprs []expr.Expr
+		for i, c := range ps.columns {
+			c.hidden = false
+			cols = append(cols, c)
+			exprs = append(exprs, &expr.ColRef{Idx: i, T: c.typ, Name: c.name})
 		}
-		if name == "" {
-			name = expr.ColumnName(fn)
-		}
-		node = &valuesNode{columns: []column{{name: name, typ: e.Type()}}, rows: [][]expr.Expr{{e}}}
+		node = &projectNode{input: ps, exprs: exprs, columns: cols}
 	}
 	cols := append([]column(nil), node.cols()...)
 	if rf.Ordinality {
@@ -71,6 +65,37 @@ func (pl *planner) planRangeFunction(rf *pg_query.RangeFunction, outer *scope, l
 		return nil, err
 	}
 	return &fromItem{node: &renameNode{input: node, columns: cols}, cols: cols, est: 1000}, nil
+}
+
+// fromFunction plans one function of FROM: generate_series, or a scalar
+// function (one row); name is the function's.
+func (pl *planner) fromFunction(b *expr.Builder, fn *pg_query.Node) (planNode, string, error) {
+	fc := fn.GetFuncCall()
+	name := ""
+	if fc != nil {
+		name = strings.ToLower(fc.Funcname[len(fc.Funcname)-1].GetString_().GetSval())
+	}
+	switch name {
+	case "generate_series":
+		gs, err := pl.generateSeries(b, fc)
+		if err != nil {
+			return nil, "", err
+		}
+		return gs, name, nil
+	case "unnest":
+		return nil, "", pgerror.New(pgcode.FeatureNotSupported, "unnest is not supported yet (arrays are not supported yet)")
+	}
+	e, err := b.Build(fn)
+	if err != nil {
+		return nil, "", err
+	}
+	if e, err = b.Finish(e); err != nil {
+		return nil, "", err
+	}
+	if name == "" {
+		name = expr.ColumnName(fn)
+	}
+	return &valuesNode{columns: []column{{name: name, typ: e.Type()}}, rows: [][]expr.Expr{{e}}}, name, nil
 }
 
 func boolInt(b bool) int {

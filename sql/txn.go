@@ -32,6 +32,10 @@ type txnState struct {
 	isoLevel string
 	ro       *bool
 	start    time.Time
+	// defaultIso and defaultRO are the session's defaults when the
+	// transaction began.
+	defaultIso string
+	defaultRO  bool
 
 	// undo records, per setting changed in the transaction, its value
 	// before the transaction (for ROLLBACK); local the values SET LOCAL
@@ -71,7 +75,12 @@ func (t *txnState) status() byte {
 	return 'I'
 }
 
-func (t *txnState) begin(state int, now time.Time) {
+func (t *txnState) begin(s *Session, state int, now time.Time) {
+	// As PostgreSQL, the session's defaults are read when the
+	// transaction starts: a SET in the transaction applies to the next.
+	iso, _ := s.Setting("default_transaction_isolation")
+	ro, _ := s.Setting("default_transaction_read_only")
+	t.defaultIso, t.defaultRO = iso, ro == "on"
 	t.state = state
 	t.failed = false
 	t.start = now
@@ -161,16 +170,22 @@ func (s *Session) storage() (*engine.Txn, error) {
 }
 
 func (t *txnState) isolation(s *Session) string {
-	if t.state != txnNone && t.isoLevel != "" {
-		return t.isoLevel
+	if t.state != txnNone {
+		if t.isoLevel != "" {
+			return t.isoLevel
+		}
+		return t.defaultIso
 	}
 	v, _ := s.Setting("default_transaction_isolation")
 	return v
 }
 
 func (t *txnState) readOnly(s *Session) bool {
-	if t.state != txnNone && t.ro != nil {
-		return *t.ro
+	if t.state != txnNone {
+		if t.ro != nil {
+			return *t.ro
+		}
+		return t.defaultRO
 	}
 	v, _ := s.Setting("default_transaction_read_only")
 	return v == "on"

@@ -43,7 +43,7 @@ func (p *txnPlan) run(s *Session, ec *expr.Context) (Result, error) {
 			// becomes an explicit one, as in PostgreSQL.
 			t.state = txnExplicit
 		default:
-			t.begin(txnExplicit, time.Now())
+			t.begin(s, txnExplicit, time.Now())
 		}
 		if err := s.applyTxnOptions(p.n.Options); err != nil {
 			return nil, err

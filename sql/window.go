@@ -49,7 +49,10 @@ const (
 	frameEndOffsetPreceding    = 0x01000
 	frameStartOffsetFollowing  = 0x02000
 	frameEndOffsetFollowing    = 0x04000
-	frameExclusion             = 0x08000 | 0x10000 | 0x20000
+	frameExcludeCurrentRow     = 0x08000
+	frameExcludeGroup          = 0x10000
+	frameExcludeTies           = 0x20000
+	frameExclusion             = frameExcludeCurrentRow | frameExcludeGroup | frameExcludeTies
 	frameDefault               = frameRange | frameStartUnboundedPrec | frameEndCurrentRow
 )
 
@@ -57,6 +60,11 @@ const (
 type frameSpec struct {
 	opts                int32
 	startOff, endOffset expr.Expr
+	// For RANGE offsets: cur stands for the current row's value, and
+	// the bounds are it minus and plus each offset.
+	cur                   *subValue
+	startMinus, startPlus expr.Expr
+	endMinus, endPlus     expr.Expr
 }
 
 // windowFuncs are the window-only functions and their result types
@@ -111,6 +119,10 @@ func (sb *selectBuild) window(f *pg_query.FuncCall, name string) (expr.Expr, err
 	} else {
 		return nil, pgerror.Newf(pgcode.WrongObjectType, "OVER specified, but %s is not a window function nor an aggregate function", name).WithPosition(int(f.Location) + 1)
 	}
+	// PARTITION BY and ORDER BY are the window's definition.
+	b.Window = func(f *pg_query.FuncCall, _ string) (expr.Expr, error) {
+		return nil, pgerror.New(pgcode.WindowingError, "window functions are not allowed in window definitions").WithPosition(int(f.Location) + 1)
+	}
 	for _, p := range def.PartitionClause {
 		e, err := b.Build(p)
 		if err != nil {
@@ -140,7 +152,7 @@ func (sb *selectBuild) window(f *pg_query.FuncCall, name string) (expr.Expr, err
 		wc.order = append(wc.order, e)
 		wc.orderKeys = append(wc.orderKeys, k)
 	}
-	if wc.frame, err = windowFrame(b, def); err != nil {
+	if wc.frame, err = windowFrame(b, def, wc.order); err != nil {
 		return nil, err
 	}
 	wc.ref = &expr.ColRef{T: wc.result, Name: name}
@@ -177,20 +189,25 @@ func (sb *selectBuild) windowDef(w *pg_query.WindowDef) (*pg_query.WindowDef, er
 	return out, nil
 }
 
-// windowFrame reads a window's frame clause.
-func windowFrame(b *expr.Builder, def *pg_query.WindowDef) (frameSpec, error) {
+// windowFrame reads a window's frame clause. ROWS and GROUPS offsets
+// count rows and peer groups; RANGE offsets are distances from the
+// current row's ORDER BY value, whose bounds (value - offset, value +
+// offset) are built here with the type's own operators.
+func windowFrame(b *expr.Builder, def *pg_query.WindowDef, order []expr.Expr) (frameSpec, error) {
 	opts := def.FrameOptions
 	if opts&0x1 == 0 { // not FRAMEOPTION_NONDEFAULT
 		opts = frameDefault
 	}
 	f := frameSpec{opts: opts}
+	offsets := opts&(frameStartOffsetPreceding|frameStartOffsetFollowing|frameEndOffsetPreceding|frameEndOffsetFollowing) != 0
 	switch {
-	case opts&frameGroups != 0:
-		return f, pgerror.New(pgcode.FeatureNotSupported, "GROUPS frames are not supported yet")
-	case opts&frameExclusion != 0:
-		return f, pgerror.New(pgcode.FeatureNotSupported, "frame exclusion is not supported yet")
-	case opts&frameRange != 0 && opts&(frameStartOffsetPreceding|frameStartOffsetFollowing|frameEndOffsetPreceding|frameEndOffsetFollowing) != 0:
-		return f, pgerror.New(pgcode.FeatureNotSupported, "RANGE with offset PRECEDING/FOLLOWING is not supported yet")
+	case opts&frameGroups != 0 && len(order) == 0:
+		return f, pgerror.New(pgcode.WindowingError, "GROUPS mode requires an ORDER BY clause")
+	case opts&frameRange != 0 && offsets && len(order) != 1:
+		return f, pgerror.New(pgcode.WindowingError, "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column")
+	}
+	if opts&frameRange != 0 && offsets {
+		return f, f.rangeBounds(b, def, order[0].Type())
 	}
 	var err error
 	if def.StartOffset != nil {
@@ -204,6 +221,51 @@ func windowFrame(b *expr.Builder, def *pg_query.WindowDef) (frameSpec, error) {
 		}
 	}
 	return f, nil
+}
+
+// rangeBounds builds a RANGE frame's offsets and bound expressions.
+func (f *frameSpec) rangeBounds(b *expr.Builder, def *pg_query.WindowDef, t *types.T) error {
+	f.cur = &subValue{T: t}
+	unsupported := pgerror.Newf(pgcode.FeatureNotSupported, "RANGE with offset PRECEDING/FOLLOWING is not supported for column type %s", t)
+	bounds := func(n *pg_query.Node) (off, minus, plus expr.Expr, err error) {
+		if off, err = b.Build(n); err != nil {
+			return nil, nil, nil, err
+		}
+		if off.Type().Family == types.UnknownFamily {
+			// An untyped offset is a distance: an interval for dates
+			// and times, a value of the column's type otherwise.
+			ot := t
+			if t.Category == 'D' || t.Family == types.TimeFamily {
+				ot = types.IntervalType
+			}
+			if off, err = b.Coerce(off, ot, "RANGE", -1); err != nil {
+				return nil, nil, nil, err
+			}
+		}
+		if minus, err = b.Operator("-", []expr.Expr{f.cur, off}, -1); err != nil {
+			return nil, nil, nil, unsupported
+		}
+		if plus, err = b.Operator("+", []expr.Expr{f.cur, off}, -1); err != nil {
+			return nil, nil, nil, unsupported
+		}
+		// The bounds are compared with the column's values.
+		if minus.Type().Family != t.Family || plus.Type().Family != t.Family {
+			return nil, nil, nil, unsupported
+		}
+		return off, minus, plus, nil
+	}
+	var err error
+	if def.StartOffset != nil {
+		if f.startOff, f.startMinus, f.startPlus, err = bounds(def.StartOffset); err != nil {
+			return err
+		}
+	}
+	if def.EndOffset != nil {
+		if f.endOffset, f.endMinus, f.endPlus, err = bounds(def.EndOffset); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // windowFuncArgs checks and coerces a window-only function's arguments.

@@ -3,7 +3,6 @@ package sql
 import (
 	"slices"
 
-	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
 	"github.com/stela-db/stela/sql/types"
@@ -193,7 +192,7 @@ func (n *windowNode) partition(x *execCtx, p []*winRow, f *windowCall, col int) 
 			}
 			buckets := v.(int64)
 			if buckets <= 0 {
-				return pgerror.New(pgcode.InvalidParameterValue, "argument of ntile must be greater than zero")
+				return pgerror.New(pgcode.Code("22014"), "argument of ntile must be greater than zero") // invalid_argument_for_ntile_function
 			}
 			r.row[col] = ntile(int64(i), int64(num), buckets)
 		}
@@ -251,171 +250,4 @@ func ntile(i, n, k int64) int64 {
 		return i/(size+1) + 1
 	}
 	return extra + (i-big)/size + 1
-}
-
-// frameBounds returns row i's frame [start, end) in its partition.
-func (n *windowNode) frameBounds(x *execCtx, p []*winRow, f *windowCall, i int) (int, int, error) {
-	opts := f.frame.opts
-	num := len(p)
-	offset := func(e expr.Expr) (int, error) {
-		v, err := x.eval(e, p[i].row)
-		if err != nil {
-			return 0, err
-		}
-		if v == nil {
-			return 0, pgerror.New(pgcode.NullValueNotAllowed, "frame starting offset must not be null")
-		}
-		k := v.(int64)
-		if k < 0 {
-			return 0, pgerror.New(pgcode.InvalidPrecedingOrFollowingSize, "frame starting offset must not be negative")
-		}
-		if k > int64(num) {
-			k = int64(num)
-		}
-		return int(k), nil
-	}
-	start, end := 0, num
-	rows := opts&frameRows != 0
-	switch {
-	case opts&frameStartUnboundedPrec != 0:
-		start = 0
-	case opts&frameStartCurrentRow != 0:
-		start = i
-		if !rows {
-			for start > 0 && compareRows(f.orderKeys, p[start-1].ord, p[i].ord) == 0 {
-				start--
-			}
-		}
-	case opts&frameStartOffsetPreceding != 0:
-		k, err := offset(f.frame.startOff)
-		if err != nil {
-			return 0, 0, err
-		}
-		start = max(i-k, 0)
-	case opts&frameStartOffsetFollowing != 0:
-		k, err := offset(f.frame.startOff)
-		if err != nil {
-			return 0, 0, err
-		}
-		start = min(i+k, num)
-	}
-	switch {
-	case opts&frameEndUnboundedFollowing != 0:
-		end = num
-	case opts&frameEndCurrentRow != 0:
-		end = i + 1
-		if !rows {
-			end = peerEnd(p, f, i)
-		}
-	case opts&frameEndOffsetPreceding != 0:
-		k, err := offset(f.frame.endOffset)
-		if err != nil {
-			return 0, 0, err
-		}
-		end = max(i-k+1, 0)
-	case opts&frameEndOffsetFollowing != 0:
-		k, err := offset(f.frame.endOffset)
-		if err != nil {
-			return 0, 0, err
-		}
-		end = min(i+k+1, num)
-	}
-	if len(f.order) == 0 && !rows {
-		// Without ORDER BY every row is a peer of every other.
-		if opts&frameStartCurrentRow != 0 {
-			start = 0
-		}
-		if opts&frameEndCurrentRow != 0 {
-			end = num
-		}
-	}
-	return start, end, nil
-}
-
-// framed computes an aggregate, first_value, last_value or nth_value
-// over each row's frame. A frame that starts at the partition's start
-// and only grows reuses one running accumulator.
-func (n *windowNode) framed(x *execCtx, p []*winRow, f *windowCall, col int) error {
-	var acc expr.Accumulator
-	added := 0
-	for i, r := range p {
-		start, end, err := n.frameBounds(x, p, f, i)
-		if err != nil {
-			return err
-		}
-		if f.agg == nil {
-			v, err := n.valueAt(x, p, f, r, start, end)
-			if err != nil {
-				return err
-			}
-			r.row[col] = v
-			continue
-		}
-		if acc == nil || start != 0 || end < added {
-			acc, added = f.agg.New(), start
-		}
-		for ; added < end; added++ {
-			if err := n.addTo(x, acc, f, p[added].row); err != nil {
-				return err
-			}
-		}
-		v, err := acc.Result(x.ec)
-		if err != nil {
-			return evalError(x.ctx, err)
-		}
-		r.row[col] = v
-		if start != 0 {
-			acc = nil
-		}
-	}
-	return nil
-}
-
-func (n *windowNode) addTo(x *execCtx, acc expr.Accumulator, f *windowCall, row []types.Datum) error {
-	if f.filter != nil {
-		ok, err := x.evalBool(f.filter, row)
-		if err != nil || !ok {
-			return err
-		}
-	}
-	args := make([]types.Datum, len(f.args))
-	for j, e := range f.args {
-		v, err := x.eval(e, row)
-		if err != nil {
-			return err
-		}
-		if v == nil && f.agg.Strict {
-			return nil
-		}
-		args[j] = v
-	}
-	if err := acc.Add(x.ec, args); err != nil {
-		return evalError(x.ctx, err)
-	}
-	return nil
-}
-
-// valueAt computes first_value, last_value or nth_value of a frame.
-func (n *windowNode) valueAt(x *execCtx, p []*winRow, f *windowCall, r *winRow, start, end int) (types.Datum, error) {
-	idx := -1
-	switch f.name {
-	case "first_value":
-		idx = start
-	case "last_value":
-		idx = end - 1
-	case "nth_value":
-		v, err := x.eval(f.args[1], r.row)
-		if err != nil || v == nil {
-			return nil, err
-		}
-		k := v.(int64)
-		if k <= 0 {
-			return nil, pgerror.New(pgcode.InvalidParameterValue, "argument of nth_value must be greater than zero")
-		}
-		idx = start + int(k) - 1
-	}
-	if idx < start || idx >= end {
-		return nil, nil
-	}
-	return x.eval(f.args[0], p[idx].row)
 }

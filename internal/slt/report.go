@@ -146,45 +146,74 @@ func pickFailures(fs []Failure, n int) []Failure {
 }
 
 // TopReasons renders the n most frequent failure causes over all files
-// as a markdown table: cause, failed records, files.
+// as a markdown table: cause, failed records, files, and the first failed
+// record of that cause (file:line and SQL), so that each cause can be
+// reproduced without digging through the per-file details.
 func TopReasons(results []FileResult, n int) string {
-	type reason struct {
-		text         string
-		count, files int
+	var b strings.Builder
+	b.WriteString("| cause | failed records | files | first example |\n| --- | ---: | ---: | --- |\n")
+	for _, x := range Causes(results, n) {
+		fmt.Fprintf(&b, "| %s | %d | %d | %s |\n", cell(x.Text, 160), x.Count, x.Files, cell(x.Example(), 200))
 	}
-	byText := map[string]*reason{}
+	return b.String()
+}
+
+// Cause is one failure cause summed over files.
+type Cause struct {
+	Text         string // as in FileResult.Reasons
+	Count, Files int
+	File         string  // of the first example
+	First        Failure // the first failed record of the first file with this cause
+}
+
+// Example is the cause's first failed record in one line: file:line, the
+// SQL, and what came back when it was not an error.
+func (c Cause) Example() string {
+	s := fmt.Sprintf("%s:%d `%s`", c.File, c.First.Line, strings.Join(strings.Fields(c.First.SQL), " "))
+	if c.First.Err == "" {
+		s += fmt.Sprintf(" expected `%s` got `%s`", clip(strings.Join(c.First.Expected, " "), 60), clip(strings.Join(c.First.Got, " "), 60))
+	}
+	return s
+}
+
+// Causes returns the n most frequent failure causes over all files (all of
+// them if n <= 0), most frequent first.
+func Causes(results []FileResult, n int) []Cause {
+	byText := map[string]*Cause{}
+	var all []*Cause
 	for _, r := range results {
 		for text, c := range r.Reasons {
 			x := byText[text]
 			if x == nil {
-				x = &reason{text: text}
+				x = &Cause{Text: text, File: r.File, First: r.Examples[text]}
 				byText[text] = x
+				all = append(all, x)
 			}
-			x.count += c
-			x.files++
+			x.Count += c
+			x.Files++
 		}
-	}
-	all := make([]*reason, 0, len(byText))
-	for _, x := range byText {
-		all = append(all, x)
 	}
 	sort.Slice(all, func(i, j int) bool {
-		if all[i].count != all[j].count {
-			return all[i].count > all[j].count
+		if all[i].Count != all[j].Count {
+			return all[i].Count > all[j].Count
 		}
-		return all[i].text < all[j].text
+		return all[i].Text < all[j].Text
 	})
-	var b strings.Builder
-	b.WriteString("| cause | failed records | files |\n| --- | ---: | ---: |\n")
-	for i, x := range all {
-		if i >= n {
-			break
-		}
-		text := strings.ReplaceAll(clip(x.text, 160), "|", `\|`)
-		text = strings.ReplaceAll(text, "\n", " ")
-		fmt.Fprintf(&b, "| %s | %d | %d |\n", text, x.count, x.files)
+	if n > 0 && len(all) > n {
+		all = all[:n]
 	}
-	return b.String()
+	out := make([]Cause, len(all))
+	for i, x := range all {
+		out[i] = *x
+	}
+	return out
+}
+
+// cell makes s fit in one markdown table cell.
+func cell(s string, n int) string {
+	s = strings.TrimSuffix(clip(s, n), "\n")
+	s = strings.ReplaceAll(s, "\n", " ")
+	return strings.ReplaceAll(s, "|", `\|`)
 }
 
 func clip(s string, n int) string {

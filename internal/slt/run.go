@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -87,14 +88,20 @@ func (f Failure) String() string {
 var (
 	quotedRe = regexp.MustCompile(`"[^"]*"`)
 	numberRe = regexp.MustCompile(`\b\d+\b`)
+	// Names with digits, which PostgreSQL leaves unquoted in some
+	// messages ("cannot drop view view_1_tab0_100 because ...").
+	digitNameRe = regexp.MustCompile(`\b[A-Za-z_]\w*\d\w*\b`)
 )
+
+// typeNames keep their digits when names are blanked.
+var typeNames = map[string]bool{"int2": true, "int4": true, "int8": true, "float4": true, "float8": true}
 
 // reason is the failure's cause with names and numbers blanked, so that
 // failures can be counted by cause.
 func (f Failure) reason() string {
 	switch {
 	case f.Err == "":
-		return "wrong result"
+		return wrongResultReason(f.Expected, f.Got)
 	case strings.HasPrefix(f.Err, "label "):
 		return "label mismatch"
 	case strings.HasPrefix(f.Err, timeoutPrefix):
@@ -105,7 +112,36 @@ func (f Failure) reason() string {
 		code, msg = msg[:i+2], msg[i+2:]
 	}
 	msg = quotedRe.ReplaceAllString(msg, `"…"`)
+	msg = digitNameRe.ReplaceAllStringFunc(msg, func(name string) string {
+		if typeNames[name] {
+			return name
+		}
+		return "…"
+	})
 	return code + numberRe.ReplaceAllString(msg, "N")
+}
+
+// wrongResultReason tells a result with the wrong number of values (rows
+// missing or extra: usually a planner or executor bug) from one with the
+// right number but different values (usually an expression or type bug).
+func wrongResultReason(expected, got []string) string {
+	if valueCount(expected) != valueCount(got) {
+		return "wrong result: value count differs"
+	}
+	return "wrong result: values differ"
+}
+
+// valueCount is the number of values a rendered result stands for: the
+// count of a "<n> values hashing to <md5>" line, else one per line.
+func valueCount(vals []string) int {
+	if len(vals) == 1 {
+		if i := strings.Index(vals[0], " values hashing to "); i > 0 {
+			if n, err := strconv.Atoi(vals[0][:i]); err == nil {
+				return n
+			}
+		}
+	}
+	return len(vals)
 }
 
 // FileResult is the outcome of one file.
@@ -125,8 +161,10 @@ type FileResult struct {
 	FailureCount int       // all failed records
 	// Reasons counts failed records by cause: the error with quoted names
 	// and numbers blanked ("42P01: relation \"…\" does not exist"), or
-	// "wrong result", or "label mismatch".
+	// "wrong result: ...", or "label mismatch".
 	Reasons map[string]int
+	// Examples holds the first failed record of each cause in Reasons.
+	Examples map[string]Failure
 
 	// Err is set when the file could not be run at all (unreadable, no
 	// database, no connection); the counts then cover what ran before.
@@ -217,9 +255,14 @@ func (r *Runner) run(ctx context.Context, x execer, s *Script, res *FileResult, 
 	maxFail := r.maxFailures()
 	kept := map[Kind]int{}
 	res.Reasons = map[string]int{}
+	res.Examples = map[string]Failure{}
 	fail := func(f Failure) {
 		res.FailureCount++
-		res.Reasons[f.reason()]++
+		why := f.reason()
+		res.Reasons[why]++
+		if _, ok := res.Examples[why]; !ok {
+			res.Examples[why] = f
+		}
 		if kept[f.Kind] < maxFail {
 			kept[f.Kind]++
 			res.Failures = append(res.Failures, f)

@@ -232,6 +232,23 @@ SELECT never
 		t.Errorf("column count failure: %q", f.Err)
 	}
 
+	wantReasons := map[string]int{
+		`42P01: table "…" does not exist`:        1,
+		"statement succeeded, expected an error": 1,
+		"wrong result: values differ":            1,
+		"42703: no such column":                  1,
+		"N columns, expected N (II)":             1,
+	}
+	for why, n := range wantReasons {
+		if res.Reasons[why] != n || res.Examples[why].Line == 0 {
+			t.Errorf("reason %q: %d failures, example %+v; want %d (all: %v)", why, res.Reasons[why], res.Examples[why], n, res.Reasons)
+		}
+	}
+	causes := Causes([]FileResult{res, res}, 2)
+	if len(causes) != 2 || causes[0].Count != 2 || causes[0].Files != 2 || causes[0].First.Line == 0 {
+		t.Errorf("causes: %+v", causes)
+	}
+
 	// A slice: the first three records only.
 	res, _ = runFake(t, Options{MaxRecords: 3, MaxFailures: -1}, script, answers)
 	if res.StatementsRun != 3 || res.QueriesRun != 0 || !res.Truncated || len(res.Failures) != 0 || res.FailureCount != 1 {
@@ -397,5 +414,37 @@ func TestRunNoServer(t *testing.T) {
 	res := r.RunScript(context.Background(), "x.test", Parse("x.test", []byte("statement ok\nSELECT 1\n\nquery I\nSELECT 1\n----\n1\n")))
 	if res.Err == nil || res.StatementsRun != 1 || res.FailureCount != 1 || res.QueriesRun != 0 {
 		t.Fatalf("%+v", res)
+	}
+}
+
+func TestReason(t *testing.T) {
+	cases := map[string]string{
+		"2BP01: cannot drop view view_1_tab0_100 because other objects depend on it": "2BP01: cannot drop view … because other objects depend on it",
+		`42P01: relation "t1" does not exist`:                                        `42P01: relation "…" does not exist`,
+		"42883: operator does not exist: int4 + text":                                "42883: operator does not exist: int4 + text",
+		"2 columns, expected 3 (III)":                                                "N columns, expected N (III)",
+	}
+	for in, want := range cases {
+		if got := (Failure{Err: in}).reason(); got != want {
+			t.Errorf("%q: %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestWrongResultReason(t *testing.T) {
+	hashed := []string{"3 values hashing to " + Hash([]string{"1", "2", "3"})}
+	cases := []struct {
+		expected, got []string
+		want          string
+	}{
+		{[]string{"1", "2"}, []string{"1"}, "wrong result: value count differs"},
+		{[]string{"1", "2"}, []string{"1", "3"}, "wrong result: values differ"},
+		{hashed, []string{"1", "2"}, "wrong result: value count differs"},
+		{hashed, []string{"3 values hashing to x"}, "wrong result: values differ"},
+	}
+	for _, c := range cases {
+		if got := wrongResultReason(c.expected, c.got); got != c.want {
+			t.Errorf("%v vs %v: %q, want %q", c.expected, c.got, got, c.want)
+		}
 	}
 }

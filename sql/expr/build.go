@@ -291,8 +291,18 @@ func opName(names []*pg_query.Node) string {
 	return names[len(names)-1].GetString_().GetSval()
 }
 
-// operator resolves and builds name(args...).
+// operator resolves and builds name(args...), a NULL constant when the
+// operator is strict and an argument is a NULL constant (see fold.go).
 func (b *Builder) operator(name string, args []Expr, loc int32) (Expr, error) {
+	f, err := b.operatorCall(name, args, loc)
+	if err != nil {
+		return nil, err
+	}
+	return foldNullInput(f), nil
+}
+
+// operatorCall resolves and builds name(args...) as a call, unsimplified.
+func (b *Builder) operatorCall(name string, args []Expr, loc int32) (*Func, error) {
 	argTypes := make([]*types.T, len(args))
 	for i, a := range args {
 		argTypes[i] = a.Type()
@@ -307,7 +317,7 @@ func (b *Builder) operator(name string, args []Expr, loc int32) (Expr, error) {
 // call coerces the arguments to a resolved overload and builds the call.
 // An argument of a parameter of type "any" keeps its own type (an unknown
 // one becomes text).
-func (b *Builder) call(name string, o *overload, args []Expr, loc int32) (Expr, error) {
+func (b *Builder) call(name string, o *overload, args []Expr, loc int32) (*Func, error) {
 	out := make([]Expr, len(args))
 	for i, a := range args {
 		target := o.args[i]
@@ -342,6 +352,9 @@ func (b *Builder) aExpr(e *pg_query.A_Expr) (Expr, error) {
 	name := opName(e.Name)
 	switch e.Kind {
 	case pg_query.A_Expr_Kind_AEXPR_OP:
+		if e.Lexpr != nil && e.Lexpr.GetRowExpr() != nil && e.Rexpr.GetRowExpr() != nil {
+			return b.rowComparison(e, name)
+		}
 		var args []Expr
 		if e.Lexpr != nil {
 			l, err := b.Build(e.Lexpr)
@@ -366,11 +379,11 @@ func (b *Builder) aExpr(e *pg_query.A_Expr) (Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		eqExpr, err := b.operator("=", []Expr{l, r}, e.Location)
+		// Not strict: IS DISTINCT FROM NULL and NULLIF(x, NULL) have values.
+		eq, err := b.operatorCall("=", []Expr{l, r}, e.Location)
 		if err != nil {
 			return nil, err
 		}
-		eq := eqExpr.(*Func)
 		if e.Kind == pg_query.A_Expr_Kind_AEXPR_NULLIF {
 			return &NullIf{A: eq.Args[0], B: eq.Args[1], Eq: eq.Fn}, nil
 		}
@@ -416,43 +429,9 @@ func (b *Builder) aExpr(e *pg_query.A_Expr) (Expr, error) {
 		}
 		return b.operator(name, []Expr{l, r}, e.Location)
 
-	case pg_query.A_Expr_Kind_AEXPR_BETWEEN, pg_query.A_Expr_Kind_AEXPR_NOT_BETWEEN:
-		bounds := e.Rexpr.GetList()
-		if bounds == nil || len(bounds.Items) != 2 {
-			return nil, at(pgerror.New(pgcode.Syntax, "malformed BETWEEN"), e.Location)
-		}
-		x, err := b.Build(e.Lexpr)
-		if err != nil {
-			return nil, err
-		}
-		lo, err := b.Build(bounds.Items[0])
-		if err != nil {
-			return nil, err
-		}
-		hi, err := b.Build(bounds.Items[1])
-		if err != nil {
-			return nil, err
-		}
-		if e.Kind == pg_query.A_Expr_Kind_AEXPR_BETWEEN {
-			ge, err := b.operator(">=", []Expr{x, lo}, e.Location)
-			if err != nil {
-				return nil, err
-			}
-			le, err := b.operator("<=", []Expr{x, hi}, e.Location)
-			if err != nil {
-				return nil, err
-			}
-			return &And{Args: []Expr{ge, le}}, nil
-		}
-		lt, err := b.operator("<", []Expr{x, lo}, e.Location)
-		if err != nil {
-			return nil, err
-		}
-		gt, err := b.operator(">", []Expr{x, hi}, e.Location)
-		if err != nil {
-			return nil, err
-		}
-		return &Or{Args: []Expr{lt, gt}}, nil
+	case pg_query.A_Expr_Kind_AEXPR_BETWEEN, pg_query.A_Expr_Kind_AEXPR_NOT_BETWEEN,
+		pg_query.A_Expr_Kind_AEXPR_BETWEEN_SYM, pg_query.A_Expr_Kind_AEXPR_NOT_BETWEEN_SYM:
+		return b.between(e)
 	}
 	return nil, at(pgerror.Newf(pgcode.FeatureNotSupported, "operator form %s is not supported yet", strings.TrimPrefix(e.Kind.String(), "AEXPR_")), e.Location)
 }
@@ -520,6 +499,13 @@ func (b *Builder) caseExpr(c *pg_query.CaseExpr) (Expr, error) {
 		var err error
 		if subject, err = b.Build(c.Arg); err != nil {
 			return nil, err
+		}
+		// An untyped subject (CASE NULL, CASE 'a') is text, as in
+		// PostgreSQL: CASE NULL WHEN 1 compares text with integer.
+		if subject.Type().Family == types.UnknownFamily {
+			if subject, err = b.coerce(subject, types.Text, castImplicit, c.Location); err != nil {
+				return nil, err
+			}
 		}
 	}
 	var whens []Expr
@@ -691,7 +677,7 @@ func (b *Builder) funcCall(f *pg_query.FuncCall) (Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	return call, nil
+	return foldNullInput(call), nil
 }
 
 // clause names the clause being built for errors.
@@ -773,7 +759,11 @@ func (b *Builder) funcByName(name string, loc int32) (Expr, error) {
 	if o == nil {
 		return nil, at(errNoFunction(name, nil, false), loc)
 	}
-	return b.call(name, o, nil, loc)
+	f, err := b.call(name, o, nil, loc)
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
 }
 
 func (b *Builder) columnRef(c *pg_query.ColumnRef) (Expr, error) {

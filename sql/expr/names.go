@@ -61,10 +61,41 @@ func figureName(n *pg_query.Node) (string, int) {
 		return strings.ToLower(op), 2
 	case *pg_query.Node_AArrayExpr:
 		return "array", 2
+	case *pg_query.Node_GroupingFunc:
+		return "grouping", 2
 	case *pg_query.Node_SubLink:
-		if v.SubLink.SubLinkType == pg_query.SubLinkType_EXISTS_SUBLINK {
+		switch v.SubLink.SubLinkType {
+		case pg_query.SubLinkType_EXISTS_SUBLINK:
 			return "exists", 2
+		case pg_query.SubLinkType_ARRAY_SUBLINK:
+			return "array", 2
+		case pg_query.SubLinkType_EXPR_SUBLINK:
+			// A scalar subquery takes its single column's name.
+			return subqueryColumnName(v.SubLink.Subselect.GetSelectStmt()), 2
 		}
 	}
 	return "", 0
+}
+
+// subqueryColumnName is the name of a subquery's first output column (of
+// its leftmost branch for a set operation), as PostgreSQL names the
+// column of a scalar subquery.
+func subqueryColumnName(s *pg_query.SelectStmt) string {
+	for s != nil && s.Op != pg_query.SetOperation_SETOP_NONE {
+		s = s.Larg
+	}
+	if s != nil && len(s.ValuesLists) > 0 {
+		return "column1"
+	}
+	if s == nil || len(s.TargetList) == 0 {
+		return "?column?"
+	}
+	rt := s.TargetList[0].GetResTarget()
+	if rt == nil {
+		return "?column?"
+	}
+	if rt.Name != "" {
+		return rt.Name
+	}
+	return ColumnName(rt.Val)
 }

@@ -49,6 +49,9 @@ func Parse(sql string) ([]Statement, error) {
 	if strings.IndexByte(sql, 0) >= 0 {
 		return nil, pgerror.New(pgcode.CharacterNotInRepertoire, `invalid byte sequence for encoding "UTF8": 0x00`)
 	}
+	if err := checkDepth(sql); err != nil {
+		return nil, err
+	}
 	tree, err := pg_query.Parse(sql)
 	if err != nil {
 		return nil, syntaxError(err)

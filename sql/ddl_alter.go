@@ -1,0 +1,293 @@
+package sql
+
+import (
+	"strings"
+
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/parser"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// planAlterTable plans ALTER TABLE's ADD COLUMN and DROP COLUMN; the
+// other subcommands, and ALTER INDEX/VIEW/SEQUENCE ones (but RENAME,
+// ddl_rename.go), are refused naming them.
+func (pl *planner) planAlterTable(n *pg_query.AlterTableStmt) (plan, error) {
+	if n.Objtype != pg_query.ObjectType_OBJECT_TABLE {
+		return nil, nil
+	}
+	return &ddlPlan{tag: "ALTER TABLE", fn: func(x *execCtx) error { return x.alterTable(n) }}, nil
+}
+
+// alterActions are PostgreSQL's names of ALTER TABLE subcommands, for
+// the errors of those stela does not run.
+var alterActions = map[pg_query.AlterTableType]string{
+	pg_query.AlterTableType_AT_AddColumn:          "ADD COLUMN",
+	pg_query.AlterTableType_AT_DropColumn:         "DROP COLUMN",
+	pg_query.AlterTableType_AT_ColumnDefault:      "ALTER COLUMN ... SET DEFAULT",
+	pg_query.AlterTableType_AT_DropNotNull:        "ALTER COLUMN ... DROP NOT NULL",
+	pg_query.AlterTableType_AT_SetNotNull:         "ALTER COLUMN ... SET NOT NULL",
+	pg_query.AlterTableType_AT_DropExpression:     "ALTER COLUMN ... DROP EXPRESSION",
+	pg_query.AlterTableType_AT_SetStatistics:      "ALTER COLUMN ... SET STATISTICS",
+	pg_query.AlterTableType_AT_SetOptions:         "ALTER COLUMN ... SET",
+	pg_query.AlterTableType_AT_ResetOptions:       "ALTER COLUMN ... RESET",
+	pg_query.AlterTableType_AT_SetStorage:         "ALTER COLUMN ... SET STORAGE",
+	pg_query.AlterTableType_AT_SetCompression:     "ALTER COLUMN ... SET COMPRESSION",
+	pg_query.AlterTableType_AT_AddConstraint:      "ADD CONSTRAINT",
+	pg_query.AlterTableType_AT_AlterConstraint:    "ALTER CONSTRAINT",
+	pg_query.AlterTableType_AT_ValidateConstraint: "VALIDATE CONSTRAINT",
+	pg_query.AlterTableType_AT_DropConstraint:     "DROP CONSTRAINT",
+	pg_query.AlterTableType_AT_AlterColumnType:    "ALTER COLUMN ... TYPE",
+	pg_query.AlterTableType_AT_ChangeOwner:        "OWNER TO",
+	pg_query.AlterTableType_AT_ClusterOn:          "CLUSTER ON",
+	pg_query.AlterTableType_AT_DropCluster:        "SET WITHOUT CLUSTER",
+	pg_query.AlterTableType_AT_SetLogged:          "SET LOGGED",
+	pg_query.AlterTableType_AT_SetUnLogged:        "SET UNLOGGED",
+	pg_query.AlterTableType_AT_SetAccessMethod:    "SET ACCESS METHOD",
+	pg_query.AlterTableType_AT_SetTableSpace:      "SET TABLESPACE",
+	pg_query.AlterTableType_AT_SetRelOptions:      "SET",
+	pg_query.AlterTableType_AT_ResetRelOptions:    "RESET",
+	pg_query.AlterTableType_AT_AddInherit:         "INHERIT",
+	pg_query.AlterTableType_AT_DropInherit:        "NO INHERIT",
+	pg_query.AlterTableType_AT_AddOf:              "OF",
+	pg_query.AlterTableType_AT_DropOf:             "NOT OF",
+	pg_query.AlterTableType_AT_ReplicaIdentity:    "REPLICA IDENTITY",
+	pg_query.AlterTableType_AT_EnableRowSecurity:  "ENABLE ROW SECURITY",
+	pg_query.AlterTableType_AT_DisableRowSecurity: "DISABLE ROW SECURITY",
+	pg_query.AlterTableType_AT_ForceRowSecurity:   "FORCE ROW SECURITY",
+	pg_query.AlterTableType_AT_NoForceRowSecurity: "NO FORCE ROW SECURITY",
+	pg_query.AlterTableType_AT_AttachPartition:    "ATTACH PARTITION",
+	pg_query.AlterTableType_AT_DetachPartition:    "DETACH PARTITION",
+	pg_query.AlterTableType_AT_AddIdentity:        "ALTER COLUMN ... ADD IDENTITY",
+	pg_query.AlterTableType_AT_SetIdentity:        "ALTER COLUMN ... SET",
+	pg_query.AlterTableType_AT_DropIdentity:       "ALTER COLUMN ... DROP IDENTITY",
+}
+
+func alterActionName(t pg_query.AlterTableType) string {
+	if s, ok := alterActions[t]; ok {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToUpper(strings.TrimPrefix(t.String(), "AT_")), "_", " ")
+}
+
+func (x *execCtx) alterTable(n *pg_query.AlterTableStmt) error {
+	d, err := x.relationFor(n.Relation)
+	if pgerror.HasCode(err, pgcode.UndefinedTable) && n.MissingOk {
+		x.sess.notice("NOTICE", pgcode.SuccessfulCompletion, "relation \""+n.Relation.Relname+"\" does not exist, skipping")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, cn := range n.Cmds {
+		cmd := cn.GetAlterTableCmd()
+		action := alterActionName(cmd.Subtype)
+		switch cmd.Subtype {
+		case pg_query.AlterTableType_AT_AddColumn, pg_query.AlterTableType_AT_DropColumn:
+		default:
+			return pgerror.Newf(pgcode.FeatureNotSupported, "ALTER TABLE ... %s is not supported", action)
+		}
+		// Each subcommand sees what the previous ones did.
+		if d, err = catalog.Get(x.txn, d.ID); err != nil {
+			return err
+		}
+		if d.Kind != catalog.KindTable {
+			return pgerror.Newf(pgcode.WrongObjectType, "ALTER action %s cannot be performed on relation %q", action, d.Name).
+				WithDetail("This operation is not supported for " + kindPlural(d.Kind) + ".")
+		}
+		switch cmd.Subtype {
+		case pg_query.AlterTableType_AT_AddColumn:
+			err = x.addColumn(d, cmd.Def.GetColumnDef(), cmd.MissingOk)
+		case pg_query.AlterTableType_AT_DropColumn:
+			err = x.dropColumn(d, cmd.Name, cmd.MissingOk, cmd.Behavior == pg_query.DropBehavior_DROP_CASCADE)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// constraintNames are the names a table's constraints and indexes take.
+func constraintNames(t *catalog.TableDesc) map[string]bool {
+	names := map[string]bool{}
+	for _, ix := range catalog.NamedIndexes(t) {
+		names[ix.Name] = true
+	}
+	for _, c := range t.Checks {
+		names[c.Name] = true
+	}
+	for _, fk := range t.ForeignKeys {
+		names[fk.Name] = true
+	}
+	return names
+}
+
+// addColumn is ADD COLUMN. The column goes at the end of the row, so
+// rows stored before read it as NULL; when it has a default (or is
+// serial or identity) every existing row is written again as a new
+// version holding its value, as PostgreSQL's table rewrite.
+func (x *execCtx) addColumn(d *catalog.Descriptor, cd *pg_query.ColumnDef, ifNotExists bool) error {
+	t := d.Table
+	if c := t.ColumnByName(cd.Colname); c != nil && !c.Hidden {
+		msg := "column \"" + cd.Colname + "\" of relation \"" + d.Name + "\" already exists"
+		if ifNotExists {
+			x.sess.notice("NOTICE", pgcode.DuplicateColumn, msg+", skipping")
+			return nil
+		}
+		return pgerror.New(pgcode.DuplicateColumn, msg)
+	}
+	schema, err := catalog.Get(x.txn, d.Schema)
+	if err != nil {
+		return err
+	}
+	oldLayout := catalog.Layout(d)
+	b := &tableBuilder{x: x, schema: schema, d: d, names: constraintNames(t)}
+	if err := b.column(cd); err != nil {
+		return err
+	}
+	if len(t.Columns) > 1600 {
+		return pgerror.New(pgcode.TooManyColumns, "tables can have at most 1600 columns")
+	}
+	if b.pk != nil {
+		if !t.Column(t.PrimaryKey.Columns[0].ColumnID).Hidden {
+			return pgerror.Newf(pgcode.InvalidTableDefinition, "multiple primary keys for table %q are not allowed", d.Name)
+		}
+		// The primary key is what rows are stored under.
+		return pgerror.New(pgcode.FeatureNotSupported, "adding a primary key to an existing table is not supported")
+	}
+	col := &t.Columns[len(t.Columns)-1]
+	if err := b.addChecks(); err != nil {
+		return err
+	}
+	for i, fk := range b.fks {
+		if err := b.foreignKey(fk, b.fkCol[i]); err != nil {
+			return err
+		}
+	}
+	for _, sq := range b.seqs {
+		sq.Sequence.OwnedByTable = d.ID
+		if err := catalog.Put(x.txn, sq); err != nil {
+			return err
+		}
+	}
+	if err := catalog.Put(x.txn, d); err != nil {
+		return err
+	}
+	if err := x.fillNewColumn(d, oldLayout, col, len(b.fks) > 0); err != nil {
+		return err
+	}
+	for _, u := range b.uniq {
+		name := u.Conname
+		if name == "" {
+			if name, err = chooseName(x.txn, d.Schema, b.names, []string{d.Name, col.Name}, "key"); err != nil {
+				return err
+			}
+		}
+		if err := b.claim(name); err != nil {
+			return err
+		}
+		ix := catalog.IndexDesc{ID: t.NextIndexID, Name: name, Unique: true, Columns: []catalog.IndexColumn{{ColumnID: col.ID}}, Constraint: true}
+		t.NextIndexID++
+		t.Indexes = append(t.Indexes, ix)
+		if err := catalog.Put(x.txn, d); err != nil {
+			return err
+		}
+		if err := catalog.Layout(d).Backfill(x.txn, ix.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addChecks adds the CHECK constraints a new column declared.
+func (b *tableBuilder) addChecks() error {
+	t := b.d.Table
+	sc := &scope{cols: tableColumns(b.d, b.d.Name)}
+	for i, c := range b.checks {
+		bld := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: b.x.sess, Scope: sc}
+		if _, err := bld.BuildAs(c.RawExpr, types.Bool, "CHECK"); err != nil {
+			return err
+		}
+		text, err := parser.DeparseExpr(c.RawExpr)
+		if err != nil {
+			return err
+		}
+		name := c.Conname
+		if name == "" {
+			parts := []string{b.d.Name}
+			if col := b.checkCol[i]; col != "" {
+				parts = append(parts, col)
+			} else if first := firstColumnRef(c.RawExpr); first != "" {
+				parts = append(parts, first)
+			}
+			if name, err = chooseName(b.x.txn, b.schema.ID, b.names, parts, "check"); err != nil {
+				return err
+			}
+		}
+		if err := b.claim(name); err != nil {
+			return err
+		}
+		t.Checks = append(t.Checks, catalog.CheckDesc{Name: name, Expr: text})
+	}
+	return nil
+}
+
+// fillNewColumn gives the existing rows the new column's default, checks
+// NOT NULL and the CHECK constraints on them, and writes the rows whose
+// value is not NULL again.
+func (x *execCtx) fillNewColumn(d *catalog.Descriptor, old *engine.Layout, col *catalog.ColumnDesc, hasFK bool) error {
+	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}}
+	w, err := pl.writer(d)
+	if err != nil {
+		return err
+	}
+	pos := d.Table.ColumnIndex(col.ID)
+	it, err := x.txn.Scan(old.Range(engine.PrimaryIndexID), false)
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	for it.Next() {
+		if err := x.checkCanceled(); err != nil {
+			return err
+		}
+		row, err := w.layout.DecodeRow(it.Value())
+		if err != nil {
+			return err
+		}
+		v, err := w.defaultValue(x, pos)
+		if err != nil {
+			return err
+		}
+		if v == nil && col.NotNull {
+			return pgerror.Newf(pgcode.NotNullViolation, "column %q of relation %q contains null values", col.Name, d.Name)
+		}
+		newRow := append([]types.Datum(nil), row...)
+		newRow[pos] = v
+		for _, c := range w.checks {
+			ok, err := x.eval(c.e, newRow)
+			if err != nil {
+				return err
+			}
+			if ok == false {
+				return pgerror.Newf(pgcode.CheckViolation, "check constraint %q of relation %q is violated by some row", c.name, d.Name)
+			}
+		}
+		if v == nil {
+			continue
+		}
+		if hasFK {
+			return pgerror.New(pgcode.FeatureNotSupported, "adding a foreign key column with a default to a table that has rows is not supported")
+		}
+		if err := w.layout.Update(x.txn, row, newRow); err != nil {
+			return err
+		}
+	}
+	return it.Err()
+}

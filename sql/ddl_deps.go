@@ -1,0 +1,341 @@
+package sql
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// The dependencies PostgreSQL keeps in pg_depend are derived here from
+// the descriptors: a view depends on the relations its query reads
+// (ViewDesc.DependsOn), a foreign key on the table it references, an
+// owned sequence on its table, and every object on its schema. DROP and
+// ALTER consult them to refuse (2BP01) or, with CASCADE, to drop the
+// dependents too.
+
+// depGraph is the catalog as one DDL statement sees it.
+type depGraph struct {
+	x    *execCtx
+	all  []*catalog.Descriptor
+	byID map[uint32]*catalog.Descriptor
+}
+
+func (x *execCtx) depGraph() (*depGraph, error) {
+	all, err := catalog.All(x.txn)
+	if err != nil {
+		return nil, err
+	}
+	g := &depGraph{x: x, all: all, byID: map[uint32]*catalog.Descriptor{}}
+	for _, d := range all {
+		g.byID[d.ID] = d
+	}
+	return g, nil
+}
+
+// fkDrop is a foreign key constraint a cascade drops (its table stays).
+type fkDrop struct {
+	table *catalog.Descriptor
+	name  string
+}
+
+// dropSet is what a DROP removes: the objects named, and what depends on
+// them, in the order found. dependents describes, in PostgreSQL's words,
+// the objects that would be dropped beyond those named ("view v depends
+// on table p"); cascaded names them for the NOTICE.
+type dropSet struct {
+	g          *depGraph
+	objs       []*catalog.Descriptor
+	in         map[uint32]bool
+	named      map[uint32]bool
+	fks        []fkDrop
+	dependents []string
+	cascaded   []string
+}
+
+func (g *depGraph) newDropSet() *dropSet {
+	return &dropSet{g: g, in: map[uint32]bool{}, named: map[uint32]bool{}}
+}
+
+// add names an object the statement drops.
+func (ds *dropSet) add(d *catalog.Descriptor) {
+	if !ds.in[d.ID] {
+		ds.in[d.ID] = true
+		ds.named[d.ID] = true
+		ds.objs = append(ds.objs, d)
+	}
+}
+
+// expand adds what depends on the objects in the set, depth first as
+// PostgreSQL's findDependentObjects: the contents of schemas, the
+// sequences dropped tables own (silently: PostgreSQL's internal
+// dependencies), foreign keys of surviving tables that reference dropped
+// ones (only the constraint goes) and views over dropped relations.
+func (ds *dropSet) expand() {
+	named := append([]*catalog.Descriptor(nil), ds.objs...)
+	// The whole set first, so that a table the cascade drops takes its
+	// foreign keys with it instead of listing them.
+	for _, d := range named {
+		ds.reach(d)
+	}
+	seen := map[uint32]bool{}
+	for _, d := range named {
+		ds.describeDeps(d, seen)
+	}
+}
+
+// reach adds every object that depends on d.
+func (ds *dropSet) reach(d *catalog.Descriptor) {
+	for _, o := range ds.directDependents(d) {
+		if !ds.in[o.ID] {
+			ds.in[o.ID] = true
+			ds.objs = append(ds.objs, o)
+			ds.reach(o)
+		}
+	}
+	if d.Kind == catalog.KindTable {
+		for _, o := range ds.g.all {
+			if o.Kind == catalog.KindSequence && o.Sequence.OwnedByTable == d.ID && !ds.in[o.ID] {
+				ds.in[o.ID] = true
+				ds.objs = append(ds.objs, o)
+			}
+		}
+	}
+}
+
+// directDependents are the objects of a schema (but owned sequences,
+// which go with their table), or the views over a relation.
+func (ds *dropSet) directDependents(d *catalog.Descriptor) []*catalog.Descriptor {
+	var out []*catalog.Descriptor
+	for _, o := range ds.g.all {
+		switch {
+		case d.Kind == catalog.KindSchema:
+			if o.Schema == d.ID && !(o.Kind == catalog.KindSequence && o.Sequence.OwnedByTable != 0) {
+				out = append(out, o)
+			}
+		case o.Kind == catalog.KindView && o.ID != d.ID && containsID(o.View.DependsOn, d.ID):
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// describeDeps lists, under d, the foreign keys of surviving tables that
+// reference it and then the objects depending on it, recursively.
+func (ds *dropSet) describeDeps(d *catalog.Descriptor, seen map[uint32]bool) {
+	if seen[d.ID] {
+		return
+	}
+	seen[d.ID] = true
+	x := ds.g.x
+	what := x.describe(d)
+	if d.Kind == catalog.KindTable {
+		for _, o := range ds.g.all {
+			if o.Kind != catalog.KindTable || ds.in[o.ID] {
+				continue
+			}
+			for _, fk := range o.Table.ForeignKeys {
+				if fk.RefTable != d.ID || ds.hasFK(o.ID, fk.Name) {
+					continue
+				}
+				ds.fks = append(ds.fks, fkDrop{table: o, name: fk.Name})
+				desc := "constraint " + fk.Name + " on " + x.describe(o)
+				ds.dependents = append(ds.dependents, desc+" depends on "+what)
+				ds.cascaded = append(ds.cascaded, desc)
+			}
+		}
+	}
+	// A schema's objects all depend on it first (PostgreSQL lists a view
+	// of the schema under the schema, not under the table it reads).
+	var members []*catalog.Descriptor
+	for _, o := range ds.directDependents(d) {
+		if ds.named[o.ID] || seen[o.ID] {
+			continue
+		}
+		ds.dependents = append(ds.dependents, x.describe(o)+" depends on "+what)
+		ds.cascaded = append(ds.cascaded, x.describe(o))
+		if d.Kind == catalog.KindSchema {
+			seen[o.ID] = true
+			members = append(members, o)
+			continue
+		}
+		ds.describeDeps(o, seen)
+	}
+	for _, o := range members {
+		seen[o.ID] = false
+		ds.describeDeps(o, seen)
+	}
+}
+
+func (ds *dropSet) hasFK(table uint32, name string) bool {
+	for _, f := range ds.fks {
+		if f.table.ID == table && f.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// finish refuses, without CASCADE, a drop that would take more than the
+// objects named (2BP01, listing them), or notices the cascade.
+func (ds *dropSet) finish(cascade bool, what string) error {
+	if len(ds.dependents) == 0 {
+		return nil
+	}
+	if !cascade {
+		msg := "cannot drop " + what + " because other objects depend on it"
+		if len(ds.named) > 1 {
+			msg = "cannot drop desired object(s) because other objects depend on them"
+		}
+		return pgerror.New(pgcode.DependentObjectsStillExist, msg).
+			WithDetail(strings.Join(ds.dependents, "\n")).
+			WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
+	}
+	ds.g.x.cascadeNotice("drop", ds.cascaded)
+	return nil
+}
+
+// cascadeNotice is PostgreSQL's NOTICE of what a cascade also dropped.
+func (x *execCtx) cascadeNotice(verb string, objs []string) {
+	if len(objs) == 1 {
+		x.sess.notice("NOTICE", pgcode.SuccessfulCompletion, verb+" cascades to "+objs[0])
+		return
+	}
+	lines := make([]string, len(objs))
+	for i, o := range objs {
+		lines[i] = verb + " cascades to " + o
+	}
+	if x.sess.OnNotice != nil {
+		x.sess.OnNotice(pgerror.Newf(pgcode.SuccessfulCompletion, "%s cascades to %d other objects", verb, len(objs)).
+			WithDetail(strings.Join(lines, "\n")).WithSeverity("NOTICE"))
+	}
+}
+
+// apply drops everything in the set: rows of tables (as deletes in the
+// log), descriptors, and the foreign keys of surviving tables.
+func (ds *dropSet) apply() error {
+	x := ds.g.x
+	byTable := map[uint32][]string{}
+	for _, f := range ds.fks {
+		byTable[f.table.ID] = append(byTable[f.table.ID], f.name)
+	}
+	ids := make([]uint32, 0, len(byTable))
+	for id := range byTable {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	for _, id := range ids {
+		d, err := catalog.Get(x.txn, id)
+		if err != nil {
+			return err
+		}
+		t := d.Table
+		kept := t.ForeignKeys[:0]
+		for _, fk := range t.ForeignKeys {
+			if !containsString(byTable[id], fk.Name) {
+				kept = append(kept, fk)
+			}
+		}
+		t.ForeignKeys = kept
+		if err := catalog.Put(x.txn, d); err != nil {
+			return err
+		}
+	}
+	// Schemas go last: their objects' name entries are under them.
+	for pass := 0; pass < 2; pass++ {
+		for _, d := range ds.objs {
+			if (d.Kind == catalog.KindSchema) != (pass == 1) {
+				continue
+			}
+			if d.Kind == catalog.KindTable {
+				if _, err := engine.DeleteAll(x.txn, d.ID); err != nil {
+					return err
+				}
+			}
+			if err := catalog.Delete(x.txn, d); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// describe names an object as PostgreSQL's getObjectDescription does:
+// "table p", "view s.v" (qualified when its schema is not on the search
+// path), "schema s".
+func (x *execCtx) describe(d *catalog.Descriptor) string {
+	if d.Kind == catalog.KindSchema {
+		return "schema " + d.Name
+	}
+	return d.Kind + " " + x.qualifiedName(d)
+}
+
+// qualifiedName is a relation's name, qualified by its schema when that
+// is not the first on the search path to hold the name.
+func (x *execCtx) qualifiedName(d *catalog.Descriptor) string {
+	for _, sn := range x.sess.searchPath() {
+		s, err := catalog.Lookup(x.txn, 0, sn)
+		if err != nil || s == nil {
+			continue
+		}
+		if s.ID == d.Schema {
+			return d.Name
+		}
+		if o, err := catalog.Lookup(x.txn, s.ID, d.Name); err != nil || o != nil {
+			break
+		}
+	}
+	s, err := catalog.Get(x.txn, d.Schema)
+	if err != nil || s == nil {
+		return fmt.Sprintf("%d.%s", d.Schema, d.Name)
+	}
+	return s.Name + "." + d.Name
+}
+
+func containsID(ids []uint32, id uint32) bool {
+	for _, i := range ids {
+		if i == id {
+			return true
+		}
+	}
+	return false
+}
+
+func containsString(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// addDependent adds an object that depends on something a statement
+// drops or changes (on: "column b of table t"), and what depends on it.
+func (ds *dropSet) addDependent(o *catalog.Descriptor, on string) {
+	if ds.in[o.ID] {
+		return
+	}
+	ds.in[o.ID] = true
+	ds.objs = append(ds.objs, o)
+	ds.dependents = append(ds.dependents, ds.g.x.describe(o)+" depends on "+on)
+	ds.cascaded = append(ds.cascaded, ds.g.x.describe(o))
+	ds.reach(o)
+	ds.describeDeps(o, map[uint32]bool{})
+}
+
+// addFK adds a foreign key constraint that depends on something a
+// statement drops.
+func (ds *dropSet) addFK(table *catalog.Descriptor, name, on string) {
+	if ds.hasFK(table.ID, name) {
+		return
+	}
+	ds.fks = append(ds.fks, fkDrop{table: table, name: name})
+	desc := "constraint " + name + " on " + ds.g.x.describe(table)
+	ds.dependents = append(ds.dependents, desc+" depends on "+on)
+	ds.cascaded = append(ds.cascaded, desc)
+}

@@ -1,0 +1,320 @@
+package sql
+
+import (
+	"strings"
+
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// dropKinds are the objects DROP removes: the descriptor kind and the
+// statement's tag.
+var dropKinds = map[pg_query.ObjectType]struct{ kind, tag string }{
+	pg_query.ObjectType_OBJECT_TABLE:  {catalog.KindTable, "DROP TABLE"},
+	pg_query.ObjectType_OBJECT_VIEW:   {catalog.KindView, "DROP VIEW"},
+	pg_query.ObjectType_OBJECT_INDEX:  {catalog.KindIndex, "DROP INDEX"},
+	pg_query.ObjectType_OBJECT_SCHEMA: {catalog.KindSchema, "DROP SCHEMA"},
+}
+
+// planDrop plans DROP TABLE, VIEW, INDEX and SCHEMA; nil for the other
+// kinds, which stela does not execute.
+func (pl *planner) planDrop(n *pg_query.DropStmt) (plan, error) {
+	k, ok := dropKinds[n.RemoveType]
+	if !ok {
+		return nil, nil
+	}
+	if n.Concurrent {
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "DROP INDEX CONCURRENTLY is not supported")
+	}
+	return &ddlPlan{tag: k.tag, fn: func(x *execCtx) error {
+		if k.kind == catalog.KindIndex {
+			return x.dropIndexes(n)
+		}
+		return x.drop(n, k.kind)
+	}}, nil
+}
+
+// article is the indefinite article PostgreSQL puts before a kind.
+func article(kind string) string {
+	if kind == catalog.KindIndex {
+		return "an"
+	}
+	return "a"
+}
+
+// resolveForDrop finds the relation or schema a DROP names; nil (after a
+// NOTICE) when it does not exist and IF EXISTS allows that.
+func (x *execCtx) resolveForDrop(obj *pg_query.Node, kind string, missingOK bool) (*catalog.Descriptor, error) {
+	if kind == catalog.KindSchema {
+		name := obj.GetString_().GetSval()
+		d, err := catalog.Lookup(x.txn, 0, name)
+		if err != nil {
+			return nil, err
+		}
+		if d == nil {
+			return nil, x.missing(missingOK, pgcode.InvalidSchemaName, "schema \""+name+"\" does not exist")
+		}
+		return d, nil
+	}
+	names := nodeStrings(obj.GetList().GetItems())
+	schema, name, err := x.splitQualified(names)
+	if err != nil {
+		return nil, err
+	}
+	if schema != "" {
+		if s, err := catalog.Lookup(x.txn, 0, schema); err != nil {
+			return nil, err
+		} else if s == nil {
+			return nil, x.missing(missingOK, pgcode.InvalidSchemaName, "schema \""+schema+"\" does not exist")
+		}
+	}
+	d, err := catalog.Relation(x.txn, schema, name, x.sess.searchPath())
+	if pgerror.HasCode(err, pgcode.UndefinedTable) {
+		code := pgcode.UndefinedTable
+		if kind == catalog.KindIndex {
+			code = pgcode.UndefinedObject
+		}
+		return nil, x.missing(missingOK, code, kind+" \""+name+"\" does not exist")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if d.Kind != kind {
+		return nil, wrongKind(d, kind)
+	}
+	return d, nil
+}
+
+// wrongKind is DROP's error for an object of another kind than the
+// statement's, with a hint at the right statement.
+func wrongKind(d *catalog.Descriptor, kind string) error {
+	return pgerror.Newf(pgcode.WrongObjectType, "%q is not %s %s", d.Name, article(kind), kind).
+		WithHint("Use DROP " + strings.ToUpper(d.Kind) + " to remove " + article(d.Kind) + " " + d.Kind + ".")
+}
+
+// missing is the error for an object that does not exist, or with IF
+// EXISTS the NOTICE that it is skipped (and a nil error and object).
+func (x *execCtx) missing(missingOK bool, code pgcode.Code, msg string) error {
+	if missingOK {
+		x.sess.notice("NOTICE", pgcode.SuccessfulCompletion, msg+", skipping")
+		return nil
+	}
+	return pgerror.New(code, msg)
+}
+
+// splitQualified splits a dotted name: [schema.]name, or
+// database.schema.name of the current database.
+func (x *execCtx) splitQualified(names []string) (schema, name string, err error) {
+	switch len(names) {
+	case 1:
+		return "", names[0], nil
+	case 2:
+		return names[0], names[1], nil
+	case 3:
+		if names[0] != x.sess.Database() {
+			return "", "", pgerror.Newf(pgcode.FeatureNotSupported, "cross-database references are not implemented: %s", strings.Join(names, "."))
+		}
+		return names[1], names[2], nil
+	}
+	return "", "", pgerror.Newf(pgcode.Syntax, "improper qualified name (too many dotted names): %s", strings.Join(names, "."))
+}
+
+// drop runs DROP TABLE, VIEW or SCHEMA.
+func (x *execCtx) drop(n *pg_query.DropStmt, kind string) error {
+	g, err := x.depGraph()
+	if err != nil {
+		return err
+	}
+	ds := g.newDropSet()
+	var first *catalog.Descriptor
+	for _, obj := range n.Objects {
+		d, err := x.resolveForDrop(obj, kind, n.MissingOk)
+		if err != nil {
+			return err
+		}
+		if d == nil {
+			continue
+		}
+		if kind == catalog.KindSchema {
+			if err := droppableSchema(d); err != nil {
+				return err
+			}
+		}
+		if s := g.byID[d.ID]; s != nil {
+			d = s
+		}
+		if first == nil {
+			first = d
+		}
+		ds.add(d)
+	}
+	if first == nil {
+		return nil
+	}
+	ds.expand()
+	if err := ds.finish(n.Behavior == pg_query.DropBehavior_DROP_CASCADE, x.describe(first)); err != nil {
+		return err
+	}
+	return ds.apply()
+}
+
+// droppableSchema refuses the built-in schemas, which are not stored.
+func droppableSchema(d *catalog.Descriptor) error {
+	switch d.ID {
+	case catalog.PgCatalogID, catalog.InformationSchemaID:
+		return pgerror.Newf(pgcode.DependentObjectsStillExist, "cannot drop schema %s because it is required by the database system", d.Name)
+	case catalog.PublicID:
+		return pgerror.New(pgcode.FeatureNotSupported, "dropping schema public is not supported")
+	}
+	return nil
+}
+
+// dropIndexes runs DROP INDEX.
+func (x *execCtx) dropIndexes(n *pg_query.DropStmt) error {
+	type target struct {
+		table *catalog.Descriptor
+		ix    *catalog.IndexDesc
+	}
+	var targets []target
+	for _, obj := range n.Objects {
+		d, err := x.resolveForDrop(obj, catalog.KindIndex, n.MissingOk)
+		if err != nil {
+			return err
+		}
+		if d == nil {
+			continue
+		}
+		t, ix, err := x.indexOf(d)
+		if err != nil {
+			return err
+		}
+		if ix.Constraint {
+			tn := x.qualifiedName(t)
+			return pgerror.Newf(pgcode.DependentObjectsStillExist, "cannot drop index %s because constraint %s on table %s requires it", ix.Name, ix.Name, tn).
+				WithHint("You can drop constraint " + ix.Name + " on table " + tn + " instead.")
+		}
+		targets = append(targets, target{t, ix})
+	}
+	cascade := n.Behavior == pg_query.DropBehavior_DROP_CASCADE
+	for _, tg := range targets {
+		// Read the table again: an earlier index of the statement may
+		// have been of the same table.
+		t, err := catalog.Get(x.txn, tg.table.ID)
+		if err != nil {
+			return err
+		}
+		if err := x.dropIndex(t, tg.ix.ID, cascade); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// indexOf returns the table and index a name entry of kind index points
+// to.
+func (x *execCtx) indexOf(d *catalog.Descriptor) (*catalog.Descriptor, *catalog.IndexDesc, error) {
+	t, err := catalog.Get(x.txn, d.Index.Table)
+	if err != nil {
+		return nil, nil, err
+	}
+	if t != nil && t.Kind == catalog.KindTable {
+		for _, ix := range t.Table.AllIndexes() {
+			if ix.ID == d.Index.ID {
+				return t, ix, nil
+			}
+		}
+	}
+	return nil, nil, pgerror.Newf(pgcode.DataCorrupted, "index %q: its table %d is missing", d.Name, d.Index.Table)
+}
+
+// dropIndex removes a secondary index: its entries (deletes in the log)
+// and its descriptor. A foreign key that needs it as the only unique
+// index over its referenced columns depends on it.
+func (x *execCtx) dropIndex(t *catalog.Descriptor, id uint16, cascade bool) error {
+	var ix *catalog.IndexDesc
+	pos := -1
+	for i := range t.Table.Indexes {
+		if t.Table.Indexes[i].ID == id {
+			ix, pos = &t.Table.Indexes[i], i
+		}
+	}
+	if ix == nil {
+		return nil
+	}
+	g, err := x.depGraph()
+	if err != nil {
+		return err
+	}
+	var deps, casc []string
+	var fks []fkDrop
+	if ix.Unique {
+		for _, o := range g.all {
+			if o.Kind != catalog.KindTable {
+				continue
+			}
+			for _, fk := range o.Table.ForeignKeys {
+				if fk.RefTable == t.ID && sameColumnSet(ix.Columns, fk.RefColumns) && !otherUniqueIndex(t.Table, ix.ID, fk.RefColumns) {
+					desc := "constraint " + fk.Name + " on " + x.describe(o)
+					deps = append(deps, desc+" depends on index "+x.qualifiedName(&catalog.Descriptor{Name: ix.Name, Schema: t.Schema}))
+					casc = append(casc, desc)
+					fks = append(fks, fkDrop{table: o, name: fk.Name})
+				}
+			}
+		}
+	}
+	if len(deps) > 0 {
+		if !cascade {
+			return pgerror.Newf(pgcode.DependentObjectsStillExist, "cannot drop index %s because other objects depend on it", ix.Name).
+				WithDetail(strings.Join(deps, "\n")).
+				WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
+		}
+		x.cascadeNotice("drop", casc)
+		ds := g.newDropSet()
+		ds.fks = fks
+		if err := ds.apply(); err != nil {
+			return err
+		}
+		if t, err = catalog.Get(x.txn, t.ID); err != nil {
+			return err
+		}
+	}
+	if err := engine.DeleteIndex(x.txn, t.ID, id); err != nil {
+		return err
+	}
+	for i := range t.Table.Indexes {
+		if t.Table.Indexes[i].ID == id {
+			pos = i
+		}
+	}
+	t.Table.Indexes = append(t.Table.Indexes[:pos], t.Table.Indexes[pos+1:]...)
+	return catalog.Put(x.txn, t)
+}
+
+// sameColumnSet reports whether an index's columns are exactly ids, in
+// any order.
+func sameColumnSet(cols []catalog.IndexColumn, ids []uint32) bool {
+	if len(cols) != len(ids) {
+		return false
+	}
+	for _, c := range cols {
+		if !containsID(ids, c.ColumnID) {
+			return false
+		}
+	}
+	return true
+}
+
+// otherUniqueIndex reports whether a unique index other than skip covers
+// exactly ids (a foreign key can rely on it instead).
+func otherUniqueIndex(t *catalog.TableDesc, skip uint16, ids []uint32) bool {
+	for _, ix := range t.AllIndexes() {
+		if ix.ID != skip && ix.Unique && sameColumnSet(ix.Columns, ids) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,139 @@
+package sql
+
+import (
+	"strings"
+
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// planCreateIndex plans CREATE [UNIQUE] INDEX: a btree over columns of a
+// table, filled from the rows the table holds in the same transaction.
+func (pl *planner) planCreateIndex(n *pg_query.IndexStmt) (plan, error) {
+	if n.Concurrent {
+		// Building without blocking writers is a PostgreSQL lock-manager
+		// matter; here the build is part of the transaction anyway.
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "CREATE INDEX CONCURRENTLY is not supported")
+	}
+	return &ddlPlan{tag: "CREATE INDEX", fn: func(x *execCtx) error { return x.createIndex(n) }}, nil
+}
+
+// relationFor resolves the relation a DDL statement works on, with the
+// position of its name on errors.
+func (x *execCtx) relationFor(rv *pg_query.RangeVar) (*catalog.Descriptor, error) {
+	d, err := catalog.Relation(x.txn, rv.Schemaname, rv.Relname, x.sess.searchPath())
+	if err != nil {
+		if pe, ok := err.(*pgerror.Error); ok && pe.Position == 0 {
+			return nil, pe.WithPosition(int(rv.Location) + 1)
+		}
+		return nil, err
+	}
+	return d, nil
+}
+
+// kindPlural names a kind in PostgreSQL's "not supported for ..." details.
+func kindPlural(kind string) string {
+	switch kind {
+	case catalog.KindIndex:
+		return "indexes"
+	}
+	return kind + "s"
+}
+
+func (x *execCtx) createIndex(n *pg_query.IndexStmt) error {
+	d, err := x.relationFor(n.Relation)
+	if err != nil {
+		return err
+	}
+	if d.Kind != catalog.KindTable {
+		return pgerror.Newf(pgcode.WrongObjectType, "cannot create index on relation %q", d.Name).
+			WithDetail("This operation is not supported for " + kindPlural(d.Kind) + ".")
+	}
+	switch {
+	case n.AccessMethod != "" && n.AccessMethod != "btree":
+		if n.AccessMethod == "hash" || n.AccessMethod == "gist" || n.AccessMethod == "gin" || n.AccessMethod == "spgist" || n.AccessMethod == "brin" {
+			return pgerror.Newf(pgcode.FeatureNotSupported, "access method %q is not supported", n.AccessMethod)
+		}
+		return pgerror.Newf(pgcode.UndefinedObject, "access method %q does not exist", n.AccessMethod)
+	case n.WhereClause != nil:
+		return pgerror.New(pgcode.FeatureNotSupported, "partial indexes are not supported")
+	case len(n.IndexIncludingParams) > 0:
+		return pgerror.New(pgcode.FeatureNotSupported, "INCLUDE columns of indexes are not supported")
+	case n.NullsNotDistinct:
+		return pgerror.New(pgcode.FeatureNotSupported, "NULLS NOT DISTINCT is not supported")
+	case len(n.Options) > 0:
+		return pgerror.New(pgcode.FeatureNotSupported, "index storage parameters are not supported")
+	case n.TableSpace != "":
+		return pgerror.New(pgcode.FeatureNotSupported, "tablespaces are not supported")
+	}
+	t := d.Table
+	var cols []catalog.IndexColumn
+	var names []string
+	for _, p := range n.IndexParams {
+		e := p.GetIndexElem()
+		if e.Expr != nil {
+			return pgerror.New(pgcode.FeatureNotSupported, "expression indexes are not supported")
+		}
+		if len(e.Collation) > 0 || len(e.Opclass) > 0 {
+			return pgerror.New(pgcode.FeatureNotSupported, "index collations and operator classes are not supported")
+		}
+		c := t.ColumnByName(e.Name)
+		if c == nil || c.Hidden {
+			return pgerror.Newf(pgcode.UndefinedColumn, "column %q does not exist", e.Name)
+		}
+		ic := catalog.IndexColumn{ColumnID: c.ID, Desc: e.Ordering == pg_query.SortByDir_SORTBY_DESC}
+		switch e.NullsOrdering {
+		case pg_query.SortByNulls_SORTBY_NULLS_FIRST:
+			ic.NullsFirst = true
+		case pg_query.SortByNulls_SORTBY_NULLS_LAST:
+		default:
+			ic.NullsFirst = ic.Desc // PostgreSQL: NULLS FIRST is the default for DESC
+		}
+		cols = append(cols, ic)
+		names = append(names, c.Name)
+	}
+	if len(cols) > 32 {
+		return pgerror.New(pgcode.TooManyColumns, "cannot use more than 32 columns in an index")
+	}
+	name := n.Idxname
+	if name == "" {
+		if name, err = chooseName(x.txn, d.Schema, nil, []string{d.Name, indexNameAddition(names)}, "idx"); err != nil {
+			return err
+		}
+	} else if existing, err := catalog.Lookup(x.txn, d.Schema, name); err != nil {
+		return err
+	} else if existing != nil {
+		if n.IfNotExists {
+			x.sess.notice("NOTICE", pgcode.DuplicateTable, "relation \""+name+"\" already exists, skipping")
+			return nil
+		}
+		return pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)
+	}
+	ix := catalog.IndexDesc{ID: t.NextIndexID, Name: name, Unique: n.Unique, Columns: cols}
+	t.NextIndexID++
+	t.Indexes = append(t.Indexes, ix)
+	if err := catalog.Put(x.txn, d); err != nil {
+		return err
+	}
+	return catalog.Layout(d).Backfill(x.txn, ix.ID)
+}
+
+// indexNameAddition is PostgreSQL's ChooseIndexNameAddition: the column
+// names joined by underscores, stopped once as long as NAMEDATALEN
+// (makeObjectName shortens it to fit).
+func indexNameAddition(cols []string) string {
+	var sb strings.Builder
+	for _, c := range cols {
+		if sb.Len() > 0 {
+			sb.WriteByte('_')
+		}
+		sb.WriteString(c)
+		if sb.Len() >= maxIdentifierLength+1 {
+			break
+		}
+	}
+	return sb.String()
+}

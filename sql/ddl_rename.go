@@ -1,0 +1,223 @@
+package sql
+
+import (
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/sql/parser"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// renameKinds are the relation kinds ALTER ... RENAME works on, with the
+// statement's tag.
+var renameKinds = map[pg_query.ObjectType]struct{ kind, tag string }{
+	pg_query.ObjectType_OBJECT_TABLE:    {catalog.KindTable, "ALTER TABLE"},
+	pg_query.ObjectType_OBJECT_VIEW:     {catalog.KindView, "ALTER VIEW"},
+	pg_query.ObjectType_OBJECT_INDEX:    {catalog.KindIndex, "ALTER INDEX"},
+	pg_query.ObjectType_OBJECT_SEQUENCE: {catalog.KindSequence, "ALTER SEQUENCE"},
+}
+
+// planRename plans ALTER TABLE/VIEW/INDEX/SEQUENCE ... RENAME TO and
+// ALTER TABLE/VIEW ... RENAME COLUMN.
+func (pl *planner) planRename(n *pg_query.RenameStmt) (plan, error) {
+	switch n.RenameType {
+	case pg_query.ObjectType_OBJECT_COLUMN:
+		k, ok := renameKinds[n.RelationType]
+		if !ok || k.kind == catalog.KindIndex || k.kind == catalog.KindSequence {
+			return nil, nil
+		}
+		return &ddlPlan{tag: k.tag, fn: func(x *execCtx) error { return x.renameColumn(n) }}, nil
+	case pg_query.ObjectType_OBJECT_TABCONSTRAINT:
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "ALTER TABLE ... RENAME CONSTRAINT is not supported")
+	}
+	k, ok := renameKinds[n.RenameType]
+	if !ok {
+		return nil, nil
+	}
+	return &ddlPlan{tag: k.tag, fn: func(x *execCtx) error { return x.renameRelation(n, k.kind) }}, nil
+}
+
+// renameTarget resolves the relation of ALTER ... RENAME; nil (after a
+// NOTICE) when it does not exist and IF EXISTS allows that.
+func (x *execCtx) renameTarget(n *pg_query.RenameStmt) (*catalog.Descriptor, error) {
+	d, err := x.relationFor(n.Relation)
+	if pgerror.HasCode(err, pgcode.UndefinedTable) && n.MissingOk {
+		x.sess.notice("NOTICE", pgcode.SuccessfulCompletion, "relation \""+n.Relation.Relname+"\" does not exist, skipping")
+		return nil, nil
+	}
+	return d, err
+}
+
+// renameRelation is RENAME TO. ALTER TABLE and ALTER INDEX rename any
+// relation, as PostgreSQL's; ALTER VIEW and ALTER SEQUENCE only their
+// kind. Views reading a renamed relation have their stored query follow.
+func (x *execCtx) renameRelation(n *pg_query.RenameStmt, kind string) error {
+	d, err := x.renameTarget(n)
+	if err != nil || d == nil {
+		return err
+	}
+	if (kind == catalog.KindView || kind == catalog.KindSequence) && d.Kind != kind {
+		return pgerror.Newf(pgcode.WrongObjectType, "%q is not %s %s", d.Name, article(kind), kind)
+	}
+	if existing, err := catalog.Lookup(x.txn, d.Schema, n.Newname); err != nil {
+		return err
+	} else if existing != nil {
+		return pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", n.Newname)
+	}
+	if d.Kind == catalog.KindIndex {
+		t, ix, err := x.indexOf(d)
+		if err != nil {
+			return err
+		}
+		ix.Name = n.Newname
+		return catalog.Put(x.txn, t)
+	}
+	g, err := x.depGraph()
+	if err != nil {
+		return err
+	}
+	// Rewrite the views first: their table references resolve by the old
+	// name.
+	for _, v := range g.all {
+		if v.Kind == catalog.KindView && v.ID != d.ID && containsID(v.View.DependsOn, d.ID) {
+			if err := x.renameInView(v, d, n.Newname); err != nil {
+				return err
+			}
+		}
+	}
+	return catalog.Rename(x.txn, d, n.Newname)
+}
+
+// renameInView rewrites a view's query so that its references to a
+// relation being renamed use the new name, aliased by the old one when
+// they had no alias (so that columns qualified by it still resolve).
+func (x *execCtx) renameInView(v, d *catalog.Descriptor, newName string) error {
+	stmts, err := parser.Parse(v.View.Query)
+	if err != nil || len(stmts) != 1 {
+		return pgerror.Newf(pgcode.DataCorrupted, "view %q: stored query does not parse", v.Name)
+	}
+	root := stmts[0].AST
+	ctes := map[string]bool{}
+	walk(root, func(n *pg_query.Node) bool {
+		if c := n.GetCommonTableExpr(); c != nil {
+			ctes[c.Ctename] = true
+		}
+		return true
+	})
+	walk(root, func(n *pg_query.Node) bool {
+		rv := n.GetRangeVar()
+		if rv == nil || rv.Schemaname == "" && ctes[rv.Relname] {
+			return true
+		}
+		r, err := catalog.Relation(x.txn, rv.Schemaname, rv.Relname, x.sess.searchPath())
+		if err != nil || r.ID != d.ID || r.Kind != d.Kind {
+			return true
+		}
+		if rv.Alias == nil {
+			rv.Alias = &pg_query.Alias{Aliasname: rv.Relname}
+		}
+		rv.Relname = newName
+		return true
+	})
+	q, err := parser.DeparseStatement(root)
+	if err != nil {
+		return err
+	}
+	v.View.Query = q
+	return catalog.Put(x.txn, v)
+}
+
+// renameColumn is RENAME COLUMN: of a table (its CHECK constraints, which
+// are kept as SQL text, follow), or of a view.
+func (x *execCtx) renameColumn(n *pg_query.RenameStmt) error {
+	d, err := x.renameTarget(n)
+	if err != nil || d == nil {
+		return err
+	}
+	if n.RelationType == pg_query.ObjectType_OBJECT_VIEW && d.Kind != catalog.KindView {
+		return pgerror.Newf(pgcode.WrongObjectType, "%q is not a view", d.Name)
+	}
+	switch d.Kind {
+	case catalog.KindView:
+		return x.renameViewColumn(d, n.Subname, n.Newname)
+	case catalog.KindTable:
+	default:
+		return pgerror.Newf(pgcode.WrongObjectType, "ALTER action RENAME COLUMN cannot be performed on relation %q", d.Name).
+			WithDetail("This operation is not supported for " + kindPlural(d.Kind) + ".")
+	}
+	t := d.Table
+	c := t.ColumnByName(n.Subname)
+	if c == nil || c.Hidden {
+		return pgerror.Newf(pgcode.UndefinedColumn, "column %q does not exist", n.Subname)
+	}
+	if o := t.ColumnByName(n.Newname); o != nil {
+		return pgerror.Newf(pgcode.DuplicateColumn, "column %q of relation %q already exists", n.Newname, d.Name)
+	}
+	for i := range t.Checks {
+		text, err := renameColumnRefs(t.Checks[i].Expr, c.Name, n.Newname)
+		if err != nil {
+			return err
+		}
+		t.Checks[i].Expr = text
+	}
+	old := c.Name
+	c.Name = n.Newname
+	if err := catalog.Put(x.txn, d); err != nil {
+		return err
+	}
+	// Views keep their query as text; one that read the column by name
+	// would no longer plan. (PostgreSQL's views refer to columns by
+	// number, so they follow a rename; stela refuses it instead.)
+	g, err := x.depGraph()
+	if err != nil {
+		return err
+	}
+	for _, v := range g.all {
+		if v.Kind == catalog.KindView && containsID(v.View.DependsOn, d.ID) && x.viewBroken(v) {
+			return pgerror.Newf(pgcode.FeatureNotSupported, "cannot rename column %q of table %q: view %q uses it", old, d.Name, v.Name)
+		}
+	}
+	return nil
+}
+
+// renameViewColumn renames an output column of a view.
+func (x *execCtx) renameViewColumn(d *catalog.Descriptor, old, new string) error {
+	pos := -1
+	for i, c := range d.View.Columns {
+		switch c.Name {
+		case old:
+			pos = i
+		case new:
+			return pgerror.Newf(pgcode.DuplicateColumn, "column %q of relation %q already exists", new, d.Name)
+		}
+	}
+	if pos < 0 {
+		return pgerror.Newf(pgcode.UndefinedColumn, "column %q does not exist", old)
+	}
+	d.View.Columns[pos].Name = new
+	return catalog.Put(x.txn, d)
+}
+
+// renameColumnRefs renames the column references of a stored expression
+// of a table (which sees no other table's columns).
+func renameColumnRefs(text, old, new string) (string, error) {
+	n, err := parser.ParseExpr(text)
+	if err != nil {
+		return "", pgerror.Newf(pgcode.DataCorrupted, "stored expression %q does not parse", text)
+	}
+	changed := false
+	walk(n, func(m *pg_query.Node) bool {
+		if cr := m.GetColumnRef(); cr != nil {
+			if f := cr.Fields; len(f) > 0 && f[len(f)-1].GetString_().GetSval() == old {
+				f[len(f)-1] = strNodes([]string{new})[0]
+				changed = true
+			}
+		}
+		return true
+	})
+	if !changed {
+		return text, nil
+	}
+	return parser.DeparseExpr(n)
+}

@@ -1,0 +1,164 @@
+package sql
+
+import (
+	"sort"
+
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/parser"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// planCreateView plans CREATE [OR REPLACE] VIEW. The view keeps its
+// query's SQL text, which the planner expands where the view is read
+// (view.go), and its output columns, fixed at creation as PostgreSQL's.
+func (pl *planner) planCreateView(n *pg_query.ViewStmt) (plan, error) {
+	switch {
+	case n.View.Relpersistence == "t":
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "temporary views are not supported yet")
+	case n.WithCheckOption != pg_query.ViewCheckOption_NO_CHECK_OPTION:
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "WITH CHECK OPTION is not supported: views are read-only in stela")
+	case len(n.Options) > 0:
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "view options are not supported")
+	}
+	if n.Query.GetSelectStmt() == nil {
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "a view's query must be a SELECT")
+	}
+	return &ddlPlan{tag: "CREATE VIEW", fn: func(x *execCtx) error { return x.createView(n) }}, nil
+}
+
+func (x *execCtx) createView(n *pg_query.ViewStmt) error {
+	schema, err := x.sess.schemaFor(x.txn, n.View.Schemaname)
+	if err != nil {
+		return err
+	}
+	name := n.View.Relname
+	existing, err := catalog.Lookup(x.txn, schema.ID, name)
+	if err != nil {
+		return err
+	}
+	if existing != nil && !n.Replace {
+		return pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)
+	}
+	if existing != nil && existing.Kind != catalog.KindView {
+		return pgerror.Newf(pgcode.WrongObjectType, "%q is not a view", name)
+	}
+	sel := n.Query.GetSelectStmt()
+	view, err := x.viewDesc(sel, nodeStrings(n.Aliases))
+	if err != nil {
+		return err
+	}
+	if existing != nil {
+		if err := replaceableView(existing.View.Columns, view.Columns); err != nil {
+			return err
+		}
+		existing.View = view
+		return catalog.Put(x.txn, existing)
+	}
+	id, err := catalog.NewID(x.txn)
+	if err != nil {
+		return err
+	}
+	return catalog.Put(x.txn, &catalog.Descriptor{Kind: catalog.KindView, ID: id, Name: name, Schema: schema.ID, Owner: x.sess.user, View: view})
+}
+
+// viewDesc plans a view's query (its errors are CREATE VIEW's) and
+// describes the view: SQL text, columns, and the relations it reads.
+func (x *execCtx) viewDesc(sel *pg_query.SelectStmt, aliases []string) (*catalog.ViewDesc, error) {
+	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}}
+	node, err := pl.planQuery(sel, nil, &level{})
+	if err != nil {
+		return nil, err
+	}
+	cols := node.cols()
+	if len(aliases) > len(cols) {
+		return nil, pgerror.New(pgcode.Syntax, "CREATE VIEW specifies more column names than columns")
+	}
+	v := &catalog.ViewDesc{}
+	seen := map[string]bool{}
+	for i, c := range cols {
+		name := c.name
+		if i < len(aliases) {
+			name = aliases[i]
+		}
+		if seen[name] {
+			return nil, pgerror.Newf(pgcode.DuplicateColumn, "column %q specified more than once", name)
+		}
+		seen[name] = true
+		t := c.typ
+		if t.Oid == types.Unknown.Oid {
+			t = types.Text // PostgreSQL 10+ resolves unknown view columns as text
+		}
+		v.Columns = append(v.Columns, catalog.ViewColumn{Name: name, TypeOid: t.Oid, Typmod: t.Typmod})
+	}
+	if v.Query, err = parser.DeparseStatement(&pg_query.Node{Node: &pg_query.Node_SelectStmt{SelectStmt: sel}}); err != nil {
+		return nil, err
+	}
+	if v.DependsOn, err = x.relationsRead(&pg_query.Node{Node: &pg_query.Node_SelectStmt{SelectStmt: sel}}); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// relationsRead returns the ids of the tables and views a query names
+// (not its WITH queries), in id order.
+func (x *execCtx) relationsRead(q *pg_query.Node) ([]uint32, error) {
+	ctes := map[string]bool{}
+	walk(q, func(n *pg_query.Node) bool {
+		if c := n.GetCommonTableExpr(); c != nil {
+			ctes[c.Ctename] = true
+		}
+		return true
+	})
+	ids := map[uint32]bool{}
+	var err error
+	walk(q, func(n *pg_query.Node) bool {
+		rv := n.GetRangeVar()
+		if rv == nil || rv.Schemaname == "" && ctes[rv.Relname] {
+			return true
+		}
+		d, e := catalog.Relation(x.txn, rv.Schemaname, rv.Relname, x.sess.searchPath())
+		if e != nil {
+			if !pgerror.HasCode(e, pgcode.UndefinedTable) && !pgerror.HasCode(e, pgcode.InvalidSchemaName) {
+				err = e
+			}
+			return err == nil
+		}
+		if d.Kind == catalog.KindTable || d.Kind == catalog.KindView || d.Kind == catalog.KindSequence {
+			ids[d.ID] = true
+		}
+		return true
+	})
+	out := make([]uint32, 0, len(ids))
+	for id := range ids {
+		out = append(out, id)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out, err
+}
+
+// replaceableView is CREATE OR REPLACE VIEW's rule: the new query must
+// keep the old columns, same names and types, and may add columns at the
+// end.
+func replaceableView(old, new []catalog.ViewColumn) error {
+	if len(new) < len(old) {
+		return pgerror.New(pgcode.InvalidTableDefinition, "cannot drop columns from view")
+	}
+	for i, o := range old {
+		c := new[i]
+		if o.Name != c.Name {
+			return pgerror.Newf(pgcode.InvalidTableDefinition, "cannot change name of view column %q to %q", o.Name, c.Name).
+				WithHint("Use ALTER VIEW ... RENAME COLUMN ... to change name of view column instead.")
+		}
+		if o.TypeOid != c.TypeOid || o.Typmod != c.Typmod {
+			ot := (&catalog.ColumnDesc{TypeOid: o.TypeOid, Typmod: o.Typmod}).Type()
+			nt := (&catalog.ColumnDesc{TypeOid: c.TypeOid, Typmod: c.Typmod}).Type()
+			return pgerror.Newf(pgcode.InvalidTableDefinition, "cannot change data type of view column %q from %s to %s", o.Name, ot, nt)
+		}
+	}
+	return nil
+}

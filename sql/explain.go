@@ -1,0 +1,430 @@
+package sql
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// EXPLAIN prints the plan tree, one line per node with its estimated row
+// count, in PostgreSQL's text layout ("->" before each child, details
+// indented below their node). EXPLAIN ANALYZE runs the statement (a
+// data-changing one too, as PostgreSQL does) with every node counting
+// the rows it produced and how many times it was opened.
+
+type explainPlan struct {
+	root    planNode // the query, or a data-changing statement's source
+	dml     *dmlPlan // set for INSERT, UPDATE, DELETE
+	title   string   // the top line of a data-changing statement
+	analyze bool
+	planned time.Duration
+}
+
+func (pl *planner) planExplain(p *Prepared, n *pg_query.ExplainStmt) (plan, error) {
+	start := time.Now()
+	ep := &explainPlan{}
+	for _, o := range n.Options {
+		d := o.GetDefElem()
+		on := d.Arg == nil || defElemTrue(d.Arg)
+		switch d.Defname {
+		case "analyze":
+			ep.analyze = on
+		case "verbose", "costs", "timing", "summary", "buffers", "settings", "wal":
+			// Accepted; stela prints what it has.
+		case "format":
+			if f := strings.ToLower(defElemString(d.Arg)); f != "text" {
+				return nil, pgerror.Newf(pgcode.FeatureNotSupported, "EXPLAIN format %s is not supported", strings.ToUpper(f))
+			}
+		default:
+			return nil, pgerror.Newf(pgcode.Syntax, "unrecognized EXPLAIN option %q", d.Defname).WithPosition(int(d.Location) + 1)
+		}
+	}
+	inner := &Prepared{SQL: p.SQL, stmt: p.stmt}
+	inner.stmt.AST = n.Query
+	switch q := n.Query.Node.(type) {
+	case *pg_query.Node_SelectStmt:
+		if err := pl.s.planSelect(inner, pl, q.SelectStmt); err != nil {
+			return nil, err
+		}
+		ep.root = inner.plan.(*queryPlan).root
+	case *pg_query.Node_InsertStmt, *pg_query.Node_UpdateStmt, *pg_query.Node_DeleteStmt:
+		pp, err := pl.planStatement(inner)
+		if err != nil {
+			return nil, err
+		}
+		ep.dml = pp.(*dmlPlan)
+		ep.root, ep.title = ep.dml.source, ep.dml.explainTitle()
+	default:
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "EXPLAIN of this statement is not supported")
+	}
+	ep.planned = time.Since(start)
+	p.Columns = []Column{{Name: "QUERY PLAN", Type: types.Text}}
+	return ep, nil
+}
+
+func defElemTrue(n *pg_query.Node) bool {
+	switch s := strings.ToLower(defElemString(n)); s {
+	case "false", "off", "0", "no":
+		return false
+	}
+	return true
+}
+
+func defElemString(n *pg_query.Node) string {
+	if n == nil {
+		return ""
+	}
+	if s := n.GetString_(); s != nil {
+		return s.Sval
+	}
+	if c := n.GetAConst(); c != nil {
+		if c.GetSval() != nil {
+			return c.GetSval().Sval
+		}
+		if c.GetIval() != nil {
+			return fmt.Sprint(c.GetIval().Ival)
+		}
+		if c.GetBoolval() != nil {
+			return fmt.Sprint(c.GetBoolval().Boolval)
+		}
+	}
+	return ""
+}
+
+func (ep *explainPlan) run(s *Session, ec *expr.Context) (Result, error) {
+	root := ep.root
+	var lines []string
+	if !ep.analyze {
+		if ep.title != "" {
+			lines = append(lines, ep.title)
+			lines = explainTree(lines, root, 1)
+		} else {
+			lines = explainTree(lines, root, 0)
+		}
+		return textRows(lines), nil
+	}
+	root = instrument(root)
+	start := time.Now()
+	if ep.dml != nil {
+		dp := *ep.dml
+		dp.source = root
+		res, err := dp.run(s, ec)
+		if err != nil {
+			return nil, err
+		}
+		res.Close()
+		lines = append(lines, ep.title)
+		lines = explainTree(lines, root, 1)
+	} else {
+		x, err := s.newExecCtx(ec)
+		if err != nil {
+			return nil, err
+		}
+		it, err := root.open(x)
+		if err != nil {
+			return nil, err
+		}
+		for {
+			row, err := it.next()
+			if err != nil {
+				it.close()
+				return nil, evalError(ec.Ctx, err)
+			}
+			if row == nil {
+				break
+			}
+		}
+		it.close()
+		lines = explainTree(lines, root, 0)
+	}
+	lines = append(lines,
+		fmt.Sprintf("Planning Time: %.3f ms", float64(ep.planned.Microseconds())/1000),
+		fmt.Sprintf("Execution Time: %.3f ms", float64(time.Since(start).Microseconds())/1000))
+	return textRows(lines), nil
+}
+
+func textRows(lines []string) Result {
+	rows := make([][]types.Datum, len(lines))
+	for i, l := range lines {
+		rows[i] = []types.Datum{l}
+	}
+	return &rowsResult{rows: rows, tag: "EXPLAIN"}
+}
+
+// explainTree appends a node and its children at a depth.
+func explainTree(lines []string, n planNode, depth int) []string {
+	title, details, children := describe(n)
+	est := estimateOf(n)
+	if a, ok := n.(*analyzeNode); ok {
+		est = estimateOf(a.inner)
+		title += fmt.Sprintf("  (rows=%.0f) (actual rows=%d loops=%d)", est, a.rows, a.loops)
+	} else {
+		title += fmt.Sprintf("  (rows=%.0f)", est)
+	}
+	pad := ""
+	if depth > 0 {
+		pad = strings.Repeat(" ", 6*(depth-1)) + "  ->  "
+	}
+	lines = append(lines, pad+title)
+	detailPad := strings.Repeat(" ", len(pad)+2)
+	if depth == 0 {
+		detailPad = "  "
+	}
+	for _, d := range details {
+		lines = append(lines, detailPad+d)
+	}
+	for _, c := range children {
+		lines = explainTree(lines, c, depth+1)
+	}
+	return lines
+}
+
+// describe names a node, its details and its children.
+func describe(n planNode) (string, []string, []planNode) {
+	switch v := n.(type) {
+	case *analyzeNode:
+		return describe(v.inner)
+	case *scanNode:
+		ix := v.layout.Indexes[v.index]
+		var title string
+		switch {
+		case v.index == 0 && v.bounds == nil:
+			title = "Seq Scan on " + v.desc.Name
+		default:
+			title = "Index Scan using " + ix.Name + " on " + v.desc.Name
+		}
+		if len(v.columns) > 0 && v.columns[0].table != "" && v.columns[0].table != v.desc.Name {
+			title += " " + v.columns[0].table
+		}
+		if v.reverse {
+			title = strings.Replace(title, "Scan", "Scan Backward", 1)
+		}
+		var d []string
+		if v.bounds != nil {
+			d = append(d, "Index Cond: "+v.bounds.describe(v.layout, &ix))
+		}
+		if v.filter != nil {
+			d = append(d, "Filter: "+exprString(v.filter, v.columns))
+		}
+		return title, d, nil
+	case *filterNode:
+		return "Filter", []string{"Filter: " + exprString(v.pred, v.input.cols())}, []planNode{v.input}
+	case *projectNode:
+		return "Result", nil, []planNode{v.input}
+	case *renameNode:
+		return "Subquery Scan", nil, []planNode{v.input}
+	case *limitNode:
+		return "Limit", nil, []planNode{v.input}
+	case *sortNode:
+		title := "Sort"
+		if v.limit != nil {
+			title = "Top-N Sort"
+		}
+		return title, []string{"Sort Key: " + sortKeysString(v.keys, v.input.cols())}, []planNode{v.input}
+	case *distinctNode:
+		return "HashAggregate (DISTINCT)", nil, []planNode{v.input}
+	case *aggNode:
+		title := "HashAggregate"
+		if len(v.groups) == 0 {
+			title = "Aggregate"
+		}
+		var d []string
+		if len(v.groups) > 0 {
+			keys := make([]string, len(v.groups))
+			for i, g := range v.groups {
+				keys[i] = exprString(g, v.input.cols())
+			}
+			d = append(d, "Group Key: "+strings.Join(keys, ", "))
+		}
+		return title, d, []planNode{v.input}
+	case *windowNode:
+		return "WindowAgg", nil, []planNode{v.input}
+	case *joinNode:
+		title := "Hash " + joinNames[v.kind] + " Join"
+		if len(v.leftKeys) == 0 {
+			title = "Nested Loop " + joinNames[v.kind] + " Join"
+		}
+		var d []string
+		if len(v.leftKeys) > 0 {
+			conds := make([]string, len(v.leftKeys))
+			for i := range v.leftKeys {
+				conds[i] = exprString(v.leftKeys[i], v.left.cols()) + " = " + exprString(v.rightKeys[i], v.columns)
+			}
+			d = append(d, "Hash Cond: ("+strings.Join(conds, ") AND (")+")")
+		}
+		if v.cond != nil {
+			d = append(d, "Join Filter: "+exprString(v.cond, v.columns))
+		}
+		return strings.Replace(title, "Inner ", "", 1), d, []planNode{v.left, v.right}
+	case *lookupJoinNode:
+		title := "Nested Loop " + joinNames[v.kind] + " Join"
+		return strings.Replace(title, "Inner ", "", 1), nil, []planNode{v.left, v.right}
+	case *setOpNode:
+		names := [...]string{"Union", "Intersect", "Except"}
+		title := names[v.op]
+		if v.all {
+			title += " All"
+		}
+		return title, nil, []planNode{v.left, v.right}
+	case *valuesNode:
+		if len(v.rows) == 1 && len(v.columns) == 0 {
+			return "Result", nil, nil
+		}
+		return "Values Scan", nil, nil
+	case *cteScanNode:
+		return "CTE Scan on " + v.cte.name, nil, nil
+	case *workScanNode:
+		return "WorkTable Scan", nil, nil
+	case *recursiveNode:
+		return "Recursive Union", nil, []planNode{v.base, v.step}
+	case *seriesNode:
+		return "Function Scan on generate_series", nil, nil
+	case *ordinalityNode:
+		return "WithOrdinality", nil, []planNode{v.input}
+	case *applyJoinNode:
+		title := "Nested Loop " + joinNames[v.kind] + " Join (lateral)"
+		return strings.Replace(title, "Inner ", "", 1), nil, []planNode{v.left, v.right}
+	case *projectSetNode:
+		return "ProjectSet", nil, append([]planNode{v.input}, v.srfs...)
+	case *groupingSetsNode:
+		return "GroupingSets", nil, []planNode{v.agg}
+	}
+	return fmt.Sprintf("%T", n), nil, nil
+}
+
+// describe prints an index scan's bounds over the key columns.
+func (b *indexBounds) describe(l *engine.Layout, ix *engine.IndexLayout) string {
+	var parts []string
+	for i, vals := range b.eq {
+		name := l.Names[ix.Cols[i]]
+		if len(vals) == 1 {
+			parts = append(parts, name+" = "+exprString(vals[0], nil))
+			continue
+		}
+		vs := make([]string, len(vals))
+		for j, v := range vals {
+			vs[j] = exprString(v, nil)
+		}
+		parts = append(parts, name+" = ANY ("+strings.Join(vs, ", ")+")")
+	}
+	if k := len(b.eq); k < len(ix.Cols) {
+		name := l.Names[ix.Cols[k]]
+		if b.lo != nil {
+			op := " > "
+			if b.loIncl {
+				op = " >= "
+			}
+			parts = append(parts, name+op+exprString(b.lo, nil))
+		}
+		if b.hi != nil {
+			op := " < "
+			if b.hiIncl {
+				op = " <= "
+			}
+			parts = append(parts, name+op+exprString(b.hi, nil))
+		}
+	}
+	return "(" + strings.Join(parts, ") AND (") + ")"
+}
+
+// sortKeysString prints sort keys by column name.
+func sortKeysString(keys []sortKey, cols []column) string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		s := "#" + itoa64(int64(k.col+1))
+		if k.col < len(cols) && cols[k.col].name != "" {
+			s = cols[k.col].name
+		}
+		if k.desc {
+			s += " DESC"
+		}
+		if k.nullsFirst != k.desc {
+			if k.nullsFirst {
+				s += " NULLS FIRST"
+			} else {
+				s += " NULLS LAST"
+			}
+		}
+		out[i] = s
+	}
+	return strings.Join(out, ", ")
+}
+
+// exprString prints an expression for EXPLAIN, naming columns by cols.
+func exprString(e expr.Expr, cols []column) string {
+	switch v := e.(type) {
+	case *expr.ColRef:
+		if v.Idx < len(cols) && cols[v.Idx].name != "" {
+			if t := cols[v.Idx].table; t != "" {
+				return t + "." + cols[v.Idx].name
+			}
+			return cols[v.Idx].name
+		}
+		if v.Name != "" {
+			return v.Name
+		}
+		return "#" + itoa64(int64(v.Idx+1))
+	case *expr.OuterRef:
+		return "outer." + v.Name
+	case *expr.Const:
+		if v.V == nil {
+			return "NULL"
+		}
+		fs := types.DefaultFormatSettings()
+		txt := string(v.T.AppendText(nil, v.V, &fs))
+		if v.T.Category == 'N' {
+			return txt
+		}
+		return "'" + strings.ReplaceAll(txt, "'", "''") + "'::" + v.T.String()
+	case *expr.Param:
+		return "$" + itoa64(int64(v.Index))
+	case *expr.Cast:
+		return exprString(v.Arg, cols) + "::" + v.T.String()
+	case *expr.And:
+		return joinExprs(v.Args, cols, " AND ")
+	case *expr.Or:
+		return joinExprs(v.Args, cols, " OR ")
+	case *expr.Not:
+		return "NOT " + exprString(v.Arg, cols)
+	case *expr.Func:
+		if len(v.Args) == 2 && isOperatorName(v.Name) {
+			return "(" + exprString(v.Args[0], cols) + " " + v.Name + " " + exprString(v.Args[1], cols) + ")"
+		}
+		return v.Name + "(" + joinExprs(v.Args, cols, ", ") + ")"
+	case *subqueryExpr:
+		return "(SubPlan)"
+	}
+	if p, ok := e.(expr.Parent); ok {
+		return strings.TrimPrefix(fmt.Sprintf("%T", e), "*expr.") + "(" + joinExprs(p.Children(), cols, ", ") + ")"
+	}
+	return strings.TrimPrefix(fmt.Sprintf("%T", e), "*expr.")
+}
+
+func joinExprs(es []expr.Expr, cols []column, sep string) string {
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = exprString(e, cols)
+	}
+	if sep != ", " {
+		return "(" + strings.Join(out, sep) + ")"
+	}
+	return strings.Join(out, sep)
+}
+
+func isOperatorName(name string) bool {
+	for _, r := range name {
+		if strings.ContainsRune("+-*/<>=~!@#%^&|`?", r) {
+			continue
+		}
+		return false
+	}
+	return name != ""
+}

@@ -1,0 +1,94 @@
+package sql
+
+import "github.com/stela-db/stela/sql/types"
+
+// analyzeNode counts, for EXPLAIN ANALYZE, the rows a node produced and
+// the times it was opened (loops: the inner side of a nested loop is
+// opened once per outer row).
+type analyzeNode struct {
+	inner       planNode
+	rows, loops int64
+}
+
+func (n *analyzeNode) cols() []column { return n.inner.cols() }
+
+func (n *analyzeNode) open(x *execCtx) (rowIter, error) {
+	it, err := n.inner.open(x)
+	if err != nil {
+		return nil, err
+	}
+	n.loops++
+	return &analyzeIter{n: n, in: it}, nil
+}
+
+type analyzeIter struct {
+	n  *analyzeNode
+	in rowIter
+}
+
+func (it *analyzeIter) next() ([]types.Datum, error) {
+	row, err := it.in.next()
+	if row != nil {
+		it.n.rows++
+	}
+	return row, err
+}
+
+func (it *analyzeIter) close() { it.in.close() }
+
+// instrument returns a copy of a plan tree with every node wrapped in an
+// analyzeNode. Nodes are copied, not changed: a prepared plan stays as
+// it was.
+func instrument(n planNode) planNode {
+	switch v := n.(type) {
+	case *filterNode:
+		c := *v
+		c.input = instrument(v.input)
+		n = &c
+	case *projectNode:
+		c := *v
+		c.input = instrument(v.input)
+		n = &c
+	case *renameNode:
+		c := *v
+		c.input = instrument(v.input)
+		n = &c
+	case *limitNode:
+		c := *v
+		c.input = instrument(v.input)
+		n = &c
+	case *sortNode:
+		c := *v
+		c.input = instrument(v.input)
+		n = &c
+	case *distinctNode:
+		c := *v
+		c.input = instrument(v.input)
+		n = &c
+	case *aggNode:
+		c := *v
+		c.input = instrument(v.input)
+		n = &c
+	case *windowNode:
+		c := *v
+		c.input = instrument(v.input)
+		n = &c
+	case *ordinalityNode:
+		c := *v
+		c.input = instrument(v.input)
+		n = &c
+	case *joinNode:
+		c := *v
+		c.left, c.right = instrument(v.left), instrument(v.right)
+		n = &c
+	case *lookupJoinNode:
+		c := *v
+		c.left = instrument(v.left)
+		n = &c
+	case *setOpNode:
+		c := *v
+		c.left, c.right = instrument(v.left), instrument(v.right)
+		n = &c
+	}
+	return &analyzeNode{inner: n}
+}
