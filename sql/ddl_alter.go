@@ -205,7 +205,8 @@ func (x *execCtx) addColumn(d *catalog.Descriptor, cd *pg_query.ColumnDef, ifNot
 	return nil
 }
 
-// addChecks adds the CHECK constraints a new column declared.
+// addChecks checks and names the CHECK constraints collected by CREATE
+// TABLE or by a column that ALTER TABLE adds.
 func (b *tableBuilder) addChecks() error {
 	t := b.d.Table
 	sc := &scope{cols: tableColumns(b.d, b.d.Name)}

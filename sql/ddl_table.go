@@ -388,32 +388,8 @@ func (b *tableBuilder) finish() error {
 		t.Indexes = append(t.Indexes, catalog.IndexDesc{ID: t.NextIndexID, Name: name, Unique: true, Columns: cols, Constraint: true})
 		t.NextIndexID++
 	}
-	sc := &scope{cols: tableColumns(b.d, b.d.Name)}
-	for i, c := range b.checks {
-		bld := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: b.x.sess, Scope: sc}
-		if _, err := bld.BuildAs(c.RawExpr, types.Bool, "CHECK"); err != nil {
-			return err
-		}
-		text, err := parser.DeparseExpr(c.RawExpr)
-		if err != nil {
-			return err
-		}
-		name := c.Conname
-		if name == "" {
-			parts := []string{b.d.Name}
-			if col := b.checkCol[i]; col != "" {
-				parts = append(parts, col)
-			} else if first := firstColumnRef(c.RawExpr); first != "" {
-				parts = append(parts, first)
-			}
-			if name, err = chooseName(b.x.txn, b.schema.ID, b.names, parts, "check"); err != nil {
-				return err
-			}
-		}
-		if err := b.claim(name); err != nil {
-			return err
-		}
-		t.Checks = append(t.Checks, catalog.CheckDesc{Name: name, Expr: text})
+	if err := b.addChecks(); err != nil {
+		return err
 	}
 	for i, fk := range b.fks {
 		if err := b.foreignKey(fk, b.fkCol[i]); err != nil {

@@ -110,7 +110,7 @@ func (pl *planner) insertSource(ip *insertPlan, n *pg_query.InsertStmt) (planNod
 	}
 	sel := n.SelectStmt.GetSelectStmt()
 	override := n.Override
-	identityValue := func(col int, loc int32) (bool, error) {
+	identityValue := func(col int) (bool, error) {
 		c := &w.desc.Table.Columns[col]
 		switch {
 		case c.Identity == "" || override == pg_query.OverridingKind_OVERRIDING_SYSTEM_VALUE:
@@ -162,7 +162,7 @@ func (pl *planner) insertSource(ip *insertPlan, n *pg_query.InsertStmt) (planNod
 					row[i] = w.defaultOrNull(col)
 					continue
 				}
-				ignore, err := identityValue(col, expr.Location(it))
+				ignore, err := identityValue(col)
 				if err != nil {
 					return nil, err
 				}
@@ -204,7 +204,7 @@ func (pl *planner) insertSource(ip *insertPlan, n *pg_query.InsertStmt) (planNod
 		col := ip.targets[k]
 		k++
 		c := &w.desc.Table.Columns[col]
-		ignore, err := identityValue(col, -1)
+		ignore, err := identityValue(col)
 		if err != nil {
 			return nil, err
 		}

@@ -49,38 +49,6 @@ func aggFormatSettings(ctx *Context) *types.FormatSettings {
 	return ctx.formatSettings()
 }
 
-// aggAppendJSONString appends s as a JSON string, escaped as PostgreSQL's
-// escape_json does: quotes, backslashes and control characters only.
-func aggAppendJSONString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '\b':
-			dst = append(dst, '\\', 'b')
-		case '\f':
-			dst = append(dst, '\\', 'f')
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		case '"':
-			dst = append(dst, '\\', '"')
-		case '\\':
-			dst = append(dst, '\\', '\\')
-		default:
-			if c < 0x20 {
-				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
-			} else {
-				dst = append(dst, c)
-			}
-		}
-	}
-	return append(dst, '"')
-}
-
 // aggJSONScalarText is the text to_json puts in a JSON string for a
 // value: its output, except that dates and timestamps are always in ISO
 // 8601 form ("2020-01-02T03:04:05+01:00"), whatever DateStyle says.
@@ -163,11 +131,11 @@ func aggAppendJSON(dst []byte, t *types.T, v types.Datum, fs *types.FormatSettin
 			return dst
 		}
 		s := string(dst[start:])
-		return aggAppendJSONString(dst[:start], s)
+		return types.AppendJSONString(dst[:start], s)
 	case types.JSONFamily, types.JSONBFamily:
 		return append(dst, v.(string)...)
 	}
-	return aggAppendJSONString(dst, aggJSONScalarText(t, v, fs))
+	return types.AppendJSONString(dst, aggJSONScalarText(t, v, fs))
 }
 
 // aggJSONBValue converts v as to_jsonb does, to jsonb's normalized text.
@@ -250,7 +218,7 @@ func (a *aggJSONObject) Add(ctx *Context, args []types.Datum) error {
 	} else {
 		a.buf = append(a.buf, ", "...)
 	}
-	a.buf = aggAppendJSONString(a.buf, k)
+	a.buf = types.AppendJSONString(a.buf, k)
 	a.buf = append(a.buf, " : "...)
 	a.buf = aggAppendJSON(a.buf, a.vt, args[1], fs)
 	return nil
@@ -313,7 +281,7 @@ func (a *aggJSONBObject) Result(*Context) (types.Datum, error) {
 		if prev >= 0 {
 			buf = append(buf, ", "...)
 		}
-		buf = aggAppendJSONString(buf, a.keys[i])
+		buf = types.AppendJSONString(buf, a.keys[i])
 		buf = append(buf, ": "...)
 		buf = append(buf, a.vals[i]...)
 		prev = i

@@ -501,10 +501,10 @@ func parseJSONText(s string) (Datum, error) {
 	return s, nil
 }
 
-// appendJSONString writes s as a JSON string the way PostgreSQL's
+// AppendJSONString writes s as a JSON string the way PostgreSQL's
 // escape_json does: only quotes, backslashes and control characters are
 // escaped; everything else, "/" and non-ASCII included, is kept.
-func appendJSONString(dst []byte, s string) []byte {
+func AppendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	for i := 0; i < len(s); i++ {
 		c := s[i]

@@ -143,7 +143,7 @@ func parseJSONB(s string) (Datum, error) {
 func appendJSONB(dst []byte, n *jnode) []byte {
 	switch n.kind {
 	case jtString:
-		return appendJSONString(dst, n.str)
+		return AppendJSONString(dst, n.str)
 	case jtNumber:
 		return appendNumeric(dst, n.num)
 	case jtTrue:
@@ -158,7 +158,7 @@ func appendJSONB(dst []byte, n *jnode) []byte {
 			if i > 0 {
 				dst = append(dst, ',', ' ')
 			}
-			dst = appendJSONString(dst, k)
+			dst = AppendJSONString(dst, k)
 			dst = append(dst, ':', ' ')
 			dst = appendJSONB(dst, n.vals[i])
 		}
