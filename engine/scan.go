@@ -26,6 +26,7 @@ func (t *Txn) Scan(r kv.Range, reverse bool) (*Iterator, error) {
 	if t.done {
 		return nil, errTxnDone
 	}
+	t.reads++
 	if t.opts.Isolation == Serializable && !t.opts.ReadOnly {
 		t.readRanges = append(t.readRanges, kv.Range{Start: append([]byte(nil), r.Start...), End: append([]byte(nil), r.End...)})
 	}
@@ -42,6 +43,7 @@ func (t *Txn) Scan(r kv.Range, reverse bool) (*Iterator, error) {
 		return true
 	}
 	switch {
+	case t.writes == nil:
 	case len(r.Start) > 0 && r.End != nil:
 		t.writes.AscendRange(&write{key: r.Start}, &write{key: r.End}, collect)
 	case len(r.Start) > 0:

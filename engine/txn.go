@@ -74,7 +74,13 @@ type Txn struct {
 	lockKeys   [][]byte
 	lockRanges []kv.Range
 	done       bool
+	// reads counts Get and Scan calls: a planner learns from it whether
+	// a plan looked anything up.
+	reads int
 }
+
+// Reads is the number of Get and Scan calls so far.
+func (t *Txn) Reads() int { return t.reads }
 
 // Begin starts a transaction reading at the last durable tx (or at
 // opts.AsOf).
@@ -87,7 +93,9 @@ func (db *DB) Begin(opts TxnOptions) (*Txn, error) {
 		snap = opts.AsOf
 		opts.ReadOnly = true
 	}
-	return &Txn{db: db, snapshot: snap, opts: opts, writes: btree.NewG(32, lessWrite)}, nil
+	// The write buffer is made on the first write: most transactions
+	// (autocommit reads) never write.
+	return &Txn{db: db, snapshot: snap, opts: opts}, nil
 }
 
 // Snapshot is the tx the transaction reads at (0: the database was empty).
@@ -97,7 +105,7 @@ func (t *Txn) Snapshot() uint64 { return t.snapshot }
 func (t *Txn) ReadOnly() bool { return t.opts.ReadOnly }
 
 // HasWrites reports whether the transaction buffered any write.
-func (t *Txn) HasWrites() bool { return t.writes.Len() > 0 }
+func (t *Txn) HasWrites() bool { return t.writes != nil && t.writes.Len() > 0 }
 
 var errTxnDone = pgerror.New(pgcode.InvalidTransactionState, "transaction is already committed or rolled back")
 
@@ -106,8 +114,11 @@ func (t *Txn) Get(key []byte) ([]byte, bool, error) {
 	if t.done {
 		return nil, false, errTxnDone
 	}
-	if w, ok := t.writes.Get(&write{key: key}); ok {
-		return w.value, !w.del, nil
+	t.reads++
+	if t.writes != nil {
+		if w, ok := t.writes.Get(&write{key: key}); ok {
+			return w.value, !w.del, nil
+		}
 	}
 	if t.opts.Isolation == Serializable && !t.opts.ReadOnly {
 		t.readKeys = append(t.readKeys, append([]byte(nil), key...))
@@ -159,6 +170,9 @@ func (t *Txn) buffer(key, value []byte, del bool) error {
 		return pgerror.New(pgcode.ReadOnlySQLTransaction, "cannot execute a write in a read-only transaction")
 	}
 	w := &write{key: append([]byte(nil), key...), value: append([]byte(nil), value...), del: del}
+	if t.writes == nil {
+		t.writes = btree.NewG(32, lessWrite)
+	}
 	if old, ok := t.writes.ReplaceOrInsert(w); ok {
 		t.bytes -= int64(len(old.key) + len(old.value))
 	}
@@ -180,20 +194,27 @@ type Savepoint struct {
 
 // Savepoint records the transaction's state (a copy-on-write clone).
 func (t *Txn) Savepoint() Savepoint {
-	return Savepoint{writes: t.writes.Clone(), bytes: t.bytes, readKeys: len(t.readKeys), readRanges: len(t.readRanges)}
+	var w *btree.BTreeG[*write]
+	if t.writes != nil {
+		w = t.writes.Clone()
+	}
+	return Savepoint{writes: w, bytes: t.bytes, readKeys: len(t.readKeys), readRanges: len(t.readRanges)}
 }
 
 // RollbackTo undoes the writes made since sp. (Reads stay recorded: a
 // serializable transaction still depends on what it saw.)
 func (t *Txn) RollbackTo(sp Savepoint) {
-	t.writes = sp.writes.Clone()
+	t.writes = nil
+	if sp.writes != nil {
+		t.writes = sp.writes.Clone()
+	}
 	t.bytes = sp.bytes
 }
 
 // Rollback discards the transaction.
 func (t *Txn) Rollback() {
 	t.done = true
-	t.writes.Clear(false)
+	t.writes = nil
 }
 
 // Commit writes the buffer as one kv transaction, if nothing it depends
@@ -204,7 +225,7 @@ func (t *Txn) Commit(ctx context.Context) (kv.Committed, error) {
 		return kv.Committed{}, errTxnDone
 	}
 	t.done = true
-	if t.writes.Len() == 0 {
+	if !t.HasWrites() {
 		return kv.Committed{}, nil
 	}
 	writes := make([]kv.Write, 0, t.writes.Len())
@@ -233,5 +254,9 @@ func (t *Txn) Commit(ctx context.Context) (kv.Committed, error) {
 
 // String describes the transaction for logs.
 func (t *Txn) String() string {
-	return fmt.Sprintf("txn(snapshot %d, %d writes)", t.snapshot, t.writes.Len())
+	n := 0
+	if t.writes != nil {
+		n = t.writes.Len()
+	}
+	return fmt.Sprintf("txn(snapshot %d, %d writes)", t.snapshot, n)
 }

@@ -44,8 +44,15 @@ type conn struct {
 	ctx    context.Context // ends when the connection ends
 	cancel context.CancelFunc
 
+	// The statement context (stmtctx.go). One context serves statement
+	// after statement until it is canceled: a statement costs no
+	// allocation for it.
+	stmtCtx    context.Context
 	mu         sync.Mutex
-	stmtCancel context.CancelCauseFunc // cancels the running statement; guarded by mu
+	stmtCancel context.CancelCauseFunc // cancels stmtCtx; guarded by mu
+	stmtSeq    uint64                  // statements begun; guarded by mu
+	running    bool                    // a statement is running; guarded by mu
+	stmtTimer  *time.Timer             // statement_timeout of the running statement
 
 	shuttingDown atomic.Bool
 
@@ -288,41 +295,6 @@ func (c *conn) endSession() {
 	c.srv.keys.remove(c)
 	c.srv.sessions.Add(-1)
 	c.log.Debug().Str("user", c.user).Msg("session ended")
-}
-
-// statementContext returns the context of one statement and registers its
-// cancel function for CancelRequest and shutdown. The cause a statement
-// was canceled with decides the error the client sees (see stmtError).
-func (c *conn) statementContext() (context.Context, func()) {
-	parent, cancel := context.WithCancelCause(c.ctx)
-	ctx, stop := c.sess.StatementContext(parent)
-	c.mu.Lock()
-	c.stmtCancel = cancel
-	c.mu.Unlock()
-	return ctx, func() {
-		c.mu.Lock()
-		c.stmtCancel = nil
-		c.mu.Unlock()
-		stop()
-		cancel(nil)
-	}
-}
-
-// errShutdown is the cause of statements canceled when the server's
-// shutdown grace is over.
-var errShutdown = errors.New("server shutdown")
-
-// cancelStatement cancels the statement running now, if any (a client's
-// CancelRequest).
-func (c *conn) cancelStatement() { c.cancelStatementCause(context.Canceled) }
-
-func (c *conn) cancelStatementCause(cause error) {
-	c.mu.Lock()
-	cancel := c.stmtCancel
-	c.mu.Unlock()
-	if cancel != nil {
-		cancel(cause)
-	}
 }
 
 // stmtError is the error a statement ended with, as the client should see

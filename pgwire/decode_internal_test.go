@@ -1,6 +1,8 @@
 package pgwire
 
 import (
+	"bytes"
+	"encoding/binary"
 	"reflect"
 	"testing"
 
@@ -125,17 +127,34 @@ func TestCheckEncoding(t *testing.T) {
 	}
 }
 
-func TestExecutionTag(t *testing.T) {
-	for _, tc := range [][3]string{
-		{"SELECT 5", "2", "SELECT 2"},
-		{"SELECT 1", "0", "SELECT 0"},
-		{"SHOW", "1", "SHOW"},
-		{"SET", "0", "SET"},
-		{"INSERT 0 3", "0", "INSERT 0 3"},
+func TestCommandCompleteTag(t *testing.T) {
+	for _, tc := range []struct {
+		tag  string
+		n    int
+		want string
+	}{
+		{"SELECT 5", 2, "SELECT 2"},
+		{"SELECT 1", 0, "SELECT 0"},
+		{"SHOW", 1, "SHOW"},
+		{"SET", 0, "SET"},
+		{"INSERT 0 3", 0, "INSERT 0 3"},
 	} {
-		n := map[string]int{"0": 0, "1": 1, "2": 2}[tc[1]]
-		if got := executionTag(tc[0], n); got != tc[2] {
-			t.Errorf("executionTag(%q, %d) = %q, want %q", tc[0], n, got, tc[2])
+		var out bytes.Buffer
+		c := &conn{w: newWriter(&out)}
+		c.sendCommandComplete(tc.tag, tc.n)
+		if err := c.w.flush(); err != nil {
+			t.Fatal(err)
+		}
+		b := out.Bytes()
+		if len(b) < 5 || b[0] != 'C' || int(binary.BigEndian.Uint32(b[1:])) != len(b)-1 {
+			t.Fatalf("%q: bad frame % x", tc.tag, b)
+		}
+		var m pgproto3.CommandComplete
+		if err := m.Decode(b[5:]); err != nil {
+			t.Fatal(err)
+		}
+		if string(m.CommandTag) != tc.want {
+			t.Errorf("tag %q with %d rows = %q, want %q", tc.tag, tc.n, m.CommandTag, tc.want)
 		}
 	}
 }

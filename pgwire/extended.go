@@ -2,7 +2,9 @@ package pgwire
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgproto3/v2"
@@ -254,11 +256,11 @@ func (c *conn) execute(body []byte) error {
 		if p.stmt.p.Columns == nil {
 			return pgerror.Newf(pgcode.ObjectNotInPrerequisiteState, "portal %q cannot be run", p.name)
 		}
-		c.w.send(&pgproto3.CommandComplete{CommandTag: []byte(executionTag(p.tag, 0))})
+		c.sendCommandComplete(p.tag, 0)
 		return nil
 	}
-	ctx, done := c.statementContext()
-	defer done()
+	ctx := c.beginStatement()
+	defer c.endStatement()
 	if p.res == nil {
 		res, err := c.sess.Execute(ctx, p.stmt.p, p.params)
 		if err != nil {
@@ -309,18 +311,25 @@ func (c *conn) sendRowsN(ctx context.Context, cols []sql.Column, formats []int16
 		}
 		n++
 	}
-	c.w.send(&pgproto3.CommandComplete{CommandTag: []byte(executionTag(res.Tag(), n))})
+	c.sendCommandComplete(res.Tag(), n)
 	return false, nil
 }
 
-// executionTag is the CommandComplete tag of one Execute that sent n
-// rows: PostgreSQL counts, in "SELECT n", the rows of this Execute only
-// (a resumed portal's rest), not of the whole result.
-func executionTag(tag string, n int) string {
+// sendCommandComplete sends a statement's tag; a SELECT's carries the
+// rows sent by this Execute, which for a portal run in steps is the count
+// of its last step, as in PostgreSQL. The message is encoded in place:
+// this runs once per statement.
+func (c *conn) sendCommandComplete(tag string, n int) {
+	b := append(c.w.buf[:0], 'C', 0, 0, 0, 0)
 	if strings.HasPrefix(tag, "SELECT ") {
-		return "SELECT " + itoa(n)
+		b = strconv.AppendInt(append(b, "SELECT "...), int64(n), 10)
+	} else {
+		b = append(b, tag...)
 	}
-	return tag
+	b = append(b, 0)
+	binary.BigEndian.PutUint32(b[1:], uint32(len(b)-1))
+	c.w.sendRaw(b)
+	c.w.buf = b[:0]
 }
 
 // closeObject handles Close of a statement or portal; closing what does

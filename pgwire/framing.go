@@ -43,7 +43,8 @@ func (r *reader) messageLimit(typ byte) int {
 type reader struct {
 	br      *bufio.Reader
 	maxSize int
-	buf     []byte // reused for bodies up to a modest size
+	buf     []byte  // reused for bodies up to a modest size
+	hdr     [5]byte // a field, not a local: a local escapes through io.ReadFull
 }
 
 func newReader(r io.Reader, maxSize int) *reader {
@@ -77,8 +78,8 @@ func (r *reader) readStartup() ([]byte, error) {
 // next reads one typed message: its type byte and body. The body is valid
 // until the next call.
 func (r *reader) next() (byte, []byte, error) {
-	var hdr [5]byte
-	if _, err := io.ReadFull(r.br, hdr[:]); err != nil {
+	hdr := r.hdr[:]
+	if _, err := io.ReadFull(r.br, hdr); err != nil {
 		return 0, nil, err
 	}
 	n := int64(binary.BigEndian.Uint32(hdr[1:]))

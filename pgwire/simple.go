@@ -49,8 +49,8 @@ func (c *conn) simpleQuery(body []byte) error {
 // Sync); a commit that fails (40001, a full disk) is reported to the
 // client before ReadyForQuery.
 func (c *conn) endImplicit() {
-	ctx, done := c.statementContext()
-	defer done()
+	ctx := c.beginStatement()
+	defer c.endStatement()
 	if err := c.sess.Sync(ctx); err != nil {
 		c.sendError(stmtError(ctx, err))
 	}
@@ -66,8 +66,8 @@ func (c *conn) runSimple(stmt parser.Statement) error {
 	if err := checkShape(p); err != nil {
 		return err
 	}
-	ctx, done := c.statementContext()
-	defer done()
+	ctx := c.beginStatement()
+	defer c.endStatement()
 	res, err := c.sess.Execute(ctx, p, nil)
 	if err != nil {
 		return stmtError(ctx, err)

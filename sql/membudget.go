@@ -71,12 +71,15 @@ func checkMemory(v string) (string, error) {
 
 // workMem returns the session's per-statement memory budget in bytes.
 func (s *Session) workMem() int64 {
-	v, _ := s.Setting("stela.query_mem")
-	n, err := parseMemory(v)
-	if err != nil {
-		return 1 << 30
+	if s.memDirty {
+		v, _ := s.Setting("stela.query_mem")
+		n, err := parseMemory(v)
+		if err != nil {
+			n = 1 << 30
+		}
+		s.mem, s.memDirty = n, false
 	}
-	return n
+	return s.mem
 }
 
 // memBudget accounts for the memory a statement holds.

@@ -134,11 +134,11 @@ func (s *Session) planWithCatalog(p *Prepared, params *expr.ParamTypes) error {
 	if p.catalogVersion, err = catalog.Version(txn); err != nil {
 		return err
 	}
-	p.versioned = true
+	reads := txn.Reads()
 	pl := &planner{s: s, txn: txn, params: params}
 	switch n := p.stmt.AST.Node.(type) {
 	case *pg_query.Node_SelectStmt:
-		return s.planSelect(p, pl, n.SelectStmt)
+		err = s.planSelect(p, pl, n.SelectStmt)
 	case *pg_query.Node_CreateStmt:
 		p.plan, err = s.planCreateTable(n.CreateStmt)
 	default:
@@ -146,6 +146,9 @@ func (s *Session) planWithCatalog(p *Prepared, params *expr.ParamTypes) error {
 			err = notSupported(p.stmt)
 		}
 	}
+	// A plan that looked nothing up (SELECT 1, SELECT $1::int) does not
+	// depend on the catalog: executing it needs no version check.
+	p.versioned = txn.Reads() != reads
 	return err
 }
 

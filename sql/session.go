@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -51,6 +52,11 @@ type Session struct {
 
 	fs      types.FormatSettings
 	fsDirty bool
+	// Settings read by every statement, parsed on change.
+	timeout      time.Duration
+	timeoutDirty bool
+	mem          int64
+	memDirty     bool
 
 	// OnParameterStatus is told of every change of a reported setting, so
 	// that the wire layer can send ParameterStatus.
@@ -69,7 +75,7 @@ func (e *Engine) NewSession(args SessionArgs) (*Session, error) {
 	s := &Session{
 		engine: e, db: db, user: args.User, superuser: args.Superuser, pid: args.PID,
 		log:  args.Logger,
-		vars: map[string]string{}, resetVals: map[string]string{}, fsDirty: true,
+		vars: map[string]string{}, resetVals: map[string]string{}, fsDirty: true, timeoutDirty: true, memDirty: true,
 	}
 	startup := map[string]string{}
 	for k, v := range args.Params {
@@ -263,6 +269,10 @@ func (s *Session) changed(key string) {
 	switch key {
 	case "datestyle", "timezone", "intervalstyle", "extra_float_digits", "bytea_output":
 		s.fsDirty = true
+	case "statement_timeout":
+		s.timeoutDirty = true
+	case "stela.query_mem":
+		s.memDirty = true
 	}
 	if st, ok := settings[key]; ok && st.report && s.OnParameterStatus != nil {
 		v, _ := s.Setting(key)
@@ -296,22 +306,25 @@ func (s *Session) notice(severity string, code pgcode.Code, msg string) {
 	}
 }
 
-// StatementContext derives the context of one statement: it ends at
-// statement_timeout when one is set.
-func (s *Session) StatementContext(parent context.Context) (context.Context, context.CancelFunc) {
-	v, _ := s.Setting("statement_timeout")
-	if d, err := parseDuration(v); err == nil && d > 0 {
-		return context.WithTimeoutCause(parent, d, errStatementTimeout)
+// StatementTimeout is statement_timeout (0: none), parsed once per
+// change of the setting rather than per statement.
+func (s *Session) StatementTimeout() time.Duration {
+	if s.timeoutDirty {
+		v, _ := s.Setting("statement_timeout")
+		s.timeout, _ = parseDuration(v)
+		s.timeoutDirty = false
 	}
-	return context.WithCancel(parent)
+	return s.timeout
 }
 
-var errStatementTimeout = errors.New("statement timeout")
+// ErrStatementTimeout is the cause a statement's context is canceled with
+// when statement_timeout passes.
+var ErrStatementTimeout = errors.New("statement timeout")
 
 // CanceledError turns the end of a statement's context into the error
 // PostgreSQL sends: 57014 with the reason.
 func CanceledError(ctx context.Context) error {
-	if errors.Is(context.Cause(ctx), errStatementTimeout) {
+	if errors.Is(context.Cause(ctx), ErrStatementTimeout) {
 		return pgerror.New(pgcode.QueryCanceled, "canceling statement due to statement timeout")
 	}
 	return pgerror.New(pgcode.QueryCanceled, "canceling statement due to user request")

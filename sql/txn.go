@@ -84,8 +84,7 @@ func (t *txnState) begin(s *Session, state int, now time.Time) {
 	t.state = state
 	t.failed = false
 	t.start = now
-	t.undo = map[string]savedVar{}
-	t.local = map[string]savedVar{}
+	t.undo, t.local = nil, nil // made by the first SET (noteChange)
 	t.savepoints = nil
 	t.isoLevel, t.ro = "", nil
 	t.eng = nil
@@ -98,6 +97,9 @@ func (t *txnState) noteChange(key, old string, had, local bool) {
 	if t.state == txnNone {
 		return
 	}
+	if t.undo == nil {
+		t.undo = map[string]savedVar{}
+	}
 	if _, ok := t.undo[key]; !ok {
 		t.undo[key] = savedVar{old, had}
 	}
@@ -108,6 +110,9 @@ func (t *txnState) noteChange(key, old string, had, local bool) {
 		}
 	}
 	if local {
+		if t.local == nil {
+			t.local = map[string]savedVar{}
+		}
 		if _, ok := t.local[key]; !ok {
 			t.local[key] = savedVar{old, had}
 		}

@@ -22,6 +22,7 @@ type startOptions struct {
 	requireTLS, allowCleartext     bool
 	maxConns, maxMessage           int
 	logLevel, logFormat            string
+	pprofListen                    string
 	shutdownTimeout                time.Duration
 }
 
@@ -55,6 +56,7 @@ Every flag can also be set with the environment variable named after it.`,
 	f.IntVar(&o.maxMessage, "max-message-size", pgwire.DefaultMaxMessageSize, "largest protocol message accepted, in bytes")
 	f.StringVar(&o.logLevel, "log-level", "info", "trace, debug, info, warn or error")
 	f.StringVar(&o.logFormat, "log-format", "json", "json or console")
+	f.StringVar(&o.pprofListen, "pprof-listen", "", "serve Go profiles (/debug/pprof/) on this address; off when empty")
 	f.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long running statements may finish at shutdown")
 	documentEnv(cmd)
 	return cmd
@@ -64,6 +66,13 @@ func runStart(cmd *cobra.Command, o *startOptions) error {
 	log, err := newLogger(cmd.ErrOrStderr(), o.logLevel, o.logFormat)
 	if err != nil {
 		return err
+	}
+	if o.pprofListen != "" {
+		stopPprof, err := startPprof(o.pprofListen, log)
+		if err != nil {
+			return fmt.Errorf("pprof: %w; choose another address with --pprof-listen", err)
+		}
+		defer stopPprof()
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
