@@ -277,6 +277,10 @@ func Version(txn *engine.Txn) (uint64, error) {
 	return binary.BigEndian.Uint64(v), nil
 }
 
+// CacheVersion makes db answer reads of the catalog version from memory
+// (engine.DB.CacheKey): every statement that runs a prepared plan reads it.
+func CacheVersion(db *engine.DB) { db.CacheKey(versionKey) }
+
 // BumpVersion marks a schema change in the transaction.
 func BumpVersion(txn *engine.Txn) error {
 	v, err := Version(txn)

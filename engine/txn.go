@@ -21,6 +21,7 @@ type DB struct {
 	rowIDs        rowIDs
 	seqs          sequences
 	stats         tableStats
+	hot           *hotKey // see hotkey.go
 }
 
 // DefaultMaxWriteBytes bounds a transaction's buffered writes (1 GiB).
@@ -122,6 +123,9 @@ func (t *Txn) Get(key []byte) ([]byte, bool, error) {
 	}
 	if t.opts.Isolation == Serializable && !t.opts.ReadOnly {
 		t.readKeys = append(t.readKeys, append([]byte(nil), key...))
+	}
+	if v, found, ok, err := t.db.hotGet(key, t.snapshot); err != nil || ok {
+		return v, found, err
 	}
 	if t.snapshot == 0 {
 		return nil, false, nil
@@ -241,7 +245,11 @@ func (t *Txn) Commit(ctx context.Context) (kv.Committed, error) {
 		opts.Ranges = t.readRanges
 	}
 	opts.Ranges = append(opts.Ranges, t.lockRanges...)
+	recordHot := t.db.lockHot(writes)
 	c, err := t.db.store.CommitWith(ctx, writes, opts)
+	if recordHot != nil {
+		recordHot(c, err)
+	}
 	if errors.Is(err, kv.ErrConflict) {
 		return kv.Committed{}, pgerror.Wrap(err, pgcode.SerializationFailure,
 			"could not serialize access due to concurrent update").WithDetail(err.Error())

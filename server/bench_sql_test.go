@@ -81,7 +81,7 @@ func loadBenchTables(b *testing.B, dsn string, rows int) {
 		"CREATE TABLE bench (id int PRIMARY KEY, k int NOT NULL, v int NOT NULL, pad text)",
 		"CREATE TABLE bench_other (id int PRIMARY KEY, bench_id int NOT NULL, note text)",
 		"CREATE TABLE bench_ins (id bigint PRIMARY KEY, k bigint, pad text)",
-		fmt.Sprintf("INSERT INTO bench SELECT g, (g * 7919) %% %d + 1, (g * 104729) %% %d + 1, 'row ' || g FROM generate_series(1, %d) g", rows, rows, rows),
+		fmt.Sprintf("INSERT INTO bench SELECT g, ((g::bigint * 7919) %% %d + 1)::int, ((g::bigint * 104729) %% %d + 1)::int, 'row ' || g FROM generate_series(1, %d) g", rows, rows, rows),
 		"CREATE INDEX bench_k ON bench (k)",
 		fmt.Sprintf("INSERT INTO bench_other SELECT g, g, 'note ' || g FROM generate_series(1, %d) g", rows/10),
 		"CREATE INDEX bench_other_bench_id ON bench_other (bench_id)",

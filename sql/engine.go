@@ -95,9 +95,16 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 			e.Close()
 			return nil, err
 		}
-		e.dbs[d.Name] = &Database{Name: d.Name, Store: st, DB: engine.NewDB(st)}
+		e.dbs[d.Name] = newDatabase(d.Name, st)
 	}
 	return e, nil
+}
+
+// newDatabase wraps a database's store for SQL.
+func newDatabase(name string, st *kv.Store) *Database {
+	db := engine.NewDB(st)
+	catalog.CacheVersion(db)
+	return &Database{Name: name, Store: st, DB: db}
 }
 
 // maxTxEntries is the entry limit of a database's transactions.
