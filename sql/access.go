@@ -18,6 +18,7 @@ type colPred struct {
 	col  int
 	op   string // =, <, <=, >, >=
 	vals []expr.Expr
+	conj int // the conjunct it came from
 }
 
 var flipOp = map[string]string{"=": "=", "<": ">", ">": "<", "<=": ">=", ">=": "<="}
@@ -105,19 +106,24 @@ func asColPred(e expr.Expr) (colPred, bool) {
 func isRowFree(e expr.Expr) bool { return !expr.UsesRow(e) && !expr.Volatile(e) }
 
 // chooseAccess picks the index and bounds of a scan from the conjuncts
-// of its predicate (built over the scan's row).
+// of its predicate (built over the scan's row), and notes in boundConj
+// the conjuncts the bounds enforce: the key ranges hold exactly the rows
+// that satisfy them (the bound values are encoded in their own types,
+// see boundType), so the scan need not test them again per row.
 func (n *scanNode) chooseAccess(conj []expr.Expr, tableRows float64) {
 	var preds []colPred
-	for _, c := range conj {
+	for i, c := range conj {
 		if p, ok := asColPred(c); ok {
+			p.conj = i
 			preds = append(preds, p)
 		}
 	}
-	n.index, n.bounds, n.est = 0, nil, tableRows
+	n.index, n.bounds, n.est, n.boundConj = 0, nil, tableRows, nil
 	bestScore := 0
 	for i := range n.layout.Indexes {
 		ix := &n.layout.Indexes[i]
 		b := &indexBounds{}
+		var used []int
 		score := 0
 		est := tableRows
 		for k, col := range ix.Cols {
@@ -131,6 +137,7 @@ func (n *scanNode) chooseAccess(conj []expr.Expr, tableRows float64) {
 			}
 			if eq != nil {
 				b.eq = append(b.eq, eq.vals)
+				used = append(used, eq.conj)
 				score += 10
 				if k == len(ix.Cols)-1 && ix.Unique {
 					est = float64(len(eq.vals))
@@ -148,12 +155,14 @@ func (n *scanNode) chooseAccess(conj []expr.Expr, tableRows float64) {
 				case ">", ">=":
 					if b.lo == nil {
 						b.lo, b.loIncl = p.vals[0], p.op == ">="
+						used = append(used, p.conj)
 						score += 3
 						est *= 0.3
 					}
 				case "<", "<=":
 					if b.hi == nil {
 						b.hi, b.hiIncl = p.vals[0], p.op == "<="
+						used = append(used, p.conj)
 						score += 3
 						est *= 0.3
 					}
@@ -168,7 +177,7 @@ func (n *scanNode) chooseAccess(conj []expr.Expr, tableRows float64) {
 			score-- // a secondary index costs a second read per row
 		}
 		if score > bestScore {
-			bestScore, n.index, n.bounds, n.est = score, i, b, est
+			bestScore, n.index, n.bounds, n.est, n.boundConj = score, i, b, est, used
 		}
 	}
 	if est := n.est; est < 1 {

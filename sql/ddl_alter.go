@@ -88,7 +88,9 @@ func (x *execCtx) alterTable(n *pg_query.AlterTableStmt) error {
 		cmd := cn.GetAlterTableCmd()
 		action := alterActionName(cmd.Subtype)
 		switch cmd.Subtype {
-		case pg_query.AlterTableType_AT_AddColumn, pg_query.AlterTableType_AT_DropColumn:
+		case pg_query.AlterTableType_AT_AddColumn, pg_query.AlterTableType_AT_DropColumn,
+			pg_query.AlterTableType_AT_ColumnDefault, pg_query.AlterTableType_AT_SetNotNull, pg_query.AlterTableType_AT_DropNotNull,
+			pg_query.AlterTableType_AT_AddConstraint, pg_query.AlterTableType_AT_DropConstraint:
 		default:
 			return pgerror.Newf(pgcode.FeatureNotSupported, "ALTER TABLE ... %s is not supported", action)
 		}
@@ -105,6 +107,16 @@ func (x *execCtx) alterTable(n *pg_query.AlterTableStmt) error {
 			err = x.addColumn(d, cmd.Def.GetColumnDef(), cmd.MissingOk)
 		case pg_query.AlterTableType_AT_DropColumn:
 			err = x.dropColumn(d, cmd.Name, cmd.MissingOk, cmd.Behavior == pg_query.DropBehavior_DROP_CASCADE)
+		case pg_query.AlterTableType_AT_ColumnDefault:
+			err = x.setColumnDefault(d, cmd.Name, cmd.Def)
+		case pg_query.AlterTableType_AT_SetNotNull:
+			err = x.setNotNull(d, cmd.Name, true)
+		case pg_query.AlterTableType_AT_DropNotNull:
+			err = x.setNotNull(d, cmd.Name, false)
+		case pg_query.AlterTableType_AT_AddConstraint:
+			err = x.addConstraint(d, cmd.Def.GetConstraint())
+		case pg_query.AlterTableType_AT_DropConstraint:
+			err = x.dropConstraint(d, cmd.Name, cmd.MissingOk, cmd.Behavior == pg_query.DropBehavior_DROP_CASCADE)
 		}
 		if err != nil {
 			return err

@@ -246,6 +246,9 @@ func (b *tableBuilder) sequence(col string, t *types.T, c *catalog.ColumnDesc) (
 // its SQL text.
 func (x *execCtx) defaultText(n *pg_query.Node, c *catalog.ColumnDesc) (string, error) {
 	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess}
+	// nextval('seq') and the other sequence functions are planner-level.
+	pl := &planner{s: x.sess, txn: x.txn, params: b.Params}
+	b.Special = func(f *pg_query.FuncCall, name string) (expr.Expr, error) { return pl.specialFunc(b, f, name) }
 	e, err := b.Build(n)
 	if err != nil {
 		if pgerror.HasCode(err, pgcode.UndefinedColumn) {

@@ -196,7 +196,7 @@ func describe(n planNode) (string, []string, []planNode) {
 		ix := v.layout.Indexes[v.index]
 		var title string
 		switch {
-		case v.index == 0 && v.bounds == nil:
+		case v.index == 0 && v.bounds == nil && !v.reverse:
 			title = "Seq Scan on " + v.desc.Name
 		default:
 			title = "Index Scan using " + ix.Name + " on " + v.desc.Name

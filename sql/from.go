@@ -1,6 +1,8 @@
 package sql
 
 import (
+	"slices"
+
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/catalog"
@@ -353,7 +355,8 @@ func (pl *planner) finishItem(it *fromItem, needEstimate bool) {
 		}
 		it.tableRows = rows
 		it.scan.chooseAccess(it.conj, rows)
-		it.scan.filter = andOf(it.conj)
+		it.scan.fullFilter = andOf(it.conj)
+		it.scan.filter = andOf(without(it.conj, it.scan.boundConj))
 		it.node, it.est = it.scan, it.scan.est
 		return
 	}
@@ -361,6 +364,20 @@ func (pl *planner) finishItem(it *fromItem, needEstimate bool) {
 		it.node = newFilter(it.node, andOf(it.conj))
 		it.est *= 0.3
 	}
+}
+
+// without returns the conjuncts but those at the positions in drop.
+func without(conj []expr.Expr, drop []int) []expr.Expr {
+	if len(drop) == 0 {
+		return conj
+	}
+	out := make([]expr.Expr, 0, len(conj))
+	for i, c := range conj {
+		if !slices.Contains(drop, i) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // estimateOf returns a plan's estimated row count.
@@ -380,6 +397,24 @@ func estimateOf(n planNode) float64 {
 		return estimateOf(v.input)
 	case *renameNode:
 		return estimateOf(v.input)
+	case *sortNode:
+		return estimateOf(v.input)
+	case *limitNode:
+		in := estimateOf(v.input)
+		e := v.limit
+		for {
+			c, ok := e.(*expr.Cast)
+			if !ok {
+				break
+			}
+			e = c.Arg
+		}
+		if c, ok := e.(*expr.Const); ok {
+			if n, ok := c.V.(int64); ok && float64(n) < in {
+				return max(float64(n), 1)
+			}
+		}
+		return in
 	}
 	return 1000
 }

@@ -24,9 +24,14 @@ type scanNode struct {
 	index int
 	// bounds narrow the index to key ranges (nil: all of it).
 	bounds *indexBounds
-	// filter is the rest of the predicate pushed down to the scan.
-	filter  expr.Expr
-	reverse bool
+	// filter is the rest of the predicate pushed down to the scan: the
+	// conjuncts the bounds do not enforce. fullFilter is all of it, for
+	// when the bounds cannot be applied in full (too many IN
+	// combinations) and for a lookup join that seeks with other bounds.
+	filter     expr.Expr
+	fullFilter expr.Expr
+	boundConj  []int
+	reverse    bool
 	// est is the estimated number of rows produced.
 	est float64
 }
@@ -36,10 +41,15 @@ func (n *scanNode) cols() []column { return n.columns }
 func (n *scanNode) open(x *execCtx) (rowIter, error) {
 	ix := &n.layout.Indexes[n.index]
 	var spans []kv.Range
+	filter := n.filter
 	if n.bounds != nil {
+		var exact bool
 		var err error
-		if spans, err = n.bounds.spans(x, n.layout, ix); err != nil {
+		if spans, exact, err = n.bounds.spans(x, n.layout, ix); err != nil {
 			return nil, err
+		}
+		if !exact {
+			filter = n.fullFilter
 		}
 	} else {
 		spans = []kv.Range{n.layout.Range(ix.ID)}
@@ -49,16 +59,17 @@ func (n *scanNode) open(x *execCtx) (rowIter, error) {
 			spans[a], spans[b] = spans[b], spans[a]
 		}
 	}
-	return &scanIter{n: n, x: x, ix: ix, spans: spans}, nil
+	return &scanIter{n: n, x: x, ix: ix, spans: spans, filter: filter}, nil
 }
 
 type scanIter struct {
-	n     *scanNode
-	x     *execCtx
-	ix    *engine.IndexLayout
-	spans []kv.Range
-	it    *engine.Iterator
-	k     int
+	n      *scanNode
+	x      *execCtx
+	ix     *engine.IndexLayout
+	spans  []kv.Range
+	filter expr.Expr
+	it     *engine.Iterator
+	k      int
 }
 
 func (s *scanIter) next() ([]types.Datum, error) {
@@ -94,8 +105,8 @@ func (s *scanIter) next() ([]types.Datum, error) {
 		if row == nil {
 			continue
 		}
-		if s.n.filter != nil {
-			ok, err := s.x.evalBool(s.n.filter, row)
+		if s.filter != nil {
+			ok, err := s.x.evalBool(s.filter, row)
 			if err != nil {
 				return nil, err
 			}
@@ -147,8 +158,9 @@ type indexBounds struct {
 // maxSpans bounds the cross product of IN lists a scan seeks.
 const maxSpans = 4096
 
-// spans evaluates the bounds into key ranges, in index order.
-func (b *indexBounds) spans(x *execCtx, l *engine.Layout, ix *engine.IndexLayout) ([]kv.Range, error) {
+// spans evaluates the bounds into key ranges, in index order; exact is
+// false when they were not applied in full.
+func (b *indexBounds) spans(x *execCtx, l *engine.Layout, ix *engine.IndexLayout) (_ []kv.Range, exact bool, _ error) {
 	prefixes := [][]byte{engine.IndexPrefix(l.TableID, ix.ID)}
 	for i, alts := range b.eq {
 		col := ix.Cols[i]
@@ -157,14 +169,14 @@ func (b *indexBounds) spans(x *execCtx, l *engine.Layout, ix *engine.IndexLayout
 		for _, e := range alts {
 			v, err := x.eval(e, nil)
 			if err != nil {
-				return nil, err
+				return nil, false, err
 			}
 			if v == nil {
 				continue // = NULL matches nothing
 			}
 			enc, err := keyenc.AppendKey(nil, boundType(l.Types[col], e), v, ix.Dirs[i], ix.Nulls[i])
 			if err != nil {
-				return nil, err
+				return nil, false, err
 			}
 			vals = append(vals, enc)
 		}
@@ -172,7 +184,7 @@ func (b *indexBounds) spans(x *execCtx, l *engine.Layout, ix *engine.IndexLayout
 		if len(prefixes)*len(vals) > maxSpans {
 			// Too many combinations: stop narrowing here; the filter
 			// checks the rest.
-			return prefixRanges(prefixes), nil
+			return prefixRanges(prefixes), false, nil
 		}
 		for _, p := range prefixes {
 			for _, v := range vals {
@@ -181,11 +193,11 @@ func (b *indexBounds) spans(x *execCtx, l *engine.Layout, ix *engine.IndexLayout
 		}
 		prefixes = next
 		if len(prefixes) == 0 {
-			return nil, nil
+			return nil, true, nil
 		}
 	}
 	if b.lo == nil && b.hi == nil {
-		return prefixRanges(prefixes), nil
+		return prefixRanges(prefixes), true, nil
 	}
 	i := len(b.eq)
 	col := ix.Cols[i]
@@ -203,14 +215,14 @@ func (b *indexBounds) spans(x *execCtx, l *engine.Layout, ix *engine.IndexLayout
 	if b.lo != nil {
 		k, null, err := enc(b.lo)
 		if err != nil || null {
-			return nil, err // a NULL bound matches nothing
+			return nil, true, err // a NULL bound matches nothing
 		}
 		lo = k
 	}
 	if b.hi != nil {
 		k, null, err := enc(b.hi)
 		if err != nil || null {
-			return nil, err
+			return nil, true, err
 		}
 		hi = k
 	}
@@ -241,7 +253,7 @@ func (b *indexBounds) spans(x *execCtx, l *engine.Layout, ix *engine.IndexLayout
 			out = append(out, kv.Range{Start: start, End: end})
 		}
 	}
-	return out, nil
+	return out, true, nil
 }
 
 // boundType is the type a bound value is encoded as: its own, which

@@ -307,6 +307,8 @@ func (pl *planner) planSimpleSelect(n *pg_query.SelectStmt, outer *scope, lv *le
 		if len(keys) > 0 {
 			node = &sortNode{input: node, keys: keys}
 		}
+	case len(keys) > 0 && orderedByScan(node, keys, n.LimitCount != nil):
+		// The scan reads its index in ORDER BY's order.
 	case len(keys) > 0:
 		node = &sortNode{input: node, keys: keys}
 	}
