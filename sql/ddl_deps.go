@@ -43,6 +43,13 @@ type fkDrop struct {
 	name  string
 }
 
+// defaultDrop is a serial column whose default (its sequence's nextval)
+// a cascade drops with the sequence; the column stays.
+type defaultDrop struct {
+	table *catalog.Descriptor
+	col   uint32
+}
+
 // dropSet is what a DROP removes: the objects named, and what depends on
 // them, in the order found. dependents describes, in PostgreSQL's words,
 // the objects that would be dropped beyond those named ("view v depends
@@ -53,6 +60,7 @@ type dropSet struct {
 	in         map[uint32]bool
 	named      map[uint32]bool
 	fks        []fkDrop
+	defaults   []defaultDrop
 	dependents []string
 	cascaded   []string
 }
@@ -133,6 +141,9 @@ func (ds *dropSet) describeDeps(d *catalog.Descriptor, seen map[uint32]bool) {
 	seen[d.ID] = true
 	x := ds.g.x
 	what := x.describe(d)
+	if d.Kind == catalog.KindSequence {
+		ds.sequenceUsers(d, what)
+	}
 	if d.Kind == catalog.KindTable {
 		for _, o := range ds.g.all {
 			if o.Kind != catalog.KindTable || ds.in[o.ID] {
@@ -168,6 +179,27 @@ func (ds *dropSet) describeDeps(d *catalog.Descriptor, seen map[uint32]bool) {
 	for _, o := range members {
 		seen[o.ID] = false
 		ds.describeDeps(o, seen)
+	}
+}
+
+// sequenceUsers notes the serial columns of surviving tables whose
+// default is d's next value: PostgreSQL's "default value for column id of
+// table t depends on sequence t_id_seq".
+func (ds *dropSet) sequenceUsers(d *catalog.Descriptor, what string) {
+	x := ds.g.x
+	for _, o := range ds.g.all {
+		if o.Kind != catalog.KindTable || ds.in[o.ID] {
+			continue
+		}
+		for _, c := range o.Table.Columns {
+			if c.Sequence != d.ID || c.Dropped {
+				continue
+			}
+			desc := "default value for column " + c.Name + " of " + x.describe(o)
+			ds.dependents = append(ds.dependents, desc+" depends on "+what)
+			ds.cascaded = append(ds.cascaded, desc)
+			ds.defaults = append(ds.defaults, defaultDrop{table: o, col: c.ID})
+		}
 	}
 }
 
@@ -241,6 +273,18 @@ func (ds *dropSet) apply() error {
 			}
 		}
 		t.ForeignKeys = kept
+		if err := catalog.Put(x.txn, d); err != nil {
+			return err
+		}
+	}
+	for _, dd := range ds.defaults {
+		d, err := catalog.Get(x.txn, dd.table.ID)
+		if err != nil {
+			return err
+		}
+		if c := d.Table.Column(dd.col); c != nil {
+			c.Sequence = 0
+		}
 		if err := catalog.Put(x.txn, d); err != nil {
 			return err
 		}

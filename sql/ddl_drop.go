@@ -14,13 +14,14 @@ import (
 // dropKinds are the objects DROP removes: the descriptor kind and the
 // statement's tag.
 var dropKinds = map[pg_query.ObjectType]struct{ kind, tag string }{
-	pg_query.ObjectType_OBJECT_TABLE:  {catalog.KindTable, "DROP TABLE"},
-	pg_query.ObjectType_OBJECT_VIEW:   {catalog.KindView, "DROP VIEW"},
-	pg_query.ObjectType_OBJECT_INDEX:  {catalog.KindIndex, "DROP INDEX"},
-	pg_query.ObjectType_OBJECT_SCHEMA: {catalog.KindSchema, "DROP SCHEMA"},
+	pg_query.ObjectType_OBJECT_TABLE:    {catalog.KindTable, "DROP TABLE"},
+	pg_query.ObjectType_OBJECT_VIEW:     {catalog.KindView, "DROP VIEW"},
+	pg_query.ObjectType_OBJECT_INDEX:    {catalog.KindIndex, "DROP INDEX"},
+	pg_query.ObjectType_OBJECT_SCHEMA:   {catalog.KindSchema, "DROP SCHEMA"},
+	pg_query.ObjectType_OBJECT_SEQUENCE: {catalog.KindSequence, "DROP SEQUENCE"},
 }
 
-// planDrop plans DROP TABLE, VIEW, INDEX and SCHEMA; nil for the other
+// planDrop plans DROP TABLE, VIEW, INDEX, SEQUENCE and SCHEMA; nil for the other
 // kinds, which stela does not execute.
 func (pl *planner) planDrop(n *pg_query.DropStmt) (plan, error) {
 	k, ok := dropKinds[n.RemoveType]
@@ -123,7 +124,7 @@ func (x *execCtx) splitQualified(names []string) (schema, name string, err error
 	return "", "", pgerror.Newf(pgcode.Syntax, "improper qualified name (too many dotted names): %s", strings.Join(names, "."))
 }
 
-// drop runs DROP TABLE, VIEW or SCHEMA.
+// drop runs DROP TABLE, VIEW, SEQUENCE or SCHEMA.
 func (x *execCtx) drop(n *pg_query.DropStmt, kind string) error {
 	g, err := x.depGraph()
 	if err != nil {
@@ -144,6 +145,11 @@ func (x *execCtx) drop(n *pg_query.DropStmt, kind string) error {
 				return err
 			}
 		}
+		if kind == catalog.KindSequence {
+			if err := g.droppableSequence(d); err != nil {
+				return err
+			}
+		}
 		if s := g.byID[d.ID]; s != nil {
 			d = s
 		}
@@ -160,6 +166,25 @@ func (x *execCtx) drop(n *pg_query.DropStmt, kind string) error {
 		return err
 	}
 	return ds.apply()
+}
+
+// droppableSequence refuses the sequence of an identity column: it is
+// part of the column (PostgreSQL's internal dependency), even with
+// CASCADE.
+func (g *depGraph) droppableSequence(d *catalog.Descriptor) error {
+	for _, o := range g.all {
+		if o.Kind != catalog.KindTable {
+			continue
+		}
+		for _, c := range o.Table.Columns {
+			if c.Sequence == d.ID && c.Identity != "" && !c.Dropped {
+				tn := g.x.qualifiedName(o)
+				return pgerror.Newf(pgcode.DependentObjectsStillExist, "cannot drop sequence %s because column %s of table %s requires it", g.x.qualifiedName(d), c.Name, tn).
+					WithHint("You can drop column " + c.Name + " of table " + tn + " instead.")
+			}
+		}
+	}
+	return nil
 }
 
 // droppableSchema refuses the built-in schemas, which are not stored.
