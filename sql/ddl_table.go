@@ -207,6 +207,10 @@ func (b *tableBuilder) column(cd *pg_query.ColumnDef) error {
 			if err != nil {
 				return err
 			}
+			// GENERATED ... AS IDENTITY (START WITH 100 INCREMENT BY 10).
+			if _, err := b.x.applySeqOptions(b.seqs[len(b.seqs)-1], con.Options, true); err != nil {
+				return err
+			}
 			c.Sequence, c.Identity, c.NotNull = seq, con.GeneratedWhen, true
 		case pg_query.ConstrType_CONSTR_GENERATED:
 			return pgerror.New(pgcode.FeatureNotSupported, "generated columns are not supported yet")
