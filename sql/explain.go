@@ -204,6 +204,9 @@ func describe(n planNode) (string, []string, []planNode) {
 		if len(v.columns) > 0 && v.columns[0].table != "" && v.columns[0].table != v.desc.Name {
 			title += " " + v.columns[0].table
 		}
+		if v.indexOnly {
+			title = strings.Replace(title, "Index Scan", "Index Only Scan", 1)
+		}
 		if v.reverse {
 			title = strings.Replace(title, "Scan", "Scan Backward", 1)
 		}

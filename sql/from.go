@@ -399,6 +399,10 @@ func estimateOf(n planNode) float64 {
 		return estimateOf(v.input)
 	case *sortNode:
 		return estimateOf(v.input)
+	case *aggNode:
+		if len(v.groups) == 0 {
+			return 1 // one row, whatever the input
+		}
 	case *limitNode:
 		in := estimateOf(v.input)
 		e := v.limit

@@ -32,6 +32,8 @@ type scanNode struct {
 	fullFilter expr.Expr
 	boundConj  []int
 	reverse    bool
+	// indexOnly reads a secondary index's entries alone (indexonly.go).
+	indexOnly bool
 	// est is the estimated number of rows produced.
 	est float64
 }
@@ -124,6 +126,9 @@ func (s *scanIter) row() ([]types.Datum, error) {
 	l := s.n.layout
 	if s.n.index == 0 {
 		return l.DecodeRow(s.it.Value())
+	}
+	if s.n.indexOnly {
+		return l.DecodeIndexEntry(s.ix, s.it.Key(), s.it.Value())
 	}
 	rowKey, err := l.RowKeyFromIndexEntry(s.ix, s.it.Key(), s.it.Value())
 	if err != nil {

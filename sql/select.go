@@ -24,6 +24,7 @@ func (s *Session) planSelect(p *Prepared, pl *planner, n *pg_query.SelectStmt) e
 	if err != nil {
 		return err
 	}
+	coverScans(root)
 	p.Columns = resultColumns(root.cols())
 	p.plan = &queryPlan{root: root, tag: "SELECT"}
 	return nil

@@ -1,0 +1,39 @@
+package engine
+
+import (
+	"github.com/stela-db/stela/engine/keyenc"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// indexPrefixLen is the length of IndexPrefix: the table prefix byte,
+// the table id and the index id.
+const indexPrefixLen = 1 + 4 + 2
+
+// DecodeIndexEntry returns what a secondary index entry holds of its row,
+// without reading the row: the index's key columns and the primary-key
+// columns (the entry's suffix); every other column is NULL. An index-only
+// scan uses it when a query reads no other column and every such column
+// is keyenc.Decodable.
+func (l *Layout) DecodeIndexEntry(ix *IndexLayout, key, value []byte) ([]types.Datum, error) {
+	row := make([]types.Datum, len(l.Types))
+	rest := key[indexPrefixLen:]
+	var err error
+	for i, c := range ix.Cols {
+		if row[c], rest, err = keyenc.DecodeKey(rest, l.Types[c], ix.Dirs[i], ix.Nulls[i]); err != nil {
+			return nil, err
+		}
+	}
+	// A unique entry without NULLs keeps the primary-key suffix in its
+	// value (indexEntry); any other in its key, after the columns.
+	suffix := value
+	if len(value) == 0 {
+		suffix = rest
+	}
+	pk := &l.Indexes[0]
+	for i, c := range pk.Cols {
+		if row[c], suffix, err = keyenc.DecodeKey(suffix, l.Types[c], pk.Dirs[i], pk.Nulls[i]); err != nil {
+			return nil, err
+		}
+	}
+	return row, nil
+}

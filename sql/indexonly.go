@@ -1,0 +1,108 @@
+package sql
+
+import (
+	"reflect"
+
+	"github.com/stela-db/stela/engine/keyenc"
+	"github.com/stela-db/stela/sql/expr"
+)
+
+// Index-only scans: a secondary index entry holds its key columns and
+// the row's primary key, so a query that reads no other column of the
+// table (SELECT count(*) ... WHERE k BETWEEN ..., SELECT k, id ... WHERE
+// k = ...) need not read the rows at all: one seek per row saved.
+//
+// Which columns a query reads is known for certain only where the scan's
+// consumer is in view, so coverScans looks at the plan a SELECT ends
+// with, through the nodes that pass rows on without reading them
+// (LIMIT, sort, DISTINCT, filter), down to a projection or an
+// aggregation directly over a scan (with filters between). Expressions
+// that hide their inputs (subqueries, which may read the row as an outer
+// reference) keep the full read.
+
+// coverScans marks, under root, the scans whose consumer reads only
+// columns their index entries hold.
+func coverScans(root planNode) {
+	switch v := root.(type) {
+	case *limitNode:
+		coverScans(v.input)
+	case *sortNode:
+		coverScans(v.input)
+	case *distinctNode:
+		coverScans(v.input)
+	case *filterNode:
+		coverScans(v.input)
+	case *renameNode:
+		coverScans(v.input)
+	case *projectNode:
+		if !coverScan(v.input, v.exprs) {
+			coverScans(v.input)
+		}
+	case *aggNode:
+		var exprs []expr.Expr
+		exprs = append(exprs, v.groups...)
+		for _, a := range v.aggs {
+			exprs = append(exprs, a.args...)
+			exprs = append(exprs, a.filter)
+			exprs = append(exprs, a.order...)
+		}
+		if !coverScan(v.input, exprs) {
+			coverScans(v.input)
+		}
+	}
+}
+
+var exprPkg = reflect.TypeOf(expr.ColRef{}).PkgPath()
+
+// coverScan makes input an index-only scan if it is a scan (under
+// filters) of a secondary index whose entries hold every column that
+// exprs, the filters and the scan's own predicate read. It reports
+// whether input was a scan (covered or not).
+func coverScan(input planNode, exprs []expr.Expr) bool {
+	for {
+		f, ok := input.(*filterNode)
+		if !ok {
+			break
+		}
+		exprs = append(exprs, f.pred)
+		input = f.input
+	}
+	scan, ok := input.(*scanNode)
+	if !ok {
+		return false
+	}
+	if scan.index == 0 {
+		return true // the primary key's entries are the rows themselves
+	}
+	exprs = append(exprs, scan.filter, scan.fullFilter)
+	need := map[int]bool{}
+	opaque := false
+	for _, e := range exprs {
+		expr.Walk(e, func(x expr.Expr) bool {
+			if ref, ok := x.(*expr.ColRef); ok {
+				need[ref.Idx] = true
+			} else if reflect.TypeOf(x).Elem().PkgPath() != exprPkg {
+				opaque = true // a subquery or another planner-level node
+			}
+			return !opaque
+		})
+	}
+	if opaque {
+		return true
+	}
+	l := scan.layout
+	held := map[int]bool{}
+	for _, c := range l.Indexes[scan.index].Cols {
+		held[c] = true
+	}
+	for _, c := range l.Indexes[0].Cols {
+		held[c] = true
+	}
+	for c := range need {
+		if !held[c] || !keyenc.Decodable(l.Types[c]) {
+			return true
+		}
+	}
+	scan.indexOnly = true
+	return true
+}
