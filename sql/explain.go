@@ -267,6 +267,11 @@ func describe(n planNode) (string, []string, []planNode) {
 			d = append(d, "Join Filter: "+exprString(v.cond, v.columns))
 		}
 		return strings.Replace(title, "Inner ", "", 1), d, []planNode{v.left, v.right}
+	case *adaptiveJoinNode:
+		title, d, children := describe(v.hash)
+		ix := v.lookup.right.layout.Indexes[v.lookup.right.index]
+		d = append(d, fmt.Sprintf("Nested Loop using %s instead when the outer side has at most %d rows", ix.Name, v.limit))
+		return title, d, children
 	case *lookupJoinNode:
 		title := "Nested Loop " + joinNames[v.kind] + " Join"
 		return strings.Replace(title, "Inner ", "", 1), nil, []planNode{v.left, v.right}

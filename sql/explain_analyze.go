@@ -85,6 +85,14 @@ func instrument(n planNode) planNode {
 		c := *v
 		c.left = instrument(v.left)
 		n = &c
+	case *adaptiveJoinNode:
+		// Both branches read the same left input: instrument it once.
+		c, h, l := *v, *v.hash, *v.lookup
+		h.left = instrument(v.hash.left)
+		h.right = instrument(v.hash.right)
+		l.left = h.left
+		c.hash, c.lookup = &h, &l
+		n = &c
 	case *setOpNode:
 		c := *v
 		c.left, c.right = instrument(v.left), instrument(v.right)

@@ -389,6 +389,8 @@ func estimateOf(n planNode) float64 {
 		return v.est
 	case *lookupJoinNode:
 		return v.est
+	case *adaptiveJoinNode:
+		return v.hash.est
 	case *valuesNode:
 		return float64(len(v.rows))
 	case *filterNode:

@@ -348,8 +348,9 @@ func side(e expr.Expr, nl int) int {
 
 // newJoin joins an item to the plan so far with conditions over the
 // joined row: a lookup join when the item is a table with an index on the
-// join keys and the left input is much smaller, else a hash join on the
-// equality keys, else a nested loop.
+// join keys and the left input is much smaller (or may turn out to be:
+// an adaptive join), else a hash join on the equality keys, else a nested
+// loop.
 func (pl *planner) newJoin(kind joinKind, left planNode, it *fromItem, conds []expr.Expr, leftEst float64) planNode {
 	nl := len(left.cols())
 	columns := append(append([]column(nil), left.cols()...), it.cols...)
@@ -359,15 +360,22 @@ func (pl *planner) newJoin(kind joinKind, left planNode, it *fromItem, conds []e
 	if len(lk) > 0 {
 		est = max(leftEst, rightEst)
 	}
+	var lookup *lookupJoinNode
 	if it.scan != nil && (kind == joinInner || kind == joinLeft) && len(lk) > 0 {
-		if lj := pl.lookupJoin(kind, left, it, lk, rk, rest, leftEst, columns); lj != nil {
+		if lj := pl.lookupJoin(kind, left, it, lk, rk, rest, leftEst, columns, false); lj != nil {
 			return lj
 		}
+		lookup = pl.lookupJoin(kind, left, it, lk, rk, rest, leftEst, columns, true)
 	}
 	j := &joinNode{kind: kind, left: left, right: it.node, leftKeys: lk, rightKeys: rk, keyTypes: kt,
 		cond: andOf(rest), columns: columns, est: est}
 	if kind == joinInner && len(lk) > 0 && leftEst < rightEst {
 		j.buildLeft = true
+	}
+	// The estimate said hash join; the left input may still turn out
+	// small (adaptivejoin.go).
+	if limit := int(min(it.tableRows/30, maxAdaptiveRows)); lookup != nil && limit >= 1 {
+		return &adaptiveJoinNode{lookup: lookup, hash: j, limit: limit}
 	}
 	return j
 }

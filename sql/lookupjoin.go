@@ -129,8 +129,9 @@ func (it *lookupJoinIter) close() {
 
 // lookupJoin plans an index nested-loop join if the item's table has an
 // index whose leading columns the equality keys pin, and the left side
-// is small enough that seeking per row beats reading the table.
-func (pl *planner) lookupJoin(kind joinKind, left planNode, it *fromItem, lk, rk, rest []expr.Expr, leftEst float64, columns []column) planNode {
+// is small enough that seeking per row beats reading the table (or, with
+// anySize, whatever the left side's estimate).
+func (pl *planner) lookupJoin(kind joinKind, left planNode, it *fromItem, lk, rk, rest []expr.Expr, leftEst float64, columns []column, anySize bool) *lookupJoinNode {
 	nl := len(left.cols())
 	scan := it.scan
 	// Right key columns: rk are over the joined row.
@@ -160,7 +161,7 @@ func (pl *planner) lookupJoin(kind joinKind, left planNode, it *fromItem, lk, rk
 		return nil
 	}
 	// Seeking costs about what reading a few dozen rows does.
-	if leftEst*30 > it.tableRows {
+	if !anySize && leftEst*30 > it.tableRows {
 		return nil
 	}
 	ix := &scan.layout.Indexes[bestIx]
