@@ -197,7 +197,12 @@ func oidName(oid uint32) string {
 	names := map[uint32]string{16: "bool", 17: "bytea", 19: "name", 20: "int8", 21: "int2", 23: "int4", 25: "text",
 		26: "oid", 114: "json", 700: "float4", 701: "float8", 705: "unknown", 1042: "bpchar", 1043: "varchar",
 		1082: "date", 1083: "time", 1114: "timestamp", 1184: "timestamptz", 1186: "interval", 1700: "numeric",
-		2278: "void", 2950: "uuid", 3802: "jsonb"}
+		2278: "void", 2950: "uuid", 3802: "jsonb",
+		// Array types (typname is "_" + the element's).
+		1000: "_bool", 1001: "_bytea", 1003: "_name", 1016: "_int8", 1005: "_int2", 1007: "_int4", 1009: "_text",
+		1028: "_oid", 199: "_json", 1021: "_float4", 1022: "_float8", 1014: "_bpchar", 1015: "_varchar",
+		1182: "_date", 1183: "_time", 1115: "_timestamp", 1185: "_timestamptz", 1187: "_interval",
+		1231: "_numeric", 2951: "_uuid", 3807: "_jsonb"}
 	if n, ok := names[oid]; ok {
 		return n
 	}

@@ -84,6 +84,9 @@ func (x *execCtx) createIndex(n *pg_query.IndexStmt) error {
 		if c == nil || c.Hidden {
 			return pgerror.Newf(pgcode.UndefinedColumn, "column %q does not exist", e.Name)
 		}
+		if err := checkKeyColumn(c); err != nil {
+			return err
+		}
 		ic := catalog.IndexColumn{ColumnID: c.ID, Desc: e.Ordering == pg_query.SortByDir_SORTBY_DESC}
 		switch e.NullsOrdering {
 		case pg_query.SortByNulls_SORTBY_NULLS_FIRST:

@@ -294,6 +294,12 @@ func (b *tableBuilder) tableConstraint(con *pg_query.Constraint, col string) err
 		con.Keys = strNodes(keys())
 		b.pk = con
 	case pg_query.ConstrType_CONSTR_UNIQUE:
+		if col != "" {
+			// ADD COLUMN ... UNIQUE builds its index without indexColumns.
+			if err := checkKeyColumn(b.d.Table.ColumnByName(col)); err != nil {
+				return err
+			}
+		}
 		con.Keys = strNodes(keys())
 		b.uniq = append(b.uniq, con)
 	case pg_query.ConstrType_CONSTR_CHECK:
@@ -342,10 +348,22 @@ func indexColumns(t *catalog.TableDesc, keys []string, table string) ([]catalog.
 		if seen[k] {
 			return nil, pgerror.Newf(pgcode.DuplicateColumn, "column %q appears twice in primary key constraint", k)
 		}
+		if err := checkKeyColumn(c); err != nil {
+			return nil, err
+		}
 		seen[k] = true
 		out = append(out, catalog.IndexColumn{ColumnID: c.ID})
 	}
 	return out, nil
+}
+
+// checkKeyColumn refuses a column that cannot be an index key: arrays
+// have no key encoding in engine/keyenc yet.
+func checkKeyColumn(c *catalog.ColumnDesc) error {
+	if c != nil && c.Type().IsArray() {
+		return pgerror.New(pgcode.FeatureNotSupported, "arrays cannot be index keys yet")
+	}
+	return nil
 }
 
 // finish builds the primary key, unique indexes, checks and foreign keys.

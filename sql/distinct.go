@@ -1,6 +1,8 @@
 package sql
 
 import (
+	"encoding/binary"
+
 	"github.com/stela-db/stela/engine/keyenc"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
@@ -16,9 +18,47 @@ import (
 func appendGroupKey(dst []byte, row []types.Datum, cols []int, ts []*types.T) ([]byte, error) {
 	var err error
 	for i, c := range cols {
-		if dst, err = keyenc.AppendKey(dst, ts[i], row[c], keyenc.Asc, keyenc.NullsLast); err != nil {
+		if ts[i].IsArray() {
+			dst, err = appendArrayGroupKey(dst, ts[i], row[c])
+		} else {
+			dst, err = keyenc.AppendKey(dst, ts[i], row[c], keyenc.Asc, keyenc.NullsLast)
+		}
+		if err != nil {
 			return nil, errNoEquality(ts[i])
 		}
+	}
+	return dst, nil
+}
+
+// appendArrayGroupKey appends the grouping key of an array value.
+// keyenc has no array keys (arrays cannot be index keys yet), so it is
+// built here from its elements' keys; it only has to be equal exactly
+// for equal arrays (array_eq: same shape, bounds and elements, NULL
+// elements equal), and prefix-free so that columns concatenate:
+//
+//	FF                                    NULL array
+//	01 (02 element-key)* 01 ndims (len lbound)*   otherwise
+//
+// Element keys are keyenc's (FF for a NULL element), which are
+// prefix-free, so the 01 after the last one cannot be confused with
+// another element's 02. Lengths and bounds are 4 bytes each.
+func appendArrayGroupKey(dst []byte, t *types.T, d types.Datum) ([]byte, error) {
+	if d == nil {
+		return append(dst, 0xFF), nil
+	}
+	a := d.(*types.Array)
+	dst = append(dst, 0x01)
+	var err error
+	for _, e := range a.Elems {
+		dst = append(dst, 0x02)
+		if dst, err = keyenc.AppendKey(dst, t.Elem, e, keyenc.Asc, keyenc.NullsLast); err != nil {
+			return nil, err
+		}
+	}
+	dst = append(dst, 0x01, byte(len(a.Dims)))
+	for i := range a.Dims {
+		dst = binary.BigEndian.AppendUint32(dst, uint32(a.Dims[i]))
+		dst = binary.BigEndian.AppendUint32(dst, uint32(a.LBound[i]))
 	}
 	return dst, nil
 }
@@ -29,7 +69,11 @@ func errNoEquality(t *types.T) error {
 
 // checkHashable refuses grouping on types without equality (json).
 func checkHashable(t *types.T) error {
-	if !keyenc.Indexable(t) {
+	e := t
+	if t.IsArray() {
+		e = t.Elem // an array has equality when its elements do
+	}
+	if !keyenc.Indexable(e) {
 		return errNoEquality(t)
 	}
 	return nil

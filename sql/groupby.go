@@ -310,7 +310,15 @@ func (g *grouping) aggregate(f *pg_query.FuncCall, name string) (expr.Expr, erro
 		c.order = append(c.order, e)
 		c.orderKeys = append(c.orderKeys, k)
 	}
-	if c.distinct && len(c.order) > 0 {
+	if c.distinct && len(c.order) == 0 && orderSensitive[name] {
+		// PostgreSQL computes DISTINCT aggregates by sorting their
+		// arguments, so array_agg(DISTINCT x) lists the values in order
+		// (NULL last): sort by the arguments here too.
+		for j, a := range args {
+			c.order = append(c.order, a)
+			c.orderKeys = append(c.orderKeys, sortKey{col: len(args) + j, typ: a.Type()})
+		}
+	} else if c.distinct && len(c.order) > 0 {
 		// PostgreSQL: with DISTINCT, ORDER BY expressions must be
 		// arguments.
 		for _, o := range c.order {
@@ -328,6 +336,13 @@ func (g *grouping) aggregate(f *pg_query.FuncCall, name string) (expr.Expr, erro
 	g.aggKeys[key] = len(g.aggs)
 	g.aggs = append(g.aggs, c)
 	return &expr.ColRef{Idx: len(g.exprs) + len(g.aggs) - 1, T: agg.Result, Name: name}, nil
+}
+
+// orderSensitive are the aggregates whose result depends on the order
+// of their input.
+var orderSensitive = map[string]bool{
+	"array_agg": true, "string_agg": true, "json_agg": true, "jsonb_agg": true,
+	"json_object_agg": true, "jsonb_object_agg": true,
 }
 
 // aggLevel returns how many query levels out an aggregate call belongs:

@@ -64,6 +64,10 @@ func opName(names []*pg_query.Node) string {
 
 // checkOrderable refuses types without a btree ordering (json).
 func checkOrderable(t *types.T) error {
+	if t.IsArray() && t.Elem.Family == types.JSONFamily {
+		return pgerror.Newf(pgcode.UndefinedFunction, "could not identify an ordering operator for type %s", t).
+			WithHint("Use an explicit ordering operator or modify the query.")
+	}
 	switch t.Family {
 	case types.JSONFamily, types.UnknownFamily:
 		if t.Oid == types.JSON.Oid || t.Family == types.JSONFamily {

@@ -19,7 +19,9 @@ import (
 // planned like a function in FROM correlated to that row.
 
 // isSetReturning names the set-returning functions.
-func isSetReturning(name string) bool { return name == "generate_series" || name == "unnest" }
+func isSetReturning(name string) bool {
+	return name == "generate_series" || name == "unnest" || name == "generate_subscripts"
+}
 
 // srfSet is the set-returning calls of one select list; base is the
 // position of their values in the row the select list reads (after the
@@ -45,7 +47,7 @@ func (r *srfRef) Eval(ctx *expr.Context) (types.Datum, error) {
 
 // srf plans a set-returning call of the select list.
 func (sb *selectBuild) srf(set *srfSet, f *pg_query.FuncCall, name string) (expr.Expr, error) {
-	if name != "generate_series" || f.Over != nil {
+	if f.Over != nil {
 		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s in a select list is not supported yet", name).WithPosition(int(f.Location) + 1)
 	}
 	b := sb.pl.builder(newScope(nil, &level{parent: sb.lv}, sb.sc), "SELECT")
@@ -64,12 +66,12 @@ func (sb *selectBuild) srf(set *srfSet, f *pg_query.FuncCall, name string) (expr
 		b.Match = func(n *pg_query.Node) (expr.Expr, error) { return outer(match(n)) }
 		b.Aggregate = func(f *pg_query.FuncCall, name string) (expr.Expr, error) { return outer(agg(f, name)) }
 	}
-	gs, err := sb.pl.generateSeries(b, f)
+	n, err := sb.pl.setFunction(b, f, name)
 	if err != nil {
 		return nil, err
 	}
-	set.nodes = append(set.nodes, gs)
-	return &srfRef{set: set, k: len(set.nodes) - 1, T: gs.cols()[0].typ}, nil
+	set.nodes = append(set.nodes, n)
+	return &srfRef{set: set, k: len(set.nodes) - 1, T: n.cols()[0].typ}, nil
 }
 
 // errSRFNotAllowed is the error of a set-returning call where rows

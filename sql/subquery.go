@@ -17,10 +17,11 @@ const (
 	subScalar
 	subAny
 	subAll
+	subArray // ARRAY(SELECT ...)
 )
 
 // subqueryExpr is a subquery used as an expression: EXISTS, a scalar
-// subquery, or x op ANY/ALL (IN is = ANY). An uncorrelated subquery runs
+// subquery, ARRAY(subquery), or x op ANY/ALL (IN is = ANY). An uncorrelated subquery runs
 // once per execution (its result cached); a correlated one runs for
 // every row, with that row pushed as the outer row its references read.
 type subqueryExpr struct {
@@ -83,7 +84,7 @@ func (s *subqueryExpr) Eval(ctx *expr.Context) (types.Datum, error) {
 			return nil, err
 		}
 		switch s.kind {
-		case subExists, subScalar:
+		case subExists, subScalar, subArray:
 			return r.value, nil
 		}
 		return s.compareRows(ctx, r)
@@ -91,6 +92,8 @@ func (s *subqueryExpr) Eval(ctx *expr.Context) (types.Datum, error) {
 	switch s.kind {
 	case subExists, subScalar:
 		return s.runValue(x, ctx)
+	case subArray:
+		return s.runArray(x, ctx)
 	}
 	r := &subqueryResult{}
 	if err := s.runRows(x, ctx, func(v types.Datum) (bool, error) {
@@ -150,6 +153,25 @@ func (s *subqueryExpr) runValue(x *execCtx, ctx *expr.Context) (types.Datum, err
 	return out, err
 }
 
+// runArray computes ARRAY(subquery): the rows' values as array_agg
+// collects them, an empty array when there are none.
+func (s *subqueryExpr) runArray(x *execCtx, ctx *expr.Context) (types.Datum, error) {
+	acc, _, err := expr.NewArrayAccumulator(s.val.T)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.run(x, ctx, func(r []types.Datum) (bool, error) {
+		return true, acc.Add(ctx, r[:1])
+	}); err != nil {
+		return nil, err
+	}
+	v, err := acc.Result(ctx)
+	if v == nil && err == nil {
+		v = &types.Array{}
+	}
+	return v, err
+}
+
 func (s *subqueryExpr) runRows(x *execCtx, ctx *expr.Context, fn func(v types.Datum) (bool, error)) error {
 	if s.vals != nil {
 		// A row comparison keeps the whole row (copied: the plan may
@@ -171,6 +193,12 @@ func (s *subqueryExpr) cached(x *execCtx, ctx *expr.Context) (*subqueryResult, e
 	switch s.kind {
 	case subExists, subScalar:
 		v, err := s.runValue(x, ctx)
+		if err != nil {
+			return nil, err
+		}
+		r.value = v
+	case subArray:
+		v, err := s.runArray(x, ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -327,7 +355,15 @@ func (pl *planner) subLink(b *expr.Builder, sc *scope, n *pg_query.SubLink) (exp
 		}
 		return s, nil
 	case pg_query.SubLinkType_ARRAY_SUBLINK:
-		return nil, pgerror.New(pgcode.FeatureNotSupported, "ARRAY(subquery) is not supported yet").WithPosition(int(n.Location) + 1)
+		if len(cols) != 1 {
+			return nil, pgerror.New(pgcode.Syntax, "subquery must return only one column").WithPosition(int(n.Location) + 1)
+		}
+		_, t, err := expr.NewArrayAccumulator(cols[0].typ)
+		if err != nil {
+			return nil, err.(*pgerror.Error).WithPosition(int(n.Location) + 1)
+		}
+		s.kind, s.T, s.val = subArray, t, &subValue{T: cols[0].typ}
+		return s, nil
 	}
 	return nil, pgerror.Newf(pgcode.FeatureNotSupported, "subquery type %s is not supported", n.SubLinkType).WithPosition(int(n.Location) + 1)
 }

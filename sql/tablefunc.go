@@ -11,8 +11,8 @@ import (
 	"github.com/stela-db/stela/sql/types"
 )
 
-// planRangeFunction plans a function in FROM: generate_series, or any
-// scalar function (one row).
+// planRangeFunction plans a function in FROM: a set-returning one, or
+// any scalar function (one row).
 func (pl *planner) planRangeFunction(rf *pg_query.RangeFunction, outer *scope, lv *level) (*fromItem, error) {
 	if len(rf.Coldeflist) > 0 {
 		return nil, pgerror.New(pgcode.FeatureNotSupported, "column definition lists are not supported")
@@ -20,17 +20,25 @@ func (pl *planner) planRangeFunction(rf *pg_query.RangeFunction, outer *scope, l
 	b := pl.builder(newScope(nil, lv, outer), "functions in FROM")
 	var node planNode
 	name := ""
-	if len(rf.Functions) == 1 && !rf.IsRowsfrom {
+	fns := make([]*pg_query.Node, len(rf.Functions))
+	for i, f := range rf.Functions {
+		fns[i] = f.GetList().Items[0]
+	}
+	rowsFrom := rf.IsRowsfrom || len(fns) != 1
+	if parts := unnestColumns(fns[0].GetFuncCall()); !rowsFrom && parts != nil {
+		fns, rowsFrom = parts, true
+	}
+	if !rowsFrom {
 		var err error
-		if node, name, err = pl.fromFunction(b, rf.Functions[0].GetList().Items[0]); err != nil {
+		if node, name, err = pl.fromFunction(b, fns[0]); err != nil {
 			return nil, err
 		}
 	} else {
 		// ROWS FROM (f(), g()): the functions side by side, as a
 		// select list's set-returning calls run.
 		set := &srfSet{}
-		for _, f := range rf.Functions {
-			n, _, err := pl.fromFunction(b, f.GetList().Items[0])
+		for _, f := range fns {
+			n, _, err := pl.fromFunction(b, f)
 			if err != nil {
 				return nil, err
 			}
@@ -67,23 +75,21 @@ func (pl *planner) planRangeFunction(rf *pg_query.RangeFunction, outer *scope, l
 	return &fromItem{node: &renameNode{input: node, columns: cols}, cols: cols, est: 1000}, nil
 }
 
-// fromFunction plans one function of FROM: generate_series, or a scalar
-// function (one row); name is the function's.
+// fromFunction plans one function of FROM: a set-returning one
+// (generate_series, unnest, generate_subscripts), or a scalar function
+// (one row); name is the function's.
 func (pl *planner) fromFunction(b *expr.Builder, fn *pg_query.Node) (planNode, string, error) {
 	fc := fn.GetFuncCall()
 	name := ""
 	if fc != nil {
 		name = strings.ToLower(fc.Funcname[len(fc.Funcname)-1].GetString_().GetSval())
 	}
-	switch name {
-	case "generate_series":
-		gs, err := pl.generateSeries(b, fc)
+	if isSetReturning(name) {
+		n, err := pl.setFunction(b, fc, name)
 		if err != nil {
 			return nil, "", err
 		}
-		return gs, name, nil
-	case "unnest":
-		return nil, "", pgerror.New(pgcode.FeatureNotSupported, "unnest is not supported yet (arrays are not supported yet)")
+		return n, name, nil
 	}
 	e, err := b.Build(fn)
 	if err != nil {

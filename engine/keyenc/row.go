@@ -15,8 +15,11 @@ const RowVersion byte = 1
 // AppendRow appends the value encoding of a full row: the version byte
 // RowVersion, the column count as a uvarint, then per column either 0x00
 // (NULL) or uvarint(len(v)+1) followed by v, the value's PostgreSQL
-// binary send format (t.AppendBinary). ts and row have one entry per
-// column. On error dst is returned unchanged (same length).
+// binary send format (t.AppendBinary) — for an array, PostgreSQL's
+// array_send layout (dimensions, lower bounds, element oid, then each
+// element's length and send format), so a stored row is what a binary
+// client would receive. ts and row have one entry per column. On error
+// dst is returned unchanged (same length).
 func AppendRow(dst []byte, ts []*types.T, row []types.Datum) ([]byte, error) {
 	if len(ts) != len(row) {
 		return dst, pgerror.Newf(pgcode.Internal, "keyenc: %d values for %d columns", len(row), len(ts))

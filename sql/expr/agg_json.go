@@ -134,8 +134,38 @@ func aggAppendJSON(dst []byte, t *types.T, v types.Datum, fs *types.FormatSettin
 		return types.AppendJSONString(dst[:start], s)
 	case types.JSONFamily, types.JSONBFamily:
 		return append(dst, v.(string)...)
+	case types.ArrayFamily:
+		return aggAppendJSONArray(dst, t.Elem, v.(*types.Array), fs)
 	}
 	return types.AppendJSONString(dst, aggJSONScalarText(t, v, fs))
+}
+
+// aggAppendJSONArray is array_to_json without spaces: one JSON array per
+// dimension ("[[1,2],[3,4]]"), elements converted as to_json converts
+// them; bounds are dropped.
+func aggAppendJSONArray(dst []byte, elem *types.T, a *types.Array, fs *types.FormatSettings) []byte {
+	if len(a.Dims) == 0 {
+		return append(dst, "[]"...)
+	}
+	k := 0
+	var rec func(d int)
+	rec = func(d int) {
+		dst = append(dst, '[')
+		for j := int32(0); j < a.Dims[d]; j++ {
+			if j > 0 {
+				dst = append(dst, ',')
+			}
+			if d < len(a.Dims)-1 {
+				rec(d + 1)
+				continue
+			}
+			dst = aggAppendJSON(dst, elem, a.Elems[k], fs)
+			k++
+		}
+		dst = append(dst, ']')
+	}
+	rec(0)
+	return dst
 }
 
 // aggJSONBValue converts v as to_jsonb does, to jsonb's normalized text.
@@ -161,7 +191,7 @@ func aggJSONKey(t *types.T, k types.Datum, fs *types.FormatSettings) (string, er
 	if k == nil {
 		return "", errAggJSONNullKey
 	}
-	if t.Family == types.JSONFamily || t.Family == types.JSONBFamily {
+	if t.Family == types.JSONFamily || t.Family == types.JSONBFamily || t.IsArray() {
 		return "", errAggJSONScalarKey
 	}
 	return aggJSONScalarText(t, k, fs), nil
@@ -179,6 +209,11 @@ func (a *aggJSONArray) Add(ctx *Context, args []types.Datum) error {
 		a.buf = append(a.buf, '[')
 	} else {
 		a.buf = append(a.buf, ", "...)
+		if !a.jsonb && args[0] != nil && a.t.IsArray() {
+			// json_agg sets structured values after the first on a new
+			// line, as PostgreSQL does.
+			a.buf = append(a.buf, "\n "...)
+		}
 	}
 	fs := aggFormatSettings(ctx)
 	if !a.jsonb {

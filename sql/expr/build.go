@@ -112,7 +112,9 @@ func (b *Builder) Build(n *pg_query.Node) (Expr, error) {
 	case *pg_query.Node_ColumnRef:
 		return b.columnRef(v.ColumnRef)
 	case *pg_query.Node_AArrayExpr:
-		return nil, at(pgerror.New(pgcode.FeatureNotSupported, "arrays are not supported yet"), v.AArrayExpr.Location)
+		return b.arrayExpr(v.AArrayExpr, nil)
+	case *pg_query.Node_AIndirection:
+		return b.indirection(v.AIndirection)
 	case *pg_query.Node_SubLink:
 		if b.SubLink == nil {
 			return nil, at(pgerror.Newf(pgcode.FeatureNotSupported, "cannot use subquery in %s", b.clause()), v.SubLink.Location)
@@ -234,11 +236,30 @@ func (b *Builder) constant(c *pg_query.A_Const) (Expr, error) {
 	return nil, at(pgerror.New(pgcode.Syntax, "unrecognized constant"), c.Location)
 }
 
-// TypeFromName resolves a parse-tree type name.
+// TypeFromName resolves a parse-tree type name. Array bounds (int[],
+// int[3][3], int ARRAY) make it the element type's array type: like
+// PostgreSQL, stela ignores the sizes and the number of dimensions.
 func TypeFromName(tn *pg_query.TypeName) (*types.T, error) {
 	if len(tn.ArrayBounds) > 0 {
-		return nil, at(pgerror.New(pgcode.FeatureNotSupported, "array types are not supported yet"), tn.Location)
+		elem, err := scalarTypeFromName(tn, "[]")
+		if err != nil {
+			return nil, err
+		}
+		a, ok := types.ArrayOf(elem)
+		if !ok {
+			if elem.IsArray() {
+				return elem, nil // _int4[] is int4[]
+			}
+			return nil, at(pgerror.Newf(pgcode.UndefinedObject, "could not find array type for data type %s", elem), tn.Location)
+		}
+		return a, nil
 	}
+	return scalarTypeFromName(tn, "")
+}
+
+// scalarTypeFromName resolves a type name without its array bounds;
+// suffix is what the bounds add to the name in "does not exist".
+func scalarTypeFromName(tn *pg_query.TypeName, suffix string) (*types.T, error) {
 	if tn.PctType || tn.Setof {
 		return nil, at(pgerror.New(pgcode.FeatureNotSupported, "this type syntax is not supported"), tn.Location)
 	}
@@ -250,7 +271,7 @@ func TypeFromName(tn *pg_query.TypeName) (*types.T, error) {
 		return nil, at(pgerror.New(pgcode.Syntax, "missing type name"), tn.Location)
 	}
 	if len(parts) > 2 || (len(parts) == 2 && parts[0] != "pg_catalog") {
-		return nil, at(pgerror.Newf(pgcode.UndefinedObject, "type %q does not exist", strings.Join(parts, ".")), tn.Location)
+		return nil, at(pgerror.Newf(pgcode.UndefinedObject, "type \"%s%s\" does not exist", strings.Join(parts, "."), suffix), tn.Location)
 	}
 	var mods []int32
 	for _, m := range tn.Typmods {
@@ -262,6 +283,9 @@ func TypeFromName(tn *pg_query.TypeName) (*types.T, error) {
 	}
 	t, err := types.ByName(parts[len(parts)-1], mods)
 	if err != nil {
+		if suffix != "" && pgerror.HasCode(err, pgcode.UndefinedObject) {
+			err = pgerror.Newf(pgcode.UndefinedObject, "type \"%s%s\" does not exist", parts[len(parts)-1], suffix)
+		}
 		return nil, atErr(err, tn.Location)
 	}
 	return t, nil
@@ -272,7 +296,13 @@ func (b *Builder) typeCast(tc *pg_query.TypeCast) (Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	arg, err := b.Build(tc.Arg)
+	var arg Expr
+	if ae := tc.Arg.GetAArrayExpr(); ae != nil && to.IsArray() {
+		// ARRAY[...]::t[] builds its elements as t directly.
+		arg, err = b.arrayExpr(ae, to)
+	} else {
+		arg, err = b.Build(tc.Arg)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -303,6 +333,9 @@ func (b *Builder) operator(name string, args []Expr, loc int32) (Expr, error) {
 
 // operatorCall resolves and builds name(args...) as a call, unsimplified.
 func (b *Builder) operatorCall(name string, args []Expr, loc int32) (*Func, error) {
+	if f, ok, err := b.arrayOperatorCall(name, args, loc); ok {
+		return f, err
+	}
 	argTypes := make([]*types.T, len(args))
 	for i, a := range args {
 		argTypes[i] = a.Type()
@@ -428,6 +461,9 @@ func (b *Builder) aExpr(e *pg_query.A_Expr) (Expr, error) {
 			return nil, err
 		}
 		return b.operator(name, []Expr{l, r}, e.Location)
+
+	case pg_query.A_Expr_Kind_AEXPR_OP_ANY, pg_query.A_Expr_Kind_AEXPR_OP_ALL:
+		return b.scalarArrayOp(e, name, e.Kind == pg_query.A_Expr_Kind_AEXPR_OP_ANY)
 
 	case pg_query.A_Expr_Kind_AEXPR_BETWEEN, pg_query.A_Expr_Kind_AEXPR_NOT_BETWEEN,
 		pg_query.A_Expr_Kind_AEXPR_BETWEEN_SYM, pg_query.A_Expr_Kind_AEXPR_NOT_BETWEEN_SYM:
@@ -565,28 +601,13 @@ func (b *Builder) commonArgs(nodes []*pg_query.Node, what string, loc int32) ([]
 // rules of commonArgs); locs are their locations for errors.
 func (b *Builder) CommonType(args []Expr, locs []int32, what string) ([]Expr, *types.T, error) {
 	args = append([]Expr(nil), args...)
-	var t *types.T
+	ts := make([]*types.T, len(args))
 	for i, a := range args {
-		at := a.Type()
-		if at.Family == types.UnknownFamily {
-			continue
-		}
-		if t == nil {
-			t = at
-			continue
-		}
-		if at.Oid == t.Oid {
-			continue
-		}
-		if at.Category != t.Category {
-			return nil, nil, atErr(pgerror.Newf(pgcode.DatatypeMismatch, "%s types %s and %s cannot be matched", what, t, at), locs[i])
-		}
-		if (at.Preferred && !t.Preferred) || (canCoerce(t, at) && !canCoerce(at, t)) {
-			t = at
-		}
+		ts[i] = a.Type()
 	}
-	if t == nil {
-		t = types.Text
+	t, bad := pickCommon(ts)
+	if bad >= 0 {
+		return nil, nil, atErr(pgerror.Newf(pgcode.DatatypeMismatch, "%s types %s and %s cannot be matched", what, t, ts[bad]), locs[bad])
 	}
 	for i, a := range args {
 		c, err := b.coerce(a, t, castImplicit, locs[i])
@@ -601,6 +622,36 @@ func (b *Builder) CommonType(args []Expr, locs []int32, what string) ([]Expr, *t
 	return args, t, nil
 }
 
+// pickCommon chooses the type values of types ts must share (the rules
+// of commonArgs; text when all are unknown). When two types' categories
+// differ it returns the type chosen so far and the index of the first
+// that does not fit (else -1).
+func pickCommon(ts []*types.T) (*types.T, int) {
+	var t *types.T
+	for i, at := range ts {
+		if at.Family == types.UnknownFamily {
+			continue
+		}
+		if t == nil {
+			t = at
+			continue
+		}
+		if at.Oid == t.Oid {
+			continue
+		}
+		if at.Category != t.Category {
+			return t, i
+		}
+		if (at.Preferred && !t.Preferred) || (canCoerce(t, at) && !canCoerce(at, t)) {
+			t = at
+		}
+	}
+	if t == nil {
+		t = types.Text
+	}
+	return t, -1
+}
+
 func (b *Builder) minMax(m *pg_query.MinMaxExpr) (Expr, error) {
 	what, op := "GREATEST", ">"
 	if m.Op == pg_query.MinMaxOp_IS_LEAST {
@@ -609,6 +660,13 @@ func (b *Builder) minMax(m *pg_query.MinMaxExpr) (Expr, error) {
 	args, t, err := b.commonArgs(m.Args, what, m.Location)
 	if err != nil {
 		return nil, err
+	}
+	if t.IsArray() {
+		f, _, err := b.arrayOperatorCall(op, []Expr{&slotExpr{T: t}, &slotExpr{T: t}}, m.Location)
+		if err != nil {
+			return nil, err
+		}
+		return &MinMax{Args: args, T: t, Better: f.Fn}, nil
 	}
 	o, _ := resolve(operators[opKey(op, 2)], []*types.T{t, t})
 	if o == nil {
@@ -664,6 +722,13 @@ func (b *Builder) funcCall(f *pg_query.FuncCall) (Expr, error) {
 	args, err := b.FuncArgs(f)
 	if err != nil {
 		return nil, err
+	}
+	if cands := polyFuncs[name]; len(cands) > 0 {
+		call, err := b.polyCall(name, cands, args, f.Location)
+		if err != nil {
+			return nil, err
+		}
+		return foldNullInput(call), nil
 	}
 	argTypes := make([]*types.T, len(args))
 	for i, a := range args {

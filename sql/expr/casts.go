@@ -105,6 +105,11 @@ func castContextOf(from, to *types.T) castContext {
 	if c, ok := casts[castKey{from.Oid, to.Oid}]; ok {
 		return c
 	}
+	if from.Elem != nil && to.Elem != nil {
+		// Array coercion: as the element cast (PostgreSQL's
+		// find_coercion_pathway for two array types).
+		return castContextOf(from.Elem, to.Elem)
+	}
 	// I/O conversion casts: to a string type by assignment, from one
 	// explicitly (PostgreSQL's "automatic I/O conversion casts").
 	switch {
@@ -216,6 +221,9 @@ func truncateUTF8(s string, n int) string {
 
 // convert handles the casts between non-string types.
 func convert(v types.Datum, from, to *types.T, fs *types.FormatSettings) (types.Datum, error) {
+	if from.Elem != nil && to.Elem != nil {
+		return convertArray(v.(*types.Array), from, to, fs)
+	}
 	switch to.Family {
 	case types.IntFamily, types.OidFamily:
 		return toInt(v, from, to)
@@ -488,4 +496,23 @@ func infiniteDate(pos bool) types.Date {
 		return types.DateInfinity
 	}
 	return types.DateNegInfinity
+}
+
+// convertArray casts every element (array_map) to the target element
+// type without its modifier: castValue's caller then applies the array
+// type's modifier to every element, truncating or failing as the cast's
+// context says.
+func convertArray(a *types.Array, from, to *types.T, fs *types.FormatSettings) (types.Datum, error) {
+	out := &types.Array{Dims: a.Dims, LBound: a.LBound, Elems: make([]types.Datum, len(a.Elems))}
+	for i, e := range a.Elems {
+		if e == nil {
+			continue
+		}
+		v, err := castValue(e, from.Elem, to.Elem.Base(), false, fs)
+		if err != nil {
+			return nil, err
+		}
+		out.Elems[i] = v
+	}
+	return out, nil
 }

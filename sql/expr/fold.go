@@ -62,7 +62,8 @@ func constOnly(e Expr) bool {
 		if v.Volatile {
 			return false
 		}
-	case *Cast, *And, *Or, *Not, *IsNull, *BoolTest, *Case, *Coalesce, *NullIf, *Distinct, *MinMax:
+	case *Cast, *And, *Or, *Not, *IsNull, *BoolTest, *Case, *Coalesce, *NullIf, *Distinct, *MinMax,
+		*ArrayExpr, *Subscript, *ScalarArrayOp:
 	default:
 		return false
 	}

@@ -61,6 +61,15 @@ func figureName(n *pg_query.Node) (string, int) {
 		return strings.ToLower(op), 2
 	case *pg_query.Node_AArrayExpr:
 		return "array", 2
+	case *pg_query.Node_AIndirection:
+		// a[1] is named after a; a field selection after the field.
+		ind := v.AIndirection.Indirection
+		if len(ind) > 0 {
+			if s := ind[len(ind)-1].GetString_(); s != nil {
+				return s.Sval, 2
+			}
+		}
+		return figureName(v.AIndirection.Arg)
 	case *pg_query.Node_GroupingFunc:
 		return "grouping", 2
 	case *pg_query.Node_SubLink:

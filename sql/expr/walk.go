@@ -54,6 +54,22 @@ func children(e Expr) []Expr {
 		return []Expr{v.A, v.B}
 	case *MinMax:
 		return v.Args
+	case *ArrayExpr:
+		return v.Elems
+	case *Subscript:
+		out := []Expr{v.Arg}
+		for i := range v.Upper {
+			for _, e := range []Expr{v.Lower[i], v.Upper[i]} {
+				if e != nil {
+					out = append(out, e)
+				}
+			}
+		}
+		return out
+	case *ScalarArrayOp:
+		// Not Elem: it reads the element slot, set only while the node
+		// evaluates.
+		return []Expr{v.Left, v.Array}
 	case Parent:
 		return v.Children()
 	}

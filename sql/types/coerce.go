@@ -24,6 +24,9 @@ func (t *T) coerce(d Datum, explicit bool) (Datum, error) {
 	if d == nil {
 		return nil, nil
 	}
+	if t.Elem != nil {
+		return coerceArray(t, d, explicit)
+	}
 	switch t.Oid {
 	case Int2.Oid, Int4.Oid, Int8.Oid:
 		v, ok := d.(int64)
@@ -90,9 +93,11 @@ func (t *T) coerce(d Datum, explicit bool) (Datum, error) {
 // every other value and equal each other, -0 equals 0, numerics compare
 // by value ("1.50" = "1.5"), intervals by their length with 30-day
 // months, character(n) ignores trailing spaces, jsonb uses jsonb's
-// ordering.
+// ordering, arrays compare element by element, then by shape.
 func Compare(t *T, a, b Datum) int {
 	switch t.Family {
+	case ArrayFamily:
+		return compareArrays(t.Elem, a.(*Array), b.(*Array))
 	case IntFamily, OidFamily:
 		return cmpInt(a.(int64), b.(int64))
 	case FloatFamily:

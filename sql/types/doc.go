@@ -31,6 +31,7 @@
 //	interval (1186)                         Interval{Months, Days, Micros}
 //	uuid (2950)                             UUID ([16]byte)
 //	void (2278)                             VoidValue{} (any non-nil value prints as "")
+//	arrays (typarray of each of the above)  *Array: dimensions, lower bounds, elements
 //
 // Date, Timestamp and TimestampTZ use the extreme values of their integer
 // types for 'infinity' and '-infinity', as PostgreSQL does. A numeric

@@ -12,7 +12,8 @@ import (
 // modifiers where they change behaviour.
 var fuzzTypes = func() []*T {
 	ts := append([]*T{}, All...)
-	for _, spec := range []string{"varchar(3)", "bpchar(3)", "numeric(5,2)", "numeric(3,-1)", "timestamp(0)", "time(2)", "interval day to second(3)", "interval year"} {
+	for _, spec := range []string{"varchar(3)", "bpchar(3)", "numeric(5,2)", "numeric(3,-1)", "timestamp(0)", "time(2)", "interval day to second(3)", "interval year",
+		"int4[]", "text[]", "bytea[]", "numeric(5,2)[]", "varchar(3)[]", "float8[]", "jsonb[]", "interval[]"} {
 		typ, err := parseTypeSpec(spec)
 		if err != nil {
 			panic(err)
@@ -34,7 +35,7 @@ func requireSQLSTATE(t *testing.T, err error) {
 // whose text reads back to the same value and prints the same way.
 func FuzzParseText(f *testing.F) {
 	for i, typ := range fuzzTypes {
-		for _, in := range sampleInputs[typ.Base()] {
+		for _, in := range fuzzSamples(typ) {
 			f.Add(uint8(i), in)
 		}
 	}
@@ -71,7 +72,7 @@ func FuzzParseText(f *testing.F) {
 // canonical) or at least to bytes that decode to an equal value.
 func FuzzDecodeBinary(f *testing.F) {
 	for i, typ := range fuzzTypes {
-		for _, in := range sampleInputs[typ.Base()] {
+		for _, in := range fuzzSamples(typ) {
 			d, err := typ.ParseText(in, nil)
 			if err != nil {
 				continue
@@ -92,8 +93,10 @@ func FuzzDecodeBinary(f *testing.F) {
 			t.Fatalf("%s: %x: AppendBinary: %v", typ, b, err)
 		}
 		// numeric accepts non-normalized digits, bool any non-zero byte,
-		// jsonb any JSON text; values with a modifier are rounded.
-		canonical := typ.Typmod < 0 && typ.Oid != Numeric.Oid && typ.Oid != Bool.Oid && typ.Oid != JSONB.Oid
+		// jsonb any JSON text; values with a modifier are rounded; arrays
+		// accept any NULL flag and zero-length dimensions (and hold
+		// elements of those types).
+		canonical := typ.Typmod < 0 && typ.Oid != Numeric.Oid && typ.Oid != Bool.Oid && typ.Oid != JSONB.Oid && !typ.IsArray()
 		if canonical && !bytes.Equal(b, b2) {
 			t.Fatalf("%s: %x re-encodes as %x", typ, b, b2)
 		}
@@ -121,4 +124,12 @@ func pastTimestampEnd(d Datum) bool {
 		return v.IsFinite() && int64(v) >= endTimestamp
 	}
 	return false
+}
+
+// fuzzSamples are the seed inputs of a fuzz type.
+func fuzzSamples(typ *T) []string {
+	if typ.IsArray() {
+		return []string{"{}", "{1,NULL}", `{"a b","",NULL,"x\"y"}`, "{{1,2},{3,4}}", "[0:1]={5,6}", `{"\\x01"}`}
+	}
+	return sampleInputs[typ.Base()]
 }

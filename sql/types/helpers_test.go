@@ -12,9 +12,20 @@ import (
 // Test helpers shared by the table, live and fuzz tests.
 
 // parseTypeSpec reads a type as written in the test files ("int4",
-// "varchar(3)", "numeric(5,2)", "interval day to second(3)") and
-// resolves it with ByName.
+// "varchar(3)", "numeric(5,2)", "interval day to second(3)", "int4[]")
+// and resolves it with ByName (and ArrayOf).
 func parseTypeSpec(spec string) (*T, error) {
+	if elem, ok := strings.CutSuffix(spec, "[]"); ok {
+		e, err := parseTypeSpec(elem)
+		if err != nil {
+			return nil, err
+		}
+		a, ok := ArrayOf(e)
+		if !ok {
+			return nil, fmt.Errorf("no array type for %s", elem)
+		}
+		return a, nil
+	}
 	name, args := spec, ""
 	if i := strings.IndexByte(spec, '('); i >= 0 {
 		j := strings.IndexByte(spec, ')')

@@ -13,6 +13,9 @@ import (
 // defaults.
 func (t *T) ParseText(s string, fs *FormatSettings) (Datum, error) {
 	fs = orDefault(fs)
+	if t.Elem != nil {
+		return parseArray(t, s, fs)
+	}
 	switch t.Oid {
 	case Int2.Oid, Int4.Oid, Int8.Oid:
 		v, err := parseInt(s, intInfoOf(t))
@@ -73,6 +76,9 @@ func (t *T) ParseText(s string, fs *FormatSettings) (Datum, error) {
 // bug in the caller, not bad input.
 func (t *T) AppendText(dst []byte, d Datum, fs *FormatSettings) []byte {
 	fs = orDefault(fs)
+	if t.Elem != nil {
+		return appendArray(dst, t.Elem, d.(*Array), fs)
+	}
 	switch t.Oid {
 	case Int2.Oid, Int4.Oid, Int8.Oid:
 		return appendInt(dst, d)
@@ -112,6 +118,9 @@ func (t *T) AppendText(dst []byte, d Datum, fs *FormatSettings) []byte {
 // (send/recv) form of a value, applying the modifier as PostgreSQL's
 // receive functions do.
 func (t *T) DecodeBinary(b []byte) (Datum, error) {
+	if t.Elem != nil {
+		return decodeArrayBinary(t, b)
+	}
 	switch t.Oid {
 	case Int2.Oid, Int4.Oid, Int8.Oid:
 		return decodeInt(b, intInfoOf(t))
@@ -179,6 +188,9 @@ func (t *T) DecodeBinary(b []byte) (Datum, error) {
 // AppendBinary is the type's send function: it appends the binary form
 // of d (never nil) to dst.
 func (t *T) AppendBinary(dst []byte, d Datum) ([]byte, error) {
+	if t.Elem != nil {
+		return appendArrayBinary(dst, t, d)
+	}
 	switch t.Oid {
 	case Int2.Oid, Int4.Oid, Int8.Oid:
 		v, ok := d.(int64)

@@ -80,6 +80,17 @@ func ByName(name string, typmods []int32) (*T, error) {
 		}
 	}
 	t, ok := typeNames[base]
+	if !ok && strings.HasPrefix(base, "_") {
+		// "_int4" is pg_type's name of int4[].
+		if e, found := typeNames[base[1:]]; found && base[1:] == e.Name {
+			if a, isArray := ArrayOf(e); isArray {
+				if len(typmods) != 0 {
+					return nil, pgerror.Newf(pgcode.Syntax, "type modifier is not allowed for type \"%s\"", written)
+				}
+				return a, nil
+			}
+		}
+	}
 	if !ok {
 		if knownUnsupported[base] {
 			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "type %s is not supported", base)

@@ -33,6 +33,7 @@ const (
 	OidFamily
 	UnknownFamily // the type of an untyped literal
 	VoidFamily
+	ArrayFamily // every array type; Elem says of what
 )
 
 // T describes a SQL type: its pg_type row (the fields PostgreSQL's
@@ -65,6 +66,11 @@ type T struct {
 	// ArrayOid is pg_type.typarray, the Oid of the array type whose
 	// elements are of this type (0 when there is none).
 	ArrayOid Oid
+	// Elem is pg_type.typelem for an array type (nil otherwise): the
+	// element type, carrying the array's modifier (an array column's
+	// atttypmod is its elements' typmod, as in PostgreSQL, so
+	// varchar(3)[] has Typmod 7 and Elem varchar(3)).
+	Elem *T
 }
 
 // The built-in types, with pg_type's values. The descriptors of date,
@@ -105,14 +111,18 @@ var All = []*T{
 }
 
 var byOid = func() map[Oid]*T {
-	m := make(map[Oid]*T, len(All))
+	m := make(map[Oid]*T, 2*len(All))
 	for _, t := range All {
+		m[t.Oid] = t
+	}
+	for _, t := range arrayTypes {
 		m[t.Oid] = t
 	}
 	return m
 }()
 
-// ByOid returns the built-in type with a pg_type Oid (Typmod -1).
+// ByOid returns the built-in type with a pg_type Oid (Typmod -1),
+// array types included.
 func ByOid(oid Oid) (*T, bool) {
 	t, ok := byOid[oid]
 	return t, ok
@@ -127,6 +137,9 @@ func (t *T) WithTypmod(typmod int32) *T {
 	}
 	c := *t
 	c.Typmod = typmod
+	if t.Elem != nil {
+		c.Elem = t.Elem.WithTypmod(typmod)
+	}
 	return &c
 }
 
@@ -181,8 +194,11 @@ func (t *T) Precision() (p int, ok bool) {
 
 // String returns the type as PostgreSQL's format_type() prints it for a
 // column: "integer", "character varying(10)", "numeric(10,2)",
-// "timestamp(3) with time zone", ...
+// "timestamp(3) with time zone", "integer[]", ...
 func (t *T) String() string {
+	if t.Elem != nil {
+		return t.Elem.String() + "[]"
+	}
 	switch t.Oid {
 	case Bool.Oid:
 		return "boolean"
@@ -235,6 +251,9 @@ func precisionSuffix(t *T) string {
 // SQLStandardName returns the name information_schema uses (the display
 // name without modifier), e.g. "character varying", "integer".
 func (t *T) SQLStandardName() string {
+	if t.Elem != nil {
+		return "ARRAY"
+	}
 	s := t.Base().String()
 	if i := strings.IndexByte(s, '('); i >= 0 {
 		s = s[:i]
