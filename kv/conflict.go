@@ -85,6 +85,11 @@ func (s *Store) prepareCheck(o CommitOptions) (*conflictCheck, error) {
 type pendingWrites struct {
 	mu   sync.Mutex
 	keys map[string]uint64 // guarded by mu
+	// peak is the most keys the map has held since it was made: a Go
+	// map never gives back its buckets, and iterating one costs its
+	// capacity, not its length — after one transaction of a million
+	// rows, every later group would pay for a million empty slots.
+	peak int
 }
 
 func (p *pendingWrites) add(prefix []byte, txID uint64) {
@@ -93,6 +98,7 @@ func (p *pendingWrites) add(prefix []byte, txID uint64) {
 		p.keys = map[string]uint64{}
 	}
 	p.keys[string(prefix)] = txID
+	p.peak = max(p.peak, len(p.keys))
 	p.mu.Unlock()
 }
 
@@ -101,12 +107,23 @@ func (p *pendingWrites) add(prefix []byte, txID uint64) {
 // it opens the iterator its checks read pebble through.
 func (p *pendingWrites) pruneThrough(durable uint64) {
 	p.mu.Lock()
+	defer p.mu.Unlock()
 	for k, tx := range p.keys {
 		if tx <= durable {
 			delete(p.keys, k)
 		}
 	}
-	p.mu.Unlock()
+	switch n := len(p.keys); {
+	case n == 0:
+		p.keys, p.peak = nil, 0
+	case p.peak > 1024 && n < p.peak/8:
+		// Move the few left to a map sized for them.
+		small := make(map[string]uint64, n)
+		for k, tx := range p.keys {
+			small[k] = tx
+		}
+		p.keys, p.peak = small, n
+	}
 }
 
 func (p *pendingWrites) get(prefix []byte) (uint64, bool) {

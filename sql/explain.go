@@ -409,6 +409,8 @@ func exprString(e expr.Expr, cols []column) string {
 		return v.Name + "(" + joinExprs(v.Args, cols, ", ") + ")"
 	case *subqueryExpr:
 		return "(SubPlan)"
+	case *slotRef:
+		return v.name
 	}
 	if p, ok := e.(expr.Parent); ok {
 		return strings.TrimPrefix(fmt.Sprintf("%T", e), "*expr.") + "(" + joinExprs(p.Children(), cols, ", ") + ")"

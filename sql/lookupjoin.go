@@ -29,6 +29,7 @@ type slotRef struct {
 	slot *rowSlot
 	idx  int
 	T    *types.T
+	name string // the left key it holds, for EXPLAIN
 }
 
 func (r *slotRef) Type() *types.T { return r.T }
@@ -172,7 +173,7 @@ func (pl *planner) lookupJoin(kind joinKind, left planNode, it *fromItem, lk, rk
 	for _, col := range ix.Cols[:bestLen] {
 		i := keyCol[col]
 		used[i] = true
-		bounds.eq = append(bounds.eq, []expr.Expr{&slotRef{slot: slot, idx: len(leftKeys), T: lk[i].Type()}})
+		bounds.eq = append(bounds.eq, []expr.Expr{&slotRef{slot: slot, idx: len(leftKeys), T: lk[i].Type(), name: exprString(lk[i], left.cols())}})
 		leftKeys = append(leftKeys, lk[i])
 	}
 	// Keys not used for seeking stay conditions.
