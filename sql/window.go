@@ -103,8 +103,12 @@ func (sb *selectBuild) window(f *pg_query.FuncCall, name string) (expr.Expr, err
 			return nil, err
 		}
 	} else if expr.IsAggregate(name) {
-		if f.AggDistinct || len(f.AggOrder) > 0 {
-			return nil, pgerror.New(pgcode.FeatureNotSupported, "DISTINCT and ORDER BY are not implemented for aggregates used as window functions").WithPosition(int(f.Location) + 1)
+		// PostgreSQL's words and checks, DISTINCT first.
+		if f.AggDistinct {
+			return nil, pgerror.New(pgcode.FeatureNotSupported, "DISTINCT is not implemented for window functions").WithPosition(int(f.Location) + 1)
+		}
+		if len(f.AggOrder) > 0 {
+			return nil, pgerror.New(pgcode.FeatureNotSupported, "aggregate ORDER BY is not implemented for window functions").WithPosition(int(f.Location) + 1)
 		}
 		agg, args, err := b.ResolveAggregate(name, args, f.Location)
 		if err != nil {

@@ -94,10 +94,27 @@ func checkUTF8(s string) error {
 	return nil
 }
 
+// grammarCodes are the SQLSTATEs of the errors PostgreSQL's grammar
+// raises with a code other than syntax_error; pg_query reports only the
+// message.
+var grammarCodes = map[string]pgcode.Code{
+	"frame start cannot be UNBOUNDED FOLLOWING":                     pgcode.WindowingError,
+	"frame starting from following row cannot end with current row": pgcode.WindowingError,
+	"frame end cannot be UNBOUNDED PRECEDING":                       pgcode.WindowingError,
+	"frame starting from current row cannot have preceding rows":    pgcode.WindowingError,
+	"frame starting from following row cannot have preceding rows":  pgcode.WindowingError,
+	"aggregate ORDER BY is not implemented for window functions":    pgcode.FeatureNotSupported,
+	"DISTINCT is not implemented for window functions":              pgcode.FeatureNotSupported,
+}
+
 // syntaxError converts a pg_query error.
 func syntaxError(err error) error {
 	if pe, ok := err.(*pgparser.Error); ok {
-		e := pgerror.New(pgcode.Syntax, pe.Message)
+		code, ok := grammarCodes[pe.Message]
+		if !ok {
+			code = pgcode.Syntax
+		}
+		e := pgerror.New(code, pe.Message)
 		if pe.Cursorpos > 0 {
 			e = e.WithPosition(pe.Cursorpos)
 		}

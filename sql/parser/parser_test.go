@@ -38,6 +38,8 @@ func TestParseErrors(t *testing.T) {
 		{"SELECT 'abc", pgcode.Syntax, 8, `unterminated quoted string at or near "'abc"`},
 		{"SELECT 'é' ,, 1", pgcode.Syntax, 13, `syntax error at or near ","`},
 		{"SELECT '\xff'", pgcode.CharacterNotInRepertoire, 0, `invalid byte sequence for encoding "UTF8": 0xff 0x27`},
+		// The grammar's own codes (pg_query reports only the message).
+		{"SELECT sum(x) OVER (ROWS BETWEEN UNBOUNDED FOLLOWING AND CURRENT ROW) FROM t", pgcode.WindowingError, 34, "frame start cannot be UNBOUNDED FOLLOWING"},
 	} {
 		_, err := Parse(tc.sql)
 		e := pgerror.Flatten(err)
