@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -269,7 +270,11 @@ func countZeros(b []byte) int { return bytes.Count(b, []byte{0}) }
 func (s *Store) runCommitter() {
 	built := make(chan *builtGroup, 1)
 	writerDone := make(chan struct{})
-	go s.runWriter(built, writerDone)
+	// busy counts groups handed to the writer and not yet finished; idle
+	// is signaled each time the writer finishes one.
+	var busy atomic.Int32
+	idle := make(chan struct{}, 1)
+	go s.runWriter(built, writerDone, &busy, idle)
 	defer func() {
 		close(built)
 		<-writerDone
@@ -288,17 +293,32 @@ func (s *Store) runCommitter() {
 			return
 		}
 		bytes := group[0].size
+		// Gather what is queued; while the writer is still syncing the
+		// previous group, keep gathering until it is done: one sync then
+		// covers everyone who arrived during the last one, instead of a
+		// small group built at once and a large one left to wait behind
+		// it. (The group's transactions hold refs, so Close waits.)
 	gather:
 		for len(group) < maxGroupTxs && bytes < maxGroupBytes {
 			select {
 			case p := <-s.queue:
 				group = append(group, p)
 				bytes += p.size
+				continue
 			default:
+			}
+			if busy.Load() == 0 {
 				break gather
+			}
+			select {
+			case p := <-s.queue:
+				group = append(group, p)
+				bytes += p.size
+			case <-idle:
 			}
 		}
 		if g := s.buildGroup(group, bytes); g != nil {
+			busy.Add(1)
 			built <- g
 		}
 	}
@@ -403,30 +423,39 @@ func (s *Store) fail(err error, firstTx uint64, txs int) {
 
 // runWriter commits each built group in order, then publishes and
 // acknowledges it (steps 4-5).
-func (s *Store) runWriter(built <-chan *builtGroup, done chan<- struct{}) {
+func (s *Store) runWriter(built <-chan *builtGroup, done chan<- struct{}, busy *atomic.Int32, idle chan<- struct{}) {
 	defer close(done)
 	for g := range built {
-		err := s.commitBatch(g.batch)
-		if err != nil {
-			s.fail(err, g.first, len(g.txs))
-			failGroup(g.txs, *s.failure.Load())
-			continue
+		s.writeBuilt(g)
+		busy.Add(-1)
+		select {
+		case idle <- struct{}{}:
+		default:
 		}
-		cp, cpErr := s.makeCheckpoint(g.size, g.root)
-		if cpErr != nil {
-			// The group is durable; only the signature is missing. Serve
-			// the unsigned body rather than fail transactions that committed.
-			s.log.Error().Err(cpErr).Uint64("size", g.size).Msg("checkpoint signing failed")
-			cp = s.unsignedCheckpoint(g.size, g.root)
-		}
-		s.state.Store(&state{size: g.size, root: g.root, time: g.time, checkpoint: cp})
-		for i, p := range g.txs {
-			p.done <- commitResult{committed: Committed{
-				TxID:       g.first + uint64(i),
-				Time:       time.UnixMicro(p.commitTime).UTC(),
-				Checkpoint: cp,
-			}}
-		}
+	}
+}
+
+// writeBuilt runs steps 4-5 for one group.
+func (s *Store) writeBuilt(g *builtGroup) {
+	if err := s.commitBatch(g.batch); err != nil {
+		s.fail(err, g.first, len(g.txs))
+		failGroup(g.txs, *s.failure.Load())
+		return
+	}
+	cp, cpErr := s.makeCheckpoint(g.size, g.root)
+	if cpErr != nil {
+		// The group is durable; only the signature is missing. Serve
+		// the unsigned body rather than fail transactions that committed.
+		s.log.Error().Err(cpErr).Uint64("size", g.size).Msg("checkpoint signing failed")
+		cp = s.unsignedCheckpoint(g.size, g.root)
+	}
+	s.state.Store(&state{size: g.size, root: g.root, time: g.time, checkpoint: cp})
+	for i, p := range g.txs {
+		p.done <- commitResult{committed: Committed{
+			TxID:       g.first + uint64(i),
+			Time:       time.UnixMicro(p.commitTime).UTC(),
+			Checkpoint: cp,
+		}}
 	}
 }
 

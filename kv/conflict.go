@@ -153,7 +153,7 @@ func (s *Store) checkConflicts(c *conflictCheck, it *pebble.Iterator) error {
 			return conflictErr(pfx, tx, c.snapshot)
 		}
 		// The newest version of the key comes first.
-		if it.SeekGE(pfx) && bytes.HasPrefix(it.Key(), pfx) && len(it.Key()) == len(pfx)+8 {
+		if it.SeekPrefixGE(pfx) && bytes.HasPrefix(it.Key(), pfx) && len(it.Key()) == len(pfx)+8 {
 			if tx := ^binary.BigEndian.Uint64(it.Key()[len(pfx):]); tx > c.snapshot {
 				return conflictErr(pfx, tx, c.snapshot)
 			}

@@ -69,6 +69,12 @@
 // conversion happens in leafIndex only. Storing every perfect subtree
 // (about two nodes per transaction) makes every proof O(log n) reads.
 //
+// Pebble orders keys bytewise under the comparer named "stela.kv.v1"
+// (comparer.go), whose Split ends a version key's prefix after esc(key):
+// the tables' bloom filters hold user keys, and point reads and conflict
+// checks seek by prefix. Pebble records the comparer's name; a store made
+// under another name does not open.
+//
 // `stela verify` (Store.Verify) recomputes every hash from these records:
 // each value's digest against its entry, each entries root against its
 // header, each header's leaf and every stored node; it checks that version

@@ -496,7 +496,7 @@ func fltSSTStore(t *testing.T) (string, kv.Checkpoint) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	db, err := pebble.Open(dir, &pebble.Options{Logger: tpPebbleLogger{}})
+	db, err := pebble.Open(dir, &pebble.Options{Logger: tpPebbleLogger{}, Comparer: kv.PebbleComparer()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,6 +50,10 @@ type Options struct {
 	// log: a cache that holds the hot part of the tree keeps them cheap.
 	CacheSize int64
 
+	// Cache, when set, is a block cache shared with other stores; it
+	// replaces CacheSize.
+	Cache *Cache
+
 	// ReadOnly opens an existing store without writing to it.
 	ReadOnly bool
 

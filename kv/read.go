@@ -71,7 +71,8 @@ func (s *Store) getVersionAt(key []byte, txID uint64) (v Version, err error) {
 	}
 	defer it.Close()
 	seek := binary.BigEndian.AppendUint64(prefix, ^txID)
-	if !it.SeekGE(seek) {
+	// A prefix seek: the bloom filters skip tables without the key.
+	if !it.SeekPrefixGE(seek) {
 		if err := it.Error(); err != nil {
 			return v, storageErr(err)
 		}

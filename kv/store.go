@@ -218,10 +218,14 @@ func (s *Store) pebbleOptions(creating, readOnly bool) *pebble.Options {
 		ReadOnly:         readOnly,
 		ErrorIfNotExists: !creating,
 		MemTableSize:     32 << 20,
+		Comparer:         comparer,
 		CacheSize:        s.opts.CacheSize,
 		// A commit is acknowledged only after its batch is synced, so the
 		// WAL is the durability of the store; never disable it.
 		DisableWAL: false,
+	}
+	if s.opts.Cache != nil {
+		po.Cache = s.opts.Cache.c
 	}
 	if creating {
 		po.FormatMajorVersion = pebbleFormat

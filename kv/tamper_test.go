@@ -274,7 +274,7 @@ func (a tpAttacker) headerTime(txID uint64) int64 {
 // tpTamper opens dir with pebble directly, lets fn change it, and closes.
 func tpTamper(t testing.TB, dir string, fn func(a tpAttacker)) {
 	t.Helper()
-	db, err := pebble.Open(dir, &pebble.Options{Logger: tpPebbleLogger{}})
+	db, err := pebble.Open(dir, &pebble.Options{Logger: tpPebbleLogger{}, Comparer: kv.PebbleComparer()})
 	if err != nil {
 		t.Fatalf("attacker: pebble.Open: %v", err)
 	}

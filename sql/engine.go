@@ -44,7 +44,8 @@ type Engine struct {
 	cfg    Config
 	log    zerolog.Logger
 	sys    *catalog.System
-	secret []byte // server secret for decoy SCRAM salts
+	secret []byte    // server secret for decoy SCRAM salts
+	cache  *kv.Cache // the stores' shared block cache, when the engine made it
 
 	mu  sync.Mutex
 	dbs map[string]*Database // open databases, by name; guarded by mu
@@ -63,12 +64,22 @@ type Database struct {
 // databases under cfg.DataDir.
 func Open(ctx context.Context, cfg Config) (*Engine, error) {
 	e := &Engine{cfg: cfg, log: cfg.Logger.With().Str("component", "sql").Logger(), dbs: map[string]*Database{}}
+	if cfg.KV.Cache == nil {
+		// One block cache for every database (and the system store),
+		// sized as PostgreSQL's default shared_buffers is, twice over.
+		size := cfg.KV.CacheSize
+		if size <= 0 {
+			size = DefaultCacheSize
+		}
+		e.cache = kv.NewCache(size)
+	}
 	e.secret = make([]byte, 32)
 	if _, err := rand.Read(e.secret); err != nil {
 		return nil, err
 	}
 	sysStore, err := e.openStore("system", filepath.Join(cfg.DataDir, "system"))
 	if err != nil {
+		e.Close()
 		return nil, err
 	}
 	e.sys = catalog.NewSystem(sysStore)
@@ -107,6 +118,10 @@ func newDatabase(name string, st *kv.Store) *Database {
 	return &Database{Name: name, Store: st, DB: db}
 }
 
+// DefaultCacheSize is the block cache the databases of a server share
+// unless Config.KV sets one.
+const DefaultCacheSize = 256 << 20
+
 // maxTxEntries is the entry limit of a database's transactions.
 const maxTxEntries = 16_000_000
 
@@ -119,6 +134,9 @@ func (e *Engine) openStore(name, dir string) (*kv.Store, error) {
 		// fit. The byte limits (kv's and the engine's write buffer) still
 		// bound its memory.
 		opts.MaxTxEntries = maxTxEntries
+	}
+	if e.cache != nil {
+		opts.Cache = e.cache
 	}
 	opts.Origin = "stela.local/" + name
 	l := e.cfg.Logger.With().Str("db", name).Logger()
@@ -143,6 +161,10 @@ func (e *Engine) Close() error {
 	}
 	if e.sys != nil {
 		errs = append(errs, e.sys.Store().Close())
+	}
+	if e.cache != nil {
+		e.cache.Close()
+		e.cache = nil
 	}
 	return errors.Join(errs...)
 }

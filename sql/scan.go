@@ -44,6 +44,7 @@ func (n *scanNode) open(x *execCtx) (rowIter, error) {
 	ix := &n.layout.Indexes[n.index]
 	var spans []kv.Range
 	filter := n.filter
+	point := false
 	if n.bounds != nil {
 		var exact bool
 		var err error
@@ -53,6 +54,9 @@ func (n *scanNode) open(x *execCtx) (rowIter, error) {
 		if !exact {
 			filter = n.fullFilter
 		}
+		// Every primary-key column pinned: each span is one row's key,
+		// read with a point lookup (bloom-filtered) instead of a scan.
+		point = exact && n.index == 0 && len(n.bounds.eq) == len(ix.Cols) && n.bounds.lo == nil && n.bounds.hi == nil
 	} else {
 		spans = []kv.Range{n.layout.Range(ix.ID)}
 	}
@@ -61,7 +65,7 @@ func (n *scanNode) open(x *execCtx) (rowIter, error) {
 			spans[a], spans[b] = spans[b], spans[a]
 		}
 	}
-	return &scanIter{n: n, x: x, ix: ix, spans: spans, filter: filter}, nil
+	return &scanIter{n: n, x: x, ix: ix, spans: spans, filter: filter, point: point}, nil
 }
 
 type scanIter struct {
@@ -70,11 +74,15 @@ type scanIter struct {
 	ix     *engine.IndexLayout
 	spans  []kv.Range
 	filter expr.Expr
+	point  bool // spans are single row keys (open)
 	it     *engine.Iterator
 	k      int
 }
 
 func (s *scanIter) next() ([]types.Datum, error) {
+	if s.point {
+		return s.nextPoint()
+	}
 	for {
 		if s.it == nil {
 			if len(s.spans) == 0 {
@@ -118,6 +126,35 @@ func (s *scanIter) next() ([]types.Datum, error) {
 		}
 		return row, nil
 	}
+}
+
+// nextPoint reads the next of the row keys the spans start with.
+func (s *scanIter) nextPoint() ([]types.Datum, error) {
+	for len(s.spans) > 0 {
+		key := s.spans[0].Start
+		s.spans = s.spans[1:]
+		v, ok, err := s.x.txn.Get(key)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		row, err := s.n.layout.DecodeRow(v)
+		if err != nil {
+			return nil, err
+		}
+		if s.filter != nil {
+			if ok, err := s.x.evalBool(s.filter, row); err != nil || !ok {
+				if err != nil {
+					return nil, err
+				}
+				continue
+			}
+		}
+		return row, nil
+	}
+	return nil, nil
 }
 
 // row decodes the row at the iterator: the value itself for the

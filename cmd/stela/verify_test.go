@@ -84,7 +84,7 @@ func TestVerifyCommand(t *testing.T) {
 	}
 
 	// Tamper with tx 17's stored value through pebble directly.
-	db, err := pebble.Open(dir, &pebble.Options{})
+	db, err := pebble.Open(dir, &pebble.Options{Comparer: kv.PebbleComparer()})
 	if err != nil {
 		t.Fatal(err)
 	}
