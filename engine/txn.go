@@ -102,6 +102,10 @@ func (db *DB) Begin(opts TxnOptions) (*Txn, error) {
 // Snapshot is the tx the transaction reads at (0: the database was empty).
 func (t *Txn) Snapshot() uint64 { return t.snapshot }
 
+// AsOf is the past tx the transaction reads at (TxnOptions.AsOf), 0 for
+// a transaction of the present.
+func (t *Txn) AsOf() uint64 { return t.opts.AsOf }
+
 // ReadOnly reports whether writes are refused.
 func (t *Txn) ReadOnly() bool { return t.opts.ReadOnly }
 

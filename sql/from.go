@@ -520,6 +520,9 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 	d, err := catalog.Relation(pl.txn, rv.Schemaname, rv.Relname, pl.s.searchPath())
 	if err != nil {
 		if pe, ok := err.(*pgerror.Error); ok && pe.Position == 0 {
+			if n := pl.txn.AsOf(); n > 0 && pe.Code == pgcode.UndefinedTable {
+				pe = pgerror.Newf(pgcode.UndefinedTable, "%s as of tx %d", pe.Message, n)
+			}
 			return nil, pe.WithPosition(int(rv.Location) + 1)
 		}
 		return nil, err

@@ -161,6 +161,11 @@ func (s *Session) storage() (*engine.Txn, error) {
 	if t.isolation(s) == "serializable" {
 		opts.Isolation = engine.Serializable
 	}
+	asOf, err := s.sessionAsOf()
+	if err != nil {
+		return nil, err
+	}
+	opts.AsOf = asOf // read-only then (asof.go)
 	eng, err := s.db.DB.Begin(opts)
 	if err != nil {
 		return nil, err
