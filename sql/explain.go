@@ -2,6 +2,7 @@ package sql
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -211,6 +212,13 @@ func describe(n planNode) (string, []string, []planNode) {
 			title = strings.Replace(title, "Scan", "Scan Backward", 1)
 		}
 		var d []string
+		if a := v.asOf; a != nil {
+			if a.param != nil {
+				d = append(d, "As Of: $"+itoa64(int64(a.param.Index)))
+			} else {
+				d = append(d, "As Of: tx "+strconv.FormatUint(a.tx, 10))
+			}
+		}
 		if v.bounds != nil {
 			d = append(d, "Index Cond: "+v.bounds.describe(v.layout, &ix))
 		}

@@ -517,10 +517,19 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 			return &fromItem{node: &renameNode{input: node, columns: cols}, cols: cols, est: 100}, nil
 		}
 	}
-	d, err := catalog.Relation(pl.txn, rv.Schemaname, rv.Relname, pl.s.searchPath())
+	tt := pl.asOfFor(rv)
+	catTxn := pl.txn
+	var asOf *scanAsOf
+	if tt != nil {
+		var err error
+		if catTxn, asOf, err = pl.planAsOf(tt); err != nil {
+			return nil, err
+		}
+	}
+	d, err := catalog.Relation(catTxn, rv.Schemaname, rv.Relname, pl.s.searchPath())
 	if err != nil {
 		if pe, ok := err.(*pgerror.Error); ok && pe.Position == 0 {
-			if n := pl.txn.AsOf(); n > 0 && pe.Code == pgcode.UndefinedTable {
+			if n := catTxn.AsOf(); n > 0 && pe.Code == pgcode.UndefinedTable {
 				pe = pgerror.Newf(pgcode.UndefinedTable, "%s as of tx %d", pe.Message, n)
 			}
 			return nil, pe.WithPosition(int(rv.Location) + 1)
@@ -534,9 +543,13 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 		if err != nil {
 			return nil, err
 		}
-		scan := &scanNode{desc: d, layout: l, columns: cols}
+		scan := &scanNode{desc: d, layout: l, columns: cols, asOf: asOf}
 		return &fromItem{scan: scan, cols: cols}, nil
 	case catalog.KindView:
+		if tt != nil {
+			return nil, pgerror.New(pgcode.FeatureNotSupported, "AS OF on a view is not supported yet").
+				WithHint("Put AS OF on the view's tables, or SET stela.as_of_tx for the session.").WithPosition(tt.Pos + 1)
+		}
 		node, err := pl.planView(d, lv)
 		if err != nil {
 			return nil, err

@@ -53,6 +53,8 @@ type execCtx struct {
 	// slots the current rows of lookup joins, for this execution.
 	subqueries map[*subqueryExpr]*subqueryResult
 	slots      map[*rowSlot][]types.Datum
+	// snapshots are the read-only transactions of AS OF scans, by tx.
+	snapshots map[uint64]*engine.Txn
 	// cteRows holds the materialized rows of each CTE, and workRows the
 	// working table of each running recursive CTE.
 	cteRows  map[*cte][][]types.Datum

@@ -6,6 +6,7 @@ import (
 	"github.com/stela-db/stela/catalog"
 	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/parser"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
 )
@@ -17,6 +18,11 @@ type planner struct {
 	s      *Session
 	txn    *engine.Txn
 	params *expr.ParamTypes
+	// travel are the statement's AS OF clauses by the location of the
+	// table reference they follow (timetravel.go).
+	travel     map[int32]*parser.TimeTravel
+	travelUsed map[int32]bool
+	travelErr  error
 	// ctes are the WITH queries visible where planning is, innermost
 	// first.
 	ctes *cteScope

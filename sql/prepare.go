@@ -136,6 +136,7 @@ func (s *Session) planWithCatalog(p *Prepared, params *expr.ParamTypes) error {
 	}
 	reads := txn.Reads()
 	pl := &planner{s: s, txn: txn, params: params}
+	pl.attachTimeTravel(p.stmt)
 	switch n := p.stmt.AST.Node.(type) {
 	case *pg_query.Node_SelectStmt:
 		err = s.planSelect(p, pl, n.SelectStmt)
@@ -145,6 +146,9 @@ func (s *Session) planWithCatalog(p *Prepared, params *expr.ParamTypes) error {
 		if p.plan, err = pl.planStatement(p); err == nil && p.plan == nil {
 			err = notSupported(p.stmt)
 		}
+	}
+	if err == nil {
+		err = pl.checkTimeTravelUsed()
 	}
 	// A plan that looked nothing up (SELECT 1, SELECT $1::int) does not
 	// depend on the catalog: executing it needs no version check.

@@ -34,6 +34,9 @@ type scanNode struct {
 	reverse    bool
 	// indexOnly reads a secondary index's entries alone (indexonly.go).
 	indexOnly bool
+	// asOf reads the table as of a past tx (timetravel.go); nil: the
+	// statement's transaction.
+	asOf *scanAsOf
 	// est is the estimated number of rows produced.
 	est float64
 }
@@ -65,12 +68,20 @@ func (n *scanNode) open(x *execCtx) (rowIter, error) {
 			spans[a], spans[b] = spans[b], spans[a]
 		}
 	}
-	return &scanIter{n: n, x: x, ix: ix, spans: spans, filter: filter, point: point}, nil
+	txn := x.txn
+	if n.asOf != nil {
+		var err error
+		if txn, err = n.asOf.txn(x, n); err != nil {
+			return nil, err
+		}
+	}
+	return &scanIter{n: n, x: x, txn: txn, ix: ix, spans: spans, filter: filter, point: point}, nil
 }
 
 type scanIter struct {
 	n      *scanNode
 	x      *execCtx
+	txn    *engine.Txn // x.txn, or the AS OF snapshot
 	ix     *engine.IndexLayout
 	spans  []kv.Range
 	filter expr.Expr
@@ -88,7 +99,7 @@ func (s *scanIter) next() ([]types.Datum, error) {
 			if len(s.spans) == 0 {
 				return nil, nil
 			}
-			it, err := s.x.txn.Scan(s.spans[0], s.n.reverse)
+			it, err := s.txn.Scan(s.spans[0], s.n.reverse)
 			if err != nil {
 				return nil, err
 			}
@@ -133,7 +144,7 @@ func (s *scanIter) nextPoint() ([]types.Datum, error) {
 	for len(s.spans) > 0 {
 		key := s.spans[0].Start
 		s.spans = s.spans[1:]
-		v, ok, err := s.x.txn.Get(key)
+		v, ok, err := s.txn.Get(key)
 		if err != nil {
 			return nil, err
 		}
@@ -171,7 +182,7 @@ func (s *scanIter) row() ([]types.Datum, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, ok, err := s.x.txn.Get(rowKey)
+	v, ok, err := s.txn.Get(rowKey)
 	if err != nil || !ok {
 		return nil, err
 	}

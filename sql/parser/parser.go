@@ -30,6 +30,9 @@ type Statement struct {
 	// Full is the whole query string; the parse tree's locations are byte
 	// offsets into it.
 	Full string
+	// TimeTravel are the AS OF clauses cut out of the statement's text
+	// (timetravel.go), in order.
+	TimeTravel []TimeTravel
 }
 
 // MaxQueryLength bounds the text Parse accepts; PostgreSQL's own limit on a
@@ -52,7 +55,11 @@ func Parse(sql string) ([]Statement, error) {
 	if err := checkDepth(sql); err != nil {
 		return nil, err
 	}
-	tree, err := pg_query.Parse(sql)
+	cut, clauses, err := cutTimeTravel(sql)
+	if err != nil {
+		return nil, err
+	}
+	tree, err := pg_query.Parse(cut)
 	if err != nil {
 		return nil, syntaxError(err)
 	}
@@ -66,7 +73,13 @@ func Parse(sql string) ([]Statement, error) {
 		if start < 0 || start > end || end > len(sql) {
 			start, end = 0, len(sql)
 		}
-		stmts = append(stmts, Statement{AST: raw.Stmt, SQL: strings.TrimSpace(sql[start:end]), Offset: start, Full: sql})
+		st := Statement{AST: raw.Stmt, SQL: strings.TrimSpace(sql[start:end]), Offset: start, Full: sql}
+		for _, c := range clauses {
+			if c.Pos >= start && c.Pos < end {
+				st.TimeTravel = append(st.TimeTravel, c)
+			}
+		}
+		stmts = append(stmts, st)
 	}
 	return stmts, nil
 }

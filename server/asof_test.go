@@ -1,0 +1,69 @@
+package server_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// TestAsOfParameters runs AS OF with parameters through pgx's prepared
+// statements, as an application would: the tx or time is bound per
+// execution; a table whose columns changed since the tx read is refused
+// with 0A000 (its plan has today's columns).
+func TestAsOfParameters(t *testing.T) {
+	ctx := context.Background()
+	c, err := pgx.Connect(ctx, startForFile(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	exec := func(sql string) {
+		t.Helper()
+		if _, err := c.Exec(ctx, sql); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	exec("CREATE TABLE p (id int PRIMARY KEY, v int)") // tx 1
+	exec("INSERT INTO p VALUES (1, 10)")               // tx 2
+	var afterInsert time.Time
+	if err := c.QueryRow(ctx, "SELECT now()").Scan(&afterInsert); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Millisecond)
+	exec("UPDATE p SET v = 20") // tx 3
+	exec("UPDATE p SET v = 30") // tx 4
+
+	const byTx = "SELECT v FROM p AS OF TX $1 WHERE id = 1"
+	for tx, want := range map[int64]int{2: 10, 3: 20, 4: 30} {
+		var v int
+		if err := c.QueryRow(ctx, byTx, tx).Scan(&v); err != nil || v != want {
+			t.Fatalf("AS OF TX %d: %d, %v; want %d", tx, v, err, want)
+		}
+	}
+	var v int
+	if err := c.QueryRow(ctx, "SELECT v FROM p FOR SYSTEM_TIME AS OF TIMESTAMP $1", afterInsert).Scan(&v); err != nil || v != 10 {
+		t.Fatalf("AS OF TIMESTAMP after the insert: %d, %v; want 10", v, err)
+	}
+	wantCode := func(err error, code string) {
+		t.Helper()
+		var pe *pgconn.PgError
+		if !errors.As(err, &pe) || pe.Code != code {
+			t.Fatalf("got %v, want SQLSTATE %s", err, code)
+		}
+	}
+	wantCode(c.QueryRow(ctx, byTx, 99).Scan(&v), "22023")
+	wantCode(c.QueryRow(ctx, byTx, 0).Scan(&v), "22023")
+	var n int
+	if err := c.QueryRow(ctx, "SELECT count(*) FROM p AS OF TX $1", 1).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("AS OF TX 1 (the table's creation): %d, %v; want 0", n, err)
+	}
+	exec("ALTER TABLE p ADD COLUMN w int") // tx 5
+	wantCode(c.QueryRow(ctx, "SELECT count(*) FROM p AS OF TX $1", 2).Scan(&n), "0A000")
+	if err := c.QueryRow(ctx, "SELECT count(*) FROM p AS OF TX 2").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("literal AS OF TX across a column change: %d, %v", n, err)
+	}
+}

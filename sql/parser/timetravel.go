@@ -1,0 +1,169 @@
+package parser
+
+import (
+	"strings"
+
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// TimeTravel is a table reference's AS OF clause. PostgreSQL's grammar
+// has no place for one, so it is cut out of the query text before
+// parsing (replaced by spaces: error positions still point into the
+// original text) and the planner attaches it to the table reference just
+// before it.
+//
+// Accepted after a table name (before or after its alias):
+//
+//	AS OF TX n                       AS OF TIMESTAMP 'time'
+//	FOR SYSTEM_TIME AS OF TX n       FOR SYSTEM_TIME AS OF TIMESTAMP 'time'
+//	FOR SYSTEM_TIME AS OF 'time'     FOR SYSTEM_TIME AS OF n
+//
+// where n is an integer literal or a parameter ($1) and 'time' a string
+// literal or a parameter. The history forms (FOR SYSTEM_TIME BETWEEN,
+// FROM ... TO, ALL, and immudb's BEFORE/SINCE/UNTIL/AFTER TX) are
+// recognized and refused with 0A000 until history reads land.
+type TimeTravel struct {
+	// Pos is the clause's byte offset in the query string.
+	Pos int
+	// Timestamp is set for a time, clear for a tx id.
+	Timestamp bool
+	// Value is the literal: an integer's digits (with a leading '-' when
+	// negative) or a string's contents; empty for a parameter.
+	Value string
+	// Param is the parameter's number ($n), 0 for a literal.
+	Param int
+}
+
+// mayTimeTravel is a cheap test before scanning: every clause spells OF
+// and one of TX, TIMESTAMP or SYSTEM_TIME, or a history keyword.
+func mayTimeTravel(sql string) bool {
+	l := strings.ToLower(sql)
+	return strings.Contains(l, "system_time") || (strings.Contains(l, "of") && (strings.Contains(l, "tx") || strings.Contains(l, "timestamp"))) ||
+		(strings.Contains(l, "tx") && (strings.Contains(l, "before") || strings.Contains(l, "since") || strings.Contains(l, "until") || strings.Contains(l, "after")))
+}
+
+// cutTimeTravel returns sql with its time-travel clauses blanked out, and
+// the clauses.
+func cutTimeTravel(sql string) (string, []TimeTravel, error) {
+	if !mayTimeTravel(sql) {
+		return sql, nil, nil
+	}
+	scan, err := pg_query.Scan(sql)
+	if err != nil {
+		return sql, nil, nil // the parser reports it
+	}
+	toks := scan.Tokens
+	word := func(i int) string {
+		if i >= len(toks) {
+			return ""
+		}
+		return strings.ToLower(sql[toks[i].Start:toks[i].End])
+	}
+	var out []TimeTravel
+	buf := []byte(sql)
+	blank := func(from, to int) {
+		for j := from; j < to; j++ {
+			if buf[j] != '\n' {
+				buf[j] = ' '
+			}
+		}
+	}
+	for i := 0; i < len(toks); i++ {
+		start := int(toks[i].Start)
+		j := i
+		switch {
+		case word(i) == "as" && word(i+1) == "of":
+			j = i + 2
+		case word(i) == "for" && word(i+1) == "system_time":
+			switch word(i + 2) {
+			case "as":
+				if word(i+3) != "of" {
+					continue
+				}
+				j = i + 4
+			case "between", "from", "all":
+				return sql, nil, pgerror.Newf(pgcode.FeatureNotSupported, "FOR SYSTEM_TIME %s is not supported yet", strings.ToUpper(word(i+2))).
+					WithHint("Read one point in time with AS OF TX n or AS OF TIMESTAMP '...'.").WithPosition(start + 1)
+			default:
+				continue
+			}
+		case (word(i) == "before" || word(i) == "since" || word(i) == "until" || word(i) == "after") && word(i+1) == "tx" && i > 0 && isNameToken(toks[i-1]):
+			return sql, nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s TX is not supported yet", strings.ToUpper(word(i))).
+				WithHint("Read one point in time with AS OF TX n.").WithPosition(start + 1)
+		default:
+			continue
+		}
+		tt := TimeTravel{Pos: start}
+		explicit := true
+		switch word(j) {
+		case "tx":
+			j++
+		case "timestamp":
+			tt.Timestamp = true
+			j++
+		default:
+			// FOR SYSTEM_TIME AS OF <literal>: a string is a time.
+			explicit = false
+		}
+		if j >= len(toks) {
+			continue
+		}
+		end := 0
+		switch t := toks[j]; {
+		case t.Token == pg_query.Token_PARAM:
+			n := 0
+			for _, c := range sql[t.Start+1 : t.End] {
+				n = n*10 + int(c-'0')
+			}
+			tt.Param, end = n, int(t.End)
+		case t.Token == pg_query.Token_SCONST:
+			if !explicit {
+				tt.Timestamp = true
+			}
+			if !tt.Timestamp {
+				return sql, nil, pgerror.New(pgcode.InvalidParameterValue, "AS OF TX takes a transaction id, not a string").WithPosition(int(t.Start) + 1)
+			}
+			tt.Value, end = unquote(sql[t.Start:t.End]), int(t.End)
+		case t.Token == pg_query.Token_ICONST || (word(j) == "-" && j+1 < len(toks) && toks[j+1].Token == pg_query.Token_ICONST):
+			if tt.Timestamp {
+				return sql, nil, pgerror.New(pgcode.InvalidParameterValue, "AS OF TIMESTAMP takes a time, not a number").WithPosition(int(t.Start) + 1)
+			}
+			if word(j) == "-" {
+				j++
+				tt.Value = "-"
+			}
+			tt.Value += sql[toks[j].Start:toks[j].End]
+			end = int(toks[j].End)
+		default:
+			if !explicit {
+				continue // "AS OF" is something else (an alias named of?)
+			}
+			return sql, nil, pgerror.Newf(pgcode.Syntax, "AS OF %s needs a literal or a parameter", strings.ToUpper(word(j-1))).WithPosition(int(toks[j].Start) + 1)
+		}
+		blank(start, end)
+		out = append(out, tt)
+		for i+1 < len(toks) && int(toks[i+1].Start) < end {
+			i++
+		}
+	}
+	return string(buf), out, nil
+}
+
+// isNameToken reports whether a token can end a table reference.
+func isNameToken(t *pg_query.ScanToken) bool {
+	return t.Token == pg_query.Token_IDENT || t.KeywordKind != pg_query.KeywordKind_NO_KEYWORD
+}
+
+// unquote returns a standard string literal's contents.
+func unquote(s string) string {
+	if len(s) >= 2 && s[0] == '\'' && s[len(s)-1] == '\'' {
+		return strings.ReplaceAll(s[1:len(s)-1], "''", "'")
+	}
+	if len(s) >= 3 && (s[0] == 'E' || s[0] == 'e') {
+		return unquote(s[1:])
+	}
+	return s
+}
