@@ -18,8 +18,22 @@ type Iterator struct {
 	reverse bool
 	key     []byte
 	value   []byte
-	err     error
+	// ver is the stored version at the iterator (TxID 0 for one of the
+	// transaction's own writes).
+	ver RowVersion
+	err error
 }
+
+// RowVersion is the transaction that wrote a stored value and its
+// commit time (Unix microseconds): a row's _tx and _ts.
+type RowVersion struct {
+	TxID uint64
+	Time int64
+}
+
+// Version returns the version of the current value (zero for a write of
+// this transaction, not committed yet).
+func (i *Iterator) Version() RowVersion { return i.ver }
 
 // Scan returns an iterator over r, forward or in reverse.
 func (t *Txn) Scan(r kv.Range, reverse bool) (*Iterator, error) {
@@ -103,10 +117,12 @@ func (i *Iterator) Next() bool {
 			if w.del {
 				continue
 			}
-			i.key, i.value = w.key, w.value
+			i.key, i.value, i.ver = w.key, w.value, RowVersion{}
 			return true
 		default:
 			i.key, i.value = i.kvIt.Key(), i.kvIt.Value()
+			v := i.kvIt.Version()
+			i.ver = RowVersion{TxID: v.TxID, Time: v.Time}
 			// Key and value stay valid until the kv iterator moves: copy
 			// the value, which aliases pebble's buffer.
 			i.value = append(i.value[:0:0], i.value...)

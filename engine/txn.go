@@ -114,6 +114,34 @@ func (t *Txn) HasWrites() bool { return t.writes != nil && t.writes.Len() > 0 }
 
 var errTxnDone = pgerror.New(pgcode.InvalidTransactionState, "transaction is already committed or rolled back")
 
+// GetVersion is Get that also returns the version of the value (zero
+// for the transaction's own write).
+func (t *Txn) GetVersion(key []byte) ([]byte, RowVersion, bool, error) {
+	if t.done {
+		return nil, RowVersion{}, false, errTxnDone
+	}
+	if t.writes != nil {
+		if w, ok := t.writes.Get(&write{key: key}); ok {
+			return w.value, RowVersion{}, !w.del, nil
+		}
+	}
+	t.reads++
+	if t.opts.Isolation == Serializable && !t.opts.ReadOnly {
+		t.readKeys = append(t.readKeys, append([]byte(nil), key...))
+	}
+	if t.snapshot == 0 {
+		return nil, RowVersion{}, false, nil
+	}
+	v, err := t.db.store.GetAt(key, t.snapshot)
+	if errors.Is(err, kv.ErrNotFound) {
+		return nil, RowVersion{}, false, nil
+	}
+	if err != nil {
+		return nil, RowVersion{}, false, StorageError(err)
+	}
+	return v.Value, RowVersion{TxID: v.TxID, Time: v.Time}, true, nil
+}
+
 // Get returns the value of key as the transaction sees it.
 func (t *Txn) Get(key []byte) ([]byte, bool, error) {
 	if t.done {

@@ -544,6 +544,10 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 			return nil, err
 		}
 		scan := &scanNode{desc: d, layout: l, columns: cols, asOf: asOf}
+		if pl.sysCols {
+			cols = addSystemColumns(scan, cols, alias)
+			scan.columns = cols
+		}
 		return &fromItem{scan: scan, cols: cols}, nil
 	case catalog.KindView:
 		if tt != nil {

@@ -185,7 +185,7 @@ func (pl *planner) lookupJoin(kind joinKind, left planNode, it *fromItem, lk, rk
 			}
 		}
 	}
-	right := &scanNode{desc: scan.desc, layout: scan.layout, columns: scan.columns, index: bestIx, bounds: bounds, filter: scan.fullFilter, fullFilter: scan.fullFilter, asOf: scan.asOf}
+	right := &scanNode{desc: scan.desc, layout: scan.layout, columns: scan.columns, index: bestIx, bounds: bounds, filter: scan.fullFilter, fullFilter: scan.fullFilter, asOf: scan.asOf, sys: scan.sys}
 	perRow := 1.0
 	if !(ix.Unique && bestLen == len(ix.Cols)) {
 		perRow = 10

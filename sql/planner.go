@@ -23,6 +23,8 @@ type planner struct {
 	travel     map[int32]*parser.TimeTravel
 	travelUsed map[int32]bool
 	travelErr  error
+	// sysCols adds _tx and _ts to the scans of a query that names them.
+	sysCols bool
 	// ctes are the WITH queries visible where planning is, innermost
 	// first.
 	ctes *cteScope

@@ -37,6 +37,8 @@ type scanNode struct {
 	// asOf reads the table as of a past tx (timetravel.go); nil: the
 	// statement's transaction.
 	asOf *scanAsOf
+	// sys appends the system columns _tx and _ts to each row (syscols.go).
+	sys bool
 	// est is the estimated number of rows produced.
 	est float64
 }
@@ -144,7 +146,7 @@ func (s *scanIter) nextPoint() ([]types.Datum, error) {
 	for len(s.spans) > 0 {
 		key := s.spans[0].Start
 		s.spans = s.spans[1:]
-		v, ok, err := s.txn.Get(key)
+		v, ver, ok, err := s.txn.GetVersion(key)
 		if err != nil {
 			return nil, err
 		}
@@ -154,6 +156,9 @@ func (s *scanIter) nextPoint() ([]types.Datum, error) {
 		row, err := s.n.layout.DecodeRow(v)
 		if err != nil {
 			return nil, err
+		}
+		if s.n.sys {
+			row = withVersion(row, ver)
 		}
 		if s.filter != nil {
 			if ok, err := s.x.evalBool(s.filter, row); err != nil || !ok {
@@ -173,7 +178,11 @@ func (s *scanIter) nextPoint() ([]types.Datum, error) {
 func (s *scanIter) row() ([]types.Datum, error) {
 	l := s.n.layout
 	if s.n.index == 0 {
-		return l.DecodeRow(s.it.Value())
+		row, err := l.DecodeRow(s.it.Value())
+		if err != nil || !s.n.sys {
+			return row, err
+		}
+		return withVersion(row, s.it.Version()), nil
 	}
 	if s.n.indexOnly {
 		return l.DecodeIndexEntry(s.ix, s.it.Key(), s.it.Value())
@@ -182,11 +191,15 @@ func (s *scanIter) row() ([]types.Datum, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, ok, err := s.txn.Get(rowKey)
+	v, ver, ok, err := s.txn.GetVersion(rowKey)
 	if err != nil || !ok {
 		return nil, err
 	}
-	return l.DecodeRow(v)
+	row, err := l.DecodeRow(v)
+	if err != nil || !s.n.sys {
+		return row, err
+	}
+	return withVersion(row, ver), nil
 }
 
 func (s *scanIter) close() {
