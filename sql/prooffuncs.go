@@ -1,0 +1,320 @@
+package sql
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"time"
+
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/kv"
+	"github.com/stela-db/stela/kv/format"
+	"github.com/stela-db/stela/kv/merkle"
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// Proofs through plain SQL: functions any client (psql, JDBC) can call,
+// returning JSON that a client checks on its own machine against a
+// checkpoint it trusts (docs/PROOFS.md describes every field):
+//
+//	stela_state()                         the database's signed state
+//	stela_tx(n)                           transaction n: header and entries
+//	stela_consistency_proof(from, to)     the log of `from` txs is a prefix of the log of `to`
+//	stela_row_proof('table', pk...)       the row's latest version is in the log
+//	stela_row_proof_at(tx, 'table', pk...) the same, as of tx
+//
+// Hashes are lowercase hex; byte strings (keys, values, encodings) are
+// base64; "proof" fields hold the binary encodings of kv/proof.
+
+// proofFuncArity is each function's argument count (-1: at least the
+// table, then the key columns).
+var proofFuncArity = map[string]int{
+	"stela_state": 0, "stela_tx": 1, "stela_consistency_proof": 2, "stela_row_proof": -1, "stela_row_proof_at": -2,
+}
+
+// proofFunc builds a call of a proof function; nil for other names.
+func (pl *planner) proofFunc(b *expr.Builder, f *pg_query.FuncCall, name string) (expr.Expr, error) {
+	arity, ok := proofFuncArity[name]
+	if !ok {
+		return nil, nil
+	}
+	min := arity
+	if arity < 0 {
+		min = -arity + 1 // table and at least one key value
+	}
+	if len(f.Args) < min || (arity >= 0 && len(f.Args) != arity) {
+		return nil, pgerror.Newf(pgcode.UndefinedFunction, "function %s with %d arguments does not exist", name, len(f.Args)).
+			WithPosition(int(f.Location) + 1)
+	}
+	args := make([]expr.Expr, len(f.Args))
+	for i, a := range f.Args {
+		var err error
+		switch {
+		case (name == "stela_tx" || name == "stela_consistency_proof") || (name == "stela_row_proof_at" && i == 0):
+			args[i], err = b.BuildAs(a, types.Int8, name+"()")
+		case (name == "stela_row_proof" && i == 0) || (name == "stela_row_proof_at" && i == 1):
+			args[i], err = b.BuildAs(a, types.Text, name+"()")
+		default:
+			// Key values of any type are cast to text here and parsed as
+			// the key column's type when the call runs (the table is
+			// known only then).
+			var e expr.Expr
+			if e, err = b.Build(a); err == nil {
+				if t := e.Type(); t == nil || t.Oid == types.Unknown.Oid {
+					args[i], err = b.BuildAs(a, types.Text, name+"()")
+				} else {
+					args[i] = &expr.Cast{Arg: e, T: types.Text, Explicit: true}
+				}
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return &proofCall{name: name, args: args}, nil
+}
+
+type proofCall struct {
+	name string
+	args []expr.Expr
+}
+
+func (f *proofCall) Type() *types.T        { return types.JSON }
+func (f *proofCall) Children() []expr.Expr { return f.args }
+func (f *proofCall) IsVolatile() bool      { return true }
+func (f *proofCall) String() string        { return f.name + "(...)" }
+
+func (f *proofCall) Eval(ctx *expr.Context) (types.Datum, error) {
+	vals := make([]types.Datum, len(f.args))
+	for i, a := range f.args {
+		v, err := a.Eval(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if v == nil {
+			return nil, nil // strict
+		}
+		vals[i] = v
+	}
+	x := ctx.Exec.(*execCtx)
+	st := x.sess.db.Store
+	var out any
+	var err error
+	switch f.name {
+	case "stela_state":
+		out = stateJSON(x.sess.db.Name, st.Checkpoint())
+	case "stela_tx":
+		out, err = txJSON(st, vals[0].(int64))
+	case "stela_consistency_proof":
+		out, err = consistencyJSON(st, vals[0].(int64), vals[1].(int64))
+	case "stela_row_proof":
+		out, err = x.rowProof(0, vals[0].(string), vals[1:])
+	case "stela_row_proof_at":
+		out, err = x.rowProof(vals[0].(int64), vals[1].(string), vals[2:])
+	}
+	if err != nil {
+		return nil, err
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return nil, err
+	}
+	return types.JSON.ParseText(string(b), nil)
+}
+
+type stateOut struct {
+	Database   string `json:"database"`
+	Origin     string `json:"origin"`
+	Tx         uint64 `json:"tx"`
+	Root       string `json:"root"`
+	Checkpoint string `json:"checkpoint"`
+	Signed     bool   `json:"signed"`
+}
+
+func stateJSON(db string, cp kv.Checkpoint) stateOut {
+	return stateOut{Database: db, Origin: cp.Origin, Tx: cp.Size, Root: hex.EncodeToString(cp.Root[:]), Checkpoint: string(cp.Note), Signed: cp.Signed}
+}
+
+// checkTxID refuses a tx id outside the log with 22023.
+func checkTxID(st *kv.Store, n int64, what string) (uint64, error) {
+	last := st.LastTx()
+	if n < 1 || uint64(n) > last {
+		return 0, pgerror.Newf(pgcode.InvalidParameterValue, "%s %d is not a transaction of the log (1..%d)", what, n, last)
+	}
+	return uint64(n), nil
+}
+
+type entryOut struct {
+	Kind        string  `json:"kind"`
+	Key         []byte  `json:"key"`
+	ValueDigest string  `json:"value_digest"`
+	Metadata    []byte  `json:"metadata"`
+	Value       *[]byte `json:"value"`
+	LeafHash    string  `json:"leaf_hash"`
+}
+
+type headerOut struct {
+	Version     uint16 `json:"version"`
+	Tx          uint64 `json:"tx"`
+	Time        string `json:"time"`
+	TimeMicros  int64  `json:"time_micros"`
+	Entries     uint32 `json:"entries"`
+	EntriesRoot string `json:"entries_root"`
+	LeafHash    string `json:"leaf_hash"`
+	Encoding    []byte `json:"encoding"`
+}
+
+func headerJSON(h format.Header) headerOut {
+	leaf := h.LeafHash()
+	return headerOut{Version: h.Version, Tx: h.TxID, Time: h.CommitTime().Format(time.RFC3339Nano), TimeMicros: h.Time,
+		Entries: h.Entries, EntriesRoot: hex.EncodeToString(h.EntriesRoot[:]), LeafHash: hex.EncodeToString(leaf[:]), Encoding: h.Encode()}
+}
+
+type txOut struct {
+	Header  headerOut  `json:"header"`
+	Entries []entryOut `json:"entries"`
+}
+
+func txJSON(st *kv.Store, n int64) (any, error) {
+	id, err := checkTxID(st, n, "transaction")
+	if err != nil {
+		return nil, err
+	}
+	tx, err := st.Tx(id)
+	if err != nil {
+		return nil, err
+	}
+	out := txOut{Header: headerJSON(tx.Header)}
+	for _, e := range tx.Entries {
+		leaf := e.LeafHash()
+		eo := entryOut{Kind: "put", Key: e.Key, ValueDigest: hex.EncodeToString(e.ValueDigest[:]), Metadata: e.Metadata, LeafHash: hex.EncodeToString(leaf[:])}
+		if e.Kind == format.KindDelete {
+			eo.Kind = "delete"
+		} else {
+			v := e.Value
+			eo.Value = &v
+		}
+		out.Entries = append(out.Entries, eo)
+	}
+	return out, nil
+}
+
+func hexPath(p []merkle.Hash) []string {
+	out := make([]string, len(p))
+	for i, h := range p {
+		out[i] = hex.EncodeToString(h[:])
+	}
+	return out
+}
+
+type consistencyOut struct {
+	From  uint64   `json:"from"`
+	To    uint64   `json:"to"`
+	Path  []string `json:"path"`
+	Proof []byte   `json:"proof"`
+}
+
+func consistencyJSON(st *kv.Store, from, to int64) (any, error) {
+	a, err := checkTxID(st, from, "from")
+	if err != nil {
+		return nil, err
+	}
+	b, err := checkTxID(st, to, "to")
+	if err != nil {
+		return nil, err
+	}
+	if a > b {
+		return nil, pgerror.Newf(pgcode.InvalidParameterValue, "from (%d) is after to (%d)", a, b)
+	}
+	p, err := st.ProveConsistency(a, b)
+	if err != nil {
+		return nil, err
+	}
+	bin, err := p.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	return consistencyOut{From: a, To: b, Path: hexPath(p.Path), Proof: bin}, nil
+}
+
+type rowProofOut struct {
+	Table      string    `json:"table"`
+	Key        []byte    `json:"key"`
+	Tx         uint64    `json:"tx"`
+	Deleted    bool      `json:"deleted"`
+	Value      []byte    `json:"value"`
+	Metadata   []byte    `json:"metadata"`
+	EntryIndex uint32    `json:"entry_index"`
+	EntryPath  []string  `json:"entry_path"`
+	Header     headerOut `json:"header"`
+	Size       uint64    `json:"size"`
+	TxPath     []string  `json:"tx_path"`
+	Proof      []byte    `json:"proof"`
+	Checkpoint string    `json:"checkpoint"`
+	Root       string    `json:"root"`
+}
+
+// rowProof proves the version of a row (by primary key) read at tx (0:
+// the latest), in the log as of the current checkpoint.
+func (x *execCtx) rowProof(at int64, table string, key []types.Datum) (any, error) {
+	st := x.sess.db.Store
+	cp := st.Checkpoint()
+	atTx := cp.Size
+	if at != 0 {
+		var err error
+		if atTx, err = checkTxID(st, at, "tx"); err != nil {
+			return nil, err
+		}
+	}
+	parts, err := parseQualifiedName(table)
+	if err != nil {
+		return nil, err
+	}
+	schema, name := "", parts[len(parts)-1]
+	if len(parts) == 2 {
+		schema = parts[0]
+	}
+	d, err := catalog.Relation(x.txn, schema, name, x.sess.searchPath())
+	if err != nil {
+		return nil, err
+	}
+	if d.Kind != catalog.KindTable {
+		return nil, pgerror.Newf(pgcode.WrongObjectType, "%q is not a table", d.Name)
+	}
+	l := catalog.Layout(d)
+	pk := l.Indexes[0]
+	if len(key) != len(pk.Cols) {
+		return nil, pgerror.Newf(pgcode.InvalidParameterValue, "table %q has a primary key of %d columns, %d values given", d.Name, len(pk.Cols), len(key))
+	}
+	row := make([]types.Datum, len(l.Types))
+	for i, c := range pk.Cols {
+		v, err := l.Types[c].ParseText(key[i].(string), x.sess.FormatSettings())
+		if err != nil {
+			return nil, err
+		}
+		row[c] = v
+	}
+	k, err := l.RowKey(row)
+	if err != nil {
+		return nil, err
+	}
+	p, err := st.ProveKey(k, atTx, cp.Size)
+	if errors.Is(err, kv.ErrNotFound) {
+		return nil, pgerror.Newf(pgcode.InvalidParameterValue, "table %q has no row with this key at tx %d", d.Name, atTx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	bin, err := p.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	return rowProofOut{Table: d.Name, Key: k, Tx: p.Header.TxID, Deleted: p.Deleted, Value: p.Value, Metadata: p.Metadata,
+		EntryIndex: p.EntryIndex, EntryPath: hexPath(p.EntryPath), Header: headerJSON(p.Header), Size: p.Size,
+		TxPath: hexPath(p.TxPath), Proof: bin, Checkpoint: string(cp.Note), Root: hex.EncodeToString(cp.Root[:])}, nil
+}
