@@ -244,6 +244,7 @@ func consistencyJSON(st *kv.Store, from, to int64) (any, error) {
 
 type rowProofOut struct {
 	Table      string    `json:"table"`
+	TableID    uint32    `json:"table_id"`
 	Key        []byte    `json:"key"`
 	Tx         uint64    `json:"tx"`
 	Deleted    bool      `json:"deleted"`
@@ -314,7 +315,7 @@ func (x *execCtx) rowProof(at int64, table string, key []types.Datum) (any, erro
 	if err != nil {
 		return nil, err
 	}
-	return rowProofOut{Table: d.Name, Key: k, Tx: p.Header.TxID, Deleted: p.Deleted, Value: p.Value, Metadata: p.Metadata,
+	return rowProofOut{Table: d.Name, TableID: d.ID, Key: k, Tx: p.Header.TxID, Deleted: p.Deleted, Value: p.Value, Metadata: p.Metadata,
 		EntryIndex: p.EntryIndex, EntryPath: hexPath(p.EntryPath), Header: headerJSON(p.Header), Size: p.Size,
 		TxPath: hexPath(p.TxPath), Proof: bin, Checkpoint: string(cp.Note), Root: hex.EncodeToString(cp.Root[:])}, nil
 }
