@@ -257,6 +257,7 @@ type rowProofOut struct {
 	TxPath     []string  `json:"tx_path"`
 	Proof      []byte    `json:"proof"`
 	Checkpoint string    `json:"checkpoint"`
+	Origin     string    `json:"origin"`
 	Root       string    `json:"root"`
 }
 
@@ -317,5 +318,5 @@ func (x *execCtx) rowProof(at int64, table string, key []types.Datum) (any, erro
 	}
 	return rowProofOut{Table: d.Name, TableID: d.ID, Key: k, Tx: p.Header.TxID, Deleted: p.Deleted, Value: p.Value, Metadata: p.Metadata,
 		EntryIndex: p.EntryIndex, EntryPath: hexPath(p.EntryPath), Header: headerJSON(p.Header), Size: p.Size,
-		TxPath: hexPath(p.TxPath), Proof: bin, Checkpoint: string(cp.Note), Root: hex.EncodeToString(cp.Root[:])}, nil
+		TxPath: hexPath(p.TxPath), Proof: bin, Checkpoint: string(cp.Note), Origin: cp.Origin, Root: hex.EncodeToString(cp.Root[:])}, nil
 }

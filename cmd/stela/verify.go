@@ -39,7 +39,10 @@ means verification could not run.
 
 With --checkpoint, it also checks that the log still holds the state that
 checkpoint describes (the log only grew since). With --public-key, the
-checkpoint's signature is checked first.`,
+checkpoint's signature is checked first.
+
+"verify state" and "verify row" check a running server instead, from
+here: its proofs against the state this machine trusted last.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runVerify(cmd, dataDir, cpFile, pubKeyFile, quiet)
@@ -49,6 +52,7 @@ checkpoint's signature is checked first.`,
 	cmd.Flags().StringVar(&cpFile, "checkpoint", "", "file holding a trusted checkpoint of this log (C2SP signed note)")
 	cmd.Flags().StringVar(&pubKeyFile, "public-key", "", "PEM public key that must have signed --checkpoint")
 	cmd.Flags().BoolVar(&quiet, "quiet", false, "print no progress")
+	cmd.AddCommand(newVerifyStateCommand(), newVerifyRowCommand())
 	return cmd
 }
 

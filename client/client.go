@@ -1,0 +1,261 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/stela-db/stela/kv/checkpoint"
+	"github.com/stela-db/stela/kv/proof"
+)
+
+// Verification failures. A server that fails one is not to be believed;
+// the trusted state is left as it was.
+var (
+	// ErrForked: the server's log is not an extension of the trusted one
+	// (history rewritten, or another log served under the same name).
+	ErrForked = errors.New("client: the server's log does not extend the trusted state")
+	// ErrRolledBack: the server's log is shorter than the trusted one.
+	ErrRolledBack = errors.New("client: the server's log is shorter than the trusted state")
+	// ErrBadProof: a row proof does not verify against the server's own
+	// checkpoint, or proves another row than the one asked for.
+	ErrBadProof = errors.New("client: proof does not verify")
+	// ErrBadCheckpoint: the checkpoint text and the state disagree.
+	ErrBadCheckpoint = errors.New("client: malformed or inconsistent checkpoint")
+)
+
+// Client is a connection to one database of a stela server with the
+// trusted state kept in a file.
+type Client struct {
+	Conn      *pgx.Conn
+	statePath string
+	key       string
+}
+
+// Options configure Open.
+type Options struct {
+	// StatePath is the state file (created with mode 0600).
+	StatePath string
+	// Key names the trusted state in the file; default host:port/database
+	// of the connection.
+	Key string
+}
+
+// Open connects to connString and uses the trusted state in the file.
+func Open(ctx context.Context, connString string, opts Options) (*Client, error) {
+	conn, err := pgx.Connect(ctx, connString)
+	if err != nil {
+		return nil, err
+	}
+	key := opts.Key
+	if key == "" {
+		cfg := conn.Config()
+		key = fmt.Sprintf("%s:%d/%s", cfg.Host, cfg.Port, cfg.Database)
+	}
+	return &Client{Conn: conn, statePath: opts.StatePath, key: key}, nil
+}
+
+// Close closes the connection.
+func (c *Client) Close(ctx context.Context) error { return c.Conn.Close(ctx) }
+
+// serverState is what stela_state() and the row proof say of a state.
+type serverState struct {
+	Origin     string `json:"origin"`
+	Tx         uint64 `json:"tx"`
+	Root       string `json:"root"`
+	Checkpoint string `json:"checkpoint"`
+}
+
+// trusted parses a state the server sent, checking that its checkpoint
+// text says the same as its fields.
+func (s serverState) trusted() (Trusted, error) {
+	body := s.Checkpoint
+	if i := strings.Index(body, "\n\n"); i >= 0 {
+		body = body[:i+1] // a signed note: the body, then the signatures
+	}
+	cp, err := checkpoint.Parse([]byte(body))
+	if err != nil {
+		return Trusted{}, fmt.Errorf("%w: %v", ErrBadCheckpoint, err)
+	}
+	root, err := hex.DecodeString(s.Root)
+	if err != nil || !bytes.Equal(root, cp.Root[:]) || cp.Size != s.Tx || cp.Origin != s.Origin {
+		return Trusted{}, fmt.Errorf("%w: the checkpoint text disagrees with the state", ErrBadCheckpoint)
+	}
+	return Trusted{Origin: cp.Origin, Size: cp.Size, Root: cp.Root}, nil
+}
+
+// queryJSON runs a query returning one json value into dst.
+func (c *Client) queryJSON(ctx context.Context, dst any, sql string, args ...any) error {
+	var raw string
+	if err := c.Conn.QueryRow(ctx, sql+"::text", args...).Scan(&raw); err != nil {
+		return err
+	}
+	return json.Unmarshal([]byte(raw), dst)
+}
+
+// advance checks that next extends the trusted state (asking the server
+// for a consistency proof) and makes it the trusted state. The first
+// state a client sees is trusted as it is (trust on first use).
+func (c *Client) advance(ctx context.Context, next Trusted) (Trusted, error) {
+	unlock, err := lockState(c.statePath)
+	if err != nil {
+		return Trusted{}, err
+	}
+	defer unlock()
+	old, ok, err := loadState(c.statePath, c.key)
+	if err != nil {
+		return Trusted{}, err
+	}
+	if ok {
+		switch {
+		case old.Origin != next.Origin:
+			return Trusted{}, fmt.Errorf("%w: origin %q, trusted %q", ErrForked, next.Origin, old.Origin)
+		case next.Size < old.Size:
+			return Trusted{}, fmt.Errorf("%w: %d transactions, trusted %d", ErrRolledBack, next.Size, old.Size)
+		case next.Size == old.Size:
+			if next.Root != old.Root {
+				return Trusted{}, fmt.Errorf("%w: another root at size %d", ErrForked, next.Size)
+			}
+			return old, nil
+		case old.Size > 0:
+			var cp struct {
+				Proof []byte `json:"proof"`
+			}
+			if err := c.queryJSON(ctx, &cp, "SELECT stela_consistency_proof($1::bigint, $2::bigint)", old.Size, next.Size); err != nil {
+				return Trusted{}, err
+			}
+			var p proof.ConsistencyProof
+			if err := p.UnmarshalBinary(cp.Proof); err != nil {
+				return Trusted{}, fmt.Errorf("%w: %v", ErrForked, err)
+			}
+			if p.Size1 != old.Size || p.Size2 != next.Size {
+				return Trusted{}, fmt.Errorf("%w: proof between %d and %d, asked %d and %d", ErrForked, p.Size1, p.Size2, old.Size, next.Size)
+			}
+			if err := p.Verify(old.Root, next.Root); err != nil {
+				return Trusted{}, fmt.Errorf("%w: %v", ErrForked, err)
+			}
+		}
+	}
+	if err := saveState(c.statePath, c.key, next); err != nil {
+		return Trusted{}, err
+	}
+	return next, nil
+}
+
+// VerifyState fetches the server's current state, checks that it extends
+// the trusted one, and trusts it.
+func (c *Client) VerifyState(ctx context.Context) (Trusted, error) {
+	var s serverState
+	if err := c.queryJSON(ctx, &s, "SELECT stela_state()"); err != nil {
+		return Trusted{}, err
+	}
+	next, err := s.trusted()
+	if err != nil {
+		return Trusted{}, err
+	}
+	return c.advance(ctx, next)
+}
+
+// Exec runs a statement that writes, then verifies that the log grew
+// consistently with the trusted state and trusts the new state.
+func (c *Client) Exec(ctx context.Context, sql string, args ...any) (Trusted, error) {
+	if _, err := c.Conn.Exec(ctx, sql, args...); err != nil {
+		return Trusted{}, err
+	}
+	return c.VerifyState(ctx)
+}
+
+// Row is a row version the log proves.
+type Row struct {
+	// Tx wrote this version; Deleted is set for a delete (Columns nil).
+	Tx      uint64
+	Deleted bool
+	// Columns are the row's values in the table's column order (dropped
+	// columns included, as NULL) in PostgreSQL's binary send format, nil
+	// for NULL: the bytes the proof hashes, decodable with pgtype.
+	Columns [][]byte
+	// Key is the row's key in the log.
+	Key []byte
+}
+
+// VerifiedRow reads the latest version of a row by its primary key (at,
+// when not 0: the version a read at that tx sees), with its proof, and
+// verifies it: the proof's checkpoint extends the trusted state, the row's
+// entry is in its transaction and the transaction in the log. The row is
+// decoded from the proven bytes.
+func (c *Client) VerifiedRow(ctx context.Context, at uint64, table string, pk ...any) (Row, error) {
+	var rp struct {
+		serverState
+		Size    uint64 `json:"size"`
+		Key     []byte `json:"key"`
+		TableID uint32 `json:"table_id"`
+		Proof   []byte `json:"proof"`
+	}
+	args := []any{table}
+	sql := "SELECT stela_row_proof($1::text"
+	if at != 0 {
+		args = []any{int64(at), table}
+		sql = "SELECT stela_row_proof_at($1::bigint, $2::text"
+	}
+	for _, v := range pk {
+		args = append(args, v)
+		sql += fmt.Sprintf(", $%d::text", len(args))
+	}
+	if err := c.queryJSON(ctx, &rp, sql+")", stringify(args)...); err != nil {
+		return Row{}, err
+	}
+	rp.serverState.Tx = rp.Size
+	next, err := rp.serverState.trusted()
+	if err != nil {
+		return Row{}, err
+	}
+	var kp proof.KeyProof
+	if err := kp.UnmarshalBinary(rp.Proof); err != nil {
+		return Row{}, fmt.Errorf("%w: %v", ErrBadProof, err)
+	}
+	if kp.Size != next.Size || !bytes.Equal(kp.Key, rp.Key) || !rowKeyOfTable(kp.Key, rp.TableID) {
+		return Row{}, fmt.Errorf("%w: the proof is about another key or state", ErrBadProof)
+	}
+	if err := kp.Verify(next.Root); err != nil {
+		return Row{}, fmt.Errorf("%w: %v", ErrBadProof, err)
+	}
+	if _, err := c.advance(ctx, next); err != nil {
+		return Row{}, err
+	}
+	row := Row{Tx: kp.Header.TxID, Deleted: kp.Deleted, Key: kp.Key}
+	if !kp.Deleted {
+		if row.Columns, err = decodeRow(kp.Value); err != nil {
+			return Row{}, fmt.Errorf("%w: %v", ErrBadProof, err)
+		}
+	}
+	return row, nil
+}
+
+// stringify passes every argument as text: the server parses key values
+// as the key columns' types.
+func stringify(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		switch v := a.(type) {
+		case string, int64:
+			out[i] = v
+		default:
+			out[i] = fmt.Sprint(v)
+		}
+	}
+	return out
+}
+
+// rowKeyOfTable reports whether key is a row key of the table: 0x02,
+// the table id, the primary index (docs/PROOFS.md).
+func rowKeyOfTable(key []byte, tableID uint32) bool {
+	return len(key) > 7 && key[0] == 0x02 &&
+		uint32(key[1])<<24|uint32(key[2])<<16|uint32(key[3])<<8|uint32(key[4]) == tableID &&
+		key[5] == 0 && key[6] == 1
+}
