@@ -37,3 +37,19 @@ func (l *Layout) DecodeIndexEntry(ix *IndexLayout, key, value []byte) ([]types.D
 	}
 	return row, nil
 }
+
+// DecodeRowKey returns the primary-key columns a row's key holds, in a
+// row whose other columns are NULL: what is known of a deleted row, whose
+// version has no value.
+func (l *Layout) DecodeRowKey(key []byte) ([]types.Datum, error) {
+	row := make([]types.Datum, len(l.Types))
+	rest := key[indexPrefixLen:]
+	pk := &l.Indexes[0]
+	var err error
+	for i, c := range pk.Cols {
+		if row[c], rest, err = keyenc.DecodeKey(rest, l.Types[c], pk.Dirs[i], pk.Nulls[i]); err != nil {
+			return nil, err
+		}
+	}
+	return row, nil
+}

@@ -17,6 +17,12 @@ import (
 // changeSource plans the rows an UPDATE or DELETE changes: the target
 // table, then the other FROM items, filtered by WHERE.
 func (pl *planner) changeSource(rv *pg_query.RangeVar, from []*pg_query.Node, where *pg_query.Node, verb string) (*tableWriter, planNode, error) {
+	if tt := pl.travel[rv.Location]; tt != nil {
+		// The past is read-only: only the tables a change reads from
+		// (FROM, USING) may travel in time.
+		return nil, nil, pgerror.Newf(pgcode.FeatureNotSupported, "the target of %s cannot be read AS OF or as history", verb).
+			WithHint("Read the past in FROM or USING: UPDATE t SET v = old.v FROM t AS OF TX n old WHERE ...").WithPosition(tt.Pos + 1)
+	}
 	d, err := pl.targetTable(rv, verb)
 	if err != nil {
 		return nil, nil, err

@@ -212,6 +212,9 @@ func describe(n planNode) (string, []string, []planNode) {
 			title = strings.Replace(title, "Scan", "Scan Backward", 1)
 		}
 		var d []string
+		if h := v.history; h != nil {
+			d = append(d, "History: tx "+strconv.FormatUint(h.from, 10)+" to "+strconv.FormatUint(h.to, 10))
+		}
 		if a := v.asOf; a != nil {
 			if a.param != nil {
 				d = append(d, "As Of: $"+itoa64(int64(a.param.Index)))

@@ -354,6 +354,14 @@ func (pl *planner) finishItem(it *fromItem, needEstimate bool) {
 			rows = pl.s.db.DB.EstimateRows(pl.txn, it.scan.layout)
 		}
 		it.tableRows = rows
+		if it.scan.history != nil {
+			// Every version of every row: no index narrows it.
+			it.tableRows = rows
+			it.scan.filter = andOf(it.conj)
+			it.scan.fullFilter = it.scan.filter
+			it.node, it.est = it.scan, rows
+			return
+		}
 		it.scan.chooseAccess(it.conj, rows)
 		it.scan.fullFilter = andOf(it.conj)
 		it.scan.filter = andOf(without(it.conj, it.scan.boundConj))
@@ -520,6 +528,14 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 	tt := pl.asOfFor(rv)
 	catTxn := pl.txn
 	var asOf *scanAsOf
+	var hist *historyRange
+	if tt != nil && tt.History != nil {
+		r, err := resolveHistory(pl.s, tt.History, tt.Pos)
+		if err != nil {
+			return nil, err
+		}
+		hist, tt = &r, nil
+	}
 	if tt != nil {
 		var err error
 		if catTxn, asOf, err = pl.planAsOf(tt); err != nil {
@@ -544,6 +560,12 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 			return nil, err
 		}
 		scan := &scanNode{desc: d, layout: l, columns: cols, asOf: asOf}
+		if hist != nil {
+			scan.history = hist
+			cols = addHistoryColumns(cols, alias)
+			scan.columns = cols
+			return &fromItem{scan: scan, cols: cols}, nil
+		}
 		if pl.sysCols {
 			cols = addSystemColumns(scan, cols, alias)
 			scan.columns = cols

@@ -361,7 +361,7 @@ func (pl *planner) newJoin(kind joinKind, left planNode, it *fromItem, conds []e
 		est = max(leftEst, rightEst)
 	}
 	var lookup *lookupJoinNode
-	if it.scan != nil && (kind == joinInner || kind == joinLeft) && len(lk) > 0 {
+	if it.scan != nil && it.scan.history == nil && (kind == joinInner || kind == joinLeft) && len(lk) > 0 {
 		if lj := pl.lookupJoin(kind, left, it, lk, rk, rest, leftEst, columns, false); lj != nil {
 			return lj
 		}

@@ -39,6 +39,8 @@ type scanNode struct {
 	asOf *scanAsOf
 	// sys appends the system columns _tx and _ts to each row (syscols.go).
 	sys bool
+	// history reads every version in a range of txs (history.go).
+	history *historyRange
 	// est is the estimated number of rows produced.
 	est float64
 }
@@ -46,6 +48,9 @@ type scanNode struct {
 func (n *scanNode) cols() []column { return n.columns }
 
 func (n *scanNode) open(x *execCtx) (rowIter, error) {
+	if n.history != nil {
+		return n.openHistory(x)
+	}
 	ix := &n.layout.Indexes[n.index]
 	var spans []kv.Range
 	filter := n.filter

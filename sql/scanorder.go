@@ -29,7 +29,7 @@ func orderedByScan(node planNode, keys []sortKey, limited bool) bool {
 		in = f.input
 	}
 	scan, ok := in.(*scanNode)
-	if !ok || scan.reverse {
+	if !ok || scan.reverse || scan.history != nil {
 		return false
 	}
 	cols := make([]int, len(keys))

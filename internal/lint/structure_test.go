@@ -17,7 +17,7 @@ const module = "github.com/stela-db/stela"
 // layer ranks the top-level folders: a package may import our packages of
 // a lower rank, or of its own top-level folder.
 var layer = map[string]int{
-	"kv": 1, "engine": 2, "catalog": 3, "sql": 4, "pgwire": 5, "server": 6, "cmd": 7,
+	"kv": 1, "engine": 2, "catalog": 3, "sql": 4, "pgwire": 5, "server": 6, "client": 6, "cmd": 7,
 }
 
 // leafPackages may be imported by every layer but kv, and import nothing
@@ -118,6 +118,12 @@ func TestImportsPointDown(t *testing.T) {
 				case leafPackages[target]:
 					if top == "kv" {
 						t.Errorf("%s/%s: kv must not import %s (it has no SQLSTATEs; engine maps its errors)", dir, name, target)
+					}
+				case top == "client" && targetTop != "client":
+					// The Go client checks the server: it may use only
+					// what a verifier needs, never the server's code.
+					if !clientPackages[target] {
+						t.Errorf("%s/%s: the client imports %s, which is server-side", dir, name, target)
 					}
 				case targetTop == top:
 					// Within a folder: kv may import its client packages,

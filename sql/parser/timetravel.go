@@ -35,6 +35,24 @@ type TimeTravel struct {
 	Value string
 	// Param is the parameter's number ($n), 0 for a literal.
 	Param int
+	// History, when set, makes the clause a history read (every version
+	// in a range of transactions) rather than AS OF.
+	History *HistoryRange
+}
+
+// HistoryRange is the range of transactions a history read covers; a
+// bound not Set is open.
+type HistoryRange struct {
+	From, To Bound
+}
+
+// Bound is one end of a history range: a tx id or a time (literals), and
+// whether the range includes it.
+type Bound struct {
+	Set       bool
+	Timestamp bool
+	Value     string
+	Inclusive bool
 }
 
 // mayTimeTravel is a cheap test before scanning: every clause spells OF
@@ -85,14 +103,32 @@ func cutTimeTravel(sql string) (string, []TimeTravel, error) {
 				}
 				j = i + 4
 			case "between", "from", "all":
-				return sql, nil, pgerror.Newf(pgcode.FeatureNotSupported, "FOR SYSTEM_TIME %s is not supported yet", strings.ToUpper(word(i+2))).
-					WithHint("Read one point in time with AS OF TX n or AS OF TIMESTAMP '...'.").WithPosition(start + 1)
+				tt, end, err := parseSystemTimeRange(sql, toks, i+2, word)
+				if err != nil {
+					return sql, nil, err
+				}
+				tt.Pos = start
+				blank(start, end)
+				out = append(out, tt)
+				for i+1 < len(toks) && int(toks[i+1].Start) < end {
+					i++
+				}
+				continue
 			default:
 				continue
 			}
 		case (word(i) == "before" || word(i) == "since" || word(i) == "until" || word(i) == "after") && word(i+1) == "tx" && i > 0 && isNameToken(toks[i-1]):
-			return sql, nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s TX is not supported yet", strings.ToUpper(word(i))).
-				WithHint("Read one point in time with AS OF TX n.").WithPosition(start + 1)
+			tt, end, err := parsePeriods(sql, toks, i, word)
+			if err != nil {
+				return sql, nil, err
+			}
+			tt.Pos = start
+			blank(start, end)
+			out = append(out, tt)
+			for i+1 < len(toks) && int(toks[i+1].Start) < end {
+				i++
+			}
+			continue
 		default:
 			continue
 		}
@@ -166,4 +202,118 @@ func unquote(s string) string {
 		return unquote(s[1:])
 	}
 	return s
+}
+
+// parseBound reads TX n, TIMESTAMP 's', n or 's' at token j; it returns
+// the bound and the index of the token after it.
+func parseBound(sql string, toks []*pg_query.ScanToken, j int, word func(int) string) (Bound, int, error) {
+	b := Bound{Set: true}
+	explicit := false
+	switch word(j) {
+	case "tx":
+		j++
+		explicit = true
+	case "timestamp":
+		b.Timestamp, explicit = true, true
+		j++
+	}
+	if j >= len(toks) {
+		return b, j, pgerror.New(pgcode.Syntax, "a history range needs a transaction id or a time").WithPosition(len(sql) + 1)
+	}
+	t := toks[j]
+	switch t.Token {
+	case pg_query.Token_ICONST:
+		if b.Timestamp {
+			return b, j, pgerror.New(pgcode.InvalidParameterValue, "TIMESTAMP takes a time, not a number").WithPosition(int(t.Start) + 1)
+		}
+		b.Value = sql[t.Start:t.End]
+	case pg_query.Token_SCONST:
+		if explicit && !b.Timestamp {
+			return b, j, pgerror.New(pgcode.InvalidParameterValue, "TX takes a transaction id, not a string").WithPosition(int(t.Start) + 1)
+		}
+		b.Timestamp, b.Value = true, unquote(sql[t.Start:t.End])
+	case pg_query.Token_PARAM:
+		return b, j, pgerror.New(pgcode.FeatureNotSupported, "parameters in history ranges are not supported yet").WithPosition(int(t.Start) + 1)
+	default:
+		return b, j, pgerror.New(pgcode.Syntax, "a history range needs a transaction id or a time").WithPosition(int(t.Start) + 1)
+	}
+	return b, j + 1, nil
+}
+
+// parseSystemTimeRange reads FOR SYSTEM_TIME ALL | BETWEEN b AND b |
+// FROM b TO b, from the token after SYSTEM_TIME (j); it returns the
+// clause and the byte offset where it ends.
+func parseSystemTimeRange(sql string, toks []*pg_query.ScanToken, j int, word func(int) string) (TimeTravel, int, error) {
+	h := &HistoryRange{}
+	tt := TimeTravel{History: h}
+	switch word(j) {
+	case "all":
+		return tt, int(toks[j].End), nil
+	case "between":
+		from, k, err := parseBound(sql, toks, j+1, word)
+		if err != nil {
+			return tt, 0, err
+		}
+		if word(k) != "and" {
+			return tt, 0, pgerror.New(pgcode.Syntax, "FOR SYSTEM_TIME BETWEEN needs AND").WithPosition(int(toks[min(k, len(toks)-1)].Start) + 1)
+		}
+		to, k, err := parseBound(sql, toks, k+1, word)
+		if err != nil {
+			return tt, 0, err
+		}
+		from.Inclusive, to.Inclusive = true, true
+		h.From, h.To = from, to
+		return tt, int(toks[k-1].End), nil
+	default: // from
+		from, k, err := parseBound(sql, toks, j+1, word)
+		if err != nil {
+			return tt, 0, err
+		}
+		if word(k) != "to" {
+			return tt, 0, pgerror.New(pgcode.Syntax, "FOR SYSTEM_TIME FROM needs TO").WithPosition(int(toks[min(k, len(toks)-1)].Start) + 1)
+		}
+		to, k, err := parseBound(sql, toks, k+1, word)
+		if err != nil {
+			return tt, 0, err
+		}
+		from.Inclusive = true // SQL:2011: FROM includes its start, TO excludes its end
+		h.From, h.To = from, to
+		return tt, int(toks[k-1].End), nil
+	}
+}
+
+// parsePeriods reads immudb's period clauses from token i: one or two of
+// SINCE TX n (from n on), AFTER TX n (after n), UNTIL TX n (up to n),
+// BEFORE TX n (before n).
+func parsePeriods(sql string, toks []*pg_query.ScanToken, i int, word func(int) string) (TimeTravel, int, error) {
+	h := &HistoryRange{}
+	tt := TimeTravel{History: h}
+	end := 0
+	for k := i; ; {
+		w := word(k)
+		if (w != "since" && w != "after" && w != "until" && w != "before") || word(k+1) != "tx" && word(k+1) != "timestamp" {
+			break
+		}
+		b, next, err := parseBound(sql, toks, k+1, word)
+		if err != nil {
+			return tt, 0, err
+		}
+		switch w {
+		case "since", "after":
+			if h.From.Set {
+				return tt, 0, pgerror.New(pgcode.Syntax, "two starts of a history range").WithPosition(int(toks[k].Start) + 1)
+			}
+			b.Inclusive = w == "since"
+			h.From = b
+		default:
+			if h.To.Set {
+				return tt, 0, pgerror.New(pgcode.Syntax, "two ends of a history range").WithPosition(int(toks[k].Start) + 1)
+			}
+			b.Inclusive = w == "until"
+			h.To = b
+		}
+		end = int(toks[next-1].End)
+		k = next
+	}
+	return tt, end, nil
 }

@@ -39,7 +39,28 @@ func TestCutTimeTravel(t *testing.T) {
 			}
 		}
 	}
-	for _, bad := range []string{"SELECT * FROM t FOR SYSTEM_TIME ALL", "SELECT * FROM t AFTER TX 3", "SELECT * FROM t AS OF TX 'x'", "SELECT * FROM t AS OF TIMESTAMP 5"} {
+	for _, tc := range []struct {
+		sql      string
+		from, to Bound
+	}{
+		{"SELECT * FROM t FOR SYSTEM_TIME ALL", Bound{}, Bound{}},
+		{"SELECT * FROM t FOR SYSTEM_TIME BETWEEN TX 2 AND 5", Bound{Set: true, Value: "2", Inclusive: true}, Bound{Set: true, Value: "5", Inclusive: true}},
+		{"SELECT * FROM t FOR SYSTEM_TIME FROM '2026-01-01' TO TIMESTAMP '2026-02-01'", Bound{Set: true, Timestamp: true, Value: "2026-01-01", Inclusive: true}, Bound{Set: true, Timestamp: true, Value: "2026-02-01"}},
+		{"SELECT * FROM t SINCE TX 3 BEFORE TX 9", Bound{Set: true, Value: "3", Inclusive: true}, Bound{Set: true, Value: "9"}},
+		{"SELECT * FROM t x AFTER TX 3", Bound{Set: true, Value: "3"}, Bound{}},
+	} {
+		cut, got, err := cutTimeTravel(tc.sql)
+		if err != nil || len(got) != 1 || got[0].History == nil {
+			t.Fatalf("%q: %+v, %v", tc.sql, got, err)
+		}
+		if h := got[0].History; h.From != tc.from || h.To != tc.to {
+			t.Fatalf("%q: %+v, want from %+v to %+v", tc.sql, *h, tc.from, tc.to)
+		}
+		if strings.Contains(strings.ToUpper(cut), "TX") || strings.Contains(strings.ToUpper(cut), "SYSTEM_TIME") {
+			t.Fatalf("%q: clause left in %q", tc.sql, cut)
+		}
+	}
+	for _, bad := range []string{"SELECT * FROM t FOR SYSTEM_TIME BETWEEN TX 1", "SELECT * FROM t AFTER TX 'x'", "SELECT * FROM t AS OF TX 'x'", "SELECT * FROM t AS OF TIMESTAMP 5", "SELECT * FROM t SINCE TX 1 SINCE TX 2"} {
 		if _, _, err := cutTimeTravel(bad); err == nil {
 			t.Errorf("%q: no error", bad)
 		}
