@@ -23,6 +23,9 @@ func (pl *planner) setFunction(b *expr.Builder, fc *pg_query.FuncCall, name stri
 	case "generate_subscripts":
 		return pl.generateSubscripts(b, fc)
 	}
+	if f := expr.LookupJSONSetFunc(name); f != nil {
+		return pl.jsonSetFunction(b, fc, name, f)
+	}
 	return pl.generateSeries(b, fc)
 }
 

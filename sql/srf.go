@@ -20,7 +20,11 @@ import (
 
 // isSetReturning names the set-returning functions.
 func isSetReturning(name string) bool {
-	return name == "generate_series" || name == "unnest" || name == "generate_subscripts"
+	switch name {
+	case "generate_series", "unnest", "generate_subscripts":
+		return true
+	}
+	return expr.LookupJSONSetFunc(name) != nil
 }
 
 // srfSet is the set-returning calls of one select list; base is the
@@ -69,6 +73,11 @@ func (sb *selectBuild) srf(set *srfSet, f *pg_query.FuncCall, name string) (expr
 	n, err := sb.pl.setFunction(b, f, name)
 	if err != nil {
 		return nil, err
+	}
+	if len(n.cols()) != 1 {
+		// json_each: PostgreSQL returns records, which stela lacks.
+		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s in a select list is not supported yet", name).
+			WithHint("Call it in FROM.").WithPosition(int(f.Location) + 1)
 	}
 	set.nodes = append(set.nodes, n)
 	return &srfRef{set: set, k: len(set.nodes) - 1, T: n.cols()[0].typ}, nil

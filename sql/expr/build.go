@@ -359,6 +359,9 @@ func (b *Builder) call(name string, o *overload, args []Expr, loc int32) (*Func,
 				out[i] = a
 				continue
 			}
+			if o.anyElement {
+				return nil, at(pgerror.New(pgcode.DatatypeMismatch, "could not determine polymorphic type because input has type unknown"), loc)
+			}
 			target = types.Text
 		}
 		c, err := b.coerce(a, target, castImplicit, loc)

@@ -224,6 +224,9 @@ func convert(v types.Datum, from, to *types.T, fs *types.FormatSettings) (types.
 	if from.Elem != nil && to.Elem != nil {
 		return convertArray(v.(*types.Array), from, to, fs)
 	}
+	if from.Family == types.JSONBFamily && to.Family != types.JSONFamily {
+		return jsonbToScalar(v, to)
+	}
 	switch to.Family {
 	case types.IntFamily, types.OidFamily:
 		return toInt(v, from, to)

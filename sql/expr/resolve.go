@@ -30,6 +30,10 @@ type overload struct {
 	// the call's arguments after coercion: it returns the result type and
 	// the function to run.
 	bind func(argTypes []*types.T) (*types.T, func(*Context, []types.Datum) (types.Datum, error), error)
+	// anyElement makes parameters of type "any" behave as PostgreSQL's
+	// anyelement for untyped arguments: they are an error (42804), not
+	// text (to_json('x')).
+	anyElement bool
 }
 
 // Registries, keyed by operator name and arity ("+/2") and by function

@@ -358,6 +358,9 @@ type jsonParser struct {
 // parseJSON validates s (and feeds b when non-nil).
 func parseJSON(s string, b jsonBuilder) *jsonErr {
 	p := &jsonParser{l: jsonLexer{in: s, decode: b != nil}, b: b}
+	if sb, ok := b.(interface{ attach(*jsonLexer) }); ok {
+		sb.attach(&p.l) // a builder that records where each value was written
+	}
 	if err := p.l.next(); err != nil {
 		return err
 	}
