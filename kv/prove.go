@@ -130,16 +130,17 @@ func (s *Store) proveVersion(v Version, size uint64) (p *proof.KeyProof, err err
 		return nil, err
 	}
 	defer s.end(&err)
-	h, entries, err := s.txEntries(v.TxID)
+	et, err := s.entryTreeOf(v.TxID)
 	if err != nil {
 		return nil, err
 	}
+	h, entries := et.header, et.entries
 	if v.Index >= h.Entries || !bytes.Equal(entries[v.Index].Key, v.Key) {
 		return nil, corruptf("tx %d: version of %q points at entry %d, which is not it", v.TxID, v.Key, v.Index)
 	}
-	entryPath, err := entryPath(entries, v.Index)
+	entryPath, err := merkle.InclusionProof(et.tree, uint64(v.Index), uint64(len(entries)))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("kv: entry proof: %w", err)
 	}
 	txPath, err := merkle.InclusionProof(s.nodes(), leafIndex(v.TxID), size)
 	if err != nil {

@@ -40,6 +40,9 @@ type Store struct {
 
 	// nodeCache holds upper Merkle nodes for proofs.
 	nodeCache nodeCache
+	// entryTrees holds the entry trees of large transactions recently
+	// proven (entrycache.go).
+	entryTrees entryTrees
 
 	// pending holds the keys of groups built but not yet durable, for
 	// conflict checks (conflict.go).

@@ -124,7 +124,8 @@ func (f *proofCall) Eval(ctx *expr.Context) (types.Datum, error) {
 	if err != nil {
 		return nil, err
 	}
-	return types.JSON.ParseText(string(b), nil)
+	// A json datum is its text; encoding/json wrote valid JSON.
+	return string(b), nil
 }
 
 type stateOut struct {
