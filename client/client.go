@@ -28,6 +28,9 @@ var (
 	ErrBadProof = errors.New("client: proof does not verify")
 	// ErrBadCheckpoint: the checkpoint text and the state disagree.
 	ErrBadCheckpoint = errors.New("client: malformed or inconsistent checkpoint")
+	// ErrUnexpectedKey: a key is pinned (Options.Keys) and the checkpoint
+	// is not signed by it.
+	ErrUnexpectedKey = errors.New("client: checkpoint not signed by a pinned key")
 )
 
 // Client is a connection to one database of a stela server with the
@@ -36,6 +39,7 @@ type Client struct {
 	Conn      *pgx.Conn
 	statePath string
 	key       string
+	keys      []*checkpoint.Verifier
 	// last is the state this client last trusted (and wrote): a server
 	// still at it needs no look at the file.
 	last *Trusted
@@ -48,6 +52,10 @@ type Options struct {
 	// Key names the trusted state in the file; default host:port/database
 	// of the connection.
 	Key string
+	// Keys, when set, are the public keys the server's checkpoints must
+	// be signed with (see kv/checkpoint.ParseVerifierPEM); without them
+	// checkpoints are trusted by consistency alone.
+	Keys []*checkpoint.Verifier
 }
 
 // Open connects to connString and uses the trusted state in the file.
@@ -61,7 +69,7 @@ func Open(ctx context.Context, connString string, opts Options) (*Client, error)
 		cfg := conn.Config()
 		key = fmt.Sprintf("%s:%d/%s", cfg.Host, cfg.Port, cfg.Database)
 	}
-	return &Client{Conn: conn, statePath: opts.StatePath, key: key}, nil
+	return &Client{Conn: conn, statePath: opts.StatePath, key: key, keys: opts.Keys}, nil
 }
 
 // Close closes the connection.
@@ -75,16 +83,24 @@ type serverState struct {
 	Checkpoint string `json:"checkpoint"`
 }
 
-// trusted parses a state the server sent, checking that its checkpoint
-// text says the same as its fields.
-func (s serverState) trusted() (Trusted, error) {
-	body := s.Checkpoint
-	if i := strings.Index(body, "\n\n"); i >= 0 {
-		body = body[:i+1] // a signed note: the body, then the signatures
-	}
-	cp, err := checkpoint.Parse([]byte(body))
-	if err != nil {
-		return Trusted{}, fmt.Errorf("%w: %v", ErrBadCheckpoint, err)
+// trusted parses a state the server sent, checking its signature when
+// keys are pinned and that its checkpoint text says the same as its
+// fields.
+func (s serverState) trusted(keys []*checkpoint.Verifier) (Trusted, error) {
+	var cp checkpoint.Checkpoint
+	var err error
+	if len(keys) > 0 {
+		if cp, err = checkpoint.Open([]byte(s.Checkpoint), keys...); err != nil {
+			return Trusted{}, fmt.Errorf("%w: %v", ErrUnexpectedKey, err)
+		}
+	} else {
+		body := s.Checkpoint
+		if i := strings.Index(body, "\n\n"); i >= 0 {
+			body = body[:i+1] // a signed note: the body, then the signatures
+		}
+		if cp, err = checkpoint.Parse([]byte(body)); err != nil {
+			return Trusted{}, fmt.Errorf("%w: %v", ErrBadCheckpoint, err)
+		}
 	}
 	root, err := hex.DecodeString(s.Root)
 	if err != nil || !bytes.Equal(root, cp.Root[:]) || cp.Size != s.Tx || cp.Origin != s.Origin {
@@ -163,7 +179,7 @@ func (c *Client) VerifyState(ctx context.Context) (Trusted, error) {
 	if err := c.queryJSON(ctx, &s, "SELECT stela_state()"); err != nil {
 		return Trusted{}, err
 	}
-	next, err := s.trusted()
+	next, err := s.trusted(c.keys)
 	if err != nil {
 		return Trusted{}, err
 	}
@@ -219,7 +235,7 @@ func (c *Client) VerifiedRow(ctx context.Context, at uint64, table string, pk ..
 		return Row{}, err
 	}
 	rp.serverState.Tx = rp.Size
-	next, err := rp.serverState.trusted()
+	next, err := rp.serverState.trusted(c.keys)
 	if err != nil {
 		return Row{}, err
 	}

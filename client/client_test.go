@@ -1,7 +1,9 @@
 package client_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"os"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/stela-db/stela/client"
 	"github.com/stela-db/stela/kv"
+	"github.com/stela-db/stela/kv/checkpoint"
 	"github.com/stela-db/stela/server"
 )
 
@@ -187,5 +190,54 @@ func TestTamperDetected(t *testing.T) {
 	c = open(t, dsn, state)
 	if _, err := c.VerifiedRow(ctx, 0, "t", 1); !errors.Is(err, client.ErrBadProof) {
 		t.Fatalf("tampered row: %v, want ErrBadProof", err)
+	}
+}
+
+// TestPinnedKey: a client that pins the server's public key accepts its
+// signed checkpoints and refuses those of another key, or unsigned ones.
+func TestPinnedKey(t *testing.T) {
+	ctx := context.Background()
+	signer := func(seed byte) checkpoint.Signer {
+		key := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{seed}, ed25519.SeedSize))
+		s, err := checkpoint.NewEd25519Signer("stela.local/defaultdb", key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	good, other := signer(1), signer(2)
+	goodV, _ := checkpoint.VerifierFor(good)
+	otherV, _ := checkpoint.VerifierFor(other)
+
+	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.ErrorLevel)
+	srv, err := server.Start(ctx, server.Config{DataDir: t.TempDir(), Listen: "127.0.0.1:0", AdminPassword: "Test!pw0rd",
+		Logger: log, KV: kv.Options{MinFreeBytes: -1, Signer: good}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Shutdown(ctx)
+	dsn := fmt.Sprintf("postgres://admin:Test%%21pw0rd@%s/defaultdb?sslmode=disable", srv.Addr)
+	pinned := func(v *checkpoint.Verifier) *client.Client {
+		c, err := client.Open(ctx, dsn, client.Options{StatePath: filepath.Join(t.TempDir(), "s.json"), Keys: []*checkpoint.Verifier{v}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close(ctx) })
+		return c
+	}
+	if _, err := pinned(goodV).Exec(ctx, "CREATE TABLE t (id int PRIMARY KEY)"); err != nil {
+		t.Fatalf("pinned to the signing key: %v", err)
+	}
+	if _, err := pinned(otherV).VerifyState(ctx); !errors.Is(err, client.ErrUnexpectedKey) {
+		t.Fatalf("pinned to another key: %v, want ErrUnexpectedKey", err)
+	}
+	unsignedDSN, _ := startServer(t, t.TempDir())
+	c, err := client.Open(ctx, unsignedDSN, client.Options{StatePath: filepath.Join(t.TempDir(), "u.json"), Keys: []*checkpoint.Verifier{goodV}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	if _, err := c.VerifyState(ctx); !errors.Is(err, client.ErrUnexpectedKey) {
+		t.Fatalf("unsigned checkpoint with a pinned key: %v, want ErrUnexpectedKey", err)
 	}
 }
