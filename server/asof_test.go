@@ -61,6 +61,18 @@ func TestAsOfParameters(t *testing.T) {
 	if err := c.QueryRow(ctx, "SELECT count(*) FROM p AS OF TX $1", 1).Scan(&n); err != nil || n != 0 {
 		t.Fatalf("AS OF TX 1 (the table's creation): %d, %v; want 0", n, err)
 	}
+	// History ranges with parameters.
+	const hist = "SELECT count(*) FROM p FOR SYSTEM_TIME BETWEEN TX $1 AND TX $2"
+	for _, tc := range [][3]int64{{2, 4, 3}, {3, 4, 2}, {1, 2, 1}, {4, 2, 0}} {
+		var n int
+		if err := c.QueryRow(ctx, hist, tc[0], tc[1]).Scan(&n); err != nil || int64(n) != tc[2] {
+			t.Fatalf("history between %d and %d: %d, %v; want %d", tc[0], tc[1], n, err, tc[2])
+		}
+	}
+	var inserts int
+	if err := c.QueryRow(ctx, "SELECT count(*) FROM p SINCE TIMESTAMP $1 WHERE _op = 'update'", afterInsert).Scan(&inserts); err != nil || inserts != 2 {
+		t.Fatalf("updates since the insert: %d, %v; want 2", inserts, err)
+	}
 	exec("ALTER TABLE p ADD COLUMN w int") // tx 5
 	wantCode(c.QueryRow(ctx, "SELECT count(*) FROM p AS OF TX $1", 2).Scan(&n), "0A000")
 	if err := c.QueryRow(ctx, "SELECT count(*) FROM p AS OF TX 2").Scan(&n); err != nil || n != 1 {

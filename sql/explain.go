@@ -212,8 +212,10 @@ func describe(n planNode) (string, []string, []planNode) {
 			title = strings.Replace(title, "Scan", "Scan Backward", 1)
 		}
 		var d []string
-		if h := v.history; h != nil {
+		if h := v.history; h != nil && h.params == nil {
 			d = append(d, "History: tx "+strconv.FormatUint(h.from, 10)+" to "+strconv.FormatUint(h.to, 10))
+		} else if h != nil {
+			d = append(d, "History: a range given by parameters")
 		}
 		if a := v.asOf; a != nil {
 			if a.param != nil {

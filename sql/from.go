@@ -530,7 +530,7 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 	var asOf *scanAsOf
 	var hist *historyRange
 	if tt != nil && tt.History != nil {
-		r, err := resolveHistory(pl.s, tt.History, tt.Pos)
+		r, err := resolveHistory(pl, tt.History, tt.Pos)
 		if err != nil {
 			return nil, err
 		}

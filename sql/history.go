@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/parser"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
@@ -22,45 +23,117 @@ import (
 // maxHistoryVersions bounds what one history scan holds in memory.
 const maxHistoryVersions = 1_000_000
 
-// historyRange is a resolved range of transactions, inclusive.
-type historyRange struct{ from, to uint64 }
+// historyRange is a range of transactions, inclusive: resolved when
+// planned, or, for bounds given as parameters, when the scan opens.
+type historyRange struct {
+	from, to uint64
+	params   *parser.HistoryRange // bounds with parameters; nil: all literal
+}
 
-// resolveHistory turns a clause's bounds into tx ids.
-func resolveHistory(s *Session, h *parser.HistoryRange, pos int) (historyRange, error) {
-	last := s.db.Store.LastTx()
-	r := historyRange{from: 1, to: last}
-	bound := func(b parser.Bound, start bool) (uint64, error) {
-		if !b.Timestamp {
-			n, err := strconv.ParseUint(b.Value, 10, 64)
-			if err != nil {
-				return 0, pgerror.Newf(pgcode.InvalidParameterValue, "%s is not a transaction id", b.Value).WithPosition(pos + 1)
+// resolveHistory turns a clause's literal bounds into tx ids and, for
+// bounds that are parameters, sets their types ($n is a bigint for TX, a
+// timestamptz for TIMESTAMP) for the execution to resolve.
+func resolveHistory(pl *planner, h *parser.HistoryRange, pos int) (historyRange, error) {
+	s := pl.s
+	r := historyRange{from: 1, to: s.db.Store.LastTx()}
+	for _, b := range []parser.Bound{h.From, h.To} {
+		if b.Param > 0 {
+			t := types.Int8
+			if b.Timestamp {
+				t = types.TimestampTZType
 			}
-			switch {
-			case start && !b.Inclusive:
-				n++
-			case !start && !b.Inclusive:
-				if n == 0 {
-					return 0, nil
-				}
-				n--
-			}
-			return n, nil
+			pl.params.Set(b.Param, t)
+			r.params = h
 		}
-		d, err := types.TimestampTZType.ParseText(b.Value, s.FormatSettings())
-		if err != nil {
+	}
+	if r.params != nil {
+		return r, nil
+	}
+	var err error
+	if h.From.Set {
+		if r.from, err = boundTx(s, h.From, true, nil, pos); err != nil {
+			return r, err
+		}
+	}
+	if h.To.Set {
+		if r.to, err = boundTx(s, h.To, false, nil, pos); err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+// resolve returns the range for one execution.
+func (r *historyRange) resolve(x *execCtx) (from, to uint64, err error) {
+	if r.params == nil {
+		return r.from, min(r.to, x.sess.db.Store.LastTx()), nil
+	}
+	from, to = 1, x.sess.db.Store.LastTx()
+	if b := r.params.From; b.Set {
+		if from, err = boundTx(x.sess, b, true, x, -1); err != nil {
+			return 0, 0, err
+		}
+	}
+	if b := r.params.To; b.Set {
+		if to, err = boundTx(x.sess, b, false, x, -1); err != nil {
+			return 0, 0, err
+		}
+	}
+	return from, min(to, x.sess.db.Store.LastTx()), nil
+}
+
+// boundTx turns one bound into the first (start) or last tx it admits.
+// A parameter is read from the execution x.
+func boundTx(s *Session, b parser.Bound, start bool, x *execCtx, pos int) (uint64, error) {
+	var v types.Datum
+	if b.Param > 0 {
+		t := types.Int8
+		if b.Timestamp {
+			t = types.TimestampTZType
+		}
+		var err error
+		if v, err = x.eval(&expr.Param{Index: b.Param, T: t}, nil); err != nil {
 			return 0, err
 		}
-		ts := d.(types.TimestampTZ)
-		if !ts.IsFinite() {
-			return 0, pgerror.Newf(pgcode.InvalidParameterValue, "a history range needs finite times, not %s", b.Value).WithPosition(pos + 1)
+		if v == nil {
+			return 0, pgerror.New(pgcode.NullValueNotAllowed, "a history range needs values, not NULL")
 		}
-		us := ts.UnixMicros()
+	} else if b.Timestamp {
+		var err error
+		if v, err = types.TimestampTZType.ParseText(b.Value, s.FormatSettings()); err != nil {
+			return 0, err
+		}
+	} else {
+		n, err := strconv.ParseInt(b.Value, 10, 64)
+		if err != nil {
+			return 0, pgerror.Newf(pgcode.InvalidParameterValue, "%s is not a transaction id", b.Value).WithPosition(pos + 1)
+		}
+		v = n
+	}
+	switch d := v.(type) {
+	case int64:
+		if d < 0 {
+			return 0, pgerror.Newf(pgcode.InvalidParameterValue, "%d is not a transaction id", d).WithPosition(pos + 1)
+		}
+		n := uint64(d)
+		switch {
+		case start && !b.Inclusive:
+			n++
+		case !start && !b.Inclusive:
+			if n == 0 {
+				return 0, nil
+			}
+			n--
+		}
+		return n, nil
+	case types.TimestampTZ:
+		if !d.IsFinite() {
+			return 0, pgerror.New(pgcode.InvalidParameterValue, "a history range needs finite times").WithPosition(pos + 1)
+		}
+		us := d.UnixMicros()
 		// The txs committed at or after a time start after the last one
 		// committed before it; those up to a time end at TxAtTime.
-		switch {
-		case start && b.Inclusive:
-			us--
-		case !start && !b.Inclusive:
+		if start == b.Inclusive {
 			us--
 		}
 		n, err := s.db.Store.TxAtTime(us)
@@ -72,21 +145,7 @@ func resolveHistory(s *Session, h *parser.HistoryRange, pos int) (historyRange, 
 		}
 		return n, nil
 	}
-	var err error
-	if h.From.Set {
-		if r.from, err = bound(h.From, true); err != nil {
-			return r, err
-		}
-	}
-	if h.To.Set {
-		if r.to, err = bound(h.To, false); err != nil {
-			return r, err
-		}
-		if r.to > last {
-			r.to = last
-		}
-	}
-	return r, nil
+	return 0, pgerror.New(pgcode.DatatypeMismatch, "a history bound has the wrong type")
 }
 
 // addHistoryColumns appends _tx, _ts and _op to a history scan's columns.
@@ -116,7 +175,12 @@ type historyVersion struct {
 
 func (n *scanNode) openHistory(x *execCtx) (rowIter, error) {
 	l := n.layout
-	vs, err := x.txn.History(l.Range(engine.PrimaryIndexID), n.history.from, n.history.to, maxHistoryVersions)
+	from, to := uint64(0), uint64(0)
+	var err error
+	if from, to, err = n.history.resolve(x); err != nil {
+		return nil, err
+	}
+	vs, err := x.txn.History(l.Range(engine.PrimaryIndexID), from, to, maxHistoryVersions)
 	if err != nil {
 		return nil, err
 	}

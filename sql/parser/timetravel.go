@@ -46,12 +46,13 @@ type HistoryRange struct {
 	From, To Bound
 }
 
-// Bound is one end of a history range: a tx id or a time (literals), and
-// whether the range includes it.
+// Bound is one end of a history range: a tx id or a time (a literal, or
+// the parameter $Param), and whether the range includes it.
 type Bound struct {
 	Set       bool
 	Timestamp bool
 	Value     string
+	Param     int
 	Inclusive bool
 }
 
@@ -60,7 +61,8 @@ type Bound struct {
 func mayTimeTravel(sql string) bool {
 	l := strings.ToLower(sql)
 	return strings.Contains(l, "system_time") || (strings.Contains(l, "of") && (strings.Contains(l, "tx") || strings.Contains(l, "timestamp"))) ||
-		(strings.Contains(l, "tx") && (strings.Contains(l, "before") || strings.Contains(l, "since") || strings.Contains(l, "until") || strings.Contains(l, "after")))
+		((strings.Contains(l, "tx") || strings.Contains(l, "timestamp")) &&
+			(strings.Contains(l, "before") || strings.Contains(l, "since") || strings.Contains(l, "until") || strings.Contains(l, "after")))
 }
 
 // cutTimeTravel returns sql with its time-travel clauses blanked out, and
@@ -117,7 +119,7 @@ func cutTimeTravel(sql string) (string, []TimeTravel, error) {
 			default:
 				continue
 			}
-		case (word(i) == "before" || word(i) == "since" || word(i) == "until" || word(i) == "after") && word(i+1) == "tx" && i > 0 && isNameToken(toks[i-1]):
+		case (word(i) == "before" || word(i) == "since" || word(i) == "until" || word(i) == "after") && (word(i+1) == "tx" || word(i+1) == "timestamp") && i > 0 && isNameToken(toks[i-1]):
 			tt, end, err := parsePeriods(sql, toks, i, word)
 			if err != nil {
 				return sql, nil, err
@@ -233,7 +235,9 @@ func parseBound(sql string, toks []*pg_query.ScanToken, j int, word func(int) st
 		}
 		b.Timestamp, b.Value = true, unquote(sql[t.Start:t.End])
 	case pg_query.Token_PARAM:
-		return b, j, pgerror.New(pgcode.FeatureNotSupported, "parameters in history ranges are not supported yet").WithPosition(int(t.Start) + 1)
+		for _, c := range sql[t.Start+1 : t.End] {
+			b.Param = b.Param*10 + int(c-'0')
+		}
 	default:
 		return b, j, pgerror.New(pgcode.Syntax, "a history range needs a transaction id or a time").WithPosition(int(t.Start) + 1)
 	}
