@@ -9,21 +9,26 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/spf13/cobra"
 
 	"github.com/stela-db/stela/client"
+	"github.com/stela-db/stela/kv/checkpoint"
 )
 
 // remoteVerifyFlags are the flags of verify state and verify row: a
 // server to ask and the file of trusted states.
 type remoteVerifyFlags struct {
-	url, state, key string
+	url, state, key    string
+	publicKey, keyName string
 }
 
 func (f *remoteVerifyFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.url, "url", "", "server connection URL (default: the PG* environment variables)")
 	cmd.Flags().StringVar(&f.state, "state", defaultStatePath(), "file of trusted states (made with mode 0600)")
 	cmd.Flags().StringVar(&f.key, "key", "", "name of the trusted state in the file (default host:port/database)")
+	cmd.Flags().StringVar(&f.publicKey, "public-key", "", "PEM public key the server's checkpoints must be signed with")
+	cmd.Flags().StringVar(&f.keyName, "key-name", "", "the key's name in the signatures (default stela.local/DATABASE, the log's origin)")
 }
 
 // defaultStatePath is $XDG_CONFIG_HOME/stela/trusted.json or its
@@ -40,13 +45,33 @@ func (f *remoteVerifyFlags) open(ctx context.Context) (*client.Client, error) {
 	if err := os.MkdirAll(filepath.Dir(f.state), 0o700); err != nil {
 		return nil, err
 	}
-	return client.Open(ctx, f.url, client.Options{StatePath: f.state, Key: f.key})
+	opts := client.Options{StatePath: f.state, Key: f.key}
+	if f.publicKey != "" {
+		pemBytes, err := os.ReadFile(f.publicKey)
+		if err != nil {
+			return nil, err
+		}
+		name := f.keyName
+		if name == "" {
+			cfg, err := pgx.ParseConfig(f.url)
+			if err != nil {
+				return nil, err
+			}
+			name = "stela.local/" + cfg.Database
+		}
+		v, err := checkpoint.ParseVerifierPEM(name, pemBytes)
+		if err != nil {
+			return nil, err
+		}
+		opts.Keys = []*checkpoint.Verifier{v}
+	}
+	return client.Open(ctx, f.url, opts)
 }
 
 // verifyExit maps a verification failure to exit code 1 and anything
 // else (no server, bad arguments) to 2.
 func verifyExit(err error) error {
-	for _, e := range []error{client.ErrForked, client.ErrRolledBack, client.ErrBadProof, client.ErrBadCheckpoint} {
+	for _, e := range []error{client.ErrForked, client.ErrRolledBack, client.ErrBadProof, client.ErrBadCheckpoint, client.ErrUnexpectedKey} {
 		if errors.Is(err, e) {
 			return &exitError{code: exitVerifyFailed, err: err}
 		}
