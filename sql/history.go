@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/kv"
 	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/parser"
 	"github.com/stela-db/stela/sql/pgcode"
@@ -28,6 +29,7 @@ const maxHistoryVersions = 1_000_000
 type historyRange struct {
 	from, to uint64
 	params   *parser.HistoryRange // bounds with parameters; nil: all literal
+	diff     bool                 // the rows that differ between from-1 and to
 }
 
 // resolveHistory turns a clause's literal bounds into tx ids and, for
@@ -35,7 +37,7 @@ type historyRange struct {
 // timestamptz for TIMESTAMP) for the execution to resolve.
 func resolveHistory(pl *planner, h *parser.HistoryRange, pos int) (historyRange, error) {
 	s := pl.s
-	r := historyRange{from: 1, to: s.db.Store.LastTx()}
+	r := historyRange{from: 1, to: s.db.Store.LastTx(), diff: h.Diff}
 	for _, b := range []parser.Bound{h.From, h.To} {
 		if b.Param > 0 {
 			t := types.Int8
@@ -184,6 +186,9 @@ func (n *scanNode) openHistory(x *execCtx) (rowIter, error) {
 	if err != nil {
 		return nil, err
 	}
+	if n.history.params != nil && n.history.params.Diff || n.history.diff {
+		vs = diffVersions(vs)
+	}
 	out := make([]historyVersion, len(vs))
 	var held int64
 	for i, v := range vs {
@@ -239,3 +244,29 @@ func (it *historyIter) next() ([]types.Datum, error) {
 }
 
 func (it *historyIter) close() {}
+
+// diffVersions reduces a history (per key, oldest first, as
+// kv.HistoryRange returns it) to one version per key that differs
+// between the start and the end of the range: the key's last version,
+// as an insert if the key did not exist before the range, a delete if it
+// does not exist after it, else an update. A key created and removed
+// within the range did not change.
+func diffVersions(vs []kv.HistoryVersion) []kv.HistoryVersion {
+	var out []kv.HistoryVersion
+	for i := 0; i < len(vs); {
+		j := i
+		for j+1 < len(vs) && string(vs[j+1].Key) == string(vs[i].Key) {
+			j++
+		}
+		before, after := vs[i].HadPrevious, !vs[j].Deleted
+		if before || after {
+			last := vs[j]
+			// HadPrevious now tells whether the row existed before the
+			// range: a live last version is an update then, an insert not.
+			last.HadPrevious = before
+			out = append(out, last)
+		}
+		i = j + 1
+	}
+	return out
+}

@@ -44,6 +44,10 @@ type TimeTravel struct {
 // bound not Set is open.
 type HistoryRange struct {
 	From, To Bound
+	// Diff asks, instead of every version, for the rows that differ
+	// between the table as of From and as of To (FOR SYSTEM_TIME DIFF
+	// BETWEEN a AND b).
+	Diff bool
 }
 
 // Bound is one end of a history range: a tx id or a time (a literal, or
@@ -104,7 +108,7 @@ func cutTimeTravel(sql string) (string, []TimeTravel, error) {
 					continue
 				}
 				j = i + 4
-			case "between", "from", "all":
+			case "between", "from", "all", "diff":
 				tt, end, err := parseSystemTimeRange(sql, toks, i+2, word)
 				if err != nil {
 					return sql, nil, err
@@ -250,6 +254,19 @@ func parseBound(sql string, toks []*pg_query.ScanToken, j int, word func(int) st
 func parseSystemTimeRange(sql string, toks []*pg_query.ScanToken, j int, word func(int) string) (TimeTravel, int, error) {
 	h := &HistoryRange{}
 	tt := TimeTravel{History: h}
+	if word(j) == "diff" {
+		if word(j+1) != "between" {
+			return tt, 0, pgerror.New(pgcode.Syntax, "FOR SYSTEM_TIME DIFF needs BETWEEN ... AND ...").WithPosition(int(toks[min(j+1, len(toks)-1)].Start) + 1)
+		}
+		tt, end, err := parseSystemTimeRange(sql, toks, j+1, word)
+		if err == nil {
+			// The table as of From against the table as of To: the
+			// changes are those of the txs after From, up to To.
+			tt.History.Diff = true
+			tt.History.From.Inclusive = false
+		}
+		return tt, end, err
+	}
 	switch word(j) {
 	case "all":
 		return tt, int(toks[j].End), nil
