@@ -3,6 +3,7 @@ package client
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -214,37 +215,32 @@ type Row struct {
 // entry is in its transaction and the transaction in the log. The row is
 // decoded from the proven bytes.
 func (c *Client) VerifiedRow(ctx context.Context, at uint64, table string, pk ...any) (Row, error) {
-	var rp struct {
-		serverState
-		Size    uint64 `json:"size"`
-		Key     []byte `json:"key"`
-		TableID uint32 `json:"table_id"`
-		Proof   []byte `json:"proof"`
-	}
-	args := []any{table}
-	sql := "SELECT stela_row_proof($1::text"
-	if at != 0 {
-		args = []any{int64(at), table}
-		sql = "SELECT stela_row_proof_at($1::bigint, $2::text"
-	}
+	// The binary form (stela_row_proof_bytes): no JSON to encode and
+	// decode on every verified read.
+	args := []any{int64(at), table}
+	sql := "SELECT stela_row_proof_bytes($1::bigint, $2::text"
 	for _, v := range pk {
 		args = append(args, v)
 		sql += fmt.Sprintf(", $%d::text", len(args))
 	}
-	if err := c.queryJSON(ctx, &rp, sql+")", stringify(args)...); err != nil {
+	var raw []byte
+	if err := c.Conn.QueryRow(ctx, sql+")", stringify(args)...).Scan(&raw); err != nil {
 		return Row{}, err
 	}
-	rp.serverState.Tx = rp.Size
-	next, err := rp.serverState.trusted(c.keys)
+	note, tableID, proofBytes, err := splitRowProof(raw)
+	if err != nil {
+		return Row{}, fmt.Errorf("%w: %v", ErrBadProof, err)
+	}
+	next, err := c.checkpointOf(note)
 	if err != nil {
 		return Row{}, err
 	}
 	var kp proof.KeyProof
-	if err := kp.UnmarshalBinary(rp.Proof); err != nil {
+	if err := kp.UnmarshalBinary(proofBytes); err != nil {
 		return Row{}, fmt.Errorf("%w: %v", ErrBadProof, err)
 	}
-	if kp.Size != next.Size || !bytes.Equal(kp.Key, rp.Key) || !rowKeyOfTable(kp.Key, rp.TableID) {
-		return Row{}, fmt.Errorf("%w: the proof is about another key or state", ErrBadProof)
+	if kp.Size != next.Size || !rowKeyOfTable(kp.Key, tableID) {
+		return Row{}, fmt.Errorf("%w: the proof is about another table or state", ErrBadProof)
 	}
 	if err := kp.Verify(next.Root); err != nil {
 		return Row{}, fmt.Errorf("%w: %v", ErrBadProof, err)
@@ -259,6 +255,43 @@ func (c *Client) VerifiedRow(ctx context.Context, at uint64, table string, pk ..
 		}
 	}
 	return row, nil
+}
+
+// splitRowProof splits stela_row_proof_bytes's answer: "SRP" 0x01,
+// uvarint(len(note)), the checkpoint note, the table id, the key proof.
+func splitRowProof(b []byte) (note []byte, tableID uint32, keyProof []byte, err error) {
+	if len(b) < 4 || string(b[:4]) != "SRP\x01" {
+		return nil, 0, nil, errors.New("not a row proof")
+	}
+	b = b[4:]
+	n, k := binary.Uvarint(b)
+	if k <= 0 || n > uint64(len(b)-k) || uint64(len(b)-k)-n < 4 {
+		return nil, 0, nil, errors.New("truncated row proof")
+	}
+	b = b[k:]
+	note, b = b[:n], b[n:]
+	return note, binary.BigEndian.Uint32(b), b[4:], nil
+}
+
+// checkpointOf reads a checkpoint note as the trusted state it states,
+// checking its signature against the pinned keys, if any.
+func (c *Client) checkpointOf(note []byte) (Trusted, error) {
+	if len(c.keys) > 0 {
+		cp, err := checkpoint.Open(note, c.keys...)
+		if err != nil {
+			return Trusted{}, fmt.Errorf("%w: %v", ErrUnexpectedKey, err)
+		}
+		return Trusted{Origin: cp.Origin, Size: cp.Size, Root: cp.Root}, nil
+	}
+	body := note
+	if i := bytes.Index(body, []byte("\n\n")); i >= 0 {
+		body = body[:i+1]
+	}
+	cp, err := checkpoint.Parse(body)
+	if err != nil {
+		return Trusted{}, fmt.Errorf("%w: %v", ErrBadCheckpoint, err)
+	}
+	return Trusted{Origin: cp.Origin, Size: cp.Size, Root: cp.Root}, nil
 }
 
 // stringify passes every argument as text: the server parses key values

@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -35,6 +36,7 @@ import (
 // table, then the key columns).
 var proofFuncArity = map[string]int{
 	"stela_state": 0, "stela_tx": 1, "stela_consistency_proof": 2, "stela_row_proof": -1, "stela_row_proof_at": -2,
+	"stela_row_proof_bytes": -2,
 }
 
 // proofFunc builds a call of a proof function; nil for other names.
@@ -55,9 +57,9 @@ func (pl *planner) proofFunc(b *expr.Builder, f *pg_query.FuncCall, name string)
 	for i, a := range f.Args {
 		var err error
 		switch {
-		case (name == "stela_tx" || name == "stela_consistency_proof") || (name == "stela_row_proof_at" && i == 0):
+		case (name == "stela_tx" || name == "stela_consistency_proof") || ((name == "stela_row_proof_at" || name == "stela_row_proof_bytes") && i == 0):
 			args[i], err = b.BuildAs(a, types.Int8, name+"()")
-		case (name == "stela_row_proof" && i == 0) || (name == "stela_row_proof_at" && i == 1):
+		case (name == "stela_row_proof" && i == 0) || ((name == "stela_row_proof_at" || name == "stela_row_proof_bytes") && i == 1):
 			args[i], err = b.BuildAs(a, types.Text, name+"()")
 		default:
 			// Key values of any type are cast to text here and parsed as
@@ -84,7 +86,12 @@ type proofCall struct {
 	args []expr.Expr
 }
 
-func (f *proofCall) Type() *types.T        { return types.JSON }
+func (f *proofCall) Type() *types.T {
+	if f.name == "stela_row_proof_bytes" {
+		return types.Bytea
+	}
+	return types.JSON
+}
 func (f *proofCall) Children() []expr.Expr { return f.args }
 func (f *proofCall) IsVolatile() bool      { return true }
 func (f *proofCall) String() string        { return f.name + "(...)" }
@@ -116,6 +123,11 @@ func (f *proofCall) Eval(ctx *expr.Context) (types.Datum, error) {
 		out, err = x.rowProof(0, vals[0].(string), vals[1:])
 	case "stela_row_proof_at":
 		out, err = x.rowProof(vals[0].(int64), vals[1].(string), vals[2:])
+	case "stela_row_proof_bytes":
+		if out, err = x.rowProof(vals[0].(int64), vals[1].(string), vals[2:]); err != nil {
+			return nil, err
+		}
+		return rowProofBytes(out.(rowProofOut)), nil
 	}
 	if err != nil {
 		return nil, err
@@ -320,4 +332,17 @@ func (x *execCtx) rowProof(at int64, table string, key []types.Datum) (any, erro
 	return rowProofOut{Table: d.Name, TableID: d.ID, Key: k, Tx: p.Header.TxID, Deleted: p.Deleted, Value: p.Value, Metadata: p.Metadata,
 		EntryIndex: p.EntryIndex, EntryPath: hexPath(p.EntryPath), Header: headerJSON(p.Header), Size: p.Size,
 		TxPath: hexPath(p.TxPath), Proof: bin, Checkpoint: string(cp.Note), Origin: cp.Origin, Root: hex.EncodeToString(cp.Root[:])}, nil
+}
+
+// rowProofBytes is stela_row_proof_bytes: the row proof for clients that
+// check many rows, without JSON (docs/PROOFS.md):
+//
+//	"SRP" 0x01 || uvarint(len(checkpoint)) || checkpoint note
+//	|| table id (4 bytes, big-endian) || kv/proof key proof encoding
+func rowProofBytes(p rowProofOut) []byte {
+	b := append([]byte("SRP\x01"), nil...)
+	b = binary.AppendUvarint(b, uint64(len(p.Checkpoint)))
+	b = append(b, p.Checkpoint...)
+	b = binary.BigEndian.AppendUint32(b, p.TableID)
+	return append(b, p.Proof...)
 }
