@@ -94,29 +94,50 @@ func TestVerifiedReadsAndWrites(t *testing.T) {
 	}
 }
 
-// TestForkDetected: a client that trusted one history is shown another
-// under the same name (a server restored from an old backup that went on
-// differently): the consistency check fails and the state stays.
+// TestForkDetected: a server's data directory is copied (an old
+// backup), the server goes on; the copy is later restored and made to
+// commit a different history. A client that saw the first history
+// detects the fork: the consistency check fails and its trusted state
+// stays. A server that came back with fewer transactions is caught as a
+// rollback.
 func TestForkDetected(t *testing.T) {
 	ctx := context.Background()
 	state := filepath.Join(t.TempDir(), "state.json")
-	dsnA, stopA := startServer(t, t.TempDir())
-	a := open(t, dsnA, state)
-	for _, q := range []string{"CREATE TABLE t (id int PRIMARY KEY, v text)", "INSERT INTO t VALUES (1, 'original')", "INSERT INTO t VALUES (2, 'x')"} {
+	dir := t.TempDir()
+	dsn, stop := startServer(t, dir)
+	a := open(t, dsn, state)
+	for _, q := range []string{"CREATE TABLE t (id int PRIMARY KEY, v text)", "INSERT INTO t VALUES (1, 'original')"} {
 		if _, err := a.Exec(ctx, q); err != nil {
 			t.Fatal(err)
 		}
+	}
+	a.Close(ctx)
+	stop()
+	backup := filepath.Join(t.TempDir(), "backup")
+	if err := os.CopyFS(backup, os.DirFS(dir)); err != nil {
+		t.Fatal(err)
+	}
+
+	dsn, stop = startServer(t, dir)
+	a = open(t, dsn, state)
+	if _, err := a.Exec(ctx, "INSERT INTO t VALUES (2, 'honest')"); err != nil {
+		t.Fatal(err)
 	}
 	trusted, err := a.VerifyState(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	a.Close(ctx)
-	stopA()
+	stop()
 
-	dsnB, _ := startServer(t, t.TempDir())
+	// The old backup, restored: one transaction behind.
+	dsnB, _ := startServer(t, backup)
 	b := open(t, dsnB, state)
-	for _, q := range []string{"CREATE TABLE t (id int PRIMARY KEY, v text)", "INSERT INTO t VALUES (1, 'forged')", "INSERT INTO t VALUES (2, 'x')", "INSERT INTO t VALUES (3, 'y')"} {
+	if _, err := b.VerifyState(ctx); !errors.Is(err, client.ErrRolledBack) {
+		t.Fatalf("restored old backup: %v, want ErrRolledBack", err)
+	}
+	// It commits a different history, longer than the trusted one.
+	for _, q := range []string{"INSERT INTO t VALUES (2, 'forged')", "INSERT INTO t VALUES (3, 'more')"} {
 		if _, err := b.Conn.Exec(ctx, q); err != nil {
 			t.Fatal(err)
 		}
@@ -124,10 +145,9 @@ func TestForkDetected(t *testing.T) {
 	if _, err := b.VerifyState(ctx); !errors.Is(err, client.ErrForked) {
 		t.Fatalf("forked history: %v, want ErrForked", err)
 	}
-	if _, err := b.VerifiedRow(ctx, 0, "t", 1); !errors.Is(err, client.ErrForked) {
+	if _, err := b.VerifiedRow(ctx, 0, "t", 2); !errors.Is(err, client.ErrForked) {
 		t.Fatalf("row of a forked history: %v, want ErrForked", err)
 	}
-	// The trusted state did not move.
 	st, err := client.LoadTrusted(state, "test")
 	if err != nil || st.Size != trusted.Size || st.Root != trusted.Root {
 		t.Fatalf("trusted state moved: %+v (was %+v), %v", st, trusted, err)
