@@ -251,7 +251,7 @@ func (l *Layout) duplicate(ix *IndexLayout, row []types.Datum) error {
 // DecodeRow decodes a row value (rows written before columns were added
 // have fewer columns: those are NULL).
 func (l *Layout) DecodeRow(value []byte) ([]types.Datum, error) {
-	return keyenc.DecodeRowPadded(value, l.Types)
+	return keyenc.DecodeStoredRow(value, l.Types)
 }
 
 // Range returns the key range of a whole index.

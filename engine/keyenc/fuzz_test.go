@@ -85,8 +85,11 @@ func FuzzDecodeRow(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, spec []byte, data []byte) {
 		ts := fuzzRowTypes(spec)
+		// The stored-row decoder must not panic either (it skips only the
+		// canonical check).
+		_, _ = DecodeStoredRow(data, ts)
 		for _, padded := range []bool{false, true} {
-			row, err := decodeRow(data, ts, padded)
+			row, err := decodeRow(data, ts, padded, true)
 			if err != nil {
 				if pgerror.GetCode(err) != pgcode.DataCorrupted {
 					t.Fatalf("error with code %s: %v", pgerror.GetCode(err), err)
