@@ -97,21 +97,13 @@ func (f *proofCall) IsVolatile() bool      { return true }
 func (f *proofCall) String() string        { return f.name + "(...)" }
 
 func (f *proofCall) Eval(ctx *expr.Context) (types.Datum, error) {
-	vals := make([]types.Datum, len(f.args))
-	for i, a := range f.args {
-		v, err := a.Eval(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if v == nil {
-			return nil, nil // strict
-		}
-		vals[i] = v
+	vals, err := evalStrict(ctx, f.args)
+	if vals == nil || err != nil {
+		return nil, err // strict: a NULL argument gives NULL
 	}
 	x := ctx.Exec.(*execCtx)
 	st := x.sess.db.Store
 	var out any
-	var err error
 	switch f.name {
 	case "stela_state":
 		out = stateJSON(x.sess.db.Name, st.Checkpoint())

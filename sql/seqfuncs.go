@@ -64,16 +64,9 @@ func (f *seqFunc) IsVolatile() bool      { return true }
 func (f *seqFunc) String() string        { return f.name + "(...)" }
 
 func (f *seqFunc) Eval(ctx *expr.Context) (types.Datum, error) {
-	vals := make([]types.Datum, len(f.args))
-	for i, a := range f.args {
-		v, err := a.Eval(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if v == nil {
-			return nil, nil // strict
-		}
-		vals[i] = v
+	vals, err := evalStrict(ctx, f.args)
+	if vals == nil || err != nil {
+		return nil, err // strict: a NULL argument gives NULL
 	}
 	x := ctx.Exec.(*execCtx)
 	s := x.sess
@@ -209,4 +202,18 @@ func parseQualifiedName(s string) ([]string, error) {
 		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "cross-database references are not implemented: %s", s)
 	}
 	return parts, nil
+}
+
+// evalStrict evaluates a planner-level function's arguments; nil (and no
+// error) when one is NULL, for a strict function's NULL answer.
+func evalStrict(ctx *expr.Context, args []expr.Expr) ([]types.Datum, error) {
+	vals := make([]types.Datum, len(args))
+	for i, a := range args {
+		v, err := a.Eval(ctx)
+		if err != nil || v == nil {
+			return nil, err
+		}
+		vals[i] = v
+	}
+	return vals, nil
 }
