@@ -95,7 +95,18 @@ func cutTimeTravel(sql string) (string, []TimeTravel, error) {
 			}
 		}
 	}
-	for i := 0; i < len(toks); i++ {
+	var i int
+	// take keeps a clause that starts at token i and ends at byte end:
+	// blanked out of the text, and scanning goes on after it.
+	take := func(tt TimeTravel, end int) {
+		tt.Pos = int(toks[i].Start)
+		blank(tt.Pos, end)
+		out = append(out, tt)
+		for i+1 < len(toks) && int(toks[i+1].Start) < end {
+			i++
+		}
+	}
+	for i = 0; i < len(toks); i++ {
 		start := int(toks[i].Start)
 		j := i
 		switch {
@@ -113,12 +124,7 @@ func cutTimeTravel(sql string) (string, []TimeTravel, error) {
 				if err != nil {
 					return sql, nil, err
 				}
-				tt.Pos = start
-				blank(start, end)
-				out = append(out, tt)
-				for i+1 < len(toks) && int(toks[i+1].Start) < end {
-					i++
-				}
+				take(tt, end)
 				continue
 			default:
 				continue
@@ -128,12 +134,7 @@ func cutTimeTravel(sql string) (string, []TimeTravel, error) {
 			if err != nil {
 				return sql, nil, err
 			}
-			tt.Pos = start
-			blank(start, end)
-			out = append(out, tt)
-			for i+1 < len(toks) && int(toks[i+1].Start) < end {
-				i++
-			}
+			take(tt, end)
 			continue
 		default:
 			continue
@@ -185,11 +186,7 @@ func cutTimeTravel(sql string) (string, []TimeTravel, error) {
 			}
 			return sql, nil, pgerror.Newf(pgcode.Syntax, "AS OF %s needs a literal or a parameter", strings.ToUpper(word(j-1))).WithPosition(int(toks[j].Start) + 1)
 		}
-		blank(start, end)
-		out = append(out, tt)
-		for i+1 < len(toks) && int(toks[i+1].Start) < end {
-			i++
-		}
+		take(tt, end)
 	}
 	return string(buf), out, nil
 }
