@@ -6,7 +6,6 @@ import (
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/catalog"
-	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/parser"
 	"github.com/stela-db/stela/sql/pgcode"
@@ -158,7 +157,6 @@ func (x *execCtx) addColumn(d *catalog.Descriptor, cd *pg_query.ColumnDef, ifNot
 	if err != nil {
 		return err
 	}
-	oldLayout := catalog.Layout(d)
 	b := &tableBuilder{x: x, schema: schema, d: d, names: constraintNames(t)}
 	if err := b.column(cd); err != nil {
 		return err
@@ -191,7 +189,7 @@ func (x *execCtx) addColumn(d *catalog.Descriptor, cd *pg_query.ColumnDef, ifNot
 	if err := catalog.Put(x.txn, d); err != nil {
 		return err
 	}
-	if err := x.fillNewColumn(d, oldLayout, col, len(b.fks) > 0); err != nil {
+	if err := x.fillNewColumn(d, col, len(b.fks) > 0); err != nil {
 		return err
 	}
 	for _, u := range b.uniq {
@@ -254,26 +252,16 @@ func (b *tableBuilder) addChecks() error {
 // fillNewColumn gives the existing rows the new column's default, checks
 // NOT NULL and the CHECK constraints on them, and writes the rows whose
 // value is not NULL again.
-func (x *execCtx) fillNewColumn(d *catalog.Descriptor, old *engine.Layout, col *catalog.ColumnDesc, hasFK bool) error {
+func (x *execCtx) fillNewColumn(d *catalog.Descriptor, col *catalog.ColumnDesc, hasFK bool) error {
 	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}}
 	w, err := pl.writer(d)
 	if err != nil {
 		return err
 	}
 	pos := d.Table.ColumnIndex(col.ID)
-	it, err := x.txn.Scan(old.Range(engine.PrimaryIndexID), false)
-	if err != nil {
-		return err
-	}
-	defer it.Close()
-	for it.Next() {
-		if err := x.checkCanceled(); err != nil {
-			return err
-		}
-		row, err := w.layout.DecodeRow(it.Value())
-		if err != nil {
-			return err
-		}
+	// The rows stored before read the new column as NULL (the layout of
+	// d pads them).
+	return x.eachRow(d, func(row []types.Datum) error {
 		v, err := w.defaultValue(x, pos)
 		if err != nil {
 			return err
@@ -293,14 +281,11 @@ func (x *execCtx) fillNewColumn(d *catalog.Descriptor, old *engine.Layout, col *
 			}
 		}
 		if v == nil {
-			continue
+			return nil
 		}
 		if hasFK {
 			return pgerror.New(pgcode.FeatureNotSupported, "adding a foreign key column with a default to a table that has rows is not supported")
 		}
-		if err := w.layout.Update(x.txn, row, newRow); err != nil {
-			return err
-		}
-	}
-	return it.Err()
+		return w.layout.Update(x.txn, row, newRow)
+	})
 }
