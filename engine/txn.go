@@ -117,17 +117,35 @@ var errTxnDone = pgerror.New(pgcode.InvalidTransactionState, "transaction is alr
 // GetVersion is Get that also returns the version of the value (zero
 // for the transaction's own write).
 func (t *Txn) GetVersion(key []byte) ([]byte, RowVersion, bool, error) {
+	return t.get(key, false)
+}
+
+// Get returns the value of key as the transaction sees it.
+func (t *Txn) Get(key []byte) ([]byte, bool, error) {
+	v, _, ok, err := t.get(key, true)
+	return v, ok, err
+}
+
+// get reads key: the transaction's own write, else the version at the
+// snapshot. With hot, a cached key (hotkey.go) is answered from memory,
+// without its version.
+func (t *Txn) get(key []byte, hot bool) ([]byte, RowVersion, bool, error) {
 	if t.done {
 		return nil, RowVersion{}, false, errTxnDone
 	}
+	t.reads++
 	if t.writes != nil {
 		if w, ok := t.writes.Get(&write{key: key}); ok {
 			return w.value, RowVersion{}, !w.del, nil
 		}
 	}
-	t.reads++
 	if t.opts.Isolation == Serializable && !t.opts.ReadOnly {
 		t.readKeys = append(t.readKeys, append([]byte(nil), key...))
+	}
+	if hot {
+		if v, found, ok, err := t.db.hotGet(key, t.snapshot); err != nil || ok {
+			return v, RowVersion{}, found, err
+		}
 	}
 	if t.snapshot == 0 {
 		return nil, RowVersion{}, false, nil
@@ -140,36 +158,6 @@ func (t *Txn) GetVersion(key []byte) ([]byte, RowVersion, bool, error) {
 		return nil, RowVersion{}, false, StorageError(err)
 	}
 	return v.Value, RowVersion{TxID: v.TxID, Time: v.Time}, true, nil
-}
-
-// Get returns the value of key as the transaction sees it.
-func (t *Txn) Get(key []byte) ([]byte, bool, error) {
-	if t.done {
-		return nil, false, errTxnDone
-	}
-	t.reads++
-	if t.writes != nil {
-		if w, ok := t.writes.Get(&write{key: key}); ok {
-			return w.value, !w.del, nil
-		}
-	}
-	if t.opts.Isolation == Serializable && !t.opts.ReadOnly {
-		t.readKeys = append(t.readKeys, append([]byte(nil), key...))
-	}
-	if v, found, ok, err := t.db.hotGet(key, t.snapshot); err != nil || ok {
-		return v, found, err
-	}
-	if t.snapshot == 0 {
-		return nil, false, nil
-	}
-	v, err := t.db.store.GetAt(key, t.snapshot)
-	if errors.Is(err, kv.ErrNotFound) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, StorageError(err)
-	}
-	return v.Value, true, nil
 }
 
 // Lock makes the commit fail with 40001 if another transaction changed
