@@ -137,7 +137,7 @@ func (s *Session) planWithCatalog(p *Prepared, params *expr.ParamTypes) error {
 	reads := txn.Reads()
 	pl := &planner{s: s, txn: txn, params: params}
 	pl.attachTimeTravel(p.stmt)
-	pl.sysCols = wantsSystemColumns(p.stmt.AST)
+	pl.sysCols = wantsSystemColumns(p.stmt.AST, p.stmt.SQL)
 	switch n := p.stmt.AST.Node.(type) {
 	case *pg_query.Node_SelectStmt:
 		err = s.planSelect(p, pl, n.SelectStmt)

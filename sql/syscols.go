@@ -20,9 +20,11 @@ import (
 
 var systemColumnNames = map[string]bool{"_tx": true, "_ts": true}
 
-// wantsSystemColumns reports whether a SELECT names a system column.
-func wantsSystemColumns(n *pg_query.Node) bool {
-	if n.GetSelectStmt() == nil && n.GetExplainStmt() == nil {
+// wantsSystemColumns reports whether a SELECT names a system column. The
+// text is looked at first: walking the tree costs more than planning a
+// short query, and almost no query names them.
+func wantsSystemColumns(n *pg_query.Node, sql string) bool {
+	if n.GetSelectStmt() == nil && n.GetExplainStmt() == nil || !mentionsSystemColumn(sql) {
 		return false
 	}
 	found := false
@@ -57,4 +59,17 @@ func withVersion(row []types.Datum, v engine.RowVersion) []types.Datum {
 		return append(row, nil, nil)
 	}
 	return append(row, int64(v.TxID), types.TimestampTZFromUnixMicros(v.Time))
+}
+
+// mentionsSystemColumn reports whether text holds "_tx" or "_ts" in any
+// letter case.
+func mentionsSystemColumn(text string) bool {
+	for i := 0; i+2 < len(text); i++ {
+		if text[i] == '_' && text[i+1]|0x20 == 't' {
+			if c := text[i+2] | 0x20; c == 'x' || c == 's' {
+				return true
+			}
+		}
+	}
+	return false
 }
