@@ -152,10 +152,8 @@ func boundTx(s *Session, b parser.Bound, start bool, x *execCtx, pos int) (uint6
 
 // addHistoryColumns appends _tx, _ts and _op to a history scan's columns.
 func addHistoryColumns(cols []column, table string) []column {
-	return append(cols,
-		column{name: "_tx", table: table, typ: types.Int8, hidden: true},
-		column{name: "_ts", table: table, typ: types.TimestampTZType, hidden: true},
-		column{name: "_op", table: table, typ: types.Text, hidden: true})
+	cols = append(cols, versionColumns(table)...)
+	return append(cols, column{name: "_op", table: table, typ: types.Text, hidden: true})
 }
 
 // historyIter produces a history scan's rows.

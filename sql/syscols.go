@@ -48,9 +48,15 @@ func addSystemColumns(scan *scanNode, cols []column, table string) []column {
 		}
 	}
 	scan.sys = true
-	return append(cols,
-		column{name: "_tx", table: table, typ: types.Int8, hidden: true},
-		column{name: "_ts", table: table, typ: types.TimestampTZType, hidden: true})
+	return append(cols, versionColumns(table)...)
+}
+
+// versionColumns are the hidden _tx and _ts of a table's scan.
+func versionColumns(table string) []column {
+	return []column{
+		{name: "_tx", table: table, typ: types.Int8, hidden: true},
+		{name: "_ts", table: table, typ: types.TimestampTZType, hidden: true},
+	}
 }
 
 // withVersion appends a row version's system columns to a decoded row.
