@@ -1,8 +1,6 @@
 package sql
 
 import (
-	"slices"
-
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/sql/expr"
@@ -78,22 +76,25 @@ func (n *applyJoinNode) open(x *execCtx) (rowIter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &applyJoinIter{n: n, x: x, left: l, nl: len(n.left.cols()), nr: len(n.right.cols())}, nil
+	j := &perRowJoin{x: x, kind: n.kind, cond: n.cond, left: l, nl: len(n.left.cols()), nr: len(n.right.cols())}
+	// The right plan is correlated to the left row: it opens and runs
+	// with that row as its innermost outer row.
+	j.openRight = func(row []types.Datum) (right rowIter, err error) {
+		err = withOuter(x, row, func() (err error) {
+			right, err = n.right.open(x)
+			return err
+		})
+		return right, err
+	}
+	j.nextRight = func(right rowIter) (r []types.Datum, err error) {
+		err = withOuter(x, j.cur, func() (err error) {
+			r, err = right.next()
+			return err
+		})
+		return r, err
+	}
+	return j, nil
 }
-
-type applyJoinIter struct {
-	n       *applyJoinNode
-	x       *execCtx
-	left    rowIter
-	right   rowIter
-	cur     []types.Datum
-	nl, nr  int
-	matched bool
-	k       int
-}
-
-// asOuter runs f with the current left row as the innermost outer row.
-func (it *applyJoinIter) asOuter(f func() error) error { return withOuter(it.x, it.cur, f) }
 
 // withOuter runs f with row as the innermost outer row, which the
 // references of a plan planned as correlated to it read.
@@ -104,66 +105,4 @@ func withOuter(x *execCtx, row []types.Datum, f func() error) error {
 	err := f()
 	ec.Outer = saved
 	return err
-}
-
-func (it *applyJoinIter) next() ([]types.Datum, error) {
-	for {
-		if it.right != nil {
-			var r []types.Datum
-			err := it.asOuter(func() (err error) {
-				r, err = it.right.next()
-				return err
-			})
-			if err != nil {
-				return nil, err
-			}
-			if r != nil {
-				joined := make([]types.Datum, it.nl+it.nr)
-				copy(joined, it.cur)
-				copy(joined[it.nl:], r)
-				if it.n.cond != nil {
-					ok, err := it.x.evalBool(it.n.cond, joined)
-					if err != nil {
-						return nil, err
-					}
-					if !ok {
-						continue
-					}
-				}
-				it.matched = true
-				return joined, nil
-			}
-			it.right.close()
-			it.right = nil
-			if it.n.kind == joinLeft && !it.matched {
-				joined := make([]types.Datum, it.nl+it.nr)
-				copy(joined, it.cur)
-				return joined, nil
-			}
-		}
-		l, err := it.left.next()
-		if err != nil || l == nil {
-			return nil, err
-		}
-		if it.k++; it.k&255 == 0 {
-			if err := it.x.checkCanceled(); err != nil {
-				return nil, err
-			}
-		}
-		it.cur, it.matched = slices.Clone(l), false
-		if err := it.asOuter(func() (err error) {
-			it.right, err = it.n.right.open(it.x)
-			return err
-		}); err != nil {
-			return nil, err
-		}
-	}
-}
-
-func (it *applyJoinIter) close() {
-	if it.right != nil {
-		it.right.close()
-		it.right = nil
-	}
-	it.left.close()
 }

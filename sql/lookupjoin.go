@@ -45,87 +45,26 @@ func (n *lookupJoinNode) open(x *execCtx) (rowIter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &lookupJoinIter{n: n, x: x, left: in, nl: len(n.left.cols()), nr: len(n.right.cols())}, nil
-}
-
-type lookupJoinIter struct {
-	n       *lookupJoinNode
-	x       *execCtx
-	left    rowIter
-	nl, nr  int
-	cur     []types.Datum
-	right   rowIter
-	matched bool
-}
-
-func (it *lookupJoinIter) next() ([]types.Datum, error) {
-	for {
-		if it.right != nil {
-			r, err := it.right.next()
-			if err != nil {
-				return nil, err
-			}
-			if r != nil {
-				joined := make([]types.Datum, it.nl+it.nr)
-				copy(joined, it.cur)
-				copy(joined[it.nl:], r)
-				if it.n.cond != nil {
-					ok, err := it.x.evalBool(it.n.cond, joined)
-					if err != nil {
-						return nil, err
-					}
-					if !ok {
-						continue
-					}
+	return &perRowJoin{x: x, kind: n.kind, cond: n.cond, left: in, nl: len(n.left.cols()), nr: len(n.right.cols()),
+		openRight: func(row []types.Datum) (rowIter, error) {
+			// The left row's keys go into the slot the right scan's
+			// bounds read; a NULL key matches nothing.
+			vals := make([]types.Datum, len(n.leftKeys))
+			for i, e := range n.leftKeys {
+				v, err := x.eval(e, row)
+				if err != nil || v == nil {
+					return nil, err
 				}
-				it.matched = true
-				return joined, nil
+				vals[i] = v
 			}
-			it.right.close()
-			it.right = nil
-			if !it.matched && it.n.kind == joinLeft {
-				joined := make([]types.Datum, it.nl+it.nr)
-				copy(joined, it.cur)
-				return joined, nil
+			if x.slots == nil {
+				x.slots = map[*rowSlot][]types.Datum{}
 			}
-		}
-		row, err := it.left.next()
-		if err != nil || row == nil {
-			return nil, err
-		}
-		it.cur, it.matched = row, false
-		vals := make([]types.Datum, len(it.n.leftKeys))
-		null := false
-		for i, e := range it.n.leftKeys {
-			if vals[i], err = it.x.eval(e, row); err != nil {
-				return nil, err
-			}
-			null = null || vals[i] == nil
-		}
-		if null {
-			if it.n.kind == joinLeft {
-				joined := make([]types.Datum, it.nl+it.nr)
-				copy(joined, row)
-				return joined, nil
-			}
-			continue
-		}
-		if it.x.slots == nil {
-			it.x.slots = map[*rowSlot][]types.Datum{}
-		}
-		it.x.slots[it.n.slot] = vals
-		if it.right, err = it.n.right.open(it.x); err != nil {
-			return nil, err
-		}
-	}
-}
-
-func (it *lookupJoinIter) close() {
-	if it.right != nil {
-		it.right.close()
-		it.right = nil
-	}
-	it.left.close()
+			x.slots[n.slot] = vals
+			return n.right.open(x)
+		},
+		nextRight: func(right rowIter) ([]types.Datum, error) { return right.next() },
+	}, nil
 }
 
 // lookupJoin plans an index nested-loop join if the item's table has an
