@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -84,30 +83,18 @@ type serverState struct {
 	Checkpoint string `json:"checkpoint"`
 }
 
-// trusted parses a state the server sent, checking its signature when
-// keys are pinned and that its checkpoint text says the same as its
-// fields.
-func (s serverState) trusted(keys []*checkpoint.Verifier) (Trusted, error) {
-	var cp checkpoint.Checkpoint
-	var err error
-	if len(keys) > 0 {
-		if cp, err = checkpoint.Open([]byte(s.Checkpoint), keys...); err != nil {
-			return Trusted{}, fmt.Errorf("%w: %v", ErrUnexpectedKey, err)
-		}
-	} else {
-		body := s.Checkpoint
-		if i := strings.Index(body, "\n\n"); i >= 0 {
-			body = body[:i+1] // a signed note: the body, then the signatures
-		}
-		if cp, err = checkpoint.Parse([]byte(body)); err != nil {
-			return Trusted{}, fmt.Errorf("%w: %v", ErrBadCheckpoint, err)
-		}
+// stateOf reads a state the server sent: its checkpoint (signed by a
+// pinned key, when keys are pinned), which must say what its fields say.
+func (c *Client) stateOf(s serverState) (Trusted, error) {
+	t, err := c.checkpointOf([]byte(s.Checkpoint))
+	if err != nil {
+		return Trusted{}, err
 	}
 	root, err := hex.DecodeString(s.Root)
-	if err != nil || !bytes.Equal(root, cp.Root[:]) || cp.Size != s.Tx || cp.Origin != s.Origin {
+	if err != nil || !bytes.Equal(root, t.Root[:]) || t.Size != s.Tx || t.Origin != s.Origin {
 		return Trusted{}, fmt.Errorf("%w: the checkpoint text disagrees with the state", ErrBadCheckpoint)
 	}
-	return Trusted{Origin: cp.Origin, Size: cp.Size, Root: cp.Root}, nil
+	return t, nil
 }
 
 // queryJSON runs a query returning one json value into dst.
@@ -180,7 +167,7 @@ func (c *Client) VerifyState(ctx context.Context) (Trusted, error) {
 	if err := c.queryJSON(ctx, &s, "SELECT stela_state()"); err != nil {
 		return Trusted{}, err
 	}
-	next, err := s.trusted(c.keys)
+	next, err := c.stateOf(s)
 	if err != nil {
 		return Trusted{}, err
 	}
