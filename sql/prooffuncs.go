@@ -13,6 +13,7 @@ import (
 	"github.com/stela-db/stela/kv"
 	"github.com/stela-db/stela/kv/format"
 	"github.com/stela-db/stela/kv/merkle"
+	"github.com/stela-db/stela/kv/proof"
 	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
@@ -111,15 +112,19 @@ func (f *proofCall) Eval(ctx *expr.Context) (types.Datum, error) {
 		out, err = txJSON(st, vals[0].(int64))
 	case "stela_consistency_proof":
 		out, err = consistencyJSON(st, vals[0].(int64), vals[1].(int64))
-	case "stela_row_proof":
-		out, err = x.rowProof(0, vals[0].(string), vals[1:])
-	case "stela_row_proof_at":
-		out, err = x.rowProof(vals[0].(int64), vals[1].(string), vals[2:])
-	case "stela_row_proof_bytes":
-		if out, err = x.rowProof(vals[0].(int64), vals[1].(string), vals[2:]); err != nil {
+	case "stela_row_proof", "stela_row_proof_at", "stela_row_proof_bytes":
+		var at int64
+		if f.name != "stela_row_proof" {
+			at, vals = vals[0].(int64), vals[1:]
+		}
+		rp, err := x.rowProof(at, vals[0].(string), vals[1:])
+		if err != nil {
 			return nil, err
 		}
-		return rowProofBytes(out.(rowProofOut)), nil
+		if f.name == "stela_row_proof_bytes" {
+			return rp.bytes(), nil
+		}
+		out = rp.json()
 	}
 	if err != nil {
 		return nil, err
@@ -268,7 +273,7 @@ type rowProofOut struct {
 
 // rowProof proves the version of a row (by primary key) read at tx (0:
 // the latest), in the log as of the current checkpoint.
-func (x *execCtx) rowProof(at int64, table string, key []types.Datum) (any, error) {
+func (x *execCtx) rowProof(at int64, table string, key []types.Datum) (*rowProofData, error) {
 	st := x.sess.db.Store
 	cp := st.Checkpoint()
 	atTx := cp.Size
@@ -321,20 +326,35 @@ func (x *execCtx) rowProof(at int64, table string, key []types.Datum) (any, erro
 	if err != nil {
 		return nil, err
 	}
-	return rowProofOut{Table: d.Name, TableID: d.ID, Key: k, Tx: p.Header.TxID, Deleted: p.Deleted, Value: p.Value, Metadata: p.Metadata,
-		EntryIndex: p.EntryIndex, EntryPath: hexPath(p.EntryPath), Header: headerJSON(p.Header), Size: p.Size,
-		TxPath: hexPath(p.TxPath), Proof: bin, Checkpoint: string(cp.Note), Origin: cp.Origin, Root: hex.EncodeToString(cp.Root[:])}, nil
+	return &rowProofData{table: d, key: k, p: p, bin: bin, cp: cp}, nil
 }
 
-// rowProofBytes is stela_row_proof_bytes: the row proof for clients that
+// rowProofData is a row's proof before it is written out as JSON or as
+// bytes.
+type rowProofData struct {
+	table *catalog.Descriptor
+	key   []byte
+	p     *proof.KeyProof
+	bin   []byte // p's binary encoding
+	cp    kv.Checkpoint
+}
+
+func (r *rowProofData) json() rowProofOut {
+	p := r.p
+	return rowProofOut{Table: r.table.Name, TableID: r.table.ID, Key: r.key, Tx: p.Header.TxID, Deleted: p.Deleted, Value: p.Value, Metadata: p.Metadata,
+		EntryIndex: p.EntryIndex, EntryPath: hexPath(p.EntryPath), Header: headerJSON(p.Header), Size: p.Size,
+		TxPath: hexPath(p.TxPath), Proof: r.bin, Checkpoint: string(r.cp.Note), Origin: r.cp.Origin, Root: hex.EncodeToString(r.cp.Root[:])}
+}
+
+// bytes is stela_row_proof_bytes's answer: the row proof for clients that
 // check many rows, without JSON (docs/PROOFS.md):
 //
 //	"SRP" 0x01 || uvarint(len(checkpoint)) || checkpoint note
 //	|| table id (4 bytes, big-endian) || kv/proof key proof encoding
-func rowProofBytes(p rowProofOut) []byte {
-	b := append([]byte("SRP\x01"), nil...)
-	b = binary.AppendUvarint(b, uint64(len(p.Checkpoint)))
-	b = append(b, p.Checkpoint...)
-	b = binary.BigEndian.AppendUint32(b, p.TableID)
-	return append(b, p.Proof...)
+func (r *rowProofData) bytes() []byte {
+	b := append(make([]byte, 0, 4+binary.MaxVarintLen64+len(r.cp.Note)+4+len(r.bin)), "SRP\x01"...)
+	b = binary.AppendUvarint(b, uint64(len(r.cp.Note)))
+	b = append(b, r.cp.Note...)
+	b = binary.BigEndian.AppendUint32(b, r.table.ID)
+	return append(b, r.bin...)
 }
