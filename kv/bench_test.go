@@ -23,7 +23,8 @@ import (
 func benchStore(b *testing.B, dir string, noSync bool) *kv.Store {
 	b.Helper()
 	l := zerolog.Nop()
-	opts := kv.Options{Logger: &l, MinFreeBytes: -1}
+	// The server's configuration: pebble's WALs pre-written (walspare.go).
+	opts := kv.Options{Logger: &l, MinFreeBytes: -1, WALSpareSize: kv.DefaultWALSpareSize}
 	if noSync {
 		opts.SetUnsafeNoSync()
 	}

@@ -60,7 +60,8 @@ func TestCrashChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := openAt(t, dir, kv.Options{})
+	// Pre-written WALs as the server has them (walspare.go).
+	s := openAt(t, dir, kv.Options{WALSpareSize: 1 << 20})
 	fmt.Printf("child %d: opened at tx %d\n", round, s.LastTx())
 
 	errc := make(chan error, crashChildWorkers)

@@ -64,6 +64,12 @@ type Options struct {
 	// pebble's in-memory or fault-injecting filesystems.
 	FS vfs.FS
 
+	// WALSpareSize is the size of the WAL file the store writes ahead of
+	// time so that commits overwrite written blocks (walspare.go); 0
+	// means none. The server uses DefaultWALSpareSize; tests leave it off,
+	// as each spare costs that many bytes of disk writes.
+	WALSpareSize int64
+
 	// Now is the clock for commit times. Default time.Now.
 	Now func() time.Time
 
@@ -97,6 +103,7 @@ func (o Options) withDefaults() Options {
 	if o.FS == nil {
 		o.FS = vfs.Default
 	}
+
 	if o.Now == nil {
 		o.Now = time.Now
 	}

@@ -34,6 +34,9 @@ type Store struct {
 	log    zerolog.Logger
 	db     *pebble.DB
 	origin string
+	// spare pre-writes pebble's next WAL file (walspare.go); nil when
+	// read-only or disabled.
+	spare *walSpareFS
 
 	// refs counts operations in progress; Close waits for them.
 	refs refs
@@ -110,12 +113,21 @@ func Open(dir string, opts Options) (s *Store, err error) {
 			return nil, err
 		}
 	}
+	if !opts.ReadOnly && opts.WALSpareSize > 0 {
+		s.spare = newWALSpareFS(opts.FS, dir, opts.WALSpareSize, s.log)
+		s.spare.ensure()
+	}
 	if err := s.openPebble(creating, opts.ReadOnly); err != nil {
+		s.closeSpare()
 		return nil, err
 	}
 	if err := s.load(creating); err != nil {
 		_ = s.closePebble()
+		s.closeSpare()
 		return nil, err
+	}
+	if s.spare != nil {
+		s.spare.build() // for the WAL after the current one
 	}
 	if opts.ReadOnly {
 		close(s.committerDone)
@@ -214,8 +226,12 @@ func (s *Store) probe() (err error) {
 
 // pebbleOptions returns the pebble configuration of the store.
 func (s *Store) pebbleOptions(creating, readOnly bool) *pebble.Options {
+	fs := s.opts.FS
+	if s.spare != nil && !readOnly {
+		fs = s.spare
+	}
 	po := &pebble.Options{
-		FS:               s.opts.FS,
+		FS:               fs,
 		Logger:           pebbleLogger{log: s.log, onFatal: func(err error) { s.markFailed(err) }},
 		EventListener:    eventListener(s.log),
 		ReadOnly:         readOnly,
@@ -404,9 +420,17 @@ func (s *Store) Close() error {
 		close(s.closing)
 		<-s.committerDone
 		s.closeErr = s.closePebble()
+		s.closeSpare()
 		s.log.Info().Msg("store closed")
 	})
 	return s.closeErr
+}
+
+// closeSpare stops the writing of a pre-written WAL file.
+func (s *Store) closeSpare() {
+	if s.spare != nil {
+		s.spare.close()
+	}
 }
 
 // closePebble closes the pebble instance; after a write-path failure pebble

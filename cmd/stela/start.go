@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/stela-db/stela/kv"
 	"os"
 	"os/signal"
 	"syscall"
@@ -82,6 +83,7 @@ func runStart(cmd *cobra.Command, o *startOptions) error {
 		TLSCert: o.tlsCert, TLSKey: o.tlsKey, TLSClientCA: o.tlsClientCA,
 		RequireTLS: o.requireTLS, AllowCleartext: o.allowCleartext,
 		MaxConnections: o.maxConns, MaxMessageSize: o.maxMessage, Logger: log,
+		KV: kv.Options{WALSpareSize: kv.DefaultWALSpareSize},
 	})
 	if errors.Is(err, server.ErrAddressInUse) {
 		return fmt.Errorf("%s is already in use; choose another address with --listen", o.listen)
