@@ -78,6 +78,11 @@ type Txn struct {
 	// reads counts Get and Scan calls: a planner learns from it whether
 	// a plan looked anything up.
 	reads int
+	// lastMiss is the last key the store did not have at the snapshot.
+	// An INSERT looks its key up more than once (ON CONFLICT, then the
+	// unique check); the snapshot does not change, so the answer does
+	// not either.
+	lastMiss []byte
 }
 
 // Reads is the number of Get and Scan calls so far.
@@ -147,11 +152,12 @@ func (t *Txn) get(key []byte, hot bool) ([]byte, RowVersion, bool, error) {
 			return v, RowVersion{}, found, err
 		}
 	}
-	if t.snapshot == 0 {
+	if t.snapshot == 0 || (t.lastMiss != nil && bytes.Equal(key, t.lastMiss)) {
 		return nil, RowVersion{}, false, nil
 	}
 	v, err := t.db.store.GetAt(key, t.snapshot)
 	if errors.Is(err, kv.ErrNotFound) {
+		t.lastMiss = append(t.lastMiss[:0], key...)
 		return nil, RowVersion{}, false, nil
 	}
 	if err != nil {

@@ -380,7 +380,8 @@ func (s *Store) admit(group []*pendingTx) (kept []*pendingTx, err error) {
 	// Forget the pending keys of durable groups first, then open the
 	// iterator: every key forgotten here was in pebble before the
 	// iterator's snapshot, so no write is missed in between.
-	s.pending.pruneThrough(s.LastTx())
+	durable := s.LastTx()
+	s.pending.pruneThrough(durable)
 	var it *pebble.Iterator
 	defer func() {
 		if it != nil {
@@ -391,12 +392,19 @@ func (s *Store) admit(group []*pendingTx) (kept []*pendingTx, err error) {
 	kept = group[:0]
 	for _, p := range group {
 		if p.check != nil {
-			if it == nil {
-				if it, err = s.db.NewIter(&pebble.IterOptions{LowerBound: []byte{prefixVersion}, UpperBound: []byte{prefixVersion + 1}}); err != nil {
-					return group, err
+			// A transaction that read at the last durable tx can only
+			// conflict with pending writes: pebble holds nothing newer
+			// than durable that pending does not also hold.
+			var read *pebble.Iterator
+			if p.check.snapshot < durable {
+				if it == nil {
+					if it, err = s.db.NewIter(&pebble.IterOptions{LowerBound: []byte{prefixVersion}, UpperBound: []byte{prefixVersion + 1}}); err != nil {
+						return group, err
+					}
 				}
+				read = it
 			}
-			if cerr := s.checkConflicts(p.check, it); cerr != nil {
+			if cerr := s.checkConflicts(p.check, read); cerr != nil {
 				if !errors.Is(cerr, ErrConflict) {
 					return group, cerr
 				}

@@ -28,7 +28,10 @@ import (
 // newest versions are not always in pebble yet: pendingWrites remembers
 // the keys of groups built but not yet durable. The committer prunes it
 // of durable groups before opening the pebble iterator of its checks, so
-// that a write is always found in one or the other.
+// that a write is always found in one or the other. A transaction whose
+// snapshot is the last durable tx is checked against pendingWrites alone:
+// every version newer than its snapshot is pending (with one connection,
+// that is every transaction, and the check reads nothing from pebble).
 
 // ErrConflict is returned by CommitWith when a key the transaction depends
 // on was written after its snapshot.
@@ -145,13 +148,24 @@ func (p *pendingWrites) inRange(lo, hi []byte, snapshot uint64) (string, uint64,
 	return "", 0, false
 }
 
-// checkConflicts runs a transaction's conflict check in the committer.
-// it is an iterator over version keys shared by the group's checks.
+// checkConflicts runs a transaction's conflict check in the committer:
+// first against the pending writes, then, unless it is nil, through it, an
+// iterator over version keys shared by the group's checks.
 func (s *Store) checkConflicts(c *conflictCheck, it *pebble.Iterator) error {
 	for _, pfx := range c.prefixes {
 		if tx, ok := s.pending.get(pfx); ok && tx > c.snapshot {
 			return conflictErr(pfx, tx, c.snapshot)
 		}
+	}
+	for _, r := range c.ranges {
+		if k, tx, ok := s.pending.inRange(r[0], r[1], c.snapshot); ok {
+			return conflictErr([]byte(k), tx, c.snapshot)
+		}
+	}
+	if it == nil {
+		return nil
+	}
+	for _, pfx := range c.prefixes {
 		// The newest version of the key comes first.
 		if it.SeekPrefixGE(pfx) && bytes.HasPrefix(it.Key(), pfx) && len(it.Key()) == len(pfx)+8 {
 			if tx := ^binary.BigEndian.Uint64(it.Key()[len(pfx):]); tx > c.snapshot {
@@ -163,9 +177,6 @@ func (s *Store) checkConflicts(c *conflictCheck, it *pebble.Iterator) error {
 		}
 	}
 	for _, r := range c.ranges {
-		if k, tx, ok := s.pending.inRange(r[0], r[1], c.snapshot); ok {
-			return conflictErr([]byte(k), tx, c.snapshot)
-		}
 		for ok := it.SeekGE(r[0]); ok && bytes.Compare(it.Key(), r[1]) < 0; {
 			k := it.Key()
 			if len(k) < 1+2+8 {

@@ -58,3 +58,21 @@ func invalidf(format string, args ...any) error {
 func tooLargef(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrTooLarge, fmt.Sprintf(format, args...))
 }
+
+// notFoundError is ErrNotFound for one key. A missing key is routine (every
+// INSERT looks for the key it is about to write), so the message is made
+// only when someone reads it.
+type notFoundError struct {
+	key     string
+	tx      uint64
+	deleted bool // the key's version at tx is a delete
+}
+
+func (e notFoundError) Error() string {
+	if e.deleted {
+		return fmt.Sprintf("%v: %q deleted at tx %d", ErrNotFound, e.key, e.tx)
+	}
+	return fmt.Sprintf("%v: %q at tx %d", ErrNotFound, e.key, e.tx)
+}
+
+func (e notFoundError) Unwrap() error { return ErrNotFound }

@@ -46,7 +46,7 @@ func (s *Store) GetAt(key []byte, txID uint64) (Version, error) {
 		return Version{}, err
 	}
 	if v.Deleted {
-		return Version{}, fmt.Errorf("%w: %q deleted at tx %d", ErrNotFound, key, v.TxID)
+		return Version{}, notFoundError{key: string(key), tx: v.TxID, deleted: true}
 	}
 	return v, nil
 }
@@ -76,7 +76,7 @@ func (s *Store) getVersionAt(key []byte, txID uint64) (v Version, err error) {
 		if err := it.Error(); err != nil {
 			return v, storageErr(err)
 		}
-		return v, fmt.Errorf("%w: %q at tx %d", ErrNotFound, key, txID)
+		return v, notFoundError{key: string(key), tx: txID}
 	}
 	return decodeVersion(key, it)
 }
