@@ -35,8 +35,21 @@ run: build ## Start the server on ./data (127.0.0.1:5432)
 	$(BIN)/stela start --data $(DATA)
 
 .PHONY: test
-test: ## Run the test suite (what CI runs)
-	$(GO) test -tags '$(TAGS)' -count=$(COUNT) -timeout 20m -run '$(TESTS)' $(PKG)
+test: compat-deps-ci ## Run the test suite (what CI runs)
+	STELA_COMPAT_REQUIRE=jdbc,psycopg2 $(GO) test -tags '$(TAGS)' -count=$(COUNT) -timeout 20m -run '$(TESTS)' $(PKG)
+
+.PHONY: compat-deps-ci
+compat-deps-ci: ## Install psql, the JDBC driver and psycopg2 if missing (make test drives them)
+	compat/deps.sh ci
+
+.PHONY: compat-deps
+compat-deps: ## Install every client compat/ drives (Debian packages, npm's pg)
+	compat/deps.sh all
+
+.PHONY: compat
+compat: compat-deps ## Run every client against stela: psql, pgx, JDBC, psycopg2/3, SQLAlchemy, node-postgres
+	STELA_COMPAT_REQUIRE=all $(GO) test -tags '$(TAGS)' -count=1 -v -run 'Test(JDBC|Psycopg2|Psycopg3|SQLAlchemy|NodePG)$$' ./compat/
+	$(GO) test -tags '$(TAGS)' -count=1 -run 'Psql|PGX|Pgx' ./pgwire/
 
 .PHONY: test-race
 test-race: ## Run the test suite with the race detector
