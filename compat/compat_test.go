@@ -189,36 +189,35 @@ func libpqDSN(host, port string) string {
 	return fmt.Sprintf("host=%s port=%s dbname=defaultdb user=admin password=%s sslmode=disable", host, port, password)
 }
 
+// runPython runs a script of compat/python with Debian's Python, once the
+// modules it imports are there; arg is built from the server's address.
+func runPython(t *testing.T, client, script string, modules []string, arg func(host, port string) string) {
+	t.Helper()
+	py := python(t, client)
+	for _, m := range modules {
+		pythonModule(t, client, py, m)
+	}
+	host, port := startServer(t)
+	cmd := exec.Command(py, script, arg(host, port))
+	cmd.Dir = "python"
+	runClient(t, client, cmd)
+}
+
 // TestPsycopg2 runs compat/python/psycopg2_compat.py.
 func TestPsycopg2(t *testing.T) {
-	py := python(t, "psycopg2")
-	pythonModule(t, "psycopg2", py, "psycopg2")
-	host, port := startServer(t)
-	cmd := exec.Command(py, "psycopg2_compat.py", libpqDSN(host, port))
-	cmd.Dir = "python"
-	runClient(t, "psycopg2", cmd)
+	runPython(t, "psycopg2", "psycopg2_compat.py", []string{"psycopg2"}, libpqDSN)
 }
 
 // TestPsycopg3 runs compat/python/psycopg3_compat.py.
 func TestPsycopg3(t *testing.T) {
-	py := python(t, "psycopg3")
-	pythonModule(t, "psycopg3", py, "psycopg")
-	host, port := startServer(t)
-	cmd := exec.Command(py, "psycopg3_compat.py", libpqDSN(host, port))
-	cmd.Dir = "python"
-	runClient(t, "psycopg3", cmd)
+	runPython(t, "psycopg3", "psycopg3_compat.py", []string{"psycopg"}, libpqDSN)
 }
 
 // TestSQLAlchemy runs compat/python/sqlalchemy_reflect.py.
 func TestSQLAlchemy(t *testing.T) {
-	py := python(t, "sqlalchemy")
-	pythonModule(t, "sqlalchemy", py, "sqlalchemy")
-	pythonModule(t, "sqlalchemy", py, "psycopg2")
-	host, port := startServer(t)
-	u := fmt.Sprintf("postgresql+psycopg2://admin:%s@%s:%s/defaultdb?sslmode=disable", url.QueryEscape(password), host, port)
-	cmd := exec.Command(py, "sqlalchemy_reflect.py", u)
-	cmd.Dir = "python"
-	runClient(t, "sqlalchemy", cmd)
+	runPython(t, "sqlalchemy", "sqlalchemy_reflect.py", []string{"sqlalchemy", "psycopg2"}, func(host, port string) string {
+		return fmt.Sprintf("postgresql+psycopg2://admin:%s@%s:%s/defaultdb?sslmode=disable", url.QueryEscape(password), host, port)
+	})
 }
 
 // TestNodePG runs compat/node/pg_compat.js with node-postgres, installed
