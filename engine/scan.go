@@ -41,9 +41,7 @@ func (t *Txn) Scan(r kv.Range, reverse bool) (*Iterator, error) {
 		return nil, errTxnDone
 	}
 	t.reads++
-	if t.opts.Isolation == Serializable && !t.opts.ReadOnly {
-		t.readRanges = append(t.readRanges, kv.Range{Start: append([]byte(nil), r.Start...), End: append([]byte(nil), r.End...)})
-	}
+	t.noteReadRange(r)
 	it := &Iterator{reverse: reverse}
 	// The buffered writes in range, copied now (their values are
 	// immutable: a later write replaces the entry).

@@ -78,6 +78,9 @@ type Txn struct {
 	// reads counts Get and Scan calls: a planner learns from it whether
 	// a plan looked anything up.
 	reads int
+	// parent is the transaction a frozen view (view.go) was taken of:
+	// the view's reads count as the parent's.
+	parent *Txn
 	// lastMiss is the last key the store did not have at the snapshot.
 	// An INSERT looks its key up more than once (ON CONFLICT, then the
 	// unique check); the snapshot does not change, so the answer does
@@ -144,9 +147,7 @@ func (t *Txn) get(key []byte, hot bool) ([]byte, RowVersion, bool, error) {
 			return w.value, RowVersion{}, !w.del, nil
 		}
 	}
-	if t.opts.Isolation == Serializable && !t.opts.ReadOnly {
-		t.readKeys = append(t.readKeys, append([]byte(nil), key...))
-	}
+	t.noteReadKey(key)
 	if hot {
 		if v, found, ok, err := t.db.hotGet(key, t.snapshot); err != nil || ok {
 			return v, RowVersion{}, found, err

@@ -59,6 +59,9 @@ type conn struct {
 	// Extended protocol state.
 	stmts   map[string]*preparedStmt
 	portals map[string]*portal
+	// runningPortal is the portal an Execute is running
+	// (sqlobjects.go).
+	runningPortal *portal
 	// discard is set after an error in the extended protocol: messages
 	// are ignored until Sync.
 	discard bool

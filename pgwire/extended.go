@@ -69,7 +69,7 @@ func (c *conn) parse(body []byte) error {
 		return err
 	}
 	if m.Name != "" {
-		if _, ok := c.stmts[m.Name]; ok {
+		if _, ok := c.stmts[m.Name]; ok || c.sess.HasPreparedStatement(m.Name) {
 			return pgerror.Newf(pgcode.DuplicatePreparedStatement, "prepared statement %q already exists", m.Name)
 		}
 	}
@@ -113,7 +113,7 @@ func (c *conn) bind(body []byte) error {
 			"current transaction is aborted, commands ignored until end of transaction block")
 	}
 	if m.DestinationPortal != "" {
-		if _, ok := c.portals[m.DestinationPortal]; ok {
+		if _, ok := c.portals[m.DestinationPortal]; ok || c.sess.HasCursor(m.DestinationPortal) {
 			return pgerror.Newf(pgcode.DuplicateCursor, "cursor %q already exists", m.DestinationPortal)
 		}
 	} else if old, ok := c.portals[""]; ok {
@@ -184,6 +184,9 @@ func (c *conn) lookupStmt(name string) (*preparedStmt, error) {
 	if ps, ok := c.stmts[name]; ok {
 		return ps, nil
 	}
+	if ps, ok := c.lookupSQLStatement(name); ok {
+		return ps, nil
+	}
 	if name == "" {
 		return nil, pgerror.New(pgcode.InvalidSQLStatementName, "unnamed prepared statement does not exist")
 	}
@@ -218,6 +221,9 @@ func (c *conn) describe(body []byte) error {
 	case 'P':
 		p, ok := c.portals[name]
 		if !ok {
+			if c.describeCursor(name) {
+				return nil
+			}
 			return pgerror.Newf(pgcode.InvalidCursorName, "portal %q does not exist", name)
 		}
 		if p.stmt.p == nil || p.stmt.p.Columns == nil {
@@ -240,6 +246,10 @@ func (c *conn) execute(body []byte) error {
 	}
 	p, ok := c.portals[m.Portal]
 	if !ok {
+		// MaxRows is signed in PostgreSQL: 0 or less means all rows.
+		if found, err := c.executeCursor(m.Portal, max(int(int32(m.MaxRows)), 0)); found {
+			return err
+		}
 		return pgerror.Newf(pgcode.InvalidCursorName, "portal %q does not exist", m.Portal)
 	}
 	if p.stmt.p == nil {
@@ -261,6 +271,8 @@ func (c *conn) execute(body []byte) error {
 	}
 	ctx := c.beginStatement()
 	defer c.endStatement()
+	c.runningPortal = p
+	defer func() { c.runningPortal = nil }()
 	if p.res == nil {
 		res, err := c.sess.Execute(ctx, p.stmt.p, p.params)
 		if err != nil {
@@ -342,9 +354,12 @@ func (c *conn) closeObject(body []byte) error {
 	switch typ {
 	case 'S':
 		delete(c.stmts, name)
+		c.sess.DropPreparedStatement(name)
 	case 'P':
 		if p, ok := c.portals[name]; ok {
 			c.dropPortal(p)
+		} else {
+			c.sess.CloseCursor(name)
 		}
 	default:
 		return malformed(fmt.Sprintf("invalid CLOSE message subtype %d", typ))

@@ -28,6 +28,8 @@ func (c *conn) simpleQuery(body []byte) error {
 	} else if len(stmts) == 0 {
 		c.w.send(&pgproto3.EmptyQueryResponse{})
 	}
+	c.sess.SetMultiStatement(len(stmts) > 1)
+	defer c.sess.SetMultiStatement(false)
 	for _, stmt := range stmts {
 		if err := c.runSimple(stmt); err != nil {
 			if isFatal(err) || isIOError(err) {
@@ -73,9 +75,10 @@ func (c *conn) runSimple(stmt parser.Statement) error {
 		return stmtError(ctx, err)
 	}
 	defer res.Close()
+	formats := binaryFormats(p)
 	if p.Columns != nil {
-		c.w.send(rowDescription(p.Columns, nil))
+		c.w.send(rowDescription(p.Columns, formats))
 	}
-	_, err = c.sendRowsN(ctx, p.Columns, nil, res, 0)
+	_, err = c.sendRowsN(ctx, p.Columns, formats, res, 0)
 	return stmtError(ctx, err)
 }

@@ -77,6 +77,7 @@ func (c *conn) handshake() (bool, error) {
 	}
 	c.sess = sess
 	sess.OnParameterStatus = c.parameterChanged
+	sess.Wire = c
 	sess.OnNotice = func(e *pgerror.Error) { c.w.send(noticeResponse(e)) }
 	c.reported = map[string]string{}
 	for _, p := range sess.ReportedParameters() {

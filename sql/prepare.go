@@ -45,7 +45,14 @@ type Prepared struct {
 	// txnControl marks COMMIT, ROLLBACK and ROLLBACK TO: the statements
 	// an aborted transaction block still accepts.
 	txnControl bool
+	// binary marks the FETCH of a BINARY cursor, whose rows a simple
+	// Query sends in binary format.
+	binary bool
 }
+
+// BinaryResult reports whether a simple Query sends the statement's rows
+// in binary format (FETCH from a cursor declared BINARY).
+func (p *Prepared) BinaryResult() bool { return p.binary }
 
 // ExitsTransaction reports whether the statement ends a transaction block
 // (COMMIT, ROLLBACK, ROLLBACK TO SAVEPOINT): the statements an aborted
@@ -110,6 +117,18 @@ func (s *Session) plan(p *Prepared) error {
 		err = s.planShow(p, n.VariableShowStmt)
 	case *pg_query.Node_TransactionStmt:
 		p.plan, err = s.planTxn(n.TransactionStmt)
+	case *pg_query.Node_FetchStmt:
+		p.plan = s.planFetch(p, n.FetchStmt)
+	case *pg_query.Node_ClosePortalStmt:
+		p.plan = &closePlan{name: n.ClosePortalStmt.Portalname}
+	case *pg_query.Node_PrepareStmt:
+		p.plan, err = s.planPrepare(p, n.PrepareStmt)
+	case *pg_query.Node_DeallocateStmt:
+		p.plan = &deallocatePlan{name: n.DeallocateStmt.Name}
+	case *pg_query.Node_DiscardStmt:
+		p.plan = &discardPlan{target: n.DiscardStmt.Target}
+	case *pg_query.Node_UnlistenStmt:
+		p.plan = unlistenPlan{}
 	default:
 		err = s.planWithCatalog(p, params)
 	}

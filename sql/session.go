@@ -63,7 +63,23 @@ type Session struct {
 	OnParameterStatus func(name, value string)
 	// OnNotice receives notices and warnings for the client.
 	OnNotice func(*pgerror.Error)
+	// Wire gives access to the protocol's statements and portals
+	// (wireobjects.go); nil outside a wire session.
+	Wire WireObjects
+
+	// cursors are the open SQL cursors (cursor_session.go); stmts the
+	// statements of SQL PREPARE (sqlprepare.go).
+	cursors map[string]*cursor
+	stmts   map[string]*Prepared
+	// multiStmt is set while the statements of a Query message of more
+	// than one statement run: their implicit transaction is a
+	// transaction block for DECLARE and DISCARD ALL, as in PostgreSQL.
+	multiStmt bool
 }
+
+// SetMultiStatement tells the session whether the statements about to
+// run come from one Query message holding several (see multiStmt).
+func (s *Session) SetMultiStatement(multi bool) { s.multiStmt = multi }
 
 // NewSession starts a session of user on a database. Unknown databases
 // give 3D000; bad startup settings 22023 or 42704.
@@ -165,6 +181,7 @@ func (s *Session) Close() {
 	if s.txn.state != txnNone {
 		s.txn.rollback(s)
 	}
+	s.closeAllCursors()
 }
 
 // ReportedParameters returns the settings sent as ParameterStatus at
@@ -216,6 +233,10 @@ func (s *Session) setVar(name, value string, local bool) error {
 		}
 		if st.check != nil {
 			v, err := st.check(value)
+			var re *rangeError
+			if errors.As(err, &re) {
+				return pgerror.Newf(pgcode.InvalidParameterValue, "%d is outside the valid range for parameter %q (%d .. %d)", re.n, st.name, re.lo, re.hi)
+			}
 			if err != nil {
 				e := invalidValue(st.name, value)
 				if err.Error() != "" {
@@ -245,6 +266,10 @@ func (s *Session) resetVar(name string) error {
 	s.txn.noteChange(key, old, had, false)
 	if v, ok := s.resetVals[key]; ok {
 		s.vars[key] = v
+	} else if _, known := settings[key]; !known {
+		// A custom setting stays defined once used, with an empty
+		// value, as PostgreSQL's placeholders do.
+		s.vars[key] = ""
 	} else {
 		delete(s.vars, key)
 	}

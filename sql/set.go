@@ -36,6 +36,10 @@ func (p *setPlan) run(s *Session, ec *expr.Context) (Result, error) {
 		s.notice("WARNING", pgcode.NoActiveSQLTransaction, "SET LOCAL can only be used in transaction blocks")
 		return &tagResult{tag: tag}, nil
 	}
+	switch strings.ToLower(n.Name) {
+	case "role", "session_authorization":
+		return s.setIdentity(n)
+	}
 	var err error
 	switch n.Kind {
 	case pg_query.VariableSetKind_VAR_SET_VALUE:
@@ -50,13 +54,7 @@ func (p *setPlan) run(s *Session, ec *expr.Context) (Result, error) {
 		err = s.resetVar(n.Name)
 	case pg_query.VariableSetKind_VAR_RESET_ALL:
 		tag = "RESET"
-		for _, name := range settingNames() {
-			if !settings[name].readOnly {
-				if err = s.resetVar(name); err != nil {
-					break
-				}
-			}
-		}
+		err = s.resetAll()
 	case pg_query.VariableSetKind_VAR_SET_MULTI:
 		err = s.setMulti(n)
 	}
@@ -64,6 +62,54 @@ func (p *setPlan) run(s *Session, ec *expr.Context) (Result, error) {
 		return nil, err
 	}
 	return &tagResult{tag: tag}, nil
+}
+
+// setIdentity is SET ROLE and SET SESSION AUTHORIZATION, and their
+// RESET forms. Roles are not implemented yet: a session always acts as
+// the user it logged in as, so returning to that user (SET ROLE NONE,
+// RESET ROLE, SET SESSION AUTHORIZATION DEFAULT or to the session user,
+// as DISCARD ALL does) succeeds and changes nothing; any other identity
+// is refused with 0A000.
+func (s *Session) setIdentity(n *pg_query.VariableSetStmt) (Result, error) {
+	tag := "SET"
+	if n.Kind == pg_query.VariableSetKind_VAR_RESET {
+		tag = "RESET"
+	}
+	auth := strings.EqualFold(n.Name, "session_authorization")
+	if n.Kind == pg_query.VariableSetKind_VAR_SET_VALUE {
+		v, err := setValue(n)
+		if err != nil {
+			return nil, err
+		}
+		if (!auth && !strings.EqualFold(v, "none")) || (auth && v != s.user) {
+			what := "SET ROLE"
+			if auth {
+				what = "SET SESSION AUTHORIZATION"
+			}
+			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s is not supported yet", what)
+		}
+	}
+	return &tagResult{tag: tag}, nil
+}
+
+// resetAll is RESET ALL: every setting back to its reset value (the
+// startup packet's, else the default), custom ones included.
+func (s *Session) resetAll() error {
+	names := settingNames()
+	for k := range s.vars {
+		if _, known := settings[k]; !known {
+			names = append(names, k)
+		}
+	}
+	for _, name := range names {
+		if st, ok := settings[name]; ok && st.readOnly {
+			continue
+		}
+		if err := s.resetVar(name); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // setValue renders the value list of SET name = v1, v2 as PostgreSQL does

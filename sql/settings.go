@@ -55,6 +55,7 @@ func init() {
 		{name: "server_version_num", def: constant(ServerVersionNum), readOnly: true, desc: "Shows the server version as an integer."},
 		{name: "server_encoding", def: constant("UTF8"), report: true, readOnly: true, desc: "Shows the server (database) character set encoding."},
 		{name: "is_superuser", def: func(s *Session) string { return onOff(s.superuser) }, report: true, readOnly: true, desc: "Shows whether the current user is a superuser."},
+		{name: "role", def: constant("none"), readOnly: true, desc: "Sets the current role."},
 		{name: "session_authorization", def: func(s *Session) string { return s.user }, report: true, readOnly: true, desc: "Sets the session user name."},
 		{name: "in_hot_standby", def: constant("off"), report: true, readOnly: true, desc: "Shows whether hot standby is currently active."},
 		{name: "default_transaction_read_only", def: constant("off"), report: true, check: checkBool, desc: "Sets the default read-only status of new transactions."},
@@ -128,10 +129,18 @@ func intRange(lo, hi int) func(string) (string, error) {
 			return "", fmt.Errorf("an integer is required")
 		}
 		if n < lo || n > hi {
-			return "", fmt.Errorf("%d is outside the valid range (%d .. %d)", n, lo, hi)
+			return "", &rangeError{n: n, lo: lo, hi: hi}
 		}
 		return strconv.Itoa(n), nil
 	}
+}
+
+// rangeError is a number outside a setting's range, which PostgreSQL
+// reports in a message of its own rather than as an invalid value.
+type rangeError struct{ n, lo, hi int }
+
+func (e *rangeError) Error() string {
+	return fmt.Sprintf("%d is outside the valid range (%d .. %d)", e.n, e.lo, e.hi)
 }
 
 func checkBool(v string) (string, error) {

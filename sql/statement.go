@@ -34,6 +34,12 @@ func (pl *planner) planStatement(p *Prepared) (plan, error) {
 		return pl.planCreateSequence(n.CreateSeqStmt)
 	case *pg_query.Node_AlterSeqStmt:
 		return pl.planAlterSequence(n.AlterSeqStmt)
+	case *pg_query.Node_DeclareCursorStmt:
+		return pl.planDeclare(p, n.DeclareCursorStmt)
+	case *pg_query.Node_ExecuteStmt:
+		return pl.planExecute(p, n.ExecuteStmt)
+	case *pg_query.Node_LockStmt:
+		return &lockPlan{n: n.LockStmt}, nil
 	}
 	return nil, nil
 }

@@ -124,6 +124,10 @@ func (t *txnState) noteChange(key, old string, had, local bool) {
 // conflict is 40001), the transaction is rolled back and the error
 // returned.
 func (t *txnState) commit(s *Session, ctx context.Context) error {
+	if err := s.persistCursors(ctx); err != nil {
+		t.rollback(s)
+		return err
+	}
 	var err error
 	if t.eng != nil {
 		if _, err = t.eng.Commit(ctx); err != nil {
@@ -131,6 +135,7 @@ func (t *txnState) commit(s *Session, ctx context.Context) error {
 			return err
 		}
 	}
+	s.cursorsCommitted()
 	for k, v := range t.local {
 		s.restoreVar(k, v.val, v.had)
 	}
@@ -141,6 +146,7 @@ func (t *txnState) commit(s *Session, ctx context.Context) error {
 
 // rollback ends the transaction undoing its effects.
 func (t *txnState) rollback(s *Session) {
+	s.cursorsRolledBack(-1)
 	if t.eng != nil {
 		t.eng.Rollback()
 	}

@@ -93,6 +93,7 @@ func (p *txnPlan) run(s *Session, ec *expr.Context) (Result, error) {
 			return nil, err
 		}
 		t.savepoints = t.savepoints[:i]
+		s.cursorsReleased(i)
 		return &tagResult{tag: "RELEASE"}, nil
 
 	case pg_query.TransactionStmtKind_TRANS_STMT_ROLLBACK_TO:
@@ -112,7 +113,9 @@ func (p *txnPlan) run(s *Session, ec *expr.Context) (Result, error) {
 		if t.eng != nil {
 			t.eng.RollbackTo(sp.eng)
 		}
-		// The savepoint stays; later ones go.
+		// The savepoint stays; later ones go, and so do the cursors
+		// declared since it was set.
+		s.cursorsRolledBack(i)
 		t.savepoints = t.savepoints[:i+1]
 		t.savepoints[i].undo = map[string]savedVar{}
 		t.state = txnExplicit

@@ -1,0 +1,54 @@
+package sql
+
+import (
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/kv"
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// LOCK TABLE under stela's optimistic snapshot isolation. Nothing ever
+// waits in stela: a conflict is found at COMMIT (40001). So a lock mode
+// that conflicts with writers (SHARE and stronger, the modes that
+// conflict with PostgreSQL's ROW EXCLUSIVE) makes the transaction depend
+// on the whole table: its COMMIT fails with 40001 if another transaction
+// wrote to the table after this one's snapshot. Two transactions that
+// both LOCK ... IN EXCLUSIVE MODE, read and write the table are thus
+// serialized as in PostgreSQL, the later one failing (and retried)
+// instead of waiting. The weaker modes conflict only with DDL and
+// VACUUM-like commands in PostgreSQL; stela's DDL is itself checked at
+// COMMIT, so they have nothing to add.
+type lockPlan struct {
+	n *pg_query.LockStmt
+}
+
+// shareLockMode is PostgreSQL's ShareLock, the weakest mode that
+// conflicts with ROW EXCLUSIVE.
+const shareLockMode = 5
+
+func (p *lockPlan) run(s *Session, ec *expr.Context) (Result, error) {
+	if !s.inTransactionBlock() {
+		return nil, pgerror.New(pgcode.NoActiveSQLTransaction, "LOCK TABLE can only be used in transaction blocks")
+	}
+	x, err := s.newExecCtx(ec)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range p.n.Relations {
+		d, err := x.relationFor(r.GetRangeVar())
+		if err != nil {
+			return nil, err
+		}
+		if d.Kind != catalog.KindTable {
+			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "LOCK TABLE of %q, which is not a table, is not supported", d.Name)
+		}
+		if p.n.Mode >= shareLockMode {
+			x.txn.LockRange(kv.PrefixRange(engine.TablePrefix(d.ID)))
+		}
+	}
+	return &tagResult{tag: "LOCK TABLE"}, nil
+}
