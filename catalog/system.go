@@ -157,3 +157,28 @@ func (s *System) put(ctx context.Context, prefix []byte, name string, rec any) e
 	_, err = s.store.Commit(ctx, []kv.Write{{Key: recordKey(prefix, name), Value: b}})
 	return engine.StorageError(err)
 }
+
+// Users lists the users in name order.
+func (s *System) Users() ([]User, error) {
+	last := s.store.LastTx()
+	if last == 0 {
+		return nil, nil
+	}
+	it, err := s.store.Scan(kv.PrefixRange(userPrefix), last)
+	if err != nil {
+		return nil, engine.StorageError(err)
+	}
+	defer it.Close()
+	var out []User
+	for it.Next() {
+		var u User
+		if err := json.Unmarshal(it.Value(), &u); err != nil {
+			return nil, pgerror.Wrapf(err, pgcode.DataCorrupted, "catalog: user record %q: %v", it.Key(), err)
+		}
+		out = append(out, u)
+	}
+	if err := it.Err(); err != nil {
+		return nil, engine.StorageError(err)
+	}
+	return out, nil
+}

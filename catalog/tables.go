@@ -41,6 +41,11 @@ var builtinSchemas = map[string]*Descriptor{
 	"information_schema": {Kind: KindSchema, ID: InformationSchemaID, Name: "information_schema"},
 }
 
+// BuiltinSchemas returns the schemas every database has, in id order.
+func BuiltinSchemas() []*Descriptor {
+	return []*Descriptor{builtinSchemas["pg_catalog"], builtinSchemas["public"], builtinSchemas["information_schema"]}
+}
+
 // Get returns the descriptor with an id, or nil.
 func Get(txn *engine.Txn, id uint32) (*Descriptor, error) {
 	for _, d := range builtinSchemas {

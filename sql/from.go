@@ -525,6 +525,12 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 			return &fromItem{node: &renameNode{input: node, columns: cols}, cols: cols, est: 100}, nil
 		}
 	}
+	if vt, err := lookupVtable(rv); err != nil || vt != nil {
+		if err != nil {
+			return nil, err
+		}
+		return pl.planVirtual(vt, rv, alias)
+	}
 	tt := pl.asOfFor(rv)
 	catTxn := pl.txn
 	var asOf *scanAsOf
@@ -545,6 +551,9 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 	d, err := catalog.Relation(catTxn, rv.Schemaname, rv.Relname, pl.s.searchPath())
 	if err != nil {
 		if pe, ok := err.(*pgerror.Error); ok && pe.Position == 0 {
+			if pe.Code == pgcode.UndefinedTable && rv.Schemaname == "" && unservedCatalogs[rv.Relname] {
+				return nil, errUnservedCatalog(rv.Relname, rv.Location)
+			}
 			if n := catTxn.AsOf(); n > 0 && pe.Code == pgcode.UndefinedTable {
 				pe = pgerror.Newf(pgcode.UndefinedTable, "%s as of tx %d", pe.Message, n)
 			}

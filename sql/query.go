@@ -36,6 +36,7 @@ func (s *Session) newExecCtx(ec *expr.Context) (*execCtx, error) {
 	}
 	x := &execCtx{ctx: ec.Ctx, sess: s, txn: txn, ec: ec, mem: newMemBudget(s.workMem())}
 	ec.Exec = x
+	ec.Catalog = regCatalog{}
 	return x, nil
 }
 

@@ -161,7 +161,8 @@ type scanAsOf struct {
 }
 
 // txn returns the transaction a time-travelling scan reads through,
-// checking, for a parameter, that the table had the planned columns then.
+// checking, for a parameter, that the table had the planned columns then
+// (n is nil for a virtual relation, which has no stored layout).
 func (a *scanAsOf) txn(x *execCtx, n *scanNode) (*engine.Txn, error) {
 	tx := a.tx
 	if a.param != nil {
@@ -195,7 +196,7 @@ func (a *scanAsOf) txn(x *execCtx, n *scanNode) (*engine.Txn, error) {
 	if err != nil {
 		return nil, err
 	}
-	if a.param != nil {
+	if a.param != nil && n != nil {
 		then, err := catalog.Get(t, n.desc.ID)
 		if err != nil {
 			return nil, err

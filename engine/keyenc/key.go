@@ -92,6 +92,7 @@ const (
 	kindInterval
 	kindUUID
 	kindJSONB
+	kindReg // regclass, regtype, ...: the OID, as an 8-byte int
 )
 
 func kindOf(t *types.T) keyKind {
@@ -127,6 +128,13 @@ func kindOf(t *types.T) keyKind {
 		return kindUUID
 	case types.JSONB.Oid:
 		return kindJSONB
+	case types.Char.Oid:
+		return kindString
+	case types.Xid.Oid:
+		return kindInt
+	}
+	if t.Family == types.RegFamily {
+		return kindReg
 	}
 	return kindInvalid
 }
@@ -349,12 +357,30 @@ func appendValue(dst []byte, k keyKind, t *types.T, d types.Datum) ([]byte, erro
 			return dst, errWrongDatum(t, d)
 		}
 		return appendJSONBKey(dst, t, v)
+	case kindReg:
+		v, ok := d.(types.Reg)
+		if !ok {
+			return dst, errWrongDatum(t, d)
+		}
+		return appendUint64(dst, uint64(v.Oid)^signBit64), nil
 	}
 	return dst, errNotIndexable(t)
 }
 
 func decodeValue(r *reader, k keyKind, t *types.T) (types.Datum, error) {
 	switch k {
+	case kindReg:
+		// The OID comes back; the name its output prints does not (so
+		// Decodable is false).
+		u, ok := r.uint64()
+		if !ok {
+			return nil, errTruncated(t)
+		}
+		v := int64(u ^ signBit64)
+		if v < 0 || v > maxOid {
+			return nil, errCorrupt(t, "value out of range")
+		}
+		return types.Reg{Oid: uint32(v)}, nil
 	case kindInt:
 		u, ok := r.uint64()
 		if !ok {
@@ -458,7 +484,7 @@ func intRange(t *types.T) (lo, hi int64) {
 		return minInt16, maxI16
 	case types.Int4.Oid:
 		return minInt32, maxI32
-	case types.OidType.Oid:
+	case types.OidType.Oid, types.Xid.Oid:
 		return 0, maxOid
 	}
 	return -1 << 63, 1<<63 - 1

@@ -121,7 +121,7 @@ func (b *Builder) Build(n *pg_query.Node) (Expr, error) {
 		}
 		return b.SubLink(v.SubLink)
 	case *pg_query.Node_CollateClause:
-		return nil, at(pgerror.New(pgcode.FeatureNotSupported, "COLLATE is not supported yet"), v.CollateClause.Location)
+		return b.collate(v.CollateClause)
 	}
 	return nil, pgerror.Newf(pgcode.FeatureNotSupported, "expression %s is not supported yet", nodeName(n))
 }
@@ -166,6 +166,20 @@ func (b *Builder) coerce(e Expr, to *types.T, c castContext, loc int32) (Expr, e
 	from := e.Type()
 	if from.Oid == to.Oid && (to.Typmod < 0 || from.Typmod == to.Typmod) {
 		return e, nil
+	}
+	if to.Family == types.RegFamily {
+		// reg* values are made at evaluation: they read the catalog.
+		if p, ok := e.(*Param); ok && from.Family == types.UnknownFamily {
+			b.Params.Set(p.Index, to)
+			return p, nil
+		}
+		if k, ok := e.(*Const); ok && k.V == nil {
+			return &Const{T: to, Loc: k.Loc}, nil
+		}
+		if castContextOf(from, to) < c {
+			return nil, atErr(errCannotCast(from, to), loc)
+		}
+		return &RegCast{Arg: e, T: to}, nil
 	}
 	switch v := e.(type) {
 	case *Const:
@@ -269,6 +283,10 @@ func scalarTypeFromName(tn *pg_query.TypeName, suffix string) (*types.T, error) 
 	}
 	if len(parts) == 0 {
 		return nil, at(pgerror.New(pgcode.Syntax, "missing type name"), tn.Location)
+	}
+	if parts[len(parts)-1] == "char" && len(tn.Typmods) == 0 {
+		// The quoted "char" (the keyword char arrives as bpchar).
+		return types.Char, nil
 	}
 	if len(parts) > 2 || (len(parts) == 2 && parts[0] != "pg_catalog") {
 		return nil, at(pgerror.Newf(pgcode.UndefinedObject, "type \"%s%s\" does not exist", strings.Join(parts, "."), suffix), tn.Location)
@@ -861,4 +879,33 @@ func (b *Builder) Assign(e Expr, t *types.T, column string, loc int32) (Expr, er
 		return nil, err
 	}
 	return out, nil
+}
+
+// collate builds expr COLLATE name. stela compares strings bytewise,
+// which is the C collation; "default" (the database's, which is C) and
+// the byte-order collations C, POSIX and ucs_basic are that, so they
+// change nothing. Others are not provided (42704, as for a collation
+// PostgreSQL does not have).
+func (b *Builder) collate(c *pg_query.CollateClause) (Expr, error) {
+	var parts []string
+	for _, n := range c.Collname {
+		parts = append(parts, n.GetString_().GetSval())
+	}
+	name := parts[len(parts)-1]
+	if len(parts) > 2 || (len(parts) == 2 && parts[0] != "pg_catalog") {
+		return nil, at(pgerror.Newf(pgcode.UndefinedObject, "collation \"%s\" for encoding \"UTF8\" does not exist", strings.Join(parts, ".")), c.Location)
+	}
+	switch name {
+	case "default", "C", "POSIX", "ucs_basic":
+	default:
+		return nil, at(pgerror.Newf(pgcode.UndefinedObject, "collation \"%s\" for encoding \"UTF8\" does not exist", name), c.Location)
+	}
+	arg, err := b.Build(c.Arg)
+	if err != nil {
+		return nil, err
+	}
+	if f := arg.Type().Family; f != types.StringFamily && f != types.UnknownFamily {
+		return nil, at(pgerror.Newf(pgcode.DatatypeMismatch, "collations are not supported by type %s", arg.Type()), c.Location)
+	}
+	return arg, nil
 }

@@ -142,6 +142,9 @@ func (c *Cast) Eval(ctx *Context) (types.Datum, error) {
 	if ctx.Session != nil {
 		fs = ctx.Session.FormatSettings()
 	}
+	if c.T.Family == types.RegFamily && c.Arg.Type().Oid != c.T.Oid {
+		return ToReg(ctx, v, c.Arg.Type(), c.T)
+	}
 	return castValue(v, c.Arg.Type(), c.T, c.Explicit, fs)
 }
 
@@ -165,6 +168,24 @@ func castValue(v types.Datum, from, to *types.T, explicit bool, fs *types.Format
 	}
 	if from.Oid == to.Oid {
 		return finish(v)
+	}
+	if r, ok := v.(types.Reg); ok && to.Family != types.StringFamily {
+		// reg* to oid and the integers: the OID.
+		v, from = int64(r.Oid), types.OidType
+		if to.Oid == types.OidType.Oid {
+			return v, nil
+		}
+	}
+	if to.Family == types.RegFamily {
+		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s values cannot be computed here", to.Name)
+	}
+	if to.Oid == types.Char.Oid {
+		// charin keeps the first byte.
+		out, err := castValue(v, from, types.Text, explicit, fs)
+		if err != nil {
+			return nil, err
+		}
+		return types.Char.ParseText(out.(string), fs)
 	}
 	// Unknown literals and strings read through the target's input
 	// function; everything goes to strings through its output function.

@@ -45,6 +45,9 @@ type Context struct {
 	// Exec is the query executor's state, for expressions that run
 	// plans (subqueries).
 	Exec any
+	// Catalog resolves the names of reg* values (nil: they cannot be
+	// made here).
+	Catalog Catalog
 }
 
 // formatSettings returns the session's text I/O settings, or the

@@ -100,6 +100,8 @@ func Compare(t *T, a, b Datum) int {
 		return compareArrays(t.Elem, a.(*Array), b.(*Array))
 	case IntFamily, OidFamily:
 		return cmpInt(a.(int64), b.(int64))
+	case RegFamily:
+		return cmpInt(a.(Reg).Oid, b.(Reg).Oid)
 	case FloatFamily:
 		return compareFloat(a.(float64), b.(float64))
 	case NumericFamily:

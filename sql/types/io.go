@@ -3,6 +3,9 @@ package types
 import (
 	"math"
 
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+
 	"github.com/cockroachdb/apd/v3"
 )
 
@@ -13,10 +16,24 @@ import (
 // defaults.
 func (t *T) ParseText(s string, fs *FormatSettings) (Datum, error) {
 	fs = orDefault(fs)
+	if t.IsVector() {
+		return parseVector(t, s)
+	}
 	if t.Elem != nil {
 		return parseArray(t, s, fs)
 	}
+	if t.Family == RegFamily {
+		return parseReg(t, s)
+	}
 	switch t.Oid {
+	case Char.Oid:
+		return parseChar(s)
+	case PgNodeTree.Oid:
+		return s, nil
+	case Xid.Oid:
+		return parseOid(s)
+	case Aclitem.Oid:
+		return nil, errUnsupportedType(t)
 	case Int2.Oid, Int4.Oid, Int8.Oid:
 		v, err := parseInt(s, intInfoOf(t))
 		if err != nil {
@@ -76,10 +93,20 @@ func (t *T) ParseText(s string, fs *FormatSettings) (Datum, error) {
 // bug in the caller, not bad input.
 func (t *T) AppendText(dst []byte, d Datum, fs *FormatSettings) []byte {
 	fs = orDefault(fs)
+	if t.IsVector() {
+		return appendVector(dst, t, d.(*Array))
+	}
 	if t.Elem != nil {
 		return appendArray(dst, t.Elem, d.(*Array), fs)
 	}
+	if t.Family == RegFamily {
+		return appendReg(dst, d)
+	}
 	switch t.Oid {
+	case Char.Oid, PgNodeTree.Oid, Aclitem.Oid:
+		return append(dst, d.(string)...)
+	case Xid.Oid:
+		return appendOid(dst, d)
 	case Int2.Oid, Int4.Oid, Int8.Oid:
 		return appendInt(dst, d)
 	case OidType.Oid:
@@ -121,7 +148,23 @@ func (t *T) DecodeBinary(b []byte) (Datum, error) {
 	if t.Elem != nil {
 		return decodeArrayBinary(t, b)
 	}
+	if t.Family == RegFamily {
+		return decodeReg(b)
+	}
 	switch t.Oid {
+	case Char.Oid:
+		// charrecv: exactly one byte.
+		if len(b) < 1 {
+			return nil, errInsufficientData()
+		}
+		if len(b) > 1 {
+			return nil, errBinaryFormat()
+		}
+		return string(b), nil
+	case PgNodeTree.Oid, Aclitem.Oid:
+		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "cannot accept a value of type %s", t.Name)
+	case Xid.Oid:
+		return decodeOid(b)
 	case Int2.Oid, Int4.Oid, Int8.Oid:
 		return decodeInt(b, intInfoOf(t))
 	case OidType.Oid:
@@ -191,7 +234,22 @@ func (t *T) AppendBinary(dst []byte, d Datum) ([]byte, error) {
 	if t.Elem != nil {
 		return appendArrayBinary(dst, t, d)
 	}
+	if t.Family == RegFamily {
+		return appendRegBinary(dst, t, d)
+	}
 	switch t.Oid {
+	case Char.Oid, PgNodeTree.Oid, Aclitem.Oid:
+		v, ok := d.(string)
+		if !ok {
+			return dst, errWrongDatum(t, d)
+		}
+		return append(dst, v...), nil
+	case Xid.Oid:
+		v, ok := d.(int64)
+		if !ok {
+			return dst, errWrongDatum(t, d)
+		}
+		return appendIntBinary(dst, v, int4Info), nil
 	case Int2.Oid, Int4.Oid, Int8.Oid:
 		v, ok := d.(int64)
 		if !ok {

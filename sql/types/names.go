@@ -38,6 +38,12 @@ var typeNames = map[string]*T{
 	"numeric":                     Numeric, "decimal": Numeric, "dec": Numeric,
 	"uuid": UUIDType,
 	"void": Void,
+	// The catalogs' types ("char", the quoted name, is told apart from
+	// the keyword char by the parse tree: see expr.TypeFromName).
+	"int2vector": Int2Vector, "regproc": Regproc, "xid": Xid,
+	"oidvector": OidVector, "pg_node_tree": PgNodeTree, "aclitem": Aclitem,
+	"regclass": Regclass, "regtype": Regtype, "regnamespace": Regnamespace,
+	"regrole": Regrole,
 }
 
 // knownUnsupported are PostgreSQL types stela does not implement: they
@@ -49,9 +55,8 @@ var knownUnsupported = map[string]bool{
 	"lseg": true, "box": true, "path": true, "polygon": true, "circle": true,
 	"tsvector": true, "tsquery": true, "int4range": true, "int8range": true,
 	"numrange": true, "tsrange": true, "tstzrange": true, "daterange": true,
-	"regclass": true, "regtype": true, "regproc": true, "regprocedure": true,
-	"regoper": true, "regoperator": true, "regnamespace": true, "regrole": true,
-	"pg_lsn": true, "txid_snapshot": true, "pg_snapshot": true, "xid": true,
+	"regprocedure": true, "regoper": true, "regoperator": true,
+	"pg_lsn": true, "txid_snapshot": true, "pg_snapshot": true,
 	"xid8": true, "cid": true, "tid": true, "jsonpath": true, "record": true,
 }
 

@@ -127,6 +127,9 @@ func TestByOid(t *testing.T) {
 		if !ok || got != typ || got.Typmod != -1 {
 			t.Errorf("ByOid(%d) = %v, %v", typ.Oid, got, ok)
 		}
+		if typ == Char {
+			continue // "char" is written quoted; the SQL word char is bpchar
+		}
 		byName, err := ByName(typ.Name, nil)
 		if err != nil || byName.Oid != typ.Oid {
 			t.Errorf("ByName(%q) = %v, %v", typ.Name, byName, err)

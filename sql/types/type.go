@@ -34,6 +34,7 @@ const (
 	UnknownFamily // the type of an untyped literal
 	VoidFamily
 	ArrayFamily // every array type; Elem says of what
+	RegFamily   // regclass, regtype, regproc, ...: values are Reg
 )
 
 // T describes a SQL type: its pg_type row (the fields PostgreSQL's
@@ -103,11 +104,15 @@ var (
 	JSONB           = &T{Oid: 3802, Name: "jsonb", Typmod: -1, Len: -1, Category: 'U', Family: JSONBFamily, ArrayOid: 3807}
 )
 
-// All lists every built-in type, in Oid order.
+// All lists every built-in type: the general ones in Oid order, then
+// the catalogs'.
 var All = []*T{
 	Bool, Bytea, Name, Int8, Int2, Int4, Text, OidType, JSON, Float4, Float8,
 	Unknown, Bpchar, Varchar, DateType, Time, TimestampType, TimestampTZType,
 	IntervalType, Numeric, Void, UUIDType, JSONB,
+	// The catalogs' types (catalogtypes.go).
+	Char, Int2Vector, Regproc, Xid, OidVector, PgNodeTree, Aclitem,
+	Regclass, Regtype, Regnamespace, Regrole,
 }
 
 var byOid = func() map[Oid]*T {

@@ -1,0 +1,251 @@
+package sql
+
+import (
+	"strconv"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// pg_namespace, pg_class, pg_attribute and pg_attrdef: the relations
+// (tables, views, sequences, indexes, and pg_catalog's own relations)
+// and their columns.
+
+const (
+	amHeap  = 2   // pg_am heap: tables
+	amBtree = 403 // pg_am btree: every stela index is an ordered one
+	// defaultCollation is pg_collation "default", the collation of
+	// string columns (stela's is C: bytewise).
+	defaultCollation = 100
+)
+
+// ownerOID is the OID of a descriptor's owner (the admin when unset).
+func ownerOID(d *catalog.Descriptor) uint32 {
+	if d.Owner == "" {
+		return adminRoleOID
+	}
+	return roleOID(d.Owner)
+}
+
+func init() {
+	addVtable("pg_namespace", 2615, 'r', `oid oid, nspname name, nspowner oid, nspacl aclitem[]`, pgNamespaceRows)
+	addVtable("pg_class", 1259, 'r', `oid oid, relname name, relnamespace oid, reltype oid, reloftype oid,
+		relowner oid, relam oid, relfilenode oid, reltablespace oid, relpages integer, reltuples real,
+		relallvisible integer, reltoastrelid oid, relhasindex boolean, relisshared boolean,
+		relpersistence "char", relkind "char", relnatts smallint, relchecks smallint, relhasrules boolean,
+		relhastriggers boolean, relhassubclass boolean, relrowsecurity boolean, relforcerowsecurity boolean,
+		relispopulated boolean, relreplident "char", relispartition boolean, relrewrite oid,
+		relfrozenxid xid, relminmxid xid, relacl aclitem[], reloptions text[], relpartbound pg_node_tree`, pgClassRows)
+	addVtable("pg_attribute", 1249, 'r', `attrelid oid, attname name, atttypid oid, attstattarget integer,
+		attlen smallint, attnum smallint, attndims integer, attcacheoff integer, atttypmod integer,
+		attbyval boolean, attalign "char", attstorage "char", attcompression "char", attnotnull boolean,
+		atthasdef boolean, atthasmissing boolean, attidentity "char", attgenerated "char",
+		attisdropped boolean, attislocal boolean, attinhcount integer, attcollation oid, attacl aclitem[],
+		attoptions text[], attfdwoptions text[], attmissingval text`, pgAttributeRows)
+	addVtable("pg_attrdef", 2604, 'r', `oid oid, adrelid oid, adnum smallint, adbin pg_node_tree`, pgAttrdefRows)
+}
+
+func pgNamespaceRows(c *vctx) ([][]types.Datum, error) {
+	descs, err := c.all()
+	if err != nil {
+		return nil, err
+	}
+	var out [][]types.Datum
+	for _, d := range descs {
+		if d.Kind == catalog.KindSchema {
+			out = append(out, []types.Datum{dOid(d.ID), d.Name, dOid(ownerOID(d)), nil})
+		}
+	}
+	return out, nil
+}
+
+// classRow builds a pg_class row.
+// hasTriggers is relhastriggers. PostgreSQL sets it on both tables of a
+// foreign key (foreign keys are triggers there), and psql shows a table's
+// foreign keys only then; stela leaves it false for now, because psql's
+// query for them needs pg_partition_ancestors(), which stela lacks.
+func classRow(oid uint32, name string, ns uint32, owner uint32, am uint32, kind byte, natts, checks int, hasIndex, hasTriggers bool) []types.Datum {
+	filenode := oid
+	if kind == 'v' {
+		filenode = 0
+	}
+	return []types.Datum{
+		dOid(oid), name, dOid(ns), dOid(0), dOid(0), dOid(owner), dOid(am), dOid(filenode), dOid(0),
+		dInt(0), float64(-1), dInt(0), dOid(0), dBool(hasIndex), dBool(false), dChar('p'), dChar(kind),
+		dInt(natts), dInt(checks), dBool(false), dBool(hasTriggers), dBool(false), dBool(false), dBool(false),
+		dBool(true), dChar('n'), dBool(false), dOid(0), dOid(0), dOid(0), nil, nil, nil,
+	}
+}
+
+func pgClassRows(c *vctx) ([][]types.Datum, error) {
+	descs, err := c.all()
+	if err != nil {
+		return nil, err
+	}
+	var out [][]types.Datum
+	for _, name := range vtableNames() {
+		vt := vtables[name]
+		out = append(out, classRow(vt.oid, vt.name, catalog.PgCatalogID, adminRoleOID, amOf(vt.kind), vt.kind, len(vt.cols), 0, false, false))
+	}
+
+	for _, d := range descs {
+		owner := ownerOID(d)
+		switch d.Kind {
+		case catalog.KindTable:
+			t := d.Table
+			ixs := catalog.NamedIndexes(t)
+			out = append(out, classRow(d.ID, d.Name, d.Schema, owner, amHeap, 'r', liveAttnums(t), len(t.Checks), len(ixs) > 0, false))
+			for _, ix := range ixs {
+				oid, err := indexOID(d.ID, ix.ID)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, classRow(oid, ix.Name, d.Schema, owner, amBtree, 'i', len(ix.Columns), 0, false, false))
+			}
+		case catalog.KindView:
+			out = append(out, classRow(d.ID, d.Name, d.Schema, owner, 0, 'v', len(d.View.Columns), 0, false, false))
+		case catalog.KindSequence:
+			out = append(out, classRow(d.ID, d.Name, d.Schema, owner, 0, 'S', 3, 0, false, false))
+		}
+	}
+	return out, nil
+}
+
+func amOf(kind byte) uint32 {
+	if kind == 'r' {
+		return amHeap
+	}
+	return 0
+}
+
+// liveAttnums is relnatts: the highest attnum (dropped columns keep
+// theirs, as in PostgreSQL), without the hidden row id.
+func liveAttnums(t *catalog.TableDesc) int {
+	n := 0
+	for i := range t.Columns {
+		if !t.Columns[i].Hidden {
+			n = i + 1
+		}
+	}
+	return n
+}
+
+// typeRow returns PostgreSQL's pg_type row of a type stela serves.
+func typeRow(oid uint32) *pgTypeRow {
+	return pgTypeByOid[oid]
+}
+
+// attRow builds a pg_attribute row.
+func attRow(rel uint32, name string, t *types.T, attnum int, notNull, hasDef bool, identity string, dropped bool) []types.Datum {
+	length, byval, align, storage := int64(-1), false, "i", "x"
+	if r := typeRow(t.Oid); r != nil {
+		length, byval, align, storage = int64(r.typlen), r.typbyval, string(r.typalign), string(r.typstorage)
+	}
+	coll := uint32(0)
+	if t.Family == types.StringFamily && t.Oid != types.Char.Oid && t.Oid != types.Name.Oid {
+		coll = defaultCollation
+	}
+	if t.Oid == types.Name.Oid {
+		coll = 950 // C, as PostgreSQL gives name columns
+	}
+	ndims := 0
+	if t.IsArray() && !t.IsVector() {
+		ndims = 1
+	}
+	typ := t.Oid
+	typmod := t.Typmod
+	if dropped {
+		typ, typmod = 0, -1
+	}
+	return []types.Datum{
+		dOid(rel), name, dOid(typ), dInt(-1), length, dInt(attnum), dInt(ndims), dInt(-1), int64(typmod),
+		byval, align, storage, "", notNull, hasDef, dBool(false), identity, "", dropped, dBool(true),
+		dInt(0), dOid(coll), nil, nil, nil, nil,
+	}
+}
+
+func pgAttributeRows(c *vctx) ([][]types.Datum, error) {
+	descs, err := c.all()
+	if err != nil {
+		return nil, err
+	}
+	var out [][]types.Datum
+	for _, name := range vtableNames() {
+		vt := vtables[name]
+		for i, col := range vt.cols {
+			out = append(out, attRow(vt.oid, col.name, col.typ, i+1, vt.kind == 'r', false, "", false))
+		}
+	}
+	for _, d := range descs {
+		switch d.Kind {
+		case catalog.KindTable:
+			t := d.Table
+			for i := range t.Columns {
+				col := &t.Columns[i]
+				if col.Hidden {
+					continue
+				}
+				name := col.Name
+				if col.Dropped {
+					name = "........pg.dropped." + strconv.Itoa(i+1) + "........"
+				}
+				out = append(out, attRow(d.ID, name, col.Type(), i+1, col.NotNull, col.Default != "", col.Identity, col.Dropped))
+			}
+			for _, ix := range catalog.NamedIndexes(t) {
+				oid, err := indexOID(d.ID, ix.ID)
+				if err != nil {
+					return nil, err
+				}
+				for k, ic := range ix.Columns {
+					col := t.Column(ic.ColumnID)
+					out = append(out, attRow(oid, col.Name, col.Type(), k+1, false, false, "", false))
+				}
+			}
+		case catalog.KindView:
+			for i, vc := range d.View.Columns {
+				t, ok := types.ByOid(vc.TypeOid)
+				if !ok {
+					t = types.Unknown
+				}
+				out = append(out, attRow(d.ID, vc.Name, t.WithTypmod(vc.Typmod), i+1, false, false, "", false))
+			}
+		case catalog.KindSequence:
+			out = append(out,
+				attRow(d.ID, "last_value", types.Int8, 1, true, false, "", false),
+				attRow(d.ID, "log_cnt", types.Int8, 2, true, false, "", false),
+				attRow(d.ID, "is_called", types.Bool, 3, true, false, "", false))
+		}
+	}
+	return out, nil
+}
+
+func pgAttrdefRows(c *vctx) ([][]types.Datum, error) {
+	descs, err := c.all()
+	if err != nil {
+		return nil, err
+	}
+	var out [][]types.Datum
+	for _, d := range descs {
+		if d.Kind != catalog.KindTable {
+			continue
+		}
+		for i := range d.Table.Columns {
+			col := &d.Table.Columns[i]
+			if col.Dropped || col.Hidden || col.Default == "" {
+				continue
+			}
+			oid, err := attrdefOID(d.ID, i+1)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, []types.Datum{dOid(oid), dOid(d.ID), dInt(i + 1), col.Default})
+		}
+	}
+	return out, nil
+}
+
+// attnumOf returns a column's attnum (its position in the row encoding,
+// from 1).
+func attnumOf(t *catalog.TableDesc, columnID uint32) int {
+	return t.ColumnIndex(columnID) + 1
+}

@@ -1,0 +1,258 @@
+package sql
+
+import (
+	"strings"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// The functions clients call on pg_catalog's rows (psql's \d family
+// first). They read the catalog through the statement's transaction.
+
+func init() {
+	oid, i4, txt, b := types.OidType, types.Int4, types.Text, types.Bool
+	t := func(ts ...*types.T) []*types.T { return ts }
+	expr.AddFunc("format_type", t(oid, i4), txt, false, func(_ *expr.Context, a []types.Datum) (types.Datum, error) {
+		if a[0] == nil {
+			return nil, nil
+		}
+		typ, ok := types.ByOid(uint32(a[0].(int64)))
+		if !ok {
+			return "???", nil // as PostgreSQL, for an unknown type OID
+		}
+		if a[1] == nil {
+			return formatType(typ, false), nil
+		}
+		return formatType(typ.WithTypmod(int32(a[1].(int64))), true), nil
+	})
+	expr.AddFunc("pg_table_is_visible", t(oid), b, true, func(c *expr.Context, a []types.Datum) (types.Datum, error) {
+		x, err := execOf(c)
+		if err != nil {
+			return nil, err
+		}
+		name, err := relationName(x, uint32(a[0].(int64)))
+		if err != nil || name == "" {
+			return nil, err // NULL for a missing relation, as PostgreSQL
+		}
+		return !strings.Contains(name, ".") || vtableByOID(uint32(a[0].(int64))) != nil, nil
+	})
+	expr.AddFunc("pg_type_is_visible", t(oid), b, true, func(_ *expr.Context, a []types.Datum) (types.Datum, error) {
+		if _, ok := types.ByOid(uint32(a[0].(int64))); !ok {
+			return nil, nil
+		}
+		return true, nil // every type is in pg_catalog
+	})
+	expr.AddFunc("pg_get_userbyid", t(oid), types.Name, true, func(c *expr.Context, a []types.Datum) (types.Datum, error) {
+		x, err := execOf(c)
+		if err != nil {
+			return nil, err
+		}
+		o := uint32(a[0].(int64))
+		name, err := roleName(x, o)
+		if err != nil {
+			return nil, err
+		}
+		if name == "" {
+			return "unknown (OID=" + itoa64(int64(o)) + ")", nil
+		}
+		return name, nil
+	})
+	expr.AddFunc("pg_get_indexdef", t(oid), txt, true, func(c *expr.Context, a []types.Datum) (types.Datum, error) {
+		return indexDef(c, uint32(a[0].(int64)), 0)
+	})
+	expr.AddFunc("pg_get_indexdef", t(oid, i4, b), txt, true, func(c *expr.Context, a []types.Datum) (types.Datum, error) {
+		return indexDef(c, uint32(a[0].(int64)), int(a[1].(int64)))
+	})
+	expr.AddFunc("pg_get_constraintdef", t(oid), txt, true, func(c *expr.Context, a []types.Datum) (types.Datum, error) {
+		return constraintDef(c, uint32(a[0].(int64)))
+	})
+	expr.AddFunc("pg_get_constraintdef", t(oid, b), txt, true, func(c *expr.Context, a []types.Datum) (types.Datum, error) {
+		return constraintDef(c, uint32(a[0].(int64)))
+	})
+	// pg_node_tree values are SQL text in stela: the expression is that.
+	getExpr := func(_ *expr.Context, a []types.Datum) (types.Datum, error) { return a[0], nil }
+	expr.AddFunc("pg_get_expr", t(types.PgNodeTree, oid), txt, true, getExpr)
+	expr.AddFunc("pg_get_expr", t(types.PgNodeTree, oid, b), txt, true, getExpr)
+	// No object has a comment (stela has no COMMENT ON yet).
+	noComment := func(*expr.Context, []types.Datum) (types.Datum, error) { return nil, nil }
+	expr.AddFunc("obj_description", t(oid), txt, true, noComment)
+	expr.AddFunc("obj_description", t(oid, types.Name), txt, true, noComment)
+	expr.AddFunc("col_description", t(oid, i4), txt, true, noComment)
+	expr.AddFunc("shobj_description", t(oid, types.Name), txt, true, noComment)
+	// No statistics object exists (pg_statistic_ext is empty): NULL, as
+	// PostgreSQL answers for an OID that is not one.
+	expr.AddFunc("pg_get_statisticsobjdef_columns", t(oid), txt, true, noComment)
+	// A relation can be published when it is a user table.
+	expr.AddFunc("pg_relation_is_publishable", t(types.Regclass), b, true, func(c *expr.Context, a []types.Datum) (types.Datum, error) {
+		x, err := execOf(c)
+		if err != nil {
+			return nil, err
+		}
+		o := a[0].(types.Reg).Oid
+		if vtableByOID(o) != nil {
+			return false, nil
+		}
+		d, err := catalog.Get(x.txn, o)
+		if err != nil || d == nil {
+			return nil, err
+		}
+		return d.Kind == catalog.KindTable, nil
+	})
+	expr.AddFunc("pg_encoding_to_char", t(i4), types.Name, true, func(_ *expr.Context, a []types.Datum) (types.Datum, error) {
+		if a[0].(int64) == 6 {
+			return "UTF8", nil
+		}
+		return "", nil
+	})
+	expr.AddFunc("pg_is_in_recovery", nil, b, true, func(*expr.Context, []types.Datum) (types.Datum, error) { return false, nil })
+}
+
+// vtableByOID returns the virtual relation with an OID, or nil.
+func vtableByOID(oid uint32) *vtable {
+	for _, vt := range vtables {
+		if vt.oid == oid {
+			return vt
+		}
+	}
+	return nil
+}
+
+// indexTable returns the table and index of an index OID (nil if none).
+func indexTable(txn *engine.Txn, oid uint32) (*catalog.Descriptor, *catalog.IndexDesc, error) {
+	tag, table, sub := splitSubOID(oid)
+	if tag != oidIndexTag {
+		return nil, nil, nil
+	}
+	d, err := catalog.Get(txn, table)
+	if err != nil || d == nil || d.Kind != catalog.KindTable {
+		return nil, nil, err
+	}
+	for _, ix := range catalog.NamedIndexes(d.Table) {
+		if int(ix.ID) == sub {
+			return d, ix, nil
+		}
+	}
+	return nil, nil, nil
+}
+
+// indexDef is pg_get_indexdef: the CREATE INDEX statement, or with
+// column > 0 that key column's name.
+func indexDef(c *expr.Context, oid uint32, column int) (types.Datum, error) {
+	x, err := execOf(c)
+	if err != nil {
+		return nil, err
+	}
+	return indexDefOf(x.txn, oid, column)
+}
+
+// indexDefOf is indexDef in a transaction's catalog.
+func indexDefOf(txn *engine.Txn, oid uint32, column int) (types.Datum, error) {
+	d, ix, err := indexTable(txn, oid)
+	if err != nil || ix == nil {
+		return nil, err
+	}
+	t := d.Table
+	if column > 0 {
+		if column > len(ix.Columns) {
+			return nil, nil
+		}
+		return expr.QuoteIdent(t.Column(ix.Columns[column-1].ColumnID).Name), nil
+	}
+	schema, err := catalog.Get(txn, d.Schema)
+	if err != nil || schema == nil {
+		return nil, err
+	}
+	var sb strings.Builder
+	sb.WriteString("CREATE ")
+	if ix.Unique || isPrimary(ix) {
+		sb.WriteString("UNIQUE ")
+	}
+	sb.WriteString("INDEX " + expr.QuoteIdent(ix.Name) + " ON " + expr.QuoteIdent(schema.Name) + "." + expr.QuoteIdent(d.Name) + " USING btree (")
+	sb.WriteString(indexColumnList(t, ix, true))
+	sb.WriteString(")")
+	return sb.String(), nil
+}
+
+// indexColumnList lists an index's key columns, with their ordering
+// options when withOptions.
+func indexColumnList(t *catalog.TableDesc, ix *catalog.IndexDesc, withOptions bool) string {
+	var parts []string
+	for _, ic := range ix.Columns {
+		s := expr.QuoteIdent(t.Column(ic.ColumnID).Name)
+		if withOptions {
+			if ic.Desc {
+				s += " DESC"
+				if !ic.NullsFirst {
+					s += " NULLS LAST"
+				}
+			} else if ic.NullsFirst {
+				s += " NULLS FIRST"
+			}
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// constraintDef is pg_get_constraintdef.
+func constraintDef(c *expr.Context, oid uint32) (types.Datum, error) {
+	x, err := execOf(c)
+	if err != nil {
+		return nil, err
+	}
+	tag, table, sub := splitSubOID(oid)
+	if tag != oidConstraintTag {
+		return nil, nil
+	}
+	d, err := catalog.Get(x.txn, table)
+	if err != nil || d == nil || d.Kind != catalog.KindTable {
+		return nil, err
+	}
+	t := d.Table
+	for _, ix := range catalog.NamedIndexes(t) {
+		if int(ix.ID) == sub && (ix.Constraint || isPrimary(ix)) {
+			kind := "UNIQUE"
+			if isPrimary(ix) {
+				kind = "PRIMARY KEY"
+			}
+			return kind + " (" + indexColumnList(t, ix, false) + ")", nil
+		}
+	}
+	slots := constraintSlots(t)
+	for _, ck := range t.Checks {
+		if slots[ck.Name] == sub {
+			return "CHECK (" + ck.Expr + ")", nil
+		}
+	}
+	for _, fk := range t.ForeignKeys {
+		if slots[fk.Name] != sub {
+			continue
+		}
+		ref, err := catalog.Get(x.txn, fk.RefTable)
+		if err != nil || ref == nil || ref.Kind != catalog.KindTable {
+			return nil, err
+		}
+		var cols, refCols []string
+		for _, id := range fk.Columns {
+			cols = append(cols, expr.QuoteIdent(t.Column(id).Name))
+		}
+		for _, id := range fk.RefColumns {
+			refCols = append(refCols, expr.QuoteIdent(ref.Table.Column(id).Name))
+		}
+		refName, err := relationName(x, ref.ID)
+		if err != nil {
+			return nil, err
+		}
+		s := "FOREIGN KEY (" + strings.Join(cols, ", ") + ") REFERENCES " + refName + "(" + strings.Join(refCols, ", ") + ")"
+		for _, a := range []struct{ what, action string }{{"UPDATE", fk.OnUpdate}, {"DELETE", fk.OnDelete}} {
+			if a.action != "" && a.action != "no action" {
+				s += " ON " + a.what + " " + strings.ToUpper(a.action)
+			}
+		}
+		return s, nil
+	}
+	return nil, nil
+}

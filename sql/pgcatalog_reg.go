@@ -1,0 +1,297 @@
+package sql
+
+import (
+	"strings"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// regCatalog resolves reg* values (expr.Catalog) in the catalog the
+// statement's transaction sees.
+type regCatalog struct{}
+
+var _ expr.Catalog = regCatalog{}
+
+// execOf returns the statement state of an evaluation.
+func execOf(ctx *expr.Context) (*execCtx, error) {
+	x, ok := ctx.Exec.(*execCtx)
+	if !ok || x == nil {
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "catalog functions cannot be used here")
+	}
+	return x, nil
+}
+
+// splitQualifiedName is stringToQualifiedNameList: dot-separated
+// identifiers, double quotes keeping case and dots, others lower-cased.
+func splitQualifiedName(s string) ([]string, error) {
+	var out []string
+	var cur strings.Builder
+	quoted, inQuotes, empty := false, false, true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case inQuotes && c == '"' && i+1 < len(s) && s[i+1] == '"':
+			cur.WriteByte('"')
+			i++
+		case c == '"':
+			inQuotes = !inQuotes
+			quoted, empty = true, false
+		case inQuotes:
+			cur.WriteByte(c)
+		case c == '.':
+			if empty {
+				return nil, pgerror.New(pgcode.InvalidName, "invalid name syntax")
+			}
+			out = append(out, cur.String())
+			cur.Reset()
+			quoted, empty = false, true
+		case c == ' ' && empty:
+		default:
+			if !quoted {
+				c = lowerASCII(c)
+			}
+			cur.WriteByte(c)
+			empty = false
+		}
+	}
+	if inQuotes || empty {
+		return nil, pgerror.New(pgcode.InvalidName, "invalid name syntax")
+	}
+	return append(out, strings.TrimRight(cur.String(), " ")), nil
+}
+
+func lowerASCII(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+func (regCatalog) RegIn(ctx *expr.Context, t *types.T, s string) (uint32, error) {
+	x, err := execOf(ctx)
+	if err != nil {
+		return 0, err
+	}
+	switch t.Oid {
+	case types.Regclass.Oid:
+		parts, err := splitQualifiedName(s)
+		if err != nil {
+			return 0, err
+		}
+		return relationOID(x, parts)
+	case types.Regtype.Oid:
+		typ, err := types.ByName(strings.TrimSpace(stripTypmod(s)), nil)
+		if err != nil {
+			if pgerror.HasCode(err, pgcode.FeatureNotSupported) {
+				return 0, err
+			}
+			return 0, pgerror.Newf(pgcode.UndefinedObject, "type \"%s\" does not exist", s)
+		}
+		return typ.Oid, nil
+	case types.Regnamespace.Oid:
+		parts, err := splitQualifiedName(s)
+		if err != nil {
+			return 0, err
+		}
+		if len(parts) != 1 {
+			return 0, pgerror.New(pgcode.InvalidName, "invalid name syntax")
+		}
+		d, err := catalog.Schema(x.txn, parts[0])
+		if err != nil {
+			return 0, err
+		}
+		return d.ID, nil
+	case types.Regrole.Oid:
+		parts, err := splitQualifiedName(s)
+		if err != nil {
+			return 0, err
+		}
+		if len(parts) != 1 {
+			return 0, pgerror.New(pgcode.InvalidName, "invalid name syntax")
+		}
+		if _, err := x.sess.engine.sys.User(parts[0]); err != nil {
+			return 0, err
+		}
+		return roleOID(parts[0]), nil
+	case types.Regproc.Oid:
+		parts, err := splitQualifiedName(s)
+		if err != nil {
+			return 0, err
+		}
+		return procOIDByName(parts)
+	}
+	return 0, pgerror.Newf(pgcode.FeatureNotSupported, "%s input is not supported", t.Name)
+}
+
+// stripTypmod drops a type modifier: 'varchar(10)'::regtype is varchar.
+func stripTypmod(s string) string {
+	if i := strings.IndexByte(s, '('); i > 0 {
+		if j := strings.LastIndexByte(s, ')'); j > i {
+			return s[:i] + s[j+1:]
+		}
+	}
+	return s
+}
+
+// relationOID resolves a relation name for regclass: pg_catalog's
+// relations first, then the search path.
+func relationOID(x *execCtx, parts []string) (uint32, error) {
+	name := strings.Join(parts, ".")
+	var schema, rel string
+	switch len(parts) {
+	case 1:
+		rel = parts[0]
+	case 2:
+		schema, rel = parts[0], parts[1]
+	case 3:
+		if parts[0] != x.sess.db.Name {
+			return 0, pgerror.Newf(pgcode.FeatureNotSupported, "cross-database references are not implemented: %s", name)
+		}
+		schema, rel = parts[1], parts[2]
+	default:
+		return 0, pgerror.Newf(pgcode.Syntax, "improper relation name (too many dotted names): %s", name)
+	}
+	if schema == "" || schema == "pg_catalog" {
+		if vt := vtables[rel]; vt != nil {
+			return vt.oid, nil
+		}
+	}
+	if schema != "" {
+		// regclassin names a missing schema (FROM calls it a missing
+		// relation).
+		if _, err := catalog.Schema(x.txn, schema); err != nil {
+			return 0, err
+		}
+	}
+	d, err := catalog.Relation(x.txn, schema, rel, x.sess.searchPath())
+	if err != nil {
+		return 0, err
+	}
+	if d.Kind == catalog.KindIndex {
+		return indexOID(d.Index.Table, d.Index.ID)
+	}
+	return d.ID, nil
+}
+
+func (regCatalog) RegOut(ctx *expr.Context, t *types.T, oid uint32) (string, error) {
+	x, err := execOf(ctx)
+	if err != nil {
+		return "", err
+	}
+	switch t.Oid {
+	case types.Regclass.Oid:
+		return relationName(x, oid)
+	case types.Regtype.Oid:
+		if typ, ok := types.ByOid(oid); ok {
+			return formatType(typ, false), nil
+		}
+		return "", nil
+	case types.Regnamespace.Oid:
+		d, err := catalog.Get(x.txn, oid)
+		if err != nil || d == nil || d.Kind != catalog.KindSchema {
+			return "", err
+		}
+		return expr.QuoteIdent(d.Name), nil
+	case types.Regrole.Oid:
+		return roleName(x, oid)
+	case types.Regproc.Oid:
+		return procName(oid), nil
+	}
+	return "", nil
+}
+
+// relationName is regclassout: the relation's name, qualified when it is
+// not the one its bare name finds on the search path; "" when no
+// relation has the OID.
+func relationName(x *execCtx, oid uint32) (string, error) {
+	for _, vt := range vtables {
+		if vt.oid == oid {
+			return vt.name, nil
+		}
+	}
+	var d *catalog.Descriptor
+	name := ""
+	if tag, table, sub := splitSubOID(oid); tag == oidIndexTag {
+		td, err := catalog.Get(x.txn, table)
+		if err != nil || td == nil || td.Kind != catalog.KindTable {
+			return "", err
+		}
+		for _, ix := range catalog.NamedIndexes(td.Table) {
+			if int(ix.ID) == sub {
+				d, name = td, ix.Name
+			}
+		}
+		if d == nil {
+			return "", nil
+		}
+	} else if tag == 0 {
+		var err error
+		if d, err = catalog.Get(x.txn, oid); err != nil || d == nil || d.Kind == catalog.KindSchema {
+			return "", err
+		}
+		name = d.Name
+	} else {
+		return "", nil
+	}
+	if visibleRelation(x, d.Schema, name) {
+		return expr.QuoteIdent(name), nil
+	}
+	s, err := catalog.Get(x.txn, d.Schema)
+	if err != nil || s == nil {
+		return "", err
+	}
+	return expr.QuoteIdent(s.Name) + "." + expr.QuoteIdent(name), nil
+}
+
+// visibleRelation reports whether the bare name finds the relation of
+// that name in schema (RelationIsVisible).
+func visibleRelation(x *execCtx, schema uint32, name string) bool {
+	if vtables[name] != nil {
+		return schema == catalog.PgCatalogID
+	}
+	d, err := catalog.Relation(x.txn, "", name, x.sess.searchPath())
+	if err != nil || d == nil {
+		return false
+	}
+	return d.Schema == schema
+}
+
+// roleName returns the name of the role with an OID, "" if none.
+func roleName(x *execCtx, oid uint32) (string, error) {
+	users, err := x.sess.engine.sys.Users()
+	if err != nil {
+		return "", err
+	}
+	for _, u := range users {
+		if roleOID(u.Name) == oid {
+			return u.Name, nil
+		}
+	}
+	return "", nil
+}
+
+// formatType is format_type(oid, typmod): with typmod false it is the
+// name without modifier, as format_type(oid, NULL) and regtypeout give.
+func formatType(t *types.T, typmod bool) string {
+	if !typmod {
+		t = t.Base()
+		if t.Oid == types.Bpchar.Oid {
+			return "character"
+		}
+		if t.IsArray() && t.Elem.Oid == types.Bpchar.Oid {
+			return "character[]"
+		}
+	}
+	switch t.Oid {
+	case types.Char.Oid:
+		return `"char"`
+	}
+	if t.IsArray() && t.Elem.Oid == types.Char.Oid {
+		return `"char"[]`
+	}
+	return t.String()
+}

@@ -1,0 +1,125 @@
+package sql
+
+import (
+	"sort"
+
+	"github.com/stela-db/stela/sql/types"
+)
+
+// pg_database, pg_roles, pg_user, pg_tablespace, pg_settings,
+// pg_description, pg_shdescription, pg_extension and pg_stat_activity:
+// the server-wide relations, from the system catalog and the session.
+
+func init() {
+	addVtable("pg_database", 1262, 'r', `oid oid, datname name, datdba oid, encoding integer,
+		datlocprovider "char", datistemplate boolean, datallowconn boolean, datconnlimit integer,
+		datfrozenxid xid, datminmxid xid, dattablespace oid, datcollate text, datctype text,
+		daticulocale text, datcollversion text, datacl aclitem[]`, pgDatabaseRows)
+	addVtable("pg_roles", 12000, 'v', `rolname name, rolsuper boolean, rolinherit boolean,
+		rolcreaterole boolean, rolcreatedb boolean, rolcanlogin boolean, rolreplication boolean,
+		rolconnlimit integer, rolpassword text, rolvaliduntil timestamp with time zone,
+		rolbypassrls boolean, rolconfig text[], oid oid`, pgRolesRows)
+	addVtable("pg_user", 12014, 'v', `usename name, usesysid oid, usecreatedb boolean, usesuper boolean,
+		userepl boolean, usebypassrls boolean, passwd text, valuntil timestamp with time zone,
+		useconfig text[]`, pgUserRows)
+	addVtable("pg_tablespace", 1213, 'r', `oid oid, spcname name, spcowner oid, spcacl aclitem[], spcoptions text[]`,
+		func(*vctx) ([][]types.Datum, error) {
+			return [][]types.Datum{
+				{dOid(1663), "pg_default", dOid(adminRoleOID), nil, nil},
+				{dOid(1664), "pg_global", dOid(adminRoleOID), nil, nil},
+			}, nil
+		})
+	addVtable("pg_settings", 12104, 'v', `name text, setting text, unit text, category text, short_desc text,
+		extra_desc text, context text, vartype text, source text, min_val text, max_val text,
+		enumvals text[], boot_val text, reset_val text, sourcefile text, sourceline integer,
+		pending_restart boolean`, pgSettingsRows)
+	// stela has no COMMENT ON yet: no object has a description.
+	addVtable("pg_description", 2609, 'r', `objoid oid, classoid oid, objsubid integer, description text`, emptyRows)
+	addVtable("pg_shdescription", 2396, 'r', `objoid oid, classoid oid, description text`, emptyRows)
+	// plpgsql is not there: stela has no procedural language, and no
+	// extension at all.
+	addVtable("pg_extension", 3079, 'r', `oid oid, extname name, extowner oid, extnamespace oid,
+		extrelocatable boolean, extversion text, extconfig oid[], extcondition text[]`, emptyRows)
+}
+
+func pgDatabaseRows(c *vctx) ([][]types.Datum, error) {
+	dbs, err := c.x.sess.engine.sys.Databases()
+	if err != nil {
+		return nil, err
+	}
+	var out [][]types.Datum
+	for _, d := range dbs {
+		// encoding 6 is UTF8; locale C, as stela compares bytewise.
+		out = append(out, []types.Datum{
+			dOid(databaseOID(d.Name)), d.Name, dOid(adminRoleOID), dInt(6), dChar('c'), dBool(false),
+			dBool(true), dInt(-1), dOid(0), dOid(0), dOid(1663), "C", "C", nil, nil, nil,
+		})
+	}
+	return out, nil
+}
+
+func pgRolesRows(c *vctx) ([][]types.Datum, error) {
+	users, err := c.x.sess.engine.sys.Users()
+	if err != nil {
+		return nil, err
+	}
+	var out [][]types.Datum
+	for _, u := range users {
+		// rolpassword is always masked in pg_roles.
+		out = append(out, []types.Datum{
+			u.Name, u.Superuser, dBool(true), u.Superuser, u.Superuser, u.Login, dBool(false),
+			dInt(-1), "********", nil, u.Superuser, nil, dOid(roleOID(u.Name)),
+		})
+	}
+	return out, nil
+}
+
+func pgUserRows(c *vctx) ([][]types.Datum, error) {
+	users, err := c.x.sess.engine.sys.Users()
+	if err != nil {
+		return nil, err
+	}
+	var out [][]types.Datum
+	for _, u := range users {
+		if !u.Login {
+			continue
+		}
+		out = append(out, []types.Datum{
+			u.Name, dOid(roleOID(u.Name)), u.Superuser, u.Superuser, dBool(false), u.Superuser,
+			"********", nil, nil,
+		})
+	}
+	return out, nil
+}
+
+func pgSettingsRows(c *vctx) ([][]types.Datum, error) {
+	s := c.x.sess
+	names := settingNames()
+	sort.Strings(names)
+	var out [][]types.Datum
+	for _, key := range names {
+		st := settings[key]
+		v, err := s.Setting(st.name)
+		if err != nil {
+			return nil, err
+		}
+		context, source := "user", "default"
+		if st.readOnly {
+			context = "internal"
+		}
+		if _, ok := s.vars[key]; ok {
+			source = "session"
+		}
+		reset := st.def(s)
+		if r, ok := s.resetVals[key]; ok {
+			reset = r
+		}
+		out = append(out, []types.Datum{
+			// unit, category and vartype are NULL: stela's settings
+			// registry does not record them.
+			st.name, v, nil, nil, dTextOrNull(st.desc), nil, context, nil, source, nil, nil, nil,
+			st.def(s), reset, nil, nil, dBool(false),
+		})
+	}
+	return out, nil
+}

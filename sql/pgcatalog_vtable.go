@@ -1,0 +1,206 @@
+package sql
+
+import (
+	"strings"
+
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// pg_catalog's relations are virtual: a name in FROM that resolves to one
+// plans a virtualNode, whose rows are computed when it opens from the
+// catalog as the statement's transaction sees it (or as of the tx of an
+// AS OF clause on the reference, so time travel works on the catalog
+// too). Filters, joins and ordering on top are planned as for any other
+// FROM item. Each family of relations lives in its own pgcatalog_*.go
+// file and registers itself in init.
+//
+// As in PostgreSQL, pg_catalog is searched before the search path for an
+// unqualified name (stela does not honour an explicit position of
+// pg_catalog in search_path), so pg_class is pg_catalog.pg_class even if
+// public has a table of that name.
+
+// vtable is a virtual relation of pg_catalog.
+type vtable struct {
+	name string
+	// oid is the relation's pg_class OID: PostgreSQL's own for catalog
+	// tables, and for its views the value PostgreSQL 15 gave them.
+	oid uint32
+	// kind is relkind: 'r' for catalog tables, 'v' for system views.
+	kind byte
+	cols []vcol
+	// rows computes the relation's rows.
+	rows func(c *vctx) ([][]types.Datum, error)
+}
+
+// vcol is a column of a virtual relation.
+type vcol struct {
+	name string
+	typ  *types.T
+}
+
+// vtables are the served relations, by name.
+var vtables = map[string]*vtable{}
+
+// addVtable registers a relation. cols is "name type, name type, ...",
+// with the types as PostgreSQL's \d prints them.
+func addVtable(name string, oid uint32, kind byte, cols string, rows func(c *vctx) ([][]types.Datum, error)) {
+	vt := &vtable{name: name, oid: oid, kind: kind, rows: rows}
+	for _, c := range strings.Split(cols, ",") {
+		c = strings.TrimSpace(c)
+		n, t, _ := strings.Cut(c, " ")
+		vt.cols = append(vt.cols, vcol{name: n, typ: vtype(t)})
+	}
+	vtables[name] = vt
+}
+
+// vtype returns a catalog column's type from its \d spelling.
+func vtype(name string) *types.T {
+	switch name {
+	case `"char"`:
+		return types.Char
+	case `"char"[]`:
+		a, _ := types.ArrayOf(types.Char)
+		return a
+	}
+	elem := strings.TrimSuffix(name, "[]")
+	t, err := types.ByName(elem, nil)
+	if err != nil {
+		panic("pg_catalog: unknown column type " + name)
+	}
+	if elem != name {
+		a, ok := types.ArrayOf(t)
+		if !ok {
+			panic("pg_catalog: no array type for " + name)
+		}
+		return a
+	}
+	return t
+}
+
+// unservedCatalogs are PostgreSQL 15's pg_catalog relations that stela
+// does not serve: a query naming one gets 0A000 naming it, rather than
+// "does not exist" (which would claim PostgreSQL has no such relation).
+var unservedCatalogs = map[string]bool{}
+
+func init() {
+	for _, n := range strings.Fields(`pg_aggregate pg_amop pg_amproc pg_authid pg_cast
+		pg_db_role_setting pg_default_acl pg_depend pg_event_trigger pg_foreign_data_wrapper
+		pg_foreign_server pg_foreign_table pg_init_privs pg_language pg_largeobject
+		pg_largeobject_metadata pg_opclass pg_opfamily pg_parameter_acl
+		pg_replication_origin pg_seclabel pg_shdepend pg_shseclabel pg_statistic
+		pg_statistic_ext_data pg_subscription pg_subscription_rel pg_transform
+		pg_ts_config pg_ts_config_map pg_ts_dict pg_ts_parser pg_ts_template pg_user_mapping
+		pg_available_extensions pg_available_extension_versions pg_config pg_cursors pg_file_settings
+		pg_group pg_hba_file_rules pg_ident_file_mappings pg_locks pg_matviews pg_policies
+		pg_prepared_statements pg_prepared_xacts pg_publication_tables pg_replication_slots
+		pg_rules pg_seclabels pg_sequences pg_shadow pg_shmem_allocations pg_stats pg_stats_ext
+		pg_timezone_abbrevs pg_timezone_names pg_user_mappings pg_stat_all_tables
+		pg_stat_user_tables pg_stat_all_indexes pg_stat_user_indexes pg_statio_user_tables
+		pg_stat_database pg_stat_replication pg_stat_ssl pg_stat_gssapi pg_stat_wal_receiver
+		pg_stat_subscription pg_stat_progress_vacuum pg_stat_bgwriter pg_stat_wal
+		pg_backend_memory_contexts pg_proc pg_operator pg_stat_activity`) {
+		unservedCatalogs[n] = true
+	}
+}
+
+// errUnservedCatalog is the error for a catalog relation stela lacks.
+func errUnservedCatalog(name string, loc int32) error {
+	return pgerror.Newf(pgcode.FeatureNotSupported, "relation \"pg_catalog.%s\" is not provided by stela", name).
+		WithPosition(int(loc) + 1)
+}
+
+// lookupVtable returns the virtual relation a FROM name denotes, or nil;
+// an error for a pg_catalog name stela does not serve.
+func lookupVtable(rv *pg_query.RangeVar) (*vtable, error) {
+	switch rv.Schemaname {
+	case "pg_catalog":
+		if vt := vtables[rv.Relname]; vt != nil {
+			return vt, nil
+		}
+		if unservedCatalogs[rv.Relname] {
+			return nil, errUnservedCatalog(rv.Relname, rv.Location)
+		}
+		return nil, pgerror.Newf(pgcode.UndefinedTable, "relation \"pg_catalog.%s\" does not exist", rv.Relname).
+			WithPosition(int(rv.Location) + 1)
+	case "":
+		return vtables[rv.Relname], nil
+	}
+	return nil, nil
+}
+
+// planVirtual plans a reference to a virtual relation.
+func (pl *planner) planVirtual(vt *vtable, rv *pg_query.RangeVar, alias string) (*fromItem, error) {
+	n := &virtualNode{vt: vt}
+	if tt := pl.asOfFor(rv); tt != nil {
+		if tt.History != nil {
+			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "FOR SYSTEM_TIME history of pg_catalog.%s is not supported", vt.name).
+				WithPosition(tt.Pos + 1)
+		}
+		var err error
+		if _, n.asOf, err = pl.planAsOf(tt); err != nil {
+			return nil, err
+		}
+	}
+	for i, c := range vt.cols {
+		n.columns = append(n.columns, column{name: c.name, table: alias, typ: c.typ, tableOID: vt.oid, attNum: int16(i + 1)})
+	}
+	cols, err := aliasColumns(n.columns, alias, rv.Alias)
+	if err != nil {
+		return nil, err
+	}
+	n.columns = cols
+	return &fromItem{node: n, cols: cols, est: 100}, nil
+}
+
+// virtualNode produces a virtual relation's rows.
+type virtualNode struct {
+	vt      *vtable
+	columns []column
+	asOf    *scanAsOf
+}
+
+func (n *virtualNode) cols() []column { return n.columns }
+
+func (n *virtualNode) open(x *execCtx) (rowIter, error) {
+	txn := x.txn
+	if n.asOf != nil {
+		var err error
+		if txn, err = n.asOf.txn(x, nil); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := n.vt.rows(&vctx{x: x, txn: txn})
+	if err != nil {
+		return nil, err
+	}
+	return &sliceIter{rows: rows}, nil
+}
+
+// vctx is what computing a virtual relation's rows needs: the statement,
+// and the transaction whose catalog is read.
+type vctx struct {
+	x   *execCtx
+	txn *engine.Txn
+	// descs caches the catalog's descriptors for this computation.
+	descs []*catalog.Descriptor
+}
+
+// all returns every descriptor of the database, schemas first (in id
+// order), built-in schemas included.
+func (c *vctx) all() ([]*catalog.Descriptor, error) {
+	if c.descs != nil {
+		return c.descs, nil
+	}
+	stored, err := catalog.All(c.txn)
+	if err != nil {
+		return nil, err
+	}
+	c.descs = append(catalog.BuiltinSchemas(), stored...)
+	return c.descs, nil
+}
