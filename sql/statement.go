@@ -34,6 +34,8 @@ func (pl *planner) planStatement(p *Prepared) (plan, error) {
 		return pl.planCreateSequence(n.CreateSeqStmt)
 	case *pg_query.Node_AlterSeqStmt:
 		return pl.planAlterSequence(n.AlterSeqStmt)
+	case *pg_query.Node_CopyStmt:
+		return pl.planCopy(p, n.CopyStmt)
 	}
 	return nil, nil
 }
