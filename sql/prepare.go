@@ -36,7 +36,7 @@ type Prepared struct {
 	// Copy is set for COPY FROM STDIN and COPY TO STDOUT, which the wire
 	// layer runs with the copy sub-protocol (copy_plan.go).
 	Copy *CopyInfo
-	plan    plan
+	plan plan
 	// stmt, paramOIDs and simple are kept to plan again after a schema
 	// change; catalogVersion is the catalog version planned against
 	// (versioned: the plan depends on the catalog).
