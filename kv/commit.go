@@ -177,8 +177,8 @@ func (s *Store) prepare(writes []Write) (*pendingTx, error) {
 		// The batch's need, to the byte but for the varints: a batch
 		// that outgrows its estimate is copied whole into one twice its
 		// size (hundreds of MB for a bulk load).
-		size:          recordSize + keysSize + valsSize + 11*(n+1) + format.HeaderSize + 64,
-		done:          make(chan commitResult, 1),
+		size: recordSize + keysSize + valsSize + 11*(n+1) + format.HeaderSize + 64,
+		done: make(chan commitResult, 1),
 	}
 	for i, w := range writes {
 		p.entriesRecord = entries[i].AppendEncoding(p.entriesRecord)
