@@ -112,7 +112,13 @@ type copyLineReader struct {
 }
 
 func newCopyLineReader(src CopySource, o *copyOptions) *copyLineReader {
-	return &copyLineReader{in: copyInput{src: src}, csv: o.format == copyCSV, quote: o.quote, escape: o.escape}
+	r := &copyLineReader{in: copyInput{src: src}, csv: o.format == copyCSV, quote: o.quote, escape: o.escape}
+	if r.escape == r.quote {
+		// As PostgreSQL: a quote that is its own escape is a plain
+		// toggle (its escape byte becomes NUL).
+		r.escape = 0
+	}
+	return r
 }
 
 // peek returns the byte at offset i of the unread input, reading more
