@@ -208,9 +208,9 @@ func appendTextField(dst, v []byte, delim byte) []byte {
 		c := v[i]
 		var esc byte
 		switch {
-		case c == '\\' || c == delim:
-			esc = c
 		case c < 0x20:
+			// Checked before the delimiter, as in PostgreSQL: a tab
+			// delimiter still leaves a tab in the data as \t.
 			switch c {
 			case '\b':
 				esc = 'b'
@@ -225,8 +225,13 @@ func appendTextField(dst, v []byte, delim byte) []byte {
 			case '\v':
 				esc = 'v'
 			default:
-				continue
+				if c != delim {
+					continue
+				}
+				esc = c
 			}
+		case c == '\\' || c == delim:
+			esc = c
 		default:
 			continue
 		}
