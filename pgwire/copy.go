@@ -35,6 +35,12 @@ func (c *conn) runCopy(ctx context.Context, p *sql.Prepared, params []types.Datu
 		in := &copyIn{c: c, info: p.Copy}
 		res, err := c.sess.ExecuteCopyFrom(ctx, p, params, in)
 		if err != nil {
+			if in.lostSync && !isFatal(err) && !isIOError(err) {
+				// As PostgreSQL: the error, then the end of a session
+				// whose messages can no longer be told apart.
+				c.sendError(err)
+				return protocolViolation("terminating connection because protocol synchronization was lost")
+			}
 			return err
 		}
 		defer res.Close()
@@ -104,6 +110,9 @@ type copyIn struct {
 	info    *sql.CopyInfo
 	started bool
 	done    bool
+	// lostSync is set when the client sent another message than the
+	// copy ones: the session cannot go on.
+	lostSync bool
 }
 
 func (in *copyIn) Next() ([]byte, error) {
@@ -142,7 +151,7 @@ func (in *copyIn) Next() ([]byte, error) {
 			// Ignored, as PostgreSQL does: a client library may send them
 			// without noticing that its statement was a COPY.
 		default:
-			in.done = true
+			in.done, in.lostSync = true, true
 			if !isFrontendType(typ) {
 				return nil, protocolViolation("invalid frontend message type %d", typ)
 			}

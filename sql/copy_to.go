@@ -139,13 +139,16 @@ func (r *copyOutResult) Close()                                      { r.res.Clo
 
 func (r *copyOutResult) NextData(ctx context.Context) ([]byte, error) {
 	o := r.plan.opts
+	b := r.buf[:0]
 	if r.state == 0 {
 		r.state = 1
 		switch {
 		case o.format == copyBinary:
-			return appendCopyBinaryHeader(r.buf[:0]), nil
+			// As PostgreSQL, the header goes out with the first row (or
+			// the trailer).
+			b = appendCopyBinaryHeader(b)
 		case o.header:
-			return r.finishLine(r.appendHeader(r.buf[:0]))
+			return r.finishLine(r.appendHeader(b))
 		}
 	}
 	if r.state == 2 {
@@ -158,12 +161,13 @@ func (r *copyOutResult) NextData(ctx context.Context) ([]byte, error) {
 	if row == nil {
 		r.state = 2
 		if o.format == copyBinary {
-			return appendCopyBinaryTrailer(r.buf[:0]), nil
+			r.buf = appendCopyBinaryTrailer(b)
+			return r.buf, nil
 		}
 		return nil, nil
 	}
 	if o.format == copyBinary {
-		return r.appendBinaryRow(r.buf[:0], row)
+		return r.appendBinaryRow(b, row)
 	}
 	return r.finishLine(r.appendTextRow(r.buf[:0], row))
 }
