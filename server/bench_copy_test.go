@@ -43,35 +43,33 @@ func BenchmarkCopyFrom(b *testing.B) {
 
 // copyBenchRun is one timed COPY per b.N into a fresh table.
 func copyBenchRun(b *testing.B, name, dsn string, data []byte, rows int) {
-	{
-		b.Run(name, func(b *testing.B) {
-			ctx := context.Background()
-			c, err := pgx.Connect(ctx, dsn)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer c.Close(ctx)
-			var elapsed float64
-			for i := 0; i < b.N; i++ {
-				b.StopTimer()
-				for _, q := range []string{"DROP TABLE IF EXISTS bench_copy",
-					"CREATE TABLE bench_copy (id bigint PRIMARY KEY, k int NOT NULL, name text, note text)"} {
-					if _, err := c.Exec(ctx, q); err != nil {
-						b.Fatalf("%s: %v", q, err)
-					}
+	b.Run(name, func(b *testing.B) {
+		ctx := context.Background()
+		c, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer c.Close(ctx)
+		var elapsed float64
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			for _, q := range []string{"DROP TABLE IF EXISTS bench_copy",
+				"CREATE TABLE bench_copy (id bigint PRIMARY KEY, k int NOT NULL, name text, note text)"} {
+				if _, err := c.Exec(ctx, q); err != nil {
+					b.Fatalf("%s: %v", q, err)
 				}
-				b.StartTimer()
-				start := b.Elapsed()
-				tag, err := c.PgConn().CopyFrom(ctx, bytes.NewReader(data), "COPY bench_copy FROM STDIN")
-				if err != nil || tag.RowsAffected() != int64(rows) {
-					b.Fatalf("COPY: %v %v", tag, err)
-				}
-				elapsed += (b.Elapsed() - start).Seconds()
 			}
-			b.ReportMetric(float64(rows)*float64(b.N)/elapsed, "rows/s")
-			b.SetBytes(int64(len(data)))
-		})
-	}
+			b.StartTimer()
+			start := b.Elapsed()
+			tag, err := c.PgConn().CopyFrom(ctx, bytes.NewReader(data), "COPY bench_copy FROM STDIN")
+			if err != nil || tag.RowsAffected() != int64(rows) {
+				b.Fatalf("COPY: %v %v", tag, err)
+			}
+			elapsed += (b.Elapsed() - start).Seconds()
+		}
+		b.ReportMetric(float64(rows)*float64(b.N)/elapsed, "rows/s")
+		b.SetBytes(int64(len(data)))
+	})
 }
 
 // copyBenchData is the text-format data of the load: ids in order (as
