@@ -95,12 +95,16 @@ type pendingWrites struct {
 	peak int
 }
 
-func (p *pendingWrites) add(prefix []byte, txID uint64) {
+// addAll notes the keys one transaction writes, under one lock (a bulk
+// load writes a million), in a map sized for them when it is made.
+func (p *pendingWrites) addAll(prefixes [][]byte, txID uint64) {
 	p.mu.Lock()
 	if p.keys == nil {
-		p.keys = map[string]uint64{}
+		p.keys = make(map[string]uint64, len(prefixes))
 	}
-	p.keys[string(prefix)] = txID
+	for _, prefix := range prefixes {
+		p.keys[string(prefix)] = txID
+	}
 	p.peak = max(p.peak, len(p.keys))
 	p.mu.Unlock()
 }

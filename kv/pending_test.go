@@ -13,9 +13,9 @@ import (
 func TestPendingWritesShrink(t *testing.T) {
 	var p pendingWrites
 	for i := 0; i < 100_000; i++ {
-		p.add([]byte(fmt.Sprintf("k%06d", i)), 1)
+		p.addAll([][]byte{[]byte(fmt.Sprintf("k%06d", i))}, 1)
 	}
-	p.add([]byte("late"), 2)
+	p.addAll([][]byte{[]byte("late")}, 2)
 	p.pruneThrough(1)
 	if len(p.keys) != 1 || p.peak != 1 {
 		t.Fatalf("after pruning the big tx: %d keys, peak %d; want a fresh map of 1", len(p.keys), p.peak)
@@ -27,7 +27,7 @@ func TestPendingWritesShrink(t *testing.T) {
 	if p.keys != nil {
 		t.Fatalf("all durable: the map should be dropped, has %d keys", len(p.keys))
 	}
-	p.add([]byte("again"), 3)
+	p.addAll([][]byte{[]byte("again")}, 3)
 	if tx, ok := p.get([]byte("again")); !ok || tx != 3 {
 		t.Fatal("add after drop failed")
 	}

@@ -20,6 +20,7 @@ func errorResponse(err error) *pgproto3.ErrorResponse {
 		Message:             e.Message,
 		Detail:              e.Detail,
 		Hint:                e.Hint,
+		Where:               e.Where,
 	}
 	if e.Position > 0 {
 		r.Position = int32(e.Position)

@@ -273,6 +273,15 @@ func (c *conn) execute(body []byte) error {
 	defer c.endStatement()
 	c.runningPortal = p
 	defer func() { c.runningPortal = nil }()
+	if p.stmt.p.Copy != nil {
+		// A COPY runs whole whatever the row limit, as in PostgreSQL.
+		if err := c.runCopy(ctx, p.stmt.p, p.params); err != nil {
+			c.dropPortal(p)
+			return stmtError(ctx, err)
+		}
+		p.done = true
+		return nil
+	}
 	if p.res == nil {
 		res, err := c.sess.Execute(ctx, p.stmt.p, p.params)
 		if err != nil {

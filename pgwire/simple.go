@@ -70,6 +70,9 @@ func (c *conn) runSimple(stmt parser.Statement) error {
 	}
 	ctx := c.beginStatement()
 	defer c.endStatement()
+	if p.Copy != nil {
+		return stmtError(ctx, c.runCopy(ctx, p, nil))
+	}
 	res, err := c.sess.Execute(ctx, p, nil)
 	if err != nil {
 		return stmtError(ctx, err)

@@ -33,7 +33,10 @@ type Prepared struct {
 	ParamTypes []*types.T
 	// Columns is nil for statements that return no rows.
 	Columns []Column
-	plan    plan
+	// Copy is set for COPY FROM STDIN and COPY TO STDOUT, which the wire
+	// layer runs with the copy sub-protocol (copy_plan.go).
+	Copy *CopyInfo
+	plan plan
 	// stmt, paramOIDs and simple are kept to plan again after a schema
 	// change; catalogVersion is the catalog version planned against
 	// (versioned: the plan depends on the catalog).

@@ -45,6 +45,10 @@ type Session struct {
 
 	txn txnState
 
+	// copySrc is the client's data while a COPY FROM STDIN runs
+	// (ExecuteCopyFrom).
+	copySrc CopySource
+
 	// seqs remembers the value nextval last returned per sequence in this
 	// session (currval), and lastSeq the sequence of the latest (lastval).
 	seqs    map[uint32]int64

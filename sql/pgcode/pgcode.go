@@ -55,6 +55,7 @@ const (
 	InvalidEscapeSequence               Code = "22025"
 	InvalidRegularExpression            Code = "2201B"
 	InvalidBinaryRepresentation         Code = "22P03"
+	BadCopyFileFormat                   Code = "22P04"
 	InvalidTextRepresentation           Code = "22P02"
 	UntranslatableCharacter             Code = "22P05"
 	InvalidEscapeCharacter              Code = "22019"

@@ -38,6 +38,9 @@ type Error struct {
 	// Position is the 1-based character position in the statement text
 	// the error refers to (0: none).
 	Position int
+	// Where is the context of the error (ErrorResponse's W field): for
+	// COPY, the line and column being read, as PostgreSQL reports it.
+	Where string
 	// Cause, if any, is the error this one describes; it is not sent to
 	// the client but stays reachable with errors.Is/As.
 	Cause error
@@ -93,6 +96,18 @@ func (e *Error) WithHint(hint string) *Error {
 func (e *Error) WithPosition(pos int) *Error {
 	c := *e
 	c.Position = pos
+	return &c
+}
+
+// WithWhere returns a copy of e with its context; a context it already
+// has stays first, as PostgreSQL stacks the lines of error contexts.
+func (e *Error) WithWhere(where string) *Error {
+	c := *e
+	if c.Where != "" {
+		c.Where += "\n" + where
+	} else {
+		c.Where = where
+	}
 	return &c
 }
 

@@ -1,0 +1,83 @@
+package engine
+
+import (
+	"bytes"
+
+	"github.com/stela-db/stela/sql/types"
+)
+
+// AppendBound makes the inserts of a bulk load (COPY) cheaper: Insert
+// proves a new primary key absent with a read of the store, a point
+// lookup that costs about as much as the rest of the insert. The store's
+// largest key of the table at the snapshot is read once instead; a key
+// above it cannot be in the store, so only the transaction's own writes
+// need a look. Loads into an empty table, or that append keys in order,
+// never read the store.
+//
+// It is used only under snapshot isolation: a serializable transaction
+// records what it read key by key, and a key it did not read must not
+// escape that record.
+type AppendBound struct {
+	last []byte // the store's largest live key of the table; nil: none
+	use  bool
+}
+
+// NewAppendBound reads the bound for inserts into the table by txn.
+func (l *Layout) NewAppendBound(txn *Txn) (*AppendBound, error) {
+	if txn.opts.Isolation == Serializable || txn.done {
+		return &AppendBound{}, nil
+	}
+	b := &AppendBound{use: true}
+	if txn.snapshot == 0 {
+		return b, nil
+	}
+	it, err := txn.db.store.ScanReverse(l.Range(PrimaryIndexID), txn.snapshot)
+	if err != nil {
+		return nil, StorageError(err)
+	}
+	defer it.Close()
+	if it.Next() {
+		b.last = append([]byte(nil), it.Key()...)
+	}
+	if err := it.Err(); err != nil {
+		return nil, StorageError(err)
+	}
+	return b, nil
+}
+
+// InsertBounded is Insert with a bound (nil: none).
+func (l *Layout) InsertBounded(txn *Txn, row []types.Datum, b *AppendBound) error {
+	if b == nil || !b.use {
+		return l.Insert(txn, row)
+	}
+	key, err := l.RowKey(row)
+	if err != nil {
+		return err
+	}
+	var exists bool
+	if b.last != nil && bytes.Compare(key, b.last) <= 0 {
+		if _, exists, err = txn.Get(key); err != nil {
+			return err
+		}
+	} else if exists, err = txn.ownWrite(key); err != nil {
+		return err
+	}
+	if exists {
+		return l.duplicate(&l.Indexes[0], row)
+	}
+	return l.write(txn, key, row)
+}
+
+// ownWrite reports whether the transaction itself wrote a live value of
+// key (the store is not read).
+func (t *Txn) ownWrite(key []byte) (bool, error) {
+	if t.done {
+		return false, errTxnDone
+	}
+	if t.writes != nil {
+		if w, ok := t.writes.Get(&write{key: key}); ok {
+			return !w.del, nil
+		}
+	}
+	return false, nil
+}
