@@ -128,6 +128,8 @@ func lookupVtable(rv *pg_query.RangeVar) (*vtable, error) {
 		}
 		return nil, pgerror.Newf(pgcode.UndefinedTable, "relation \"pg_catalog.%s\" does not exist", rv.Relname).
 			WithPosition(int(rv.Location) + 1)
+	case "information_schema":
+		return lookupInfoSchema(rv)
 	case "":
 		return vtables[rv.Relname], nil
 	}
