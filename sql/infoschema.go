@@ -77,7 +77,7 @@ var infoDomains = map[string]struct {
 // addInfoRel registers a relation. oid is the view's pg_class OID in
 // PostgreSQL 15. cols is "name domain, ...".
 func addInfoRel(name string, oid uint32, cols string, rows func(c *vctx) ([][]types.Datum, error)) {
-	r := &infoRel{vt: &vtable{name: name, oid: oid, kind: 'v', rows: rows}}
+	r := &infoRel{vt: &vtable{name: name, schema: "information_schema", oid: oid, kind: 'v', rows: rows}}
 	for _, c := range strings.Split(cols, ",") {
 		n, dom, _ := strings.Cut(strings.TrimSpace(c), " ")
 		d, ok := infoDomains[dom]

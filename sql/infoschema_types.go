@@ -120,6 +120,10 @@ func describeDomainColumn(domain, db string) typeFacts {
 	d := infoDomains[domain]
 	f := describeType(d.typ.WithTypmod(d.typmod), db)
 	f.domainSchema, f.domainName = "information_schema", domain
+	// information_schema declares its string domains COLLATE "C".
+	if d.typ.Family == types.StringFamily {
+		f.collationCatalog, f.collationSchema, f.collationName = db, "pg_catalog", "C"
+	}
 	return f
 }
 
