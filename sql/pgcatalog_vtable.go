@@ -28,6 +28,9 @@ import (
 // vtable is a virtual relation of pg_catalog.
 type vtable struct {
 	name string
+	// schema is the relation's schema when not pg_catalog
+	// (information_schema's relations, infoschema.go).
+	schema string
 	// oid is the relation's pg_class OID: PostgreSQL's own for catalog
 	// tables, and for its views the value PostgreSQL 15 gave them.
 	oid uint32
@@ -128,6 +131,8 @@ func lookupVtable(rv *pg_query.RangeVar) (*vtable, error) {
 		}
 		return nil, pgerror.Newf(pgcode.UndefinedTable, "relation \"pg_catalog.%s\" does not exist", rv.Relname).
 			WithPosition(int(rv.Location) + 1)
+	case "information_schema":
+		return lookupInfoSchema(rv)
 	case "":
 		return vtables[rv.Relname], nil
 	}
@@ -139,7 +144,11 @@ func (pl *planner) planVirtual(vt *vtable, rv *pg_query.RangeVar, alias string) 
 	n := &virtualNode{vt: vt}
 	if tt := pl.asOfFor(rv); tt != nil {
 		if tt.History != nil {
-			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "FOR SYSTEM_TIME history of pg_catalog.%s is not supported", vt.name).
+			schema := vt.schema
+			if schema == "" {
+				schema = "pg_catalog"
+			}
+			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "FOR SYSTEM_TIME history of %s.%s is not supported", schema, vt.name).
 				WithPosition(tt.Pos + 1)
 		}
 		var err error
