@@ -85,6 +85,13 @@ func init() {
 	// No statistics object exists (pg_statistic_ext is empty): NULL, as
 	// PostgreSQL answers for an OID that is not one.
 	expr.AddFunc("pg_get_statisticsobjdef_columns", t(oid), txt, true, noComment)
+	// No trigger exists (pg_trigger is empty; stela's foreign keys are not
+	// triggers): NULL, PostgreSQL's answer for an OID that is not one.
+	expr.AddFunc("pg_get_triggerdef", t(oid), txt, true, noComment)
+	expr.AddFunc("pg_get_triggerdef", t(oid, b), txt, true, noComment)
+	// No relation is a partition: PostgreSQL's pg_partition_root is NULL
+	// for any other relation.
+	expr.AddFunc("pg_partition_root", t(types.Regclass), types.Regclass, true, noComment)
 	// A relation can be published when it is a user table.
 	expr.AddFunc("pg_relation_is_publishable", t(types.Regclass), b, true, func(c *expr.Context, a []types.Datum) (types.Datum, error) {
 		x, err := execOf(c)
