@@ -76,10 +76,20 @@ func init() {
 	getExpr := func(_ *expr.Context, a []types.Datum) (types.Datum, error) { return a[0], nil }
 	expr.AddFunc("pg_get_expr", t(types.PgNodeTree, oid), txt, true, getExpr)
 	expr.AddFunc("pg_get_expr", t(types.PgNodeTree, oid, b), txt, true, getExpr)
-	// No object has a comment (stela has no COMMENT ON yet).
+	// stela has no COMMENT ON yet: the only comments are those of the
+	// built-in functions (pg_description).
 	noComment := func(*expr.Context, []types.Datum) (types.Datum, error) { return nil, nil }
-	expr.AddFunc("obj_description", t(oid), txt, true, noComment)
-	expr.AddFunc("obj_description", t(oid, types.Name), txt, true, noComment)
+	expr.AddFunc("obj_description", t(oid), txt, true, func(_ *expr.Context, a []types.Datum) (types.Datum, error) {
+		return procDescription(uint32(a[0].(int64))), nil
+	})
+	expr.AddFunc("obj_description", t(oid, types.Name), txt, true, func(_ *expr.Context, a []types.Datum) (types.Datum, error) {
+		if a[1].(string) != "pg_proc" {
+			return nil, nil
+		}
+		return procDescription(uint32(a[0].(int64))), nil
+	})
+	// No function has a body in SQL (stela has no CREATE FUNCTION).
+	expr.AddFunc("pg_get_function_sqlbody", t(oid), txt, true, noComment)
 	expr.AddFunc("col_description", t(oid, i4), txt, true, noComment)
 	expr.AddFunc("shobj_description", t(oid, types.Name), txt, true, noComment)
 	// No statistics object exists (pg_statistic_ext is empty): NULL, as

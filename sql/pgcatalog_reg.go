@@ -123,6 +123,8 @@ func (regCatalog) RegIn(ctx *expr.Context, t *types.T, s string) (uint32, error)
 			return 0, err
 		}
 		return procOIDByName(parts)
+	case types.Regprocedure.Oid:
+		return procOIDBySignature(s)
 	}
 	return 0, pgerror.Newf(pgcode.FeatureNotSupported, "%s input is not supported", t.Name)
 }
@@ -189,6 +191,9 @@ func (regCatalog) RegOut(ctx *expr.Context, t *types.T, oid uint32) (string, err
 		if typ, ok := types.ByOid(oid); ok {
 			return formatType(typ, false), nil
 		}
+		if n, ok := pseudoTypeNames[oid]; ok {
+			return n, nil
+		}
 		return "", nil
 	case types.Regnamespace.Oid:
 		d, err := catalog.Get(x.txn, oid)
@@ -200,6 +205,8 @@ func (regCatalog) RegOut(ctx *expr.Context, t *types.T, oid uint32) (string, err
 		return roleName(x, oid)
 	case types.Regproc.Oid:
 		return procName(oid), nil
+	case types.Regprocedure.Oid:
+		return procSignature(oid), nil
 	}
 	return "", nil
 }

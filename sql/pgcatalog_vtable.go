@@ -91,7 +91,7 @@ var unservedCatalogs = map[string]bool{}
 func init() {
 	for _, n := range strings.Fields(`pg_aggregate pg_amop pg_amproc pg_authid pg_cast
 		pg_db_role_setting pg_default_acl pg_depend pg_event_trigger pg_foreign_data_wrapper
-		pg_foreign_server pg_foreign_table pg_init_privs pg_language pg_largeobject
+		pg_foreign_server pg_foreign_table pg_init_privs pg_largeobject
 		pg_largeobject_metadata pg_opclass pg_opfamily pg_parameter_acl
 		pg_replication_origin pg_seclabel pg_shdepend pg_shseclabel pg_statistic
 		pg_statistic_ext_data pg_subscription pg_subscription_rel pg_transform
@@ -104,7 +104,7 @@ func init() {
 		pg_stat_user_tables pg_stat_all_indexes pg_stat_user_indexes pg_statio_user_tables
 		pg_stat_database pg_stat_replication pg_stat_ssl pg_stat_gssapi pg_stat_wal_receiver
 		pg_stat_subscription pg_stat_progress_vacuum pg_stat_bgwriter pg_stat_wal
-		pg_backend_memory_contexts pg_proc pg_operator pg_stat_activity`) {
+		pg_backend_memory_contexts pg_operator pg_stat_activity`) {
 		unservedCatalogs[n] = true
 	}
 }
