@@ -157,7 +157,7 @@ func relationOID(x *execCtx, parts []string) (uint32, error) {
 	default:
 		return 0, pgerror.Newf(pgcode.Syntax, "improper relation name (too many dotted names): %s", name)
 	}
-	if schema == "" || schema == "pg_catalog" {
+	if schema == "pg_catalog" || schema == "" && !catalogShadowed(x.txn, x.sess.searchPath(), rel) {
 		if vt := vtables[rel]; vt != nil {
 			return vt.oid, nil
 		}
@@ -257,7 +257,7 @@ func relationName(x *execCtx, oid uint32) (string, error) {
 // visibleRelation reports whether the bare name finds the relation of
 // that name in schema (RelationIsVisible).
 func visibleRelation(x *execCtx, schema uint32, name string) bool {
-	if vtables[name] != nil {
+	if vtables[name] != nil && !catalogShadowed(x.txn, x.sess.searchPath(), name) {
 		return schema == catalog.PgCatalogID
 	}
 	d, err := catalog.Relation(x.txn, "", name, x.sess.searchPath())

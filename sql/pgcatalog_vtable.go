@@ -21,9 +21,9 @@ import (
 // file and registers itself in init.
 //
 // As in PostgreSQL, pg_catalog is searched before the search path for an
-// unqualified name (stela does not honour an explicit position of
-// pg_catalog in search_path), so pg_class is pg_catalog.pg_class even if
-// public has a table of that name.
+// unqualified name, so pg_class is pg_catalog.pg_class even if public has
+// a table of that name, unless search_path lists pg_catalog explicitly
+// after that schema (catalogShadowed).
 
 // vtable is a virtual relation of pg_catalog.
 type vtable struct {
@@ -117,7 +117,7 @@ func errUnservedCatalog(name string, loc int32) error {
 
 // lookupVtable returns the virtual relation a FROM name denotes, or nil;
 // an error for a pg_catalog name stela does not serve.
-func lookupVtable(rv *pg_query.RangeVar) (*vtable, error) {
+func lookupVtable(rv *pg_query.RangeVar, txn *engine.Txn, path catalog.SearchPath) (*vtable, error) {
 	switch rv.Schemaname {
 	case "pg_catalog":
 		if vt := vtables[rv.Relname]; vt != nil {
@@ -129,9 +129,25 @@ func lookupVtable(rv *pg_query.RangeVar) (*vtable, error) {
 		return nil, pgerror.Newf(pgcode.UndefinedTable, "relation \"pg_catalog.%s\" does not exist", rv.Relname).
 			WithPosition(int(rv.Location) + 1)
 	case "":
-		return vtables[rv.Relname], nil
+		if vt := vtables[rv.Relname]; vt != nil && !catalogShadowed(txn, path, rv.Relname) {
+			return vt, nil
+		}
 	}
 	return nil, nil
+}
+
+// catalogShadowed reports whether an unqualified name finds a relation
+// of a schema that search_path lists before an explicit pg_catalog
+// (search_path = public, pg_catalog): pg_catalog is searched first only
+// when the path does not name it.
+func catalogShadowed(txn *engine.Txn, path catalog.SearchPath, name string) bool {
+	for i, s := range path {
+		if s == "pg_catalog" {
+			d, err := catalog.Relation(txn, "", name, path[:i])
+			return err == nil && d != nil
+		}
+	}
+	return false
 }
 
 // planVirtual plans a reference to a virtual relation.
