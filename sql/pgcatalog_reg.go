@@ -296,6 +296,8 @@ func formatType(t *types.T, typmod bool) string {
 	switch t.Oid {
 	case types.Char.Oid:
 		return `"char"`
+	case types.Int2Vector.Oid, types.OidVector.Oid:
+		return t.Name // arrays inside, but types of their own
 	}
 	if t.IsArray() && t.Elem.Oid == types.Char.Oid {
 		return `"char"[]`
