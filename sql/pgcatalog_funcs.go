@@ -6,6 +6,8 @@ import (
 	"github.com/stela-db/stela/catalog"
 	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
 	"github.com/stela-db/stela/sql/types"
 )
 
@@ -272,4 +274,52 @@ func constraintDef(c *expr.Context, oid uint32) (types.Datum, error) {
 		return s, nil
 	}
 	return nil, nil
+}
+
+func init() {
+	// pg_get_serial_sequence(table, column): the sequence a serial or
+	// identity column owns, schema-qualified; NULL for another column.
+	// The table name is parsed as SQL, the column name taken literally.
+	expr.AddFunc("pg_get_serial_sequence", []*types.T{types.Text, types.Text}, types.Text, true, func(c *expr.Context, a []types.Datum) (types.Datum, error) {
+		x, err := execOf(c)
+		if err != nil {
+			return nil, err
+		}
+		parts, err := splitQualifiedName(a[0].(string))
+		if err != nil {
+			return nil, err
+		}
+		oid, err := relationOID(x, parts)
+		if err != nil {
+			return nil, err
+		}
+		d, err := catalog.Get(x.txn, oid)
+		if err != nil {
+			return nil, err
+		}
+		name := a[1].(string)
+		var col *catalog.ColumnDesc
+		if d != nil && d.Kind == catalog.KindTable {
+			col = d.Table.ColumnByName(name)
+		}
+		if col == nil || col.Dropped || col.Hidden {
+			rel := strings.Join(parts, ".")
+			if d != nil {
+				rel = d.Name
+			}
+			return nil, pgerror.Newf(pgcode.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", name, rel)
+		}
+		if col.Sequence == 0 {
+			return nil, nil
+		}
+		seq, err := catalog.Get(x.txn, col.Sequence)
+		if err != nil || seq == nil {
+			return nil, err
+		}
+		schema, err := catalog.Get(x.txn, seq.Schema)
+		if err != nil || schema == nil {
+			return nil, err
+		}
+		return expr.QuoteIdent(schema.Name) + "." + expr.QuoteIdent(seq.Name), nil
+	})
 }

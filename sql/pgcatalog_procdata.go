@@ -142,6 +142,7 @@ var pgProcRows = []pgProcRow{
 	{1642, "pg_get_userbyid", 12, 1, 0, 0, 0, "", 'f', false, false, true, false, 's', 's', 0, 19, oids{26}, nil, "", nil, "", "pg_get_userbyid", "", "name", "oid", "oid", "role name by OID (with fallback)"},
 	{1643, "pg_get_indexdef", 12, 1, 0, 0, 0, "", 'f', false, false, true, false, 's', 's', 0, 25, oids{26}, nil, "", nil, "", "pg_get_indexdef", "", "text", "oid", "oid", "index description"},
 	{1662, "pg_get_triggerdef", 12, 1, 0, 0, 0, "", 'f', false, false, true, false, 's', 's', 0, 25, oids{26}, nil, "", nil, "", "pg_get_triggerdef", "", "text", "oid", "oid", "trigger description"},
+	{1665, "pg_get_serial_sequence", 12, 1, 0, 0, 0, "", 'f', false, false, true, false, 's', 's', 0, 25, oids{25, 25}, nil, "", nil, "", "pg_get_serial_sequence", "", "text", "text, text", "text, text", "name of sequence for a serial column"},
 	{1680, "substring", 12, 1, 0, 0, 0, "", 'f', false, false, true, false, 'i', 's', 0, 1560, oids{1560, 23, 23}, nil, "", nil, "", "bitsubstr", "", "bit", "bit, integer, integer", "bit, integer, integer", "extract portion of bitstring"},
 	{1681, "length", 12, 1, 0, 0, 0, "", 'f', false, false, true, false, 'i', 's', 0, 23, oids{1560}, nil, "", nil, "", "bitlength", "", "integer", "bit", "bit", "bitstring length"},
 	{1682, "octet_length", 12, 1, 0, 0, 0, "", 'f', false, false, true, false, 'i', 's', 0, 23, oids{1560}, nil, "", nil, "", "bitoctetlength", "", "integer", "bit", "bit", "octet length"},
