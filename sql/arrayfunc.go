@@ -26,6 +26,9 @@ func (pl *planner) setFunction(b *expr.Builder, fc *pg_query.FuncCall, name stri
 	if f := expr.LookupJSONSetFunc(name); f != nil {
 		return pl.jsonSetFunction(b, fc, name, f)
 	}
+	if f := catalogSetFuncs[name]; f != nil {
+		return pl.planCatalogSetFunc(b, fc, name, f)
+	}
 	return pl.generateSeries(b, fc)
 }
 

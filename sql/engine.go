@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -51,6 +52,8 @@ type Engine struct {
 	dbs map[string]*Database // open databases, by name; guarded by mu
 
 	nextPID atomic.Int32
+	// started is when the engine opened (pg_postmaster_start_time).
+	started time.Time
 }
 
 // Database is an open database.
@@ -63,7 +66,7 @@ type Database struct {
 // Open opens (creating on first start) the system store and the initial
 // databases under cfg.DataDir.
 func Open(ctx context.Context, cfg Config) (*Engine, error) {
-	e := &Engine{cfg: cfg, log: cfg.Logger.With().Str("component", "sql").Logger(), dbs: map[string]*Database{}}
+	e := &Engine{cfg: cfg, log: cfg.Logger.With().Str("component", "sql").Logger(), dbs: map[string]*Database{}, started: time.Now()}
 	if cfg.KV.Cache == nil {
 		// One block cache for every database (and the system store),
 		// sized as PostgreSQL's default shared_buffers is, twice over.

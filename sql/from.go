@@ -525,7 +525,7 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 			return &fromItem{node: &renameNode{input: node, columns: cols}, cols: cols, est: 100}, nil
 		}
 	}
-	if vt, err := lookupVtable(rv); err != nil || vt != nil {
+	if vt, err := lookupVtable(rv, pl.txn, pl.s.searchPath()); err != nil || vt != nil {
 		if err != nil {
 			return nil, err
 		}

@@ -60,20 +60,26 @@ func pgNamespaceRows(c *vctx) ([][]types.Datum, error) {
 }
 
 // classRow builds a pg_class row.
-// hasTriggers is relhastriggers. PostgreSQL sets it on both tables of a
-// foreign key (foreign keys are triggers there), and psql shows a table's
-// foreign keys only then; stela leaves it false for now, because psql's
-// query for them needs pg_partition_ancestors(), which stela lacks.
+// hasTriggers is relhastriggers: stela has no triggers, but PostgreSQL
+// implements foreign keys with them and sets it on both tables of a
+// foreign key, and psql shows a table's foreign keys and "Referenced by"
+// only then (fkTables).
 func classRow(oid uint32, name string, ns uint32, owner uint32, am uint32, kind byte, natts, checks int, hasIndex, hasTriggers bool) []types.Datum {
 	filenode := oid
 	if kind == 'v' {
 		filenode = 0
 	}
+	// relreplident: 'd' (default: the primary key) for user tables,
+	// 'n' (nothing) for the rest, system catalogs included.
+	replident := byte('n')
+	if kind == 'r' && oid >= catalog.FirstUserID {
+		replident = 'd'
+	}
 	return []types.Datum{
 		dOid(oid), name, dOid(ns), dOid(0), dOid(0), dOid(owner), dOid(am), dOid(filenode), dOid(0),
 		dInt(0), float64(-1), dInt(0), dOid(0), dBool(hasIndex), dBool(false), dChar('p'), dChar(kind),
 		dInt(natts), dInt(checks), dBool(false), dBool(hasTriggers), dBool(false), dBool(false), dBool(false),
-		dBool(true), dChar('n'), dBool(false), dOid(0), dOid(0), dOid(0), nil, nil, nil,
+		dBool(true), dChar(replident), dBool(false), dOid(0), dOid(0), dOid(0), nil, nil, nil,
 	}
 }
 
@@ -82,6 +88,7 @@ func pgClassRows(c *vctx) ([][]types.Datum, error) {
 	if err != nil {
 		return nil, err
 	}
+	fk := fkTables(descs)
 	var out [][]types.Datum
 	for _, name := range vtableNames() {
 		vt := vtables[name]
@@ -94,7 +101,7 @@ func pgClassRows(c *vctx) ([][]types.Datum, error) {
 		case catalog.KindTable:
 			t := d.Table
 			ixs := catalog.NamedIndexes(t)
-			out = append(out, classRow(d.ID, d.Name, d.Schema, owner, amHeap, 'r', liveAttnums(t), len(t.Checks), len(ixs) > 0, false))
+			out = append(out, classRow(d.ID, d.Name, d.Schema, owner, amHeap, 'r', liveAttnums(t), len(t.Checks), len(ixs) > 0, fk[d.ID]))
 			for _, ix := range ixs {
 				oid, err := indexOID(d.ID, ix.ID)
 				if err != nil {
@@ -109,6 +116,20 @@ func pgClassRows(c *vctx) ([][]types.Datum, error) {
 		}
 	}
 	return out, nil
+}
+
+// fkTables are the tables on either side of a foreign key.
+func fkTables(descs []*catalog.Descriptor) map[uint32]bool {
+	out := map[uint32]bool{}
+	for _, d := range descs {
+		if d.Kind != catalog.KindTable {
+			continue
+		}
+		for _, f := range d.Table.ForeignKeys {
+			out[d.ID], out[f.RefTable] = true, true
+		}
+	}
+	return out
 }
 
 func amOf(kind byte) uint32 {

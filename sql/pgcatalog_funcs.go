@@ -6,6 +6,8 @@ import (
 	"github.com/stela-db/stela/catalog"
 	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
 	"github.com/stela-db/stela/sql/types"
 )
 
@@ -76,15 +78,32 @@ func init() {
 	getExpr := func(_ *expr.Context, a []types.Datum) (types.Datum, error) { return a[0], nil }
 	expr.AddFunc("pg_get_expr", t(types.PgNodeTree, oid), txt, true, getExpr)
 	expr.AddFunc("pg_get_expr", t(types.PgNodeTree, oid, b), txt, true, getExpr)
-	// No object has a comment (stela has no COMMENT ON yet).
+	// stela has no COMMENT ON yet: the only comments are those of the
+	// built-in functions (pg_description).
 	noComment := func(*expr.Context, []types.Datum) (types.Datum, error) { return nil, nil }
-	expr.AddFunc("obj_description", t(oid), txt, true, noComment)
-	expr.AddFunc("obj_description", t(oid, types.Name), txt, true, noComment)
+	expr.AddFunc("obj_description", t(oid), txt, true, func(_ *expr.Context, a []types.Datum) (types.Datum, error) {
+		return procDescription(uint32(a[0].(int64))), nil
+	})
+	expr.AddFunc("obj_description", t(oid, types.Name), txt, true, func(_ *expr.Context, a []types.Datum) (types.Datum, error) {
+		if a[1].(string) != "pg_proc" {
+			return nil, nil
+		}
+		return procDescription(uint32(a[0].(int64))), nil
+	})
+	// No function has a body in SQL (stela has no CREATE FUNCTION).
+	expr.AddFunc("pg_get_function_sqlbody", t(oid), txt, true, noComment)
 	expr.AddFunc("col_description", t(oid, i4), txt, true, noComment)
 	expr.AddFunc("shobj_description", t(oid, types.Name), txt, true, noComment)
 	// No statistics object exists (pg_statistic_ext is empty): NULL, as
 	// PostgreSQL answers for an OID that is not one.
 	expr.AddFunc("pg_get_statisticsobjdef_columns", t(oid), txt, true, noComment)
+	// No trigger exists (pg_trigger is empty; stela's foreign keys are not
+	// triggers): NULL, PostgreSQL's answer for an OID that is not one.
+	expr.AddFunc("pg_get_triggerdef", t(oid), txt, true, noComment)
+	expr.AddFunc("pg_get_triggerdef", t(oid, b), txt, true, noComment)
+	// No relation is a partition: PostgreSQL's pg_partition_root is NULL
+	// for any other relation.
+	expr.AddFunc("pg_partition_root", t(types.Regclass), types.Regclass, true, noComment)
 	// A relation can be published when it is a user table.
 	expr.AddFunc("pg_relation_is_publishable", t(types.Regclass), b, true, func(c *expr.Context, a []types.Datum) (types.Datum, error) {
 		x, err := execOf(c)
@@ -255,4 +274,52 @@ func constraintDef(c *expr.Context, oid uint32) (types.Datum, error) {
 		return s, nil
 	}
 	return nil, nil
+}
+
+func init() {
+	// pg_get_serial_sequence(table, column): the sequence a serial or
+	// identity column owns, schema-qualified; NULL for another column.
+	// The table name is parsed as SQL, the column name taken literally.
+	expr.AddFunc("pg_get_serial_sequence", []*types.T{types.Text, types.Text}, types.Text, true, func(c *expr.Context, a []types.Datum) (types.Datum, error) {
+		x, err := execOf(c)
+		if err != nil {
+			return nil, err
+		}
+		parts, err := splitQualifiedName(a[0].(string))
+		if err != nil {
+			return nil, err
+		}
+		oid, err := relationOID(x, parts)
+		if err != nil {
+			return nil, err
+		}
+		d, err := catalog.Get(x.txn, oid)
+		if err != nil {
+			return nil, err
+		}
+		name := a[1].(string)
+		var col *catalog.ColumnDesc
+		if d != nil && d.Kind == catalog.KindTable {
+			col = d.Table.ColumnByName(name)
+		}
+		if col == nil || col.Dropped || col.Hidden {
+			rel := strings.Join(parts, ".")
+			if d != nil {
+				rel = d.Name
+			}
+			return nil, pgerror.Newf(pgcode.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", name, rel)
+		}
+		if col.Sequence == 0 {
+			return nil, nil
+		}
+		seq, err := catalog.Get(x.txn, col.Sequence)
+		if err != nil || seq == nil {
+			return nil, err
+		}
+		schema, err := catalog.Get(x.txn, seq.Schema)
+		if err != nil || schema == nil {
+			return nil, err
+		}
+		return expr.QuoteIdent(schema.Name) + "." + expr.QuoteIdent(seq.Name), nil
+	})
 }

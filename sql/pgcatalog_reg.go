@@ -123,6 +123,8 @@ func (regCatalog) RegIn(ctx *expr.Context, t *types.T, s string) (uint32, error)
 			return 0, err
 		}
 		return procOIDByName(parts)
+	case types.Regprocedure.Oid:
+		return procOIDBySignature(s)
 	}
 	return 0, pgerror.Newf(pgcode.FeatureNotSupported, "%s input is not supported", t.Name)
 }
@@ -155,7 +157,7 @@ func relationOID(x *execCtx, parts []string) (uint32, error) {
 	default:
 		return 0, pgerror.Newf(pgcode.Syntax, "improper relation name (too many dotted names): %s", name)
 	}
-	if schema == "" || schema == "pg_catalog" {
+	if schema == "pg_catalog" || schema == "" && !catalogShadowed(x.txn, x.sess.searchPath(), rel) {
 		if vt := vtables[rel]; vt != nil {
 			return vt.oid, nil
 		}
@@ -189,6 +191,9 @@ func (regCatalog) RegOut(ctx *expr.Context, t *types.T, oid uint32) (string, err
 		if typ, ok := types.ByOid(oid); ok {
 			return formatType(typ, false), nil
 		}
+		if n, ok := pseudoTypeNames[oid]; ok {
+			return n, nil
+		}
 		return "", nil
 	case types.Regnamespace.Oid:
 		d, err := catalog.Get(x.txn, oid)
@@ -200,6 +205,8 @@ func (regCatalog) RegOut(ctx *expr.Context, t *types.T, oid uint32) (string, err
 		return roleName(x, oid)
 	case types.Regproc.Oid:
 		return procName(oid), nil
+	case types.Regprocedure.Oid:
+		return procSignature(oid), nil
 	}
 	return "", nil
 }
@@ -250,7 +257,7 @@ func relationName(x *execCtx, oid uint32) (string, error) {
 // visibleRelation reports whether the bare name finds the relation of
 // that name in schema (RelationIsVisible).
 func visibleRelation(x *execCtx, schema uint32, name string) bool {
-	if vtables[name] != nil {
+	if vtables[name] != nil && !catalogShadowed(x.txn, x.sess.searchPath(), name) {
 		return schema == catalog.PgCatalogID
 	}
 	d, err := catalog.Relation(x.txn, "", name, x.sess.searchPath())
@@ -289,6 +296,8 @@ func formatType(t *types.T, typmod bool) string {
 	switch t.Oid {
 	case types.Char.Oid:
 		return `"char"`
+	case types.Int2Vector.Oid, types.OidVector.Oid:
+		return t.Name // arrays inside, but types of their own
 	}
 	if t.IsArray() && t.Elem.Oid == types.Char.Oid {
 		return `"char"[]`

@@ -33,8 +33,18 @@ func init() {
 		extra_desc text, context text, vartype text, source text, min_val text, max_val text,
 		enumvals text[], boot_val text, reset_val text, sourcefile text, sourceline integer,
 		pending_restart boolean`, pgSettingsRows)
-	// stela has no COMMENT ON yet: no object has a description.
-	addVtable("pg_description", 2609, 'r', `objoid oid, classoid oid, objsubid integer, description text`, emptyRows)
+	// stela has no COMMENT ON yet: the descriptions are those of the
+	// built-in functions.
+	addVtable("pg_description", 2609, 'r', `objoid oid, classoid oid, objsubid integer, description text`,
+		func(*vctx) ([][]types.Datum, error) {
+			var out [][]types.Datum
+			for _, r := range servedProcs() {
+				if r.desc != "" {
+					out = append(out, []types.Datum{dOid(r.oid), dOid(1255), dInt(0), r.desc})
+				}
+			}
+			return out, nil
+		})
 	addVtable("pg_shdescription", 2396, 'r', `objoid oid, classoid oid, description text`, emptyRows)
 	// plpgsql is not there: stela has no procedural language, and no
 	// extension at all.

@@ -47,10 +47,11 @@ func pgTablesRows(c *vctx) ([][]types.Datum, error) {
 			out = append(out, []types.Datum{"pg_catalog", vt.name, AdminUser, nil, dBool(false), dBool(false), dBool(false), dBool(false)})
 		}
 	}
+	fk := fkTables(descs)
 	for _, d := range descs {
 		if d.Kind == catalog.KindTable {
 			out = append(out, []types.Datum{schemas[d.Schema], d.Name, ownerName(d), nil,
-				dBool(len(catalog.NamedIndexes(d.Table)) > 0), dBool(false), dBool(false), dBool(false)})
+				dBool(len(catalog.NamedIndexes(d.Table)) > 0), dBool(false), dBool(fk[d.ID]), dBool(false)})
 		}
 	}
 	return out, nil

@@ -21,9 +21,9 @@ import (
 // file and registers itself in init.
 //
 // As in PostgreSQL, pg_catalog is searched before the search path for an
-// unqualified name (stela does not honour an explicit position of
-// pg_catalog in search_path), so pg_class is pg_catalog.pg_class even if
-// public has a table of that name.
+// unqualified name, so pg_class is pg_catalog.pg_class even if public has
+// a table of that name, unless search_path lists pg_catalog explicitly
+// after that schema (catalogShadowed).
 
 // vtable is a virtual relation of pg_catalog.
 type vtable struct {
@@ -94,7 +94,7 @@ var unservedCatalogs = map[string]bool{}
 func init() {
 	for _, n := range strings.Fields(`pg_aggregate pg_amop pg_amproc pg_authid pg_cast
 		pg_db_role_setting pg_default_acl pg_depend pg_event_trigger pg_foreign_data_wrapper
-		pg_foreign_server pg_foreign_table pg_init_privs pg_language pg_largeobject
+		pg_foreign_server pg_foreign_table pg_init_privs pg_largeobject
 		pg_largeobject_metadata pg_opclass pg_opfamily pg_parameter_acl
 		pg_replication_origin pg_seclabel pg_shdepend pg_shseclabel pg_statistic
 		pg_statistic_ext_data pg_subscription pg_subscription_rel pg_transform
@@ -107,7 +107,7 @@ func init() {
 		pg_stat_user_tables pg_stat_all_indexes pg_stat_user_indexes pg_statio_user_tables
 		pg_stat_database pg_stat_replication pg_stat_ssl pg_stat_gssapi pg_stat_wal_receiver
 		pg_stat_subscription pg_stat_progress_vacuum pg_stat_bgwriter pg_stat_wal
-		pg_backend_memory_contexts pg_proc pg_operator pg_stat_activity`) {
+		pg_backend_memory_contexts pg_operator pg_stat_activity`) {
 		unservedCatalogs[n] = true
 	}
 }
@@ -120,7 +120,7 @@ func errUnservedCatalog(name string, loc int32) error {
 
 // lookupVtable returns the virtual relation a FROM name denotes, or nil;
 // an error for a pg_catalog name stela does not serve.
-func lookupVtable(rv *pg_query.RangeVar) (*vtable, error) {
+func lookupVtable(rv *pg_query.RangeVar, txn *engine.Txn, path catalog.SearchPath) (*vtable, error) {
 	switch rv.Schemaname {
 	case "pg_catalog":
 		if vt := vtables[rv.Relname]; vt != nil {
@@ -134,9 +134,25 @@ func lookupVtable(rv *pg_query.RangeVar) (*vtable, error) {
 	case "information_schema":
 		return lookupInfoSchema(rv)
 	case "":
-		return vtables[rv.Relname], nil
+		if vt := vtables[rv.Relname]; vt != nil && !catalogShadowed(txn, path, rv.Relname) {
+			return vt, nil
+		}
 	}
 	return nil, nil
+}
+
+// catalogShadowed reports whether an unqualified name finds a relation
+// of a schema that search_path lists before an explicit pg_catalog
+// (search_path = public, pg_catalog): pg_catalog is searched first only
+// when the path does not name it.
+func catalogShadowed(txn *engine.Txn, path catalog.SearchPath, name string) bool {
+	for i, s := range path {
+		if s == "pg_catalog" {
+			d, err := catalog.Relation(txn, "", name, path[:i])
+			return err == nil && d != nil
+		}
+	}
+	return false
 }
 
 // planVirtual plans a reference to a virtual relation.

@@ -24,6 +24,9 @@ func isSetReturning(name string) bool {
 	case "generate_series", "unnest", "generate_subscripts":
 		return true
 	}
+	if catalogSetFuncs[name] != nil {
+		return true
+	}
 	return expr.LookupJSONSetFunc(name) != nil
 }
 

@@ -63,8 +63,9 @@ func (pl *planner) planRangeFunction(rf *pg_query.RangeFunction, outer *scope, l
 	alias := name
 	if rf.Alias != nil {
 		alias = rf.Alias.Aliasname
-		// A single-column function's alias also names its column.
-		if len(rf.Alias.Colnames) == 0 && len(cols) == 1+boolInt(rf.Ordinality) {
+		// A single-column function's alias also names its column,
+		// unless the column is an OUT parameter with its own name.
+		if len(rf.Alias.Colnames) == 0 && len(cols) == 1+boolInt(rf.Ordinality) && catalogSetFuncs[name] == nil {
 			cols[0].name = alias
 		}
 	}

@@ -25,7 +25,6 @@ func init() {
 	addFunc("version", fn(nil, types.Text, func(*Context, []types.Datum) (types.Datum, error) { return VersionString, nil }))
 	addFunc("current_database", fn(nil, types.Name, func(c *Context, _ []types.Datum) (types.Datum, error) { return c.Session.Database(), nil }))
 	addFunc("current_catalog", fn(nil, types.Name, func(c *Context, _ []types.Datum) (types.Datum, error) { return c.Session.Database(), nil }))
-	addFunc("current_schema", fn(nil, types.Name, func(*Context, []types.Datum) (types.Datum, error) { return "public", nil }))
 	addFunc("current_user", fn(nil, types.Name, func(c *Context, _ []types.Datum) (types.Datum, error) { return c.Session.User(), nil }))
 	addFunc("session_user", fn(nil, types.Name, func(c *Context, _ []types.Datum) (types.Datum, error) { return c.Session.User(), nil }))
 	addFunc("pg_backend_pid", fn(nil, types.Int4, func(c *Context, _ []types.Datum) (types.Datum, error) {

@@ -21,7 +21,7 @@ import (
 //	aclitem (1033)        string; stela has no GRANT yet, so no aclitem
 //	                      value is ever produced, and input is refused
 //	regproc (24), regclass (2205), regtype (2206),
-//	regnamespace (4089), regrole (4096)
+//	regnamespace (4089), regrole (4096), regprocedure (2202)
 //	                      Reg: the object's OID and the name its output
 //	                      function prints (resolved where the value is made,
 //	                      by the code that can read the catalog)
@@ -38,6 +38,8 @@ var (
 	Regtype      = &T{Oid: 2206, Name: "regtype", Typmod: -1, Len: 4, Category: 'N', Family: RegFamily, ArrayOid: 2211}
 	Regnamespace = &T{Oid: 4089, Name: "regnamespace", Typmod: -1, Len: 4, Category: 'N', Family: RegFamily, ArrayOid: 4090}
 	Regrole      = &T{Oid: 4096, Name: "regrole", Typmod: -1, Len: 4, Category: 'N', Family: RegFamily, ArrayOid: 4097}
+	// Regprocedure is a function with its argument types: upper(text).
+	Regprocedure = &T{Oid: 2202, Name: "regprocedure", Typmod: -1, Len: 4, Category: 'N', Family: RegFamily, ArrayOid: 2207}
 )
 
 // Reg is a value of a reg* type (regclass, regtype, ...): an OID and the

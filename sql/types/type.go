@@ -112,7 +112,7 @@ var All = []*T{
 	IntervalType, Numeric, Void, UUIDType, JSONB,
 	// The catalogs' types (catalogtypes.go).
 	Char, Int2Vector, Regproc, Xid, OidVector, PgNodeTree, Aclitem,
-	Regclass, Regtype, Regnamespace, Regrole,
+	Regclass, Regtype, Regnamespace, Regrole, Regprocedure,
 }
 
 var byOid = func() map[Oid]*T {

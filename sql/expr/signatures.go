@@ -1,0 +1,86 @@
+package expr
+
+import (
+	"sort"
+
+	"github.com/stela-db/stela/sql/types"
+)
+
+// Signature is one registered signature of a function or aggregate, as
+// pg_proc describes functions: parameter types by OID, with PostgreSQL's
+// pseudo-types for the polymorphic ones.
+type Signature struct {
+	Name string
+	// Args are the parameter types. The pseudo-types are "any" (2276,
+	// AnyType: any argument as it is), anyarray (2277), anyelement
+	// (2283), anycompatible (5077) and anycompatiblearray (5078).
+	Args []uint32
+	// Variadic is the element type of a VARIADIC last parameter, which
+	// is not in Args; 0 when there is none.
+	Variadic uint32
+	// Aggregate marks aggregate functions.
+	Aggregate bool
+}
+
+// Pseudo-type OIDs of polymorphic parameters.
+const (
+	oidAnyArray           = 2277
+	oidAnyElement         = 2283
+	oidAnyCompatible      = 5077
+	oidAnyCompatibleArray = 5078
+)
+
+// Signatures returns every registered function and aggregate signature,
+// by name. The set-returning functions the planner implements itself
+// (generate_series, unnest...) and the functions it builds specially
+// (nextval, stela_row_proof...) are not registered here.
+func Signatures() []Signature {
+	var out []Signature
+	oids := func(ts []*types.T) []uint32 {
+		r := make([]uint32, len(ts))
+		for i, t := range ts {
+			r[i] = t.Oid
+		}
+		return r
+	}
+	for name, os := range functions {
+		for _, o := range os {
+			s := Signature{Name: name, Args: oids(o.args)}
+			if o.variadic != nil {
+				s.Variadic = o.variadic.Oid
+			}
+			out = append(out, s)
+		}
+	}
+	for name, fs := range polyFuncs {
+		for _, f := range fs {
+			s := Signature{Name: name}
+			for _, p := range f.params {
+				s.Args = append(s.Args, polyOid(p))
+			}
+			out = append(out, s)
+		}
+	}
+	for name, as := range aggregates {
+		for _, a := range as {
+			out = append(out, Signature{Name: name, Args: oids(a.Args), Aggregate: true})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// polyOid is a polymorphic parameter's pg_type OID.
+func polyOid(p polyParam) uint32 {
+	switch p.kind {
+	case polyArray:
+		return oidAnyArray
+	case polyElem:
+		return oidAnyElement
+	case polyCompatArray:
+		return oidAnyCompatibleArray
+	case polyCompat:
+		return oidAnyCompatible
+	}
+	return p.t.Oid
+}
