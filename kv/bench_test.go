@@ -282,6 +282,15 @@ func BenchmarkGetAt(b *testing.B) {
 			}
 		}
 	})
+	// Many keys, as primary-key lookups read them.
+	b.Run("GetMany", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if _, err := s.Get([]byte(fmt.Sprintf("other-%d", 1+i%1000))); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	for _, back := range []uint64{1, 1000, 100_000} {
 		b.Run(fmt.Sprintf("GetAt/back=%d", back), func(b *testing.B) {
 			at := last - back

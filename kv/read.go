@@ -62,14 +62,12 @@ func (s *Store) getVersionAt(key []byte, txID uint64) (v Version, err error) {
 	defer s.end(&err)
 
 	prefix := versionPrefix(key)
-	it, err := s.db.NewIter(&pebble.IterOptions{
-		LowerBound: prefix,
-		UpperBound: versionKeySuccessor(key),
-	})
+	pi, err := s.getIter(txID, prefix, versionKeySuccessor(key))
 	if err != nil {
 		return v, err
 	}
-	defer it.Close()
+	defer s.putIter(pi)
+	it := pi.it
 	seek := binary.BigEndian.AppendUint64(prefix, ^txID)
 	// A prefix seek: the bloom filters skip tables without the key.
 	if !it.SeekPrefixGE(seek) {

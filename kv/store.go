@@ -41,6 +41,9 @@ type Store struct {
 	// refs counts operations in progress; Close waits for them.
 	refs refs
 
+	// iters pools the iterators of point reads (iterpool.go).
+	iters iterPool
+
 	// nodeCache holds upper Merkle nodes for proofs.
 	nodeCache nodeCache
 	// entryTrees holds the entry trees of large transactions recently
@@ -419,6 +422,7 @@ func (s *Store) Close() error {
 		close(done)
 		close(s.closing)
 		<-s.committerDone
+		s.drainIters(true)
 		s.closeErr = s.closePebble()
 		s.closeSpare()
 		s.log.Info().Msg("store closed")
@@ -440,6 +444,7 @@ func (s *Store) closePebble() (err error) {
 	if s.db == nil {
 		return nil
 	}
+	s.drainIters(false)
 	return s.db.Close()
 }
 
