@@ -3,14 +3,12 @@ package pgwire
 import (
 	"bytes"
 	"encoding/binary"
-	"fmt"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/jackc/pgproto3/v2"
 
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
 )
 
 // The bodies of the frontend messages of a session are decoded here, into
@@ -108,7 +106,7 @@ func (m *msgBuf) string() string {
 	}
 	s := string(m.b[m.off : m.off+i])
 	m.off += i + 1
-	if err := checkEncoding([]byte(s)); err != nil {
+	if err := types.CheckEncoding(s); err != nil {
 		m.err = err
 		return ""
 	}
@@ -135,44 +133,6 @@ func (m *msgBuf) end() error {
 		m.fail("invalid message format")
 	}
 	return m.err
-}
-
-// checkEncoding refuses text that is not valid UTF-8, or that holds a NUL,
-// with PostgreSQL's message (it names the bytes of the bad character).
-func checkEncoding(b []byte) error {
-	for i := 0; i < len(b); {
-		if b[i] < utf8.RuneSelf {
-			if b[i] == 0 {
-				return pgerror.New(pgcode.CharacterNotInRepertoire, `invalid byte sequence for encoding "UTF8": 0x00`)
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRune(b[i:])
-		if r != utf8.RuneError || n > 1 {
-			i += n
-			continue
-		}
-		// PostgreSQL shows as many bytes as the lead byte announces.
-		l := 1
-		switch c := b[i]; {
-		case c&0xe0 == 0xc0:
-			l = 2
-		case c&0xf0 == 0xe0:
-			l = 3
-		case c&0xf8 == 0xf0:
-			l = 4
-		}
-		var sb strings.Builder
-		for j := i; j < min(i+l, len(b)); j++ {
-			if j > i {
-				sb.WriteByte(' ')
-			}
-			fmt.Fprintf(&sb, "0x%02x", b[j])
-		}
-		return pgerror.Newf(pgcode.CharacterNotInRepertoire, `invalid byte sequence for encoding "UTF8": %s`, sb.String())
-	}
-	return nil
 }
 
 func decodeQuery(body []byte) (string, error) {

@@ -103,30 +103,6 @@ func decD(b []byte) error    { _, _, err := decodeTarget(b); return err }
 func decE(b []byte) error    { _, err := decodeExecute(b); return err }
 func decSASL(b []byte) error { _, err := decodeSASLInitial(b); return err }
 
-func TestCheckEncoding(t *testing.T) {
-	for in, want := range map[string]string{
-		"plain":           "",
-		"héllo ☃ 😀":       "",
-		"a\x00b":          "0x00",
-		"\xc3\x28":        "0xc3 0x28",
-		"\xf0\x9f\x98":    "0xf0 0x9f 0x98",
-		"\xed\xa0\x80":    "0xed 0xa0 0x80", // a surrogate
-		"\xff":            "0xff",
-		"ok \xe2\x82\xac": "",
-	} {
-		err := checkEncoding([]byte(in))
-		if want == "" {
-			if err != nil {
-				t.Errorf("%q: %v", in, err)
-			}
-			continue
-		}
-		if err == nil || err.Error() != `invalid byte sequence for encoding "UTF8": `+want {
-			t.Errorf("%q: got %v, want %s", in, err, want)
-		}
-	}
-}
-
 func TestCommandCompleteTag(t *testing.T) {
 	for _, tc := range []struct {
 		tag  string

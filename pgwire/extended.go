@@ -152,7 +152,7 @@ func (c *conn) bind(body []byte) error {
 		case formatText:
 			// Text comes in the client encoding, which is checked as
 			// PostgreSQL checks it before any input function sees it.
-			if err := checkEncoding(raw); err != nil {
+			if err := types.CheckEncodingBytes(raw); err != nil {
 				return err
 			}
 			v, err = paramTypes[i].ParseText(string(raw), fs)

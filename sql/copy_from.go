@@ -222,7 +222,7 @@ func (l *copyLoader) decodeLine(line []byte) ([]byte, error) {
 		}
 		return l.conv, nil
 	}
-	return line, checkUTF8(line)
+	return line, types.CheckEncodingBytes(line)
 }
 
 func (l *copyLoader) split(line []byte) error {

@@ -1,12 +1,6 @@
 package sql
 
-import (
-	"bytes"
-	"unicode/utf8"
-
-	"github.com/stela-db/stela/sql/pgcode"
-	"github.com/stela-db/stela/sql/pgerror"
-)
+import "github.com/stela-db/stela/sql/types"
 
 // copyFields are the fields of one line, decoded: field i is
 // buf[ends[i-1]:ends[i]], or NULL when null[i]. The slices are reused
@@ -131,7 +125,7 @@ func splitText(line []byte, delim byte, null string, f *copyFields) error {
 			f.end(true, false)
 		} else {
 			if nonASCII {
-				if err := checkUTF8(f.buf[outStart:]); err != nil {
+				if err := types.CheckEncodingBytes(f.buf[outStart:]); err != nil {
 					return err
 				}
 			}
@@ -155,46 +149,6 @@ func hexVal(c byte) int {
 		return int(c-'A') + 10
 	}
 	return int(c - '0')
-}
-
-// checkUTF8 refuses bytes that are not UTF-8, or hold a NUL, with
-// PostgreSQL's message (which shows the bad character's bytes).
-func checkUTF8(b []byte) error {
-	if utf8.Valid(b) && bytes.IndexByte(b, 0) < 0 {
-		return nil
-	}
-	for i := 0; i < len(b); {
-		if b[i] == 0 {
-			return pgerror.New(pgcode.CharacterNotInRepertoire, `invalid byte sequence for encoding "UTF8": 0x00`)
-		}
-		if b[i] < utf8.RuneSelf {
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRune(b[i:])
-		if r != utf8.RuneError || n > 1 {
-			i += n
-			continue
-		}
-		l := 1
-		switch c := b[i]; {
-		case c&0xe0 == 0xc0:
-			l = 2
-		case c&0xf0 == 0xe0:
-			l = 3
-		case c&0xf8 == 0xf0:
-			l = 4
-		}
-		var hex []byte
-		for j := i; j < min(i+l, len(b)); j++ {
-			if j > i {
-				hex = append(hex, ' ')
-			}
-			hex = append(hex, '0', 'x', hexDigits[b[j]>>4], hexDigits[b[j]&15])
-		}
-		return pgerror.Newf(pgcode.CharacterNotInRepertoire, `invalid byte sequence for encoding "UTF8": %s`, hex)
-	}
-	return nil
 }
 
 const hexDigits = "0123456789abcdef"

@@ -7,15 +7,14 @@
 package parser
 
 import (
-	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 	pgparser "github.com/pganalyze/pg_query_go/v5/parser"
 
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
 )
 
 // Statement is one statement of a query string.
@@ -46,7 +45,7 @@ func Parse(sql string) ([]Statement, error) {
 	if len(sql) > MaxQueryLength {
 		return nil, pgerror.Newf(pgcode.ProgramLimitExceeded, "query string of %d bytes exceeds the limit of %d", len(sql), MaxQueryLength)
 	}
-	if err := checkUTF8(sql); err != nil {
+	if err := types.CheckEncoding(sql); err != nil {
 		return nil, err
 	}
 	if strings.IndexByte(sql, 0) >= 0 {
@@ -82,29 +81,6 @@ func Parse(sql string) ([]Statement, error) {
 		stmts = append(stmts, st)
 	}
 	return stmts, nil
-}
-
-// checkUTF8 refuses invalid UTF-8 as PostgreSQL does, naming the bytes.
-func checkUTF8(s string) error {
-	if utf8.ValidString(s) {
-		return nil
-	}
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n <= 1 {
-			end := min(i+2, len(s))
-			var hex strings.Builder
-			for j := i; j < end; j++ {
-				if j > i {
-					hex.WriteByte(' ')
-				}
-				fmt.Fprintf(&hex, "0x%02x", s[j])
-			}
-			return pgerror.Newf(pgcode.CharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\": %s", hex.String())
-		}
-		i += n
-	}
-	return nil
 }
 
 // grammarCodes are the SQLSTATEs of the errors PostgreSQL's grammar

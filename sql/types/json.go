@@ -495,7 +495,7 @@ func (p *jsonParser) array() *jsonErr {
 
 // parseJSONText is json_in: the text is kept as written.
 func parseJSONText(s string) (Datum, error) {
-	if err := checkEncoding(s); err != nil {
+	if err := CheckEncoding(s); err != nil {
 		return nil, err
 	}
 	if err := parseJSON(s, nil); err != nil {

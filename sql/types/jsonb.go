@@ -120,7 +120,7 @@ func normalizeObject(n *jnode) {
 
 // parseJSONBTree parses jsonb input into its normalized tree.
 func parseJSONBTree(s string) (*jnode, error) {
-	if err := checkEncoding(s); err != nil {
+	if err := CheckEncoding(s); err != nil {
 		return nil, err
 	}
 	b := &jsonbBuilder{}

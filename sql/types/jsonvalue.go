@@ -109,7 +109,7 @@ func fromJNode(n *jnode) *JSONValue {
 
 // ParseJSONText parses json text as written (see JSONValue).
 func ParseJSONText(s string) (*JSONValue, error) {
-	if err := checkEncoding(s); err != nil {
+	if err := CheckEncoding(s); err != nil {
 		return nil, err
 	}
 	b := &jsonTextBuilder{}

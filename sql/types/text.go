@@ -12,9 +12,10 @@ import (
 // nameDataLen is NAMEDATALEN: names hold at most 63 bytes.
 const nameDataLen = 64
 
-// checkEncoding validates text as PostgreSQL's UTF8 server encoding does
-// (pg_verifymbstr): well-formed UTF-8 without NUL bytes.
-func checkEncoding(s string) error {
+// CheckEncoding validates text as PostgreSQL's UTF8 server encoding does
+// (pg_verifymbstr): well-formed UTF-8 without NUL bytes. The error names
+// the bad character's bytes, as PostgreSQL's does.
+func CheckEncoding(s string) error {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c != 0 && c < utf8.RuneSelf {
@@ -24,6 +25,24 @@ func checkEncoding(s string) error {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if c == 0 || (r == utf8.RuneError && size <= 1) {
 			return errBadEncoding(s[i:])
+		}
+		i += size
+	}
+	return nil
+}
+
+// CheckEncodingBytes is CheckEncoding of bytes (protocol messages, COPY
+// data), without copying them.
+func CheckEncodingBytes(b []byte) error {
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c != 0 && c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if c == 0 || (r == utf8.RuneError && size <= 1) {
+			return errBadEncoding(string(b[i:min(i+4, len(b))]))
 		}
 		i += size
 	}
@@ -136,7 +155,7 @@ func coerceBpchar(s string, typmod int32, explicit bool) (Datum, error) {
 
 // parseString is the input function of the character types.
 func parseString(t *T, s string) (Datum, error) {
-	if err := checkEncoding(s); err != nil {
+	if err := CheckEncoding(s); err != nil {
 		return nil, err
 	}
 	switch t.Oid {
@@ -154,7 +173,7 @@ func parseString(t *T, s string) (Datum, error) {
 // bytes are the text itself.
 func decodeString(t *T, b []byte) (Datum, error) {
 	s := string(b)
-	if err := checkEncoding(s); err != nil {
+	if err := CheckEncoding(s); err != nil {
 		return nil, err
 	}
 	if t.Oid == Name.Oid && len(s) >= nameDataLen {
