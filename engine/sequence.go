@@ -139,6 +139,23 @@ func (db *DB) CurrVal(id uint32) (int64, bool) {
 	return s.last, s.called && s.loaded
 }
 
+// LastValue is the sequence's last value handed out by any session, as
+// pg_sequences.last_value shows it; ok is false when none was handed out
+// yet (NULL there). After a restart it is the end of the last reserved
+// block, the value the next nextval continues from, as PostgreSQL shows
+// the last value written to disk.
+func (db *DB) LastValue(p SeqParams) (v int64, ok bool, err error) {
+	s := db.seq(p.ID)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.loaded {
+		if err := db.loadSeq(s, p); err != nil {
+			return 0, false, err
+		}
+	}
+	return s.last, s.called, nil
+}
+
 // loadSeq reads the reserved mark: after a restart, the sequence resumes
 // after everything that was reserved.
 func (db *DB) loadSeq(s *seqState, p SeqParams) error {

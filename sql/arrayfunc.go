@@ -22,6 +22,8 @@ func (pl *planner) setFunction(b *expr.Builder, fc *pg_query.FuncCall, name stri
 		return pl.unnest(b, fc)
 	case "generate_subscripts":
 		return pl.generateSubscripts(b, fc)
+	case "_pg_expandarray":
+		return pl.expandArray(b, fc)
 	}
 	if f := expr.LookupJSONSetFunc(name); f != nil {
 		return pl.jsonSetFunction(b, fc, name, f)

@@ -16,12 +16,13 @@ import (
 // evaluated over, the functions run side by side; the row repeats once
 // per value of the longest, the others giving NULL when they run out,
 // and a row for which they all return nothing is dropped. Each call is
-// planned like a function in FROM correlated to that row.
+// planned like a function in FROM correlated to that row; a function of
+// several output columns gives one record per row (recordNode).
 
 // isSetReturning names the set-returning functions.
 func isSetReturning(name string) bool {
 	switch name {
-	case "generate_series", "unnest", "generate_subscripts":
+	case "generate_series", "unnest", "generate_subscripts", "_pg_expandarray":
 		return true
 	}
 	if catalogSetFuncs[name] != nil {
@@ -78,9 +79,9 @@ func (sb *selectBuild) srf(set *srfSet, f *pg_query.FuncCall, name string) (expr
 		return nil, err
 	}
 	if len(n.cols()) != 1 {
-		// json_each: PostgreSQL returns records, which stela lacks.
-		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s in a select list is not supported yet", name).
-			WithHint("Call it in FROM.").WithPosition(int(f.Location) + 1)
+		// json_each, _pg_expandarray: one record per row, whose fields
+		// (f(x)).name selects.
+		n = newRecordNode(n, name)
 	}
 	set.nodes = append(set.nodes, n)
 	return &srfRef{set: set, k: len(set.nodes) - 1, T: n.cols()[0].typ}, nil
@@ -207,3 +208,41 @@ func (it *projectSetIter) close() {
 	it.closeSRFs()
 	it.in.close()
 }
+
+// recordNode packs each row of a set-returning function of several
+// columns into one record, as PostgreSQL returns such a function's rows
+// in a select list.
+type recordNode struct {
+	input   planNode
+	columns []column
+}
+
+func newRecordNode(input planNode, name string) *recordNode {
+	var fields []types.Field
+	for _, c := range input.cols() {
+		fields = append(fields, types.Field{Name: c.name, T: c.typ})
+	}
+	return &recordNode{input: input, columns: []column{{name: name, typ: types.RecordOf(fields)}}}
+}
+
+func (n *recordNode) cols() []column { return n.columns }
+
+func (n *recordNode) open(x *execCtx) (rowIter, error) {
+	in, err := n.input.open(x)
+	if err != nil {
+		return nil, err
+	}
+	return &recordIter{in: in}, nil
+}
+
+type recordIter struct{ in rowIter }
+
+func (it *recordIter) next() ([]types.Datum, error) {
+	row, err := it.in.next()
+	if err != nil || row == nil {
+		return nil, err
+	}
+	return []types.Datum{&types.Record{Values: slices.Clone(row)}}, nil
+}
+
+func (it *recordIter) close() { it.in.close() }

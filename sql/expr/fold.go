@@ -63,7 +63,7 @@ func constOnly(e Expr) bool {
 			return false
 		}
 	case *Cast, *And, *Or, *Not, *IsNull, *BoolTest, *Case, *Coalesce, *NullIf, *Distinct, *MinMax,
-		*ArrayExpr, *Subscript, *ScalarArrayOp:
+		*ArrayExpr, *Subscript, *FieldSelect, *ScalarArrayOp:
 	default:
 		return false
 	}

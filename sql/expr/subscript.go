@@ -125,8 +125,8 @@ func sliceArray(a *types.Array, lo, hi []int64, loSet, hiSet []bool) *types.Arra
 }
 
 // indirection builds a subscripted expression (PostgreSQL's
-// transformIndirection): field selection is not supported, subscripts
-// only apply to arrays.
+// transformIndirection): subscripts apply to arrays, field selection to
+// records (fieldselect.go).
 func (b *Builder) indirection(n *pg_query.A_Indirection) (Expr, error) {
 	arg, err := b.Build(n.Arg)
 	if err != nil {
@@ -143,9 +143,20 @@ func (b *Builder) indirection(n *pg_query.A_Indirection) (Expr, error) {
 				}
 				subs = nil
 			}
-			return nil, at(pgerror.New(pgcode.FeatureNotSupported, "field selection is not supported"), location(n.Arg))
+			f := ind.GetString_()
+			if f == nil {
+				// (r).*: only in a select list, where it would expand.
+				return nil, at(pgerror.New(pgcode.FeatureNotSupported, "(record).* is not supported"), location(n.Arg))
+			}
+			if arg, err = fieldSelect(arg, f.Sval, location(n.Arg)); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		subs = append(subs, ai)
+	}
+	if len(subs) == 0 {
+		return arg, nil
 	}
 	return b.subscript(arg, subs, location(n.Arg))
 }

@@ -102,6 +102,8 @@ func Compare(t *T, a, b Datum) int {
 		return cmpInt(a.(int64), b.(int64))
 	case RegFamily:
 		return cmpInt(a.(Reg).Oid, b.(Reg).Oid)
+	case RecordFamily:
+		return compareRecords(t, a.(*Record), b.(*Record))
 	case FloatFamily:
 		return compareFloat(a.(float64), b.(float64))
 	case NumericFamily:

@@ -25,6 +25,9 @@ func (t *T) ParseText(s string, fs *FormatSettings) (Datum, error) {
 	if t.Family == RegFamily {
 		return parseReg(t, s)
 	}
+	if t.Family == RecordFamily {
+		return nil, errRecordInput()
+	}
 	switch t.Oid {
 	case Char.Oid:
 		return parseChar(s)
@@ -102,6 +105,9 @@ func (t *T) AppendText(dst []byte, d Datum, fs *FormatSettings) []byte {
 	if t.Family == RegFamily {
 		return appendReg(dst, d)
 	}
+	if t.Family == RecordFamily {
+		return appendRecord(dst, t, d.(*Record), fs)
+	}
 	switch t.Oid {
 	case Char.Oid, PgNodeTree.Oid, Aclitem.Oid:
 		return append(dst, d.(string)...)
@@ -150,6 +156,9 @@ func (t *T) DecodeBinary(b []byte) (Datum, error) {
 	}
 	if t.Family == RegFamily {
 		return decodeReg(b)
+	}
+	if t.Family == RecordFamily {
+		return nil, errRecordInput()
 	}
 	switch t.Oid {
 	case Char.Oid:
@@ -236,6 +245,9 @@ func (t *T) AppendBinary(dst []byte, d Datum) ([]byte, error) {
 	}
 	if t.Family == RegFamily {
 		return appendRegBinary(dst, t, d)
+	}
+	if t.Family == RecordFamily {
+		return appendRecordBinary(dst, t, d)
 	}
 	switch t.Oid {
 	case Char.Oid, PgNodeTree.Oid, Aclitem.Oid:

@@ -33,8 +33,9 @@ const (
 	OidFamily
 	UnknownFamily // the type of an untyped literal
 	VoidFamily
-	ArrayFamily // every array type; Elem says of what
-	RegFamily   // regclass, regtype, regproc, ...: values are Reg
+	ArrayFamily  // every array type; Elem says of what
+	RegFamily    // regclass, regtype, regproc, ...: values are Reg
+	RecordFamily // record: values are *Record (record.go)
 )
 
 // T describes a SQL type: its pg_type row (the fields PostgreSQL's
@@ -72,6 +73,8 @@ type T struct {
 	// atttypmod is its elements' typmod, as in PostgreSQL, so
 	// varchar(3)[] has Typmod 7 and Elem varchar(3)).
 	Elem *T
+	// Fields are a record type's fields (record.go), nil otherwise.
+	Fields []Field
 }
 
 // The built-in types, with pg_type's values. The descriptors of date,

@@ -1,0 +1,153 @@
+package sql
+
+import (
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// pg_depend: the dependencies PostgreSQL records between the objects
+// stela serves, derived from the descriptors (ddl_deps.go enforces the
+// same ones on DROP):
+//
+//	relation -> its schema                          n
+//	sequence -> the column owning it                a (serial, OWNED BY),
+//	                                                i (identity)
+//	index of a PRIMARY KEY/UNIQUE -> constraint     i
+//	other index -> each of its columns              a
+//	default -> its column                           a
+//	constraint -> each of its columns               a
+//	CHECK -> each column its expression reads       n
+//	FOREIGN KEY -> referenced columns and index     n
+//
+// Not recorded: what PostgreSQL records on objects stela does not serve
+// (row types in pg_type, the foreign keys' triggers, toast tables), a
+// default's dependency on the sequence it calls (stela keeps defaults as
+// text; and a serial column's nextval default has no pg_attrdef row in
+// stela yet, so neither has its dependency on its column), and views: PostgreSQL records a view's
+// dependencies from its rewrite rule (classid pg_rewrite), and stela's
+// pg_rewrite is empty, so such rows would name a rule no one can find.
+
+// Catalog OIDs of the classes pg_depend refers to.
+const (
+	pgClassOID      = 1259
+	pgNamespaceOID  = 2615
+	pgConstraintOID = 2606
+	pgAttrdefOID    = 2604
+)
+
+func init() {
+	addVtable("pg_depend", 2608, 'r', `classid oid, objid oid, objsubid integer, refclassid oid, refobjid oid,
+		refobjsubid integer, deptype "char"`, pgDependRows)
+}
+
+func pgDependRows(c *vctx) ([][]types.Datum, error) {
+	descs, err := c.all()
+	if err != nil {
+		return nil, err
+	}
+	byID := map[uint32]*catalog.Descriptor{}
+	for _, d := range descs {
+		byID[d.ID] = d
+	}
+	var out [][]types.Datum
+	dep := func(class, obj uint32, refClass, ref uint32, refSub int, kind byte) {
+		out = append(out, []types.Datum{dOid(class), dOid(obj), dInt(0), dOid(refClass), dOid(ref), dInt(refSub), dChar(kind)})
+	}
+	for _, d := range descs {
+		switch d.Kind {
+		case catalog.KindTable, catalog.KindView, catalog.KindSequence:
+			dep(pgClassOID, d.ID, pgNamespaceOID, d.Schema, 0, 'n')
+		}
+		if s := d.Sequence; s != nil && s.OwnedByTable != 0 {
+			if t := byID[s.OwnedByTable]; t != nil && t.Table != nil {
+				kind := byte('a')
+				if col := t.Table.Column(s.OwnedByColumn); col != nil && col.Identity != "" {
+					kind = 'i'
+				}
+				dep(pgClassOID, d.ID, pgClassOID, t.ID, attnumOf(t.Table, s.OwnedByColumn), kind)
+			}
+		}
+		if d.Kind != catalog.KindTable {
+			continue
+		}
+		if err := tableDepends(d, byID, dep); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// tableDepends adds the rows of a table's indexes, defaults and
+// constraints.
+func tableDepends(d *catalog.Descriptor, byID map[uint32]*catalog.Descriptor, dep func(class, obj, refClass, ref uint32, refSub int, kind byte)) error {
+	t := d.Table
+	for _, ix := range catalog.NamedIndexes(t) {
+		ixOID, err := indexOID(d.ID, ix.ID)
+		if err != nil {
+			return err
+		}
+		if !ix.Constraint && !isPrimary(ix) {
+			for _, ic := range ix.Columns {
+				dep(pgClassOID, ixOID, pgClassOID, d.ID, attnumOf(t, ic.ColumnID), 'a')
+			}
+			continue
+		}
+		con, err := subOID(oidConstraintTag, d.ID, int(ix.ID))
+		if err != nil {
+			return err
+		}
+		dep(pgClassOID, ixOID, pgConstraintOID, con, 0, 'i')
+		for _, ic := range ix.Columns {
+			dep(pgConstraintOID, con, pgClassOID, d.ID, attnumOf(t, ic.ColumnID), 'a')
+		}
+	}
+	for i := range t.Columns {
+		col := &t.Columns[i]
+		if col.Dropped || col.Hidden || col.Default == "" {
+			continue
+		}
+		ad, err := attrdefOID(d.ID, i+1)
+		if err != nil {
+			return err
+		}
+		dep(pgAttrdefOID, ad, pgClassOID, d.ID, i+1, 'a')
+	}
+	slots := constraintSlots(t)
+	for _, ck := range t.Checks {
+		con, err := subOID(oidConstraintTag, d.ID, slots[ck.Name])
+		if err != nil {
+			return err
+		}
+		cols := checkColumns(t, ck.Expr)
+		for _, a := range cols {
+			dep(pgConstraintOID, con, pgClassOID, d.ID, a, 'a')
+		}
+		for _, a := range cols {
+			dep(pgConstraintOID, con, pgClassOID, d.ID, a, 'n')
+		}
+	}
+	for _, fk := range t.ForeignKeys {
+		con, err := subOID(oidConstraintTag, d.ID, slots[fk.Name])
+		if err != nil {
+			return err
+		}
+		for _, col := range fk.Columns {
+			dep(pgConstraintOID, con, pgClassOID, d.ID, attnumOf(t, col), 'a')
+		}
+		ref := byID[fk.RefTable]
+		if ref == nil || ref.Table == nil {
+			continue
+		}
+		for _, col := range fk.RefColumns {
+			dep(pgConstraintOID, con, pgClassOID, ref.ID, attnumOf(ref.Table, col), 'n')
+		}
+		if ix := indexOn(ref.Table, fk.RefColumns); ix != nil {
+			ixOID, err := indexOID(ref.ID, ix.ID)
+			if err != nil {
+				return err
+			}
+			dep(pgConstraintOID, con, pgClassOID, ixOID, 0, 'n')
+		}
+	}
+	return nil
+}

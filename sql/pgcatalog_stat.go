@@ -1,0 +1,118 @@
+package sql
+
+import (
+	"math"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// The statistics views (pg_stat_all_tables, pg_stat_user_tables,
+// pg_statio_user_tables) and the pg_stat_get_* functions clients read
+// them through. stela keeps no activity counters: it does not count
+// scans, tuples read, fetched, inserted, updated or deleted, nor block
+// reads and hits, so those columns are NULL (unknown), not 0, which
+// would claim that nothing happened. What it does know:
+//
+//	n_live_tup     the planner's row estimate (engine.EstimateRows):
+//	               exact for a table of up to 2,000 rows, else derived
+//	               from its size on disk; PostgreSQL's is an estimate too
+//	n_dead_tup     0: no row version is ever garbage, every one stays
+//	               readable by AS OF
+//	last_*vacuum,  NULL, and their counts 0: stela has no VACUUM or
+//	last_*analyze  ANALYZE, so none ever ran
+//
+// pg_catalog's own relations appear in pg_stat_all_tables with every
+// counter unknown.
+
+func init() {
+	const statCols = `relid oid, schemaname name, relname name, seq_scan bigint, seq_tup_read bigint,
+		idx_scan bigint, idx_tup_fetch bigint, n_tup_ins bigint, n_tup_upd bigint, n_tup_del bigint,
+		n_tup_hot_upd bigint, n_live_tup bigint, n_dead_tup bigint, n_mod_since_analyze bigint,
+		n_ins_since_vacuum bigint, last_vacuum timestamp with time zone,
+		last_autovacuum timestamp with time zone, last_analyze timestamp with time zone,
+		last_autoanalyze timestamp with time zone, vacuum_count bigint, autovacuum_count bigint,
+		analyze_count bigint, autoanalyze_count bigint`
+	addVtable("pg_stat_all_tables", 12142, 'v', statCols, func(c *vctx) ([][]types.Datum, error) {
+		return pgStatTablesRows(c, true)
+	})
+	addVtable("pg_stat_user_tables", 12161, 'v', statCols, func(c *vctx) ([][]types.Datum, error) {
+		return pgStatTablesRows(c, false)
+	})
+	addVtable("pg_statio_user_tables", 12179, 'v', `relid oid, schemaname name, relname name,
+		heap_blks_read bigint, heap_blks_hit bigint, idx_blks_read bigint, idx_blks_hit bigint,
+		toast_blks_read bigint, toast_blks_hit bigint, tidx_blks_read bigint, tidx_blks_hit bigint`, pgStatioRows)
+
+	oid, i8 := []*types.T{types.OidType}, types.Int8
+	unknown := func(*expr.Context, []types.Datum) (types.Datum, error) { return nil, nil }
+	// Per-relation counters stela does not keep (see above).
+	for _, name := range []string{"pg_stat_get_numscans", "pg_stat_get_tuples_returned",
+		"pg_stat_get_tuples_fetched", "pg_stat_get_tuples_inserted", "pg_stat_get_tuples_updated",
+		"pg_stat_get_tuples_deleted", "pg_stat_get_blocks_fetched", "pg_stat_get_blocks_hit"} {
+		expr.AddFunc(name, oid, i8, true, unknown)
+	}
+	expr.AddFunc("pg_stat_get_live_tuples", oid, i8, true, func(c *expr.Context, a []types.Datum) (types.Datum, error) {
+		x, err := execOf(c)
+		if err != nil {
+			return nil, err
+		}
+		d, err := catalog.Get(x.txn, uint32(a[0].(int64)))
+		if err != nil || d == nil || d.Kind != catalog.KindTable {
+			return int64(0), err // PostgreSQL: 0 for a relation without statistics
+		}
+		return liveTuples(&vctx{x: x, txn: x.txn}, d), nil
+	})
+	expr.AddFunc("pg_stat_get_dead_tuples", oid, i8, true, func(*expr.Context, []types.Datum) (types.Datum, error) {
+		return int64(0), nil
+	})
+	// stela has no partitioned tables: NULL, PostgreSQL's answer for any
+	// other relation.
+	expr.AddFunc("pg_get_partkeydef", oid, types.Text, true, unknown)
+}
+
+// liveTuples is a table's n_live_tup.
+func liveTuples(c *vctx, d *catalog.Descriptor) types.Datum {
+	return int64(math.Round(c.x.sess.db.DB.EstimateRows(c.txn, catalog.Layout(d))))
+}
+
+func pgStatTablesRows(c *vctx, all bool) ([][]types.Datum, error) {
+	descs, err := c.all()
+	if err != nil {
+		return nil, err
+	}
+	schemas := schemaNames(descs)
+	var out [][]types.Datum
+	row := func(oid uint32, schema, name string, live, dead, zero types.Datum) []types.Datum {
+		return []types.Datum{dOid(oid), schema, name, nil, nil, nil, nil, nil, nil, nil, nil, live, dead, nil, nil,
+			nil, nil, nil, nil, zero, zero, zero, zero}
+	}
+	if all {
+		for _, name := range vtableNames() {
+			if vt := vtables[name]; vt.kind == 'r' {
+				out = append(out, row(vt.oid, "pg_catalog", vt.name, nil, nil, nil))
+			}
+		}
+	}
+	for _, d := range descs {
+		if d.Kind == catalog.KindTable {
+			out = append(out, row(d.ID, schemas[d.Schema], d.Name, liveTuples(c, d), int64(0), int64(0)))
+		}
+	}
+	return out, nil
+}
+
+func pgStatioRows(c *vctx) ([][]types.Datum, error) {
+	descs, err := c.all()
+	if err != nil {
+		return nil, err
+	}
+	schemas := schemaNames(descs)
+	var out [][]types.Datum
+	for _, d := range descs {
+		if d.Kind == catalog.KindTable {
+			out = append(out, []types.Datum{dOid(d.ID), schemas[d.Schema], d.Name, nil, nil, nil, nil, nil, nil, nil, nil})
+		}
+	}
+	return out, nil
+}
