@@ -241,15 +241,12 @@ func pgAttributeRows(c *vctx) ([][]types.Datum, error) {
 }
 
 func pgAttrdefRows(c *vctx) ([][]types.Datum, error) {
-	descs, err := c.all()
+	descs, err := c.ofKind(catalog.KindTable)
 	if err != nil {
 		return nil, err
 	}
 	var out [][]types.Datum
 	for _, d := range descs {
-		if d.Kind != catalog.KindTable {
-			continue
-		}
 		for i := range d.Table.Columns {
 			col := &d.Table.Columns[i]
 			if col.Dropped || col.Hidden || col.Default == "" {

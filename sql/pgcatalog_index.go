@@ -33,15 +33,12 @@ func init() {
 func isPrimary(ix *catalog.IndexDesc) bool { return ix.ID == 1 }
 
 func pgIndexRows(c *vctx) ([][]types.Datum, error) {
-	descs, err := c.all()
+	descs, err := c.ofKind(catalog.KindTable)
 	if err != nil {
 		return nil, err
 	}
 	var out [][]types.Datum
 	for _, d := range descs {
-		if d.Kind != catalog.KindTable {
-			continue
-		}
 		t := d.Table
 		for _, ix := range catalog.NamedIndexes(t) {
 			oid, err := indexOID(d.ID, ix.ID)
@@ -221,15 +218,12 @@ func checkColumns(t *catalog.TableDesc, text string) []int {
 }
 
 func pgSequenceRows(c *vctx) ([][]types.Datum, error) {
-	descs, err := c.all()
+	descs, err := c.ofKind(catalog.KindSequence)
 	if err != nil {
 		return nil, err
 	}
 	var out [][]types.Datum
 	for _, d := range descs {
-		if d.Kind != catalog.KindSequence {
-			continue
-		}
 		s := d.Sequence
 		out = append(out, []types.Datum{dOid(d.ID), dOid(s.TypeOid), s.Start, s.Increment, s.Max, s.Min, int64(1), s.Cycle})
 	}

@@ -218,6 +218,21 @@ type vctx struct {
 
 // all returns every descriptor of the database, schemas first (in id
 // order), built-in schemas included.
+// ofKind returns the descriptors of one kind (tables, sequences...).
+func (c *vctx) ofKind(kind string) ([]*catalog.Descriptor, error) {
+	all, err := c.all()
+	if err != nil {
+		return nil, err
+	}
+	var out []*catalog.Descriptor
+	for _, d := range all {
+		if d.Kind == kind {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
 func (c *vctx) all() ([]*catalog.Descriptor, error) {
 	if c.descs != nil {
 		return c.descs, nil
