@@ -35,8 +35,12 @@ run: build ## Start the server on ./data (127.0.0.1:5432)
 	$(BIN)/stela start --data $(DATA)
 
 .PHONY: test
-test: compat-deps-ci ## Run the test suite (what CI runs)
+test: compat-deps-ci catalog-check ## Run the test suite (what CI runs)
 	STELA_COMPAT_REQUIRE=jdbc,psycopg2 $(GO) test -tags '$(TAGS)' -count=$(COUNT) -timeout 20m -run '$(TESTS)' $(PKG)
+
+.PHONY: catalog-check
+catalog-check: ## Regenerate the catalog files taken from PostgreSQL 15 (installed from Debian, run throwaway) and diff them
+	scripts/catalog-check.sh
 
 .PHONY: compat-deps-ci
 compat-deps-ci: ## Install psql, the JDBC driver and psycopg2 if missing (make test drives them)
