@@ -67,13 +67,13 @@ func (e *Engine) createDatabase(ctx context.Context, name, owner string) error {
 // sessions on it make it fail with 55006, unless force, which ends them
 // first. except is the session running the statement. The order:
 //
-//  1. take it out of the served map: no new session can start on it;
-//  2. (force) end its sessions and wait for them to go;
-//  3. delete its system record: the commit point;
-//  4. close its store and move its directory to dropped/.
+//  1. take it out of the served map, once no other session uses it (or,
+//     with force, after ending them): no new session can start on it;
+//  2. delete its system record: the commit point;
+//  3. close its store and move its directory to dropped/.
 //
-// A crash after 3 leaves a directory without a record, which start-up
-// moves aside; a failure of 1-3 puts the database back in service.
+// A crash after 2 leaves a directory without a record, which start-up
+// moves aside; a failure of 1 or 2 puts the database back in service.
 func (e *Engine) dropDatabase(ctx context.Context, except *Session, name string, force bool) error {
 	e.ddlMu.Lock()
 	defer e.ddlMu.Unlock()
@@ -81,27 +81,15 @@ func (e *Engine) dropDatabase(ctx context.Context, except *Session, name string,
 	if err != nil {
 		return err
 	}
-	e.mu.Lock()
-	d := e.dbs[name]
-	others := e.sessionsLocked(except, func(s *Session) bool { return d != nil && s.db == d })
-	if len(others) > 0 && !force {
-		e.mu.Unlock()
-		return inUseError(name, len(others))
+	d, err := e.takeDatabase(except, name, force)
+	if err != nil {
+		return err
 	}
-	delete(e.dbs, name)
-	e.mu.Unlock()
 	restore := func() {
 		if d != nil {
 			e.mu.Lock()
 			e.dbs[name] = d
 			e.mu.Unlock()
-		}
-	}
-	if len(others) > 0 {
-		terminate(others)
-		if left := e.waitGone(others, forceWait); left > 0 {
-			restore()
-			return inUseError(name, left)
 		}
 	}
 	if err := e.sys.DropDatabase(ctx, name); err != nil {
@@ -126,6 +114,40 @@ func (e *Engine) dropDatabase(ctx context.Context, except *Session, name string,
 	return nil
 }
 
+// takeDatabase takes a database out of the served map once no session
+// other than except uses it, so that no new session can start on it. As
+// PostgreSQL, it waits up to 5 s for other sessions to end before failing
+// with 55006; with force it terminates them first. The database (nil if
+// it was not served) is returned for the caller to put back on failure.
+func (e *Engine) takeDatabase(except *Session, name string, force bool) (*Database, error) {
+	deadline := time.Now().Add(forceWait)
+	for {
+		e.mu.Lock()
+		d := e.dbs[name]
+		others := e.sessionsLocked(except, func(s *Session) bool { return d != nil && s.db == d })
+		if len(others) == 0 || force {
+			delete(e.dbs, name)
+			e.mu.Unlock()
+			if len(others) == 0 {
+				return d, nil
+			}
+			terminate(others)
+			if left := e.waitGone(others, forceWait); left > 0 {
+				e.mu.Lock()
+				e.dbs[name] = d
+				e.mu.Unlock()
+				return nil, inUseError(name, left)
+			}
+			return d, nil
+		}
+		e.mu.Unlock()
+		if time.Now().After(deadline) {
+			return nil, inUseError(name, len(others))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // renameDatabase renames a database; its directory and log origin stay.
 // It fails with 55006 while other sessions are connected to it, and 0A000
 // for the database of the session running it, as in PostgreSQL. The
@@ -144,15 +166,10 @@ func (e *Engine) renameDatabase(ctx context.Context, sess *Session, from, to str
 	if sess != nil && sess.db.Name == from {
 		return pgerror.New(pgcode.FeatureNotSupported, "current database cannot be renamed")
 	}
-	e.mu.Lock()
-	d := e.dbs[from]
-	others := e.sessionsLocked(sess, func(s *Session) bool { return d != nil && s.db == d })
-	if len(others) > 0 {
-		e.mu.Unlock()
-		return inUseError(from, len(others))
+	d, err := e.takeDatabase(sess, from, false)
+	if err != nil {
+		return err
 	}
-	delete(e.dbs, from)
-	e.mu.Unlock()
 	if err := e.sys.RenameDatabase(ctx, from, to); err != nil {
 		if d != nil {
 			e.mu.Lock()
