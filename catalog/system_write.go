@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/kv"
@@ -34,7 +35,8 @@ func (s *System) UpdateUser(ctx context.Context, name string, change func(*User)
 }
 
 // RenameUser renames a user; 42704 if from does not exist, 42710 if to
-// does.
+// does. The databases the user owns name the new owner in the same
+// transaction.
 func (s *System) RenameUser(ctx context.Context, from, to string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -48,7 +50,27 @@ func (s *System) RenameUser(ctx context.Context, from, to string) error {
 		return err
 	}
 	u.Name = to
-	return s.move(ctx, userPrefix, from, to, u)
+	b, err := json.Marshal(u)
+	if err != nil {
+		return fmt.Errorf("catalog: encode %q: %w", to, err)
+	}
+	writes := []kv.Write{{Key: recordKey(userPrefix, from), Delete: true}, {Key: recordKey(userPrefix, to), Value: b}}
+	dbs, err := s.Databases()
+	if err != nil {
+		return err
+	}
+	for _, d := range dbs {
+		if d.Owner != from {
+			continue
+		}
+		d.Owner = to
+		db, err := json.Marshal(d)
+		if err != nil {
+			return fmt.Errorf("catalog: encode %q: %w", d.Name, err)
+		}
+		writes = append(writes, kv.Write{Key: recordKey(databasePrefix, d.Name), Value: db})
+	}
+	return s.commit(ctx, writes...)
 }
 
 // DropUser deletes a user; 42704 if there is none. check, when not nil,
@@ -58,6 +80,9 @@ func (s *System) DropUser(ctx context.Context, name string, check func(victim *U
 	defer s.mu.Unlock()
 	u, err := s.User(name)
 	if err != nil {
+		return err
+	}
+	if err := s.ownsNoDatabase(name); err != nil {
 		return err
 	}
 	if check != nil {
@@ -118,4 +143,24 @@ func (s *System) move(ctx context.Context, prefix []byte, from, to string, rec a
 func (s *System) commit(ctx context.Context, writes ...kv.Write) error {
 	_, err := s.store.Commit(ctx, writes)
 	return engine.StorageError(err)
+}
+
+// ownsNoDatabase refuses to drop the owner of a database, as PostgreSQL
+// (2BP01).
+func (s *System) ownsNoDatabase(user string) error {
+	dbs, err := s.Databases()
+	if err != nil {
+		return err
+	}
+	var owned []string
+	for _, d := range dbs {
+		if d.Owner == user {
+			owned = append(owned, "owner of database "+d.Name)
+		}
+	}
+	if len(owned) == 0 {
+		return nil
+	}
+	return pgerror.Newf(pgcode.DependentObjectsStillExist, "role %q cannot be dropped because some objects depend on it", user).
+		WithDetail(strings.Join(owned, "\n"))
 }
