@@ -19,7 +19,9 @@ var (
 	databasePrefix = []byte{0x01, 'd'}
 )
 
-// User is a login role.
+// User is a role. Privileges on databases (GRANT) are to be records of
+// their own, keyed by user and database, so that each grant is one
+// transaction of the system log and a user's record stays as it is.
 type User struct {
 	Name string `json:"name"`
 	// Verifier is the SCRAM-SHA-256 verifier of the password, in
@@ -33,8 +35,17 @@ type User struct {
 // Database is a database served by the server, with its own store.
 type Database struct {
 	Name string `json:"name"`
-	// Dir is the store's directory, relative to the data directory.
+	// Dir is the store's directory, relative to the data directory. It is
+	// chosen at creation and never changes (ALTER DATABASE RENAME keeps
+	// it), so a directory name says nothing about the database's name.
 	Dir string `json:"dir"`
+	// Origin is the store's log origin (its checkpoints' first line),
+	// fixed at creation: a renamed database keeps its log's identity.
+	// Empty in records written before it existed: "stela.local/" + Name.
+	Origin string `json:"origin,omitempty"`
+	// Owner is the user who created the database (pg_database.datdba);
+	// empty: the admin.
+	Owner string `json:"owner,omitempty"`
 }
 
 // System is the system catalog: users and databases, in the system store.

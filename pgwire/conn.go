@@ -316,3 +316,11 @@ func (c *conn) beginShutdown() {
 	c.shuttingDown.Store(true)
 	_ = c.raw.SetReadDeadline(time.Now())
 }
+
+// terminate ends the session from another goroutine, as
+// pg_terminate_backend does (the session's OnTerminate): a running
+// statement is canceled and the client is told 57P01, as at shutdown.
+func (c *conn) terminate() {
+	c.beginShutdown()
+	c.cancelStatementCause(errShutdown)
+}

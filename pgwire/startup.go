@@ -79,6 +79,7 @@ func (c *conn) handshake() (bool, error) {
 	sess.OnParameterStatus = c.parameterChanged
 	sess.Wire = c
 	sess.OnNotice = func(e *pgerror.Error) { c.w.send(noticeResponse(e)) }
+	sess.OnTerminate = c.terminate
 	c.reported = map[string]string{}
 	for _, p := range sess.ReportedParameters() {
 		c.w.send(&pgproto3.ParameterStatus{Name: p[0], Value: p[1]})

@@ -5,11 +5,13 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/cockroachdb/pebble/v2/vfs"
 	"github.com/rs/zerolog"
 
 	"github.com/stela-db/stela/catalog"
@@ -48,8 +50,17 @@ type Engine struct {
 	secret []byte    // server secret for decoy SCRAM salts
 	cache  *kv.Cache // the stores' shared block cache, when the engine made it
 
+	// fs is the filesystem of the data directory (Config.KV.FS).
+	fs vfs.FS
+	// ddlMu serializes CREATE, DROP and ALTER DATABASE: each is several
+	// steps (directory, system record, served map) that must not
+	// interleave with another's.
+	ddlMu sync.Mutex
+
 	mu  sync.Mutex
 	dbs map[string]*Database // open databases, by name; guarded by mu
+	// sessions are the open sessions (session_registry.go); guarded by mu.
+	sessions map[*Session]struct{}
 
 	nextPID atomic.Int32
 	// started is when the engine opened (pg_postmaster_start_time).
@@ -80,38 +91,71 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 	if _, err := rand.Read(e.secret); err != nil {
 		return nil, err
 	}
-	sysStore, err := e.openStore("system", filepath.Join(cfg.DataDir, "system"))
+	e.fs = cfg.KV.FS
+	if e.fs == nil {
+		e.fs = vfs.Default
+	}
+	sysStore, err := e.openStore(catalog.DefaultOrigin("system"), filepath.Join(cfg.DataDir, "system"))
 	if err != nil {
 		e.Close()
 		return nil, err
 	}
 	e.sys = catalog.NewSystem(sysStore)
+	if err := e.openDatabases(ctx); err != nil {
+		e.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
+// openDatabases repairs what a crash in CREATE or DROP DATABASE left
+// (dbdirs.go), creates the initial databases on first start and opens
+// every recorded database.
+func (e *Engine) openDatabases(ctx context.Context) error {
+	if err := e.repairDirs(); err != nil {
+		return err
+	}
 	for _, name := range initialDatabases {
 		if _, err := e.sys.Database(name); err == nil {
 			continue
 		} else if !pgerror.HasCode(err, pgcode.InvalidCatalogName) {
-			e.Close()
-			return nil, err
+			return err
 		}
-		if err := e.sys.CreateDatabase(ctx, catalog.Database{Name: name, Dir: filepath.Join("databases", name)}); err != nil {
-			e.Close()
-			return nil, err
+		if err := e.createDatabase(ctx, name, ""); err != nil {
+			return err
 		}
 	}
 	dbs, err := e.sys.Databases()
 	if err != nil {
-		e.Close()
-		return nil, err
+		return err
 	}
 	for _, d := range dbs {
-		st, err := e.openStore(d.Name, filepath.Join(cfg.DataDir, d.Dir))
+		if _, ok := e.dbs[d.Name]; ok {
+			continue // just created
+		}
+		dir := filepath.Join(e.cfg.DataDir, d.Dir)
+		if _, err := e.fs.Stat(dir); errors.Is(err, os.ErrNotExist) {
+			// Opening would create an empty store in its place and
+			// serve it as if it were the database: refuse to serve it;
+			// DROP DATABASE still removes the record.
+			e.log.Error().Str("db", d.Name).Str("dir", dir).Msg("database directory is missing: database not served")
+			continue
+		}
+		st, err := e.openStore(origin(d), dir)
 		if err != nil {
-			e.Close()
-			return nil, err
+			return err
 		}
 		e.dbs[d.Name] = newDatabase(d.Name, st)
 	}
-	return e, nil
+	return nil
+}
+
+// origin is a database's log origin.
+func origin(d catalog.Database) string {
+	if d.Origin != "" {
+		return d.Origin
+	}
+	return catalog.DefaultOrigin(d.Name)
 }
 
 // newDatabase wraps a database's store for SQL.
@@ -128,8 +172,9 @@ const DefaultCacheSize = 256 << 20
 // maxTxEntries is the entry limit of a database's transactions.
 const maxTxEntries = 16_000_000
 
-// openStore opens the kv store of one database (or the system store).
-func (e *Engine) openStore(name, dir string) (*kv.Store, error) {
+// openStore opens the kv store of one database (or the system store)
+// with its log origin.
+func (e *Engine) openStore(origin, dir string) (*kv.Store, error) {
 	opts := e.cfg.KV
 	if opts.MaxTxEntries == 0 {
 		// A SQL transaction writes a row and an entry per index: one
@@ -141,12 +186,12 @@ func (e *Engine) openStore(name, dir string) (*kv.Store, error) {
 	if e.cache != nil {
 		opts.Cache = e.cache
 	}
-	opts.Origin = "stela.local/" + name
-	l := e.cfg.Logger.With().Str("db", name).Logger()
+	opts.Origin = origin
+	l := e.cfg.Logger.With().Str("origin", origin).Logger()
 	opts.Logger = &l
 	st, err := kv.Open(dir, opts)
 	if err != nil {
-		return nil, fmt.Errorf("open database %q: %w", name, err)
+		return nil, fmt.Errorf("open store %q: %w", origin, err)
 	}
 	return st, nil
 }
@@ -230,3 +275,6 @@ func (e *Engine) DecoySecret() []byte { return e.secret }
 
 // NewPID returns a new backend process id for a session.
 func (e *Engine) NewPID() int32 { return e.nextPID.Add(1) + 1000 }
+
+// DataDir is the engine's data directory.
+func (e *Engine) DataDir() string { return e.cfg.DataDir }

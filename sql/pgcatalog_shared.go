@@ -59,9 +59,13 @@ func pgDatabaseRows(c *vctx) ([][]types.Datum, error) {
 	}
 	var out [][]types.Datum
 	for _, d := range dbs {
+		owner := uint32(adminRoleOID)
+		if d.Owner != "" {
+			owner = roleOID(d.Owner)
+		}
 		// encoding 6 is UTF8; locale C, as stela compares bytewise.
 		out = append(out, []types.Datum{
-			dOid(databaseOID(d.Name)), d.Name, dOid(adminRoleOID), dInt(6), dChar('c'), dBool(false),
+			dOid(databaseOID(d.Name)), d.Name, dOid(owner), dInt(6), dChar('c'), dBool(false),
 			dBool(true), dInt(-1), dOid(0), dOid(0), dOid(1663), "C", "C", nil, nil, nil,
 		})
 	}
@@ -75,10 +79,14 @@ func pgRolesRows(c *vctx) ([][]types.Datum, error) {
 	}
 	var out [][]types.Datum
 	for _, u := range users {
-		// rolpassword is always masked in pg_roles.
+		// rolpassword is always masked in pg_roles. CREATEROLE,
+		// CREATEDB and BYPASSRLS are not attributes of their own in
+		// stela (superusers can do it all, others none of it): shown,
+		// as in PostgreSQL, on the bootstrap superuser only.
+		boot := dBool(u.Name == AdminUser)
 		out = append(out, []types.Datum{
-			u.Name, u.Superuser, dBool(true), u.Superuser, u.Superuser, u.Login, dBool(false),
-			dInt(-1), "********", nil, u.Superuser, nil, dOid(roleOID(u.Name)),
+			u.Name, u.Superuser, dBool(true), boot, boot, u.Login, dBool(false),
+			dInt(-1), "********", nil, boot, nil, dOid(roleOID(u.Name)),
 		})
 	}
 	return out, nil
@@ -95,7 +103,7 @@ func pgUserRows(c *vctx) ([][]types.Datum, error) {
 			continue
 		}
 		out = append(out, []types.Datum{
-			u.Name, dOid(roleOID(u.Name)), u.Superuser, u.Superuser, dBool(false), u.Superuser,
+			u.Name, dOid(roleOID(u.Name)), dBool(u.Name == AdminUser), u.Superuser, dBool(false), dBool(u.Name == AdminUser),
 			"********", nil, nil,
 		})
 	}

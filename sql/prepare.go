@@ -133,7 +133,9 @@ func (s *Session) plan(p *Prepared) error {
 	case *pg_query.Node_UnlistenStmt:
 		p.plan = unlistenPlan{}
 	default:
-		err = s.planWithCatalog(p, params)
+		if p.plan, err = s.planAdmin(p.stmt.AST); err == nil && p.plan == nil {
+			err = s.planWithCatalog(p, params)
+		}
 	}
 	if err != nil {
 		return err

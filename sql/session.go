@@ -67,6 +67,11 @@ type Session struct {
 	OnParameterStatus func(name, value string)
 	// OnNotice receives notices and warnings for the client.
 	OnNotice func(*pgerror.Error)
+	// OnTerminate ends the session from another goroutine, as
+	// pg_terminate_backend: the client is told 57P01 and the connection
+	// closes (DROP DATABASE ... FORCE, ALTER USER ... NOLOGIN). It must
+	// not block.
+	OnTerminate func()
 	// Wire gives access to the protocol's statements and portals
 	// (wireobjects.go); nil outside a wire session.
 	Wire WireObjects
@@ -88,21 +93,55 @@ func (s *Session) SetMultiStatement(multi bool) { s.multiStmt = multi }
 // NewSession starts a session of user on a database. Unknown databases
 // give 3D000; bad startup settings 22023 or 42704.
 func (e *Engine) NewSession(args SessionArgs) (*Session, error) {
-	db, err := e.Database(args.Database)
+	s, err := e.startSession(args)
 	if err != nil {
 		return nil, err
+	}
+	if err := s.applyStartupParams(args.Params); err != nil {
+		e.unregister(s)
+		return nil, err
+	}
+	return s, nil
+}
+
+// startSession makes and registers a session. The database lookup, the
+// check that the user may still log in and the registration happen under
+// e.mu, as the sweeps of DROP DATABASE and ALTER USER NOLOGIN do: a
+// session is either seen and ended by a sweep, or started after the
+// change and refused here.
+func (e *Engine) startSession(args SessionArgs) (*Session, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	db, ok := e.dbs[args.Database]
+	if !ok {
+		return nil, pgerror.Newf(pgcode.InvalidCatalogName, "database %q does not exist", args.Database)
+	}
+	u, err := e.sys.User(args.User)
+	if pgerror.HasCode(err, pgcode.UndefinedObject) {
+		return nil, pgerror.Newf(pgcode.InvalidAuthorizationSpecification, "role %q does not exist", args.User)
+	} else if err != nil {
+		return nil, err
+	}
+	if !u.Login {
+		return nil, pgerror.Newf(pgcode.InvalidAuthorizationSpecification, "role %q is not permitted to log in", args.User)
 	}
 	s := &Session{
 		engine: e, db: db, user: args.User, superuser: args.Superuser, pid: args.PID,
 		log:  args.Logger,
 		vars: map[string]string{}, resetVals: map[string]string{}, fsDirty: true, timeoutDirty: true, memDirty: true,
 	}
+	e.registerLocked(s)
+	return s, nil
+}
+
+// applyStartupParams sets the settings of the startup packet.
+func (s *Session) applyStartupParams(params map[string]string) error {
 	startup := map[string]string{}
-	for k, v := range args.Params {
+	for k, v := range params {
 		if k == "options" {
 			opts, err := parseOptions(v)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			for ok, ov := range opts {
 				startup[ok] = ov
@@ -113,11 +152,11 @@ func (e *Engine) NewSession(args SessionArgs) (*Session, error) {
 	}
 	for k, v := range startup {
 		if err := s.setVar(k, v, false); err != nil {
-			return nil, err
+			return err
 		}
 		s.resetVals[strings.ToLower(k)] = s.vars[strings.ToLower(k)]
 	}
-	return s, nil
+	return nil
 }
 
 // parseOptions reads the startup "options" parameter: "-c name=value" and
@@ -186,6 +225,7 @@ func (s *Session) Close() {
 		s.txn.rollback(s)
 	}
 	s.closeAllCursors()
+	s.engine.unregister(s)
 }
 
 // ReportedParameters returns the settings sent as ParameterStatus at

@@ -1,0 +1,166 @@
+package catalog
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/kv"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// Changes of users and databases. Each is one transaction of the system
+// store, so the system log proves who existed, under which name and with
+// which attributes, at every tx; a rename is a delete and a put in the
+// same transaction, never a moment with both names or neither.
+
+// UpdateUser applies change to the user named name and stores the result
+// (ALTER USER); 42704 if there is no such user. change runs under the
+// catalog lock: what it checks cannot change before the write.
+func (s *System) UpdateUser(ctx context.Context, name string, change func(*User) error) (*User, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, err := s.User(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := change(u); err != nil {
+		return nil, err
+	}
+	u.Name = name
+	return u, s.put(ctx, userPrefix, name, u)
+}
+
+// RenameUser renames a user; 42704 if from does not exist, 42710 if to
+// does. The databases the user owns name the new owner in the same
+// transaction.
+func (s *System) RenameUser(ctx context.Context, from, to string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, err := s.User(from)
+	if err != nil {
+		return err
+	}
+	if _, err := s.User(to); err == nil {
+		return pgerror.Newf(pgcode.DuplicateObject, "role %q already exists", to)
+	} else if !pgerror.HasCode(err, pgcode.UndefinedObject) {
+		return err
+	}
+	u.Name = to
+	b, err := json.Marshal(u)
+	if err != nil {
+		return fmt.Errorf("catalog: encode %q: %w", to, err)
+	}
+	writes := []kv.Write{{Key: recordKey(userPrefix, from), Delete: true}, {Key: recordKey(userPrefix, to), Value: b}}
+	dbs, err := s.Databases()
+	if err != nil {
+		return err
+	}
+	for _, d := range dbs {
+		if d.Owner != from {
+			continue
+		}
+		d.Owner = to
+		db, err := json.Marshal(d)
+		if err != nil {
+			return fmt.Errorf("catalog: encode %q: %w", d.Name, err)
+		}
+		writes = append(writes, kv.Write{Key: recordKey(databasePrefix, d.Name), Value: db})
+	}
+	return s.commit(ctx, writes...)
+}
+
+// DropUser deletes a user; 42704 if there is none. check, when not nil,
+// runs under the catalog lock and may refuse (the last superuser).
+func (s *System) DropUser(ctx context.Context, name string, check func(victim *User) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, err := s.User(name)
+	if err != nil {
+		return err
+	}
+	if err := s.ownsNoDatabase(name); err != nil {
+		return err
+	}
+	if check != nil {
+		if err := check(u); err != nil {
+			return err
+		}
+	}
+	return s.commit(ctx, kv.Write{Key: recordKey(userPrefix, name), Delete: true})
+}
+
+// DropDatabase deletes a database's record; 3D000 if there is none.
+func (s *System) DropDatabase(ctx context.Context, name string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := s.Database(name); err != nil {
+		return err
+	}
+	return s.commit(ctx, kv.Write{Key: recordKey(databasePrefix, name), Delete: true})
+}
+
+// RenameDatabase renames a database's record, keeping its directory and
+// origin; 3D000 if from does not exist, 42P04 if to does.
+func (s *System) RenameDatabase(ctx context.Context, from, to string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d, err := s.Database(from)
+	if err != nil {
+		return err
+	}
+	if _, err := s.Database(to); err == nil {
+		return pgerror.Newf(pgcode.DuplicateDatabase, "database %q already exists", to)
+	} else if !pgerror.HasCode(err, pgcode.InvalidCatalogName) {
+		return err
+	}
+	if d.Origin == "" {
+		d.Origin = DefaultOrigin(from)
+	}
+	d.Name = to
+	return s.move(ctx, databasePrefix, from, to, d)
+}
+
+// DefaultOrigin is the log origin of a database whose record names none:
+// the one the server gave every store before origins were recorded.
+func DefaultOrigin(name string) string { return "stela.local/" + name }
+
+// move deletes the record at from and writes rec at to, in one
+// transaction.
+func (s *System) move(ctx context.Context, prefix []byte, from, to string, rec any) error {
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return fmt.Errorf("catalog: encode %q: %w", to, err)
+	}
+	return s.commit(ctx,
+		kv.Write{Key: recordKey(prefix, from), Delete: true},
+		kv.Write{Key: recordKey(prefix, to), Value: b})
+}
+
+func (s *System) commit(ctx context.Context, writes ...kv.Write) error {
+	_, err := s.store.Commit(ctx, writes)
+	return engine.StorageError(err)
+}
+
+// ownsNoDatabase refuses to drop the owner of a database, as PostgreSQL
+// (2BP01).
+func (s *System) ownsNoDatabase(user string) error {
+	dbs, err := s.Databases()
+	if err != nil {
+		return err
+	}
+	var owned []string
+	for _, d := range dbs {
+		if d.Owner == user {
+			owned = append(owned, "owner of database "+d.Name)
+		}
+	}
+	if len(owned) == 0 {
+		return nil
+	}
+	return pgerror.Newf(pgcode.DependentObjectsStillExist, "role %q cannot be dropped because some objects depend on it", user).
+		WithDetail(strings.Join(owned, "\n"))
+}
