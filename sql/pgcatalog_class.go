@@ -41,7 +41,7 @@ func init() {
 		attbyval boolean, attalign "char", attstorage "char", attcompression "char", attnotnull boolean,
 		atthasdef boolean, atthasmissing boolean, attidentity "char", attgenerated "char",
 		attisdropped boolean, attislocal boolean, attinhcount integer, attcollation oid, attacl aclitem[],
-		attoptions text[], attfdwoptions text[], attmissingval text`, pgAttributeRows)
+		attoptions text[], attfdwoptions text[], attmissingval anyarray`, pgAttributeRows)
 	addVtable("pg_attrdef", 2604, 'r', `oid oid, adrelid oid, adnum smallint, adbin pg_node_tree`, pgAttrdefRows)
 }
 
