@@ -52,6 +52,8 @@ type Engine struct {
 	dbs map[string]*Database // open databases, by name; guarded by mu
 
 	nextPID atomic.Int32
+	// sessions are the open sessions (activity.go).
+	sessions sessionRegistry
 	// started is when the engine opened (pg_postmaster_start_time).
 	started time.Time
 }
