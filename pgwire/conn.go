@@ -244,6 +244,7 @@ func (c *conn) sendError(err error) {
 // ReadyForQuery with the session's status, and flushes: the client waits
 // for it.
 func (c *conn) readyForQuery() error {
+	c.sess.ReportIdle()
 	c.reportParameters()
 	c.w.send(&pgproto3.ReadyForQuery{TxStatus: c.sess.TxStatus()})
 	return c.w.flush()

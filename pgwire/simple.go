@@ -19,6 +19,7 @@ func (c *conn) simpleQuery(body []byte) error {
 		c.endImplicit()
 		return c.readyForQuery()
 	}
+	c.sess.ReportActive(query)
 	// A Query also ends the unnamed statement and portal.
 	c.dropUnnamed()
 	stmts, err := parser.Parse(query)

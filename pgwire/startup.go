@@ -70,7 +70,7 @@ func (c *conn) handshake() (bool, error) {
 	c.pid = c.srv.engine.NewPID()
 	sess, err := c.srv.engine.NewSession(sql.SessionArgs{
 		User: user, Superuser: u.Superuser, Database: database, Params: params, PID: c.pid,
-		Logger: c.log,
+		Logger: c.log, RemoteAddr: c.raw.RemoteAddr(), Signals: c,
 	})
 	if err != nil {
 		return false, pgerror.Flatten(err).WithSeverity(pgerror.SeverityFatal)

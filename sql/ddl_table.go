@@ -176,6 +176,11 @@ func (b *tableBuilder) column(cd *pg_query.ColumnDef) error {
 		if typ, err = expr.TypeFromName(cd.TypeName); err != nil {
 			return err
 		}
+		if typ.Category == 'P' {
+			// void, anyarray: no stored value can have them
+			// (CheckAttributeType in PostgreSQL).
+			return pgerror.Newf(pgcode.InvalidTableDefinition, "column %q has pseudo-type %s", cd.Colname, typ.Name)
+		}
 	}
 	col.TypeOid, col.Typmod = typ.Oid, typ.Typmod
 	if cd.CollClause != nil {

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/stela-db/stela/catalog"
-	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/types"
 )
 
@@ -273,12 +272,8 @@ func columnDefault(n *infoNames, t *catalog.TableDesc, col *catalog.ColumnDesc, 
 	if col.Identity != "" {
 		return nil
 	}
-	if seq != nil && col.Default == "" {
-		name := expr.QuoteIdent(seq.Name)
-		if s := n.schemas[seq.Schema]; !onPath(path, s) {
-			name = expr.QuoteIdent(s) + "." + name
-		}
-		return "nextval(" + quoteLiteralPG(name) + "::regclass)"
+	if seq != nil && isSerialDefault(col) {
+		return serialDefaultText(seq, n.schemas[seq.Schema], path)
 	}
 	if col.Default == "" || strings.EqualFold(col.Default, "NULL") {
 		return nil

@@ -41,7 +41,7 @@ func init() {
 		attbyval boolean, attalign "char", attstorage "char", attcompression "char", attnotnull boolean,
 		atthasdef boolean, atthasmissing boolean, attidentity "char", attgenerated "char",
 		attisdropped boolean, attislocal boolean, attinhcount integer, attcollation oid, attacl aclitem[],
-		attoptions text[], attfdwoptions text[], attmissingval text`, pgAttributeRows)
+		attoptions text[], attfdwoptions text[], attmissingval anyarray`, pgAttributeRows)
 	addVtable("pg_attrdef", 2604, 'r', `oid oid, adrelid oid, adnum smallint, adbin pg_node_tree`, pgAttrdefRows)
 }
 
@@ -210,7 +210,7 @@ func pgAttributeRows(c *vctx) ([][]types.Datum, error) {
 				if col.Dropped {
 					name = "........pg.dropped." + strconv.Itoa(i+1) + "........"
 				}
-				out = append(out, attRow(d.ID, name, col.Type(), i+1, col.NotNull, col.Default != "", col.Identity, col.Dropped))
+				out = append(out, attRow(d.ID, name, col.Type(), i+1, col.NotNull, hasDefault(col), col.Identity, col.Dropped))
 			}
 			for _, ix := range catalog.NamedIndexes(t) {
 				oid, err := indexOID(d.ID, ix.ID)
@@ -241,22 +241,34 @@ func pgAttributeRows(c *vctx) ([][]types.Datum, error) {
 }
 
 func pgAttrdefRows(c *vctx) ([][]types.Datum, error) {
-	descs, err := c.ofKind(catalog.KindTable)
+	descs, err := c.all()
 	if err != nil {
 		return nil, err
 	}
+	byID := map[uint32]*catalog.Descriptor{}
+	for _, d := range descs {
+		byID[d.ID] = d
+	}
+	schemas, path := schemaNames(descs), c.x.sess.searchPath()
 	var out [][]types.Datum
 	for _, d := range descs {
+		if d.Kind != catalog.KindTable {
+			continue
+		}
 		for i := range d.Table.Columns {
 			col := &d.Table.Columns[i]
-			if col.Dropped || col.Hidden || col.Default == "" {
+			if col.Dropped || col.Hidden {
+				continue
+			}
+			text := defaultTextOf(col, byID, schemas, path)
+			if text == "" {
 				continue
 			}
 			oid, err := attrdefOID(d.ID, i+1)
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, []types.Datum{dOid(oid), dOid(d.ID), dInt(i + 1), col.Default})
+			out = append(out, []types.Datum{dOid(oid), dOid(d.ID), dInt(i + 1), text})
 		}
 	}
 	return out, nil

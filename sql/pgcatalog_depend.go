@@ -18,12 +18,12 @@ import (
 //	constraint -> each of its columns               a
 //	CHECK -> each column its expression reads       n
 //	FOREIGN KEY -> referenced columns and index     n
+//	serial's nextval default -> its sequence        n
 //
 // Not recorded: what PostgreSQL records on objects stela does not serve
-// (row types in pg_type, the foreign keys' triggers, toast tables), a
-// default's dependency on the sequence it calls (stela keeps defaults as
-// text; and a serial column's nextval default has no pg_attrdef row in
-// stela yet, so neither has its dependency on its column), and views: PostgreSQL records a view's
+// (row types in pg_type, the foreign keys' triggers, toast tables), the
+// dependency of a user-written default on the sequence it calls (stela
+// keeps such defaults as text), and views: PostgreSQL records a view's
 // dependencies from its rewrite rule (classid pg_rewrite), and stela's
 // pg_rewrite is empty, so such rows would name a rule no one can find.
 
@@ -103,7 +103,7 @@ func tableDepends(d *catalog.Descriptor, byID map[uint32]*catalog.Descriptor, de
 	}
 	for i := range t.Columns {
 		col := &t.Columns[i]
-		if col.Dropped || col.Hidden || col.Default == "" {
+		if col.Dropped || col.Hidden || !hasDefault(col) {
 			continue
 		}
 		ad, err := attrdefOID(d.ID, i+1)
@@ -111,6 +111,10 @@ func tableDepends(d *catalog.Descriptor, byID map[uint32]*catalog.Descriptor, de
 			return err
 		}
 		dep(pgAttrdefOID, ad, pgClassOID, d.ID, i+1, 'a')
+		if isSerialDefault(col) && byID[col.Sequence] != nil {
+			// nextval('seq'::regclass) depends on its sequence.
+			dep(pgAttrdefOID, ad, pgClassOID, col.Sequence, 0, 'n')
+		}
 	}
 	slots := constraintSlots(t)
 	for _, ck := range t.Checks {

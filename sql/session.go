@@ -3,6 +3,7 @@ package sql
 import (
 	"context"
 	"errors"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -26,6 +27,13 @@ type SessionArgs struct {
 	Params map[string]string
 	PID    int32
 	Logger zerolog.Logger
+	// RemoteAddr is the client's address (pg_stat_activity.client_addr
+	// and client_port); nil when there is no network client.
+	RemoteAddr net.Addr
+	// Signals lets other sessions cancel or end this one (nil: they
+	// cannot). Given here, not set later, because other sessions read
+	// it as soon as the session is registered.
+	Signals BackendSignals
 }
 
 // Session is one client's SQL session: its settings, its transaction and
@@ -75,6 +83,13 @@ type Session struct {
 	// Wire gives access to the protocol's statements and portals
 	// (wireobjects.go); nil outside a wire session.
 	Wire WireObjects
+	// signals lets other sessions cancel this one's statement or end it
+	// (pg_cancel_backend, pg_terminate_backend); nil outside a wire
+	// session. Set at creation, then only read.
+	signals BackendSignals
+
+	// act is what pg_stat_activity shows of the session (activity.go).
+	act activity
 
 	// cursors are the open SQL cursors (cursor_session.go); stmts the
 	// statements of SQL PREPARE (sqlprepare.go).
@@ -126,10 +141,11 @@ func (e *Engine) startSession(args SessionArgs) (*Session, error) {
 		return nil, pgerror.Newf(pgcode.InvalidAuthorizationSpecification, "role %q is not permitted to log in", args.User)
 	}
 	s := &Session{
-		engine: e, db: db, user: args.User, superuser: args.Superuser, pid: args.PID,
+		engine: e, db: db, user: args.User, superuser: args.Superuser, pid: args.PID, signals: args.Signals,
 		log:  args.Logger,
 		vars: map[string]string{}, resetVals: map[string]string{}, fsDirty: true, timeoutDirty: true, memDirty: true,
 	}
+	s.initActivity(args.RemoteAddr)
 	e.registerLocked(s)
 	return s, nil
 }

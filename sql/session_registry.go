@@ -44,6 +44,25 @@ func (e *Engine) sessionsLocked(except *Session, match func(*Session) bool) []*S
 	return out
 }
 
+// openSessions returns the open sessions (in no order).
+func (e *Engine) openSessions() []*Session {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.sessionsLocked(nil, func(*Session) bool { return true })
+}
+
+// sessionByPID returns the open session with a backend process id, or nil.
+func (e *Engine) sessionByPID(pid int32) *Session {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for s := range e.sessions {
+		if s.pid == pid {
+			return s
+		}
+	}
+	return nil
+}
+
 // terminate ends sessions as pg_terminate_backend does: each is told
 // 57P01 and closed by its connection (Session.OnTerminate); a session
 // without a connection is left alone.

@@ -105,6 +105,11 @@ func castContextOf(from, to *types.T) castContext {
 	if c, ok := casts[castKey{from.Oid, to.Oid}]; ok {
 		return c
 	}
+	if to.Family == types.PseudoFamily {
+		// Nothing converts to anyarray (it has no values in stela);
+		// from it, the I/O conversion below is anyarray_out's.
+		return castNone
+	}
 	if from.Elem != nil && to.Elem != nil {
 		// Array coercion: as the element cast (PostgreSQL's
 		// find_coercion_pathway for two array types).

@@ -19,3 +19,10 @@ func AddVariadicFunc(name string, args []*types.T, variadic, result *types.T, f 
 // QuoteIdent is PostgreSQL's quote_identifier: s, double-quoted when it
 // is not a plain lower-case identifier or is a reserved keyword.
 func QuoteIdent(s string) string { return quoteIdent(s) }
+
+// AddVolatileFunc registers a strict function with side effects or a
+// value that changes within a statement (pg_cancel_backend): it is
+// never folded at plan time.
+func AddVolatileFunc(name string, args []*types.T, result *types.T, f func(*Context, []types.Datum) (types.Datum, error)) {
+	addFunc(name, volatileFn(args, result, f))
+}

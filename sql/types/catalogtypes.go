@@ -25,6 +25,10 @@ import (
 //	                      Reg: the object's OID and the name its output
 //	                      function prints (resolved where the value is made,
 //	                      by the code that can read the catalog)
+//	anyarray (2277)       no values: pg_attribute.attmissingval has this
+//	                      type in PostgreSQL, and stela has no "missing
+//	                      values" (it is always NULL); input is refused as
+//	                      anyarray_in refuses it
 var (
 	// Char is "char"; the keyword char is bpchar (Bpchar).
 	Char         = &T{Oid: 18, Name: "char", Typmod: -1, Len: 1, Category: 'Z', Family: StringFamily, ArrayOid: 1002}
@@ -40,7 +44,13 @@ var (
 	Regrole      = &T{Oid: 4096, Name: "regrole", Typmod: -1, Len: 4, Category: 'N', Family: RegFamily, ArrayOid: 4097}
 	// Regprocedure is a function with its argument types: upper(text).
 	Regprocedure = &T{Oid: 2202, Name: "regprocedure", Typmod: -1, Len: 4, Category: 'N', Family: RegFamily, ArrayOid: 2207}
+	Anyarray     = &T{Oid: 2277, Name: "anyarray", Typmod: -1, Len: -1, Category: 'P', Family: PseudoFamily}
 )
+
+// errPseudoInput is anyarray_in's and anyarray_recv's refusal.
+func errPseudoInput(t *T) error {
+	return pgerror.Newf(pgcode.FeatureNotSupported, "cannot accept a value of type %s", t.Name)
+}
 
 // Reg is a value of a reg* type (regclass, regtype, ...): an OID and the
 // text its output function prints. Name is empty when no object has the

@@ -28,6 +28,9 @@ func (t *T) ParseText(s string, fs *FormatSettings) (Datum, error) {
 	if t.Family == RecordFamily {
 		return nil, errRecordInput()
 	}
+	if t.Family == PseudoFamily {
+		return nil, errPseudoInput(t)
+	}
 	switch t.Oid {
 	case Char.Oid:
 		return parseChar(s)
@@ -159,6 +162,9 @@ func (t *T) DecodeBinary(b []byte) (Datum, error) {
 	}
 	if t.Family == RecordFamily {
 		return nil, errRecordInput()
+	}
+	if t.Family == PseudoFamily {
+		return nil, errPseudoInput(t)
 	}
 	switch t.Oid {
 	case Char.Oid:

@@ -43,7 +43,7 @@ var typeNames = map[string]*T{
 	"int2vector": Int2Vector, "regproc": Regproc, "xid": Xid,
 	"oidvector": OidVector, "pg_node_tree": PgNodeTree, "aclitem": Aclitem,
 	"regclass": Regclass, "regtype": Regtype, "regnamespace": Regnamespace,
-	"regrole": Regrole, "regprocedure": Regprocedure,
+	"regrole": Regrole, "regprocedure": Regprocedure, "anyarray": Anyarray,
 }
 
 // knownUnsupported are PostgreSQL types stela does not implement: they

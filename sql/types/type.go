@@ -36,6 +36,9 @@ const (
 	ArrayFamily  // every array type; Elem says of what
 	RegFamily    // regclass, regtype, regproc, ...: values are Reg
 	RecordFamily // record: values are *Record (record.go)
+	// PseudoFamily is anyarray: a column type of PostgreSQL's catalogs
+	// whose values stela never makes (catalogtypes.go).
+	PseudoFamily
 )
 
 // T describes a SQL type: its pg_type row (the fields PostgreSQL's
@@ -115,7 +118,7 @@ var All = []*T{
 	IntervalType, Numeric, Void, UUIDType, JSONB,
 	// The catalogs' types (catalogtypes.go).
 	Char, Int2Vector, Regproc, Xid, OidVector, PgNodeTree, Aclitem,
-	Regclass, Regtype, Regnamespace, Regrole, Regprocedure,
+	Regclass, Regtype, Regnamespace, Regrole, Regprocedure, Anyarray,
 }
 
 var byOid = func() map[Oid]*T {
