@@ -73,6 +73,9 @@ func (x *execCtx) resolveForDrop(obj *pg_query.Node, kind string, missingOK bool
 			return nil, x.missing(missingOK, pgcode.InvalidSchemaName, "schema \""+schema+"\" does not exist")
 		}
 	}
+	if err := refuseSystemCatalog(x.txn, x.sess.searchPath(), schema, name); err != nil {
+		return nil, err
+	}
 	d, err := catalog.Relation(x.txn, schema, name, x.sess.searchPath())
 	if pgerror.HasCode(err, pgcode.UndefinedTable) {
 		code := pgcode.UndefinedTable

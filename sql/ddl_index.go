@@ -24,6 +24,9 @@ func (pl *planner) planCreateIndex(n *pg_query.IndexStmt) (plan, error) {
 // relationFor resolves the relation a DDL statement works on, with the
 // position of its name on errors.
 func (x *execCtx) relationFor(rv *pg_query.RangeVar) (*catalog.Descriptor, error) {
+	if err := refuseSystemCatalog(x.txn, x.sess.searchPath(), rv.Schemaname, rv.Relname); err != nil {
+		return nil, err
+	}
 	d, err := catalog.Relation(x.txn, rv.Schemaname, rv.Relname, x.sess.searchPath())
 	if err != nil {
 		if pe, ok := err.(*pgerror.Error); ok && pe.Position == 0 {

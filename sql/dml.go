@@ -137,6 +137,9 @@ func finishDML(p *Prepared, dp *dmlPlan) plan {
 
 // targetTable resolves the table a data-changing statement writes.
 func (pl *planner) targetTable(rv *pg_query.RangeVar, verb string) (*catalog.Descriptor, error) {
+	if err := refuseSystemCatalog(pl.txn, pl.s.searchPath(), rv.Schemaname, rv.Relname); err != nil {
+		return nil, err
+	}
 	d, err := catalog.Relation(pl.txn, rv.Schemaname, rv.Relname, pl.s.searchPath())
 	if err != nil {
 		if pe, ok := err.(*pgerror.Error); ok && pe.Position == 0 {

@@ -39,7 +39,14 @@ func (p *lockPlan) run(s *Session, ec *expr.Context) (Result, error) {
 		return nil, err
 	}
 	for _, r := range p.n.Relations {
-		d, err := x.relationFor(r.GetRangeVar())
+		rv := r.GetRangeVar()
+		if refuseSystemCatalog(x.txn, x.sess.searchPath(), rv.Schemaname, rv.Relname) != nil {
+			// A catalog relation is computed from the catalog, which a
+			// transaction reads at its snapshot: nothing to lock, and
+			// PostgreSQL lets anyone lock its catalogs.
+			continue
+		}
+		d, err := x.relationFor(rv)
 		if err != nil {
 			return nil, err
 		}

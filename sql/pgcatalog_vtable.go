@@ -141,6 +141,26 @@ func lookupVtable(rv *pg_query.RangeVar, txn *engine.Txn, path catalog.SearchPat
 	return nil, nil
 }
 
+// refuseSystemCatalog is the answer to a statement that would change or
+// drop a pg_catalog relation (schema.name as written, schema possibly
+// empty), found as a query would find it (pg_catalog first unless
+// search_path names it later): stela computes them from its catalog, and
+// PostgreSQL refuses such statements with this error too. nil when the
+// name means something else.
+func refuseSystemCatalog(txn *engine.Txn, path catalog.SearchPath, schema, name string) error {
+	if schema != "" && schema != "pg_catalog" {
+		return nil
+	}
+	vt := vtables[name]
+	if (vt == nil || vt.schema != "") && !unservedCatalogs[name] {
+		return nil
+	}
+	if schema == "" && catalogShadowed(txn, path, name) {
+		return nil
+	}
+	return pgerror.Newf(pgcode.InsufficientPrivilege, "permission denied: \"%s\" is a system catalog", name)
+}
+
 // catalogShadowed reports whether an unqualified name finds a relation
 // of a schema that search_path lists before an explicit pg_catalog
 // (search_path = public, pg_catalog): pg_catalog is searched first only
