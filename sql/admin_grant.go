@@ -231,7 +231,7 @@ func (s *Session) coversEverySchema(objs []*pg_query.Node) error {
 	}
 	if len(missing) > 0 {
 		return pgerror.New(pgcode.FeatureNotSupported, "privileges on the tables of some schemas only are not supported").
-			WithDetail("stela keeps table privileges per database; this database also has schema(s) "+strings.Join(missing, ", ")+".").
+			WithDetail("stela keeps table privileges per database; this database also has schema(s) " + strings.Join(missing, ", ") + ".").
 			WithHint("Name every schema: ON ALL TABLES IN SCHEMA public, ...")
 	}
 	return nil
