@@ -171,3 +171,76 @@ func runMatrix(ctx context.Context, c *pgx.Conn, st matrixStmt, sql, id string) 
 	_, err := c.Exec(ctx, sql)
 	return err
 }
+
+// TestGrantShapes: PostgreSQL's messages for denials, a REVOKE that holds
+// for a statement prepared before it, admins granting on their own
+// database only, and the grant shapes stela refuses (0A000).
+func TestGrantShapes(t *testing.T) {
+	ts := startServer(t, nil)
+	admin := ts.connect(t, "")
+	ctx := context.Background()
+	execAll(t, admin, "CREATE DATABASE gr_a", "CREATE DATABASE gr_b",
+		"CREATE USER gr_u PASSWORD 'Shapes#123'", "CREATE USER gr_adm PASSWORD 'Shapes#123'",
+		"GRANT CONNECT ON DATABASE gr_a, gr_b TO gr_u", "GRANT ALL ON DATABASE gr_a TO gr_adm",
+		"GRANT CONNECT ON DATABASE gr_b TO gr_adm")
+	a, err := ts.connectAs("admin", adminPassword, "gr_a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	execAll(t, a, "CREATE TABLE t (id int PRIMARY KEY)", "CREATE TABLE t2 (id int)", "GRANT SELECT ON ALL TABLES IN SCHEMA public TO gr_u")
+	u, err := ts.connectAs("gr_u", "Shapes#123", "gr_a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for stmt, msg := range map[string]string{
+		"INSERT INTO t VALUES (1)":                 "permission denied for table t",
+		"TRUNCATE t2":                              "permission denied for table t2",
+		"CREATE TABLE x (a int)":                   "permission denied for schema public",
+		"DROP TABLE t2":                            "must be owner of table t2",
+		"ALTER TABLE t2 ADD COLUMN b int":          "must be owner of table t2",
+		"CREATE SCHEMA s":                          "permission denied for database gr_a",
+		"GRANT CONNECT ON DATABASE gr_a TO gr_adm": "permission denied for database gr_a",
+	} {
+		if pe := wantState(t, u, "42501", stmt); pe != nil && pe.Message != msg {
+			t.Errorf("%s: %q, want %q", stmt, pe.Message, msg)
+		}
+	}
+	// Prepared while allowed, refused after REVOKE.
+	if _, err := u.Prepare(ctx, "q", "SELECT * FROM t"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := u.Exec(ctx, "q"); err != nil {
+		t.Fatal(err)
+	}
+	execAll(t, a, "REVOKE SELECT ON ALL TABLES IN SCHEMA public FROM gr_u")
+	if _, err := u.Exec(ctx, "q"); sqlState(err) != "42501" {
+		t.Fatalf("prepared SELECT after REVOKE: %v", err)
+	}
+	// An admin of gr_a grants there, not on gr_b.
+	adm, err := ts.connectAs("gr_adm", "Shapes#123", "gr_a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	execAll(t, adm, "GRANT INSERT, SELECT ON ALL TABLES IN SCHEMA public TO gr_u", "CREATE TABLE by_adm (a int)")
+	wantState(t, adm, "42501", "GRANT CONNECT ON DATABASE gr_b TO gr_u")
+	execAll(t, u, "INSERT INTO t VALUES (1)")
+	// Shapes that cannot be kept as asked.
+	for _, stmt := range []string{
+		"GRANT SELECT ON t TO gr_u", "GRANT SELECT (id) ON ALL TABLES IN SCHEMA public TO gr_u",
+		"GRANT CONNECT ON DATABASE gr_a TO PUBLIC", "GRANT CONNECT ON DATABASE gr_a TO gr_u WITH GRANT OPTION",
+		"GRANT USAGE ON SEQUENCE s TO gr_u", "GRANT EXECUTE ON FUNCTION f() TO gr_u",
+	} {
+		wantState(t, a, "0A000", stmt)
+	}
+	wantState(t, a, "0LP01", "GRANT SELECT ON DATABASE gr_a TO gr_u")
+	wantState(t, a, "42704", "GRANT CONNECT ON DATABASE gr_a TO gr_nobody")
+	wantState(t, a, "3D000", "GRANT CONNECT ON DATABASE gr_nowhere TO gr_u")
+	execAll(t, a, "CREATE SCHEMA s2")
+	wantState(t, a, "0A000", "GRANT SELECT ON ALL TABLES IN SCHEMA public TO gr_u")
+	execAll(t, a, "GRANT SELECT ON ALL TABLES IN SCHEMA public, s2 TO gr_u", "REVOKE CONNECT ON DATABASE gr_a FROM PUBLIC", "GRANT USAGE ON SCHEMA s2 TO gr_u")
+	// REVOKE CONNECT: new sessions are refused.
+	execAll(t, admin, "REVOKE CONNECT ON DATABASE gr_a FROM gr_u")
+	if _, err := ts.connectAs("gr_u", "Shapes#123", "gr_a"); sqlState(err) != "42501" || !strings.Contains(err.Error(), `permission denied for database "gr_a"`) {
+		t.Fatalf("after REVOKE CONNECT: %v", err)
+	}
+}
