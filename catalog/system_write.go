@@ -70,7 +70,17 @@ func (s *System) RenameUser(ctx context.Context, from, to string) error {
 		}
 		writes = append(writes, kv.Write{Key: recordKey(databasePrefix, d.Name), Value: db})
 	}
-	return s.commit(ctx, writes...)
+	moved, err := s.moveGrants(func(g *Grant) bool {
+		if g.User != from {
+			return false
+		}
+		g.User = to
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	return s.commit(ctx, append(writes, moved...)...)
 }
 
 // DropUser deletes a user; 42704 if there is none. check, when not nil,
@@ -100,7 +110,11 @@ func (s *System) DropDatabase(ctx context.Context, name string) error {
 	if _, err := s.Database(name); err != nil {
 		return err
 	}
-	return s.commit(ctx, kv.Write{Key: recordKey(databasePrefix, name), Delete: true})
+	writes, err := s.dropGrants(func(g Grant) bool { return g.Database == name })
+	if err != nil {
+		return err
+	}
+	return s.commit(ctx, append(writes, kv.Write{Key: recordKey(databasePrefix, name), Delete: true})...)
 }
 
 // RenameDatabase renames a database's record, keeping its directory and
@@ -121,31 +135,36 @@ func (s *System) RenameDatabase(ctx context.Context, from, to string) error {
 		d.Origin = DefaultOrigin(from)
 	}
 	d.Name = to
-	return s.move(ctx, databasePrefix, from, to, d)
+	b, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("catalog: encode %q: %w", to, err)
+	}
+	moved, err := s.moveGrants(func(g *Grant) bool {
+		if g.Database != from {
+			return false
+		}
+		g.Database = to
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	return s.commit(ctx, append(moved,
+		kv.Write{Key: recordKey(databasePrefix, from), Delete: true},
+		kv.Write{Key: recordKey(databasePrefix, to), Value: b})...)
 }
 
 // DefaultOrigin is the log origin of a database whose record names none:
 // the one the server gave every store before origins were recorded.
 func DefaultOrigin(name string) string { return "stela.local/" + name }
 
-// move deletes the record at from and writes rec at to, in one
-// transaction.
-func (s *System) move(ctx context.Context, prefix []byte, from, to string, rec any) error {
-	b, err := json.Marshal(rec)
-	if err != nil {
-		return fmt.Errorf("catalog: encode %q: %w", to, err)
-	}
-	return s.commit(ctx,
-		kv.Write{Key: recordKey(prefix, from), Delete: true},
-		kv.Write{Key: recordKey(prefix, to), Value: b})
-}
-
 func (s *System) commit(ctx context.Context, writes ...kv.Write) error {
 	_, err := s.store.Commit(ctx, writes)
 	return engine.StorageError(err)
 }
 
-// ownsNoDatabase refuses to drop the owner of a database, as PostgreSQL
+// ownsNoDatabase refuses to drop the owner of a database or a holder of
+// privileges, as PostgreSQL
 // (2BP01).
 func (s *System) ownsNoDatabase(user string) error {
 	dbs, err := s.Databases()
@@ -156,6 +175,17 @@ func (s *System) ownsNoDatabase(user string) error {
 	for _, d := range dbs {
 		if d.Owner == user {
 			owned = append(owned, "owner of database "+d.Name)
+		}
+	}
+	// As PostgreSQL, privileges held block the drop too (REVOKE first),
+	// so that no grant is lost unseen.
+	gs, err := s.Grants(0)
+	if err != nil {
+		return err
+	}
+	for _, g := range gs {
+		if g.User == user {
+			owned = append(owned, "privileges for database "+g.Database)
 		}
 	}
 	if len(owned) == 0 {

@@ -26,7 +26,7 @@ func TestUsers(t *testing.T) {
 			t.Errorf("password %q: %q, want the rule %q", pw, pe.Message, rule)
 		}
 	}
-	execAll(t, admin, "CREATE USER ud_u WITH PASSWORD 'Secret#123'")
+	execAll(t, admin, "CREATE USER ud_u WITH PASSWORD 'Secret#123'", "GRANT CONNECT ON DATABASE defaultdb TO ud_u")
 	wantState(t, admin, "42710", "CREATE USER ud_u")
 	wantState(t, admin, "42939", "CREATE USER pg_ud")
 	wantState(t, admin, "0A000", "CREATE USER ud_v CREATEDB")
@@ -126,6 +126,10 @@ func TestUsers(t *testing.T) {
 	wantState(t, s, "55006", "DROP USER ud_s")
 	execAll(t, s, "ALTER USER admin LOGIN")
 	admin = ts.connect(t, "")
+	// A user who holds privileges cannot be dropped (2BP01), as in
+	// PostgreSQL: REVOKE first.
+	wantState(t, admin, "2BP01", "DROP USER ud_w")
+	execAll(t, admin, "REVOKE ALL ON DATABASE defaultdb FROM ud_w")
 	execAll(t, admin, "DROP USER ud_s", "DROP USER IF EXISTS ud_nobody, ud_w, ud_r, ud_h")
 	waitTerminated(t, s)
 	waitTerminated(t, w)
@@ -150,7 +154,8 @@ func TestHostileIdentifiers(t *testing.T) {
 	quote := func(s string) string { return pgx.Identifier{s}.Sanitize() }
 	execAll(t, admin,
 		"CREATE USER "+quote(user)+" PASSWORD 'Hostile#123'",
-		"CREATE DATABASE "+quote(db))
+		"CREATE DATABASE "+quote(db),
+		"GRANT CONNECT ON DATABASE "+quote(db)+" TO "+quote(user))
 	c, err := ts.connectAs(user, "Hostile#123", db)
 	if err != nil {
 		t.Fatal(err)

@@ -60,6 +60,8 @@ func (s *Session) planAdmin(node *pg_query.Node) (plan, error) {
 		return planAlterRole(n.AlterRoleStmt)
 	case *pg_query.Node_DropRoleStmt:
 		return planDropRole(n.DropRoleStmt)
+	case *pg_query.Node_GrantStmt:
+		return planGrant(n.GrantStmt)
 	}
 	return nil, nil
 }

@@ -31,6 +31,7 @@ func (pl *planner) planCopyFrom(p *Prepared, n *pg_query.CopyStmt) (plan, error)
 	if err != nil {
 		return nil, err
 	}
+	pl.needTable("a", d)
 	opts, err := parseCopyOptions(n.Options, true)
 	if err != nil {
 		return nil, err

@@ -147,6 +147,7 @@ func (pl *planner) targetTable(rv *pg_query.RangeVar, verb string) (*catalog.Des
 		}
 		return nil, err
 	}
+	pl.needTable(map[string]string{"INSERT": "a", "UPDATE": "w", "DELETE": "d"}[verb], d)
 	switch d.Kind {
 	case catalog.KindTable:
 		return d, nil

@@ -13,6 +13,9 @@ import (
 // UPDATE's assignments over the existing row followed by EXCLUDED.
 func (pl *planner) planOnConflict(w *tableWriter, c *pg_query.OnConflictClause, rowCols []column) (*onConflict, error) {
 	oc := &onConflict{update: c.Action == pg_query.OnConflictAction_ONCONFLICT_UPDATE}
+	if oc.update {
+		pl.needTable("w", w.desc)
+	}
 	l := w.layout
 	switch {
 	case c.Infer != nil && c.Infer.Conname != "":

@@ -561,6 +561,7 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 		}
 		return nil, err
 	}
+	pl.needTable("r", d)
 	switch d.Kind {
 	case catalog.KindTable:
 		l := catalog.Layout(d)

@@ -57,8 +57,15 @@ func pgDatabaseRows(c *vctx) ([][]types.Datum, error) {
 	if err != nil {
 		return nil, err
 	}
+	grants, err := c.x.sess.engine.sys.Grants(0)
+	if err != nil {
+		return nil, err
+	}
 	var out [][]types.Datum
 	for _, d := range dbs {
+		if !c.x.sess.mayConnectTo(d, grants) {
+			continue
+		}
 		owner := uint32(adminRoleOID)
 		if d.Owner != "" {
 			owner = roleOID(d.Owner)
@@ -66,7 +73,7 @@ func pgDatabaseRows(c *vctx) ([][]types.Datum, error) {
 		// encoding 6 is UTF8; locale C, as stela compares bytewise.
 		out = append(out, []types.Datum{
 			dOid(databaseOID(d.Name)), d.Name, dOid(owner), dInt(6), dChar('c'), dBool(false),
-			dBool(true), dInt(-1), dOid(0), dOid(0), dOid(1663), "C", "C", nil, nil, nil,
+			dBool(true), dInt(-1), dOid(0), dOid(0), dOid(1663), "C", "C", nil, nil, databaseACL(d, grants),
 		})
 	}
 	return out, nil

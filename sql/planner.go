@@ -39,6 +39,8 @@ type planner struct {
 	writers  map[uint32]*tableWriter
 	fkRefs   map[string]*fkRef
 	allDescs []*catalog.Descriptor
+	// needs are the privileges the statement needs (privileges.go).
+	needs []privNeed
 }
 
 // level is one query of a statement: the statement itself or a subquery.

@@ -51,6 +51,8 @@ type Prepared struct {
 	// binary marks the FETCH of a BINARY cursor, whose rows a simple
 	// Query sends in binary format.
 	binary bool
+	// needs are the privileges checked before each run (privileges.go).
+	needs []privNeed
 }
 
 // BinaryResult reports whether a simple Query sends the statement's rows
@@ -175,6 +177,10 @@ func (s *Session) planWithCatalog(p *Prepared, params *expr.ParamTypes) error {
 	if err == nil {
 		err = pl.checkTimeTravelUsed()
 	}
+	if err == nil {
+		pl.ddlNeeds(p.stmt.AST)
+	}
+	p.needs = pl.needs
 	// A plan that looked nothing up (SELECT 1, SELECT $1::int) does not
 	// depend on the catalog: executing it needs no version check.
 	p.versioned = txn.Reads() != reads
@@ -256,6 +262,9 @@ func (s *Session) Execute(ctx context.Context, p *Prepared, params []types.Datum
 		if err := s.replanIfStale(p, txn); err != nil {
 			return nil, err
 		}
+	}
+	if err := s.checkNeeds(p.needs); err != nil {
+		return nil, err
 	}
 	ec := &expr.Context{Ctx: ctx, Session: s, Params: params, StatementTime: now, TxTime: s.txn.start}
 	if ec.TxTime.IsZero() {

@@ -1,6 +1,8 @@
 package sql
 
 import (
+	"strings"
+
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
@@ -104,6 +106,14 @@ func (f *proofCall) Eval(ctx *expr.Context) (types.Datum, error) {
 	}
 	x := ctx.Exec.(*execCtx)
 	st := x.sess.db.Store
+	// The log's state and headers are the read level's (SELECT on the
+	// database's tables); a row proof needs SELECT on its table, checked
+	// in rowProof.
+	if !strings.HasPrefix(f.name, "stela_row_proof") {
+		if err := x.sess.checkNeeds([]privNeed{{tables: "r", object: "function " + f.name}}); err != nil {
+			return nil, err
+		}
+	}
 	var out any
 	switch f.name {
 	case "stela_state":
@@ -293,6 +303,9 @@ func (x *execCtx) rowProof(at int64, table string, key []types.Datum) (*rowProof
 	}
 	d, err := catalog.Relation(x.txn, schema, name, x.sess.searchPath())
 	if err != nil {
+		return nil, err
+	}
+	if err := x.sess.checkTable("r", d); err != nil {
 		return nil, err
 	}
 	if d.Kind != catalog.KindTable {

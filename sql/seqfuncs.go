@@ -80,6 +80,16 @@ func (f *seqFunc) Eval(ctx *expr.Context) (types.Datum, error) {
 	if err != nil {
 		return nil, err
 	}
+	// As PostgreSQL: nextval needs USAGE or UPDATE, setval UPDATE and
+	// currval SELECT or USAGE; stela's sequences take table privileges,
+	// so UPDATE (w) and SELECT (r).
+	want := "w"
+	if f.name == "currval" {
+		want = "r"
+	}
+	if err := s.checkTable(want, d); err != nil {
+		return nil, err
+	}
 	p := seqParams(d)
 	switch f.name {
 	case "nextval":

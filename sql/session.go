@@ -53,6 +53,9 @@ type Session struct {
 
 	txn txnState
 
+	// privs caches the user's rights in the database (privileges.go).
+	privs *rights
+
 	// copySrc is the client's data while a COPY FROM STDIN runs
 	// (ExecuteCopyFrom).
 	copySrc CopySource
@@ -139,6 +142,10 @@ func (e *Engine) startSession(args SessionArgs) (*Session, error) {
 	}
 	if !u.Login {
 		return nil, pgerror.Newf(pgcode.InvalidAuthorizationSpecification, "role %q is not permitted to log in", args.User)
+	}
+	if err := e.mayConnect(u, args.Database); err != nil {
+		args.Logger.Warn().Str("user", args.User).Str("db", args.Database).Msg("permission denied for database")
+		return nil, err
 	}
 	s := &Session{
 		engine: e, db: db, user: args.User, superuser: args.Superuser, pid: args.PID, signals: args.Signals,
@@ -286,6 +293,12 @@ func (s *Session) setVar(name, value string, local bool) error {
 	st, known := settings[key]
 	if !known && !strings.Contains(key, ".") {
 		return pgerror.Newf(pgcode.UndefinedObject, "unrecognized configuration parameter %q", name)
+	}
+	if strings.HasPrefix(key, "stela.as_of_") {
+		// Time travel is a read: it needs SELECT (the read level).
+		if err := s.checkNeeds([]privNeed{{tables: "r", msg: "permission denied to set parameter \"" + key + "\"", object: "parameter " + key}}); err != nil {
+			return err
+		}
 	}
 	if known {
 		if st.readOnly {

@@ -98,6 +98,9 @@ const (
 	StatementCompletionUnknown Code = "40003"
 	DeadlockDetected           Code = "40P01"
 
+	// Class 0L: invalid grantor.
+	InvalidGrantOperation Code = "0LP01"
+
 	// Class 2B: dependent privilege descriptors still exist.
 	DependentObjectsStillExist Code = "2BP01"
 

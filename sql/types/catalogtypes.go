@@ -18,8 +18,8 @@ import (
 //	xid (28)              int64 (0 .. 4294967295), as oid
 //	pg_node_tree (194)    string: stela keeps expressions as SQL text, so
 //	                      its trees are that text (pg_get_expr returns it)
-//	aclitem (1033)        string; stela has no GRANT yet, so no aclitem
-//	                      value is ever produced, and input is refused
+//	aclitem (1033)        string, as PostgreSQL prints it
+//	                      ("bob=c/admin"); input is refused
 //	regproc (24), regclass (2205), regtype (2206),
 //	regnamespace (4089), regrole (4096), regprocedure (2202)
 //	                      Reg: the object's OID and the name its output

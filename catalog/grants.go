@@ -1,0 +1,207 @@
+package catalog
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/kv"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// Grants: what a user may do in a database, one record per user and
+// database in the system store. Each GRANT or REVOKE that changes a
+// record is one transaction of the system log, so who held which
+// privileges, and who granted them, is provable and readable as of any
+// earlier system tx (GrantAt).
+//
+// Privileges are kept as PostgreSQL's aclitem letters. On the database:
+// c (CONNECT, needed for any session), C (CREATE: in stela, DDL on every
+// object of the database and granting on it: immudb's admin level) and T
+// (TEMPORARY, kept and shown, grants nothing more). On tables, for every
+// table, view and sequence of the database, now and later (stela keeps
+// table privileges per database, not per table): r SELECT, a INSERT,
+// w UPDATE, d DELETE, D TRUNCATE, x REFERENCES, t TRIGGER. immudb's read
+// level is c + r, readwrite c + arwdD, admin c + CT.
+
+// Key prefix of grant records: prefix, user, 0, database. Persisted.
+var grantPrefix = []byte{0x01, 'g'}
+
+// DatabasePrivs and TablePrivs are the privilege letters in PostgreSQL's
+// print order.
+const (
+	DatabasePrivs = "CTc"
+	TablePrivs    = "arwdDxt"
+)
+
+// Grant is a user's privileges in one database.
+type Grant struct {
+	User     string `json:"user"`
+	Database string `json:"database"`
+	// DB and Tables are sets of aclitem letters (DatabasePrivs,
+	// TablePrivs), in print order.
+	DB     string `json:"db,omitempty"`
+	Tables string `json:"tables,omitempty"`
+	// Grantor is who made the latest change.
+	Grantor string `json:"grantor"`
+}
+
+// Has reports whether the grant holds every letter of privs, looked up
+// in set.
+func Has(set, privs string) bool {
+	for _, p := range privs {
+		if !strings.ContainsRune(set, p) {
+			return false
+		}
+	}
+	return true
+}
+
+// NormPrivs returns the letters of set that order (DatabasePrivs or
+// TablePrivs) names, in its order.
+func NormPrivs(set, order string) string {
+	var b strings.Builder
+	for _, p := range order {
+		if strings.ContainsRune(set, p) {
+			b.WriteRune(p)
+		}
+	}
+	return b.String()
+}
+
+func grantKey(user, db string) []byte {
+	k := append(append([]byte(nil), grantPrefix...), user...)
+	return append(append(k, 0), db...)
+}
+
+// GrantOf returns user's grant in db (an empty one if none) at the
+// latest system tx.
+func (s *System) GrantOf(user, db string) (Grant, error) {
+	return s.GrantAt(user, db, s.store.LastTx())
+}
+
+// GrantAt returns user's grant in db as of system tx tx.
+func (s *System) GrantAt(user, db string, tx uint64) (Grant, error) {
+	g := Grant{User: user, Database: db}
+	if tx == 0 {
+		return g, nil
+	}
+	v, err := s.store.GetAt(grantKey(user, db), tx)
+	if errors.Is(err, kv.ErrNotFound) {
+		return g, nil
+	} else if err != nil {
+		return g, engine.StorageError(err)
+	}
+	if err := json.Unmarshal(v.Value, &g); err != nil {
+		return g, pgerror.Wrapf(err, pgcode.DataCorrupted, "catalog: grant record %q: %v", v.Key, err)
+	}
+	return g, nil
+}
+
+// Grants lists every grant at system tx tx (0: the latest), by user then
+// database.
+func (s *System) Grants(tx uint64) ([]Grant, error) {
+	if tx == 0 {
+		tx = s.store.LastTx()
+	}
+	if tx == 0 {
+		return nil, nil
+	}
+	it, err := s.store.Scan(kv.PrefixRange(grantPrefix), tx)
+	if err != nil {
+		return nil, engine.StorageError(err)
+	}
+	defer it.Close()
+	var out []Grant
+	for it.Next() {
+		var g Grant
+		if err := json.Unmarshal(it.Value(), &g); err != nil {
+			return nil, pgerror.Wrapf(err, pgcode.DataCorrupted, "catalog: grant record %q: %v", it.Key(), err)
+		}
+		out = append(out, g)
+	}
+	if err := it.Err(); err != nil {
+		return nil, engine.StorageError(err)
+	}
+	return out, nil
+}
+
+// ChangeGrant applies change to user's grant in db and stores it, in one
+// system transaction, when it changed (a grant left empty is deleted).
+// change runs under the catalog lock. 42704 if the user does not exist,
+// 3D000 if the database does not. It reports whether anything was
+// written.
+func (s *System) ChangeGrant(ctx context.Context, user, db, grantor string, change func(*Grant) error) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := s.User(user); err != nil {
+		return false, err
+	}
+	if _, err := s.Database(db); err != nil {
+		return false, err
+	}
+	old, err := s.GrantOf(user, db)
+	if err != nil {
+		return false, err
+	}
+	g := old
+	if err := change(&g); err != nil {
+		return false, err
+	}
+	g.User, g.Database = user, db
+	g.DB, g.Tables = NormPrivs(g.DB, DatabasePrivs), NormPrivs(g.Tables, TablePrivs)
+	if g.DB == old.DB && g.Tables == old.Tables {
+		return false, nil
+	}
+	g.Grantor = grantor
+	key := grantKey(user, db)
+	if g.DB == "" && g.Tables == "" {
+		return true, s.commit(ctx, kv.Write{Key: key, Delete: true})
+	}
+	b, err := json.Marshal(g)
+	if err != nil {
+		return false, err
+	}
+	return true, s.commit(ctx, kv.Write{Key: key, Value: b})
+}
+
+// dropGrants returns the writes that delete every grant held by user (a
+// dropped user) or in db (a dropped database).
+func (s *System) dropGrants(match func(Grant) bool) ([]kv.Write, error) {
+	gs, err := s.Grants(0)
+	if err != nil {
+		return nil, err
+	}
+	var w []kv.Write
+	for _, g := range gs {
+		if match(g) {
+			w = append(w, kv.Write{Key: grantKey(g.User, g.Database), Delete: true})
+		}
+	}
+	return w, nil
+}
+
+// moveGrants returns the writes that re-key the grants rename changes
+// (it reports true after changing the user or database name).
+func (s *System) moveGrants(rename func(*Grant) bool) ([]kv.Write, error) {
+	gs, err := s.Grants(0)
+	if err != nil {
+		return nil, err
+	}
+	var w []kv.Write
+	for _, g := range gs {
+		oldKey := grantKey(g.User, g.Database)
+		if !rename(&g) {
+			continue
+		}
+		b, err := json.Marshal(g)
+		if err != nil {
+			return nil, err
+		}
+		w = append(w, kv.Write{Key: oldKey, Delete: true}, kv.Write{Key: grantKey(g.User, g.Database), Value: b})
+	}
+	return w, nil
+}

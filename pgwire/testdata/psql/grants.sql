@@ -1,0 +1,19 @@
+-- \l's Access privileges after GRANT and REVOKE on databases. PostgreSQL 15
+-- prints the same items after the same statements, except that its PUBLIC
+-- holds TEMPORARY and CONNECT on every database by default (=Tc/postgres
+-- first, and the owner postgres): in stela a user holds only what is
+-- granted to them, so there is no PUBLIC item. PostgreSQL keeps the items
+-- in the order granted; stela lists them by user name.
+CREATE USER gr_bob PASSWORD 'Bob#2024x';
+CREATE USER "gr_Carl" PASSWORD 'Carl#2024';
+CREATE DATABASE gr_d;
+GRANT CONNECT ON DATABASE gr_d TO gr_bob;
+GRANT ALL PRIVILEGES ON DATABASE gr_d TO "gr_Carl";
+\l gr_d
+REVOKE CREATE, TEMPORARY ON DATABASE gr_d FROM "gr_Carl";
+GRANT SELECT ON DATABASE gr_d TO gr_bob;
+\l gr_d
+REVOKE ALL ON DATABASE gr_d FROM gr_bob, "gr_Carl";
+\l gr_d
+DROP DATABASE gr_d;
+DROP USER gr_bob, "gr_Carl";

@@ -1,0 +1,335 @@
+package sql
+
+import (
+	"strings"
+
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// GRANT and REVOKE. stela keeps, per user and database, PostgreSQL's
+// database privileges (CONNECT, CREATE, TEMPORARY) and one set of table
+// privileges for all the database's relations (catalog/grants.go). So:
+//
+//	GRANT CONNECT|CREATE|TEMPORARY|ALL ON DATABASE d TO u   as PostgreSQL
+//	GRANT SELECT, ... ON ALL TABLES IN SCHEMA s, ... TO u   the current
+//	    database's table privileges; the schemas named must be all the
+//	    database's schemas, and the privileges hold for its tables, views
+//	    and sequences of now and later
+//	GRANT USAGE ON SCHEMA s                                 accepted: every
+//	    user who may connect uses every schema
+//
+// Grants on single tables, columns, sequences or functions, to PUBLIC,
+// WITH GRANT OPTION and GRANTED BY are refused with 0A000: stela could
+// not keep them as asked. Superusers, a database's owner and its admins
+// (CREATE on it) grant on it. As PostgreSQL, a superuser's grant is
+// recorded as made by the database's owner.
+
+// privLetters maps privilege names to aclitem letters, per object kind.
+var privLetters = map[pg_query.ObjectType]map[string]string{
+	pg_query.ObjectType_OBJECT_DATABASE: {"connect": "c", "create": "C", "temporary": "T", "temp": "T"},
+	pg_query.ObjectType_OBJECT_TABLE: {"select": "r", "insert": "a", "update": "w", "delete": "d",
+		"truncate": "D", "references": "x", "trigger": "t"},
+}
+
+// grantRequest is a parsed GRANT or REVOKE.
+type grantRequest struct {
+	grant     bool
+	database  []string // ON DATABASE: the databases; else the current one
+	tables    bool     // ON ALL TABLES IN SCHEMA
+	letters   string
+	grantees  []string
+	public    bool // PUBLIC among the grantees
+	noop      bool // GRANT USAGE ON SCHEMA
+	statement string
+}
+
+func planGrant(n *pg_query.GrantStmt) (plan, error) {
+	tag := "GRANT"
+	if !n.IsGrant {
+		tag = "REVOKE"
+	}
+	return &adminPlan{tag: tag, stmt: tag, fn: func(s *Session, ec *expr.Context) error {
+		req, err := s.parseGrant(n)
+		if err != nil {
+			return err
+		}
+		return s.applyGrant(ec, req)
+	}}, nil
+}
+
+// parseGrant checks a GRANT or REVOKE's shape and names.
+func (s *Session) parseGrant(n *pg_query.GrantStmt) (*grantRequest, error) {
+	req := &grantRequest{grant: n.IsGrant, statement: "GRANT"}
+	if !n.IsGrant {
+		req.statement = "REVOKE"
+	}
+	if n.GrantOption {
+		if n.IsGrant {
+			return nil, pgerror.New(pgcode.FeatureNotSupported, "WITH GRANT OPTION is not supported").
+				WithHint("A database's admins (CREATE on the database) grant privileges on it.")
+		}
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "REVOKE GRANT OPTION FOR is not supported")
+	}
+	if n.Grantor != nil {
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "GRANTED BY is not supported")
+	}
+	kind := n.Objtype
+	switch {
+	case kind == pg_query.ObjectType_OBJECT_DATABASE:
+		for _, o := range n.Objects {
+			name := o.GetString_().GetSval()
+			if _, err := s.engine.sys.Database(name); err != nil {
+				return nil, err
+			}
+			req.database = append(req.database, name)
+		}
+	case kind == pg_query.ObjectType_OBJECT_TABLE && n.Targtype == pg_query.GrantTargetType_ACL_TARGET_ALL_IN_SCHEMA:
+		if err := s.coversEverySchema(n.Objects); err != nil {
+			return nil, err
+		}
+		req.tables, req.database = true, []string{s.db.Name}
+	case kind == pg_query.ObjectType_OBJECT_TABLE:
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "privileges on single tables are not supported").
+			WithDetail("stela keeps table privileges per database, for all its tables.").
+			WithHint("Use GRANT ... ON ALL TABLES IN SCHEMA public.")
+	case kind == pg_query.ObjectType_OBJECT_SCHEMA && n.IsGrant && onlyUsage(n.Privileges):
+		if err := s.schemasExist(n.Objects); err != nil {
+			return nil, err
+		}
+		req.noop = true
+	case kind == pg_query.ObjectType_OBJECT_SEQUENCE:
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "privileges on sequences are not supported").
+			WithDetail("stela's sequences take the table privileges of their database: UPDATE for nextval and setval, SELECT for currval.").
+			WithHint("Use GRANT ... ON ALL TABLES IN SCHEMA public.")
+	default:
+		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s on %s is not supported", req.statement, strings.ToLower(strings.TrimPrefix(kind.String(), "OBJECT_"))+"s")
+	}
+	if !req.noop {
+		letters, err := privilegeLetters(kind, n.Privileges)
+		if err != nil {
+			return nil, err
+		}
+		req.letters = letters
+	}
+	for _, g := range n.Grantees {
+		r := g.GetRoleSpec()
+		if r == nil {
+			continue
+		}
+		if r.Roletype == pg_query.RoleSpecType_ROLESPEC_PUBLIC {
+			req.public = true
+			continue
+		}
+		name, err := s.roleSpecName(r)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := s.engine.sys.User(name); err != nil {
+			return nil, err
+		}
+		req.grantees = append(req.grantees, name)
+	}
+	if req.public && n.IsGrant && !req.noop {
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "privileges for PUBLIC are not supported").
+			WithDetail("In stela a user holds only what is granted to them.").
+			WithHint("Grant to each user.")
+	}
+	return req, nil
+}
+
+// privilegeLetters turns a privilege list into aclitem letters (an empty
+// list is ALL).
+func privilegeLetters(kind pg_query.ObjectType, privs []*pg_query.Node) (string, error) {
+	names := privLetters[kind]
+	if len(privs) == 0 {
+		all := catalog.TablePrivs
+		if kind == pg_query.ObjectType_OBJECT_DATABASE {
+			all = catalog.DatabasePrivs
+		}
+		return all, nil
+	}
+	var out string
+	for _, p := range privs {
+		ap := p.GetAccessPriv()
+		if ap == nil {
+			continue
+		}
+		if len(ap.Cols) > 0 {
+			return "", pgerror.New(pgcode.FeatureNotSupported, "column privileges are not supported")
+		}
+		l, ok := names[ap.PrivName]
+		if !ok {
+			what := "relation"
+			if kind == pg_query.ObjectType_OBJECT_DATABASE {
+				what = "database"
+			}
+			return "", pgerror.Newf(pgcode.InvalidGrantOperation, "invalid privilege type %s for %s", strings.ToUpper(ap.PrivName), what)
+		}
+		out += l
+	}
+	return out, nil
+}
+
+func onlyUsage(privs []*pg_query.Node) bool {
+	for _, p := range privs {
+		if ap := p.GetAccessPriv(); ap == nil || ap.PrivName != "usage" {
+			return false
+		}
+	}
+	return len(privs) > 0
+}
+
+// grantSchemaNames reads the schema names of ON SCHEMA, ON ALL TABLES IN
+// SCHEMA.
+func grantSchemaNames(objs []*pg_query.Node) []string {
+	var out []string
+	for _, o := range objs {
+		out = append(out, o.GetString_().GetSval())
+	}
+	return out
+}
+
+// schemasExist refuses an unknown schema name with 3F000.
+func (s *Session) schemasExist(objs []*pg_query.Node) error {
+	have, err := s.userSchemas()
+	if err != nil {
+		return err
+	}
+	for _, n := range grantSchemaNames(objs) {
+		if !have[n] && n != "pg_catalog" && n != "information_schema" {
+			return pgerror.Newf(pgcode.InvalidSchemaName, "schema %q does not exist", n)
+		}
+	}
+	return nil
+}
+
+// coversEverySchema refuses ON ALL TABLES IN SCHEMA unless it names every
+// schema of the database that can hold tables: stela's table privileges
+// are the database's, so granting on fewer schemas cannot be kept.
+func (s *Session) coversEverySchema(objs []*pg_query.Node) error {
+	if err := s.schemasExist(objs); err != nil {
+		return err
+	}
+	have, err := s.userSchemas()
+	if err != nil {
+		return err
+	}
+	named := map[string]bool{}
+	for _, n := range grantSchemaNames(objs) {
+		named[n] = true
+	}
+	var missing []string
+	for n := range have {
+		if !named[n] {
+			missing = append(missing, n)
+		}
+	}
+	if len(missing) > 0 {
+		return pgerror.New(pgcode.FeatureNotSupported, "privileges on the tables of some schemas only are not supported").
+			WithDetail("stela keeps table privileges per database; this database also has schema(s) " + strings.Join(missing, ", ") + ".").
+			WithHint("Name every schema: ON ALL TABLES IN SCHEMA public, ...")
+	}
+	return nil
+}
+
+// userSchemas returns the names of the database's schemas that can hold
+// tables: public and those made by CREATE SCHEMA.
+func (s *Session) userSchemas() (map[string]bool, error) {
+	txn, err := s.storage()
+	if err != nil {
+		return nil, err
+	}
+	if s.txn.eng != txn {
+		defer txn.Rollback()
+	}
+	all, err := catalog.All(txn)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{"public": true}
+	for _, d := range all {
+		if d.Kind == catalog.KindSchema {
+			out[d.Name] = true
+		}
+	}
+	return out, nil
+}
+
+// applyGrant checks that the session may grant on each database and
+// records the change, one system transaction per grantee and database.
+func (s *Session) applyGrant(ec *expr.Context, req *grantRequest) error {
+	if req.noop {
+		return nil
+	}
+	for _, db := range req.database {
+		grantor, err := s.grantorIn(db)
+		if err != nil {
+			return err
+		}
+		for _, u := range req.grantees {
+			changed, err := s.engine.sys.ChangeGrant(ec.Ctx, u, db, grantor, func(g *catalog.Grant) error {
+				set := &g.DB
+				if req.tables {
+					set = &g.Tables
+				}
+				if req.grant {
+					*set += req.letters
+				} else {
+					*set = strings.Map(func(r rune) rune {
+						if strings.ContainsRune(req.letters, r) {
+							return -1
+						}
+						return r
+					}, *set)
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			if changed {
+				on := "database"
+				if req.tables {
+					on = "tables"
+				}
+				s.log.Info().Str("user", s.user).Str("db", db).Str("grantee", u).Str("on", on).
+					Str("privileges", req.letters).Bool("grant", req.grant).Msg("privileges changed")
+			}
+		}
+	}
+	return nil
+}
+
+// grantorIn returns who a grant in db by this session is recorded as made
+// by, or 42501 if the session may not grant there.
+func (s *Session) grantorIn(db string) (string, error) {
+	u, err := s.engine.sys.User(s.user)
+	if err != nil {
+		return "", err
+	}
+	d, err := s.engine.sys.Database(db)
+	if err != nil {
+		return "", err
+	}
+	owner := d.Owner
+	if owner == "" {
+		owner = AdminUser
+	}
+	if u.Superuser || owner == s.user {
+		return owner, nil
+	}
+	g, err := s.engine.sys.GrantOf(s.user, db)
+	if err != nil {
+		return "", err
+	}
+	if !catalog.Has(g.DB, "C") {
+		s.log.Warn().Str("user", s.user).Str("db", db).Msg("permission denied to grant")
+		return "", pgerror.Newf(pgcode.InsufficientPrivilege, "permission denied for database %s", db)
+	}
+	return s.user, nil
+}

@@ -1,0 +1,65 @@
+package sql
+
+import (
+	"strings"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// aclitem text as PostgreSQL prints it: grantee=privileges/grantor, the
+// grantee empty for PUBLIC (which stela never grants to), names quoted
+// as aclitemout quotes them.
+
+// aclName quotes a role name for an aclitem when it holds anything but
+// letters, digits and underscores.
+func aclName(n string) string {
+	plain := n != ""
+	for _, r := range n {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r >= 0x80) {
+			plain = false
+		}
+	}
+	if plain {
+		return n
+	}
+	return `"` + strings.ReplaceAll(n, `"`, `""`) + `"`
+}
+
+func aclItem(grantee, privs, grantor string) string {
+	return aclName(grantee) + "=" + privs + "/" + aclName(grantor)
+}
+
+// databaseACL is a database's datacl: its owner's full rights, then
+// every user's database privileges.
+func databaseACL(d catalog.Database, grants []catalog.Grant) types.Datum {
+	owner := d.Owner
+	if owner == "" {
+		owner = AdminUser
+	}
+	elems := []types.Datum{aclItem(owner, catalog.DatabasePrivs, owner)}
+	for _, g := range grants {
+		if g.Database == d.Name && g.DB != "" && g.User != owner {
+			elems = append(elems, aclItem(g.User, g.DB, g.Grantor))
+		}
+	}
+	return types.NewArray(elems)
+}
+
+// mayConnectTo reports whether the session's user may connect to a
+// database: pg_database shows a user only those (superusers all).
+func (s *Session) mayConnectTo(d catalog.Database, grants []catalog.Grant) bool {
+	r, err := s.rights()
+	if err != nil {
+		return false
+	}
+	if r.superuser || d.Owner == s.user || (d.Owner == "" && s.user == AdminUser) {
+		return true
+	}
+	for _, g := range grants {
+		if g.User == s.user && g.Database == d.Name && catalog.Has(g.DB, "c") {
+			return true
+		}
+	}
+	return false
+}

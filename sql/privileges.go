@@ -1,0 +1,152 @@
+package sql
+
+import (
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// Privilege checks. A session's rights are those of its user's grant in
+// its database (catalog/grants.go), read afresh whenever the system log
+// has grown since they were last read, so that a GRANT or REVOKE holds
+// from the next statement of every session. Superusers pass every check;
+// so does the database's owner, and a user with CREATE on the database
+// (stela's admin level) holds every table privilege too.
+//
+// The planner notes what a statement needs (privNeed) as it resolves
+// relations; Session.Execute checks the notes before every run, so that
+// a statement prepared before a REVOKE is refused after it. What is only
+// known while running (the sequence a nextval names, the table a proof
+// function reads) is checked where it is resolved.
+
+// rights is a session's privileges as of a system tx.
+type rights struct {
+	tx        uint64
+	superuser bool
+	owner     bool
+	grant     catalog.Grant
+}
+
+// rights returns the session's current privileges.
+func (s *Session) rights() (*rights, error) {
+	sys := s.engine.sys
+	last := sys.Store().LastTx()
+	if s.privs != nil && s.privs.tx == last {
+		return s.privs, nil
+	}
+	r := &rights{tx: last}
+	u, err := sys.User(s.user)
+	if err != nil && !pgerror.HasCode(err, pgcode.UndefinedObject) {
+		return nil, err
+	}
+	r.superuser = u != nil && u.Superuser
+	if d, err := sys.Database(s.db.Name); err == nil {
+		r.owner = d.Owner == s.user || (d.Owner == "" && s.user == AdminUser)
+	}
+	if r.grant, err = sys.GrantOf(s.user, s.db.Name); err != nil {
+		return nil, err
+	}
+	s.privs = r
+	return r, nil
+}
+
+// hasDatabase reports whether the rights hold every database privilege
+// letter of privs (c, C, T).
+func (r *rights) hasDatabase(privs string) bool {
+	return r.superuser || r.owner || catalog.Has(r.grant.DB, privs)
+}
+
+// hasTable reports whether the rights hold every table privilege letter
+// of privs (r, a, w, d, D, x, t) on the database's relations.
+func (r *rights) hasTable(privs string) bool {
+	return r.hasDatabase("C") || catalog.Has(r.grant.Tables, privs)
+}
+
+// privNeed is a privilege a statement needs, and PostgreSQL's words when
+// it is missing: "permission denied for <object>" or, for an owner's
+// right, "must be owner of <object>".
+type privNeed struct {
+	db     string // database privilege letters needed
+	tables string // table privilege letters needed
+	object string // "table t", "schema public", "database d"
+	owner  bool   // the message is "must be owner of ..."
+	msg    string // a message of its own, when not empty
+}
+
+// need notes a privilege the statement being planned needs.
+func (pl *planner) need(n privNeed) { pl.needs = append(pl.needs, n) }
+
+// needTable notes table privileges on a relation.
+func (pl *planner) needTable(privs string, d *catalog.Descriptor) {
+	pl.need(privNeed{tables: privs, object: relKindWord(d) + " " + d.Name})
+}
+
+// relKindWord is how PostgreSQL's aclcheck messages name a relation.
+func relKindWord(d *catalog.Descriptor) string {
+	switch d.Kind {
+	case catalog.KindView:
+		return "view"
+	case catalog.KindSequence:
+		return "sequence"
+	}
+	return "table"
+}
+
+// checkNeeds refuses a statement whose needs the session's rights do not
+// meet, with 42501, and logs the refusal.
+func (s *Session) checkNeeds(needs []privNeed) error {
+	if len(needs) == 0 {
+		return nil
+	}
+	r, err := s.rights()
+	if err != nil {
+		return err
+	}
+	for _, n := range needs {
+		if (n.db == "" || r.hasDatabase(n.db)) && (n.tables == "" || r.hasTable(n.tables)) {
+			continue
+		}
+		return s.denied(n)
+	}
+	return nil
+}
+
+// checkTable checks table privileges on a relation resolved while
+// running (sequence and proof functions).
+func (s *Session) checkTable(privs string, d *catalog.Descriptor) error {
+	return s.checkNeeds([]privNeed{{tables: privs, object: relKindWord(d) + " " + d.Name}})
+}
+
+// denied is the 42501 error for a missing privilege, logged with user and
+// database.
+func (s *Session) denied(n privNeed) error {
+	msg := "permission denied for " + n.object
+	if n.owner {
+		msg = "must be owner of " + n.object
+	}
+	if n.msg != "" {
+		msg = n.msg
+	}
+	s.log.Warn().Str("user", s.user).Str("db", s.db.Name).Str("object", n.object).Msg("permission denied")
+	return pgerror.New(pgcode.InsufficientPrivilege, msg)
+}
+
+// mayConnect refuses a session to a user without CONNECT on the
+// database, as PostgreSQL's "permission denied for database".
+func (e *Engine) mayConnect(u *catalog.User, db string) error {
+	if u.Superuser {
+		return nil
+	}
+	if d, err := e.sys.Database(db); err == nil && (d.Owner == u.Name || (d.Owner == "" && u.Name == AdminUser)) {
+		return nil
+	}
+	g, err := e.sys.GrantOf(u.Name, db)
+	if err != nil {
+		return err
+	}
+	if catalog.Has(g.DB, "c") {
+		return nil
+	}
+	return pgerror.Newf(pgcode.InsufficientPrivilege, "permission denied for database %q", db).
+		WithDetail("User does not have CONNECT privilege.")
+}

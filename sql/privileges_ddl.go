@@ -1,0 +1,89 @@
+package sql
+
+import (
+	"strings"
+
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+)
+
+// ddlNeeds notes what a schema-changing statement needs: CREATE on the
+// database (stela's admin level), named as PostgreSQL names the check a
+// user without it fails: CREATE in a schema, CREATE SCHEMA on the
+// database, and ownership of the object for ALTER, DROP, RENAME and
+// CREATE INDEX (in stela every object of a database is the database's
+// admins'). TRUNCATE needs the TRUNCATE privilege on each table.
+func (pl *planner) ddlNeeds(n *pg_query.Node) {
+	admin := func(object string, owner bool) { pl.need(privNeed{db: "C", object: object, owner: owner}) }
+	schemaOf := func(rv *pg_query.RangeVar) string {
+		if rv != nil && rv.Schemaname != "" {
+			return "schema " + rv.Schemaname
+		}
+		return "schema public"
+	}
+	switch n := n.Node.(type) {
+	case *pg_query.Node_CreateStmt:
+		admin(schemaOf(n.CreateStmt.Relation), false)
+	case *pg_query.Node_ViewStmt:
+		admin(schemaOf(n.ViewStmt.View), false)
+	case *pg_query.Node_CreateSeqStmt:
+		admin(schemaOf(n.CreateSeqStmt.Sequence), false)
+	case *pg_query.Node_CreateTableAsStmt:
+		admin(schemaOf(n.CreateTableAsStmt.Into.GetRel()), false)
+	case *pg_query.Node_CreateSchemaStmt:
+		admin("database "+pl.s.db.Name, false)
+	case *pg_query.Node_IndexStmt:
+		admin("table "+n.IndexStmt.Relation.GetRelname(), true)
+	case *pg_query.Node_AlterTableStmt:
+		admin(objectWord(n.AlterTableStmt.Objtype)+" "+n.AlterTableStmt.Relation.GetRelname(), true)
+	case *pg_query.Node_AlterSeqStmt:
+		admin("sequence "+n.AlterSeqStmt.Sequence.GetRelname(), true)
+	case *pg_query.Node_RenameStmt:
+		name := n.RenameStmt.Subname
+		if rv := n.RenameStmt.Relation; rv != nil {
+			name = rv.Relname
+		}
+		admin(objectWord(n.RenameStmt.RenameType)+" "+name, true)
+	case *pg_query.Node_DropStmt:
+		admin(objectWord(n.DropStmt.RemoveType)+" "+dropName(n.DropStmt), true)
+	case *pg_query.Node_TruncateStmt:
+		for _, r := range n.TruncateStmt.Relations {
+			if rv := r.GetRangeVar(); rv != nil {
+				pl.need(privNeed{tables: "D", object: "table " + rv.Relname})
+			}
+		}
+	}
+}
+
+// objectWord is how PostgreSQL's messages name an object type.
+func objectWord(t pg_query.ObjectType) string {
+	switch t {
+	case pg_query.ObjectType_OBJECT_VIEW:
+		return "view"
+	case pg_query.ObjectType_OBJECT_SEQUENCE:
+		return "sequence"
+	case pg_query.ObjectType_OBJECT_INDEX:
+		return "index"
+	case pg_query.ObjectType_OBJECT_SCHEMA:
+		return "schema"
+	case pg_query.ObjectType_OBJECT_MATVIEW:
+		return "materialized view"
+	case pg_query.ObjectType_OBJECT_COLUMN, pg_query.ObjectType_OBJECT_TABCONSTRAINT:
+		return "table"
+	}
+	return "table"
+}
+
+// dropName is the first object a DROP names, unqualified.
+func dropName(n *pg_query.DropStmt) string {
+	if len(n.Objects) == 0 {
+		return ""
+	}
+	o := n.Objects[0]
+	if l := o.GetList(); l != nil && len(l.Items) > 0 {
+		return l.Items[len(l.Items)-1].GetString_().GetSval()
+	}
+	if s := o.GetString_(); s != nil {
+		return s.Sval
+	}
+	return strings.TrimSpace(o.String())
+}
