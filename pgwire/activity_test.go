@@ -27,6 +27,7 @@ func TestStatActivityAndSignals(t *testing.T) {
 		t.Fatal(err)
 	}
 	admin := ts.connect(t, "")
+	execAll(t, admin, "GRANT CONNECT ON DATABASE defaultdb TO other")
 	other, err := tryConnect(t, dsnWith(ts, "other", pw, "defaultdb", "sslmode=disable"))
 	if err != nil {
 		t.Fatal(err)

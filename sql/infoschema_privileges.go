@@ -6,16 +6,15 @@ import (
 )
 
 // information_schema's table_privileges, role_table_grants and
-// column_privileges, under stela's privilege model: there is no GRANT
-// yet, and no statement checks a privilege on a relation, so every user
-// may read and write every relation of a database it connects to.
-// Written as PostgreSQL's ACLs would be:
+// column_privileges, from stela's grants (privileges.go, catalog/grants.go),
+// written as PostgreSQL's ACLs would be:
 //
 //   - a stored relation's owner holds PostgreSQL's default owner
 //     privileges (arwdDxt), grantable, granted by itself;
-//   - PUBLIC holds, from the owner, what stela lets every user do on it:
-//     SELECT, INSERT, UPDATE, DELETE, TRUNCATE and REFERENCES (stela has
-//     no triggers, so no one exercises TRIGGER);
+//   - a user granted table privileges in the database (GRANT ... ON ALL
+//     TABLES IN SCHEMA, which in stela covers every relation of the
+//     database) holds them on every stored relation, not grantable,
+//     granted by the grant's grantor;
 //   - pg_catalog's and information_schema's relations are read-only: the
 //     admin holds SELECT on them, grantable, and PUBLIC SELECT, as
 //     PostgreSQL's catalogs grant.
@@ -41,8 +40,9 @@ func init() {
 
 // Privileges in PostgreSQL's ACL order (aclitem "arwdDxt").
 var (
-	ownerTablePrivileges  = []string{"INSERT", "SELECT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"}
-	publicTablePrivileges = []string{"INSERT", "SELECT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES"}
+	ownerTablePrivileges = []string{"INSERT", "SELECT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"}
+	// aclLetters are their aclitem letters, in the same order.
+	aclLetters = "arwdDxt"
 	// columnPrivilegeKinds are the privileges that exist on columns.
 	columnPrivilegeKinds = map[string]bool{"INSERT": true, "SELECT": true, "UPDATE": true, "REFERENCES": true}
 )
@@ -54,8 +54,9 @@ type infoGrant struct {
 	grantable        bool
 }
 
-// relationGrants lists the grants on a relation (see the file comment).
-func relationGrants(r *infoRelation) []infoGrant {
+// relationGrants lists the grants on a relation (see the file comment);
+// grants are the database's grant records.
+func relationGrants(r *infoRelation, grants []catalog.Grant) []infoGrant {
 	var out []infoGrant
 	if r.desc == nil {
 		return []infoGrant{
@@ -67,14 +68,32 @@ func relationGrants(r *infoRelation) []infoGrant {
 	for _, p := range ownerTablePrivileges {
 		out = append(out, infoGrant{owner, owner, p, true})
 	}
-	public := publicTablePrivileges
-	if r.kind == 'v' {
-		public = []string{"SELECT"} // views are read-only
-	}
-	for _, p := range public {
-		out = append(out, infoGrant{owner, "PUBLIC", p, false})
+	for _, g := range grants {
+		if g.User == owner {
+			continue // the owner holds everything already
+		}
+		for i, p := range ownerTablePrivileges {
+			if catalog.Has(g.Tables, aclLetters[i:i+1]) {
+				out = append(out, infoGrant{g.Grantor, g.User, p, false})
+			}
+		}
 	}
 	return out
+}
+
+// dbGrants returns the grant records of the session's database.
+func (c *vctx) dbGrants() ([]catalog.Grant, error) {
+	all, err := c.x.sess.engine.sys.Grants(0)
+	if err != nil {
+		return nil, err
+	}
+	var out []catalog.Grant
+	for _, g := range all {
+		if g.Database == c.x.sess.db.Name && g.Tables != "" {
+			out = append(out, g)
+		}
+	}
+	return out, nil
 }
 
 func infoTableGrants(c *vctx, roleOnly bool) ([][]types.Datum, error) {
@@ -82,10 +101,14 @@ func infoTableGrants(c *vctx, roleOnly bool) ([][]types.Datum, error) {
 	if err != nil {
 		return nil, err
 	}
+	grants, err := c.dbGrants()
+	if err != nil {
+		return nil, err
+	}
 	var out [][]types.Datum
 	for _, r := range infoRelations(descs, n.schemas) {
 		r := r
-		for _, g := range relationGrants(&r) {
+		for _, g := range relationGrants(&r, grants) {
 			mine := n.hasRole(g.grantor) || (g.grantee != "PUBLIC" && n.hasRole(g.grantee))
 			if !mine && (roleOnly || g.grantee != "PUBLIC") {
 				continue
@@ -102,11 +125,15 @@ func infoColumnPrivilegesRows(c *vctx) ([][]types.Datum, error) {
 	if err != nil {
 		return nil, err
 	}
+	grants, err := c.dbGrants()
+	if err != nil {
+		return nil, err
+	}
 	var out [][]types.Datum
 	for _, r := range infoRelations(descs, n.schemas) {
 		r := r
 		cols := relationColumnNames(&r)
-		for _, g := range relationGrants(&r) {
+		for _, g := range relationGrants(&r, grants) {
 			if !columnPrivilegeKinds[g.privilege] {
 				continue
 			}

@@ -10,14 +10,19 @@ import (
 	"github.com/stela-db/stela/sql/types"
 )
 
-// The privilege inquiry functions (has_table_privilege and the like).
-// stela has no GRANT yet and checks no privilege: any user who can log in
-// may read and write every object of the database (catalog/system.go,
-// sql/session.go). So they answer true for every existing user and
-// object, but where stela refuses the action to everyone, superusers
-// included: no object can be created in pg_catalog or
-// information_schema, and pg_catalog's relations, computed from the
-// catalog, can only be read. Missing objects and users give PostgreSQL's
+// The privilege inquiry functions (has_table_privilege and the like)
+// answer from the grants the statements check (privileges.go): a table
+// privilege from the user's table privileges in the session's database,
+// a database privilege from the user's grant in that database. Schemas:
+// USAGE comes with CONNECT (every schema of a database is usable by whoever
+// may connect to it), CREATE with the database's CREATE. Sequences use
+// table privileges as nextval and currval check them (USAGE and UPDATE:
+// UPDATE; SELECT: SELECT). Functions: EXECUTE for everyone (stela has no
+// function grants). Where stela refuses the action to everyone,
+// superusers included, the answer is false: no object can be created in
+// pg_catalog or information_schema, and pg_catalog's relations, computed
+// from the catalog, can only be read (by everyone, as PostgreSQL grants
+// SELECT on them to PUBLIC). Missing objects and users give PostgreSQL's
 // errors when named, NULL when given by OID.
 
 // privTarget is one family of has_*_privilege functions.
@@ -85,16 +90,20 @@ func init() {
 
 // eval runs a call; withUser when the first argument names the user.
 func (tg *privTarget) eval(x *execCtx, withUser bool, a []types.Datum) (types.Datum, error) {
+	user := x.sess.user
 	if withUser {
 		switch u := a[0].(type) {
 		case string:
 			if _, err := x.sess.engine.sys.User(u); err != nil {
 				return nil, err
 			}
+			user = u
 		case int64:
-			if name, err := roleName(x, uint32(u)); err != nil || name == "" {
+			name, err := roleName(x, uint32(u))
+			if err != nil || name == "" {
 				return nil, err
 			}
+			user = name
 		}
 		a = a[1:]
 	}
@@ -120,15 +129,61 @@ func (tg *privTarget) eval(x *execCtx, withUser bool, a []types.Datum) (types.Da
 			return nil, err
 		}
 	}
+	db := x.sess.db.Name
+	if obj.kind == 'd' {
+		db = obj.name
+	}
+	r, err := x.sess.engine.rightsOf(user, db)
+	if err != nil {
+		return nil, err
+	}
 	for _, p := range privs {
 		switch {
-		case obj.readOnly && p != "SELECT" && p != "USAGE" && p != "CONNECT" && p != "EXECUTE":
+		case obj.readOnly:
+			if p == "SELECT" {
+				return true, nil
+			}
 		case obj.noCreate && p == "CREATE":
-		default:
+		case r.holds(obj.kind, p):
 			return true, nil // any of the listed privileges will do
 		}
 	}
 	return false, nil
+}
+
+// tablePrivLetters are the aclitem letters of the table privileges.
+var tablePrivLetters = map[string]string{
+	"SELECT": "r", "INSERT": "a", "UPDATE": "w", "DELETE": "d",
+	"TRUNCATE": "D", "REFERENCES": "x", "TRIGGER": "t",
+}
+
+// holds reports whether the rights include privilege p on an object of a
+// kind (privObject.kind).
+func (r *rights) holds(kind byte, p string) bool {
+	switch kind {
+	case 'r', 'i':
+		return r.hasTable(tablePrivLetters[p])
+	case 'S':
+		if p == "USAGE" {
+			p = "UPDATE"
+		}
+		return r.hasTable(tablePrivLetters[p])
+	case 'n':
+		if p == "CREATE" {
+			return r.hasDatabase("C")
+		}
+		return r.hasDatabase("c")
+	case 'd':
+		switch p {
+		case "CREATE":
+			return r.hasDatabase("C")
+		case "CONNECT":
+			return r.hasDatabase("c")
+		default: // TEMPORARY, TEMP
+			return r.hasDatabase("T")
+		}
+	}
+	return true // 'f': EXECUTE, which everyone has
 }
 
 // parsePrivileges reads 'SELECT, INSERT WITH GRANT OPTION': privilege

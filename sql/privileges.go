@@ -29,24 +29,33 @@ type rights struct {
 
 // rights returns the session's current privileges.
 func (s *Session) rights() (*rights, error) {
-	sys := s.engine.sys
-	last := sys.Store().LastTx()
+	last := s.engine.sys.Store().LastTx()
 	if s.privs != nil && s.privs.tx == last {
 		return s.privs, nil
 	}
-	r := &rights{tx: last}
-	u, err := sys.User(s.user)
+	r, err := s.engine.rightsOf(s.user, s.db.Name)
+	if err != nil {
+		return nil, err
+	}
+	s.privs = r
+	return r, nil
+}
+
+// rightsOf reads a user's current privileges in a database.
+func (e *Engine) rightsOf(user, db string) (*rights, error) {
+	sys := e.sys
+	r := &rights{tx: sys.Store().LastTx()}
+	u, err := sys.User(user)
 	if err != nil && !pgerror.HasCode(err, pgcode.UndefinedObject) {
 		return nil, err
 	}
 	r.superuser = u != nil && u.Superuser
-	if d, err := sys.Database(s.db.Name); err == nil {
-		r.owner = d.Owner == s.user || (d.Owner == "" && s.user == AdminUser)
+	if d, err := sys.Database(db); err == nil {
+		r.owner = d.Owner == user || (d.Owner == "" && user == AdminUser)
 	}
-	if r.grant, err = sys.GrantOf(s.user, s.db.Name); err != nil {
+	if r.grant, err = sys.GrantOf(user, db); err != nil {
 		return nil, err
 	}
-	s.privs = r
 	return r, nil
 }
 
