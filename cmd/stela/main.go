@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/spf13/cobra"
 )
 
@@ -26,14 +27,30 @@ func newRootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newVersionCommand(), newVerifyCommand(), newStartCommand())
+	root.AddCommand(newVersionCommand(), newVerifyCommand(), newStartCommand(), newUserCommand(), newDatabaseCommand())
 	return root
+}
+
+// describeError is err's message, with the server's DETAIL and HINT when
+// the server refused (its message already ends with the SQLSTATE).
+func describeError(err error) string {
+	msg := err.Error()
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		if pe.Detail != "" {
+			msg += "\nDETAIL: " + pe.Detail
+		}
+		if pe.Hint != "" {
+			msg += "\nHINT: " + pe.Hint
+		}
+	}
+	return msg
 }
 
 func main() {
 	root := newRootCommand()
 	if err := root.Execute(); err != nil {
-		fmt.Fprintln(root.ErrOrStderr(), "stela:", err)
+		fmt.Fprintln(root.ErrOrStderr(), "stela:", describeError(err))
 		var ee *exitError
 		if errors.As(err, &ee) {
 			os.Exit(ee.code)

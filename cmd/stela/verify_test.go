@@ -32,7 +32,7 @@ func runCLI(t *testing.T, args ...string) (string, string, int) {
 		if errors.As(err, &ee) {
 			code = ee.code
 		}
-		errOut.WriteString(err.Error())
+		errOut.WriteString(describeError(err))
 	}
 	return out.String(), errOut.String(), code
 }
