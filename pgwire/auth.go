@@ -48,6 +48,10 @@ func (c *conn) authenticate(user string) (*catalog.User, error) {
 		c.loginFailed(user)
 		return nil, authFailed(user)
 	}
+	if wait := c.srv.logins.attempt(user, c.raw.RemoteAddr(), true); wait > 0 {
+		// Still throttled: a guess that succeeds is answered no faster.
+		time.Sleep(wait)
+	}
 	if !u.Login {
 		c.log.Warn().Str("user", user).Msg("login refused: role may not log in")
 		return nil, pgerror.Newf(pgcode.InvalidAuthorizationSpecification, "role %q is not permitted to log in", user).WithSeverity(pgerror.SeverityFatal)
@@ -55,11 +59,13 @@ func (c *conn) authenticate(user string) (*catalog.User, error) {
 	return u, nil
 }
 
-// loginFailed logs a failed login and slows the next answer a little, so
-// that guessing passwords over one connection after another is slow.
+// loginFailed logs a failed login and waits before the answer, longer
+// after repeated failures (loginlimit.go), so that guessing passwords
+// over one connection after another is slow.
 func (c *conn) loginFailed(user string) {
-	c.log.Warn().Str("user", user).Msg("password authentication failed")
-	time.Sleep(200 * time.Millisecond)
+	wait := c.srv.logins.attempt(user, c.raw.RemoteAddr(), false)
+	c.log.Warn().Str("user", user).Dur("delay", wait).Msg("password authentication failed")
+	time.Sleep(wait)
 }
 
 // scram runs the SASL exchange. It reports false for a wrong password (or

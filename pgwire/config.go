@@ -30,7 +30,9 @@ type Config struct {
 	MaxConnections int
 	// StartupTimeout bounds the startup and authentication phase.
 	StartupTimeout time.Duration
-	Logger         zerolog.Logger
+	// FailedLogins slows down repeated failed logins (loginlimit.go).
+	FailedLogins LoginLimits
+	Logger       zerolog.Logger
 
 	// trustAuth skips authentication; only tests set it (export_test.go).
 	trustAuth bool

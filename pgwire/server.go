@@ -20,6 +20,7 @@ type Server struct {
 	engine *sql.Engine
 	log    zerolog.Logger
 	keys   cancelKeys
+	logins *loginLimiter
 
 	sessions atomic.Int32 // sessions past startup, for the connection limit
 	connID   atomic.Uint64
@@ -40,7 +41,7 @@ type Server struct {
 // NewServer returns a server for engine.
 func NewServer(engine *sql.Engine, cfg Config) *Server {
 	cfg = cfg.withDefaults()
-	return &Server{cfg: cfg, engine: engine, log: cfg.Logger.With().Str("component", "pgwire").Logger(), conns: map[*conn]struct{}{}}
+	return &Server{cfg: cfg, engine: engine, logins: newLoginLimiter(cfg.FailedLogins), log: cfg.Logger.With().Str("component", "pgwire").Logger(), conns: map[*conn]struct{}{}}
 }
 
 // ErrServerClosed is returned by Serve after Shutdown.
