@@ -190,3 +190,14 @@ func TestAdminCLI(t *testing.T) {
 	}
 	run("", 1, "SQLSTATE 3D000", "database", "drop", db)
 }
+
+// TestHelpListsAdminCommands: "stela --help" shows the user and database
+// commands.
+func TestHelpListsAdminCommands(t *testing.T) {
+	out, _, code := runCLI(t, "--help")
+	for _, want := range []string{"\n  user ", "\n  database "} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Fatalf("stela --help: exit %d, missing %q:\n%s", code, want, out)
+		}
+	}
+}
