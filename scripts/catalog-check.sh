@@ -3,7 +3,7 @@
 # file stela's catalogs take from PostgreSQL (sql/testdata/pgcatalog/gen_*.sh)
 # and fails if any differs from the committed one: the column dump that
 # TestCatalogColumns compares pg_catalog with, and the pg_type, pg_proc and
-# pg_aggregate rows stela serves.
+# pg_aggregate rows stela serves, and pg_get_keywords()'s rows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d /tmp/stela-catalog-check.XXXXXX)
@@ -27,4 +27,5 @@ check gen_columns.sh "$gen/columns.txt"
 check gen_types.sh sql/pgcatalog_typedata.go gofmt
 check gen_procs.sh sql/pgcatalog_procdata.go gofmt
 check gen_aggregates.sh sql/pgcatalog_aggdata.go gofmt
+check gen_keywords.sh sql/pgcatalog_keyworddata.go gofmt
 exit $status

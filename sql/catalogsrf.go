@@ -89,3 +89,32 @@ func (n *catalogSetNode) open(x *execCtx) (rowIter, error) {
 	}
 	return &sliceIter{rows: rows}, nil
 }
+
+// pgKeyword is a row of pg_get_keywords() (pgcatalog_keyworddata.go,
+// generated from PostgreSQL 15 by gen_keywords.sh).
+type pgKeyword struct {
+	word      string
+	catcode   byte
+	barelabel bool
+	catdesc   string
+	baredesc  string
+}
+
+func init() {
+	// pg_get_keywords lists PostgreSQL 15's keywords, those of the
+	// version whose catalogs stela serves. stela parses with pg_query,
+	// PostgreSQL 16's grammar, which has these and a few more (such as
+	// SYSTEM_USER and the JSON constructors').
+	catalogSetFuncs["pg_get_keywords"] = &catalogSetFunc{
+		cols: []column{{name: "word", typ: types.Text}, {name: "catcode", typ: types.Char},
+			{name: "barelabel", typ: types.Bool}, {name: "catdesc", typ: types.Text},
+			{name: "baredesc", typ: types.Text}},
+		rows: func(*execCtx, []types.Datum) ([][]types.Datum, error) {
+			out := make([][]types.Datum, len(pgKeywords))
+			for i, k := range pgKeywords {
+				out[i] = []types.Datum{k.word, dChar(k.catcode), k.barelabel, k.catdesc, k.baredesc}
+			}
+			return out, nil
+		},
+	}
+}
