@@ -107,7 +107,7 @@ func init() {
 		pg_stat_all_indexes pg_stat_user_indexes
 		pg_stat_database pg_stat_replication pg_stat_ssl pg_stat_gssapi pg_stat_wal_receiver
 		pg_stat_subscription pg_stat_progress_vacuum pg_stat_bgwriter pg_stat_wal
-		pg_backend_memory_contexts pg_operator`) {
+		pg_backend_memory_contexts`) {
 		unservedCatalogs[n] = true
 	}
 }
