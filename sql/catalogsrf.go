@@ -4,6 +4,8 @@ import (
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
 	"github.com/stela-db/stela/sql/types"
 )
 
@@ -55,6 +57,9 @@ func (pl *planner) planCatalogSetFunc(b *expr.Builder, fc *pg_query.FuncCall, na
 		}
 		c, err := b.Coerce(a, f.args[i], name, fc.Location)
 		if err != nil {
+			if !pgerror.HasCode(err, pgcode.CannotCoerce) && !pgerror.HasCode(err, pgcode.DatatypeMismatch) {
+				return nil, err // the argument's own error ('nope' names no relation)
+			}
 			return nil, errNoSetFunction(name, args, fc.Location)
 		}
 		args[i] = c
