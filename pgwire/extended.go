@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgproto3/v2"
 
@@ -37,6 +38,7 @@ type portal struct {
 	res     sql.Result // set by the first Execute
 	done    bool       // ran to completion
 	tag     string
+	created time.Time // when Bind made it (pg_cursors)
 }
 
 func (p *portal) close() {
@@ -174,7 +176,8 @@ func (c *conn) bind(body []byte) error {
 	if err != nil {
 		return err
 	}
-	c.portals[m.DestinationPortal] = &portal{name: m.DestinationPortal, stmt: ps, params: params, formats: formats}
+	c.portals[m.DestinationPortal] = &portal{name: m.DestinationPortal, stmt: ps, params: params, formats: formats,
+		created: time.Now()}
 	c.w.send(&pgproto3.BindComplete{})
 	return nil
 }

@@ -41,10 +41,34 @@ func (c *conn) DropStatements() {
 	}
 }
 
+// Statements lists the named statements made by Parse.
+func (c *conn) Statements() map[string]*sql.Prepared {
+	out := make(map[string]*sql.Prepared, len(c.stmts))
+	for name, ps := range c.stmts {
+		if name != "" && ps.p != nil {
+			out[name] = ps.p
+		}
+	}
+	return out
+}
+
 // HasPortal reports whether Bind made a portal of that name.
 func (c *conn) HasPortal(name string) bool {
 	_, ok := c.portals[name]
 	return ok
+}
+
+// Portals lists the portals made by Bind.
+func (c *conn) Portals() []sql.WirePortal {
+	out := make([]sql.WirePortal, 0, len(c.portals))
+	for _, p := range c.portals {
+		wp := sql.WirePortal{Name: p.name, Created: p.created}
+		if p.stmt.p != nil {
+			wp.Statement = p.stmt.p.SourceText()
+		}
+		out = append(out, wp)
+	}
+	return out
 }
 
 // DropPortal drops a portal made by Bind.

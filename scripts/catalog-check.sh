@@ -3,7 +3,8 @@
 # file stela's catalogs take from PostgreSQL (sql/testdata/pgcatalog/gen_*.sh)
 # and fails if any differs from the committed one: the column dump that
 # TestCatalogColumns compares pg_catalog with, and the pg_type, pg_proc and
-# pg_aggregate rows stela serves.
+# pg_aggregate rows stela serves, all of pg_operator's rows and
+# pg_get_keywords()'s rows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d /tmp/stela-catalog-check.XXXXXX)
@@ -27,4 +28,6 @@ check gen_columns.sh "$gen/columns.txt"
 check gen_types.sh sql/pgcatalog_typedata.go gofmt
 check gen_procs.sh sql/pgcatalog_procdata.go gofmt
 check gen_aggregates.sh sql/pgcatalog_aggdata.go gofmt
+check gen_keywords.sh sql/pgcatalog_keyworddata.go gofmt
+check gen_operators.sh sql/pgcatalog_operdata.go gofmt
 exit $status

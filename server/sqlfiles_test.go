@@ -29,6 +29,9 @@ import (
 //	exec [conn=N] [mode=simple]      run statements; prints the command tags
 //	query [conn=N] [mode=simple] [rowsort] [types]
 //	                                 run one query; prints rows as text
+//	prepare [conn=N] name=S          Parse a named statement of the
+//	                                 extended protocol (Parse, Describe,
+//	                                 Sync); prints PREPARED
 //
 // Output: a header line of column names (with types when asked), then one
 // line per row, values separated by " | ", NULL as NULL. Errors print as
@@ -96,6 +99,13 @@ func TestSQLFiles(t *testing.T) {
 				return execSQL(ctx, c, d.Input)
 			case "query":
 				return querySQL(ctx, c, d.Input, simple, d.HasArg("rowsort"), d.HasArg("types"))
+			case "prepare":
+				var stmt string
+				d.ScanArgs(t, "name", &stmt)
+				if _, err := c.Prepare(ctx, stmt, d.Input, nil); err != nil {
+					return formatError(err)
+				}
+				return "PREPARED\n"
 			}
 			t.Fatalf("%s: unknown directive %q", d.Pos, d.Cmd)
 			return ""

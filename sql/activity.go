@@ -33,7 +33,45 @@ type activity struct {
 		// appName is application_name when last reported.
 		appName                            string
 		queryStart, xactStart, stateChange time.Time
+		// locks are the LOCK TABLEs of the open transaction, in order
+		// (pg_locks, pgcatalog_locks.go).
+		locks []tableLock
 	}
+}
+
+// tableLock is a LOCK TABLE of a transaction: the table and the lock
+// mode (PostgreSQL's LOCKMODE number, 1 to 8).
+type tableLock struct {
+	rel  uint32
+	mode int32
+}
+
+// noteLock records a LOCK TABLE of the open transaction.
+func (s *Session) noteLock(rel uint32, mode int32) {
+	a := &s.act.mu
+	a.Lock()
+	defer a.Unlock()
+	for _, l := range a.locks {
+		if l.rel == rel && l.mode == mode {
+			return // held already: one row per table and mode
+		}
+	}
+	a.locks = append(a.locks, tableLock{rel: rel, mode: mode})
+}
+
+// clearLocks forgets the transaction's locks when it ends.
+func (s *Session) clearLocks() {
+	a := &s.act.mu
+	a.Lock()
+	defer a.Unlock()
+	a.locks = nil
+}
+
+// heldLocks is a copy of the open transaction's locks.
+func (a *activity) heldLocks() []tableLock {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]tableLock(nil), a.mu.locks...)
 }
 
 // activityRow is a copy of an activity for one pg_stat_activity row.

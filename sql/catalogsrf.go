@@ -4,6 +4,8 @@ import (
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
 	"github.com/stela-db/stela/sql/types"
 )
 
@@ -55,6 +57,9 @@ func (pl *planner) planCatalogSetFunc(b *expr.Builder, fc *pg_query.FuncCall, na
 		}
 		c, err := b.Coerce(a, f.args[i], name, fc.Location)
 		if err != nil {
+			if !pgerror.HasCode(err, pgcode.CannotCoerce) && !pgerror.HasCode(err, pgcode.DatatypeMismatch) {
+				return nil, err // the argument's own error ('nope' names no relation)
+			}
 			return nil, errNoSetFunction(name, args, fc.Location)
 		}
 		args[i] = c
@@ -88,4 +93,33 @@ func (n *catalogSetNode) open(x *execCtx) (rowIter, error) {
 		return nil, err
 	}
 	return &sliceIter{rows: rows}, nil
+}
+
+// pgKeyword is a row of pg_get_keywords() (pgcatalog_keyworddata.go,
+// generated from PostgreSQL 15 by gen_keywords.sh).
+type pgKeyword struct {
+	word      string
+	catcode   byte
+	barelabel bool
+	catdesc   string
+	baredesc  string
+}
+
+func init() {
+	// pg_get_keywords lists PostgreSQL 15's keywords, those of the
+	// version whose catalogs stela serves. stela parses with pg_query,
+	// PostgreSQL 16's grammar, which has these and a few more (such as
+	// SYSTEM_USER and the JSON constructors').
+	catalogSetFuncs["pg_get_keywords"] = &catalogSetFunc{
+		cols: []column{{name: "word", typ: types.Text}, {name: "catcode", typ: types.Char},
+			{name: "barelabel", typ: types.Bool}, {name: "catdesc", typ: types.Text},
+			{name: "baredesc", typ: types.Text}},
+		rows: func(*execCtx, []types.Datum) ([][]types.Datum, error) {
+			out := make([][]types.Datum, len(pgKeywords))
+			for i, k := range pgKeywords {
+				out[i] = []types.Datum{k.word, dChar(k.catcode), k.barelabel, k.catdesc, k.baredesc}
+			}
+			return out, nil
+		},
+	}
 }

@@ -2,6 +2,7 @@ package sql
 
 import (
 	"context"
+	"time"
 
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
@@ -38,6 +39,8 @@ type cursor struct {
 	scroll bool
 	hold   bool
 	binary bool
+	// created is the statement time of the DECLARE (pg_cursors).
+	created time.Time
 
 	// src is the running query; nil once exhausted or materialized.
 	src Result

@@ -65,7 +65,7 @@ func (pl *planner) planDeclare(p *Prepared, n *pg_query.DeclareCursorStmt) (plan
 	if !ok {
 		return nil, pgerror.New(pgcode.FeatureNotSupported, "DECLARE CURSOR is only supported for SELECT")
 	}
-	return &declarePlan{name: n.Portalname, opts: n.Options, sql: p.SQL, query: qp, cols: inner.Columns}, nil
+	return &declarePlan{name: n.Portalname, opts: n.Options, sql: p.stmt.Full, query: qp, cols: inner.Columns}, nil
 }
 
 func (d *declarePlan) run(s *Session, ec *expr.Context) (Result, error) {
@@ -92,6 +92,7 @@ func (d *declarePlan) run(s *Session, ec *expr.Context) (Result, error) {
 	c.scroll = d.opts&cursorScroll != 0
 	c.hold = hold
 	c.binary = d.opts&cursorBinary != 0
+	c.created = ec.StatementTime
 	c.inTxn, c.sub = true, len(s.txn.savepoints)
 	s.addCursor(c)
 	return &tagResult{tag: "DECLARE CURSOR"}, nil

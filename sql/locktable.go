@@ -56,6 +56,7 @@ func (p *lockPlan) run(s *Session, ec *expr.Context) (Result, error) {
 		if p.n.Mode >= shareLockMode {
 			x.txn.LockRange(kv.PrefixRange(engine.TablePrefix(d.ID)))
 		}
+		s.noteLock(d.ID, p.n.Mode)
 	}
 	return &tagResult{tag: "LOCK TABLE"}, nil
 }

@@ -23,7 +23,9 @@ func init() {
 		}
 		typ, ok := types.ByOid(uint32(a[0].(int64)))
 		if !ok {
-			return "???", nil // as PostgreSQL, for an unknown type OID
+			// A pseudo-type, a catalog type stela lists in pg_type only,
+			// or "???" as PostgreSQL for an unknown type OID.
+			return typeNameOf(uint32(a[0].(int64))), nil
 		}
 		if a[1] == nil {
 			return formatType(typ, false), nil
@@ -79,16 +81,24 @@ func init() {
 	expr.AddFunc("pg_get_expr", t(types.PgNodeTree, oid), txt, true, getExpr)
 	expr.AddFunc("pg_get_expr", t(types.PgNodeTree, oid, b), txt, true, getExpr)
 	// stela has no COMMENT ON yet: the only comments are those of the
-	// built-in functions (pg_description).
+	// built-in functions and operators (pg_description).
 	noComment := func(*expr.Context, []types.Datum) (types.Datum, error) { return nil, nil }
+	// The built-in objects' OIDs are unique across catalogs, so the
+	// one-argument form finds a function's or an operator's.
 	expr.AddFunc("obj_description", t(oid), txt, true, func(_ *expr.Context, a []types.Datum) (types.Datum, error) {
-		return procDescription(uint32(a[0].(int64))), nil
+		if d := procDescription(uint32(a[0].(int64))); d != nil {
+			return d, nil
+		}
+		return operatorDescription(uint32(a[0].(int64))), nil
 	})
 	expr.AddFunc("obj_description", t(oid, types.Name), txt, true, func(_ *expr.Context, a []types.Datum) (types.Datum, error) {
-		if a[1].(string) != "pg_proc" {
-			return nil, nil
+		switch a[1].(string) {
+		case "pg_proc":
+			return procDescription(uint32(a[0].(int64))), nil
+		case "pg_operator":
+			return operatorDescription(uint32(a[0].(int64))), nil
 		}
-		return procDescription(uint32(a[0].(int64))), nil
+		return nil, nil
 	})
 	// No function has a body in SQL (stela has no CREATE FUNCTION).
 	expr.AddFunc("pg_get_function_sqlbody", t(oid), txt, true, noComment)

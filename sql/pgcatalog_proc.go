@@ -347,13 +347,20 @@ func procSignature(oid uint32) string {
 }
 
 // typeNameOf is format_type(oid, NULL), with PostgreSQL's names of the
-// pseudo-types stela's functions take.
+// pseudo-types stela's functions take and of the types pg_type lists
+// that stela has no values of (arrays of int2vector and oidvector...).
 func typeNameOf(oid uint32) string {
 	if t, ok := types.ByOid(oid); ok {
 		return formatType(t, false)
 	}
 	if n, ok := pseudoTypeNames[oid]; ok {
 		return n
+	}
+	if r := pgTypeByOid[oid]; r != nil {
+		if r.typcategory == 'A' && r.typelem != 0 {
+			return typeNameOf(r.typelem) + "[]"
+		}
+		return expr.QuoteIdent(r.typname)
 	}
 	return "???"
 }

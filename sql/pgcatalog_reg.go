@@ -71,6 +71,22 @@ func lowerASCII(c byte) byte {
 	return c
 }
 
+// catalogOnlyTypeOID reads the name of a pseudo-type or of a type that
+// is only in pg_type (by its typname or as format_type prints it).
+func catalogOnlyTypeOID(name string) (uint32, bool) {
+	if oid, ok := pseudoTypeOID(name); ok {
+		return oid, true
+	}
+	lower := strings.ToLower(name)
+	for i := range pgTypeRows {
+		r := &pgTypeRows[i]
+		if r.typname == lower || typeNameOf(r.oid) == lower {
+			return r.oid, true
+		}
+	}
+	return 0, false
+}
+
 func (regCatalog) RegIn(ctx *expr.Context, t *types.T, s string) (uint32, error) {
 	x, err := execOf(ctx)
 	if err != nil {
@@ -84,8 +100,14 @@ func (regCatalog) RegIn(ctx *expr.Context, t *types.T, s string) (uint32, error)
 		}
 		return relationOID(x, parts)
 	case types.Regtype.Oid:
-		typ, err := types.ByName(strings.TrimSpace(stripTypmod(s)), nil)
+		name := strings.TrimSpace(stripTypmod(s))
+		typ, err := types.ByName(name, nil)
 		if err != nil {
+			// The pseudo-types and the types pg_type lists that stela
+			// has no values of (_int2vector...) have OIDs all the same.
+			if oid, ok := catalogOnlyTypeOID(name); ok {
+				return oid, nil
+			}
 			if pgerror.HasCode(err, pgcode.FeatureNotSupported) {
 				return 0, err
 			}

@@ -34,13 +34,18 @@ func init() {
 		enumvals text[], boot_val text, reset_val text, sourcefile text, sourceline integer,
 		pending_restart boolean`, pgSettingsRows)
 	// stela has no COMMENT ON yet: the descriptions are those of the
-	// built-in functions.
+	// built-in functions and operators.
 	addVtable("pg_description", 2609, 'r', `objoid oid, classoid oid, objsubid integer, description text`,
 		func(*vctx) ([][]types.Datum, error) {
 			var out [][]types.Datum
 			for _, r := range servedProcs() {
 				if r.desc != "" {
 					out = append(out, []types.Datum{dOid(r.oid), dOid(1255), dInt(0), r.desc})
+				}
+			}
+			for _, r := range servedOperators() {
+				if r.desc != "" {
+					out = append(out, []types.Datum{dOid(r.oid), dOid(2617), dInt(0), r.desc})
 				}
 			}
 			return out, nil

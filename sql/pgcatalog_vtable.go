@@ -99,15 +99,15 @@ func init() {
 		pg_replication_origin pg_seclabel pg_shdepend pg_shseclabel pg_statistic
 		pg_statistic_ext_data pg_subscription pg_subscription_rel pg_transform
 		pg_ts_config pg_ts_config_map pg_ts_dict pg_ts_parser pg_ts_template pg_user_mapping
-		pg_available_extensions pg_available_extension_versions pg_config pg_cursors pg_file_settings
-		pg_group pg_hba_file_rules pg_ident_file_mappings pg_locks pg_policies
-		pg_prepared_statements pg_prepared_xacts pg_publication_tables pg_replication_slots
+		pg_available_extensions pg_available_extension_versions pg_config pg_file_settings
+		pg_group pg_hba_file_rules pg_ident_file_mappings pg_policies
+		pg_prepared_xacts pg_publication_tables pg_replication_slots
 		pg_rules pg_seclabels pg_shadow pg_shmem_allocations pg_stats pg_stats_ext
 		pg_timezone_abbrevs pg_timezone_names pg_user_mappings
 		pg_stat_all_indexes pg_stat_user_indexes
 		pg_stat_database pg_stat_replication pg_stat_ssl pg_stat_gssapi pg_stat_wal_receiver
 		pg_stat_subscription pg_stat_progress_vacuum pg_stat_bgwriter pg_stat_wal
-		pg_backend_memory_contexts pg_operator`) {
+		pg_backend_memory_contexts`) {
 		unservedCatalogs[n] = true
 	}
 }

@@ -1,6 +1,8 @@
 package sql
 
 import (
+	"context"
+
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/catalog"
@@ -9,6 +11,7 @@ import (
 	"github.com/stela-db/stela/sql/parser"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
 )
 
 // planner turns one statement's parse tree into a plan. It reads the
@@ -75,6 +78,14 @@ func (pl *planner) builder(sc *scope, clause string) *expr.Builder {
 		sc.clause = clause
 	}
 	b.SubLink = func(n *pg_query.SubLink) (expr.Expr, error) { return pl.subLink(b, sc, n) }
+	if pl.txn != nil {
+		b.CheckReg = func(t *types.T, name string) error {
+			ec := &expr.Context{Ctx: context.Background(), Session: pl.s, Catalog: regCatalog{}}
+			ec.Exec = &execCtx{ctx: ec.Ctx, sess: pl.s, txn: pl.txn, ec: ec}
+			_, err := regCatalog{}.RegIn(ec, t, name)
+			return err
+		}
+	}
 	if sc != nil {
 		// Aggregates are refused here, unless they belong to an
 		// enclosing grouped query (they read only its columns).

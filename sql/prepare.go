@@ -53,7 +53,17 @@ type Prepared struct {
 	binary bool
 	// needs are the privileges checked before each run (privileges.go).
 	needs []privNeed
+	// prepareTime is when the statement was prepared (the Parse message,
+	// or the statement time of SQL PREPARE), and runs counts its
+	// executions: pg_prepared_statements shows both.
+	prepareTime time.Time
+	runs        int64
 }
+
+// SourceText is the query string the statement came from: the whole
+// string of its Query or Parse message, as PostgreSQL keeps it for
+// pg_prepared_statements and pg_cursors.
+func (p *Prepared) SourceText() string { return p.stmt.Full }
 
 // BinaryResult reports whether a simple Query sends the statement's rows
 // in binary format (FETCH from a cursor declared BINARY).
@@ -92,7 +102,7 @@ func (s *Session) Prepare(stmt parser.Statement, paramTypes []uint32) (*Prepared
 }
 
 func (s *Session) prepare(stmt parser.Statement, paramTypes []uint32, simple bool) (*Prepared, error) {
-	p := &Prepared{SQL: stmt.SQL, stmt: stmt, paramOIDs: paramTypes, simple: simple}
+	p := &Prepared{SQL: stmt.SQL, stmt: stmt, paramOIDs: paramTypes, simple: simple, prepareTime: time.Now()}
 	p.txnControl = isTxnControl(stmt.AST)
 	if s.txn.state == txnAborted && !p.txnControl {
 		return nil, errInFailedTxn
@@ -272,6 +282,7 @@ func (s *Session) Execute(ctx context.Context, p *Prepared, params []types.Datum
 	}
 	// 'now', 'today' and friends in text input mean the transaction's start.
 	s.FormatSettings().Now = ec.TxTime
+	p.runs++
 	return p.plan.run(s, ec)
 }
 

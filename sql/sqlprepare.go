@@ -71,7 +71,7 @@ func (s *Session) planPrepare(p *Prepared, n *pg_query.PrepareStmt) (plan, error
 	return &preparePlan{name: n.Name, oids: oids, inner: inner}, nil
 }
 
-func (pp *preparePlan) run(s *Session, _ *expr.Context) (Result, error) {
+func (pp *preparePlan) run(s *Session, ec *expr.Context) (Result, error) {
 	if _, err := s.namedStatement(pp.name); err == nil {
 		return nil, pgerror.Newf(pgcode.DuplicatePreparedStatement, "prepared statement %q already exists", pp.name)
 	}
@@ -79,6 +79,7 @@ func (pp *preparePlan) run(s *Session, _ *expr.Context) (Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.prepareTime = ec.StatementTime
 	if s.stmts == nil {
 		s.stmts = map[string]*Prepared{}
 	}

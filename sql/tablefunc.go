@@ -64,8 +64,10 @@ func (pl *planner) planRangeFunction(rf *pg_query.RangeFunction, outer *scope, l
 	if rf.Alias != nil {
 		alias = rf.Alias.Aliasname
 		// A single-column function's alias also names its column,
-		// unless the column is an OUT parameter with its own name.
-		if len(rf.Alias.Colnames) == 0 && len(cols) == 1+boolInt(rf.Ordinality) && catalogSetFuncs[name] == nil {
+		// unless the column is an OUT parameter with its own name
+		// (jsonb_array_elements' value, pg_partition_ancestors' relid):
+		// a column without one is named after the function.
+		if len(rf.Alias.Colnames) == 0 && len(cols) == 1+boolInt(rf.Ordinality) && cols[0].name == name {
 			cols[0].name = alias
 		}
 	}

@@ -136,6 +136,7 @@ func (t *txnState) commit(s *Session, ctx context.Context) error {
 		}
 	}
 	s.cursorsCommitted()
+	s.clearLocks()
 	for k, v := range t.local {
 		s.restoreVar(k, v.val, v.had)
 	}
@@ -147,6 +148,7 @@ func (t *txnState) commit(s *Session, ctx context.Context) error {
 // rollback ends the transaction undoing its effects.
 func (t *txnState) rollback(s *Session) {
 	s.cursorsRolledBack(-1)
+	s.clearLocks()
 	if t.eng != nil {
 		t.eng.Rollback()
 	}

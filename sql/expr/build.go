@@ -35,6 +35,12 @@ type Builder struct {
 	Special func(f *pg_query.FuncCall, name string) (Expr, error)
 	// SubLink builds a subquery expression; nil refuses subqueries.
 	SubLink func(s *pg_query.SubLink) (Expr, error)
+	// CheckReg, when set, looks up the name a reg* literal gives
+	// ('t'::regclass) while the statement is planned, so that an unknown
+	// name fails then, pointing at the literal, as PostgreSQL reads such
+	// a literal when it parses. The value itself is still made when the
+	// expression runs (RegCast).
+	CheckReg func(t *types.T, name string) error
 	// Clause is the clause being built ("WHERE", "JOIN conditions"), for
 	// the errors of the refused constructs.
 	Clause string
@@ -178,6 +184,18 @@ func (b *Builder) coerce(e Expr, to *types.T, c castContext, loc int32) (Expr, e
 		}
 		if castContextOf(from, to) < c {
 			return nil, atErr(errCannotCast(from, to), loc)
+		}
+		if k, ok := e.(*Const); ok && from.Family == types.UnknownFamily && b.CheckReg != nil {
+			if name, ok := k.V.(string); ok {
+				if _, err := to.ParseText(name, nil); err != nil { // not a number
+					if err := b.CheckReg(to, name); err != nil {
+						if k.Loc >= 0 {
+							loc = k.Loc
+						}
+						return nil, atErr(err, loc)
+					}
+				}
+			}
 		}
 		return &RegCast{Arg: e, T: to}, nil
 	}

@@ -2,6 +2,7 @@ package expr
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/stela-db/stela/sql/types"
 )
@@ -83,4 +84,41 @@ func polyOid(p polyParam) uint32 {
 		return oidAnyCompatible
 	}
 	return p.t.Oid
+}
+
+// OpSignature is one operator stela implements, as pg_operator
+// describes operators: its name and operand types by OID (Left is 0 for
+// a prefix operator), with PostgreSQL's pseudo-types for the
+// polymorphic ones.
+type OpSignature struct {
+	Name        string
+	Left, Right uint32
+}
+
+// arrayOpSignatures are the polymorphic array operators
+// (Builder.arrayOperatorCall), as PostgreSQL declares them.
+var arrayOpSignatures = []OpSignature{
+	{"=", oidAnyArray, oidAnyArray}, {"<>", oidAnyArray, oidAnyArray},
+	{"<", oidAnyArray, oidAnyArray}, {">", oidAnyArray, oidAnyArray},
+	{"<=", oidAnyArray, oidAnyArray}, {">=", oidAnyArray, oidAnyArray},
+	{"@>", oidAnyArray, oidAnyArray}, {"<@", oidAnyArray, oidAnyArray}, {"&&", oidAnyArray, oidAnyArray},
+	{"||", oidAnyCompatibleArray, oidAnyCompatibleArray},
+	{"||", oidAnyCompatibleArray, oidAnyCompatible},
+	{"||", oidAnyCompatible, oidAnyCompatibleArray},
+}
+
+// OperatorSignatures returns every operator stela implements.
+func OperatorSignatures() []OpSignature {
+	out := append([]OpSignature(nil), arrayOpSignatures...)
+	for k, os := range operators {
+		name := k[:strings.LastIndexByte(k, '/')]
+		for _, o := range os {
+			s := OpSignature{Name: name, Right: o.args[len(o.args)-1].Oid}
+			if len(o.args) == 2 {
+				s.Left = o.args[0].Oid
+			}
+			out = append(out, s)
+		}
+	}
+	return out
 }

@@ -40,6 +40,12 @@ CREATE TABLE other.t2 (a int);
 -- has no range types.
 \df upper
 \df+ lower
+-- PostgreSQL also lists || of anynonarray and text (either side), of bit
+-- varying, tsquery and tsvector, and ~~ of bytea: stela has no such
+-- operators (it has no bit strings nor text search, and converts a
+-- non-text operand of || to text itself).
+\do pg_catalog.||
+\do ~~
 -- PostgreSQL's bootstrap superuser also has Replication: stela has no
 -- replication.
 \du
