@@ -36,14 +36,21 @@ const walSpareName = "STELA-WAL-SPARE"
 // memtable's worth of writes before pebble rotates it.
 const DefaultWALSpareSize = 32 << 20
 
+// walSpareStart is the first spare's size. Pebble starts every open with
+// a small memtable and doubles it at each rotation up to its size, and a
+// WAL holds about a memtable: the spares follow, each twice the last, so
+// that the early, short WALs do not each cost a full-size file of zeros.
+const walSpareStart = 1 << 20
+
 type walSpareFS struct {
 	vfs.FS
 	dir  string
-	size int64
+	size int64 // the largest spare
 	log  zerolog.Logger
 
 	mu       sync.Mutex
-	ready    bool // the spare file exists with size bytes, synced
+	next     int64 // the size of the next spare to write
+	ready    bool  // the spare file exists, written and synced
 	building bool
 	closed   bool
 	wg       sync.WaitGroup
@@ -52,15 +59,15 @@ type walSpareFS struct {
 func newWALSpareFS(fs vfs.FS, dir string, size int64, log zerolog.Logger) *walSpareFS {
 	// pebble names its WALs with the file system's PathJoin; compare
 	// directories spelled the same way.
-	w := &walSpareFS{FS: fs, dir: fs.PathDir(fs.PathJoin(dir, walSpareName)), size: size, log: log}
+	w := &walSpareFS{FS: fs, dir: fs.PathDir(fs.PathJoin(dir, walSpareName)), size: size, log: log,
+		next: min(walSpareStart, size)}
 	if fi, err := fs.Stat(w.path()); err == nil {
-		if fi.Size() == size {
+		if fi.Size() >= w.next && fi.Size() <= size {
 			// Left by the last run. A spare is renamed into place only
-			// after it was written and synced, so one with the full size
-			// is whole.
+			// after it was written and synced, so it is whole.
 			w.ready = true
 		} else {
-			_ = fs.Remove(w.path())
+			_ = fs.Remove(w.path()) // not one of ours, or the size setting changed
 		}
 	}
 	_ = fs.Remove(w.path() + ".tmp") // a build the last run did not finish
@@ -77,6 +84,9 @@ func (w *walSpareFS) Create(name string, category vfs.DiskWriteCategory) (vfs.Fi
 	w.mu.Lock()
 	ready := w.ready
 	w.ready = false
+	if ready {
+		w.next = min(2*w.next, w.size)
+	}
 	w.mu.Unlock()
 	defer w.build()
 	if ready {
@@ -144,13 +154,16 @@ func (w *walSpareFS) write() (err error) {
 			_ = w.FS.Remove(tmp)
 		}
 	}()
+	w.mu.Lock()
+	size := w.next
+	w.mu.Unlock()
 	zeros := make([]byte, 1<<20)
-	for n := int64(0); n < w.size && err == nil; n += int64(len(zeros)) {
+	for n := int64(0); n < size && err == nil; n += int64(len(zeros)) {
 		if w.isClosed() {
 			err = errors.New("store closing")
 			break
 		}
-		chunk := zeros[:min(int64(len(zeros)), w.size-n)]
+		chunk := zeros[:min(int64(len(zeros)), size-n)]
 		_, err = f.Write(chunk)
 	}
 	if err = errors.Join(err, f.Sync(), f.Close()); err != nil {

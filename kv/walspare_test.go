@@ -115,3 +115,19 @@ func walSizes(t *testing.T, dir string) []int64 {
 	}
 	return sizes
 }
+
+// TestWALSpareGrows: spares start small and double with each WAL pebble
+// takes (its memtables, and so its WALs, grow the same way after an
+// open), up to the configured size.
+func TestWALSpareGrows(t *testing.T) {
+	dir := t.TempDir()
+	s := openAt(t, dir, kv.Options{WALSpareSize: 4 << 20})
+	// The open's WAL took a 1 MiB spare; the next one is 2 MiB.
+	waitSpare(t, dir, 2<<20)
+	if wal := walSizes(t, dir); len(wal) != 1 || wal[0] != 1<<20 {
+		t.Fatalf("WAL sizes %v, want one WAL of the first spare's 1 MiB", wal)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
