@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -405,7 +406,7 @@ func procOIDBySignature(s string) (uint32, error) {
 		}
 	}
 	for _, r := range servedProcs() {
-		if r.name == parts[len(parts)-1] && slicesEqual(r.argtypes, want) {
+		if r.name == parts[len(parts)-1] && slices.Equal(r.argtypes, want) {
 			return r.oid, nil
 		}
 	}
@@ -420,16 +421,4 @@ func pseudoTypeOID(name string) (uint32, bool) {
 		}
 	}
 	return 0, false
-}
-
-func slicesEqual(a, b []uint32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -293,15 +293,7 @@ func (x *execCtx) rowProof(at int64, table string, key []types.Datum) (*rowProof
 			return nil, err
 		}
 	}
-	parts, err := parseQualifiedName(table)
-	if err != nil {
-		return nil, err
-	}
-	schema, name := "", parts[len(parts)-1]
-	if len(parts) == 2 {
-		schema = parts[0]
-	}
-	d, err := catalog.Relation(x.txn, schema, name, x.sess.searchPath())
+	d, err := x.relationByText(table)
 	if err != nil {
 		return nil, err
 	}

@@ -133,9 +133,9 @@ func (s *Session) noteSeq(id uint32, v int64) {
 	s.lastSeq = id
 }
 
-// sequence resolves a sequence named by text, as a regclass literal is
-// read: dotted, with double quotes keeping case.
-func (x *execCtx) sequence(text string) (*catalog.Descriptor, error) {
+// relationByText resolves a relation named by text, as a regclass
+// literal is read: dotted, with double quotes keeping case.
+func (x *execCtx) relationByText(text string) (*catalog.Descriptor, error) {
 	parts, err := parseQualifiedName(text)
 	if err != nil {
 		return nil, err
@@ -144,7 +144,13 @@ func (x *execCtx) sequence(text string) (*catalog.Descriptor, error) {
 	if len(parts) == 2 {
 		schema = parts[0]
 	}
-	d, err := catalog.Relation(x.txn, schema, name, x.sess.searchPath())
+	return catalog.Relation(x.txn, schema, name, x.sess.searchPath())
+}
+
+// sequence resolves a sequence named by text, as a regclass literal is
+// read: dotted, with double quotes keeping case.
+func (x *execCtx) sequence(text string) (*catalog.Descriptor, error) {
+	d, err := x.relationByText(text)
 	if err != nil {
 		return nil, err
 	}

@@ -102,6 +102,16 @@ func newPassword(cmd *cobra.Command, fromStdin bool) (string, error) {
 	return pw, nil
 }
 
+// newPasswordLiteral reads a new password (newPassword) and returns it
+// as a SQL string literal.
+func newPasswordLiteral(cmd *cobra.Command, fromStdin bool) (string, error) {
+	pw, err := newPassword(cmd, fromStdin)
+	if err != nil {
+		return "", err
+	}
+	return quoteLiteral(pw)
+}
+
 // quoteLiteral quotes s as an SQL string literal. The E” form with
 // backslashes doubled means the same whatever standard_conforming_strings
 // says; a NUL byte cannot be in a PostgreSQL string and is refused.

@@ -37,11 +37,7 @@ lowercase letter, a digit and a symbol. The user may do nothing until
 granted a level (stela user grant).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			pw, err := newPassword(cmd, fromStdin)
-			if err != nil {
-				return err
-			}
-			lit, err := quoteLiteral(pw)
+			lit, err := newPasswordLiteral(cmd, fromStdin)
 			if err != nil {
 				return err
 			}
@@ -68,11 +64,7 @@ the first line of stdin with --password-stdin; the password policy of
 create applies.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			pw, err := newPassword(cmd, fromStdin)
-			if err != nil {
-				return err
-			}
-			lit, err := quoteLiteral(pw)
+			lit, err := newPasswordLiteral(cmd, fromStdin)
 			if err != nil {
 				return err
 			}
