@@ -52,6 +52,12 @@ type conn struct {
 	stmtCancel context.CancelCauseFunc // cancels stmtCtx; guarded by mu
 	stmtSeq    uint64                  // statements begun; guarded by mu
 	running    bool                    // a statement is running; guarded by mu
+	// busy is set from the moment a query shows as active until the
+	// next ReadyForQuery; a cancel that arrives while busy but between
+	// statements (parsing, before the first one begins) is kept in
+	// pendingCancel for the next statement. Both guarded by mu.
+	busy          bool
+	pendingCancel error
 	stmtTimer  *time.Timer             // statement_timeout of the running statement
 
 	shuttingDown atomic.Bool
@@ -244,6 +250,7 @@ func (c *conn) sendError(err error) {
 // ReadyForQuery with the session's status, and flushes: the client waits
 // for it.
 func (c *conn) readyForQuery() error {
+	c.setIdle()
 	c.sess.ReportIdle()
 	c.reportParameters()
 	c.w.send(&pgproto3.ReadyForQuery{TxStatus: c.sess.TxStatus()})

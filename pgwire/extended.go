@@ -259,7 +259,7 @@ func (c *conn) execute(body []byte) error {
 		c.w.send(&pgproto3.EmptyQueryResponse{})
 		return nil
 	}
-	c.sess.ReportActive(p.stmt.p.SQL)
+	c.reportActive(p.stmt.p.SQL)
 	if err := checkFormats(p.formats); err != nil {
 		return err
 	}

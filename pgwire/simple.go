@@ -19,7 +19,7 @@ func (c *conn) simpleQuery(body []byte) error {
 		c.endImplicit()
 		return c.readyForQuery()
 	}
-	c.sess.ReportActive(query)
+	c.reportActive(query)
 	// A Query also ends the unnamed statement and portal.
 	c.dropUnnamed()
 	stmts, err := parser.Parse(query)
@@ -52,6 +52,9 @@ func (c *conn) simpleQuery(body []byte) error {
 // Sync); a commit that fails (40001, a full disk) is reported to the
 // client before ReadyForQuery.
 func (c *conn) endImplicit() {
+	// A cancel left pending after the last statement does not reach the
+	// commit: PostgreSQL holds interrupts off while it commits.
+	c.setIdle()
 	ctx := c.beginStatement()
 	defer c.endStatement()
 	if err := c.sess.Sync(ctx); err != nil {

@@ -27,6 +27,10 @@ func (c *conn) beginStatement() context.Context {
 	}
 	c.stmtSeq++
 	c.running = true
+	if c.pendingCancel != nil {
+		c.stmtCancel(c.pendingCancel)
+		c.pendingCancel = nil
+	}
 	if d := c.sess.StatementTimeout(); d > 0 {
 		seq := c.stmtSeq
 		c.stmtTimer = time.AfterFunc(d, func() { c.cancelRunning(seq, sql.ErrStatementTimeout) })
@@ -65,7 +69,31 @@ func (c *conn) cancelStatement() { c.cancelStatementCause(context.Canceled) }
 func (c *conn) cancelStatementCause(cause error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.running {
+	switch {
+	case c.running:
 		c.stmtCancel(cause)
+	case c.busy:
+		c.pendingCancel = cause
 	}
+}
+
+// reportActive marks the session busy with query (pg_stat_activity shows
+// it active from now on). A cancel from now until ReadyForQuery reaches
+// the statement that runs next, as PostgreSQL keeps a cancel pending
+// until its next interrupt check: a client (or pg_cancel_backend) that
+// saw the query active must not have its cancel lost because the
+// statement had not begun yet.
+func (c *conn) reportActive(query string) {
+	c.sess.ReportActive(query)
+	c.mu.Lock()
+	c.busy = true
+	c.mu.Unlock()
+}
+
+// setIdle ends the busy window: a cancel that arrives while the session
+// waits for the client does nothing, and one left pending is dropped.
+func (c *conn) setIdle() {
+	c.mu.Lock()
+	c.busy, c.pendingCancel = false, nil
+	c.mu.Unlock()
 }
