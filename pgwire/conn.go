@@ -58,7 +58,7 @@ type conn struct {
 	// pendingCancel for the next statement. Both guarded by mu.
 	busy          bool
 	pendingCancel error
-	stmtTimer  *time.Timer             // statement_timeout of the running statement
+	stmtTimer     *time.Timer // statement_timeout of the running statement
 
 	shuttingDown atomic.Bool
 
