@@ -37,6 +37,28 @@ const (
 	TablePrivs    = "arwdDxt"
 )
 
+// PrivilegeNames are the privileges' names in GRANT, by aclitem letter.
+var PrivilegeNames = map[rune]string{
+	'C': "CREATE", 'T': "TEMPORARY", 'c': "CONNECT",
+	'a': "INSERT", 'r': "SELECT", 'w': "UPDATE", 'd': "DELETE", 'D': "TRUNCATE", 'x': "REFERENCES", 't': "TRIGGER",
+}
+
+// PrivilegeList spells the letters of set as GRANT names them, in the
+// order of order (DatabasePrivs or TablePrivs): "CREATE, CONNECT".
+func PrivilegeList(set, order string) string {
+	var b strings.Builder
+	for _, p := range order {
+		if !strings.ContainsRune(set, p) {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(PrivilegeNames[p])
+	}
+	return b.String()
+}
+
 // Grant is a user's privileges in one database.
 type Grant struct {
 	User     string `json:"user"`
@@ -47,6 +69,27 @@ type Grant struct {
 	Tables string `json:"tables,omitempty"`
 	// Grantor is who made the latest change.
 	Grantor string `json:"grantor"`
+	// Tx and Time are the system tx that made the latest change and its
+	// commit time (microseconds since the Unix epoch); filled by Grants,
+	// not stored (the log already has them).
+	Tx   uint64 `json:"-"`
+	Time int64  `json:"-"`
+}
+
+// Level is immudb's name for the grant: "admin" with CREATE on the
+// database, "readwrite" with CONNECT and SELECT, INSERT, UPDATE and
+// DELETE on its tables, "read" with CONNECT and SELECT, and "custom" for
+// any other set of privileges (shown letter by letter beside it).
+func (g Grant) Level() string {
+	switch {
+	case Has(g.DB, "C"):
+		return "admin"
+	case Has(g.DB, "c") && Has(g.Tables, "rawd"):
+		return "readwrite"
+	case Has(g.DB, "c") && Has(g.Tables, "r"):
+		return "read"
+	}
+	return "custom"
 }
 
 // Has reports whether the grant holds every letter of privs, looked up
@@ -121,6 +164,8 @@ func (s *System) Grants(tx uint64) ([]Grant, error) {
 		if err := json.Unmarshal(it.Value(), &g); err != nil {
 			return nil, pgerror.Wrapf(err, pgcode.DataCorrupted, "catalog: grant record %q: %v", it.Key(), err)
 		}
+		v := it.Version()
+		g.Tx, g.Time = v.TxID, v.Time
 		out = append(out, g)
 	}
 	if err := it.Err(); err != nil {

@@ -151,11 +151,15 @@ func (tg *privTarget) eval(x *execCtx, withUser bool, a []types.Datum) (types.Da
 	return false, nil
 }
 
-// tablePrivLetters are the aclitem letters of the table privileges.
-var tablePrivLetters = map[string]string{
-	"SELECT": "r", "INSERT": "a", "UPDATE": "w", "DELETE": "d",
-	"TRUNCATE": "D", "REFERENCES": "x", "TRIGGER": "t",
-}
+// tablePrivLetters are the aclitem letters of the table privileges, by
+// name.
+var tablePrivLetters = func() map[string]string {
+	m := map[string]string{}
+	for _, l := range catalog.TablePrivs {
+		m[catalog.PrivilegeNames[l]] = string(l)
+	}
+	return m
+}()
 
 // holds reports whether the rights include privilege p on an object of a
 // kind (privObject.kind).

@@ -31,6 +31,8 @@ import (
 //	stela_consistency_proof(from, to)     the log of `from` txs is a prefix of the log of `to`
 //	stela_row_proof('table', pk...)       the row's latest version is in the log
 //	stela_row_proof_at(tx, 'table', pk...) the same, as of tx
+//	stela_system_state()                  the system log's state (users, grants, databases)
+//	stela_system_tx(n)                    system transaction n (superusers only)
 //
 // Hashes are lowercase hex; byte strings (keys, values, encodings) are
 // base64; "proof" fields hold the binary encodings of kv/proof.
@@ -39,7 +41,7 @@ import (
 // table, then the key columns).
 var proofFuncArity = map[string]int{
 	"stela_state": 0, "stela_tx": 1, "stela_consistency_proof": 2, "stela_row_proof": -1, "stela_row_proof_at": -2,
-	"stela_row_proof_bytes": -2,
+	"stela_row_proof_bytes": -2, "stela_system_state": 0, "stela_system_tx": 1,
 }
 
 // proofFunc builds a call of a proof function; nil for other names.
@@ -60,7 +62,7 @@ func (pl *planner) proofFunc(b *expr.Builder, f *pg_query.FuncCall, name string)
 	for i, a := range f.Args {
 		var err error
 		switch {
-		case (name == "stela_tx" || name == "stela_consistency_proof") || ((name == "stela_row_proof_at" || name == "stela_row_proof_bytes") && i == 0):
+		case (name == "stela_tx" || name == "stela_system_tx" || name == "stela_consistency_proof") || ((name == "stela_row_proof_at" || name == "stela_row_proof_bytes") && i == 0):
 			args[i], err = b.BuildAs(a, types.Int8, name+"()")
 		case (name == "stela_row_proof" && i == 0) || ((name == "stela_row_proof_at" || name == "stela_row_proof_bytes") && i == 1):
 			args[i], err = b.BuildAs(a, types.Text, name+"()")
@@ -109,7 +111,9 @@ func (f *proofCall) Eval(ctx *expr.Context) (types.Datum, error) {
 	// The log's state and headers are the read level's (SELECT on the
 	// database's tables); a row proof needs SELECT on its table, checked
 	// in rowProof.
-	if !strings.HasPrefix(f.name, "stela_row_proof") {
+	// The system log's state is anyone's to check; its entries hold
+	// password verifiers and are a superuser's only.
+	if !strings.HasPrefix(f.name, "stela_row_proof") && !strings.HasPrefix(f.name, "stela_system") {
 		if err := x.sess.checkNeeds([]privNeed{{tables: "r", object: "function " + f.name}}); err != nil {
 			return nil, err
 		}
@@ -120,6 +124,13 @@ func (f *proofCall) Eval(ctx *expr.Context) (types.Datum, error) {
 		out = stateJSON(x.sess.db.Name, st.Checkpoint())
 	case "stela_tx":
 		out, err = txJSON(st, vals[0].(int64))
+	case "stela_system_state":
+		out = stateJSON("", x.sess.engine.sys.Store().Checkpoint())
+	case "stela_system_tx":
+		if !x.sess.superuser {
+			return nil, errSystemTxPrivilege()
+		}
+		out, err = txJSON(x.sess.engine.sys.Store(), vals[0].(int64))
 	case "stela_consistency_proof":
 		out, err = consistencyJSON(st, vals[0].(int64), vals[1].(int64))
 	case "stela_row_proof", "stela_row_proof_at", "stela_row_proof_bytes":
@@ -148,7 +159,7 @@ func (f *proofCall) Eval(ctx *expr.Context) (types.Datum, error) {
 }
 
 type stateOut struct {
-	Database   string `json:"database"`
+	Database   string `json:"database,omitempty"` // empty for the system log
 	Origin     string `json:"origin"`
 	Tx         uint64 `json:"tx"`
 	Root       string `json:"root"`

@@ -153,7 +153,7 @@ func TestAdminCLI(t *testing.T) {
 	got = run("", 0, "", "user", "list")
 	want = "USER                                ACTIVE  SUPERUSER  DATABASES\n" +
 		"admin                               yes     yes        * (superuser)\n" +
-		"bo\"b'; DROP DATABASE defaultdb; --  yes     no         postgres (admin), sälés\"; db (connect)\n"
+		"bo\"b'; DROP DATABASE defaultdb; --  yes     no         postgres (admin), sälés\"; db (readwrite)\n"
 	if got != want {
 		t.Fatalf("user list:\n%s\nwant:\n%s", got, want)
 	}

@@ -99,11 +99,10 @@ func newUserListCommand(f *adminFlags) *cobra.Command {
 		Use:   "list",
 		Short: "List users, whether they may log in, and their rights per database",
 		Long: `list prints one line per user the caller may see: whether the user may log
-in (active), is a superuser (every right everywhere), and the databases
-the user may connect to, with "admin" where the user has CREATE on the
-database (the admin level) and "connect" otherwise. read and readwrite
-differ in table privileges, which stela keeps inside each database and
-pg_database does not show: both list as "connect".`,
+in (active), is a superuser (every right everywhere), and the user's level
+on each database, as immudb names them (read, readwrite, admin; "custom"
+for another set of privileges, as GRANT can make), from stela_grants().
+A database's owner is its admin.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -113,25 +112,19 @@ pg_database does not show: both list as "connect".`,
 			}
 			defer c.Close(ctx)
 			levels := map[string][]string{}
-			rows, err := c.Query(ctx, `SELECT r.rolname, d.datname,
-				has_database_privilege(r.rolname, d.datname, 'CREATE'),
-				has_database_privilege(r.rolname, d.datname, 'CONNECT')
-				FROM pg_roles r CROSS JOIN pg_database d WHERE NOT r.rolsuper`)
+			rows, err := c.Query(ctx, `SELECT user_name, database_name, level FROM stela_grants()
+				WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = database_name AND pg_get_userbyid(datdba) = user_name)
+				UNION ALL
+				SELECT pg_get_userbyid(datdba), datname, 'admin' FROM pg_database`)
 			if err != nil {
 				return err
 			}
 			for rows.Next() {
-				var user, db string
-				var create, connect bool
-				if err := rows.Scan(&user, &db, &create, &connect); err != nil {
+				var user, db, level string
+				if err := rows.Scan(&user, &db, &level); err != nil {
 					return err
 				}
-				switch {
-				case create:
-					levels[user] = append(levels[user], db+" (admin)")
-				case connect:
-					levels[user] = append(levels[user], db+" (connect)")
-				}
+				levels[user] = append(levels[user], db+" ("+level+")")
 			}
 			if err := rows.Err(); err != nil {
 				return err
