@@ -63,3 +63,21 @@ func (s *Session) mayConnectTo(d catalog.Database, grants []catalog.Grant) bool 
 	}
 	return false
 }
+
+// relationACL is a table's or view's relacl: NULL (the owner's default
+// rights) while no one else holds a table privilege in the database,
+// else the owner's full rights and every grant's table privileges,
+// which in stela hold for every relation of the database.
+func relationACL(d *catalog.Descriptor, grants []catalog.Grant) types.Datum {
+	if len(grants) == 0 {
+		return nil
+	}
+	owner := ownerName(d)
+	elems := []types.Datum{aclItem(owner, catalog.TablePrivs, owner)}
+	for _, g := range grants {
+		if g.Tables != "" && g.User != owner {
+			elems = append(elems, aclItem(g.User, g.Tables, g.Grantor))
+		}
+	}
+	return types.NewArray(elems)
+}

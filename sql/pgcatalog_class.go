@@ -83,12 +83,24 @@ func classRow(oid uint32, name string, ns uint32, owner uint32, am uint32, kind 
 	}
 }
 
+// withACL sets a pg_class row's relacl. Sequences keep NULL: their
+// privileges (USAGE, SELECT, UPDATE) are not the table letters stela
+// keeps.
+func withACL(row []types.Datum, acl types.Datum) []types.Datum {
+	row[len(row)-3] = acl
+	return row
+}
+
 func pgClassRows(c *vctx) ([][]types.Datum, error) {
 	descs, err := c.all()
 	if err != nil {
 		return nil, err
 	}
 	fk := fkTables(descs)
+	grants, err := c.dbGrants()
+	if err != nil {
+		return nil, err
+	}
 	var out [][]types.Datum
 	for _, name := range vtableNames() {
 		vt := vtables[name]
@@ -101,7 +113,7 @@ func pgClassRows(c *vctx) ([][]types.Datum, error) {
 		case catalog.KindTable:
 			t := d.Table
 			ixs := catalog.NamedIndexes(t)
-			out = append(out, classRow(d.ID, d.Name, d.Schema, owner, amHeap, 'r', liveAttnums(t), len(t.Checks), len(ixs) > 0, fk[d.ID]))
+			out = append(out, withACL(classRow(d.ID, d.Name, d.Schema, owner, amHeap, 'r', liveAttnums(t), len(t.Checks), len(ixs) > 0, fk[d.ID]), relationACL(d, grants)))
 			for _, ix := range ixs {
 				oid, err := indexOID(d.ID, ix.ID)
 				if err != nil {
@@ -110,7 +122,7 @@ func pgClassRows(c *vctx) ([][]types.Datum, error) {
 				out = append(out, classRow(oid, ix.Name, d.Schema, owner, amBtree, 'i', len(ix.Columns), 0, false, false))
 			}
 		case catalog.KindView:
-			out = append(out, classRow(d.ID, d.Name, d.Schema, owner, 0, 'v', len(d.View.Columns), 0, false, false))
+			out = append(out, withACL(classRow(d.ID, d.Name, d.Schema, owner, 0, 'v', len(d.View.Columns), 0, false, false), relationACL(d, grants)))
 		case catalog.KindSequence:
 			out = append(out, classRow(d.ID, d.Name, d.Schema, owner, 0, 'S', 3, 0, false, false))
 		}

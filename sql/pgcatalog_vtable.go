@@ -236,8 +236,6 @@ type vctx struct {
 	descs []*catalog.Descriptor
 }
 
-// all returns every descriptor of the database, schemas first (in id
-// order), built-in schemas included.
 // ofKind returns the descriptors of one kind (tables, sequences...).
 func (c *vctx) ofKind(kind string) ([]*catalog.Descriptor, error) {
 	all, err := c.all()
@@ -253,6 +251,13 @@ func (c *vctx) ofKind(kind string) ([]*catalog.Descriptor, error) {
 	return out, nil
 }
 
+// all returns every descriptor of the database, schemas first (in id
+// order), built-in schemas included.
+//
+// A user with no table privilege in the database (CONNECT only) sees its
+// schemas but none of its relations: pg_catalog and information_schema
+// show a user only what they may see. Table privileges hold for every
+// relation of a database in stela, so any one of them shows all.
 func (c *vctx) all() ([]*catalog.Descriptor, error) {
 	if c.descs != nil {
 		return c.descs, nil
@@ -260,6 +265,19 @@ func (c *vctx) all() ([]*catalog.Descriptor, error) {
 	stored, err := catalog.All(c.txn)
 	if err != nil {
 		return nil, err
+	}
+	r, err := c.x.sess.rights()
+	if err != nil {
+		return nil, err
+	}
+	if !r.seesRelations() {
+		schemas := stored[:0:0]
+		for _, d := range stored {
+			if d.Kind == catalog.KindSchema {
+				schemas = append(schemas, d)
+			}
+		}
+		stored = schemas
 	}
 	c.descs = append(catalog.BuiltinSchemas(), stored...)
 	return c.descs, nil

@@ -71,6 +71,12 @@ func (r *rights) hasTable(privs string) bool {
 	return r.hasDatabase("C") || catalog.Has(r.grant.Tables, privs)
 }
 
+// seesRelations reports whether the rights show the database's relations
+// in pg_catalog and information_schema: any table privilege does.
+func (r *rights) seesRelations() bool {
+	return r.hasDatabase("C") || r.grant.Tables != ""
+}
+
 // privNeed is a privilege a statement needs, and PostgreSQL's words when
 // it is missing: "permission denied for <object>" or, for an owner's
 // right, "must be owner of <object>".

@@ -15,5 +15,17 @@ GRANT SELECT ON DATABASE gr_d TO gr_bob;
 \l gr_d
 REVOKE ALL ON DATABASE gr_d FROM gr_bob, "gr_Carl";
 \l gr_d
+-- \dp: a relation's Access privileges after table grants, as PostgreSQL
+-- prints them after the same statements (owner first, then the grants;
+-- none: empty). A table grant in stela covers every relation of the
+-- database, so both the table and the view list gr_bob.
+\c gr_d
+CREATE TABLE gr_t (id int PRIMARY KEY);
+CREATE VIEW gr_v AS SELECT id FROM gr_t;
+\dp gr_*
+GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO gr_bob;
+\dp gr_*
+REVOKE ALL ON ALL TABLES IN SCHEMA public FROM gr_bob;
+\c defaultdb
 DROP DATABASE gr_d;
 DROP USER gr_bob, "gr_Carl";
