@@ -149,6 +149,11 @@ func TestGrantHistoryAsOf(t *testing.T) {
 	}
 	_, err = bob.Exec(ctx, "SELECT stela_system_tx(1)")
 	wantPgError(t, "stela_system_tx as bob", err, "ERROR", "42501", "permission denied for function stela_system_tx")
+	for _, q := range []string{"SELECT * FROM stela_dropped_databases()", "SELECT stela_purge_dropped_database('x')"} {
+		if _, err := bob.Exec(ctx, q); sqlState(err) != "42501" {
+			t.Errorf("%s as bob: %v, want 42501", q, err)
+		}
+	}
 	_, err = bob.Exec(ctx, "SELECT * FROM stela_grants_at(0)")
 	if sqlState(err) != "22023" {
 		t.Errorf("stela_grants_at(0): %v", err)

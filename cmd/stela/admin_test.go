@@ -189,6 +189,21 @@ func TestAdminCLI(t *testing.T) {
 		t.Fatalf("database list after drop:\n%s", got)
 	}
 	run("", 1, "SQLSTATE 3D000", "database", "drop", db)
+
+	// Its files are kept until purged, by name or all at once.
+	got = run("", 0, "", "database", "dropped")
+	name := regexp.MustCompile(`(?m)^(s_l_s___db-\S+)\s+\d+\s+20\d\d-`).FindStringSubmatch(got)
+	if name == nil {
+		t.Fatalf("database dropped:\n%s", got)
+	}
+	run("", 1, "SQLSTATE 42704", "database", "purge", "../databases/defaultdb")
+	run("", 1, "name the dropped databases", "database", "purge")
+	run("", 0, "purged "+name[1], "database", "purge", name[1])
+	if got := run("", 0, "", "database", "dropped"); got != "NAME  SIZE  DROPPED\n" {
+		t.Fatalf("database dropped after purge:\n%q", got)
+	}
+	run("", 0, "dropped database postgres", "database", "drop", "postgres")
+	run("", 0, "purged postgres-", "database", "purge", "--all")
 }
 
 // TestHelpListsAdminCommands: "stela --help" shows the user and database

@@ -11,7 +11,7 @@ func newDatabaseCommand() *cobra.Command {
 	var f adminFlags
 	cmd := &cobra.Command{
 		Use:   "database",
-		Short: "Create, list and drop databases on a running server",
+		Short: "Create, list, drop and purge databases on a running server",
 	}
 	f.register(cmd)
 	cmd.AddCommand(
@@ -32,6 +32,8 @@ func newDatabaseCommand() *cobra.Command {
 			},
 		},
 		newDatabaseListCommand(&f),
+		newDatabaseDroppedCommand(&f),
+		newDatabasePurgeCommand(&f),
 	)
 	return cmd
 }
