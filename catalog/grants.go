@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"strings"
 
 	"github.com/stela-db/stela/engine"
@@ -26,6 +27,12 @@ import (
 // table privileges per database, not per table): r SELECT, a INSERT,
 // w UPDATE, d DELETE, D TRUNCATE, x REFERENCES, t TRIGGER. immudb's read
 // level is c + r, readwrite c + arwdD, admin c + CT.
+//
+// Privileges on single relations (GRANT SELECT ON t, GRANT USAGE ON
+// SEQUENCE s) are kept beside them, by the relation's descriptor id —
+// ids are never reused in a database, so a dropped table's grants cannot
+// pass to a new one, and a renamed table keeps its grants. Their letters
+// are RelationPrivs: the table letters, and U (USAGE) for sequences.
 
 // Key prefix of grant records: prefix, user, 0, database. Persisted.
 var grantPrefix = []byte{0x01, 'g'}
@@ -35,12 +42,14 @@ var grantPrefix = []byte{0x01, 'g'}
 const (
 	DatabasePrivs = "CTc"
 	TablePrivs    = "arwdDxt"
+	RelationPrivs = "arwdDxtU"
 )
 
 // PrivilegeNames are the privileges' names in GRANT, by aclitem letter.
 var PrivilegeNames = map[rune]string{
 	'C': "CREATE", 'T': "TEMPORARY", 'c': "CONNECT",
 	'a': "INSERT", 'r': "SELECT", 'w': "UPDATE", 'd': "DELETE", 'D': "TRUNCATE", 'x': "REFERENCES", 't': "TRIGGER",
+	'U': "USAGE",
 }
 
 // PrivilegeList spells the letters of set as GRANT names them, in the
@@ -67,6 +76,9 @@ type Grant struct {
 	// TablePrivs), in print order.
 	DB     string `json:"db,omitempty"`
 	Tables string `json:"tables,omitempty"`
+	// Relations are privileges on single relations, by descriptor id
+	// (RelationPrivs letters).
+	Relations map[uint32]string `json:"relations,omitempty"`
 	// Grantor is who made the latest change.
 	Grantor string `json:"grantor"`
 	// Tx and Time are the system tx that made the latest change and its
@@ -74,6 +86,31 @@ type Grant struct {
 	// not stored (the log already has them).
 	Tx   uint64 `json:"-"`
 	Time int64  `json:"-"`
+}
+
+// OnRelation returns the letters the grant holds on relation id: those
+// on every relation and those on it alone.
+func (g Grant) OnRelation(id uint32) string {
+	if r := g.Relations[id]; r != "" {
+		return NormPrivs(g.Tables+r, RelationPrivs)
+	}
+	return g.Tables
+}
+
+// empty reports whether the grant holds nothing.
+func (g Grant) empty() bool { return g.DB == "" && g.Tables == "" && len(g.Relations) == 0 }
+
+// sameAs reports whether two normalized grants hold the same privileges.
+func (g Grant) sameAs(o Grant) bool {
+	if g.DB != o.DB || g.Tables != o.Tables || len(g.Relations) != len(o.Relations) {
+		return false
+	}
+	for id, l := range g.Relations {
+		if o.Relations[id] != l {
+			return false
+		}
+	}
+	return true
 }
 
 // Level is immudb's name for the grant: "admin" with CREATE on the
@@ -193,17 +230,28 @@ func (s *System) ChangeGrant(ctx context.Context, user, db, grantor string, chan
 		return false, err
 	}
 	g := old
+	g.Relations = maps.Clone(old.Relations) // change may edit it
 	if err := change(&g); err != nil {
 		return false, err
 	}
 	g.User, g.Database = user, db
 	g.DB, g.Tables = NormPrivs(g.DB, DatabasePrivs), NormPrivs(g.Tables, TablePrivs)
-	if g.DB == old.DB && g.Tables == old.Tables {
+	for id, l := range g.Relations {
+		if l = NormPrivs(l, RelationPrivs); l == "" {
+			delete(g.Relations, id)
+		} else {
+			g.Relations[id] = l
+		}
+	}
+	if len(g.Relations) == 0 {
+		g.Relations = nil
+	}
+	if g.sameAs(old) {
 		return false, nil
 	}
 	g.Grantor = grantor
 	key := grantKey(user, db)
-	if g.DB == "" && g.Tables == "" {
+	if g.empty() {
 		return true, s.commit(ctx, kv.Write{Key: key, Delete: true})
 	}
 	b, err := json.Marshal(g)

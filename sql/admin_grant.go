@@ -34,13 +34,19 @@ var privLetters = map[pg_query.ObjectType]map[string]string{
 	pg_query.ObjectType_OBJECT_DATABASE: {"connect": "c", "create": "C", "temporary": "T", "temp": "T"},
 	pg_query.ObjectType_OBJECT_TABLE: {"select": "r", "insert": "a", "update": "w", "delete": "d",
 		"truncate": "D", "references": "x", "trigger": "t"},
+	pg_query.ObjectType_OBJECT_SEQUENCE: {"select": "r", "update": "w", "usage": "U"},
 }
+
+// sequencePrivs are the letters of a sequence's privileges (PostgreSQL's
+// USAGE, SELECT, UPDATE).
+const sequencePrivs = "rwU"
 
 // grantRequest is a parsed GRANT or REVOKE.
 type grantRequest struct {
 	grant     bool
-	database  []string // ON DATABASE: the databases; else the current one
-	tables    bool     // ON ALL TABLES IN SCHEMA
+	database  []string              // ON DATABASE: the databases; else the current one
+	tables    bool                  // ON ALL TABLES IN SCHEMA
+	relations []*catalog.Descriptor // ON t, ON SEQUENCE s (in the current database)
 	letters   string
 	grantees  []string
 	public    bool // PUBLIC among the grantees
@@ -93,19 +99,22 @@ func (s *Session) parseGrant(n *pg_query.GrantStmt) (*grantRequest, error) {
 			return nil, err
 		}
 		req.tables, req.database = true, []string{s.db.Name}
-	case kind == pg_query.ObjectType_OBJECT_TABLE:
-		return nil, pgerror.New(pgcode.FeatureNotSupported, "privileges on single tables are not supported").
-			WithDetail("stela keeps table privileges per database, for all its tables.").
-			WithHint("Use GRANT ... ON ALL TABLES IN SCHEMA public.")
+	case (kind == pg_query.ObjectType_OBJECT_TABLE || kind == pg_query.ObjectType_OBJECT_SEQUENCE) &&
+		n.Targtype == pg_query.GrantTargetType_ACL_TARGET_OBJECT:
+		rels, err := s.grantRelations(n.Objects, kind)
+		if err != nil {
+			return nil, err
+		}
+		req.relations, req.database = rels, []string{s.db.Name}
 	case kind == pg_query.ObjectType_OBJECT_SCHEMA && n.IsGrant && onlyUsage(n.Privileges):
 		if err := s.schemasExist(n.Objects); err != nil {
 			return nil, err
 		}
 		req.noop = true
 	case kind == pg_query.ObjectType_OBJECT_SEQUENCE:
-		return nil, pgerror.New(pgcode.FeatureNotSupported, "privileges on sequences are not supported").
-			WithDetail("stela's sequences take the table privileges of their database: UPDATE for nextval and setval, SELECT for currval.").
-			WithHint("Use GRANT ... ON ALL TABLES IN SCHEMA public.")
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "privileges on all sequences of a schema are not supported").
+			WithDetail("Sequences take the table privileges of their database: UPDATE for nextval and setval, SELECT for currval.").
+			WithHint("Use GRANT ... ON ALL TABLES IN SCHEMA public, or name each sequence.")
 	default:
 		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s on %s is not supported", req.statement, strings.ToLower(strings.TrimPrefix(kind.String(), "OBJECT_"))+"s")
 	}
@@ -147,11 +156,13 @@ func (s *Session) parseGrant(n *pg_query.GrantStmt) (*grantRequest, error) {
 func privilegeLetters(kind pg_query.ObjectType, privs []*pg_query.Node) (string, error) {
 	names := privLetters[kind]
 	if len(privs) == 0 {
-		all := catalog.TablePrivs
-		if kind == pg_query.ObjectType_OBJECT_DATABASE {
-			all = catalog.DatabasePrivs
+		switch kind {
+		case pg_query.ObjectType_OBJECT_DATABASE:
+			return catalog.DatabasePrivs, nil
+		case pg_query.ObjectType_OBJECT_SEQUENCE:
+			return sequencePrivs, nil
 		}
-		return all, nil
+		return catalog.TablePrivs, nil
 	}
 	var out string
 	for _, p := range privs {
@@ -165,8 +176,11 @@ func privilegeLetters(kind pg_query.ObjectType, privs []*pg_query.Node) (string,
 		l, ok := names[ap.PrivName]
 		if !ok {
 			what := "relation"
-			if kind == pg_query.ObjectType_OBJECT_DATABASE {
+			switch kind {
+			case pg_query.ObjectType_OBJECT_DATABASE:
 				what = "database"
+			case pg_query.ObjectType_OBJECT_SEQUENCE:
+				what = "sequence"
 			}
 			return "", pgerror.Newf(pgcode.InvalidGrantOperation, "invalid privilege type %s for %s", strings.ToUpper(ap.PrivName), what)
 		}
@@ -273,6 +287,9 @@ func (s *Session) applyGrant(ec *expr.Context, req *grantRequest) error {
 		}
 		for _, u := range req.grantees {
 			changed, err := s.engine.sys.ChangeGrant(ec.Ctx, u, db, grantor, func(g *catalog.Grant) error {
+				if req.relations != nil {
+					return changeRelationGrant(g, req)
+				}
 				set := &g.DB
 				if req.tables {
 					set = &g.Tables
@@ -294,8 +311,11 @@ func (s *Session) applyGrant(ec *expr.Context, req *grantRequest) error {
 			}
 			if changed {
 				on := "database"
-				if req.tables {
+				switch {
+				case req.tables:
 					on = "tables"
+				case req.relations != nil:
+					on = "relations"
 				}
 				s.log.Info().Str("user", s.user).Str("db", db).Str("grantee", u).Str("on", on).
 					Str("privileges", req.letters).Bool("grant", req.grant).Msg("privileges changed")
@@ -332,4 +352,72 @@ func (s *Session) grantorIn(db string) (string, error) {
 		return "", pgerror.Newf(pgcode.InsufficientPrivilege, "permission denied for database %s", db)
 	}
 	return s.user, nil
+}
+
+// grantRelations resolves the tables (or sequences) a GRANT or REVOKE
+// names, in the session's database.
+func (s *Session) grantRelations(objs []*pg_query.Node, kind pg_query.ObjectType) ([]*catalog.Descriptor, error) {
+	txn, err := s.storage()
+	if err != nil {
+		return nil, err
+	}
+	if s.txn.eng != txn {
+		defer txn.Rollback()
+	}
+	var out []*catalog.Descriptor
+	for _, o := range objs {
+		rv := o.GetRangeVar()
+		if rv == nil {
+			continue
+		}
+		if err := refuseSystemCatalog(txn, s.searchPath(), rv.Schemaname, rv.Relname); err != nil {
+			return nil, err
+		}
+		d, err := catalog.Relation(txn, rv.Schemaname, rv.Relname, s.searchPath())
+		if err != nil {
+			if pe, ok := err.(*pgerror.Error); ok && pe.Position == 0 {
+				return nil, pe.WithPosition(int(rv.Location) + 1)
+			}
+			return nil, err
+		}
+		if kind == pg_query.ObjectType_OBJECT_SEQUENCE && d.Kind != catalog.KindSequence {
+			return nil, pgerror.Newf(pgcode.WrongObjectType, "%q is not a sequence", d.Name)
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// changeRelationGrant applies a GRANT or REVOKE on single relations to a
+// grant. A sequence takes only its own privileges (as PostgreSQL, which
+// warns). A privilege held on every relation of the database cannot be
+// taken from one relation alone: stela has no exceptions to a grant on
+// all tables.
+func changeRelationGrant(g *catalog.Grant, req *grantRequest) error {
+	if g.Relations == nil {
+		g.Relations = map[uint32]string{}
+	}
+	for _, d := range req.relations {
+		letters := req.letters
+		if d.Kind == catalog.KindSequence {
+			letters = catalog.NormPrivs(letters, sequencePrivs)
+		}
+		if req.grant {
+			g.Relations[d.ID] += letters
+			continue
+		}
+		if held := catalog.NormPrivs(g.Tables, letters); held != "" {
+			return pgerror.Newf(pgcode.FeatureNotSupported, "cannot revoke %s on %s %q alone from %q",
+				catalog.PrivilegeList(held, catalog.TablePrivs), relKindWord(d), d.Name, g.User).
+				WithDetail("The user holds it on every relation of the database (GRANT ... ON ALL TABLES IN SCHEMA).").
+				WithHint("REVOKE it ON ALL TABLES IN SCHEMA public, then grant it on the relations that keep it.")
+		}
+		g.Relations[d.ID] = strings.Map(func(r rune) rune {
+			if strings.ContainsRune(letters, r) {
+				return -1
+			}
+			return r
+		}, g.Relations[d.ID])
+	}
+	return nil
 }

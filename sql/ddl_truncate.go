@@ -60,6 +60,13 @@ func (x *execCtx) truncate(n *pg_query.TruncateStmt) error {
 			}
 		}
 	}
+	// Every table truncated needs TRUNCATE, those CASCADE adds too, as
+	// in PostgreSQL; checked before anything is written.
+	for _, d := range tables {
+		if err := x.sess.checkTable("D", d); err != nil {
+			return err
+		}
+	}
 	for _, d := range tables {
 		if _, err := engine.DeleteAll(x.txn, d.ID); err != nil {
 			return err

@@ -73,7 +73,7 @@ func relationGrants(r *infoRelation, grants []catalog.Grant) []infoGrant {
 			continue // the owner holds everything already
 		}
 		for i, p := range ownerTablePrivileges {
-			if catalog.Has(g.Tables, aclLetters[i:i+1]) {
+			if catalog.Has(g.OnRelation(r.desc.ID), aclLetters[i:i+1]) {
 				out = append(out, infoGrant{g.Grantor, g.User, p, false})
 			}
 		}
@@ -89,7 +89,7 @@ func (c *vctx) dbGrants() ([]catalog.Grant, error) {
 	}
 	var out []catalog.Grant
 	for _, g := range all {
-		if g.Database == c.x.sess.db.Name && g.Tables != "" {
+		if g.Database == c.x.sess.db.Name && (g.Tables != "" || len(g.Relations) > 0) {
 			out = append(out, g)
 		}
 	}

@@ -64,20 +64,30 @@ func (s *Session) mayConnectTo(d catalog.Database, grants []catalog.Grant) bool 
 	return false
 }
 
-// relationACL is a table's or view's relacl: NULL (the owner's default
-// rights) while no one else holds a table privilege in the database,
-// else the owner's full rights and every grant's table privileges,
-// which in stela hold for every relation of the database.
+// relationACL is a relation's relacl: NULL (the owner's default rights)
+// while no one else holds a privilege on it, else the owner's full
+// rights and every user's privileges on it — on every relation of the
+// database (GRANT ... ON ALL TABLES) and on it alone. A sequence shows
+// its own letters (r w U) only: PostgreSQL's sequence privileges.
 func relationACL(d *catalog.Descriptor, grants []catalog.Grant) types.Datum {
-	if len(grants) == 0 {
-		return nil
-	}
 	owner := ownerName(d)
-	elems := []types.Datum{aclItem(owner, catalog.TablePrivs, owner)}
+	all := catalog.TablePrivs
+	if d.Kind == catalog.KindSequence {
+		all = "rwU"
+	}
+	var elems []types.Datum
 	for _, g := range grants {
-		if g.Tables != "" && g.User != owner {
-			elems = append(elems, aclItem(g.User, g.Tables, g.Grantor))
+		on := catalog.NormPrivs(g.OnRelation(d.ID), all)
+		if on == "" || g.User == owner {
+			continue
 		}
+		if elems == nil {
+			elems = []types.Datum{aclItem(owner, all, owner)}
+		}
+		elems = append(elems, aclItem(g.User, on, g.Grantor))
+	}
+	if elems == nil {
+		return nil
 	}
 	return types.NewArray(elems)
 }

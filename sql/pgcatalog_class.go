@@ -83,9 +83,7 @@ func classRow(oid uint32, name string, ns uint32, owner uint32, am uint32, kind 
 	}
 }
 
-// withACL sets a pg_class row's relacl. Sequences keep NULL: their
-// privileges (USAGE, SELECT, UPDATE) are not the table letters stela
-// keeps.
+// withACL sets a pg_class row's relacl.
 func withACL(row []types.Datum, acl types.Datum) []types.Datum {
 	row[len(row)-3] = acl
 	return row
@@ -124,7 +122,7 @@ func pgClassRows(c *vctx) ([][]types.Datum, error) {
 		case catalog.KindView:
 			out = append(out, withACL(classRow(d.ID, d.Name, d.Schema, owner, 0, 'v', len(d.View.Columns), 0, false, false), relationACL(d, grants)))
 		case catalog.KindSequence:
-			out = append(out, classRow(d.ID, d.Name, d.Schema, owner, 0, 'S', 3, 0, false, false))
+			out = append(out, withACL(classRow(d.ID, d.Name, d.Schema, owner, 0, 'S', 3, 0, false, false), relationACL(d, grants)))
 		}
 	}
 	return out, nil

@@ -144,7 +144,7 @@ func (tg *privTarget) eval(x *execCtx, withUser bool, a []types.Datum) (types.Da
 				return true, nil
 			}
 		case obj.noCreate && p == "CREATE":
-		case r.holds(obj.kind, p):
+		case r.holds(obj, p):
 			return true, nil // any of the listed privileges will do
 		}
 	}
@@ -161,17 +161,17 @@ var tablePrivLetters = func() map[string]string {
 	return m
 }()
 
-// holds reports whether the rights include privilege p on an object of a
-// kind (privObject.kind).
-func (r *rights) holds(kind byte, p string) bool {
-	switch kind {
+// holds reports whether the rights include privilege p on an object.
+func (r *rights) holds(obj privObject, p string) bool {
+	switch obj.kind {
 	case 'r', 'i':
-		return r.hasTable(tablePrivLetters[p])
+		return r.hasRelation(tablePrivLetters[p], obj.oid)
 	case 'S':
+		// USAGE on a sequence is also given by UPDATE (seqfuncs.go).
 		if p == "USAGE" {
-			p = "UPDATE"
+			return r.hasRelation("U", obj.oid) || r.hasRelation("w", obj.oid)
 		}
-		return r.hasTable(tablePrivLetters[p])
+		return r.hasRelation(tablePrivLetters[p], obj.oid)
 	case 'n':
 		if p == "CREATE" {
 			return r.hasDatabase("C")

@@ -254,10 +254,10 @@ func (c *vctx) ofKind(kind string) ([]*catalog.Descriptor, error) {
 // all returns every descriptor of the database, schemas first (in id
 // order), built-in schemas included.
 //
-// A user with no table privilege in the database (CONNECT only) sees its
-// schemas but none of its relations: pg_catalog and information_schema
-// show a user only what they may see. Table privileges hold for every
-// relation of a database in stela, so any one of them shows all.
+// A user sees the database's schemas, and the relations they hold a
+// privilege on: pg_catalog and information_schema show a user only what
+// they may see. A privilege on every relation (GRANT ... ON ALL TABLES)
+// shows them all.
 func (c *vctx) all() ([]*catalog.Descriptor, error) {
 	if c.descs != nil {
 		return c.descs, nil
@@ -270,15 +270,12 @@ func (c *vctx) all() ([]*catalog.Descriptor, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !r.seesRelations() {
-		schemas := stored[:0:0]
-		for _, d := range stored {
-			if d.Kind == catalog.KindSchema {
-				schemas = append(schemas, d)
-			}
+	visible := stored[:0:0]
+	for _, d := range stored {
+		if d.Kind == catalog.KindSchema || r.seesRelation(d.ID) {
+			visible = append(visible, d)
 		}
-		stored = schemas
 	}
-	c.descs = append(catalog.BuiltinSchemas(), stored...)
+	c.descs = append(catalog.BuiltinSchemas(), visible...)
 	return c.descs, nil
 }

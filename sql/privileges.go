@@ -71,10 +71,18 @@ func (r *rights) hasTable(privs string) bool {
 	return r.hasDatabase("C") || catalog.Has(r.grant.Tables, privs)
 }
 
-// seesRelations reports whether the rights show the database's relations
-// in pg_catalog and information_schema: any table privilege does.
-func (r *rights) seesRelations() bool {
-	return r.hasDatabase("C") || r.grant.Tables != ""
+// hasRelation reports whether the rights hold every letter of privs on
+// relation id: on every relation of the database, or on it alone.
+// USAGE (U) on a sequence is also given by the database-wide UPDATE,
+// which stela's sequences take (seqfuncs.go).
+func (r *rights) hasRelation(privs string, id uint32) bool {
+	return r.hasTable(privs) || catalog.Has(r.grant.OnRelation(id), privs)
+}
+
+// seesRelation reports whether the rights show relation id in pg_catalog
+// and information_schema: any privilege on it does.
+func (r *rights) seesRelation(id uint32) bool {
+	return r.hasDatabase("C") || r.grant.Tables != "" || r.grant.Relations[id] != ""
 }
 
 // privNeed is a privilege a statement needs, and PostgreSQL's words when
@@ -83,6 +91,7 @@ func (r *rights) seesRelations() bool {
 type privNeed struct {
 	db     string // database privilege letters needed
 	tables string // table privilege letters needed
+	rel    uint32 // on this relation (0: on every relation)
 	object string // "table t", "schema public", "database d"
 	owner  bool   // the message is "must be owner of ..."
 	msg    string // a message of its own, when not empty
@@ -93,7 +102,7 @@ func (pl *planner) need(n privNeed) { pl.needs = append(pl.needs, n) }
 
 // needTable notes table privileges on a relation.
 func (pl *planner) needTable(privs string, d *catalog.Descriptor) {
-	pl.need(privNeed{tables: privs, object: relKindWord(d) + " " + d.Name})
+	pl.need(privNeed{tables: privs, rel: d.ID, object: relKindWord(d) + " " + d.Name})
 }
 
 // relKindWord is how PostgreSQL's aclcheck messages name a relation.
@@ -118,7 +127,7 @@ func (s *Session) checkNeeds(needs []privNeed) error {
 		return err
 	}
 	for _, n := range needs {
-		if (n.db == "" || r.hasDatabase(n.db)) && (n.tables == "" || r.hasTable(n.tables)) {
+		if (n.db == "" || r.hasDatabase(n.db)) && (n.tables == "" || r.hasRelation(n.tables, n.rel)) {
 			continue
 		}
 		return s.denied(n)
@@ -129,7 +138,7 @@ func (s *Session) checkNeeds(needs []privNeed) error {
 // checkTable checks table privileges on a relation resolved while
 // running (sequence and proof functions).
 func (s *Session) checkTable(privs string, d *catalog.Descriptor) error {
-	return s.checkNeeds([]privNeed{{tables: privs, object: relKindWord(d) + " " + d.Name}})
+	return s.checkNeeds([]privNeed{{tables: privs, rel: d.ID, object: relKindWord(d) + " " + d.Name}})
 }
 
 // denied is the 42501 error for a missing privilege, logged with user and

@@ -81,14 +81,24 @@ func (f *seqFunc) Eval(ctx *expr.Context) (types.Datum, error) {
 		return nil, err
 	}
 	// As PostgreSQL: nextval needs USAGE or UPDATE, setval UPDATE and
-	// currval SELECT or USAGE; stela's sequences take table privileges,
-	// so UPDATE (w) and SELECT (r).
-	want := "w"
-	if f.name == "currval" {
+	// currval SELECT or USAGE. Table privileges on every relation of the
+	// database cover sequences too (UPDATE, SELECT); USAGE is granted on
+	// a sequence itself.
+	want, or := "w", "U"
+	switch f.name {
+	case "currval":
 		want = "r"
+	case "setval":
+		or = ""
 	}
-	if err := s.checkTable(want, d); err != nil {
+	r, err := s.rights()
+	if err != nil {
 		return nil, err
+	}
+	if or == "" || !r.hasRelation(or, d.ID) {
+		if err := s.checkTable(want, d); err != nil {
+			return nil, err
+		}
 	}
 	p := seqParams(d)
 	switch f.name {
