@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -15,15 +16,17 @@ import (
 // logEntry is one JSON log line.
 type logEntry map[string]any
 
-// readLog parses every line of a JSON log file.
+// readLog parses every whole line of a JSON log file.
 func readLog(t *testing.T, path string) []logEntry {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Only whole lines: the server may be writing the last one.
+	text := string(b[:bytes.LastIndexByte(b, '\n')+1])
 	var entries []logEntry
-	for _, line := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
+	for _, line := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
 		if line == "" {
 			continue
 		}
