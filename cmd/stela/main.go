@@ -28,6 +28,7 @@ func newRootCommand() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.AddCommand(newVersionCommand(), newVerifyCommand(), newStartCommand(), newUserCommand(), newDatabaseCommand())
+	root.AddCommand(newConfigCommand(), newServiceCommand())
 	return root
 }
 

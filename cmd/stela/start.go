@@ -25,6 +25,7 @@ type startOptions struct {
 	logLevel, logFormat            string
 	pprofListen                    string
 	shutdownTimeout                time.Duration
+	ops                            opsOptions
 }
 
 func newStartCommand() *cobra.Command {
@@ -37,10 +38,16 @@ protocol. At first start it creates the directory, the databases defaultdb
 and postgres, and the superuser admin, whose password comes from
 --admin-password (or STELA_ADMIN_PASSWORD) or is generated and printed once.
 
-Every flag can also be set with the environment variable named after it.`,
+Every flag can also be set with the environment variable named after it,
+or in a TOML config file (--config; default /etc/stela/stela.toml if it
+exists) whose keys are the flag names: max-connections = 100 (or
+max_connections), shutdown-timeout = "30s". A flag wins over its variable,
+which wins over the file, which wins over the default. stela config print
+shows the effective settings and where each comes from.`,
 		Args: cobra.NoArgs,
 		PreRunE: func(cmd *cobra.Command, _ []string) error {
-			return bindEnv(cmd)
+			_, err := loadSettings(cmd)
+			return err
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error { return runStart(cmd, o) },
 	}
@@ -59,13 +66,23 @@ Every flag can also be set with the environment variable named after it.`,
 	f.StringVar(&o.logFormat, "log-format", "json", "json or console")
 	f.StringVar(&o.pprofListen, "pprof-listen", "", "serve Go profiles (/debug/pprof/) on this address; off when empty")
 	f.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long running statements may finish at shutdown")
+	addOpsFlags(f, &o.ops)
 	documentEnv(cmd)
 	return cmd
 }
 
 func runStart(cmd *cobra.Command, o *startOptions) error {
-	log, err := newLogger(cmd.ErrOrStderr(), o.logLevel, o.logFormat)
+	ops, err := openOps(cmd.ErrOrStderr(), &o.ops)
 	if err != nil {
+		return err
+	}
+	defer ops.close()
+	log, err := newLogger(ops.logOut, o.logLevel, o.logFormat)
+	if err != nil {
+		return err
+	}
+	ops.watchSignals(log)
+	if err := ops.claimPidfile(log); err != nil {
 		return err
 	}
 	if o.pprofListen != "" {
@@ -89,6 +106,10 @@ func runStart(cmd *cobra.Command, o *startOptions) error {
 		return fmt.Errorf("%s is already in use; choose another address with --listen", o.listen)
 	}
 	if err != nil {
+		return err
+	}
+	if err := ops.writePidfile(); err != nil {
+		_ = srv.Shutdown(context.Background())
 		return err
 	}
 	if srv.GeneratedPassword != "" {

@@ -94,7 +94,11 @@ func startStela(t *testing.T, env []string, args ...string) *stelaProc {
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// done waits for the scanner too: a test that reads stderr after the
+	// exit must see all of it.
+	scanned := make(chan struct{})
 	go func() {
+		defer close(scanned)
 		sc := bufio.NewScanner(pr)
 		for sc.Scan() {
 			line := sc.Text()
@@ -108,6 +112,7 @@ func startStela(t *testing.T, env []string, args ...string) *stelaProc {
 	go func() {
 		p.err = p.cmd.Wait()
 		pw.Close()
+		<-scanned
 		close(p.done)
 	}()
 	t.Cleanup(func() {
