@@ -27,7 +27,8 @@ func newRootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newVersionCommand(), newVerifyCommand(), newStartCommand(), newUserCommand(), newDatabaseCommand())
+	root.AddCommand(newVersionCommand(), newVerifyCommand(), newStartCommand(), newUserCommand(), newDatabaseCommand(),
+		newBackupCommand(), newRestoreCommand())
 	return root
 }
 
