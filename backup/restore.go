@@ -89,6 +89,11 @@ func (w writer) close() error         { return w.Close() }
 // *RefusedError and changes nothing.
 func Restore(ctx context.Context, in, dataDir string, opts RestoreOptions) (rep RestoreReport, err error) {
 	rep.SignaturesChecked = opts.PublicKey != nil
+	if opts.PublicKey != nil {
+		if _, err := checkpoint.ParseVerifierPEM("stela.local/key-check", opts.PublicKey); err != nil {
+			return rep, fmt.Errorf("--public-key: %w", err)
+		}
+	}
 	fresh, err := isNewOrEmpty(dataDir)
 	if err != nil {
 		return rep, err

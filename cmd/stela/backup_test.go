@@ -322,6 +322,22 @@ func TestBackupIncremental(t *testing.T) {
 	run(1, "--since-tx needs --database", "backup", "--url", url, "--since-tx", "3", "--out", full)
 	run(1, `database "nope" does not exist`, "backup", "--url", url, "--database", "nope", "--out", full)
 
+	// A damaged file is refused in one line naming the tx; nothing is
+	// restored.
+	damaged := filepath.Join(dir, "damaged.stela")
+	raw, err := os.ReadFile(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw[len(raw)/2] ^= 0x10
+	if err := os.WriteFile(damaged, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run(1, "first bad transaction: tx ", "restore", "--in", damaged, "--data", filepath.Join(dir, "z"))
+	if _, err := os.Stat(filepath.Join(dir, "z", "system")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a refused restore left a system store: %v", err)
+	}
+
 	// The incremental backup alone, or twice, is refused.
 	x, y := filepath.Join(dir, "x"), filepath.Join(dir, "y")
 	run(1, "restore its base backup first", "restore", "--in", inc, "--data", x)
