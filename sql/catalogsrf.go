@@ -24,6 +24,9 @@ type catalogSetFunc struct {
 	// strict functions return no rows for a NULL argument.
 	strict bool
 	rows   func(x *execCtx, args []types.Datum) ([][]types.Datum, error)
+	// iter, when set instead of rows, streams the rows (a function whose
+	// output does not fit in memory, such as stela_log_export).
+	iter func(x *execCtx, args []types.Datum) (rowIter, error)
 }
 
 // catalogSetFuncs are the functions, by name.
@@ -87,6 +90,9 @@ func (n *catalogSetNode) open(x *execCtx) (rowIter, error) {
 			return &sliceIter{}, nil
 		}
 		vals[i] = v
+	}
+	if n.fn.iter != nil {
+		return n.fn.iter(x, vals)
 	}
 	rows, err := n.fn.rows(x, vals)
 	if err != nil {

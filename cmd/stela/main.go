@@ -27,8 +27,8 @@ func newRootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newVersionCommand(), newVerifyCommand(), newStartCommand(), newUserCommand(), newDatabaseCommand())
-	root.AddCommand(newConfigCommand(), newServiceCommand())
+	root.AddCommand(newVersionCommand(), newVerifyCommand(), newStartCommand(), newUserCommand(), newDatabaseCommand(),
+		newBackupCommand(), newRestoreCommand(), newConfigCommand(), newServiceCommand())
 	return root
 }
 
