@@ -98,6 +98,7 @@ func (s *Store) Commit(ctx context.Context, writes []Write) (Committed, error) {
 // with ErrConflict, writing nothing, if a key in opts.Check or in
 // opts.Ranges has a version newer than the snapshot (see conflict.go).
 func (s *Store) CommitWith(ctx context.Context, writes []Write, opts CommitOptions) (Committed, error) {
+	start := time.Now()
 	if err := s.refs.acquire(); err != nil {
 		return Committed{}, err
 	}
@@ -121,6 +122,9 @@ func (s *Store) CommitWith(ctx context.Context, writes []Write, opts CommitOptio
 		return Committed{}, fmt.Errorf("kv: commit not queued: %w", ctx.Err())
 	}
 	res := <-p.done
+	if res.err == nil {
+		s.observeCommit(start)
+	}
 	return res.committed, res.err
 }
 
@@ -460,6 +464,7 @@ func (s *Store) writeBuilt(g *builtGroup) {
 		failGroup(g.txs, *s.failure.Load())
 		return
 	}
+	s.observeGroup(g)
 	cp, cpErr := s.makeCheckpoint(g.size, g.root)
 	if cpErr != nil {
 		// The group is durable; only the signature is missing. Serve

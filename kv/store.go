@@ -75,6 +75,9 @@ type Store struct {
 	// failure is set, once, when the write path broke (see pebbleLogger).
 	failure atomic.Pointer[error]
 
+	// stats counts commits for Metrics (metrics.go).
+	stats commitStats
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -101,6 +104,7 @@ func Open(dir string, opts Options) (s *Store, err error) {
 		queue:         make(chan *pendingTx, 4096),
 		closing:       make(chan struct{}),
 		committerDone: make(chan struct{}),
+		stats:         newCommitStats(),
 	}
 	s.refs.zero.L = &s.refs.mu
 

@@ -45,6 +45,11 @@ func (c *conn) authenticate(user string) (*catalog.User, error) {
 		return nil, err
 	}
 	if !ok || u == nil || u.Verifier == "" {
+		reason := AuthBadPassword
+		if u == nil {
+			reason = AuthUnknownUser
+		}
+		c.srv.stats.authFailed(reason)
 		c.loginFailed(user)
 		return nil, authFailed(user)
 	}
@@ -53,6 +58,7 @@ func (c *conn) authenticate(user string) (*catalog.User, error) {
 		time.Sleep(wait)
 	}
 	if !u.Login {
+		c.srv.stats.authFailed(AuthNoLogin)
 		c.log.Warn().Str("user", user).Msg("login refused: role may not log in")
 		return nil, pgerror.Newf(pgcode.InvalidAuthorizationSpecification, "role %q is not permitted to log in", user).WithSeverity(pgerror.SeverityFatal)
 	}

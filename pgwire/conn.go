@@ -62,6 +62,12 @@ type conn struct {
 
 	shuttingDown atomic.Bool
 
+	// dbStats counts the statements of the session's database (nil
+	// until the session starts); stmtStart is when the statement begun
+	// last began (stats.go).
+	dbStats   *sql.DatabaseStats
+	stmtStart time.Time
+
 	// Extended protocol state.
 	stmts   map[string]*preparedStmt
 	portals map[string]*portal
@@ -242,6 +248,9 @@ func (c *conn) sendError(err error) {
 	e := pgerror.Flatten(err)
 	if e.Code == pgcode.Internal {
 		c.log.Error().Err(err).Msg("internal error")
+	}
+	if c.dbStats != nil {
+		c.dbStats.Error()
 	}
 	c.w.send(errorResponse(e))
 }

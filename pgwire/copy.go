@@ -44,7 +44,8 @@ func (c *conn) runCopy(ctx context.Context, p *sql.Prepared, params []types.Datu
 			return err
 		}
 		defer res.Close()
-		c.sendCommandComplete(res.Tag(), 0)
+		c.writeCommandComplete(res.Tag(), 0)
+		c.observeStatement(res.Tag(), 0, true)
 		return nil
 	}
 	res, err := c.sess.Execute(ctx, p, params)

@@ -270,6 +270,7 @@ func (c *conn) execute(body []byte) error {
 		if p.stmt.p.Columns == nil {
 			return pgerror.Newf(pgcode.ObjectNotInPrerequisiteState, "portal %q cannot be run", p.name)
 		}
+		c.stmtStart = time.Now() // no beginStatement: nothing runs
 		c.sendCommandComplete(p.tag, 0)
 		return nil
 	}
@@ -345,6 +346,12 @@ func (c *conn) sendRowsN(ctx context.Context, cols []sql.Column, formats []int16
 // of its last step, as in PostgreSQL. The message is encoded in place:
 // this runs once per statement.
 func (c *conn) sendCommandComplete(tag string, n int) {
+	c.writeCommandComplete(tag, n)
+	c.observeStatement(tag, n, false)
+}
+
+// writeCommandComplete encodes and sends CommandComplete.
+func (c *conn) writeCommandComplete(tag string, n int) {
 	b := append(c.w.buf[:0], 'C', 0, 0, 0, 0)
 	if strings.HasPrefix(tag, "SELECT ") {
 		b = strconv.AppendInt(append(b, "SELECT "...), int64(n), 10)

@@ -24,6 +24,7 @@ type Server struct {
 
 	sessions atomic.Int32 // sessions past startup, for the connection limit
 	connID   atomic.Uint64
+	stats    serverStats // for monitoring (stats.go)
 
 	mu        sync.Mutex
 	listeners []net.Listener // guarded by mu
@@ -89,8 +90,10 @@ func (s *Server) Serve(ln net.Listener) error {
 		s.conns[c] = struct{}{}
 		s.wg.Add(1)
 		s.mu.Unlock()
+		s.stats.connOpened()
 		go func() {
 			defer s.wg.Done()
+			defer s.stats.connClosed()
 			c.serve()
 			s.mu.Lock()
 			delete(s.conns, c)

@@ -30,6 +30,7 @@ func (c *conn) handshake() (bool, error) {
 		return false, err
 	}
 	if c.srv.cfg.RequireTLS && !c.tls {
+		c.srv.stats.authFailed(AuthTLSRequired)
 		return false, pgerror.New(pgcode.InvalidAuthorizationSpecification, "this server requires TLS (SSL) connections").WithSeverity(pgerror.SeverityFatal)
 	}
 	user := msg.Parameters["user"]
@@ -76,6 +77,7 @@ func (c *conn) handshake() (bool, error) {
 		return false, pgerror.Flatten(err).WithSeverity(pgerror.SeverityFatal)
 	}
 	c.sess = sess
+	c.dbStats = sess.Stats()
 	sess.OnParameterStatus = c.parameterChanged
 	sess.Wire = c
 	sess.OnNotice = func(e *pgerror.Error) { c.w.send(noticeResponse(e)) }

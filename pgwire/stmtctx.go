@@ -20,6 +20,7 @@ import (
 // the next one — as in PostgreSQL, where a CancelRequest for an idle
 // session does nothing.
 func (c *conn) beginStatement() context.Context {
+	c.stmtStart = time.Now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.stmtCtx == nil || c.stmtCtx.Err() != nil {

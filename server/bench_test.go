@@ -98,7 +98,7 @@ func startStelaProcess(b *testing.B) string {
 	addr := ln.Addr().String()
 	ln.Close()
 	cmd := exec.Command(bin, "start", "--data", filepath.Join(dir, "data"), "--listen", addr,
-		"--admin-password", "Bench!pw0rd", "--log-level", "warn")
+		"--admin-password", "Bench!pw0rd", "--log-level", "warn", "--metrics-listen", "127.0.0.1:0")
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)

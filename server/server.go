@@ -37,6 +37,10 @@ type Config struct {
 	Logger         zerolog.Logger
 	// KV is the template of the stores' options.
 	KV kv.Options
+	// MetricsListen is the address of the metrics and health endpoints
+	// (ops.go); empty: none. MetricsPprof adds Go's profiles to them.
+	MetricsListen string
+	MetricsPprof  bool
 }
 
 // Server is a running stela server.
@@ -48,8 +52,12 @@ type Server struct {
 	// GeneratedPassword is the admin password generated at first start
 	// (empty otherwise): shown once, never stored.
 	GeneratedPassword string
+	// MetricsAddr is the address of the metrics and health endpoints (nil
+	// without Config.MetricsListen).
+	MetricsAddr net.Addr
 
 	serveErr chan error
+	ops      *opsServer // nil without Config.MetricsListen (ops.go)
 }
 
 // ErrAddressInUse is returned when the listen address is taken.
@@ -68,26 +76,35 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		}
 		return nil, err
 	}
+	// Health endpoints first: /readyz answers 503 while recovery runs.
+	ops, err := startMetrics(cfg)
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
 	engine, err := sql.Open(ctx, sql.Config{
 		DataDir: cfg.DataDir, KV: cfg.KV, Logger: cfg.Logger,
 		MaxConnections: cfgOr(cfg.MaxConnections, pgwire.DefaultMaxConnections),
 	})
 	if err != nil {
 		ln.Close()
+		ops.close()
 		return nil, err
 	}
 	_, generated, err := engine.EnsureAdmin(ctx, cfg.AdminPassword)
 	if err != nil {
 		ln.Close()
 		engine.Close()
+		ops.close()
 		return nil, err
 	}
 	pg := pgwire.NewServer(engine, pgwire.Config{
 		TLS: tlsConfig, RequireTLS: cfg.RequireTLS, AllowCleartext: cfg.AllowCleartext,
 		MaxConnections: cfg.MaxConnections, MaxMessageSize: cfg.MaxMessageSize, Logger: cfg.Logger,
 	})
-	s := &Server{Engine: engine, PG: pg, Addr: ln.Addr(), GeneratedPassword: generated, serveErr: make(chan error, 1)}
+	s := &Server{Engine: engine, PG: pg, Addr: ln.Addr(), GeneratedPassword: generated, serveErr: make(chan error, 1), ops: ops}
 	go func() { s.serveErr <- pg.Serve(ln) }()
+	s.MetricsAddr = ops.ready(engine, pg)
 	return s, nil
 }
 
@@ -101,8 +118,11 @@ func cfgOr(v, def int) int {
 // Shutdown stops the listener, ends the sessions (57P01), lets in-flight
 // statements finish until ctx ends, then closes the stores.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.ops.stopping()
 	err := s.PG.Shutdown(ctx)
-	return errors.Join(err, s.Engine.Close())
+	err = errors.Join(err, s.Engine.Close())
+	s.ops.close()
+	return err
 }
 
 // Done reports the listener's end (after Shutdown, pgwire.ErrServerClosed).

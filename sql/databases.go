@@ -180,7 +180,7 @@ func (e *Engine) renameDatabase(ctx context.Context, sess *Session, from, to str
 	}
 	if d != nil {
 		e.mu.Lock()
-		e.dbs[to] = &Database{Name: to, Store: d.Store, DB: d.DB}
+		e.dbs[to] = &Database{Name: to, Store: d.Store, DB: d.DB, stats: d.stats}
 		e.mu.Unlock()
 	}
 	e.log.Info().Str("db", from).Str("new_name", to).Msg("database renamed")

@@ -72,6 +72,9 @@ type Database struct {
 	Name  string
 	Store *kv.Store
 	DB    *engine.DB
+	// stats counts the database's statements (dbstats.go); it stays with
+	// the database across a rename.
+	stats *DatabaseStats
 }
 
 // Open opens (creating on first start) the system store and the initial
@@ -162,7 +165,7 @@ func origin(d catalog.Database) string {
 func newDatabase(name string, st *kv.Store) *Database {
 	db := engine.NewDB(st)
 	catalog.CacheVersion(db)
-	return &Database{Name: name, Store: st, DB: db}
+	return &Database{Name: name, Store: st, DB: db, stats: newDatabaseStats()}
 }
 
 // DefaultCacheSize is the block cache the databases of a server share

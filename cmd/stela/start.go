@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/stela-db/stela/kv"
+	"net"
 	"os"
 	"os/signal"
 	"syscall"
@@ -24,6 +25,8 @@ type startOptions struct {
 	maxConns, maxMessage           int
 	logLevel, logFormat            string
 	pprofListen                    string
+	metricsListen                  string
+	metricsPprof                   bool
 	shutdownTimeout                time.Duration
 	ops                            opsOptions
 }
@@ -65,6 +68,8 @@ shows the effective settings and where each comes from.`,
 	f.StringVar(&o.logLevel, "log-level", "info", "trace, debug, info, warn or error")
 	f.StringVar(&o.logFormat, "log-format", "json", "json or console")
 	f.StringVar(&o.pprofListen, "pprof-listen", "", "serve Go profiles (/debug/pprof/) on this address; off when empty")
+	f.StringVar(&o.metricsListen, "metrics-listen", "127.0.0.1:9497", "address of the Prometheus metrics and health endpoints (/metrics, /healthz, /readyz, /version); off when empty")
+	f.BoolVar(&o.metricsPprof, "pprof", false, "also serve Go profiles under /debug/pprof/ on the metrics address")
 	f.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long running statements may finish at shutdown")
 	addOpsFlags(f, &o.ops)
 	documentEnv(cmd)
@@ -100,10 +105,13 @@ func runStart(cmd *cobra.Command, o *startOptions) error {
 		TLSCert: o.tlsCert, TLSKey: o.tlsKey, TLSClientCA: o.tlsClientCA,
 		RequireTLS: o.requireTLS, AllowCleartext: o.allowCleartext,
 		MaxConnections: o.maxConns, MaxMessageSize: o.maxMessage, Logger: log,
-		KV: kv.Options{WALSpareSize: kv.DefaultWALSpareSize},
+		KV: kv.Options{WALSpareSize: kv.DefaultWALSpareSize}, MetricsListen: o.metricsListen, MetricsPprof: o.metricsPprof,
 	})
 	if errors.Is(err, server.ErrAddressInUse) {
 		return fmt.Errorf("%s is already in use; choose another address with --listen", o.listen)
+	}
+	if errors.Is(err, server.ErrMetricsAddressInUse) {
+		return fmt.Errorf("%s is already in use; choose another address with --metrics-listen, or turn metrics off with --metrics-listen ''", o.metricsListen)
 	}
 	if err != nil {
 		return err
@@ -117,7 +125,7 @@ func runStart(cmd *cobra.Command, o *startOptions) error {
 	}
 	log.Info().Str("version", buildinfo.Version).Str("commit", buildinfo.CommitOrVCS()).Str("go", buildinfo.GoVersion()).
 		Str("data", o.dataDir).Str("listen", srv.Addr.String()).Strs("databases", srv.Engine.Databases()).
-		Bool("tls", o.tlsCert != "").Msg("stela started")
+		Bool("tls", o.tlsCert != "").Str("metrics", addrString(srv.MetricsAddr)).Msg("stela started")
 
 	select {
 	case <-ctx.Done():
@@ -138,4 +146,12 @@ func runStart(cmd *cobra.Command, o *startOptions) error {
 	}
 	log.Info().Msg("stopped")
 	return nil
+}
+
+// addrString is addr's text, or "" for none (metrics off).
+func addrString(addr net.Addr) string {
+	if addr == nil {
+		return ""
+	}
+	return addr.String()
 }
