@@ -18,7 +18,8 @@ const module = "github.com/stela-db/stela"
 // a lower rank, or of its own top-level folder.
 var layer = map[string]int{
 	"kv": 1, "engine": 2, "catalog": 3, "sql": 4, "pgwire": 5, "server": 6, "client": 6, "cmd": 8,
-	"audit": 7, // the auditor: a client of servers (checked below)
+	"audit":  7, // the auditor: a client of servers (checked below)
+	"backup": 7, // opens a server's stores offline (backup/restore)
 }
 
 // leafPackages may be imported by every layer but kv, and import nothing
