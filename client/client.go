@@ -3,6 +3,7 @@ package client
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
@@ -40,6 +41,7 @@ type Client struct {
 	statePath string
 	key       string
 	keys      []*checkpoint.Verifier
+	pubs      []crypto.PublicKey
 	// last is the state this client last trusted (and wrote): a server
 	// still at it needs no look at the file.
 	last *Trusted
@@ -56,11 +58,26 @@ type Options struct {
 	// be signed with (see kv/checkpoint.ParseVerifierPEM); without them
 	// checkpoints are trusted by consistency alone.
 	Keys []*checkpoint.Verifier
+	// PublicKeys are pinned like Keys, under the key name each
+	// checkpoint's own origin gives (stela signs each database's log
+	// under its origin): one public key serves every database of a
+	// server. The origin is held to the trusted state's like any other.
+	PublicKeys []crypto.PublicKey
 }
 
 // Open connects to connString and uses the trusted state in the file.
 func Open(ctx context.Context, connString string, opts Options) (*Client, error) {
-	conn, err := pgx.Connect(ctx, connString)
+	cfg, err := pgx.ParseConfig(connString)
+	if err != nil {
+		return nil, err
+	}
+	return OpenConfig(ctx, cfg, opts)
+}
+
+// OpenConfig is Open with a parsed connection configuration, for callers
+// that visit several databases of one server.
+func OpenConfig(ctx context.Context, connConfig *pgx.ConnConfig, opts Options) (*Client, error) {
+	conn, err := pgx.ConnectConfig(ctx, connConfig)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +86,7 @@ func Open(ctx context.Context, connString string, opts Options) (*Client, error)
 		cfg := conn.Config()
 		key = fmt.Sprintf("%s:%d/%s", cfg.Host, cfg.Port, cfg.Database)
 	}
-	return &Client{Conn: conn, statePath: opts.StatePath, key: key, keys: opts.Keys}, nil
+	return &Client{Conn: conn, statePath: opts.StatePath, key: key, keys: opts.Keys, pubs: opts.PublicKeys}, nil
 }
 
 // Close closes the connection.
@@ -106,12 +123,18 @@ func (c *Client) queryJSON(ctx context.Context, dst any, sql string, args ...any
 	return json.Unmarshal([]byte(raw), dst)
 }
 
-// advance checks that next extends the trusted state (asking the server
-// for a consistency proof) and makes it the trusted state. The first
-// state a client sees is trusted as it is (trust on first use).
-func (c *Client) advance(ctx context.Context, next Trusted) (Trusted, error) {
+// advance checks that next, read from the checkpoint note, extends the
+// trusted state (asking the server for a consistency proof) and is signed
+// as the trusted state was (signer.go), and makes it the trusted state.
+// The first state a client sees is trusted as it is (trust on first use).
+func (c *Client) advance(ctx context.Context, next Trusted, note []byte) (Trusted, error) {
 	if l := c.last; l != nil && l.Origin == next.Origin && l.Size == next.Size && l.Root == next.Root {
-		return *l, nil
+		if err := c.checkSigner(ctx, &next, note, l); err != nil {
+			return Trusted{}, err
+		}
+		if next.PublicKey == l.PublicKey {
+			return *l, nil
+		}
 	}
 	unlock, err := lockState(c.statePath)
 	if err != nil {
@@ -120,6 +143,13 @@ func (c *Client) advance(ctx context.Context, next Trusted) (Trusted, error) {
 	defer unlock()
 	old, ok, err := loadState(c.statePath, c.key)
 	if err != nil {
+		return Trusted{}, err
+	}
+	var prev *Trusted
+	if ok {
+		prev = &old
+	}
+	if err := c.checkSigner(ctx, &next, note, prev); err != nil {
 		return Trusted{}, err
 	}
 	if ok {
@@ -132,8 +162,12 @@ func (c *Client) advance(ctx context.Context, next Trusted) (Trusted, error) {
 			if next.Root != old.Root {
 				return Trusted{}, fmt.Errorf("%w: another root at size %d", ErrForked, next.Size)
 			}
-			c.last = &old
-			return old, nil
+			if next.PublicKey == old.PublicKey {
+				c.last = &old
+				return old, nil
+			}
+			// Same state, first seen signed (or under a newly pinned
+			// key): trust the key from now on.
 		case old.Size > 0:
 			var cp struct {
 				Proof []byte `json:"proof"`
@@ -171,7 +205,7 @@ func (c *Client) VerifyState(ctx context.Context) (Trusted, error) {
 	if err != nil {
 		return Trusted{}, err
 	}
-	return c.advance(ctx, next)
+	return c.advance(ctx, next, []byte(s.Checkpoint))
 }
 
 // Exec runs a statement that writes, then verifies that the log grew
@@ -232,7 +266,7 @@ func (c *Client) VerifiedRow(ctx context.Context, at uint64, table string, pk ..
 	if err := kp.Verify(next.Root); err != nil {
 		return Row{}, fmt.Errorf("%w: %v", ErrBadProof, err)
 	}
-	if _, err := c.advance(ctx, next); err != nil {
+	if _, err := c.advance(ctx, next, note); err != nil {
 		return Row{}, err
 	}
 	row := Row{Tx: kp.Header.TxID, Deleted: kp.Deleted, Key: kp.Key}
@@ -261,14 +295,23 @@ func splitRowProof(b []byte) (note []byte, tableID uint32, keyProof []byte, err 
 }
 
 // checkpointOf reads a checkpoint note as the trusted state it states,
-// checking its signature against the pinned keys, if any.
+// checking its signature against the pinned keys, if any, and naming the
+// pinned key that signed it.
 func (c *Client) checkpointOf(note []byte) (Trusted, error) {
-	if len(c.keys) > 0 {
-		cp, err := checkpoint.Open(note, c.keys...)
+	if c.pinned() {
+		keys, err := c.pinnedKeys(note)
+		if err != nil {
+			return Trusted{}, err
+		}
+		cp, err := checkpoint.Open(note, keys...)
 		if err != nil {
 			return Trusted{}, fmt.Errorf("%w: %v", ErrUnexpectedKey, err)
 		}
-		return Trusted{Origin: cp.Origin, Size: cp.Size, Root: cp.Root}, nil
+		t := Trusted{Origin: cp.Origin, Size: cp.Size, Root: cp.Root}
+		if err := bindPinnedKey(&t, note, keys); err != nil {
+			return Trusted{}, err
+		}
+		return t, nil
 	}
 	body := note
 	if i := bytes.Index(body, []byte("\n\n")); i >= 0 {

@@ -19,6 +19,15 @@ type Trusted struct {
 	Size    uint64      `json:"size"`
 	Root    merkle.Hash `json:"-"`
 	RootHex string      `json:"root"`
+	// The key the server signs with, once a signed checkpoint was
+	// trusted: its name (the origin), signed-note key ID (8 hex digits)
+	// and PKIX PEM public key. From then on a checkpoint not signed by it
+	// (unsigned, or by another key) is refused with ErrUnexpectedKey,
+	// unless other keys are pinned (Options.Keys). Absent while the
+	// server's checkpoints are unsigned.
+	KeyName   string `json:"key_name,omitempty"`
+	KeyID     string `json:"key_id,omitempty"`
+	PublicKey string `json:"public_key,omitempty"`
 }
 
 // stateFile is the JSON document of a state file: trusted states by key
@@ -106,4 +115,15 @@ func LoadTrusted(path, key string) (Trusted, error) {
 		err = fmt.Errorf("client: no trusted state %q in %s", key, path)
 	}
 	return t, err
+}
+
+// Trusted returns the state this client trusts now (ok false: none yet),
+// read from the state file under its lock.
+func (c *Client) Trusted() (t Trusted, ok bool, err error) {
+	unlock, err := lockState(c.statePath)
+	if err != nil {
+		return Trusted{}, false, err
+	}
+	defer unlock()
+	return loadState(c.statePath, c.key)
 }

@@ -21,6 +21,10 @@ type Checkpoint struct {
 // Checkpoint returns the checkpoint of the last durable state.
 func (s *Store) Checkpoint() Checkpoint { return s.state.Load().checkpoint }
 
+// Signer returns the signer of the store's checkpoints, nil when they are
+// unsigned.
+func (s *Store) Signer() checkpoint.Signer { return s.opts.Signer }
+
 // CheckpointAt returns a checkpoint for the log at an earlier size,
 // recomputing its root from the stored Merkle nodes (O(log size) reads).
 func (s *Store) CheckpointAt(size uint64) (cp Checkpoint, err error) {

@@ -30,6 +30,12 @@ type Options struct {
 	// bodies: still checkable against a root obtained out of band.
 	Signer checkpoint.Signer
 
+	// SignerFor, when Signer is nil, makes the signer once the store's
+	// origin is known (stored at creation, so it is read at Open): one key
+	// serves several stores, and a signer's name must be its log's origin.
+	// An error fails Open.
+	SignerFor func(origin string) (checkpoint.Signer, error)
+
 	// MaxValueSize is the largest value, in bytes (default 32 MiB).
 	MaxValueSize int
 	// MaxTxEntries is the largest number of entries in one transaction

@@ -317,6 +317,13 @@ func (s *Store) load(creating bool) (err error) {
 	if s.opts.Origin != "" && s.opts.Origin != s.origin {
 		return fmt.Errorf("kv: %s has origin %q; it cannot be reopened as %q", s.dir, s.origin, s.opts.Origin)
 	}
+	if s.opts.Signer == nil && s.opts.SignerFor != nil {
+		signer, err := s.opts.SignerFor(s.origin)
+		if err != nil {
+			return fmt.Errorf("kv: signer for %q: %w", s.origin, err)
+		}
+		s.opts.Signer = signer
+	}
 	return s.loadState()
 }
 

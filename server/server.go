@@ -41,6 +41,9 @@ type Config struct {
 	// (ops.go); empty: none. MetricsPprof adds Go's profiles to them.
 	MetricsListen string
 	MetricsPprof  bool
+	// SigningKey is a PEM private key file (Ed25519 or ECDSA P-256) that
+	// signs every checkpoint of every store; empty: unsigned (signing.go).
+	SigningKey string
 }
 
 // Server is a running stela server.
@@ -68,6 +71,11 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	tlsConfig, err := loadTLS(cfg)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.SigningKey != "" && cfg.KV.Signer == nil {
+		if cfg.KV.SignerFor, err = signerFor(cfg.SigningKey, cfg.Logger); err != nil {
+			return nil, err
+		}
 	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {

@@ -7,12 +7,14 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/catalog"
 	"github.com/stela-db/stela/kv"
+	"github.com/stela-db/stela/kv/checkpoint"
 	"github.com/stela-db/stela/kv/format"
 	"github.com/stela-db/stela/kv/merkle"
 	"github.com/stela-db/stela/kv/proof"
@@ -33,6 +35,7 @@ import (
 //	stela_row_proof_at(tx, 'table', pk...) the same, as of tx
 //	stela_system_state()                  the system log's state (users, grants, databases)
 //	stela_system_tx(n)                    system transaction n (superusers only)
+//	stela_public_key()                    the PEM public key checkpoints are signed with (NULL: unsigned)
 //
 // Hashes are lowercase hex; byte strings (keys, values, encodings) are
 // base64; "proof" fields hold the binary encodings of kv/proof.
@@ -42,6 +45,7 @@ import (
 var proofFuncArity = map[string]int{
 	"stela_state": 0, "stela_tx": 1, "stela_consistency_proof": 2, "stela_row_proof": -1, "stela_row_proof_at": -2,
 	"stela_row_proof_bytes": -2, "stela_system_state": 0, "stela_system_tx": 1,
+	"stela_public_key": 0,
 }
 
 // proofFunc builds a call of a proof function; nil for other names.
@@ -92,8 +96,11 @@ type proofCall struct {
 }
 
 func (f *proofCall) Type() *types.T {
-	if f.name == "stela_row_proof_bytes" {
+	switch f.name {
+	case "stela_row_proof_bytes":
 		return types.Bytea
+	case "stela_public_key":
+		return types.Text
 	}
 	return types.JSON
 }
@@ -121,11 +128,14 @@ func (f *proofCall) Eval(ctx *expr.Context) (types.Datum, error) {
 	var out any
 	switch f.name {
 	case "stela_state":
-		out = stateJSON(x.sess.db.Name, st.Checkpoint())
+		out = stateJSON(x.sess.db.Name, st.Checkpoint(), st.Signer())
+	case "stela_public_key":
+		return publicKeyPEM(st.Signer())
 	case "stela_tx":
 		out, err = txJSON(st, vals[0].(int64))
 	case "stela_system_state":
-		out = stateJSON("", x.sess.engine.sys.Store().Checkpoint())
+		sys := x.sess.engine.sys.Store()
+		out = stateJSON("", sys.Checkpoint(), sys.Signer())
 	case "stela_system_tx":
 		if !x.sess.superuser {
 			return nil, errSystemTxPrivilege()
@@ -165,10 +175,35 @@ type stateOut struct {
 	Root       string `json:"root"`
 	Checkpoint string `json:"checkpoint"`
 	Signed     bool   `json:"signed"`
+	// The signing key, when signed: its name in the signature line (the
+	// origin), its signed-note key ID (8 hex digits) and its name-free
+	// fingerprint (checkpoint.Fingerprint), the same for every database.
+	KeyName        string `json:"key_name,omitempty"`
+	KeyID          string `json:"key_id,omitempty"`
+	KeyFingerprint string `json:"key_fingerprint,omitempty"`
 }
 
-func stateJSON(db string, cp kv.Checkpoint) stateOut {
-	return stateOut{Database: db, Origin: cp.Origin, Tx: cp.Size, Root: hex.EncodeToString(cp.Root[:]), Checkpoint: string(cp.Note), Signed: cp.Signed}
+func stateJSON(db string, cp kv.Checkpoint, signer checkpoint.Signer) stateOut {
+	out := stateOut{Database: db, Origin: cp.Origin, Tx: cp.Size, Root: hex.EncodeToString(cp.Root[:]), Checkpoint: string(cp.Note), Signed: cp.Signed}
+	if signer != nil && cp.Signed {
+		out.KeyName = signer.Name()
+		out.KeyID = fmt.Sprintf("%08x", signer.KeyID())
+		out.KeyFingerprint, _ = checkpoint.Fingerprint(signer.Public())
+	}
+	return out
+}
+
+// publicKeyPEM is stela_public_key(): the signer's public key as PEM text,
+// NULL when checkpoints are not signed.
+func publicKeyPEM(signer checkpoint.Signer) (types.Datum, error) {
+	if signer == nil {
+		return nil, nil
+	}
+	b, err := checkpoint.MarshalPublicKeyPEM(signer)
+	if err != nil {
+		return nil, err
+	}
+	return string(b), nil
 }
 
 // checkTxID refuses a tx id outside the log with 22023.

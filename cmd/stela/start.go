@@ -27,6 +27,7 @@ type startOptions struct {
 	pprofListen                    string
 	metricsListen                  string
 	metricsPprof                   bool
+	signingKey                     string
 	shutdownTimeout                time.Duration
 	ops                            opsOptions
 }
@@ -70,6 +71,7 @@ shows the effective settings and where each comes from.`,
 	f.StringVar(&o.pprofListen, "pprof-listen", "", "serve Go profiles (/debug/pprof/) on this address; off when empty")
 	f.StringVar(&o.metricsListen, "metrics-listen", "127.0.0.1:9497", "address of the Prometheus metrics and health endpoints (/metrics, /healthz, /readyz, /version); off when empty")
 	f.BoolVar(&o.metricsPprof, "pprof", false, "also serve Go profiles under /debug/pprof/ on the metrics address")
+	f.StringVar(&o.signingKey, "signing-key", "", "PEM private key (Ed25519 or ECDSA P-256, see stela key generate) that signs every checkpoint")
 	f.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long running statements may finish at shutdown")
 	addOpsFlags(f, &o.ops)
 	documentEnv(cmd)
@@ -106,6 +108,7 @@ func runStart(cmd *cobra.Command, o *startOptions) error {
 		RequireTLS: o.requireTLS, AllowCleartext: o.allowCleartext,
 		MaxConnections: o.maxConns, MaxMessageSize: o.maxMessage, Logger: log,
 		KV: kv.Options{WALSpareSize: kv.DefaultWALSpareSize}, MetricsListen: o.metricsListen, MetricsPprof: o.metricsPprof,
+		SigningKey: o.signingKey,
 	})
 	if errors.Is(err, server.ErrAddressInUse) {
 		return fmt.Errorf("%s is already in use; choose another address with --listen", o.listen)

@@ -17,7 +17,9 @@ const module = "github.com/stela-db/stela"
 // layer ranks the top-level folders: a package may import our packages of
 // a lower rank, or of its own top-level folder.
 var layer = map[string]int{
-	"kv": 1, "engine": 2, "catalog": 3, "sql": 4, "pgwire": 5, "server": 6, "client": 6, "cmd": 7,
+	"kv": 1, "engine": 2, "catalog": 3, "sql": 4, "pgwire": 5, "server": 6, "client": 6, "cmd": 8,
+	"audit":  7, // the auditor: a client of servers (checked below)
+	"backup": 7, // opens a server's stores offline (backup/restore)
 }
 
 // leafPackages may be imported by every layer but kv, and import nothing
@@ -125,6 +127,10 @@ func TestImportsPointDown(t *testing.T) {
 					if !clientPackages[target] {
 						t.Errorf("%s/%s: the client imports %s, which is server-side", dir, name, target)
 					}
+				case top == "audit" && targetTop != "audit" && targetTop != "client" && !clientPackages[target]:
+					// The auditor checks servers as the client does:
+					// never with the server's code.
+					t.Errorf("%s/%s: the auditor imports %s, which is server-side", dir, name, target)
 				case targetTop == top:
 					// Within a folder: kv may import its client packages,
 					// not the reverse (checked above).

@@ -132,7 +132,11 @@
 // PKCS #8 "PRIVATE KEY" with a P-256 or Ed25519 key); ParseVerifierPEM and
 // MarshalPublicKeyPEM use the PKIX "PUBLIC KEY" block that
 // `openssl pkey -pubout` prints. RSA, other curves and encrypted PEM are
-// refused with ErrUnsupportedKey.
+// refused with ErrUnsupportedKey. ParsePrivateKeyPEM reads the same private
+// keys without binding them to a key name, so that one key file yields a
+// Signer per log (each under its own origin); GenerateKey makes new keys,
+// which PrivateKey.MarshalPEM writes as PKCS #8, and Fingerprint names a
+// public key independently of any key name.
 //
 // The signed-note framing and signature dispatch are delegated to
 // golang.org/x/mod/sumdb/note; this package adds the limits, the
