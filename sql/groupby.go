@@ -376,8 +376,8 @@ func aggLevel(f *pg_query.FuncCall, sc *scope) int {
 				if err == nil && idx < 0 && s.ungrouped != nil {
 					idx, err = s.ungrouped.find(names, 0)
 				}
-				if err != nil || idx >= 0 {
-					break
+				if err != nil || idx >= 0 || (len(names) == 1 && s.seesTable(names[0])) {
+					break // a column, or a whole-row reference
 				}
 				depth++
 			}

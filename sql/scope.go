@@ -70,10 +70,49 @@ func (s *scope) Column(names []string, loc int32) (expr.Expr, error) {
 		}
 		depth++
 	}
+	if len(names) == 1 {
+		if e := s.wholeRow(names[0]); e != nil {
+			return e, nil
+		}
+	}
 	if err := s.missingTable(names, loc); err != nil {
 		return nil, err
 	}
 	return nil, errUndefinedColumn(names, loc)
+}
+
+// wholeRow is a reference to a FROM item as a whole (SELECT t FROM t,
+// row_to_json(t), t.* in an expression): a record of its visible
+// columns, named, as PostgreSQL's whole-row Var. nil if no FROM item in
+// reach has that name. A column of the same name wins (Column looks for
+// columns first), as in PostgreSQL.
+func (s *scope) wholeRow(table string) expr.Expr {
+	depth := 0
+	for sc := s; sc != nil; sc = sc.outer {
+		if sc.ungrouped == nil && sc.hasTable(table) {
+			var names []string
+			var args []expr.Expr
+			for i, c := range sc.cols {
+				if c.table != table || c.hidden {
+					continue
+				}
+				names = append(names, c.name)
+				if depth == 0 {
+					args = append(args, &expr.ColRef{Idx: i, T: c.typ, Name: c.name})
+				} else {
+					args = append(args, &expr.OuterRef{Depth: depth, Idx: i, T: c.typ, Name: c.name})
+				}
+			}
+			if depth > 0 {
+				for lv := s.level; lv != nil && lv != sc.level; lv = lv.parent {
+					lv.correlated = true
+				}
+			}
+			return expr.NewRowBuild(names, args)
+		}
+		depth++
+	}
+	return nil
 }
 
 // missingTable returns the 42P01 error of a qualified reference whose
@@ -142,6 +181,12 @@ func (s *scope) find(names []string, loc int32) (int, error) {
 }
 
 // hasTable reports whether any column is qualified by table.
+// seesTable reports whether the scope, or the input of a grouped scope,
+// has a FROM item named table.
+func (s *scope) seesTable(table string) bool {
+	return s.hasTable(table) || (s.ungrouped != nil && s.ungrouped.hasTable(table))
+}
+
 func (s *scope) hasTable(table string) bool {
 	for _, c := range s.cols {
 		if c.table == table {

@@ -3,6 +3,7 @@ package expr
 import (
 	"bytes"
 	"sort"
+	"strconv"
 
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
@@ -136,8 +137,31 @@ func aggAppendJSON(dst []byte, t *types.T, v types.Datum, fs *types.FormatSettin
 		return append(dst, v.(string)...)
 	case types.ArrayFamily:
 		return aggAppendJSONArray(dst, t.Elem, v.(*types.Array), fs)
+	case types.RecordFamily:
+		return appendRecordJSON(dst, t, v.(*types.Record), fs, "")
 	}
 	return types.AppendJSONString(dst, aggJSONScalarText(t, v, fs))
+}
+
+// appendRecordJSON is a record as row_to_json writes it: an object of its
+// fields by name, values converted as to_json converts them; sep goes
+// between fields (row_to_json's pretty form puts a newline there).
+func appendRecordJSON(dst []byte, t *types.T, r *types.Record, fs *types.FormatSettings, sep string) []byte {
+	dst = append(dst, '{')
+	for i, v := range r.Values {
+		if i > 0 {
+			dst = append(dst, ',')
+			dst = append(dst, sep...)
+		}
+		name, ft := "f"+strconv.Itoa(i+1), types.Text
+		if i < len(t.Fields) {
+			name, ft = t.Fields[i].Name, t.Fields[i].T
+		}
+		dst = types.AppendJSONString(dst, name)
+		dst = append(dst, ':')
+		dst = aggAppendJSON(dst, ft, v, fs)
+	}
+	return append(dst, '}')
 }
 
 // aggAppendJSONArray is array_to_json without spaces: one JSON array per
@@ -209,7 +233,7 @@ func (a *aggJSONArray) Add(ctx *Context, args []types.Datum) error {
 		a.buf = append(a.buf, '[')
 	} else {
 		a.buf = append(a.buf, ", "...)
-		if !a.jsonb && args[0] != nil && a.t.IsArray() {
+		if !a.jsonb && args[0] != nil && (a.t.IsArray() || a.t.Family == types.RecordFamily) {
 			// json_agg sets structured values after the first on a new
 			// line, as PostgreSQL does.
 			a.buf = append(a.buf, "\n "...)

@@ -115,6 +115,8 @@ func (b *Builder) Build(n *pg_query.Node) (Expr, error) {
 		return b.funcCall(v.FuncCall)
 	case *pg_query.Node_SqlvalueFunction:
 		return b.sqlValueFunction(v.SqlvalueFunction)
+	case *pg_query.Node_RowExpr:
+		return b.rowExpr(v.RowExpr)
 	case *pg_query.Node_ColumnRef:
 		return b.columnRef(v.ColumnRef)
 	case *pg_query.Node_AArrayExpr:
@@ -875,8 +877,12 @@ func (b *Builder) funcByName(name string, loc int32) (Expr, error) {
 
 func (b *Builder) columnRef(c *pg_query.ColumnRef) (Expr, error) {
 	var names []string
-	for _, f := range c.Fields {
+	for i, f := range c.Fields {
 		if f.GetAStar() != nil {
+			if i == 1 && len(c.Fields) == 2 && b.Scope != nil {
+				// t.* inside an expression is the whole row of t.
+				return b.Scope.Column(names, c.Location)
+			}
 			return nil, at(pgerror.New(pgcode.Syntax, "SELECT * with no tables specified is not valid"), c.Location)
 		}
 		names = append(names, f.GetString_().GetSval())

@@ -25,6 +25,24 @@ func init() {
 		}, nil
 	}})
 
+	// row_to_json(record [, pretty]): the record's fields as an object;
+	// pretty puts a line feed and a space between top-level fields.
+	rec := []*types.T{types.RecordType}
+	addFunc("row_to_json", &overload{args: rec, strict: true, bind: func(at []*types.T) (*types.T, evalFn, error) {
+		return types.JSON, func(c *Context, a []types.Datum) (types.Datum, error) {
+			return string(appendRecordJSON(nil, at[0], a[0].(*types.Record), aggFormatSettings(c), "")), nil
+		}, nil
+	}})
+	addFunc("row_to_json", &overload{args: []*types.T{types.RecordType, types.Bool}, strict: true, bind: func(at []*types.T) (*types.T, evalFn, error) {
+		return types.JSON, func(c *Context, a []types.Datum) (types.Datum, error) {
+			sep := ""
+			if a[1].(bool) {
+				sep = "\n "
+			}
+			return string(appendRecordJSON(nil, at[0], a[0].(*types.Record), aggFormatSettings(c), sep)), nil
+		}, nil
+	}})
+
 	// The builders are not strict: NULL values become JSON null.
 	addFunc("json_build_array", &overload{variadic: AnyType, bind: func(at []*types.T) (*types.T, evalFn, error) {
 		return types.JSON, func(c *Context, a []types.Datum) (types.Datum, error) {

@@ -61,6 +61,11 @@ func figureName(n *pg_query.Node) (string, int) {
 		return strings.ToLower(op), 2
 	case *pg_query.Node_AArrayExpr:
 		return "array", 2
+	case *pg_query.Node_RowExpr:
+		// ROW(...) is named row; a bare (a, b) has no name.
+		if v.RowExpr.RowFormat == pg_query.CoercionForm_COERCE_EXPLICIT_CALL {
+			return "row", 2
+		}
 	case *pg_query.Node_AIndirection:
 		// a[1] is named after a; a field selection after the field.
 		ind := v.AIndirection.Indirection

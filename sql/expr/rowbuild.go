@@ -1,0 +1,64 @@
+package expr
+
+import (
+	"strconv"
+
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/sql/types"
+)
+
+// RowBuild makes a record of its arguments: ROW(a, b) (fields f1, f2 ...,
+// as PostgreSQL names an anonymous row's columns) and a whole-row
+// reference to a FROM item (SELECT t FROM t, row_to_json(t)), whose
+// fields are the item's columns. The record's type carries the field
+// names, so (r).name and to_json(r) know them.
+type RowBuild struct {
+	Args []Expr
+	T    *types.T
+}
+
+// NewRowBuild returns a RowBuild of args with the given field names.
+func NewRowBuild(names []string, args []Expr) *RowBuild {
+	fields := make([]types.Field, len(args))
+	for i, a := range args {
+		fields[i] = types.Field{Name: names[i], T: a.Type()}
+	}
+	return &RowBuild{Args: args, T: types.RecordOf(fields)}
+}
+
+func (r *RowBuild) Type() *types.T   { return r.T }
+func (r *RowBuild) Children() []Expr { return r.Args }
+
+func (r *RowBuild) Eval(ctx *Context) (types.Datum, error) {
+	vals := make([]types.Datum, len(r.Args))
+	for i, a := range r.Args {
+		v, err := a.Eval(ctx)
+		if err != nil {
+			return nil, err
+		}
+		vals[i] = v
+	}
+	return &types.Record{Values: vals}, nil
+}
+
+// rowExpr builds ROW(...) and (a, b) outside a comparison.
+func (b *Builder) rowExpr(e *pg_query.RowExpr) (Expr, error) {
+	args := make([]Expr, len(e.Args))
+	names := make([]string, len(e.Args))
+	for i, n := range e.Args {
+		a, err := b.Build(n)
+		if err != nil {
+			return nil, err
+		}
+		if a.Type().Oid == types.Unknown.Oid {
+			// As PostgreSQL resolves an unknown literal in a row: text.
+			if a, err = b.coerce(a, types.Text, castImplicit, e.Location); err != nil {
+				return nil, err
+			}
+		}
+		args[i] = a
+		names[i] = "f" + strconv.Itoa(i+1)
+	}
+	return NewRowBuild(names, args), nil
+}
