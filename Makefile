@@ -85,6 +85,10 @@ crash: ## Long crash loop: SIGKILL a committing child CRASH_ROUNDS times
 bench: ## Run the benchmarks (BENCH=regexp, BENCHTIME, COUNT)
 	$(GO) test -run '^$$' -bench '$(or $(BENCH),.)' -benchtime $(BENCHTIME) -count $(COUNT) -benchmem -timeout 60m $(PKG)
 
+.PHONY: bench-pg
+bench-pg: build ## Compare stela with a throwaway PostgreSQL 15 by stela bench, interleaved (ROUNDS, DURATION, WARMUP, PLAN)
+	BIN='$(BIN)' ROUNDS='$(ROUNDS)' DURATION='$(DURATION)' WARMUP='$(WARMUP)' PLAN='$(PLAN)' scripts/bench-pg.sh
+
 FUZZ_TARGETS = \
 	./kv/format:FuzzDecodeHeader ./kv/format:FuzzDecodeEntry \
 	./kv:FuzzDecodeVersionRecord ./kv:FuzzDecodeEntries ./kv:FuzzDecodeVersionKey ./kv:FuzzDecodeStoreIdentity \

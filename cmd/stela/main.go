@@ -30,6 +30,7 @@ func newRootCommand() *cobra.Command {
 	root.AddCommand(newVersionCommand(), newVerifyCommand(), newStartCommand(), newUserCommand(), newDatabaseCommand(),
 		newBackupCommand(), newRestoreCommand(), newConfigCommand(), newServiceCommand())
 	root.AddCommand(newKeyCommand(), newAuditCommand())
+	root.AddCommand(newBenchCommand())
 	return root
 }
 

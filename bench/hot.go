@@ -1,0 +1,61 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// maxRetries bounds update-hot's retries of one operation: past it the
+// operation counts as failed with its last error.
+const maxRetries = 100
+
+// hotWorker updates one of a few keys (Rows, default 10) in autocommit,
+// so that connections collide. A server that rejects a conflicting
+// commit with 40001 (stela; PostgreSQL at REPEATABLE READ or above) gets
+// the statement again, as an application must; the failures and the
+// operations that needed them are counted apart from errors. PostgreSQL
+// at its default READ COMMITTED makes the UPDATEs wait instead.
+type hotWorker struct {
+	c    *pgx.Conn
+	rnd  *rand.Rand
+	keys int64
+}
+
+func (w *hotWorker) conn() *pgx.Conn { return w.c }
+
+func (w *hotWorker) op(ctx context.Context, s *stats) (int64, error) {
+	id := 1 + w.rnd.Int64N(w.keys)
+	for try := 0; ; try++ {
+		tag, err := w.c.Exec(ctx, "upd", id)
+		if err == nil {
+			if try > 0 {
+				s.retriedOps++
+			}
+			return tag.RowsAffected(), nil
+		}
+		if !isSerializationFailure(err) || try == maxRetries || ctx.Err() != nil {
+			return 0, err
+		}
+		s.serializationFailures++
+	}
+}
+
+var updateHotWorkload = &workload{
+	defaultRows: 10,
+	minRows:     1,
+	setup:       setupRead,
+	newWorker: func(ctx context.Context, e *env, id int) (worker, error) {
+		c, err := e.connect(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := c.Prepare(ctx, "upd", "UPDATE "+e.cfg.Table+" SET k = k + 1 WHERE id = $1"); err != nil {
+			c.Close(ctx)
+			return nil, fmt.Errorf("bench: prepare: %w", err)
+		}
+		return &hotWorker{c: c, rnd: newRand(id), keys: e.cfg.Rows}, nil
+	},
+}
