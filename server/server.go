@@ -15,6 +15,8 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/stela-db/stela/httpapi"
+	"github.com/stela-db/stela/internal/loginlimit"
 	"github.com/stela-db/stela/kv"
 	"github.com/stela-db/stela/pgwire"
 	"github.com/stela-db/stela/sql"
@@ -37,6 +39,9 @@ type Config struct {
 	Logger         zerolog.Logger
 	// KV is the template of the stores' options.
 	KV kv.Options
+	// HTTP configures the HTTP API (httpapi); an empty Listen disables it.
+	// Its TLS, session limit and login slowdown are set from the above.
+	HTTP httpapi.Config
 }
 
 // Server is a running stela server.
@@ -48,6 +53,9 @@ type Server struct {
 	// GeneratedPassword is the admin password generated at first start
 	// (empty otherwise): shown once, never stored.
 	GeneratedPassword string
+	// HTTP is the HTTP API and HTTPAddr its address (nil when disabled).
+	HTTP     *httpapi.Server
+	HTTPAddr net.Addr
 
 	serveErr chan error
 }
@@ -82,11 +90,17 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		engine.Close()
 		return nil, err
 	}
+	logins := loginlimit.New(loginlimit.Limits{}) // one slowdown for both front ends
 	pg := pgwire.NewServer(engine, pgwire.Config{
 		TLS: tlsConfig, RequireTLS: cfg.RequireTLS, AllowCleartext: cfg.AllowCleartext,
-		MaxConnections: cfg.MaxConnections, MaxMessageSize: cfg.MaxMessageSize, Logger: cfg.Logger,
+		MaxConnections: cfg.MaxConnections, MaxMessageSize: cfg.MaxMessageSize, Logger: cfg.Logger, Logins: logins,
 	})
 	s := &Server{Engine: engine, PG: pg, Addr: ln.Addr(), GeneratedPassword: generated, serveErr: make(chan error, 1)}
+	if err := s.startHTTP(cfg, tlsConfig, logins); err != nil {
+		ln.Close()
+		engine.Close()
+		return nil, err
+	}
 	go func() { s.serveErr <- pg.Serve(ln) }()
 	return s, nil
 }
@@ -101,7 +115,11 @@ func cfgOr(v, def int) int {
 // Shutdown stops the listener, ends the sessions (57P01), lets in-flight
 // statements finish until ctx ends, then closes the stores.
 func (s *Server) Shutdown(ctx context.Context) error {
-	err := s.PG.Shutdown(ctx)
+	var herr error
+	if s.HTTP != nil {
+		herr = s.HTTP.Shutdown(ctx)
+	}
+	err := errors.Join(herr, s.PG.Shutdown(ctx))
 	return errors.Join(err, s.Engine.Close())
 }
 

@@ -26,6 +26,7 @@ type startOptions struct {
 	pprofListen                    string
 	shutdownTimeout                time.Duration
 	ops                            opsOptions
+	http                           httpOptions
 }
 
 func newStartCommand() *cobra.Command {
@@ -67,6 +68,7 @@ shows the effective settings and where each comes from.`,
 	f.StringVar(&o.pprofListen, "pprof-listen", "", "serve Go profiles (/debug/pprof/) on this address; off when empty")
 	f.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long running statements may finish at shutdown")
 	addOpsFlags(f, &o.ops)
+	addHTTPFlags(f, &o.http)
 	documentEnv(cmd)
 	return cmd
 }
@@ -100,8 +102,12 @@ func runStart(cmd *cobra.Command, o *startOptions) error {
 		TLSCert: o.tlsCert, TLSKey: o.tlsKey, TLSClientCA: o.tlsClientCA,
 		RequireTLS: o.requireTLS, AllowCleartext: o.allowCleartext,
 		MaxConnections: o.maxConns, MaxMessageSize: o.maxMessage, Logger: log,
-		KV: kv.Options{WALSpareSize: kv.DefaultWALSpareSize},
+		KV:   kv.Options{WALSpareSize: kv.DefaultWALSpareSize},
+		HTTP: o.http.config(),
 	})
+	if errors.Is(err, server.ErrHTTPAddressInUse) {
+		return fmt.Errorf("%s is already in use; choose another address with --http-listen (empty disables the HTTP API)", o.http.listen)
+	}
 	if errors.Is(err, server.ErrAddressInUse) {
 		return fmt.Errorf("%s is already in use; choose another address with --listen", o.listen)
 	}
@@ -117,7 +123,7 @@ func runStart(cmd *cobra.Command, o *startOptions) error {
 	}
 	log.Info().Str("version", buildinfo.Version).Str("commit", buildinfo.CommitOrVCS()).Str("go", buildinfo.GoVersion()).
 		Str("data", o.dataDir).Str("listen", srv.Addr.String()).Strs("databases", srv.Engine.Databases()).
-		Bool("tls", o.tlsCert != "").Msg("stela started")
+		Str("http", addrString(srv.HTTPAddr)).Bool("tls", o.tlsCert != "").Msg("stela started")
 
 	select {
 	case <-ctx.Done():

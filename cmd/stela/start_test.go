@@ -84,7 +84,9 @@ func startStela(t *testing.T, env []string, args ...string) *stelaProc {
 			p.cmd.Env = append(p.cmd.Env, kv)
 		}
 	}
-	p.cmd.Env = append(append(p.cmd.Env, reexecEnv+"=1"), env...)
+	// The HTTP API is off unless a test asks for it: its default port
+	// would be shared by every test (and every other run on the host).
+	p.cmd.Env = append(append(p.cmd.Env, reexecEnv+"=1", "STELA_HTTP_LISTEN="), env...)
 	if p.stdout, err = os.CreateTemp(t.TempDir(), "stdout"); err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ const module = "github.com/stela-db/stela"
 // layer ranks the top-level folders: a package may import our packages of
 // a lower rank, or of its own top-level folder.
 var layer = map[string]int{
-	"kv": 1, "engine": 2, "catalog": 3, "sql": 4, "pgwire": 5, "server": 6, "client": 6, "cmd": 7,
+	"kv": 1, "engine": 2, "catalog": 3, "sql": 4, "pgwire": 5, "httpapi": 5, "server": 6, "client": 6, "cmd": 7,
 }
 
 // leafPackages may be imported by every layer but kv, and import nothing
