@@ -29,6 +29,7 @@ func newRootCommand() *cobra.Command {
 	}
 	root.AddCommand(newVersionCommand(), newVerifyCommand(), newStartCommand(), newUserCommand(), newDatabaseCommand(),
 		newBackupCommand(), newRestoreCommand(), newConfigCommand(), newServiceCommand())
+	root.AddCommand(newKVCommand())
 	return root
 }
 
