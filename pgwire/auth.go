@@ -53,7 +53,7 @@ func (c *conn) authenticate(user string) (*catalog.User, error) {
 		c.loginFailed(user)
 		return nil, authFailed(user)
 	}
-	if wait := c.srv.logins.attempt(user, c.raw.RemoteAddr(), true); wait > 0 {
+	if wait := c.srv.logins.Attempt(user, c.raw.RemoteAddr(), true); wait > 0 {
 		// Still throttled: a guess that succeeds is answered no faster.
 		time.Sleep(wait)
 	}
@@ -69,7 +69,7 @@ func (c *conn) authenticate(user string) (*catalog.User, error) {
 // after repeated failures (loginlimit.go), so that guessing passwords
 // over one connection after another is slow.
 func (c *conn) loginFailed(user string) {
-	wait := c.srv.logins.attempt(user, c.raw.RemoteAddr(), false)
+	wait := c.srv.logins.Attempt(user, c.raw.RemoteAddr(), false)
 	c.log.Warn().Str("user", user).Dur("delay", wait).Msg("password authentication failed")
 	time.Sleep(wait)
 }

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/stela-db/stela/internal/loginlimit"
 )
 
 // Defaults.
@@ -32,7 +34,10 @@ type Config struct {
 	StartupTimeout time.Duration
 	// FailedLogins slows down repeated failed logins (loginlimit.go).
 	FailedLogins LoginLimits
-	Logger       zerolog.Logger
+	// Logins, when set, is the slowdown shared with other front ends
+	// (the HTTP API); FailedLogins is then ignored.
+	Logins *loginlimit.Limiter
+	Logger zerolog.Logger
 
 	// trustAuth skips authentication; only tests set it (export_test.go).
 	trustAuth bool

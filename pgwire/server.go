@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/xdg-go/scram"
 
+	"github.com/stela-db/stela/internal/loginlimit"
 	"github.com/stela-db/stela/sql"
 )
 
@@ -20,7 +21,7 @@ type Server struct {
 	engine *sql.Engine
 	log    zerolog.Logger
 	keys   cancelKeys
-	logins *loginLimiter
+	logins *loginlimit.Limiter
 
 	sessions atomic.Int32 // sessions past startup, for the connection limit
 	connID   atomic.Uint64
@@ -42,7 +43,11 @@ type Server struct {
 // NewServer returns a server for engine.
 func NewServer(engine *sql.Engine, cfg Config) *Server {
 	cfg = cfg.withDefaults()
-	return &Server{cfg: cfg, engine: engine, logins: newLoginLimiter(cfg.FailedLogins), log: cfg.Logger.With().Str("component", "pgwire").Logger(), conns: map[*conn]struct{}{}}
+	logins := cfg.Logins
+	if logins == nil {
+		logins = loginlimit.New(cfg.FailedLogins)
+	}
+	return &Server{cfg: cfg, engine: engine, logins: logins, log: cfg.Logger.With().Str("component", "pgwire").Logger(), conns: map[*conn]struct{}{}}
 }
 
 // ErrServerClosed is returned by Serve after Shutdown.

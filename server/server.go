@@ -15,6 +15,8 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/stela-db/stela/httpapi"
+	"github.com/stela-db/stela/internal/loginlimit"
 	"github.com/stela-db/stela/kv"
 	"github.com/stela-db/stela/pgwire"
 	"github.com/stela-db/stela/sql"
@@ -44,6 +46,9 @@ type Config struct {
 	// SigningKey is a PEM private key file (Ed25519 or ECDSA P-256) that
 	// signs every checkpoint of every store; empty: unsigned (signing.go).
 	SigningKey string
+	// HTTP configures the HTTP API (httpapi); an empty Listen disables it.
+	// Its TLS, session limit and login slowdown are set from the above.
+	HTTP httpapi.Config
 }
 
 // Server is a running stela server.
@@ -58,6 +63,9 @@ type Server struct {
 	// MetricsAddr is the address of the metrics and health endpoints (nil
 	// without Config.MetricsListen).
 	MetricsAddr net.Addr
+	// HTTP is the HTTP API and HTTPAddr its address (nil when disabled).
+	HTTP     *httpapi.Server
+	HTTPAddr net.Addr
 
 	serveErr chan error
 	ops      *opsServer // nil without Config.MetricsListen (ops.go)
@@ -106,11 +114,18 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		ops.close()
 		return nil, err
 	}
+	logins := loginlimit.New(loginlimit.Limits{}) // one slowdown for both front ends
 	pg := pgwire.NewServer(engine, pgwire.Config{
 		TLS: tlsConfig, RequireTLS: cfg.RequireTLS, AllowCleartext: cfg.AllowCleartext,
-		MaxConnections: cfg.MaxConnections, MaxMessageSize: cfg.MaxMessageSize, Logger: cfg.Logger,
+		MaxConnections: cfg.MaxConnections, MaxMessageSize: cfg.MaxMessageSize, Logger: cfg.Logger, Logins: logins,
 	})
 	s := &Server{Engine: engine, PG: pg, Addr: ln.Addr(), GeneratedPassword: generated, serveErr: make(chan error, 1), ops: ops}
+	if err := s.startHTTP(cfg, tlsConfig, logins); err != nil {
+		ln.Close()
+		engine.Close()
+		ops.close()
+		return nil, err
+	}
 	go func() { s.serveErr <- pg.Serve(ln) }()
 	s.MetricsAddr = ops.ready(engine, pg)
 	return s, nil
@@ -127,7 +142,11 @@ func cfgOr(v, def int) int {
 // statements finish until ctx ends, then closes the stores.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.ops.stopping()
-	err := s.PG.Shutdown(ctx)
+	var herr error
+	if s.HTTP != nil {
+		herr = s.HTTP.Shutdown(ctx)
+	}
+	err := errors.Join(herr, s.PG.Shutdown(ctx))
 	err = errors.Join(err, s.Engine.Close())
 	s.ops.close()
 	return err

@@ -102,6 +102,8 @@ type Session struct {
 	// than one statement run: their implicit transaction is a
 	// transaction block for DECLARE and DISCARD ALL, as in PostgreSQL.
 	multiStmt bool
+	// lastCommitTx is the tx id of the last commit (LastCommitTx).
+	lastCommitTx uint64
 }
 
 // SetMultiStatement tells the session whether the statements about to

@@ -128,11 +128,14 @@ func (t *txnState) commit(s *Session, ctx context.Context) error {
 		t.rollback(s)
 		return err
 	}
-	var err error
 	if t.eng != nil {
-		if _, err = t.eng.Commit(ctx); err != nil {
+		c, err := t.eng.Commit(ctx)
+		if err != nil {
 			t.rollback(s)
 			return err
+		}
+		if c.TxID != 0 {
+			s.lastCommitTx = c.TxID
 		}
 	}
 	s.cursorsCommitted()

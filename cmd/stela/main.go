@@ -31,6 +31,7 @@ func newRootCommand() *cobra.Command {
 		newBackupCommand(), newRestoreCommand(), newConfigCommand(), newServiceCommand())
 	root.AddCommand(newKeyCommand(), newAuditCommand())
 	root.AddCommand(newBenchCommand())
+	root.AddCommand(newKVCommand())
 	return root
 }
 

@@ -30,6 +30,7 @@ type startOptions struct {
 	signingKey                     string
 	shutdownTimeout                time.Duration
 	ops                            opsOptions
+	http                           httpOptions
 }
 
 func newStartCommand() *cobra.Command {
@@ -74,6 +75,7 @@ shows the effective settings and where each comes from.`,
 	f.StringVar(&o.signingKey, "signing-key", "", "PEM private key (Ed25519 or ECDSA P-256, see stela key generate) that signs every checkpoint")
 	f.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long running statements may finish at shutdown")
 	addOpsFlags(f, &o.ops)
+	addHTTPFlags(f, &o.http)
 	documentEnv(cmd)
 	return cmd
 }
@@ -108,8 +110,11 @@ func runStart(cmd *cobra.Command, o *startOptions) error {
 		RequireTLS: o.requireTLS, AllowCleartext: o.allowCleartext,
 		MaxConnections: o.maxConns, MaxMessageSize: o.maxMessage, Logger: log,
 		KV: kv.Options{WALSpareSize: kv.DefaultWALSpareSize}, MetricsListen: o.metricsListen, MetricsPprof: o.metricsPprof,
-		SigningKey: o.signingKey,
+		SigningKey: o.signingKey, HTTP: o.http.config(),
 	})
+	if errors.Is(err, server.ErrHTTPAddressInUse) {
+		return fmt.Errorf("%s is already in use; choose another address with --http-listen (empty disables the HTTP API)", o.http.listen)
+	}
 	if errors.Is(err, server.ErrAddressInUse) {
 		return fmt.Errorf("%s is already in use; choose another address with --listen", o.listen)
 	}
@@ -128,7 +133,7 @@ func runStart(cmd *cobra.Command, o *startOptions) error {
 	}
 	log.Info().Str("version", buildinfo.Version).Str("commit", buildinfo.CommitOrVCS()).Str("go", buildinfo.GoVersion()).
 		Str("data", o.dataDir).Str("listen", srv.Addr.String()).Strs("databases", srv.Engine.Databases()).
-		Bool("tls", o.tlsCert != "").Str("metrics", addrString(srv.MetricsAddr)).Msg("stela started")
+		Bool("tls", o.tlsCert != "").Str("metrics", addrString(srv.MetricsAddr)).Str("http", addrString(srv.HTTPAddr)).Msg("stela started")
 
 	select {
 	case <-ctx.Done():

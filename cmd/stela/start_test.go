@@ -84,9 +84,10 @@ func startStela(t *testing.T, env []string, args ...string) *stelaProc {
 			p.cmd.Env = append(p.cmd.Env, kv)
 		}
 	}
-	// Metrics on a free port unless the test says otherwise: the
-	// default, 127.0.0.1:9497, would collide between concurrent tests.
-	p.cmd.Env = append(append(p.cmd.Env, reexecEnv+"=1", "STELA_METRICS_LISTEN=127.0.0.1:0"), env...)
+	// Metrics on a free port and the HTTP API off unless the test says
+	// otherwise: their default ports would collide between concurrent
+	// tests (and every other run on the host).
+	p.cmd.Env = append(append(p.cmd.Env, reexecEnv+"=1", "STELA_METRICS_LISTEN=127.0.0.1:0", "STELA_HTTP_LISTEN="), env...)
 	if p.stdout, err = os.CreateTemp(t.TempDir(), "stdout"); err != nil {
 		t.Fatal(err)
 	}

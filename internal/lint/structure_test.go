@@ -17,7 +17,7 @@ const module = "github.com/stela-db/stela"
 // layer ranks the top-level folders: a package may import our packages of
 // a lower rank, or of its own top-level folder.
 var layer = map[string]int{
-	"kv": 1, "engine": 2, "catalog": 3, "sql": 4, "pgwire": 5, "server": 6, "client": 6, "cmd": 8,
+	"kv": 1, "engine": 2, "catalog": 3, "sql": 4, "pgwire": 5, "httpapi": 5, "server": 6, "client": 6, "cmd": 8,
 	"audit":  7, // the auditor: a client of servers (checked below)
 	"backup": 7, // opens a server's stores offline (backup/restore)
 	"bench":  7, // the load generator: a client of servers (pgx, client)

@@ -22,6 +22,8 @@ const (
 	// Class 00, 01: success and warnings.
 	SuccessfulCompletion Code = "00000"
 	Warning              Code = "01000"
+	// Class 02: no data (a key/value read of a missing key).
+	NoData Code = "02000"
 
 	// Class 08: connection exception.
 	ConnectionException                     Code = "08000"

@@ -1,0 +1,267 @@
+package httpapi
+
+import (
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/stela-db/stela/sql"
+	"github.com/stela-db/stela/sql/kvtable"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// Scan limits: the default and the most keys one scan returns.
+const (
+	defaultScanLimit = 100
+	maxScanLimit     = 1000
+)
+
+// kvWriteOut answers PUT and DELETE.
+type kvWriteOut struct {
+	Key string `json:"key"`
+	Tx  uint64 `json:"tx"`
+}
+
+// kvVersionOut is one version of a key's history.
+type kvVersionOut struct {
+	Tx          int64   `json:"tx"`
+	Time        string  `json:"time"` // RFC 3339, UTC
+	Op          string  `json:"op"`   // insert, update or delete
+	Value       *string `json:"value"`
+	ContentType *string `json:"content_type"`
+}
+
+// kvItemOut is one key of a scan.
+type kvItemOut struct {
+	Key         string  `json:"key"`
+	Value       string  `json:"value"` // base64
+	ContentType *string `json:"content_type"`
+	Tx          int64   `json:"tx"`
+}
+
+// kvSession opens the request's session and reads and checks its key.
+func (s *Server) kvSession(r *http.Request) (*sql.Session, string, error) {
+	key := r.PathValue("key")
+	if r.Pattern != "GET /api/v1/db/{db}/kv" {
+		if err := kvtable.CheckKey(key); err != nil {
+			return nil, "", err
+		}
+	}
+	sess, err := s.openSession(r)
+	return sess, key, err
+}
+
+// kvRead runs a read of the key/value table: a database without the
+// table has no keys.
+func kvRead(r *http.Request, sess *sql.Session, key, text string, args ...any) (*result, error) {
+	res, err := exec(r.Context(), sess, text, args...)
+	if pgerror.HasCode(err, pgcode.UndefinedTable) {
+		return nil, kvtable.NotFound(key)
+	}
+	return res, err
+}
+
+func (s *Server) kvPut(w http.ResponseWriter, r *http.Request) {
+	sess, key, err := s.kvSession(r)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	defer sess.Close()
+	body, err := readBody(r)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	var ctype any
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		ctype = ct
+	}
+	ctx := r.Context()
+	_, err = exec(ctx, sess, kvtable.Put, key, body, ctype)
+	if pgerror.HasCode(err, pgcode.UndefinedTable) {
+		// The first write makes the table, when its writer may.
+		if _, cerr := exec(ctx, sess, kvtable.Create); cerr != nil {
+			if pgerror.HasCode(cerr, pgcode.InsufficientPrivilege) {
+				cerr = kvtable.MissingTable(sess.Database())
+			}
+			writeError(w, cerr)
+			return
+		}
+		_, err = exec(ctx, sess, kvtable.Put, key, body, ctype)
+	}
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, kvWriteOut{Key: key, Tx: sess.LastCommitTx()})
+}
+
+func (s *Server) kvGet(w http.ResponseWriter, r *http.Request) {
+	sess, key, err := s.kvSession(r)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	defer sess.Close()
+	text := kvtable.Get
+	if q := r.URL.Query().Get("tx"); q != "" {
+		tx, err := strconv.ParseUint(q, 10, 64)
+		if err != nil || tx == 0 {
+			writeError(w, badRequest("tx must be a transaction id (a positive integer), not %q", q))
+			return
+		}
+		text = kvtable.GetAt(tx)
+	}
+	res, err := kvRead(r, sess, key, text, key)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	if len(res.rows) == 0 {
+		writeError(w, kvtable.NotFound(key))
+		return
+	}
+	row := res.rows[0]
+	ctype := "application/octet-stream"
+	if ct, ok := row[1].(string); ok {
+		ctype = ct
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("X-Stela-Tx", strconv.FormatInt(row[2].(int64), 10))
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(row[0].([]byte))
+}
+
+func (s *Server) kvDelete(w http.ResponseWriter, r *http.Request) {
+	sess, key, err := s.kvSession(r)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	defer sess.Close()
+	res, err := kvRead(r, sess, key, kvtable.Delete, key)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	if res.tag == "DELETE 0" {
+		writeError(w, kvtable.NotFound(key))
+		return
+	}
+	writeJSON(w, http.StatusOK, kvWriteOut{Key: key, Tx: sess.LastCommitTx()})
+}
+
+func (s *Server) kvHistory(w http.ResponseWriter, r *http.Request) {
+	sess, key, err := s.kvSession(r)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	defer sess.Close()
+	res, err := kvRead(r, sess, key, kvtable.History, key)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	if len(res.rows) == 0 {
+		writeError(w, kvtable.NotFound(key))
+		return
+	}
+	out := struct {
+		Key      string         `json:"key"`
+		Versions []kvVersionOut `json:"versions"`
+	}{Key: key, Versions: make([]kvVersionOut, 0, len(res.rows))}
+	for _, row := range res.rows {
+		v := kvVersionOut{Tx: row[0].(int64), Time: tsText(row[1]), Op: row[2].(string)}
+		if b, ok := row[3].([]byte); ok {
+			enc := base64.StdEncoding.EncodeToString(b)
+			v.Value = &enc
+		}
+		if ct, ok := row[4].(string); ok {
+			v.ContentType = &ct
+		}
+		out.Versions = append(out.Versions, v)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// tsText writes a timestamptz as RFC 3339 in UTC.
+func tsText(v types.Datum) string {
+	ts, ok := v.(types.TimestampTZ)
+	if !ok {
+		return ""
+	}
+	pgEpoch := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	return pgEpoch.Add(time.Duration(ts) * time.Microsecond).Format(time.RFC3339Nano)
+}
+
+func (s *Server) kvProof(w http.ResponseWriter, r *http.Request) {
+	sess, key, err := s.kvSession(r)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	defer sess.Close()
+	var res *result
+	if q := r.URL.Query().Get("tx"); q != "" {
+		tx, perr := strconv.ParseInt(q, 10, 64)
+		if perr != nil || tx <= 0 {
+			writeError(w, badRequest("tx must be a transaction id (a positive integer), not %q", q))
+			return
+		}
+		res, err = kvRead(r, sess, key, kvtable.ProofAt, key, tx)
+	} else {
+		res, err = kvRead(r, sess, key, kvtable.Proof, key)
+	}
+	if pgerror.HasCode(err, pgcode.InvalidParameterValue) {
+		// stela_row_proof's "no row with this key".
+		err = kvtable.NotFound(key)
+	}
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeRawJSON(w, res.rows[0][0].(string))
+}
+
+func (s *Server) kvScan(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	limit := int64(defaultScanLimit)
+	if l := q.Get("limit"); l != "" {
+		n, err := strconv.ParseInt(l, 10, 64)
+		if err != nil || n < 1 || n > maxScanLimit {
+			writeError(w, badRequest("limit must be an integer from 1 to %d, not %q", maxScanLimit, l))
+			return
+		}
+		limit = n
+	}
+	sess, _, err := s.kvSession(r)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	defer sess.Close()
+	out := struct {
+		Items []kvItemOut `json:"items"`
+	}{Items: []kvItemOut{}}
+	res, err := exec(r.Context(), sess, kvtable.Scan, q.Get("prefix"), limit)
+	if err != nil && !pgerror.HasCode(err, pgcode.UndefinedTable) {
+		writeError(w, err)
+		return
+	}
+	if res != nil {
+		for _, row := range res.rows {
+			it := kvItemOut{Key: row[0].(string), Value: base64.StdEncoding.EncodeToString(row[1].([]byte)), Tx: row[3].(int64)}
+			if ct, ok := row[2].(string); ok {
+				it.ContentType = &ct
+			}
+			out.Items = append(out.Items, it)
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
