@@ -238,14 +238,13 @@ type Row struct {
 func (c *Client) VerifiedRow(ctx context.Context, at uint64, table string, pk ...any) (Row, error) {
 	// The binary form (stela_row_proof_bytes): no JSON to encode and
 	// decode on every verified read.
-	args := []any{int64(at), table}
+	args := append([]any{int64(at), table}, stringify(pk)...)
 	sql := "SELECT stela_row_proof_bytes($1::bigint, $2::text"
-	for _, v := range pk {
-		args = append(args, v)
-		sql += fmt.Sprintf(", $%d::text", len(args))
+	for i := range pk {
+		sql += fmt.Sprintf(", $%d::text", i+3)
 	}
 	var raw []byte
-	if err := c.Conn.QueryRow(ctx, sql+")", stringify(args)...).Scan(&raw); err != nil {
+	if err := c.Conn.QueryRow(ctx, sql+")", args...).Scan(&raw); err != nil {
 		return Row{}, err
 	}
 	note, tableID, proofBytes, err := splitRowProof(raw)
@@ -324,14 +323,16 @@ func (c *Client) checkpointOf(note []byte) (Trusted, error) {
 	return Trusted{Origin: cp.Origin, Size: cp.Size, Root: cp.Root}, nil
 }
 
-// stringify passes every argument as text: the server parses key values
-// as the key columns' types.
+// stringify passes key values as text, whatever their Go type: the
+// server parses them as the key columns' types.
 func stringify(args []any) []any {
 	out := make([]any, len(args))
 	for i, a := range args {
 		switch v := a.(type) {
-		case string, int64:
+		case string:
 			out[i] = v
+		case []byte:
+			out[i] = `\x` + hex.EncodeToString(v) // bytea's text form
 		default:
 			out[i] = fmt.Sprint(v)
 		}

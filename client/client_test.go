@@ -80,6 +80,9 @@ func TestVerifiedReadsAndWrites(t *testing.T) {
 	if row.Tx != 3 || len(row.Columns) != 3 || string(row.Columns[1]) != "ann" || string(row.Columns[2]) != "\x00\x00\x00\x46" {
 		t.Fatalf("row: %+v", row)
 	}
+	if r64, err := c.VerifiedRow(ctx, 0, "acct", int64(1)); err != nil || r64.Tx != row.Tx {
+		t.Fatalf("int64 key: %+v %v", r64, err) // keys of any Go type travel as text
+	}
 	old, err := c.VerifiedRow(ctx, 2, "acct", "1")
 	if err != nil || old.Tx != 2 || string(old.Columns[2]) != "\x00\x00\x00\x64" {
 		t.Fatalf("row as of tx 2: %+v, %v", old, err)
