@@ -64,6 +64,15 @@ func Get(txn *engine.Txn, id uint32) (*Descriptor, error) {
 	return &d, nil
 }
 
+// DescVersion returns the tx that wrote the version of descriptor id the
+// transaction sees (ok false if none): a descriptor is the same at two
+// snapshots exactly when this is, so a caller can tell whether a
+// table's definition changed without decoding it.
+func DescVersion(txn *engine.Txn, id uint32) (tx uint64, ok bool, err error) {
+	_, v, ok, err := txn.GetVersion(descKey(id))
+	return v.TxID, ok, err
+}
+
 // lookup returns the descriptor named name in a schema (0: the schemas
 // themselves), or nil.
 func lookup(txn *engine.Txn, schema uint32, name string) (*Descriptor, error) {

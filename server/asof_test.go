@@ -78,4 +78,14 @@ func TestAsOfParameters(t *testing.T) {
 	if err := c.QueryRow(ctx, "SELECT count(*) FROM p AS OF TX 2").Scan(&n); err != nil || n != 1 {
 		t.Fatalf("literal AS OF TX across a column change: %d, %v", n, err)
 	}
+	// One prepared plan, run at txs on both sides of the change in turn:
+	// the check of the table's definition then is remembered per
+	// definition, never carried to another one.
+	exec("INSERT INTO p VALUES (2, 40, 1)") // tx 6
+	for i := 0; i < 3; i++ {
+		if err := c.QueryRow(ctx, "SELECT count(*) FROM p AS OF TX $1", 6).Scan(&n); err != nil || n != 2 {
+			t.Fatalf("AS OF TX 6, run %d: %d, %v", i, n, err)
+		}
+		wantCode(c.QueryRow(ctx, "SELECT count(*) FROM p AS OF TX $1", 3).Scan(&n), "0A000")
+	}
 }

@@ -3,6 +3,7 @@ package sql
 import (
 	"sort"
 	"strconv"
+	"sync"
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -158,6 +159,12 @@ type scanAsOf struct {
 	tx        uint64
 	param     *expr.Param
 	timestamp bool
+	// sameLayoutAt holds the descriptor versions (the txs that wrote
+	// them) already found to have the planned layout, so that a prepared
+	// AS OF $1 read decodes and compares the table's definition of then
+	// once per version, not once per execution. A plan may serve several
+	// executions at once: a sync.Map.
+	sameLayoutAt sync.Map
 }
 
 // txn returns the transaction a time-travelling scan reads through,
@@ -197,6 +204,16 @@ func (a *scanAsOf) txn(x *execCtx, n *scanNode) (*engine.Txn, error) {
 		return nil, err
 	}
 	if a.param != nil && n != nil {
+		ver, ok, err := catalog.DescVersion(t, n.desc.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, pgerror.Newf(pgcode.UndefinedTable, "relation %q does not exist as of tx %d", n.desc.Name, tx)
+		}
+		if _, same := a.sameLayoutAt.Load(ver); same {
+			return t, nil
+		}
 		then, err := catalog.Get(t, n.desc.ID)
 		if err != nil {
 			return nil, err
@@ -208,6 +225,7 @@ func (a *scanAsOf) txn(x *execCtx, n *scanNode) (*engine.Txn, error) {
 			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "table %q had other columns or indexes at tx %d than now", n.desc.Name, tx).
 				WithHint("With AS OF $n the table is planned with its present columns; use a literal AS OF TX to read it with its columns of then.")
 		}
+		a.sameLayoutAt.Store(ver, struct{}{})
 	}
 	return t, nil
 }
