@@ -291,6 +291,18 @@ func Version(txn *engine.Txn) (uint64, error) {
 	return binary.BigEndian.Uint64(v), nil
 }
 
+// ChangedIn reports whether the transaction itself changed the schema
+// (its catalog version is its own uncommitted write): what it sees of
+// the catalog may then be rolled back, and a version number it reads
+// may later mean another schema.
+func ChangedIn(txn *engine.Txn) (bool, error) {
+	if !txn.HasWrites() {
+		return false, nil
+	}
+	_, v, ok, err := txn.GetVersion(versionKey)
+	return ok && v.TxID == 0, err
+}
+
 // CacheVersion makes db answer reads of the catalog version from memory
 // (engine.DB.CacheKey): every statement that runs a prepared plan reads it.
 func CacheVersion(db *engine.DB) { db.CacheKey(versionKey) }

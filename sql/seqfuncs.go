@@ -146,15 +146,17 @@ func (s *Session) noteSeq(id uint32, v int64) {
 // relationByText resolves a relation named by text, as a regclass
 // literal is read: dotted, with double quotes keeping case.
 func (x *execCtx) relationByText(text string) (*catalog.Descriptor, error) {
-	parts, err := parseQualifiedName(text)
-	if err != nil {
-		return nil, err
-	}
-	schema, name := "", parts[len(parts)-1]
-	if len(parts) == 2 {
-		schema = parts[0]
-	}
-	return catalog.Relation(x.txn, schema, name, x.sess.searchPath())
+	return x.cachedRelation(text, func() (*catalog.Descriptor, error) {
+		parts, err := parseQualifiedName(text)
+		if err != nil {
+			return nil, err
+		}
+		schema, name := "", parts[len(parts)-1]
+		if len(parts) == 2 {
+			schema = parts[0]
+		}
+		return catalog.Relation(x.txn, schema, name, x.sess.searchPath())
+	})
 }
 
 // sequence resolves a sequence named by text, as a regclass literal is

@@ -104,6 +104,8 @@ type Session struct {
 	multiStmt bool
 	// lastCommitTx is the tx id of the last commit (LastCommitTx).
 	lastCommitTx uint64
+	// relCache resolves relations named by text (relcache.go).
+	relCache map[string]relCacheEntry
 }
 
 // SetMultiStatement tells the session whether the statements about to
