@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	stdlog "log"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -104,9 +106,20 @@ func New(engine *sql.Engine, cfg Config) *Server {
 		TLSConfig:         cfg.TLS,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          nil,
+		// net/http's own complaints (TLS handshakes, malformed
+		// requests) go to the server's log, at debug level: a client's
+		// mistake, not the server's.
+		ErrorLog: stdlog.New(debugWriter{s.log}, "", 0),
 	}
 	return s
+}
+
+// debugWriter logs each write (a line of net/http's) at debug level.
+type debugWriter struct{ log zerolog.Logger }
+
+func (w debugWriter) Write(p []byte) (int, error) {
+	w.log.Debug().Str("source", "net/http").Msg(strings.TrimSpace(string(p)))
+	return len(p), nil
 }
 
 // Handler is the API's handler (tests may serve it themselves).
