@@ -54,6 +54,25 @@ func (s *Server) kvSession(r *http.Request) (*sql.Session, string, error) {
 	return sess, key, err
 }
 
+// kvHandler serves a key/value request in its session, for its key
+// (empty for a scan); an error it returns is the answer.
+type kvHandler func(s *Server, w http.ResponseWriter, r *http.Request, sess *sql.Session, key string) error
+
+// kv adapts a kvHandler to a route: the session is opened (and the key
+// checked) before it runs and closed after, and its error written.
+func kv(h kvHandler) func(*Server, http.ResponseWriter, *http.Request) {
+	return func(s *Server, w http.ResponseWriter, r *http.Request) {
+		sess, key, err := s.kvSession(r)
+		if err == nil {
+			defer sess.Close()
+			err = h(s, w, r, sess, key)
+		}
+		if err != nil {
+			writeError(w, err)
+		}
+	}
+}
+
 // kvRead runs a read of the key/value table: a database without the
 // table has no keys.
 func kvRead(r *http.Request, sess *sql.Session, key, text string, args ...any) (*result, error) {
@@ -64,17 +83,10 @@ func kvRead(r *http.Request, sess *sql.Session, key, text string, args ...any) (
 	return res, err
 }
 
-func (s *Server) kvPut(w http.ResponseWriter, r *http.Request) {
-	sess, key, err := s.kvSession(r)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	defer sess.Close()
+func (s *Server) kvPut(w http.ResponseWriter, r *http.Request, sess *sql.Session, key string) error {
 	body, err := readBody(r)
 	if err != nil {
-		writeError(w, err)
-		return
+		return err
 	}
 	var ctype any
 	if ct := r.Header.Get("Content-Type"); ct != "" {
@@ -88,42 +100,32 @@ func (s *Server) kvPut(w http.ResponseWriter, r *http.Request) {
 			if pgerror.HasCode(cerr, pgcode.InsufficientPrivilege) {
 				cerr = kvtable.MissingTable(sess.Database())
 			}
-			writeError(w, cerr)
-			return
+			return cerr
 		}
 		_, err = exec(ctx, sess, kvtable.Put, key, body, ctype)
 	}
 	if err != nil {
-		writeError(w, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, kvWriteOut{Key: key, Tx: sess.LastCommitTx()})
+	return nil
 }
 
-func (s *Server) kvGet(w http.ResponseWriter, r *http.Request) {
-	sess, key, err := s.kvSession(r)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	defer sess.Close()
+func (s *Server) kvGet(w http.ResponseWriter, r *http.Request, sess *sql.Session, key string) error {
 	text := kvtable.Get
 	if q := r.URL.Query().Get("tx"); q != "" {
 		tx, err := strconv.ParseUint(q, 10, 64)
 		if err != nil || tx == 0 {
-			writeError(w, badRequest("tx must be a transaction id (a positive integer), not %q", q))
-			return
+			return badRequest("tx must be a transaction id (a positive integer), not %q", q)
 		}
 		text = kvtable.GetAt(tx)
 	}
 	res, err := kvRead(r, sess, key, text, key)
 	if err != nil {
-		writeError(w, err)
-		return
+		return err
 	}
 	if len(res.rows) == 0 {
-		writeError(w, kvtable.NotFound(key))
-		return
+		return kvtable.NotFound(key)
 	}
 	row := res.rows[0]
 	ctype := "application/octet-stream"
@@ -134,43 +136,29 @@ func (s *Server) kvGet(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Stela-Tx", strconv.FormatInt(row[2].(int64), 10))
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(row[0].([]byte))
+	_, _ = w.Write(row[0].([]byte)) // the client's hang-up is not an answer to write
+	return nil
 }
 
-func (s *Server) kvDelete(w http.ResponseWriter, r *http.Request) {
-	sess, key, err := s.kvSession(r)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	defer sess.Close()
+func (s *Server) kvDelete(w http.ResponseWriter, r *http.Request, sess *sql.Session, key string) error {
 	res, err := kvRead(r, sess, key, kvtable.Delete, key)
 	if err != nil {
-		writeError(w, err)
-		return
+		return err
 	}
 	if res.tag == "DELETE 0" {
-		writeError(w, kvtable.NotFound(key))
-		return
+		return kvtable.NotFound(key)
 	}
 	writeJSON(w, http.StatusOK, kvWriteOut{Key: key, Tx: sess.LastCommitTx()})
+	return nil
 }
 
-func (s *Server) kvHistory(w http.ResponseWriter, r *http.Request) {
-	sess, key, err := s.kvSession(r)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	defer sess.Close()
+func (s *Server) kvHistory(w http.ResponseWriter, r *http.Request, sess *sql.Session, key string) error {
 	res, err := kvRead(r, sess, key, kvtable.History, key)
 	if err != nil {
-		writeError(w, err)
-		return
+		return err
 	}
 	if len(res.rows) == 0 {
-		writeError(w, kvtable.NotFound(key))
-		return
+		return kvtable.NotFound(key)
 	}
 	out := struct {
 		Key      string         `json:"key"`
@@ -188,6 +176,7 @@ func (s *Server) kvHistory(w http.ResponseWriter, r *http.Request) {
 		out.Versions = append(out.Versions, v)
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
 // tsText writes a timestamptz as RFC 3339 in UTC.
@@ -200,19 +189,13 @@ func tsText(v types.Datum) string {
 	return pgEpoch.Add(time.Duration(ts) * time.Microsecond).Format(time.RFC3339Nano)
 }
 
-func (s *Server) kvProof(w http.ResponseWriter, r *http.Request) {
-	sess, key, err := s.kvSession(r)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	defer sess.Close()
+func (s *Server) kvProof(w http.ResponseWriter, r *http.Request, sess *sql.Session, key string) error {
 	var res *result
+	var err error
 	if q := r.URL.Query().Get("tx"); q != "" {
 		tx, perr := strconv.ParseInt(q, 10, 64)
 		if perr != nil || tx <= 0 {
-			writeError(w, badRequest("tx must be a transaction id (a positive integer), not %q", q))
-			return
+			return badRequest("tx must be a transaction id (a positive integer), not %q", q)
 		}
 		res, err = kvRead(r, sess, key, kvtable.ProofAt, key, tx)
 	} else {
@@ -223,36 +206,28 @@ func (s *Server) kvProof(w http.ResponseWriter, r *http.Request) {
 		err = kvtable.NotFound(key)
 	}
 	if err != nil {
-		writeError(w, err)
-		return
+		return err
 	}
 	writeRawJSON(w, res.rows[0][0].(string))
+	return nil
 }
 
-func (s *Server) kvScan(w http.ResponseWriter, r *http.Request) {
+func (s *Server) kvScan(w http.ResponseWriter, r *http.Request, sess *sql.Session, _ string) error {
 	q := r.URL.Query()
 	limit := int64(defaultScanLimit)
 	if l := q.Get("limit"); l != "" {
 		n, err := strconv.ParseInt(l, 10, 64)
 		if err != nil || n < 1 || n > maxScanLimit {
-			writeError(w, badRequest("limit must be an integer from 1 to %d, not %q", maxScanLimit, l))
-			return
+			return badRequest("limit must be an integer from 1 to %d, not %q", maxScanLimit, l)
 		}
 		limit = n
 	}
-	sess, _, err := s.kvSession(r)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	defer sess.Close()
 	out := struct {
 		Items []kvItemOut `json:"items"`
 	}{Items: []kvItemOut{}}
 	res, err := exec(r.Context(), sess, kvtable.Scan, q.Get("prefix"), limit)
 	if err != nil && !pgerror.HasCode(err, pgcode.UndefinedTable) {
-		writeError(w, err)
-		return
+		return err
 	}
 	if res != nil {
 		for _, row := range res.rows {
@@ -264,4 +239,5 @@ func (s *Server) kvScan(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
