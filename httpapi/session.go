@@ -38,6 +38,11 @@ type result struct {
 	tag     string
 }
 
+// maxResultBytes bounds what one request's results may hold in memory:
+// a result is read whole before its JSON is written, so without a bound
+// one SELECT could take the server's memory.
+var maxResultBytes int64 = 64 << 20
+
 // runPrepared executes a planned statement and reads all its rows (a row
 // statement's values are copied: a result may reuse its buffers).
 func runPrepared(ctx context.Context, sess *sql.Session, p *sql.Prepared, params []types.Datum) (*result, error) {
@@ -56,6 +61,7 @@ func runPrepared(ctx context.Context, sess *sql.Session, p *sql.Prepared, params
 	}
 	defer res.Close()
 	out := &result{columns: p.Columns}
+	var size int64 // about what the rows take in memory
 	for {
 		row, err := res.Next(ctx)
 		if err != nil {
@@ -66,10 +72,19 @@ func runPrepared(ctx context.Context, sess *sql.Session, p *sql.Prepared, params
 		}
 		cp := make([]types.Datum, len(row))
 		for i, v := range row {
-			if b, ok := v.([]byte); ok {
-				v = bytes.Clone(b)
+			switch x := v.(type) {
+			case []byte:
+				v = bytes.Clone(x)
+				size += int64(len(x))
+			case string:
+				size += int64(len(x))
 			}
 			cp[i] = v
+		}
+		size += int64(16 * len(row))
+		if size > maxResultBytes {
+			return nil, pgerror.Newf(pgcode.ProgramLimitExceeded, "the result is larger than the HTTP API's limit of %d bytes", maxResultBytes).
+				WithHint("Select fewer rows (LIMIT, a narrower WHERE), or read large results with a PostgreSQL client.")
 		}
 		out.rows = append(out.rows, cp)
 	}

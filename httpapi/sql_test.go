@@ -93,6 +93,15 @@ func TestSQLErrors(t *testing.T) {
 	wantStatus(t, "malformed JSON", r, 400, "08P01")
 	r = q("SELECT '" + strings.Repeat("x", 5000) + "'")
 	wantStatus(t, "body too large", r, 413, "54000")
+	// A result is read whole before it is written: past the limit, an
+	// error instead of the server's memory.
+	restore := httpapi.SetMaxResultBytes(2000)
+	r = q("SELECT repeat('x', 100) FROM generate_series(1, 50)")
+	restore()
+	wantStatus(t, "result too large", r, 413, "54000")
+	if out := ts.sql(t, admin, "defaultdb", "SELECT repeat('x', 100) FROM generate_series(1, 50)"); len(out["rows"].([]any)) != 50 {
+		t.Fatalf("under the default limit: %d rows", len(out["rows"].([]any)))
+	}
 	r = ts.do(t, admin, "GET", "/api/v1/nothing", "", nil)
 	wantStatus(t, "unknown endpoint", r, 404, "02000")
 	if r.header.Get("Content-Type") != "application/json" {
