@@ -173,12 +173,12 @@ func parseString(t *T, s string) (Datum, error) {
 // bytes are the text itself.
 func decodeString(t *T, b []byte) (Datum, error) {
 	s := string(b)
-	if err := CheckEncoding(s); err != nil {
-		return nil, err
-	}
 	if t.Oid == Name.Oid && len(s) >= nameDataLen {
+		if err := CheckEncoding(s); err != nil {
+			return nil, err
+		}
 		return nil, pgerror.New(pgcode.NameTooLong, "identifier too long").
 			WithDetail("Identifier must be less than " + strconv.Itoa(nameDataLen) + " characters.")
 	}
-	return parseString(t, s)
+	return parseString(t, s) // which checks the encoding
 }
