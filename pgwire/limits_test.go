@@ -12,9 +12,30 @@ import (
 	"github.com/jackc/pgx/v5/pgproto3"
 
 	"github.com/stela-db/stela/pgwire"
+	"github.com/stela-db/stela/sql"
 )
 
 const adminShutdownMsg = "terminating connection due to administrator command"
+
+// TestMaxConnectionsCountsOtherFrontEnds: a session of another front end
+// (the HTTP API opens engine sessions itself) takes a slot of the limit
+// too.
+func TestMaxConnectionsCountsOtherFrontEnds(t *testing.T) {
+	ts := startServer(t, func(c *pgwire.Config) { c.MaxConnections = 2 })
+	ts.connect(t, "")
+	other, err := ts.engine.NewSession(sql.SessionArgs{User: "admin", Superuser: true, Database: "defaultdb", PID: ts.engine.NewPID()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = tryConnect(t, ts.dsn(""))
+	wantPgError(t, "with an HTTP session open", err, "FATAL", "53300", "sorry, too many clients already")
+	other.Close()
+	c, err := tryConnect(t, ts.dsn(""))
+	if err != nil {
+		t.Fatalf("after the other session closed: %v", err)
+	}
+	c.Close(context.Background())
+}
 
 func TestMaxConnections(t *testing.T) {
 	ts := startServer(t, func(c *pgwire.Config) { c.MaxConnections = 2 })

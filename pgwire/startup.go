@@ -44,7 +44,10 @@ func (c *conn) handshake() (bool, error) {
 	if database == "" {
 		database = user // as PostgreSQL does
 	}
-	if n := c.srv.sessions.Add(1); int(n) > c.srv.cfg.MaxConnections {
+	// The limit holds for this listener's connections and for the
+	// sessions of every front end together (the HTTP API's count in
+	// the engine's).
+	if n := c.srv.sessions.Add(1); int(n) > c.srv.cfg.MaxConnections || c.srv.engine.SessionCount() >= c.srv.cfg.MaxConnections {
 		c.srv.sessions.Add(-1)
 		return false, pgerror.New(pgcode.TooManyConnections, "sorry, too many clients already").WithSeverity(pgerror.SeverityFatal)
 	}
