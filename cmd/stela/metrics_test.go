@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -11,29 +10,6 @@ import (
 	"testing"
 	"time"
 )
-
-// readyMetrics waits for the "stela started" log line and returns the
-// metrics address it names.
-func (p *stelaProc) readyMetrics(t *testing.T) string {
-	t.Helper()
-	timeout := time.After(20 * time.Second)
-	for {
-		select {
-		case line := <-p.lines:
-			var entry struct {
-				Message string `json:"message"`
-				Metrics string `json:"metrics"`
-			}
-			if json.Unmarshal([]byte(line), &entry) == nil && entry.Message == "stela started" {
-				return entry.Metrics
-			}
-		case <-p.done:
-			t.Fatalf("stela exited before it started: %v\nstderr:\n%s", p.err, p.stderr.String())
-		case <-timeout:
-			t.Fatalf("stela did not start\nstderr:\n%s", p.stderr.String())
-		}
-	}
-}
 
 func getStatus(t *testing.T, url string) (int, string) {
 	t.Helper()
@@ -53,7 +29,7 @@ func TestStartMetrics(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "data")
 	p := startStela(t, []string{"STELA_METRICS_LISTEN=127.0.0.1:0"}, "start", "--data", data, "--listen", "127.0.0.1:0",
 		"--admin-password", "Flag!pw0rd", "--pprof")
-	addr := p.readyMetrics(t)
+	addr := p.started(t).Metrics
 	if addr == "" {
 		t.Fatal("the started line names no metrics address")
 	}
@@ -68,7 +44,7 @@ func TestStartMetrics(t *testing.T) {
 	p.stop(t)
 
 	p = startStela(t, nil, "start", "--data", data, "--listen", "127.0.0.1:0", "--metrics-listen", "")
-	if addr := p.readyMetrics(t); addr != "" {
+	if addr := p.started(t).Metrics; addr != "" {
 		t.Errorf("metrics served on %s with --metrics-listen ''", addr)
 	}
 	p.stop(t)

@@ -138,18 +138,25 @@ func (p *stelaProc) out() string {
 
 // ready waits for the "stela started" log line and returns the listen
 // address it names.
-func (p *stelaProc) ready(t *testing.T) string {
+func (p *stelaProc) ready(t *testing.T) string { return p.started(t).Listen }
+
+// startedLine is the fields of the "stela started" log line tests read.
+type startedLine struct {
+	Message string `json:"message"`
+	Listen  string `json:"listen"`
+	Metrics string `json:"metrics"`
+}
+
+// started waits for the "stela started" log line and returns it.
+func (p *stelaProc) started(t *testing.T) startedLine {
 	t.Helper()
 	timeout := time.After(20 * time.Second)
 	for {
 		select {
 		case line := <-p.lines:
-			var entry struct {
-				Message string `json:"message"`
-				Listen  string `json:"listen"`
-			}
+			var entry startedLine
 			if json.Unmarshal([]byte(line), &entry) == nil && entry.Message == "stela started" {
-				return entry.Listen
+				return entry
 			}
 		case <-p.done:
 			t.Fatalf("stela exited before it started: %v\nstdout:\n%s\nstderr:\n%s", p.err, p.out(), p.stderr.String())
