@@ -295,13 +295,7 @@ func Version(txn *engine.Txn) (uint64, error) {
 // (its catalog version is its own uncommitted write): what it sees of
 // the catalog may then be rolled back, and a version number it reads
 // may later mean another schema.
-func ChangedIn(txn *engine.Txn) (bool, error) {
-	if !txn.HasWrites() {
-		return false, nil
-	}
-	_, v, ok, err := txn.GetVersion(versionKey)
-	return ok && v.TxID == 0, err
-}
+func ChangedIn(txn *engine.Txn) bool { return txn.Wrote(versionKey) }
 
 // CacheVersion makes db answer reads of the catalog version from memory
 // (engine.DB.CacheKey): every statement that runs a prepared plan reads it.

@@ -120,6 +120,16 @@ func (t *Txn) ReadOnly() bool { return t.opts.ReadOnly }
 // HasWrites reports whether the transaction buffered any write.
 func (t *Txn) HasWrites() bool { return t.writes != nil && t.writes.Len() > 0 }
 
+// Wrote reports whether the transaction itself wrote or deleted key (not
+// committed yet). It reads no storage.
+func (t *Txn) Wrote(key []byte) bool {
+	if t.writes == nil {
+		return false
+	}
+	_, ok := t.writes.Get(&write{key: key})
+	return ok
+}
+
 var errTxnDone = pgerror.New(pgcode.InvalidTransactionState, "transaction is already committed or rolled back")
 
 // GetVersion is Get that also returns the version of the value (zero

@@ -30,10 +30,7 @@ const maxRelCache = 256
 // cachedRelation resolves a relation named by text through the cache;
 // resolve does the lookup on a miss.
 func (x *execCtx) cachedRelation(text string, resolve func() (*catalog.Descriptor, error)) (*catalog.Descriptor, error) {
-	if own, err := catalog.ChangedIn(x.txn); err != nil || own {
-		if err != nil {
-			return nil, err
-		}
+	if catalog.ChangedIn(x.txn) {
 		return resolve()
 	}
 	version, err := catalog.Version(x.txn)
