@@ -26,8 +26,11 @@ import (
 // Pebble's WAL reader stops at the zeroed tail as it does for its own
 // preallocated and recycled WALs (a zeroed chunk with nothing valid after
 // it is the end of the log, not corruption), so recovery is unchanged.
-// Pebble also recycles old WALs, which are then fully written too; the
-// spare covers the WALs it creates anew. Without a spare (none built yet,
+// Pebble also recycles old WALs; a recycled WAL is written only as far as
+// it was used, and early WALs are short (see walSpareStart), so a WAL
+// recycled from one of them is mostly appended to. When the spare is
+// larger than the WAL pebble offers to recycle, the spare is used instead
+// and the old WAL removed (ReuseForWrite). Without a spare (none built yet,
 // the disk full), pebble creates the WAL as usual: the spare is only ever
 // an optimization.
 const walSpareName = "STELA-WAL-SPARE"
@@ -48,9 +51,10 @@ type walSpareFS struct {
 	size int64 // the largest spare
 	log  zerolog.Logger
 
-	mu       sync.Mutex
-	next     int64 // the size of the next spare to write
-	ready    bool  // the spare file exists, written and synced
+	mu        sync.Mutex
+	next      int64 // the size of the next spare to write
+	ready     bool  // the spare file exists, written and synced
+	spareSize int64 // the ready spare's size
 	building bool
 	closed   bool
 	wg       sync.WaitGroup
@@ -65,7 +69,7 @@ func newWALSpareFS(fs vfs.FS, dir string, size int64, log zerolog.Logger) *walSp
 		if fi.Size() >= w.next && fi.Size() <= size {
 			// Left by the last run. A spare is renamed into place only
 			// after it was written and synced, so it is whole.
-			w.ready = true
+			w.ready, w.spareSize = true, fi.Size()
 		} else {
 			_ = fs.Remove(w.path()) // not one of ours, or the size setting changed
 		}
@@ -78,25 +82,63 @@ func (w *walSpareFS) path() string { return w.FS.PathJoin(w.dir, walSpareName) }
 
 // Create hands pebble the spare for a new WAL in the store's directory.
 func (w *walSpareFS) Create(name string, category vfs.DiskWriteCategory) (vfs.File, error) {
-	if !strings.HasSuffix(name, ".log") || w.FS.PathDir(name) != w.dir {
+	if !w.isWAL(name) {
 		return w.FS.Create(name, category)
 	}
+	if f, ok := w.takeSpare(name, category, 0); ok {
+		return f, nil
+	}
+	return w.FS.Create(name, category)
+}
+
+// ReuseForWrite is pebble recycling the obsolete WAL oldname as newname.
+// When the spare is larger than oldname, the spare becomes newname and
+// oldname is removed (ReuseForWrite's contract lets the file system
+// create a new file instead of reusing the old one).
+func (w *walSpareFS) ReuseForWrite(oldname, newname string, category vfs.DiskWriteCategory) (vfs.File, error) {
+	if !w.isWAL(newname) {
+		return w.FS.ReuseForWrite(oldname, newname, category)
+	}
+	old, err := w.FS.Stat(oldname)
+	if err != nil {
+		return w.FS.ReuseForWrite(oldname, newname, category)
+	}
+	f, ok := w.takeSpare(newname, category, old.Size())
+	if !ok {
+		return w.FS.ReuseForWrite(oldname, newname, category)
+	}
+	if err := w.FS.Remove(oldname); err != nil {
+		// Harmless: pebble removes WALs older than its oldest live one
+		// when it next opens the store.
+		w.log.Warn().Err(err).Str("file", oldname).Msg("could not remove a WAL replaced by the pre-written one")
+	}
+	return f, nil
+}
+
+func (w *walSpareFS) isWAL(name string) bool {
+	return strings.HasSuffix(name, ".log") && w.FS.PathDir(name) == w.dir
+}
+
+// takeSpare renames the spare to name and opens it, if a spare larger
+// than minSize bytes is ready; a new spare is then built in the background.
+func (w *walSpareFS) takeSpare(name string, category vfs.DiskWriteCategory, minSize int64) (vfs.File, bool) {
 	w.mu.Lock()
-	ready := w.ready
-	w.ready = false
+	ready := w.ready && w.spareSize > minSize
 	if ready {
+		w.ready = false
 		w.next = min(2*w.next, w.size)
 	}
 	w.mu.Unlock()
-	defer w.build()
-	if ready {
-		f, err := w.FS.ReuseForWrite(w.path(), name, category)
-		if err == nil {
-			return f, nil
-		}
-		w.log.Warn().Err(err).Msg("could not use the pre-written WAL file; creating one")
+	if !ready {
+		return nil, false
 	}
-	return w.FS.Create(name, category)
+	defer w.build()
+	f, err := w.FS.ReuseForWrite(w.path(), name, category)
+	if err != nil {
+		w.log.Warn().Err(err).Msg("could not use the pre-written WAL file")
+		return nil, false
+	}
+	return f, true
 }
 
 // ensure writes a spare now unless one exists: pebble creates a WAL as it
@@ -108,12 +150,13 @@ func (w *walSpareFS) ensure() {
 	if ready {
 		return
 	}
-	if err := w.write(); err != nil {
+	size, err := w.write()
+	if err != nil {
 		w.log.Debug().Err(err).Msg("no pre-written WAL file")
 		return
 	}
 	w.mu.Lock()
-	w.ready = true
+	w.ready, w.spareSize = true, size
 	w.mu.Unlock()
 }
 
@@ -128,10 +171,10 @@ func (w *walSpareFS) build() {
 	w.wg.Add(1)
 	go func() {
 		defer w.wg.Done()
-		err := w.write()
+		size, err := w.write()
 		w.mu.Lock()
 		w.building = false
-		w.ready = err == nil
+		w.ready, w.spareSize = err == nil, size
 		w.mu.Unlock()
 		if err != nil {
 			// A full disk is reported by the commit path; here it only
@@ -142,12 +185,12 @@ func (w *walSpareFS) build() {
 }
 
 // write fills a temporary file with zeros, syncs it and renames it to the
-// spare's name.
-func (w *walSpareFS) write() (err error) {
+// spare's name. It returns the spare's size.
+func (w *walSpareFS) write() (size int64, err error) {
 	tmp := w.path() + ".tmp"
 	f, err := w.FS.Create(tmp, vfs.WriteCategoryUnspecified)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer func() {
 		if err != nil {
@@ -155,7 +198,7 @@ func (w *walSpareFS) write() (err error) {
 		}
 	}()
 	w.mu.Lock()
-	size := w.next
+	size = w.next
 	w.mu.Unlock()
 	zeros := make([]byte, 1<<20)
 	for n := int64(0); n < size && err == nil; n += int64(len(zeros)) {
@@ -167,9 +210,9 @@ func (w *walSpareFS) write() (err error) {
 		_, err = f.Write(chunk)
 	}
 	if err = errors.Join(err, f.Sync(), f.Close()); err != nil {
-		return err
+		return 0, err
 	}
-	return w.FS.Rename(tmp, w.path())
+	return size, w.FS.Rename(tmp, w.path())
 }
 
 func (w *walSpareFS) isClosed() bool {
