@@ -276,8 +276,10 @@ func countZeros(b []byte) int { return bytes.Count(b, []byte{0}) }
 //	              and add the nodes that became complete; hand the batch to
 //	              the writer.
 //	writer:    4. commit the batch with pebble.Sync;
-//	           5. sign the checkpoint of the group's root, publish the state,
-//	              acknowledge every transaction of the group.
+//	           5. sign the checkpoint of the group's root, publish the state
+//	              (between the two steps of the cache of newest versions,
+//	              latestcache.go), acknowledge every transaction of the
+//	              group.
 //
 // If step 2 fails, nothing is built and the store goes on. If step 4 fails,
 // the group and every group built behind it fail, and the store refuses
@@ -472,7 +474,13 @@ func (s *Store) writeBuilt(g *builtGroup) {
 		s.log.Error().Err(cpErr).Uint64("size", g.size).Msg("checkpoint signing failed")
 		cp = s.unsignedCheckpoint(g.size, g.root)
 	}
+	if s.latest != nil {
+		s.latest.commitGroup(g.txs, s.latest.beginCommit)
+	}
 	s.state.Store(&state{size: g.size, root: g.root, time: g.time, checkpoint: cp})
+	if s.latest != nil {
+		s.latest.commitGroup(g.txs, s.latest.endCommit)
+	}
 	for i, p := range g.txs {
 		p.done <- commitResult{committed: Committed{
 			TxID:       g.first + uint64(i),

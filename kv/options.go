@@ -16,6 +16,9 @@ const (
 	DefaultMaxTxBytes   = 1 << 30
 	DefaultMinFreeBytes = 128 << 20
 	DefaultCacheSize    = 64 << 20
+	// DefaultLatestCacheSize bounds the cache of keys' newest versions
+	// (latestcache.go).
+	DefaultLatestCacheSize = 32 << 20
 )
 
 // Options configure a store. The zero value is usable.
@@ -60,6 +63,12 @@ type Options struct {
 	// replaces CacheSize.
 	Cache *Cache
 
+	// LatestCacheSize bounds the memory of the cache of recently read
+	// keys' newest versions, which answers point reads at current
+	// snapshots without a pebble seek (latestcache.go). Default
+	// DefaultLatestCacheSize; negative turns it off.
+	LatestCacheSize int64
+
 	// ReadOnly opens an existing store without writing to it.
 	ReadOnly bool
 
@@ -98,6 +107,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.CacheSize <= 0 {
 		o.CacheSize = DefaultCacheSize
+	}
+	if o.LatestCacheSize == 0 {
+		o.LatestCacheSize = DefaultLatestCacheSize
 	}
 	if o.MinFreeBytes == 0 {
 		o.MinFreeBytes = DefaultMinFreeBytes

@@ -62,6 +62,16 @@ func (s *Store) getVersionAt(key []byte, txID uint64) (v Version, err error) {
 	defer s.end(&err)
 
 	prefix := versionPrefix(key)
+	var e0 uint64
+	fill := false
+	if s.latest != nil {
+		if v, ok := s.latest.get(prefix, key, txID); ok {
+			return v, nil
+		}
+		// The epoch first, then the last tx (latestcache.go).
+		e0 = s.latest.epoch(prefix)
+		fill = txID >= s.LastTx()
+	}
 	pi, err := s.getIter(txID, prefix, versionKeySuccessor(key))
 	if err != nil {
 		return v, err
@@ -76,7 +86,10 @@ func (s *Store) getVersionAt(key []byte, txID uint64) (v Version, err error) {
 		}
 		return v, notFoundError{key: string(key), tx: txID}
 	}
-	return decodeVersion(key, it)
+	if v, err = decodeVersion(key, it); err == nil && fill {
+		s.latest.fill(prefix, e0, &v)
+	}
+	return v, err
 }
 
 // decodeVersion builds a Version from the iterator's current entry, which

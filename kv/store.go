@@ -49,6 +49,9 @@ type Store struct {
 	// entryTrees holds the entry trees of large transactions recently
 	// proven (entrycache.go).
 	entryTrees entryTrees
+	// latest holds the newest versions of recently read keys
+	// (latestcache.go); nil when off.
+	latest *latestCache
 
 	// pending holds the keys of groups built but not yet durable, for
 	// conflict checks (conflict.go).
@@ -119,6 +122,9 @@ func Open(dir string, opts Options) (s *Store, err error) {
 		if err := s.probe(); err != nil {
 			return nil, err
 		}
+	}
+	if opts.LatestCacheSize > 0 {
+		s.latest = newLatestCache(opts.LatestCacheSize)
 	}
 	if !opts.ReadOnly && opts.WALSpareSize > 0 {
 		s.spare = newWALSpareFS(opts.FS, dir, opts.WALSpareSize, s.log)
