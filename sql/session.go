@@ -271,8 +271,13 @@ func (s *Session) ReportedParameters() [][2]string {
 
 // Setting returns a setting's current value (SHOW); 42704 when unknown.
 func (s *Session) Setting(name string) (string, error) {
-	key := strings.ToLower(name)
+	// Most callers name a setting in lower case: no need to lower it.
+	key := name
 	st, ok := settings[key]
+	if !ok {
+		key = strings.ToLower(name)
+		st, ok = settings[key]
+	}
 	if !ok {
 		if v, ok := s.vars[key]; ok && strings.Contains(key, ".") {
 			return v, nil // a custom (namespaced) setting
