@@ -55,9 +55,9 @@ type walSpareFS struct {
 	next      int64 // the size of the next spare to write
 	ready     bool  // the spare file exists, written and synced
 	spareSize int64 // the ready spare's size
-	building bool
-	closed   bool
-	wg       sync.WaitGroup
+	building  bool
+	closed    bool
+	wg        sync.WaitGroup
 }
 
 func newWALSpareFS(fs vfs.FS, dir string, size int64, log zerolog.Logger) *walSpareFS {
