@@ -349,7 +349,7 @@ func (x *execCtx) rowProof(at int64, table string, key []types.Datum) (*rowProof
 	if d.Kind != catalog.KindTable {
 		return nil, pgerror.Newf(pgcode.WrongObjectType, "%q is not a table", d.Name)
 	}
-	l := catalog.Layout(d)
+	l := x.tableLayout(table, d)
 	pk := l.Indexes[0]
 	if len(key) != len(pk.Cols) {
 		return nil, pgerror.Newf(pgcode.InvalidParameterValue, "table %q has a primary key of %d columns, %d values given", d.Name, len(pk.Cols), len(key))

@@ -2,6 +2,7 @@ package sql
 
 import (
 	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/engine"
 )
 
 // A session's cache of relations named by text (nextval('s'),
@@ -21,6 +22,7 @@ type relCacheEntry struct {
 	catalogVersion uint64
 	searchPath     string
 	desc           *catalog.Descriptor
+	layout         *engine.Layout // made on first use (tableLayout)
 }
 
 // maxRelCache bounds the cache: a session naming many relations by text
@@ -51,4 +53,19 @@ func (x *execCtx) cachedRelation(text string, resolve func() (*catalog.Descripto
 	}
 	s.relCache[text] = relCacheEntry{catalogVersion: version, searchPath: path, desc: d}
 	return d, nil
+}
+
+// tableLayout returns the layout of table d, named by text: cached with
+// the relation when d came from the cache (building it was a tenth of a
+// row proof's server time).
+func (x *execCtx) tableLayout(text string, d *catalog.Descriptor) *engine.Layout {
+	e, ok := x.sess.relCache[text]
+	if !ok || e.desc != d {
+		return catalog.Layout(d)
+	}
+	if e.layout == nil {
+		e.layout = catalog.Layout(d)
+		x.sess.relCache[text] = e
+	}
+	return e.layout
 }
