@@ -58,6 +58,8 @@ type latestShard struct {
 	filter   [latestFilterWords]uint64
 	set      int
 	rebuilds int // for tests
+	// hits and misses count get's answers (Store.Metrics), under mu.
+	hits, misses uint64
 }
 
 // latestFilterWords sizes each shard's bitmap: 65,536 bits in 8 KiB.
@@ -97,10 +99,13 @@ func (c *latestCache) get(prefix, key []byte, snapshot uint64) (Version, bool) {
 	sh, _ := c.shard(prefix)
 	sh.mu.Lock()
 	e := sh.m[string(prefix)]
-	sh.mu.Unlock()
 	if e == nil || e.tx > snapshot {
+		sh.misses++
+		sh.mu.Unlock()
 		return Version{}, false
 	}
+	sh.hits++
+	sh.mu.Unlock()
 	// Callers own what they are given, as with a read from pebble.
 	v := Version{Key: append([]byte(nil), key...), TxID: e.tx, Time: e.time, Index: e.index, Deleted: e.deleted}
 	if e.metadata != nil {
@@ -219,4 +224,17 @@ func (c *latestCache) commitGroup(txs []*pendingTx, step func(prefix []byte)) {
 			start = end
 		}
 	}
+}
+
+// stats sums the shards' counters and sizes.
+func (c *latestCache) stats() (hits, misses uint64, bytes int64) {
+	for i := range c.shards {
+		sh := &c.shards[i]
+		sh.mu.Lock()
+		hits += sh.hits
+		misses += sh.misses
+		bytes += sh.bytes
+		sh.mu.Unlock()
+	}
+	return hits, misses, bytes
 }

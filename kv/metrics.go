@@ -44,6 +44,12 @@ type Metrics struct {
 	// the store opened.
 	CommitLatency metric.Snapshot
 	GroupTxs      metric.Snapshot
+	// LatestCacheHits and LatestCacheMisses count point reads answered by
+	// the cache of newest versions and those that went to pebble, since
+	// the store opened; LatestCacheBytes is what the cache holds
+	// (latestcache.go). All 0 when the cache is off.
+	LatestCacheHits, LatestCacheMisses uint64
+	LatestCacheBytes                   int64
 }
 
 // Metrics reads the store's counters and asks pebble for its disk usage.
@@ -53,13 +59,17 @@ func (s *Store) Metrics() (Metrics, error) {
 		return Metrics{}, err
 	}
 	defer s.refs.release()
-	return Metrics{
+	m := Metrics{
 		LastTx:           s.LastTx(),
 		DiskBytes:        s.DiskSpaceUsage(),
 		EntriesCommitted: s.stats.entries.Load(),
 		CommitLatency:    s.stats.latency.Snapshot(),
 		GroupTxs:         s.stats.groupTxs.Snapshot(),
-	}, nil
+	}
+	if s.latest != nil {
+		m.LatestCacheHits, m.LatestCacheMisses, m.LatestCacheBytes = s.latest.stats()
+	}
+	return m, nil
 }
 
 // observeCommit counts a successful Commit that began at start.

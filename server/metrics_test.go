@@ -242,6 +242,26 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("%s has no help text", name)
 		}
 	}
+
+	// The same row read by primary key twice: the first read may go to
+	// storage, the second is answered by the cache of newest versions.
+	hits := value(t, fams, "stela_database_latest_cache_hits_total", db...)
+	for i := 0; i < 2; i++ {
+		var v string
+		if err := c.QueryRow(ctx, "SELECT v FROM t WHERE id = 2").Scan(&v); err != nil || v != "b" {
+			t.Fatalf("point read: %q, %v", v, err)
+		}
+	}
+	fams = scrape(t, base)
+	if got := value(t, fams, "stela_database_latest_cache_hits_total", db...); got <= hits {
+		t.Errorf("stela_database_latest_cache_hits_total = %v after two reads of one row, was %v", got, hits)
+	}
+	if value(t, fams, "stela_database_latest_cache_misses_total", db...) < 1 {
+		t.Error("stela_database_latest_cache_misses_total counts no read from storage")
+	}
+	if value(t, fams, "stela_database_latest_cache_bytes", db...) <= 0 {
+		t.Error("stela_database_latest_cache_bytes is not positive after a cached read")
+	}
 }
 
 // TestMetricsFollowDatabases: a database created shows in the next

@@ -43,6 +43,12 @@ var (
 		"Time from a transaction's commit request to its durable acknowledgement (includes the group's fsync).", dbLabel, nil)
 	descGroup = prometheus.NewDesc("stela_database_commit_group_transactions",
 		"Transactions carried by each synced commit batch (group commit).", dbLabel, nil)
+	descCacheHits = prometheus.NewDesc("stela_database_latest_cache_hits_total",
+		"Point reads answered by the cache of keys' newest versions.", dbLabel, nil)
+	descCacheMisses = prometheus.NewDesc("stela_database_latest_cache_misses_total",
+		"Point reads the cache of newest versions could not answer (read from storage).", dbLabel, nil)
+	descCacheBytes = prometheus.NewDesc("stela_database_latest_cache_bytes",
+		"Memory held by the cache of keys' newest versions.", dbLabel, nil)
 	descStmts = prometheus.NewDesc("stela_statements_total",
 		"Statements completed, by kind (select, insert, update, delete, ddl, copy, other; from the command tag).",
 		[]string{"database", "kind"}, nil)
@@ -71,7 +77,7 @@ var (
 // Describe sends every metric's description.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{
-		descLastTx, descSize, descEntries, descCommit, descGroup, descStmts, descStmtDur, descStmtErrs,
+		descLastTx, descSize, descEntries, descCommit, descGroup, descCacheHits, descCacheMisses, descCacheBytes, descStmts, descStmtDur, descStmtErrs,
 		descRowsRead, descRowsWritten, descConnsOpen, descSessionsOpen, descConnsTotal, descAuthFail, descBuild,
 	} {
 		ch <- d
@@ -109,6 +115,9 @@ func collectDatabase(ch chan<- prometheus.Metric, d *sql.Database) {
 	ch <- prometheus.MustNewConstMetric(descEntries, prometheus.CounterValue, float64(m.EntriesCommitted), name)
 	ch <- histogram(descCommit, m.CommitLatency, name)
 	ch <- histogram(descGroup, m.GroupTxs, name)
+	ch <- prometheus.MustNewConstMetric(descCacheHits, prometheus.CounterValue, float64(m.LatestCacheHits), name)
+	ch <- prometheus.MustNewConstMetric(descCacheMisses, prometheus.CounterValue, float64(m.LatestCacheMisses), name)
+	ch <- prometheus.MustNewConstMetric(descCacheBytes, prometheus.GaugeValue, float64(m.LatestCacheBytes), name)
 	st := d.Stats()
 	for k := range sql.NumStatementKinds {
 		h := st.Latency(k)

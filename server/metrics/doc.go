@@ -24,6 +24,9 @@
 //	database_entries_committed_total        counter: kv entries written since start
 //	database_commit_duration_seconds        histogram: Commit call to durable ack
 //	database_commit_group_transactions      histogram: txs per synced batch
+//	database_latest_cache_hits_total,       counters: point reads answered by the
+//	database_latest_cache_misses_total        cache of newest versions, and not
+//	database_latest_cache_bytes             gauge: memory the cache holds
 //	statements_total{kind}                  counter: completed statements
 //	statement_duration_seconds{kind}        histogram: statement latency
 //	statement_errors_total                  counter: errors sent to sessions
