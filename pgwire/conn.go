@@ -71,6 +71,8 @@ type conn struct {
 	// Extended protocol state.
 	stmts   map[string]*preparedStmt
 	portals map[string]*portal
+	// bindMsg is reused by every Bind (decode.go).
+	bindMsg bindMsg
 	// runningPortal is the portal an Execute is running
 	// (sqlobjects.go).
 	runningPortal *portal
@@ -262,8 +264,16 @@ func (c *conn) readyForQuery() error {
 	c.setIdle()
 	c.sess.ReportIdle()
 	c.reportParameters()
-	c.w.send(&pgproto3.ReadyForQuery{TxStatus: c.sess.TxStatus()})
+	b := appendReadyForQuery(c.w.buf[:0], c.sess.TxStatus())
+	c.w.sendRaw(b)
+	c.w.buf = b[:0]
 	return c.w.flush()
+}
+
+// appendReadyForQuery appends ReadyForQuery with the transaction status
+// ('I', 'T' or 'E').
+func appendReadyForQuery(b []byte, status byte) []byte {
+	return append(b, 'Z', 0, 0, 0, 5, status)
 }
 
 // parameterChanged is the session's OnParameterStatus: it notes the new

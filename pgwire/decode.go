@@ -95,22 +95,25 @@ func (m *msgBuf) bytes(n int) []byte {
 
 // string is pq_getmsgstring: NUL-terminated, and valid UTF-8 as the
 // client encoding conversion demands (22021 otherwise).
-func (m *msgBuf) string() string {
+func (m *msgBuf) string() string { return string(m.name()) }
+
+// name is string without the copy: the bytes alias the body.
+func (m *msgBuf) name() []byte {
 	if m.err != nil {
-		return ""
+		return nil
 	}
 	i := bytes.IndexByte(m.b[m.off:], 0)
 	if i < 0 {
 		m.fail("invalid string in message")
-		return ""
+		return nil
 	}
-	s := string(m.b[m.off : m.off+i])
+	b := m.b[m.off : m.off+i : m.off+i]
 	m.off += i + 1
-	if err := types.CheckEncoding(s); err != nil {
+	if err := types.CheckEncodingBytes(b); err != nil {
 		m.err = err
-		return ""
+		return nil
 	}
-	return s
+	return b
 }
 
 // rawString is pq_getmsgrawstring: NUL-terminated, not checked.
@@ -158,11 +161,24 @@ func decodeParse(body []byte) (*pgproto3.Parse, error) {
 	return p, m.end()
 }
 
-// decodeBind decodes Bind; parameter values alias the body.
-func decodeBind(body []byte) (*pgproto3.Bind, error) {
+// bindMsg is a decoded Bind. Its fields alias the message body, and a
+// connection reuses one bindMsg for every Bind, so that decoding the Bind
+// of each execution of a prepared statement allocates nothing once the
+// slices have grown to the statement's size.
+type bindMsg struct {
+	portal, stmt  []byte
+	paramFormats  []int16
+	params        [][]byte // nil: NULL
+	resultFormats []int16
+}
+
+// decodeBind decodes Bind into b; parameter values alias the body.
+func decodeBind(body []byte, b *bindMsg) error {
 	m := msgBuf{b: body}
-	b := &pgproto3.Bind{DestinationPortal: m.string(), PreparedStatement: m.string()}
-	b.ParameterFormatCodes = m.formatCodes()
+	b.portal = m.name()
+	b.stmt = m.name()
+	b.paramFormats = m.formatCodes(b.paramFormats[:0])
+	b.params = b.params[:0]
 	n := m.uint16()
 	if n > 0 && m.err == nil {
 		// Each value takes at least its 4-byte length: a count the body
@@ -170,30 +186,31 @@ func decodeBind(body []byte) (*pgproto3.Bind, error) {
 		if n*4 > len(body)-m.off {
 			m.fail("insufficient data left in message")
 		} else {
-			b.Parameters = make([][]byte, n)
-			for i := range b.Parameters {
+			for range n {
+				var v []byte
 				if l := m.int32(); l != -1 {
-					b.Parameters[i] = m.bytes(int(l))
+					v = m.bytes(int(l))
 				}
+				b.params = append(b.params, v)
 			}
 		}
 	}
-	b.ResultFormatCodes = m.formatCodes()
-	return b, m.end()
+	b.resultFormats = m.formatCodes(b.resultFormats[:0])
+	return m.end()
 }
 
-func (m *msgBuf) formatCodes() []int16 {
+// formatCodes appends a count-prefixed list of format codes to out.
+func (m *msgBuf) formatCodes(out []int16) []int16 {
 	n := m.uint16()
 	if n == 0 || m.err != nil {
-		return nil
+		return out
 	}
 	if n*2 > len(m.b)-m.off {
 		m.fail("insufficient data left in message")
-		return nil
+		return out
 	}
-	out := make([]int16, n)
-	for i := range out {
-		out[i] = m.int16()
+	for range n {
+		out = append(out, m.int16())
 	}
 	return out
 }
@@ -206,11 +223,13 @@ func decodeTarget(body []byte) (byte, string, error) {
 	return typ, name, m.end()
 }
 
-func decodeExecute(body []byte) (*pgproto3.Execute, error) {
+// decodeExecute decodes Execute: the portal's name (aliasing the body)
+// and the row limit.
+func decodeExecute(body []byte) (portal []byte, maxRows int32, err error) {
 	m := msgBuf{b: body}
-	e := &pgproto3.Execute{Portal: m.string()}
-	e.MaxRows = uint32(m.int32())
-	return e, m.end()
+	portal = m.name()
+	maxRows = m.int32()
+	return portal, maxRows, m.end()
 }
 
 // checkEmpty checks the empty body of Sync and Flush.

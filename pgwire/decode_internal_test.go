@@ -30,15 +30,20 @@ func TestDecodeRoundTrip(t *testing.T) {
 	}
 	bind := &pgproto3.Bind{DestinationPortal: "p", PreparedStatement: "s", ParameterFormatCodes: []int16{0, 1},
 		Parameters: [][]byte{[]byte("1"), nil, {}}, ResultFormatCodes: []int16{1}}
-	gotB, err := decodeBind(body(t, bind))
-	if err != nil || gotB.DestinationPortal != "p" || gotB.PreparedStatement != "s" ||
-		!reflect.DeepEqual(gotB.ParameterFormatCodes, bind.ParameterFormatCodes) || !reflect.DeepEqual(gotB.ResultFormatCodes, bind.ResultFormatCodes) ||
-		len(gotB.Parameters) != 3 || string(gotB.Parameters[0]) != "1" || gotB.Parameters[1] != nil || gotB.Parameters[2] == nil {
-		t.Fatalf("Bind: %+v %v", gotB, err)
+	var gotB bindMsg
+	for range 2 { // the second time into the slices of the first
+		err := decodeBind(body(t, bind), &gotB)
+		if err != nil || string(gotB.portal) != "p" || string(gotB.stmt) != "s" ||
+			!reflect.DeepEqual(gotB.paramFormats, bind.ParameterFormatCodes) || !reflect.DeepEqual(gotB.resultFormats, bind.ResultFormatCodes) ||
+			len(gotB.params) != 3 || string(gotB.params[0]) != "1" || gotB.params[1] != nil || gotB.params[2] == nil {
+			t.Fatalf("Bind: %+v %v", gotB, err)
+		}
 	}
-	exec := &pgproto3.Execute{Portal: "p", MaxRows: 7}
-	if got, err := decodeExecute(body(t, exec)); err != nil || *got != *exec {
-		t.Fatalf("Execute: %+v %v", got, err)
+	if err := decodeBind(body(t, &pgproto3.Bind{}), &gotB); err != nil || len(gotB.portal)+len(gotB.stmt)+len(gotB.paramFormats)+len(gotB.params)+len(gotB.resultFormats) != 0 {
+		t.Fatalf("empty Bind after a full one: %+v %v", gotB, err)
+	}
+	if portal, maxRows, err := decodeExecute(body(t, &pgproto3.Execute{Portal: "p", MaxRows: 7})); err != nil || string(portal) != "p" || maxRows != 7 {
+		t.Fatalf("Execute: %q %d %v", portal, maxRows, err)
 	}
 	if typ, name, err := decodeTarget(body(t, &pgproto3.Describe{ObjectType: 'P', Name: "p"})); err != nil || typ != 'P' || name != "p" {
 		t.Fatalf("Describe: %c %q %v", typ, name, err)
@@ -98,9 +103,9 @@ func TestDecodeErrors(t *testing.T) {
 
 func decQ(b []byte) error    { _, err := decodeQuery(b); return err }
 func decP(b []byte) error    { _, err := decodeParse(b); return err }
-func decB(b []byte) error    { _, err := decodeBind(b); return err }
+func decB(b []byte) error    { return decodeBind(b, &bindMsg{}) }
 func decD(b []byte) error    { _, _, err := decodeTarget(b); return err }
-func decE(b []byte) error    { _, err := decodeExecute(b); return err }
+func decE(b []byte) error    { _, _, err := decodeExecute(b); return err }
 func decSASL(b []byte) error { _, err := decodeSASLInitial(b); return err }
 
 func TestCommandCompleteTag(t *testing.T) {

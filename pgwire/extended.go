@@ -100,23 +100,27 @@ func (c *conn) parse(body []byte) error {
 
 // bind handles Bind: decode the parameters and create a portal.
 func (c *conn) bind(body []byte) error {
-	m, err := decodeBind(body)
-	if err != nil {
+	m := &c.bindMsg
+	if err := decodeBind(body, m); err != nil {
 		return err
 	}
-	ps, err := c.lookupStmt(m.PreparedStatement)
-	if err != nil {
-		return err
+	ps, ok := c.stmts[string(m.stmt)]
+	if !ok {
+		var err error
+		if ps, err = c.lookupStmt(string(m.stmt)); err != nil {
+			return err
+		}
 	}
-	if c.sess.TxStatus() == 'E' && (!ps.exitsTxn || len(m.Parameters) > 0) {
+	if c.sess.TxStatus() == 'E' && (!ps.exitsTxn || len(m.params) > 0) {
 		// As PostgreSQL's exec_bind_message: in a failed block only a
 		// parameterless transaction exit may be bound.
 		return pgerror.New(pgcode.InFailedSQLTransaction,
 			"current transaction is aborted, commands ignored until end of transaction block")
 	}
-	if m.DestinationPortal != "" {
-		if _, ok := c.portals[m.DestinationPortal]; ok || c.sess.HasCursor(m.DestinationPortal) {
-			return pgerror.Newf(pgcode.DuplicateCursor, "cursor %q already exists", m.DestinationPortal)
+	portalName := string(m.portal) // "" allocates nothing
+	if portalName != "" {
+		if _, ok := c.portals[portalName]; ok || c.sess.HasCursor(portalName) {
+			return pgerror.Newf(pgcode.DuplicateCursor, "cursor %q already exists", portalName)
 		}
 	} else if old, ok := c.portals[""]; ok {
 		old.close()
@@ -127,27 +131,26 @@ func (c *conn) bind(body []byte) error {
 	if ps.p != nil {
 		paramTypes, cols = ps.p.ParamTypes, ps.p.Columns
 	}
-	if len(m.Parameters) != len(paramTypes) {
+	if len(m.params) != len(paramTypes) {
 		return pgerror.Newf(pgcode.ProtocolViolation, "bind message supplies %d parameters, but prepared statement %q requires %d",
-			len(m.Parameters), ps.name, len(paramTypes))
+			len(m.params), ps.name, len(paramTypes))
 	}
-	nfmt := len(m.ParameterFormatCodes)
-	if nfmt > 1 && nfmt != len(m.Parameters) {
-		return pgerror.Newf(pgcode.ProtocolViolation, "bind message has %d parameter formats but %d parameters", nfmt, len(m.Parameters))
+	nfmt := len(m.paramFormats)
+	if nfmt > 1 && nfmt != len(m.params) {
+		return pgerror.Newf(pgcode.ProtocolViolation, "bind message has %d parameter formats but %d parameters", nfmt, len(m.params))
 	}
-	params := make([]types.Datum, len(m.Parameters))
+	params := make([]types.Datum, len(m.params))
 	fs := c.sess.FormatSettings()
-	for i, raw := range m.Parameters {
+	for i, raw := range m.params {
 		if raw == nil {
 			continue
 		}
 		f := formatText
 		if nfmt == 1 {
-			f = m.ParameterFormatCodes[0]
+			f = m.paramFormats[0]
 		} else if nfmt > 1 {
-			f = m.ParameterFormatCodes[i]
+			f = m.paramFormats[i]
 		}
-		raw = append([]byte(nil), raw...) // Bind's body buffer is reused
 		var v types.Datum
 		var err error
 		switch f {
@@ -157,8 +160,9 @@ func (c *conn) bind(body []byte) error {
 			if err := types.CheckEncodingBytes(raw); err != nil {
 				return err
 			}
-			v, err = paramTypes[i].ParseText(string(raw), fs)
+			v, err = paramTypes[i].ParseText(string(raw), fs) // string copies the body's bytes
 		case formatBinary:
+			raw = append([]byte(nil), raw...) // a value may alias it, and the body buffer is reused
 			v, err = paramTypes[i].DecodeBinary(raw)
 			if e, ok := err.(*pgerror.Error); ok && e.Code == pgcode.InvalidBinaryRepresentation && e.Message == "incorrect binary data format" {
 				// Bytes left over: PostgreSQL names the parameter.
@@ -172,11 +176,11 @@ func (c *conn) bind(body []byte) error {
 		}
 		params[i] = v
 	}
-	formats, err := resultFormats(m.ResultFormatCodes, len(cols))
+	formats, err := resultFormats(m.resultFormats, len(cols))
 	if err != nil {
 		return err
 	}
-	c.portals[m.DestinationPortal] = &portal{name: m.DestinationPortal, stmt: ps, params: params, formats: formats,
+	c.portals[portalName] = &portal{name: portalName, stmt: ps, params: params, formats: formats,
 		created: time.Now()}
 	c.w.send(&pgproto3.BindComplete{})
 	return nil
@@ -243,17 +247,18 @@ func (c *conn) describe(body []byte) error {
 // execute handles Execute: run (or resume) a portal for up to MaxRows
 // rows.
 func (c *conn) execute(body []byte) error {
-	m, err := decodeExecute(body)
+	name, maxRows, err := decodeExecute(body)
 	if err != nil {
 		return err
 	}
-	p, ok := c.portals[m.Portal]
+	// MaxRows is signed in PostgreSQL: 0 or less means all rows.
+	limit := max(int(maxRows), 0)
+	p, ok := c.portals[string(name)]
 	if !ok {
-		// MaxRows is signed in PostgreSQL: 0 or less means all rows.
-		if found, err := c.executeCursor(m.Portal, max(int(int32(m.MaxRows)), 0)); found {
+		if found, err := c.executeCursor(string(name), limit); found {
 			return err
 		}
-		return pgerror.Newf(pgcode.InvalidCursorName, "portal %q does not exist", m.Portal)
+		return pgerror.Newf(pgcode.InvalidCursorName, "portal %q does not exist", name)
 	}
 	if p.stmt.p == nil {
 		c.w.send(&pgproto3.EmptyQueryResponse{})
@@ -295,8 +300,7 @@ func (c *conn) execute(body []byte) error {
 		}
 		p.res = res
 	}
-	// MaxRows is signed in PostgreSQL: 0 or less means all rows.
-	suspended, err := c.sendRowsN(ctx, p.stmt.p.Columns, p.formats, p.res, max(int(int32(m.MaxRows)), 0))
+	suspended, err := c.sendRowsN(ctx, p.stmt.p.Columns, p.formats, p.res, limit)
 	if err != nil {
 		c.dropPortal(p)
 		return stmtError(ctx, err)
@@ -352,16 +356,24 @@ func (c *conn) sendCommandComplete(tag string, n int) {
 
 // writeCommandComplete encodes and sends CommandComplete.
 func (c *conn) writeCommandComplete(tag string, n int) {
-	b := append(c.w.buf[:0], 'C', 0, 0, 0, 0)
+	b := appendCommandComplete(c.w.buf[:0], tag, n)
+	c.w.sendRaw(b)
+	c.w.buf = b[:0]
+}
+
+// appendCommandComplete appends CommandComplete; a SELECT's tag carries
+// n, the rows sent.
+func appendCommandComplete(b []byte, tag string, n int) []byte {
+	start := len(b)
+	b = append(b, 'C', 0, 0, 0, 0)
 	if strings.HasPrefix(tag, "SELECT ") {
 		b = strconv.AppendInt(append(b, "SELECT "...), int64(n), 10)
 	} else {
 		b = append(b, tag...)
 	}
 	b = append(b, 0)
-	binary.BigEndian.PutUint32(b[1:], uint32(len(b)-1))
-	c.w.sendRaw(b)
-	c.w.buf = b[:0]
+	binary.BigEndian.PutUint32(b[start+1:], uint32(len(b)-start-1))
+	return b
 }
 
 // closeObject handles Close of a statement or portal; closing what does
