@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand"
 	"sync"
 	"sync/atomic"
@@ -103,9 +104,10 @@ func TestConcurrentTransfersKeepTheTotal(t *testing.T) {
 		}
 		defer conns[i].Close(ctx)
 	}
-	for w := 0; w < 4; w++ {
+	// run calls step until stop is closed or step fails.
+	run := func(step func() error) {
 		wg.Add(1)
-		go func(c *pgx.Conn, r *rand.Rand) {
+		go func() {
 			defer wg.Done()
 			for {
 				select {
@@ -113,35 +115,34 @@ func TestConcurrentTransfersKeepTheTotal(t *testing.T) {
 					return
 				default:
 				}
-				if err := transfer(c, r); err != nil && !isRetry(err) {
+				if err := step(); err != nil {
 					t.Error(err)
 					return
 				}
 			}
-		}(conns[w], rand.New(rand.NewSource(int64(w))))
+		}()
 	}
-	for rd := 4; rd < 6; rd++ {
-		wg.Add(1)
-		go func(c *pgx.Conn) {
-			defer wg.Done()
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				s, err := sum(c)
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				if s != total {
-					t.Errorf("a snapshot's balances sum to %d, want %d", s, total)
-					return
-				}
-				sums.Add(1)
+	for w := 0; w < 4; w++ {
+		c, r := conns[w], rand.New(rand.NewSource(int64(w)))
+		run(func() error {
+			if err := transfer(c, r); err != nil && !isRetry(err) {
+				return err
 			}
-		}(conns[rd])
+			return nil
+		})
+	}
+	for _, c := range conns[4:] {
+		run(func() error {
+			s, err := sum(c)
+			if err != nil {
+				return err
+			}
+			if s != total {
+				return fmt.Errorf("a snapshot's balances sum to %d, want %d", s, total)
+			}
+			sums.Add(1)
+			return nil
+		})
 	}
 	time.Sleep(2 * time.Second)
 	close(stop)
