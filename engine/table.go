@@ -137,10 +137,11 @@ func (l *Layout) Insert(txn *Txn, row []types.Datum) error {
 // write writes a row (insert or in-place update) and its index entries,
 // checking unique indexes.
 func (l *Layout) write(txn *Txn, key []byte, row []types.Datum) error {
-	val, err := keyenc.AppendRow(nil, l.Types, row)
+	val, err := keyenc.AppendRow(txn.rowBuf[:0], l.Types, row)
 	if err != nil {
 		return err
 	}
+	txn.rowBuf = val[:0] // Put below copies the row
 	suffix := l.pkSuffix(key)
 	for i := 1; i < len(l.Indexes); i++ {
 		ix := &l.Indexes[i]

@@ -81,6 +81,9 @@ type Txn struct {
 	// parent is the transaction a frozen view (view.go) was taken of:
 	// the view's reads count as the parent's.
 	parent *Txn
+	// rowBuf is reused to encode the rows the transaction writes
+	// (Layout.write); Put copies what it keeps.
+	rowBuf []byte
 	// lastMiss is the last key the store did not have at the snapshot.
 	// An INSERT looks its key up more than once (ON CONFLICT, then the
 	// unique check); the snapshot does not change, so the answer does
@@ -210,7 +213,15 @@ func (t *Txn) buffer(key, value []byte, del bool) error {
 	case t.opts.ReadOnly:
 		return pgerror.New(pgcode.ReadOnlySQLTransaction, "cannot execute a write in a read-only transaction")
 	}
-	w := &write{key: append([]byte(nil), key...), value: append([]byte(nil), value...), del: del}
+	// One allocation for the key and the value, each slice capped so
+	// that an append to one cannot run into the other.
+	buf := make([]byte, len(key)+len(value))
+	copy(buf, key)
+	copy(buf[len(key):], value)
+	w := &write{key: buf[:len(key):len(key)], del: del}
+	if len(value) > 0 {
+		w.value = buf[len(key):]
+	}
 	if t.writes == nil {
 		t.writes = btree.NewG(32, lessWrite)
 	}
