@@ -50,7 +50,7 @@ func (l *Layout) InsertBounded(txn *Txn, row []types.Datum, b *AppendBound) erro
 	if b == nil || !b.use {
 		return l.Insert(txn, row)
 	}
-	key, err := l.RowKey(row)
+	key, err := l.txnRowKey(txn, row)
 	if err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func (t *Txn) ownWrite(key []byte) (bool, error) {
 		return false, errTxnDone
 	}
 	if t.writes != nil {
-		if w, ok := t.writes.Get(&write{key: key}); ok {
+		if w, ok := t.ownWriteOf(key); ok {
 			return !w.del, nil
 		}
 	}

@@ -88,6 +88,19 @@ func (l *Layout) RowKey(row []types.Datum) ([]byte, error) {
 	return l.appendIndexCols(IndexPrefix(l.TableID, l.Indexes[0].ID), &l.Indexes[0], row)
 }
 
+// txnRowKey is RowKey into the transaction's key buffer: valid until the
+// next txnRowKey of txn (Put and Get copy what they keep).
+func (l *Layout) txnRowKey(txn *Txn, row []types.Datum) ([]byte, error) {
+	b := append(txn.keyBuf[:0], tablePrefix)
+	b = binary.BigEndian.AppendUint32(b, l.TableID)
+	b = binary.BigEndian.AppendUint16(b, l.Indexes[0].ID)
+	key, err := l.appendIndexCols(b, &l.Indexes[0], row)
+	if err == nil {
+		txn.keyBuf = key[:0]
+	}
+	return key, err
+}
+
 // indexEntry returns the key and value of a secondary index's entry for a
 // row. A unique index whose columns are all non-NULL keys the entry by
 // those columns alone, so that two rows with the same values write the
@@ -122,7 +135,7 @@ func (l *Layout) pkSuffix(rowKey []byte) []byte {
 // Insert writes a new row and its index entries, failing with 23505 if
 // the primary key or a unique index already holds its values.
 func (l *Layout) Insert(txn *Txn, row []types.Datum) error {
-	key, err := l.RowKey(row)
+	key, err := l.txnRowKey(txn, row)
 	if err != nil {
 		return err
 	}

@@ -84,6 +84,12 @@ type Txn struct {
 	// rowBuf is reused to encode the rows the transaction writes
 	// (Layout.write); Put copies what it keeps.
 	rowBuf []byte
+	// keyBuf is reused for the primary keys of inserted rows
+	// (Layout.txnRowKey).
+	keyBuf []byte
+	// probe is the search key of lookups in writes (ownWriteOf): a
+	// &write{} made per lookup escapes to the heap.
+	probe write
 	// lastMiss is the last key the store did not have at the snapshot.
 	// An INSERT looks its key up more than once (ON CONFLICT, then the
 	// unique check); the snapshot does not change, so the answer does
@@ -129,7 +135,7 @@ func (t *Txn) Wrote(key []byte) bool {
 	if t.writes == nil {
 		return false
 	}
-	_, ok := t.writes.Get(&write{key: key})
+	_, ok := t.ownWriteOf(key)
 	return ok
 }
 
@@ -156,7 +162,7 @@ func (t *Txn) get(key []byte, hot bool) ([]byte, RowVersion, bool, error) {
 	}
 	t.reads++
 	if t.writes != nil {
-		if w, ok := t.writes.Get(&write{key: key}); ok {
+		if w, ok := t.ownWriteOf(key); ok {
 			return w.value, RowVersion{}, !w.del, nil
 		}
 	}
@@ -315,4 +321,13 @@ func (t *Txn) String() string {
 		n = t.writes.Len()
 	}
 	return fmt.Sprintf("txn(snapshot %d, %d writes)", t.snapshot, n)
+}
+
+// ownWriteOf returns the transaction's buffered write of key; t.writes
+// must not be nil.
+func (t *Txn) ownWriteOf(key []byte) (*write, bool) {
+	t.probe.key = key
+	w, ok := t.writes.Get(&t.probe)
+	t.probe.key = nil // do not keep the caller's key alive
+	return w, ok
 }
