@@ -65,16 +65,14 @@ type pendingTx struct {
 	done  chan commitResult
 }
 
-// writtenPrefixes returns the version prefix of every key the transaction
-// writes (its version keys without the tx id slot).
-func (p *pendingTx) writtenPrefixes() [][]byte {
-	out := make([][]byte, len(p.keyEnds))
+// eachWrittenPrefix calls f with the version prefix of every key the
+// transaction writes (its version keys without the tx id slot), in order.
+func (p *pendingTx) eachWrittenPrefix(f func(start, end int)) {
 	start := 0
-	for i, end := range p.keyEnds {
-		out[i] = p.versionKeys[start : end-8]
+	for _, end := range p.keyEnds {
+		f(start, end-8)
 		start = end
 	}
-	return out
 }
 
 type commitResult struct {
@@ -430,7 +428,7 @@ func (s *Store) admit(group []*pendingTx) (kept []*pendingTx, err error) {
 				continue
 			}
 		}
-		s.pending.addAll(p.writtenPrefixes(), nextID)
+		s.pending.addTx(p, nextID)
 		kept = append(kept, p)
 		nextID++
 	}

@@ -63,11 +63,21 @@ func (s *Store) prepareCheck(o CommitOptions) (*conflictCheck, error) {
 		return nil, nil
 	}
 	c := &conflictCheck{snapshot: o.Snapshot, prefixes: make([][]byte, 0, len(o.Check))}
+	// The prefixes back to back in one buffer (a bulk load checks a
+	// million keys); one that outgrows the estimate moves to a new
+	// buffer, and the slices taken before keep the old one.
+	size := 0
+	for _, k := range o.Check {
+		size += 1 + len(k) + 2 + 2*countZeros(k)
+	}
+	buf := make([]byte, 0, size)
 	for _, k := range o.Check {
 		if len(k) == 0 || len(k) > format.MaxKeySize {
 			return nil, invalidf("conflict check key of %d bytes", len(k))
 		}
-		c.prefixes = append(c.prefixes, versionPrefix(k))
+		start := len(buf)
+		buf = appendEscapedKey(append(buf, prefixVersion), k)
+		c.prefixes = append(c.prefixes, buf[start:len(buf):len(buf)])
 	}
 	for _, r := range o.Ranges {
 		lo := []byte{prefixVersion}
@@ -95,16 +105,17 @@ type pendingWrites struct {
 	peak int
 }
 
-// addAll notes the keys one transaction writes, under one lock (a bulk
-// load writes a million), in a map sized for them when it is made.
-func (p *pendingWrites) addAll(prefixes [][]byte, txID uint64) {
+// addTx notes the keys one transaction writes, under one lock (a bulk
+// load writes a million), in a map sized for them when it is made. The
+// keys are substrings of one copy of the transaction's version keys: one
+// allocation per transaction, not one per key.
+func (p *pendingWrites) addTx(tx *pendingTx, txID uint64) {
+	all := string(tx.versionKeys)
 	p.mu.Lock()
 	if p.keys == nil {
-		p.keys = make(map[string]uint64, len(prefixes))
+		p.keys = make(map[string]uint64, len(tx.keyEnds))
 	}
-	for _, prefix := range prefixes {
-		p.keys[string(prefix)] = txID
-	}
+	tx.eachWrittenPrefix(func(start, end int) { p.keys[all[start:end]] = txID })
 	p.peak = max(p.peak, len(p.keys))
 	p.mu.Unlock()
 }

@@ -218,11 +218,7 @@ func (c *latestCache) endCommit(prefix []byte) {
 // commitGroup runs step over every key the group's transactions write.
 func (c *latestCache) commitGroup(txs []*pendingTx, step func(prefix []byte)) {
 	for _, p := range txs {
-		start := 0
-		for _, end := range p.keyEnds {
-			step(p.versionKeys[start : end-8])
-			start = end
-		}
+		p.eachWrittenPrefix(func(start, end int) { step(p.versionKeys[start:end]) })
 	}
 }
 
