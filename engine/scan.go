@@ -13,7 +13,7 @@ import (
 type Iterator struct {
 	kvIt    *kv.Iterator // nil when the snapshot is empty
 	kvOK    bool
-	buf     []*write // buffered writes in the range, in scan order
+	buf     []write // buffered writes in the range, in scan order
 	bi      int
 	reverse bool
 	key     []byte
@@ -45,10 +45,10 @@ func (t *Txn) Scan(r kv.Range, reverse bool) (*Iterator, error) {
 	it := &Iterator{reverse: reverse}
 	// The buffered writes in range, copied now (their values are
 	// immutable: a later write replaces the entry).
-	in := func(w *write) bool {
+	in := func(w write) bool {
 		return (len(r.Start) == 0 || bytes.Compare(w.key, r.Start) >= 0) && (r.End == nil || bytes.Compare(w.key, r.End) < 0)
 	}
-	collect := func(w *write) bool {
+	collect := func(w write) bool {
 		if in(w) {
 			it.buf = append(it.buf, w)
 		}
@@ -57,11 +57,11 @@ func (t *Txn) Scan(r kv.Range, reverse bool) (*Iterator, error) {
 	switch {
 	case t.writes == nil:
 	case len(r.Start) > 0 && r.End != nil:
-		t.writes.AscendRange(&write{key: r.Start}, &write{key: r.End}, collect)
+		t.writes.AscendRange(write{key: r.Start}, write{key: r.End}, collect)
 	case len(r.Start) > 0:
-		t.writes.AscendGreaterOrEqual(&write{key: r.Start}, collect)
+		t.writes.AscendGreaterOrEqual(write{key: r.Start}, collect)
 	case r.End != nil:
-		t.writes.AscendLessThan(&write{key: r.End}, collect)
+		t.writes.AscendLessThan(write{key: r.End}, collect)
 	default:
 		t.writes.Ascend(collect)
 	}

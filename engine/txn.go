@@ -58,14 +58,16 @@ type write struct {
 	del   bool
 }
 
-func lessWrite(a, b *write) bool { return bytes.Compare(a.key, b.key) < 0 }
+// Writes are kept by value: a pointer per write was an allocation per
+// row of a bulk load.
+func lessWrite(a, b write) bool { return bytes.Compare(a.key, b.key) < 0 }
 
 // Txn is a transaction. It is used by one goroutine at a time.
 type Txn struct {
 	db       *DB
 	snapshot uint64
 	opts     TxnOptions
-	writes   *btree.BTreeG[*write]
+	writes   *btree.BTreeG[write]
 	bytes    int64
 	// Serializable transactions record what they read.
 	readKeys   [][]byte
@@ -87,9 +89,6 @@ type Txn struct {
 	// keyBuf is reused for the primary keys of inserted rows
 	// (Layout.txnRowKey).
 	keyBuf []byte
-	// probe is the search key of lookups in writes (ownWriteOf): a
-	// &write{} made per lookup escapes to the heap.
-	probe write
 	// lastMiss is the last key the store did not have at the snapshot.
 	// An INSERT looks its key up more than once (ON CONFLICT, then the
 	// unique check); the snapshot does not change, so the answer does
@@ -224,7 +223,7 @@ func (t *Txn) buffer(key, value []byte, del bool) error {
 	buf := make([]byte, len(key)+len(value))
 	copy(buf, key)
 	copy(buf[len(key):], value)
-	w := &write{key: buf[:len(key):len(key)], del: del}
+	w := write{key: buf[:len(key):len(key)], del: del}
 	if len(value) > 0 {
 		w.value = buf[len(key):]
 	}
@@ -244,7 +243,7 @@ func (t *Txn) buffer(key, value []byte, del bool) error {
 
 // Savepoint is a point a transaction can roll back to.
 type Savepoint struct {
-	writes     *btree.BTreeG[*write]
+	writes     *btree.BTreeG[write]
 	bytes      int64
 	readKeys   int
 	readRanges int
@@ -252,7 +251,7 @@ type Savepoint struct {
 
 // Savepoint records the transaction's state (a copy-on-write clone).
 func (t *Txn) Savepoint() Savepoint {
-	var w *btree.BTreeG[*write]
+	var w *btree.BTreeG[write]
 	if t.writes != nil {
 		w = t.writes.Clone()
 	}
@@ -288,7 +287,7 @@ func (t *Txn) Commit(ctx context.Context) (kv.Committed, error) {
 	}
 	writes := make([]kv.Write, 0, t.writes.Len())
 	check := make([][]byte, 0, t.writes.Len()+len(t.readKeys))
-	t.writes.Ascend(func(w *write) bool {
+	t.writes.Ascend(func(w write) bool {
 		writes = append(writes, kv.Write{Key: w.key, Value: w.value, Delete: w.del})
 		check = append(check, w.key)
 		return true
@@ -325,9 +324,6 @@ func (t *Txn) String() string {
 
 // ownWriteOf returns the transaction's buffered write of key; t.writes
 // must not be nil.
-func (t *Txn) ownWriteOf(key []byte) (*write, bool) {
-	t.probe.key = key
-	w, ok := t.writes.Get(&t.probe)
-	t.probe.key = nil // do not keep the caller's key alive
-	return w, ok
+func (t *Txn) ownWriteOf(key []byte) (write, bool) {
+	return t.writes.Get(write{key: key})
 }
