@@ -93,18 +93,17 @@ func (s *Server) kvPut(w http.ResponseWriter, r *http.Request, sess *sql.Session
 		ctype = ct
 	}
 	ctx := r.Context()
-	_, err = exec(ctx, sess, kvtable.Put, key, body, ctype)
-	if pgerror.HasCode(err, pgcode.UndefinedTable) {
-		// The first write makes the table, when its writer may.
-		if _, cerr := exec(ctx, sess, kvtable.Create); cerr != nil {
-			if pgerror.HasCode(cerr, pgcode.InsufficientPrivilege) {
-				cerr = kvtable.MissingTable(sess.Database())
-			}
-			return cerr
-		}
-		_, err = exec(ctx, sess, kvtable.Put, key, body, ctype)
+	run := func(q string, args ...any) error {
+		_, err := exec(ctx, sess, q, args...)
+		return err
 	}
-	if err != nil {
+	code := func(err error) string {
+		if err == nil {
+			return ""
+		}
+		return string(pgerror.GetCode(err))
+	}
+	if err := kvtable.PutCreating(run, code, sess.Database(), key, body, ctype); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, kvWriteOut{Key: key, Tx: sess.LastCommitTx()})

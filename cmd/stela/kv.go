@@ -16,6 +16,7 @@ import (
 
 	"github.com/stela-db/stela/client"
 	"github.com/stela-db/stela/sql/kvtable"
+	"github.com/stela-db/stela/sql/pgerror"
 )
 
 // stela kv: the key/value interface over pgwire, like immuclient's set,
@@ -58,15 +59,15 @@ func kvPut(ctx context.Context, c *pgx.Conn, key string, value []byte, ctype str
 	if ctype != "" {
 		ct = ctype
 	}
-	_, err := c.Exec(ctx, kvtable.Put, key, value, ct)
-	if pgCode(err) == "42P01" {
-		if _, cerr := c.Exec(ctx, kvtable.Create); cerr != nil {
-			if pgCode(cerr) == "42501" {
-				return fmt.Errorf("database %q has no key/value table %s and this user may not create it: %s", c.Config().Database, kvtable.Table, kvtable.MissingTableHint)
-			}
-			return cerr
-		}
-		_, err = c.Exec(ctx, kvtable.Put, key, value, ct)
+	run := func(q string, args ...any) error {
+		_, err := c.Exec(ctx, q, args...)
+		return err
+	}
+	err := kvtable.PutCreating(run, pgCode, c.Config().Database, key, value, ct)
+	var pe *pgerror.Error
+	if errors.As(err, &pe) {
+		// kvtable's own error: show its hint too, as psql would.
+		return fmt.Errorf("%s: %s", pe.Message, pe.Hint)
 	}
 	return err
 }

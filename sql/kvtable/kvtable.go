@@ -92,6 +92,25 @@ func MissingTable(db string) error {
 		WithHint(MissingTableHint)
 }
 
+// PutCreating writes a key with Put and, when the table does not exist
+// yet (42P01), creates it and writes again: the first write makes the
+// table, when its writer may (otherwise MissingTable). exec runs one
+// statement; code returns an error's SQLSTATE (the HTTP API and the CLI
+// reach the server through different clients).
+func PutCreating(exec func(q string, args ...any) error, code func(error) string, db, key string, value []byte, ctype any) error {
+	err := exec(Put, key, value, ctype)
+	if code(err) != string(pgcode.UndefinedTable) {
+		return err
+	}
+	if cerr := exec(Create); cerr != nil {
+		if code(cerr) == string(pgcode.InsufficientPrivilege) {
+			return MissingTable(db)
+		}
+		return cerr
+	}
+	return exec(Put, key, value, ctype)
+}
+
 // NotFound is the error for a key without a live version (a 404 over
 // HTTP): 02000, no data.
 func NotFound(key string) error {
