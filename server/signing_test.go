@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/rs/zerolog"
@@ -111,20 +110,5 @@ func TestSigningKeyRefused(t *testing.T) {
 
 func startSigned(t *testing.T, keyFile string) *server.Server {
 	t.Helper()
-	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
-	srv, err := server.Start(context.Background(), server.Config{
-		DataDir: t.TempDir(), Listen: "127.0.0.1:0", AdminPassword: "Test!pw0rd",
-		Logger: log, KV: kv.Options{MinFreeBytes: -1}, SigningKey: keyFile,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-	})
-	return srv
+	return startServer(t, func(c *server.Config) { c.SigningKey = keyFile })
 }

@@ -116,11 +116,25 @@ func TestSQLFiles(t *testing.T) {
 // startForFile starts a server for one file and returns its DSN.
 func startForFile(t *testing.T) string {
 	t.Helper()
+	srv := startServer(t, nil)
+	return fmt.Sprintf("postgres://admin:Test%%21pw0rd@%s/defaultdb?sslmode=disable", srv.Addr)
+}
+
+// startServer starts a server on a temporary data directory and a free
+// loopback port, admin password Test!pw0rd; adjust, when set, changes
+// the configuration first. It is shut down (and must shut down cleanly)
+// when the test ends.
+func startServer(t *testing.T, adjust func(*server.Config)) *server.Server {
+	t.Helper()
 	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
-	srv, err := server.Start(context.Background(), server.Config{
+	cfg := server.Config{
 		DataDir: t.TempDir(), Listen: "127.0.0.1:0", AdminPassword: "Test!pw0rd",
 		Logger: log, KV: kv.Options{MinFreeBytes: -1},
-	})
+	}
+	if adjust != nil {
+		adjust(&cfg)
+	}
+	srv, err := server.Start(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +145,7 @@ func startForFile(t *testing.T) string {
 			t.Errorf("shutdown: %v", err)
 		}
 	})
-	return fmt.Sprintf("postgres://admin:Test%%21pw0rd@%s/defaultdb?sslmode=disable", srv.Addr)
+	return srv
 }
 
 // execSQL runs a simple Query (possibly several statements) and prints
