@@ -2,6 +2,7 @@ package kv
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/stela-db/stela/kv/checkpoint"
 	"github.com/stela-db/stela/kv/merkle"
@@ -19,7 +20,47 @@ type Checkpoint struct {
 }
 
 // Checkpoint returns the checkpoint of the last durable state.
-func (s *Store) Checkpoint() Checkpoint { return s.state.Load().checkpoint }
+func (s *Store) Checkpoint() Checkpoint {
+	st := s.state.load()
+	return s.headCheckpoint(st.size, st.root)
+}
+
+// headCheckpoints keeps the newest checkpoint made of a published state.
+//
+// Checkpoints are made when asked for, not by the commit writer: signing
+// one (tens of microseconds) on every commit group would delay every
+// commit's acknowledgement for a statement few of them are asked for, and
+// encoding one allocates. Asked for again at the same size, the kept one
+// is returned.
+type headCheckpoints struct {
+	mu     sync.Mutex
+	newest Checkpoint // Note is nil until one is made
+}
+
+// headCheckpoint returns the checkpoint of the published state (size,
+// root), making it if the newest kept one is older. A signing failure is
+// logged and answered with the unsigned body, as the state is durable
+// whether or not it is signed; it is not kept, so the next call tries
+// again.
+func (s *Store) headCheckpoint(size uint64, root merkle.Hash) Checkpoint {
+	s.heads.mu.Lock()
+	cp := s.heads.newest
+	s.heads.mu.Unlock()
+	if cp.Note != nil && cp.Size == size {
+		return cp
+	}
+	cp, err := s.makeCheckpoint(size, root)
+	if err != nil {
+		s.log.Error().Err(err).Uint64("size", size).Msg("checkpoint signing failed")
+		return s.unsignedCheckpoint(size, root)
+	}
+	s.heads.mu.Lock()
+	if s.heads.newest.Note == nil || cp.Size > s.heads.newest.Size {
+		s.heads.newest = cp
+	}
+	s.heads.mu.Unlock()
+	return cp
+}
 
 // Signer returns the signer of the store's checkpoints, nil when they are
 // unsigned.
@@ -32,9 +73,9 @@ func (s *Store) CheckpointAt(size uint64) (cp Checkpoint, err error) {
 		return cp, err
 	}
 	defer s.refs.release()
-	st := s.state.Load()
+	st := s.state.load()
 	if size == st.size {
-		return st.checkpoint, nil
+		return s.headCheckpoint(st.size, st.root), nil
 	}
 	if size > st.size {
 		return cp, fmt.Errorf("%w: size %d is beyond the log's %d", ErrTxNotFound, size, st.size)

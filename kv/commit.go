@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -27,9 +28,11 @@ type Write struct {
 type Committed struct {
 	TxID uint64
 	Time time.Time
-	// Checkpoint covers the transaction: its Size is >= TxID. It is the
-	// checkpoint of the commit group the transaction was written in.
-	Checkpoint Checkpoint
+	// LogSize and Root are the log's head after the commit group the
+	// transaction was written in: LogSize >= TxID, and the checkpoint of
+	// that head (CheckpointAt(LogSize)) covers the transaction.
+	LogSize uint64
+	Root    merkle.Hash
 }
 
 // Group commit bounds: a group stops growing at either.
@@ -42,7 +45,12 @@ const (
 // for the committer. Everything that does not depend on the tx id or the
 // commit time (hashes, encodings) is computed before queueing, in parallel
 // across callers; the committer only fills in those two numbers.
+//
+// Transactions are reused (txpool.go): every buffer here keeps its
+// capacity from one use to the next.
 type pendingTx struct {
+	// holders counts who may still use the transaction (txpool.go).
+	holders     atomic.Int32
 	entries     uint32
 	entriesRoot merkle.Hash
 	// entriesRecord is the stored entry list (see records.go).
@@ -60,9 +68,13 @@ type pendingTx struct {
 	size int
 	// commitTime is set by the committer.
 	commitTime int64
-	// check, when set, is the transaction's conflict check.
-	check *conflictCheck
-	done  chan commitResult
+	// leaves is prepare's scratch for the entries' leaf hashes.
+	leaves []merkle.Hash
+	// check, when set, is the transaction's conflict check, held in
+	// checkBuf.
+	check    *conflictCheck
+	checkBuf conflictCheck
+	done     chan commitResult
 }
 
 // eachWrittenPrefix calls f with the version prefix of every key the
@@ -107,93 +119,99 @@ func (s *Store) CommitWith(ctx context.Context, writes []Write, opts CommitOptio
 	if f := s.failure.Load(); f != nil {
 		return Committed{}, *f
 	}
-	p, err := s.prepare(writes)
-	if err != nil {
+	p := newPendingTx()
+	if err := s.prepare(p, writes); err != nil {
+		p.release()
 		return Committed{}, err
 	}
-	if p.check, err = s.prepareCheck(opts); err != nil {
+	if err := s.prepareCheck(p, opts); err != nil {
+		p.release()
 		return Committed{}, err
 	}
 	select {
 	case s.queue <- p:
 	case <-ctx.Done():
+		p.release()
 		return Committed{}, fmt.Errorf("kv: commit not queued: %w", ctx.Err())
 	}
 	res := <-p.done
+	p.release()
 	if res.err == nil {
 		s.observeCommit(start)
 	}
 	return res.committed, res.err
 }
 
-// prepare validates a transaction and computes everything the committer
-// does not need to: value digests, entry hashes, the entries root and the
-// encodings of the stored records.
-func (s *Store) prepare(writes []Write) (*pendingTx, error) {
+// prepare validates a transaction and computes, into p, everything the
+// committer does not need to: value digests, entry hashes, the entries
+// root and the encodings of the stored records.
+func (s *Store) prepare(p *pendingTx, writes []Write) error {
 	n := len(writes)
 	switch {
 	case n == 0:
-		return nil, invalidf("a transaction needs at least one entry")
+		return invalidf("a transaction needs at least one entry")
 	case n > s.opts.MaxTxEntries:
-		return nil, tooLargef("%d entries in one transaction; the limit is %d", n, s.opts.MaxTxEntries)
+		return tooLargef("%d entries in one transaction; the limit is %d", n, s.opts.MaxTxEntries)
 	}
 	if err := checkDistinctKeys(writes); err != nil {
-		return nil, err
+		return err
 	}
 
-	entries := make([]format.Entry, n)
-	leaves := make([]merkle.Hash, n)
+	// First the limits and sizes, then the hashes and encodings into
+	// buffers grown once.
 	var total int64
 	recordSize, keysSize, valsSize := 0, 0, 0
-	for i, w := range writes {
-		if err := s.checkWrite(i, &w); err != nil {
-			return nil, err
+	for i := range writes {
+		w := &writes[i]
+		if err := s.checkWrite(i, w); err != nil {
+			return err
 		}
-		if w.Delete {
-			entries[i] = format.NewDelete(w.Key, w.Metadata)
-		} else {
-			entries[i] = format.NewPut(w.Key, w.Value, w.Metadata)
-		}
-		leaves[i] = entries[i].LeafHash()
-		recordSize += entries[i].EncodedSize()
+		esize := format.Entry{Key: w.Key, Metadata: w.Metadata}.EncodedSize()
+		recordSize += esize
 		keysSize += 1 + len(w.Key) + 2 + 2*countZeros(w.Key) + 8
 		vlen := versionRecordFixed + len(w.Metadata)
 		if !w.Delete {
 			vlen += len(w.Value)
 		}
 		valsSize += vlen
-		total += int64(entries[i].EncodedSize() + vlen + len(w.Key) + 16)
+		total += int64(esize + vlen + len(w.Key) + 16)
 		if total > s.opts.MaxTxBytes {
-			return nil, tooLargef("transaction exceeds %d bytes", s.opts.MaxTxBytes)
+			return tooLargef("transaction exceeds %d bytes", s.opts.MaxTxBytes)
 		}
 	}
 
-	p := &pendingTx{
-		entries:       uint32(n),
-		entriesRoot:   merkle.RootOf(leaves),
-		entriesRecord: make([]byte, 0, recordSize),
-		versionKeys:   make([]byte, 0, keysSize),
-		keyEnds:       make([]int, n),
-		versionVals:   make([]byte, 0, valsSize),
-		valEnds:       make([]int, n),
-		// The batch's need, to the byte but for the varints: a batch
-		// that outgrows its estimate is copied whole into one twice its
-		// size (hundreds of MB for a bulk load).
-		size: recordSize + keysSize + valsSize + 11*(n+1) + format.HeaderSize + 64,
-		done: make(chan commitResult, 1),
-	}
-	for i, w := range writes {
-		p.entriesRecord = entries[i].AppendEncoding(p.entriesRecord)
+	p.entries = uint32(n)
+	p.entriesRecord = slices.Grow(p.entriesRecord[:0], recordSize)
+	p.versionKeys = slices.Grow(p.versionKeys[:0], keysSize)
+	p.versionVals = slices.Grow(p.versionVals[:0], valsSize)
+	p.keyEnds = slices.Grow(p.keyEnds[:0], n)[:n]
+	p.valEnds = slices.Grow(p.valEnds[:0], n)[:n]
+	p.leaves = slices.Grow(p.leaves[:0], n)[:n]
+	// The batch's need, to the byte but for the varints: a batch that
+	// outgrows its estimate is copied whole into one twice its size
+	// (hundreds of MB for a bulk load).
+	p.size = recordSize + keysSize + valsSize + 11*(n+1) + format.HeaderSize + 64
+	for i := range writes {
+		w := &writes[i]
+		var e format.Entry
+		if w.Delete {
+			e = format.NewDelete(w.Key, w.Metadata)
+		} else {
+			e = format.NewPut(w.Key, w.Value, w.Metadata)
+		}
+		p.leaves[i] = e.LeafHash()
+		p.entriesRecord = e.AppendEncoding(p.entriesRecord)
 		p.versionKeys = appendVersionKey(p.versionKeys, w.Key, 0)
 		p.keyEnds[i] = len(p.versionKeys)
-		rec := versionRecord{kind: entries[i].Kind, index: uint32(i), metadata: w.Metadata}
+		rec := versionRecord{kind: e.Kind, index: uint32(i), metadata: w.Metadata}
 		if !w.Delete {
 			rec.value = w.Value
 		}
 		p.versionVals = rec.appendEncoding(p.versionVals)
 		p.valEnds[i] = len(p.versionVals)
 	}
-	return p, nil
+	p.entriesRoot = merkle.RootOf(p.leaves)
+	return nil
 }
 
 // checkWrite validates one write against the store's limits.
@@ -274,10 +292,10 @@ func countZeros(b []byte) int { return bytes.Count(b, []byte{0}) }
 //	              and add the nodes that became complete; hand the batch to
 //	              the writer.
 //	writer:    4. commit the batch with pebble.Sync;
-//	           5. sign the checkpoint of the group's root, publish the state
-//	              (between the two steps of the cache of newest versions,
-//	              latestcache.go), acknowledge every transaction of the
-//	              group.
+//	           5. publish the state (state.go; between the two steps of
+//	              the cache of newest versions, latestcache.go), acknowledge
+//	              every transaction of the group. Checkpoints are signed
+//	              when asked for (checkpoints.go), not here.
 //
 // If step 2 fails, nothing is built and the store goes on. If step 4 fails,
 // the group and every group built behind it fail, and the store refuses
@@ -285,12 +303,15 @@ func countZeros(b []byte) int { return bytes.Count(b, []byte{0}) }
 // an I/O error until the store is reopened, which replays the WAL.
 func (s *Store) runCommitter() {
 	built := make(chan *builtGroup, 1)
+	// free holds groups the writer is done with, for reuse: one is
+	// being built while another is written.
+	free := make(chan *builtGroup, 2)
 	writerDone := make(chan struct{})
 	// busy counts groups handed to the writer and not yet finished; idle
 	// is signaled each time the writer finishes one.
 	var busy atomic.Int32
 	idle := make(chan struct{}, 1)
-	go s.runWriter(built, writerDone, &busy, idle)
+	go s.runWriter(built, free, writerDone, &busy, idle)
 	defer func() {
 		close(built)
 		<-writerDone
@@ -298,10 +319,16 @@ func (s *Store) runCommitter() {
 	}()
 
 	for {
+		var g *builtGroup
+		select {
+		case g = <-free:
+		default:
+			g = &builtGroup{txs: make([]*pendingTx, 0, 64)}
+		}
 		var group []*pendingTx
 		select {
 		case p := <-s.queue:
-			group = append(make([]*pendingTx, 0, 64), p)
+			group = append(g.txs, p)
 		case <-s.closing:
 			// refs drained before closing, so nothing is left to commit:
 			// every Commit waits for its result while holding a ref.
@@ -333,9 +360,12 @@ func (s *Store) runCommitter() {
 			case <-idle:
 			}
 		}
-		if g := s.buildGroup(group, bytes); g != nil {
+		g.txs = group
+		if s.buildGroup(g, bytes) {
 			busy.Add(1)
 			built <- g
+		} else {
+			g.recycle(free)
 		}
 	}
 }
@@ -350,6 +380,18 @@ type builtGroup struct {
 	time  int64 // commit time of the group's last tx
 }
 
+// recycle empties a group whose transactions all have their answer and
+// offers it for reuse. Its transactions may be reused by then: their
+// pointers are dropped, not followed.
+func (g *builtGroup) recycle(free chan<- *builtGroup) {
+	clear(g.txs[:cap(g.txs)]) // admit may have dropped some past len
+	*g = builtGroup{txs: g.txs[:0]}
+	select {
+	case free <- g:
+	default:
+	}
+}
+
 // failGroup fails every transaction of a group.
 func failGroup(txs []*pendingTx, err error) {
 	for _, p := range txs {
@@ -357,35 +399,35 @@ func failGroup(txs []*pendingTx, err error) {
 	}
 }
 
-// buildGroup runs steps 2-3 for one group. It returns nil when the group
-// failed (its transactions have their answer).
-func (s *Store) buildGroup(group []*pendingTx, bytes int) *builtGroup {
+// buildGroup runs steps 2-3 for the group g.txs, leaving in g.txs the
+// transactions admitted and in g their batch. It returns false when no
+// transaction is left to write (each has its answer).
+func (s *Store) buildGroup(g *builtGroup, bytes int) bool {
 	if f := s.failure.Load(); f != nil {
-		failGroup(group, *f)
-		return nil
+		failGroup(g.txs, *f)
+		return false
 	}
 	if err := s.checkFreeSpace(bytes); err != nil {
-		failGroup(group, err)
-		return nil
+		failGroup(g.txs, err)
+		return false
 	}
-	group, err := s.admit(group)
+	kept, err := s.admit(g.txs)
 	if err != nil {
-		s.fail(err, s.frontier.Size()+1, len(group))
-		failGroup(group, *s.failure.Load())
-		return nil
+		s.fail(err, s.frontier.Size()+1, len(g.txs))
+		failGroup(g.txs, *s.failure.Load())
+		return false
 	}
-	if len(group) == 0 {
-		return nil
+	g.txs = kept
+	if len(kept) == 0 {
+		return false
 	}
-	first := s.frontier.Size() + 1
-	g, err := s.writeGroup(group, bytes)
-	if err != nil {
-		s.fail(err, first, len(group))
-		failGroup(group, *s.failure.Load())
-		return nil
+	g.first = s.frontier.Size() + 1
+	if err := s.writeGroup(g, bytes); err != nil {
+		s.fail(err, g.first, len(kept))
+		failGroup(kept, *s.failure.Load())
+		return false
 	}
-	g.first = first
-	return g
+	return true
 }
 
 // admit runs the conflict checks of a group's transactions in order,
@@ -445,10 +487,11 @@ func (s *Store) fail(err error, firstTx uint64, txs int) {
 
 // runWriter commits each built group in order, then publishes and
 // acknowledges it (steps 4-5).
-func (s *Store) runWriter(built <-chan *builtGroup, done chan<- struct{}, busy *atomic.Int32, idle chan<- struct{}) {
+func (s *Store) runWriter(built <-chan *builtGroup, free chan<- *builtGroup, done chan<- struct{}, busy *atomic.Int32, idle chan<- struct{}) {
 	defer close(done)
 	for g := range built {
 		s.writeBuilt(g)
+		g.recycle(free)
 		busy.Add(-1)
 		select {
 		case idle <- struct{}{}:
@@ -465,25 +508,21 @@ func (s *Store) writeBuilt(g *builtGroup) {
 		return
 	}
 	s.observeGroup(g)
-	cp, cpErr := s.makeCheckpoint(g.size, g.root)
-	if cpErr != nil {
-		// The group is durable; only the signature is missing. Serve
-		// the unsigned body rather than fail transactions that committed.
-		s.log.Error().Err(cpErr).Uint64("size", g.size).Msg("checkpoint signing failed")
-		cp = s.unsignedCheckpoint(g.size, g.root)
-	}
 	if s.latest != nil {
 		s.latest.commitGroup(g.txs, s.latest.beginCommit)
 	}
-	s.state.Store(&state{size: g.size, root: g.root, time: g.time, checkpoint: cp})
+	s.state.publish(state{size: g.size, root: g.root, time: g.time})
 	if s.latest != nil {
 		s.latest.commitGroup(g.txs, s.latest.endCommit)
 	}
+	// Sending a result is the writer's last use of that transaction: its
+	// caller may reuse it at once (txpool.go).
 	for i, p := range g.txs {
 		p.done <- commitResult{committed: Committed{
-			TxID:       g.first + uint64(i),
-			Time:       time.UnixMicro(p.commitTime).UTC(),
-			Checkpoint: cp,
+			TxID:    g.first + uint64(i),
+			Time:    time.UnixMicro(p.commitTime).UTC(),
+			LogSize: g.size,
+			Root:    g.root,
 		}}
 	}
 }
@@ -519,14 +558,16 @@ func (s *Store) failQueued(err error) {
 	}
 }
 
-// writeGroup builds the group's batch (step 3). On error the in-memory
-// tree may hold the group's leaves: the caller marks the store failed,
-// after which the tree is never used again.
-func (s *Store) writeGroup(group []*pendingTx, bytes int) (g *builtGroup, err error) {
+// writeGroup builds the batch of g's transactions (step 3). On error the
+// in-memory tree may hold the group's leaves: the caller marks the store
+// failed, after which the tree is never used again.
+func (s *Store) writeGroup(g *builtGroup, bytes int) (err error) {
 	defer recoverFatal(&err)
+	group := g.txs
 	b := s.db.NewBatchWithSize(bytes + 256*len(group))
+	built := false
 	defer func() {
-		if g == nil {
+		if !built {
 			_ = b.Close()
 		}
 	}()
@@ -552,10 +593,10 @@ func (s *Store) writeGroup(group []*pendingTx, bytes int) (g *builtGroup, err er
 
 		h := format.Header{Version: format.HeaderVersion, TxID: txID, Time: now, Entries: p.entries, EntriesRoot: p.entriesRoot}
 		if err := b.Set(txKey(prefixHeader, txID), h.AppendEncoding(hdr[:0]), nil); err != nil {
-			return nil, err
+			return err
 		}
 		if err := b.Set(txKey(prefixEntries, txID), p.entriesRecord, nil); err != nil {
-			return nil, err
+			return err
 		}
 		kStart, vStart := 0, 0
 		for i := range p.keyEnds {
@@ -565,32 +606,15 @@ func (s *Store) writeGroup(group []*pendingTx, bytes int) (g *builtGroup, err er
 			binary.BigEndian.PutUint64(k[len(k)-8:], ^txID)
 			binary.BigEndian.PutUint64(v[versionTimeOffset:], uint64(now))
 			if err := b.Set(k, v, nil); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		s.frontier.Append(h.LeafHash(), emit)
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return &builtGroup{txs: group, batch: b, size: s.frontier.Size(), root: s.frontier.Root(), time: s.lastTime}, nil
-}
-
-// checkFreeSpace fails with ErrDiskFull when writing about n more bytes
-// would leave less than the configured reserve.
-func (s *Store) checkFreeSpace(n int) error {
-	if s.opts.MinFreeBytes < 0 {
-		return nil
-	}
-	du, err := s.opts.FS.GetDiskUsage(s.dir)
-	if err != nil {
-		// Not every filesystem reports usage; don't block commits on it.
-		return nil
-	}
-	need := uint64(s.opts.MinFreeBytes) + 2*uint64(n)
-	if du.AvailBytes < need {
-		return fmt.Errorf("%w: %d bytes free on the disk of %s; a commit needs %d (reserve %d)",
-			ErrDiskFull, du.AvailBytes, s.dir, need, s.opts.MinFreeBytes)
-	}
+	g.batch, g.size, g.root, g.time = b, s.frontier.Size(), s.frontier.Root(), s.lastTime
+	built = true
 	return nil
 }

@@ -5,7 +5,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
+	"unsafe"
 
 	"github.com/cockroachdb/pebble/v2"
 
@@ -51,33 +53,40 @@ type CommitOptions struct {
 }
 
 // conflictCheck is a prepared CommitOptions: escaped key prefixes and
-// version-key bounds of ranges.
+// version-key bounds of ranges. It lives in its pendingTx and is reused
+// with it.
 type conflictCheck struct {
 	snapshot uint64
-	prefixes [][]byte // versionPrefix of each Check key
+	prefixes [][]byte // versionPrefix of each Check key, in buf
 	ranges   [][2][]byte
+	// buf holds the prefixes back to back (a bulk load checks a million
+	// keys: one buffer, not a million).
+	buf []byte
 }
 
-func (s *Store) prepareCheck(o CommitOptions) (*conflictCheck, error) {
+// prepareCheck prepares opts as p's conflict check; p.check stays nil for
+// an unconditional commit.
+func (s *Store) prepareCheck(p *pendingTx, o CommitOptions) error {
 	if len(o.Check) == 0 && len(o.Ranges) == 0 {
-		return nil, nil
+		return nil
 	}
-	c := &conflictCheck{snapshot: o.Snapshot, prefixes: make([][]byte, 0, len(o.Check))}
-	// The prefixes back to back in one buffer (a bulk load checks a
-	// million keys); one that outgrows the estimate moves to a new
-	// buffer, and the slices taken before keep the old one.
+	c := &p.checkBuf
+	c.snapshot = o.Snapshot
+	// The buffer is grown to the exact need first: a slice taken from it
+	// must not be left behind by a later append moving it.
 	size := 0
 	for _, k := range o.Check {
+		if len(k) == 0 || len(k) > format.MaxKeySize {
+			return invalidf("conflict check key of %d bytes", len(k))
+		}
 		size += 1 + len(k) + 2 + 2*countZeros(k)
 	}
-	buf := make([]byte, 0, size)
+	c.buf = slices.Grow(c.buf[:0], size)
+	c.prefixes = slices.Grow(c.prefixes[:0], len(o.Check))
 	for _, k := range o.Check {
-		if len(k) == 0 || len(k) > format.MaxKeySize {
-			return nil, invalidf("conflict check key of %d bytes", len(k))
-		}
-		start := len(buf)
-		buf = appendEscapedKey(append(buf, prefixVersion), k)
-		c.prefixes = append(c.prefixes, buf[start:len(buf):len(buf)])
+		start := len(c.buf)
+		c.buf = appendEscapedKey(append(c.buf, prefixVersion), k)
+		c.prefixes = append(c.prefixes, c.buf[start:len(c.buf):len(c.buf)])
 	}
 	for _, r := range o.Ranges {
 		lo := []byte{prefixVersion}
@@ -90,51 +99,94 @@ func (s *Store) prepareCheck(o CommitOptions) (*conflictCheck, error) {
 		}
 		c.ranges = append(c.ranges, [2][]byte{lo, hi})
 	}
-	return c, nil
+	p.check = c
+	return nil
 }
 
 // pendingWrites maps the version prefix of every key written by a group
 // that is built but not yet durable to the tx that wrote it last.
+//
+// The map's keys are not copies: each is a substring of the version keys
+// of the transaction that wrote the key last, which the set holds (and so
+// keeps from reuse, txpool.go) until pruneThrough lets it go.
 type pendingWrites struct {
 	mu   sync.Mutex
 	keys map[string]uint64 // guarded by mu
 	// peak is the most keys the map has held since it was made: a Go
 	// map never gives back its buckets, and iterating one costs its
 	// capacity, not its length — after one transaction of a million
-	// rows, every later group would pay for a million empty slots.
+	// rows, every later range check would pay for a million empty slots.
 	peak int
+	// txs are the transactions whose keys were added, in tx id order.
+	txs []heldTx
+}
+
+// heldTx is a transaction of pendingWrites with its tx id.
+type heldTx struct {
+	id uint64
+	tx *pendingTx
+}
+
+// prefixOf returns the version prefix of a transaction's key, which the
+// byte range [start, end) of its version keys holds, without copying it.
+// The bytes never change while the transaction is held: writeGroup only
+// writes the tx id slot after each prefix.
+func prefixOf(tx *pendingTx, start, end int) string {
+	return unsafe.String(&tx.versionKeys[start], end-start)
 }
 
 // addTx notes the keys one transaction writes, under one lock (a bulk
-// load writes a million), in a map sized for them when it is made. The
-// keys are substrings of one copy of the transaction's version keys: one
-// allocation per transaction, not one per key.
+// load writes a million), and holds the transaction until it is pruned.
 func (p *pendingWrites) addTx(tx *pendingTx, txID uint64) {
-	all := string(tx.versionKeys)
+	tx.hold()
 	p.mu.Lock()
 	if p.keys == nil {
 		p.keys = make(map[string]uint64, len(tx.keyEnds))
 	}
-	tx.eachWrittenPrefix(func(start, end int) { p.keys[all[start:end]] = txID })
+	tx.eachWrittenPrefix(func(start, end int) {
+		k := prefixOf(tx, start, end)
+		// A key written again must end up keyed by this transaction's
+		// bytes, as the older transaction's may be reused once it is
+		// pruned; assigning to a present key need not replace the key.
+		if _, ok := p.keys[k]; ok {
+			delete(p.keys, k)
+		}
+		p.keys[k] = txID
+	})
+	p.txs = append(p.txs, heldTx{id: txID, tx: tx})
 	p.peak = max(p.peak, len(p.keys))
 	p.mu.Unlock()
 }
 
 // pruneThrough forgets the keys last written by durable transactions
-// (tx <= durable): pebble shows them. Only the committer calls it, before
-// it opens the iterator its checks read pebble through.
+// (tx <= durable), which pebble shows, and lets those transactions go.
+// Only the committer calls it, before it opens the iterator its checks
+// read pebble through.
 func (p *pendingWrites) pruneThrough(durable uint64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for k, tx := range p.keys {
-		if tx <= durable {
-			delete(p.keys, k)
-		}
+	done := 0
+	for ; done < len(p.txs) && p.txs[done].id <= durable; done++ {
+		h := p.txs[done]
+		h.tx.eachWrittenPrefix(func(start, end int) {
+			// A later transaction's write of the key stays.
+			if k := prefixOf(h.tx, start, end); p.keys[k] == h.id {
+				delete(p.keys, k)
+			}
+		})
+		h.tx.release()
 	}
+	if done == 0 {
+		return
+	}
+	left := copy(p.txs, p.txs[done:])
+	clear(p.txs[left:])
+	p.txs = p.txs[:left]
 	switch n := len(p.keys); {
+	case p.peak <= 1024:
 	case n == 0:
 		p.keys, p.peak = nil, 0
-	case p.peak > 1024 && n < p.peak/8:
+	case n < p.peak/8:
 		// Move the few left to a map sized for them.
 		small := make(map[string]uint64, n)
 		for k, tx := range p.keys {

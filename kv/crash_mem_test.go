@@ -278,7 +278,7 @@ func runMemEpoch(t *testing.T, epoch, clones int, seed uint64, rng *rand.Rand, s
 					gate.RUnlock()
 					return
 				}
-				acked = append(acked, memAck{round: epoch, id: res.TxID, g: g, c: c, cpSize: res.Checkpoint.Size, cpRoot: res.Checkpoint.Root})
+				acked = append(acked, memAck{round: epoch, id: res.TxID, g: g, c: c, cpSize: res.LogSize, cpRoot: res.Root})
 				mu.Unlock()
 				gate.RUnlock()
 			}
@@ -623,7 +623,7 @@ func TestCrashMemFSLifecycle(t *testing.T) {
 					}
 					n := c.count()
 					mu.Lock()
-					acked = append(acked, ack{after: n, id: res.TxID, round: round, g: g, c: i, cpSize: res.Checkpoint.Size, cpRoot: res.Checkpoint.Root})
+					acked = append(acked, ack{after: n, id: res.TxID, round: round, g: g, c: i, cpSize: res.LogSize, cpRoot: res.Root})
 					mu.Unlock()
 				}
 			})

@@ -83,7 +83,7 @@ func TestCrashChild(t *testing.T) {
 					return
 				}
 				line := fmt.Sprintf("%d %d %d %d %d %s %d %x\n", res.TxID, round, g, c, len(ws), writesSum(ws),
-					res.Checkpoint.Size, res.Checkpoint.Root[:])
+					res.LogSize, res.Root[:])
 				// One write(2) of a short line to an O_APPEND file: lines
 				// never interleave.
 				if _, err := f.Write([]byte(line)); err != nil {
@@ -314,7 +314,9 @@ func TestCrashSIGKILL(t *testing.T) {
 			fail("commit after reopen got tx %d, want %d", res.TxID, last+1)
 		}
 		parentTxs = append(parentTxs, res.TxID)
-		prev = res.Checkpoint
+		if prev, err = s.CheckpointAt(res.LogSize); err != nil {
+			fail("checkpoint after reopen: %v", err)
+		}
 		if prev.Origin != origin {
 			fail("origin changed from %q to %q", origin, prev.Origin)
 		}

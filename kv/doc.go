@@ -15,8 +15,11 @@
 // whole commit group (header, entry list, key versions and Merkle nodes of
 // each transaction), and a pebble batch is atomic, so after a crash the
 // store holds all of a group or none of it; there is no second recovery
-// protocol. The checkpoint returned with a transaction exists when Commit
-// returns (it is computed from the in-memory tree right after the sync).
+// protocol. The log head returned with a transaction (Committed.LogSize
+// and Root) is durable when Commit returns (it is computed from the
+// in-memory tree and published right after the sync); its checkpoint is
+// signed when someone asks for it (Checkpoint, CheckpointAt), not on the
+// commit path.
 // Nothing acknowledged can be lost by a process crash or power loss, given
 // a disk that honours fsync.
 //

@@ -61,7 +61,11 @@ func TestFormatExample(t *testing.T) {
 			t.Errorf("FORMAT.md %s = %s; the store wrote %s", name, w, got[name])
 		}
 	}
-	if body := string(c.Checkpoint.Note); !strings.Contains(string(doc), "```\n"+body+"```") {
+	cp, err := s.CheckpointAt(c.LogSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body := string(cp.Note); !strings.Contains(string(doc), "```\n"+body+"```") {
 		t.Errorf("FORMAT.md does not show the checkpoint body %q", body)
 	}
 }

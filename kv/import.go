@@ -54,7 +54,7 @@ func (s *Store) ImportCheck() (c *ImportCheck, err error) {
 		return nil, err
 	}
 	defer s.end(&err)
-	st := s.state.Load()
+	st := s.state.load()
 	fr, err := merkle.NewFrontier(s.diskNodes(), st.size)
 	if err != nil {
 		return nil, fmt.Errorf("kv: rebuild tree of size %d: %w", st.size, err)

@@ -26,19 +26,62 @@ func TestPendingWritesShrink(t *testing.T) {
 		t.Fatalf("kept key lost: %d %v", tx, ok)
 	}
 	p.pruneThrough(2)
-	if p.keys != nil {
-		t.Fatalf("all durable: the map should be dropped, has %d keys", len(p.keys))
+	if len(p.keys) != 0 || len(p.txs) != 0 {
+		t.Fatalf("all durable: %d keys, %d txs left", len(p.keys), len(p.txs))
 	}
 	p.addTx(txWriting("again"), 3)
 	if tx, ok := p.get([]byte("again")); !ok || tx != 3 {
-		t.Fatal("add after drop failed")
+		t.Fatal("add after prune failed")
+	}
+}
+
+// TestPendingWritesOutliveReuse checks that the pending keys, which are
+// not copies but substrings of their transactions' buffers, survive the
+// reuse of a pruned transaction's buffers, including for a key that a
+// later transaction wrote again, and that each transaction goes back to
+// the pool only after both its caller and the set let it go.
+func TestPendingWritesOutliveReuse(t *testing.T) {
+	var p pendingWrites
+	tx1 := txWriting("a", "shared")
+	tx2 := txWriting("shared", "b")
+	p.addTx(tx1, 1)
+	p.addTx(tx2, 2)
+	if h := tx1.holders.Load(); h != 2 {
+		t.Fatalf("tx1 has %d holders after addTx, want 2 (caller and set)", h)
+	}
+	buf1 := tx1.versionKeys
+	tx1.release() // its caller read its result
+	p.pruneThrough(1)
+	if h := tx1.holders.Load(); h != 0 {
+		t.Fatalf("tx1 has %d holders after both let go", h)
+	}
+	// tx1 is in the pool now: its next user overwrites its bytes.
+	for i := range buf1 {
+		buf1[i] = 'x'
+	}
+	if _, ok := p.get([]byte("a")); ok {
+		t.Error("a key of the pruned tx 1 is still pending")
+	}
+	if tx, ok := p.get([]byte("shared")); !ok || tx != 2 {
+		t.Errorf("the key tx 2 wrote again: %d %v, want tx 2", tx, ok)
+	}
+	if k, tx, ok := p.inRange([]byte("s"), []byte("t"), 0); !ok || k != "shared" || tx != 2 {
+		t.Errorf("inRange after reuse = %q %d %v, want \"shared\" by tx 2", k, tx, ok)
+	}
+	for k := range p.keys {
+		if k != "shared" && k != "b" {
+			t.Errorf("pending key %q after reuse", k)
+		}
+	}
+	if h := tx2.holders.Load(); h != 2 {
+		t.Fatalf("tx2 has %d holders while pending and unanswered, want 2", h)
 	}
 }
 
 // txWriting is a prepared transaction whose version keys are the given
 // prefixes, each followed by its tx id slot.
 func txWriting(prefixes ...string) *pendingTx {
-	p := &pendingTx{}
+	p := newPendingTx() // pooled when let go, like any other
 	for _, k := range prefixes {
 		p.versionKeys = append(append(p.versionKeys, k...), make([]byte, 8)...)
 		p.keyEnds = append(p.keyEnds, len(p.versionKeys))

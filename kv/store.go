@@ -58,9 +58,11 @@ type Store struct {
 	pending pendingWrites
 
 	// state is the last durable state, published by the committer after
-	// each synced group. Readers load it once per operation: everything
-	// at or below state.size is durable and never changes.
-	state atomic.Pointer[state]
+	// each synced group (state.go). Readers load it once per operation:
+	// everything at or below its size is durable and never changes.
+	state publishedState
+	// heads keeps the newest checkpoint made of it (checkpoints.go).
+	heads headCheckpoints
 
 	// queue feeds transactions to the committer goroutine.
 	queue chan *pendingTx
@@ -75,6 +77,9 @@ type Store struct {
 	frontier *merkle.Frontier // right edge of the log's Merkle tree
 	lastTime int64            // commit time of the last tx, microseconds
 
+	// free reads the disk's free space for the committer (diskfree.go).
+	free freeSpaceProbe
+
 	// failure is set, once, when the write path broke (see pebbleLogger).
 	failure atomic.Pointer[error]
 
@@ -83,14 +88,6 @@ type Store struct {
 
 	closeOnce sync.Once
 	closeErr  error
-}
-
-// state is a durable point of the log.
-type state struct {
-	size       uint64      // last committed tx id = tree size
-	root       merkle.Hash // tree head at size
-	time       int64       // commit time of tx size, microseconds (0 if size 0)
-	checkpoint Checkpoint  // signed statement of (origin, size, root)
 }
 
 // Open opens the store in dir, creating it when dir does not exist or is
@@ -145,9 +142,10 @@ func Open(dir string, opts Options) (s *Store, err error) {
 	if opts.ReadOnly {
 		close(s.committerDone)
 	} else {
+		s.free = openFreeSpaceProbe(opts.FS, dir)
 		go s.runCommitter()
 	}
-	st := s.state.Load()
+	st := s.state.load()
 	s.log.Info().Uint64("size", st.size).Str("origin", s.origin).Bool("read_only", opts.ReadOnly).Msg("store opened")
 	return s, nil
 }
@@ -374,7 +372,7 @@ func (s *Store) loadState() error {
 	if err != nil {
 		return fmt.Errorf("kv: rebuild tree of size %d: %w", size, err)
 	}
-	st := &state{size: size, root: fr.Root()}
+	st := state{size: size, root: fr.Root()}
 	if size > 0 {
 		h, err := s.header(size)
 		if err != nil {
@@ -391,12 +389,13 @@ func (s *Store) loadState() error {
 	}
 	s.frontier = fr
 	s.lastTime = st.time
+	// Made now, so that a signer that cannot sign fails Open.
 	cp, err := s.makeCheckpoint(st.size, st.root)
 	if err != nil {
 		return err
 	}
-	st.checkpoint = cp
-	s.state.Store(st)
+	s.heads.newest = cp
+	s.state.publish(st)
 	return nil
 }
 
@@ -439,6 +438,7 @@ func (s *Store) Close() error {
 		close(done)
 		close(s.closing)
 		<-s.committerDone
+		s.free.close()
 		s.drainIters(true)
 		s.closeErr = s.closePebble()
 		s.closeSpare()
@@ -494,7 +494,7 @@ func (s *Store) Origin() string { return s.origin }
 
 // LastTx returns the id of the last durable transaction (0 when the log is
 // empty). Every read at or below it sees a fixed snapshot.
-func (s *Store) LastTx() uint64 { return s.state.Load().size }
+func (s *Store) LastTx() uint64 { return s.state.lastSize() }
 
 // markFailed records the failure that stops the write path, wrapped in
 // ErrFailed. The first failure wins; it reports whether this was it.

@@ -239,8 +239,11 @@ func TestGroupCommitConcurrent(t *testing.T) {
 					t.Error(err)
 					return
 				}
-				if c.Checkpoint.Size < c.TxID {
-					t.Errorf("checkpoint of size %d does not cover tx %d", c.Checkpoint.Size, c.TxID)
+				if c.LogSize < c.TxID {
+					t.Errorf("head of size %d does not cover tx %d", c.LogSize, c.TxID)
+				}
+				if cp, err := s.CheckpointAt(c.LogSize); err != nil || cp.Root != c.Root {
+					t.Errorf("tx %d: head %d/%s, but the stored tree gives %s (%v)", c.TxID, c.LogSize, c.Root, cp.Root, err)
 				}
 				ids <- c.TxID
 			}
@@ -321,12 +324,13 @@ func TestSignedCheckpointAndKeyProof(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !c.Checkpoint.Signed {
-				t.Fatal("checkpoint of a store with a signer is not signed")
+			head := s.Checkpoint()
+			if !head.Signed || head.Size != c.LogSize {
+				t.Fatalf("checkpoint of a store with a signer: signed %v, size %d (commit's head %d)", head.Signed, head.Size, c.LogSize)
 			}
 
 			// The client: trusts the public key only.
-			cp, err := checkpoint.Open(c.Checkpoint.Note, verifier)
+			cp, err := checkpoint.Open(head.Note, verifier)
 			if err != nil {
 				t.Fatalf("open signed checkpoint: %v", err)
 			}

@@ -783,7 +783,10 @@ func tpCases() []tpCase {
 				if _, err := s.Verify(context.Background(), kv.VerifyOptions{}); !errors.As(err, &ve) || ve.TxID != c.TxID {
 					t.Errorf("verify after tx 51: %v, want a VerifyError at tx 51", err)
 				}
-				cp2 := c.Checkpoint
+				cp2, err := s.CheckpointAt(c.LogSize)
+				if err != nil {
+					t.Fatal(err)
+				}
 				if err := tpClientConsistency(s, cp); err != nil {
 					t.Errorf("the new checkpoint does not extend the old one: %v", err)
 				}

@@ -121,8 +121,8 @@ func (s *Store) Verify(ctx context.Context, opts VerifyOptions) (rep VerifyRepor
 	if (hok || eok) && !failed {
 		return rep, &VerifyError{TxID: size + 1, Err: corruptf("records exist beyond the last transaction")}
 	}
-	if root := v.fr.Root(); root != s.state.Load().root && size == s.LastTx() {
-		return rep, &VerifyError{TxID: size, Err: corruptf("recomputed root %s differs from the stored tree's %s", root, s.state.Load().root)}
+	if st := s.state.load(); v.fr.Root() != st.root && size == st.size {
+		return rep, &VerifyError{TxID: size, Err: corruptf("recomputed root %s differs from the stored tree's %s", v.fr.Root(), st.root)}
 	}
 	if err := v.checkVersionCount(size, failed); err != nil {
 		return rep, err

@@ -1,0 +1,73 @@
+package kv
+
+import "sync"
+
+// Reused transactions.
+//
+// A commit's pendingTx and its buffers are reused, so that steady commit
+// traffic allocates nothing per transaction. A pendingTx has up to two
+// holders: the Commit call that made it, until it has read its result,
+// and the set of pending writes (conflict.go), whose map keys are
+// substrings of the transaction's version keys, until the transaction is
+// durable and pruned from it. The last holder to let go returns it to the
+// pool. Nothing else may dereference it after its result was sent: the
+// committer's group slices are cleared once the group is acknowledged, and
+// the writer sends each result as its last use of that transaction.
+var txPool = sync.Pool{New: func() any {
+	return &pendingTx{done: make(chan commitResult, 1)}
+}}
+
+// maxPooledTxBytes bounds the buffers a pooled transaction keeps: a bulk
+// load's hundreds of megabytes go back to the garbage collector.
+const maxPooledTxBytes = 1 << 20
+
+// newPendingTx returns an empty transaction held by its caller.
+func newPendingTx() *pendingTx {
+	p := txPool.Get().(*pendingTx)
+	p.holders.Store(1)
+	return p
+}
+
+// hold adds a holder.
+func (p *pendingTx) hold() { p.holders.Add(1) }
+
+// release drops a holder; the last one returns p to the pool.
+func (p *pendingTx) release() {
+	if p.holders.Add(-1) != 0 {
+		return
+	}
+	if p.footprint() > maxPooledTxBytes {
+		return
+	}
+	p.reset()
+	txPool.Put(p)
+}
+
+// footprint approximates the bytes p's buffers hold.
+func (p *pendingTx) footprint() int {
+	return cap(p.entriesRecord) + cap(p.versionKeys) + cap(p.versionVals) +
+		8*(cap(p.keyEnds)+cap(p.valEnds)) + 32*cap(p.leaves) +
+		cap(p.checkBuf.buf) + 24*cap(p.checkBuf.prefixes)
+}
+
+// reset empties p for its next use, keeping its buffers (and its result
+// channel, which its caller drained).
+func (p *pendingTx) reset() {
+	c := &p.checkBuf
+	clear(c.prefixes)
+	clear(c.ranges)
+	*p = pendingTx{
+		entriesRecord: p.entriesRecord[:0],
+		versionKeys:   p.versionKeys[:0],
+		keyEnds:       p.keyEnds[:0],
+		versionVals:   p.versionVals[:0],
+		valEnds:       p.valEnds[:0],
+		leaves:        p.leaves[:0],
+		checkBuf: conflictCheck{
+			prefixes: c.prefixes[:0],
+			ranges:   c.ranges[:0],
+			buf:      c.buf[:0],
+		},
+		done: p.done,
+	}
+}
