@@ -113,13 +113,21 @@ type pendingWrites struct {
 	mu   sync.Mutex
 	keys map[string]uint64 // guarded by mu
 	// peak is the most keys the map has held since it was made: a Go
-	// map never gives back its buckets, and iterating one costs its
-	// capacity, not its length — after one transaction of a million
-	// rows, every later range check would pay for a million empty slots.
+	// map never gives back its buckets, and iterating or clearing one
+	// costs its capacity, not its length — after one transaction of a
+	// million rows, every later range check would pay for a million empty
+	// slots (see maxKeptPendingKeys).
 	peak int
 	// txs are the transactions whose keys were added, in tx id order.
 	txs []heldTx
 }
+
+// maxKeptPendingKeys is the largest map of pending keys kept once it
+// empties or shrinks: a map never gives back its buckets, and clearing or
+// iterating one costs its capacity (a million slots after a million-row
+// transaction), while making a new one each time costs a bulk load of
+// 10,000-row transactions an allocation of 10,000 slots each.
+const maxKeptPendingKeys = 64 << 10
 
 // heldTx is a transaction of pendingWrites with its tx id.
 type heldTx struct {
@@ -166,26 +174,40 @@ func (p *pendingWrites) pruneThrough(durable uint64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	done := 0
-	for ; done < len(p.txs) && p.txs[done].id <= durable; done++ {
-		h := p.txs[done]
-		h.tx.eachWrittenPrefix(func(start, end int) {
-			// A later transaction's write of the key stays.
-			if k := prefixOf(h.tx, start, end); p.keys[k] == h.id {
-				delete(p.keys, k)
-			}
-		})
-		h.tx.release()
+	for done < len(p.txs) && p.txs[done].id <= durable {
+		done++
 	}
 	if done == 0 {
 		return
+	}
+	if done == len(p.txs) {
+		// Everything is durable (always so with one writer, whose next
+		// transaction waits for this one): empty the map at once rather
+		// than key by key (a bulk load's 10,000 deletes cost more than
+		// its conflict checks and pending inserts together).
+		if p.peak > maxKeptPendingKeys {
+			p.keys, p.peak = nil, 0
+		} else {
+			clear(p.keys)
+		}
+	} else {
+		for _, h := range p.txs[:done] {
+			h.tx.eachWrittenPrefix(func(start, end int) {
+				// A later transaction's write of the key stays.
+				if k := prefixOf(h.tx, start, end); p.keys[k] == h.id {
+					delete(p.keys, k)
+				}
+			})
+		}
+	}
+	for _, h := range p.txs[:done] {
+		h.tx.release()
 	}
 	left := copy(p.txs, p.txs[done:])
 	clear(p.txs[left:])
 	p.txs = p.txs[:left]
 	switch n := len(p.keys); {
-	case p.peak <= 1024:
-	case n == 0:
-		p.keys, p.peak = nil, 0
+	case p.peak <= maxKeptPendingKeys:
 	case n < p.peak/8:
 		// Move the few left to a map sized for them.
 		small := make(map[string]uint64, n)
