@@ -68,8 +68,10 @@ type pendingTx struct {
 	size int
 	// commitTime is set by the committer.
 	commitTime int64
-	// leaves is prepare's scratch for the entries' leaf hashes.
-	leaves []merkle.Hash
+	// leaves and digests are prepare's scratch for the entries' leaf
+	// hashes and value digests (preparehash.go).
+	leaves  []merkle.Hash
+	digests [][format.DigestSize]byte
 	// check, when set, is the transaction's conflict check, held in
 	// checkBuf.
 	check    *conflictCheck
@@ -187,19 +189,18 @@ func (s *Store) prepare(p *pendingTx, writes []Write) error {
 	p.keyEnds = slices.Grow(p.keyEnds[:0], n)[:n]
 	p.valEnds = slices.Grow(p.valEnds[:0], n)[:n]
 	p.leaves = slices.Grow(p.leaves[:0], n)[:n]
+	p.digests = slices.Grow(p.digests[:0], n)[:n]
 	// The batch's need, to the byte but for the varints: a batch that
 	// outgrows its estimate is copied whole into one twice its size
 	// (hundreds of MB for a bulk load).
 	p.size = recordSize + keysSize + valsSize + 11*(n+1) + format.HeaderSize + 64
+	p.entriesRoot = p.hashEntries(writes)
 	for i := range writes {
 		w := &writes[i]
-		var e format.Entry
+		e := format.Entry{Kind: format.KindPut, Key: w.Key, ValueDigest: p.digests[i], Metadata: w.Metadata}
 		if w.Delete {
-			e = format.NewDelete(w.Key, w.Metadata)
-		} else {
-			e = format.NewPut(w.Key, w.Value, w.Metadata)
+			e.Kind = format.KindDelete
 		}
-		p.leaves[i] = e.LeafHash()
 		p.entriesRecord = e.AppendEncoding(p.entriesRecord)
 		p.versionKeys = appendVersionKey(p.versionKeys, w.Key, 0)
 		p.keyEnds[i] = len(p.versionKeys)
@@ -210,7 +211,6 @@ func (s *Store) prepare(p *pendingTx, writes []Write) error {
 		p.versionVals = rec.appendEncoding(p.versionVals)
 		p.valEnds[i] = len(p.versionVals)
 	}
-	p.entriesRoot = merkle.RootOf(p.leaves)
 	return nil
 }
 

@@ -17,9 +17,10 @@ var txPool = sync.Pool{New: func() any {
 	return &pendingTx{done: make(chan commitResult, 1)}
 }}
 
-// maxPooledTxBytes bounds the buffers a pooled transaction keeps: a bulk
-// load's hundreds of megabytes go back to the garbage collector.
-const maxPooledTxBytes = 1 << 20
+// maxPooledTxBytes bounds the buffers a pooled transaction keeps: enough
+// for a bulk load's 10,000-row transactions, while a single transaction's
+// hundreds of megabytes go back to the garbage collector.
+const maxPooledTxBytes = 8 << 20
 
 // newPendingTx returns an empty transaction held by its caller.
 func newPendingTx() *pendingTx {
@@ -46,7 +47,7 @@ func (p *pendingTx) release() {
 // footprint approximates the bytes p's buffers hold.
 func (p *pendingTx) footprint() int {
 	return cap(p.entriesRecord) + cap(p.versionKeys) + cap(p.versionVals) +
-		8*(cap(p.keyEnds)+cap(p.valEnds)) + 32*cap(p.leaves) +
+		8*(cap(p.keyEnds)+cap(p.valEnds)) + 32*(cap(p.leaves)+cap(p.digests)) +
 		cap(p.checkBuf.buf) + 24*cap(p.checkBuf.prefixes)
 }
 
@@ -63,6 +64,7 @@ func (p *pendingTx) reset() {
 		versionVals:   p.versionVals[:0],
 		valEnds:       p.valEnds[:0],
 		leaves:        p.leaves[:0],
+		digests:       p.digests[:0],
 		checkBuf: conflictCheck{
 			prefixes: c.prefixes[:0],
 			ranges:   c.ranges[:0],
