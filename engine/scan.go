@@ -54,16 +54,12 @@ func (t *Txn) Scan(r kv.Range, reverse bool) (*Iterator, error) {
 		}
 		return true
 	}
-	switch {
-	case t.writes == nil:
-	case len(r.Start) > 0 && r.End != nil:
-		t.writes.AscendRange(write{key: r.Start}, write{key: r.End}, collect)
-	case len(r.Start) > 0:
-		t.writes.AscendGreaterOrEqual(write{key: r.Start}, collect)
-	case r.End != nil:
-		t.writes.AscendLessThan(write{key: r.End}, collect)
-	default:
-		t.writes.Ascend(collect)
+	if t.writes != nil {
+		start := r.Start
+		if len(start) == 0 {
+			start = nil
+		}
+		t.writes.ascendRange(start, r.End, collect)
 	}
 	if reverse {
 		for a, b := 0, len(it.buf)-1; a < b; a, b = a+1, b-1 {

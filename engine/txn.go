@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/google/btree"
-
 	"github.com/stela-db/stela/kv"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
@@ -67,7 +65,7 @@ type Txn struct {
 	db       *DB
 	snapshot uint64
 	opts     TxnOptions
-	writes   *btree.BTreeG[write]
+	writes   *writeSet
 	bytes    int64
 	// Serializable transactions record what they read.
 	readKeys   [][]byte
@@ -126,7 +124,7 @@ func (t *Txn) AsOf() uint64 { return t.opts.AsOf }
 func (t *Txn) ReadOnly() bool { return t.opts.ReadOnly }
 
 // HasWrites reports whether the transaction buffered any write.
-func (t *Txn) HasWrites() bool { return t.writes != nil && t.writes.Len() > 0 }
+func (t *Txn) HasWrites() bool { return t.writes != nil && t.writes.len() > 0 }
 
 // Wrote reports whether the transaction itself wrote or deleted key (not
 // committed yet). It reads no storage.
@@ -228,9 +226,9 @@ func (t *Txn) buffer(key, value []byte, del bool) error {
 		w.value = buf[len(key):]
 	}
 	if t.writes == nil {
-		t.writes = btree.NewG(32, lessWrite)
+		t.writes = newWriteSet()
 	}
-	if old, ok := t.writes.ReplaceOrInsert(w); ok {
+	if old, ok := t.writes.set(w); ok {
 		t.bytes -= int64(len(old.key) + len(old.value))
 	}
 	t.bytes += int64(len(w.key) + len(w.value))
@@ -243,7 +241,7 @@ func (t *Txn) buffer(key, value []byte, del bool) error {
 
 // Savepoint is a point a transaction can roll back to.
 type Savepoint struct {
-	writes     *btree.BTreeG[write]
+	writes     *writeSet
 	bytes      int64
 	readKeys   int
 	readRanges int
@@ -251,9 +249,9 @@ type Savepoint struct {
 
 // Savepoint records the transaction's state (a copy-on-write clone).
 func (t *Txn) Savepoint() Savepoint {
-	var w *btree.BTreeG[write]
+	var w *writeSet
 	if t.writes != nil {
-		w = t.writes.Clone()
+		w = t.writes.clone()
 	}
 	return Savepoint{writes: w, bytes: t.bytes, readKeys: len(t.readKeys), readRanges: len(t.readRanges)}
 }
@@ -263,7 +261,7 @@ func (t *Txn) Savepoint() Savepoint {
 func (t *Txn) RollbackTo(sp Savepoint) {
 	t.writes = nil
 	if sp.writes != nil {
-		t.writes = sp.writes.Clone()
+		t.writes = sp.writes.clone()
 	}
 	t.bytes = sp.bytes
 }
@@ -285,9 +283,9 @@ func (t *Txn) Commit(ctx context.Context) (kv.Committed, error) {
 	if !t.HasWrites() {
 		return kv.Committed{}, nil
 	}
-	writes := make([]kv.Write, 0, t.writes.Len())
-	check := make([][]byte, 0, t.writes.Len()+len(t.readKeys))
-	t.writes.Ascend(func(w write) bool {
+	writes := make([]kv.Write, 0, t.writes.len())
+	check := make([][]byte, 0, t.writes.len()+len(t.readKeys))
+	t.writes.ascend(func(w write) bool {
 		writes = append(writes, kv.Write{Key: w.key, Value: w.value, Delete: w.del})
 		check = append(check, w.key)
 		return true
@@ -317,7 +315,7 @@ func (t *Txn) Commit(ctx context.Context) (kv.Committed, error) {
 func (t *Txn) String() string {
 	n := 0
 	if t.writes != nil {
-		n = t.writes.Len()
+		n = t.writes.len()
 	}
 	return fmt.Sprintf("txn(snapshot %d, %d writes)", t.snapshot, n)
 }
@@ -325,5 +323,5 @@ func (t *Txn) String() string {
 // ownWriteOf returns the transaction's buffered write of key; t.writes
 // must not be nil.
 func (t *Txn) ownWriteOf(key []byte) (write, bool) {
-	return t.writes.Get(write{key: key})
+	return t.writes.get(key)
 }

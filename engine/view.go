@@ -16,7 +16,7 @@ func (t *Txn) Frozen() *Txn {
 	v := &Txn{db: t.db, snapshot: t.snapshot, opts: t.opts, parent: t}
 	v.opts.ReadOnly = true
 	if t.writes != nil {
-		v.writes = t.writes.Clone()
+		v.writes = t.writes.clone()
 	}
 	return v
 }

@@ -1,0 +1,116 @@
+package engine
+
+import (
+	"bytes"
+	"sort"
+
+	"github.com/google/btree"
+)
+
+// writeSet holds a transaction's buffered writes in key order: a btree,
+// and a tail of writes that arrived in increasing key order after every
+// key in the tree.
+//
+// A bulk load appends rows in key order; a btree insert costs it a
+// descent and comparisons per row, and most of COPY's time in the
+// engine. Appends beyond the largest key go to the tail instead, a plain
+// slice; anything that needs the tree whole (a write out of order, a
+// clone) first moves the tail into it (settle). Every key of the tail is
+// greater than every key of the tree, so walking the tree, then the tail,
+// is key order.
+type writeSet struct {
+	tree *btree.BTreeG[write]
+	tail []write
+}
+
+func newWriteSet() *writeSet { return &writeSet{tree: btree.NewG(32, lessWrite)} }
+
+// set buffers w, returning the write of the same key it replaced.
+func (s *writeSet) set(w write) (old write, replaced bool) {
+	if s.appends(w.key) {
+		s.tail = append(s.tail, w)
+		return write{}, false
+	}
+	s.settle()
+	return s.tree.ReplaceOrInsert(w)
+}
+
+// appends reports whether key goes after every buffered key.
+func (s *writeSet) appends(key []byte) bool {
+	if n := len(s.tail); n > 0 {
+		return bytes.Compare(key, s.tail[n-1].key) > 0
+	}
+	max, ok := s.tree.Max()
+	return !ok || bytes.Compare(key, max.key) > 0
+}
+
+// settle moves the tail into the tree.
+func (s *writeSet) settle() {
+	for _, w := range s.tail {
+		s.tree.ReplaceOrInsert(w)
+	}
+	clear(s.tail)
+	s.tail = s.tail[:0]
+}
+
+// get returns the buffered write of key.
+func (s *writeSet) get(key []byte) (write, bool) {
+	if n := len(s.tail); n > 0 && bytes.Compare(key, s.tail[0].key) >= 0 {
+		i := sort.Search(n, func(i int) bool { return bytes.Compare(s.tail[i].key, key) >= 0 })
+		if i < n && bytes.Equal(s.tail[i].key, key) {
+			return s.tail[i], true
+		}
+		return write{}, false
+	}
+	return s.tree.Get(write{key: key})
+}
+
+// len returns the number of buffered writes.
+func (s *writeSet) len() int { return s.tree.Len() + len(s.tail) }
+
+// ascend calls fn with every write in key order until it returns false.
+func (s *writeSet) ascend(fn func(write) bool) {
+	s.ascendRange(nil, nil, fn)
+}
+
+// ascendRange calls fn with the writes of keys in [start, end) in key
+// order (nil start or end: unbounded) until it returns false.
+func (s *writeSet) ascendRange(start, end []byte, fn func(write) bool) {
+	more := true
+	visit := func(w write) bool {
+		more = fn(w)
+		return more
+	}
+	switch {
+	case start != nil && end != nil:
+		s.tree.AscendRange(write{key: start}, write{key: end}, visit)
+	case start != nil:
+		s.tree.AscendGreaterOrEqual(write{key: start}, visit)
+	case end != nil:
+		s.tree.AscendLessThan(write{key: end}, visit)
+	default:
+		s.tree.Ascend(visit)
+	}
+	if !more {
+		return
+	}
+	i := 0
+	if start != nil {
+		i = sort.Search(len(s.tail), func(i int) bool { return bytes.Compare(s.tail[i].key, start) >= 0 })
+	}
+	for ; i < len(s.tail); i++ {
+		if end != nil && bytes.Compare(s.tail[i].key, end) >= 0 {
+			return
+		}
+		if !fn(s.tail[i]) {
+			return
+		}
+	}
+}
+
+// clone returns a copy that shares the tree copy-on-write (the tail is
+// settled first, so that nothing is copied).
+func (s *writeSet) clone() *writeSet {
+	s.settle()
+	return &writeSet{tree: s.tree.Clone()}
+}

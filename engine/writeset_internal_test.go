@@ -1,0 +1,86 @@
+package engine
+
+import (
+	"bytes"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// TestWriteSetAgainstAMap drives a writeSet with appends in order (the
+// tail), writes out of order and rewrites (which settle it), clones and
+// lookups, checking every answer against a plain map.
+func TestWriteSetAgainstAMap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	s := newWriteSet()
+	model := map[string]string{}
+	next := 0
+	key := func(i int) []byte { return fmt.Appendf(nil, "k%06d", i) }
+	check := func(step int) {
+		t.Helper()
+		var keys []string
+		for k := range model {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		var got []string
+		s.ascend(func(w write) bool { got = append(got, string(w.key)); return true })
+		if !slices.Equal(got, keys) {
+			t.Fatalf("step %d: ascend gives %d keys, want %d", step, len(got), len(keys))
+		}
+		if s.len() != len(keys) {
+			t.Fatalf("step %d: len %d, want %d", step, s.len(), len(keys))
+		}
+		lo, hi := key(rng.IntN(next+2)), key(rng.IntN(next+2))
+		if bytes.Compare(lo, hi) > 0 {
+			lo, hi = hi, lo
+		}
+		var in []string
+		s.ascendRange(lo, hi, func(w write) bool { in = append(in, string(w.key)); return len(in) < 50 })
+		var want []string
+		for _, k := range keys {
+			if k >= string(lo) && k < string(hi) && len(want) < 50 {
+				want = append(want, k)
+			}
+		}
+		if !slices.Equal(in, want) {
+			t.Fatalf("step %d: range [%s, %s) gives %q, want %q", step, lo, hi, in, want)
+		}
+		for range 20 {
+			k := key(rng.IntN(next + 2))
+			w, ok := s.get(k)
+			v, mok := model[string(k)]
+			if ok != mok || (ok && string(w.value) != v) {
+				t.Fatalf("step %d: get(%s) = %q %v, want %q %v", step, k, w.value, ok, v, mok)
+			}
+		}
+	}
+	var saved *writeSet
+	var savedModel map[string]string
+	for step := range 3000 {
+		var k []byte
+		switch r := rng.IntN(10); {
+		case r < 7 || next == 0: // append beyond every key
+			next += 1 + rng.IntN(3)
+			k = key(next)
+		case r == 9: // rewrite the largest key
+			k = key(next)
+		default: // rewrite or insert below the largest key
+			k = key(rng.IntN(next + 1))
+		}
+		v := fmt.Sprint(step)
+		s.set(write{key: k, value: []byte(v)})
+		model[string(k)] = v
+		if step%97 == 0 {
+			saved, savedModel = s.clone(), maps.Clone(model)
+		}
+		if step%10 == 0 {
+			check(step)
+		}
+	}
+	// A clone taken earlier is unchanged by everything written since.
+	s, model = saved, savedModel
+	check(-1)
+}
