@@ -28,13 +28,23 @@ type testServer struct {
 
 func startServer(t testing.TB, cfgFn func(*httpapi.Config)) *testServer {
 	t.Helper()
+	return startServerWith(t, func(c *server.Config) {
+		if cfgFn != nil {
+			cfgFn(&c.HTTP)
+		}
+	})
+}
+
+// startServerWith is startServer with the whole server configuration to
+// adjust (TLS, for one).
+func startServerWith(t testing.TB, adjust func(*server.Config)) *testServer {
+	t.Helper()
 	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.ErrorLevel)
-	hc := httpapi.Config{Listen: "127.0.0.1:0"}
-	if cfgFn != nil {
-		cfgFn(&hc)
-	}
-	srv, err := server.Start(context.Background(), server.Config{DataDir: t.TempDir(), Listen: "127.0.0.1:0",
-		AdminPassword: adminPassword, Logger: log, KV: kv.Options{MinFreeBytes: -1}, HTTP: hc})
+	cfg := server.Config{DataDir: t.TempDir(), Listen: "127.0.0.1:0",
+		AdminPassword: adminPassword, Logger: log, KV: kv.Options{MinFreeBytes: -1},
+		HTTP: httpapi.Config{Listen: "127.0.0.1:0"}}
+	adjust(&cfg)
+	srv, err := server.Start(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

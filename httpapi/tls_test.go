@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -19,10 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rs/zerolog"
-
-	"github.com/stela-db/stela/httpapi"
-	"github.com/stela-db/stela/kv"
 	"github.com/stela-db/stela/server"
 )
 
@@ -32,19 +27,8 @@ import (
 func TestHTTPSWithServerCertificate(t *testing.T) {
 	dir := t.TempDir()
 	certFile, keyFile, pool := selfSignedCert(t, dir)
-	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.ErrorLevel)
-	srv, err := server.Start(context.Background(), server.Config{DataDir: t.TempDir(), Listen: "127.0.0.1:0",
-		AdminPassword: adminPassword, Logger: log, KV: kv.Options{MinFreeBytes: -1},
-		TLSCert: certFile, TLSKey: keyFile, HTTP: httpapi.Config{Listen: "127.0.0.1:0"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-	})
-	addr := srv.HTTPAddr.String()
+	ts := startServerWith(t, func(c *server.Config) { c.TLSCert, c.TLSKey = certFile, keyFile })
+	addr := ts.srv.HTTPAddr.String()
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
 
 	resp, err := client.Post("https://"+addr+"/api/v1/db/defaultdb/sql", "application/json",
