@@ -197,10 +197,7 @@ func (s *Store) prepare(p *pendingTx, writes []Write) error {
 	p.entriesRoot = p.hashEntries(writes)
 	for i := range writes {
 		w := &writes[i]
-		e := format.Entry{Kind: format.KindPut, Key: w.Key, ValueDigest: p.digests[i], Metadata: w.Metadata}
-		if w.Delete {
-			e.Kind = format.KindDelete
-		}
+		e := p.entryOf(writes, i)
 		p.entriesRecord = e.AppendEncoding(p.entriesRecord)
 		p.versionKeys = appendVersionKey(p.versionKeys, w.Key, 0)
 		p.keyEnds[i] = len(p.versionKeys)

@@ -71,3 +71,14 @@ func (p *pendingTx) hashRange(writes []Write, lo, hi int) {
 		p.leaves[i] = e.LeafHash()
 	}
 }
+
+// entryOf returns the entry of writes[i] once hashRange has computed its
+// value digest.
+func (p *pendingTx) entryOf(writes []Write, i int) format.Entry {
+	w := &writes[i]
+	e := format.Entry{Kind: format.KindPut, Key: w.Key, ValueDigest: p.digests[i], Metadata: w.Metadata}
+	if w.Delete {
+		e.Kind = format.KindDelete
+	}
+	return e
+}
