@@ -48,10 +48,14 @@ type IndexLayout struct {
 
 // IndexPrefix is the prefix of every key of an index.
 func IndexPrefix(tableID uint32, indexID uint16) []byte {
-	b := make([]byte, 0, 16)
-	b = append(b, tablePrefix)
-	b = binary.BigEndian.AppendUint32(b, tableID)
-	return binary.BigEndian.AppendUint16(b, indexID)
+	return AppendIndexPrefix(make([]byte, 0, 16), tableID, indexID)
+}
+
+// AppendIndexPrefix appends the prefix of every key of an index to dst.
+func AppendIndexPrefix(dst []byte, tableID uint32, indexID uint16) []byte {
+	dst = append(dst, tablePrefix)
+	dst = binary.BigEndian.AppendUint32(dst, tableID)
+	return binary.BigEndian.AppendUint16(dst, indexID)
 }
 
 // TablePrefix is the prefix of every key of a table (rows and indexes).

@@ -126,13 +126,4 @@ func decodeVersionKey(k []byte) (key []byte, txID uint64, err error) {
 
 // prefixEnd returns the first key after every key that starts with p, or
 // nil if there is none (p is all 0xFF).
-func prefixEnd(p []byte) []byte {
-	end := append([]byte(nil), p...)
-	for i := len(end) - 1; i >= 0; i-- {
-		if end[i] != 0xFF {
-			end[i]++
-			return end[:i+1]
-		}
-	}
-	return nil
-}
+func prefixEnd(p []byte) []byte { return AppendPrefixEnd(nil, p) }

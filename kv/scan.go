@@ -25,6 +25,17 @@ func PrefixRange(p []byte) Range {
 // (nil: none, p is all 0xFF).
 func PrefixEnd(p []byte) []byte { return prefixEnd(p) }
 
+// AppendPrefixEnd appends PrefixEnd(p) to dst; it appends nothing when
+// p is all 0xFF (no end).
+func AppendPrefixEnd(dst, p []byte) []byte {
+	for i := len(p) - 1; i >= 0; i-- {
+		if p[i] != 0xFF {
+			return append(append(dst, p[:i]...), p[i]+1)
+		}
+	}
+	return dst
+}
+
 // Iterator walks the keys of a range in byte order as they were at one
 // transaction, skipping deleted keys. Use it as
 //

@@ -232,6 +232,9 @@ const maxSpans = 4096
 // spans evaluates the bounds into key ranges, in index order; exact is
 // false when they were not applied in full.
 func (b *indexBounds) spans(x *execCtx, l *engine.Layout, ix *engine.IndexLayout) (_ []kv.Range, exact bool, _ error) {
+	if b.lo == nil && b.hi == nil && b.singleValued() {
+		return b.pointSpan(x, l, ix)
+	}
 	prefixes := [][]byte{engine.IndexPrefix(l.TableID, ix.ID)}
 	for i, alts := range b.eq {
 		col := ix.Cols[i]
@@ -325,6 +328,42 @@ func (b *indexBounds) spans(x *execCtx, l *engine.Layout, ix *engine.IndexLayout
 		}
 	}
 	return out, true, nil
+}
+
+// singleValued reports whether every bounded key column has one value
+// (no IN list): the bounds are then one key prefix.
+func (b *indexBounds) singleValued() bool {
+	for _, alts := range b.eq {
+		if len(alts) != 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// pointSpan is spans for single-valued bounds without a range, the shape
+// of every primary-key lookup: the prefix and its end are built in one
+// buffer, where the general case makes a slice per column.
+func (b *indexBounds) pointSpan(x *execCtx, l *engine.Layout, ix *engine.IndexLayout) ([]kv.Range, bool, error) {
+	spans := make([]kv.Range, 1)
+	key := engine.AppendIndexPrefix(make([]byte, 0, 64), l.TableID, ix.ID)
+	for i, alts := range b.eq {
+		v, err := x.eval(alts[0], nil)
+		if err != nil || v == nil {
+			return nil, true, err // = NULL matches nothing
+		}
+		col := ix.Cols[i]
+		if key, err = keyenc.AppendKey(key, boundType(l.Types[col], alts[0]), v, ix.Dirs[i], ix.Nulls[i]); err != nil {
+			return nil, false, err
+		}
+	}
+	n := len(key)
+	key = kv.AppendPrefixEnd(key, key)
+	spans[0] = kv.Range{Start: key[:n:n]}
+	if len(key) > n {
+		spans[0].End = key[n:]
+	}
+	return spans, true, nil
 }
 
 // boundType is the type a bound value is encoded as: its own, which
