@@ -61,13 +61,18 @@ func (s *Store) getVersionAt(key []byte, txID uint64) (v Version, err error) {
 	}
 	defer s.end(&err)
 
+	if s.latest != nil {
+		// A hit needs the prefix only for the lookup: a stack buffer, for
+		// keys short enough.
+		var buf [64]byte
+		if v, ok := s.latest.get(appendEscapedKey(append(buf[:0], prefixVersion), key), key, txID); ok {
+			return v, nil
+		}
+	}
 	prefix := versionPrefix(key)
 	var e0 uint64
 	fill := false
 	if s.latest != nil {
-		if v, ok := s.latest.get(prefix, key, txID); ok {
-			return v, nil
-		}
 		// The epoch first, then the last tx (latestcache.go).
 		e0 = s.latest.epoch(prefix)
 		fill = txID >= s.LastTx()
