@@ -67,7 +67,21 @@ func (r *queryResult) Next(ctx context.Context) ([]types.Datum, error) {
 	return row, nil
 }
 
-func (r *queryResult) Tag() string { return r.tag + " " + itoa64(r.n) }
+func (r *queryResult) Tag() string {
+	if r.tag == "SELECT" && r.n < int64(len(smallSelectTags)) {
+		return smallSelectTags[r.n]
+	}
+	return r.tag + " " + itoa64(r.n)
+}
+
+// smallSelectTags are the tags of queries that return few rows, made once:
+// building the string was an allocation per point select.
+var smallSelectTags = func() (tags [64]string) {
+	for n := range tags {
+		tags[n] = "SELECT " + itoa64(int64(n))
+	}
+	return tags
+}()
 
 func (r *queryResult) Close() {
 	if !r.closed {
