@@ -345,8 +345,14 @@ func (b *indexBounds) singleValued() bool {
 // of every primary-key lookup: the prefix and its end are built in one
 // buffer, where the general case makes a slice per column.
 func (b *indexBounds) pointSpan(x *execCtx, l *engine.Layout, ix *engine.IndexLayout) ([]kv.Range, bool, error) {
-	spans := make([]kv.Range, 1)
-	key := engine.AppendIndexPrefix(make([]byte, 0, 64), l.TableID, ix.ID)
+	// The span and the bytes of its bounds in one allocation (a longer
+	// key moves its bytes out by itself).
+	one := new(struct {
+		span [1]kv.Range
+		buf  [64]byte
+	})
+	spans := one.span[:]
+	key := engine.AppendIndexPrefix(one.buf[:0], l.TableID, ix.ID)
 	for i, alts := range b.eq {
 		v, err := x.eval(alts[0], nil)
 		if err != nil || v == nil {
