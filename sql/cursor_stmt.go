@@ -82,7 +82,8 @@ func (d *declarePlan) run(s *Session, ec *expr.Context) (Result, error) {
 	}
 	// The query reads the transaction as it is now, whatever it writes
 	// before the cursor is read.
-	x := &execCtx{ctx: ec.Ctx, sess: s, txn: txn.Frozen(), ec: ec, mem: newMemBudget(s.workMem())}
+	x := &execCtx{ctx: ec.Ctx, sess: s, txn: txn.Frozen(), ec: ec, budget: memBudget{limit: s.workMem()}}
+	x.mem = &x.budget
 	ec.Exec = x
 	it, err := d.query.root.open(x)
 	if err != nil {

@@ -48,7 +48,10 @@ type execCtx struct {
 	sess *Session
 	txn  *engine.Txn
 	ec   *expr.Context
-	mem  *memBudget
+	mem  *memBudget // &budget, or a budget shared with a cursor
+	// budget is the statement's own memory budget, kept here so that a
+	// statement makes one allocation for both.
+	budget memBudget
 	// subqueries caches the results of uncorrelated subqueries, and
 	// slots the current rows of lookup joins, for this execution.
 	subqueries map[*subqueryExpr]*subqueryResult

@@ -34,7 +34,8 @@ func (s *Session) newExecCtx(ec *expr.Context) (*execCtx, error) {
 	if err != nil {
 		return nil, err
 	}
-	x := &execCtx{ctx: ec.Ctx, sess: s, txn: txn, ec: ec, mem: newMemBudget(s.workMem())}
+	x := &execCtx{ctx: ec.Ctx, sess: s, txn: txn, ec: ec, budget: memBudget{limit: s.workMem()}}
+	x.mem = &x.budget
 	ec.Exec = x
 	ec.Catalog = regCatalog{}
 	return x, nil
