@@ -39,6 +39,9 @@ type portal struct {
 	done    bool       // ran to completion
 	tag     string
 	created time.Time // when Bind made it (pg_cursors)
+	// paramBuf holds the parameters of a statement with few, so that a
+	// Bind makes one allocation for the portal and its parameters.
+	paramBuf [4]types.Datum
 }
 
 func (p *portal) close() {
@@ -139,7 +142,12 @@ func (c *conn) bind(body []byte) error {
 	if nfmt > 1 && nfmt != len(m.params) {
 		return pgerror.Newf(pgcode.ProtocolViolation, "bind message has %d parameter formats but %d parameters", nfmt, len(m.params))
 	}
-	params := make([]types.Datum, len(m.params))
+	p := &portal{name: portalName, stmt: ps}
+	params := p.paramBuf[:0]
+	if len(m.params) > len(p.paramBuf) {
+		params = make([]types.Datum, len(m.params))
+	}
+	params = params[:len(m.params)]
 	fs := c.sess.FormatSettings()
 	for i, raw := range m.params {
 		if raw == nil {
@@ -180,8 +188,8 @@ func (c *conn) bind(body []byte) error {
 	if err != nil {
 		return err
 	}
-	c.portals[portalName] = &portal{name: portalName, stmt: ps, params: params, formats: formats,
-		created: time.Now()}
+	p.params, p.formats, p.created = params, formats, time.Now()
+	c.portals[portalName] = p
 	c.w.send(&pgproto3.BindComplete{})
 	return nil
 }
