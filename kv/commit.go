@@ -68,10 +68,11 @@ type pendingTx struct {
 	size int
 	// commitTime is set by the committer.
 	commitTime int64
-	// leaves and digests are prepare's scratch for the entries' leaf
-	// hashes and value digests (preparehash.go).
-	leaves  []merkle.Hash
-	digests [][format.DigestSize]byte
+	// entEnds[i] is the end of entry i in entriesRecord.
+	entEnds []int
+	// leaves is prepare's scratch for the entries' leaf hashes
+	// (preparehash.go).
+	leaves []merkle.Hash
 	// check, when set, is the transaction's conflict check, held in
 	// checkBuf.
 	check    *conflictCheck
@@ -159,8 +160,12 @@ func (s *Store) prepare(p *pendingTx, writes []Write) error {
 		return err
 	}
 
-	// First the limits and sizes, then the hashes and encodings into
-	// buffers grown once.
+	// First the limits and every record's place, then the hashes and
+	// encodings, written in place into buffers grown once (and, for a
+	// large transaction, on all cores: preparehash.go).
+	p.entEnds = slices.Grow(p.entEnds[:0], n)[:n]
+	p.keyEnds = slices.Grow(p.keyEnds[:0], n)[:n]
+	p.valEnds = slices.Grow(p.valEnds[:0], n)[:n]
 	var total int64
 	recordSize, keysSize, valsSize := 0, 0, 0
 	for i := range writes {
@@ -170,12 +175,15 @@ func (s *Store) prepare(p *pendingTx, writes []Write) error {
 		}
 		esize := format.Entry{Key: w.Key, Metadata: w.Metadata}.EncodedSize()
 		recordSize += esize
-		keysSize += 1 + len(w.Key) + 2 + 2*countZeros(w.Key) + 8
+		p.entEnds[i] = recordSize
+		keysSize += versionKeySize(w.Key)
+		p.keyEnds[i] = keysSize
 		vlen := versionRecordFixed + len(w.Metadata)
 		if !w.Delete {
 			vlen += len(w.Value)
 		}
 		valsSize += vlen
+		p.valEnds[i] = valsSize
 		total += int64(esize + vlen + len(w.Key) + 16)
 		if total > s.opts.MaxTxBytes {
 			return tooLargef("transaction exceeds %d bytes", s.opts.MaxTxBytes)
@@ -183,31 +191,19 @@ func (s *Store) prepare(p *pendingTx, writes []Write) error {
 	}
 
 	p.entries = uint32(n)
-	p.entriesRecord = slices.Grow(p.entriesRecord[:0], recordSize)
-	p.versionKeys = slices.Grow(p.versionKeys[:0], keysSize)
-	p.versionVals = slices.Grow(p.versionVals[:0], valsSize)
-	p.keyEnds = slices.Grow(p.keyEnds[:0], n)[:n]
-	p.valEnds = slices.Grow(p.valEnds[:0], n)[:n]
+	p.entriesRecord = slices.Grow(p.entriesRecord[:0], recordSize)[:recordSize]
+	p.versionKeys = slices.Grow(p.versionKeys[:0], keysSize)[:keysSize]
+	p.versionVals = slices.Grow(p.versionVals[:0], valsSize)[:valsSize]
 	p.leaves = slices.Grow(p.leaves[:0], n)[:n]
-	p.digests = slices.Grow(p.digests[:0], n)[:n]
 	// The batch's need, to the byte but for the varints: a batch that
 	// outgrows its estimate is copied whole into one twice its size
 	// (hundreds of MB for a bulk load).
 	p.size = recordSize + keysSize + valsSize + 11*(n+1) + format.HeaderSize + 64
-	p.entriesRoot = p.hashEntries(writes)
-	for i := range writes {
-		w := &writes[i]
-		e := p.entryOf(writes, i)
-		p.entriesRecord = e.AppendEncoding(p.entriesRecord)
-		p.versionKeys = appendVersionKey(p.versionKeys, w.Key, 0)
-		p.keyEnds[i] = len(p.versionKeys)
-		rec := versionRecord{kind: e.Kind, index: uint32(i), metadata: w.Metadata}
-		if !w.Delete {
-			rec.value = w.Value
-		}
-		p.versionVals = rec.appendEncoding(p.versionVals)
-		p.valEnds[i] = len(p.versionVals)
+	root, ok := p.encodeEntries(writes)
+	if !ok {
+		return fmt.Errorf("kv: internal error: a record's encoding differs from its computed size")
 	}
+	p.entriesRoot = root
 	return nil
 }
 
@@ -258,7 +254,6 @@ func checkDistinctKeys(writes []Write) error {
 	return nil
 }
 
-func countZeros(b []byte) int { return bytes.Count(b, []byte{0}) }
 
 // The committer.
 //

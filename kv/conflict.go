@@ -79,7 +79,7 @@ func (s *Store) prepareCheck(p *pendingTx, o CommitOptions) error {
 		if len(k) == 0 || len(k) > format.MaxKeySize {
 			return invalidf("conflict check key of %d bytes", len(k))
 		}
-		size += 1 + len(k) + 2 + 2*countZeros(k)
+		size += versionPrefixSize(k)
 	}
 	c.buf = slices.Grow(c.buf[:0], size)
 	c.prefixes = slices.Grow(c.prefixes[:0], len(o.Check))

@@ -1,6 +1,9 @@
 package kv
 
-import "encoding/binary"
+import (
+	"bytes"
+	"encoding/binary"
+)
 
 // Pebble key families. Every stored key starts with one of these bytes.
 // Persisted: never change or reuse them.
@@ -72,6 +75,15 @@ func versionPrefix(key []byte) []byte {
 func versionKey(key []byte, txID uint64) []byte {
 	return binary.BigEndian.AppendUint64(versionPrefix(key), ^txID)
 }
+
+// versionPrefixSize is len(versionPrefix(key)): each 0x00 of the key
+// takes two bytes, and the terminator two more.
+func versionPrefixSize(key []byte) int {
+	return 1 + len(key) + bytes.Count(key, []byte{escapeByte}) + 2
+}
+
+// versionKeySize is len(versionKey(key, txID)).
+func versionKeySize(key []byte) int { return versionPrefixSize(key) + 8 }
 
 // appendVersionKey is versionKey written into a reusable buffer.
 func appendVersionKey(dst, key []byte, txID uint64) []byte {

@@ -47,7 +47,7 @@ func (p *pendingTx) release() {
 // footprint approximates the bytes p's buffers hold.
 func (p *pendingTx) footprint() int {
 	return cap(p.entriesRecord) + cap(p.versionKeys) + cap(p.versionVals) +
-		8*(cap(p.keyEnds)+cap(p.valEnds)) + 32*(cap(p.leaves)+cap(p.digests)) +
+		8*(cap(p.entEnds)+cap(p.keyEnds)+cap(p.valEnds)) + 32*cap(p.leaves) +
 		cap(p.checkBuf.buf) + 24*cap(p.checkBuf.prefixes)
 }
 
@@ -59,12 +59,12 @@ func (p *pendingTx) reset() {
 	clear(c.ranges)
 	*p = pendingTx{
 		entriesRecord: p.entriesRecord[:0],
+		entEnds:       p.entEnds[:0],
 		versionKeys:   p.versionKeys[:0],
 		keyEnds:       p.keyEnds[:0],
 		versionVals:   p.versionVals[:0],
 		valEnds:       p.valEnds[:0],
 		leaves:        p.leaves[:0],
-		digests:       p.digests[:0],
 		checkBuf: conflictCheck{
 			prefixes: c.prefixes[:0],
 			ranges:   c.ranges[:0],
