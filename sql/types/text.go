@@ -1,6 +1,7 @@
 package types
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -15,7 +16,15 @@ const nameDataLen = 64
 // CheckEncoding validates text as PostgreSQL's UTF8 server encoding does
 // (pg_verifymbstr): well-formed UTF-8 without NUL bytes. The error names
 // the bad character's bytes, as PostgreSQL's does.
+//
+// Every text value a client sends passes here (a COPY of text columns
+// spent a tenth of its loading time in a byte-by-byte loop), so the
+// common case is two scans that go a word or a vector at a time; the
+// loop that finds the bad character runs only when there is one.
 func CheckEncoding(s string) error {
+	if utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 {
+		return nil
+	}
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c != 0 && c < utf8.RuneSelf {
@@ -34,6 +43,9 @@ func CheckEncoding(s string) error {
 // CheckEncodingBytes is CheckEncoding of bytes (protocol messages, COPY
 // data), without copying them.
 func CheckEncodingBytes(b []byte) error {
+	if utf8.Valid(b) && bytes.IndexByte(b, 0) < 0 {
+		return nil
+	}
 	for i := 0; i < len(b); {
 		c := b[i]
 		if c != 0 && c < utf8.RuneSelf {
