@@ -18,12 +18,16 @@ import (
 // clone) first moves the tail into it (settle). Every key of the tail is
 // greater than every key of the tree, so walking the tree, then the tail,
 // is key order.
+//
+// The tree is made when first needed: an autocommit statement writing a
+// row or two in key order never needs one, and a btree with its free
+// list is three allocations.
 type writeSet struct {
-	tree *btree.BTreeG[write]
+	tree *btree.BTreeG[write] // nil until a write comes out of order
 	tail []write
 }
 
-func newWriteSet() *writeSet { return &writeSet{tree: btree.NewG(32, lessWrite)} }
+func newWriteSet() *writeSet { return &writeSet{} }
 
 // set buffers w, returning the write of the same key it replaced.
 func (s *writeSet) set(w write) (old write, replaced bool) {
@@ -40,12 +44,18 @@ func (s *writeSet) appends(key []byte) bool {
 	if n := len(s.tail); n > 0 {
 		return bytes.Compare(key, s.tail[n-1].key) > 0
 	}
+	if s.tree == nil {
+		return true
+	}
 	max, ok := s.tree.Max()
 	return !ok || bytes.Compare(key, max.key) > 0
 }
 
-// settle moves the tail into the tree.
+// settle moves the tail into the tree, making the tree if there is none.
 func (s *writeSet) settle() {
+	if s.tree == nil {
+		s.tree = btree.NewG(32, lessWrite)
+	}
 	for _, w := range s.tail {
 		s.tree.ReplaceOrInsert(w)
 	}
@@ -62,11 +72,19 @@ func (s *writeSet) get(key []byte) (write, bool) {
 		}
 		return write{}, false
 	}
+	if s.tree == nil {
+		return write{}, false
+	}
 	return s.tree.Get(write{key: key})
 }
 
 // len returns the number of buffered writes.
-func (s *writeSet) len() int { return s.tree.Len() + len(s.tail) }
+func (s *writeSet) len() int {
+	if s.tree == nil {
+		return len(s.tail)
+	}
+	return s.tree.Len() + len(s.tail)
+}
 
 // ascend calls fn with every write in key order until it returns false.
 func (s *writeSet) ascend(fn func(write) bool) {
@@ -82,6 +100,7 @@ func (s *writeSet) ascendRange(start, end []byte, fn func(write) bool) {
 		return more
 	}
 	switch {
+	case s.tree == nil:
 	case start != nil && end != nil:
 		s.tree.AscendRange(write{key: start}, write{key: end}, visit)
 	case start != nil:

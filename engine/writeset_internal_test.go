@@ -84,3 +84,42 @@ func TestWriteSetAgainstAMap(t *testing.T) {
 	s, model = saved, savedModel
 	check(-1)
 }
+
+// TestWriteSetWithoutTree: writes in key order never make the btree (an
+// autocommit statement's one or two rows), and every lookup answers from
+// the tail alone; the first write out of order makes it.
+func TestWriteSetWithoutTree(t *testing.T) {
+	s := newWriteSet()
+	if _, ok := s.get([]byte("a")); ok || s.len() != 0 {
+		t.Fatal("an empty set finds a key")
+	}
+	for _, k := range []string{"b", "d", "f"} {
+		s.set(write{key: []byte(k), value: []byte("v" + k)})
+	}
+	if s.tree != nil {
+		t.Fatal("writes in key order made the tree")
+	}
+	if w, ok := s.get([]byte("d")); !ok || string(w.value) != "vd" {
+		t.Fatalf("get d = %q, %v", w.value, ok)
+	}
+	if _, ok := s.get([]byte("c")); ok {
+		t.Fatal("found c, never written")
+	}
+	var got []string
+	s.ascendRange([]byte("c"), []byte("f"), func(w write) bool { got = append(got, string(w.key)); return true })
+	if !slices.Equal(got, []string{"d"}) || s.len() != 3 {
+		t.Fatalf("range [c, f) = %v, len %d", got, s.len())
+	}
+	s.set(write{key: []byte("a"), value: []byte("va")}) // out of order
+	if s.tree == nil {
+		t.Fatal("a write out of order did not make the tree")
+	}
+	got = got[:0]
+	s.ascend(func(w write) bool { got = append(got, string(w.key)); return true })
+	if !slices.Equal(got, []string{"a", "b", "d", "f"}) {
+		t.Fatalf("after a write out of order: %v", got)
+	}
+	if c := newWriteSet().clone(); c.len() != 0 {
+		t.Fatal("the clone of an empty set is not empty")
+	}
+}
