@@ -254,7 +254,6 @@ func checkDistinctKeys(writes []Write) error {
 	return nil
 }
 
-
 // The committer.
 //
 // Invariants:

@@ -77,15 +77,18 @@ func (p *iterPool) take(txID uint64, now time.Time) (pooledIter, bool) {
 
 // putIter gives an iterator back; the pool keeps the newest ones.
 func (s *Store) putIter(pi pooledIter) {
-	for _, it := range s.iters.put(pi, time.Now()) {
+	// Every read that makes a new iterator drops one when the pool is
+	// full: the list of those to close lives on the stack.
+	var buf [maxPooledIters + 1]*pebble.Iterator
+	for _, it := range s.iters.put(pi, time.Now(), buf[:0]) {
 		_ = it.Close()
 	}
 }
 
-// put adds pi to the pool and returns the iterators to close: expired
-// ones, and pi itself or the one serving the fewest reads when the pool
-// is full.
-func (p *iterPool) put(pi pooledIter, now time.Time) (drop []*pebble.Iterator) {
+// put adds pi to the pool and returns, appended to drop, the iterators to
+// close: expired ones, and pi itself or the one serving the fewest reads
+// when the pool is full.
+func (p *iterPool) put(pi pooledIter, now time.Time, drop []*pebble.Iterator) []*pebble.Iterator {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	kept := p.free[:0]

@@ -69,7 +69,7 @@ func (s *Store) getVersionAt(key []byte, txID uint64) (v Version, err error) {
 			return v, nil
 		}
 	}
-	prefix := versionPrefix(key)
+	prefix, upper, seek := versionBounds(key, txID)
 	var e0 uint64
 	fill := false
 	if s.latest != nil {
@@ -77,13 +77,12 @@ func (s *Store) getVersionAt(key []byte, txID uint64) (v Version, err error) {
 		e0 = s.latest.epoch(prefix)
 		fill = txID >= s.LastTx()
 	}
-	pi, err := s.getIter(txID, prefix, versionKeySuccessor(key))
+	pi, err := s.getIter(txID, prefix, upper)
 	if err != nil {
 		return v, err
 	}
 	defer s.putIter(pi)
 	it := pi.it
-	seek := binary.BigEndian.AppendUint64(prefix, ^txID)
 	// A prefix seek: the bloom filters skip tables without the key.
 	if !it.SeekPrefixGE(seek) {
 		if err := it.Error(); err != nil {
@@ -95,6 +94,21 @@ func (s *Store) getVersionAt(key []byte, txID uint64) (v Version, err error) {
 		s.latest.fill(prefix, e0, &v)
 	}
 	return v, err
+}
+
+// versionBounds returns, in one allocation, what a read of key at txID
+// seeks with: the prefix of key's versions and the bound after them
+// (the iterator's bounds, which it keeps), and the key of the version at
+// txID.
+func versionBounds(key []byte, txID uint64) (prefix, upper, seek []byte) {
+	n := versionPrefixSize(key)
+	buf := make([]byte, 0, 3*n+8)
+	buf = appendEscapedKey(append(buf, prefixVersion), key)
+	buf = append(buf, buf...)
+	buf[2*n-1] = successorMarker
+	buf = append(buf, buf[:n]...)
+	buf = binary.BigEndian.AppendUint64(buf, ^txID)
+	return buf[:n:n], buf[n : 2*n : 2*n], buf[2*n:]
 }
 
 // decodeVersion builds a Version from the iterator's current entry, which

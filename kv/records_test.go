@@ -140,3 +140,20 @@ func FuzzDecodeStoreIdentity(f *testing.F) {
 		}
 	})
 }
+
+// TestVersionBounds: the three keys a point read builds in one buffer are
+// the ones built apart, for keys with bytes that need escaping, and none
+// of them runs into the next.
+func TestVersionBounds(t *testing.T) {
+	for _, key := range [][]byte{[]byte("k"), {0}, {0, 0, 1}, []byte("row\x00\xff\x00"), bytes.Repeat([]byte{0}, 300)} {
+		for _, tx := range []uint64{1, 1 << 40, ^uint64(0)} {
+			prefix, upper, seek := versionBounds(key, tx)
+			if !bytes.Equal(prefix, versionPrefix(key)) || !bytes.Equal(upper, versionKeySuccessor(key)) || !bytes.Equal(seek, versionKey(key, tx)) {
+				t.Fatalf("key %x tx %d: %x %x %x", key, tx, prefix, upper, seek)
+			}
+			if cap(prefix) != len(prefix) || cap(upper) != len(upper) {
+				t.Fatalf("key %x: an append to a bound would overwrite the next", key)
+			}
+		}
+	}
+}
