@@ -66,12 +66,37 @@ func (p *dmlPlan) run(s *Session, ec *expr.Context) (Result, error) {
 	if err := x.runFKChecks(); err != nil {
 		return nil, evalError(x.ctx, err)
 	}
-	tag := p.verb + " " + itoa64(n)
-	if p.verb == "INSERT" {
-		tag = "INSERT 0 " + itoa64(n)
-	}
-	return &rowsResult{rows: rows, tag: tag}, nil
+	return &rowsResult{rows: rows, tag: dmlTag(p.verb, n)}, nil
 }
+
+// dmlTag is the command tag of a DML statement that changed n rows.
+func dmlTag(verb string, n int64) string {
+	if n < int64(len(smallDMLTags.insert)) {
+		switch verb {
+		case "INSERT":
+			return smallDMLTags.insert[n]
+		case "UPDATE":
+			return smallDMLTags.update[n]
+		case "DELETE":
+			return smallDMLTags.delete[n]
+		}
+	}
+	if verb == "INSERT" {
+		return "INSERT 0 " + itoa64(n)
+	}
+	return verb + " " + itoa64(n)
+}
+
+// smallDMLTags are the tags of statements that change few rows, made
+// once: building the string was an allocation per autocommit INSERT.
+var smallDMLTags = func() (t struct{ insert, update, delete [64]string }) {
+	for n := range t.insert {
+		t.insert[n] = "INSERT 0 " + itoa64(int64(n))
+		t.update[n] = "UPDATE " + itoa64(int64(n))
+		t.delete[n] = "DELETE " + itoa64(int64(n))
+	}
+	return t
+}()
 
 // returning is a RETURNING list over a changed row.
 type returning struct {
