@@ -117,9 +117,12 @@ func (s *Store) ProveKey(key []byte, atTx, size uint64) (*proof.KeyProof, error)
 	if atTx > size {
 		return nil, invalidf("tx %d is after the proof's log size %d", atTx, size)
 	}
-	v, err := s.getVersionAt(key, atTx)
+	v, found, err := s.getVersionAt(key, atTx)
 	if err != nil {
 		return nil, err
+	}
+	if !found {
+		return nil, notFoundError{key: string(key), tx: atTx}
 	}
 	return s.proveVersion(v, size)
 }

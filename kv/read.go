@@ -41,23 +41,38 @@ func (s *Store) Get(key []byte) (Version, error) {
 // key as a reader at that transaction sees it. One seek, whatever the
 // number of versions. A delete, or no version, gives ErrNotFound.
 func (s *Store) GetAt(key []byte, txID uint64) (Version, error) {
-	v, err := s.getVersionAt(key, txID)
-	if err != nil {
+	v, found, err := s.getVersionAt(key, txID)
+	switch {
+	case err != nil:
 		return Version{}, err
-	}
-	if v.Deleted {
+	case !found:
+		return Version{}, notFoundError{key: string(key), tx: txID}
+	case v.Deleted:
 		return Version{}, notFoundError{key: string(key), tx: v.TxID, deleted: true}
 	}
 	return v, nil
 }
 
-// getVersionAt is GetAt that also returns deletes.
-func (s *Store) getVersionAt(key []byte, txID uint64) (v Version, err error) {
+// LookupAt is GetAt for callers to whom a missing key is routine, such as
+// an INSERT checking that its key is new: found is false, and no error is
+// made (two allocations), when key has no version at txID or its version
+// there is a delete.
+func (s *Store) LookupAt(key []byte, txID uint64) (v Version, found bool, err error) {
+	v, found, err = s.getVersionAt(key, txID)
+	if err != nil || !found || v.Deleted {
+		return Version{}, false, err
+	}
+	return v, true, nil
+}
+
+// getVersionAt returns key's version at txID, deletes included; found is
+// false if it has none.
+func (s *Store) getVersionAt(key []byte, txID uint64) (v Version, found bool, err error) {
 	if len(key) == 0 || len(key) > format.MaxKeySize {
-		return v, invalidf("key of %d bytes", len(key))
+		return v, false, invalidf("key of %d bytes", len(key))
 	}
 	if err := s.begin(txID); err != nil {
-		return v, err
+		return v, false, err
 	}
 	defer s.end(&err)
 
@@ -66,7 +81,7 @@ func (s *Store) getVersionAt(key []byte, txID uint64) (v Version, err error) {
 		// keys short enough.
 		var buf [64]byte
 		if v, ok := s.latest.get(appendEscapedKey(append(buf[:0], prefixVersion), key), key, txID); ok {
-			return v, nil
+			return v, true, nil
 		}
 	}
 	prefix, upper, seek := versionBounds(key, txID)
@@ -79,21 +94,24 @@ func (s *Store) getVersionAt(key []byte, txID uint64) (v Version, err error) {
 	}
 	pi, err := s.getIter(txID, prefix, upper)
 	if err != nil {
-		return v, err
+		return v, false, err
 	}
 	defer s.putIter(pi)
 	it := pi.it
 	// A prefix seek: the bloom filters skip tables without the key.
 	if !it.SeekPrefixGE(seek) {
 		if err := it.Error(); err != nil {
-			return v, storageErr(err)
+			return v, false, storageErr(err)
 		}
-		return v, notFoundError{key: string(key), tx: txID}
+		return v, false, nil
 	}
-	if v, err = decodeVersion(key, it); err == nil && fill {
+	if v, err = decodeVersion(key, it); err != nil {
+		return v, false, err
+	}
+	if fill {
 		s.latest.fill(prefix, e0, &v)
 	}
-	return v, err
+	return v, true, nil
 }
 
 // versionBounds returns, in one allocation, what a read of key at txID

@@ -423,3 +423,31 @@ func TestScanReverse(t *testing.T) {
 		}
 	}
 }
+
+// TestLookupAt: a missing or deleted key is found false without an error,
+// at every snapshot, cache or no cache, and agrees with GetAt.
+func TestLookupAt(t *testing.T) {
+	s := openTest(t, kv.Options{})
+	t1 := put(t, s, "a", "1")
+	t2 := del(t, s, "a")
+	t3 := put(t, s, "b", "2")
+	for _, c := range []struct {
+		key   string
+		tx    uint64
+		value string // "" for not found
+	}{{"a", t1, "1"}, {"a", t2, ""}, {"a", t3, ""}, {"b", t2, ""}, {"b", t3, "2"}, {"zzz", t3, ""}} {
+		for range 2 { // the second read may come from the cache of newest versions
+			v, found, err := s.LookupAt([]byte(c.key), c.tx)
+			if err != nil || found != (c.value != "") || string(v.Value) != c.value {
+				t.Fatalf("LookupAt(%s, %d) = %q, %v, %v; want %q", c.key, c.tx, v.Value, found, err, c.value)
+			}
+			_, gerr := s.GetAt([]byte(c.key), c.tx)
+			if (gerr == nil) != found || (gerr != nil && !errors.Is(gerr, kv.ErrNotFound)) {
+				t.Fatalf("GetAt(%s, %d) = %v, LookupAt found %v", c.key, c.tx, gerr, found)
+			}
+		}
+	}
+	if _, _, err := s.LookupAt(nil, t3); err == nil {
+		t.Fatal("LookupAt of an empty key gave no error")
+	}
+}
