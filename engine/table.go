@@ -95,6 +95,7 @@ func (l *Layout) RowKey(row []types.Datum) ([]byte, error) {
 // txnRowKey is RowKey into the transaction's key buffer: valid until the
 // next txnRowKey of txn (Put and Get copy what they keep).
 func (l *Layout) txnRowKey(txn *Txn, row []types.Datum) ([]byte, error) {
+	txn.makeScratch()
 	b := append(txn.keyBuf[:0], tablePrefix)
 	b = binary.BigEndian.AppendUint32(b, l.TableID)
 	b = binary.BigEndian.AppendUint16(b, l.Indexes[0].ID)
@@ -154,6 +155,7 @@ func (l *Layout) Insert(txn *Txn, row []types.Datum) error {
 // write writes a row (insert or in-place update) and its index entries,
 // checking unique indexes.
 func (l *Layout) write(txn *Txn, key []byte, row []types.Datum) error {
+	txn.makeScratch()
 	val, err := keyenc.AppendRow(txn.rowBuf[:0], l.Types, row)
 	if err != nil {
 		return err
