@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stela-db/stela/internal/testcert"
 )
 
 var updatePsql = flag.Bool("update-psql", false, "rewrite pgwire/testdata/psql/*.out with psql's output")
@@ -257,9 +259,9 @@ func TestPsqlTLS(t *testing.T) {
 	if out, errOut, code := run("PGSSLMODE=require", "PGSSLROOTCERT=", "PGCHANNELBINDING=disable"); code != 0 || out != "tls ok\n" {
 		t.Fatalf("require: exit %d, %q, %s", code, out, errOut)
 	}
-	other := newTestCA(t, "another CA")
+	other := testcert.NewCA(t, "another CA")
 	otherFile := filepath.Join(t.TempDir(), "other.pem")
-	if err := os.WriteFile(otherFile, other.pem, 0o600); err != nil {
+	if err := os.WriteFile(otherFile, other.PEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if _, errOut, code := run("PGSSLROOTCERT=" + otherFile); code != 2 || !strings.Contains(errOut, "certificate verify failed") {

@@ -2,14 +2,8 @@ package pgwire_test
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
 	"net"
 	"net/url"
 	"os"
@@ -20,81 +14,16 @@ import (
 
 	"github.com/jackc/pgx/v5/pgproto3"
 
+	"github.com/stela-db/stela/internal/testcert"
 	"github.com/stela-db/stela/kv"
 	"github.com/stela-db/stela/pgwire"
 	"github.com/stela-db/stela/server"
 )
 
-// testCA is a certificate authority made for one test.
-type testCA struct {
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-	pem  []byte
-}
-
-func newTestCA(t testing.TB, name string) *testCA {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: name},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &testCA{cert: cert, key: key, pem: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}
-}
-
-// issue makes a leaf certificate: a server one when ips is given, a client
-// one otherwise. It returns the PEM certificate and PKCS#8 key.
-func (ca *testCA) issue(t testing.TB, cn string, ips ...net.IP) (certPEM, keyPEM []byte) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	serial, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
-	tmpl := &x509.Certificate{
-		SerialNumber: serial,
-		Subject:      pkix.Name{CommonName: cn},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(24 * time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
-	}
-	if len(ips) > 0 {
-		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
-		tmpl.IPAddresses = ips
-		tmpl.DNSNames = []string{"localhost"}
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kb, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kb})
-}
-
 // tlsFixture is a CA, a server certificate for 127.0.0.1 and a client
 // certificate, also written to files for pgx and server.Start.
 type tlsFixture struct {
-	ca                                   *testCA
+	ca                                   *testcert.CA
 	server                               tls.Certificate
 	dir                                  string
 	caFile, certFile, keyFile            string // the server's
@@ -104,8 +33,8 @@ type tlsFixture struct {
 
 func newTLSFixture(t testing.TB) *tlsFixture {
 	t.Helper()
-	f := &tlsFixture{ca: newTestCA(t, "stela test CA"), dir: t.TempDir()}
-	certPEM, keyPEM := f.ca.issue(t, "127.0.0.1", net.ParseIP("127.0.0.1"))
+	f := &tlsFixture{ca: testcert.NewCA(t, "stela test CA"), dir: t.TempDir()}
+	certPEM, keyPEM := f.ca.Issue(t, "127.0.0.1", net.ParseIP("127.0.0.1"))
 	var err error
 	if f.server, err = tls.X509KeyPair(certPEM, keyPEM); err != nil {
 		t.Fatal(err)
@@ -117,13 +46,13 @@ func newTLSFixture(t testing.TB) *tlsFixture {
 		}
 		return p
 	}
-	f.caFile = write("ca.pem", f.ca.pem)
+	f.caFile = write("ca.pem", f.ca.PEM)
 	f.certFile = write("server.pem", certPEM)
 	f.keyFile = write("server.key", keyPEM)
-	cc, ck := f.ca.issue(t, "admin")
+	cc, ck := f.ca.Issue(t, "admin")
 	f.clientCertFile, f.clientKeyFile = write("client.pem", cc), write("client.key", ck)
-	other := newTestCA(t, "another CA")
-	oc, ok := other.issue(t, "admin")
+	other := testcert.NewCA(t, "another CA")
+	oc, ok := other.Issue(t, "admin")
 	f.otherClientCertFile, f.otherClientKeyF = write("other.pem", oc), write("other.key", ok)
 	return f
 }
@@ -134,7 +63,7 @@ func (f *tlsFixture) serverConfig(verifyClients bool) *tls.Config {
 	cfg := &tls.Config{Certificates: []tls.Certificate{f.server}, MinVersion: tls.VersionTLS12}
 	if verifyClients {
 		pool := x509.NewCertPool()
-		pool.AddCert(f.ca.cert)
+		pool.AddCert(f.ca.Cert)
 		cfg.ClientCAs = pool
 		cfg.ClientAuth = tls.VerifyClientCertIfGiven
 	}
@@ -144,7 +73,7 @@ func (f *tlsFixture) serverConfig(verifyClients bool) *tls.Config {
 // clientConfig trusts the fixture's CA.
 func (f *tlsFixture) clientConfig() *tls.Config {
 	pool := x509.NewCertPool()
-	pool.AddCert(f.ca.cert)
+	pool.AddCert(f.ca.Cert)
 	return &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
 }
 
@@ -185,9 +114,9 @@ func TestTLSModes(t *testing.T) {
 		})
 	}
 	// verify-full refuses a server certificate of another CA.
-	other := newTestCA(t, "another CA")
+	other := testcert.NewCA(t, "another CA")
 	otherFile := filepath.Join(f.dir, "other-ca.pem")
-	if err := os.WriteFile(otherFile, other.pem, 0o600); err != nil {
+	if err := os.WriteFile(otherFile, other.PEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	_, err := tryConnect(t, dsnWith(ts, "admin", adminPassword, "defaultdb", "sslmode=verify-full&sslrootcert="+url.QueryEscape(otherFile)))
