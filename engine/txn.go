@@ -67,6 +67,11 @@ type Txn struct {
 	opts     TxnOptions
 	writes   *writeSet
 	bytes    int64
+	// commitWrites and commitCheck hold what Commit hands kv for a
+	// transaction of a write or two (an autocommit statement's), so that
+	// it allocates neither list; kv keeps neither after the call.
+	commitWrites [2]kv.Write
+	commitCheck  [4][]byte
 	// Serializable transactions record what they read.
 	readKeys   [][]byte
 	readRanges []kv.Range
@@ -296,8 +301,12 @@ func (t *Txn) Commit(ctx context.Context) (kv.Committed, error) {
 	if !t.HasWrites() {
 		return kv.Committed{}, nil
 	}
-	writes := make([]kv.Write, 0, t.writes.len())
-	check := make([][]byte, 0, t.writes.len()+len(t.readKeys))
+	n := t.writes.len()
+	writes, check := t.commitWrites[:0], t.commitCheck[:0]
+	if n > len(t.commitWrites) || n+len(t.readKeys)+len(t.lockKeys) > len(t.commitCheck) {
+		writes = make([]kv.Write, 0, n)
+		check = make([][]byte, 0, n+len(t.readKeys)+len(t.lockKeys))
+	}
 	t.writes.ascend(func(w write) bool {
 		writes = append(writes, kv.Write{Key: w.key, Value: w.value, Delete: w.del})
 		check = append(check, w.key)

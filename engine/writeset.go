@@ -25,9 +25,16 @@ import (
 type writeSet struct {
 	tree *btree.BTreeG[write] // nil until a write comes out of order
 	tail []write
+	// first is the tail's first backing array: a set of one write (an
+	// autocommit INSERT's row) is then one allocation.
+	first [1]write
 }
 
-func newWriteSet() *writeSet { return &writeSet{} }
+func newWriteSet() *writeSet {
+	s := &writeSet{}
+	s.tail = s.first[:0]
+	return s
+}
 
 // set buffers w, returning the write of the same key it replaced.
 func (s *writeSet) set(w write) (old write, replaced bool) {
