@@ -170,7 +170,9 @@ func (c *conn) bind(body []byte) error {
 			}
 			v, err = paramTypes[i].ParseText(string(raw), fs) // string copies the body's bytes
 		case formatBinary:
-			raw = append([]byte(nil), raw...) // a value may alias it, and the body buffer is reused
+			if !paramTypes[i].DecodeBinaryCopies() {
+				raw = append([]byte(nil), raw...) // a value may alias it, and the body buffer is reused
+			}
 			v, err = paramTypes[i].DecodeBinary(raw)
 			if e, ok := err.(*pgerror.Error); ok && e.Code == pgcode.InvalidBinaryRepresentation && e.Message == "incorrect binary data format" {
 				// Bytes left over: PostgreSQL names the parameter.

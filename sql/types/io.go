@@ -162,6 +162,24 @@ func (t *T) DecodeStored(b []byte) (Datum, error) {
 	return t.DecodeBinary(b)
 }
 
+// DecodeBinaryCopies reports whether DecodeBinary's result never aliases
+// its input: a caller whose buffer is reused (the protocol's message
+// buffer) then need not copy the bytes first. Listed are the types whose
+// decoders return numbers, fresh strings or fresh bytes
+// (TestDecodeBinaryCopies overwrites the input after decoding).
+func (t *T) DecodeBinaryCopies() bool {
+	if t.Elem != nil {
+		return false
+	}
+	switch t.Oid {
+	case Int2.Oid, Int4.Oid, Int8.Oid, Float4.Oid, Float8.Oid, Bool.Oid, OidType.Oid,
+		Text.Oid, Varchar.Oid, Bpchar.Oid, Name.Oid, Bytea.Oid,
+		DateType.Oid, TimestampType.Oid, TimestampTZType.Oid:
+		return true
+	}
+	return false
+}
+
 // DecodeBinary is the type's receive function: it reads the binary
 // (send/recv) form of a value, applying the modifier as PostgreSQL's
 // receive functions do.
