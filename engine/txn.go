@@ -155,14 +155,18 @@ func (t *Txn) Get(key []byte) ([]byte, bool, error) {
 	return v, ok, err
 }
 
-// makeScratch makes keyBuf and rowBuf on their first use, in one
-// allocation sized for a typical key and row: grown from nothing, they
-// took four or five allocations in each autocommit INSERT. A larger key
-// or row moves its buffer out on its own.
+// makeScratch makes keyBuf, lastMiss and rowBuf on their first use, in
+// one allocation sized for typical keys and rows: grown from nothing, they
+// took five or six allocations in each autocommit INSERT. A larger key or
+// row moves its buffer out on its own.
 func (t *Txn) makeScratch() {
 	if t.keyBuf == nil {
-		b := make([]byte, 0, scratchKeyBytes+scratchRowBytes)
-		t.keyBuf, t.rowBuf = b[:0:scratchKeyBytes], b[scratchKeyBytes:scratchKeyBytes]
+		const k = scratchKeyBytes
+		b := make([]byte, 0, 2*k+scratchRowBytes)
+		t.keyBuf, t.rowBuf = b[:0:k], b[2*k:2*k]
+		if t.lastMiss == nil {
+			t.lastMiss = b[k:k:2*k]
+		}
 	}
 }
 
@@ -192,6 +196,7 @@ func (t *Txn) get(key []byte, hot bool) ([]byte, RowVersion, bool, error) {
 	}
 	v, found, err := t.db.store.LookupAt(key, t.snapshot)
 	if err == nil && !found {
+		t.makeScratch()
 		t.lastMiss = append(t.lastMiss[:0], key...)
 		return nil, RowVersion{}, false, nil
 	}
