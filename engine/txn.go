@@ -165,7 +165,7 @@ func (t *Txn) makeScratch() {
 		b := make([]byte, 0, 2*k+scratchRowBytes)
 		t.keyBuf, t.rowBuf = b[:0:k], b[2*k:2*k]
 		if t.lastMiss == nil {
-			t.lastMiss = b[k:k:2*k]
+			t.lastMiss = b[k : k : 2*k]
 		}
 	}
 }
