@@ -39,9 +39,11 @@ type portal struct {
 	done    bool       // ran to completion
 	tag     string
 	created time.Time // when Bind made it (pg_cursors)
-	// paramBuf holds the parameters of a statement with few, so that a
-	// Bind makes one allocation for the portal and its parameters.
-	paramBuf [4]types.Datum
+	// paramBuf and formatBuf hold the parameters and result formats of
+	// a statement with few, so that a Bind makes one allocation for the
+	// portal, its parameters and its formats.
+	paramBuf  [4]types.Datum
+	formatBuf [8]int16
 }
 
 func (p *portal) close() {
@@ -186,7 +188,7 @@ func (c *conn) bind(body []byte) error {
 		}
 		params[i] = v
 	}
-	formats, err := resultFormats(m.resultFormats, len(cols))
+	formats, err := resultFormats(p.formatBuf[:], m.resultFormats, len(cols))
 	if err != nil {
 		return err
 	}

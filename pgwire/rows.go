@@ -55,9 +55,15 @@ func checkShape(p *sql.Prepared) error {
 	return nil
 }
 
-// resultFormats expands Bind's result format codes to one per column.
-func resultFormats(codes []int16, ncols int) ([]int16, error) {
-	out := make([]int16, ncols)
+// resultFormats expands Bind's result format codes to one per column, in
+// buf when it has room.
+func resultFormats(buf []int16, codes []int16, ncols int) ([]int16, error) {
+	out := buf[:0]
+	if ncols > cap(buf) {
+		out = make([]int16, 0, ncols)
+	}
+	out = out[:ncols]
+	clear(out)
 	switch len(codes) {
 	case 0:
 	case 1:
