@@ -75,7 +75,7 @@ func (t *Txn) ownWrite(key []byte) (bool, error) {
 		return false, errTxnDone
 	}
 	if t.writes != nil {
-		if w, ok := t.ownWriteOf(key); ok {
+		if w, ok := t.writes.get(key); ok {
 			return !w.del, nil
 		}
 	}

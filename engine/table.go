@@ -96,9 +96,7 @@ func (l *Layout) RowKey(row []types.Datum) ([]byte, error) {
 // next txnRowKey of txn (Put and Get copy what they keep).
 func (l *Layout) txnRowKey(txn *Txn, row []types.Datum) ([]byte, error) {
 	txn.makeScratch()
-	b := append(txn.keyBuf[:0], tablePrefix)
-	b = binary.BigEndian.AppendUint32(b, l.TableID)
-	b = binary.BigEndian.AppendUint16(b, l.Indexes[0].ID)
+	b := AppendIndexPrefix(txn.keyBuf[:0], l.TableID, l.Indexes[0].ID)
 	key, err := l.appendIndexCols(b, &l.Indexes[0], row)
 	if err == nil {
 		txn.keyBuf = key[:0]

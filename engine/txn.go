@@ -137,7 +137,7 @@ func (t *Txn) Wrote(key []byte) bool {
 	if t.writes == nil {
 		return false
 	}
-	_, ok := t.ownWriteOf(key)
+	_, ok := t.writes.get(key)
 	return ok
 }
 
@@ -163,10 +163,7 @@ func (t *Txn) makeScratch() {
 	if t.keyBuf == nil {
 		const k = scratchKeyBytes
 		b := make([]byte, 0, 2*k+scratchRowBytes)
-		t.keyBuf, t.rowBuf = b[:0:k], b[2*k:2*k]
-		if t.lastMiss == nil {
-			t.lastMiss = b[k : k : 2*k]
-		}
+		t.keyBuf, t.lastMiss, t.rowBuf = b[:0:k], b[k:k:2*k], b[2*k:2*k]
 	}
 }
 
@@ -181,7 +178,7 @@ func (t *Txn) get(key []byte, hot bool) ([]byte, RowVersion, bool, error) {
 	}
 	t.reads++
 	if t.writes != nil {
-		if w, ok := t.ownWriteOf(key); ok {
+		if w, ok := t.writes.get(key); ok {
 			return w.value, RowVersion{}, !w.del, nil
 		}
 	}
@@ -345,10 +342,4 @@ func (t *Txn) String() string {
 		n = t.writes.len()
 	}
 	return fmt.Sprintf("txn(snapshot %d, %d writes)", t.snapshot, n)
-}
-
-// ownWriteOf returns the transaction's buffered write of key; t.writes
-// must not be nil.
-func (t *Txn) ownWriteOf(key []byte) (write, bool) {
-	return t.writes.get(key)
 }
