@@ -82,9 +82,7 @@ func (d *declarePlan) run(s *Session, ec *expr.Context) (Result, error) {
 	}
 	// The query reads the transaction as it is now, whatever it writes
 	// before the cursor is read.
-	x := &execCtx{ctx: ec.Ctx, sess: s, txn: txn.Frozen(), ec: ec, budget: memBudget{limit: s.workMem()}}
-	x.mem = &x.budget
-	ec.Exec = x
+	x := s.statementCtx(ec, txn.Frozen())
 	it, err := d.query.root.open(x)
 	if err != nil {
 		return nil, err

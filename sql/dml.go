@@ -71,32 +71,16 @@ func (p *dmlPlan) run(s *Session, ec *expr.Context) (Result, error) {
 
 // dmlTag is the command tag of a DML statement that changed n rows.
 func dmlTag(verb string, n int64) string {
-	if n < int64(len(smallDMLTags.insert)) {
-		switch verb {
-		case "INSERT":
-			return smallDMLTags.insert[n]
-		case "UPDATE":
-			return smallDMLTags.update[n]
-		case "DELETE":
-			return smallDMLTags.delete[n]
-		}
-	}
-	if verb == "INSERT" {
-		return "INSERT 0 " + itoa64(n)
+	switch verb {
+	case "INSERT":
+		return insertTags.tag(n)
+	case "UPDATE":
+		return updateTags.tag(n)
+	case "DELETE":
+		return deleteTags.tag(n)
 	}
 	return verb + " " + itoa64(n)
 }
-
-// smallDMLTags are the tags of statements that change few rows, made
-// once: building the string was an allocation per autocommit INSERT.
-var smallDMLTags = func() (t struct{ insert, update, delete [64]string }) {
-	for n := range t.insert {
-		t.insert[n] = "INSERT 0 " + itoa64(int64(n))
-		t.update[n] = "UPDATE " + itoa64(int64(n))
-		t.delete[n] = "DELETE " + itoa64(int64(n))
-	}
-	return t
-}()
 
 // returning is a RETURNING list over a changed row.
 type returning struct {

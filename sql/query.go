@@ -3,6 +3,7 @@ package sql
 import (
 	"context"
 
+	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
@@ -34,11 +35,19 @@ func (s *Session) newExecCtx(ec *expr.Context) (*execCtx, error) {
 	if err != nil {
 		return nil, err
 	}
+	x := s.statementCtx(ec, txn)
+	ec.Catalog = regCatalog{}
+	return x, nil
+}
+
+// statementCtx is the execution context of one statement over txn, with
+// its own memory budget (kept in the context: one allocation for both),
+// set as ec's.
+func (s *Session) statementCtx(ec *expr.Context, txn *engine.Txn) *execCtx {
 	x := &execCtx{ctx: ec.Ctx, sess: s, txn: txn, ec: ec, budget: memBudget{limit: s.workMem()}}
 	x.mem = &x.budget
 	ec.Exec = x
-	ec.Catalog = regCatalog{}
-	return x, nil
+	return x
 }
 
 // queryResult pulls the rows of a running plan.
@@ -69,20 +78,11 @@ func (r *queryResult) Next(ctx context.Context) ([]types.Datum, error) {
 }
 
 func (r *queryResult) Tag() string {
-	if r.tag == "SELECT" && r.n < int64(len(smallSelectTags)) {
-		return smallSelectTags[r.n]
+	if r.tag == "SELECT" {
+		return selectTags.tag(r.n)
 	}
 	return r.tag + " " + itoa64(r.n)
 }
-
-// smallSelectTags are the tags of queries that return few rows, made once:
-// building the string was an allocation per point select.
-var smallSelectTags = func() (tags [64]string) {
-	for n := range tags {
-		tags[n] = "SELECT " + itoa64(int64(n))
-	}
-	return tags
-}()
 
 func (r *queryResult) Close() {
 	if !r.closed {
