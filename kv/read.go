@@ -76,15 +76,17 @@ func (s *Store) getVersionAt(key []byte, txID uint64) (v Version, found bool, er
 	}
 	defer s.end(&err)
 
+	// The prefix of key's versions, in a stack buffer for keys short
+	// enough: a cache hit needs nothing more, and a miss copies it into
+	// the read's bounds.
+	var buf [64]byte
+	stackPrefix := appendEscapedKey(append(buf[:0], prefixVersion), key)
 	if s.latest != nil {
-		// A hit needs the prefix only for the lookup: a stack buffer, for
-		// keys short enough.
-		var buf [64]byte
-		if v, ok := s.latest.get(appendEscapedKey(append(buf[:0], prefixVersion), key), key, txID); ok {
+		if v, ok := s.latest.get(stackPrefix, key, txID); ok {
 			return v, true, nil
 		}
 	}
-	prefix, upper, seek := versionBounds(key, txID)
+	prefix, upper, seek := versionBounds(stackPrefix, txID)
 	var e0 uint64
 	fill := false
 	if s.latest != nil {
@@ -114,17 +116,17 @@ func (s *Store) getVersionAt(key []byte, txID uint64) (v Version, found bool, er
 	return v, true, nil
 }
 
-// versionBounds returns, in one allocation, what a read of key at txID
-// seeks with: the prefix of key's versions and the bound after them
-// (the iterator's bounds, which it keeps), and the key of the version at
-// txID.
-func versionBounds(key []byte, txID uint64) (prefix, upper, seek []byte) {
-	n := versionPrefixSize(key)
+// versionBounds returns, in one allocation, what a read at txID of the
+// key whose version prefix is prefix seeks with: the prefix and the bound
+// after every version (the iterator's bounds, which it keeps), and the key
+// of the version at txID.
+func versionBounds(prefix []byte, txID uint64) (lower, upper, seek []byte) {
+	n := len(prefix)
 	buf := make([]byte, 0, 3*n+8)
-	buf = appendEscapedKey(append(buf, prefixVersion), key)
-	buf = append(buf, buf...)
+	buf = append(buf, prefix...)
+	buf = append(buf, prefix...)
 	buf[2*n-1] = successorMarker
-	buf = append(buf, buf[:n]...)
+	buf = append(buf, prefix...)
 	buf = binary.BigEndian.AppendUint64(buf, ^txID)
 	return buf[:n:n], buf[n : 2*n : 2*n], buf[2*n:]
 }

@@ -147,7 +147,7 @@ func FuzzDecodeStoreIdentity(f *testing.F) {
 func TestVersionBounds(t *testing.T) {
 	for _, key := range [][]byte{[]byte("k"), {0}, {0, 0, 1}, []byte("row\x00\xff\x00"), bytes.Repeat([]byte{0}, 300)} {
 		for _, tx := range []uint64{1, 1 << 40, ^uint64(0)} {
-			prefix, upper, seek := versionBounds(key, tx)
+			prefix, upper, seek := versionBounds(versionPrefix(key), tx)
 			if !bytes.Equal(prefix, versionPrefix(key)) || !bytes.Equal(upper, versionKeySuccessor(key)) || !bytes.Equal(seek, versionKey(key, tx)) {
 				t.Fatalf("key %x tx %d: %x %x %x", key, tx, prefix, upper, seek)
 			}
