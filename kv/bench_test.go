@@ -24,7 +24,7 @@ func benchStore(b *testing.B, dir string, noSync bool) *kv.Store {
 	b.Helper()
 	l := zerolog.Nop()
 	// The server's configuration: pebble's WALs pre-written (walspare.go).
-	opts := kv.Options{Logger: &l, MinFreeBytes: -1, WALSpareSize: kv.DefaultWALSpareSize}
+	opts := kv.Options{Logger: &l, MinFreeBytes: -1, LogSegmentSize: kv.DefaultLogSegmentSize}
 	if noSync {
 		opts.SetUnsafeNoSync()
 	}

@@ -131,11 +131,13 @@ func (s *Store) CommitWith(ctx context.Context, writes []Write, opts CommitOptio
 		p.release()
 		return Committed{}, err
 	}
-	select {
-	case s.queue <- p:
-	case <-ctx.Done():
-		p.release()
-		return Committed{}, fmt.Errorf("kv: commit not queued: %w", ctx.Err())
+	if !s.commitInline(p) {
+		select {
+		case s.queue <- p:
+		case <-ctx.Done():
+			p.release()
+			return Committed{}, fmt.Errorf("kv: commit not queued: %w", ctx.Err())
+		}
 	}
 	res := <-p.done
 	p.release()
@@ -143,6 +145,32 @@ func (s *Store) CommitWith(ctx context.Context, writes []Write, opts CommitOptio
 		s.observeCommit(start)
 	}
 	return res.committed, res.err
+}
+
+// commitInline commits p on the caller's goroutine when the pipeline is
+// idle (nothing queued, nothing being built or written), and reports
+// whether it did; p's result is then in p.done. A lone commit so skips
+// the hand-offs to the committer, the writer and back: the goroutine that
+// syncs the commit log goes on to answer (commitlog.go). Under load the
+// pipeline is busy and groups form as before.
+func (s *Store) commitInline(p *pendingTx) bool {
+	if len(s.queue) > 0 || !s.pipe.TryLock() {
+		return false
+	}
+	defer s.pipe.Unlock()
+	// With pipe held the committer builds nothing; with busy at 0 the
+	// writer has nothing, and gets nothing until pipe is released.
+	if s.busy.Load() != 0 || len(s.queue) > 0 {
+		return false
+	}
+	g := &s.inline
+	g.txs = append(g.txs[:0], p)
+	if s.buildGroup(g, p.size) {
+		s.writeBuilt(g)
+	}
+	clear(g.txs[:cap(g.txs)])
+	*g = builtGroup{txs: g.txs[:0]}
+	return true
 }
 
 // prepare validates a transaction and computes, into p, everything the
@@ -257,17 +285,17 @@ func checkDistinctKeys(writes []Write) error {
 // The committer.
 //
 // Invariants:
-//  1. Tx ids are assigned by the committer alone, consecutively, in the
-//     order transactions enter a group; the log's leaves are in tx id order.
-//  2. A transaction is acknowledged only after the pebble batch holding it
-//     (header, entry list, versions, Merkle nodes) has been committed with
-//     pebble.Sync. One batch is atomic: after a crash the store holds all
-//     of a group or none of it.
-//  3. A batch is handed to pebble only after the previous one was synced.
-//     Pebble cannot survive a write on top of a failed WAL (it panics
-//     holding its locks, or dies in WAL rotation); with one batch in
-//     pebble at a time, a WAL failure is always seen by the batch that
-//     met it, before anything else is written.
+//  1. Tx ids are assigned by whoever holds s.pipe (the committer, or a
+//     caller committing inline), consecutively, in the order transactions
+//     enter a group; the log's leaves are in tx id order.
+//  2. A transaction is acknowledged only after the record of the group
+//     holding it (one pebble batch: header, entry list, versions, Merkle
+//     nodes) is synced in the commit log (commitlog.go). One record, one
+//     batch: after a crash the store holds all of a group or none of it.
+//  3. Groups are logged and applied to pebble one at a time, in tx id
+//     order; a group is applied only after the previous one was logged
+//     and applied, so a log failure is seen by the group that met it,
+//     before anything later is written.
 //  4. state is published after the sync and before the acknowledgements,
 //     in group order, so a caller that saw its Commit return can read its
 //     own write, and readers never see a group before the ones before it.
@@ -282,27 +310,31 @@ func checkDistinctKeys(writes []Write) error {
 //	              list and versions to a batch, append its leaf to the tree
 //	              and add the nodes that became complete; hand the batch to
 //	              the writer.
-//	writer:    4. commit the batch with pebble.Sync;
+//	writer:    4. log the group and sync the log, apply the batch to
+//	              pebble (commitBatch);
 //	           5. publish the state (state.go; between the two steps of
 //	              the cache of newest versions, latestcache.go), acknowledge
 //	              every transaction of the group. Checkpoints are signed
 //	              when asked for (checkpoints.go), not here.
 //
+// When the pipeline is idle, a caller runs steps 1-5 for its own
+// transaction on its goroutine instead (commitInline): the committer
+// builds nothing while the caller holds s.pipe, and the writer has
+// nothing while s.busy is 0.
+//
 // If step 2 fails, nothing is built and the store goes on. If step 4 fails,
 // the group and every group built behind it fail, and the store refuses
-// further writes (ErrFailed): pebble's write path cannot be trusted after
-// an I/O error until the store is reopened, which replays the WAL.
+// further writes (ErrFailed) until it is reopened, which replays the
+// commit log.
 func (s *Store) runCommitter() {
 	built := make(chan *builtGroup, 1)
 	// free holds groups the writer is done with, for reuse: one is
 	// being built while another is written.
 	free := make(chan *builtGroup, 2)
 	writerDone := make(chan struct{})
-	// busy counts groups handed to the writer and not yet finished; idle
-	// is signaled each time the writer finishes one.
-	var busy atomic.Int32
+	// idle is signaled each time the writer finishes a group.
 	idle := make(chan struct{}, 1)
-	go s.runWriter(built, free, writerDone, &busy, idle)
+	go s.runWriter(built, free, writerDone, idle)
 	defer func() {
 		close(built)
 		<-writerDone
@@ -319,6 +351,7 @@ func (s *Store) runCommitter() {
 		var group []*pendingTx
 		select {
 		case p := <-s.queue:
+			s.pipe.Lock()
 			group = append(g.txs, p)
 		case <-s.closing:
 			// refs drained before closing, so nothing is left to commit:
@@ -341,7 +374,7 @@ func (s *Store) runCommitter() {
 				continue
 			default:
 			}
-			if busy.Load() == 0 {
+			if s.busy.Load() == 0 {
 				break gather
 			}
 			select {
@@ -353,9 +386,11 @@ func (s *Store) runCommitter() {
 		}
 		g.txs = group
 		if s.buildGroup(g, bytes) {
-			busy.Add(1)
+			s.busy.Add(1)
+			s.pipe.Unlock()
 			built <- g
 		} else {
+			s.pipe.Unlock()
 			g.recycle(free)
 		}
 	}
@@ -478,12 +513,12 @@ func (s *Store) fail(err error, firstTx uint64, txs int) {
 
 // runWriter commits each built group in order, then publishes and
 // acknowledges it (steps 4-5).
-func (s *Store) runWriter(built <-chan *builtGroup, free chan<- *builtGroup, done chan<- struct{}, busy *atomic.Int32, idle chan<- struct{}) {
+func (s *Store) runWriter(built <-chan *builtGroup, free chan<- *builtGroup, done chan<- struct{}, idle chan<- struct{}) {
 	defer close(done)
 	for g := range built {
 		s.writeBuilt(g)
 		g.recycle(free)
-		busy.Add(-1)
+		s.busy.Add(-1)
 		select {
 		case idle <- struct{}{}:
 		default:
@@ -493,7 +528,7 @@ func (s *Store) runWriter(built <-chan *builtGroup, free chan<- *builtGroup, don
 
 // writeBuilt runs steps 4-5 for one group.
 func (s *Store) writeBuilt(g *builtGroup) {
-	if err := s.commitBatch(g.batch); err != nil {
+	if err := s.commitBatch(g); err != nil {
 		s.fail(err, g.first, len(g.txs))
 		failGroup(g.txs, *s.failure.Load())
 		return
@@ -518,9 +553,11 @@ func (s *Store) writeBuilt(g *builtGroup) {
 	}
 }
 
-// commitBatch commits a built batch with sync and releases it. A group
-// built before an earlier group failed is not written at all.
-func (s *Store) commitBatch(b *pebble.Batch) (err error) {
+// commitBatch makes group g durable in the commit log, then applies its
+// batch to pebble (whose WAL is off), and releases the batch. A group
+// built after an earlier group failed is not written at all.
+func (s *Store) commitBatch(g *builtGroup) (err error) {
+	b := g.batch
 	defer func() {
 		// Closing a batch that pebble failed to commit may panic as well.
 		defer recoverFatal(new(error))
@@ -530,12 +567,43 @@ func (s *Store) commitBatch(b *pebble.Batch) (err error) {
 		return *f
 	}
 	defer recoverFatal(&err)
-	opts := pebble.Sync
-	if s.opts.unsafeNoSync {
-		opts = pebble.NoSync
+	repr := b.Repr()
+	if len(repr) < overlapApplyBytes {
+		if err := s.logGroup(g, nil, repr); err != nil {
+			return err
+		}
+		return b.Commit(pebble.NoSync)
 	}
-	return b.Commit(opts)
+	// A large group (a bulk load): apply it to pebble's memtable while
+	// the log is written and synced, as pebble does with its own WAL. Kv's
+	// readers do not see it before the state is published; if the log
+	// fails, the store fails and pebble's memtable, which has no WAL, is
+	// not replayed at reopen. Pebble writes the sequence number into the
+	// batch's header when it applies it, so the log takes the header
+	// from a copy.
+	var head [batchHeaderLen]byte
+	copy(head[:], repr)
+	applied := make(chan error, 1)
+	go func() {
+		var aerr error
+		func() {
+			defer recoverFatal(&aerr)
+			aerr = b.Commit(pebble.NoSync)
+		}()
+		applied <- aerr
+	}()
+	lerr := s.logGroup(g, head[:], repr[batchHeaderLen:])
+	return errors.Join(lerr, <-applied)
 }
+
+// overlapApplyBytes is the batch size from which a group is applied to
+// pebble while its log record is synced. Below it the hand-off to
+// another goroutine costs more than the overlap saves.
+const overlapApplyBytes = 256 << 10
+
+// batchHeaderLen is the length of a pebble batch's header: the sequence
+// number (8 bytes) and the count (4), in pebble's batch format.
+const batchHeaderLen = 12
 
 // failQueued fails every transaction left in the queue.
 func (s *Store) failQueued(err error) {

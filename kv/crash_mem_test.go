@@ -246,7 +246,7 @@ func runMemEpoch(t *testing.T, epoch, clones int, seed uint64, rng *rand.Rand, s
 	// Pre-written WALs as the server has them (walspare.go), small so
 	// that pebble's WALs outgrow them as well: recovery must stop at a
 	// zeroed tail and must find writes past it.
-	s := openAt(t, dir, kv.Options{FS: mem, WALSpareSize: 256 << 10})
+	s := openAt(t, dir, kv.Options{FS: mem, LogSegmentSize: 256 << 10})
 	origin := s.Origin()
 
 	var (
@@ -337,7 +337,7 @@ func runMemEpoch(t *testing.T, epoch, clones int, seed uint64, rng *rand.Rand, s
 // beyond the last acknowledged one.
 func checkMemClone(t *testing.T, i, p int, clone *vfs.MemFS, dir, origin string, before []memAck, rng *rand.Rand) (checked, unacked uint64) {
 	t.Helper()
-	s, err := kv.Open(dir, kv.Options{FS: clone, MinFreeBytes: -1, WALSpareSize: 256 << 10})
+	s, err := kv.Open(dir, kv.Options{FS: clone, MinFreeBytes: -1, LogSegmentSize: 256 << 10})
 	if err != nil {
 		t.Fatalf("clone %d (%d%% unsynced data): reopen: %v", i, p, err)
 	}
@@ -637,7 +637,7 @@ func TestCrashMemFSLifecycle(t *testing.T) {
 	t.Logf("%d crash points, %d commits", n, len(acked))
 
 	for i, clone := range c.clones[:n] {
-		s, err := kv.Open(dir, kv.Options{FS: clone, MinFreeBytes: -1, WALSpareSize: 256 << 10})
+		s, err := kv.Open(dir, kv.Options{FS: clone, MinFreeBytes: -1, LogSegmentSize: 256 << 10})
 		if err != nil {
 			t.Fatalf("crash point %d of %d: reopen: %v", i, n, err)
 		}

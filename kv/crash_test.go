@@ -61,7 +61,7 @@ func TestCrashChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Pre-written WALs as the server has them (walspare.go).
-	s := openAt(t, dir, kv.Options{WALSpareSize: 1 << 20})
+	s := openAt(t, dir, kv.Options{LogSegmentSize: 1 << 20})
 	fmt.Printf("child %d: opened at tx %d\n", round, s.LastTx())
 
 	errc := make(chan error, crashChildWorkers)

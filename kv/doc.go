@@ -10,16 +10,17 @@
 //
 // # Durability
 //
-// Commit returns only after the pebble batch holding the transaction has
-// been written with pebble.Sync: the WAL record is on disk. A batch holds a
-// whole commit group (header, entry list, key versions and Merkle nodes of
-// each transaction), and a pebble batch is atomic, so after a crash the
-// store holds all of a group or none of it; there is no second recovery
-// protocol. The log head returned with a transaction (Committed.LogSize
-// and Root) is durable when Commit returns (it is computed from the
-// in-memory tree and published right after the sync); its checkpoint is
-// signed when someone asks for it (Checkpoint, CheckpointAt), not on the
-// commit path.
+// Commit returns only after the group holding the transaction has been
+// appended to the store's commit log and synced (commitlog.go, package
+// clog; pebble runs with its own WAL off). A group is one pebble batch
+// (header, entry list, key versions and Merkle nodes of each
+// transaction), logged as one checksummed record and applied to pebble
+// whole, so after a crash the store holds all of a group or none of it:
+// Open replays the log's groups beyond pebble's tables. The log head
+// returned with a transaction (Committed.LogSize and Root) is durable when
+// Commit returns (it is computed from the in-memory tree and published
+// right after the sync); its checkpoint is signed when someone asks for
+// it (Checkpoint, CheckpointAt), not on the commit path.
 // Nothing acknowledged can be lost by a process crash or power loss, given
 // a disk that honours fsync.
 //
@@ -28,18 +29,23 @@
 //     free fails with ErrDiskFull before writing anything; the store goes
 //     on and commits succeed again once space returns. The reserve keeps
 //     pebble's own flushes and compactions from running out of space.
-//   - An I/O error in pebble's write path (the WAL during a commit, or the
-//     MANIFEST during a background flush or compaction): pebble cannot go
-//     on. The group fails with ErrFailed, and every later Commit fails with
+//   - An I/O error in the write path (the commit log during a commit, or
+//     pebble's MANIFEST during a background flush or compaction): the
+//     store cannot go on. The group fails with ErrFailed, and every later Commit fails with
 //     ErrFailed until the store is reopened; reads go on. Earlier
 //     transactions are untouched: they were synced. Pebble reports these
 //     through Logger.Fatalf, which by default exits the process; the store
 //     turns them into errors instead (pebblelog.go).
 //   - One case is ambiguous: when a group's write reached the disk but its
-//     sync reported an error, pebble's WAL may still hold the group, and
-//     reopening replays it. Such a transaction is complete and verifies (a
+//     sync reported an error, the commit log may still hold the group,
+//     and reopening replays it. Such a transaction is complete and verifies (a
 //     batch is atomic); its caller was told it failed, as PostgreSQL tells
 //     a client whose COMMIT hit a PANIC.
+//   - A commit log that ends in a damaged record ends there (a crash
+//     during the last write leaves one), as PostgreSQL's WAL does; a
+//     damaged record followed by more of the log is ErrCorrupt. A
+//     read-only Open of a store whose log holds groups not yet in its
+//     tables (a crash, not a clean Close) fails with ErrNeedsRecovery.
 //   - Damaged files (a checksum mismatch in an sstable, a damaged MANIFEST)
 //     give errors wrapping ErrCorrupt; Open refuses such a store without
 //     writing to it, so nothing is deleted by a recovery that would accept

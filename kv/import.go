@@ -210,7 +210,9 @@ func (im *Importer) Append(rec []byte) (err error) {
 	return nil
 }
 
-// flush commits the pending batch with sync.
+// flush commits the pending batch and makes it durable. The importer
+// writes past the commit log (commitlog.go), so the batch is durable once
+// pebble has flushed it into a table.
 func (im *Importer) flush() error {
 	if im.batch == nil {
 		return nil
@@ -218,7 +220,10 @@ func (im *Importer) flush() error {
 	b := im.batch
 	im.batch = nil
 	defer b.Close()
-	return b.Commit(pebble.Sync)
+	if err := b.Commit(pebble.NoSync); err != nil {
+		return err
+	}
+	return im.s.db.Flush()
 }
 
 // Close commits what was appended and closes the store. After a failed

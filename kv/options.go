@@ -79,11 +79,11 @@ type Options struct {
 	// pebble's in-memory or fault-injecting filesystems.
 	FS vfs.FS
 
-	// WALSpareSize is the size of the WAL file the store writes ahead of
-	// time so that commits overwrite written blocks (walspare.go); 0
-	// means none. The server uses DefaultWALSpareSize; tests leave it off,
-	// as each spare costs that many bytes of disk writes.
-	WALSpareSize int64
+	// LogSegmentSize is the size of the commit log's segments
+	// (commitlog.go), each written with zeros ahead of time. The server
+	// uses DefaultLogSegmentSize; 0 means 1 MiB, which tests use, as each
+	// segment costs that many bytes of writes.
+	LogSegmentSize int64
 
 	// Now is the clock for commit times. Default time.Now.
 	Now func() time.Time
@@ -120,6 +120,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.FS == nil {
 		o.FS = vfs.Default
+	}
+	if o.LogSegmentSize <= 0 {
+		o.LogSegmentSize = defaultTestLogSegmentSize
 	}
 
 	if o.Now == nil {

@@ -23,7 +23,7 @@ import (
 //     panic would end the process. There Fatalf records the failure and
 //     returns; pebble then returns the error from the operation it was
 //     doing. Either way the store refuses writes from then on (ErrFailed)
-//     and keeps serving reads; reopening recovers from the WAL.
+//     and keeps serving reads; reopening recovers from the commit log.
 type pebbleLogger struct {
 	log zerolog.Logger
 	// onFatal is told of every fatal error (the store marks itself failed).

@@ -14,6 +14,7 @@ import (
 	"github.com/cockroachdb/pebble/v2/vfs"
 	"github.com/rs/zerolog"
 
+	"github.com/stela-db/stela/kv/clog"
 	"github.com/stela-db/stela/kv/merkle"
 )
 
@@ -34,9 +35,11 @@ type Store struct {
 	log    zerolog.Logger
 	db     *pebble.DB
 	origin string
-	// spare pre-writes pebble's next WAL file (walspare.go); nil when
-	// read-only or disabled.
-	spare *walSpareFS
+	// clog is the commit log, the store's WAL (commitlog.go); nil when
+	// read-only. release and releaserDone belong to its releaser.
+	clog         *clog.Writer
+	release      chan uint64
+	releaserDone chan struct{}
 
 	// refs counts operations in progress; Close waits for them.
 	refs refs
@@ -72,8 +75,16 @@ type Store struct {
 	// committerDone is closed when the committer goroutine has exited.
 	committerDone chan struct{}
 
-	// Fields below are owned by the committer goroutine (or by Open before
-	// it starts).
+	// pipe is held by whoever builds a group: the committer goroutine, or
+	// a caller committing inline (commit.go). busy counts groups handed
+	// to the writer goroutine and not yet finished.
+	pipe sync.Mutex
+	busy atomic.Int32
+	// inline is the group of an inline commit, under pipe.
+	inline builtGroup
+
+	// Fields below are owned by whoever holds pipe (or by Open before
+	// the committer starts).
 	frontier *merkle.Frontier // right edge of the log's Merkle tree
 	lastTime int64            // commit time of the last tx, microseconds
 
@@ -123,21 +134,13 @@ func Open(dir string, opts Options) (s *Store, err error) {
 	if opts.LatestCacheSize > 0 {
 		s.latest = newLatestCache(opts.LatestCacheSize)
 	}
-	if !opts.ReadOnly && opts.WALSpareSize > 0 {
-		s.spare = newWALSpareFS(opts.FS, dir, opts.WALSpareSize, s.log)
-		s.spare.ensure()
-	}
 	if err := s.openPebble(creating, opts.ReadOnly); err != nil {
-		s.closeSpare()
 		return nil, err
 	}
 	if err := s.load(creating); err != nil {
+		s.abandonCommitLog()
 		_ = s.closePebble()
-		s.closeSpare()
 		return nil, err
-	}
-	if s.spare != nil {
-		s.spare.build() // for the WAL after the current one
 	}
 	if opts.ReadOnly {
 		close(s.committerDone)
@@ -237,12 +240,8 @@ func (s *Store) probe() (err error) {
 
 // pebbleOptions returns the pebble configuration of the store.
 func (s *Store) pebbleOptions(creating, readOnly bool) *pebble.Options {
-	fs := s.opts.FS
-	if s.spare != nil && !readOnly {
-		fs = s.spare
-	}
 	po := &pebble.Options{
-		FS:               fs,
+		FS:               s.opts.FS,
 		Logger:           pebbleLogger{log: s.log, onFatal: func(err error) { s.markFailed(err) }},
 		EventListener:    eventListener(s.log),
 		ReadOnly:         readOnly,
@@ -250,9 +249,11 @@ func (s *Store) pebbleOptions(creating, readOnly bool) *pebble.Options {
 		MemTableSize:     32 << 20,
 		Comparer:         comparer,
 		CacheSize:        s.opts.CacheSize,
-		// A commit is acknowledged only after its batch is synced, so the
-		// WAL is the durability of the store; never disable it.
-		DisableWAL: false,
+		// The commit log is the store's WAL (commitlog.go): a group is
+		// synced there before pebble sees it. A read-only open writes
+		// nothing, and leaves pebble to replay the WAL files of stores
+		// written before the commit log.
+		DisableWAL: !readOnly,
 	}
 	if s.opts.Cache != nil {
 		po.Cache = s.opts.Cache.c
@@ -328,6 +329,14 @@ func (s *Store) load(creating bool) (err error) {
 		}
 		s.opts.Signer = signer
 	}
+	if s.opts.ReadOnly {
+		err = s.checkCommitLogReplayed()
+	} else {
+		err = s.openCommitLog()
+	}
+	if err != nil {
+		return err
+	}
 	return s.loadState()
 }
 
@@ -350,7 +359,12 @@ func (s *Store) initialize() error {
 	if err := b.Set(metaOriginKey, []byte(origin), nil); err != nil {
 		return err
 	}
-	if err := b.Commit(pebble.Sync); err != nil {
+	// Pebble's WAL is off (commitlog.go): the identity is durable once
+	// flushed into a table.
+	if err := b.Commit(pebble.NoSync); err != nil {
+		return err
+	}
+	if err := s.db.Flush(); err != nil {
 		return err
 	}
 	fs := s.opts.FS
@@ -440,18 +454,10 @@ func (s *Store) Close() error {
 		<-s.committerDone
 		s.free.close()
 		s.drainIters(true)
-		s.closeErr = s.closePebble()
-		s.closeSpare()
+		s.closeErr = errors.Join(s.closeCommitLog(), s.closePebble())
 		s.log.Info().Msg("store closed")
 	})
 	return s.closeErr
-}
-
-// closeSpare stops the writing of a pre-written WAL file.
-func (s *Store) closeSpare() {
-	if s.spare != nil {
-		s.spare.close()
-	}
 }
 
 // closePebble closes the pebble instance; after a write-path failure pebble

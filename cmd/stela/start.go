@@ -110,7 +110,7 @@ func runStart(cmd *cobra.Command, o *startOptions) error {
 		TLSCert: o.tlsCert, TLSKey: o.tlsKey, TLSClientCA: o.tlsClientCA,
 		RequireTLS: o.requireTLS, AllowCleartext: o.allowCleartext,
 		MaxConnections: o.maxConns, MaxMessageSize: o.maxMessage, Logger: log,
-		KV: kv.Options{WALSpareSize: kv.DefaultWALSpareSize}, MetricsListen: o.metricsListen, MetricsPprof: o.metricsPprof,
+		KV: kv.Options{LogSegmentSize: kv.DefaultLogSegmentSize}, MetricsListen: o.metricsListen, MetricsPprof: o.metricsPprof,
 		SigningKey: o.signingKey, HTTP: o.http.config(),
 	})
 	if errors.Is(err, server.ErrHTTPAddressInUse) {
