@@ -34,9 +34,8 @@ import (
 // Stores written with pebble's WAL on (before the commit log) open as
 // before: pebble replays its own WAL files at open and flushes them.
 //
-// A read-only open cannot replay into pebble; it refuses a store whose
-// log holds groups beyond pebble's sstables (a crash, not a clean Close)
-// with ErrNeedsRecovery, until the store is opened read-write once.
+// A read-only open cannot replay into pebble: it reads the groups beyond
+// pebble's tables into an indexed batch that its reads go through.
 
 // DefaultLogSegmentSize is the commit log's segment size in the server.
 // Each segment is written with zeros ahead of time (so that syncs flush
@@ -46,10 +45,6 @@ const DefaultLogSegmentSize = 32 << 20
 
 // defaultTestLogSegmentSize is the segment size when Options leave it 0.
 const defaultTestLogSegmentSize = 1 << 20
-
-// ErrNeedsRecovery is returned by a read-only Open of a store whose
-// commit log holds transactions not yet in its tables.
-var ErrNeedsRecovery = errors.New("kv: the store was not closed cleanly: open it read-write once to replay its commit log")
 
 // openCommitLog replays the commit log into pebble and starts a new
 // segment. Open calls it, read-write, after opening pebble and before
@@ -98,23 +93,36 @@ func (s *Store) openCommitLog() error {
 	return nil
 }
 
-// checkCommitLogReplayed fails a read-only open whose commit log holds
-// groups beyond pebble's state.
-func (s *Store) checkCommitLogReplayed() error {
+// readCommitLogTail gives a read-only store the groups of its commit log
+// beyond pebble's tables (a crash left them there): it applies them to an
+// indexed batch, never committed, that every read goes through.
+func (s *Store) readCommitLogTail() error {
 	after, err := s.lastHeaderID()
 	if err != nil {
 		return err
 	}
-	res, err := clog.Replay(s.opts.FS, s.dir, after, func(uint64, uint64, []byte) error { return nil })
+	tail := s.db.NewIndexedBatch()
+	res, err := clog.Replay(s.opts.FS, s.dir, after, func(first, last uint64, payload []byte) error {
+		b := s.db.NewBatch()
+		defer b.Close()
+		if err := b.SetRepr(bytes.Clone(payload)); err != nil {
+			return corruptf("commit log group of txs %d-%d: %v", first, last, err)
+		}
+		return tail.Apply(b, nil)
+	})
+	if err == nil && res.Groups == 0 {
+		return tail.Close()
+	}
 	if err != nil {
+		_ = tail.Close()
 		if errors.Is(err, clog.ErrCorrupt) {
 			return fmt.Errorf("kv: %w: %v", ErrCorrupt, err)
 		}
-		return err
+		return fmt.Errorf("kv: read commit log: %w", err)
 	}
-	if res.Groups > 0 {
-		return fmt.Errorf("%w (txs %d-%d)", ErrNeedsRecovery, after+1, res.Last)
-	}
+	s.tail = tail
+	s.log.Info().Int("groups", res.Groups).Uint64("from_tx", after+1).Uint64("to_tx", res.Last).
+		Msg("read-only store: commit log read into memory")
 	return nil
 }
 

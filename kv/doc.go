@@ -45,7 +45,8 @@
 //     during the last write leaves one), as PostgreSQL's WAL does; a
 //     damaged record followed by more of the log is ErrCorrupt. A
 //     read-only Open of a store whose log holds groups not yet in its
-//     tables (a crash, not a clean Close) fails with ErrNeedsRecovery.
+//     tables (a crash, not a clean Close) reads them into memory and
+//     writes nothing.
 //   - Damaged files (a checksum mismatch in an sstable, a damaged MANIFEST)
 //     give errors wrapping ErrCorrupt; Open refuses such a store without
 //     writing to it, so nothing is deleted by a recovery that would accept

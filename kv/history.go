@@ -36,7 +36,7 @@ func (s *Store) HistoryRange(r Range, fromTx, toTx uint64, limit int) (out []His
 	if r.End != nil {
 		opts.UpperBound = versionPrefix(r.End)
 	}
-	it, err := s.db.NewIter(opts)
+	it, err := s.reads().NewIter(opts)
 	if err != nil {
 		return nil, storageErr(err)
 	}

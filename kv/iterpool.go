@@ -54,7 +54,7 @@ func (s *Store) getIter(txID uint64, lower, upper []byte) (pooledIter, error) {
 	// LastTx before the iterator: everything up to it is in pebble when
 	// the iterator takes its view.
 	upTo := s.LastTx()
-	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: lower, UpperBound: upper})
+	it, err := s.reads().NewIter(&pebble.IterOptions{LowerBound: lower, UpperBound: upper})
 	if err != nil {
 		return pooledIter{}, err
 	}

@@ -170,7 +170,7 @@ func (s *Store) History(key []byte) (versions []Version, err error) {
 	}
 	defer s.end(&err)
 	last := s.LastTx()
-	it, err := s.db.NewIter(&pebble.IterOptions{
+	it, err := s.reads().NewIter(&pebble.IterOptions{
 		LowerBound: versionPrefix(key),
 		UpperBound: versionKeySuccessor(key),
 	})
@@ -296,7 +296,7 @@ func (s *Store) versionRecordOf(key []byte, txID uint64) (versionRecord, error) 
 // getRaw returns a copy of the value stored under a pebble key, or
 // ErrNotFound.
 func (s *Store) getRaw(k []byte) ([]byte, error) {
-	v, closer, err := s.db.Get(k)
+	v, closer, err := s.reads().Get(k)
 	if errors.Is(err, pebble.ErrNotFound) {
 		return nil, ErrNotFound
 	}

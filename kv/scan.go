@@ -97,7 +97,7 @@ func (s *Store) scan(r Range, atTx uint64, reverse bool) (it *Iterator, err erro
 	if r.End != nil {
 		opts.UpperBound = versionPrefix(r.End)
 	}
-	pit, err := s.db.NewIter(opts)
+	pit, err := s.reads().NewIter(opts)
 	if err != nil {
 		return nil, storageErr(err)
 	}

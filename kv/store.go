@@ -35,6 +35,11 @@ type Store struct {
 	log    zerolog.Logger
 	db     *pebble.DB
 	origin string
+	// tail holds, for a read-only store that crashed, the groups of its
+	// commit log beyond pebble's tables, in an indexed batch that reads
+	// pass through (commitlog.go); nil otherwise.
+	tail *pebble.Batch
+
 	// clog is the commit log, the store's WAL (commitlog.go); nil when
 	// read-only. release and releaserDone belong to its releaser.
 	clog         *clog.Writer
@@ -330,7 +335,7 @@ func (s *Store) load(creating bool) (err error) {
 		s.opts.Signer = signer
 	}
 	if s.opts.ReadOnly {
-		err = s.checkCommitLogReplayed()
+		err = s.readCommitLogTail()
 	} else {
 		err = s.openCommitLog()
 	}
@@ -415,7 +420,7 @@ func (s *Store) loadState() error {
 
 // lastHeaderID returns the id of the last stored header, 0 if none.
 func (s *Store) lastHeaderID() (uint64, error) {
-	it, err := s.db.NewIter(&pebble.IterOptions{
+	it, err := s.reads().NewIter(&pebble.IterOptions{
 		LowerBound: []byte{prefixHeader},
 		UpperBound: []byte{prefixHeader + 1},
 	})
@@ -460,6 +465,15 @@ func (s *Store) Close() error {
 	return s.closeErr
 }
 
+// reads returns what reads go through: pebble, or the read-only tail
+// over it.
+func (s *Store) reads() pebble.Reader {
+	if s.tail != nil {
+		return s.tail
+	}
+	return s.db
+}
+
 // closePebble closes the pebble instance; after a write-path failure pebble
 // may report that failure again or panic, both of which become errors.
 func (s *Store) closePebble() (err error) {
@@ -468,6 +482,10 @@ func (s *Store) closePebble() (err error) {
 		return nil
 	}
 	s.drainIters(false)
+	if s.tail != nil {
+		_ = s.tail.Close()
+		s.tail = nil
+	}
 	return s.db.Close()
 }
 

@@ -68,12 +68,12 @@ func (s *Store) Verify(ctx context.Context, opts VerifyOptions) (rep VerifyRepor
 	}
 
 	v := verifier{s: s, fr: &merkle.Frontier{}, nodes: s.diskNodes()}
-	hit, err := s.db.NewIter(&pebble.IterOptions{LowerBound: txKey(prefixHeader, 1), UpperBound: []byte{prefixHeader + 1}})
+	hit, err := s.reads().NewIter(&pebble.IterOptions{LowerBound: txKey(prefixHeader, 1), UpperBound: []byte{prefixHeader + 1}})
 	if err != nil {
 		return rep, err
 	}
 	defer hit.Close()
-	eit, err := s.db.NewIter(&pebble.IterOptions{LowerBound: txKey(prefixEntries, 1), UpperBound: []byte{prefixEntries + 1}})
+	eit, err := s.reads().NewIter(&pebble.IterOptions{LowerBound: txKey(prefixEntries, 1), UpperBound: []byte{prefixEntries + 1}})
 	if err != nil {
 		return rep, err
 	}
@@ -221,7 +221,7 @@ func (v *verifier) checkVersion(txID uint64, index uint32, e *format.Entry, time
 // as entries: with every entry's record found, this makes the two a
 // bijection, so no version exists that the log does not account for.
 func (v *verifier) checkVersionCount(size uint64, failed bool) error {
-	it, err := v.s.db.NewIter(&pebble.IterOptions{LowerBound: []byte{prefixVersion}, UpperBound: []byte{prefixVersion + 1}})
+	it, err := v.s.reads().NewIter(&pebble.IterOptions{LowerBound: []byte{prefixVersion}, UpperBound: []byte{prefixVersion + 1}})
 	if err != nil {
 		return err
 	}
@@ -254,7 +254,7 @@ func (v *verifier) checkVersionCount(size uint64, failed bool) error {
 // count showed there is one. It costs a lookup per record, so it only runs
 // on a store already known to be damaged.
 func (v *verifier) findStrayVersion(size, n uint64) error {
-	it, err := v.s.db.NewIter(&pebble.IterOptions{LowerBound: []byte{prefixVersion}, UpperBound: []byte{prefixVersion + 1}})
+	it, err := v.s.reads().NewIter(&pebble.IterOptions{LowerBound: []byte{prefixVersion}, UpperBound: []byte{prefixVersion + 1}})
 	if err != nil {
 		return err
 	}
