@@ -26,9 +26,10 @@ import (
 //     record ends there, as PostgreSQL's WAL does (a crash during the
 //     last write leaves one).
 //   - A segment is released once pebble has flushed every group in it:
-//     at each rotation the releaser goroutine flushes pebble's memtables
-//     and releases the segments older than the new one (the newest is
-//     recycled as the next segment, the others removed).
+//     every releaseEvery rotations the releaser goroutine flushes
+//     pebble's memtables and releases the segments older than the new
+//     one (the newest is recycled as the next segment, the others
+//     removed).
 //   - Close flushes pebble, then removes every segment.
 //
 // Stores written with pebble's WAL on (before the commit log) open as
@@ -43,31 +44,40 @@ import (
 // disk writes.
 const DefaultLogSegmentSize = 32 << 20
 
-// defaultTestLogSegmentSize is the segment size when Options leave it 0.
-const defaultTestLogSegmentSize = 1 << 20
+// smallLogSegmentSize is the segment size when Options leave it 0 (tests,
+// and the short-lived stores of tools such as restore and verify).
+const smallLogSegmentSize = 1 << 20
 
-// openCommitLog replays the commit log into pebble and starts a new
-// segment. Open calls it, read-write, after opening pebble and before
-// loading the state.
-func (s *Store) openCommitLog() error {
-	fs := s.opts.FS
-	after, err := s.lastHeaderID()
-	if err != nil {
-		return err
+// replayCommitLog hands apply, in order, a batch holding each group of
+// the commit log beyond the last tx pebble holds (see clog.Replay).
+func (s *Store) replayCommitLog(apply func(*pebble.Batch) error) (after uint64, res clog.Replayed, err error) {
+	if after, err = s.lastHeaderID(); err != nil {
+		return 0, res, err
 	}
-	res, err := clog.Replay(fs, s.dir, after, func(first, last uint64, payload []byte) error {
+	res, err = clog.Replay(s.opts.FS, s.dir, after, func(first, last uint64, payload []byte) error {
 		b := s.db.NewBatch()
 		defer b.Close()
 		if err := b.SetRepr(bytes.Clone(payload)); err != nil {
 			return corruptf("commit log group of txs %d-%d: %v", first, last, err)
 		}
-		return b.Commit(pebble.NoSync)
+		return apply(b)
 	})
+	switch {
+	case errors.Is(err, clog.ErrCorrupt):
+		err = fmt.Errorf("kv: %w: %v", ErrCorrupt, err)
+	case err != nil:
+		err = fmt.Errorf("kv: read commit log: %w", err)
+	}
+	return after, res, err
+}
+
+// openCommitLog replays the commit log into pebble and starts a new
+// segment. Open calls it, read-write, after opening pebble and before
+// loading the state.
+func (s *Store) openCommitLog() error {
+	after, res, err := s.replayCommitLog(func(b *pebble.Batch) error { return b.Commit(pebble.NoSync) })
 	if err != nil {
-		if errors.Is(err, clog.ErrCorrupt) {
-			return fmt.Errorf("kv: %w: %v", ErrCorrupt, err)
-		}
-		return fmt.Errorf("kv: replay commit log: %w", err)
+		return err
 	}
 	if res.Groups > 0 {
 		if err := s.db.Flush(); err != nil {
@@ -76,7 +86,7 @@ func (s *Store) openCommitLog() error {
 		s.log.Info().Int("groups", res.Groups).Uint64("from_tx", after+1).Uint64("to_tx", res.Last).
 			Msg("commit log replayed")
 	}
-	w, err := clog.NewWriter(fs, s.dir, res.LastSegment+1, s.opts.LogSegmentSize)
+	w, err := clog.NewWriter(s.opts.FS, s.dir, res.LastSegment+1, s.opts.LogSegmentSize)
 	if err != nil {
 		return fmt.Errorf("kv: start commit log: %w", err)
 	}
@@ -97,28 +107,10 @@ func (s *Store) openCommitLog() error {
 // beyond pebble's tables (a crash left them there): it applies them to an
 // indexed batch, never committed, that every read goes through.
 func (s *Store) readCommitLogTail() error {
-	after, err := s.lastHeaderID()
-	if err != nil {
-		return err
-	}
 	tail := s.db.NewIndexedBatch()
-	res, err := clog.Replay(s.opts.FS, s.dir, after, func(first, last uint64, payload []byte) error {
-		b := s.db.NewBatch()
-		defer b.Close()
-		if err := b.SetRepr(bytes.Clone(payload)); err != nil {
-			return corruptf("commit log group of txs %d-%d: %v", first, last, err)
-		}
-		return tail.Apply(b, nil)
-	})
-	if err == nil && res.Groups == 0 {
-		return tail.Close()
-	}
-	if err != nil {
-		_ = tail.Close()
-		if errors.Is(err, clog.ErrCorrupt) {
-			return fmt.Errorf("kv: %w: %v", ErrCorrupt, err)
-		}
-		return fmt.Errorf("kv: read commit log: %w", err)
+	after, res, err := s.replayCommitLog(func(b *pebble.Batch) error { return tail.Apply(b, nil) })
+	if err != nil || res.Groups == 0 {
+		return errors.Join(err, tail.Close())
 	}
 	s.tail = tail
 	s.log.Info().Int("groups", res.Groups).Uint64("from_tx", after+1).Uint64("to_tx", res.Last).
@@ -143,10 +135,11 @@ func (s *Store) logGroup(g *builtGroup, head, body []byte) error {
 	return nil
 }
 
-// runReleaser removes the segments whose groups pebble has flushed: for
-// each segment number n it is sent, it flushes pebble's memtables (every
-// group in a segment before n was applied before n was sent) and removes
-// the segments before n.
+// runReleaser releases the segments whose groups pebble has flushed. It
+// is sent the number n of each new segment (or some of them: a send that
+// finds one pending is dropped); once n is releaseEvery past the last
+// release, it flushes pebble's memtables (every group in a segment before
+// n was applied before n was sent) and releases the segments before n.
 func (s *Store) runReleaser() {
 	defer close(s.releaserDone)
 	var released uint64 // segments below it are released

@@ -122,7 +122,7 @@ func (o Options) withDefaults() Options {
 		o.FS = vfs.Default
 	}
 	if o.LogSegmentSize <= 0 {
-		o.LogSegmentSize = defaultTestLogSegmentSize
+		o.LogSegmentSize = smallLogSegmentSize
 	}
 
 	if o.Now == nil {
