@@ -23,7 +23,8 @@ import (
 func benchStore(b *testing.B, dir string, noSync bool) *kv.Store {
 	b.Helper()
 	l := zerolog.Nop()
-	// The server's configuration: pebble's WALs pre-written (walspare.go).
+	// The server's configuration: commit log segments of the server's
+	// size, pre-written with zeros (commitlog.go).
 	opts := kv.Options{Logger: &l, MinFreeBytes: -1, LogSegmentSize: kv.DefaultLogSegmentSize}
 	if noSync {
 		opts.SetUnsafeNoSync()

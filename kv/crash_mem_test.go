@@ -243,9 +243,9 @@ func runMemEpoch(t *testing.T, epoch, clones int, seed uint64, rng *rand.Rand, s
 		dir     = "/db"
 	)
 	mem := vfs.NewCrashableMem()
-	// Pre-written WALs as the server has them (walspare.go), small so
-	// that pebble's WALs outgrow them as well: recovery must stop at a
-	// zeroed tail and must find writes past it.
+	// Commit log segments pre-written with zeros as the server has them
+	// (commitlog.go), small so that the log rotates often: replay must stop
+	// at a segment's zeroed tail and must find the records of the next.
 	s := openAt(t, dir, kv.Options{FS: mem, LogSegmentSize: 256 << 10})
 	origin := s.Origin()
 

@@ -60,7 +60,8 @@ func TestCrashChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Pre-written WALs as the server has them (walspare.go).
+	// Commit log segments pre-written with zeros, as the server has them
+	// (commitlog.go), though smaller.
 	s := openAt(t, dir, kv.Options{LogSegmentSize: 1 << 20})
 	fmt.Printf("child %d: opened at tx %d\n", round, s.LastTx())
 
