@@ -11,8 +11,13 @@ import (
 // when the scan started (a statement never sees its own writes, so that
 // UPDATE t SET x = x + 1 reads every row once).
 type Iterator struct {
-	kvIt    *kv.Iterator // nil when the snapshot is empty
-	kvOK    bool
+	kvIt *kv.Iterator // nil when the snapshot is empty
+	kvOK bool
+	// kvBehind says that the kv iterator is still at the stored row last
+	// returned (borrowed: its key and value are kv's); Next moves it on.
+	kvBehind bool
+	// borrow makes Key and Value valid only until Next (ScanBorrowed).
+	borrow  bool
 	buf     []write // buffered writes in the range, in scan order
 	bi      int
 	reverse bool
@@ -35,14 +40,26 @@ type RowVersion struct {
 // this transaction, not committed yet).
 func (i *Iterator) Version() RowVersion { return i.ver }
 
-// Scan returns an iterator over r, forward or in reverse.
+// Scan returns an iterator over r, forward or in reverse. The keys and
+// values it returns are the caller's.
 func (t *Txn) Scan(r kv.Range, reverse bool) (*Iterator, error) {
+	return t.scan(r, reverse, false)
+}
+
+// ScanBorrowed is Scan for a caller done with each row before the next:
+// the key and value returned are valid only until the next call of Next.
+// It spares a scan two allocations and a copy a row.
+func (t *Txn) ScanBorrowed(r kv.Range, reverse bool) (*Iterator, error) {
+	return t.scan(r, reverse, true)
+}
+
+func (t *Txn) scan(r kv.Range, reverse, borrow bool) (*Iterator, error) {
 	if t.done {
 		return nil, errTxnDone
 	}
 	t.reads++
 	t.noteReadRange(r)
-	it := &Iterator{reverse: reverse}
+	it := &Iterator{reverse: reverse, borrow: borrow}
 	// The buffered writes in range, copied now (their values are
 	// immutable: a later write replaces the entry).
 	in := func(w write) bool {
@@ -92,6 +109,10 @@ func (i *Iterator) before(a, b []byte) bool {
 
 // Next moves to the next live key and reports whether there is one.
 func (i *Iterator) Next() bool {
+	if i.kvBehind {
+		i.kvBehind = false
+		i.kvOK = i.kvIt.Next()
+	}
 	for {
 		haveBuf := i.bi < len(i.buf)
 		switch {
@@ -114,12 +135,21 @@ func (i *Iterator) Next() bool {
 			i.key, i.value, i.ver = w.key, w.value, RowVersion{}
 			return true
 		default:
-			i.key, i.value = i.kvIt.Key(), i.kvIt.Value()
 			v := i.kvIt.Version()
 			i.ver = RowVersion{TxID: v.TxID, Time: v.Time}
-			// Key and value stay valid until the kv iterator moves: copy
-			// the value, which aliases pebble's buffer.
-			i.value = append(i.value[:0:0], i.value...)
+			if i.borrow {
+				// kv's key and value stay valid until its iterator moves,
+				// which the next call does first.
+				i.key, i.value = v.Key, v.Value
+				i.kvBehind = true
+				return true
+			}
+			// The caller keeps key and value: copy both, in one
+			// allocation, before kv moves on.
+			owned := make([]byte, len(v.Key)+len(v.Value))
+			n := copy(owned, v.Key)
+			copy(owned[n:], v.Value)
+			i.key, i.value = owned[:n:n], owned[n:]
 			i.kvOK = i.kvIt.Next()
 			return true
 		}

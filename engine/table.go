@@ -272,6 +272,18 @@ func (l *Layout) DecodeRow(value []byte) ([]types.Datum, error) {
 	return keyenc.DecodeStoredRow(value, l.Types)
 }
 
+// DecodeRowCopies reports whether the rows DecodeRow returns never alias
+// the value decoded (true when every column's decoder copies), so that a
+// scan may decode from a borrowed value (Txn.ScanBorrowed).
+func (l *Layout) DecodeRowCopies() bool {
+	for _, t := range l.Types {
+		if t != nil && !t.DecodeStoredCopies() {
+			return false
+		}
+	}
+	return true
+}
+
 // Range returns the key range of a whole index.
 func (l *Layout) Range(indexID uint16) kv.Range {
 	return kv.PrefixRange(IndexPrefix(l.TableID, indexID))

@@ -102,12 +102,21 @@ func versionKeySuccessor(key []byte) []byte {
 // decodeVersionKey splits a version key into user key and tx id. The user
 // key is a fresh slice.
 func decodeVersionKey(k []byte) (key []byte, txID uint64, err error) {
+	if len(k) < 1+2+8 {
+		return nil, 0, corruptf("version key %x malformed", k)
+	}
+	return decodeVersionKeyInto(make([]byte, 0, len(k)-1-2-8), k)
+}
+
+// decodeVersionKeyInto is decodeVersionKey writing the user key to dst[:0]
+// instead of a fresh slice: a scan decodes every key into one buffer.
+func decodeVersionKeyInto(dst, k []byte) (key []byte, txID uint64, err error) {
 	if len(k) < 1+2+8 || k[0] != prefixVersion {
 		return nil, 0, corruptf("version key %x malformed", k)
 	}
 	body := k[1 : len(k)-8]
 	txID = ^binary.BigEndian.Uint64(k[len(k)-8:])
-	key = make([]byte, 0, len(body)-2)
+	key = dst[:0]
 	for i := 0; i < len(body); i++ {
 		b := body[i]
 		if b != escapeByte {

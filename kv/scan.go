@@ -57,6 +57,9 @@ type Iterator struct {
 	// key; seek is scratch space for seek keys.
 	prefix []byte
 	seek   []byte
+	// key holds the current user key (cur.Key), decoded into the same
+	// buffer at every step.
+	key []byte
 	// reverse walks the keys from the end of the range to its start.
 	reverse bool
 	started bool
@@ -163,10 +166,11 @@ func (i *Iterator) Next() (ok bool) {
 			}
 			continue
 		}
-		key, _, err := decodeVersionKey(k)
+		key, _, err := decodeVersionKeyInto(i.key, k)
 		if err != nil {
 			return i.fail(err)
 		}
+		i.key = key
 		i.cur = Version{
 			Key: key, Value: rec.value, Metadata: rec.metadata,
 			TxID: txID, Time: rec.time, Index: rec.index,
@@ -217,10 +221,11 @@ func (i *Iterator) prev() bool {
 			ok = i.it.SeekLT(i.prefix)
 			continue
 		}
-		key, txID, err := decodeVersionKey(k)
+		key, txID, err := decodeVersionKeyInto(i.key, k)
 		if err != nil {
 			return i.fail(err)
 		}
+		i.key = key
 		i.cur = Version{Key: key, Value: rec.value, Metadata: rec.metadata, TxID: txID, Time: rec.time, Index: rec.index}
 		return true
 	}

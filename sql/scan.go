@@ -106,7 +106,14 @@ func (s *scanIter) next() ([]types.Datum, error) {
 			if len(s.spans) == 0 {
 				return nil, nil
 			}
-			it, err := s.txn.Scan(s.spans[0], s.n.reverse)
+			// A primary-key scan decodes each row before the next, and
+			// when no column's decoder keeps the bytes it may read them
+			// where the storage engine has them.
+			scan := s.txn.Scan
+			if s.n.index == 0 && s.n.layout.DecodeRowCopies() {
+				scan = s.txn.ScanBorrowed
+			}
+			it, err := scan(s.spans[0], s.n.reverse)
 			if err != nil {
 				return nil, err
 			}

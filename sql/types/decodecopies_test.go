@@ -60,3 +60,46 @@ func TestDecodeBinaryCopies(t *testing.T) {
 		t.Error("numeric or an array is listed; their decoders were not checked")
 	}
 }
+
+// TestDecodeStoredCopies does for DecodeStored what TestDecodeBinaryCopies
+// does for DecodeBinary: a scan decodes rows straight from the storage
+// engine's buffer when every column's type is listed.
+func TestDecodeStoredCopies(t *testing.T) {
+	be64 := func(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
+	for _, c := range []struct {
+		typ *types.T
+		in  []byte
+	}{
+		{types.Int8, be64(0x123456789abcdef)},
+		{types.Text, []byte("hello")},
+		{types.Varchar, []byte("hello")},
+		{types.Bpchar, []byte("hello ")},
+		{types.Name, []byte("hello")},
+		{types.Bytea, []byte{1, 2, 3}},
+		{types.TimestampTZType, be64(1_000_000_000)},
+	} {
+		if !c.typ.DecodeStoredCopies() {
+			t.Errorf("%s: not listed", c.typ.Name)
+			continue
+		}
+		want, err := c.typ.DecodeStored(append([]byte(nil), c.in...))
+		if err != nil {
+			t.Fatalf("%s: %v", c.typ.Name, err)
+		}
+		buf := append([]byte(nil), c.in...)
+		got, err := c.typ.DecodeStored(buf)
+		if err != nil {
+			t.Fatalf("%s: %v", c.typ.Name, err)
+		}
+		for i := range buf {
+			buf[i] = 0xEE
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: %v after its input was overwritten, want %v", c.typ.Name, got, want)
+		}
+	}
+	arr, _ := types.ArrayOf(types.Text)
+	if types.Numeric.DecodeStoredCopies() || arr.DecodeStoredCopies() {
+		t.Error("numeric or an array is listed; their decoders were not checked")
+	}
+}

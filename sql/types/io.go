@@ -162,6 +162,13 @@ func (t *T) DecodeStored(b []byte) (Datum, error) {
 	return t.DecodeBinary(b)
 }
 
+// DecodeStoredCopies reports whether DecodeStored's result never aliases
+// its input, as DecodeBinaryCopies does for DecodeBinary: a scan may then
+// decode a stored row straight from the storage engine's buffer.
+func (t *T) DecodeStoredCopies() bool {
+	return (t.Family == StringFamily && t.Elem == nil) || t.DecodeBinaryCopies()
+}
+
 // DecodeBinaryCopies reports whether DecodeBinary's result never aliases
 // its input: a caller whose buffer is reused (the protocol's message
 // buffer) then need not copy the bytes first. Listed are the types whose
