@@ -88,17 +88,7 @@ func TestScanBorrowedMatchesScan(t *testing.T) {
 	for _, r := range []kv.Range{{}, {Start: []byte("k050"), End: []byte("k150")}} {
 		for _, reverse := range []bool{false, true} {
 			want := scanTxn(t, txn, r, reverse)
-			it, err := txn.ScanBorrowed(r, reverse)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for it.Next() {
-				got = append(got, string(it.Key())+"="+string(it.Value()))
-			}
-			if err := it.Close(); err != nil {
-				t.Fatal(err)
-			}
+			got := scanWith(t, txn.ScanBorrowed, r, reverse)
 			if len(want) < 20 || !reflect.DeepEqual(got, want) {
 				t.Fatalf("range %q reverse=%v: ScanBorrowed %q, Scan %q", r, reverse, got, want)
 			}

@@ -30,7 +30,14 @@ func openDB(t *testing.T) *engine.DB {
 
 func scanTxn(t *testing.T, txn *engine.Txn, r kv.Range, reverse bool) []string {
 	t.Helper()
-	it, err := txn.Scan(r, reverse)
+	return scanWith(t, txn.Scan, r, reverse)
+}
+
+// scanWith lists "key=value" of every row scan returns, copying each
+// before the next.
+func scanWith(t *testing.T, scan func(kv.Range, bool) (*engine.Iterator, error), r kv.Range, reverse bool) []string {
+	t.Helper()
+	it, err := scan(r, reverse)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,21 +39,7 @@ func TestDecodeBinaryCopies(t *testing.T) {
 			t.Errorf("%s: not listed", c.typ.Name)
 			continue
 		}
-		want, err := c.typ.DecodeBinary(append([]byte(nil), c.in...))
-		if err != nil {
-			t.Fatalf("%s: %v", c.typ.Name, err)
-		}
-		buf := append([]byte(nil), c.in...)
-		got, err := c.typ.DecodeBinary(buf)
-		if err != nil {
-			t.Fatalf("%s: %v", c.typ.Name, err)
-		}
-		for i := range buf {
-			buf[i] = 0xEE
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: %v after its input was overwritten, want %v", c.typ.Name, got, want)
-		}
+		checkDecodeCopies(t, c.typ.Name, c.typ.DecodeBinary, c.in)
 	}
 	arr, _ := types.ArrayOf(types.Int4)
 	if types.Numeric.DecodeBinaryCopies() || arr.DecodeBinaryCopies() {
@@ -82,24 +68,31 @@ func TestDecodeStoredCopies(t *testing.T) {
 			t.Errorf("%s: not listed", c.typ.Name)
 			continue
 		}
-		want, err := c.typ.DecodeStored(append([]byte(nil), c.in...))
-		if err != nil {
-			t.Fatalf("%s: %v", c.typ.Name, err)
-		}
-		buf := append([]byte(nil), c.in...)
-		got, err := c.typ.DecodeStored(buf)
-		if err != nil {
-			t.Fatalf("%s: %v", c.typ.Name, err)
-		}
-		for i := range buf {
-			buf[i] = 0xEE
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: %v after its input was overwritten, want %v", c.typ.Name, got, want)
-		}
+		checkDecodeCopies(t, c.typ.Name, c.typ.DecodeStored, c.in)
 	}
 	arr, _ := types.ArrayOf(types.Text)
 	if types.Numeric.DecodeStoredCopies() || arr.DecodeStoredCopies() {
 		t.Error("numeric or an array is listed; their decoders were not checked")
+	}
+}
+
+// checkDecodeCopies fails unless decode's result for in stays the same
+// when its input is overwritten afterwards.
+func checkDecodeCopies(t *testing.T, name string, decode func([]byte) (types.Datum, error), in []byte) {
+	t.Helper()
+	want, err := decode(append([]byte(nil), in...))
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	buf := append([]byte(nil), in...)
+	got, err := decode(buf)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	for i := range buf {
+		buf[i] = 0xEE
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s: %v after its input was overwritten, want %v", name, got, want)
 	}
 }
