@@ -116,6 +116,39 @@ func tear(t *testing.T, fs vfs.FS, seg uint64, at int64) {
 	}
 }
 
+// TestGatheredAndPartWrites replays records on both sides of gatherLimit:
+// small ones are written from one gathered buffer, large ones in parts.
+func TestGatheredAndPartWrites(t *testing.T) {
+	fs := newFS(t)
+	w, err := NewWriter(fs, "/d", 1, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gs []group
+	for i, size := range []int{10, gatherLimit - HeaderSize, gatherLimit - HeaderSize + 1, 3 * gatherLimit, 20} {
+		g := group{uint64(i + 1), uint64(i + 1), payloadOf(i, size)}
+		if _, err := w.Append(g.first, g.last, g.payload[:7], g.payload[7:]); err != nil {
+			t.Fatal(err)
+		}
+		gs = append(gs, g)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got, res, err := replayAll(t, fs, 0)
+	if err != nil || res.Groups != len(gs) || !bytes.Equal(bytes.Join(payloads(got), nil), bytes.Join(payloads(gs), nil)) {
+		t.Fatalf("replayed %d groups, err %v; want %d with the same payloads", res.Groups, err, len(gs))
+	}
+}
+
+func payloads(gs []group) [][]byte {
+	var ps [][]byte
+	for _, g := range gs {
+		ps = append(ps, g.payload)
+	}
+	return ps
+}
+
 func TestTornTailIsTheEnd(t *testing.T) {
 	fs := newFS(t)
 	w, _ := writeGroups(t, fs, 1, 1<<20, 1, 5, 50)

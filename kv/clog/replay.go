@@ -70,7 +70,7 @@ func Replay(fs vfs.FS, dir string, after uint64, fn func(first, last uint64, pay
 			// the old records of a recycled segment past the log's end.
 			// Either way no later segment may hold a record.
 			for _, later := range segs[i+1:] {
-				d, err := readFile(fs, fs.PathJoin(dir, segmentName(later)))
+				d, err := readFirstRecord(fs, fs.PathJoin(dir, segmentName(later)))
 				if err != nil {
 					return res, err
 				}
@@ -124,11 +124,51 @@ func endsClean(rest []byte) bool {
 	return binary.BigEndian.Uint32(rest[0:4]) == 0
 }
 
+// readFile reads a segment whole, into a buffer of its size.
 func readFile(fs vfs.FS, name string) ([]byte, error) {
 	f, err := fs.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return io.ReadAll(f)
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	b := make([]byte, fi.Size())
+	n, err := io.ReadFull(f, b)
+	if err == io.ErrUnexpectedEOF {
+		err = nil // shorter than its size a moment ago: read what is there
+	}
+	return b[:n], err
+}
+
+// readFirstRecord reads the bytes of the first record a segment may hold
+// (its header and the payload length the header gives, as far as the
+// file goes), or fewer when the file is shorter.
+func readFirstRecord(fs vfs.FS, name string) ([]byte, error) {
+	f, err := fs.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	hdr := make([]byte, HeaderSize)
+	if n, err := io.ReadFull(f, hdr); err != nil {
+		if err == io.ErrUnexpectedEOF || err == io.EOF {
+			return hdr[:n], nil
+		}
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	size := min(int64(binary.BigEndian.Uint32(hdr[0:4])), fi.Size()-HeaderSize)
+	b := make([]byte, HeaderSize+size)
+	copy(b, hdr)
+	n, err := io.ReadFull(f, b[HeaderSize:])
+	if err == io.ErrUnexpectedEOF {
+		err = nil
+	}
+	return b[:HeaderSize+n], err
 }

@@ -23,6 +23,7 @@ type Writer struct {
 	end  int64    // the current segment's size: records stop there
 
 	hdr [HeaderSize]byte
+	rec []byte // a small record, gathered by write
 
 	// NoSync skips the sync of each record: a crash may then lose
 	// appended groups. Only tests and benchmark set-up use it.
@@ -79,13 +80,7 @@ func (w *Writer) Append(first, last uint64, head, body []byte) (rotated bool, er
 		rotated = true
 	}
 	encodeHeader(&w.hdr, w.seed, first, last, head, body)
-	if _, err := w.f.WriteAt(w.hdr[:], w.off); err != nil {
-		return rotated, err
-	}
-	if _, err := w.f.WriteAt(head, w.off+HeaderSize); err != nil {
-		return rotated, err
-	}
-	if _, err := w.f.WriteAt(body, w.off+HeaderSize+int64(len(head))); err != nil {
+	if err := w.write(head, body); err != nil {
 		return rotated, err
 	}
 	if !w.NoSync {
@@ -96,6 +91,29 @@ func (w *Writer) Append(first, last uint64, head, body []byte) (rotated bool, er
 	w.off += need
 	return rotated, nil
 }
+
+// write writes the record whose header is in w.hdr at w.off. A small
+// record (a few single-row commits) is gathered into one buffer and
+// written with one system call; a large one is written in its parts
+// rather than copied.
+func (w *Writer) write(head, body []byte) error {
+	if n := HeaderSize + len(head) + len(body); n <= gatherLimit {
+		w.rec = append(append(append(w.rec[:0], w.hdr[:]...), head...), body...)
+		_, err := w.f.WriteAt(w.rec, w.off)
+		return err
+	}
+	if _, err := w.f.WriteAt(w.hdr[:], w.off); err != nil {
+		return err
+	}
+	if _, err := w.f.WriteAt(head, w.off+HeaderSize); err != nil {
+		return err
+	}
+	_, err := w.f.WriteAt(body, w.off+HeaderSize+int64(len(head)))
+	return err
+}
+
+// gatherLimit is the largest record write gathers into one buffer.
+const gatherLimit = 64 << 10
 
 // rotate closes the current segment and opens the next, large enough for
 // a record of need bytes.
