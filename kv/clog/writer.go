@@ -3,6 +3,7 @@ package clog
 import (
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 
 	"github.com/cockroachdb/pebble/v2/vfs"
@@ -24,6 +25,9 @@ type Writer struct {
 
 	hdr [HeaderSize]byte
 	rec []byte // a small record, gathered by write
+	// tail holds the bytes of the current segment from the start of the
+	// page that off is in up to off: off%pageSize of them.
+	tail []byte
 
 	// NoSync skips the sync of each record: a crash may then lose
 	// appended groups. Only tests and benchmark set-up use it.
@@ -92,28 +96,81 @@ func (w *Writer) Append(first, last uint64, head, body []byte) (rotated bool, er
 	return rotated, nil
 }
 
-// write writes the record whose header is in w.hdr at w.off. A small
-// record (a few single-row commits) is gathered into one buffer and
-// written with one system call; a large one is written in its parts
-// rather than copied.
+// write writes the record whose header is in w.hdr at w.off.
+//
+// A small record (a few single-row commits) is gathered into one buffer
+// and written with one system call, in whole pages: from the start of
+// the page it begins in (the bytes before it from w.tail, the same as on
+// disk) to the end of the page it ends in (zeros, which a reader takes
+// for the segment's end). A write of part of a page whose cached copy
+// the kernel has dropped makes it read the page from disk first, on the
+// commit's path: this virtual machine drops a pre-written segment's
+// pages within a minute, and partial writes had 1.4% of single-row
+// commits wait for a read (docs/BENCHMARKS.md, "Whole pages"). A crash
+// during the write leaves the earlier records' bytes as they were: they
+// are written again unchanged.
+//
+// A large record is written in its parts rather than copied; its first
+// and last pages may then be read, once per record of over gatherLimit
+// bytes.
 func (w *Writer) write(head, body []byte) error {
-	if n := HeaderSize + len(head) + len(body); n <= gatherLimit {
-		w.rec = append(append(append(w.rec[:0], w.hdr[:]...), head...), body...)
-		_, err := w.f.WriteAt(w.rec, w.off)
-		return err
+	n := HeaderSize + len(head) + len(body)
+	start := w.off - int64(len(w.tail))
+	if n <= gatherLimit {
+		w.rec = append(append(append(append(w.rec[:0], w.tail...), w.hdr[:]...), head...), body...)
+		end := len(w.rec)
+		padded := min(roundUp(int64(end), pageSize), w.end-start)
+		w.rec = append(w.rec, make([]byte, max(padded-int64(end), 0))...)
+		if _, err := w.f.WriteAt(w.rec, start); err != nil {
+			return err
+		}
+		w.keepTail(w.rec[:end])
+		return nil
 	}
-	if _, err := w.f.WriteAt(w.hdr[:], w.off); err != nil {
+	w.rec = append(append(w.rec[:0], w.tail...), w.hdr[:]...)
+	if _, err := w.f.WriteAt(w.rec, start); err != nil {
 		return err
 	}
 	if _, err := w.f.WriteAt(head, w.off+HeaderSize); err != nil {
 		return err
 	}
-	_, err := w.f.WriteAt(body, w.off+HeaderSize+int64(len(head)))
-	return err
+	if _, err := w.f.WriteAt(body, w.off+HeaderSize+int64(len(head))); err != nil {
+		return err
+	}
+	w.keepTail(w.rec, head, body)
+	return nil
 }
+
+// keepTail sets w.tail to the bytes of the last page of parts, which
+// were written from the start of a page on and end where the next record
+// begins.
+func (w *Writer) keepTail(parts ...[]byte) {
+	total := 0
+	for _, p := range parts {
+		total += len(p)
+	}
+	skip := total - total%int(pageSize)
+	w.tail = w.tail[:0]
+	for _, p := range parts {
+		if skip >= len(p) {
+			skip -= len(p)
+			continue
+		}
+		w.tail = append(w.tail, p[skip:]...)
+		skip = 0
+	}
+}
+
+// roundUp rounds n up to a multiple of m.
+func roundUp(n, m int64) int64 { return (n + m - 1) / m * m }
 
 // gatherLimit is the largest record write gathers into one buffer.
 const gatherLimit = 64 << 10
+
+// pageSize is the unit of the log's small writes: the kernel's page,
+// which it reads from disk before a write of part of it when it is not
+// cached.
+var pageSize = int64(os.Getpagesize())
 
 // rotate closes the current segment and opens the next, large enough for
 // a record of need bytes.
@@ -162,6 +219,7 @@ func (w *Writer) open(seg uint64, need int64) error {
 		return errors.Join(err, f.Close())
 	}
 	w.seg, w.seed, w.f, w.off, w.end = seg, segmentSeed(seg), f, 0, end
+	w.tail = w.tail[:0]
 	w.next = min(2*w.next, w.size)
 	w.spare.start(w.next)
 	return nil
