@@ -149,7 +149,9 @@ func (t *Txn) GetVersion(key []byte) ([]byte, RowVersion, bool, error) {
 	return t.get(key, false)
 }
 
-// Get returns the value of key as the transaction sees it.
+// Get returns the value of key as the transaction sees it. The value may
+// be shared (the transaction's own write, or a store's cache of newest
+// versions) and must not be modified.
 func (t *Txn) Get(key []byte) ([]byte, bool, error) {
 	v, _, ok, err := t.get(key, true)
 	return v, ok, err

@@ -1,6 +1,7 @@
 package kv
 
 import (
+	"bytes"
 	"hash/maphash"
 	"sync"
 )
@@ -44,15 +45,21 @@ type latestCache struct {
 const latestShards = 64
 
 // latestEntryOverhead approximates an entry's memory besides its bytes:
-// the map slot, the key's string header and the struct.
-const latestEntryOverhead = 96
+// the map's slot, which holds the entry.
+const latestEntryOverhead = 80
 
 type latestShard struct {
 	mu       sync.Mutex
 	epoch    uint64 // bumped by every beginCommit and endCommit
 	inflight int    // commits between beginCommit and endCommit
-	m        map[string]*latestEntry
-	bytes    int64
+	// m maps the hash of a version prefix to the entry of that prefix.
+	// Entries are held by value and keyed by hash, so that a lookup
+	// touches the map's slot and the entry's bytes, and no string or
+	// struct between: at 100,000 keys each is a cache miss. Two prefixes
+	// with one hash share a slot: a fill replaces the other's entry, a
+	// commit removes it, get compares the prefix.
+	m     map[uint64]latestEntry
+	bytes int64
 	// filter has the bit of every key in m set, and of some evicted
 	// ones; set counts its set bits.
 	filter   [latestFilterWords]uint64
@@ -65,15 +72,33 @@ type latestShard struct {
 // latestFilterWords sizes each shard's bitmap: 65,536 bits in 8 KiB.
 const latestFilterWords = 1024
 
-// latestEntry is a cached version; its slices are never modified.
+// latestEntry is a cached version. data holds the version prefix, the
+// value and the metadata, in that order, and is never modified: get
+// hands out parts of it.
 type latestEntry struct {
-	hash     uint64
-	tx       uint64
-	time     int64
-	index    uint32
-	deleted  bool
-	value    []byte
-	metadata []byte
+	tx      uint64
+	time    int64
+	index   uint32
+	prefixN uint32
+	valueN  uint32
+	deleted bool
+	data    []byte
+}
+
+func (e *latestEntry) prefix() []byte { return e.data[:e.prefixN] }
+
+func (e *latestEntry) value() []byte {
+	if e.deleted {
+		return nil
+	}
+	return e.data[e.prefixN : e.prefixN+e.valueN : e.prefixN+e.valueN]
+}
+
+func (e *latestEntry) metadata() []byte {
+	if int(e.prefixN+e.valueN) == len(e.data) {
+		return nil
+	}
+	return e.data[e.prefixN+e.valueN:]
 }
 
 func newLatestCache(size int64) *latestCache {
@@ -93,26 +118,30 @@ func filterBit(h uint64) (word int, mask uint64) {
 	return int(b / 64), 1 << (b % 64)
 }
 
-// get returns the newest version of the key with version prefix prefix
-// if it is cached and no newer than snapshot.
-func (c *latestCache) get(prefix, key []byte, snapshot uint64) (Version, bool) {
-	sh, _ := c.shard(prefix)
+// get returns the newest version of key, whose version prefix is
+// prefix, if it is cached and no newer than snapshot. With shared, the
+// version's Key is key and its Value and Metadata are the cache's own,
+// which the caller must not modify; otherwise all three are copies.
+func (c *latestCache) get(prefix, key []byte, snapshot uint64, shared bool) (Version, bool) {
+	sh, h := c.shard(prefix)
 	sh.mu.Lock()
-	e := sh.m[string(prefix)]
-	if e == nil || e.tx > snapshot {
+	e, ok := sh.m[h]
+	if !ok || e.tx > snapshot || !bytes.Equal(e.prefix(), prefix) {
 		sh.misses++
 		sh.mu.Unlock()
 		return Version{}, false
 	}
 	sh.hits++
 	sh.mu.Unlock()
-	// Callers own what they are given, as with a read from pebble.
-	v := Version{Key: append([]byte(nil), key...), TxID: e.tx, Time: e.time, Index: e.index, Deleted: e.deleted}
-	if e.metadata != nil {
-		v.Metadata = append([]byte(nil), e.metadata...)
-	}
-	if !e.deleted {
-		v.Value = append(make([]byte, 0, len(e.value)), e.value...)
+	v := Version{Key: key, Value: e.value(), Metadata: e.metadata(), TxID: e.tx, Time: e.time, Index: e.index, Deleted: e.deleted}
+	if !shared {
+		v.Key = append([]byte(nil), key...)
+		if v.Metadata != nil {
+			v.Metadata = append([]byte(nil), v.Metadata...)
+		}
+		if v.Value != nil {
+			v.Value = append(make([]byte, 0, len(v.Value)), v.Value...)
+		}
 	}
 	return v, true
 }
@@ -134,21 +163,20 @@ func (c *latestCache) fill(prefix []byte, e0 uint64, v *Version) {
 		return // a few large values would push out everything else
 	}
 	sh, h := c.shard(prefix)
-	e := &latestEntry{hash: h, tx: v.TxID, time: v.Time, index: v.Index, deleted: v.Deleted,
-		value: append([]byte(nil), v.Value...)}
-	if len(v.Metadata) > 0 {
-		e.metadata = append([]byte(nil), v.Metadata...)
-	}
+	data := make([]byte, 0, len(prefix)+len(v.Value)+len(v.Metadata))
+	data = append(append(append(data, prefix...), v.Value...), v.Metadata...)
+	e := latestEntry{tx: v.TxID, time: v.Time, index: v.Index, deleted: v.Deleted,
+		prefixN: uint32(len(prefix)), valueN: uint32(len(v.Value)), data: data}
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	if sh.epoch != e0 || sh.inflight != 0 {
 		return
 	}
 	if sh.m == nil {
-		sh.m = make(map[string]*latestEntry)
+		sh.m = make(map[uint64]latestEntry)
 	}
-	if old, ok := sh.m[string(prefix)]; ok {
-		sh.bytes -= old.size(len(prefix))
+	if old, ok := sh.m[h]; ok {
+		sh.bytes -= old.size()
 	}
 	// Evict in the map's random order: cheap, and fair enough for a
 	// cache whose misses cost one seek.
@@ -157,9 +185,9 @@ func (c *latestCache) fill(prefix []byte, e0 uint64, v *Version) {
 			break
 		}
 		delete(sh.m, k)
-		sh.bytes -= old.size(len(k))
+		sh.bytes -= old.size()
 	}
-	sh.m[string(prefix)] = e
+	sh.m[h] = e
 	sh.bytes += size
 	w, mask := filterBit(h)
 	if sh.filter[w]&mask == 0 {
@@ -176,8 +204,8 @@ func (sh *latestShard) rebuildFilter() {
 	sh.filter = [latestFilterWords]uint64{}
 	sh.set = 0
 	sh.rebuilds++
-	for _, e := range sh.m {
-		w, mask := filterBit(e.hash)
+	for h := range sh.m {
+		w, mask := filterBit(h)
 		if sh.filter[w]&mask == 0 {
 			sh.filter[w] |= mask
 			sh.set++
@@ -185,8 +213,8 @@ func (sh *latestShard) rebuildFilter() {
 	}
 }
 
-func (e *latestEntry) size(keyLen int) int64 {
-	return int64(keyLen+len(e.value)+len(e.metadata)) + latestEntryOverhead
+func (e *latestEntry) size() int64 {
+	return int64(len(e.data)) + latestEntryOverhead
 }
 
 // beginCommit is called for each key of a commit group after the group is
@@ -199,9 +227,9 @@ func (c *latestCache) beginCommit(prefix []byte) {
 	sh.epoch++
 	sh.inflight++
 	if w, mask := filterBit(h); sh.filter[w]&mask != 0 {
-		if e, ok := sh.m[string(prefix)]; ok {
-			delete(sh.m, string(prefix))
-			sh.bytes -= e.size(len(prefix))
+		if e, ok := sh.m[h]; ok {
+			delete(sh.m, h)
+			sh.bytes -= e.size()
 		}
 	}
 	sh.mu.Unlock()

@@ -15,8 +15,8 @@ func TestLatestFilterCoversEntries(t *testing.T) {
 	prefix := func(i int) []byte { return versionPrefix([]byte(fmt.Sprintf("key%07d", i))) }
 	check := func(sh *latestShard) {
 		t.Helper()
-		for _, e := range sh.m {
-			if w, mask := filterBit(e.hash); sh.filter[w]&mask == 0 {
+		for h := range sh.m {
+			if w, mask := filterBit(h); sh.filter[w]&mask == 0 {
 				t.Fatalf("a shard holds a key whose filter bit is clear (after %d rebuilds)", sh.rebuilds)
 			}
 		}
@@ -50,5 +50,26 @@ func TestLatestFilterCoversEntries(t *testing.T) {
 		if sh := &c.shards[i]; len(sh.m) != 0 || sh.bytes != 0 || sh.inflight != 0 {
 			t.Fatalf("shard %d after every key was committed: %d keys, %d bytes, %d in flight", i, len(sh.m), sh.bytes, sh.inflight)
 		}
+	}
+}
+
+// TestLatestCacheComparesThePrefix: the shard's map is keyed by hash, so
+// an entry found under a prefix's hash answers only if it is that
+// prefix's (another prefix with the same hash may hold the slot).
+func TestLatestCacheComparesThePrefix(t *testing.T) {
+	c := newLatestCache(1 << 20)
+	a, b := versionPrefix([]byte("a")), versionPrefix([]byte("b"))
+	c.fill(b, c.epoch(b), &Version{TxID: 1, Value: []byte("b's value")})
+	sha, ha := c.shard(a)
+	shb, hb := c.shard(b)
+	// Move b's entry to a's slot, as a collision of their hashes would.
+	e := shb.m[hb]
+	delete(shb.m, hb)
+	if sha.m == nil {
+		sha.m = make(map[uint64]latestEntry)
+	}
+	sha.m[ha] = e
+	if v, ok := c.get(a, []byte("a"), 1, true); ok {
+		t.Fatalf("a read of a was answered with the entry of b: %q", v.Value)
 	}
 }

@@ -140,3 +140,27 @@ func TestLatestCacheBounded(t *testing.T) {
 		t.Fatalf("cache holds %d bytes, want some, at most %d", n, 64<<10)
 	}
 }
+
+// TestLatestCacheCopiesButForLookupAt: a cached version is handed out
+// without a copy only by LookupAt, whose callers do not modify it; GetAt's
+// callers own what they get, and changing it changes no later read.
+func TestLatestCacheCopiesButForLookupAt(t *testing.T) {
+	s := openTest(t, kv.Options{})
+	last := put(t, s, "k", "value")
+	for i := 0; i < 2; i++ { // a fill, then a hit
+		v, err := s.GetAt([]byte("k"), last)
+		if err != nil || string(v.Value) != "value" {
+			t.Fatalf("GetAt: %q, %v", v.Value, err)
+		}
+		copy(v.Value, "XXXXX")
+		v.Key[0] = 'X'
+	}
+	key := []byte("k")
+	v, found, err := s.LookupAt(key, last)
+	if err != nil || !found || string(v.Value) != "value" || string(v.Key) != "k" {
+		t.Fatalf("LookupAt after GetAt's caller changed its copies: %q=%q, %v, %v", v.Key, v.Value, found, err)
+	}
+	if allocs := testing.AllocsPerRun(100, func() { _, _, _ = s.LookupAt(key, last) }); allocs != 0 {
+		t.Fatalf("LookupAt of a cached key made %.1f allocations, want 0", allocs)
+	}
+}

@@ -117,7 +117,7 @@ func (s *Store) ProveKey(key []byte, atTx, size uint64) (*proof.KeyProof, error)
 	if atTx > size {
 		return nil, invalidf("tx %d is after the proof's log size %d", atTx, size)
 	}
-	v, found, err := s.getVersionAt(key, atTx)
+	v, found, err := s.getVersionAt(key, atTx, false)
 	if err != nil {
 		return nil, err
 	}

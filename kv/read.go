@@ -41,7 +41,7 @@ func (s *Store) Get(key []byte) (Version, error) {
 // key as a reader at that transaction sees it. One seek, whatever the
 // number of versions. A delete, or no version, gives ErrNotFound.
 func (s *Store) GetAt(key []byte, txID uint64) (Version, error) {
-	v, found, err := s.getVersionAt(key, txID)
+	v, found, err := s.getVersionAt(key, txID, false)
 	switch {
 	case err != nil:
 		return Version{}, err
@@ -57,8 +57,13 @@ func (s *Store) GetAt(key []byte, txID uint64) (Version, error) {
 // an INSERT checking that its key is new: found is false, and no error is
 // made (two allocations), when key has no version at txID or its version
 // there is a delete.
+//
+// Unlike GetAt's, the version's Value and Metadata may be the store's
+// own (its cache of newest versions), which the caller must not modify,
+// and its Key may be key itself: a point SELECT answered from the cache
+// copies nothing.
 func (s *Store) LookupAt(key []byte, txID uint64) (v Version, found bool, err error) {
-	v, found, err = s.getVersionAt(key, txID)
+	v, found, err = s.getVersionAt(key, txID, true)
 	if err != nil || !found || v.Deleted {
 		return Version{}, false, err
 	}
@@ -66,8 +71,9 @@ func (s *Store) LookupAt(key []byte, txID uint64) (v Version, found bool, err er
 }
 
 // getVersionAt returns key's version at txID, deletes included; found is
-// false if it has none.
-func (s *Store) getVersionAt(key []byte, txID uint64) (v Version, found bool, err error) {
+// false if it has none. With shared, a version from the cache is not
+// copied (LookupAt).
+func (s *Store) getVersionAt(key []byte, txID uint64, shared bool) (v Version, found bool, err error) {
 	if len(key) == 0 || len(key) > format.MaxKeySize {
 		return v, false, invalidf("key of %d bytes", len(key))
 	}
@@ -82,7 +88,7 @@ func (s *Store) getVersionAt(key []byte, txID uint64) (v Version, found bool, er
 	var buf [64]byte
 	stackPrefix := appendEscapedKey(append(buf[:0], prefixVersion), key)
 	if s.latest != nil {
-		if v, ok := s.latest.get(stackPrefix, key, txID); ok {
+		if v, ok := s.latest.get(stackPrefix, key, txID, shared); ok {
 			return v, true, nil
 		}
 	}
