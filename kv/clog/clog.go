@@ -29,8 +29,11 @@
 //
 // Records follow each other with no gap; each group's first tx id is the
 // previous group's last plus one, across segments too. A zero header
-// ends a segment (written and synced at rotation, or the zeros a segment
-// was pre-written with); the next segment continues the log. A record
+// ends a segment (written and synced at rotation, the zeros a segment
+// was pre-written with, or those a small record's write fills the rest
+// of its last page with); the next segment continues the log. Small
+// records are written in whole pages, the bytes of the page before the
+// record written again unchanged (writer.go). A record
 // that does not check or runs past the file's end is the end of the log:
 // a record torn by a crash during its write, or the old records of a
 // recycled segment (whose checksums were seeded with another number).
