@@ -213,19 +213,10 @@ func (s *Store) prepareDir() (creating bool, err error) {
 		return false, fmt.Errorf("kv: create %s: %w", s.dir, err)
 	}
 	_, werr := f.Write([]byte(storeMagic + "\n"))
-	if err := errors.Join(werr, f.Sync(), f.Close(), syncDir(fs, s.dir)); err != nil {
+	if err := errors.Join(werr, f.Sync(), f.Close(), clog.SyncDir(fs, s.dir)); err != nil {
 		return false, fmt.Errorf("kv: create %s: %w", s.dir, err)
 	}
 	return true, nil
-}
-
-// syncDir makes a directory's entries durable.
-func syncDir(fs vfs.FS, dir string) error {
-	d, err := fs.OpenDir(dir)
-	if err != nil {
-		return err
-	}
-	return errors.Join(d.Sync(), d.Close())
 }
 
 // probe opens an existing directory read-only and checks that it is a
@@ -376,7 +367,7 @@ func (s *Store) initialize() error {
 	if err := fs.Rename(fs.PathJoin(s.dir, initMarker), fs.PathJoin(s.dir, storeFile)); err != nil {
 		return fmt.Errorf("kv: finish creating %s: %w", s.dir, err)
 	}
-	return syncDir(fs, s.dir)
+	return clog.SyncDir(fs, s.dir)
 }
 
 // loadState finds the last committed transaction and rebuilds the right

@@ -143,10 +143,13 @@ func Remove(fs vfs.FS, dir string, below uint64) error {
 	if !removed {
 		return nil
 	}
-	return syncDir(fs, dir)
+	return SyncDir(fs, dir)
 }
 
-func syncDir(fs vfs.FS, dir string) error {
+// SyncDir makes the entries of directory dir durable: a created,
+// renamed or removed file survives a crash only after it. The kv store
+// uses it for its own files too.
+func SyncDir(fs vfs.FS, dir string) error {
 	d, err := fs.OpenDir(dir)
 	if err != nil {
 		return err

@@ -215,7 +215,7 @@ func (w *Writer) open(seg uint64, need int64) error {
 			return err
 		}
 	}
-	if err := syncDir(w.fs, w.dir); err != nil {
+	if err := SyncDir(w.fs, w.dir); err != nil {
 		return errors.Join(err, f.Close())
 	}
 	w.seg, w.seed, w.f, w.off, w.end = seg, segmentSeed(seg), f, 0, end
@@ -255,7 +255,7 @@ func (w *Writer) Release(n uint64) error {
 			return err
 		}
 	}
-	return syncDir(w.fs, w.dir)
+	return SyncDir(w.fs, w.dir)
 }
 
 // Close closes the current segment, waits for the spare builder and
