@@ -2,6 +2,6 @@
 
 package main
 
-// tuneMalloc leaves the C allocator as it is: its tuning (malloc_linux.go)
+// mallocTuned reports false: the C allocator's tuning (malloc_linux.go)
 // is glibc's.
-func tuneMalloc() bool { return false }
+func mallocTuned() bool { return false }

@@ -1,22 +1,56 @@
 package main
 
 import (
+	"os"
+	"os/exec"
 	"runtime"
+	"strings"
 	"testing"
 )
 
-// TestTuneMallocDefersToTheEnvironment: glibc's own settings in the
-// environment win; without them, Linux builds tune the allocator.
-func TestTuneMallocDefersToTheEnvironment(t *testing.T) {
-	for _, env := range []string{"MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_", "GLIBC_TUNABLES"} {
-		t.Setenv(env, "")
+// TestMallocTunedUnlessTheEnvironmentIs: a Linux build tunes glibc's
+// allocator when it is loaded, unless glibc's own settings are in the
+// environment. Each case runs the test binary afresh, as the tuning
+// happens before main.
+func TestMallocTunedUnlessTheEnvironmentIs(t *testing.T) {
+	if os.Getenv("STELA_TEST_REPORT_MALLOC") != "" {
+		if mallocTuned() {
+			os.Stdout.WriteString("tuned\n")
+		} else {
+			os.Stdout.WriteString("untuned\n")
+		}
+		return
 	}
-	t.Setenv("MALLOC_ARENA_MAX", "4")
-	if tuneMalloc() {
-		t.Fatal("tuned malloc although MALLOC_ARENA_MAX is set")
+	for _, c := range []struct {
+		env  string
+		want string
+	}{
+		{"", map[bool]string{true: "tuned", false: "untuned"}[runtime.GOOS == "linux"]},
+		{"MALLOC_ARENA_MAX=8", "untuned"},
+		{"GLIBC_TUNABLES=glibc.malloc.arena_max=8", "untuned"},
+	} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestMallocTunedUnlessTheEnvironmentIs$")
+		cmd.Env = append(cleanMallocEnv(), "STELA_TEST_REPORT_MALLOC=1")
+		if c.env != "" {
+			cmd.Env = append(cmd.Env, c.env)
+		}
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("env %q: %v", c.env, err)
+		}
+		if got := strings.Fields(string(out)); len(got) == 0 || got[0] != c.want {
+			t.Fatalf("env %q: %q, want %s", c.env, out, c.want)
+		}
 	}
-	t.Setenv("MALLOC_ARENA_MAX", "")
-	if got, want := tuneMalloc(), runtime.GOOS == "linux"; got != want {
-		t.Fatalf("tuneMalloc() = %v on %s, want %v", got, runtime.GOOS, want)
+}
+
+// cleanMallocEnv is the environment without glibc's malloc settings.
+func cleanMallocEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "MALLOC_") && !strings.HasPrefix(kv, "GLIBC_TUNABLES=") {
+			env = append(env, kv)
+		}
 	}
+	return env
 }
