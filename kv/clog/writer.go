@@ -106,9 +106,9 @@ func (w *Writer) Append(first, last uint64, head, body []byte) (rotated bool, er
 // the kernel has dropped makes it read the page from disk first, on the
 // commit's path: this virtual machine drops a pre-written segment's
 // pages within a minute, and partial writes had 1.4% of single-row
-// commits wait for a read (docs/BENCHMARKS.md, "Whole pages"). A crash
-// during the write leaves the earlier records' bytes as they were: they
-// are written again unchanged.
+// commits wait for a read (docs/BENCHMARKS.md, "Whole pages in the
+// commit log"). A crash during the write leaves the earlier records'
+// bytes as they were: they are written again unchanged.
 //
 // A large record is written in its parts rather than copied; its first
 // and last pages may then be read, once per record of over gatherLimit
