@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"math"
 	"os"
 	"runtime/debug"
 	"strconv"
@@ -31,18 +32,18 @@ func tuneGC() (percent int, limit int64) {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
 	}
+	// SetGCPercent answers with the value it replaces: put it back.
 	percent = debug.SetGCPercent(-1)
 	debug.SetGCPercent(percent)
 	if os.Getenv("GOMEMLIMIT") == "" {
 		if avail := memoryAvailable("/proc/meminfo", cgroupLimitFiles); avail > 0 {
 			debug.SetMemoryLimit(avail / memoryLimitShare)
-			return percent, avail / memoryLimitShare
 		}
 	}
-	if l := debug.SetMemoryLimit(-1); l != 1<<63-1 {
-		return percent, l
+	if limit = debug.SetMemoryLimit(-1); limit == math.MaxInt64 {
+		limit = 0
 	}
-	return percent, 0
+	return percent, limit
 }
 
 // cgroupLimitFiles are where a cgroup's memory limit is read from, v2 and
@@ -56,8 +57,9 @@ func memoryAvailable(meminfo string, cgroupFiles []string) int64 {
 	if f, err := os.Open(meminfo); err == nil {
 		sc := bufio.NewScanner(f)
 		for sc.Scan() {
-			if rest, ok := strings.CutPrefix(sc.Text(), "MemTotal:"); ok {
-				if kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64); err == nil {
+			// "MemTotal:       24684092 kB"
+			if f := strings.Fields(sc.Text()); len(f) >= 2 && f[0] == "MemTotal:" {
+				if kb, err := strconv.ParseInt(f[1], 10, 64); err == nil {
 					avail = kb << 10
 				}
 				break
