@@ -631,15 +631,12 @@ func (s *Store) writeGroup(g *builtGroup, bytes int) (err error) {
 		}
 	}()
 
-	var hdr [format.HeaderSize]byte
-	var nkey [10]byte
-	emit := func(level uint8, index uint64, h merkle.Hash) {
-		nkey[0] = prefixNode
-		nkey[1] = level
-		binary.BigEndian.PutUint64(nkey[2:], index)
-		if err == nil {
-			err = b.Set(nkey[:], h[:], nil)
-		}
+	// A transaction's header record: its header, then the nodes its leaf
+	// completes (noderecord.go), at most one per level.
+	var rec [format.HeaderSize + 64*merkle.HashSize]byte
+	n := 0
+	emit := func(_ uint8, _ uint64, h merkle.Hash) {
+		n += copy(rec[n:], h[:])
 	}
 	for _, p := range group {
 		txID := s.frontier.Size() + 1
@@ -651,7 +648,9 @@ func (s *Store) writeGroup(g *builtGroup, bytes int) (err error) {
 		p.commitTime = now
 
 		h := format.Header{Version: format.HeaderVersion, TxID: txID, Time: now, Entries: p.entries, EntriesRoot: p.entriesRoot}
-		if err := b.Set(txKey(prefixHeader, txID), h.AppendEncoding(hdr[:0]), nil); err != nil {
+		n = len(h.AppendEncoding(rec[:0]))
+		s.frontier.Append(h.LeafHash(), emit)
+		if err := b.Set(txKey(prefixHeader, txID), rec[:n], nil); err != nil {
 			return err
 		}
 		if err := b.Set(txKey(prefixEntries, txID), p.entriesRecord, nil); err != nil {
@@ -667,10 +666,6 @@ func (s *Store) writeGroup(g *builtGroup, bytes int) (err error) {
 			if err := b.Set(k, v, nil); err != nil {
 				return err
 			}
-		}
-		s.frontier.Append(h.LeafHash(), emit)
-		if err != nil {
-			return err
 		}
 	}
 	g.batch, g.size, g.root, g.time = b, s.frontier.Size(), s.frontier.Root(), s.lastTime

@@ -174,20 +174,18 @@ func (im *Importer) Append(rec []byte) (err error) {
 		im.batch = im.s.db.NewBatch()
 	}
 	b := im.batch
-	var werr error
-	emit := func(level uint8, index uint64, h merkle.Hash) {
-		if werr == nil {
-			werr = b.Set(nodeKey(level, index), h[:], nil)
-		}
+	// The header record is the header and the nodes the leaf completes
+	// (noderecord.go); a record that fails its checks emits none.
+	var nodes []byte
+	emit := func(_ uint8, _ uint64, h merkle.Hash) {
+		nodes = append(nodes, h[:]...)
 	}
-	// The nodes go into the batch as the leaf is appended; a record that
-	// fails its checks emits none.
 	tx, err := im.check.add(rec, emit)
 	if err != nil {
 		return err
 	}
 	id := tx.h.TxID
-	if err := b.Set(txKey(prefixHeader, id), tx.h.Encode(), nil); err != nil {
+	if err := b.Set(txKey(prefixHeader, id), append(tx.h.Encode(), nodes...), nil); err != nil {
 		return err
 	}
 	if err := b.Set(txKey(prefixEntries, id), tx.list, nil); err != nil {
@@ -200,9 +198,6 @@ func (im *Importer) Append(rec []byte) (err error) {
 		if err := b.Set(versionKey(e.Key, id), val, nil); err != nil {
 			return err
 		}
-	}
-	if werr != nil {
-		return werr
 	}
 	if b.Len() >= importBatchBytes {
 		return im.flush()

@@ -37,8 +37,22 @@ func (r nodeReader) Node(level uint8, index uint64) (merkle.Hash, error) {
 	return h, err
 }
 
+// read reads node (level, index) from the header record of the
+// transaction that completed it, or from its node key when that
+// transaction was written in store format 1 (noderecord.go).
 func (r nodeReader) read(level uint8, index uint64) (merkle.Hash, error) {
 	var h merkle.Hash
+	if txID := completingTx(level, index); txID >= r.s.nodesFrom {
+		rec, err := r.s.getRaw(txKey(prefixHeader, txID))
+		if err != nil {
+			return h, missingAsCorrupt(err, "tx %d: header record, which holds Merkle node (level %d, index %d)", txID, level, index)
+		}
+		_, nodes, err := r.s.splitHeaderRecord(txID, rec)
+		if err != nil {
+			return h, err
+		}
+		return nodeInRecord(nodes, level)
+	}
 	b, err := r.s.getRaw(nodeKey(level, index))
 	if err != nil {
 		return h, missingAsCorrupt(err, "Merkle node (level %d, index %d)", level, index)

@@ -254,9 +254,13 @@ func (s *Store) checkTx(txID uint64) error {
 
 // header reads and decodes the header of a committed transaction.
 func (s *Store) header(txID uint64) (format.Header, error) {
-	b, err := s.getRaw(txKey(prefixHeader, txID))
+	rec, err := s.getRaw(txKey(prefixHeader, txID))
 	if err != nil {
 		return format.Header{}, missingAsCorrupt(err, "tx %d: header", txID)
+	}
+	b, _, err := s.splitHeaderRecord(txID, rec)
+	if err != nil {
+		return format.Header{}, err
 	}
 	h, err := format.DecodeHeader(b)
 	if err != nil {

@@ -2,6 +2,7 @@ package kv
 
 import (
 	"encoding/binary"
+	"math"
 
 	"github.com/stela-db/stela/kv/format"
 )
@@ -14,8 +15,11 @@ import (
 const storeMagic = "STELA-KV"
 
 // storeFormatVersion is the layout of keys and records in this file and in
-// keys.go. Persisted.
-const storeFormatVersion = 1
+// keys.go. Persisted. Format 2 keeps the Merkle nodes a transaction
+// completes in its header record (noderecord.go); format 1 kept them under
+// keys of their own. A format-1 store opened for writing becomes a format-2
+// store whose older transactions keep format 1's layout.
+const storeFormatVersion = 2
 
 // storeIdentity is the value of metaStoreKey.
 //
@@ -23,24 +27,49 @@ const storeFormatVersion = 1
 //	0      8    "STELA-KV"
 //	8      2    store format version, big-endian uint16
 //	10     8    creation time, microseconds since the Unix epoch, big-endian
+//	18     8    format 2 only: the first transaction whose header record
+//	            holds its Merkle nodes, big-endian (1 for a store created
+//	            in format 2; one past the last transaction of a format-1
+//	            store when it was upgraded)
 type storeIdentity struct {
 	version uint16
 	created int64
+	// nodesFrom is the first transaction whose nodes are in its header
+	// record; the nodes of those before are under node keys. A format-1
+	// store has none: nodesFrom is then math.MaxUint64.
+	nodesFrom uint64
 }
 
 func (id storeIdentity) encode() []byte {
 	b := append([]byte(storeMagic), 0, 0)
 	binary.BigEndian.PutUint16(b[8:], id.version)
-	return binary.BigEndian.AppendUint64(b, uint64(id.created))
+	b = binary.BigEndian.AppendUint64(b, uint64(id.created))
+	if id.version >= 2 {
+		b = binary.BigEndian.AppendUint64(b, id.nodesFrom)
+	}
+	return b
 }
 
 func decodeStoreIdentity(b []byte) (storeIdentity, error) {
 	var id storeIdentity
-	if len(b) != 18 || string(b[:8]) != storeMagic {
+	if len(b) < 18 || string(b[:8]) != storeMagic {
 		return id, corruptf("store identity record malformed")
 	}
 	id.version = binary.BigEndian.Uint16(b[8:])
 	id.created = int64(binary.BigEndian.Uint64(b[10:]))
+	switch {
+	case id.version == 1 && len(b) == 18:
+		id.nodesFrom = math.MaxUint64
+	case id.version == 2 && len(b) == 26:
+		id.nodesFrom = binary.BigEndian.Uint64(b[18:])
+		if id.nodesFrom == 0 {
+			return id, corruptf("store identity record malformed")
+		}
+	case id.version > storeFormatVersion:
+		// Left to identity(), which names the version.
+	default:
+		return id, corruptf("store identity record malformed")
+	}
 	return id, nil
 }
 

@@ -35,6 +35,9 @@ type Store struct {
 	log    zerolog.Logger
 	db     *pebble.DB
 	origin string
+	// nodesFrom is the first transaction whose Merkle nodes are in its
+	// header record (noderecord.go); set at open.
+	nodesFrom uint64
 	// tail holds, for a read-only store that crashed, the groups of its
 	// commit log beyond pebble's tables, in an indexed batch that reads
 	// pass through (commitlog.go); nil otherwise.
@@ -293,8 +296,8 @@ func (s *Store) identity() (storeIdentity, error) {
 	if err != nil {
 		return id, fmt.Errorf("%w (%s)", err, s.dir)
 	}
-	if id.version != storeFormatVersion {
-		return id, fmt.Errorf("kv: %s has store format %d; this build reads %d", s.dir, id.version, storeFormatVersion)
+	if id.version == 0 || id.version > storeFormatVersion {
+		return id, fmt.Errorf("kv: %s has store format %d; this build reads formats 1 to %d", s.dir, id.version, storeFormatVersion)
 	}
 	return id, nil
 }
@@ -303,11 +306,12 @@ func (s *Store) identity() (storeIdentity, error) {
 // of a new store.
 func (s *Store) load(creating bool) (err error) {
 	defer recoverFatal(&err)
+	var id storeIdentity
 	if creating {
-		if err := s.initialize(); err != nil {
+		if id, err = s.initialize(); err != nil {
 			return err
 		}
-	} else if _, err := s.identity(); err != nil {
+	} else if id, err = s.identity(); err != nil {
 		return err
 	}
 	origin, err := s.getRaw(metaOriginKey)
@@ -333,41 +337,73 @@ func (s *Store) load(creating bool) (err error) {
 	if err != nil {
 		return err
 	}
+	if id.version < storeFormatVersion && !s.opts.ReadOnly {
+		if id, err = s.upgrade(id); err != nil {
+			return err
+		}
+	}
+	s.nodesFrom = id.nodesFrom
 	return s.loadState()
+}
+
+// upgrade makes a format-1 store a format-2 store before anything is
+// committed to it: the transactions from the next one on keep their nodes
+// in their header records. The new identity is flushed, so that a build
+// that reads only format 1 refuses the store from then on.
+func (s *Store) upgrade(id storeIdentity) (storeIdentity, error) {
+	last, err := s.lastHeaderID()
+	if err != nil {
+		return id, err
+	}
+	up := storeIdentity{version: storeFormatVersion, created: id.created, nodesFrom: last + 1}
+	b := s.db.NewBatch()
+	defer b.Close()
+	if err := b.Set(metaStoreKey, up.encode(), nil); err != nil {
+		return id, err
+	}
+	// Pebble's WAL is off (commitlog.go): durable once flushed.
+	if err := b.Commit(pebble.NoSync); err != nil {
+		return id, err
+	}
+	if err := s.db.Flush(); err != nil {
+		return id, err
+	}
+	s.log.Info().Uint16("from", id.version).Uint16("to", up.version).Uint64("nodes_in_headers_from_tx", up.nodesFrom).Msg("store format upgraded")
+	return up, nil
 }
 
 // initialize writes the identity of a new store, then renames the creation
 // marker to storeFile: from then on the directory is a store.
-func (s *Store) initialize() error {
+func (s *Store) initialize() (storeIdentity, error) {
+	id := storeIdentity{version: storeFormatVersion, created: s.opts.Now().UnixMicro(), nodesFrom: 1}
 	origin := s.opts.Origin
 	if origin == "" {
 		origin = "stela.local/" + filepath.Base(filepath.Clean(s.dir))
 	}
 	if err := validateOrigin(origin); err != nil {
-		return err
+		return id, err
 	}
 	b := s.db.NewBatch()
 	defer b.Close()
-	id := storeIdentity{version: storeFormatVersion, created: s.opts.Now().UnixMicro()}
 	if err := b.Set(metaStoreKey, id.encode(), nil); err != nil {
-		return err
+		return id, err
 	}
 	if err := b.Set(metaOriginKey, []byte(origin), nil); err != nil {
-		return err
+		return id, err
 	}
 	// Pebble's WAL is off (commitlog.go): the identity is durable once
 	// flushed into a table.
 	if err := b.Commit(pebble.NoSync); err != nil {
-		return err
+		return id, err
 	}
 	if err := s.db.Flush(); err != nil {
-		return err
+		return id, err
 	}
 	fs := s.opts.FS
 	if err := fs.Rename(fs.PathJoin(s.dir, initMarker), fs.PathJoin(s.dir, storeFile)); err != nil {
-		return fmt.Errorf("kv: finish creating %s: %w", s.dir, err)
+		return id, fmt.Errorf("kv: finish creating %s: %w", s.dir, err)
 	}
-	return clog.SyncDir(fs, s.dir)
+	return id, clog.SyncDir(fs, s.dir)
 }
 
 // loadState finds the last committed transaction and rebuilds the right

@@ -46,8 +46,15 @@ func tpTxKey(prefix byte, txID uint64) []byte {
 func tpHeaderKey(txID uint64) []byte  { return tpTxKey('H', txID) }
 func tpEntriesKey(txID uint64) []byte { return tpTxKey('E', txID) }
 
-func tpNodeKey(level uint8, index uint64) []byte {
-	return binary.BigEndian.AppendUint64([]byte{'N', level}, index)
+// A header record is the 54-byte header followed by the Merkle nodes the
+// tx's leaf completes, level 0 first (noderecord.go): node (level, index)
+// is completed by tx (index+1)<<level.
+const tpHeaderSize = 54
+
+// tpNodeAt returns the header key that holds node (level, index) and the
+// node's offset in the record.
+func tpNodeAt(level uint8, index uint64) (key []byte, off int) {
+	return tpHeaderKey((index + 1) << level), tpHeaderSize + 32*int(level)
 }
 
 // tpVersionKey is 'V' || key with 0x00 escaped as 0x00 0xFF || 0x00 0x01 ||
@@ -264,7 +271,7 @@ func (a tpAttacker) entryOffset(txID uint64, i int) (off, keyLen int) {
 
 func (a tpAttacker) headerTime(txID uint64) int64 {
 	a.t.Helper()
-	h, err := format.DecodeHeader(a.get(tpHeaderKey(txID)))
+	h, err := format.DecodeHeader(a.get(tpHeaderKey(txID))[:tpHeaderSize])
 	if err != nil {
 		a.t.Fatal(err)
 	}
@@ -491,7 +498,7 @@ func tpNodeCase(level uint8, index uint64) tpCase {
 	sibTx := (index^1)<<level + 1
 	return tpCase{
 		name:   fmt.Sprintf("node/level%d-index%d", level, index),
-		tamper: func(a tpAttacker) { a.flip(tpNodeKey(level, index), 7) },
+		tamper: func(a tpAttacker) { k, off := tpNodeAt(level, index); a.flip(k, off+7) },
 		wantTx: (index + 1) << level,
 		client: func(t *testing.T, s *kv.Store, cp kv.Checkpoint) error {
 			// The tx under the node itself still proves (its path does not
@@ -513,7 +520,7 @@ func tpNodeCase(level uint8, index uint64) tpCase {
 func tpRightEdgeNodeCase(level uint8, index uint64) tpCase {
 	return tpCase{
 		name:   fmt.Sprintf("node/right-edge-level%d-index%d", level, index),
-		tamper: func(a tpAttacker) { a.flip(tpNodeKey(level, index), 0) },
+		tamper: func(a tpAttacker) { k, off := tpNodeAt(level, index); a.flip(k, off) },
 		wantTx: (index + 1) << level,
 		client: func(t *testing.T, s *kv.Store, cp kv.Checkpoint) error {
 			if s.Checkpoint().Root == cp.Root {
@@ -647,12 +654,13 @@ func tpCases() []tpCase {
 				a.editVersion("k0", tpPutTx, func(r *tpVersionRecord) { r.value = forged })
 				e := format.NewPut([]byte("k0"), forged, []byte("md30"))
 				a.set(tpEntriesKey(tpPutTx), e.Encode())
-				h, err := format.DecodeHeader(a.get(tpHeaderKey(tpPutTx)))
+				rec := a.get(tpHeaderKey(tpPutTx))
+				h, err := format.DecodeHeader(rec[:tpHeaderSize])
 				if err != nil {
 					a.t.Fatal(err)
 				}
 				h.EntriesRoot = merkle.RootOf([]merkle.Hash{e.LeafHash()})
-				a.set(tpHeaderKey(tpPutTx), h.Encode())
+				a.set(tpHeaderKey(tpPutTx), append(h.Encode(), rec[tpHeaderSize:]...))
 			},
 			wantTx: tpPutTx,
 			client: tpTxOf(tpPutTx),
@@ -666,6 +674,17 @@ func tpCases() []tpCase {
 		{
 			name:   "header/tx-id",
 			tamper: func(a tpAttacker) { a.flip(tpHeaderKey(tpPutTx), 9) },
+			wantTx: tpPutTx,
+			client: tpTxOf(tpPutTx),
+		},
+		{
+			// A byte added after the nodes: the record's size no longer
+			// fits its tx id.
+			name: "header/record-size",
+			tamper: func(a tpAttacker) {
+				k := tpHeaderKey(tpPutTx)
+				a.set(k, append(a.get(k), 0))
+			},
 			wantTx: tpPutTx,
 			client: tpTxOf(tpPutTx),
 		},
@@ -718,15 +737,19 @@ func tpCases() []tpCase {
 		tpRightEdgeNodeCase(1, 24),
 		{
 			name:      "node/leaf-of-last-tx",
-			tamper:    func(a tpAttacker) { a.flip(tpNodeKey(0, tpSize-1), 31) },
+			tamper:    func(a tpAttacker) { k, off := tpNodeAt(0, tpSize-1); a.flip(k, off+31) },
 			openFails: true,
 		},
 		{
+			// Tx 12's record completes nodes (0, 11), (1, 5) and (2, 2).
 			// Node (1, 5) covers leaves 10 and 11 (txs 11 and 12): checked at
 			// tx 12; the proofs of txs 9 and 10 (under its sibling (1, 4))
 			// hold it.
-			name:   "node/deleted",
-			tamper: func(a tpAttacker) { a.del(tpNodeKey(1, 5)) },
+			name: "node/deleted",
+			tamper: func(a tpAttacker) {
+				k, _ := tpNodeAt(1, 5)
+				a.set(k, a.get(k)[:tpHeaderSize])
+			},
 			wantTx: 12,
 			client: tpTxOf(9),
 		},
@@ -810,8 +833,8 @@ func tpCases() []tpCase {
 			client: tpConsistencyOf,
 		},
 		{
-			// Every record of the last tx is deleted: header, entry list,
-			// versions and the nodes it completed. What remains is a
+			// Every record of the last tx is deleted: header (with the nodes
+			// it completed), entry list and versions. What remains is a
 			// perfectly consistent log of 49 txs, so plain Verify cannot
 			// know that a tx is missing; only a checkpoint obtained before
 			// (Trusted) shows the rollback.
@@ -822,8 +845,6 @@ func tpCases() []tpCase {
 				for _, w := range tpWrites(tpSize) {
 					a.del(tpVersionKey(w.Key, tpSize))
 				}
-				a.del(tpNodeKey(0, tpSize-1))
-				a.del(tpNodeKey(1, (tpSize-1)>>1))
 			},
 			wantTx:      tpSize,
 			plainPasses: true,

@@ -145,7 +145,11 @@ type verifier struct {
 
 // checkTx checks one transaction given its stored header and entry list.
 func (v *verifier) checkTx(txID uint64, hv, ev []byte) error {
-	h, err := format.DecodeHeader(hv)
+	hb, nodes, err := v.s.splitHeaderRecord(txID, hv)
+	if err != nil {
+		return err
+	}
+	h, err := format.DecodeHeader(hb)
 	if err != nil {
 		return err
 	}
@@ -180,7 +184,13 @@ func (v *verifier) checkTx(txID uint64, hv, ev []byte) error {
 		if nodeErr != nil {
 			return
 		}
-		got, err := v.nodes.Node(level, index)
+		var got merkle.Hash
+		var err error
+		if txID >= v.s.nodesFrom {
+			got, err = nodeInRecord(nodes, level)
+		} else {
+			got, err = v.nodes.Node(level, index)
+		}
 		switch {
 		case err != nil:
 			nodeErr = err

@@ -1,0 +1,199 @@
+package kv_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/rs/zerolog"
+
+	"github.com/stela-db/stela/kv"
+	"github.com/stela-db/stela/kv/merkle"
+)
+
+// Store format 2 keeps the Merkle nodes a transaction completes in its
+// header record; format 1 kept each under a key of its own ('N' level
+// index). These tests pin the new layout and check that a format-1 store
+// still opens, proves and verifies, and is upgraded when opened for
+// writing, its old transactions left as they were.
+
+// tpIdentityKey is the store identity's key (keys.go).
+var tpIdentityKey = []byte{'M', 's'}
+
+// TestHeaderRecordsHoldTheNodes checks the stored layout of format 2: no
+// node keys, and each header record sized for the nodes its tx completes.
+func TestHeaderRecordsHoldTheNodes(t *testing.T) {
+	tmpl, _ := tpTemplate(t)
+	tpTamper(t, tmpl, func(a tpAttacker) {
+		id := a.get(tpIdentityKey)
+		if len(id) != 26 || binary.BigEndian.Uint16(id[8:]) != 2 || binary.BigEndian.Uint64(id[18:]) != 1 {
+			t.Errorf("identity %x: want format 2 with nodes in headers from tx 1", id)
+		}
+		it, err := a.db.NewIter(&pebble.IterOptions{LowerBound: []byte{'N'}, UpperBound: []byte{'O'}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if it.First() {
+			t.Errorf("node key %x stored", it.Key())
+		}
+		if err := it.Close(); err != nil {
+			t.Fatal(err)
+		}
+		for tx := uint64(1); tx <= tpSize; tx++ {
+			// Tx 12 (leaf 11 = 0b1011) completes nodes at levels 0, 1 and 2.
+			n := 1
+			for leaf := tx - 1; leaf&1 == 1; leaf >>= 1 {
+				n++
+			}
+			if got := len(a.get(tpHeaderKey(tx))); got != tpHeaderSize+32*n {
+				t.Errorf("tx %d: header record of %d bytes, want %d", tx, got, tpHeaderSize+32*n)
+			}
+		}
+	})
+}
+
+// tpToFormat1 rewrites a closed format-2 store, all of whose transactions
+// hold their nodes, as format 1 wrote it.
+func tpToFormat1(t *testing.T, dir string) {
+	t.Helper()
+	tpTamper(t, dir, func(a tpAttacker) {
+		id := a.get(tpIdentityKey)
+		binary.BigEndian.PutUint16(id[8:], 1)
+		a.set(tpIdentityKey, id[:18])
+		for tx := uint64(1); ; tx++ {
+			rec, closer, err := a.db.Get(tpHeaderKey(tx))
+			if err == pebble.ErrNotFound {
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec = bytes.Clone(rec)
+			closer.Close()
+			for l := 0; tpHeaderSize+32*l < len(rec); l++ {
+				key := binary.BigEndian.AppendUint64([]byte{'N', byte(l)}, (tx-1)>>l)
+				a.set(key, rec[tpHeaderSize+32*l:tpHeaderSize+32*(l+1)])
+			}
+			a.set(tpHeaderKey(tx), rec[:tpHeaderSize])
+		}
+	})
+}
+
+// tpCheckAll verifies the store (plain and against cp) and every tx's
+// inclusion in the current checkpoint, and that cp is consistent with it.
+func tpCheckAll(t *testing.T, s *kv.Store, cp kv.Checkpoint) {
+	t.Helper()
+	for _, opts := range []kv.VerifyOptions{{}, {Trusted: &cp}} {
+		if _, err := s.Verify(context.Background(), opts); err != nil {
+			t.Fatalf("verify: %v", err)
+		}
+	}
+	if err := tpClientConsistency(s, cp); err != nil {
+		t.Fatal(err)
+	}
+	cur := s.Checkpoint()
+	for tx := uint64(1); tx <= cur.Size; tx++ {
+		if err := tpClientTx(s, cur, tx); err != nil {
+			t.Fatalf("tx %d: %v", tx, err)
+		}
+	}
+}
+
+func TestFormat1StoreOpensAndUpgrades(t *testing.T) {
+	dir, cp := tpTemplate(t) // tpSize (50) txs
+	tpToFormat1(t, dir)
+
+	// Read-only: served as it is, and left in format 1.
+	ro, err := kv.Open(dir, kv.Options{Logger: tpLogger(t), ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ro.Checkpoint(); got.Root != cp.Root || got.Size != cp.Size {
+		t.Fatalf("format-1 store opens at %d/%s, want %d/%s", got.Size, got.Root, cp.Size, cp.Root)
+	}
+	tpCheckAll(t, ro, cp)
+	if err := ro.Close(); err != nil {
+		t.Fatal(err)
+	}
+	tpTamper(t, dir, func(a tpAttacker) {
+		if id := a.get(tpIdentityKey); len(id) != 18 {
+			t.Errorf("a read-only open changed the identity to %x", id)
+		}
+	})
+
+	// Read-write: upgraded, and new transactions hold their nodes. Tx 64
+	// completes node (6, 0), whose left half (5, 0) is a format-1 node.
+	var logged bytes.Buffer
+	log := zerolog.New(&logged)
+	s, err := kv.Open(dir, kv.Options{Logger: &log, MinFreeBytes: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logged.String(), "store format upgraded") {
+		t.Errorf("no upgrade logged: %s", logged.String())
+	}
+	for i := tpSize + 1; i <= 70; i++ {
+		if _, err := s.Commit(context.Background(), []kv.Write{{Key: []byte(fmt.Sprintf("new%d", i)), Value: []byte("v")}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tpCheckAll(t, s, cp)
+	mixed := s.Checkpoint()
+	p, err := s.InclusionProof(3, mixed.Size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx3, err := s.TxHeader(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := merkle.VerifyInclusion(tx3.LeafHash(), 2, mixed.Size, p, mixed.Root); err != nil {
+		t.Fatalf("tx 3 in the mixed log: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	tpTamper(t, dir, func(a tpAttacker) {
+		id := a.get(tpIdentityKey)
+		if len(id) != 26 || binary.BigEndian.Uint16(id[8:]) != 2 || binary.BigEndian.Uint64(id[18:]) != tpSize+1 {
+			t.Errorf("identity after the upgrade %x: want format 2, nodes in headers from tx %d", id, tpSize+1)
+		}
+		if got := len(a.get(tpHeaderKey(tpSize))); got != tpHeaderSize {
+			t.Errorf("tx %d's header record rewritten: %d bytes", tpSize, got)
+		}
+		if got := len(a.get(tpHeaderKey(64))); got != tpHeaderSize+7*32 {
+			t.Errorf("tx 64's header record: %d bytes, want %d", got, tpHeaderSize+7*32)
+		}
+	})
+
+	// Reopened, the mixed store is the same log.
+	s = openAt(t, dir, kv.Options{})
+	defer s.Close()
+	if got := s.Checkpoint(); got.Root != mixed.Root || got.Size != mixed.Size {
+		t.Fatalf("reopened at %d/%s, want %d/%s", got.Size, got.Root, mixed.Size, mixed.Root)
+	}
+	tpCheckAll(t, s, cp)
+}
+
+// TestFormat1NodeMissing checks that a format-1 transaction's nodes are
+// still required: one deleted is corruption, found by Verify.
+func TestFormat1NodeMissing(t *testing.T) {
+	dir, _ := tpTemplate(t)
+	tpToFormat1(t, dir)
+	tpTamper(t, dir, func(a tpAttacker) {
+		a.del(binary.BigEndian.AppendUint64([]byte{'N', 1}, 5)) // completed by tx 12
+	})
+	s := openAt(t, dir, kv.Options{})
+	defer s.Close()
+	_, err := s.Verify(context.Background(), kv.VerifyOptions{})
+	var ve *kv.VerifyError
+	if !errors.As(err, &ve) || ve.TxID != 12 || !errors.Is(err, kv.ErrCorrupt) {
+		t.Fatalf("verify: %v, want a VerifyError at tx 12", err)
+	}
+}
