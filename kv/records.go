@@ -2,6 +2,7 @@ package kv
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
 
 	"github.com/stela-db/stela/kv/format"
@@ -66,7 +67,7 @@ func decodeStoreIdentity(b []byte) (storeIdentity, error) {
 			return id, corruptf("store identity record malformed")
 		}
 	case id.version > storeFormatVersion:
-		// Left to identity(), which names the version.
+		return id, fmt.Errorf("kv: store format %d; this build reads formats 1 to %d", id.version, storeFormatVersion)
 	default:
 		return id, corruptf("store identity record malformed")
 	}

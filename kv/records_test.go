@@ -2,7 +2,10 @@ package kv
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
+	"math"
+	"strings"
 	"testing"
 
 	"github.com/stela-db/stela/kv/format"
@@ -127,10 +130,11 @@ func FuzzDecodeVersionKey(f *testing.F) {
 
 func FuzzDecodeStoreIdentity(f *testing.F) {
 	f.Add(storeIdentity{version: 1, created: 5}.encode())
+	f.Add(storeIdentity{version: 2, created: 5, nodesFrom: 7}.encode())
 	f.Fuzz(func(t *testing.T, b []byte) {
 		id, err := decodeStoreIdentity(b)
 		if err != nil {
-			if !errors.Is(err, ErrCorrupt) {
+			if !errors.Is(err, ErrCorrupt) && id.version <= storeFormatVersion {
 				t.Fatalf("error without ErrCorrupt: %v", err)
 			}
 			return
@@ -154,6 +158,35 @@ func TestVersionBounds(t *testing.T) {
 			if cap(prefix) != len(prefix) || cap(upper) != len(upper) {
 				t.Fatalf("key %x: an append to a bound would overwrite the next", key)
 			}
+		}
+	}
+}
+
+// TestDecodeStoreIdentity: both formats decode, format 1 with no
+// transaction keeping its nodes in its header record; a newer format is
+// refused by name, not as damage.
+func TestDecodeStoreIdentity(t *testing.T) {
+	v1, err := decodeStoreIdentity(storeIdentity{version: 1, created: 5}.encode())
+	if err != nil || v1.nodesFrom != math.MaxUint64 || v1.created != 5 {
+		t.Errorf("format 1: %+v, %v", v1, err)
+	}
+	v2, err := decodeStoreIdentity(storeIdentity{version: 2, created: 5, nodesFrom: 9}.encode())
+	if err != nil || v2.nodesFrom != 9 {
+		t.Errorf("format 2: %+v, %v", v2, err)
+	}
+	newer := storeIdentity{version: 2, created: 5, nodesFrom: 9}.encode()
+	binary.BigEndian.PutUint16(newer[8:], 3)
+	if _, err := decodeStoreIdentity(newer); err == nil || errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "store format 3") {
+		t.Errorf("format 3: %v", err)
+	}
+	for _, bad := range [][]byte{
+		storeIdentity{version: 2, created: 5, nodesFrom: 0}.encode(),
+		storeIdentity{version: 1, created: 5}.encode()[:17],
+		append(storeIdentity{version: 1, created: 5}.encode(), 0),
+		storeIdentity{version: 2, created: 5, nodesFrom: 1}.encode()[:18],
+	} {
+		if _, err := decodeStoreIdentity(bad); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("%x: %v, want ErrCorrupt", bad, err)
 		}
 	}
 }

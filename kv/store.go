@@ -296,9 +296,6 @@ func (s *Store) identity() (storeIdentity, error) {
 	if err != nil {
 		return id, fmt.Errorf("%w (%s)", err, s.dir)
 	}
-	if id.version == 0 || id.version > storeFormatVersion {
-		return id, fmt.Errorf("kv: %s has store format %d; this build reads formats 1 to %d", s.dir, id.version, storeFormatVersion)
-	}
 	return id, nil
 }
 
