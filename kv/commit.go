@@ -631,9 +631,10 @@ func (s *Store) writeGroup(g *builtGroup, bytes int) (err error) {
 		}
 	}()
 
-	// A transaction's header record: its header, then the nodes its leaf
-	// completes (noderecord.go), at most one per level.
-	var rec [format.HeaderSize + 64*merkle.HashSize]byte
+	// A transaction's header record: its header, the nodes its leaf
+	// completes (noderecord.go), at most one per level, and a small entry
+	// list.
+	var rec [format.HeaderSize + 64*merkle.HashSize + maxInlineEntries]byte
 	n := 0
 	emit := func(_ uint8, _ uint64, h merkle.Hash) {
 		n += copy(rec[n:], h[:])
@@ -650,10 +651,12 @@ func (s *Store) writeGroup(g *builtGroup, bytes int) (err error) {
 		h := format.Header{Version: format.HeaderVersion, TxID: txID, Time: now, Entries: p.entries, EntriesRoot: p.entriesRoot}
 		n = len(h.AppendEncoding(rec[:0]))
 		s.frontier.Append(h.LeafHash(), emit)
-		if err := b.Set(txKey(prefixHeader, txID), rec[:n], nil); err != nil {
+		if len(p.entriesRecord) <= maxInlineEntries {
+			n += copy(rec[n:], p.entriesRecord)
+		} else if err := b.Set(txKey(prefixEntries, txID), p.entriesRecord, nil); err != nil {
 			return err
 		}
-		if err := b.Set(txKey(prefixEntries, txID), p.entriesRecord, nil); err != nil {
+		if err := b.Set(txKey(prefixHeader, txID), rec[:n], nil); err != nil {
 			return err
 		}
 		kStart, vStart := 0, 0

@@ -13,8 +13,8 @@
 // Commit returns only after the group holding the transaction has been
 // appended to the store's commit log and synced (commitlog.go, package
 // clog; pebble runs with its own WAL off). A group is one pebble batch
-// (header with the Merkle nodes it completes, entry list and key versions
-// of each transaction), logged as one checksummed record and applied to pebble
+// (header record with the Merkle nodes and entry list, and key versions of
+// each transaction), logged as one checksummed record and applied to pebble
 // whole, so after a crash the store holds all of a group or none of it:
 // Open replays the log's groups beyond pebble's tables. The log head
 // returned with a transaction (Committed.LogSize and Root) is durable when
@@ -66,16 +66,18 @@
 //	'M' 's'                     store identity: "STELA-KV", format version, creation time,
 //	                            first tx of format 2 (records.go)
 //	'M' 'o'                     origin (the log's name in checkpoints)
-//	'H' txid(8)                 header record: the format.Header encoding, then the
-//	                            log Merkle nodes the transaction's leaf completes
-//	                            (noderecord.go)
-//	'E' txid(8)                 entry list: the transaction's format.Entry encodings, concatenated
+//	'H' txid(8)                 header record: the format.Header encoding, the log
+//	                            Merkle nodes the transaction's leaf completes, and
+//	                            the entry list when it is small (noderecord.go)
+//	'E' txid(8)                 entry list, when not in the header record: the
+//	                            transaction's format.Entry encodings, concatenated
 //	'N' level(1) index(8)       format 1 only: log Merkle node
 //	'V' esc(key) ^txid(8)       version record of key written by txid (records.go)
 //
 // A Merkle node (level, index) is the 32-byte hash of the perfect subtree
 // covering leaves [index<<level, (index+1)<<level). Format 1 stored each
-// under its own 'N' key and header records held the header alone; a
+// under its own 'N' key and header records held the header alone, every
+// entry list under its 'E' key; a
 // format-1 store opened for writing is upgraded to format 2, and its
 // older transactions keep format 1's layout.
 //

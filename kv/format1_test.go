@@ -13,12 +13,13 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/stela-db/stela/kv"
+	"github.com/stela-db/stela/kv/format"
 	"github.com/stela-db/stela/kv/merkle"
 )
 
-// Store format 2 keeps the Merkle nodes a transaction completes in its
-// header record; format 1 kept each under a key of its own ('N' level
-// index). These tests pin the new layout and check that a format-1 store
+// Store format 2 keeps the Merkle nodes a transaction completes, and a
+// small entry list, in its header record; format 1 kept each node under a
+// key of its own ('N' level index) and every entry list under its own key. These tests pin the new layout and check that a format-1 store
 // still opens, proves and verifies, and is upgraded when opened for
 // writing, its old transactions left as they were.
 
@@ -26,7 +27,8 @@ import (
 var tpIdentityKey = []byte{'M', 's'}
 
 // TestHeaderRecordsHoldTheNodes checks the stored layout of format 2: no
-// node keys, and each header record sized for the nodes its tx completes.
+// node keys, each header record sized for the nodes its tx completes and
+// its entry list, which no tx of this log keeps under its own key.
 func TestHeaderRecordsHoldTheNodes(t *testing.T) {
 	tmpl, _ := tpTemplate(t)
 	tpTamper(t, tmpl, func(a tpAttacker) {
@@ -44,15 +46,31 @@ func TestHeaderRecordsHoldTheNodes(t *testing.T) {
 		if err := it.Close(); err != nil {
 			t.Fatal(err)
 		}
+		if n := tpNodesIn(12); n != 3 {
+			t.Errorf("tx 12 (leaf 0b1011) completes %d nodes, want 3", n)
+		}
 		for tx := uint64(1); tx <= tpSize; tx++ {
-			// Tx 12 (leaf 11 = 0b1011) completes nodes at levels 0, 1 and 2.
-			n := 1
-			for leaf := tx - 1; leaf&1 == 1; leaf >>= 1 {
-				n++
+			want := tpHeaderSize + 32*tpNodesIn(tx)
+			for _, w := range tpWrites(int(tx)) {
+				e := format.NewPut(w.Key, w.Value, w.Metadata)
+				if w.Delete {
+					e = format.NewDelete(w.Key, w.Metadata)
+				}
+				want += len(e.Encode())
 			}
-			if got := len(a.get(tpHeaderKey(tx))); got != tpHeaderSize+32*n {
-				t.Errorf("tx %d: header record of %d bytes, want %d", tx, got, tpHeaderSize+32*n)
+			if got := len(a.get(tpHeaderKey(tx))); got != want {
+				t.Errorf("tx %d: header record of %d bytes, want %d", tx, got, want)
 			}
+		}
+		it, err = a.db.NewIter(&pebble.IterOptions{LowerBound: []byte{'E'}, UpperBound: []byte{'F'}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if it.First() {
+			t.Errorf("entry-list key %x stored for a small list", it.Key())
+		}
+		if err := it.Close(); err != nil {
+			t.Fatal(err)
 		}
 	})
 }
@@ -75,9 +93,12 @@ func tpToFormat1(t *testing.T, dir string) {
 			}
 			rec = bytes.Clone(rec)
 			closer.Close()
-			for l := 0; tpHeaderSize+32*l < len(rec); l++ {
+			for l := 0; l < tpNodesIn(tx); l++ {
 				key := binary.BigEndian.AppendUint64([]byte{'N', byte(l)}, (tx-1)>>l)
 				a.set(key, rec[tpHeaderSize+32*l:tpHeaderSize+32*(l+1)])
+			}
+			if list := rec[tpHeaderSize+32*tpNodesIn(tx):]; len(list) > 0 {
+				a.set(tpEntriesKey(tx), list)
 			}
 			a.set(tpHeaderKey(tx), rec[:tpHeaderSize])
 		}
@@ -167,8 +188,8 @@ func TestFormat1StoreOpensAndUpgrades(t *testing.T) {
 		if got := len(a.get(tpHeaderKey(tpSize))); got != tpHeaderSize {
 			t.Errorf("tx %d's header record rewritten: %d bytes", tpSize, got)
 		}
-		if got := len(a.get(tpHeaderKey(64))); got != tpHeaderSize+7*32 {
-			t.Errorf("tx 64's header record: %d bytes, want %d", got, tpHeaderSize+7*32)
+		if _, off := a.entriesAt(64); off != tpHeaderSize+7*32 {
+			t.Errorf("tx 64's entry list at %d of its header record, want %d", off, tpHeaderSize+7*32)
 		}
 	})
 
@@ -195,5 +216,62 @@ func TestFormat1NodeMissing(t *testing.T) {
 	var ve *kv.VerifyError
 	if !errors.As(err, &ve) || ve.TxID != 12 || !errors.Is(err, kv.ErrCorrupt) {
 		t.Fatalf("verify: %v, want a VerifyError at tx 12", err)
+	}
+}
+
+// TestLargeEntryListHasItsOwnKey: an entry list over 1 KiB stays under its
+// own key, and a list stored in both places is corruption.
+func TestLargeEntryListHasItsOwnKey(t *testing.T) {
+	dir := t.TempDir()
+	s := openAt(t, dir, kv.Options{})
+	var big []kv.Write
+	for i := 0; i < 30; i++ {
+		big = append(big, kv.Write{Key: []byte(fmt.Sprintf("a-key-long-enough-to-fill-a-list-%02d", i)), Value: []byte("v")})
+	}
+	for _, ws := range [][]kv.Write{big, {{Key: []byte("small"), Value: []byte("v")}}} {
+		if _, err := s.Commit(context.Background(), ws); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cp := s.Checkpoint()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	tpTamper(t, dir, func(a tpAttacker) {
+		if k, off := a.entriesAt(1); !bytes.Equal(k, tpEntriesKey(1)) || off != 0 || len(a.get(k)) <= 1024 {
+			t.Errorf("tx 1's list of %d entries is not under its own key", len(big))
+		}
+		if k, _ := a.entriesAt(2); !bytes.Equal(k, tpHeaderKey(2)) {
+			t.Errorf("tx 2's list is not in its header record")
+		}
+	})
+	s = openAt(t, dir, kv.Options{})
+	tpCheckAll(t, s, cp)
+	if tx, err := s.Tx(1); err != nil || len(tx.Entries) != len(big) {
+		t.Fatalf("tx 1: %d entries, %v", len(tx.Entries), err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, tc := range []struct {
+		name   string
+		tamper func(a tpAttacker)
+		wantTx uint64
+	}{
+		{"own key changed", func(a tpAttacker) { a.flipEntries(1, -1) }, 1},
+		{"both places", func(a tpAttacker) { k, off := a.entriesAt(2); a.set(tpEntriesKey(2), a.get(k)[off:]) }, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			copyDir := t.TempDir()
+			tpCopyDir(t, dir, copyDir)
+			tpTamper(t, copyDir, tc.tamper)
+			s := openAt(t, copyDir, kv.Options{})
+			defer s.Close()
+			var ve *kv.VerifyError
+			if _, err := s.Verify(context.Background(), kv.VerifyOptions{}); !errors.As(err, &ve) || ve.TxID != tc.wantTx {
+				t.Fatalf("verify: %v, want a VerifyError at tx %d", err, tc.wantTx)
+			}
+		})
 	}
 }

@@ -174,8 +174,9 @@ func (im *Importer) Append(rec []byte) (err error) {
 		im.batch = im.s.db.NewBatch()
 	}
 	b := im.batch
-	// The header record is the header and the nodes the leaf completes
-	// (noderecord.go); a record that fails its checks emits none.
+	// The header record is the header, the nodes the leaf completes and a
+	// small entry list (noderecord.go); a record that fails its checks
+	// emits no nodes.
 	var nodes []byte
 	emit := func(_ uint8, _ uint64, h merkle.Hash) {
 		nodes = append(nodes, h[:]...)
@@ -185,10 +186,13 @@ func (im *Importer) Append(rec []byte) (err error) {
 		return err
 	}
 	id := tx.h.TxID
-	if err := b.Set(txKey(prefixHeader, id), append(tx.h.Encode(), nodes...), nil); err != nil {
+	hrec := append(tx.h.Encode(), nodes...)
+	if len(tx.list) <= maxInlineEntries {
+		hrec = append(hrec, tx.list...)
+	} else if err := b.Set(txKey(prefixEntries, id), tx.list, nil); err != nil {
 		return err
 	}
-	if err := b.Set(txKey(prefixEntries, id), tx.list, nil); err != nil {
+	if err := b.Set(txKey(prefixHeader, id), hrec, nil); err != nil {
 		return err
 	}
 	var val []byte

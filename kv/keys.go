@@ -10,7 +10,7 @@ import (
 const (
 	prefixMeta    byte = 'M' // store identity and settings
 	prefixHeader  byte = 'H' // tx header and the Merkle nodes it completes, by tx id
-	prefixEntries byte = 'E' // tx entry list, by tx id
+	prefixEntries byte = 'E' // tx entry list not kept in its header record, by tx id
 	prefixNode    byte = 'N' // Merkle node of the log, by level and index: store format 1 only
 	prefixVersion byte = 'V' // key version, by user key then descending tx id
 )

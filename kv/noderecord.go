@@ -9,38 +9,47 @@ import (
 )
 
 // Header records (store format 2). The value under a transaction's header
-// key is its header followed by the Merkle nodes of the log that its leaf
-// completes:
+// key is its header, the Merkle nodes of the log that its leaf completes,
+// and, when it is small, its entry list:
 //
 //	offset        size  field
 //	0             54    header: the format.Header encoding (hashed into the leaf)
 //	54            32·n  the nodes (l, i>>l) for l = 0 .. n-1, level 0 first,
 //	                    where i = txID-1 is the transaction's leaf and n is one
 //	                    more than the number of trailing one bits of i
+//	54+32·n       L     the entry list (records.go), when L <= maxInlineEntries;
+//	                    otherwise nothing here, and the list is under the
+//	                    transaction's entry-list key
 //
-// Node (level, index) is completed by the leaf (index+1)<<level - 1, that
-// is by transaction (index+1)<<level, and is the level-th node of that
-// transaction's record. Level 0 is the leaf hash itself, kept so that
-// Open and Verify compare a header with the leaf the tree was built from.
+// Every transaction has an entry, so an empty remainder says that the list
+// is under its own key. Node (level, index) is completed by the leaf
+// (index+1)<<level - 1, that is by transaction (index+1)<<level, and is
+// the level-th node of that transaction's record. Level 0 is the leaf hash
+// itself, kept so that Open and Verify compare a header with the leaf the
+// tree was built from.
 //
-// Why here. A single-row commit wrote about two node records besides its
-// header, entry list and version: five pebble keys where three now do.
-// Pebble's cost grows with its keys (memtable inserts, flushes and
-// compactions were a fifth of the server's CPU in single-row INSERTs at 64
-// connections), and storing the nodes with the header cut the server's
-// CPU per INSERT by about a tenth (docs/BENCHMARKS.md, "Merkle nodes in
-// the header record").
+// Why. A single-row commit wrote five pebble keys: header, entry list,
+// version and about two nodes. It now writes two. Pebble's cost grows
+// with its keys (memtable inserts, flushes and compactions were a fifth of
+// the server's CPU in single-row INSERTs at 64 connections), and the nodes
+// alone, moved here, cut the server's CPU per INSERT by about a tenth
+// (docs/BENCHMARKS.md, "Header records"). A large entry list keeps its own
+// key because proofs read header records for their nodes.
 //
 // Transactions before the store's nodesFrom (those written in format 1)
-// have a header record of the header alone and their nodes under node keys
-// (keys.go).
+// have a header record of the header alone, their entry list under its
+// own key and their nodes under node keys (keys.go).
+
+// maxInlineEntries is the largest entry list kept in a header record.
+const maxInlineEntries = 1024
 
 // nodesCompleted is the number of nodes the leaf of txID completes.
 func nodesCompleted(txID uint64) int {
 	return 1 + bits.TrailingZeros64(^(txID - 1))
 }
 
-// headerRecordSize is the size of txID's header record in format 2.
+// headerRecordSize is the size of txID's header record in format 2,
+// without an entry list.
 func headerRecordSize(txID uint64) int {
 	return format.HeaderSize + merkle.HashSize*nodesCompleted(txID)
 }
@@ -50,18 +59,28 @@ func completingTx(level uint8, index uint64) uint64 {
 	return (index + 1) << level
 }
 
-// splitHeaderRecord splits txID's header record into the header encoding
-// and the nodes, checking the record's size for the store's format: a
-// transaction before nodesFrom has no nodes in its record.
-func (s *Store) splitHeaderRecord(txID uint64, rec []byte) (hdr, nodes []byte, err error) {
-	want := format.HeaderSize
-	if txID >= s.nodesFrom {
-		want = headerRecordSize(txID)
+// headerRecord is a header record split into its parts, each aliasing
+// the record.
+type headerRecord struct {
+	header  []byte // the format.Header encoding
+	nodes   []byte // the nodes the transaction completes (format 2)
+	entries []byte // the entry list, when kept in the record
+}
+
+// splitHeaderRecord splits txID's header record, checking its size for
+// the store's format: a transaction before nodesFrom has the header alone.
+func (s *Store) splitHeaderRecord(txID uint64, rec []byte) (headerRecord, error) {
+	if txID < s.nodesFrom {
+		if len(rec) != format.HeaderSize {
+			return headerRecord{}, corruptf("tx %d: header record of %d bytes, want %d", txID, len(rec), format.HeaderSize)
+		}
+		return headerRecord{header: rec}, nil
 	}
-	if len(rec) != want {
-		return nil, nil, corruptf("tx %d: header record of %d bytes, want %d", txID, len(rec), want)
+	n := headerRecordSize(txID)
+	if len(rec) < n || len(rec) > n+maxInlineEntries {
+		return headerRecord{}, corruptf("tx %d: header record of %d bytes, want %d to %d", txID, len(rec), n, n+maxInlineEntries)
 	}
-	return rec[:format.HeaderSize], rec[format.HeaderSize:], nil
+	return headerRecord{header: rec[:format.HeaderSize], nodes: rec[format.HeaderSize:n], entries: rec[n:]}, nil
 }
 
 // nodeInRecord returns node number level of a header record's nodes.

@@ -47,11 +47,11 @@ func (r nodeReader) read(level uint8, index uint64) (merkle.Hash, error) {
 		if err != nil {
 			return h, missingAsCorrupt(err, "tx %d: header record, which holds Merkle node (level %d, index %d)", txID, level, index)
 		}
-		_, nodes, err := r.s.splitHeaderRecord(txID, rec)
+		hr, err := r.s.splitHeaderRecord(txID, rec)
 		if err != nil {
 			return h, err
 		}
-		return nodeInRecord(nodes, level)
+		return nodeInRecord(hr.nodes, level)
 	}
 	b, err := r.s.getRaw(nodeKey(level, index))
 	if err != nil {

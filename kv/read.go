@@ -254,33 +254,43 @@ func (s *Store) checkTx(txID uint64) error {
 
 // header reads and decodes the header of a committed transaction.
 func (s *Store) header(txID uint64) (format.Header, error) {
-	rec, err := s.getRaw(txKey(prefixHeader, txID))
-	if err != nil {
-		return format.Header{}, missingAsCorrupt(err, "tx %d: header", txID)
-	}
-	b, _, err := s.splitHeaderRecord(txID, rec)
-	if err != nil {
-		return format.Header{}, err
-	}
-	h, err := format.DecodeHeader(b)
-	if err != nil {
-		return h, fmt.Errorf("tx %d: %w", txID, err)
-	}
-	if h.TxID != txID {
-		return h, corruptf("tx %d: header holds tx id %d", txID, h.TxID)
-	}
-	return h, nil
+	h, _, err := s.headerAndRecord(txID)
+	return h, err
 }
 
-// txEntries reads a transaction's header and entry list.
+// headerAndRecord reads a committed transaction's header record and
+// decodes its header.
+func (s *Store) headerAndRecord(txID uint64) (format.Header, headerRecord, error) {
+	rec, err := s.getRaw(txKey(prefixHeader, txID))
+	if err != nil {
+		return format.Header{}, headerRecord{}, missingAsCorrupt(err, "tx %d: header", txID)
+	}
+	hr, err := s.splitHeaderRecord(txID, rec)
+	if err != nil {
+		return format.Header{}, hr, err
+	}
+	h, err := format.DecodeHeader(hr.header)
+	if err != nil {
+		return h, hr, fmt.Errorf("tx %d: %w", txID, err)
+	}
+	if h.TxID != txID {
+		return h, hr, corruptf("tx %d: header holds tx id %d", txID, h.TxID)
+	}
+	return h, hr, nil
+}
+
+// txEntries reads a transaction's header and entry list: from the header
+// record, or from its own key when the record has none (noderecord.go).
 func (s *Store) txEntries(txID uint64) (format.Header, []format.Entry, error) {
-	h, err := s.header(txID)
+	h, hr, err := s.headerAndRecord(txID)
 	if err != nil {
 		return h, nil, err
 	}
-	b, err := s.getRaw(txKey(prefixEntries, txID))
-	if err != nil {
-		return h, nil, missingAsCorrupt(err, "tx %d: entry list", txID)
+	b := hr.entries
+	if len(b) == 0 {
+		if b, err = s.getRaw(txKey(prefixEntries, txID)); err != nil {
+			return h, nil, missingAsCorrupt(err, "tx %d: entry list", txID)
+		}
 	}
 	entries, err := decodeEntries(b, h.Entries)
 	if err != nil {

@@ -17,8 +17,8 @@ const storeMagic = "STELA-KV"
 
 // storeFormatVersion is the layout of keys and records in this file and in
 // keys.go. Persisted. Format 2 keeps the Merkle nodes a transaction
-// completes in its header record (noderecord.go); format 1 kept them under
-// keys of their own. A format-1 store opened for writing becomes a format-2
+// completes, and a small entry list, in its header record (noderecord.go);
+// format 1 kept them under keys of their own. A format-1 store opened for writing becomes a format-2
 // store whose older transactions keep format 1's layout.
 const storeFormatVersion = 2
 
@@ -35,8 +35,8 @@ const storeFormatVersion = 2
 type storeIdentity struct {
 	version uint16
 	created int64
-	// nodesFrom is the first transaction whose nodes are in its header
-	// record; the nodes of those before are under node keys. A format-1
+	// nodesFrom is the first transaction whose header record has format
+	// 2's layout; the nodes of those before are under node keys. A format-1
 	// store has none: nodesFrom is then math.MaxUint64.
 	nodesFrom uint64
 }

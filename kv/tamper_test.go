@@ -47,9 +47,20 @@ func tpHeaderKey(txID uint64) []byte  { return tpTxKey('H', txID) }
 func tpEntriesKey(txID uint64) []byte { return tpTxKey('E', txID) }
 
 // A header record is the 54-byte header followed by the Merkle nodes the
-// tx's leaf completes, level 0 first (noderecord.go): node (level, index)
-// is completed by tx (index+1)<<level.
+// tx's leaf completes, level 0 first, then the entry list when it is at
+// most 1 KiB (noderecord.go): node (level, index) is completed by tx
+// (index+1)<<level.
 const tpHeaderSize = 54
+
+// tpNodesIn is the number of nodes tx's header record holds: one more than
+// the trailing one bits of its leaf, tx-1.
+func tpNodesIn(tx uint64) int {
+	n := 1
+	for leaf := tx - 1; leaf&1 == 1; leaf >>= 1 {
+		n++
+	}
+	return n
+}
 
 // tpNodeAt returns the header key that holds node (level, index) and the
 // node's offset in the record.
@@ -243,6 +254,35 @@ func (a tpAttacker) flip(k []byte, off int) {
 	a.set(k, v)
 }
 
+// entriesAt returns where tx's entry list is: after the nodes in its
+// header record, or at the start of its own key.
+func (a tpAttacker) entriesAt(txID uint64) (key []byte, off int) {
+	a.t.Helper()
+	base := tpHeaderSize + 32*tpNodesIn(txID)
+	if len(a.get(tpHeaderKey(txID))) > base {
+		return tpHeaderKey(txID), base
+	}
+	return tpEntriesKey(txID), 0
+}
+
+// flipEntries flips the byte at off of tx's entry list (from its end when
+// negative).
+func (a tpAttacker) flipEntries(txID uint64, off int) {
+	a.t.Helper()
+	k, base := a.entriesAt(txID)
+	if off >= 0 {
+		off += base
+	}
+	a.flip(k, off)
+}
+
+// setEntries replaces tx's entry list where it is stored.
+func (a tpAttacker) setEntries(txID uint64, list []byte) {
+	a.t.Helper()
+	k, base := a.entriesAt(txID)
+	a.set(k, append(a.get(k)[:base], list...))
+}
+
 // editVersion rewrites the version record of key at txID.
 func (a tpAttacker) editVersion(key string, txID uint64, edit func(r *tpVersionRecord)) {
 	a.t.Helper()
@@ -256,7 +296,8 @@ func (a tpAttacker) editVersion(key string, txID uint64, edit func(r *tpVersionR
 // entry's key length.
 func (a tpAttacker) entryOffset(txID uint64, i int) (off, keyLen int) {
 	a.t.Helper()
-	b := a.get(tpEntriesKey(txID))
+	k, base := a.entriesAt(txID)
+	b := a.get(k)[base:]
 	for j := 0; ; j++ {
 		e, n, err := format.DecodeEntry(b[off:])
 		if err != nil {
@@ -653,7 +694,7 @@ func tpCases() []tpCase {
 				forged := []byte("forged")
 				a.editVersion("k0", tpPutTx, func(r *tpVersionRecord) { r.value = forged })
 				e := format.NewPut([]byte("k0"), forged, []byte("md30"))
-				a.set(tpEntriesKey(tpPutTx), e.Encode())
+				a.setEntries(tpPutTx, e.Encode())
 				rec := a.get(tpHeaderKey(tpPutTx))
 				h, err := format.DecodeHeader(rec[:tpHeaderSize])
 				if err != nil {
@@ -698,7 +739,7 @@ func tpCases() []tpCase {
 			name: "entries/value-digest",
 			tamper: func(a tpAttacker) {
 				off, keyLen := a.entryOffset(tpMultiTx, 1)
-				a.flip(tpEntriesKey(tpMultiTx), off+3+keyLen)
+				a.flipEntries(tpMultiTx, off+3+keyLen)
 			},
 			wantTx: tpMultiTx,
 			client: tpTxOf(tpMultiTx),
@@ -707,7 +748,7 @@ func tpCases() []tpCase {
 			name: "entries/key",
 			tamper: func(a tpAttacker) {
 				off, keyLen := a.entryOffset(tpMultiTx, 1)
-				a.flip(tpEntriesKey(tpMultiTx), off+3+keyLen-1) // m25/b -> m25/c
+				a.flipEntries(tpMultiTx, off+3+keyLen-1) // m25/b -> m25/c
 			},
 			wantTx: tpMultiTx,
 			client: tpTxOf(tpMultiTx),
@@ -715,7 +756,7 @@ func tpCases() []tpCase {
 		{
 			name: "entries/metadata",
 			tamper: func(a tpAttacker) {
-				a.flip(tpEntriesKey(tpMultiTx), -1) // last byte of the delete's metadata
+				a.flipEntries(tpMultiTx, -1) // last byte of the delete's metadata
 			},
 			wantTx: tpMultiTx,
 			client: tpTxOf(tpMultiTx),
@@ -724,7 +765,7 @@ func tpCases() []tpCase {
 			name: "entries/kind",
 			tamper: func(a tpAttacker) {
 				off, _ := a.entryOffset(tpMultiTx, 0)
-				a.flip(tpEntriesKey(tpMultiTx), off) // put (1) -> 0: undecodable
+				a.flipEntries(tpMultiTx, off) // put (1) -> 0: undecodable
 			},
 			wantTx: tpMultiTx,
 			client: tpTxOf(tpMultiTx),
@@ -840,8 +881,7 @@ func tpCases() []tpCase {
 			// (Trusted) shows the rollback.
 			name: "truncate/last-tx",
 			tamper: func(a tpAttacker) {
-				a.del(tpHeaderKey(tpSize))
-				a.del(tpEntriesKey(tpSize))
+				a.del(tpHeaderKey(tpSize)) // with its entry list
 				for _, w := range tpWrites(tpSize) {
 					a.del(tpVersionKey(w.Key, tpSize))
 				}

@@ -88,24 +88,37 @@ func (s *Store) Verify(ctx context.Context, opts VerifyOptions) (rep VerifyRepor
 		if !hok || txIDFromKey(hit.Key()) != txID {
 			return rep, &VerifyError{TxID: txID, Err: corruptf("header is missing")}
 		}
-		if !eok || txIDFromKey(eit.Key()) != txID {
-			return rep, &VerifyError{TxID: txID, Err: corruptf("entry list is missing")}
-		}
 		hv, err := hit.ValueAndErr()
 		if err != nil {
 			return rep, txReadError(txID, err)
 		}
-		ev, err := eit.ValueAndErr()
+		hr, err := s.splitHeaderRecord(txID, hv)
 		if err != nil {
 			return rep, txReadError(txID, err)
 		}
-		if err := v.checkTx(txID, hv, ev); err != nil {
+		// The entry list is in the header record or under its own key,
+		// never both (noderecord.go).
+		hasKey := eok && txIDFromKey(eit.Key()) == txID
+		switch {
+		case len(hr.entries) > 0 && hasKey:
+			return rep, &VerifyError{TxID: txID, Err: corruptf("entry list is both in the header record and under its own key")}
+		case len(hr.entries) == 0 && !hasKey:
+			return rep, &VerifyError{TxID: txID, Err: corruptf("entry list is missing")}
+		case hasKey:
+			if hr.entries, err = eit.ValueAndErr(); err != nil {
+				return rep, txReadError(txID, err)
+			}
+		}
+		if err := v.checkTx(txID, hr); err != nil {
 			return rep, txReadError(txID, err)
 		}
 		if opts.Trusted != nil && txID == opts.Trusted.Size && v.fr.Root() != opts.Trusted.Root {
 			return rep, &VerifyError{TxID: txID, Err: corruptf("root at size %d is %s; the trusted checkpoint says %s", txID, v.fr.Root(), opts.Trusted.Root)}
 		}
-		hok, eok = hit.Next(), eit.Next()
+		hok = hit.Next()
+		if hasKey {
+			eok = eit.Next()
+		}
 		if opts.Progress != nil && time.Since(lastReport) >= time.Second {
 			opts.Progress(txID, size)
 			lastReport = time.Now()
@@ -143,13 +156,10 @@ type verifier struct {
 	leaves   []merkle.Hash
 }
 
-// checkTx checks one transaction given its stored header and entry list.
-func (v *verifier) checkTx(txID uint64, hv, ev []byte) error {
-	hb, nodes, err := v.s.splitHeaderRecord(txID, hv)
-	if err != nil {
-		return err
-	}
-	h, err := format.DecodeHeader(hb)
+// checkTx checks one transaction given its stored header record, whose
+// entries are its entry list wherever it was stored.
+func (v *verifier) checkTx(txID uint64, hr headerRecord) error {
+	h, err := format.DecodeHeader(hr.header)
 	if err != nil {
 		return err
 	}
@@ -160,7 +170,7 @@ func (v *verifier) checkTx(txID uint64, hv, ev []byte) error {
 		return corruptf("commit time %d is before the previous transaction's %d", h.Time, v.lastTime)
 	}
 	v.lastTime = h.Time
-	entries, err := decodeEntries(ev, h.Entries)
+	entries, err := decodeEntries(hr.entries, h.Entries)
 	if err != nil {
 		return err
 	}
@@ -187,7 +197,7 @@ func (v *verifier) checkTx(txID uint64, hv, ev []byte) error {
 		var got merkle.Hash
 		var err error
 		if txID >= v.s.nodesFrom {
-			got, err = nodeInRecord(nodes, level)
+			got, err = nodeInRecord(hr.nodes, level)
 		} else {
 			got, err = v.nodes.Node(level, index)
 		}
