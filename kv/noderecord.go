@@ -31,10 +31,11 @@ import (
 // Why. A single-row commit wrote five pebble keys: header, entry list,
 // version and about two nodes. It now writes two. Pebble's cost grows
 // with its keys (memtable inserts, flushes and compactions were a fifth of
-// the server's CPU in single-row INSERTs at 64 connections), and the nodes
-// alone, moved here, cut the server's CPU per INSERT by about a tenth
-// (docs/BENCHMARKS.md, "Header records"). A large entry list keeps its own
-// key because proofs read header records for their nodes.
+// the server's CPU in single-row INSERTs at 64 connections). Moving the
+// nodes here cut the server's CPU per INSERT by 7%, and the entry lists
+// too by 13% in all (docs/BENCHMARKS.md, "Header records"). A large entry
+// list keeps its own key because proofs read header records for their
+// nodes.
 //
 // Transactions before the store's nodesFrom (those written in format 1)
 // have a header record of the header alone, their entry list under its
