@@ -36,15 +36,8 @@ func TestHeaderRecordsHoldTheNodes(t *testing.T) {
 		if len(id) != 26 || binary.BigEndian.Uint16(id[8:]) != 2 || binary.BigEndian.Uint64(id[18:]) != 1 {
 			t.Errorf("identity %x: want format 2 with nodes in headers from tx 1", id)
 		}
-		it, err := a.db.NewIter(&pebble.IterOptions{LowerBound: []byte{'N'}, UpperBound: []byte{'O'}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if it.First() {
-			t.Errorf("node key %x stored", it.Key())
-		}
-		if err := it.Close(); err != nil {
-			t.Fatal(err)
+		if k := a.firstKeyOf('N'); k != nil {
+			t.Errorf("node key %x stored", k)
 		}
 		if n := tpNodesIn(12); n != 3 {
 			t.Errorf("tx 12 (leaf 0b1011) completes %d nodes, want 3", n)
@@ -62,17 +55,24 @@ func TestHeaderRecordsHoldTheNodes(t *testing.T) {
 				t.Errorf("tx %d: header record of %d bytes, want %d", tx, got, want)
 			}
 		}
-		it, err = a.db.NewIter(&pebble.IterOptions{LowerBound: []byte{'E'}, UpperBound: []byte{'F'}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if it.First() {
-			t.Errorf("entry-list key %x stored for a small list", it.Key())
-		}
-		if err := it.Close(); err != nil {
-			t.Fatal(err)
+		if k := a.firstKeyOf('E'); k != nil {
+			t.Errorf("entry-list key %x stored for a small list", k)
 		}
 	})
+}
+
+// firstKeyOf returns the first stored key of a key family, nil if none.
+func (a tpAttacker) firstKeyOf(family byte) []byte {
+	a.t.Helper()
+	it, err := a.db.NewIter(&pebble.IterOptions{LowerBound: []byte{family}, UpperBound: []byte{family + 1}})
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	defer it.Close()
+	if !it.First() {
+		return nil
+	}
+	return bytes.Clone(it.Key())
 }
 
 // tpToFormat1 rewrites a closed format-2 store, all of whose transactions
