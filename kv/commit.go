@@ -632,7 +632,7 @@ func (s *Store) writeGroup(g *builtGroup, bytes int) (err error) {
 	}()
 
 	// A transaction's header record: its header, the nodes its leaf
-	// completes (noderecord.go), at most one per level, and a small entry
+	// completes (headerrecord.go), at most one per level, and a small entry
 	// list.
 	var rec [format.HeaderSize + 64*merkle.HashSize + maxInlineEntries]byte
 	n := 0

@@ -68,7 +68,7 @@
 //	'M' 'o'                     origin (the log's name in checkpoints)
 //	'H' txid(8)                 header record: the format.Header encoding, the log
 //	                            Merkle nodes the transaction's leaf completes, and
-//	                            the entry list when it is small (noderecord.go)
+//	                            the entry list when it is small (headerrecord.go)
 //	'E' txid(8)                 entry list, when not in the header record: the
 //	                            transaction's format.Entry encodings, concatenated
 //	'N' level(1) index(8)       format 1 only: log Merkle node
@@ -76,10 +76,10 @@
 //
 // A Merkle node (level, index) is the 32-byte hash of the perfect subtree
 // covering leaves [index<<level, (index+1)<<level). Format 1 stored each
-// under its own 'N' key and header records held the header alone, every
-// entry list under its 'E' key; a
-// format-1 store opened for writing is upgraded to format 2, and its
-// older transactions keep format 1's layout.
+// under its own 'N' key and every entry list under its 'E' key, and its
+// header records held the header alone; a format-1 store opened for
+// writing is upgraded to format 2, and its older transactions keep format
+// 1's layout.
 //
 // Integers are big-endian. esc(key) replaces each 0x00 byte of the key by
 // 0x00 0xFF and appends 0x00 0x01, so versions of one key are contiguous

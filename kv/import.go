@@ -175,7 +175,7 @@ func (im *Importer) Append(rec []byte) (err error) {
 	}
 	b := im.batch
 	// The header record is the header, the nodes the leaf completes and a
-	// small entry list (noderecord.go); a record that fails its checks
+	// small entry list (headerrecord.go); a record that fails its checks
 	// emits no nodes.
 	var nodes []byte
 	emit := func(_ uint8, _ uint64, h merkle.Hash) {
@@ -219,10 +219,7 @@ func (im *Importer) flush() error {
 	b := im.batch
 	im.batch = nil
 	defer b.Close()
-	if err := b.Commit(pebble.NoSync); err != nil {
-		return err
-	}
-	return im.s.db.Flush()
+	return im.s.commitFlushed(b)
 }
 
 // Close commits what was appended and closes the store. After a failed

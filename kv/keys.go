@@ -9,7 +9,7 @@ import (
 // Persisted: never change or reuse them.
 const (
 	prefixMeta    byte = 'M' // store identity and settings
-	prefixHeader  byte = 'H' // tx header and the Merkle nodes it completes, by tx id
+	prefixHeader  byte = 'H' // tx header record (header, Merkle nodes, small entry list), by tx id
 	prefixEntries byte = 'E' // tx entry list not kept in its header record, by tx id
 	prefixNode    byte = 'N' // Merkle node of the log, by level and index: store format 1 only
 	prefixVersion byte = 'V' // key version, by user key then descending tx id
@@ -42,7 +42,7 @@ func txKey(prefix byte, txID uint64) []byte {
 }
 
 // nodeKey returns the key of the log's Merkle node (level, index), where
-// store format 1 kept it (noderecord.go).
+// store format 1 kept it (headerrecord.go).
 func nodeKey(level uint8, index uint64) []byte {
 	k := make([]byte, 10)
 	k[0] = prefixNode

@@ -39,7 +39,7 @@ func (r nodeReader) Node(level uint8, index uint64) (merkle.Hash, error) {
 
 // read reads node (level, index) from the header record of the
 // transaction that completed it, or from its node key when that
-// transaction was written in store format 1 (noderecord.go).
+// transaction was written in store format 1 (headerrecord.go).
 func (r nodeReader) read(level uint8, index uint64) (merkle.Hash, error) {
 	var h merkle.Hash
 	if txID := completingTx(level, index); txID >= r.s.nodesFrom {

@@ -280,7 +280,7 @@ func (s *Store) headerAndRecord(txID uint64) (format.Header, headerRecord, error
 }
 
 // txEntries reads a transaction's header and entry list: from the header
-// record, or from its own key when the record has none (noderecord.go).
+// record, or from its own key when the record has none (headerrecord.go).
 func (s *Store) txEntries(txID uint64) (format.Header, []format.Entry, error) {
 	h, hr, err := s.headerAndRecord(txID)
 	if err != nil {

@@ -17,9 +17,10 @@ const storeMagic = "STELA-KV"
 
 // storeFormatVersion is the layout of keys and records in this file and in
 // keys.go. Persisted. Format 2 keeps the Merkle nodes a transaction
-// completes, and a small entry list, in its header record (noderecord.go);
-// format 1 kept them under keys of their own. A format-1 store opened for writing becomes a format-2
-// store whose older transactions keep format 1's layout.
+// completes, and a small entry list, in its header record
+// (headerrecord.go); format 1 kept them under keys of their own. A
+// format-1 store opened for writing becomes a format-2 store whose older
+// transactions keep format 1's layout.
 const storeFormatVersion = 2
 
 // storeIdentity is the value of metaStoreKey.

@@ -35,8 +35,8 @@ type Store struct {
 	log    zerolog.Logger
 	db     *pebble.DB
 	origin string
-	// nodesFrom is the first transaction whose Merkle nodes are in its
-	// header record (noderecord.go); set at open.
+	// nodesFrom is the first transaction whose header record has store
+	// format 2's layout (headerrecord.go); set at open.
 	nodesFrom uint64
 	// tail holds, for a read-only store that crashed, the groups of its
 	// commit log beyond pebble's tables, in an indexed batch that reads
@@ -358,15 +358,21 @@ func (s *Store) upgrade(id storeIdentity) (storeIdentity, error) {
 	if err := b.Set(metaStoreKey, up.encode(), nil); err != nil {
 		return id, err
 	}
-	// Pebble's WAL is off (commitlog.go): durable once flushed.
-	if err := b.Commit(pebble.NoSync); err != nil {
-		return id, err
-	}
-	if err := s.db.Flush(); err != nil {
+	if err := s.commitFlushed(b); err != nil {
 		return id, err
 	}
 	s.log.Info().Uint16("from", id.version).Uint16("to", up.version).Uint64("nodes_in_headers_from_tx", up.nodesFrom).Msg("store format upgraded")
 	return up, nil
+}
+
+// commitFlushed makes a batch written outside the commit log durable:
+// pebble's WAL is off (commitlog.go), so it is durable once flushed into
+// a table.
+func (s *Store) commitFlushed(b *pebble.Batch) error {
+	if err := b.Commit(pebble.NoSync); err != nil {
+		return err
+	}
+	return s.db.Flush()
 }
 
 // initialize writes the identity of a new store, then renames the creation
@@ -388,12 +394,7 @@ func (s *Store) initialize() (storeIdentity, error) {
 	if err := b.Set(metaOriginKey, []byte(origin), nil); err != nil {
 		return id, err
 	}
-	// Pebble's WAL is off (commitlog.go): the identity is durable once
-	// flushed into a table.
-	if err := b.Commit(pebble.NoSync); err != nil {
-		return id, err
-	}
-	if err := s.db.Flush(); err != nil {
+	if err := s.commitFlushed(b); err != nil {
 		return id, err
 	}
 	fs := s.opts.FS

@@ -48,7 +48,7 @@ func tpEntriesKey(txID uint64) []byte { return tpTxKey('E', txID) }
 
 // A header record is the 54-byte header followed by the Merkle nodes the
 // tx's leaf completes, level 0 first, then the entry list when it is at
-// most 1 KiB (noderecord.go): node (level, index) is completed by tx
+// most 1 KiB (headerrecord.go): node (level, index) is completed by tx
 // (index+1)<<level.
 const tpHeaderSize = 54
 

@@ -97,7 +97,7 @@ func (s *Store) Verify(ctx context.Context, opts VerifyOptions) (rep VerifyRepor
 			return rep, txReadError(txID, err)
 		}
 		// The entry list is in the header record or under its own key,
-		// never both (noderecord.go).
+		// never both (headerrecord.go).
 		hasKey := eok && txIDFromKey(eit.Key()) == txID
 		switch {
 		case len(hr.entries) > 0 && hasKey:

@@ -1,7 +1,6 @@
 package kv
 
 import (
-	"fmt"
 	"math/bits"
 
 	"github.com/stela-db/stela/kv/format"
@@ -89,7 +88,7 @@ func nodeInRecord(nodes []byte, level uint8) (merkle.Hash, error) {
 	var h merkle.Hash
 	off := int(level) * merkle.HashSize
 	if off+merkle.HashSize > len(nodes) {
-		return h, fmt.Errorf("kv: %w: no node at level %d in a header record", ErrCorrupt, level)
+		return h, corruptf("no node at level %d in a header record", level)
 	}
 	copy(h[:], nodes[off:])
 	return h, nil
