@@ -28,8 +28,8 @@ import (
 //   - A segment is released once pebble has flushed every group in it:
 //     every releaseEvery rotations the releaser goroutine flushes
 //     pebble's memtables and releases the segments older than the new
-//     one (the newest is recycled as the next segment, the others
-//     removed).
+//     one (the newest are recycled as spares for the next segments, the
+//     others removed: clog/spares.go).
 //   - Close flushes pebble, then removes every segment.
 //
 // Stores written with pebble's WAL on (before the commit log) open as

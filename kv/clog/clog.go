@@ -12,9 +12,11 @@
 // Files. The log is a sequence of segments named segmentName(n), n
 // counting up from 1, in the store's directory. A segment is written from
 // offset 0 on; it is, when possible, a file written before (pre-written
-// with zeros, or a released segment recycled), so that appends overwrite
-// written blocks and a sync flushes data only, not the file system's
-// journal.
+// with zeros, or a released segment recycled: spares.go), so that appends
+// overwrite written blocks and a sync flushes data only, not the file
+// system's journal. Spares are named spareName, alone or followed by a
+// dash and the number of the segment they were; readers ignore them, and
+// a writer removes those of an earlier run.
 //
 // Record format (persisted; change only with a new store format):
 //

@@ -194,12 +194,12 @@ func TestSpareIsUsed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.spare.wg.Wait() // the first spare is built
+	w.spares.wg.Wait() // the first spare is built
 	for i := 0; i < 3; i++ {
 		if _, err := w.Append(uint64(i+1), uint64(i+1), nil, payloadOf(i, 3000)); err != nil {
 			t.Fatal(err)
 		}
-		w.spare.wg.Wait()
+		w.spares.wg.Wait()
 	}
 	w.Close()
 	for _, seg := range []uint64{2, 3} {
@@ -229,7 +229,7 @@ func TestRecycledSegments(t *testing.T) {
 			if _, err := w.Append(tx, tx, nil, payloadOf(int(tx), 100)); err != nil {
 				t.Fatal(err)
 			}
-			w.spare.wg.Wait()
+			w.spares.wg.Wait()
 		}
 	}
 	appendN(30) // segments 1-4 or so, full of records
@@ -241,7 +241,7 @@ func TestRecycledSegments(t *testing.T) {
 	if len(segs) != 1 {
 		t.Fatalf("segments %v after release, want only the current one", segs)
 	}
-	if !w.spare.ready {
+	if len(w.spares.ready) == 0 {
 		t.Fatal("the newest released segment did not become the spare")
 	}
 	appendN(12) // rotates into the recycled segment, then fills part of it

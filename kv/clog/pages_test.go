@@ -55,7 +55,7 @@ func TestSmallRecordsWriteWholePages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.spare.wg.Wait()
+	w.spares.wg.Wait()
 	var gs []group
 	sizes := []int{10, 500, int(pageSize), 3000, 3*gatherLimit + 5, 40, 777, int(pageSize) - HeaderSize, 60, 1}
 	for i, size := range append(append(sizes, sizes...), sizes...) {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"sync"
 
 	"github.com/cockroachdb/pebble/v2/vfs"
 )
@@ -33,24 +32,25 @@ type Writer struct {
 	// appended groups. Only tests and benchmark set-up use it.
 	NoSync bool
 
-	spare spareBuilder
+	spares spares
 }
 
 // NewWriter starts segment seg (numbers must grow: one past the newest
-// existing segment) with segments of size bytes. It removes a spare left
-// by an earlier run, and builds spares in the background from then on.
+// existing segment) with segments of size bytes. It removes the spares
+// left by an earlier run, and builds spares in the background from then
+// on.
 func NewWriter(fs vfs.FS, dir string, seg uint64, size int64) (*Writer, error) {
 	if seg == 0 || size < HeaderSize {
 		return nil, fmt.Errorf("clog: bad segment %d or size %d", seg, size)
 	}
 	w := &Writer{fs: fs, dir: dir, size: size, next: min(firstSegmentSize, size)}
-	w.spare = spareBuilder{fs: fs, dir: dir}
-	w.spare.discardOld()
+	w.spares = spares{fs: fs, dir: dir, keep: keptSpares}
+	w.spares.discardOld()
 	// The first segment is pre-written before the first commit, small so
 	// that opening stays quick; the next ones double up to size, built in
 	// the background.
-	if err := w.spare.buildNow(w.next); err != nil {
-		w.spare.discardOld() // the first segment starts empty
+	if err := w.spares.buildNow(w.next); err != nil {
+		w.spares.discardOld() // the first segment starts empty
 	}
 	if err := w.open(seg, HeaderSize); err != nil {
 		return nil, err
@@ -203,7 +203,7 @@ func (w *Writer) open(seg uint64, need int64) error {
 	name := w.fs.PathJoin(w.dir, segmentName(seg))
 	var f vfs.File
 	end := max(w.next, need)
-	if spareSize, ok := w.spare.take(name, need); ok {
+	if spareSize, ok := w.spares.take(name, need, w.size); ok {
 		var err error
 		if f, err = w.fs.OpenReadWrite(name, vfs.WriteCategoryUnspecified); err != nil {
 			return err
@@ -221,15 +221,14 @@ func (w *Writer) open(seg uint64, need int64) error {
 	w.seg, w.seed, w.f, w.off, w.end = seg, segmentSeed(seg), f, 0, end
 	w.tail = w.tail[:0]
 	w.next = min(2*w.next, w.size)
-	w.spare.start(w.next)
+	w.spares.start(w.next)
 	return nil
 }
 
 // Release gives up the segments numbered below n, whose groups the
-// caller has made durable elsewhere: the newest becomes the next spare,
-// unless one is ready or being built, and the others are removed. A
-// recycled segment spares writing a file of zeros (for a bulk load, as
-// many bytes again as the log); its old records are never read, as the
+// caller has made durable elsewhere. The newest of them become spares
+// (spares.go) while fewer than keptSpares are held, and the others are
+// removed. A recycled segment's old records are never read, as the
 // checksums of a segment's records are seeded with its number. Release
 // may run concurrently with Append.
 func (w *Writer) Release(n uint64) error {
@@ -246,8 +245,11 @@ func (w *Writer) Release(n uint64) error {
 	if len(old) == 0 {
 		return nil
 	}
-	newest := old[len(old)-1]
-	if w.spare.adopt(w.fs.PathJoin(w.dir, segmentName(newest))) {
+	for len(old) > 0 {
+		newest := old[len(old)-1]
+		if !w.spares.adopt(w.fs.PathJoin(w.dir, segmentName(newest)), newest, w.size) {
+			break
+		}
 		old = old[:len(old)-1]
 	}
 	for _, seg := range old {
@@ -259,153 +261,14 @@ func (w *Writer) Release(n uint64) error {
 }
 
 // Close closes the current segment, waits for the spare builder and
-// removes the spare.
+// removes the spares.
 func (w *Writer) Close() error {
-	w.spare.stop()
-	w.spare.discardOld()
+	w.spares.stop()
+	w.spares.discardOld()
 	if w.f == nil {
 		return nil
 	}
 	err := w.f.Close()
 	w.f = nil
 	return err
-}
-
-// spareBuilder writes the next segment ahead of time in the background: a
-// file of zeros, synced, under spareName.
-type spareBuilder struct {
-	fs  vfs.FS
-	dir string
-
-	mu       sync.Mutex
-	size     int64 // the ready spare's size, or the one being built
-	ready    bool
-	building bool
-	stopped  bool
-	wg       sync.WaitGroup
-}
-
-func (b *spareBuilder) path() string { return b.fs.PathJoin(b.dir, spareName) }
-
-// discardOld removes a spare or half-built spare of an earlier run.
-func (b *spareBuilder) discardOld() {
-	_ = b.fs.Remove(b.path())
-	_ = b.fs.Remove(b.path() + ".tmp")
-}
-
-// take renames the ready spare to name if it holds need bytes, returning
-// its size; a spare too small is removed.
-func (b *spareBuilder) take(name string, need int64) (int64, bool) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if !b.ready {
-		return 0, false
-	}
-	b.ready = false
-	if need > b.size {
-		// Too small for this record, and for the ones to come (segments
-		// only grow): make room for a larger one.
-		_ = b.fs.Remove(b.path())
-		return 0, false
-	}
-	if err := b.fs.Rename(b.path(), name); err != nil {
-		return 0, false
-	}
-	return b.size, true
-}
-
-// adopt makes the file at path the spare, unless one is ready or being
-// built.
-func (b *spareBuilder) adopt(path string) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.ready || b.building || b.stopped {
-		return false
-	}
-	fi, err := b.fs.Stat(path)
-	if err != nil || fi.Size() < HeaderSize {
-		return false
-	}
-	if err := b.fs.Rename(path, b.path()); err != nil {
-		return false
-	}
-	b.size, b.ready = fi.Size(), true
-	return true
-}
-
-// buildNow builds a spare of size bytes on the caller's goroutine.
-func (b *spareBuilder) buildNow(size int64) error {
-	err := b.build(size)
-	b.mu.Lock()
-	b.size, b.ready = size, err == nil
-	b.mu.Unlock()
-	return err
-}
-
-// start builds a spare of size bytes in the background, unless one is
-// ready or being built.
-func (b *spareBuilder) start(size int64) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.ready || b.building || b.stopped {
-		return
-	}
-	b.building, b.size = true, size
-	b.wg.Add(1)
-	go func() {
-		defer b.wg.Done()
-		err := b.build(size)
-		b.mu.Lock()
-		b.building = false
-		b.ready = err == nil
-		b.mu.Unlock()
-	}()
-}
-
-// build writes a spare: zeros to a temporary name, synced, renamed. A
-// failure (a full disk) only means that the next segment starts empty.
-func (b *spareBuilder) build(size int64) error {
-	tmp := b.path() + ".tmp"
-	f, err := b.fs.Create(tmp, vfs.WriteCategoryUnspecified)
-	if err != nil {
-		return err
-	}
-	zeros := make([]byte, min(size, 1<<20))
-	for off := int64(0); off < size && err == nil; off += int64(len(zeros)) {
-		n := min(int64(len(zeros)), size-off)
-		_, err = f.Write(zeros[:n])
-		if err == nil && b.isStopped() {
-			err = errors.New("clog: writer closed")
-		}
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = b.fs.Rename(tmp, b.path())
-	}
-	if err != nil {
-		_ = b.fs.Remove(tmp)
-		return err
-	}
-	// The rename is made durable by the directory sync of the segment
-	// that takes the spare.
-	return nil
-}
-
-func (b *spareBuilder) isStopped() bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.stopped
-}
-
-// stop waits for a build in progress, which gives up early.
-func (b *spareBuilder) stop() {
-	b.mu.Lock()
-	b.stopped = true
-	b.mu.Unlock()
-	b.wg.Wait()
 }
