@@ -80,7 +80,7 @@ func (s *Store) openCommitLog() error {
 		return err
 	}
 	if res.Groups > 0 {
-		if err := s.db.Flush(); err != nil {
+		if err := s.flush(); err != nil {
 			return fmt.Errorf("kv: flush the replayed commit log: %w", err)
 		}
 		s.log.Info().Int("groups", res.Groups).Uint64("from_tx", after+1).Uint64("to_tx", res.Last).
@@ -154,7 +154,7 @@ func (s *Store) runReleaser() {
 			continue
 		}
 		released = n
-		if err := s.db.Flush(); err != nil {
+		if err := s.flush(); err != nil {
 			s.log.Warn().Err(err).Msg("flush for commit log release failed; segments kept")
 			continue
 		}
@@ -213,7 +213,7 @@ func (s *Store) closeCommitLog() error {
 	if s.failure.Load() != nil || err != nil {
 		return err
 	}
-	if err := s.db.Flush(); err != nil {
+	if err := s.flush(); err != nil {
 		return fmt.Errorf("kv: flush at close: %w", err)
 	}
 	return clog.Remove(s.opts.FS, s.dir, seg+1)

@@ -36,6 +36,13 @@
 //     transactions are untouched: they were synced. Pebble reports these
 //     through Logger.Fatalf, which by default exits the process; the store
 //     turns them into errors instead (pebblelog.go).
+//   - Flushes that keep failing (a table cannot be created or written:
+//     the directory removed, a failing disk): pebble retries them at once
+//     and forever. kv's own flushes (Close, the commit log's releaser,
+//     Open after a replay) give up after 5 s of failures and return the
+//     error, keeping the commit log, which the next Open replays; nothing
+//     is lost (flush.go). Commits go on until pebble's memtables are
+//     full, then wait.
 //   - One case is ambiguous: when a group's write reached the disk but its
 //     sync reported an error, the commit log may still hold the group,
 //     and reopening replays it. Such a transaction is complete and verifies (a

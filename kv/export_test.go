@@ -1,5 +1,7 @@
 package kv
 
+import "time"
+
 // Test-only access to unexported knobs.
 
 // SetUnsafeNoSync makes commits skip fsync (benchmark set-up only).
@@ -15,4 +17,12 @@ func LatestCacheBytes(s *Store) int64 {
 		sh.mu.Unlock()
 	}
 	return n
+}
+
+// SetFlushGiveUp sets how long flushes must fail before kv's own give up
+// (flush.go), returning a function that restores it.
+func SetFlushGiveUp(d time.Duration) (restore func()) {
+	old := flushGiveUp
+	flushGiveUp = d
+	return func() { flushGiveUp = old }
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/rs/zerolog"
@@ -115,10 +116,21 @@ func storageErr(err error) error {
 // eventListener logs pebble's background errors and data corruption.
 // Pebble's default reaction to corruption is Fatalf; ours only logs, and
 // the read that met it returns an error wrapping ErrCorrupt.
-func eventListener(log zerolog.Logger) *pebble.EventListener {
+//
+// Pebble retries a failed flush at once, so a flush that cannot succeed
+// reports thousands of errors a second: they are logged at most once a
+// second, with the count of those held back. Flush outcomes go to
+// flushes (flush.go).
+func eventListener(log zerolog.Logger, flushes *flushHealth) *pebble.EventListener {
+	limit := &logLimiter{interval: time.Second}
 	return &pebble.EventListener{
 		BackgroundError: func(err error) {
-			log.Error().Err(err).Msg("storage engine background error")
+			if ok, held := limit.allow(); ok {
+				log.Error().Err(err).Int("not_logged_since_last", held).Msg("storage engine background error")
+			}
+		},
+		FlushEnd: func(info pebble.FlushInfo) {
+			flushes.ended(info.Err)
 		},
 		DataCorruption: func(info pebble.DataCorruptionInfo) {
 			log.Error().Str("path", info.Path).Bool("remote", info.IsRemote).Err(info.Details).

@@ -101,6 +101,9 @@ type Store struct {
 
 	// failure is set, once, when the write path broke (see pebbleLogger).
 	failure atomic.Pointer[error]
+	// flushes follows pebble's flushes, so that kv's own give up when
+	// they keep failing (flush.go).
+	flushes flushHealth
 
 	// stats counts commits for Metrics (metrics.go).
 	stats commitStats
@@ -242,7 +245,7 @@ func (s *Store) pebbleOptions(creating, readOnly bool) *pebble.Options {
 	po := &pebble.Options{
 		FS:               s.opts.FS,
 		Logger:           pebbleLogger{log: s.log, onFatal: func(err error) { s.markFailed(err) }},
-		EventListener:    eventListener(s.log),
+		EventListener:    eventListener(s.log, &s.flushes),
 		ReadOnly:         readOnly,
 		ErrorIfNotExists: !creating,
 		MemTableSize:     32 << 20,
@@ -372,7 +375,7 @@ func (s *Store) commitFlushed(b *pebble.Batch) error {
 	if err := b.Commit(pebble.NoSync); err != nil {
 		return err
 	}
-	return s.db.Flush()
+	return s.flush()
 }
 
 // initialize writes the identity of a new store, then renames the creation
