@@ -213,27 +213,45 @@ func TestSpareIsUsed(t *testing.T) {
 	}
 }
 
+// spareLog is a writer of 1000-byte segments (about 8 records each)
+// whose appends wait for the spare builder, so that which segment takes
+// which spare does not depend on timing.
+type spareLog struct {
+	t  *testing.T
+	w  *Writer
+	tx uint64 // the last tx appended
+}
+
+func newSpareLog(t *testing.T, fs vfs.FS) *spareLog {
+	t.Helper()
+	w, err := NewWriter(fs, "/d", 1, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &spareLog{t: t, w: w}
+}
+
+// append appends n records of 100 bytes, one tx each.
+func (l *spareLog) append(n int) {
+	l.t.Helper()
+	for i := 0; i < n; i++ {
+		l.tx++
+		if _, err := l.w.Append(l.tx, l.tx, nil, payloadOf(int(l.tx), 100)); err != nil {
+			l.t.Fatal(err)
+		}
+		l.w.spares.wg.Wait()
+	}
+}
+
 // TestRecycledSegments: released segments come back as spares, and the
 // old records in them never read as part of the log, neither after a
 // rotation (the zero header ends the segment) nor at the log's end.
 func TestRecycledSegments(t *testing.T) {
 	fs := newFS(t)
-	w, err := NewWriter(fs, "/d", 1, 1000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tx := uint64(0)
-	appendN := func(n int) {
-		for i := 0; i < n; i++ {
-			tx++
-			if _, err := w.Append(tx, tx, nil, payloadOf(int(tx), 100)); err != nil {
-				t.Fatal(err)
-			}
-			w.spares.wg.Wait()
-		}
-	}
+	l := newSpareLog(t, fs)
+	w, appendN := l.w, l.append
 	appendN(30) // segments 1-4 or so, full of records
-	released := tx
+	released := l.tx
 	if err := w.Release(w.Segment()); err != nil {
 		t.Fatal(err)
 	}
@@ -246,11 +264,11 @@ func TestRecycledSegments(t *testing.T) {
 	}
 	appendN(12) // rotates into the recycled segment, then fills part of it
 	w.Close()
-	got, res, err := replayAll(t, fs, released-uint64(0))
+	got, res, err := replayAll(t, fs, released)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Last != tx || len(got) == 0 {
-		t.Fatalf("replayed to %d (%d groups), want to %d", res.Last, len(got), tx)
+	if res.Last != l.tx || len(got) == 0 {
+		t.Fatalf("replayed to %d (%d groups), want to %d", res.Last, len(got), l.tx)
 	}
 }

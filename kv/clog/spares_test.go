@@ -28,22 +28,9 @@ func spareFiles(t *testing.T, fs vfs.FS) []string {
 // neither replay nor a new writer takes a spare for part of the log.
 func TestReleasedSegmentsAreKept(t *testing.T) {
 	fs := newFS(t)
-	w, err := NewWriter(fs, "/d", 1, 1000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tx := uint64(0)
-	appendN := func(n int) {
-		t.Helper()
-		for i := 0; i < n; i++ {
-			tx++
-			if _, err := w.Append(tx, tx, nil, payloadOf(int(tx), 100)); err != nil {
-				t.Fatal(err)
-			}
-			w.spares.wg.Wait()
-		}
-	}
-	appendN(60) // about 8 records a segment: segments 1-8
+	l := newSpareLog(t, fs)
+	w, appendN := l.w, l.append
+	appendN(60) // segments 1-8
 	if err := w.Release(w.Segment()); err != nil {
 		t.Fatal(err)
 	}
@@ -67,8 +54,8 @@ func TestReleasedSegmentsAreKept(t *testing.T) {
 	// own size; the spares stay for the records after it.
 	ready := len(w.spares.ready)
 	built = w.spares.built
-	tx++
-	if _, err := w.Append(tx, tx, nil, payloadOf(int(tx), 3000)); err != nil {
+	l.tx++
+	if _, err := w.Append(l.tx, l.tx, nil, payloadOf(int(l.tx), 3000)); err != nil {
 		t.Fatal(err)
 	}
 	w.spares.wg.Wait()
@@ -83,8 +70,8 @@ func TestReleasedSegmentsAreKept(t *testing.T) {
 		t.Fatalf("spares %v left after Close", got)
 	}
 	got, res, err := replayAll(t, fs, 60)
-	if err != nil || res.Last != tx || len(got) != int(tx-60) {
-		t.Fatalf("replayed %d groups to %d, err %v; want %d to %d", len(got), res.Last, err, tx-60, tx)
+	if err != nil || res.Last != l.tx || len(got) != int(l.tx-60) {
+		t.Fatalf("replayed %d groups to %d, err %v; want %d to %d", len(got), res.Last, err, l.tx-60, l.tx)
 	}
 }
 
