@@ -107,11 +107,15 @@ func (s *spares) take(name string, need, full int64) (int64, bool) {
 }
 
 // adopt makes segment seg, at path, a spare, unless keep spares are held
-// or it is smaller than minSize bytes.
+// (counting one being built) or it is smaller than minSize bytes.
 func (s *spares) adopt(path string, seg uint64, minSize int64) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.stopped || len(s.ready) >= s.keep {
+	held := len(s.ready)
+	if s.building {
+		held++
+	}
+	if s.stopped || held >= s.keep {
 		return false
 	}
 	fi, err := s.fs.Stat(path)
