@@ -651,12 +651,7 @@ func (s *Store) writeGroup(g *builtGroup, bytes int) (err error) {
 		h := format.Header{Version: format.HeaderVersion, TxID: txID, Time: now, Entries: p.entries, EntriesRoot: p.entriesRoot}
 		n = len(h.AppendEncoding(rec[:0]))
 		s.frontier.Append(h.LeafHash(), emit)
-		if len(p.entriesRecord) <= maxInlineEntries {
-			n += copy(rec[n:], p.entriesRecord)
-		} else if err := b.Set(txKey(prefixEntries, txID), p.entriesRecord, nil); err != nil {
-			return err
-		}
-		if err := b.Set(txKey(prefixHeader, txID), rec[:n], nil); err != nil {
+		if err := setTxRecords(b, txID, rec[:n], p.entriesRecord); err != nil {
 			return err
 		}
 		kStart, vStart := 0, 0

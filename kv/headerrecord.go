@@ -3,6 +3,8 @@ package kv
 import (
 	"math/bits"
 
+	"github.com/cockroachdb/pebble/v2"
+
 	"github.com/stela-db/stela/kv/format"
 	"github.com/stela-db/stela/kv/merkle"
 )
@@ -42,6 +44,20 @@ import (
 
 // maxInlineEntries is the largest entry list kept in a header record.
 const maxInlineEntries = 1024
+
+// setTxRecords sets transaction txID's records in b: its header record,
+// rec (the header and nodes) followed by the entry list when that is at
+// most maxInlineEntries, and otherwise the list under its own key. With
+// room in rec's capacity for a small list, nothing is allocated (the
+// commit path).
+func setTxRecords(b *pebble.Batch, txID uint64, rec, list []byte) error {
+	if len(list) <= maxInlineEntries {
+		rec = append(rec, list...)
+	} else if err := b.Set(txKey(prefixEntries, txID), list, nil); err != nil {
+		return err
+	}
+	return b.Set(txKey(prefixHeader, txID), rec, nil)
+}
 
 // nodesCompleted is the number of nodes the leaf of txID completes.
 func nodesCompleted(txID uint64) int {

@@ -186,13 +186,7 @@ func (im *Importer) Append(rec []byte) (err error) {
 		return err
 	}
 	id := tx.h.TxID
-	hrec := append(tx.h.Encode(), nodes...)
-	if len(tx.list) <= maxInlineEntries {
-		hrec = append(hrec, tx.list...)
-	} else if err := b.Set(txKey(prefixEntries, id), tx.list, nil); err != nil {
-		return err
-	}
-	if err := b.Set(txKey(prefixHeader, id), hrec, nil); err != nil {
+	if err := setTxRecords(b, id, append(tx.h.Encode(), nodes...), tx.list); err != nil {
 		return err
 	}
 	var val []byte
