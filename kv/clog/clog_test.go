@@ -102,6 +102,42 @@ func TestReplayGapIsCorrupt(t *testing.T) {
 	}
 }
 
+// TestReplaySkipsGapsTheStoreHolds: a crash after a release may leave any
+// subset of the released segments (TestCrashMemFS found segment 4 gone
+// and segment 3 kept). Groups the store holds are not needed, so a gap
+// among them is not damage; a gap after the store's last tx is.
+func TestReplaySkipsGapsTheStoreHolds(t *testing.T) {
+	fs := newFS(t)
+	w, _ := writeGroups(t, fs, 1, 1000, 1, 50, 100) // about 8 records a segment
+	last := w.Segment()
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if last < 5 {
+		t.Fatalf("segment %d: expected rotations", last)
+	}
+	// Segment 3 is gone; segment 4's first group is where the gap ends.
+	data, err := readFile(fs, fs.PathJoin("/d", segmentName(4)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, ok := parseRecord(4, data)
+	if !ok {
+		t.Fatal("segment 4 has no first record")
+	}
+	firstOf4 := rec.first
+	if err := fs.Remove(fs.PathJoin("/d", segmentName(3))); err != nil {
+		t.Fatal(err)
+	}
+	got, res, err := replayAll(t, fs, firstOf4-1)
+	if err != nil || len(got) == 0 || got[0].first != firstOf4 || res.Last != 50 {
+		t.Fatalf("store holding the gap: %d groups, last %d, err %v", len(got), res.Last, err)
+	}
+	if _, _, err := replayAll(t, fs, firstOf4-2); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("store missing tx %d of the gap: err %v, want ErrCorrupt", firstOf4-1, err)
+	}
+}
+
 // tear overwrites part of the last record of segment seg, as a crash
 // during its write would leave it.
 func tear(t *testing.T, fs vfs.FS, seg uint64, at int64) {
