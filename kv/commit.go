@@ -651,7 +651,7 @@ func (s *Store) writeGroup(g *builtGroup, bytes int) (err error) {
 		h := format.Header{Version: format.HeaderVersion, TxID: txID, Time: now, Entries: p.entries, EntriesRoot: p.entriesRoot}
 		n = len(h.AppendEncoding(rec[:0]))
 		s.frontier.Append(h.LeafHash(), emit)
-		if err := setTxRecords(b, txID, rec[:n], p.entriesRecord); err != nil {
+		if err := s.setTxRecords(b, txID, rec[:n], p.entriesRecord); err != nil {
 			return err
 		}
 		kStart, vStart := 0, 0

@@ -66,27 +66,29 @@
 // and the committer publishes the last durable tx id only after the sync.
 // Close waits for operations in progress, including open Iterators.
 //
-// # Storage layout (store format 2)
+// # Storage layout (store format 3)
 //
 // Every pebble key starts with a family byte (keys.go):
 //
 //	'M' 's'                     store identity: "STELA-KV", format version, creation time,
-//	                            first tx of format 2 (records.go)
+//	                            first tx of format 2 and of format 3 (records.go)
 //	'M' 'o'                     origin (the log's name in checkpoints)
 //	'H' txid(8)                 header record: the format.Header encoding, the log
 //	                            Merkle nodes the transaction's leaf completes, and
 //	                            the entry list when it is small (headerrecord.go)
-//	'E' txid(8)                 entry list, when not in the header record: the
+//	'H' txid(8) 'L'             entry list, when not in the header record: the
 //	                            transaction's format.Entry encodings, concatenated
+//	'E' txid(8)                 formats 1 and 2 only: the same, for their transactions
 //	'N' level(1) index(8)       format 1 only: log Merkle node
 //	'V' esc(key) ^txid(8)       version record of key written by txid (records.go)
 //
 // A Merkle node (level, index) is the 32-byte hash of the perfect subtree
 // covering leaves [index<<level, (index+1)<<level). Format 1 stored each
 // under its own 'N' key and every entry list under its 'E' key, and its
-// header records held the header alone; a format-1 store opened for
-// writing is upgraded to format 2, and its older transactions keep format
-// 1's layout.
+// header records held the header alone; format 2 kept large entry lists
+// under 'E' (headerrecord.go says why format 3 moved them). A store of an
+// older format opened for writing is upgraded to format 3, and its older
+// transactions keep their format's layout.
 //
 // Integers are big-endian. esc(key) replaces each 0x00 byte of the key by
 // 0x00 0xFF and appends 0x00 0x01, so versions of one key are contiguous

@@ -26,15 +26,16 @@ import (
 // tpIdentityKey is the store identity's key (keys.go).
 var tpIdentityKey = []byte{'M', 's'}
 
-// TestHeaderRecordsHoldTheNodes checks the stored layout of format 2: no
-// node keys, each header record sized for the nodes its tx completes and
-// its entry list, which no tx of this log keeps under its own key.
+// TestHeaderRecordsHoldTheNodes checks the stored layout of formats 2 and
+// 3: no node keys, each header record sized for the nodes its tx
+// completes and its entry list, which no tx of this log keeps under its
+// own key.
 func TestHeaderRecordsHoldTheNodes(t *testing.T) {
 	tmpl, _ := tpTemplate(t)
 	tpTamper(t, tmpl, func(a tpAttacker) {
 		id := a.get(tpIdentityKey)
-		if len(id) != 26 || binary.BigEndian.Uint16(id[8:]) != 2 || binary.BigEndian.Uint64(id[18:]) != 1 {
-			t.Errorf("identity %x: want format 2 with nodes in headers from tx 1", id)
+		if len(id) != 34 || binary.BigEndian.Uint16(id[8:]) != 3 || binary.BigEndian.Uint64(id[18:]) != 1 || binary.BigEndian.Uint64(id[26:]) != 1 {
+			t.Errorf("identity %x: want format 3 with nodes in headers and lists in the header family from tx 1", id)
 		}
 		if k := a.firstKeyOf('N'); k != nil {
 			t.Errorf("node key %x stored", k)
@@ -182,8 +183,8 @@ func TestFormat1StoreOpensAndUpgrades(t *testing.T) {
 
 	tpTamper(t, dir, func(a tpAttacker) {
 		id := a.get(tpIdentityKey)
-		if len(id) != 26 || binary.BigEndian.Uint16(id[8:]) != 2 || binary.BigEndian.Uint64(id[18:]) != tpSize+1 {
-			t.Errorf("identity after the upgrade %x: want format 2, nodes in headers from tx %d", id, tpSize+1)
+		if len(id) != 34 || binary.BigEndian.Uint16(id[8:]) != 3 || binary.BigEndian.Uint64(id[18:]) != tpSize+1 || binary.BigEndian.Uint64(id[26:]) != tpSize+1 {
+			t.Errorf("identity after the upgrade %x: want format 3, nodes in headers and lists in the header family from tx %d", id, tpSize+1)
 		}
 		if got := len(a.get(tpHeaderKey(tpSize))); got != tpHeaderSize {
 			t.Errorf("tx %d's header record rewritten: %d bytes", tpSize, got)
@@ -220,7 +221,8 @@ func TestFormat1NodeMissing(t *testing.T) {
 }
 
 // TestLargeEntryListHasItsOwnKey: an entry list over 1 KiB stays under its
-// own key, and a list stored in both places is corruption.
+// own key, in the header family, and a list stored in both places, or
+// under format 2's key, is corruption.
 func TestLargeEntryListHasItsOwnKey(t *testing.T) {
 	dir := t.TempDir()
 	s := openAt(t, dir, kv.Options{})
@@ -238,7 +240,7 @@ func TestLargeEntryListHasItsOwnKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	tpTamper(t, dir, func(a tpAttacker) {
-		if k, off := a.entriesAt(1); !bytes.Equal(k, tpEntriesKey(1)) || off != 0 || len(a.get(k)) <= 1024 {
+		if k, off := a.entriesAt(1); !bytes.Equal(k, tpListKey(1)) || off != 0 || len(a.get(k)) <= 1024 {
 			t.Errorf("tx 1's list of %d entries is not under its own key", len(big))
 		}
 		if k, _ := a.entriesAt(2); !bytes.Equal(k, tpHeaderKey(2)) {
@@ -260,7 +262,10 @@ func TestLargeEntryListHasItsOwnKey(t *testing.T) {
 		wantTx uint64
 	}{
 		{"own key changed", func(a tpAttacker) { a.flipEntries(1, -1) }, 1},
-		{"both places", func(a tpAttacker) { k, off := a.entriesAt(2); a.set(tpEntriesKey(2), a.get(k)[off:]) }, 2},
+		{"both places", func(a tpAttacker) { k, off := a.entriesAt(2); a.set(tpListKey(2), a.get(k)[off:]) }, 2},
+		{"format 2's key", func(a tpAttacker) { a.set(tpEntriesKey(1), a.get(tpListKey(1))); a.del(tpListKey(1)) }, 1},
+		{"format 2's key as well", func(a tpAttacker) { a.set(tpEntriesKey(1), a.get(tpListKey(1))) }, 1},
+		{"own key without a header", func(a tpAttacker) { a.del(tpHeaderKey(1)) }, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			copyDir := t.TempDir()

@@ -9,7 +9,7 @@ import (
 	"github.com/stela-db/stela/kv/merkle"
 )
 
-// Header records (store format 2). The value under a transaction's header
+// Header records (store formats 2 and 3). The value under a transaction's header
 // key is its header, the Merkle nodes of the log that its leaf completes,
 // and, when it is small, its entry list:
 //
@@ -38,25 +38,56 @@ import (
 // list keeps its own key because proofs read header records for their
 // nodes.
 //
+// Where a large list's key is (format 3). Its key is the header key with
+// entryListSuffix appended, so the list sorts right after its header and
+// both are in one key family. Format 2 kept it in the 'E' family, which
+// sorts before the headers, and that layout made pebble rewrite a bulk
+// load about three times: each flush held the tail of three families
+// (entry lists, headers, versions), and pebble cuts a flush's output into
+// separate tables only where enough bytes of the tables already in L0 lie
+// between two cut points. A bulk load's headers are few (one per 10,000
+// rows), so the headers' tail was never a cut point, the flush's table ran
+// from the new headers to the new versions across every older version
+// table in L0, and every flush overlapped the previous ones: compactions
+// rewrote the flushed bytes into L5 and again into L6. With the lists
+// among the headers the families are two, both large, so each flush cuts
+// between them, its tables overlap nothing, and pebble moves them down
+// the tree without rewriting them: a COPY's server CPU per row fell by
+// about a fifth (docs/BENCHMARKS.md, "Entry lists among the headers").
+//
 // Transactions before the store's nodesFrom (those written in format 1)
 // have a header record of the header alone, their entry list under its
-// own key and their nodes under node keys (keys.go).
+// 'E' key and their nodes under node keys (keys.go). Those from nodesFrom
+// to before listsFrom (format 2) have format 3's header records and a
+// large list under its 'E' key.
 
 // maxInlineEntries is the largest entry list kept in a header record.
 const maxInlineEntries = 1024
 
 // setTxRecords sets transaction txID's records in b: its header record,
 // rec (the header and nodes) followed by the entry list when that is at
-// most maxInlineEntries, and otherwise the list under its own key. With
-// room in rec's capacity for a small list, nothing is allocated (the
-// commit path).
-func setTxRecords(b *pebble.Batch, txID uint64, rec, list []byte) error {
+// most maxInlineEntries, and otherwise the list under its own key
+// (listKey). With room in rec's capacity for a small list, nothing is
+// allocated (the commit path).
+func (s *Store) setTxRecords(b *pebble.Batch, txID uint64, rec, list []byte) error {
 	if len(list) <= maxInlineEntries {
 		rec = append(rec, list...)
-	} else if err := b.Set(txKey(prefixEntries, txID), list, nil); err != nil {
+	} else if err := b.Set(s.listKey(txID), list, nil); err != nil {
 		return err
 	}
 	return b.Set(txKey(prefixHeader, txID), rec, nil)
+}
+
+// listKey returns the key of txID's entry list when its header record
+// does not hold it: in the header family from the store's listsFrom on,
+// under the 'E' key before. A store written after open is format 3, so
+// the 'E' key is written only when a read-only store of an older format
+// replays its commit log's tail (commitlog.go).
+func (s *Store) listKey(txID uint64) []byte {
+	if txID >= s.listsFrom {
+		return entryListKey(txID)
+	}
+	return txKey(prefixEntries, txID)
 }
 
 // nodesCompleted is the number of nodes the leaf of txID completes.

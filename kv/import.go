@@ -186,7 +186,7 @@ func (im *Importer) Append(rec []byte) (err error) {
 		return err
 	}
 	id := tx.h.TxID
-	if err := setTxRecords(b, id, append(tx.h.Encode(), nodes...), tx.list); err != nil {
+	if err := im.s.setTxRecords(b, id, append(tx.h.Encode(), nodes...), tx.list); err != nil {
 		return err
 	}
 	var val []byte

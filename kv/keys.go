@@ -10,7 +10,7 @@ import (
 const (
 	prefixMeta    byte = 'M' // store identity and settings
 	prefixHeader  byte = 'H' // tx header record (header, Merkle nodes, small entry list), by tx id
-	prefixEntries byte = 'E' // tx entry list not kept in its header record, by tx id
+	prefixEntries byte = 'E' // tx entry list not kept in its header record, by tx id: formats 1 and 2 only
 	prefixNode    byte = 'N' // Merkle node of the log, by level and index: store format 1 only
 	prefixVersion byte = 'V' // key version, by user key then descending tx id
 )
@@ -39,6 +39,27 @@ func txKey(prefix byte, txID uint64) []byte {
 	k[0] = prefix
 	binary.BigEndian.PutUint64(k[1:], txID)
 	return k
+}
+
+// entryListSuffix ends the key of a transaction's entry list in format 3:
+// 'H' txid(8) entryListSuffix, right after the transaction's header key.
+const entryListSuffix byte = 'L'
+
+// entryListKey returns the key of txID's entry list when it is not in the
+// header record, in format 3 (headerrecord.go says why it is in the
+// header family).
+func entryListKey(txID uint64) []byte {
+	k := make([]byte, 10)
+	k[0] = prefixHeader
+	binary.BigEndian.PutUint64(k[1:], txID)
+	k[9] = entryListSuffix
+	return k
+}
+
+// isEntryListKey reports whether k, a key of the header family, is an
+// entry-list key rather than a header key.
+func isEntryListKey(k []byte) bool {
+	return len(k) == 10 && k[9] == entryListSuffix
 }
 
 // nodeKey returns the key of the log's Merkle node (level, index), where

@@ -288,7 +288,7 @@ func (s *Store) txEntries(txID uint64) (format.Header, []format.Entry, error) {
 	}
 	b := hr.entries
 	if len(b) == 0 {
-		if b, err = s.getRaw(txKey(prefixEntries, txID)); err != nil {
+		if b, err = s.getRaw(s.listKey(txID)); err != nil {
 			return h, nil, missingAsCorrupt(err, "tx %d: entry list", txID)
 		}
 	}

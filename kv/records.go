@@ -18,10 +18,11 @@ const storeMagic = "STELA-KV"
 // storeFormatVersion is the layout of keys and records in this file and in
 // keys.go. Persisted. Format 2 keeps the Merkle nodes a transaction
 // completes, and a small entry list, in its header record
-// (headerrecord.go); format 1 kept them under keys of their own. A
-// format-1 store opened for writing becomes a format-2 store whose older
-// transactions keep format 1's layout.
-const storeFormatVersion = 2
+// (headerrecord.go); format 1 kept them under keys of their own. Format 3
+// keeps a large entry list under a key of the header family instead of
+// the 'E' family. A store of an older format opened for writing becomes a
+// format-3 store whose older transactions keep their format's layout.
+const storeFormatVersion = 3
 
 // storeIdentity is the value of metaStoreKey.
 //
@@ -29,10 +30,14 @@ const storeFormatVersion = 2
 //	0      8    "STELA-KV"
 //	8      2    store format version, big-endian uint16
 //	10     8    creation time, microseconds since the Unix epoch, big-endian
-//	18     8    format 2 only: the first transaction whose header record
+//	18     8    formats 2 and 3: the first transaction whose header record
 //	            holds its Merkle nodes, big-endian (1 for a store created
-//	            in format 2; one past the last transaction of a format-1
-//	            store when it was upgraded)
+//	            in format 2 or 3; one past the last transaction of a
+//	            format-1 store when it was upgraded)
+//	26     8    format 3 only: the first transaction whose large entry list
+//	            is under its entry-list key, big-endian (1 for a store
+//	            created in format 3; one past the last transaction of an
+//	            older store when it was upgraded)
 type storeIdentity struct {
 	version uint16
 	created int64
@@ -40,6 +45,10 @@ type storeIdentity struct {
 	// 2's layout; the nodes of those before are under node keys. A format-1
 	// store has none: nodesFrom is then math.MaxUint64.
 	nodesFrom uint64
+	// listsFrom is the first transaction whose entry list, when not in
+	// its header record, is under its entry-list key (keys.go); those
+	// before keep it under their 'E' key. math.MaxUint64 before format 3.
+	listsFrom uint64
 }
 
 func (id storeIdentity) encode() []byte {
@@ -48,6 +57,9 @@ func (id storeIdentity) encode() []byte {
 	b = binary.BigEndian.AppendUint64(b, uint64(id.created))
 	if id.version >= 2 {
 		b = binary.BigEndian.AppendUint64(b, id.nodesFrom)
+	}
+	if id.version >= 3 {
+		b = binary.BigEndian.AppendUint64(b, id.listsFrom)
 	}
 	return b
 }
@@ -59,17 +71,20 @@ func decodeStoreIdentity(b []byte) (storeIdentity, error) {
 	}
 	id.version = binary.BigEndian.Uint16(b[8:])
 	id.created = int64(binary.BigEndian.Uint64(b[10:]))
+	id.nodesFrom, id.listsFrom = math.MaxUint64, math.MaxUint64
 	switch {
 	case id.version == 1 && len(b) == 18:
-		id.nodesFrom = math.MaxUint64
 	case id.version == 2 && len(b) == 26:
 		id.nodesFrom = binary.BigEndian.Uint64(b[18:])
-		if id.nodesFrom == 0 {
-			return id, corruptf("store identity record malformed")
-		}
+	case id.version == 3 && len(b) == 34:
+		id.nodesFrom = binary.BigEndian.Uint64(b[18:])
+		id.listsFrom = binary.BigEndian.Uint64(b[26:])
 	case id.version > storeFormatVersion:
 		return id, fmt.Errorf("kv: store format %d; this build reads formats 1 to %d", id.version, storeFormatVersion)
 	default:
+		return id, corruptf("store identity record malformed")
+	}
+	if id.nodesFrom == 0 || id.listsFrom == 0 {
 		return id, corruptf("store identity record malformed")
 	}
 	return id, nil

@@ -131,6 +131,7 @@ func FuzzDecodeVersionKey(f *testing.F) {
 func FuzzDecodeStoreIdentity(f *testing.F) {
 	f.Add(storeIdentity{version: 1, created: 5}.encode())
 	f.Add(storeIdentity{version: 2, created: 5, nodesFrom: 7}.encode())
+	f.Add(storeIdentity{version: 3, created: 5, nodesFrom: 7, listsFrom: 9}.encode())
 	f.Fuzz(func(t *testing.T, b []byte) {
 		id, err := decodeStoreIdentity(b)
 		if err != nil {
@@ -170,14 +171,24 @@ func TestDecodeStoreIdentity(t *testing.T) {
 	if err != nil || v1.nodesFrom != math.MaxUint64 || v1.created != 5 {
 		t.Errorf("format 1: %+v, %v", v1, err)
 	}
+	if v1.listsFrom != math.MaxUint64 {
+		t.Errorf("format 1: lists under their own keys from tx %d", v1.listsFrom)
+	}
 	v2, err := decodeStoreIdentity(storeIdentity{version: 2, created: 5, nodesFrom: 9}.encode())
-	if err != nil || v2.nodesFrom != 9 {
+	if err != nil || v2.nodesFrom != 9 || v2.listsFrom != math.MaxUint64 {
 		t.Errorf("format 2: %+v, %v", v2, err)
 	}
-	newer := storeIdentity{version: 2, created: 5, nodesFrom: 9}.encode()
-	binary.BigEndian.PutUint16(newer[8:], 3)
-	if _, err := decodeStoreIdentity(newer); err == nil || errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "store format 3") {
-		t.Errorf("format 3: %v", err)
+	v3, err := decodeStoreIdentity(storeIdentity{version: 3, created: 5, nodesFrom: 9, listsFrom: 12}.encode())
+	if err != nil || v3.nodesFrom != 9 || v3.listsFrom != 12 {
+		t.Errorf("format 3: %+v, %v", v3, err)
+	}
+	if _, err := decodeStoreIdentity(storeIdentity{version: 3, created: 5, nodesFrom: 9}.encode()); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("format 3 with lists from tx 0: %v", err)
+	}
+	newer := storeIdentity{version: 3, created: 5, nodesFrom: 9, listsFrom: 9}.encode()
+	binary.BigEndian.PutUint16(newer[8:], 4)
+	if _, err := decodeStoreIdentity(newer); err == nil || errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "store format 4") {
+		t.Errorf("format 4: %v", err)
 	}
 	for _, bad := range [][]byte{
 		storeIdentity{version: 2, created: 5, nodesFrom: 0}.encode(),

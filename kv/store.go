@@ -38,6 +38,9 @@ type Store struct {
 	// nodesFrom is the first transaction whose header record has store
 	// format 2's layout (headerrecord.go); set at open.
 	nodesFrom uint64
+	// listsFrom is the first transaction whose large entry list is under
+	// its entry-list key, not its 'E' key (store format 3); set at open.
+	listsFrom uint64
 	// tail holds, for a read-only store that crashed, the groups of its
 	// commit log beyond pebble's tables, in an indexed batch that reads
 	// pass through (commitlog.go); nil otherwise.
@@ -329,6 +332,9 @@ func (s *Store) load(creating bool) (err error) {
 		}
 		s.opts.Signer = signer
 	}
+	// Set before the commit log's replay, which writes the entry lists of
+	// the transactions it restores where the store's format keeps them.
+	s.nodesFrom, s.listsFrom = id.nodesFrom, id.listsFrom
 	if s.opts.ReadOnly {
 		err = s.readCommitLogTail()
 	} else {
@@ -342,20 +348,25 @@ func (s *Store) load(creating bool) (err error) {
 			return err
 		}
 	}
-	s.nodesFrom = id.nodesFrom
+	s.nodesFrom, s.listsFrom = id.nodesFrom, id.listsFrom
 	return s.loadState()
 }
 
-// upgrade makes a format-1 store a format-2 store before anything is
-// committed to it: the transactions from the next one on keep their nodes
-// in their header records. The new identity is flushed, so that a build
-// that reads only format 1 refuses the store from then on.
+// upgrade makes a store of an older format a format-3 store before
+// anything is committed to it: the transactions from the next one on keep
+// their nodes in their header records (format 2) and a large entry list
+// under its entry-list key (format 3). The new identity is flushed, so
+// that a build that reads only older formats refuses the store from then
+// on.
 func (s *Store) upgrade(id storeIdentity) (storeIdentity, error) {
 	last, err := s.lastHeaderID()
 	if err != nil {
 		return id, err
 	}
-	up := storeIdentity{version: storeFormatVersion, created: id.created, nodesFrom: last + 1}
+	up := storeIdentity{version: storeFormatVersion, created: id.created, nodesFrom: id.nodesFrom, listsFrom: last + 1}
+	if id.version < 2 {
+		up.nodesFrom = last + 1
+	}
 	b := s.db.NewBatch()
 	defer b.Close()
 	if err := b.Set(metaStoreKey, up.encode(), nil); err != nil {
@@ -364,7 +375,8 @@ func (s *Store) upgrade(id storeIdentity) (storeIdentity, error) {
 	if err := s.commitFlushed(b); err != nil {
 		return id, err
 	}
-	s.log.Info().Uint16("from", id.version).Uint16("to", up.version).Uint64("nodes_in_headers_from_tx", up.nodesFrom).Msg("store format upgraded")
+	s.log.Info().Uint16("from", id.version).Uint16("to", up.version).Uint64("nodes_in_headers_from_tx", up.nodesFrom).
+		Uint64("lists_in_header_family_from_tx", up.listsFrom).Msg("store format upgraded")
 	return up, nil
 }
 
@@ -381,7 +393,7 @@ func (s *Store) commitFlushed(b *pebble.Batch) error {
 // initialize writes the identity of a new store, then renames the creation
 // marker to storeFile: from then on the directory is a store.
 func (s *Store) initialize() (storeIdentity, error) {
-	id := storeIdentity{version: storeFormatVersion, created: s.opts.Now().UnixMicro(), nodesFrom: 1}
+	id := storeIdentity{version: storeFormatVersion, created: s.opts.Now().UnixMicro(), nodesFrom: 1, listsFrom: 1}
 	origin := s.opts.Origin
 	if origin == "" {
 		origin = "stela.local/" + filepath.Base(filepath.Clean(s.dir))
@@ -460,7 +472,7 @@ func (s *Store) lastHeaderID() (uint64, error) {
 		return 0, it.Error()
 	}
 	k := it.Key()
-	if len(k) != 9 {
+	if len(k) != 9 && !isEntryListKey(k) {
 		return 0, corruptf("header key %x malformed", k)
 	}
 	return txIDFromKey(k), nil

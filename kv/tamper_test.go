@@ -46,6 +46,10 @@ func tpTxKey(prefix byte, txID uint64) []byte {
 func tpHeaderKey(txID uint64) []byte  { return tpTxKey('H', txID) }
 func tpEntriesKey(txID uint64) []byte { return tpTxKey('E', txID) }
 
+// tpListKey is format 3's key of an entry list not in its header record:
+// the header key followed by 'L'.
+func tpListKey(txID uint64) []byte { return append(tpHeaderKey(txID), 'L') }
+
 // A header record is the 54-byte header followed by the Merkle nodes the
 // tx's leaf completes, level 0 first, then the entry list when it is at
 // most 1 KiB (headerrecord.go): node (level, index) is completed by tx
@@ -227,6 +231,20 @@ func (a tpAttacker) get(k []byte) []byte {
 	return append([]byte(nil), v...)
 }
 
+// has reports whether a record is stored under k.
+func (a tpAttacker) has(k []byte) bool {
+	a.t.Helper()
+	_, closer, err := a.db.Get(k)
+	if err == pebble.ErrNotFound {
+		return false
+	}
+	if err != nil {
+		a.t.Fatalf("attacker: get %x: %v", k, err)
+	}
+	closer.Close()
+	return true
+}
+
 func (a tpAttacker) set(k, v []byte) {
 	a.t.Helper()
 	if err := a.db.Set(k, v, pebble.Sync); err != nil {
@@ -255,12 +273,16 @@ func (a tpAttacker) flip(k []byte, off int) {
 }
 
 // entriesAt returns where tx's entry list is: after the nodes in its
-// header record, or at the start of its own key.
+// header record, or at the start of its own key (format 3's, or the 'E'
+// key of older formats).
 func (a tpAttacker) entriesAt(txID uint64) (key []byte, off int) {
 	a.t.Helper()
 	base := tpHeaderSize + 32*tpNodesIn(txID)
 	if len(a.get(tpHeaderKey(txID))) > base {
 		return tpHeaderKey(txID), base
+	}
+	if a.has(tpListKey(txID)) {
+		return tpListKey(txID), 0
 	}
 	return tpEntriesKey(txID), 0
 }

@@ -81,30 +81,45 @@ func (s *Store) Verify(ctx context.Context, opts VerifyOptions) (rep VerifyRepor
 
 	lastReport := time.Now()
 	hok, eok := hit.First(), eit.First()
+	var hbuf []byte // the header record, kept while hit moves to the list
 	for txID := uint64(1); txID <= size; txID++ {
 		if err := ctx.Err(); err != nil {
 			return rep, err
 		}
-		if !hok || txIDFromKey(hit.Key()) != txID {
+		if !hok || len(hit.Key()) != 9 || txIDFromKey(hit.Key()) != txID {
 			return rep, &VerifyError{TxID: txID, Err: corruptf("header is missing")}
 		}
 		hv, err := hit.ValueAndErr()
 		if err != nil {
 			return rep, txReadError(txID, err)
 		}
-		hr, err := s.splitHeaderRecord(txID, hv)
+		hbuf = append(hbuf[:0], hv...)
+		hr, err := s.splitHeaderRecord(txID, hbuf)
 		if err != nil {
 			return rep, txReadError(txID, err)
 		}
+		hok = hit.Next()
 		// The entry list is in the header record or under its own key,
-		// never both (headerrecord.go).
-		hasKey := eok && txIDFromKey(eit.Key()) == txID
+		// never both, and that key is the one of the tx's store format
+		// (headerrecord.go).
+		inHeaders := hok && isEntryListKey(hit.Key()) && txIDFromKey(hit.Key()) == txID
+		inE := eok && txIDFromKey(eit.Key()) == txID
+		hasKey, stray := inHeaders, inE
+		if txID < s.listsFrom {
+			hasKey, stray = inE, inHeaders
+		}
 		switch {
+		case stray:
+			return rep, &VerifyError{TxID: txID, Err: corruptf("entry list is under the key of another store format")}
 		case len(hr.entries) > 0 && hasKey:
 			return rep, &VerifyError{TxID: txID, Err: corruptf("entry list is both in the header record and under its own key")}
 		case len(hr.entries) == 0 && !hasKey:
 			return rep, &VerifyError{TxID: txID, Err: corruptf("entry list is missing")}
-		case hasKey:
+		case inHeaders:
+			if hr.entries, err = hit.ValueAndErr(); err != nil {
+				return rep, txReadError(txID, err)
+			}
+		case inE:
 			if hr.entries, err = eit.ValueAndErr(); err != nil {
 				return rep, txReadError(txID, err)
 			}
@@ -115,8 +130,10 @@ func (s *Store) Verify(ctx context.Context, opts VerifyOptions) (rep VerifyRepor
 		if opts.Trusted != nil && txID == opts.Trusted.Size && v.fr.Root() != opts.Trusted.Root {
 			return rep, &VerifyError{TxID: txID, Err: corruptf("root at size %d is %s; the trusted checkpoint says %s", txID, v.fr.Root(), opts.Trusted.Root)}
 		}
-		hok = hit.Next()
-		if hasKey {
+		if inHeaders {
+			hok = hit.Next()
+		}
+		if inE {
 			eok = eit.Next()
 		}
 		if opts.Progress != nil && time.Since(lastReport) >= time.Second {
