@@ -267,16 +267,21 @@ func TestLargeEntryListHasItsOwnKey(t *testing.T) {
 		{"format 2's key as well", func(a tpAttacker) { a.set(tpEntriesKey(1), a.get(tpListKey(1))) }, 1},
 		{"own key without a header", func(a tpAttacker) { a.del(tpHeaderKey(1)) }, 1},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			copyDir := t.TempDir()
-			tpCopyDir(t, dir, copyDir)
-			tpTamper(t, copyDir, tc.tamper)
-			s := openAt(t, copyDir, kv.Options{})
-			defer s.Close()
-			var ve *kv.VerifyError
-			if _, err := s.Verify(context.Background(), kv.VerifyOptions{}); !errors.As(err, &ve) || ve.TxID != tc.wantTx {
-				t.Fatalf("verify: %v, want a VerifyError at tx %d", err, tc.wantTx)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { tpVerifyFailsAt(t, dir, tc.tamper, tc.wantTx) })
+	}
+}
+
+// tpVerifyFailsAt tampers with a copy of the closed store in dir and
+// checks that Verify reports corruption at tx wantTx.
+func tpVerifyFailsAt(t *testing.T, dir string, tamper func(a tpAttacker), wantTx uint64) {
+	t.Helper()
+	copyDir := t.TempDir()
+	tpCopyDir(t, dir, copyDir)
+	tpTamper(t, copyDir, tamper)
+	s := openAt(t, copyDir, kv.Options{})
+	defer s.Close()
+	var ve *kv.VerifyError
+	if _, err := s.Verify(context.Background(), kv.VerifyOptions{}); !errors.As(err, &ve) || ve.TxID != wantTx || !errors.Is(err, kv.ErrCorrupt) {
+		t.Fatalf("verify: %v, want a VerifyError at tx %d", err, wantTx)
 	}
 }

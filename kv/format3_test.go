@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"testing"
 
@@ -105,17 +104,7 @@ func TestFormat2StoreOpensAndUpgrades(t *testing.T) {
 		{"format 3's key for a format-2 tx", func(a tpAttacker) { a.set(tpListKey(1), a.get(tpEntriesKey(1))); a.del(tpEntriesKey(1)) }, 1},
 		{"format 2's key for a format-3 tx", func(a tpAttacker) { a.set(tpEntriesKey(3), a.get(tpListKey(3))); a.del(tpListKey(3)) }, 3},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			copyDir := t.TempDir()
-			tpCopyDir(t, dir, copyDir)
-			tpTamper(t, copyDir, tc.tamper)
-			s := openAt(t, copyDir, kv.Options{})
-			defer s.Close()
-			var ve *kv.VerifyError
-			if _, err := s.Verify(context.Background(), kv.VerifyOptions{}); !errors.As(err, &ve) || ve.TxID != tc.wantTx || !errors.Is(err, kv.ErrCorrupt) {
-				t.Fatalf("verify: %v, want a VerifyError at tx %d", err, tc.wantTx)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { tpVerifyFailsAt(t, dir, tc.tamper, tc.wantTx) })
 	}
 
 	s = openAt(t, dir, kv.Options{})
