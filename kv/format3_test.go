@@ -114,3 +114,38 @@ func TestFormat2StoreOpensAndUpgrades(t *testing.T) {
 	}
 	tpCheckAll(t, s, cp)
 }
+
+// TestCommitLogReplayOfLargeLists: after a crash, the groups replayed
+// from the commit log (the batches as they were logged) hold their large
+// entry lists under format 3's key, and a read-only and a read-write open
+// both read and verify them.
+func TestCommitLogReplayOfLargeLists(t *testing.T) {
+	live := t.TempDir()
+	s := openAt(t, live, kv.Options{})
+	commitN(t, s, 0, 100) // as TestCommitLogCrashReplay: the spare is built by then
+	if _, err := s.Commit(context.Background(), bigTx("logged")); err != nil {
+		t.Fatal(err)
+	}
+	crashed := t.TempDir()
+	tpCopyDir(t, live, crashed) // tx 101 is only in the commit log
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, readOnly := range []bool{true, false} {
+		s := openAt(t, crashed, kv.Options{ReadOnly: readOnly})
+		if tx, err := s.Tx(101); err != nil || len(tx.Entries) != 30 {
+			t.Fatalf("read-only %v: tx 101: %d entries, %v", readOnly, len(tx.Entries), err)
+		}
+		if _, err := s.Verify(context.Background(), kv.VerifyOptions{}); err != nil {
+			t.Fatalf("read-only %v: verify: %v", readOnly, err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tpTamper(t, crashed, func(a tpAttacker) {
+		if k, _ := a.entriesAt(101); !bytes.Equal(k, tpListKey(101)) {
+			t.Errorf("tx 101's list is under %x, want %x", k, tpListKey(101))
+		}
+	})
+}

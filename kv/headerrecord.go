@@ -80,9 +80,11 @@ func (s *Store) setTxRecords(b *pebble.Batch, txID uint64, rec, list []byte) err
 
 // listKey returns the key of txID's entry list when its header record
 // does not hold it: in the header family from the store's listsFrom on,
-// under the 'E' key before. A store written after open is format 3, so
-// the 'E' key is written only when a read-only store of an older format
-// replays its commit log's tail (commitlog.go).
+// under the 'E' key before. A store is upgraded to format 3 before
+// anything is committed to it, so new transactions always get format 3's
+// key. The commit log's replay after a crash applies the logged batches
+// as they were written: an older store's groups keep their 'E' keys, and
+// the upgrade that follows sets listsFrom past them.
 func (s *Store) listKey(txID uint64) []byte {
 	if txID >= s.listsFrom {
 		return entryListKey(txID)

@@ -332,9 +332,6 @@ func (s *Store) load(creating bool) (err error) {
 		}
 		s.opts.Signer = signer
 	}
-	// Set before the commit log's replay, which writes the entry lists of
-	// the transactions it restores where the store's format keeps them.
-	s.nodesFrom, s.listsFrom = id.nodesFrom, id.listsFrom
 	if s.opts.ReadOnly {
 		err = s.readCommitLogTail()
 	} else {
