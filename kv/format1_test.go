@@ -195,10 +195,17 @@ func TestFormat1StoreOpensAndUpgrades(t *testing.T) {
 	})
 
 	// Reopened, the mixed store is the same log.
-	s = openAt(t, dir, kv.Options{})
+	tpReopensAs(t, dir, mixed, cp)
+}
+
+// tpReopensAs opens the closed store in dir and checks that it is at
+// checkpoint want and passes tpCheckAll against cp.
+func tpReopensAs(t *testing.T, dir string, want, cp kv.Checkpoint) {
+	t.Helper()
+	s := openAt(t, dir, kv.Options{})
 	defer s.Close()
-	if got := s.Checkpoint(); got.Root != mixed.Root || got.Size != mixed.Size {
-		t.Fatalf("reopened at %d/%s, want %d/%s", got.Size, got.Root, mixed.Size, mixed.Root)
+	if got := s.Checkpoint(); got.Root != want.Root || got.Size != want.Size {
+		t.Fatalf("reopened at %d/%s, want %d/%s", got.Size, got.Root, want.Size, want.Root)
 	}
 	tpCheckAll(t, s, cp)
 }

@@ -107,12 +107,7 @@ func TestFormat2StoreOpensAndUpgrades(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) { tpVerifyFailsAt(t, dir, tc.tamper, tc.wantTx) })
 	}
 
-	s = openAt(t, dir, kv.Options{})
-	defer s.Close()
-	if got := s.Checkpoint(); got.Size != mixed.Size || got.Root != mixed.Root {
-		t.Fatalf("reopened at %d/%s, want %d/%s", got.Size, got.Root, mixed.Size, mixed.Root)
-	}
-	tpCheckAll(t, s, cp)
+	tpReopensAs(t, dir, mixed, cp)
 }
 
 // TestCommitLogReplayOfLargeLists: after a crash, the groups replayed
