@@ -401,16 +401,11 @@ func (l *Layout) keyText(ix *IndexLayout, row []types.Datum) (names, vals string
 
 // DeleteAll writes a delete of every key of a table, its rows and the
 // entries of every index, so that the log records the table emptied
-// (DROP TABLE, TRUNCATE): nothing is overwritten, the rows stay readable
-// as of earlier transactions. It returns how many rows it deleted.
+// (TRUNCATE): nothing is overwritten, the rows stay readable as of
+// earlier transactions and their history shows the deletes. It returns
+// how many rows it deleted.
 func DeleteAll(txn *Txn, tableID uint32) (int, error) {
 	return deleteRange(txn, kv.PrefixRange(TablePrefix(tableID)), IndexPrefix(tableID, PrimaryIndexID))
-}
-
-// DeleteIndex writes a delete of every entry of one index (DROP INDEX).
-func DeleteIndex(txn *Txn, tableID uint32, indexID uint16) error {
-	_, err := deleteRange(txn, kv.PrefixRange(IndexPrefix(tableID, indexID)), nil)
-	return err
 }
 
 // deleteRange deletes every key of r, counting those under rows.

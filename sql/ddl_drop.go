@@ -6,7 +6,6 @@ import (
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/catalog"
-	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
 )
@@ -259,8 +258,10 @@ func (x *execCtx) indexOf(d *catalog.Descriptor) (*catalog.Descriptor, *catalog.
 	return nil, nil, pgerror.Newf(pgcode.DataCorrupted, "index %q: its table %d is missing", d.Name, d.Index.Table)
 }
 
-// dropIndex removes a secondary index: its entries (deletes in the log)
-// and its descriptor. A foreign key that needs it as the only unique
+// dropIndex removes a secondary index from its table's descriptor. Its
+// entries stay as they were, as a dropped table's rows do (dropSet.apply):
+// index ids are never reused, and only a reader as of a tx before the drop
+// has a descriptor that names the index. A foreign key that needs it as the only unique
 // index over its referenced columns depends on it.
 func (x *execCtx) dropIndex(t *catalog.Descriptor, id uint16, cascade bool) error {
 	var ix *catalog.IndexDesc
@@ -309,9 +310,6 @@ func (x *execCtx) dropIndex(t *catalog.Descriptor, id uint16, cascade bool) erro
 		if t, err = catalog.Get(x.txn, t.ID); err != nil {
 			return err
 		}
-	}
-	if err := engine.DeleteIndex(x.txn, t.ID, id); err != nil {
-		return err
 	}
 	for i := range t.Table.Indexes {
 		if t.Table.Indexes[i].ID == id {

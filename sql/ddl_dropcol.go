@@ -6,7 +6,6 @@ import (
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/catalog"
-	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/parser"
 	"github.com/stela-db/stela/sql/pgcode"
@@ -89,7 +88,7 @@ func (x *execCtx) dropColumn(d *catalog.Descriptor, name string, missingOK, casc
 }
 
 // removeColumn marks a column dropped and removes what includes it from
-// the table: indexes (their entries deleted in the log), CHECK and
+// the table: indexes (their entries stay, as a dropped index's do), CHECK and
 // FOREIGN KEY constraints; its owned sequence is deleted. (Should the
 // statement fail after, the transaction is aborted with it.)
 func (x *execCtx) removeColumn(d *catalog.Descriptor, c *catalog.ColumnDesc) error {
@@ -101,9 +100,6 @@ func (x *execCtx) removeColumn(d *catalog.Descriptor, c *catalog.ColumnDesc) err
 			uses = uses || ic.ColumnID == c.ID
 		}
 		if uses {
-			if err := engine.DeleteIndex(x.txn, d.ID, ix.ID); err != nil {
-				return err
-			}
 			continue
 		}
 		keepIx = append(keepIx, ix)
