@@ -53,6 +53,12 @@ type TableDesc struct {
 	NextIndexID  uint16           `json:"next_index_id"`
 	Checks       []CheckDesc      `json:"checks,omitempty"`
 	ForeignKeys  []ForeignKeyDesc `json:"foreign_keys,omitempty"`
+	// Storage is the id the table's rows and index entries are keyed
+	// under (engine.TablePrefix), when it is not the descriptor's own id:
+	// each TRUNCATE gives the table a fresh one (truncate.go). Truncated
+	// lists the ids it had before, oldest first.
+	Storage   uint32   `json:"storage,omitempty"`
+	Truncated []uint32 `json:"truncated,omitempty"`
 }
 
 // ColumnDesc is a column.

@@ -20,6 +20,8 @@ import (
 //	0x01 'n' schema id(4) name      name entry: the descriptor id (4 bytes),
 //	                                or an index's table id and index id (6
 //	                                bytes, index_names.go)
+//	0x01 't' storage id(4)          the storage id a TRUNCATE moved a table
+//	                                to from this one (4 bytes, truncate.go)
 var (
 	counterKey = []byte{0x01, 'c'}
 	descPrefix = []byte{0x01, 'd'}
@@ -249,7 +251,7 @@ func All(txn *engine.Txn) ([]*Descriptor, error) {
 // Layout builds the engine layout of a table descriptor.
 func Layout(d *Descriptor) *engine.Layout {
 	t := d.Table
-	l := &engine.Layout{TableID: d.ID, Name: d.Name}
+	l := &engine.Layout{TableID: d.StorageID(), Name: d.Name}
 	for i := range t.Columns {
 		l.Types = append(l.Types, t.Columns[i].Type())
 		l.Names = append(l.Names, t.Columns[i].Name)

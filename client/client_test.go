@@ -95,6 +95,23 @@ func TestVerifiedReadsAndWrites(t *testing.T) {
 	if st, err := c2.VerifyState(ctx); err != nil || st.Size != 3 {
 		t.Fatalf("second client: %+v, %v", st, err)
 	}
+	// After a TRUNCATE the table's rows are keyed under new storage
+	// (tx 4, then the row again at tx 5); the proofs of both, and of the
+	// row as of before, verify.
+	for _, q := range []string{"TRUNCATE acct", "INSERT INTO acct VALUES (1, 'cy', 5)"} {
+		if _, err := c.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if now, err := c.VerifiedRow(ctx, 0, "acct", 1); err != nil || now.Tx != 5 || string(now.Columns[1]) != "cy" {
+		t.Fatalf("row after the truncate: %+v, %v", now, err)
+	}
+	if then, err := c.VerifiedRow(ctx, 3, "acct", 1); err != nil || then.Tx != 3 || string(then.Columns[1]) != "ann" {
+		t.Fatalf("row as of tx 3: %+v, %v", then, err)
+	}
+	if _, err := c.VerifiedRow(ctx, 0, "acct", 2); err == nil {
+		t.Fatal("a truncated row has a proof of its latest version")
+	}
 }
 
 // TestForkDetected: a server's data directory is copied (an old

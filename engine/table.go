@@ -398,31 +398,3 @@ func (l *Layout) keyText(ix *IndexLayout, row []types.Datum) (names, vals string
 	}
 	return strings.Join(ns, ", "), strings.Join(vs, ", ")
 }
-
-// DeleteAll writes a delete of every key of a table, its rows and the
-// entries of every index, so that the log records the table emptied
-// (TRUNCATE): nothing is overwritten, the rows stay readable as of
-// earlier transactions and their history shows the deletes. It returns
-// how many rows it deleted.
-func DeleteAll(txn *Txn, tableID uint32) (int, error) {
-	return deleteRange(txn, kv.PrefixRange(TablePrefix(tableID)), IndexPrefix(tableID, PrimaryIndexID))
-}
-
-// deleteRange deletes every key of r, counting those under rows.
-func deleteRange(txn *Txn, r kv.Range, rows []byte) (int, error) {
-	it, err := txn.Scan(r, false)
-	if err != nil {
-		return 0, err
-	}
-	defer it.Close()
-	n := 0
-	for it.Next() {
-		if rows != nil && bytes.HasPrefix(it.Key(), rows) {
-			n++
-		}
-		if err := txn.Delete(it.Key()); err != nil {
-			return n, err
-		}
-	}
-	return n, it.Err()
-}

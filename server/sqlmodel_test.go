@@ -133,6 +133,13 @@ func runSQLModel(t *testing.T, seed int64, steps int) {
 				}
 				cur, inTx = committed, false
 			}
+		case op < 8 && r.Intn(12) == 0: // truncate: new storage (catalog/truncate.go)
+			if err := exec("TRUNCATE m"); err != nil {
+				t.Fatalf("seed %d step %d: truncate: %v", seed, step, err)
+			}
+			for k := range cur {
+				delete(cur, k)
+			}
 		case op < 8: // delete by secondary key
 			if err := exec("DELETE FROM m WHERE g = $1 AND s = $2", g, s); err != nil {
 				t.Fatalf("seed %d step %d: delete: %v", seed, step, err)

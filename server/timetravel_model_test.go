@@ -87,6 +87,17 @@ func runTimeTravelModel(t *testing.T, seed int64, steps int) {
 			record()
 			continue
 		}
+		if r.Intn(25) == 0 {
+			// TRUNCATE: history deletes every row at its tx.
+			exec("TRUNCATE tt")
+			tx := lastTx()
+			for id := range state {
+				versions = append(versions, version{tx, id, "delete"})
+			}
+			state = map[int][2]int{}
+			record()
+			continue
+		}
 		id := r.Intn(12)
 		_, exists := state[id]
 		switch {

@@ -4,13 +4,12 @@ import (
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/catalog"
-	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
 )
 
-// planTruncate plans TRUNCATE: every row of the tables deleted, as
-// deletes in the log (the rows stay readable as of earlier transactions).
+// planTruncate plans TRUNCATE: each table gets new, empty storage
+// (catalog.Truncate); its rows stay readable as of earlier transactions.
 func (pl *planner) planTruncate(n *pg_query.TruncateStmt) (plan, error) {
 	return &ddlPlan{tag: "TRUNCATE TABLE", fn: func(x *execCtx) error { return x.truncate(n) }}, nil
 }
@@ -68,7 +67,13 @@ func (x *execCtx) truncate(n *pg_query.TruncateStmt) error {
 		}
 	}
 	for _, d := range tables {
-		if _, err := engine.DeleteAll(x.txn, d.ID); err != nil {
+		// Re-read: a table named twice through CASCADE is one
+		// descriptor, and its write must build on the last.
+		cur, err := catalog.Get(x.txn, d.ID)
+		if err != nil {
+			return err
+		}
+		if err := catalog.Truncate(x.txn, cur); err != nil {
 			return err
 		}
 	}

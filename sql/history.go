@@ -180,7 +180,7 @@ func (n *scanNode) openHistory(x *execCtx) (rowIter, error) {
 	if from, to, err = n.history.resolve(x); err != nil {
 		return nil, err
 	}
-	vs, err := x.txn.History(l.Range(engine.PrimaryIndexID), from, to, maxHistoryVersions)
+	vs, err := x.tableHistory(n.desc, l, from, to)
 	if err != nil {
 		return nil, err
 	}

@@ -54,7 +54,7 @@ func (p *lockPlan) run(s *Session, ec *expr.Context) (Result, error) {
 			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "LOCK TABLE of %q, which is not a table, is not supported", d.Name)
 		}
 		if p.n.Mode >= shareLockMode {
-			x.txn.LockRange(kv.PrefixRange(engine.TablePrefix(d.ID)))
+			x.txn.LockRange(kv.PrefixRange(engine.TablePrefix(d.StorageID())))
 		}
 		s.noteLock(d.ID, p.n.Mode)
 	}

@@ -118,7 +118,7 @@ func relationSize(x *execCtx, oid uint32, what int) (types.Datum, error) {
 		if err != nil || what&sizeIndexOnly == 0 || isPrimary(ix) {
 			return int64(0), err
 		}
-		return estimate(kv.PrefixRange(engine.IndexPrefix(d.ID, ix.ID)))
+		return estimate(kv.PrefixRange(engine.IndexPrefix(d.StorageID(), ix.ID)))
 	}
 	if vtableByOID(oid) != nil {
 		return int64(0), nil
@@ -132,7 +132,7 @@ func relationSize(x *execCtx, oid uint32, what int) (types.Datum, error) {
 	}
 	total := int64(0)
 	if what&sizeRows != 0 {
-		n, err := estimate(kv.PrefixRange(engine.IndexPrefix(d.ID, engine.PrimaryIndexID)))
+		n, err := estimate(kv.PrefixRange(engine.IndexPrefix(d.StorageID(), engine.PrimaryIndexID)))
 		if err != nil {
 			return nil, err
 		}
@@ -143,7 +143,7 @@ func relationSize(x *execCtx, oid uint32, what int) (types.Datum, error) {
 			if isPrimary(ix) {
 				continue
 			}
-			n, err := estimate(kv.PrefixRange(engine.IndexPrefix(d.ID, ix.ID)))
+			n, err := estimate(kv.PrefixRange(engine.IndexPrefix(d.StorageID(), ix.ID)))
 			if err != nil {
 				return nil, err
 			}

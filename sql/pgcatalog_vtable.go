@@ -216,7 +216,7 @@ func (n *virtualNode) open(x *execCtx) (rowIter, error) {
 	txn := x.txn
 	if n.asOf != nil {
 		var err error
-		if txn, err = n.asOf.txn(x, nil); err != nil {
+		if txn, _, err = n.asOf.txn(x, nil); err != nil {
 			return nil, err
 		}
 	}

@@ -350,6 +350,18 @@ func (x *execCtx) rowProof(at int64, table string, key []types.Datum) (*rowProof
 		return nil, pgerror.Newf(pgcode.WrongObjectType, "%q is not a table", d.Name)
 	}
 	l := x.tableLayout(table, d)
+	if len(d.Table.Truncated) > 0 {
+		// Before a TRUNCATE, the row was under the table's storage of then.
+		id, err := catalog.StorageAt(x.txn, d, atTx)
+		if err != nil {
+			return nil, err
+		}
+		if id != l.TableID {
+			past := *l
+			past.TableID = id
+			l = &past
+		}
+	}
 	pk := l.Indexes[0]
 	if len(key) != len(pk.Cols) {
 		return nil, pgerror.Newf(pgcode.InvalidParameterValue, "table %q has a primary key of %d columns, %d values given", d.Name, len(pk.Cols), len(key))
@@ -377,22 +389,23 @@ func (x *execCtx) rowProof(at int64, table string, key []types.Datum) (*rowProof
 	if err != nil {
 		return nil, err
 	}
-	return &rowProofData{table: d, key: k, p: p, bin: bin, cp: cp}, nil
+	return &rowProofData{table: d, storage: l.TableID, key: k, p: p, bin: bin, cp: cp}, nil
 }
 
 // rowProofData is a row's proof before it is written out as JSON or as
 // bytes.
 type rowProofData struct {
-	table *catalog.Descriptor
-	key   []byte
-	p     *proof.KeyProof
-	bin   []byte // p's binary encoding
-	cp    kv.Checkpoint
+	table   *catalog.Descriptor
+	storage uint32 // the table id in key: the table's storage at the proof's tx
+	key     []byte
+	p       *proof.KeyProof
+	bin     []byte // p's binary encoding
+	cp      kv.Checkpoint
 }
 
 func (r *rowProofData) json() rowProofOut {
 	p := r.p
-	return rowProofOut{Table: r.table.Name, TableID: r.table.ID, Key: r.key, Tx: p.Header.TxID, Deleted: p.Deleted, Value: p.Value, Metadata: p.Metadata,
+	return rowProofOut{Table: r.table.Name, TableID: r.storage, Key: r.key, Tx: p.Header.TxID, Deleted: p.Deleted, Value: p.Value, Metadata: p.Metadata,
 		EntryIndex: p.EntryIndex, EntryPath: hexPath(p.EntryPath), Header: headerJSON(p.Header), Size: p.Size,
 		TxPath: hexPath(p.TxPath), Proof: r.bin, Checkpoint: string(r.cp.Note), Origin: r.cp.Origin, Root: hex.EncodeToString(r.cp.Root[:])}
 }
@@ -406,6 +419,6 @@ func (r *rowProofData) bytes() []byte {
 	b := append(make([]byte, 0, 4+binary.MaxVarintLen64+len(r.cp.Note)+4+len(r.bin)), "SRP\x01"...)
 	b = binary.AppendUvarint(b, uint64(len(r.cp.Note)))
 	b = append(b, r.cp.Note...)
-	b = binary.BigEndian.AppendUint32(b, r.table.ID)
+	b = binary.BigEndian.AppendUint32(b, r.storage)
 	return append(b, r.bin...)
 }

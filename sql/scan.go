@@ -51,14 +51,28 @@ func (n *scanNode) open(x *execCtx) (rowIter, error) {
 	if n.history != nil {
 		return n.openHistory(x)
 	}
-	ix := &n.layout.Indexes[n.index]
+	txn, l := x.txn, n.layout
+	if n.asOf != nil {
+		var err error
+		var storage uint32
+		if txn, storage, err = n.asOf.txn(x, n); err != nil {
+			return nil, err
+		}
+		if storage != 0 {
+			// AS OF $n before a TRUNCATE: the keys of then.
+			then := *l
+			then.TableID = storage
+			l = &then
+		}
+	}
+	ix := &l.Indexes[n.index]
 	var spans []kv.Range
 	filter := n.filter
 	point := false
 	if n.bounds != nil {
 		var exact bool
 		var err error
-		if spans, exact, err = n.bounds.spans(x, n.layout, ix); err != nil {
+		if spans, exact, err = n.bounds.spans(x, l, ix); err != nil {
 			return nil, err
 		}
 		if !exact {
@@ -68,27 +82,23 @@ func (n *scanNode) open(x *execCtx) (rowIter, error) {
 		// read with a point lookup (bloom-filtered) instead of a scan.
 		point = exact && n.index == 0 && len(n.bounds.eq) == len(ix.Cols) && n.bounds.lo == nil && n.bounds.hi == nil
 	} else {
-		spans = []kv.Range{n.layout.Range(ix.ID)}
+		spans = []kv.Range{l.Range(ix.ID)}
 	}
 	if n.reverse {
 		for a, b := 0, len(spans)-1; a < b; a, b = a+1, b-1 {
 			spans[a], spans[b] = spans[b], spans[a]
 		}
 	}
-	txn := x.txn
-	if n.asOf != nil {
-		var err error
-		if txn, err = n.asOf.txn(x, n); err != nil {
-			return nil, err
-		}
-	}
-	return &scanIter{n: n, x: x, txn: txn, ix: ix, spans: spans, filter: filter, point: point}, nil
+	return &scanIter{n: n, x: x, txn: txn, layout: l, ix: ix, spans: spans, filter: filter, point: point}, nil
 }
 
 type scanIter struct {
-	n      *scanNode
-	x      *execCtx
-	txn    *engine.Txn // x.txn, or the AS OF snapshot
+	n   *scanNode
+	x   *execCtx
+	txn *engine.Txn // x.txn, or the AS OF snapshot
+	// layout is n.layout, or for AS OF $n before a TRUNCATE, the same
+	// with the storage id of then.
+	layout *engine.Layout
 	ix     *engine.IndexLayout
 	spans  []kv.Range
 	filter expr.Expr
@@ -188,7 +198,7 @@ func (s *scanIter) nextPoint() ([]types.Datum, error) {
 // row decodes the row at the iterator: the value itself for the
 // primary key, the row the entry points to for a secondary index.
 func (s *scanIter) row() ([]types.Datum, error) {
-	l := s.n.layout
+	l := s.layout
 	if s.n.index == 0 {
 		row, err := l.DecodeRow(s.it.Value())
 		if err != nil || !s.n.sys {

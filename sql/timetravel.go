@@ -160,7 +160,8 @@ type scanAsOf struct {
 	param     *expr.Param
 	timestamp bool
 	// sameLayoutAt holds the descriptor versions (the txs that wrote
-	// them) already found to have the planned layout, so that a prepared
+	// them) already found to have the planned layout, with the storage id
+	// of each (0: the planned one; a uint32), so that a prepared
 	// AS OF $1 read decodes and compares the table's definition of then
 	// once per version, not once per execution. A plan may serve several
 	// executions at once: a sync.Map.
@@ -169,16 +170,18 @@ type scanAsOf struct {
 
 // txn returns the transaction a time-travelling scan reads through,
 // checking, for a parameter, that the table had the planned columns then
-// (n is nil for a virtual relation, which has no stored layout).
-func (a *scanAsOf) txn(x *execCtx, n *scanNode) (*engine.Txn, error) {
+// (n is nil for a virtual relation, which has no stored layout). For a
+// parameter, storage is the id the table's keys were under then when a
+// TRUNCATE since has moved them (0: the planned layout's).
+func (a *scanAsOf) txn(x *execCtx, n *scanNode) (t *engine.Txn, storage uint32, err error) {
 	tx := a.tx
 	if a.param != nil {
 		v, err := x.eval(a.param, nil)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if v == nil {
-			return nil, pgerror.New(pgcode.NullValueNotAllowed, "AS OF needs a value, not NULL")
+			return nil, 0, pgerror.New(pgcode.NullValueNotAllowed, "AS OF needs a value, not NULL")
 		}
 		last := x.sess.db.Store.LastTx()
 		ts, isTS := v.(types.TimestampTZ)
@@ -186,54 +189,56 @@ func (a *scanAsOf) txn(x *execCtx, n *scanNode) (*engine.Txn, error) {
 		switch {
 		case a.timestamp && isTS:
 			if tx, err = txAtTimestamp(x.sess, ts, "$"+strconv.Itoa(a.param.Index)); err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 		case a.timestamp || !isInt:
-			return nil, pgerror.Newf(pgcode.DatatypeMismatch, "AS OF $%d has the wrong type", a.param.Index)
+			return nil, 0, pgerror.Newf(pgcode.DatatypeMismatch, "AS OF $%d has the wrong type", a.param.Index)
 		default:
 			if k < 1 {
-				return nil, pgerror.Newf(pgcode.InvalidParameterValue, "AS OF TX %d: a transaction id is a positive integer", k)
+				return nil, 0, pgerror.Newf(pgcode.InvalidParameterValue, "AS OF TX %d: a transaction id is a positive integer", k)
 			}
 			if tx, err = txInLog(uint64(k), last, -1); err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 		}
 	}
-	t, err := x.snapshotTxn(tx)
-	if err != nil {
-		return nil, err
+	if t, err = x.snapshotTxn(tx); err != nil {
+		return nil, 0, err
 	}
 	if a.param != nil && n != nil {
 		ver, ok, err := catalog.DescVersion(t, n.desc.ID)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if !ok {
-			return nil, pgerror.Newf(pgcode.UndefinedTable, "relation %q does not exist as of tx %d", n.desc.Name, tx)
+			return nil, 0, pgerror.Newf(pgcode.UndefinedTable, "relation %q does not exist as of tx %d", n.desc.Name, tx)
 		}
-		if _, same := a.sameLayoutAt.Load(ver); same {
-			return t, nil
+		if id, same := a.sameLayoutAt.Load(ver); same {
+			return t, id.(uint32), nil
 		}
 		then, err := catalog.Get(t, n.desc.ID)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if then == nil {
-			return nil, pgerror.Newf(pgcode.UndefinedTable, "relation %q does not exist as of tx %d", n.desc.Name, tx)
+			return nil, 0, pgerror.Newf(pgcode.UndefinedTable, "relation %q does not exist as of tx %d", n.desc.Name, tx)
 		}
 		if !sameLayout(catalog.Layout(then), n.layout) {
-			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "table %q had other columns or indexes at tx %d than now", n.desc.Name, tx).
+			return nil, 0, pgerror.Newf(pgcode.FeatureNotSupported, "table %q had other columns or indexes at tx %d than now", n.desc.Name, tx).
 				WithHint("With AS OF $n the table is planned with its present columns; use a literal AS OF TX to read it with its columns of then.")
 		}
-		a.sameLayoutAt.Store(ver, struct{}{})
+		if id := then.StorageID(); id != n.layout.TableID {
+			storage = id
+		}
+		a.sameLayoutAt.Store(ver, storage)
 	}
-	return t, nil
+	return t, storage, nil
 }
 
 // sameLayout reports whether two layouts store rows and index entries
-// alike.
+// alike, if perhaps under other storage (a TRUNCATE between them).
 func sameLayout(a, b *engine.Layout) bool {
-	if a.TableID != b.TableID || len(a.Types) != len(b.Types) || len(a.Indexes) != len(b.Indexes) {
+	if len(a.Types) != len(b.Types) || len(a.Indexes) != len(b.Indexes) {
 		return false
 	}
 	for i := range a.Types {

@@ -1,0 +1,105 @@
+package sql
+
+import (
+	"bytes"
+	"sort"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/kv"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// tableHistory returns the versions of a table's rows written in [from,
+// to], key by key and oldest first within a key, as kv.HistoryRange does.
+// A table that was truncated had other storage before each truncate
+// (catalog/truncate.go): its rows there are read too, with their keys
+// moved to the present storage (so that a row truncated and inserted
+// again is one key), and each row a truncate emptied gets a delete at
+// the truncate's tx, as if the truncate had deleted it.
+func (x *execCtx) tableHistory(d *catalog.Descriptor, l *engine.Layout, from, to uint64) ([]kv.HistoryVersion, error) {
+	vs, err := x.txn.History(l.Range(engine.PrimaryIndexID), from, to, maxHistoryVersions)
+	if err != nil || d == nil || d.Table == nil || len(d.Table.Truncated) == 0 {
+		return vs, err
+	}
+	if to == 0 || to > x.txn.Snapshot() {
+		to = x.txn.Snapshot()
+	}
+	past, err := catalog.PastStorages(x.txn, d)
+	if err != nil {
+		return nil, err
+	}
+	prefix := engine.IndexPrefix(l.TableID, engine.PrimaryIndexID)
+	var all []kv.HistoryVersion
+	for _, p := range past {
+		old := *l
+		old.TableID = p.ID
+		r := old.Range(engine.PrimaryIndexID)
+		// Until 0 is this transaction's own truncate: every committed
+		// version of the old storage is before it.
+		end := to
+		if p.Until != 0 && p.Until-1 < end {
+			end = p.Until - 1
+		}
+		pvs, err := x.txn.History(r, from, end, maxHistoryVersions)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, pvs...)
+		if p.Until != 0 && from <= p.Until && p.Until <= to {
+			dels, err := x.truncatedRows(r, p)
+			if err != nil {
+				return nil, err
+			}
+			all = append(all, dels...)
+		}
+	}
+	if len(all) == 0 {
+		return vs, nil
+	}
+	for i := range all {
+		k := append(append(make([]byte, 0, len(all[i].Key)), prefix...), all[i].Key[len(prefix):]...)
+		all[i].Key = k
+	}
+	all = append(all, vs...)
+	if len(all) > maxHistoryVersions {
+		return nil, historyTooLarge()
+	}
+	sort.SliceStable(all, func(a, b int) bool {
+		if c := bytes.Compare(all[a].Key, all[b].Key); c != 0 {
+			return c < 0
+		}
+		return all[a].TxID < all[b].TxID
+	})
+	return all, nil
+}
+
+// truncatedRows returns a delete at the truncate's tx for every row the
+// old storage r held just before it.
+func (x *execCtx) truncatedRows(r kv.Range, p catalog.PastStorage) ([]kv.HistoryVersion, error) {
+	then, err := x.sess.db.DB.Begin(engine.TxnOptions{AsOf: p.Until - 1})
+	if err != nil {
+		return nil, err
+	}
+	defer then.Rollback()
+	it, err := then.Scan(r, false)
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	var out []kv.HistoryVersion
+	for it.Next() {
+		if len(out) >= maxHistoryVersions {
+			return nil, historyTooLarge()
+		}
+		out = append(out, kv.HistoryVersion{Version: kv.Version{Key: it.Key(), TxID: p.Until, Time: p.Time, Deleted: true}, HadPrevious: true})
+	}
+	return out, it.Err()
+}
+
+// historyTooLarge is engine.Txn.History's error past maxHistoryVersions.
+func historyTooLarge() error {
+	return pgerror.Newf(pgcode.ProgramLimitExceeded, "history of more than %d versions", maxHistoryVersions).
+		WithHint("Narrow the range of transactions, or the rows with WHERE on the primary key.")
+}
