@@ -272,4 +272,55 @@ func checkSQLModel(t *testing.T, c *pgx.Conn, m map[int]modelRow, seed int64, st
 	if fmt.Sprint(top) != fmt.Sprint(ids) {
 		t.Fatalf("seed %d step %d: top 5: want %v got %v", seed, step, ids, top)
 	}
+	// min and max read one index entry (sql/minmax.go): u through its
+	// unique index (NULLs skipped), g through m_g (descending), s after g
+	// pinned, id by the primary key in a range.
+	type agg struct {
+		sql  string
+		args []any
+		pick func(id int, row modelRow) (int, bool) // the value, if any
+		max  bool
+	}
+	aggs := []agg{
+		{"SELECT max(u) FROM m", nil, func(_ int, x modelRow) (int, bool) { return derefOr(x.u) }, true},
+		{"SELECT min(u) FROM m WHERE id < $1", []any{id}, func(i int, x modelRow) (int, bool) {
+			v, ok := derefOr(x.u)
+			return v, ok && i < id
+		}, false},
+		{"SELECT min(g) FROM m", nil, func(_ int, x modelRow) (int, bool) { return x.g, true }, false},
+		{"SELECT max(g) FROM m WHERE s = 's1'", nil, func(_ int, x modelRow) (int, bool) { return x.g, x.s == "s1" }, true},
+		{"SELECT max(id) FROM m WHERE id <= $1", []any{id}, func(i int, _ modelRow) (int, bool) { return i, i <= id }, true},
+		{"SELECT min(id) FROM m WHERE g = $1", []any{g}, func(i int, x modelRow) (int, bool) { return i, x.g == g }, false},
+	}
+	for _, a := range aggs {
+		var want *int
+		for id, row := range m {
+			if v, ok := a.pick(id, row); ok && (want == nil || (a.max && v > *want) || (!a.max && v < *want)) {
+				v := v
+				want = &v
+			}
+		}
+		var gotV *int
+		if err := c.QueryRow(ctx, a.sql, a.args...).Scan(&gotV); err != nil {
+			t.Fatalf("seed %d step %d: %s: %v", seed, step, a.sql, err)
+		}
+		if fmt.Sprint(derefOr(want)) != fmt.Sprint(derefOr(gotV)) {
+			t.Fatalf("seed %d step %d: %s %v: want %v got %v", seed, step, a.sql, a.args, fmtPtr(want), fmtPtr(gotV))
+		}
+	}
+}
+
+// derefOr returns *p and whether p is set.
+func derefOr(p *int) (int, bool) {
+	if p == nil {
+		return 0, false
+	}
+	return *p, true
+}
+
+func fmtPtr(p *int) string {
+	if p == nil {
+		return "NULL"
+	}
+	return fmt.Sprint(*p)
 }

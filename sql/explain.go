@@ -415,6 +415,11 @@ func exprString(e expr.Expr, cols []column) string {
 		return joinExprs(v.Args, cols, " OR ")
 	case *expr.Not:
 		return "NOT " + exprString(v.Arg, cols)
+	case *expr.IsNull:
+		if v.Not {
+			return "(" + exprString(v.Arg, cols) + " IS NOT NULL)"
+		}
+		return "(" + exprString(v.Arg, cols) + " IS NULL)"
 	case *expr.Func:
 		if len(v.Args) == 2 && isOperatorName(v.Name) {
 			return "(" + exprString(v.Args[0], cols) + " " + v.Name + " " + exprString(v.Args[1], cols) + ")"

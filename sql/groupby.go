@@ -439,7 +439,7 @@ func (g *grouping) plan(sb *selectBuild, input planNode) (planNode, error) {
 	for _, a := range g.aggs {
 		cols = append(cols, column{name: a.agg.Name, typ: a.agg.Result, hidden: true, qualifiedOnly: true})
 	}
-	node := &aggNode{input: input, groups: g.exprs, aggs: g.aggs, columns: cols}
+	node := &aggNode{input: g.minMaxInput(input), groups: g.exprs, aggs: g.aggs, columns: cols}
 	if g.sets != nil {
 		return newFilter(newGroupingSets(node, g.sets), g.having), nil
 	}
