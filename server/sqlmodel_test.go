@@ -308,6 +308,32 @@ func checkSQLModel(t *testing.T, c *pgx.Conn, m map[int]modelRow, seed int64, st
 			t.Fatalf("seed %d step %d: %s %v: want %v got %v", seed, step, a.sql, a.args, fmtPtr(want), fmtPtr(gotV))
 		}
 	}
+	// All four at once: one index read each, their rows pooled.
+	var minU, maxU, minID, maxID *int
+	if err := c.QueryRow(ctx, "SELECT min(u), max(u), min(id), max(id) FROM m").Scan(&minU, &maxU, &minID, &maxID); err != nil {
+		t.Fatalf("seed %d step %d: min/max together: %v", seed, step, err)
+	}
+	var wantMinU, wantMaxU, wantMinID, wantMaxID *int
+	for id, row := range m {
+		id := id
+		if wantMinID == nil || id < *wantMinID {
+			wantMinID = &id
+		}
+		if wantMaxID == nil || id > *wantMaxID {
+			wantMaxID = &id
+		}
+		if row.u != nil && (wantMinU == nil || *row.u < *wantMinU) {
+			wantMinU = row.u
+		}
+		if row.u != nil && (wantMaxU == nil || *row.u > *wantMaxU) {
+			wantMaxU = row.u
+		}
+	}
+	gotAll := []string{fmtPtr(minU), fmtPtr(maxU), fmtPtr(minID), fmtPtr(maxID)}
+	wantAll := []string{fmtPtr(wantMinU), fmtPtr(wantMaxU), fmtPtr(wantMinID), fmtPtr(wantMaxID)}
+	if fmt.Sprint(gotAll) != fmt.Sprint(wantAll) {
+		t.Fatalf("seed %d step %d: min/max together: want %v got %v", seed, step, wantAll, gotAll)
+	}
 }
 
 // derefOr returns *p and whether p is set.
