@@ -27,11 +27,16 @@ func (t *Txn) History(r kv.Range, from, to uint64, limit int) ([]kv.HistoryVersi
 	}
 	vs, err := t.db.store.HistoryRange(r, from, to, limit)
 	if errors.Is(err, kv.ErrTooLarge) {
-		return nil, pgerror.Newf(pgcode.ProgramLimitExceeded, "history of more than %d versions", limit).
-			WithHint("Narrow the range of transactions, or the rows with WHERE on the primary key.")
+		return nil, HistoryTooLarge(limit)
 	}
 	if err != nil {
 		return nil, StorageError(err)
 	}
 	return vs, nil
+}
+
+// HistoryTooLarge is the error of a history read past limit versions.
+func HistoryTooLarge(limit int) error {
+	return pgerror.Newf(pgcode.ProgramLimitExceeded, "history of more than %d versions", limit).
+		WithHint("Narrow the range of transactions, or the rows with WHERE on the primary key.")
 }

@@ -259,10 +259,11 @@ func (x *execCtx) indexOf(d *catalog.Descriptor) (*catalog.Descriptor, *catalog.
 }
 
 // dropIndex removes a secondary index from its table's descriptor. Its
-// entries stay as they were, as a dropped table's rows do (dropSet.apply):
-// index ids are never reused, and only a reader as of a tx before the drop
-// has a descriptor that names the index. A foreign key that needs it as the only unique
-// index over its referenced columns depends on it.
+// entries stay as they were, as a dropped table's rows do
+// (dropSet.apply): index ids are never reused, and only a reader as of a
+// tx before the drop has a descriptor that names the index. A foreign
+// key that needs it as the only unique index over its referenced columns
+// depends on it.
 func (x *execCtx) dropIndex(t *catalog.Descriptor, id uint16, cascade bool) error {
 	var ix *catalog.IndexDesc
 	pos := -1

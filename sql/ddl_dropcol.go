@@ -88,8 +88,8 @@ func (x *execCtx) dropColumn(d *catalog.Descriptor, name string, missingOK, casc
 }
 
 // removeColumn marks a column dropped and removes what includes it from
-// the table: indexes (their entries stay, as a dropped index's do), CHECK and
-// FOREIGN KEY constraints; its owned sequence is deleted. (Should the
+// the table: indexes (their entries stay, as a dropped index's do), CHECK
+// and FOREIGN KEY constraints; its owned sequence is deleted. (Should the
 // statement fail after, the transaction is aborted with it.)
 func (x *execCtx) removeColumn(d *catalog.Descriptor, c *catalog.ColumnDesc) error {
 	t := d.Table

@@ -7,8 +7,6 @@ import (
 	"github.com/stela-db/stela/catalog"
 	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/kv"
-	"github.com/stela-db/stela/sql/pgcode"
-	"github.com/stela-db/stela/sql/pgerror"
 )
 
 // tableHistory returns the versions of a table's rows written in [from,
@@ -64,7 +62,7 @@ func (x *execCtx) tableHistory(d *catalog.Descriptor, l *engine.Layout, from, to
 	}
 	all = append(all, vs...)
 	if len(all) > maxHistoryVersions {
-		return nil, historyTooLarge()
+		return nil, engine.HistoryTooLarge(maxHistoryVersions)
 	}
 	sort.SliceStable(all, func(a, b int) bool {
 		if c := bytes.Compare(all[a].Key, all[b].Key); c != 0 {
@@ -91,15 +89,9 @@ func (x *execCtx) truncatedRows(r kv.Range, p catalog.PastStorage) ([]kv.History
 	var out []kv.HistoryVersion
 	for it.Next() {
 		if len(out) >= maxHistoryVersions {
-			return nil, historyTooLarge()
+			return nil, engine.HistoryTooLarge(maxHistoryVersions)
 		}
 		out = append(out, kv.HistoryVersion{Version: kv.Version{Key: it.Key(), TxID: p.Until, Time: p.Time, Deleted: true}, HadPrevious: true})
 	}
 	return out, it.Err()
-}
-
-// historyTooLarge is engine.Txn.History's error past maxHistoryVersions.
-func historyTooLarge() error {
-	return pgerror.Newf(pgcode.ProgramLimitExceeded, "history of more than %d versions", maxHistoryVersions).
-		WithHint("Narrow the range of transactions, or the rows with WHERE on the primary key.")
 }
