@@ -73,6 +73,9 @@ type pendingTx struct {
 	// leaves is prepare's scratch for the entries' leaf hashes
 	// (preparehash.go).
 	leaves []merkle.Hash
+	// large marks a transaction whose buffers are not pooled: each is
+	// let go as soon as the commit is done with it (txpool.go).
+	large bool
 	// check, when set, is the transaction's conflict check, held in
 	// checkBuf.
 	check    *conflictCheck
@@ -232,6 +235,8 @@ func (s *Store) prepare(p *pendingTx, writes []Write) error {
 		return fmt.Errorf("kv: internal error: a record's encoding differs from its computed size")
 	}
 	p.entriesRoot = root
+	p.large = p.footprint() > maxPooledTxBytes
+	p.shedPrepared()
 	return nil
 }
 
@@ -496,6 +501,7 @@ func (s *Store) admit(group []*pendingTx) (kept []*pendingTx, err error) {
 				continue
 			}
 		}
+		p.shedChecked()
 		s.pending.addTx(p, nextID)
 		kept = append(kept, p)
 		nextID++
@@ -665,6 +671,7 @@ func (s *Store) writeGroup(g *builtGroup, bytes int) (err error) {
 				return err
 			}
 		}
+		p.shedWritten()
 	}
 	g.batch, g.size, g.root, g.time = b, s.frontier.Size(), s.frontier.Root(), s.lastTime
 	built = true

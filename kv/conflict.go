@@ -47,6 +47,10 @@ type CommitOptions struct {
 	Snapshot uint64
 	// Check lists keys that must have no version after Snapshot.
 	Check [][]byte
+	// CheckWrites adds every key the transaction writes to Check,
+	// without a copy of each: the check reads the prefixes of the version
+	// keys the commit encodes anyway.
+	CheckWrites bool
 	// Ranges lists key ranges that must have no version after Snapshot
 	// (the predicate reads of serializable transactions).
 	Ranges []Range
@@ -58,7 +62,10 @@ type CommitOptions struct {
 type conflictCheck struct {
 	snapshot uint64
 	prefixes [][]byte // versionPrefix of each Check key, in buf
-	ranges   [][2][]byte
+	// written, when set, is the transaction whose written keys are
+	// checked too (CommitOptions.CheckWrites).
+	written *pendingTx
+	ranges  [][2][]byte
 	// buf holds the prefixes back to back (a bulk load checks a million
 	// keys: one buffer, not a million).
 	buf []byte
@@ -67,11 +74,14 @@ type conflictCheck struct {
 // prepareCheck prepares opts as p's conflict check; p.check stays nil for
 // an unconditional commit.
 func (s *Store) prepareCheck(p *pendingTx, o CommitOptions) error {
-	if len(o.Check) == 0 && len(o.Ranges) == 0 {
+	if len(o.Check) == 0 && len(o.Ranges) == 0 && !o.CheckWrites {
 		return nil
 	}
 	c := &p.checkBuf
 	c.snapshot = o.Snapshot
+	if o.CheckWrites {
+		c.written = p
+	}
 	// The buffer is grown to the exact need first: a slice taken from it
 	// must not be left behind by a later append moving it.
 	size := 0
@@ -241,10 +251,13 @@ func (p *pendingWrites) inRange(lo, hi []byte, snapshot uint64) (string, uint64,
 // first against the pending writes, then, unless it is nil, through it, an
 // iterator over version keys shared by the group's checks.
 func (s *Store) checkConflicts(c *conflictCheck, it *pebble.Iterator) error {
-	for _, pfx := range c.prefixes {
+	if err := c.eachPrefix(func(pfx []byte) error {
 		if tx, ok := s.pending.get(pfx); ok && tx > c.snapshot {
 			return conflictErr(pfx, tx, c.snapshot)
 		}
+		return nil
+	}); err != nil {
+		return err
 	}
 	for _, r := range c.ranges {
 		if k, tx, ok := s.pending.inRange(r[0], r[1], c.snapshot); ok {
@@ -254,7 +267,7 @@ func (s *Store) checkConflicts(c *conflictCheck, it *pebble.Iterator) error {
 	if it == nil {
 		return nil
 	}
-	for _, pfx := range c.prefixes {
+	if err := c.eachPrefix(func(pfx []byte) error {
 		// The newest version of the key comes first.
 		if it.SeekPrefixGE(pfx) && bytes.HasPrefix(it.Key(), pfx) && len(it.Key()) == len(pfx)+8 {
 			if tx := ^binary.BigEndian.Uint64(it.Key()[len(pfx):]); tx > c.snapshot {
@@ -264,6 +277,9 @@ func (s *Store) checkConflicts(c *conflictCheck, it *pebble.Iterator) error {
 		if err := it.Error(); err != nil {
 			return storageErr(err)
 		}
+		return nil
+	}); err != nil {
+		return err
 	}
 	for _, r := range c.ranges {
 		for ok := it.SeekGE(r[0]); ok && bytes.Compare(it.Key(), r[1]) < 0; {
@@ -282,6 +298,26 @@ func (s *Store) checkConflicts(c *conflictCheck, it *pebble.Iterator) error {
 		}
 		if err := it.Error(); err != nil {
 			return storageErr(err)
+		}
+	}
+	return nil
+}
+
+// eachPrefix calls f with the version prefix of every key checked one by
+// one, the written keys first, until f fails.
+func (c *conflictCheck) eachPrefix(f func(pfx []byte) error) error {
+	if p := c.written; p != nil {
+		start := 0
+		for _, end := range p.keyEnds {
+			if err := f(p.versionKeys[start : end-8]); err != nil {
+				return err
+			}
+			start = end
+		}
+	}
+	for _, pfx := range c.prefixes {
+		if err := f(pfx); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -123,3 +123,47 @@ func TestConflictFromEmptyLog(t *testing.T) {
 		t.Fatalf("second insert from the empty snapshot: %v, want ErrConflict", err)
 	}
 }
+
+// CheckWrites checks every written key, read from the commit's own
+// encoding of the keys, as a Check list of them would.
+func TestConflictOnCheckWrites(t *testing.T) {
+	s := openTest(t, kv.Options{})
+	ctx := context.Background()
+	put(t, s, "k0500", "0")
+	snap := s.LastTx()
+	put(t, s, "k0500", "1")
+	writes := func(n int, v string) []kv.Write {
+		w := make([]kv.Write, n)
+		for i := range w {
+			w[i] = kv.Write{Key: []byte(fmt.Sprintf("k%04d", i)), Value: []byte(v)}
+		}
+		return w
+	}
+	before := s.LastTx()
+	if _, err := s.CommitWith(ctx, writes(1000, "a"), kv.CommitOptions{Snapshot: snap, CheckWrites: true}); !errors.Is(err, kv.ErrConflict) {
+		t.Fatalf("a write of a key changed since the snapshot: %v, want ErrConflict", err)
+	}
+	if s.LastTx() != before {
+		t.Fatal("a conflicting transaction was written")
+	}
+	// Keys not written are not checked.
+	if _, err := s.CommitWith(ctx, writes(500, "b"), kv.CommitOptions{Snapshot: snap, CheckWrites: true}); err != nil {
+		t.Fatalf("no written key changed: %v", err)
+	}
+	// A transaction large enough not to be pooled lets its buffers go
+	// as the commit goes (txpool.go); its writes and the next commits are
+	// whole.
+	if _, err := s.CommitWith(ctx, writes(200_000, "c"), kv.CommitOptions{Snapshot: s.LastTx(), CheckWrites: true}); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"k0000", "k0500", "k199999"} {
+		if v, err := s.Get([]byte(k)); err != nil || string(v.Value) != "c" {
+			t.Fatalf("%s = %q, %v after the large commit, want c", k, v.Value, err)
+		}
+	}
+	snap = s.LastTx()
+	put(t, s, "k0001", "d")
+	if _, err := s.CommitWith(ctx, writes(2, "e"), kv.CommitOptions{Snapshot: snap, CheckWrites: true}); !errors.Is(err, kv.ErrConflict) {
+		t.Fatalf("after the large commit: %v, want ErrConflict", err)
+	}
+}
