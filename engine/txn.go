@@ -13,20 +13,15 @@ import (
 
 // DB is the relational storage of one database.
 type DB struct {
-	store *kv.Store
-	// maxWriteBytes bounds a transaction's write buffer.
-	maxWriteBytes int64
-	rowIDs        rowIDs
-	seqs          sequences
-	stats         tableStats
-	hot           *hotKey // see hotkey.go
+	store  *kv.Store
+	rowIDs rowIDs
+	seqs   sequences
+	stats  tableStats
+	hot    *hotKey // see hotkey.go
 }
 
-// DefaultMaxWriteBytes bounds a transaction's buffered writes (1 GiB).
-const DefaultMaxWriteBytes = 1 << 30
-
 // NewDB returns the relational storage over store.
-func NewDB(store *kv.Store) *DB { return &DB{store: store, maxWriteBytes: DefaultMaxWriteBytes} }
+func NewDB(store *kv.Store) *DB { return &DB{store: store} }
 
 // Store returns the underlying kv store.
 func (db *DB) Store() *kv.Store { return db.store }
@@ -47,6 +42,10 @@ type TxnOptions struct {
 	// AsOf, when non-zero, reads the database as of that tx: a historical,
 	// read-only transaction.
 	AsOf uint64
+	// MaxWriteMemory bounds the memory the transaction's writes need to
+	// commit (writemem.go); past it a write fails with 53200. 0 means
+	// DefaultMaxWriteMemory.
+	MaxWriteMemory int64
 }
 
 // write is a buffered write.
@@ -66,12 +65,12 @@ type Txn struct {
 	snapshot uint64
 	opts     TxnOptions
 	writes   *writeSet
-	bytes    int64
-	// commitWrites and commitCheck hold what Commit hands kv for a
-	// transaction of a write or two (an autocommit statement's), so that
-	// it allocates neither list; kv keeps neither after the call.
+	// memory is what the buffered writes need to commit (writemem.go).
+	memory int64
+	// commitWrites holds what Commit hands kv for a transaction of a
+	// write or two (an autocommit statement's), so that it allocates no
+	// list; kv does not keep it after the call.
 	commitWrites [2]kv.Write
-	commitCheck  [4][]byte
 	// Serializable transactions record what they read.
 	readKeys   [][]byte
 	readRanges []kv.Range
@@ -112,6 +111,9 @@ func (db *DB) Begin(opts TxnOptions) (*Txn, error) {
 		}
 		snap = opts.AsOf
 		opts.ReadOnly = true
+	}
+	if opts.MaxWriteMemory <= 0 {
+		opts.MaxWriteMemory = DefaultMaxWriteMemory
 	}
 	// The write buffer is made on the first write: most transactions
 	// (autocommit reads) never write.
@@ -251,20 +253,28 @@ func (t *Txn) buffer(key, value []byte, del bool) error {
 		t.writes = newWriteSet()
 	}
 	if old, ok := t.writes.set(w); ok {
-		t.bytes -= int64(len(old.key) + len(old.value))
+		t.memory -= writeMemory(old.key, old.value)
 	}
-	t.bytes += int64(len(w.key) + len(w.value))
-	if t.bytes > t.db.maxWriteBytes {
-		return pgerror.Newf(pgcode.OutOfMemory, "transaction writes exceed %d bytes", t.db.maxWriteBytes).
-			WithHint("Split the work into smaller transactions.")
+	t.memory += writeMemory(w.key, w.value)
+	if t.memory > t.opts.MaxWriteMemory {
+		return errWriteMemory(t.opts.MaxWriteMemory)
 	}
 	return nil
+}
+
+// SetMaxWriteMemory changes TxnOptions.MaxWriteMemory (0: the default);
+// writes already buffered are not undone, the next one is checked.
+func (t *Txn) SetMaxWriteMemory(n int64) {
+	if n <= 0 {
+		n = DefaultMaxWriteMemory
+	}
+	t.opts.MaxWriteMemory = n
 }
 
 // Savepoint is a point a transaction can roll back to.
 type Savepoint struct {
 	writes     *writeSet
-	bytes      int64
+	memory     int64
 	readKeys   int
 	readRanges int
 }
@@ -275,7 +285,7 @@ func (t *Txn) Savepoint() Savepoint {
 	if t.writes != nil {
 		w = t.writes.clone()
 	}
-	return Savepoint{writes: w, bytes: t.bytes, readKeys: len(t.readKeys), readRanges: len(t.readRanges)}
+	return Savepoint{writes: w, memory: t.memory, readKeys: len(t.readKeys), readRanges: len(t.readRanges)}
 }
 
 // RollbackTo undoes the writes made since sp. (Reads stay recorded: a
@@ -285,7 +295,7 @@ func (t *Txn) RollbackTo(sp Savepoint) {
 	if sp.writes != nil {
 		t.writes = sp.writes.clone()
 	}
-	t.bytes = sp.bytes
+	t.memory = sp.memory
 }
 
 // Rollback discards the transaction.
@@ -306,19 +316,24 @@ func (t *Txn) Commit(ctx context.Context) (kv.Committed, error) {
 		return kv.Committed{}, nil
 	}
 	n := t.writes.len()
-	writes, check := t.commitWrites[:0], t.commitCheck[:0]
-	if n > len(t.commitWrites) || n+len(t.readKeys)+len(t.lockKeys) > len(t.commitCheck) {
+	writes := t.commitWrites[:0]
+	if n > len(t.commitWrites) {
 		writes = make([]kv.Write, 0, n)
-		check = make([][]byte, 0, n+len(t.readKeys)+len(t.lockKeys))
 	}
 	t.writes.ascend(func(w write) bool {
 		writes = append(writes, kv.Write{Key: w.key, Value: w.value, Delete: w.del})
-		check = append(check, w.key)
 		return true
 	})
-	opts := kv.CommitOptions{Snapshot: t.snapshot, Check: append(check, t.lockKeys...)}
+	// The buffer is not needed past this point: let kv's encodings of a
+	// large transaction take its place instead of adding to it (the keys
+	// and values stay reachable from writes only while kv prepares).
+	t.writes = nil
+	// Every written key is checked, so that two transactions never both
+	// overwrite what neither saw; kv checks them from its own encoding of
+	// the keys rather than from a list of copies.
+	opts := kv.CommitOptions{Snapshot: t.snapshot, CheckWrites: true, Check: t.lockKeys}
 	if t.opts.Isolation == Serializable {
-		opts.Check = append(opts.Check, t.readKeys...)
+		opts.Check = append(t.lockKeys[:len(t.lockKeys):len(t.lockKeys)], t.readKeys...)
 		opts.Ranges = t.readRanges
 	}
 	opts.Ranges = append(opts.Ranges, t.lockRanges...)

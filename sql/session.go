@@ -72,6 +72,7 @@ type Session struct {
 	timeoutDirty bool
 	mem          int64
 	memDirty     bool
+	txnMem       int64 // stela.txn_mem in bytes, 0 until read
 
 	// OnParameterStatus is told of every change of a reported setting, so
 	// that the wire layer can send ParameterStatus.
@@ -380,6 +381,11 @@ func (s *Session) changed(key string) {
 		s.timeoutDirty = true
 	case "stela.query_mem":
 		s.memDirty = true
+	case "stela.txn_mem":
+		s.txnMem = 0
+		if s.txn.eng != nil {
+			s.txn.eng.SetMaxWriteMemory(s.txnMemory())
+		}
 	}
 	if st, ok := settings[key]; ok && st.report && s.OnParameterStatus != nil {
 		v, _ := s.Setting(key)

@@ -1,0 +1,47 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// A transaction's writes stay in memory until it commits, and the commit
+// needs several more copies of them at once: the list handed to kv, kv's
+// encodings of the entry list and of every version (key and record), the
+// leaf hashes, the conflict check's escaped keys, the pebble batch that
+// holds it all, the map of keys pending durability, and, as pebble flushes
+// a batch too large for a memtable, the flush's copies of the entry list
+// (one value). Counting only the buffered keys and values, as this
+// package once did, bounded a DELETE of 2.4 million rows at 40 MB while it
+// peaked at 1.5 GB of live heap: a large enough one could take the
+// process's memory.
+//
+// So a write is charged what it costs at the commit's peak, measured
+// (docs/BENCHMARKS.md, "Memory of a large transaction"): a fixed part for
+// the per-write structures, and a multiple of the key's and of the
+// value's bytes for the copies of each. Measured, a delete of a 16-byte
+// key peaked at 430 bytes of live heap and an insert of a 115-byte row at
+// 545; these charge 464 and 694.
+const (
+	writeMemFixed    = 400
+	writeMemPerKey   = 4
+	writeMemPerValue = 2
+)
+
+// writeMemory is what one buffered write of key and value is charged.
+func writeMemory(key, value []byte) int64 {
+	return writeMemFixed + writeMemPerKey*int64(len(key)) + writeMemPerValue*int64(len(value))
+}
+
+// DefaultMaxWriteMemory bounds a transaction's writes, as writeMemory
+// charges them, when TxnOptions.MaxWriteMemory is 0 (2 GiB).
+const DefaultMaxWriteMemory = 2 << 30
+
+// errWriteMemory is the error of a transaction past its write memory.
+func errWriteMemory(limit int64) error {
+	return pgerror.New(pgcode.OutOfMemory, "out of memory").
+		WithDetail(fmt.Sprintf("The transaction's writes need more than stela.txn_mem (%d bytes) of memory to commit.", limit)).
+		WithHint("Split the work into smaller transactions, or raise stela.txn_mem.")
+}
