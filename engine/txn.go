@@ -65,8 +65,10 @@ type Txn struct {
 	snapshot uint64
 	opts     TxnOptions
 	writes   *writeSet
-	// memory is what the buffered writes need to commit (writemem.go).
-	memory int64
+	// memory is what the buffered writes need to commit (writemem.go);
+	// txBytes is their size as the store bounds it (kv.TxBytes).
+	memory  int64
+	txBytes int64
 	// commitWrites holds what Commit hands kv for a transaction of a
 	// write or two (an autocommit statement's), so that it allocates no
 	// list; kv does not keep it after the call.
@@ -254,10 +256,18 @@ func (t *Txn) buffer(key, value []byte, del bool) error {
 	}
 	if old, ok := t.writes.set(w); ok {
 		t.memory -= writeMemory(old.key, old.value)
+		t.txBytes -= kv.TxBytes(&kv.Write{Key: old.key, Value: old.value, Delete: old.del})
 	}
 	t.memory += writeMemory(w.key, w.value)
 	if t.memory > t.opts.MaxWriteMemory {
 		return errWriteMemory(t.opts.MaxWriteMemory)
+	}
+	// The store's own limits are checked as the writes come, too: a
+	// transaction past them would otherwise fail only at its commit,
+	// after buffering every row.
+	t.txBytes += kv.TxBytes(&kv.Write{Key: w.key, Value: w.value, Delete: w.del})
+	if err := t.db.store.CheckTxSize(t.writes.len(), t.txBytes); err != nil {
+		return StorageError(err)
 	}
 	return nil
 }
@@ -275,6 +285,7 @@ func (t *Txn) SetMaxWriteMemory(n int64) {
 type Savepoint struct {
 	writes     *writeSet
 	memory     int64
+	txBytes    int64
 	readKeys   int
 	readRanges int
 }
@@ -285,7 +296,7 @@ func (t *Txn) Savepoint() Savepoint {
 	if t.writes != nil {
 		w = t.writes.clone()
 	}
-	return Savepoint{writes: w, memory: t.memory, readKeys: len(t.readKeys), readRanges: len(t.readRanges)}
+	return Savepoint{writes: w, memory: t.memory, txBytes: t.txBytes, readKeys: len(t.readKeys), readRanges: len(t.readRanges)}
 }
 
 // RollbackTo undoes the writes made since sp. (Reads stay recorded: a
@@ -295,7 +306,7 @@ func (t *Txn) RollbackTo(sp Savepoint) {
 	if sp.writes != nil {
 		t.writes = sp.writes.clone()
 	}
-	t.memory = sp.memory
+	t.memory, t.txBytes = sp.memory, sp.txBytes
 }
 
 // Rollback discards the transaction.

@@ -185,7 +185,7 @@ func (s *Store) prepare(p *pendingTx, writes []Write) error {
 	case n == 0:
 		return invalidf("a transaction needs at least one entry")
 	case n > s.opts.MaxTxEntries:
-		return tooLargef("%d entries in one transaction; the limit is %d", n, s.opts.MaxTxEntries)
+		return s.CheckTxSize(n, 0)
 	}
 	if err := checkDistinctKeys(writes); err != nil {
 		return err
@@ -204,20 +204,16 @@ func (s *Store) prepare(p *pendingTx, writes []Write) error {
 		if err := s.checkWrite(i, w); err != nil {
 			return err
 		}
-		esize := format.Entry{Key: w.Key, Metadata: w.Metadata}.EncodedSize()
+		esize, vlen := recordSizes(w)
 		recordSize += esize
 		p.entEnds[i] = recordSize
 		keysSize += versionKeySize(w.Key)
 		p.keyEnds[i] = keysSize
-		vlen := versionRecordFixed + len(w.Metadata)
-		if !w.Delete {
-			vlen += len(w.Value)
-		}
 		valsSize += vlen
 		p.valEnds[i] = valsSize
 		total += int64(esize + vlen + len(w.Key) + 16)
-		if total > s.opts.MaxTxBytes {
-			return tooLargef("transaction exceeds %d bytes", s.opts.MaxTxBytes)
+		if err := s.CheckTxSize(i+1, total); err != nil {
+			return err
 		}
 	}
 
@@ -237,6 +233,38 @@ func (s *Store) prepare(p *pendingTx, writes []Write) error {
 	p.entriesRoot = root
 	p.large = p.footprint() > maxPooledTxBytes
 	p.shedPrepared()
+	return nil
+}
+
+// recordSizes returns the sizes of w's entry in the entry list and of
+// its version record.
+func recordSizes(w *Write) (entry, version int) {
+	entry = format.Entry{Key: w.Key, Metadata: w.Metadata}.EncodedSize()
+	version = versionRecordFixed + len(w.Metadata)
+	if !w.Delete {
+		version += len(w.Value)
+	}
+	return entry, version
+}
+
+// TxBytes is what w adds to the size of its transaction, as
+// Options.MaxTxBytes bounds it: a caller that buffers a transaction's
+// writes can sum it to refuse one too large before the commit
+// (CheckTxSize) rather than at it.
+func TxBytes(w *Write) int64 {
+	entry, version := recordSizes(w)
+	return int64(entry + version + len(w.Key) + 16)
+}
+
+// CheckTxSize fails with ErrTooLarge if a transaction of entries writes
+// adding up to bytes (TxBytes) is past the store's limits.
+func (s *Store) CheckTxSize(entries int, bytes int64) error {
+	switch {
+	case entries > s.opts.MaxTxEntries:
+		return tooLargef("%d entries in one transaction; the limit is %d", entries, s.opts.MaxTxEntries)
+	case bytes > s.opts.MaxTxBytes:
+		return tooLargef("transaction exceeds %d bytes", s.opts.MaxTxBytes)
+	}
 	return nil
 }
 
