@@ -267,7 +267,8 @@ func (t *Txn) buffer(key, value []byte, del bool) error {
 	// after buffering every row.
 	t.txBytes += kv.TxBytes(&kv.Write{Key: w.key, Value: w.value, Delete: w.del})
 	if err := t.db.store.CheckTxSize(t.writes.len(), t.txBytes); err != nil {
-		return StorageError(err)
+		return pgerror.Wrap(err, pgcode.ProgramLimitExceeded, "transaction too large").
+			WithDetail(err.Error()).WithHint("Split the work into smaller transactions.")
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 
@@ -27,7 +28,8 @@ func writeUntil(t *testing.T, txn *engine.Txn, max int) (int, error) {
 }
 
 func code(err error) string {
-	if e, ok := err.(*pgerror.Error); ok {
+	var e *pgerror.Error
+	if errors.As(err, &e) {
 		return string(e.Code)
 	}
 	return ""
@@ -99,7 +101,7 @@ func TestWriteStoreLimits(t *testing.T) {
 				break
 			}
 		}
-		if code(err) != string(pgcode.ProgramLimitExceeded) || n > c.atMost || n < c.atMost/2 {
+		if code(err) != string(pgcode.ProgramLimitExceeded) || n > c.atMost || n < c.atMost/2 || !errors.Is(err, kv.ErrTooLarge) {
 			t.Fatalf("%s: failed after %d writes with %v, want 54000 after at most %d", c.name, n, err, c.atMost)
 		}
 		txn.Rollback()
