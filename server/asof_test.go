@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
@@ -16,17 +15,7 @@ import (
 // with 0A000 (its plan has today's columns).
 func TestAsOfParameters(t *testing.T) {
 	ctx := context.Background()
-	c, err := pgx.Connect(ctx, startForFile(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close(ctx)
-	exec := func(sql string) {
-		t.Helper()
-		if _, err := c.Exec(ctx, sql); err != nil {
-			t.Fatalf("%s: %v", sql, err)
-		}
-	}
+	c, exec := connectExec(t)
 	exec("CREATE TABLE p (id int PRIMARY KEY, v int)") // tx 1
 	exec("INSERT INTO p VALUES (1, 10)")               // tx 2
 	var afterInsert time.Time

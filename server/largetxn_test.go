@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"testing"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // TestMillionRowTransaction: one transaction inserts a million rows into a
@@ -18,17 +16,7 @@ func TestMillionRowTransaction(t *testing.T) {
 		t.Skip("a million-row transaction takes about 10 s")
 	}
 	ctx := context.Background()
-	c, err := pgx.Connect(ctx, startForFile(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close(ctx)
-	exec := func(sql string) {
-		t.Helper()
-		if _, err := c.Exec(ctx, sql); err != nil {
-			t.Fatalf("%s: %v", sql, err)
-		}
-	}
+	c, exec := connectExec(t)
 	count := func(sql string) int {
 		t.Helper()
 		var n int
