@@ -34,8 +34,8 @@ func TestHeaderRecordsHoldTheNodes(t *testing.T) {
 	tmpl, _ := tpTemplate(t)
 	tpTamper(t, tmpl, func(a tpAttacker) {
 		id := a.get(tpIdentityKey)
-		if len(id) != 34 || binary.BigEndian.Uint16(id[8:]) != 3 || binary.BigEndian.Uint64(id[18:]) != 1 || binary.BigEndian.Uint64(id[26:]) != 1 {
-			t.Errorf("identity %x: want format 3 with nodes in headers and lists in the header family from tx 1", id)
+		if len(id) != 34 || binary.BigEndian.Uint16(id[8:]) != 4 || binary.BigEndian.Uint64(id[18:]) != 1 || binary.BigEndian.Uint64(id[26:]) != 1 {
+			t.Errorf("identity %x: want format 4 with nodes in headers and lists in the header family from tx 1", id)
 		}
 		if k := a.firstKeyOf('N'); k != nil {
 			t.Errorf("node key %x stored", k)
@@ -183,8 +183,8 @@ func TestFormat1StoreOpensAndUpgrades(t *testing.T) {
 
 	tpTamper(t, dir, func(a tpAttacker) {
 		id := a.get(tpIdentityKey)
-		if len(id) != 34 || binary.BigEndian.Uint16(id[8:]) != 3 || binary.BigEndian.Uint64(id[18:]) != tpSize+1 || binary.BigEndian.Uint64(id[26:]) != tpSize+1 {
-			t.Errorf("identity after the upgrade %x: want format 3, nodes in headers and lists in the header family from tx %d", id, tpSize+1)
+		if len(id) != 34 || binary.BigEndian.Uint16(id[8:]) != 4 || binary.BigEndian.Uint64(id[18:]) != tpSize+1 || binary.BigEndian.Uint64(id[26:]) != tpSize+1 {
+			t.Errorf("identity after the upgrade %x: want format 4, nodes in headers and lists in the header family from tx %d", id, tpSize+1)
 		}
 		if got := len(a.get(tpHeaderKey(tpSize))); got != tpHeaderSize {
 			t.Errorf("tx %d's header record rewritten: %d bytes", tpSize, got)

@@ -84,8 +84,8 @@ func TestFormat2StoreOpensAndUpgrades(t *testing.T) {
 	}
 	tpTamper(t, dir, func(a tpAttacker) {
 		id := a.get(tpIdentityKey)
-		if len(id) != 34 || binary.BigEndian.Uint16(id[8:]) != 3 || binary.BigEndian.Uint64(id[18:]) != 1 || binary.BigEndian.Uint64(id[26:]) != 3 {
-			t.Errorf("identity after the upgrade %x: want format 3, nodes in headers from tx 1, lists in the header family from tx 3", id)
+		if len(id) != 34 || binary.BigEndian.Uint16(id[8:]) != 4 || binary.BigEndian.Uint64(id[18:]) != 1 || binary.BigEndian.Uint64(id[26:]) != 3 {
+			t.Errorf("identity after the upgrade %x: want format 4, nodes in headers from tx 1, lists in the header family from tx 3", id)
 		}
 		if k, _ := a.entriesAt(1); !bytes.Equal(k, tpEntriesKey(1)) {
 			t.Errorf("tx 1's list moved to %x", k)

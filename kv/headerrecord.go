@@ -55,6 +55,16 @@ import (
 // the tree without rewriting them: a COPY's server CPU per row fell by
 // about a fifth (docs/BENCHMARKS.md, "Entry lists among the headers").
 //
+// Chunks (format 4). A list longer than listChunkBytes is cut into parts
+// of listChunkBytes, the last one shorter or not: the first under the
+// list's key, part i >= 1 under entryListChunkKey(txID, i). A reader
+// reads the next part for as long as the last one read was full. Pebble
+// flushes a value in a block of its own and holds it four times over
+// while it does: a DELETE of 2.5 million rows had a list of 131 MB, and
+// the flush of it was half the commit's peak memory (docs/BENCHMARKS.md,
+// "Memory of a large transaction"). The lists of older formats are one
+// value; a reader of one longer than listChunkBytes reads no more parts.
+//
 // Transactions before the store's nodesFrom (those written in format 1)
 // have a header record of the header alone, their entry list under its
 // 'E' key and their nodes under node keys (keys.go). Those from nodesFrom
@@ -64,19 +74,44 @@ import (
 // maxInlineEntries is the largest entry list kept in a header record.
 const maxInlineEntries = 1024
 
+// listChunkBytes is the size of an entry list's parts (format 4): large
+// enough that a bulk load's 10,000-row transactions keep theirs in one.
+const listChunkBytes = 1 << 20
+
 // setTxRecords sets transaction txID's records in b: its header record,
 // rec (the header and nodes) followed by the entry list when that is at
 // most maxInlineEntries, and otherwise the list under its own key
 // (listKey). With room in rec's capacity for a small list, nothing is
 // allocated (the commit path).
 func (s *Store) setTxRecords(b *pebble.Batch, txID uint64, rec, list []byte) error {
-	if len(list) <= maxInlineEntries {
+	switch {
+	case len(list) <= maxInlineEntries:
 		rec = append(rec, list...)
-	} else if err := b.Set(s.listKey(txID), list, nil); err != nil {
-		return err
+	case txID < s.listsFrom:
+		// Only a replay of an older store's commit log writes these, and
+		// it applies the logged batches as they are.
+		if err := b.Set(s.listKey(txID), list, nil); err != nil {
+			return err
+		}
+	default:
+		for i := uint32(0); len(list) > 0; i++ {
+			part := list[:min(len(list), listChunkBytes)]
+			list = list[len(part):]
+			key := entryListKey(txID)
+			if i > 0 {
+				key = entryListChunkKey(txID, i)
+			}
+			if err := b.Set(key, part, nil); err != nil {
+				return err
+			}
+		}
 	}
 	return b.Set(txKey(prefixHeader, txID), rec, nil)
 }
+
+// moreListChunks reports whether an entry list whose last part read was
+// part, in the header family, may go on in another part.
+func moreListChunks(part []byte) bool { return len(part) == listChunkBytes }
 
 // listKey returns the key of txID's entry list when its header record
 // does not hold it: in the header family from the store's listsFrom on,

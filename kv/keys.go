@@ -62,6 +62,19 @@ func isEntryListKey(k []byte) bool {
 	return len(k) == 10 && k[9] == entryListSuffix
 }
 
+// entryListChunkKey returns the key of chunk i >= 1 of txID's entry list
+// (format 4, headerrecord.go): the list's key followed by i, big-endian,
+// so that the chunks sort in order right after the list's first part.
+func entryListChunkKey(txID uint64, i uint32) []byte {
+	return binary.BigEndian.AppendUint32(append(make([]byte, 0, 14), entryListKey(txID)...), i)
+}
+
+// isEntryListChunkKey reports whether k, a key of the header family, is
+// the key of an entry list's chunk after the first.
+func isEntryListChunkKey(k []byte) bool {
+	return len(k) == 14 && k[9] == entryListSuffix
+}
+
 // nodeKey returns the key of the log's Merkle node (level, index), where
 // store format 1 kept it (headerrecord.go).
 func nodeKey(level uint8, index uint64) []byte {

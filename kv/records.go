@@ -20,9 +20,11 @@ const storeMagic = "STELA-KV"
 // completes, and a small entry list, in its header record
 // (headerrecord.go); format 1 kept them under keys of their own. Format 3
 // keeps a large entry list under a key of the header family instead of
-// the 'E' family. A store of an older format opened for writing becomes a
-// format-3 store whose older transactions keep their format's layout.
-const storeFormatVersion = 3
+// the 'E' family. Format 4 cuts a list longer than a megabyte into parts
+// under keys of their own (headerrecord.go); its identity record is
+// format 3's. A store of an older format opened for writing becomes a
+// format-4 store whose older transactions keep their format's layout.
+const storeFormatVersion = 4
 
 // storeIdentity is the value of metaStoreKey.
 //
@@ -34,7 +36,7 @@ const storeFormatVersion = 3
 //	            holds its Merkle nodes, big-endian (1 for a store created
 //	            in format 2 or 3; one past the last transaction of a
 //	            format-1 store when it was upgraded)
-//	26     8    format 3 only: the first transaction whose large entry list
+//	26     8    formats 3 and 4: the first transaction whose large entry list
 //	            is under its entry-list key, big-endian (1 for a store
 //	            created in format 3; one past the last transaction of an
 //	            older store when it was upgraded)
@@ -76,7 +78,7 @@ func decodeStoreIdentity(b []byte) (storeIdentity, error) {
 	case id.version == 1 && len(b) == 18:
 	case id.version == 2 && len(b) == 26:
 		id.nodesFrom = binary.BigEndian.Uint64(b[18:])
-	case id.version == 3 && len(b) == 34:
+	case (id.version == 3 || id.version == 4) && len(b) == 34:
 		id.nodesFrom = binary.BigEndian.Uint64(b[18:])
 		id.listsFrom = binary.BigEndian.Uint64(b[26:])
 	case id.version > storeFormatVersion:

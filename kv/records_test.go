@@ -185,10 +185,14 @@ func TestDecodeStoreIdentity(t *testing.T) {
 	if _, err := decodeStoreIdentity(storeIdentity{version: 3, created: 5, nodesFrom: 9}.encode()); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("format 3 with lists from tx 0: %v", err)
 	}
-	newer := storeIdentity{version: 3, created: 5, nodesFrom: 9, listsFrom: 9}.encode()
-	binary.BigEndian.PutUint16(newer[8:], 4)
-	if _, err := decodeStoreIdentity(newer); err == nil || errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "store format 4") {
-		t.Errorf("format 4: %v", err)
+	v4, err := decodeStoreIdentity(storeIdentity{version: 4, created: 5, nodesFrom: 9, listsFrom: 12}.encode())
+	if err != nil || v4.version != 4 || v4.nodesFrom != 9 || v4.listsFrom != 12 {
+		t.Errorf("format 4: %+v, %v", v4, err)
+	}
+	newer := storeIdentity{version: 4, created: 5, nodesFrom: 9, listsFrom: 9}.encode()
+	binary.BigEndian.PutUint16(newer[8:], 5)
+	if _, err := decodeStoreIdentity(newer); err == nil || errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "store format 5") {
+		t.Errorf("format 5: %v", err)
 	}
 	for _, bad := range [][]byte{
 		storeIdentity{version: 2, created: 5, nodesFrom: 0}.encode(),

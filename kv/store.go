@@ -349,20 +349,24 @@ func (s *Store) load(creating bool) (err error) {
 	return s.loadState()
 }
 
-// upgrade makes a store of an older format a format-3 store before
+// upgrade makes a store of an older format a format-4 store before
 // anything is committed to it: the transactions from the next one on keep
 // their nodes in their header records (format 2) and a large entry list
-// under its entry-list key (format 3). The new identity is flushed, so
-// that a build that reads only older formats refuses the store from then
-// on.
+// under its entry-list key (format 3), in parts (format 4). The new
+// identity is flushed, so that a build that reads only older formats
+// refuses the store from then on. Format 3's lists need nothing: a list of
+// one part is format 4's too.
 func (s *Store) upgrade(id storeIdentity) (storeIdentity, error) {
 	last, err := s.lastHeaderID()
 	if err != nil {
 		return id, err
 	}
-	up := storeIdentity{version: storeFormatVersion, created: id.created, nodesFrom: id.nodesFrom, listsFrom: last + 1}
+	up := storeIdentity{version: storeFormatVersion, created: id.created, nodesFrom: id.nodesFrom, listsFrom: id.listsFrom}
 	if id.version < 2 {
 		up.nodesFrom = last + 1
+	}
+	if id.version < 3 {
+		up.listsFrom = last + 1
 	}
 	b := s.db.NewBatch()
 	defer b.Close()
@@ -469,7 +473,7 @@ func (s *Store) lastHeaderID() (uint64, error) {
 		return 0, it.Error()
 	}
 	k := it.Key()
-	if len(k) != 9 && !isEntryListKey(k) {
+	if len(k) != 9 && !isEntryListKey(k) && !isEntryListChunkKey(k) {
 		return 0, corruptf("header key %x malformed", k)
 	}
 	return txIDFromKey(k), nil

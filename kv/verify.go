@@ -82,9 +82,14 @@ func (s *Store) Verify(ctx context.Context, opts VerifyOptions) (rep VerifyRepor
 	lastReport := time.Now()
 	hok, eok := hit.First(), eit.First()
 	var hbuf []byte // the header record, kept while hit moves to the list
+	var lbuf []byte // the entry list when under its own key, copied
 	for txID := uint64(1); txID <= size; txID++ {
 		if err := ctx.Err(); err != nil {
 			return rep, err
+		}
+		if hok && isEntryListChunkKey(hit.Key()) {
+			// A part after the last one its list's parts lead to.
+			return rep, &VerifyError{TxID: txIDFromKey(hit.Key()), Err: corruptf("entry list has a part past its end")}
 		}
 		if !hok || len(hit.Key()) != 9 || txIDFromKey(hit.Key()) != txID {
 			return rep, &VerifyError{TxID: txID, Err: corruptf("header is missing")}
@@ -103,6 +108,7 @@ func (s *Store) Verify(ctx context.Context, opts VerifyOptions) (rep VerifyRepor
 		// never both, and that key is the one of the tx's store format
 		// (headerrecord.go).
 		inHeaders := hok && isEntryListKey(hit.Key()) && txIDFromKey(hit.Key()) == txID
+		pastList := false
 		inE := eok && txIDFromKey(eit.Key()) == txID
 		hasKey, stray := inHeaders, inE
 		if txID < s.listsFrom {
@@ -116,9 +122,24 @@ func (s *Store) Verify(ctx context.Context, opts VerifyOptions) (rep VerifyRepor
 		case len(hr.entries) == 0 && !hasKey:
 			return rep, &VerifyError{TxID: txID, Err: corruptf("entry list is missing")}
 		case inHeaders:
-			if hr.entries, err = hit.ValueAndErr(); err != nil {
-				return rep, txReadError(txID, err)
+			// The list's parts (format 4) follow its key; each is valid
+			// only until the iterator moves, so the list is copied.
+			lbuf = lbuf[:0]
+			for i := uint32(1); ; i++ {
+				part, err := hit.ValueAndErr()
+				if err != nil {
+					return rep, txReadError(txID, err)
+				}
+				lbuf = append(lbuf, part...)
+				if !moreListChunks(part) {
+					break
+				}
+				if !hit.Next() || !bytes.Equal(hit.Key(), entryListChunkKey(txID, i)) {
+					pastList = true // hit is at the next transaction's header
+					break
+				}
 			}
+			hr.entries = lbuf
 		case inE:
 			if hr.entries, err = eit.ValueAndErr(); err != nil {
 				return rep, txReadError(txID, err)
@@ -130,7 +151,10 @@ func (s *Store) Verify(ctx context.Context, opts VerifyOptions) (rep VerifyRepor
 		if opts.Trusted != nil && txID == opts.Trusted.Size && v.fr.Root() != opts.Trusted.Root {
 			return rep, &VerifyError{TxID: txID, Err: corruptf("root at size %d is %s; the trusted checkpoint says %s", txID, v.fr.Root(), opts.Trusted.Root)}
 		}
-		if inHeaders {
+		switch {
+		case pastList:
+			hok = hit.Valid()
+		case inHeaders:
 			hok = hit.Next()
 		}
 		if inE {
@@ -148,6 +172,9 @@ func (s *Store) Verify(ctx context.Context, opts VerifyOptions) (rep VerifyRepor
 	// records beyond size (pebble applied them before the sync failed).
 	// They are not part of the log; anywhere else they would be corruption.
 	failed := s.Failed() != nil
+	if hok && isEntryListChunkKey(hit.Key()) && txIDFromKey(hit.Key()) <= size {
+		return rep, &VerifyError{TxID: txIDFromKey(hit.Key()), Err: corruptf("entry list has a part past its end")}
+	}
 	if (hok || eok) && !failed {
 		return rep, &VerifyError{TxID: size + 1, Err: corruptf("records exist beyond the last transaction")}
 	}
