@@ -21,11 +21,12 @@ import (
 // So a write is charged what it costs at the commit's peak, measured
 // (docs/BENCHMARKS.md, "Memory of a large transaction"): a fixed part for
 // the per-write structures, and a multiple of the key's and of the
-// value's bytes for the copies of each. Measured, a delete of a 16-byte
-// key peaked at 437 bytes of live heap and an insert of a 115-byte row at
-// 545; these charge 504 and 734.
+// value's bytes for the copies of each. With store format 4 (entry lists
+// in parts), a delete of a 16-byte key peaked at 280 bytes of live heap,
+// and an insert or update of a 115-byte row at 496; these charge 324 and
+// 554.
 const (
-	writeMemFixed    = 440
+	writeMemFixed    = 260
 	writeMemPerKey   = 4
 	writeMemPerValue = 2
 )

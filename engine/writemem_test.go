@@ -44,8 +44,8 @@ func TestWriteMemoryBound(t *testing.T) {
 		t.Fatal(err)
 	}
 	n, err := writeUntil(t, txn, 100_000)
-	// Each write is charged about 440 bytes plus 4 a key byte and 2 a
-	// value byte: 1 MB holds about 1,600 of them, not the 9,000 their
+	// Each write is charged about 260 bytes plus 4 a key byte and 2 a
+	// value byte: 1 MB holds about 2,100 of them, not the 9,000 their
 	// keys and values alone would fit.
 	if code(err) != string(pgcode.OutOfMemory) || n < 1000 || n > 2500 {
 		t.Fatalf("failed after %d writes with %v, want 53200 after 1,000-2,500", n, err)
