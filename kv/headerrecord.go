@@ -55,7 +55,7 @@ import (
 // the tree without rewriting them: a COPY's server CPU per row fell by
 // about a fifth (docs/BENCHMARKS.md, "Entry lists among the headers").
 //
-// Chunks (format 4). A list longer than listChunkBytes is cut into parts
+// Parts (format 4). A list longer than listChunkBytes is cut into parts
 // of listChunkBytes, the last one shorter or not: the first under the
 // list's key, part i >= 1 under entryListChunkKey(txID, i). A reader
 // reads the next part for as long as the last one read was full. Pebble
@@ -88,8 +88,9 @@ func (s *Store) setTxRecords(b *pebble.Batch, txID uint64, rec, list []byte) err
 	case len(list) <= maxInlineEntries:
 		rec = append(rec, list...)
 	case txID < s.listsFrom:
-		// Only a replay of an older store's commit log writes these, and
-		// it applies the logged batches as they are.
+		// Not reached: a store is upgraded before anything is committed
+		// to it, so every new transaction is at or past listsFrom. Kept
+		// so that a list never goes where its readers would not look.
 		if err := b.Set(s.listKey(txID), list, nil); err != nil {
 			return err
 		}
