@@ -688,6 +688,7 @@ func (s *Store) writeGroup(g *builtGroup, bytes int) (err error) {
 		if err := s.setTxRecords(b, txID, rec[:n], p.entriesRecord); err != nil {
 			return err
 		}
+		p.shedList()
 		kStart, vStart := 0, 0
 		for i := range p.keyEnds {
 			k := p.versionKeys[kStart:p.keyEnds[i]]
