@@ -138,6 +138,15 @@ func (l *Layout) pkSuffix(rowKey []byte) []byte {
 // Insert writes a new row and its index entries, failing with 23505 if
 // the primary key or a unique index already holds its values.
 func (l *Layout) Insert(txn *Txn, row []types.Datum) error {
+	b, err := txn.insertBound(l)
+	if err != nil {
+		return err
+	}
+	return l.InsertBounded(txn, row, b)
+}
+
+// insertLookup is Insert without a bound: the key is looked up.
+func (l *Layout) insertLookup(txn *Txn, row []types.Datum) error {
 	key, err := l.txnRowKey(txn, row)
 	if err != nil {
 		return err

@@ -93,6 +93,8 @@ type Txn struct {
 	// keyBuf is reused for the primary keys of inserted rows
 	// (Layout.txnRowKey).
 	keyBuf []byte
+	// inserts is the bound Insert uses (bulk.go).
+	inserts insertBounds
 	// lastMiss is the last key the store did not have at the snapshot.
 	// An INSERT looks its key up more than once (ON CONFLICT, then the
 	// unique check); the snapshot does not change, so the answer does
