@@ -55,15 +55,15 @@ import (
 // the tree without rewriting them: a COPY's server CPU per row fell by
 // about a fifth (docs/BENCHMARKS.md, "Entry lists among the headers").
 //
-// Parts (format 4). A list longer than listChunkBytes is cut into parts
-// of listChunkBytes, the last one shorter or not: the first under the
-// list's key, part i >= 1 under entryListChunkKey(txID, i). A reader
+// Parts (format 4). A list longer than listPartBytes is cut into parts
+// of listPartBytes, the last one shorter or not: the first under the
+// list's key, part i >= 1 under entryListPartKey(txID, i). A reader
 // reads the next part for as long as the last one read was full. Pebble
 // flushes a value in a block of its own and holds it four times over
 // while it does: a DELETE of 2.5 million rows had a list of 131 MB, and
 // the flush of it was half the commit's peak memory (docs/BENCHMARKS.md,
 // "Memory of a large transaction"). The lists of older formats are one
-// value; a reader of one longer than listChunkBytes reads no more parts.
+// value; a reader of one longer than listPartBytes reads no more parts.
 //
 // Transactions before the store's nodesFrom (those written in format 1)
 // have a header record of the header alone, their entry list under its
@@ -74,9 +74,9 @@ import (
 // maxInlineEntries is the largest entry list kept in a header record.
 const maxInlineEntries = 1024
 
-// listChunkBytes is the size of an entry list's parts (format 4): large
+// listPartBytes is the size of an entry list's parts (format 4): large
 // enough that a bulk load's 10,000-row transactions keep theirs in one.
-const listChunkBytes = 1 << 20
+const listPartBytes = 1 << 20
 
 // setTxRecords sets transaction txID's records in b: its header record,
 // rec (the header and nodes) followed by the entry list when that is at
@@ -96,11 +96,11 @@ func (s *Store) setTxRecords(b *pebble.Batch, txID uint64, rec, list []byte) err
 		}
 	default:
 		for i := uint32(0); len(list) > 0; i++ {
-			part := list[:min(len(list), listChunkBytes)]
+			part := list[:min(len(list), listPartBytes)]
 			list = list[len(part):]
 			key := entryListKey(txID)
 			if i > 0 {
-				key = entryListChunkKey(txID, i)
+				key = entryListPartKey(txID, i)
 			}
 			if err := b.Set(key, part, nil); err != nil {
 				return err
@@ -110,9 +110,9 @@ func (s *Store) setTxRecords(b *pebble.Batch, txID uint64, rec, list []byte) err
 	return b.Set(txKey(prefixHeader, txID), rec, nil)
 }
 
-// moreListChunks reports whether an entry list whose last part read was
+// moreListParts reports whether an entry list whose last part read was
 // part, in the header family, may go on in another part.
-func moreListChunks(part []byte) bool { return len(part) == listChunkBytes }
+func moreListParts(part []byte) bool { return len(part) == listPartBytes }
 
 // listKey returns the key of txID's entry list when its header record
 // does not hold it: in the header family from the store's listsFrom on,

@@ -62,16 +62,16 @@ func isEntryListKey(k []byte) bool {
 	return len(k) == 10 && k[9] == entryListSuffix
 }
 
-// entryListChunkKey returns the key of chunk i >= 1 of txID's entry list
+// entryListPartKey returns the key of part i >= 1 of txID's entry list
 // (format 4, headerrecord.go): the list's key followed by i, big-endian,
-// so that the chunks sort in order right after the list's first part.
-func entryListChunkKey(txID uint64, i uint32) []byte {
+// so that the parts sort in order right after the list's first part.
+func entryListPartKey(txID uint64, i uint32) []byte {
 	return binary.BigEndian.AppendUint32(append(make([]byte, 0, 14), entryListKey(txID)...), i)
 }
 
-// isEntryListChunkKey reports whether k, a key of the header family, is
-// the key of an entry list's chunk after the first.
-func isEntryListChunkKey(k []byte) bool {
+// isEntryListPartKey reports whether k, a key of the header family, is
+// the key of an entry list's part after the first.
+func isEntryListPartKey(k []byte) bool {
 	return len(k) == 14 && k[9] == entryListSuffix
 }
 

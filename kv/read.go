@@ -291,8 +291,8 @@ func (s *Store) txEntries(txID uint64) (format.Header, []format.Entry, error) {
 		if b, err = s.getRaw(s.listKey(txID)); err != nil {
 			return h, nil, missingAsCorrupt(err, "tx %d: entry list", txID)
 		}
-		for i, part := uint32(1), b; txID >= s.listsFrom && moreListChunks(part); i++ {
-			if part, err = s.getRaw(entryListChunkKey(txID, i)); errors.Is(err, ErrNotFound) {
+		for i, part := uint32(1), b; txID >= s.listsFrom && moreListParts(part); i++ {
+			if part, err = s.getRaw(entryListPartKey(txID, i)); errors.Is(err, ErrNotFound) {
 				break
 			} else if err != nil {
 				return h, nil, err

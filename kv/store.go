@@ -473,7 +473,7 @@ func (s *Store) lastHeaderID() (uint64, error) {
 		return 0, it.Error()
 	}
 	k := it.Key()
-	if len(k) != 9 && !isEntryListKey(k) && !isEntryListChunkKey(k) {
+	if len(k) != 9 && !isEntryListKey(k) && !isEntryListPartKey(k) {
 		return 0, corruptf("header key %x malformed", k)
 	}
 	return txIDFromKey(k), nil

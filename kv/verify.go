@@ -87,9 +87,8 @@ func (s *Store) Verify(ctx context.Context, opts VerifyOptions) (rep VerifyRepor
 		if err := ctx.Err(); err != nil {
 			return rep, err
 		}
-		if hok && isEntryListChunkKey(hit.Key()) {
-			// A part after the last one its list's parts lead to.
-			return rep, &VerifyError{TxID: txIDFromKey(hit.Key()), Err: corruptf("entry list has a part past its end")}
+		if hok && isEntryListPartKey(hit.Key()) {
+			return rep, strayListPart(hit.Key())
 		}
 		if !hok || len(hit.Key()) != 9 || txIDFromKey(hit.Key()) != txID {
 			return rep, &VerifyError{TxID: txID, Err: corruptf("header is missing")}
@@ -131,10 +130,10 @@ func (s *Store) Verify(ctx context.Context, opts VerifyOptions) (rep VerifyRepor
 					return rep, txReadError(txID, err)
 				}
 				lbuf = append(lbuf, part...)
-				if !moreListChunks(part) {
+				if !moreListParts(part) {
 					break
 				}
-				if !hit.Next() || !bytes.Equal(hit.Key(), entryListChunkKey(txID, i)) {
+				if !hit.Next() || !bytes.Equal(hit.Key(), entryListPartKey(txID, i)) {
 					pastList = true // hit is at the next transaction's header
 					break
 				}
@@ -172,8 +171,8 @@ func (s *Store) Verify(ctx context.Context, opts VerifyOptions) (rep VerifyRepor
 	// records beyond size (pebble applied them before the sync failed).
 	// They are not part of the log; anywhere else they would be corruption.
 	failed := s.Failed() != nil
-	if hok && isEntryListChunkKey(hit.Key()) && txIDFromKey(hit.Key()) <= size {
-		return rep, &VerifyError{TxID: txIDFromKey(hit.Key()), Err: corruptf("entry list has a part past its end")}
+	if hok && isEntryListPartKey(hit.Key()) && txIDFromKey(hit.Key()) <= size {
+		return rep, strayListPart(hit.Key())
 	}
 	if (hok || eok) && !failed {
 		return rep, &VerifyError{TxID: size + 1, Err: corruptf("records exist beyond the last transaction")}
@@ -359,4 +358,11 @@ func txReadError(txID uint64, err error) error {
 		return &VerifyError{TxID: txID, Err: err}
 	}
 	return err
+}
+
+// strayListPart is the error of an entry-list part at key k that no read
+// of its list reaches: a part after the last one its list's parts lead
+// to.
+func strayListPart(k []byte) error {
+	return &VerifyError{TxID: txIDFromKey(k), Err: corruptf("entry list has a part past its end")}
 }
