@@ -257,17 +257,17 @@ func (t *Txn) buffer(key, value []byte, del bool) error {
 		t.writes = newWriteSet()
 	}
 	if old, ok := t.writes.set(w); ok {
-		t.memory -= writeMemory(old.key, old.value)
-		t.txBytes -= kv.TxBytes(&kv.Write{Key: old.key, Value: old.value, Delete: old.del})
+		memory, txBytes := old.charge()
+		t.memory, t.txBytes = t.memory-memory, t.txBytes-txBytes
 	}
-	t.memory += writeMemory(w.key, w.value)
+	memory, txBytes := w.charge()
+	t.memory, t.txBytes = t.memory+memory, t.txBytes+txBytes
 	if t.memory > t.opts.MaxWriteMemory {
 		return errWriteMemory(t.opts.MaxWriteMemory)
 	}
 	// The store's own limits are checked as the writes come, too: a
 	// transaction past them would otherwise fail only at its commit,
 	// after buffering every row.
-	t.txBytes += kv.TxBytes(&kv.Write{Key: w.key, Value: w.value, Delete: w.del})
 	if err := t.db.store.CheckTxSize(t.writes.len(), t.txBytes); err != nil {
 		return pgerror.Wrap(err, pgcode.ProgramLimitExceeded, "transaction too large").
 			WithDetail(err.Error()).WithHint("Split the work into smaller transactions.")

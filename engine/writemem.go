@@ -3,17 +3,16 @@ package engine
 import (
 	"fmt"
 
+	"github.com/stela-db/stela/kv"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
 )
 
 // A transaction's writes stay in memory until it commits, and the commit
-// needs several more copies of them at once: the list handed to kv, kv's
+// needs more copies of them at once: the list handed to kv, kv's
 // encodings of the entry list and of every version (key and record), the
-// leaf hashes, the conflict check's escaped keys, the pebble batch that
-// holds it all, the map of keys pending durability, and, as pebble flushes
-// a batch too large for a memtable, the flush's copies of the entry list
-// (one value). Counting only the buffered keys and values, as this
+// leaf hashes, the pebble batch that holds it all, and the map of keys
+// pending durability. Counting only the buffered keys and values, as this
 // package once did, bounded a DELETE of 2.4 million rows at 40 MB while it
 // peaked at 1.5 GB of live heap: a large enough one could take the
 // process's memory.
@@ -31,12 +30,15 @@ const (
 	writeMemPerValue = 2
 )
 
-// writeMemory is what one buffered write of key and value is charged.
-func writeMemory(key, value []byte) int64 {
-	return writeMemFixed + writeMemPerKey*int64(len(key)) + writeMemPerValue*int64(len(value))
+// charge returns what w counts against the transaction's write memory
+// (TxnOptions.MaxWriteMemory) and against the store's limit on a
+// transaction's size (kv.TxBytes).
+func (w write) charge() (memory, txBytes int64) {
+	memory = writeMemFixed + writeMemPerKey*int64(len(w.key)) + writeMemPerValue*int64(len(w.value))
+	return memory, kv.TxBytes(&kv.Write{Key: w.key, Value: w.value, Delete: w.del})
 }
 
-// DefaultMaxWriteMemory bounds a transaction's writes, as writeMemory
+// DefaultMaxWriteMemory bounds a transaction's writes, as write.charge
 // charges them, when TxnOptions.MaxWriteMemory is 0 (2 GiB).
 const DefaultMaxWriteMemory = 2 << 30
 
