@@ -72,14 +72,20 @@ func checkMemory(v string) (string, error) {
 // workMem returns the session's per-statement memory budget in bytes.
 func (s *Session) workMem() int64 {
 	if s.memDirty {
-		v, _ := s.Setting("stela.query_mem")
-		n, err := parseMemory(v)
-		if err != nil {
-			n = 1 << 30
-		}
-		s.mem, s.memDirty = n, false
+		s.mem, s.memDirty = s.memorySetting("stela.query_mem", 1<<30), false
 	}
 	return s.mem
+}
+
+// memorySetting returns a memory setting in bytes, or fallback if its
+// value does not parse.
+func (s *Session) memorySetting(name string, fallback int64) int64 {
+	v, _ := s.Setting(name)
+	n, err := parseMemory(v)
+	if err != nil {
+		return fallback
+	}
+	return n
 }
 
 // memBudget accounts for the memory a statement holds.

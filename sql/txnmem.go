@@ -34,12 +34,7 @@ var defaultTxnMem = sync.OnceValue(func() string {
 // txnMemory returns stela.txn_mem in bytes.
 func (s *Session) txnMemory() int64 {
 	if s.txnMem == 0 {
-		v, _ := s.Setting("stela.txn_mem")
-		n, err := parseMemory(v)
-		if err != nil {
-			n = engine.DefaultMaxWriteMemory
-		}
-		s.txnMem = n
+		s.txnMem = s.memorySetting("stela.txn_mem", engine.DefaultMaxWriteMemory)
 	}
 	return s.txnMem
 }
