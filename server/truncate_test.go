@@ -18,16 +18,7 @@ import (
 func TestTruncateAcrossSessions(t *testing.T) {
 	ctx := context.Background()
 	dsn := startForFile(t)
-	a, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close(ctx)
-	b, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close(ctx)
+	a, b := mustConnect(t, dsn), mustConnect(t, dsn)
 	exec := func(c *pgx.Conn, sql string, args ...any) {
 		t.Helper()
 		if _, err := c.Exec(ctx, sql, args...); err != nil {
