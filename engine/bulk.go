@@ -65,7 +65,11 @@ func (l *Layout) InsertBounded(txn *Txn, row []types.Datum, b *AppendBound) erro
 	if exists {
 		return l.duplicate(&l.Indexes[0], row)
 	}
-	return l.write(txn, key, row)
+	if err := l.write(txn, key, row); err != nil {
+		return err
+	}
+	txn.noteRows(l.TableID, 1)
+	return nil
 }
 
 // ownWrite reports whether the transaction itself wrote a live value of

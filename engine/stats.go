@@ -5,74 +5,253 @@ import (
 	"time"
 )
 
-// Table size estimates for the planner's join ordering. A table small
-// enough to sit in pebble's memtable is counted (up to smallTableRows
-// keys); a larger one is estimated from the bytes its key range takes on
-// disk divided by the average size of its first rows. Estimates are
-// cached for statsTTL: plans need an order of magnitude, not a count.
+// Table row counts, for the planner (join order, EXPLAIN's estimates) and
+// pg_stat_user_tables.n_live_tup.
+//
+// Once known, a table's count is exact and follows every commit: each
+// transaction counts, per table, the rows it inserts less those it
+// deletes (Txn.rows, kept across savepoints), and its commit adds that
+// to the count. The count is first taken when the planner first asks:
+//
+//   - A table of fewer than smallTableRows rows is counted at once.
+//   - A larger one is counted by a scan in the background, one table at a
+//     time per database. Until the scan ends the planner gets a guess,
+//     the bytes the table's keys take on disk divided by the average
+//     size of its first rows (rows still in pebble's memtable are not on
+//     disk, so the guess runs low for a young table).
+//
+// A count is taken at a tx S read after the table is marked as being
+// counted; commits after S that end during the count are held and added
+// once it ends, commits up to S are in the count already. A commit
+// reports to the counts after it is durable, so one that S does not
+// include reports after the mark, and is held.
+//
+// Counts live in memory: after a restart each table is counted again
+// when first planned. TRUNCATE gives a table new storage, whose count
+// starts again at zero.
 const (
-	smallTableRows = 2000
+	smallTableRows = 10_000
 	sampleRows     = 64
-	statsTTL       = 10 * time.Second
+	// statsTTL is how long a guess is kept before it is made again (and
+	// a background count tried again if none could start).
+	statsTTL = 10 * time.Second
+	// countChunk is how many rows a background count reads per
+	// iterator: the store's Close waits for open iterators, so a count
+	// holds one only briefly, and stops once the store is closing.
+	countChunk = 50_000
 )
 
 type tableStats struct {
-	mu    sync.Mutex
-	cache map[uint32]rowEstimate // guarded by mu
+	mu     sync.Mutex
+	tables map[uint32]*tableCount // by storage id (Layout.TableID); guarded by mu
+	// scanning is set while a background count runs (one at a time).
+	scanning bool // guarded by mu
 }
 
-type rowEstimate struct {
-	rows float64
-	at   time.Time
+// tableCount is what is known of one table's rows.
+type tableCount struct {
+	// known: rows is exact as of tx asOf, plus every later commit's delta.
+	known bool
+	rows  int64
+	asOf  uint64
+	// counting: a count at asOf is running; pending holds the deltas of
+	// the commits that ended meanwhile.
+	counting bool
+	pending  []txRows
+	// guess estimates rows until they are known, made at guessAt.
+	guess   float64
+	guessAt time.Time
 }
 
-// EstimateRows estimates how many rows a table has, as txn sees it.
+// txRows is a committed transaction's delta for one table.
+type txRows struct {
+	tx uint64
+	n  int64
+}
+
+// rowDelta is a transaction's count of rows inserted less rows deleted
+// in one table.
+type rowDelta struct {
+	table uint32
+	n     int64
+}
+
+// rowDeltas is a transaction's row deltas, one per table it wrote (a
+// transaction writes few tables: a list beats a map).
+type rowDeltas []rowDelta
+
+func (d *rowDeltas) add(table uint32, n int64) {
+	for i := range *d {
+		if (*d)[i].table == table {
+			(*d)[i].n += n
+			return
+		}
+	}
+	*d = append(*d, rowDelta{table: table, n: n})
+}
+
+// noteRows adds n to the transaction's row delta for table.
+func (t *Txn) noteRows(table uint32, n int64) {
+	if t.rows == nil {
+		t.rows = t.rowsOne[:0]
+	}
+	t.rows.add(table, n)
+}
+
+func (d rowDeltas) clone() rowDeltas {
+	if len(d) == 0 {
+		return nil
+	}
+	return append(rowDeltas(nil), d...)
+}
+
+// committed adds the deltas of the transaction committed as tx.
+func (s *tableStats) committed(tx uint64, deltas rowDeltas) {
+	if len(deltas) == 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, d := range deltas {
+		tc := s.tables[d.table]
+		switch {
+		case tc == nil || d.n == 0:
+		case tc.known:
+			if tx > tc.asOf {
+				tc.rows += d.n
+			}
+		case tc.counting:
+			tc.pending = append(tc.pending, txRows{tx: tx, n: d.n})
+		}
+	}
+}
+
+// finish records a count of n rows as of tx asOf (ok false: the count
+// failed, and is forgotten).
+func (s *tableStats) finish(tc *tableCount, n int64, asOf uint64, ok bool) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ok {
+		for _, p := range tc.pending {
+			if p.tx > asOf {
+				n += p.n
+			}
+		}
+		tc.known, tc.rows, tc.asOf = true, n, asOf
+	}
+	tc.counting, tc.pending = false, nil
+	return n
+}
+
+// EstimateRows returns how many rows a table has: its count if known
+// (committed rows, not the transaction's own), else a guess.
 func (db *DB) EstimateRows(txn *Txn, l *Layout) float64 {
-	db.stats.mu.Lock()
-	if e, ok := db.stats.cache[l.TableID]; ok && time.Since(e.at) < statsTTL {
-		db.stats.mu.Unlock()
-		return e.rows
+	s := &db.stats
+	s.mu.Lock()
+	if s.tables == nil {
+		s.tables = map[uint32]*tableCount{}
 	}
-	db.stats.mu.Unlock()
-	rows := db.estimateRows(txn, l)
-	db.stats.mu.Lock()
-	if db.stats.cache == nil {
-		db.stats.cache = map[uint32]rowEstimate{}
+	tc := s.tables[l.TableID]
+	if tc == nil {
+		tc = &tableCount{}
+		s.tables[l.TableID] = tc
 	}
-	db.stats.cache[l.TableID] = rowEstimate{rows: rows, at: time.Now()}
-	db.stats.mu.Unlock()
-	return rows
-}
+	switch {
+	case tc.known:
+		rows := max(tc.rows, 0)
+		s.mu.Unlock()
+		return float64(rows)
+	case tc.counting || time.Since(tc.guessAt) < statsTTL:
+		guess := tc.guess
+		s.mu.Unlock()
+		return guess
+	}
+	tc.counting, tc.pending = true, nil
+	s.mu.Unlock()
 
-func (db *DB) estimateRows(txn *Txn, l *Layout) float64 {
-	// The store directly, not the transaction: an estimate must not
-	// count as a read of a SERIALIZABLE transaction.
-	r := l.Range(PrimaryIndexID)
-	if txn.snapshot == 0 {
-		return 0
-	}
-	it, err := db.store.Scan(r, txn.snapshot)
+	// The store directly, not the transaction: a count must not count
+	// as a read of a SERIALIZABLE transaction, and it is of committed
+	// rows, at the last tx.
+	asOf := db.store.LastTx()
+	n, bytes, complete, err := db.countRows(l, asOf, smallTableRows)
 	if err != nil {
+		s.finish(tc, 0, 0, false)
 		return 1000
 	}
-	defer it.Close()
-	n, bytes := 0, 0
-	for it.Next() {
-		n++
-		if n <= sampleRows {
-			bytes += len(it.Key()) + len(it.Value()) + 16
+	if complete {
+		return float64(max(s.finish(tc, n, asOf, true), 0))
+	}
+	guess := float64(n)
+	if sample := min(n, sampleRows); sample > 0 {
+		disk := db.store.EstimateBytes(l.Range(PrimaryIndexID))
+		guess = max(guess, float64(disk)/(float64(bytes)/float64(sample)))
+	}
+	s.mu.Lock()
+	tc.guess, tc.guessAt = guess, time.Now()
+	start := !s.scanning
+	if start {
+		s.scanning = true
+	} else {
+		// Another table is being counted: keep the guess, try again
+		// once it is stale.
+		tc.counting, tc.pending = false, nil
+	}
+	s.mu.Unlock()
+	if start {
+		go db.countInBackground(tc, l, asOf)
+	}
+	return guess
+}
+
+// countInBackground counts a large table's rows as of asOf.
+func (db *DB) countInBackground(tc *tableCount, l *Layout, asOf uint64) {
+	n, _, _, err := db.countRows(l, asOf, 0)
+	db.stats.finish(tc, n, asOf, err == nil)
+	db.stats.mu.Lock()
+	db.stats.scanning = false
+	db.stats.mu.Unlock()
+}
+
+// countRows counts the table's rows at tx asOf, up to limit (0: all),
+// in chunks of countChunk rows per iterator; bytes sums the sizes of the
+// first sampleRows. complete reports whether every row was counted.
+func (db *DB) countRows(l *Layout, asOf uint64, limit int64) (n int64, bytes int, complete bool, err error) {
+	if asOf == 0 {
+		return 0, 0, true, nil // nothing was ever committed
+	}
+	r := l.Range(PrimaryIndexID)
+	for {
+		it, err := db.store.Scan(r, asOf)
+		if err != nil {
+			return n, bytes, false, err
 		}
-		if n >= smallTableRows {
-			break
+		var resume []byte
+		chunk := 0
+		for it.Next() {
+			n++
+			chunk++
+			if n <= sampleRows {
+				bytes += len(it.Key()) + len(it.Value()) + 16
+			}
+			if limit > 0 && n >= limit {
+				break
+			}
+			if chunk == countChunk {
+				// Resume after this key: the smallest key above it.
+				resume = append(append([]byte(nil), it.Key()...), 0)
+				break
+			}
 		}
+		err = it.Err()
+		it.Close()
+		switch {
+		case err != nil:
+			return n, bytes, false, err
+		case limit > 0 && n >= limit:
+			return n, bytes, false, nil
+		case resume == nil:
+			return n, bytes, true, nil
+		}
+		r.Start = resume
 	}
-	if n < smallTableRows {
-		return float64(n)
-	}
-	disk := db.store.EstimateBytes(r)
-	avg := float64(bytes) / sampleRows
-	if est := float64(disk) / avg; est > float64(n) {
-		return est
-	}
-	return float64(n)
 }

@@ -156,7 +156,11 @@ func (l *Layout) insertLookup(txn *Txn, row []types.Datum) error {
 	} else if exists {
 		return l.duplicate(&l.Indexes[0], row)
 	}
-	return l.write(txn, key, row)
+	if err := l.write(txn, key, row); err != nil {
+		return err
+	}
+	txn.noteRows(l.TableID, 1)
+	return nil
 }
 
 // write writes a row (insert or in-place update) and its index entries,
@@ -216,7 +220,11 @@ func (l *Layout) Delete(txn *Txn, row []types.Datum) error {
 	if err := l.deleteIndexEntries(txn, l.pkSuffix(key), row); err != nil {
 		return err
 	}
-	return txn.Delete(key)
+	if err := txn.Delete(key); err != nil {
+		return err
+	}
+	txn.noteRows(l.TableID, -1)
+	return nil
 }
 
 func (l *Layout) deleteIndexEntries(txn *Txn, suffix []byte, row []types.Datum) error {

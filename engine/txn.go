@@ -95,6 +95,11 @@ type Txn struct {
 	keyBuf []byte
 	// inserts is the bound Insert uses (bulk.go).
 	inserts insertBounds
+	// rows counts, per table, the rows the transaction inserted less
+	// those it deleted: the planner's row counts follow commits
+	// (stats.go).
+	rows    rowDeltas
+	rowsOne [1]rowDelta // rows' first backing array: no allocation for one table
 	// lastMiss is the last key the store did not have at the snapshot.
 	// An INSERT looks its key up more than once (ON CONFLICT, then the
 	// unique check); the snapshot does not change, so the answer does
@@ -289,6 +294,7 @@ type Savepoint struct {
 	writes     *writeSet
 	memory     int64
 	txBytes    int64
+	rows       rowDeltas
 	readKeys   int
 	readRanges int
 }
@@ -299,7 +305,7 @@ func (t *Txn) Savepoint() Savepoint {
 	if t.writes != nil {
 		w = t.writes.clone()
 	}
-	return Savepoint{writes: w, memory: t.memory, txBytes: t.txBytes, readKeys: len(t.readKeys), readRanges: len(t.readRanges)}
+	return Savepoint{writes: w, memory: t.memory, txBytes: t.txBytes, rows: t.rows.clone(), readKeys: len(t.readKeys), readRanges: len(t.readRanges)}
 }
 
 // RollbackTo undoes the writes made since sp. (Reads stay recorded: a
@@ -310,6 +316,7 @@ func (t *Txn) RollbackTo(sp Savepoint) {
 		t.writes = sp.writes.clone()
 	}
 	t.memory, t.txBytes = sp.memory, sp.txBytes
+	t.rows = sp.rows.clone()
 }
 
 // Rollback discards the transaction.
@@ -363,6 +370,7 @@ func (t *Txn) Commit(ctx context.Context) (kv.Committed, error) {
 	if err != nil {
 		return kv.Committed{}, StorageError(err)
 	}
+	t.db.stats.committed(c.TxID, t.rows)
 	return c, nil
 }
 

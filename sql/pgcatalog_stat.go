@@ -15,9 +15,11 @@ import (
 // reads and hits, so those columns are NULL (unknown), not 0, which
 // would claim that nothing happened. What it does know:
 //
-//	n_live_tup     the planner's row estimate (engine.EstimateRows):
-//	               exact for a table of up to 2,000 rows, else derived
-//	               from its size on disk; PostgreSQL's is an estimate too
+//	n_live_tup     the planner's row count (engine.EstimateRows): exact
+//	               once counted (at once for a table of up to 10,000 rows,
+//	               by a background scan for a larger one, which is
+//	               guessed from its size on disk until then), and kept
+//	               up to date by every commit
 //	n_dead_tup     0: no row version is ever garbage, every one stays
 //	               readable by AS OF
 //	last_*vacuum,  NULL, and their counts 0: stela has no VACUUM or
