@@ -142,7 +142,7 @@ func (n *scanNode) chooseAccess(conj []expr.Expr, tableRows float64) {
 				if k == len(ix.Cols)-1 && ix.Unique {
 					est = float64(len(eq.vals))
 				} else {
-					est = est * 0.02 * float64(len(eq.vals))
+					est = est * defaultEqSel * float64(len(eq.vals))
 				}
 				continue
 			}
@@ -157,14 +157,14 @@ func (n *scanNode) chooseAccess(conj []expr.Expr, tableRows float64) {
 						b.lo, b.loIncl = p.vals[0], p.op == ">="
 						used = append(used, p.conj)
 						score += 3
-						est *= 0.3
+						est *= defaultIneqSel
 					}
 				case "<", "<=":
 					if b.hi == nil {
 						b.hi, b.hiIncl = p.vals[0], p.op == "<="
 						used = append(used, p.conj)
 						score += 3
-						est *= 0.3
+						est *= defaultIneqSel
 					}
 				}
 			}
@@ -173,7 +173,7 @@ func (n *scanNode) chooseAccess(conj []expr.Expr, tableRows float64) {
 				// selectivity for one (DEFAULT_RANGE_INEQ_SEL), not the
 				// product of two open ones, which reads as a tenth of
 				// the table and sends joins to hash tables.
-				est = est / (0.3 * 0.3) * 0.005
+				est = est / (defaultIneqSel * defaultIneqSel) * defaultRangeIneqSel
 			}
 			break
 		}

@@ -244,7 +244,7 @@ func (pl *planner) planRegion(r *region, outer *scope, lv *level) (planNode, err
 		}
 	}
 	for _, it := range r.items {
-		pl.finishItem(it, len(r.items) > 1)
+		pl.finishItem(it)
 	}
 
 	// Join greedily: start from the smallest item; then take the
@@ -347,31 +347,41 @@ func (pl *planner) planRegion(r *region, outer *scope, lv *level) (planNode, err
 
 // finishItem builds an item's plan with its pushed-down conjuncts: a
 // table scan picks its access path; other items get a filter.
-func (pl *planner) finishItem(it *fromItem, needEstimate bool) {
+func (pl *planner) finishItem(it *fromItem) {
 	if it.scan != nil {
-		rows := 1000.0
-		if needEstimate {
-			rows = pl.s.db.DB.EstimateRows(pl.txn, it.scan.layout)
-		}
+		rows := pl.tableRows(it.scan)
 		it.tableRows = rows
 		if it.scan.history != nil {
 			// Every version of every row: no index narrows it.
-			it.tableRows = rows
 			it.scan.filter = andOf(it.conj)
 			it.scan.fullFilter = it.scan.filter
-			it.node, it.est = it.scan, rows
+			it.scan.est = max(rows*selectivity(it.scan.filter), 1)
+			it.node, it.est = it.scan, it.scan.est
 			return
 		}
 		it.scan.chooseAccess(it.conj, rows)
 		it.scan.fullFilter = andOf(it.conj)
 		it.scan.filter = andOf(without(it.conj, it.scan.boundConj))
+		it.scan.est = max(it.scan.est*selectivity(it.scan.filter), 1)
 		it.node, it.est = it.scan, it.scan.est
 		return
 	}
 	if len(it.conj) > 0 {
-		it.node = newFilter(it.node, andOf(it.conj))
-		it.est *= 0.3
+		pred := andOf(it.conj)
+		it.node = newFilter(it.node, pred)
+		it.est *= selectivity(pred)
 	}
+}
+
+// tableRows is the planner's estimate of a scanned table's size
+// (engine.EstimateRows, cached by the engine for a few seconds). Every
+// table gets one, also when nothing but EXPLAIN reads it, so that the
+// plan EXPLAIN shows is the plan that runs.
+func (pl *planner) tableRows(scan *scanNode) float64 {
+	if pl.txn == nil {
+		return 1000
+	}
+	return pl.s.db.DB.EstimateRows(pl.txn, scan.layout)
 }
 
 // without returns the conjuncts but those at the positions in drop.
@@ -402,17 +412,37 @@ func estimateOf(n planNode) float64 {
 	case *valuesNode:
 		return float64(len(v.rows))
 	case *filterNode:
-		return estimateOf(v.input) * 0.3
+		return max(estimateOf(v.input)*selectivity(v.pred), 1)
 	case *projectNode:
 		return estimateOf(v.input)
 	case *renameNode:
 		return estimateOf(v.input)
 	case *sortNode:
 		return estimateOf(v.input)
+	case *windowNode:
+		return estimateOf(v.input)
+	case *ordinalityNode:
+		return estimateOf(v.input)
+	case *distinctNode:
+		in := estimateOf(v.input)
+		if len(v.on) == 0 {
+			return groupsOf(in, len(v.input.cols()))
+		}
+		return groupsOf(in, len(v.on))
+	case *setOpNode:
+		l, r := estimateOf(v.left), estimateOf(v.right)
+		switch v.op {
+		case setIntersect:
+			return min(l, r)
+		case setExcept:
+			return l
+		}
+		return l + r
 	case *aggNode:
 		if len(v.groups) == 0 {
 			return 1 // one row, whatever the input
 		}
+		return groupsOf(estimateOf(v.input), len(v.groups))
 	case *limitNode:
 		in := estimateOf(v.input)
 		e := v.limit

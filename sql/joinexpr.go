@@ -95,7 +95,7 @@ func (pl *planner) planJoinExpr(j *pg_query.JoinExpr, outer *scope, lv *level) (
 		if err := pl.pushConjuncts(right, rr.conj, outer, lv); err != nil {
 			return nil, err
 		}
-		pl.finishItem(right, true)
+		pl.finishItem(right)
 	} else {
 		node, err := pl.planRegion(rr, outer, lv)
 		if err != nil {

@@ -46,7 +46,7 @@ func (pl *planner) planLateral(n *pg_query.Node, left planNode, kind joinKind, o
 	}
 	rnode := right.node
 	if rnode == nil {
-		pl.finishItem(right, false)
+		pl.finishItem(right)
 		rnode = right.node
 	}
 	cols := append(append([]column(nil), lcols...), right.cols...)

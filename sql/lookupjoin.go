@@ -124,11 +124,12 @@ func (pl *planner) lookupJoin(kind joinKind, left planNode, it *fromItem, lk, rk
 			}
 		}
 	}
-	right := &scanNode{desc: scan.desc, layout: scan.layout, columns: scan.columns, index: bestIx, bounds: bounds, filter: scan.fullFilter, fullFilter: scan.fullFilter, asOf: scan.asOf, sys: scan.sys}
+	// Rows per seek: one through a unique key, else a guess.
 	perRow := 1.0
 	if !(ix.Unique && bestLen == len(ix.Cols)) {
 		perRow = 10
 	}
+	right := &scanNode{desc: scan.desc, layout: scan.layout, columns: scan.columns, index: bestIx, bounds: bounds, filter: scan.fullFilter, fullFilter: scan.fullFilter, asOf: scan.asOf, sys: scan.sys, est: perRow}
 	return &lookupJoinNode{kind: kind, left: left, right: right, slot: slot, leftKeys: leftKeys,
 		cond: andOf(rest), columns: columns, est: leftEst * perRow}
 }

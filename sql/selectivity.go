@@ -1,0 +1,207 @@
+package sql
+
+import (
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// Selectivity: the fraction of rows a predicate is expected to keep.
+// stela keeps no column statistics, so, like PostgreSQL on a table that
+// was never analyzed, it uses a default per kind of condition. The
+// numbers are PostgreSQL's (utils/selfuncs.h), so that EXPLAIN's row
+// estimates read as a PostgreSQL user expects and plans are ordered by
+// the same rough sizes.
+const (
+	defaultEqSel        = 0.005     // col = x (DEFAULT_EQ_SEL)
+	defaultIneqSel      = 1.0 / 3.0 // col < x (DEFAULT_INEQ_SEL)
+	defaultRangeIneqSel = 0.005     // x < col < y (DEFAULT_RANGE_INEQ_SEL)
+	defaultMatchSel     = 0.005     // LIKE, regular expressions (DEFAULT_MATCH_SEL)
+	defaultUnkSel       = 0.005     // IS NULL, IS UNKNOWN (DEFAULT_UNK_SEL)
+	defaultBoolSel      = 0.5       // a boolean column
+	// defaultNumDistinct is how many distinct values a column is taken to
+	// have: GROUP BY's group count (DEFAULT_NUM_DISTINCT).
+	defaultNumDistinct = 200
+)
+
+// selectivity estimates the fraction of rows for which e is true. A nil
+// predicate keeps every row.
+func selectivity(e expr.Expr) float64 {
+	if e == nil {
+		return 1
+	}
+	return clamp01(clauseSel(e))
+}
+
+func clauseSel(e expr.Expr) float64 {
+	switch v := e.(type) {
+	case *expr.And:
+		return andSel(v.Args)
+	case *expr.Or:
+		// P(a or b) = P(a) + P(b) - P(a)P(b), folded over the arguments.
+		s := 0.0
+		for _, a := range v.Args {
+			x := clauseSel(a)
+			s = s + x - s*x
+		}
+		return s
+	case *expr.Not:
+		return 1 - clauseSel(v.Arg)
+	case *expr.IsNull:
+		if v.Not {
+			return 1 - defaultUnkSel
+		}
+		return defaultUnkSel
+	case *expr.BoolTest:
+		s := defaultBoolSel
+		if v.Want == nil {
+			s = defaultUnkSel
+		}
+		if v.Not {
+			return 1 - s
+		}
+		return s
+	case *expr.Distinct:
+		if v.Not { // IS NOT DISTINCT FROM: an equality
+			return defaultEqSel
+		}
+		return 1 - defaultEqSel
+	case *expr.ScalarArrayOp:
+		// x = ANY (array) of n elements: n equalities; otherwise one
+		// comparison's default.
+		if n := arrayLen(v.Array); n > 0 && v.Any {
+			return float64(n) * defaultEqSel
+		}
+		return defaultIneqSel
+	case *expr.Const:
+		if b, ok := v.V.(bool); ok {
+			if b {
+				return 1
+			}
+			return 0
+		}
+		if v.V == nil {
+			return 0
+		}
+	case *expr.Func:
+		if s, ok := operatorSel(v.Name); ok && len(v.Args) == 2 {
+			return s
+		}
+	case *expr.ColRef:
+		return defaultBoolSel
+	}
+	// Any other boolean expression: PostgreSQL's default for a function
+	// without a selectivity estimator.
+	return defaultIneqSel
+}
+
+// andSel multiplies the conjuncts' selectivities, except that a lower
+// and an upper bound on the same expression count as one range
+// (PostgreSQL's clauselist_selectivity does the same).
+func andSel(args []expr.Expr) float64 {
+	s := 1.0
+	type bounds struct{ lo, hi bool }
+	ranges := map[string]*bounds{}
+	var order []string
+	for _, a := range args {
+		if key, lower, ok := rangeBound(a); ok {
+			b := ranges[key]
+			if b == nil {
+				b = &bounds{}
+				ranges[key] = b
+				order = append(order, key)
+			}
+			if lower {
+				b.lo = true
+			} else {
+				b.hi = true
+			}
+			continue
+		}
+		s *= clauseSel(a)
+	}
+	for _, k := range order {
+		if b := ranges[k]; b.lo && b.hi {
+			s *= defaultRangeIneqSel
+		} else {
+			s *= defaultIneqSel
+		}
+	}
+	return s
+}
+
+// rangeBound recognizes "expr op value" with op one of < <= > >= (either
+// way round), returning a key for the bounded expression and whether
+// the bound is a lower one.
+func rangeBound(e expr.Expr) (key string, lower, ok bool) {
+	f, isFunc := e.(*expr.Func)
+	if !isFunc || len(f.Args) != 2 {
+		return "", false, false
+	}
+	var below bool // column < value
+	switch f.Name {
+	case "<", "<=":
+		below = true
+	case ">", ">=":
+	default:
+		return "", false, false
+	}
+	l, r := stripNoopCast(f.Args[0]), stripNoopCast(f.Args[1])
+	if c, isCol := l.(*expr.ColRef); isCol && isRowFree(f.Args[1]) {
+		return colKey(c), !below, true
+	}
+	if c, isCol := r.(*expr.ColRef); isCol && isRowFree(f.Args[0]) {
+		return colKey(c), below, true
+	}
+	return "", false, false
+}
+
+func colKey(c *expr.ColRef) string { return string(rune(c.Idx + 1)) }
+
+// operatorSel is the default selectivity of a boolean operator by name.
+func operatorSel(name string) (float64, bool) {
+	switch name {
+	case "=":
+		return defaultEqSel, true
+	case "<>":
+		return 1 - defaultEqSel, true
+	case "<", "<=", ">", ">=":
+		return defaultIneqSel, true
+	case "~~", "~~*", "~", "~*":
+		return defaultMatchSel, true
+	case "!~~", "!~~*", "!~", "!~*":
+		return 1 - defaultMatchSel, true
+	}
+	return 0, false
+}
+
+// arrayLen is the number of elements of a constant array (an IN list),
+// or 0 when it is not known at planning time.
+func arrayLen(e expr.Expr) int {
+	switch v := e.(type) {
+	case *expr.ArrayExpr:
+		return len(v.Elems)
+	case *expr.Const:
+		if a, ok := v.V.(*types.Array); ok {
+			return len(a.Elems)
+		}
+	}
+	return 0
+}
+
+// groupsOf estimates how many groups GROUP BY over n grouping
+// expressions makes of input rows: defaultNumDistinct values per
+// expression, never more groups than rows.
+func groupsOf(input float64, n int) float64 {
+	g := 1.0
+	for range n {
+		g *= defaultNumDistinct
+		if g >= input {
+			return max(input, 1)
+		}
+	}
+	return max(min(g, input), 1)
+}
+
+func clamp01(s float64) float64 {
+	return min(max(s, 0), 1)
+}
