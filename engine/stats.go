@@ -143,9 +143,11 @@ func (s *tableStats) finish(tc *tableCount, n int64, asOf uint64, ok bool) int64
 	return n
 }
 
-// EstimateRows returns how many rows a table has: its count if known
-// (committed rows, not the transaction's own), else a guess.
-func (db *DB) EstimateRows(txn *Txn, l *Layout) float64 {
+// EstimateRows returns how many committed rows a table has: its count
+// if known, else a guess. It is not a read of any transaction (a
+// SERIALIZABLE one does not depend on it), and a transaction's own
+// writes are not in it.
+func (db *DB) EstimateRows(l *Layout) float64 {
 	s := &db.stats
 	s.mu.Lock()
 	if s.tables == nil {
@@ -169,9 +171,7 @@ func (db *DB) EstimateRows(txn *Txn, l *Layout) float64 {
 	tc.counting, tc.pending = true, nil
 	s.mu.Unlock()
 
-	// The store directly, not the transaction: a count must not count
-	// as a read of a SERIALIZABLE transaction, and it is of committed
-	// rows, at the last tx.
+	// Counted in the store at its last tx, not through a transaction.
 	asOf := db.store.LastTx()
 	n, bytes, complete, err := db.countRows(l, asOf, smallTableRows)
 	if err != nil {

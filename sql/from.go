@@ -349,7 +349,9 @@ func (pl *planner) planRegion(r *region, outer *scope, lv *level) (planNode, err
 // table scan picks its access path; other items get a filter.
 func (pl *planner) finishItem(it *fromItem) {
 	if it.scan != nil {
-		rows := pl.tableRows(it.scan)
+		// Every table's count, also when nothing but EXPLAIN reads it:
+		// the plan EXPLAIN shows is the plan that runs.
+		rows := pl.s.db.DB.EstimateRows(it.scan.layout)
 		it.tableRows = rows
 		if it.scan.history != nil {
 			// Every version of every row: no index narrows it.
@@ -371,17 +373,6 @@ func (pl *planner) finishItem(it *fromItem) {
 		it.node = newFilter(it.node, pred)
 		it.est *= selectivity(pred)
 	}
-}
-
-// tableRows is the planner's estimate of a scanned table's size
-// (engine.EstimateRows, cached by the engine for a few seconds). Every
-// table gets one, also when nothing but EXPLAIN reads it, so that the
-// plan EXPLAIN shows is the plan that runs.
-func (pl *planner) tableRows(scan *scanNode) float64 {
-	if pl.txn == nil {
-		return 1000
-	}
-	return pl.s.db.DB.EstimateRows(pl.txn, scan.layout)
 }
 
 // without returns the conjuncts but those at the positions in drop.
@@ -424,11 +415,7 @@ func estimateOf(n planNode) float64 {
 	case *ordinalityNode:
 		return estimateOf(v.input)
 	case *distinctNode:
-		in := estimateOf(v.input)
-		if len(v.on) == 0 {
-			return groupsOf(in, len(v.input.cols()))
-		}
-		return groupsOf(in, len(v.on))
+		return groupsOf(estimateOf(v.input), len(v.on))
 	case *setOpNode:
 		l, r := estimateOf(v.left), estimateOf(v.right)
 		switch v.op {

@@ -75,7 +75,7 @@ func init() {
 
 // liveTuples is a table's n_live_tup.
 func liveTuples(c *vctx, d *catalog.Descriptor) types.Datum {
-	return int64(math.Round(c.x.sess.db.DB.EstimateRows(c.txn, catalog.Layout(d))))
+	return int64(math.Round(c.x.sess.db.DB.EstimateRows(catalog.Layout(d))))
 }
 
 func pgStatTablesRows(c *vctx, all bool) ([][]types.Datum, error) {

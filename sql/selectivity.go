@@ -100,15 +100,15 @@ func clauseSel(e expr.Expr) float64 {
 func andSel(args []expr.Expr) float64 {
 	s := 1.0
 	type bounds struct{ lo, hi bool }
-	ranges := map[string]*bounds{}
-	var order []string
+	ranges := map[int]*bounds{} // by column
+	var order []int
 	for _, a := range args {
-		if key, lower, ok := rangeBound(a); ok {
-			b := ranges[key]
+		if col, lower, ok := rangeBound(a); ok {
+			b := ranges[col]
 			if b == nil {
 				b = &bounds{}
-				ranges[key] = b
-				order = append(order, key)
+				ranges[col] = b
+				order = append(order, col)
 			}
 			if lower {
 				b.lo = true
@@ -129,13 +129,13 @@ func andSel(args []expr.Expr) float64 {
 	return s
 }
 
-// rangeBound recognizes "expr op value" with op one of < <= > >= (either
-// way round), returning a key for the bounded expression and whether
-// the bound is a lower one.
-func rangeBound(e expr.Expr) (key string, lower, ok bool) {
+// rangeBound recognizes "column op value" with op one of < <= > >=
+// (either way round), returning the column and whether the bound is a
+// lower one.
+func rangeBound(e expr.Expr) (col int, lower, ok bool) {
 	f, isFunc := e.(*expr.Func)
 	if !isFunc || len(f.Args) != 2 {
-		return "", false, false
+		return 0, false, false
 	}
 	var below bool // column < value
 	switch f.Name {
@@ -143,19 +143,17 @@ func rangeBound(e expr.Expr) (key string, lower, ok bool) {
 		below = true
 	case ">", ">=":
 	default:
-		return "", false, false
+		return 0, false, false
 	}
 	l, r := stripNoopCast(f.Args[0]), stripNoopCast(f.Args[1])
 	if c, isCol := l.(*expr.ColRef); isCol && isRowFree(f.Args[1]) {
-		return colKey(c), !below, true
+		return c.Idx, !below, true
 	}
 	if c, isCol := r.(*expr.ColRef); isCol && isRowFree(f.Args[0]) {
-		return colKey(c), below, true
+		return c.Idx, below, true
 	}
-	return "", false, false
+	return 0, false, false
 }
-
-func colKey(c *expr.ColRef) string { return string(rune(c.Idx + 1)) }
 
 // operatorSel is the default selectivity of a boolean operator by name.
 func operatorSel(name string) (float64, bool) {
