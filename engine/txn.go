@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/stela-db/stela/internal/memguard"
 	"github.com/stela-db/stela/kv"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
@@ -67,8 +68,11 @@ type Txn struct {
 	writes   *writeSet
 	// memory is what the buffered writes need to commit (writemem.go);
 	// txBytes is their size as the store bounds it (kv.TxBytes).
-	memory  int64
-	txBytes int64
+	memory int64
+	// memChecked is memory when the server's memory was last checked
+	// (servermem.go).
+	memChecked int64
+	txBytes    int64
 	// commitWrites holds what Commit hands kv for a transaction of a
 	// write or two (an autocommit statement's), so that it allocates no
 	// list; kv does not keep it after the call.
@@ -270,6 +274,12 @@ func (t *Txn) buffer(key, value []byte, del bool) error {
 	if t.memory > t.opts.MaxWriteMemory {
 		return errWriteMemory(t.opts.MaxWriteMemory)
 	}
+	if t.memory-t.memChecked >= memguard.Step {
+		t.memChecked = t.memory
+		if err := CheckServerMemory(t.memory); err != nil {
+			return err
+		}
+	}
 	// The store's own limits are checked as the writes come, too: a
 	// transaction past them would otherwise fail only at its commit,
 	// after buffering every row.
@@ -316,6 +326,7 @@ func (t *Txn) RollbackTo(sp Savepoint) {
 		t.writes = sp.writes.clone()
 	}
 	t.memory, t.txBytes = sp.memory, sp.txBytes
+	t.memChecked = min(t.memChecked, t.memory)
 	t.rows = sp.rows.clone()
 }
 

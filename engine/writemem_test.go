@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"testing"
 
 	"github.com/rs/zerolog"
 
 	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/internal/memguard"
 	"github.com/stela-db/stela/kv"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
@@ -105,5 +107,26 @@ func TestWriteStoreLimits(t *testing.T) {
 			t.Fatalf("%s: failed after %d writes with %v, want 54000 after at most %d", c.name, n, err, c.atMost)
 		}
 		txn.Rollback()
+	}
+}
+
+// With the server's memory past its ceiling, a transaction well within
+// its own write memory fails with 53200 once its writes have grown by
+// memguard.Step, and not before.
+func TestWriteMemoryServerCeiling(t *testing.T) {
+	db := openDB(t)
+	runtime.GC()                   // the live heap is 0 until the first collection
+	prev := memguard.SetCeiling(1) // any live heap is past it
+	defer memguard.SetCeiling(prev)
+	txn, err := db.Begin(engine.TxnOptions{MaxWriteMemory: 1 << 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer txn.Rollback()
+	n, err := writeUntil(t, txn, 1_000_000)
+	// A write of a 8-byte key and a 100-byte value is charged 492 bytes:
+	// 8 MiB is about 17,000 of them.
+	if code(err) != string(pgcode.OutOfMemory) || n < 15_000 || n > 18_000 {
+		t.Fatalf("failed after %d writes with %v, want 53200 after 15,000-18,000", n, err)
 	}
 }

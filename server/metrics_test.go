@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/rs/zerolog"
 
+	"github.com/stela-db/stela/internal/memguard"
 	"github.com/stela-db/stela/kv"
 	"github.com/stela-db/stela/server"
 )
@@ -222,6 +223,9 @@ func TestMetrics(t *testing.T) {
 	}
 	if got := value(t, fams, "stela_connections_total"); got < 3 {
 		t.Errorf("stela_connections_total = %v, want >= 3", got)
+	}
+	if got, want := value(t, fams, "stela_memory_refusals_total"), float64(memguard.Refusals()); got != want {
+		t.Errorf("stela_memory_refusals_total = %v, want %v", got, want)
 	}
 	if got := value(t, fams, "stela_sessions_open"); got != 1 {
 		t.Errorf("stela_sessions_open = %v, want 1", got)

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/internal/memguard"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
 	"github.com/stela-db/stela/sql/types"
@@ -91,6 +93,10 @@ func (s *Session) memorySetting(name string, fallback int64) int64 {
 // memBudget accounts for the memory a statement holds.
 type memBudget struct {
 	limit, used int64
+	// checked is used when the server's memory was last checked: a
+	// statement within its own budget can still find the server's used
+	// up by all sessions together (engine.CheckServerMemory).
+	checked int64
 }
 
 func newMemBudget(limit int64) *memBudget { return &memBudget{limit: limit} }
@@ -103,11 +109,18 @@ func (m *memBudget) grow(n int64) error {
 			WithDetail(fmt.Sprintf("The statement needs more than stela.query_mem (%d bytes) for sorting, hashing or materializing rows.", m.limit)).
 			WithHint("Add a LIMIT or a more selective WHERE clause, or raise stela.query_mem.")
 	}
+	if m.used-m.checked >= memguard.Step {
+		m.checked = m.used
+		return engine.CheckServerMemory(m.used)
+	}
 	return nil
 }
 
 // shrink returns n bytes to the budget.
-func (m *memBudget) shrink(n int64) { m.used -= n }
+func (m *memBudget) shrink(n int64) {
+	m.used -= n
+	m.checked = min(m.checked, m.used)
+}
 
 // rowSize estimates the memory a row holds.
 func rowSize(row []types.Datum) int64 {

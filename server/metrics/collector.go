@@ -6,6 +6,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/stela-db/stela/internal/buildinfo"
+	"github.com/stela-db/stela/internal/memguard"
 	"github.com/stela-db/stela/internal/metric"
 	"github.com/stela-db/stela/pgwire"
 	"github.com/stela-db/stela/sql"
@@ -70,6 +71,8 @@ var (
 		"PostgreSQL protocol connections accepted since the server started.", nil, nil)
 	descAuthFail = prometheus.NewDesc("stela_auth_failures_total",
 		"Failed logins, by reason (password, unknown_user, no_login, tls_required).", []string{"reason"}, nil)
+	descMemRefusals = prometheus.NewDesc("stela_memory_refusals_total",
+		"Statements and transactions failed with 53200 because the server's live memory was past its ceiling (90% of the memory limit).", nil, nil)
 	descBuild = prometheus.NewDesc("stela_build_info",
 		"The server's version, commit and Go version; always 1.", []string{"version", "commit", "go_version"}, nil)
 )
@@ -78,7 +81,7 @@ var (
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{
 		descLastTx, descSize, descEntries, descCommit, descGroup, descCacheHits, descCacheMisses, descCacheBytes, descStmts, descStmtDur, descStmtErrs,
-		descRowsRead, descRowsWritten, descConnsOpen, descSessionsOpen, descConnsTotal, descAuthFail, descBuild,
+		descRowsRead, descRowsWritten, descConnsOpen, descSessionsOpen, descConnsTotal, descAuthFail, descMemRefusals, descBuild,
 	} {
 		ch <- d
 	}
@@ -88,6 +91,7 @@ func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descBuild, prometheus.GaugeValue, 1,
 		buildinfo.Version, buildinfo.CommitOrVCS(), buildinfo.GoVersion())
+	ch <- prometheus.MustNewConstMetric(descMemRefusals, prometheus.CounterValue, float64(memguard.Refusals()))
 	src := c.src.Load()
 	if src == nil {
 		return
