@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"sync"
 	"time"
 )
@@ -61,6 +62,10 @@ type tableCount struct {
 	// guess estimates rows until they are known, made at guessAt.
 	guess   float64
 	guessAt time.Time
+	// analyzedAt and analyzeCount: when ANALYZE last ran on the table,
+	// and how many times it did (analyze.go).
+	analyzedAt   time.Time
+	analyzeCount int64
 }
 
 // txRows is a committed transaction's delta for one table.
@@ -173,7 +178,7 @@ func (db *DB) EstimateRows(l *Layout) float64 {
 
 	// Counted in the store at its last tx, not through a transaction.
 	asOf := db.store.LastTx()
-	n, bytes, complete, err := db.countRows(l, asOf, smallTableRows)
+	n, bytes, complete, err := db.countRows(context.Background(), l, asOf, smallTableRows)
 	if err != nil {
 		s.finish(tc, 0, 0, false)
 		return 1000
@@ -205,7 +210,7 @@ func (db *DB) EstimateRows(l *Layout) float64 {
 
 // countInBackground counts a large table's rows as of asOf.
 func (db *DB) countInBackground(tc *tableCount, l *Layout, asOf uint64) {
-	n, _, _, err := db.countRows(l, asOf, 0)
+	n, _, _, err := db.countRows(context.Background(), l, asOf, 0)
 	db.stats.finish(tc, n, asOf, err == nil)
 	db.stats.mu.Lock()
 	db.stats.scanning = false
@@ -213,14 +218,18 @@ func (db *DB) countInBackground(tc *tableCount, l *Layout, asOf uint64) {
 }
 
 // countRows counts the table's rows at tx asOf, up to limit (0: all),
-// in chunks of countChunk rows per iterator; bytes sums the sizes of the
-// first sampleRows. complete reports whether every row was counted.
-func (db *DB) countRows(l *Layout, asOf uint64, limit int64) (n int64, bytes int, complete bool, err error) {
+// in chunks of countChunk rows per iterator, until ctx ends; bytes sums
+// the sizes of the first sampleRows. complete reports whether every row
+// was counted.
+func (db *DB) countRows(ctx context.Context, l *Layout, asOf uint64, limit int64) (n int64, bytes int, complete bool, err error) {
 	if asOf == 0 {
 		return 0, 0, true, nil // nothing was ever committed
 	}
 	r := l.Range(PrimaryIndexID)
 	for {
+		if err := ctx.Err(); err != nil {
+			return n, bytes, false, err
+		}
 		it, err := db.store.Scan(r, asOf)
 		if err != nil {
 			return n, bytes, false, err

@@ -22,8 +22,10 @@ import (
 //	               up to date by every commit
 //	n_dead_tup     0: no row version is ever garbage, every one stays
 //	               readable by AS OF
-//	last_*vacuum,  NULL, and their counts 0: stela has no VACUUM or
-//	last_*analyze  ANALYZE, so none ever ran
+//	last_analyze,  when ANALYZE last counted the table since the server
+//	analyze_count  started, and how many times (analyze.go)
+//	the others     NULL, and their counts 0: VACUUM has nothing to do in
+//	of last_*      stela (analyze.go), and nothing runs on its own
 //
 // pg_catalog's own relations appear in pg_stat_all_tables with every
 // counter unknown.
@@ -89,6 +91,7 @@ func pgStatTablesRows(c *vctx, all bool) ([][]types.Datum, error) {
 		return []types.Datum{dOid(oid), schema, name, nil, nil, nil, nil, nil, nil, nil, nil, live, dead, nil, nil,
 			nil, nil, nil, nil, zero, zero, zero, zero}
 	}
+	const lastAnalyze, analyzeCount = 17, 21
 	if all {
 		for _, name := range vtableNames() {
 			if vt := vtables[name]; vt.kind == 'r' {
@@ -98,7 +101,11 @@ func pgStatTablesRows(c *vctx, all bool) ([][]types.Datum, error) {
 	}
 	for _, d := range descs {
 		if d.Kind == catalog.KindTable {
-			out = append(out, row(d.ID, schemas[d.Schema], d.Name, liveTuples(c, d), int64(0), int64(0)))
+			r := row(d.ID, schemas[d.Schema], d.Name, liveTuples(c, d), int64(0), int64(0))
+			if at, n := c.x.sess.db.DB.Analyzed(catalog.Layout(d)); n > 0 {
+				r[lastAnalyze], r[analyzeCount] = types.TimestampTZFromTime(at), n
+			}
+			out = append(out, r)
 		}
 	}
 	return out, nil

@@ -40,6 +40,8 @@ func (pl *planner) planStatement(p *Prepared) (plan, error) {
 		return pl.planExecute(p, n.ExecuteStmt)
 	case *pg_query.Node_LockStmt:
 		return &lockPlan{n: n.LockStmt}, nil
+	case *pg_query.Node_VacuumStmt:
+		return pl.planVacuum(n.VacuumStmt)
 	case *pg_query.Node_CopyStmt:
 		return pl.planCopy(p, n.CopyStmt)
 	}
