@@ -66,6 +66,7 @@ type tableCount struct {
 	// and how many times it did (analyze.go).
 	analyzedAt   time.Time
 	analyzeCount int64
+	columns      []ColumnStats // by row position; nil until ANALYZE
 }
 
 // txRows is a committed transaction's delta for one table.
@@ -178,7 +179,7 @@ func (db *DB) EstimateRows(l *Layout) float64 {
 
 	// Counted in the store at its last tx, not through a transaction.
 	asOf := db.store.LastTx()
-	n, bytes, complete, err := db.countRows(context.Background(), l, asOf, smallTableRows)
+	n, bytes, complete, err := db.countRows(context.Background(), l, asOf, smallTableRows, nil)
 	if err != nil {
 		s.finish(tc, 0, 0, false)
 		return 1000
@@ -210,7 +211,7 @@ func (db *DB) EstimateRows(l *Layout) float64 {
 
 // countInBackground counts a large table's rows as of asOf.
 func (db *DB) countInBackground(tc *tableCount, l *Layout, asOf uint64) {
-	n, _, _, err := db.countRows(context.Background(), l, asOf, 0)
+	n, _, _, err := db.countRows(context.Background(), l, asOf, 0, nil)
 	db.stats.finish(tc, n, asOf, err == nil)
 	db.stats.mu.Lock()
 	db.stats.scanning = false
@@ -218,10 +219,10 @@ func (db *DB) countInBackground(tc *tableCount, l *Layout, asOf uint64) {
 }
 
 // countRows counts the table's rows at tx asOf, up to limit (0: all),
-// in chunks of countChunk rows per iterator, until ctx ends; bytes sums
-// the sizes of the first sampleRows. complete reports whether every row
-// was counted.
-func (db *DB) countRows(ctx context.Context, l *Layout, asOf uint64, limit int64) (n int64, bytes int, complete bool, err error) {
+// in chunks of countChunk rows per iterator, until ctx ends, offering
+// each row's value to sample when not nil; bytes sums the sizes of the
+// first sampleRows. complete reports whether every row was counted.
+func (db *DB) countRows(ctx context.Context, l *Layout, asOf uint64, limit int64, sample *reservoir) (n int64, bytes int, complete bool, err error) {
 	if asOf == 0 {
 		return 0, 0, true, nil // nothing was ever committed
 	}
@@ -241,6 +242,9 @@ func (db *DB) countRows(ctx context.Context, l *Layout, asOf uint64, limit int64
 			chunk++
 			if n <= sampleRows {
 				bytes += len(it.Key()) + len(it.Value()) + 16
+			}
+			if sample != nil {
+				sample.offer(it.Value())
 			}
 			if limit > 0 && n >= limit {
 				break

@@ -142,7 +142,7 @@ func (n *scanNode) chooseAccess(conj []expr.Expr, tableRows float64) {
 				if k == len(ix.Cols)-1 && ix.Unique {
 					est = float64(len(eq.vals))
 				} else {
-					est = est * defaultEqSel * float64(len(eq.vals))
+					est = est * n.stats.eqSel(n.stats.at(col)) * float64(len(eq.vals))
 				}
 				continue
 			}

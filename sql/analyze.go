@@ -14,12 +14,13 @@ import (
 
 // ANALYZE and VACUUM, which scripts and tools run after loading data.
 //
-// ANALYZE makes each table's row count exact at once (engine.Analyze):
-// the count the planner and pg_stat_user_tables.n_live_tup use, which
-// otherwise is taken when the planner first needs it, in the background
-// for a large table. It gathers no column statistics: stela's planner
-// has none and estimates with PostgreSQL's defaults, so pg_stats is not
-// served. A column list is checked and otherwise changes nothing.
+// ANALYZE scans each table (engine.Analyze): its row count, the one the
+// planner and pg_stat_user_tables.n_live_tup use, is exact from then on
+// (otherwise it is taken when the planner first needs it, in the
+// background for a large table), and a sample of its rows gives each
+// column's null fraction, average width and distinct count, which the
+// planner's selectivities use and pg_stats shows. A column list is
+// checked; every column is analyzed.
 //
 // VACUUM has nothing to do: stela never rewrites or removes a committed
 // row version (each stays readable AS OF its transaction), so there is no

@@ -361,10 +361,13 @@ func (pl *planner) finishItem(it *fromItem) {
 			it.node, it.est = it.scan, it.scan.est
 			return
 		}
+		if _, _, cols := pl.s.db.DB.Analyzed(it.scan.layout); cols != nil {
+			it.scan.stats = &colStats{cols: cols, rows: rows}
+		}
 		it.scan.chooseAccess(it.conj, rows)
 		it.scan.fullFilter = andOf(it.conj)
 		it.scan.filter = andOf(without(it.conj, it.scan.boundConj))
-		it.scan.est = max(it.scan.est*selectivity(it.scan.filter), 1)
+		it.scan.est = max(it.scan.est*selectivityWith(it.scan.filter, it.scan.stats), 1)
 		it.node, it.est = it.scan, it.scan.est
 		return
 	}

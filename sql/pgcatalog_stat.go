@@ -102,7 +102,7 @@ func pgStatTablesRows(c *vctx, all bool) ([][]types.Datum, error) {
 	for _, d := range descs {
 		if d.Kind == catalog.KindTable {
 			r := row(d.ID, schemas[d.Schema], d.Name, liveTuples(c, d), int64(0), int64(0))
-			if at, n := c.x.sess.db.DB.Analyzed(catalog.Layout(d)); n > 0 {
+			if at, n, _ := c.x.sess.db.DB.Analyzed(catalog.Layout(d)); n > 0 {
 				r[lastAnalyze], r[analyzeCount] = types.TimestampTZFromTime(at), n
 			}
 			out = append(out, r)
@@ -121,6 +121,43 @@ func pgStatioRows(c *vctx) ([][]types.Datum, error) {
 	for _, d := range descs {
 		if d.Kind == catalog.KindTable {
 			out = append(out, []types.Datum{dOid(d.ID), schemas[d.Schema], d.Name, nil, nil, nil, nil, nil, nil, nil, nil})
+		}
+	}
+	return out, nil
+}
+
+// pg_stats: the column statistics ANALYZE gathered (engine/colstats.go),
+// for the tables the session can see; a table appears once ANALYZE ran on
+// it since the server started. stela has no most-common-value lists,
+// histograms or correlations: those columns are NULL, as PostgreSQL's
+// are for a column whose values are all distinct.
+func init() {
+	addVtable("pg_stats", 12053, 'v', `schemaname name, tablename name, attname name, inherited boolean,
+		null_frac real, avg_width integer, n_distinct real, most_common_vals anyarray,
+		most_common_freqs real[], histogram_bounds anyarray, correlation real,
+		most_common_elems anyarray, most_common_elem_freqs real[], elem_count_histogram real[]`, pgStatsRows)
+}
+
+func pgStatsRows(c *vctx) ([][]types.Datum, error) {
+	descs, err := c.all()
+	if err != nil {
+		return nil, err
+	}
+	schemas := schemaNames(descs)
+	float4 := func(f float64) types.Datum { return float64(float32(f)) }
+	var out [][]types.Datum
+	for _, d := range descs {
+		if d.Kind != catalog.KindTable {
+			continue
+		}
+		_, _, stats := c.x.sess.db.DB.Analyzed(catalog.Layout(d))
+		for i, col := range d.Table.Columns {
+			if col.Dropped || col.Hidden || i >= len(stats) {
+				continue
+			}
+			s := stats[i]
+			out = append(out, []types.Datum{schemas[d.Schema], d.Name, col.Name, false,
+				float4(s.NullFrac), int64(s.AvgWidth), float4(s.NDistinct), nil, nil, nil, nil, nil, nil, nil})
 		}
 	}
 	return out, nil

@@ -102,7 +102,7 @@ func init() {
 		pg_available_extensions pg_available_extension_versions pg_config pg_file_settings
 		pg_group pg_hba_file_rules pg_ident_file_mappings pg_policies
 		pg_prepared_xacts pg_publication_tables pg_replication_slots
-		pg_rules pg_seclabels pg_shadow pg_shmem_allocations pg_stats pg_stats_ext
+		pg_rules pg_seclabels pg_shadow pg_shmem_allocations pg_stats_ext
 		pg_timezone_abbrevs pg_timezone_names pg_user_mappings
 		pg_stat_all_indexes pg_stat_user_indexes
 		pg_stat_database pg_stat_replication pg_stat_ssl pg_stat_gssapi pg_stat_wal_receiver

@@ -43,6 +43,9 @@ type scanNode struct {
 	history *historyRange
 	// est is the estimated number of rows produced.
 	est float64
+	// stats are the table's column statistics, for est (nil: none,
+	// before ANALYZE).
+	stats *colStats
 }
 
 func (n *scanNode) cols() []column { return n.columns }

@@ -1,16 +1,21 @@
 package sql
 
 import (
+	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/types"
 )
 
 // Selectivity: the fraction of rows a predicate is expected to keep.
-// stela keeps no column statistics, so, like PostgreSQL on a table that
-// was never analyzed, it uses a default per kind of condition. The
-// numbers are PostgreSQL's (utils/selfuncs.h), so that EXPLAIN's row
-// estimates read as a PostgreSQL user expects and plans are ordered by
-// the same rough sizes.
+// Without column statistics, like PostgreSQL on a table that was never
+// analyzed, it uses a default per kind of condition. The numbers are
+// PostgreSQL's (utils/selfuncs.h), so that EXPLAIN's row estimates read
+// as a PostgreSQL user expects and plans are ordered by the same rough
+// sizes. Once ANALYZE has run on a scan's table (engine/colstats.go), a
+// column's equality and IS NULL tests use its null fraction and distinct
+// count instead, as PostgreSQL does for a value outside its
+// most-common-values list (stela has no such lists, nor histograms:
+// ranges keep the defaults).
 const (
 	defaultEqSel        = 0.005     // col = x (DEFAULT_EQ_SEL)
 	defaultIneqSel      = 1.0 / 3.0 // col < x (DEFAULT_INEQ_SEL)
@@ -23,34 +28,86 @@ const (
 	defaultNumDistinct = 200
 )
 
+// colStats are the statistics of a scan's columns, by row position, in a
+// table of rows rows; nil when there are none.
+type colStats struct {
+	cols []engine.ColumnStats
+	rows float64
+}
+
+// at returns the statistics of the column at row position col, if any.
+func (st *colStats) at(col int) *engine.ColumnStats {
+	if st == nil || col < 0 || col >= len(st.cols) {
+		return nil
+	}
+	return &st.cols[col]
+}
+
+// column returns e's statistics when e is a column that has them.
+func (st *colStats) column(e expr.Expr) *engine.ColumnStats {
+	if c, ok := stripNoopCast(e).(*expr.ColRef); ok {
+		return st.at(c.Idx)
+	}
+	return nil
+}
+
+// eqSel is the selectivity of column = value: the non-NULL rows spread
+// evenly over the distinct values.
+func (st *colStats) eqSel(c *engine.ColumnStats) float64 {
+	if c == nil {
+		return defaultEqSel
+	}
+	return (1 - c.NullFrac) / max(c.Distinct(st.rows), 1)
+}
+
+// eqColumn returns the statistics of the column compared for equality
+// with a value in e (column = value, either way round), if any.
+func (st *colStats) eqColumn(a, b expr.Expr) *engine.ColumnStats {
+	if c := st.column(a); c != nil && isRowFree(b) {
+		return c
+	}
+	if c := st.column(b); c != nil && isRowFree(a) {
+		return c
+	}
+	return nil
+}
+
 // selectivity estimates the fraction of rows for which e is true. A nil
 // predicate keeps every row.
-func selectivity(e expr.Expr) float64 {
+func selectivity(e expr.Expr) float64 { return selectivityWith(e, nil) }
+
+// selectivityWith is selectivity over a scan whose columns have
+// statistics st (nil: none).
+func selectivityWith(e expr.Expr, st *colStats) float64 {
 	if e == nil {
 		return 1
 	}
-	return clamp01(clauseSel(e))
+	return clamp01(clauseSel(e, st))
 }
 
-func clauseSel(e expr.Expr) float64 {
+func clauseSel(e expr.Expr, st *colStats) float64 {
 	switch v := e.(type) {
 	case *expr.And:
-		return andSel(v.Args)
+		return andSel(v.Args, st)
 	case *expr.Or:
 		// P(a or b) = P(a) + P(b) - P(a)P(b), folded over the arguments.
 		s := 0.0
 		for _, a := range v.Args {
-			x := clauseSel(a)
+			x := clauseSel(a, st)
 			s = s + x - s*x
 		}
 		return s
 	case *expr.Not:
-		return 1 - clauseSel(v.Arg)
+		return 1 - clauseSel(v.Arg, st)
 	case *expr.IsNull:
-		if v.Not {
-			return 1 - defaultUnkSel
+		s := defaultUnkSel
+		if c := st.column(v.Arg); c != nil {
+			s = c.NullFrac
 		}
-		return defaultUnkSel
+		if v.Not {
+			return 1 - s
+		}
+		return s
 	case *expr.BoolTest:
 		s := defaultBoolSel
 		if v.Want == nil {
@@ -61,15 +118,16 @@ func clauseSel(e expr.Expr) float64 {
 		}
 		return s
 	case *expr.Distinct:
+		eq := st.eqSel(st.eqColumn(v.A, v.B))
 		if v.Not { // IS NOT DISTINCT FROM: an equality
-			return defaultEqSel
+			return eq
 		}
-		return 1 - defaultEqSel
+		return 1 - eq
 	case *expr.ScalarArrayOp:
 		// x = ANY (array) of n elements: n equalities; otherwise one
 		// comparison's default.
 		if n := arrayLen(v.Array); n > 0 && v.Any {
-			return float64(n) * defaultEqSel
+			return float64(n) * st.eqSel(st.column(v.Left))
 		}
 		return defaultIneqSel
 	case *expr.Const:
@@ -83,6 +141,14 @@ func clauseSel(e expr.Expr) float64 {
 			return 0
 		}
 	case *expr.Func:
+		if len(v.Args) == 2 && (v.Name == "=" || v.Name == "<>") {
+			if c := st.eqColumn(v.Args[0], v.Args[1]); c != nil {
+				if v.Name == "=" {
+					return st.eqSel(c)
+				}
+				return 1 - st.eqSel(c) - c.NullFrac // PostgreSQL's neqsel
+			}
+		}
 		if s, ok := operatorSel(v.Name); ok && len(v.Args) == 2 {
 			return s
 		}
@@ -97,7 +163,7 @@ func clauseSel(e expr.Expr) float64 {
 // andSel multiplies the conjuncts' selectivities, except that a lower
 // and an upper bound on the same expression count as one range
 // (PostgreSQL's clauselist_selectivity does the same).
-func andSel(args []expr.Expr) float64 {
+func andSel(args []expr.Expr, st *colStats) float64 {
 	s := 1.0
 	type bounds struct{ lo, hi bool }
 	ranges := map[int]*bounds{} // by column
@@ -117,7 +183,7 @@ func andSel(args []expr.Expr) float64 {
 			}
 			continue
 		}
-		s *= clauseSel(a)
+		s *= clauseSel(a, st)
 	}
 	for _, k := range order {
 		if b := ranges[k]; b.lo && b.hi {

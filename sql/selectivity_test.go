@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/types"
 )
@@ -65,6 +66,45 @@ func TestGroupsOf(t *testing.T) {
 	} {
 		if got := groupsOf(c.input, c.n); got != c.want {
 			t.Errorf("groupsOf(%g, %d) = %g, want %g", c.input, c.n, got, c.want)
+		}
+	}
+}
+
+// TestSelectivityWithStats: with ANALYZE's statistics, equality uses the
+// column's null fraction and distinct count, IS NULL its null fraction;
+// a column without statistics, and ranges, keep the defaults.
+func TestSelectivityWithStats(t *testing.T) {
+	a := &expr.ColRef{Idx: 0, T: types.Int4, Name: "a"}
+	u := &expr.ColRef{Idx: 1, T: types.Int4, Name: "u"}
+	other := &expr.ColRef{Idx: 5, T: types.Int4, Name: "other"}
+	k := func(v int64) expr.Expr { return &expr.Const{T: types.Int4, V: v, Loc: -1} }
+	op := func(name string, l, r expr.Expr) expr.Expr {
+		return &expr.Func{Name: name, Args: []expr.Expr{l, r}, Result: types.Bool}
+	}
+	st := &colStats{rows: 1000, cols: []engine.ColumnStats{
+		{NullFrac: 0.25, NDistinct: 10}, // a: 10 values, a quarter NULL
+		{NDistinct: -0.5},               // u: 500 values in 1,000 rows
+	}}
+	for _, c := range []struct {
+		name string
+		e    expr.Expr
+		want float64
+	}{
+		{"equality", op("=", a, k(1)), 0.075},
+		{"equality written value first", op("=", k(1), a), 0.075},
+		{"equality, distinct as a fraction", op("=", u, k(1)), 1.0 / 500},
+		{"inequality", op("<>", a, k(1)), 1 - 0.075 - 0.25},
+		{"is null", &expr.IsNull{Arg: a}, 0.25},
+		{"is not null", &expr.IsNull{Arg: a, Not: true}, 0.75},
+		{"in list", &expr.ScalarArrayOp{Left: a, Array: &expr.ArrayExpr{Elems: []expr.Expr{k(1), k(2), k(3)}}, Any: true}, 0.225},
+		{"is not distinct from", &expr.Distinct{A: a, B: k(1), Not: true}, 0.075},
+		{"column to column", op("=", a, u), 0.005},
+		{"column without statistics", op("=", other, k(1)), 0.005},
+		{"range", op("<", a, k(1)), 1.0 / 3},
+		{"and", &expr.And{Args: []expr.Expr{op("=", a, k(1)), op("=", u, k(2))}}, 0.075 / 500},
+	} {
+		if got := selectivityWith(c.e, st); math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
 		}
 	}
 }
