@@ -17,14 +17,7 @@ import (
 func (db *DB) Analyze(ctx context.Context, l *Layout) (int64, error) {
 	s := &db.stats
 	s.mu.Lock()
-	if s.tables == nil {
-		s.tables = map[uint32]*tableCount{}
-	}
-	tc := s.tables[l.TableID]
-	if tc == nil {
-		tc = &tableCount{}
-		s.tables[l.TableID] = tc
-	}
+	tc := s.entry(l.TableID)
 	for tc.counting {
 		// A count is running (in the background, or another
 		// ANALYZE's): wait for it rather than hold commits twice.

@@ -149,6 +149,20 @@ func (s *tableStats) finish(tc *tableCount, n int64, asOf uint64, ok bool) int64
 	return n
 }
 
+// entry returns what is known of a table's rows, made empty on first
+// use. s.mu is held.
+func (s *tableStats) entry(table uint32) *tableCount {
+	if s.tables == nil {
+		s.tables = map[uint32]*tableCount{}
+	}
+	tc := s.tables[table]
+	if tc == nil {
+		tc = &tableCount{}
+		s.tables[table] = tc
+	}
+	return tc
+}
+
 // EstimateRows returns how many committed rows a table has: its count
 // if known, else a guess. It is not a read of any transaction (a
 // SERIALIZABLE one does not depend on it), and a transaction's own
@@ -156,14 +170,7 @@ func (s *tableStats) finish(tc *tableCount, n int64, asOf uint64, ok bool) int64
 func (db *DB) EstimateRows(l *Layout) float64 {
 	s := &db.stats
 	s.mu.Lock()
-	if s.tables == nil {
-		s.tables = map[uint32]*tableCount{}
-	}
-	tc := s.tables[l.TableID]
-	if tc == nil {
-		tc = &tableCount{}
-		s.tables[l.TableID] = tc
-	}
+	tc := s.entry(l.TableID)
 	switch {
 	case tc.known:
 		rows := max(tc.rows, 0)

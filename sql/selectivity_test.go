@@ -9,16 +9,21 @@ import (
 	"github.com/stela-db/stela/sql/types"
 )
 
+// selConst is an integer constant, and selOp a binary boolean operator,
+// for the selectivity tests.
+func selConst(v int64) expr.Expr { return &expr.Const{T: types.Int4, V: v, Loc: -1} }
+
+func selOp(name string, l, r expr.Expr) expr.Expr {
+	return &expr.Func{Name: name, Args: []expr.Expr{l, r}, Result: types.Bool}
+}
+
 // TestSelectivity: each kind of condition gets PostgreSQL's default, and
 // the combinators combine them as PostgreSQL's clause selectivity does.
 func TestSelectivity(t *testing.T) {
 	a := &expr.ColRef{Idx: 0, T: types.Int4, Name: "a"}
 	b := &expr.ColRef{Idx: 1, T: types.Int4, Name: "b"}
 	flag := &expr.ColRef{Idx: 2, T: types.Bool, Name: "flag"}
-	k := func(v int64) expr.Expr { return &expr.Const{T: types.Int4, V: v, Loc: -1} }
-	op := func(name string, l, r expr.Expr) expr.Expr {
-		return &expr.Func{Name: name, Args: []expr.Expr{l, r}, Result: types.Bool}
-	}
+	k, op := selConst, selOp
 	yes := true
 	for _, c := range []struct {
 		name string
@@ -77,10 +82,7 @@ func TestSelectivityWithStats(t *testing.T) {
 	a := &expr.ColRef{Idx: 0, T: types.Int4, Name: "a"}
 	u := &expr.ColRef{Idx: 1, T: types.Int4, Name: "u"}
 	other := &expr.ColRef{Idx: 5, T: types.Int4, Name: "other"}
-	k := func(v int64) expr.Expr { return &expr.Const{T: types.Int4, V: v, Loc: -1} }
-	op := func(name string, l, r expr.Expr) expr.Expr {
-		return &expr.Func{Name: name, Args: []expr.Expr{l, r}, Result: types.Bool}
-	}
+	k, op := selConst, selOp
 	st := &colStats{rows: 1000, cols: []engine.ColumnStats{
 		{NullFrac: 0.25, NDistinct: 10}, // a: 10 values, a quarter NULL
 		{NDistinct: -0.5},               // u: 500 values in 1,000 rows
