@@ -168,18 +168,27 @@ func (s *tableStats) entry(table uint32) *tableCount {
 // SERIALIZABLE one does not depend on it), and a transaction's own
 // writes are not in it.
 func (db *DB) EstimateRows(l *Layout) float64 {
+	rows, _ := db.Estimate(l)
+	return rows
+}
+
+// Estimate is EstimateRows with the column statistics ANALYZE gathered
+// (by row position; nil if none, colstats.go), read under one lock: the
+// planner asks for both for every table it scans.
+func (db *DB) Estimate(l *Layout) (rows float64, columns []ColumnStats) {
 	s := &db.stats
 	s.mu.Lock()
 	tc := s.entry(l.TableID)
+	columns = tc.columns
 	switch {
 	case tc.known:
 		rows := max(tc.rows, 0)
 		s.mu.Unlock()
-		return float64(rows)
+		return float64(rows), columns
 	case tc.counting || time.Since(tc.guessAt) < statsTTL:
 		guess := tc.guess
 		s.mu.Unlock()
-		return guess
+		return guess, columns
 	}
 	tc.counting, tc.pending = true, nil
 	s.mu.Unlock()
@@ -189,10 +198,10 @@ func (db *DB) EstimateRows(l *Layout) float64 {
 	n, bytes, complete, err := db.countRows(context.Background(), l, asOf, smallTableRows, nil)
 	if err != nil {
 		s.finish(tc, 0, 0, false)
-		return 1000
+		return 1000, columns
 	}
 	if complete {
-		return float64(max(s.finish(tc, n, asOf, true), 0))
+		return float64(max(s.finish(tc, n, asOf, true), 0)), columns
 	}
 	guess := float64(n)
 	if sample := min(n, sampleRows); sample > 0 {
@@ -213,7 +222,7 @@ func (db *DB) EstimateRows(l *Layout) float64 {
 	if start {
 		go db.countInBackground(tc, l, asOf)
 	}
-	return guess
+	return guess, columns
 }
 
 // countInBackground counts a large table's rows as of asOf.

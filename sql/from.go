@@ -351,7 +351,7 @@ func (pl *planner) finishItem(it *fromItem) {
 	if it.scan != nil {
 		// Every table's count, also when nothing but EXPLAIN reads it:
 		// the plan EXPLAIN shows is the plan that runs.
-		rows := pl.s.db.DB.EstimateRows(it.scan.layout)
+		rows, cols := pl.s.db.DB.Estimate(it.scan.layout)
 		it.tableRows = rows
 		if it.scan.history != nil {
 			// Every version of every row: no index narrows it.
@@ -361,7 +361,7 @@ func (pl *planner) finishItem(it *fromItem) {
 			it.node, it.est = it.scan, it.scan.est
 			return
 		}
-		if _, _, cols := pl.s.db.DB.Analyzed(it.scan.layout); cols != nil {
+		if cols != nil {
 			it.scan.stats = &colStats{cols: cols, rows: rows}
 		}
 		it.scan.chooseAccess(it.conj, rows)
