@@ -53,7 +53,7 @@ func (p *vacuumPlan) run(s *Session, ec *expr.Context) (Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	tables, err := p.tables(x)
+	tables, err := p.tables(x, strings.ToLower(tag))
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +79,7 @@ func (p *vacuumPlan) run(s *Session, ec *expr.Context) (Result, error) {
 // columns, or every table the session can see when none is. Like
 // PostgreSQL it skips, with a WARNING, a named relation that is not a
 // table, and silently pg_catalog's relations.
-func (p *vacuumPlan) tables(x *execCtx) ([]*catalog.Descriptor, error) {
+func (p *vacuumPlan) tables(x *execCtx, verb string) ([]*catalog.Descriptor, error) {
 	s := x.sess
 	r, err := s.rights()
 	if err != nil {
@@ -113,7 +113,7 @@ func (p *vacuumPlan) tables(x *execCtx) ([]*catalog.Descriptor, error) {
 			return nil, err
 		}
 		if d.Kind != catalog.KindTable {
-			s.notice("WARNING", pgcode.WrongObjectType, "skipping \""+d.Name+"\" --- cannot "+strings.ToLower(p.verb())+" non-tables or special system tables")
+			s.notice("WARNING", pgcode.WrongObjectType, "skipping \""+d.Name+"\" --- cannot "+verb+" non-tables or special system tables")
 			continue
 		}
 		if !r.seesRelation(d.ID) {
@@ -128,11 +128,4 @@ func (p *vacuumPlan) tables(x *execCtx) ([]*catalog.Descriptor, error) {
 		out = append(out, d)
 	}
 	return out, nil
-}
-
-func (p *vacuumPlan) verb() string {
-	if p.n.IsVacuumcmd {
-		return "VACUUM"
-	}
-	return "ANALYZE"
 }
