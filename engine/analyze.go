@@ -45,7 +45,7 @@ func (db *DB) Analyze(ctx context.Context, l *Layout) (int64, error) {
 		return 0, err
 	}
 	sample := make([][]types.Datum, 0, len(res.rows))
-	for _, v := range res.rows {
+	for _, v := range res.inScanOrder() {
 		row, err := l.DecodeRow(v)
 		if err != nil {
 			return 0, err
@@ -56,7 +56,11 @@ func (db *DB) Analyze(ctx context.Context, l *Layout) (int64, error) {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	tc.columns = cols
+	if len(sample) > 0 {
+		// An empty table keeps what an earlier ANALYZE found, as in
+		// PostgreSQL.
+		tc.columns = cols
+	}
 	tc.analyzedAt, tc.analyzeCount = time.Now(), tc.analyzeCount+1
 	return max(tc.rows, 0), nil
 }

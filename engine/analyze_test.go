@@ -84,8 +84,21 @@ func TestAnalyzeColumnStats(t *testing.T) {
 	if v.NullFrac < 0.23 || v.NullFrac > 0.27 || v.NDistinct != 75 || v.AvgWidth != 10 {
 		t.Errorf("text column: %+v, want null_frac about 0.25, n_distinct 75, width 10", v)
 	}
-	if n.NullFrac != 1 || n.NDistinct != 0 || n.AvgWidth != 0 {
-		t.Errorf("NULL column: %+v, want null_frac 1, n_distinct 0, width 0", n)
+	if n.NullFrac != 1 || n.NDistinct != 0 || n.AvgWidth != 4 || n.MCV != nil || n.Histogram != nil {
+		t.Errorf("NULL column: %+v, want null_frac 1, n_distinct 0, width 4 (the type's), nothing else", n)
+	}
+	// Every value of v is common: all 75 are listed, none is left for a
+	// histogram. The unique id has only a histogram, of 101 bounds from
+	// the sample's smallest id to its largest, in the scan's order.
+	if len(v.MCV) != 75 || len(v.MCVFreqs) != 75 || v.Histogram != nil {
+		t.Errorf("text column: %d most common values, %d bounds; want 75 and none", len(v.MCV), len(v.Histogram))
+	}
+	if len(id.MCV) != 0 || len(id.Histogram) != 101 || !id.HasCorrelation || id.Correlation < 0.999 {
+		t.Errorf("unique column: %d most common values, %d bounds, correlation %v; want 0, 101, 1",
+			len(id.MCV), len(id.Histogram), id.Correlation)
+	}
+	if lo, hi := id.Histogram[0].(int64), id.Histogram[100].(int64); lo > 100 || hi < rows-100 {
+		t.Errorf("histogram from %d to %d, want about 0 to %d", lo, hi, rows)
 	}
 	if got := v.Distinct(rows); got != 75 {
 		t.Errorf("Distinct = %v, want 75", got)
