@@ -128,9 +128,11 @@ func pgStatioRows(c *vctx) ([][]types.Datum, error) {
 
 // pg_stats: the column statistics ANALYZE gathered (engine/colstats.go),
 // for the tables the session can see; a table appears once ANALYZE ran on
-// it since the server started. stela has no most-common-value lists,
-// histograms or correlations: those columns are NULL, as PostgreSQL's
-// are for a column whose values are all distinct.
+// it since the server started. most_common_vals and histogram_bounds are
+// anyarray values: arrays of the column's type (NULL for a column that
+// is itself an array, whose values stela cannot nest in one). stela
+// gathers no statistics of array elements: the most_common_elem columns
+// and elem_count_histogram are NULL.
 func init() {
 	addVtable("pg_stats", 12053, 'v', `schemaname name, tablename name, attname name, inherited boolean,
 		null_frac real, avg_width integer, n_distinct real, most_common_vals anyarray,
@@ -144,7 +146,6 @@ func pgStatsRows(c *vctx) ([][]types.Datum, error) {
 		return nil, err
 	}
 	schemas := schemaNames(descs)
-	float4 := func(f float64) types.Datum { return float64(float32(f)) }
 	var out [][]types.Datum
 	for _, d := range descs {
 		if d.Kind != catalog.KindTable {
@@ -155,10 +156,38 @@ func pgStatsRows(c *vctx) ([][]types.Datum, error) {
 			if col.Dropped || col.Hidden || i >= len(stats) {
 				continue
 			}
-			s := stats[i]
+			s := &stats[i]
+			var mcv, freqs, hist, corr types.Datum
+			if len(s.MCV) > 0 {
+				mcv = anyArrayOf(col.Type(), s.MCV)
+				f := make([]types.Datum, len(s.MCVFreqs))
+				for k, x := range s.MCVFreqs {
+					f[k] = float4(x)
+				}
+				freqs = types.NewArray(f)
+			}
+			if len(s.Histogram) > 0 {
+				hist = anyArrayOf(col.Type(), s.Histogram)
+			}
+			if s.HasCorrelation {
+				corr = float4(s.Correlation)
+			}
 			out = append(out, []types.Datum{schemas[d.Schema], d.Name, col.Name, false,
-				float4(s.NullFrac), int64(s.AvgWidth), float4(s.NDistinct), nil, nil, nil, nil, nil, nil, nil})
+				float4(s.NullFrac), int64(s.AvgWidth), float4(s.NDistinct), mcv, freqs, hist, corr, nil, nil, nil})
 		}
 	}
 	return out, nil
+}
+
+// float4 rounds f to a real's precision, as pg_statistic stores it.
+func float4(f float64) types.Datum { return float64(float32(f)) }
+
+// anyArrayOf returns vals as an anyarray of t's array type, or NULL when
+// t has none.
+func anyArrayOf(t *types.T, vals []types.Datum) types.Datum {
+	at, ok := types.ArrayOf(t)
+	if !ok {
+		return nil
+	}
+	return types.AnyArray{T: at, A: types.NewArray(vals)}
 }

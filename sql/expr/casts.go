@@ -106,7 +106,7 @@ func castContextOf(from, to *types.T) castContext {
 		return c
 	}
 	if to.Family == types.PseudoFamily {
-		// Nothing converts to anyarray (it has no values in stela);
+		// Nothing converts to anyarray (only pg_stats makes its values);
 		// from it, the I/O conversion below is anyarray_out's.
 		return castNone
 	}

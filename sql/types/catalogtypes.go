@@ -25,9 +25,11 @@ import (
 //	                      Reg: the object's OID and the name its output
 //	                      function prints (resolved where the value is made,
 //	                      by the code that can read the catalog)
-//	anyarray (2277)       no values: pg_attribute.attmissingval has this
-//	                      type in PostgreSQL, and stela has no "missing
-//	                      values" (it is always NULL); input is refused as
+//	anyarray (2277)       AnyArray: an array and its array type (the
+//	                      output functions are that type's, as
+//	                      anyarray_out and anyarray_send use the
+//	                      element type the array carries); only
+//	                      pg_stats makes them. Input is refused as
 //	                      anyarray_in refuses it
 var (
 	// Char is "char"; the keyword char is bpchar (Bpchar).
@@ -46,6 +48,12 @@ var (
 	Regprocedure = &T{Oid: 2202, Name: "regprocedure", Typmod: -1, Len: 4, Category: 'N', Family: RegFamily, ArrayOid: 2207}
 	Anyarray     = &T{Oid: 2277, Name: "anyarray", Typmod: -1, Len: -1, Category: 'P', Family: PseudoFamily}
 )
+
+// AnyArray is a value of type anyarray: A, of array type T.
+type AnyArray struct {
+	T *T
+	A *Array
+}
 
 // errPseudoInput is anyarray_in's and anyarray_recv's refusal.
 func errPseudoInput(t *T) error {

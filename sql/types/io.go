@@ -111,6 +111,9 @@ func (t *T) AppendText(dst []byte, d Datum, fs *FormatSettings) []byte {
 	if t.Family == RecordFamily {
 		return appendRecord(dst, t, d.(*Record), fs)
 	}
+	if v, ok := d.(AnyArray); ok && t.Family == PseudoFamily {
+		return v.T.AppendText(dst, v.A, fs)
+	}
 	switch t.Oid {
 	case Char.Oid, PgNodeTree.Oid, Aclitem.Oid:
 		return append(dst, d.(string)...)
@@ -291,6 +294,9 @@ func (t *T) AppendBinary(dst []byte, d Datum) ([]byte, error) {
 	}
 	if t.Family == RecordFamily {
 		return appendRecordBinary(dst, t, d)
+	}
+	if v, ok := d.(AnyArray); ok && t.Family == PseudoFamily {
+		return v.T.AppendBinary(dst, v.A)
 	}
 	switch t.Oid {
 	case Char.Oid, PgNodeTree.Oid, Aclitem.Oid:
