@@ -120,12 +120,13 @@ func (n *scanNode) chooseAccess(conj []expr.Expr, tableRows float64) {
 	}
 	n.index, n.bounds, n.est, n.boundConj = 0, nil, tableRows, nil
 	bestScore := 0
+	uniqueRows := 0.0 // rows of the best index's bounds, when unique and fully bound by equalities
 	for i := range n.layout.Indexes {
 		ix := &n.layout.Indexes[i]
 		b := &indexBounds{}
 		var used []int
 		score := 0
-		est := tableRows
+		unique := 0.0
 		for k, col := range ix.Cols {
 			var eq *colPred
 			for j := range preds {
@@ -140,9 +141,7 @@ func (n *scanNode) chooseAccess(conj []expr.Expr, tableRows float64) {
 				used = append(used, eq.conj)
 				score += 10
 				if k == len(ix.Cols)-1 && ix.Unique {
-					est = float64(len(eq.vals))
-				} else {
-					est = est * n.stats.eqSel(n.stats.at(col)) * float64(len(eq.vals))
+					unique = float64(len(eq.vals))
 				}
 				continue
 			}
@@ -157,23 +156,14 @@ func (n *scanNode) chooseAccess(conj []expr.Expr, tableRows float64) {
 						b.lo, b.loIncl = p.vals[0], p.op == ">="
 						used = append(used, p.conj)
 						score += 3
-						est *= defaultIneqSel
 					}
 				case "<", "<=":
 					if b.hi == nil {
 						b.hi, b.hiIncl = p.vals[0], p.op == "<="
 						used = append(used, p.conj)
 						score += 3
-						est *= defaultIneqSel
 					}
 				}
-			}
-			if b.lo != nil && b.hi != nil {
-				// A range closed on both sides: PostgreSQL's default
-				// selectivity for one (DEFAULT_RANGE_INEQ_SEL), not the
-				// product of two open ones, which reads as a tenth of
-				// the table and sends joins to hash tables.
-				est = est / (defaultIneqSel * defaultIneqSel) * defaultRangeIneqSel
 			}
 			break
 		}
@@ -184,10 +174,20 @@ func (n *scanNode) chooseAccess(conj []expr.Expr, tableRows float64) {
 			score-- // a secondary index costs a second read per row
 		}
 		if score > bestScore {
-			bestScore, n.index, n.bounds, n.est, n.boundConj = score, i, b, est, used
+			bestScore, n.index, n.bounds, n.boundConj, uniqueRows = score, i, b, used, unique
 		}
 	}
-	if est := n.est; est < 1 {
-		n.est = 1
+	switch {
+	case uniqueRows > 0:
+		n.est = uniqueRows
+	case n.bounds != nil:
+		// The rows the bounds keep, as the same conditions would keep
+		// in a filter (a closed range counts as one condition).
+		bound := make([]expr.Expr, len(n.boundConj))
+		for k, c := range n.boundConj {
+			bound[k] = conj[c]
+		}
+		n.est = tableRows * selectivityWith(andOf(bound), n.stats)
 	}
+	n.est = max(n.est, 1)
 }

@@ -18,9 +18,11 @@ import (
 // planner and pg_stat_user_tables.n_live_tup use, is exact from then on
 // (otherwise it is taken when the planner first needs it, in the
 // background for a large table), and a sample of its rows gives each
-// column's null fraction, average width and distinct count, which the
-// planner's selectivities use and pg_stats shows. A column list is
-// checked; every column is analyzed.
+// column's null fraction, average width, distinct count, most common
+// values, histogram and correlation, which the planner's selectivities
+// use and pg_stats shows. A column list is checked; every column is
+// analyzed. ANALYZE reads the committed data: in a transaction, not the
+// rows the transaction itself wrote.
 //
 // VACUUM has nothing to do: stela never rewrites or removes a committed
 // row version (each stays readable AS OF its transaction), so there is no

@@ -12,10 +12,10 @@ import (
 // PostgreSQL's (utils/selfuncs.h), so that EXPLAIN's row estimates read
 // as a PostgreSQL user expects and plans are ordered by the same rough
 // sizes. Once ANALYZE has run on a scan's table (engine/colstats.go), a
-// column's equality and IS NULL tests use its null fraction and distinct
-// count instead, as PostgreSQL does for a value outside its
-// most-common-values list (stela has no such lists, nor histograms:
-// ranges keep the defaults).
+// column's tests use its statistics instead: IS NULL its null fraction;
+// comparisons with a constant its most common values and histogram
+// (selectivity_stats.go); an equality with a value known only at run
+// time its distinct count.
 const (
 	defaultEqSel        = 0.005     // col = x (DEFAULT_EQ_SEL)
 	defaultIneqSel      = 1.0 / 3.0 // col < x (DEFAULT_INEQ_SEL)
@@ -51,13 +51,19 @@ func (st *colStats) column(e expr.Expr) *engine.ColumnStats {
 	return nil
 }
 
-// eqSel is the selectivity of column = value: the non-NULL rows spread
-// evenly over the distinct values.
+// eqSel is the selectivity of column = value for a value not known at
+// planning time: the non-NULL rows spread evenly over the distinct
+// values, but no more than the most common value's share
+// (var_eq_non_const).
 func (st *colStats) eqSel(c *engine.ColumnStats) float64 {
 	if c == nil {
 		return defaultEqSel
 	}
-	return (1 - c.NullFrac) / max(c.Distinct(st.rows), 1)
+	sel := (1 - c.NullFrac) / max(c.Distinct(st.rows), 1)
+	if len(c.MCVFreqs) > 0 && sel > c.MCVFreqs[0] {
+		sel = c.MCVFreqs[0]
+	}
+	return sel
 }
 
 // eqColumn returns the statistics of the column compared for equality
@@ -126,8 +132,8 @@ func clauseSel(e expr.Expr, st *colStats) float64 {
 	case *expr.ScalarArrayOp:
 		// x = ANY (array) of n elements: n equalities; otherwise one
 		// comparison's default.
-		if n := arrayLen(v.Array); n > 0 && v.Any {
-			return float64(n) * st.eqSel(st.column(v.Left))
+		if elems := arrayElems(v.Array); len(elems) > 0 && v.Any {
+			return st.inListSel(v.Left, elems)
 		}
 		return defaultIneqSel
 	case *expr.Const:
@@ -141,6 +147,11 @@ func clauseSel(e expr.Expr, st *colStats) float64 {
 			return 0
 		}
 	case *expr.Func:
+		if len(v.Args) == 2 {
+			if s, ok := st.constSel(v.Name, v.Args[0], v.Args[1]); ok {
+				return s
+			}
+		}
 		if len(v.Args) == 2 && (v.Name == "=" || v.Name == "<>") {
 			if c := st.eqColumn(v.Args[0], v.Args[1]); c != nil {
 				if v.Name == "=" {
@@ -161,36 +172,70 @@ func clauseSel(e expr.Expr, st *colStats) float64 {
 }
 
 // andSel multiplies the conjuncts' selectivities, except that a lower
-// and an upper bound on the same expression count as one range
-// (PostgreSQL's clauselist_selectivity does the same).
+// and an upper bound on the same column count as one range, estimated as
+// the rows below the upper bound less those below the lower one
+// (PostgreSQL's clauselist_selectivity does the same; of two bounds on
+// the same side it keeps the stricter). When either bound has no
+// statistics behind it, the range gets the default for one.
 func andSel(args []expr.Expr, st *colStats) float64 {
 	s := 1.0
-	type bounds struct{ lo, hi bool }
+	type bounds struct {
+		lo, hi       float64
+		hasLo, hasHi bool
+	}
 	ranges := map[int]*bounds{} // by column
 	var order []int
 	for _, a := range args {
-		if col, lower, ok := rangeBound(a); ok {
-			b := ranges[col]
-			if b == nil {
-				b = &bounds{}
-				ranges[col] = b
-				order = append(order, col)
-			}
-			if lower {
-				b.lo = true
-			} else {
-				b.hi = true
-			}
+		col, lower, ok := rangeBound(a)
+		if !ok {
+			s *= clauseSel(a, st)
 			continue
 		}
-		s *= clauseSel(a, st)
-	}
-	for _, k := range order {
-		if b := ranges[k]; b.lo && b.hi {
-			s *= defaultRangeIneqSel
-		} else {
-			s *= defaultIneqSel
+		b := ranges[col]
+		if b == nil {
+			b = &bounds{}
+			ranges[col] = b
+			order = append(order, col)
 		}
+		x := clauseSel(a, st)
+		if lower {
+			if !b.hasLo || x < b.lo {
+				b.lo, b.hasLo = x, true
+			}
+		} else if !b.hasHi || x < b.hi {
+			b.hi, b.hasHi = x, true
+		}
+	}
+	for _, col := range order {
+		switch b := ranges[col]; {
+		case b.hasLo && b.hasHi:
+			s *= rangeSel(b.lo, b.hi, st.at(col))
+		case b.hasLo:
+			s *= b.lo
+		default:
+			s *= b.hi
+		}
+	}
+	return s
+}
+
+// rangeSel combines the selectivities of a lower and an upper bound on
+// column c (nil: no statistics).
+func rangeSel(lo, hi float64, c *engine.ColumnStats) float64 {
+	if lo == defaultIneqSel || hi == defaultIneqSel {
+		return defaultRangeIneqSel
+	}
+	// Both bounds exclude the NULLs: add them back once.
+	nulls := defaultUnkSel
+	if c != nil {
+		nulls = c.NullFrac
+	}
+	s := lo + hi - 1 + nulls
+	switch {
+	case s < -0.01:
+		return defaultRangeIneqSel // the bounds disagree: no data to go by
+	case s <= 0:
+		return 1e-10 // an empty range, or round-off
 	}
 	return s
 }
@@ -238,18 +283,24 @@ func operatorSel(name string) (float64, bool) {
 	return 0, false
 }
 
-// arrayLen is the number of elements of a constant array (an IN list),
-// or 0 when it is not known at planning time.
-func arrayLen(e expr.Expr) int {
+// arrayElems returns the elements of an array written out (an IN list)
+// or constant, or nil when they are not known at planning time.
+func arrayElems(e expr.Expr) []expr.Expr {
 	switch v := e.(type) {
 	case *expr.ArrayExpr:
-		return len(v.Elems)
+		return v.Elems
 	case *expr.Const:
-		if a, ok := v.V.(*types.Array); ok {
-			return len(a.Elems)
+		a, ok := v.V.(*types.Array)
+		if !ok || v.T == nil || v.T.Elem == nil {
+			return nil
 		}
+		out := make([]expr.Expr, len(a.Elems))
+		for i, d := range a.Elems {
+			out[i] = &expr.Const{T: v.T.Elem, V: d, Loc: -1}
+		}
+		return out
 	}
-	return 0
+	return nil
 }
 
 // groupsOf estimates how many groups GROUP BY over n grouping

@@ -77,7 +77,8 @@ func TestGroupsOf(t *testing.T) {
 
 // TestSelectivityWithStats: with ANALYZE's statistics, equality uses the
 // column's null fraction and distinct count, IS NULL its null fraction;
-// a column without statistics, and ranges, keep the defaults.
+// a column without statistics keeps the defaults, and a range on a
+// column without a histogram takes half the non-NULL rows.
 func TestSelectivityWithStats(t *testing.T) {
 	a := &expr.ColRef{Idx: 0, T: types.Int4, Name: "a"}
 	u := &expr.ColRef{Idx: 1, T: types.Int4, Name: "u"}
@@ -102,11 +103,72 @@ func TestSelectivityWithStats(t *testing.T) {
 		{"is not distinct from", &expr.Distinct{A: a, B: k(1), Not: true}, 0.075},
 		{"column to column", op("=", a, u), 0.005},
 		{"column without statistics", op("=", other, k(1)), 0.005},
-		{"range", op("<", a, k(1)), 1.0 / 3},
+		// no histogram: half of the non-NULL rows
+		{"range", op("<", a, k(1)), 0.375},
 		{"and", &expr.And{Args: []expr.Expr{op("=", a, k(1)), op("=", u, k(2))}}, 0.075 / 500},
 	} {
 		if got := selectivityWith(c.e, st); math.Abs(got-c.want) > 1e-12 {
 			t.Errorf("%s: %v, want %v", c.name, got, c.want)
 		}
+	}
+}
+
+// TestSelectivityFromHistogram: with most common values and a histogram,
+// equalities and ranges read them as PostgreSQL's selfuncs.c does.
+func TestSelectivityFromHistogram(t *testing.T) {
+	a := &expr.ColRef{Idx: 0, T: types.Int4, Name: "a"}
+	k, op := selConst, selOp
+	// 1,000 rows: a tenth NULL, a fifth 7, the rest 0..999 in a
+	// histogram of 11 bounds (bins of 100), 700 distinct values in all.
+	var hist []types.Datum
+	for i := int64(0); i <= 1000; i += 100 {
+		hist = append(hist, min(i, 999))
+	}
+	st := &colStats{rows: 1000, cols: []engine.ColumnStats{{
+		NullFrac: 0.1, NDistinct: 700,
+		MCV: []types.Datum{int64(7)}, MCVFreqs: []float64{0.2}, Histogram: hist,
+	}}}
+	rest := 1 - 0.1 - 0.2 // the histogram's share of the rows
+	eq := 1.0 / 699       // one non-listed value, among the histogram's
+	for _, c := range []struct {
+		name string
+		e    expr.Expr
+		want float64
+	}{
+		{"a most common value", op("=", a, k(7)), 0.2},
+		{"another value", op("=", a, k(8)), rest * eq},
+		{"in list", &expr.ScalarArrayOp{Left: a, Array: &expr.ArrayExpr{Elems: []expr.Expr{k(7), k(8)}}, Any: true}, 0.2 + rest*eq},
+		// 250 is half way through the third bin: 2.5 bins of 10; 7
+		// is below it
+		{"below", op("<=", a, k(250)), rest*0.25 + 0.2},
+		{"below, excluding the value", op("<", a, k(250)), rest*(0.25-eq) + 0.2},
+		{"above", op(">", a, k(250)), rest * 0.75},
+		{"above, written value first", op("<", k(250), a), rest * 0.75},
+		// 5 is in the first bin, whose lower end is a value of its own
+		{"above, with the most common value", op(">=", a, k(5)), rest*(1-(0.005+eq*0.95-eq)) + 0.2},
+		// past either end: a hundredth of a bin
+		{"below everything", op("<", a, k(-5)), rest * 0.001},
+		{"above everything", op(">", a, k(5000)), rest * 0.001},
+		// a closed range: the upper bound's rows less those below the
+		// lower, the NULLs added back once
+		{"between", &expr.And{Args: []expr.Expr{op(">=", a, k(250)), op("<=", a, k(450))}},
+			(rest*(1-(0.25-eq)) + 0) + (rest*0.45 + 0.2) - 1 + 0.1},
+	} {
+		if got := selectivityWith(c.e, st); math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// TestStringScalars: strings become fractions in a base covering the
+// characters seen, after their common prefix.
+func TestStringScalars(t *testing.T) {
+	// lower-case letters: base 26 from 'a'
+	v, lo, hi := stringScalars("abm", "aba", "abz")
+	if lo != 0 || math.Abs(v-12.0/26) > 1e-12 || math.Abs(hi-25.0/26) > 1e-12 {
+		t.Errorf("got %v %v %v", v, lo, hi)
+	}
+	if v, lo, hi := byteaScalars([]byte{1, 128}, []byte{1, 0}, []byte{1, 255}); lo != 0 || v != 0.5 || hi != 255.0/256 {
+		t.Errorf("bytea: got %v %v %v", v, lo, hi)
 	}
 }
