@@ -54,15 +54,26 @@ func (db *DB) Analyze(ctx context.Context, l *Layout) (int64, error) {
 	}
 	cols := columnStats(l, sample, n)
 
+	s.saveMu.Lock()
+	defer s.saveMu.Unlock()
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	db.restoreColumns(tc, l) // for the count of ANALYZEs before a restart
 	if len(sample) > 0 {
 		// An empty table keeps what an earlier ANALYZE found, as in
 		// PostgreSQL.
 		tc.columns = cols
 	}
 	tc.analyzedAt, tc.analyzeCount = time.Now(), tc.analyzeCount+1
-	return max(tc.rows, 0), nil
+	rows := max(tc.rows, 0)
+	file, err := db.savedBytes(tc, l)
+	s.mu.Unlock()
+	if err == nil {
+		err = db.store.WriteSideFile(statsFile, file)
+	}
+	if err != nil {
+		return 0, StorageError(err)
+	}
+	return rows, nil
 }
 
 // Analyzed returns when ANALYZE last ran on the table (zero if never
@@ -72,8 +83,7 @@ func (db *DB) Analyzed(l *Layout) (at time.Time, count int64, columns []ColumnSt
 	s := &db.stats
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if tc := s.tables[l.TableID]; tc != nil {
-		return tc.analyzedAt, tc.analyzeCount, tc.columns
-	}
-	return time.Time{}, 0, nil
+	tc := s.entry(l.TableID)
+	db.restoreColumns(tc, l)
+	return tc.analyzedAt, tc.analyzeCount, tc.columns
 }

@@ -32,8 +32,8 @@ import (
 // the scalar statistics (PostgreSQL gives the few types with an equality
 // but no order, such as xid, a most-common-values list only).
 //
-// Statistics live in memory, like row counts: after a restart the
-// planner has none until ANALYZE runs again.
+// Each ANALYZE also saves the statistics beside the store, from where
+// they are read back after a restart (statsfile.go).
 const (
 	// statsTarget is default_statistics_target: the most common values
 	// kept, and the histogram's bins.

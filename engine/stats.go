@@ -47,6 +47,12 @@ type tableStats struct {
 	tables map[uint32]*tableCount // by storage id (Layout.TableID); guarded by mu
 	// scanning is set while a background count runs (one at a time).
 	scanning bool // guarded by mu
+	// saved holds the statistics in the side file, read once
+	// (statsfile.go); guarded by mu.
+	saved       map[uint32]*savedTable
+	savedLoaded bool
+	// saveMu orders the writes of the side file (taken before mu).
+	saveMu sync.Mutex
 }
 
 // tableCount is what is known of one table's rows.
@@ -67,6 +73,9 @@ type tableCount struct {
 	analyzedAt   time.Time
 	analyzeCount int64
 	columns      []ColumnStats // by row position; nil until ANALYZE
+	// restored: the statistics saved by an ANALYZE before the restart
+	// were looked for (statsfile.go).
+	restored bool
 }
 
 // txRows is a committed transaction's delta for one table.
@@ -179,6 +188,7 @@ func (db *DB) Estimate(l *Layout) (rows float64, columns []ColumnStats) {
 	s := &db.stats
 	s.mu.Lock()
 	tc := s.entry(l.TableID)
+	db.restoreColumns(tc, l)
 	columns = tc.columns
 	switch {
 	case tc.known:

@@ -1,0 +1,161 @@
+package engine
+
+import (
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/stela-db/stela/sql/types"
+)
+
+// ANALYZE's results survive a restart, as pg_statistic does: each
+// ANALYZE rewrites the database's side file (kv.Store.WriteSideFile,
+// outside the verifiable log: statistics are advisory, and a lost write
+// only means the planner has older ones until the next ANALYZE). A
+// table's saved statistics are read back when the planner or pg_stats
+// first asks for them, and used only if every column still has the type
+// it had (a table's storage id changes with TRUNCATE, which drops them).
+// Row counts are not saved: they are taken again after a restart
+// (stats.go).
+//
+// The file is JSON, savedStats below, version statsFileVersion. Values
+// (most common values, histogram bounds) are in their type's binary
+// (send/recv) form, checked against the column's type oid and modifier;
+// a column whose values have no binary form is saved without them.
+const (
+	statsFile        = "side-analyze.json"
+	statsFileVersion = 1
+)
+
+type savedStats struct {
+	Version int                    `json:"version"`
+	Tables  map[uint32]*savedTable `json:"tables"` // by storage id
+}
+
+type savedTable struct {
+	AnalyzedAt   time.Time     `json:"analyzed_at"`
+	AnalyzeCount int64         `json:"analyze_count"`
+	Columns      []savedColumn `json:"columns"` // by row position
+}
+
+type savedColumn struct {
+	// Oid and Typmod are the column's type; 0 for a dropped column.
+	Oid            uint32    `json:"oid"`
+	Typmod         int32     `json:"typmod"`
+	NullFrac       float64   `json:"null_frac"`
+	AvgWidth       int       `json:"avg_width"`
+	NDistinct      float64   `json:"n_distinct"`
+	MCV            [][]byte  `json:"mcv,omitempty"`
+	MCVFreqs       []float64 `json:"mcv_freqs,omitempty"`
+	Histogram      [][]byte  `json:"histogram,omitempty"`
+	Correlation    float64   `json:"correlation"`
+	HasCorrelation bool      `json:"has_correlation"`
+}
+
+// loadSaved reads the side file once, under s.mu; a missing or
+// unreadable file means no saved statistics.
+func (db *DB) loadSaved() {
+	s := &db.stats
+	if s.savedLoaded {
+		return
+	}
+	s.savedLoaded = true
+	s.saved = map[uint32]*savedTable{}
+	b, err := db.store.ReadSideFile(statsFile)
+	if err != nil {
+		return
+	}
+	var f savedStats
+	if json.Unmarshal(b, &f) != nil || f.Version != statsFileVersion || f.Tables == nil {
+		return
+	}
+	s.saved = f.Tables
+}
+
+// restoreColumns gives tc the statistics saved for table l, if any and
+// they fit its columns' types; under s.mu.
+func (db *DB) restoreColumns(tc *tableCount, l *Layout) {
+	s := &db.stats
+	if tc.columns != nil || tc.restored {
+		return
+	}
+	tc.restored = true
+	db.loadSaved()
+	st := s.saved[l.TableID]
+	if st == nil || len(st.Columns) != len(l.Types) {
+		return
+	}
+	cols := make([]ColumnStats, len(l.Types))
+	for i, t := range l.Types {
+		sc := &st.Columns[i]
+		if t == nil {
+			continue
+		}
+		if sc.Oid != uint32(t.Oid) || sc.Typmod != t.Typmod {
+			return
+		}
+		c := ColumnStats{NullFrac: sc.NullFrac, AvgWidth: sc.AvgWidth, NDistinct: sc.NDistinct,
+			MCVFreqs: sc.MCVFreqs, Correlation: sc.Correlation, HasCorrelation: sc.HasCorrelation}
+		var err1, err2 error
+		c.MCV, err1 = decodeValues(t, sc.MCV)
+		c.Histogram, err2 = decodeValues(t, sc.Histogram)
+		if err1 != nil || err2 != nil || len(c.MCV) != len(c.MCVFreqs) {
+			return
+		}
+		cols[i] = c
+	}
+	tc.columns, tc.analyzedAt, tc.analyzeCount = cols, st.AnalyzedAt, st.AnalyzeCount
+}
+
+// savedBytes records table l's new statistics among the saved ones and
+// returns the side file's new contents; under s.mu. The caller writes
+// them under s.saveMu, taken first, so that the writes of concurrent
+// ANALYZEs land in the order their contents were made.
+func (db *DB) savedBytes(tc *tableCount, l *Layout) ([]byte, error) {
+	s := &db.stats
+	db.loadSaved()
+	st := &savedTable{AnalyzedAt: tc.analyzedAt, AnalyzeCount: tc.analyzeCount, Columns: make([]savedColumn, len(l.Types))}
+	for i, t := range l.Types {
+		if t == nil || i >= len(tc.columns) {
+			continue
+		}
+		c := &tc.columns[i]
+		sc := savedColumn{Oid: uint32(t.Oid), Typmod: t.Typmod, NullFrac: c.NullFrac, AvgWidth: c.AvgWidth,
+			NDistinct: c.NDistinct, Correlation: c.Correlation, HasCorrelation: c.HasCorrelation}
+		mcv, err1 := encodeValues(t, c.MCV)
+		hist, err2 := encodeValues(t, c.Histogram)
+		if err1 == nil && err2 == nil {
+			sc.MCV, sc.MCVFreqs, sc.Histogram = mcv, c.MCVFreqs, hist
+		}
+		st.Columns[i] = sc
+	}
+	s.saved[l.TableID] = st
+	return json.Marshal(savedStats{Version: statsFileVersion, Tables: s.saved})
+}
+
+func encodeValues(t *types.T, vals []types.Datum) ([][]byte, error) {
+	var out [][]byte
+	for _, v := range vals {
+		b, err := t.AppendBinary(nil, v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+func decodeValues(t *types.T, vals [][]byte) ([]types.Datum, error) {
+	var out []types.Datum
+	for _, b := range vals {
+		v, err := t.DecodeBinary(b)
+		if err != nil {
+			return nil, err
+		}
+		if v == nil {
+			return nil, errors.New("engine: a saved statistic is NULL")
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}

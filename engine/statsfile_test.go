@@ -1,0 +1,86 @@
+package engine_test
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"testing"
+
+	"github.com/rs/zerolog"
+
+	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/kv"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// ANALYZE's statistics and its count survive a restart of the store;
+// a layout whose column types changed gets none of them.
+func TestAnalyzeStatsSurviveRestart(t *testing.T) {
+	dir := t.TempDir()
+	logger := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
+	open := func() (*kv.Store, *engine.DB) {
+		s, err := kv.Open(dir, kv.Options{MinFreeBytes: -1, Logger: &logger})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s, engine.NewDB(s)
+	}
+	l := &engine.Layout{
+		TableID: 302, Name: "rs",
+		Types: []*types.T{types.Int8, types.Text, types.Numeric}, Names: []string{"id", "v", "n"},
+		Indexes: statsLayout(302).Indexes,
+	}
+	s, db := open()
+	txn, _ := db.Begin(engine.TxnOptions{})
+	for id := int64(0); id < 3000; id++ {
+		n, _ := types.Numeric.ParseText(fmt.Sprintf("%d.5", id%7), nil)
+		if err := l.Insert(txn, []types.Datum{id, fmt.Sprintf("v%d", id%30), n}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := txn.Commit(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := db.Analyze(context.Background(), l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	at, count, cols := db.Analyzed(l)
+	if len(cols[1].MCV) != 30 || len(cols[2].MCV) != 7 || len(cols[0].Histogram) != 101 {
+		t.Fatalf("before the restart: %d, %d most common values, %d bounds", len(cols[1].MCV), len(cols[2].MCV), len(cols[0].Histogram))
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s, db = open()
+	at2, count2, cols2 := db.Analyzed(l)
+	if !at2.Equal(at) || count2 != count {
+		t.Errorf("after the restart: analyzed at %v, %d times; want %v, %d", at2, count2, at, count)
+	}
+	for i := range cols {
+		for k := range cols[i].MCV {
+			if types.Compare(l.Types[i], cols[i].MCV[k], cols2[i].MCV[k]) != 0 {
+				t.Errorf("column %d, most common value %d: %v, want %v", i, k, cols2[i].MCV[k], cols[i].MCV[k])
+			}
+		}
+		a, b := cols[i], cols2[i]
+		a.MCV, b.MCV, a.Histogram, b.Histogram = nil, nil, nil, nil
+		if !reflect.DeepEqual(a, b) || len(cols[i].Histogram) != len(cols2[i].Histogram) {
+			t.Errorf("column %d after the restart: %+v, want %+v", i, b, a)
+		}
+	}
+	if _, cols := db.Estimate(l); cols == nil {
+		t.Error("the planner gets no statistics after the restart")
+	}
+
+	s.Close()
+	s, db = open()
+	defer s.Close()
+	changed := *l
+	changed.Types = []*types.T{types.Int8, types.Int4, types.Numeric}
+	if _, n, cols := db.Analyzed(&changed); cols != nil || n != 0 {
+		t.Errorf("a column's type changed: %d statistics, count %d; want none", len(cols), n)
+	}
+}
