@@ -45,14 +45,20 @@ func (db *DB) Analyze(ctx context.Context, l *Layout) (int64, error) {
 		return 0, err
 	}
 	sample := make([][]types.Datum, 0, len(res.rows))
-	for _, v := range res.inScanOrder() {
+	for i, v := range res.inScanOrder() {
+		if i%4096 == 0 && ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
 		row, err := l.DecodeRow(v)
 		if err != nil {
 			return 0, err
 		}
 		sample = append(sample, row)
 	}
-	cols := columnStats(l, sample, n)
+	cols, err := columnStats(ctx, l, sample, n)
+	if err != nil {
+		return 0, err
+	}
 
 	s.saveMu.Lock()
 	defer s.saveMu.Unlock()

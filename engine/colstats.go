@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"math/rand/v2"
 	"slices"
 
@@ -119,16 +120,19 @@ func (r *reservoir) inScanOrder() [][]byte {
 }
 
 // columnStats computes every column's statistics from the sampled rows
-// (in scan order) of a table of totalRows rows.
-func columnStats(l *Layout, sample [][]types.Datum, totalRows int64) []ColumnStats {
+// (in scan order) of a table of totalRows rows, until ctx ends.
+func columnStats(ctx context.Context, l *Layout, sample [][]types.Datum, totalRows int64) ([]ColumnStats, error) {
 	out := make([]ColumnStats, len(l.Types))
 	for c, t := range l.Types {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		if t == nil || len(sample) == 0 {
 			continue
 		}
 		out[c] = analyzeColumn(t, sample, c, totalRows)
 	}
-	return out
+	return out, nil
 }
 
 // analyzeColumn computes the statistics of the column at row position c.

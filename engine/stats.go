@@ -275,6 +275,9 @@ func (db *DB) countRows(ctx context.Context, l *Layout, asOf uint64, limit int64
 			if limit > 0 && n >= limit {
 				break
 			}
+			if chunk%4096 == 0 && ctx.Err() != nil {
+				break // a statement's timeout or cancel, seen within the chunk
+			}
 			if chunk == countChunk {
 				// Resume after this key: the smallest key above it.
 				resume = append(append([]byte(nil), it.Key()...), 0)
@@ -283,6 +286,9 @@ func (db *DB) countRows(ctx context.Context, l *Layout, asOf uint64, limit int64
 		}
 		err = it.Err()
 		it.Close()
+		if err == nil {
+			err = ctx.Err()
+		}
 		switch {
 		case err != nil:
 			return n, bytes, false, err
