@@ -71,10 +71,10 @@ func (db *DB) Analyze(ctx context.Context, l *Layout) (int64, error) {
 	}
 	tc.analyzedAt, tc.analyzeCount = time.Now(), tc.analyzeCount+1
 	rows := max(tc.rows, 0)
-	file, err := db.savedBytes(tc, l)
+	file, err := savedBytes(tc, l)
 	s.mu.Unlock()
 	if err == nil {
-		err = db.store.WriteSideFile(statsFile, file)
+		err = db.store.WriteSideFile(statsFile(l.TableID), file)
 	}
 	if err != nil {
 		return 0, StorageError(err)

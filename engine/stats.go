@@ -47,11 +47,8 @@ type tableStats struct {
 	tables map[uint32]*tableCount // by storage id (Layout.TableID); guarded by mu
 	// scanning is set while a background count runs (one at a time).
 	scanning bool // guarded by mu
-	// saved holds the statistics in the side file, read once
-	// (statsfile.go); guarded by mu.
-	saved       map[uint32]*savedTable
-	savedLoaded bool
-	// saveMu orders the writes of the side file (taken before mu).
+	// saveMu orders the writes of the side files (statsfile.go; taken
+	// before mu).
 	saveMu sync.Mutex
 }
 

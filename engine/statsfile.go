@@ -3,13 +3,15 @@ package engine
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/stela-db/stela/sql/types"
 )
 
 // ANALYZE's results survive a restart, as pg_statistic does: each
-// ANALYZE rewrites the database's side file (kv.Store.WriteSideFile,
+// ANALYZE of a table rewrites that table's side file (one per table, so
+// that analyzing every table writes each once; kv.Store.WriteSideFile,
 // outside the verifiable log: statistics are advisory, and a lost write
 // only means the planner has older ones until the next ANALYZE). A
 // table's saved statistics are read back when the planner or pg_stats
@@ -18,21 +20,17 @@ import (
 // Row counts are not saved: they are taken again after a restart
 // (stats.go).
 //
-// The file is JSON, savedStats below, version statsFileVersion. Values
+// The file is JSON, savedTable below, version statsFileVersion. Values
 // (most common values, histogram bounds) are in their type's binary
 // (send/recv) form, checked against the column's type oid and modifier;
 // a column whose values have no binary form is saved without them.
-const (
-	statsFile        = "side-analyze.json"
-	statsFileVersion = 1
-)
+const statsFileVersion = 1
 
-type savedStats struct {
-	Version int                    `json:"version"`
-	Tables  map[uint32]*savedTable `json:"tables"` // by storage id
-}
+// statsFile is the side file of the table with storage id table.
+func statsFile(table uint32) string { return fmt.Sprintf("side-analyze-%d.json", table) }
 
 type savedTable struct {
+	Version      int           `json:"version"`
 	AnalyzedAt   time.Time     `json:"analyzed_at"`
 	AnalyzeCount int64         `json:"analyze_count"`
 	Columns      []savedColumn `json:"columns"` // by row position
@@ -52,37 +50,20 @@ type savedColumn struct {
 	HasCorrelation bool      `json:"has_correlation"`
 }
 
-// loadSaved reads the side file once, under s.mu; a missing or
-// unreadable file means no saved statistics.
-func (db *DB) loadSaved() {
-	s := &db.stats
-	if s.savedLoaded {
-		return
-	}
-	s.savedLoaded = true
-	s.saved = map[uint32]*savedTable{}
-	b, err := db.store.ReadSideFile(statsFile)
-	if err != nil {
-		return
-	}
-	var f savedStats
-	if json.Unmarshal(b, &f) != nil || f.Version != statsFileVersion || f.Tables == nil {
-		return
-	}
-	s.saved = f.Tables
-}
-
 // restoreColumns gives tc the statistics saved for table l, if any and
-// they fit its columns' types; under s.mu.
+// they fit its columns' types; under s.mu, once per table. A missing or
+// unreadable file means none.
 func (db *DB) restoreColumns(tc *tableCount, l *Layout) {
-	s := &db.stats
 	if tc.columns != nil || tc.restored {
 		return
 	}
 	tc.restored = true
-	db.loadSaved()
-	st := s.saved[l.TableID]
-	if st == nil || len(st.Columns) != len(l.Types) {
+	b, err := db.store.ReadSideFile(statsFile(l.TableID))
+	if err != nil {
+		return
+	}
+	var st savedTable
+	if json.Unmarshal(b, &st) != nil || st.Version != statsFileVersion || len(st.Columns) != len(l.Types) {
 		return
 	}
 	cols := make([]ColumnStats, len(l.Types))
@@ -107,14 +88,11 @@ func (db *DB) restoreColumns(tc *tableCount, l *Layout) {
 	tc.columns, tc.analyzedAt, tc.analyzeCount = cols, st.AnalyzedAt, st.AnalyzeCount
 }
 
-// savedBytes records table l's new statistics among the saved ones and
-// returns the side file's new contents; under s.mu. The caller writes
-// them under s.saveMu, taken first, so that the writes of concurrent
-// ANALYZEs land in the order their contents were made.
-func (db *DB) savedBytes(tc *tableCount, l *Layout) ([]byte, error) {
-	s := &db.stats
-	db.loadSaved()
-	st := &savedTable{AnalyzedAt: tc.analyzedAt, AnalyzeCount: tc.analyzeCount, Columns: make([]savedColumn, len(l.Types))}
+// savedBytes returns the contents of table l's side file; under s.mu.
+// The caller writes them under s.saveMu, taken first, so that the writes
+// of concurrent ANALYZEs land in the order their contents were made.
+func savedBytes(tc *tableCount, l *Layout) ([]byte, error) {
+	st := &savedTable{Version: statsFileVersion, AnalyzedAt: tc.analyzedAt, AnalyzeCount: tc.analyzeCount, Columns: make([]savedColumn, len(l.Types))}
 	for i, t := range l.Types {
 		if t == nil || i >= len(tc.columns) {
 			continue
@@ -129,8 +107,7 @@ func (db *DB) savedBytes(tc *tableCount, l *Layout) ([]byte, error) {
 		}
 		st.Columns[i] = sc
 	}
-	s.saved[l.TableID] = st
-	return json.Marshal(savedStats{Version: statsFileVersion, Tables: s.saved})
+	return json.Marshal(st)
 }
 
 func encodeValues(t *types.T, vals []types.Datum) ([][]byte, error) {

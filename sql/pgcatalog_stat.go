@@ -128,7 +128,7 @@ func pgStatioRows(c *vctx) ([][]types.Datum, error) {
 
 // pg_stats: the column statistics ANALYZE gathered (engine/colstats.go),
 // for the tables the session can see; a table appears once ANALYZE ran on
-// it since the server started. most_common_vals and histogram_bounds are
+// it (its statistics are kept across restarts). most_common_vals and histogram_bounds are
 // anyarray values: arrays of the column's type (NULL for a column that
 // is itself an array, whose values stela cannot nest in one). stela
 // gathers no statistics of array elements: the most_common_elem columns
