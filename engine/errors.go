@@ -25,7 +25,7 @@ func StorageError(err error) error {
 		code = pgcode.DataCorrupted
 	case errors.Is(err, kv.ErrDiskFull):
 		code = pgcode.DiskFull
-	case errors.Is(err, kv.ErrFailed):
+	case errors.Is(err, kv.ErrFailed), errors.Is(err, kv.ErrIO):
 		code = pgcode.IOError
 	case errors.Is(err, kv.ErrTooLarge):
 		code = pgcode.ProgramLimitExceeded

@@ -14,6 +14,7 @@ func TestStorageErrorCodes(t *testing.T) {
 		fmt.Errorf("x: %w", kv.ErrCorrupt): pgcode.DataCorrupted,
 		kv.ErrDiskFull:                     pgcode.DiskFull,
 		kv.ErrFailed:                       pgcode.IOError,
+		kv.ErrIO:                           pgcode.IOError,
 		kv.ErrTooLarge:                     pgcode.ProgramLimitExceeded,
 		kv.ErrInvalid:                      pgcode.InvalidParameterValue,
 		fmt.Errorf("boom"):                 pgcode.Internal,

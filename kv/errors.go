@@ -24,6 +24,9 @@ var (
 	// ErrFailed is returned by Commit after an I/O error broke the store's
 	// write path. Reads go on; writes need the store to be reopened.
 	ErrFailed = errors.New("kv: store failed")
+	// ErrIO is an I/O error that leaves the store working: a side file
+	// (sidefile.go) could not be written.
+	ErrIO = errors.New("kv: I/O error")
 	// ErrDiskFull is returned by Commit when free space on the data
 	// directory's disk is below Options.MinFreeBytes. Nothing was written;
 	// commits succeed again once space returns.

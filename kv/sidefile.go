@@ -38,17 +38,17 @@ func (s *Store) WriteSideFile(name string, data []byte) error {
 	path := fs.PathJoin(s.dir, name)
 	f, err := fs.Create(path+".partial", vfs.WriteCategoryUnspecified)
 	if err != nil {
-		return fmt.Errorf("%w: side file %s: %w", ErrFailed, name, err)
+		return fmt.Errorf("%w: side file %s: %w", ErrIO, name, err)
 	}
 	_, werr := f.Write(data)
 	if err := errors.Join(werr, f.Sync(), f.Close()); err != nil {
-		return fmt.Errorf("%w: side file %s: %w", ErrFailed, name, err)
+		return fmt.Errorf("%w: side file %s: %w", ErrIO, name, err)
 	}
 	if err := fs.Rename(path+".partial", path); err != nil {
-		return fmt.Errorf("%w: side file %s: %w", ErrFailed, name, err)
+		return fmt.Errorf("%w: side file %s: %w", ErrIO, name, err)
 	}
 	if err := clog.SyncDir(fs, s.dir); err != nil {
-		return fmt.Errorf("%w: side file %s: %w", ErrFailed, name, err)
+		return fmt.Errorf("%w: side file %s: %w", ErrIO, name, err)
 	}
 	return nil
 }
