@@ -81,6 +81,7 @@ shows the effective settings and where each comes from.`,
 }
 
 func runStart(cmd *cobra.Command, o *startOptions) error {
+	keepSysmonAwake()
 	ops, err := openOps(cmd.ErrOrStderr(), &o.ops)
 	if err != nil {
 		return err
@@ -134,7 +135,7 @@ func runStart(cmd *cobra.Command, o *startOptions) error {
 		fmt.Fprintf(cmd.OutOrStdout(), "Created user admin with the generated password %s\nIt is shown this once and stored only as a SCRAM-SHA-256 verifier: keep it.\n", srv.GeneratedPassword)
 	}
 	log.Info().Str("version", buildinfo.Version).Str("commit", buildinfo.CommitOrVCS()).Str("go", buildinfo.GoVersion()).
-		Str("data", o.dataDir).Int("procs", procs).Int("gogc", gogc).Int64("memory_limit", memLimit).Bool("malloc_tuned", mallocTuned()).Str("listen", srv.Addr.String()).Strs("databases", srv.Engine.Databases()).
+		Str("data", o.dataDir).Int("procs", procs).Int("gogc", gogc).Int64("memory_limit", memLimit).Bool("malloc_tuned", mallocTuned()).Bool("sysmon_awake", sysmonAwake()).Str("listen", srv.Addr.String()).Strs("databases", srv.Engine.Databases()).
 		Bool("tls", o.tlsCert != "").Str("metrics", addrString(srv.MetricsAddr)).Str("http", addrString(srv.HTTPAddr)).Msg("stela started")
 
 	select {

@@ -145,6 +145,9 @@ type startedLine struct {
 	Message string `json:"message"`
 	Listen  string `json:"listen"`
 	Metrics string `json:"metrics"`
+	// SysmonAwake is whether the server re-executed itself to keep the
+	// runtime's monitor from parking (sysmon.go).
+	SysmonAwake bool `json:"sysmon_awake"`
 }
 
 // started waits for the "stela started" log line and returns it.
