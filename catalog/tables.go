@@ -214,8 +214,9 @@ func Rename(txn *engine.Txn, d *Descriptor, newName string) error {
 }
 
 // Delete removes a descriptor and its name entry, and a table's index
-// name entries. (Its rows stay in the log's history; dropping a table
-// deletes them in the same transaction.)
+// name entries. A table's rows stay where they are, for reads as of
+// earlier txs (a drop does not delete them: sql/ddl_deps.go); its
+// statistics are forgotten when the transaction commits.
 func Delete(txn *engine.Txn, d *Descriptor) error {
 	if d.Kind == KindTable {
 		for _, ix := range NamedIndexes(d.Table) {
@@ -223,6 +224,7 @@ func Delete(txn *engine.Txn, d *Descriptor) error {
 				return err
 			}
 		}
+		txn.DropStats(d.StorageID())
 	}
 	if err := txn.Delete(nameKey(d.Schema, d.Name)); err != nil {
 		return err

@@ -23,6 +23,10 @@ import (
 // (FOR SYSTEM_TIME) need to end the old storage's rows with deletes
 // there, and which row proofs as of an earlier tx need to find the
 // storage of then.
+//
+// The table's statistics move to the new storage when the truncate
+// commits (engine.Txn.CarryStats), as pg_statistic's rows stay through a
+// PostgreSQL TRUNCATE.
 
 func truncKey(storage uint32) []byte {
 	return binary.BigEndian.AppendUint32([]byte{0x01, 't'}, storage)
@@ -48,6 +52,7 @@ func Truncate(txn *engine.Txn, d *Descriptor) error {
 	}
 	d.Table.Truncated = append(d.Table.Truncated, old)
 	d.Table.Storage = id
+	txn.CarryStats(old, id)
 	return Put(txn, d)
 }
 

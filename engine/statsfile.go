@@ -16,7 +16,8 @@ import (
 // only means the planner has older ones until the next ANALYZE). A
 // table's saved statistics are read back when the planner or pg_stats
 // first asks for them, and used only if every column still has the type
-// it had (a table's storage id changes with TRUNCATE, which drops them).
+// it had. TRUNCATE moves them to the table's new storage id, DROP TABLE
+// removes them (statsmove.go).
 // Row counts are not saved: they are taken again after a restart
 // (stats.go).
 //

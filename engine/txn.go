@@ -97,6 +97,9 @@ type Txn struct {
 	// keyBuf is reused for the primary keys of inserted rows
 	// (Layout.txnRowKey).
 	keyBuf []byte
+	// statsMoves is what commit does to the statistics of dropped and
+	// truncated tables (statsmove.go).
+	statsMoves []statsMove
 	// inserts is the bound Insert uses (bulk.go).
 	inserts insertBounds
 	// rows counts, per table, the rows the transaction inserted less
@@ -307,6 +310,7 @@ type Savepoint struct {
 	rows       rowDeltas
 	readKeys   int
 	readRanges int
+	statsMoves int
 }
 
 // Savepoint records the transaction's state (a copy-on-write clone).
@@ -315,7 +319,7 @@ func (t *Txn) Savepoint() Savepoint {
 	if t.writes != nil {
 		w = t.writes.clone()
 	}
-	return Savepoint{writes: w, memory: t.memory, txBytes: t.txBytes, rows: t.rows.clone(), readKeys: len(t.readKeys), readRanges: len(t.readRanges)}
+	return Savepoint{writes: w, memory: t.memory, txBytes: t.txBytes, rows: t.rows.clone(), readKeys: len(t.readKeys), readRanges: len(t.readRanges), statsMoves: len(t.statsMoves)}
 }
 
 // RollbackTo undoes the writes made since sp. (Reads stay recorded: a
@@ -328,6 +332,7 @@ func (t *Txn) RollbackTo(sp Savepoint) {
 	t.memory, t.txBytes = sp.memory, sp.txBytes
 	t.memChecked = min(t.memChecked, t.memory)
 	t.rows = sp.rows.clone()
+	t.statsMoves = t.statsMoves[:sp.statsMoves]
 }
 
 // Rollback discards the transaction.
@@ -382,6 +387,9 @@ func (t *Txn) Commit(ctx context.Context) (kv.Committed, error) {
 		return kv.Committed{}, StorageError(err)
 	}
 	t.db.stats.committed(c.TxID, t.rows)
+	if len(t.statsMoves) > 0 {
+		t.db.moveStats(t.statsMoves)
+	}
 	return c, nil
 }
 

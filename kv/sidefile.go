@@ -74,6 +74,52 @@ func (s *Store) ReadSideFile(name string) ([]byte, error) {
 	return b, nil
 }
 
+// RemoveSideFile removes side file name; one that does not exist is
+// not an error.
+func (s *Store) RemoveSideFile(name string) error {
+	if err := checkSideName(name); err != nil {
+		return err
+	}
+	if s.opts.ReadOnly {
+		return fmt.Errorf("%w: side file %s", ErrReadOnly, name)
+	}
+	fs := s.opts.FS
+	err := fs.Remove(fs.PathJoin(s.dir, name))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err == nil {
+		err = clog.SyncDir(fs, s.dir)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: side file %s: %w", ErrIO, name, err)
+	}
+	return nil
+}
+
+// RenameSideFile gives side file from the name to, replacing any file
+// to; it reports false, and does nothing, when there is no file from.
+func (s *Store) RenameSideFile(from, to string) (bool, error) {
+	if err := errors.Join(checkSideName(from), checkSideName(to)); err != nil {
+		return false, err
+	}
+	if s.opts.ReadOnly {
+		return false, fmt.Errorf("%w: side file %s", ErrReadOnly, from)
+	}
+	fs := s.opts.FS
+	err := fs.Rename(fs.PathJoin(s.dir, from), fs.PathJoin(s.dir, to))
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	if err == nil {
+		err = clog.SyncDir(fs, s.dir)
+	}
+	if err != nil {
+		return false, fmt.Errorf("%w: side file %s: %w", ErrIO, from, err)
+	}
+	return true, nil
+}
+
 func checkSideName(name string) error {
 	if !strings.HasPrefix(name, sideFilePrefix) || strings.ContainsAny(name, `/\`) || strings.HasSuffix(name, ".partial") {
 		return fmt.Errorf("kv: %q is not a side file name", name)

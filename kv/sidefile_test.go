@@ -40,4 +40,37 @@ func TestSideFile(t *testing.T) {
 	if b, err := s.ReadSideFile("side-x"); err != nil || string(b) != "second, longer" {
 		t.Fatalf("after reopen: %q, %v", b, err)
 	}
+
+	// A rename replaces its target; one of a missing file does nothing.
+	if err := s.WriteSideFile("side-y", []byte("old")); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := s.RenameSideFile("side-x", "side-y"); !ok || err != nil {
+		t.Fatalf("rename: %v, %v", ok, err)
+	}
+	if b, err := s.ReadSideFile("side-y"); err != nil || string(b) != "second, longer" {
+		t.Fatalf("after rename: %q, %v", b, err)
+	}
+	if _, err := s.ReadSideFile("side-x"); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("renamed file still there: %v", err)
+	}
+	if ok, err := s.RenameSideFile("side-x", "side-z"); ok || err != nil {
+		t.Fatalf("rename of a missing file: %v, %v", ok, err)
+	}
+	if _, err := s.RenameSideFile("side-y", "MANIFEST"); err == nil {
+		t.Fatal("rename to a name without the prefix succeeded")
+	}
+
+	// Removing twice is fine.
+	for range 2 {
+		if err := s.RemoveSideFile("side-y"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.ReadSideFile("side-y"); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("removed file still there: %v", err)
+	}
+	if err := s.RemoveSideFile("LOCK"); err == nil {
+		t.Fatal("RemoveSideFile(LOCK) succeeded")
+	}
 }

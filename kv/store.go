@@ -554,6 +554,10 @@ func (s *Store) end(err *error) {
 // Dir returns the store's directory.
 func (s *Store) Dir() string { return s.dir }
 
+// Logger is the store's logger (Options.Logger), for the layers above to
+// report what they cannot return.
+func (s *Store) Logger() *zerolog.Logger { return &s.log }
+
 // Origin returns the log's name as written in its checkpoints.
 func (s *Store) Origin() string { return s.origin }
 
