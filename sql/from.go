@@ -352,7 +352,7 @@ func (pl *planner) finishItem(it *fromItem) {
 		// Every table's count, also when nothing but EXPLAIN reads it:
 		// the plan EXPLAIN shows is the plan that runs.
 		rows, cols := pl.s.db.DB.Estimate(it.scan.layout)
-		it.tableRows = rows
+		it.tableRows, it.scan.tableRows = rows, rows
 		if it.scan.history != nil {
 			// Every version of every row: no index narrows it.
 			it.scan.filter = andOf(it.conj)
@@ -418,7 +418,12 @@ func estimateOf(n planNode) float64 {
 	case *ordinalityNode:
 		return estimateOf(v.input)
 	case *distinctNode:
-		return groupsOf(estimateOf(v.input), len(v.on))
+		cols := v.input.cols()
+		on := make([]expr.Expr, len(v.on))
+		for i, c := range v.on {
+			on[i] = &expr.ColRef{Idx: c, T: cols[c].typ}
+		}
+		return estimateGroups(v.input, on)
 	case *setOpNode:
 		l, r := estimateOf(v.left), estimateOf(v.right)
 		switch v.op {
@@ -432,7 +437,7 @@ func estimateOf(n planNode) float64 {
 		if len(v.groups) == 0 {
 			return 1 // one row, whatever the input
 		}
-		return groupsOf(estimateOf(v.input), len(v.groups))
+		return estimateGroups(v.input, v.groups)
 	case *limitNode:
 		in := estimateOf(v.input)
 		e := v.limit

@@ -129,7 +129,8 @@ func (pl *planner) lookupJoin(kind joinKind, left planNode, it *fromItem, lk, rk
 	if !(ix.Unique && bestLen == len(ix.Cols)) {
 		perRow = 10
 	}
-	right := &scanNode{desc: scan.desc, layout: scan.layout, columns: scan.columns, index: bestIx, bounds: bounds, filter: scan.fullFilter, fullFilter: scan.fullFilter, asOf: scan.asOf, sys: scan.sys, est: perRow}
+	right := &scanNode{desc: scan.desc, layout: scan.layout, columns: scan.columns, index: bestIx, bounds: bounds, filter: scan.fullFilter, fullFilter: scan.fullFilter, asOf: scan.asOf, sys: scan.sys, est: perRow,
+		tableRows: scan.tableRows, stats: scan.stats}
 	return &lookupJoinNode{kind: kind, left: left, right: right, slot: slot, leftKeys: leftKeys,
 		cond: andOf(rest), columns: columns, est: leftEst * perRow}
 }

@@ -41,8 +41,10 @@ type scanNode struct {
 	sys bool
 	// history reads every version in a range of txs (history.go).
 	history *historyRange
-	// est is the estimated number of rows produced.
-	est float64
+	// est is the estimated number of rows produced; tableRows, of rows
+	// in the table.
+	est       float64
+	tableRows float64
 	// stats are the table's column statistics, for est (nil: none,
 	// before ANALYZE).
 	stats *colStats

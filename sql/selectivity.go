@@ -303,20 +303,6 @@ func arrayElems(e expr.Expr) []expr.Expr {
 	return nil
 }
 
-// groupsOf estimates how many groups GROUP BY over n grouping
-// expressions makes of input rows: defaultNumDistinct values per
-// expression, never more groups than rows.
-func groupsOf(input float64, n int) float64 {
-	g := 1.0
-	for range n {
-		g *= defaultNumDistinct
-		if g >= input {
-			return max(input, 1)
-		}
-	}
-	return max(min(g, input), 1)
-}
-
 func clamp01(s float64) float64 {
 	return min(max(s, 0), 1)
 }

@@ -59,22 +59,6 @@ func TestSelectivity(t *testing.T) {
 	}
 }
 
-// TestGroupsOf: 200 groups per grouping expression, never more than the
-// input's rows, and at least one.
-func TestGroupsOf(t *testing.T) {
-	for _, c := range []struct {
-		input float64
-		n     int
-		want  float64
-	}{
-		{1e6, 1, 200}, {1e6, 2, 40000}, {1e6, 3, 1e6}, {50, 1, 50}, {0, 1, 1},
-	} {
-		if got := groupsOf(c.input, c.n); got != c.want {
-			t.Errorf("groupsOf(%g, %d) = %g, want %g", c.input, c.n, got, c.want)
-		}
-	}
-}
-
 // TestSelectivityWithStats: with ANALYZE's statistics, equality uses the
 // column's null fraction and distinct count, IS NULL its null fraction;
 // a column without statistics keeps the defaults, and a range on a
