@@ -13,18 +13,24 @@ import (
 	"github.com/stela-db/stela/sql/types"
 )
 
-// ANALYZE's statistics and its count survive a restart of the store;
-// a layout whose column types changed gets none of them.
-func TestAnalyzeStatsSurviveRestart(t *testing.T) {
+// storeOpener returns a function that opens (and reopens) a store in a
+// new directory, with the DB over it.
+func storeOpener(t *testing.T) func() (*kv.Store, *engine.DB) {
 	dir := t.TempDir()
 	logger := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
-	open := func() (*kv.Store, *engine.DB) {
+	return func() (*kv.Store, *engine.DB) {
 		s, err := kv.Open(dir, kv.Options{MinFreeBytes: -1, Logger: &logger})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return s, engine.NewDB(s)
 	}
+}
+
+// ANALYZE's statistics and its count survive a restart of the store;
+// a layout whose column types changed gets none of them.
+func TestAnalyzeStatsSurviveRestart(t *testing.T) {
+	open := storeOpener(t)
 	l := &engine.Layout{
 		TableID: 302, Name: "rs",
 		Types: []*types.T{types.Int8, types.Text, types.Numeric}, Names: []string{"id", "v", "n"},

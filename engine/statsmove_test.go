@@ -7,8 +7,6 @@ import (
 	"os"
 	"testing"
 
-	"github.com/rs/zerolog"
-
 	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/kv"
 	"github.com/stela-db/stela/sql/types"
@@ -18,15 +16,7 @@ import (
 // (also after a restart, from the file); a drop's forgets them and
 // removes the file; a rolled-back savepoint or transaction does neither.
 func TestStatsFollowTruncateAndDrop(t *testing.T) {
-	dir := t.TempDir()
-	logger := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
-	open := func() (*kv.Store, *engine.DB) {
-		s, err := kv.Open(dir, kv.Options{MinFreeBytes: -1, Logger: &logger})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s, engine.NewDB(s)
-	}
+	open := storeOpener(t)
 	layout := func(id uint32) *engine.Layout {
 		return &engine.Layout{TableID: id, Name: "m", Types: []*types.T{types.Int8, types.Text},
 			Names: []string{"id", "v"}, Indexes: statsLayout(id).Indexes}
