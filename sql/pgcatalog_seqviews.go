@@ -23,11 +23,10 @@ func init() {
 // out one value at a time as seen by clients, so cache_size is 1, as
 // pg_sequence.seqcache shows.
 func pgSequencesRows(c *vctx) ([][]types.Datum, error) {
-	descs, err := c.all()
+	descs, schemas, err := c.allWithSchemas()
 	if err != nil {
 		return nil, err
 	}
-	schemas := schemaNames(descs)
 	var out [][]types.Datum
 	for _, d := range descs {
 		if d.Kind != catalog.KindSequence {

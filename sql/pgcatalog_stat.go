@@ -81,11 +81,10 @@ func liveTuples(c *vctx, d *catalog.Descriptor) types.Datum {
 }
 
 func pgStatTablesRows(c *vctx, all bool) ([][]types.Datum, error) {
-	descs, err := c.all()
+	descs, schemas, err := c.allWithSchemas()
 	if err != nil {
 		return nil, err
 	}
-	schemas := schemaNames(descs)
 	var out [][]types.Datum
 	row := func(oid uint32, schema, name string, live, dead, zero types.Datum) []types.Datum {
 		return []types.Datum{dOid(oid), schema, name, nil, nil, nil, nil, nil, nil, nil, nil, live, dead, nil, nil,
@@ -112,11 +111,10 @@ func pgStatTablesRows(c *vctx, all bool) ([][]types.Datum, error) {
 }
 
 func pgStatioRows(c *vctx) ([][]types.Datum, error) {
-	descs, err := c.all()
+	descs, schemas, err := c.allWithSchemas()
 	if err != nil {
 		return nil, err
 	}
-	schemas := schemaNames(descs)
 	var out [][]types.Datum
 	for _, d := range descs {
 		if d.Kind == catalog.KindTable {
@@ -141,11 +139,10 @@ func init() {
 }
 
 func pgStatsRows(c *vctx) ([][]types.Datum, error) {
-	descs, err := c.all()
+	descs, schemas, err := c.allWithSchemas()
 	if err != nil {
 		return nil, err
 	}
-	schemas := schemaNames(descs)
 	var out [][]types.Datum
 	for _, d := range descs {
 		if d.Kind != catalog.KindTable {

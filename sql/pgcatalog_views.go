@@ -27,6 +27,16 @@ func schemaNames(descs []*catalog.Descriptor) map[uint32]string {
 	return m
 }
 
+// allWithSchemas is c.all() with the names of the schemas among them,
+// which most catalog views print beside each object.
+func (c *vctx) allWithSchemas() ([]*catalog.Descriptor, map[uint32]string, error) {
+	descs, err := c.all()
+	if err != nil {
+		return nil, nil, err
+	}
+	return descs, schemaNames(descs), nil
+}
+
 func ownerName(d *catalog.Descriptor) string {
 	if d.Owner == "" {
 		return AdminUser
@@ -35,11 +45,10 @@ func ownerName(d *catalog.Descriptor) string {
 }
 
 func pgTablesRows(c *vctx) ([][]types.Datum, error) {
-	descs, err := c.all()
+	descs, schemas, err := c.allWithSchemas()
 	if err != nil {
 		return nil, err
 	}
-	schemas := schemaNames(descs)
 	var out [][]types.Datum
 	// pg_catalog's own relations are tables too.
 	for _, name := range vtableNames() {
@@ -58,11 +67,10 @@ func pgTablesRows(c *vctx) ([][]types.Datum, error) {
 }
 
 func pgViewsRows(c *vctx) ([][]types.Datum, error) {
-	descs, err := c.all()
+	descs, schemas, err := c.allWithSchemas()
 	if err != nil {
 		return nil, err
 	}
-	schemas := schemaNames(descs)
 	var out [][]types.Datum
 	for _, d := range descs {
 		if d.Kind == catalog.KindView {
@@ -75,11 +83,10 @@ func pgViewsRows(c *vctx) ([][]types.Datum, error) {
 }
 
 func pgIndexesRows(c *vctx) ([][]types.Datum, error) {
-	descs, err := c.all()
+	descs, schemas, err := c.allWithSchemas()
 	if err != nil {
 		return nil, err
 	}
-	schemas := schemaNames(descs)
 	var out [][]types.Datum
 	for _, d := range descs {
 		if d.Kind != catalog.KindTable {
