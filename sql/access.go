@@ -9,9 +9,9 @@ import (
 // Access paths: a predicate pushed down to a table scan is split into
 // conjuncts; those that compare a key column with a value that does not
 // depend on the row (a constant, a parameter, an outer row's column)
-// narrow the index to key ranges. The primary key and every secondary
-// index are candidates; the one that pins the most leading columns
-// wins, the primary key on ties (it needs no second read per row).
+// narrow the index to key ranges. The primary key read whole and every
+// index its conjuncts narrow are candidates (accessPath); the cheapest by
+// estimated rows and cost per row wins (accesscost.go).
 
 // colPred is "column op value" with value independent of the row.
 type colPred struct {
@@ -105,11 +105,14 @@ func asColPred(e expr.Expr) (colPred, bool) {
 // no column of the row and calls nothing volatile.
 func isRowFree(e expr.Expr) bool { return !expr.UsesRow(e) && !expr.Volatile(e) }
 
-// chooseAccess picks the index and bounds of a scan from the conjuncts
-// of its predicate (built over the scan's row), and notes in boundConj
-// the conjuncts the bounds enforce: the key ranges hold exactly the rows
-// that satisfy them (the bound values are encoded in their own types,
-// see boundType), so the scan need not test them again per row.
+// chooseAccess lists the ways to read the scan's rows from the
+// conjuncts of its predicate (built over the scan's row) and takes the
+// cheapest, assuming every row a secondary index finds must be read
+// (coverScans reconsiders when the query turns out to need only what the
+// index holds). A path's boundConj are the conjuncts its bounds enforce:
+// the key ranges hold exactly the rows that satisfy them (the bound
+// values are encoded in their own types, see boundType), so the scan
+// need not test them again per row.
 func (n *scanNode) chooseAccess(conj []expr.Expr, tableRows float64) {
 	var preds []colPred
 	for i, c := range conj {
@@ -118,76 +121,74 @@ func (n *scanNode) chooseAccess(conj []expr.Expr, tableRows float64) {
 			preds = append(preds, p)
 		}
 	}
-	n.index, n.bounds, n.est, n.boundConj = 0, nil, tableRows, nil
-	bestScore := 0
-	uniqueRows := 0.0 // rows of the best index's bounds, when unique and fully bound by equalities
+	n.conj = conj
+	n.paths = append(n.paths[:0], accessPath{rows: tableRows, seeks: 1})
 	for i := range n.layout.Indexes {
-		ix := &n.layout.Indexes[i]
-		b := &indexBounds{}
-		var used []int
-		score := 0
-		unique := 0.0
-		for k, col := range ix.Cols {
-			var eq *colPred
-			for j := range preds {
-				if preds[j].col == col && preds[j].op == "=" {
-					if eq == nil || len(preds[j].vals) < len(eq.vals) {
-						eq = &preds[j]
-					}
-				}
-			}
-			if eq != nil {
-				b.eq = append(b.eq, eq.vals)
-				used = append(used, eq.conj)
-				score += 10
-				if k == len(ix.Cols)-1 && ix.Unique {
-					unique = float64(len(eq.vals))
-				}
-				continue
-			}
-			for j := range preds {
-				p := &preds[j]
-				if p.col != col || len(p.vals) != 1 {
-					continue
-				}
-				switch p.op {
-				case ">", ">=":
-					if b.lo == nil {
-						b.lo, b.loIncl = p.vals[0], p.op == ">="
-						used = append(used, p.conj)
-						score += 3
-					}
-				case "<", "<=":
-					if b.hi == nil {
-						b.hi, b.hiIncl = p.vals[0], p.op == "<="
-						used = append(used, p.conj)
-						score += 3
-					}
-				}
-			}
-			break
+		if p, ok := n.boundedPath(i, conj, preds, tableRows); ok {
+			n.paths = append(n.paths, p)
 		}
-		if score == 0 {
+	}
+	n.usePath(n.cheapest(nil))
+}
+
+// boundedPath is the path through index i narrowed by the predicates
+// on its leading columns: equalities as far as they go, then a range on
+// the next column. ok is false if no predicate narrows it.
+func (n *scanNode) boundedPath(i int, conj []expr.Expr, preds []colPred, tableRows float64) (accessPath, bool) {
+	ix := &n.layout.Indexes[i]
+	b := &indexBounds{}
+	var used []int
+	seeks, unique := 1.0, 0.0
+	for k, col := range ix.Cols {
+		var eq *colPred
+		for j := range preds {
+			if preds[j].col == col && preds[j].op == "=" {
+				if eq == nil || len(preds[j].vals) < len(eq.vals) {
+					eq = &preds[j]
+				}
+			}
+		}
+		if eq != nil {
+			b.eq = append(b.eq, eq.vals)
+			used = append(used, eq.conj)
+			seeks *= float64(len(eq.vals))
+			if k == len(ix.Cols)-1 && ix.Unique {
+				unique = seeks
+			}
 			continue
 		}
-		if i > 0 {
-			score-- // a secondary index costs a second read per row
+		for j := range preds {
+			p := &preds[j]
+			if p.col != col || len(p.vals) != 1 {
+				continue
+			}
+			switch p.op {
+			case ">", ">=":
+				if b.lo == nil {
+					b.lo, b.loIncl = p.vals[0], p.op == ">="
+					used = append(used, p.conj)
+				}
+			case "<", "<=":
+				if b.hi == nil {
+					b.hi, b.hiIncl = p.vals[0], p.op == "<="
+					used = append(used, p.conj)
+				}
+			}
 		}
-		if score > bestScore {
-			bestScore, n.index, n.bounds, n.boundConj, uniqueRows = score, i, b, used, unique
-		}
+		break
 	}
-	switch {
-	case uniqueRows > 0:
-		n.est = uniqueRows
-	case n.bounds != nil:
+	if len(used) == 0 {
+		return accessPath{}, false
+	}
+	rows := unique
+	if unique == 0 {
 		// The rows the bounds keep, as the same conditions would keep
 		// in a filter (a closed range counts as one condition).
-		bound := make([]expr.Expr, len(n.boundConj))
-		for k, c := range n.boundConj {
+		bound := make([]expr.Expr, len(used))
+		for k, c := range used {
 			bound[k] = conj[c]
 		}
-		n.est = tableRows * selectivityWith(andOf(bound), n.stats)
+		rows = tableRows * selectivityWith(andOf(bound), n.stats)
 	}
-	n.est = max(n.est, 1)
+	return accessPath{index: i, bounds: b, boundConj: used, rows: max(rows, 1), seeks: min(seeks, maxSpans)}, true
 }

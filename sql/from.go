@@ -364,10 +364,8 @@ func (pl *planner) finishItem(it *fromItem) {
 		if cols != nil {
 			it.scan.stats = &colStats{cols: cols, rows: rows}
 		}
-		it.scan.chooseAccess(it.conj, rows)
 		it.scan.fullFilter = andOf(it.conj)
-		it.scan.filter = andOf(without(it.conj, it.scan.boundConj))
-		it.scan.est = max(it.scan.est*selectivityWith(it.scan.filter, it.scan.stats), 1)
+		it.scan.chooseAccess(it.conj, rows)
 		it.node, it.est = it.scan, it.scan.est
 		return
 	}

@@ -2,6 +2,7 @@ package sql
 
 import (
 	"reflect"
+	"slices"
 
 	"github.com/stela-db/stela/engine/keyenc"
 	"github.com/stela-db/stela/sql/expr"
@@ -56,7 +57,10 @@ var exprPkg = reflect.TypeOf(expr.ColRef{}).PkgPath()
 
 // coverScan makes input an index-only scan if it is a scan (under
 // filters) of a secondary index whose entries hold every column that
-// exprs, the filters and the scan's own predicate read. It reports
+// exprs, the filters and the scan's own predicate read. Knowing that, a
+// scan whose order nothing relies on first takes its cheapest path
+// again: an index the query's columns are all in may now beat the one
+// chosen when every row had to be read (accesscost.go). It reports
 // whether input was a scan (covered or not).
 func coverScan(input planNode, exprs []expr.Expr) bool {
 	for {
@@ -71,10 +75,10 @@ func coverScan(input planNode, exprs []expr.Expr) bool {
 	if !ok {
 		return false
 	}
-	if scan.index == 0 {
+	if len(scan.paths) < 2 && scan.index == 0 {
 		return true // the primary key's entries are the rows themselves
 	}
-	exprs = append(exprs, scan.filter, scan.fullFilter)
+	exprs = append(exprs, scan.fullFilter)
 	need := map[int]bool{}
 	opaque := false
 	for _, e := range exprs {
@@ -91,18 +95,20 @@ func coverScan(input planNode, exprs []expr.Expr) bool {
 		return true
 	}
 	l := scan.layout
-	held := map[int]bool{}
-	for _, c := range l.Indexes[scan.index].Cols {
-		held[c] = true
-	}
-	for _, c := range l.Indexes[0].Cols {
-		held[c] = true
-	}
-	for c := range need {
-		if !held[c] || !keyenc.Decodable(l.Types[c]) {
-			return true
+	covered := func(index int) bool {
+		held := func(c int) bool {
+			return slices.Contains(l.Indexes[index].Cols, c) || slices.Contains(l.Indexes[0].Cols, c)
 		}
+		for c := range need {
+			if !held(c) || !keyenc.Decodable(l.Types[c]) {
+				return false
+			}
+		}
+		return true
 	}
-	scan.indexOnly = true
+	if !scan.ordered && len(scan.paths) > 1 {
+		scan.usePath(scan.cheapest(covered))
+	}
+	scan.indexOnly = scan.index > 0 && covered(scan.index)
 	return true
 }

@@ -57,13 +57,13 @@ func (g *grouping) minMaxInput(input planNode) planNode {
 		reads[i] = r
 	}
 	if len(reads) == 1 {
-		scan.index, scan.reverse = reads[0].index, reads[0].reverse
+		scan.useOrder(reads[0].index, reads[0].reverse)
 		return firstNotNull(input, reads[0].ref)
 	}
 	var out planNode
 	for _, r := range reads {
 		s := *scan
-		s.index, s.reverse = r.index, r.reverse
+		s.useOrder(r.index, r.reverse)
 		var node planNode = &s
 		for i := len(filters) - 1; i >= 0; i-- {
 			node = &filterNode{input: node, pred: filters[i].pred}

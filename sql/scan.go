@@ -31,7 +31,16 @@ type scanNode struct {
 	filter     expr.Expr
 	fullFilter expr.Expr
 	boundConj  []int
-	reverse    bool
+	// conj are the pushed-down conjuncts and paths the ways to read
+	// the rows they select; path is the one taken, whose index, bounds
+	// and boundConj the fields above repeat (accesscost.go). ordered
+	// marks a scan whose index order the plan relies on (ORDER BY,
+	// min/max): its path is fixed.
+	conj    []expr.Expr
+	paths   []accessPath
+	path    accessPath
+	ordered bool
+	reverse bool
 	// indexOnly reads a secondary index's entries alone (indexonly.go).
 	indexOnly bool
 	// asOf reads the table as of a past tx (timetravel.go); nil: the

@@ -12,10 +12,12 @@ import (
 
 // orderedByScan reports whether the rows of node, a projection of one
 // table's scan, can come in the order of keys by reading the scan's index
-// in one direction; if so it sets that direction. With a LIMIT (limited)
-// a full scan may switch to another index whose order fits: reading
-// stops early, which beats sorting every row.
-func orderedByScan(node planNode, keys []sortKey, limited bool) bool {
+// in one direction; if so it fixes the scan's path and direction. With a
+// LIMIT that needs limit rows (0: a LIMIT whose value is not known yet)
+// the scan may take another path whose order fits, when reading it until
+// enough rows pass the filter costs less than reading the chosen path's
+// rows and keeping the first few in a top-N sort.
+func orderedByScan(node planNode, keys []sortKey, limited bool, limit float64) bool {
 	p, ok := node.(*projectNode)
 	if !ok {
 		return false
@@ -41,19 +43,55 @@ func orderedByScan(node planNode, keys []sortKey, limited bool) bool {
 		cols[i] = ref.Idx
 	}
 	if reverse, ok := scan.indexOrder(scan.index, scan.bounds, cols, keys); ok {
-		scan.reverse = reverse
+		scan.useOrder(scan.index, reverse)
 		return true
 	}
-	if !limited || scan.bounds != nil {
+	if !limited {
 		return false
 	}
-	for i := range scan.layout.Indexes {
-		if reverse, ok := scan.indexOrder(i, nil, cols, keys); ok && i != scan.index {
-			scan.index, scan.reverse = i, reverse
-			return true
+	if limit <= 0 {
+		limit = max(scan.est/10, 1) // as PostgreSQL guesses an unknown LIMIT
+	}
+	bestCost := scan.pathCost() + scan.est*topNRowCost
+	var best *accessPath
+	bestReverse := false
+	for _, q := range scan.orderCandidates() {
+		reverse, ok := scan.indexOrder(q.index, q.bounds, cols, keys)
+		if !ok {
+			continue
+		}
+		// Rows read until limit of them pass the rest of the filter.
+		read := min(q.rows, limit/max(scan.filterPasses(q), 1e-9))
+		if c := q.seeks*seekCost + read*q.rowCost(nil); c < bestCost {
+			best, bestCost, bestReverse = q, c, reverse
 		}
 	}
-	return false
+	if best == nil {
+		return false
+	}
+	scan.usePath(best)
+	scan.useOrder(best.index, bestReverse)
+	return true
+}
+
+// orderCandidates are the paths an ordered read may take: the scan's
+// paths and each secondary index read whole.
+func (n *scanNode) orderCandidates() []*accessPath {
+	out := make([]*accessPath, 0, len(n.paths)+len(n.layout.Indexes))
+	for i := range n.paths {
+		out = append(out, &n.paths[i])
+	}
+	for i := 1; i < len(n.layout.Indexes); i++ {
+		out = append(out, &accessPath{index: i, rows: n.tableRows, seeks: 1})
+	}
+	return out
+}
+
+// useOrder fixes the scan to read index, forward or backward, for a plan
+// that relies on its order. index is the scan's own, or one read whole
+// when the scan's path has no bounds.
+func (n *scanNode) useOrder(index int, reverse bool) {
+	n.index, n.reverse, n.ordered = index, reverse, true
 }
 
 // indexOrder reports whether reading index i (narrowed by bounds) gives

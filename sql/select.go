@@ -308,7 +308,7 @@ func (pl *planner) planSimpleSelect(n *pg_query.SelectStmt, outer *scope, lv *le
 		if len(keys) > 0 {
 			node = &sortNode{input: node, keys: keys}
 		}
-	case len(keys) > 0 && orderedByScan(node, keys, n.LimitCount != nil):
+	case len(keys) > 0 && orderedByScan(node, keys, n.LimitCount != nil, limitRows(n)):
 		// The scan reads its index in ORDER BY's order.
 	case len(keys) > 0:
 		node = &sortNode{input: node, keys: keys}
@@ -495,6 +495,28 @@ func (pl *planner) limit(node planNode, n *pg_query.SelectStmt, sc *scope) (plan
 		s.limit, s.offset = ln.limit, ln.offset
 	}
 	return ln, nil
+}
+
+// limitRows is the number of rows a LIMIT with an OFFSET reads, when both
+// are integer constants; 0 when not known before the query runs.
+func limitRows(n *pg_query.SelectStmt) float64 {
+	count := integerConst(n.LimitCount)
+	offset := 0.0
+	if n.LimitOffset != nil {
+		offset = integerConst(n.LimitOffset)
+	}
+	if count <= 0 || offset < 0 {
+		return 0
+	}
+	return count + offset
+}
+
+// integerConst is the value of an integer constant node, or -1.
+func integerConst(n *pg_query.Node) float64 {
+	if c := n.GetAConst(); c != nil && c.GetIval() != nil {
+		return float64(c.GetIval().Ival)
+	}
+	return -1
 }
 
 // limitArg builds a LIMIT or OFFSET argument as bigint, by an assignment

@@ -1,0 +1,100 @@
+package sql
+
+// What reading a scan's rows costs, in units of one row read in
+// primary-key order (a sequential read of the table). The constants
+// were measured on a 1M-row table with ~60-byte rows (docs/BENCHMARKS.md,
+// "Access paths by cost"): reading 250,000 rows by primary-key range took
+// 105-125 ms, the same number of secondary index entries alone 65 ms,
+// and those entries with their rows 555 ms; the whole table, with a
+// filter, 430-570 ms.
+const (
+	// seekCost is opening one key range: positioning an iterator and
+	// its first block, about what reading ten rows in order costs.
+	seekCost = 10
+	// indexEntryCost is reading one secondary index entry: a shorter
+	// key and value than the row's.
+	indexEntryCost = 0.5
+	// rowFetchCost is reading the row a secondary index entry leads to:
+	// a seek by primary key, out of the index's order.
+	rowFetchCost = 4
+	// topNRowCost is passing a row through a top-N sort (ORDER BY ...
+	// LIMIT): a comparison with the heap's worst.
+	topNRowCost = 0.5
+	// minFullReadRows is the fewest rows a full read of a table is
+	// costed at (cheapest).
+	minFullReadRows = 100
+)
+
+// accessPath is one way to read a scan's rows: an index (0, the primary
+// key, is the table itself), the key ranges that narrow it (nil: all of
+// it) and the conjuncts those ranges enforce.
+type accessPath struct {
+	index     int
+	bounds    *indexBounds
+	boundConj []int
+	// rows is the estimated number of index entries the bounds keep;
+	// seeks, of key ranges they make.
+	rows, seeks float64
+}
+
+// cost estimates reading the path's rows; covered reports whether the
+// query needs only the columns a secondary index's entries hold (nil:
+// unknown, assume not).
+func (p *accessPath) cost(covered func(index int) bool) float64 {
+	return p.seeks*seekCost + p.rows*p.rowCost(covered)
+}
+
+// rowCost is the cost of one row read along the path.
+func (p *accessPath) rowCost(covered func(index int) bool) float64 {
+	if p.index == 0 {
+		return 1
+	}
+	if covered != nil && covered(p.index) {
+		return indexEntryCost
+	}
+	return indexEntryCost + rowFetchCost
+}
+
+// cheapest returns the scan's least costly path. A bounded path wins
+// ties with the full read, and the full read counts at least
+// minFullReadRows rows: a row count lags the rows a transaction has just
+// written, and a narrow read also keeps a SERIALIZABLE transaction's
+// read set narrow, so on a small table the index is read, as PostgreSQL
+// does for a table of fewer than ten pages. Among bounded paths the
+// first of the least cost wins (the primary key's before the secondary
+// indexes, in their order).
+func (n *scanNode) cheapest(covered func(index int) bool) *accessPath {
+	full := &n.paths[0]
+	fullCost := full.seeks*seekCost + max(full.rows, minFullReadRows)
+	var best *accessPath
+	bestCost := 0.0
+	for i := 1; i < len(n.paths); i++ {
+		if c := n.paths[i].cost(covered); best == nil || c < bestCost {
+			best, bestCost = &n.paths[i], c
+		}
+	}
+	if best == nil || fullCost < bestCost {
+		return full
+	}
+	return best
+}
+
+// usePath makes the scan read along p: the conjuncts p's bounds do not
+// enforce become the scan's filter, and its estimate is p's rows that
+// pass the filter.
+func (n *scanNode) usePath(p *accessPath) {
+	n.path = *p
+	n.index, n.bounds, n.boundConj = p.index, p.bounds, p.boundConj
+	n.filter = andOf(without(n.conj, p.boundConj))
+	n.est = max(max(p.rows, 1)*selectivityWith(n.filter, n.stats), 1)
+}
+
+// pathCost is the cost of the path the scan takes, assuming it reads
+// every row a secondary index finds.
+func (n *scanNode) pathCost() float64 { return n.path.cost(nil) }
+
+// filterPasses estimates the share of p's rows that pass the conjuncts
+// its bounds do not enforce.
+func (n *scanNode) filterPasses(p *accessPath) float64 {
+	return selectivityWith(andOf(without(n.conj, p.boundConj)), n.stats)
+}
