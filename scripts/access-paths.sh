@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Times the queries whose access path the planner's costs decide
+# (sql/accesscost.go), against any PostgreSQL-wire URL: creates the
+# table ap (1M rows, k = id % 4, an index on k) if it is missing,
+# analyzes it, then runs each query five times and prints the sorted
+# times in ms, median in the middle. Run it against two builds in turn
+# to compare them.
+#
+#   scripts/access-paths.sh URL [LABEL]
+set -euo pipefail
+url=$1 label=${2:-}
+psql=${PSQL:-$(command -v psql || echo /usr/lib/postgresql/15/bin/psql)}
+if ! "$psql" "$url" -qAtc "SELECT 1 FROM ap LIMIT 1" >/dev/null 2>&1; then
+	"$psql" "$url" -q -c "CREATE TABLE ap (id int PRIMARY KEY, k int, pad text)" \
+		-c "INSERT INTO ap SELECT g, g % 4, repeat('x', 50) FROM generate_series(1, 1000000) g" \
+		-c "CREATE INDEX ap_k ON ap (k)"
+fi
+"$psql" "$url" -q -c "ANALYZE ap"
+for q in "SELECT sum(length(pad)) FROM ap WHERE k = 1" \
+	"SELECT count(*) FROM ap WHERE k = 1 AND id < 1000" \
+	"SELECT id FROM ap WHERE k = 1 ORDER BY id LIMIT 5" \
+	"SELECT count(*), sum(id) FROM ap WHERE k = 1"; do
+	times=$(for _ in 1 2 3 4 5; do
+		"$psql" "$url" -c '\timing on' -c "$q" | awk '/^Time:/ {print $2}'
+	done | sort -n | tr '\n' ' ')
+	echo "$label | $q | $times"
+done
