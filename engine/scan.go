@@ -43,22 +43,26 @@ func (i *Iterator) Version() RowVersion { return i.ver }
 // Scan returns an iterator over r, forward or in reverse. The keys and
 // values it returns are the caller's.
 func (t *Txn) Scan(r kv.Range, reverse bool) (*Iterator, error) {
-	return t.scan(r, reverse, false)
+	return t.scan(r, reverse, false, true)
 }
 
 // ScanBorrowed is Scan for a caller done with each row before the next:
 // the key and value returned are valid only until the next call of Next.
 // It spares a scan two allocations and a copy a row.
 func (t *Txn) ScanBorrowed(r kv.Range, reverse bool) (*Iterator, error) {
-	return t.scan(r, reverse, true)
+	return t.scan(r, reverse, true, true)
 }
 
-func (t *Txn) scan(r kv.Range, reverse, borrow bool) (*Iterator, error) {
+// scan is Scan; note records the range as read, for a SERIALIZABLE
+// commit's check.
+func (t *Txn) scan(r kv.Range, reverse, borrow, note bool) (*Iterator, error) {
 	if t.done {
 		return nil, errTxnDone
 	}
 	t.reads++
-	t.noteReadRange(r)
+	if note {
+		t.noteReadRange(r)
+	}
 	it := &Iterator{reverse: reverse, borrow: borrow}
 	// The buffered writes in range, copied now (their values are
 	// immutable: a later write replaces the entry).

@@ -100,6 +100,9 @@ type Txn struct {
 	// statsMoves is what commit does to the statistics of dropped and
 	// truncated tables (statsmove.go).
 	statsMoves []statsMove
+	// analyzes are the ANALYZEs the transaction ran, applied when it
+	// commits (analyze.go).
+	analyzes []pendingAnalyze
 	// inserts is the bound Insert uses (bulk.go).
 	inserts insertBounds
 	// rows counts, per table, the rows the transaction inserted less
@@ -311,6 +314,7 @@ type Savepoint struct {
 	readKeys   int
 	readRanges int
 	statsMoves int
+	analyzes   int
 }
 
 // Savepoint records the transaction's state (a copy-on-write clone).
@@ -319,7 +323,7 @@ func (t *Txn) Savepoint() Savepoint {
 	if t.writes != nil {
 		w = t.writes.clone()
 	}
-	return Savepoint{writes: w, memory: t.memory, txBytes: t.txBytes, rows: t.rows.clone(), readKeys: len(t.readKeys), readRanges: len(t.readRanges), statsMoves: len(t.statsMoves)}
+	return Savepoint{writes: w, memory: t.memory, txBytes: t.txBytes, rows: t.rows.clone(), readKeys: len(t.readKeys), readRanges: len(t.readRanges), statsMoves: len(t.statsMoves), analyzes: len(t.analyzes)}
 }
 
 // RollbackTo undoes the writes made since sp. (Reads stay recorded: a
@@ -333,6 +337,7 @@ func (t *Txn) RollbackTo(sp Savepoint) {
 	t.memChecked = min(t.memChecked, t.memory)
 	t.rows = sp.rows.clone()
 	t.statsMoves = t.statsMoves[:sp.statsMoves]
+	t.analyzes = t.analyzes[:sp.analyzes]
 }
 
 // Rollback discards the transaction.
@@ -350,6 +355,9 @@ func (t *Txn) Commit(ctx context.Context) (kv.Committed, error) {
 	}
 	t.done = true
 	if !t.HasWrites() {
+		if len(t.analyzes) > 0 {
+			t.db.applyAnalyzes(t.analyzes)
+		}
 		return kv.Committed{}, nil
 	}
 	n := t.writes.len()
@@ -387,6 +395,12 @@ func (t *Txn) Commit(ctx context.Context) (kv.Committed, error) {
 		return kv.Committed{}, StorageError(err)
 	}
 	t.db.stats.committed(c.TxID, t.rows)
+	// ANALYZEs before moves: a TRUNCATE's carry to storage that the
+	// transaction analyzed after the TRUNCATE keeps that ANALYZE's
+	// result, and one before it is carried (statsmove.go).
+	if len(t.analyzes) > 0 {
+		t.db.applyAnalyzes(t.analyzes)
+	}
 	if len(t.statsMoves) > 0 {
 		t.db.moveStats(t.statsMoves)
 	}

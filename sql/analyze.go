@@ -21,8 +21,9 @@ import (
 // column's null fraction, average width, distinct count, most common
 // values, histogram and correlation, which the planner's selectivities
 // use and pg_stats shows. A column list is checked; every column is
-// analyzed. ANALYZE reads the committed data: in a transaction, not the
-// rows the transaction itself wrote.
+// analyzed. As in PostgreSQL, ANALYZE is part of its transaction: it
+// samples the rows the transaction sees, its own included, and what it
+// finds is the transaction's until it commits (engine/analyze.go).
 //
 // VACUUM has nothing to do: stela never rewrites or removes a committed
 // row version (each stays readable AS OF its transaction), so there is no
@@ -65,7 +66,7 @@ func (p *vacuumPlan) run(s *Session, ec *expr.Context) (Result, error) {
 	}
 	if analyze {
 		for _, d := range tables {
-			n, err := s.db.DB.Analyze(ec.Ctx, catalog.Layout(d))
+			n, err := x.txn.Analyze(ec.Ctx, catalog.Layout(d))
 			if err != nil {
 				return nil, evalError(ec.Ctx, err)
 			}

@@ -351,7 +351,7 @@ func (pl *planner) finishItem(it *fromItem) {
 	if it.scan != nil {
 		// Every table's count, also when nothing but EXPLAIN reads it:
 		// the plan EXPLAIN shows is the plan that runs.
-		rows, cols := pl.s.db.DB.Estimate(it.scan.layout)
+		rows, cols := pl.txn.Estimate(it.scan.layout)
 		it.tableRows, it.scan.tableRows = rows, rows
 		if it.scan.history != nil {
 			// Every version of every row: no index narrows it.

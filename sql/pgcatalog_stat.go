@@ -101,7 +101,7 @@ func pgStatTablesRows(c *vctx, all bool) ([][]types.Datum, error) {
 	for _, d := range descs {
 		if d.Kind == catalog.KindTable {
 			r := row(d.ID, schemas[d.Schema], d.Name, liveTuples(c, d), int64(0), int64(0))
-			if at, n, _ := c.x.sess.db.DB.Analyzed(catalog.Layout(d)); n > 0 {
+			if at, n, _ := c.x.txn.Analyzed(catalog.Layout(d)); n > 0 {
 				r[lastAnalyze], r[analyzeCount] = types.TimestampTZFromTime(at), n
 			}
 			out = append(out, r)
@@ -148,7 +148,7 @@ func pgStatsRows(c *vctx) ([][]types.Datum, error) {
 		if d.Kind != catalog.KindTable {
 			continue
 		}
-		_, _, stats := c.x.sess.db.DB.Analyzed(catalog.Layout(d))
+		_, _, stats := c.x.txn.Analyzed(catalog.Layout(d))
 		for i, col := range d.Table.Columns {
 			if col.Dropped || col.Hidden || i >= len(stats) {
 				continue
