@@ -190,5 +190,16 @@ func (n *scanNode) boundedPath(i int, conj []expr.Expr, preds []colPred, tableRo
 		}
 		rows = tableRows * selectivityWith(andOf(bound), n.stats)
 	}
-	return accessPath{index: i, bounds: b, boundConj: used, rows: max(rows, 1), seeks: min(seeks, maxSpans)}, true
+	// A range to a value known only when the statement runs (a
+	// parameter, an outer row's column, now()) gets a default
+	// selectivity that says nothing about the value it will have:
+	// such a path is not given up for a full read (cheapest).
+	vague := (b.lo != nil && !isConst(b.lo)) || (b.hi != nil && !isConst(b.hi))
+	return accessPath{index: i, bounds: b, boundConj: used, rows: max(rows, 1), seeks: min(seeks, maxSpans), vague: vague}, true
+}
+
+// isConst reports whether e is a constant.
+func isConst(e expr.Expr) bool {
+	_, ok := stripNoopCast(e).(*expr.Const)
+	return ok
 }

@@ -35,6 +35,9 @@ type accessPath struct {
 	// rows is the estimated number of index entries the bounds keep;
 	// seeks, of key ranges they make.
 	rows, seeks float64
+	// vague marks bounds whose rows are a guess about a value not
+	// known yet (boundedPath).
+	vague bool
 }
 
 // cost estimates reading the path's rows; covered reports whether the
@@ -60,20 +63,25 @@ func (p *accessPath) rowCost(covered func(index int) bool) float64 {
 // minFullReadRows rows: a row count lags the rows a transaction has just
 // written, and a narrow read also keeps a SERIALIZABLE transaction's
 // read set narrow, so on a small table the index is read, as PostgreSQL
-// does for a table of fewer than ten pages. Among bounded paths the
-// first of the least cost wins (the primary key's before the secondary
-// indexes, in their order).
+// does for a table of fewer than ten pages. Nor does a full read replace
+// a vague path: a statement is planned once, before its parameters are
+// known (PostgreSQL plans with their values at first), and the range
+// a query names an indexed column's parameter for is usually narrow.
+// Among bounded paths the first of the least cost wins (the primary
+// key's before the secondary indexes, in their order).
 func (n *scanNode) cheapest(covered func(index int) bool) *accessPath {
 	full := &n.paths[0]
 	fullCost := full.seeks*seekCost + max(full.rows, minFullReadRows)
 	var best *accessPath
-	bestCost := 0.0
+	bestCost, vague := 0.0, false
 	for i := 1; i < len(n.paths); i++ {
-		if c := n.paths[i].cost(covered); best == nil || c < bestCost {
-			best, bestCost = &n.paths[i], c
+		p := &n.paths[i]
+		vague = vague || p.vague
+		if c := p.cost(covered); best == nil || c < bestCost {
+			best, bestCost = p, c
 		}
 	}
-	if best == nil || fullCost < bestCost {
+	if best == nil || (fullCost < bestCost && !vague) {
 		return full
 	}
 	return best

@@ -27,6 +27,8 @@ type explainPlan struct {
 	title   string   // the top line of a data-changing statement
 	analyze bool
 	planned time.Duration
+	// params are EXPLAIN EXECUTE's parameters (explainExecute).
+	params []expr.Expr
 }
 
 func (pl *planner) planExplain(p *Prepared, n *pg_query.ExplainStmt) (plan, error) {
@@ -63,12 +65,42 @@ func (pl *planner) planExplain(p *Prepared, n *pg_query.ExplainStmt) (plan, erro
 		}
 		ep.dml = pp.(*dmlPlan)
 		ep.root, ep.title = ep.dml.source, ep.dml.explainTitle()
+	case *pg_query.Node_ExecuteStmt:
+		if err := pl.explainExecute(ep, inner, q.ExecuteStmt); err != nil {
+			return nil, err
+		}
 	default:
 		return nil, pgerror.New(pgcode.FeatureNotSupported, "EXPLAIN of this statement is not supported")
 	}
 	ep.planned = time.Since(start)
 	p.Columns = []Column{{Name: "QUERY PLAN", Type: types.Text}}
 	return ep, nil
+}
+
+// explainExecute is EXPLAIN [ANALYZE] EXECUTE name(parameters): the plan
+// the prepared statement runs with (planned before its parameters are
+// known, as a PostgreSQL generic plan), checked against the catalog as
+// EXECUTE checks it; ANALYZE runs it with the parameters.
+func (pl *planner) explainExecute(ep *explainPlan, p *Prepared, n *pg_query.ExecuteStmt) error {
+	pp, err := pl.planExecute(p, n)
+	if err != nil {
+		return err
+	}
+	exe := pp.(*executePlan)
+	if err := pl.s.replanIfStale(exe.p, pl.txn); err != nil {
+		return err
+	}
+	switch v := exe.p.plan.(type) {
+	case *queryPlan:
+		ep.root = v.root
+	case *dmlPlan:
+		ep.dml = v
+		ep.root, ep.title = v.source, v.explainTitle()
+	default:
+		return pgerror.New(pgcode.FeatureNotSupported, "EXPLAIN of this statement is not supported")
+	}
+	ep.params = exe.params
+	return nil
 }
 
 func defElemTrue(n *pg_query.Node) bool {
@@ -111,6 +143,20 @@ func (ep *explainPlan) run(s *Session, ec *expr.Context) (Result, error) {
 			lines = explainTree(lines, root, 0)
 		}
 		return textRows(lines), nil
+	}
+	if ep.params != nil {
+		x, err := s.newExecCtx(ec)
+		if err != nil {
+			return nil, err
+		}
+		withParams := *ec
+		withParams.Params = make([]types.Datum, len(ep.params))
+		for i, e := range ep.params {
+			if withParams.Params[i], err = x.eval(e, nil); err != nil {
+				return nil, err
+			}
+		}
+		ec = &withParams
 	}
 	root = instrument(root)
 	start := time.Now()
@@ -165,7 +211,6 @@ func explainTree(lines []string, n planNode, depth int) []string {
 	title, details, children := describe(n)
 	est := estimateOf(n)
 	if a, ok := n.(*analyzeNode); ok {
-		est = estimateOf(a.inner)
 		title += fmt.Sprintf("  (rows=%.0f) (actual rows=%d loops=%d)", est, a.rows, a.loops)
 	} else {
 		title += fmt.Sprintf("  (rows=%.0f)", est)

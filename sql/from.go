@@ -407,6 +407,8 @@ func estimateOf(n planNode) float64 {
 		return max(estimateOf(v.input)*selectivity(v.pred), 1)
 	case *projectNode:
 		return estimateOf(v.input)
+	case *analyzeNode:
+		return estimateOf(v.inner) // EXPLAIN ANALYZE's count of a node's rows
 	case *renameNode:
 		return estimateOf(v.input)
 	case *sortNode:
