@@ -190,11 +190,18 @@ func (n *scanNode) boundedPath(i int, conj []expr.Expr, preds []colPred, tableRo
 		}
 		rows = tableRows * selectivityWith(andOf(bound), n.stats)
 	}
-	// A range to a value known only when the statement runs (a
-	// parameter, an outer row's column, now()) gets a default
-	// selectivity that says nothing about the value it will have:
-	// such a path is not given up for a full read (cheapest).
+	// Bounds to a value known only when the statement runs (a
+	// parameter, an outer row's column, now()) get a selectivity that
+	// says nothing about the value they will have (a default, or an
+	// equality's average over the column's values, when the value
+	// asked for is often a rare one): such a path is not given up for
+	// a full read or another index's order.
 	vague := (b.lo != nil && !isConst(b.lo)) || (b.hi != nil && !isConst(b.hi))
+	for _, alts := range b.eq {
+		for _, v := range alts {
+			vague = vague || !isConst(v)
+		}
+	}
 	return accessPath{index: i, bounds: b, boundConj: used, rows: max(rows, 1), seeks: min(seeks, maxSpans), vague: vague}, true
 }
 

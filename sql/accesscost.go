@@ -65,8 +65,8 @@ func (p *accessPath) rowCost(covered func(index int) bool) float64 {
 // read set narrow, so on a small table the index is read, as PostgreSQL
 // does for a table of fewer than ten pages. Nor does a full read replace
 // a vague path: a statement is planned once, before its parameters are
-// known (PostgreSQL plans with their values at first), and the range
-// a query names an indexed column's parameter for is usually narrow.
+// known (PostgreSQL plans with their values at first), and the rows a
+// query asks for by an indexed column's parameter are usually few.
 // Among bounded paths the first of the least cost wins (the primary
 // key's before the secondary indexes, in their order).
 func (n *scanNode) cheapest(covered func(index int) bool) *accessPath {

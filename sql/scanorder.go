@@ -46,7 +46,7 @@ func orderedByScan(node planNode, keys []sortKey, limited bool, limit float64) b
 		scan.useOrder(scan.index, reverse)
 		return true
 	}
-	if !limited {
+	if !limited || scan.path.vague {
 		return false
 	}
 	if limit <= 0 {
