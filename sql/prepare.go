@@ -276,7 +276,7 @@ func (s *Session) Execute(ctx context.Context, p *Prepared, params []types.Datum
 	if err := s.checkNeeds(p.needs); err != nil {
 		return nil, err
 	}
-	ec := &expr.Context{Ctx: ctx, Session: s, Params: params, StatementTime: now, TxTime: s.txn.start}
+	ec := &expr.Context{Ctx: ctx, Session: s, Params: params, StatementTime: now, TxTime: s.txn.start, Args: &s.args}
 	if ec.TxTime.IsZero() {
 		ec.TxTime = now
 	}

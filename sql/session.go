@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
 	"github.com/stela-db/stela/sql/types"
@@ -45,6 +46,9 @@ type Session struct {
 	superuser bool
 	pid       int32
 	log       zerolog.Logger
+	// args holds the arguments of the function calls its statements
+	// evaluate (expr.ArgStack).
+	args expr.ArgStack
 
 	// vars holds the values set in this session (absent: the default);
 	// resetVals the values RESET returns to (those of the startup packet).

@@ -48,6 +48,39 @@ type Context struct {
 	// Catalog resolves the names of reg* values (nil: they cannot be
 	// made here).
 	Catalog Catalog
+	// Args holds the arguments of the function calls being evaluated
+	// (nil: each call allocates its own).
+	Args *ArgStack
+}
+
+// ArgStack is where function calls put their evaluated arguments: a
+// call takes the slots above those of the calls it is nested in and
+// gives them back when its function returns, so that evaluating a
+// function per row allocates nothing. A function must therefore not
+// keep its argument slice past its return (the values in it it may).
+type ArgStack struct {
+	slots []types.Datum
+	top   int
+}
+
+// push returns n slots above the stack's top, and the top to pop to.
+func (s *ArgStack) push(n int) (args []types.Datum, base int) {
+	base = s.top
+	if base+n > len(s.slots) {
+		// A call below keeps its slice of the old array: it is
+		// still its own, filled only through that slice.
+		grown := make([]types.Datum, max(2*len(s.slots), base+n, 64))
+		copy(grown, s.slots[:base])
+		s.slots = grown
+	}
+	s.top = base + n
+	return s.slots[base : base : base+n], base
+}
+
+// pop gives back the slots of a call, dropping the values they hold.
+func (s *ArgStack) pop(base int) {
+	clear(s.slots[base:s.top])
+	s.top = base
 }
 
 // formatSettings returns the session's text I/O settings, or the
@@ -94,7 +127,8 @@ type Func struct {
 	Args   []Expr
 	Result *types.T
 	Strict bool
-	Fn     func(ctx *Context, args []types.Datum) (types.Datum, error)
+	// Fn must not keep args past its return (ArgStack).
+	Fn func(ctx *Context, args []types.Datum) (types.Datum, error)
 	// Volatile functions (random, clock_timestamp, nextval) give a new
 	// value at every call: never folded or evaluated only once.
 	Volatile bool
@@ -103,9 +137,12 @@ type Func struct {
 func (f *Func) Type() *types.T { return f.Result }
 
 func (f *Func) Eval(ctx *Context) (types.Datum, error) {
-	var buf [4]types.Datum
-	args := buf[:0]
-	if len(f.Args) > len(buf) {
+	var args []types.Datum
+	if st := ctx.Args; st != nil {
+		var base int
+		args, base = st.push(len(f.Args))
+		defer st.pop(base)
+	} else {
 		args = make([]types.Datum, 0, len(f.Args))
 	}
 	for _, a := range f.Args {
