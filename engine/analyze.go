@@ -35,7 +35,7 @@ func (t *Txn) Analyze(ctx context.Context, l *Layout) (int64, error) {
 	res := newReservoir()
 	var n int64
 	var err error
-	if t.wroteTable(l.TableID) {
+	if t.wroteTable(l) {
 		if _, err = t.db.countExact(ctx, l, nil); err == nil {
 			n, err = t.sampleOwn(ctx, l, res)
 		}
@@ -145,11 +145,11 @@ func (db *DB) countExact(ctx context.Context, l *Layout, sample *reservoir) (int
 
 // wroteTable reports whether the transaction has written a row of the
 // table (its primary index: every write of a row writes there).
-func (t *Txn) wroteTable(table uint32) bool {
+func (t *Txn) wroteTable(l *Layout) bool {
 	if t.writes == nil {
 		return false
 	}
-	r := (&Layout{TableID: table}).Range(PrimaryIndexID)
+	r := l.Range(PrimaryIndexID)
 	found := false
 	t.writes.ascendRange(r.Start, r.End, func(write) bool {
 		found = true

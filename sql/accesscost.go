@@ -1,5 +1,7 @@
 package sql
 
+import "github.com/stela-db/stela/sql/expr"
+
 // What reading a scan's rows costs, in units of one row read in
 // primary-key order (a sequential read of the table). The constants
 // were measured on a 1M-row table with ~60-byte rows (docs/BENCHMARKS.md,
@@ -92,10 +94,13 @@ func (n *scanNode) cheapest(covered func(index int) bool) *accessPath {
 // pass the filter.
 func (n *scanNode) usePath(p *accessPath) {
 	n.path = *p
-	n.index, n.bounds, n.boundConj = p.index, p.bounds, p.boundConj
-	n.filter = andOf(without(n.conj, p.boundConj))
+	n.index, n.bounds = p.index, p.bounds
+	n.filter = n.restOf(p)
 	n.est = max(max(p.rows, 1)*selectivityWith(n.filter, n.stats), 1)
 }
+
+// restOf is the conjuncts p's bounds do not enforce.
+func (n *scanNode) restOf(p *accessPath) expr.Expr { return andOf(without(n.conj, p.boundConj)) }
 
 // pathCost is the cost of the path the scan takes, assuming it reads
 // every row a secondary index finds.
@@ -104,5 +109,5 @@ func (n *scanNode) pathCost() float64 { return n.path.cost(nil) }
 // filterPasses estimates the share of p's rows that pass the conjuncts
 // its bounds do not enforce.
 func (n *scanNode) filterPasses(p *accessPath) float64 {
-	return selectivityWith(andOf(without(n.conj, p.boundConj)), n.stats)
+	return selectivityWith(n.restOf(p), n.stats)
 }

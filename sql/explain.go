@@ -27,8 +27,9 @@ type explainPlan struct {
 	title   string   // the top line of a data-changing statement
 	analyze bool
 	planned time.Duration
-	// params are EXPLAIN EXECUTE's parameters (explainExecute).
-	params []expr.Expr
+	// execute is EXPLAIN EXECUTE's statement and parameters
+	// (explainExecute).
+	execute *executePlan
 }
 
 func (pl *planner) planExplain(p *Prepared, n *pg_query.ExplainStmt) (plan, error) {
@@ -99,7 +100,7 @@ func (pl *planner) explainExecute(ep *explainPlan, p *Prepared, n *pg_query.Exec
 	default:
 		return pgerror.New(pgcode.FeatureNotSupported, "EXPLAIN of this statement is not supported")
 	}
-	ep.params = exe.params
+	ep.execute = exe
 	return nil
 }
 
@@ -144,17 +145,11 @@ func (ep *explainPlan) run(s *Session, ec *expr.Context) (Result, error) {
 		}
 		return textRows(lines), nil
 	}
-	if ep.params != nil {
-		x, err := s.newExecCtx(ec)
-		if err != nil {
-			return nil, err
-		}
+	if ep.execute != nil {
 		withParams := *ec
-		withParams.Params = make([]types.Datum, len(ep.params))
-		for i, e := range ep.params {
-			if withParams.Params[i], err = x.eval(e, nil); err != nil {
-				return nil, err
-			}
+		var err error
+		if withParams.Params, err = ep.execute.values(s, ec); err != nil {
+			return nil, err
 		}
 		ec = &withParams
 	}

@@ -30,10 +30,9 @@ type scanNode struct {
 	// combinations) and for a lookup join that seeks with other bounds.
 	filter     expr.Expr
 	fullFilter expr.Expr
-	boundConj  []int
 	// conj are the pushed-down conjuncts and paths the ways to read
-	// the rows they select; path is the one taken, whose index, bounds
-	// and boundConj the fields above repeat (accesscost.go). ordered
+	// the rows they select; path is the one taken, whose index and
+	// bounds the fields above repeat (accesscost.go). ordered
 	// marks a scan whose index order the plan relies on (ORDER BY,
 	// min/max): its path is fixed.
 	conj    []expr.Expr

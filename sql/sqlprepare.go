@@ -127,6 +127,15 @@ func (pl *planner) planExecute(p *Prepared, n *pg_query.ExecuteStmt) (plan, erro
 }
 
 func (ep *executePlan) run(s *Session, ec *expr.Context) (Result, error) {
+	params, err := ep.values(s, ec)
+	if err != nil {
+		return nil, err
+	}
+	return s.Execute(ec.Ctx, ep.p, params)
+}
+
+// values evaluates the statement's parameters.
+func (ep *executePlan) values(s *Session, ec *expr.Context) ([]types.Datum, error) {
 	x, err := s.newExecCtx(ec)
 	if err != nil {
 		return nil, err
@@ -137,7 +146,7 @@ func (ep *executePlan) run(s *Session, ec *expr.Context) (Result, error) {
 			return nil, err
 		}
 	}
-	return s.Execute(ec.Ctx, ep.p, params)
+	return params, nil
 }
 
 // deallocatePlan is DEALLOCATE [PREPARE] name | ALL.
