@@ -14,10 +14,11 @@
 // heap counts everything (what budgets estimate and what they miss: plan
 // caches, cursors, pebble's Go-side buffers), and nothing has to be given
 // back at the end of a statement, so no forgotten release can leak the
-// server's memory away. The figure can be stale by one collection; the
-// process's soft memory limit (the server sets it to half the machine's
-// memory) makes collections frequent as the heap nears it, and Check
-// forces one, at most once a second, before refusing.
+// server's memory away. The figure can be stale by one collection, and
+// a statement that makes little garbage can grow far between two, so
+// Check also reads the heap's objects, garbage included: when either
+// figure is past the ceiling it forces a collection, at most once a
+// second, and answers from the live heap it measured.
 package memguard
 
 import (
@@ -50,7 +51,8 @@ func SetCeiling(n int64) int64 { return override.Swap(n) }
 
 var (
 	mu      sync.Mutex
-	samples = []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/gc/gomemlimit:bytes"}, {Name: "/gc/cycles/total:gc-cycles"}}
+	samples = []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/gc/gomemlimit:bytes"}, {Name: "/gc/cycles/total:gc-cycles"},
+		{Name: "/memory/classes/heap/objects:bytes"}}
 	// freed is what the statements and transactions refused since
 	// collection cycle held: memory the live heap still counts, though
 	// it is garbage now. Without it, every budget growing after a
@@ -67,43 +69,46 @@ var (
 // memory, for the metrics.
 func Refusals() int64 { return refusals.Load() }
 
-// read returns the live heap at the last collection, less what refused
-// budgets freed since, and the ceiling (0: none, when the process has no
-// memory limit and no override). mu is held.
-func read() (live, ceiling int64) {
+// read returns the live heap at the last collection and the heap's
+// objects now (live or not), each less what refused budgets freed since,
+// and the ceiling (0: none, when the process has no memory limit and no
+// override). mu is held.
+func read() (live, objects, ceiling int64) {
 	metrics.Read(samples)
 	live = int64(samples[0].Value.Uint64())
 	limit := samples[1].Value.Uint64()
 	if cycle := samples[2].Value.Uint64(); cycle != freedCycle {
 		freed, freedCycle = 0, cycle
 	}
+	objects = max(int64(samples[3].Value.Uint64())-freed, 0)
 	live = max(live-freed, 0)
 	if n := override.Load(); n > 0 {
-		return live, n
+		return live, objects, n
 	}
 	if limit == 0 || limit >= math.MaxInt64 {
-		return live, 0
+		return live, objects, 0
 	}
-	return live, int64(limit) / 10 * ceilingShare
+	return live, objects, int64(limit) / 10 * ceilingShare
 }
 
 // Check reports whether the process's live heap is past its ceiling,
 // with both figures in bytes, for a budget that holds held bytes and
-// wants more. Before answering over it collects garbage, unless it did
-// so less than a second ago, so that memory freed since the last
-// collection counts. When it answers over, the caller must fail and free
+// wants more. When the live heap or the heap's objects are past it, it
+// first collects garbage, unless it did so less than a second ago: so
+// that memory freed since the last collection does not count, and memory
+// taken since does. When it answers over, the caller must fail and free
 // its budget: its held bytes no longer count.
 func Check(held int64) (over bool, live, ceiling int64) {
 	mu.Lock()
 	defer mu.Unlock()
-	live, ceiling = read()
-	if ceiling == 0 || live <= ceiling {
+	live, objects, ceiling := read()
+	if ceiling == 0 || (live <= ceiling && objects <= ceiling) {
 		return false, live, ceiling
 	}
 	if now := time.Now(); now.Sub(lastGC) > time.Second {
 		lastGC = now
 		runtime.GC()
-		live, ceiling = read()
+		live, _, ceiling = read()
 	}
 	over = ceiling > 0 && live > ceiling
 	if over {

@@ -2,6 +2,7 @@ package memguard
 
 import (
 	"runtime"
+	"runtime/debug"
 	"testing"
 	"time"
 )
@@ -50,4 +51,27 @@ func TestRefusedMemoryCountsAsFreed(t *testing.T) {
 	if over, got, _ := Check(0); over || got != live-live/4*3 {
 		t.Fatalf("after refusing 3/4 of the live heap: over %v, live %d; want not over, %d", over, got, live-live/4*3)
 	}
+}
+
+// Memory taken since the last collection counts: with the collector off,
+// the live heap it last measured stays under the ceiling while the heap
+// grows past it, and Check collects to see that.
+func TestGrowthSinceCollectionCounts(t *testing.T) {
+	prev := SetCeiling(1 << 62)
+	defer SetCeiling(prev)
+	runtime.GC()
+	_, live, _ := Check(0)
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	SetCeiling(live + 16<<20)
+	mu.Lock()
+	lastGC = time.Time{}
+	mu.Unlock()
+	held := make([][]byte, 0, 48)
+	for range 48 {
+		held = append(held, make([]byte, 1<<20))
+	}
+	if over, got, _ := Check(0); !over || got <= live+16<<20 {
+		t.Fatalf("48 MiB past the last collection's %d: over %v, live %d; want over", live, over, got)
+	}
+	runtime.KeepAlive(held)
 }
