@@ -7,6 +7,7 @@ import (
 	"runtime/metrics"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -50,9 +51,14 @@ func TestServerMemoryCeiling(t *testing.T) {
 	}
 	wantRefusal("the sort", rows.Err())
 
-	// A transaction of 300,000 rows, allowed 4 GB by its own budget.
+	// A transaction of 1,000,000 rows, allowed 4 GB by its own budget
+	// (300,000 rows came within a few MiB of the ceiling's 24 MiB of
+	// room; this one is refused well before its end). The refusal above collected garbage; the guard collects
+	// at most once a second, and this insert makes too little garbage
+	// to be sure of a collection of its own in that time.
+	time.Sleep(1100 * time.Millisecond)
 	exec("SET stela.txn_mem = '4GB'")
-	_, err := c.Exec(ctx, "INSERT INTO t SELECT g, md5(g::text) FROM generate_series(1, 300000) g")
+	_, err := c.Exec(ctx, "INSERT INTO t SELECT g, md5(g::text) FROM generate_series(1, 1000000) g")
 	wantRefusal("the insert", err)
 
 	// Small statements go on, here and in another session, and the
