@@ -68,6 +68,8 @@ func children(e Expr) []Expr {
 		return out
 	case *FieldSelect:
 		return []Expr{v.Arg}
+	case *RegCast:
+		return []Expr{v.Arg}
 	case *ScalarArrayOp:
 		// Not Elem: it reads the element slot, set only while the node
 		// evaluates.
