@@ -289,11 +289,21 @@ func (l *Layout) DecodeRow(value []byte) ([]types.Datum, error) {
 	return keyenc.DecodeStoredRow(value, l.Types)
 }
 
-// DecodeRowCopies reports whether the rows DecodeRow returns never alias
-// the value decoded (true when every column's decoder copies), so that a
-// scan may decode from a borrowed value (Txn.ScanBorrowed).
-func (l *Layout) DecodeRowCopies() bool {
-	for _, t := range l.Types {
+// DecodeColumns is DecodeRow for a reader of the columns need marks
+// alone (nil: all): the others come back NULL, undecoded.
+func (l *Layout) DecodeColumns(value []byte, need []bool) ([]types.Datum, error) {
+	return keyenc.DecodeStoredColumns(value, l.Types, need)
+}
+
+// DecodeRowCopies reports whether the rows DecodeColumns returns for
+// need never alias the value decoded (true when every needed column's
+// decoder copies), so that a scan may decode from a borrowed value
+// (Txn.ScanBorrowed).
+func (l *Layout) DecodeRowCopies(need []bool) bool {
+	for i, t := range l.Types {
+		if need != nil && (i >= len(need) || !need[i]) {
+			continue
+		}
 		if t != nil && !t.DecodeStoredCopies() {
 			return false
 		}

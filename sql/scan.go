@@ -42,6 +42,9 @@ type scanNode struct {
 	reverse bool
 	// indexOnly reads a secondary index's entries alone (indexonly.go).
 	indexOnly bool
+	// need marks the columns the scan's consumer reads (indexonly.go);
+	// the others are left NULL, undecoded. nil: every column.
+	need []bool
 	// asOf reads the table as of a past tx (timetravel.go); nil: the
 	// statement's transaction.
 	asOf *scanAsOf
@@ -133,7 +136,7 @@ func (s *scanIter) next() ([]types.Datum, error) {
 			// when no column's decoder keeps the bytes it may read them
 			// where the storage engine has them.
 			scan := s.txn.Scan
-			if s.n.index == 0 && s.n.layout.DecodeRowCopies() {
+			if s.n.index == 0 && s.n.layout.DecodeRowCopies(s.n.need) {
 				scan = s.txn.ScanBorrowed
 			}
 			it, err := scan(s.spans[0], s.n.reverse)
@@ -188,7 +191,7 @@ func (s *scanIter) nextPoint() ([]types.Datum, error) {
 		if !ok {
 			continue
 		}
-		row, err := s.n.layout.DecodeRow(v)
+		row, err := s.n.layout.DecodeColumns(v, s.n.need)
 		if err != nil {
 			return nil, err
 		}
@@ -213,7 +216,7 @@ func (s *scanIter) nextPoint() ([]types.Datum, error) {
 func (s *scanIter) row() ([]types.Datum, error) {
 	l := s.layout
 	if s.n.index == 0 {
-		row, err := l.DecodeRow(s.it.Value())
+		row, err := l.DecodeColumns(s.it.Value(), s.n.need)
 		if err != nil || !s.n.sys {
 			return row, err
 		}
@@ -230,7 +233,7 @@ func (s *scanIter) row() ([]types.Datum, error) {
 	if err != nil || !ok {
 		return nil, err
 	}
-	row, err := l.DecodeRow(v)
+	row, err := l.DecodeColumns(v, s.n.need)
 	if err != nil || !s.n.sys {
 		return row, err
 	}

@@ -88,8 +88,14 @@ func FuzzDecodeRow(f *testing.F) {
 		// The stored-row decoder must not panic either (it skips only the
 		// canonical check).
 		_, _ = DecodeStoredRow(data, ts)
+		// Nor the one that skips columns (every other one here).
+		need := make([]bool, len(ts))
+		for i := range need {
+			need[i] = i%2 == 0
+		}
+		_, _ = DecodeStoredColumns(data, ts, need)
 		for _, padded := range []bool{false, true} {
-			row, err := decodeRow(data, ts, padded, true)
+			row, err := decodeRow(data, ts, nil, padded, true)
 			if err != nil {
 				if pgerror.GetCode(err) != pgcode.DataCorrupted {
 					t.Fatalf("error with code %s: %v", pgerror.GetCode(err), err)

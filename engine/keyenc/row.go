@@ -62,7 +62,7 @@ func AppendRow(dst []byte, ts []*types.T, row []types.Datum) ([]byte, error) {
 // (data_corrupted); a value its type's receive function rejects is
 // wrapped, so errors.As finds the original error.
 func DecodeRow(b []byte, ts []*types.T) ([]types.Datum, error) {
-	return decodeRow(b, ts, false, true)
+	return decodeRow(b, ts, nil, false, true)
 }
 
 // DecodeRowPadded is DecodeRow for rows written before columns were
@@ -70,7 +70,7 @@ func DecodeRow(b []byte, ts []*types.T) ([]types.Datum, error) {
 // with fewer columns decodes with the missing trailing columns NULL. A
 // row with more columns than ts is still an error.
 func DecodeRowPadded(b []byte, ts []*types.T) ([]types.Datum, error) {
-	return decodeRow(b, ts, true, true)
+	return decodeRow(b, ts, nil, true, true)
 }
 
 // DecodeStoredRow is DecodeRowPadded without the canonical check (the
@@ -81,7 +81,17 @@ func DecodeRowPadded(b []byte, ts []*types.T) ([]types.Datum, error) {
 // scan's CPU each. Anything that takes bytes from elsewhere uses
 // DecodeRow.
 func DecodeStoredRow(b []byte, ts []*types.T) ([]types.Datum, error) {
-	return decodeRow(b, ts, true, false)
+	return decodeRow(b, ts, nil, true, false)
+}
+
+// DecodeStoredColumns is DecodeStoredRow for a reader of some columns
+// only: a column whose entry in need is false (or past its end) comes
+// back NULL, its value skipped undecoded. Decoding is most of a full
+// read's CPU, and a query seldom reads every column of a wide row. need
+// nil reads them all. The row's structure (count, lengths) is checked
+// as for DecodeStoredRow.
+func DecodeStoredColumns(b []byte, ts []*types.T, need []bool) ([]types.Datum, error) {
+	return decodeRow(b, ts, need, true, false)
 }
 
 func errCorruptRow(format string, args ...any) *pgerror.Error {
@@ -101,7 +111,7 @@ func uvarint(b []byte) (v uint64, n int, ok bool) {
 	return v, n, true
 }
 
-func decodeRow(b []byte, ts []*types.T, padded, canonical bool) ([]types.Datum, error) {
+func decodeRow(b []byte, ts []*types.T, need []bool, padded, canonical bool) ([]types.Datum, error) {
 	if len(b) == 0 {
 		return nil, errCorruptRow("empty")
 	}
@@ -134,6 +144,9 @@ func decodeRow(b []byte, ts []*types.T, padded, canonical bool) ([]types.Datum, 
 		}
 		v := b[:l]
 		b = b[l:]
+		if need != nil && (i >= len(need) || !need[i]) {
+			continue
+		}
 		t := ts[i]
 		if t == nil {
 			return nil, pgerror.Newf(pgcode.Internal, "keyenc: column %d has no type", i+1)
