@@ -108,7 +108,7 @@ func isRowFree(e expr.Expr) bool { return !expr.UsesRow(e) && !expr.Volatile(e) 
 // chooseAccess lists the ways to read the scan's rows from the
 // conjuncts of its predicate (built over the scan's row) and takes the
 // cheapest, assuming every row a secondary index finds must be read
-// (coverScans reconsiders when the query turns out to need only what the
+// (narrowing reconsiders when the query turns out to need only what the
 // index holds). A path's boundConj are the conjuncts its bounds enforce:
 // the key ranges hold exactly the rows that satisfy them (the bound
 // values are encoded in their own types, see boundType), so the scan

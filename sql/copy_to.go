@@ -68,7 +68,6 @@ func (pl *planner) planCopyTo(p *Prepared, n *pg_query.CopyStmt) (plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	coverScans(root)
 	cp := &copyToPlan{query: &queryPlan{root: root, tag: "COPY"}, cols: visibleColumns(root.cols()), opts: opts}
 	if opts.forceQuoteAll {
 		cp.forceQuote = make([]bool, len(cp.cols))

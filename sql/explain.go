@@ -26,6 +26,8 @@ type explainPlan struct {
 	dml     *dmlPlan // set for INSERT, UPDATE, DELETE
 	title   string   // the top line of a data-changing statement
 	analyze bool
+	// verbose adds the columns each scan decodes (its Output line).
+	verbose bool
 	planned time.Duration
 	// execute is EXPLAIN EXECUTE's statement and parameters
 	// (explainExecute).
@@ -41,7 +43,9 @@ func (pl *planner) planExplain(p *Prepared, n *pg_query.ExplainStmt) (plan, erro
 		switch d.Defname {
 		case "analyze":
 			ep.analyze = on
-		case "verbose", "costs", "timing", "summary", "buffers", "settings", "wal":
+		case "verbose":
+			ep.verbose = on
+		case "costs", "timing", "summary", "buffers", "settings", "wal":
 			// Accepted; stela prints what it has.
 		case "format":
 			if f := strings.ToLower(defElemString(d.Arg)); f != "text" {
@@ -139,9 +143,9 @@ func (ep *explainPlan) run(s *Session, ec *expr.Context) (Result, error) {
 	if !ep.analyze {
 		if ep.title != "" {
 			lines = append(lines, ep.title)
-			lines = explainTree(lines, root, 1)
+			lines = explainTree(lines, root, 1, ep.verbose)
 		} else {
-			lines = explainTree(lines, root, 0)
+			lines = explainTree(lines, root, 0, ep.verbose)
 		}
 		return textRows(lines), nil
 	}
@@ -164,7 +168,7 @@ func (ep *explainPlan) run(s *Session, ec *expr.Context) (Result, error) {
 		}
 		res.Close()
 		lines = append(lines, ep.title)
-		lines = explainTree(lines, root, 1)
+		lines = explainTree(lines, root, 1, ep.verbose)
 	} else {
 		x, err := s.newExecCtx(ec)
 		if err != nil {
@@ -185,7 +189,7 @@ func (ep *explainPlan) run(s *Session, ec *expr.Context) (Result, error) {
 			}
 		}
 		it.close()
-		lines = explainTree(lines, root, 0)
+		lines = explainTree(lines, root, 0, ep.verbose)
 	}
 	lines = append(lines,
 		fmt.Sprintf("Planning Time: %.3f ms", float64(ep.planned.Microseconds())/1000),
@@ -201,9 +205,19 @@ func textRows(lines []string) Result {
 	return &rowsResult{rows: rows, tag: "EXPLAIN"}
 }
 
-// explainTree appends a node and its children at a depth.
-func explainTree(lines []string, n planNode, depth int) []string {
+// explainTree appends a node and its children at a depth; verbose adds
+// each scan's Output line.
+func explainTree(lines []string, n planNode, depth int, verbose bool) []string {
 	title, details, children := describe(n)
+	if verbose {
+		inner := n
+		if a, ok := n.(*analyzeNode); ok {
+			inner = a.inner
+		}
+		if scan, ok := inner.(*scanNode); ok {
+			details = append(details, "Output: "+scan.outputList())
+		}
+	}
 	est := estimateOf(n)
 	if a, ok := n.(*analyzeNode); ok {
 		title += fmt.Sprintf("  (rows=%.0f) (actual rows=%d loops=%d)", est, a.rows, a.loops)
@@ -223,7 +237,7 @@ func explainTree(lines []string, n planNode, depth int) []string {
 		lines = append(lines, detailPad+d)
 	}
 	for _, c := range children {
-		lines = explainTree(lines, c, depth+1)
+		lines = explainTree(lines, c, depth+1, verbose)
 	}
 	return lines
 }

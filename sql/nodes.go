@@ -105,6 +105,9 @@ type projectNode struct {
 	input   planNode
 	exprs   []expr.Expr
 	columns []column
+	// unread marks the outputs nothing above reads (narrow.go): they
+	// are not computed, and come out NULL. nil: every one is read.
+	unread []bool
 }
 
 func (n *projectNode) cols() []column { return n.columns }
@@ -130,6 +133,9 @@ func (it *projectIter) next() ([]types.Datum, error) {
 	}
 	out := make([]types.Datum, len(it.n.exprs))
 	for i, e := range it.n.exprs {
+		if it.n.unread != nil && it.n.unread[i] {
+			continue
+		}
 		if c, ok := e.(*expr.ColRef); ok {
 			out[i] = row[c.Idx]
 			continue

@@ -24,7 +24,6 @@ func (s *Session) planSelect(p *Prepared, pl *planner, n *pg_query.SelectStmt) e
 	if err != nil {
 		return err
 	}
-	coverScans(root)
 	p.Columns = resultColumns(root.cols())
 	p.plan = &queryPlan{root: root, tag: "SELECT"}
 	return nil
@@ -41,7 +40,18 @@ func resultColumns(cols []column) []Column {
 
 // planQuery plans a SELECT, VALUES or set operation as a query level
 // whose enclosing query's row is outer (nil for a statement's query).
+// Its scans decode only what the query reads of them (narrow.go); a
+// query planned into an enclosing one is narrowed again with it.
 func (pl *planner) planQuery(n *pg_query.SelectStmt, outer *scope, lv *level) (planNode, error) {
+	node, err := pl.planQueryLevel(n, outer, lv)
+	if err != nil {
+		return nil, err
+	}
+	narrowScans(node)
+	return node, nil
+}
+
+func (pl *planner) planQueryLevel(n *pg_query.SelectStmt, outer *scope, lv *level) (planNode, error) {
 	keepUnknown := pl.keepUnknown
 	pl.keepUnknown = false
 	if n.WithClause != nil {

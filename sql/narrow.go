@@ -1,0 +1,228 @@
+package sql
+
+import (
+	"reflect"
+
+	"github.com/stela-db/stela/sql/expr"
+)
+
+// Narrowing: every scan learns which of its columns the plan above it
+// reads, so that it decodes only those (scanNode.need) and, where an
+// index's entries hold them all, reads the index alone (indexonly.go).
+//
+// narrowScans walks a query's plan from its root, carrying the columns
+// of each node's output that its parent reads. A node passes on what it
+// reads itself plus, for the columns it passes through, what its parent
+// reads of them. A projection does not compute the outputs nobody reads
+// (as PostgreSQL drops a subquery's unused outputs), unless they are
+// volatile. A node the walk does not know (a window, a lateral join, a
+// CTE's reader) ends the walk: the scans under it decode every column.
+// So does an expression that hides what it reads (a correlated subquery,
+// which reads the row as an outer reference from inside its own plan):
+// what its node passes on is every column. An uncorrelated subquery
+// reads the row only in its left operand.
+//
+// planQuery narrows every query level it plans, a FROM subquery's too;
+// the walk of the enclosing query then narrows the subquery again, by
+// what the enclosing query reads of it.
+//
+// A node reached twice (an adaptive join's left input is shared by both
+// of its plans) is walked again as if every column of it were read: a
+// second parent's needs are not merged, and every column is always
+// enough.
+
+// colSet is a set of a row's columns by position; nil is every column.
+type colSet []bool
+
+// allCols is the set of every column.
+var allCols colSet
+
+// narrowScans marks, under root, what each scan's consumers read, root's
+// own output being read in full.
+func narrowScans(root planNode) {
+	w := &narrower{seen: map[planNode]bool{}}
+	w.narrow(root, allCols)
+}
+
+type narrower struct {
+	seen map[planNode]bool
+}
+
+// narrow passes on to n's inputs what they must produce for n to
+// produce need of its own columns.
+func (w *narrower) narrow(n planNode, need colSet) {
+	if w.seen[n] {
+		need = allCols
+	}
+	w.seen[n] = true
+	width := len(n.cols())
+	switch v := n.(type) {
+	case *scanNode:
+		v.narrow(need)
+	case *limitNode:
+		w.narrow(v.input, need)
+	case *renameNode:
+		w.narrow(v.input, need)
+	case *sortNode:
+		if need != nil {
+			need = need.clone(width)
+			for _, k := range v.keys {
+				need.add(k.col)
+			}
+		}
+		w.narrow(v.input, need)
+	case *distinctNode:
+		if need != nil {
+			need = need.clone(width)
+			for _, c := range v.on {
+				need.add(c)
+			}
+		}
+		w.narrow(v.input, need)
+	case *filterNode:
+		w.narrow(v.input, need.with(width, v.pred))
+	case *projectNode:
+		w.narrow(v.input, colSet{}.with(len(v.input.cols()), v.read(need)...))
+	case *aggNode:
+		exprs := append([]expr.Expr(nil), v.groups...)
+		for _, a := range v.aggs {
+			exprs = append(exprs, a.args...)
+			exprs = append(exprs, a.filter)
+			exprs = append(exprs, a.order...)
+		}
+		w.narrow(v.input, colSet{}.with(len(v.input.cols()), exprs...))
+	case *joinNode:
+		// The keys of both sides and the condition read the joined row
+		// (the left keys its left part, which comes first).
+		joined := need.with(width, v.leftKeys...).with(width, v.rightKeys...).with(width, v.cond)
+		w.narrowSides(v.left, v.right, joined)
+	case *lookupJoinNode:
+		joined := need.with(width, v.leftKeys...).with(width, v.cond)
+		w.narrowSides(v.left, v.right, joined)
+	case *adaptiveJoinNode:
+		// One left input for both plans; each plan's right side gets
+		// what either plan reads.
+		h, l := v.hash, v.lookup
+		joined := need.with(width, h.leftKeys...).with(width, h.rightKeys...).with(width, h.cond).
+			with(width, l.leftKeys...).with(width, l.cond)
+		w.narrowSides(h.left, h.right, joined)
+		w.narrow(l.right, joined.from(len(l.left.cols())))
+	case *setOpNode:
+		// UNION, INTERSECT and EXCEPT compare whole rows.
+		w.narrow(v.left, allCols)
+		w.narrow(v.right, allCols)
+	}
+}
+
+// read marks the outputs outside need unread and returns the
+// expressions still computed: those read, and those that must run
+// anyway (volatile ones, as PostgreSQL keeps them in a subquery's
+// output, and any that hides what it calls).
+func (n *projectNode) read(need colSet) []expr.Expr {
+	n.unread = nil
+	if need == nil {
+		return n.exprs
+	}
+	var out []expr.Expr
+	for i, e := range n.exprs {
+		if need.has(i) || expr.Volatile(e) || hidesReads(e) {
+			out = append(out, e)
+			continue
+		}
+		if n.unread == nil {
+			n.unread = make([]bool, len(n.exprs))
+		}
+		n.unread[i] = true
+	}
+	return out
+}
+
+// hidesReads reports whether e holds a node that does not say what it
+// reads: a correlated subquery or another planner-level node.
+func hidesReads(e expr.Expr) bool {
+	return !expr.Walk(e, func(x expr.Expr) bool {
+		if r, ok := x.(readsShown); ok {
+			return r.readsShown()
+		}
+		return reflect.TypeOf(x).Elem().PkgPath() == exprPkg
+	})
+}
+
+// readsShown is implemented by planner-level expressions that say when
+// they read the row only through their children (expr.Parent), if at
+// all.
+type readsShown interface{ readsShown() bool }
+
+// readsShown: an uncorrelated subquery reads the row only in its left
+// operand (IN, ANY, ALL), a child.
+func (s *subqueryExpr) readsShown() bool { return !s.correlated }
+
+// readsShown: a subquery row's value, never the row's.
+func (s *subValue) readsShown() bool { return true }
+
+// narrowSides narrows a join's inputs by what is read of the joined row.
+func (w *narrower) narrowSides(left, right planNode, joined colSet) {
+	nl := len(left.cols())
+	w.narrow(left, joined.upTo(nl))
+	w.narrow(right, joined.from(nl))
+}
+
+// with returns s plus the columns exprs read, of a row width wide;
+// every column if one of them hides what it reads. s is not changed.
+func (s colSet) with(width int, exprs ...expr.Expr) colSet {
+	if s == nil {
+		return allCols
+	}
+	out := s.clone(width)
+	for _, e := range exprs {
+		if hidesReads(e) {
+			return allCols
+		}
+		expr.Walk(e, func(x expr.Expr) bool {
+			if ref, ok := x.(*expr.ColRef); ok {
+				out.add(ref.Idx)
+			}
+			return true
+		})
+	}
+	return out
+}
+
+// clone returns a copy of s sized for a row width wide (nil stays nil).
+func (s colSet) clone(width int) colSet {
+	if s == nil {
+		return nil
+	}
+	out := make(colSet, max(width, len(s)))
+	copy(out, s)
+	return out
+}
+
+// add puts column c in s, which clone sized.
+func (s colSet) add(c int) {
+	if c >= 0 && c < len(s) {
+		s[c] = true
+	}
+}
+
+// has reports whether column c is in s.
+func (s colSet) has(c int) bool { return s == nil || (c < len(s) && s[c]) }
+
+// upTo is the set's first n columns; from, the columns from n on,
+// renumbered from 0.
+func (s colSet) upTo(n int) colSet {
+	if s == nil {
+		return nil
+	}
+	return s.clone(n)[:n]
+}
+
+func (s colSet) from(n int) colSet {
+	if s == nil {
+		return nil
+	}
+	if n >= len(s) {
+		return colSet{}
+	}
+	return append(colSet{}, s[n:]...)
+}
