@@ -15,8 +15,8 @@ import (
 // reads itself plus, for the columns it passes through, what its parent
 // reads of them. A projection does not compute the outputs nobody reads
 // (as PostgreSQL drops a subquery's unused outputs), unless they are
-// volatile. A node the walk does not know (a window, a lateral join, a
-// CTE's reader) ends the walk: the scans under it decode every column.
+// volatile. A node the walk does not know (a lateral join, a set-returning
+// function, grouping sets, a CTE's reader) ends the walk: the scans under it decode every column.
 // So does an expression that hides what it reads (a correlated subquery,
 // which reads the row as an outer reference from inside its own plan):
 // what its node passes on is every column. An uncorrelated subquery
@@ -107,6 +107,18 @@ func (w *narrower) narrow(n planNode, need colSet) {
 			with(width, l.leftKeys...).with(width, l.cond)
 		w.narrowSides(h.left, h.right, joined)
 		w.narrow(l.right, joined.from(len(l.left.cols())))
+	case *windowNode:
+		// The input's columns come first, then one per call.
+		var exprs []expr.Expr
+		for _, f := range v.funcs {
+			exprs = append(exprs, f.args...)
+			exprs = append(exprs, f.filter)
+			exprs = append(exprs, f.partition...)
+			exprs = append(exprs, f.order...)
+			fr := &f.frame
+			exprs = append(exprs, fr.startOff, fr.endOffset, fr.startMinus, fr.startPlus, fr.endMinus, fr.endPlus)
+		}
+		w.narrow(v.input, need.upTo(v.width).with(v.width, exprs...))
 	case *setOpNode:
 		// UNION, INTERSECT and EXCEPT compare whole rows.
 		w.narrow(v.left, allCols)
