@@ -295,6 +295,12 @@ func (l *Layout) DecodeColumns(value []byte, need []bool) ([]types.Datum, error)
 	return keyenc.DecodeStoredColumns(value, l.Types, need)
 }
 
+// DecodeColumnsInto is DecodeColumns into row (len(l.Types) entries,
+// all overwritten), for a reader done with each row before the next.
+func (l *Layout) DecodeColumnsInto(row []types.Datum, value []byte, need []bool) error {
+	return keyenc.DecodeStoredColumnsInto(row, value, l.Types, need)
+}
+
 // DecodeRowCopies reports whether the rows DecodeColumns returns for
 // need never alias the value decoded (true when every needed column's
 // decoder copies), so that a scan may decode from a borrowed value

@@ -40,25 +40,26 @@ var allCols colSet
 // narrowScans marks, under root, what each scan's consumers read, root's
 // own output being read in full.
 func narrowScans(root planNode) {
-	w := &narrower{seen: map[planNode]bool{}}
+	w := &narrower{seen: map[planNode]int{}}
 	w.narrow(root, allCols)
 }
 
 type narrower struct {
-	seen map[planNode]bool
+	seen map[planNode]int // times reached
 }
 
 // narrow passes on to n's inputs what they must produce for n to
 // produce need of its own columns.
 func (w *narrower) narrow(n planNode, need colSet) {
-	if w.seen[n] {
+	if w.seen[n] > 0 {
 		need = allCols
 	}
-	w.seen[n] = true
+	w.seen[n]++
 	width := len(n.cols())
 	switch v := n.(type) {
 	case *scanNode:
 		v.narrow(need)
+		v.reuse = false // narrowConsumed may say otherwise
 	case *limitNode:
 		w.narrow(v.input, need)
 	case *renameNode:
@@ -82,7 +83,7 @@ func (w *narrower) narrow(n planNode, need colSet) {
 	case *filterNode:
 		w.narrow(v.input, need.with(width, v.pred))
 	case *projectNode:
-		w.narrow(v.input, colSet{}.with(len(v.input.cols()), v.read(need)...))
+		w.narrowConsumed(v.input, colSet{}.with(len(v.input.cols()), v.read(need)...))
 	case *aggNode:
 		exprs := append([]expr.Expr(nil), v.groups...)
 		for _, a := range v.aggs {
@@ -90,7 +91,7 @@ func (w *narrower) narrow(n planNode, need colSet) {
 			exprs = append(exprs, a.filter)
 			exprs = append(exprs, a.order...)
 		}
-		w.narrow(v.input, colSet{}.with(len(v.input.cols()), exprs...))
+		w.narrowConsumed(v.input, colSet{}.with(len(v.input.cols()), exprs...))
 	case *joinNode:
 		// The keys of both sides and the condition read the joined row
 		// (the left keys its left part, which comes first).
@@ -171,6 +172,24 @@ func (s *subqueryExpr) readsShown() bool { return !s.correlated }
 
 // readsShown: a subquery row's value, never the row's.
 func (s *subValue) readsShown() bool { return true }
+
+// narrowConsumed narrows the input of a node done with each input row
+// before it asks for the next (a projection makes a row of its own, an
+// aggregation keeps values, not rows): a scan under it, through
+// filters, which pass rows on, decodes every row into the same slice.
+func (w *narrower) narrowConsumed(in planNode, need colSet) {
+	w.narrow(in, need)
+	for {
+		switch v := in.(type) {
+		case *filterNode:
+			in = v.input
+			continue
+		case *scanNode:
+			v.reuse = w.seen[v] == 1
+		}
+		return
+	}
+}
 
 // narrowSides narrows a join's inputs by what is read of the joined row.
 func (w *narrower) narrowSides(left, right planNode, joined colSet) {

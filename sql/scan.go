@@ -45,6 +45,9 @@ type scanNode struct {
 	// need marks the columns the scan's consumer reads (indexonly.go);
 	// the others are left NULL, undecoded. nil: every column.
 	need []bool
+	// reuse: the consumer is done with each row before it asks for the
+	// next (narrow.go), so every row is decoded into the same slice.
+	reuse bool
 	// asOf reads the table as of a past tx (timetravel.go); nil: the
 	// statement's transaction.
 	asOf *scanAsOf
@@ -121,6 +124,8 @@ type scanIter struct {
 	point  bool // spans are single row keys (open)
 	it     *engine.Iterator
 	k      int
+	// buf is the row every row is decoded into when the node reuses.
+	buf []types.Datum
 }
 
 func (s *scanIter) next() ([]types.Datum, error) {
@@ -191,7 +196,7 @@ func (s *scanIter) nextPoint() ([]types.Datum, error) {
 		if !ok {
 			continue
 		}
-		row, err := s.n.layout.DecodeColumns(v, s.n.need)
+		row, err := s.decode(v)
 		if err != nil {
 			return nil, err
 		}
@@ -216,7 +221,7 @@ func (s *scanIter) nextPoint() ([]types.Datum, error) {
 func (s *scanIter) row() ([]types.Datum, error) {
 	l := s.layout
 	if s.n.index == 0 {
-		row, err := l.DecodeColumns(s.it.Value(), s.n.need)
+		row, err := s.decode(s.it.Value())
 		if err != nil || !s.n.sys {
 			return row, err
 		}
@@ -233,11 +238,28 @@ func (s *scanIter) row() ([]types.Datum, error) {
 	if err != nil || !ok {
 		return nil, err
 	}
-	row, err := l.DecodeColumns(v, s.n.need)
+	row, err := s.decode(v)
 	if err != nil || !s.n.sys {
 		return row, err
 	}
 	return withVersion(row, ver), nil
+}
+
+// decode decodes a row value: the columns the consumer reads, into the
+// reused slice when the node reuses.
+func (s *scanIter) decode(v []byte) ([]types.Datum, error) {
+	if !s.n.reuse {
+		return s.layout.DecodeColumns(v, s.n.need)
+	}
+	n := len(s.layout.Types)
+	if s.buf == nil {
+		s.buf = make([]types.Datum, n, n+2) // room for the system columns
+	}
+	row := s.buf[:n]
+	if err := s.layout.DecodeColumnsInto(row, v, s.n.need); err != nil {
+		return nil, err
+	}
+	return row, nil
 }
 
 func (s *scanIter) close() {

@@ -91,7 +91,18 @@ func DecodeStoredRow(b []byte, ts []*types.T) ([]types.Datum, error) {
 // nil reads them all. The row's structure (count, lengths) is checked
 // as for DecodeStoredRow.
 func DecodeStoredColumns(b []byte, ts []*types.T, need []bool) ([]types.Datum, error) {
-	return decodeRow(b, ts, need, true, false)
+	return decodeRowInto(nil, b, ts, need, true, false)
+}
+
+// DecodeStoredColumnsInto is DecodeStoredColumns into row, which must
+// have len(ts) entries, all overwritten: for a reader done with each row
+// before the next, it spares an allocation a row.
+func DecodeStoredColumnsInto(row []types.Datum, b []byte, ts []*types.T, need []bool) error {
+	if len(row) != len(ts) {
+		return pgerror.Newf(pgcode.Internal, "keyenc: a row of %d values for %d columns", len(row), len(ts))
+	}
+	_, err := decodeRowInto(row, b, ts, need, true, false)
+	return err
 }
 
 func errCorruptRow(format string, args ...any) *pgerror.Error {
@@ -112,6 +123,12 @@ func uvarint(b []byte) (v uint64, n int, ok bool) {
 }
 
 func decodeRow(b []byte, ts []*types.T, need []bool, padded, canonical bool) ([]types.Datum, error) {
+	return decodeRowInto(nil, b, ts, need, padded, canonical)
+}
+
+// decodeRowInto decodes into row when it is not nil (then cleared
+// first), else into a new row.
+func decodeRowInto(row []types.Datum, b []byte, ts []*types.T, need []bool, padded, canonical bool) ([]types.Datum, error) {
 	if len(b) == 0 {
 		return nil, errCorruptRow("empty")
 	}
@@ -127,7 +144,11 @@ func decodeRow(b []byte, ts []*types.T, need []bool, padded, canonical bool) ([]
 	if count > uint64(len(ts)) || (!padded && count != uint64(len(ts))) {
 		return nil, errCorruptRow("%d columns, expected %d", count, len(ts))
 	}
-	row := make([]types.Datum, len(ts))
+	if row == nil {
+		row = make([]types.Datum, len(ts))
+	} else {
+		clear(row)
+	}
 	var scratch []byte
 	for i := 0; i < int(count); i++ {
 		l, n, ok := uvarint(b)

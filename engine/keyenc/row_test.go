@@ -67,6 +67,22 @@ func TestRowRoundTrip(t *testing.T) {
 				t.Fatalf("need %v, column %d (%s): decoded %s, want %s", need, i, ts[i].Name, show(ts[i], some[i]), show(ts[i], want))
 			}
 		}
+		// Into a row that held other values: every entry is overwritten.
+		into := make([]types.Datum, ncols)
+		for i := range into {
+			into[i] = "stale"
+		}
+		if err := DecodeStoredColumnsInto(into, enc, ts, need); err != nil {
+			t.Fatalf("DecodeStoredColumnsInto: %v", err)
+		}
+		for i := range row {
+			if !datumEqual(some[i], into[i]) {
+				t.Fatalf("need %v, column %d (%s): decoded into %s, want %s", need, i, ts[i].Name, show(ts[i], into[i]), show(ts[i], some[i]))
+			}
+		}
+		if err := DecodeStoredColumnsInto(make([]types.Datum, ncols+1), enc, ts, need); err == nil {
+			t.Fatalf("DecodeStoredColumnsInto a row of the wrong length: no error")
+		}
 		if n := len(enc); n > 0 {
 			if _, err := DecodeStoredColumns(enc[:n-1], ts, need); pgerror.GetCode(err) != pgcode.DataCorrupted {
 				t.Fatalf("DecodeStoredColumns of a truncated row: %v, want XX001", err)
