@@ -71,6 +71,7 @@ func (n *aggNode) open(x *execCtx) (rowIter, error) {
 	}
 	var keyBuf []byte
 	vals := make([]types.Datum, len(n.groups))
+	scratch := make([][]types.Datum, len(n.aggs))
 	for k := 0; ; k++ {
 		row, err := in.next()
 		if err != nil {
@@ -111,7 +112,7 @@ func (n *aggNode) open(x *execCtx) (rowIter, error) {
 				}
 			}
 		}
-		sz, err := n.add(x, g, row)
+		sz, err := n.add(x, g, row, scratch)
 		if err == nil && sz > 0 {
 			held += sz
 			err = x.mem.grow(sz)
@@ -145,7 +146,11 @@ func (n *aggNode) open(x *execCtx) (rowIter, error) {
 }
 
 // add folds a row into a group; it returns the bytes it buffered.
-func (n *aggNode) add(x *execCtx, g *group, row []types.Datum) (int64, error) {
+// add adds a row to a group's aggregates. scratch holds, per aggregate,
+// the arguments slice of the last row: an accumulator does not keep its
+// arguments slice (expr.Accumulator), so only an aggregate with ORDER
+// BY, which buffers them, needs a new one per row.
+func (n *aggNode) add(x *execCtx, g *group, row []types.Datum, scratch [][]types.Datum) (int64, error) {
 	var buffered int64
 	for i, a := range n.aggs {
 		if a.filter != nil {
@@ -157,7 +162,15 @@ func (n *aggNode) add(x *execCtx, g *group, row []types.Datum) (int64, error) {
 				continue
 			}
 		}
-		args := make([]types.Datum, len(a.args), len(a.args)+len(a.order))
+		var args []types.Datum
+		if len(a.order) > 0 {
+			args = make([]types.Datum, len(a.args), len(a.args)+len(a.order))
+		} else {
+			if scratch[i] == nil {
+				scratch[i] = make([]types.Datum, len(a.args))
+			}
+			args = scratch[i]
+		}
 		skip := false
 		for j, e := range a.args {
 			v, err := x.eval(e, row)

@@ -30,6 +30,8 @@ type Aggregate struct {
 // Accumulator folds one group's rows into the aggregate's value.
 type Accumulator interface {
 	// Add adds a row's arguments (never NULL for a strict aggregate).
+	// It may keep the values but not the slice, which the caller
+	// reuses for the next row.
 	Add(ctx *Context, args []types.Datum) error
 	// Result returns the aggregate of the rows added so far; it may be
 	// called more than once (window frames that grow).
