@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Times full reads, a join and an IN subquery that read a few columns of
+# wide rows (sql/narrow.go), against any PostgreSQL-wire URL: creates
+# the tables w (1M rows, seven columns) and ap (1M rows, as
+# scripts/access-paths.sh makes it) if they are missing, analyzes them,
+# then runs each query five times and prints the sorted times in ms,
+# median in the middle. Run it against two builds in turn to compare.
+#
+#   scripts/scan-columns.sh URL [LABEL]
+set -euo pipefail
+url=$1 label=${2:-}
+psql=${PSQL:-$(command -v psql || echo /usr/lib/postgresql/15/bin/psql)}
+if ! "$psql" "$url" -qAtc "SELECT 1 FROM w LIMIT 1" >/dev/null 2>&1; then
+	"$psql" "$url" -q -c "CREATE TABLE w (id int PRIMARY KEY, a int, b bigint, c text, d numeric, e timestamptz, f text)" \
+		-c "INSERT INTO w SELECT g, g % 100, g * 3, 'name-' || g, g * 1.5, '2026-01-01'::timestamptz + g * interval '1 second', repeat('y', 50) FROM generate_series(1, 1000000) g"
+fi
+if ! "$psql" "$url" -qAtc "SELECT 1 FROM ap LIMIT 1" >/dev/null 2>&1; then
+	"$psql" "$url" -q -c "CREATE TABLE ap (id int PRIMARY KEY, k int, pad text)" \
+		-c "INSERT INTO ap SELECT g, g % 4, repeat('x', 50) FROM generate_series(1, 1000000) g" \
+		-c "CREATE INDEX ap_k ON ap (k)"
+fi
+"$psql" "$url" -q -c "ANALYZE w" -c "ANALYZE ap"
+for q in "SELECT sum(b) FROM w" \
+	"SELECT count(*) FROM w WHERE a = 7" \
+	"SELECT sum(w.b) FROM w JOIN ap ON ap.id = w.id WHERE ap.k = 1" \
+	"SELECT count(*) FROM ap WHERE id IN (SELECT id FROM w WHERE a = 3)" \
+	"SELECT sum(length(pad)) FROM ap WHERE k = 1"; do
+	times=$(for _ in 1 2 3 4 5; do
+		"$psql" "$url" -c '\timing on' -c "$q" | awk '/^Time:/ {print $2}'
+	done | sort -n | tr '\n' ' ')
+	echo "$label | $q | $times"
+done
