@@ -8,6 +8,7 @@
 #
 #   scripts/access-paths.sh URL [LABEL]
 set -euo pipefail
+. "$(dirname "$0")/time-queries.sh"
 url=$1 label=${2:-}
 psql=${PSQL:-$(command -v psql || echo /usr/lib/postgresql/15/bin/psql)}
 if ! "$psql" "$url" -qAtc "SELECT 1 FROM ap LIMIT 1" >/dev/null 2>&1; then
@@ -16,12 +17,8 @@ if ! "$psql" "$url" -qAtc "SELECT 1 FROM ap LIMIT 1" >/dev/null 2>&1; then
 		-c "CREATE INDEX ap_k ON ap (k)"
 fi
 "$psql" "$url" -q -c "ANALYZE ap"
-for q in "SELECT sum(length(pad)) FROM ap WHERE k = 1" \
+time_queries "$label" \
+	"SELECT sum(length(pad)) FROM ap WHERE k = 1" \
 	"SELECT count(*) FROM ap WHERE k = 1 AND id < 1000" \
 	"SELECT id FROM ap WHERE k = 1 ORDER BY id LIMIT 5" \
-	"SELECT count(*), sum(id) FROM ap WHERE k = 1"; do
-	times=$(for _ in 1 2 3 4 5; do
-		"$psql" "$url" -c '\timing on' -c "$q" | awk '/^Time:/ {print $2}'
-	done | sort -n | tr '\n' ' ')
-	echo "$label | $q | $times"
-done
+	"SELECT count(*), sum(id) FROM ap WHERE k = 1"

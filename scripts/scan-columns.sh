@@ -8,6 +8,7 @@
 #
 #   scripts/scan-columns.sh URL [LABEL]
 set -euo pipefail
+. "$(dirname "$0")/time-queries.sh"
 url=$1 label=${2:-}
 psql=${PSQL:-$(command -v psql || echo /usr/lib/postgresql/15/bin/psql)}
 if ! "$psql" "$url" -qAtc "SELECT 1 FROM w LIMIT 1" >/dev/null 2>&1; then
@@ -20,13 +21,9 @@ if ! "$psql" "$url" -qAtc "SELECT 1 FROM ap LIMIT 1" >/dev/null 2>&1; then
 		-c "CREATE INDEX ap_k ON ap (k)"
 fi
 "$psql" "$url" -q -c "ANALYZE w" -c "ANALYZE ap"
-for q in "SELECT sum(b) FROM w" \
+time_queries "$label" \
+	"SELECT sum(b) FROM w" \
 	"SELECT count(*) FROM w WHERE a = 7" \
 	"SELECT sum(w.b) FROM w JOIN ap ON ap.id = w.id WHERE ap.k = 1" \
 	"SELECT count(*) FROM ap WHERE id IN (SELECT id FROM w WHERE a = 3)" \
-	"SELECT sum(length(pad)) FROM ap WHERE k = 1"; do
-	times=$(for _ in 1 2 3 4 5; do
-		"$psql" "$url" -c '\timing on' -c "$q" | awk '/^Time:/ {print $2}'
-	done | sort -n | tr '\n' ' ')
-	echo "$label | $q | $times"
-done
+	"SELECT sum(length(pad)) FROM ap WHERE k = 1"
