@@ -146,10 +146,10 @@ func (n *aggNode) open(x *execCtx) (rowIter, error) {
 }
 
 // add folds a row into a group; it returns the bytes it buffered.
-// add adds a row to a group's aggregates. scratch holds, per aggregate,
-// the arguments slice of the last row: an accumulator does not keep its
-// arguments slice (expr.Accumulator), so only an aggregate with ORDER
-// BY, which buffers them, needs a new one per row.
+// scratch holds, per aggregate, the arguments slice of the last row: an
+// accumulator does not keep its arguments slice (expr.Accumulator), so
+// only an aggregate with ORDER BY, which buffers them, needs a new one
+// per row.
 func (n *aggNode) add(x *execCtx, g *group, row []types.Datum, scratch [][]types.Datum) (int64, error) {
 	var buffered int64
 	for i, a := range n.aggs {

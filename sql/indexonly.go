@@ -1,7 +1,6 @@
 package sql
 
 import (
-	"reflect"
 	"slices"
 	"strings"
 
@@ -15,10 +14,9 @@ import (
 // k = ...) need not read the rows at all: one seek per row saved. A scan
 // that reads rows decodes only the columns the query reads: decoding is
 // about half of a full read's CPU on a table of seven columns.
+//
 // Which columns a query reads is worked out from the plan above the scan
 // (narrow.go).
-
-var exprPkg = reflect.TypeOf(expr.ColRef{}).PkgPath()
 
 // narrow makes the scan decode only the columns in need, those its
 // filter reads added (every column when need is nil), and read a

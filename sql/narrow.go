@@ -161,6 +161,10 @@ func hidesReads(e expr.Expr) bool {
 	})
 }
 
+// exprPkg is the expression package: its nodes say what they read
+// (ColRef), unlike the planner's own.
+var exprPkg = reflect.TypeOf(expr.ColRef{}).PkgPath()
+
 // readsShown is implemented by planner-level expressions that say when
 // they read the row only through their children (expr.Parent), if at
 // all.

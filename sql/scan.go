@@ -42,7 +42,7 @@ type scanNode struct {
 	reverse bool
 	// indexOnly reads a secondary index's entries alone (indexonly.go).
 	indexOnly bool
-	// need marks the columns the scan's consumer reads (indexonly.go);
+	// need marks the columns the scan's consumers read (narrow.go);
 	// the others are left NULL, undecoded. nil: every column.
 	need []bool
 	// reuse: the consumer is done with each row before it asks for the
