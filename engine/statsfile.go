@@ -53,7 +53,9 @@ type savedColumn struct {
 
 // restoreColumns gives tc the statistics saved for table l, if any and
 // they fit its columns' types; under s.mu, once per table. A missing or
-// unreadable file means none.
+// unreadable file means none. A file may list fewer columns than l has
+// (columns added after the ANALYZE, or none when it found no rows): those
+// have no statistics, as in memory before the restart.
 func (db *DB) restoreColumns(tc *tableCount, l *Layout) {
 	if tc.columns != nil || tc.restored {
 		return
@@ -64,12 +66,15 @@ func (db *DB) restoreColumns(tc *tableCount, l *Layout) {
 		return
 	}
 	var st savedTable
-	if json.Unmarshal(b, &st) != nil || st.Version != statsFileVersion || len(st.Columns) != len(l.Types) {
+	if json.Unmarshal(b, &st) != nil || st.Version != statsFileVersion || len(st.Columns) > len(l.Types) {
 		return
 	}
-	cols := make([]ColumnStats, len(l.Types))
-	for i, t := range l.Types {
-		sc := &st.Columns[i]
+	var cols []ColumnStats
+	if len(st.Columns) > 0 {
+		cols = make([]ColumnStats, len(st.Columns))
+	}
+	for i := range st.Columns {
+		sc, t := &st.Columns[i], l.Types[i]
 		if t == nil {
 			continue
 		}
@@ -93,9 +98,11 @@ func (db *DB) restoreColumns(tc *tableCount, l *Layout) {
 // The caller writes them under s.saveMu, taken first, so that the writes
 // of concurrent ANALYZEs land in the order their contents were made.
 func savedBytes(tc *tableCount, l *Layout) ([]byte, error) {
-	st := &savedTable{Version: statsFileVersion, AnalyzedAt: tc.analyzedAt, AnalyzeCount: tc.analyzeCount, Columns: make([]savedColumn, len(l.Types))}
-	for i, t := range l.Types {
-		if t == nil || i >= len(tc.columns) {
+	st := &savedTable{Version: statsFileVersion, AnalyzedAt: tc.analyzedAt, AnalyzeCount: tc.analyzeCount,
+		Columns: make([]savedColumn, min(len(tc.columns), len(l.Types)))}
+	for i := range st.Columns {
+		t := l.Types[i]
+		if t == nil {
 			continue
 		}
 		c := &tc.columns[i]

@@ -90,3 +90,40 @@ func TestAnalyzeStatsSurviveRestart(t *testing.T) {
 		t.Errorf("a column's type changed: %d statistics, count %d; want none", len(cols), n)
 	}
 }
+
+// The saved statistics of a table that gained a column after its ANALYZE
+// come back for the old columns, and an ANALYZE that found no rows keeps
+// its count and time across a restart.
+func TestAnalyzeStatsRestartAfterAddColumn(t *testing.T) {
+	open := storeOpener(t)
+	s, db := open()
+	l := statsLayout(303)
+	insertRows(t, db, l, 0, 500)
+	if _, err := db.Analyze(context.Background(), l); err != nil {
+		t.Fatal(err)
+	}
+	empty := statsLayout(304)
+	for range 2 {
+		if _, err := db.Analyze(context.Background(), empty); err != nil {
+			t.Fatal(err)
+		}
+	}
+	at, count, cols := db.Analyzed(l)
+	emptyAt, _, _ := db.Analyzed(empty)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s, db = open()
+	defer s.Close()
+	added := *l
+	added.Types = append(append([]*types.T(nil), l.Types...), types.Int4)
+	added.Names = append(append([]string(nil), l.Names...), "w")
+	at2, count2, cols2 := db.Analyzed(&added)
+	if !at2.Equal(at) || count2 != count || len(cols2) != len(cols) || cols2[0].NDistinct != cols[0].NDistinct {
+		t.Errorf("after ADD COLUMN and a restart: at %v, %d times, %d columns; want %v, %d, %d", at2, count2, len(cols2), at, count, len(cols))
+	}
+	if at, n, cols := db.Analyzed(empty); !at.Equal(emptyAt) || n != 2 || cols != nil {
+		t.Errorf("an empty table's ANALYZEs after a restart: at %v, %d times, %d columns; want %v, 2, none", at, n, len(cols), emptyAt)
+	}
+}
