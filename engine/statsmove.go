@@ -60,20 +60,28 @@ func (db *DB) dropStats(table uint32) error {
 }
 
 // carryStats moves storage from's statistics to storage to, unless to
-// has been analyzed itself (an ANALYZE after the TRUNCATE in its
-// transaction). s.saveMu is held.
+// has statistics of its own (an ANALYZE that found rows after the
+// TRUNCATE, in its transaction, applied before the moves). An ANALYZE
+// there that found none keeps from's columns, as it would have kept
+// them without the TRUNCATE, and adds its count and time to from's; the
+// side file then holds from's until the table's next ANALYZE rewrites it
+// (a restart in between loses that count and time). s.saveMu is held.
 func (db *DB) carryStats(from, to uint32) error {
 	s := &db.stats
 	s.mu.Lock()
 	old := s.tables[from]
 	delete(s.tables, from)
 	tc := s.entry(to)
-	if tc.analyzeCount > 0 || tc.columns != nil {
+	if tc.columns != nil {
 		s.mu.Unlock()
 		return db.store.RemoveSideFile(statsFile(from))
 	}
 	if old != nil {
-		tc.analyzedAt, tc.analyzeCount, tc.columns = old.analyzedAt, old.analyzeCount, old.columns
+		if old.analyzedAt.After(tc.analyzedAt) {
+			tc.analyzedAt = old.analyzedAt
+		}
+		tc.analyzeCount += old.analyzeCount
+		tc.columns = old.columns
 	}
 	// What is not in memory yet is read from the file under its new name
 	// when first asked for (restoreColumns).

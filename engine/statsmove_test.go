@@ -111,3 +111,34 @@ func TestStatsFollowTruncateAndDrop(t *testing.T) {
 	}
 	s.Close()
 }
+
+// TRUNCATE then ANALYZE in one transaction: the ANALYZE finds the new
+// storage empty, which keeps the statistics the table had (as an empty
+// ANALYZE does without the TRUNCATE), and counts once more.
+func TestTruncateThenEmptyAnalyzeKeepsStats(t *testing.T) {
+	open := storeOpener(t)
+	s, db := open()
+	defer s.Close()
+	ctx := context.Background()
+	a := statsLayout(411)
+	insertRows(t, db, a, 0, 300)
+	if _, err := db.Analyze(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	_, _, cols := db.Analyzed(a)
+	b := statsLayout(412)
+	txn, _ := db.Begin(engine.TxnOptions{})
+	txn.CarryStats(411, 412)
+	if _, err := txn.Analyze(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if err := txn.Put([]byte{0x01, 'z'}, []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := txn.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, n, cols2 := db.Analyzed(b); n != 2 || len(cols2) != len(cols) || cols2[0].NDistinct != cols[0].NDistinct {
+		t.Fatalf("after TRUNCATE and an empty ANALYZE: %d ANALYZEs, %d columns; want 2, %d", n, len(cols2), len(cols))
+	}
+}
