@@ -138,6 +138,14 @@ func defElemString(n *pg_query.Node) string {
 }
 
 func (ep *explainPlan) run(s *Session, ec *expr.Context) (Result, error) {
+	if ep.execute != nil {
+		// The prepared statement's privileges, checked as EXECUTE checks
+		// them (Session.Execute): EXPLAIN plans it, and with ANALYZE
+		// runs it, here and not through Execute.
+		if err := s.checkNeeds(ep.execute.p.needs); err != nil {
+			return nil, err
+		}
+	}
 	root := ep.root
 	var lines []string
 	if !ep.analyze {
