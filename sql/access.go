@@ -205,8 +205,13 @@ func (n *scanNode) boundedPath(i int, conj []expr.Expr, preds []colPred, tableRo
 	return accessPath{index: i, bounds: b, boundConj: used, rows: max(rows, 1), seeks: min(seeks, maxSpans), vague: vague}, true
 }
 
-// isConst reports whether e is a constant.
+// isConst reports whether e is a constant, or a constant cast (f > 0 on
+// a float8 column compares with 0::float8): known when planning.
 func isConst(e expr.Expr) bool {
-	_, ok := stripNoopCast(e).(*expr.Const)
+	e = stripNoopCast(e)
+	if c, ok := e.(*expr.Cast); ok {
+		e = stripNoopCast(c.Arg)
+	}
+	_, ok := e.(*expr.Const)
 	return ok
 }
