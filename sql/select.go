@@ -318,7 +318,7 @@ func (pl *planner) planSimpleSelect(n *pg_query.SelectStmt, outer *scope, lv *le
 		if len(keys) > 0 {
 			node = &sortNode{input: node, keys: keys}
 		}
-	case len(keys) > 0 && orderedByScan(node, keys, n.LimitCount != nil, limitRows(n)):
+	case len(keys) > 0 && orderedByScan(node, keys, n.LimitCount != nil && !isNullConst(n.LimitCount), limitRows(n)):
 		// The scan reads its index in ORDER BY's order.
 	case len(keys) > 0:
 		node = &sortNode{input: node, keys: keys}
