@@ -51,6 +51,9 @@ which wins over the file, which wins over the default. stela config print
 shows the effective settings and where each comes from.`,
 		Args: cobra.NoArgs,
 		PreRunE: func(cmd *cobra.Command, _ []string) error {
+			// First: the process may be replaced (sysmon.go), and
+			// what runs before would run, and warn, twice.
+			keepSysmonAwake()
 			_, err := loadSettings(cmd)
 			return err
 		},
@@ -81,7 +84,6 @@ shows the effective settings and where each comes from.`,
 }
 
 func runStart(cmd *cobra.Command, o *startOptions) error {
-	keepSysmonAwake()
 	ops, err := openOps(cmd.ErrOrStderr(), &o.ops)
 	if err != nil {
 		return err
