@@ -8,9 +8,11 @@ import (
 )
 
 // ANALYZE's statistics are part of the transaction that runs it, as
-// PostgreSQL's pg_statistic rows are: it samples the table as the
-// transaction sees it (the rows the transaction itself wrote included),
-// the transaction's own plans and views see the result at once, other
+// PostgreSQL's pg_statistic rows are. It samples the table's rows as
+// committed at the store's last tx (PostgreSQL's ANALYZE, too, reads the
+// rows committed when it runs, not the transaction's snapshot); in a
+// transaction that wrote the table, the rows that transaction sees, its
+// own included. The transaction's own plans and views see the result at once, other
 // sessions when it commits, and a rollback (to a savepoint too) forgets
 // it. What does not wait, as in PostgreSQL, is the record that ANALYZE
 // ran (pg_stat_user_tables' last_analyze and analyze_count: a rolled
