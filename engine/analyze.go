@@ -12,9 +12,9 @@ import (
 // committed at the store's last tx (PostgreSQL's ANALYZE, too, reads the
 // rows committed when it runs, not the transaction's snapshot); in a
 // transaction that wrote the table, the rows that transaction sees, its
-// own included. The transaction's own plans and views see the result at once, other
-// sessions when it commits, and a rollback (to a savepoint too) forgets
-// it. What does not wait, as in PostgreSQL, is the record that ANALYZE
+// own included. The transaction's own plans and views see the result
+// at once, other sessions when it commits, and a rollback (to a
+// savepoint too) forgets it. What does not wait, as in PostgreSQL, is the record that ANALYZE
 // ran (pg_stat_user_tables' last_analyze and analyze_count: a rolled
 // back ANALYZE counts) and the row count: a table whose count the
 // planner did not know yet (or knew as a guess while a background count
