@@ -96,6 +96,15 @@ func clauseSel(e expr.Expr, st *colStats) float64 {
 	case *expr.And:
 		return andSel(v.Args, st)
 	case *expr.Or:
+		if _, ok := asColPred(v); ok {
+			// An IN list (equalities of one column): PostgreSQL's = ANY,
+			// whose equalities are disjoint.
+			sels := make([]float64, len(v.Args))
+			for i, a := range v.Args {
+				sels[i] = clamp01(clauseSel(a, st))
+			}
+			return arraySel(sels, true, true)
+		}
 		// P(a or b) = P(a) + P(b) - P(a)P(b), folded over the arguments.
 		s := 0.0
 		for _, a := range v.Args {
@@ -130,12 +139,7 @@ func clauseSel(e expr.Expr, st *colStats) float64 {
 		}
 		return 1 - eq
 	case *expr.ScalarArrayOp:
-		// x = ANY (array) of n elements: n equalities; otherwise one
-		// comparison's default.
-		if elems := arrayElems(v.Array); len(elems) > 0 && v.Any {
-			return st.inListSel(v.Left, elems)
-		}
-		return defaultIneqSel
+		return scalarArraySel(v, st)
 	case *expr.Const:
 		if b, ok := v.V.(bool); ok {
 			if b {
@@ -288,6 +292,9 @@ func operatorSel(name string) (float64, bool) {
 func arrayElems(e expr.Expr) []expr.Expr {
 	switch v := e.(type) {
 	case *expr.ArrayExpr:
+		if v.Multi {
+			return nil // its elements are arrays
+		}
 		return v.Elems
 	case *expr.Const:
 		a, ok := v.V.(*types.Array)

@@ -117,39 +117,6 @@ func (st *colStats) eqConstSel(c *engine.ColumnStats, t *types.T, v types.Datum)
 	return sel
 }
 
-// elemEqSel is the selectivity of column = e for one element e of an IN
-// list or = ANY array.
-func (st *colStats) elemEqSel(col *expr.ColRef, c *engine.ColumnStats, e expr.Expr) float64 {
-	if v, ok := constFor(e, col.T); ok && c != nil {
-		return st.eqConstSel(c, col.T, v)
-	}
-	return st.eqSel(c)
-}
-
-// inListSel is the selectivity of column = ANY (list): the elements'
-// equalities, summed as disjoint while the sum stays a probability
-// (scalararraysel), else combined as independent.
-func (st *colStats) inListSel(left expr.Expr, elems []expr.Expr) float64 {
-	col, _ := stripNoopCast(left).(*expr.ColRef)
-	var c *engine.ColumnStats
-	if col != nil {
-		c = st.at(col.Idx)
-	}
-	any, disjoint := 0.0, 0.0
-	for _, e := range elems {
-		s := st.eqSel(c)
-		if col != nil {
-			s = st.elemEqSel(col, c, e)
-		}
-		any = any + s - any*s
-		disjoint += s
-	}
-	if disjoint <= 1 {
-		return disjoint
-	}
-	return any
-}
-
 // ineqSel is the selectivity of column < v, <= v, > v or >= v (isGT for
 // the last two, orEq for <= and >=), from the column's most common
 // values and histogram (scalarineqsel).

@@ -38,7 +38,8 @@ func TestSelectivity(t *testing.T) {
 		{"closed range", &expr.And{Args: []expr.Expr{op(">=", a, k(1)), op("<=", a, k(9))}}, 0.005},
 		{"bounds on two columns", &expr.And{Args: []expr.Expr{op(">=", a, k(1)), op("<=", b, k(9))}}, 1.0 / 9},
 		{"range and equality", &expr.And{Args: []expr.Expr{op(">", a, k(1)), op("<", a, k(9)), op("=", b, k(3))}}, 0.005 * 0.005},
-		{"or", &expr.Or{Args: []expr.Expr{op("=", a, k(1)), op("=", a, k(2))}}, 0.005 + 0.005 - 0.005*0.005},
+		{"or", &expr.Or{Args: []expr.Expr{op("=", a, k(1)), op("=", b, k(2))}}, 0.005 + 0.005 - 0.005*0.005},
+		{"or of equalities on one column: an in list", &expr.Or{Args: []expr.Expr{op("=", a, k(1)), op("=", a, k(2))}}, 0.01},
 		{"not", &expr.Not{Arg: op("=", a, k(1))}, 0.995},
 		{"is null", &expr.IsNull{Arg: a}, 0.005},
 		{"is not null", &expr.IsNull{Arg: a, Not: true}, 0.995},
@@ -47,7 +48,14 @@ func TestSelectivity(t *testing.T) {
 		{"boolean column", flag, 0.5},
 		{"is true", &expr.BoolTest{Arg: flag, Want: &yes}, 0.5},
 		{"is unknown", &expr.BoolTest{Arg: flag}, 0.005},
-		{"in list", &expr.ScalarArrayOp{Left: a, Array: &expr.ArrayExpr{Elems: []expr.Expr{k(1), k(2), k(3)}}, Any: true}, 0.015},
+		{"in list", anyOf("=", a, k(1), k(2), k(3)), 0.015},
+		// Not disjoint: at least one of three inequalities.
+		{"<> any", anyOf("<>", a, k(1), k(2), k(3)), 1 - math.Pow(0.005, 3)},
+		{"<> all", allOf("<>", a, k(1), k(2), k(3)), 1 - 3*0.005},
+		{"> all", allOf(">", a, k(1), k(2)), 1.0 / 9},
+		// An array known only when the statement runs: ten elements.
+		{"= any parameter", &expr.ScalarArrayOp{Left: a, Op: "=", Any: true, Array: &expr.Param{Index: 1, T: int4Array}}, 1 - math.Pow(0.995, 10)},
+		{"> all parameter", &expr.ScalarArrayOp{Left: a, Op: ">", Array: &expr.Param{Index: 1, T: int4Array}}, math.Pow(1.0/3, 10)},
 		{"constant true", &expr.Const{T: types.Bool, V: true}, 1},
 		{"constant false", &expr.Const{T: types.Bool, V: false}, 0},
 		{"null", &expr.Const{T: types.Bool}, 0},
@@ -83,7 +91,7 @@ func TestSelectivityWithStats(t *testing.T) {
 		{"inequality", op("<>", a, k(1)), 1 - 0.075 - 0.25},
 		{"is null", &expr.IsNull{Arg: a}, 0.25},
 		{"is not null", &expr.IsNull{Arg: a, Not: true}, 0.75},
-		{"in list", &expr.ScalarArrayOp{Left: a, Array: &expr.ArrayExpr{Elems: []expr.Expr{k(1), k(2), k(3)}}, Any: true}, 0.225},
+		{"in list", anyOf("=", a, k(1), k(2), k(3)), 0.225},
 		{"is not distinct from", &expr.Distinct{A: a, B: k(1), Not: true}, 0.075},
 		{"column to column", op("=", a, u), 0.005},
 		{"column without statistics", op("=", other, k(1)), 0.005},
@@ -121,7 +129,7 @@ func TestSelectivityFromHistogram(t *testing.T) {
 	}{
 		{"a most common value", op("=", a, k(7)), 0.2},
 		{"another value", op("=", a, k(8)), rest * eq},
-		{"in list", &expr.ScalarArrayOp{Left: a, Array: &expr.ArrayExpr{Elems: []expr.Expr{k(7), k(8)}}, Any: true}, 0.2 + rest*eq},
+		{"in list", anyOf("=", a, k(7), k(8)), 0.2 + rest*eq},
 		// 250 is half way through the third bin: 2.5 bins of 10; 7
 		// is below it
 		{"below", op("<=", a, k(250)), rest*0.25 + 0.2},
@@ -156,3 +164,14 @@ func TestStringScalars(t *testing.T) {
 		t.Errorf("bytea: got %v %v %v", v, lo, hi)
 	}
 }
+
+// anyOf is left op ANY (ARRAY[elems...]); allOf the same with ALL.
+func anyOf(op string, left expr.Expr, elems ...expr.Expr) expr.Expr {
+	return &expr.ScalarArrayOp{Left: left, Op: op, Any: true, Array: &expr.ArrayExpr{Elems: elems}}
+}
+
+func allOf(op string, left expr.Expr, elems ...expr.Expr) expr.Expr {
+	return &expr.ScalarArrayOp{Left: left, Op: op, Array: &expr.ArrayExpr{Elems: elems}}
+}
+
+var int4Array, _ = types.ArrayOf(types.Int4)

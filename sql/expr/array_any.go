@@ -18,6 +18,8 @@ type ScalarArrayOp struct {
 	Left  Expr
 	Array Expr
 	Any   bool
+	// Op names the operator, for the planner's estimates and index bounds.
+	Op string
 	// Elem computes the operator's right input from the current element,
 	// which slot holds (it may cast it); Fn is the operator.
 	Elem   Expr
@@ -37,6 +39,14 @@ func (s *slotExpr) Type() *types.T                     { return s.T }
 func (s *slotExpr) Eval(*Context) (types.Datum, error) { return s.v, nil }
 
 func (s *ScalarArrayOp) Type() *types.T { return types.Bool }
+
+// IsElem reports whether e is the array element itself, as Elem reads
+// it: when Elem is (a cast the caller deems a no-op of) the element, the
+// operator compares Left with the elements as they are.
+func (s *ScalarArrayOp) IsElem(e Expr) bool {
+	slot, ok := e.(*slotExpr)
+	return ok && slot == s.slot
+}
 
 func (s *ScalarArrayOp) Eval(ctx *Context) (types.Datum, error) {
 	av, err := s.Array.Eval(ctx)
@@ -128,5 +138,5 @@ func (b *Builder) scalarArrayOp(e *pg_query.A_Expr, name string, anyOp bool) (Ex
 	if f.Result.Oid != types.Bool.Oid {
 		return nil, at(pgerror.New(pgcode.WrongObjectType, "op ANY/ALL (array) requires operator to yield boolean"), e.Location)
 	}
-	return &ScalarArrayOp{Left: f.Args[0], Array: right, Any: anyOp, Elem: f.Args[1], slot: slot, Fn: f.Fn, Strict: f.Strict}, nil
+	return &ScalarArrayOp{Left: f.Args[0], Array: right, Any: anyOp, Op: name, Elem: f.Args[1], slot: slot, Fn: f.Fn, Strict: f.Strict}, nil
 }
