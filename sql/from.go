@@ -225,10 +225,17 @@ func (pl *planner) planRegion(r *region, outer *scope, lv *level) (planNode, err
 		n     *pg_query.Node
 		items []int
 	}
-	var multi, top []pending
+	var multi, top, late []pending
 	for _, c := range r.conj {
 		set, ok := conjunctItems(c, r.items)
 		switch {
+		case (!ok || len(set) == 0) && len(r.items) == 1:
+			// One item: a conjunct with a subquery (or without a
+			// column) filters that item's rows where they are read, so
+			// that an uncorrelated subquery's value can bound an index.
+			// It is tested after the item's other conjuncts, as
+			// PostgreSQL tests its costlier quals last.
+			late = append(late, pending{n: c})
 		case !ok || len(set) == 0:
 			top = append(top, pending{n: c})
 		case len(set) == 1:
@@ -242,6 +249,14 @@ func (pl *planner) planRegion(r *region, outer *scope, lv *level) (planNode, err
 		default:
 			multi = append(multi, pending{n: c, items: set})
 		}
+	}
+	for _, c := range late {
+		it := r.items[0]
+		e, err := pl.builder(newScope(it.cols, lv, outer), "WHERE").BuildAs(c.n, types.Bool, "WHERE")
+		if err != nil {
+			return nil, err
+		}
+		it.conj = splitAnd(e, it.conj)
 	}
 	for _, it := range r.items {
 		pl.finishItem(it)
