@@ -70,8 +70,8 @@ func widening(from, to *types.T) bool {
 	return from.Oid == to.Oid
 }
 
-// asColPred recognizes "column op value", either way round, and IN lists
-// (an OR of equalities on one column).
+// asColPred recognizes "column op value", either way round, IN lists
+// (an OR of equalities on one column) and column = ANY (array).
 func asColPred(e expr.Expr) (colPred, bool) {
 	switch v := e.(type) {
 	case *expr.Func:
@@ -97,6 +97,8 @@ func asColPred(e expr.Expr) (colPred, bool) {
 			out.vals = append(out.vals, p.vals...)
 		}
 		return out, len(v.Args) > 0
+	case *expr.ScalarArrayOp:
+		return arrayColPred(v)
 	}
 	return colPred{}, false
 }
@@ -143,7 +145,7 @@ func (n *scanNode) boundedPath(i int, conj []expr.Expr, preds []colPred, tableRo
 		var eq *colPred
 		for j := range preds {
 			if preds[j].col == col && preds[j].op == "=" {
-				if eq == nil || len(preds[j].vals) < len(eq.vals) {
+				if eq == nil || boundValues(preds[j].vals) < boundValues(eq.vals) {
 					eq = &preds[j]
 				}
 			}
@@ -151,7 +153,7 @@ func (n *scanNode) boundedPath(i int, conj []expr.Expr, preds []colPred, tableRo
 		if eq != nil {
 			b.eq = append(b.eq, eq.vals)
 			used = append(used, eq.conj)
-			seeks *= float64(len(eq.vals))
+			seeks *= boundValues(eq.vals)
 			if k == len(ix.Cols)-1 && ix.Unique {
 				unique = seeks
 			}

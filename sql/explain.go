@@ -388,13 +388,16 @@ func (b *indexBounds) describe(l *engine.Layout, ix *engine.IndexLayout) string 
 	var parts []string
 	for i, vals := range b.eq {
 		name := l.Names[ix.Cols[i]]
-		if len(vals) == 1 {
+		if oneValue(vals) {
 			parts = append(parts, name+" = "+exprString(vals[0], nil))
 			continue
 		}
 		vs := make([]string, len(vals))
 		for j, v := range vals {
 			vs[j] = exprString(v, nil)
+			if a, ok := v.(*arrayBound); ok {
+				vs[j] = exprString(a.arr, nil)
+			}
 		}
 		parts = append(parts, name+" = ANY ("+strings.Join(vs, ", ")+")")
 	}
@@ -487,6 +490,12 @@ func exprString(e expr.Expr, cols []column) string {
 			return "(" + exprString(v.Args[0], cols) + " " + v.Name + " " + exprString(v.Args[1], cols) + ")"
 		}
 		return v.Name + "(" + joinExprs(v.Args, cols, ", ") + ")"
+	case *expr.ScalarArrayOp:
+		quant := " ALL ("
+		if v.Any {
+			quant = " ANY ("
+		}
+		return "(" + exprString(v.Left, cols) + " " + v.Op + quant + exprString(v.Array, cols) + "))"
 	case *subqueryExpr:
 		return "(SubPlan)"
 	case *slotRef:

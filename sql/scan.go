@@ -300,14 +300,16 @@ func (b *indexBounds) spans(x *execCtx, l *engine.Layout, ix *engine.IndexLayout
 			if err != nil {
 				return nil, false, err
 			}
-			if v == nil {
-				continue // = NULL matches nothing
+			for _, d := range boundElems(e, v) {
+				if d == nil {
+					continue // = NULL matches nothing
+				}
+				enc, err := keyenc.AppendKey(nil, boundType(l.Types[col], e), d, ix.Dirs[i], ix.Nulls[i])
+				if err != nil {
+					return nil, false, err
+				}
+				vals = append(vals, enc)
 			}
-			enc, err := keyenc.AppendKey(nil, boundType(l.Types[col], e), v, ix.Dirs[i], ix.Nulls[i])
-			if err != nil {
-				return nil, false, err
-			}
-			vals = append(vals, enc)
 		}
 		vals = sortUniqueBytes(vals)
 		if len(prefixes)*len(vals) > maxSpans {
@@ -389,7 +391,7 @@ func (b *indexBounds) spans(x *execCtx, l *engine.Layout, ix *engine.IndexLayout
 // (no IN list): the bounds are then one key prefix.
 func (b *indexBounds) singleValued() bool {
 	for _, alts := range b.eq {
-		if len(alts) != 1 {
+		if !oneValue(alts) {
 			return false
 		}
 	}

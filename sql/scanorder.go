@@ -104,7 +104,7 @@ func (n *scanNode) indexOrder(i int, bounds *indexBounds, cols []int, keys []sor
 	pinned := map[int]bool{}
 	if bounds != nil {
 		for j, alts := range bounds.eq {
-			if len(alts) == 1 {
+			if oneValue(alts) {
 				pinned[ix.Cols[j]] = true
 			}
 		}
