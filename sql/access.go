@@ -71,7 +71,8 @@ func widening(from, to *types.T) bool {
 }
 
 // asColPred recognizes "column op value", either way round, IN lists
-// (an OR of equalities on one column) and column = ANY (array).
+// (an OR of equalities on one column), column = ANY (array) and column
+// IN (SELECT ...).
 func asColPred(e expr.Expr) (colPred, bool) {
 	switch v := e.(type) {
 	case *expr.Func:
@@ -99,6 +100,8 @@ func asColPred(e expr.Expr) (colPred, bool) {
 		return out, len(v.Args) > 0
 	case *expr.ScalarArrayOp:
 		return arrayColPred(v)
+	case *subqueryExpr:
+		return subqueryColPred(v)
 	}
 	return colPred{}, false
 }
@@ -201,6 +204,9 @@ func (n *scanNode) boundedPath(i int, conj []expr.Expr, preds []colPred, tableRo
 	vague := (b.lo != nil && !isConst(b.lo)) || (b.hi != nil && !isConst(b.hi))
 	for _, alts := range b.eq {
 		for _, v := range alts {
+			if lb, ok := v.(*listBound); ok && lb.sub != nil {
+				continue // its count is the subquery's estimate
+			}
 			vague = vague || !isConst(v)
 		}
 	}

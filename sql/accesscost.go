@@ -95,6 +95,7 @@ func (n *scanNode) cheapest(covered func(index int) bool) *accessPath {
 func (n *scanNode) usePath(p *accessPath) {
 	n.path = *p
 	n.index, n.bounds = p.index, p.bounds
+	n.listSubqueries()
 	n.filter = n.restOf(p)
 	n.est = max(max(p.rows, 1)*selectivityWith(n.filter, n.stats), 1)
 }

@@ -395,8 +395,8 @@ func (b *indexBounds) describe(l *engine.Layout, ix *engine.IndexLayout) string 
 		vs := make([]string, len(vals))
 		for j, v := range vals {
 			vs[j] = exprString(v, nil)
-			if a, ok := v.(*arrayBound); ok {
-				vs[j] = exprString(a.arr, nil)
+			if lb, ok := v.(*listBound); ok {
+				vs[j] = lb.describe()
 			}
 		}
 		parts = append(parts, name+" = ANY ("+strings.Join(vs, ", ")+")")

@@ -296,11 +296,11 @@ func (b *indexBounds) spans(x *execCtx, l *engine.Layout, ix *engine.IndexLayout
 		var next [][]byte
 		vals := make([][]byte, 0, len(alts))
 		for _, e := range alts {
-			v, err := x.eval(e, nil)
+			ds, err := boundElems(x, e)
 			if err != nil {
 				return nil, false, err
 			}
-			for _, d := range boundElems(e, v) {
+			for _, d := range ds {
 				if d == nil {
 					continue // = NULL matches nothing
 				}

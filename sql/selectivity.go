@@ -140,6 +140,10 @@ func clauseSel(e expr.Expr, st *colStats) float64 {
 		return 1 - eq
 	case *expr.ScalarArrayOp:
 		return scalarArraySel(v, st)
+	case *subqueryExpr:
+		if v.hashable {
+			return inSubquerySel(v, st)
+		}
 	case *expr.Const:
 		if b, ok := v.V.(bool); ok {
 			if b {

@@ -1,6 +1,10 @@
 package sql
 
-import "github.com/stela-db/stela/sql/expr"
+import (
+	"math"
+
+	"github.com/stela-db/stela/sql/expr"
+)
 
 // arrayGuess is how many elements an array not known when planning is
 // taken to have (PostgreSQL's estimate_array_length guess).
@@ -56,4 +60,19 @@ func arraySel(sels []float64, anyOf, disjoint bool) float64 {
 		return d
 	}
 	return s
+}
+
+// inSubquerySel is the selectivity of x IN (SELECT ...) for an
+// uncorrelated subquery: an IN list of as many values as the subquery
+// is expected to return, each an equality with an unknown value.
+func inSubquerySel(s *subqueryExpr, st *colStats) float64 {
+	n := estimateOf(s.plan)
+	eq := defaultEqSel
+	if c := st.column(s.left); c != nil {
+		eq = st.eqSel(c)
+	}
+	if d := n * eq; d <= 1 {
+		return d // disjoint, as arraySel sums = ANY's equalities
+	}
+	return 1 - math.Pow(1-eq, n)
 }

@@ -40,6 +40,9 @@ type subqueryExpr struct {
 	// vals stand for the subquery row's columns in a row comparison
 	// ((a, b) IN (SELECT x, y ...)); val is then unused.
 	vals []*subValue
+	// listed: a hashable subquery whose values an index scan seeks
+	// (listBound) keeps them, once each, besides the hash set.
+	listed bool
 }
 
 // subValue stands for the subquery row's value in the comparison.
@@ -219,8 +222,16 @@ func (s *subqueryExpr) cached(x *execCtx, ctx *expr.Context) (*subqueryResult, e
 				if err != nil {
 					return false, err
 				}
+				if _, dup := r.set[string(k)]; dup {
+					return true, nil
+				}
 				r.set[string(k)] = struct{}{}
-				return true, x.mem.grow(int64(len(k) + 48))
+				size := int64(len(k) + 48)
+				if s.listed {
+					r.rows = append(r.rows, v)
+					size += rowSize([]types.Datum{v})
+				}
+				return true, x.mem.grow(size)
 			}
 			r.rows = append(r.rows, v)
 			return true, x.mem.grow(rowSize([]types.Datum{v}))
