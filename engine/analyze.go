@@ -164,7 +164,7 @@ func (t *Txn) wroteTable(l *Layout) bool {
 // them. It is not a read a SERIALIZABLE commit checks: statistics are
 // advisory, and PostgreSQL's ANALYZE takes no predicate locks either.
 func (t *Txn) sampleOwn(ctx context.Context, l *Layout, sample *reservoir) (int64, error) {
-	it, err := t.scan(l.Range(PrimaryIndexID), false, true, false)
+	it, err := t.scan(t.writes, l.Range(PrimaryIndexID), false, true, false)
 	if err != nil {
 		return 0, err
 	}

@@ -8,8 +8,9 @@ import (
 
 // Iterator walks a key range as a transaction sees it: the store at the
 // snapshot, overlaid with the transaction's buffered writes as they were
-// when the scan started (a statement never sees its own writes, so that
-// UPDATE t SET x = x + 1 reads every row once).
+// when the scan started, or when the statement first read (Reads): a
+// statement never sees its own writes, so that UPDATE t SET x = x + 1
+// reads every row once.
 type Iterator struct {
 	kvIt *kv.Iterator // nil when the snapshot is empty
 	kvOK bool
@@ -43,19 +44,20 @@ func (i *Iterator) Version() RowVersion { return i.ver }
 // Scan returns an iterator over r, forward or in reverse. The keys and
 // values it returns are the caller's.
 func (t *Txn) Scan(r kv.Range, reverse bool) (*Iterator, error) {
-	return t.scan(r, reverse, false, true)
+	return t.scan(t.writes, r, reverse, false, true)
 }
 
 // ScanBorrowed is Scan for a caller done with each row before the next:
 // the key and value returned are valid only until the next call of Next.
 // It spares a scan two allocations and a copy a row.
 func (t *Txn) ScanBorrowed(r kv.Range, reverse bool) (*Iterator, error) {
-	return t.scan(r, reverse, true, true)
+	return t.scan(t.writes, r, reverse, true, true)
 }
 
-// scan is Scan; note records the range as read, for a SERIALIZABLE
-// commit's check.
-func (t *Txn) scan(r kv.Range, reverse, borrow, note bool) (*Iterator, error) {
+// scan is Scan over the store and the buffered writes ws (t's, or as a
+// statement's first read found them: Reads); note records the range as
+// read, for a SERIALIZABLE commit's check.
+func (t *Txn) scan(ws *writeSet, r kv.Range, reverse, borrow, note bool) (*Iterator, error) {
 	if t.done {
 		return nil, errTxnDone
 	}
@@ -75,12 +77,12 @@ func (t *Txn) scan(r kv.Range, reverse, borrow, note bool) (*Iterator, error) {
 		}
 		return true
 	}
-	if t.writes != nil {
+	if ws != nil {
 		start := r.Start
 		if len(start) == 0 {
 			start = nil
 		}
-		t.writes.ascendRange(start, r.End, collect)
+		ws.ascendRange(start, r.End, collect)
 	}
 	if reverse {
 		for a, b := 0, len(it.buf)-1; a < b; a, b = a+1, b-1 {

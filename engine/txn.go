@@ -167,14 +167,14 @@ var errTxnDone = pgerror.New(pgcode.InvalidTransactionState, "transaction is alr
 // GetVersion is Get that also returns the version of the value (zero
 // for the transaction's own write).
 func (t *Txn) GetVersion(key []byte) ([]byte, RowVersion, bool, error) {
-	return t.get(key, false)
+	return t.get(t.writes, key, false)
 }
 
 // Get returns the value of key as the transaction sees it. The value may
 // be shared (the transaction's own write, or a store's cache of newest
 // versions) and must not be modified.
 func (t *Txn) Get(key []byte) ([]byte, bool, error) {
-	v, _, ok, err := t.get(key, true)
+	v, _, ok, err := t.get(t.writes, key, true)
 	return v, ok, err
 }
 
@@ -192,16 +192,17 @@ func (t *Txn) makeScratch() {
 
 const scratchKeyBytes, scratchRowBytes = 64, 256
 
-// get reads key: the transaction's own write, else the version at the
+// get reads key: the transaction's own write in ws (t's writes, or as a
+// statement's first read found them: Reads), else the version at the
 // snapshot. With hot, a cached key (hotkey.go) is answered from memory,
 // without its version.
-func (t *Txn) get(key []byte, hot bool) ([]byte, RowVersion, bool, error) {
+func (t *Txn) get(ws *writeSet, key []byte, hot bool) ([]byte, RowVersion, bool, error) {
 	if t.done {
 		return nil, RowVersion{}, false, errTxnDone
 	}
 	t.reads++
-	if t.writes != nil {
-		if w, ok := t.writes.get(key); ok {
+	if ws != nil {
+		if w, ok := ws.get(key); ok {
 			return w.value, RowVersion{}, !w.del, nil
 		}
 	}

@@ -28,6 +28,9 @@ type writeSet struct {
 	// first is the tail's first backing array: a set of one write (an
 	// autocommit INSERT's row) is then one allocation.
 	first [1]write
+	// frozen says that a frozen copy (freeze) shares the tail's backing
+	// array: settle then leaves it to the copy instead of reusing it.
+	frozen bool
 }
 
 func newWriteSet() *writeSet {
@@ -65,6 +68,10 @@ func (s *writeSet) settle() {
 	}
 	for _, w := range s.tail {
 		s.tree.ReplaceOrInsert(w)
+	}
+	if s.frozen {
+		s.tail, s.frozen = nil, false
+		return
 	}
 	clear(s.tail)
 	s.tail = s.tail[:0]
@@ -132,6 +139,20 @@ func (s *writeSet) ascendRange(start, end []byte, fn func(write) bool) {
 			return
 		}
 	}
+}
+
+// freeze returns a read-only copy of the set as it is now, without
+// settling the tail (a bulk load's statements keep appending to it): the
+// copy shares the tree copy-on-write and the tail's writes so far, which
+// later appends leave alone (they go past the copy's length) and settle
+// leaves to the copy.
+func (s *writeSet) freeze() *writeSet {
+	c := &writeSet{tail: s.tail[:len(s.tail):len(s.tail)]}
+	if s.tree != nil {
+		c.tree = s.tree.Clone()
+	}
+	s.frozen = s.frozen || len(s.tail) > 0
+	return c
 }
 
 // clone returns a copy that shares the tree copy-on-write (the tail is

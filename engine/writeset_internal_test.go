@@ -59,6 +59,11 @@ func TestWriteSetAgainstAMap(t *testing.T) {
 	}
 	var saved *writeSet
 	var savedModel map[string]string
+	type frozenCopy struct {
+		set   *writeSet
+		model map[string]string
+	}
+	var frozen []frozenCopy
 	for step := range 3000 {
 		var k []byte
 		switch r := rng.IntN(10); {
@@ -76,13 +81,21 @@ func TestWriteSetAgainstAMap(t *testing.T) {
 		if step%97 == 0 {
 			saved, savedModel = s.clone(), maps.Clone(model)
 		}
+		if step%89 == 0 || step%89 == 1 { // twice in a row, too
+			frozen = append(frozen, frozenCopy{s.freeze(), maps.Clone(model)})
+		}
 		if step%10 == 0 {
 			check(step)
 		}
 	}
-	// A clone taken earlier is unchanged by everything written since.
+	// A clone taken earlier is unchanged by everything written since,
+	// and so is every frozen copy (which shares the tail's array).
 	s, model = saved, savedModel
 	check(-1)
+	for i, f := range frozen {
+		s, model = f.set, f.model
+		check(-2 - i)
+	}
 }
 
 // TestWriteSetWithoutTree: writes in key order never make the btree (an

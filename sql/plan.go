@@ -65,6 +65,22 @@ type execCtx struct {
 	// fkPending are the foreign-key checks deferred to the end of the
 	// statement (fk.go).
 	fkPending []fkPending
+	// reads are what the statement's scans see of txn, fixed at its
+	// first scan (stmtReads).
+	reads      engine.Reads
+	readsTaken bool
+}
+
+// stmtReads returns what the statement's scans read of its transaction:
+// the transaction's writes as they were at the statement's first scan,
+// which comes before the statement's first write (a writing statement
+// pulls its first row before it writes it), so that it never reads a
+// row it wrote itself (engine.Reads). Constraint checks read x.txn.
+func (x *execCtx) stmtReads() engine.Reads {
+	if !x.readsTaken {
+		x.reads, x.readsTaken = x.txn.StatementReads(), true
+	}
+	return x.reads
 }
 
 // eval evaluates e over row.

@@ -108,13 +108,19 @@ func (n *scanNode) open(x *execCtx) (rowIter, error) {
 			spans[a], spans[b] = spans[b], spans[a]
 		}
 	}
-	return &scanIter{n: n, x: x, txn: txn, layout: l, ix: ix, spans: spans, filter: filter, point: point}, nil
+	reads := x.stmtReads()
+	if txn != x.txn {
+		reads = txn.StatementReads()
+	}
+	return &scanIter{n: n, x: x, reads: reads, layout: l, ix: ix, spans: spans, filter: filter, point: point}, nil
 }
 
 type scanIter struct {
-	n   *scanNode
-	x   *execCtx
-	txn *engine.Txn // x.txn, or the AS OF snapshot
+	n *scanNode
+	x *execCtx
+	// reads are x.txn's as the statement first read (x.stmtReads), or
+	// the AS OF snapshot's.
+	reads engine.Reads
 	// layout is n.layout, or for AS OF $n before a TRUNCATE, the same
 	// with the storage id of then.
 	layout *engine.Layout
@@ -140,9 +146,9 @@ func (s *scanIter) next() ([]types.Datum, error) {
 			// A primary-key scan decodes each row before the next, and
 			// when no column's decoder keeps the bytes it may read them
 			// where the storage engine has them.
-			scan := s.txn.Scan
+			scan := s.reads.Scan
 			if s.n.index == 0 && s.n.layout.DecodeRowCopies(s.n.need) {
-				scan = s.txn.ScanBorrowed
+				scan = s.reads.ScanBorrowed
 			}
 			it, err := scan(s.spans[0], s.n.reverse)
 			if err != nil {
@@ -189,7 +195,7 @@ func (s *scanIter) nextPoint() ([]types.Datum, error) {
 	for len(s.spans) > 0 {
 		key := s.spans[0].Start
 		s.spans = s.spans[1:]
-		v, ver, ok, err := s.txn.GetVersion(key)
+		v, ver, ok, err := s.reads.GetVersion(key)
 		if err != nil {
 			return nil, err
 		}
@@ -234,7 +240,7 @@ func (s *scanIter) row() ([]types.Datum, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, ver, ok, err := s.txn.GetVersion(rowKey)
+	v, ver, ok, err := s.reads.GetVersion(rowKey)
 	if err != nil || !ok {
 		return nil, err
 	}
