@@ -115,7 +115,7 @@ func (n *scanNode) listSubqueries() {
 // describe prints the list for EXPLAIN.
 func (b *listBound) describe() string {
 	if b.sub != nil {
-		return "(SubPlan)"
+		return "SubPlan"
 	}
 	return exprString(b.arr, nil)
 }

@@ -490,6 +490,8 @@ func exprString(e expr.Expr, cols []column) string {
 			return "(" + exprString(v.Args[0], cols) + " " + v.Name + " " + exprString(v.Args[1], cols) + ")"
 		}
 		return v.Name + "(" + joinExprs(v.Args, cols, ", ") + ")"
+	case *expr.ArrayExpr:
+		return "ARRAY[" + joinExprs(v.Elems, cols, ", ") + "]"
 	case *expr.ScalarArrayOp:
 		quant := " ALL ("
 		if v.Any {
