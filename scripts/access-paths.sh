@@ -7,11 +7,8 @@
 # to compare them.
 #
 #   scripts/access-paths.sh URL [LABEL]
-set -euo pipefail
 . "$(dirname "$0")/time-queries.sh"
-url=$1 label=${2:-}
-psql=${PSQL:-$(command -v psql || echo /usr/lib/postgresql/15/bin/psql)}
-if ! "$psql" "$url" -qAtc "SELECT 1 FROM ap LIMIT 1" >/dev/null 2>&1; then
+if missing ap; then
 	"$psql" "$url" -q -c "CREATE TABLE ap (id int PRIMARY KEY, k int, pad text)" \
 		-c "INSERT INTO ap SELECT g, g % 4, repeat('x', 50) FROM generate_series(1, 1000000) g" \
 		-c "CREATE INDEX ap_k ON ap (k)"

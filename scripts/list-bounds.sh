@@ -7,11 +7,8 @@
 # two builds in turn to compare.
 #
 #   scripts/list-bounds.sh URL [LABEL]
-set -euo pipefail
 . "$(dirname "$0")/time-queries.sh"
-url=$1 label=${2:-}
-psql=${PSQL:-$(command -v psql || echo /usr/lib/postgresql/15/bin/psql)}
-if ! "$psql" "$url" -qAtc "SELECT 1 FROM lb LIMIT 1" >/dev/null 2>&1; then
+if missing lb; then
 	"$psql" "$url" -q -c "CREATE TABLE lb (id int PRIMARY KEY, k int, pad text)" \
 		-c "INSERT INTO lb SELECT g, g % 10000, repeat('x', 50) FROM generate_series(1, 1000000) g" \
 		-c "CREATE INDEX lb_k ON lb (k)" \

@@ -7,15 +7,12 @@
 # median in the middle. Run it against two builds in turn to compare.
 #
 #   scripts/scan-columns.sh URL [LABEL]
-set -euo pipefail
 . "$(dirname "$0")/time-queries.sh"
-url=$1 label=${2:-}
-psql=${PSQL:-$(command -v psql || echo /usr/lib/postgresql/15/bin/psql)}
-if ! "$psql" "$url" -qAtc "SELECT 1 FROM w LIMIT 1" >/dev/null 2>&1; then
+if missing w; then
 	"$psql" "$url" -q -c "CREATE TABLE w (id int PRIMARY KEY, a int, b bigint, c text, d numeric, e timestamptz, f text)" \
 		-c "INSERT INTO w SELECT g, g % 100, g * 3, 'name-' || g, g * 1.5, '2026-01-01'::timestamptz + g * interval '1 second', repeat('y', 50) FROM generate_series(1, 1000000) g"
 fi
-if ! "$psql" "$url" -qAtc "SELECT 1 FROM ap LIMIT 1" >/dev/null 2>&1; then
+if missing ap; then
 	"$psql" "$url" -q -c "CREATE TABLE ap (id int PRIMARY KEY, k int, pad text)" \
 		-c "INSERT INTO ap SELECT g, g % 4, repeat('x', 50) FROM generate_series(1, 1000000) g" \
 		-c "CREATE INDEX ap_k ON ap (k)"

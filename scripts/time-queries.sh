@@ -1,7 +1,9 @@
-# Sourced by the query-timing scripts (access-paths.sh, scan-columns.sh):
-# time_queries LABEL QUERY... runs each query five times through $psql
-# against $url and prints "LABEL | QUERY | the sorted times in ms",
-# median in the middle.
+# Sourced by the query-timing scripts (access-paths.sh, scan-columns.sh,
+# list-bounds.sh) with the URL and an optional label as their arguments:
+# sets url, label and psql; missing TABLE is true when the table does not
+# exist yet; time_queries LABEL QUERY... runs each query five times
+# through $psql against $url and prints "LABEL | QUERY | the sorted
+# times in ms", median in the middle.
 time_queries() {
 	local label=$1 q times
 	shift
@@ -11,4 +13,12 @@ time_queries() {
 		done | sort -n | tr '\n' ' ')
 		echo "$label | $q | $times"
 	done
+}
+
+set -euo pipefail
+url=${1:?usage: $0 URL [LABEL]} label=${2:-}
+psql=${PSQL:-$(command -v psql || echo /usr/lib/postgresql/15/bin/psql)}
+
+missing() {
+	! "$psql" "$url" -qAtc "SELECT 1 FROM $1 LIMIT 1" >/dev/null 2>&1
 }
