@@ -29,9 +29,6 @@ func (t *Txn) StatementReads() Reads {
 	return Reads{t: t, writes: ws}
 }
 
-// Txn returns the transaction r reads.
-func (r Reads) Txn() *Txn { return r.t }
-
 // Scan is Txn.Scan as of the statement's first read.
 func (r Reads) Scan(rg kv.Range, reverse bool) (*Iterator, error) {
 	return r.t.scan(r.writes, rg, reverse, false, true)

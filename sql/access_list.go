@@ -142,12 +142,13 @@ func oneValue(alts []expr.Expr) bool {
 	return !isList
 }
 
-// boundElems evaluates one entry of a bound's list: a value, or a
-// listBound's values.
-func boundElems(x *execCtx, e expr.Expr) ([]types.Datum, error) {
+// appendBoundValues evaluates one entry of a bound's list, a value or a
+// listBound's values, and appends them to dst.
+func appendBoundValues(dst []types.Datum, x *execCtx, e expr.Expr) ([]types.Datum, error) {
 	if b, ok := e.(*listBound); ok {
-		return b.values(x)
+		vs, err := b.values(x)
+		return append(dst, vs...), err
 	}
 	v, err := x.eval(e, nil)
-	return []types.Datum{v}, err
+	return append(dst, v), err
 }

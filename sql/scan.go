@@ -108,9 +108,11 @@ func (n *scanNode) open(x *execCtx) (rowIter, error) {
 			spans[a], spans[b] = spans[b], spans[a]
 		}
 	}
-	reads := x.stmtReads()
-	if txn != x.txn {
-		reads = txn.StatementReads()
+	var reads engine.Reads
+	if txn == x.txn {
+		reads = x.stmtReads()
+	} else {
+		reads = txn.StatementReads() // AS OF: a snapshot without writes
 	}
 	return &scanIter{n: n, x: x, reads: reads, layout: l, ix: ix, spans: spans, filter: filter, point: point}, nil
 }
@@ -297,13 +299,14 @@ func (b *indexBounds) spans(x *execCtx, l *engine.Layout, ix *engine.IndexLayout
 		return b.pointSpan(x, l, ix)
 	}
 	prefixes := [][]byte{engine.IndexPrefix(l.TableID, ix.ID)}
+	var ds []types.Datum // one entry's values
 	for i, alts := range b.eq {
 		col := ix.Cols[i]
 		var next [][]byte
 		vals := make([][]byte, 0, len(alts))
 		for _, e := range alts {
-			ds, err := boundElems(x, e)
-			if err != nil {
+			var err error
+			if ds, err = appendBoundValues(ds[:0], x, e); err != nil {
 				return nil, false, err
 			}
 			for _, d := range ds {
