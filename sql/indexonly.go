@@ -48,7 +48,11 @@ func (n *scanNode) narrow(need colSet) {
 		return true
 	}
 	if !n.ordered && len(n.paths) > 1 {
-		n.usePath(n.cheapest(covered))
+		// Only a secondary index's cost changes with what is needed; the
+		// same path again need not be set up again.
+		if p := n.cheapest(covered); p.index != n.path.index || p.bounds != n.path.bounds {
+			n.usePath(p)
+		}
 	}
 	n.indexOnly = n.index > 0 && covered(n.index)
 }
