@@ -286,7 +286,7 @@ func (l *Layout) duplicate(ix *IndexLayout, row []types.Datum) error {
 // DecodeRow decodes a row value (rows written before columns were added
 // have fewer columns: those are NULL).
 func (l *Layout) DecodeRow(value []byte) ([]types.Datum, error) {
-	return keyenc.DecodeStoredRow(value, l.Types)
+	return l.DecodeColumns(value, nil)
 }
 
 // DecodeColumns is DecodeRow for a reader of the columns need marks

@@ -95,7 +95,7 @@ func FuzzDecodeRow(f *testing.F) {
 		}
 		_, _ = DecodeStoredColumns(data, ts, need)
 		for _, padded := range []bool{false, true} {
-			row, err := decodeRow(data, ts, nil, padded, true)
+			row, err := decodeRowInto(nil, data, ts, nil, padded, true)
 			if err != nil {
 				if pgerror.GetCode(err) != pgcode.DataCorrupted {
 					t.Fatalf("error with code %s: %v", pgerror.GetCode(err), err)

@@ -62,7 +62,7 @@ func AppendRow(dst []byte, ts []*types.T, row []types.Datum) ([]byte, error) {
 // (data_corrupted); a value its type's receive function rejects is
 // wrapped, so errors.As finds the original error.
 func DecodeRow(b []byte, ts []*types.T) ([]types.Datum, error) {
-	return decodeRow(b, ts, nil, false, true)
+	return decodeRowInto(nil, b, ts, nil, false, true)
 }
 
 // DecodeRowPadded is DecodeRow for rows written before columns were
@@ -70,7 +70,7 @@ func DecodeRow(b []byte, ts []*types.T) ([]types.Datum, error) {
 // with fewer columns decodes with the missing trailing columns NULL. A
 // row with more columns than ts is still an error.
 func DecodeRowPadded(b []byte, ts []*types.T) ([]types.Datum, error) {
-	return decodeRow(b, ts, nil, true, true)
+	return decodeRowInto(nil, b, ts, nil, true, true)
 }
 
 // DecodeStoredRow is DecodeRowPadded without the canonical check (the
@@ -81,7 +81,7 @@ func DecodeRowPadded(b []byte, ts []*types.T) ([]types.Datum, error) {
 // scan's CPU each. Anything that takes bytes from elsewhere uses
 // DecodeRow.
 func DecodeStoredRow(b []byte, ts []*types.T) ([]types.Datum, error) {
-	return decodeRow(b, ts, nil, true, false)
+	return DecodeStoredColumns(b, ts, nil)
 }
 
 // DecodeStoredColumns is DecodeStoredRow for a reader of some columns
@@ -120,10 +120,6 @@ func uvarint(b []byte) (v uint64, n int, ok bool) {
 		return 0, 0, false
 	}
 	return v, n, true
-}
-
-func decodeRow(b []byte, ts []*types.T, need []bool, padded, canonical bool) ([]types.Datum, error) {
-	return decodeRowInto(nil, b, ts, need, padded, canonical)
 }
 
 // decodeRowInto decodes into row when it is not nil (then cleared
