@@ -75,22 +75,32 @@ func (t *Txn) Analyze(ctx context.Context, l *Layout) (int64, error) {
 // noteAnalyzed records that ANALYZE ran on the table, now, and saves the
 // record (statsfile.go).
 func (db *DB) noteAnalyzed(l *Layout) error {
+	err := db.saveStats(l, func(tc *tableCount) {
+		tc.analyzedAt, tc.analyzeCount = time.Now(), tc.analyzeCount+1
+	})
+	if err != nil {
+		return StorageError(err)
+	}
+	return nil
+}
+
+// saveStats changes the table's statistics entry with change and writes
+// the entry's side file (statsfile.go). The entry is restored from its
+// file first, so that a change after a restart keeps what was saved.
+func (db *DB) saveStats(l *Layout, change func(*tableCount)) error {
 	s := &db.stats
 	s.saveMu.Lock()
 	defer s.saveMu.Unlock()
 	s.mu.Lock()
 	tc := s.entry(l.TableID)
-	db.restoreColumns(tc, l) // for the count of ANALYZEs before a restart
-	tc.analyzedAt, tc.analyzeCount = time.Now(), tc.analyzeCount+1
+	db.restoreColumns(tc, l)
+	change(tc)
 	file, err := savedBytes(tc, l)
 	s.mu.Unlock()
-	if err == nil {
-		err = db.store.WriteSideFile(statsFile(l.TableID), file)
-	}
 	if err != nil {
-		return StorageError(err)
+		return err
 	}
-	return nil
+	return db.store.WriteSideFile(statsFile(l.TableID), file)
 }
 
 // Analyze runs ANALYZE of the table in a transaction of its own.
@@ -185,25 +195,13 @@ func (t *Txn) sampleOwn(ctx context.Context, l *Layout, sample *reservoir) (int6
 // is logged, not returned: the transaction is durable, and statistics
 // are advisory.
 func (db *DB) applyAnalyzes(list []pendingAnalyze) {
-	s := &db.stats
-	s.saveMu.Lock()
-	defer s.saveMu.Unlock()
 	for _, a := range list {
 		if a.columns == nil {
 			continue
 		}
-		l := a.layout
-		s.mu.Lock()
-		tc := s.entry(l.TableID)
-		db.restoreColumns(tc, l)
-		tc.columns = a.columns
-		file, err := savedBytes(tc, l)
-		s.mu.Unlock()
-		if err == nil {
-			err = db.store.WriteSideFile(statsFile(l.TableID), file)
-		}
+		err := db.saveStats(a.layout, func(tc *tableCount) { tc.columns = a.columns })
 		if err != nil {
-			db.store.Logger().Warn().Err(err).Str("table", l.Name).Msg("saving ANALYZE's statistics")
+			db.store.Logger().Warn().Err(err).Str("table", a.layout.Name).Msg("saving ANALYZE's statistics")
 		}
 	}
 }
