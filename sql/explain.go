@@ -216,16 +216,7 @@ func textRows(lines []string) Result {
 // explainTree appends a node and its children at a depth; verbose adds
 // each scan's Output line.
 func explainTree(lines []string, n planNode, depth int, verbose bool) []string {
-	title, details, children := describe(n)
-	if verbose {
-		inner := n
-		if a, ok := n.(*analyzeNode); ok {
-			inner = a.inner
-		}
-		if scan, ok := inner.(*scanNode); ok {
-			details = append(details, "Output: "+scan.outputList())
-		}
-	}
+	title, details, children := describe(n, verbose)
 	est := estimateOf(n)
 	if a, ok := n.(*analyzeNode); ok {
 		title += fmt.Sprintf("  (rows=%.0f) (actual rows=%d loops=%d)", est, a.rows, a.loops)
@@ -250,11 +241,12 @@ func explainTree(lines []string, n planNode, depth int, verbose bool) []string {
 	return lines
 }
 
-// describe names a node, its details and its children.
-func describe(n planNode) (string, []string, []planNode) {
+// describe names a node, its details and its children; verbose puts a
+// scan's Output line first among its details, where PostgreSQL prints it.
+func describe(n planNode, verbose bool) (string, []string, []planNode) {
 	switch v := n.(type) {
 	case *analyzeNode:
-		return describe(v.inner)
+		return describe(v.inner, verbose)
 	case *scanNode:
 		ix := v.layout.Indexes[v.index]
 		var title string
@@ -274,6 +266,9 @@ func describe(n planNode) (string, []string, []planNode) {
 			title = strings.Replace(title, "Scan", "Scan Backward", 1)
 		}
 		var d []string
+		if verbose {
+			d = append(d, "Output: "+v.outputList())
+		}
 		if h := v.history; h != nil && h.params == nil {
 			d = append(d, "History: tx "+strconv.FormatUint(h.from, 10)+" to "+strconv.FormatUint(h.to, 10))
 		} else if h != nil {
@@ -343,7 +338,7 @@ func describe(n planNode) (string, []string, []planNode) {
 		}
 		return strings.Replace(title, "Inner ", "", 1), d, []planNode{v.left, v.right}
 	case *adaptiveJoinNode:
-		title, d, children := describe(v.hash)
+		title, d, children := describe(v.hash, verbose)
 		ix := v.lookup.right.layout.Indexes[v.lookup.right.index]
 		d = append(d, fmt.Sprintf("Nested Loop using %s instead when the outer side has at most %d rows", ix.Name, v.limit))
 		return title, d, children
