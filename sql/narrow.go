@@ -152,13 +152,15 @@ func (n *projectNode) read(need colSet) []expr.Expr {
 
 // hidesReads reports whether e holds a node that does not say what it
 // reads: a correlated subquery or another planner-level node.
-func hidesReads(e expr.Expr) bool {
-	return !expr.Walk(e, func(x expr.Expr) bool {
-		if r, ok := x.(readsShown); ok {
-			return r.readsShown()
-		}
-		return reflect.TypeOf(x).Elem().PkgPath() == exprPkg
-	})
+func hidesReads(e expr.Expr) bool { return !expr.Walk(e, showsReads) }
+
+// showsReads reports whether node x says what it reads (its ColRefs,
+// its children's), not whether its children do.
+func showsReads(x expr.Expr) bool {
+	if r, ok := x.(readsShown); ok {
+		return r.readsShown()
+	}
+	return reflect.TypeOf(x).Elem().PkgPath() == exprPkg
 }
 
 // exprPkg is the expression package: its nodes say what they read
@@ -210,15 +212,15 @@ func (s colSet) with(width int, exprs ...expr.Expr) colSet {
 	}
 	out := s.clone(width)
 	for _, e := range exprs {
-		if hidesReads(e) {
-			return allCols
-		}
-		expr.Walk(e, func(x expr.Expr) bool {
+		shown := expr.Walk(e, func(x expr.Expr) bool {
 			if ref, ok := x.(*expr.ColRef); ok {
 				out.add(ref.Idx)
 			}
-			return true
+			return showsReads(x)
 		})
+		if !shown {
+			return allCols
+		}
 	}
 	return out
 }
