@@ -18,6 +18,11 @@ type insertPlan struct {
 	// targets are the table positions the source's columns fill.
 	targets  []int
 	conflict *onConflict
+	// scans is set when the statement reads a table (in its source, ON
+	// CONFLICT or RETURNING): its reads are then fixed before its first
+	// write, since a source without a scan of its own (VALUES with a
+	// subquery) may run its first read after it.
+	scans bool
 }
 
 // onConflict is ON CONFLICT: the unique indexes that arbitrate, and for
@@ -67,6 +72,7 @@ func (pl *planner) planInsert(p *Prepared, n *pg_query.InsertStmt) (plan, error)
 	if dp.ret, err = pl.planReturning(n.ReturningList, newScope(rowCols, &level{}, nil)); err != nil {
 		return nil, err
 	}
+	ip.scans = pl.scansTables
 	return finishDML(p, dp), nil
 }
 
@@ -230,6 +236,9 @@ func (w *tableWriter) defaultOrNull(col int) expr.Expr {
 }
 
 func (ip *insertPlan) exec(x *execCtx, src planNode, emit func([]types.Datum) error) (int64, error) {
+	if ip.scans {
+		x.stmtReads()
+	}
 	it, err := src.open(x)
 	if err != nil {
 		return 0, err

@@ -610,6 +610,7 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 			return nil, err
 		}
 		scan := &scanNode{desc: d, layout: l, columns: cols, asOf: asOf}
+		pl.scansTables = true
 		if hist != nil {
 			scan.history = hist
 			cols = addHistoryColumns(cols, alias)

@@ -73,9 +73,10 @@ type execCtx struct {
 
 // stmtReads returns what the statement's scans read of its transaction:
 // the transaction's writes as they were at the statement's first scan,
-// which comes before the statement's first write (a writing statement
-// pulls its first row before it writes it), so that it never reads a
-// row it wrote itself (engine.Reads). Constraint checks read x.txn.
+// which comes before the statement's first write (UPDATE and DELETE
+// open their scan before they write; an INSERT that reads a table takes
+// them before it opens its source), so that it never reads a row it
+// wrote itself (engine.Reads). Constraint checks read x.txn.
 func (x *execCtx) stmtReads() engine.Reads {
 	if !x.readsTaken {
 		x.reads, x.readsTaken = x.txn.StatementReads(), true

@@ -44,6 +44,9 @@ type planner struct {
 	allDescs []*catalog.Descriptor
 	// needs are the privileges the statement needs (privileges.go).
 	needs []privNeed
+	// scansTables is set when the statement plans a scan of a table, so
+	// that an INSERT knows whether it reads what it writes.
+	scansTables bool
 }
 
 // level is one query of a statement: the statement itself or a subquery.
