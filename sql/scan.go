@@ -96,6 +96,13 @@ func (n *scanNode) open(x *execCtx) (rowIter, error) {
 		}
 		if !exact {
 			filter = n.fullFilter
+			if n.fetchesWhole(l, ix, spans) {
+				// More values came than the plan expected (an IN
+				// subquery): every row of the index would be fetched
+				// by its key, so read the rows themselves instead.
+				ix = &l.Indexes[0]
+				spans = []kv.Range{l.Range(ix.ID)}
+			}
 		}
 		// Every primary-key column pinned: each span is one row's key,
 		// read with a point lookup (bloom-filtered) instead of a scan.
@@ -115,6 +122,17 @@ func (n *scanNode) open(x *execCtx) (rowIter, error) {
 		reads = txn.StatementReads() // AS OF: a snapshot without writes
 	}
 	return &scanIter{n: n, x: x, reads: reads, layout: l, ix: ix, spans: spans, filter: filter, point: point}, nil
+}
+
+// fetchesWhole reports whether spans are the whole of a secondary index
+// whose entries the scan follows to their rows, in no order anyone
+// relies on: the primary key then gives the same rows for one read each.
+func (n *scanNode) fetchesWhole(l *engine.Layout, ix *engine.IndexLayout, spans []kv.Range) bool {
+	if n.index == 0 || n.indexOnly || n.ordered || len(spans) != 1 {
+		return false
+	}
+	whole := l.Range(ix.ID)
+	return bytes.Equal(spans[0].Start, whole.Start) && bytes.Equal(spans[0].End, whole.End)
 }
 
 type scanIter struct {
@@ -149,7 +167,7 @@ func (s *scanIter) next() ([]types.Datum, error) {
 			// when no column's decoder keeps the bytes it may read them
 			// where the storage engine has them.
 			scan := s.reads.Scan
-			if s.n.index == 0 && s.n.layout.DecodeRowCopies(s.n.need) {
+			if s.primary() && s.n.layout.DecodeRowCopies(s.n.need) {
 				scan = s.reads.ScanBorrowed
 			}
 			it, err := scan(s.spans[0], s.n.reverse)
@@ -224,11 +242,16 @@ func (s *scanIter) nextPoint() ([]types.Datum, error) {
 	return nil, nil
 }
 
+// primary reports whether the scan reads the primary key: its entries
+// are the rows. It is n's index, or the primary key in its place
+// (fetchesWhole).
+func (s *scanIter) primary() bool { return s.ix.ID == engine.PrimaryIndexID }
+
 // row decodes the row at the iterator: the value itself for the
 // primary key, the row the entry points to for a secondary index.
 func (s *scanIter) row() ([]types.Datum, error) {
 	l := s.layout
-	if s.n.index == 0 {
+	if s.primary() {
 		row, err := s.decode(s.it.Value())
 		if err != nil || !s.n.sys {
 			return row, err
