@@ -308,3 +308,47 @@ func BenchmarkGetAt(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkScan reads 200,000 keys of one version each, with 100-byte
+// values, from tables (flushed): the path of a full read of a table.
+// b.N counts keys read; a scan restarts at the end of the range.
+func BenchmarkScan(b *testing.B) {
+	s := benchStore(b, b.TempDir(), true)
+	defer s.Close()
+	ctx := context.Background()
+	const keys, perTx = 200_000, 1000
+	value := make([]byte, 100)
+	for i := range value {
+		value[i] = byte(rand.IntN(256))
+	}
+	batch := make([]kv.Write, 0, perTx)
+	for k := 0; k < keys; k += perTx {
+		batch = batch[:0]
+		for j := k; j < k+perTx; j++ {
+			batch = append(batch, kv.Write{Key: binary.BigEndian.AppendUint64([]byte("row/"), uint64(j)), Value: value})
+		}
+		if _, err := s.Commit(ctx, batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := kv.Flush(s); err != nil {
+		b.Fatal(err)
+	}
+	r := kv.PrefixRange([]byte("row/"))
+	at := s.LastTx()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for n := 0; n < b.N; {
+		it, err := s.Scan(r, at)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for n < b.N && it.Next() {
+			n++
+		}
+		if err := it.Err(); err != nil {
+			b.Fatal(err)
+		}
+		it.Close()
+	}
+}

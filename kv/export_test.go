@@ -26,3 +26,6 @@ func SetFlushGiveUp(d time.Duration) (restore func()) {
 	flushGiveUp = d
 	return func() { flushGiveUp = old }
 }
+
+// Flush flushes the store's memtables into tables and waits for it.
+func Flush(s *Store) error { return s.flush() }

@@ -135,28 +135,38 @@ func (r *versionRecord) appendEncoding(dst []byte) []byte {
 // decodeVersionRecord decodes a version record. Metadata and value alias b.
 func decodeVersionRecord(b []byte) (versionRecord, error) {
 	var r versionRecord
+	err := r.decode(b)
+	return r, err
+}
+
+// decode is decodeVersionRecord into r, for the iterators, which keep
+// one record and read its fields: a record returned by value and then
+// copied whole is stored field by field and loaded back in wider moves,
+// which the processor cannot forward (a stall per row of a scan).
+func (r *versionRecord) decode(b []byte) error {
 	if len(b) < versionRecordFixed {
-		return r, corruptf("version record truncated: %d bytes", len(b))
+		return corruptf("version record truncated: %d bytes", len(b))
 	}
 	r.kind = format.Kind(b[0])
 	if !r.kind.Valid() {
-		return r, corruptf("version record: unknown kind %d", b[0])
+		return corruptf("version record: unknown kind %d", b[0])
 	}
 	r.index = binary.BigEndian.Uint32(b[1:])
 	r.time = int64(binary.BigEndian.Uint64(b[5:]))
 	mdLen := binary.BigEndian.Uint32(b[13:])
 	if mdLen > format.MaxMetadataSize || uint64(mdLen) > uint64(len(b)-versionRecordFixed) {
-		return r, corruptf("version record: metadata length %d", mdLen)
+		return corruptf("version record: metadata length %d", mdLen)
 	}
 	end := versionRecordFixed + int(mdLen)
+	r.metadata = nil
 	if mdLen > 0 {
 		r.metadata = b[versionRecordFixed:end:end]
 	}
 	r.value = b[end:]
 	if r.kind == format.KindDelete && len(r.value) != 0 {
-		return r, corruptf("version record: delete with a value")
+		return corruptf("version record: delete with a value")
 	}
-	return r, nil
+	return nil
 }
 
 // The entries record of a transaction is the concatenation of its entries'

@@ -63,6 +63,8 @@ type Iterator struct {
 	// reverse walks the keys from the end of the range to its start.
 	reverse bool
 	started bool
+	// rec is the current version's record, decoded in place.
+	rec versionRecord
 }
 
 // nextsBeforeSeek is how many older versions of a key the iterator steps
@@ -156,11 +158,10 @@ func (i *Iterator) Next() (ok bool) {
 		if err != nil {
 			return i.fail(storageErr(err))
 		}
-		rec, err := decodeVersionRecord(val)
-		if err != nil {
+		if err := i.rec.decode(val); err != nil {
 			return i.fail(err)
 		}
-		if rec.kind == format.KindDelete {
+		if i.rec.kind == format.KindDelete {
 			if !i.skipKey() {
 				return false
 			}
@@ -171,10 +172,7 @@ func (i *Iterator) Next() (ok bool) {
 			return i.fail(err)
 		}
 		i.key = key
-		i.cur = Version{
-			Key: key, Value: rec.value, Metadata: rec.metadata,
-			TxID: txID, Time: rec.time, Index: rec.index,
-		}
+		i.setCur(key, txID)
 		return true
 	}
 }
@@ -213,11 +211,10 @@ func (i *Iterator) prev() bool {
 		if err != nil {
 			return i.fail(storageErr(err))
 		}
-		rec, err := decodeVersionRecord(val)
-		if err != nil {
+		if err := i.rec.decode(val); err != nil {
 			return i.fail(err)
 		}
-		if rec.kind == format.KindDelete {
+		if i.rec.kind == format.KindDelete {
 			ok = i.it.SeekLT(i.prefix)
 			continue
 		}
@@ -226,9 +223,17 @@ func (i *Iterator) prev() bool {
 			return i.fail(err)
 		}
 		i.key = key
-		i.cur = Version{Key: key, Value: rec.value, Metadata: rec.metadata, TxID: txID, Time: rec.time, Index: rec.index}
+		i.setCur(key, txID)
 		return true
 	}
+}
+
+// setCur makes the current version key's at txID, from i.rec, field by
+// field (see versionRecord.decode).
+func (i *Iterator) setCur(key []byte, txID uint64) {
+	c, r := &i.cur, &i.rec
+	c.Key, c.Value, c.Metadata = key, r.value, r.metadata
+	c.TxID, c.Time, c.Index = txID, r.time, r.index
 }
 
 // skipKey moves past every version of the current key. It reports false
