@@ -141,20 +141,23 @@ func (i *Iterator) Next() bool {
 			i.key, i.value, i.ver = w.key, w.value, RowVersion{}
 			return true
 		default:
-			v := i.kvIt.Version()
-			i.ver = RowVersion{TxID: v.TxID, Time: v.Time}
+			// Field by field: a whole kv.Version copied costs a stall
+			// (kv's versionRecord.decode).
+			kvIt := i.kvIt
+			key, value := kvIt.Key(), kvIt.Value()
+			i.ver.TxID, i.ver.Time = kvIt.TxID(), kvIt.Time()
 			if i.borrow {
 				// kv's key and value stay valid until its iterator moves,
 				// which the next call does first.
-				i.key, i.value = v.Key, v.Value
+				i.key, i.value = key, value
 				i.kvBehind = true
 				return true
 			}
 			// The caller keeps key and value: copy both, in one
 			// allocation, before kv moves on.
-			owned := make([]byte, len(v.Key)+len(v.Value))
-			n := copy(owned, v.Key)
-			copy(owned[n:], v.Value)
+			owned := make([]byte, len(key)+len(value))
+			n := copy(owned, key)
+			copy(owned[n:], value)
 			i.key, i.value = owned[:n:n], owned[n:]
 			i.kvOK = i.kvIt.Next()
 			return true

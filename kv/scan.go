@@ -281,6 +281,13 @@ func (i *Iterator) Value() []byte { return i.cur.Value }
 // call of Next.
 func (i *Iterator) Version() Version { return i.cur }
 
+// TxID returns the current version's transaction: Version().TxID
+// without copying the whole Version, for a scan's every row.
+func (i *Iterator) TxID() uint64 { return i.cur.TxID }
+
+// Time returns the current version's commit time, as Version().Time.
+func (i *Iterator) Time() int64 { return i.cur.Time }
+
 // Err returns the error that stopped the iteration, if any.
 func (i *Iterator) Err() error { return i.err }
 
