@@ -144,15 +144,16 @@ func (i *Iterator) Next() bool {
 			// Field by field: a whole kv.Version copied costs a stall
 			// (kv's versionRecord.decode).
 			kvIt := i.kvIt
-			key, value := kvIt.Key(), kvIt.Value()
 			i.ver.TxID, i.ver.Time = kvIt.TxID(), kvIt.Time()
 			if i.borrow {
 				// kv's key and value stay valid until its iterator moves,
-				// which the next call does first.
-				i.key, i.value = key, value
+				// which the next call does first; the key is asked of kv
+				// only if wanted (a full read wants values).
+				i.key, i.value = nil, kvIt.Value()
 				i.kvBehind = true
 				return true
 			}
+			key, value := kvIt.Key(), kvIt.Value()
 			// The caller keeps key and value: copy both, in one
 			// allocation, before kv moves on.
 			owned := make([]byte, len(key)+len(value))
@@ -166,7 +167,12 @@ func (i *Iterator) Next() bool {
 }
 
 // Key is the current key.
-func (i *Iterator) Key() []byte { return i.key }
+func (i *Iterator) Key() []byte {
+	if i.kvBehind && i.key == nil {
+		i.key = i.kvIt.Key()
+	}
+	return i.key
+}
 
 // Value is the current value.
 func (i *Iterator) Value() []byte { return i.value }

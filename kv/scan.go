@@ -58,8 +58,12 @@ type Iterator struct {
 	prefix []byte
 	seek   []byte
 	// key holds the current user key (cur.Key), decoded into the same
-	// buffer at every step.
-	key []byte
+	// buffer when first asked for (Key, Version): a full read of a
+	// table's rows needs their values only. raw is the current version
+	// key, pebble's until its iterator moves.
+	key        []byte
+	raw        []byte
+	keyPending bool
 	// reverse walks the keys from the end of the range to its start.
 	reverse bool
 	started bool
@@ -167,12 +171,11 @@ func (i *Iterator) Next() (ok bool) {
 			}
 			continue
 		}
-		key, _, err := decodeVersionKeyInto(i.key, k)
-		if err != nil {
-			return i.fail(err)
+		if k[len(k)-10] != escapeByte || k[len(k)-9] != terminatorByte {
+			return i.fail(corruptf("version key %x malformed", k))
 		}
-		i.key = key
-		i.setCur(key, txID)
+		i.raw, i.keyPending = k, true
+		i.setCur(nil, txID)
 		return true
 	}
 }
@@ -222,7 +225,7 @@ func (i *Iterator) prev() bool {
 		if err != nil {
 			return i.fail(err)
 		}
-		i.key = key
+		i.key, i.keyPending = key, false
 		i.setCur(key, txID)
 		return true
 	}
@@ -272,14 +275,37 @@ func (i *Iterator) fail(err error) bool {
 }
 
 // Key returns the current key. Valid until the next call of Next.
-func (i *Iterator) Key() []byte { return i.cur.Key }
+func (i *Iterator) Key() []byte {
+	if i.keyPending {
+		i.decodeKey()
+	}
+	return i.cur.Key
+}
+
+// decodeKey decodes the current user key from its version key. A key
+// that does not decode ends the iteration with the error (Err) and is
+// nil.
+func (i *Iterator) decodeKey() {
+	i.keyPending = false
+	key, _, err := decodeVersionKeyInto(i.key, i.raw)
+	if err != nil {
+		i.fail(err)
+		return
+	}
+	i.key, i.cur.Key = key, key
+}
 
 // Value returns the current value. Valid until the next call of Next.
 func (i *Iterator) Value() []byte { return i.cur.Value }
 
 // Version returns the current version. Its slices are valid until the next
 // call of Next.
-func (i *Iterator) Version() Version { return i.cur }
+func (i *Iterator) Version() Version {
+	if i.keyPending {
+		i.decodeKey()
+	}
+	return i.cur
+}
 
 // TxID returns the current version's transaction: Version().TxID
 // without copying the whole Version, for a scan's every row.
