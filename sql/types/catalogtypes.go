@@ -91,7 +91,7 @@ func parseVector(t *T, s string) (Datum, error) {
 		if t.Oid == OidVector.Oid {
 			v, err = parseOid(f)
 		} else {
-			v, err = parseInt(f, int2Info)
+			v, err = parseInt(f, &int2Info)
 		}
 		if err != nil {
 			return nil, err

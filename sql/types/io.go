@@ -310,7 +310,7 @@ func (t *T) AppendBinary(dst []byte, d Datum) ([]byte, error) {
 		if !ok {
 			return dst, errWrongDatum(t, d)
 		}
-		return appendIntBinary(dst, v, int4Info), nil
+		return appendIntBinary(dst, v, &int4Info), nil
 	case Int2.Oid, Int4.Oid, Int8.Oid:
 		v, ok := d.(int64)
 		if !ok {
@@ -326,7 +326,7 @@ func (t *T) AppendBinary(dst []byte, d Datum) ([]byte, error) {
 		if !ok || v < 0 || v > math.MaxUint32 {
 			return dst, errWrongDatum(t, d)
 		}
-		return appendIntBinary(dst, v, int4Info), nil
+		return appendIntBinary(dst, v, &int4Info), nil
 	case Float4.Oid, Float8.Oid:
 		v, ok := d.(float64)
 		if !ok {
@@ -374,25 +374,25 @@ func (t *T) AppendBinary(dst []byte, d Datum) ([]byte, error) {
 		if !ok {
 			return dst, errWrongDatum(t, d)
 		}
-		return appendIntBinary(dst, int64(v), int4Info), nil
+		return appendIntBinary(dst, int64(v), &int4Info), nil
 	case Time.Oid:
 		v, ok := d.(TimeOfDay)
 		if !ok {
 			return dst, errWrongDatum(t, d)
 		}
-		return appendIntBinary(dst, int64(v), int8Info), nil
+		return appendIntBinary(dst, int64(v), &int8Info), nil
 	case TimestampType.Oid:
 		v, ok := d.(Timestamp)
 		if !ok {
 			return dst, errWrongDatum(t, d)
 		}
-		return appendIntBinary(dst, int64(v), int8Info), nil
+		return appendIntBinary(dst, int64(v), &int8Info), nil
 	case TimestampTZType.Oid:
 		v, ok := d.(TimestampTZ)
 		if !ok {
 			return dst, errWrongDatum(t, d)
 		}
-		return appendIntBinary(dst, int64(v), int8Info), nil
+		return appendIntBinary(dst, int64(v), &int8Info), nil
 	case IntervalType.Oid:
 		v, ok := d.(Interval)
 		if !ok {
