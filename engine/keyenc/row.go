@@ -147,11 +147,18 @@ func decodeRowInto(row []types.Datum, b []byte, ts []*types.T, need []bool, padd
 	}
 	var scratch []byte
 	for i := 0; i < int(count); i++ {
-		l, n, ok := uvarint(b)
-		if !ok {
-			return nil, errCorruptRow("column %d: bad length", i+1)
+		var l uint64
+		if len(b) > 0 && b[0] < 0x80 {
+			// A one-byte length (any value under 127 bytes), read in
+			// line: a read of one column steps over those before it.
+			l, b = uint64(b[0]), b[1:]
+		} else {
+			var n int
+			if l, n, ok = uvarint(b); !ok {
+				return nil, errCorruptRow("column %d: bad length", i+1)
+			}
+			b = b[n:]
 		}
-		b = b[n:]
 		if l == 0 {
 			continue // NULL
 		}
