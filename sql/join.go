@@ -3,6 +3,8 @@ package sql
 import (
 	"github.com/stela-db/stela/engine/keyenc"
 	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
 	"github.com/stela-db/stela/sql/types"
 )
 
@@ -69,11 +71,15 @@ type joinIter struct {
 	n      *joinNode
 	x      *execCtx
 	nl, nr int
-	// The build side: hashed by key, or a list for a nested loop.
-	table map[string][]*buildRow
-	list  []*buildRow
-	held  int64
-	probe rowIter
+	// The build side: hashed by key, or a list for a nested loop. A
+	// single integer key (a join on ids, the usual one) is hashed by its
+	// value in ints, sparing an encoded string per row on both sides.
+	table  map[string][]*buildRow
+	ints   map[int64][]*buildRow
+	hashed bool
+	list   []*buildRow
+	held   int64
+	probe  rowIter
 	// The probe row being joined and its candidates.
 	cur     []types.Datum
 	cands   []*buildRow
@@ -95,8 +101,11 @@ func (it *joinIter) build(in planNode) error {
 	}
 	defer src.close()
 	n := it.n
-	hashed := len(n.leftKeys) > 0
-	if hashed {
+	it.hashed = len(n.leftKeys) > 0
+	switch {
+	case n.intKeyed():
+		it.ints = map[int64][]*buildRow{}
+	case it.hashed:
 		it.table = map[string][]*buildRow{}
 	}
 	for {
@@ -124,7 +133,7 @@ func (it *joinIter) build(in planNode) error {
 		if err := it.x.mem.grow(sz); err != nil {
 			return err
 		}
-		if !hashed {
+		if !it.hashed {
 			it.list = append(it.list, br)
 			continue
 		}
@@ -132,19 +141,67 @@ func (it *joinIter) build(in planNode) error {
 		if n.buildLeft {
 			keys = n.leftKeys
 		}
+		// A NULL key matches nothing; an outer build side still emits
+		// the row (tailL).
+		it.tailL = append(it.tailL, br)
+		if it.ints != nil {
+			v, err := it.x.eval(keys[0], joined)
+			if err != nil {
+				return err
+			}
+			if v != nil {
+				k, err := intKey(v)
+				if err != nil {
+					return err
+				}
+				it.ints[k] = append(it.ints[k], br)
+			}
+			continue
+		}
 		key, null, err := it.key(keys, joined)
 		if err != nil {
 			return err
 		}
-		if null {
-			// A NULL key matches nothing; an outer build side still
-			// emits the row.
-			it.tailL = append(it.tailL, br)
-			continue
+		if !null {
+			it.table[key] = append(it.table[key], br)
 		}
-		it.table[key] = append(it.table[key], br)
-		it.tailL = append(it.tailL, br)
 	}
+}
+
+// intKeyed reports whether the join has one key, an integer (or oid)
+// on both sides: its values are int64s to hash as they are.
+func (n *joinNode) intKeyed() bool {
+	isInt := func(e expr.Expr) bool {
+		f := e.Type().Family
+		return f == types.IntFamily || f == types.OidFamily
+	}
+	return len(n.leftKeys) == 1 && isInt(n.leftKeys[0]) && isInt(n.rightKeys[0])
+}
+
+// intKey is an integer key's value.
+func intKey(v types.Datum) (int64, error) {
+	k, ok := v.(int64)
+	if !ok {
+		return 0, pgerror.Newf(pgcode.Internal, "join key %T is not an integer", v)
+	}
+	return k, nil
+}
+
+// candidates returns the build rows whose key is the probe row's.
+func (it *joinIter) candidates(keys []expr.Expr, row []types.Datum) ([]*buildRow, error) {
+	if it.ints != nil {
+		v, err := it.x.eval(keys[0], row)
+		if err != nil || v == nil {
+			return nil, err
+		}
+		k, err := intKey(v)
+		return it.ints[k], err
+	}
+	key, null, err := it.key(keys, row)
+	if err != nil || null {
+		return nil, err
+	}
+	return it.table[key], nil
 }
 
 // key evaluates key expressions over a row; null reports a NULL value.
@@ -201,7 +258,7 @@ func (it *joinIter) next() ([]types.Datum, error) {
 		if row == nil {
 			if it.buildIsOuter() {
 				it.tail = true
-				if it.table == nil {
+				if !it.hashed {
 					it.tailL = it.list
 				}
 				continue
@@ -214,7 +271,7 @@ func (it *joinIter) next() ([]types.Datum, error) {
 			}
 		}
 		it.cur, it.ci, it.matched = row, 0, false
-		if it.table == nil {
+		if !it.hashed {
 			it.cands = it.list
 			continue
 		}
@@ -225,14 +282,8 @@ func (it *joinIter) next() ([]types.Datum, error) {
 			keyRow = make([]types.Datum, it.nl+it.nr)
 			copy(keyRow[it.nl:], row)
 		}
-		key, null, err := it.key(probeKeys, keyRow)
-		if err != nil {
+		if it.cands, err = it.candidates(probeKeys, keyRow); err != nil {
 			return nil, err
-		}
-		if null {
-			it.cands = nil
-		} else {
-			it.cands = it.table[key]
 		}
 	}
 }
@@ -294,7 +345,7 @@ func (it *joinIter) close() {
 	}
 	it.x.mem.shrink(it.held)
 	it.held = 0
-	it.table, it.list, it.tailL = nil, nil, nil
+	it.table, it.ints, it.list, it.tailL = nil, nil, nil, nil
 }
 
 // equiKeys splits join conditions over a joined row (left columns first,
