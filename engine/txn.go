@@ -66,6 +66,8 @@ type Txn struct {
 	snapshot uint64
 	opts     TxnOptions
 	writes   *writeSet
+	// view is what the Reads taken since the last write see (reads.go).
+	view *readsView
 	// memory is what the buffered writes need to commit (writemem.go);
 	// txBytes is their size as the store bounds it (kv.TxBytes).
 	memory int64
@@ -269,6 +271,7 @@ func (t *Txn) buffer(key, value []byte, del bool) error {
 	if len(value) > 0 {
 		w.value = buf[len(key):]
 	}
+	t.freezeReads()
 	if t.writes == nil {
 		t.writes = newWriteSet()
 	}
@@ -330,6 +333,7 @@ func (t *Txn) Savepoint() Savepoint {
 // RollbackTo undoes the writes made since sp. (Reads stay recorded: a
 // serializable transaction still depends on what it saw.)
 func (t *Txn) RollbackTo(sp Savepoint) {
+	t.freezeReads()
 	t.writes = nil
 	if sp.writes != nil {
 		t.writes = sp.writes.clone()

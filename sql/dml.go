@@ -44,6 +44,7 @@ func (p *dmlPlan) run(s *Session, ec *expr.Context) (Result, error) {
 	if x.txn.ReadOnly() {
 		return nil, pgerror.Newf(pgcode.ReadOnlySQLTransaction, "cannot execute %s in a read-only transaction", p.verb)
 	}
+	defer x.releaseReads()
 	var rows [][]types.Datum
 	emit := func([]types.Datum) error { return nil }
 	if p.ret != nil {

@@ -84,6 +84,16 @@ func (x *execCtx) stmtReads() engine.Reads {
 	return x.reads
 }
 
+// releaseReads says that the statement is done reading (its rows are
+// all pulled, or its result closed), so that the transaction's next
+// write need not freeze what it read (engine.Reads).
+func (x *execCtx) releaseReads() {
+	if x.readsTaken {
+		x.reads.Release()
+		x.reads, x.readsTaken = engine.Reads{}, false
+	}
+}
+
 // eval evaluates e over row.
 func (x *execCtx) eval(e expr.Expr, row []types.Datum) (types.Datum, error) {
 	old := x.ec.Row

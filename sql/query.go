@@ -88,6 +88,7 @@ func (r *queryResult) Close() {
 	if !r.closed {
 		r.closed = true
 		r.it.close()
+		r.x.releaseReads()
 	}
 }
 
