@@ -122,6 +122,7 @@ func (i *Iterator) Next() (ok bool) {
 	if i.done || i.closed {
 		return false
 	}
+	i.keyPending = false // raw is pebble's only until it moves
 	defer func() {
 		var err error
 		handleFatal(recover(), &err)
@@ -282,9 +283,10 @@ func (i *Iterator) Key() []byte {
 	return i.cur.Key
 }
 
-// decodeKey decodes the current user key from its version key. A key
-// that does not decode ends the iteration with the error (Err) and is
-// nil.
+// decodeKey decodes the current user key from its version key. Next
+// checks only the key's terminator; a key that does not decode further
+// (a bad escape, tx 0: a corrupt store) ends the iteration here with
+// the error, which Err returns once Next reports the end, and is nil.
 func (i *Iterator) decodeKey() {
 	i.keyPending = false
 	key, _, err := decodeVersionKeyInto(i.key, i.raw)
@@ -322,7 +324,7 @@ func (i *Iterator) Close() (err error) {
 	if i.closed {
 		return nil
 	}
-	i.closed = true
+	i.closed, i.keyPending = true, false
 	defer i.s.refs.release()
 	defer recoverFatal(&err)
 	err = storageErr(i.it.Close())

@@ -168,14 +168,11 @@ func (it *joinIter) build(in planNode) error {
 	}
 }
 
-// intKeyed reports whether the join has one key, an integer (or oid)
-// on both sides: its values are int64s to hash as they are.
+// intKeyed reports whether the join has one key and it is encoded as
+// an integer (int2, int4, int8, oid; equiKeys made both sides encode
+// alike): its values are int64s to hash as they are.
 func (n *joinNode) intKeyed() bool {
-	isInt := func(e expr.Expr) bool {
-		f := e.Type().Family
-		return f == types.IntFamily || f == types.OidFamily
-	}
-	return len(n.leftKeys) == 1 && isInt(n.leftKeys[0]) && isInt(n.rightKeys[0])
+	return len(n.keyTypes) == 1 && keyenc.SameEncoding(n.keyTypes[0], types.Int8)
 }
 
 // intKey is an integer key's value.
