@@ -121,7 +121,12 @@ func (n *scanNode) open(x *execCtx) (rowIter, error) {
 	} else {
 		reads = txn.StatementReads() // AS OF: a snapshot without writes
 	}
-	return &scanIter{n: n, x: x, reads: reads, layout: l, ix: ix, spans: spans, filter: filter, point: point}, nil
+	si := &scanIter{n: n, x: x, reads: reads, layout: l, ix: ix, spans: spans, filter: filter, point: point}
+	// A primary-key scan decodes each row before the next, and when no
+	// column's decoder keeps the bytes it may read them where the
+	// storage engine has them.
+	si.borrow = si.primary() && l.DecodeRowCopies(n.need)
+	return si, nil
 }
 
 // fetchesWhole reports whether spans are the whole of a secondary index
@@ -148,6 +153,7 @@ type scanIter struct {
 	spans  []kv.Range
 	filter expr.Expr
 	point  bool // spans are single row keys (open)
+	borrow bool // rows are read in the storage engine's memory (open)
 	it     *engine.Iterator
 	k      int
 	// buf is the row every row is decoded into when the node reuses.
@@ -163,11 +169,8 @@ func (s *scanIter) next() ([]types.Datum, error) {
 			if len(s.spans) == 0 {
 				return nil, nil
 			}
-			// A primary-key scan decodes each row before the next, and
-			// when no column's decoder keeps the bytes it may read them
-			// where the storage engine has them.
 			scan := s.reads.Scan
-			if s.primary() && s.n.layout.DecodeRowCopies(s.n.need) {
+			if s.borrow {
 				scan = s.reads.ScanBorrowed
 			}
 			it, err := scan(s.spans[0], s.n.reverse)
