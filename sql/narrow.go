@@ -155,10 +155,13 @@ func (n *projectNode) read(need colSet) []expr.Expr {
 func hidesReads(e expr.Expr) bool { return !expr.Walk(e, showsReads) }
 
 // showsReads reports whether node x says what it reads (its ColRefs,
-// its children's), not whether its children do.
+// its children's), not whether its children do: an expression node
+// does; a planner-level one does when it says it does not read the row
+// itself (expr.UsesRow's interface: an uncorrelated subquery reads the
+// row only in its left operand, a child), and any other does not.
 func showsReads(x expr.Expr) bool {
-	if r, ok := x.(readsShown); ok {
-		return r.readsShown()
+	if r, ok := x.(interface{ UsesRow() bool }); ok {
+		return !r.UsesRow()
 	}
 	return reflect.TypeOf(x).Elem().PkgPath() == exprPkg
 }
@@ -166,18 +169,6 @@ func showsReads(x expr.Expr) bool {
 // exprPkg is the expression package: its nodes say what they read
 // (ColRef), unlike the planner's own.
 var exprPkg = reflect.TypeOf(expr.ColRef{}).PkgPath()
-
-// readsShown is implemented by planner-level expressions that say when
-// they read the row only through their children (expr.Parent), if at
-// all.
-type readsShown interface{ readsShown() bool }
-
-// readsShown: an uncorrelated subquery reads the row only in its left
-// operand (IN, ANY, ALL), a child.
-func (s *subqueryExpr) readsShown() bool { return !s.correlated }
-
-// readsShown: a subquery row's value, never the row's.
-func (s *subValue) readsShown() bool { return true }
 
 // narrowConsumed narrows the input of a node done with each input row
 // before it asks for the next (a projection makes a row of its own, an

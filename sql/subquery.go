@@ -54,6 +54,9 @@ type subValue struct {
 func (s *subValue) Type() *types.T                          { return s.T }
 func (s *subValue) Eval(*expr.Context) (types.Datum, error) { return s.v, nil }
 
+// UsesRow: a subquery row's value, never the row's (narrow.go).
+func (s *subValue) UsesRow() bool { return false }
+
 // subqueryResult is an uncorrelated subquery's cached result.
 type subqueryResult struct {
 	value   types.Datum // EXISTS, scalar
