@@ -219,6 +219,17 @@ func containsInt(s []int, v int) bool {
 	return false
 }
 
+// addConj builds a WHERE conjunct over one FROM item's columns and
+// adds it to the item's conditions.
+func (pl *planner) addConj(it *fromItem, c *pg_query.Node, lv *level, outer *scope) error {
+	e, err := pl.builder(newScope(it.cols, lv, outer), "WHERE").BuildAs(c, types.Bool, "WHERE")
+	if err != nil {
+		return err
+	}
+	it.conj = splitAnd(e, it.conj)
+	return nil
+}
+
 // planRegion pushes conjuncts down and joins a region's items.
 func (pl *planner) planRegion(r *region, outer *scope, lv *level) (planNode, error) {
 	type pending struct {
@@ -239,24 +250,17 @@ func (pl *planner) planRegion(r *region, outer *scope, lv *level) (planNode, err
 		case !ok || len(set) == 0:
 			top = append(top, pending{n: c})
 		case len(set) == 1:
-			it := r.items[set[0]]
-			b := pl.builder(newScope(it.cols, lv, outer), "WHERE")
-			e, err := b.BuildAs(c, types.Bool, "WHERE")
-			if err != nil {
+			if err := pl.addConj(r.items[set[0]], c, lv, outer); err != nil {
 				return nil, err
 			}
-			it.conj = splitAnd(e, it.conj)
 		default:
 			multi = append(multi, pending{n: c, items: set})
 		}
 	}
 	for _, c := range late {
-		it := r.items[0]
-		e, err := pl.builder(newScope(it.cols, lv, outer), "WHERE").BuildAs(c.n, types.Bool, "WHERE")
-		if err != nil {
+		if err := pl.addConj(r.items[0], c.n, lv, outer); err != nil {
 			return nil, err
 		}
-		it.conj = splitAnd(e, it.conj)
 	}
 	for _, it := range r.items {
 		pl.finishItem(it)
