@@ -8,11 +8,7 @@
 #
 #   scripts/access-paths.sh URL [LABEL]
 . "$(dirname "$0")/time-queries.sh"
-if missing ap; then
-	"$psql" "$url" -q -c "CREATE TABLE ap (id int PRIMARY KEY, k int, pad text)" \
-		-c "INSERT INTO ap SELECT g, g % 4, repeat('x', 50) FROM generate_series(1, 1000000) g" \
-		-c "CREATE INDEX ap_k ON ap (k)"
-fi
+make_ap
 "$psql" "$url" -q -c "ANALYZE ap"
 time_queries "$label" \
 	"SELECT sum(length(pad)) FROM ap WHERE k = 1" \

@@ -11,8 +11,10 @@
 if missing lb; then
 	"$psql" "$url" -q -c "CREATE TABLE lb (id int PRIMARY KEY, k int, pad text)" \
 		-c "INSERT INTO lb SELECT g, g % 10000, repeat('x', 50) FROM generate_series(1, 1000000) g" \
-		-c "CREATE INDEX lb_k ON lb (k)" \
-		-c "CREATE TABLE few (id int PRIMARY KEY)" \
+		-c "CREATE INDEX lb_k ON lb (k)"
+fi
+if missing few; then
+	"$psql" "$url" -q -c "CREATE TABLE few (id int PRIMARY KEY)" \
 		-c "INSERT INTO few SELECT generate_series(1, 100)"
 fi
 if missing many; then

@@ -12,11 +12,7 @@ if missing w; then
 	"$psql" "$url" -q -c "CREATE TABLE w (id int PRIMARY KEY, a int, b bigint, c text, d numeric, e timestamptz, f text)" \
 		-c "INSERT INTO w SELECT g, g % 100, g * 3, 'name-' || g, g * 1.5, '2026-01-01'::timestamptz + g * interval '1 second', repeat('y', 50) FROM generate_series(1, 1000000) g"
 fi
-if missing ap; then
-	"$psql" "$url" -q -c "CREATE TABLE ap (id int PRIMARY KEY, k int, pad text)" \
-		-c "INSERT INTO ap SELECT g, g % 4, repeat('x', 50) FROM generate_series(1, 1000000) g" \
-		-c "CREATE INDEX ap_k ON ap (k)"
-fi
+make_ap
 "$psql" "$url" -q -c "ANALYZE w" -c "ANALYZE ap"
 time_queries "$label" \
 	"SELECT sum(b) FROM w" \
