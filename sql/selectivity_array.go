@@ -23,12 +23,7 @@ func scalarArraySel(v *expr.ScalarArrayOp, st *colStats) float64 {
 	if elems == nil {
 		// The array stands for its unknown elements: row-free or not as
 		// they are, and never a constant.
-		s := elemSel(v.Array)
-		sels := make([]float64, arrayGuess)
-		for i := range sels {
-			sels[i] = s
-		}
-		return arraySel(sels, v.Any, false)
+		return sameSel(elemSel(v.Array), arrayGuess, v.Any, false)
 	}
 	sels := make([]float64, len(elems))
 	for i, e := range elems {
@@ -71,8 +66,20 @@ func inSubquerySel(s *subqueryExpr, st *colStats) float64 {
 	if c := st.column(s.left); c != nil {
 		eq = st.eqSel(c)
 	}
-	if d := n * eq; d <= 1 {
-		return d // disjoint, as arraySel sums = ANY's equalities
+	return sameSel(eq, n, true, true)
+}
+
+// sameSel is arraySel for n elements (n need not be whole) of the same
+// selectivity s.
+func sameSel(s, n float64, anyOf, disjoint bool) float64 {
+	if anyOf {
+		if d := n * s; disjoint && d <= 1 {
+			return d
+		}
+		return 1 - math.Pow(1-s, n)
 	}
-	return 1 - math.Pow(1-eq, n)
+	if d := 1 + n*(s-1); disjoint && d >= 0 {
+		return d
+	}
+	return math.Pow(s, n)
 }
