@@ -31,10 +31,20 @@ import (
 // signal and whose exit code they see.
 const reexecEnv = "GO_TEST_STELA_MAIN"
 
+// The GODEBUG the tests were started with, which the child processes get
+// back. The test process itself runs with schedtrace named, or a `start`
+// run in process (runCLI) would re-execute the test binary from the top
+// (keepSysmonAwake), running the tests before it twice and leaving
+// their temporary directories behind.
+var testGodebug, testHadGodebug = os.LookupEnv("GODEBUG")
+
 func TestMain(m *testing.M) {
 	if os.Getenv(reexecEnv) == "1" {
 		main()
 		os.Exit(0)
+	}
+	if godebug, ok := godebugWithSchedtrace(testGodebug); ok {
+		os.Setenv("GODEBUG", godebug)
 	}
 	os.Exit(m.Run())
 }
@@ -80,9 +90,12 @@ func startStela(t *testing.T, env []string, args ...string) *stelaProc {
 	}
 	p := &stelaProc{cmd: exec.Command(exe, args...), lines: make(chan string, 1000), done: make(chan struct{})}
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "STELA_") && !strings.HasPrefix(kv, reexecEnv+"=") {
+		if !strings.HasPrefix(kv, "STELA_") && !strings.HasPrefix(kv, reexecEnv+"=") && !strings.HasPrefix(kv, "GODEBUG=") {
 			p.cmd.Env = append(p.cmd.Env, kv)
 		}
+	}
+	if testHadGodebug {
+		p.cmd.Env = append(p.cmd.Env, "GODEBUG="+testGodebug)
 	}
 	// Metrics on a free port and the HTTP API off unless the test says
 	// otherwise: their default ports would collide between concurrent

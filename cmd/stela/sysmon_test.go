@@ -33,7 +33,7 @@ func TestStartKeepsSysmonAwake(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("reads /proc")
 	}
-	if strings.Contains(os.Getenv("GODEBUG"), "schedtrace") {
+	if strings.Contains(testGodebug, "schedtrace") {
 		t.Skip("GODEBUG sets schedtrace")
 	}
 	p := startStela(t, nil, "start", "--data", t.TempDir(), "--listen", "127.0.0.1:0", "--admin-password", "Secret!pw0")
