@@ -1,6 +1,8 @@
 package sql
 
 import (
+	"math"
+
 	"github.com/stela-db/stela/engine/keyenc"
 	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/pgcode"
@@ -41,11 +43,18 @@ type joinNode struct {
 
 func (n *joinNode) cols() []column { return n.columns }
 
-// buildRow is a row of the hashed input, laid out as a joined row.
+// buildRow is a row of the build input, laid out as a joined row. The
+// rows sit in one slice, their values in shared chunks, and the rows of
+// one key are chained by index: the build side makes no allocation per
+// row (it made three, and collecting them was a sixth of a large join).
 type buildRow struct {
 	row     []types.Datum
+	next    int32 // the next row of the same key, or -1
 	matched bool
 }
+
+// chain is the first and last build row of one key, in build order.
+type chain struct{ head, tail int32 }
 
 func (n *joinNode) open(x *execCtx) (rowIter, error) {
 	nl, nr := len(n.left.cols()), len(n.right.cols())
@@ -71,27 +80,41 @@ type joinIter struct {
 	n      *joinNode
 	x      *execCtx
 	nl, nr int
-	// The build side: hashed by key, or a list for a nested loop. A
-	// single integer key (a join on ids, the usual one) is hashed by its
-	// value in ints, sparing an encoded string per row on both sides.
-	table  map[string][]*buildRow
-	ints   map[int64][]*buildRow
-	hashed bool
-	list   []*buildRow
-	held   int64
-	probe  rowIter
-	// The probe row being joined and its candidates.
+	// The build side, in build order, and for a hash join its chains by
+	// key. A single integer key (a join on ids, the usual one) is hashed
+	// by its value in ints, sparing an encoded string per row on both
+	// sides.
+	rows  []buildRow
+	slab  []types.Datum
+	table map[string]chain
+	ints  map[int64]chain
+	// Integer keys that are dense (ids, say) are looked up in an array
+	// by key - lo instead: probes in key order then walk the array where
+	// a hash table misses the cache on every one (a quarter of a large
+	// join's time).
+	dense []int32
+	lo    int64
+	held  int64
+	probe rowIter
+	// The probe row being joined and the next build row to try (-1:
+	// none left).
 	cur     []types.Datum
-	cands   []*buildRow
-	ci      int
+	cand    int32
 	matched bool
+	keyRow  []types.Datum
 	// After the probe side: unmatched build rows (RIGHT, FULL).
-	tail  bool
-	ti    int
-	tailL []*buildRow
-	buf   []byte
-	k     int
+	tail bool
+	ti   int
+	buf  []byte
+	k    int
 }
+
+// hashed reports whether the join has equality keys to hash; without
+// them it is a nested loop.
+func (n *joinNode) hashed() bool { return len(n.leftKeys) > 0 }
+
+// buildRowChunk is how many joined rows' values one slab chunk holds.
+const buildRowChunk = 256
 
 // build reads the build side into memory, as joined-row layouts.
 func (it *joinIter) build(in planNode) error {
@@ -101,19 +124,24 @@ func (it *joinIter) build(in planNode) error {
 	}
 	defer src.close()
 	n := it.n
-	it.hashed = len(n.leftKeys) > 0
 	switch {
 	case n.intKeyed():
-		it.ints = map[int64][]*buildRow{}
-	case it.hashed:
-		it.table = map[string][]*buildRow{}
+		it.ints = map[int64]chain{}
+	case n.hashed():
+		it.table = map[string]chain{}
 	}
+	keys := n.rightKeys
+	if n.buildLeft {
+		keys = n.leftKeys
+	}
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
 	for {
 		row, err := src.next()
 		if err != nil {
 			return err
 		}
 		if row == nil {
+			it.densify(lo, hi)
 			return nil
 		}
 		if it.k++; it.k&1023 == 0 {
@@ -121,30 +149,26 @@ func (it *joinIter) build(in planNode) error {
 				return err
 			}
 		}
-		joined := make([]types.Datum, it.nl+it.nr)
+		if len(it.rows) == math.MaxInt32 {
+			return pgerror.New(pgcode.ProgramLimitExceeded, "hash join input has too many rows")
+		}
+		joined := it.newRow()
 		if n.buildLeft {
 			copy(joined, row)
 		} else {
 			copy(joined[it.nl:], row)
 		}
-		br := &buildRow{row: joined}
 		sz := rowSize(joined) + 16
 		it.held += sz
 		if err := it.x.mem.grow(sz); err != nil {
 			return err
 		}
-		if !it.hashed {
-			it.list = append(it.list, br)
-			continue
-		}
-		keys := n.rightKeys
-		if n.buildLeft {
-			keys = n.leftKeys
-		}
+		i := int32(len(it.rows))
+		it.rows = append(it.rows, buildRow{row: joined, next: -1})
 		// A NULL key matches nothing; an outer build side still emits
-		// the row (tailL).
-		it.tailL = append(it.tailL, br)
-		if it.ints != nil {
+		// the row after the probe side.
+		switch {
+		case it.ints != nil:
 			v, err := it.x.eval(keys[0], joined)
 			if err != nil {
 				return err
@@ -154,18 +178,78 @@ func (it *joinIter) build(in planNode) error {
 				if err != nil {
 					return err
 				}
-				it.ints[k] = append(it.ints[k], br)
+				c, ok := it.ints[k]
+				it.ints[k] = it.link(c, ok, i)
+				lo, hi = min(lo, k), max(hi, k)
 			}
-			continue
-		}
-		key, null, err := it.key(keys, joined)
-		if err != nil {
-			return err
-		}
-		if !null {
-			it.table[key] = append(it.table[key], br)
+		case it.table != nil:
+			key, null, err := it.key(keys, joined)
+			if err != nil {
+				return err
+			}
+			if !null {
+				c, ok := it.table[key]
+				it.table[key] = it.link(c, ok, i)
+			}
 		}
 	}
+}
+
+// newRow returns an empty joined row carved from the slab.
+func (it *joinIter) newRow() []types.Datum {
+	w := it.nl + it.nr
+	if len(it.slab) < w {
+		it.slab = make([]types.Datum, w*buildRowChunk)
+	}
+	row := it.slab[:w:w]
+	it.slab = it.slab[w:]
+	return row
+}
+
+// denseSpan is how many array slots per distinct key a dense key table
+// may take: four bytes each, against the twenty or so bytes a hash table
+// entry takes.
+const denseSpan = 8
+
+// densify moves the integer keys, between lo and hi, from the hash
+// table into an array when they are dense enough and the statement's
+// memory allows.
+func (it *joinIter) densify(lo, hi int64) {
+	n := len(it.ints)
+	if n == 0 {
+		return
+	}
+	// hi - lo, not the span, is compared: the span of the whole int64
+	// range does not fit in one.
+	d := uint64(hi) - uint64(lo)
+	if d >= uint64(denseSpan*n) {
+		return
+	}
+	span := d + 1
+	size := int64(span) * 4
+	if err := it.x.mem.grow(size); err != nil {
+		it.x.mem.shrink(size)
+		return
+	}
+	it.held += size
+	it.dense, it.lo = make([]int32, span), lo
+	for i := range it.dense {
+		it.dense[i] = -1
+	}
+	for k, c := range it.ints {
+		it.dense[uint64(k)-uint64(lo)] = c.head
+	}
+	it.ints = nil
+}
+
+// link appends build row i to a key's chain (found: the key had one).
+func (it *joinIter) link(c chain, found bool, i int32) chain {
+	if !found {
+		return chain{head: i, tail: i}
+	}
+	it.rows[c.tail].next = i
+	c.tail = i
+	return c
 }
 
 // intKeyed reports whether the join has one key and it is encoded as
@@ -184,21 +268,53 @@ func intKey(v types.Datum) (int64, error) {
 	return k, nil
 }
 
-// candidates returns the build rows whose key is the probe row's.
-func (it *joinIter) candidates(keys []expr.Expr, row []types.Datum) ([]*buildRow, error) {
-	if it.ints != nil {
+// firstCandidate returns the first build row whose key is the probe
+// row's (every row, for a nested loop), or -1.
+func (it *joinIter) firstCandidate(keys []expr.Expr, row []types.Datum) (int32, error) {
+	switch {
+	case it.dense != nil || it.ints != nil:
 		v, err := it.x.eval(keys[0], row)
 		if err != nil || v == nil {
-			return nil, err
+			return -1, err
 		}
 		k, err := intKey(v)
-		return it.ints[k], err
+		if err != nil {
+			return -1, err
+		}
+		if it.dense != nil {
+			if i := uint64(k) - uint64(it.lo); i < uint64(len(it.dense)) {
+				return it.dense[i], nil
+			}
+			return -1, nil
+		}
+		if c, ok := it.ints[k]; ok {
+			return c.head, nil
+		}
+		return -1, nil
+	case it.table != nil:
+		key, null, err := it.key(keys, row)
+		if err != nil || null {
+			return -1, err
+		}
+		if c, ok := it.table[key]; ok {
+			return c.head, nil
+		}
+		return -1, nil
+	case len(it.rows) > 0:
+		return 0, nil
 	}
-	key, null, err := it.key(keys, row)
-	if err != nil || null {
-		return nil, err
+	return -1, nil
+}
+
+// nextCandidate returns the build row to try after row i, or -1.
+func (it *joinIter) nextCandidate(i int32) int32 {
+	if it.n.hashed() {
+		return it.rows[i].next
 	}
-	return it.table[key], nil
+	if int(i)+1 < len(it.rows) {
+		return i + 1
+	}
+	return -1
 }
 
 // key evaluates key expressions over a row; null reports a NULL value.
@@ -225,9 +341,9 @@ func (it *joinIter) next() ([]types.Datum, error) {
 		if it.tail {
 			return it.nextUnmatched()
 		}
-		if it.cur != nil && it.ci < len(it.cands) {
-			br := it.cands[it.ci]
-			it.ci++
+		if it.cur != nil && it.cand >= 0 {
+			br := &it.rows[it.cand]
+			it.cand = it.nextCandidate(it.cand)
 			joined := it.combine(br)
 			if n.cond != nil {
 				ok, err := it.x.evalBool(n.cond, joined)
@@ -255,9 +371,6 @@ func (it *joinIter) next() ([]types.Datum, error) {
 		if row == nil {
 			if it.buildIsOuter() {
 				it.tail = true
-				if !it.hashed {
-					it.tailL = it.list
-				}
 				continue
 			}
 			return nil, nil
@@ -267,19 +380,18 @@ func (it *joinIter) next() ([]types.Datum, error) {
 				return nil, err
 			}
 		}
-		it.cur, it.ci, it.matched = row, 0, false
-		if !it.hashed {
-			it.cands = it.list
-			continue
-		}
-		probeKeys := n.leftKeys
-		keyRow := row
+		it.cur, it.matched = row, false
+		probeKeys, keyRow := n.leftKeys, row
 		if n.buildLeft {
-			probeKeys = n.rightKeys
-			keyRow = make([]types.Datum, it.nl+it.nr)
+			// The right keys read a joined row; its left part stays
+			// NULL in this scratch row.
+			if it.keyRow == nil {
+				it.keyRow = make([]types.Datum, it.nl+it.nr)
+			}
+			probeKeys, keyRow = n.rightKeys, it.keyRow
 			copy(keyRow[it.nl:], row)
 		}
-		if it.cands, err = it.candidates(probeKeys, keyRow); err != nil {
+		if it.cand, err = it.firstCandidate(probeKeys, keyRow); err != nil {
 			return nil, err
 		}
 	}
@@ -325,8 +437,8 @@ func (it *joinIter) padProbe(row []types.Datum) []types.Datum {
 // nextUnmatched emits the build rows nothing matched (their probe part
 // is already NULL).
 func (it *joinIter) nextUnmatched() ([]types.Datum, error) {
-	for it.ti < len(it.tailL) {
-		br := it.tailL[it.ti]
+	for it.ti < len(it.rows) {
+		br := &it.rows[it.ti]
 		it.ti++
 		if !br.matched {
 			return append([]types.Datum(nil), br.row...), nil
@@ -342,7 +454,7 @@ func (it *joinIter) close() {
 	}
 	it.x.mem.shrink(it.held)
 	it.held = 0
-	it.table, it.ints, it.list, it.tailL = nil, nil, nil, nil
+	it.table, it.ints, it.dense, it.rows, it.slab = nil, nil, nil, nil, nil
 }
 
 // equiKeys splits join conditions over a joined row (left columns first,
