@@ -41,6 +41,9 @@ type Config struct {
 
 	// trustAuth skips authentication; only tests set it (export_test.go).
 	trustAuth bool
+	// beforeMessage, set only by tests, sees each message of a session
+	// before it is handled (tests make it panic: panics.go).
+	beforeMessage func(typ byte, body []byte)
 }
 
 func (c Config) withDefaults() Config {

@@ -108,6 +108,7 @@ func newConn(s *Server, nc net.Conn) *conn {
 // serve runs the connection to its end.
 func (c *conn) serve() {
 	defer c.close()
+	defer c.recoverPanic()
 	c.log.Debug().Msg("connection opened")
 	if err := c.nc.SetDeadline(time.Now().Add(c.srv.cfg.StartupTimeout)); err != nil {
 		return
@@ -151,6 +152,9 @@ func (c *conn) handle(typ byte, body []byte) (stop bool) {
 	}
 	if c.discard && typ != 'S' && typ != 'X' {
 		return false // ignoring until Sync after an error
+	}
+	if h := c.srv.cfg.beforeMessage; h != nil {
+		h(typ, body)
 	}
 	var err error
 	switch typ {

@@ -5,3 +5,7 @@ package pgwire
 // SetTrustAuth makes the server skip authentication (fuzzing the session
 // loop needs sessions without a SCRAM exchange).
 func (c *Config) SetTrustAuth() { c.trustAuth = true }
+
+// SetBeforeMessage has f see each message of a session before it is
+// handled.
+func (c *Config) SetBeforeMessage(f func(typ byte, body []byte)) { c.beforeMessage = f }

@@ -36,6 +36,7 @@ type serverStats struct {
 	connsOpen    atomic.Int64
 	connsTotal   atomic.Uint64
 	authFailures [NumAuthFailures]atomic.Uint64
+	panics       atomic.Uint64
 }
 
 func (s *serverStats) connOpened() {
@@ -58,6 +59,8 @@ type Stats struct {
 	ConnectionsTotal uint64
 	// AuthFailures counts failed logins by reason.
 	AuthFailures [NumAuthFailures]uint64
+	// SessionPanics counts connections ended by a panic (panics.go).
+	SessionPanics uint64
 }
 
 // Stats reads the server's counters.
@@ -66,6 +69,7 @@ func (s *Server) Stats() Stats {
 		ConnectionsOpen:  s.stats.connsOpen.Load(),
 		SessionsOpen:     int64(s.sessions.Load()),
 		ConnectionsTotal: s.stats.connsTotal.Load(),
+		SessionPanics:    s.stats.panics.Load(),
 	}
 	for r := range st.AuthFailures {
 		st.AuthFailures[r] = s.stats.authFailures[r].Load()

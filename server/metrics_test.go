@@ -224,6 +224,9 @@ func TestMetrics(t *testing.T) {
 	if got := value(t, fams, "stela_connections_total"); got < 3 {
 		t.Errorf("stela_connections_total = %v, want >= 3", got)
 	}
+	if got := value(t, fams, "stela_session_panics_total"); got != 0 {
+		t.Errorf("stela_session_panics_total = %v, want 0", got)
+	}
 	if got, want := value(t, fams, "stela_memory_refusals_total"), float64(memguard.Refusals()); got != want {
 		t.Errorf("stela_memory_refusals_total = %v, want %v", got, want)
 	}

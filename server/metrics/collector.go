@@ -71,6 +71,8 @@ var (
 		"PostgreSQL protocol connections accepted since the server started.", nil, nil)
 	descAuthFail = prometheus.NewDesc("stela_auth_failures_total",
 		"Failed logins, by reason (password, unknown_user, no_login, tls_required).", []string{"reason"}, nil)
+	descPanics = prometheus.NewDesc("stela_session_panics_total",
+		"Connections ended by a panic in their goroutine (a bug in stela; the log has the stack); the server went on.", nil, nil)
 	descMemRefusals = prometheus.NewDesc("stela_memory_refusals_total",
 		"Statements and transactions failed with 53200 because the server's live memory was past its ceiling (90% of the memory limit).", nil, nil)
 	descBuild = prometheus.NewDesc("stela_build_info",
@@ -81,7 +83,7 @@ var (
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{
 		descLastTx, descSize, descEntries, descCommit, descGroup, descCacheHits, descCacheMisses, descCacheBytes, descStmts, descStmtDur, descStmtErrs,
-		descRowsRead, descRowsWritten, descConnsOpen, descSessionsOpen, descConnsTotal, descAuthFail, descMemRefusals, descBuild,
+		descRowsRead, descRowsWritten, descConnsOpen, descSessionsOpen, descConnsTotal, descAuthFail, descPanics, descMemRefusals, descBuild,
 	} {
 		ch <- d
 	}
@@ -103,6 +105,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descConnsOpen, prometheus.GaugeValue, float64(st.ConnectionsOpen))
 	ch <- prometheus.MustNewConstMetric(descSessionsOpen, prometheus.GaugeValue, float64(st.SessionsOpen))
 	ch <- prometheus.MustNewConstMetric(descConnsTotal, prometheus.CounterValue, float64(st.ConnectionsTotal))
+	ch <- prometheus.MustNewConstMetric(descPanics, prometheus.CounterValue, float64(st.SessionPanics))
 	for r, n := range st.AuthFailures {
 		ch <- prometheus.MustNewConstMetric(descAuthFail, prometheus.CounterValue, float64(n), pgwire.AuthFailure(r).String())
 	}

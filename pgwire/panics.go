@@ -1,0 +1,32 @@
+package pgwire
+
+import (
+	"fmt"
+	"runtime/debug"
+
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// A panic in a connection's goroutine is a bug in stela. Left alone it
+// would end the process and every session with it; recovered, it ends
+// only the session that hit it, as a crash of one PostgreSQL backend
+// would if PostgreSQL did not restart them all. By the time recoverPanic
+// runs, the deferred endSession has rolled the session's transaction
+// back, as for any lost connection: nothing of it was committed, and
+// what other sessions committed is untouched. The client gets FATAL
+// XX000 with the panic's value; the log gets the stack at error level;
+// stela_session_panics_total counts them.
+
+// recoverPanic is deferred by serve; see above.
+func (c *conn) recoverPanic() {
+	r := recover()
+	if r == nil {
+		return
+	}
+	c.srv.stats.panics.Add(1)
+	c.log.Error().Str("panic", fmt.Sprint(r)).Str("stack", string(debug.Stack())).
+		Msg("connection panicked; it is closed, the server goes on")
+	c.fatal(pgerror.Newf(pgcode.Internal, "internal error: %v", r).
+		WithHint("This is a bug in stela; the server log has its stack trace. The session's transaction was rolled back."))
+}

@@ -1,0 +1,63 @@
+package pgwire_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/stela-db/stela/pgwire"
+)
+
+// panicMarker is the query text that makes the test server panic.
+const panicMarker = "SELECT 'panic here'"
+
+// TestPanicEndsOnlyItsSession checks that a panic while handling a
+// message ends that connection alone: its client gets FATAL XX000, its
+// open transaction is rolled back, another session's open transaction
+// goes on, and new connections are served.
+func TestPanicEndsOnlyItsSession(t *testing.T) {
+	ts := startServer(t, func(c *pgwire.Config) {
+		c.SetBeforeMessage(func(typ byte, body []byte) {
+			if typ == 'Q' && strings.Contains(string(body), panicMarker) {
+				panic("test panic")
+			}
+		})
+	})
+	ctx := context.Background()
+	other := ts.connect(t, "")
+	mustExec(t, other, "CREATE TABLE p (id int PRIMARY KEY)")
+	mustExec(t, other, "BEGIN")
+	mustExec(t, other, "INSERT INTO p VALUES (1)")
+
+	victim := ts.connect(t, "")
+	mustExec(t, victim, "BEGIN")
+	mustExec(t, victim, "INSERT INTO p VALUES (2)")
+	_, err := victim.Exec(ctx, panicMarker, pgx.QueryExecModeSimpleProtocol)
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Code != "XX000" || pe.Severity != "FATAL" || !strings.Contains(pe.Message, "test panic") {
+		t.Fatalf("the panicking statement: %v, want FATAL XX000 naming the panic", err)
+	}
+	if !victim.IsClosed() {
+		if _, err := victim.Exec(ctx, "SELECT 1"); err == nil {
+			t.Fatal("the panicked connection still answers")
+		}
+	}
+
+	mustExec(t, other, "INSERT INTO p VALUES (3)")
+	mustExec(t, other, "COMMIT")
+	fresh := ts.connect(t, "")
+	var ids string
+	if err := fresh.QueryRow(ctx, "SELECT string_agg(id::text, ',' ORDER BY id) FROM p").Scan(&ids); err != nil {
+		t.Fatal(err)
+	}
+	if ids != "1,3" {
+		t.Fatalf("rows after the panic: %s, want 1,3 (the panicked session's 2 rolled back)", ids)
+	}
+	if got := ts.srv.Stats().SessionPanics; got != 1 {
+		t.Fatalf("SessionPanics = %d, want 1", got)
+	}
+}
