@@ -220,6 +220,9 @@ func explainTree(lines []string, n planNode, depth int, verbose bool) []string {
 	est := estimateOf(n)
 	if a, ok := n.(*analyzeNode); ok {
 		title += fmt.Sprintf("  (rows=%.0f) (actual rows=%d loops=%d)", est, a.rows, a.loops)
+		if a.pkLoops > 0 {
+			details = append(details, fmt.Sprintf("Read Through Primary Key: %d of %d loops (more values than planned)", a.pkLoops, a.loops))
+		}
 	} else {
 		title += fmt.Sprintf("  (rows=%.0f)", est)
 	}

@@ -8,6 +8,9 @@ import "github.com/stela-db/stela/sql/types"
 type analyzeNode struct {
 	inner       planNode
 	rows, loops int64
+	// pkLoops counts the loops in which a scan read its table through
+	// the primary key instead of the planned index (fetchesWhole).
+	pkLoops int64
 }
 
 func (n *analyzeNode) cols() []column { return n.inner.cols() }
@@ -18,6 +21,9 @@ func (n *analyzeNode) open(x *execCtx) (rowIter, error) {
 		return nil, err
 	}
 	n.loops++
+	if si, ok := it.(*scanIter); ok && si.fellBack {
+		n.pkLoops++
+	}
 	return &analyzeIter{n: n, in: it}, nil
 }
 

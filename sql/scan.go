@@ -87,7 +87,7 @@ func (n *scanNode) open(x *execCtx) (rowIter, error) {
 	ix := &l.Indexes[n.index]
 	var spans []kv.Range
 	filter := n.filter
-	point := false
+	point, fellBack := false, false
 	if n.bounds != nil {
 		var exact bool
 		var err error
@@ -96,7 +96,7 @@ func (n *scanNode) open(x *execCtx) (rowIter, error) {
 		}
 		if !exact {
 			filter = n.fullFilter
-			if n.fetchesWhole(l, ix, spans) {
+			if fellBack = n.fetchesWhole(l, ix, spans); fellBack {
 				// More values came than the plan expected (an IN
 				// subquery): every row of the index would be fetched
 				// by its key, so read the rows themselves instead.
@@ -121,7 +121,7 @@ func (n *scanNode) open(x *execCtx) (rowIter, error) {
 	} else {
 		reads = txn.StatementReads() // AS OF: a snapshot without writes
 	}
-	si := &scanIter{n: n, x: x, reads: reads, layout: l, ix: ix, spans: spans, filter: filter, point: point}
+	si := &scanIter{n: n, x: x, reads: reads, layout: l, ix: ix, spans: spans, filter: filter, point: point, fellBack: fellBack}
 	// A primary-key scan decodes each row before the next, and when no
 	// column's decoder keeps the bytes it may read them where the
 	// storage engine has them.
@@ -153,9 +153,12 @@ type scanIter struct {
 	spans  []kv.Range
 	filter expr.Expr
 	point  bool // spans are single row keys (open)
-	borrow bool // rows are read in the storage engine's memory (open)
-	it     *engine.Iterator
-	k      int
+	// fellBack: the scan reads the primary key instead of the planned
+	// secondary index (fetchesWhole); EXPLAIN ANALYZE counts these.
+	fellBack bool
+	borrow   bool // rows are read in the storage engine's memory (open)
+	it       *engine.Iterator
+	k        int
 	// buf is the row every row is decoded into when the node reuses.
 	buf []types.Datum
 }
