@@ -15,6 +15,7 @@ import (
 	"encoding/binary"
 	"io"
 	"net"
+	"os"
 	"runtime"
 	"sync"
 	"testing"
@@ -46,8 +47,18 @@ func fuzzServer(f *testing.F) *testServer {
 		c.SetTrustAuth()
 		c.MaxMessageSize = fuzzMaxMessage
 		c.StartupTimeout = 5 * time.Second
-		c.Logger = zerolog.Nop()
+		// Errors only, where a panic's stack goes (fuzzNoPanic).
+		c.Logger = zerolog.New(os.Stderr).Level(zerolog.ErrorLevel)
 	})
+}
+
+// fuzzNoPanic fails the input if a session has panicked: the server
+// survives a panic, ending only that session (panics.go), so the fuzzer
+// must look for it.
+func fuzzNoPanic(t *testing.T, ts *testServer) {
+	if n := ts.srv.Stats().SessionPanics; n != 0 {
+		t.Fatalf("%d sessions panicked; stderr has the stack", n)
+	}
 }
 
 // fuzzStartupPacket is the admin's StartupMessage.
@@ -296,6 +307,7 @@ func FuzzStartup(f *testing.F) {
 	var mem fuzzMemCheck
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzConn(t, ts.addr, false, data)
+		fuzzNoPanic(t, ts)
 		mem.check(t)
 	})
 }
@@ -325,6 +337,7 @@ func FuzzSession(f *testing.F) {
 			input = fuzzFrames(input)
 		}
 		fuzzConn(t, ts.addr, true, input)
+		fuzzNoPanic(t, ts)
 		mem.check(t)
 	})
 }

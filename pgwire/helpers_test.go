@@ -24,10 +24,14 @@ type testServer struct {
 	srv    *pgwire.Server
 	addr   string
 	done   chan error
+	// wantPanics is how many sessions the test makes panic; any other
+	// number fails it.
+	wantPanics uint64
 }
 
 // startServer starts a server; cfgFn may adjust its configuration. It is
-// shut down at the end of the test.
+// shut down at the end of the test, which fails if a session panicked
+// unexpectedly (the server survives that, ending only the session).
 func startServer(t testing.TB, cfgFn func(*pgwire.Config)) *testServer {
 	t.Helper()
 	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
@@ -52,6 +56,9 @@ func startServer(t testing.TB, cfgFn func(*pgwire.Config)) *testServer {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
+		if n := ts.srv.Stats().SessionPanics; n != ts.wantPanics {
+			t.Errorf("%d sessions panicked, want %d; the log has the stacks", n, ts.wantPanics)
+		}
 		if err := ts.srv.Shutdown(ctx); err != nil {
 			t.Errorf("shutdown: %v", err)
 		}

@@ -27,6 +27,7 @@ func TestPanicEndsOnlyItsSession(t *testing.T) {
 			}
 		})
 	})
+	ts.wantPanics = 1
 	ctx := context.Background()
 	other := ts.connect(t, "")
 	mustExec(t, other, "CREATE TABLE p (id int PRIMARY KEY)")

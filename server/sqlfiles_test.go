@@ -123,7 +123,8 @@ func startForFile(t *testing.T) string {
 // startServer starts a server on a temporary data directory and a free
 // loopback port, admin password Test!pw0rd; adjust, when set, changes
 // the configuration first. It is shut down (and must shut down cleanly)
-// when the test ends.
+// when the test ends; a session that panicked (which the server
+// survives, ending only that session) fails the test.
 func startServer(t *testing.T, adjust func(*server.Config)) *server.Server {
 	t.Helper()
 	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
@@ -141,6 +142,9 @@ func startServer(t *testing.T, adjust func(*server.Config)) *server.Server {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
+		if n := srv.PG.Stats().SessionPanics; n != 0 {
+			t.Errorf("%d sessions panicked; the log above has the stacks", n)
+		}
 		if err := srv.Shutdown(ctx); err != nil {
 			t.Errorf("shutdown: %v", err)
 		}
