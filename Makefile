@@ -94,7 +94,9 @@ FUZZ_TARGETS = \
 	./kv:FuzzDecodeVersionRecord ./kv:FuzzDecodeEntries ./kv:FuzzDecodeVersionKey ./kv:FuzzDecodeStoreIdentity \
 	./kv/merkle:FuzzDecodeProof ./kv/merkle:FuzzVerifyInclusion ./kv/merkle:FuzzVerifyConsistency ./kv/merkle:FuzzTree \
 	./kv/checkpoint:FuzzParse ./kv/checkpoint:FuzzOpen \
-	./kv/proof:FuzzDecodeKeyProof ./kv/proof:FuzzDecodeConsistencyProof ./pgwire:FuzzStartup ./pgwire:FuzzSession
+	./kv/proof:FuzzDecodeKeyProof ./kv/proof:FuzzDecodeConsistencyProof ./pgwire:FuzzStartup ./pgwire:FuzzSession \
+	./sql/types:FuzzParseText ./sql/types:FuzzDecodeBinary ./sql:FuzzCopyText ./sql:FuzzCopyBinary \
+	./engine/keyenc:FuzzDecodeKey ./engine/keyenc:FuzzDecodeRow ./server:FuzzSQL
 
 .PHONY: fuzz
 fuzz: ## Run every fuzz target for FUZZTIME each

@@ -114,7 +114,7 @@ func TestSQLFiles(t *testing.T) {
 }
 
 // startForFile starts a server for one file and returns its DSN.
-func startForFile(t *testing.T) string {
+func startForFile(t testing.TB) string {
 	t.Helper()
 	srv := startServer(t, nil)
 	return fmt.Sprintf("postgres://admin:Test%%21pw0rd@%s/defaultdb?sslmode=disable", srv.Addr)
@@ -125,7 +125,7 @@ func startForFile(t *testing.T) string {
 // the configuration first. It is shut down (and must shut down cleanly)
 // when the test ends; a session that panicked (which the server
 // survives, ending only that session) fails the test.
-func startServer(t *testing.T, adjust func(*server.Config)) *server.Server {
+func startServer(t testing.TB, adjust func(*server.Config)) *server.Server {
 	t.Helper()
 	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
 	cfg := server.Config{
