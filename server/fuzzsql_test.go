@@ -103,7 +103,7 @@ INSERT INTO a SELECT i, i % 5, 'a' || i, i / 3.0 FROM generate_series(1, 50) i;
 CREATE TABLE b (id bigint PRIMARY KEY, a_id int REFERENCES a (id), w varchar(10), arr int[]);
 INSERT INTO b SELECT i, i % 50 + 1, 'w' || i, ARRAY[i, i + 1] FROM generate_series(1, 80) i;
 CREATE TABLE u (id serial PRIMARY KEY, name text UNIQUE, n smallint CHECK (n >= 0), d date, by bytea, uu uuid);
-INSERT INTO u (name, n, d, by, uu) SELECT 'n' || i, i, '2026-01-01'::date + i, '\x0102'::bytea, md5(i::text)::uuid FROM generate_series(1, 30) i;
+INSERT INTO u (name, n, d, by, uu) SELECT 'n' || i, i, '2026-01-01'::date + i, '\x0102'::bytea, gen_random_uuid() FROM generate_series(1, 30) i;
 CREATE TABLE c (k int, v text);
 INSERT INTO c VALUES (1, 'x'), (1, 'y'), (NULL, 'z');
 CREATE VIEW tv AS SELECT a, b FROM t WHERE b > 2;

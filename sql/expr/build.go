@@ -387,13 +387,13 @@ func (b *Builder) operatorCall(name string, args []Expr, loc int32) (*Func, erro
 
 // call coerces the arguments to a resolved overload and builds the call.
 // An argument of a parameter of type "any" keeps its own type (an unknown
-// one becomes text).
+// one becomes text, unless the overload keeps it unknown).
 func (b *Builder) call(name string, o *overload, args []Expr, loc int32) (*Func, error) {
 	out := make([]Expr, len(args))
 	for i, a := range args {
 		target := o.args[i]
 		if target == AnyType {
-			if a.Type().Family != types.UnknownFamily {
+			if a.Type().Family != types.UnknownFamily || o.keepsUnknown {
 				out[i] = a
 				continue
 			}

@@ -279,6 +279,14 @@ func init() {
 		}, nil
 	}})
 
+	// pg_typeof names its argument's type, NULL or not.
+	addFunc("pg_typeof", &overload{args: t(AnyType), keepsUnknown: true, bind: func(at []*types.T) (*types.T, evalFn, error) {
+		oid := int64(at[0].Oid)
+		return types.Regtype, func(c *Context, _ []types.Datum) (types.Datum, error) {
+			return ToReg(c, oid, types.OidType, types.Regtype)
+		}, nil
+	}})
+
 	// concat, concat_ws and format take any arguments, printed by their
 	// types' output functions.
 	addFunc("concat", &overload{variadic: AnyType, bind: func(at []*types.T) (*types.T, evalFn, error) {

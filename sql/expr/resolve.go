@@ -34,6 +34,10 @@ type overload struct {
 	// anyelement for untyped arguments: they are an error (42804), not
 	// text (to_json('x')).
 	anyElement bool
+	// keepsUnknown leaves an untyped argument of a parameter of type
+	// "any" unknown instead of making it text (pg_typeof('x') is
+	// unknown).
+	keepsUnknown bool
 }
 
 // Registries, keyed by operator name and arity ("+/2") and by function
