@@ -21,18 +21,7 @@ func TestExplainExecute(t *testing.T) {
 	exec("PREPARE eq(int) AS SELECT * FROM ee WHERE a < $1")
 	exec("PREPARE ed(int) AS DELETE FROM ee WHERE a <= $1")
 
-	plan := func(sql string) string {
-		t.Helper()
-		rows, err := c.Query(ctx, sql)
-		if err != nil {
-			t.Fatalf("%s: %v", sql, err)
-		}
-		lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
-		if err != nil {
-			t.Fatalf("%s: %v", sql, err)
-		}
-		return strings.Join(lines, "\n")
-	}
+	plan := func(sql string) string { return planText(t, c, sql) }
 	if p := plan("EXPLAIN EXECUTE eq(5)"); !strings.Contains(p, "Index Cond: (a < $1)") {
 		t.Errorf("EXPLAIN EXECUTE eq(5):\n%s\nwant the prepared plan's range on a", p)
 	}
@@ -57,4 +46,18 @@ func TestExplainExecute(t *testing.T) {
 	if !errors.As(err, &pe) || pe.Code != "26000" {
 		t.Errorf("EXPLAIN EXECUTE of no statement: %v, want 26000", err)
 	}
+}
+
+// planText runs an EXPLAIN and returns its lines joined.
+func planText(t *testing.T, c *pgx.Conn, sql string) string {
+	t.Helper()
+	rows, err := c.Query(context.Background(), sql)
+	if err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+	return strings.Join(lines, "\n")
 }

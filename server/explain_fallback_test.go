@@ -1,11 +1,8 @@
 package server_test
 
 import (
-	"context"
 	"strings"
 	"testing"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // TestExplainAnalyzeShowsPrimaryKeyFallback: when far more values reach
@@ -14,24 +11,12 @@ import (
 // EXPLAIN ANALYZE says so under the scan that named the index. A list
 // of the planned size does not.
 func TestExplainAnalyzeShowsPrimaryKeyFallback(t *testing.T) {
-	ctx := context.Background()
 	c, exec := connectExec(t)
 	exec("CREATE TABLE fb (id int PRIMARY KEY, big bigint, pad text)")
 	exec("INSERT INTO fb SELECT g, g * 10, repeat('x', 30) FROM generate_series(1, 20000) g")
 	exec("CREATE INDEX fb_big ON fb (big)")
 	exec("ANALYZE fb")
-	plan := func(sql string) string {
-		t.Helper()
-		rows, err := c.Query(ctx, sql)
-		if err != nil {
-			t.Fatalf("%s: %v", sql, err)
-		}
-		lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
-		if err != nil {
-			t.Fatalf("%s: %v", sql, err)
-		}
-		return strings.Join(lines, "\n")
-	}
+	plan := func(sql string) string { return planText(t, c, sql) }
 	const line = "Read Through Primary Key: 1 of 1 loops"
 	// id % 7 = id % 7 is planned as rare and is always true: 20,000
 	// values where the plan expected a hundred.
