@@ -113,7 +113,9 @@ type joinIter struct {
 // them it is a nested loop.
 func (n *joinNode) hashed() bool { return len(n.leftKeys) > 0 }
 
-// buildRowChunk is how many joined rows' values one slab chunk holds.
+// buildRowChunk is how many joined rows' values one slab chunk holds at
+// most; the first chunks are smaller, as many rows as are built so far,
+// so that a small build side (one opened per outer row, say) stays small.
 const buildRowChunk = 256
 
 // build reads the build side into memory, as joined-row layouts.
@@ -199,7 +201,7 @@ func (it *joinIter) build(in planNode) error {
 func (it *joinIter) newRow() []types.Datum {
 	w := it.nl + it.nr
 	if len(it.slab) < w {
-		it.slab = make([]types.Datum, w*buildRowChunk)
+		it.slab = make([]types.Datum, w*min(max(len(it.rows), 4), buildRowChunk))
 	}
 	row := it.slab[:w:w]
 	it.slab = it.slab[w:]
