@@ -21,7 +21,7 @@ func (n *analyzeNode) open(x *execCtx) (rowIter, error) {
 		return nil, err
 	}
 	n.loops++
-	if si, ok := it.(*scanIter); ok && si.fellBack {
+	if si, ok := it.(*scanIter); ok && si.fellBack() {
 		n.pkLoops++
 	}
 	return &analyzeIter{n: n, in: it}, nil

@@ -87,7 +87,7 @@ func (n *scanNode) open(x *execCtx) (rowIter, error) {
 	ix := &l.Indexes[n.index]
 	var spans []kv.Range
 	filter := n.filter
-	point, fellBack := false, false
+	point := false
 	if n.bounds != nil {
 		var exact bool
 		var err error
@@ -96,7 +96,7 @@ func (n *scanNode) open(x *execCtx) (rowIter, error) {
 		}
 		if !exact {
 			filter = n.fullFilter
-			if fellBack = n.fetchesWhole(l, ix, spans); fellBack {
+			if n.fetchesWhole(l, ix, spans) {
 				// More values came than the plan expected (an IN
 				// subquery): every row of the index would be fetched
 				// by its key, so read the rows themselves instead.
@@ -121,7 +121,7 @@ func (n *scanNode) open(x *execCtx) (rowIter, error) {
 	} else {
 		reads = txn.StatementReads() // AS OF: a snapshot without writes
 	}
-	si := &scanIter{n: n, x: x, reads: reads, layout: l, ix: ix, spans: spans, filter: filter, point: point, fellBack: fellBack}
+	si := &scanIter{n: n, x: x, reads: reads, layout: l, ix: ix, spans: spans, filter: filter, point: point}
 	// A primary-key scan decodes each row before the next, and when no
 	// column's decoder keeps the bytes it may read them where the
 	// storage engine has them.
@@ -153,12 +153,9 @@ type scanIter struct {
 	spans  []kv.Range
 	filter expr.Expr
 	point  bool // spans are single row keys (open)
-	// fellBack: the scan reads the primary key instead of the planned
-	// secondary index (fetchesWhole); EXPLAIN ANALYZE counts these.
-	fellBack bool
-	borrow   bool // rows are read in the storage engine's memory (open)
-	it       *engine.Iterator
-	k        int
+	borrow bool // rows are read in the storage engine's memory (open)
+	it     *engine.Iterator
+	k      int
 	// buf is the row every row is decoded into when the node reuses.
 	buf []types.Datum
 }
@@ -252,6 +249,11 @@ func (s *scanIter) nextPoint() ([]types.Datum, error) {
 // are the rows. It is n's index, or the primary key in its place
 // (fetchesWhole).
 func (s *scanIter) primary() bool { return s.ix.ID == engine.PrimaryIndexID }
+
+// fellBack reports whether the scan reads the primary key instead of the
+// secondary index it was planned on (fetchesWhole); EXPLAIN ANALYZE
+// counts these.
+func (s *scanIter) fellBack() bool { return s.n.index != 0 && s.primary() }
 
 // row decodes the row at the iterator: the value itself for the
 // primary key, the row the entry points to for a secondary index.
