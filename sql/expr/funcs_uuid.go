@@ -13,7 +13,7 @@ func init() {
 	// variant set.
 	addFunc("gen_random_uuid", volatileFn(nil, types.UUIDType, func(*Context, []types.Datum) (types.Datum, error) {
 		var u types.UUID
-		_, _ = crand.Read(u[:]) // never fails on Linux (Go 1.24 and later)
+		_, _ = crand.Read(u[:]) // returns no error since Go 1.24
 		u[6] = u[6]&0x0f | 0x40
 		u[8] = u[8]&0x3f | 0x80
 		return u, nil
