@@ -44,6 +44,9 @@ type Config struct {
 	// beforeMessage, set only by tests, sees each message of a session
 	// before it is handled (tests make it panic: panics.go).
 	beforeMessage func(typ byte, body []byte)
+	// atSessionEnd, set only by tests, runs as a session ends, before its
+	// portals and session are closed (tests make it panic).
+	atSessionEnd func()
 }
 
 func (c Config) withDefaults() Config {

@@ -320,15 +320,21 @@ func (c *conn) close() {
 }
 
 // endSession closes portals and the session and frees the cancel key.
+// Each release is deferred so that it happens even when an earlier one
+// panics (panics.go): a session that ended must not keep counting
+// against MaxConnections, nor its transaction stay open.
 func (c *conn) endSession() {
-	for name, p := range c.portals {
-		p.close()
-		delete(c.portals, name)
+	defer func() { c.log.Debug().Str("user", c.user).Msg("session ended") }()
+	defer c.srv.sessions.Add(-1)
+	defer c.srv.keys.remove(c)
+	defer c.sess.Close()
+	if h := c.srv.cfg.atSessionEnd; h != nil {
+		h()
 	}
-	c.sess.Close()
-	c.srv.keys.remove(c)
-	c.srv.sessions.Add(-1)
-	c.log.Debug().Str("user", c.user).Msg("session ended")
+	for name, p := range c.portals {
+		delete(c.portals, name)
+		p.close()
+	}
 }
 
 // stmtError is the error a statement ended with, as the client should see

@@ -14,7 +14,9 @@ import (
 // would if PostgreSQL did not restart them all. By the time recoverPanic
 // runs, the deferred endSession has rolled the session's transaction
 // back, as for any lost connection: nothing of it was committed, and
-// what other sessions committed is untouched. The client gets FATAL
+// what other sessions committed is untouched. endSession defers each of
+// its releases, so a panic inside it still frees the session's slot
+// under MaxConnections, its cancel key and its transaction. The client gets FATAL
 // XX000 with the panic's value; the log gets the stack at error level;
 // stela_session_panics_total counts them.
 

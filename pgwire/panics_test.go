@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -61,4 +63,50 @@ func TestPanicEndsOnlyItsSession(t *testing.T) {
 	if got := ts.srv.Stats().SessionPanics; got != 1 {
 		t.Fatalf("SessionPanics = %d, want 1", got)
 	}
+}
+
+// TestPanicAtSessionEndReleasesIt checks that a session whose ending
+// panics is still released: it no longer counts against MaxConnections
+// nor shows in pg_stat_activity, and its open transaction is closed.
+func TestPanicAtSessionEndReleasesIt(t *testing.T) {
+	var fired atomic.Bool
+	ts := startServer(t, func(c *pgwire.Config) {
+		c.MaxConnections = 2
+		c.SetAtSessionEnd(func() {
+			if fired.CompareAndSwap(false, true) {
+				panic("test panic at session end")
+			}
+		})
+	})
+	ts.wantPanics = 1
+	ctx := context.Background()
+	victim := ts.connect(t, "&application_name=victim")
+	mustExec(t, victim, "BEGIN")
+	mustExec(t, victim, "CREATE TABLE p (id int PRIMARY KEY)")
+	if err := victim.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for ts.srv.Stats().SessionPanics == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the session's end did not panic")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if n := ts.srv.Stats().SessionsOpen; n != 0 {
+		t.Fatalf("SessionsOpen = %d after the panicked session ended, want 0", n)
+	}
+
+	// Both slots of MaxConnections are free again.
+	a := ts.connect(t, "")
+	b := ts.connect(t, "")
+	var names string
+	if err := a.QueryRow(ctx, "SELECT coalesce(string_agg(application_name, ','), '') FROM pg_stat_activity WHERE application_name = 'victim'").Scan(&names); err != nil {
+		t.Fatal(err)
+	}
+	if names != "" {
+		t.Fatalf("pg_stat_activity still lists the panicked session: %q", names)
+	}
+	// Its transaction was rolled back: the table it created is not there.
+	mustExec(t, b, "CREATE TABLE p (id int PRIMARY KEY)")
 }

@@ -253,11 +253,13 @@ func (s *Session) Superuser() bool { return s.superuser }
 
 // Close ends the session, rolling back an open transaction.
 func (s *Session) Close() {
+	// Deferred, so that a panic in a rollback still leaves the cursors
+	// closed and the session out of the engine's list.
+	defer s.engine.unregister(s)
+	defer s.closeAllCursors()
 	if s.txn.state != txnNone {
 		s.txn.rollback(s)
 	}
-	s.closeAllCursors()
-	s.engine.unregister(s)
 }
 
 // ReportedParameters returns the settings sent as ParameterStatus at
