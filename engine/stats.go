@@ -2,6 +2,8 @@ package engine
 
 import (
 	"context"
+	"fmt"
+	"runtime/debug"
 	"sync"
 	"time"
 )
@@ -227,18 +229,37 @@ func (db *DB) Estimate(l *Layout) (rows float64, columns []ColumnStats) {
 	}
 	s.mu.Unlock()
 	if start {
-		go db.countInBackground(tc, l, asOf)
+		go db.countInBackground(tc, l.Name, asOf, func() (int64, error) {
+			n, _, _, err := db.countRows(context.Background(), l, asOf, 0, nil)
+			return n, err
+		})
 	}
 	return guess, columns
 }
 
-// countInBackground counts a large table's rows as of asOf.
-func (db *DB) countInBackground(tc *tableCount, l *Layout, asOf uint64) {
-	n, _, _, err := db.countRows(context.Background(), l, asOf, 0, nil)
-	db.stats.finish(tc, n, asOf, err == nil)
-	db.stats.mu.Lock()
-	db.stats.scanning = false
-	db.stats.mu.Unlock()
+// countInBackground finishes the count of a large table's rows as of
+// asOf with what count returns.
+//
+// It runs on a goroutine of its own, where a panic (a bug, or a damaged
+// record a decoder did not expect) would end the process: it is logged
+// with its stack instead and the count is left unknown, as after an
+// error, so that a plan after the guess goes stale starts it again.
+func (db *DB) countInBackground(tc *tableCount, table string, asOf uint64, count func() (int64, error)) {
+	var n int64
+	ok := false
+	defer func() {
+		if r := recover(); r != nil {
+			db.store.Logger().Error().Str("panic", fmt.Sprint(r)).Str("stack", string(debug.Stack())).
+				Str("table", table).Msg("counting a table's rows panicked; the count stays unknown")
+			ok = false
+		}
+		db.stats.finish(tc, n, asOf, ok)
+		db.stats.mu.Lock()
+		db.stats.scanning = false
+		db.stats.mu.Unlock()
+	}()
+	n, err := count()
+	ok = err == nil
 }
 
 // countRows counts the table's rows at tx asOf, up to limit (0: all),

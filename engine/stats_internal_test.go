@@ -1,6 +1,12 @@
 package engine
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/rs/zerolog"
+
+	"github.com/stela-db/stela/kv"
+)
 
 // Commits that end while a table is counted are added once the count
 // ends if they came after the count's tx, and ignored if it holds them.
@@ -26,5 +32,26 @@ func TestRowCountPendingCommits(t *testing.T) {
 	s.finish(failed, 0, 0, false)
 	if failed.known || failed.counting || failed.pending != nil {
 		t.Fatalf("a failed count: %+v, want nothing known", *failed)
+	}
+}
+
+// A panic while counting in the background is the count's failure, not
+// the process's end: the count stays unknown and another may start.
+func TestBackgroundCountSurvivesAPanic(t *testing.T) {
+	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.Disabled)
+	s, err := kv.Open(t.TempDir(), kv.Options{MinFreeBytes: -1, Logger: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	db := NewDB(s)
+	tc := &tableCount{counting: true, pending: []txRows{{tx: 9, n: 1}}}
+	db.stats.scanning = true
+	db.countInBackground(tc, "t", 5, func() (int64, error) { panic("test panic") })
+	if tc.known || tc.counting || tc.pending != nil {
+		t.Fatalf("after a panicked count: %+v, want nothing known and no count running", *tc)
+	}
+	if db.stats.scanning {
+		t.Fatal("the panicked count still holds the background counter")
 	}
 }
