@@ -43,6 +43,14 @@ type subqueryExpr struct {
 	// listed: a hashable subquery whose values an index scan seeks
 	// (listBound) keeps them, once each, besides the hash set.
 	listed bool
+	// intKeys: a hashable subquery whose values and left operand are
+	// both integers (int2, int4, int8: int64 datums that are equal
+	// exactly when their encodings are) hashes them as int64, skipping
+	// the encoding.
+	intKeys bool
+	// keyBuf is the encoded left operand of a probe of the set, reused:
+	// an execution evaluates its expressions on one goroutine.
+	keyBuf []byte
 }
 
 // subValue stands for the subquery row's value in the comparison.
@@ -59,11 +67,17 @@ func (s *subValue) UsesRow() bool { return false }
 
 // subqueryResult is an uncorrelated subquery's cached result.
 type subqueryResult struct {
-	value   types.Datum // EXISTS, scalar
-	rows    []types.Datum
+	value types.Datum // EXISTS, scalar
+	rows  []types.Datum
+	// set holds the encoded values of a hashable subquery; ints the
+	// values of one with intKeys instead.
 	set     map[string]struct{}
+	ints    map[int64]struct{}
 	hasNull bool
 }
+
+// hashed reports whether r is a hash set (of either kind).
+func (r *subqueryResult) hashed() bool { return r.set != nil || r.ints != nil }
 
 func (s *subqueryExpr) Type() *types.T { return s.T }
 
@@ -210,26 +224,38 @@ func (s *subqueryExpr) cached(x *execCtx, ctx *expr.Context) (*subqueryResult, e
 		}
 		r.value = v
 	default:
-		if s.hashable {
+		switch {
+		case s.hashable && s.intKeys:
+			r.ints = map[int64]struct{}{}
+		case s.hashable:
 			r.set = map[string]struct{}{}
 		}
 		// The cached values stay for the whole execution; their memory
 		// is not returned to the budget before it ends.
 		err := s.runRows(x, ctx, func(v types.Datum) (bool, error) {
-			if r.set != nil {
+			if r.hashed() {
 				if v == nil {
 					r.hasNull = true
 					return true, nil
 				}
-				k, err := keyenc.AppendKey(nil, s.val.T, v, keyenc.Asc, keyenc.NullsLast)
-				if err != nil {
-					return false, err
+				var size int64
+				if r.ints != nil {
+					if _, dup := r.ints[v.(int64)]; dup {
+						return true, nil
+					}
+					r.ints[v.(int64)] = struct{}{}
+					size = 8 + 48
+				} else {
+					k, err := keyenc.AppendKey(nil, s.val.T, v, keyenc.Asc, keyenc.NullsLast)
+					if err != nil {
+						return false, err
+					}
+					if _, dup := r.set[string(k)]; dup {
+						return true, nil
+					}
+					r.set[string(k)] = struct{}{}
+					size = int64(len(k) + 48)
 				}
-				if _, dup := r.set[string(k)]; dup {
-					return true, nil
-				}
-				r.set[string(k)] = struct{}{}
-				size := int64(len(k) + 48)
 				if s.listed {
 					r.rows = append(r.rows, v)
 					size += rowSize([]types.Datum{v})
@@ -252,22 +278,29 @@ func (s *subqueryExpr) cached(x *execCtx, ctx *expr.Context) (*subqueryResult, e
 
 // compareRows applies ANY or ALL over a subquery's values.
 func (s *subqueryExpr) compareRows(ctx *expr.Context, r *subqueryResult) (types.Datum, error) {
-	if r.set != nil {
-		if len(r.set) == 0 && !r.hasNull {
+	if r.hashed() {
+		if len(r.set) == 0 && len(r.ints) == 0 && !r.hasNull {
 			return false, nil
 		}
 		lv, err := s.left.Eval(ctx)
 		if err != nil || lv == nil {
 			return nil, err
 		}
-		// The left value is encoded as its own type, which shares the
-		// subquery's encoding but may hold values that type cannot
-		// (an int8 probing int4 values).
-		k, err := keyenc.AppendKey(nil, s.left.Type(), lv, keyenc.Asc, keyenc.NullsLast)
-		if err != nil {
-			return nil, err
+		var found bool
+		if r.ints != nil {
+			_, found = r.ints[lv.(int64)]
+		} else {
+			// The left value is encoded as its own type, which shares
+			// the subquery's encoding but may hold values that type
+			// cannot (an int8 probing int4 values).
+			k, err := keyenc.AppendKey(s.keyBuf[:0], s.left.Type(), lv, keyenc.Asc, keyenc.NullsLast)
+			if err != nil {
+				return nil, err
+			}
+			s.keyBuf = k
+			_, found = r.set[string(k)]
 		}
-		if _, ok := r.set[string(k)]; ok {
+		if found {
 			return true, nil
 		}
 		if r.hasNull {
@@ -366,6 +399,7 @@ func (pl *planner) subLink(b *expr.Builder, sc *scope, n *pg_query.SubLink) (exp
 		if f, ok := test.(*expr.Func); ok && op == "=" && s.kind == subAny && !s.correlated && len(f.Args) == 2 &&
 			f.Args[1] == expr.Expr(s.val) && keyenc.SameEncoding(f.Args[0].Type(), s.val.T) && keyenc.Indexable(s.val.T) {
 			s.hashable, s.left = true, f.Args[0]
+			s.intKeys = isIntegerType(s.left.Type()) && isIntegerType(s.val.T)
 		}
 		return s, nil
 	case pg_query.SubLinkType_ARRAY_SUBLINK:
@@ -435,4 +469,14 @@ func visibleColumns(cols []column) []column {
 		}
 	}
 	return out
+}
+
+// isIntegerType reports whether t is int2, int4 or int8, whose datums
+// are int64.
+func isIntegerType(t *types.T) bool {
+	switch t.Oid {
+	case types.Int2.Oid, types.Int4.Oid, types.Int8.Oid:
+		return true
+	}
+	return false
 }
