@@ -2,6 +2,8 @@ package engine
 
 import (
 	"github.com/stela-db/stela/engine/keyenc"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
 	"github.com/stela-db/stela/sql/types"
 )
 
@@ -16,11 +18,22 @@ const indexPrefixLen = 1 + 4 + 2
 // is keyenc.Decodable.
 func (l *Layout) DecodeIndexEntry(ix *IndexLayout, key, value []byte) ([]types.Datum, error) {
 	row := make([]types.Datum, len(l.Types))
+	return row, l.DecodeIndexEntryInto(row, ix, key, value)
+}
+
+// DecodeIndexEntryInto is DecodeIndexEntry into row, which must have an
+// entry per column of the table, all overwritten: for a reader done with
+// each row before the next, it spares an allocation a row.
+func (l *Layout) DecodeIndexEntryInto(row []types.Datum, ix *IndexLayout, key, value []byte) error {
+	if len(row) != len(l.Types) {
+		return pgerror.Newf(pgcode.Internal, "engine: a row of %d values for %d columns", len(row), len(l.Types))
+	}
+	clear(row)
 	rest := key[indexPrefixLen:]
 	var err error
 	for i, c := range ix.Cols {
 		if row[c], rest, err = keyenc.DecodeKey(rest, l.Types[c], ix.Dirs[i], ix.Nulls[i]); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	// A unique entry without NULLs keeps the primary-key suffix in its
@@ -32,10 +45,10 @@ func (l *Layout) DecodeIndexEntry(ix *IndexLayout, key, value []byte) ([]types.D
 	pk := &l.Indexes[0]
 	for i, c := range pk.Cols {
 		if row[c], suffix, err = keyenc.DecodeKey(suffix, l.Types[c], pk.Dirs[i], pk.Nulls[i]); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return row, nil
+	return nil
 }
 
 // DecodeRowKey returns the primary-key columns a row's key holds, in a

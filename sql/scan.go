@@ -267,7 +267,11 @@ func (s *scanIter) row() ([]types.Datum, error) {
 		return withVersion(row, s.it.Version()), nil
 	}
 	if s.n.indexOnly {
-		return l.DecodeIndexEntry(s.ix, s.it.Key(), s.it.Value())
+		if !s.n.reuse {
+			return l.DecodeIndexEntry(s.ix, s.it.Key(), s.it.Value())
+		}
+		row := s.reused()
+		return row, l.DecodeIndexEntryInto(row, s.ix, s.it.Key(), s.it.Value())
 	}
 	rowKey, err := l.RowKeyFromIndexEntry(s.ix, s.it.Key(), s.it.Value())
 	if err != nil {
@@ -290,15 +294,21 @@ func (s *scanIter) decode(v []byte) ([]types.Datum, error) {
 	if !s.n.reuse {
 		return s.layout.DecodeColumns(v, s.n.need)
 	}
-	n := len(s.layout.Types)
-	if s.buf == nil {
-		s.buf = make([]types.Datum, n, n+2) // room for the system columns
-	}
-	row := s.buf[:n]
+	row := s.reused()
 	if err := s.layout.DecodeColumnsInto(row, v, s.n.need); err != nil {
 		return nil, err
 	}
 	return row, nil
+}
+
+// reused returns the slice every row is decoded into when the node
+// reuses.
+func (s *scanIter) reused() []types.Datum {
+	n := len(s.layout.Types)
+	if s.buf == nil {
+		s.buf = make([]types.Datum, n, n+2) // room for the system columns
+	}
+	return s.buf[:n]
 }
 
 func (s *scanIter) close() {
