@@ -39,6 +39,10 @@ type joinNode struct {
 	buildLeft bool
 	columns   []column
 	est       float64
+	// reuseOut: the consumer is done with each joined row before it
+	// asks for the next, so every one is laid into the same slice
+	// (narrow.go).
+	reuseOut bool
 }
 
 func (n *joinNode) cols() []column { return n.columns }
@@ -107,6 +111,8 @@ type joinIter struct {
 	ti   int
 	buf  []byte
 	k    int
+	// out is the joined row every one is laid into with reuseOut.
+	out []types.Datum
 }
 
 // hashed reports whether the join has equality keys to hash; without
@@ -413,9 +419,21 @@ func (it *joinIter) buildIsOuter() bool {
 	return it.n.kind == joinRight || it.n.kind == joinFull
 }
 
+// outRow returns the slice a joined row is laid into: a new one, or
+// with reuseOut the same one each time.
+func (it *joinIter) outRow() []types.Datum {
+	if !it.n.reuseOut {
+		return make([]types.Datum, it.nl+it.nr)
+	}
+	if it.out == nil {
+		it.out = make([]types.Datum, it.nl+it.nr)
+	}
+	return it.out
+}
+
 // combine lays the probe row into a copy of a build row.
 func (it *joinIter) combine(br *buildRow) []types.Datum {
-	joined := make([]types.Datum, it.nl+it.nr)
+	joined := it.outRow()
 	copy(joined, br.row)
 	if it.n.buildLeft {
 		copy(joined[it.nl:], it.cur)
@@ -427,7 +445,8 @@ func (it *joinIter) combine(br *buildRow) []types.Datum {
 
 // padProbe pads an unmatched probe row with NULLs.
 func (it *joinIter) padProbe(row []types.Datum) []types.Datum {
-	joined := make([]types.Datum, it.nl+it.nr)
+	joined := it.outRow()
+	clear(joined)
 	if it.n.buildLeft {
 		copy(joined[it.nl:], row)
 	} else {
@@ -443,7 +462,9 @@ func (it *joinIter) nextUnmatched() ([]types.Datum, error) {
 		br := &it.rows[it.ti]
 		it.ti++
 		if !br.matched {
-			return append([]types.Datum(nil), br.row...), nil
+			joined := it.outRow()
+			copy(joined, br.row)
+			return joined, nil
 		}
 	}
 	return nil, nil

@@ -83,6 +83,7 @@ func (w *narrower) narrow(n planNode, need colSet) {
 	case *filterNode:
 		w.narrow(v.input, need.with(width, v.pred))
 	case *projectNode:
+		v.reuseOut = false // consumed may say otherwise
 		w.narrowConsumed(v.input, colSet{}.with(len(v.input.cols()), v.read(need)...))
 	case *aggNode:
 		exprs := append([]expr.Expr(nil), v.groups...)
@@ -93,21 +94,35 @@ func (w *narrower) narrow(n planNode, need colSet) {
 		}
 		w.narrowConsumed(v.input, colSet{}.with(len(v.input.cols()), exprs...))
 	case *joinNode:
+		v.reuseOut = false // consumed may say otherwise
 		// The keys of both sides and the condition read the joined row
 		// (the left keys its left part, which comes first).
 		joined := need.with(width, v.leftKeys...).with(width, v.rightKeys...).with(width, v.cond)
 		w.narrowSides(v.left, v.right, joined)
+		// A hash join copies each build row into its table and each
+		// probe row into the rows it joins, before it reads the next.
+		w.consumed(v.left)
+		w.consumed(v.right)
 	case *lookupJoinNode:
 		joined := need.with(width, v.leftKeys...).with(width, v.cond)
 		w.narrowSides(v.left, v.right, joined)
+		// perRowJoin clones each left row and copies each right row.
+		w.consumed(v.left)
+		w.consumed(v.right)
 	case *adaptiveJoinNode:
 		// One left input for both plans; each plan's right side gets
 		// what either plan reads.
 		h, l := v.hash, v.lookup
+		h.reuseOut = false
 		joined := need.with(width, h.leftKeys...).with(width, h.rightKeys...).with(width, h.cond).
 			with(width, l.leftKeys...).with(width, l.cond)
 		w.narrowSides(h.left, h.right, joined)
 		w.narrow(l.right, joined.from(len(l.left.cols())))
+		// The rows held to decide are copies; the rest go to either
+		// join, which copies them too.
+		w.consumed(h.left)
+		w.consumed(h.right)
+		w.consumed(l.right)
 	case *windowNode:
 		// The input's columns come first, then one per call.
 		var exprs []expr.Expr
@@ -176,6 +191,17 @@ var exprPkg = reflect.TypeOf(expr.ColRef{}).PkgPath()
 // filters, which pass rows on, decodes every row into the same slice.
 func (w *narrower) narrowConsumed(in planNode, need colSet) {
 	w.narrow(in, need)
+	w.consumed(in)
+}
+
+// consumed marks, once in has been narrowed, that its consumer is done
+// with each row before it asks for the next: a scan (through filters,
+// which pass rows on) then decodes every row into the same slice, a
+// hash join lays every joined row into the same slice, and a
+// projection makes every row in the same slice. A node reached
+// more than once (a CTE's) has more than one consumer and is left as
+// it is.
+func (w *narrower) consumed(in planNode) {
 	for {
 		switch v := in.(type) {
 		case *filterNode:
@@ -183,6 +209,12 @@ func (w *narrower) narrowConsumed(in planNode, need colSet) {
 			continue
 		case *scanNode:
 			v.reuse = w.seen[v] == 1
+		case *joinNode:
+			v.reuseOut = w.seen[v] == 1
+		case *projectNode:
+			v.reuseOut = w.seen[v] == 1
+		case *adaptiveJoinNode:
+			v.hash.reuseOut = w.seen[v] == 1
 		}
 		return
 	}

@@ -108,6 +108,9 @@ type projectNode struct {
 	// unread marks the outputs nothing above reads (narrow.go): they
 	// are not computed, and come out NULL. nil: every one is read.
 	unread []bool
+	// reuseOut: the consumer is done with each row before it asks for
+	// the next, so every one is made in the same slice (narrow.go).
+	reuseOut bool
 }
 
 func (n *projectNode) cols() []column { return n.columns }
@@ -121,9 +124,10 @@ func (n *projectNode) open(x *execCtx) (rowIter, error) {
 }
 
 type projectIter struct {
-	n  *projectNode
-	x  *execCtx
-	in rowIter
+	n   *projectNode
+	x   *execCtx
+	in  rowIter
+	out []types.Datum // the row made each time, with reuseOut
 }
 
 func (it *projectIter) next() ([]types.Datum, error) {
@@ -131,7 +135,16 @@ func (it *projectIter) next() ([]types.Datum, error) {
 	if err != nil || row == nil {
 		return nil, err
 	}
-	out := make([]types.Datum, len(it.n.exprs))
+	var out []types.Datum
+	if it.n.reuseOut {
+		// The unread outputs are never written: they stay NULL.
+		if it.out == nil {
+			it.out = make([]types.Datum, len(it.n.exprs))
+		}
+		out = it.out
+	} else {
+		out = make([]types.Datum, len(it.n.exprs))
+	}
 	for i, e := range it.n.exprs {
 		if it.n.unread != nil && it.n.unread[i] {
 			continue
