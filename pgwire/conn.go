@@ -114,6 +114,11 @@ func (c *conn) serve() {
 		return
 	}
 	ok, err := c.handshake()
+	if ok {
+		// Started, even if the first ReadyForQuery then failed: the
+		// session holds its slot, cancel key and engine session.
+		defer c.endSession()
+	}
 	if err != nil {
 		if !isIOError(err) {
 			c.fatal(err)
@@ -124,7 +129,6 @@ func (c *conn) serve() {
 		return
 	}
 	_ = c.nc.SetDeadline(time.Time{})
-	defer c.endSession()
 
 	for {
 		if c.shuttingDown.Load() {

@@ -53,8 +53,14 @@ func (c *conn) handshake() (bool, error) {
 	}
 	started := false
 	defer func() {
+		// Not started (an error, or a panic): nothing else releases
+		// what was taken here.
 		if !started {
 			c.srv.sessions.Add(-1)
+			if c.sess != nil {
+				c.sess.Close()
+				c.sess = nil
+			}
 		}
 	}()
 
