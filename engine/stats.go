@@ -275,35 +275,40 @@ func (db *DB) countRows(ctx context.Context, l *Layout, asOf uint64, limit int64
 		if err := ctx.Err(); err != nil {
 			return n, bytes, false, err
 		}
-		it, err := db.store.Scan(r, asOf)
-		if err != nil {
-			return n, bytes, false, err
-		}
 		var resume []byte
-		chunk := 0
-		for it.Next() {
-			n++
-			chunk++
-			if n <= sampleRows {
-				bytes += len(it.Key()) + len(it.Value()) + 16
+		// One chunk, its iterator closed even by a panic: the background
+		// count recovers from one, and an iterator left open would keep
+		// the store from closing.
+		err := func() error {
+			it, err := db.store.Scan(r, asOf)
+			if err != nil {
+				return err
 			}
-			if sample != nil {
-				sample.offer(it.Value())
+			defer it.Close()
+			chunk := 0
+			for it.Next() {
+				n++
+				chunk++
+				if n <= sampleRows {
+					bytes += len(it.Key()) + len(it.Value()) + 16
+				}
+				if sample != nil {
+					sample.offer(it.Value())
+				}
+				if limit > 0 && n >= limit {
+					break
+				}
+				if chunk%4096 == 0 && ctx.Err() != nil {
+					break // a statement's timeout or cancel, seen within the chunk
+				}
+				if chunk == countChunk {
+					// Resume after this key: the smallest key above it.
+					resume = append(append([]byte(nil), it.Key()...), 0)
+					break
+				}
 			}
-			if limit > 0 && n >= limit {
-				break
-			}
-			if chunk%4096 == 0 && ctx.Err() != nil {
-				break // a statement's timeout or cancel, seen within the chunk
-			}
-			if chunk == countChunk {
-				// Resume after this key: the smallest key above it.
-				resume = append(append([]byte(nil), it.Key()...), 0)
-				break
-			}
-		}
-		err = it.Err()
-		it.Close()
+			return it.Err()
+		}()
 		if err == nil {
 			err = ctx.Err()
 		}
