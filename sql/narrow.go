@@ -26,10 +26,10 @@ import (
 // the walk of the enclosing query then narrows the subquery again, by
 // what the enclosing query reads of it.
 //
-// A node reached twice (an adaptive join's left input is shared by both
-// of its plans) is walked again as if every column of it were read: a
-// second parent's needs are not merged, and every column is always
-// enough.
+// A node reached twice (one node under two parents) is walked again as
+// if every column of it were read: a second parent's needs are not
+// merged, and every column is always enough. Nor is its output marked
+// for reuse (consumed): one parent may keep rows the other is done with.
 
 // colSet is a set of a row's columns by position; nil is every column.
 type colSet []bool

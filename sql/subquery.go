@@ -240,10 +240,14 @@ func (s *subqueryExpr) cached(x *execCtx, ctx *expr.Context) (*subqueryResult, e
 				}
 				var size int64
 				if r.ints != nil {
-					if _, dup := r.ints[v.(int64)]; dup {
+					k, ok := v.(int64)
+					if !ok {
+						return false, errNotInt(v)
+					}
+					if _, dup := r.ints[k]; dup {
 						return true, nil
 					}
-					r.ints[v.(int64)] = struct{}{}
+					r.ints[k] = struct{}{}
 					size = 8 + 48
 				} else {
 					k, err := keyenc.AppendKey(nil, s.val.T, v, keyenc.Asc, keyenc.NullsLast)
@@ -288,7 +292,11 @@ func (s *subqueryExpr) compareRows(ctx *expr.Context, r *subqueryResult) (types.
 		}
 		var found bool
 		if r.ints != nil {
-			_, found = r.ints[lv.(int64)]
+			k, ok := lv.(int64)
+			if !ok {
+				return nil, errNotInt(lv)
+			}
+			_, found = r.ints[k]
 		} else {
 			// The left value is encoded as its own type, which shares
 			// the subquery's encoding but may hold values that type
@@ -479,4 +487,10 @@ func isIntegerType(t *types.T) bool {
 		return true
 	}
 	return false
+}
+
+// errNotInt is the error of an integer-typed value that is not an int64
+// datum: a bug, answered as one rather than with a panic.
+func errNotInt(v types.Datum) error {
+	return pgerror.Newf(pgcode.Internal, "internal error: integer subquery value of Go type %T", v)
 }
