@@ -267,11 +267,11 @@ func (n *joinNode) intKeyed() bool {
 	return len(n.keyTypes) == 1 && keyenc.SameEncoding(n.keyTypes[0], types.Int8)
 }
 
-// intKey is an integer key's value.
+// intKey is an integer key's value (a join's, or an IN set's).
 func intKey(v types.Datum) (int64, error) {
 	k, ok := v.(int64)
 	if !ok {
-		return 0, pgerror.Newf(pgcode.Internal, "join key %T is not an integer", v)
+		return 0, pgerror.Newf(pgcode.Internal, "internal error: integer key of Go type %T", v)
 	}
 	return k, nil
 }

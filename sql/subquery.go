@@ -43,10 +43,10 @@ type subqueryExpr struct {
 	// listed: a hashable subquery whose values an index scan seeks
 	// (listBound) keeps them, once each, besides the hash set.
 	listed bool
-	// intKeys: a hashable subquery whose values and left operand are
-	// both integers (int2, int4, int8: int64 datums that are equal
-	// exactly when their encodings are) hashes them as int64, skipping
-	// the encoding.
+	// intKeys: a hashable subquery whose values (and so its left
+	// operand, encoded alike) are integers (int2, int4, int8, oid: int64
+	// datums, equal exactly when their encodings are) hashes them as
+	// int64, skipping the encoding.
 	intKeys bool
 	// keyBuf is the encoded left operand of a probe of the set, reused:
 	// an execution evaluates its expressions on one goroutine.
@@ -240,9 +240,9 @@ func (s *subqueryExpr) cached(x *execCtx, ctx *expr.Context) (*subqueryResult, e
 				}
 				var size int64
 				if r.ints != nil {
-					k, ok := v.(int64)
-					if !ok {
-						return false, errNotInt(v)
+					k, err := intKey(v)
+					if err != nil {
+						return false, err
 					}
 					if _, dup := r.ints[k]; dup {
 						return true, nil
@@ -292,9 +292,9 @@ func (s *subqueryExpr) compareRows(ctx *expr.Context, r *subqueryResult) (types.
 		}
 		var found bool
 		if r.ints != nil {
-			k, ok := lv.(int64)
-			if !ok {
-				return nil, errNotInt(lv)
+			k, err := intKey(lv)
+			if err != nil {
+				return nil, err
 			}
 			_, found = r.ints[k]
 		} else {
@@ -407,7 +407,7 @@ func (pl *planner) subLink(b *expr.Builder, sc *scope, n *pg_query.SubLink) (exp
 		if f, ok := test.(*expr.Func); ok && op == "=" && s.kind == subAny && !s.correlated && len(f.Args) == 2 &&
 			f.Args[1] == expr.Expr(s.val) && keyenc.SameEncoding(f.Args[0].Type(), s.val.T) && keyenc.Indexable(s.val.T) {
 			s.hashable, s.left = true, f.Args[0]
-			s.intKeys = isIntegerType(s.left.Type()) && isIntegerType(s.val.T)
+			s.intKeys = keyenc.SameEncoding(s.val.T, types.Int8)
 		}
 		return s, nil
 	case pg_query.SubLinkType_ARRAY_SUBLINK:
@@ -477,20 +477,4 @@ func visibleColumns(cols []column) []column {
 		}
 	}
 	return out
-}
-
-// isIntegerType reports whether t is int2, int4 or int8, whose datums
-// are int64.
-func isIntegerType(t *types.T) bool {
-	switch t.Oid {
-	case types.Int2.Oid, types.Int4.Oid, types.Int8.Oid:
-		return true
-	}
-	return false
-}
-
-// errNotInt is the error of an integer-typed value that is not an int64
-// datum: a bug, answered as one rather than with a panic.
-func errNotInt(v types.Datum) error {
-	return pgerror.Newf(pgcode.Internal, "internal error: integer subquery value of Go type %T", v)
 }
