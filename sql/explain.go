@@ -393,9 +393,6 @@ func (b *indexBounds) describe(l *engine.Layout, ix *engine.IndexLayout) string 
 		vs := make([]string, len(vals))
 		for j, v := range vals {
 			vs[j] = exprString(v, nil)
-			if lb, ok := v.(*listBound); ok {
-				vs[j] = lb.describe()
-			}
 		}
 		parts = append(parts, name+" = ANY ("+strings.Join(vs, ", ")+")")
 	}
@@ -458,6 +455,8 @@ func exprString(e expr.Expr, cols []column) string {
 		return "#" + itoa64(int64(v.Idx+1))
 	case *expr.OuterRef:
 		return "outer." + v.Name
+	case *listBound:
+		return v.describe()
 	case *expr.Const:
 		if v.V == nil {
 			return "NULL"

@@ -311,6 +311,16 @@ func (s *scanIter) reused() []types.Datum {
 	return s.buf[:n]
 }
 
+// reusedRow returns *buf, made with n values the first time: the row an
+// iterator whose consumer is done with each row before the next (see
+// narrow.go, consumed) hands out every time.
+func reusedRow(buf *[]types.Datum, n int) []types.Datum {
+	if *buf == nil {
+		*buf = make([]types.Datum, n)
+	}
+	return *buf
+}
+
 func (s *scanIter) close() {
 	if s.it != nil {
 		s.it.Close()
@@ -350,11 +360,12 @@ func (b *indexBounds) spans(x *execCtx, l *engine.Layout, ix *engine.IndexLayout
 			if ds, err = appendBoundValues(ds[:0], x, e); err != nil {
 				return nil, false, err
 			}
+			t := boundType(l.Types[col], e)
 			for _, d := range ds {
 				if d == nil {
 					continue // = NULL matches nothing
 				}
-				enc, err := keyenc.AppendKey(nil, boundType(l.Types[col], e), d, ix.Dirs[i], ix.Nulls[i])
+				enc, err := keyenc.AppendKey(nil, t, d, ix.Dirs[i], ix.Nulls[i])
 				if err != nil {
 					return nil, false, err
 				}

@@ -61,12 +61,7 @@ func arraySel(sels []float64, anyOf, disjoint bool) float64 {
 // uncorrelated subquery: an IN list of as many values as the subquery
 // is expected to return, each an equality with an unknown value.
 func inSubquerySel(s *subqueryExpr, st *colStats) float64 {
-	n := estimateOf(s.plan)
-	eq := defaultEqSel
-	if c := st.column(s.left); c != nil {
-		eq = st.eqSel(c)
-	}
-	return sameSel(eq, n, true, true)
+	return sameSel(st.eqSel(st.column(s.left)), estimateOf(s.plan), true, true)
 }
 
 // sameSel is arraySel for n elements (n need not be whole) of the same
