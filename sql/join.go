@@ -196,8 +196,8 @@ func (it *joinIter) build(in planNode) error {
 				return err
 			}
 			if !null {
-				c, ok := it.table[key]
-				it.table[key] = it.link(c, ok, i)
+				c, ok := it.table[string(key)]
+				it.table[string(key)] = it.link(c, ok, i)
 			}
 		}
 	}
@@ -304,7 +304,7 @@ func (it *joinIter) firstCandidate(keys []expr.Expr, row []types.Datum) (int32, 
 		if err != nil || null {
 			return -1, err
 		}
-		if c, ok := it.table[key]; ok {
+		if c, ok := it.table[string(key)]; ok { // no copy for a lookup
 			return c.head, nil
 		}
 		return -1, nil
@@ -325,22 +325,23 @@ func (it *joinIter) nextCandidate(i int32) int32 {
 	return -1
 }
 
-// key evaluates key expressions over a row; null reports a NULL value.
-func (it *joinIter) key(keys []expr.Expr, row []types.Datum) (string, bool, error) {
+// key evaluates key expressions over a row into it.buf, valid until the
+// next call; null reports a NULL value.
+func (it *joinIter) key(keys []expr.Expr, row []types.Datum) ([]byte, bool, error) {
 	it.buf = it.buf[:0]
 	for i, e := range keys {
 		v, err := it.x.eval(e, row)
 		if err != nil {
-			return "", false, err
+			return nil, false, err
 		}
 		if v == nil {
-			return "", true, nil
+			return nil, true, nil
 		}
 		if it.buf, err = keyenc.AppendKey(it.buf, it.n.keyTypes[i], v, keyenc.Asc, keyenc.NullsLast); err != nil {
-			return "", false, err
+			return nil, false, err
 		}
 	}
-	return string(it.buf), false, nil
+	return it.buf, false, nil
 }
 
 func (it *joinIter) next() ([]types.Datum, error) {
@@ -425,10 +426,7 @@ func (it *joinIter) outRow() []types.Datum {
 	if !it.n.reuseOut {
 		return make([]types.Datum, it.nl+it.nr)
 	}
-	if it.out == nil {
-		it.out = make([]types.Datum, it.nl+it.nr)
-	}
-	return it.out
+	return reusedRow(&it.out, it.nl+it.nr)
 }
 
 // combine lays the probe row into a copy of a build row.

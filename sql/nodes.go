@@ -138,10 +138,7 @@ func (it *projectIter) next() ([]types.Datum, error) {
 	var out []types.Datum
 	if it.n.reuseOut {
 		// The unread outputs are never written: they stay NULL.
-		if it.out == nil {
-			it.out = make([]types.Datum, len(it.n.exprs))
-		}
-		out = it.out
+		out = reusedRow(&it.out, len(it.n.exprs))
 	} else {
 		out = make([]types.Datum, len(it.n.exprs))
 	}
