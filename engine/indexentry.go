@@ -18,7 +18,10 @@ const indexPrefixLen = 1 + 4 + 2
 // is keyenc.Decodable.
 func (l *Layout) DecodeIndexEntry(ix *IndexLayout, key, value []byte) ([]types.Datum, error) {
 	row := make([]types.Datum, len(l.Types))
-	return row, l.DecodeIndexEntryInto(row, ix, key, value)
+	if err := l.DecodeIndexEntryInto(row, ix, key, value); err != nil {
+		return nil, err
+	}
+	return row, nil
 }
 
 // DecodeIndexEntryInto is DecodeIndexEntry into row, which must have an

@@ -251,7 +251,6 @@ func (db *DB) countInBackground(tc *tableCount, table string, asOf uint64, count
 		if r := recover(); r != nil {
 			db.store.Logger().Error().Str("panic", fmt.Sprint(r)).Str("stack", string(debug.Stack())).
 				Str("table", table).Msg("counting a table's rows panicked; the count stays unknown")
-			ok = false
 		}
 		db.stats.finish(tc, n, asOf, ok)
 		db.stats.mu.Lock()
