@@ -374,6 +374,9 @@ func (b *Builder) operatorCall(name string, args []Expr, loc int32) (*Func, erro
 	if f, ok, err := b.arrayOperatorCall(name, args, loc); ok {
 		return f, err
 	}
+	if f, ok, err := b.recordOperatorCall(name, args, loc); ok {
+		return f, err
+	}
 	argTypes := make([]*types.T, len(args))
 	for i, a := range args {
 		argTypes[i] = a.Type()

@@ -65,7 +65,9 @@ func (e *Not) Eval(ctx *Context) (types.Datum, error) {
 	return !v.(bool), nil
 }
 
-// IsNull is a IS [NOT] NULL.
+// IsNull is a IS [NOT] NULL. Of a record, as in PostgreSQL, IS NULL
+// means every field is NULL and IS NOT NULL that none is: (1,) is
+// neither.
 type IsNull struct {
 	Arg Expr
 	Not bool
@@ -77,6 +79,14 @@ func (e *IsNull) Eval(ctx *Context) (types.Datum, error) {
 	v, err := e.Arg.Eval(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if r, ok := v.(*types.Record); ok {
+		for _, f := range r.Values {
+			if (f == nil) == e.Not {
+				return false, nil
+			}
+		}
+		return true, nil
 	}
 	return (v == nil) != e.Not, nil
 }

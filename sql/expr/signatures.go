@@ -109,7 +109,7 @@ var arrayOpSignatures = []OpSignature{
 
 // OperatorSignatures returns every operator stela implements.
 func OperatorSignatures() []OpSignature {
-	out := append([]OpSignature(nil), arrayOpSignatures...)
+	out := append(append([]OpSignature(nil), arrayOpSignatures...), recordOpSignatures...)
 	for k, os := range operators {
 		name := k[:strings.LastIndexByte(k, '/')]
 		for _, o := range os {
