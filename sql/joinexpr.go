@@ -63,6 +63,12 @@ func (pl *planner) planJoinExpr(j *pg_query.JoinExpr, outer *scope, lv *level) (
 	if err := checkAliases(append(append([]*fromItem(nil), lr.items...), rr.items...)); err != nil {
 		return nil, err
 	}
+	if kind == joinRight || kind == joinFull {
+		addWitnesses(lr.items)
+	}
+	if kind == joinLeft || kind == joinFull {
+		addWitnesses(rr.items)
+	}
 	var lcols, rcols []column
 	for _, it := range lr.items {
 		lcols = append(lcols, it.cols...)

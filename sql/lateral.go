@@ -44,11 +44,13 @@ func (pl *planner) planLateral(n *pg_query.Node, left planNode, kind joinKind, o
 	if err != nil {
 		return nil, err
 	}
-	rnode := right.node
-	if rnode == nil {
+	if right.node == nil {
 		pl.finishItem(right)
-		rnode = right.node
 	}
+	if kind == joinLeft {
+		addWitness(right)
+	}
+	rnode := right.node
 	cols := append(append([]column(nil), lcols...), right.cols...)
 	node := &applyJoinNode{kind: kind, left: left, right: rnode, columns: cols}
 	if on != nil {

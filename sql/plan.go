@@ -27,6 +27,13 @@ type column struct {
 	// tableOID and attNum identify a table column for RowDescription.
 	tableOID uint32
 	attNum   int16
+	// neverNull marks the column that is never NULL in its FROM item's
+	// own rows: a table's first primary-key column, or the witness an
+	// outer join adds to a nullable item that has none (witness.go).
+	// NULL there means an outer join null-extended the item, and a
+	// whole-row reference to the item is then NULL, not a record of
+	// NULLs.
+	neverNull bool
 }
 
 // planNode is a relational operator.

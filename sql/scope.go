@@ -83,24 +83,34 @@ func (s *scope) Column(names []string, loc int32) (expr.Expr, error) {
 
 // wholeRow is a reference to a FROM item as a whole (SELECT t FROM t,
 // row_to_json(t), t.* in an expression): a record of its visible
-// columns, named, as PostgreSQL's whole-row Var. nil if no FROM item in
+// columns, named, as PostgreSQL's whole-row Var, and NULL where an outer
+// join null-extended the item (column.neverNull). nil if no FROM item in
 // reach has that name. A column of the same name wins (Column looks for
 // columns first), as in PostgreSQL.
 func (s *scope) wholeRow(table string) expr.Expr {
 	depth := 0
 	for sc := s; sc != nil; sc = sc.outer {
 		if sc.ungrouped == nil && sc.hasTable(table) {
+			ref := func(i int) expr.Expr {
+				c := sc.cols[i]
+				if depth == 0 {
+					return &expr.ColRef{Idx: i, T: c.typ, Name: c.name}
+				}
+				return &expr.OuterRef{Depth: depth, Idx: i, T: c.typ, Name: c.name}
+			}
 			var names []string
 			var args []expr.Expr
+			var witness expr.Expr
 			for i, c := range sc.cols {
-				if c.table != table || c.hidden {
+				if c.table != table {
 					continue
 				}
-				names = append(names, c.name)
-				if depth == 0 {
-					args = append(args, &expr.ColRef{Idx: i, T: c.typ, Name: c.name})
-				} else {
-					args = append(args, &expr.OuterRef{Depth: depth, Idx: i, T: c.typ, Name: c.name})
+				if c.neverNull && witness == nil {
+					witness = ref(i)
+				}
+				if !c.hidden {
+					names = append(names, c.name)
+					args = append(args, ref(i))
 				}
 			}
 			if depth > 0 {
@@ -108,7 +118,9 @@ func (s *scope) wholeRow(table string) expr.Expr {
 					lv.correlated = true
 				}
 			}
-			return expr.NewRowBuild(names, args)
+			row := expr.NewRowBuild(names, args)
+			row.Witness = witness
+			return row
 		}
 		depth++
 	}

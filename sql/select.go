@@ -340,6 +340,9 @@ func (pl *planner) planSimpleSelect(n *pg_query.SelectStmt, outer *scope, lv *le
 // or nil in a grouped query where the column is not grouped.
 func (sb *selectBuild) starColumn(i int) (expr.Expr, column) {
 	c := sb.inScope.cols[i]
+	// A query's output may be NULL where its input was not (an outer
+	// join in it), so the witness does not carry over.
+	c.neverNull = false
 	if sb.grp == nil {
 		return &expr.ColRef{Idx: i, T: c.typ, Name: c.name}, c
 	}

@@ -16,6 +16,11 @@ import (
 type RowBuild struct {
 	Args []Expr
 	T    *types.T
+	// Witness, on a whole-row reference, reads a column never NULL in
+	// the item's own rows: when it is NULL an outer join null-extended
+	// the item, and the reference is NULL, as PostgreSQL's whole-row
+	// Var is, not a record of NULLs.
+	Witness Expr
 }
 
 // NewRowBuild returns a RowBuild of args with the given field names.
@@ -27,10 +32,21 @@ func NewRowBuild(names []string, args []Expr) *RowBuild {
 	return &RowBuild{Args: args, T: types.RecordOf(fields)}
 }
 
-func (r *RowBuild) Type() *types.T   { return r.T }
-func (r *RowBuild) Children() []Expr { return r.Args }
+func (r *RowBuild) Type() *types.T { return r.T }
+func (r *RowBuild) Children() []Expr {
+	if r.Witness != nil {
+		return append(r.Args[:len(r.Args):len(r.Args)], r.Witness)
+	}
+	return r.Args
+}
 
 func (r *RowBuild) Eval(ctx *Context) (types.Datum, error) {
+	if r.Witness != nil {
+		w, err := r.Witness.Eval(ctx)
+		if err != nil || w == nil {
+			return nil, err
+		}
+	}
 	vals := make([]types.Datum, len(r.Args))
 	for i, a := range r.Args {
 		v, err := a.Eval(ctx)

@@ -1,0 +1,72 @@
+package sql
+
+import (
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// An outer join null-extends the items of its nullable side: their
+// columns come out NULL. PostgreSQL's whole-row reference to such an item
+// (SELECT t ..., row_to_json(t), count(t)) is then NULL itself, not a
+// record of NULLs, which a row of real NULLs would give. To tell the two
+// apart, a whole-row reference reads a witness: a column of the item that
+// is never NULL in the item's own rows (column.neverNull). A table has
+// one, its first primary-key column; any other item on a nullable side
+// (a subquery, VALUES, a function, a WITH query, a view) is given a
+// hidden constant one here, before the join null-extends it. An aliased
+// join is the exception: PostgreSQL expands its whole-row reference to
+// ROW(...) of its columns, a record of NULLs where it is null-extended.
+
+// addWitnesses gives the items of an outer join's nullable side the
+// witnesses they lack.
+func addWitnesses(items []*fromItem) {
+	for _, it := range items {
+		addWitness(it)
+	}
+}
+
+// addWitness appends a constant, hidden, nameless witness column to an
+// item for each table among its columns that has no neverNull column. A
+// nested outer join's item already has witnesses for the tables it
+// null-extends; the tables it lacks them for are never NULL in its rows.
+// A table scan (node not yet built) always has its key column.
+func addWitness(it *fromItem) {
+	tables := witnessless(it.cols, it.joinAlias)
+	if len(tables) == 0 || it.node == nil {
+		return
+	}
+	p := &projectNode{input: it.node}
+	for i, c := range it.cols {
+		p.exprs = append(p.exprs, &expr.ColRef{Idx: i, T: c.typ, Name: c.name})
+		p.columns = append(p.columns, c)
+	}
+	for _, t := range tables {
+		p.exprs = append(p.exprs, &expr.Const{T: types.Bool, V: true})
+		p.columns = append(p.columns, column{table: t, typ: types.Bool, hidden: true, qualifiedOnly: true, neverNull: true})
+	}
+	it.node, it.cols = p, p.columns
+}
+
+// witnessless returns the tables, in order, among cols that have no
+// neverNull column, but skip.
+func witnessless(cols []column, skip string) []string {
+	var tables []string
+	has := map[string]bool{}
+	for _, c := range cols {
+		if c.table == "" || c.table == skip {
+			continue
+		}
+		seen, ok := has[c.table]
+		if !ok {
+			tables = append(tables, c.table)
+		}
+		has[c.table] = seen || c.neverNull
+	}
+	out := tables[:0]
+	for _, t := range tables {
+		if !has[t] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
