@@ -18,16 +18,54 @@ import (
 func appendGroupKey(dst []byte, row []types.Datum, cols []int, ts []*types.T) ([]byte, error) {
 	var err error
 	for i, c := range cols {
-		if ts[i].IsArray() {
-			dst, err = appendArrayGroupKey(dst, ts[i], row[c])
-		} else {
-			dst, err = keyenc.AppendKey(dst, ts[i], row[c], keyenc.Asc, keyenc.NullsLast)
-		}
-		if err != nil {
+		if dst, err = appendValueGroupKey(dst, ts[i], row[c]); err != nil {
 			return nil, errNoEquality(ts[i])
 		}
 	}
 	return dst, nil
+}
+
+// appendValueGroupKey appends the grouping key of one value: keyenc's,
+// or for an array or a record one built from its elements' or fields'.
+func appendValueGroupKey(dst []byte, t *types.T, d types.Datum) ([]byte, error) {
+	switch {
+	case t.IsArray():
+		return appendArrayGroupKey(dst, t, d)
+	case t.Family == types.RecordFamily:
+		return appendRecordGroupKey(dst, t, d)
+	}
+	return keyenc.AppendKey(dst, t, d, keyenc.Asc, keyenc.NullsLast)
+}
+
+// appendRecordGroupKey appends the grouping key of a record, equal
+// exactly for the records record_eq calls equal (field by field, NULL
+// fields equal), and prefix-free, as an array's is:
+//
+//	FF                        NULL record
+//	01 (02 field-key)* 01     otherwise
+func appendRecordGroupKey(dst []byte, t *types.T, d types.Datum) ([]byte, error) {
+	if d == nil {
+		return append(dst, 0xFF), nil
+	}
+	dst = append(dst, 0x01)
+	var err error
+	for i, f := range d.(*types.Record).Values {
+		dst = append(dst, 0x02)
+		if dst, err = appendValueGroupKey(dst, groupFieldType(t, i), f); err != nil {
+			return nil, err
+		}
+	}
+	return append(dst, 0x01), nil
+}
+
+// groupFieldType is the type a record's field is grouped as: an untyped
+// literal's (ROW(1, 'x')) is text, as PostgreSQL resolves it, and so is
+// a field the record type does not describe.
+func groupFieldType(t *types.T, i int) *types.T {
+	if i >= len(t.Fields) || t.Fields[i].T.Family == types.UnknownFamily {
+		return types.Text
+	}
+	return t.Fields[i].T
 }
 
 // appendArrayGroupKey appends the grouping key of an array value.
@@ -51,7 +89,7 @@ func appendArrayGroupKey(dst []byte, t *types.T, d types.Datum) ([]byte, error) 
 	var err error
 	for _, e := range a.Elems {
 		dst = append(dst, 0x02)
-		if dst, err = keyenc.AppendKey(dst, t.Elem, e, keyenc.Asc, keyenc.NullsLast); err != nil {
+		if dst, err = appendValueGroupKey(dst, t.Elem, e); err != nil {
 			return nil, err
 		}
 	}
@@ -69,14 +107,27 @@ func errNoEquality(t *types.T) error {
 
 // checkHashable refuses grouping on types without equality (json).
 func checkHashable(t *types.T) error {
-	e := t
-	if t.IsArray() {
-		e = t.Elem // an array has equality when its elements do
-	}
-	if !keyenc.Indexable(e) {
+	if !hashable(t) {
 		return errNoEquality(t)
 	}
 	return nil
+}
+
+// hashable reports whether values of t have a grouping key: an array's
+// when its elements do, a record's when its fields do.
+func hashable(t *types.T) bool {
+	switch {
+	case t.IsArray():
+		return hashable(t.Elem)
+	case t.Family == types.RecordFamily:
+		for i := range t.Fields {
+			if !hashable(groupFieldType(t, i)) {
+				return false
+			}
+		}
+		return true
+	}
+	return keyenc.Indexable(t)
 }
 
 // distinctNode keeps the first row of each set of rows equal on some

@@ -366,10 +366,11 @@ func typeNameOf(oid uint32) string {
 	return "???"
 }
 
-// pseudoTypeNames are the pseudo-types served functions take.
+// pseudoTypeNames are the pseudo-types served functions take, and
+// record[] (array_agg of records), which pg_type does not list here.
 var pseudoTypeNames = map[uint32]string{2276: `"any"`, 2277: "anyarray", 2283: "anyelement",
 	2776: "anynonarray", 5077: "anycompatible", 5078: "anycompatiblearray", 5079: "anycompatiblenonarray",
-	2249: "record", 2281: "internal", 2275: "cstring"}
+	2249: "record", 2287: "record[]", 2281: "internal", 2275: "cstring"}
 
 // procOIDBySignature is regprocedurein: 'name(type, ...)' names one
 // served function.

@@ -84,6 +84,11 @@ func ArrayOf(elem *T) (t *T, ok bool) {
 	if elem == nil || elem.Elem != nil {
 		return nil, false
 	}
+	if elem.Family == RecordFamily {
+		// record[]: the element keeps its fields, so (a[1]).name and
+		// to_json(a) know them.
+		return &T{Oid: elem.ArrayOid, Name: "_record", Typmod: -1, Len: -1, Category: 'A', Family: ArrayFamily, Elem: elem}, true
+	}
 	a, ok := arrayTypes[elem.Oid]
 	if !ok {
 		return nil, false
