@@ -30,6 +30,9 @@ type grouping struct {
 	// sets are the grouping sets (GROUPING SETS, ROLLUP, CUBE), as
 	// indexes of exprs; nil for a plain GROUP BY.
 	sets [][]int
+	// keyed are the FROM items whose primary key is grouped: their
+	// other columns, and the item as a whole, depend on it.
+	keyed map[string]bool
 }
 
 // aggCall is one aggregate call of a grouped query, over the input row.
@@ -207,6 +210,10 @@ func (g *grouping) addDependent() error {
 		if !covered {
 			continue
 		}
+		if g.keyed == nil {
+			g.keyed = map[string]bool{}
+		}
+		g.keyed[r.table] = true
 		for i, c := range in {
 			if c.table == r.table && c.tableOID == r.oid && !dupOf(g.inputCol, i) {
 				g.exprs = append(g.exprs, &expr.ColRef{Idx: i, T: c.typ, Name: c.name})

@@ -71,8 +71,8 @@ func (s *scope) Column(names []string, loc int32) (expr.Expr, error) {
 		depth++
 	}
 	if len(names) == 1 {
-		if e := s.wholeRow(names[0]); e != nil {
-			return e, nil
+		if e, err := s.wholeRow(names[0], loc); e != nil || err != nil {
+			return e, err
 		}
 	}
 	if err := s.missingTable(names, loc); err != nil {
@@ -86,45 +86,76 @@ func (s *scope) Column(names []string, loc int32) (expr.Expr, error) {
 // columns, named, as PostgreSQL's whole-row Var, and NULL where an outer
 // join null-extended the item (column.neverNull). nil if no FROM item in
 // reach has that name. A column of the same name wins (Column looks for
-// columns first), as in PostgreSQL.
-func (s *scope) wholeRow(table string) expr.Expr {
+// columns first), as in PostgreSQL. In a grouped query the item's
+// primary key must be grouped (42803 otherwise).
+func (s *scope) wholeRow(table string, loc int32) (expr.Expr, error) {
 	depth := 0
 	for sc := s; sc != nil; sc = sc.outer {
-		if sc.ungrouped == nil && sc.hasTable(table) {
-			ref := func(i int) expr.Expr {
-				c := sc.cols[i]
-				if depth == 0 {
-					return &expr.ColRef{Idx: i, T: c.typ, Name: c.name}
-				}
-				return &expr.OuterRef{Depth: depth, Idx: i, T: c.typ, Name: c.name}
+		switch {
+		case sc.ungrouped != nil && sc.ungrouped.hasTable(table):
+			at := make([]int, len(sc.ungrouped.cols))
+			for i := range at {
+				at[i] = -1
 			}
-			var names []string
-			var args []expr.Expr
-			var witness expr.Expr
-			for i, c := range sc.cols {
-				if c.table != table {
-					continue
-				}
-				if c.neverNull && witness == nil {
-					witness = ref(i)
-				}
-				if !c.hidden {
-					names = append(names, c.name)
-					args = append(args, ref(i))
+			for k, c := range sc.grp.inputCol {
+				if c >= 0 {
+					at[c] = k
 				}
 			}
-			if depth > 0 {
-				for lv := s.level; lv != nil && lv != sc.level; lv = lv.parent {
-					lv.correlated = true
+			// As in PostgreSQL, grouping by every column is not enough:
+			// the item's primary key must be grouped.
+			for i, c := range sc.ungrouped.cols {
+				if c.table == table && (!sc.grp.keyed[table] || !c.hidden && at[i] < 0) {
+					return nil, pgerror.Newf(pgcode.GroupingError, "column \"%s.*\" must appear in the GROUP BY clause or be used in an aggregate function", table).WithPosition(int(loc) + 1)
 				}
 			}
-			row := expr.NewRowBuild(names, args)
-			row.Witness = witness
-			return row
+			return s.rowOf(sc, depth, table, sc.ungrouped.cols, at), nil
+		case sc.ungrouped == nil && sc.hasTable(table):
+			return s.rowOf(sc, depth, table, sc.cols, nil), nil
 		}
 		depth++
 	}
-	return nil
+	return nil, nil
+}
+
+// rowOf builds the whole-row reference to table, whose columns are among
+// cols, in scope sc, depth levels out from s. A column is read at its
+// own index in sc, or, for a grouped scope, at its position among the
+// grouped columns (at; -1 when not grouped).
+func (s *scope) rowOf(sc *scope, depth int, table string, cols []column, at []int) *expr.RowBuild {
+	ref := func(i int) expr.Expr {
+		if at != nil {
+			i = at[i]
+		}
+		c := sc.cols[i]
+		if depth == 0 {
+			return &expr.ColRef{Idx: i, T: c.typ, Name: c.name}
+		}
+		return &expr.OuterRef{Depth: depth, Idx: i, T: c.typ, Name: c.name}
+	}
+	var names []string
+	var args []expr.Expr
+	var witness expr.Expr
+	for i, c := range cols {
+		if c.table != table {
+			continue
+		}
+		if c.neverNull && witness == nil && (at == nil || at[i] >= 0) {
+			witness = ref(i)
+		}
+		if !c.hidden {
+			names = append(names, c.name)
+			args = append(args, ref(i))
+		}
+	}
+	if depth > 0 {
+		for lv := s.level; lv != nil && lv != sc.level; lv = lv.parent {
+			lv.correlated = true
+		}
+	}
+	row := expr.NewRowBuild(names, args)
+	row.Witness = witness
+	return row
 }
 
 // missingTable returns the 42P01 error of a qualified reference whose
