@@ -705,8 +705,15 @@ func (b *Builder) minMax(m *pg_query.MinMaxExpr) (Expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	slots := []Expr{&slotExpr{T: t}, &slotExpr{T: t}}
 	if t.IsArray() {
-		f, _, err := b.arrayOperatorCall(op, []Expr{&slotExpr{T: t}, &slotExpr{T: t}}, m.Location)
+		f, _, err := b.arrayOperatorCall(op, slots, m.Location)
+		if err != nil {
+			return nil, err
+		}
+		return &MinMax{Args: args, T: t, Better: f.Fn}, nil
+	}
+	if f, ok, err := b.recordOperatorCall(op, slots, m.Location); ok {
 		if err != nil {
 			return nil, err
 		}
