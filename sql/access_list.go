@@ -112,14 +112,6 @@ func (n *scanNode) listSubqueries() {
 	mark(n.bounds, true)
 }
 
-// describe prints the list for EXPLAIN.
-func (b *listBound) describe() string {
-	if b.sub != nil {
-		return "SubPlan"
-	}
-	return exprString(b.arr, nil)
-}
-
 // boundValues is how many values a bound's list is expected to hold.
 func boundValues(alts []expr.Expr) float64 {
 	n := 0.0

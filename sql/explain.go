@@ -151,9 +151,9 @@ func (ep *explainPlan) run(s *Session, ec *expr.Context) (Result, error) {
 	if !ep.analyze {
 		if ep.title != "" {
 			lines = append(lines, ep.title)
-			lines = explainTree(lines, root, 1, ep.verbose)
+			lines = newExplainer(ep.verbose).tree(lines, root, 1)
 		} else {
-			lines = explainTree(lines, root, 0, ep.verbose)
+			lines = newExplainer(ep.verbose).tree(lines, root, 0)
 		}
 		return textRows(lines), nil
 	}
@@ -176,7 +176,7 @@ func (ep *explainPlan) run(s *Session, ec *expr.Context) (Result, error) {
 		}
 		res.Close()
 		lines = append(lines, ep.title)
-		lines = explainTree(lines, root, 1, ep.verbose)
+		lines = newExplainer(ep.verbose).tree(lines, root, 1)
 	} else {
 		x, err := s.newExecCtx(ec)
 		if err != nil {
@@ -197,7 +197,7 @@ func (ep *explainPlan) run(s *Session, ec *expr.Context) (Result, error) {
 			}
 		}
 		it.close()
-		lines = explainTree(lines, root, 0, ep.verbose)
+		lines = newExplainer(ep.verbose).tree(lines, root, 0)
 	}
 	lines = append(lines,
 		fmt.Sprintf("Planning Time: %.3f ms", float64(ep.planned.Microseconds())/1000),
@@ -213,10 +213,21 @@ func textRows(lines []string) Result {
 	return &rowsResult{rows: rows, tag: "EXPLAIN"}
 }
 
-// explainTree appends a node and its children at a depth; verbose adds
-// each scan's Output line.
-func explainTree(lines []string, n planNode, depth int, verbose bool) []string {
-	title, details, children := describe(n, verbose)
+// tree appends a node and its children at a depth (0: the root, 1: under
+// a title line).
+func (ex *explainer) tree(lines []string, n planNode, depth int) []string {
+	pad := ""
+	if depth > 0 {
+		pad = "  ->  "
+	}
+	return ex.node(lines, n, pad)
+}
+
+// node appends a node's line, led by pad, its details, the subqueries its
+// expressions run (InitPlans before its inputs, SubPlans after, as
+// PostgreSQL prints them), and its inputs.
+func (ex *explainer) node(lines []string, n planNode, pad string) []string {
+	title, details, children := ex.describe(n)
 	est := estimateOf(n)
 	if a, ok := n.(*analyzeNode); ok {
 		title += fmt.Sprintf("  (rows=%.0f) (actual rows=%d loops=%d)", est, a.rows, a.loops)
@@ -226,30 +237,38 @@ func explainTree(lines []string, n planNode, depth int, verbose bool) []string {
 	} else {
 		title += fmt.Sprintf("  (rows=%.0f)", est)
 	}
-	pad := ""
-	if depth > 0 {
-		pad = strings.Repeat(" ", 6*(depth-1)) + "  ->  "
-	}
 	lines = append(lines, pad+title)
 	detailPad := strings.Repeat(" ", len(pad)+2)
-	if depth == 0 {
-		detailPad = "  "
-	}
 	for _, d := range details {
 		lines = append(lines, detailPad+d)
 	}
+	subs := subqueriesOf(nodeExprs(n))
+	for _, sq := range subs {
+		if ex.initPlan(sq) {
+			lines = append(lines, detailPad+ex.label(sq))
+			lines = ex.node(lines, sq.plan, detailPad+"  ->  ")
+		}
+	}
+	childPad := strings.Repeat(" ", len(pad)) + "  ->  "
 	for _, c := range children {
-		lines = explainTree(lines, c, depth+1, verbose)
+		lines = ex.node(lines, c, childPad)
+	}
+	for _, sq := range subs {
+		if !ex.initPlan(sq) {
+			lines = append(lines, detailPad+ex.label(sq))
+			lines = ex.node(lines, sq.plan, detailPad+"  ->  ")
+		}
 	}
 	return lines
 }
 
 // describe names a node, its details and its children; verbose puts a
 // scan's Output line first among its details, where PostgreSQL prints it.
-func describe(n planNode, verbose bool) (string, []string, []planNode) {
+func (ex *explainer) describe(n planNode) (string, []string, []planNode) {
+	verbose := ex.verbose
 	switch v := n.(type) {
 	case *analyzeNode:
-		return describe(v.inner, verbose)
+		return ex.describe(v.inner)
 	case *scanNode:
 		ix := v.layout.Indexes[v.index]
 		var title string
@@ -285,14 +304,14 @@ func describe(n planNode, verbose bool) (string, []string, []planNode) {
 			}
 		}
 		if v.bounds != nil {
-			d = append(d, "Index Cond: "+v.bounds.describe(v.layout, &ix))
+			d = append(d, "Index Cond: "+ex.bounds(v.bounds, v.layout, &ix))
 		}
 		if v.filter != nil {
-			d = append(d, "Filter: "+exprString(v.filter, v.columns))
+			d = append(d, "Filter: "+ex.expr(v.filter, v.columns))
 		}
 		return title, d, nil
 	case *filterNode:
-		return "Filter", []string{"Filter: " + exprString(v.pred, v.input.cols())}, []planNode{v.input}
+		return "Filter", []string{"Filter: " + ex.expr(v.pred, v.input.cols())}, []planNode{v.input}
 	case *projectNode:
 		return "Result", nil, []planNode{v.input}
 	case *renameNode:
@@ -316,7 +335,7 @@ func describe(n planNode, verbose bool) (string, []string, []planNode) {
 		if len(v.groups) > 0 {
 			keys := make([]string, len(v.groups))
 			for i, g := range v.groups {
-				keys[i] = exprString(g, v.input.cols())
+				keys[i] = ex.expr(g, v.input.cols())
 			}
 			d = append(d, "Group Key: "+strings.Join(keys, ", "))
 		}
@@ -332,16 +351,16 @@ func describe(n planNode, verbose bool) (string, []string, []planNode) {
 		if len(v.leftKeys) > 0 {
 			conds := make([]string, len(v.leftKeys))
 			for i := range v.leftKeys {
-				conds[i] = exprString(v.leftKeys[i], v.left.cols()) + " = " + exprString(v.rightKeys[i], v.columns)
+				conds[i] = ex.expr(v.leftKeys[i], v.left.cols()) + " = " + ex.expr(v.rightKeys[i], v.columns)
 			}
 			d = append(d, "Hash Cond: ("+strings.Join(conds, ") AND (")+")")
 		}
 		if v.cond != nil {
-			d = append(d, "Join Filter: "+exprString(v.cond, v.columns))
+			d = append(d, "Join Filter: "+ex.expr(v.cond, v.columns))
 		}
 		return strings.Replace(title, "Inner ", "", 1), d, []planNode{v.left, v.right}
 	case *adaptiveJoinNode:
-		title, d, children := describe(v.hash, verbose)
+		title, d, children := ex.describe(v.hash)
 		ix := v.lookup.right.layout.Indexes[v.lookup.right.index]
 		d = append(d, fmt.Sprintf("Nested Loop using %s instead when the outer side has at most %d rows", ix.Name, v.limit))
 		return title, d, children
@@ -381,18 +400,18 @@ func describe(n planNode, verbose bool) (string, []string, []planNode) {
 	return fmt.Sprintf("%T", n), nil, nil
 }
 
-// describe prints an index scan's bounds over the key columns.
-func (b *indexBounds) describe(l *engine.Layout, ix *engine.IndexLayout) string {
+// bounds prints an index scan's bounds over the key columns.
+func (ex *explainer) bounds(b *indexBounds, l *engine.Layout, ix *engine.IndexLayout) string {
 	var parts []string
 	for i, vals := range b.eq {
 		name := l.Names[ix.Cols[i]]
 		if oneValue(vals) {
-			parts = append(parts, name+" = "+exprString(vals[0], nil))
+			parts = append(parts, name+" = "+ex.expr(vals[0], nil))
 			continue
 		}
 		vs := make([]string, len(vals))
 		for j, v := range vals {
-			vs[j] = exprString(v, nil)
+			vs[j] = ex.expr(v, nil)
 		}
 		parts = append(parts, name+" = ANY ("+strings.Join(vs, ", ")+")")
 	}
@@ -403,14 +422,14 @@ func (b *indexBounds) describe(l *engine.Layout, ix *engine.IndexLayout) string 
 			if b.loIncl {
 				op = " >= "
 			}
-			parts = append(parts, name+op+exprString(b.lo, nil))
+			parts = append(parts, name+op+ex.expr(b.lo, nil))
 		}
 		if b.hi != nil {
 			op := " < "
 			if b.hiIncl {
 				op = " <= "
 			}
-			parts = append(parts, name+op+exprString(b.hi, nil))
+			parts = append(parts, name+op+ex.expr(b.hi, nil))
 		}
 	}
 	return "(" + strings.Join(parts, ") AND (") + ")"
@@ -441,6 +460,12 @@ func sortKeysString(keys []sortKey, cols []column) string {
 
 // exprString prints an expression for EXPLAIN, naming columns by cols.
 func exprString(e expr.Expr, cols []column) string {
+	return (*explainer)(nil).expr(e, cols)
+}
+
+// expr is exprString naming the subqueries as the plan EXPLAIN prints
+// lists them; without an explainer each is "(SubPlan)".
+func (ex *explainer) expr(e expr.Expr, cols []column) string {
 	switch v := e.(type) {
 	case *expr.ColRef:
 		if v.Idx < len(cols) && cols[v.Idx].name != "" {
@@ -456,7 +481,11 @@ func exprString(e expr.Expr, cols []column) string {
 	case *expr.OuterRef:
 		return "outer." + v.Name
 	case *listBound:
-		return v.describe()
+		if v.sub != nil {
+			// Inside the bound's own ANY (...).
+			return strings.TrimSuffix(strings.TrimPrefix(ex.ref(v.sub), "("), ")")
+		}
+		return ex.expr(v.arr, nil)
 	case *expr.Const:
 		if v.V == nil {
 			return "NULL"
@@ -470,46 +499,46 @@ func exprString(e expr.Expr, cols []column) string {
 	case *expr.Param:
 		return "$" + itoa64(int64(v.Index))
 	case *expr.Cast:
-		return exprString(v.Arg, cols) + "::" + v.T.String()
+		return ex.expr(v.Arg, cols) + "::" + v.T.String()
 	case *expr.And:
-		return joinExprs(v.Args, cols, " AND ")
+		return ex.join(v.Args, cols, " AND ")
 	case *expr.Or:
-		return joinExprs(v.Args, cols, " OR ")
+		return ex.join(v.Args, cols, " OR ")
 	case *expr.Not:
-		return "NOT " + exprString(v.Arg, cols)
+		return "NOT " + ex.expr(v.Arg, cols)
 	case *expr.IsNull:
 		if v.Not {
-			return "(" + exprString(v.Arg, cols) + " IS NOT NULL)"
+			return "(" + ex.expr(v.Arg, cols) + " IS NOT NULL)"
 		}
-		return "(" + exprString(v.Arg, cols) + " IS NULL)"
+		return "(" + ex.expr(v.Arg, cols) + " IS NULL)"
 	case *expr.Func:
 		if len(v.Args) == 2 && isOperatorName(v.Name) {
-			return "(" + exprString(v.Args[0], cols) + " " + v.Name + " " + exprString(v.Args[1], cols) + ")"
+			return "(" + ex.expr(v.Args[0], cols) + " " + v.Name + " " + ex.expr(v.Args[1], cols) + ")"
 		}
-		return v.Name + "(" + joinExprs(v.Args, cols, ", ") + ")"
+		return v.Name + "(" + ex.join(v.Args, cols, ", ") + ")"
 	case *expr.ArrayExpr:
-		return "ARRAY[" + joinExprs(v.Elems, cols, ", ") + "]"
+		return "ARRAY[" + ex.join(v.Elems, cols, ", ") + "]"
 	case *expr.ScalarArrayOp:
 		quant := " ALL ("
 		if v.Any {
 			quant = " ANY ("
 		}
-		return "(" + exprString(v.Left, cols) + " " + v.Op + quant + exprString(v.Array, cols) + "))"
+		return "(" + ex.expr(v.Left, cols) + " " + v.Op + quant + ex.expr(v.Array, cols) + "))"
 	case *subqueryExpr:
-		return "(SubPlan)"
+		return ex.ref(v)
 	case *slotRef:
 		return v.name
 	}
 	if p, ok := e.(expr.Parent); ok {
-		return strings.TrimPrefix(fmt.Sprintf("%T", e), "*expr.") + "(" + joinExprs(p.Children(), cols, ", ") + ")"
+		return strings.TrimPrefix(fmt.Sprintf("%T", e), "*expr.") + "(" + ex.join(p.Children(), cols, ", ") + ")"
 	}
 	return strings.TrimPrefix(fmt.Sprintf("%T", e), "*expr.")
 }
 
-func joinExprs(es []expr.Expr, cols []column, sep string) string {
+func (ex *explainer) join(es []expr.Expr, cols []column, sep string) string {
 	out := make([]string, len(es))
 	for i, e := range es {
-		out[i] = exprString(e, cols)
+		out[i] = ex.expr(e, cols)
 	}
 	if sep != ", " {
 		return "(" + strings.Join(out, sep) + ")"
