@@ -47,9 +47,11 @@ func appendRecordGroupKey(dst []byte, t *types.T, d types.Datum) ([]byte, error)
 	if d == nil {
 		return append(dst, 0xFF), nil
 	}
+	r := d.(*types.Record)
+	t = r.TypeIn(t)
 	dst = append(dst, 0x01)
 	var err error
-	for i, f := range d.(*types.Record).Values {
+	for i, f := range r.Values {
 		dst = append(dst, 0x02)
 		if dst, err = appendValueGroupKey(dst, groupFieldType(t, i), f); err != nil {
 			return nil, err
@@ -59,13 +61,12 @@ func appendRecordGroupKey(dst []byte, t *types.T, d types.Datum) ([]byte, error)
 }
 
 // groupFieldType is the type a record's field is grouped as: an untyped
-// literal's (ROW(1, 'x')) is text, as PostgreSQL resolves it, and so is
-// a field the record type does not describe.
+// literal's (ROW(1, 'x')), a string, is keyed as text.
 func groupFieldType(t *types.T, i int) *types.T {
-	if i >= len(t.Fields) || t.Fields[i].T.Family == types.UnknownFamily {
-		return types.Text
+	if f := types.FieldType(t, i); f.Family != types.UnknownFamily {
+		return f
 	}
-	return t.Fields[i].T
+	return types.Text
 }
 
 // appendArrayGroupKey appends the grouping key of an array value.
@@ -107,21 +108,21 @@ func errNoEquality(t *types.T) error {
 
 // checkHashable refuses grouping on types without equality (json).
 func checkHashable(t *types.T) error {
-	if !hashable(t) {
+	if !groupable(t) {
 		return errNoEquality(t)
 	}
 	return nil
 }
 
-// hashable reports whether values of t have a grouping key: an array's
+// groupable reports whether values of t have a grouping key: an array's
 // when its elements do, a record's when its fields do.
-func hashable(t *types.T) bool {
+func groupable(t *types.T) bool {
 	switch {
 	case t.IsArray():
-		return hashable(t.Elem)
+		return groupable(t.Elem)
 	case t.Family == types.RecordFamily:
 		for i := range t.Fields {
-			if !hashable(groupFieldType(t, i)) {
+			if !groupable(groupFieldType(t, i)) {
 				return false
 			}
 		}

@@ -29,12 +29,7 @@ func (b *Builder) arrayOperatorCall(name string, args []Expr, loc int32) (f *Fun
 	switch name {
 	case "=", "<>", "<", ">", "<=", ">=":
 		params, result = []polyParam{pArray, pArray}, pType(types.Bool)
-		var test func(int) bool
-		for _, op := range cmpOps {
-			if op.name == name {
-				test = op.test
-			}
-		}
+		test := cmpTest(name)
 		impl = func(elem *types.T) func(*Context, []types.Datum) (types.Datum, error) {
 			t, _ := types.ArrayOf(elem)
 			return func(_ *Context, a []types.Datum) (types.Datum, error) { return test(types.Compare(t, a[0], a[1])), nil }

@@ -22,6 +22,17 @@ var cmpOps = []struct {
 	{">=", func(c int) bool { return c >= 0 }},
 }
 
+// cmpTest returns the test of comparison operator name on a three-way
+// result, nil if name is not one.
+func cmpTest(name string) func(int) bool {
+	for _, op := range cmpOps {
+		if op.name == name {
+			return op.test
+		}
+	}
+	return nil
+}
+
 // addCompare registers the six comparisons of (l, r) with a three-way
 // comparison function.
 func addCompare(l, r *types.T, cmp func(a, b types.Datum) int) {

@@ -11,8 +11,10 @@ import (
 // t < (SELECT ...)). Two row constructors compare field by field as SQL
 // says instead (rowcmp.go). Records compare as btrecordcmp orders them:
 // field by field, a NULL field equal to a NULL and after any value, so
-// (1,) = (1,) is true. The fields must have the same types, which is
-// checked when two rows are compared, as PostgreSQL does.
+// (1,) = (1,) is true. The fields must have the same types (an untyped
+// literal in ROW(...) is unknown, which matches nothing): a record value
+// carries its own type (types.Record.T), and the check is made when two
+// rows are compared, as PostgreSQL makes it.
 
 // recordOpSignatures are the record comparisons, as pg_operator lists
 // them.
@@ -38,47 +40,57 @@ func (b *Builder) recordOperatorCall(name string, args []Expr, loc int32) (f *Fu
 	if !(isRecord(lt) && (isRecord(rt) || untyped(rt)) || untyped(lt) && isRecord(rt)) {
 		return nil, false, nil
 	}
-	var test func(int) bool
-	for _, op := range cmpOps {
-		if op.name == name {
-			test = op.test
-		}
-	}
+	test := cmpTest(name)
 	if test == nil {
 		return nil, false, nil
 	}
 	t := lt
-	var mismatch error
 	if untyped(lt) {
 		t = rt
-	} else if isRecord(rt) {
-		// PostgreSQL finds a mismatch when it compares two rows, so a
-		// comparison that never runs does not fail.
-		mismatch = checkComparableRecords(lt, rt)
 	}
 	out, err := b.coerceArgs(args, []*types.T{t, t}, loc)
 	if err != nil {
 		return nil, true, err
 	}
 	fn := func(_ *Context, a []types.Datum) (types.Datum, error) {
-		if mismatch != nil {
-			return nil, mismatch
+		x, y := a[0].(*types.Record), a[1].(*types.Record)
+		if err := checkComparableRecords(x.TypeIn(out[0].Type()), y.TypeIn(out[1].Type()), x, y, name); err != nil {
+			return nil, err
 		}
-		return test(types.Compare(t, a[0], a[1])), nil
+		return test(types.Compare(t, x, y)), nil
 	}
 	return &Func{Name: name, Args: out, Result: types.Bool, Strict: true, Fn: fn}, true, nil
 }
 
-// checkComparableRecords is record_cmp's check of the two row types: as
-// many fields, of the same types (an untyped literal in ROW(...) is
-// unknown, not text, and so matches nothing).
-func checkComparableRecords(a, b *types.T) error {
-	if len(a.Fields) != len(b.Fields) {
+// checkComparableRecords is record_cmp's check of two rows, made as it
+// compares them: as many fields, of the same types, each with the
+// comparison op needs (json has none), and the same of two nested
+// records.
+func checkComparableRecords(ta, tb *types.T, a, b *types.Record, op string) error {
+	if len(a.Values) != len(b.Values) {
 		return pgerror.New(pgcode.DatatypeMismatch, "cannot compare record types with different numbers of columns")
 	}
-	for i := range a.Fields {
-		if x, y := a.Fields[i].T, b.Fields[i].T; x.Oid != y.Oid {
-			return pgerror.Newf(pgcode.DatatypeMismatch, "cannot compare dissimilar column types %s and %s at record column %d", x, y, i+1)
+	for i := range a.Values {
+		fa, fb := types.FieldType(ta, i), types.FieldType(tb, i)
+		if fa.Oid != fb.Oid {
+			return pgerror.Newf(pgcode.DatatypeMismatch, "cannot compare dissimilar column types %s and %s at record column %d", fa, fb, i+1)
+		}
+		elem := fa
+		if fa.IsArray() {
+			elem = fa.Elem
+		}
+		if err := checkElemComparable(elem, op); err != nil {
+			return err // NULL or not, as PostgreSQL looks the operator up
+		}
+		x, y := a.Values[i], b.Values[i]
+		if x == nil || y == nil {
+			continue
+		}
+		if xr, ok := x.(*types.Record); ok {
+			yr := y.(*types.Record)
+			if err := checkComparableRecords(xr.TypeIn(fa), yr.TypeIn(fb), xr, yr, op); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

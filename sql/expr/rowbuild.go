@@ -55,7 +55,7 @@ func (r *RowBuild) Eval(ctx *Context) (types.Datum, error) {
 		}
 		vals[i] = v
 	}
-	return &types.Record{Values: vals}, nil
+	return &types.Record{Values: vals, T: r.T}, nil
 }
 
 // rowExpr builds ROW(...) and (a, b) outside a comparison.

@@ -30,6 +30,21 @@ type Field struct {
 // Record is a value of a record type: one Datum per field, nil is NULL.
 type Record struct {
 	Values []Datum
+	// T, when set, is the record type the value was built as. The type
+	// an expression declares may be a common type chosen for records of
+	// other shapes (ARRAY[ROW(1), ROW('a')] is record[]), so the value's
+	// own fields decide how it prints and compares, as in PostgreSQL,
+	// where a record value carries its type.
+	T *T
+}
+
+// TypeIn returns the record's own type, or t, the type of the
+// expression it came from, when it has none.
+func (r *Record) TypeIn(t *T) *T {
+	if r.T != nil {
+		return r.T
+	}
+	return t
 }
 
 // RecordOf returns the record type with the given fields.
@@ -57,6 +72,7 @@ func errRecordInput() *pgerror.Error {
 // quoted when it is empty or holds a quote, backslash, parenthesis,
 // comma or white space, quotes and backslashes doubled inside.
 func appendRecord(dst []byte, t *T, r *Record, fs *FormatSettings) []byte {
+	t = r.TypeIn(t)
 	dst = append(dst, '(')
 	for i, v := range r.Values {
 		if i > 0 {
@@ -65,7 +81,7 @@ func appendRecord(dst []byte, t *T, r *Record, fs *FormatSettings) []byte {
 		if v == nil {
 			continue
 		}
-		s := string(fieldType(t, i).AppendText(nil, v, fs))
+		s := string(FieldType(t, i).AppendText(nil, v, fs))
 		if s != "" && !strings.ContainsAny(s, "\"\\(),") && !strings.ContainsAny(s, " \t\n\r\v\f") {
 			dst = append(dst, s...)
 			continue
@@ -89,9 +105,10 @@ func appendRecordBinary(dst []byte, t *T, d Datum) ([]byte, error) {
 	if !ok {
 		return dst, errWrongDatum(t, d)
 	}
+	t = r.TypeIn(t)
 	dst = binary.BigEndian.AppendUint32(dst, uint32(len(r.Values)))
 	for i, v := range r.Values {
-		ft := fieldType(t, i)
+		ft := FieldType(t, i)
 		dst = binary.BigEndian.AppendUint32(dst, ft.Oid)
 		if v == nil {
 			dst = binary.BigEndian.AppendUint32(dst, 0xFFFFFFFF)
@@ -108,9 +125,9 @@ func appendRecordBinary(dst []byte, t *T, d Datum) ([]byte, error) {
 	return dst, nil
 }
 
-// fieldType is the type of a record's field i; a record whose type lost
+// FieldType is the type of a record's field i; a record whose type lost
 // its fields (none of stela's do) prints its values as text.
-func fieldType(t *T, i int) *T {
+func FieldType(t *T, i int) *T {
 	if i < len(t.Fields) {
 		return t.Fields[i].T
 	}
@@ -118,9 +135,16 @@ func fieldType(t *T, i int) *T {
 }
 
 // compareRecords is btrecordcmp: field by field, a NULL field after any
-// value.
+// value. Fields of different types, which PostgreSQL refuses to compare
+// (the comparison operators check first: expr's record_ops.go), order by
+// their types' OIDs here, so that a sort never fails halfway.
 func compareRecords(t *T, a, b *Record) int {
+	ta, tb := a.TypeIn(t), b.TypeIn(t)
 	for i := 0; i < len(a.Values) && i < len(b.Values); i++ {
+		fa, fb := FieldType(ta, i), FieldType(tb, i)
+		if fa.Oid != fb.Oid {
+			return cmpInt(fa.Oid, fb.Oid)
+		}
 		x, y := a.Values[i], b.Values[i]
 		switch {
 		case x == nil && y == nil:
@@ -130,7 +154,7 @@ func compareRecords(t *T, a, b *Record) int {
 		case y == nil:
 			return -1
 		}
-		if c := Compare(fieldType(t, i), x, y); c != 0 {
+		if c := Compare(fa, x, y); c != 0 {
 			return c
 		}
 	}
