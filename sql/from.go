@@ -32,10 +32,6 @@ type fromItem struct {
 	est  float64
 	// tableRows estimates a table's size (computed when joins need it).
 	tableRows float64
-	// joinAlias is the alias of an aliased join. A whole-row reference
-	// to it is a record of the join's columns, never NULL: PostgreSQL
-	// expands it to ROW(...), so it gets no witness (witness.go).
-	joinAlias string
 }
 
 // region is a set of FROM items joined by inner joins, and the
@@ -510,12 +506,10 @@ func (pl *planner) planFromItem(n *pg_query.Node, outer *scope, lv *level) (*fro
 		if err != nil {
 			return nil, err
 		}
-		it := &fromItem{node: node, cols: node.cols(), est: estimateOf(node)}
 		if v.JoinExpr.Alias != nil {
 			lv.addRel(v.JoinExpr.Alias.Aliasname)
-			it.joinAlias = v.JoinExpr.Alias.Aliasname
 		}
-		return it, nil
+		return &fromItem{node: node, cols: node.cols(), est: estimateOf(node)}, nil
 	case *pg_query.Node_RangeFunction:
 		return pl.planRangeFunction(v.RangeFunction, outer, lv)
 	}
@@ -526,19 +520,10 @@ func (pl *planner) planFromItem(n *pg_query.Node, outer *scope, lv *level) (*fro
 // name qualifies them, column aliases rename the first ones.
 func aliasColumns(in []column, table string, alias *pg_query.Alias) ([]column, error) {
 	out := make([]column, len(in))
-	// A join's alias names the columns of several items: none of their
-	// witnesses (neverNull) says whether the join's row is there.
-	joined := false
 	for i, c := range in {
-		joined = joined || c.table != in[0].table
 		c.table = table
-		c.qualifiedOnly = false
+		c.qualifiedOnly, c.joinAlias = false, false
 		out[i] = c
-	}
-	if joined {
-		for i := range out {
-			out[i].neverNull = false
-		}
 	}
 	if alias != nil && len(alias.Colnames) > 0 {
 		visible := 0

@@ -43,7 +43,7 @@ func (pl *planner) planJoinExpr(j *pg_query.JoinExpr, outer *scope, lv *level) (
 			return nil, err
 		}
 		if j.Alias != nil {
-			cols, err := aliasColumns(node.cols(), j.Alias.Aliasname, j.Alias)
+			cols, err := joinAliasColumns(node.cols(), j.Alias)
 			if err != nil {
 				return nil, err
 			}
@@ -157,7 +157,7 @@ func (pl *planner) planJoinExpr(j *pg_query.JoinExpr, outer *scope, lv *level) (
 	node := pl.newJoin(kind, left, right, conds, estimateOf(left))
 	if len(merges) == 0 {
 		if j.Alias != nil {
-			cols, err := aliasColumns(node.cols(), j.Alias.Aliasname, j.Alias)
+			cols, err := joinAliasColumns(node.cols(), j.Alias)
 			if err != nil {
 				return nil, err
 			}
@@ -205,7 +205,7 @@ func (pl *planner) planJoinExpr(j *pg_query.JoinExpr, outer *scope, lv *level) (
 				p.columns[i].hidden = true
 			}
 		}
-		cols, err := aliasColumns(p.columns, j.Alias.Aliasname, j.Alias)
+		cols, err := joinAliasColumns(p.columns, j.Alias)
 		if err != nil {
 			return nil, err
 		}

@@ -34,6 +34,11 @@ type column struct {
 	// whole-row reference to the item is then NULL, not a record of
 	// NULLs.
 	neverNull bool
+	// joinAlias marks the columns a join's alias names ((a JOIN b) AS
+	// j). PostgreSQL expands a whole-row reference to j to ROW(...) of
+	// them, a record of NULLs where an outer join null-extends j, so j
+	// has no witness.
+	joinAlias bool
 }
 
 // planNode is a relational operator.

@@ -1,6 +1,8 @@
 package sql
 
 import (
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
 	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/types"
 )
@@ -31,7 +33,7 @@ func addWitnesses(items []*fromItem) {
 // null-extends; the tables it lacks them for are never NULL in its rows.
 // A table scan (node not yet built) always has its key column.
 func addWitness(it *fromItem) {
-	tables := witnessless(it.cols, it.joinAlias)
+	tables := witnessless(it.cols)
 	if len(tables) == 0 || it.node == nil {
 		return
 	}
@@ -48,12 +50,12 @@ func addWitness(it *fromItem) {
 }
 
 // witnessless returns the tables, in order, among cols that have no
-// neverNull column, but skip.
-func witnessless(cols []column, skip string) []string {
+// neverNull column, but join aliases.
+func witnessless(cols []column) []string {
 	var tables []string
 	has := map[string]bool{}
 	for _, c := range cols {
-		if c.table == "" || c.table == skip {
+		if c.table == "" || c.joinAlias {
 			continue
 		}
 		seen, ok := has[c.table]
@@ -69,4 +71,15 @@ func witnessless(cols []column, skip string) []string {
 		}
 	}
 	return out
+}
+
+// joinAliasColumns renames a join's columns by its alias. None of the
+// joined items' witnesses says whether the join's row is there, and the
+// alias gets none (column.joinAlias).
+func joinAliasColumns(in []column, alias *pg_query.Alias) ([]column, error) {
+	cols, err := aliasColumns(in, alias.Aliasname, alias)
+	for i := range cols {
+		cols[i].neverNull, cols[i].joinAlias = false, true
+	}
+	return cols, err
 }
