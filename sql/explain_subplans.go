@@ -10,13 +10,13 @@ import (
 // run is printed under that node with its plan, as PostgreSQL prints its
 // subplans:
 //
-//   - one that is not correlated and is not a hashed IN set runs once
-//     per execution (its result cached): "InitPlan N (returns $K)",
-//     before the node's inputs; expressions name it $K;
+//   - an uncorrelated scalar, EXISTS or ARRAY(...) subquery runs once per
+//     execution (its result cached): "InitPlan N (returns $K)", before
+//     the node's inputs; expressions name it $K;
 //   - an uncorrelated IN (SELECT ...) probing a hash set: "SubPlan N"
 //     after the inputs, named "(hashed SubPlan N)";
-//   - a correlated one, run for each row: "SubPlan N" after the inputs,
-//     named "(SubPlan N)".
+//   - any other (correlated, or an ANY or ALL comparing each row):
+//     "SubPlan N" after the inputs, named "(SubPlan N)".
 //
 // N counts the subqueries in the order EXPLAIN first meets them; K counts
 // the InitPlans' results from 0.
@@ -32,8 +32,13 @@ func newExplainer(verbose bool) *explainer {
 	return &explainer{verbose: verbose, ids: map[*subqueryExpr]int{}, params: map[*subqueryExpr]int{}}
 }
 
-// initPlan reports whether a subquery runs once per execution.
-func (ex *explainer) initPlan(s *subqueryExpr) bool { return !s.correlated && !s.hashable }
+// initPlan reports whether a subquery is an InitPlan: run once per
+// execution for a value (a scalar, EXISTS, ARRAY(...)). An uncorrelated
+// ANY or ALL is cached too, but compares its left operand with each row,
+// so it stays a SubPlan, as in PostgreSQL.
+func (ex *explainer) initPlan(s *subqueryExpr) bool {
+	return !s.correlated && (s.kind == subScalar || s.kind == subExists || s.kind == subArray)
+}
 
 // id returns a subquery's number, giving it the next one the first time.
 func (ex *explainer) id(s *subqueryExpr) int {
@@ -79,12 +84,21 @@ func nodeExprs(n planNode) []expr.Expr {
 	case *analyzeNode:
 		return nodeExprs(v.inner)
 	case *scanNode:
-		es := []expr.Expr{v.filter}
+		// In the order EXPLAIN prints them: Index Cond, then Filter.
+		var es []expr.Expr
 		if b := v.bounds; b != nil {
 			for _, alts := range b.eq {
 				es = append(es, alts...)
 			}
 			es = append(es, b.lo, b.hi)
+		}
+		return append(es, v.filter)
+	case *seriesNode:
+		return []expr.Expr{v.start, v.stop, v.step}
+	case *windowNode:
+		var es []expr.Expr
+		for _, f := range v.funcs {
+			es = append(append(append(append(es, f.args...), f.filter), f.partition...), f.order...)
 		}
 		return es
 	case *filterNode:
