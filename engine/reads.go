@@ -90,6 +90,12 @@ func (r Reads) ScanBorrowed(rg kv.Range, reverse bool) (*Iterator, error) {
 	return r.t.scan(r.writes(), rg, reverse, true, true)
 }
 
+// PrepareScan is Scan (or ScanBorrowed), forward, with its iterator
+// opened later by PreparedScan.Open.
+func (r Reads) PrepareScan(rg kv.Range, borrow bool) (*PreparedScan, error) {
+	return r.t.prepareScan(r.writes(), rg, false, borrow, true)
+}
+
 // GetVersion is Txn.GetVersion as of the statement's first read.
 func (r Reads) GetVersion(key []byte) ([]byte, RowVersion, bool, error) {
 	return r.t.get(r.writes(), key, false)

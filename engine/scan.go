@@ -58,6 +58,29 @@ func (t *Txn) ScanBorrowed(r kv.Range, reverse bool) (*Iterator, error) {
 // statement's first read found them: Reads); note records the range as
 // read, for a SERIALIZABLE commit's check.
 func (t *Txn) scan(ws *writeSet, r kv.Range, reverse, borrow, note bool) (*Iterator, error) {
+	p, err := t.prepareScan(ws, r, reverse, borrow, note)
+	if err != nil {
+		return nil, err
+	}
+	return p.Open()
+}
+
+// PreparedScan is a scan whose part in its transaction is done (the
+// read noted, the buffered writes in range copied) and whose iterator
+// is not open yet: Open may run on any goroutine, once. A parallel scan
+// prepares its ranges on the statement's goroutine, which alone may
+// touch the transaction, and opens each on the goroutine that reads it,
+// so that iterators read at once were not allocated side by side (their
+// fields, written every row, would share cache lines).
+type PreparedScan struct {
+	t       *Txn
+	r       kv.Range
+	buf     []write
+	reverse bool
+	borrow  bool
+}
+
+func (t *Txn) prepareScan(ws *writeSet, r kv.Range, reverse, borrow, note bool) (*PreparedScan, error) {
 	if t.done {
 		return nil, errTxnDone
 	}
@@ -65,7 +88,7 @@ func (t *Txn) scan(ws *writeSet, r kv.Range, reverse, borrow, note bool) (*Itera
 	if note {
 		t.noteReadRange(r)
 	}
-	it := &Iterator{reverse: reverse, borrow: borrow}
+	p := &PreparedScan{t: t, r: r, reverse: reverse, borrow: borrow}
 	// The buffered writes in range, copied now (their values are
 	// immutable: a later write replaces the entry).
 	in := func(w write) bool {
@@ -73,7 +96,7 @@ func (t *Txn) scan(ws *writeSet, r kv.Range, reverse, borrow, note bool) (*Itera
 	}
 	collect := func(w write) bool {
 		if in(w) {
-			it.buf = append(it.buf, w)
+			p.buf = append(p.buf, w)
 		}
 		return true
 	}
@@ -85,13 +108,20 @@ func (t *Txn) scan(ws *writeSet, r kv.Range, reverse, borrow, note bool) (*Itera
 		ws.ascendRange(start, r.End, collect)
 	}
 	if reverse {
-		for a, b := 0, len(it.buf)-1; a < b; a, b = a+1, b-1 {
-			it.buf[a], it.buf[b] = it.buf[b], it.buf[a]
+		for a, b := 0, len(p.buf)-1; a < b; a, b = a+1, b-1 {
+			p.buf[a], p.buf[b] = p.buf[b], p.buf[a]
 		}
 	}
+	return p, nil
+}
+
+// Open opens the scan's iterator.
+func (p *PreparedScan) Open() (*Iterator, error) {
+	it := &Iterator{reverse: p.reverse, borrow: p.borrow, buf: p.buf}
+	t, r := p.t, p.r
 	if t.snapshot > 0 {
 		var err error
-		if reverse {
+		if p.reverse {
 			it.kvIt, err = t.db.store.ScanReverse(r, t.snapshot)
 		} else {
 			it.kvIt, err = t.db.store.Scan(r, t.snapshot)
