@@ -287,9 +287,15 @@ func (ex *explainer) describe(n planNode) (string, []string, []planNode) {
 		if v.reverse {
 			title = strings.Replace(title, "Scan", "Scan Backward", 1)
 		}
+		if v.workers > 0 {
+			title = "Parallel " + title
+		}
 		var d []string
 		if verbose {
 			d = append(d, "Output: "+v.outputList())
+		}
+		if v.workers > 0 {
+			d = append(d, "Workers Planned: "+strconv.Itoa(v.workers))
 		}
 		if h := v.history; h != nil && h.params == nil {
 			d = append(d, "History: tx "+strconv.FormatUint(h.from, 10)+" to "+strconv.FormatUint(h.to, 10))

@@ -62,6 +62,9 @@ type scanNode struct {
 	// stats are the table's column statistics, for est (nil: none,
 	// before ANALYZE).
 	stats *colStats
+	// workers is how many goroutines read the rows at once (parallel.go);
+	// 0: the scan reads them itself.
+	workers int
 }
 
 func (n *scanNode) cols() []column { return n.columns }
@@ -126,6 +129,9 @@ func (n *scanNode) open(x *execCtx) (rowIter, error) {
 	// column's decoder keeps the bytes it may read them where the
 	// storage engine has them.
 	si.borrow = si.primary() && l.DecodeRowCopies(n.need)
+	if n.workers > 0 && si.primary() && !point && len(spans) == 1 {
+		return n.openParallel(x, si, spans[0])
+	}
 	return si, nil
 }
 

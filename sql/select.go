@@ -48,6 +48,7 @@ func (pl *planner) planQuery(n *pg_query.SelectStmt, outer *scope, lv *level) (p
 		return nil, err
 	}
 	narrowScans(node)
+	planParallel(node, pl.parallelism())
 	return node, nil
 }
 

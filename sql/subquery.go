@@ -408,6 +408,8 @@ func (pl *planner) subLink(b *expr.Builder, sc *scope, n *pg_query.SubLink) (exp
 			f.Args[1] == expr.Expr(s.val) && keyenc.SameEncoding(f.Args[0].Type(), s.val.T) && keyenc.Indexable(s.val.T) {
 			s.hashable, s.left = true, f.Args[0]
 			s.intKeys = keyenc.SameEncoding(s.val.T, types.Int8)
+			// Its rows become a set: their order does not matter.
+			markParallel(plan, true, pl.parallelism())
 		}
 		return s, nil
 	case pg_query.SubLinkType_ARRAY_SUBLINK:

@@ -1,0 +1,127 @@
+package server_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// TestParallelScanMatchesPlain runs aggregations over tables large enough
+// that workers pass many batches (sql/scan_parallel.go) and checks them
+// against the same queries with parallel scans off, with rows the
+// transaction wrote itself, deleted and updated among them.
+func TestParallelScanMatchesPlain(t *testing.T) {
+	ctx := context.Background()
+	c, err := pgx.Connect(ctx, startForFile(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	for _, q := range []string{
+		`CREATE TABLE pb (id int PRIMARY KEY, a int, b bigint, t text)`,
+		`INSERT INTO pb SELECT g, g % 13, g * 7, repeat('x', g % 300) FROM generate_series(1, 40000) g`,
+		`CREATE TABLE ps (k text PRIMARY KEY, v int)`,
+		`INSERT INTO ps SELECT md5(g::text), g FROM generate_series(1, 20000) g`,
+		`DELETE FROM pb WHERE id % 17 = 0`,
+		`UPDATE pb SET b = -b WHERE id % 19 = 0`,
+		`SET stela.parallel_scan_min_rows = 1000`,
+		`BEGIN`,
+		`INSERT INTO pb SELECT g, 1, 1, 'new' FROM generate_series(40001, 41000) g`,
+		`DELETE FROM pb WHERE id % 23 = 0`,
+	} {
+		if _, err := c.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	queries := []string{
+		`SELECT count(*), sum(b), min(t), max(length(t)) FROM pb`,
+		`SELECT count(*), sum(b) FROM pb WHERE a = 5`,
+		`SELECT a, count(*), sum(b), max(t) FROM pb GROUP BY a ORDER BY a`,
+		`SELECT count(*), sum(v), min(k), max(k) FROM ps`,
+		`SELECT count(*), sum(pb.b) FROM pb JOIN ps ON ps.v = pb.id WHERE ps.k < '8'`,
+		`SELECT count(*) FROM ps WHERE v IN (SELECT id FROM pb WHERE a = 2)`,
+		`SELECT count(*), sum(_tx) > 0 FROM pb WHERE id > 20000`,
+	}
+	answers := func(workers int) []string {
+		if _, err := c.Exec(ctx, fmt.Sprintf("SET max_parallel_workers_per_gather = %d", workers)); err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, q := range queries {
+			// A prepared statement keeps the plan it was prepared with:
+			// a text of its own per setting.
+			rows, err := c.Query(ctx, fmt.Sprintf("%s /* %d workers */", q, workers))
+			if err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			all, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) ([]any, error) { return r.Values() })
+			if err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			out = append(out, fmt.Sprint(all))
+		}
+		return out
+	}
+	plain := answers(0)
+	if _, err := c.Exec(ctx, "SET max_parallel_workers_per_gather = 1"); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := c.Query(ctx, "EXPLAIN "+queries[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(lines, "\n"), "Parallel Seq Scan on pb") {
+		t.Fatalf("the scan is not parallel:\n%s", strings.Join(lines, "\n"))
+	}
+	for round := range 5 {
+		got := answers(1)
+		for i := range queries {
+			if got[i] != plain[i] {
+				t.Errorf("round %d: %s\nparallel: %s\nplain:    %s", round, queries[i], got[i], plain[i])
+			}
+		}
+	}
+	if _, err := c.Exec(ctx, "ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestParallelScanCanceled ends a parallel scan by statement_timeout: the
+// statement fails with 57014, its workers stop, and the session goes on.
+func TestParallelScanCanceled(t *testing.T) {
+	ctx := context.Background()
+	c, err := pgx.Connect(ctx, startForFile(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	for _, q := range []string{
+		`CREATE TABLE pq (id int PRIMARY KEY, a int)`,
+		`INSERT INTO pq SELECT g, g FROM generate_series(1, 20000) g`,
+		`SET stela.parallel_scan_min_rows = 1000`,
+		`SET max_parallel_workers_per_gather = 1`,
+		`SET statement_timeout = '100ms'`,
+	} {
+		if _, err := c.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	_, err = c.Exec(ctx, `SELECT count(*) FROM pq WHERE pg_sleep(0.001) IS NOT NULL`)
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "57014" {
+		t.Fatalf("got %v, want 57014", err)
+	}
+	var n int64
+	if err := c.QueryRow(ctx, `SELECT count(*) FROM pq WHERE a > 0`).Scan(&n); err != nil || n != 20000 {
+		t.Fatalf("after the timeout: %d, %v", n, err)
+	}
+}

@@ -1,0 +1,158 @@
+package sql
+
+import (
+	"math"
+	"runtime"
+	"strconv"
+)
+
+// Parallel scans. A large read of a table's rows whose order no one
+// relies on is split into key ranges that several goroutines read and
+// decode at once (scan_parallel.go); the statement's own goroutine
+// filters the rows and does the rest of the plan. Reading and decoding
+// are most of a full read's time, so on two CPUs an aggregate over a
+// whole table takes a little over half as long.
+//
+// Which scans. planParallel marks, after narrowing, the scans under an
+// aggregation (through filters, projections and joins) whose aggregates
+// do not depend on the order they see rows in: an aggregation's result,
+// and its groups, are the same in any order, where PostgreSQL's too
+// come in no promised order. A scan the plan reads in index order
+// (ordered), under a LIMIT, a sort, a DISTINCT, a window or a set
+// operation, or feeding rows straight to the client keeps its order; a
+// read of fewer than stela.parallel_scan_min_rows rows is not worth the goroutines.
+// The number of workers is max_parallel_workers_per_gather, as in
+// PostgreSQL (where the leader reads too, as the statement's goroutine
+// does here), at most one less than the CPUs the process may use; 0
+// turns parallel scans off.
+
+// defaultParallelMinRows is stela.parallel_scan_min_rows: the fewest
+// rows a scan reads to run in parallel. Below it, starting the workers
+// and the iterators of the key ranges costs more than the second CPU
+// saves, and small tables keep the order their rows come in (PostgreSQL's
+// threshold is a table of 8 MB, min_parallel_table_scan_size).
+const defaultParallelMinRows = "100000"
+
+// maxParallelWorkers bounds max_parallel_workers_per_gather.
+const maxParallelWorkers = 1024
+
+func init() {
+	register(&setting{name: "max_parallel_workers_per_gather", def: constant("2"),
+		check: intRange(0, maxParallelWorkers),
+		desc:  "Sets the maximum number of parallel processes per executor node."})
+	register(&setting{name: "stela.parallel_scan_min_rows", def: constant(defaultParallelMinRows),
+		check: intRange(0, math.MaxInt32),
+		desc:  "Sets the fewest rows a scan reads for it to run in parallel."})
+}
+
+// parallelism is what planParallel plans with: workers per scan (0:
+// none) and the fewest rows a parallel scan reads.
+type parallelism struct {
+	workers int
+	minRows float64
+}
+
+// parallelism returns the session's: as workers, how many goroutines a
+// parallel scan starts besides the statement's own, which reads too
+// (the setting, at most one less than the CPUs the process may use).
+func (pl *planner) parallelism() parallelism {
+	v, _ := pl.s.Setting("max_parallel_workers_per_gather")
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return parallelism{}
+	}
+	v, _ = pl.s.Setting("stela.parallel_scan_min_rows")
+	rows, err := strconv.Atoi(v)
+	if err != nil {
+		return parallelism{}
+	}
+	return parallelism{workers: max(min(n, runtime.NumCPU()-1), 0), minRows: float64(rows)}
+}
+
+// orderFreeAggs are the aggregates whose result does not depend on the
+// order of their input rows (up to rounding, for floating-point sums, as
+// in PostgreSQL's parallel aggregation). array_agg, string_agg and the
+// json aggregates are not among them: without an ORDER BY of their own,
+// their result follows the input's order, which users rely on even
+// though SQL does not promise it.
+var orderFreeAggs = map[string]bool{
+	"count": true, "sum": true, "avg": true, "min": true, "max": true,
+	"bool_and": true, "bool_or": true, "every": true,
+	"bit_and": true, "bit_or": true, "bit_xor": true,
+	"stddev": true, "stddev_samp": true, "stddev_pop": true,
+	"variance": true, "var_samp": true, "var_pop": true,
+}
+
+// planParallel marks the scans under root that run in parallel (see
+// above); it clears the mark of every other scan it reaches, as a query
+// planned into an enclosing one is walked again.
+func planParallel(root planNode, par parallelism) {
+	markParallel(root, false, par)
+}
+
+// markParallel walks n; free says that no one above relies on the order
+// of n's rows.
+func markParallel(n planNode, free bool, par parallelism) {
+	switch v := n.(type) {
+	case *scanNode:
+		v.workers = 0
+		if free && par.workers > 0 && v.parallelizable(par.minRows) {
+			v.workers = par.workers
+		}
+	case *filterNode:
+		markParallel(v.input, free, par)
+	case *projectNode:
+		markParallel(v.input, free, par)
+	case *renameNode:
+		markParallel(v.input, free, par)
+	case *aggNode:
+		markParallel(v.input, v.orderFree(), par)
+	case *joinNode:
+		markParallel(v.left, free, par)
+		markParallel(v.right, free, par)
+	case *lookupJoinNode:
+		markParallel(v.left, free, par)
+		markParallel(v.right, false, par)
+	case *adaptiveJoinNode:
+		// The rows it holds to choose a plan, and the plans, in any order.
+		markParallel(v.hash.left, free, par)
+		markParallel(v.hash.right, free, par)
+		markParallel(v.lookup.right, false, par)
+	case *limitNode:
+		markParallel(v.input, false, par)
+	case *sortNode:
+		markParallel(v.input, false, par)
+	case *distinctNode:
+		markParallel(v.input, false, par)
+	case *windowNode:
+		markParallel(v.input, false, par)
+	case *setOpNode:
+		markParallel(v.left, false, par)
+		markParallel(v.right, false, par)
+	}
+}
+
+// orderFree reports whether n's result is the same for its input rows
+// in any order.
+func (n *aggNode) orderFree() bool {
+	for _, a := range n.aggs {
+		if !orderFreeAggs[a.agg.Name] {
+			return false
+		}
+	}
+	return true
+}
+
+// parallelizable reports whether the scan may be split into key ranges
+// read at once: a read of at least minRows of the table's rows (its
+// primary key), in no order the plan relies on, not of its history.
+func (n *scanNode) parallelizable(minRows float64) bool {
+	if n.index != 0 || n.indexOnly || n.ordered || n.reverse || n.history != nil {
+		return false
+	}
+	rows := n.tableRows
+	if n.bounds != nil {
+		rows = n.path.rows
+	}
+	return rows >= minRows
+}

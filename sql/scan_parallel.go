@@ -1,0 +1,493 @@
+package sql
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"math/bits"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+
+	"github.com/rs/zerolog"
+
+	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/kv"
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// A parallel scan (parallel.go says which scans are) reads one key range
+// of a table's rows as chunksPerReader ranges per reader: the statement's
+// goroutine and its workers. The statement's goroutine prepares every
+// range's scan when the scan opens (a transaction's bookkeeping of what
+// it read is its goroutine's alone, engine.PreparedScan). Then each
+// reader takes ranges in turn and opens their iterators: a worker
+// decodes its rows into batches it passes on; the statement's goroutine
+// hands on the rows of its own ranges as it reads them, and between
+// them, every pollRows rows, the batches the workers passed, applying
+// the filter to both. Taking ranges in turn evens out the work when the
+// split (by key values, splitKeys) leaves ranges of unequal size, and a
+// statement's goroutine that reads too, as PostgreSQL's leader does,
+// rarely waits for a batch: a wait, and the wake-up that ends it, cost
+// more than a batch's rows on this kind of machine.
+//
+// Every iterator is opened and closed by the reader that took its range.
+// A worker's panic is an error of the statement, logged with its stack,
+// not the end of the process.
+
+const (
+	// chunksPerReader is how many ranges each reader's share is cut into.
+	chunksPerReader = 4
+	// batchRows and batchBytes bound a batch: rows, and bytes of the
+	// values decoded (rows of large values make small batches).
+	batchRows  = 1024
+	batchBytes = 1 << 20
+	// pollRows is how many of its own rows the statement's goroutine
+	// hands on between looks for a worker's batch.
+	pollRows = 256
+)
+
+// rowBatch is a batch of rows a worker decoded, or the error that ended
+// its work. It holds only the values the consumer reads (parallelScan.
+// cols), packed: moving a row from the worker's CPU to the statement's
+// costs by the cache line, and most reads want few of a row's columns
+// (none, for count(*)).
+type rowBatch struct {
+	n    int           // rows
+	vals []types.Datum // n rows of len(cols) values
+	err  error
+}
+
+type parallelScan struct {
+	x      *execCtx
+	layout *engine.Layout
+	filter expr.Expr
+	// ctx, log, need and sys are what the workers read of the
+	// statement and the plan, copied at open.
+	ctx   context.Context
+	log   zerolog.Logger
+	need  []bool
+	sys   bool
+	reuse bool
+	scans []*engine.PreparedScan
+	// taken counts the ranges readers took (it may pass len(scans)).
+	taken atomic.Int64
+	out   chan *rowBatch
+	// free returns the batches the consumer is done with to the workers,
+	// when the consumer is done with each row before the next (reuse).
+	free   chan *rowBatch
+	stop   chan struct{}
+	wg     sync.WaitGroup
+	closed bool
+	// batch is the worker's batch being handed on, rows what is left of
+	// it.
+	batch *rowBatch
+	k     int
+	// cols are the positions of the values a batch holds of each row:
+	// the columns read (need), then the system columns' two.
+	cols []int
+	// width is a row's length; unpacked, when the consumer reuses, the
+	// row a batch's rows are unpacked into.
+	width    int
+	unpacked []types.Datum
+	// own is the iterator of the range the statement's goroutine reads,
+	// ownDone set when no range is left for it; buf is the row it
+	// decodes into when the consumer reuses. polled counts its rows
+	// since it last looked for a batch.
+	own     *engine.Iterator
+	ownDone bool
+	// workersDone is set once every worker is gone and its batches
+	// handed on.
+	workersDone bool
+	buf         []types.Datum
+	polled      int
+	ownRead     int
+}
+
+// openParallel opens a parallel scan of span, or a plain one when the
+// span's rows do not split (fewer than two distinct keys).
+func (n *scanNode) openParallel(x *execCtx, serial *scanIter, span kv.Range) (rowIter, error) {
+	lo, hi, err := spanEnds(serial.reads, span)
+	if err != nil {
+		return nil, err
+	}
+	var cuts [][]byte
+	if lo != nil && hi != nil {
+		cuts = splitKeys(lo, hi, (n.workers+1)*chunksPerReader)
+	}
+	if len(cuts) == 0 {
+		return serial, nil
+	}
+	p := &parallelScan{x: x, layout: serial.layout, filter: serial.filter,
+		ctx: x.ctx, need: n.need, sys: n.sys, reuse: n.reuse,
+		out: make(chan *rowBatch, 2*n.workers), stop: make(chan struct{}),
+		width: len(serial.layout.Types)}
+	if x.sess != nil {
+		p.log = x.sess.log
+	}
+	for i := range p.width {
+		if n.need == nil || n.need[i] {
+			p.cols = append(p.cols, i)
+		}
+	}
+	if n.sys {
+		p.cols = append(p.cols, p.width, p.width+1)
+		p.width += 2
+	}
+	if n.reuse {
+		p.free = make(chan *rowBatch, 2*n.workers+1)
+	}
+	start := span.Start
+	for i := 0; i <= len(cuts); i++ {
+		r := kv.Range{Start: start, End: span.End}
+		if i < len(cuts) {
+			r.End = cuts[i]
+			start = cuts[i]
+		}
+		ps, err := serial.reads.PrepareScan(r, serial.borrow)
+		if err != nil {
+			return nil, err
+		}
+		p.scans = append(p.scans, ps)
+	}
+	p.wg.Add(n.workers)
+	for range n.workers {
+		go p.work()
+	}
+	go func() {
+		p.wg.Wait()
+		close(p.out)
+	}()
+	return p, nil
+}
+
+// spanEnds returns the first and the last key of span (nil: none).
+func spanEnds(reads engine.Reads, span kv.Range) (lo, hi []byte, err error) {
+	for _, reverse := range []bool{false, true} {
+		it, err := reads.ScanBorrowed(span, reverse)
+		if err != nil {
+			return nil, nil, err
+		}
+		var key []byte
+		if it.Next() {
+			key = append([]byte(nil), it.Key()...)
+		}
+		if err := it.Close(); err != nil {
+			return nil, nil, err
+		}
+		if reverse {
+			hi = key
+		} else {
+			lo = key
+		}
+	}
+	return lo, hi, nil
+}
+
+// splitKeys returns up to n-1 increasing keys above lo and below hi
+// (lo < hi) that cut the keys between them into n ranges, evenly for
+// keys spread evenly over the values their bytes spell: the 8 bytes
+// after the prefix lo and hi share are read as numbers and the cuts
+// placed at equal steps between them. Keys of sequential integers split
+// evenly; others (text, gaps) unevenly, which the taking of ranges in
+// turn makes up for.
+func splitKeys(lo, hi []byte, n int) [][]byte {
+	p := 0
+	for p < len(lo) && p < len(hi) && lo[p] == hi[p] {
+		p++
+	}
+	a, b := word8(lo[p:]), word8(hi[p:])
+	if b <= a {
+		return nil // hi is lo plus zero bytes, or differs past 8 bytes
+	}
+	var out [][]byte
+	last := a
+	for i := 1; i < n; i++ {
+		// a + (b-a)*i/n, without overflow.
+		h, l := bits.Mul64(b-a, uint64(i))
+		q, _ := bits.Div64(h, l, uint64(n))
+		v := a + q
+		if v <= last {
+			continue
+		}
+		last = v
+		k := make([]byte, p+8)
+		copy(k, lo[:p])
+		binary.BigEndian.PutUint64(k[p:], v)
+		out = append(out, k)
+	}
+	return out
+}
+
+// word8 reads the first 8 bytes of b as a big-endian number, b padded
+// with zeros.
+func word8(b []byte) uint64 {
+	var w [8]byte
+	copy(w[:], b)
+	return binary.BigEndian.Uint64(w[:])
+}
+
+func (p *parallelScan) next() ([]types.Datum, error) {
+	for {
+		var row []types.Datum
+		switch {
+		case p.batch != nil && p.k < p.batch.n:
+			row = p.unpack(p.batch, p.k)
+			p.k++
+		case !p.workersDone && (p.ownDone || p.polled >= pollRows):
+			// Between its own rows, or once none is left, the batches
+			// the workers passed: waiting for one only when its own
+			// ranges are done.
+			p.polled = 0
+			if p.batch != nil {
+				p.recycle(p.batch)
+				p.batch = nil
+			}
+			if err := p.x.checkCanceled(); err != nil {
+				return nil, err
+			}
+			var b *rowBatch
+			ok := true
+			if p.ownDone {
+				b, ok = <-p.out
+			} else {
+				select {
+				case b, ok = <-p.out:
+				default:
+				}
+			}
+			switch {
+			case !ok:
+				// The workers are done (they stop early only when the
+				// statement ends); the rest of this goroutine's own
+				// range may still be to read.
+				p.workersDone = true
+			case b == nil:
+			case b.err != nil:
+				return nil, b.err
+			default:
+				p.batch, p.k = b, 0
+			}
+			continue
+		case p.ownDone:
+			// Every range read, every batch handed on.
+			return nil, p.x.checkCanceled()
+		default:
+			var err error
+			if row, err = p.ownNext(); err != nil {
+				return nil, err
+			}
+			if row == nil {
+				continue // its ranges are done (ownDone)
+			}
+			p.polled++
+		}
+		if p.filter != nil {
+			ok, err := p.x.evalBool(p.filter, row)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				continue
+			}
+		}
+		return row, nil
+	}
+}
+
+// ownNext reads the next row of the statement's goroutine's own ranges;
+// nil once none is left to take.
+func (p *parallelScan) ownNext() ([]types.Datum, error) {
+	for {
+		if p.own == nil {
+			c := int(p.taken.Add(1)) - 1
+			if c >= len(p.scans) {
+				p.ownDone = true
+				return nil, nil
+			}
+			it, err := p.scans[c].Open()
+			if err != nil {
+				return nil, err
+			}
+			p.own = it
+		}
+		if p.own.Next() {
+			if p.ownRead++; p.ownRead&1023 == 0 {
+				if err := p.x.checkCanceled(); err != nil {
+					return nil, err
+				}
+			}
+			var row []types.Datum
+			var err error
+			if p.reuse {
+				row = reusedRow(&p.buf, p.width)[:len(p.layout.Types)]
+				err = p.layout.DecodeColumnsInto(row, p.own.Value(), p.need)
+			} else {
+				row, err = p.layout.DecodeColumns(p.own.Value(), p.need)
+			}
+			if err != nil {
+				return nil, err
+			}
+			if p.sys {
+				row = withVersion(row, p.own.Version())
+			}
+			return row, nil
+		}
+		err := p.own.Err()
+		if cerr := p.own.Close(); err == nil {
+			err = cerr
+		}
+		p.own = nil
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// recycle gives a batch the consumer is done with back to the workers,
+// when the consumer keeps none of its rows.
+func (p *parallelScan) recycle(b *rowBatch) {
+	if p.free == nil {
+		return
+	}
+	select {
+	case p.free <- b:
+	default:
+	}
+}
+
+func (p *parallelScan) close() {
+	if p.closed {
+		return
+	}
+	p.closed = true
+	close(p.stop)
+	p.wg.Wait()
+	if p.own != nil {
+		p.own.Close()
+		p.own = nil
+	}
+}
+
+// work takes ranges until none is left, decoding their rows into
+// batches it passes on.
+func (p *parallelScan) work() {
+	defer p.wg.Done()
+	var it *engine.Iterator // the range being read, closed here
+	defer func() {
+		r := recover()
+		if it != nil {
+			it.Close()
+		}
+		if r != nil {
+			p.log.Error().Str("panic", fmt.Sprint(r)).Str("stack", string(debug.Stack())).
+				Msg("a parallel scan's worker panicked; its statement fails, the server goes on")
+			p.send(&rowBatch{err: pgerror.Newf(pgcode.Internal, "internal error: %v", r).
+				WithHint("This is a bug in stela; the server log has its stack trace.")})
+		}
+	}()
+	b := p.newBatch()
+	row := make([]types.Datum, p.width)
+	for {
+		c := int(p.taken.Add(1)) - 1
+		if c >= len(p.scans) {
+			break
+		}
+		var err error
+		if it, err = p.scans[c].Open(); err != nil {
+			p.send(&rowBatch{err: err})
+			return
+		}
+		var ok bool
+		if b, ok = p.read(it, b, row); !ok {
+			return
+		}
+		err = it.Close()
+		it = nil
+		if err != nil {
+			p.send(&rowBatch{err: err})
+			return
+		}
+	}
+	if b.n > 0 {
+		p.send(b)
+	}
+}
+
+// read decodes the rows of one range into b, passing b on each time it
+// fills; it returns the batch it is filling, and false when the scan
+// stopped or failed. row is the worker's own, each row decoded into it
+// and its values read copied into the batch.
+func (p *parallelScan) read(it *engine.Iterator, b *rowBatch, row []types.Datum) (*rowBatch, bool) {
+	w := len(p.cols)
+	size := 0
+	for it.Next() {
+		v := it.Value()
+		if err := p.layout.DecodeColumnsInto(row[:len(p.layout.Types)], v, p.need); err != nil {
+			p.send(&rowBatch{err: err})
+			return b, false
+		}
+		if p.sys {
+			withVersion(row[:len(p.layout.Types)], it.Version())
+		}
+		packed := b.vals[b.n*w : (b.n+1)*w]
+		for j, c := range p.cols {
+			packed[j] = row[c]
+		}
+		b.n++
+		if size += len(v); b.n == batchRows || size >= batchBytes {
+			if !p.send(b) {
+				return b, false
+			}
+			b, size = p.newBatch(), 0
+		}
+	}
+	if err := it.Err(); err != nil {
+		p.send(&rowBatch{err: err})
+		return b, false
+	}
+	return b, true
+}
+
+// unpack returns row k of b: the consumer's reused row, or a new one.
+func (p *parallelScan) unpack(b *rowBatch, k int) []types.Datum {
+	var row []types.Datum
+	if p.reuse {
+		row = reusedRow(&p.unpacked, p.width)
+	} else {
+		row = make([]types.Datum, p.width)
+	}
+	w := len(p.cols)
+	for j, c := range p.cols {
+		row[c] = b.vals[k*w+j]
+	}
+	return row
+}
+
+// newBatch returns an empty batch: one the consumer is done with, or a
+// new one.
+func (p *parallelScan) newBatch() *rowBatch {
+	select {
+	case b := <-p.free:
+		b.n = 0
+		return b
+	default:
+	}
+	return &rowBatch{vals: make([]types.Datum, batchRows*len(p.cols))}
+}
+
+// send passes b on; it reports false when the scan was closed or the
+// statement ended first.
+func (p *parallelScan) send(b *rowBatch) bool {
+	select {
+	case p.out <- b:
+		return true
+	case <-p.stop:
+		return false
+	case <-p.ctx.Done():
+		return false
+	}
+}
