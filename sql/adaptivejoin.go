@@ -66,7 +66,13 @@ func (n *adaptiveJoinNode) open(x *execCtx) (rowIter, error) {
 	}
 	hj := *n.hash
 	hj.left = replay
-	return hj.open(x)
+	it, err := hj.open(x)
+	if err != nil {
+		// A join that failed building its table from the right side
+		// never opened the replay: the left input is still open.
+		(&replayIter{n: replay, x: x}).close()
+	}
+	return it, err
 }
 
 // replayNode yields rows already read from an input, then the rest of
