@@ -90,10 +90,16 @@ func (r Reads) ScanBorrowed(rg kv.Range, reverse bool) (*Iterator, error) {
 	return r.t.scan(r.writes(), rg, reverse, true, true)
 }
 
-// PrepareScan is Scan (or ScanBorrowed), forward, with its iterator
-// opened later by PreparedScan.Open.
-func (r Reads) PrepareScan(rg kv.Range, borrow bool) (*PreparedScan, error) {
-	return r.t.prepareScan(r.writes(), rg, false, borrow, true)
+// PrepareScan is Scan (or ScanBorrowed) with its iterator opened later
+// by PreparedScan.Open. note records the range as read, for a
+// SERIALIZABLE commit's check: the ranges a parallel scan cuts its span
+// into need not be, once the span is.
+func (r Reads) PrepareScan(rg kv.Range, reverse, borrow, note bool) (*PreparedScan, error) {
+	p, err := r.t.prepareScan(r.writes(), rg, reverse, borrow, note)
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
 }
 
 // GetVersion is Txn.GetVersion as of the statement's first read.

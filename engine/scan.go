@@ -80,15 +80,17 @@ type PreparedScan struct {
 	borrow  bool
 }
 
-func (t *Txn) prepareScan(ws *writeSet, r kv.Range, reverse, borrow, note bool) (*PreparedScan, error) {
+// prepareScan returns the scan by value: a plain scan opens it at once,
+// and a PreparedScan that does not escape costs no allocation.
+func (t *Txn) prepareScan(ws *writeSet, r kv.Range, reverse, borrow, note bool) (PreparedScan, error) {
 	if t.done {
-		return nil, errTxnDone
+		return PreparedScan{}, errTxnDone
 	}
 	t.reads++
 	if note {
 		t.noteReadRange(r)
 	}
-	p := &PreparedScan{t: t, r: r, reverse: reverse, borrow: borrow}
+	p := PreparedScan{t: t, r: r, reverse: reverse, borrow: borrow}
 	// The buffered writes in range, copied now (their values are
 	// immutable: a later write replaces the entry).
 	in := func(w write) bool {

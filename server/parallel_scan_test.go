@@ -45,7 +45,7 @@ func TestParallelScanMatchesPlain(t *testing.T) {
 		`SELECT count(*), sum(v), min(k), max(k) FROM ps`,
 		`SELECT count(*), sum(pb.b) FROM pb JOIN ps ON ps.v = pb.id WHERE ps.k < '8'`,
 		`SELECT count(*) FROM ps WHERE v IN (SELECT id FROM pb WHERE a = 2)`,
-		`SELECT count(*), sum(_tx) > 0 FROM pb WHERE id > 20000`,
+		`SELECT count(*), sum(_tx), max(_ts), count(_ts) FROM pb WHERE id > 20000`,
 	}
 	answers := func(workers int) []string {
 		if _, err := c.Exec(ctx, fmt.Sprintf("SET max_parallel_workers_per_gather = %d", workers)); err != nil {

@@ -4,6 +4,8 @@ import (
 	"math"
 	"runtime"
 	"strconv"
+
+	"github.com/stela-db/stela/sql/expr"
 )
 
 // Parallel scans. A large read of a table's rows whose order no one
@@ -14,17 +16,19 @@ import (
 // whole table takes a little over half as long.
 //
 // Which scans. planParallel marks, after narrowing, the scans under an
-// aggregation (through filters, projections and joins) whose aggregates
-// do not depend on the order they see rows in: an aggregation's result,
-// and its groups, are the same in any order, where PostgreSQL's too
-// come in no promised order. A scan the plan reads in index order
-// (ordered), under a LIMIT, a sort, a DISTINCT, a window or a set
-// operation, or feeding rows straight to the client keeps its order; a
-// read of fewer than stela.parallel_scan_min_rows rows is not worth the goroutines.
-// The number of workers is max_parallel_workers_per_gather, as in
-// PostgreSQL (where the leader reads too, as the statement's goroutine
-// does here), at most one less than the CPUs the process may use; 0
-// turns parallel scans off.
+// aggregation (through filters, projections and joins) whose result
+// does not depend on the order it sees rows in: its aggregates do not
+// (count, sum, min ...; array_agg and string_agg do), nor does anything
+// between it and the scan call a volatile function (nextval, random),
+// and a grouped aggregation's own output, whose groups come in the
+// order first seen, feeds another such aggregation. A scan the plan
+// reads in index order (ordered), under a LIMIT, a sort, a DISTINCT, a
+// window or a set operation, or feeding rows to the client keeps its
+// order; a read of fewer than stela.parallel_scan_min_rows rows is not
+// worth the goroutines. The number of workers is
+// max_parallel_workers_per_gather, as in PostgreSQL (where the leader
+// reads too, as the statement's goroutine does here), at most one less
+// than the CPUs the process may use; 0 turns parallel scans off.
 
 // defaultParallelMinRows is stela.parallel_scan_min_rows: the fewest
 // rows a scan reads to run in parallel. Below it, starting the workers
@@ -96,25 +100,29 @@ func markParallel(n planNode, free bool, par parallelism) {
 	switch v := n.(type) {
 	case *scanNode:
 		v.workers = 0
-		if free && par.workers > 0 && v.parallelizable(par.minRows) {
+		if free && par.workers > 0 && !anyVolatile(v.filter) && v.parallelizable(par.minRows) {
 			v.workers = par.workers
 		}
 	case *filterNode:
-		markParallel(v.input, free, par)
+		markParallel(v.input, free && !anyVolatile(v.pred), par)
 	case *projectNode:
-		markParallel(v.input, free, par)
+		markParallel(v.input, free && !anyVolatile(v.exprs...), par)
 	case *renameNode:
 		markParallel(v.input, free, par)
 	case *aggNode:
-		markParallel(v.input, v.orderFree(), par)
+		// Groups come out in the order they were first seen: a grouped
+		// aggregation's own order must not matter either.
+		markParallel(v.input, v.orderFree() && (free || len(v.groups) == 0), par)
 	case *joinNode:
+		free = free && !anyVolatile(v.cond)
 		markParallel(v.left, free, par)
 		markParallel(v.right, free, par)
 	case *lookupJoinNode:
-		markParallel(v.left, free, par)
+		markParallel(v.left, free && !anyVolatile(v.cond), par)
 		markParallel(v.right, false, par)
 	case *adaptiveJoinNode:
 		// The rows it holds to choose a plan, and the plans, in any order.
+		free = free && !anyVolatile(v.hash.cond, v.lookup.cond)
 		markParallel(v.hash.left, free, par)
 		markParallel(v.hash.right, free, par)
 		markParallel(v.lookup.right, false, par)
@@ -132,11 +140,27 @@ func markParallel(n planNode, free bool, par parallelism) {
 	}
 }
 
+// anyVolatile reports whether one of exprs calls a volatile function
+// (nextval, random ...): its results would follow the order rows are
+// read in, as PostgreSQL keeps such plans serial.
+func anyVolatile(exprs ...expr.Expr) bool {
+	for _, e := range exprs {
+		if e != nil && expr.Volatile(e) {
+			return true
+		}
+	}
+	return false
+}
+
 // orderFree reports whether n's result is the same for its input rows
-// in any order.
+// in any order: its aggregates are, and no expression it evaluates is
+// volatile.
 func (n *aggNode) orderFree() bool {
+	if anyVolatile(n.groups...) {
+		return false
+	}
 	for _, a := range n.aggs {
-		if !orderFreeAggs[a.agg.Name] {
+		if !orderFreeAggs[a.agg.Name] || anyVolatile(a.filter) || anyVolatile(a.args...) {
 			return false
 		}
 	}
@@ -149,6 +173,9 @@ func (n *aggNode) orderFree() bool {
 func (n *scanNode) parallelizable(minRows float64) bool {
 	if n.index != 0 || n.indexOnly || n.ordered || n.reverse || n.history != nil {
 		return false
+	}
+	if n.bounds != nil && !n.bounds.singleValued() {
+		return false // IN lists: several ranges, read one after the other
 	}
 	rows := n.tableRows
 	if n.bounds != nil {

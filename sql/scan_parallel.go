@@ -42,7 +42,7 @@ const (
 	// chunksPerReader is how many ranges each reader's share is cut into.
 	chunksPerReader = 4
 	// batchRows and batchBytes bound a batch: rows, and bytes of the
-	// values decoded (rows of large values make small batches).
+	// rows' encoded values (rows of large values make small batches).
 	batchRows  = 1024
 	batchBytes = 1 << 20
 	// pollRows is how many of its own rows the statement's goroutine
@@ -76,14 +76,13 @@ type parallelScan struct {
 	// taken counts the ranges readers took (it may pass len(scans)).
 	taken atomic.Int64
 	out   chan *rowBatch
-	// free returns the batches the consumer is done with to the workers,
-	// when the consumer is done with each row before the next (reuse).
+	// free returns the batches the statement's goroutine has unpacked
+	// to the workers.
 	free   chan *rowBatch
 	stop   chan struct{}
 	wg     sync.WaitGroup
 	closed bool
-	// batch is the worker's batch being handed on, rows what is left of
-	// it.
+	// batch is the worker's batch being handed on, k its next row.
 	batch *rowBatch
 	k     int
 	// cols are the positions of the values a batch holds of each row:
@@ -96,15 +95,16 @@ type parallelScan struct {
 	// own is the iterator of the range the statement's goroutine reads,
 	// ownDone set when no range is left for it; buf is the row it
 	// decodes into when the consumer reuses. polled counts its rows
-	// since it last looked for a batch.
+	// since it last looked for a batch, ownRead all of them (to check
+	// for cancellation every 1,024).
 	own     *engine.Iterator
 	ownDone bool
+	buf     []types.Datum
+	polled  int
+	ownRead int
 	// workersDone is set once every worker is gone and its batches
 	// handed on.
 	workersDone bool
-	buf         []types.Datum
-	polled      int
-	ownRead     int
 }
 
 // openParallel opens a parallel scan of span, or a plain one when the
@@ -137,9 +137,7 @@ func (n *scanNode) openParallel(x *execCtx, serial *scanIter, span kv.Range) (ro
 		p.cols = append(p.cols, p.width, p.width+1)
 		p.width += 2
 	}
-	if n.reuse {
-		p.free = make(chan *rowBatch, 2*n.workers+1)
-	}
+	p.free = make(chan *rowBatch, 2*n.workers+1)
 	start := span.Start
 	for i := 0; i <= len(cuts); i++ {
 		r := kv.Range{Start: start, End: span.End}
@@ -147,7 +145,7 @@ func (n *scanNode) openParallel(x *execCtx, serial *scanIter, span kv.Range) (ro
 			r.End = cuts[i]
 			start = cuts[i]
 		}
-		ps, err := serial.reads.PrepareScan(r, serial.borrow)
+		ps, err := serial.reads.PrepareScan(r, false, serial.borrow, false)
 		if err != nil {
 			return nil, err
 		}
@@ -164,10 +162,15 @@ func (n *scanNode) openParallel(x *execCtx, serial *scanIter, span kv.Range) (ro
 	return p, nil
 }
 
-// spanEnds returns the first and the last key of span (nil: none).
+// spanEnds returns the first and the last key of span (nil: none). It
+// notes the span as read, once: the ranges it is cut into are not.
 func spanEnds(reads engine.Reads, span kv.Range) (lo, hi []byte, err error) {
 	for _, reverse := range []bool{false, true} {
-		it, err := reads.ScanBorrowed(span, reverse)
+		ps, err := reads.PrepareScan(span, reverse, true, !reverse)
+		if err != nil {
+			return nil, nil, err
+		}
+		it, err := ps.Open()
 		if err != nil {
 			return nil, nil, err
 		}
@@ -201,7 +204,7 @@ func splitKeys(lo, hi []byte, n int) [][]byte {
 	}
 	a, b := word8(lo[p:]), word8(hi[p:])
 	if b <= a {
-		return nil // hi is lo plus zero bytes, or differs past 8 bytes
+		return nil // hi is lo followed by 8 zero bytes
 	}
 	var out [][]byte
 	last := a
@@ -347,12 +350,9 @@ func (p *parallelScan) ownNext() ([]types.Datum, error) {
 	}
 }
 
-// recycle gives a batch the consumer is done with back to the workers,
-// when the consumer keeps none of its rows.
+// recycle gives a batch whose rows were all unpacked (copied out) back
+// to the workers.
 func (p *parallelScan) recycle(b *rowBatch) {
-	if p.free == nil {
-		return
-	}
 	select {
 	case p.free <- b:
 	default:
@@ -391,7 +391,7 @@ func (p *parallelScan) work() {
 	}()
 	b := p.newBatch()
 	row := make([]types.Datum, p.width)
-	for {
+	for !p.stopped() {
 		c := int(p.taken.Add(1)) - 1
 		if c >= len(p.scans) {
 			break
@@ -482,12 +482,28 @@ func (p *parallelScan) newBatch() *rowBatch {
 // send passes b on; it reports false when the scan was closed or the
 // statement ended first.
 func (p *parallelScan) send(b *rowBatch) bool {
+	if p.stopped() {
+		return false // select would pick a free slot of out as readily
+	}
 	select {
 	case p.out <- b:
 		return true
 	case <-p.stop:
 		return false
 	case <-p.ctx.Done():
+		return false
+	}
+}
+
+// stopped reports whether the scan was closed or its statement ended: a
+// worker then takes no more ranges and passes no more batches.
+func (p *parallelScan) stopped() bool {
+	select {
+	case <-p.stop:
+		return true
+	case <-p.ctx.Done():
+		return true
+	default:
 		return false
 	}
 }
