@@ -22,7 +22,7 @@ func TestParallelScanMatchesPlain(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close(ctx)
-	for _, q := range []string{
+	execAll(t, c,
 		`CREATE TABLE pb (id int PRIMARY KEY, a int, b bigint, t text)`,
 		`INSERT INTO pb SELECT g, g % 13, g * 7, repeat('x', g % 300) FROM generate_series(1, 40000) g`,
 		`CREATE TABLE ps (k text PRIMARY KEY, v int)`,
@@ -33,11 +33,7 @@ func TestParallelScanMatchesPlain(t *testing.T) {
 		`BEGIN`,
 		`INSERT INTO pb SELECT g, 1, 1, 'new' FROM generate_series(40001, 41000) g`,
 		`DELETE FROM pb WHERE id % 23 = 0`,
-	} {
-		if _, err := c.Exec(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	)
 	queries := []string{
 		`SELECT count(*), sum(b), min(t), max(length(t)) FROM pb`,
 		`SELECT count(*), sum(b) FROM pb WHERE a = 5`,
@@ -104,17 +100,13 @@ func TestParallelScanCanceled(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close(ctx)
-	for _, q := range []string{
+	execAll(t, c,
 		`CREATE TABLE pq (id int PRIMARY KEY, a int)`,
 		`INSERT INTO pq SELECT g, g FROM generate_series(1, 20000) g`,
 		`SET stela.parallel_scan_min_rows = 1000`,
 		`SET max_parallel_workers_per_gather = 1`,
 		`SET statement_timeout = '100ms'`,
-	} {
-		if _, err := c.Exec(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	)
 	_, err = c.Exec(ctx, `SELECT count(*) FROM pq WHERE pg_sleep(0.001) IS NOT NULL`)
 	var pgErr *pgconn.PgError
 	if !errors.As(err, &pgErr) || pgErr.Code != "57014" {
@@ -123,5 +115,15 @@ func TestParallelScanCanceled(t *testing.T) {
 	var n int64
 	if err := c.QueryRow(ctx, `SELECT count(*) FROM pq WHERE a > 0`).Scan(&n); err != nil || n != 20000 {
 		t.Fatalf("after the timeout: %d, %v", n, err)
+	}
+}
+
+// execAll runs each statement on c, failing t at the first error.
+func execAll(t *testing.T, c *pgx.Conn, stmts ...string) {
+	t.Helper()
+	for _, q := range stmts {
+		if _, err := c.Exec(context.Background(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
 	}
 }
