@@ -17,12 +17,8 @@ import (
 // transaction wrote itself, deleted and updated among them.
 func TestParallelScanMatchesPlain(t *testing.T) {
 	ctx := context.Background()
-	c, err := pgx.Connect(ctx, startForFile(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close(ctx)
-	execAll(t, c,
+	c, exec := connectExec(t)
+	for _, q := range []string{
 		`CREATE TABLE pb (id int PRIMARY KEY, a int, b bigint, t text)`,
 		`INSERT INTO pb SELECT g, g % 13, g * 7, repeat('x', g % 300) FROM generate_series(1, 40000) g`,
 		`CREATE TABLE ps (k text PRIMARY KEY, v int)`,
@@ -33,7 +29,9 @@ func TestParallelScanMatchesPlain(t *testing.T) {
 		`BEGIN`,
 		`INSERT INTO pb SELECT g, 1, 1, 'new' FROM generate_series(40001, 41000) g`,
 		`DELETE FROM pb WHERE id % 23 = 0`,
-	)
+	} {
+		exec(q)
+	}
 	queries := []string{
 		`SELECT count(*), sum(b), min(t), max(length(t)) FROM pb`,
 		`SELECT count(*), sum(b) FROM pb WHERE a = 5`,
@@ -44,9 +42,7 @@ func TestParallelScanMatchesPlain(t *testing.T) {
 		`SELECT count(*), sum(_tx), max(_ts), count(_ts) FROM pb WHERE id > 20000`,
 	}
 	answers := func(workers int) []string {
-		if _, err := c.Exec(ctx, fmt.Sprintf("SET max_parallel_workers_per_gather = %d", workers)); err != nil {
-			t.Fatal(err)
-		}
+		exec(fmt.Sprintf("SET max_parallel_workers_per_gather = %d", workers))
 		var out []string
 		for _, q := range queries {
 			// A prepared statement keeps the plan it was prepared with:
@@ -64,19 +60,9 @@ func TestParallelScanMatchesPlain(t *testing.T) {
 		return out
 	}
 	plain := answers(0)
-	if _, err := c.Exec(ctx, "SET max_parallel_workers_per_gather = 1"); err != nil {
-		t.Fatal(err)
-	}
-	rows, err := c.Query(ctx, "EXPLAIN "+queries[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(strings.Join(lines, "\n"), "Parallel Seq Scan on pb") {
-		t.Fatalf("the scan is not parallel:\n%s", strings.Join(lines, "\n"))
+	exec("SET max_parallel_workers_per_gather = 1")
+	if plan := planText(t, c, "EXPLAIN "+queries[1]); !strings.Contains(plan, "Parallel Seq Scan on pb") {
+		t.Fatalf("the scan is not parallel:\n%s", plan)
 	}
 	for round := range 5 {
 		got := answers(1)
@@ -86,28 +72,24 @@ func TestParallelScanMatchesPlain(t *testing.T) {
 			}
 		}
 	}
-	if _, err := c.Exec(ctx, "ROLLBACK"); err != nil {
-		t.Fatal(err)
-	}
+	exec("ROLLBACK")
 }
 
 // TestParallelScanCanceled ends a parallel scan by statement_timeout: the
 // statement fails with 57014, its workers stop, and the session goes on.
 func TestParallelScanCanceled(t *testing.T) {
 	ctx := context.Background()
-	c, err := pgx.Connect(ctx, startForFile(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close(ctx)
-	execAll(t, c,
+	c, exec := connectExec(t)
+	for _, q := range []string{
 		`CREATE TABLE pq (id int PRIMARY KEY, a int)`,
 		`INSERT INTO pq SELECT g, g FROM generate_series(1, 20000) g`,
 		`SET stela.parallel_scan_min_rows = 1000`,
 		`SET max_parallel_workers_per_gather = 1`,
 		`SET statement_timeout = '100ms'`,
-	)
-	_, err = c.Exec(ctx, `SELECT count(*) FROM pq WHERE pg_sleep(0.001) IS NOT NULL`)
+	} {
+		exec(q)
+	}
+	_, err := c.Exec(ctx, `SELECT count(*) FROM pq WHERE pg_sleep(0.001) IS NOT NULL`)
 	var pgErr *pgconn.PgError
 	if !errors.As(err, &pgErr) || pgErr.Code != "57014" {
 		t.Fatalf("got %v, want 57014", err)
@@ -115,15 +97,5 @@ func TestParallelScanCanceled(t *testing.T) {
 	var n int64
 	if err := c.QueryRow(ctx, `SELECT count(*) FROM pq WHERE a > 0`).Scan(&n); err != nil || n != 20000 {
 		t.Fatalf("after the timeout: %d, %v", n, err)
-	}
-}
-
-// execAll runs each statement on c, failing t at the first error.
-func execAll(t *testing.T, c *pgx.Conn, stmts ...string) {
-	t.Helper()
-	for _, q := range stmts {
-		if _, err := c.Exec(context.Background(), q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
 	}
 }

@@ -13,11 +13,7 @@ import (
 // the SQL files read text.
 func TestRecordArraysInBinary(t *testing.T) {
 	ctx := context.Background()
-	c, err := pgx.Connect(ctx, startForFile(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close(ctx)
+	c := mustConnect(t, startForFile(t))
 	if _, err := c.Exec(ctx, `CREATE TABLE oa (id int PRIMARY KEY, v text);
 		INSERT INTO oa VALUES (1, 'a1'), (2, NULL)`); err != nil {
 		t.Fatal(err)
