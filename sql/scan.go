@@ -194,10 +194,8 @@ func (s *scanIter) next() ([]types.Datum, error) {
 			}
 			continue
 		}
-		if s.k++; s.k&1023 == 0 {
-			if err := s.x.checkCanceled(); err != nil {
-				return nil, err
-			}
+		if err := s.counted(); err != nil {
+			return nil, err
 		}
 		row, err := s.row()
 		if err != nil {
@@ -206,17 +204,31 @@ func (s *scanIter) next() ([]types.Datum, error) {
 		if row == nil {
 			continue
 		}
-		if s.filter != nil {
-			ok, err := s.x.evalBool(s.filter, row)
+		if ok, err := s.keep(row); err != nil || !ok {
 			if err != nil {
 				return nil, err
 			}
-			if !ok {
-				continue
-			}
+			continue
 		}
 		return row, nil
 	}
+}
+
+// counted counts a row read, checking every 1,024 whether the statement
+// was canceled.
+func (s *scanIter) counted() error {
+	if s.k++; s.k&1023 == 0 {
+		return s.x.checkCanceled()
+	}
+	return nil
+}
+
+// keep applies the scan's filter to a row it read.
+func (s *scanIter) keep(row []types.Datum) (bool, error) {
+	if s.filter == nil {
+		return true, nil
+	}
+	return s.x.evalBool(s.filter, row)
 }
 
 // nextPoint reads the next of the row keys the spans start with.
@@ -238,13 +250,11 @@ func (s *scanIter) nextPoint() ([]types.Datum, error) {
 		if s.n.sys {
 			row = withVersion(row, ver)
 		}
-		if s.filter != nil {
-			if ok, err := s.x.evalBool(s.filter, row); err != nil || !ok {
-				if err != nil {
-					return nil, err
-				}
-				continue
+		if ok, err := s.keep(row); err != nil || !ok {
+			if err != nil {
+				return nil, err
 			}
+			continue
 		}
 		return row, nil
 	}

@@ -13,7 +13,6 @@ import (
 
 	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/kv"
-	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
 	"github.com/stela-db/stela/sql/types"
@@ -62,11 +61,13 @@ type rowBatch struct {
 }
 
 type parallelScan struct {
-	x      *execCtx
+	x *execCtx
+	// own reads the statement's goroutine's ranges, one at a time in its
+	// iterator (own.it), and filters every row, as a plain scan does.
+	own    *scanIter
 	layout *engine.Layout
-	filter expr.Expr
-	// ctx, log, need and sys are what the workers read of the
-	// statement and the plan, copied at open.
+	// ctx, log, need, sys and reuse are what the workers and unpack
+	// read of the statement and the plan, copied at open.
 	ctx   context.Context
 	log   zerolog.Logger
 	need  []bool
@@ -92,16 +93,11 @@ type parallelScan struct {
 	// row a batch's rows are unpacked into.
 	width    int
 	unpacked []types.Datum
-	// own is the iterator of the range the statement's goroutine reads,
-	// ownDone set when no range is left for it; buf is the row it
-	// decodes into when the consumer reuses. polled counts its rows
-	// since it last looked for a batch, ownRead all of them (to check
-	// for cancellation every 1,024).
-	own     *engine.Iterator
+	// ownDone is set when no range is left for the statement's
+	// goroutine; polled counts its rows since it last looked for a
+	// batch.
 	ownDone bool
-	buf     []types.Datum
 	polled  int
-	ownRead int
 	// workersDone is set once every worker is gone and its batches
 	// handed on.
 	workersDone bool
@@ -121,10 +117,10 @@ func (n *scanNode) openParallel(x *execCtx, serial *scanIter, span kv.Range) (ro
 	if len(cuts) == 0 {
 		return serial, nil
 	}
-	p := &parallelScan{x: x, layout: serial.layout, filter: serial.filter,
+	p := &parallelScan{x: x, own: serial, layout: serial.layout,
 		ctx: x.ctx, need: n.need, sys: n.sys, reuse: n.reuse,
-		out: make(chan *rowBatch, 2*n.workers), stop: make(chan struct{}),
-		width: len(serial.layout.Types)}
+		out: make(chan *rowBatch, 2*n.workers), free: make(chan *rowBatch, 2*n.workers+1),
+		stop: make(chan struct{}), width: len(serial.layout.Types)}
 	if x.sess != nil {
 		p.log = x.sess.log
 	}
@@ -137,7 +133,6 @@ func (n *scanNode) openParallel(x *execCtx, serial *scanIter, span kv.Range) (ro
 		p.cols = append(p.cols, p.width, p.width+1)
 		p.width += 2
 	}
-	p.free = make(chan *rowBatch, 2*n.workers+1)
 	start := span.Start
 	for i := 0; i <= len(cuts); i++ {
 		r := kv.Range{Start: start, End: span.End}
@@ -288,14 +283,11 @@ func (p *parallelScan) next() ([]types.Datum, error) {
 			}
 			p.polled++
 		}
-		if p.filter != nil {
-			ok, err := p.x.evalBool(p.filter, row)
+		if ok, err := p.own.keep(row); err != nil || !ok {
 			if err != nil {
 				return nil, err
 			}
-			if !ok {
-				continue
-			}
+			continue
 		}
 		return row, nil
 	}
@@ -304,8 +296,9 @@ func (p *parallelScan) next() ([]types.Datum, error) {
 // ownNext reads the next row of the statement's goroutine's own ranges;
 // nil once none is left to take.
 func (p *parallelScan) ownNext() ([]types.Datum, error) {
+	s := p.own
 	for {
-		if p.own == nil {
+		if s.it == nil {
 			c := int(p.taken.Add(1)) - 1
 			if c >= len(p.scans) {
 				p.ownDone = true
@@ -315,35 +308,19 @@ func (p *parallelScan) ownNext() ([]types.Datum, error) {
 			if err != nil {
 				return nil, err
 			}
-			p.own = it
+			s.it = it
 		}
-		if p.own.Next() {
-			if p.ownRead++; p.ownRead&1023 == 0 {
-				if err := p.x.checkCanceled(); err != nil {
-					return nil, err
-				}
-			}
-			var row []types.Datum
-			var err error
-			if p.reuse {
-				row = reusedRow(&p.buf, p.width)[:len(p.layout.Types)]
-				err = p.layout.DecodeColumnsInto(row, p.own.Value(), p.need)
-			} else {
-				row, err = p.layout.DecodeColumns(p.own.Value(), p.need)
-			}
-			if err != nil {
+		if s.it.Next() {
+			if err := s.counted(); err != nil {
 				return nil, err
 			}
-			if p.sys {
-				row = withVersion(row, p.own.Version())
-			}
-			return row, nil
+			return s.row()
 		}
-		err := p.own.Err()
-		if cerr := p.own.Close(); err == nil {
+		err := s.it.Err()
+		if cerr := s.it.Close(); err == nil {
 			err = cerr
 		}
-		p.own = nil
+		s.it = nil
 		if err != nil {
 			return nil, err
 		}
@@ -366,10 +343,7 @@ func (p *parallelScan) close() {
 	p.closed = true
 	close(p.stop)
 	p.wg.Wait()
-	if p.own != nil {
-		p.own.Close()
-		p.own = nil
-	}
+	p.own.close()
 }
 
 // work takes ranges until none is left, decoding their rows into
