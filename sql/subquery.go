@@ -48,9 +48,6 @@ type subqueryExpr struct {
 	// datums, equal exactly when their encodings are) hashes them as
 	// int64, skipping the encoding.
 	intKeys bool
-	// keyBuf is the encoded left operand of a probe of the set, reused:
-	// an execution evaluates its expressions on one goroutine.
-	keyBuf []byte
 }
 
 // subValue stands for the subquery row's value in the comparison.
@@ -74,6 +71,9 @@ type subqueryResult struct {
 	set     map[string]struct{}
 	ints    map[int64]struct{}
 	hasNull bool
+	// keyBuf is the encoded left operand of a probe of set, reused: an
+	// execution evaluates its expressions on one goroutine.
+	keyBuf []byte
 }
 
 // hashed reports whether r is a hash set (of either kind).
@@ -301,11 +301,11 @@ func (s *subqueryExpr) compareRows(ctx *expr.Context, r *subqueryResult) (types.
 			// The left value is encoded as its own type, which shares
 			// the subquery's encoding but may hold values that type
 			// cannot (an int8 probing int4 values).
-			k, err := keyenc.AppendKey(s.keyBuf[:0], s.left.Type(), lv, keyenc.Asc, keyenc.NullsLast)
+			k, err := keyenc.AppendKey(r.keyBuf[:0], s.left.Type(), lv, keyenc.Asc, keyenc.NullsLast)
 			if err != nil {
 				return nil, err
 			}
-			s.keyBuf = k
+			r.keyBuf = k
 			_, found = r.set[string(k)]
 		}
 		if found {
