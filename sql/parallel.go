@@ -59,18 +59,23 @@ type parallelism struct {
 // parallelism returns the session's: as workers, how many goroutines a
 // parallel scan starts besides the statement's own, which reads too
 // (the setting, at most one less than the CPUs the process may use).
+// It reads the settings once per statement: every query level asks.
 func (pl *planner) parallelism() parallelism {
-	v, _ := pl.s.Setting("max_parallel_workers_per_gather")
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		return parallelism{}
+	if pl.par == nil {
+		pl.par = &parallelism{}
+		v, _ := pl.s.Setting("max_parallel_workers_per_gather")
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return *pl.par
+		}
+		v, _ = pl.s.Setting("stela.parallel_scan_min_rows")
+		rows, err := strconv.Atoi(v)
+		if err != nil {
+			return *pl.par
+		}
+		*pl.par = parallelism{workers: max(min(n, runtime.NumCPU()-1), 0), minRows: float64(rows)}
 	}
-	v, _ = pl.s.Setting("stela.parallel_scan_min_rows")
-	rows, err := strconv.Atoi(v)
-	if err != nil {
-		return parallelism{}
-	}
-	return parallelism{workers: max(min(n, runtime.NumCPU()-1), 0), minRows: float64(rows)}
+	return *pl.par
 }
 
 // orderFreeAggs are the aggregates whose result does not depend on the

@@ -47,6 +47,8 @@ type planner struct {
 	// scansTables is set when the statement plans a scan of a table, so
 	// that an INSERT knows whether it reads what it writes.
 	scansTables bool
+	// par is the statement's parallelism (parallel.go), once asked.
+	par *parallelism
 }
 
 // level is one query of a statement: the statement itself or a subquery.
