@@ -2,10 +2,10 @@ package engine
 
 import (
 	"context"
-	"fmt"
-	"runtime/debug"
 	"sync"
 	"time"
+
+	"github.com/stela-db/stela/internal/panicked"
 )
 
 // Table row counts, for the planner (join order, EXPLAIN's estimates) and
@@ -249,7 +249,7 @@ func (db *DB) countInBackground(tc *tableCount, table string, asOf uint64, count
 	ok := false
 	defer func() {
 		if r := recover(); r != nil {
-			db.store.Logger().Error().Str("panic", fmt.Sprint(r)).Str("stack", string(debug.Stack())).
+			panicked.Log(db.store.Logger().Error(), r).
 				Str("table", table).Msg("counting a table's rows panicked; the count stays unknown")
 		}
 		db.stats.finish(tc, n, asOf, ok)

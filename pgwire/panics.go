@@ -1,12 +1,6 @@
 package pgwire
 
-import (
-	"fmt"
-	"runtime/debug"
-
-	"github.com/stela-db/stela/sql/pgcode"
-	"github.com/stela-db/stela/sql/pgerror"
-)
+import "github.com/stela-db/stela/internal/panicked"
 
 // A panic in a connection's goroutine is a bug in stela. Left alone it
 // would end the process and every session with it; recovered, it ends
@@ -27,8 +21,6 @@ func (c *conn) recoverPanic() {
 		return
 	}
 	c.srv.stats.panics.Add(1)
-	c.log.Error().Str("panic", fmt.Sprint(r)).Str("stack", string(debug.Stack())).
-		Msg("connection panicked; it is closed, the server goes on")
-	c.fatal(pgerror.Newf(pgcode.Internal, "internal error: %v", r).
-		WithHint("This is a bug in stela; the server log has its stack trace. The session's transaction was rolled back."))
+	panicked.Log(c.log.Error(), r).Msg("connection panicked; it is closed, the server goes on")
+	c.fatal(panicked.Error(r, "The session's transaction was rolled back."))
 }

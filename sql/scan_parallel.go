@@ -3,18 +3,15 @@ package sql
 import (
 	"context"
 	"encoding/binary"
-	"fmt"
 	"math/bits"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 
 	"github.com/rs/zerolog"
 
 	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/internal/panicked"
 	"github.com/stela-db/stela/kv"
-	"github.com/stela-db/stela/sql/pgcode"
-	"github.com/stela-db/stela/sql/pgerror"
 	"github.com/stela-db/stela/sql/types"
 )
 
@@ -357,10 +354,9 @@ func (p *parallelScan) work() {
 			it.Close()
 		}
 		if r != nil {
-			p.log.Error().Str("panic", fmt.Sprint(r)).Str("stack", string(debug.Stack())).
+			panicked.Log(p.log.Error(), r).
 				Msg("a parallel scan's worker panicked; its statement fails, the server goes on")
-			p.send(&rowBatch{err: pgerror.Newf(pgcode.Internal, "internal error: %v", r).
-				WithHint("This is a bug in stela; the server log has its stack trace.")})
+			p.send(&rowBatch{err: panicked.Error(r, "")})
 		}
 	}()
 	b := p.newBatch()
