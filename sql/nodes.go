@@ -176,6 +176,13 @@ func pickColumns(input planNode, idx []int) planNode {
 			return input
 		}
 	}
+	return passColumns(input, in, idx)
+}
+
+// passColumns is a projection of input, whose columns are in, onto the
+// columns idx, always a node of its own: one that adds columns
+// (witness.go) appends to it.
+func passColumns(input planNode, in []column, idx []int) *projectNode {
 	p := &projectNode{input: input}
 	for _, j := range idx {
 		p.exprs = append(p.exprs, &expr.ColRef{Idx: j, T: in[j].typ, Name: in[j].name})

@@ -37,11 +37,11 @@ func addWitness(it *fromItem) {
 	if len(tables) == 0 || it.node == nil {
 		return
 	}
-	p := &projectNode{input: it.node}
-	for i, c := range it.cols {
-		p.exprs = append(p.exprs, &expr.ColRef{Idx: i, T: c.typ, Name: c.name})
-		p.columns = append(p.columns, c)
+	all := make([]int, len(it.cols))
+	for i := range all {
+		all[i] = i
 	}
+	p := passColumns(it.node, it.cols, all)
 	for _, t := range tables {
 		p.exprs = append(p.exprs, &expr.Const{T: types.Bool, V: true})
 		p.columns = append(p.columns, column{table: t, typ: types.Bool, hidden: true, qualifiedOnly: true, neverNull: true})
