@@ -54,44 +54,64 @@ func (b *Builder) recordOperatorCall(name string, args []Expr, loc int32) (f *Fu
 	}
 	fn := func(_ *Context, a []types.Datum) (types.Datum, error) {
 		x, y := a[0].(*types.Record), a[1].(*types.Record)
-		if err := checkComparableRecords(x.TypeIn(out[0].Type()), y.TypeIn(out[1].Type()), x, y, name); err != nil {
+		c, err := compareCheckedRecords(x.TypeIn(out[0].Type()), y.TypeIn(out[1].Type()), x, y, name)
+		if err != nil {
 			return nil, err
 		}
-		return test(types.Compare(t, x, y)), nil
+		return test(c), nil
 	}
 	return &Func{Name: name, Args: out, Result: types.Bool, Strict: true, Fn: fn}, true, nil
 }
 
-// checkComparableRecords is record_cmp's check of two rows, made as it
-// compares them: as many fields, of the same types, each with the
-// comparison op needs (json has none), and the same of two nested
-// records.
-func checkComparableRecords(ta, tb *types.T, a, b *types.Record, op string) error {
+// compareCheckedRecords is record_cmp: it checks two rows as it
+// compares them (as many fields, of the same types, each with the
+// comparison op needs, json having none, and the same of two nested
+// records) and orders them as types.Compare does, in one walk. Every
+// field is checked, also past the first that differs, so that a row
+// that cannot be compared fails whatever its values.
+func compareCheckedRecords(ta, tb *types.T, a, b *types.Record, op string) (int, error) {
 	if len(a.Values) != len(b.Values) {
-		return pgerror.New(pgcode.DatatypeMismatch, "cannot compare record types with different numbers of columns")
+		return 0, pgerror.New(pgcode.DatatypeMismatch, "cannot compare record types with different numbers of columns")
 	}
+	c := 0
 	for i := range a.Values {
 		fa, fb := types.FieldType(ta, i), types.FieldType(tb, i)
 		if fa.Oid != fb.Oid {
-			return pgerror.Newf(pgcode.DatatypeMismatch, "cannot compare dissimilar column types %s and %s at record column %d", fa, fb, i+1)
+			return 0, pgerror.Newf(pgcode.DatatypeMismatch, "cannot compare dissimilar column types %s and %s at record column %d", fa, fb, i+1)
 		}
 		elem := fa
 		if fa.IsArray() {
 			elem = fa.Elem
 		}
 		if err := checkElemComparable(elem, op); err != nil {
-			return err // NULL or not, as PostgreSQL looks the operator up
+			return 0, err // NULL or not, as PostgreSQL looks the operator up
 		}
 		x, y := a.Values[i], b.Values[i]
-		if x == nil || y == nil {
+		switch {
+		case x == nil && y == nil:
+			continue
+		case x == nil || y == nil:
+			if c == 0 {
+				c = 1 // a NULL field after any value
+				if y == nil {
+					c = -1
+				}
+			}
 			continue
 		}
 		if xr, ok := x.(*types.Record); ok {
-			yr := y.(*types.Record)
-			if err := checkComparableRecords(xr.TypeIn(fa), yr.TypeIn(fb), xr, yr, op); err != nil {
-				return err
+			fc, err := compareCheckedRecords(xr.TypeIn(fa), y.(*types.Record).TypeIn(fb), xr, y.(*types.Record), op)
+			if err != nil {
+				return 0, err
 			}
+			if c == 0 {
+				c = fc
+			}
+			continue
+		}
+		if c == 0 {
+			c = types.Compare(fa, x, y)
 		}
 	}
-	return nil
+	return c, nil
 }
