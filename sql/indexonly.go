@@ -27,12 +27,13 @@ import (
 func (n *scanNode) narrow(need colSet) {
 	l := n.layout
 	need = need.with(len(n.columns), n.fullFilter)
-	n.need, n.indexOnly = nil, false
+	n.need, n.readsNone, n.indexOnly = nil, false, false
 	if need == nil {
 		return
 	}
 	n.need = make([]bool, len(l.Types))
 	copy(n.need, need)
+	n.readsNone = !slices.Contains(n.need, true)
 	if len(n.paths) < 2 && n.index == 0 {
 		return // the primary key's entries are the rows themselves
 	}

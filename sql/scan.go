@@ -43,8 +43,11 @@ type scanNode struct {
 	// indexOnly reads a secondary index's entries alone (indexonly.go).
 	indexOnly bool
 	// need marks the columns the scan's consumers read (narrow.go);
-	// the others are left NULL, undecoded. nil: every column.
-	need []bool
+	// the others are left NULL, undecoded. nil: every column. readsNone
+	// marks a need of no column at all (count(*)): a row's value is then
+	// not read, only its presence.
+	need      []bool
+	readsNone bool
 	// reuse: the consumer is done with each row before it asks for the
 	// next (narrow.go), so every row is decoded into the same slice.
 	reuse bool
@@ -307,6 +310,9 @@ func (s *scanIter) row() ([]types.Datum, error) {
 // decode decodes a row value: the columns the consumer reads, into the
 // reused slice when the node reuses.
 func (s *scanIter) decode(v []byte) ([]types.Datum, error) {
+	if s.n.readsNone {
+		return s.noColumns(), nil
+	}
 	if !s.n.reuse {
 		return s.layout.DecodeColumns(v, s.n.need)
 	}
@@ -315,6 +321,19 @@ func (s *scanIter) decode(v []byte) ([]types.Datum, error) {
 		return nil, err
 	}
 	return row, nil
+}
+
+// noColumns is the row of a scan that reads none of its columns: all
+// NULL. Its consumers read nothing of it (narrow.go), so the stored
+// value is neither decoded nor checked; walking it cost a fifth of
+// count(*)'s time, most of it in the first touch of its bytes.
+func (s *scanIter) noColumns() []types.Datum {
+	if !s.n.reuse {
+		return make([]types.Datum, len(s.layout.Types))
+	}
+	row := s.reused()
+	clear(row)
+	return row
 }
 
 // reused returns the slice every row is decoded into when the node

@@ -63,14 +63,15 @@ type parallelScan struct {
 	// iterator (own.it), and filters every row, as a plain scan does.
 	own    *scanIter
 	layout *engine.Layout
-	// ctx, log, need, sys and reuse are what the workers and unpack
-	// read of the statement and the plan, copied at open.
-	ctx   context.Context
-	log   zerolog.Logger
-	need  []bool
-	sys   bool
-	reuse bool
-	scans []*engine.PreparedScan
+	// ctx, log, need, readsNone, sys and reuse are what the workers and
+	// unpack read of the statement and the plan, copied at open.
+	ctx       context.Context
+	log       zerolog.Logger
+	need      []bool
+	readsNone bool
+	sys       bool
+	reuse     bool
+	scans     []*engine.PreparedScan
 	// taken counts the ranges readers took (it may pass len(scans)).
 	taken atomic.Int64
 	out   chan *rowBatch
@@ -115,7 +116,7 @@ func (n *scanNode) openParallel(x *execCtx, serial *scanIter, span kv.Range) (ro
 		return serial, nil
 	}
 	p := &parallelScan{x: x, own: serial, layout: serial.layout,
-		ctx: x.ctx, need: n.need, sys: n.sys, reuse: n.reuse,
+		ctx: x.ctx, need: n.need, readsNone: n.readsNone, sys: n.sys, reuse: n.reuse,
 		out: make(chan *rowBatch, 2*n.workers), free: make(chan *rowBatch, 2*n.workers+1),
 		stop: make(chan struct{}), width: len(serial.layout.Types)}
 	if x.sess != nil {
@@ -396,7 +397,9 @@ func (p *parallelScan) read(it *engine.Iterator, b *rowBatch, row []types.Datum)
 	size := 0
 	for it.Next() {
 		v := it.Value()
-		if err := p.layout.DecodeColumnsInto(row[:len(p.layout.Types)], v, p.need); err != nil {
+		if p.readsNone {
+			// No value is read (scanIter.noColumns); row stays NULL.
+		} else if err := p.layout.DecodeColumnsInto(row[:len(p.layout.Types)], v, p.need); err != nil {
 			p.send(&rowBatch{err: err})
 			return b, false
 		}
