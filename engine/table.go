@@ -301,6 +301,13 @@ func (l *Layout) DecodeColumnsInto(row []types.Datum, value []byte, need []bool)
 	return keyenc.DecodeStoredColumnsInto(row, value, l.Types, need)
 }
 
+// DecodeMoreColumnsInto is DecodeColumnsInto that leaves row's values of
+// the columns need does not mark as they are, for a reader that decodes
+// a row's columns in two steps.
+func (l *Layout) DecodeMoreColumnsInto(row []types.Datum, value []byte, need []bool) error {
+	return keyenc.DecodeMoreStoredColumnsInto(row, value, l.Types, need)
+}
+
 // DecodeRowCopies reports whether the rows DecodeColumns returns for
 // need never alias the value decoded (true when every needed column's
 // decoder copies), so that a scan may decode from a borrowed value

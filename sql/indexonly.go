@@ -25,6 +25,12 @@ import (
 // again: an index the query's columns are all in may now beat the one
 // chosen when every row had to be read (accesscost.go).
 func (n *scanNode) narrow(need colSet) {
+	n.narrowColumns(need)
+	n.setSplit()
+}
+
+// narrowColumns is narrow but for the split of the scan's decoding.
+func (n *scanNode) narrowColumns(need colSet) {
 	l := n.layout
 	need = need.with(len(n.columns), n.fullFilter)
 	n.need, n.readsNone, n.indexOnly = nil, false, false

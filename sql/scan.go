@@ -48,6 +48,9 @@ type scanNode struct {
 	// not read, only its presence.
 	need      []bool
 	readsNone bool
+	// split is how the scan decodes its rows in two steps, around its
+	// filter (scan_split.go); nil: in one.
+	split *decodeSplit
 	// reuse: the consumer is done with each row before it asks for the
 	// next (narrow.go), so every row is decoded into the same slice.
 	reuse bool
@@ -127,11 +130,13 @@ func (n *scanNode) open(x *execCtx) (rowIter, error) {
 	} else {
 		reads = txn.StatementReads() // AS OF: a snapshot without writes
 	}
-	si := &scanIter{n: n, x: x, reads: reads, layout: l, ix: ix, spans: spans, filter: filter, point: point}
+	si := &scanIter{n: n, x: x, reads: reads, layout: l, ix: ix, spans: spans, filter: filter, point: point, split: n.split}
 	// A primary-key scan decodes each row before the next, and when no
 	// column's decoder keeps the bytes it may read them where the
-	// storage engine has them.
-	si.borrow = si.primary() && l.DecodeRowCopies(n.need)
+	// storage engine has them. With a split, it is enough that the
+	// filter's columns' decoders do not: a row the filter keeps is
+	// copied then if the others' would (materialize).
+	si.borrow = si.primary() && (l.DecodeRowCopies(n.need) || n.split != nil && l.DecodeRowCopies(n.split.early))
 	if n.workers > 0 && si.primary() && !point && len(spans) == 1 {
 		return n.openParallel(x, si, spans[0])
 	}
@@ -167,6 +172,11 @@ type scanIter struct {
 	k      int
 	// buf is the row every row is decoded into when the node reuses.
 	buf []types.Datum
+	// split, when set, decodes the columns the filter reads first
+	// (scan_split.go); spare is a row the filter dropped, decoded into
+	// again when the node does not reuse.
+	split *decodeSplit
+	spare []types.Datum
 }
 
 func (s *scanIter) next() ([]types.Datum, error) {
@@ -200,17 +210,11 @@ func (s *scanIter) next() ([]types.Datum, error) {
 		if err := s.counted(); err != nil {
 			return nil, err
 		}
-		row, err := s.row()
+		row, err := s.kept()
 		if err != nil {
 			return nil, err
 		}
 		if row == nil {
-			continue
-		}
-		if ok, err := s.keep(row); err != nil || !ok {
-			if err != nil {
-				return nil, err
-			}
 			continue
 		}
 		return row, nil
@@ -246,20 +250,13 @@ func (s *scanIter) nextPoint() ([]types.Datum, error) {
 		if !ok {
 			continue
 		}
-		row, err := s.decode(v)
+		row, err := s.materialize(v, ver)
 		if err != nil {
 			return nil, err
 		}
-		if s.n.sys {
-			row = withVersion(row, ver)
+		if row != nil {
+			return row, nil
 		}
-		if ok, err := s.keep(row); err != nil || !ok {
-			if err != nil {
-				return nil, err
-			}
-			continue
-		}
-		return row, nil
 	}
 	return nil, nil
 }
@@ -274,23 +271,27 @@ func (s *scanIter) primary() bool { return s.ix.ID == engine.PrimaryIndexID }
 // counts these.
 func (s *scanIter) fellBack() bool { return s.n.index != 0 && s.primary() }
 
-// row decodes the row at the iterator: the value itself for the
-// primary key, the row the entry points to for a secondary index.
-func (s *scanIter) row() ([]types.Datum, error) {
+// kept reads the row at the iterator, the value itself for the primary
+// key, the row the entry points to for a secondary index, and applies
+// the filter: nil when the filter drops it, or the entry's row is gone.
+func (s *scanIter) kept() ([]types.Datum, error) {
 	l := s.layout
 	if s.primary() {
-		row, err := s.decode(s.it.Value())
-		if err != nil || !s.n.sys {
-			return row, err
-		}
-		return withVersion(row, s.it.Version()), nil
+		return s.materialize(s.it.Value(), s.it.Version())
 	}
 	if s.n.indexOnly {
+		var row []types.Datum
+		var err error
 		if !s.n.reuse {
-			return l.DecodeIndexEntry(s.ix, s.it.Key(), s.it.Value())
+			row, err = l.DecodeIndexEntry(s.ix, s.it.Key(), s.it.Value())
+		} else {
+			row = s.reused()
+			err = l.DecodeIndexEntryInto(row, s.ix, s.it.Key(), s.it.Value())
 		}
-		row := s.reused()
-		return row, l.DecodeIndexEntryInto(row, s.ix, s.it.Key(), s.it.Value())
+		if err != nil {
+			return nil, err
+		}
+		return s.filtered(row)
 	}
 	rowKey, err := l.RowKeyFromIndexEntry(s.ix, s.it.Key(), s.it.Value())
 	if err != nil {
@@ -300,11 +301,52 @@ func (s *scanIter) row() ([]types.Datum, error) {
 	if err != nil || !ok {
 		return nil, err
 	}
-	row, err := s.decode(v)
-	if err != nil || !s.n.sys {
-		return row, err
+	return s.materialize(v, ver)
+}
+
+// materialize decodes the row value v, of version ver, and applies the
+// filter: nil when the filter drops the row. With a split (scan_split.go)
+// it decodes the columns the filter reads, and the others the scan's
+// consumers read only if the filter keeps the row.
+func (s *scanIter) materialize(v []byte, ver engine.RowVersion) ([]types.Datum, error) {
+	split := s.split
+	if split == nil {
+		row, err := s.decode(v)
+		if err != nil {
+			return nil, err
+		}
+		if s.n.sys {
+			row = withVersion(row, ver)
+		}
+		return s.filtered(row)
 	}
-	return withVersion(row, ver), nil
+	row := s.splitRow()
+	if err := s.layout.DecodeColumnsInto(row, v, split.early); err != nil {
+		return nil, err
+	}
+	full := row
+	if s.n.sys {
+		full = withVersion(row, ver)
+	}
+	if ok, err := s.keep(full); err != nil || !ok {
+		return nil, err // row is decoded into again (splitRow)
+	}
+	if s.borrow && !split.lateCopies {
+		v = bytes.Clone(v) // the storage engine's, which the rest's decoders would keep
+	}
+	if err := s.layout.DecodeMoreColumnsInto(row, v, split.late); err != nil {
+		return nil, err
+	}
+	s.spare = nil
+	return full, nil
+}
+
+// filtered is row if the filter keeps it, else nil.
+func (s *scanIter) filtered(row []types.Datum) ([]types.Datum, error) {
+	if ok, err := s.keep(row); err != nil || !ok {
+		return nil, err
+	}
+	return row, nil
 }
 
 // decode decodes a row value: the columns the consumer reads, into the

@@ -131,6 +131,10 @@ func (n *scanNode) openParallel(x *execCtx, serial *scanIter, span kv.Range) (ro
 		p.cols = append(p.cols, p.width, p.width+1)
 		p.width += 2
 	}
+	// The workers decode every column read at once: they may read where
+	// the storage engine has the rows only if no decoder keeps the bytes
+	// (the plain scan's borrow may rest on its split, scan.go).
+	serial.borrow = serial.layout.DecodeRowCopies(n.need)
 	start := span.Start
 	for i := 0; i <= len(cuts); i++ {
 		r := kv.Range{Start: start, End: span.End}
@@ -228,11 +232,18 @@ func word8(b []byte) uint64 {
 
 func (p *parallelScan) next() ([]types.Datum, error) {
 	for {
-		var row []types.Datum
 		switch {
 		case p.batch != nil && p.k < p.batch.n:
-			row = p.unpack(p.batch, p.k)
+			// A worker's row, filtered here.
+			row := p.unpack(p.batch, p.k)
 			p.k++
+			if ok, err := p.own.keep(row); err != nil || !ok {
+				if err != nil {
+					return nil, err
+				}
+				continue
+			}
+			return row, nil
 		case !p.workersDone && (p.ownDone || p.polled >= pollRows):
 			// Between its own rows, or once none is left, the batches
 			// the workers passed: waiting for one only when its own
@@ -272,47 +283,46 @@ func (p *parallelScan) next() ([]types.Datum, error) {
 			// Every range read, every batch handed on.
 			return nil, p.x.checkCanceled()
 		default:
-			var err error
-			if row, err = p.ownNext(); err != nil {
-				return nil, err
-			}
-			if row == nil {
-				continue // its ranges are done (ownDone)
-			}
-			p.polled++
-		}
-		if ok, err := p.own.keep(row); err != nil || !ok {
+			// A row of its own ranges, filtered as it is read.
+			row, read, err := p.ownNext()
 			if err != nil {
 				return nil, err
 			}
-			continue
+			if read {
+				p.polled++
+			}
+			if row == nil {
+				continue // dropped by the filter, or its ranges are done (ownDone)
+			}
+			return row, nil
 		}
-		return row, nil
 	}
 }
 
-// ownNext reads the next row of the statement's goroutine's own ranges;
-// nil once none is left to take.
-func (p *parallelScan) ownNext() ([]types.Datum, error) {
+// ownNext reads the next row of the statement's goroutine's own ranges,
+// reporting whether there was one (read false: none is left to take)
+// and returning it if the filter keeps it.
+func (p *parallelScan) ownNext() (row []types.Datum, read bool, err error) {
 	s := p.own
 	for {
 		if s.it == nil {
 			c := int(p.taken.Add(1)) - 1
 			if c >= len(p.scans) {
 				p.ownDone = true
-				return nil, nil
+				return nil, false, nil
 			}
 			it, err := p.scans[c].Open()
 			if err != nil {
-				return nil, err
+				return nil, false, err
 			}
 			s.it = it
 		}
 		if s.it.Next() {
 			if err := s.counted(); err != nil {
-				return nil, err
+				return nil, true, err
 			}
-			return s.row()
+			row, err := s.kept()
+			return row, true, err
 		}
 		err := s.it.Err()
 		if cerr := s.it.Close(); err == nil {
@@ -320,7 +330,7 @@ func (p *parallelScan) ownNext() ([]types.Datum, error) {
 		}
 		s.it = nil
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
 }

@@ -98,6 +98,15 @@ func DecodeStoredColumns(b []byte, ts []*types.T, need []bool) ([]types.Datum, e
 // have len(ts) entries, all overwritten: for a reader done with each row
 // before the next, it spares an allocation a row.
 func DecodeStoredColumnsInto(row []types.Datum, b []byte, ts []*types.T, need []bool) error {
+	clear(row)
+	return DecodeMoreStoredColumnsInto(row, b, ts, need)
+}
+
+// DecodeMoreStoredColumnsInto is DecodeStoredColumnsInto that leaves the
+// values of the columns need does not mark as they are: a scan decodes
+// the columns its filter reads first, and the rest only for the rows the
+// filter keeps.
+func DecodeMoreStoredColumnsInto(row []types.Datum, b []byte, ts []*types.T, need []bool) error {
 	if len(row) != len(ts) {
 		return pgerror.Newf(pgcode.Internal, "keyenc: a row of %d values for %d columns", len(row), len(ts))
 	}
@@ -122,8 +131,9 @@ func uvarint(b []byte) (v uint64, n int, ok bool) {
 	return v, n, true
 }
 
-// decodeRowInto decodes into row when it is not nil (then cleared
-// first), else into a new row.
+// decodeRowInto decodes into row when it is not nil (its values of the
+// columns need does not mark, and of those the row does not hold, left
+// as they are), else into a new row.
 func decodeRowInto(row []types.Datum, b []byte, ts []*types.T, need []bool, padded, canonical bool) ([]types.Datum, error) {
 	if len(b) == 0 {
 		return nil, errCorruptRow("empty")
@@ -142,8 +152,6 @@ func decodeRowInto(row []types.Datum, b []byte, ts []*types.T, need []bool, padd
 	}
 	if row == nil {
 		row = make([]types.Datum, len(ts))
-	} else {
-		clear(row)
 	}
 	var scratch []byte
 	for i := 0; i < int(count); i++ {
