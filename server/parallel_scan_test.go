@@ -40,6 +40,19 @@ func TestParallelScanMatchesPlain(t *testing.T) {
 		`SELECT count(*), sum(pb.b) FROM pb JOIN ps ON ps.v = pb.id WHERE ps.k < '8'`,
 		`SELECT count(*) FROM ps WHERE v IN (SELECT id FROM pb WHERE a = 2)`,
 		`SELECT count(*), sum(_tx), max(_ts), count(_ts) FROM pb WHERE id > 20000`,
+		// Filters the workers apply themselves (sql/scan_parallel_filter.go),
+		// decoding the columns they read first: patterns, casts, CASE,
+		// regular expressions, dates and the system columns.
+		`SELECT count(*), sum(b), max(t) FROM pb WHERE t LIKE 'xx%x' AND length(t) BETWEEN 10 AND 200 AND b::numeric % 3 = 1`,
+		`SELECT count(*), max(t) FROM pb WHERE CASE WHEN a > 6 THEN b % 2 = 0 ELSE t ~ '^x{5,9}$' END`,
+		`SELECT count(*), sum(id) FROM pb WHERE extract(dow FROM date '2026-01-01' + a) IN (1, 2) AND date_trunc('month', timestamp '2026-01-20' + a * interval '1 day') = '2026-01-01' AND coalesce(nullif(a, 3), 0) > 0`,
+		`SELECT count(*), sum(b) FROM pb WHERE _tx > 0 AND t <> '' AND (a, b % 5) IS DISTINCT FROM (1, 0::bigint)`,
+		`SELECT count(*), min(k) FROM ps WHERE upper(k) > 'C' AND v % 3 <> 0`,
+		// Filters the statement's goroutine applies: an array's elements
+		// held in the node, the session, a subquery.
+		`SELECT count(*), sum(b) FROM pb WHERE a = ANY (ARRAY[1, 3, 5]) AND t > 'xxx'`,
+		`SELECT count(*) FROM pb WHERE current_setting('stela.parallel_scan_min_rows') = '1000' AND a = 4 AND t LIKE '%xx'`,
+		`SELECT count(*) FROM pb WHERE b > (SELECT avg(b) FROM pb WHERE a = 2) AND t <> ''`,
 	}
 	answers := func(workers int) []string {
 		exec(fmt.Sprintf("SET max_parallel_workers_per_gather = %d", workers))
@@ -71,6 +84,13 @@ func TestParallelScanMatchesPlain(t *testing.T) {
 				t.Errorf("round %d: %s\nparallel: %s\nplain:    %s", round, queries[i], got[i], plain[i])
 			}
 		}
+	}
+	// An error in a worker's filter is the statement's, as in a plain
+	// scan, and the transaction's: it is aborted either way.
+	_, err := c.Exec(ctx, `SELECT count(*) FROM pb WHERE 100 / (a - 12) > 0 AND t <> ''`)
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "22012" {
+		t.Fatalf("got %v, want 22012", err)
 	}
 	exec("ROLLBACK")
 }

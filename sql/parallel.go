@@ -6,12 +6,15 @@ import (
 	"strconv"
 
 	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/types"
 )
 
 // Parallel scans. A large read of a table's rows whose order no one
 // relies on is split into key ranges that several goroutines read and
 // decode at once (scan_parallel.go); the statement's own goroutine
-// filters the rows and does the rest of the plan. Reading and decoding
+// does the rest of the plan. The workers filter their rows themselves
+// when the filter is one they may evaluate (workerSafe), else the
+// statement's goroutine filters them. Reading, decoding and filtering
 // are most of a full read's time, so on two CPUs an aggregate over a
 // whole table takes a little over half as long.
 //
@@ -73,7 +76,9 @@ func (pl *planner) parallelism() parallelism {
 		if err != nil {
 			return *pl.par
 		}
-		*pl.par = parallelism{workers: max(min(n, runtime.NumCPU()-1), 0), minRows: float64(rows)}
+		// GOMAXPROCS, not NumCPU: by default it is the CPUs the process
+		// may use, a container's CPU quota included.
+		*pl.par = parallelism{workers: max(min(n, runtime.GOMAXPROCS(0)-1), 0), minRows: float64(rows)}
 	}
 	return *pl.par
 }
@@ -104,9 +109,10 @@ func planParallel(root planNode, par parallelism) {
 func markParallel(n planNode, free bool, par parallelism) {
 	switch v := n.(type) {
 	case *scanNode:
-		v.workers = 0
+		v.workers, v.workersFilter = 0, false
 		if free && par.workers > 0 && !anyVolatile(v.filter) && v.parallelizable(par.minRows) {
 			v.workers = par.workers
+			v.workersFilter = v.fullFilter != nil && workerSafe(v.fullFilter)
 		}
 	case *filterNode:
 		markParallel(v.input, free && !anyVolatile(v.pred), par)
@@ -155,6 +161,33 @@ func anyVolatile(exprs ...expr.Expr) bool {
 		}
 	}
 	return false
+}
+
+// workerSafe reports whether a parallel scan's workers may evaluate e.
+// The expressions a worker evaluates are the plan's, shared with the
+// statement's goroutine and the other workers: workerSafe admits only
+// nodes that keep no state while they evaluate and read nothing of the
+// statement but the row, the parameters and the times now() reports
+// (each worker has its own expr.Context), and functions neither
+// volatile nor restricted (expr.Func.Restricted: they read the session
+// or the catalog). A scalar array operation keeps the element in its
+// node while it evaluates, a subquery runs a plan, a sequence function
+// writes: those filters run on the statement's goroutine.
+func workerSafe(e expr.Expr) bool {
+	return expr.Walk(e, func(x expr.Expr) bool {
+		switch v := x.(type) {
+		case *expr.ColRef, *expr.Const, *expr.Param, *expr.And, *expr.Or, *expr.Not,
+			*expr.IsNull, *expr.BoolTest, *expr.Case, *expr.Coalesce, *expr.NullIf,
+			*expr.Distinct, *expr.MinMax, *expr.FieldSelect, *expr.Subscript,
+			*expr.RowBuild, *expr.ArrayExpr:
+			return true
+		case *expr.Cast:
+			return v.T.Family != types.RegFamily // a reg* value's name is the catalog's
+		case *expr.Func:
+			return !v.Volatile && !v.Restricted
+		}
+		return false
+	})
 }
 
 // orderFree reports whether n's result is the same for its input rows

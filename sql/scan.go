@@ -69,8 +69,10 @@ type scanNode struct {
 	// before ANALYZE).
 	stats *colStats
 	// workers is how many goroutines read the rows at once (parallel.go);
-	// 0: the scan reads them itself.
-	workers int
+	// 0: the scan reads them itself. workersFilter: they apply the
+	// filter to the rows they read (workerSafe).
+	workers       int
+	workersFilter bool
 }
 
 func (n *scanNode) cols() []column { return n.columns }

@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"math/bits"
@@ -21,10 +22,11 @@ import (
 // range's scan when the scan opens (a transaction's bookkeeping of what
 // it read is its goroutine's alone, engine.PreparedScan). Then each
 // reader takes ranges in turn and opens their iterators: a worker
-// decodes its rows into batches it passes on; the statement's goroutine
-// hands on the rows of its own ranges as it reads them, and between
-// them, every pollRows rows, the batches the workers passed, applying
-// the filter to both. Taking ranges in turn evens out the work when the
+// decodes its rows into batches it passes on, filtered when the filter
+// allows it (scan_parallel_filter.go); the statement's goroutine hands
+// on the rows of its own ranges as it reads them, and between them,
+// every pollRows rows, the batches the workers passed, filtering those
+// the workers did not. Taking ranges in turn evens out the work when the
 // split (by key values, splitKeys) leaves ranges of unequal size, and a
 // statement's goroutine that reads too, as PostgreSQL's leader does,
 // rarely waits for a batch: a wait, and the wake-up that ends it, cost
@@ -71,7 +73,13 @@ type parallelScan struct {
 	readsNone bool
 	sys       bool
 	reuse     bool
-	scans     []*engine.PreparedScan
+	// filters, one per worker, are set when the workers filter their
+	// rows (scan_parallel_filter.go), decoding them by split, and with
+	// borrowed set read where the storage engine has them.
+	filters  []*workerFilter
+	split    *decodeSplit
+	borrowed bool
+	scans    []*engine.PreparedScan
 	// taken counts the ranges readers took (it may pass len(scans)).
 	taken atomic.Int64
 	out   chan *rowBatch
@@ -131,10 +139,20 @@ func (n *scanNode) openParallel(x *execCtx, serial *scanIter, span kv.Range) (ro
 		p.cols = append(p.cols, p.width, p.width+1)
 		p.width += 2
 	}
-	// The workers decode every column read at once: they may read where
-	// the storage engine has the rows only if no decoder keeps the bytes
-	// (the plain scan's borrow may rest on its split, scan.go).
-	serial.borrow = serial.layout.DecodeRowCopies(n.need)
+	if n.workersFilter && serial.filter != nil {
+		// The workers decode as the statement's goroutine does, by its
+		// split, and may borrow as it does (scan.go).
+		for range n.workers {
+			p.filters = append(p.filters, newWorkerFilter(x, serial.filter))
+		}
+		p.split = serial.split
+	} else {
+		// The workers decode every column read at once: they may read
+		// where the storage engine has the rows only if no decoder keeps
+		// the bytes (the plain scan's borrow may rest on its split).
+		serial.borrow = serial.layout.DecodeRowCopies(n.need)
+	}
+	p.borrowed = serial.borrow
 	start := span.Start
 	for i := 0; i <= len(cuts); i++ {
 		r := kv.Range{Start: start, End: span.End}
@@ -149,8 +167,12 @@ func (n *scanNode) openParallel(x *execCtx, serial *scanIter, span kv.Range) (ro
 		p.scans = append(p.scans, ps)
 	}
 	p.wg.Add(n.workers)
-	for range n.workers {
-		go p.work()
+	for i := range n.workers {
+		var f *workerFilter
+		if p.filters != nil {
+			f = p.filters[i]
+		}
+		go p.work(f)
 	}
 	go func() {
 		p.wg.Wait()
@@ -234,9 +256,12 @@ func (p *parallelScan) next() ([]types.Datum, error) {
 	for {
 		switch {
 		case p.batch != nil && p.k < p.batch.n:
-			// A worker's row, filtered here.
+			// A worker's row, filtered here unless it was by the worker.
 			row := p.unpack(p.batch, p.k)
 			p.k++
+			if p.filters != nil {
+				return row, nil
+			}
 			if ok, err := p.own.keep(row); err != nil || !ok {
 				if err != nil {
 					return nil, err
@@ -355,8 +380,8 @@ func (p *parallelScan) close() {
 }
 
 // work takes ranges until none is left, decoding their rows into
-// batches it passes on.
-func (p *parallelScan) work() {
+// batches it passes on: those f keeps, when the workers filter.
+func (p *parallelScan) work(f *workerFilter) {
 	defer p.wg.Done()
 	var it *engine.Iterator // the range being read, closed here
 	defer func() {
@@ -383,7 +408,7 @@ func (p *parallelScan) work() {
 			return
 		}
 		var ok bool
-		if b, ok = p.read(it, b, row); !ok {
+		if b, ok = p.read(it, b, row, f); !ok {
 			return
 		}
 		err = it.Close()
@@ -398,23 +423,20 @@ func (p *parallelScan) work() {
 	}
 }
 
-// read decodes the rows of one range into b, passing b on each time it
-// fills; it returns the batch it is filling, and false when the scan
-// stopped or failed. row is the worker's own, each row decoded into it
-// and its values read copied into the batch.
-func (p *parallelScan) read(it *engine.Iterator, b *rowBatch, row []types.Datum) (*rowBatch, bool) {
+// read decodes the rows of one range into b (those f keeps, when set),
+// passing b on each time it fills; it returns the batch it is filling,
+// and false when the scan stopped or failed. row is the worker's own,
+// each row decoded into it and its values read copied into the batch.
+func (p *parallelScan) read(it *engine.Iterator, b *rowBatch, row []types.Datum, f *workerFilter) (*rowBatch, bool) {
 	w := len(p.cols)
 	size := 0
 	for it.Next() {
 		v := it.Value()
-		if p.readsNone {
-			// No value is read (scanIter.noColumns); row stays NULL.
-		} else if err := p.layout.DecodeColumnsInto(row[:len(p.layout.Types)], v, p.need); err != nil {
+		if kept, err := p.decode(row, v, it.Version(), f); err != nil {
 			p.send(&rowBatch{err: err})
 			return b, false
-		}
-		if p.sys {
-			withVersion(row[:len(p.layout.Types)], it.Version())
+		} else if !kept {
+			continue
 		}
 		packed := b.vals[b.n*w : (b.n+1)*w]
 		for j, c := range p.cols {
@@ -433,6 +455,43 @@ func (p *parallelScan) read(it *engine.Iterator, b *rowBatch, row []types.Datum)
 		return b, false
 	}
 	return b, true
+}
+
+// decode decodes a worker's row, value v of version ver, into row and
+// applies f, if set, to it: false when f drops it. With f and a split,
+// the columns f reads are decoded first, the others only if it keeps
+// the row (scanIter.materialize).
+func (p *parallelScan) decode(row []types.Datum, v []byte, ver engine.RowVersion, f *workerFilter) (bool, error) {
+	cols := row[:len(p.layout.Types)]
+	need, split := p.need, p.split
+	if f == nil {
+		split = nil
+	} else if split != nil {
+		need = split.early
+	}
+	if !p.readsNone { // else no value is read (scanIter.noColumns): row stays NULL
+		if err := p.layout.DecodeColumnsInto(cols, v, need); err != nil {
+			return false, err
+		}
+	}
+	if p.sys {
+		withVersion(cols, ver)
+	}
+	if f == nil {
+		return true, nil
+	}
+	if ok, err := f.keep(row); err != nil || !ok {
+		return false, err
+	}
+	if split != nil {
+		if p.borrowed && !split.lateCopies {
+			v = bytes.Clone(v)
+		}
+		if err := p.layout.DecodeMoreColumnsInto(cols, v, split.late); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
 }
 
 // unpack returns row k of b: the consumer's reused row, or a new one.

@@ -422,7 +422,7 @@ func (b *Builder) call(name string, o *overload, args []Expr, loc int32) (*Func,
 			return nil, atErr(err, loc)
 		}
 	}
-	return &Func{Name: name, Args: out, Result: result, Strict: o.strict, Fn: fn, Volatile: o.volatile}, nil
+	return &Func{Name: name, Args: out, Result: result, Strict: o.strict, Fn: fn, Volatile: o.volatile, Restricted: o.restricted}, nil
 }
 
 func (b *Builder) aExpr(e *pg_query.A_Expr) (Expr, error) {

@@ -132,6 +132,12 @@ type Func struct {
 	// Volatile functions (random, clock_timestamp, nextval) give a new
 	// value at every call: never folded or evaluated only once.
 	Volatile bool
+	// Restricted functions read the session (current_setting,
+	// current_user) or the catalog (pg_typeof, the SQL layer's
+	// functions): PostgreSQL's parallel restricted, run only by the
+	// statement's goroutine, never by a parallel scan's workers, whose
+	// Context has neither (sql/scan_parallel.go).
+	Restricted bool
 }
 
 func (f *Func) Type() *types.T { return f.Result }

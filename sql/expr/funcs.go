@@ -16,6 +16,11 @@ func fn(args []*types.T, result *types.T, f func(*Context, []types.Datum) (types
 	return &overload{args: args, result: result, strict: true, fn: f}
 }
 
+// sessionFn is fn for a function that reads the session: restricted.
+func sessionFn(args []*types.T, result *types.T, f func(*Context, []types.Datum) (types.Datum, error)) *overload {
+	return &overload{args: args, result: result, strict: true, fn: f, restricted: true}
+}
+
 func volatileFn(args []*types.T, result *types.T, f func(*Context, []types.Datum) (types.Datum, error)) *overload {
 	return &overload{args: args, result: result, strict: true, fn: f, volatile: true}
 }
@@ -23,11 +28,11 @@ func volatileFn(args []*types.T, result *types.T, f func(*Context, []types.Datum
 func init() {
 	t := func(ts ...*types.T) []*types.T { return ts }
 	addFunc("version", fn(nil, types.Text, func(*Context, []types.Datum) (types.Datum, error) { return VersionString, nil }))
-	addFunc("current_database", fn(nil, types.Name, func(c *Context, _ []types.Datum) (types.Datum, error) { return c.Session.Database(), nil }))
-	addFunc("current_catalog", fn(nil, types.Name, func(c *Context, _ []types.Datum) (types.Datum, error) { return c.Session.Database(), nil }))
-	addFunc("current_user", fn(nil, types.Name, func(c *Context, _ []types.Datum) (types.Datum, error) { return c.Session.User(), nil }))
-	addFunc("session_user", fn(nil, types.Name, func(c *Context, _ []types.Datum) (types.Datum, error) { return c.Session.User(), nil }))
-	addFunc("pg_backend_pid", fn(nil, types.Int4, func(c *Context, _ []types.Datum) (types.Datum, error) {
+	addFunc("current_database", sessionFn(nil, types.Name, func(c *Context, _ []types.Datum) (types.Datum, error) { return c.Session.Database(), nil }))
+	addFunc("current_catalog", sessionFn(nil, types.Name, func(c *Context, _ []types.Datum) (types.Datum, error) { return c.Session.Database(), nil }))
+	addFunc("current_user", sessionFn(nil, types.Name, func(c *Context, _ []types.Datum) (types.Datum, error) { return c.Session.User(), nil }))
+	addFunc("session_user", sessionFn(nil, types.Name, func(c *Context, _ []types.Datum) (types.Datum, error) { return c.Session.User(), nil }))
+	addFunc("pg_backend_pid", sessionFn(nil, types.Int4, func(c *Context, _ []types.Datum) (types.Datum, error) {
 		return int64(c.Session.BackendPID()), nil
 	}))
 	now := func(c *Context, _ []types.Datum) (types.Datum, error) {
@@ -42,10 +47,10 @@ func init() {
 		return types.TimestampTZFromTime(time.Now()), nil
 	}))
 	addFunc("pg_sleep", volatileFn(t(types.Float8), types.Void, pgSleep))
-	addFunc("current_setting", fn(t(types.Text), types.Text, func(c *Context, a []types.Datum) (types.Datum, error) {
+	addFunc("current_setting", sessionFn(t(types.Text), types.Text, func(c *Context, a []types.Datum) (types.Datum, error) {
 		return c.Session.Setting(a[0].(string))
 	}))
-	addFunc("current_setting", &overload{args: t(types.Text, types.Bool), result: types.Text, fn: func(c *Context, a []types.Datum) (types.Datum, error) {
+	addFunc("current_setting", &overload{args: t(types.Text, types.Bool), result: types.Text, restricted: true, fn: func(c *Context, a []types.Datum) (types.Datum, error) {
 		if a[0] == nil {
 			return nil, nil
 		}
@@ -55,7 +60,7 @@ func init() {
 		}
 		return v, err
 	}})
-	addFunc("set_config", &overload{args: t(types.Text, types.Text, types.Bool), result: types.Text, volatile: true,
+	addFunc("set_config", &overload{args: t(types.Text, types.Text, types.Bool), result: types.Text, volatile: true, restricted: true,
 		fn: func(c *Context, a []types.Datum) (types.Datum, error) {
 			if a[0] == nil {
 				return nil, pgerror.New(pgcode.NullValueNotAllowed, "SET requires parameter name")

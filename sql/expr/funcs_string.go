@@ -280,7 +280,7 @@ func init() {
 	}})
 
 	// pg_typeof names its argument's type, NULL or not.
-	addFunc("pg_typeof", &overload{args: t(AnyType), keepsUnknown: true, bind: func(at []*types.T) (*types.T, evalFn, error) {
+	addFunc("pg_typeof", &overload{args: t(AnyType), keepsUnknown: true, restricted: true, bind: func(at []*types.T) (*types.T, evalFn, error) {
 		oid := int64(at[0].Oid)
 		return types.Regtype, func(c *Context, _ []types.Datum) (types.Datum, error) {
 			return ToReg(c, oid, types.OidType, types.Regtype)

@@ -25,6 +25,9 @@ type overload struct {
 	// volatile marks functions whose value changes within a statement
 	// (clock_timestamp, random): never folded.
 	volatile bool
+	// restricted marks functions that read the session or the catalog
+	// (Func.Restricted).
+	restricted bool
 	// bind, when set, specializes a polymorphic overload (a parameter of
 	// type "any", a result that depends on the arguments) to the types of
 	// the call's arguments after coercion: it returns the result type and
