@@ -14,11 +14,15 @@ import (
 // estimated rows and cost per row wins (accesscost.go).
 
 // colPred is "column op value" with value independent of the row.
+// implied: the conjunct it came from implies it without being it (a row
+// comparison's first pair, expr.RowCompare.Lead): a bound by it narrows
+// the rows, and the conjunct is still tested on each.
 type colPred struct {
-	col  int
-	op   string // =, <, <=, >, >=
-	vals []expr.Expr
-	conj int // the conjunct it came from
+	col     int
+	op      string // =, <, <=, >, >=
+	vals    []expr.Expr
+	conj    int // the conjunct it came from
+	implied bool
 }
 
 var flipOp = map[string]string{"=": "=", "<": ">", ">": "<", "<=": ">=", ">=": "<="}
@@ -102,6 +106,10 @@ func asColPred(e expr.Expr) (colPred, bool) {
 		return arrayColPred(v)
 	case *subqueryExpr:
 		return subqueryColPred(v)
+	case *expr.RowCompare:
+		p, ok := asColPred(v.Lead)
+		p.implied = true
+		return p, ok
 	}
 	return colPred{}, false
 }
@@ -142,7 +150,10 @@ func (n *scanNode) chooseAccess(conj []expr.Expr, tableRows float64) {
 func (n *scanNode) boundedPath(i int, conj []expr.Expr, preds []colPred, tableRows float64) (accessPath, bool) {
 	ix := &n.layout.Indexes[i]
 	b := &indexBounds{}
+	// used are the conjuncts the bounds enforce; narrowing, those that
+	// narrow them, with those that only imply a bound (colPred.implied).
 	var used []int
+	var narrowing []expr.Expr
 	seeks, unique := 1.0, 0.0
 	for k, col := range ix.Cols {
 		var eq *colPred
@@ -156,44 +167,45 @@ func (n *scanNode) boundedPath(i int, conj []expr.Expr, preds []colPred, tableRo
 		if eq != nil {
 			b.eq = append(b.eq, eq.vals)
 			used = append(used, eq.conj)
+			narrowing = append(narrowing, conj[eq.conj])
 			seeks *= boundValues(eq.vals)
 			if k == len(ix.Cols)-1 && ix.Unique {
 				unique = seeks
 			}
 			continue
 		}
-		for j := range preds {
-			p := &preds[j]
-			if p.col != col || len(p.vals) != 1 {
-				continue
-			}
-			switch p.op {
-			case ">", ">=":
-				if b.lo == nil {
-					b.lo, b.loIncl = p.vals[0], p.op == ">="
-					used = append(used, p.conj)
+		// A range on the column: by the conjuncts that are one first,
+		// then by those that only imply one.
+		for _, implied := range []bool{false, true} {
+			for j := range preds {
+				p := &preds[j]
+				if p.col != col || len(p.vals) != 1 || p.implied != implied {
+					continue
 				}
-			case "<", "<=":
-				if b.hi == nil {
+				switch {
+				case (p.op == ">" || p.op == ">=") && b.lo == nil:
+					b.lo, b.loIncl = p.vals[0], p.op == ">="
+				case (p.op == "<" || p.op == "<=") && b.hi == nil:
 					b.hi, b.hiIncl = p.vals[0], p.op == "<="
+				default:
+					continue
+				}
+				narrowing = append(narrowing, conj[p.conj])
+				if !p.implied {
 					used = append(used, p.conj)
 				}
 			}
 		}
 		break
 	}
-	if len(used) == 0 {
+	if len(narrowing) == 0 {
 		return accessPath{}, false
 	}
 	rows := unique
 	if unique == 0 {
 		// The rows the bounds keep, as the same conditions would keep
 		// in a filter (a closed range counts as one condition).
-		bound := make([]expr.Expr, len(used))
-		for k, c := range used {
-			bound[k] = conj[c]
-		}
-		rows = tableRows * selectivityWith(andOf(bound), n.stats)
+		rows = tableRows * selectivityWith(andOf(narrowing), n.stats)
 	}
 	// Bounds to a value known only when the statement runs (a
 	// parameter, an outer row's column, now()) get a selectivity that

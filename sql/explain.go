@@ -530,6 +530,8 @@ func (ex *explainer) expr(e expr.Expr, cols []column) string {
 			quant = " ANY ("
 		}
 		return "(" + ex.expr(v.Left, cols) + " " + v.Op + quant + ex.expr(v.Array, cols) + "))"
+	case *expr.RowCompare:
+		return "(ROW(" + ex.join(v.Left, cols, ", ") + ") " + v.Op + " ROW(" + ex.join(v.Right, cols, ", ") + "))"
 	case *subqueryExpr:
 		return ex.ref(v)
 	case *slotRef:

@@ -179,7 +179,7 @@ func workerSafe(e expr.Expr) bool {
 		case *expr.ColRef, *expr.Const, *expr.Param, *expr.And, *expr.Or, *expr.Not,
 			*expr.IsNull, *expr.BoolTest, *expr.Case, *expr.Coalesce, *expr.NullIf,
 			*expr.Distinct, *expr.MinMax, *expr.FieldSelect, *expr.Subscript,
-			*expr.RowBuild, *expr.ArrayExpr:
+			*expr.RowBuild, *expr.ArrayExpr, *expr.RowCompare:
 			return true
 		case *expr.Cast:
 			return v.T.Family != types.RegFamily // a reg* value's name is the catalog's

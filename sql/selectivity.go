@@ -140,6 +140,10 @@ func clauseSel(e expr.Expr, st *colStats) float64 {
 		return 1 - eq
 	case *expr.ScalarArrayOp:
 		return scalarArraySel(v, st)
+	case *expr.RowCompare:
+		// As its first pair's range: close for the keys of a keyset
+		// page, whose first column is most of what tells rows apart.
+		return clauseSel(v.Lead, st)
 	case *subqueryExpr:
 		if v.hashable {
 			return inSubquerySel(v, st)

@@ -448,6 +448,9 @@ func (b *Builder) aExpr(e *pg_query.A_Expr) (Expr, error) {
 		return b.operator(name, args, e.Location)
 
 	case pg_query.A_Expr_Kind_AEXPR_DISTINCT, pg_query.A_Expr_Kind_AEXPR_NOT_DISTINCT, pg_query.A_Expr_Kind_AEXPR_NULLIF:
+		if e.Kind != pg_query.A_Expr_Kind_AEXPR_NULLIF && e.Lexpr.GetRowExpr() != nil && e.Rexpr.GetRowExpr() != nil {
+			return b.rowDistinct(e, e.Kind == pg_query.A_Expr_Kind_AEXPR_NOT_DISTINCT)
+		}
 		l, err := b.Build(e.Lexpr)
 		if err != nil {
 			return nil, err
