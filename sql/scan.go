@@ -132,13 +132,17 @@ func (n *scanNode) open(x *execCtx) (rowIter, error) {
 	} else {
 		reads = txn.StatementReads() // AS OF: a snapshot without writes
 	}
-	si := &scanIter{n: n, x: x, reads: reads, layout: l, ix: ix, spans: spans, filter: filter, point: point, split: n.split}
+	si := &scanIter{n: n, x: x, reads: reads, layout: l, ix: ix, spans: spans, filter: filter, point: point}
+	if filter != nil {
+		// Bounds that enforce every conjunct leave nothing to split by.
+		si.split = n.split
+	}
 	// A primary-key scan decodes each row before the next, and when no
 	// column's decoder keeps the bytes it may read them where the
 	// storage engine has them. With a split, it is enough that the
 	// filter's columns' decoders do not: a row the filter keeps is
 	// copied then if the others' would (materialize).
-	si.borrow = si.primary() && (l.DecodeRowCopies(n.need) || n.split != nil && l.DecodeRowCopies(n.split.early))
+	si.borrow = si.primary() && (l.DecodeRowCopies(n.need) || si.split != nil && l.DecodeRowCopies(si.split.early))
 	if n.workers > 0 && si.primary() && !point && len(spans) == 1 {
 		return n.openParallel(x, si, spans[0])
 	}

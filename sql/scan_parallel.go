@@ -430,7 +430,13 @@ func (p *parallelScan) work(f *workerFilter) {
 func (p *parallelScan) read(it *engine.Iterator, b *rowBatch, row []types.Datum, f *workerFilter) (*rowBatch, bool) {
 	w := len(p.cols)
 	size := 0
-	for it.Next() {
+	for k := 1; it.Next(); k++ {
+		// A filter that drops rows may pass no batch for a long time:
+		// every 1,024 rows read, as a plain scan (scanIter.counted),
+		// the worker looks whether the statement ended.
+		if k&1023 == 0 && p.stopped() {
+			return b, false
+		}
 		v := it.Value()
 		if kept, err := p.decode(row, v, it.Version(), f); err != nil {
 			p.send(&rowBatch{err: err})

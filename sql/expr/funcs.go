@@ -18,7 +18,13 @@ func fn(args []*types.T, result *types.T, f func(*Context, []types.Datum) (types
 
 // sessionFn is fn for a function that reads the session: restricted.
 func sessionFn(args []*types.T, result *types.T, f func(*Context, []types.Datum) (types.Datum, error)) *overload {
-	return &overload{args: args, result: result, strict: true, fn: f, restricted: true}
+	return readsSession(fn(args, result, f))
+}
+
+// readsSession marks o restricted: it reads the session.
+func readsSession(o *overload) *overload {
+	o.restricted = true
+	return o
 }
 
 func volatileFn(args []*types.T, result *types.T, f func(*Context, []types.Datum) (types.Datum, error)) *overload {

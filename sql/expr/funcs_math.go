@@ -225,17 +225,18 @@ func init() {
 		return r, nil
 	})
 
-	addFunc("random", volatileFn(nil, f8, func(c *Context, _ []types.Datum) (types.Datum, error) {
+	// The session's random state: restricted.
+	addFunc("random", readsSession(volatileFn(nil, f8, func(c *Context, _ []types.Datum) (types.Datum, error) {
 		return sessionPRNG(c).double(), nil
-	}))
-	addFunc("setseed", volatileFn(t(f8), types.Void, func(c *Context, a []types.Datum) (types.Datum, error) {
+	})))
+	addFunc("setseed", readsSession(volatileFn(t(f8), types.Void, func(c *Context, a []types.Datum) (types.Datum, error) {
 		seed := a[0].(float64)
 		if seed < -1 || seed > 1 || math.IsNaN(seed) {
 			return nil, pgerror.Newf(pgcode.InvalidParameterValue, "setseed parameter %s is out of allowed range [-1,1]", formatG(seed, 6))
 		}
 		sessionPRNG(c).fseed(seed)
 		return types.VoidValue{}, nil
-	}))
+	})))
 
 	addFunc("width_bucket", fn(t(f8, f8, f8, i4), i4, func(_ *Context, a []types.Datum) (types.Datum, error) {
 		return widthBucketFloat(a[0].(float64), a[1].(float64), a[2].(float64), a[3].(int64))

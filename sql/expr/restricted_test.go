@@ -18,6 +18,8 @@ func TestRestrictedFunctions(t *testing.T) {
 		{"current_database()", "current_database", true},
 		{"pg_backend_pid()", "pg_backend_pid", true},
 		{"pg_typeof(c)", "pg_typeof", true},
+		{"random()", "random", true},
+		{"setseed(0.5)", "setseed", true},
 		{"length('abc' || c)", "length", false},
 		{"c + 1", "+", false},
 		{"'x' LIKE 'y%'", "~~", false},
