@@ -14,28 +14,18 @@ import (
 // comparisons (<, <=, >, >=) as a RowCompare. It returns nil when the
 // operands are not both row constructors.
 func (b *Builder) rowComparison(e *pg_query.A_Expr, name string) (Expr, error) {
-	l, r := e.Lexpr.GetRowExpr(), e.Rexpr.GetRowExpr()
-	if l == nil || r == nil {
-		return nil, nil
+	xs, ys, ok, err := b.rowPairs(e)
+	if !ok || err != nil {
+		return nil, err
 	}
-	if len(l.Args) != len(r.Args) {
-		return nil, at(pgerror.New(pgcode.Syntax, "unequal number of entries in row expressions"), e.Location)
-	}
-	if len(l.Args) == 0 {
+	if len(xs) == 0 {
 		return nil, at(pgerror.New(pgcode.FeatureNotSupported, "cannot compare rows of zero length"), e.Location)
 	}
 	ordering := name == "<" || name == "<=" || name == ">" || name == ">="
-	tests := make([]Expr, len(l.Args))
+	tests := make([]Expr, len(xs))
 	rc := &RowCompare{Op: name}
-	for i := range l.Args {
-		x, err := b.Build(l.Args[i])
-		if err != nil {
-			return nil, err
-		}
-		y, err := b.Build(r.Args[i])
-		if err != nil {
-			return nil, err
-		}
+	for i, x := range xs {
+		y := ys[i]
 		if ordering {
 			if err := rc.addPair(b, x, y, e.Location); err != nil {
 				return nil, err
@@ -58,7 +48,6 @@ func (b *Builder) rowComparison(e *pg_query.A_Expr, name string) (Expr, error) {
 		if name == "<" || name == "<=" {
 			lead = "<="
 		}
-		var err error
 		if rc.Lead, err = b.operatorCall(lead, []Expr{rc.Left[0], rc.Right[0]}, e.Location); err != nil {
 			return nil, err
 		}
@@ -80,23 +69,16 @@ func (b *Builder) rowComparison(e *pg_query.A_Expr, name string) (Expr, error) {
 // FROM d, negated for NOT. It returns nil when the operands are not both
 // row constructors.
 func (b *Builder) rowDistinct(e *pg_query.A_Expr, not bool) (Expr, error) {
-	l, r := e.Lexpr.GetRowExpr(), e.Rexpr.GetRowExpr()
-	if l == nil || r == nil {
-		return nil, nil
+	xs, ys, ok, err := b.rowPairs(e)
+	if !ok || err != nil {
+		return nil, err
 	}
-	if len(l.Args) != len(r.Args) {
-		return nil, at(pgerror.New(pgcode.Syntax, "unequal number of entries in row expressions"), e.Location)
+	if len(xs) == 0 {
+		return &Const{V: not, T: types.Bool}, nil // empty rows are not distinct
 	}
-	tests := make([]Expr, len(l.Args))
-	for i := range l.Args {
-		x, err := b.Build(l.Args[i])
-		if err != nil {
-			return nil, err
-		}
-		y, err := b.Build(r.Args[i])
-		if err != nil {
-			return nil, err
-		}
+	tests := make([]Expr, len(xs))
+	for i, x := range xs {
+		y := ys[i]
 		eq, err := b.operatorCall("=", []Expr{x, y}, e.Location)
 		if err != nil {
 			return nil, err
@@ -111,6 +93,30 @@ func (b *Builder) rowDistinct(e *pg_query.A_Expr, not bool) (Expr, error) {
 		out = &Not{Arg: out}
 	}
 	return out, nil
+}
+
+// rowPairs builds the operands of two row constructors compared pair by
+// pair: ok false when they are not both row constructors.
+func (b *Builder) rowPairs(e *pg_query.A_Expr) (xs, ys []Expr, ok bool, err error) {
+	l, r := e.Lexpr.GetRowExpr(), e.Rexpr.GetRowExpr()
+	if l == nil || r == nil {
+		return nil, nil, false, nil
+	}
+	if len(l.Args) != len(r.Args) {
+		return nil, nil, true, at(pgerror.New(pgcode.Syntax, "unequal number of entries in row expressions"), e.Location)
+	}
+	for i := range l.Args {
+		x, err := b.Build(l.Args[i])
+		if err != nil {
+			return nil, nil, true, err
+		}
+		y, err := b.Build(r.Args[i])
+		if err != nil {
+			return nil, nil, true, err
+		}
+		xs, ys = append(xs, x), append(ys, y)
+	}
+	return xs, ys, true, nil
 }
 
 // RowCompare is (a1, ..., an) op (b1, ..., bn) for op <, <=, > or >=
