@@ -69,10 +69,6 @@ const (
 	dchIDDD
 	dchID
 	dchIW
-	dchIYYY
-	dchIYY
-	dchIY
-	dchI
 	dchJ
 	dchMI
 	dchMM
@@ -90,11 +86,10 @@ const (
 	dchUS
 	dchWW
 	dchW
+	dchFX // fixed format, for to_timestamp: prints nothing
 	dchYCommaYYY
-	dchYYYY
-	dchYYY
-	dchYY
-	dchY
+	dchYear    // YYYY, YYY, YY, Y: digits in dchPattern.n
+	dchISOYear // IYYY, IYY, IY, I
 )
 
 // letterCase is how a name prints: UPPER, Capitalized or lower.
@@ -111,7 +106,7 @@ type dchPattern struct {
 	field dchField
 	lc    letterCase
 	dots  bool // A.M., B.C.
-	n     int  // FF's digits
+	n     int  // FF's digits; a year's, 4 for all of them
 }
 
 // dchPatterns are the template patterns, spelled as PostgreSQL matches
@@ -119,25 +114,27 @@ type dchPattern struct {
 // print in.
 var dchPatterns = func() []dchPattern {
 	var ps []dchPattern
-	both := func(text string, f dchField) {
-		ps = append(ps, dchPattern{text: text, field: f}, dchPattern{text: strings.ToLower(text), field: f, lc: caseLower})
+	both := func(text string, f dchField, n int) {
+		ps = append(ps, dchPattern{text: text, field: f, n: n}, dchPattern{text: strings.ToLower(text), field: f, lc: caseLower, n: n})
 	}
 	for _, p := range []struct {
 		text string
 		f    dchField
 	}{
 		{"CC", dchCC}, {"DDD", dchDDD}, {"DD", dchDD}, {"D", dchD}, {"HH24", dchHH24}, {"HH12", dchHH12},
-		{"HH", dchHH12}, {"IDDD", dchIDDD}, {"ID", dchID}, {"IW", dchIW}, {"IYYY", dchIYYY}, {"IYY", dchIYY},
-		{"IY", dchIY}, {"I", dchI}, {"J", dchJ}, {"MI", dchMI}, {"MM", dchMM}, {"MS", dchMS}, {"OF", dchOF},
-		{"Q", dchQ}, {"SSSSS", dchSSSS}, {"SSSS", dchSSSS}, {"SS", dchSS}, {"TZH", dchTZH}, {"TZM", dchTZM},
-		{"US", dchUS}, {"WW", dchWW}, {"W", dchW}, {"Y,YYY", dchYCommaYYY}, {"YYYY", dchYYYY}, {"YYY", dchYYY},
-		{"YY", dchYY}, {"Y", dchY}, {"RM", dchRM}, {"TZ", dchTZ},
+		{"HH", dchHH12}, {"IDDD", dchIDDD}, {"ID", dchID}, {"IW", dchIW}, {"J", dchJ}, {"MI", dchMI},
+		{"MM", dchMM}, {"MS", dchMS}, {"OF", dchOF}, {"Q", dchQ}, {"SSSSS", dchSSSS}, {"SSSS", dchSSSS},
+		{"SS", dchSS}, {"TZH", dchTZH}, {"TZM", dchTZM}, {"US", dchUS}, {"WW", dchWW}, {"W", dchW},
+		{"Y,YYY", dchYCommaYYY}, {"RM", dchRM}, {"TZ", dchTZ}, {"FX", dchFX},
 	} {
-		both(p.text, p.f)
+		both(p.text, p.f, 0)
 	}
 	for i := 1; i <= 6; i++ {
-		d := strconv.Itoa(i)
-		ps = append(ps, dchPattern{text: "FF" + d, field: dchFF, n: i}, dchPattern{text: "ff" + d, field: dchFF, n: i})
+		both("FF"+strconv.Itoa(i), dchFF, i)
+	}
+	for i := 1; i <= 4; i++ {
+		both(strings.Repeat("Y", i), dchYear, i)
+		both("I"+strings.Repeat("Y", i-1), dchISOYear, i)
 	}
 	for _, p := range []struct {
 		upper string
@@ -152,18 +149,27 @@ var dchPatterns = func() []dchPattern {
 		f    dchField
 	}{{"AD", dchAD}, {"BC", dchAD}, {"AM", dchAM}, {"PM", dchAM}} {
 		dotted := p.text[:1] + "." + p.text[1:] + "."
-		both(p.text, p.f)
+		both(p.text, p.f, 0)
 		ps = append(ps, dchPattern{text: dotted, field: p.f, dots: true},
 			dchPattern{text: strings.ToLower(dotted), field: p.f, lc: caseLower, dots: true})
 	}
 	return ps
 }()
 
+// dchByFirst lists the template patterns by their first byte: a
+// template is matched at every place, for every row.
+var dchByFirst = func() (by [256][]*dchPattern) {
+	for i := range dchPatterns {
+		p := &dchPatterns[i]
+		by[p.text[0]] = append(by[p.text[0]], p)
+	}
+	return by
+}()
+
 // matchPattern returns the longest template pattern at the start of s.
 func matchPattern(s string) *dchPattern {
 	var best *dchPattern
-	for i := range dchPatterns {
-		p := &dchPatterns[i]
+	for _, p := range dchByFirst[s[0]] {
 		if strings.HasPrefix(s, p.text) && (best == nil || len(p.text) > len(best.text)) {
 			best = p
 		}
@@ -187,20 +193,18 @@ func formatDateTime(tm *pgTm, zoned bool, template string) (types.Datum, error) 
 	s := template
 	for len(s) > 0 {
 		fm, tmode := false, false
-		// Prefix modifiers; FX only matters to to_timestamp.
-		for len(s) >= 2 {
-			switch strings.ToUpper(s[:2]) {
-			case "FM":
-				fm = true
-			case "TM":
-				tmode = true
-			case "FX":
-			default:
-				goto modsDone
+		// One prefix modifier, as PostgreSQL reads them: FM, TM.
+		if len(s) >= 2 {
+			switch s[:2] {
+			case "FM", "fm":
+				fm, s = true, s[2:]
+			case "TM", "tm":
+				tmode, s = true, s[2:]
 			}
-			s = s[2:]
 		}
-	modsDone:
+		if s == "" {
+			break // a modifier at the end modifies nothing
+		}
 		if p := matchPattern(s); p != nil {
 			s = s[len(p.text):]
 			var th string
@@ -275,6 +279,13 @@ func (tm *pgTm) writeField(out *strings.Builder, p *dchPattern, zoned, fm bool, 
 			}
 		}
 	}
+	// yearDigits prints a year's last n digits, or all of them for 4.
+	yearDigits := func(y int64, n int) {
+		if n < 4 {
+			y %= int64(math.Pow10(n))
+		}
+		num(y, n)
+	}
 	year := tm.year
 	if year <= 0 {
 		year = 1 - year // there is no year 0: 1 BC is 0 here
@@ -336,29 +347,14 @@ func (tm *pgTm) writeField(out *strings.Builder, p *dchPattern, zoned, fm bool, 
 		if th != "" {
 			out.WriteString(ordinal(strconv.FormatInt(year, 10), th == "TH"))
 		}
-	case dchYYYY:
-		num(year, 4)
-	case dchYYY:
-		num(year%1000, 3)
-	case dchYY:
-		num(year%100, 2)
-	case dchY:
-		num(year%10, 1)
-	case dchIYYY, dchIYY, dchIY, dchI:
+	case dchYear:
+		yearDigits(year, p.n)
+	case dchISOYear:
 		iy := date2isoyear(tm.year, tm.mon, tm.mday)
 		if iy <= 0 {
 			iy = 1 - iy
 		}
-		switch p.field {
-		case dchIYYY:
-			num(iy, 4)
-		case dchIYY:
-			num(iy%1000, 3)
-		case dchIY:
-			num(iy%100, 2)
-		default:
-			num(iy%10, 1)
-		}
+		yearDigits(iy, p.n)
 	case dchCC:
 		cc := tm.year/100 - 1 // 6 BC is century -1 ... as PostgreSQL counts
 		if tm.year > 0 {
@@ -401,6 +397,7 @@ func (tm *pgTm) writeField(out *strings.Builder, p *dchPattern, zoned, fm bool, 
 		num(date2isoweek(tm.year, tm.mon, tm.mday), 2)
 	case dchJ:
 		num(jd, 0)
+	case dchFX:
 	default:
 		return pgerror.Newf(pgcode.Internal, "to_char: pattern %q has no field", p.text)
 	}
