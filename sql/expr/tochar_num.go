@@ -734,17 +734,7 @@ func (p *numProc) ordinal(lower bool) {
 		p.err = pgerror.New(pgcode.InvalidTextRepresentation, `"`+num+`" is not a number`)
 		return
 	}
-	if len(num) > 1 && num[len(num)-2] == '1' {
-		last = 0 // 11th, 12th, 13th
-	}
-	suffix := map[byte]string{'1': "ST", '2': "ND", '3': "RD"}[last]
-	if suffix == "" {
-		suffix = "TH"
-	}
-	if lower {
-		suffix = strings.ToLower(suffix)
-	}
-	p.out = append(p.out, suffix...)
+	p.out = append(p.out, ordinal(num, !lower)...)
 }
 
 // predecSpace: the number is "0.xxx" and its leading zero is still to
