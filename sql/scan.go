@@ -337,10 +337,7 @@ func (s *scanIter) materialize(v []byte, ver engine.RowVersion) ([]types.Datum, 
 	if ok, err := s.keep(full); err != nil || !ok {
 		return nil, err // row is decoded into again (splitRow)
 	}
-	if s.borrow && !split.lateCopies {
-		v = bytes.Clone(v) // the storage engine's, which the rest's decoders would keep
-	}
-	if err := s.layout.DecodeMoreColumnsInto(row, v, split.late); err != nil {
+	if err := split.decodeLate(s.layout, row, v, s.borrow); err != nil {
 		return nil, err
 	}
 	s.spare = nil

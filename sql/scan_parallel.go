@@ -1,7 +1,6 @@
 package sql
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"math/bits"
@@ -490,10 +489,7 @@ func (p *parallelScan) decode(row []types.Datum, v []byte, ver engine.RowVersion
 		return false, err
 	}
 	if split != nil {
-		if p.borrowed && !split.lateCopies {
-			v = bytes.Clone(v)
-		}
-		if err := p.layout.DecodeMoreColumnsInto(cols, v, split.late); err != nil {
+		if err := split.decodeLate(p.layout, cols, v, p.borrowed); err != nil {
 			return false, err
 		}
 	}

@@ -1,6 +1,9 @@
 package sql
 
 import (
+	"bytes"
+
+	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/types"
 )
@@ -55,6 +58,16 @@ func (n *scanNode) splitDecoding(need []bool, f expr.Expr) *decodeSplit {
 	}
 	s.lateCopies = n.layout.DecodeRowCopies(s.late)
 	return s
+}
+
+// decodeLate decodes the late columns of value v into row, whose early
+// ones the filter kept. borrowed: v is in the storage engine's memory,
+// copied first if a late column's decoder would keep its bytes.
+func (sp *decodeSplit) decodeLate(l *engine.Layout, row []types.Datum, v []byte, borrowed bool) error {
+	if borrowed && !sp.lateCopies {
+		v = bytes.Clone(v)
+	}
+	return l.DecodeMoreColumnsInto(row, v, sp.late)
 }
 
 // setSplit gives n its two-step decoding for what its consumers read
