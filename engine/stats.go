@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/stela-db/stela/internal/panicked"
@@ -29,9 +30,11 @@ import (
 // reports to the counts after it is durable, so one that S does not
 // include reports after the mark, and is held.
 //
-// Counts live in memory: after a restart each table is counted again
-// when first planned. TRUNCATE gives a table new storage, whose count
-// starts again at zero.
+// Counts live in memory, and are saved when the database closes: after
+// a clean restart with nothing committed since, they are exact at once
+// (countsfile.go); otherwise each table is counted again when first
+// planned. TRUNCATE gives a table new storage, whose count starts again
+// at zero.
 const (
 	smallTableRows = 10_000
 	sampleRows     = 64
@@ -52,6 +55,10 @@ type tableStats struct {
 	// saveMu orders the writes of the side files (statsfile.go; taken
 	// before mu).
 	saveMu sync.Mutex
+	// inflight counts the commits with row deltas between joining the
+	// commit queue and reporting them (committed, under mu): the saved
+	// counts need none in flight (countsfile.go).
+	inflight atomic.Int64
 }
 
 // tableCount is what is known of one table's rows.
@@ -126,6 +133,7 @@ func (s *tableStats) committed(tx uint64, deltas rowDeltas) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.inflight.Add(-1)
 	for _, d := range deltas {
 		tc := s.tables[d.table]
 		switch {

@@ -18,8 +18,7 @@ import (
 // first asks for them, and used only if every column still has the type
 // it had. TRUNCATE moves them to the table's new storage id, DROP TABLE
 // removes them (statsmove.go).
-// Row counts are not saved: they are taken again after a restart
-// (stats.go).
+// Row counts are saved apart, when the database closes (countsfile.go).
 //
 // The file is JSON, savedTable below, version statsFileVersion. Values
 // (most common values, histogram bounds) are in their type's binary

@@ -22,7 +22,11 @@ type DB struct {
 }
 
 // NewDB returns the relational storage over store.
-func NewDB(store *kv.Store) *DB { return &DB{store: store} }
+func NewDB(store *kv.Store) *DB {
+	db := &DB{store: store}
+	db.restoreCounts()
+	return db
+}
 
 // Store returns the underlying kv store.
 func (db *DB) Store() *kv.Store { return db.store }
@@ -388,9 +392,15 @@ func (t *Txn) Commit(ctx context.Context) (kv.Committed, error) {
 	}
 	opts.Ranges = append(opts.Ranges, t.lockRanges...)
 	recordHot := t.db.lockHot(writes)
+	if len(t.rows) > 0 {
+		t.db.stats.inflight.Add(1) // left in committed, or below on failure
+	}
 	c, err := t.db.store.CommitWith(ctx, writes, opts)
 	if recordHot != nil {
 		recordHot(c, err)
+	}
+	if err != nil && len(t.rows) > 0 {
+		t.db.stats.inflight.Add(-1)
 	}
 	if errors.Is(err, kv.ErrConflict) {
 		return kv.Committed{}, pgerror.Wrap(err, pgcode.SerializationFailure,

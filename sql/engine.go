@@ -205,6 +205,11 @@ func (e *Engine) Close() error {
 	defer e.mu.Unlock()
 	var errs []error
 	for name, d := range e.dbs {
+		// Advisory (a failed save costs a recount after the restart):
+		// logged, not Close's error.
+		if err := d.DB.SaveRowCounts(); err != nil {
+			e.log.Warn().Err(err).Str("db", name).Msg("could not save the row counts")
+		}
 		if err := d.Store.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("close %s: %w", name, err))
 		}

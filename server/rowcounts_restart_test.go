@@ -1,0 +1,79 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/stela-db/stela/kv"
+	"github.com/stela-db/stela/server"
+)
+
+// A table's row count, once known, is the planner's at once after a
+// clean restart: the first plan shows the exact count, not a guess from
+// the table's size on disk while a background count runs.
+func TestRowCountKnownAfterCleanRestart(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	const rows = 30_000 // past the size counted at the first plan
+	want := fmt.Sprintf("Seq Scan on t  (rows=%d)", rows)
+
+	srv := startAt(t, dir)
+	c := mustConnect(t, dsnOf(srv))
+	if _, err := c.Exec(ctx, fmt.Sprintf(`CREATE TABLE t (id int PRIMARY KEY, v text);
+		INSERT INTO t SELECT g, 'value ' || g FROM generate_series(1, %d) g`, rows)); err != nil {
+		t.Fatal(err)
+	}
+	// A prepared statement keeps its plan: each try is a new text.
+	deadline := time.Now().Add(30 * time.Second)
+	for i := 0; ; i++ {
+		plan := planText(t, c, fmt.Sprintf("EXPLAIN SELECT * FROM t -- %d", i))
+		if strings.Contains(plan, want) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the count never became exact:\n%s", plan)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	c.Close(ctx)
+	shutdown(t, srv)
+
+	srv = startAt(t, dir)
+	defer shutdown(t, srv)
+	c = mustConnect(t, dsnOf(srv))
+	if plan := planText(t, c, "EXPLAIN SELECT * FROM t"); !strings.Contains(plan, want) {
+		t.Fatalf("first plan after the restart:\n%s\nwant %q", plan, want)
+	}
+	c.Close(ctx)
+}
+
+func startAt(t *testing.T, dir string) *server.Server {
+	t.Helper()
+	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
+	srv, err := server.Start(context.Background(), server.Config{
+		DataDir: dir, Listen: "127.0.0.1:0", AdminPassword: "Test!pw0rd",
+		Logger: log, KV: kv.Options{MinFreeBytes: -1},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv
+}
+
+func dsnOf(srv *server.Server) string {
+	return fmt.Sprintf("postgres://admin:Test%%21pw0rd@%s/defaultdb?sslmode=disable", srv.Addr)
+}
+
+func shutdown(t *testing.T, srv *server.Server) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+}
