@@ -23,6 +23,9 @@ type colPred struct {
 	vals    []expr.Expr
 	conj    int // the conjunct it came from
 	implied bool
+	// row: the later pairs of the row comparison it came from
+	// (access_row.go), nil for other predicates.
+	row *rowBound
 }
 
 var flipOp = map[string]string{"=": "=", "<": ">", ">": "<", "<=": ">=", ">=": "<="}
@@ -107,9 +110,7 @@ func asColPred(e expr.Expr) (colPred, bool) {
 	case *subqueryExpr:
 		return subqueryColPred(v)
 	case *expr.RowCompare:
-		p, ok := asColPred(v.Lead)
-		p.implied = true
-		return p, ok
+		return rowColPred(v)
 	}
 	return colPred{}, false
 }
@@ -185,8 +186,14 @@ func (n *scanNode) boundedPath(i int, conj []expr.Expr, preds []colPred, tableRo
 				switch {
 				case (p.op == ">" || p.op == ">=") && b.lo == nil:
 					b.lo, b.loIncl = p.vals[0], p.op == ">="
+					if p.row != nil {
+						b.loRow, b.loIncl = p.row.extend(ix, k, b.loIncl)
+					}
 				case (p.op == "<" || p.op == "<=") && b.hi == nil:
 					b.hi, b.hiIncl = p.vals[0], p.op == "<="
+					if p.row != nil {
+						b.hiRow, b.hiIncl = p.row.extend(ix, k, b.hiIncl)
+					}
 				default:
 					continue
 				}
@@ -214,6 +221,9 @@ func (n *scanNode) boundedPath(i int, conj []expr.Expr, preds []colPred, tableRo
 	// asked for is often a rare one): such a path is not given up for
 	// a full read or another index's order.
 	vague := (b.lo != nil && !isConst(b.lo)) || (b.hi != nil && !isConst(b.hi))
+	for _, v := range append(b.loRow[:len(b.loRow):len(b.loRow)], b.hiRow...) {
+		vague = vague || !isConst(v)
+	}
 	for _, alts := range b.eq {
 		for _, v := range alts {
 			if lb, ok := v.(*listBound); ok && lb.sub != nil {

@@ -422,23 +422,38 @@ func (ex *explainer) bounds(b *indexBounds, l *engine.Layout, ix *engine.IndexLa
 		parts = append(parts, name+" = ANY ("+strings.Join(vs, ", ")+")")
 	}
 	if k := len(b.eq); k < len(ix.Cols) {
-		name := l.Names[ix.Cols[k]]
 		if b.lo != nil {
 			op := " > "
 			if b.loIncl {
 				op = " >= "
 			}
-			parts = append(parts, name+op+ex.expr(b.lo, nil))
+			parts = append(parts, ex.rangeBound(l, ix, k, b.lo, b.loRow, op))
 		}
 		if b.hi != nil {
 			op := " < "
 			if b.hiIncl {
 				op = " <= "
 			}
-			parts = append(parts, name+op+ex.expr(b.hi, nil))
+			parts = append(parts, ex.rangeBound(l, ix, k, b.hi, b.hiRow, op))
 		}
 	}
 	return "(" + strings.Join(parts, ") AND (") + ")"
+}
+
+// rangeBound prints a range bound on key column k: "col op value", or
+// for a row comparison's over the columns from k on, "ROW(..) op
+// ROW(..)".
+func (ex *explainer) rangeBound(l *engine.Layout, ix *engine.IndexLayout, k int, v expr.Expr, row []expr.Expr, op string) string {
+	if len(row) == 0 {
+		return l.Names[ix.Cols[k]] + op + ex.expr(v, nil)
+	}
+	names := []string{l.Names[ix.Cols[k]]}
+	vals := []string{ex.expr(v, nil)}
+	for j, e := range row {
+		names = append(names, l.Names[ix.Cols[k+1+j]])
+		vals = append(vals, ex.expr(e, nil))
+	}
+	return "ROW(" + strings.Join(names, ", ") + ")" + op + "ROW(" + strings.Join(vals, ", ") + ")"
 }
 
 // sortKeysString prints sort keys by column name.

@@ -90,7 +90,8 @@ func nodeExprs(n planNode) []expr.Expr {
 			for _, alts := range b.eq {
 				es = append(es, alts...)
 			}
-			es = append(es, b.lo, b.hi)
+			es = append(append(append(es, b.lo), b.loRow...), b.hi)
+			es = append(es, b.hiRow...)
 		}
 		return append(es, v.filter)
 	case *seriesNode:

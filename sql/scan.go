@@ -415,8 +415,11 @@ func (s *scanIter) close() {
 // opens.
 type indexBounds struct {
 	eq [][]expr.Expr
-	// lo and hi bound key column len(eq) (nil: unbounded).
+	// lo and hi bound key column len(eq) (nil: unbounded); loRow and
+	// hiRow continue them over the next key columns, a row comparison's
+	// bound (access_row.go): lo then compares with the key they make.
 	lo, hi         expr.Expr
+	loRow, hiRow   []expr.Expr
 	loIncl, hiIncl bool
 }
 
@@ -489,14 +492,18 @@ func (b *indexBounds) spans(x *execCtx, l *engine.Layout, ix *engine.IndexLayout
 		if err != nil || null {
 			return nil, true, err // a NULL bound matches nothing
 		}
-		lo = k
+		if lo, loIncl, err = appendRowKey(x, k, b.loRow, l, ix, i, loIncl); err != nil {
+			return nil, false, err
+		}
 	}
 	if b.hi != nil {
 		k, null, err := enc(b.hi)
 		if err != nil || null {
 			return nil, true, err
 		}
-		hi = k
+		if hi, hiIncl, err = appendRowKey(x, k, b.hiRow, l, ix, i, hiIncl); err != nil {
+			return nil, false, err
+		}
 	}
 	if desc {
 		// A descending column stores larger values first.
