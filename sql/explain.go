@@ -166,6 +166,9 @@ func (ep *explainPlan) run(s *Session, ec *expr.Context) (Result, error) {
 		ec = &withParams
 	}
 	root = instrument(root)
+	subs := instrumentSubqueries(root)
+	s.analyzeSubPlans = subs
+	defer func() { s.analyzeSubPlans = nil }()
 	start := time.Now()
 	if ep.dml != nil {
 		dp := *ep.dml
@@ -176,7 +179,9 @@ func (ep *explainPlan) run(s *Session, ec *expr.Context) (Result, error) {
 		}
 		res.Close()
 		lines = append(lines, ep.title)
-		lines = newExplainer(ep.verbose).tree(lines, root, 1)
+		ex := newExplainer(ep.verbose)
+		ex.analyzed = subs
+		lines = ex.tree(lines, root, 1)
 	} else {
 		x, err := s.newExecCtx(ec)
 		if err != nil {
@@ -197,7 +202,9 @@ func (ep *explainPlan) run(s *Session, ec *expr.Context) (Result, error) {
 			}
 		}
 		it.close()
-		lines = newExplainer(ep.verbose).tree(lines, root, 0)
+		ex := newExplainer(ep.verbose)
+		ex.analyzed = subs
+		lines = ex.tree(lines, root, 0)
 	}
 	lines = append(lines,
 		fmt.Sprintf("Planning Time: %.3f ms", float64(ep.planned.Microseconds())/1000),
@@ -230,7 +237,12 @@ func (ex *explainer) node(lines []string, n planNode, pad string) []string {
 	title, details, children := ex.describe(n)
 	est := estimateOf(n)
 	if a, ok := n.(*analyzeNode); ok {
-		title += fmt.Sprintf("  (rows=%.0f) (actual rows=%d loops=%d)", est, a.rows, a.loops)
+		// As PostgreSQL prints it: rows per loop, rounded.
+		if a.loops == 0 {
+			title += fmt.Sprintf("  (rows=%.0f) (never executed)", est)
+		} else {
+			title += fmt.Sprintf("  (rows=%.0f) (actual rows=%.0f loops=%d)", est, float64(a.rows)/float64(a.loops), a.loops)
+		}
 		if a.pkLoops > 0 {
 			details = append(details, fmt.Sprintf("Read Through Primary Key: %d of %d loops (more values than planned)", a.pkLoops, a.loops))
 		}
@@ -246,7 +258,7 @@ func (ex *explainer) node(lines []string, n planNode, pad string) []string {
 	for _, sq := range subs {
 		if ex.initPlan(sq) {
 			lines = append(lines, detailPad+ex.label(sq))
-			lines = ex.node(lines, sq.plan, detailPad+"  ->  ")
+			lines = ex.node(lines, ex.planOf(sq), detailPad+"  ->  ")
 		}
 	}
 	childPad := strings.Repeat(" ", len(pad)) + "  ->  "
@@ -256,7 +268,7 @@ func (ex *explainer) node(lines []string, n planNode, pad string) []string {
 	for _, sq := range subs {
 		if !ex.initPlan(sq) {
 			lines = append(lines, detailPad+ex.label(sq))
-			lines = ex.node(lines, sq.plan, detailPad+"  ->  ")
+			lines = ex.node(lines, ex.planOf(sq), detailPad+"  ->  ")
 		}
 	}
 	return lines

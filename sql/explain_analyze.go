@@ -106,3 +106,31 @@ func instrument(n planNode) planNode {
 	}
 	return &analyzeNode{inner: n}
 }
+
+// instrumentSubqueries returns instrumented copies of the plans of the
+// subqueries a plan tree's expressions run, nested ones included: the
+// expressions are shared with the prepared plan, so the statement's
+// execution context opens the copies in their place (execCtx.subPlans)
+// and EXPLAIN prints them.
+func instrumentSubqueries(root planNode) map[*subqueryExpr]planNode {
+	out := map[*subqueryExpr]planNode{}
+	ex := newExplainer(false)
+	var walk func(n planNode)
+	walk = func(n planNode) {
+		for _, sq := range subqueriesOf(nodeExprs(n)) {
+			if _, ok := out[sq]; !ok {
+				out[sq] = instrument(sq.plan)
+				walk(out[sq])
+			}
+		}
+		_, _, children := ex.describe(n)
+		for _, c := range children {
+			walk(c)
+		}
+	}
+	walk(root)
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}

@@ -26,6 +26,17 @@ type explainer struct {
 	verbose bool
 	ids     map[*subqueryExpr]int
 	params  map[*subqueryExpr]int
+	// analyzed are EXPLAIN ANALYZE's instrumented subquery plans, printed
+	// in place of the plans (instrumentSubqueries).
+	analyzed map[*subqueryExpr]planNode
+}
+
+// planOf is the plan printed for a subquery.
+func (ex *explainer) planOf(s *subqueryExpr) planNode {
+	if p, ok := ex.analyzed[s]; ok {
+		return p
+	}
+	return s.plan
 }
 
 func newExplainer(verbose bool) *explainer {

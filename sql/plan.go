@@ -68,6 +68,9 @@ type execCtx struct {
 	// slots the current rows of lookup joins, for this execution.
 	subqueries map[*subqueryExpr]*subqueryResult
 	slots      map[*rowSlot][]types.Datum
+	// subPlans are EXPLAIN ANALYZE's instrumented copies of subquery
+	// plans, run in their place (instrumentSubqueries); nil otherwise.
+	subPlans map[*subqueryExpr]planNode
 	// snapshots are the read-only transactions of AS OF scans, by tx.
 	snapshots map[uint64]*engine.Txn
 	// cteRows holds the materialized rows of each CTE, and workRows the

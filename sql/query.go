@@ -44,7 +44,7 @@ func (s *Session) newExecCtx(ec *expr.Context) (*execCtx, error) {
 // its own memory budget (kept in the context: one allocation for both),
 // set as ec's.
 func (s *Session) statementCtx(ec *expr.Context, txn *engine.Txn) *execCtx {
-	x := &execCtx{ctx: ec.Ctx, sess: s, txn: txn, ec: ec, budget: memBudget{limit: s.workMem()}}
+	x := &execCtx{ctx: ec.Ctx, sess: s, txn: txn, ec: ec, budget: memBudget{limit: s.workMem()}, subPlans: s.analyzeSubPlans}
 	x.mem = &x.budget
 	ec.Exec = x
 	return x

@@ -40,12 +40,15 @@ type SessionArgs struct {
 // Session is one client's SQL session: its settings, its transaction and
 // the statements it runs. A Session is used by one goroutine at a time.
 type Session struct {
-	engine    *Engine
-	db        *Database
-	user      string
-	superuser bool
-	pid       int32
-	log       zerolog.Logger
+	// analyzeSubPlans are the instrumented subquery plans of the EXPLAIN
+	// ANALYZE running, given to its execution contexts (statementCtx).
+	analyzeSubPlans map[*subqueryExpr]planNode
+	engine          *Engine
+	db              *Database
+	user            string
+	superuser       bool
+	pid             int32
+	log             zerolog.Logger
 	// args holds the arguments of the function calls its statements
 	// evaluate (expr.ArgStack).
 	args expr.ArgStack

@@ -134,7 +134,11 @@ func (s *subqueryExpr) run(x *execCtx, ctx *expr.Context, fn func(row []types.Da
 		ctx.Outer = ctx.Outer[:len(ctx.Outer)-1]
 		ctx.Row = row
 	}()
-	it, err := s.plan.open(x)
+	plan := s.plan
+	if p, ok := x.subPlans[s]; ok {
+		plan = p // EXPLAIN ANALYZE's instrumented copy
+	}
+	it, err := plan.open(x)
 	if err != nil {
 		return err
 	}
