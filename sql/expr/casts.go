@@ -438,12 +438,7 @@ func convertTime(v types.Datum, from, to *types.T, fs *types.FormatSettings) (ty
 	}
 	switch {
 	case from.Family == types.DateFamily && to.Family == types.TimestampFamily:
-		d := v.(types.Date)
-		if !d.IsFinite() {
-			return infiniteTimestamp(d == types.DateInfinity), nil
-		}
-		t, _ := d.Time()
-		return types.TimestampFromTime(t), nil
+		return dateToTimestamp(v.(types.Date))
 	case from.Family == types.DateFamily && to.Family == types.TimestampTZFamily:
 		d := v.(types.Date)
 		if !d.IsFinite() {

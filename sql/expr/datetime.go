@@ -59,11 +59,18 @@ func init() {
 		return timestampDiff(int64(a[0].(types.TimestampTZ)), int64(a[1].(types.TimestampTZ)))
 	})
 	addOp("+", d, tm, ts, func(_ *Context, a []types.Datum) (types.Datum, error) {
-		x := a[0].(types.Date)
-		if !x.IsFinite() {
-			return infiniteTimestamp(x == types.DateInfinity), nil
-		}
-		return types.Timestamp(int64(x)*usPerDay + int64(a[1].(types.TimeOfDay))), nil
+		return dateAtTime(a[0].(types.Date), a[1].(types.TimeOfDay))
+	})
+	// date ± interval is a timestamp without time zone (PostgreSQL's
+	// date_pl_interval): the date's midnight moved by the interval.
+	addOp("+", d, iv, ts, dateIntervalOp(1, false))
+	addOp("+", iv, d, ts, dateIntervalOp(1, true))
+	addOp("-", d, iv, ts, dateIntervalOp(-1, false))
+	addOp("+", tm, d, ts, func(_ *Context, a []types.Datum) (types.Datum, error) {
+		return dateAtTime(a[1].(types.Date), a[0].(types.TimeOfDay))
+	})
+	addOp("+", iv, tm, tm, func(_ *Context, a []types.Datum) (types.Datum, error) {
+		return types.TimeOfDay(floorMod(int64(a[1].(types.TimeOfDay))+a[0].(types.Interval).Micros, usPerDay)), nil
 	})
 	addOp("+", iv, iv, iv, intervalAdd(1))
 	addOp("-", iv, iv, iv, intervalAdd(-1))
@@ -80,6 +87,51 @@ func init() {
 	addOp("-", tm, tm, iv, func(_ *Context, a []types.Datum) (types.Datum, error) {
 		return types.Interval{Micros: int64(a[0].(types.TimeOfDay)) - int64(a[1].(types.TimeOfDay))}, nil
 	})
+}
+
+// dateToTimestamp is a date's midnight; an infinite date is the
+// infinite timestamp of its sign. Dates run later than timestamps (to
+// 5874897 AD against 294276 AD): those past are out of range, as in
+// PostgreSQL's date2timestamp.
+func dateToTimestamp(x types.Date) (types.Timestamp, error) {
+	if !x.IsFinite() {
+		return infiniteTimestamp(x == types.DateInfinity), nil
+	}
+	if int64(x) >= lastTimestampDay {
+		return 0, errDateForTimestamp
+	}
+	return types.Timestamp(int64(x) * usPerDay), nil
+}
+
+// lastTimestampDay is the first day past the timestamps' range
+// (294277-01-01), in days from 2000-01-01 (types.ValidTimestamp's end
+// in days; a date's µs could overflow int64).
+const lastTimestampDay = 109203528 - 2451545
+
+var errDateForTimestamp = pgerror.New(pgcode.DatetimeFieldOverflow, "date out of range for timestamp")
+
+// dateAtTime is date + time: the date's midnight moved by the time.
+func dateAtTime(x types.Date, t types.TimeOfDay) (types.Datum, error) {
+	ts, err := dateToTimestamp(x)
+	if err != nil || !ts.IsFinite() {
+		return ts, err
+	}
+	return ts + types.Timestamp(t), nil
+}
+
+// dateIntervalOp is date ± interval (and interval + date, flipped).
+func dateIntervalOp(sign int, flip bool) func(*Context, []types.Datum) (types.Datum, error) {
+	return func(_ *Context, a []types.Datum) (types.Datum, error) {
+		d, iv := a[0], a[1]
+		if flip {
+			d, iv = iv, d
+		}
+		ts, err := dateToTimestamp(d.(types.Date))
+		if err != nil {
+			return nil, err
+		}
+		return timestampAdd(ts, iv.(types.Interval), sign)
+	}
 }
 
 // location is the session's time zone.
@@ -161,7 +213,7 @@ func timestampAdd(ts types.Timestamp, iv types.Interval, sign int) (types.Datum,
 	c := addMonthsDays(toCivil(t), iv.Months, iv.Days)
 	r := types.TimestampFromTime(time.Date(c.y, time.Month(c.m), c.d, c.hh, c.mm, c.ss, c.nsec, time.UTC))
 	sum := int64(r) + iv.Micros
-	if (iv.Micros > 0 && sum < int64(r)) || (iv.Micros < 0 && sum > int64(r)) || !types.Timestamp(sum).IsFinite() {
+	if (iv.Micros > 0 && sum < int64(r)) || (iv.Micros < 0 && sum > int64(r)) || !types.ValidTimestamp(int64(r)) || !types.ValidTimestamp(sum) {
 		return nil, errTimestampRange
 	}
 	return types.Timestamp(sum), nil
@@ -179,7 +231,7 @@ func timestamptzAdd(ts types.TimestampTZ, iv types.Interval, sign int, loc *time
 	}
 	r := types.TimestampTZFromTime(t)
 	sum := int64(r) + iv.Micros
-	if (iv.Micros > 0 && sum < int64(r)) || (iv.Micros < 0 && sum > int64(r)) || !types.TimestampTZ(sum).IsFinite() {
+	if (iv.Micros > 0 && sum < int64(r)) || (iv.Micros < 0 && sum > int64(r)) || !types.ValidTimestamp(int64(r)) || !types.ValidTimestamp(sum) {
 		return nil, errTimestampRange
 	}
 	return types.TimestampTZ(sum), nil

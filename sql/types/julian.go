@@ -86,6 +86,10 @@ func validDate(d int64) bool {
 // PostgreSQL's timestamp range.
 func validTimestamp(t int64) bool { return t >= minTimestamp && t < endTimestamp }
 
+// ValidTimestamp reports whether µs since 2000-01-01 is a finite
+// timestamp in PostgreSQL's range (IS_VALID_TIMESTAMP).
+func ValidTimestamp(t int64) bool { return validTimestamp(t) }
+
 // date2j32 is date2j computed as PostgreSQL computes it, in wrapping
 // 32-bit arithmetic with C's truncating division. Inside the valid date
 // range it equals date2j; outside it (a day of the year in a year before
