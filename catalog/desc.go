@@ -33,6 +33,8 @@ type Descriptor struct {
 	Name   string `json:"name"`
 	Schema uint32 `json:"schema,omitempty"` // 0 for schemas
 	Owner  string `json:"owner,omitempty"`
+	// Comment is COMMENT ON's text for the object ("" none).
+	Comment string `json:"comment,omitempty"`
 
 	Table    *TableDesc    `json:"table,omitempty"`
 	View     *ViewDesc     `json:"view,omitempty"`
@@ -75,8 +77,9 @@ type ColumnDesc struct {
 	// Sequence is the sequence of serial and identity columns.
 	Sequence uint32 `json:"sequence,omitempty"`
 	// Hidden marks the row id of a table declared without a primary key.
-	Hidden  bool `json:"hidden,omitempty"`
-	Dropped bool `json:"dropped,omitempty"`
+	Hidden  bool   `json:"hidden,omitempty"`
+	Dropped bool   `json:"dropped,omitempty"`
+	Comment string `json:"comment,omitempty"`
 }
 
 // Type returns the column's SQL type.
@@ -97,6 +100,11 @@ type IndexDesc struct {
 	// Constraint marks an index made by a PRIMARY KEY or UNIQUE
 	// constraint (dropped with the constraint, named after it).
 	Constraint bool `json:"constraint,omitempty"`
+	// Comment is the index's COMMENT ON INDEX; ConstraintComment the
+	// COMMENT ON CONSTRAINT of the PRIMARY KEY or UNIQUE constraint it
+	// backs (PostgreSQL keeps the two apart).
+	Comment           string `json:"comment,omitempty"`
+	ConstraintComment string `json:"constraint_comment,omitempty"`
 }
 
 // IndexColumn is one key column of an index.
@@ -108,8 +116,9 @@ type IndexColumn struct {
 
 // CheckDesc is a CHECK constraint.
 type CheckDesc struct {
-	Name string `json:"name"`
-	Expr string `json:"expr"` // SQL text
+	Name    string `json:"name"`
+	Expr    string `json:"expr"` // SQL text
+	Comment string `json:"comment,omitempty"`
 }
 
 // ForeignKeyDesc is a FOREIGN KEY constraint.
@@ -120,6 +129,7 @@ type ForeignKeyDesc struct {
 	RefColumns []uint32 `json:"ref_columns"`
 	OnDelete   string   `json:"on_delete,omitempty"` // "", "cascade", "set null", "set default", "restrict"
 	OnUpdate   string   `json:"on_update,omitempty"`
+	Comment    string   `json:"comment,omitempty"`
 }
 
 // ViewDesc is a view: its query's SQL text and its columns.
@@ -136,6 +146,7 @@ type ViewColumn struct {
 	Name    string `json:"name"`
 	TypeOid uint32 `json:"type_oid"`
 	Typmod  int32  `json:"typmod"`
+	Comment string `json:"comment,omitempty"`
 }
 
 // SequenceDesc is a sequence's definition; its value is kept apart (see

@@ -56,6 +56,10 @@ func (x *execCtx) createView(n *pg_query.ViewStmt) error {
 		if err := replaceableView(existing.View.Columns, view.Columns); err != nil {
 			return err
 		}
+		// The columns kept keep their comments, as in PostgreSQL.
+		for i, c := range existing.View.Columns {
+			view.Columns[i].Comment = c.Comment
+		}
 		existing.View = view
 		return catalog.Put(x.txn, existing)
 	}

@@ -80,29 +80,45 @@ func init() {
 	getExpr := func(_ *expr.Context, a []types.Datum) (types.Datum, error) { return a[0], nil }
 	expr.AddFunc("pg_get_expr", t(types.PgNodeTree, oid), txt, true, getExpr)
 	expr.AddFunc("pg_get_expr", t(types.PgNodeTree, oid, b), txt, true, getExpr)
-	// stela has no COMMENT ON yet: the only comments are those of the
-	// built-in functions and operators (pg_description).
 	noComment := func(*expr.Context, []types.Datum) (types.Datum, error) { return nil, nil }
-	// The built-in objects' OIDs are unique across catalogs, so the
-	// one-argument form finds a function's or an operator's.
-	expr.AddFunc("obj_description", t(oid), txt, true, func(_ *expr.Context, a []types.Datum) (types.Datum, error) {
-		if d := procDescription(uint32(a[0].(int64))); d != nil {
+	// The built-in functions and operators have descriptions; the
+	// catalog's objects the comments of COMMENT ON (pgcatalog_comment.go).
+	// OIDs are unique across catalogs, so the one-argument form finds
+	// any.
+	expr.AddFunc("obj_description", t(oid), txt, true, func(c *expr.Context, a []types.Datum) (types.Datum, error) {
+		o := uint32(a[0].(int64))
+		if d := procDescription(o); d != nil {
 			return d, nil
 		}
-		return operatorDescription(uint32(a[0].(int64))), nil
+		if d := operatorDescription(o); d != nil {
+			return d, nil
+		}
+		return catalogComment(c, o, 0, 0)
 	})
-	expr.AddFunc("obj_description", t(oid, types.Name), txt, true, func(_ *expr.Context, a []types.Datum) (types.Datum, error) {
+	expr.AddFunc("obj_description", t(oid, types.Name), txt, true, func(c *expr.Context, a []types.Datum) (types.Datum, error) {
+		o := uint32(a[0].(int64))
 		switch a[1].(string) {
 		case "pg_proc":
-			return procDescription(uint32(a[0].(int64))), nil
+			return procDescription(o), nil
 		case "pg_operator":
-			return operatorDescription(uint32(a[0].(int64))), nil
+			return operatorDescription(o), nil
+		case "pg_class":
+			return catalogComment(c, o, pgClassOID, 0)
+		case "pg_namespace":
+			return catalogComment(c, o, pgNamespaceOID, 0)
+		case "pg_constraint":
+			return catalogComment(c, o, pgConstraintOID, 0)
+		}
+		return nil, nil
+	})
+	expr.AddFunc("col_description", t(oid, i4), txt, true, func(c *expr.Context, a []types.Datum) (types.Datum, error) {
+		if sub := a[1].(int64); sub > 0 {
+			return catalogComment(c, uint32(a[0].(int64)), pgClassOID, int(sub))
 		}
 		return nil, nil
 	})
 	// No function has a body in SQL (stela has no CREATE FUNCTION).
 	expr.AddFunc("pg_get_function_sqlbody", t(oid), txt, true, noComment)
-	expr.AddFunc("col_description", t(oid, i4), txt, true, noComment)
 	expr.AddFunc("shobj_description", t(oid, types.Name), txt, true, noComment)
 	// No statistics object exists (pg_statistic_ext is empty): NULL, as
 	// PostgreSQL answers for an OID that is not one.

@@ -33,11 +33,14 @@ func init() {
 		extra_desc text, context text, vartype text, source text, min_val text, max_val text,
 		enumvals text[], boot_val text, reset_val text, sourcefile text, sourceline integer,
 		pending_restart boolean`, pgSettingsRows)
-	// stela has no COMMENT ON yet: the descriptions are those of the
-	// built-in functions and operators.
+	// The built-in functions' and operators' descriptions, then the
+	// comments COMMENT ON gave the catalog's objects.
 	addVtable("pg_description", 2609, 'r', `objoid oid, classoid oid, objsubid integer, description text`,
-		func(*vctx) ([][]types.Datum, error) {
-			var out [][]types.Datum
+		func(c *vctx) ([][]types.Datum, error) {
+			out, err := catalogComments(c)
+			if err != nil {
+				return nil, err
+			}
 			for _, r := range servedProcs() {
 				if r.desc != "" {
 					out = append(out, []types.Datum{dOid(r.oid), dOid(1255), dInt(0), r.desc})

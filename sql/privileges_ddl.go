@@ -45,6 +45,8 @@ func (pl *planner) ddlNeeds(n *pg_query.Node) {
 		admin(objectWord(n.RenameStmt.RenameType)+" "+name, true)
 	case *pg_query.Node_DropStmt:
 		admin(objectWord(n.DropStmt.RemoveType)+" "+dropName(n.DropStmt), true)
+	case *pg_query.Node_CommentStmt:
+		admin(objectWord(n.CommentStmt.Objtype)+" "+commentName(n.CommentStmt), true)
 	case *pg_query.Node_TruncateStmt:
 		// TRUNCATE is checked per table as it runs (ddl_truncate.go):
 		// the tables CASCADE adds are known only then.
@@ -83,4 +85,20 @@ func dropName(n *pg_query.DropStmt) string {
 		return s.Sval
 	}
 	return strings.TrimSpace(o.String())
+}
+
+// commentName is the object a COMMENT ON names, unqualified: the
+// relation of a column or a constraint.
+func commentName(n *pg_query.CommentStmt) string {
+	if s := n.Object.GetString_(); s != nil {
+		return s.Sval
+	}
+	items := n.Object.GetList().GetItems()
+	if n.Objtype == pg_query.ObjectType_OBJECT_COLUMN || n.Objtype == pg_query.ObjectType_OBJECT_TABCONSTRAINT {
+		items = items[:max(len(items)-1, 0)]
+	}
+	if len(items) == 0 {
+		return ""
+	}
+	return items[len(items)-1].GetString_().GetSval()
 }
