@@ -178,6 +178,7 @@ var pgProcRows = []pgProcRow{
 	{1776, "to_char", 12, 1, 0, 0, 0, "", 'f', false, false, true, false, 's', 's', 0, 25, oids{701, 25}, nil, "", nil, "", "float8_to_char", "", "text", "double precision, text", "double precision, text", "format float8 to text"},
 	{1777, "to_number", 12, 1, 0, 0, 0, "", 'f', false, false, true, false, 's', 's', 0, 1700, oids{25, 25}, nil, "", nil, "", "numeric_to_number", "", "numeric", "text, text", "text, text", "convert text to numeric"},
 	{1778, "to_timestamp", 12, 1, 0, 0, 0, "", 'f', false, false, true, false, 's', 's', 0, 1184, oids{25, 25}, nil, "", nil, "", "to_timestamp", "", "timestamp with time zone", "text, text", "text, text", "convert text to timestamp with time zone"},
+	{1780, "to_date", 12, 1, 0, 0, 0, "", 'f', false, false, true, false, 's', 's', 0, 1082, oids{25, 25}, nil, "", nil, "", "to_date", "", "date", "text, text", "text, text", "convert text to date"},
 	{1810, "bit_length", 14, 1, 0, 0, 0, "", 'f', false, false, true, false, 'i', 's', 0, 23, oids{17}, nil, "", nil, "", "", "", "integer", "bytea", "bytea", "length in bits"},
 	{1811, "bit_length", 14, 1, 0, 0, 0, "", 'f', false, false, true, false, 'i', 's', 0, 23, oids{25}, nil, "", nil, "", "", "", "integer", "text", "text", "length in bits"},
 	{1812, "bit_length", 14, 1, 0, 0, 0, "", 'f', false, false, true, false, 'i', 's', 0, 23, oids{1560}, nil, "", nil, "", "", "", "integer", "bit", "bit", "length in bits"},

@@ -346,6 +346,12 @@ func localOffset(local int64, loc *time.Location) int {
 	return periods[0].offset
 }
 
+// LocalOffset is localOffset for other packages: the offset (seconds
+// east) of loc at a wall-clock time given as seconds since the Unix
+// epoch as if it were UTC, chosen as PostgreSQL's
+// DetermineTimeZoneOffset chooses it in gaps and overlaps.
+func LocalOffset(local int64, loc *time.Location) int { return localOffset(local, loc) }
+
 // abbrevOffset resolves a dynamic abbreviation (one defined by a zone) at
 // a local time: the offset the zone had with that abbreviation, searching
 // the periods around the date, else the zone's offset then.
