@@ -430,6 +430,19 @@ func formatG(f float64, digits int) string { return strconv.FormatFloat(f, 'g', 
 // roundHalfUp rounds half away from zero, as PostgreSQL's numeric does.
 var roundHalfUp = apd.Context{Precision: 4000, Rounding: apd.RoundHalfUp, MaxExponent: apd.MaxExponent, MinExponent: apd.MinExponent, Traps: apd.DefaultTraps}
 
+// timestampToTZ reads a timestamp's wall clock in loc (PostgreSQL's
+// timestamp2timestamptz); past the range it is out of range.
+func timestampToTZ(ts types.Timestamp, loc *time.Location) (types.Datum, error) {
+	if !ts.IsFinite() {
+		return types.TimestampTZ(ts), nil
+	}
+	r, ok := localToTimestamptz(int64(ts), loc)
+	if !ok || !types.ValidTimestamp(r) {
+		return nil, errTimestampRange
+	}
+	return types.TimestampTZ(r), nil
+}
+
 // convertTime handles the casts among date and time types.
 func convertTime(v types.Datum, from, to *types.T, fs *types.FormatSettings) (types.Datum, error) {
 	loc := time.UTC
@@ -440,19 +453,13 @@ func convertTime(v types.Datum, from, to *types.T, fs *types.FormatSettings) (ty
 	case from.Family == types.DateFamily && to.Family == types.TimestampFamily:
 		return dateToTimestamp(v.(types.Date))
 	case from.Family == types.DateFamily && to.Family == types.TimestampTZFamily:
-		d := v.(types.Date)
-		if !d.IsFinite() {
-			return types.TimestampTZ(infiniteTimestamp(d == types.DateInfinity)), nil
+		ts, err := dateToTimestamp(v.(types.Date))
+		if err != nil {
+			return nil, err
 		}
-		t, _ := d.Time()
-		return types.TimestampTZFromTime(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)), nil
+		return timestampToTZ(ts, loc)
 	case from.Family == types.TimestampFamily && to.Family == types.TimestampTZFamily:
-		ts := v.(types.Timestamp)
-		if !ts.IsFinite() {
-			return types.TimestampTZ(ts), nil
-		}
-		t, _ := ts.Time()
-		return types.TimestampTZFromTime(time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)), nil
+		return timestampToTZ(v.(types.Timestamp), loc)
 	case from.Family == types.TimestampTZFamily && to.Family == types.TimestampFamily:
 		ts := v.(types.TimestampTZ)
 		if !ts.IsFinite() {

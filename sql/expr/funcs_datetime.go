@@ -284,20 +284,27 @@ func timestamptz2tm(ts int64, loc *time.Location) (pgTm, bool) {
 // localToTimestamptz interprets a local timestamp in a time zone, as
 // PostgreSQL's DetermineTimeZoneOffset does.
 func localToTimestamptz(local int64, loc *time.Location) (int64, bool) {
-	tm, ok := timestamp2tm(local)
-	if !ok {
+	if _, ok := timestamp2tm(local); !ok {
 		return 0, false
 	}
+	return local - zoneOffsetAt(local, loc)*usPerSec, true
+}
+
+// zoneOffsetAt is loc's offset (seconds east of UTC) at a wall-clock
+// time given in µs since 2000-01-01, chosen in a gap or an overlap as
+// PostgreSQL's DetermineTimeZoneOffset chooses it: the offset before
+// the change, so that 02:30 of a spring-forward night is 03:30 daylight
+// time and 01:30 of a fall-back night standard time (Go's time.Date
+// leaves that choice open).
+func zoneOffsetAt(local int64, loc *time.Location) int64 {
 	if loc == time.UTC {
-		return local, true
+		return 0
 	}
-	if tm.year < -4000 || tm.year > 300000 {
-		// Beyond the zone data: the zone's current offset.
-		_, off := time.Date(2000, 1, 1, 0, 0, 0, 0, loc).Zone()
-		return local - int64(off)*usPerSec, true
+	secs := local / usPerSec
+	if local%usPerSec < 0 {
+		secs--
 	}
-	t := time.Date(int(tm.year), time.Month(tm.mon), int(tm.mday), int(tm.hour), int(tm.min), int(tm.sec), int(tm.fsec)*1000, loc)
-	return int64(types.TimestampTZFromTime(t)), true
+	return int64(types.LocalOffset(secs+(pgEpochJDate-unixEpochJDate)*86400, loc))
 }
 
 // interval2itm breaks an interval with C's truncating division.

@@ -107,12 +107,7 @@ func toTimestamp(input, template string, loc *time.Location) (types.Datum, error
 	if p.hasZone {
 		ts = local - p.gmtoff*usPerSec
 	} else {
-		// The zone's offset at that wall-clock time, to the second.
-		secs := local / usPerSec
-		if local%usPerSec < 0 {
-			secs--
-		}
-		ts = local - int64(types.LocalOffset(secs+(pgEpochJDate-unixEpochJDate)*86400, loc))*usPerSec
+		ts = local - zoneOffsetAt(local, loc)*usPerSec
 	}
 	if ts < minTimestamp || ts >= endTimestamp {
 		return nil, errTimestampRange
