@@ -207,9 +207,16 @@ func formatDateTime(tm *pgTm, zoned bool, template string) (types.Datum, error) 
 		}
 		if p := matchPattern(s); p != nil {
 			s = s[len(p.text):]
+			// One suffix: TH or th, or SP (spell mode, which PostgreSQL
+			// reads and ignores).
 			var th string
-			if len(s) >= 2 && (s[:2] == "TH" || s[:2] == "th") {
-				th, s = s[:2], s[2:]
+			if len(s) >= 2 {
+				switch s[:2] {
+				case "TH", "th":
+					th, s = s[:2], s[2:]
+				case "SP":
+					s = s[2:]
+				}
 			}
 			if err := tm.writeField(&out, p, zoned, fm || tmode && isName(p.field), th); err != nil {
 				return nil, err
