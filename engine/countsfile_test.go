@@ -119,3 +119,31 @@ func TestRowCountsNotSavedWithACommitInFlight(t *testing.T) {
 	}
 	db.store.Close()
 }
+
+// A commit that fails (here a write conflict) leaves no commit in
+// flight, so the counts are saved again.
+func TestRowCountsInFlightAfterAFailedCommit(t *testing.T) {
+	db := openCountsDB(t, t.TempDir())
+	defer db.store.Close()
+	insertIDs(t, db, 1)
+	db.EstimateRows(countsLayout())
+	a, _ := db.Begin(TxnOptions{})
+	b, _ := db.Begin(TxnOptions{})
+	for _, txn := range []*Txn{a, b} {
+		if err := countsLayout().Insert(txn, []types.Datum{int64(2)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := a.Commit(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Commit(context.Background()); err == nil {
+		t.Fatal("both inserts of key 2 committed")
+	}
+	if n := db.stats.inflight.Load(); n != 0 {
+		t.Fatalf("%d commits left in flight after a failed one", n)
+	}
+	if n, ok := knownRows(db); !ok || n != 2 {
+		t.Fatalf("%d rows known %v, want 2", n, ok)
+	}
+}

@@ -392,15 +392,20 @@ func (t *Txn) Commit(ctx context.Context) (kv.Committed, error) {
 	}
 	opts.Ranges = append(opts.Ranges, t.lockRanges...)
 	recordHot := t.db.lockHot(writes)
-	if len(t.rows) > 0 {
-		t.db.stats.inflight.Add(1) // left in committed, or below on failure
+	// A commit with row deltas is in flight until committed reports
+	// them (countsfile.go); one that fails, or panics, leaves here.
+	reported := len(t.rows) == 0
+	if !reported {
+		t.db.stats.inflight.Add(1)
+		defer func() {
+			if !reported {
+				t.db.stats.inflight.Add(-1)
+			}
+		}()
 	}
 	c, err := t.db.store.CommitWith(ctx, writes, opts)
 	if recordHot != nil {
 		recordHot(c, err)
-	}
-	if err != nil && len(t.rows) > 0 {
-		t.db.stats.inflight.Add(-1)
 	}
 	if errors.Is(err, kv.ErrConflict) {
 		return kv.Committed{}, pgerror.Wrap(err, pgcode.SerializationFailure,
@@ -410,6 +415,7 @@ func (t *Txn) Commit(ctx context.Context) (kv.Committed, error) {
 		return kv.Committed{}, StorageError(err)
 	}
 	t.db.stats.committed(c.TxID, t.rows)
+	reported = true
 	// ANALYZEs before moves: a TRUNCATE's carry to storage that the
 	// transaction analyzed after the TRUNCATE keeps that ANALYZE's
 	// result, and one before it is carried (statsmove.go).

@@ -40,8 +40,15 @@ func (pl *planner) planComment(n *pg_query.CommentStmt) (plan, error) {
 	return nil, pgerror.Newf(pgcode.FeatureNotSupported, "COMMENT ON %s is not supported", word)
 }
 
+// maxComment bounds a comment: it lives in its object's descriptor,
+// which every session that plans with the object reads.
+const maxComment = 64 << 10
+
 // comment sets the comment n names.
 func (x *execCtx) comment(n *pg_query.CommentStmt) error {
+	if len(n.Comment) > maxComment {
+		return pgerror.Newf(pgcode.ProgramLimitExceeded, "comment is too long (%d bytes; stela keeps at most %d)", len(n.Comment), maxComment)
+	}
 	names := nodeStrings(n.Object.GetList().GetItems())
 	switch n.Objtype {
 	case pg_query.ObjectType_OBJECT_SCHEMA:
@@ -83,7 +90,7 @@ func (x *execCtx) comment(n *pg_query.CommentStmt) error {
 
 // commentRelation resolves a relation's (possibly qualified) name.
 func (x *execCtx) commentRelation(names []string) (*catalog.Descriptor, error) {
-	var rv pg_query.RangeVar
+	rv := pg_query.RangeVar{Location: -1} // COMMENT ON's errors have no position
 	switch len(names) {
 	case 1:
 		rv.Relname = names[0]

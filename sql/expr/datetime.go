@@ -110,13 +110,17 @@ const lastTimestampDay = 109203528 - 2451545
 
 var errDateForTimestamp = pgerror.New(pgcode.DatetimeFieldOverflow, "date out of range for timestamp")
 
-// dateAtTime is date + time: the date's midnight moved by the time.
+// dateAtTime is date + time: the date's midnight moved by the time
+// (24:00 of the last day is past the range).
 func dateAtTime(x types.Date, t types.TimeOfDay) (types.Datum, error) {
 	ts, err := dateToTimestamp(x)
 	if err != nil || !ts.IsFinite() {
 		return ts, err
 	}
-	return ts + types.Timestamp(t), nil
+	if r := int64(ts) + int64(t); types.ValidTimestamp(r) {
+		return types.Timestamp(r), nil
+	}
+	return nil, errTimestampRange
 }
 
 // dateIntervalOp is date ± interval (and interval + date, flipped).
@@ -204,35 +208,78 @@ func negate(iv types.Interval, sign int) types.Interval {
 	return iv
 }
 
+// civilMicros is a civil time as µs since 2000-01-01, or false past
+// the timestamps' years (where the µs would overflow int64: the range
+// check comes before the arithmetic).
+func civilMicros(c civil) (int64, bool) {
+	if c.y < -4713 || c.y > 294276 {
+		return 0, false
+	}
+	r := int64(types.TimestampFromTime(time.Date(c.y, time.Month(c.m), c.d, c.hh, c.mm, c.ss, c.nsec, time.UTC)))
+	return r, types.ValidTimestamp(r)
+}
+
+// addMicros adds an interval's time part, checking the result's range.
+func addMicros(r, micros int64) (int64, error) {
+	sum := r + micros
+	if (micros > 0 && sum < r) || (micros < 0 && sum > r) || !types.ValidTimestamp(sum) {
+		return 0, errTimestampRange
+	}
+	return sum, nil
+}
+
+// timestampAdd is PostgreSQL's timestamp_pl_interval: months on the
+// calendar (the day clamped to the month's last), then days, then the
+// exact time, each step range-checked.
 func timestampAdd(ts types.Timestamp, iv types.Interval, sign int) (types.Datum, error) {
 	if !ts.IsFinite() {
 		return ts, nil
 	}
 	iv = negate(iv, sign)
-	t, _ := ts.Time()
-	c := addMonthsDays(toCivil(t), iv.Months, iv.Days)
-	r := types.TimestampFromTime(time.Date(c.y, time.Month(c.m), c.d, c.hh, c.mm, c.ss, c.nsec, time.UTC))
-	sum := int64(r) + iv.Micros
-	if (iv.Micros > 0 && sum < int64(r)) || (iv.Micros < 0 && sum > int64(r)) || !types.ValidTimestamp(int64(r)) || !types.ValidTimestamp(sum) {
-		return nil, errTimestampRange
+	r := int64(ts)
+	for _, step := range [2]struct{ months, days int32 }{{iv.Months, 0}, {0, iv.Days}} {
+		if step.months == 0 && step.days == 0 {
+			continue
+		}
+		t, _ := types.Timestamp(r).Time()
+		var ok bool
+		if r, ok = civilMicros(addMonthsDays(toCivil(t), step.months, step.days)); !ok {
+			return nil, errTimestampRange
+		}
+	}
+	sum, err := addMicros(r, iv.Micros)
+	if err != nil {
+		return nil, err
 	}
 	return types.Timestamp(sum), nil
 }
 
+// timestamptzAdd is PostgreSQL's timestamptz_pl_interval: the months,
+// then the days, each added to the wall clock in loc and read back
+// there (a time that lands in a daylight-saving gap or overlap takes
+// the offset localToTimestamptz gives it), then the exact time.
 func timestamptzAdd(ts types.TimestampTZ, iv types.Interval, sign int, loc *time.Location) (types.Datum, error) {
 	if !ts.IsFinite() {
 		return ts, nil
 	}
 	iv = negate(iv, sign)
-	t, _ := ts.Time()
-	if iv.Months != 0 || iv.Days != 0 {
-		c := addMonthsDays(toCivil(t.In(loc)), iv.Months, iv.Days)
-		t = time.Date(c.y, time.Month(c.m), c.d, c.hh, c.mm, c.ss, c.nsec, loc)
+	r := int64(ts)
+	for _, step := range [2]struct{ months, days int32 }{{iv.Months, 0}, {0, iv.Days}} {
+		if step.months == 0 && step.days == 0 {
+			continue
+		}
+		t, _ := types.TimestampTZ(r).Time()
+		local, ok := civilMicros(addMonthsDays(toCivil(t.In(loc)), step.months, step.days))
+		if ok {
+			r, ok = localToTimestamptz(local, loc)
+		}
+		if !ok || !types.ValidTimestamp(r) {
+			return nil, errTimestampRange
+		}
 	}
-	r := types.TimestampTZFromTime(t)
-	sum := int64(r) + iv.Micros
-	if (iv.Micros > 0 && sum < int64(r)) || (iv.Micros < 0 && sum > int64(r)) || !types.ValidTimestamp(int64(r)) || !types.ValidTimestamp(sum) {
-		return nil, errTimestampRange
+	sum, err := addMicros(r, iv.Micros)
+	if err != nil {
+		return nil, err
 	}
 	return types.TimestampTZ(sum), nil
 }

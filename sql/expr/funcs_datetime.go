@@ -292,10 +292,10 @@ func localToTimestamptz(local int64, loc *time.Location) (int64, bool) {
 
 // zoneOffsetAt is loc's offset (seconds east of UTC) at a wall-clock
 // time given in µs since 2000-01-01, chosen in a gap or an overlap as
-// PostgreSQL's DetermineTimeZoneOffset chooses it: the offset before
-// the change, so that 02:30 of a spring-forward night is 03:30 daylight
-// time and 01:30 of a fall-back night standard time (Go's time.Date
-// leaves that choice open).
+// PostgreSQL's DetermineTimeZoneOffset chooses it: in a gap the offset
+// before the change, in an overlap the one after it, so that 02:30 of a
+// spring-forward night is 03:30 daylight time and 01:30 of a fall-back
+// night standard time (Go's time.Date leaves that choice open).
 func zoneOffsetAt(local int64, loc *time.Location) int64 {
 	if loc == time.UTC {
 		return 0

@@ -250,7 +250,7 @@ func formatDateTime(tm *pgTm, zoned bool, template string) (types.Datum, error) 
 // isName reports whether a field prints a name (TM turns its padding
 // off, as PostgreSQL's translated names are never padded).
 func isName(f dchField) bool {
-	return f == dchDay || f == dchDY || f == dchMonth || f == dchMon || f == dchRM
+	return f == dchDay || f == dchDY || f == dchMonth || f == dchMon
 }
 
 // writeField prints field p of tm: fm drops the padding, th (TH or th)
@@ -343,6 +343,7 @@ func (tm *pgTm) writeField(out *strings.Builder, p *dchPattern, zoned, fm bool, 
 	case dchTZM:
 		num(abs64(tm.gmtoff)%3600/60, 2)
 	case dchOF:
+		th = "" // PostgreSQL prints no ordinal after an offset
 		out.WriteString(offsetSign(tm.gmtoff))
 		num(abs64(tm.gmtoff)/3600, 2)
 		if m := abs64(tm.gmtoff) % 3600 / 60; m != 0 {
