@@ -17,6 +17,11 @@ type aggNode struct {
 	groups  []expr.Expr
 	aggs    []*aggCall
 	columns []column
+	// keyCols is the number of the grouping's expressions, which start
+	// the grouped row whatever groups this run uses (a grouping set's
+	// empty set has none, and they read NULL): the direct arguments of
+	// ordered-set aggregates read them.
+	keyCols int
 }
 
 func (n *aggNode) cols() []column { return n.columns }
@@ -27,22 +32,25 @@ type group struct {
 	accs []expr.Accumulator
 	// seen holds, per DISTINCT aggregate, the argument keys added.
 	seen []map[string]struct{}
-	// buffered holds, per aggregate with ORDER BY, its rows' arguments
-	// and order values, sorted and added at the end.
+	// buffered holds, per aggregate with ORDER BY or WITHIN GROUP, its
+	// rows' arguments and order values, sorted at the end (and added to
+	// the accumulator, or read by the ordered-set aggregate).
 	buffered [][][]types.Datum
 }
 
 func (n *aggNode) newGroup(vals []types.Datum) *group {
 	g := &group{vals: vals, accs: make([]expr.Accumulator, len(n.aggs))}
 	for i, a := range n.aggs {
-		g.accs[i] = a.agg.New()
+		if a.osa == nil {
+			g.accs[i] = a.agg.New()
+		}
 		if a.distinct {
 			if g.seen == nil {
 				g.seen = make([]map[string]struct{}, len(n.aggs))
 			}
 			g.seen[i] = map[string]struct{}{}
 		}
-		if len(a.order) > 0 && g.buffered == nil {
+		if a.buffers() && g.buffered == nil {
 			g.buffered = make([][][]types.Datum, len(n.aggs))
 		}
 	}
@@ -127,16 +135,10 @@ func (n *aggNode) open(x *execCtx) (rowIter, error) {
 		out := make([]types.Datum, len(n.groups)+len(n.aggs))
 		copy(out, g.vals)
 		for i, a := range n.aggs {
-			if g.buffered != nil && g.buffered[i] != nil {
-				if err := n.addOrdered(x, a, g, i); err != nil {
-					release()
-					return nil, err
-				}
-			}
-			v, err := g.accs[i].Result(x.ec)
+			v, err := n.result(x, a, g, i)
 			if err != nil {
 				release()
-				return nil, evalError(x.ctx, err)
+				return nil, err
 			}
 			out[len(n.groups)+i] = v
 		}
@@ -148,8 +150,8 @@ func (n *aggNode) open(x *execCtx) (rowIter, error) {
 // add folds a row into a group; it returns the bytes it buffered.
 // scratch holds, per aggregate, the arguments slice of the last row: an
 // accumulator does not keep its arguments slice (expr.Accumulator), so
-// only an aggregate with ORDER BY, which buffers them, needs a new one
-// per row.
+// only an aggregate with ORDER BY or WITHIN GROUP, which buffers them,
+// needs a new one per row.
 func (n *aggNode) add(x *execCtx, g *group, row []types.Datum, scratch [][]types.Datum) (int64, error) {
 	var buffered int64
 	for i, a := range n.aggs {
@@ -163,7 +165,7 @@ func (n *aggNode) add(x *execCtx, g *group, row []types.Datum, scratch [][]types
 			}
 		}
 		var args []types.Datum
-		if len(a.order) > 0 {
+		if a.buffers() {
 			args = make([]types.Datum, len(a.args), len(a.args)+len(a.order))
 		} else {
 			if scratch[i] == nil {
@@ -185,7 +187,7 @@ func (n *aggNode) add(x *execCtx, g *group, row []types.Datum, scratch [][]types
 		if skip {
 			continue
 		}
-		if len(a.order) > 0 {
+		if a.buffers() {
 			for _, e := range a.order {
 				v, err := x.eval(e, row)
 				if err != nil {
@@ -223,6 +225,23 @@ func (n *aggNode) argKey(a *aggCall, args []types.Datum) (string, error) {
 	}
 	k, err := appendGroupKey(nil, args, idx, ts)
 	return string(k), err
+}
+
+// result returns a group's value of its i-th aggregate.
+func (n *aggNode) result(x *execCtx, a *aggCall, g *group, i int) (types.Datum, error) {
+	if a.osa != nil {
+		return n.orderedSetResult(x, a, g, i)
+	}
+	if g.buffered != nil && g.buffered[i] != nil {
+		if err := n.addOrdered(x, a, g, i); err != nil {
+			return nil, err
+		}
+	}
+	v, err := g.accs[i].Result(x.ec)
+	if err != nil {
+		return nil, evalError(x.ctx, err)
+	}
+	return v, nil
 }
 
 // addOrdered sorts an ordered aggregate's buffered rows and adds them.

@@ -25,8 +25,8 @@ func (pl *planner) setFunction(b *expr.Builder, fc *pg_query.FuncCall, name stri
 	case "_pg_expandarray":
 		return pl.expandArray(b, fc)
 	}
-	if f := expr.LookupJSONSetFunc(name); f != nil {
-		return pl.jsonSetFunction(b, fc, name, f)
+	if expr.IsSetFunc(name) {
+		return pl.exprSetFunction(b, fc, name)
 	}
 	if f := catalogSetFuncs[name]; f != nil {
 		return pl.planCatalogSetFunc(b, fc, name, f)

@@ -405,6 +405,8 @@ func (ex *explainer) describe(n planNode) (string, []string, []planNode) {
 		return "Recursive Union", nil, []planNode{v.base, v.step}
 	case *seriesNode:
 		return "Function Scan on generate_series", nil, nil
+	case *exprSetNode:
+		return "Function Scan on " + v.name, nil, nil
 	case *ordinalityNode:
 		return "WithOrdinality", nil, []planNode{v.input}
 	case *applyJoinNode:

@@ -107,6 +107,8 @@ func nodeExprs(n planNode) []expr.Expr {
 		return append(es, v.filter)
 	case *seriesNode:
 		return []expr.Expr{v.start, v.stop, v.step}
+	case *exprSetNode:
+		return v.args
 	case *windowNode:
 		var es []expr.Expr
 		for _, f := range v.funcs {
@@ -120,7 +122,7 @@ func nodeExprs(n planNode) []expr.Expr {
 	case *aggNode:
 		es := append([]expr.Expr(nil), v.groups...)
 		for _, a := range v.aggs {
-			es = append(append(append(es, a.args...), a.filter), a.order...)
+			es = append(append(append(append(es, a.args...), a.filter), a.order...), a.direct...)
 		}
 		return es
 	case *joinNode:

@@ -45,7 +45,17 @@ type aggCall struct {
 	// columns index the buffered values after the arguments).
 	order     []expr.Expr
 	orderKeys []sortKey
+	// osa, for an ordered-set or hypothetical-set aggregate, computes
+	// the result from the group's rows sorted by orderKeys (which index
+	// args: the WITHIN GROUP expressions) and from direct, its direct
+	// arguments, evaluated once per group over the grouped row.
+	osa    *expr.OrderedSetAggregate
+	direct []expr.Expr
 }
+
+// buffers reports whether the call keeps its rows' arguments until the
+// group is complete, to sort them.
+func (c *aggCall) buffers() bool { return len(c.order) > 0 || c.osa != nil }
 
 // groupBy plans a query's grouping: GROUP BY items resolve to input
 // columns first, then to select-list names and positions, as in
@@ -267,13 +277,10 @@ func (g *grouping) aggregate(f *pg_query.FuncCall, name string) (expr.Expr, erro
 	if d := aggLevel(f, g.sb.inScope); d > 0 {
 		return outerAggregate(g.sb.inScope, f, name, d)
 	}
-	b := g.sb.pl.builder(g.sb.inScope, "aggregate function calls")
-	b.Aggregate = func(f *pg_query.FuncCall, _ string) (expr.Expr, error) {
-		return nil, pgerror.New(pgcode.GroupingError, "aggregate function calls cannot be nested").WithPosition(int(f.Location) + 1)
+	if f.AggWithinGroup || expr.IsOrderedSetCall(name, len(f.Args)) {
+		return g.orderedSetAggregate(f, name, key)
 	}
-	b.Window = func(f *pg_query.FuncCall, _ string) (expr.Expr, error) {
-		return nil, pgerror.New(pgcode.GroupingError, "aggregate function calls cannot contain window function calls").WithPosition(int(f.Location) + 1)
-	}
+	b := g.argBuilder(g.sb.inScope)
 	var args []expr.Expr
 	if !f.AggStar {
 		var err error
@@ -340,9 +347,36 @@ func (g *grouping) aggregate(f *pg_query.FuncCall, name string) (expr.Expr, erro
 			}
 		}
 	}
+	return g.addAggCall(key, c, name), nil
+}
+
+// argBuilder builds an aggregate call's arguments over sc, where
+// aggregates and window functions are refused.
+func (g *grouping) argBuilder(sc *scope) *expr.Builder {
+	b := g.sb.pl.builder(sc, "aggregate function calls")
+	b.Aggregate = func(f *pg_query.FuncCall, _ string) (expr.Expr, error) {
+		return nil, pgerror.New(pgcode.GroupingError, "aggregate function calls cannot be nested").WithPosition(int(f.Location) + 1)
+	}
+	b.Window = func(f *pg_query.FuncCall, _ string) (expr.Expr, error) {
+		return nil, pgerror.New(pgcode.GroupingError, "aggregate function calls cannot contain window function calls").WithPosition(int(f.Location) + 1)
+	}
+	special := b.Special
+	b.Special = func(f *pg_query.FuncCall, name string) (expr.Expr, error) {
+		if isSetReturning(name) {
+			return nil, pgerror.New(pgcode.FeatureNotSupported, "aggregate function calls cannot contain set-returning function calls").
+				WithHint("You might be able to move the set-returning function into a LATERAL FROM item.").WithPosition(int(f.Location) + 1)
+		}
+		return special(f, name)
+	}
+	return b
+}
+
+// addAggCall registers a planned aggregate call under its parse-tree key
+// and returns its column of the grouped row.
+func (g *grouping) addAggCall(key string, c *aggCall, name string) expr.Expr {
 	g.aggKeys[key] = len(g.aggs)
 	g.aggs = append(g.aggs, c)
-	return &expr.ColRef{Idx: len(g.exprs) + len(g.aggs) - 1, T: agg.Result, Name: name}, nil
+	return &expr.ColRef{Idx: len(g.exprs) + len(g.aggs) - 1, T: c.agg.Result, Name: name}
 }
 
 // orderSensitive are the aggregates whose result depends on the order
@@ -356,11 +390,24 @@ var orderSensitive = map[string]bool{
 // PostgreSQL's rule is the innermost level whose columns its arguments
 // read (0 for this query, also when they read none).
 func aggLevel(f *pg_query.FuncCall, sc *scope) int {
-	nodes := append([]*pg_query.Node{f.AggFilter}, f.Args...)
+	nodes := []*pg_query.Node{f.AggFilter}
+	if !f.AggWithinGroup {
+		// An ordered-set aggregate's direct arguments do not decide
+		// its level: they are evaluated per group of that level.
+		nodes = append(nodes, f.Args...)
+	}
 	for _, o := range f.AggOrder {
 		nodes = append(nodes, o.GetSortBy().Node)
 	}
-	level := -1
+	level, _ := columnLevel(nodes, sc)
+	return max(level, 0)
+}
+
+// columnLevel returns how many query levels out from sc the innermost
+// column that nodes read (outside subqueries) is, and where it is
+// written; -1 if they read none.
+func columnLevel(nodes []*pg_query.Node, sc *scope) (level int, loc int32) {
+	level = -1
 	for _, n := range nodes {
 		inspect(n, func(m *pg_query.Node) bool {
 			if m.GetSubLink() != nil {
@@ -389,15 +436,12 @@ func aggLevel(f *pg_query.FuncCall, sc *scope) int {
 				depth++
 			}
 			if level < 0 || depth < level {
-				level = depth
+				level, loc = depth, cr.Location
 			}
 			return false
 		})
 	}
-	if level < 0 {
-		return 0
-	}
-	return level
+	return level, loc
 }
 
 // outerAggregate plans an aggregate of an enclosing query (SELECT g,
@@ -417,6 +461,9 @@ func outerAggregate(from *scope, f *pg_query.FuncCall, name string, depth int) (
 	}
 	if sc == nil || sc.grp == nil {
 		return nil, pgerror.New(pgcode.FeatureNotSupported, "aggregate functions over the columns of an enclosing query that does not group are not supported yet").WithPosition(int(f.Location) + 1)
+	}
+	if lv, loc := columnLevel(f.Args, from); f.AggWithinGroup && lv >= 0 && lv < depth {
+		return nil, pgerror.New(pgcode.GroupingError, "outer-level aggregate cannot contain a lower-level variable in its direct arguments").WithPosition(int(loc) + 1)
 	}
 	e, err := sc.grp.aggregate(f, name)
 	if err != nil {
@@ -446,7 +493,7 @@ func (g *grouping) plan(sb *selectBuild, input planNode) (planNode, error) {
 	for _, a := range g.aggs {
 		cols = append(cols, column{name: a.agg.Name, typ: a.agg.Result, hidden: true, qualifiedOnly: true})
 	}
-	node := &aggNode{input: g.minMaxInput(input), groups: g.exprs, aggs: g.aggs, columns: cols}
+	node := &aggNode{input: g.minMaxInput(input), groups: g.exprs, aggs: g.aggs, columns: cols, keyCols: len(g.exprs)}
 	if g.sets != nil {
 		return newFilter(newGroupingSets(node, g.sets), g.having), nil
 	}

@@ -56,12 +56,6 @@ type oids []uint32
 var plannerFunctions = []string{"generate_series", "generate_subscripts", "unnest",
 	"nextval", "currval", "setval", "lastval"}
 
-// jsonSetFunctionNames are PostgreSQL's set-returning JSON functions
-// that expr.LookupJSONSetFunc may implement.
-var jsonSetFunctionNames = []string{"json_each", "json_each_text", "json_array_elements",
-	"json_array_elements_text", "json_object_keys", "jsonb_each", "jsonb_each_text",
-	"jsonb_array_elements", "jsonb_array_elements_text", "jsonb_object_keys"}
-
 // servedFunctionNames are the names of the functions stela has, sorted:
 // what proc_names.txt lists.
 func servedFunctionNames() []string {
@@ -74,11 +68,6 @@ func servedFunctionNames() []string {
 	}
 	for n := range catalogSetFuncs {
 		set[n] = true
-	}
-	for _, n := range jsonSetFunctionNames {
-		if expr.LookupJSONSetFunc(n) != nil {
-			set[n] = true
-		}
 	}
 	out := make([]string, 0, len(set))
 	for n := range set {
@@ -101,9 +90,6 @@ var servedProcs = sync.OnceValue(func() []*pgProcRow {
 	}
 	for n := range catalogSetFuncs {
 		byPlanner[n] = true
-	}
-	for _, n := range jsonSetFunctionNames {
-		byPlanner[n] = expr.LookupJSONSetFunc(n) != nil
 	}
 	var out []*pgProcRow
 	for i := range pgProcRows {

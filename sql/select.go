@@ -684,5 +684,6 @@ func (pl *planner) planValues(lists []*pg_query.Node, outer *scope, lv *level, w
 // isAggregateName reports whether a function call names an aggregate.
 func isAggregateName(f *pg_query.FuncCall) bool {
 	name := f.Funcname[len(f.Funcname)-1].GetString_().GetSval()
-	return expr.IsAggregate(strings.ToLower(name))
+	name = strings.ToLower(name)
+	return expr.IsAggregate(name) || expr.IsOrderedSetCall(name, len(f.Args))
 }

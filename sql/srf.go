@@ -28,7 +28,7 @@ func isSetReturning(name string) bool {
 	if catalogSetFuncs[name] != nil {
 		return true
 	}
-	return expr.LookupJSONSetFunc(name) != nil
+	return expr.IsSetFunc(name)
 }
 
 // srfSet is the set-returning calls of one select list; base is the

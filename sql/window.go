@@ -77,6 +77,9 @@ var windowFuncs = map[string]*types.T{
 
 // window plans a window function call and returns its column.
 func (sb *selectBuild) window(f *pg_query.FuncCall, name string) (expr.Expr, error) {
+	if f.AggWithinGroup || expr.IsOrderedSetCall(name, len(f.Args)) {
+		return nil, sb.orderedSetOver(f, name)
+	}
 	if sb.win == nil {
 		sb.win = &windowing{}
 	}

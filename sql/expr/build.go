@@ -509,6 +509,19 @@ func (b *Builder) aExpr(e *pg_query.A_Expr) (Expr, error) {
 		}
 		return b.operator(name, []Expr{l, r}, e.Location)
 
+	case pg_query.A_Expr_Kind_AEXPR_SIMILAR:
+		// x [NOT] SIMILAR TO p [ESCAPE e] is parsed as
+		// x ~ similar_to_escape(p [, e]) (!~ for NOT); see similar.go.
+		l, err := b.Build(e.Lexpr)
+		if err != nil {
+			return nil, err
+		}
+		r, err := b.Build(e.Rexpr)
+		if err != nil {
+			return nil, err
+		}
+		return b.operator(name, []Expr{l, r}, e.Location)
+
 	case pg_query.A_Expr_Kind_AEXPR_OP_ANY, pg_query.A_Expr_Kind_AEXPR_OP_ALL:
 		return b.scalarArrayOp(e, name, e.Kind == pg_query.A_Expr_Kind_AEXPR_OP_ANY)
 
@@ -746,6 +759,14 @@ func (b *Builder) funcCall(f *pg_query.FuncCall) (Expr, error) {
 			return nil, at(pgerror.Newf(pgcode.WindowingError, "window functions are not allowed in %s", b.clause()), f.Location)
 		}
 		return b.Window(f, name)
+	}
+	if f.AggWithinGroup || IsOrderedSetCall(name, len(f.Args)) {
+		// The planner resolves ordered-set aggregate calls, and
+		// refuses WITHIN GROUP elsewhere (ResolveOrderedSet).
+		if b.Aggregate == nil {
+			return nil, at(pgerror.Newf(pgcode.GroupingError, "aggregate functions are not allowed in %s", b.clause()), f.Location)
+		}
+		return b.Aggregate(f, name)
 	}
 	if f.AggStar || f.AggDistinct || len(f.AggOrder) > 0 || f.AggFilter != nil || IsAggregate(name) {
 		if !IsAggregate(name) {

@@ -9,29 +9,28 @@ import (
 )
 
 // The set-returning json functions: *_object_keys, *_array_elements[_text]
-// and *_each[_text], for json and jsonb. The planner (sql/jsonfunc.go)
-// runs them like unnest; this file says what they take and return, and
-// computes their rows. json answers keep the input's text and order
-// (repeated keys included); jsonb's are normalized.
+// and *_each[_text], for json and jsonb. They are registered as
+// set-returning functions (setfunc.go); this file says what they take and
+// return, and computes their rows. json answers keep the input's text and
+// order (repeated keys included); jsonb's are normalized.
 
-// JSONSetFunc is one set-returning json function.
-type JSONSetFunc struct {
-	Arg   *types.T   // json or jsonb
-	Names []string   // output columns
-	Types []*types.T // their types
-	Rows  func(d types.Datum) ([][]types.Datum, error)
+func init() {
+	for _, prefix := range []string{"json_", "jsonb_"} {
+		for _, base := range []string{"object_keys", "array_elements", "array_elements_text", "each", "each_text"} {
+			name := prefix + base
+			f, arg := jsonSetFunc(name)
+			// Only the function's own type, or an untyped literal:
+			// there is no implicit cast between json and jsonb.
+			addSetFunc(name, []*types.T{arg}, true, f)
+		}
+	}
 }
 
-// LookupJSONSetFunc returns the function called name, or nil.
-func LookupJSONSetFunc(name string) *JSONSetFunc {
-	var jt *types.T
-	switch {
-	case strings.HasPrefix(name, "jsonb_"):
+// jsonSetFunc returns the function called name and its argument's type.
+func jsonSetFunc(name string) (*SetFunc, *types.T) {
+	jt := types.JSON
+	if strings.HasPrefix(name, "jsonb_") {
 		jt = types.JSONB
-	case strings.HasPrefix(name, "json_"):
-		jt = types.JSON
-	default:
-		return nil
 	}
 	isB := jt == types.JSONB
 	base := strings.TrimPrefix(strings.TrimPrefix(name, "jsonb_"), "json_")
@@ -47,9 +46,9 @@ func LookupJSONSetFunc(name string) *JSONSetFunc {
 	parse := func(d types.Datum) (*types.JSONValue, error) { return jsonTree(isB, d) }
 	switch base {
 	case "object_keys":
-		return &JSONSetFunc{Arg: jt, Names: []string{name}, Types: []*types.T{types.Text},
-			Rows: func(d types.Datum) ([][]types.Datum, error) {
-				v, err := parse(d)
+		return &SetFunc{Names: []string{name}, Types: []*types.T{types.Text},
+			Rows: func(args []types.Datum) ([][]types.Datum, error) {
+				v, err := parse(args[0])
 				if err != nil {
 					return nil, err
 				}
@@ -65,11 +64,11 @@ func LookupJSONSetFunc(name string) *JSONSetFunc {
 					rows[i] = []types.Datum{k}
 				}
 				return rows, nil
-			}}
+			}}, jt
 	case "array_elements", "array_elements_text":
-		return &JSONSetFunc{Arg: jt, Names: []string{"value"}, Types: []*types.T{valType},
-			Rows: func(d types.Datum) ([][]types.Datum, error) {
-				v, err := parse(d)
+		return &SetFunc{Names: []string{"value"}, Types: []*types.T{valType},
+			Rows: func(args []types.Datum) ([][]types.Datum, error) {
+				v, err := parse(args[0])
 				if err != nil {
 					return nil, err
 				}
@@ -89,11 +88,11 @@ func LookupJSONSetFunc(name string) *JSONSetFunc {
 					rows[i] = []types.Datum{value(e)}
 				}
 				return rows, nil
-			}}
+			}}, jt
 	case "each", "each_text":
-		return &JSONSetFunc{Arg: jt, Names: []string{"key", "value"}, Types: []*types.T{types.Text, valType},
-			Rows: func(d types.Datum) ([][]types.Datum, error) {
-				v, err := parse(d)
+		return &SetFunc{Names: []string{"key", "value"}, Types: []*types.T{types.Text, valType},
+			Rows: func(args []types.Datum) ([][]types.Datum, error) {
+				v, err := parse(args[0])
 				if err != nil {
 					return nil, err
 				}
@@ -111,7 +110,7 @@ func LookupJSONSetFunc(name string) *JSONSetFunc {
 					rows[i] = []types.Datum{k, value(v.Vals[i])}
 				}
 				return rows, nil
-			}}
+			}}, jt
 	}
-	return nil
+	panic("expr: no json set-returning function " + name)
 }

@@ -151,39 +151,22 @@ func resolve(cands []*overload, args []*types.T) (*overload, bool) {
 
 	// 5. Unknown arguments: choose a category per position (string wins;
 	// otherwise all candidates must agree) and keep candidates in it,
-	// preferring the category's preferred type.
-	for i, a := range args {
-		if !unknown(a) {
-			continue
-		}
-		cat := byte(0)
-		agree := true
+	// preferring the category's preferred type. When some position has
+	// no such category, PostgreSQL drops no candidate here and goes on.
+	if cats, prefs, resolved := unknownCategories(ok, args); resolved {
+		var keep []*overload
 		for _, o := range ok {
-			switch oc := o.args[i].Category; {
-			case oc == 'S':
-				cat = 'S'
-			case cat == 0:
-				cat = oc
-			case cat != oc && cat != 'S':
-				agree = false
-			}
-		}
-		if cat != 'S' && !agree {
-			return nil, true // candidates remain; none can be chosen
-		}
-		var inCat, preferred []*overload
-		for _, o := range ok {
-			if o.args[i].Category == cat {
-				inCat = append(inCat, o)
-				if o.args[i].Preferred {
-					preferred = append(preferred, o)
+			fits := true
+			for i, a := range args {
+				if unknown(a) && (o.args[i].Category != cats[i] || prefs[i] && !o.args[i].Preferred) {
+					fits = false
 				}
 			}
+			if fits {
+				keep = append(keep, o)
+			}
 		}
-		ok = inCat
-		if len(preferred) > 0 {
-			ok = preferred
-		}
+		ok = keep
 	}
 	if len(ok) == 1 {
 		return ok[0], true
@@ -221,6 +204,38 @@ func resolve(cands []*overload, args []*types.T) (*overload, bool) {
 		}
 	}
 	return nil, len(ok) > 1 // ambiguous: ok reports "candidates remained"
+}
+
+// unknownCategories chooses, for each unknown argument, the type
+// category of the candidates' parameters there: string if any candidate
+// takes a string, otherwise the one all take (resolved is false if they
+// differ); prefs tells where some candidate takes the category's
+// preferred type.
+func unknownCategories(cands []*overload, args []*types.T) (cats []byte, prefs []bool, resolved bool) {
+	cats, prefs = make([]byte, len(args)), make([]bool, len(args))
+	resolved = true
+	for i, a := range args {
+		if a.Family != types.UnknownFamily {
+			continue
+		}
+		agree := true
+		for _, o := range cands {
+			switch oc := o.args[i].Category; {
+			case oc == 'S' && cats[i] != 'S':
+				cats[i], prefs[i] = 'S', o.args[i].Preferred
+			case cats[i] == 0:
+				cats[i], prefs[i] = oc, o.args[i].Preferred
+			case cats[i] == oc:
+				prefs[i] = prefs[i] || o.args[i].Preferred
+			case cats[i] != 'S':
+				agree = false
+			}
+		}
+		if cats[i] != 'S' && !agree {
+			resolved = false
+		}
+	}
+	return cats, prefs, resolved
 }
 
 func repeatType(t *types.T, n int) []*types.T {

@@ -32,8 +32,9 @@ const (
 )
 
 // Signatures returns every registered function and aggregate signature,
-// by name. The set-returning functions the planner implements itself
-// (generate_series, unnest...) and the functions it builds specially
+// by name, set-returning ones (setfunc.go) included. The set-returning
+// functions the planner implements itself (generate_series, unnest...)
+// and the functions it builds specially
 // (nextval, stela_row_proof...) are not registered here.
 func Signatures() []Signature {
 	var out []Signature
@@ -62,11 +63,17 @@ func Signatures() []Signature {
 			out = append(out, s)
 		}
 	}
+	for name, ss := range setFuncs {
+		for _, s := range ss {
+			out = append(out, Signature{Name: name, Args: oids(s.o.args)})
+		}
+	}
 	for name, as := range aggregates {
 		for _, a := range as {
 			out = append(out, Signature{Name: name, Args: oids(a.Args), Aggregate: true})
 		}
 	}
+	out = append(out, orderedSetSignatures()...)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }

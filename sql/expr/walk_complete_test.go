@@ -19,6 +19,9 @@ func TestWalkReachesEverySubexpression(t *testing.T) {
 	// Fields Walk leaves out on purpose.
 	skipped := map[string]bool{
 		"ScalarArrayOp.Elem": true, // reads the element slot, not the row
+		// A call being resolved (ResolveOrderedSet), not an expression:
+		// the planner keeps the coerced arguments it returns.
+		"OrderedSetCall.Direct": true, "OrderedSetCall.Aggregated": true,
 	}
 	files, err := filepath.Glob("*.go")
 	if err != nil {

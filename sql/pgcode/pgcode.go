@@ -61,6 +61,7 @@ const (
 	InvalidTextRepresentation           Code = "22P02"
 	UntranslatableCharacter             Code = "22P05"
 	InvalidEscapeCharacter              Code = "22019"
+	InvalidUseOfEscapeCharacter         Code = "2200C"
 	InvalidPrecedingOrFollowingSize     Code = "22013"
 	ArraySubscriptError                 Code = "2202E"
 	InvalidJSONText                     Code = "22P02"
