@@ -7,9 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rs/zerolog"
-
-	"github.com/stela-db/stela/kv"
 	"github.com/stela-db/stela/server"
 )
 
@@ -52,21 +49,15 @@ func TestRowCountKnownAfterCleanRestart(t *testing.T) {
 	c.Close(ctx)
 }
 
+// startAt starts a test server over dir, left to the caller to shut
+// down (so that it can restart on the same directory).
 func startAt(t *testing.T, dir string) *server.Server {
 	t.Helper()
-	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
-	srv, err := server.Start(context.Background(), server.Config{
-		DataDir: dir, Listen: "127.0.0.1:0", AdminPassword: "Test!pw0rd",
-		Logger: log, KV: kv.Options{MinFreeBytes: -1},
-	})
+	srv, err := server.Start(context.Background(), testConfig(t, dir))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return srv
-}
-
-func dsnOf(srv *server.Server) string {
-	return fmt.Sprintf("postgres://admin:Test%%21pw0rd@%s/defaultdb?sslmode=disable", srv.Addr)
 }
 
 func shutdown(t *testing.T, srv *server.Server) {

@@ -116,8 +116,22 @@ func TestSQLFiles(t *testing.T) {
 // startForFile starts a server for one file and returns its DSN.
 func startForFile(t testing.TB) string {
 	t.Helper()
-	srv := startServer(t, nil)
+	return dsnOf(startServer(t, nil))
+}
+
+// dsnOf is the URL of a test server's defaultdb as its admin.
+func dsnOf(srv *server.Server) string {
 	return fmt.Sprintf("postgres://admin:Test%%21pw0rd@%s/defaultdb?sslmode=disable", srv.Addr)
+}
+
+// testConfig is a test server's configuration over data directory dir:
+// a free loopback port, admin password Test!pw0rd, logs at warn level.
+func testConfig(t testing.TB, dir string) server.Config {
+	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
+	return server.Config{
+		DataDir: dir, Listen: "127.0.0.1:0", AdminPassword: "Test!pw0rd",
+		Logger: log, KV: kv.Options{MinFreeBytes: -1},
+	}
 }
 
 // startServer starts a server on a temporary data directory and a free
@@ -127,11 +141,7 @@ func startForFile(t testing.TB) string {
 // survives, ending only that session) fails the test.
 func startServer(t testing.TB, adjust func(*server.Config)) *server.Server {
 	t.Helper()
-	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
-	cfg := server.Config{
-		DataDir: t.TempDir(), Listen: "127.0.0.1:0", AdminPassword: "Test!pw0rd",
-		Logger: log, KV: kv.Options{MinFreeBytes: -1},
-	}
+	cfg := testConfig(t, t.TempDir())
 	if adjust != nil {
 		adjust(&cfg)
 	}

@@ -80,16 +80,12 @@ type catalogSetNode struct {
 func (n *catalogSetNode) cols() []column { return n.columns }
 
 func (n *catalogSetNode) open(x *execCtx) (rowIter, error) {
-	vals := make([]types.Datum, len(n.args))
-	for i, a := range n.args {
-		v, err := x.eval(a, nil)
-		if err != nil {
-			return nil, err
-		}
-		if v == nil && n.fn.strict {
-			return &sliceIter{}, nil
-		}
-		vals[i] = v
+	vals, null, err := evalSetArgs(x, n.args, n.fn.strict)
+	if err != nil {
+		return nil, err
+	}
+	if null {
+		return &sliceIter{}, nil
 	}
 	if n.fn.iter != nil {
 		return n.fn.iter(x, vals)

@@ -38,19 +38,30 @@ func (pl *planner) exprSetFunction(b *expr.Builder, fc *pg_query.FuncCall, name 
 	return n, nil
 }
 
+// evalSetArgs evaluates a set-returning call's arguments; null reports
+// a NULL one of a strict function, which then returns no rows.
+func evalSetArgs(x *execCtx, args []expr.Expr, strict bool) (vals []types.Datum, null bool, err error) {
+	vals = make([]types.Datum, len(args))
+	for i, a := range args {
+		if vals[i], err = x.eval(a, nil); err != nil {
+			return nil, false, err
+		}
+		if vals[i] == nil && strict {
+			return nil, true, nil
+		}
+	}
+	return vals, false, nil
+}
+
 func (n *exprSetNode) cols() []column { return n.columns }
 
 func (n *exprSetNode) open(x *execCtx) (rowIter, error) {
-	vals := make([]types.Datum, len(n.args))
-	for i, a := range n.args {
-		v, err := x.eval(a, nil)
-		if err != nil {
-			return nil, err
-		}
-		if v == nil && n.fn.Strict {
-			return &sliceIter{}, nil
-		}
-		vals[i] = v
+	vals, null, err := evalSetArgs(x, n.args, n.fn.Strict)
+	if err != nil {
+		return nil, err
+	}
+	if null {
+		return &sliceIter{}, nil
 	}
 	rows, err := n.fn.Rows(vals)
 	if err != nil {

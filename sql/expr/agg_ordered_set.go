@@ -162,13 +162,8 @@ func percentileArg(d types.Datum) (float64, error) {
 // formatPercentile prints a fraction as PostgreSQL's own snprintf does
 // "%g": six significant digits, and NaN, Infinity and -Infinity by name.
 func formatPercentile(f float64) string {
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
+	if name, ok := nonFiniteName(f); ok {
+		return name
 	}
 	return formatG(f, 6)
 }

@@ -330,46 +330,47 @@ func (v *nfa) search(from int, shortest bool) (start, end int, ok bool) {
 // (ends[i] for from+i).
 func (v *nfa) ends(from, stop int) []bool {
 	ends := make([]bool, stop-from+1)
-	runq, nextq := v.queues()
-	p := v.m.at(from)
-	v.add(runq, uint32(v.prog.Start), &p, from, nil)
-	for len(runq.dense) > 0 {
-		np := v.next(&p, stop)
-		pos := p.pos
-		v.step(runq, nextq, &p, np, func(*thread) bool {
-			ends[pos-from] = true
-			return false
-		}, nil)
-		if np == nil {
-			break
-		}
-		p = *np
-		runq, nextq = nextq, runq
-		nextq.dense = nextq.dense[:0]
-	}
+	v.anchored(from, stop, nil, func(_ *thread, pos int) bool {
+		ends[pos-from] = true
+		return false
+	})
 	return ends
 }
 
 // matchFrom reports whether a match starts exactly at from.
 func (v *nfa) matchFrom(from int) bool {
+	found := false
+	v.anchored(from, len(v.m.text), nil, func(*thread, int) bool {
+		found = true
+		return true
+	})
+	return found
+}
+
+// anchored runs the program from a single start at from, with
+// capture slots cap (nil: none), until no thread is left, stop or the
+// text's end is reached, or matched, called for each thread that
+// matches and given the position, returns true (which also cuts the
+// lower-priority threads, as step's callback does).
+func (v *nfa) anchored(from, stop int, cap []int, matched func(t *thread, pos int) bool) {
 	runq, nextq := v.queues()
 	p := v.m.at(from)
-	v.add(runq, uint32(v.prog.Start), &p, from, nil)
-	found := false
-	for len(runq.dense) > 0 && !found {
-		np := v.next(&p, len(v.m.text))
-		v.step(runq, nextq, &p, np, func(*thread) bool {
-			found = true
-			return true
+	v.add(runq, uint32(v.prog.Start), &p, from, cap)
+	done := false
+	for len(runq.dense) > 0 {
+		np := v.next(&p, stop)
+		pos := p.pos
+		v.step(runq, nextq, &p, np, func(t *thread) bool {
+			done = matched(t, pos)
+			return done
 		}, nil)
-		if np == nil {
-			break
+		if done || np == nil {
+			return
 		}
 		p = *np
 		runq, nextq = nextq, runq
 		nextq.dense = nextq.dense[:0]
 	}
-	return found
 }
 
 // bestStart finds, among the positions from from on that seed accepts,
@@ -410,33 +411,20 @@ func (v *nfa) bestStart(from, stop int, latest bool, seed func(pos int) bool) in
 // capture returns the subexpression bounds of the highest-priority
 // path matching exactly from..stop, or nil.
 func (v *nfa) capture(from, stop int) []int {
-	runq, nextq := v.queues()
-	p := v.m.at(from)
 	cap := make([]int, v.ncap)
 	for i := range cap {
 		cap[i] = -1
 	}
 	cap[0] = from
-	v.add(runq, uint32(v.prog.Start), &p, from, cap)
 	var found []int
-	for len(runq.dense) > 0 {
-		np := v.next(&p, stop)
-		pos := p.pos
-		v.step(runq, nextq, &p, np, func(t *thread) bool {
-			if pos == stop {
-				found = append([]int(nil), t.cap...)
-				found[1] = stop
-				return true
-			}
-			return false
-		}, nil)
-		if found != nil || np == nil {
-			break
+	v.anchored(from, stop, cap, func(t *thread, pos int) bool {
+		if pos == stop {
+			found = append([]int(nil), t.cap...)
+			found[1] = stop
+			return true
 		}
-		p = *np
-		runq, nextq = nextq, runq
-		nextq.dense = nextq.dense[:0]
-	}
+		return false
+	})
 	v.release(v.q0.dense)
 	v.release(v.q1.dense)
 	return found

@@ -260,10 +260,8 @@ func (t *reTranslator) prologue() error {
 
 func reIsLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
-func reIsDigit(c byte) bool { return c >= '0' && c <= '9' }
-
 func reIsAlnum(c rune) bool {
-	return c < utf8.RuneSelf && (reIsLetter(byte(c)) || reIsDigit(byte(c)))
+	return c < utf8.RuneSelf && (reIsLetter(byte(c)) || isASCIIDigit(byte(c)))
 }
 
 // result finishes the translation: the RE2 flags and the greediness.
@@ -338,7 +336,7 @@ func (t *reTranslator) run() error {
 		case '*', '+', '?':
 			err = t.quantifier(string(c), false)
 		case '{':
-			if reIsDigit(t.peek()) {
+			if isASCIIDigit(t.peek()) {
 				err = t.bound()
 			} else {
 				t.literal(c)
@@ -460,7 +458,7 @@ func (t *reTranslator) bound() error {
 	}
 	num := func() (int, bool) {
 		n, any := 0, false
-		for reIsDigit(t.peek()) {
+		for isASCIIDigit(t.peek()) {
 			n = n*10 + int(t.next()-'0')
 			any = true
 			if n > 255 {
@@ -642,7 +640,7 @@ func (t *reTranslator) escape() error {
 func (t *reTranslator) backref() (rune, error) {
 	start := t.i - 1
 	n := 0
-	for t.i = start; reIsDigit(t.peek()) && t.i-start < 255; {
+	for t.i = start; isASCIIDigit(t.peek()) && t.i-start < 255; {
 		n = min(n*10+int(t.next()-'0'), 1000)
 	}
 	if t.i == start+1 || n <= t.ngroups {

@@ -367,15 +367,24 @@ func cFloatE(v float64, prec int) string {
 // cFloatF prints v as PostgreSQL's snprintf "%.*f" does: NaN and the
 // infinities by name, anything else exactly rounded like glibc.
 func cFloatF(v float64, prec int) string {
-	switch {
-	case math.IsNaN(v):
-		return "NaN"
-	case math.IsInf(v, 1):
-		return "Infinity"
-	case math.IsInf(v, -1):
-		return "-Infinity"
+	if name, ok := nonFiniteName(v); ok {
+		return name
 	}
 	return strconv.FormatFloat(v, 'f', prec, 64)
+}
+
+// nonFiniteName is how PostgreSQL's snprintf prints NaN and the
+// infinities; ok is false for a finite v.
+func nonFiniteName(v float64) (string, bool) {
+	switch {
+	case math.IsNaN(v):
+		return "NaN", true
+	case math.IsInf(v, 1):
+		return "Infinity", true
+	case math.IsInf(v, -1):
+		return "-Infinity", true
+	}
+	return "", false
 }
 
 // intInput renders an integer; int4 says whether it is an integer (whose

@@ -212,7 +212,7 @@ func parseDateTemplate(s string) []dchNode {
 		if s[0] == '\\' && len(s) > 1 && s[1] == '"' {
 			s = s[1:]
 		}
-		l := mbLen(s)
+		l := types.MBLen(s)
 		n := dchNode{kind: nodeChar, ch: s[:l]}
 		switch {
 		case isSeparatorChar(s[0]):
@@ -238,7 +238,7 @@ func appendQuoted(nodes []dchNode, s string) ([]dchNode, string) {
 		if s[0] == '\\' && len(s) > 1 {
 			s = s[1:]
 		}
-		l := mbLen(s)
+		l := types.MBLen(s)
 		nodes = append(nodes, dchNode{kind: nodeChar, ch: s[:l]})
 		s = s[l:]
 	}
@@ -339,7 +339,7 @@ func (r *dchReader) skipSpaces() {
 // space or separator if there is one (any character in FX mode).
 func (r *dchReader) readSeparator() {
 	if r.fx {
-		r.pos += mbLen(r.in[r.pos:])
+		r.pos += types.MBLen(r.in[r.pos:])
 		return
 	}
 	r.extraSkip--
@@ -358,7 +358,7 @@ func (r *dchReader) readChar() {
 		r.extraSkip--
 		return
 	}
-	r.pos += mbLen(r.in[r.pos:])
+	r.pos += types.MBLen(r.in[r.pos:])
 }
 
 // setMode records the date convention of a pattern, refusing a mix.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
 )
 
 // The fields of to_date and to_timestamp (todate.go): how each pattern
@@ -219,7 +220,7 @@ func adjustPartialYear(y int32) int32 {
 func (r *dchReader) skipTH(n *dchNode) {
 	if n.th {
 		for k := 0; k < 2 && r.pos < len(r.in); k++ {
-			r.pos += mbLen(r.in[r.pos:])
+			r.pos += types.MBLen(r.in[r.pos:])
 		}
 	}
 }
@@ -604,22 +605,5 @@ func isSeparatorChar(c byte) bool {
 	return c > ' ' && c < 0x7f && !isASCIIDigit(c) && !(c >= 'A' && c <= 'Z') && !(c >= 'a' && c <= 'z')
 }
 
+// isASCIIDigit is C's isdigit in the C locale.
 func isASCIIDigit(c byte) bool { return c >= '0' && c <= '9' }
-
-// mbLen is the length of the UTF-8 character s starts with, as
-// PostgreSQL's pg_mblen judges it by its first byte.
-func mbLen(s string) int {
-	if s == "" {
-		return 0
-	}
-	l := 1
-	switch c := s[0]; {
-	case c&0xe0 == 0xc0:
-		l = 2
-	case c&0xf0 == 0xe0:
-		l = 3
-	case c&0xf8 == 0xf0:
-		l = 4
-	}
-	return min(l, len(s))
-}

@@ -92,7 +92,7 @@ func (r *numReader) scan() {
 		}
 		if n.key == nkLiteral {
 			// A literal skips one input character, matching or not.
-			r.pos += pgMblen(r.in[r.pos:])
+			r.pos += types.MBLen(r.in[r.pos:])
 			continue
 		}
 		if r.pattern(n.key) {
@@ -151,7 +151,7 @@ func (r *numReader) skipNonData(n int) {
 		if containsByte(numDataChars, r.cur()) {
 			return
 		}
-		r.pos += pgMblen(r.in[r.pos:])
+		r.pos += types.MBLen(r.in[r.pos:])
 	}
 }
 
@@ -186,7 +186,7 @@ func (r *numReader) numPart(k numKey) {
 // looked for after it.
 func (r *numReader) readDigitOrPoint() (isRead, dropped bool) {
 	switch c := r.cur(); {
-	case isNumDigit(c):
+	case isASCIIDigit(c):
 		if r.readDec && r.readPost == r.f.post {
 			return false, true
 		}
@@ -226,7 +226,7 @@ func (r *numReader) leadingSign() {
 // lets "FM9.999999MI" read "5.01-".
 func (r *numReader) trailingSign(isRead bool) {
 	f := r.f
-	if f.has(nfLSign) && isRead && r.pos+1 < len(r.in) && !isNumDigit(r.in[r.pos+1]) {
+	if f.has(nfLSign) && isRead && r.pos+1 < len(r.in) && !isASCIIDigit(r.in[r.pos+1]) {
 		if c := r.in[r.pos+1]; c == '-' || c == '+' {
 			r.sign = c
 			r.pos++
@@ -269,26 +269,7 @@ func divideByPow10(d *apd.Decimal, n int) (types.Datum, error) {
 	return numericArith('*')(nil, []types.Datum{d, p})
 }
 
-// pgMblen is the length of the UTF-8 character starting s, from its first
-// byte alone, as PostgreSQL's pg_mblen.
-func pgMblen(s string) int {
-	switch c := s[0]; {
-	case c&0x80 == 0:
-		return 1
-	case c&0xe0 == 0xc0:
-		return 2
-	case c&0xf0 == 0xe0:
-		return 3
-	case c&0xf8 == 0xf0:
-		return 4
-	}
-	return 1
-}
-
 func containsByte(s string, c byte) bool { return strings.IndexByte(s, c) >= 0 }
-
-// isNumDigit is C's isdigit in the C locale.
-func isNumDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 func init() {
 	addFunc("to_number", fn([]*types.T{types.Text, types.Text}, types.Numeric, toNumber))

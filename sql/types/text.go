@@ -61,11 +61,15 @@ func CheckEncodingBytes(b []byte) error {
 	return nil
 }
 
-// errBadEncoding reports the bytes of the first bad character the way
-// report_invalid_encoding does: as many bytes as the lead byte announces.
-func errBadEncoding(bad string) *pgerror.Error {
+// MBLen is the length of the UTF-8 character s starts with, judged by
+// its first byte alone as PostgreSQL's pg_mblen judges it (1 for a byte
+// that starts no sequence), and cut at the end of s; 0 for "".
+func MBLen(s string) int {
+	if s == "" {
+		return 0
+	}
 	n := 1
-	switch c := bad[0]; {
+	switch c := s[0]; {
 	case c&0xe0 == 0xc0:
 		n = 2
 	case c&0xf0 == 0xe0:
@@ -73,9 +77,13 @@ func errBadEncoding(bad string) *pgerror.Error {
 	case c&0xf8 == 0xf0:
 		n = 4
 	}
-	if n > len(bad) {
-		n = len(bad)
-	}
+	return min(n, len(s))
+}
+
+// errBadEncoding reports the bytes of the first bad character the way
+// report_invalid_encoding does: as many bytes as the lead byte announces.
+func errBadEncoding(bad string) *pgerror.Error {
+	n := MBLen(bad)
 	var sb strings.Builder
 	for j := 0; j < n; j++ {
 		if j > 0 {
