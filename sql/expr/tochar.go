@@ -20,8 +20,8 @@ import (
 // pattern; a TH or th after a number adds its ordinal suffix. Names are
 // English, as in PostgreSQL's C locale, with TM or not. A date is read
 // as a timestamptz, as PostgreSQL's resolution of to_char(date, text)
-// does. Interval values are not formatted yet (to_char(interval, text)
-// does not exist here).
+// does. Intervals go through the same template reading, with their own
+// fields (tochar_interval.go).
 
 func init() {
 	t := func(ts ...*types.T) []*types.T { return ts }
@@ -34,7 +34,7 @@ func init() {
 		if !ok {
 			return nil, errTimestampRange
 		}
-		return formatDateTime(&tm, false, a[1].(string))
+		return formatDateTime(&tm, false, false, a[1].(string))
 	}))
 	addFunc("to_char", fn(t(types.TimestampTZType, types.Text), types.Text, func(c *Context, a []types.Datum) (types.Datum, error) {
 		ts := int64(a[0].(types.TimestampTZ))
@@ -45,7 +45,7 @@ func init() {
 		if !ok {
 			return nil, errTimestampRange
 		}
-		return formatDateTime(&tm, true, a[1].(string))
+		return formatDateTime(&tm, true, false, a[1].(string))
 	}))
 }
 
@@ -184,8 +184,9 @@ var (
 )
 
 // formatDateTime is to_char of the broken-down time tm (with a zone
-// when zoned) by template.
-func formatDateTime(tm *pgTm, zoned bool, template string) (types.Datum, error) {
+// when zoned) by template; when interval, tm is an interval's fields
+// (PostgreSQL's is_interval) and prints by writeIntervalField.
+func formatDateTime(tm *pgTm, zoned, interval bool, template string) (types.Datum, error) {
 	if template == "" {
 		return nil, nil // PostgreSQL: NULL for an empty template
 	}
@@ -218,7 +219,11 @@ func formatDateTime(tm *pgTm, zoned bool, template string) (types.Datum, error) 
 					s = s[2:]
 				}
 			}
-			if err := tm.writeField(&out, p, zoned, fm || tmode && isName(p.field), th); err != nil {
+			write := tm.writeField
+			if interval {
+				write = tm.writeIntervalField
+			}
+			if err := write(&out, p, zoned, fm || tmode && isName(p.field), th); err != nil {
 				return nil, err
 			}
 			continue
@@ -300,6 +305,9 @@ func (tm *pgTm) writeField(out *strings.Builder, p *dchPattern, zoned, fm bool, 
 	jd := date2j(tm.year, tm.mon, tm.mday)
 	dow := j2day(jd)
 	yday := jd - date2j(tm.year, 1, 1) + 1
+	if p.field == dchMS || p.field == dchUS || p.field == dchFF {
+		fm = false // fractions print every digit, FM or not (PostgreSQL)
+	}
 	switch p.field {
 	case dchHH24:
 		num(tm.hour, 2)
@@ -314,7 +322,7 @@ func (tm *pgTm) writeField(out *strings.Builder, p *dchPattern, zoned, fm bool, 
 	case dchSS:
 		num(tm.sec, 2)
 	case dchMS:
-		num(tm.fsec/1000, 3) // always three digits in PostgreSQL, FM or not
+		num(tm.fsec/1000, 3)
 	case dchUS:
 		num(tm.fsec, 6)
 	case dchFF:
