@@ -191,7 +191,12 @@ func (pl *planner) insertSource(ip *insertPlan, n *pg_query.InsertStmt) (planNod
 		}
 		return node, nil
 	}
+	// As PostgreSQL's transformInsertStmt, the select list's untyped
+	// literals stay untyped: INSERT INTO t SELECT 1, NULL assigns the NULL
+	// to the column's type, not text.
+	pl.keepUnknown = true
 	src, err := pl.planQuery(sel, nil, &level{})
+	pl.keepUnknown = false
 	if err != nil {
 		return nil, err
 	}
