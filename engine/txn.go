@@ -19,6 +19,7 @@ type DB struct {
 	seqs   sequences
 	stats  tableStats
 	hot    *hotKey // see hotkey.go
+	locks  rowLocks
 }
 
 // NewDB returns the relational storage over store.
@@ -121,6 +122,10 @@ type Txn struct {
 	// unique check); the snapshot does not change, so the answer does
 	// not either.
 	lastMiss []byte
+	// heldRows are the keys of the rows the transaction holds locks on,
+	// and waiting what it waits for (rowlocks.go).
+	heldRows []string
+	waiting  lockWait
 }
 
 // Reads is the number of Get and Scan calls so far.
@@ -353,6 +358,7 @@ func (t *Txn) RollbackTo(sp Savepoint) {
 func (t *Txn) Rollback() {
 	t.done = true
 	t.writes = nil
+	t.releaseRowLocks()
 }
 
 // Commit writes the buffer as one kv transaction, if nothing it depends
@@ -363,6 +369,9 @@ func (t *Txn) Commit(ctx context.Context) (kv.Committed, error) {
 		return kv.Committed{}, errTxnDone
 	}
 	t.done = true
+	// After the commit is durable (or failed): a waiter for a lock then
+	// finds the row's new version.
+	defer t.releaseRowLocks()
 	if !t.HasWrites() {
 		if len(t.analyzes) > 0 {
 			t.db.applyAnalyzes(t.analyzes)

@@ -70,6 +70,21 @@ func (s *Store) LookupAt(key []byte, txID uint64) (v Version, found bool, err er
 	return v, true, nil
 }
 
+// LastWriteTx returns the tx of key's newest durable version, a delete
+// included; 0 if key was never written. A row lock compares it with the
+// locker's snapshot (engine/rowlocks.go).
+func (s *Store) LastWriteTx(key []byte) (uint64, error) {
+	last := s.LastTx()
+	if last == 0 {
+		return 0, nil
+	}
+	v, found, err := s.getVersionAt(key, last, true)
+	if err != nil || !found {
+		return 0, err
+	}
+	return v.TxID, nil
+}
+
 // getVersionAt returns key's version at txID, deletes included; found is
 // false if it has none. With shared, a version from the cache is not
 // copied (LookupAt).

@@ -58,6 +58,9 @@ func (pl *planner) planDeclare(p *Prepared, n *pg_query.DeclareCursorStmt) (plan
 		}
 	}
 	inner := &Prepared{SQL: p.SQL, stmt: parser.Statement{AST: n.Query, SQL: p.SQL, Full: p.stmt.Full}}
+	if sel.Op == pg_query.SetOperation_SETOP_NONE && n.Options&(cursorScroll|cursorHold) == 0 {
+		pl.trackCursor = sel
+	}
 	if err := pl.s.planSelect(inner, pl, sel); err != nil {
 		return nil, err
 	}

@@ -31,6 +31,10 @@ func (pl *planner) changeSource(rv *pg_query.RangeVar, from []*pg_query.Node, wh
 	if err != nil {
 		return nil, nil, err
 	}
+	if co := where.GetCurrentOfExpr(); co != nil {
+		src, err := pl.planCurrentOf(w, rv, co, from, verb)
+		return w, src, err
+	}
 	target := proto.Clone(rv).(*pg_query.RangeVar)
 	items := append([]*pg_query.Node{{Node: &pg_query.Node_RangeVar{RangeVar: target}}}, from...)
 	src, err := pl.planFromWhere(items, where, nil, &level{})

@@ -140,6 +140,9 @@ func (w *tableWriter) update(x *execCtx, old, new []types.Datum) error {
 	if err := w.validate(x, new); err != nil {
 		return err
 	}
+	if err := w.awaitRowLocks(x, old, new); err != nil {
+		return err
+	}
 	if err := w.layout.Update(x.txn, old, new); err != nil {
 		return err
 	}
@@ -158,6 +161,9 @@ func (w *tableWriter) update(x *execCtx, old, new []types.Datum) error {
 // delete removes a row, applying the actions of the foreign keys that
 // reference it.
 func (w *tableWriter) delete(x *execCtx, row []types.Datum) error {
+	if err := w.awaitRowLocks(x, row, nil); err != nil {
+		return err
+	}
 	if err := w.layout.Delete(x.txn, row); err != nil {
 		return err
 	}

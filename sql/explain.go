@@ -336,6 +336,8 @@ func (ex *explainer) describe(n planNode) (string, []string, []planNode) {
 		return "Subquery Scan", nil, []planNode{v.input}
 	case *limitNode:
 		return "Limit", nil, []planNode{v.input}
+	case *lockRowsNode:
+		return "LockRows", nil, []planNode{v.input}
 	case *sortNode:
 		title := "Sort"
 		if v.limit != nil {

@@ -63,6 +63,10 @@ func instrument(n planNode) planNode {
 		c := *v
 		c.input = instrument(v.input)
 		n = &c
+	case *lockRowsNode:
+		c := *v
+		c.input = instrument(v.input)
+		n = &c
 	case *sortNode:
 		c := *v
 		c.input = instrument(v.input)

@@ -432,6 +432,8 @@ func estimateOf(n planNode) float64 {
 		return estimateOf(v.input)
 	case *sortNode:
 		return estimateOf(v.input)
+	case *lockRowsNode:
+		return estimateOf(v.input)
 	case *windowNode:
 		return estimateOf(v.input)
 	case *ordinalityNode:
@@ -489,7 +491,7 @@ func (pl *planner) planFromItem(n *pg_query.Node, outer *scope, lv *level) (*fro
 			return nil, pgerror.New(pgcode.Syntax, "subquery in FROM must have an alias").
 				WithHint("For example, FROM (SELECT ...) [AS] foo.").WithPosition(int(expr.Location(rs.Subquery)) + 1)
 		}
-		sub := rs.Subquery.GetSelectStmt()
+		sub := pl.lockedSubquery(rs)
 		node, err := pl.planQuery(sub, outer, &level{parent: lv})
 		if err != nil {
 			return nil, err
@@ -573,6 +575,7 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 		if err != nil {
 			return nil, err
 		}
+		pl.noteRange(rv, nil, false)
 		return pl.planVirtual(vt, rv, alias)
 	}
 	tt := pl.asOfFor(rv)
@@ -606,6 +609,7 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 		return nil, err
 	}
 	pl.needTable("r", d)
+	pl.noteRange(rv, d, asOf != nil || hist != nil)
 	switch d.Kind {
 	case catalog.KindTable:
 		l := catalog.Layout(d)

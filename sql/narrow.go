@@ -62,6 +62,16 @@ func (w *narrower) narrow(n planNode, need colSet) {
 		v.reuse = false // narrowConsumed may say otherwise
 	case *limitNode:
 		w.narrow(v.input, need)
+	case *lockRowsNode:
+		if need != nil {
+			need = need.clone(width)
+			for _, t := range v.targets {
+				for _, kc := range t.keyCols {
+					need.add(kc.in)
+				}
+			}
+		}
+		w.narrow(v.input, need)
 	case *renameNode:
 		w.narrow(v.input, need)
 	case *sortNode:

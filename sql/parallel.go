@@ -139,6 +139,8 @@ func markParallel(n planNode, free bool, par parallelism) {
 		markParallel(v.lookup.right, false, par)
 	case *limitNode:
 		markParallel(v.input, false, par)
+	case *lockRowsNode:
+		markParallel(v.input, free, par)
 	case *sortNode:
 		markParallel(v.input, false, par)
 	case *distinctNode:

@@ -10,14 +10,16 @@ import (
 // wait for: each transaction's lock on its own virtual transaction id,
 // the relation locks every statement takes (AccessShareLock for a read,
 // RowExclusiveLock for a write...), row-level and advisory locks, and
-// the waiters. stela takes none of these: its transactions never wait on
-// each other, reads and writes lock nothing, and a conflict is found at
-// COMMIT (40001). What stela does have is LOCK TABLE, which makes the
+// the waiters. stela takes none of these: reads and writes lock no
+// relation, and a conflict is found at COMMIT (40001). Its row locks
+// (SELECT ... FOR UPDATE, engine/rowlocks.go) are not shown, as
+// PostgreSQL, which keeps them in the rows, shows them only while
+// someone waits. What stela does have is LOCK TABLE, which makes the
 // transaction's commit depend on the table (locktable.go): pg_locks
 // shows those, one row per table and mode of each session's open
 // transaction, of every database, as PostgreSQL shows every session's
 // locks. The differences, all from stela keeping no lock table:
-//   - granted is always true: nothing ever waits for a lock, and a
+//   - granted is always true: nothing waits for a table lock, and a
 //     granted lock here excludes no one; a conflicting writer goes on,
 //     and the conflict fails whichever transaction commits second;
 //   - no virtualxid, transactionid or implicit relation locks, and no

@@ -84,6 +84,9 @@ type execCtx struct {
 	// first scan (stmtReads).
 	reads      engine.Reads
 	readsTaken bool
+	// currentRows are the keys of the rows its LockRows nodes passed
+	// last, by table (WHERE CURRENT OF a cursor).
+	currentRows map[uint32]*currentRow
 }
 
 // stmtReads returns what the statement's scans read of its transaction:

@@ -49,6 +49,13 @@ type planner struct {
 	scansTables bool
 	// par is the statement's parallelism (parallel.go), once asked.
 	par *parallelism
+	// rangeDescs and lockSubqueries serve the locking clauses of a
+	// SELECT ... FOR UPDATE (select_lock.go).
+	rangeDescs     map[*pg_query.RangeVar]rangeDesc
+	lockSubqueries map[*pg_query.RangeSubselect]lockSpec
+	// trackCursor is the query of a DECLARE CURSOR, whose current row
+	// WHERE CURRENT OF may ask for (select_lock.go).
+	trackCursor *pg_query.SelectStmt
 }
 
 // level is one query of a statement: the statement itself or a subquery.

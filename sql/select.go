@@ -62,8 +62,11 @@ func (pl *planner) planQueryLevel(n *pg_query.SelectStmt, outer *scope, lv *leve
 		}
 		defer pop()
 	}
-	if len(n.LockingClause) > 0 {
-		return nil, pgerror.New(pgcode.FeatureNotSupported, "SELECT FOR UPDATE/SHARE is not supported yet")
+	switch {
+	case len(n.LockingClause) > 0 && n.Op != pg_query.SetOperation_SETOP_NONE:
+		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s is not allowed with UNION/INTERSECT/EXCEPT", lockClauseName(n.LockingClause[0].GetLockingClause().Strength))
+	case len(n.LockingClause) > 0 && len(n.ValuesLists) > 0:
+		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s cannot be applied to VALUES", lockClauseName(n.LockingClause[0].GetLockingClause().Strength))
 	}
 	switch {
 	case n.Op != pg_query.SetOperation_SETOP_NONE:
@@ -180,6 +183,13 @@ func (sb *selectBuild) exprBuilder(clause string, aggs, windows bool) *expr.Buil
 // that belongs to this query; planned again with regroup nil, the query
 // aggregates.
 func (pl *planner) planSimpleSelect(n *pg_query.SelectStmt, outer *scope, lv *level, keepUnknown bool, regroup *bool) (planNode, error) {
+	locks, err := pl.planLocking(n)
+	if err != nil {
+		return nil, err
+	}
+	if locks == nil && pl.trackCursor == n {
+		locks = pl.cursorTracking(n)
+	}
 	in, err := pl.planFromWhere(n.FromClause, n.WhereClause, outer, lv)
 	if err != nil {
 		return nil, err
@@ -293,6 +303,23 @@ func (pl *planner) planSimpleSelect(n *pg_query.SelectStmt, outer *scope, lv *le
 			return nil, err
 		}
 	}
+	var locked []*lockTarget
+	if locks != nil && locks.trackOnly && (sb.grp != nil || sb.win != nil || len(srfs.nodes) > 0) {
+		locks = nil // not a simple scan: no current row for WHERE CURRENT OF
+	}
+	if locks != nil {
+		switch {
+		case sb.grp != nil:
+			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s is not allowed with aggregate functions", locks.clause)
+		case sb.win != nil:
+			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s is not allowed with window functions", locks.clause)
+		case len(srfs.nodes) > 0:
+			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s is not allowed with set-returning functions in the target list", locks.clause)
+		}
+		if locked, err = sb.lockTargets(locks, &exprs, &cols); err != nil {
+			return nil, err
+		}
+	}
 	if sb.win != nil {
 		node = sb.win.plan(node)
 	}
@@ -323,6 +350,13 @@ func (pl *planner) planSimpleSelect(n *pg_query.SelectStmt, outer *scope, lv *le
 		// The scan reads its index in ORDER BY's order.
 	case len(keys) > 0:
 		node = &sortNode{input: node, keys: keys}
+		if locks != nil && locks.trackOnly {
+			locked = nil // PostgreSQL: a sorted cursor is not a simple scan
+		}
+	}
+	if len(locked) > 0 {
+		// After the sort, before LIMIT: only the rows returned are locked.
+		node = &lockRowsNode{input: node, targets: locked}
 	}
 	if node, err = pl.limit(node, n, sb.inScope); err != nil {
 		return nil, err

@@ -439,6 +439,14 @@ func (s *Session) StatementTimeout() time.Duration {
 	return s.timeout
 }
 
+// lockTimeout is lock_timeout (0: none), read when a statement locks
+// rows.
+func (s *Session) lockTimeout() time.Duration {
+	v, _ := s.Setting("lock_timeout")
+	d, _ := parseDuration(v)
+	return d
+}
+
 // ErrStatementTimeout is the cause a statement's context is canceled with
 // when statement_timeout passes.
 var ErrStatementTimeout = errors.New("statement timeout")
