@@ -343,7 +343,7 @@ func (ex *explainer) describe(n planNode) (string, []string, []planNode) {
 		if v.limit != nil {
 			title = "Top-N Sort"
 		}
-		return title, []string{"Sort Key: " + sortKeysString(v.keys, v.input.cols())}, []planNode{v.input}
+		return title, []string{"Sort Key: " + sortKeysString(v.keys, sortKeyColumns(v.input))}, []planNode{v.input}
 	case *distinctNode:
 		return "HashAggregate (DISTINCT)", nil, []planNode{v.input}
 	case *aggNode:
@@ -493,6 +493,23 @@ func sortKeysString(keys []sortKey, cols []column) string {
 		out[i] = s
 	}
 	return strings.Join(out, ", ")
+}
+
+// sortKeyColumns names a sort's input columns for its Sort Key: an ORDER
+// BY item that is not in the select list is a hidden column of the
+// projection below, named by its expression as PostgreSQL does.
+func sortKeyColumns(in planNode) []column {
+	p, ok := in.(*projectNode)
+	if !ok {
+		return in.cols()
+	}
+	cols := append([]column(nil), p.cols()...)
+	for i, c := range cols {
+		if c.hidden && c.name == "?column?" && i < len(p.exprs) {
+			cols[i].name = exprString(p.exprs[i], p.input.cols())
+		}
+	}
+	return cols
 }
 
 // exprString prints an expression for EXPLAIN, naming columns by cols.
