@@ -33,7 +33,10 @@ import (
 // When a lock is granted, the row's newest version is compared with the
 // locker's snapshot, as PostgreSQL's REPEATABLE READ does. A row changed
 // since is 40001, or with SKIP LOCKED a row passed over. A writer that
-// waited makes the same check.
+// waited makes the same check. FOR KEY SHARE asks only that the row
+// still exist: PostgreSQL lets an update that keeps the key go on beside
+// it, so only a deleted row is a conflict (an update of the primary key
+// deletes the old key's row).
 //
 // A transaction that would wait, directly or not, on one that waits on it
 // is a deadlock. The one closing the cycle fails with 40P01 at once;
@@ -147,7 +150,7 @@ func (t *Txn) LockRow(ctx context.Context, key []byte, mode RowLockMode, wait Lo
 	if err != nil || !granted {
 		return false, err
 	}
-	changed, err := t.changedSinceSnapshot(key)
+	changed, err := t.changedSinceSnapshot(key, mode == LockForKeyShare)
 	if err != nil || changed {
 		if fresh {
 			rl.releaseLast(t)
@@ -157,7 +160,12 @@ func (t *Txn) LockRow(ctx context.Context, key []byte, mode RowLockMode, wait Lo
 		}
 		return false, err
 	}
-	if fresh {
+	if fresh && mode != LockForKeyShare {
+		// The commit depends on the row as read. Not for a key share,
+		// which an update beside it must not fail: a delete waits for
+		// it, and only one that wrote the row before the lock was taken
+		// and commits after the check above goes unseen (a foreign
+		// key's insert checks its parent row on its own, fk.go).
 		t.Lock(key)
 	}
 	return true, nil
@@ -176,7 +184,7 @@ func (t *Txn) AwaitRowLocks(ctx context.Context, key []byte, mode RowLockMode, t
 	if err != nil || !waited {
 		return err
 	}
-	changed, err := t.changedSinceSnapshot(key)
+	changed, err := t.changedSinceSnapshot(key, false)
 	if err == nil && changed {
 		err = errConcurrentUpdate()
 	}
@@ -188,13 +196,13 @@ func errConcurrentUpdate() error {
 }
 
 // changedSinceSnapshot tells whether a version of key newer than the
-// transaction's snapshot is durable.
-func (t *Txn) changedSinceSnapshot(key []byte) (bool, error) {
-	last, err := t.db.store.LastWriteTx(key)
+// transaction's snapshot is durable; with deletesOnly, a delete.
+func (t *Txn) changedSinceSnapshot(key []byte, deletesOnly bool) (bool, error) {
+	last, deleted, err := t.db.store.LastWriteTx(key)
 	if err != nil {
 		return false, StorageError(err)
 	}
-	return last > t.snapshot, nil
+	return last > t.snapshot && (deleted || !deletesOnly), nil
 }
 
 // acquire takes the lock of row k for t in mode (with take) or waits

@@ -201,3 +201,43 @@ func TestRowLockTimeoutAndCancel(t *testing.T) {
 	}
 	b.Rollback()
 }
+
+func TestKeyShareLetsUpdatesGoOn(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	put := func(key, value string, del bool) {
+		t.Helper()
+		w := begin(t, db)
+		if del {
+			w.Delete([]byte(key))
+		} else {
+			w.Put([]byte(key), []byte(value))
+		}
+		if _, err := w.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("p", "1", false)
+	put("q", "1", false)
+	// An update after the locker's snapshot, before or after its lock,
+	// fails neither the lock nor the locker's commit.
+	a := begin(t, db)
+	put("p", "2", false)
+	if ok, err := a.LockRow(ctx, []byte("p"), engine.LockForKeyShare, engine.LockWaitBlock, 0); !ok || err != nil {
+		t.Fatalf("key share of an updated row: %v %v", ok, err)
+	}
+	if err := a.AwaitRowLocks(ctx, []byte("p"), engine.LockForNoKeyUpdate, 0); err != nil {
+		t.Fatal(err)
+	}
+	put("p", "3", false)
+	a.Put([]byte("child"), []byte("p"))
+	if _, err := a.Commit(ctx); err != nil {
+		t.Fatalf("commit beside an update of the key-shared row: %v", err)
+	}
+	// A delete is a conflict.
+	b := begin(t, db)
+	put("q", "", true)
+	_, err := b.LockRow(ctx, []byte("q"), engine.LockForKeyShare, engine.LockWaitBlock, 0)
+	wantCode(t, err, pgcode.SerializationFailure)
+	b.Rollback()
+}

@@ -71,18 +71,18 @@ func (s *Store) LookupAt(key []byte, txID uint64) (v Version, found bool, err er
 }
 
 // LastWriteTx returns the tx of key's newest durable version, a delete
-// included; 0 if key was never written. A row lock compares it with the
-// locker's snapshot (engine/rowlocks.go).
-func (s *Store) LastWriteTx(key []byte) (uint64, error) {
+// included (deleted then), and 0 if key was never written. A row lock
+// compares it with the locker's snapshot (engine/rowlocks.go).
+func (s *Store) LastWriteTx(key []byte) (tx uint64, deleted bool, err error) {
 	last := s.LastTx()
 	if last == 0 {
-		return 0, nil
+		return 0, false, nil
 	}
 	v, found, err := s.getVersionAt(key, last, true)
 	if err != nil || !found {
-		return 0, err
+		return 0, false, err
 	}
-	return v.TxID, nil
+	return v.TxID, v.Deleted, nil
 }
 
 // getVersionAt returns key's version at txID, deletes included; found is

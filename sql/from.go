@@ -617,6 +617,9 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 		if err != nil {
 			return nil, err
 		}
+		for i := range cols {
+			cols[i].ref = rv
+		}
 		scan := &scanNode{desc: d, layout: l, columns: cols, asOf: asOf}
 		pl.scansTables = true
 		if hist != nil {

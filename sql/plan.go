@@ -3,6 +3,8 @@ package sql
 import (
 	"context"
 
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
 	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/types"
@@ -39,6 +41,10 @@ type column struct {
 	// them, a record of NULLs where an outer join null-extends j, so j
 	// has no witness.
 	joinAlias bool
+	// ref is the table reference in FROM whose scan made the column:
+	// the key columns of a locked table are found by it (select_lock.go),
+	// whatever aliases and joins renamed them.
+	ref *pg_query.RangeVar
 }
 
 // planNode is a relational operator.

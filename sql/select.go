@@ -356,7 +356,7 @@ func (pl *planner) planSimpleSelect(n *pg_query.SelectStmt, outer *scope, lv *le
 	}
 	if len(locked) > 0 {
 		// After the sort, before LIMIT: only the rows returned are locked.
-		node = &lockRowsNode{input: node, targets: locked}
+		node = &lockRowsNode{input: node, targets: locked, clause: locks.clause}
 	}
 	if node, err = pl.limit(node, n, sb.inScope); err != nil {
 		return nil, err

@@ -140,6 +140,9 @@ func (pl *planner) planLocking(n *pg_query.SelectStmt) (*queryLocks, error) {
 			if rv.Schemaname != "" || rv.Catalogname != "" {
 				return nil, pgerror.Newf(pgcode.Syntax, "%s must specify unqualified relation names", name).WithPosition(int(rv.Location) + 1)
 			}
+			// The first item of that name, as PostgreSQL's range table
+			// order finds it (a table inside an aliased join may share
+			// its name with one outside).
 			found := false
 			for i, it := range items {
 				if it.alias != rv.Relname {
@@ -152,6 +155,7 @@ func (pl *planner) planLocking(n *pg_query.SelectStmt) (*queryLocks, error) {
 				if pl.lockableItem(it.node) {
 					apply(i, s)
 				}
+				break
 			}
 			if !found {
 				return nil, pgerror.Newf(pgcode.UndefinedTable, "relation %q in %s clause not found in FROM clause", rv.Relname, name).WithPosition(int(rv.Location) + 1)
@@ -332,13 +336,12 @@ func (sb *selectBuild) lockTargets(q *queryLocks, exprs *[]expr.Expr, cols *[]co
 		}
 		t := &lockTarget{desc: d, layout: catalog.Layout(d), spec: lt.spec, lock: !q.trackOnly}
 		for _, pos := range t.layout.Indexes[0].Cols {
-			in := keyColumn(sb.inScope.cols, d.ID, alias, pos)
+			in := keyColumn(sb.inScope.cols, lt.rv, pos)
 			if in < 0 && q.trackOnly {
 				return nil, nil
 			}
 			if in < 0 {
-				return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s of table %q is not supported here: its rows cannot be told apart from another reference to the table", q.clause, alias).
-					WithHint("Give the table an alias of its own outside aliased joins.").WithPosition(int(lt.rv.Location) + 1)
+				return nil, pgerror.Newf(pgcode.Internal, "the key of locked table %q is not among the query's columns", alias)
 			}
 			c := sb.inScope.cols[in]
 			t.keyCols = append(t.keyCols, lockKeyCol{rowPos: pos, in: len(*exprs)})
@@ -350,24 +353,15 @@ func (sb *selectBuild) lockTargets(q *queryLocks, exprs *[]expr.Expr, cols *[]co
 	return out, nil
 }
 
-// keyColumn finds the column of a table's row position pos among cols:
-// the one qualified by the table's alias or, where an aliased join has
-// renamed it, the only column that holds it (-1 if none or several).
-func keyColumn(cols []column, table uint32, alias string, pos int) int {
-	found, n := -1, 0
+// keyColumn finds the column of row position pos of the table that rv
+// names among cols (-1 if the query does not pass it on).
+func keyColumn(cols []column, rv *pg_query.RangeVar, pos int) int {
 	for i, c := range cols {
-		if c.tableOID != table || int(c.attNum) != pos+1 {
-			continue
-		}
-		if c.table == alias {
+		if c.ref == rv && int(c.attNum) == pos+1 {
 			return i
 		}
-		found, n = i, n+1
 	}
-	if n != 1 {
-		return -1
-	}
-	return found
+	return -1
 }
 
 // lockRowsNode locks, for each row of its input, the row of every
@@ -376,13 +370,14 @@ func keyColumn(cols []column, table uint32, alias string, pos int) int {
 type lockRowsNode struct {
 	input   planNode
 	targets []*lockTarget
+	clause  string // FOR UPDATE ..., for errors
 }
 
 func (n *lockRowsNode) cols() []column { return n.input.cols() }
 
 func (n *lockRowsNode) open(x *execCtx) (rowIter, error) {
 	if n.targets[0].lock && !x.txn.CanLockRows() {
-		return nil, pgerror.New(pgcode.ReadOnlySQLTransaction, "cannot execute SELECT FOR UPDATE in a read-only transaction")
+		return nil, pgerror.Newf(pgcode.ReadOnlySQLTransaction, "cannot execute SELECT %s in a read-only transaction", n.clause)
 	}
 	if x.currentRows == nil {
 		x.currentRows = map[uint32]*currentRow{}

@@ -17,6 +17,11 @@ func (pl *planner) planSetOp(n *pg_query.SelectStmt, outer *scope, lv *level) (p
 	// visible to the ORDER BY of the whole), whose output keeps its
 	// untyped literals untyped: the set operation resolves them, as
 	// PostgreSQL does (SELECT NULL UNION SELECT 1 is integer).
+	for _, branch := range []*pg_query.SelectStmt{n.Larg, n.Rarg} {
+		if len(branch.LockingClause) > 0 {
+			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s is not allowed with UNION/INTERSECT/EXCEPT", lockClauseName(branch.LockingClause[0].GetLockingClause().Strength))
+		}
+	}
 	pl.keepUnknown = true
 	left, err := pl.planQuery(n.Larg, outer, &level{parent: lv})
 	if err != nil {
