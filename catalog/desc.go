@@ -72,6 +72,11 @@ type ColumnDesc struct {
 	NotNull bool   `json:"not_null,omitempty"`
 	// Default is the default's SQL text ("" none).
 	Default string `json:"default,omitempty"`
+	// Generated is the SQL text of a stored generated column's expression
+	// (GENERATED ALWAYS AS (expr) STORED), "" for other columns. Rows
+	// store the value, computed from the row's other columns on every
+	// write (sql/dml_generated.go).
+	Generated string `json:"generated,omitempty"`
 	// Identity is "a" (ALWAYS) or "d" (BY DEFAULT) for identity columns.
 	Identity string `json:"identity,omitempty"`
 	// Sequence is the sequence of serial and identity columns.

@@ -44,7 +44,7 @@ func (pl *planner) planCopyFrom(p *Prepared, n *pg_query.CopyStmt) (plan, error)
 		return nil, err
 	}
 	cp := &copyFromPlan{w: w, table: d.Name, opts: opts}
-	if cp.targets, err = copyColumns(w.cols, d.Name, n.Attlist); err != nil {
+	if cp.targets, err = copyColumnsOf(d, w.cols, n.Attlist); err != nil {
 		return nil, err
 	}
 	if cp.forceNotNull, err = forceFlags("FORCE_NOT_NULL", opts.forceNotNull, w.cols, d.Name, cp.targets); err != nil {
@@ -54,6 +54,9 @@ func (pl *planner) planCopyFrom(p *Prepared, n *pg_query.CopyStmt) (plan, error)
 		return nil, err
 	}
 	if n.WhereClause != nil {
+		if err := copyWhereGenerated(d, n.WhereClause); err != nil {
+			return nil, err
+		}
 		b := pl.builder(newScope(w.cols, &level{}, nil), "COPY FROM WHERE condition")
 		b.SubLink = nil // PostgreSQL refuses subqueries here
 		e, err := b.BuildAs(n.WhereClause, types.Bool, "WHERE")

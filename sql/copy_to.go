@@ -43,7 +43,7 @@ func (pl *planner) planCopyTo(p *Prepared, n *pg_query.CopyStmt) (plan, error) {
 			return nil, err
 		}
 		cols := tableColumns(d, d.Name)
-		targets, err := copyColumns(cols, d.Name, n.Attlist)
+		targets, err := copyColumnsOf(d, cols, n.Attlist)
 		if err != nil {
 			return nil, err
 		}

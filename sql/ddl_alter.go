@@ -89,7 +89,8 @@ func (x *execCtx) alterTable(n *pg_query.AlterTableStmt) error {
 		switch cmd.Subtype {
 		case pg_query.AlterTableType_AT_AddColumn, pg_query.AlterTableType_AT_DropColumn,
 			pg_query.AlterTableType_AT_ColumnDefault, pg_query.AlterTableType_AT_SetNotNull, pg_query.AlterTableType_AT_DropNotNull,
-			pg_query.AlterTableType_AT_AddConstraint, pg_query.AlterTableType_AT_DropConstraint:
+			pg_query.AlterTableType_AT_AddConstraint, pg_query.AlterTableType_AT_DropConstraint,
+			pg_query.AlterTableType_AT_DropExpression:
 		default:
 			return pgerror.Newf(pgcode.FeatureNotSupported, "ALTER TABLE ... %s is not supported", action)
 		}
@@ -116,6 +117,8 @@ func (x *execCtx) alterTable(n *pg_query.AlterTableStmt) error {
 			err = x.addConstraint(d, cmd.Def.GetConstraint())
 		case pg_query.AlterTableType_AT_DropConstraint:
 			err = x.dropConstraint(d, cmd.Name, cmd.MissingOk, cmd.Behavior == pg_query.DropBehavior_DROP_CASCADE)
+		case pg_query.AlterTableType_AT_DropExpression:
+			err = x.dropExpression(d, cmd.Name, cmd.MissingOk) // ddl_generated.go
 		}
 		if err != nil {
 			return err
@@ -159,6 +162,9 @@ func (x *execCtx) addColumn(d *catalog.Descriptor, cd *pg_query.ColumnDef, ifNot
 	}
 	b := &tableBuilder{x: x, schema: schema, d: d, names: constraintNames(t)}
 	if err := b.column(cd); err != nil {
+		return err
+	}
+	if err := b.cookGenerated(); err != nil {
 		return err
 	}
 	if len(t.Columns) > 1600 {
@@ -249,9 +255,9 @@ func (b *tableBuilder) addChecks() error {
 	return nil
 }
 
-// fillNewColumn gives the existing rows the new column's default, checks
-// NOT NULL and the CHECK constraints on them, and writes the rows whose
-// value is not NULL again.
+// fillNewColumn gives the existing rows the new column's default (or
+// generated value), checks NOT NULL and the CHECK constraints on them,
+// and writes the rows whose value is not NULL again.
 func (x *execCtx) fillNewColumn(d *catalog.Descriptor, col *catalog.ColumnDesc, hasFK bool) error {
 	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}}
 	w, err := pl.writer(d)
@@ -262,7 +268,7 @@ func (x *execCtx) fillNewColumn(d *catalog.Descriptor, col *catalog.ColumnDesc, 
 	// The rows stored before read the new column as NULL (the layout of
 	// d pads them).
 	return x.eachRow(d, func(row []types.Datum) error {
-		v, err := w.defaultValue(x, pos)
+		v, err := w.newColumnValue(x, pos, row)
 		if err != nil {
 			return err
 		}

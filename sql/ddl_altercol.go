@@ -39,6 +39,9 @@ func (x *execCtx) setColumnDefault(d *catalog.Descriptor, name string, def *pg_q
 	if c.Identity != "" {
 		return errIdentityColumn(c, d).WithHint("Use ALTER TABLE ... ALTER COLUMN ... DROP IDENTITY instead.")
 	}
+	if c.Generated != "" {
+		return errGeneratedDefault(c, d, def == nil)
+	}
 	text := ""
 	if def != nil {
 		if text, err = x.defaultText(def, c); err != nil {

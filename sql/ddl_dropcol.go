@@ -57,6 +57,10 @@ func (x *execCtx) dropColumn(d *catalog.Descriptor, name string, missingOK, casc
 			selfRefs[fk.Name] = true
 		}
 	}
+	// The generated columns reading it are dependents too.
+	if err := x.dropGeneratedUsers(d, c, ds, what); err != nil {
+		return err
+	}
 	if err := x.removeColumn(d, c); err != nil {
 		return err
 	}
@@ -130,7 +134,7 @@ func (x *execCtx) removeColumn(d *catalog.Descriptor, c *catalog.ColumnDesc) err
 			}
 		}
 	}
-	c.Dropped, c.NotNull, c.Default, c.Identity, c.Sequence = true, false, "", "", 0
+	c.Dropped, c.NotNull, c.Default, c.Identity, c.Sequence, c.Generated = true, false, "", "", 0, ""
 	return nil
 }
 

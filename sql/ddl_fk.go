@@ -51,6 +51,9 @@ func (b *tableBuilder) foreignKey(fk *pg_query.Constraint, col string) error {
 		}
 		d.Columns = append(d.Columns, c.ID)
 	}
+	if err := checkGeneratedFK(t, &d); err != nil {
+		return err
+	}
 	if d.Name == "" {
 		if d.Name, err = chooseName(b.x.txn, b.schema.ID, b.names, append([]string{b.d.Name}, childCols...), "fkey"); err != nil {
 			return err

@@ -161,6 +161,9 @@ func (x *execCtx) renameColumn(n *pg_query.RenameStmt) error {
 		}
 		t.Checks[i].Expr = text
 	}
+	if err := renameInGenerated(t, c.Name, n.Newname); err != nil {
+		return err
+	}
 	old := c.Name
 	c.Name = n.Newname
 	if err := catalog.Put(x.txn, d); err != nil {

@@ -84,6 +84,7 @@ type tableBuilder struct {
 	fks      []*pg_query.Constraint
 	fkCol    []string
 	seqs     []*catalog.Descriptor
+	gens     []genPending // generated columns (ddl_generated.go)
 }
 
 func (x *execCtx) createTable(n *pg_query.CreateStmt) error {
@@ -158,6 +159,9 @@ func (b *tableBuilder) column(cd *pg_query.ColumnDef) error {
 	if t.ColumnByName(cd.Colname) != nil {
 		return pgerror.Newf(pgcode.DuplicateColumn, "column %q specified more than once", cd.Colname)
 	}
+	if err := generationClauses(cd, b.d.Name); err != nil {
+		return err
+	}
 	col := catalog.ColumnDesc{ID: t.NextColumnID, Name: cd.Colname}
 	t.NextColumnID++
 	var typ *types.T
@@ -218,7 +222,8 @@ func (b *tableBuilder) column(cd *pg_query.ColumnDef) error {
 			}
 			c.Sequence, c.Identity, c.NotNull = seq, con.GeneratedWhen, true
 		case pg_query.ConstrType_CONSTR_GENERATED:
-			return pgerror.New(pgcode.FeatureNotSupported, "generated columns are not supported yet")
+			// Checked once all columns are known (cookGenerated).
+			b.gens = append(b.gens, genPending{col: c.ID, raw: con.RawExpr})
 		default:
 			if err := b.tableConstraint(con, c.Name); err != nil {
 				return err
@@ -374,6 +379,9 @@ func checkKeyColumn(c *catalog.ColumnDesc) error {
 // finish builds the primary key, unique indexes, checks and foreign keys.
 func (b *tableBuilder) finish() error {
 	t := b.d.Table
+	if err := b.cookGenerated(); err != nil {
+		return err
+	}
 	if b.pk != nil {
 		cols, err := indexColumns(t, nodeStrings(b.pk.Keys), b.d.Name)
 		if err != nil {

@@ -219,6 +219,9 @@ func (pl *planner) planSetClause(w *tableWriter, list []*pg_query.Node, sc *scop
 			out = append(out, assignment{col: col})
 			continue
 		}
+		if c.Generated != "" {
+			return nil, errGeneratedUpdate(c)
+		}
 		if c.Identity == "a" {
 			return nil, pgerror.Newf(pgcode.GeneratedAlways, "column %q can only be updated to DEFAULT", c.Name).
 				WithDetail("Column \"" + c.Name + "\" is an identity column defined as GENERATED ALWAYS.")

@@ -13,6 +13,7 @@ import (
 // defaultExprs builds the value each column takes when a row does not
 // give one: its DEFAULT, the next value of its sequence (serial and
 // identity columns), a new row id for the hidden key; nil means NULL.
+// It builds the generated columns' expressions too.
 func (pl *planner) defaultExprs(w *tableWriter) error {
 	t := w.desc.Table
 	w.defaults = make([]expr.Expr, len(t.Columns))
@@ -46,7 +47,7 @@ func (pl *planner) defaultExprs(w *tableWriter) error {
 			}
 		}
 	}
-	return nil
+	return pl.generatedExprs(w)
 }
 
 // defaultValue evaluates a column's default (SET DEFAULT actions).

@@ -119,6 +119,8 @@ func (pl *planner) insertSource(ip *insertPlan, n *pg_query.InsertStmt) (planNod
 	identityValue := func(col int) (bool, error) {
 		c := &w.desc.Table.Columns[col]
 		switch {
+		case c.Generated != "":
+			return false, errGeneratedInsert(c) // whatever OVERRIDING says
 		case c.Identity == "" || override == pg_query.OverridingKind_OVERRIDING_SYSTEM_VALUE:
 			return false, nil
 		case override == pg_query.OverridingKind_OVERRIDING_USER_VALUE:

@@ -27,8 +27,9 @@ type tableWriter struct {
 	// included) that reference it.
 	fks  []*fkRef
 	refs []*fkRef
-	// defaults are the columns' default values (dml_defaults.go).
-	defaults []expr.Expr
+	// defaults are the columns' default values (dml_defaults.go);
+	// generated the generated columns' expressions (dml_generated.go).
+	defaults, generated []expr.Expr
 }
 
 type checkExpr struct {
@@ -69,8 +70,12 @@ func (pl *planner) writer(d *catalog.Descriptor) (*tableWriter, error) {
 	return w, nil
 }
 
-// validate checks NOT NULL and CHECK constraints on a new row.
+// validate computes the generated columns of a new row, then checks NOT
+// NULL and CHECK constraints on it.
 func (w *tableWriter) validate(x *execCtx, row []types.Datum) error {
+	if err := w.computeGenerated(x, row); err != nil {
+		return err
+	}
 	t := w.desc.Table
 	for i := range t.Columns {
 		c := &t.Columns[i]

@@ -296,6 +296,10 @@ func (p *pgDeparser) aExpr(a *pg_query.A_Expr) rexpr {
 		if l.typ.Family != r.typ.Family || !numericFamily(l.typ) {
 			giveUp()
 		}
+	case "||":
+		if typ = types.Text; l.typ.Oid != typ.Oid || r.typ.Oid != typ.Oid {
+			giveUp() // an array or another type's ||
+		}
 	default:
 		giveUp()
 	}

@@ -205,7 +205,7 @@ func infoColumnsRows(c *vctx) ([][]types.Datum, error) {
 				}
 				seq := seqOf(n, col)
 				def := columnDefault(n, t, col, seq, path)
-				out = append(out, row(&r, col.Name, i+1, describeType(col.Type(), n.db), col.NotNull, def, col.Identity, seq))
+				out = append(out, generationColumns(row(&r, col.Name, i+1, describeType(col.Type(), n.db), col.NotNull, def, col.Identity, seq), t, col))
 			}
 		default:
 			for i, vc := range r.desc.View.Columns {

@@ -220,7 +220,11 @@ func pgAttributeRows(c *vctx) ([][]types.Datum, error) {
 				if col.Dropped {
 					name = "........pg.dropped." + strconv.Itoa(i+1) + "........"
 				}
-				out = append(out, attRow(d.ID, name, col.Type(), i+1, col.NotNull, hasDefault(col), col.Identity, col.Dropped))
+				row := attRow(d.ID, name, col.Type(), i+1, col.NotNull, hasDefault(col), col.Identity, col.Dropped)
+				if col.Generated != "" {
+					row[attGeneratedPos] = "s" // stored
+				}
+				out = append(out, row)
 			}
 			for _, ix := range catalog.NamedIndexes(t) {
 				oid, err := indexOID(d.ID, ix.ID)

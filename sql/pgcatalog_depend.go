@@ -110,6 +110,15 @@ func tableDepends(d *catalog.Descriptor, byID map[uint32]*catalog.Descriptor, de
 		if err != nil {
 			return err
 		}
+		if col.Generated != "" {
+			// A generation expression is internal to its column and
+			// depends on the columns it reads.
+			dep(pgAttrdefOID, ad, pgClassOID, d.ID, i+1, 'i')
+			for _, a := range checkColumns(t, col.Generated) {
+				dep(pgAttrdefOID, ad, pgClassOID, d.ID, a, 'n')
+			}
+			continue
+		}
 		dep(pgAttrdefOID, ad, pgClassOID, d.ID, i+1, 'a')
 		if isSerialDefault(col) && byID[col.Sequence] != nil {
 			// nextval('seq'::regclass) depends on its sequence.

@@ -19,8 +19,11 @@ func isSerialDefault(col *catalog.ColumnDesc) bool {
 	return col.Sequence != 0 && col.Identity == "" && col.Default == ""
 }
 
-// hasDefault is atthasdef: the column has a DEFAULT or is serial.
-func hasDefault(col *catalog.ColumnDesc) bool { return col.Default != "" || isSerialDefault(col) }
+// hasDefault is atthasdef: the column has a DEFAULT, is serial or is
+// generated (PostgreSQL keeps a generation expression in pg_attrdef).
+func hasDefault(col *catalog.ColumnDesc) bool {
+	return col.Default != "" || isSerialDefault(col) || col.Generated != ""
+}
 
 // serialDefaultText is a serial default as pg_get_expr prints it:
 // nextval('seq'::regclass), the sequence's name qualified when its schema
@@ -37,6 +40,9 @@ func serialDefaultText(seq *catalog.Descriptor, schema string, path catalog.Sear
 // which stela keeps as SQL text), "" when it has none. byID finds a
 // serial's sequence and schemas names its schema.
 func defaultTextOf(col *catalog.ColumnDesc, byID map[uint32]*catalog.Descriptor, schemas map[uint32]string, path catalog.SearchPath) string {
+	if col.Generated != "" {
+		return col.Generated
+	}
 	if !isSerialDefault(col) {
 		return col.Default
 	}

@@ -1,0 +1,86 @@
+package sql
+
+import (
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/parser"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// The values of stored generated columns (ddl_generated.go). Every new
+// row a tableWriter writes goes through validate, which first computes
+// them over the row's other columns (after defaults, before NOT NULL
+// and CHECK, as PostgreSQL's ExecComputeStoredGenerated): INSERT, the
+// new row of UPDATE and ON CONFLICT DO UPDATE, COPY FROM, the actions of
+// foreign keys. A statement may not write one: only DEFAULT is allowed
+// (428C9).
+
+// generatedExprs builds the generation expressions of a table's
+// generated columns over its row, each cast to its column's type as an
+// assignment.
+func (pl *planner) generatedExprs(w *tableWriter) error {
+	t := w.desc.Table
+	var sc *scope
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		if c.Dropped || c.Generated == "" {
+			continue
+		}
+		n, err := parser.ParseExpr(c.Generated)
+		if err != nil {
+			return pgerror.Newf(pgcode.DataCorrupted, "column %q: stored generation expression does not parse", c.Name)
+		}
+		if sc == nil {
+			sc = newScope(w.cols, &level{}, nil)
+			w.generated = make([]expr.Expr, len(t.Columns))
+		}
+		b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: pl.s, Scope: sc}
+		e, err := b.Build(n)
+		if err != nil {
+			return err
+		}
+		if w.generated[i], err = b.Assign(e, c.Type(), c.Name, -1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// computeGenerated sets the generated columns of a new row. (They read
+// only the other columns, so the order does not matter.)
+func (w *tableWriter) computeGenerated(x *execCtx, row []types.Datum) error {
+	for i, e := range w.generated {
+		if e == nil {
+			continue
+		}
+		v, err := x.eval(e, row)
+		if err != nil {
+			return err
+		}
+		row[i] = v
+	}
+	return nil
+}
+
+// newColumnValue is the value ADD COLUMN gives an existing row: its
+// generated value, or its default.
+func (w *tableWriter) newColumnValue(x *execCtx, col int, row []types.Datum) (types.Datum, error) {
+	if w.generated != nil && w.generated[col] != nil {
+		return x.eval(w.generated[col], row)
+	}
+	return w.defaultValue(x, col)
+}
+
+// errGeneratedInsert refuses a value for a generated column in INSERT.
+func errGeneratedInsert(c *catalog.ColumnDesc) error {
+	return pgerror.Newf(pgcode.GeneratedAlways, "cannot insert a non-DEFAULT value into column %q", c.Name).
+		WithDetail("Column \"" + c.Name + "\" is a generated column.")
+}
+
+// errGeneratedUpdate refuses SET col = value for a generated column.
+func errGeneratedUpdate(c *catalog.ColumnDesc) error {
+	return pgerror.Newf(pgcode.GeneratedAlways, "column %q can only be updated to DEFAULT", c.Name).
+		WithDetail("Column \"" + c.Name + "\" is a generated column.")
+}
