@@ -57,7 +57,17 @@ func funcMutable(f *expr.Func) bool {
 		return true
 	}
 	if len(f.Args) == 2 && isOperatorName(f.Name) {
-		return stableOperators[opTypes{f.Name, f.Args[0].Type().Oid, f.Args[1].Type().Oid}]
+		l, r := f.Args[0].Type(), f.Args[1].Type()
+		if f.Name == "||" && (l.Family == types.StringFamily) != (r.Family == types.StringFamily) && !l.IsArray() && !r.IsArray() {
+			// text || anynonarray formats the other side with its output
+			// function, as a cast to text would.
+			other := r
+			if r.Family == types.StringFamily {
+				other = l
+			}
+			return ioMutable(other, false)
+		}
+		return stableOperators[opTypes{f.Name, l.Oid, r.Oid}]
 	}
 	rows := procsByName()[f.Name]
 	if len(rows) == 0 {
