@@ -113,8 +113,12 @@ func errUnitNotRecognized(name string, t *types.T) error {
 	return pgerror.Newf(pgcode.InvalidParameterValue, "unit \"%s\" not recognized for type %s", name, t)
 }
 
-// PostgreSQL's Julian day routines.
-func date2j(y, m, d int64) int64 {
+// PostgreSQL's Julian day routines. They take int64 days, or int32 where
+// PostgreSQL's C int arithmetic wraps and its results must too (the huge
+// years of to_date's templates and of intervals in to_char).
+type julianInt interface{ ~int32 | ~int64 }
+
+func date2j[T julianInt](y, m, d T) T {
 	if m > 2 {
 		m++
 		y += 4800
@@ -151,7 +155,7 @@ func j2date(jd int64) (y, m, d int64) {
 	return
 }
 
-func j2day(j int64) int64 {
+func j2day[T julianInt](j T) T {
 	j = (j + 1) % 7
 	if j < 0 {
 		j += 7
@@ -171,7 +175,7 @@ func daysInMonth(y, m int64) int64 {
 	return dayTab[l][m-1]
 }
 
-func date2isoweek(y, m, d int64) int64 {
+func date2isoweek[T julianInt](y, m, d T) T {
 	dayn := date2j(y, m, d)
 	day4 := date2j(y, 1, 4)
 	day0 := j2day(day4 - 1)
@@ -190,7 +194,7 @@ func date2isoweek(y, m, d int64) int64 {
 	return result
 }
 
-func date2isoyear(y, m, d int64) int64 {
+func date2isoyear[T julianInt](y, m, d T) T {
 	dayn := date2j(y, m, d)
 	day4 := date2j(y, 1, 4)
 	day0 := j2day(day4 - 1)
@@ -210,7 +214,7 @@ func date2isoyear(y, m, d int64) int64 {
 	return y
 }
 
-func isoweek2j(y, week int64) int64 {
+func isoweek2j[T julianInt](y, week T) T {
 	day4 := date2j(y, 1, 4)
 	day0 := j2day(day4 - 1)
 	return (week-1)*7 + (day4 - day0)

@@ -122,7 +122,7 @@ func (tm *pgTm) writeIntervalField(out *strings.Builder, p *dchPattern, _, fm bo
 	case dchYear, dchISOYear:
 		y := year
 		if p.field == dchISOYear {
-			y = date2isoyear32(year, mon, mday)
+			y = date2isoyear(year, mon, mday)
 		}
 		// The width follows the year's sign, for ISO years too.
 		switch p.n {
@@ -168,16 +168,16 @@ func (tm *pgTm) writeIntervalField(out *strings.Builder, p *dchPattern, _, fm bo
 	case dchDDD:
 		num(int64(yday), fmWidth(3))
 	case dchIDDD:
-		jd := date2j32(year, mon, mday)
-		num(int64(jd-isoweek2j32(date2isoyear32(year, mon, mday), 1)+1), fmWidth(3))
+		jd := date2j(year, mon, mday)
+		num(int64(jd-isoweek2j(date2isoyear(year, mon, mday), 1)+1), fmWidth(3))
 	case dchW:
 		num(int64((mday-1)/7+1), 0)
 	case dchWW:
 		num(int64((yday-1)/7+1), fmWidth(2))
 	case dchIW:
-		num(int64(date2isoweek32(year, mon, mday)), fmWidth(2))
+		num(int64(date2isoweek(year, mon, mday)), fmWidth(2))
 	case dchJ:
-		num(int64(date2j32(year, mon, mday)), 0)
+		num(int64(date2j(year, mon, mday)), 0)
 	case dchFX:
 	case dchTZ, dchTZH, dchTZM, dchOF, dchAD, dchMonth, dchMon, dchDay, dchDY, dchD, dchID:
 		return errIntervalFormat
@@ -198,53 +198,4 @@ func cZeroPad(v int64, width int) string {
 		return "-" + strings.Repeat("0", width-len(s)) + s[1:]
 	}
 	return strings.Repeat("0", width-len(s)) + s
-}
-
-// j2day32, date2isoweek32 and date2isoyear32 are PostgreSQL's j2day,
-// date2isoweek and date2isoyear in C int arithmetic (which wraps for the
-// huge years of an interval).
-func j2day32(j int32) int32 {
-	j = (j + 1) % 7
-	if j < 0 {
-		j += 7
-	}
-	return j
-}
-
-func date2isoweek32(y, m, d int32) int32 {
-	dayn := date2j32(y, m, d)
-	day4 := date2j32(y, 1, 4)
-	day0 := j2day32(day4 - 1) // Monday's offset
-	if dayn < day4-day0 {
-		day4 = date2j32(y-1, 1, 4)
-		day0 = j2day32(day4 - 1)
-	}
-	result := (dayn-(day4-day0))/7 + 1
-	if result >= 52 {
-		day4 = date2j32(y+1, 1, 4)
-		day0 = j2day32(day4 - 1)
-		if dayn >= day4-day0 {
-			result = (dayn-(day4-day0))/7 + 1
-		}
-	}
-	return result
-}
-
-func date2isoyear32(y, m, d int32) int32 {
-	dayn := date2j32(y, m, d)
-	day4 := date2j32(y, 1, 4)
-	day0 := j2day32(day4 - 1)
-	if dayn < day4-day0 {
-		day4 = date2j32(y-1, 1, 4)
-		day0 = j2day32(day4 - 1)
-		y--
-	}
-	if (dayn-(day4-day0))/7+1 >= 52 {
-		day4 = date2j32(y+1, 1, 4)
-		day0 = j2day32(day4 - 1)
-		if dayn >= day4-day0 {
-			y++
-		}
-	}
-	return y
 }

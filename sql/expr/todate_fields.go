@@ -463,7 +463,7 @@ func (f *tmFromChar) combineDate(y, mon, mday *int32, mask *dateMask) error {
 	if f.ww != 0 {
 		if f.mode == dateModeISOWeek {
 			// Monday of the ISO week when there is no day of the week.
-			jd := isoweek2j32(*y, f.ww)
+			jd := isoweek2j(*y, f.ww)
 			switch {
 			case f.d > 1:
 				jd += f.d - 2
@@ -500,7 +500,7 @@ func (f *tmFromChar) combineDayOfYear(y, mon, mday *int32, mask *dateMask) error
 		return pgerror.New(pgcode.InvalidDatetimeFormat, "cannot calculate day of year without year information")
 	}
 	if f.mode == dateModeISOWeek {
-		*y, *mon, *mday = j2date32(isoweek2j32(*y, 1) - 1 + f.ddd)
+		*y, *mon, *mday = j2date32(isoweek2j(*y, 1) - 1 + f.ddd)
 		*mask |= maskDate
 		return nil
 	}
@@ -552,28 +552,6 @@ func checkDateFields(mask dateMask, y, mon, mday int32) bool {
 		return false
 	}
 	return true
-}
-
-// PostgreSQL's Julian day routines in C int arithmetic, which wraps for
-// the huge years a template can give.
-func date2j32(y, m, d int32) int32 {
-	if m > 2 {
-		m++
-		y += 4800
-	} else {
-		m += 13
-		y += 4799
-	}
-	century := y / 100
-	j := y*365 - 32167
-	j += y/4 - century + century/4
-	return j + 7834*m/256 + d
-}
-
-func isoweek2j32(y, week int32) int32 {
-	day4 := date2j32(y, 1, 4)
-	day0 := int32(j2day(int64(day4 - 1))) // Monday's offset
-	return (week-1)*7 + day4 - day0
 }
 
 func j2date32(jd int32) (y, m, d int32) {
