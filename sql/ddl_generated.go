@@ -147,12 +147,7 @@ func (x *execCtx) generationText(d *catalog.Descriptor, c *catalog.ColumnDesc, n
 	if isMutable(e) {
 		return "", pgerror.New(pgcode.InvalidObjectDefinition, "generation expression is not immutable")
 	}
-	if _, err := b.Assign(e, c.Type(), c.Name, expr.Location(n)); err != nil {
-		if pgerror.HasCode(err, pgcode.DatatypeMismatch) {
-			// PostgreSQL 15 words it as for a default.
-			return "", pgerror.Newf(pgcode.DatatypeMismatch, "column %q is of type %s but default expression is of type %s", c.Name, c.Type(), e.Type()).
-				WithHint("You will need to rewrite or cast the expression.")
-		}
+	if err := assignsToColumn(b, e, c, n); err != nil {
 		return "", err
 	}
 	return parser.DeparseExpr(n)

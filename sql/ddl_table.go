@@ -270,14 +270,24 @@ func (x *execCtx) defaultText(n *pg_query.Node, c *catalog.ColumnDesc) (string, 
 		}
 		return "", err
 	}
-	if _, err := b.Assign(e, c.Type(), c.Name, expr.Location(n)); err != nil {
-		if pgerror.HasCode(err, pgcode.DatatypeMismatch) {
-			return "", pgerror.Newf(pgcode.DatatypeMismatch, "column %q is of type %s but default expression is of type %s", c.Name, c.Type(), e.Type()).
-				WithHint("You will need to rewrite or cast the expression.")
-		}
+	if err := assignsToColumn(b, e, c, n); err != nil {
 		return "", err
 	}
 	return parser.DeparseExpr(n)
+}
+
+// assignsToColumn checks that the value of e, built from n, can be
+// assigned to column c, with PostgreSQL's error for a default (which
+// PostgreSQL 15 gives for a generation expression too).
+func assignsToColumn(b *expr.Builder, e expr.Expr, c *catalog.ColumnDesc, n *pg_query.Node) error {
+	if _, err := b.Assign(e, c.Type(), c.Name, expr.Location(n)); err != nil {
+		if pgerror.HasCode(err, pgcode.DatatypeMismatch) {
+			return pgerror.Newf(pgcode.DatatypeMismatch, "column %q is of type %s but default expression is of type %s", c.Name, c.Type(), e.Type()).
+				WithHint("You will need to rewrite or cast the expression.")
+		}
+		return err
+	}
+	return nil
 }
 
 // tableConstraint records a table-level (or column-level, col != "")
