@@ -91,5 +91,5 @@ func (s *Session) cursorCurrentKey(name string, d *catalog.Descriptor) ([]byte, 
 	case cr.several:
 		return nil, pgerror.Newf(pgcode.InvalidCursorState, "cursor %q has multiple FOR UPDATE/SHARE references to table %q", name, d.Name)
 	}
-	return cr.key, nil
+	return cr.rowKey()
 }

@@ -433,33 +433,51 @@ func (it *lockRowsIter) lock(row []types.Datum) (bool, error) {
 		for _, kc := range t.keyCols {
 			r[kc.rowPos] = row[kc.in]
 		}
+		cr := it.x.currentRows[t.desc.ID]
+		if !t.lock {
+			// A cursor's current row: its key is encoded only if WHERE
+			// CURRENT OF asks, not for every row fetched.
+			cr.key, cr.keyCols, cr.layout = nil, r, t.layout
+			continue
+		}
 		key, err := t.layout.RowKey(r)
 		if err != nil {
 			return false, err
 		}
-		if t.lock {
-			ok, err := it.x.txn.LockRow(it.x.ctx, key, t.spec.mode, t.spec.wait, it.timeout)
-			if err != nil {
-				return false, rowLockError(it.x.ctx, err, t.desc.Name)
-			}
-			if !ok {
-				return false, nil
-			}
+		ok, err := it.x.txn.LockRow(it.x.ctx, key, t.spec.mode, t.spec.wait, it.timeout)
+		if err != nil {
+			return false, rowLockError(it.x.ctx, err, t.desc.Name)
 		}
-		it.x.currentRows[t.desc.ID].key = key
+		if !ok {
+			return false, nil
+		}
+		cr.key = key
 	}
 	return true, nil
 }
 
-// currentRow is the key of the row of a table that a query returned
-// last (WHERE CURRENT OF); several marks a query that reads the table
-// more than once, whose current row of it is ambiguous.
+// currentRow is the row of a table that a query returned last (WHERE
+// CURRENT OF): its key, or its key columns in keyCols (at their places
+// in a row of layout) until the key is asked for. several marks a query
+// that reads the table more than once, whose current row of it is
+// ambiguous.
 type currentRow struct {
 	key     []byte
+	keyCols []types.Datum
+	layout  *engine.Layout
 	several bool
-	// node and target are the reference that keeps key.
+	// node and target are the reference that keeps the row.
 	node   *lockRowsNode
 	target int
+}
+
+// rowKey returns the current row's key. (The key columns are valid
+// while the query stands on the row: it has not read on since.)
+func (cr *currentRow) rowKey() ([]byte, error) {
+	if cr.key == nil && cr.keyCols != nil {
+		return cr.layout.RowKey(cr.keyCols)
+	}
+	return cr.key, nil
 }
 
 // cursorTracking makes a cursor's query keep the key of its current row
