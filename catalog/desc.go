@@ -77,6 +77,11 @@ type ColumnDesc struct {
 	// store the value, computed from the row's other columns on every
 	// write (sql/dml_generated.go).
 	Generated string `json:"generated,omitempty"`
+	// Using is the SQL text of the USING expression of the last ALTER
+	// COLUMN ... TYPE ("" when it had none: an assignment cast). History
+	// reads convert the versions written before the change with it
+	// (sql/history_layouts.go).
+	Using string `json:"using,omitempty"`
 	// Identity is "a" (ALWAYS) or "d" (BY DEFAULT) for identity columns.
 	Identity string `json:"identity,omitempty"`
 	// Sequence is the sequence of serial and identity columns.

@@ -90,7 +90,7 @@ func (x *execCtx) alterTable(n *pg_query.AlterTableStmt) error {
 		case pg_query.AlterTableType_AT_AddColumn, pg_query.AlterTableType_AT_DropColumn,
 			pg_query.AlterTableType_AT_ColumnDefault, pg_query.AlterTableType_AT_SetNotNull, pg_query.AlterTableType_AT_DropNotNull,
 			pg_query.AlterTableType_AT_AddConstraint, pg_query.AlterTableType_AT_DropConstraint,
-			pg_query.AlterTableType_AT_DropExpression:
+			pg_query.AlterTableType_AT_DropExpression, pg_query.AlterTableType_AT_AlterColumnType:
 		default:
 			return pgerror.Newf(pgcode.FeatureNotSupported, "ALTER TABLE ... %s is not supported", action)
 		}
@@ -119,6 +119,8 @@ func (x *execCtx) alterTable(n *pg_query.AlterTableStmt) error {
 			err = x.dropConstraint(d, cmd.Name, cmd.MissingOk, cmd.Behavior == pg_query.DropBehavior_DROP_CASCADE)
 		case pg_query.AlterTableType_AT_DropExpression:
 			err = x.dropExpression(d, cmd.Name, cmd.MissingOk) // ddl_generated.go
+		case pg_query.AlterTableType_AT_AlterColumnType:
+			err = x.alterColumnType(d, cmd.Name, cmd.Def.GetColumnDef()) // ddl_altertype.go
 		}
 		if err != nil {
 			return err

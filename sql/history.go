@@ -4,7 +4,6 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/kv"
 	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/parser"
@@ -18,8 +17,9 @@ import (
 // returns every version of every row written in the range, in tx order
 // (and, within a tx, in the order it wrote them), with the hidden columns
 // _tx, _ts and _op ('insert', 'update' or 'delete'). A delete's row holds
-// only its primary key. Rows decode with the table's present columns: a
-// column added later reads NULL in older versions.
+// only its primary key. Rows come with the table's present columns: a
+// column added later reads NULL in older versions, and one whose type
+// changed since is converted (history_layouts.go).
 
 // maxHistoryVersions bounds what one history scan holds in memory.
 const maxHistoryVersions = 1_000_000
@@ -158,11 +158,11 @@ func addHistoryColumns(cols []column, table string) []column {
 
 // historyIter produces a history scan's rows.
 type historyIter struct {
-	n      *scanNode
-	x      *execCtx
-	layout *engine.Layout
-	vs     []historyVersion
-	i      int
+	n   *scanNode
+	x   *execCtx
+	dec *historyDecoder
+	vs  []historyVersion
+	i   int
 }
 
 type historyVersion struct {
@@ -209,20 +209,18 @@ func (n *scanNode) openHistory(x *execCtx) (rowIter, error) {
 		}
 		return out[a].index < out[b].index
 	})
-	return &historyIter{n: n, x: x, layout: l, vs: out}, nil
+	dec, err := x.newHistoryDecoder(n.desc, l)
+	if err != nil {
+		return nil, err
+	}
+	return &historyIter{n: n, x: x, dec: dec, vs: out}, nil
 }
 
 func (it *historyIter) next() ([]types.Datum, error) {
 	for it.i < len(it.vs) {
 		v := it.vs[it.i]
 		it.i++
-		var row []types.Datum
-		var err error
-		if v.op == "delete" {
-			row, err = it.layout.DecodeRowKey(v.key)
-		} else {
-			row, err = it.layout.DecodeRow(v.value)
-		}
+		row, err := it.dec.decode(it.x, &v)
 		if err != nil {
 			return nil, err
 		}

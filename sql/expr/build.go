@@ -831,6 +831,13 @@ func (b *Builder) Coerce(e Expr, to *types.T, what string, loc int32) (Expr, err
 	return out, err
 }
 
+// CastExplicit converts e to type to as CAST does: any cast, explicit
+// ones and I/O conversion through text included (42846 when there is
+// none).
+func (b *Builder) CastExplicit(e Expr, to *types.T, loc int32) (Expr, error) {
+	return b.coerce(e, to, castExplicit, loc)
+}
+
 // Operator resolves and builds a call of an operator on built arguments.
 func (b *Builder) Operator(name string, args []Expr, loc int32) (Expr, error) {
 	return b.operator(name, args, loc)
