@@ -82,7 +82,10 @@ func (pl *planner) planQueryLevel(n *pg_query.SelectStmt, outer *scope, lv *leve
 		}
 		return pl.orderLimitOutput(node, n, outer, lv, false)
 	}
-	keep := keepUnknown && len(n.DistinctClause) == 0 && len(n.SortClause) == 0
+	// DISTINCT compares every output column, so untyped literals become
+	// text; ORDER BY makes text of the ones it sorts by alone
+	// (planSimpleSelect), as in PostgreSQL.
+	keep := keepUnknown && len(n.DistinctClause) == 0
 	regroup := false
 	node, err := pl.planSimpleSelect(n, outer, lv, keep, &regroup)
 	if err != nil && regroup {
@@ -270,6 +273,14 @@ func (pl *planner) planSimpleSelect(n *pg_query.SelectStmt, outer *scope, lv *le
 		idx, err := sb.orderItem(sbn.Node, targets, &exprs, &cols, b, distinct && !distinctOn)
 		if err != nil {
 			return nil, err
+		}
+		if cols[idx].typ.Family == types.UnknownFamily {
+			// An untyped literal kept for INSERT ... SELECT is sorted
+			// as text.
+			if exprs[idx], err = b.Finish(exprs[idx]); err != nil {
+				return nil, err
+			}
+			cols[idx].typ = exprs[idx].Type()
 		}
 		k, err := newSortKey(idx, cols[idx].typ, sbn)
 		if err != nil {
