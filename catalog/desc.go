@@ -107,6 +107,10 @@ type IndexDesc struct {
 	Name    string        `json:"name"`
 	Unique  bool          `json:"unique,omitempty"`
 	Columns []IndexColumn `json:"columns"`
+	// Predicate is a partial index's WHERE, as SQL text over the table's
+	// columns (as a CHECK's is); "" for an index of every row. The SQL
+	// layer evaluates it: the engine layout only marks the index Partial.
+	Predicate string `json:"predicate,omitempty"`
 	// Constraint marks an index made by a PRIMARY KEY or UNIQUE
 	// constraint (dropped with the constraint, named after it).
 	Constraint bool `json:"constraint,omitempty"`

@@ -250,7 +250,9 @@ func All(txn *engine.Txn) ([]*Descriptor, error) {
 	return out, it.Err()
 }
 
-// Layout builds the engine layout of a table descriptor.
+// Layout builds the engine layout of a table descriptor. A partial
+// index's layout is marked Partial without the Include that evaluates
+// its predicate: a layout to write through needs the SQL layer's.
 func Layout(d *Descriptor) *engine.Layout {
 	t := d.Table
 	l := &engine.Layout{TableID: d.StorageID(), Name: d.Name}
@@ -259,7 +261,8 @@ func Layout(d *Descriptor) *engine.Layout {
 		l.Names = append(l.Names, t.Columns[i].Name)
 	}
 	for _, ix := range t.AllIndexes() {
-		il := engine.IndexLayout{ID: ix.ID, Name: ix.Name, Unique: ix.Unique || ix.ID == engine.PrimaryIndexID}
+		il := engine.IndexLayout{ID: ix.ID, Name: ix.Name, Unique: ix.Unique || ix.ID == engine.PrimaryIndexID,
+			Partial: ix.Predicate != ""}
 		for _, c := range ix.Columns {
 			il.Cols = append(il.Cols, t.ColumnIndex(c.ColumnID))
 			dir := keyenc.Asc

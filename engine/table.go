@@ -44,6 +44,10 @@ type IndexLayout struct {
 	Cols  []int
 	Dirs  []keyenc.Dir
 	Nulls []keyenc.Nulls
+	// Partial marks an index with a predicate: it holds entries for the
+	// rows Include accepts only (partial.go).
+	Partial bool
+	Include func(row []types.Datum) (bool, error)
 }
 
 // IndexPrefix is the prefix of every key of an index.
@@ -175,6 +179,11 @@ func (l *Layout) write(txn *Txn, key []byte, row []types.Datum) error {
 	suffix := l.pkSuffix(key)
 	for i := 1; i < len(l.Indexes); i++ {
 		ix := &l.Indexes[i]
+		if in, err := ix.includes(row); err != nil {
+			return err
+		} else if !in {
+			continue
+		}
 		ik, iv, unique, err := l.indexEntry(ix, row, suffix)
 		if err != nil {
 			return err
@@ -229,6 +238,11 @@ func (l *Layout) Delete(txn *Txn, row []types.Datum) error {
 
 func (l *Layout) deleteIndexEntries(txn *Txn, suffix []byte, row []types.Datum) error {
 	for i := 1; i < len(l.Indexes); i++ {
+		if in, err := l.Indexes[i].includes(row); err != nil {
+			return err
+		} else if !in {
+			continue
+		}
 		ik, _, _, err := l.indexEntry(&l.Indexes[i], row, suffix)
 		if err != nil {
 			return err
@@ -380,8 +394,9 @@ func (db *DB) maxRowID(txn *Txn, l *Layout) (int64, error) {
 }
 
 // Backfill writes the entries of a new secondary index for every row the
-// table holds. A unique index that two rows would share is PostgreSQL's
-// 23505 "could not create unique index".
+// table holds (that it includes, for a partial index: partial.go). A
+// unique index that two rows would share is PostgreSQL's 23505 "could
+// not create unique index".
 func (l *Layout) Backfill(txn *Txn, indexID uint16) error {
 	var ix *IndexLayout
 	for i := 1; i < len(l.Indexes); i++ {
@@ -401,6 +416,11 @@ func (l *Layout) Backfill(txn *Txn, indexID uint16) error {
 		row, err := l.DecodeRow(it.Value())
 		if err != nil {
 			return err
+		}
+		if in, err := ix.includes(row); err != nil {
+			return err
+		} else if !in {
+			continue
 		}
 		ik, iv, unique, err := l.indexEntry(ix, row, l.pkSuffix(it.Key()))
 		if err != nil {

@@ -138,7 +138,12 @@ func (n *scanNode) chooseAccess(conj []expr.Expr, tableRows float64) {
 	n.conj = conj
 	n.paths = append(n.paths[:0], accessPath{rows: tableRows, seeks: 1})
 	for i := range n.layout.Indexes {
+		if !n.indexUsable(i) {
+			continue // a partial index the conjuncts do not imply
+		}
 		if p, ok := n.boundedPath(i, conj, preds, tableRows); ok {
+			n.paths = append(n.paths, p)
+		} else if p, ok := n.partialPath(i, tableRows); ok {
 			n.paths = append(n.paths, p)
 		}
 	}

@@ -281,7 +281,7 @@ func (x *execCtx) dropIndex(t *catalog.Descriptor, id uint16, cascade bool) erro
 	}
 	var deps, casc []string
 	var fks []fkDrop
-	if ix.Unique {
+	if ix.Unique && ix.Predicate == "" {
 		for _, o := range g.all {
 			if o.Kind != catalog.KindTable {
 				continue
@@ -339,7 +339,7 @@ func sameColumnSet(cols []catalog.IndexColumn, ids []uint32) bool {
 // exactly ids (a foreign key can rely on it instead).
 func otherUniqueIndex(t *catalog.TableDesc, skip uint16, ids []uint32) bool {
 	for _, ix := range t.AllIndexes() {
-		if ix.ID != skip && ix.Unique && sameColumnSet(ix.Columns, ids) {
+		if ix.ID != skip && ix.Unique && ix.Predicate == "" && sameColumnSet(ix.Columns, ids) {
 			return true
 		}
 	}

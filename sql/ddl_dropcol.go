@@ -99,7 +99,7 @@ func (x *execCtx) removeColumn(d *catalog.Descriptor, c *catalog.ColumnDesc) err
 	t := d.Table
 	var keepIx []catalog.IndexDesc
 	for _, ix := range t.Indexes {
-		uses := false
+		uses := ix.Predicate != "" && exprUsesColumn(ix.Predicate, c.Name)
 		for _, ic := range ix.Columns {
 			uses = uses || ic.ColumnID == c.ID
 		}

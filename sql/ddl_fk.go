@@ -105,7 +105,7 @@ func referencedKey(parent *catalog.Descriptor, names []string) ([]uint32, error)
 		ids = append(ids, c.ID)
 	}
 	for _, ix := range t.AllIndexes() {
-		if !ix.Unique || len(ix.Columns) != len(ids) {
+		if !ix.Unique || ix.Predicate != "" || len(ix.Columns) != len(ids) {
 			continue
 		}
 		match := true

@@ -11,7 +11,8 @@ import (
 )
 
 // planCreateIndex plans CREATE [UNIQUE] INDEX: a btree over columns of a
-// table, filled from the rows the table holds in the same transaction.
+// table, filled from the rows the table holds in the same transaction
+// (those its WHERE is true of, for a partial index: index_predicate.go).
 func (pl *planner) planCreateIndex(n *pg_query.IndexStmt) (plan, error) {
 	if n.Concurrent {
 		// Building without blocking writers is a PostgreSQL lock-manager
@@ -61,8 +62,6 @@ func (x *execCtx) createIndex(n *pg_query.IndexStmt) error {
 			return pgerror.Newf(pgcode.FeatureNotSupported, "access method %q is not supported", n.AccessMethod)
 		}
 		return pgerror.Newf(pgcode.UndefinedObject, "access method %q does not exist", n.AccessMethod)
-	case n.WhereClause != nil:
-		return pgerror.New(pgcode.FeatureNotSupported, "partial indexes are not supported")
 	case len(n.IndexIncludingParams) > 0:
 		return pgerror.New(pgcode.FeatureNotSupported, "INCLUDE columns of indexes are not supported")
 	case n.NullsNotDistinct:
@@ -71,6 +70,14 @@ func (x *execCtx) createIndex(n *pg_query.IndexStmt) error {
 		return pgerror.New(pgcode.FeatureNotSupported, "index storage parameters are not supported")
 	case n.TableSpace != "":
 		return pgerror.New(pgcode.FeatureNotSupported, "tablespaces are not supported")
+	}
+	var pred string
+	if n.WhereClause != nil {
+		// PostgreSQL transforms the predicate before it looks at the
+		// key columns.
+		if pred, err = x.indexPredicateText(d, n.WhereClause); err != nil {
+			return err
+		}
 	}
 	t := d.Table
 	var cols []catalog.IndexColumn
@@ -118,13 +125,17 @@ func (x *execCtx) createIndex(n *pg_query.IndexStmt) error {
 		}
 		return pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)
 	}
-	ix := catalog.IndexDesc{ID: t.NextIndexID, Name: name, Unique: n.Unique, Columns: cols}
+	ix := catalog.IndexDesc{ID: t.NextIndexID, Name: name, Unique: n.Unique, Columns: cols, Predicate: pred}
 	t.NextIndexID++
 	t.Indexes = append(t.Indexes, ix)
 	if err := catalog.Put(x.txn, d); err != nil {
 		return err
 	}
-	return catalog.Layout(d).Backfill(x.txn, ix.ID)
+	l, err := writeLayout(x.sess, d)
+	if err != nil {
+		return err
+	}
+	return l.Backfill(x.txn, ix.ID)
 }
 
 // indexNameAddition is PostgreSQL's ChooseIndexNameAddition: the column

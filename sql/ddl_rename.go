@@ -164,6 +164,16 @@ func (x *execCtx) renameColumn(n *pg_query.RenameStmt) error {
 	if err := renameInGenerated(t, c.Name, n.Newname); err != nil {
 		return err
 	}
+	for i := range t.Indexes {
+		if t.Indexes[i].Predicate == "" {
+			continue
+		}
+		text, err := renameColumnRefs(t.Indexes[i].Predicate, c.Name, n.Newname)
+		if err != nil {
+			return err
+		}
+		t.Indexes[i].Predicate = text
+	}
 	old := c.Name
 	c.Name = n.Newname
 	if err := catalog.Put(x.txn, d); err != nil {

@@ -20,7 +20,9 @@ func (pl *planner) planOnConflict(w *tableWriter, c *pg_query.OnConflictClause, 
 	switch {
 	case c.Infer != nil && c.Infer.Conname != "":
 		for i := range l.Indexes {
-			if l.Indexes[i].Name == c.Infer.Conname {
+			// A partial index is no constraint (PostgreSQL's unique
+			// constraints have no predicate).
+			if l.Indexes[i].Name == c.Infer.Conname && !l.Indexes[i].Partial {
 				oc.arbiters = append(oc.arbiters, &l.Indexes[i])
 			}
 		}
@@ -28,8 +30,9 @@ func (pl *planner) planOnConflict(w *tableWriter, c *pg_query.OnConflictClause, 
 			return nil, pgerror.Newf(pgcode.UndefinedObject, "constraint %q for table %q does not exist", c.Infer.Conname, w.desc.Name)
 		}
 	case c.Infer != nil:
-		if c.Infer.WhereClause != nil {
-			return nil, pgerror.New(pgcode.FeatureNotSupported, "ON CONFLICT with a partial index predicate is not supported").WithPosition(int(c.Infer.Location) + 1)
+		where, err := pl.inferenceWhere(w, c.Infer.WhereClause)
+		if err != nil {
+			return nil, err
 		}
 		var cols []int
 		for _, e := range c.Infer.IndexElems {
@@ -45,7 +48,7 @@ func (pl *planner) planOnConflict(w *tableWriter, c *pg_query.OnConflictClause, 
 		}
 		for i := range l.Indexes {
 			ix := &l.Indexes[i]
-			if ix.Unique && len(ix.Cols) == len(cols) && sameIntSet(ix.Cols, cols) {
+			if ix.Unique && len(ix.Cols) == len(cols) && sameIntSet(ix.Cols, cols) && pl.infersPartial(w, i, where) {
 				oc.arbiters = append(oc.arbiters, ix)
 			}
 		}
@@ -152,6 +155,12 @@ func (w *tableWriter) conflicting(x *execCtx, ix *engine.IndexLayout, row []type
 	key, err := l.KeyPrefix(ix, row, len(ix.Cols))
 	if err != nil {
 		return nil, nil, err
+	}
+	if ix.Include != nil {
+		// A row a partial index leaves out conflicts with nothing in it.
+		if in, err := ix.Include(row); err != nil || !in {
+			return nil, nil, err
+		}
 	}
 	v, ok, err := x.txn.Get(key)
 	if err != nil || !ok {

@@ -46,7 +46,11 @@ func (pl *planner) writer(d *catalog.Descriptor) (*tableWriter, error) {
 	if pl.writers == nil {
 		pl.writers = map[uint32]*tableWriter{}
 	}
-	w := &tableWriter{desc: d, layout: catalog.Layout(d), cols: tableColumns(d, d.Name)}
+	l, err := writeLayout(pl.s, d)
+	if err != nil {
+		return nil, err
+	}
+	w := &tableWriter{desc: d, layout: l, cols: tableColumns(d, d.Name)}
 	pl.writers[d.ID] = w
 	sc := newScope(w.cols, &level{}, nil)
 	for _, c := range d.Table.Checks {

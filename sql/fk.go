@@ -130,7 +130,7 @@ func (pl *planner) fkRef(child *catalog.Descriptor, fk *catalog.ForeignKeyDesc) 
 func leadingIndex(l *engine.Layout, cols []int, exact bool) *engine.IndexLayout {
 	for i := range l.Indexes {
 		ix := &l.Indexes[i]
-		if len(ix.Cols) < len(cols) || (exact && (len(ix.Cols) != len(cols) || !ix.Unique)) {
+		if ix.Partial || len(ix.Cols) < len(cols) || (exact && (len(ix.Cols) != len(cols) || !ix.Unique)) {
 			continue
 		}
 		ok := true

@@ -384,6 +384,7 @@ func (pl *planner) finishItem(it *fromItem) {
 			it.scan.stats = &colStats{cols: cols, rows: rows}
 		}
 		it.scan.fullFilter = andOf(it.conj)
+		pl.notePartialIndexes(it.scan, it.conj)
 		it.scan.chooseAccess(it.conj, rows)
 		it.node, it.est = it.scan, it.scan.est
 		return

@@ -204,7 +204,7 @@ func (n *scanNode) numDistinct(col int) float64 {
 // uniqueKeyColumn reports whether a one-column unique index holds col.
 func uniqueKeyColumn(l *engine.Layout, col int) bool {
 	for _, ix := range l.Indexes {
-		if ix.Unique && len(ix.Cols) == 1 && ix.Cols[0] == col {
+		if ix.Unique && !ix.Partial && len(ix.Cols) == 1 && ix.Cols[0] == col {
 			return true
 		}
 	}

@@ -86,6 +86,9 @@ func (pl *planner) lookupJoin(kind joinKind, left planNode, it *fromItem, lk, rk
 	bestIx, bestLen := -1, 0
 	for i := range scan.layout.Indexes {
 		ix := &scan.layout.Indexes[i]
+		if !scan.indexUsable(i) {
+			continue
+		}
 		k := 0
 		for _, col := range ix.Cols {
 			if _, ok := keyCol[col]; !ok {

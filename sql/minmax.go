@@ -101,6 +101,9 @@ func (n *scanNode) minMaxOrder(col *expr.ColRef, max bool) (index int, reverse, 
 		return 0, false, false
 	}
 	for i := range n.layout.Indexes {
+		if !n.indexUsable(i) {
+			continue
+		}
 		if reverse, ok := fits(i, nil); ok {
 			return i, reverse, true
 		}

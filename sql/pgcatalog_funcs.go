@@ -65,10 +65,10 @@ func init() {
 		return name, nil
 	})
 	expr.AddFunc("pg_get_indexdef", t(oid), txt, true, func(c *expr.Context, a []types.Datum) (types.Datum, error) {
-		return indexDef(c, uint32(a[0].(int64)), 0)
+		return indexDef(c, uint32(a[0].(int64)), 0, false)
 	})
 	expr.AddFunc("pg_get_indexdef", t(oid, i4, b), txt, true, func(c *expr.Context, a []types.Datum) (types.Datum, error) {
-		return indexDef(c, uint32(a[0].(int64)), int(a[1].(int64)))
+		return indexDef(c, uint32(a[0].(int64)), int(a[1].(int64)), a[2].(bool))
 	})
 	expr.AddFunc("pg_get_constraintdef", t(oid), txt, true, func(c *expr.Context, a []types.Datum) (types.Datum, error) {
 		return constraintDef(c, uint32(a[0].(int64)))
@@ -185,16 +185,17 @@ func indexTable(txn *engine.Txn, oid uint32) (*catalog.Descriptor, *catalog.Inde
 
 // indexDef is pg_get_indexdef: the CREATE INDEX statement, or with
 // column > 0 that key column's name.
-func indexDef(c *expr.Context, oid uint32, column int) (types.Datum, error) {
+func indexDef(c *expr.Context, oid uint32, column int, pretty bool) (types.Datum, error) {
 	x, err := execOf(c)
 	if err != nil {
 		return nil, err
 	}
-	return indexDefOf(x.txn, oid, column)
+	return indexDefOf(x.txn, oid, column, pretty)
 }
 
-// indexDefOf is indexDef in a transaction's catalog.
-func indexDefOf(txn *engine.Txn, oid uint32, column int) (types.Datum, error) {
+// indexDefOf is indexDef in a transaction's catalog; pretty prints a
+// partial index's predicate as pg_get_indexdef's pretty form does.
+func indexDefOf(txn *engine.Txn, oid uint32, column int, pretty bool) (types.Datum, error) {
 	d, ix, err := indexTable(txn, oid)
 	if err != nil || ix == nil {
 		return nil, err
@@ -218,6 +219,9 @@ func indexDefOf(txn *engine.Txn, oid uint32, column int) (types.Datum, error) {
 	sb.WriteString("INDEX " + expr.QuoteIdent(ix.Name) + " ON " + expr.QuoteIdent(schema.Name) + "." + expr.QuoteIdent(d.Name) + " USING btree (")
 	sb.WriteString(indexColumnList(t, ix, true))
 	sb.WriteString(")")
+	if ix.Predicate != "" {
+		sb.WriteString(" WHERE " + predicateDef(t, ix.Predicate, pretty))
+	}
 	return sb.String(), nil
 }
 

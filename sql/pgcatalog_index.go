@@ -66,11 +66,17 @@ func pgIndexRows(c *vctx) ([][]types.Datum, error) {
 				classes = append(classes, 0)
 			}
 			unique := ix.Unique || isPrimary(ix)
+			// indpred: a pg_node_tree is its expression's SQL text here,
+			// as pg_get_expr's pretty form (psql's \d) prints it.
+			var pred types.Datum
+			if ix.Predicate != "" {
+				pred = predicateDef(t, ix.Predicate, true)
+			}
 			out = append(out, []types.Datum{
 				dOid(oid), dOid(d.ID), dInt(len(keys)), dInt(len(keys)), dBool(unique), dBool(false),
 				dBool(isPrimary(ix)), dBool(false), dBool(true), dBool(false), dBool(true), dBool(false),
 				dBool(true), dBool(true), dBool(false), int2Vector(keys), oidVector(colls),
-				oidVector(classes), int2Vector(opts), nil, nil,
+				oidVector(classes), int2Vector(opts), nil, pred,
 			})
 		}
 	}
@@ -176,7 +182,7 @@ func pgConstraintRows(c *vctx) ([][]types.Datum, error) {
 // indexOn returns the unique index (or primary key) on exactly cols.
 func indexOn(t *catalog.TableDesc, cols []uint32) *catalog.IndexDesc {
 	for _, ix := range catalog.NamedIndexes(t) {
-		if !(ix.Unique || isPrimary(ix)) || len(ix.Columns) != len(cols) {
+		if !(ix.Unique || isPrimary(ix)) || ix.Predicate != "" || len(ix.Columns) != len(cols) {
 			continue
 		}
 		same := true

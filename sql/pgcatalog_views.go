@@ -97,7 +97,7 @@ func pgIndexesRows(c *vctx) ([][]types.Datum, error) {
 			if err != nil {
 				return nil, err
 			}
-			def, err := indexDefOf(c.txn, oid, 0)
+			def, err := indexDefOf(c.txn, oid, 0, false)
 			if err != nil {
 				return nil, err
 			}

@@ -40,6 +40,10 @@ type scanNode struct {
 	path    accessPath
 	ordered bool
 	reverse bool
+	// implied holds, by index position, the predicate of each partial
+	// index the pushed-down conjuncts imply (index_implied.go): the
+	// partial indexes the scan may read. nil for the others.
+	implied []expr.Expr
 	// indexOnly reads a secondary index's entries alone (indexonly.go).
 	indexOnly bool
 	// need marks the columns the scan's consumers read (narrow.go);

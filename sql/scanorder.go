@@ -82,7 +82,9 @@ func (n *scanNode) orderCandidates() []*accessPath {
 		out = append(out, &n.paths[i])
 	}
 	for i := 1; i < len(n.layout.Indexes); i++ {
-		out = append(out, &accessPath{index: i, rows: n.tableRows, seeks: 1})
+		if n.indexUsable(i) {
+			out = append(out, &accessPath{index: i, rows: n.tableRows, seeks: 1})
+		}
 	}
 	return out
 }

@@ -524,7 +524,7 @@ func (w *tableWriter) awaitRowLocks(x *execCtx, old, new []types.Datum) error {
 	if new != nil {
 		mode = engine.LockForNoKeyUpdate
 		for i, ix := range w.layout.Indexes {
-			if (i == 0 || ix.Unique) && keyChanged(w.layout.Types, old, new, ix.Cols) {
+			if (i == 0 || ix.Unique && !ix.Partial) && keyChanged(w.layout.Types, old, new, ix.Cols) {
 				mode = engine.LockForUpdate
 				break
 			}
