@@ -90,7 +90,12 @@ func (x *execCtx) alterColumnType(d *catalog.Descriptor, name string, cd *pg_que
 		inPK = inPK || ic.ColumnID == c.ID
 	}
 	rewrite := using != nil || !storedAlike(oldT, newT)
-	old := catalog.Layout(d)
+	// The rows are stored, and the partial indexes' predicates hold, as
+	// the table was before the change.
+	old, err := writeLayout(x.sess, d)
+	if err != nil {
+		return err
+	}
 	c.TypeOid, c.Typmod, c.Using = newT.Oid, newT.Typmod, ""
 	if using != nil {
 		if c.Using, err = parser.DeparseExpr(using); err != nil {
@@ -98,16 +103,19 @@ func (x *execCtx) alterColumnType(d *catalog.Descriptor, name string, cd *pg_que
 		}
 	}
 	if rewrite {
-		// The entries of an index on the column change: the index gets
-		// a new id, and its old entries are left as a dropped index's.
+		// The entries of an index on the column, or of a partial index
+		// whose predicate reads it, change: the index gets a new id (the
+		// rewrite deletes the old entries and writes the new ones).
 		t := d.Table
 		for i := range t.Indexes {
-			for _, ic := range t.Indexes[i].Columns {
-				if ic.ColumnID == c.ID {
-					t.Indexes[i].ID = t.NextIndexID
-					t.NextIndexID++
-					break
-				}
+			ix := &t.Indexes[i]
+			uses := ix.Predicate != "" && exprUsesColumn(ix.Predicate, c.Name)
+			for _, ic := range ix.Columns {
+				uses = uses || ic.ColumnID == c.ID
+			}
+			if uses {
+				ix.ID = t.NextIndexID
+				t.NextIndexID++
 			}
 		}
 	}
