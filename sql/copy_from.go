@@ -285,6 +285,7 @@ func (l *copyLoader) write() (bool, error) {
 		return false, lineError{err}
 	}
 	// insertValid, with the bound that spares most rows a read.
+	w.guard(x)
 	if err := w.layout.InsertBounded(x.txn, l.row, l.bound); err != nil {
 		return false, err
 	}

@@ -216,7 +216,9 @@ func (x *execCtx) addColumn(d *catalog.Descriptor, cd *pg_query.ColumnDef, ifNot
 		if err := catalog.Put(x.txn, d); err != nil {
 			return err
 		}
-		if err := catalog.Layout(d).Backfill(x.txn, ix.ID); err != nil {
+		l := catalog.Layout(d)
+		x.lockTableRows(l)
+		if err := l.Backfill(x.txn, ix.ID); err != nil {
 			return err
 		}
 	}

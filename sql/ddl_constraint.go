@@ -83,12 +83,15 @@ func (x *execCtx) addUniqueConstraint(b *tableBuilder, u *pg_query.Constraint) e
 	if err := catalog.Put(x.txn, d); err != nil {
 		return err
 	}
-	return catalog.Layout(d).Backfill(x.txn, ix.ID)
+	l := catalog.Layout(d)
+	x.lockTableRows(l)
+	return l.Backfill(x.txn, ix.ID)
 }
 
 // eachRow calls fn with every row of a table, in primary-key order.
 func (x *execCtx) eachRow(d *catalog.Descriptor, fn func(row []types.Datum) error) error {
 	l := catalog.Layout(d)
+	x.lockTableRows(l)
 	it, err := x.txn.Scan(l.Range(engine.PrimaryIndexID), false)
 	if err != nil {
 		return err

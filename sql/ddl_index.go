@@ -135,6 +135,7 @@ func (x *execCtx) createIndex(n *pg_query.IndexStmt) error {
 	if err != nil {
 		return err
 	}
+	x.lockTableRows(l)
 	return l.Backfill(x.txn, ix.ID)
 }
 

@@ -30,6 +30,9 @@ type tableWriter struct {
 	// defaults are the columns' default values (dml_defaults.go);
 	// generated the generated columns' expressions (dml_generated.go).
 	defaults, generated []expr.Expr
+	// guarded is the transaction the table's definition is locked in
+	// (guard).
+	guarded *engine.Txn
 }
 
 type checkExpr struct {
@@ -134,8 +137,24 @@ func (w *tableWriter) insert(x *execCtx, row []types.Datum) error {
 	return w.insertValid(x, row)
 }
 
+// guard makes the transaction's commit fail with 40001 if another
+// transaction changed the table's definition after its snapshot: rows
+// written with the columns this writer was planned with must not land
+// beside rows another transaction meanwhile rewrote for other types
+// (ALTER COLUMN ... TYPE) or checked against a new rule (SET NOT NULL,
+// CHECK, a unique index). Those statements lock the table's rows in
+// turn (lockTableRows), for the writer that commits first. Once per
+// transaction: one key.
+func (w *tableWriter) guard(x *execCtx) {
+	if w.guarded != x.txn {
+		catalog.LockDescriptor(x.txn, w.desc.ID)
+		w.guarded = x.txn
+	}
+}
+
 // insertValid writes a new row that passed validate.
 func (w *tableWriter) insertValid(x *execCtx, row []types.Datum) error {
+	w.guard(x)
 	if err := w.layout.Insert(x.txn, row); err != nil {
 		return err
 	}
@@ -152,6 +171,7 @@ func (w *tableWriter) update(x *execCtx, old, new []types.Datum) error {
 	if err := w.awaitRowLocks(x, old, new); err != nil {
 		return err
 	}
+	w.guard(x)
 	if err := w.layout.Update(x.txn, old, new); err != nil {
 		return err
 	}
@@ -173,6 +193,7 @@ func (w *tableWriter) delete(x *execCtx, row []types.Datum) error {
 	if err := w.awaitRowLocks(x, row, nil); err != nil {
 		return err
 	}
+	w.guard(x)
 	if err := w.layout.Delete(x.txn, row); err != nil {
 		return err
 	}
