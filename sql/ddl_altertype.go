@@ -85,6 +85,10 @@ func (x *execCtx) alterColumnType(d *catalog.Descriptor, name string, cd *pg_que
 		if err := x.retypeIdentitySequence(c, cd.TypeName, newT); err != nil {
 			return err
 		}
+	} else if c.Sequence != 0 {
+		if err := serialStillAssigns(x, c, newT); err != nil {
+			return err
+		}
 	}
 	inPK := false
 	for _, ic := range d.Table.PrimaryKey.Columns {
@@ -174,6 +178,10 @@ func (x *execCtx) transformExpr(d *catalog.Descriptor, c *catalog.ColumnDesc, po
 	}
 	sc := newScope(cols, &level{}, nil)
 	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess, Scope: sc, Clause: "transform expressions"}
+	// nextval, currval and the like (specialFunc) are allowed, as in a
+	// DEFAULT.
+	pl := &planner{s: x.sess, txn: x.txn, params: b.Params}
+	b.Special = func(f *pg_query.FuncCall, name string) (expr.Expr, error) { return pl.specialFunc(b, f, name) }
 	e, err := b.Build(using)
 	if err != nil {
 		return nil, err
@@ -245,6 +253,19 @@ func (x *execCtx) defaultStillAssigns(c *catalog.ColumnDesc, newT *types.T) erro
 		return err
 	}
 	if _, err := b.Assign(e, newT, c.Name, -1); err != nil {
+		if pgerror.HasCode(err, pgcode.DatatypeMismatch) {
+			return pgerror.Newf(pgcode.DatatypeMismatch, "default for column %q cannot be cast automatically to type %s", c.Name, newT)
+		}
+		return err
+	}
+	return nil
+}
+
+// serialStillAssigns checks that a serial column's default, its
+// sequence's next value (a bigint), can be assigned to the new type.
+func serialStillAssigns(x *execCtx, c *catalog.ColumnDesc, newT *types.T) error {
+	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess}
+	if _, err := b.Assign(&expr.Const{T: types.Int8, V: int64(1), Loc: -1}, newT, c.Name, -1); err != nil {
 		if pgerror.HasCode(err, pgcode.DatatypeMismatch) {
 			return pgerror.Newf(pgcode.DatatypeMismatch, "default for column %q cannot be cast automatically to type %s", c.Name, newT)
 		}

@@ -31,7 +31,18 @@ func (pl *planner) defaultExprs(w *tableWriter) error {
 			if d == nil || d.Kind != catalog.KindSequence {
 				return pgerror.Newf(pgcode.DataCorrupted, "column %q: its sequence %d is missing", c.Name, c.Sequence)
 			}
-			w.defaults[i] = &seqNext{desc: d, t: c.Type()}
+			// nextval is bigint: a serial column whose type was changed
+			// (ALTER COLUMN ... TYPE) takes it by assignment, as
+			// PostgreSQL's nextval(...) default does (22003 past a
+			// smallint's range, text of the number for a text column).
+			next := expr.Expr(&seqNext{desc: d, t: types.Int8})
+			if !c.Type().Equal(types.Int8) {
+				b := pl.builder(nil, "DEFAULT expressions")
+				if next, err = b.Assign(next, c.Type(), c.Name, -1); err != nil {
+					return err
+				}
+			}
+			w.defaults[i] = next
 		case c.Default != "":
 			n, err := parser.ParseExpr(c.Default)
 			if err != nil {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/stela-db/stela/catalog"
 	"github.com/stela-db/stela/engine"
-	"github.com/stela-db/stela/engine/keyenc"
 	"github.com/stela-db/stela/kv"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
@@ -244,9 +243,9 @@ func (r *fkRef) findChildren(x *execCtx, vals []types.Datum, one bool) ([][]type
 	l := r.child.layout
 	probe := make([]types.Datum, len(l.Types))
 	for i, c := range r.childCols {
-		v, err := convertKey(vals[i], r.parent.layout.Types[r.parentCols[i]], l.Types[c])
-		if err != nil {
-			return nil, err
+		v, ok, err := sameKeyAs(vals[i], r.parent.layout.Types[r.parentCols[i]], l.Types[c])
+		if err != nil || !ok {
+			return nil, err // no child can hold a key no value of its type equals
 		}
 		probe[c] = v
 	}
@@ -310,9 +309,9 @@ func (r *fkRef) parentExists(x *execCtx, vals []types.Datum) (bool, error) {
 	l := r.parent.layout
 	probe := make([]types.Datum, len(l.Types))
 	for i, c := range r.parentCols {
-		v, err := convertKey(vals[i], r.child.layout.Types[r.childCols[i]], l.Types[c])
-		if err != nil {
-			return false, err
+		v, ok, err := sameKeyAs(vals[i], r.child.layout.Types[r.childCols[i]], l.Types[c])
+		if err != nil || !ok {
+			return false, err // not present: no parent value equals it
 		}
 		probe[c] = v
 	}
@@ -330,15 +329,6 @@ func (r *fkRef) parentExists(x *execCtx, vals []types.Datum) (bool, error) {
 	}
 	x.txn.Lock(it.Key())
 	return true, nil
-}
-
-// convertKey converts a key value between the (compatible) types of the
-// two sides of a foreign key.
-func convertKey(v types.Datum, from, to *types.T) (types.Datum, error) {
-	if keyenc.SameEncoding(from, to) {
-		return v, nil
-	}
-	return to.Coerce(v)
 }
 
 // runFKChecks runs the checks the statement deferred to its end.
@@ -363,12 +353,16 @@ func (x *execCtx) runFKChecks() error {
 		}
 		// The parent key may exist again (an update swapped keys).
 		probe := make([]types.Datum, len(p.vals))
+		referable := true
 		for i := range p.vals {
-			v, err := convertKey(p.vals[i], r.parent.layout.Types[r.parentCols[i]], r.child.layout.Types[r.childCols[i]])
+			v, ok, err := sameKeyAs(p.vals[i], r.parent.layout.Types[r.parentCols[i]], r.child.layout.Types[r.childCols[i]])
 			if err != nil {
 				return err
 			}
-			probe[i] = v
+			probe[i], referable = v, referable && ok
+		}
+		if !referable {
+			continue // no child key can equal it
 		}
 		if ok, err := r.parentExists(x, probe); err != nil || ok {
 			if err != nil {
