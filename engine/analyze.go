@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/stela-db/stela/sql/types"
@@ -218,6 +219,28 @@ func (t *Txn) pendingColumns(table uint32) []ColumnStats {
 	return cols
 }
 
+// fitStats returns cols with the statistics of every column whose type
+// is no longer the one l gives it (ALTER COLUMN ... TYPE, committed or in
+// the reader's transaction, or a read as of a tx before it) left out:
+// their values are of the other type. cols itself when all fit.
+func (l *Layout) fitStats(cols []ColumnStats) []ColumnStats {
+	var out []ColumnStats
+	for i := range cols {
+		t := cols[i].T
+		if t == nil || i < len(l.Types) && l.Types[i] != nil && t.Equal(l.Types[i]) {
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(cols)
+		}
+		out[i] = ColumnStats{}
+	}
+	if out == nil {
+		return cols
+	}
+	return out
+}
+
 // Estimate is DB.Estimate as the transaction sees the table: its own
 // inserts and deletes counted, and its own ANALYZE's statistics.
 func (t *Txn) Estimate(l *Layout) (rows float64, columns []ColumnStats) {
@@ -228,7 +251,7 @@ func (t *Txn) Estimate(l *Layout) (rows float64, columns []ColumnStats) {
 		}
 	}
 	if cols := t.pendingColumns(l.TableID); cols != nil {
-		columns = cols
+		columns = l.fitStats(cols)
 	}
 	return rows, columns
 }
@@ -238,7 +261,7 @@ func (t *Txn) Estimate(l *Layout) (rows float64, columns []ColumnStats) {
 func (t *Txn) Analyzed(l *Layout) (at time.Time, count int64, columns []ColumnStats) {
 	at, count, columns = t.db.Analyzed(l)
 	if cols := t.pendingColumns(l.TableID); cols != nil {
-		columns = cols
+		columns = l.fitStats(cols)
 	}
 	return at, count, columns
 }
@@ -252,5 +275,5 @@ func (db *DB) Analyzed(l *Layout) (at time.Time, count int64, columns []ColumnSt
 	defer s.mu.Unlock()
 	tc := s.entry(l.TableID)
 	db.restoreColumns(tc, l)
-	return tc.analyzedAt, tc.analyzeCount, tc.columns
+	return tc.analyzedAt, tc.analyzeCount, l.fitStats(tc.columns)
 }

@@ -48,6 +48,11 @@ const (
 
 // ColumnStats is what ANALYZE learned of one column.
 type ColumnStats struct {
+	// T is the column's type when ANALYZE read it; nil: no statistics
+	// (a dropped column, or none gathered). Statistics of a column whose
+	// type changed since (ALTER COLUMN ... TYPE) are not given to a
+	// reader of the new type (Layout.fitStats).
+	T        *types.T
 	NullFrac float64
 	AvgWidth int
 	// NDistinct is pg_stats.n_distinct: positive, the number of distinct
@@ -137,7 +142,7 @@ func columnStats(ctx context.Context, l *Layout, sample [][]types.Datum, totalRo
 
 // analyzeColumn computes the statistics of the column at row position c.
 func analyzeColumn(t *types.T, sample [][]types.Datum, c int, totalRows int64) ColumnStats {
-	var s ColumnStats
+	s := ColumnStats{T: t}
 	var values []sampledValue // non-null, not too wide, in scan order
 	nulls, nonNull, tooWide, width := 0, 0, 0, 0
 	var buf []byte

@@ -196,7 +196,7 @@ func (db *DB) Estimate(l *Layout) (rows float64, columns []ColumnStats) {
 	s.mu.Lock()
 	tc := s.entry(l.TableID)
 	db.restoreColumns(tc, l)
-	columns = tc.columns
+	columns = l.fitStats(tc.columns)
 	switch {
 	case tc.known:
 		rows := max(tc.rows, 0)

@@ -50,11 +50,12 @@ type savedColumn struct {
 	HasCorrelation bool      `json:"has_correlation"`
 }
 
-// restoreColumns gives tc the statistics saved for table l, if any and
-// they fit its columns' types; under s.mu, once per table. A missing or
-// unreadable file means none. A file may list fewer columns than l has
-// (columns added after the ANALYZE, or none when it found no rows): those
-// have no statistics, as in memory before the restart.
+// restoreColumns gives tc the statistics saved for table l, if any, of
+// each column whose type is still the one analyzed; under s.mu, once per
+// table. A missing or unreadable file means none. A file may list fewer
+// columns than l has (columns added after the ANALYZE, or none when it
+// found no rows): those have no statistics, as in memory before the
+// restart.
 func (db *DB) restoreColumns(tc *tableCount, l *Layout) {
 	if tc.columns != nil || tc.restored {
 		return
@@ -78,9 +79,9 @@ func (db *DB) restoreColumns(tc *tableCount, l *Layout) {
 			continue
 		}
 		if sc.Oid != uint32(t.Oid) || sc.Typmod != t.Typmod {
-			return
+			continue // its type changed since: none for this column
 		}
-		c := ColumnStats{NullFrac: sc.NullFrac, AvgWidth: sc.AvgWidth, NDistinct: sc.NDistinct,
+		c := ColumnStats{T: t, NullFrac: sc.NullFrac, AvgWidth: sc.AvgWidth, NDistinct: sc.NDistinct,
 			MCVFreqs: sc.MCVFreqs, Correlation: sc.Correlation, HasCorrelation: sc.HasCorrelation}
 		var err1, err2 error
 		c.MCV, err1 = decodeValues(t, sc.MCV)
@@ -100,11 +101,11 @@ func savedBytes(tc *tableCount, l *Layout) ([]byte, error) {
 	st := &savedTable{Version: statsFileVersion, AnalyzedAt: tc.analyzedAt, AnalyzeCount: tc.analyzeCount,
 		Columns: make([]savedColumn, min(len(tc.columns), len(l.Types)))}
 	for i := range st.Columns {
-		t := l.Types[i]
+		c := &tc.columns[i]
+		t := c.T // the values' type, which l's may no longer be
 		if t == nil {
 			continue
 		}
-		c := &tc.columns[i]
 		sc := savedColumn{Oid: uint32(t.Oid), Typmod: t.Typmod, NullFrac: c.NullFrac, AvgWidth: c.AvgWidth,
 			NDistinct: c.NDistinct, Correlation: c.Correlation, HasCorrelation: c.HasCorrelation}
 		mcv, err1 := encodeValues(t, c.MCV)

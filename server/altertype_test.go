@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -98,4 +99,96 @@ func TestTableRewriteVersusWriter(t *testing.T) {
 			t.Fatalf("got %v", got)
 		}
 	})
+}
+
+// TestAlterTypeStatistics: ANALYZE's statistics of a column are of its
+// type when analyzed. After ALTER COLUMN ... TYPE, in the same
+// transaction or after its commit, a query on the column plans without
+// them (it crashed the session on values of the old type), pg_stats
+// leaves the column out until the next ANALYZE, and the other columns
+// keep theirs, also across a restart.
+func TestAlterTypeStatistics(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	srv := startAt(t, dir)
+	c := mustConnect(t, dsnOf(srv))
+	mustExec(t, c, "CREATE TABLE st (id int PRIMARY KEY, v int)")
+	mustExec(t, c, "INSERT INTO st SELECT g, g % 10 FROM generate_series(1, 1000) g")
+	mustExec(t, c, "ANALYZE st")
+	count := func(c *pgx.Conn, q string) int {
+		t.Helper()
+		var n int
+		if err := c.QueryRow(ctx, q).Scan(&n); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return n
+	}
+	statsOf := func(c *pgx.Conn) string {
+		t.Helper()
+		r, err := c.Query(ctx, "SELECT attname FROM pg_stats WHERE tablename = 'st' ORDER BY attname")
+		if err != nil {
+			t.Fatal(err)
+		}
+		names, err := pgx.CollectRows(r, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(names, ",")
+	}
+	if s := statsOf(c); s != "id,v" {
+		t.Fatalf("pg_stats before: %q", s)
+	}
+
+	mustExec(t, c, "BEGIN")
+	mustExec(t, c, "ALTER TABLE st ALTER COLUMN v TYPE text")
+	if n := count(c, "SELECT count(*) FROM st WHERE v = '3'"); n != 100 {
+		t.Fatalf("in the altering transaction: %d", n)
+	}
+	if s := statsOf(c); s != "id" {
+		t.Fatalf("pg_stats in the altering transaction: %q", s)
+	}
+	mustExec(t, c, "ROLLBACK")
+	if s := statsOf(c); s != "id,v" {
+		t.Fatalf("pg_stats after rollback: %q", s)
+	}
+
+	mustExec(t, c, "ALTER TABLE st ALTER COLUMN v TYPE text")
+	if n := count(c, "SELECT count(*) FROM st WHERE v > '3'"); n != 600 {
+		t.Fatalf("after commit: %d", n)
+	}
+	if n := count(c, "SELECT count(*) FROM st AS OF TX 3 WHERE v = '3'"); n != 100 {
+		t.Fatalf("as of before the change: %d", n)
+	}
+	if s := statsOf(c); s != "id" {
+		t.Fatalf("pg_stats after commit: %q", s)
+	}
+
+	// An ANALYZE in the transaction, then another change.
+	mustExec(t, c, "BEGIN")
+	mustExec(t, c, "ALTER TABLE st ALTER COLUMN v TYPE int USING v::int")
+	mustExec(t, c, "ANALYZE st")
+	if s := statsOf(c); s != "id,v" {
+		t.Fatalf("pg_stats after ANALYZE in the transaction: %q", s)
+	}
+	mustExec(t, c, "ALTER TABLE st ALTER COLUMN v TYPE numeric USING v::numeric")
+	if n := count(c, "SELECT count(*) FROM st WHERE v > 3"); n != 600 {
+		t.Fatalf("after a second change: %d", n)
+	}
+	mustExec(t, c, "COMMIT")
+	if s := statsOf(c); s != "id" {
+		t.Fatalf("pg_stats after both: %q", s)
+	}
+
+	c.Close(ctx)
+	shutdown(t, srv)
+	srv = startAt(t, dir)
+	defer shutdown(t, srv)
+	c = mustConnect(t, dsnOf(srv))
+	defer c.Close(ctx)
+	if s := statsOf(c); s != "id" {
+		t.Fatalf("pg_stats after a restart: %q", s)
+	}
+	if n := count(c, "SELECT count(*) FROM st WHERE v = 3"); n != 100 {
+		t.Fatalf("after a restart: %d", n)
+	}
 }

@@ -134,9 +134,9 @@ func (x *execCtx) alterColumnType(d *catalog.Descriptor, name string, cd *pg_que
 	if err := catalog.Put(x.txn, d); err != nil {
 		return err
 	}
-	// The column's statistics are of its old type: ANALYZE gathers them
-	// again (PostgreSQL drops them too).
-	x.txn.DropStats(d.StorageID())
+	// The column's statistics are of its old type: readers of the new one
+	// do not get them (engine.Layout.fitStats) until ANALYZE gathers them
+	// again; the other columns' stay, as in PostgreSQL.
 	if rewrite {
 		if err := x.rewriteTable(d, old, c, pos, conv, inPK); err != nil {
 			return err

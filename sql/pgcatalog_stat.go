@@ -150,7 +150,7 @@ func pgStatsRows(c *vctx) ([][]types.Datum, error) {
 		}
 		_, _, stats := c.x.txn.Analyzed(catalog.Layout(d))
 		for i, col := range d.Table.Columns {
-			if col.Dropped || col.Hidden || i >= len(stats) {
+			if col.Dropped || col.Hidden || i >= len(stats) || stats[i].T == nil {
 				continue
 			}
 			s := &stats[i]

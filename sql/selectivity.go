@@ -37,7 +37,7 @@ type colStats struct {
 
 // at returns the statistics of the column at row position col, if any.
 func (st *colStats) at(col int) *engine.ColumnStats {
-	if st == nil || col < 0 || col >= len(st.cols) {
+	if st == nil || col < 0 || col >= len(st.cols) || st.cols[col].T == nil {
 		return nil
 	}
 	return &st.cols[col]

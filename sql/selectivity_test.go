@@ -77,8 +77,8 @@ func TestSelectivityWithStats(t *testing.T) {
 	other := &expr.ColRef{Idx: 5, T: types.Int4, Name: "other"}
 	k, op := selConst, selOp
 	st := &colStats{rows: 1000, cols: []engine.ColumnStats{
-		{NullFrac: 0.25, NDistinct: 10}, // a: 10 values, a quarter NULL
-		{NDistinct: -0.5},               // u: 500 values in 1,000 rows
+		{T: types.Int4, NullFrac: 0.25, NDistinct: 10}, // a: 10 values, a quarter NULL
+		{T: types.Int4, NDistinct: -0.5},               // u: 500 values in 1,000 rows
 	}}
 	for _, c := range []struct {
 		name string
@@ -117,7 +117,7 @@ func TestSelectivityFromHistogram(t *testing.T) {
 		hist = append(hist, min(i, 999))
 	}
 	st := &colStats{rows: 1000, cols: []engine.ColumnStats{{
-		NullFrac: 0.1, NDistinct: 700,
+		T: types.Int4, NullFrac: 0.1, NDistinct: 700,
 		MCV: []types.Datum{int64(7)}, MCVFreqs: []float64{0.2}, Histogram: hist,
 	}}}
 	rest := 1 - 0.1 - 0.2 // the histogram's share of the rows
