@@ -209,7 +209,7 @@ func (n *scanNode) openHistory(x *execCtx) (rowIter, error) {
 		}
 		return out[a].index < out[b].index
 	})
-	dec, err := x.newHistoryDecoder(n.desc, l)
+	dec, err := x.newHistoryDecoder(n.desc, l, n.need)
 	if err != nil {
 		return nil, err
 	}

@@ -22,7 +22,10 @@ import (
 // ColumnDesc.Using), evaluated over the version's columns of then, or by
 // the assignment cast when it had none (an explicit cast when only one
 // exists, or none builds). A value the conversion fails on is the
-// conversion's error; AS OF TX reads such a version as it was.
+// conversion's error; AS OF TX reads such a version as it was. Only the
+// columns the query reads are converted (and those their USING reads):
+// count(*) over the history, or a read of other columns, does not fail
+// on a value that does not convert.
 
 // historyDecoder decodes a history read's versions.
 type historyDecoder struct {
@@ -32,6 +35,9 @@ type historyDecoder struct {
 	// decodes with present.
 	epochs []historyEpoch
 	cur    int
+	// convert marks the positions a retyped value is converted at; the
+	// others read NULL (nil: all).
+	convert []bool
 }
 
 // historyEpoch is the layout versions in [from, the next epoch's from)
@@ -48,8 +54,9 @@ type historyEpoch struct {
 }
 
 // newHistoryDecoder reads the versions of d's descriptor; d (with its
-// layout l) is the table as the reading transaction sees it.
-func (x *execCtx) newHistoryDecoder(d *catalog.Descriptor, l *engine.Layout) (*historyDecoder, error) {
+// layout l) is the table as the reading transaction sees it, and need
+// marks the columns the reader reads (nil: all).
+func (x *execCtx) newHistoryDecoder(d *catalog.Descriptor, l *engine.Layout, need []bool) (*historyDecoder, error) {
 	dec := &historyDecoder{present: l}
 	if d == nil || d.Table == nil {
 		return dec, nil
@@ -82,8 +89,40 @@ func (x *execCtx) newHistoryDecoder(d *catalog.Descriptor, l *engine.Layout) (*h
 	}
 	if differs {
 		dec.epochs = epochs
+		dec.convert = convertedColumns(epochs, need, len(l.Types))
 	}
 	return dec, nil
+}
+
+// convertedColumns is need with the columns the conversions of needed
+// columns read added, until none is missing (nil: all).
+func convertedColumns(epochs []historyEpoch, need []bool, width int) []bool {
+	if need == nil {
+		return nil
+	}
+	out := colSet(need).clone(width)
+	for grew := true; grew; {
+		grew = false
+		for i := range epochs {
+			e := &epochs[i]
+			for _, pos := range e.retyped {
+				if !out.has(pos) || e.step[pos] == nil {
+					continue
+				}
+				reads := make(colSet, width).with(width, e.step[pos])
+				if reads == nil {
+					return nil
+				}
+				for c, r := range reads {
+					if r && !out.has(c) {
+						out.add(c)
+						grew = true
+					}
+				}
+			}
+		}
+	}
+	return out
 }
 
 // historyStep builds the conversion of a row of table version from to
@@ -165,7 +204,7 @@ func (dec *historyDecoder) decode(x *execCtx, v *historyVersion) ([]types.Datum,
 		// other columns).
 		before := append([]types.Datum(nil), row...)
 		for _, pos := range e.retyped {
-			if e.step[pos] == nil {
+			if e.step[pos] == nil || dec.convert != nil && !dec.convert[pos] {
 				row[pos] = nil
 				continue
 			}
