@@ -83,6 +83,7 @@ func (x *execCtx) alterTable(n *pg_query.AlterTableStmt) error {
 	if err != nil {
 		return err
 	}
+	retyped := map[string]bool{} // ALTER COLUMN ... TYPE once per column
 	for _, cn := range n.Cmds {
 		cmd := cn.GetAlterTableCmd()
 		action := alterActionName(cmd.Subtype)
@@ -120,6 +121,10 @@ func (x *execCtx) alterTable(n *pg_query.AlterTableStmt) error {
 		case pg_query.AlterTableType_AT_DropExpression:
 			err = x.dropExpression(d, cmd.Name, cmd.MissingOk) // ddl_generated.go
 		case pg_query.AlterTableType_AT_AlterColumnType:
+			if retyped[cmd.Name] {
+				return pgerror.Newf(pgcode.FeatureNotSupported, "cannot alter type of column %q twice", cmd.Name)
+			}
+			retyped[cmd.Name] = true
 			err = x.alterColumnType(d, cmd.Name, cmd.Def.GetColumnDef()) // ddl_altertype.go
 		}
 		if err != nil {
