@@ -205,8 +205,17 @@ func (s *Session) replanIfStale(p *Prepared, txn *engine.Txn) error {
 	if err != nil || v == p.catalogVersion {
 		return err
 	}
-	oldCols, oldParams := p.Columns, p.ParamTypes
-	if err := s.plan(p); err != nil {
+	oldCols, oldParams, declared := p.Columns, p.ParamTypes, p.paramOIDs
+	// As in PostgreSQL, the parameters keep the types the first planning
+	// gave them: a column whose type changed takes $1 by assignment.
+	fixed := make([]uint32, len(oldParams))
+	for i, t := range oldParams {
+		fixed[i] = uint32(t.Oid)
+	}
+	p.paramOIDs = fixed
+	err = s.plan(p)
+	p.paramOIDs = declared
+	if err != nil {
 		return err
 	}
 	if !sameColumns(oldCols, p.Columns) {
