@@ -239,6 +239,21 @@ func (x *execCtx) applySeqOptions(d *catalog.Descriptor, opts []*pg_query.Node, 
 			return nil, pgerror.Newf(pgcode.InvalidParameterValue, "RESTART value (%d) cannot be greater than MAXVALUE (%d)", *restart, q.Max)
 		}
 	}
+	if restart == nil && !create {
+		// The value the sequence is at must stay within new bounds
+		// (ALTER SEQUENCE ... AS smallint, MAXVALUE; or an identity
+		// column's type change), as PostgreSQL checks it.
+		v, called, err := x.sess.db.DB.LastValue(seqParams(d))
+		if err != nil {
+			return nil, err
+		}
+		if called && v < q.Min {
+			return nil, pgerror.Newf(pgcode.InvalidParameterValue, "RESTART value (%d) cannot be less than MINVALUE (%d)", v, q.Min)
+		}
+		if called && v > q.Max {
+			return nil, pgerror.Newf(pgcode.InvalidParameterValue, "RESTART value (%d) cannot be greater than MAXVALUE (%d)", v, q.Max)
+		}
+	}
 	if cycle != nil {
 		q.Cycle = *cycle
 	}
