@@ -7,7 +7,6 @@ import (
 
 	"github.com/stela-db/stela/catalog"
 	"github.com/stela-db/stela/sql/expr"
-	"github.com/stela-db/stela/sql/parser"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
 	"github.com/stela-db/stela/sql/types"
@@ -240,7 +239,7 @@ func (b *tableBuilder) addChecks() error {
 		if _, err := bld.BuildAs(c.RawExpr, types.Bool, "CHECK"); err != nil {
 			return err
 		}
-		text, err := parser.DeparseExpr(c.RawExpr)
+		text, err := unqualifiedText(c.RawExpr)
 		if err != nil {
 			return err
 		}

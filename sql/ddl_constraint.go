@@ -62,6 +62,9 @@ func (x *execCtx) addConstraint(d *catalog.Descriptor, con *pg_query.Constraint)
 // addUniqueConstraint adds the unique index behind a UNIQUE constraint
 // and fills it, failing with 23505 on the first duplicate.
 func (x *execCtx) addUniqueConstraint(b *tableBuilder, u *pg_query.Constraint) error {
+	if u.Indexname != "" {
+		return x.uniqueUsingIndex(b, u) // ddl_unique_using.go
+	}
 	d, t := b.d, b.d.Table
 	keys := nodeStrings(u.Keys)
 	cols, err := indexColumns(t, keys, d.Name)

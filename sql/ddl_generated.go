@@ -5,7 +5,6 @@ import (
 
 	"github.com/stela-db/stela/catalog"
 	"github.com/stela-db/stela/sql/expr"
-	"github.com/stela-db/stela/sql/parser"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
 )
@@ -150,7 +149,7 @@ func (x *execCtx) generationText(d *catalog.Descriptor, c *catalog.ColumnDesc, n
 	if err := assignsToColumn(b, e, c, n); err != nil {
 		return "", err
 	}
-	return parser.DeparseExpr(n)
+	return unqualifiedText(n)
 }
 
 // systemColumnRef is the error for the first system column (or hidden

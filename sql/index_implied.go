@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"bytes"
 	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/types"
 )
@@ -136,7 +137,7 @@ func sameExpr(a, b expr.Expr) bool {
 		if !ok || !x.T.Equal(y.T) || (x.V == nil) != (y.V == nil) {
 			return false
 		}
-		return x.V == nil || types.Compare(x.T, x.V, y.V) == 0
+		return x.V == nil || sameValue(x.T, x.V, y.V)
 	case *expr.Cast:
 		y, ok := b.(*expr.Cast)
 		return ok && x.T.Equal(y.T) && sameExpr(x.Arg, y.Arg)
@@ -183,4 +184,17 @@ func sameExprs(a, b []expr.Expr) bool {
 		}
 	}
 	return true
+}
+
+// sameValue reports whether two values of type t are the same value, not
+// merely equal: numeric 1.0 and 1.00, or interval '1 mon' and '30 days',
+// compare equal yet compute differently ((n * 1.0)::text), so they are
+// compared by their binary form (their text where there is none).
+func sameValue(t *types.T, a, b types.Datum) bool {
+	ba, errA := t.AppendBinary(nil, a)
+	bb, errB := t.AppendBinary(nil, b)
+	if errA == nil && errB == nil {
+		return bytes.Equal(ba, bb)
+	}
+	return string(t.AppendText(nil, a, nil)) == string(t.AppendText(nil, b, nil))
 }
