@@ -111,6 +111,12 @@ type IndexDesc struct {
 	// columns (as a CHECK's is); "" for an index of every row. The SQL
 	// layer evaluates it: the engine layout only marks the index Partial.
 	Predicate string `json:"predicate,omitempty"`
+	// PredicateSettings are the settings the predicate's literals are
+	// read with, those of the session that created the index: a
+	// timestamptz or date literal must mean the same for every writer,
+	// or rows would go in and out of the index by who wrote them.
+	// nil (an index made before they were kept): PostgreSQL's defaults.
+	PredicateSettings *ExprSettings `json:"predicate_settings,omitempty"`
 	// Constraint marks an index made by a PRIMARY KEY or UNIQUE
 	// constraint (dropped with the constraint, named after it).
 	Constraint bool `json:"constraint,omitempty"`
@@ -227,4 +233,13 @@ func (t *TableDesc) AllIndexes() []*IndexDesc {
 		out = append(out, &t.Indexes[i])
 	}
 	return out
+}
+
+// ExprSettings are the session settings a stored expression's literals
+// are read with: TimeZone, DateStyle and IntervalStyle, as SET takes
+// them.
+type ExprSettings struct {
+	TimeZone      string `json:"timezone"`
+	DateStyle     string `json:"datestyle"`
+	IntervalStyle string `json:"intervalstyle"`
 }

@@ -126,6 +126,9 @@ func (x *execCtx) createIndex(n *pg_query.IndexStmt) error {
 		return pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)
 	}
 	ix := catalog.IndexDesc{ID: t.NextIndexID, Name: name, Unique: n.Unique, Columns: cols, Predicate: pred}
+	if pred != "" {
+		ix.PredicateSettings = exprSettingsOf(x.sess)
+	}
 	t.NextIndexID++
 	t.Indexes = append(t.Indexes, ix)
 	if err := catalog.Put(x.txn, d); err != nil {

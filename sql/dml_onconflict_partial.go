@@ -40,6 +40,6 @@ func (pl *planner) infersPartial(w *tableWriter, i int, where []expr.Expr) bool 
 		return false
 	}
 	ix := w.desc.Table.AllIndexes()[i]
-	pred, err := buildIndexPredicate(pl.s, w.desc, ix.Predicate)
+	pred, _, err := buildIndexPredicate(pl.s, w.desc, ix)
 	return err == nil && predicateImplied(pred, where)
 }

@@ -29,7 +29,7 @@ func (pl *planner) notePartialIndexes(n *scanNode, conj []expr.Expr) {
 		if ix.Predicate == "" || i >= len(n.layout.Indexes) || n.layout.Indexes[i].ID != ix.ID {
 			continue
 		}
-		pred, err := buildIndexPredicate(pl.s, n.desc, ix.Predicate)
+		pred, _, err := buildIndexPredicate(pl.s, n.desc, ix)
 		if err != nil || !predicateImplied(pred, conj) {
 			continue // unreadable here; never wrong
 		}

@@ -87,16 +87,20 @@ func predicateSystemColumn(t *catalog.TableDesc, n *pg_query.Node) error {
 	return out
 }
 
-// buildIndexPredicate builds a stored predicate over the table's row
-// (every column in row-encoding order, as a scan outputs it).
-func buildIndexPredicate(s *Session, d *catalog.Descriptor, text string) (expr.Expr, error) {
-	n, err := parser.ParseExpr(text)
+// buildIndexPredicate builds index ix's stored predicate over the
+// table's row (every column in row-encoding order, as a scan outputs
+// it), its literals read with the settings of the index's creator; the
+// session to evaluate it in comes with it.
+func buildIndexPredicate(s *Session, d *catalog.Descriptor, ix *catalog.IndexDesc) (expr.Expr, expr.Session, error) {
+	n, err := parser.ParseExpr(ix.Predicate)
 	if err != nil {
-		return nil, pgerror.Newf(pgcode.DataCorrupted, "index predicate of %q: stored expression does not parse", d.Name)
+		return nil, nil, pgerror.Newf(pgcode.DataCorrupted, "index predicate of %q: stored expression does not parse", d.Name)
 	}
-	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: s,
+	es := withSettings(s, ix.PredicateSettings)
+	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: es,
 		Scope: newScope(tableColumns(d, d.Name), &level{}, nil), Clause: predicateClause}
-	return b.BuildAs(n, types.Bool, "WHERE")
+	e, err := b.BuildAs(n, types.Bool, "WHERE")
+	return e, es, err
 }
 
 // writeLayout is catalog.Layout for a write: each partial index gets the
@@ -118,11 +122,11 @@ func attachPredicates(s *Session, d *catalog.Descriptor, l *engine.Layout) error
 		if ix.Predicate == "" {
 			continue
 		}
-		e, err := buildIndexPredicate(s, d, ix.Predicate)
+		e, es, err := buildIndexPredicate(s, d, ix)
 		if err != nil {
 			return err
 		}
-		l.Indexes[i].Include = includeBy(s, e)
+		l.Indexes[i].Include = includeBy(es, e)
 	}
 	return nil
 }
@@ -131,7 +135,7 @@ func attachPredicates(s *Session, d *catalog.Descriptor, l *engine.Layout) error
 // when the predicate is true (NULL is not). The predicate is immutable,
 // so it needs neither the statement's times nor its parameters; each
 // call has its own context, so one layout may serve nested statements.
-func includeBy(s *Session, e expr.Expr) func(row []types.Datum) (bool, error) {
+func includeBy(s expr.Session, e expr.Expr) func(row []types.Datum) (bool, error) {
 	return func(row []types.Datum) (bool, error) {
 		ec := &expr.Context{Ctx: context.Background(), Session: s, Row: row}
 		v, err := e.Eval(ec)
