@@ -256,28 +256,7 @@ func (l *Layout) deleteIndexEntries(txn *Txn, suffix []byte, row []types.Datum) 
 
 // Update replaces old by new. A changed primary key moves the row.
 func (l *Layout) Update(txn *Txn, old, new []types.Datum) error {
-	oldKey, err := l.RowKey(old)
-	if err != nil {
-		return err
-	}
-	newKey, err := l.RowKey(new)
-	if err != nil {
-		return err
-	}
-	if err := l.deleteIndexEntries(txn, l.pkSuffix(oldKey), old); err != nil {
-		return err
-	}
-	if !bytes.Equal(oldKey, newKey) {
-		if err := txn.Delete(oldKey); err != nil {
-			return err
-		}
-		if _, exists, err := txn.Get(newKey); err != nil {
-			return err
-		} else if exists {
-			return l.duplicate(&l.Indexes[0], new)
-		}
-	}
-	return l.write(txn, newKey, new)
+	return l.RewriteRow(txn, l, old, new)
 }
 
 // duplicate is PostgreSQL's unique violation, with the key in the detail.

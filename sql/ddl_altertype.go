@@ -9,7 +9,6 @@ import (
 	"github.com/stela-db/stela/catalog"
 	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/engine/keyenc"
-	"github.com/stela-db/stela/kv"
 	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/parser"
 	"github.com/stela-db/stela/sql/pgcode"
@@ -252,6 +251,11 @@ func (x *execCtx) defaultStillAssigns(c *catalog.ColumnDesc, newT *types.T) erro
 	if err != nil {
 		return err
 	}
+	return defaultAssigns(b, e, c, newT)
+}
+
+// defaultAssigns checks that default e of column c assigns to type newT.
+func defaultAssigns(b *expr.Builder, e expr.Expr, c *catalog.ColumnDesc, newT *types.T) error {
 	if _, err := b.Assign(e, newT, c.Name, -1); err != nil {
 		if pgerror.HasCode(err, pgcode.DatatypeMismatch) {
 			return pgerror.Newf(pgcode.DatatypeMismatch, "default for column %q cannot be cast automatically to type %s", c.Name, newT)
@@ -265,13 +269,7 @@ func (x *execCtx) defaultStillAssigns(c *catalog.ColumnDesc, newT *types.T) erro
 // sequence's next value (a bigint), can be assigned to the new type.
 func serialStillAssigns(x *execCtx, c *catalog.ColumnDesc, newT *types.T) error {
 	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess}
-	if _, err := b.Assign(&expr.Const{T: types.Int8, V: int64(1), Loc: -1}, newT, c.Name, -1); err != nil {
-		if pgerror.HasCode(err, pgcode.DatatypeMismatch) {
-			return pgerror.Newf(pgcode.DatatypeMismatch, "default for column %q cannot be cast automatically to type %s", c.Name, newT)
-		}
-		return err
-	}
-	return nil
+	return defaultAssigns(b, &expr.Const{T: types.Int8, V: int64(1), Loc: -1}, c, newT)
 }
 
 // retypeIdentitySequence gives an identity column's sequence the new
@@ -465,39 +463,6 @@ func (x *execCtx) checkRetyped(d *catalog.Descriptor, c *catalog.ColumnDesc, pos
 		}
 		return nil
 	})
-}
-
-// lockTableRows makes the transaction's commit fail with 40001 if
-// another transaction wrote a row of the table after its snapshot: a
-// statement that checks or rewrites every row (ALTER COLUMN ... TYPE,
-// SET NOT NULL, a new CHECK, foreign key or index) has not seen those.
-// Writers that commit after it fail instead (tableWriter.guard).
-func (x *execCtx) lockTableRows(l *engine.Layout) {
-	x.txn.LockRange(kv.PrefixRange(engine.TablePrefix(l.TableID)))
-}
-
-// eachStoredRow calls fn with every row of a table as stored under
-// layout l (the table's layout before the statement changed it).
-func (x *execCtx) eachStoredRow(l *engine.Layout, fn func(row []types.Datum) error) error {
-	x.lockTableRows(l)
-	it, err := x.txn.Scan(l.Range(engine.PrimaryIndexID), false)
-	if err != nil {
-		return err
-	}
-	defer it.Close()
-	for it.Next() {
-		if err := x.checkCanceled(); err != nil {
-			return err
-		}
-		row, err := l.DecodeRow(it.Value())
-		if err != nil {
-			return err
-		}
-		if err := fn(row); err != nil {
-			return err
-		}
-	}
-	return it.Err()
 }
 
 // foreignKeysStillMatch checks, as FOREIGN KEY does when it is made, that

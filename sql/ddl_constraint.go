@@ -7,6 +7,7 @@ import (
 
 	"github.com/stela-db/stela/catalog"
 	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/kv"
 	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
@@ -93,7 +94,21 @@ func (x *execCtx) addUniqueConstraint(b *tableBuilder, u *pg_query.Constraint) e
 
 // eachRow calls fn with every row of a table, in primary-key order.
 func (x *execCtx) eachRow(d *catalog.Descriptor, fn func(row []types.Datum) error) error {
-	l := catalog.Layout(d)
+	return x.eachStoredRow(catalog.Layout(d), fn)
+}
+
+// lockTableRows makes the transaction's commit fail with 40001 if
+// another transaction wrote a row of the table after its snapshot: a
+// statement that checks or rewrites every row (ALTER COLUMN ... TYPE,
+// SET NOT NULL, a new CHECK, foreign key or index) has not seen those.
+// Writers that commit after it fail instead (tableWriter.guard).
+func (x *execCtx) lockTableRows(l *engine.Layout) {
+	x.txn.LockRange(kv.PrefixRange(engine.TablePrefix(l.TableID)))
+}
+
+// eachStoredRow calls fn with every row of a table as stored under
+// layout l (the table's layout before the statement changed it).
+func (x *execCtx) eachStoredRow(l *engine.Layout, fn func(row []types.Datum) error) error {
 	x.lockTableRows(l)
 	it, err := x.txn.Scan(l.Range(engine.PrimaryIndexID), false)
 	if err != nil {
