@@ -20,6 +20,7 @@ import (
 //	0x01 'n' schema id(4) name      name entry: the descriptor id (4 bytes),
 //	                                or an index's table id and index id (6
 //	                                bytes, index_names.go)
+//	0x01 's' id(4)                  a table's shape marker (shape.go)
 //	0x01 't' storage id(4)          the storage id a TRUNCATE moved a table
 //	                                to from this one (4 bytes, truncate.go)
 var (
@@ -193,6 +194,15 @@ func Put(txn *engine.Txn, d *Descriptor) error {
 		if err := syncIndexNames(txn, old, d); err != nil {
 			return err
 		}
+		changed, err := shapeChanged(old, d)
+		if err != nil {
+			return err
+		}
+		if changed {
+			if err := txn.Put(shapeKey(d.ID), nil); err != nil {
+				return err
+			}
+		}
 	}
 	b, err := json.Marshal(d)
 	if err != nil {
@@ -225,6 +235,9 @@ func Delete(txn *engine.Txn, d *Descriptor) error {
 			}
 		}
 		txn.DropStats(d.StorageID())
+		if err := txn.Delete(shapeKey(d.ID)); err != nil {
+			return err
+		}
 	}
 	if err := txn.Delete(nameKey(d.Schema, d.Name)); err != nil {
 		return err

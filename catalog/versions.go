@@ -45,7 +45,3 @@ func Versions(txn *engine.Txn, id uint32) ([]DescAt, error) {
 	}
 	return out, nil
 }
-
-// LockDescriptor makes the transaction's commit fail (40001) if another
-// transaction changes descriptor id after its snapshot (engine.Txn.Lock).
-func LockDescriptor(txn *engine.Txn, id uint32) { txn.Lock(descKey(id)) }

@@ -70,6 +70,58 @@ func TestTableRewriteVersusWriter(t *testing.T) {
 		})
 	}
 
+	// Statements that change nothing a writer depends on commit beside
+	// it, in either order, as in PostgreSQL (whose locks for them do not
+	// conflict with a writer's, or only make them wait).
+	metadata := []string{
+		"COMMENT ON TABLE t IS 'audited'",
+		"COMMENT ON COLUMN t.v IS 'value'",
+		"COMMENT ON CONSTRAINT t_pkey ON t IS 'key'",
+		"ALTER INDEX t_pkey RENAME TO t_key",
+	}
+	for _, ddl := range metadata {
+		t.Run(ddl+": beside a writer", func(t *testing.T) {
+			for _, writerFirst := range []bool{true, false} {
+				reset(t)
+				mustExec(t, b, "BEGIN")
+				mustExec(t, a, "BEGIN")
+				if writerFirst {
+					mustExec(t, b, "INSERT INTO t VALUES (3, 30)")
+					mustExec(t, a, ddl)
+				} else {
+					mustExec(t, a, ddl)
+					mustExec(t, b, "INSERT INTO t VALUES (3, 30)")
+				}
+				mustExec(t, a, "COMMIT")
+				mustExec(t, b, "COMMIT")
+				if n := rows(t); n != 3 {
+					t.Fatalf("%d rows, want 3", n)
+				}
+			}
+		})
+	}
+	t.Run("rename table beside a writer", func(t *testing.T) {
+		reset(t)
+		mustExec(t, b, "BEGIN")
+		mustExec(t, b, "INSERT INTO t VALUES (3, 30)")
+		mustExec(t, a, "ALTER TABLE t RENAME TO t2")
+		mustExec(t, b, "COMMIT")
+		var n int
+		if err := a.QueryRow(ctx, "SELECT count(*) FROM t2").Scan(&n); err != nil || n != 3 {
+			t.Fatalf("count %d, %v; want 3", n, err)
+		}
+		mustExec(t, a, "ALTER TABLE t2 RENAME TO t")
+	})
+	t.Run("drop table after a writer", func(t *testing.T) {
+		reset(t)
+		mustExec(t, b, "BEGIN")
+		mustExec(t, b, "INSERT INTO t VALUES (3, 30)")
+		mustExec(t, a, "DROP TABLE t")
+		if _, err := b.Exec(ctx, "COMMIT"); sqlState(err) != "40001" {
+			t.Fatalf("writer's COMMIT after DROP TABLE: got %v, want 40001", err)
+		}
+	})
+
 	t.Run("writers of other tables are not held up", func(t *testing.T) {
 		reset(t)
 		mustExec(t, a, "CREATE TABLE IF NOT EXISTS other (id int PRIMARY KEY)")

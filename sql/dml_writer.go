@@ -138,7 +138,7 @@ func (w *tableWriter) insert(x *execCtx, row []types.Datum) error {
 }
 
 // guard makes the transaction's commit fail with 40001 if another
-// transaction changed the table's definition after its snapshot: rows
+// transaction changed the table's shape after its snapshot: rows
 // written with the columns this writer was planned with must not land
 // beside rows another transaction meanwhile rewrote for other types
 // (ALTER COLUMN ... TYPE) or checked against a new rule (SET NOT NULL,
@@ -147,7 +147,7 @@ func (w *tableWriter) insert(x *execCtx, row []types.Datum) error {
 // transaction: one key.
 func (w *tableWriter) guard(x *execCtx) {
 	if w.guarded != x.txn {
-		catalog.LockDescriptor(x.txn, w.desc.ID)
+		catalog.LockShape(x.txn, w.desc.ID)
 		w.guarded = x.txn
 	}
 }
