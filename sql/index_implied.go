@@ -9,12 +9,15 @@ import (
 // A partial index holds the rows its predicate is true of, so a scan may
 // read it only when every row the query wants is one of those: when the
 // query's WHERE implies the predicate. PostgreSQL's predtest.c proves
-// much (ranges, IN lists, operator classes); this test is conservative,
-// and when it cannot prove the implication the index is not read:
+// more (operator classes, OR trees, parameters of custom plans); this
+// test is conservative, and when it cannot prove the implication the
+// index is not read:
 //
 //   - each conjunct of the predicate must be one of the query's
 //     conjuncts (the same expression over the same columns, a comparison
 //     possibly written the other way round), or
+//   - compare a column with constants, and be proved by a conjunct that
+//     compares it with constants too (index_implied_range.go), or
 //   - be col IS NOT NULL where a conjunct of the query is strict in col
 //     (a = 5, a > b + 1, a IN (...)): NULL there makes it NULL, not true.
 
@@ -76,6 +79,13 @@ func conjunctImplied(p expr.Expr, conj []expr.Expr) bool {
 	for _, q := range conj {
 		if sameExpr(p, q) {
 			return true
+		}
+	}
+	if pc, ok := asConstCmp(p); ok {
+		for _, q := range conj {
+			if qc, ok := asConstCmp(q); ok && cmpImplies(qc, pc) {
+				return true
+			}
 		}
 	}
 	if in, ok := p.(*expr.IsNull); ok && in.Not {
