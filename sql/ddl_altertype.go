@@ -238,7 +238,11 @@ func (x *execCtx) alterTypeUsers(d *catalog.Descriptor, c *catalog.ColumnDesc) e
 
 // defaultStillAssigns checks that the column's default can be assigned
 // to the new type (the default's text is kept: it is built again for
-// each statement).
+// each statement). As in PostgreSQL, what must assign is the default's
+// own type, a literal's being the column's old type ('2020-01-01' on a
+// text column is text, which does not assign to date), and nothing is
+// evaluated: a value the new type cannot hold fails the INSERT that
+// uses it, not the ALTER.
 func (x *execCtx) defaultStillAssigns(c *catalog.ColumnDesc, newT *types.T) error {
 	n, err := parser.ParseExpr(c.Default)
 	if err != nil {
@@ -251,7 +255,16 @@ func (x *execCtx) defaultStillAssigns(c *catalog.ColumnDesc, newT *types.T) erro
 	if err != nil {
 		return err
 	}
-	return defaultAssigns(b, e, c, newT)
+	if k, ok := e.(*expr.Const); ok && k.V == nil {
+		return nil // DEFAULT NULL: PostgreSQL stores no default
+	}
+	t := e.Type()
+	if t.Family == types.UnknownFamily {
+		t = c.Type()
+	}
+	// A column reference stands for the default's value: of its type,
+	// and never folded into a constant by the assignment.
+	return defaultAssigns(b, &expr.ColRef{Idx: 0, T: t}, c, newT)
 }
 
 // defaultAssigns checks that default e of column c assigns to type newT.

@@ -1,6 +1,8 @@
 package sql
 
 import (
+	"errors"
+
 	"github.com/stela-db/stela/catalog"
 	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/expr"
@@ -54,7 +56,19 @@ func (pl *planner) defaultExprs(w *tableWriter) error {
 				return err
 			}
 			if w.defaults[i], err = b.Assign(e, c.Type(), c.Name, -1); err != nil {
-				return err
+				if pgerror.GetCode(err).Class() != "22" {
+					return err
+				}
+				// A constant the column's type cannot hold (its type was
+				// changed since: ALTER COLUMN ... TYPE checks only that
+				// the types assign, as PostgreSQL does): the rows that
+				// take the default fail, not every write to the table.
+				// The error's position is in the default's text, not
+				// in the statement's.
+				if pe := (*pgerror.Error)(nil); errors.As(err, &pe) {
+					err = pe.WithPosition(0)
+				}
+				w.defaults[i] = &failingDefault{t: c.Type(), err: err}
 			}
 		}
 	}
@@ -68,6 +82,18 @@ func (w *tableWriter) defaultValue(x *execCtx, col int) (types.Datum, error) {
 	}
 	return x.eval(w.defaults[col], nil)
 }
+
+// failingDefault is a default whose value cannot be computed: each use
+// fails with err.
+type failingDefault struct {
+	t   *types.T
+	err error
+}
+
+func (e *failingDefault) Type() *types.T                          { return e.t }
+func (e *failingDefault) Eval(*expr.Context) (types.Datum, error) { return nil, e.err }
+func (e *failingDefault) IsVolatile() bool                        { return true }
+func (e *failingDefault) String() string                          { return "DEFAULT" }
 
 // rowIDExpr hands out the hidden key of a row of a table declared
 // without a primary key.
