@@ -100,6 +100,9 @@ func (x *execCtx) alterColumnType(d *catalog.Descriptor, name string, cd *pg_que
 	if err != nil {
 		return err
 	}
+	if err := x.pinColumnLiterals(d, c); err != nil {
+		return err
+	}
 	c.TypeOid, c.Typmod, c.Using = newT.Oid, newT.Typmod, ""
 	if using != nil {
 		if c.Using, err = parser.DeparseExpr(using); err != nil {
