@@ -67,7 +67,7 @@ func implicationType(k *expr.Const) bool {
 	return false
 }
 
-// comparable reports whether two constants' values may be compared by
+// comparableConsts reports whether two constants' values may be compared by
 // types.Compare for the implication.
 func comparableConsts(a, b *expr.Const) bool {
 	if a.T.Family == types.IntFamily && b.T.Family == types.IntFamily {
@@ -115,54 +115,37 @@ func cmpImplies(q, p constCmp) bool {
 func opImplies(qop, pop string, c int) bool {
 	switch qop {
 	case "=":
-		switch pop {
-		case "=":
-			return c == 0
-		case "<":
-			return c < 0
-		case "<=":
-			return c <= 0
-		case ">":
-			return c > 0
-		case ">=":
-			return c >= 0
-		case "<>":
-			return c != 0
-		}
+		return holds(pop, c) // the constant itself satisfies p
 	case "<":
-		switch pop {
-		case "<", "<=":
-			return c <= 0
-		case "<>":
-			return c <= 0
-		}
+		return (pop == "<" || pop == "<=" || pop == "<>") && c <= 0
 	case "<=":
-		switch pop {
-		case "<":
-			return c < 0
-		case "<=":
-			return c <= 0
-		case "<>":
-			return c < 0
-		}
+		return (pop == "<" || pop == "<>") && c < 0 || pop == "<=" && c <= 0
 	case ">":
-		switch pop {
-		case ">", ">=":
-			return c >= 0
-		case "<>":
-			return c >= 0
-		}
+		return (pop == ">" || pop == ">=" || pop == "<>") && c >= 0
 	case ">=":
-		switch pop {
-		case ">":
-			return c > 0
-		case ">=":
-			return c >= 0
-		case "<>":
-			return c > 0
-		}
+		return (pop == ">" || pop == "<>") && c > 0 || pop == ">=" && c >= 0
 	case "<>":
 		return pop == "<>" && c == 0
+	}
+	return false
+}
+
+// holds reports whether "a op b" is true when the comparison of a with
+// b is c.
+func holds(op string, c int) bool {
+	switch op {
+	case "=":
+		return c == 0
+	case "<":
+		return c < 0
+	case "<=":
+		return c <= 0
+	case ">":
+		return c > 0
+	case ">=":
+		return c >= 0
+	case "<>":
+		return c != 0
 	}
 	return false
 }
