@@ -86,10 +86,17 @@ type ColumnDesc struct {
 	Identity string `json:"identity,omitempty"`
 	// Sequence is the sequence of serial and identity columns.
 	Sequence uint32 `json:"sequence,omitempty"`
-	// Hidden marks the row id of a table declared without a primary key.
-	Hidden  bool   `json:"hidden,omitempty"`
-	Dropped bool   `json:"dropped,omitempty"`
-	Comment string `json:"comment,omitempty"`
+	// Hidden marks the row id of a table declared without a primary key,
+	// and the key columns of expression indexes (IndexKey).
+	Hidden bool `json:"hidden,omitempty"`
+	// IndexKey marks a key of an expression index (CREATE INDEX ON t
+	// (lower(email))): a hidden, nameless column whose Generated is the
+	// key expression, computed on every write like a stored generated
+	// column's, so that the engine indexes it as any column
+	// (sql/ddl_index_expr.go).
+	IndexKey bool   `json:"index_key,omitempty"`
+	Dropped  bool   `json:"dropped,omitempty"`
+	Comment  string `json:"comment,omitempty"`
 }
 
 // Type returns the column's SQL type.
@@ -219,7 +226,7 @@ func (t *TableDesc) ColumnIndex(id uint32) int {
 func (t *TableDesc) ColumnByName(name string) *ColumnDesc {
 	for i := range t.Columns {
 		c := &t.Columns[i]
-		if !c.Dropped && c.Name == name {
+		if !c.Dropped && !c.IndexKey && c.Name == name {
 			return c
 		}
 	}

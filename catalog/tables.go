@@ -271,7 +271,13 @@ func Layout(d *Descriptor) *engine.Layout {
 	l := &engine.Layout{TableID: d.StorageID(), Name: d.Name}
 	for i := range t.Columns {
 		l.Types = append(l.Types, t.Columns[i].Type())
-		l.Names = append(l.Names, t.Columns[i].Name)
+		name := t.Columns[i].Name
+		if t.Columns[i].IndexKey {
+			// The key's expression: what PostgreSQL's "Key (...)=(...)"
+			// details name.
+			name = t.Columns[i].Generated
+		}
+		l.Names = append(l.Names, name)
 	}
 	for _, ix := range t.AllIndexes() {
 		il := engine.IndexLayout{ID: ix.ID, Name: ix.Name, Unique: ix.Unique || ix.ID == engine.PrimaryIndexID,

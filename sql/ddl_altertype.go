@@ -205,6 +205,11 @@ func (x *execCtx) alterTypeUsers(d *catalog.Descriptor, c *catalog.ColumnDesc) e
 		if g.Dropped || g.Generated == "" || g.ID == c.ID || !exprUsesColumn(g.Generated, c.Name) {
 			continue
 		}
+		if g.IndexKey {
+			return pgerror.New(pgcode.FeatureNotSupported, "cannot alter type of a column used by an expression index").
+				WithDetail("Column \"" + c.Name + "\" is used by the index key " + g.Generated + ".").
+				WithHint("Drop the index, alter the column, and create the index again.")
+		}
 		return pgerror.New(pgcode.FeatureNotSupported, "cannot alter type of a column used by a generated column").
 			WithDetail("Column \"" + c.Name + "\" is used by generated column \"" + g.Name + "\".")
 	}

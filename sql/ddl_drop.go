@@ -318,6 +318,7 @@ func (x *execCtx) dropIndex(t *catalog.Descriptor, id uint16, cascade bool) erro
 		}
 	}
 	t.Table.Indexes = append(t.Table.Indexes[:pos], t.Table.Indexes[pos+1:]...)
+	dropOrphanKeys(t.Table)
 	return catalog.Put(x.txn, t)
 }
 

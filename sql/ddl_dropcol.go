@@ -135,11 +135,15 @@ func (x *execCtx) removeColumn(d *catalog.Descriptor, c *catalog.ColumnDesc) err
 		}
 	}
 	c.Dropped, c.NotNull, c.Default, c.Identity, c.Sequence, c.Generated = true, false, "", "", 0, ""
+	dropOrphanKeys(t)
 	return nil
 }
 
 // exprUsesColumn reports whether a stored expression refers to a column.
 func exprUsesColumn(text, col string) bool {
+	if col == "" {
+		return false // a nameless key column (ddl_index_expr.go): nothing names it
+	}
 	n, err := parser.ParseExpr(text)
 	if err != nil {
 		return true

@@ -103,21 +103,8 @@ func (b *tableBuilder) cookGenerated() error {
 // its SQL text; generated names the table's generated columns.
 func (x *execCtx) generationText(d *catalog.Descriptor, c *catalog.ColumnDesc, n *pg_query.Node, generated map[string]bool) (string, error) {
 	t := d.Table
-	const clause = "column generation expressions"
-	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess,
-		Scope: &scope{cols: tableColumns(d, d.Name)}, Clause: clause}
-	b.SubLink = func(s *pg_query.SubLink) (expr.Expr, error) {
-		return nil, pgerror.New(pgcode.FeatureNotSupported, "cannot use subquery in column generation expression").WithPosition(int(s.Location) + 1)
-	}
-	// nextval and stela's proof functions are planner-level (and not
-	// immutable: refused below).
-	pl := &planner{s: x.sess, txn: x.txn, params: b.Params}
-	b.Special = func(f *pg_query.FuncCall, name string) (expr.Expr, error) {
-		if isSetReturning(name) {
-			return nil, errSRFNotAllowed(f, clause)
-		}
-		return pl.specialFunc(b, f, name)
-	}
+	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}}
+	b := pl.storedExprBuilder(d, "column generation expressions", "column generation expression")
 	e, err := b.Build(n)
 	if err != nil {
 		if pgerror.HasCode(err, pgcode.UndefinedColumn) {
@@ -155,17 +142,25 @@ func (x *execCtx) generationText(d *catalog.Descriptor, c *catalog.ColumnDesc, n
 // systemColumnRef is the error for the first system column (or hidden
 // row id) an expression names, nil if none.
 func systemColumnRef(t *catalog.TableDesc, n *pg_query.Node) error {
-	var out error
+	if cr := firstSystemColumn(t, n); cr != nil {
+		return pgerror.Newf(pgcode.InvalidColumnReference, "cannot use system column %q in column generation expression", lastFieldName(cr)).
+			WithPosition(int(cr.Location) + 1)
+	}
+	return nil
+}
+
+// firstSystemColumn is the first reference to a system column (or a
+// hidden column) in an expression over t's row, nil if none.
+func firstSystemColumn(t *catalog.TableDesc, n *pg_query.Node) *pg_query.ColumnRef {
+	var out *pg_query.ColumnRef
 	walk(n, func(m *pg_query.Node) bool {
 		cr := m.GetColumnRef()
 		if cr == nil {
 			return true
 		}
 		name := lastFieldName(cr)
-		col := t.ColumnByName(name)
-		if col == nil && pgSystemColumns[name] || col != nil && col.Hidden {
-			out = pgerror.Newf(pgcode.InvalidColumnReference, "cannot use system column %q in column generation expression", name).
-				WithPosition(int(cr.Location) + 1)
+		if col := t.ColumnByName(name); col == nil && pgSystemColumns[name] || col != nil && col.Hidden {
+			out = cr
 		}
 		return out == nil
 	})
@@ -236,6 +231,13 @@ func (x *execCtx) dropGeneratedUsers(d *catalog.Descriptor, c *catalog.ColumnDes
 	for i := range t.Columns {
 		g := &t.Columns[i]
 		if g.Dropped || g.Generated == "" || g.ID == c.ID || !exprUsesColumn(g.Generated, c.Name) {
+			continue
+		}
+		if g.IndexKey {
+			// Its index goes with the column, as a column index would.
+			if err := x.removeColumn(d, g); err != nil {
+				return err
+			}
 			continue
 		}
 		for _, ic := range t.PrimaryKey.Columns {

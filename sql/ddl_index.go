@@ -82,22 +82,35 @@ func (x *execCtx) createIndex(n *pg_query.IndexStmt) error {
 	t := d.Table
 	var cols []catalog.IndexColumn
 	var names []string
+	// keys are the key expressions, by position in cols (nil for a
+	// column): their columns are added once the index is known to be
+	// made.
+	var keys []*pg_query.Node
 	for _, p := range n.IndexParams {
 		e := p.GetIndexElem()
-		if e.Expr != nil {
-			return pgerror.New(pgcode.FeatureNotSupported, "expression indexes are not supported")
-		}
 		if len(e.Collation) > 0 || len(e.Opclass) > 0 {
 			return pgerror.New(pgcode.FeatureNotSupported, "index collations and operator classes are not supported")
 		}
-		c := t.ColumnByName(e.Name)
-		if c == nil || c.Hidden {
-			return pgerror.Newf(pgcode.UndefinedColumn, "column %q does not exist", e.Name)
+		name := e.Name
+		if e.Expr != nil {
+			name = plainColumnElem(e.Expr)
 		}
-		if err := checkKeyColumn(c); err != nil {
-			return err
+		var c *catalog.ColumnDesc
+		if name != "" {
+			if c = t.ColumnByName(name); c == nil || c.Hidden {
+				return pgerror.Newf(pgcode.UndefinedColumn, "column %q does not exist", name)
+			}
+			if err := checkKeyColumn(c); err != nil {
+				return err
+			}
+		} else {
+			keys = append(keys, e.Expr)
+			name = indexColname(e.Expr)
 		}
-		ic := catalog.IndexColumn{ColumnID: c.ID, Desc: e.Ordering == pg_query.SortByDir_SORTBY_DESC}
+		if c != nil {
+			keys = append(keys, nil)
+		}
+		ic := catalog.IndexColumn{Desc: e.Ordering == pg_query.SortByDir_SORTBY_DESC}
 		switch e.NullsOrdering {
 		case pg_query.SortByNulls_SORTBY_NULLS_FIRST:
 			ic.NullsFirst = true
@@ -105,8 +118,11 @@ func (x *execCtx) createIndex(n *pg_query.IndexStmt) error {
 		default:
 			ic.NullsFirst = ic.Desc // PostgreSQL: NULLS FIRST is the default for DESC
 		}
+		if c != nil {
+			ic.ColumnID = c.ID
+		}
 		cols = append(cols, ic)
-		names = append(names, c.Name)
+		names = append(names, name)
 	}
 	if len(cols) > 32 {
 		return pgerror.New(pgcode.TooManyColumns, "cannot use more than 32 columns in an index")
@@ -124,6 +140,16 @@ func (x *execCtx) createIndex(n *pg_query.IndexStmt) error {
 			return nil
 		}
 		return pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)
+	}
+	for i, k := range keys {
+		if k == nil {
+			continue
+		}
+		c, err := x.indexKeyColumn(d, k)
+		if err != nil {
+			return err
+		}
+		cols[i].ColumnID = c.ID
 	}
 	ix := catalog.IndexDesc{ID: t.NextIndexID, Name: name, Unique: n.Unique, Columns: cols, Predicate: pred}
 	if pred != "" {

@@ -22,7 +22,7 @@ func (pl *planner) defaultExprs(w *tableWriter) error {
 	for i := range t.Columns {
 		c := &t.Columns[i]
 		switch {
-		case c.Dropped:
+		case c.Dropped, c.IndexKey:
 		case c.Hidden:
 			w.defaults[i] = &rowIDExpr{layout: w.layout}
 		case c.Sequence != 0:

@@ -44,18 +44,24 @@ func (pl *planner) generatedExprs(w *tableWriter) error {
 		if w.generated[i], err = b.Assign(e, c.Type(), c.Name, -1); err != nil {
 			return err
 		}
+		if !c.IndexKey {
+			w.genOrder = append(w.genOrder, i)
+		}
+	}
+	for i := range t.Columns {
+		if c := &t.Columns[i]; c.IndexKey && !c.Dropped {
+			w.genOrder = append(w.genOrder, i)
+		}
 	}
 	return nil
 }
 
-// computeGenerated sets the generated columns of a new row. (They read
-// only the other columns, so the order does not matter.)
+// computeGenerated sets the generated columns of a new row. (Those of
+// the table read only its other columns; the keys of expression
+// indexes, computed last, may read them too.)
 func (w *tableWriter) computeGenerated(x *execCtx, row []types.Datum) error {
-	for i, e := range w.generated {
-		if e == nil {
-			continue
-		}
-		v, err := x.eval(e, row)
+	for _, i := range w.genOrder {
+		v, err := x.eval(w.generated[i], row)
 		if err != nil {
 			return err
 		}

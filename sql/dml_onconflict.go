@@ -35,20 +35,33 @@ func (pl *planner) planOnConflict(w *tableWriter, c *pg_query.OnConflictClause, 
 			return nil, err
 		}
 		var cols []int
+		noIndex := false
 		for _, e := range c.Infer.IndexElems {
 			ie := e.GetIndexElem()
-			if ie.Name == "" {
-				return nil, pgerror.New(pgcode.FeatureNotSupported, "ON CONFLICT on an expression is not supported").WithPosition(int(c.Infer.Location) + 1)
+			name := ie.Name
+			if ie.Expr != nil {
+				name = plainColumnElem(ie.Expr) // ((a)) is a
 			}
-			col := w.columnByName(ie.Name)
+			if name == "" {
+				// An expression: the key column of the expression index
+				// that keys on it (index_expr_match.go).
+				col, err := pl.inferenceColumn(w, pl.predicateBuilder(w.desc), ie.Expr)
+				if err != nil {
+					return nil, err
+				}
+				noIndex = noIndex || col < 0
+				cols = append(cols, col)
+				continue
+			}
+			col := w.columnByName(name)
 			if col < 0 {
-				return nil, pgerror.Newf(pgcode.UndefinedColumn, "column %q does not exist", ie.Name).WithPosition(int(c.Infer.Location) + 1)
+				return nil, pgerror.Newf(pgcode.UndefinedColumn, "column %q does not exist", name).WithPosition(int(c.Infer.Location) + 1)
 			}
 			cols = append(cols, col)
 		}
 		for i := range l.Indexes {
 			ix := &l.Indexes[i]
-			if ix.Unique && len(ix.Cols) == len(cols) && sameIntSet(ix.Cols, cols) && pl.infersPartial(w, i, where) {
+			if !noIndex && ix.Unique && len(ix.Cols) == len(cols) && sameIntSet(ix.Cols, cols) && pl.infersPartial(w, i, where) {
 				oc.arbiters = append(oc.arbiters, ix)
 			}
 		}

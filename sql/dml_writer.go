@@ -30,6 +30,10 @@ type tableWriter struct {
 	// defaults are the columns' default values (dml_defaults.go);
 	// generated the generated columns' expressions (dml_generated.go).
 	defaults, generated []expr.Expr
+	// genOrder are the positions of the generated columns in the order
+	// they are computed: the keys of expression indexes last, since
+	// they may read a stored generated column.
+	genOrder []int
 	// guarded is the transaction the table's definition is locked in
 	// (guard).
 	guarded *engine.Txn

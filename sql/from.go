@@ -383,6 +383,7 @@ func (pl *planner) finishItem(it *fromItem) {
 		if cols != nil {
 			it.scan.stats = &colStats{cols: cols, rows: rows}
 		}
+		it.conj = pl.useIndexKeys(it.scan, it.conj)
 		it.scan.fullFilter = andOf(it.conj)
 		pl.notePartialIndexes(it.scan, it.conj)
 		it.scan.chooseAccess(it.conj, rows)

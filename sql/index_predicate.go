@@ -56,14 +56,24 @@ func (x *execCtx) indexPredicateText(d *catalog.Descriptor, n *pg_query.Node) (s
 // table d's row, or of ON CONFLICT's inference WHERE (PostgreSQL's
 // EXPR_KIND_INDEX_PREDICATE for both).
 func (pl *planner) predicateBuilder(d *catalog.Descriptor) *expr.Builder {
+	return pl.storedExprBuilder(d, predicateClause, "index predicate")
+}
+
+// storedExprBuilder is the expression builder of an expression stored
+// with table d and computed over its row (an index predicate or key, a
+// generation expression): no parameters, no subquery (refused as "cannot
+// use subquery in <what>"), no set-returning function. clause names the
+// expressions in other errors ("aggregate functions are not allowed in
+// index expressions").
+func (pl *planner) storedExprBuilder(d *catalog.Descriptor, clause, what string) *expr.Builder {
 	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: pl.s,
-		Scope: newScope(tableColumns(d, d.Name), &level{}, nil), Clause: predicateClause}
+		Scope: newScope(tableColumns(d, d.Name), &level{}, nil), Clause: clause}
 	b.SubLink = func(s *pg_query.SubLink) (expr.Expr, error) {
-		return nil, pgerror.New(pgcode.FeatureNotSupported, "cannot use subquery in index predicate").WithPosition(int(s.Location) + 1)
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "cannot use subquery in "+what).WithPosition(int(s.Location) + 1)
 	}
 	b.Special = func(f *pg_query.FuncCall, name string) (expr.Expr, error) {
 		if isSetReturning(name) {
-			return nil, errSRFNotAllowed(f, predicateClause)
+			return nil, errSRFNotAllowed(f, clause)
 		}
 		return pl.specialFunc(b, f, name)
 	}

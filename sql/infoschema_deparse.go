@@ -283,6 +283,9 @@ func (p *pgDeparser) aExpr(a *pg_query.A_Expr) rexpr {
 		giveUp()
 	}
 	op := a.Name[0].GetString_().GetSval()
+	if op == "->" || op == "->>" {
+		return p.jsonField(op, p.node(a.Lexpr), p.node(a.Rexpr))
+	}
 	l, r := operandTypes(p.node(a.Lexpr), p.node(a.Rexpr))
 	var typ *types.T
 	switch op {
@@ -302,6 +305,25 @@ func (p *pgDeparser) aExpr(a *pg_query.A_Expr) rexpr {
 		}
 	default:
 		giveUp()
+	}
+	return rexpr{text: "(" + l.text + " " + op + " " + r.text + ")", typ: typ}
+}
+
+// jsonField prints json -> key and json ->> key: an untyped key is a
+// text one (the operators' text variant), an integer an array index.
+func (p *pgDeparser) jsonField(op string, l, r rexpr) rexpr {
+	if l.typ == nil || l.typ.Oid != types.JSONB.Oid && l.typ.Oid != types.JSON.Oid {
+		giveUp()
+	}
+	switch {
+	case r.typ == nil:
+		r.text = quoteLiteralPG(r.lit) + "::text"
+	case r.typ.Family != types.IntFamily && r.typ.Oid != types.Text.Oid:
+		giveUp()
+	}
+	typ := l.typ
+	if op == "->>" {
+		typ = types.Text
 	}
 	return rexpr{text: "(" + l.text + " " + op + " " + r.text + ")", typ: typ}
 }

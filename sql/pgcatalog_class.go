@@ -233,7 +233,11 @@ func pgAttributeRows(c *vctx) ([][]types.Datum, error) {
 				}
 				for k, ic := range ix.Columns {
 					col := t.Column(ic.ColumnID)
-					out = append(out, attRow(oid, col.Name, col.Type(), k+1, false, false, "", false))
+					name := col.Name
+					if col.IndexKey {
+						name = indexKeyColname(col)
+					}
+					out = append(out, attRow(oid, name, col.Type(), k+1, false, false, "", false))
 				}
 			}
 		case catalog.KindView:

@@ -190,12 +190,18 @@ func indexDef(c *expr.Context, oid uint32, column int, pretty bool) (types.Datum
 	if err != nil {
 		return nil, err
 	}
-	return indexDefOf(x.txn, oid, column, pretty)
+	var visible func(uint32, string) bool
+	if pretty {
+		visible = func(schema uint32, name string) bool { return visibleRelation(x, schema, name) }
+	}
+	return indexDefOf(x.txn, oid, column, pretty, visible)
 }
 
 // indexDefOf is indexDef in a transaction's catalog; pretty prints a
-// partial index's predicate as pg_get_indexdef's pretty form does.
-func indexDefOf(txn *engine.Txn, oid uint32, column int, pretty bool) (types.Datum, error) {
+// partial index's predicate and key expressions as pg_get_indexdef's
+// pretty form does, and leaves out the schema of a table that visible
+// (nil: none) reports found by its bare name.
+func indexDefOf(txn *engine.Txn, oid uint32, column int, pretty bool, visible func(schema uint32, name string) bool) (types.Datum, error) {
 	d, ix, err := indexTable(txn, oid)
 	if err != nil || ix == nil {
 		return nil, err
@@ -205,7 +211,7 @@ func indexDefOf(txn *engine.Txn, oid uint32, column int, pretty bool) (types.Dat
 		if column > len(ix.Columns) {
 			return nil, nil
 		}
-		return expr.QuoteIdent(t.Column(ix.Columns[column-1].ColumnID).Name), nil
+		return indexKeyDef(t, t.Column(ix.Columns[column-1].ColumnID), pretty, true), nil
 	}
 	schema, err := catalog.Get(txn, d.Schema)
 	if err != nil || schema == nil {
@@ -216,8 +222,12 @@ func indexDefOf(txn *engine.Txn, oid uint32, column int, pretty bool) (types.Dat
 	if ix.Unique || isPrimary(ix) {
 		sb.WriteString("UNIQUE ")
 	}
-	sb.WriteString("INDEX " + expr.QuoteIdent(ix.Name) + " ON " + expr.QuoteIdent(schema.Name) + "." + expr.QuoteIdent(d.Name) + " USING btree (")
-	sb.WriteString(indexColumnList(t, ix, true))
+	sb.WriteString("INDEX " + expr.QuoteIdent(ix.Name) + " ON ")
+	if visible == nil || !visible(d.Schema, d.Name) {
+		sb.WriteString(expr.QuoteIdent(schema.Name) + ".")
+	}
+	sb.WriteString(expr.QuoteIdent(d.Name) + " USING btree (")
+	sb.WriteString(indexColumnList(t, ix, true, pretty))
 	sb.WriteString(")")
 	if ix.Predicate != "" {
 		sb.WriteString(" WHERE " + predicateDef(t, ix.Predicate, pretty))
@@ -225,12 +235,13 @@ func indexDefOf(txn *engine.Txn, oid uint32, column int, pretty bool) (types.Dat
 	return sb.String(), nil
 }
 
-// indexColumnList lists an index's key columns, with their ordering
-// options when withOptions.
-func indexColumnList(t *catalog.TableDesc, ix *catalog.IndexDesc, withOptions bool) string {
+// indexColumnList lists an index's keys, with their ordering options
+// when withOptions; pretty prints key expressions as pg_get_indexdef's
+// pretty form does.
+func indexColumnList(t *catalog.TableDesc, ix *catalog.IndexDesc, withOptions, pretty bool) string {
 	var parts []string
 	for _, ic := range ix.Columns {
-		s := expr.QuoteIdent(t.Column(ic.ColumnID).Name)
+		s := indexKeyDef(t, t.Column(ic.ColumnID), pretty, true)
 		if withOptions {
 			if ic.Desc {
 				s += " DESC"
@@ -267,7 +278,7 @@ func constraintDef(c *expr.Context, oid uint32) (types.Datum, error) {
 			if isPrimary(ix) {
 				kind = "PRIMARY KEY"
 			}
-			return kind + " (" + indexColumnList(t, ix, false) + ")", nil
+			return kind + " (" + indexColumnList(t, ix, false, false) + ")", nil
 		}
 	}
 	slots := constraintSlots(t)

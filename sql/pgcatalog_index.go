@@ -1,6 +1,8 @@
 package sql
 
 import (
+	"strings"
+
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/catalog"
@@ -47,8 +49,15 @@ func pgIndexRows(c *vctx) ([][]types.Datum, error) {
 			}
 			var keys, opts []int
 			var colls, classes []uint32
+			var exprs []string
 			for _, ic := range ix.Columns {
-				keys = append(keys, attnumOf(t, ic.ColumnID))
+				if c := t.Column(ic.ColumnID); c != nil && c.IndexKey {
+					// An expression: attnum 0, the expression in indexprs.
+					keys = append(keys, 0)
+					exprs = append(exprs, indexKeyDef(t, c, true, false))
+				} else {
+					keys = append(keys, attnumOf(t, ic.ColumnID))
+				}
 				o := 0
 				if ic.Desc {
 					o |= 1 // INDOPTION_DESC
@@ -72,11 +81,16 @@ func pgIndexRows(c *vctx) ([][]types.Datum, error) {
 			if ix.Predicate != "" {
 				pred = predicateDef(t, ix.Predicate, true)
 			}
+			// indexprs, as indpred, is SQL text (pg_get_expr's form).
+			var indexprs types.Datum
+			if exprs != nil {
+				indexprs = strings.Join(exprs, ", ")
+			}
 			out = append(out, []types.Datum{
 				dOid(oid), dOid(d.ID), dInt(len(keys)), dInt(len(keys)), dBool(unique), dBool(false),
 				dBool(isPrimary(ix)), dBool(false), dBool(true), dBool(false), dBool(true), dBool(false),
 				dBool(true), dBool(true), dBool(false), int2Vector(keys), oidVector(colls),
-				oidVector(classes), int2Vector(opts), nil, pred,
+				oidVector(classes), int2Vector(opts), indexprs, pred,
 			})
 		}
 	}

@@ -97,7 +97,7 @@ func pgIndexesRows(c *vctx) ([][]types.Datum, error) {
 			if err != nil {
 				return nil, err
 			}
-			def, err := indexDefOf(c.txn, oid, 0, false)
+			def, err := indexDefOf(c.txn, oid, 0, false, nil)
 			if err != nil {
 				return nil, err
 			}

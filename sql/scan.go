@@ -44,6 +44,9 @@ type scanNode struct {
 	// index the pushed-down conjuncts imply (index_implied.go): the
 	// partial indexes the scan may read. nil for the others.
 	implied []expr.Expr
+	// keyExprs are the key expressions of the table's expression
+	// indexes over the scan's row (index_expr_match.go).
+	keyExprs []indexKeyExpr
 	// indexOnly reads a secondary index's entries alone (indexonly.go).
 	indexOnly bool
 	// need marks the columns the scan's consumers read (narrow.go);

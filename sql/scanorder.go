@@ -38,7 +38,11 @@ func orderedByScan(node planNode, keys []sortKey, limited bool, limit float64) b
 	for i, k := range keys {
 		ref, ok := p.exprs[k.col].(*expr.ColRef)
 		if !ok {
-			return false
+			// A computation an expression index keys on.
+			if cols[i] = scan.keyColumnOf(p.exprs[k.col]); cols[i] < 0 {
+				return false
+			}
+			continue
 		}
 		cols[i] = ref.Idx
 	}
