@@ -45,7 +45,9 @@ func (x *execCtx) indexKeyColumn(d *catalog.Descriptor, n *pg_query.Node) (*cata
 	}
 	typ := e.Type()
 	if typ.Oid == types.Unknown.Oid {
-		typ = types.Text // PostgreSQL resolves an unknown literal as text
+		// PostgreSQL leaves a bare literal's type unresolved here.
+		return nil, pgerror.New(pgcode.UndefinedObject, "data type unknown has no default operator class for access method \"btree\"").
+			WithHint("You must specify an operator class for the index or define a default operator class for the data type.")
 	}
 	text, err := unqualifiedText(n)
 	if err != nil {
