@@ -16,10 +16,9 @@ import (
 // written for the old columns must not land beside rows rewritten for
 // new ones). Put writes the key only when a table's shape changes, and
 // Delete when the table goes, so that statements which change nothing a
-// writer depends on (COMMENT ON, OWNER TO, RENAME TO, SET SCHEMA,
-// ALTER INDEX ... RENAME), like
-// PostgreSQL's, which do not wait on the table's writers, leave them
-// alone:
+// writer depends on (COMMENT ON, OWNER TO, RENAME TO, SET SCHEMA, ALTER
+// INDEX ... RENAME) leave its writers alone, as PostgreSQL's do not wait
+// on them:
 //
 //	0x01 's' id(4)                  a table's shape marker (empty value):
 //	                                its versions are the txs that changed

@@ -273,6 +273,10 @@ func (x *execCtx) fillNewColumn(d *catalog.Descriptor, col *catalog.ColumnDesc, 
 		return err
 	}
 	pos := d.Table.ColumnIndex(col.ID)
+	checks := w.checks
+	if col.IndexKey {
+		checks = nil // no CHECK reads a nameless key column: the rows passed them
+	}
 	// The rows stored before read the new column as NULL (the layout of
 	// d pads them).
 	return x.eachRow(d, func(row []types.Datum) error {
@@ -285,7 +289,7 @@ func (x *execCtx) fillNewColumn(d *catalog.Descriptor, col *catalog.ColumnDesc, 
 		}
 		newRow := append([]types.Datum(nil), row...)
 		newRow[pos] = v
-		for _, c := range w.checks {
+		for _, c := range checks {
 			ok, err := x.eval(c.e, newRow)
 			if err != nil {
 				return err

@@ -56,13 +56,14 @@ func (x *execCtx) indexKeyColumn(d *catalog.Descriptor, n *pg_query.Node) (*cata
 	if len(t.Columns) >= 1600 {
 		return nil, pgerror.New(pgcode.TooManyColumns, "tables can have at most 1600 columns")
 	}
-	t.Columns = append(t.Columns, catalog.ColumnDesc{ID: t.NextColumnID, TypeOid: typ.Oid, Typmod: typ.Typmod,
-		Generated: text, Hidden: true, IndexKey: true})
-	t.NextColumnID++
-	col := &t.Columns[len(t.Columns)-1]
-	if err := checkKeyColumn(col); err != nil {
+	key := catalog.ColumnDesc{ID: t.NextColumnID, TypeOid: typ.Oid, Typmod: typ.Typmod,
+		Generated: text, Hidden: true, IndexKey: true}
+	if err := checkKeyColumn(&key); err != nil {
 		return nil, err
 	}
+	t.Columns = append(t.Columns, key)
+	t.NextColumnID++
+	col := &t.Columns[len(t.Columns)-1]
 	if err := catalog.Put(x.txn, d); err != nil {
 		return nil, err
 	}
