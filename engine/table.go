@@ -62,6 +62,15 @@ func AppendIndexPrefix(dst []byte, tableID uint32, indexID uint16) []byte {
 	return binary.BigEndian.AppendUint16(dst, indexID)
 }
 
+// KeyTableID is the table (storage) id a row or index key is under; 0
+// for a key that is neither.
+func KeyTableID(key []byte) uint32 {
+	if len(key) < 5 || key[0] != tablePrefix {
+		return 0
+	}
+	return binary.BigEndian.Uint32(key[1:5])
+}
+
 // TablePrefix is the prefix of every key of a table (rows and indexes).
 func TablePrefix(tableID uint32) []byte {
 	return binary.BigEndian.AppendUint32([]byte{tablePrefix}, tableID)

@@ -176,12 +176,8 @@ func (x *execCtx) addColumn(d *catalog.Descriptor, cd *pg_query.ColumnDef, ifNot
 	if len(t.Columns) > 1600 {
 		return pgerror.New(pgcode.TooManyColumns, "tables can have at most 1600 columns")
 	}
-	if b.pk != nil {
-		if !t.Column(t.PrimaryKey.Columns[0].ColumnID).Hidden {
-			return pgerror.Newf(pgcode.InvalidTableDefinition, "multiple primary keys for table %q are not allowed", d.Name)
-		}
-		// The primary key is what rows are stored under.
-		return pgerror.New(pgcode.FeatureNotSupported, "adding a primary key to an existing table is not supported")
+	if b.pk != nil && !t.Column(t.PrimaryKey.Columns[0].ColumnID).Hidden {
+		return pgerror.Newf(pgcode.InvalidTableDefinition, "multiple primary keys for table %q are not allowed", d.Name)
 	}
 	col := &t.Columns[len(t.Columns)-1]
 	if err := b.addChecks(); err != nil {
@@ -225,6 +221,9 @@ func (x *execCtx) addColumn(d *catalog.Descriptor, cd *pg_query.ColumnDef, ifNot
 		if err := l.Backfill(x.txn, ix.ID); err != nil {
 			return err
 		}
+	}
+	if b.pk != nil {
+		return x.addPrimaryKey(b) // ddl_addpk.go
 	}
 	return nil
 }

@@ -33,11 +33,7 @@ func (x *execCtx) addConstraint(d *catalog.Descriptor, con *pg_query.Constraint)
 	}
 	switch {
 	case b.pk != nil:
-		if !t.Column(t.PrimaryKey.Columns[0].ColumnID).Hidden {
-			return pgerror.Newf(pgcode.InvalidTableDefinition, "multiple primary keys for table %q are not allowed", d.Name)
-		}
-		return pgerror.New(pgcode.FeatureNotSupported, "adding a primary key to an existing table is not supported").
-			WithHint("Create a new table with the primary key and copy the rows with INSERT ... SELECT.")
+		return x.addPrimaryKey(b) // ddl_addpk.go
 	case len(b.uniq) > 0:
 		return x.addUniqueConstraint(b, b.uniq[0])
 	case len(b.checks) > 0:

@@ -362,7 +362,7 @@ func indexColumns(t *catalog.TableDesc, keys []string, table string) ([]catalog.
 	seen := map[string]bool{}
 	for _, k := range keys {
 		c := t.ColumnByName(k)
-		if c == nil {
+		if c == nil || c.Hidden {
 			return nil, pgerror.Newf(pgcode.UndefinedColumn, "column %q named in key does not exist", k)
 		}
 		if seen[k] {
@@ -386,6 +386,30 @@ func checkKeyColumn(c *catalog.ColumnDesc) error {
 	return nil
 }
 
+// primaryKey makes b.pk the table's primary key: its columns become NOT
+// NULL, and it takes its name (t_pkey unless given).
+func (b *tableBuilder) primaryKey() error {
+	t := b.d.Table
+	cols, err := indexColumns(t, nodeStrings(b.pk.Keys), b.d.Name)
+	if err != nil {
+		return err
+	}
+	for _, ic := range cols {
+		t.Column(ic.ColumnID).NotNull = true
+	}
+	name := b.pk.Conname
+	if name == "" {
+		if name, err = chooseName(b.x.txn, b.schema.ID, b.names, []string{b.d.Name}, "pkey"); err != nil {
+			return err
+		}
+	}
+	if err := b.claim(name); err != nil {
+		return err
+	}
+	t.PrimaryKey = catalog.IndexDesc{ID: engine.PrimaryIndexID, Name: name, Unique: true, Columns: cols, Constraint: true}
+	return nil
+}
+
 // finish builds the primary key, unique indexes, checks and foreign keys.
 func (b *tableBuilder) finish() error {
 	t := b.d.Table
@@ -393,23 +417,9 @@ func (b *tableBuilder) finish() error {
 		return err
 	}
 	if b.pk != nil {
-		cols, err := indexColumns(t, nodeStrings(b.pk.Keys), b.d.Name)
-		if err != nil {
+		if err := b.primaryKey(); err != nil {
 			return err
 		}
-		for _, ic := range cols {
-			t.Column(ic.ColumnID).NotNull = true
-		}
-		name := b.pk.Conname
-		if name == "" {
-			if name, err = chooseName(b.x.txn, b.schema.ID, b.names, []string{b.d.Name}, "pkey"); err != nil {
-				return err
-			}
-		}
-		if err := b.claim(name); err != nil {
-			return err
-		}
-		t.PrimaryKey = catalog.IndexDesc{ID: engine.PrimaryIndexID, Name: name, Unique: true, Columns: cols, Constraint: true}
 	} else {
 		// No primary key: a hidden row id keys the rows.
 		rowid := catalog.ColumnDesc{ID: t.NextColumnID, Name: "_rowid", TypeOid: types.Int8.Oid, Typmod: -1, NotNull: true, Hidden: true}

@@ -180,7 +180,7 @@ func (n *scanNode) openHistory(x *execCtx) (rowIter, error) {
 	if from, to, err = n.history.resolve(x); err != nil {
 		return nil, err
 	}
-	vs, err := x.tableHistory(n.desc, l, from, to)
+	vs, rekeyed, err := x.tableHistory(n.desc, l, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -213,6 +213,7 @@ func (n *scanNode) openHistory(x *execCtx) (rowIter, error) {
 	if err != nil {
 		return nil, err
 	}
+	dec.rekeyed = rekeyed
 	return &historyIter{n: n, x: x, dec: dec, vs: out}, nil
 }
 

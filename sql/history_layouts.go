@@ -38,6 +38,9 @@ type historyDecoder struct {
 	// convert marks the positions a retyped value is converted at; the
 	// others read NULL (nil: all).
 	convert []bool
+	// rekeyed maps storage whose rows were keyed by other columns than
+	// now to its layout (tableHistory), which decodes its deletes' keys.
+	rekeyed map[uint32]*engine.Layout
 }
 
 // historyEpoch is the layout versions in [from, the next epoch's from)
@@ -171,6 +174,17 @@ func (x *execCtx) historyStep(e *historyEpoch, from, to *catalog.Descriptor) err
 
 // decode returns the row a version holds, with the present columns.
 func (dec *historyDecoder) decode(x *execCtx, v *historyVersion) ([]types.Datum, error) {
+	if v.op == "delete" && dec.rekeyed != nil {
+		if l := dec.rekeyed[engine.KeyTableID(v.key)]; l != nil {
+			// Only the key's values: those of a row id, which no
+			// present column shows.
+			row, err := l.DecodeRowKey(v.key)
+			for len(row) < len(dec.present.Types) {
+				row = append(row, nil)
+			}
+			return row, err
+		}
+	}
 	if dec.epochs == nil {
 		if v.op == "delete" {
 			return dec.present.DecodeRowKey(v.key)
