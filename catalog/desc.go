@@ -97,6 +97,11 @@ type ColumnDesc struct {
 	IndexKey bool   `json:"index_key,omitempty"`
 	Dropped  bool   `json:"dropped,omitempty"`
 	Comment  string `json:"comment,omitempty"`
+	// Collation is the column's COLLATE when one was given ("C",
+	// "POSIX" or "ucs_basic"), "" for the database's default. All of
+	// them order strings bytewise, as the default does (sql's
+	// collations.go): the name is kept for the catalogs.
+	Collation string `json:"collation,omitempty"`
 }
 
 // Type returns the column's SQL type.

@@ -55,11 +55,12 @@ func (x *execCtx) alterColumnType(d *catalog.Descriptor, name string, cd *pg_que
 	if newT.Category == 'P' {
 		return pgerror.Newf(pgcode.InvalidTableDefinition, "column %q has pseudo-type %s", c.Name, newT.Name)
 	}
+	collation := ""
 	if cd.CollClause != nil {
-		if newT.Family != types.StringFamily {
-			return pgerror.Newf(pgcode.DatatypeMismatch, "collations are not supported by type %s", newT)
+		var err error
+		if collation, err = columnCollation(cd.CollClause, newT); err != nil {
+			return err
 		}
-		return pgerror.New(pgcode.FeatureNotSupported, "COLLATE is not supported yet")
 	}
 	using := cd.RawDefault
 	if c.Generated != "" && using != nil {
@@ -103,7 +104,7 @@ func (x *execCtx) alterColumnType(d *catalog.Descriptor, name string, cd *pg_que
 	if err := x.pinColumnLiterals(d, c); err != nil {
 		return err
 	}
-	c.TypeOid, c.Typmod, c.Using = newT.Oid, newT.Typmod, ""
+	c.TypeOid, c.Typmod, c.Using, c.Collation = newT.Oid, newT.Typmod, "", collation
 	if using != nil {
 		if c.Using, err = parser.DeparseExpr(using); err != nil {
 			return err

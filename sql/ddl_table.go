@@ -188,7 +188,10 @@ func (b *tableBuilder) column(cd *pg_query.ColumnDef) error {
 	}
 	col.TypeOid, col.Typmod = typ.Oid, typ.Typmod
 	if cd.CollClause != nil {
-		return pgerror.New(pgcode.FeatureNotSupported, "COLLATE is not supported yet")
+		var err error
+		if col.Collation, err = columnCollation(cd.CollClause, typ); err != nil {
+			return err
+		}
 	}
 	t.Columns = append(t.Columns, col)
 	c := &t.Columns[len(t.Columns)-1]

@@ -205,7 +205,11 @@ func infoColumnsRows(c *vctx) ([][]types.Datum, error) {
 				}
 				seq := seqOf(n, col)
 				def := columnDefault(n, t, col, seq, path)
-				out = append(out, generationColumns(row(&r, col.Name, i+1, describeType(col.Type(), n.db), col.NotNull, def, col.Identity, seq), t, col))
+				f := describeType(col.Type(), n.db)
+				if col.Collation != "" {
+					f.collationCatalog, f.collationSchema, f.collationName = n.db, "pg_catalog", col.Collation
+				}
+				out = append(out, generationColumns(row(&r, col.Name, i+1, f, col.NotNull, def, col.Identity, seq), t, col))
 			}
 		default:
 			for i, vc := range r.desc.View.Columns {

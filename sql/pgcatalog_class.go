@@ -172,13 +172,7 @@ func attRow(rel uint32, name string, t *types.T, attnum int, notNull, hasDef boo
 	if r := typeRow(t.Oid); r != nil {
 		length, byval, align, storage = int64(r.typlen), r.typbyval, string(r.typalign), string(r.typstorage)
 	}
-	coll := uint32(0)
-	if t.Family == types.StringFamily && t.Oid != types.Char.Oid && t.Oid != types.Name.Oid {
-		coll = defaultCollation
-	}
-	if t.Oid == types.Name.Oid {
-		coll = 950 // C, as PostgreSQL gives name columns
-	}
+	coll := columnCollationOID(t, "")
 	ndims := 0
 	if t.IsArray() && !t.IsVector() {
 		ndims = 1
@@ -223,6 +217,9 @@ func pgAttributeRows(c *vctx) ([][]types.Datum, error) {
 				row := attRow(d.ID, name, col.Type(), i+1, col.NotNull, hasDefault(col), col.Identity, col.Dropped)
 				if col.Generated != "" {
 					row[attGeneratedPos] = "s" // stored
+				}
+				if col.Collation != "" && !col.Dropped {
+					row[attCollationPos] = dOid(columnCollationOID(col.Type(), col.Collation))
 				}
 				out = append(out, row)
 			}

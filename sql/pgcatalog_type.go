@@ -63,6 +63,7 @@ func init() {
 			row(defaultCollation, "default", 'd', -1, ""),
 			row(950, "C", 'c', -1, "C"),
 			row(951, "POSIX", 'c', -1, "POSIX"),
+			row(collationOIDs["ucs_basic"], "ucs_basic", 'c', 6, "C"),
 		}, nil
 	})
 	// No range or enum types exist in stela: these are empty, truthfully.
