@@ -90,7 +90,8 @@ func (x *execCtx) alterTable(n *pg_query.AlterTableStmt) error {
 		case pg_query.AlterTableType_AT_AddColumn, pg_query.AlterTableType_AT_DropColumn,
 			pg_query.AlterTableType_AT_ColumnDefault, pg_query.AlterTableType_AT_SetNotNull, pg_query.AlterTableType_AT_DropNotNull,
 			pg_query.AlterTableType_AT_AddConstraint, pg_query.AlterTableType_AT_DropConstraint,
-			pg_query.AlterTableType_AT_DropExpression, pg_query.AlterTableType_AT_AlterColumnType:
+			pg_query.AlterTableType_AT_DropExpression, pg_query.AlterTableType_AT_AlterColumnType,
+			pg_query.AlterTableType_AT_AddIdentity, pg_query.AlterTableType_AT_SetIdentity, pg_query.AlterTableType_AT_DropIdentity:
 		default:
 			return pgerror.Newf(pgcode.FeatureNotSupported, "ALTER TABLE ... %s is not supported", action)
 		}
@@ -125,6 +126,12 @@ func (x *execCtx) alterTable(n *pg_query.AlterTableStmt) error {
 			}
 			retyped[cmd.Name] = true
 			err = x.alterColumnType(d, cmd.Name, cmd.Def.GetColumnDef()) // ddl_altertype.go
+		case pg_query.AlterTableType_AT_AddIdentity: // ddl_identity.go
+			err = x.addIdentity(d, cmd.Name, cmd.Def.GetConstraint())
+		case pg_query.AlterTableType_AT_SetIdentity:
+			err = x.setIdentity(d, cmd.Name, cmd.Def)
+		case pg_query.AlterTableType_AT_DropIdentity:
+			err = x.dropIdentity(d, cmd.Name, cmd.MissingOk)
 		}
 		if err != nil {
 			return err

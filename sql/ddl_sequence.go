@@ -68,7 +68,14 @@ func (x *execCtx) alterSequence(n *pg_query.AlterSeqStmt) error {
 	if d.Kind != catalog.KindSequence {
 		return pgerror.Newf(pgcode.WrongObjectType, "%q is not a sequence", d.Name)
 	}
-	restart, err := x.applySeqOptions(d, n.Options, false)
+	return x.alterSeqOptions(d, n.Options)
+}
+
+// alterSeqOptions applies ALTER SEQUENCE options to sequence d (also an
+// identity column's, by ALTER TABLE ... ALTER COLUMN ... SET) and
+// stores it; RESTART sets the value it hands out next.
+func (x *execCtx) alterSeqOptions(d *catalog.Descriptor, opts []*pg_query.Node) error {
+	restart, err := x.applySeqOptions(d, opts, false)
 	if err != nil {
 		return err
 	}

@@ -212,15 +212,9 @@ func (b *tableBuilder) column(cd *pg_query.ColumnDef) error {
 			}
 			c.Default = def
 		case pg_query.ConstrType_CONSTR_IDENTITY:
-			if typ.Family != types.IntFamily {
-				return pgerror.Newf(pgcode.InvalidParameterValue, "identity column type must be smallint, integer, or bigint")
-			}
-			seq, err := b.sequence(c.Name, typ, c)
-			if err != nil {
-				return err
-			}
 			// GENERATED ... AS IDENTITY (START WITH 100 INCREMENT BY 10).
-			if _, err := b.x.applySeqOptions(b.seqs[len(b.seqs)-1], con.Options, true); err != nil {
+			seq, err := b.identitySequence(c, typ, con.Options) // ddl_identity.go
+			if err != nil {
 				return err
 			}
 			c.Sequence, c.Identity, c.NotNull = seq, con.GeneratedWhen, true
@@ -236,13 +230,22 @@ func (b *tableBuilder) column(cd *pg_query.ColumnDef) error {
 	return nil
 }
 
-// sequence creates the sequence of a serial or identity column.
+// sequence creates the sequence of a serial or identity column, named
+// table_column_seq (or with a number, when taken).
 func (b *tableBuilder) sequence(col string, t *types.T, c *catalog.ColumnDesc) (uint32, error) {
 	name, err := chooseName(b.x.txn, b.schema.ID, b.names, []string{b.d.Name, col}, "seq")
 	if err != nil {
 		return 0, err
 	}
-	b.names[name] = true
+	return b.newSequence(b.schema.ID, name, t, c)
+}
+
+// newSequence adds the sequence of column c, of type t, to the ones the
+// builder stores with the table.
+func (b *tableBuilder) newSequence(schema uint32, name string, t *types.T, c *catalog.ColumnDesc) (uint32, error) {
+	if schema == b.schema.ID {
+		b.names[name] = true
+	}
 	id, err := catalog.NewID(b.x.txn)
 	if err != nil {
 		return 0, err
@@ -254,7 +257,7 @@ func (b *tableBuilder) sequence(col string, t *types.T, c *catalog.ColumnDesc) (
 	case types.Int4.Oid:
 		max = math.MaxInt32
 	}
-	b.seqs = append(b.seqs, &catalog.Descriptor{Kind: catalog.KindSequence, ID: id, Name: name, Schema: b.schema.ID, Owner: b.x.sess.user,
+	b.seqs = append(b.seqs, &catalog.Descriptor{Kind: catalog.KindSequence, ID: id, Name: name, Schema: schema, Owner: b.x.sess.user,
 		Sequence: &catalog.SequenceDesc{Start: 1, Increment: 1, Min: 1, Max: max, TypeOid: t.Oid, OwnedByColumn: c.ID}})
 	return id, nil
 }
