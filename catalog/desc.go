@@ -194,6 +194,10 @@ type SequenceDesc struct {
 	// from (dropped with them).
 	OwnedByTable  uint32 `json:"owned_by_table,omitempty"`
 	OwnedByColumn uint32 `json:"owned_by_column,omitempty"`
+	// Incarnation tells this sequence from one that had its id in a
+	// transaction that rolled back (seqincarnation.go); 0 in sequences
+	// made before it existed.
+	Incarnation uint64 `json:"incarnation,omitempty"`
 }
 
 // LiveColumns returns the columns that are not dropped, hidden included.

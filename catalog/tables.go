@@ -204,6 +204,11 @@ func Put(txn *engine.Txn, d *Descriptor) error {
 			}
 		}
 	}
+	if d.Kind == KindSequence && d.Sequence.Incarnation == 0 {
+		if err := newIncarnation(txn, d); err != nil {
+			return err
+		}
+	}
 	b, err := json.Marshal(d)
 	if err != nil {
 		return fmt.Errorf("catalog: encode descriptor %d: %w", d.ID, err)

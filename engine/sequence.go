@@ -18,17 +18,34 @@ import (
 // records the block's end), so a crash may skip up to a block's worth of
 // values, as PostgreSQL's own log-ahead of sequences does.
 
-// SeqKey is the kv key of a sequence's reserved high-water mark.
-func SeqKey(id uint32) []byte { return binary.BigEndian.AppendUint32([]byte{0x01, 'q'}, id) }
+// SeqKey is the kv key of a sequence's reserved high-water mark:
+//
+//	0x01 'q' id(4) [incarnation(8)]   big-endian int64, the last value
+//	                                  reserved
+//
+// The incarnation (SeqParams) is left out when 0, for sequences made
+// before it existed.
+func SeqKey(id uint32, incarnation uint64) []byte {
+	k := binary.BigEndian.AppendUint32([]byte{0x01, 'q'}, id)
+	if incarnation != 0 {
+		k = binary.BigEndian.AppendUint64(k, incarnation)
+	}
+	return k
+}
 
 // SeqParams describe a sequence.
 type SeqParams struct {
-	ID        uint32
-	Start     int64
-	Increment int64
-	Min, Max  int64
-	Cycle     bool
-	Name      string
+	ID uint32
+	// Incarnation tells apart sequences that had one id: one created in
+	// a transaction that rolled back and the next to take its id
+	// (catalog/seqincarnation.go). Values are kept per id and
+	// incarnation.
+	Incarnation uint64
+	Start       int64
+	Increment   int64
+	Min, Max    int64
+	Cycle       bool
+	Name        string
 }
 
 // seqBlock is how many values one reservation covers.
@@ -44,26 +61,32 @@ type seqState struct {
 
 type sequences struct {
 	mu sync.Mutex
-	m  map[uint32]*seqState
+	m  map[seqID]*seqState
 }
 
-func (db *DB) seq(id uint32) *seqState {
+type seqID struct {
+	id          uint32
+	incarnation uint64
+}
+
+func (db *DB) seq(p SeqParams) *seqState {
 	db.seqs.mu.Lock()
 	defer db.seqs.mu.Unlock()
 	if db.seqs.m == nil {
-		db.seqs.m = map[uint32]*seqState{}
+		db.seqs.m = map[seqID]*seqState{}
 	}
-	s, ok := db.seqs.m[id]
+	k := seqID{p.ID, p.Incarnation}
+	s, ok := db.seqs.m[k]
 	if !ok {
 		s = &seqState{}
-		db.seqs.m[id] = s
+		db.seqs.m[k] = s
 	}
 	return s
 }
 
 // NextVal returns the sequence's next value (nextval()).
 func (db *DB) NextVal(ctx context.Context, p SeqParams) (int64, error) {
-	s := db.seq(p.ID)
+	s := db.seq(p)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.loaded {
@@ -97,7 +120,7 @@ func (db *DB) NextVal(ctx context.Context, p SeqParams) (int64, error) {
 		if p.Increment < 0 && (end < p.Min || end > next) {
 			end = p.Min
 		}
-		if err := db.reserveSeq(ctx, p.ID, end); err != nil {
+		if err := db.reserveSeq(ctx, p, end); err != nil {
 			return 0, err
 		}
 		s.reserved = end
@@ -112,10 +135,10 @@ func (db *DB) SetVal(ctx context.Context, p SeqParams, v int64, isCalled bool) e
 	if v < p.Min || v > p.Max {
 		return pgerror.Newf(pgcode.NumericValueOutOfRange, "setval: value %d is out of bounds for sequence %q (%d..%d)", v, p.Name, p.Min, p.Max)
 	}
-	s := db.seq(p.ID)
+	s := db.seq(p)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := db.reserveSeq(ctx, p.ID, v); err != nil {
+	if err := db.reserveSeq(ctx, p, v); err != nil {
 		return err
 	}
 	s.loaded, s.reserved = true, v
@@ -131,21 +154,13 @@ func (db *DB) SetVal(ctx context.Context, p SeqParams, v int64, isCalled bool) e
 	return nil
 }
 
-// CurrVal is the last value this process handed out, for currval().
-func (db *DB) CurrVal(id uint32) (int64, bool) {
-	s := db.seq(id)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.last, s.called && s.loaded
-}
-
 // LastValue is the sequence's last value handed out by any session, as
 // pg_sequences.last_value shows it; ok is false when none was handed out
 // yet (NULL there). After a restart it is the end of the last reserved
 // block, the value the next nextval continues from, as PostgreSQL shows
 // the last value written to disk.
 func (db *DB) LastValue(p SeqParams) (v int64, ok bool, err error) {
-	s := db.seq(p.ID)
+	s := db.seq(p)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.loaded {
@@ -164,7 +179,7 @@ func (db *DB) loadSeq(s *seqState, p SeqParams) error {
 	if last == 0 {
 		return nil
 	}
-	v, err := db.store.GetAt(SeqKey(p.ID), last)
+	v, err := db.store.GetAt(SeqKey(p.ID, p.Incarnation), last)
 	if err != nil {
 		if errors.Is(err, kv.ErrNotFound) {
 			return nil
@@ -179,8 +194,8 @@ func (db *DB) loadSeq(s *seqState, p SeqParams) error {
 	return nil
 }
 
-func (db *DB) reserveSeq(ctx context.Context, id uint32, upTo int64) error {
-	_, err := db.store.Commit(ctx, []kv.Write{{Key: SeqKey(id), Value: binary.BigEndian.AppendUint64(nil, uint64(upTo))}})
+func (db *DB) reserveSeq(ctx context.Context, p SeqParams, upTo int64) error {
+	_, err := db.store.Commit(ctx, []kv.Write{{Key: SeqKey(p.ID, p.Incarnation), Value: binary.BigEndian.AppendUint64(nil, uint64(upTo))}})
 	return StorageError(err)
 }
 

@@ -175,7 +175,7 @@ func (x *execCtx) sequence(text string) (*catalog.Descriptor, error) {
 // seqParams returns the engine's view of a sequence.
 func seqParams(d *catalog.Descriptor) engine.SeqParams {
 	q := d.Sequence
-	return engine.SeqParams{ID: d.ID, Start: q.Start, Increment: q.Increment, Min: q.Min, Max: q.Max, Cycle: q.Cycle, Name: d.Name}
+	return engine.SeqParams{ID: d.ID, Incarnation: q.Incarnation, Start: q.Start, Increment: q.Increment, Min: q.Min, Max: q.Max, Cycle: q.Cycle, Name: d.Name}
 }
 
 // parseQualifiedName splits "schema.name" text as PostgreSQL's
