@@ -12,12 +12,12 @@ import (
 	"github.com/stela-db/stela/sql/types"
 )
 
-// planAlterTable plans ALTER TABLE's ADD COLUMN and DROP COLUMN; the
-// other subcommands, and ALTER INDEX/VIEW/SEQUENCE ones (but RENAME,
-// ddl_rename.go), are refused naming them.
+// planAlterTable plans ALTER TABLE's subcommands; those stela does not
+// run are refused naming them, and so are ALTER INDEX/VIEW/SEQUENCE's but
+// OWNER TO (ddl_owner.go) and RENAME (ddl_rename.go).
 func (pl *planner) planAlterTable(n *pg_query.AlterTableStmt) (plan, error) {
 	if n.Objtype != pg_query.ObjectType_OBJECT_TABLE {
-		return nil, nil
+		return pl.planAlterRelationOwner(n)
 	}
 	return &ddlPlan{tag: "ALTER TABLE", fn: func(x *execCtx) error { return x.alterTable(n) }}, nil
 }
@@ -92,12 +92,21 @@ func (x *execCtx) alterTable(n *pg_query.AlterTableStmt) error {
 			pg_query.AlterTableType_AT_AddConstraint, pg_query.AlterTableType_AT_DropConstraint,
 			pg_query.AlterTableType_AT_DropExpression, pg_query.AlterTableType_AT_AlterColumnType,
 			pg_query.AlterTableType_AT_AddIdentity, pg_query.AlterTableType_AT_SetIdentity, pg_query.AlterTableType_AT_DropIdentity:
+		case pg_query.AlterTableType_AT_ChangeOwner:
+			// Of any relation, as PostgreSQL's ALTER TABLE (ddl_owner.go).
+			if err := x.changeRelationOwner(d, cmd.Newowner); err != nil {
+				return err
+			}
+			continue
 		default:
 			return pgerror.Newf(pgcode.FeatureNotSupported, "ALTER TABLE ... %s is not supported", action)
 		}
-		// Each subcommand sees what the previous ones did.
-		if d, err = catalog.Get(x.txn, d.ID); err != nil {
-			return err
+		// Each subcommand sees what the previous ones did. (An index's
+		// descriptor has its table's id: it is refused below as it is.)
+		if d.Kind != catalog.KindIndex {
+			if d, err = catalog.Get(x.txn, d.ID); err != nil {
+				return err
+			}
 		}
 		if d.Kind != catalog.KindTable {
 			return pgerror.Newf(pgcode.WrongObjectType, "ALTER action %s cannot be performed on relation %q", action, d.Name).

@@ -35,6 +35,8 @@ func (pl *planner) ddlNeeds(n *pg_query.Node) {
 		admin("table "+n.IndexStmt.Relation.GetRelname(), true)
 	case *pg_query.Node_AlterTableStmt:
 		admin(objectWord(n.AlterTableStmt.Objtype)+" "+n.AlterTableStmt.Relation.GetRelname(), true)
+	case *pg_query.Node_AlterOwnerStmt:
+		admin(objectWord(n.AlterOwnerStmt.ObjectType)+" "+n.AlterOwnerStmt.Object.GetString_().GetSval(), true)
 	case *pg_query.Node_AlterSeqStmt:
 		admin("sequence "+n.AlterSeqStmt.Sequence.GetRelname(), true)
 	case *pg_query.Node_RenameStmt:

@@ -30,6 +30,8 @@ func (pl *planner) planStatement(p *Prepared) (plan, error) {
 		return pl.planAlterTable(n.AlterTableStmt)
 	case *pg_query.Node_RenameStmt:
 		return pl.planRename(n.RenameStmt)
+	case *pg_query.Node_AlterOwnerStmt:
+		return pl.planAlterOwner(n.AlterOwnerStmt)
 	case *pg_query.Node_CommentStmt:
 		return pl.planComment(n.CommentStmt)
 	case *pg_query.Node_CreateSeqStmt:
