@@ -74,3 +74,42 @@ func TestOwnerTo(t *testing.T) {
 	// A superuser gives to anyone.
 	execAll(t, a, "ALTER TABLE t OWNER TO ow_other", "ALTER SCHEMA s OWNER TO ow_other")
 }
+
+// TestOwnerHoldsPrivileges: a relation's owner holds every privilege on
+// it, as in PostgreSQL, without any GRANT: after a restore gives an
+// application's tables to its user (pg_dump's ALTER TABLE ... OWNER TO),
+// that user reads and writes them, and sees them in the catalogs.
+func TestOwnerHoldsPrivileges(t *testing.T) {
+	ts := startServer(t, nil)
+	admin := ts.connect(t, "")
+	ctx := context.Background()
+	execAll(t, admin, "CREATE DATABASE oh_db", "CREATE USER oh_app PASSWORD 'Owner#1234'",
+		"GRANT CONNECT ON DATABASE oh_db TO oh_app")
+	a, err := ts.connectAs("admin", adminPassword, "oh_db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	execAll(t, a, "CREATE TABLE mine (id serial PRIMARY KEY, v text)", "CREATE TABLE theirs (id int)",
+		"ALTER TABLE mine OWNER TO oh_app")
+	u, err := ts.connectAs("oh_app", "Owner#1234", "oh_db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	execAll(t, u, "INSERT INTO mine (v) VALUES ('a')", "UPDATE mine SET v = 'b'", "SELECT nextval('mine_id_seq')")
+	var n int
+	if err := u.QueryRow(ctx, "SELECT count(*) FROM mine").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("count: %d, %v", n, err)
+	}
+	var tables string
+	if err := u.QueryRow(ctx, "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'").Scan(&tables); err != nil || tables != "mine" {
+		t.Fatalf("pg_tables: %q, %v", tables, err)
+	}
+	var may, mayNot bool
+	if err := u.QueryRow(ctx, "SELECT has_table_privilege('mine', 'DELETE'), has_table_privilege('theirs', 'SELECT')").Scan(&may, &mayNot); err != nil || !may || mayNot {
+		t.Fatalf("has_table_privilege: %v %v, %v", may, mayNot, err)
+	}
+	wantState(t, u, "42501", "SELECT * FROM theirs")
+	// Given back, the rights go with it.
+	execAll(t, a, "ALTER TABLE mine OWNER TO admin")
+	wantState(t, u, "42501", "SELECT * FROM mine")
+}

@@ -40,6 +40,8 @@ type privObject struct {
 	oid  uint32
 	name string
 	kind byte // 'r' relation, 'S' sequence, 'n' schema, 'd' database, 'f' function
+	// owner is a relation's owner, who holds every privilege on it.
+	owner string
 	// readOnly objects can only be read; noCreate schemas take no
 	// objects.
 	readOnly, noCreate bool
@@ -163,6 +165,9 @@ var tablePrivLetters = func() map[string]string {
 
 // holds reports whether the rights include privilege p on an object.
 func (r *rights) holds(obj privObject, p string) bool {
+	if r.owns(obj.owner) {
+		return true
+	}
 	switch obj.kind {
 	case 'r', 'i':
 		return r.hasRelation(tablePrivLetters[p], obj.oid)
@@ -245,7 +250,7 @@ func relationPrivByOID(x *execCtx, oid uint32) (privObject, bool, error) {
 	if d.Kind == catalog.KindSequence {
 		kind = 'S'
 	}
-	return privObject{oid: oid, name: d.Name, kind: kind}, true, nil
+	return privObject{oid: oid, name: d.Name, kind: kind, owner: d.Owner}, true, nil
 }
 
 func errNotSequence(name string) error {

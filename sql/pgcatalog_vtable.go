@@ -272,7 +272,7 @@ func (c *vctx) all() ([]*catalog.Descriptor, error) {
 	}
 	visible := stored[:0:0]
 	for _, d := range stored {
-		if d.Kind == catalog.KindSchema || r.seesRelation(d.ID) {
+		if d.Kind == catalog.KindSchema || r.seesRelation(d) {
 			visible = append(visible, d)
 		}
 	}

@@ -11,7 +11,9 @@ import (
 // has grown since they were last read, so that a GRANT or REVOKE holds
 // from the next statement of every session. Superusers pass every check;
 // so does the database's owner, and a user with CREATE on the database
-// (stela's admin level) holds every table privilege too.
+// (stela's admin level) holds every table privilege too. A relation's
+// owner (ALTER TABLE ... OWNER TO gives it one other than its creator)
+// holds every privilege on it, as in PostgreSQL.
 //
 // The planner notes what a statement needs (privNeed) as it resolves
 // relations; Session.Execute checks the notes before every run, so that
@@ -22,6 +24,7 @@ import (
 // rights is a session's privileges as of a system tx.
 type rights struct {
 	tx        uint64
+	user      string
 	superuser bool
 	owner     bool
 	grant     catalog.Grant
@@ -44,7 +47,7 @@ func (s *Session) rights() (*rights, error) {
 // rightsOf reads a user's current privileges in a database.
 func (e *Engine) rightsOf(user, db string) (*rights, error) {
 	sys := e.sys
-	r := &rights{tx: sys.Store().LastTx()}
+	r := &rights{tx: sys.Store().LastTx(), user: user}
 	u, err := sys.User(user)
 	if err != nil && !pgerror.HasCode(err, pgcode.UndefinedObject) {
 		return nil, err
@@ -79,10 +82,19 @@ func (r *rights) hasRelation(privs string, id uint32) bool {
 	return r.hasTable(privs) || catalog.Has(r.grant.OnRelation(id), privs)
 }
 
-// seesRelation reports whether the rights show relation id in pg_catalog
+// owns reports whether the rights' user is owner, a relation's owner.
+func (r *rights) owns(owner string) bool { return owner != "" && owner == r.user }
+
+// hasDesc is hasRelation of a relation the caller has resolved: its
+// owner holds every privilege on it.
+func (r *rights) hasDesc(privs string, d *catalog.Descriptor) bool {
+	return r.hasRelation(privs, d.ID) || r.owns(d.Owner)
+}
+
+// seesRelation reports whether the rights show relation d in pg_catalog
 // and information_schema: any privilege on it does.
-func (r *rights) seesRelation(id uint32) bool {
-	return r.hasDatabase("C") || r.grant.Tables != "" || r.grant.Relations[id] != ""
+func (r *rights) seesRelation(d *catalog.Descriptor) bool {
+	return r.hasDatabase("C") || r.grant.Tables != "" || r.grant.Relations[d.ID] != "" || r.owns(d.Owner)
 }
 
 // privNeed is a privilege a statement needs, and PostgreSQL's words when
@@ -92,9 +104,11 @@ type privNeed struct {
 	db     string // database privilege letters needed
 	tables string // table privilege letters needed
 	rel    uint32 // on this relation (0: on every relation)
-	object string // "table t", "schema public", "database d"
-	owner  bool   // the message is "must be owner of ..."
-	msg    string // a message of its own, when not empty
+	// relOwner is rel's owner, who holds every privilege on it.
+	relOwner string
+	object   string // "table t", "schema public", "database d"
+	owner    bool   // the message is "must be owner of ..."
+	msg      string // a message of its own, when not empty
 }
 
 // need notes a privilege the statement being planned needs.
@@ -102,7 +116,7 @@ func (pl *planner) need(n privNeed) { pl.needs = append(pl.needs, n) }
 
 // needTable notes table privileges on a relation.
 func (pl *planner) needTable(privs string, d *catalog.Descriptor) {
-	pl.need(privNeed{tables: privs, rel: d.ID, object: relKindWord(d) + " " + d.Name})
+	pl.need(privNeed{tables: privs, rel: d.ID, relOwner: d.Owner, object: relKindWord(d) + " " + d.Name})
 }
 
 // relKindWord is how PostgreSQL's aclcheck messages name a relation.
@@ -127,7 +141,7 @@ func (s *Session) checkNeeds(needs []privNeed) error {
 		return err
 	}
 	for _, n := range needs {
-		if (n.db == "" || r.hasDatabase(n.db)) && (n.tables == "" || r.hasRelation(n.tables, n.rel)) {
+		if (n.db == "" || r.hasDatabase(n.db)) && (n.tables == "" || r.hasRelation(n.tables, n.rel) || n.rel != 0 && r.owns(n.relOwner)) {
 			continue
 		}
 		return s.denied(n)
@@ -138,7 +152,7 @@ func (s *Session) checkNeeds(needs []privNeed) error {
 // checkTable checks table privileges on a relation resolved while
 // running (sequence and proof functions).
 func (s *Session) checkTable(privs string, d *catalog.Descriptor) error {
-	return s.checkNeeds([]privNeed{{tables: privs, rel: d.ID, object: relKindWord(d) + " " + d.Name}})
+	return s.checkNeeds([]privNeed{{tables: privs, rel: d.ID, relOwner: d.Owner, object: relKindWord(d) + " " + d.Name}})
 }
 
 // denied is the 42501 error for a missing privilege, logged with user and

@@ -95,7 +95,7 @@ func (f *seqFunc) Eval(ctx *expr.Context) (types.Datum, error) {
 	if err != nil {
 		return nil, err
 	}
-	if or == "" || !r.hasRelation(or, d.ID) {
+	if or == "" || !r.hasDesc(or, d) {
 		if err := s.checkTable(want, d); err != nil {
 			return nil, err
 		}
