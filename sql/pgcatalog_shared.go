@@ -132,6 +132,9 @@ func pgSettingsRows(c *vctx) ([][]types.Datum, error) {
 	var out [][]types.Datum
 	for _, key := range names {
 		st := settings[key]
+		if st.hidden {
+			continue
+		}
 		v, err := s.Setting(st.name)
 		if err != nil {
 			return nil, err

@@ -329,6 +329,13 @@ func (s *Session) setVar(name, value string, local bool) error {
 			if errors.As(err, &re) {
 				return pgerror.Newf(pgcode.InvalidParameterValue, "%d is outside the valid range for parameter %q (%d .. %d)", re.n, st.name, re.lo, re.hi)
 			}
+			if errors.Is(err, errNotBool) {
+				return pgerror.Newf(pgcode.InvalidParameterValue, "parameter %q requires a Boolean value", st.name)
+			}
+			var pe *pgerror.Error
+			if errors.As(err, &pe) {
+				return pe // a check that answers in an error of its own
+			}
 			if err != nil {
 				e := invalidValue(st.name, value)
 				if err.Error() != "" {

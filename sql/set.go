@@ -265,6 +265,9 @@ func (p *showPlan) run(s *Session, _ *expr.Context) (Result, error) {
 	var rows [][]types.Datum
 	for _, name := range settingNames() {
 		st := settings[name]
+		if st.hidden {
+			continue
+		}
 		v, _ := s.Setting(name)
 		rows = append(rows, []types.Datum{st.name, v, st.desc})
 	}

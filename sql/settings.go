@@ -30,6 +30,9 @@ type setting struct {
 	def      func(s *Session) string
 	report   bool // sent as ParameterStatus at startup and when changed
 	readOnly bool // SET refuses it (55P02 for PostgreSQL's internal ones)
+	// hidden settings answer SHOW and SET but are left out of SHOW ALL
+	// and pg_settings, as PostgreSQL's GUC_NO_SHOW_ALL ones are.
+	hidden bool
 	// check validates and normalizes a new value.
 	check func(v string) (string, error)
 	desc  string
@@ -81,6 +84,16 @@ func init() {
 		{name: "password_encryption", def: constant("scram-sha-256"), check: onlyValue("scram-sha-256"), desc: "Chooses the algorithm for encrypting passwords."},
 		{name: "client_min_messages", def: constant("notice"), check: oneOf("debug5", "debug4", "debug3", "debug2", "debug1", "log", "notice", "warning", "error"), desc: "Sets the message levels that are sent to the client."},
 		{name: "timezone_abbreviations", def: constant("Default"), desc: "Selects a file of time zone abbreviations."},
+		// What a pg_dump script sets before its first CREATE. Each is
+		// what stela does anyway: it has no CREATE FUNCTION bodies to
+		// check, no xml type, no row security policies, one table
+		// storage and no tablespace of its own.
+		{name: "check_function_bodies", def: constant("on"), check: checkBool, desc: "Check routine bodies during CREATE FUNCTION and CREATE PROCEDURE."},
+		{name: "xmloption", def: constant("content"), check: oneOf("content", "document"), desc: "Sets whether XML data in implicit parsing and serialization operations is to be considered as documents or content fragments."},
+		{name: "row_security", def: constant("on"), check: checkBool, desc: "Enable row security."},
+		{name: "default_tablespace", def: constant(""), check: checkDefaultTablespace, desc: "Sets the default tablespace to create tables and indexes in."},
+		{name: "default_table_access_method", def: constant("heap"), check: checkTableAccessMethod, desc: "Sets the default table access method for new tables."},
+		{name: "default_with_oids", def: constant("off"), hidden: true, check: checkWithOids, desc: "WITH OIDS is no longer supported; this can only be false."},
 		{name: "max_connections", def: func(s *Session) string { return strconv.Itoa(s.engine.cfg.MaxConnections) }, readOnly: true, desc: "Sets the maximum number of concurrent connections."},
 	} {
 		register(s)
@@ -150,8 +163,12 @@ func checkBool(v string) (string, error) {
 	case "off", "false", "no", "0", "f", "n":
 		return "off", nil
 	}
-	return "", fmt.Errorf("a Boolean value is required")
+	return "", errNotBool
 }
+
+// errNotBool is a check failure PostgreSQL words as "parameter ...
+// requires a Boolean value" rather than as an invalid value.
+var errNotBool = errors.New("a Boolean value is required")
 
 func checkEncoding(v string) (string, error) {
 	switch strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(v), "-", "")) {
@@ -273,7 +290,8 @@ func loadLocation(v string) (*time.Location, error) {
 	return loc, nil
 }
 
-// settingNames lists every setting name in order, for SHOW ALL.
+// settingNames lists every setting name in order (SHOW ALL and
+// pg_settings skip the hidden ones).
 func settingNames() []string {
 	names := make([]string, 0, len(settings))
 	for k := range settings {
