@@ -269,6 +269,7 @@ func (x *execCtx) defaultText(n *pg_query.Node, c *catalog.ColumnDesc) (string, 
 	// nextval('seq') and the other sequence functions are planner-level.
 	pl := &planner{s: x.sess, txn: x.txn, params: b.Params}
 	b.Special = func(f *pg_query.FuncCall, name string) (expr.Expr, error) { return pl.specialFunc(b, f, name) }
+	b.CheckReg = pl.checkReg // nextval('nope') fails here, as in PostgreSQL
 	e, err := b.Build(n)
 	if err != nil {
 		if pgerror.HasCode(err, pgcode.UndefinedColumn) {
@@ -278,6 +279,9 @@ func (x *execCtx) defaultText(n *pg_query.Node, c *catalog.ColumnDesc) (string, 
 	}
 	if err := assignsToColumn(b, e, c, n); err != nil {
 		return "", err
+	}
+	if text, ok, err := x.seqDefaultStored(e); ok || err != nil {
+		return text, err
 	}
 	return parser.DeparseExpr(n)
 }

@@ -282,6 +282,9 @@ func columnDefault(n *infoNames, t *catalog.TableDesc, col *catalog.ColumnDesc, 
 	if col.Default == "" || strings.EqualFold(col.Default, "NULL") {
 		return nil
 	}
+	if s, ok := seqDefaultText(col.Default, path); ok {
+		return s
+	}
 	p := pgDeparser{table: t}
 	if s, ok := p.defaultText(col.Default, col.Type()); ok {
 		return s

@@ -1,8 +1,11 @@
 package sql
 
 import (
+	"strings"
+
 	"github.com/stela-db/stela/catalog"
 	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/parser"
 )
 
 // A serial column keeps its default implicitly: the descriptor names the
@@ -29,11 +32,49 @@ func hasDefault(col *catalog.ColumnDesc) bool {
 // nextval('seq'::regclass), the sequence's name qualified when its schema
 // is not on the search path (as regclass output qualifies it).
 func serialDefaultText(seq *catalog.Descriptor, schema string, path catalog.SearchPath) string {
-	name := expr.QuoteIdent(seq.Name)
+	return seqCallText("nextval", schema, seq.Name, path)
+}
+
+// seqCallText is nextval('s'::regclass) (or currval) as pg_get_expr
+// prints it.
+func seqCallText(fn, schema, seq string, path catalog.SearchPath) string {
+	name := expr.QuoteIdent(seq)
 	if !onPath(path, schema) {
 		name = expr.QuoteIdent(schema) + "." + name
 	}
-	return "nextval(" + quoteLiteralPG(name) + "::regclass)"
+	return fn + "(" + quoteLiteralPG(name) + "::regclass)"
+}
+
+// seqDefaultText prints a DEFAULT kept as nextval('schema.s'::regclass)
+// (seqDefaultStored) as pg_get_expr does, the schema shown only when it
+// is not on the search path; ok false for any other default.
+func seqDefaultText(text string, path catalog.SearchPath) (string, bool) {
+	if !strings.HasPrefix(text, "nextval(") && !strings.HasPrefix(text, "currval(") {
+		return "", false // not worth a parse
+	}
+	n, err := parser.ParseExpr(text)
+	if err != nil {
+		return "", false
+	}
+	f := n.GetFuncCall()
+	if f == nil || len(f.Args) != 1 || len(f.Funcname) != 1 {
+		return "", false
+	}
+	fn := f.Funcname[0].GetString_().GetSval()
+	tc := f.Args[0].GetTypeCast()
+	if fn != "nextval" && fn != "currval" || tc == nil || len(tc.TypeName.GetNames()) == 0 {
+		return "", false
+	}
+	names := tc.TypeName.Names
+	k := tc.Arg.GetAConst()
+	if names[len(names)-1].GetString_().GetSval() != "regclass" || k == nil || k.GetSval() == nil {
+		return "", false
+	}
+	parts, err := splitQualifiedName(k.GetSval().Sval)
+	if err != nil || len(parts) != 2 {
+		return "", false
+	}
+	return seqCallText(fn, parts[0], parts[1], path), true
 }
 
 // defaultTextOf is the text of a column's default (pg_attrdef.adbin,
@@ -44,6 +85,9 @@ func defaultTextOf(col *catalog.ColumnDesc, byID map[uint32]*catalog.Descriptor,
 		return col.Generated
 	}
 	if !isSerialDefault(col) {
+		if s, ok := seqDefaultText(col.Default, path); ok {
+			return s
+		}
 		return col.Default
 	}
 	seq := byID[col.Sequence]

@@ -81,6 +81,15 @@ func (lv *level) addRel(names ...string) {
 	}
 }
 
+// checkReg looks up the name a reg* literal gives while the statement is
+// planned, for PostgreSQL's error at the literal ('nope'::regclass).
+func (pl *planner) checkReg(t *types.T, name string) error {
+	ec := &expr.Context{Ctx: context.Background(), Session: pl.s, Catalog: regCatalog{}}
+	ec.Exec = &execCtx{ctx: ec.Ctx, sess: pl.s, txn: pl.txn, ec: ec}
+	_, err := regCatalog{}.RegIn(ec, t, name)
+	return err
+}
+
 // builder returns an expression builder over a scope, for a clause of a
 // query. Subqueries are allowed everywhere; aggregates and window
 // functions only where the query planner hooks them in.
@@ -91,12 +100,7 @@ func (pl *planner) builder(sc *scope, clause string) *expr.Builder {
 	}
 	b.SubLink = func(n *pg_query.SubLink) (expr.Expr, error) { return pl.subLink(b, sc, n) }
 	if pl.txn != nil {
-		b.CheckReg = func(t *types.T, name string) error {
-			ec := &expr.Context{Ctx: context.Background(), Session: pl.s, Catalog: regCatalog{}}
-			ec.Exec = &execCtx{ctx: ec.Ctx, sess: pl.s, txn: pl.txn, ec: ec}
-			_, err := regCatalog{}.RegIn(ec, t, name)
-			return err
-		}
+		b.CheckReg = pl.checkReg
 	}
 	if sc != nil {
 		// Aggregates are refused here, unless they belong to an

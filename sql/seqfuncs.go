@@ -19,14 +19,15 @@ import (
 // transaction rolls back.
 
 // specialFunc builds nextval, currval, setval and lastval; nil for any
-// other function.
+// other function. The sequence is a regclass, as in PostgreSQL: a name
+// ('s', 's'::regclass, text) or an OID (a regclass or oid value).
 func (pl *planner) specialFunc(b *expr.Builder, f *pg_query.FuncCall, name string) (expr.Expr, error) {
 	var want []*types.T
 	switch name {
 	case "nextval", "currval":
-		want = []*types.T{types.Text}
+		want = []*types.T{types.Regclass}
 	case "setval":
-		want = []*types.T{types.Text, types.Int8}
+		want = []*types.T{types.Regclass, types.Int8}
 		if len(f.Args) == 3 {
 			want = append(want, types.Bool)
 		}
@@ -35,21 +36,51 @@ func (pl *planner) specialFunc(b *expr.Builder, f *pg_query.FuncCall, name strin
 	default:
 		return pl.proofFunc(b, f, name) // prooffuncs.go; nil for other names
 	}
-	if len(f.Args) != len(want) {
-		return nil, pgerror.Newf(pgcode.UndefinedFunction, "function %s with %d arguments does not exist", name, len(f.Args)).
-			WithHint("No function matches the given name and argument types. You might need to add explicit type casts.").
-			WithPosition(int(f.Location) + 1)
-	}
 	args := make([]expr.Expr, len(f.Args))
 	for i, a := range f.Args {
-		what := name + "()"
-		e, err := b.BuildAs(a, want[i], what)
+		e, err := b.Build(a)
 		if err != nil {
 			return nil, err
 		}
 		args[i] = e
 	}
+	if len(args) > 0 && args[0].Type().Family == types.UnknownFamily {
+		if p, ok := args[0].(*expr.Param); ok {
+			// PostgreSQL types the parameter regclass, but a regclass
+			// parameter takes only an OID here (types.parseReg): as
+			// text it takes the sequence's name too.
+			var err error
+			if args[0], err = b.Coerce(p, types.Text, name+"()", f.Location); err != nil {
+				return nil, err
+			}
+		}
+	}
+	args, err := b.FixedArgs(name, args, want, f.Location)
+	if err != nil {
+		return nil, err
+	}
 	return &seqFunc{name: name, args: args}, nil
+}
+
+// nameArg is the string a sequence function's regclass is cast from
+// ('s', 's'::regclass, 's'::text, a text parameter), nil when it is an
+// OID or a regclass value. A sequence named so is looked up through the
+// session's cache (relcache.go) rather than by the regclass cast, which
+// reads the catalog twice per call: a column default calls it once per
+// row.
+func nameArg(args []expr.Expr) expr.Expr {
+	if len(args) == 0 {
+		return nil
+	}
+	rc, ok := args[0].(*expr.RegCast)
+	if !ok {
+		return nil
+	}
+	switch rc.Arg.Type().Oid {
+	case types.Unknown.Oid, types.Text.Oid, types.Varchar.Oid:
+		return rc.Arg
+	}
+	return nil
 }
 
 // seqFunc is a call of a sequence function.
@@ -64,9 +95,18 @@ func (f *seqFunc) IsVolatile() bool      { return true }
 func (f *seqFunc) String() string        { return f.name + "(...)" }
 
 func (f *seqFunc) Eval(ctx *expr.Context) (types.Datum, error) {
-	vals, err := evalStrict(ctx, f.args)
-	if vals == nil || err != nil {
-		return nil, err // strict: a NULL argument gives NULL
+	vals := make([]types.Datum, len(f.args))
+	for i, a := range f.args {
+		if i == 0 {
+			if n := nameArg(f.args); n != nil {
+				a = n // the name, not its regclass
+			}
+		}
+		v, err := a.Eval(ctx)
+		if err != nil || v == nil {
+			return nil, err // strict: a NULL argument gives NULL
+		}
+		vals[i] = v
 	}
 	x := ctx.Exec.(*execCtx)
 	s := x.sess
@@ -76,7 +116,18 @@ func (f *seqFunc) Eval(ctx *expr.Context) (types.Datum, error) {
 		}
 		return s.seqs[s.lastSeq], nil
 	}
-	d, err := x.sequence(vals[0].(string))
+	var d *catalog.Descriptor
+	var err error
+	switch v := vals[0].(type) {
+	case string:
+		if r, perr := types.Regclass.ParseText(v, nil); perr == nil {
+			d, err = x.sequenceByOID(r.(types.Reg).Oid) // a number: regclass input takes it as an OID
+		} else {
+			d, err = x.sequence(v)
+		}
+	case types.Reg:
+		d, err = x.sequenceByOID(v.Oid)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -159,17 +210,93 @@ func (x *execCtx) relationByText(text string) (*catalog.Descriptor, error) {
 	})
 }
 
-// sequence resolves a sequence named by text, as a regclass literal is
-// read: dotted, with double quotes keeping case.
+// sequence resolves a sequence named by text, as regclass input reads
+// the name (pg_catalog's relations first, then the search path).
 func (x *execCtx) sequence(text string) (*catalog.Descriptor, error) {
-	d, err := x.relationByText(text)
+	return x.cachedRelation(text, func() (*catalog.Descriptor, error) {
+		parts, err := splitQualifiedName(text)
+		if err != nil {
+			return nil, err
+		}
+		oid, err := relationOID(x, parts)
+		if err != nil {
+			return nil, err
+		}
+		return x.sequenceByOID(oid)
+	})
+}
+
+// sequenceByOID resolves the sequence a regclass value names, with
+// PostgreSQL's errors: 42809 for another relation, XX000 when no
+// relation has the OID (PostgreSQL opens the relation as is).
+func (x *execCtx) sequenceByOID(oid uint32) (*catalog.Descriptor, error) {
+	if tag, _, _ := splitSubOID(oid); tag == 0 {
+		d, err := catalog.Get(x.txn, oid)
+		if err != nil {
+			return nil, err
+		}
+		if d != nil && d.Kind == catalog.KindSequence {
+			return d, nil
+		}
+	}
+	// A table, a view, an index or one of pg_catalog's relations is
+	// named unqualified.
+	name, err := relationName(x, oid)
 	if err != nil {
 		return nil, err
 	}
-	if d.Kind != catalog.KindSequence {
-		return nil, pgerror.Newf(pgcode.WrongObjectType, "%q is not a sequence", d.Name)
+	if name == "" {
+		return nil, pgerror.Newf(pgcode.Internal, "could not open relation with OID %d", oid)
 	}
-	return d, nil
+	parts, err := splitQualifiedName(name)
+	if err != nil {
+		return nil, err
+	}
+	return nil, pgerror.Newf(pgcode.WrongObjectType, "%q is not a sequence", parts[len(parts)-1])
+}
+
+// seqDefaultStored is the text stela keeps for a DEFAULT that is
+// nextval('s') or currval('s'), the sequence named by a literal
+// ('s'::regclass the same): the call with the sequence's qualified name.
+// PostgreSQL binds such a default to the sequence's OID when the default
+// is set, so a later search_path does not change which sequence it
+// calls (pg_dump empties search_path and names it qualified); printing
+// drops the schema again where the search path finds the name
+// (seqDefaultText). ok is false for any other expression.
+func (x *execCtx) seqDefaultStored(e expr.Expr) (text string, ok bool, err error) {
+	f, isSeq := e.(*seqFunc)
+	if !isSeq || f.name != "nextval" && f.name != "currval" {
+		return "", false, nil
+	}
+	k, isConst := nameArg(f.args).(*expr.Const)
+	if !isConst || k.T.Oid != types.Unknown.Oid {
+		return "", false, nil // ('s'::text)::regclass is looked up when called
+	}
+	lit, _ := k.V.(string)
+	if _, err := types.Regclass.ParseText(lit, nil); err == nil {
+		return "", false, nil // an OID
+	}
+	parts, err := splitQualifiedName(lit)
+	if err != nil {
+		return "", false, err
+	}
+	oid, err := relationOID(x, parts)
+	if err != nil {
+		return "", false, err
+	}
+	if tag, _, _ := splitSubOID(oid); tag != 0 {
+		return "", false, nil // an index: nextval fails on it when called
+	}
+	d, err := catalog.Get(x.txn, oid)
+	if err != nil || d == nil || d.Kind == catalog.KindSchema {
+		return "", false, err // one of pg_catalog's relations
+	}
+	s, err := catalog.Get(x.txn, d.Schema)
+	if err != nil || s == nil {
+		return "", false, err
+	}
+	name := expr.QuoteIdent(s.Name) + "." + expr.QuoteIdent(d.Name)
+	return f.name + "(" + quoteLiteralPG(name) + "::regclass)", true, nil
 }
 
 // seqParams returns the engine's view of a sequence.
