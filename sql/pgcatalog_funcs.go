@@ -317,6 +317,27 @@ func constraintDef(c *expr.Context, oid uint32) (types.Datum, error) {
 	return nil, nil
 }
 
+// ownedSequence is the sequence a column owns: its serial or identity
+// sequence, else one made OWNED BY it (as pg_dump restores a serial
+// column: CREATE SEQUENCE, ALTER SEQUENCE ... OWNED BY, SET DEFAULT
+// nextval), as PostgreSQL finds either by its pg_depend entry; nil for
+// none.
+func ownedSequence(x *execCtx, d *catalog.Descriptor, col *catalog.ColumnDesc) (*catalog.Descriptor, error) {
+	if col.Sequence != 0 {
+		return catalog.Get(x.txn, col.Sequence)
+	}
+	all, err := catalog.All(x.txn)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range all {
+		if s.Kind == catalog.KindSequence && s.Sequence.OwnedByTable == d.ID && s.Sequence.OwnedByColumn == col.ID {
+			return s, nil
+		}
+	}
+	return nil, nil
+}
+
 func init() {
 	// pg_get_serial_sequence(table, column): the sequence a serial or
 	// identity column owns, schema-qualified; NULL for another column.
@@ -350,10 +371,7 @@ func init() {
 			}
 			return nil, pgerror.Newf(pgcode.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", name, rel)
 		}
-		if col.Sequence == 0 {
-			return nil, nil
-		}
-		seq, err := catalog.Get(x.txn, col.Sequence)
+		seq, err := ownedSequence(x, d, col)
 		if err != nil || seq == nil {
 			return nil, err
 		}
