@@ -73,13 +73,20 @@ func alterActionName(t pg_query.AlterTableType) string {
 	return strings.ReplaceAll(strings.ToUpper(strings.TrimPrefix(t.String(), "AT_")), "_", " ")
 }
 
-func (x *execCtx) alterTable(n *pg_query.AlterTableStmt) error {
+// alterTarget resolves the relation an ALTER names; nil, with a notice,
+// when IF EXISTS finds none.
+func (x *execCtx) alterTarget(n *pg_query.AlterTableStmt) (*catalog.Descriptor, error) {
 	d, err := x.relationFor(n.Relation)
 	if pgerror.HasCode(err, pgcode.UndefinedTable) && n.MissingOk {
 		x.sess.notice("NOTICE", pgcode.SuccessfulCompletion, "relation \""+n.Relation.Relname+"\" does not exist, skipping")
-		return nil
+		return nil, nil
 	}
-	if err != nil {
+	return d, err
+}
+
+func (x *execCtx) alterTable(n *pg_query.AlterTableStmt) error {
+	d, err := x.alterTarget(n)
+	if d == nil || err != nil {
 		return err
 	}
 	retyped := map[string]bool{} // ALTER COLUMN ... TYPE once per column

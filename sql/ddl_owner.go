@@ -51,12 +51,8 @@ func (pl *planner) planAlterRelationOwner(n *pg_query.AlterTableStmt) (plan, err
 		return nil, nil
 	}
 	return &ddlPlan{tag: k.tag, fn: func(x *execCtx) error {
-		d, err := x.relationFor(n.Relation)
-		if pgerror.HasCode(err, pgcode.UndefinedTable) && n.MissingOk {
-			x.sess.notice("NOTICE", pgcode.SuccessfulCompletion, "relation \""+n.Relation.Relname+"\" does not exist, skipping")
-			return nil
-		}
-		if err != nil {
+		d, err := x.alterTarget(n)
+		if d == nil || err != nil {
 			return err
 		}
 		if d.Kind != k.kind {
