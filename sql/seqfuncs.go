@@ -246,7 +246,9 @@ func (x *execCtx) sequenceByOID(oid uint32) (*catalog.Descriptor, error) {
 		return nil, err
 	}
 	if name == "" {
-		return nil, pgerror.Newf(pgcode.Internal, "could not open relation with OID %d", oid)
+		// PostgreSQL's code is XX000, stela's mark of its own bugs (logged
+		// as such): an OID that names nothing is the caller's mistake.
+		return nil, pgerror.Newf(pgcode.UndefinedTable, "could not open relation with OID %d", oid)
 	}
 	parts, err := splitQualifiedName(name)
 	if err != nil {
