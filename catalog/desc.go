@@ -39,6 +39,11 @@ type Descriptor struct {
 	Table    *TableDesc    `json:"table,omitempty"`
 	View     *ViewDesc     `json:"view,omitempty"`
 	Sequence *SequenceDesc `json:"sequence,omitempty"`
+	// MatView marks a materialized view. It is a table (Kind KindTable,
+	// Table) whose rows are its query's result as of its last refresh,
+	// and View holds the query, its columns and what it reads, as a
+	// view's does (sql/ddl_matview.go).
+	MatView *MatViewDesc `json:"matview,omitempty"`
 	// Index is set, with Kind KindIndex, on the descriptors that Lookup
 	// and Relation return for an index's name; they are not stored.
 	Index *IndexRef `json:"index,omitempty"`
@@ -171,6 +176,27 @@ type ViewDesc struct {
 	// DependsOn are the tables and views the query reads, so that they
 	// cannot be dropped from under the view (PostgreSQL's pg_depend).
 	DependsOn []uint32 `json:"depends_on,omitempty"`
+}
+
+// MatViewDesc is what a materialized view has beyond its table and
+// query.
+type MatViewDesc struct {
+	// Populated is false after CREATE ... WITH NO DATA or REFRESH ...
+	// WITH NO DATA, until a REFRESH fills it: reads are then refused, as
+	// PostgreSQL's relispopulated.
+	Populated bool `json:"populated,omitempty"`
+}
+
+// IsMatView reports whether d is a materialized view.
+func (d *Descriptor) IsMatView() bool { return d.MatView != nil }
+
+// KindName is the kind as PostgreSQL's messages name it: "table",
+// "view", "materialized view", "sequence", "index", "schema".
+func (d *Descriptor) KindName() string {
+	if d.MatView != nil {
+		return "materialized view"
+	}
+	return d.Kind
 }
 
 // ViewColumn is a view's output column.

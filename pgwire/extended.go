@@ -353,7 +353,13 @@ func (c *conn) sendRowsN(ctx context.Context, cols []sql.Column, formats []int16
 		}
 		n++
 	}
-	c.sendCommandComplete(res.Tag(), n)
+	tag := res.Tag()
+	if cols == nil {
+		// A statement that returns no rows and answers SELECT n
+		// (CREATE TABLE ... AS) counts the rows it wrote in its tag.
+		n = int(sql.TagRows(tag))
+	}
+	c.sendCommandComplete(tag, n)
 	return false, nil
 }
 

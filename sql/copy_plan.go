@@ -59,6 +59,14 @@ func (pl *planner) copyRelation(rv *pg_query.RangeVar) (*catalog.Descriptor, err
 
 // checkCopyKind refuses views and sequences with PostgreSQL's errors.
 func checkCopyKind(d *catalog.Descriptor, from bool) error {
+	switch {
+	case d.IsMatView():
+		if from {
+			return pgerror.Newf(pgcode.WrongObjectType, "cannot copy to materialized view %q", d.Name)
+		}
+		return pgerror.Newf(pgcode.WrongObjectType, "cannot copy from materialized view %q", d.Name).
+			WithHint("Try the COPY (SELECT ...) TO variant.")
+	}
 	switch d.Kind {
 	case catalog.KindTable:
 		return nil

@@ -115,9 +115,9 @@ func (x *execCtx) alterTable(n *pg_query.AlterTableStmt) error {
 				return err
 			}
 		}
-		if d.Kind != catalog.KindTable {
+		if d.Kind != catalog.KindTable || d.IsMatView() && !matviewAlterable(cmd.Subtype) {
 			return pgerror.Newf(pgcode.WrongObjectType, "ALTER action %s cannot be performed on relation %q", action, d.Name).
-				WithDetail("This operation is not supported for " + kindPlural(d.Kind) + ".")
+				WithDetail("This operation is not supported for " + kindPlural(d.KindName()) + ".")
 		}
 		switch cmd.Subtype {
 		case pg_query.AlterTableType_AT_AddColumn:

@@ -220,7 +220,7 @@ func (x *execCtx) alterTypeUsers(d *catalog.Descriptor, c *catalog.ColumnDesc) e
 	}
 	var views []*catalog.Descriptor
 	for _, v := range g.all {
-		if v.Kind == catalog.KindView && containsID(v.View.DependsOn, d.ID) {
+		if readsRelation(v, d) {
 			views = append(views, v)
 		}
 	}
@@ -239,7 +239,7 @@ func (x *execCtx) alterTypeUsers(d *catalog.Descriptor, c *catalog.ColumnDesc) e
 	for _, v := range views {
 		if x.viewBroken(v) {
 			return pgerror.New(pgcode.FeatureNotSupported, "cannot alter type of a column used by a view or rule").
-				WithDetail("rule _RETURN on view " + v.Name + " depends on column \"" + c.Name + "\"")
+				WithDetail("rule _RETURN on " + v.KindName() + " " + v.Name + " depends on column \"" + c.Name + "\"")
 		}
 	}
 	return catalog.Put(x.txn, d)

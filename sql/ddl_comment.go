@@ -25,6 +25,7 @@ var commentKinds = map[pg_query.ObjectType]string{
 	pg_query.ObjectType_OBJECT_VIEW:     catalog.KindView,
 	pg_query.ObjectType_OBJECT_SEQUENCE: catalog.KindSequence,
 	pg_query.ObjectType_OBJECT_INDEX:    catalog.KindIndex,
+	pg_query.ObjectType_OBJECT_MATVIEW:  "materialized view", // a table by Kind
 }
 
 // planComment plans COMMENT ON.
@@ -33,7 +34,7 @@ func (pl *planner) planComment(n *pg_query.CommentStmt) (plan, error) {
 	case pg_query.ObjectType_OBJECT_TABLE, pg_query.ObjectType_OBJECT_VIEW,
 		pg_query.ObjectType_OBJECT_SEQUENCE, pg_query.ObjectType_OBJECT_INDEX,
 		pg_query.ObjectType_OBJECT_COLUMN, pg_query.ObjectType_OBJECT_TABCONSTRAINT,
-		pg_query.ObjectType_OBJECT_SCHEMA:
+		pg_query.ObjectType_OBJECT_SCHEMA, pg_query.ObjectType_OBJECT_MATVIEW:
 		return &ddlPlan{tag: "COMMENT", fn: func(x *execCtx) error { return x.comment(n) }}, nil
 	}
 	word := strings.ToUpper(strings.ReplaceAll(strings.TrimPrefix(n.Objtype.String(), "OBJECT_"), "_", " "))
@@ -73,7 +74,7 @@ func (x *execCtx) comment(n *pg_query.CommentStmt) error {
 	if err != nil {
 		return err
 	}
-	if kind := commentKinds[n.Objtype]; d.Kind != kind {
+	if kind := commentKinds[n.Objtype]; d.KindName() != kind {
 		return pgerror.Newf(pgcode.WrongObjectType, "%q is not %s %s", d.Name, article(kind), kind)
 	}
 	if d.Kind == catalog.KindIndex {

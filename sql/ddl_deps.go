@@ -12,7 +12,7 @@ import (
 
 // The dependencies PostgreSQL keeps in pg_depend are derived here from
 // the descriptors: a view depends on the relations its query reads
-// (ViewDesc.DependsOn), a foreign key on the table it references, an
+// (ViewDesc.DependsOn; a materialized view's too), a foreign key on the table it references, an
 // owned sequence on its table, and every object on its schema. DROP and
 // ALTER consult them to refuse (2BP01) or, with CASCADE, to drop the
 // dependents too.
@@ -124,7 +124,7 @@ func (ds *dropSet) directDependents(d *catalog.Descriptor) []*catalog.Descriptor
 			if o.Schema == d.ID && !(o.Kind == catalog.KindSequence && o.Sequence.OwnedByTable != 0) {
 				out = append(out, o)
 			}
-		case o.Kind == catalog.KindView && o.ID != d.ID && containsID(o.View.DependsOn, d.ID):
+		case readsRelation(o, d) && o.ID != d.ID:
 			out = append(out, o)
 		}
 	}
@@ -316,7 +316,13 @@ func (x *execCtx) describe(d *catalog.Descriptor) string {
 	if d.Kind == catalog.KindSchema {
 		return "schema " + d.Name
 	}
-	return d.Kind + " " + x.qualifiedName(d)
+	return d.KindName() + " " + x.qualifiedName(d)
+}
+
+// readsRelation reports whether o is a view or materialized view whose
+// query reads d.
+func readsRelation(o, d *catalog.Descriptor) bool {
+	return (o.Kind == catalog.KindView || o.IsMatView()) && containsID(o.View.DependsOn, d.ID)
 }
 
 // qualifiedName is a relation's name, qualified by its schema when that

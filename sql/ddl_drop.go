@@ -18,6 +18,8 @@ var dropKinds = map[pg_query.ObjectType]struct{ kind, tag string }{
 	pg_query.ObjectType_OBJECT_INDEX:    {catalog.KindIndex, "DROP INDEX"},
 	pg_query.ObjectType_OBJECT_SCHEMA:   {catalog.KindSchema, "DROP SCHEMA"},
 	pg_query.ObjectType_OBJECT_SEQUENCE: {catalog.KindSequence, "DROP SEQUENCE"},
+	// A materialized view is a table by Kind: DROP tells it by KindName.
+	pg_query.ObjectType_OBJECT_MATVIEW: {"materialized view", "DROP MATERIALIZED VIEW"},
 }
 
 // planDrop plans DROP TABLE, VIEW, INDEX, SEQUENCE and SCHEMA; nil for the other
@@ -86,7 +88,7 @@ func (x *execCtx) resolveForDrop(obj *pg_query.Node, kind string, missingOK bool
 	if err != nil {
 		return nil, err
 	}
-	if d.Kind != kind {
+	if d.KindName() != kind {
 		return nil, wrongKind(d, kind)
 	}
 	return d, nil
@@ -96,7 +98,7 @@ func (x *execCtx) resolveForDrop(obj *pg_query.Node, kind string, missingOK bool
 // statement's, with a hint at the right statement.
 func wrongKind(d *catalog.Descriptor, kind string) error {
 	return pgerror.Newf(pgcode.WrongObjectType, "%q is not %s %s", d.Name, article(kind), kind).
-		WithHint("Use DROP " + strings.ToUpper(d.Kind) + " to remove " + article(d.Kind) + " " + d.Kind + ".")
+		WithHint("Use DROP " + strings.ToUpper(d.KindName()) + " to remove " + article(d.Kind) + " " + d.KindName() + ".")
 }
 
 // missing is the error for an object that does not exist, or with IF

@@ -70,7 +70,7 @@ func (x *execCtx) dropColumn(d *catalog.Descriptor, name string, missingOK, casc
 	// A view depends on the column if it no longer plans, or plans to
 	// other columns, without it.
 	for _, o := range g.all {
-		if o.Kind == catalog.KindView && containsID(o.View.DependsOn, d.ID) && x.viewBroken(o) {
+		if readsRelation(o, d) && x.viewBroken(o) {
 			ds.addDependent(o, what)
 		}
 	}
@@ -167,7 +167,7 @@ func (x *execCtx) viewBroken(v *catalog.Descriptor) bool {
 	if err != nil || len(stmts) != 1 || stmts[0].AST.GetSelectStmt() == nil {
 		return true
 	}
-	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}}
+	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}, describeOnly: true}
 	node, err := pl.planQuery(stmts[0].AST.GetSelectStmt(), nil, &level{})
 	if err != nil {
 		return true

@@ -16,6 +16,8 @@ var renameKinds = map[pg_query.ObjectType]struct{ kind, tag string }{
 	pg_query.ObjectType_OBJECT_VIEW:     {catalog.KindView, "ALTER VIEW"},
 	pg_query.ObjectType_OBJECT_INDEX:    {catalog.KindIndex, "ALTER INDEX"},
 	pg_query.ObjectType_OBJECT_SEQUENCE: {catalog.KindSequence, "ALTER SEQUENCE"},
+	// A table by Kind: told apart by KindName.
+	pg_query.ObjectType_OBJECT_MATVIEW: {"materialized view", "ALTER MATERIALIZED VIEW"},
 }
 
 // planRename plans ALTER TABLE/VIEW/INDEX/SEQUENCE ... RENAME TO and
@@ -57,7 +59,7 @@ func (x *execCtx) renameRelation(n *pg_query.RenameStmt, kind string) error {
 	if err != nil || d == nil {
 		return err
 	}
-	if (kind == catalog.KindView || kind == catalog.KindSequence) && d.Kind != kind {
+	if kind != catalog.KindTable && kind != catalog.KindIndex && d.KindName() != kind {
 		return pgerror.Newf(pgcode.WrongObjectType, "%q is not %s %s", d.Name, article(kind), kind)
 	}
 	if existing, err := catalog.Lookup(x.txn, d.Schema, n.Newname); err != nil {
@@ -80,7 +82,7 @@ func (x *execCtx) renameRelation(n *pg_query.RenameStmt, kind string) error {
 	// Rewrite the views first: their table references resolve by the old
 	// name.
 	for _, v := range g.all {
-		if v.Kind == catalog.KindView && v.ID != d.ID && containsID(v.View.DependsOn, d.ID) {
+		if readsRelation(v, d) && v.ID != d.ID {
 			if err := x.renameInView(v, d, n.Newname); err != nil {
 				return err
 			}
@@ -138,6 +140,9 @@ func (x *execCtx) renameColumn(n *pg_query.RenameStmt) error {
 	if n.RelationType == pg_query.ObjectType_OBJECT_VIEW && d.Kind != catalog.KindView {
 		return pgerror.Newf(pgcode.WrongObjectType, "%q is not a view", d.Name)
 	}
+	if n.RelationType == pg_query.ObjectType_OBJECT_MATVIEW && !d.IsMatView() {
+		return pgerror.Newf(pgcode.WrongObjectType, "%q is not a materialized view", d.Name)
+	}
 	switch d.Kind {
 	case catalog.KindView:
 		return x.renameViewColumn(d, n.Subname, n.Newname)
@@ -176,6 +181,15 @@ func (x *execCtx) renameColumn(n *pg_query.RenameStmt) error {
 	}
 	old := c.Name
 	c.Name = n.Newname
+	if d.IsMatView() {
+		// Its query is not changed: REFRESH fills the columns by
+		// position.
+		for i := range d.View.Columns {
+			if d.View.Columns[i].Name == old {
+				d.View.Columns[i].Name = n.Newname
+			}
+		}
+	}
 	if err := catalog.Put(x.txn, d); err != nil {
 		return err
 	}
@@ -187,7 +201,7 @@ func (x *execCtx) renameColumn(n *pg_query.RenameStmt) error {
 		return err
 	}
 	for _, v := range g.all {
-		if v.Kind == catalog.KindView && containsID(v.View.DependsOn, d.ID) && x.viewBroken(v) {
+		if readsRelation(v, d) && x.viewBroken(v) {
 			return pgerror.Newf(pgcode.FeatureNotSupported, "cannot rename column %q of table %q: view %q uses it", old, d.Name, v.Name)
 		}
 	}

@@ -23,7 +23,7 @@ func (x *execCtx) truncate(n *pg_query.TruncateStmt) error {
 		if err != nil {
 			return err
 		}
-		if d.Kind != catalog.KindTable {
+		if d.Kind != catalog.KindTable || d.IsMatView() {
 			return pgerror.Newf(pgcode.WrongObjectType, "%q is not a table", d.Name)
 		}
 		if !in[d.ID] {

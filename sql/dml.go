@@ -158,6 +158,9 @@ func (pl *planner) targetTable(rv *pg_query.RangeVar, verb string) (*catalog.Des
 		return nil, err
 	}
 	pl.needTable(map[string]string{"INSERT": "a", "UPDATE": "w", "DELETE": "d"}[verb], d)
+	if d.IsMatView() {
+		return nil, pgerror.Newf(pgcode.WrongObjectType, "cannot change materialized view %q", d.Name)
+	}
 	switch d.Kind {
 	case catalog.KindTable:
 		return d, nil

@@ -55,6 +55,7 @@ func (pl *planner) planExplain(p *Prepared, n *pg_query.ExplainStmt) (plan, erro
 			return nil, pgerror.Newf(pgcode.Syntax, "unrecognized EXPLAIN option %q", d.Defname).WithPosition(int(d.Location) + 1)
 		}
 	}
+	pl.describeOnly = !ep.analyze
 	inner := &Prepared{SQL: p.SQL, stmt: p.stmt}
 	inner.stmt.AST = n.Query
 	switch q := n.Query.Node.(type) {

@@ -614,6 +614,9 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 	pl.noteRange(rv, d, asOf != nil || hist != nil)
 	switch d.Kind {
 	case catalog.KindTable:
+		if d.IsMatView() && !d.MatView.Populated && hist == nil && !pl.describeOnly {
+			return nil, errNotPopulated(d)
+		}
 		l := catalog.Layout(d)
 		cols, err := aliasColumns(tableColumns(d, alias), alias, rv.Alias)
 		if err != nil {

@@ -93,10 +93,12 @@ func infoRelations(descs []*catalog.Descriptor, schemas map[uint32]string) []inf
 		out = append(out, infoRelation{schema: "information_schema", name: name, kind: 'v', vt: r.vt, domains: r.domains})
 	}
 	for _, d := range descs {
-		switch d.Kind {
-		case catalog.KindTable:
+		switch {
+		case d.IsMatView():
+			// Not in the SQL standard's views, as in PostgreSQL.
+		case d.Kind == catalog.KindTable:
 			out = append(out, infoRelation{schema: schemas[d.Schema], name: d.Name, kind: 'r', desc: d})
-		case catalog.KindView:
+		case d.Kind == catalog.KindView:
 			out = append(out, infoRelation{schema: schemas[d.Schema], name: d.Name, kind: 'v', desc: d})
 		}
 	}

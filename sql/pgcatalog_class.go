@@ -69,10 +69,11 @@ func classRow(oid uint32, name string, ns uint32, owner uint32, am uint32, kind 
 	if kind == 'v' {
 		filenode = 0
 	}
-	// relreplident: 'd' (default: the primary key) for user tables,
-	// 'n' (nothing) for the rest, system catalogs included.
+	// relreplident: 'd' (default: the primary key) for user tables and
+	// materialized views, 'n' (nothing) for the rest, system catalogs
+	// included.
 	replident := byte('n')
-	if kind == 'r' && oid >= catalog.FirstUserID {
+	if (kind == 'r' || kind == 'm') && oid >= catalog.FirstUserID {
 		replident = 'd'
 	}
 	return []types.Datum{
@@ -111,7 +112,15 @@ func pgClassRows(c *vctx) ([][]types.Datum, error) {
 		case catalog.KindTable:
 			t := d.Table
 			ixs := catalog.NamedIndexes(t)
-			out = append(out, withACL(classRow(d.ID, d.Name, d.Schema, owner, amHeap, 'r', liveAttnums(t), len(t.Checks), len(ixs) > 0, fk[d.ID]), relationACL(d, grants)))
+			kind := byte('r')
+			if d.IsMatView() {
+				kind = 'm'
+			}
+			row := withACL(classRow(d.ID, d.Name, d.Schema, owner, amHeap, kind, liveAttnums(t), len(t.Checks), len(ixs) > 0, fk[d.ID]), relationACL(d, grants))
+			if d.IsMatView() {
+				row[len(row)-9] = dBool(d.MatView.Populated) // relispopulated
+			}
+			out = append(out, row)
 			for _, ix := range ixs {
 				oid, err := indexOID(d.ID, ix.ID)
 				if err != nil {

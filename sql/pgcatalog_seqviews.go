@@ -6,16 +6,31 @@ import (
 )
 
 // pg_sequences, PostgreSQL's view over pg_sequence with each sequence's
-// state, and pg_matviews, which is empty: stela has no materialized
-// views.
+// state, and pg_matviews, over the materialized views (ddl_matview.go).
 
 func init() {
 	addVtable("pg_sequences", 12048, 'v', `schemaname name, sequencename name, sequenceowner name,
 		data_type regtype, start_value bigint, min_value bigint, max_value bigint, increment_by bigint,
 		cycle boolean, cache_size bigint, last_value bigint`, pgSequencesRows)
 	addVtable("pg_matviews", 12038, 'v', `schemaname name, matviewname name, matviewowner name,
-		tablespace name, hasindexes boolean, ispopulated boolean, definition text`,
-		func(*vctx) ([][]types.Datum, error) { return nil, nil })
+		tablespace name, hasindexes boolean, ispopulated boolean, definition text`, pgMatviewsRows)
+}
+
+// pgMatviewsRows: the definition is the query as written, as pg_views'
+// is.
+func pgMatviewsRows(c *vctx) ([][]types.Datum, error) {
+	descs, schemas, err := c.allWithSchemas()
+	if err != nil {
+		return nil, err
+	}
+	var out [][]types.Datum
+	for _, d := range descs {
+		if d.IsMatView() {
+			out = append(out, []types.Datum{schemas[d.Schema], d.Name, ownerName(d), nil,
+				dBool(len(catalog.NamedIndexes(d.Table)) > 0), dBool(d.MatView.Populated), d.View.Query})
+		}
+	}
+	return out, nil
 }
 
 // pgSequencesRows: last_value is the last value any session was handed

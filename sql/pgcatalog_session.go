@@ -51,7 +51,7 @@ func init() {
 			}
 		}
 		d, err := catalog.Get(x.txn, oid)
-		if err != nil || d == nil || d.Kind != catalog.KindView {
+		if err != nil || d == nil || d.Kind != catalog.KindView && !d.IsMatView() {
 			return nil, err
 		}
 		// The query as written (PostgreSQL deparses its own form, and

@@ -58,7 +58,7 @@ func pgTablesRows(c *vctx) ([][]types.Datum, error) {
 	}
 	fk := fkTables(descs)
 	for _, d := range descs {
-		if d.Kind == catalog.KindTable {
+		if d.Kind == catalog.KindTable && !d.IsMatView() {
 			out = append(out, []types.Datum{schemas[d.Schema], d.Name, ownerName(d), nil,
 				dBool(len(catalog.NamedIndexes(d.Table)) > 0), dBool(false), dBool(fk[d.ID]), dBool(false)})
 		}

@@ -56,6 +56,10 @@ type planner struct {
 	// trackCursor is the query of a DECLARE CURSOR, whose current row
 	// WHERE CURRENT OF may ask for (select_lock.go).
 	trackCursor *pg_query.SelectStmt
+	// describeOnly is set when the plan is not run (a view's query, or
+	// EXPLAIN without ANALYZE): an unpopulated materialized view may be
+	// planned then, as PostgreSQL checks only when it scans one.
+	describeOnly bool
 }
 
 // level is one query of a statement: the statement itself or a subquery.

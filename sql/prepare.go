@@ -179,6 +179,10 @@ func (s *Session) planWithCatalog(p *Prepared, params *expr.ParamTypes) error {
 		err = s.planSelect(p, pl, n.SelectStmt)
 	case *pg_query.Node_CreateStmt:
 		p.plan, err = s.planCreateTable(n.CreateStmt)
+	case *pg_query.Node_CreateTableAsStmt:
+		p.plan, err = pl.planCreateAs(n.CreateTableAsStmt)
+	case *pg_query.Node_RefreshMatViewStmt:
+		p.plan, err = pl.planRefresh(n.RefreshMatViewStmt)
 	default:
 		if p.plan, err = pl.planStatement(p); err == nil && p.plan == nil {
 			err = notSupported(p.stmt)

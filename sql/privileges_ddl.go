@@ -31,6 +31,8 @@ func (pl *planner) ddlNeeds(n *pg_query.Node) {
 		admin(schemaOf(n.CreateTableAsStmt.Into.GetRel()), false)
 	case *pg_query.Node_CreateSchemaStmt:
 		admin("database "+pl.s.db.Name, false)
+	case *pg_query.Node_RefreshMatViewStmt:
+		admin("materialized view "+n.RefreshMatViewStmt.Relation.GetRelname(), true)
 	case *pg_query.Node_IndexStmt:
 		admin("table "+n.IndexStmt.Relation.GetRelname(), true)
 	case *pg_query.Node_AlterTableStmt:

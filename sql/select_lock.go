@@ -315,11 +315,13 @@ func (sb *selectBuild) lockTargets(q *queryLocks, exprs *[]expr.Expr, cols *[]co
 		switch {
 		case rd.desc == nil:
 			continue // a catalog relation: computed, nothing to lock
-		case q.trackOnly && (rd.past || rd.desc.Kind != catalog.KindTable):
+		case q.trackOnly && (rd.past || rd.desc.Kind != catalog.KindTable || rd.desc.IsMatView()):
 			continue // not an updatable scan: WHERE CURRENT OF says so
 		case rd.past:
 			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s cannot be applied to a table read AS OF or as history", q.clause).
 				WithDetail("The past is immutable: there is nothing to lock.").WithPosition(int(lt.rv.Location) + 1)
+		case rd.desc.IsMatView():
+			return nil, pgerror.Newf(pgcode.WrongObjectType, "cannot lock rows in materialized view %q", rd.desc.Name)
 		case rd.desc.Kind == catalog.KindView:
 			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s of view %q is not supported yet", q.clause, rd.desc.Name).
 				WithHint("Name the view's tables in the query, or lock them with a SELECT ... FOR UPDATE of their own.").WithPosition(int(lt.rv.Location) + 1)

@@ -1,0 +1,303 @@
+package sql
+
+import (
+	"strconv"
+
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/parser"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// A materialized view is a table whose rows are its query's result: it
+// is created as a table with the query's columns, filled as INSERT ...
+// SELECT would fill it, and keeps its query as a view does (View), so
+// that REFRESH can run it again and the catalogs can print it. REFRESH
+// gives the table new, empty storage (catalog.Truncate) and fills that,
+// in one transaction: reads as of earlier transactions still see the
+// rows of then. CREATE TABLE ... AS is the same without the query kept.
+
+// countedDDLPlan is a DDL statement whose tag its run decides (CREATE
+// ... AS answers SELECT n, or its own tag WITH NO DATA).
+type countedDDLPlan struct {
+	stmt string
+	fn   func(x *execCtx) (string, error)
+}
+
+func (p *countedDDLPlan) run(s *Session, ec *expr.Context) (Result, error) {
+	x, err := s.newExecCtx(ec)
+	if err != nil {
+		return nil, err
+	}
+	if x.txn.ReadOnly() {
+		return nil, pgerror.Newf(pgcode.ReadOnlySQLTransaction, "cannot execute %s in a read-only transaction", p.stmt)
+	}
+	defer x.releaseReads()
+	tag, err := p.fn(x)
+	if err != nil {
+		return nil, evalError(x.ctx, err)
+	}
+	if err := catalog.BumpVersion(x.txn); err != nil {
+		return nil, err
+	}
+	return &tagResult{tag: tag}, nil
+}
+
+// planCreateAs plans CREATE MATERIALIZED VIEW and CREATE TABLE ... AS.
+func (pl *planner) planCreateAs(n *pg_query.CreateTableAsStmt) (plan, error) {
+	matview := n.Objtype == pg_query.ObjectType_OBJECT_MATVIEW
+	stmt := "CREATE TABLE AS"
+	if matview {
+		stmt = "CREATE MATERIALIZED VIEW"
+	}
+	into := n.Into
+	sel := n.Query.GetSelectStmt()
+	switch {
+	case n.IsSelectInto:
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "SELECT INTO is not supported; use CREATE TABLE ... AS")
+	case into.Rel.Relpersistence == "t":
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "temporary tables are not supported yet")
+	case sel == nil:
+		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s ... AS EXECUTE is not supported", stmt)
+	case len(into.Options) > 0:
+		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s ... WITH (storage parameters) is not supported", stmt)
+	case into.TableSpaceName != "":
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "tablespaces are not supported")
+	case into.AccessMethod != "" && into.AccessMethod != "heap":
+		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "access method %q is not supported", into.AccessMethod)
+	}
+	return &countedDDLPlan{stmt: stmt, fn: func(x *execCtx) (string, error) {
+		return x.createAs(n, sel, matview, stmt)
+	}}, nil
+}
+
+func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectStmt, matview bool, stmt string) (string, error) {
+	into := n.Into
+	schema, err := x.sess.schemaFor(x.txn, into.Rel.Schemaname)
+	if err != nil {
+		return "", err
+	}
+	name := into.Rel.Relname
+	if existing, err := catalog.Lookup(x.txn, schema.ID, name); err != nil {
+		return "", err
+	} else if existing != nil {
+		if n.IfNotExists {
+			x.sess.notice("NOTICE", pgcode.DuplicateTable, "relation \""+name+"\" already exists, skipping")
+			return stmt, nil
+		}
+		return "", pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)
+	}
+	// The query is planned to learn its columns; an unpopulated
+	// materialized view it reads is refused only when it is run.
+	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}, describeOnly: true}
+	node, err := pl.planQuery(sel, nil, &level{})
+	if err != nil {
+		return "", err
+	}
+	cols := node.cols()
+	aliases := nodeStrings(into.ColNames)
+	if len(aliases) > len(cols) {
+		return "", pgerror.New(pgcode.Syntax, "too many column names were specified")
+	}
+	id, err := catalog.NewID(x.txn)
+	if err != nil {
+		return "", err
+	}
+	b := &tableBuilder{x: x, schema: schema, names: map[string]bool{},
+		d: &catalog.Descriptor{Kind: catalog.KindTable, ID: id, Name: name, Schema: schema.ID, Owner: x.sess.user,
+			Table: &catalog.TableDesc{NextColumnID: 1, NextIndexID: 2}}}
+	t := b.d.Table
+	view := &catalog.ViewDesc{}
+	for i, c := range cols {
+		cname := c.name
+		if i < len(aliases) {
+			cname = aliases[i]
+		}
+		if t.ColumnByName(cname) != nil {
+			return "", pgerror.Newf(pgcode.DuplicateColumn, "column %q specified more than once", cname)
+		}
+		typ := c.typ
+		if typ.Oid == types.Unknown.Oid {
+			typ = types.Text // as PostgreSQL resolves an untyped literal column
+		}
+		if typ.Category == 'P' {
+			return "", pgerror.Newf(pgcode.InvalidTableDefinition, "column %q has pseudo-type %s", cname, typ.Name)
+		}
+		t.Columns = append(t.Columns, catalog.ColumnDesc{ID: t.NextColumnID, Name: cname, TypeOid: typ.Oid, Typmod: typ.Typmod})
+		t.NextColumnID++
+		view.Columns = append(view.Columns, catalog.ViewColumn{Name: cname, TypeOid: typ.Oid, Typmod: typ.Typmod})
+	}
+	if len(t.Columns) > 1600 {
+		return "", pgerror.New(pgcode.TooManyColumns, "tables can have at most 1600 columns")
+	}
+	if err := b.finish(); err != nil {
+		return "", err
+	}
+	if matview {
+		q := &pg_query.Node{Node: &pg_query.Node_SelectStmt{SelectStmt: sel}}
+		if view.Query, err = parser.DeparseStatement(q); err != nil {
+			return "", err
+		}
+		if view.DependsOn, err = x.relationsRead(q); err != nil {
+			return "", err
+		}
+		b.d.View = view
+		b.d.MatView = &catalog.MatViewDesc{Populated: !into.SkipData}
+	}
+	if err := catalog.Put(x.txn, b.d); err != nil {
+		return "", err
+	}
+	if into.SkipData {
+		return stmt, nil
+	}
+	count, err := x.fillFromQuery(b.d, sel)
+	if err != nil {
+		return "", err
+	}
+	return "SELECT " + strconv.FormatInt(count, 10), nil
+}
+
+// fillFromQuery inserts a query's rows into a table made for them (its
+// visible columns are the query's, in order) and returns their count.
+func (x *execCtx) fillFromQuery(d *catalog.Descriptor, sel *pg_query.SelectStmt) (int64, error) {
+	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}}
+	src, err := pl.planQuery(sel, nil, &level{})
+	if err != nil {
+		return 0, err
+	}
+	w, err := pl.writer(d)
+	if err != nil {
+		return 0, err
+	}
+	ip := &insertPlan{w: w, source: src, scans: true}
+	for i, c := range w.cols {
+		if !c.hidden {
+			ip.targets = append(ip.targets, i)
+		}
+	}
+	// The query's columns must still be the table's: a table it reads
+	// may have changed since (stela refuses the changes that would make
+	// them differ, as PostgreSQL does).
+	qcols := src.cols()
+	if len(qcols) != len(ip.targets) {
+		return 0, pgerror.Newf(pgcode.InvalidTableDefinition, "query of %q returns %d columns, not the %d of its table", d.Name, len(qcols), len(ip.targets))
+	}
+	for i, c := range qcols {
+		tc := w.cols[ip.targets[i]]
+		if c.typ.Oid != tc.typ.Oid && !(c.typ.Oid == types.Unknown.Oid && tc.typ.Oid == types.Text.Oid) {
+			return 0, pgerror.Newf(pgcode.InvalidTableDefinition, "query of %q returns type %s for column %q, not %s", d.Name, c.typ.Name, tc.name, tc.typ.Name)
+		}
+	}
+	return ip.exec(x, src, func([]types.Datum) error { return nil })
+}
+
+// planRefresh plans REFRESH MATERIALIZED VIEW [CONCURRENTLY] ... [WITH
+// [NO] DATA].
+func (pl *planner) planRefresh(n *pg_query.RefreshMatViewStmt) (plan, error) {
+	return &ddlPlan{tag: "REFRESH MATERIALIZED VIEW", fn: func(x *execCtx) error { return x.refresh(n) }}, nil
+}
+
+func (x *execCtx) refresh(n *pg_query.RefreshMatViewStmt) error {
+	rv := n.Relation
+	if err := refuseSystemCatalog(x.txn, x.sess.searchPath(), rv.Schemaname, rv.Relname); err != nil {
+		return err
+	}
+	// Not relationFor: PostgreSQL's error for a missing one has no
+	// position here.
+	d, err := catalog.Relation(x.txn, rv.Schemaname, rv.Relname, x.sess.searchPath())
+	if err != nil {
+		return err
+	}
+	if d.Kind == catalog.KindTable {
+		// A copy of its own to change: the one resolved may be shared.
+		if d, err = catalog.Get(x.txn, d.ID); err != nil {
+			return err
+		}
+	}
+	if !d.IsMatView() {
+		if d.Kind == catalog.KindTable {
+			return pgerror.Newf(pgcode.FeatureNotSupported, "%q is not a materialized view", d.Name)
+		}
+		return pgerror.Newf(pgcode.WrongObjectType, "%q is not a table or materialized view", d.Name)
+	}
+	if n.Concurrent {
+		if !d.MatView.Populated {
+			return pgerror.New(pgcode.FeatureNotSupported, "CONCURRENTLY cannot be used when the materialized view is not populated")
+		}
+		if n.SkipData {
+			return pgerror.New(pgcode.Syntax, "CONCURRENTLY and WITH NO DATA options cannot be used together")
+		}
+		if !hasPlainUniqueIndex(d.Table) {
+			s, err := catalog.Get(x.txn, d.Schema)
+			if err != nil {
+				return err
+			}
+			return pgerror.Newf(pgcode.ObjectNotInPrerequisiteState, "cannot refresh materialized view \"%s.%s\" concurrently", s.Name, d.Name).
+				WithHint("Create a unique index with no WHERE clause on one or more columns of the materialized view.")
+		}
+		// PostgreSQL's CONCURRENTLY lets readers go on while it
+		// refreshes; stela's readers never wait on writers, so a plain
+		// refresh is the same for them.
+	}
+	stmts, err := parser.Parse(d.View.Query)
+	if err != nil || len(stmts) != 1 || stmts[0].AST.GetSelectStmt() == nil {
+		return pgerror.Newf(pgcode.DataCorrupted, "materialized view %q: stored query does not parse", d.Name)
+	}
+	d.MatView.Populated = !n.SkipData
+	if err := catalog.Truncate(x.txn, d); err != nil {
+		return err
+	}
+	if n.SkipData {
+		return nil
+	}
+	_, err = x.fillFromQuery(d, stmts[0].AST.GetSelectStmt())
+	return err
+}
+
+// hasPlainUniqueIndex reports whether a table has a unique index that
+// REFRESH ... CONCURRENTLY can match rows by: on columns, not
+// expressions, and over every row.
+func hasPlainUniqueIndex(t *catalog.TableDesc) bool {
+	for _, ix := range t.Indexes {
+		if !ix.Unique || ix.Predicate != "" {
+			continue
+		}
+		plain := true
+		for _, ic := range ix.Columns {
+			if c := t.Column(ic.ColumnID); c == nil || c.IndexKey {
+				plain = false
+			}
+		}
+		if plain {
+			return true
+		}
+	}
+	return false
+}
+
+// matviewAlterable reports whether ALTER TABLE's subcommand may change a
+// materialized view: those that change neither its columns nor its rows
+// (PostgreSQL's ATSimplePermissions with ATT_MATVIEW).
+func matviewAlterable(t pg_query.AlterTableType) bool {
+	switch t {
+	case pg_query.AlterTableType_AT_ChangeOwner, pg_query.AlterTableType_AT_SetStatistics,
+		pg_query.AlterTableType_AT_SetOptions, pg_query.AlterTableType_AT_ResetOptions,
+		pg_query.AlterTableType_AT_SetStorage, pg_query.AlterTableType_AT_SetCompression,
+		pg_query.AlterTableType_AT_ClusterOn, pg_query.AlterTableType_AT_DropCluster,
+		pg_query.AlterTableType_AT_SetTableSpace, pg_query.AlterTableType_AT_SetRelOptions,
+		pg_query.AlterTableType_AT_ResetRelOptions, pg_query.AlterTableType_AT_SetAccessMethod:
+		return true
+	}
+	return false
+}
+
+// errNotPopulated is the error of reading a materialized view created or
+// refreshed WITH NO DATA.
+func errNotPopulated(d *catalog.Descriptor) error {
+	return pgerror.Newf(pgcode.ObjectNotInPrerequisiteState, "materialized view %q has not been populated", d.Name).
+		WithHint("Use the REFRESH MATERIALIZED VIEW command.")
+}
