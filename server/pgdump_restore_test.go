@@ -16,9 +16,9 @@ import (
 // pg_dump made (testdata/pgdump/shop_pg15.sql: schemas, serial and
 // identity columns, a stored generated column, a table without a
 // primary key, composite and added primary keys, unique, partial and
-// expression indexes, CHECK and foreign keys, a view, a sequence,
-// collations, owners, comments and grants), as `psql -v ON_ERROR_STOP=1
-// -f` does: every statement must succeed. Then the restored database
+// expression indexes, CHECK and foreign keys, a view, a materialized
+// view, a sequence, collations, owners, comments and grants), as `psql
+// -v ON_ERROR_STOP=1 -f` does: every statement must succeed. Then the restored database
 // must answer as the dumped one did, and go on as it would: sequences
 // and identities continue, constraints hold, owners have their tables.
 func TestPgDumpRestore(t *testing.T) {
@@ -47,6 +47,8 @@ func TestPgDumpRestore(t *testing.T) {
 		{"SELECT a, b FROM gen ORDER BY a", "1 2|2 4"},
 		{"SELECT a, encode(b, 'hex'), c, d, e FROM nopk ORDER BY a", "1 deadbeef a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11 1 day 02:00:00 12:34:56|<nil> <nil> <nil> <nil> <nil>"},
 		{"SELECT * FROM big_orders", "1 a@x.com 150.50"},
+		{"SELECT customer_id, total FROM order_totals ORDER BY customer_id", "1 150.50|2 20.00"},
+		{"SELECT matviewname, ispopulated FROM pg_matviews", "order_totals t"},
 		// The primary keys, the unique and the foreign keys hold.
 		{"SELECT conname, contype FROM pg_constraint WHERE conrelid IN ('customers'::regclass, 'sales.orders'::regclass, 'items'::regclass) ORDER BY conname",
 			"customers_email_key u|customers_pkey p|items_pkey p|orders_customer_id_fkey f|orders_pkey p|orders_total_check c"},

@@ -2,7 +2,7 @@
 -- PostgreSQL database dump
 --
 
-\restrict d6VN9lgkqBkg4wclvUKSDmCWzQdRZugydMWYRLGgwvsQTGBH8zO4XXexjq6tij5
+\restrict u9Wy4kFi9alUeaSPuiThlERJPMFksO30Hwe7DRgdez62K4y18pUY57FO2sjmXqB
 
 -- Dumped from database version 15.18 (Debian 15.18-0+deb12u1)
 -- Dumped by pg_dump version 15.18 (Debian 15.18-0+deb12u1)
@@ -197,6 +197,20 @@ CREATE TABLE public.nopk (
 ALTER TABLE public.nopk OWNER TO postgres;
 
 --
+-- Name: order_totals; Type: MATERIALIZED VIEW; Schema: public; Owner: postgres
+--
+
+CREATE MATERIALIZED VIEW public.order_totals AS
+ SELECT orders.customer_id,
+    sum(orders.total) AS total
+   FROM sales.orders
+  GROUP BY orders.customer_id
+  WITH NO DATA;
+
+
+ALTER TABLE public.order_totals OWNER TO postgres;
+
+--
 -- Name: orders_id_seq; Type: SEQUENCE; Schema: sales; Owner: postgres
 --
 
@@ -385,8 +399,15 @@ GRANT SELECT ON TABLE public.items TO bob;
 
 
 --
+-- Name: order_totals; Type: MATERIALIZED VIEW DATA; Schema: public; Owner: postgres
+--
+
+REFRESH MATERIALIZED VIEW public.order_totals;
+
+
+--
 -- PostgreSQL database dump complete
 --
 
-\unrestrict d6VN9lgkqBkg4wclvUKSDmCWzQdRZugydMWYRLGgwvsQTGBH8zO4XXexjq6tij5
+\unrestrict u9Wy4kFi9alUeaSPuiThlERJPMFksO30Hwe7DRgdez62K4y18pUY57FO2sjmXqB
 
