@@ -28,20 +28,20 @@ type countedDDLPlan struct {
 	fn   func(x *execCtx) (string, error)
 }
 
+// run runs it as any DDL (ddlPlan), with what running its query needs:
+// its reads released after, its errors as a query's.
 func (p *countedDDLPlan) run(s *Session, ec *expr.Context) (Result, error) {
-	x, err := s.newExecCtx(ec)
-	if err != nil {
-		return nil, err
-	}
-	if x.txn.ReadOnly() {
-		return nil, pgerror.Newf(pgcode.ReadOnlySQLTransaction, "cannot execute %s in a read-only transaction", p.stmt)
-	}
-	defer x.releaseReads()
-	tag, err := p.fn(x)
-	if err != nil {
-		return nil, evalError(x.ctx, err)
-	}
-	if err := catalog.BumpVersion(x.txn); err != nil {
+	tag := p.stmt
+	ddl := &ddlPlan{tag: p.stmt, fn: func(x *execCtx) error {
+		defer x.releaseReads()
+		t, err := p.fn(x)
+		if err != nil {
+			return evalError(x.ctx, err)
+		}
+		tag = t
+		return nil
+	}}
+	if _, err := ddl.run(s, ec); err != nil {
 		return nil, err
 	}
 	return &tagResult{tag: tag}, nil
