@@ -47,18 +47,20 @@ func (p *countedDDLPlan) run(s *Session, ec *expr.Context) (Result, error) {
 	return &tagResult{tag: tag}, nil
 }
 
-// planCreateAs plans CREATE MATERIALIZED VIEW and CREATE TABLE ... AS.
+// planCreateAs plans CREATE MATERIALIZED VIEW, CREATE TABLE ... AS and
+// SELECT ... INTO.
 func (pl *planner) planCreateAs(n *pg_query.CreateTableAsStmt) (plan, error) {
 	matview := n.Objtype == pg_query.ObjectType_OBJECT_MATVIEW
 	stmt := "CREATE TABLE AS"
-	if matview {
+	switch {
+	case matview:
 		stmt = "CREATE MATERIALIZED VIEW"
+	case n.IsSelectInto:
+		stmt = "SELECT INTO" // the parser's rewrite of SELECT ... INTO t
 	}
 	into := n.Into
 	sel := n.Query.GetSelectStmt()
 	switch {
-	case n.IsSelectInto:
-		return nil, pgerror.New(pgcode.FeatureNotSupported, "SELECT INTO is not supported; use CREATE TABLE ... AS")
 	case into.Rel.Relpersistence == "t":
 		return nil, pgerror.New(pgcode.FeatureNotSupported, "temporary tables are not supported yet")
 	case sel == nil:
@@ -70,12 +72,38 @@ func (pl *planner) planCreateAs(n *pg_query.CreateTableAsStmt) (plan, error) {
 	case into.AccessMethod != "" && into.AccessMethod != "heap":
 		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "access method %q is not supported", into.AccessMethod)
 	}
+	var params []*types.T
+	if n.IsSelectInto && !pl.params.NoParams {
+		// PostgreSQL analyzes SELECT INTO as a top-level SELECT, so a
+		// prepared one takes parameters, typed by the query (CREATE
+		// TABLE AS takes none: "there is no parameter $1").
+		describeOnly := pl.describeOnly
+		pl.describeOnly = true
+		_, err := pl.planQuery(sel, nil, &level{})
+		pl.describeOnly = describeOnly
+		if err != nil {
+			return nil, err
+		}
+		if params, err = pl.params.Final(); err != nil {
+			return nil, err
+		}
+	}
 	return &countedDDLPlan{stmt: stmt, fn: func(x *execCtx) (string, error) {
-		return x.createAs(n, sel, matview, stmt)
+		return x.createAs(n, sel, matview, stmt, params)
 	}}, nil
 }
 
-func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectStmt, matview bool, stmt string) (string, error) {
+// queryParams are the parameter types of CREATE ... AS's query: none
+// but a prepared SELECT INTO's.
+func queryParams(params []*types.T) *expr.ParamTypes {
+	p := &expr.ParamTypes{NoParams: params == nil}
+	for i, t := range params {
+		p.Set(i+1, t)
+	}
+	return p
+}
+
+func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectStmt, matview bool, stmt string, params []*types.T) (string, error) {
 	into := n.Into
 	schema, err := x.sess.schemaFor(x.txn, into.Rel.Schemaname)
 	if err != nil {
@@ -93,7 +121,7 @@ func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectSt
 	}
 	// The query is planned to learn its columns; an unpopulated
 	// materialized view it reads is refused only when it is run.
-	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}, describeOnly: true}
+	pl := &planner{s: x.sess, txn: x.txn, params: queryParams(params), describeOnly: true}
 	node, err := pl.planQuery(sel, nil, &level{})
 	if err != nil {
 		return "", err
@@ -154,7 +182,7 @@ func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectSt
 	if into.SkipData {
 		return stmt, nil
 	}
-	count, err := x.fillFromQuery(b.d, sel)
+	count, err := x.fillFromQuery(b.d, sel, queryParams(params))
 	if err != nil {
 		return "", err
 	}
@@ -163,8 +191,8 @@ func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectSt
 
 // fillFromQuery inserts a query's rows into a table made for them (its
 // visible columns are the query's, in order) and returns their count.
-func (x *execCtx) fillFromQuery(d *catalog.Descriptor, sel *pg_query.SelectStmt) (int64, error) {
-	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}}
+func (x *execCtx) fillFromQuery(d *catalog.Descriptor, sel *pg_query.SelectStmt, params *expr.ParamTypes) (int64, error) {
+	pl := &planner{s: x.sess, txn: x.txn, params: params}
 	src, err := pl.planQuery(sel, nil, &level{})
 	if err != nil {
 		return 0, err
@@ -254,7 +282,7 @@ func (x *execCtx) refresh(n *pg_query.RefreshMatViewStmt) error {
 	if n.SkipData {
 		return nil
 	}
-	_, err = x.fillFromQuery(d, stmts[0].AST.GetSelectStmt())
+	_, err = x.fillFromQuery(d, stmts[0].AST.GetSelectStmt(), queryParams(nil))
 	return err
 }
 

@@ -28,6 +28,9 @@ func (pl *planner) planCreateView(n *pg_query.ViewStmt) (plan, error) {
 	if n.Query.GetSelectStmt() == nil {
 		return nil, pgerror.New(pgcode.FeatureNotSupported, "a view's query must be a SELECT")
 	}
+	if n.Query.GetSelectStmt().IntoClause != nil {
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "views must not contain SELECT INTO")
+	}
 	return &ddlPlan{tag: "CREATE VIEW", fn: func(x *execCtx) error { return x.createView(n) }}, nil
 }
 

@@ -16,10 +16,6 @@ const maxTargetList = 1664
 
 // planSelect plans a SELECT statement.
 func (s *Session) planSelect(p *Prepared, pl *planner, n *pg_query.SelectStmt) error {
-	switch {
-	case n.IntoClause != nil:
-		return pgerror.New(pgcode.FeatureNotSupported, "SELECT INTO is not supported; use CREATE TABLE ... AS")
-	}
 	root, err := pl.planQuery(n, nil, &level{})
 	if err != nil {
 		return err
@@ -61,6 +57,9 @@ func (pl *planner) planQueryLevel(n *pg_query.SelectStmt, outer *scope, lv *leve
 			return nil, err
 		}
 		defer pop()
+	}
+	if err := misplacedInto(n); err != nil {
+		return nil, err
 	}
 	switch {
 	case len(n.LockingClause) > 0 && n.Op != pg_query.SetOperation_SETOP_NONE:

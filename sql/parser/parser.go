@@ -72,7 +72,7 @@ func Parse(sql string) ([]Statement, error) {
 		if start < 0 || start > end || end > len(sql) {
 			start, end = 0, len(sql)
 		}
-		st := Statement{AST: raw.Stmt, SQL: strings.TrimSpace(sql[start:end]), Offset: start, Full: sql}
+		st := Statement{AST: selectIntoAsCreate(raw.Stmt), SQL: strings.TrimSpace(sql[start:end]), Offset: start, Full: sql}
 		for _, c := range clauses {
 			if c.Pos >= start && c.Pos < end {
 				st.TimeTravel = append(st.TimeTravel, c)
