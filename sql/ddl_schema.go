@@ -10,20 +10,34 @@ import (
 	"github.com/stela-db/stela/sql/pgerror"
 )
 
-// planCreateSchema plans CREATE SCHEMA [IF NOT EXISTS] name. (DROP
-// SCHEMA is a DROP, ddl_drop.go.)
+// planCreateSchema plans CREATE SCHEMA [IF NOT EXISTS] [name]
+// [AUTHORIZATION role]. (DROP SCHEMA is a DROP, ddl_drop.go.)
 func (pl *planner) planCreateSchema(n *pg_query.CreateSchemaStmt) (plan, error) {
-	switch {
-	case len(n.SchemaElts) > 0:
+	if len(n.SchemaElts) > 0 {
 		return nil, pgerror.New(pgcode.FeatureNotSupported, "CREATE SCHEMA with schema elements is not supported")
-	case n.Authrole != nil:
-		return nil, pgerror.New(pgcode.FeatureNotSupported, "CREATE SCHEMA ... AUTHORIZATION is not supported")
 	}
 	return &ddlPlan{tag: "CREATE SCHEMA", fn: func(x *execCtx) error { return x.createSchema(n) }}, nil
 }
 
+// createSchema creates the schema, owned by the AUTHORIZATION role when
+// one is named (and named after it when the statement names no schema),
+// with PostgreSQL's checks in its order: the role exists, the user may
+// become it, then the name.
 func (x *execCtx) createSchema(n *pg_query.CreateSchemaStmt) error {
-	name := n.Schemaname
+	name, owner := n.Schemaname, x.sess.user
+	if n.Authrole != nil {
+		role, err := x.ownerRole(n.Authrole)
+		if err != nil {
+			return err
+		}
+		if err := x.mayGiveTo(role); err != nil {
+			return err
+		}
+		owner = role
+		if name == "" {
+			name = role
+		}
+	}
 	if strings.HasPrefix(name, "pg_") {
 		return pgerror.Newf(pgcode.ReservedName, "unacceptable schema name %q", name).
 			WithDetail("The prefix \"pg_\" is reserved for system schemas.")
@@ -41,5 +55,5 @@ func (x *execCtx) createSchema(n *pg_query.CreateSchemaStmt) error {
 	if err != nil {
 		return err
 	}
-	return catalog.Put(x.txn, &catalog.Descriptor{Kind: catalog.KindSchema, ID: id, Name: name, Owner: x.sess.user})
+	return catalog.Put(x.txn, &catalog.Descriptor{Kind: catalog.KindSchema, ID: id, Name: name, Owner: owner})
 }
