@@ -46,3 +46,50 @@ func TestCreateSchemaAuthorization(t *testing.T) {
 		t.Errorf("owners %s, want %s", owners, want)
 	}
 }
+
+// TestAlterDatabaseOwner: ALTER DATABASE ... OWNER TO, as a pg_dump
+// --create script writes it. A superuser gives a database to any role;
+// its owner, not a superuser, only to themselves; anyone else not at
+// all. The new owner holds the database's rights at once.
+func TestAlterDatabaseOwner(t *testing.T) {
+	ts := startServer(t, nil)
+	admin := ts.connect(t, "")
+	ctx := context.Background()
+	execAll(t, admin, "CREATE DATABASE do_db",
+		"CREATE USER do_u PASSWORD 'Owner#1234'", "CREATE USER do_v PASSWORD 'Owner#1234'",
+		"GRANT CONNECT ON DATABASE do_db TO do_u", "GRANT CONNECT ON DATABASE do_db TO do_v")
+	u, err := ts.connectAs("do_u", "Owner#1234", "do_db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ state, stmt, msg string }{
+		{"42501", "ALTER DATABASE do_db OWNER TO do_u", "must be owner of database do_db"},
+		{"42704", "ALTER DATABASE do_db OWNER TO nobody", `role "nobody" does not exist`},
+		{"3D000", "ALTER DATABASE nodb OWNER TO do_u", `database "nodb" does not exist`},
+		{"42501", "CREATE TABLE t (a int)", "permission denied for schema public"},
+	} {
+		if pe := wantState(t, u, c.state, c.stmt); pe != nil && pe.Message != c.msg {
+			t.Errorf("%s: %q, want %q", c.stmt, pe.Message, c.msg)
+		}
+	}
+	execAll(t, admin, "ALTER DATABASE do_db OWNER TO do_u", "ALTER DATABASE do_db OWNER TO do_u")
+	var owner string
+	if err := admin.QueryRow(ctx, "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'do_db'").Scan(&owner); err != nil || owner != "do_u" {
+		t.Fatalf("owner %q %v", owner, err)
+	}
+	// The owner holds the database's rights from the next statement on.
+	execAll(t, u, "CREATE TABLE t (a int)", "INSERT INTO t VALUES (1)")
+	if pe := wantState(t, u, "42501", "ALTER DATABASE do_db OWNER TO do_v"); pe != nil && pe.Message != `must be member of role "do_v"` {
+		t.Errorf("to another role: %q", pe.Message)
+	}
+	if pe := wantState(t, u, "25001", "BEGIN; ALTER DATABASE do_db OWNER TO do_u"); pe != nil && pe.Message != "ALTER DATABASE cannot run inside a transaction block" {
+		t.Errorf("in a transaction block: %q", pe.Message)
+	}
+	execAll(t, u, "ROLLBACK")
+	execAll(t, admin, "ALTER DATABASE do_db OWNER TO do_v")
+	// It keeps the table it made (its owner), not the database.
+	execAll(t, u, "INSERT INTO t VALUES (2)")
+	if pe := wantState(t, u, "42501", "CREATE TABLE t2 (a int)"); pe != nil && pe.Message != "permission denied for schema public" {
+		t.Errorf("after losing the database: %q", pe.Message)
+	}
+}

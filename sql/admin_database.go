@@ -46,7 +46,11 @@ func (s *Session) planAdmin(node *pg_query.Node) (plan, error) {
 	case *pg_query.Node_DropdbStmt:
 		return planDropDatabase(n.DropdbStmt)
 	case *pg_query.Node_AlterDatabaseStmt, *pg_query.Node_AlterDatabaseSetStmt, *pg_query.Node_AlterDatabaseRefreshCollStmt:
-		return nil, pgerror.New(pgcode.FeatureNotSupported, "ALTER DATABASE is supported only for RENAME TO")
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "ALTER DATABASE is supported only for RENAME TO and OWNER TO")
+	case *pg_query.Node_AlterOwnerStmt:
+		if n.AlterOwnerStmt.ObjectType == pg_query.ObjectType_OBJECT_DATABASE {
+			return planAlterDatabaseOwner(n.AlterOwnerStmt)
+		}
 	case *pg_query.Node_RenameStmt:
 		switch n.RenameStmt.RenameType {
 		case pg_query.ObjectType_OBJECT_DATABASE:
