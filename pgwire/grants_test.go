@@ -60,7 +60,8 @@ var matrixStmts = []matrixStmt{
 	{min: lvAdmin, sql: "CREATE INDEX i{n} ON t2 (v)"},
 	{min: lvAdmin, sql: "ALTER TABLE t2 ADD COLUMN c{n} int"},
 	{min: lvAdmin, sql: "CREATE VIEW v{n} AS SELECT 1"},
-	{min: lvAdmin, sql: "DROP VIEW v{n}"},
+	{min: lvAdmin, sql: "DROP VIEW v", txn: true}, // rolled back: v is read above
+	{min: lvAdmin, sql: "COMMENT ON VIEW v IS '{n}'"},
 	{min: lvAdmin, sql: "CREATE SCHEMA s{n}"},
 	{min: lvAdmin, sql: "GRANT CONNECT ON DATABASE {db} TO gr_connect"},
 }

@@ -281,7 +281,7 @@ func (s *Session) applyGrant(ec *expr.Context, req *grantRequest) error {
 		return nil
 	}
 	for _, db := range req.database {
-		grantor, err := s.grantorIn(db)
+		grantor, err := s.grantorIn(db, req.relations)
 		if err != nil {
 			return err
 		}
@@ -326,8 +326,10 @@ func (s *Session) applyGrant(ec *expr.Context, req *grantRequest) error {
 }
 
 // grantorIn returns who a grant in db by this session is recorded as made
-// by, or 42501 if the session may not grant there.
-func (s *Session) grantorIn(db string) (string, error) {
+// by, or 42501 if the session may not grant there. A grant on relations
+// alone (rels) may also be made by their owner, recorded as made by it,
+// as in PostgreSQL.
+func (s *Session) grantorIn(db string, rels []*catalog.Descriptor) (string, error) {
 	u, err := s.engine.sys.User(s.user)
 	if err != nil {
 		return "", err
@@ -347,11 +349,28 @@ func (s *Session) grantorIn(db string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if !catalog.Has(g.DB, "C") {
-		s.log.Warn().Str("user", s.user).Str("db", db).Msg("permission denied to grant")
-		return "", pgerror.Newf(pgcode.InsufficientPrivilege, "permission denied for database %s", db)
+	if catalog.Has(g.DB, "C") {
+		return s.user, nil
+	}
+	if rels == nil {
+		return "", s.grantDenied(db, "database "+db)
+	}
+	for _, d := range rels {
+		if d.Owner == "" || d.Owner != s.user {
+			// PostgreSQL's words for a user holding no privilege on
+			// it (one holding some but no grant option is warned
+			// that nothing was granted; stela has no grant options).
+			return "", s.grantDenied(db, relKindWord(d)+" "+d.Name)
+		}
 	}
 	return s.user, nil
+}
+
+// grantDenied is the 42501 of a GRANT or REVOKE the session may not make
+// on object, logged.
+func (s *Session) grantDenied(db, object string) error {
+	s.log.Warn().Str("user", s.user).Str("db", db).Str("object", object).Msg("permission denied to grant")
+	return pgerror.New(pgcode.InsufficientPrivilege, "permission denied for "+object)
 }
 
 // grantRelations resolves the tables (or sequences) a GRANT or REVOKE

@@ -81,7 +81,10 @@ func (x *execCtx) alterTarget(n *pg_query.AlterTableStmt) (*catalog.Descriptor, 
 		x.sess.notice("NOTICE", pgcode.SuccessfulCompletion, "relation \""+n.Relation.Relname+"\" does not exist, skipping")
 		return nil, nil
 	}
-	return d, err
+	if err != nil {
+		return nil, err
+	}
+	return d, x.mustOwn(d)
 }
 
 func (x *execCtx) alterTable(n *pg_query.AlterTableStmt) error {

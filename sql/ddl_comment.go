@@ -62,10 +62,16 @@ func (x *execCtx) comment(n *pg_query.CommentStmt) error {
 		if err != nil {
 			return err
 		}
+		if err := x.mustOwnAs(d, "relation"); err != nil {
+			return err
+		}
 		return x.commentColumn(d, names[len(names)-1], n.Comment)
 	case pg_query.ObjectType_OBJECT_TABCONSTRAINT:
 		d, err := x.commentRelation(names[:len(names)-1])
 		if err != nil {
+			return err
+		}
+		if err := x.mustOwnAs(d, "relation"); err != nil {
 			return err
 		}
 		return x.commentConstraint(d, names[len(names)-1], n.Comment)
@@ -76,6 +82,9 @@ func (x *execCtx) comment(n *pg_query.CommentStmt) error {
 	}
 	if kind := commentKinds[n.Objtype]; d.KindName() != kind {
 		return pgerror.Newf(pgcode.WrongObjectType, "%q is not %s %s", d.Name, article(kind), kind)
+	}
+	if err := x.mustOwn(d); err != nil {
+		return err
 	}
 	if d.Kind == catalog.KindIndex {
 		t, ix, err := x.indexOf(d)

@@ -91,7 +91,7 @@ func (x *execCtx) resolveForDrop(obj *pg_query.Node, kind string, missingOK bool
 	if d.KindName() != kind {
 		return nil, wrongKind(d, kind)
 	}
-	return d, nil
+	return d, x.mustOwnToDrop(d)
 }
 
 // wrongKind is DROP's error for an object of another kind than the

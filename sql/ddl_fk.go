@@ -31,6 +31,13 @@ func (b *tableBuilder) foreignKey(fk *pg_query.Constraint, col string) error {
 	if err != nil {
 		return err
 	}
+	// Referencing a table needs REFERENCES on it, as in PostgreSQL: a
+	// key on it would hold back its owner's deletes and updates.
+	if parent != b.d {
+		if err := b.x.sess.checkTable("x", parent); err != nil {
+			return err
+		}
+	}
 	if len(ref) != len(childCols) {
 		return pgerror.New(pgcode.InvalidForeignKey, "number of referencing and referenced columns for foreign key disagree")
 	}

@@ -52,6 +52,9 @@ func (x *execCtx) createIndex(n *pg_query.IndexStmt) error {
 	if err != nil {
 		return err
 	}
+	if err := x.mustOwn(d); err != nil {
+		return err
+	}
 	if d.Kind != catalog.KindTable {
 		return pgerror.Newf(pgcode.WrongObjectType, "cannot create index on relation %q", d.Name).
 			WithDetail("This operation is not supported for " + kindPlural(d.Kind) + ".")

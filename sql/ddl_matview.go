@@ -241,6 +241,9 @@ func (x *execCtx) refresh(n *pg_query.RefreshMatViewStmt) error {
 		return err
 	}
 	if d.Kind == catalog.KindTable {
+		if err := x.mustOwn(d); err != nil {
+			return err
+		}
 		// A copy of its own to change: the one resolved may be shared.
 		if d, err = catalog.Get(x.txn, d.ID); err != nil {
 			return err

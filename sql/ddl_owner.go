@@ -13,10 +13,10 @@ import (
 // owner is the descriptor's Owner, what pg_class.relowner, pg_tables,
 // pg_namespace.nspowner and information_schema.schemata show; it is not
 // part of a table's shape (catalog/shape.go), so concurrent writers are
-// not failed by the change. Rights over objects stay stela's: those of
-// the database's admins (privileges_ddl.go), which the statement needs
-// as any ALTER does; the new owner gains none by it (relacl shows it
-// holding them, as PostgreSQL's would).
+// not failed by the change. The owner holds every privilege on the
+// relation (privileges.go) and may alter, drop, index and comment on it
+// as the database's admins may (privileges_owner.go); OWNER TO itself
+// needs that right, as any ALTER does.
 //
 // Stela has no role membership and no SET ROLE, so the only role a
 // session's user is a member of is itself: a user who is not a superuser

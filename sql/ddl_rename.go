@@ -48,7 +48,10 @@ func (x *execCtx) renameTarget(n *pg_query.RenameStmt) (*catalog.Descriptor, err
 		x.sess.notice("NOTICE", pgcode.SuccessfulCompletion, "relation \""+n.Relation.Relname+"\" does not exist, skipping")
 		return nil, nil
 	}
-	return d, err
+	if err != nil {
+		return nil, err
+	}
+	return d, x.mustOwn(d)
 }
 
 // renameRelation is RENAME TO. ALTER TABLE and ALTER INDEX rename any

@@ -65,6 +65,9 @@ func (x *execCtx) alterSequence(n *pg_query.AlterSeqStmt) error {
 	if err != nil {
 		return err
 	}
+	if err := x.mustOwn(d); err != nil {
+		return err
+	}
 	if d.Kind != catalog.KindSequence {
 		return pgerror.Newf(pgcode.WrongObjectType, "%q is not a sequence", d.Name)
 	}
@@ -296,6 +299,11 @@ func (x *execCtx) seqOwnedBy(d *catalog.Descriptor, names []string) error {
 	if t.Kind != catalog.KindTable {
 		return pgerror.Newf(pgcode.WrongObjectType, "sequence cannot be owned by relation %q", t.Name).
 			WithDetail(fmt.Sprintf("This operation is not supported for %s.", kindPlural(t.Kind)))
+	}
+	// A linked sequence follows its table's owner (ddl_owner.go), so it
+	// must start with it.
+	if ownerName(t) != ownerName(d) {
+		return pgerror.New(pgcode.ObjectNotInPrerequisiteState, "sequence must have same owner as table it is linked to")
 	}
 	if t.Schema != d.Schema {
 		return pgerror.New(pgcode.ObjectNotInPrerequisiteState, "sequence must be in same schema as table it is linked to")

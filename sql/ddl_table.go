@@ -257,7 +257,9 @@ func (b *tableBuilder) newSequence(schema uint32, name string, t *types.T, c *ca
 	case types.Int4.Oid:
 		max = math.MaxInt32
 	}
-	b.seqs = append(b.seqs, &catalog.Descriptor{Kind: catalog.KindSequence, ID: id, Name: name, Schema: schema, Owner: b.x.sess.user,
+	// The sequence is its table's owner's, as PostgreSQL's: ADD COLUMN
+	// by an admin on another user's table does not make it the admin's.
+	b.seqs = append(b.seqs, &catalog.Descriptor{Kind: catalog.KindSequence, ID: id, Name: name, Schema: schema, Owner: b.d.Owner,
 		Sequence: &catalog.SequenceDesc{Start: 1, Increment: 1, Min: 1, Max: max, TypeOid: t.Oid, OwnedByColumn: c.ID}})
 	return id, nil
 }

@@ -122,12 +122,10 @@ func (pl *planner) needTable(privs string, d *catalog.Descriptor) {
 // relKindWord is how PostgreSQL's aclcheck messages name a relation.
 func relKindWord(d *catalog.Descriptor) string {
 	switch d.Kind {
-	case catalog.KindView:
-		return "view"
-	case catalog.KindSequence:
-		return "sequence"
+	case catalog.KindView, catalog.KindSequence, catalog.KindIndex:
+		return d.Kind
 	}
-	return "table"
+	return d.KindName() // "table", "materialized view"
 }
 
 // checkNeeds refuses a statement whose needs the session's rights do not

@@ -9,9 +9,11 @@ import (
 // ddlNeeds notes what a schema-changing statement needs: CREATE on the
 // database (stela's admin level), named as PostgreSQL names the check a
 // user without it fails: CREATE in a schema, CREATE SCHEMA on the
-// database, and ownership of the object for ALTER, DROP, RENAME and
-// CREATE INDEX (in stela every object of a database is the database's
-// admins'). TRUNCATE needs the TRUNCATE privilege on each table.
+// database, and ownership of a schema. What is done to relations (ALTER,
+// DROP, RENAME, COMMENT ON, REFRESH, CREATE INDEX) their owners may do
+// too: that is checked as the statement resolves them
+// (privileges_owner.go), not here. TRUNCATE needs the TRUNCATE privilege
+// on each table.
 func (pl *planner) ddlNeeds(n *pg_query.Node) {
 	admin := func(object string, owner bool) { pl.need(privNeed{db: "C", object: object, owner: owner}) }
 	schemaOf := func(rv *pg_query.RangeVar) string {
@@ -31,30 +33,51 @@ func (pl *planner) ddlNeeds(n *pg_query.Node) {
 		admin(schemaOf(n.CreateTableAsStmt.Into.GetRel()), false)
 	case *pg_query.Node_CreateSchemaStmt:
 		admin("database "+pl.s.db.Name, false)
-	case *pg_query.Node_RefreshMatViewStmt:
-		admin("materialized view "+n.RefreshMatViewStmt.Relation.GetRelname(), true)
-	case *pg_query.Node_IndexStmt:
-		admin("table "+n.IndexStmt.Relation.GetRelname(), true)
+	case *pg_query.Node_RefreshMatViewStmt, *pg_query.Node_IndexStmt, *pg_query.Node_AlterSeqStmt:
+		// Of a relation: checked as it runs.
 	case *pg_query.Node_AlterTableStmt:
-		admin(objectWord(n.AlterTableStmt.Objtype)+" "+n.AlterTableStmt.Relation.GetRelname(), true)
+		if !ownedAtRun(n.AlterTableStmt.Objtype) {
+			admin(objectWord(n.AlterTableStmt.Objtype)+" "+n.AlterTableStmt.Relation.GetRelname(), true)
+		}
 	case *pg_query.Node_AlterOwnerStmt:
 		admin(objectWord(n.AlterOwnerStmt.ObjectType)+" "+n.AlterOwnerStmt.Object.GetString_().GetSval(), true)
-	case *pg_query.Node_AlterSeqStmt:
-		admin("sequence "+n.AlterSeqStmt.Sequence.GetRelname(), true)
 	case *pg_query.Node_RenameStmt:
-		name := n.RenameStmt.Subname
-		if rv := n.RenameStmt.Relation; rv != nil {
-			name = rv.Relname
+		t := n.RenameStmt.RenameType
+		if t == pg_query.ObjectType_OBJECT_COLUMN || t == pg_query.ObjectType_OBJECT_TABCONSTRAINT {
+			t = n.RenameStmt.RelationType
 		}
-		admin(objectWord(n.RenameStmt.RenameType)+" "+name, true)
+		if !ownedAtRun(t) {
+			name := n.RenameStmt.Subname
+			if rv := n.RenameStmt.Relation; rv != nil {
+				name = rv.Relname
+			}
+			admin(objectWord(n.RenameStmt.RenameType)+" "+name, true)
+		}
 	case *pg_query.Node_DropStmt:
-		admin(objectWord(n.DropStmt.RemoveType)+" "+dropName(n.DropStmt), true)
+		if !ownedAtRun(n.DropStmt.RemoveType) {
+			admin(objectWord(n.DropStmt.RemoveType)+" "+dropName(n.DropStmt), true)
+		}
 	case *pg_query.Node_CommentStmt:
-		admin(objectWord(n.CommentStmt.Objtype)+" "+commentName(n.CommentStmt), true)
+		t := n.CommentStmt.Objtype
+		if !ownedAtRun(t) && t != pg_query.ObjectType_OBJECT_COLUMN && t != pg_query.ObjectType_OBJECT_TABCONSTRAINT {
+			admin(objectWord(t)+" "+commentName(n.CommentStmt), true)
+		}
 	case *pg_query.Node_TruncateStmt:
 		// TRUNCATE is checked per table as it runs (ddl_truncate.go):
 		// the tables CASCADE adds are known only then.
 	}
+}
+
+// ownedAtRun reports whether the objects of a statement on type t are
+// relations, whose owners may change them: their rights are checked as
+// the statement resolves them (privileges_owner.go).
+func ownedAtRun(t pg_query.ObjectType) bool {
+	switch t {
+	case pg_query.ObjectType_OBJECT_TABLE, pg_query.ObjectType_OBJECT_VIEW, pg_query.ObjectType_OBJECT_SEQUENCE,
+		pg_query.ObjectType_OBJECT_INDEX, pg_query.ObjectType_OBJECT_MATVIEW:
+		return true
+	}
+	return false
 }
 
 // objectWord is how PostgreSQL's messages name an object type.

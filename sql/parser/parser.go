@@ -94,6 +94,13 @@ var grammarCodes = map[string]pgcode.Code{
 	"frame starting from following row cannot have preceding rows":  pgcode.WindowingError,
 	"aggregate ORDER BY is not implemented for window functions":    pgcode.FeatureNotSupported,
 	"DISTINCT is not implemented for window functions":              pgcode.FeatureNotSupported,
+	// A role name the grammar refuses (OWNER TO none, CREATE ROLE
+	// current_user).
+	`role name "none" is reserved`:                    pgcode.ReservedName,
+	`role name "public" is reserved`:                  pgcode.ReservedName,
+	"CURRENT_USER cannot be used as a role name here": pgcode.ReservedName,
+	"CURRENT_ROLE cannot be used as a role name here": pgcode.ReservedName,
+	"SESSION_USER cannot be used as a role name here": pgcode.ReservedName,
 }
 
 // syntaxError converts a pg_query error.

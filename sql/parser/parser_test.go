@@ -40,6 +40,9 @@ func TestParseErrors(t *testing.T) {
 		{"SELECT '\xff'", pgcode.CharacterNotInRepertoire, 0, `invalid byte sequence for encoding "UTF8": 0xff`},
 		// The grammar's own codes (pg_query reports only the message).
 		{"SELECT sum(x) OVER (ROWS BETWEEN UNBOUNDED FOLLOWING AND CURRENT ROW) FROM t", pgcode.WindowingError, 34, "frame start cannot be UNBOUNDED FOLLOWING"},
+		{"ALTER TABLE t OWNER TO none", pgcode.ReservedName, 24, `role name "none" is reserved`},
+		{"CREATE ROLE public", pgcode.ReservedName, 13, `role name "public" is reserved`},
+		{"CREATE ROLE current_user", pgcode.ReservedName, 13, "CURRENT_USER cannot be used as a role name here"},
 	} {
 		_, err := Parse(tc.sql)
 		e := pgerror.Flatten(err)
