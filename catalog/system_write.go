@@ -36,8 +36,9 @@ func (s *System) UpdateUser(ctx context.Context, name string, change func(*User)
 
 // RenameUser renames a user; 42704 if from does not exist, 42710 if to
 // does. The databases the user owns name the new owner in the same
-// transaction.
-func (s *System) RenameUser(ctx context.Context, from, to string) error {
+// transaction. check, when not nil, runs under the catalog lock and may
+// refuse (what the databases' own catalogs hold cannot follow).
+func (s *System) RenameUser(ctx context.Context, from, to string, check func() error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, err := s.User(from)
@@ -48,6 +49,11 @@ func (s *System) RenameUser(ctx context.Context, from, to string) error {
 		return pgerror.Newf(pgcode.DuplicateObject, "role %q already exists", to)
 	} else if !pgerror.HasCode(err, pgcode.UndefinedObject) {
 		return err
+	}
+	if check != nil {
+		if err := check(); err != nil {
+			return err
+		}
 	}
 	u.Name = to
 	b, err := json.Marshal(u)
@@ -83,16 +89,26 @@ func (s *System) RenameUser(ctx context.Context, from, to string) error {
 	return s.commit(ctx, append(writes, moved...)...)
 }
 
-// DropUser deletes a user; 42704 if there is none. check, when not nil,
-// runs under the catalog lock and may refuse (the last superuser).
-func (s *System) DropUser(ctx context.Context, name string, check func(victim *User) error) error {
+// DropUser deletes a user; 42704 if there is none. It is refused while
+// anything depends on the user (2BP01): what the system catalog holds,
+// and what owned, when not nil, lists of the objects the databases'
+// own catalogs hold (their relations' owners), in PostgreSQL's words.
+// owned and check run under the catalog lock; check may refuse too (the
+// last superuser).
+func (s *System) DropUser(ctx context.Context, name string, owned func() ([]string, error), check func(victim *User) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, err := s.User(name)
 	if err != nil {
 		return err
 	}
-	if err := s.ownsNoDatabase(name); err != nil {
+	var more []string
+	if owned != nil {
+		if more, err = owned(); err != nil {
+			return err
+		}
+	}
+	if err := s.ownsNoDatabase(name, more); err != nil {
 		return err
 	}
 	if check != nil {
@@ -163,10 +179,19 @@ func (s *System) commit(ctx context.Context, writes ...kv.Write) error {
 	return engine.StorageError(err)
 }
 
+// Droppable refuses (2BP01) to drop a user on whom something depends,
+// as DropUser would: DROP ROLE checks every role it names before it
+// drops any. more is as DropUser's owned returns.
+func (s *System) Droppable(user string, more []string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ownsNoDatabase(user, more)
+}
+
 // ownsNoDatabase refuses to drop the owner of a database or a holder of
-// privileges, as PostgreSQL
+// privileges, or a user owning the objects more lists, as PostgreSQL
 // (2BP01).
-func (s *System) ownsNoDatabase(user string) error {
+func (s *System) ownsNoDatabase(user string, more []string) error {
 	dbs, err := s.Databases()
 	if err != nil {
 		return err
@@ -188,6 +213,7 @@ func (s *System) ownsNoDatabase(user string) error {
 			owned = append(owned, "privileges for database "+g.Database)
 		}
 	}
+	owned = append(owned, more...)
 	if len(owned) == 0 {
 		return nil
 	}

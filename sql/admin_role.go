@@ -280,7 +280,7 @@ func planRenameRole(n *pg_query.RenameStmt) (plan, error) {
 		if from == AdminUser {
 			return pgerror.New(pgcode.FeatureNotSupported, "the bootstrap user cannot be renamed")
 		}
-		if err := s.engine.sys.RenameUser(ec.Ctx, from, to); err != nil {
+		if err := s.engine.sys.RenameUser(ec.Ctx, from, to, func() error { return s.renamable(from) }); err != nil {
 			return err
 		}
 		s.engine.endUserSessions(s, from)
@@ -319,10 +319,18 @@ func planDropRole(n *pg_query.DropRoleStmt) (plan, error) {
 			if name == AdminUser {
 				return pgerror.Newf(pgcode.DependentObjectsStillExist, "cannot drop role %s because it is required by the database system", name)
 			}
+			owned, err := s.ownedObjects(name, true)
+			if err != nil {
+				return err
+			}
+			if err := s.engine.sys.Droppable(name, owned); err != nil {
+				return err
+			}
 			names = append(names, name)
 		}
 		for _, name := range names {
-			err := s.engine.sys.DropUser(ec.Ctx, name, func(*catalog.User) error {
+			owned := func() ([]string, error) { return s.ownedObjects(name, true) }
+			err := s.engine.sys.DropUser(ec.Ctx, name, owned, func(*catalog.User) error {
 				if err := s.engine.keepsLoginSuperuser(name, nil); err != nil {
 					return pgerror.New(pgcode.InsufficientPrivilege, "permission denied to drop role").
 						WithDetail("stela must keep a superuser who can log in.")

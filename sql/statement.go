@@ -38,6 +38,8 @@ func (pl *planner) planStatement(p *Prepared) (plan, error) {
 		return pl.planCreateSequence(n.CreateSeqStmt)
 	case *pg_query.Node_AlterSeqStmt:
 		return pl.planAlterSequence(n.AlterSeqStmt)
+	case *pg_query.Node_ReassignOwnedStmt:
+		return pl.planReassignOwned(n.ReassignOwnedStmt)
 	case *pg_query.Node_DeclareCursorStmt:
 		return pl.planDeclare(p, n.DeclareCursorStmt)
 	case *pg_query.Node_ExecuteStmt:

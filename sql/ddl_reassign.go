@@ -1,0 +1,72 @@
+package sql
+
+import (
+	"slices"
+
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// REASSIGN OWNED BY old [, ...] TO new: the relations and schemas of the
+// session's database that old roles own become new's, in the statement's
+// transaction, as PostgreSQL does before a DROP ROLE. As PostgreSQL's it
+// needs the rights of every role named, which in stela (no role
+// membership) a superuser has, or a user naming only itself. Databases
+// old owns keep their owner: stela has no ALTER DATABASE ... OWNER TO,
+// and DROP ROLE names them.
+func (pl *planner) planReassignOwned(n *pg_query.ReassignOwnedStmt) (plan, error) {
+	return &ddlPlan{tag: "REASSIGN OWNED", fn: func(x *execCtx) error { return x.reassignOwned(n) }}, nil
+}
+
+func (x *execCtx) reassignOwned(n *pg_query.ReassignOwnedStmt) error {
+	r, err := x.sess.rights()
+	if err != nil {
+		return err
+	}
+	mayAct := func(role string) error {
+		if r.superuser || role == x.sess.user {
+			return nil
+		}
+		return pgerror.New(pgcode.InsufficientPrivilege, "permission denied to reassign objects")
+	}
+	var from []string
+	for _, node := range n.Roles {
+		role, err := x.ownerRole(node.GetRoleSpec())
+		if err != nil {
+			return err
+		}
+		if err := mayAct(role); err != nil {
+			return err
+		}
+		from = append(from, role)
+	}
+	to, err := x.ownerRole(n.Newrole)
+	if err != nil {
+		return err
+	}
+	if err := mayAct(to); err != nil {
+		return err
+	}
+	if slices.Contains(from, AdminUser) {
+		return pgerror.Newf(pgcode.DependentObjectsStillExist, "cannot reassign ownership of objects owned by role %s because they are required by the database system", AdminUser)
+	}
+	all, err := catalog.All(x.txn)
+	if err != nil {
+		return err
+	}
+	for _, d := range all {
+		// An index has its table's owner; a sequence a table owns is
+		// owned by the same role and goes with it.
+		if d.Kind == catalog.KindIndex || !slices.Contains(from, d.Owner) || d.Owner == to {
+			continue
+		}
+		d.Owner = to
+		if err := catalog.Put(x.txn, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
