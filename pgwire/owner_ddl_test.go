@@ -27,7 +27,7 @@ func TestOwnerDDL(t *testing.T) {
 		"CREATE VIEW v AS SELECT id FROM t", "CREATE SEQUENCE s", "CREATE MATERIALIZED VIEW m AS SELECT 1 AS x",
 		"CREATE TABLE other (id int PRIMARY KEY)", "CREATE INDEX oi ON other (id)",
 		"CREATE VIEW ov AS SELECT * FROM other", "CREATE SEQUENCE os", "CREATE MATERIALIZED VIEW om AS SELECT 1 AS x",
-		"CREATE SCHEMA sc", "CREATE TABLE sc.inside (id int)",
+		"CREATE SCHEMA sc", "CREATE TABLE sc.inside (id int)", "CREATE SCHEMA asch",
 		"ALTER TABLE t OWNER TO od_u", "ALTER VIEW v OWNER TO od_u", "ALTER SEQUENCE s OWNER TO od_u",
 		"ALTER TABLE m OWNER TO od_u", "ALTER SCHEMA sc OWNER TO od_u")
 	// A sequence linked to a table must have its owner.
@@ -79,6 +79,10 @@ func TestOwnerDDL(t *testing.T) {
 		{"ALTER TABLE sc.inside ADD COLUMN c int", "42501", "must be owner of table inside"},
 		// Referencing a table needs REFERENCES on it.
 		{"ALTER TABLE t ADD FOREIGN KEY (b) REFERENCES other (id)", "42501", "permission denied for table other"},
+		{"DROP SCHEMA asch", "42501", "must be owner of schema asch"},
+		{"COMMENT ON SCHEMA asch IS 'x'", "42501", "must be owner of schema asch"},
+		{"ALTER SCHEMA asch OWNER TO od_u", "42501", "must be owner of schema asch"},
+		{"COMMENT ON SCHEMA public IS 'x'", "42501", "must be owner of schema public"},
 		// Creating is still for the database's admins.
 		{"CREATE TABLE mine (id int)", "42501", "permission denied for schema public"},
 	} {
@@ -128,8 +132,9 @@ func TestOwnerDDL(t *testing.T) {
 	}
 	execAll(t, a, "ALTER TABLE t OWNER TO od_u")
 
-	// The owner of a schema may drop what is in it (but not alter it).
-	execAll(t, u, "DROP TABLE sc.inside")
+	// The owner of a schema may drop what is in it (but not alter it),
+	// comment on it and drop it.
+	execAll(t, u, "DROP TABLE sc.inside", "COMMENT ON SCHEMA sc IS 'mine'", "ALTER SCHEMA sc OWNER TO od_u", "DROP SCHEMA sc")
 	execAll(t, u, "DROP VIEW v2", "DROP MATERIALIZED VIEW m", "DROP SEQUENCE s", "DROP TABLE t")
 	if err := a.QueryRow(ctx, "SELECT count(*) FROM pg_class WHERE relname IN ('t', 'v2', 'm', 's', 't_n_seq', 'inside')").Scan(&n); err != nil || n != 0 {
 		t.Fatalf("relations left after the owner's drops: %d, %v", n, err)

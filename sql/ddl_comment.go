@@ -183,6 +183,9 @@ func (x *execCtx) commentSchema(name, text string) error {
 	if err != nil {
 		return err
 	}
+	if err := x.mustOwn(s); err != nil {
+		return err
+	}
 	for _, b := range catalog.BuiltinSchemas() {
 		if b.ID == s.ID {
 			return pgerror.Newf(pgcode.FeatureNotSupported, "cannot comment on the built-in schema %q", name)

@@ -60,7 +60,7 @@ func (x *execCtx) resolveForDrop(obj *pg_query.Node, kind string, missingOK bool
 		if d == nil {
 			return nil, x.missing(missingOK, pgcode.InvalidSchemaName, "schema \""+name+"\" does not exist")
 		}
-		return d, nil
+		return d, x.mustOwn(d)
 	}
 	names := nodeStrings(obj.GetList().GetItems())
 	schema, name, err := x.splitQualified(names)

@@ -184,8 +184,13 @@ func (x *execCtx) changeSchemaOwner(name string, spec *pg_query.RoleSpec) error 
 	if err != nil {
 		return err
 	}
+	// As PostgreSQL's, giving a schema to the owner it has needs no
+	// right.
 	if ownerName(s) == role {
 		return nil
+	}
+	if err := x.mustOwn(s); err != nil {
+		return err
 	}
 	for _, b := range catalog.BuiltinSchemas() {
 		if b.ID == s.ID {

@@ -122,7 +122,7 @@ func (pl *planner) needTable(privs string, d *catalog.Descriptor) {
 // relKindWord is how PostgreSQL's aclcheck messages name a relation.
 func relKindWord(d *catalog.Descriptor) string {
 	switch d.Kind {
-	case catalog.KindView, catalog.KindSequence, catalog.KindIndex:
+	case catalog.KindView, catalog.KindSequence, catalog.KindIndex, catalog.KindSchema:
 		return d.Kind
 	}
 	return d.KindName() // "table", "materialized view"

@@ -40,7 +40,9 @@ func (pl *planner) ddlNeeds(n *pg_query.Node) {
 			admin(objectWord(n.AlterTableStmt.Objtype)+" "+n.AlterTableStmt.Relation.GetRelname(), true)
 		}
 	case *pg_query.Node_AlterOwnerStmt:
-		admin(objectWord(n.AlterOwnerStmt.ObjectType)+" "+n.AlterOwnerStmt.Object.GetString_().GetSval(), true)
+		if !ownedAtRun(n.AlterOwnerStmt.ObjectType) {
+			admin(objectWord(n.AlterOwnerStmt.ObjectType)+" "+n.AlterOwnerStmt.Object.GetString_().GetSval(), true)
+		}
 	case *pg_query.Node_RenameStmt:
 		t := n.RenameStmt.RenameType
 		if t == pg_query.ObjectType_OBJECT_COLUMN || t == pg_query.ObjectType_OBJECT_TABCONSTRAINT {
@@ -74,7 +76,7 @@ func (pl *planner) ddlNeeds(n *pg_query.Node) {
 func ownedAtRun(t pg_query.ObjectType) bool {
 	switch t {
 	case pg_query.ObjectType_OBJECT_TABLE, pg_query.ObjectType_OBJECT_VIEW, pg_query.ObjectType_OBJECT_SEQUENCE,
-		pg_query.ObjectType_OBJECT_INDEX, pg_query.ObjectType_OBJECT_MATVIEW:
+		pg_query.ObjectType_OBJECT_INDEX, pg_query.ObjectType_OBJECT_MATVIEW, pg_query.ObjectType_OBJECT_SCHEMA:
 		return true
 	}
 	return false
