@@ -171,6 +171,12 @@ func (c *conn) bind(body []byte) error {
 				return err
 			}
 			v, err = paramTypes[i].ParseText(string(raw), fs) // string copies the body's bytes
+			if err != nil && paramTypes[i].Family == types.RegFamily && types.RegNameText(string(raw)) {
+				// A name (nextval($1) with 's'): PostgreSQL's regclassin
+				// reads the catalog, which Bind does not; the parameter
+				// resolves it when read (expr.Param).
+				v, err = string(raw), nil
+			}
 		case formatBinary:
 			if !paramTypes[i].DecodeBinaryCopies() {
 				raw = append([]byte(nil), raw...) // a value may alias it, and the body buffer is reused

@@ -42,11 +42,13 @@ type fkDrop struct {
 	name  string
 }
 
-// defaultDrop is a serial column whose default (its sequence's nextval)
-// a cascade drops with the sequence; the column stays.
+// defaultDrop is a column whose default calls a sequence a cascade
+// drops (a serial's implicit nextval, or a DEFAULT naming the sequence:
+// default_seqrefs.go); the default goes, the column stays.
 type defaultDrop struct {
 	table *catalog.Descriptor
 	col   uint32
+	seq   uint32
 }
 
 // dropSet is what a DROP removes: the objects named, and what depends on
@@ -62,6 +64,10 @@ type dropSet struct {
 	defaults   []defaultDrop
 	dependents []string
 	cascaded   []string
+	// keep is a table in the set that stays (DROP COLUMN's), whose other
+	// columns may still depend on what goes; keepDropCol is the column
+	// dropped.
+	keep, keepDropCol uint32
 }
 
 func (g *depGraph) newDropSet() *dropSet {
@@ -144,6 +150,7 @@ func (ds *dropSet) describeDeps(d *catalog.Descriptor, seen map[uint32]bool) {
 		ds.sequenceUsers(d, what)
 	}
 	if d.Kind == catalog.KindTable {
+		ds.ownedSequenceUsers(d, 0)
 		for _, o := range ds.g.all {
 			if o.Kind != catalog.KindTable || ds.in[o.ID] {
 				continue
@@ -181,24 +188,46 @@ func (ds *dropSet) describeDeps(d *catalog.Descriptor, seen map[uint32]bool) {
 	}
 }
 
-// sequenceUsers notes the serial columns of surviving tables whose
-// default is d's next value: PostgreSQL's "default value for column id of
-// table t depends on sequence t_id_seq".
+// sequenceUsers notes the columns of surviving tables whose default
+// calls d: a serial's implicit nextval, or a DEFAULT naming d
+// (nextval('s'), also within a larger expression). PostgreSQL's "default
+// value for column id of table t depends on sequence t_id_seq".
 func (ds *dropSet) sequenceUsers(d *catalog.Descriptor, what string) {
 	x := ds.g.x
 	for _, o := range ds.g.all {
-		if o.Kind != catalog.KindTable || ds.in[o.ID] {
+		if o.Kind != catalog.KindTable || ds.in[o.ID] && o.ID != ds.keep {
 			continue
 		}
 		for _, c := range o.Table.Columns {
-			if c.Sequence != d.ID || c.Dropped {
+			if c.Dropped || ds.keep == o.ID && c.ID == ds.keepDropCol {
 				continue
+			}
+			if c.Sequence != d.ID && !containsID(defaultSequences(c.Default, ds.g.byID), d.ID) {
+				continue
+			}
+			if c.Sequence == d.ID && c.Identity != "" {
+				continue // droppableSequence refuses the drop
 			}
 			desc := "default value for column " + c.Name + " of " + x.describe(o)
 			ds.dependents = append(ds.dependents, desc+" depends on "+what)
 			ds.cascaded = append(ds.cascaded, desc)
-			ds.defaults = append(ds.defaults, defaultDrop{table: o, col: c.ID})
+			ds.defaults = append(ds.defaults, defaultDrop{table: o, col: c.ID, seq: d.ID})
 		}
+	}
+}
+
+// ownedSequenceUsers notes, for each sequence table t owns (and that its
+// drop takes along), the columns of other tables whose default calls it;
+// with col != 0 only the sequences column col owns.
+func (ds *dropSet) ownedSequenceUsers(t *catalog.Descriptor, col uint32) {
+	for _, o := range ds.g.all {
+		if o.Kind != catalog.KindSequence || o.Sequence.OwnedByTable != t.ID {
+			continue
+		}
+		if col != 0 && o.Sequence.OwnedByColumn != col {
+			continue
+		}
+		ds.sequenceUsers(o, ds.g.x.describe(o))
 	}
 }
 
@@ -282,7 +311,12 @@ func (ds *dropSet) apply() error {
 			return err
 		}
 		if c := d.Table.Column(dd.col); c != nil {
-			c.Sequence = 0
+			if c.Sequence == dd.seq {
+				c.Sequence = 0
+			}
+			if containsID(defaultSequences(c.Default, ds.g.byID), dd.seq) {
+				c.Default = ""
+			}
 		}
 		if err := catalog.Put(x.txn, d); err != nil {
 			return err

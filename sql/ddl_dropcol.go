@@ -61,6 +61,24 @@ func (x *execCtx) dropColumn(d *catalog.Descriptor, name string, missingOK, casc
 	if err := x.dropGeneratedUsers(d, c, ds, what); err != nil {
 		return err
 	}
+	// The sequences the column owns go with it (removeColumn deletes a
+	// serial's, the set the others, made OWNED BY it); the defaults
+	// calling them, of other columns, are dependents.
+	ds.keep, ds.keepDropCol = d.ID, c.ID
+	for _, o := range g.all {
+		if o.Kind != catalog.KindSequence {
+			continue
+		}
+		owned := o.Sequence.OwnedByTable == d.ID && o.Sequence.OwnedByColumn == c.ID
+		if !owned && o.ID != c.Sequence {
+			continue
+		}
+		if o.ID != c.Sequence && !ds.in[o.ID] {
+			ds.in[o.ID] = true
+			ds.objs = append(ds.objs, o)
+		}
+		ds.sequenceUsers(o, x.describe(o))
+	}
 	if err := x.removeColumn(d, c); err != nil {
 		return err
 	}

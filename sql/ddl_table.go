@@ -9,7 +9,6 @@ import (
 	"github.com/stela-db/stela/catalog"
 	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/expr"
-	"github.com/stela-db/stela/sql/parser"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
 	"github.com/stela-db/stela/sql/types"
@@ -282,10 +281,7 @@ func (x *execCtx) defaultText(n *pg_query.Node, c *catalog.ColumnDesc) (string, 
 	if err := assignsToColumn(b, e, c, n); err != nil {
 		return "", err
 	}
-	if text, ok, err := x.seqDefaultStored(e); ok || err != nil {
-		return text, err
-	}
-	return parser.DeparseExpr(n)
+	return x.storedDefault(n) // default_seqrefs.go
 }
 
 // assignsToColumn checks that the value of e, built from n, can be

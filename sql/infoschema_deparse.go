@@ -209,6 +209,11 @@ func (p *pgDeparser) typeCast(tc *pg_query.TypeCast) rexpr {
 		giveUp()
 	}
 	arg := p.node(tc.Arg)
+	if arg.typ == nil && t.Oid == types.Regclass.Oid {
+		// 's'::regclass: the name as regclass output gives it
+		// (seqDefaultShown puts it there).
+		return rexpr{text: quoteLiteralPG(arg.lit) + "::regclass", typ: t}
+	}
 	if arg.typ == nil {
 		// 'lit'::type is a constant of the type.
 		s, err := constOf(t, arg.lit)
@@ -286,7 +291,13 @@ func (p *pgDeparser) aExpr(a *pg_query.A_Expr) rexpr {
 	if op == "->" || op == "->>" {
 		return p.jsonField(op, p.node(a.Lexpr), p.node(a.Rexpr))
 	}
-	l, r := operandTypes(p.node(a.Lexpr), p.node(a.Rexpr))
+	l, r := p.node(a.Lexpr), p.node(a.Rexpr)
+	if op == "||" && (l.typ == nil) != (r.typ == nil) {
+		if s, ok := anyConcat(l, r); ok {
+			return s
+		}
+	}
+	l, r = operandTypes(l, r)
 	var typ *types.T
 	switch op {
 	case "=", "<>", "!=", "<", ">", "<=", ">=":
@@ -307,6 +318,27 @@ func (p *pgDeparser) aExpr(a *pg_query.A_Expr) rexpr {
 		giveUp()
 	}
 	return rexpr{text: "(" + l.text + " " + op + " " + r.text + ")", typ: typ}
+}
+
+// anyConcat prints 'x' || v (or v || 'x') where v is neither a string
+// nor an array: PostgreSQL's text || anynonarray, the literal text.
+func anyConcat(l, r rexpr) (rexpr, bool) {
+	v := l
+	if v.typ == nil {
+		v = r
+	}
+	switch v.typ.Family {
+	case types.IntFamily, types.FloatFamily, types.NumericFamily, types.BoolFamily, types.DateFamily,
+		types.TimeFamily, types.TimestampFamily, types.TimestampTZFamily, types.IntervalFamily, types.UUIDFamily:
+	default:
+		return rexpr{}, false // a string, or a type with its own || (bytea, jsonb, arrays)
+	}
+	if l.typ == nil {
+		l.text = quoteLiteralPG(l.lit) + "::text"
+	} else {
+		r.text = quoteLiteralPG(r.lit) + "::text"
+	}
+	return rexpr{text: "(" + l.text + " || " + r.text + ")", typ: types.Text}, true
 }
 
 // jsonField prints json -> key and json ->> key: an untyped key is a

@@ -284,7 +284,7 @@ func columnDefault(n *infoNames, t *catalog.TableDesc, col *catalog.ColumnDesc, 
 	if col.Default == "" || strings.EqualFold(col.Default, "NULL") {
 		return nil
 	}
-	if s, ok := seqDefaultText(col.Default, path); ok {
+	if s, ok := seqDefaultShown(col.Default, col, t, n.byID, n.schemas, path); ok {
 		return s
 	}
 	p := pgDeparser{table: t}

@@ -284,7 +284,7 @@ func pgAttrdefRows(c *vctx) ([][]types.Datum, error) {
 			if col.Dropped || col.Hidden {
 				continue
 			}
-			text := defaultTextOf(col, byID, schemas, path)
+			text := defaultTextOf(col, d.Table, byID, schemas, path)
 			if text == "" {
 				continue
 			}

@@ -19,11 +19,11 @@ import (
 //	CHECK -> each column its expression reads       n
 //	FOREIGN KEY -> referenced columns and index     n
 //	serial's nextval default -> its sequence        n
+//	default calling nextval('s') -> sequence s      n (default_seqrefs.go)
 //
 // Not recorded: what PostgreSQL records on objects stela does not serve
-// (row types in pg_type, the foreign keys' triggers, toast tables), the
-// dependency of a user-written default on the sequence it calls (stela
-// keeps such defaults as text), and views: PostgreSQL records a view's
+// (row types in pg_type, the foreign keys' triggers, toast tables), and
+// views: PostgreSQL records a view's
 // dependencies from its rewrite rule (classid pg_rewrite), and stela's
 // pg_rewrite is empty, so such rows would name a rule no one can find.
 
@@ -123,6 +123,9 @@ func tableDepends(d *catalog.Descriptor, byID map[uint32]*catalog.Descriptor, de
 		if isSerialDefault(col) && byID[col.Sequence] != nil {
 			// nextval('seq'::regclass) depends on its sequence.
 			dep(pgAttrdefOID, ad, pgClassOID, col.Sequence, 0, 'n')
+		}
+		for _, seq := range defaultSequences(col.Default, byID) {
+			dep(pgAttrdefOID, ad, pgClassOID, seq, 0, 'n')
 		}
 	}
 	slots := constraintSlots(t)

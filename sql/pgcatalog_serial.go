@@ -1,11 +1,7 @@
 package sql
 
 import (
-	"strings"
-
 	"github.com/stela-db/stela/catalog"
-	"github.com/stela-db/stela/sql/expr"
-	"github.com/stela-db/stela/sql/parser"
 )
 
 // A serial column keeps its default implicitly: the descriptor names the
@@ -38,54 +34,18 @@ func serialDefaultText(seq *catalog.Descriptor, schema string, path catalog.Sear
 // seqCallText is nextval('s'::regclass) (or currval) as pg_get_expr
 // prints it.
 func seqCallText(fn, schema, seq string, path catalog.SearchPath) string {
-	name := expr.QuoteIdent(seq)
-	if !onPath(path, schema) {
-		name = expr.QuoteIdent(schema) + "." + name
-	}
-	return fn + "(" + quoteLiteralPG(name) + "::regclass)"
-}
-
-// seqDefaultText prints a DEFAULT kept as nextval('schema.s'::regclass)
-// (seqDefaultStored) as pg_get_expr does, the schema shown only when it
-// is not on the search path; ok false for any other default.
-func seqDefaultText(text string, path catalog.SearchPath) (string, bool) {
-	if !strings.HasPrefix(text, "nextval(") && !strings.HasPrefix(text, "currval(") {
-		return "", false // not worth a parse
-	}
-	n, err := parser.ParseExpr(text)
-	if err != nil {
-		return "", false
-	}
-	f := n.GetFuncCall()
-	if f == nil || len(f.Args) != 1 || len(f.Funcname) != 1 {
-		return "", false
-	}
-	fn := f.Funcname[0].GetString_().GetSval()
-	tc := f.Args[0].GetTypeCast()
-	if fn != "nextval" && fn != "currval" || tc == nil || len(tc.TypeName.GetNames()) == 0 {
-		return "", false
-	}
-	names := tc.TypeName.Names
-	k := tc.Arg.GetAConst()
-	if names[len(names)-1].GetString_().GetSval() != "regclass" || k == nil || k.GetSval() == nil {
-		return "", false
-	}
-	parts, err := splitQualifiedName(k.GetSval().Sval)
-	if err != nil || len(parts) != 2 {
-		return "", false
-	}
-	return seqCallText(fn, parts[0], parts[1], path), true
+	return fn + "(" + quoteLiteralPG(seqNameShown(schema, seq, path)) + "::regclass)"
 }
 
 // defaultTextOf is the text of a column's default (pg_attrdef.adbin,
 // which stela keeps as SQL text), "" when it has none. byID finds a
 // serial's sequence and schemas names its schema.
-func defaultTextOf(col *catalog.ColumnDesc, byID map[uint32]*catalog.Descriptor, schemas map[uint32]string, path catalog.SearchPath) string {
+func defaultTextOf(col *catalog.ColumnDesc, t *catalog.TableDesc, byID map[uint32]*catalog.Descriptor, schemas map[uint32]string, path catalog.SearchPath) string {
 	if col.Generated != "" {
 		return col.Generated
 	}
 	if !isSerialDefault(col) {
-		if s, ok := seqDefaultText(col.Default, path); ok {
+		if s, ok := seqDefaultShown(col.Default, col, t, byID, schemas, path); ok {
 			return s
 		}
 		return col.Default

@@ -44,17 +44,6 @@ func (pl *planner) specialFunc(b *expr.Builder, f *pg_query.FuncCall, name strin
 		}
 		args[i] = e
 	}
-	if len(args) > 0 && args[0].Type().Family == types.UnknownFamily {
-		if p, ok := args[0].(*expr.Param); ok {
-			// PostgreSQL types the parameter regclass, but a regclass
-			// parameter takes only an OID here (types.parseReg): as
-			// text it takes the sequence's name too.
-			var err error
-			if args[0], err = b.Coerce(p, types.Text, name+"()", f.Location); err != nil {
-				return nil, err
-			}
-		}
-	}
 	args, err := b.FixedArgs(name, args, want, f.Location)
 	if err != nil {
 		return nil, err
@@ -121,7 +110,13 @@ func (f *seqFunc) Eval(ctx *expr.Context) (types.Datum, error) {
 	switch v := vals[0].(type) {
 	case string:
 		if r, perr := types.Regclass.ParseText(v, nil); perr == nil {
-			d, err = x.sequenceByOID(r.(types.Reg).Oid) // a number: regclass input takes it as an OID
+			// A number: regclass input takes it as an OID. A DEFAULT
+			// keeps its sequence so (default_seqrefs.go), and calls it
+			// once per row: through the cache, under a key no name
+			// text can have.
+			d, err = x.cachedRelation("\x00"+v, func() (*catalog.Descriptor, error) {
+				return x.sequenceByOID(r.(types.Reg).Oid)
+			})
 		} else {
 			d, err = x.sequence(v)
 		}
@@ -255,50 +250,6 @@ func (x *execCtx) sequenceByOID(oid uint32) (*catalog.Descriptor, error) {
 		return nil, err
 	}
 	return nil, pgerror.Newf(pgcode.WrongObjectType, "%q is not a sequence", parts[len(parts)-1])
-}
-
-// seqDefaultStored is the text stela keeps for a DEFAULT that is
-// nextval('s') or currval('s'), the sequence named by a literal
-// ('s'::regclass the same): the call with the sequence's qualified name.
-// PostgreSQL binds such a default to the sequence's OID when the default
-// is set, so a later search_path does not change which sequence it
-// calls (pg_dump empties search_path and names it qualified); printing
-// drops the schema again where the search path finds the name
-// (seqDefaultText). ok is false for any other expression.
-func (x *execCtx) seqDefaultStored(e expr.Expr) (text string, ok bool, err error) {
-	f, isSeq := e.(*seqFunc)
-	if !isSeq || f.name != "nextval" && f.name != "currval" {
-		return "", false, nil
-	}
-	k, isConst := nameArg(f.args).(*expr.Const)
-	if !isConst || k.T.Oid != types.Unknown.Oid {
-		return "", false, nil // ('s'::text)::regclass is looked up when called
-	}
-	lit, _ := k.V.(string)
-	if _, err := types.Regclass.ParseText(lit, nil); err == nil {
-		return "", false, nil // an OID
-	}
-	parts, err := splitQualifiedName(lit)
-	if err != nil {
-		return "", false, err
-	}
-	oid, err := relationOID(x, parts)
-	if err != nil {
-		return "", false, err
-	}
-	if tag, _, _ := splitSubOID(oid); tag != 0 {
-		return "", false, nil // an index: nextval fails on it when called
-	}
-	d, err := catalog.Get(x.txn, oid)
-	if err != nil || d == nil || d.Kind == catalog.KindSchema {
-		return "", false, err // one of pg_catalog's relations
-	}
-	s, err := catalog.Get(x.txn, d.Schema)
-	if err != nil || s == nil {
-		return "", false, err
-	}
-	name := expr.QuoteIdent(s.Name) + "." + expr.QuoteIdent(d.Name)
-	return f.name + "(" + quoteLiteralPG(name) + "::regclass)", true, nil
 }
 
 // seqParams returns the engine's view of a sequence.

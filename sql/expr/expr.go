@@ -116,7 +116,13 @@ func (p *Param) Eval(ctx *Context) (types.Datum, error) {
 	if p.Index-1 >= len(ctx.Params) {
 		return nil, errParamMissing(p.Index)
 	}
-	return ctx.Params[p.Index-1], nil
+	v := ctx.Params[p.Index-1]
+	if s, isName := v.(string); isName && p.T.Family == types.RegFamily {
+		// A reg* parameter sent as a name (types.RegNameText): Bind,
+		// which reads no catalog, left it for here.
+		return ToReg(ctx, s, types.Text, p.T)
+	}
+	return v, nil
 }
 
 // Func is a call of a resolved function or operator: all arguments are

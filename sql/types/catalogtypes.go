@@ -132,7 +132,7 @@ func parseReg(t *T, s string) (Datum, error) {
 	if s == "-" {
 		return Reg{}, nil
 	}
-	if s != "" && s[0] >= '0' && s[0] <= '9' {
+	if !RegNameText(s) {
 		v, err := parseOid(s)
 		if err != nil {
 			return nil, err
@@ -141,6 +141,12 @@ func parseReg(t *T, s string) (Datum, error) {
 	}
 	return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s input of a name is supported only in a SQL expression", t.Name).
 		WithHint("Send the OID, or cast text to " + t.Name + " in the query.")
+}
+
+// RegNameText reports whether reg* input text is a name, which the
+// catalog resolves, rather than an OID ("-" is 0).
+func RegNameText(s string) bool {
+	return s != "-" && (s == "" || s[0] < '0' || s[0] > '9')
 }
 
 // appendReg is the output function of the reg* types: the name, or the
