@@ -199,6 +199,19 @@ func (x *execCtx) dropIdentity(d *catalog.Descriptor, name string, ifExists bool
 	if sq, err := catalog.Get(x.txn, c.Sequence); err != nil {
 		return err
 	} else if sq != nil {
+		// A default calling the sequence (nextval('t_id_seq') of another
+		// column) refuses the drop, as in PostgreSQL, which has no
+		// CASCADE for it.
+		g, err := x.depGraph()
+		if err != nil {
+			return err
+		}
+		ds := g.newDropSet()
+		ds.keep, ds.keepDropCol = d.ID, c.ID
+		ds.sequenceUsers(sq, x.describe(sq))
+		if err := ds.finish(false, x.describe(sq)); err != nil {
+			return err
+		}
 		if err := catalog.Delete(x.txn, sq); err != nil {
 			return err
 		}

@@ -213,10 +213,7 @@ func seqDefaultShown(text string, col *catalog.ColumnDesc, t *catalog.TableDesc,
 	seqCallLiterals(n, func(f *pg_query.FuncCall, lit *pg_query.String) {
 		found = true
 		if d := storedSequence(lit.Sval, byID); d != nil {
-			lit.Sval = expr.QuoteIdent(d.Name)
-			if !relationVisible(d, byID, path) {
-				lit.Sval = expr.QuoteIdent(schemas[d.Schema]) + "." + lit.Sval
-			}
+			lit.Sval = relationShown(d, byID, schemas, path)
 		} else if parts, err := splitQualifiedName(lit.Sval); err == nil && len(parts) == 2 {
 			lit.Sval = seqNameShown(parts[0], parts[1], path) // a sequence dropped since
 		}
@@ -238,13 +235,24 @@ func seqDefaultShown(text string, col *catalog.ColumnDesc, t *catalog.TableDesc,
 	return shown, true
 }
 
-// seqNameShown is a sequence's name as regclass output prints it.
+// seqNameShown is the name a default stored before kept, of a sequence
+// no longer there: qualified when its schema is not on the search path.
 func seqNameShown(schema, name string, path catalog.SearchPath) string {
 	shown := expr.QuoteIdent(name)
 	if !onPath(path, schema) {
 		shown = expr.QuoteIdent(schema) + "." + shown
 	}
 	return shown
+}
+
+// relationShown is a relation's name as regclass output prints it:
+// qualified when the search path does not find it.
+func relationShown(d *catalog.Descriptor, byID map[uint32]*catalog.Descriptor, schemas map[uint32]string, path catalog.SearchPath) string {
+	name := expr.QuoteIdent(d.Name)
+	if !relationVisible(d, byID, path) {
+		name = expr.QuoteIdent(schemas[d.Schema]) + "." + name
+	}
+	return name
 }
 
 // relationVisible reports whether d's name, unqualified, finds d on the

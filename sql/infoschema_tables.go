@@ -279,7 +279,7 @@ func columnDefault(n *infoNames, t *catalog.TableDesc, col *catalog.ColumnDesc, 
 		return nil
 	}
 	if seq != nil && isSerialDefault(col) {
-		return serialDefaultText(seq, n.schemas[seq.Schema], path)
+		return serialDefaultText(seq, n.byID, n.schemas, path)
 	}
 	if col.Default == "" || strings.EqualFold(col.Default, "NULL") {
 		return nil

@@ -25,16 +25,11 @@ func hasDefault(col *catalog.ColumnDesc) bool {
 }
 
 // serialDefaultText is a serial default as pg_get_expr prints it:
-// nextval('seq'::regclass), the sequence's name qualified when its schema
-// is not on the search path (as regclass output qualifies it).
-func serialDefaultText(seq *catalog.Descriptor, schema string, path catalog.SearchPath) string {
-	return seqCallText("nextval", schema, seq.Name, path)
-}
-
-// seqCallText is nextval('s'::regclass) (or currval) as pg_get_expr
-// prints it.
-func seqCallText(fn, schema, seq string, path catalog.SearchPath) string {
-	return fn + "(" + quoteLiteralPG(seqNameShown(schema, seq, path)) + "::regclass)"
+// nextval('seq'::regclass), the sequence's name qualified when the search
+// path does not find it (as regclass output qualifies it). byID holds
+// the catalog's descriptors.
+func serialDefaultText(seq *catalog.Descriptor, byID map[uint32]*catalog.Descriptor, schemas map[uint32]string, path catalog.SearchPath) string {
+	return "nextval(" + quoteLiteralPG(relationShown(seq, byID, schemas, path)) + "::regclass)"
 }
 
 // defaultTextOf is the text of a column's default (pg_attrdef.adbin,
@@ -54,5 +49,5 @@ func defaultTextOf(col *catalog.ColumnDesc, t *catalog.TableDesc, byID map[uint3
 	if seq == nil || seq.Kind != catalog.KindSequence {
 		return ""
 	}
-	return serialDefaultText(seq, schemas[seq.Schema], path)
+	return serialDefaultText(seq, byID, schemas, path)
 }
