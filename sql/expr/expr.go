@@ -117,10 +117,12 @@ func (p *Param) Eval(ctx *Context) (types.Datum, error) {
 		return nil, errParamMissing(p.Index)
 	}
 	v := ctx.Params[p.Index-1]
-	if s, isName := v.(string); isName && p.T.Family == types.RegFamily {
-		// A reg* parameter sent as a name (types.RegNameText): Bind,
-		// which reads no catalog, left it for here.
-		return ToReg(ctx, s, types.Text, p.T)
+	if p.T != nil && p.T.Family == types.RegFamily {
+		if s, isName := v.(string); isName {
+			// A reg* parameter sent as a name (types.RegNameText): Bind,
+			// which reads no catalog, left it for here.
+			return ToReg(ctx, s, types.Text, p.T)
+		}
 	}
 	return v, nil
 }
