@@ -15,8 +15,10 @@ import (
 // transaction, as PostgreSQL does before a DROP ROLE. As PostgreSQL's it
 // needs the rights of every role named, which in stela (no role
 // membership) a superuser has, or a user naming only itself. Databases
-// old owns keep their owner: stela has no ALTER DATABASE ... OWNER TO,
-// and DROP ROLE names them.
+// old owns keep their owner: they are kept in the system catalog, which
+// the statement's transaction does not reach, so it could not undo
+// their change on ROLLBACK. ALTER DATABASE ... OWNER TO gives them away,
+// and DROP ROLE names them until then.
 func (pl *planner) planReassignOwned(n *pg_query.ReassignOwnedStmt) (plan, error) {
 	return &ddlPlan{tag: "REASSIGN OWNED", fn: func(x *execCtx) error { return x.reassignOwned(n) }}, nil
 }
