@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -143,7 +144,7 @@ func TestSequenceFunctionParameterTypes(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", sql, err)
 		}
-		if !equalOIDs(sd.ParamOIDs, want) {
+		if !slices.Equal(sd.ParamOIDs, want) {
 			t.Errorf("%s: parameter types %v, want %v", sql, sd.ParamOIDs, want)
 		}
 	}
@@ -175,16 +176,4 @@ func TestSequenceFunctionParameterTypes(t *testing.T) {
 	if sqlState(err) != "42P01" || !strings.Contains(err.Error(), `relation "nope" does not exist`) {
 		t.Fatalf("nextval of a missing sequence: %v, want 42P01", err)
 	}
-}
-
-func equalOIDs(a, b []uint32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
