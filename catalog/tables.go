@@ -49,6 +49,17 @@ func BuiltinSchemas() []*Descriptor {
 	return []*Descriptor{builtinSchemas["pg_catalog"], builtinSchemas["public"], builtinSchemas["information_schema"]}
 }
 
+// IsBuiltinSchema reports whether id is one of BuiltinSchemas, which are
+// not stored and so keep no owner or comment of their own.
+func IsBuiltinSchema(id uint32) bool {
+	for _, d := range builtinSchemas {
+		if d.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
 // Get returns the descriptor with an id, or nil.
 func Get(txn *engine.Txn, id uint32) (*Descriptor, error) {
 	for _, d := range builtinSchemas {

@@ -19,11 +19,8 @@ import (
 func planAlterDatabaseOwner(n *pg_query.AlterOwnerStmt) (plan, error) {
 	name := n.Object.GetString_().GetSval()
 	return &adminPlan{tag: "ALTER DATABASE", stmt: "ALTER DATABASE", fn: func(s *Session, ec *expr.Context) error {
-		role, err := s.roleSpecName(n.Newowner)
+		role, err := s.existingRole(n.Newowner)
 		if err != nil {
-			return err
-		}
-		if _, err := s.engine.sys.User(role); err != nil {
 			return err
 		}
 		return s.engine.sys.SetDatabaseOwner(ec.Ctx, name, role, func(d *catalog.Database) (bool, error) {

@@ -134,11 +134,8 @@ func (s *Session) parseGrant(n *pg_query.GrantStmt) (*grantRequest, error) {
 			req.public = true
 			continue
 		}
-		name, err := s.roleSpecName(r)
+		name, err := s.existingRole(r)
 		if err != nil {
-			return nil, err
-		}
-		if _, err := s.engine.sys.User(name); err != nil {
 			return nil, err
 		}
 		req.grantees = append(req.grantees, name)

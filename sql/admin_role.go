@@ -175,17 +175,26 @@ func (s *Session) roleSpecName(r *pg_query.RoleSpec) (string, error) {
 	return "", pgerror.New(pgcode.UndefinedObject, "role \"public\" does not exist")
 }
 
+// existingRole is roleSpecName of a role that must exist (42704).
+func (s *Session) existingRole(r *pg_query.RoleSpec) (string, error) {
+	name, err := s.roleSpecName(r)
+	if err != nil {
+		return "", err
+	}
+	if _, err := s.engine.sys.User(name); err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
 func planAlterRole(n *pg_query.AlterRoleStmt) (plan, error) {
 	opts, err := parseRoleOptions(n.Options)
 	if err != nil {
 		return nil, err
 	}
 	return &adminPlan{tag: "ALTER ROLE", stmt: "ALTER ROLE", fn: func(s *Session, ec *expr.Context) error {
-		name, err := s.roleSpecName(n.Role)
+		name, err := s.existingRole(n.Role)
 		if err != nil {
-			return err
-		}
-		if _, err := s.engine.sys.User(name); err != nil {
 			return err
 		}
 		if !(name == s.user && opts.onlyPassword()) {

@@ -186,10 +186,8 @@ func (x *execCtx) commentSchema(name, text string) error {
 	if err := x.mustOwn(s); err != nil {
 		return err
 	}
-	for _, b := range catalog.BuiltinSchemas() {
-		if b.ID == s.ID {
-			return pgerror.Newf(pgcode.FeatureNotSupported, "cannot comment on the built-in schema %q", name)
-		}
+	if catalog.IsBuiltinSchema(s.ID) {
+		return pgerror.Newf(pgcode.FeatureNotSupported, "cannot comment on the built-in schema %q", name)
 	}
 	s.Comment = text
 	return catalog.Put(x.txn, s)

@@ -67,19 +67,6 @@ func (pl *planner) planAlterRelationOwner(n *pg_query.AlterTableStmt) (plan, err
 	}}, nil
 }
 
-// ownerRole resolves OWNER TO's role: it must exist (42704).
-// CURRENT_USER, CURRENT_ROLE and SESSION_USER are the session's user.
-func (x *execCtx) ownerRole(r *pg_query.RoleSpec) (string, error) {
-	name, err := x.sess.roleSpecName(r)
-	if err != nil {
-		return "", err
-	}
-	if _, err := x.sess.engine.sys.User(name); err != nil {
-		return "", err
-	}
-	return name, nil
-}
-
 // mayGiveTo refuses a change of owner to a role the session's user may
 // not become: a superuser may give an object to anyone, others only to
 // themselves (stela has no role membership). That the user may alter
@@ -102,7 +89,7 @@ func (x *execCtx) mayGiveTo(role string) error {
 // its table's owner and cannot be given away alone; and a table's owner
 // change carries its sequences along.
 func (x *execCtx) changeRelationOwner(d *catalog.Descriptor, spec *pg_query.RoleSpec) error {
-	role, err := x.ownerRole(spec)
+	role, err := x.sess.existingRole(spec)
 	if err != nil {
 		return err
 	}
@@ -176,7 +163,7 @@ func (pl *planner) planAlterOwner(n *pg_query.AlterOwnerStmt) (plan, error) {
 // resolves the role before the schema. The built-in schemas are not
 // stored (catalog.BuiltinSchemas) and keep the admin as their owner.
 func (x *execCtx) changeSchemaOwner(name string, spec *pg_query.RoleSpec) error {
-	role, err := x.ownerRole(spec)
+	role, err := x.sess.existingRole(spec)
 	if err != nil {
 		return err
 	}
@@ -192,10 +179,8 @@ func (x *execCtx) changeSchemaOwner(name string, spec *pg_query.RoleSpec) error 
 	if err := x.mustOwn(s); err != nil {
 		return err
 	}
-	for _, b := range catalog.BuiltinSchemas() {
-		if b.ID == s.ID {
-			return pgerror.Newf(pgcode.FeatureNotSupported, "cannot change the owner of the built-in schema %q", name)
-		}
+	if catalog.IsBuiltinSchema(s.ID) {
+		return pgerror.Newf(pgcode.FeatureNotSupported, "cannot change the owner of the built-in schema %q", name)
 	}
 	if err := x.mayGiveTo(role); err != nil {
 		return err

@@ -36,7 +36,7 @@ func (x *execCtx) reassignOwned(n *pg_query.ReassignOwnedStmt) error {
 	}
 	var from []string
 	for _, node := range n.Roles {
-		role, err := x.ownerRole(node.GetRoleSpec())
+		role, err := x.sess.existingRole(node.GetRoleSpec())
 		if err != nil {
 			return err
 		}
@@ -45,7 +45,7 @@ func (x *execCtx) reassignOwned(n *pg_query.ReassignOwnedStmt) error {
 		}
 		from = append(from, role)
 	}
-	to, err := x.ownerRole(n.Newrole)
+	to, err := x.sess.existingRole(n.Newrole)
 	if err != nil {
 		return err
 	}

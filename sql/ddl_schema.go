@@ -26,7 +26,7 @@ func (pl *planner) planCreateSchema(n *pg_query.CreateSchemaStmt) (plan, error) 
 func (x *execCtx) createSchema(n *pg_query.CreateSchemaStmt) error {
 	name, owner := n.Schemaname, x.sess.user
 	if n.Authrole != nil {
-		role, err := x.ownerRole(n.Authrole)
+		role, err := x.sess.existingRole(n.Authrole)
 		if err != nil {
 			return err
 		}
