@@ -22,6 +22,26 @@ type depGraph struct {
 	x    *execCtx
 	all  []*catalog.Descriptor
 	byID map[uint32]*catalog.Descriptor
+	// seqRefs memoizes defaultSequences by default text: a drop asks of
+	// every column's default once per sequence it drops.
+	seqRefs map[string][]uint32
+}
+
+// defaultSequences is the package function over the graph's catalog, parsing
+// each distinct default once.
+func (g *depGraph) defaultSequences(text string) []uint32 {
+	if !mayCallSequence(text) {
+		return nil
+	}
+	ids, ok := g.seqRefs[text]
+	if !ok {
+		if g.seqRefs == nil {
+			g.seqRefs = map[string][]uint32{}
+		}
+		ids = defaultSequences(text, g.byID)
+		g.seqRefs[text] = ids
+	}
+	return ids
 }
 
 func (x *execCtx) depGraph() (*depGraph, error) {
@@ -202,7 +222,7 @@ func (ds *dropSet) sequenceUsers(d *catalog.Descriptor, what string) {
 			if c.Dropped || ds.keep == o.ID && c.ID == ds.keepDropCol {
 				continue
 			}
-			if c.Sequence != d.ID && !containsID(defaultSequences(c.Default, ds.g.byID), d.ID) {
+			if c.Sequence != d.ID && !containsID(ds.g.defaultSequences(c.Default), d.ID) {
 				continue
 			}
 			if c.Sequence == d.ID && c.Identity != "" {
@@ -314,7 +334,7 @@ func (ds *dropSet) apply() error {
 			if c.Sequence == dd.seq {
 				c.Sequence = 0
 			}
-			if containsID(defaultSequences(c.Default, ds.g.byID), dd.seq) {
+			if containsID(ds.g.defaultSequences(c.Default), dd.seq) {
 				c.Default = ""
 			}
 		}
