@@ -50,27 +50,9 @@ func (p *countedDDLPlan) run(s *Session, ec *expr.Context) (Result, error) {
 // planCreateAs plans CREATE MATERIALIZED VIEW, CREATE TABLE ... AS and
 // SELECT ... INTO.
 func (pl *planner) planCreateAs(n *pg_query.CreateTableAsStmt) (plan, error) {
-	matview := n.Objtype == pg_query.ObjectType_OBJECT_MATVIEW
-	stmt := "CREATE TABLE AS"
-	switch {
-	case matview:
-		stmt = "CREATE MATERIALIZED VIEW"
-	case n.IsSelectInto:
-		stmt = "SELECT INTO" // the parser's rewrite of SELECT ... INTO t
-	}
-	into := n.Into
-	sel := n.Query.GetSelectStmt()
-	switch {
-	case into.Rel.Relpersistence == "t":
-		return nil, pgerror.New(pgcode.FeatureNotSupported, "temporary tables are not supported yet")
-	case sel == nil:
-		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s ... AS EXECUTE is not supported", stmt)
-	case len(into.Options) > 0:
-		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s ... WITH (storage parameters) is not supported", stmt)
-	case into.TableSpaceName != "":
-		return nil, pgerror.New(pgcode.FeatureNotSupported, "tablespaces are not supported")
-	case into.AccessMethod != "" && into.AccessMethod != "heap":
-		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "access method %q is not supported", into.AccessMethod)
+	stmt, matview, sel, err := checkCreateAs(n)
+	if err != nil {
+		return nil, err
 	}
 	var params []*types.T
 	if n.IsSelectInto && !pl.params.NoParams {
@@ -89,8 +71,58 @@ func (pl *planner) planCreateAs(n *pg_query.CreateTableAsStmt) (plan, error) {
 		}
 	}
 	return &countedDDLPlan{stmt: stmt, fn: func(x *execCtx) (string, error) {
-		return x.createAs(n, sel, matview, stmt, params)
+		return x.createAs(n, sel, matview, stmt, params, nil)
 	}}, nil
+}
+
+// checkCreateAs refuses the forms of CREATE ... AS stela does not run and
+// returns the statement's name (its tag), whether it makes a materialized
+// view, and its query.
+func checkCreateAs(n *pg_query.CreateTableAsStmt) (stmt string, matview bool, sel *pg_query.SelectStmt, err error) {
+	matview = n.Objtype == pg_query.ObjectType_OBJECT_MATVIEW
+	stmt = "CREATE TABLE AS"
+	switch {
+	case matview:
+		stmt = "CREATE MATERIALIZED VIEW"
+	case n.IsSelectInto:
+		stmt = "SELECT INTO" // the parser's rewrite of SELECT ... INTO t
+	}
+	into := n.Into
+	sel = n.Query.GetSelectStmt()
+	switch {
+	case into.Rel.Relpersistence == "t":
+		err = pgerror.New(pgcode.FeatureNotSupported, "temporary tables are not supported yet")
+	case sel == nil:
+		err = pgerror.Newf(pgcode.FeatureNotSupported, "%s ... AS EXECUTE is not supported", stmt)
+	case len(into.Options) > 0:
+		err = pgerror.Newf(pgcode.FeatureNotSupported, "%s ... WITH (storage parameters) is not supported", stmt)
+	case into.TableSpaceName != "":
+		err = pgerror.New(pgcode.FeatureNotSupported, "tablespaces are not supported")
+	case into.AccessMethod != "" && into.AccessMethod != "heap":
+		err = pgerror.Newf(pgcode.FeatureNotSupported, "access method %q is not supported", into.AccessMethod)
+	}
+	return stmt, matview, sel, err
+}
+
+// createAsExists reports whether CREATE ... AS's relation exists already:
+// an error unless IF NOT EXISTS, which notes it and skips the statement.
+func (x *execCtx) createAsExists(n *pg_query.CreateTableAsStmt) (*catalog.Descriptor, bool, error) {
+	schema, err := x.sess.schemaFor(x.txn, n.Into.Rel.Schemaname)
+	if err != nil {
+		return nil, false, err
+	}
+	name := n.Into.Rel.Relname
+	existing, err := catalog.Lookup(x.txn, schema.ID, name)
+	switch {
+	case err != nil:
+		return nil, false, err
+	case existing == nil:
+		return schema, false, nil
+	case n.IfNotExists:
+		x.sess.notice("NOTICE", pgcode.DuplicateTable, "relation \""+name+"\" already exists, skipping")
+		return schema, true, nil
+	}
+	return nil, false, pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)
 }
 
 // queryParams are the parameter types of CREATE ... AS's query: none
@@ -103,22 +135,16 @@ func queryParams(params []*types.T) *expr.ParamTypes {
 	return p
 }
 
-func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectStmt, matview bool, stmt string, params []*types.T) (string, error) {
+// createAs creates and fills CREATE ... AS's table. src, when not nil, is
+// the query already planned (EXPLAIN ANALYZE's, counting its rows); else
+// the query is planned here.
+func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectStmt, matview bool, stmt string, params []*types.T, src planNode) (string, error) {
 	into := n.Into
-	schema, err := x.sess.schemaFor(x.txn, into.Rel.Schemaname)
-	if err != nil {
-		return "", err
+	schema, exists, err := x.createAsExists(n)
+	if err != nil || exists {
+		return stmt, err
 	}
 	name := into.Rel.Relname
-	if existing, err := catalog.Lookup(x.txn, schema.ID, name); err != nil {
-		return "", err
-	} else if existing != nil {
-		if n.IfNotExists {
-			x.sess.notice("NOTICE", pgcode.DuplicateTable, "relation \""+name+"\" already exists, skipping")
-			return stmt, nil
-		}
-		return "", pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)
-	}
 	// The query is planned to learn its columns; an unpopulated
 	// materialized view it reads is refused only when it is run.
 	pl := &planner{s: x.sess, txn: x.txn, params: queryParams(params), describeOnly: true}
@@ -182,7 +208,7 @@ func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectSt
 	if into.SkipData {
 		return stmt, nil
 	}
-	count, err := x.fillFromQuery(b.d, sel, queryParams(params))
+	count, err := x.fillFromQuery(b.d, sel, queryParams(params), src)
 	if err != nil {
 		return "", err
 	}
@@ -190,12 +216,15 @@ func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectSt
 }
 
 // fillFromQuery inserts a query's rows into a table made for them (its
-// visible columns are the query's, in order) and returns their count.
-func (x *execCtx) fillFromQuery(d *catalog.Descriptor, sel *pg_query.SelectStmt, params *expr.ParamTypes) (int64, error) {
+// visible columns are the query's, in order) and returns their count. The
+// query is planned here unless src is its plan already.
+func (x *execCtx) fillFromQuery(d *catalog.Descriptor, sel *pg_query.SelectStmt, params *expr.ParamTypes, src planNode) (int64, error) {
 	pl := &planner{s: x.sess, txn: x.txn, params: params}
-	src, err := pl.planQuery(sel, nil, &level{})
-	if err != nil {
-		return 0, err
+	if src == nil {
+		var err error
+		if src, err = pl.planQuery(sel, nil, &level{}); err != nil {
+			return 0, err
+		}
 	}
 	w, err := pl.writer(d)
 	if err != nil {
@@ -285,7 +314,7 @@ func (x *execCtx) refresh(n *pg_query.RefreshMatViewStmt) error {
 	if n.SkipData {
 		return nil
 	}
-	_, err = x.fillFromQuery(d, stmts[0].AST.GetSelectStmt(), queryParams(nil))
+	_, err = x.fillFromQuery(d, stmts[0].AST.GetSelectStmt(), queryParams(nil), nil)
 	return err
 }
 

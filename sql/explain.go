@@ -26,17 +26,24 @@ type explainPlan struct {
 	dml     *dmlPlan // set for INSERT, UPDATE, DELETE
 	title   string   // the top line of a data-changing statement
 	analyze bool
+	// summary adds the planning (and with ANALYZE, execution) time:
+	// PostgreSQL's SUMMARY option, on by default only with ANALYZE.
+	summary bool
 	// verbose adds the columns each scan decodes (its Output line).
 	verbose bool
 	planned time.Duration
 	// execute is EXPLAIN EXECUTE's statement and parameters
 	// (explainExecute).
 	execute *executePlan
+	// createAs is set for CREATE ... AS and SELECT ... INTO, whose
+	// query is root (explain_createas.go).
+	createAs *explainedCreateAs
 }
 
 func (pl *planner) planExplain(p *Prepared, n *pg_query.ExplainStmt) (plan, error) {
 	start := time.Now()
 	ep := &explainPlan{}
+	summary := ""
 	for _, o := range n.Options {
 		d := o.GetDefElem()
 		on := d.Arg == nil || defElemTrue(d.Arg)
@@ -45,7 +52,9 @@ func (pl *planner) planExplain(p *Prepared, n *pg_query.ExplainStmt) (plan, erro
 			ep.analyze = on
 		case "verbose":
 			ep.verbose = on
-		case "costs", "timing", "summary", "buffers", "settings", "wal":
+		case "summary":
+			summary = strconv.FormatBool(on)
+		case "costs", "timing", "buffers", "settings", "wal":
 			// Accepted; stela prints what it has.
 		case "format":
 			if f := strings.ToLower(defElemString(d.Arg)); f != "text" {
@@ -55,6 +64,7 @@ func (pl *planner) planExplain(p *Prepared, n *pg_query.ExplainStmt) (plan, erro
 			return nil, pgerror.Newf(pgcode.Syntax, "unrecognized EXPLAIN option %q", d.Defname).WithPosition(int(d.Location) + 1)
 		}
 	}
+	ep.summary = summary == "true" || summary == "" && ep.analyze
 	pl.describeOnly = !ep.analyze
 	inner := &Prepared{SQL: p.SQL, stmt: p.stmt}
 	inner.stmt.AST = n.Query
@@ -73,6 +83,10 @@ func (pl *planner) planExplain(p *Prepared, n *pg_query.ExplainStmt) (plan, erro
 		ep.root, ep.title = ep.dml.source, ep.dml.explainTitle()
 	case *pg_query.Node_ExecuteStmt:
 		if err := pl.explainExecute(ep, inner, q.ExecuteStmt); err != nil {
+			return nil, err
+		}
+	case *pg_query.Node_CreateTableAsStmt:
+		if err := pl.planExplainCreateAs(ep, inner, q.CreateTableAsStmt); err != nil {
 			return nil, err
 		}
 	default:
@@ -149,12 +163,24 @@ func (ep *explainPlan) run(s *Session, ec *expr.Context) (Result, error) {
 	}
 	root := ep.root
 	var lines []string
+	if ep.createAs != nil {
+		skipped, err := ep.createAs.skipped(s, ec)
+		if err != nil {
+			return nil, err
+		}
+		if skipped {
+			return textRows(nil), nil
+		}
+	}
 	if !ep.analyze {
 		if ep.title != "" {
 			lines = append(lines, ep.title)
 			lines = newExplainer(ep.verbose).tree(lines, root, 1)
 		} else {
 			lines = newExplainer(ep.verbose).tree(lines, root, 0)
+		}
+		if ep.summary {
+			lines = append(lines, ep.planningTime())
 		}
 		return textRows(lines), nil
 	}
@@ -171,7 +197,14 @@ func (ep *explainPlan) run(s *Session, ec *expr.Context) (Result, error) {
 	s.analyzeSubPlans = subs
 	defer func() { s.analyzeSubPlans = nil }()
 	start := time.Now()
-	if ep.dml != nil {
+	if ep.createAs != nil {
+		if err := ep.createAs.run(s, ec, root); err != nil {
+			return nil, err
+		}
+		ex := newExplainer(ep.verbose)
+		ex.analyzed = subs
+		lines = ex.tree(lines, root, 0)
+	} else if ep.dml != nil {
 		dp := *ep.dml
 		dp.source = root
 		res, err := dp.run(s, ec)
@@ -207,10 +240,15 @@ func (ep *explainPlan) run(s *Session, ec *expr.Context) (Result, error) {
 		ex.analyzed = subs
 		lines = ex.tree(lines, root, 0)
 	}
-	lines = append(lines,
-		fmt.Sprintf("Planning Time: %.3f ms", float64(ep.planned.Microseconds())/1000),
-		fmt.Sprintf("Execution Time: %.3f ms", float64(time.Since(start).Microseconds())/1000))
+	if ep.summary {
+		lines = append(lines, ep.planningTime(),
+			fmt.Sprintf("Execution Time: %.3f ms", float64(time.Since(start).Microseconds())/1000))
+	}
 	return textRows(lines), nil
+}
+
+func (ep *explainPlan) planningTime() string {
+	return fmt.Sprintf("Planning Time: %.3f ms", float64(ep.planned.Microseconds())/1000)
 }
 
 func textRows(lines []string) Result {
