@@ -34,8 +34,19 @@ func newIncarnation(txn *engine.Txn, d *Descriptor) error {
 		d.Sequence.Incarnation = old.Sequence.Incarnation
 		return nil
 	}
+	return Reincarnate(d)
+}
+
+// Reincarnate gives sequence d a new incarnation, whose values start over
+// (at START, until a setval): RESTART, in ALTER SEQUENCE, ALTER COLUMN
+// ... RESTART and TRUNCATE ... RESTART IDENTITY. The incarnation is part
+// of the descriptor, so a rollback brings the old one back with the
+// values it had, as PostgreSQL's RESTART, which gives the sequence new
+// storage, is undone by one. The caller stores d.
+func Reincarnate(d *Descriptor) error {
+	old := d.Sequence.Incarnation
 	var b [8]byte
-	for d.Sequence.Incarnation == 0 {
+	for d.Sequence.Incarnation == 0 || d.Sequence.Incarnation == old {
 		if _, err := rand.Read(b[:]); err != nil {
 			return pgerror.Newf(pgcode.Internal, "catalog: sequence incarnation: %v", err)
 		}

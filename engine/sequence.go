@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
-	"math"
 	"sync"
 
 	"github.com/stela-db/stela/kv"
@@ -52,10 +51,13 @@ type SeqParams struct {
 const seqBlock = 32
 
 type seqState struct {
-	mu       sync.Mutex
-	loaded   bool
-	last     int64 // last value handed out
-	called   bool  // whether any value was handed out (else next is Start)
+	mu     sync.Mutex
+	loaded bool
+	last   int64 // last value handed out, or set by setval
+	called bool  // whether any value was handed out (else next is Start)
+	// setNext is setval(v, false)'s state: the next value is last
+	// itself, and none counts as handed out (pg_sequences shows NULL).
+	setNext  bool
 	reserved int64 // values up to here are reserved in the log
 }
 
@@ -95,7 +97,9 @@ func (db *DB) NextVal(ctx context.Context, p SeqParams) (int64, error) {
 		}
 	}
 	next := p.Start
-	if s.called {
+	if s.setNext {
+		next = s.last
+	} else if s.called {
 		var ok bool
 		next, ok = addNoOverflow(s.last, p.Increment)
 		if !ok || next > p.Max || next < p.Min {
@@ -125,7 +129,7 @@ func (db *DB) NextVal(ctx context.Context, p SeqParams) (int64, error) {
 		}
 		s.reserved = end
 	}
-	s.last, s.called = next, true
+	s.last, s.called, s.setNext = next, true, false
 	return next, nil
 }
 
@@ -142,15 +146,8 @@ func (db *DB) SetVal(ctx context.Context, p SeqParams, v int64, isCalled bool) e
 		return err
 	}
 	s.loaded, s.reserved = true, v
-	if isCalled {
-		s.last, s.called = v, true
-	} else {
-		// The next nextval hands out v itself.
-		s.last, s.called = v-p.Increment, true
-		if p.Increment > 0 && v == math.MinInt64 || p.Increment < 0 && v == math.MaxInt64 {
-			s.called = false
-		}
-	}
+	// Not called, the next nextval hands out v itself.
+	s.last, s.called, s.setNext = v, isCalled, !isCalled
 	return nil
 }
 

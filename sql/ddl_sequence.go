@@ -76,11 +76,18 @@ func (x *execCtx) alterSequence(n *pg_query.AlterSeqStmt) error {
 
 // alterSeqOptions applies ALTER SEQUENCE options to sequence d (also an
 // identity column's, by ALTER TABLE ... ALTER COLUMN ... SET) and
-// stores it; RESTART sets the value it hands out next.
+// stores it; RESTART sets the value it hands out next, in a new
+// incarnation of the sequence, so that a rollback undoes it
+// (catalog.Reincarnate).
 func (x *execCtx) alterSeqOptions(d *catalog.Descriptor, opts []*pg_query.Node) error {
 	restart, err := x.applySeqOptions(d, opts, false)
 	if err != nil {
 		return err
+	}
+	if restart != nil {
+		if err := catalog.Reincarnate(d); err != nil {
+			return err
+		}
 	}
 	if err := catalog.Put(x.txn, d); err != nil {
 		return err

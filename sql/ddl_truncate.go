@@ -80,11 +80,19 @@ func (x *execCtx) truncate(n *pg_query.TruncateStmt) error {
 	if !n.RestartSeqs {
 		return nil
 	}
-	// RESTART IDENTITY: the owned sequences start over. (Sequences are not
-	// transactional in stela, so a rollback does not undo this.)
+	// RESTART IDENTITY: the owned sequences start over, each in a new
+	// incarnation, so that a rollback brings back the values they had
+	// (catalog.Reincarnate).
 	for _, s := range g.all {
 		if s.Kind == catalog.KindSequence && in[s.Sequence.OwnedByTable] {
-			if err := x.sess.db.DB.SetVal(x.ctx, seqParams(s), s.Sequence.Start, false); err != nil {
+			cur, err := catalog.Get(x.txn, s.ID)
+			if err != nil {
+				return err
+			}
+			if err := catalog.Reincarnate(cur); err != nil {
+				return err
+			}
+			if err := catalog.Put(x.txn, cur); err != nil {
 				return err
 			}
 		}
