@@ -63,6 +63,8 @@ type Engine struct {
 	sessions map[*Session]struct{}
 
 	nextPID atomic.Int32
+	// advisory is the table of advisory locks (advisory_locks.go).
+	advisory advisoryLocks
 	// started is when the engine opened (pg_postmaster_start_time).
 	started time.Time
 }

@@ -18,7 +18,9 @@ import (
 // transaction's commit depend on the table (locktable.go): pg_locks
 // shows those, one row per table and mode of each session's open
 // transaction, of every database, as PostgreSQL shows every session's
-// locks. The differences, all from stela keeping no lock table:
+// locks. It also has advisory locks (advisory_locks.go), shown as
+// PostgreSQL shows them, waiters included. The differences in the
+// relation locks, all from stela keeping no lock table for them:
 //   - granted is always true: nothing waits for a table lock, and a
 //     granted lock here excludes no one; a conflicting writer goes on,
 //     and the conflict fails whichever transaction commits second;
@@ -55,5 +57,36 @@ func pgLocksRows(c *vctx) ([][]types.Datum, error) {
 				nil, nil, nil, nil, nil, nil, nil, nil, int64(s.pid), mode, true, false, nil})
 		}
 	}
-	return out, nil
+	return append(out, advisoryLockRows(c.x.sess.engine.advisory.rows())...), nil
+}
+
+// advisoryLockRows are pg_locks' rows of advisory locks: the key's high
+// 32 bits as classid and its low as objid, objsubid 1 for a bigint key
+// and 2 for two integers, as PostgreSQL shows them; holders, then
+// waiters, by pid.
+func advisoryLockRows(rows []advisoryRow) [][]types.Datum {
+	sort.Slice(rows, func(i, j int) bool {
+		a, b := rows[i], rows[j]
+		if a.granted != b.granted {
+			return a.granted
+		}
+		if a.s.pid != b.s.pid {
+			return a.s.pid < b.s.pid
+		}
+		return a.tag.key < b.tag.key
+	})
+	out := make([][]types.Datum, 0, len(rows))
+	for _, r := range rows {
+		mode, sub := "ExclusiveLock", int64(1)
+		if r.shared {
+			mode = "ShareLock"
+		}
+		if r.tag.pair {
+			sub = 2
+		}
+		out = append(out, []types.Datum{"advisory", dOid(databaseOID(r.tag.db.Name)), nil, nil, nil, nil, nil,
+			dOid(uint32(uint64(r.tag.key) >> 32)), dOid(uint32(r.tag.key)), sub,
+			nil, int64(r.s.pid), mode, r.granted, false, nil})
+	}
+	return out
 }

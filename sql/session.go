@@ -260,6 +260,7 @@ func (s *Session) Close() {
 	// closed and the session out of the engine's list.
 	defer s.engine.unregister(s)
 	defer s.closeAllCursors()
+	defer s.engine.advisory.release(s, true, true)
 	if s.txn.state != txnNone {
 		s.txn.rollback(s)
 	}

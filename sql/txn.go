@@ -140,6 +140,7 @@ func (t *txnState) commit(s *Session, ctx context.Context) error {
 	}
 	s.cursorsCommitted()
 	s.clearLocks()
+	s.engine.advisory.release(s, true, false)
 	for k, v := range t.local {
 		s.restoreVar(k, v.val, v.had)
 	}
@@ -152,6 +153,7 @@ func (t *txnState) commit(s *Session, ctx context.Context) error {
 func (t *txnState) rollback(s *Session) {
 	s.cursorsRolledBack(-1)
 	s.clearLocks()
+	s.engine.advisory.release(s, true, false)
 	if t.eng != nil {
 		t.eng.Rollback()
 	}

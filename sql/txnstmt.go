@@ -94,6 +94,7 @@ func (p *txnPlan) run(s *Session, ec *expr.Context) (Result, error) {
 		}
 		t.savepoints = t.savepoints[:i]
 		s.cursorsReleased(i)
+		s.engine.advisory.releaseSavepoint(s, i)
 		return &tagResult{tag: "RELEASE"}, nil
 
 	case pg_query.TransactionStmtKind_TRANS_STMT_ROLLBACK_TO:
@@ -116,6 +117,7 @@ func (p *txnPlan) run(s *Session, ec *expr.Context) (Result, error) {
 		// The savepoint stays; later ones go, and so do the cursors
 		// declared since it was set.
 		s.cursorsRolledBack(i)
+		s.engine.advisory.rollbackTo(s, i+1)
 		t.savepoints = t.savepoints[:i+1]
 		t.savepoints[i].undo = map[string]savedVar{}
 		t.state = txnExplicit
