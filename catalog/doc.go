@@ -6,9 +6,11 @@
 //
 // # System catalog records (in the system store)
 //
-//	key                      value
-//	0x01 'u' <user name>     JSON User
-//	0x01 'd' <db name>       JSON Database
+//	key                               value
+//	0x01 'u' <user name>              JSON User
+//	0x01 'd' <db name>                JSON Database
+//	0x01 'g' <user> 0x00 <db>         JSON Grant
+//	0x01 'r' <role> 0x00 <db>         JSON RoleSetting ("" for all)
 //
 // JSON is encoded by encoding/json from the structs below, whose field
 // order is fixed, so the bytes a proof covers are stable.

@@ -35,7 +35,8 @@ func (s *System) UpdateUser(ctx context.Context, name string, change func(*User)
 }
 
 // RenameUser renames a user; 42704 if from does not exist, 42710 if to
-// does. The databases the user owns name the new owner in the same
+// does. The databases the user owns name the new owner, and the user's
+// grants and setting defaults move to the new name, in the same
 // transaction. check, when not nil, runs under the catalog lock and may
 // refuse (what the databases' own catalogs hold cannot follow).
 func (s *System) RenameUser(ctx context.Context, from, to string, check func() error) error {
@@ -86,7 +87,17 @@ func (s *System) RenameUser(ctx context.Context, from, to string, check func() e
 	if err != nil {
 		return err
 	}
-	return s.commit(ctx, append(writes, moved...)...)
+	settings, err := s.moveRoleSettings(func(r *RoleSetting) bool {
+		if r.Role != from {
+			return false
+		}
+		r.Role = to
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	return s.commit(ctx, append(append(writes, moved...), settings...)...)
 }
 
 // DropUser deletes a user; 42704 if there is none. It is refused while
@@ -116,10 +127,16 @@ func (s *System) DropUser(ctx context.Context, name string, owned func() ([]stri
 			return err
 		}
 	}
-	return s.commit(ctx, kv.Write{Key: recordKey(userPrefix, name), Delete: true})
+	// As PostgreSQL, the user's setting defaults go with it.
+	writes, err := s.dropRoleSettings(func(r RoleSetting) bool { return r.Role == name })
+	if err != nil {
+		return err
+	}
+	return s.commit(ctx, append(writes, kv.Write{Key: recordKey(userPrefix, name), Delete: true})...)
 }
 
-// DropDatabase deletes a database's record; 3D000 if there is none.
+// DropDatabase deletes a database's record, with the grants and the
+// setting defaults in it; 3D000 if there is none.
 func (s *System) DropDatabase(ctx context.Context, name string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -130,11 +147,16 @@ func (s *System) DropDatabase(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
+	settings, err := s.dropRoleSettings(func(r RoleSetting) bool { return r.Database == name })
+	if err != nil {
+		return err
+	}
+	writes = append(writes, settings...)
 	return s.commit(ctx, append(writes, kv.Write{Key: recordKey(databasePrefix, name), Delete: true})...)
 }
 
 // RenameDatabase renames a database's record, keeping its directory and
-// origin; 3D000 if from does not exist, 42P04 if to does.
+// origin (its grants and setting defaults follow it); 3D000 if from does not exist, 42P04 if to does.
 func (s *System) RenameDatabase(ctx context.Context, from, to string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -165,7 +187,17 @@ func (s *System) RenameDatabase(ctx context.Context, from, to string) error {
 	if err != nil {
 		return err
 	}
-	return s.commit(ctx, append(moved,
+	settings, err := s.moveRoleSettings(func(r *RoleSetting) bool {
+		if r.Database != from {
+			return false
+		}
+		r.Database = to
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	return s.commit(ctx, append(append(moved, settings...),
 		kv.Write{Key: recordKey(databasePrefix, from), Delete: true},
 		kv.Write{Key: recordKey(databasePrefix, to), Value: b})...)
 }
