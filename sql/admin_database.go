@@ -11,7 +11,8 @@ import (
 	"github.com/stela-db/stela/sql/pgerror"
 )
 
-// CREATE DATABASE, DROP DATABASE and ALTER DATABASE ... RENAME TO. They
+// CREATE DATABASE, DROP DATABASE and ALTER DATABASE ... RENAME TO (OWNER
+// TO is in admin_dbowner.go, SET and RESET in admin_rolesettings.go). They
 // change the system catalog, not the current database's, so they need no
 // catalog snapshot; like PostgreSQL's they cannot run inside a
 // transaction block (their effects, directories and a system
@@ -45,8 +46,10 @@ func (s *Session) planAdmin(node *pg_query.Node) (plan, error) {
 		return planCreateDatabase(n.CreatedbStmt)
 	case *pg_query.Node_DropdbStmt:
 		return planDropDatabase(n.DropdbStmt)
-	case *pg_query.Node_AlterDatabaseStmt, *pg_query.Node_AlterDatabaseSetStmt, *pg_query.Node_AlterDatabaseRefreshCollStmt:
-		return nil, pgerror.New(pgcode.FeatureNotSupported, "ALTER DATABASE is supported only for RENAME TO and OWNER TO")
+	case *pg_query.Node_AlterDatabaseSetStmt:
+		return planAlterDatabaseSet(n.AlterDatabaseSetStmt)
+	case *pg_query.Node_AlterDatabaseStmt, *pg_query.Node_AlterDatabaseRefreshCollStmt:
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "ALTER DATABASE is supported only for RENAME TO, OWNER TO, SET and RESET")
 	case *pg_query.Node_AlterOwnerStmt:
 		if n.AlterOwnerStmt.ObjectType == pg_query.ObjectType_OBJECT_DATABASE {
 			return planAlterDatabaseOwner(n.AlterOwnerStmt)
@@ -62,6 +65,8 @@ func (s *Session) planAdmin(node *pg_query.Node) (plan, error) {
 		return planCreateRole(n.CreateRoleStmt)
 	case *pg_query.Node_AlterRoleStmt:
 		return planAlterRole(n.AlterRoleStmt)
+	case *pg_query.Node_AlterRoleSetStmt:
+		return planAlterRoleSet(n.AlterRoleSetStmt)
 	case *pg_query.Node_DropRoleStmt:
 		return planDropRole(n.DropRoleStmt)
 	case *pg_query.Node_GrantStmt:

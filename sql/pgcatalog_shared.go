@@ -92,6 +92,10 @@ func pgRolesRows(c *vctx) ([][]types.Datum, error) {
 	if err != nil {
 		return nil, err
 	}
+	configs, err := roleConfigs(c.x.sess.engine.sys)
+	if err != nil {
+		return nil, err
+	}
 	var out [][]types.Datum
 	for _, u := range users {
 		// rolpassword is always masked in pg_roles. CREATEROLE,
@@ -101,7 +105,7 @@ func pgRolesRows(c *vctx) ([][]types.Datum, error) {
 		boot := dBool(u.Name == AdminUser)
 		out = append(out, []types.Datum{
 			u.Name, u.Superuser, dBool(true), boot, boot, u.Login, dBool(false),
-			dInt(-1), "********", nil, boot, nil, dOid(roleOID(u.Name)),
+			dInt(-1), "********", nil, boot, configs[u.Name], dOid(roleOID(u.Name)),
 		})
 	}
 	return out, nil
@@ -112,6 +116,10 @@ func pgUserRows(c *vctx) ([][]types.Datum, error) {
 	if err != nil {
 		return nil, err
 	}
+	configs, err := roleConfigs(c.x.sess.engine.sys)
+	if err != nil {
+		return nil, err
+	}
 	var out [][]types.Datum
 	for _, u := range users {
 		if !u.Login {
@@ -119,7 +127,7 @@ func pgUserRows(c *vctx) ([][]types.Datum, error) {
 		}
 		out = append(out, []types.Datum{
 			u.Name, dOid(roleOID(u.Name)), dBool(u.Name == AdminUser), u.Superuser, dBool(false), dBool(u.Name == AdminUser),
-			"********", nil, nil,
+			"********", nil, configs[u.Name],
 		})
 	}
 	return out, nil
@@ -143,12 +151,12 @@ func pgSettingsRows(c *vctx) ([][]types.Datum, error) {
 		if st.readOnly {
 			context = "internal"
 		}
-		if _, ok := s.vars[key]; ok {
-			source = "session"
-		}
 		reset := st.def(s)
 		if r, ok := s.resetVals[key]; ok {
-			reset = r
+			reset, source = r.value, r.source
+		}
+		if _, ok := s.vars[key]; ok {
+			source = "session"
 		}
 		out = append(out, []types.Datum{
 			// unit, category and vartype are NULL: stela's settings

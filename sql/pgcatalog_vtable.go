@@ -93,7 +93,7 @@ var unservedCatalogs = map[string]bool{}
 
 func init() {
 	for _, n := range strings.Fields(`pg_amop pg_amproc pg_authid pg_cast
-		pg_db_role_setting pg_default_acl pg_event_trigger pg_foreign_data_wrapper
+		pg_default_acl pg_event_trigger pg_foreign_data_wrapper
 		pg_foreign_server pg_foreign_table pg_init_privs pg_largeobject
 		pg_largeobject_metadata pg_opclass pg_opfamily pg_parameter_acl
 		pg_replication_origin pg_seclabel pg_shdepend pg_shseclabel pg_statistic

@@ -53,10 +53,15 @@ type Session struct {
 	// evaluate (expr.ArgStack).
 	args expr.ArgStack
 
-	// vars holds the values set in this session (absent: the default);
-	// resetVals the values RESET returns to (those of the startup packet).
+	// vars holds the values set in this session (absent: the reset
+	// value); resetVals the values RESET returns to (absent: the
+	// default): the startup packet's, else the role's and database's
+	// defaults (rolesettings_session.go).
 	vars      map[string]string
-	resetVals map[string]string
+	resetVals map[string]resetVal
+	// startupWarnings are the stored defaults skipped at the start, for
+	// the client (StartupWarnings).
+	startupWarnings []*pgerror.Error
 
 	txn txnState
 
@@ -127,6 +132,10 @@ func (e *Engine) NewSession(args SessionArgs) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.applyRoleSettings(); err != nil {
+		e.unregister(s)
+		return nil, err
+	}
 	if err := s.applyStartupParams(args.Params); err != nil {
 		e.unregister(s)
 		return nil, err
@@ -162,14 +171,15 @@ func (e *Engine) startSession(args SessionArgs) (*Session, error) {
 	s := &Session{
 		engine: e, db: db, user: args.User, superuser: args.Superuser, pid: args.PID, signals: args.Signals,
 		log:  args.Logger,
-		vars: map[string]string{}, resetVals: map[string]string{}, fsDirty: true, timeoutDirty: true, memDirty: true,
+		vars: map[string]string{}, resetVals: map[string]resetVal{}, fsDirty: true, timeoutDirty: true, memDirty: true,
 	}
 	s.initActivity(args.RemoteAddr)
 	e.registerLocked(s)
 	return s, nil
 }
 
-// applyStartupParams sets the settings of the startup packet.
+// applyStartupParams sets the settings of the startup packet: they are
+// the session's reset values, over the role's and database's defaults.
 func (s *Session) applyStartupParams(params map[string]string) error {
 	startup := map[string]string{}
 	for k, v := range params {
@@ -186,10 +196,9 @@ func (s *Session) applyStartupParams(params map[string]string) error {
 		startup[k] = v
 	}
 	for k, v := range startup {
-		if err := s.setVar(k, v, false); err != nil {
+		if err := s.setReset(k, v, "client"); err != nil {
 			return err
 		}
-		s.resetVals[strings.ToLower(k)] = s.vars[strings.ToLower(k)]
 	}
 	return nil
 }
@@ -289,14 +298,17 @@ func (s *Session) Setting(name string) (string, error) {
 		key = strings.ToLower(name)
 		st, ok = settings[key]
 	}
-	if !ok {
-		if v, ok := s.vars[key]; ok && strings.Contains(key, ".") {
-			return v, nil // a custom (namespaced) setting
-		}
-		return "", pgerror.Newf(pgcode.UndefinedObject, "unrecognized configuration parameter %q", name)
-	}
-	if v, ok := s.vars[key]; ok {
+	// A name the registry lacks is a custom (namespaced) setting once it
+	// has a value.
+	custom := !ok && strings.Contains(key, ".")
+	if v, set := s.vars[key]; set && (ok || custom) {
 		return v, nil
+	}
+	if r, set := s.resetVals[key]; set && (ok || custom) {
+		return r.value, nil
+	}
+	if !ok {
+		return "", pgerror.Newf(pgcode.UndefinedObject, "unrecognized configuration parameter %q", name)
 	}
 	return st.def(s), nil
 }
@@ -309,43 +321,9 @@ func (s *Session) SetSetting(name, value string, local bool) error {
 // setVar validates and sets a setting, recording how to undo it when the
 // transaction rolls back (and, for SET LOCAL, when it ends).
 func (s *Session) setVar(name, value string, local bool) error {
-	key := strings.ToLower(name)
-	st, known := settings[key]
-	if !known && !strings.Contains(key, ".") {
-		return pgerror.Newf(pgcode.UndefinedObject, "unrecognized configuration parameter %q", name)
-	}
-	if strings.HasPrefix(key, "stela.as_of_") {
-		// Time travel is a read: it needs SELECT (the read level).
-		if err := s.checkNeeds([]privNeed{{tables: "r", msg: "permission denied to set parameter \"" + key + "\"", object: "parameter " + key}}); err != nil {
-			return err
-		}
-	}
-	if known {
-		if st.readOnly {
-			return pgerror.Newf(pgcode.CantChangeRuntimeParam, "parameter %q cannot be changed", st.name)
-		}
-		if st.check != nil {
-			v, err := st.check(value)
-			var re *rangeError
-			if errors.As(err, &re) {
-				return pgerror.Newf(pgcode.InvalidParameterValue, "%d is outside the valid range for parameter %q (%d .. %d)", re.n, st.name, re.lo, re.hi)
-			}
-			if errors.Is(err, errNotBool) {
-				return pgerror.Newf(pgcode.InvalidParameterValue, "parameter %q requires a Boolean value", st.name)
-			}
-			var pe *pgerror.Error
-			if errors.As(err, &pe) {
-				return pe // a check that answers in an error of its own
-			}
-			if err != nil {
-				e := invalidValue(st.name, value)
-				if err.Error() != "" {
-					e = e.WithDetail(err.Error())
-				}
-				return e
-			}
-			value = v
-		}
+	key, value, err := s.checkSet(name, value)
+	if err != nil {
+		return err
 	}
 	old, had := s.vars[key]
 	s.txn.noteChange(key, old, had, local)
@@ -354,19 +332,88 @@ func (s *Session) setVar(name, value string, local bool) error {
 	return nil
 }
 
+// setReset validates a setting's value as SET does and makes it the
+// setting's reset value, with source its origin as pg_settings names it
+// ("client" for the startup packet's).
+func (s *Session) setReset(name, value, source string) error {
+	key, value, err := s.checkSet(name, value)
+	if err != nil {
+		return err
+	}
+	s.resetVals[key] = resetVal{value: value, source: source}
+	s.changed(key)
+	return nil
+}
+
+// resetVal is a setting's reset value and where it came from.
+type resetVal struct{ value, source string }
+
+// checkSet checks SET name = value in this session: the setting's key and
+// the value normalized, or SET's error.
+func (s *Session) checkSet(name, value string) (string, string, error) {
+	if key := strings.ToLower(name); strings.HasPrefix(key, "stela.as_of_") {
+		// Time travel is a read: it needs SELECT (the read level).
+		if err := s.checkNeeds([]privNeed{{tables: "r", msg: "permission denied to set parameter \"" + key + "\"", object: "parameter " + key}}); err != nil {
+			return "", "", err
+		}
+	}
+	return checkSettingValue(name, value)
+}
+
+// checkSettingValue checks a setting's new value as SET does, wherever
+// it is to apply (this session, or the defaults of ALTER DATABASE and
+// ALTER ROLE): the setting's key and the value normalized, or SET's
+// error. A name with a dot that the registry lacks is a custom setting,
+// taking any value.
+func checkSettingValue(name, value string) (string, string, error) {
+	key := strings.ToLower(name)
+	st, known := settings[key]
+	if !known {
+		if !strings.Contains(key, ".") {
+			return "", "", pgerror.Newf(pgcode.UndefinedObject, "unrecognized configuration parameter %q", name)
+		}
+		return key, value, nil
+	}
+	if st.readOnly {
+		return "", "", pgerror.Newf(pgcode.CantChangeRuntimeParam, "parameter %q cannot be changed", st.name)
+	}
+	if st.check == nil {
+		return key, value, nil
+	}
+	v, err := st.check(value)
+	var re *rangeError
+	if errors.As(err, &re) {
+		return "", "", pgerror.Newf(pgcode.InvalidParameterValue, "%d is outside the valid range for parameter %q (%d .. %d)", re.n, st.name, re.lo, re.hi)
+	}
+	if errors.Is(err, errNotBool) {
+		return "", "", pgerror.Newf(pgcode.InvalidParameterValue, "parameter %q requires a Boolean value", st.name)
+	}
+	var pe *pgerror.Error
+	if errors.As(err, &pe) {
+		return "", "", pe // a check that answers in an error of its own
+	}
+	if err != nil {
+		e := invalidValue(st.name, value)
+		if err.Error() != "" {
+			e = e.WithDetail(err.Error())
+		}
+		return "", "", e
+	}
+	return key, v, nil
+}
+
 // resetVar returns a setting to its reset value.
 func (s *Session) resetVar(name string) error {
 	key := strings.ToLower(name)
-	if st, ok := settings[key]; ok && st.readOnly {
+	st, known := settings[key]
+	if known && st.readOnly {
 		return pgerror.Newf(pgcode.CantChangeRuntimeParam, "parameter %q cannot be changed", st.name)
-	} else if !ok && !strings.Contains(key, ".") {
+	} else if !known && !strings.Contains(key, ".") {
 		return pgerror.Newf(pgcode.UndefinedObject, "unrecognized configuration parameter %q", name)
 	}
 	old, had := s.vars[key]
 	s.txn.noteChange(key, old, had, false)
-	if v, ok := s.resetVals[key]; ok {
-		s.vars[key] = v
-	} else if _, known := settings[key]; !known {
+	if _, hasReset := s.resetVals[key]; !known && !hasReset {
 		// A custom setting stays defined once used, with an empty
 		// value, as PostgreSQL's placeholders do.
 		s.vars[key] = ""
