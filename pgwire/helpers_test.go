@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,6 +28,7 @@ type testServer struct {
 	// wantPanics is how many sessions the test makes panic; any other
 	// number fails it.
 	wantPanics uint64
+	stopOnce   sync.Once
 }
 
 // startServer starts a server; cfgFn may adjust its configuration. It is
@@ -34,9 +36,16 @@ type testServer struct {
 // unexpectedly (the server survives that, ending only the session).
 func startServer(t testing.TB, cfgFn func(*pgwire.Config)) *testServer {
 	t.Helper()
+	return startServerAt(t, t.TempDir(), cfgFn)
+}
+
+// startServerAt is startServer over data directory dir, which a test
+// may stop (stop) and start again to see what survives a restart.
+func startServerAt(t testing.TB, dir string, cfgFn func(*pgwire.Config)) *testServer {
+	t.Helper()
 	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
 	ctx := context.Background()
-	engine, err := sql.Open(ctx, sql.Config{DataDir: t.TempDir(), KV: kv.Options{MinFreeBytes: -1}, Logger: log})
+	engine, err := sql.Open(ctx, sql.Config{DataDir: dir, KV: kv.Options{MinFreeBytes: -1}, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +62,14 @@ func startServer(t testing.TB, cfgFn func(*pgwire.Config)) *testServer {
 	}
 	ts := &testServer{engine: engine, srv: pgwire.NewServer(engine, cfg), addr: ln.Addr().String(), done: make(chan error, 1)}
 	go func() { ts.done <- ts.srv.Serve(ln) }()
-	t.Cleanup(func() {
+	t.Cleanup(func() { ts.stop(t) })
+	return ts
+}
+
+// stop shuts the server down and closes its engine, once; it fails the
+// test if a session panicked unexpectedly.
+func (ts *testServer) stop(t testing.TB) {
+	ts.stopOnce.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if n := ts.srv.Stats().SessionPanics; n != ts.wantPanics {
@@ -62,11 +78,10 @@ func startServer(t testing.TB, cfgFn func(*pgwire.Config)) *testServer {
 		if err := ts.srv.Shutdown(ctx); err != nil {
 			t.Errorf("shutdown: %v", err)
 		}
-		if err := engine.Close(); err != nil {
+		if err := ts.engine.Close(); err != nil {
 			t.Errorf("close engine: %v", err)
 		}
 	})
-	return ts
 }
 
 // dsn returns a connection string for the admin on defaultdb.

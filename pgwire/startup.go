@@ -91,6 +91,11 @@ func (c *conn) handshake() (bool, error) {
 	sess.Wire = c
 	sess.OnNotice = func(e *pgerror.Error) { c.w.send(noticeResponse(e)) }
 	sess.OnTerminate = c.terminate
+	// Stored setting defaults the session skipped, before the
+	// parameters, as PostgreSQL warns while it sets up the session.
+	for _, w := range sess.StartupWarnings() {
+		c.w.send(noticeResponse(w))
+	}
 	c.reported = map[string]string{}
 	for _, p := range sess.ReportedParameters() {
 		c.w.send(&pgproto3.ParameterStatus{Name: p[0], Value: p[1]})
