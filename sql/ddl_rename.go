@@ -20,8 +20,9 @@ var renameKinds = map[pg_query.ObjectType]struct{ kind, tag string }{
 	pg_query.ObjectType_OBJECT_MATVIEW: {"materialized view", "ALTER MATERIALIZED VIEW"},
 }
 
-// planRename plans ALTER TABLE/VIEW/INDEX/SEQUENCE ... RENAME TO and
-// ALTER TABLE/VIEW ... RENAME COLUMN.
+// planRename plans ALTER TABLE/VIEW/INDEX/SEQUENCE ... RENAME TO,
+// ALTER TABLE/VIEW ... RENAME COLUMN and ALTER TABLE ... RENAME
+// CONSTRAINT.
 func (pl *planner) planRename(n *pg_query.RenameStmt) (plan, error) {
 	switch n.RenameType {
 	case pg_query.ObjectType_OBJECT_COLUMN:
@@ -31,7 +32,7 @@ func (pl *planner) planRename(n *pg_query.RenameStmt) (plan, error) {
 		}
 		return &ddlPlan{tag: k.tag, fn: func(x *execCtx) error { return x.renameColumn(n) }}, nil
 	case pg_query.ObjectType_OBJECT_TABCONSTRAINT:
-		return nil, pgerror.New(pgcode.FeatureNotSupported, "ALTER TABLE ... RENAME CONSTRAINT is not supported")
+		return &ddlPlan{tag: "ALTER TABLE", fn: func(x *execCtx) error { return x.renameConstraint(n) }}, nil
 	}
 	k, ok := renameKinds[n.RenameType]
 	if !ok {

@@ -1,0 +1,78 @@
+package sql
+
+import (
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// renameConstraint is ALTER TABLE ... RENAME CONSTRAINT old TO new. A
+// constraint's name is unique among its table's constraints; a primary
+// key or unique constraint is also its index, whose name is a relation
+// name of the schema, so the index is renamed with it, as in
+// PostgreSQL. Nothing else refers to a constraint by name but ON
+// CONFLICT ON CONSTRAINT, which resolves it when planned (and plans are
+// made again after DDL).
+func (x *execCtx) renameConstraint(n *pg_query.RenameStmt) error {
+	d, err := x.renameTarget(n)
+	if err != nil || d == nil {
+		return err
+	}
+	old, name := n.Subname, n.Newname
+	missing := pgerror.Newf(pgcode.UndefinedObject, "constraint %q for table %q does not exist", old, d.Name)
+	if d.Kind != catalog.KindTable {
+		return missing
+	}
+	t := d.Table
+	var rename func()
+	taken := false
+	for _, ix := range catalog.NamedIndexes(t) {
+		if !ix.Constraint && !isPrimary(ix) {
+			continue
+		}
+		ix := ix
+		switch ix.Name {
+		case old:
+			rename = func() { ix.Name = name }
+		case name:
+			taken = true
+		}
+	}
+	for i := range t.Checks {
+		c := &t.Checks[i]
+		switch c.Name {
+		case old:
+			rename = func() { c.Name = name }
+		case name:
+			taken = true
+		}
+	}
+	for i := range t.ForeignKeys {
+		fk := &t.ForeignKeys[i]
+		switch fk.Name {
+		case old:
+			rename = func() { fk.Name = name }
+		case name:
+			taken = true
+		}
+	}
+	if rename == nil {
+		return missing
+	}
+	if taken {
+		return pgerror.Newf(pgcode.DuplicateObject, "constraint %q for relation %q already exists", name, d.Name)
+	}
+	if ix := t.IndexByName(old); ix != nil && (ix.Constraint || isPrimary(ix)) {
+		existing, err := catalog.Lookup(x.txn, d.Schema, name)
+		if err != nil {
+			return err
+		}
+		if existing != nil {
+			return pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)
+		}
+	}
+	rename()
+	return catalog.Put(x.txn, d)
+}
