@@ -3,6 +3,7 @@ package sql
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/stela-db/stela/sql/pgcode"
@@ -48,6 +49,9 @@ type advisoryLocks struct {
 	// held lists each session's tags, in the order first taken
 	// (release at the end of a transaction or session, pg_locks).
 	held map[*Session][]advisoryTag
+	// holders is len(held), read without mu: every transaction's end
+	// looks for holds to let go of, and almost always finds none.
+	holders atomic.Int64
 	// waiting is what each blocked session waits for (deadlock check,
 	// pg_locks).
 	waiting map[*Session]advisoryWait
@@ -180,6 +184,7 @@ func (a *advisoryLocks) grantLocked(s *Session, tag advisoryTag, l *advisoryLock
 			a.held = map[*Session][]advisoryTag{}
 		}
 		a.held[s] = append(a.held[s], tag)
+		a.holders.Store(int64(len(a.held)))
 	}
 }
 
@@ -200,7 +205,9 @@ func (a *advisoryLocks) closesCycleLocked(s *Session, l *advisoryLock, shared bo
 				continue
 			}
 			seen[h.s] = true
-			if w, ok := a.waiting[h.s]; ok && blockedBy(a.locks[w.tag], w.shared, h.s) {
+			// A lock let go of since its waiter slept is nil here: the
+			// waiter is about to take it, not blocked.
+			if w, ok := a.waiting[h.s]; ok && a.locks[w.tag] != nil && blockedBy(a.locks[w.tag], w.shared, h.s) {
 				return true
 			}
 		}
@@ -269,6 +276,9 @@ func (a *advisoryLocks) releaseSavepoint(s *Session, level int) {
 
 // eachHold changes every hold of s by f, then drops those left empty.
 func (a *advisoryLocks) eachHold(s *Session, f func(*advisoryHold)) {
+	if a.holders.Load() == 0 {
+		return
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	tags := a.held[s]
@@ -314,6 +324,7 @@ func (a *advisoryLocks) dropEmptyLocked(s *Session, tag advisoryTag, l *advisory
 		}
 		if len(tags) == 0 {
 			delete(a.held, s)
+			a.holders.Store(int64(len(a.held)))
 		} else {
 			a.held[s] = tags
 		}
