@@ -24,32 +24,16 @@ func (pl *planner) planReassignOwned(n *pg_query.ReassignOwnedStmt) (plan, error
 }
 
 func (x *execCtx) reassignOwned(n *pg_query.ReassignOwnedStmt) error {
-	r, err := x.sess.rights()
+	const denied = "permission denied to reassign objects"
+	from, err := x.rolesToActFor(n.Roles, denied)
 	if err != nil {
 		return err
-	}
-	mayAct := func(role string) error {
-		if r.superuser || role == x.sess.user {
-			return nil
-		}
-		return pgerror.New(pgcode.InsufficientPrivilege, "permission denied to reassign objects")
-	}
-	var from []string
-	for _, node := range n.Roles {
-		role, err := x.sess.existingRole(node.GetRoleSpec())
-		if err != nil {
-			return err
-		}
-		if err := mayAct(role); err != nil {
-			return err
-		}
-		from = append(from, role)
 	}
 	to, err := x.sess.existingRole(n.Newrole)
 	if err != nil {
 		return err
 	}
-	if err := mayAct(to); err != nil {
+	if err := x.mayActFor(to, denied); err != nil {
 		return err
 	}
 	if slices.Contains(from, AdminUser) {
@@ -71,4 +55,38 @@ func (x *execCtx) reassignOwned(n *pg_query.ReassignOwnedStmt) error {
 		}
 	}
 	return nil
+}
+
+// rolesToActFor resolves the roles REASSIGN OWNED BY or DROP OWNED BY
+// names, in PostgreSQL's order: every one must exist (42704), then the
+// session must have the rights of each (42501 denied).
+func (x *execCtx) rolesToActFor(nodes []*pg_query.Node, denied string) ([]string, error) {
+	var roles []string
+	for _, node := range nodes {
+		role, err := x.sess.existingRole(node.GetRoleSpec())
+		if err != nil {
+			return nil, err
+		}
+		roles = append(roles, role)
+	}
+	for _, role := range roles {
+		if err := x.mayActFor(role, denied); err != nil {
+			return nil, err
+		}
+	}
+	return roles, nil
+}
+
+// mayActFor refuses (42501 denied) a session without the rights of
+// role, which in stela (no role membership) a superuser has, or the
+// role itself.
+func (x *execCtx) mayActFor(role, denied string) error {
+	r, err := x.sess.rights()
+	if err != nil {
+		return err
+	}
+	if r.superuser || role == x.sess.user {
+		return nil
+	}
+	return pgerror.New(pgcode.InsufficientPrivilege, denied)
 }

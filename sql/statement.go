@@ -40,6 +40,8 @@ func (pl *planner) planStatement(p *Prepared) (plan, error) {
 		return pl.planAlterSequence(n.AlterSeqStmt)
 	case *pg_query.Node_ReassignOwnedStmt:
 		return pl.planReassignOwned(n.ReassignOwnedStmt)
+	case *pg_query.Node_DropOwnedStmt:
+		return pl.planDropOwned(n.DropOwnedStmt)
 	case *pg_query.Node_DeclareCursorStmt:
 		return pl.planDeclare(p, n.DeclareCursorStmt)
 	case *pg_query.Node_ExecuteStmt:

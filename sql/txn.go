@@ -49,6 +49,13 @@ type txnState struct {
 	// reads or writes data (its snapshot is taken then, as PostgreSQL
 	// takes a REPEATABLE READ snapshot at the first statement).
 	eng *engine.Txn
+
+	// afterCommit are changes to the system log a statement of the
+	// transaction makes only once the database's transaction committed
+	// (DROP OWNED's revocations: grants live in the system log, which
+	// the database's transaction does not reach). ROLLBACK drops them,
+	// ROLLBACK TO SAVEPOINT those made since the savepoint.
+	afterCommit []func(ctx context.Context)
 }
 
 type savedVar struct {
@@ -62,6 +69,8 @@ type savepoint struct {
 	undo map[string]savedVar
 	// eng is the storage transaction's state at the savepoint.
 	eng engine.Savepoint
+	// afterCommit is how many afterCommit changes were queued then.
+	afterCommit int
 }
 
 // status is the ReadyForQuery indicator.
@@ -88,6 +97,7 @@ func (t *txnState) begin(s *Session, state int, now time.Time) {
 	t.savepoints = nil
 	t.isoLevel, t.ro = "", nil
 	t.eng = nil
+	t.afterCommit = nil
 }
 
 // noteChange records a setting's value before a change, once per
@@ -144,9 +154,22 @@ func (t *txnState) commit(s *Session, ctx context.Context) error {
 	for k, v := range t.local {
 		s.restoreVar(k, v.val, v.had)
 	}
+	after := t.afterCommit
 	t.state = txnNone
-	t.undo, t.local, t.savepoints, t.eng = nil, nil, nil, nil
+	t.undo, t.local, t.savepoints, t.eng, t.afterCommit = nil, nil, nil, nil, nil
+	// The database's transaction is durable: what follows it must be
+	// made even if the client goes away meanwhile.
+	for _, fn := range after {
+		fn(context.WithoutCancel(ctx))
+	}
 	return nil
+}
+
+// queueAfterCommit queues a change to make once the transaction
+// commits. A statement always runs in a transaction, implicit or not
+// (Session.Execute), so the commit comes.
+func (t *txnState) queueAfterCommit(fn func(ctx context.Context)) {
+	t.afterCommit = append(t.afterCommit, fn)
 }
 
 // rollback ends the transaction undoing its effects.
@@ -161,7 +184,7 @@ func (t *txnState) rollback(s *Session) {
 		s.restoreVar(k, v.val, v.had)
 	}
 	t.state = txnNone
-	t.undo, t.local, t.savepoints, t.eng = nil, nil, nil, nil
+	t.undo, t.local, t.savepoints, t.eng, t.afterCommit = nil, nil, nil, nil, nil
 }
 
 // storage returns the transaction's storage transaction, beginning it.

@@ -84,7 +84,7 @@ func (p *txnPlan) run(s *Session, ec *expr.Context) (Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		t.savepoints = append(t.savepoints, savepoint{name: p.n.SavepointName, undo: map[string]savedVar{}, eng: eng.Savepoint()})
+		t.savepoints = append(t.savepoints, savepoint{name: p.n.SavepointName, undo: map[string]savedVar{}, eng: eng.Savepoint(), afterCommit: len(t.afterCommit)})
 		return &tagResult{tag: "SAVEPOINT"}, nil
 
 	case pg_query.TransactionStmtKind_TRANS_STMT_RELEASE:
@@ -114,6 +114,7 @@ func (p *txnPlan) run(s *Session, ec *expr.Context) (Result, error) {
 		if t.eng != nil {
 			t.eng.RollbackTo(sp.eng)
 		}
+		t.afterCommit = t.afterCommit[:sp.afterCommit]
 		// The savepoint stays; later ones go, and so do the cursors
 		// declared since it was set.
 		s.cursorsRolledBack(i)
