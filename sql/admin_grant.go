@@ -52,6 +52,10 @@ type grantRequest struct {
 	public    bool // PUBLIC among the grantees
 	noop      bool // GRANT USAGE ON SCHEMA
 	statement string
+	// grantor, when set, is who the grant is recorded as made by, instead
+	// of grantorIn's choice: a CREATE SCHEMA element's grant is made as
+	// the schema's owner (ddl_schema_elements.go).
+	grantor string
 }
 
 func planGrant(n *pg_query.GrantStmt) (plan, error) {
@@ -278,9 +282,12 @@ func (s *Session) applyGrant(ec *expr.Context, req *grantRequest) error {
 		return nil
 	}
 	for _, db := range req.database {
-		grantor, err := s.grantorIn(db, req.relations)
-		if err != nil {
-			return err
+		grantor := req.grantor
+		if grantor == "" {
+			var err error
+			if grantor, err = s.grantorIn(db, req.relations); err != nil {
+				return err
+			}
 		}
 		for _, u := range req.grantees {
 			changed, err := s.engine.sys.ChangeGrant(ec.Ctx, u, db, grantor, func(g *catalog.Grant) error {

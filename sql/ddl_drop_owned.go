@@ -77,19 +77,12 @@ func (x *execCtx) dropOwned(n *pg_query.DropOwnedStmt) error {
 
 // revokeOwnedPrivileges takes from roles, for DROP OWNED in database db,
 // their privileges on db's relations (stela's grant on all of them and
-// those on single ones) and on every database. It runs after the
-// database's transaction committed, so a failure cannot be the
-// statement's: it is logged and sent as a WARNING, and running DROP
-// OWNED again revokes what is left.
+// those on single ones) and on every database, once the statement's
+// transaction committed. Running DROP OWNED again revokes what a failure
+// left.
 func (s *Session) revokeOwnedPrivileges(ctx context.Context, roles []string, db string) {
-	err := s.revokeOwned(ctx, roles, db)
-	if err == nil {
-		return
-	}
-	s.log.Error().Err(err).Strs("roles", roles).Str("db", db).Msg("DROP OWNED committed but could not revoke privileges")
-	if s.OnNotice != nil {
-		s.OnNotice(pgerror.Newf(pgcode.Warning, "DROP OWNED dropped the objects but could not revoke the privileges: %v", err).
-			WithHint("Run DROP OWNED again to revoke them.").WithSeverity("WARNING"))
+	if err := s.revokeOwned(ctx, roles, db); err != nil {
+		s.afterCommitFailed("DROP OWNED dropped the objects but could not revoke the privileges", "Run DROP OWNED again to revoke them.", err)
 	}
 }
 

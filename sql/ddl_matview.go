@@ -162,7 +162,7 @@ func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectSt
 		return "", err
 	}
 	b := &tableBuilder{x: x, schema: schema, names: map[string]bool{},
-		d: &catalog.Descriptor{Kind: catalog.KindTable, ID: id, Name: name, Schema: schema.ID, Owner: x.sess.user,
+		d: &catalog.Descriptor{Kind: catalog.KindTable, ID: id, Name: name, Schema: schema.ID, Owner: x.creator(),
 			Table: &catalog.TableDesc{NextColumnID: 1, NextIndexID: 2}}}
 	t := b.d.Table
 	view := &catalog.ViewDesc{}

@@ -48,7 +48,7 @@ func (x *execCtx) createSequence(n *pg_query.CreateSeqStmt) error {
 	if err != nil {
 		return err
 	}
-	d := &catalog.Descriptor{Kind: catalog.KindSequence, ID: id, Name: name, Schema: schema.ID, Owner: x.sess.user,
+	d := &catalog.Descriptor{Kind: catalog.KindSequence, ID: id, Name: name, Schema: schema.ID, Owner: x.creator(),
 		Sequence: &catalog.SequenceDesc{TypeOid: types.Int8.Oid}}
 	if _, err := x.applySeqOptions(d, n.Options, true); err != nil {
 		return err

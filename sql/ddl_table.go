@@ -107,7 +107,7 @@ func (x *execCtx) createTable(n *pg_query.CreateStmt) error {
 		return err
 	}
 	b := &tableBuilder{x: x, schema: schema, names: map[string]bool{},
-		d: &catalog.Descriptor{Kind: catalog.KindTable, ID: id, Name: name, Schema: schema.ID, Owner: x.sess.user,
+		d: &catalog.Descriptor{Kind: catalog.KindTable, ID: id, Name: name, Schema: schema.ID, Owner: x.creator(),
 			Table: &catalog.TableDesc{NextColumnID: 1, NextIndexID: 2}}}
 	for _, elt := range n.TableElts {
 		switch e := elt.Node.(type) {

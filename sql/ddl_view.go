@@ -70,7 +70,7 @@ func (x *execCtx) createView(n *pg_query.ViewStmt) error {
 	if err != nil {
 		return err
 	}
-	return catalog.Put(x.txn, &catalog.Descriptor{Kind: catalog.KindView, ID: id, Name: name, Schema: schema.ID, Owner: x.sess.user, View: view})
+	return catalog.Put(x.txn, &catalog.Descriptor{Kind: catalog.KindView, ID: id, Name: name, Schema: schema.ID, Owner: x.creator(), View: view})
 }
 
 // viewDesc plans a view's query (its errors are CREATE VIEW's) and

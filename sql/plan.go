@@ -93,6 +93,18 @@ type execCtx struct {
 	// currentRows are the keys of the rows its LockRows nodes passed
 	// last, by table (WHERE CURRENT OF a cursor).
 	currentRows map[uint32]*currentRow
+	// owner is the role the objects the statement creates are owned by
+	// when it is not the session's user: CREATE SCHEMA ... AUTHORIZATION
+	// role's, for its elements (ddl_schema_elements.go).
+	owner string
+}
+
+// creator is the role that owns the objects the statement creates.
+func (x *execCtx) creator() string {
+	if x.owner != "" {
+		return x.owner
+	}
+	return x.sess.user
 }
 
 // stmtReads returns what the statement's scans read of its transaction:

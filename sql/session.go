@@ -119,6 +119,10 @@ type Session struct {
 	lastCommitTx uint64
 	// relCache resolves relations named by text (relcache.go).
 	relCache map[string]relCacheEntry
+	// pathFront is a schema looked in before the search_path: the one
+	// CREATE SCHEMA creates, while its elements run, as PostgreSQL
+	// pushes it (ddl_schema_elements.go).
+	pathFront string
 }
 
 // SetMultiStatement tells the session whether the statements about to
@@ -516,10 +520,14 @@ func CanceledError(ctx context.Context) error {
 }
 
 // searchPath returns the schemas unqualified names are looked up in, from
-// the search_path setting ("$user" is the session user's schema).
+// the search_path setting ("$user" is the session user's schema), after
+// pathFront when it is set.
 func (s *Session) searchPath() catalog.SearchPath {
 	v, _ := s.Setting("search_path")
 	var out catalog.SearchPath
+	if s.pathFront != "" {
+		out = append(out, s.pathFront)
+	}
 	for _, part := range strings.Split(v, ",") {
 		p := strings.Trim(strings.TrimSpace(part), `"`)
 		if p == "$user" {

@@ -172,6 +172,17 @@ func (t *txnState) queueAfterCommit(fn func(ctx context.Context)) {
 	t.afterCommit = append(t.afterCommit, fn)
 }
 
+// afterCommitFailed tells of a change queued for after the commit that
+// could not be made, though the transaction committed: a failure cannot
+// be the statement's then, so it is logged and sent as a WARNING, with
+// hint saying how to make the change again.
+func (s *Session) afterCommitFailed(msg, hint string, err error) {
+	s.log.Error().Err(err).Msg(msg)
+	if s.OnNotice != nil {
+		s.OnNotice(pgerror.Newf(pgcode.Warning, "%s: %v", msg, err).WithHint(hint).WithSeverity("WARNING"))
+	}
+}
+
 // rollback ends the transaction undoing its effects.
 func (t *txnState) rollback(s *Session) {
 	s.cursorsRolledBack(-1)

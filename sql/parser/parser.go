@@ -94,6 +94,7 @@ var grammarCodes = map[string]pgcode.Code{
 	"frame starting from following row cannot have preceding rows":  pgcode.WindowingError,
 	"aggregate ORDER BY is not implemented for window functions":    pgcode.FeatureNotSupported,
 	"DISTINCT is not implemented for window functions":              pgcode.FeatureNotSupported,
+	"CREATE SCHEMA IF NOT EXISTS cannot include schema elements":    pgcode.FeatureNotSupported,
 	// A role name the grammar refuses (OWNER TO none, CREATE ROLE
 	// current_user).
 	`role name "none" is reserved`:                    pgcode.ReservedName,
