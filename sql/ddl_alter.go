@@ -16,10 +16,24 @@ import (
 // run are refused naming them, and so are ALTER INDEX/VIEW/SEQUENCE's but
 // OWNER TO (ddl_owner.go) and RENAME (ddl_rename.go).
 func (pl *planner) planAlterTable(n *pg_query.AlterTableStmt) (plan, error) {
-	if n.Objtype != pg_query.ObjectType_OBJECT_TABLE {
-		return pl.planAlterRelationOwner(n)
+	switch n.Objtype {
+	case pg_query.ObjectType_OBJECT_TABLE:
+		return &ddlPlan{tag: "ALTER TABLE", fn: func(x *execCtx) error { return x.alterTable(n) }}, nil
+	case pg_query.ObjectType_OBJECT_MATVIEW:
+		// ALTER TABLE's subcommands that a materialized view takes
+		// (matviewAlterable), on a materialized view only.
+		return &ddlPlan{tag: "ALTER MATERIALIZED VIEW", fn: func(x *execCtx) error {
+			d, err := x.alterTarget(n)
+			if d == nil || err != nil {
+				return err
+			}
+			if !d.IsMatView() {
+				return pgerror.Newf(pgcode.WrongObjectType, "%q is not a materialized view", d.Name)
+			}
+			return x.alterTableCmds(d, n)
+		}}, nil
 	}
-	return &ddlPlan{tag: "ALTER TABLE", fn: func(x *execCtx) error { return x.alterTable(n) }}, nil
+	return pl.planAlterRelationOwner(n)
 }
 
 // alterActions are PostgreSQL's names of ALTER TABLE subcommands, for
@@ -92,6 +106,12 @@ func (x *execCtx) alterTable(n *pg_query.AlterTableStmt) error {
 	if d == nil || err != nil {
 		return err
 	}
+	return x.alterTableCmds(d, n)
+}
+
+// alterTableCmds runs ALTER TABLE's subcommands on relation d.
+func (x *execCtx) alterTableCmds(d *catalog.Descriptor, n *pg_query.AlterTableStmt) error {
+	var err error
 	retyped := map[string]bool{} // ALTER COLUMN ... TYPE once per column
 	for _, cn := range n.Cmds {
 		cmd := cn.GetAlterTableCmd()
