@@ -343,10 +343,14 @@ func (ds *dropSet) apply() error {
 		}
 	}
 	// Schemas go last: their objects' name entries are under them.
+	var relations []uint32
 	for pass := 0; pass < 2; pass++ {
 		for _, d := range ds.objs {
 			if (d.Kind == catalog.KindSchema) != (pass == 1) {
 				continue
+			}
+			if d.Kind != catalog.KindSchema {
+				relations = append(relations, d.ID)
 			}
 			// A dropped table's rows are not deleted one by one: the
 			// delete of its descriptor is the drop, and no descriptor
@@ -360,6 +364,7 @@ func (ds *dropSet) apply() error {
 			}
 		}
 	}
+	x.sess.forgetGrantsAfterCommit(relations) // drop_grants.go
 	return nil
 }
 

@@ -150,6 +150,7 @@ func (x *execCtx) removeColumn(d *catalog.Descriptor, c *catalog.ColumnDesc) err
 			if err := catalog.Delete(x.txn, s); err != nil {
 				return err
 			}
+			x.sess.forgetGrantsAfterCommit([]uint32{s.ID})
 		}
 	}
 	c.Dropped, c.NotNull, c.Default, c.Identity, c.Sequence, c.Generated = true, false, "", "", 0, ""

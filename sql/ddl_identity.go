@@ -215,6 +215,7 @@ func (x *execCtx) dropIdentity(d *catalog.Descriptor, name string, ifExists bool
 		if err := catalog.Delete(x.txn, sq); err != nil {
 			return err
 		}
+		x.sess.forgetGrantsAfterCommit([]uint32{sq.ID})
 	}
 	c.Identity, c.Sequence = "", 0
 	return catalog.Put(x.txn, d)
