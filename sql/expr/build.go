@@ -41,6 +41,10 @@ type Builder struct {
 	// a literal when it parses. The value itself is still made when the
 	// expression runs (RegCast).
 	CheckReg func(t *types.T, name string) error
+	// Extension, when set, says whether an extension is installed and
+	// in which schema: an extension's functions (extensions.go) exist
+	// only then. Without it, they do not exist.
+	Extension func(name string) (schema string, installed bool, err error)
 	// Clause is the clause being built ("WHERE", "JOIN conditions"), for
 	// the errors of the refused constructs.
 	Clause string
@@ -742,7 +746,15 @@ func (b *Builder) funcCall(f *pg_query.FuncCall) (Expr, error) {
 	// (a set-returning function the planner builds).
 	infoSchema := len(parts) == 2 && parts[0] == "information_schema" && name == "_pg_expandarray"
 	if len(parts) > 2 || (len(parts) == 2 && parts[0] != "pg_catalog" && !infoSchema) {
-		return nil, at(pgerror.Newf(pgcode.UndefinedFunction, "function %s does not exist", strings.Join(parts, ".")), f.Location)
+		if len(extFunctions[name]) == 0 || f.Over != nil || f.AggStar || f.AggDistinct || f.FuncVariadic {
+			return nil, errNoExtFunction(parts, f.Location)
+		}
+		// An extension's function, called by its schema.
+		args, err := b.FuncArgs(f)
+		if err != nil {
+			return nil, err
+		}
+		return b.qualifiedCall(parts, args, f.Location)
 	}
 	if f.Over != nil {
 		if b.Window == nil {
@@ -802,7 +814,15 @@ func (b *Builder) funcCall(f *pg_query.FuncCall) (Expr, error) {
 	for i, a := range args {
 		argTypes[i] = a.Type()
 	}
-	o, ok := resolve(functions[name], argTypes)
+	cands := functions[name]
+	if len(extFunctions[name]) > 0 {
+		ext, err := b.extCandidates("", name)
+		if err != nil {
+			return nil, err
+		}
+		cands = append(cands[:len(cands):len(cands)], ext...)
+	}
+	o, ok := resolve(cands, argTypes)
 	if o == nil {
 		return nil, at(errNoFunction(name, argTypes, ok), f.Location)
 	}

@@ -28,6 +28,9 @@ type overload struct {
 	// restricted marks functions that read the session or the catalog
 	// (Func.Restricted).
 	restricted bool
+	// extension names the extension whose function this is
+	// (extensions.go), "" for built-in ones.
+	extension string
 	// bind, when set, specializes a polymorphic overload (a parameter of
 	// type "any", a result that depends on the arguments) to the types of
 	// the call's arguments after coercion: it returns the result type and

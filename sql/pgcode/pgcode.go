@@ -90,6 +90,10 @@ const (
 	InvalidAuthorizationSpecification Code = "28000"
 	InvalidPassword                   Code = "28P01"
 
+	// Class 39: external routine invocation exception (pgcrypto's
+	// argument errors).
+	ExternalRoutineInvocationException Code = "39000"
+
 	// Class 3B: savepoint exception; 3D: invalid catalog name; 3F: schema.
 	InvalidSavepointSpecification Code = "3B001"
 	InvalidCatalogName            Code = "3D000"

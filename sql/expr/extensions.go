@@ -1,0 +1,119 @@
+package expr
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// Functions of extensions (uuid-ossp, pgcrypto): as in PostgreSQL, they
+// exist in a database only while the extension is installed there, in
+// the schema it was installed in. They are kept apart from the built-in
+// registry so that nothing finds them by name but a call that the
+// Builder's Extension hook allows (funcCall), and so that pg_proc's
+// built-in rows (Signatures) do not list them.
+
+// extFunctions are the extensions' functions by name.
+var extFunctions = map[string][]*overload{}
+
+// addExtFunc registers a function of extension ext.
+func addExtFunc(ext, name string, o *overload) {
+	o.extension = ext
+	extFunctions[name] = append(extFunctions[name], o)
+}
+
+// ExtensionFunctionNames returns the names of extension ext's
+// functions, sorted.
+func ExtensionFunctionNames(ext string) []string {
+	var out []string
+	for name, os := range extFunctions {
+		for _, o := range os {
+			if o.extension == ext {
+				out = append(out, name)
+				break
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ExtensionSignatures returns the signatures of extension ext's
+// functions, by name.
+func ExtensionSignatures(ext string) []Signature {
+	var out []Signature
+	for _, name := range ExtensionFunctionNames(ext) {
+		for _, o := range extFunctions[name] {
+			if o.extension != ext {
+				continue
+			}
+			s := Signature{Name: name}
+			for _, a := range o.args {
+				s.Args = append(s.Args, a.Oid)
+			}
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// extCandidates are the overloads of an extension function name that a
+// call may use: those of installed extensions, and, for a call qualified
+// with a schema, only those of extensions installed in that schema. It
+// returns nil when the name is no extension function's.
+func (b *Builder) extCandidates(schema, name string) ([]*overload, error) {
+	all := extFunctions[name]
+	if len(all) == 0 {
+		return nil, nil
+	}
+	var out []*overload
+	for _, o := range all {
+		if b.Extension == nil {
+			continue
+		}
+		in, ok, err := b.Extension(o.extension)
+		if err != nil {
+			return nil, err
+		}
+		if ok && (schema == "" || schema == in) {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+
+// qualifiedCall builds a call of a schema-qualified function name that
+// is not pg_catalog's: an extension's function installed in that
+// schema, 42883 otherwise.
+func (b *Builder) qualifiedCall(parts []string, args []Expr, loc int32) (Expr, error) {
+	name := strings.ToLower(parts[len(parts)-1])
+	var cands []*overload
+	if len(parts) == 2 {
+		var err error
+		if cands, err = b.extCandidates(parts[0], name); err != nil {
+			return nil, err
+		}
+	}
+	argTypes := make([]*types.T, len(args))
+	for i, a := range args {
+		argTypes[i] = a.Type()
+	}
+	o, ok := resolve(cands, argTypes)
+	if o == nil {
+		return nil, at(errNoFunction(strings.Join(parts, "."), argTypes, ok), loc)
+	}
+	call, err := b.call(name, o, args, loc)
+	if err != nil {
+		return nil, err
+	}
+	return foldNullInput(call), nil
+}
+
+// errNoExtFunction is the error of a call of a schema-qualified name
+// that is no function at all (before its arguments are known).
+func errNoExtFunction(parts []string, loc int32) error {
+	return at(pgerror.Newf(pgcode.UndefinedFunction, "function %s does not exist", strings.Join(parts, ".")), loc)
+}
