@@ -53,7 +53,8 @@ func builtinExtension(name string) *Extension {
 	if name != "plpgsql" {
 		return nil
 	}
-	return &Extension{OID: PlpgsqlOID, Name: "plpgsql", Schema: PgCatalogID, Version: "1.0"}
+	return &Extension{OID: PlpgsqlOID, Name: "plpgsql", Schema: PgCatalogID, Version: "1.0",
+		Comment: "PL/pgSQL procedural language"}
 }
 
 // GetExtension returns the installed extension of that name, or nil.

@@ -161,7 +161,7 @@ func (x *execCtx) transformExpr(d *catalog.Descriptor, c *catalog.ColumnDesc, po
 	cols := tableColumns(d, d.Name)
 	if using == nil {
 		e := &expr.ColRef{Idx: pos, T: cols[pos].typ, Name: c.Name}
-		b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess}
+		b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess, Extension: extensionHook(x.txn)}
 		out, err := b.Assign(e, newT, c.Name, -1)
 		if pgerror.HasCode(err, pgcode.DatatypeMismatch) {
 			return nil, pgerror.Newf(pgcode.DatatypeMismatch, "column %q cannot be cast automatically to type %s", c.Name, newT).
@@ -180,7 +180,8 @@ func (x *execCtx) transformExpr(d *catalog.Descriptor, c *catalog.ColumnDesc, po
 		return nil, pgerror.New(pgcode.FeatureNotSupported, "cannot use subquery in transform expression").WithPosition(int(sub.Location) + 1)
 	}
 	sc := newScope(cols, &level{}, nil)
-	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess, Scope: sc, Clause: "transform expressions"}
+	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess, Scope: sc, Clause: "transform expressions",
+		Extension: extensionHook(x.txn)}
 	// nextval, currval and the like (specialFunc) are allowed, as in a
 	// DEFAULT.
 	pl := &planner{s: x.sess, txn: x.txn, params: b.Params}
@@ -257,7 +258,7 @@ func (x *execCtx) defaultStillAssigns(c *catalog.ColumnDesc, newT *types.T) erro
 	if err != nil {
 		return pgerror.Newf(pgcode.DataCorrupted, "default of column %q: stored expression does not parse", c.Name)
 	}
-	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess}
+	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess, Extension: extensionHook(x.txn)}
 	pl := &planner{s: x.sess, txn: x.txn, params: b.Params}
 	b.Special = func(f *pg_query.FuncCall, name string) (expr.Expr, error) { return pl.specialFunc(b, f, name) }
 	e, err := b.Build(n)
@@ -290,7 +291,7 @@ func defaultAssigns(b *expr.Builder, e expr.Expr, c *catalog.ColumnDesc, newT *t
 // serialStillAssigns checks that a serial column's default, its
 // sequence's next value (a bigint), can be assigned to the new type.
 func serialStillAssigns(x *execCtx, c *catalog.ColumnDesc, newT *types.T) error {
-	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess}
+	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess, Extension: extensionHook(x.txn)}
 	return defaultAssigns(b, &expr.Const{T: types.Int8, V: int64(1), Loc: -1}, c, newT)
 }
 

@@ -15,8 +15,9 @@ import (
 // with the object, and gone with it; pg_description and
 // obj_description/col_description read it back (pgcatalog_comment.go).
 // An empty comment, or NULL, removes it, as in PostgreSQL. Tables,
-// views, sequences, indexes, their columns, table constraints and
-// schemas take comments; other objects answer 0A000.
+// views, sequences, indexes, their columns, table constraints, schemas
+// and extensions (whose record holds it: catalog/extensions.go) take
+// comments; other objects answer 0A000.
 
 // commentKinds are the relation kinds COMMENT ON names, with the word
 // of PostgreSQL's "is not a ..." error.
@@ -34,7 +35,8 @@ func (pl *planner) planComment(n *pg_query.CommentStmt) (plan, error) {
 	case pg_query.ObjectType_OBJECT_TABLE, pg_query.ObjectType_OBJECT_VIEW,
 		pg_query.ObjectType_OBJECT_SEQUENCE, pg_query.ObjectType_OBJECT_INDEX,
 		pg_query.ObjectType_OBJECT_COLUMN, pg_query.ObjectType_OBJECT_TABCONSTRAINT,
-		pg_query.ObjectType_OBJECT_SCHEMA, pg_query.ObjectType_OBJECT_MATVIEW:
+		pg_query.ObjectType_OBJECT_SCHEMA, pg_query.ObjectType_OBJECT_MATVIEW,
+		pg_query.ObjectType_OBJECT_EXTENSION:
 		return &ddlPlan{tag: "COMMENT", fn: func(x *execCtx) error { return x.comment(n) }}, nil
 	}
 	word := strings.ToUpper(strings.ReplaceAll(strings.TrimPrefix(n.Objtype.String(), "OBJECT_"), "_", " "))
@@ -54,6 +56,8 @@ func (x *execCtx) comment(n *pg_query.CommentStmt) error {
 	switch n.Objtype {
 	case pg_query.ObjectType_OBJECT_SCHEMA:
 		return x.commentSchema(n.Object.GetString_().GetSval(), n.Comment)
+	case pg_query.ObjectType_OBJECT_EXTENSION:
+		return x.commentExtension(n.Object.GetString_().GetSval(), n.Comment)
 	case pg_query.ObjectType_OBJECT_COLUMN:
 		if len(names) < 2 {
 			return pgerror.New(pgcode.Syntax, "column name must be qualified")

@@ -266,7 +266,7 @@ func (b *tableBuilder) newSequence(schema uint32, name string, t *types.T, c *ca
 // defaultText checks a DEFAULT expression against its column and returns
 // its SQL text.
 func (x *execCtx) defaultText(n *pg_query.Node, c *catalog.ColumnDesc) (string, error) {
-	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess}
+	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess, Extension: extensionHook(x.txn)}
 	// nextval('seq') and the other sequence functions are planner-level.
 	pl := &planner{s: x.sess, txn: x.txn, params: b.Params}
 	b.Special = func(f *pg_query.FuncCall, name string) (expr.Expr, error) { return pl.specialFunc(b, f, name) }

@@ -67,7 +67,7 @@ func (pl *planner) predicateBuilder(d *catalog.Descriptor) *expr.Builder {
 // index expressions").
 func (pl *planner) storedExprBuilder(d *catalog.Descriptor, clause, what string) *expr.Builder {
 	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: pl.s,
-		Scope: newScope(tableColumns(d, d.Name), &level{}, nil), Clause: clause}
+		Scope: newScope(tableColumns(d, d.Name), &level{}, nil), Clause: clause, Extension: extensionHook(pl.txn)}
 	b.SubLink = func(s *pg_query.SubLink) (expr.Expr, error) {
 		return nil, pgerror.New(pgcode.FeatureNotSupported, "cannot use subquery in "+what).WithPosition(int(s.Location) + 1)
 	}

@@ -127,7 +127,15 @@ func objectComment(x *execCtx, oid, class uint32, sub int) (types.Datum, error) 
 		table = t
 	}
 	if table < catalog.FirstUserID || table >= oidMaxDescriptor {
+		if oid == catalog.PlpgsqlOID && (class == 0 || class == 3079) && sub == 0 {
+			return extensionComment(x, oid)
+		}
 		return nil, nil
+	}
+	if class == 3079 || class == 0 {
+		if c, err := extensionComment(x, oid); err != nil || c != nil || class == 3079 {
+			return c, err
+		}
 	}
 	d, err := catalog.Get(x.txn, table)
 	if err != nil || d == nil {

@@ -7,7 +7,7 @@ import (
 )
 
 // pg_database, pg_roles, pg_user, pg_tablespace, pg_settings,
-// pg_description, pg_shdescription, pg_extension and pg_stat_activity:
+// pg_description, pg_shdescription and pg_stat_activity:
 // the server-wide relations, from the system catalog and the session.
 
 func init() {
@@ -41,6 +41,11 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
+			exts, err := extensionComments(c)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, exts...)
 			for _, r := range servedProcs() {
 				if r.desc != "" {
 					out = append(out, []types.Datum{dOid(r.oid), dOid(1255), dInt(0), r.desc})
@@ -54,10 +59,6 @@ func init() {
 			return out, nil
 		})
 	addVtable("pg_shdescription", 2396, 'r', `objoid oid, classoid oid, description text`, emptyRows)
-	// plpgsql is not there: stela has no procedural language, and no
-	// extension at all.
-	addVtable("pg_extension", 3079, 'r', `oid oid, extname name, extowner oid, extnamespace oid,
-		extrelocatable boolean, extversion text, extconfig oid[], extcondition text[]`, emptyRows)
 }
 
 func pgDatabaseRows(c *vctx) ([][]types.Datum, error) {

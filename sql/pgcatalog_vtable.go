@@ -99,7 +99,7 @@ func init() {
 		pg_replication_origin pg_seclabel pg_shdepend pg_shseclabel pg_statistic
 		pg_statistic_ext_data pg_subscription pg_subscription_rel pg_transform
 		pg_ts_config pg_ts_config_map pg_ts_dict pg_ts_parser pg_ts_template pg_user_mapping
-		pg_available_extensions pg_available_extension_versions pg_config pg_file_settings
+		pg_config pg_file_settings
 		pg_group pg_hba_file_rules pg_ident_file_mappings pg_policies
 		pg_prepared_xacts pg_publication_tables pg_replication_slots
 		pg_rules pg_seclabels pg_shadow pg_shmem_allocations pg_stats_ext

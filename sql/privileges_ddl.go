@@ -33,6 +33,10 @@ func (pl *planner) ddlNeeds(n *pg_query.Node) {
 		admin(schemaOf(n.CreateTableAsStmt.Into.GetRel()), false)
 	case *pg_query.Node_CreateSchemaStmt:
 		admin("database "+pl.s.db.Name, false)
+	case *pg_query.Node_CreateExtensionStmt:
+		// The built-in extensions are all trusted ones (PostgreSQL 13's
+		// "trusted" control files): CREATE on the database suffices.
+		admin("database "+pl.s.db.Name, false)
 	case *pg_query.Node_RefreshMatViewStmt, *pg_query.Node_IndexStmt, *pg_query.Node_AlterSeqStmt:
 		// Of a relation: checked as it runs.
 	case *pg_query.Node_AlterTableStmt:
@@ -76,7 +80,8 @@ func (pl *planner) ddlNeeds(n *pg_query.Node) {
 func ownedAtRun(t pg_query.ObjectType) bool {
 	switch t {
 	case pg_query.ObjectType_OBJECT_TABLE, pg_query.ObjectType_OBJECT_VIEW, pg_query.ObjectType_OBJECT_SEQUENCE,
-		pg_query.ObjectType_OBJECT_INDEX, pg_query.ObjectType_OBJECT_MATVIEW, pg_query.ObjectType_OBJECT_SCHEMA:
+		pg_query.ObjectType_OBJECT_INDEX, pg_query.ObjectType_OBJECT_MATVIEW, pg_query.ObjectType_OBJECT_SCHEMA,
+		pg_query.ObjectType_OBJECT_EXTENSION:
 		return true
 	}
 	return false
@@ -95,6 +100,8 @@ func objectWord(t pg_query.ObjectType) string {
 		return "schema"
 	case pg_query.ObjectType_OBJECT_MATVIEW:
 		return "materialized view"
+	case pg_query.ObjectType_OBJECT_EXTENSION:
+		return "extension"
 	case pg_query.ObjectType_OBJECT_COLUMN, pg_query.ObjectType_OBJECT_TABCONSTRAINT:
 		return "table"
 	}

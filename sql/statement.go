@@ -34,6 +34,8 @@ func (pl *planner) planStatement(p *Prepared) (plan, error) {
 		return pl.planAlterOwner(n.AlterOwnerStmt)
 	case *pg_query.Node_CommentStmt:
 		return pl.planComment(n.CommentStmt)
+	case *pg_query.Node_CreateExtensionStmt:
+		return pl.planCreateExtension(n.CreateExtensionStmt)
 	case *pg_query.Node_CreateSeqStmt:
 		return pl.planCreateSequence(n.CreateSeqStmt)
 	case *pg_query.Node_AlterSeqStmt:

@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -16,25 +17,34 @@ import (
 // Builder's Extension hook allows (funcCall), and so that pg_proc's
 // built-in rows (Signatures) do not list them.
 
-// extFunctions are the extensions' functions by name.
-var extFunctions = map[string][]*overload{}
+// extFunctions are the extensions' functions by name; extOrder each
+// extension's, in the order its install script creates them in
+// PostgreSQL, the order of their pg_proc OIDs.
+var (
+	extFunctions = map[string][]*overload{}
+	extOrder     = map[string][]extFunc{}
+)
 
-// addExtFunc registers a function of extension ext.
+type extFunc struct {
+	name string
+	o    *overload
+}
+
+// addExtFunc registers a function of extension ext. Register an
+// extension's functions in its install script's order.
 func addExtFunc(ext, name string, o *overload) {
 	o.extension = ext
 	extFunctions[name] = append(extFunctions[name], o)
+	extOrder[ext] = append(extOrder[ext], extFunc{name, o})
 }
 
 // ExtensionFunctionNames returns the names of extension ext's
 // functions, sorted.
 func ExtensionFunctionNames(ext string) []string {
 	var out []string
-	for name, os := range extFunctions {
-		for _, o := range os {
-			if o.extension == ext {
-				out = append(out, name)
-				break
-			}
+	for _, f := range extOrder[ext] {
+		if !slices.Contains(out, f.name) {
+			out = append(out, f.name)
 		}
 	}
 	sort.Strings(out)
@@ -42,20 +52,15 @@ func ExtensionFunctionNames(ext string) []string {
 }
 
 // ExtensionSignatures returns the signatures of extension ext's
-// functions, by name.
+// functions, in the order PostgreSQL's install script creates them.
 func ExtensionSignatures(ext string) []Signature {
 	var out []Signature
-	for _, name := range ExtensionFunctionNames(ext) {
-		for _, o := range extFunctions[name] {
-			if o.extension != ext {
-				continue
-			}
-			s := Signature{Name: name}
-			for _, a := range o.args {
-				s.Args = append(s.Args, a.Oid)
-			}
-			out = append(out, s)
+	for _, f := range extOrder[ext] {
+		s := Signature{Name: f.name}
+		for _, a := range f.o.args {
+			s.Args = append(s.Args, a.Oid)
 		}
+		out = append(out, s)
 	}
 	return out
 }

@@ -15,9 +15,9 @@ import (
 	"github.com/stela-db/stela/sql/types"
 )
 
-// The pgcrypto extension's general hashing functions (digest, hmac) and
-// gen_random_bytes. Its gen_random_uuid is the built-in one
-// (funcs_uuid.go), which PostgreSQL 13 moved into core. crypt and
+// The pgcrypto extension's general hashing functions (digest, hmac),
+// gen_random_bytes and gen_random_uuid (the built-in one, funcs_uuid.go,
+// which PostgreSQL 13 moved into core). crypt and
 // gen_salt need bcrypt, which the standard library does not have and
 // stela does not depend on: they are not provided.
 
@@ -82,4 +82,8 @@ func init() {
 		_, _ = crand.Read(b)
 		return b, nil
 	}))
+	// pgcrypto's own gen_random_uuid, reached as public.gen_random_uuid();
+	// an unqualified call finds the built-in one first, as pg_catalog
+	// comes first in PostgreSQL's search path.
+	addExtFunc(ext, "gen_random_uuid", genRandomUUID())
 }
