@@ -127,13 +127,13 @@ func objectComment(x *execCtx, oid, class uint32, sub int) (types.Datum, error) 
 		table = t
 	}
 	if table < catalog.FirstUserID || table >= oidMaxDescriptor {
-		if oid == catalog.PlpgsqlOID && (class == 0 || class == 3079) && sub == 0 {
+		if oid == catalog.PlpgsqlOID && (class == 0 || class == pgExtensionOID) && sub == 0 {
 			return extensionComment(x, oid)
 		}
 		return nil, nil
 	}
-	if class == 3079 || class == 0 {
-		if c, err := extensionComment(x, oid); err != nil || c != nil || class == 3079 {
+	if class == pgExtensionOID || class == 0 && sub == 0 {
+		if c, err := extensionComment(x, oid); err != nil || c != nil || class == pgExtensionOID {
 			return c, err
 		}
 	}

@@ -10,8 +10,12 @@ import (
 // (catalog/extensions.go) and the ones stela can install
 // (availableExtensions), with PostgreSQL 15's values for them.
 
+// pgExtensionOID is pg_extension's OID, the classoid of extensions'
+// comments.
+const pgExtensionOID = 3079
+
 func init() {
-	addVtable("pg_extension", 3079, 'r', `oid oid, extname name, extowner oid, extnamespace oid,
+	addVtable("pg_extension", pgExtensionOID, 'r', `oid oid, extname name, extowner oid, extnamespace oid,
 		extrelocatable boolean, extversion text, extconfig oid[], extcondition text[]`, pgExtensionRows)
 	addVtable("pg_available_extensions", 12081, 'v', `name name, default_version text,
 		installed_version text, comment text`, pgAvailableExtensionRows)
@@ -75,11 +79,10 @@ func pgAvailableExtensionVersionRows(c *vctx) ([][]types.Datum, error) {
 	}
 	var out [][]types.Datum
 	for _, a := range availableExtensions {
-		// plpgsql is not marked trusted in its control file, but only
-		// a superuser could install it; the others are trusted ones.
-		trusted := a.name != "plpgsql"
+		// All of them are trusted (their control files say so), and
+		// marked as needing a superuser but for that.
 		out = append(out, []types.Datum{a.name, a.version, dBool(installed[a.name] == a.version), dBool(true),
-			dBool(trusted), dBool(a.relocatable), dTextOrNull(a.schema), nil, a.comment})
+			dBool(true), dBool(a.relocatable), dTextOrNull(a.schema), nil, a.comment})
 	}
 	return out, nil
 }
@@ -94,7 +97,7 @@ func extensionComments(c *vctx) ([][]types.Datum, error) {
 	var out [][]types.Datum
 	for _, e := range exts {
 		if e.Comment != "" {
-			out = append(out, []types.Datum{dOid(e.OID), dOid(3079), dInt(0), e.Comment})
+			out = append(out, []types.Datum{dOid(e.OID), dOid(pgExtensionOID), dInt(0), e.Comment})
 		}
 	}
 	return out, nil

@@ -108,6 +108,8 @@ func init() {
 			return catalogComment(c, o, pgNamespaceOID, 0)
 		case "pg_constraint":
 			return catalogComment(c, o, pgConstraintOID, 0)
+		case "pg_extension":
+			return catalogComment(c, o, pgExtensionOID, 0)
 		}
 		return nil, nil
 	})

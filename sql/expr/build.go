@@ -816,7 +816,11 @@ func (b *Builder) funcCall(f *pg_query.FuncCall) (Expr, error) {
 	}
 	cands := functions[name]
 	if len(extFunctions[name]) > 0 {
-		ext, err := b.extCandidates("", name)
+		schema := ""
+		if len(parts) == 2 {
+			schema = parts[0] // pg_catalog, where no extension is
+		}
+		ext, err := b.extCandidates(schema, name)
 		if err != nil {
 			return nil, err
 		}
@@ -824,7 +828,8 @@ func (b *Builder) funcCall(f *pg_query.FuncCall) (Expr, error) {
 	}
 	o, ok := resolve(cands, argTypes)
 	if o == nil {
-		return nil, at(errNoFunction(name, argTypes, ok), f.Location)
+		// As PostgreSQL, the error names the function as called.
+		return nil, at(errNoFunction(strings.Join(append(parts[:len(parts)-1:len(parts)-1], name), "."), argTypes, ok), f.Location)
 	}
 	call, err := b.call(name, o, args, f.Location)
 	if err != nil {
