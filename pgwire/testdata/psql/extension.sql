@@ -1,0 +1,13 @@
+-- Extensions through psql: \dx lists the installed ones with their
+-- schemas and comments. (\dx+, which lists an extension's members, is
+-- not: it calls pg_describe_object, which stela has not.) The output
+-- matches psql 15's against PostgreSQL 15 after the same script.
+\dx
+CREATE EXTENSION IF NOT EXISTS "uuid-ossp";
+CREATE EXTENSION IF NOT EXISTS plpgsql;
+CREATE EXTENSION pgcrypto;
+COMMENT ON EXTENSION pgcrypto IS 'hashing';
+\dx
+\dx uuid*
+DROP EXTENSION pgcrypto, "uuid-ossp";
+\dx
