@@ -170,8 +170,14 @@ func (x *execCtx) drop(n *pg_query.DropStmt, kind string) error {
 		return nil
 	}
 	ds.expand()
-	if err := ds.finish(n.Behavior == pg_query.DropBehavior_DROP_CASCADE, x.describe(first)); err != nil {
+	cascade := n.Behavior == pg_query.DropBehavior_DROP_CASCADE
+	if err := ds.finish(cascade, x.describe(first)); err != nil {
 		return err
+	}
+	if kind == catalog.KindSchema {
+		if err := x.dropSchemaExtensions(ds.objs, cascade); err != nil {
+			return err
+		}
 	}
 	return ds.apply()
 }

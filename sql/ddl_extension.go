@@ -225,3 +225,45 @@ func (x *execCtx) commentExtension(name, text string) error {
 	e.Comment = text
 	return catalog.PutExtension(x.txn, e)
 }
+
+// dropSchemaExtensions refuses (2BP01) to drop schemas an extension is
+// installed in, or with cascade drops those extensions first (with what
+// calls their functions).
+func (x *execCtx) dropSchemaExtensions(schemas []*catalog.Descriptor, cascade bool) error {
+	all, err := catalog.Extensions(x.txn)
+	if err != nil {
+		return err
+	}
+	var in []*catalog.Extension
+	var lines, names []string
+	for _, s := range schemas {
+		if s.Kind != catalog.KindSchema {
+			continue
+		}
+		for _, e := range all {
+			if e.Schema == s.ID {
+				in = append(in, e)
+				lines = append(lines, "extension "+e.Name+" depends on schema "+s.Name)
+				names = append(names, "extension "+e.Name)
+			}
+		}
+	}
+	if len(in) == 0 {
+		return nil
+	}
+	if !cascade {
+		return pgerror.Newf(pgcode.DependentObjectsStillExist, "cannot drop %s because other objects depend on it", x.describe(schemas[0])).
+			WithDetail(strings.Join(lines, "\n")).
+			WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
+	}
+	if err := x.dropExtensionDependents(in, true); err != nil {
+		return err
+	}
+	x.cascadeNotice("drop", names)
+	for _, e := range in {
+		if err := catalog.DeleteExtension(x.txn, e.Name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
