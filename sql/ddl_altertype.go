@@ -97,7 +97,7 @@ func (x *execCtx) alterColumnType(d *catalog.Descriptor, name string, cd *pg_que
 	rewrite := using != nil || !storedAlike(oldT, newT)
 	// The rows are stored, and the partial indexes' predicates hold, as
 	// the table was before the change.
-	old, err := writeLayout(x.sess, d)
+	old, err := writeLayout(x.sess, x.txn, d)
 	if err != nil {
 		return err
 	}

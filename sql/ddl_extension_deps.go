@@ -13,8 +13,9 @@ import (
 	"github.com/stela-db/stela/sql/pgerror"
 )
 
-// What depends on an extension: the column defaults and the views
-// (materialized ones too) whose text calls one of its functions, found
+// What depends on an extension: the column defaults, views (materialized
+// ones too), CHECK constraints, generated columns, index expressions and
+// partial-index predicates whose text calls one of its functions, found
 // by reading the calls in that text, as stela keeps no pg_depend rows
 // for function calls. A call is the extension's when its name is one of
 // the extension's functions, unqualified or qualified with the
@@ -35,6 +36,9 @@ type extDependent struct {
 	fn   uint32
 	desc string
 	what string
+	// stored is set for a CHECK, generated column or index: CASCADE,
+	// which would drop it, is not supported yet.
+	stored bool
 }
 
 // extCallee returns the OID and description ("function
@@ -107,9 +111,53 @@ func (x *execCtx) extensionDependents(g *depGraph, exts []*catalog.Extension) []
 						desc: "default value for column " + c.Name + " of " + x.describe(d)})
 				}
 			}
+			out = append(out, x.storedExtensionDependents(d, exts, schemas)...)
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].fn < out[j].fn })
+	return out
+}
+
+// storedExtensionDependents lists table d's CHECKs, generated columns
+// and indexes (by key expression or predicate) that call the functions
+// of exts.
+func (x *execCtx) storedExtensionDependents(d *catalog.Descriptor, exts []*catalog.Extension, schemas map[uint32]string) []extDependent {
+	var out []extDependent
+	add := func(text, desc string) {
+		n, err := parser.ParseExpr(text)
+		if err != nil {
+			return
+		}
+		if oid, what, ok := x.extCallee(n, exts, schemas); ok {
+			out = append(out, extDependent{table: d, fn: oid, what: what, desc: desc, stored: true})
+		}
+	}
+	t := d.Table
+	for _, ck := range t.Checks {
+		add(ck.Expr, "constraint "+ck.Name+" on "+x.describe(d))
+	}
+	for _, c := range t.Columns {
+		if c.Dropped || c.Generated == "" {
+			continue
+		}
+		if !c.Hidden {
+			add(c.Generated, "column "+c.Name+" of "+x.describe(d))
+			continue
+		}
+		// A key expression is a hidden generated column of the table.
+		for _, ix := range t.AllIndexes() {
+			for _, k := range ix.Columns {
+				if k.ColumnID == c.ID {
+					add(c.Generated, "index "+ix.Name)
+				}
+			}
+		}
+	}
+	for _, ix := range t.AllIndexes() {
+		if ix.Predicate != "" {
+			add(ix.Predicate, "index "+ix.Name)
+		}
+	}
 	return out
 }
 
@@ -137,6 +185,12 @@ func (x *execCtx) dropExtensionDependents(exts []*catalog.Extension, cascade boo
 		return pgerror.New(pgcode.DependentObjectsStillExist, msg).
 			WithDetail(strings.Join(lines, "\n")).
 			WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
+	}
+	for _, d := range deps {
+		if d.stored {
+			return pgerror.Newf(pgcode.FeatureNotSupported, "DROP EXTENSION ... CASCADE is not supported when %s depends on %s", d.desc, d.what).
+				WithHint("Drop it first.")
+		}
 	}
 	ds := g.newDropSet()
 	var cascaded []string

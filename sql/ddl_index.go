@@ -163,7 +163,7 @@ func (x *execCtx) createIndex(n *pg_query.IndexStmt) error {
 	if err := catalog.Put(x.txn, d); err != nil {
 		return err
 	}
-	l, err := writeLayout(x.sess, d)
+	l, err := writeLayout(x.sess, x.txn, d)
 	if err != nil {
 		return err
 	}

@@ -40,6 +40,6 @@ func (pl *planner) infersPartial(w *tableWriter, i int, where []expr.Expr) bool 
 		return false
 	}
 	ix := w.desc.Table.AllIndexes()[i]
-	pred, _, err := buildIndexPredicate(pl.s, w.desc, ix)
+	pred, _, err := buildIndexPredicate(pl.s, pl.txn, w.desc, ix)
 	return err == nil && predicateImplied(pred, where)
 }

@@ -53,7 +53,7 @@ func (pl *planner) writer(d *catalog.Descriptor) (*tableWriter, error) {
 	if pl.writers == nil {
 		pl.writers = map[uint32]*tableWriter{}
 	}
-	l, err := writeLayout(pl.s, d)
+	l, err := writeLayout(pl.s, pl.txn, d)
 	if err != nil {
 		return nil, err
 	}

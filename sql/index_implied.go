@@ -32,7 +32,7 @@ func (pl *planner) notePartialIndexes(n *scanNode, conj []expr.Expr) {
 		if ix.Predicate == "" || i >= len(n.layout.Indexes) || n.layout.Indexes[i].ID != ix.ID {
 			continue
 		}
-		pred, _, err := buildIndexPredicate(pl.s, n.desc, ix)
+		pred, _, err := buildIndexPredicate(pl.s, pl.txn, n.desc, ix)
 		if err != nil || !predicateImplied(pred, conj) {
 			continue // unreadable here; never wrong
 		}

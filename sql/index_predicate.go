@@ -100,15 +100,17 @@ func predicateSystemColumn(t *catalog.TableDesc, n *pg_query.Node) error {
 // buildIndexPredicate builds index ix's stored predicate over the
 // table's row (every column in row-encoding order, as a scan outputs
 // it), its literals read with the settings of the index's creator; the
-// session to evaluate it in comes with it.
-func buildIndexPredicate(s *Session, d *catalog.Descriptor, ix *catalog.IndexDesc) (expr.Expr, expr.Session, error) {
+// session to evaluate it in comes with it. txn is the statement's
+// transaction.
+func buildIndexPredicate(s *Session, txn *engine.Txn, d *catalog.Descriptor, ix *catalog.IndexDesc) (expr.Expr, expr.Session, error) {
 	n, err := parser.ParseExpr(ix.Predicate)
 	if err != nil {
 		return nil, nil, pgerror.Newf(pgcode.DataCorrupted, "index predicate of %q: stored expression does not parse", d.Name)
 	}
 	es := withSettings(s, ix.PredicateSettings)
+	// The extensions it calls are looked up in txn, the statement's.
 	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: es,
-		Scope: newScope(tableColumns(d, d.Name), &level{}, nil), Clause: predicateClause}
+		Scope: newScope(tableColumns(d, d.Name), &level{}, nil), Clause: predicateClause, Extension: extensionHook(txn)}
 	e, err := b.BuildAs(n, types.Bool, "WHERE")
 	return e, es, err
 }
@@ -117,9 +119,9 @@ func buildIndexPredicate(s *Session, d *catalog.Descriptor, ix *catalog.IndexDes
 // Include that evaluates its predicate. Every layout rows or index
 // entries are written through must come from here (the engine refuses a
 // write to a partial index without it).
-func writeLayout(s *Session, d *catalog.Descriptor) (*engine.Layout, error) {
+func writeLayout(s *Session, txn *engine.Txn, d *catalog.Descriptor) (*engine.Layout, error) {
 	l := catalog.Layout(d)
-	if err := attachPredicates(s, d, l); err != nil {
+	if err := attachPredicates(s, txn, d, l); err != nil {
 		return nil, err
 	}
 	return l, nil
@@ -127,12 +129,12 @@ func writeLayout(s *Session, d *catalog.Descriptor) (*engine.Layout, error) {
 
 // attachPredicates sets the Include of l's partial indexes (l is d's
 // layout).
-func attachPredicates(s *Session, d *catalog.Descriptor, l *engine.Layout) error {
+func attachPredicates(s *Session, txn *engine.Txn, d *catalog.Descriptor, l *engine.Layout) error {
 	for i, ix := range d.Table.AllIndexes() {
 		if ix.Predicate == "" {
 			continue
 		}
-		e, es, err := buildIndexPredicate(s, d, ix)
+		e, es, err := buildIndexPredicate(s, txn, d, ix)
 		if err != nil {
 			return err
 		}
