@@ -25,46 +25,42 @@ func (x *execCtx) renameConstraint(n *pg_query.RenameStmt) error {
 	if d.Kind != catalog.KindTable {
 		return missing
 	}
+	// Each constraint's name, by pointer, and whether it is an index
+	// (a relation name too).
+	type named struct {
+		name  *string
+		index bool
+	}
 	t := d.Table
-	var rename func()
-	taken := false
+	var all []named
 	for _, ix := range catalog.NamedIndexes(t) {
-		if !ix.Constraint && !isPrimary(ix) {
-			continue
-		}
-		ix := ix
-		switch ix.Name {
-		case old:
-			rename = func() { ix.Name = name }
-		case name:
-			taken = true
+		if ix.Constraint || isPrimary(ix) {
+			all = append(all, named{&ix.Name, true})
 		}
 	}
 	for i := range t.Checks {
-		c := &t.Checks[i]
-		switch c.Name {
-		case old:
-			rename = func() { c.Name = name }
-		case name:
-			taken = true
-		}
+		all = append(all, named{name: &t.Checks[i].Name})
 	}
 	for i := range t.ForeignKeys {
-		fk := &t.ForeignKeys[i]
-		switch fk.Name {
+		all = append(all, named{name: &t.ForeignKeys[i].Name})
+	}
+	var target *named
+	taken := false
+	for i, c := range all {
+		switch *c.name {
 		case old:
-			rename = func() { fk.Name = name }
+			target = &all[i]
 		case name:
 			taken = true
 		}
 	}
-	if rename == nil {
+	if target == nil {
 		return missing
 	}
 	if taken {
 		return pgerror.Newf(pgcode.DuplicateObject, "constraint %q for relation %q already exists", name, d.Name)
 	}
-	if ix := t.IndexByName(old); ix != nil && (ix.Constraint || isPrimary(ix)) {
+	if target.index {
 		existing, err := catalog.Lookup(x.txn, d.Schema, name)
 		if err != nil {
 			return err
@@ -73,6 +69,6 @@ func (x *execCtx) renameConstraint(n *pg_query.RenameStmt) error {
 			return pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)
 		}
 	}
-	rename()
+	*target.name = name
 	return catalog.Put(x.txn, d)
 }
