@@ -43,7 +43,7 @@ type explainPlan struct {
 func (pl *planner) planExplain(p *Prepared, n *pg_query.ExplainStmt) (plan, error) {
 	start := time.Now()
 	ep := &explainPlan{}
-	summary := ""
+	var summary *bool // as given; else on with ANALYZE
 	for _, o := range n.Options {
 		d := o.GetDefElem()
 		on := d.Arg == nil || defElemTrue(d.Arg)
@@ -53,7 +53,7 @@ func (pl *planner) planExplain(p *Prepared, n *pg_query.ExplainStmt) (plan, erro
 		case "verbose":
 			ep.verbose = on
 		case "summary":
-			summary = strconv.FormatBool(on)
+			summary = &on
 		case "costs", "timing", "buffers", "settings", "wal":
 			// Accepted; stela prints what it has.
 		case "format":
@@ -64,7 +64,10 @@ func (pl *planner) planExplain(p *Prepared, n *pg_query.ExplainStmt) (plan, erro
 			return nil, pgerror.Newf(pgcode.Syntax, "unrecognized EXPLAIN option %q", d.Defname).WithPosition(int(d.Location) + 1)
 		}
 	}
-	ep.summary = summary == "true" || summary == "" && ep.analyze
+	ep.summary = ep.analyze
+	if summary != nil {
+		ep.summary = *summary
+	}
 	pl.describeOnly = !ep.analyze
 	inner := &Prepared{SQL: p.SQL, stmt: p.stmt}
 	inner.stmt.AST = n.Query
