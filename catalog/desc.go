@@ -167,6 +167,11 @@ type ForeignKeyDesc struct {
 	OnDelete   string   `json:"on_delete,omitempty"` // "", "cascade", "set null", "set default", "restrict"
 	OnUpdate   string   `json:"on_update,omitempty"`
 	Comment    string   `json:"comment,omitempty"`
+	// Deferrable lets SET CONSTRAINTS put the key's NO ACTION checks off
+	// to the transaction's commit; InitiallyDeferred puts them off
+	// unless SET CONSTRAINTS says otherwise.
+	Deferrable        bool `json:"deferrable,omitempty"`
+	InitiallyDeferred bool `json:"initially_deferred,omitempty"`
 }
 
 // ViewDesc is a view: its query's SQL text and its columns.

@@ -112,6 +112,11 @@ func (x *execCtx) alterTable(n *pg_query.AlterTableStmt) error {
 // alterTableCmds runs ALTER TABLE's subcommands on relation d.
 func (x *execCtx) alterTableCmds(d *catalog.Descriptor, n *pg_query.AlterTableStmt) error {
 	var err error
+	if d.Kind == catalog.KindTable {
+		if err := x.sess.txn.deferral.notPending(d); err != nil { // fk_deferred.go
+			return err
+		}
+	}
 	retyped := map[string]bool{} // ALTER COLUMN ... TYPE once per column
 	for _, cn := range n.Cmds {
 		cmd := cn.GetAlterTableCmd()
@@ -120,7 +125,7 @@ func (x *execCtx) alterTableCmds(d *catalog.Descriptor, n *pg_query.AlterTableSt
 		case pg_query.AlterTableType_AT_AddColumn, pg_query.AlterTableType_AT_DropColumn,
 			pg_query.AlterTableType_AT_ColumnDefault, pg_query.AlterTableType_AT_SetNotNull, pg_query.AlterTableType_AT_DropNotNull,
 			pg_query.AlterTableType_AT_AddConstraint, pg_query.AlterTableType_AT_DropConstraint,
-			pg_query.AlterTableType_AT_DropExpression, pg_query.AlterTableType_AT_AlterColumnType,
+			pg_query.AlterTableType_AT_AlterConstraint, pg_query.AlterTableType_AT_DropExpression, pg_query.AlterTableType_AT_AlterColumnType,
 			pg_query.AlterTableType_AT_AddIdentity, pg_query.AlterTableType_AT_SetIdentity, pg_query.AlterTableType_AT_DropIdentity:
 		case pg_query.AlterTableType_AT_ChangeOwner:
 			// Of any relation, as PostgreSQL's ALTER TABLE (ddl_owner.go).
@@ -155,6 +160,8 @@ func (x *execCtx) alterTableCmds(d *catalog.Descriptor, n *pg_query.AlterTableSt
 			err = x.setNotNull(d, cmd.Name, false)
 		case pg_query.AlterTableType_AT_AddConstraint:
 			err = x.addConstraint(d, cmd.Def.GetConstraint())
+		case pg_query.AlterTableType_AT_AlterConstraint:
+			err = x.alterConstraint(d, cmd.Def.GetConstraint())
 		case pg_query.AlterTableType_AT_DropConstraint:
 			err = x.dropConstraint(d, cmd.Name, cmd.MissingOk, cmd.Behavior == pg_query.DropBehavior_DROP_CASCADE)
 		case pg_query.AlterTableType_AT_DropExpression:

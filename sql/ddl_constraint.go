@@ -207,3 +207,22 @@ func (x *execCtx) dropConstraint(d *catalog.Descriptor, name string, missingOK, 
 	}
 	return pgerror.New(pgcode.UndefinedObject, msg)
 }
+
+// alterConstraint is ALTER TABLE ALTER CONSTRAINT name [NOT] DEFERRABLE
+// [INITIALLY DEFERRED | IMMEDIATE]: of a foreign key only, as in
+// PostgreSQL.
+func (x *execCtx) alterConstraint(d *catalog.Descriptor, con *pg_query.Constraint) error {
+	t := d.Table
+	for i := range t.ForeignKeys {
+		fk := &t.ForeignKeys[i]
+		if fk.Name != con.Conname {
+			continue
+		}
+		fk.Deferrable, fk.InitiallyDeferred = con.Deferrable, con.Initdeferred
+		return catalog.Put(x.txn, d)
+	}
+	if _, ok := constraintDeferrable(t, con.Conname); ok {
+		return pgerror.Newf(pgcode.WrongObjectType, "constraint %q of relation %q is not a foreign key constraint", con.Conname, d.Name)
+	}
+	return pgerror.Newf(pgcode.UndefinedObject, "constraint %q of relation %q does not exist", con.Conname, d.Name)
+}

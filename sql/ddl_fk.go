@@ -42,7 +42,8 @@ func (b *tableBuilder) foreignKey(fk *pg_query.Constraint, col string) error {
 		return pgerror.New(pgcode.InvalidForeignKey, "number of referencing and referenced columns for foreign key disagree")
 	}
 	d := catalog.ForeignKeyDesc{Name: fk.Conname, RefTable: parent.ID, RefColumns: ref,
-		OnDelete: fkActions[fk.FkDelAction], OnUpdate: fkActions[fk.FkUpdAction]}
+		OnDelete: fkActions[fk.FkDelAction], OnUpdate: fkActions[fk.FkUpdAction],
+		Deferrable: fk.Deferrable, InitiallyDeferred: fk.Initdeferred}
 	if fk.FkMatchtype == "f" {
 		return pgerror.New(pgcode.FeatureNotSupported, "MATCH FULL is not supported yet")
 	}

@@ -194,7 +194,11 @@ func (b *tableBuilder) column(cd *pg_query.ColumnDef) error {
 	}
 	t.Columns = append(t.Columns, col)
 	c := &t.Columns[len(t.Columns)-1]
-	for _, cn := range cd.Constraints {
+	constraints, err := foldConstraintAttrs(cd.Constraints)
+	if err != nil {
+		return err
+	}
+	for _, cn := range constraints {
 		con := cn.GetConstraint()
 		switch con.Contype {
 		case pg_query.ConstrType_CONSTR_NOTNULL:
@@ -316,12 +320,18 @@ func (b *tableBuilder) tableConstraint(con *pg_query.Constraint, col string) err
 	}
 	switch con.Contype {
 	case pg_query.ConstrType_CONSTR_PRIMARY:
+		if err := deferrableKeyError(con); err != nil {
+			return err
+		}
 		if b.pk != nil {
 			return pgerror.Newf(pgcode.InvalidTableDefinition, "multiple primary keys for table %q are not allowed", b.d.Name).WithPosition(int(con.Location) + 1)
 		}
 		con.Keys = strNodes(keys())
 		b.pk = con
 	case pg_query.ConstrType_CONSTR_UNIQUE:
+		if err := deferrableKeyError(con); err != nil {
+			return err
+		}
 		if col != "" {
 			// ADD COLUMN ... UNIQUE builds its index without indexColumns.
 			if err := checkKeyColumn(b.d.Table.ColumnByName(col)); err != nil {
@@ -339,9 +349,6 @@ func (b *tableBuilder) tableConstraint(con *pg_query.Constraint, col string) err
 		}
 		b.fks = append(b.fks, con)
 		b.fkCol = append(b.fkCol, col)
-	case pg_query.ConstrType_CONSTR_ATTR_DEFERRABLE, pg_query.ConstrType_CONSTR_ATTR_DEFERRED:
-		return pgerror.New(pgcode.FeatureNotSupported, "deferrable constraints are not supported")
-	case pg_query.ConstrType_CONSTR_ATTR_NOT_DEFERRABLE, pg_query.ConstrType_CONSTR_ATTR_IMMEDIATE:
 	default:
 		return pgerror.Newf(pgcode.FeatureNotSupported, "constraint type %s is not supported", strings.TrimPrefix(con.Contype.String(), "CONSTR_"))
 	}

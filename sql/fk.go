@@ -336,47 +336,53 @@ func (x *execCtx) runFKChecks() error {
 	pending := x.fkPending
 	x.fkPending = nil
 	for _, p := range pending {
-		if err := x.checkCanceled(); err != nil {
+		if x.deferIfAsked(p) { // fk_deferred.go
+			continue
+		}
+		if err := x.runFKCheck(p); err != nil {
 			return err
 		}
-		r := p.ref
-		if !p.parentGone {
-			ok, err := r.parentExists(x, p.vals)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return pgerror.Newf(pgcode.ForeignKeyViolation, "insert or update on table %q violates foreign key constraint %q", r.child.desc.Name, r.fk.Name).
-					WithDetail(fmt.Sprintf("Key (%s)=(%s) is not present in table %q.", r.colNames(r.child, r.childCols), x.keyText(r.child, r.childCols, p.vals), r.parent.desc.Name))
-			}
-			continue
+	}
+	return nil
+}
+
+// runFKCheck runs one check: that a child's parent exists, or that no
+// child references a removed parent key.
+func (x *execCtx) runFKCheck(p fkPending) error {
+	if err := x.checkCanceled(); err != nil {
+		return err
+	}
+	r := p.ref
+	if !p.parentGone {
+		ok, err := r.parentExists(x, p.vals)
+		if err != nil || ok {
+			return err
 		}
-		// The parent key may exist again (an update swapped keys).
-		probe := make([]types.Datum, len(p.vals))
-		referable := true
-		for i := range p.vals {
-			v, ok, err := sameKeyAs(p.vals[i], r.parent.layout.Types[r.parentCols[i]], r.child.layout.Types[r.childCols[i]])
-			if err != nil {
-				return err
-			}
-			probe[i], referable = v, referable && ok
-		}
-		if !referable {
-			continue // no child key can equal it
-		}
-		if ok, err := r.parentExists(x, probe); err != nil || ok {
-			if err != nil {
-				return err
-			}
-			continue
-		}
-		children, err := r.findChildren(x, p.vals, true)
+		return pgerror.Newf(pgcode.ForeignKeyViolation, "insert or update on table %q violates foreign key constraint %q", r.child.desc.Name, r.fk.Name).
+			WithDetail(fmt.Sprintf("Key (%s)=(%s) is not present in table %q.", r.colNames(r.child, r.childCols), x.keyText(r.child, r.childCols, p.vals), r.parent.desc.Name))
+	}
+	// The parent key may exist again (an update swapped keys).
+	probe := make([]types.Datum, len(p.vals))
+	referable := true
+	for i := range p.vals {
+		v, ok, err := sameKeyAs(p.vals[i], r.parent.layout.Types[r.parentCols[i]], r.child.layout.Types[r.childCols[i]])
 		if err != nil {
 			return err
 		}
-		if len(children) > 0 {
-			return r.stillReferenced(x, p.vals)
-		}
+		probe[i], referable = v, referable && ok
+	}
+	if !referable {
+		return nil // no child key can equal it
+	}
+	if ok, err := r.parentExists(x, probe); err != nil || ok {
+		return err
+	}
+	children, err := r.findChildren(x, p.vals, true)
+	if err != nil {
+		return err
+	}
+	if len(children) > 0 {
+		return r.stillReferenced(x, p.vals)
 	}
 	return nil
 }

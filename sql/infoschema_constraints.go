@@ -82,6 +82,10 @@ func infoTableConstraintsRows(c *vctx) ([][]types.Datum, error) {
 			out = append(out, []types.Datum{n.db, schema, name, n.db, schema, d.Name, kind,
 				yesNo(false), yesNo(false), yesNo(true), nullsDistinct})
 		}
+		fkRow := func(fk *catalog.ForeignKeyDesc) {
+			out = append(out, []types.Datum{n.db, schema, fk.Name, n.db, schema, d.Name, "FOREIGN KEY",
+				yesNo(fk.Deferrable), yesNo(fk.InitiallyDeferred), yesNo(true), nil})
+		}
 		for _, ix := range keyConstraints(t) {
 			if isPrimary(ix) {
 				row(ix.Name, "PRIMARY KEY", nil)
@@ -92,8 +96,8 @@ func infoTableConstraintsRows(c *vctx) ([][]types.Datum, error) {
 		for _, ck := range t.Checks {
 			row(ck.Name, "CHECK", nil)
 		}
-		for _, fk := range t.ForeignKeys {
-			row(fk.Name, "FOREIGN KEY", nil)
+		for i := range t.ForeignKeys {
+			fkRow(&t.ForeignKeys[i])
 		}
 		for i, col := range t.Columns {
 			if col.NotNull && !col.Hidden && !col.Dropped {

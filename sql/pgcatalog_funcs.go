@@ -314,6 +314,12 @@ func constraintDef(c *expr.Context, oid uint32) (types.Datum, error) {
 				s += " ON " + a.what + " " + strings.ToUpper(a.action)
 			}
 		}
+		if fk.Deferrable {
+			s += " DEFERRABLE"
+		}
+		if fk.InitiallyDeferred {
+			s += " INITIALLY DEFERRED"
+		}
 		return s, nil
 	}
 	return nil, nil

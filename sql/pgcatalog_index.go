@@ -187,7 +187,9 @@ func pgConstraintRows(c *vctx) ([][]types.Datum, error) {
 					}
 				}
 			}
-			out = append(out, constraintRow(oid, fk.Name, d, 'f', ixOID, fk.RefTable, fkAction(fk.OnUpdate), fkAction(fk.OnDelete), 's', keys, refKeys, nil))
+			row := constraintRow(oid, fk.Name, d, 'f', ixOID, fk.RefTable, fkAction(fk.OnUpdate), fkAction(fk.OnDelete), 's', keys, refKeys, nil)
+			row[4], row[5] = dBool(fk.Deferrable), dBool(fk.InitiallyDeferred) // condeferrable, condeferred
+			out = append(out, row)
 		}
 	}
 	return out, nil

@@ -128,6 +128,8 @@ func (s *Session) plan(p *Prepared) error {
 	switch n := p.stmt.AST.Node.(type) {
 	case *pg_query.Node_VariableSetStmt:
 		p.plan, err = s.planSet(n.VariableSetStmt)
+	case *pg_query.Node_ConstraintsSetStmt:
+		p.plan = &setConstraintsPlan{n: n.ConstraintsSetStmt} // set_constraints.go
 	case *pg_query.Node_VariableShowStmt:
 		err = s.planShow(p, n.VariableShowStmt)
 	case *pg_query.Node_TransactionStmt:

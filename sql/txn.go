@@ -56,6 +56,10 @@ type txnState struct {
 	// the database's transaction does not reach). ROLLBACK drops them,
 	// ROLLBACK TO SAVEPOINT those made since the savepoint.
 	afterCommit []func(ctx context.Context)
+
+	// deferral holds the checks of DEFERRABLE foreign keys put off to
+	// the commit, and SET CONSTRAINTS' modes (fk_deferred.go).
+	deferral fkDeferral
 }
 
 type savedVar struct {
@@ -71,6 +75,8 @@ type savepoint struct {
 	eng engine.Savepoint
 	// afterCommit is how many afterCommit changes were queued then.
 	afterCommit int
+	// deferral is the deferred checks and constraint modes then.
+	deferral fkDeferral
 }
 
 // status is the ReadyForQuery indicator.
@@ -98,6 +104,7 @@ func (t *txnState) begin(s *Session, state int, now time.Time) {
 	t.isoLevel, t.ro = "", nil
 	t.eng = nil
 	t.afterCommit = nil
+	t.deferral = fkDeferral{}
 }
 
 // noteChange records a setting's value before a change, once per
@@ -134,6 +141,10 @@ func (t *txnState) noteChange(key, old string, had, local bool) {
 // conflict is 40001), the transaction is rolled back and the error
 // returned.
 func (t *txnState) commit(s *Session, ctx context.Context) error {
+	if err := s.runDeferredChecks(ctx, nil); err != nil {
+		t.rollback(s)
+		return err
+	}
 	if err := s.persistCursors(ctx); err != nil {
 		t.rollback(s)
 		return err
@@ -157,6 +168,7 @@ func (t *txnState) commit(s *Session, ctx context.Context) error {
 	after := t.afterCommit
 	t.state = txnNone
 	t.undo, t.local, t.savepoints, t.eng, t.afterCommit = nil, nil, nil, nil, nil
+	t.deferral = fkDeferral{}
 	// The database's transaction is durable: what follows it must be
 	// made even if the client goes away meanwhile.
 	for _, fn := range after {
@@ -196,6 +208,7 @@ func (t *txnState) rollback(s *Session) {
 	}
 	t.state = txnNone
 	t.undo, t.local, t.savepoints, t.eng, t.afterCommit = nil, nil, nil, nil, nil
+	t.deferral = fkDeferral{}
 }
 
 // storage returns the transaction's storage transaction, beginning it.

@@ -104,10 +104,22 @@ var grammarCodes = map[string]pgcode.Code{
 	"SESSION_USER cannot be used as a role name here": pgcode.ReservedName,
 }
 
+// unmarkableConstraint reports the grammar's refusal of an attribute a
+// kind of constraint cannot take ("CHECK constraints cannot be marked
+// DEFERRABLE", "UNIQUE constraints cannot be marked NOT VALID", ...),
+// which is 0A000 in PostgreSQL.
+func unmarkableConstraint(msg string) bool {
+	_, attr, ok := strings.Cut(msg, " constraints cannot be marked ")
+	return ok && (attr == "DEFERRABLE" || attr == "NOT VALID" || attr == "NO INHERIT")
+}
+
 // syntaxError converts a pg_query error.
 func syntaxError(err error) error {
 	if pe, ok := err.(*pgparser.Error); ok {
 		code, ok := grammarCodes[pe.Message]
+		if !ok && unmarkableConstraint(pe.Message) {
+			code, ok = pgcode.FeatureNotSupported, true
+		}
 		if !ok {
 			code = pgcode.Syntax
 		}
