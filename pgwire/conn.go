@@ -68,6 +68,13 @@ type conn struct {
 	dbStats   *sql.DatabaseStats
 	stmtStart time.Time
 
+	// commitFirst is set while the last statement of a Query message
+	// runs: its implicit transaction commits before its CommandComplete
+	// (sendRowsN), as PostgreSQL's does, so that a failed commit (a
+	// deferred foreign key, 40001) is the statement's error instead of
+	// following its success.
+	commitFirst bool
+
 	// Extended protocol state.
 	stmts   map[string]*preparedStmt
 	portals map[string]*portal

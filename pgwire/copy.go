@@ -44,6 +44,9 @@ func (c *conn) runCopy(ctx context.Context, p *sql.Prepared, params []types.Datu
 			return err
 		}
 		defer res.Close()
+		if err := c.commitBeforeTag(ctx, res); err != nil {
+			return err
+		}
 		c.writeCommandComplete(res.Tag(), 0)
 		c.observeStatement(res.Tag(), 0, true)
 		return nil

@@ -365,6 +365,9 @@ func (c *conn) sendRowsN(ctx context.Context, cols []sql.Column, formats []int16
 		// (CREATE TABLE ... AS) counts the rows it wrote in its tag.
 		n = int(sql.TagRows(tag))
 	}
+	if err := c.commitBeforeTag(ctx, res); err != nil {
+		return false, err
+	}
 	c.sendCommandComplete(tag, n)
 	return false, nil
 }

@@ -1,8 +1,11 @@
 package pgwire
 
 import (
+	"context"
+
 	"github.com/jackc/pgproto3/v2"
 
+	"github.com/stela-db/stela/sql"
 	"github.com/stela-db/stela/sql/parser"
 )
 
@@ -31,8 +34,11 @@ func (c *conn) simpleQuery(body []byte) error {
 	}
 	c.sess.SetMultiStatement(len(stmts) > 1)
 	defer c.sess.SetMultiStatement(false)
-	for _, stmt := range stmts {
-		if err := c.runSimple(stmt); err != nil {
+	for i, stmt := range stmts {
+		c.commitFirst = i == len(stmts)-1
+		err := c.runSimple(stmt)
+		c.commitFirst = false
+		if err != nil {
 			if isFatal(err) || isIOError(err) {
 				return err
 			}
@@ -60,6 +66,19 @@ func (c *conn) endImplicit() {
 	if err := c.sess.Sync(ctx); err != nil {
 		c.sendError(stmtError(ctx, err))
 	}
+}
+
+// commitBeforeTag commits the implicit transaction of a Query's last
+// statement before its CommandComplete (commitFirst), as endImplicit
+// would. The result is closed first; Close may be called again. The
+// commit is not canceled halfway: PostgreSQL holds interrupts off.
+func (c *conn) commitBeforeTag(ctx context.Context, res sql.Result) error {
+	if !c.commitFirst {
+		return nil
+	}
+	c.commitFirst = false
+	res.Close()
+	return c.sess.Sync(context.WithoutCancel(ctx))
 }
 
 // runSimple runs one statement of a Query message, sending its rows in
