@@ -310,7 +310,7 @@ func (b *tableBuilder) addChecks() error {
 		if err := b.claim(name); err != nil {
 			return err
 		}
-		t.Checks = append(t.Checks, catalog.CheckDesc{Name: name, Expr: text})
+		t.Checks = append(t.Checks, catalog.CheckDesc{Name: name, Expr: text, Comment: b.comments[c]})
 	}
 	return nil
 }

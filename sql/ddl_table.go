@@ -84,6 +84,11 @@ type tableBuilder struct {
 	fkCol    []string
 	seqs     []*catalog.Descriptor
 	gens     []genPending // generated columns (ddl_generated.go)
+	likes    []likeSource // LIKE clauses (ddl_table_like.go)
+	// comments are what LIKE ... INCLUDING COMMENTS gives the
+	// constraints it copies: a CHECK's own comment, the index's for a
+	// PRIMARY KEY or UNIQUE constraint.
+	comments map[*pg_query.Constraint]string
 }
 
 func (x *execCtx) createTable(n *pg_query.CreateStmt) error {
@@ -120,7 +125,9 @@ func (x *execCtx) createTable(n *pg_query.CreateStmt) error {
 				return err
 			}
 		case *pg_query.Node_TableLikeClause:
-			return pgerror.New(pgcode.FeatureNotSupported, "CREATE TABLE ... LIKE is not supported yet")
+			if err := b.like(e.TableLikeClause); err != nil {
+				return err
+			}
 		default:
 			return pgerror.New(pgcode.FeatureNotSupported, "this table element is not supported")
 		}
@@ -133,6 +140,9 @@ func (x *execCtx) createTable(n *pg_query.CreateStmt) error {
 			return err
 		}
 	}
+	if err := b.likeConstraints(); err != nil {
+		return err
+	}
 	if err := b.finish(); err != nil {
 		return err
 	}
@@ -142,7 +152,10 @@ func (x *execCtx) createTable(n *pg_query.CreateStmt) error {
 			return err
 		}
 	}
-	return catalog.Put(txn, b.d)
+	if err := catalog.Put(txn, b.d); err != nil {
+		return err
+	}
+	return x.likeIndexes(b)
 }
 
 // serialTypes are the serial pseudo-types: an integer column with a
@@ -421,7 +434,7 @@ func (b *tableBuilder) primaryKey() error {
 	if err := b.claim(name); err != nil {
 		return err
 	}
-	t.PrimaryKey = catalog.IndexDesc{ID: engine.PrimaryIndexID, Name: name, Unique: true, Columns: cols, Constraint: true}
+	t.PrimaryKey = catalog.IndexDesc{ID: engine.PrimaryIndexID, Name: name, Unique: true, Columns: cols, Constraint: true, Comment: b.comments[b.pk]}
 	return nil
 }
 
@@ -458,7 +471,7 @@ func (b *tableBuilder) finish() error {
 		if err := b.claim(name); err != nil {
 			return err
 		}
-		t.Indexes = append(t.Indexes, catalog.IndexDesc{ID: t.NextIndexID, Name: name, Unique: true, Columns: cols, Constraint: true})
+		t.Indexes = append(t.Indexes, catalog.IndexDesc{ID: t.NextIndexID, Name: name, Unique: true, Columns: cols, Constraint: true, Comment: b.comments[u]})
 		t.NextIndexID++
 	}
 	if err := b.addChecks(); err != nil {
