@@ -502,10 +502,8 @@ func (b *Builder) aExpr(e *pg_query.A_Expr) (Expr, error) {
 	case pg_query.A_Expr_Kind_AEXPR_LIKE, pg_query.A_Expr_Kind_AEXPR_ILIKE, pg_query.A_Expr_Kind_AEXPR_SIMILAR:
 		// x [NOT] SIMILAR TO p [ESCAPE e] is parsed as
 		// x ~ similar_to_escape(p [, e]) (!~ for NOT); see similar.go.
-		// LIKE's ESCAPE is parsed alike, as like_escape(p, e).
-		if fc := e.Rexpr.GetFuncCall(); fc != nil && e.Kind != pg_query.A_Expr_Kind_AEXPR_SIMILAR {
-			return nil, at(pgerror.New(pgcode.FeatureNotSupported, "LIKE ... ESCAPE is not supported yet"), e.Location)
-		}
+		// LIKE's ESCAPE is parsed alike, as x LIKE like_escape(p, e)
+		// (like_escape.go).
 		l, err := b.Build(e.Lexpr)
 		if err != nil {
 			return nil, err
