@@ -33,15 +33,19 @@ func (pl *planner) planDrop(n *pg_query.DropStmt) (plan, error) {
 	if !ok {
 		return nil, nil
 	}
-	if n.Concurrent {
-		return nil, pgerror.New(pgcode.FeatureNotSupported, "DROP INDEX CONCURRENTLY is not supported")
-	}
-	return &ddlPlan{tag: k.tag, fn: func(x *execCtx) error {
+	p := &ddlPlan{tag: k.tag, fn: func(x *execCtx) error {
 		if k.kind == catalog.KindIndex {
 			return x.dropIndexes(n)
 		}
 		return x.drop(n, k.kind)
-	}}, nil
+	}}
+	if n.Concurrent { // only DROP INDEX parses with CONCURRENTLY
+		if err := dropConcurrentlyError(len(n.Objects), n.Behavior == pg_query.DropBehavior_DROP_CASCADE); err != nil {
+			return nil, err
+		}
+		return concurrently("DROP INDEX CONCURRENTLY", p), nil // ddl_concurrently.go
+	}
+	return p, nil
 }
 
 // article is the indefinite article PostgreSQL puts before a kind.

@@ -14,12 +14,11 @@ import (
 // table, filled from the rows the table holds in the same transaction
 // (those its WHERE is true of, for a partial index: index_predicate.go).
 func (pl *planner) planCreateIndex(n *pg_query.IndexStmt) (plan, error) {
+	p := &ddlPlan{tag: "CREATE INDEX", fn: func(x *execCtx) error { return x.createIndex(n) }}
 	if n.Concurrent {
-		// Building without blocking writers is a PostgreSQL lock-manager
-		// matter; here the build is part of the transaction anyway.
-		return nil, pgerror.New(pgcode.FeatureNotSupported, "CREATE INDEX CONCURRENTLY is not supported")
+		return concurrently("CREATE INDEX CONCURRENTLY", p), nil // ddl_concurrently.go
 	}
-	return &ddlPlan{tag: "CREATE INDEX", fn: func(x *execCtx) error { return x.createIndex(n) }}, nil
+	return p, nil
 }
 
 // relationFor resolves the relation a DDL statement works on, with the

@@ -18,7 +18,7 @@ import (
 type setConstraintsPlan struct{ n *pg_query.ConstraintsSetStmt }
 
 func (p *setConstraintsPlan) run(s *Session, ec *expr.Context) (Result, error) {
-	if s.txn.state != txnExplicit {
+	if !s.inTransactionBlock() {
 		// PostgreSQL goes on: the setting dies with the statement's
 		// own transaction.
 		s.notice("WARNING", pgcode.NoActiveSQLTransaction, "SET CONSTRAINTS can only be used in transaction blocks")
