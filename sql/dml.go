@@ -10,13 +10,14 @@ import (
 	"github.com/stela-db/stela/sql/types"
 )
 
-// dmlPlan runs INSERT, UPDATE or DELETE to completion in the session's
+// dmlPlan runs INSERT, UPDATE, DELETE or MERGE to completion in the session's
 // transaction, then returns the RETURNING rows (if any) and the tag.
 type dmlPlan struct {
-	verb  string // "INSERT", "UPDATE", "DELETE"
+	verb  string // "INSERT", "UPDATE", "DELETE", "MERGE"
 	table string
 	// source produces the rows to insert, or the rows to change (the
-	// target's row first).
+	// target's row first; for MERGE, the source's row joined to the
+	// target's).
 	source planNode
 	// exec applies the statement to the rows of src, calling emit with
 	// each changed row (the new row; the old one for DELETE); it returns
@@ -32,6 +33,8 @@ func (p *dmlPlan) explainTitle() string {
 		return "Insert on " + p.table
 	case "UPDATE":
 		return "Update on " + p.table
+	case "MERGE":
+		return "Merge on " + p.table
 	}
 	return "Delete on " + p.table
 }
@@ -79,6 +82,8 @@ func dmlTag(verb string, n int64) string {
 		return updateTags.tag(n)
 	case "DELETE":
 		return deleteTags.tag(n)
+	case "MERGE":
+		return mergeTags.tag(n)
 	}
 	return verb + " " + itoa64(n)
 }
@@ -195,12 +200,12 @@ func (pl *planner) planSetClause(w *tableWriter, list []*pg_query.Node, sc *scop
 	seen := map[int]bool{}
 	for _, item := range list {
 		rt := item.GetResTarget()
-		if len(rt.Indirection) > 0 {
-			return nil, pgerror.New(pgcode.FeatureNotSupported, "assignment to a field or array element is not supported").WithPosition(int(rt.Location) + 1)
-		}
 		col := w.columnByName(rt.Name)
 		if col < 0 {
 			return nil, pgerror.Newf(pgcode.UndefinedColumn, "column %q of relation %q does not exist", rt.Name, w.desc.Name).WithPosition(int(rt.Location) + 1)
+		}
+		if len(rt.Indirection) > 0 {
+			return nil, pgerror.New(pgcode.FeatureNotSupported, "assignment to a field or array element is not supported").WithPosition(int(rt.Location) + 1)
 		}
 		if seen[col] {
 			return nil, pgerror.Newf(pgcode.Syntax, "multiple assignments to same column %q", rt.Name).WithPosition(int(rt.Location) + 1)

@@ -90,12 +90,12 @@ func insertTargets(w *tableWriter, cols []*pg_query.Node) ([]int, error) {
 	seen := map[int]bool{}
 	for _, n := range cols {
 		rt := n.GetResTarget()
-		if len(rt.Indirection) > 0 {
-			return nil, pgerror.New(pgcode.FeatureNotSupported, "assignment to a field or array element is not supported").WithPosition(int(rt.Location) + 1)
-		}
 		i := w.columnByName(rt.Name)
 		if i < 0 {
 			return nil, pgerror.Newf(pgcode.UndefinedColumn, "column %q of relation %q does not exist", rt.Name, w.desc.Name).WithPosition(int(rt.Location) + 1)
+		}
+		if len(rt.Indirection) > 0 {
+			return nil, pgerror.New(pgcode.FeatureNotSupported, "assignment to a field or array element is not supported").WithPosition(int(rt.Location) + 1)
 		}
 		if seen[i] {
 			return nil, pgerror.Newf(pgcode.DuplicateColumn, "column %q specified more than once", rt.Name).WithPosition(int(rt.Location) + 1)
@@ -115,23 +115,6 @@ func (pl *planner) insertSource(ip *insertPlan, n *pg_query.InsertStmt) (planNod
 		return oneRow(), nil
 	}
 	sel := n.SelectStmt.GetSelectStmt()
-	override := n.Override
-	identityValue := func(col int) (bool, error) {
-		c := &w.desc.Table.Columns[col]
-		switch {
-		case c.Generated != "":
-			return false, errGeneratedInsert(c) // whatever OVERRIDING says
-		case c.Identity == "" || override == pg_query.OverridingKind_OVERRIDING_SYSTEM_VALUE:
-			return false, nil
-		case override == pg_query.OverridingKind_OVERRIDING_USER_VALUE:
-			return true, nil // the given value is ignored
-		case c.Identity == "a":
-			return false, pgerror.Newf(pgcode.GeneratedAlways, "cannot insert a non-DEFAULT value into column %q", c.Name).
-				WithDetail("Column \"" + c.Name + "\" is an identity column defined as GENERATED ALWAYS.").
-				WithHint("Use OVERRIDING SYSTEM VALUE to override.")
-		}
-		return false, nil
-	}
 	// Without a column list, fewer values than columns fill the first
 	// columns (PostgreSQL's rule); the others take their defaults.
 	implicit := len(n.Cols) == 0
@@ -140,12 +123,7 @@ func (pl *planner) insertSource(ip *insertPlan, n *pg_query.InsertStmt) (planNod
 			ip.targets = ip.targets[:items]
 		}
 	}
-	countError := func(items int, loc int32) error {
-		if items > len(ip.targets) {
-			return pgerror.New(pgcode.Syntax, "INSERT has more expressions than target columns").WithPosition(int(loc) + 1)
-		}
-		return pgerror.New(pgcode.Syntax, "INSERT has more target columns than expressions").WithPosition(int(loc) + 1)
-	}
+	countError := func(items int, loc int32) error { return insertCountError(items, len(ip.targets), loc) }
 	if len(sel.ValuesLists) > 0 && sel.Op == pg_query.SetOperation_SETOP_NONE && len(sel.SortClause) == 0 && sel.LimitCount == nil && sel.LimitOffset == nil && sel.WithClause == nil {
 		b := pl.builder(newScope(nil, &level{}, nil), "VALUES")
 		fit(len(sel.ValuesLists[0].GetList().Items))
@@ -164,30 +142,10 @@ func (pl *planner) insertSource(ip *insertPlan, n *pg_query.InsertStmt) (planNod
 			}
 			row := make([]expr.Expr, len(items))
 			for i, it := range items {
-				col := ip.targets[i]
-				c := &w.desc.Table.Columns[col]
-				if it.GetSetToDefault() != nil {
-					row[i] = w.defaultOrNull(col)
-					continue
-				}
-				ignore, err := identityValue(col)
-				if err != nil {
+				var err error
+				if row[i], err = w.insertValue(b, ip.targets[i], it, n.Override); err != nil {
 					return nil, err
 				}
-				e, err := b.Build(it)
-				if err != nil {
-					return nil, err
-				}
-				if e, err = b.Assign(e, c.Type(), c.Name, expr.Location(it)); err != nil {
-					return nil, err
-				}
-				if e, err = b.Finish(e); err != nil {
-					return nil, err
-				}
-				if ignore {
-					e = w.defaultOrNull(col)
-				}
-				row[i] = e
 			}
 			node.rows = append(node.rows, row)
 		}
@@ -217,7 +175,7 @@ func (pl *planner) insertSource(ip *insertPlan, n *pg_query.InsertStmt) (planNod
 		col := ip.targets[k]
 		k++
 		c := &w.desc.Table.Columns[col]
-		ignore, err := identityValue(col)
+		ignore, err := w.identityIgnored(col, n.Override)
 		if err != nil {
 			return nil, err
 		}
@@ -232,6 +190,64 @@ func (pl *planner) insertSource(ip *insertPlan, n *pg_query.InsertStmt) (planNod
 		proj.columns = append(proj.columns, column{name: c.Name, typ: c.Type()})
 	}
 	return proj, nil
+}
+
+// insertCountError is the error of a row of items values for targets
+// columns, at loc.
+func insertCountError(items, targets int, loc int32) error {
+	if items > targets {
+		return pgerror.New(pgcode.Syntax, "INSERT has more expressions than target columns").WithPosition(int(loc) + 1)
+	}
+	return pgerror.New(pgcode.Syntax, "INSERT has more target columns than expressions").WithPosition(int(loc) + 1)
+}
+
+// identityIgnored reports whether a value given for column col is
+// replaced by the column's default (an identity column under OVERRIDING
+// USER VALUE), and refuses a value for a generated column or a GENERATED
+// ALWAYS identity column.
+func (w *tableWriter) identityIgnored(col int, override pg_query.OverridingKind) (bool, error) {
+	c := &w.desc.Table.Columns[col]
+	switch {
+	case c.Generated != "":
+		return false, errGeneratedInsert(c) // whatever OVERRIDING says
+	case c.Identity == "" || override == pg_query.OverridingKind_OVERRIDING_SYSTEM_VALUE:
+		return false, nil
+	case override == pg_query.OverridingKind_OVERRIDING_USER_VALUE:
+		return true, nil // the given value is ignored
+	case c.Identity == "a":
+		return false, pgerror.Newf(pgcode.GeneratedAlways, "cannot insert a non-DEFAULT value into column %q", c.Name).
+			WithDetail("Column \"" + c.Name + "\" is an identity column defined as GENERATED ALWAYS.").
+			WithHint("Use OVERRIDING SYSTEM VALUE to override.")
+	}
+	return false, nil
+}
+
+// insertValue builds the value a VALUES item gives column col: the
+// column's default for DEFAULT, else the item assigned to the column's
+// type (INSERT's VALUES lists, MERGE's INSERT action).
+func (w *tableWriter) insertValue(b *expr.Builder, col int, item *pg_query.Node, override pg_query.OverridingKind) (expr.Expr, error) {
+	if item.GetSetToDefault() != nil {
+		return w.defaultOrNull(col), nil
+	}
+	c := &w.desc.Table.Columns[col]
+	ignore, err := w.identityIgnored(col, override)
+	if err != nil {
+		return nil, err
+	}
+	e, err := b.Build(item)
+	if err != nil {
+		return nil, err
+	}
+	if e, err = b.Assign(e, c.Type(), c.Name, expr.Location(item)); err != nil {
+		return nil, err
+	}
+	if e, err = b.Finish(e); err != nil {
+		return nil, err
+	}
+	if ignore {
+		return w.defaultOrNull(col), nil
+	}
+	return e, nil
 }
 
 // defaultOrNull is the expression of a column's default.

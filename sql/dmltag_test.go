@@ -10,7 +10,7 @@ import (
 func TestDMLTag(t *testing.T) {
 	for _, n := range []int64{0, 1, 2, 63, 64, 65, 1000, 1 << 40} {
 		c := strconv.FormatInt(n, 10)
-		for verb, want := range map[string]string{"INSERT": "INSERT 0 " + c, "UPDATE": "UPDATE " + c, "DELETE": "DELETE " + c} {
+		for verb, want := range map[string]string{"INSERT": "INSERT 0 " + c, "UPDATE": "UPDATE " + c, "DELETE": "DELETE " + c, "MERGE": "MERGE " + c} {
 			if got := dmlTag(verb, n); got != want {
 				t.Errorf("dmlTag(%s, %d) = %q, want %q", verb, n, got, want)
 			}

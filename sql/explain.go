@@ -23,7 +23,7 @@ import (
 
 type explainPlan struct {
 	root    planNode // the query, or a data-changing statement's source
-	dml     *dmlPlan // set for INSERT, UPDATE, DELETE
+	dml     *dmlPlan // set for INSERT, UPDATE, DELETE, MERGE
 	title   string   // the top line of a data-changing statement
 	analyze bool
 	// summary adds the planning (and with ANALYZE, execution) time:
@@ -77,7 +77,7 @@ func (pl *planner) planExplain(p *Prepared, n *pg_query.ExplainStmt) (plan, erro
 			return nil, err
 		}
 		ep.root = inner.plan.(*queryPlan).root
-	case *pg_query.Node_InsertStmt, *pg_query.Node_UpdateStmt, *pg_query.Node_DeleteStmt:
+	case *pg_query.Node_InsertStmt, *pg_query.Node_UpdateStmt, *pg_query.Node_DeleteStmt, *pg_query.Node_MergeStmt:
 		pp, err := pl.planStatement(inner)
 		if err != nil {
 			return nil, err

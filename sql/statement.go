@@ -16,6 +16,8 @@ func (pl *planner) planStatement(p *Prepared) (plan, error) {
 		return pl.planUpdate(p, n.UpdateStmt)
 	case *pg_query.Node_DeleteStmt:
 		return pl.planDelete(p, n.DeleteStmt)
+	case *pg_query.Node_MergeStmt:
+		return pl.planMerge(p, n.MergeStmt)
 	case *pg_query.Node_IndexStmt:
 		return pl.planCreateIndex(n.IndexStmt)
 	case *pg_query.Node_DropStmt:

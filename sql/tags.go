@@ -31,4 +31,5 @@ var (
 	insertTags = newCountTags("INSERT 0 ") // 0: the legacy OID of the row
 	updateTags = newCountTags("UPDATE ")
 	deleteTags = newCountTags("DELETE ")
+	mergeTags  = newCountTags("MERGE ")
 )
