@@ -26,13 +26,14 @@ const (
 	KindInsert
 	KindUpdate
 	KindDelete
+	KindMerge
 	KindDDL
 	KindCopy
 	KindOther
 	NumStatementKinds
 )
 
-var kindNames = [NumStatementKinds]string{"select", "insert", "update", "delete", "ddl", "copy", "other"}
+var kindNames = [NumStatementKinds]string{"select", "insert", "update", "delete", "merge", "ddl", "copy", "other"}
 
 // String is the kind's label value.
 func (k StatementKind) String() string { return kindNames[k] }
@@ -52,6 +53,8 @@ func KindOfTag(tag string) StatementKind {
 		return KindUpdate
 	case "DELETE":
 		return KindDelete
+	case "MERGE":
+		return KindMerge
 	case "COPY":
 		return KindCopy
 	case "CREATE", "ALTER", "DROP", "TRUNCATE", "COMMENT", "GRANT", "REVOKE":
@@ -101,7 +104,7 @@ func (st *DatabaseStats) Statement(kind StatementKind, d time.Duration, rows uin
 	switch kind {
 	case KindSelect:
 		st.rowsRead.Add(rows)
-	case KindInsert, KindUpdate, KindDelete:
+	case KindInsert, KindUpdate, KindDelete, KindMerge:
 		st.rowsWritten.Add(rows)
 	case KindCopy:
 		if copyFrom {

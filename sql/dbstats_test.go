@@ -8,7 +8,7 @@ import (
 func TestKindOfTag(t *testing.T) {
 	for tag, want := range map[string]StatementKind{
 		"SELECT 3": KindSelect, "FETCH 2": KindSelect, "INSERT 0 5": KindInsert, "UPDATE 1": KindUpdate,
-		"DELETE 0": KindDelete, "COPY 10": KindCopy, "CREATE TABLE": KindDDL, "DROP DATABASE": KindDDL,
+		"DELETE 0": KindDelete, "MERGE 2": KindMerge, "COPY 10": KindCopy, "CREATE TABLE": KindDDL, "DROP DATABASE": KindDDL,
 		"ALTER TABLE": KindDDL, "TRUNCATE TABLE": KindDDL, "GRANT": KindDDL, "REVOKE": KindDDL,
 		"BEGIN": KindOther, "COMMIT": KindOther, "SET": KindOther, "SHOW": KindOther, "EXPLAIN": KindOther,
 		"": KindOther, "SELECTED": KindOther,
