@@ -82,6 +82,18 @@ func TestMergeExtendedProtocol(t *testing.T) {
 	if err := c.QueryRow(ctx, "SELECT sum(qty) FROM inv").Scan(&sum); err != nil || sum != 20 {
 		t.Errorf("sum %d (%v), want 20", sum, err)
 	}
+	// PostgreSQL's hints.
+	pe := wantState(t, c, "21000", "MERGE INTO inv USING (VALUES (1), (1)) AS s(id) ON inv.id = s.id WHEN MATCHED THEN DELETE")
+	if pe.Hint != "Ensure that not more than one source row matches any one target row." {
+		t.Errorf("21000 hint %q", pe.Hint)
+	}
+	pe = wantState(t, c, "42703", "MERGE INTO inv AS i USING (VALUES (1)) AS s(id) ON i.id = s.id WHEN NOT MATCHED THEN INSERT VALUES (s.id, qty)")
+	if pe.Hint != `There is a column named "qty" in table "i", but it cannot be referenced from this part of the query.` {
+		t.Errorf("42703 hint %q", pe.Hint)
+	}
+	// As UPDATE and DELETE, stela refuses to write a system catalog
+	// (PostgreSQL lets a superuser).
+	wantState(t, c, "42501", "MERGE INTO pg_class USING (VALUES (1)) AS s(id) ON false WHEN MATCHED THEN DELETE")
 }
 
 // TestMergePrivileges: MERGE needs SELECT on its source and its target,

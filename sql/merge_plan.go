@@ -1,6 +1,8 @@
 package sql
 
 import (
+	"fmt"
+
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 	"google.golang.org/protobuf/proto"
 
@@ -53,13 +55,14 @@ func (pl *planner) planMerge(p *Prepared, n *pg_query.MergeStmt) (plan, error) {
 	cols := src.cols()
 	matched := newScope(append(append([]column(nil), cols[mp.split:]...), cols[:mp.split]...), lv, nil)
 	notMatched := newScope(cols[:mp.split], lv, nil)
+	hidden := &unmatchedTarget{scope: notMatched, target: cols[mp.split : mp.split+len(w.cols)]}
 	for _, cn := range n.MergeWhenClauses {
 		c := cn.GetMergeWhenClause()
-		sc := notMatched
+		sc, view := notMatched, expr.Scope(hidden)
 		if c.Matched {
-			sc = matched
+			sc, view = matched, matched
 		}
-		a, err := pl.planMergeAction(w, c, sc)
+		a, err := pl.planMergeAction(w, c, sc, view)
 		if err != nil {
 			return nil, err
 		}
@@ -208,11 +211,13 @@ func (pl *planner) mergeJoin(n *pg_query.MergeStmt, d *catalog.Descriptor, lv *l
 	return src, nil
 }
 
-// planMergeAction plans one WHEN clause over its scope.
-func (pl *planner) planMergeAction(w *tableWriter, c *pg_query.MergeWhenClause, sc *scope) (*mergeAction, error) {
+// planMergeAction plans one WHEN clause over its scope; view resolves
+// its column references.
+func (pl *planner) planMergeAction(w *tableWriter, c *pg_query.MergeWhenClause, sc *scope, view expr.Scope) (*mergeAction, error) {
 	a := &mergeAction{kind: c.CommandType}
 	if c.Condition != nil {
 		b := pl.builder(sc, "MERGE WHEN conditions")
+		b.Scope = view
 		e, err := b.BuildAs(c.Condition, types.Bool, "WHEN")
 		if err != nil {
 			return nil, err
@@ -226,7 +231,7 @@ func (pl *planner) planMergeAction(w *tableWriter, c *pg_query.MergeWhenClause, 
 	case pg_query.CmdType_CMD_UPDATE:
 		a.set, err = pl.planSetClause(w, c.TargetList, sc)
 	case pg_query.CmdType_CMD_INSERT:
-		err = pl.planMergeInsert(w, c, sc, a)
+		err = pl.planMergeInsert(w, c, sc, view, a)
 	case pg_query.CmdType_CMD_DELETE, pg_query.CmdType_CMD_NOTHING:
 	default:
 		err = pgerror.Newf(pgcode.FeatureNotSupported, "MERGE action %s is not supported", c.CommandType)
@@ -236,7 +241,7 @@ func (pl *planner) planMergeAction(w *tableWriter, c *pg_query.MergeWhenClause, 
 
 // planMergeInsert plans INSERT [(cols)] [OVERRIDING ...] VALUES (...)
 // or INSERT DEFAULT VALUES over the source's row.
-func (pl *planner) planMergeInsert(w *tableWriter, c *pg_query.MergeWhenClause, sc *scope, a *mergeAction) error {
+func (pl *planner) planMergeInsert(w *tableWriter, c *pg_query.MergeWhenClause, sc *scope, view expr.Scope, a *mergeAction) error {
 	if c.Values == nil { // DEFAULT VALUES
 		return nil
 	}
@@ -256,6 +261,7 @@ func (pl *planner) planMergeInsert(w *tableWriter, c *pg_query.MergeWhenClause, 
 		return insertCountError(len(c.Values), len(targets), c.TargetList[len(c.Values)].GetResTarget().Location)
 	}
 	b := pl.builder(sc, "VALUES")
+	b.Scope = view
 	a.targets = targets
 	a.values = make([]expr.Expr, len(c.Values))
 	for i, item := range c.Values {
@@ -264,4 +270,26 @@ func (pl *planner) planMergeInsert(w *tableWriter, c *pg_query.MergeWhenClause, 
 		}
 	}
 	return nil
+}
+
+// unmatchedTarget is the scope of a WHEN NOT MATCHED clause, which sees
+// the source's columns only: a target column named there is an error
+// with PostgreSQL's hint.
+type unmatchedTarget struct {
+	*scope
+	target []column
+}
+
+func (s *unmatchedTarget) Column(names []string, loc int32) (expr.Expr, error) {
+	e, err := s.scope.Column(names, loc)
+	pe, ok := err.(*pgerror.Error)
+	if !ok || pe.Code != pgcode.UndefinedColumn || len(names) != 1 {
+		return e, err
+	}
+	for _, c := range s.target {
+		if c.name == names[0] && !c.hidden {
+			return nil, pe.WithHint(fmt.Sprintf("There is a column named %q in table %q, but it cannot be referenced from this part of the query.", c.name, c.table))
+		}
+	}
+	return e, err
 }
