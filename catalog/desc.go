@@ -149,6 +149,15 @@ type IndexColumn struct {
 	ColumnID   uint32 `json:"column_id"`
 	Desc       bool   `json:"desc,omitempty"`
 	NullsFirst bool   `json:"nulls_first,omitempty"`
+	// Opclass is the btree operator class named for the key
+	// (text_pattern_ops), "" when none was: the default of the key's
+	// type. Every one stela accepts orders as that default does, so it
+	// changes no entry; the name is kept for the catalogs.
+	Opclass string `json:"opclass,omitempty"`
+	// Collation is the key's COLLATE ("C", "POSIX", "ucs_basic",
+	// "default"), "" when none was: the key column's. Each orders
+	// strings bytewise, as every stela collation does.
+	Collation string `json:"collation,omitempty"`
 }
 
 // CheckDesc is a CHECK constraint.

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
+	"github.com/stela-db/stela/catalog"
 
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
@@ -24,21 +25,26 @@ var collationOIDs = map[string]uint32{"default": defaultCollation, "C": 950, "PO
 // columnCollation resolves a column's COLLATE clause for a column of
 // type t: the collation's name, "" for the default.
 func columnCollation(c *pg_query.CollateClause, t *types.T) (string, error) {
-	var parts []string
-	for _, n := range c.Collname {
-		parts = append(parts, n.GetString_().GetSval())
-	}
-	name := parts[len(parts)-1]
-	_, ok := collationOIDs[name]
-	if !ok || len(parts) > 2 || len(parts) == 2 && parts[0] != "pg_catalog" {
-		return "", pgerror.Newf(pgcode.UndefinedObject, "collation \"%s\" for encoding \"UTF8\" does not exist", strings.Join(parts, ".")).
-			WithPosition(int(c.Location) + 1)
+	name, err := collationNamed(nodeStrings(c.Collname))
+	if err != nil {
+		return "", err.WithPosition(int(c.Location) + 1)
 	}
 	if !collatable(t) {
 		return "", pgerror.Newf(pgcode.DatatypeMismatch, "collations are not supported by type %s", t)
 	}
 	if name == "default" {
 		name = ""
+	}
+	return name, nil
+}
+
+// collationNamed resolves a collation's possibly qualified name to
+// its pg_collation name.
+func collationNamed(parts []string) (string, *pgerror.Error) {
+	name := parts[len(parts)-1]
+	_, ok := collationOIDs[name]
+	if !ok || len(parts) > 2 || len(parts) == 2 && parts[0] != "pg_catalog" {
+		return "", pgerror.Newf(pgcode.UndefinedObject, "collation \"%s\" for encoding \"UTF8\" does not exist", strings.Join(parts, "."))
 	}
 	return name, nil
 }
@@ -72,4 +78,13 @@ func columnCollationOID(t *types.T, name string) uint32 {
 		return 950 // C, as PostgreSQL gives name columns
 	}
 	return defaultCollation
+}
+
+// indexKeyCollationOID is pg_index.indcollation of an index key over
+// column col: its COLLATE's, else the column's.
+func indexKeyCollationOID(ic catalog.IndexColumn, col *catalog.ColumnDesc) uint32 {
+	if ic.Collation != "" {
+		return collationOIDs[ic.Collation]
+	}
+	return columnCollationOID(col.Type(), col.Collation)
 }

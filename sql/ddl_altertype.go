@@ -130,6 +130,9 @@ func (x *execCtx) alterColumnType(d *catalog.Descriptor, name string, cd *pg_que
 	if err := x.foreignKeysStillMatch(d, c); err != nil {
 		return err
 	}
+	if err := x.retypeIndexKeys(d.Table, c); err != nil {
+		return err
+	}
 	if inPK && !keyenc.SameEncoding(oldT, newT) {
 		return pgerror.Newf(pgcode.FeatureNotSupported, "cannot change the type of primary key column %q from %s to %s", c.Name, oldT, newT).
 			WithDetail("A table's rows are stored under their primary key, and values of type " + newT.String() + " have another key encoding than " + oldT.String() + ".")

@@ -88,11 +88,12 @@ func (x *execCtx) createIndex(n *pg_query.IndexStmt) error {
 	// column): their columns are added once the index is known to be
 	// made.
 	var keys []*pg_query.Node
+	// elems are the key elements, by position in cols: their COLLATE
+	// and operator class are resolved once the key's type is known.
+	var elems []*pg_query.IndexElem
 	for _, p := range n.IndexParams {
 		e := p.GetIndexElem()
-		if len(e.Collation) > 0 || len(e.Opclass) > 0 {
-			return pgerror.New(pgcode.FeatureNotSupported, "index collations and operator classes are not supported")
-		}
+		elems = append(elems, e)
 		name := e.Name
 		if e.Expr != nil {
 			name = plainColumnElem(e.Expr)
@@ -122,6 +123,9 @@ func (x *execCtx) createIndex(n *pg_query.IndexStmt) error {
 		}
 		if c != nil {
 			ic.ColumnID = c.ID
+			if err := x.keyCollationAndClass(&ic, e, c); err != nil {
+				return err
+			}
 		}
 		cols = append(cols, ic)
 		names = append(names, name)
@@ -152,6 +156,9 @@ func (x *execCtx) createIndex(n *pg_query.IndexStmt) error {
 			return err
 		}
 		cols[i].ColumnID = c.ID
+		if err := x.keyCollationAndClass(&cols[i], elems[i], c); err != nil {
+			return err
+		}
 	}
 	ix := catalog.IndexDesc{ID: t.NextIndexID, Name: name, Unique: n.Unique, Columns: cols, Predicate: pred}
 	if pred != "" {
@@ -185,4 +192,33 @@ func indexNameAddition(cols []string) string {
 		}
 	}
 	return sb.String()
+}
+
+// keyCollationAndClass resolves an index key's COLLATE and operator
+// class into ic, for the key column c, as PostgreSQL's
+// ComputeIndexAttrs does (collation first).
+func (x *execCtx) keyCollationAndClass(ic *catalog.IndexColumn, e *pg_query.IndexElem, c *catalog.ColumnDesc) error {
+	t := c.Type()
+	if len(e.Collation) > 0 {
+		name, err := collationNamed(nodeStrings(e.Collation))
+		if err != nil {
+			return err
+		}
+		if !collatable(t) {
+			return pgerror.Newf(pgcode.DatatypeMismatch, "collations are not supported by type %s", typeNameBe(t))
+		}
+		ic.Collation = name
+	}
+	if len(e.Opclass) > 0 {
+		name, err := x.indexOpclass(nodeStrings(e.Opclass), t)
+		if err != nil {
+			return err
+		}
+		ic.Opclass = name
+		if len(e.Opclassopts) > 0 {
+			// No btree class of PostgreSQL 15 takes options.
+			return pgerror.Newf(pgcode.InvalidParameterValue, "operator class %s has no options", nodeStrings(e.Opclass)[len(e.Opclass)-1])
+		}
+	}
+	return nil
 }

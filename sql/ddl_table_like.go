@@ -296,6 +296,12 @@ func clonedIndexStmt(schema, name string, st *catalog.TableDesc, ix *catalog.Ind
 		if ic.NullsFirst {
 			e.NullsOrdering = pg_query.SortByNulls_SORTBY_NULLS_FIRST
 		}
+		if ic.Collation != "" {
+			e.Collation = strNodes([]string{ic.Collation})
+		}
+		if ic.Opclass != "" {
+			e.Opclass = strNodes([]string{ic.Opclass})
+		}
 		if c.IndexKey {
 			n, err := parser.ParseExpr(c.Generated)
 			if err != nil {

@@ -10,8 +10,9 @@ import (
 
 // uniqueUsingIndex is ALTER TABLE ADD [CONSTRAINT name] UNIQUE USING
 // INDEX index: an existing unique index of the table, of every row and
-// in the default order, becomes the constraint's (renamed after it, as
-// PostgreSQL does); its entries are already there.
+// in the default order, operator class and collation, becomes the
+// constraint's (renamed after it, as PostgreSQL does); its entries are
+// already there.
 func (x *execCtx) uniqueUsingIndex(b *tableBuilder, u *pg_query.Constraint) error {
 	d, t := b.d, b.d.Table
 	pos := int(u.Location) + 1 // errors point at the constraint
@@ -36,7 +37,8 @@ func (x *execCtx) uniqueUsingIndex(b *tableBuilder, u *pg_query.Constraint) erro
 		return pgerror.Newf(pgcode.WrongObjectType, "%q is a partial index", ix.Name).WithDetail(detail).WithPosition(pos)
 	}
 	for i, c := range ix.Columns {
-		if c.Desc || c.NullsFirst {
+		col := t.Column(c.ColumnID)
+		if c.Desc || c.NullsFirst || c.Opclass != "" || indexKeyCollationOID(c, col) != columnCollationOID(col.Type(), col.Collation) {
 			return pgerror.Newf(pgcode.WrongObjectType, "index %q column number %d does not have default sorting behavior", ix.Name, i+1).WithDetail(detail).WithPosition(pos)
 		}
 	}

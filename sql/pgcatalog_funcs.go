@@ -243,8 +243,17 @@ func indexDefOf(txn *engine.Txn, oid uint32, column int, pretty bool, visible fu
 func indexColumnList(t *catalog.TableDesc, ix *catalog.IndexDesc, withOptions, pretty bool) string {
 	var parts []string
 	for _, ic := range ix.Columns {
-		s := indexKeyDef(t, t.Column(ic.ColumnID), pretty, true)
+		col := t.Column(ic.ColumnID)
+		s := indexKeyDef(t, col, pretty, true)
 		if withOptions {
+			// As pg_get_indexdef, the COLLATE and operator class that
+			// differ from the key's own.
+			if coll := indexKeyCollationOID(ic, col); ic.Collation != "" && coll != columnCollationOID(col.Type(), col.Collation) {
+				s += " COLLATE " + expr.QuoteIdent(ic.Collation)
+			}
+			if ic.Opclass != "" {
+				s += " " + expr.QuoteIdent(ic.Opclass)
+			}
 			if ic.Desc {
 				s += " DESC"
 				if !ic.NullsFirst {

@@ -66,13 +66,13 @@ func pgIndexRows(c *vctx) ([][]types.Datum, error) {
 					o |= 2 // INDOPTION_NULLS_FIRST
 				}
 				opts = append(opts, o)
-				coll := uint32(0)
-				if col := t.Column(ic.ColumnID); col != nil && col.Type().Family == types.StringFamily {
-					coll = defaultCollation
+				coll, class := uint32(0), uint32(0)
+				if col := t.Column(ic.ColumnID); col != nil {
+					coll = indexKeyCollationOID(ic, col)
+					class = indexClassOID(ic.Opclass, col.Type())
 				}
 				colls = append(colls, coll)
-				// stela has no operator classes: indclass holds 0.
-				classes = append(classes, 0)
+				classes = append(classes, class)
 			}
 			unique := ix.Unique || isPrimary(ix)
 			// indpred: a pg_node_tree is its expression's SQL text here,

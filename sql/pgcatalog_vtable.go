@@ -95,7 +95,7 @@ func init() {
 	for _, n := range strings.Fields(`pg_amop pg_amproc pg_authid pg_cast
 		pg_default_acl pg_event_trigger pg_foreign_data_wrapper
 		pg_foreign_server pg_foreign_table pg_init_privs pg_largeobject
-		pg_largeobject_metadata pg_opclass pg_opfamily pg_parameter_acl
+		pg_largeobject_metadata pg_opfamily pg_parameter_acl
 		pg_replication_origin pg_seclabel pg_shdepend pg_shseclabel pg_statistic
 		pg_statistic_ext_data pg_subscription pg_subscription_rel pg_transform
 		pg_ts_config pg_ts_config_map pg_ts_dict pg_ts_parser pg_ts_template pg_user_mapping
