@@ -239,6 +239,16 @@ func Rename(txn *engine.Txn, d *Descriptor, newName string) error {
 	return Put(txn, d)
 }
 
+// SetSchema moves a descriptor, and a table's index names, to another
+// schema.
+func SetSchema(txn *engine.Txn, d *Descriptor, schema uint32) error {
+	if err := txn.Delete(nameKey(d.Schema, d.Name)); err != nil {
+		return err
+	}
+	d.Schema = schema
+	return Put(txn, d)
+}
+
 // Delete removes a descriptor and its name entry, and a table's index
 // name entries. A table's rows stay where they are, for reads as of
 // earlier txs (a drop does not delete them: sql/ddl_deps.go); its

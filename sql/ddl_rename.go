@@ -99,6 +99,19 @@ func (x *execCtx) renameRelation(n *pg_query.RenameStmt, kind string) error {
 // relation being renamed use the new name, aliased by the old one when
 // they had no alias (so that columns qualified by it still resolve).
 func (x *execCtx) renameInView(v, d *catalog.Descriptor, newName string) error {
+	return x.rewriteViewRefs(v, d, func(rv *pg_query.RangeVar) {
+		if rv.Alias == nil {
+			rv.Alias = &pg_query.Alias{Aliasname: rv.Relname}
+		}
+		rv.Relname = newName
+	}, nil)
+}
+
+// rewriteViewRefs rewrites a view's stored query: fix changes each
+// reference to relation d (as this session resolves the query's names,
+// not those of its WITH queries), and fixColumn, when not nil, each
+// column reference of a query that had one.
+func (x *execCtx) rewriteViewRefs(v, d *catalog.Descriptor, fix func(*pg_query.RangeVar), fixColumn func(*pg_query.ColumnRef)) error {
 	stmts, err := parser.Parse(v.View.Query)
 	if err != nil || len(stmts) != 1 {
 		return pgerror.Newf(pgcode.DataCorrupted, "view %q: stored query does not parse", v.Name)
@@ -111,6 +124,7 @@ func (x *execCtx) renameInView(v, d *catalog.Descriptor, newName string) error {
 		}
 		return true
 	})
+	fixed := false
 	walk(root, func(n *pg_query.Node) bool {
 		rv := n.GetRangeVar()
 		if rv == nil || rv.Schemaname == "" && ctes[rv.Relname] {
@@ -120,12 +134,18 @@ func (x *execCtx) renameInView(v, d *catalog.Descriptor, newName string) error {
 		if err != nil || r.ID != d.ID || r.Kind != d.Kind {
 			return true
 		}
-		if rv.Alias == nil {
-			rv.Alias = &pg_query.Alias{Aliasname: rv.Relname}
-		}
-		rv.Relname = newName
+		fix(rv)
+		fixed = true
 		return true
 	})
+	if fixed && fixColumn != nil {
+		walk(root, func(n *pg_query.Node) bool {
+			if cr := n.GetColumnRef(); cr != nil {
+				fixColumn(cr)
+			}
+			return true
+		})
+	}
 	q, err := parser.DeparseStatement(root)
 	if err != nil {
 		return err

@@ -32,6 +32,8 @@ func (pl *planner) planStatement(p *Prepared) (plan, error) {
 		return pl.planAlterTable(n.AlterTableStmt)
 	case *pg_query.Node_RenameStmt:
 		return pl.planRename(n.RenameStmt)
+	case *pg_query.Node_AlterObjectSchemaStmt:
+		return pl.planSetSchema(n.AlterObjectSchemaStmt)
 	case *pg_query.Node_AlterOwnerStmt:
 		return pl.planAlterOwner(n.AlterOwnerStmt)
 	case *pg_query.Node_CommentStmt:
