@@ -51,8 +51,8 @@ compat-deps: ## Install every client compat/ drives (Debian packages, npm's pg)
 	compat/deps.sh all
 
 .PHONY: compat
-compat: compat-deps ## Run every client against stela: psql, pgx, JDBC, psycopg2/3, SQLAlchemy, node-postgres
-	STELA_COMPAT_REQUIRE=all $(GO) test -tags '$(TAGS)' -count=1 -v -run 'Test(JDBC|Psycopg2|Psycopg3|SQLAlchemy|NodePG)$$' ./compat/
+compat: compat-deps ## Run every client against stela: psql, pgx, JDBC, psycopg2/3, SQLAlchemy, Django, node-postgres
+	STELA_COMPAT_REQUIRE=all $(GO) test -tags '$(TAGS)' -count=1 -v -run 'Test(JDBC|Psycopg2|Psycopg3|SQLAlchemy|Django|NodePG)$$' ./compat/
 	$(GO) test -tags '$(TAGS)' -count=1 -run 'Psql|PGX|Pgx' ./pgwire/
 
 .PHONY: test-race

@@ -220,6 +220,12 @@ func TestSQLAlchemy(t *testing.T) {
 	})
 }
 
+// TestDjango runs compat/python/django_compat.py: migrations, the ORM
+// and fixtures of Debian's Django (python3-django).
+func TestDjango(t *testing.T) {
+	runPython(t, "django", "django_compat.py", []string{"django", "psycopg2"}, libpqDSN)
+}
+
 // TestNodePG runs compat/node/pg_compat.js with node-postgres, installed
 // into compat/node/node_modules by make compat-deps.
 func TestNodePG(t *testing.T) {

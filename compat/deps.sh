@@ -2,7 +2,7 @@
 # Installs the clients compat/compat_test.go drives, where missing.
 #   compat/deps.sh ci    psql, the JDBC driver (and a Java runtime), psycopg2:
 #                        what `make test` requires
-#   compat/deps.sh all   those, psycopg 3, SQLAlchemy and node-postgres
+#   compat/deps.sh all   those, psycopg 3, SQLAlchemy, Django and node-postgres
 # Debian packages come from apt-get (as root, or through sudo); node-postgres
 # from the npm registry into compat/node/node_modules (package-lock.json).
 set -euo pipefail
@@ -18,6 +18,7 @@ have_py psycopg2 || missing+=(python3-psycopg2)
 if [ "$set_" = all ]; then
 	have_py psycopg || missing+=(python3-psycopg)
 	have_py sqlalchemy || missing+=(python3-sqlalchemy)
+	have_py django || missing+=(python3-django)
 	command -v node >/dev/null || missing+=(nodejs npm)
 fi
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DjshopConfig(AppConfig):
+    name = "djshop"
+    default_auto_field = "django.db.models.BigAutoField"
