@@ -6,6 +6,7 @@ import (
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
 )
@@ -24,10 +25,16 @@ func (pl *planner) planCreateIndex(n *pg_query.IndexStmt) (plan, error) {
 // relationFor resolves the relation a DDL statement works on, with the
 // position of its name on errors.
 func (x *execCtx) relationFor(rv *pg_query.RangeVar) (*catalog.Descriptor, error) {
-	if err := refuseSystemCatalog(x.txn, x.sess.searchPath(), rv.Schemaname, rv.Relname); err != nil {
+	return writableRelation(x.txn, x.sess.searchPath(), rv)
+}
+
+// writableRelation resolves a relation a statement changes: not a system
+// catalog, and a missing one reported at its name's position.
+func writableRelation(txn *engine.Txn, path catalog.SearchPath, rv *pg_query.RangeVar) (*catalog.Descriptor, error) {
+	if err := refuseSystemCatalog(txn, path, rv.Schemaname, rv.Relname); err != nil {
 		return nil, err
 	}
-	d, err := catalog.Relation(x.txn, rv.Schemaname, rv.Relname, x.sess.searchPath())
+	d, err := catalog.Relation(txn, rv.Schemaname, rv.Relname, path)
 	if err != nil {
 		if pe, ok := err.(*pgerror.Error); ok && pe.Position == 0 {
 			return nil, pe.WithPosition(int(rv.Location) + 1)

@@ -103,14 +103,8 @@ func (pl *planner) mergeTarget(n *pg_query.MergeStmt) (*catalog.Descriptor, erro
 		return nil, pgerror.New(pgcode.FeatureNotSupported, "the target of MERGE cannot be read AS OF or as history").
 			WithHint("Read the past in USING: MERGE INTO t USING t AS OF TX n old ON ...").WithPosition(tt.Pos + 1)
 	}
-	if err := refuseSystemCatalog(pl.txn, pl.s.searchPath(), rv.Schemaname, rv.Relname); err != nil {
-		return nil, err
-	}
-	d, err := catalog.Relation(pl.txn, rv.Schemaname, rv.Relname, pl.s.searchPath())
+	d, err := writableRelation(pl.txn, pl.s.searchPath(), rv) // ddl_index.go
 	if err != nil {
-		if pe, ok := err.(*pgerror.Error); ok && pe.Position == 0 {
-			return nil, pe.WithPosition(int(rv.Location) + 1)
-		}
 		return nil, err
 	}
 	privs := "r"
