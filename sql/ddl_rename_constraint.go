@@ -25,26 +25,8 @@ func (x *execCtx) renameConstraint(n *pg_query.RenameStmt) error {
 	if d.Kind != catalog.KindTable {
 		return missing
 	}
-	// Each constraint's name, by pointer, and whether it is an index
-	// (a relation name too).
-	type named struct {
-		name  *string
-		index bool
-	}
-	t := d.Table
-	var all []named
-	for _, ix := range catalog.NamedIndexes(t) {
-		if ix.Constraint || isPrimary(ix) {
-			all = append(all, named{&ix.Name, true})
-		}
-	}
-	for i := range t.Checks {
-		all = append(all, named{name: &t.Checks[i].Name})
-	}
-	for i := range t.ForeignKeys {
-		all = append(all, named{name: &t.ForeignKeys[i].Name})
-	}
-	var target *named
+	all := tableConstraints(d.Table)
+	var target *tableConstraint
 	taken := false
 	for i, c := range all {
 		switch *c.name {
@@ -71,4 +53,32 @@ func (x *execCtx) renameConstraint(n *pg_query.RenameStmt) error {
 	}
 	*target.name = name
 	return catalog.Put(x.txn, d)
+}
+
+// tableConstraint is one of a table's constraints: its name, by pointer
+// into the descriptor, whether it is an index (a relation name too),
+// and its foreign key if it is one.
+type tableConstraint struct {
+	name  *string
+	index bool
+	fk    *catalog.ForeignKeyDesc
+}
+
+// tableConstraints lists a table's primary key and unique constraints,
+// then its checks, then its foreign keys.
+func tableConstraints(t *catalog.TableDesc) []tableConstraint {
+	var all []tableConstraint
+	for _, ix := range catalog.NamedIndexes(t) {
+		if ix.Constraint || isPrimary(ix) {
+			all = append(all, tableConstraint{name: &ix.Name, index: true})
+		}
+	}
+	for i := range t.Checks {
+		all = append(all, tableConstraint{name: &t.Checks[i].Name})
+	}
+	for i := range t.ForeignKeys {
+		fk := &t.ForeignKeys[i]
+		all = append(all, tableConstraint{name: &fk.Name, fk: fk})
+	}
+	return all
 }

@@ -111,19 +111,9 @@ func (s *Session) deferrableConstraints(txn *engine.Txn, names []*pg_query.Node,
 // constraintDeferrable reports whether a table has a constraint of that
 // name, and whether it is DEFERRABLE (only foreign keys can be).
 func constraintDeferrable(t *catalog.TableDesc, name string) (deferrable, ok bool) {
-	for _, fk := range t.ForeignKeys {
-		if fk.Name == name {
-			return fk.Deferrable, true
-		}
-	}
-	for _, ck := range t.Checks {
-		if ck.Name == name {
-			return false, true
-		}
-	}
-	for _, ix := range catalog.NamedIndexes(t) {
-		if ix.Name == name && (ix.Constraint || isPrimary(ix)) {
-			return false, true
+	for _, c := range tableConstraints(t) { // ddl_rename_constraint.go
+		if *c.name == name {
+			return c.fk != nil && c.fk.Deferrable, true
 		}
 	}
 	return false, false
