@@ -19,6 +19,7 @@ require (
 	github.com/spf13/cobra v1.10.2
 	github.com/spf13/pflag v1.0.9
 	github.com/xdg-go/scram v1.4.0
+	golang.org/x/crypto v0.32.0
 	golang.org/x/mod v0.42.0
 	golang.org/x/sys v0.29.0
 	golang.org/x/term v0.28.0

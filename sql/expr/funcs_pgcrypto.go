@@ -16,10 +16,10 @@ import (
 )
 
 // The pgcrypto extension's general hashing functions (digest, hmac),
+// its password hashing (crypt, gen_salt: funcs_pgcrypto_crypt.go),
 // gen_random_bytes and gen_random_uuid (the built-in one, funcs_uuid.go,
-// which PostgreSQL 13 moved into core). crypt and
-// gen_salt need bcrypt, which the standard library does not have and
-// stela does not depend on: they are not provided.
+// which PostgreSQL 13 moved into core). Its raw and PGP encryption
+// functions are not provided.
 
 // pgcryptoHashes are the digest algorithms, by pgcrypto's
 // (case-insensitive) names.
@@ -73,6 +73,7 @@ func init() {
 	addExtFunc(ext, "digest", fn([]*types.T{by, txt}, by, digest))
 	addExtFunc(ext, "hmac", fn([]*types.T{txt, txt, txt}, by, mac))
 	addExtFunc(ext, "hmac", fn([]*types.T{by, by, txt}, by, mac))
+	addCryptFuncs(ext)
 	addExtFunc(ext, "gen_random_bytes", volatileFn([]*types.T{types.Int4}, by, func(_ *Context, a []types.Datum) (types.Datum, error) {
 		n := a[0].(int64)
 		if n < 1 || n > maxRandomBytes {
