@@ -39,6 +39,8 @@ type Descriptor struct {
 	Table    *TableDesc    `json:"table,omitempty"`
 	View     *ViewDesc     `json:"view,omitempty"`
 	Sequence *SequenceDesc `json:"sequence,omitempty"`
+	// Type is a user-defined type's (Kind KindType, types.go).
+	Type *TypeDesc `json:"type,omitempty"`
 	// MatView marks a materialized view. It is a table (Kind KindTable,
 	// Table) whose rows are its query's result as of its last refresh,
 	// and View holds the query, its columns and what it reads, as a
@@ -107,15 +109,34 @@ type ColumnDesc struct {
 	// them order strings bytewise, as the default does (sql's
 	// collations.go): the name is kept for the catalogs.
 	Collation string `json:"collation,omitempty"`
+
+	// typ is the column's user type (an enum), filled in when the
+	// descriptor is read (types.go), or by SetType.
+	typ *types.T
 }
 
 // Type returns the column's SQL type.
-func (c *ColumnDesc) Type() *types.T {
-	t, ok := types.ByOid(c.TypeOid)
+func (c *ColumnDesc) Type() *types.T { return typeOf(c.TypeOid, c.Typmod, c.typ) }
+
+// SetType makes t the column's type.
+func (c *ColumnDesc) SetType(t *types.T) {
+	c.TypeOid, c.Typmod, c.typ = t.Oid, t.Typmod, nil
+	if t.Oid >= FirstUserID {
+		c.typ = t
+	}
+}
+
+// typeOf is the type with an Oid and modifier: a built-in one, or the
+// user type the descriptor was filled in with.
+func typeOf(oid uint32, typmod int32, user *types.T) *types.T {
+	if user != nil && user.Oid == oid {
+		return user.WithTypmod(typmod)
+	}
+	t, ok := types.ByOid(oid)
 	if !ok {
 		return types.Unknown
 	}
-	return t.WithTypmod(c.Typmod)
+	return t.WithTypmod(typmod)
 }
 
 // IndexDesc is the primary key (ID 1) or a secondary index.
@@ -219,6 +240,20 @@ type ViewColumn struct {
 	TypeOid uint32 `json:"type_oid"`
 	Typmod  int32  `json:"typmod"`
 	Comment string `json:"comment,omitempty"`
+
+	// typ is the column's user type, as ColumnDesc's.
+	typ *types.T
+}
+
+// Type returns the view column's SQL type.
+func (c *ViewColumn) Type() *types.T { return typeOf(c.TypeOid, c.Typmod, c.typ) }
+
+// SetType makes t the view column's type.
+func (c *ViewColumn) SetType(t *types.T) {
+	c.TypeOid, c.Typmod, c.typ = t.Oid, t.Typmod, nil
+	if t.Oid >= FirstUserID {
+		c.typ = t
+	}
 }
 
 // SequenceDesc is a sequence's definition; its value is kept apart (see

@@ -21,6 +21,7 @@ import (
 //	                                or an index's table id and index id (6
 //	                                bytes, index_names.go)
 //	0x01 's' id(4)                  a table's shape marker (shape.go)
+//	0x01 'y' schema id(4) name      a user type's name entry (types.go)
 //	0x01 't' storage id(4)          the storage id a TRUNCATE moved a table
 //	                                to from this one (4 bytes, truncate.go)
 var (
@@ -60,8 +61,21 @@ func IsBuiltinSchema(id uint32) bool {
 	return false
 }
 
-// Get returns the descriptor with an id, or nil.
+// Get returns the descriptor with an id, or nil. The user types of its
+// columns are filled in (types.go).
 func Get(txn *engine.Txn, id uint32) (*Descriptor, error) {
+	d, err := getStored(txn, id)
+	if err != nil || d == nil {
+		return d, err
+	}
+	if err := hydrate(txn, d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// getStored is Get without filling in user types.
+func getStored(txn *engine.Txn, id uint32) (*Descriptor, error) {
 	for _, d := range builtinSchemas {
 		if d.ID == id {
 			return d, nil
@@ -227,12 +241,12 @@ func Put(txn *engine.Txn, d *Descriptor) error {
 	if err := txn.Put(descKey(d.ID), b); err != nil {
 		return err
 	}
-	return txn.Put(nameKey(d.Schema, d.Name), binary.BigEndian.AppendUint32(nil, d.ID))
+	return txn.Put(d.nameEntryKey(), binary.BigEndian.AppendUint32(nil, d.ID))
 }
 
 // Rename moves a descriptor's name entry.
 func Rename(txn *engine.Txn, d *Descriptor, newName string) error {
-	if err := txn.Delete(nameKey(d.Schema, d.Name)); err != nil {
+	if err := txn.Delete(d.nameEntryKey()); err != nil {
 		return err
 	}
 	d.Name = newName
@@ -242,7 +256,7 @@ func Rename(txn *engine.Txn, d *Descriptor, newName string) error {
 // SetSchema moves a descriptor, and a table's index names, to another
 // schema.
 func SetSchema(txn *engine.Txn, d *Descriptor, schema uint32) error {
-	if err := txn.Delete(nameKey(d.Schema, d.Name)); err != nil {
+	if err := txn.Delete(d.nameEntryKey()); err != nil {
 		return err
 	}
 	d.Schema = schema
@@ -265,7 +279,17 @@ func Delete(txn *engine.Txn, d *Descriptor) error {
 			return err
 		}
 	}
-	if err := txn.Delete(nameKey(d.Schema, d.Name)); err != nil {
+	if d.Kind == KindType && d.Type.ArrayOid != 0 {
+		// An enum's array type goes with it.
+		if a, err := getStored(txn, d.Type.ArrayOid); err != nil {
+			return err
+		} else if a != nil {
+			if err := Delete(txn, a); err != nil {
+				return err
+			}
+		}
+	}
+	if err := txn.Delete(d.nameEntryKey()); err != nil {
 		return err
 	}
 	return txn.Delete(descKey(d.ID))
@@ -286,7 +310,15 @@ func All(txn *engine.Txn) ([]*Descriptor, error) {
 		}
 		out = append(out, &d)
 	}
-	return out, it.Err()
+	if err := it.Err(); err != nil {
+		return nil, err
+	}
+	for _, d := range out {
+		if err := hydrate(txn, d); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // Layout builds the engine layout of a table descriptor. A partial

@@ -41,6 +41,9 @@ func Versions(txn *engine.Txn, id uint32) ([]DescAt, error) {
 		if err := json.Unmarshal(v.Value, &d); err != nil {
 			return nil, pgerror.Wrapf(err, pgcode.DataCorrupted, "catalog: descriptor %d at tx %d: %v", id, v.TxID, err)
 		}
+		if err := hydrate(txn, &d); err != nil {
+			return nil, err
+		}
 		out = append(out, DescAt{Tx: v.TxID, Desc: &d})
 	}
 	return out, nil

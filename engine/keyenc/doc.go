@@ -70,6 +70,11 @@
 //	                        128-bit two's complement integer, BE, with its top
 //	                        bit inverted. '1 mon' and '30 days' have one key.
 //	uuid                    the 16 bytes
+//	enum types              the label's sort position (pg_enum's
+//	                        enumsortorder) as a float8 body: keys order as the
+//	                        labels are declared, and a label added later
+//	                        between two others gets a position between
+//	                        theirs, so no existing key changes.
 //	jsonb                   see below
 //	json, void, unknown     cannot be key columns: AppendKey fails with 0A000
 //	                        (json has no btree ordering in PostgreSQL).
@@ -156,7 +161,8 @@
 // bpchar (with its padding), name and json the UTF-8 bytes; jsonb 01 then
 // its normalized text; bytea the bytes; date int32 days since 2000-01-01;
 // time int64 µs; timestamp, timestamptz int64 µs since 2000-01-01 (UTC);
-// interval int64 µs, int32 days, int32 months; uuid 16 bytes.
+// interval int64 µs, int32 days, int32 months; uuid 16 bytes; an enum
+// value its label's UTF-8 bytes (enum_send).
 //
 // The encoding is canonical: one row has one encoding, and DecodeRow
 // rejects every other byte string (XX001): another version, non-shortest

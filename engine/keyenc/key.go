@@ -93,6 +93,9 @@ const (
 	kindUUID
 	kindJSONB
 	kindReg // regclass, regtype, ...: the OID, as an 8-byte int
+	// kindEnum is every enum type: the label's sort position, as a
+	// float8 key.
+	kindEnum
 )
 
 func kindOf(t *types.T) keyKind {
@@ -136,6 +139,9 @@ func kindOf(t *types.T) keyKind {
 	if t.Family == types.RegFamily {
 		return kindReg
 	}
+	if t.Family == types.EnumFamily && t.Enum != nil {
+		return kindEnum
+	}
 	return kindInvalid
 }
 
@@ -144,6 +150,10 @@ func kindOf(t *types.T) keyKind {
 // of one can seek in an index on the other.
 func SameEncoding(a, b *types.T) bool {
 	k := kindOf(a)
+	if k == kindEnum {
+		// Positions mean something only within one type.
+		return a.Oid == b.Oid
+	}
 	return k != kindInvalid && k == kindOf(b)
 }
 
@@ -166,7 +176,7 @@ func Indexable(t *types.T) bool { return kindOf(t) != kindInvalid }
 func Decodable(t *types.T) bool {
 	switch kindOf(t) {
 	case kindInt, kindBool, kindString, kindBytes, kindDate, kindTime,
-		kindTimestamp, kindTimestampTZ, kindUUID:
+		kindTimestamp, kindTimestampTZ, kindUUID, kindEnum:
 		return true
 	}
 	return false
@@ -363,6 +373,16 @@ func appendValue(dst []byte, k keyKind, t *types.T, d types.Datum) ([]byte, erro
 			return dst, errWrongDatum(t, d)
 		}
 		return appendUint64(dst, uint64(v.Oid)^signBit64), nil
+	case kindEnum:
+		v, ok := d.(string)
+		if !ok {
+			return dst, errWrongDatum(t, d)
+		}
+		pos, ok := t.Enum.SortOf(v)
+		if !ok {
+			return dst, errWrongDatum(t, d)
+		}
+		return appendUint64(dst, floatKey(pos)), nil
 	}
 	return dst, errNotIndexable(t)
 }
@@ -465,6 +485,20 @@ func decodeValue(r *reader, k keyKind, t *types.T) (types.Datum, error) {
 		return u, nil
 	case kindJSONB:
 		return decodeJSONBKey(r, t)
+	case kindEnum:
+		u, ok := r.uint64()
+		if !ok {
+			return nil, errTruncated(t)
+		}
+		pos, err := decodeFloatKey(u, types.Float8)
+		if err != nil {
+			return nil, err
+		}
+		label, ok := t.Enum.LabelAt(pos.(float64))
+		if !ok {
+			return nil, errCorrupt(t, "no label at this sort position")
+		}
+		return label, nil
 	}
 	return nil, errNotIndexable(t)
 }

@@ -118,6 +118,8 @@ func Compare(t *T, a, b Datum) int {
 		return cmpString(x, y)
 	case JSONBFamily:
 		return compareJSONB(a.(string), b.(string))
+	case EnumFamily:
+		return compareEnum(t, a.(string), b.(string))
 	case BytesFamily:
 		return bytes.Compare(a.([]byte), b.([]byte))
 	case DateFamily:

@@ -31,6 +31,9 @@ func (t *T) ParseText(s string, fs *FormatSettings) (Datum, error) {
 	if t.Family == PseudoFamily {
 		return nil, errPseudoInput(t)
 	}
+	if t.Family == EnumFamily {
+		return parseEnum(t, s)
+	}
 	switch t.Oid {
 	case Char.Oid:
 		return parseChar(s)
@@ -114,6 +117,9 @@ func (t *T) AppendText(dst []byte, d Datum, fs *FormatSettings) []byte {
 	if v, ok := d.(AnyArray); ok && t.Family == PseudoFamily {
 		return v.T.AppendText(dst, v.A, fs)
 	}
+	if t.Family == EnumFamily {
+		return append(dst, d.(string)...)
+	}
 	switch t.Oid {
 	case Char.Oid, PgNodeTree.Oid, Aclitem.Oid:
 		return append(dst, d.(string)...)
@@ -159,7 +165,7 @@ func (t *T) AppendText(dst []byte, d Datum, fs *FormatSettings) []byte {
 // when it was written — a tenth of a range scan's CPU. Damage to stored
 // bytes is what the log's hashes and stela verify find.
 func (t *T) DecodeStored(b []byte) (Datum, error) {
-	if t.Family == StringFamily && t.Elem == nil {
+	if (t.Family == StringFamily || t.Family == EnumFamily) && t.Elem == nil {
 		return string(b), nil
 	}
 	return t.DecodeBinary(b)
@@ -169,7 +175,7 @@ func (t *T) DecodeStored(b []byte) (Datum, error) {
 // its input, as DecodeBinaryCopies does for DecodeBinary: a scan may then
 // decode a stored row straight from the storage engine's buffer.
 func (t *T) DecodeStoredCopies() bool {
-	return (t.Family == StringFamily && t.Elem == nil) || t.DecodeBinaryCopies()
+	return ((t.Family == StringFamily || t.Family == EnumFamily) && t.Elem == nil) || t.DecodeBinaryCopies()
 }
 
 // DecodeBinaryCopies reports whether DecodeBinary's result never aliases
@@ -205,6 +211,10 @@ func (t *T) DecodeBinary(b []byte) (Datum, error) {
 	}
 	if t.Family == PseudoFamily {
 		return nil, errPseudoInput(t)
+	}
+	if t.Family == EnumFamily {
+		// enum_recv: the label's text, which must be one of the type's.
+		return parseEnum(t, string(b))
 	}
 	switch t.Oid {
 	case Char.Oid:
@@ -297,6 +307,13 @@ func (t *T) AppendBinary(dst []byte, d Datum) ([]byte, error) {
 	}
 	if v, ok := d.(AnyArray); ok && t.Family == PseudoFamily {
 		return v.T.AppendBinary(dst, v.A)
+	}
+	if t.Family == EnumFamily {
+		v, ok := d.(string)
+		if !ok {
+			return dst, errWrongDatum(t, d)
+		}
+		return append(dst, v...), nil
 	}
 	switch t.Oid {
 	case Char.Oid, PgNodeTree.Oid, Aclitem.Oid:

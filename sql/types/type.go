@@ -39,6 +39,9 @@ const (
 	// PseudoFamily is anyarray: a column type of PostgreSQL's catalogs
 	// whose values stela never makes (catalogtypes.go).
 	PseudoFamily
+	// EnumFamily is every enum type (enum.go): values are their labels,
+	// strings, ordered by the type's Enum.
+	EnumFamily
 )
 
 // T describes a SQL type: its pg_type row (the fields PostgreSQL's
@@ -78,6 +81,8 @@ type T struct {
 	Elem *T
 	// Fields are a record type's fields (record.go), nil otherwise.
 	Fields []Field
+	// Enum is an enum type's labels (enum.go), nil otherwise.
+	Enum *EnumDef
 }
 
 // The built-in types, with pg_type's values. The descriptors of date,

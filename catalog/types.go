@@ -1,0 +1,175 @@
+package catalog
+
+import (
+	"encoding/binary"
+
+	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// User-defined types (CREATE TYPE ... AS ENUM) are descriptors of kind
+// KindType, stored under their Oid as the other descriptors are, so that
+// creating one is transactional and AS OF a past tx sees the types of the
+// time. Each has an array type (PostgreSQL's _name), a descriptor of its
+// own whose Type.ArrayOf is the element's Oid. Types have their own
+// namespace, apart from relations' (pg_type is not pg_class):
+//
+//	0x01 'y' schema id(4) name      type name entry: the type's Oid (4 bytes)
+//
+// A column of a user type keeps the type's Oid (ColumnDesc.TypeOid);
+// reading a descriptor fills in the column's *types.T from the type's
+// descriptor as the same transaction sees it (hydrate), so the rest of
+// the server deals with one *types.T per column whatever its kind.
+var typeNamePrefix = []byte{0x01, 'y'}
+
+// KindType is a user-defined type's descriptor kind. Persisted.
+const KindType = "type"
+
+func typeNameKey(schema uint32, name string) []byte {
+	return append(binary.BigEndian.AppendUint32(append([]byte(nil), typeNamePrefix...), schema), name...)
+}
+
+// TypeDesc is a user-defined type: an enum, or the array type of one.
+type TypeDesc struct {
+	// Enum lists an enum's labels (nil for an array type).
+	Enum []EnumLabelDesc `json:"enum,omitempty"`
+	// ArrayOid is an enum's array type.
+	ArrayOid uint32 `json:"array_oid,omitempty"`
+	// ArrayOf is an array type's element type (0 for an enum).
+	ArrayOf uint32 `json:"array_of,omitempty"`
+}
+
+// EnumLabelDesc is one label of an enum: its pg_enum oid, its sort
+// position and its text.
+type EnumLabelDesc struct {
+	Oid   uint32  `json:"oid"`
+	Sort  float64 `json:"sort"`
+	Label string  `json:"label"`
+}
+
+// nameEntryKey is where d's name entry lives.
+func (d *Descriptor) nameEntryKey() []byte {
+	if d.Kind == KindType {
+		return typeNameKey(d.Schema, d.Name)
+	}
+	return nameKey(d.Schema, d.Name)
+}
+
+// LookupType returns the user type named name in a schema, or nil.
+func LookupType(txn *engine.Txn, schema uint32, name string) (*Descriptor, error) {
+	v, ok, err := txn.Get(typeNameKey(schema, name))
+	if err != nil || !ok {
+		return nil, err
+	}
+	if len(v) != 4 {
+		return nil, pgerror.Newf(pgcode.DataCorrupted, "catalog: type name entry %q malformed", name)
+	}
+	return Get(txn, binary.BigEndian.Uint32(v))
+}
+
+// UserType returns the SQL type of a user type's descriptor (an enum, or
+// an enum's array type): elem is the element's descriptor for an array
+// type, nil otherwise.
+func UserType(d, elem *Descriptor) *types.T {
+	e := d
+	if d.Type.ArrayOf != 0 {
+		e = elem
+	}
+	labels := make([]types.EnumLabel, len(e.Type.Enum))
+	for i, l := range e.Type.Enum {
+		labels[i] = types.EnumLabel{Oid: l.Oid, Sort: l.Sort, Label: l.Label}
+	}
+	enum, array := types.NewEnum(e.ID, e.Type.ArrayOid, e.Schema, e.Name, labels)
+	if d.Type.ArrayOf != 0 {
+		return array
+	}
+	return enum
+}
+
+// TypeByOid returns a user type by its Oid as the transaction sees it;
+// ok is false when there is none.
+func TypeByOid(txn *engine.Txn, oid uint32) (t *types.T, ok bool, err error) {
+	d, err := getStored(txn, oid)
+	if err != nil || d == nil || d.Kind != KindType {
+		return nil, false, err
+	}
+	var elem *Descriptor
+	if d.Type.ArrayOf != 0 {
+		if elem, err = getStored(txn, d.Type.ArrayOf); err != nil {
+			return nil, false, err
+		}
+		if elem == nil || elem.Kind != KindType {
+			return nil, false, pgerror.Newf(pgcode.DataCorrupted, "catalog: array type %d has no element type %d", oid, d.Type.ArrayOf)
+		}
+	}
+	t = UserType(d, elem)
+	e := t
+	if e.Elem != nil {
+		e = e.Elem
+	}
+	if s, err := getStored(txn, e.Enum.Schema); err != nil {
+		return nil, false, err
+	} else if s != nil {
+		e.Enum.SchemaName = s.Name
+	}
+	return t, true, nil
+}
+
+// droppedType stands for a user type that no longer exists, in a column
+// dropped before the type was: such a column is never read, but its
+// table's layout still lists it. Its values cannot be decoded.
+func droppedType(oid uint32) *types.T {
+	t, _ := types.NewEnum(oid, 0, 0, "-", nil)
+	return t
+}
+
+// hydrate fills in the types of d's columns that are user types.
+func hydrate(txn *engine.Txn, d *Descriptor) error {
+	var cache map[uint32]*types.T
+	resolve := func(oid uint32) (*types.T, error) {
+		if t, ok := cache[oid]; ok {
+			return t, nil
+		}
+		t, ok, err := TypeByOid(txn, oid)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			t = droppedType(oid)
+		}
+		if cache == nil {
+			cache = map[uint32]*types.T{}
+		}
+		cache[oid] = t
+		return t, nil
+	}
+	if d.Table != nil {
+		for i := range d.Table.Columns {
+			c := &d.Table.Columns[i]
+			if c.TypeOid < FirstUserID {
+				continue
+			}
+			t, err := resolve(c.TypeOid)
+			if err != nil {
+				return err
+			}
+			c.typ = t.WithTypmod(c.Typmod)
+		}
+	}
+	if d.View != nil {
+		for i := range d.View.Columns {
+			c := &d.View.Columns[i]
+			if c.TypeOid < FirstUserID {
+				continue
+			}
+			t, err := resolve(c.TypeOid)
+			if err != nil {
+				return err
+			}
+			c.typ = t.WithTypmod(c.Typmod)
+		}
+	}
+	return nil
+}
