@@ -287,7 +287,7 @@ func (b *tableBuilder) addChecks() error {
 	t := b.d.Table
 	sc := &scope{cols: tableColumns(b.d, b.d.Name)}
 	for i, c := range b.checks {
-		bld := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: b.x.sess, Scope: sc, Extension: extensionHook(b.x.txn)}
+		bld := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: b.x.sess, Scope: sc, Extension: extensionHook(b.x.txn), UserType: userTypeHook(b.x.txn, b.x.sess)}
 		if _, err := bld.BuildAs(c.RawExpr, types.Bool, "CHECK"); err != nil {
 			return err
 		}

@@ -48,7 +48,7 @@ func (x *execCtx) alterColumnType(d *catalog.Descriptor, name string, cd *pg_que
 	if err != nil {
 		return err
 	}
-	newT, err := expr.TypeFromName(cd.TypeName)
+	newT, err := x.typeFromName(cd.TypeName)
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,8 @@ func (x *execCtx) alterColumnType(d *catalog.Descriptor, name string, cd *pg_que
 	if err := x.pinColumnLiterals(d, c); err != nil {
 		return err
 	}
-	c.TypeOid, c.Typmod, c.Using, c.Collation = newT.Oid, newT.Typmod, "", collation
+	c.SetType(newT)
+	c.Using, c.Collation = "", collation
 	if using != nil {
 		if c.Using, err = parser.DeparseExpr(using); err != nil {
 			return err
@@ -164,7 +165,7 @@ func (x *execCtx) transformExpr(d *catalog.Descriptor, c *catalog.ColumnDesc, po
 	cols := tableColumns(d, d.Name)
 	if using == nil {
 		e := &expr.ColRef{Idx: pos, T: cols[pos].typ, Name: c.Name}
-		b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess, Extension: extensionHook(x.txn)}
+		b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess, Extension: extensionHook(x.txn), UserType: userTypeHook(x.txn, x.sess)}
 		out, err := b.Assign(e, newT, c.Name, -1)
 		if pgerror.HasCode(err, pgcode.DatatypeMismatch) {
 			return nil, pgerror.Newf(pgcode.DatatypeMismatch, "column %q cannot be cast automatically to type %s", c.Name, newT).
@@ -184,7 +185,7 @@ func (x *execCtx) transformExpr(d *catalog.Descriptor, c *catalog.ColumnDesc, po
 	}
 	sc := newScope(cols, &level{}, nil)
 	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess, Scope: sc, Clause: "transform expressions",
-		Extension: extensionHook(x.txn)}
+		Extension: extensionHook(x.txn), UserType: userTypeHook(x.txn, x.sess)}
 	// nextval, currval and the like (specialFunc) are allowed, as in a
 	// DEFAULT.
 	pl := &planner{s: x.sess, txn: x.txn, params: b.Params}
@@ -261,7 +262,7 @@ func (x *execCtx) defaultStillAssigns(c *catalog.ColumnDesc, newT *types.T) erro
 	if err != nil {
 		return pgerror.Newf(pgcode.DataCorrupted, "default of column %q: stored expression does not parse", c.Name)
 	}
-	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess, Extension: extensionHook(x.txn)}
+	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess, Extension: extensionHook(x.txn), UserType: userTypeHook(x.txn, x.sess)}
 	pl := &planner{s: x.sess, txn: x.txn, params: b.Params}
 	b.Special = func(f *pg_query.FuncCall, name string) (expr.Expr, error) { return pl.specialFunc(b, f, name) }
 	e, err := b.Build(n)
@@ -294,7 +295,7 @@ func defaultAssigns(b *expr.Builder, e expr.Expr, c *catalog.ColumnDesc, newT *t
 // serialStillAssigns checks that a serial column's default, its
 // sequence's next value (a bigint), can be assigned to the new type.
 func serialStillAssigns(x *execCtx, c *catalog.ColumnDesc, newT *types.T) error {
-	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess, Extension: extensionHook(x.txn)}
+	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess, Extension: extensionHook(x.txn), UserType: userTypeHook(x.txn, x.sess)}
 	return defaultAssigns(b, &expr.Const{T: types.Int8, V: int64(1), Loc: -1}, c, newT)
 }
 

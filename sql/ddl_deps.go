@@ -147,7 +147,10 @@ func (ds *dropSet) directDependents(d *catalog.Descriptor) []*catalog.Descriptor
 	for _, o := range ds.g.all {
 		switch {
 		case d.Kind == catalog.KindSchema:
-			if o.Schema == d.ID && !(o.Kind == catalog.KindSequence && o.Sequence.OwnedByTable != 0) {
+			// Owned sequences go with their table, array types with
+			// their element type.
+			if o.Schema == d.ID && !(o.Kind == catalog.KindSequence && o.Sequence.OwnedByTable != 0) &&
+				!(o.Kind == catalog.KindType && o.Type.ArrayOf != 0) {
 				out = append(out, o)
 			}
 		case readsRelation(o, d) && o.ID != d.ID:

@@ -29,6 +29,9 @@ func (pl *planner) planDrop(n *pg_query.DropStmt) (plan, error) {
 	if n.RemoveType == pg_query.ObjectType_OBJECT_EXTENSION {
 		return &ddlPlan{tag: "DROP EXTENSION", fn: func(x *execCtx) error { return x.dropExtensions(n) }}, nil
 	}
+	if n.RemoveType == pg_query.ObjectType_OBJECT_TYPE {
+		return &ddlPlan{tag: "DROP TYPE", fn: func(x *execCtx) error { return x.dropTypes(n) }}, nil
+	}
 	k, ok := dropKinds[n.RemoveType]
 	if !ok {
 		return nil, nil

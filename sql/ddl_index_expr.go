@@ -56,8 +56,8 @@ func (x *execCtx) indexKeyColumn(d *catalog.Descriptor, n *pg_query.Node) (*cata
 	if len(t.Columns) >= 1600 {
 		return nil, pgerror.New(pgcode.TooManyColumns, "tables can have at most 1600 columns")
 	}
-	key := catalog.ColumnDesc{ID: t.NextColumnID, TypeOid: typ.Oid, Typmod: typ.Typmod,
-		Generated: text, Hidden: true, IndexKey: true}
+	key := catalog.ColumnDesc{ID: t.NextColumnID, Generated: text, Hidden: true, IndexKey: true}
+	key.SetType(typ)
 	if err := checkKeyColumn(&key); err != nil {
 		return nil, err
 	}

@@ -181,9 +181,13 @@ func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectSt
 		if typ.Category == 'P' {
 			return "", pgerror.Newf(pgcode.InvalidTableDefinition, "column %q has pseudo-type %s", cname, typ.Name)
 		}
-		t.Columns = append(t.Columns, catalog.ColumnDesc{ID: t.NextColumnID, Name: cname, TypeOid: typ.Oid, Typmod: typ.Typmod})
+		col := catalog.ColumnDesc{ID: t.NextColumnID, Name: cname}
+		col.SetType(typ)
+		t.Columns = append(t.Columns, col)
 		t.NextColumnID++
-		view.Columns = append(view.Columns, catalog.ViewColumn{Name: cname, TypeOid: typ.Oid, Typmod: typ.Typmod})
+		vc := catalog.ViewColumn{Name: cname}
+		vc.SetType(typ)
+		view.Columns = append(view.Columns, vc)
 	}
 	if len(t.Columns) > 1600 {
 		return "", pgerror.New(pgcode.TooManyColumns, "tables can have at most 1600 columns")

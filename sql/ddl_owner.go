@@ -151,6 +151,9 @@ func (x *execCtx) changeRelationOwner(d *catalog.Descriptor, spec *pg_query.Role
 // objects' ALTER ... OWNER TO (databases, types, functions), which stela
 // does not run.
 func (pl *planner) planAlterOwner(n *pg_query.AlterOwnerStmt) (plan, error) {
+	if n.ObjectType == pg_query.ObjectType_OBJECT_TYPE {
+		return &ddlPlan{tag: "ALTER TYPE", fn: func(x *execCtx) error { return x.changeTypeOwner(n) }}, nil // ddl_enum.go
+	}
 	if n.ObjectType != pg_query.ObjectType_OBJECT_SCHEMA {
 		return nil, nil
 	}

@@ -33,6 +33,8 @@ func (pl *planner) planRename(n *pg_query.RenameStmt) (plan, error) {
 		return &ddlPlan{tag: k.tag, fn: func(x *execCtx) error { return x.renameColumn(n) }}, nil
 	case pg_query.ObjectType_OBJECT_TABCONSTRAINT:
 		return &ddlPlan{tag: "ALTER TABLE", fn: func(x *execCtx) error { return x.renameConstraint(n) }}, nil
+	case pg_query.ObjectType_OBJECT_TYPE:
+		return &ddlPlan{tag: "ALTER TYPE", fn: func(x *execCtx) error { return x.renameType(n) }}, nil
 	}
 	k, ok := renameKinds[n.RenameType]
 	if !ok {

@@ -189,7 +189,7 @@ func (b *tableBuilder) column(cd *pg_query.ColumnDef) error {
 		col.NotNull = true
 	} else {
 		var err error
-		if typ, err = expr.TypeFromName(cd.TypeName); err != nil {
+		if typ, err = b.x.typeFromName(cd.TypeName); err != nil {
 			return err
 		}
 		if typ.Category == 'P' {
@@ -198,7 +198,7 @@ func (b *tableBuilder) column(cd *pg_query.ColumnDef) error {
 			return pgerror.Newf(pgcode.InvalidTableDefinition, "column %q has pseudo-type %s", cd.Colname, typ.Name)
 		}
 	}
-	col.TypeOid, col.Typmod = typ.Oid, typ.Typmod
+	col.SetType(typ)
 	if cd.CollClause != nil {
 		var err error
 		if col.Collation, err = columnCollation(cd.CollClause, typ); err != nil {
@@ -283,7 +283,7 @@ func (b *tableBuilder) newSequence(schema uint32, name string, t *types.T, c *ca
 // defaultText checks a DEFAULT expression against its column and returns
 // its SQL text.
 func (x *execCtx) defaultText(n *pg_query.Node, c *catalog.ColumnDesc) (string, error) {
-	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess, Extension: extensionHook(x.txn)}
+	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess, Extension: extensionHook(x.txn), UserType: userTypeHook(x.txn, x.sess)}
 	// nextval('seq') and the other sequence functions are planner-level.
 	pl := &planner{s: x.sess, txn: x.txn, params: b.Params}
 	b.Special = func(f *pg_query.FuncCall, name string) (expr.Expr, error) { return pl.specialFunc(b, f, name) }

@@ -74,7 +74,7 @@ func (b *tableBuilder) like(lc *pg_query.TableLikeClause) error {
 			if err != nil {
 				return err
 			}
-			c.TypeOid, c.Typmod = vc.TypeOid, vc.Typmod
+			c.SetType(vc.Type())
 			if l.has(pg_query.TableLikeOption_CREATE_TABLE_LIKE_COMMENTS) {
 				c.Comment = vc.Comment
 			}
@@ -89,7 +89,8 @@ func (b *tableBuilder) like(lc *pg_query.TableLikeClause) error {
 		if err != nil {
 			return err
 		}
-		c.TypeOid, c.Typmod, c.Collation, c.NotNull = sc.TypeOid, sc.Typmod, sc.Collation, sc.NotNull
+		c.SetType(sc.Type())
+		c.Collation, c.NotNull = sc.Collation, sc.NotNull
 		if l.has(pg_query.TableLikeOption_CREATE_TABLE_LIKE_DEFAULTS) {
 			if isSerialDefault(sc) {
 				if c.Default, err = serialDefaultStored(sc.Sequence); err != nil {

@@ -100,7 +100,9 @@ func (x *execCtx) viewDesc(sel *pg_query.SelectStmt, aliases []string) (*catalog
 		if t.Oid == types.Unknown.Oid {
 			t = types.Text // PostgreSQL 10+ resolves unknown view columns as text
 		}
-		v.Columns = append(v.Columns, catalog.ViewColumn{Name: name, TypeOid: t.Oid, Typmod: t.Typmod})
+		vc := catalog.ViewColumn{Name: name}
+		vc.SetType(t)
+		v.Columns = append(v.Columns, vc)
 	}
 	if v.Query, err = parser.DeparseStatement(&pg_query.Node{Node: &pg_query.Node_SelectStmt{SelectStmt: sel}}); err != nil {
 		return nil, err
@@ -162,8 +164,7 @@ func replaceableView(old, new []catalog.ViewColumn) error {
 				WithHint("Use ALTER VIEW ... RENAME COLUMN ... to change name of view column instead.")
 		}
 		if o.TypeOid != c.TypeOid || o.Typmod != c.Typmod {
-			ot := (&catalog.ColumnDesc{TypeOid: o.TypeOid, Typmod: o.Typmod}).Type()
-			nt := (&catalog.ColumnDesc{TypeOid: c.TypeOid, Typmod: c.Typmod}).Type()
+			ot, nt := o.Type(), c.Type()
 			return pgerror.Newf(pgcode.InvalidTableDefinition, "cannot change data type of view column %q from %s to %s", o.Name, ot, nt)
 		}
 	}

@@ -36,7 +36,7 @@ func (pl *planner) generatedExprs(w *tableWriter) error {
 			sc = newScope(w.cols, &level{}, nil)
 			w.generated = make([]expr.Expr, len(t.Columns))
 		}
-		b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: pl.s, Scope: sc, Extension: extensionHook(pl.txn)}
+		b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: pl.s, Scope: sc, Extension: extensionHook(pl.txn), UserType: userTypeHook(pl.txn, pl.s)}
 		e, err := b.Build(n)
 		if err != nil {
 			return err

@@ -145,13 +145,13 @@ func (x *execCtx) historyStep(e *historyEpoch, from, to *catalog.Descriptor) err
 		if c.Dropped {
 			continue
 		}
-		b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess, Extension: extensionHook(x.txn)}
+		b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess, Extension: extensionHook(x.txn), UserType: userTypeHook(x.txn, x.sess)}
 		if c.Using != "" {
 			if sc == nil {
 				sc = newScope(tableColumns(from, from.Name), &level{}, nil)
 			}
 			if n, err := parser.ParseExpr(c.Using); err == nil {
-				bu := &expr.Builder{Params: b.Params, Session: x.sess, Scope: sc, Extension: b.Extension}
+				bu := &expr.Builder{Params: b.Params, Session: x.sess, Scope: sc, Extension: b.Extension, UserType: b.UserType}
 				if u, err := bu.Build(n); err == nil {
 					if out, err := bu.Assign(u, t, c.Name, -1); err == nil {
 						e.step[pos] = out

@@ -67,7 +67,7 @@ func (pl *planner) predicateBuilder(d *catalog.Descriptor) *expr.Builder {
 // index expressions").
 func (pl *planner) storedExprBuilder(d *catalog.Descriptor, clause, what string) *expr.Builder {
 	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: pl.s,
-		Scope: newScope(tableColumns(d, d.Name), &level{}, nil), Clause: clause, Extension: extensionHook(pl.txn)}
+		Scope: newScope(tableColumns(d, d.Name), &level{}, nil), Clause: clause, Extension: extensionHook(pl.txn), UserType: userTypeHook(pl.txn, pl.s)}
 	b.SubLink = func(s *pg_query.SubLink) (expr.Expr, error) {
 		return nil, pgerror.New(pgcode.FeatureNotSupported, "cannot use subquery in "+what).WithPosition(int(s.Location) + 1)
 	}
@@ -110,7 +110,7 @@ func buildIndexPredicate(s *Session, txn *engine.Txn, d *catalog.Descriptor, ix 
 	es := withSettings(s, ix.PredicateSettings)
 	// The extensions it calls are looked up in txn, the statement's.
 	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: es,
-		Scope: newScope(tableColumns(d, d.Name), &level{}, nil), Clause: predicateClause, Extension: extensionHook(txn)}
+		Scope: newScope(tableColumns(d, d.Name), &level{}, nil), Clause: predicateClause, Extension: extensionHook(txn), UserType: userTypeHook(txn, s)}
 	e, err := b.BuildAs(n, types.Bool, "WHERE")
 	return e, es, err
 }

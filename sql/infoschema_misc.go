@@ -145,7 +145,7 @@ func infoElementTypesRows(c *vctx) ([][]types.Datum, error) {
 			}
 		default:
 			for _, vc := range r.desc.View.Columns {
-				t, _ := types.ByOid(vc.TypeOid)
+				t := vc.Type()
 				colTypes = append(colTypes, t)
 			}
 		}

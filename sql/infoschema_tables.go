@@ -215,7 +215,7 @@ func infoColumnsRows(c *vctx) ([][]types.Datum, error) {
 			}
 		default:
 			for i, vc := range r.desc.View.Columns {
-				t, ok := types.ByOid(vc.TypeOid)
+				t, ok := vc.Type(), true
 				if !ok {
 					t = types.Unknown
 				}

@@ -35,6 +35,15 @@ const (
 // current database's name (for collation_catalog).
 func describeType(t *types.T, db string) typeFacts {
 	f := typeFacts{udtSchema: "pg_catalog", udtName: pgTypeName(t)}
+	if e := t; e.Enum != nil || (e.Elem != nil && e.Elem.Enum != nil) {
+		// A user type: its own name and schema.
+		f.udtName, f.dataType = t.Name, "USER-DEFINED"
+		if e.Elem != nil {
+			e, f.dataType = e.Elem, "ARRAY"
+		}
+		f.udtSchema = e.Enum.SchemaName
+		return f
+	}
 	// PostgreSQL's test for an array: a varlena with an element type
 	// (int2vector and oidvector are ones too).
 	if r := typeRow(t.Oid); r != nil && r.typelem != 0 && r.typlen == -1 {

@@ -248,7 +248,7 @@ func pgAttributeRows(c *vctx) ([][]types.Datum, error) {
 			}
 		case catalog.KindView:
 			for i, vc := range d.View.Columns {
-				t, ok := types.ByOid(vc.TypeOid)
+				t, ok := vc.Type(), true
 				if !ok {
 					t = types.Unknown
 				}

@@ -17,11 +17,18 @@ import (
 func init() {
 	oid, i4, txt, b := types.OidType, types.Int4, types.Text, types.Bool
 	t := func(ts ...*types.T) []*types.T { return ts }
-	expr.AddFunc("format_type", t(oid, i4), txt, false, func(_ *expr.Context, a []types.Datum) (types.Datum, error) {
+	expr.AddFunc("format_type", t(oid, i4), txt, false, func(c *expr.Context, a []types.Datum) (types.Datum, error) {
 		if a[0] == nil {
 			return nil, nil
 		}
-		typ, ok := types.ByOid(uint32(a[0].(int64)))
+		x, _ := execOf(c)
+		typ, ok, err := x.typeByOID(uint32(a[0].(int64)))
+		if err != nil {
+			return nil, err
+		}
+		if ok && typ.Oid >= catalog.FirstUserID {
+			return x.userTypeName(typ), nil
+		}
 		if !ok {
 			// A pseudo-type, a catalog type stela lists in pg_type only,
 			// or "???" as PostgreSQL for an unknown type OID.
@@ -43,11 +50,17 @@ func init() {
 		}
 		return !strings.Contains(name, ".") || vtableByOID(uint32(a[0].(int64))) != nil, nil
 	})
-	expr.AddFunc("pg_type_is_visible", t(oid), b, true, func(_ *expr.Context, a []types.Datum) (types.Datum, error) {
-		if _, ok := types.ByOid(uint32(a[0].(int64))); !ok {
-			return nil, nil
+	expr.AddFunc("pg_type_is_visible", t(oid), b, true, func(c *expr.Context, a []types.Datum) (types.Datum, error) {
+		x, _ := execOf(c)
+		typ, ok, err := x.typeByOID(uint32(a[0].(int64)))
+		if err != nil || !ok {
+			return nil, err
 		}
-		return true, nil // every type is in pg_catalog
+		if typ.Oid >= catalog.FirstUserID {
+			// Visible when the search path finds it by its bare name.
+			return !strings.Contains(x.userTypeName(typ), "."), nil
+		}
+		return true, nil // every built-in type is in pg_catalog
 	})
 	expr.AddFunc("pg_get_userbyid", t(oid), types.Name, true, func(c *expr.Context, a []types.Datum) (types.Datum, error) {
 		x, err := execOf(c)

@@ -102,6 +102,13 @@ func (regCatalog) RegIn(ctx *expr.Context, t *types.T, s string) (uint32, error)
 	case types.Regtype.Oid:
 		name := strings.TrimSpace(stripTypmod(s))
 		typ, err := types.ByName(name, nil)
+		if err != nil && pgerror.HasCode(err, pgcode.UndefinedObject) {
+			if ut, ok, uerr := x.userTypeByText(name); uerr != nil {
+				return 0, uerr
+			} else if ok {
+				return ut.Oid, nil
+			}
+		}
 		if err != nil {
 			// The pseudo-types and the types pg_type lists that stela
 			// has no values of (_int2vector...) have OIDs all the same.
@@ -210,7 +217,14 @@ func (regCatalog) RegOut(ctx *expr.Context, t *types.T, oid uint32) (string, err
 	case types.Regclass.Oid:
 		return relationName(x, oid)
 	case types.Regtype.Oid:
-		if typ, ok := types.ByOid(oid); ok {
+		typ, ok, err := x.typeByOID(oid)
+		if err != nil {
+			return "", err
+		}
+		if ok && typ.Oid >= catalog.FirstUserID {
+			return x.userTypeName(typ), nil
+		}
+		if ok {
 			return formatType(typ, false), nil
 		}
 		if n, ok := pseudoTypeNames[oid]; ok {

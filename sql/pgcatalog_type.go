@@ -66,10 +66,11 @@ func init() {
 			row(collationOIDs["ucs_basic"], "ucs_basic", 'c', 6, "C"),
 		}, nil
 	})
-	// No range or enum types exist in stela: these are empty, truthfully.
+	// No range types exist in stela: pg_range is empty, truthfully.
+	// pg_enum lists the labels of the database's enums (pgcatalog_enum.go).
 	addVtable("pg_range", 3541, 'r', `rngtypid oid, rngsubtype oid, rngmultitypid oid, rngcollation oid,
 		rngsubopc oid, rngcanonical regproc, rngsubdiff regproc`, emptyRows)
-	addVtable("pg_enum", 3501, 'r', `oid oid, enumtypid oid, enumsortorder real, enumlabel name`, emptyRows)
+	addVtable("pg_enum", 3501, 'r', `oid oid, enumtypid oid, enumsortorder real, enumlabel name`, pgEnumRows)
 }
 
 func emptyRows(*vctx) ([][]types.Datum, error) { return nil, nil }
@@ -79,8 +80,12 @@ func typeFunc(oid uint32) types.Datum {
 	return dReg(oid, pgTypeFuncs[oid])
 }
 
-func pgTypeRowsOf(*vctx) ([][]types.Datum, error) {
-	out := make([][]types.Datum, 0, len(pgTypeRows))
+func pgTypeRowsOf(c *vctx) ([][]types.Datum, error) {
+	user, err := userTypeRows(c)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]types.Datum, 0, len(pgTypeRows)+len(user))
 	for i := range pgTypeRows {
 		r := &pgTypeRows[i]
 		out = append(out, []types.Datum{
@@ -92,7 +97,7 @@ func pgTypeRowsOf(*vctx) ([][]types.Datum, error) {
 			dChar(r.typstorage), dBool(false), dOid(0), dInt(-1), dInt(0), dOid(r.typcollation), nil, nil, nil,
 		})
 	}
-	return out, nil
+	return append(out, user...), nil
 }
 
 // vtableNames lists the virtual relations in name order.

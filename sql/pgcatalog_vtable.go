@@ -232,8 +232,10 @@ func (n *virtualNode) open(x *execCtx) (rowIter, error) {
 type vctx struct {
 	x   *execCtx
 	txn *engine.Txn
-	// descs caches the catalog's descriptors for this computation.
-	descs []*catalog.Descriptor
+	// descs caches the catalog's descriptors for this computation, but
+	// the user types, which userTypes has: they are not relations.
+	descs     []*catalog.Descriptor
+	userTypes []*catalog.Descriptor
 }
 
 // ofKind returns the descriptors of one kind (tables, sequences...).
@@ -271,7 +273,13 @@ func (c *vctx) all() ([]*catalog.Descriptor, error) {
 		return nil, err
 	}
 	visible := stored[:0:0]
+	c.userTypes = []*catalog.Descriptor{}
 	for _, d := range stored {
+		if d.Kind == catalog.KindType {
+			// Every user sees the types, as PostgreSQL's pg_type.
+			c.userTypes = append(c.userTypes, d)
+			continue
+		}
 		if d.Kind == catalog.KindSchema || r.seesRelation(d) {
 			visible = append(visible, d)
 		}

@@ -98,7 +98,7 @@ func (pl *planner) checkReg(t *types.T, name string) error {
 // query. Subqueries are allowed everywhere; aggregates and window
 // functions only where the query planner hooks them in.
 func (pl *planner) builder(sc *scope, clause string) *expr.Builder {
-	b := &expr.Builder{Params: pl.params, Session: pl.s, Scope: sc, Clause: clause, Extension: extensionHook(pl.txn)}
+	b := &expr.Builder{Params: pl.params, Session: pl.s, Scope: sc, Clause: clause, Extension: extensionHook(pl.txn), UserType: userTypeHook(pl.txn, pl.s)}
 	if sc != nil && sc.clause == "" {
 		sc.clause = clause
 	}

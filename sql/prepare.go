@@ -115,7 +115,7 @@ func (s *Session) prepare(stmt parser.Statement, paramTypes []uint32, simple boo
 
 // plan plans (or plans again) a prepared statement.
 func (s *Session) plan(p *Prepared) error {
-	params, err := newParamTypes(p.paramOIDs)
+	params, err := s.newParamTypes(p.paramOIDs)
 	if err != nil {
 		return err
 	}
@@ -252,14 +252,24 @@ func sameColumns(a, b []Column) bool {
 	return true
 }
 
-// newParamTypes starts the parameter types from the client's OIDs.
-func newParamTypes(oids []uint32) (*expr.ParamTypes, error) {
+// newParamTypes starts the parameter types from the client's OIDs: a
+// built-in type's, or one of the database's own (an enum).
+func (s *Session) newParamTypes(oids []uint32) (*expr.ParamTypes, error) {
 	pt := &expr.ParamTypes{}
 	for i, oid := range oids {
 		if oid == 0 {
 			continue
 		}
 		t, ok := types.ByOid(oid)
+		if !ok && oid >= catalog.FirstUserID {
+			txn, err := s.storage()
+			if err != nil {
+				return nil, err
+			}
+			if t, ok, err = catalog.TypeByOid(txn, oid); err != nil {
+				return nil, err
+			}
+		}
 		if !ok {
 			return nil, pgerror.Newf(pgcode.UndefinedObject, "type with OID %d does not exist", oid).WithDetail("parameter $" + strconv.Itoa(i+1))
 		}

@@ -29,6 +29,14 @@ func (pl *planner) ddlNeeds(n *pg_query.Node) {
 		admin(schemaOf(n.ViewStmt.View), false)
 	case *pg_query.Node_CreateSeqStmt:
 		admin(schemaOf(n.CreateSeqStmt.Sequence), false)
+	case *pg_query.Node_CreateEnumStmt:
+		schema := "schema public"
+		if names := nodeStrings(n.CreateEnumStmt.TypeName); len(names) > 1 {
+			schema = "schema " + names[len(names)-2]
+		}
+		admin(schema, false)
+	case *pg_query.Node_AlterEnumStmt:
+		// Of a type: its owner may, checked as it runs.
 	case *pg_query.Node_CreateTableAsStmt:
 		admin(schemaOf(n.CreateTableAsStmt.Into.GetRel()), false)
 	case *pg_query.Node_CreateSchemaStmt:
@@ -81,7 +89,7 @@ func ownedAtRun(t pg_query.ObjectType) bool {
 	switch t {
 	case pg_query.ObjectType_OBJECT_TABLE, pg_query.ObjectType_OBJECT_VIEW, pg_query.ObjectType_OBJECT_SEQUENCE,
 		pg_query.ObjectType_OBJECT_INDEX, pg_query.ObjectType_OBJECT_MATVIEW, pg_query.ObjectType_OBJECT_SCHEMA,
-		pg_query.ObjectType_OBJECT_EXTENSION:
+		pg_query.ObjectType_OBJECT_EXTENSION, pg_query.ObjectType_OBJECT_TYPE:
 		return true
 	}
 	return false
@@ -102,6 +110,8 @@ func objectWord(t pg_query.ObjectType) string {
 		return "materialized view"
 	case pg_query.ObjectType_OBJECT_EXTENSION:
 		return "extension"
+	case pg_query.ObjectType_OBJECT_TYPE:
+		return "type"
 	case pg_query.ObjectType_OBJECT_COLUMN, pg_query.ObjectType_OBJECT_TABCONSTRAINT:
 		return "table"
 	}

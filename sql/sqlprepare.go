@@ -59,8 +59,16 @@ type preparePlan struct {
 
 func (s *Session) planPrepare(p *Prepared, n *pg_query.PrepareStmt) (plan, error) {
 	oids := make([]uint32, len(n.Argtypes))
+	var user expr.TypeResolver
+	if len(n.Argtypes) > 0 {
+		txn, err := s.storage()
+		if err != nil {
+			return nil, err
+		}
+		user = userTypeHook(txn, s)
+	}
 	for i, a := range n.Argtypes {
-		t, err := expr.TypeFromName(a.GetTypeName())
+		t, err := expr.TypeFromNameIn(a.GetTypeName(), user)
 		if err != nil {
 			return nil, err
 		}

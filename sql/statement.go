@@ -58,6 +58,10 @@ func (pl *planner) planStatement(p *Prepared) (plan, error) {
 		return pl.planVacuum(n.VacuumStmt)
 	case *pg_query.Node_CopyStmt:
 		return pl.planCopy(p, n.CopyStmt)
+	case *pg_query.Node_CreateEnumStmt:
+		return pl.planCreateEnum(n.CreateEnumStmt)
+	case *pg_query.Node_AlterEnumStmt:
+		return pl.planAlterEnum(n.AlterEnumStmt)
 	}
 	return nil, nil
 }

@@ -55,6 +55,9 @@ func (b *Builder) ResolveAggregate(name string, args []Expr, loc int32) (*Aggreg
 	for i, a := range args {
 		argTypes[i] = a.Type()
 	}
+	if agg := enumAggregate(name, argTypes); agg != nil {
+		return agg, args, nil
+	}
 	ovs := make([]*overload, len(cands))
 	for i, a := range cands {
 		ovs[i] = &overload{args: a.Args, result: a.Result}

@@ -45,6 +45,10 @@ type Builder struct {
 	// in which schema: an extension's functions (extensions.go) exist
 	// only then. Without it, they do not exist.
 	Extension func(name string) (schema string, installed bool, err error)
+	// UserType, when set, finds a type name that is not a built-in one
+	// among the database's own types (enums). Without it, only the
+	// built-in types exist.
+	UserType TypeResolver
 	// Clause is the clause being built ("WHERE", "JOIN conditions"), for
 	// the errors of the refused constructs.
 	Clause string
@@ -274,12 +278,23 @@ func (b *Builder) constant(c *pg_query.A_Const) (Expr, error) {
 	return nil, at(pgerror.New(pgcode.Syntax, "unrecognized constant"), c.Location)
 }
 
-// TypeFromName resolves a parse-tree type name. Array bounds (int[],
-// int[3][3], int ARRAY) make it the element type's array type: like
-// PostgreSQL, stela ignores the sizes and the number of dimensions.
-func TypeFromName(tn *pg_query.TypeName) (*types.T, error) {
+// TypeResolver finds a user-defined type by name: schema is "" for an
+// unqualified name, which the resolver looks up along the search path.
+// ok is false when there is no such type; an error is for a missing
+// schema or a failed read.
+type TypeResolver func(schema, name string) (t *types.T, ok bool, err error)
+
+// TypeFromName resolves a parse-tree type name among the built-in types.
+// Array bounds (int[], int[3][3], int ARRAY) make it the element type's
+// array type: like PostgreSQL, stela ignores the sizes and the number of
+// dimensions.
+func TypeFromName(tn *pg_query.TypeName) (*types.T, error) { return TypeFromNameIn(tn, nil) }
+
+// TypeFromNameIn is TypeFromName that also finds the database's own types
+// through user (nil: none).
+func TypeFromNameIn(tn *pg_query.TypeName, user TypeResolver) (*types.T, error) {
 	if len(tn.ArrayBounds) > 0 {
-		elem, err := scalarTypeFromName(tn, "[]")
+		elem, err := scalarTypeFromName(tn, "[]", user)
 		if err != nil {
 			return nil, err
 		}
@@ -292,12 +307,12 @@ func TypeFromName(tn *pg_query.TypeName) (*types.T, error) {
 		}
 		return a, nil
 	}
-	return scalarTypeFromName(tn, "")
+	return scalarTypeFromName(tn, "", user)
 }
 
 // scalarTypeFromName resolves a type name without its array bounds;
 // suffix is what the bounds add to the name in "does not exist".
-func scalarTypeFromName(tn *pg_query.TypeName, suffix string) (*types.T, error) {
+func scalarTypeFromName(tn *pg_query.TypeName, suffix string, user TypeResolver) (*types.T, error) {
 	if tn.PctType || tn.Setof {
 		return nil, at(pgerror.New(pgcode.FeatureNotSupported, "this type syntax is not supported"), tn.Location)
 	}
@@ -308,12 +323,40 @@ func scalarTypeFromName(tn *pg_query.TypeName, suffix string) (*types.T, error) 
 	if len(parts) == 0 {
 		return nil, at(pgerror.New(pgcode.Syntax, "missing type name"), tn.Location)
 	}
-	if parts[len(parts)-1] == "char" && len(tn.Typmods) == 0 {
+	if parts[len(parts)-1] == "char" && len(tn.Typmods) == 0 && len(parts) <= 2 && (len(parts) == 1 || parts[0] == "pg_catalog") {
 		// The quoted "char" (the keyword char arrives as bpchar).
 		return types.Char, nil
 	}
-	if len(parts) > 2 || (len(parts) == 2 && parts[0] != "pg_catalog") {
-		return nil, at(pgerror.Newf(pgcode.UndefinedObject, "type \"%s%s\" does not exist", strings.Join(parts, "."), suffix), tn.Location)
+	missing := func() error {
+		return at(pgerror.Newf(pgcode.UndefinedObject, "type \"%s%s\" does not exist", strings.Join(parts, "."), suffix), tn.Location)
+	}
+	// findUser looks the name up among the database's types, as
+	// PostgreSQL searches pg_type after pg_catalog.
+	findUser := func(schema string) (*types.T, bool, error) {
+		if user == nil {
+			return nil, false, nil
+		}
+		t, ok, err := user(schema, parts[len(parts)-1])
+		if err != nil {
+			return nil, false, atErr(err, tn.Location)
+		}
+		if ok && len(tn.Typmods) != 0 {
+			return nil, false, at(pgerror.Newf(pgcode.Syntax, "type modifier is not allowed for type \"%s\"", t.Name), tn.Location)
+		}
+		return t, ok, nil
+	}
+	if len(parts) > 2 {
+		return nil, missing()
+	}
+	if len(parts) == 2 && parts[0] != "pg_catalog" {
+		t, ok, err := findUser(parts[0])
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, missing()
+		}
+		return t, nil
 	}
 	var mods []int32
 	for _, m := range tn.Typmods {
@@ -325,6 +368,13 @@ func scalarTypeFromName(tn *pg_query.TypeName, suffix string) (*types.T, error) 
 	}
 	t, err := types.ByName(parts[len(parts)-1], mods)
 	if err != nil {
+		if len(parts) == 1 && pgerror.HasCode(err, pgcode.UndefinedObject) {
+			if ut, ok, uerr := findUser(""); uerr != nil {
+				return nil, uerr
+			} else if ok {
+				return ut, nil
+			}
+		}
 		if suffix != "" && pgerror.HasCode(err, pgcode.UndefinedObject) {
 			err = pgerror.Newf(pgcode.UndefinedObject, "type \"%s%s\" does not exist", parts[len(parts)-1], suffix)
 		}
@@ -334,7 +384,7 @@ func scalarTypeFromName(tn *pg_query.TypeName, suffix string) (*types.T, error) 
 }
 
 func (b *Builder) typeCast(tc *pg_query.TypeCast) (Expr, error) {
-	to, err := TypeFromName(tc.TypeName)
+	to, err := TypeFromNameIn(tc.TypeName, b.UserType)
 	if err != nil {
 		return nil, err
 	}
@@ -379,6 +429,9 @@ func (b *Builder) operatorCall(name string, args []Expr, loc int32) (*Func, erro
 		return f, err
 	}
 	if f, ok, err := b.recordOperatorCall(name, args, loc); ok {
+		return f, err
+	}
+	if f, ok, err := b.enumOperatorCall(name, args, loc); ok {
 		return f, err
 	}
 	argTypes := make([]*types.T, len(args))
@@ -722,6 +775,12 @@ func (b *Builder) minMax(m *pg_query.MinMaxExpr) (Expr, error) {
 		return &MinMax{Args: args, T: t, Better: f.Fn}, nil
 	}
 	if f, ok, err := b.recordOperatorCall(op, slots, m.Location); ok {
+		if err != nil {
+			return nil, err
+		}
+		return &MinMax{Args: args, T: t, Better: f.Fn}, nil
+	}
+	if f, ok, err := b.enumOperatorCall(op, slots, m.Location); ok {
 		if err != nil {
 			return nil, err
 		}

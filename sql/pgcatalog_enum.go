@@ -1,0 +1,130 @@
+package sql
+
+import (
+	"strings"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// The user types (enums, ddl_enum.go) in pg_type and pg_enum, and the
+// lookups of a type by OID that must find them as well as the built-in
+// types: format_type, regtype, pg_type_is_visible.
+
+// The type functions of enums and their arrays, with PostgreSQL 15's
+// OIDs (pg_proc), for pg_type's regproc columns.
+var enumTypeFuncs = map[uint32]string{
+	3504: "enum_in", 3505: "enum_out", 3532: "enum_recv", 3533: "enum_send",
+	750: "array_in", 751: "array_out", 2400: "array_recv", 2401: "array_send",
+	3816: "array_typanalyze", 6179: "array_subscript_handler",
+}
+
+func enumFunc(oid uint32) types.Datum {
+	if oid == 0 {
+		return dReg(0, "-")
+	}
+	return dReg(oid, enumTypeFuncs[oid])
+}
+
+// userTypeRows are pg_type's rows of the database's enums and their
+// array types, as PostgreSQL 15 fills them in.
+func userTypeRows(c *vctx) ([][]types.Datum, error) {
+	if _, err := c.all(); err != nil {
+		return nil, err
+	}
+	var out [][]types.Datum
+	for _, d := range c.userTypes {
+		owner := dOid(ownerOID(d))
+		if d.Type.ArrayOf == 0 {
+			out = append(out, []types.Datum{
+				dOid(d.ID), d.Name, dOid(d.Schema), owner, int64(4),
+				true, dChar('e'), dChar('E'), false, true,
+				dChar(','), dOid(0), enumFunc(0), dOid(0), dOid(d.Type.ArrayOid),
+				enumFunc(3504), enumFunc(3505), enumFunc(3532), enumFunc(3533),
+				enumFunc(0), enumFunc(0), enumFunc(0), dChar('i'),
+				dChar('p'), false, dOid(0), dInt(-1), dInt(0), dOid(0), nil, nil, nil,
+			})
+			continue
+		}
+		out = append(out, []types.Datum{
+			dOid(d.ID), d.Name, dOid(d.Schema), owner, int64(-1),
+			false, dChar('b'), dChar('A'), false, true,
+			dChar(','), dOid(0), enumFunc(6179), dOid(d.Type.ArrayOf), dOid(0),
+			enumFunc(750), enumFunc(751), enumFunc(2400), enumFunc(2401),
+			enumFunc(0), enumFunc(0), enumFunc(3816), dChar('i'),
+			dChar('x'), false, dOid(0), dInt(-1), dInt(0), dOid(0), nil, nil, nil,
+		})
+	}
+	return out, nil
+}
+
+// pgEnumRows is pg_enum: every label of every enum.
+func pgEnumRows(c *vctx) ([][]types.Datum, error) {
+	if _, err := c.all(); err != nil {
+		return nil, err
+	}
+	var out [][]types.Datum
+	for _, d := range c.userTypes {
+		for _, l := range d.Type.Enum {
+			out = append(out, []types.Datum{dOid(l.Oid), dOid(d.ID), l.Sort, l.Label})
+		}
+	}
+	return out, nil
+}
+
+// typeByOID finds a type by OID, built-in or the database's own.
+func (x *execCtx) typeByOID(oid uint32) (*types.T, bool, error) {
+	if t, ok := types.ByOid(oid); ok {
+		return t, true, nil
+	}
+	if oid < catalog.FirstUserID || x == nil || x.txn == nil {
+		return nil, false, nil
+	}
+	return catalog.TypeByOid(x.txn, oid)
+}
+
+// userTypeName is format_type's name of a user type: qualified by its
+// schema when a search for the bare name would not find it first.
+func (x *execCtx) userTypeName(t *types.T) string {
+	name := expr.QuoteIdent(t.Name)
+	e := t
+	if t.Elem != nil {
+		e = t.Elem
+		name = expr.QuoteIdent(e.Name) + "[]"
+	}
+	if e.Enum == nil {
+		return name
+	}
+	if d, err := lookupUserType(x.txn, x.sess, "", e.Name); err == nil && d != nil && d.ID == e.Oid {
+		return name
+	}
+	if s, err := catalog.Get(x.txn, e.Enum.Schema); err == nil && s != nil {
+		return expr.QuoteIdent(s.Name) + "." + name
+	}
+	return name
+}
+
+// userTypeByText finds a user type by its text name ('mood'::regtype,
+// 'public.mood[]'::regtype).
+func (x *execCtx) userTypeByText(s string) (*types.T, bool, error) {
+	array := strings.HasSuffix(s, "[]")
+	parts, err := splitQualifiedName(strings.TrimSpace(strings.TrimSuffix(s, "[]")))
+	if err != nil || len(parts) == 0 || len(parts) > 2 {
+		return nil, false, nil
+	}
+	schema := ""
+	if len(parts) == 2 {
+		schema = parts[0]
+	}
+	d, err := lookupUserType(x.txn, x.sess, schema, parts[len(parts)-1])
+	if err != nil || d == nil {
+		return nil, false, nil
+	}
+	t, ok, err := catalog.TypeByOid(x.txn, d.ID)
+	if err != nil || !ok || !array {
+		return t, ok, err
+	}
+	a, ok := types.ArrayOf(t)
+	return a, ok, nil
+}
