@@ -1,6 +1,8 @@
 package sql
 
 import (
+	"slices"
+
 	"github.com/stela-db/stela/engine/keyenc"
 	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/types"
@@ -9,7 +11,8 @@ import (
 // Access paths: a predicate pushed down to a table scan is split into
 // conjuncts; those that compare a key column with a value that does not
 // depend on the row (a constant, a parameter, an outer row's column)
-// narrow the index to key ranges. The primary key read whole and every
+// narrow the index to key ranges, as do the ranges a LIKE's constant
+// prefix implies (access_like.go). The primary key read whole and every
 // index its conjuncts narrow are candidates (accessPath); the cheapest by
 // estimated rows and cost per row wins (accesscost.go).
 
@@ -134,6 +137,10 @@ func (n *scanNode) chooseAccess(conj []expr.Expr, tableRows float64) {
 			p.conj = i
 			preds = append(preds, p)
 		}
+		for _, p := range likeColPreds(c) {
+			p.conj = i
+			preds = append(preds, p)
+		}
 	}
 	n.conj = conj
 	n.paths = append(n.paths[:0], accessPath{rows: tableRows, seeks: 1})
@@ -157,9 +164,17 @@ func (n *scanNode) boundedPath(i int, conj []expr.Expr, preds []colPred, tableRo
 	ix := &n.layout.Indexes[i]
 	b := &indexBounds{}
 	// used are the conjuncts the bounds enforce; narrowing, those that
-	// narrow them, with those that only imply a bound (colPred.implied).
-	var used []int
-	var narrowing []expr.Expr
+	// narrow them, with those that only imply a bound (colPred.implied),
+	// each once (a LIKE implies both ends of its range).
+	var used, narrowing []int
+	narrow := func(p *colPred) {
+		if !slices.Contains(narrowing, p.conj) {
+			narrowing = append(narrowing, p.conj)
+		}
+		if !p.implied {
+			used = append(used, p.conj)
+		}
+	}
 	seeks, unique := 1.0, 0.0
 	for k, col := range ix.Cols {
 		var eq *colPred
@@ -172,8 +187,7 @@ func (n *scanNode) boundedPath(i int, conj []expr.Expr, preds []colPred, tableRo
 		}
 		if eq != nil {
 			b.eq = append(b.eq, eq.vals)
-			used = append(used, eq.conj)
-			narrowing = append(narrowing, conj[eq.conj])
+			narrow(eq)
 			seeks *= boundValues(eq.vals)
 			if k == len(ix.Cols)-1 && ix.Unique {
 				unique = seeks
@@ -202,10 +216,7 @@ func (n *scanNode) boundedPath(i int, conj []expr.Expr, preds []colPred, tableRo
 				default:
 					continue
 				}
-				narrowing = append(narrowing, conj[p.conj])
-				if !p.implied {
-					used = append(used, p.conj)
-				}
+				narrow(p)
 			}
 		}
 		break
@@ -217,7 +228,7 @@ func (n *scanNode) boundedPath(i int, conj []expr.Expr, preds []colPred, tableRo
 	if unique == 0 {
 		// The rows the bounds keep, as the same conditions would keep
 		// in a filter (a closed range counts as one condition).
-		rows = tableRows * selectivityWith(andOf(narrowing), n.stats)
+		rows = tableRows * selectivityWith(andOf(conjuncts(conj, narrowing)), n.stats)
 	}
 	// Bounds to a value known only when the statement runs (a
 	// parameter, an outer row's column, now()) get a selectivity that
@@ -237,7 +248,7 @@ func (n *scanNode) boundedPath(i int, conj []expr.Expr, preds []colPred, tableRo
 			vague = vague || !isConst(v)
 		}
 	}
-	return accessPath{index: i, bounds: b, boundConj: used, rows: max(rows, 1), seeks: min(seeks, maxSpans), vague: vague}, true
+	return accessPath{index: i, bounds: b, boundConj: used, narrowConj: narrowing, rows: max(rows, 1), seeks: min(seeks, maxSpans), vague: vague}, true
 }
 
 // isConst reports whether e is a constant, or a constant cast (f > 0 on
@@ -249,4 +260,13 @@ func isConst(e expr.Expr) bool {
 	}
 	_, ok := e.(*expr.Const)
 	return ok
+}
+
+// conjuncts returns the conjuncts at the positions idx.
+func conjuncts(conj []expr.Expr, idx []int) []expr.Expr {
+	out := make([]expr.Expr, len(idx))
+	for i, j := range idx {
+		out[i] = conj[j]
+	}
+	return out
 }

@@ -34,6 +34,10 @@ type accessPath struct {
 	index     int
 	bounds    *indexBounds
 	boundConj []int
+	// narrowConj are the conjuncts rows was estimated by: boundConj and
+	// those that only imply a bound (colPred.implied), which stay in
+	// the filter but must not count against its rows again.
+	narrowConj []int
 	// rows is the estimated number of index entries the bounds keep;
 	// seeks, of key ranges they make.
 	rows, seeks float64
@@ -97,7 +101,7 @@ func (n *scanNode) usePath(p *accessPath) {
 	n.index, n.bounds = p.index, p.bounds
 	n.listSubqueries()
 	n.filter = n.restOf(p)
-	n.est = max(max(p.rows, 1)*selectivityWith(n.filter, n.stats), 1)
+	n.est = max(max(p.rows, 1)*n.filterPasses(p), 1)
 }
 
 // restOf is the conjuncts p's bounds do not enforce.
@@ -108,7 +112,7 @@ func (n *scanNode) restOf(p *accessPath) expr.Expr { return andOf(without(n.conj
 func (n *scanNode) pathCost() float64 { return n.path.cost(nil) }
 
 // filterPasses estimates the share of p's rows that pass the conjuncts
-// its bounds do not enforce.
+// its bounds do not enforce, beyond what p.rows already counts of them.
 func (n *scanNode) filterPasses(p *accessPath) float64 {
-	return selectivityWith(n.restOf(p), n.stats)
+	return selectivityWith(andOf(without(n.conj, p.narrowConj)), n.stats)
 }

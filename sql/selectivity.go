@@ -159,6 +159,11 @@ func clauseSel(e expr.Expr, st *colStats) float64 {
 			return 0
 		}
 	case *expr.Func:
+		if len(v.Args) == 2 && (v.Name == "~~" || v.Name == "!~~" || v.Name == "~~*" || v.Name == "!~~*") {
+			if s, ok := st.likeSel(v.Args[0], v.Args[1], v.Name[len(v.Name)-1] == '*', v.Name[0] == '!'); ok {
+				return s
+			}
+		}
 		if len(v.Args) == 2 {
 			if s, ok := st.constSel(v.Name, v.Args[0], v.Args[1]); ok {
 				return s

@@ -21,6 +21,10 @@ func init() {
 	}))
 }
 
+// LikeEscape is like_escape: the planner reads a constant pattern's
+// prefix through it (sql/access_like.go).
+func LikeEscape(pattern, esc string) (string, error) { return likeEscape(pattern, esc) }
+
 // likeEscape rewrites pattern from escape character esc to backslash. An
 // empty esc means no escape character: backslashes become literal.
 func likeEscape(pattern, esc string) (string, error) {

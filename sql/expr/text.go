@@ -48,6 +48,11 @@ func init() {
 	}
 }
 
+// Like reports whether s matches a LIKE pattern whose escape is the
+// backslash (ILIKE's when fold), as the ~~ and ~~* operators do: the
+// planner tests a column's most common values with it.
+func Like(s, pattern string, fold bool) (bool, error) { return like(s, pattern, '\\', fold) }
+
 // like matches s against a LIKE pattern: % any run, _ one character, esc
 // quotes the next character. fold makes it ILIKE (simple case folding).
 func like(s, pattern string, esc rune, fold bool) (bool, error) {
