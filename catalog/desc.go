@@ -72,11 +72,10 @@ type TableDesc struct {
 
 // ColumnDesc is a column.
 type ColumnDesc struct {
-	ID      uint32 `json:"id"`
-	Name    string `json:"name"`
-	TypeOid uint32 `json:"type_oid"`
-	Typmod  int32  `json:"typmod"`
-	NotNull bool   `json:"not_null,omitempty"`
+	ID   uint32 `json:"id"`
+	Name string `json:"name"`
+	columnType
+	NotNull bool `json:"not_null,omitempty"`
 	// Default is the default's SQL text ("" none).
 	Default string `json:"default,omitempty"`
 	// Generated is the SQL text of a stored generated column's expression
@@ -109,34 +108,36 @@ type ColumnDesc struct {
 	// them order strings bytewise, as the default does (sql's
 	// collations.go): the name is kept for the catalogs.
 	Collation string `json:"collation,omitempty"`
-
-	// typ is the column's user type (an enum), filled in when the
-	// descriptor is read (types.go), or by SetType.
-	typ *types.T
 }
 
-// Type returns the column's SQL type.
-func (c *ColumnDesc) Type() *types.T { return typeOf(c.TypeOid, c.Typmod, c.typ) }
+// columnType is the type of a table's or a view's column: its Oid and
+// modifier, and for a user type (an enum) the type itself, filled in
+// when the descriptor is read (types.go) or by SetType.
+type columnType struct {
+	TypeOid uint32 `json:"type_oid"`
+	Typmod  int32  `json:"typmod"`
+	typ     *types.T
+}
+
+// Type returns the column's SQL type: a built-in one, or the user type
+// the descriptor was filled in with.
+func (c *columnType) Type() *types.T {
+	if c.typ != nil && c.typ.Oid == c.TypeOid {
+		return c.typ.WithTypmod(c.Typmod)
+	}
+	t, ok := types.ByOid(c.TypeOid)
+	if !ok {
+		return types.Unknown
+	}
+	return t.WithTypmod(c.Typmod)
+}
 
 // SetType makes t the column's type.
-func (c *ColumnDesc) SetType(t *types.T) {
+func (c *columnType) SetType(t *types.T) {
 	c.TypeOid, c.Typmod, c.typ = t.Oid, t.Typmod, nil
 	if t.Oid >= FirstUserID {
 		c.typ = t
 	}
-}
-
-// typeOf is the type with an Oid and modifier: a built-in one, or the
-// user type the descriptor was filled in with.
-func typeOf(oid uint32, typmod int32, user *types.T) *types.T {
-	if user != nil && user.Oid == oid {
-		return user.WithTypmod(typmod)
-	}
-	t, ok := types.ByOid(oid)
-	if !ok {
-		return types.Unknown
-	}
-	return t.WithTypmod(typmod)
 }
 
 // IndexDesc is the primary key (ID 1) or a secondary index.
@@ -236,24 +237,9 @@ func (d *Descriptor) KindName() string {
 
 // ViewColumn is a view's output column.
 type ViewColumn struct {
-	Name    string `json:"name"`
-	TypeOid uint32 `json:"type_oid"`
-	Typmod  int32  `json:"typmod"`
+	Name string `json:"name"`
+	columnType
 	Comment string `json:"comment,omitempty"`
-
-	// typ is the column's user type, as ColumnDesc's.
-	typ *types.T
-}
-
-// Type returns the view column's SQL type.
-func (c *ViewColumn) Type() *types.T { return typeOf(c.TypeOid, c.Typmod, c.typ) }
-
-// SetType makes t the view column's type.
-func (c *ViewColumn) SetType(t *types.T) {
-	c.TypeOid, c.Typmod, c.typ = t.Oid, t.Typmod, nil
-	if t.Oid >= FirstUserID {
-		c.typ = t
-	}
 }
 
 // SequenceDesc is a sequence's definition; its value is kept apart (see

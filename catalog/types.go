@@ -145,31 +145,26 @@ func hydrate(txn *engine.Txn, d *Descriptor) error {
 		cache[oid] = t
 		return t, nil
 	}
+	var slots []*columnType
 	if d.Table != nil {
 		for i := range d.Table.Columns {
-			c := &d.Table.Columns[i]
-			if c.TypeOid < FirstUserID {
-				continue
-			}
-			t, err := resolve(c.TypeOid)
-			if err != nil {
-				return err
-			}
-			c.typ = t.WithTypmod(c.Typmod)
+			slots = append(slots, &d.Table.Columns[i].columnType)
 		}
 	}
 	if d.View != nil {
 		for i := range d.View.Columns {
-			c := &d.View.Columns[i]
-			if c.TypeOid < FirstUserID {
-				continue
-			}
-			t, err := resolve(c.TypeOid)
-			if err != nil {
-				return err
-			}
-			c.typ = t.WithTypmod(c.Typmod)
+			slots = append(slots, &d.View.Columns[i].columnType)
 		}
+	}
+	for _, c := range slots {
+		if c.TypeOid < FirstUserID {
+			continue
+		}
+		t, err := resolve(c.TypeOid)
+		if err != nil {
+			return err
+		}
+		c.typ = t.WithTypmod(c.Typmod)
 	}
 	return nil
 }

@@ -450,7 +450,8 @@ func (b *tableBuilder) finish() error {
 		}
 	} else {
 		// No primary key: a hidden row id keys the rows.
-		rowid := catalog.ColumnDesc{ID: t.NextColumnID, Name: "_rowid", TypeOid: types.Int8.Oid, Typmod: -1, NotNull: true, Hidden: true}
+		rowid := catalog.ColumnDesc{ID: t.NextColumnID, Name: "_rowid", NotNull: true, Hidden: true}
+		rowid.SetType(types.Int8)
 		t.NextColumnID++
 		t.Columns = append(t.Columns, rowid)
 		t.PrimaryKey = catalog.IndexDesc{ID: engine.PrimaryIndexID, Name: b.d.Name + "_rowid", Unique: true,

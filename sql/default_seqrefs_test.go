@@ -21,7 +21,8 @@ func TestDefaultSequences(t *testing.T) {
 		byID[d.ID] = d
 	}
 	schemas := map[uint32]string{public.ID: "public", other.ID: "other"}
-	col := &catalog.ColumnDesc{Name: "a", TypeOid: types.Int8.Oid, Typmod: -1}
+	col := &catalog.ColumnDesc{Name: "a"}
+	col.SetType(types.Int8)
 	tab := &catalog.TableDesc{Columns: []catalog.ColumnDesc{*col}}
 	for _, c := range []struct {
 		stored    string
