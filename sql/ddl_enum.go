@@ -1,6 +1,8 @@
 package sql
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
@@ -65,10 +67,7 @@ func (x *execCtx) createEnum(n *pg_query.CreateEnumStmt) error {
 	if err := x.typeNameFree(schema.ID, name); err != nil {
 		return err
 	}
-	arrayName := "_" + name
-	if len(arrayName) > 63 {
-		arrayName = arrayName[:63]
-	}
+	arrayName := arrayTypeName(name)
 	if err := x.typeNameFree(schema.ID, arrayName); err != nil {
 		return err
 	}
@@ -196,12 +195,8 @@ func (x *execCtx) alterEnum(n *pg_query.AlterEnumStmt) error {
 // that hold them stay where they are (engine/keyenc orders enum keys by
 // position); a new position between two others is their midpoint.
 func newLabelPosition(labels []catalog.EnumLabelDesc, neighbor string, after bool) (float64, error) {
-	sorted := append([]catalog.EnumLabelDesc(nil), labels...)
-	for i := 1; i < len(sorted); i++ {
-		for j := i; j > 0 && sorted[j].Sort < sorted[j-1].Sort; j-- {
-			sorted[j], sorted[j-1] = sorted[j-1], sorted[j]
-		}
-	}
+	sorted := slices.Clone(labels)
+	slices.SortFunc(sorted, func(a, b catalog.EnumLabelDesc) int { return cmp.Compare(a.Sort, b.Sort) })
 	if neighbor == "" {
 		if len(sorted) == 0 {
 			return 1, nil
@@ -277,6 +272,8 @@ func (x *execCtx) renameType(n *pg_query.RenameStmt) error {
 	return catalog.BumpVersion(x.txn)
 }
 
+// arrayTypeName is the name of a type's array type: _name, cut to 63
+// bytes.
 func arrayTypeName(name string) string {
 	s := "_" + name
 	if len(s) > 63 {
@@ -349,12 +346,10 @@ func (g *depGraph) typeUsers(d *catalog.Descriptor) []string {
 		switch {
 		case o.Table != nil && !o.IsMatView():
 			for _, c := range o.Table.Columns {
-				if !c.Dropped && uses(c.TypeOid) {
-					name := c.Name
-					if c.IndexKey {
-						continue // goes with its index, which a column holds
-					}
-					out = append(out, "column "+name+" of "+g.x.describe(o)+" depends on type "+d.Name)
+				// An expression index's key goes with the index, whose
+				// column is listed itself.
+				if !c.Dropped && !c.IndexKey && uses(c.TypeOid) {
+					out = append(out, "column "+c.Name+" of "+g.x.describe(o)+" depends on type "+d.Name)
 				}
 			}
 		case o.View != nil:

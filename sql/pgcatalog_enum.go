@@ -12,19 +12,17 @@ import (
 // lookups of a type by OID that must find them as well as the built-in
 // types: format_type, regtype, pg_type_is_visible.
 
-// The type functions of enums and their arrays, with PostgreSQL 15's
-// OIDs (pg_proc), for pg_type's regproc columns.
-var enumTypeFuncs = map[uint32]string{
-	3504: "enum_in", 3505: "enum_out", 3532: "enum_recv", 3533: "enum_send",
-	750: "array_in", 751: "array_out", 2400: "array_recv", 2401: "array_send",
-	3816: "array_typanalyze", 6179: "array_subscript_handler",
-}
+// enumIOFuncs are the type functions of enums, with PostgreSQL 15's
+// OIDs (pg_proc): no built-in type stela has uses them, so pgTypeFuncs
+// lacks them. Array types use the built-in arrays' ones.
+var enumIOFuncs = map[uint32]string{3504: "enum_in", 3505: "enum_out", 3532: "enum_recv", 3533: "enum_send"}
 
+// enumFunc is a regproc column of an enum's or its array's pg_type row.
 func enumFunc(oid uint32) types.Datum {
-	if oid == 0 {
-		return dReg(0, "-")
+	if name, ok := enumIOFuncs[oid]; ok {
+		return dReg(oid, name)
 	}
-	return dReg(oid, enumTypeFuncs[oid])
+	return typeFunc(oid)
 }
 
 // userTypeRows are pg_type's rows of the database's enums and their

@@ -44,6 +44,34 @@ func addCompare(l, r *types.T, cmp func(a, b types.Datum) int) {
 	}
 }
 
+// comparedAs prepares a comparison operator on a kind of type that has
+// no registered operators (records, enums): both operands of kind (and
+// same, when given, for the two types), or one of kind and the other an
+// untyped literal, which is read as the other's type t. ok is false for
+// any other call, and for an operator that is not a comparison.
+func (b *Builder) comparedAs(name string, args []Expr, loc int32, kind func(*types.T) bool, same func(l, r *types.T) bool) (out []Expr, t *types.T, test func(int) bool, ok bool, err error) {
+	if len(args) != 2 {
+		return nil, nil, nil, false, nil
+	}
+	lt, rt := args[0].Type(), args[1].Type()
+	untyped := func(t *types.T) bool { return t.Family == types.UnknownFamily }
+	switch {
+	case kind(lt) && kind(rt) && (same == nil || same(lt, rt)):
+	case kind(lt) && untyped(rt), untyped(lt) && kind(rt):
+	default:
+		return nil, nil, nil, false, nil
+	}
+	if test = cmpTest(name); test == nil {
+		return nil, nil, nil, false, nil
+	}
+	t = lt
+	if untyped(lt) {
+		t = rt
+	}
+	out, err = b.coerceArgs(args, []*types.T{t, t}, loc)
+	return out, t, test, true, err
+}
+
 func cmpInts(a, b types.Datum) int {
 	x, y := a.(int64), b.(int64)
 	switch {

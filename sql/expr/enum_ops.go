@@ -14,30 +14,11 @@ import (
 // or of an enum and an untyped literal (read as that enum); ok is false
 // for any other call.
 func (b *Builder) enumOperatorCall(name string, args []Expr, loc int32) (f *Func, ok bool, err error) {
-	if len(args) != 2 {
-		return nil, false, nil
-	}
-	lt, rt := args[0].Type(), args[1].Type()
 	isEnum := func(t *types.T) bool { return t.Family == types.EnumFamily }
-	untyped := func(t *types.T) bool { return t.Family == types.UnknownFamily }
-	switch {
-	case isEnum(lt) && isEnum(rt) && lt.Oid == rt.Oid:
-	case isEnum(lt) && untyped(rt):
-	case untyped(lt) && isEnum(rt):
-	default:
-		return nil, false, nil
-	}
-	test := cmpTest(name)
-	if test == nil {
-		return nil, false, nil
-	}
-	t := lt
-	if untyped(lt) {
-		t = rt
-	}
-	out, err := b.coerceArgs(args, []*types.T{t, t}, loc)
-	if err != nil {
-		return nil, true, err
+	sameEnum := func(l, r *types.T) bool { return l.Oid == r.Oid }
+	out, t, test, ok, err := b.comparedAs(name, args, loc, isEnum, sameEnum)
+	if !ok || err != nil {
+		return nil, ok, err
 	}
 	fn := func(_ *Context, a []types.Datum) (types.Datum, error) {
 		return test(types.Compare(t, a[0], a[1])), nil

@@ -31,26 +31,10 @@ var recordOpSignatures = func() []OpSignature {
 // or text a record cannot read); ok is false otherwise, so that ordinary
 // resolution runs.
 func (b *Builder) recordOperatorCall(name string, args []Expr, loc int32) (f *Func, ok bool, err error) {
-	if len(args) != 2 {
-		return nil, false, nil
-	}
-	lt, rt := args[0].Type(), args[1].Type()
 	isRecord := func(t *types.T) bool { return t.Family == types.RecordFamily }
-	untyped := func(t *types.T) bool { return t.Family == types.UnknownFamily }
-	if !(isRecord(lt) && (isRecord(rt) || untyped(rt)) || untyped(lt) && isRecord(rt)) {
-		return nil, false, nil
-	}
-	test := cmpTest(name)
-	if test == nil {
-		return nil, false, nil
-	}
-	t := lt
-	if untyped(lt) {
-		t = rt
-	}
-	out, err := b.coerceArgs(args, []*types.T{t, t}, loc)
-	if err != nil {
-		return nil, true, err
+	out, _, test, ok, err := b.comparedAs(name, args, loc, isRecord, nil)
+	if !ok || err != nil {
+		return nil, ok, err
 	}
 	fn := func(_ *Context, a []types.Datum) (types.Datum, error) {
 		x, y := a[0].(*types.Record), a[1].(*types.Record)
