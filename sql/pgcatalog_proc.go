@@ -161,8 +161,9 @@ func isPolymorphic(oid uint32) bool {
 	switch oid {
 	case 2276, 2277, 2283, 2776, 5077, 5078, 5079:
 		// "any", anyarray, anyelement, anynonarray, anycompatible,
-		// anycompatiblearray, anycompatiblenonarray (not anyenum nor the
-		// range ones: stela has no enums or ranges)
+		// anycompatiblearray, anycompatiblenonarray (not anyenum, whose
+		// functions are stela's own polymorphic ones, nor the range
+		// ones: stela has no ranges)
 		return true
 	}
 	return false
@@ -355,7 +356,7 @@ func typeNameOf(oid uint32) string {
 // pseudoTypeNames are the pseudo-types served functions take, and
 // record[] (array_agg of records), which pg_type does not list here.
 var pseudoTypeNames = map[uint32]string{2276: `"any"`, 2277: "anyarray", 2283: "anyelement",
-	2776: "anynonarray", 5077: "anycompatible", 5078: "anycompatiblearray", 5079: "anycompatiblenonarray",
+	2776: "anynonarray", 3500: "anyenum", 5077: "anycompatible", 5078: "anycompatiblearray", 5079: "anycompatiblenonarray",
 	2249: "record", 2287: "record[]", 2281: "internal", 2275: "cstring"}
 
 // procOIDBySignature is regprocedurein: 'name(type, ...)' names one

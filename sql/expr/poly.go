@@ -7,13 +7,14 @@ import (
 )
 
 // Polymorphic functions and operators: PostgreSQL's anyarray,
-// anyelement, anycompatiblearray and anycompatible parameters, which the
-// array functions and operators use. The overload table of resolve.go
+// anyelement, anyenum, anycompatiblearray and anycompatible parameters,
+// which the array and enum functions and operators use. The overload table of resolve.go
 // has one type per parameter, so these have their own small resolver
 // (PostgreSQL's enforce_generic_type_consistency):
 //
 //   - all anyarray arguments must be of one array type, and anyelement
-//     arguments of its element type;
+//     arguments of its element type (anyenum is anyelement taking only
+//     enums);
 //   - anycompatiblearray and anycompatible arguments are unified to one
 //     common element type by the rules of CASE and UNION (pickCommon),
 //     and converted to it (array_append(int[], numeric) is numeric[]);
@@ -30,6 +31,7 @@ const (
 	polyElem                        // anyelement
 	polyCompatArray                 // anycompatiblearray
 	polyCompat                      // anycompatible
+	polyEnum                        // anyenum: anyelement, an enum
 )
 
 // polyParam is one parameter (or the result) of a polymorphic function.
@@ -43,6 +45,7 @@ var (
 	pElem        = polyParam{kind: polyElem}
 	pCompatArray = polyParam{kind: polyCompatArray}
 	pCompat      = polyParam{kind: polyCompat}
+	pEnum        = polyParam{kind: polyEnum}
 )
 
 func pType(t *types.T) polyParam { return polyParam{kind: polyConcrete, t: t} }
@@ -72,7 +75,9 @@ func bindPoly(params []polyParam, result polyParam, args []*types.T) (targets []
 	unknown := func(t *types.T) bool { return t.Family == types.UnknownFamily }
 	var arr, elem *types.T
 	var compat []*types.T
-	usesAny, usesCompat := result.kind == polyArray || result.kind == polyElem, result.kind == polyCompatArray || result.kind == polyCompat
+	usesAny := result.kind == polyArray || result.kind == polyElem || result.kind == polyEnum
+	usesEnum := result.kind == polyEnum
+	usesCompat := result.kind == polyCompatArray || result.kind == polyCompat
 	for i, p := range params {
 		a := args[i]
 		switch p.kind {
@@ -89,12 +94,13 @@ func bindPoly(params []polyParam, result polyParam, args []*types.T) (targets []
 				return nil, nil, false, nil
 			}
 			arr = a.Base()
-		case polyElem:
+		case polyElem, polyEnum:
 			usesAny = true
+			usesEnum = usesEnum || p.kind == polyEnum
 			if unknown(a) {
 				continue
 			}
-			if elem != nil && elem.Oid != a.Oid {
+			if (p.kind == polyEnum && a.Family != types.EnumFamily) || (elem != nil && elem.Oid != a.Oid) {
 				return nil, nil, false, nil
 			}
 			elem = a.Base()
@@ -115,6 +121,12 @@ func bindPoly(params []polyParam, result polyParam, args []*types.T) (targets []
 		}
 	}
 	if usesAny {
+		// As PostgreSQL's check_generic_type_consistency, anyenum
+		// needs the arguments to decide on an enum: an untyped one
+		// alone is no match (42883), not an unknown type (42804).
+		if usesEnum && (elem == nil || elem.Family != types.EnumFamily) && (arr == nil || arr.Elem.Family != types.EnumFamily) {
+			return nil, nil, false, nil
+		}
 		switch {
 		case arr != nil && elem != nil && arr.Elem.Oid != elem.Oid:
 			return nil, nil, false, nil
@@ -146,7 +158,7 @@ func bindPoly(params []polyParam, result polyParam, args []*types.T) (targets []
 		switch p.kind {
 		case polyArray:
 			return arr
-		case polyElem:
+		case polyElem, polyEnum:
 			return elem
 		case polyCompatArray:
 			return commonArr

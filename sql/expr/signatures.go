@@ -27,6 +27,7 @@ type Signature struct {
 const (
 	oidAnyArray           = 2277
 	oidAnyElement         = 2283
+	oidAnyEnum            = 3500
 	oidAnyCompatible      = 5077
 	oidAnyCompatibleArray = 5078
 )
@@ -85,6 +86,8 @@ func polyOid(p polyParam) uint32 {
 		return oidAnyArray
 	case polyElem:
 		return oidAnyElement
+	case polyEnum:
+		return oidAnyEnum
 	case polyCompatArray:
 		return oidAnyCompatibleArray
 	case polyCompat:
