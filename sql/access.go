@@ -29,6 +29,9 @@ type colPred struct {
 	// row: the later pairs of the row comparison it came from
 	// (access_row.go), nil for other predicates.
 	row *rowBound
+	// like: a bound computed from a LIKE pattern known only when the
+	// statement runs (access_like_param.go).
+	like bool
 }
 
 var flipOp = map[string]string{"=": "=", "<": ">", ">": "<", "<=": ">=", ">=": "<="}
@@ -204,12 +207,12 @@ func (n *scanNode) boundedPath(i int, conj []expr.Expr, preds []colPred, tableRo
 				}
 				switch {
 				case (p.op == ">" || p.op == ">=") && b.lo == nil:
-					b.lo, b.loIncl = p.vals[0], p.op == ">="
+					b.lo, b.loIncl, b.loLike = p.vals[0], p.op == ">=", p.like
 					if p.row != nil {
 						b.loRow, b.loIncl = p.row.extend(ix, k, b.loIncl)
 					}
 				case (p.op == "<" || p.op == "<=") && b.hi == nil:
-					b.hi, b.hiIncl = p.vals[0], p.op == "<="
+					b.hi, b.hiIncl, b.hiLike = p.vals[0], p.op == "<=", p.like
 					if p.row != nil {
 						b.hiRow, b.hiIncl = p.row.extend(ix, k, b.hiIncl)
 					}

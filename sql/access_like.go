@@ -23,12 +23,14 @@ import (
 // those match other cases, but the ASCII characters that are not letters
 // match only themselves (nothing lower-cases to them). No range is made
 // for NOT LIKE, a pattern that starts with a wildcard (its prefix is
-// empty: the range would be the whole index), a pattern not known while
-// planning, or a bpchar column (its key drops the padding LIKE sees).
+// empty: the range would be the whole index) or a bpchar column (its
+// key drops the padding LIKE sees). A pattern known only when the
+// statement runs gets bounds computed then (access_like_param.go).
 
-// likeColPreds returns the bounds "col ~~ constant pattern" (or ~~*) implies on a
-// text or varchar column: col = prefix for a pattern without wildcards,
-// else col >= prefix and, when the prefix has a successor, col < it.
+// likeColPreds returns the bounds "col ~~ pattern" (or ~~*) implies on
+// a text or varchar column. For a constant pattern: col = prefix for a
+// pattern without wildcards, else col >= prefix and, when the prefix
+// has a successor, col < it.
 func likeColPreds(e expr.Expr) []colPred {
 	f, ok := e.(*expr.Func)
 	if !ok || (f.Name != "~~" && f.Name != "~~*") || len(f.Args) != 2 {
@@ -40,7 +42,7 @@ func likeColPreds(e expr.Expr) []colPred {
 	}
 	pattern, ok := likePattern(f.Args[1])
 	if !ok {
-		return nil
+		return likeParamPreds(c, f.Args[1], f.Name == "~~*")
 	}
 	prefix, rest, ok := likePrefix(pattern, f.Name == "~~*")
 	exact := rest == ""
@@ -94,9 +96,9 @@ func likePattern(e expr.Expr) (string, bool) {
 // with the escapes removed ('a\%b%' has prefix 'a%b'), and the rest of
 // the pattern from that wildcard on (empty: the pattern matches the
 // prefix only). For ILIKE (fold) the prefix also stops before a letter
-// or a non-ASCII character, whose case varies (like_fixed_prefix). ok is
-// false for a pattern that ends in an escape (LIKE raises an error on
-// it) or is not valid UTF-8.
+// or a non-ASCII character, whose case varies (like_fixed_prefix). A
+// trailing escape ends the prefix; ok is false for a pattern that is
+// not valid UTF-8.
 func likePrefix(pattern string, fold bool) (prefix, rest string, ok bool) {
 	if !utf8.ValidString(pattern) {
 		return "", "", false
@@ -112,7 +114,11 @@ func likePrefix(pattern string, fold bool) (prefix, rest string, ok bool) {
 			// The escaped character is taken whole: a multibyte one's
 			// continuation bytes are never '%', '_' or '\'.
 			if i++; i == len(pattern) {
-				return "", "", false
+				// As PostgreSQL's like_fixed_prefix: a trailing
+				// escape ends the pattern. Only a string longer than
+				// the prefix reaches it in LIKE (and an error), so
+				// the prefix alone is the pattern's one match.
+				return string(b), "", true
 			}
 			ch = pattern[i]
 		}

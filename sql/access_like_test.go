@@ -31,7 +31,7 @@ func TestLikePrefix(t *testing.T) {
 		{`a\\%`, false, `a\`, "%", true},
 		{`a\éb%`, false, "aéb", "%", true},
 		{"日本%", false, "日本", "%", true},
-		{`ab\`, false, "", "", false},
+		{`ab\`, false, "ab", "", true}, // like_fixed_prefix: the escape ends it
 		{"a\xffb%", false, "", "", false},
 		{"1-b%", true, "1-", "b%", true},
 		{"12%", true, "12", "%", true},
@@ -97,7 +97,17 @@ func TestLikeColPreds(t *testing.T) {
 			if !p.implied {
 				parts = append(parts, "not implied!")
 			}
-			parts = append(parts, string(rune('0'+p.col))+" "+p.op+" "+p.vals[0].(*expr.Const).V.(string))
+			var v string
+			switch e := p.vals[0].(type) {
+			case *expr.Const:
+				v = e.V.(string)
+			case *expr.Func:
+				v = e.Name + "()" // a bound of a pattern known when run
+			}
+			if p.like {
+				v += " like"
+			}
+			parts = append(parts, string(rune('0'+p.col))+" "+p.op+" "+v)
 		}
 		return strings.Join(parts, ", ")
 	}
@@ -117,8 +127,10 @@ func TestLikeColPreds(t *testing.T) {
 		{"not like", selOp("!~~", txt, pat("ab%")), ""},
 		{"bpchar", selOp("~~", bp, pat("ab%")), ""},
 		{"null pattern", selOp("~~", txt, &expr.Const{T: types.Text, Loc: -1}), ""},
-		{"parameter", selOp("~~", txt, &expr.Param{Index: 1, T: types.Text}), ""},
-		{"trailing escape", selOp("~~", txt, pat(`ab\`)), ""},
+		{"parameter", selOp("~~", txt, &expr.Param{Index: 1, T: types.Text}), "1 >= like_prefix() like, 1 < like_prefix_successor() like"},
+		{"ilike parameter", selOp("~~*", txt, &expr.Param{Index: 1, T: types.Text}), "1 >= like_prefix() like, 1 < like_prefix_successor() like"},
+		{"column pattern", selOp("~~", txt, &expr.ColRef{Idx: 4, T: types.Text, Name: "p"}), ""},
+		{"trailing escape", selOp("~~", txt, pat(`ab\`)), "1 = ab"},
 	} {
 		if got := show(likeColPreds(c.e)); got != c.want {
 			t.Errorf("%s: %q, want %q", c.name, got, c.want)

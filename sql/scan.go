@@ -428,6 +428,10 @@ type indexBounds struct {
 	lo, hi         expr.Expr
 	loRow, hiRow   []expr.Expr
 	loIncl, hiIncl bool
+	// loLike, hiLike: lo or hi is a bound of a LIKE pattern known when
+	// the statement runs (access_like_param.go): an empty lo or a NULL
+	// hi is then no bound.
+	loLike, hiLike bool
 }
 
 // maxSpans bounds the cross product of IN lists a scan seeks.
@@ -484,33 +488,45 @@ func (b *indexBounds) spans(x *execCtx, l *engine.Layout, ix *engine.IndexLayout
 	i := len(b.eq)
 	col := ix.Cols[i]
 	desc := ix.Dirs[i] == keyenc.Desc
-	enc := func(e expr.Expr) ([]byte, bool, error) {
+	// enc evaluates a bound and encodes it as a key; null reports a
+	// NULL bound, empty an empty string (open for a LIKE's lower bound).
+	enc := func(e expr.Expr) (k []byte, null, empty bool, err error) {
 		v, err := x.eval(e, nil)
 		if err != nil || v == nil {
-			return nil, v == nil, err
+			return nil, v == nil, false, err
 		}
-		k, err := keyenc.AppendKey(nil, boundType(l.Types[col], e), v, ix.Dirs[i], ix.Nulls[i])
-		return k, false, err
+		k, err = keyenc.AppendKey(nil, boundType(l.Types[col], e), v, ix.Dirs[i], ix.Nulls[i])
+		return k, false, v == "", err
 	}
 	var lo, hi []byte
 	loIncl, hiIncl := b.loIncl, b.hiIncl
+	loOpen, hiOpen := b.lo == nil, b.hi == nil
 	if b.lo != nil {
-		k, null, err := enc(b.lo)
+		k, null, empty, err := enc(b.lo)
 		if err != nil || null {
 			return nil, true, err // a NULL bound matches nothing
 		}
-		if lo, loIncl, err = appendRowKey(x, k, b.loRow, l, ix, i, loIncl); err != nil {
+		if b.loLike && empty {
+			loOpen = true // every string is at least ''
+		} else if lo, loIncl, err = appendRowKey(x, k, b.loRow, l, ix, i, loIncl); err != nil {
 			return nil, false, err
 		}
 	}
 	if b.hi != nil {
-		k, null, err := enc(b.hi)
-		if err != nil || null {
+		k, null, _, err := enc(b.hi)
+		if err == nil && null && b.hiLike {
+			hiOpen = true
+		} else if err != nil || null {
 			return nil, true, err
-		}
-		if hi, hiIncl, err = appendRowKey(x, k, b.hiRow, l, ix, i, hiIncl); err != nil {
+		} else if hi, hiIncl, err = appendRowKey(x, k, b.hiRow, l, ix, i, hiIncl); err != nil {
 			return nil, false, err
 		}
+	}
+	if loOpen && hiOpen {
+		// A LIKE pattern that starts with a wildcard: no range. Not
+		// exact when nothing else narrows the index, so that the scan
+		// reads the table itself (fetchesWhole).
+		return prefixRanges(prefixes), len(b.eq) > 0, nil
 	}
 	if desc {
 		// A descending column stores larger values first.

@@ -104,11 +104,11 @@ func like(s, pattern string, esc rune, fold bool) (bool, error) {
 		si = starS
 		pi = starP + 1
 	}
+	// The text is used up: what is left of the pattern must be %s. A
+	// trailing escape is no error here, as in PostgreSQL's MatchText,
+	// which only raises it on reaching the escape with text left.
 	for pi < len(pattern) && pattern[pi] == '%' {
 		pi++
-	}
-	if pi < len(pattern) && rune(pattern[pi]) == esc && pi+1 >= len(pattern) {
-		return false, pgerror.New(pgcode.InvalidEscapeSequence, "LIKE pattern must not end with escape character")
 	}
 	return pi == len(pattern), nil
 }
