@@ -89,6 +89,10 @@ type rowLocks struct {
 	// count is len(rows), read without mu: a writer finds the table
 	// empty, as it almost always is, without taking the mutex.
 	count atomic.Int64
+	// waiters are the transactions waiting for a lock (RowLockWaits).
+	waiters map[*Txn]struct{}
+	// check is asked after DeadlockTimeout of waiting (lockgraph.go).
+	check deadlockCheckStore
 }
 
 // rowLock is the lock of one row: its holders and a channel closed
@@ -210,8 +214,8 @@ func (t *Txn) changedSinceSnapshot(key []byte, deletesOnly bool) (bool, error) {
 // whether it waited). It returns with granted false, and no error, only
 // for LockWaitSkip.
 func (rl *rowLocks) acquire(ctx context.Context, t *Txn, k string, mode RowLockMode, wait LockWait, timeout time.Duration, take bool) (granted, fresh bool, err error) {
-	var expired <-chan time.Time
-	waited := false
+	var expired, suspect <-chan time.Time
+	waited, checked := false, false
 	rl.mu.Lock()
 	for {
 		l := rl.rows[k]
@@ -251,31 +255,55 @@ func (rl *rowLocks) acquire(ctx context.Context, t *Txn, k string, mode RowLockM
 		}
 		wake := l.wake
 		t.waiting = lockWait{lock: l, mode: mode}
+		if rl.waiters == nil {
+			rl.waiters = map[*Txn]struct{}{}
+		}
+		rl.waiters[t] = struct{}{}
 		rl.mu.Unlock()
 		if timeout > 0 && expired == nil {
 			timer := time.NewTimer(timeout)
 			defer timer.Stop()
 			expired = timer.C
 		}
+		if check := rl.deadlockCheck(); check != nil && suspect == nil && !checked && t.opts.Owner != nil {
+			timer := time.NewTimer(DeadlockTimeout)
+			defer timer.Stop()
+			suspect = timer.C
+		}
 		waited = true
 		select {
 		case <-wake:
 			rl.mu.Lock()
-			t.waiting = lockWait{}
+			rl.clearWait(t)
 		case <-ctx.Done():
 			rl.stopWaiting(t)
 			return false, false, context.Cause(ctx)
 		case <-expired:
 			rl.stopWaiting(t)
 			return false, false, errLockTimeout
+		case <-suspect:
+			// Asked once per wait: a cycle closed later is found by
+			// the waiter that closes it.
+			suspect, checked = nil, true
+			if rl.deadlockCheck()(t.opts.Owner) {
+				rl.stopWaiting(t)
+				return false, false, errDeadlock
+			}
+			rl.mu.Lock()
 		}
 	}
 }
 
 func (rl *rowLocks) stopWaiting(t *Txn) {
 	rl.mu.Lock()
-	t.waiting = lockWait{}
+	rl.clearWait(t)
 	rl.mu.Unlock()
+}
+
+// clearWait records that t waits no more (rl.mu held).
+func (rl *rowLocks) clearWait(t *Txn) {
+	t.waiting = lockWait{}
+	delete(rl.waiters, t)
 }
 
 // closesCycle tells whether t waiting for l in mode would close a cycle

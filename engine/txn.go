@@ -52,6 +52,9 @@ type TxnOptions struct {
 	// commit (writemem.go); past it a write fails with 53200. 0 means
 	// DefaultMaxWriteMemory.
 	MaxWriteMemory int64
+	// Owner is who runs the transaction (the SQL layer's session), as
+	// RowLockWaits names it; the engine never looks inside.
+	Owner any
 }
 
 // write is a buffered write.

@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
 )
@@ -29,7 +30,8 @@ import (
 //     (55P03), and a cancel or statement_timeout ends the wait (57014);
 //   - a session whose wait would close a cycle of sessions each waiting
 //     for the next fails with 40P01, at once (PostgreSQL checks after
-//     deadlock_timeout).
+//     deadlock_timeout); a cycle through row locks too is found after
+//     engine.DeadlockTimeout (deadlock_mixed.go).
 // They live in memory and are not written to the log: a lock is not
 // data, and PostgreSQL's are gone after a restart too.
 
@@ -99,7 +101,8 @@ func (l *advisoryLock) conflicts(s *Session, shared bool) bool {
 // when another session holds it in a conflicting mode; else it waits
 // (timeout 0: no limit, ctx's end stops it).
 func (a *advisoryLocks) acquire(ctx context.Context, s *Session, tag advisoryTag, shared, xact bool, level int, wait bool, timeout time.Duration) (bool, error) {
-	var expired <-chan time.Time
+	var expired, suspect <-chan time.Time
+	checked := false
 	a.mu.Lock()
 	for {
 		l := a.locks[tag]
@@ -130,7 +133,21 @@ func (a *advisoryLocks) acquire(ctx context.Context, s *Session, tag advisoryTag
 			defer timer.Stop()
 			expired = timer.C
 		}
+		if suspect == nil && !checked {
+			timer := time.NewTimer(engine.DeadlockTimeout)
+			defer timer.Stop()
+			suspect = timer.C
+		}
 		select {
+		case <-suspect:
+			// A cycle through row locks too (deadlock_mixed.go),
+			// asked once per wait.
+			suspect, checked = nil, true
+			if s.engine.inMixedDeadlock(s) {
+				a.stopWaiting(s)
+				return false, pgerror.New(pgcode.DeadlockDetected, "deadlock detected")
+			}
+			a.mu.Lock()
 		case <-wake:
 			a.mu.Lock()
 			delete(a.waiting, s)

@@ -57,7 +57,7 @@ func (e *Engine) createDatabase(ctx context.Context, name, owner string) error {
 		return err
 	}
 	e.mu.Lock()
-	e.dbs[name] = newDatabase(name, st)
+	e.dbs[name] = e.newDatabase(name, st)
 	e.mu.Unlock()
 	e.log.Info().Str("db", name).Str("dir", rel).Msg("database created")
 	return nil

@@ -150,7 +150,7 @@ func (e *Engine) openDatabases(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		e.dbs[d.Name] = newDatabase(d.Name, st)
+		e.dbs[d.Name] = e.newDatabase(d.Name, st)
 	}
 	return nil
 }
@@ -164,9 +164,10 @@ func origin(d catalog.Database) string {
 }
 
 // newDatabase wraps a database's store for SQL.
-func newDatabase(name string, st *kv.Store) *Database {
+func (e *Engine) newDatabase(name string, st *kv.Store) *Database {
 	db := engine.NewDB(st)
 	catalog.CacheVersion(db)
+	db.SetDeadlockCheck(e.inMixedDeadlock)
 	return &Database{Name: name, Store: st, DB: db, stats: newDatabaseStats()}
 }
 

@@ -217,7 +217,7 @@ func (s *Session) storage() (*engine.Txn, error) {
 	if t.eng != nil {
 		return t.eng, nil
 	}
-	opts := engine.TxnOptions{ReadOnly: t.readOnly(s), MaxWriteMemory: s.txnMemory()}
+	opts := engine.TxnOptions{ReadOnly: t.readOnly(s), MaxWriteMemory: s.txnMemory(), Owner: s}
 	if t.isolation(s) == "serializable" {
 		opts.Isolation = engine.Serializable
 	}
