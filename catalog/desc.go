@@ -122,6 +122,9 @@ type columnType struct {
 // Type returns the column's SQL type: a built-in one, or the user type
 // the descriptor was filled in with.
 func (c *columnType) Type() *types.T {
+	if c.typ != nil && c.typ.Domain != nil && c.typ.Domain.Oid == c.TypeOid {
+		return c.typ // a domain: its modifier is the domain's own
+	}
 	if c.typ != nil && c.typ.Oid == c.TypeOid {
 		return c.typ.WithTypmod(c.Typmod)
 	}
@@ -135,6 +138,10 @@ func (c *columnType) Type() *types.T {
 // SetType makes t the column's type.
 func (c *columnType) SetType(t *types.T) {
 	c.TypeOid, c.Typmod, c.typ = t.Oid, t.Typmod, nil
+	if t.Domain != nil {
+		c.TypeOid, c.Typmod, c.typ = t.Domain.Oid, -1, t
+		return
+	}
 	if t.Oid >= FirstUserID {
 		c.typ = t
 	}

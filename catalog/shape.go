@@ -81,3 +81,8 @@ func shapeOf(d *Descriptor) ([]byte, error) {
 	}
 	return json.Marshal(&c)
 }
+
+// ChangedShape records that table id's shape changed without a change to
+// its descriptor: a new constraint of a domain one of its columns is of
+// (ALTER DOMAIN) binds its writers as a CHECK of its own would.
+func ChangedShape(txn *engine.Txn, id uint32) error { return txn.Put(shapeKey(id), nil) }

@@ -2,6 +2,8 @@ package catalog
 
 import (
 	"encoding/binary"
+	"slices"
+	"strings"
 
 	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/pgcode"
@@ -31,14 +33,42 @@ func typeNameKey(schema uint32, name string) []byte {
 	return append(binary.BigEndian.AppendUint32(append([]byte(nil), typeNamePrefix...), schema), name...)
 }
 
-// TypeDesc is a user-defined type: an enum, or the array type of one.
+// TypeDesc is a user-defined type: an enum, a domain, or the array type
+// of one.
 type TypeDesc struct {
 	// Enum lists an enum's labels (nil for an array type).
 	Enum []EnumLabelDesc `json:"enum,omitempty"`
-	// ArrayOid is an enum's array type.
+	// Domain is a domain's definition (nil for other types).
+	Domain *DomainDesc `json:"domain,omitempty"`
+	// ArrayOid is an enum's or a domain's array type.
 	ArrayOid uint32 `json:"array_oid,omitempty"`
 	// ArrayOf is an array type's element type (0 for an enum).
 	ArrayOf uint32 `json:"array_of,omitempty"`
+}
+
+// DomainDesc is a domain (CREATE DOMAIN): its base type and constraints.
+type DomainDesc struct {
+	// BaseOid and BaseTypmod are pg_type.typbasetype and typtypmod: a
+	// built-in type or another user type (an enum, a domain).
+	BaseOid    uint32 `json:"base_oid"`
+	BaseTypmod int32  `json:"base_typmod"`
+	NotNull    bool   `json:"not_null,omitempty"`
+	// Default is the SQL text of the domain's DEFAULT ("" none).
+	Default string `json:"default,omitempty"`
+	// Checks are the domain's CHECK constraints, in the order they were
+	// added.
+	Checks []DomainCheckDesc `json:"checks,omitempty"`
+}
+
+// DomainCheckDesc is a CHECK constraint of a domain: its pg_constraint
+// oid, name and SQL text (VALUE is the value checked). NotValid marks
+// one added NOT VALID and not validated since: rows written before it
+// were not checked.
+type DomainCheckDesc struct {
+	Oid      uint32 `json:"oid"`
+	Name     string `json:"name"`
+	Expr     string `json:"expr"`
+	NotValid bool   `json:"not_valid,omitempty"`
 }
 
 // EnumLabelDesc is one label of an enum: its pg_enum oid, its sort
@@ -91,9 +121,22 @@ func UserType(d, elem *Descriptor) *types.T {
 // TypeByOid returns a user type by its Oid as the transaction sees it;
 // ok is false when there is none.
 func TypeByOid(txn *engine.Txn, oid uint32) (t *types.T, ok bool, err error) {
+	return typeByOid(txn, oid, 0)
+}
+
+// maxDomainDepth bounds the chain of domains over domains TypeByOid
+// follows, against a catalog that would loop.
+const maxDomainDepth = 32
+
+func typeByOid(txn *engine.Txn, oid uint32, depth int) (t *types.T, ok bool, err error) {
 	d, err := getStored(txn, oid)
 	if err != nil || d == nil || d.Kind != KindType {
 		return nil, false, err
+	}
+	if d.Type.Domain != nil || d.Type.ArrayOf != 0 {
+		if t, ok, err := domainType(txn, d, depth); ok || err != nil {
+			return t, ok, err
+		}
 	}
 	var elem *Descriptor
 	if d.Type.ArrayOf != 0 {
@@ -115,6 +158,50 @@ func TypeByOid(txn *engine.Txn, oid uint32) (t *types.T, ok bool, err error) {
 		e.Enum.SchemaName = s.Name
 	}
 	return t, true, nil
+}
+
+// domainType returns the type of a domain's descriptor, or of a
+// domain's array type; ok is false for another type's descriptor.
+func domainType(txn *engine.Txn, d *Descriptor, depth int) (t *types.T, ok bool, err error) {
+	if depth > maxDomainDepth {
+		return nil, false, pgerror.Newf(pgcode.DataCorrupted, "catalog: domain %d is over too many domains", d.ID)
+	}
+	if d.Type.ArrayOf != 0 {
+		elem, err := getStored(txn, d.Type.ArrayOf)
+		if err != nil || elem == nil || elem.Kind != KindType || elem.Type.Domain == nil {
+			return nil, false, err
+		}
+		e, ok, err := domainType(txn, elem, depth+1)
+		if err != nil || !ok {
+			return nil, false, err
+		}
+		a, ok := types.ArrayOf(e)
+		return a, ok, nil
+	}
+	dd := d.Type.Domain
+	base, ok := types.ByOid(dd.BaseOid)
+	if !ok {
+		if base, ok, err = typeByOid(txn, dd.BaseOid, depth+1); err != nil {
+			return nil, false, err
+		}
+		if !ok {
+			return nil, false, pgerror.Newf(pgcode.DataCorrupted, "catalog: domain %d has no base type %d", d.ID, dd.BaseOid)
+		}
+	}
+	if base.Domain == nil {
+		base = base.WithTypmod(dd.BaseTypmod)
+	}
+	def := &types.DomainDef{Oid: d.ID, ArrayOid: d.Type.ArrayOid, Schema: d.Schema, Name: d.Name, NotNull: dd.NotNull, Default: dd.Default}
+	for _, c := range dd.Checks {
+		def.Checks = append(def.Checks, types.DomainCheck{Name: c.Name, Expr: c.Expr})
+	}
+	slices.SortFunc(def.Checks, func(a, b types.DomainCheck) int { return strings.Compare(a.Name, b.Name) })
+	if s, err := getStored(txn, d.Schema); err != nil {
+		return nil, false, err
+	} else if s != nil {
+		def.SchemaName = s.Name
+	}
+	return types.NewDomain(base, def), true, nil
 }
 
 // droppedType stands for a user type that no longer exists, in a column
@@ -163,6 +250,12 @@ func hydrate(txn *engine.Txn, d *Descriptor) error {
 		t, err := resolve(c.TypeOid)
 		if err != nil {
 			return err
+		}
+		if t.Domain != nil || (t.Elem != nil && t.Elem.Domain != nil) {
+			// A domain's modifier is its own (typtypmod); the
+			// column's is -1, as in PostgreSQL.
+			c.typ = t
+			continue
 		}
 		c.typ = t.WithTypmod(c.Typmod)
 	}

@@ -84,6 +84,11 @@ func ArrayOf(elem *T) (t *T, ok bool) {
 	if elem == nil || elem.Elem != nil {
 		return nil, false
 	}
+	if elem.Domain != nil {
+		// A domain's array type is its database's, _name, whose
+		// elements are checked as the domain's values.
+		return &T{Oid: elem.Domain.ArrayOid, Name: "_" + elem.Domain.Name, Typmod: -1, Len: -1, Category: 'A', Family: ArrayFamily, Elem: elem}, elem.Domain.ArrayOid != 0
+	}
 	if elem.Enum != nil {
 		// An enum's array type is its database's, as the enum is.
 		return &T{Oid: elem.ArrayOid, Name: "_" + elem.Name, Typmod: -1, Len: -1, Category: 'A', Family: ArrayFamily, Elem: elem}, elem.ArrayOid != 0

@@ -83,6 +83,9 @@ type T struct {
 	Fields []Field
 	// Enum is an enum type's labels (enum.go), nil otherwise.
 	Enum *EnumDef
+	// Domain is set on a domain type (domain.go), whose other fields
+	// are its base type's.
+	Domain *DomainDef
 }
 
 // The built-in types, with pg_type's values. The descriptors of date,
