@@ -402,7 +402,11 @@ func (b *Builder) typeCast(tc *pg_query.TypeCast) (Expr, error) {
 	if loc < 0 {
 		loc = tc.Location
 	}
-	return b.coerce(arg, to, castExplicit, loc)
+	out, err := b.coerce(arg, to, castExplicit, loc)
+	if err != nil {
+		return nil, err
+	}
+	return b.coerceDomain(out, to)
 }
 
 // opName returns an operator's name (OPERATOR(pg_catalog.+) is +).

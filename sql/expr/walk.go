@@ -30,6 +30,8 @@ func children(e Expr) []Expr {
 		return v.Args
 	case *Cast:
 		return []Expr{v.Arg}
+	case *DomainCoerce:
+		return []Expr{v.Arg}
 	case *And:
 		return v.Args
 	case *Or:

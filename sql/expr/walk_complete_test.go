@@ -22,6 +22,8 @@ func TestWalkReachesEverySubexpression(t *testing.T) {
 		// A call being resolved (ResolveOrderedSet), not an expression:
 		// the planner keeps the coerced arguments it returns.
 		"OrderedSetCall.Direct": true, "OrderedSetCall.Aggregated": true,
+		// A domain's CHECK reads the value checked, not the row.
+		"domainConstraint.check": true,
 	}
 	files, err := filepath.Glob("*.go")
 	if err != nil {
