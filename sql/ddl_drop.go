@@ -32,6 +32,9 @@ func (pl *planner) planDrop(n *pg_query.DropStmt) (plan, error) {
 	if n.RemoveType == pg_query.ObjectType_OBJECT_TYPE {
 		return &ddlPlan{tag: "DROP TYPE", fn: func(x *execCtx) error { return x.dropTypes(n) }}, nil
 	}
+	if n.RemoveType == pg_query.ObjectType_OBJECT_DOMAIN {
+		return &ddlPlan{tag: "DROP DOMAIN", fn: func(x *execCtx) error { return x.dropTypes(n) }}, nil // ddl_enum.go
+	}
 	k, ok := dropKinds[n.RemoveType]
 	if !ok {
 		return nil, nil

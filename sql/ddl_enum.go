@@ -152,7 +152,7 @@ func (x *execCtx) alterEnum(n *pg_query.AlterEnumStmt) error {
 	if err != nil {
 		return err
 	}
-	if d.Type.ArrayOf != 0 {
+	if d.Type.ArrayOf != 0 || d.Type.Domain != nil {
 		return pgerror.Newf(pgcode.WrongObjectType, "%s is not an enum", d.Name)
 	}
 	if err := x.mustOwnAs(d, "type"); err != nil {
@@ -286,6 +286,7 @@ func arrayTypeName(name string) string {
 // type that a column of a table or view uses cannot go: PostgreSQL's
 // CASCADE would drop those columns, which stela does not do yet.
 func (x *execCtx) dropTypes(n *pg_query.DropStmt) error {
+	domains := n.RemoveType == pg_query.ObjectType_OBJECT_DOMAIN
 	g, err := x.depGraph()
 	if err != nil {
 		return err
@@ -296,11 +297,18 @@ func (x *execCtx) dropTypes(n *pg_query.DropStmt) error {
 		if tn == nil {
 			return pgerror.New(pgcode.Syntax, "DROP TYPE takes type names")
 		}
-		schema, name, err := x.splitQualified(nodeStrings(tn.Names))
-		if err != nil {
-			return err
+		var d *catalog.Descriptor
+		if domains {
+			d, err = x.resolveDomain(tn.Names, n.MissingOk, func(name string) error {
+				return pgerror.Newf(pgcode.WrongObjectType, "%q is not a domain", name)
+			})
+		} else {
+			schema, name, serr := x.splitQualified(nodeStrings(tn.Names))
+			if serr != nil {
+				return serr
+			}
+			d, err = x.resolveUserType(schema, name, n.MissingOk)
 		}
-		d, err := x.resolveUserType(schema, name, n.MissingOk)
 		if err != nil {
 			return err
 		}
@@ -317,9 +325,20 @@ func (x *execCtx) dropTypes(n *pg_query.DropStmt) error {
 		drop = append(drop, d)
 	}
 	for _, d := range drop {
-		if deps := g.typeUsers(d); len(deps) != 0 {
+		// The other types dropped with d do not hold it back.
+		others := map[uint32]bool{}
+		for _, o := range drop {
+			if o.ID != d.ID {
+				others[o.ID] = true
+			}
+		}
+		if deps := g.typeUsersSeen(d, others); len(deps) != 0 {
 			if n.Behavior == pg_query.DropBehavior_DROP_CASCADE {
-				return pgerror.Newf(pgcode.FeatureNotSupported, "DROP TYPE ... CASCADE of a type that columns use is not supported").
+				verb := "DROP TYPE"
+				if domains {
+					verb = "DROP DOMAIN"
+				}
+				return pgerror.Newf(pgcode.FeatureNotSupported, "%s ... CASCADE of a type that columns or domains use is not supported", verb).
 					WithDetail(strings.Join(deps, "\n")).
 					WithHint("Drop or alter those columns first.")
 			}
@@ -337,30 +356,44 @@ func (x *execCtx) dropTypes(n *pg_query.DropStmt) error {
 	return catalog.BumpVersion(x.txn)
 }
 
-// typeUsers describes, in PostgreSQL's words, the columns whose type is
-// enum d or its array.
-func (g *depGraph) typeUsers(d *catalog.Descriptor) []string {
-	var out []string
-	uses := func(oid uint32) bool { return oid == d.ID || oid == d.Type.ArrayOid }
+// typeUsersSeen describes, in PostgreSQL's words, what depends on user
+// type d: the columns of d or its array, and the domains over d (but
+// those in seen), each followed by what depends on it.
+func (g *depGraph) typeUsersSeen(d *catalog.Descriptor, seen map[uint32]bool) []string {
+	if seen[d.ID] {
+		return nil
+	}
+	seen[d.ID] = true
+	var array, direct []string
+	columns := func(o *catalog.Descriptor, oid uint32, c string) {
+		switch oid {
+		case d.ID:
+			direct = append(direct, "column "+c+" of "+g.x.describe(o)+" depends on type "+d.Name)
+		case d.Type.ArrayOid:
+			array = append(array, "column "+c+" of "+g.x.describe(o)+" depends on type "+d.Name+"[]")
+		}
+	}
+	var domains []string
 	for _, o := range g.all {
 		switch {
+		case o.Kind == catalog.KindType && o.Type.Domain != nil && o.Type.Domain.BaseOid == d.ID && !seen[o.ID]:
+			domains = append(domains, "type "+o.Name+" depends on type "+d.Name)
+			domains = append(domains, g.typeUsersSeen(o, seen)...)
 		case o.Table != nil && !o.IsMatView():
 			for _, c := range o.Table.Columns {
 				// An expression index's key goes with the index, whose
 				// column is listed itself.
-				if !c.Dropped && !c.IndexKey && uses(c.TypeOid) {
-					out = append(out, "column "+c.Name+" of "+g.x.describe(o)+" depends on type "+d.Name)
+				if !c.Dropped && !c.IndexKey {
+					columns(o, c.TypeOid, c.Name)
 				}
 			}
 		case o.View != nil:
 			for _, c := range o.View.Columns {
-				if uses(c.TypeOid) {
-					out = append(out, "column "+c.Name+" of "+g.x.describe(o)+" depends on type "+d.Name)
-				}
+				columns(o, c.TypeOid, c.Name)
 			}
 		}
 	}
-	return out
+	return append(append(array, domains...), direct...)
 }
 
 // changeTypeOwner is ALTER TYPE name OWNER TO role (pg_dump writes one

@@ -154,6 +154,9 @@ func (pl *planner) planAlterOwner(n *pg_query.AlterOwnerStmt) (plan, error) {
 	if n.ObjectType == pg_query.ObjectType_OBJECT_TYPE {
 		return &ddlPlan{tag: "ALTER TYPE", fn: func(x *execCtx) error { return x.changeTypeOwner(n) }}, nil // ddl_enum.go
 	}
+	if n.ObjectType == pg_query.ObjectType_OBJECT_DOMAIN {
+		return &ddlPlan{tag: "ALTER DOMAIN", fn: func(x *execCtx) error { return x.changeTypeOwner(n) }}, nil // ddl_enum.go
+	}
 	if n.ObjectType != pg_query.ObjectType_OBJECT_SCHEMA {
 		return nil, nil
 	}

@@ -45,8 +45,14 @@ func (pl *planner) defaultExprs(w *tableWriter) error {
 				}
 			}
 			w.defaults[i] = next
-		case c.Default != "":
-			n, err := parser.ParseExpr(c.Default)
+		case c.Default != "" || (c.Generated == "" && c.Type().Domain != nil && c.Type().Domain.Default != ""):
+			text := c.Default
+			if text == "" {
+				// A column of a domain without a default of its own
+				// takes the domain's (PostgreSQL's build_column_default).
+				text = c.Type().Domain.Default
+			}
+			n, err := parser.ParseExpr(text)
 			if err != nil {
 				return pgerror.Newf(pgcode.DataCorrupted, "column %q: stored default does not parse", c.Name)
 			}

@@ -23,6 +23,9 @@ type tableWriter struct {
 	layout *engine.Layout
 	cols   []column
 	checks []checkExpr
+	// domains check the values of the columns of a domain type (or an
+	// array of one), by column; nil for the other columns.
+	domains []*expr.DomainChecker
 	// fks are this table's foreign keys; refs those of tables (this one
 	// included) that reference it.
 	fks  []*fkRef
@@ -72,6 +75,9 @@ func (pl *planner) writer(d *catalog.Descriptor) (*tableWriter, error) {
 		}
 		w.checks = append(w.checks, checkExpr{name: c.Name, e: e})
 	}
+	if err := pl.domainCheckers(w); err != nil {
+		return nil, err
+	}
 	if err := pl.defaultExprs(w); err != nil {
 		return nil, err
 	}
@@ -81,10 +87,23 @@ func (pl *planner) writer(d *catalog.Descriptor) (*tableWriter, error) {
 	return w, nil
 }
 
-// validate computes the generated columns of a new row, then checks NOT
-// NULL and CHECK constraints on it.
+// validate computes the generated columns of a new row, then checks the
+// constraints of its columns' domains, NOT NULL and CHECK constraints on
+// it.
 func (w *tableWriter) validate(x *execCtx, row []types.Datum) error {
+	return w.validateChange(x, row, nil)
+}
+
+// validateChange is validate for a row that replaces old (nil: a new
+// row). Only the columns an update changes are checked against their
+// domains, as PostgreSQL coerces only the values it assigns: a row
+// written before a domain's NOT VALID constraint can still be updated
+// in its other columns.
+func (w *tableWriter) validateChange(x *execCtx, row, old []types.Datum) error {
 	if err := w.computeGenerated(x, row); err != nil {
+		return err
+	}
+	if err := w.checkDomains(x, row, old); err != nil {
 		return err
 	}
 	t := w.desc.Table
@@ -169,7 +188,7 @@ func (w *tableWriter) insertValid(x *execCtx, row []types.Datum) error {
 // update replaces old by new, applying the actions of the foreign keys
 // that reference a changed key.
 func (w *tableWriter) update(x *execCtx, old, new []types.Datum) error {
-	if err := w.validate(x, new); err != nil {
+	if err := w.validateChange(x, new, old); err != nil {
 		return err
 	}
 	if err := w.awaitRowLocks(x, old, new); err != nil {

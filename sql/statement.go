@@ -62,6 +62,10 @@ func (pl *planner) planStatement(p *Prepared) (plan, error) {
 		return pl.planCreateEnum(n.CreateEnumStmt)
 	case *pg_query.Node_AlterEnumStmt:
 		return pl.planAlterEnum(n.AlterEnumStmt)
+	case *pg_query.Node_CreateDomainStmt:
+		return pl.planCreateDomain(n.CreateDomainStmt)
+	case *pg_query.Node_AlterDomainStmt:
+		return pl.planAlterDomain(n.AlterDomainStmt)
 	}
 	return nil, nil
 }
