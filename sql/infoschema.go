@@ -98,7 +98,7 @@ func init() {
 	for _, n := range strings.Fields(`applicable_roles administrable_role_authorizations attributes
 		check_constraint_routine_usage collations collation_character_set_applicability
 		column_column_usage column_domain_usage column_udt_usage constraint_table_usage
-		domain_constraints domain_udt_usage enabled_roles role_column_grants routine_column_usage
+		domain_udt_usage enabled_roles role_column_grants routine_column_usage
 		routine_privileges role_routine_grants routine_routine_usage routine_sequence_usage
 		routine_table_usage sql_features sql_implementation_info sql_parts sql_sizing transforms
 		triggered_update_columns udt_privileges role_udt_grants usage_privileges role_usage_grants

@@ -33,9 +33,9 @@ func init() {
 		udt_schema sql_identifier, udt_name sql_identifier, scope_catalog sql_identifier,
 		scope_schema sql_identifier, scope_name sql_identifier, maximum_cardinality cardinal_number,
 		dtd_identifier sql_identifier`, infoElementTypesRows)
-	// stela has no CREATE DOMAIN: no domain exists in a user's schemas.
-	// (PostgreSQL lists information_schema's own five here; stela types
-	// those columns with the base types, see infoschema.go.)
+	// The database's domains (infoschema_domains.go). PostgreSQL lists
+	// information_schema's own five here too; stela types those columns
+	// with the base types (infoschema.go).
 	addInfoRel("domains", 13320, `domain_catalog sql_identifier, domain_schema sql_identifier,
 		domain_name sql_identifier, data_type character_data, character_maximum_length cardinal_number,
 		character_octet_length cardinal_number, character_set_catalog sql_identifier,
@@ -46,7 +46,7 @@ func init() {
 		interval_precision cardinal_number, domain_default character_data, udt_catalog sql_identifier,
 		udt_schema sql_identifier, udt_name sql_identifier, scope_catalog sql_identifier,
 		scope_schema sql_identifier, scope_name sql_identifier, maximum_cardinality cardinal_number,
-		dtd_identifier sql_identifier`, emptyRows)
+		dtd_identifier sql_identifier`, infoDomainsRows)
 	// stela has no triggers.
 	addInfoRel("triggers", 13440, `trigger_catalog sql_identifier, trigger_schema sql_identifier,
 		trigger_name sql_identifier, event_manipulation character_data,

@@ -34,6 +34,9 @@ const (
 // describeType returns the facts of a column of type t. db is the
 // current database's name (for collation_catalog).
 func describeType(t *types.T, db string) typeFacts {
+	if t.Domain != nil || (t.Elem != nil && t.Elem.Domain != nil) {
+		return describeDomain(t, db) // infoschema_domains.go
+	}
 	f := typeFacts{udtSchema: "pg_catalog", udtName: pgTypeName(t)}
 	if e := t; e.Enum != nil || (e.Elem != nil && e.Elem.Enum != nil) {
 		// A user type: its own name and schema.

@@ -188,6 +188,11 @@ func attRow(rel uint32, name string, t *types.T, attnum int, notNull, hasDef boo
 	}
 	typ := t.Oid
 	typmod := t.Typmod
+	if t.Domain != nil {
+		// A column of a domain: the domain's oid, no modifier of its
+		// own (typtypmod is the domain's).
+		typ, typmod = t.Domain.Oid, -1
+	}
 	if dropped {
 		typ, typmod = 0, -1
 	}

@@ -34,6 +34,12 @@ func userTypeRows(c *vctx) ([][]types.Datum, error) {
 	var out [][]types.Datum
 	for _, d := range c.userTypes {
 		owner := dOid(ownerOID(d))
+		if row, ok, err := c.domainRow(d); err != nil {
+			return nil, err
+		} else if ok {
+			out = append(out, row)
+			continue
+		}
 		if d.Type.ArrayOf == 0 {
 			out = append(out, []types.Datum{
 				dOid(d.ID), d.Name, dOid(d.Schema), owner, int64(4),
@@ -82,25 +88,46 @@ func (x *execCtx) typeByOID(oid uint32) (*types.T, bool, error) {
 	return catalog.TypeByOid(x.txn, oid)
 }
 
-// userTypeName is format_type's name of a user type: qualified by its
-// schema when a search for the bare name would not find it first.
+// userTypeName is format_type's name of a user type (an enum, a domain,
+// or an array of one): qualified by its schema when a search for the
+// bare name would not find it first.
 func (x *execCtx) userTypeName(t *types.T) string {
-	name := expr.QuoteIdent(t.Name)
-	e := t
-	if t.Elem != nil {
-		e = t.Elem
-		name = expr.QuoteIdent(e.Name) + "[]"
+	e, suffix := t, ""
+	if t.Domain == nil && t.Elem != nil {
+		e, suffix = t.Elem, "[]"
 	}
-	if e.Enum == nil {
+	var oid, schema uint32
+	var bare string
+	switch {
+	case e.Domain != nil:
+		oid, schema, bare = e.Domain.Oid, e.Domain.Schema, e.Domain.Name
+	case e.Enum != nil:
+		oid, schema, bare = e.Oid, e.Enum.Schema, e.Name
+	default:
+		return expr.QuoteIdent(e.Name) + suffix
+	}
+	name := expr.QuoteIdent(bare) + suffix
+	if d, err := lookupUserType(x.txn, x.sess, "", bare); err == nil && d != nil && d.ID == oid {
 		return name
 	}
-	if d, err := lookupUserType(x.txn, x.sess, "", e.Name); err == nil && d != nil && d.ID == e.Oid {
-		return name
-	}
-	if s, err := catalog.Get(x.txn, e.Enum.Schema); err == nil && s != nil {
+	if s, err := catalog.Get(x.txn, schema); err == nil && s != nil {
 		return expr.QuoteIdent(s.Name) + "." + name
 	}
 	return name
+}
+
+// isUserType reports whether t is one of the database's own types.
+func isUserType(t *types.T) bool {
+	return t.Oid >= catalog.FirstUserID || t.Domain != nil || (t.Elem != nil && t.Elem.Domain != nil)
+}
+
+// userTypeOid is a user type's pg_type oid: a domain's own, not its
+// base type's.
+func userTypeOid(t *types.T) uint32 {
+	if t.Domain != nil {
+		return t.Domain.Oid
+	}
+	return t.Oid
 }
 
 // userTypeByText finds a user type by its text name ('mood'::regtype,

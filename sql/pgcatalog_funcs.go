@@ -26,7 +26,7 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		if ok && typ.Oid >= catalog.FirstUserID {
+		if ok && isUserType(typ) {
 			return x.userTypeName(typ), nil
 		}
 		if !ok {
@@ -56,7 +56,7 @@ func init() {
 		if err != nil || !ok {
 			return nil, err
 		}
-		if typ.Oid >= catalog.FirstUserID {
+		if isUserType(typ) {
 			// Visible when the search path finds it by its bare name.
 			return !strings.Contains(x.userTypeName(typ), "."), nil
 		}
@@ -289,6 +289,9 @@ func constraintDef(c *expr.Context, oid uint32) (types.Datum, error) {
 	}
 	tag, table, sub := splitSubOID(oid)
 	if tag != oidConstraintTag {
+		if def, ok, err := x.domainCheckDef(oid); err != nil || ok {
+			return def, err
+		}
 		return nil, nil
 	}
 	d, err := catalog.Get(x.txn, table)

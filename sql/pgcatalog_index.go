@@ -192,7 +192,11 @@ func pgConstraintRows(c *vctx) ([][]types.Datum, error) {
 			out = append(out, row)
 		}
 	}
-	return out, nil
+	domains, err := domainConstraintRows(c) // pgcatalog_domain.go
+	if err != nil {
+		return nil, err
+	}
+	return append(out, domains...), nil
 }
 
 // indexOn returns the unique index (or primary key) on exactly cols.

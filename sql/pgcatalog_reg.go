@@ -106,7 +106,7 @@ func (regCatalog) RegIn(ctx *expr.Context, t *types.T, s string) (uint32, error)
 			if ut, ok, uerr := x.userTypeByText(name); uerr != nil {
 				return 0, uerr
 			} else if ok {
-				return ut.Oid, nil
+				return userTypeOid(ut), nil
 			}
 		}
 		if err != nil {
@@ -221,7 +221,7 @@ func (regCatalog) RegOut(ctx *expr.Context, t *types.T, oid uint32) (string, err
 		if err != nil {
 			return "", err
 		}
-		if ok && typ.Oid >= catalog.FirstUserID {
+		if ok && isUserType(typ) {
 			return x.userTypeName(typ), nil
 		}
 		if ok {
