@@ -15,12 +15,17 @@ import (
 // domainCheckers builds the checkers of w's columns of domain types.
 func (pl *planner) domainCheckers(w *tableWriter) error {
 	t := w.desc.Table
+	var b *expr.Builder
 	for i := range t.Columns {
 		c := &t.Columns[i]
-		if c.Dropped {
-			continue
+		typ := c.Type()
+		if c.Dropped || typ == nil || (typ.Domain == nil && (typ.Elem == nil || typ.Elem.Domain == nil)) {
+			continue // most columns: no builder made for them
 		}
-		ck, err := pl.builder(nil, "check constraint").DomainCheckerFor(c.Type())
+		if b == nil {
+			b = pl.builder(nil, "check constraint")
+		}
+		ck, err := b.DomainCheckerFor(typ)
 		if err != nil {
 			return err
 		}
