@@ -46,18 +46,11 @@ func (x *execCtx) createDomain(n *pg_query.CreateDomainStmt) error {
 			return err
 		}
 	}
-	if err := x.typeNameFree(schema.ID, name); err != nil {
-		return err
-	}
-	arrayName := arrayTypeName(name)
-	if err := x.typeNameFree(schema.ID, arrayName); err != nil {
-		return err
-	}
-	id, err := catalog.NewID(x.txn)
+	arrayName, err := x.typeNamesFree(schema.ID, name)
 	if err != nil {
 		return err
 	}
-	arrayID, err := catalog.NewID(x.txn)
+	id, arrayID, err := x.newTypeIDs()
 	if err != nil {
 		return err
 	}

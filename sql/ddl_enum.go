@@ -64,11 +64,8 @@ func (x *execCtx) createEnum(n *pg_query.CreateEnumStmt) error {
 	if err != nil {
 		return err
 	}
-	if err := x.typeNameFree(schema.ID, name); err != nil {
-		return err
-	}
-	arrayName := arrayTypeName(name)
-	if err := x.typeNameFree(schema.ID, arrayName); err != nil {
+	arrayName, err := x.typeNamesFree(schema.ID, name)
+	if err != nil {
 		return err
 	}
 	seen := map[string]bool{}
@@ -85,11 +82,7 @@ func (x *execCtx) createEnum(n *pg_query.CreateEnumStmt) error {
 		seen[label] = true
 		labels = append(labels, catalog.EnumLabelDesc{Sort: float64(i + 1), Label: label})
 	}
-	id, err := catalog.NewID(x.txn)
-	if err != nil {
-		return err
-	}
-	arrayID, err := catalog.NewID(x.txn)
+	id, arrayID, err := x.newTypeIDs()
 	if err != nil {
 		return err
 	}
@@ -110,6 +103,25 @@ func (x *execCtx) createEnum(n *pg_query.CreateEnumStmt) error {
 		return err
 	}
 	return catalog.BumpVersion(x.txn)
+}
+
+// typeNamesFree refuses a new type's name, or the name of its array
+// type, when it is taken (typeNameFree); it returns the array's name.
+func (x *execCtx) typeNamesFree(schema uint32, name string) (arrayName string, err error) {
+	if err := x.typeNameFree(schema, name); err != nil {
+		return "", err
+	}
+	arrayName = arrayTypeName(name)
+	return arrayName, x.typeNameFree(schema, arrayName)
+}
+
+// newTypeIDs allocates the OIDs of a new type and of its array type.
+func (x *execCtx) newTypeIDs() (id, arrayID uint32, err error) {
+	if id, err = catalog.NewID(x.txn); err != nil {
+		return 0, 0, err
+	}
+	arrayID, err = catalog.NewID(x.txn)
+	return id, arrayID, err
 }
 
 // typeNameFree refuses a type name that a type or a relation has in the
