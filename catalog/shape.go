@@ -83,6 +83,9 @@ func shapeOf(d *Descriptor) ([]byte, error) {
 }
 
 // ChangedShape records that table id's shape changed without a change to
-// its descriptor: a new constraint of a domain one of its columns is of
-// (ALTER DOMAIN) binds its writers as a CHECK of its own would.
+// its descriptor, so that writers holding its shape lock fail (40001):
+// a new constraint of a domain one of its columns is of (ALTER DOMAIN)
+// binds its writers as a CHECK of its own would; a new foreign key
+// referencing it changes the keys its writers check, which they find by
+// a scan a SERIALIZABLE commit does not check (AllUnrecorded).
 func ChangedShape(txn *engine.Txn, id uint32) error { return txn.Put(shapeKey(id), nil) }

@@ -297,7 +297,25 @@ func Delete(txn *engine.Txn, d *Descriptor) error {
 
 // All returns every stored descriptor, in id order.
 func All(txn *engine.Txn) ([]*Descriptor, error) {
-	it, err := txn.Scan(kv.PrefixRange(descPrefix), false)
+	return all(txn, true)
+}
+
+// AllUnrecorded is All as a read that a SERIALIZABLE commit does not
+// check (engine.Txn.ScanUnrecorded): for a writer looking for the foreign
+// keys that reference its table, which is guarded by the table's shape
+// instead (ChangedShape). Recorded, the scan would make every table
+// created anywhere, another session's temporary ones included, fail
+// every serializable writer whose transaction spans it.
+func AllUnrecorded(txn *engine.Txn) ([]*Descriptor, error) {
+	return all(txn, false)
+}
+
+func all(txn *engine.Txn, record bool) ([]*Descriptor, error) {
+	scan := txn.Scan
+	if !record {
+		scan = txn.ScanUnrecorded
+	}
+	it, err := scan(kv.PrefixRange(descPrefix), false)
 	if err != nil {
 		return nil, err
 	}
@@ -363,9 +381,13 @@ func Layout(d *Descriptor) *engine.Layout {
 // changed.
 var versionKey = []byte{0x01, 'v'}
 
-// Version returns the catalog version the transaction sees.
+// Version returns the catalog version the transaction sees. The read is
+// not one a SERIALIZABLE commit checks (engine.Txn.GetUnrecorded): a
+// transaction depends on the descriptors it read, not on the version, so
+// DDL on other objects (another session's temporary tables) does not
+// fail it.
 func Version(txn *engine.Txn) (uint64, error) {
-	v, ok, err := txn.Get(versionKey)
+	v, ok, err := txn.GetUnrecorded(versionKey)
 	if err != nil || !ok {
 		return 0, err
 	}

@@ -104,5 +104,5 @@ func (r Reads) PrepareScan(rg kv.Range, reverse, borrow, note bool) (*PreparedSc
 
 // GetVersion is Txn.GetVersion as of the statement's first read.
 func (r Reads) GetVersion(key []byte) ([]byte, RowVersion, bool, error) {
-	return r.t.get(r.writes(), key, false)
+	return r.t.get(r.writes(), key, false, true)
 }

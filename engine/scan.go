@@ -54,6 +54,14 @@ func (t *Txn) ScanBorrowed(r kv.Range, reverse bool) (*Iterator, error) {
 	return t.scan(t.writes, r, reverse, true, true)
 }
 
+// ScanUnrecorded is Scan for a read that a SERIALIZABLE commit does not
+// check, because what depends on it is guarded otherwise (the catalog
+// scan that finds the foreign keys referencing a table: adding one marks
+// the referenced table's shape, which its writers lock).
+func (t *Txn) ScanUnrecorded(r kv.Range, reverse bool) (*Iterator, error) {
+	return t.scan(t.writes, r, reverse, false, false)
+}
+
 // scan is Scan over the store and the buffered writes ws (t's, or as a
 // statement's first read found them: Reads); note records the range as
 // read, for a SERIALIZABLE commit's check.

@@ -181,14 +181,24 @@ var errTxnDone = pgerror.New(pgcode.InvalidTransactionState, "transaction is alr
 // GetVersion is Get that also returns the version of the value (zero
 // for the transaction's own write).
 func (t *Txn) GetVersion(key []byte) ([]byte, RowVersion, bool, error) {
-	return t.get(t.writes, key, false)
+	return t.get(t.writes, key, false, true)
 }
 
 // Get returns the value of key as the transaction sees it. The value may
 // be shared (the transaction's own write, or a store's cache of newest
 // versions) and must not be modified.
 func (t *Txn) Get(key []byte) ([]byte, bool, error) {
-	v, _, ok, err := t.get(t.writes, key, true)
+	v, _, ok, err := t.get(t.writes, key, true, true)
+	return v, ok, err
+}
+
+// GetUnrecorded is Get for a key that a SERIALIZABLE commit does not
+// check: a version token (the catalog version), whose readers depend on
+// what it versions, which they read and lock apart, not on its value.
+// Otherwise every schema change would fail every serializable writer
+// whose transaction spans it, whatever the change touched.
+func (t *Txn) GetUnrecorded(key []byte) ([]byte, bool, error) {
+	v, _, ok, err := t.get(t.writes, key, true, false)
 	return v, ok, err
 }
 
@@ -209,8 +219,9 @@ const scratchKeyBytes, scratchRowBytes = 64, 256
 // get reads key: the transaction's own write in ws (t's writes, or as a
 // statement's first read found them: Reads), else the version at the
 // snapshot. With hot, a cached key (hotkey.go) is answered from memory,
-// without its version.
-func (t *Txn) get(ws *writeSet, key []byte, hot bool) ([]byte, RowVersion, bool, error) {
+// without its version. With record, a SERIALIZABLE commit checks the
+// read.
+func (t *Txn) get(ws *writeSet, key []byte, hot, record bool) ([]byte, RowVersion, bool, error) {
 	if t.done {
 		return nil, RowVersion{}, false, errTxnDone
 	}
@@ -220,7 +231,9 @@ func (t *Txn) get(ws *writeSet, key []byte, hot bool) ([]byte, RowVersion, bool,
 			return w.value, RowVersion{}, !w.del, nil
 		}
 	}
-	t.noteReadKey(key)
+	if record {
+		t.noteReadKey(key)
+	}
 	if hot {
 		if v, found, ok, err := t.db.hotGet(key, t.snapshot); err != nil || ok {
 			return v, RowVersion{}, found, err

@@ -26,6 +26,10 @@ func (b *tableBuilder) foreignKey(fk *pg_query.Constraint, col string) error {
 		if parent.Kind != catalog.KindTable {
 			return pgerror.Newf(pgcode.WrongObjectType, "referenced relation %q is not a table", parent.Name)
 		}
+		// The parent's writers must see the new key, or fail.
+		if err := catalog.ChangedShape(b.x.txn, parent.ID); err != nil {
+			return err
+		}
 	}
 	ref, err := referencedKey(parent, nodeStrings(fk.PkAttrs))
 	if err != nil {

@@ -57,7 +57,7 @@ func (pl *planner) foreignKeys(w *tableWriter) error {
 		w.fks = append(w.fks, r)
 	}
 	if pl.allDescs == nil {
-		all, err := catalog.All(pl.txn)
+		all, err := catalog.AllUnrecorded(pl.txn) // guarded by the shape lock instead
 		if err != nil {
 			return err
 		}
