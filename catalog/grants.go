@@ -22,8 +22,8 @@ import (
 // Privileges are kept as PostgreSQL's aclitem letters. On the database:
 // c (CONNECT, needed for any session), C (CREATE: in stela, DDL on every
 // object of the database and granting on it: immudb's admin level) and T
-// (TEMPORARY, kept and shown, grants nothing more). On tables, for every
-// table, view and sequence of the database, now and later (stela keeps
+// (TEMPORARY: creating temporary tables, views and sequences). On tables,
+// for every table, view and sequence of the database, now and later (stela keeps
 // table privileges per database, not per table): r SELECT, a INSERT,
 // w UPDATE, d DELETE, D TRUNCATE, x REFERENCES, t TRIGGER. immudb's read
 // level is c + r, readwrite c + arwdD, admin c + CT.

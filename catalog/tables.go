@@ -142,11 +142,17 @@ type SearchPath []string
 var DefaultSearchPath = SearchPath{"public"}
 
 // Relation returns the table, view or sequence a (possibly qualified)
-// name denotes; 42P01 if none.
+// name denotes; 42P01 if none. pg_temp qualifies a name with the path's
+// temp schema (temp.go); another session's temp schema is refused
+// (0A000).
 func Relation(txn *engine.Txn, schema, name string, path SearchPath) (*Descriptor, error) {
 	if schema != "" {
+		stored := schema
+		if schema == TempSchemaAlias {
+			stored = path.TempSchema()
+		}
 		// As PostgreSQL's, a missing schema is a missing relation here.
-		s, err := lookup(txn, 0, schema)
+		s, err := lookup(txn, 0, stored)
 		if err != nil {
 			return nil, err
 		}
@@ -159,6 +165,9 @@ func Relation(txn *engine.Txn, schema, name string, path SearchPath) (*Descripto
 		}
 		if d == nil {
 			return nil, pgerror.Newf(pgcode.UndefinedTable, "relation %q does not exist", schema+"."+name)
+		}
+		if IsTempSchema(stored) && stored != path.TempSchema() {
+			return nil, errOtherTemp()
 		}
 		return d, nil
 	}

@@ -156,6 +156,10 @@ func (db *DB) countExact(ctx context.Context, l *Layout, sample *reservoir) (int
 	return n, err
 }
 
+// WroteTable reports whether the transaction has written a row of the
+// table (ON COMMIT DELETE ROWS asks it of a temporary table).
+func (t *Txn) WroteTable(l *Layout) bool { return t.wroteTable(l) }
+
 // wroteTable reports whether the transaction has written a row of the
 // table (its primary index: every write of a row writes there).
 func (t *Txn) wroteTable(l *Layout) bool {

@@ -26,6 +26,9 @@ func (b *tableBuilder) foreignKey(fk *pg_query.Constraint, col string) error {
 		if parent.Kind != catalog.KindTable {
 			return pgerror.Newf(pgcode.WrongObjectType, "referenced relation %q is not a table", parent.Name)
 		}
+		if err := b.samePersistence(parent); err != nil {
+			return err
+		}
 		// The parent's writers must see the new key, or fail.
 		if err := catalog.ChangedShape(b.x.txn, parent.ID); err != nil {
 			return err
@@ -135,4 +138,21 @@ func referencedKey(parent *catalog.Descriptor, names []string) ([]uint32, error)
 		}
 	}
 	return nil, pgerror.Newf(pgcode.InvalidForeignKey, "there is no unique constraint matching given keys for referenced table %q", parent.Name)
+}
+
+// samePersistence is PostgreSQL's rule for a foreign key's tables: a
+// permanent table references only permanent ones, a temporary table
+// only temporary ones (of its own session: no other's are found).
+func (b *tableBuilder) samePersistence(parent *catalog.Descriptor) error {
+	parentTemp, err := isTempSchemaID(b.x.txn, parent.Schema)
+	if err != nil {
+		return err
+	}
+	switch temp := catalog.IsTempSchema(b.schema.Name); {
+	case temp && !parentTemp:
+		return pgerror.New(pgcode.InvalidTableDefinition, "constraints on temporary tables may reference only temporary tables")
+	case !temp && parentTemp:
+		return pgerror.New(pgcode.InvalidTableDefinition, "constraints on permanent tables may reference only permanent tables")
+	}
+	return nil
 }

@@ -89,9 +89,10 @@ func checkCreateAs(n *pg_query.CreateTableAsStmt) (stmt string, matview bool, se
 	}
 	into := n.Into
 	sel = n.Query.GetSelectStmt()
+	if err = checkOnCommit(into.Rel, into.OnCommit); err != nil {
+		return
+	}
 	switch {
-	case into.Rel.Relpersistence == "t":
-		err = pgerror.New(pgcode.FeatureNotSupported, "temporary tables are not supported yet")
 	case sel == nil:
 		err = pgerror.Newf(pgcode.FeatureNotSupported, "%s ... AS EXECUTE is not supported", stmt)
 	case len(into.Options) > 0:
@@ -107,7 +108,7 @@ func checkCreateAs(n *pg_query.CreateTableAsStmt) (stmt string, matview bool, se
 // createAsExists reports whether CREATE ... AS's relation exists already:
 // an error unless IF NOT EXISTS, which notes it and skips the statement.
 func (x *execCtx) createAsExists(n *pg_query.CreateTableAsStmt) (*catalog.Descriptor, bool, error) {
-	schema, err := x.sess.schemaFor(x.txn, n.Into.Rel.Schemaname)
+	schema, err := x.creationSchema(n.Into.Rel) // temp.go
 	if err != nil {
 		return nil, false, err
 	}
@@ -203,12 +204,18 @@ func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectSt
 		if view.DependsOn, err = x.relationsRead(q); err != nil {
 			return "", err
 		}
+		if temp, err := x.usesTempRelation(view.DependsOn); err != nil {
+			return "", err
+		} else if temp {
+			return "", pgerror.New(pgcode.FeatureNotSupported, "materialized views must not use temporary tables or views")
+		}
 		b.d.View = view
 		b.d.MatView = &catalog.MatViewDesc{Populated: !into.SkipData}
 	}
 	if err := catalog.Put(x.txn, b.d); err != nil {
 		return "", err
 	}
+	x.noteOnCommit(id, into.OnCommit)
 	if into.SkipData {
 		return stmt, nil
 	}

@@ -19,9 +19,6 @@ import (
 // its descriptor holds the parameters.
 
 func (pl *planner) planCreateSequence(n *pg_query.CreateSeqStmt) (plan, error) {
-	if n.Sequence.Relpersistence == "t" {
-		return nil, pgerror.New(pgcode.FeatureNotSupported, "temporary sequences are not supported")
-	}
 	return &ddlPlan{tag: "CREATE SEQUENCE", fn: func(x *execCtx) error { return x.createSequence(n) }}, nil
 }
 
@@ -30,7 +27,7 @@ func (pl *planner) planAlterSequence(n *pg_query.AlterSeqStmt) (plan, error) {
 }
 
 func (x *execCtx) createSequence(n *pg_query.CreateSeqStmt) error {
-	schema, err := x.sess.schemaFor(x.txn, n.Sequence.Schemaname)
+	schema, err := x.creationSchema(n.Sequence) // temp.go
 	if err != nil {
 		return err
 	}

@@ -63,8 +63,9 @@ func (s *Session) planCreateTable(n *pg_query.CreateStmt) (plan, error) {
 		return nil, pgerror.New(pgcode.FeatureNotSupported, "partitioned tables are not supported")
 	case n.OfTypename != nil:
 		return nil, pgerror.New(pgcode.FeatureNotSupported, "typed tables are not supported")
-	case n.Relation.Relpersistence == "t":
-		return nil, pgerror.New(pgcode.FeatureNotSupported, "temporary tables are not supported yet")
+	}
+	if err := checkOnCommit(n.Relation, n.Oncommit); err != nil {
+		return nil, err
 	}
 	return &ddlPlan{tag: "CREATE TABLE", fn: func(x *execCtx) error { return x.createTable(n) }}, nil
 }
@@ -93,7 +94,7 @@ type tableBuilder struct {
 
 func (x *execCtx) createTable(n *pg_query.CreateStmt) error {
 	txn := x.txn
-	schema, err := x.sess.schemaFor(txn, n.Relation.Schemaname)
+	schema, err := x.creationSchema(n.Relation) // temp.go
 	if err != nil {
 		return err
 	}
@@ -155,6 +156,7 @@ func (x *execCtx) createTable(n *pg_query.CreateStmt) error {
 	if err := catalog.Put(txn, b.d); err != nil {
 		return err
 	}
+	x.noteOnCommit(id, n.Oncommit)
 	return x.likeIndexes(b)
 }
 

@@ -18,8 +18,6 @@ import (
 // (view.go), and its output columns, fixed at creation as PostgreSQL's.
 func (pl *planner) planCreateView(n *pg_query.ViewStmt) (plan, error) {
 	switch {
-	case n.View.Relpersistence == "t":
-		return nil, pgerror.New(pgcode.FeatureNotSupported, "temporary views are not supported yet")
 	case n.WithCheckOption != pg_query.ViewCheckOption_NO_CHECK_OPTION:
 		return nil, pgerror.New(pgcode.FeatureNotSupported, "WITH CHECK OPTION is not supported: views are read-only in stela")
 	case len(n.Options) > 0:
@@ -35,7 +33,23 @@ func (pl *planner) planCreateView(n *pg_query.ViewStmt) (plan, error) {
 }
 
 func (x *execCtx) createView(n *pg_query.ViewStmt) error {
-	schema, err := x.sess.schemaFor(x.txn, n.View.Schemaname)
+	sel := n.Query.GetSelectStmt()
+	view, err := x.viewDesc(sel, nodeStrings(n.Aliases))
+	if err != nil {
+		return err
+	}
+	rv := n.View
+	if !isTempCreate(rv) {
+		// A view over a temporary relation is temporary too, as
+		// PostgreSQL's DefineView makes it.
+		if temp, err := x.usesTempRelation(view.DependsOn); err != nil {
+			return err
+		} else if temp {
+			x.sess.notice("NOTICE", pgcode.SuccessfulCompletion, "view \""+rv.Relname+"\" will be a temporary view")
+			rv = &pg_query.RangeVar{Schemaname: rv.Schemaname, Relname: rv.Relname, Relpersistence: "t", Location: rv.Location}
+		}
+	}
+	schema, err := x.creationSchema(rv) // temp.go
 	if err != nil {
 		return err
 	}
@@ -49,11 +63,6 @@ func (x *execCtx) createView(n *pg_query.ViewStmt) error {
 	}
 	if existing != nil && existing.Kind != catalog.KindView {
 		return pgerror.Newf(pgcode.WrongObjectType, "%q is not a view", name)
-	}
-	sel := n.Query.GetSelectStmt()
-	view, err := x.viewDesc(sel, nodeStrings(n.Aliases))
-	if err != nil {
-		return err
 	}
 	if existing != nil {
 		if err := replaceableView(existing.View.Columns, view.Columns); err != nil {

@@ -15,7 +15,7 @@ type discardPlan struct {
 	target pg_query.DiscardMode
 }
 
-func (d *discardPlan) run(s *Session, _ *expr.Context) (Result, error) {
+func (d *discardPlan) run(s *Session, ec *expr.Context) (Result, error) {
 	switch d.target {
 	case pg_query.DiscardMode_DISCARD_ALL:
 		if s.inTransactionBlock() {
@@ -34,6 +34,9 @@ func (d *discardPlan) run(s *Session, _ *expr.Context) (Result, error) {
 			s.Wire.DropPortals()
 		}
 		s.discardSequences()
+		if err := s.discardTemp(ec); err != nil {
+			return nil, err
+		}
 		return &tagResult{tag: "DISCARD ALL"}, nil
 	case pg_query.DiscardMode_DISCARD_PLANS:
 		// stela keeps no plan state beyond the prepared statements
@@ -44,8 +47,11 @@ func (d *discardPlan) run(s *Session, _ *expr.Context) (Result, error) {
 		s.discardSequences()
 		return &tagResult{tag: "DISCARD SEQUENCES"}, nil
 	case pg_query.DiscardMode_DISCARD_TEMP:
-		// stela has no temporary tables (CREATE TEMP TABLE is refused):
-		// there are none to drop.
+		// The session's temporary relations go; its temp schema stays
+		// (temp.go).
+		if err := s.discardTemp(ec); err != nil {
+			return nil, err
+		}
 		return &tagResult{tag: "DISCARD TEMP"}, nil
 	}
 	return nil, pgerror.Newf(pgcode.FeatureNotSupported, "DISCARD %s is not supported", d.target)

@@ -110,6 +110,14 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 		e.Close()
 		return nil, err
 	}
+	for _, db := range e.dbs {
+		// No session is open yet: every temp schema is a leftover
+		// (temp.go). One that cannot be dropped now is dropped by the
+		// session given its number.
+		if err := e.dropLeftoverTemp(db); err != nil {
+			e.log.Error().Err(err).Str("db", db.Name).Msg("dropping leftover temporary schemas failed")
+		}
+	}
 	return e, nil
 }
 

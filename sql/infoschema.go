@@ -143,10 +143,18 @@ func (c *vctx) infoNames() (*infoNames, []*catalog.Descriptor, error) {
 		db: c.x.sess.db.Name, schemas: schemaNames(descs), byID: map[uint32]*catalog.Descriptor{},
 		user: c.x.sess.user, super: c.x.sess.superuser,
 	}
+	// The standard's views leave out other sessions' temporary
+	// relations, as PostgreSQL's (NOT pg_is_other_temp_schema).
+	own := c.x.sess.searchPath().TempSchema()
+	kept := descs[:0:0]
 	for _, d := range descs {
+		if sn := n.schemas[d.Schema]; d.Kind != catalog.KindSchema && catalog.IsTempSchema(sn) && sn != own {
+			continue
+		}
 		n.byID[d.ID] = d
+		kept = append(kept, d)
 	}
-	return n, descs, nil
+	return n, kept, nil
 }
 
 // hasRole is pg_has_role(role, 'USAGE') for the session user: stela has

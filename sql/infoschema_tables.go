@@ -113,7 +113,10 @@ func infoTablesRows(c *vctx) ([][]types.Datum, error) {
 	var out [][]types.Datum
 	for _, r := range infoRelations(descs, n.schemas) {
 		typ := "BASE TABLE"
-		if r.kind == 'v' {
+		switch {
+		case catalog.IsTempSchema(r.schema):
+			typ = "LOCAL TEMPORARY" // tables and views alike, as PostgreSQL's
+		case r.kind == 'v':
 			typ = "VIEW"
 		}
 		// Views are read-only in stela, and so are the system relations.

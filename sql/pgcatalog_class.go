@@ -134,7 +134,28 @@ func pgClassRows(c *vctx) ([][]types.Datum, error) {
 			out = append(out, withACL(classRow(d.ID, d.Name, d.Schema, owner, 0, 'S', 3, 0, false, false), relationACL(d, grants)))
 		}
 	}
+	markTemporary(out, descs)
 	return out, nil
+}
+
+// markTemporary sets relpersistence 't' on the pg_class rows of the
+// relations of temp schemas (sql/temp.go), the session's and others'.
+func markTemporary(rows [][]types.Datum, descs []*catalog.Descriptor) {
+	temp := map[int64]bool{}
+	for _, d := range descs {
+		if d.Kind == catalog.KindSchema && catalog.IsTempSchema(d.Name) {
+			temp[int64(d.ID)] = true
+		}
+	}
+	if len(temp) == 0 {
+		return
+	}
+	const relnamespace, relpersistence = 2, 15
+	for _, row := range rows {
+		if ns, ok := row[relnamespace].(int64); ok && temp[ns] {
+			row[relpersistence] = dChar('t')
+		}
+	}
 }
 
 // fkTables are the tables on either side of a foreign key.

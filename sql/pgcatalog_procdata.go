@@ -413,6 +413,8 @@ var pgProcRows = []pgProcRow{
 	{2797, "max", 12, 1, 0, 0, 0, "", 'a', false, false, false, false, 'i', 's', 0, 27, oids{27}, nil, "", nil, "", "aggregate_dummy", "", "tid", "tid", "tid", "maximum value of all tid input values"},
 	{2798, "min", 12, 1, 0, 0, 0, "", 'a', false, false, false, false, 'i', 's', 0, 27, oids{27}, nil, "", nil, "", "aggregate_dummy", "", "tid", "tid", "tid", "minimum value of all tid input values"},
 	{2803, "count", 12, 1, 0, 0, 6236, "int8inc_support", 'a', false, false, false, false, 'i', 's', 0, 20, oids{}, nil, "", nil, "", "aggregate_dummy", "", "bigint", "", "", "number of input rows"},
+	{2854, "pg_my_temp_schema", 12, 1, 0, 0, 0, "", 'f', false, false, true, false, 's', 'r', 0, 26, oids{}, nil, "", nil, "", "pg_my_temp_schema", "", "oid", "", "", "get OID of current session's temp schema, if any"},
+	{2855, "pg_is_other_temp_schema", 12, 1, 0, 0, 0, "", 'f', false, false, true, false, 's', 's', 0, 16, oids{26}, nil, "", nil, "", "pg_is_other_temp_schema", "", "boolean", "oid", "oid", "is schema another session's temp schema?"},
 	{2878, "pg_stat_get_live_tuples", 12, 1, 0, 0, 0, "", 'f', false, false, true, false, 's', 'r', 0, 20, oids{26}, nil, "", nil, "", "pg_stat_get_live_tuples", "", "bigint", "oid", "oid", "statistics: number of live tuples"},
 	{2879, "pg_stat_get_dead_tuples", 12, 1, 0, 0, 0, "", 'f', false, false, true, false, 's', 'r', 0, 20, oids{26}, nil, "", nil, "", "pg_stat_get_dead_tuples", "", "bigint", "oid", "oid", "statistics: number of dead tuples"},
 	{2880, "pg_advisory_lock", 12, 1, 0, 0, 0, "", 'f', false, false, true, false, 'v', 'r', 0, 2278, oids{20}, nil, "", nil, "", "pg_advisory_lock_int8", "", "void", "bigint", "bigint", "obtain exclusive advisory lock"},

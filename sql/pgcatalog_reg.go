@@ -193,8 +193,13 @@ func relationOID(x *execCtx, parts []string) (uint32, error) {
 	}
 	if schema != "" {
 		// regclassin names a missing schema (FROM calls it a missing
-		// relation).
-		if _, err := catalog.Schema(x.txn, schema); err != nil {
+		// relation). pg_temp is the session's temp schema when it has
+		// one (a missing schema otherwise, as in PostgreSQL).
+		stored := schema
+		if t := x.sess.searchPath().TempSchema(); schema == catalog.TempSchemaAlias && t != "" {
+			stored = t
+		}
+		if _, err := catalog.Schema(x.txn, stored); err != nil {
 			return 0, err
 		}
 	}

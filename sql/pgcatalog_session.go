@@ -89,10 +89,18 @@ func init() {
 // searchPathSchemas are the existing schemas of search_path, in order;
 // with implicit, pg_catalog first unless the path names it elsewhere
 // (current_schemas(true)).
+//
+// The session's temp schema, when it exists and search_path does not
+// name pg_temp, is implicit too: first, before pg_catalog, as
+// PostgreSQL's.
 func searchPathSchemas(x *execCtx, implicit bool) []string {
 	var out []string
 	explicitCatalog := false
-	for _, name := range x.sess.searchPath() {
+	path, implicitTemp := x.sess.searchPathTemp()
+	if implicitTemp {
+		path = path[1:]
+	}
+	for _, name := range path {
 		if name == "pg_catalog" {
 			explicitCatalog = true
 		}
@@ -102,6 +110,11 @@ func searchPathSchemas(x *execCtx, implicit bool) []string {
 	}
 	if implicit && !explicitCatalog {
 		out = append([]string{"pg_catalog"}, out...)
+	}
+	if implicit && implicitTemp {
+		if _, err := catalog.Schema(x.txn, x.sess.tempSchemaName()); err == nil {
+			out = append([]string{x.sess.tempSchemaName()}, out...)
+		}
 	}
 	return out
 }

@@ -22,13 +22,22 @@ func (pl *planner) ddlNeeds(n *pg_query.Node) {
 		}
 		return "schema public"
 	}
+	// A temporary relation needs TEMPORARY on the database instead.
+	create := func(rv *pg_query.RangeVar) {
+		if isTempCreate(rv) {
+			pl.need(privNeed{db: "T", object: "database " + pl.s.db.Name,
+				msg: "permission denied to create temporary tables in database \"" + pl.s.db.Name + "\""})
+			return
+		}
+		admin(schemaOf(rv), false)
+	}
 	switch n := n.Node.(type) {
 	case *pg_query.Node_CreateStmt:
-		admin(schemaOf(n.CreateStmt.Relation), false)
+		create(n.CreateStmt.Relation)
 	case *pg_query.Node_ViewStmt:
-		admin(schemaOf(n.ViewStmt.View), false)
+		create(n.ViewStmt.View)
 	case *pg_query.Node_CreateSeqStmt:
-		admin(schemaOf(n.CreateSeqStmt.Sequence), false)
+		create(n.CreateSeqStmt.Sequence)
 	case *pg_query.Node_CreateEnumStmt:
 		schema := "schema public"
 		if names := nodeStrings(n.CreateEnumStmt.TypeName); len(names) > 1 {
@@ -44,7 +53,7 @@ func (pl *planner) ddlNeeds(n *pg_query.Node) {
 	case *pg_query.Node_AlterEnumStmt, *pg_query.Node_AlterDomainStmt:
 		// Of a type: its owner may, checked as it runs.
 	case *pg_query.Node_CreateTableAsStmt:
-		admin(schemaOf(n.CreateTableAsStmt.Into.GetRel()), false)
+		create(n.CreateTableAsStmt.Into.GetRel())
 	case *pg_query.Node_CreateSchemaStmt:
 		admin("database "+pl.s.db.Name, false)
 	case *pg_query.Node_CreateExtensionStmt:

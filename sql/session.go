@@ -123,6 +123,9 @@ type Session struct {
 	// CREATE SCHEMA creates, while its elements run, as PostgreSQL
 	// pushes it (ddl_schema_elements.go).
 	pathFront string
+	// temp is what the session knows of its temporary relations
+	// (temp.go).
+	temp tempState
 }
 
 // SetMultiStatement tells the session whether the statements about to
@@ -277,6 +280,7 @@ func (s *Session) Close() {
 	if s.txn.state != txnNone {
 		s.txn.rollback(s)
 	}
+	s.dropTempAtClose()
 }
 
 // ReportedParameters returns the settings sent as ParameterStatus at
@@ -521,21 +525,45 @@ func CanceledError(ctx context.Context) error {
 
 // searchPath returns the schemas unqualified names are looked up in, from
 // the search_path setting ("$user" is the session user's schema), after
-// pathFront when it is set.
+// pathFront when it is set. The session's temp schema, once it has one,
+// comes first, or where search_path names pg_temp; other sessions' temp
+// schemas are never searched (temp.go).
 func (s *Session) searchPath() catalog.SearchPath {
+	path, _ := s.searchPathTemp()
+	return path
+}
+
+// searchPathTemp is searchPath, and whether the temp schema in it is
+// there implicitly (search_path does not name pg_temp).
+func (s *Session) searchPathTemp() (catalog.SearchPath, bool) {
 	v, _ := s.Setting("search_path")
+	temp := ""
+	if s.temp.used {
+		temp = s.tempSchemaName()
+	}
 	var out catalog.SearchPath
 	if s.pathFront != "" {
 		out = append(out, s.pathFront)
 	}
+	explicitTemp := false
 	for _, part := range strings.Split(v, ",") {
 		p := strings.Trim(strings.TrimSpace(part), `"`)
 		if p == "$user" {
 			p = s.user
 		}
+		if p == catalog.TempSchemaAlias || catalog.IsTempSchema(p) {
+			if temp != "" && (p == catalog.TempSchemaAlias || p == temp) && !explicitTemp {
+				explicitTemp = true
+				out = append(out, temp)
+			}
+			continue
+		}
 		if p != "" {
 			out = append(out, p)
 		}
 	}
-	return out
+	if temp != "" && !explicitTemp {
+		return append(catalog.SearchPath{temp}, out...), true
+	}
+	return out, false
 }

@@ -60,6 +60,10 @@ type txnState struct {
 	// deferral holds the checks of DEFERRABLE foreign keys put off to
 	// the commit, and SET CONSTRAINTS' modes (fk_deferred.go).
 	deferral fkDeferral
+
+	// dropAtCommit are the temporary tables made ON COMMIT DROP in the
+	// transaction (temp.go).
+	dropAtCommit []uint32
 }
 
 type savedVar struct {
@@ -105,6 +109,7 @@ func (t *txnState) begin(s *Session, state int, now time.Time) {
 	t.eng = nil
 	t.afterCommit = nil
 	t.deferral = fkDeferral{}
+	t.dropAtCommit = nil
 }
 
 // noteChange records a setting's value before a change, once per
@@ -149,6 +154,10 @@ func (t *txnState) commit(s *Session, ctx context.Context) error {
 		t.rollback(s)
 		return err
 	}
+	if err := s.onCommitActions(ctx); err != nil {
+		t.rollback(s)
+		return err
+	}
 	if t.eng != nil {
 		c, err := t.eng.Commit(ctx)
 		if err != nil {
@@ -169,6 +178,7 @@ func (t *txnState) commit(s *Session, ctx context.Context) error {
 	t.state = txnNone
 	t.undo, t.local, t.savepoints, t.eng, t.afterCommit = nil, nil, nil, nil, nil
 	t.deferral = fkDeferral{}
+	t.dropAtCommit = nil
 	// The database's transaction is durable: what follows it must be
 	// made even if the client goes away meanwhile.
 	for _, fn := range after {
@@ -209,6 +219,7 @@ func (t *txnState) rollback(s *Session) {
 	t.state = txnNone
 	t.undo, t.local, t.savepoints, t.eng, t.afterCommit = nil, nil, nil, nil, nil
 	t.deferral = fkDeferral{}
+	t.dropAtCommit = nil
 }
 
 // storage returns the transaction's storage transaction, beginning it.
