@@ -1,9 +1,12 @@
 package catalog
 
 import (
+	"encoding/binary"
 	"strconv"
 	"strings"
 
+	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/kv"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
 )
@@ -43,6 +46,40 @@ func IsTempSchema(name string) bool {
 		}
 	}
 	return true
+}
+
+// TempSchemas returns every session's temp schema in the database. It
+// reads the schema names that start with pg_temp_, not every descriptor:
+// a database being opened asks, whatever the size of its catalog.
+func TempSchemas(txn *engine.Txn) ([]*Descriptor, error) {
+	prefix := nameKey(0, tempSchemaPrefix)
+	it, err := txn.Scan(kv.PrefixRange(prefix), false)
+	if err != nil {
+		return nil, err
+	}
+	var ids []uint32
+	for it.Next() {
+		name := string(it.Key()[len(prefix)-len(tempSchemaPrefix):])
+		if v := it.Value(); IsTempSchema(name) && len(v) == 4 {
+			ids = append(ids, binary.BigEndian.Uint32(v))
+		}
+	}
+	err = it.Err()
+	it.Close()
+	if err != nil {
+		return nil, err
+	}
+	var out []*Descriptor
+	for _, id := range ids {
+		d, err := Get(txn, id)
+		if err != nil {
+			return nil, err
+		}
+		if d != nil && d.Kind == KindSchema {
+			out = append(out, d)
+		}
+	}
+	return out, nil
 }
 
 // TempSchema is the session's own temp schema on the path, "" when it

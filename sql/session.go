@@ -175,14 +175,21 @@ func (e *Engine) startSession(args SessionArgs) (*Session, error) {
 		args.Logger.Warn().Str("user", args.User).Str("db", args.Database).Msg("permission denied for database")
 		return nil, err
 	}
-	s := &Session{
-		engine: e, db: db, user: args.User, superuser: args.Superuser, pid: args.PID, signals: args.Signals,
-		log:  args.Logger,
-		vars: map[string]string{}, resetVals: map[string]resetVal{}, fsDirty: true, timeoutDirty: true, memDirty: true,
-	}
+	s := newSession(e, db, args.User, args.Superuser, args.PID, args.Logger)
+	s.signals = args.Signals
 	s.initActivity(args.RemoteAddr)
 	e.registerLocked(s)
 	return s, nil
+}
+
+// newSession makes a session of user in db with its settings all at
+// their defaults: a client's (startSession) or one the server runs on
+// its own (dropLeftoverTemp).
+func newSession(e *Engine, db *Database, user string, superuser bool, pid int32, log zerolog.Logger) *Session {
+	return &Session{
+		engine: e, db: db, user: user, superuser: superuser, pid: pid, log: log,
+		vars: map[string]string{}, resetVals: map[string]resetVal{}, fsDirty: true, timeoutDirty: true, memDirty: true,
+	}
 }
 
 // applyStartupParams sets the settings of the startup packet: they are

@@ -379,25 +379,15 @@ func (e *Engine) dropLeftoverTemp(db *Database) error {
 	if err != nil {
 		return err
 	}
-	all, err := catalog.All(txn)
+	schemas, err := catalog.TempSchemas(txn)
 	txn.Rollback()
-	if err != nil {
+	if err != nil || len(schemas) == 0 {
 		return err
 	}
-	var left []uint32
-	for _, d := range all {
-		if d.Kind == catalog.KindSchema && catalog.IsTempSchema(d.Name) {
-			left = append(left, d.ID)
-		}
-	}
-	if len(left) == 0 {
-		return nil
-	}
-	s := &Session{engine: e, db: db, user: AdminUser, superuser: true, log: e.log,
-		vars: map[string]string{}, resetVals: map[string]resetVal{}, fsDirty: true, timeoutDirty: true, memDirty: true}
+	s := newSession(e, db, AdminUser, true, 0, e.log)
 	err = s.inOwnTxn(context.Background(), func(x *execCtx) error {
-		for _, id := range left {
-			sc, err := catalog.Get(x.txn, id)
+		for _, left := range schemas {
+			sc, err := catalog.Get(x.txn, left.ID)
 			if err != nil {
 				return err
 			}
@@ -410,7 +400,7 @@ func (e *Engine) dropLeftoverTemp(db *Database) error {
 		return nil
 	})
 	if err == nil {
-		e.log.Info().Str("db", db.Name).Int("schemas", len(left)).Msg("dropped temporary schemas left by sessions of an earlier run")
+		e.log.Info().Str("db", db.Name).Int("schemas", len(schemas)).Msg("dropped temporary schemas left by sessions of an earlier run")
 	}
 	return err
 }
