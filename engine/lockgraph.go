@@ -1,9 +1,6 @@
 package engine
 
-import (
-	"sync/atomic"
-	"time"
-)
+import "time"
 
 // Deadlocks across lock kinds. The row-lock table finds a cycle of
 // row-lock waits the moment it would close (rowLocks.closesCycle), and
@@ -48,9 +45,6 @@ func (rl *rowLocks) deadlockCheck() DeadlockCheck {
 	}
 	return nil
 }
-
-// deadlockCheckStore holds SetDeadlockCheck's function.
-type deadlockCheckStore = atomic.Pointer[DeadlockCheck]
 
 // RowLockWaits lists, at one instant, every transaction of the database
 // waiting for a row lock with each transaction that holds the row in a

@@ -92,7 +92,7 @@ type rowLocks struct {
 	// waiters are the transactions waiting for a lock (RowLockWaits).
 	waiters map[*Txn]struct{}
 	// check is asked after DeadlockTimeout of waiting (lockgraph.go).
-	check deadlockCheckStore
+	check atomic.Pointer[DeadlockCheck]
 }
 
 // rowLock is the lock of one row: its holders and a channel closed
