@@ -77,6 +77,9 @@ type Database struct {
 	// stats counts the database's statements (dbstats.go); it stays with
 	// the database across a rename.
 	stats *DatabaseStats
+	// fkReferencing is the foreign keys by the table they reference, for
+	// the newest catalog version a planner asked (fk_referencing.go).
+	fkReferencing atomic.Pointer[fkReferencing]
 }
 
 // Open opens (creating on first start) the system store and the initial

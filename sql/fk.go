@@ -56,31 +56,20 @@ func (pl *planner) foreignKeys(w *tableWriter) error {
 		}
 		w.fks = append(w.fks, r)
 	}
-	if pl.allDescs == nil {
-		all, err := catalog.AllUnrecorded(pl.txn) // guarded by the shape lock instead
+	srcs, err := pl.referencingFKs(w.desc.ID)
+	if err != nil {
+		return err
+	}
+	for _, src := range srcs {
+		child := src.child
+		if child.ID == w.desc.ID {
+			child = w.desc
+		}
+		r, err := pl.fkRef(child, &child.Table.ForeignKeys[src.fk])
 		if err != nil {
 			return err
 		}
-		pl.allDescs = all
-	}
-	for _, d := range pl.allDescs {
-		if d.Kind != catalog.KindTable {
-			continue
-		}
-		for i := range d.Table.ForeignKeys {
-			if d.Table.ForeignKeys[i].RefTable != w.desc.ID {
-				continue
-			}
-			child := d
-			if d.ID == w.desc.ID {
-				child = w.desc
-			}
-			r, err := pl.fkRef(child, &child.Table.ForeignKeys[i])
-			if err != nil {
-				return err
-			}
-			w.refs = append(w.refs, r)
-		}
+		w.refs = append(w.refs, r)
 	}
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
-	"github.com/stela-db/stela/catalog"
 	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/parser"
@@ -37,11 +36,12 @@ type planner struct {
 	// keepUnknown asks the next query planned (a set operation's
 	// branch) to leave its untyped literals untyped.
 	keepUnknown bool
-	// writers, fkRefs and allDescs are what a data-changing statement
-	// resolved of the tables it writes (dml_writer.go, fk.go).
-	writers  map[uint32]*tableWriter
-	fkRefs   map[string]*fkRef
-	allDescs []*catalog.Descriptor
+	// writers, fkRefs and referencing are what a data-changing
+	// statement resolved of the tables it writes (dml_writer.go, fk.go,
+	// fk_referencing.go).
+	writers     map[uint32]*tableWriter
+	fkRefs      map[string]*fkRef
+	referencing *fkReferencing
 	// needs are the privileges the statement needs (privileges.go).
 	needs []privNeed
 	// scansTables is set when the statement plans a scan of a table, so
