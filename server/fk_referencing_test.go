@@ -103,3 +103,23 @@ func TestReferencingKeysOfOlderSnapshot(t *testing.T) {
 		t.Fatal("the referenced parent row is gone")
 	}
 }
+
+// A DDL statement that plans a writer (here to validate a CHECK) after
+// adding a foreign key, and then fails: the index it may build sees the
+// statement's uncommitted key, so it must not be kept for others.
+func TestReferencingKeysOfFailedDDL(t *testing.T) {
+	dsn := startForFile(t)
+	a, b := mustConnect(t, dsn), mustConnect(t, dsn)
+	mustExec(t, a, "CREATE TABLE parent (id int PRIMARY KEY)")
+	mustExec(t, a, "INSERT INTO parent VALUES (1)")
+	mustExec(t, a, "CREATE TABLE child (pid int)")
+	mustExec(t, a, "INSERT INTO child VALUES (1)")
+	mustExec(t, a, "DELETE FROM parent WHERE id = 99") // fills the index
+	mustExec(t, a, "CREATE TABLE unrelated (x int)")   // and makes it old
+	_, err := a.Exec(context.Background(),
+		"ALTER TABLE child ADD CONSTRAINT fk FOREIGN KEY (pid) REFERENCES parent, ADD CONSTRAINT big CHECK (pid > 5)")
+	if sqlState(err) != "23514" {
+		t.Fatalf("ALTER TABLE: %v, want 23514", err)
+	}
+	mustExec(t, b, "DELETE FROM parent WHERE id = 1")
+}

@@ -31,10 +31,16 @@ func (p *ddlPlan) run(s *Session, ec *expr.Context) (Result, error) {
 	if x.txn.ReadOnly() {
 		return nil, pgerror.Newf(pgcode.ReadOnlySQLTransaction, "cannot execute %s in a read-only transaction", p.tag)
 	}
-	if err := p.fn(x); err != nil {
+	// The bump comes first: from it on the transaction counts as one
+	// that changed the schema (catalog.ChangedIn), so that what the
+	// statement plans while it runs (a writer to fill a new column or
+	// check a constraint) reads its own uncommitted descriptors and
+	// does not keep them in a cache shared by sessions (relcache.go,
+	// fk_referencing.go).
+	if err := catalog.BumpVersion(x.txn); err != nil {
 		return nil, err
 	}
-	if err := catalog.BumpVersion(x.txn); err != nil {
+	if err := p.fn(x); err != nil {
 		return nil, err
 	}
 	return &tagResult{tag: p.tag}, nil
