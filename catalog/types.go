@@ -69,6 +69,8 @@ type DomainCheckDesc struct {
 	Name     string `json:"name"`
 	Expr     string `json:"expr"`
 	NotValid bool   `json:"not_valid,omitempty"`
+	// Comment is COMMENT ON CONSTRAINT ... ON DOMAIN's.
+	Comment string `json:"comment,omitempty"`
 }
 
 // EnumLabelDesc is one label of an enum: its pg_enum oid, its sort

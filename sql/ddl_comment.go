@@ -15,9 +15,10 @@ import (
 // with the object, and gone with it; pg_description and
 // obj_description/col_description read it back (pgcatalog_comment.go).
 // An empty comment, or NULL, removes it, as in PostgreSQL. Tables,
-// views, sequences, indexes, their columns, table constraints, schemas
-// and extensions (whose record holds it: catalog/extensions.go) take
-// comments; other objects answer 0A000.
+// views, sequences, indexes, their columns, table constraints, schemas,
+// extensions (whose record holds it: catalog/extensions.go), user types,
+// domains and their constraints (ddl_comment_type.go) take comments;
+// other objects answer 0A000.
 
 // commentKinds are the relation kinds COMMENT ON names, with the word
 // of PostgreSQL's "is not a ..." error.
@@ -38,6 +39,9 @@ func (pl *planner) planComment(n *pg_query.CommentStmt) (plan, error) {
 		pg_query.ObjectType_OBJECT_SCHEMA, pg_query.ObjectType_OBJECT_MATVIEW,
 		pg_query.ObjectType_OBJECT_EXTENSION:
 		return &ddlPlan{tag: "COMMENT", fn: func(x *execCtx) error { return x.comment(n) }}, nil
+	case pg_query.ObjectType_OBJECT_TYPE, pg_query.ObjectType_OBJECT_DOMAIN,
+		pg_query.ObjectType_OBJECT_DOMCONSTRAINT:
+		return &ddlPlan{tag: "COMMENT", fn: func(x *execCtx) error { return x.commentType(n) }}, nil // ddl_comment_type.go
 	}
 	word := strings.ToUpper(strings.ReplaceAll(strings.TrimPrefix(n.Objtype.String(), "OBJECT_"), "_", " "))
 	return nil, pgerror.Newf(pgcode.FeatureNotSupported, "COMMENT ON %s is not supported", word)

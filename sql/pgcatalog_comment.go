@@ -30,6 +30,13 @@ func commentsOf(d *catalog.Descriptor) ([]comment, error) {
 	switch d.Kind {
 	case catalog.KindSchema:
 		add(d.ID, pgNamespaceOID, 0, d.Comment)
+	case catalog.KindType:
+		add(d.ID, pgTypeOID, 0, d.Comment)
+		if dd := d.Type.Domain; dd != nil {
+			for _, ck := range dd.Checks {
+				add(ck.Oid, pgConstraintOID, 0, ck.Comment)
+			}
+		}
 	case catalog.KindSequence:
 		add(d.ID, pgClassOID, 0, d.Comment)
 	case catalog.KindView:
@@ -96,7 +103,7 @@ func catalogComments(c *vctx) ([][]types.Datum, error) {
 		return nil, err
 	}
 	var out [][]types.Datum
-	for _, d := range descs {
+	for _, d := range append(descs[:len(descs):len(descs)], c.userTypes...) {
 		cs, err := commentsOf(d)
 		if err != nil {
 			return nil, err

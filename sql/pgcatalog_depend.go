@@ -32,6 +32,7 @@ const (
 	pgClassOID      = 1259
 	pgNamespaceOID  = 2615
 	pgConstraintOID = 2606
+	pgTypeOID       = 1247
 	pgAttrdefOID    = 2604
 )
 

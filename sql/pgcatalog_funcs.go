@@ -123,6 +123,8 @@ func init() {
 			return catalogComment(c, o, pgConstraintOID, 0)
 		case "pg_extension":
 			return catalogComment(c, o, pgExtensionOID, 0)
+		case "pg_type":
+			return catalogComment(c, o, pgTypeOID, 0)
 		}
 		return nil, nil
 	})

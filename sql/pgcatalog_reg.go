@@ -102,7 +102,9 @@ func (regCatalog) RegIn(ctx *expr.Context, t *types.T, s string) (uint32, error)
 	case types.Regtype.Oid:
 		name := strings.TrimSpace(stripTypmod(s))
 		typ, err := types.ByName(name, nil)
-		if err != nil && pgerror.HasCode(err, pgcode.UndefinedObject) {
+		// A name in a schema of the user's (schema "..." does not exist
+		// for ByName) is a user type's too.
+		if err != nil && (pgerror.HasCode(err, pgcode.UndefinedObject) || pgerror.HasCode(err, pgcode.InvalidSchemaName)) {
 			if ut, ok, uerr := x.userTypeByText(name); uerr != nil {
 				return 0, uerr
 			} else if ok {
@@ -117,6 +119,11 @@ func (regCatalog) RegIn(ctx *expr.Context, t *types.T, s string) (uint32, error)
 			}
 			if pgerror.HasCode(err, pgcode.FeatureNotSupported) {
 				return 0, err
+			}
+			if pgerror.HasCode(err, pgcode.InvalidSchemaName) {
+				if _, serr := catalog.Schema(x.txn, strings.SplitN(name, ".", 2)[0]); serr != nil {
+					return 0, err
+				}
 			}
 			return 0, pgerror.Newf(pgcode.UndefinedObject, "type \"%s\" does not exist", s)
 		}
