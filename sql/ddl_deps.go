@@ -284,6 +284,10 @@ func (ds *dropSet) finish(cascade bool, what string) error {
 
 // cascadeNotice is PostgreSQL's NOTICE of what a cascade also dropped.
 func (x *execCtx) cascadeNotice(verb string, objs []string) {
+	if x.cascaded != nil {
+		*x.cascaded = append(*x.cascaded, objs...)
+		return
+	}
 	if len(objs) == 1 {
 		x.sess.notice("NOTICE", pgcode.SuccessfulCompletion, verb+" cascades to "+objs[0])
 		return

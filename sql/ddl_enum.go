@@ -295,8 +295,8 @@ func arrayTypeName(name string) string {
 }
 
 // dropTypes is DROP TYPE [IF EXISTS] name, ... [CASCADE | RESTRICT]. A
-// type that a column of a table or view uses cannot go: PostgreSQL's
-// CASCADE would drop those columns, which stela does not do yet.
+// type that a column of a table or view, or a domain, uses cannot go
+// without CASCADE, which drops them too (ddl_droptype_cascade.go).
 func (x *execCtx) dropTypes(n *pg_query.DropStmt) error {
 	domains := n.RemoveType == pg_query.ObjectType_OBJECT_DOMAIN
 	g, err := x.depGraph()
@@ -336,6 +336,9 @@ func (x *execCtx) dropTypes(n *pg_query.DropStmt) error {
 		}
 		drop = append(drop, d)
 	}
+	if n.Behavior == pg_query.DropBehavior_DROP_CASCADE {
+		return x.dropTypesCascade(drop)
+	}
 	for _, d := range drop {
 		// The other types dropped with d do not hold it back.
 		others := map[uint32]bool{}
@@ -345,15 +348,6 @@ func (x *execCtx) dropTypes(n *pg_query.DropStmt) error {
 			}
 		}
 		if deps := g.typeUsersSeen(d, others); len(deps) != 0 {
-			if n.Behavior == pg_query.DropBehavior_DROP_CASCADE {
-				verb := "DROP TYPE"
-				if domains {
-					verb = "DROP DOMAIN"
-				}
-				return pgerror.Newf(pgcode.FeatureNotSupported, "%s ... CASCADE of a type that columns or domains use is not supported", verb).
-					WithDetail(strings.Join(deps, "\n")).
-					WithHint("Drop or alter those columns first.")
-			}
 			return pgerror.Newf(pgcode.DependentObjectsStillExist, "cannot drop type %s because other objects depend on it", d.Name).
 				WithDetail(strings.Join(deps, "\n")).
 				WithHint("Use DROP ... CASCADE to drop the dependent objects too.")

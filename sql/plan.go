@@ -86,6 +86,9 @@ type execCtx struct {
 	// fkPending are the foreign-key checks deferred to the end of the
 	// statement (fk.go).
 	fkPending []fkPending
+	// cascaded, when set, gathers what cascades drop instead of a
+	// NOTICE each (ddl_droptype_cascade.go).
+	cascaded *[]string
 	// reads are what the statement's scans see of txn, fixed at its
 	// first scan (stmtReads).
 	reads      engine.Reads
