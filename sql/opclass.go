@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
 	"github.com/stela-db/stela/sql/types"
@@ -279,4 +280,16 @@ func init() {
 		}
 		return out, nil
 	})
+	// Every served class is in pg_catalog, searched first; NULL for an
+	// OID that is no served class, as PostgreSQL for an OID that is no
+	// class.
+	expr.AddFunc("pg_opclass_is_visible", []*types.T{types.OidType}, types.Bool, true,
+		func(_ *expr.Context, a []types.Datum) (types.Datum, error) {
+			for i := range btreeOpclasses {
+				if c := &btreeOpclasses[i]; int64(c.oid) == a[0].(int64) && servedOpclass(c) {
+					return true, nil
+				}
+			}
+			return nil, nil
+		})
 }

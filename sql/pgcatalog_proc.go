@@ -25,7 +25,8 @@ import (
 // and are not in pg_proc.
 
 // pgProcRow is a generated pg_proc row, with the texts of
-// pg_get_function_result, pg_get_function_arguments,
+// pg_get_function_sqlbody (the body of a function written in SQL, ""
+// for the others), pg_get_function_result, pg_get_function_arguments,
 // pg_get_function_identity_arguments and the function's comment.
 type pgProcRow struct {
 	oid                                   uint32
@@ -45,6 +46,7 @@ type pgProcRow struct {
 	argnames                              []string
 	argdefaults                           string
 	src, bin                              string
+	sqlBody                               string
 	result, arguments, identityArgs, desc string
 }
 

@@ -6,7 +6,7 @@ import (
 	"github.com/stela-db/stela/sql/types"
 )
 
-// pg_database, pg_roles, pg_user, pg_tablespace, pg_settings,
+// pg_database, pg_roles, pg_user, pg_settings,
 // pg_description, pg_shdescription and pg_stat_activity:
 // the server-wide relations, from the system catalog and the session.
 
@@ -22,13 +22,6 @@ func init() {
 	addVtable("pg_user", 12014, 'v', `usename name, usesysid oid, usecreatedb boolean, usesuper boolean,
 		userepl boolean, usebypassrls boolean, passwd text, valuntil timestamp with time zone,
 		useconfig text[]`, pgUserRows)
-	addVtable("pg_tablespace", 1213, 'r', `oid oid, spcname name, spcowner oid, spcacl aclitem[], spcoptions text[]`,
-		func(*vctx) ([][]types.Datum, error) {
-			return [][]types.Datum{
-				{dOid(1663), "pg_default", dOid(adminRoleOID), nil, nil},
-				{dOid(1664), "pg_global", dOid(adminRoleOID), nil, nil},
-			}, nil
-		})
 	addVtable("pg_settings", 12104, 'v', `name text, setting text, unit text, category text, short_desc text,
 		extra_desc text, context text, vartype text, source text, min_val text, max_val text,
 		enumvals text[], boot_val text, reset_val text, sourcefile text, sourceline integer,

@@ -92,18 +92,15 @@ func vtype(name string) *types.T {
 var unservedCatalogs = map[string]bool{}
 
 func init() {
-	for _, n := range strings.Fields(`pg_amop pg_amproc pg_authid pg_cast
-		pg_default_acl pg_event_trigger pg_foreign_data_wrapper
-		pg_foreign_server pg_foreign_table pg_init_privs pg_largeobject
-		pg_largeobject_metadata pg_opfamily pg_parameter_acl
+	for _, n := range strings.Fields(`pg_amop pg_amproc pg_authid
+		pg_init_privs pg_largeobject pg_largeobject_metadata pg_opfamily pg_parameter_acl
 		pg_replication_origin pg_seclabel pg_shdepend pg_shseclabel pg_statistic
-		pg_statistic_ext_data pg_subscription pg_subscription_rel pg_transform
-		pg_ts_config pg_ts_config_map pg_ts_dict pg_ts_parser pg_ts_template pg_user_mapping
+		pg_statistic_ext_data pg_subscription_rel pg_transform
 		pg_config pg_file_settings
 		pg_group pg_hba_file_rules pg_ident_file_mappings pg_policies
 		pg_prepared_xacts pg_publication_tables pg_replication_slots
 		pg_rules pg_seclabels pg_shadow pg_shmem_allocations pg_stats_ext
-		pg_timezone_abbrevs pg_timezone_names pg_user_mappings
+		pg_timezone_abbrevs pg_timezone_names
 		pg_stat_all_indexes pg_stat_user_indexes
 		pg_stat_database pg_stat_replication pg_stat_ssl pg_stat_gssapi pg_stat_wal_receiver
 		pg_stat_subscription pg_stat_progress_vacuum pg_stat_bgwriter pg_stat_wal

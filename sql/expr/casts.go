@@ -126,6 +126,38 @@ func castContextOf(from, to *types.T) castContext {
 	return castNone
 }
 
+// CastContext is pg_cast.castcontext for stela's cast from one type to
+// another: 'i' (implicit), 'a' (in assignment), 'e' (explicit only), or
+// 0 when stela does not cast from to to.
+func CastContext(from, to *types.T) byte {
+	switch castContextOf(from, to) {
+	case castImplicit:
+		return 'i'
+	case castAssignment:
+		return 'a'
+	case castExplicit:
+		return 'e'
+	}
+	return 0
+}
+
+// CastByIO reports whether stela casts from one type to another through
+// text, with the source's output and the target's input functions
+// (PostgreSQL's I/O conversion casts), rather than by a conversion of
+// its own (the casts table, array coercion).
+func CastByIO(from, to *types.T) bool {
+	if from.Oid == to.Oid || from.Family == types.UnknownFamily {
+		return false
+	}
+	if _, ok := casts[castKey{from.Oid, to.Oid}]; ok {
+		return false
+	}
+	if from.Elem != nil && to.Elem != nil {
+		return false
+	}
+	return castContextOf(from, to) != castNone
+}
+
 // canCoerce reports whether from converts to to implicitly.
 func canCoerce(from, to *types.T) bool { return castContextOf(from, to) >= castImplicit }
 

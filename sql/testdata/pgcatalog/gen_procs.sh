@@ -3,7 +3,9 @@
 # pg_proc rows of every function named in proc_names.txt (the names
 # stela serves; TestProcNamesFile keeps that file in step with stela's
 # function registry, -update-proc-names rewrites it). pg_proc in stela
-# then serves the rows whose signature stela implements.
+# then serves the rows whose signature stela implements. The body of a
+# function written in SQL (prosqlbody) is kept as pg_get_function_sqlbody
+# prints it, for pg_get_functiondef.
 # Usage: sh sql/testdata/pgcatalog/gen_procs.sh "host=127.0.0.1 port=54315 user=postgres" > sql/pgcatalog_procdata.go && gofmt -w sql/pgcatalog_procdata.go
 set -e
 CONN="$1"
@@ -16,7 +18,7 @@ echo
 echo '// pgProcRows are pg_proc rows of PostgreSQL 15 for the function names stela serves.'
 echo 'var pgProcRows = []pgProcRow{'
 psql "$CONN" -Atq -c "
-SELECT format('{%s, %s, %s, %s, %s, %s, %s, %s, ''%s'', %s, %s, %s, %s, ''%s'', ''%s'', %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s},',
+SELECT format('{%s, %s, %s, %s, %s, %s, %s, %s, ''%s'', %s, %s, %s, %s, ''%s'', ''%s'', %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s},',
   p.oid, to_json(p.proname::text), p.prolang, p.procost, p.prorows, p.provariadic,
   p.prosupport::oid, to_json(CASE WHEN p.prosupport = 0 THEN '' ELSE p.prosupport::regproc::text END),
   p.prokind, p.prosecdef::text, p.proleakproof::text, p.proisstrict::text, p.proretset::text, p.provolatile, p.proparallel,
@@ -27,6 +29,7 @@ SELECT format('{%s, %s, %s, %s, %s, %s, %s, %s, ''%s'', %s, %s, %s, %s, ''%s'', 
   coalesce('[]string{' || (SELECT string_agg(to_json(n)::text, ', ') FROM unnest(p.proargnames) n) || '}', 'nil'),
   to_json(coalesce(pg_get_expr(p.proargdefaults, 0), '')),
   to_json(coalesce(p.prosrc, '')), to_json(coalesce(p.probin, '')),
+  to_json(coalesce(pg_get_function_sqlbody(p.oid), '')),
   to_json(pg_get_function_result(p.oid)), to_json(pg_get_function_arguments(p.oid)),
   to_json(pg_get_function_identity_arguments(p.oid)), to_json(coalesce(obj_description(p.oid, 'pg_proc'), '')))
 FROM pg_proc p
