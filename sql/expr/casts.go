@@ -216,6 +216,12 @@ func castValue(v types.Datum, from, to *types.T, explicit bool, fs *types.Format
 	if to.Family == types.RegFamily {
 		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s values cannot be computed here", to.Name)
 	}
+	if to.Oid == types.Char.Oid && from.Oid == types.Int4.Oid {
+		return charOfCode(v.(int64))
+	}
+	if from.Oid == types.Char.Oid && to.Oid == types.Int4.Oid {
+		return codeOfChar(v.(string)), nil
+	}
 	if to.Oid == types.Char.Oid {
 		// charin keeps the first byte.
 		out, err := castValue(v, from, types.Text, explicit, fs)

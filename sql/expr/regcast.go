@@ -100,12 +100,17 @@ func init() {
 	}
 	add(types.Text, types.Regclass, i)
 	add(types.Varchar, types.Regclass, i)
-	// "char" converts to text implicitly, from it by assignment;
-	// pg_node_tree is binary-coercible to text.
+	// "char" converts to text implicitly, to varchar and bpchar and from
+	// the three by assignment, to and from integer explicitly by the
+	// character's code (charCode); pg_node_tree is binary-coercible to
+	// text.
 	for _, s := range []*types.T{types.Text, types.Varchar, types.Bpchar} {
-		add(types.Char, s, i)
+		add(types.Char, s, a)
 		add(s, types.Char, a)
 	}
+	add(types.Char, types.Text, i)
+	add(types.Int4, types.Char, castExplicit)
+	add(types.Char, types.Int4, castExplicit)
 	add(types.PgNodeTree, types.Text, i)
 	addCompare(types.Char, types.Char, cmpStrings)
 	addCompare(types.Xid, types.Xid, cmpInts)

@@ -119,10 +119,25 @@ func appendVector(dst []byte, t *T, a *Array) []byte {
 // parseChar is charin: the first byte of the text (a multibyte character
 // is cut, as in PostgreSQL), or the empty string.
 func parseChar(s string) (Datum, error) {
+	if len(s) == 4 && s[0] == '\\' && isOctal(s[1]) && isOctal(s[2]) && isOctal(s[3]) {
+		// charin reads back what charout writes of a byte with the high
+		// bit set.
+		return string([]byte{(s[1]-'0')<<6 | (s[2]-'0')<<3 | (s[3] - '0')}), nil
+	}
 	if len(s) > 1 {
 		s = s[:1]
 	}
 	return s, nil
+}
+
+// appendChar is charout: a byte with the high bit set (not text on its
+// own in UTF8) as a backslash and three octal digits.
+func appendChar(dst []byte, s string) []byte {
+	if len(s) == 1 && s[0] >= 0x80 {
+		b := s[0]
+		return append(dst, '\\', '0'+b>>6, '0'+(b>>3)&7, '0'+b&7)
+	}
+	return append(dst, s...)
 }
 
 // parseReg is the input function of the reg* types without a catalog:

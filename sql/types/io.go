@@ -121,7 +121,9 @@ func (t *T) AppendText(dst []byte, d Datum, fs *FormatSettings) []byte {
 		return append(dst, d.(string)...)
 	}
 	switch t.Oid {
-	case Char.Oid, PgNodeTree.Oid, Aclitem.Oid:
+	case Char.Oid:
+		return appendChar(dst, d.(string))
+	case PgNodeTree.Oid, Aclitem.Oid:
 		return append(dst, d.(string)...)
 	case Xid.Oid:
 		return appendOid(dst, d)

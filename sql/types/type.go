@@ -256,6 +256,9 @@ func (t *T) String() string {
 		return "timestamp" + precisionSuffix(t) + " with time zone"
 	case IntervalType.Oid:
 		return "interval" + intervalTypmodString(t.Typmod)
+	case Char.Oid:
+		// format_type quotes it: char alone is character(1).
+		return `"char"`
 	}
 	return t.Name
 }
