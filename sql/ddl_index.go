@@ -107,7 +107,10 @@ func (x *execCtx) createIndex(n *pg_query.IndexStmt) error {
 		}
 		var c *catalog.ColumnDesc
 		if name != "" {
-			if c = t.ColumnByName(name); c == nil || c.Hidden {
+			if c = t.ColumnByName(name); c == nil && (pgSystemColumns[name] || name == tableOIDColumn) {
+				return pgerror.New(pgcode.FeatureNotSupported, "index creation on system columns is not supported")
+			}
+			if c == nil || c.Hidden {
 				return pgerror.Newf(pgcode.UndefinedColumn, "column %q does not exist", name)
 			}
 			if err := checkKeyColumn(c); err != nil {

@@ -175,6 +175,9 @@ func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectSt
 		if t.ColumnByName(cname) != nil {
 			return "", pgerror.Newf(pgcode.DuplicateColumn, "column %q specified more than once", cname)
 		}
+		if err := systemColumnConflict(cname); err != nil {
+			return "", err
+		}
 		typ := c.typ
 		if typ.Oid == types.Unknown.Oid {
 			typ = types.Text // as PostgreSQL resolves an untyped literal column

@@ -186,6 +186,9 @@ func (x *execCtx) renameColumn(n *pg_query.RenameStmt) error {
 	if c == nil || c.Hidden {
 		return pgerror.Newf(pgcode.UndefinedColumn, "column %q does not exist", n.Subname)
 	}
+	if err := systemColumnConflict(n.Newname); err != nil {
+		return err
+	}
 	if o := t.ColumnByName(n.Newname); o != nil {
 		return pgerror.Newf(pgcode.DuplicateColumn, "column %q of relation %q already exists", n.Newname, d.Name)
 	}

@@ -179,6 +179,9 @@ func (b *tableBuilder) column(cd *pg_query.ColumnDef) error {
 	if t.ColumnByName(cd.Colname) != nil {
 		return pgerror.Newf(pgcode.DuplicateColumn, "column %q specified more than once", cd.Colname)
 	}
+	if err := systemColumnConflict(cd.Colname); err != nil {
+		return err
+	}
 	if err := generationClauses(cd, b.d.Name); err != nil {
 		return err
 	}

@@ -92,9 +92,17 @@ func dmlTag(verb string, n int64) string {
 type returning struct {
 	exprs   []expr.Expr
 	columns []column
+	// rel, when not 0, is the OID of the table written, appended to the
+	// row at width (after the scope's columns) for the system column
+	// tableoid.
+	rel   uint32
+	width int
 }
 
 func (r *returning) eval(x *execCtx, row []types.Datum) ([]types.Datum, error) {
+	if r.rel != 0 {
+		row = append(row[:r.width:r.width], dOid(r.rel))
+	}
 	out := make([]types.Datum, len(r.exprs))
 	for i, e := range r.exprs {
 		v, err := x.eval(e, row)
@@ -106,17 +114,29 @@ func (r *returning) eval(x *execCtx, row []types.Datum) ([]types.Datum, error) {
 	return out, nil
 }
 
-// planReturning builds a RETURNING list over the rows of a scope.
-func (pl *planner) planReturning(list []*pg_query.Node, sc *scope) (*returning, error) {
+// planReturning builds a RETURNING list over the rows of a scope, which
+// begin with the row of table d, written as target. The list may read
+// the table's system column tableoid; _tx and _ts are not served, as the
+// row written has no committed version yet.
+func (pl *planner) planReturning(list []*pg_query.Node, sc *scope, d *catalog.Descriptor, target *pg_query.RangeVar) (*returning, error) {
 	if len(list) == 0 {
 		return nil, nil
+	}
+	r := &returning{}
+	if returnsTableOID(list) {
+		table := target.Relname
+		if target.Alias != nil {
+			table = target.Alias.Aliasname
+		}
+		r.rel, r.width = d.ID, len(sc.cols)
+		cols := append(sc.cols[:len(sc.cols):len(sc.cols)], tableOIDCol(table))
+		sc = newScope(cols, sc.level, sc.outer)
 	}
 	targets, err := expandTargets(list, sc, true)
 	if err != nil {
 		return nil, err
 	}
 	b := pl.builder(sc, "RETURNING")
-	r := &returning{}
 	for _, t := range targets {
 		if t.node == nil {
 			c := sc.cols[t.starCol]
@@ -140,6 +160,16 @@ func (pl *planner) planReturning(list []*pg_query.Node, sc *scope) (*returning, 
 		r.columns = append(r.columns, col)
 	}
 	return r, nil
+}
+
+// returnsTableOID reports whether a RETURNING list reads tableoid.
+func returnsTableOID(list []*pg_query.Node) bool {
+	for _, n := range list {
+		if namesColumn(n, func(name string) bool { return name == tableOIDColumn }) {
+			return true
+		}
+	}
+	return false
 }
 
 // finishDML sets a prepared statement's plan and result columns.

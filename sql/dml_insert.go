@@ -69,7 +69,7 @@ func (pl *planner) planInsert(p *Prepared, n *pg_query.InsertStmt) (plan, error)
 		}
 	}
 	dp := &dmlPlan{verb: "INSERT", table: d.Name, source: ip.source, exec: ip.exec}
-	if dp.ret, err = pl.planReturning(n.ReturningList, newScope(rowCols, &level{}, nil)); err != nil {
+	if dp.ret, err = pl.planReturning(n.ReturningList, newScope(rowCols, &level{}, nil), d, n.Relation); err != nil {
 		return nil, err
 	}
 	ip.scans = pl.scansTables

@@ -75,7 +75,7 @@ func (pl *planner) planUpdate(p *Prepared, n *pg_query.UpdateStmt) (plan, error)
 		}, emit)
 	}
 	dp := &dmlPlan{verb: "UPDATE", table: w.desc.Name, source: src, exec: exec}
-	if dp.ret, err = pl.planReturning(n.ReturningList, sc); err != nil {
+	if dp.ret, err = pl.planReturning(n.ReturningList, sc, w.desc, n.Relation); err != nil {
 		return nil, err
 	}
 	return finishDML(p, dp), nil
@@ -100,7 +100,7 @@ func (pl *planner) planDelete(p *Prepared, n *pg_query.DeleteStmt) (plan, error)
 		}, emit)
 	}
 	dp := &dmlPlan{verb: "DELETE", table: w.desc.Name, source: src, exec: exec}
-	if dp.ret, err = pl.planReturning(n.ReturningList, newScope(src.cols(), &level{}, nil)); err != nil {
+	if dp.ret, err = pl.planReturning(n.ReturningList, newScope(src.cols(), &level{}, nil), w.desc, n.Relation); err != nil {
 		return nil, err
 	}
 	return finishDML(p, dp), nil

@@ -88,7 +88,7 @@ func predicateSystemColumn(t *catalog.TableDesc, n *pg_query.Node) error {
 	walk(n, func(m *pg_query.Node) bool {
 		if cr := m.GetColumnRef(); cr != nil {
 			name := lastFieldName(cr)
-			if c := t.ColumnByName(name); c == nil && pgSystemColumns[name] || c != nil && c.Hidden {
+			if c := t.ColumnByName(name); c == nil && (pgSystemColumns[name] || name == tableOIDColumn) || c != nil && c.Hidden {
 				out = pgerror.New(pgcode.FeatureNotSupported, "index creation on system columns is not supported")
 			}
 		}

@@ -192,6 +192,12 @@ func (pl *planner) planVirtual(vt *vtable, rv *pg_query.RangeVar, alias string) 
 	for i, c := range vt.cols {
 		n.columns = append(n.columns, column{name: c.name, table: alias, typ: c.typ, tableOID: vt.oid, attNum: int16(i + 1)})
 	}
+	if pl.sysCols && vt.kind == 'r' && vt.schema == "" {
+		// pg_catalog's tables have tableoid (syscols.go); its views, as
+		// views, do not.
+		n.tableOID = true
+		n.columns = append(n.columns, tableOIDCol(alias))
+	}
 	cols, err := aliasColumns(n.columns, alias, rv.Alias)
 	if err != nil {
 		return nil, err
@@ -205,6 +211,8 @@ type virtualNode struct {
 	vt      *vtable
 	columns []column
 	asOf    *scanAsOf
+	// tableOID appends the system column tableoid to each row.
+	tableOID bool
 }
 
 func (n *virtualNode) cols() []column { return n.columns }
@@ -220,6 +228,15 @@ func (n *virtualNode) open(x *execCtx) (rowIter, error) {
 	rows, err := n.vt.rows(&vctx{x: x, txn: txn})
 	if err != nil {
 		return nil, err
+	}
+	if n.tableOID {
+		// Copies: the computed rows may be shared.
+		rel := dOid(n.vt.oid)
+		with := make([][]types.Datum, len(rows))
+		for i, r := range rows {
+			with[i] = append(r[:len(r):len(r)], rel)
+		}
+		rows = with
 	}
 	return &sliceIter{rows: rows}, nil
 }

@@ -64,7 +64,8 @@ type scanNode struct {
 	// asOf reads the table as of a past tx (timetravel.go); nil: the
 	// statement's transaction.
 	asOf *scanAsOf
-	// sys appends the system columns _tx and _ts to each row (syscols.go).
+	// sys appends the system columns _tx, _ts and tableoid to each row
+	// (syscols.go).
 	sys bool
 	// history reads every version in a range of txs (history.go).
 	history *historyRange
@@ -329,7 +330,7 @@ func (s *scanIter) materialize(v []byte, ver engine.RowVersion) ([]types.Datum, 
 			return nil, err
 		}
 		if s.n.sys {
-			row = withVersion(row, ver)
+			row = withSystem(row, ver, s.n.desc.ID)
 		}
 		return s.filtered(row)
 	}
@@ -339,7 +340,7 @@ func (s *scanIter) materialize(v []byte, ver engine.RowVersion) ([]types.Datum, 
 	}
 	full := row
 	if s.n.sys {
-		full = withVersion(row, ver)
+		full = withSystem(row, ver, s.n.desc.ID)
 	}
 	if ok, err := s.keep(full); err != nil || !ok {
 		return nil, err // row is decoded into again (splitRow)
@@ -393,7 +394,7 @@ func (s *scanIter) noColumns() []types.Datum {
 func (s *scanIter) reused() []types.Datum {
 	n := len(s.layout.Types)
 	if s.buf == nil {
-		s.buf = make([]types.Datum, n, n+2) // room for the system columns
+		s.buf = make([]types.Datum, n, n+systemWidth) // room for the system columns
 	}
 	return s.buf[:n]
 }

@@ -64,13 +64,15 @@ type parallelScan struct {
 	// iterator (own.it), and filters every row, as a plain scan does.
 	own    *scanIter
 	layout *engine.Layout
-	// ctx, log, need, readsNone, sys and reuse are what the workers and
-	// unpack read of the statement and the plan, copied at open.
+	// ctx, log, need, readsNone, sys, rel (the table's OID, for
+	// tableoid) and reuse are what the workers and unpack read of the
+	// statement and the plan, copied at open.
 	ctx       context.Context
 	log       zerolog.Logger
 	need      []bool
 	readsNone bool
 	sys       bool
+	rel       uint32
 	reuse     bool
 	// filters, one per worker, are set when the workers filter their
 	// rows (scan_parallel_filter.go), decoding them by split, and with
@@ -92,7 +94,7 @@ type parallelScan struct {
 	batch *rowBatch
 	k     int
 	// cols are the positions of the values a batch holds of each row:
-	// the columns read (need), then the system columns' two.
+	// the columns read (need), then the system columns'.
 	cols []int
 	// width is a row's length; unpacked, when the consumer reuses, the
 	// row a batch's rows are unpacked into.
@@ -123,7 +125,7 @@ func (n *scanNode) openParallel(x *execCtx, serial *scanIter, span kv.Range) (ro
 		return serial, nil
 	}
 	p := &parallelScan{x: x, own: serial, layout: serial.layout,
-		ctx: x.ctx, need: n.need, readsNone: n.readsNone, sys: n.sys, reuse: n.reuse,
+		ctx: x.ctx, need: n.need, readsNone: n.readsNone, sys: n.sys, rel: n.desc.ID, reuse: n.reuse,
 		out: make(chan *rowBatch, 2*n.workers), free: make(chan *rowBatch, 2*n.workers+1),
 		stop: make(chan struct{}), width: len(serial.layout.Types)}
 	if x.sess != nil {
@@ -135,8 +137,10 @@ func (n *scanNode) openParallel(x *execCtx, serial *scanIter, span kv.Range) (ro
 		}
 	}
 	if n.sys {
-		p.cols = append(p.cols, p.width, p.width+1)
-		p.width += 2
+		for i := range systemWidth {
+			p.cols = append(p.cols, p.width+i)
+		}
+		p.width += systemWidth
 	}
 	if n.workersFilter && serial.filter != nil {
 		// The workers decode as the statement's goroutine does, by its
@@ -480,7 +484,7 @@ func (p *parallelScan) decode(row []types.Datum, v []byte, ver engine.RowVersion
 		}
 	}
 	if p.sys {
-		withVersion(cols, ver)
+		withSystem(cols, ver, p.rel)
 	}
 	if f == nil {
 		return true, nil

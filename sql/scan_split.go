@@ -84,7 +84,7 @@ func (s *scanIter) splitRow() []types.Datum {
 	}
 	if s.spare == nil {
 		n := len(s.layout.Types)
-		s.spare = make([]types.Datum, n, n+2) // room for the system columns
+		s.spare = make([]types.Datum, n, n+systemWidth) // room for the system columns
 	}
 	return s.spare
 }
