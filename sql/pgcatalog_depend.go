@@ -20,6 +20,8 @@ import (
 //	FOREIGN KEY -> referenced columns and index     n
 //	serial's nextval default -> its sequence        n
 //	default calling nextval('s') -> sequence s      n (default_seqrefs.go)
+//	extension's function -> extension, schema       e, n (pgcatalog_extproc.go)
+//	extension -> schema                             n
 //
 // Not recorded: what PostgreSQL records on objects stela does not serve
 // (row types in pg_type, the foreign keys' triggers, toast tables), and
@@ -32,8 +34,9 @@ const (
 	pgClassOID      = 1259
 	pgNamespaceOID  = 2615
 	pgConstraintOID = 2606
-	pgTypeOID       = 1247
 	pgAttrdefOID    = 2604
+	pgProcOID       = 1255
+	pgTypeOID       = 1247
 )
 
 func init() {
@@ -74,6 +77,9 @@ func pgDependRows(c *vctx) ([][]types.Datum, error) {
 		if err := tableDepends(d, byID, dep); err != nil {
 			return nil, err
 		}
+	}
+	if err := extensionDepends(c.txn, dep); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

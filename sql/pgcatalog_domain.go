@@ -121,7 +121,7 @@ func domainConstraintRows(c *vctx) ([][]types.Datum, error) {
 
 // domainCheckDef is pg_get_constraintdef of a domain's CHECK, by its
 // oid; ok is false when no domain has one with that oid.
-func (x *execCtx) domainCheckDef(oid uint32) (def string, ok bool, err error) {
+func (x *execCtx) domainCheckDef(oid uint32, pretty bool) (def string, ok bool, err error) {
 	all, err := catalog.All(x.txn)
 	if err != nil {
 		return "", false, err
@@ -132,7 +132,12 @@ func (x *execCtx) domainCheckDef(oid uint32) (def string, ok bool, err error) {
 		}
 		for _, ck := range d.Type.Domain.Checks {
 			if ck.Oid == oid {
+				// The pretty form (psql's \dD) drops the expression's
+				// own parentheses.
 				s := "CHECK ((" + domainCheckText(ck.Expr) + "))"
+				if pretty {
+					s = "CHECK (" + domainCheckText(ck.Expr) + ")"
+				}
 				if ck.NotValid {
 					s += " NOT VALID"
 				}

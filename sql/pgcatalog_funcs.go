@@ -84,10 +84,10 @@ func init() {
 		return indexDef(c, uint32(a[0].(int64)), int(a[1].(int64)), a[2].(bool))
 	})
 	expr.AddFunc("pg_get_constraintdef", t(oid), txt, true, func(c *expr.Context, a []types.Datum) (types.Datum, error) {
-		return constraintDef(c, uint32(a[0].(int64)))
+		return constraintDef(c, uint32(a[0].(int64)), false)
 	})
 	expr.AddFunc("pg_get_constraintdef", t(oid, b), txt, true, func(c *expr.Context, a []types.Datum) (types.Datum, error) {
-		return constraintDef(c, uint32(a[0].(int64)))
+		return constraintDef(c, uint32(a[0].(int64)), a[1].(bool))
 	})
 	// pg_node_tree values are SQL text in stela: the expression is that.
 	getExpr := func(_ *expr.Context, a []types.Datum) (types.Datum, error) { return a[0], nil }
@@ -284,14 +284,14 @@ func indexColumnList(t *catalog.TableDesc, ix *catalog.IndexDesc, withOptions, p
 }
 
 // constraintDef is pg_get_constraintdef.
-func constraintDef(c *expr.Context, oid uint32) (types.Datum, error) {
+func constraintDef(c *expr.Context, oid uint32, pretty bool) (types.Datum, error) {
 	x, err := execOf(c)
 	if err != nil {
 		return nil, err
 	}
 	tag, table, sub := splitSubOID(oid)
 	if tag != oidConstraintTag {
-		if def, ok, err := x.domainCheckDef(oid); err != nil || ok {
+		if def, ok, err := x.domainCheckDef(oid, pretty); err != nil || ok {
 			return def, err
 		}
 		return nil, nil

@@ -209,17 +209,25 @@ func init() {
 		})
 }
 
-func pgProcRowsOf(*vctx) ([][]types.Datum, error) {
+func pgProcRowsOf(c *vctx) ([][]types.Datum, error) {
 	procs := servedProcs()
-	out := make([][]types.Datum, 0, len(procs))
+	ext, err := installedExtProcs(c.txn)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]types.Datum, 0, len(procs)+len(ext))
 	for _, r := range procs {
-		out = append(out, procDatums(r))
+		out = append(out, procDatumsAs(r, r.oid, catalog.PgCatalogID, adminRoleOID))
+	}
+	for i := range ext {
+		out = append(out, ext[i].datums())
 	}
 	return out, nil
 }
 
-// procDatums is a row's pg_proc tuple.
-func procDatums(r *pgProcRow) []types.Datum {
+// procDatumsAs is a row's pg_proc tuple, for the function of that oid,
+// schema and owner.
+func procDatumsAs(r *pgProcRow, oid, schema, owner uint32) []types.Datum {
 	var all, modes, names types.Datum
 	if r.allargtypes != nil {
 		elems := make([]types.Datum, len(r.allargtypes))
@@ -243,7 +251,7 @@ func procDatums(r *pgProcRow) []types.Datum {
 		names = types.NewArray(elems)
 	}
 	return []types.Datum{
-		dOid(r.oid), r.name, dOid(catalog.PgCatalogID), dOid(adminRoleOID), dOid(r.lang), r.cost, r.rows,
+		dOid(oid), r.name, dOid(schema), dOid(owner), dOid(r.lang), r.cost, r.rows,
 		dOid(r.variadic), dReg(r.support, r.supportName), dChar(r.kind), r.secdef, r.leakproof, r.strict,
 		r.retset, dChar(r.volatile), dChar(r.parallel), dInt(len(r.argtypes)), dInt(r.nargdefaults),
 		dOid(r.rettype), oidVector(r.argtypes), all, modes, names, dTextOrNull(r.argdefaults), nil,
@@ -300,24 +308,39 @@ func procOIDByName(parts []string) (uint32, error) {
 
 func init() {
 	// The texts psql's \df prints, as PostgreSQL 15 gives them for the
-	// served functions; NULL for an OID that is no function.
+	// served functions and the installed extensions'; NULL for an OID
+	// that is no function.
 	text := func(get func(*pgProcRow) string) func(*expr.Context, []types.Datum) (types.Datum, error) {
-		return func(_ *expr.Context, a []types.Datum) (types.Datum, error) {
-			if r := procByOID(uint32(a[0].(int64))); r != nil {
+		return func(c *expr.Context, a []types.Datum) (types.Datum, error) {
+			o := uint32(a[0].(int64))
+			if r := procByOID(o); r != nil {
 				return get(r), nil
 			}
-			return nil, nil
+			p, err := extProcOf(c, o)
+			if err != nil || p == nil {
+				return nil, err
+			}
+			return get(p.row), nil
 		}
 	}
 	oid := []*types.T{types.OidType}
 	expr.AddFunc("pg_get_function_result", oid, types.Text, true, text(func(r *pgProcRow) string { return r.result }))
 	expr.AddFunc("pg_get_function_arguments", oid, types.Text, true, text(func(r *pgProcRow) string { return r.arguments }))
-	// Every served function is in pg_catalog, searched first.
-	expr.AddFunc("pg_function_is_visible", oid, types.Bool, true, func(_ *expr.Context, a []types.Datum) (types.Datum, error) {
-		if procByOID(uint32(a[0].(int64))) == nil {
-			return nil, nil
+	// Every built-in function is in pg_catalog, searched first.
+	expr.AddFunc("pg_function_is_visible", oid, types.Bool, true, func(c *expr.Context, a []types.Datum) (types.Datum, error) {
+		o := uint32(a[0].(int64))
+		if procByOID(o) != nil {
+			return true, nil
 		}
-		return true, nil
+		p, err := extProcOf(c, o)
+		if err != nil || p == nil {
+			return nil, err
+		}
+		x, err := execOf(c)
+		if err != nil {
+			return nil, err
+		}
+		return p.visible(x)
 	})
 	expr.AddFunc("pg_get_function_identity_arguments", oid, types.Text, true, text(func(r *pgProcRow) string { return r.identityArgs }))
 }

@@ -1,7 +1,7 @@
 -- Extensions through psql: \dx lists the installed ones with their
--- schemas and comments. (\dx+, which lists an extension's members, is
--- not: it calls pg_describe_object, which stela has not.) The output
--- matches psql 15's against PostgreSQL 15 after the same script.
+-- schemas and comments (describe.sql lists an extension's members with
+-- \dx+). The output matches psql 15's against PostgreSQL 15 after the
+-- same script.
 \dx
 CREATE EXTENSION IF NOT EXISTS "uuid-ossp";
 CREATE EXTENSION IF NOT EXISTS plpgsql;
