@@ -49,8 +49,10 @@ func init() {
 
 // describeObject is pg_describe_object's text, "" for a missing object.
 func describeObject(x *execCtx, class, oid uint32, sub int) (string, error) {
+	// PostgreSQL's elog gives these two XX000; in stela XX000 is kept
+	// for its own faults (logged as such), so bad arguments are 22023.
 	if class != pgClassOID && sub != 0 {
-		return "", pgerror.Newf(pgcode.Internal, "invalid non-zero objectSubId for object class %d", class)
+		return "", pgerror.Newf(pgcode.InvalidParameterValue, "invalid non-zero objectSubId for object class %d", class)
 	}
 	prefixed := func(prefix string) func(string, error) (string, error) {
 		return func(name string, err error) (string, error) {
@@ -100,7 +102,7 @@ func describeObject(x *execCtx, class, oid uint32, sub int) (string, error) {
 	if vt := vtableByOID(class); vt != nil && vt.kind == 'r' || unservedCatalogClasses[class] {
 		return "", pgerror.Newf(pgcode.FeatureNotSupported, "pg_describe_object of objects of class %d is not supported", class)
 	}
-	return "", pgerror.Newf(pgcode.Internal, "unrecognized object class: %d", class)
+	return "", pgerror.Newf(pgcode.InvalidParameterValue, "unrecognized object class: %d", class)
 }
 
 // unservedCatalogClasses are the OIDs of PostgreSQL 15's catalog tables
