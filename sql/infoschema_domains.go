@@ -36,10 +36,12 @@ func describeDomain(t *types.T, db string) typeFacts {
 	return f
 }
 
-// userDomains are the database's domains, with their types.
-func (c *vctx) userDomains() ([]*catalog.Descriptor, []*types.T, error) {
-	if _, err := c.all(); err != nil {
-		return nil, nil, err
+// userDomains are the database's domains, with their types, and the
+// names information_schema's domain views print beside them.
+func (c *vctx) userDomains() (*infoNames, []*catalog.Descriptor, []*types.T, error) {
+	n, _, err := c.infoNames() // reads the descriptors, c.userTypes with them
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	var ds []*catalog.Descriptor
 	var ts []*types.T
@@ -49,21 +51,17 @@ func (c *vctx) userDomains() ([]*catalog.Descriptor, []*types.T, error) {
 		}
 		t, ok, err := catalog.TypeByOid(c.txn, d.ID)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		if ok && t.Domain != nil {
 			ds, ts = append(ds, d), append(ts, t)
 		}
 	}
-	return ds, ts, nil
+	return n, ds, ts, nil
 }
 
 func infoDomainsRows(c *vctx) ([][]types.Datum, error) {
-	n, _, err := c.infoNames()
-	if err != nil {
-		return nil, err
-	}
-	ds, ts, err := c.userDomains()
+	n, ds, ts, err := c.userDomains()
 	if err != nil {
 		return nil, err
 	}
@@ -89,11 +87,7 @@ func infoDomainsRows(c *vctx) ([][]types.Datum, error) {
 }
 
 func infoDomainConstraintsRows(c *vctx) ([][]types.Datum, error) {
-	n, _, err := c.infoNames()
-	if err != nil {
-		return nil, err
-	}
-	ds, ts, err := c.userDomains()
+	n, ds, ts, err := c.userDomains()
 	if err != nil {
 		return nil, err
 	}
