@@ -12,13 +12,20 @@ import (
 // change them from one session while another, whose writes already
 // filled the index, goes on writing the parent.
 
+// parentAndChild makes the tables the tests below share: parent, with
+// the keys of parents, and child, whose pid references nothing yet.
+func parentAndChild(t *testing.T, c *pgx.Conn, parents, children string) {
+	t.Helper()
+	mustExec(t, c, "CREATE TABLE parent (id int PRIMARY KEY)")
+	mustExec(t, c, "INSERT INTO parent VALUES "+parents)
+	mustExec(t, c, "CREATE TABLE child (pid int)")
+	mustExec(t, c, "INSERT INTO child VALUES "+children)
+}
+
 func TestReferencingKeysFollowOtherSessionsDDL(t *testing.T) {
 	dsn := startForFile(t)
 	a, b := mustConnect(t, dsn), mustConnect(t, dsn)
-	mustExec(t, a, "CREATE TABLE parent (id int PRIMARY KEY)")
-	mustExec(t, a, "INSERT INTO parent VALUES (1), (2), (3), (4)")
-	mustExec(t, a, "CREATE TABLE child (pid int)")
-	mustExec(t, a, "INSERT INTO child VALUES (1), (2)")
+	parentAndChild(t, a, "(1), (2), (3), (4)", "(1), (2)")
 	mustExec(t, a, "DELETE FROM parent WHERE id = 4") // no key references parent yet
 
 	mustExec(t, b, "ALTER TABLE child ADD CONSTRAINT child_fk FOREIGN KEY (pid) REFERENCES parent")
@@ -45,10 +52,7 @@ func TestReferencingKeysOfRolledBackDDL(t *testing.T) {
 	ctx := context.Background()
 	dsn := startForFile(t)
 	a, b := mustConnect(t, dsn), mustConnect(t, dsn)
-	mustExec(t, a, "CREATE TABLE parent (id int PRIMARY KEY)")
-	mustExec(t, a, "INSERT INTO parent VALUES (1), (2)")
-	mustExec(t, a, "CREATE TABLE child (pid int)")
-	mustExec(t, a, "INSERT INTO child VALUES (1), (2)")
+	parentAndChild(t, a, "(1), (2)", "(1), (2)")
 
 	tx, err := b.Begin(ctx)
 	if err != nil {
@@ -79,10 +83,7 @@ func TestReferencingKeysOfOlderSnapshot(t *testing.T) {
 	ctx := context.Background()
 	dsn := startForFile(t)
 	a, b := mustConnect(t, dsn), mustConnect(t, dsn)
-	mustExec(t, a, "CREATE TABLE parent (id int PRIMARY KEY)")
-	mustExec(t, a, "INSERT INTO parent VALUES (1), (2)")
-	mustExec(t, a, "CREATE TABLE child (pid int)")
-	mustExec(t, a, "INSERT INTO child VALUES (1)")
+	parentAndChild(t, a, "(1), (2)", "(1)")
 
 	tx, err := a.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead})
 	if err != nil {
@@ -110,10 +111,7 @@ func TestReferencingKeysOfOlderSnapshot(t *testing.T) {
 func TestReferencingKeysOfFailedDDL(t *testing.T) {
 	dsn := startForFile(t)
 	a, b := mustConnect(t, dsn), mustConnect(t, dsn)
-	mustExec(t, a, "CREATE TABLE parent (id int PRIMARY KEY)")
-	mustExec(t, a, "INSERT INTO parent VALUES (1)")
-	mustExec(t, a, "CREATE TABLE child (pid int)")
-	mustExec(t, a, "INSERT INTO child VALUES (1)")
+	parentAndChild(t, a, "(1)", "(1)")
 	mustExec(t, a, "DELETE FROM parent WHERE id = 99") // fills the index
 	mustExec(t, a, "CREATE TABLE unrelated (x int)")   // and makes it old
 	_, err := a.Exec(context.Background(),
