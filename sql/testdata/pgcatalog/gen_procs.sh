@@ -18,20 +18,7 @@ echo
 echo '// pgProcRows are pg_proc rows of PostgreSQL 15 for the function names stela serves.'
 echo 'var pgProcRows = []pgProcRow{'
 psql "$CONN" -Atq -c "
-SELECT format('{%s, %s, %s, %s, %s, %s, %s, %s, ''%s'', %s, %s, %s, %s, ''%s'', ''%s'', %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s},',
-  p.oid, to_json(p.proname::text), p.prolang, p.procost, p.prorows, p.provariadic,
-  p.prosupport::oid, to_json(CASE WHEN p.prosupport = 0 THEN '' ELSE p.prosupport::regproc::text END),
-  p.prokind, p.prosecdef::text, p.proleakproof::text, p.proisstrict::text, p.proretset::text, p.provolatile, p.proparallel,
-  p.pronargdefaults, p.prorettype,
-  'oids{' || array_to_string(p.proargtypes::oid[], ', ') || '}',
-  coalesce('oids{' || array_to_string(p.proallargtypes, ', ') || '}', 'nil'),
-  to_json(coalesce(array_to_string(p.proargmodes, ''), '')),
-  coalesce('[]string{' || (SELECT string_agg(to_json(n)::text, ', ') FROM unnest(p.proargnames) n) || '}', 'nil'),
-  to_json(coalesce(pg_get_expr(p.proargdefaults, 0), '')),
-  to_json(coalesce(p.prosrc, '')), to_json(coalesce(p.probin, '')),
-  to_json(coalesce(pg_get_function_sqlbody(p.oid), '')),
-  to_json(pg_get_function_result(p.oid)), to_json(pg_get_function_arguments(p.oid)),
-  to_json(pg_get_function_identity_arguments(p.oid)), to_json(coalesce(obj_description(p.oid, 'pg_proc'), '')))
+SELECT $(grep -v '^--' "$DIR/proc_row.sql") || ','
 FROM pg_proc p
 WHERE p.pronamespace = 'pg_catalog'::regnamespace AND p.proname IN ($NAMES)
 ORDER BY p.oid"
