@@ -20,48 +20,65 @@ import (
 
 // commentType comments the type, domain or domain constraint n names.
 func (x *execCtx) commentType(n *pg_query.CommentStmt) error {
-	if n.Objtype == pg_query.ObjectType_OBJECT_DOMCONSTRAINT {
+	var d *catalog.Descriptor
+	var err error
+	switch n.Objtype {
+	case pg_query.ObjectType_OBJECT_DOMCONSTRAINT:
 		return x.commentDomainConstraint(n)
+	case pg_query.ObjectType_OBJECT_DOMAIN:
+		names := n.Object.GetTypeName().GetNames()
+		d, err = x.resolveDomain(names, false, notADomainAsWritten(names))
+	default:
+		d, err = x.commentedUserType(n.Object.GetTypeName())
 	}
-	tn := n.Object.GetTypeName()
-	written := strings.Join(nodeStrings(tn.GetNames()), ".") // PostgreSQL's TypeNameToString
-	schema, name, err := x.splitQualified(nodeStrings(tn.GetNames()))
 	if err != nil {
 		return err
-	}
-	d, err := lookupUserType(x.txn, x.sess, schema, name)
-	if err != nil {
-		return err
-	}
-	if d == nil {
-		if t, berr := types.ByName(name, nil); berr == nil && (schema == "" || schema == "pg_catalog") {
-			if n.Objtype == pg_query.ObjectType_OBJECT_DOMAIN {
-				return pgerror.Newf(pgcode.WrongObjectType, "%q is not a domain", written)
-			}
-			return pgerror.Newf(pgcode.FeatureNotSupported, "cannot comment on the built-in type %s", t.String())
-		}
-		full := name
-		if schema != "" {
-			full = schema + "." + name
-		}
-		return pgerror.Newf(pgcode.UndefinedObject, "type %q does not exist", full)
-	}
-	if len(tn.GetArrayBounds()) > 0 && d.Type.ArrayOid != 0 {
-		// COMMENT ON TYPE e[] names e's array type.
-		if d, err = catalog.Get(x.txn, d.Type.ArrayOid); err != nil {
-			return err
-		} else if d == nil {
-			return pgerror.Newf(pgcode.DataCorrupted, "the array type of %q is missing", name)
-		}
-	}
-	if n.Objtype == pg_query.ObjectType_OBJECT_DOMAIN && d.Type.Domain == nil {
-		return pgerror.Newf(pgcode.WrongObjectType, "%q is not a domain", written)
 	}
 	if err := x.mustOwnAs(d, "type"); err != nil {
 		return err
 	}
 	d.Comment = n.Comment
 	return catalog.Put(x.txn, d)
+}
+
+// notADomainAsWritten is COMMENT's error for a type that is not a
+// domain: PostgreSQL names it as written (TypeNameToString), so integer
+// is "pg_catalog.int4".
+func notADomainAsWritten(names []*pg_query.Node) func(string) error {
+	return func(string) error {
+		return pgerror.Newf(pgcode.WrongObjectType, "%q is not a domain", strings.Join(nodeStrings(names), "."))
+	}
+}
+
+// commentedUserType resolves COMMENT ON TYPE's type: a user type, or its
+// array type for name[].
+func (x *execCtx) commentedUserType(tn *pg_query.TypeName) (*catalog.Descriptor, error) {
+	schema, name, err := x.splitQualified(nodeStrings(tn.GetNames()))
+	if err != nil {
+		return nil, err
+	}
+	d, err := lookupUserType(x.txn, x.sess, schema, name)
+	if err != nil {
+		return nil, err
+	}
+	if d == nil {
+		if t, berr := types.ByName(name, nil); berr == nil && (schema == "" || schema == "pg_catalog") {
+			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "cannot comment on the built-in type %s", t.String())
+		}
+		full := name
+		if schema != "" {
+			full = schema + "." + name
+		}
+		return nil, pgerror.Newf(pgcode.UndefinedObject, "type %q does not exist", full)
+	}
+	if len(tn.GetArrayBounds()) == 0 || d.Type.ArrayOid == 0 {
+		return d, nil
+	}
+	array, err := catalog.Get(x.txn, d.Type.ArrayOid)
+	if err == nil && array == nil {
+		err = pgerror.Newf(pgcode.DataCorrupted, "the array type of %q is missing", name)
+	}
+	return array, err
 }
 
 // commentDomainConstraint is COMMENT ON CONSTRAINT name ON DOMAIN d: the
@@ -71,10 +88,7 @@ func (x *execCtx) commentDomainConstraint(n *pg_query.CommentStmt) error {
 	if len(items) != 2 {
 		return pgerror.New(pgcode.Syntax, "COMMENT ON CONSTRAINT ... ON DOMAIN needs a domain and a constraint name")
 	}
-	names := items[0].GetTypeName().GetNames()
-	d, err := x.resolveDomain(names, false, func(string) error {
-		return pgerror.Newf(pgcode.WrongObjectType, "%q is not a domain", strings.Join(nodeStrings(names), "."))
-	})
+	d, err := x.resolveDomain(items[0].GetTypeName().GetNames(), false, notADomainAsWritten(items[0].GetTypeName().GetNames()))
 	if err != nil {
 		return err
 	}
