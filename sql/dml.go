@@ -182,8 +182,14 @@ func finishDML(p *Prepared, dp *dmlPlan) plan {
 
 // targetTable resolves the table a data-changing statement writes.
 func (pl *planner) targetTable(rv *pg_query.RangeVar, verb string) (*catalog.Descriptor, error) {
-	d, err := writableRelation(pl.txn, pl.s.searchPath(), rv) // ddl_index.go
+	if err := refuseSystemCatalog(pl.txn, pl.s.searchPath(), rv.Schemaname, rv.Relname); err != nil {
+		return nil, err
+	}
+	d, err := pl.relation(rv.Schemaname, rv.Relname)
 	if err != nil {
+		if pe, ok := err.(*pgerror.Error); ok && pe.Position == 0 {
+			return nil, pe.WithPosition(int(rv.Location) + 1)
+		}
 		return nil, err
 	}
 	pl.needTable(map[string]string{"INSERT": "a", "UPDATE": "w", "DELETE": "d"}[verb], d)

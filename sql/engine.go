@@ -80,6 +80,9 @@ type Database struct {
 	// fkReferencing is the foreign keys by the table they reference, for
 	// the newest catalog version a planner asked (fk_referencing.go).
 	fkReferencing atomic.Pointer[fkReferencing]
+	// relations is the relations statements named, resolved, at the
+	// newest catalog version a planner asked (relation_cache.go).
+	relations atomic.Pointer[relationCache]
 }
 
 // Open opens (creating on first start) the system store and the initial

@@ -597,7 +597,13 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 			return nil, err
 		}
 	}
-	d, err := catalog.Relation(catTxn, rv.Schemaname, rv.Relname, pl.s.searchPath())
+	var d *catalog.Descriptor
+	var err error
+	if catTxn == pl.txn {
+		d, err = pl.relation(rv.Schemaname, rv.Relname)
+	} else {
+		d, err = catalog.Relation(catTxn, rv.Schemaname, rv.Relname, pl.s.searchPath())
+	}
 	if err != nil {
 		if pe, ok := err.(*pgerror.Error); ok && pe.Position == 0 {
 			if pe.Code == pgcode.UndefinedTable && rv.Schemaname == "" && unservedCatalogs[rv.Relname] {

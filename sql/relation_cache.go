@@ -1,0 +1,99 @@
+package sql
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/stela-db/stela/catalog"
+)
+
+// The relations statements name, resolved, shared by a database's
+// sessions. Resolving a name reads the schemas of the search path, the
+// name entry and the descriptor, and decodes the descriptor's JSON: a
+// fifth of a simple-protocol point select's server time, paid again by
+// every statement that is not a prepared one (docs/BENCHMARKS.md,
+// "Simple-protocol statements").
+//
+// A committed catalog version names one committed catalog: every DDL
+// statement bumps it (ddlPlan; temp.go for temporary schemas), and of
+// two transactions bumping it the second to commit fails with 40001. So
+// a resolution made at one version holds for every transaction that
+// sees that version. As fk_referencing.go does, a transaction that
+// changed the schema itself neither reads nor fills the cache, and the
+// database keeps the newest version asked for: a transaction with an
+// older snapshot resolves names itself. Only found relations are kept;
+// a missing one is an error each time.
+//
+// Descriptors in the cache are shared: the planners and writers that
+// get them only read them. DDL changes descriptors it resolves itself
+// (relationFor), with the version already bumped.
+
+// relationCache is the resolutions made at one catalog version.
+type relationCache struct {
+	version uint64
+	mu      sync.RWMutex
+	byName  map[cachedName]*catalog.Descriptor
+}
+
+// cachedName is a relation as a statement names it: the schema as
+// written (possibly empty or pg_temp) and the search path it was
+// resolved with, temporary schema included.
+type cachedName struct {
+	path, schema, name string
+}
+
+// maxCachedRelations bounds a version's cache: past it, resolutions are
+// no longer kept (DDL starts a new cache).
+const maxCachedRelations = 4096
+
+// relation resolves a relation named in a query, through the database's
+// cache when the planner's transaction may use it.
+func (pl *planner) relation(schema, name string) (*catalog.Descriptor, error) {
+	path := pl.s.searchPath()
+	if catalog.ChangedIn(pl.txn) {
+		return catalog.Relation(pl.txn, schema, name, path)
+	}
+	version, err := catalog.Version(pl.txn)
+	if err != nil {
+		return nil, err
+	}
+	c := pl.s.db.relationsAt(version)
+	key := cachedName{path: strings.Join(path, "\x00"), schema: schema, name: name}
+	if c != nil {
+		c.mu.RLock()
+		d := c.byName[key]
+		c.mu.RUnlock()
+		if d != nil {
+			return d, nil
+		}
+	}
+	d, err := catalog.Relation(pl.txn, schema, name, path)
+	if err != nil || c == nil {
+		return d, err
+	}
+	c.mu.Lock()
+	if len(c.byName) < maxCachedRelations {
+		c.byName[key] = d
+	}
+	c.mu.Unlock()
+	return d, nil
+}
+
+// relationsAt returns the database's cache for catalog version v,
+// starting one if v is newer than the cache it has; nil if its cache is
+// newer than v.
+func (db *Database) relationsAt(v uint64) *relationCache {
+	for {
+		cur := db.relations.Load()
+		if cur != nil && cur.version == v {
+			return cur
+		}
+		if cur != nil && cur.version > v {
+			return nil
+		}
+		next := &relationCache{version: v, byName: map[cachedName]*catalog.Descriptor{}}
+		if db.relations.CompareAndSwap(cur, next) {
+			return next
+		}
+	}
+}
