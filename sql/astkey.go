@@ -4,6 +4,8 @@ import (
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/stela-db/stela/sql/parser"
 )
 
 // nodeKey returns a key that two parse trees share when they are the
@@ -39,35 +41,7 @@ func clearLocations(m protoreflect.Message) {
 
 // inspect calls fn for n and the nodes under it, depth first; fn
 // returning false skips the node's children (the walk goes on).
-func inspect(n *pg_query.Node, fn func(*pg_query.Node) bool) {
-	if n == nil || !fn(n) {
-		return
-	}
-	inspectMessage(n.ProtoReflect(), fn)
-}
-
-func inspectMessage(m protoreflect.Message, fn func(*pg_query.Node) bool) {
-	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		switch {
-		case fd.IsList() && fd.Message() != nil:
-			l := v.List()
-			for i := 0; i < l.Len(); i++ {
-				inspectAny(l.Get(i).Message(), fn)
-			}
-		case fd.Message() != nil && !fd.IsMap():
-			inspectAny(v.Message(), fn)
-		}
-		return true
-	})
-}
-
-func inspectAny(m protoreflect.Message, fn func(*pg_query.Node) bool) {
-	if n, ok := m.Interface().(*pg_query.Node); ok {
-		inspect(n, fn)
-		return
-	}
-	inspectMessage(m, fn)
-}
+func inspect(n *pg_query.Node, fn func(*pg_query.Node) bool) { parser.Walk(n, fn) }
 
 // hasAggregate reports whether an expression calls an aggregate of this
 // query level (not inside a subquery, not a window call).

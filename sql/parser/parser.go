@@ -58,20 +58,23 @@ func Parse(sql string) ([]Statement, error) {
 	if err != nil {
 		return nil, err
 	}
+	var key string
+	var lits []literal
+	cacheIt := false
+	if len(clauses) == 0 {
+		if key, lits, cacheIt = maskLiterals(sql); cacheIt {
+			if st, ok := cachedParse(sql, key, lits); ok {
+				return []Statement{st}, nil
+			}
+		}
+	}
 	tree, err := pg_query.Parse(cut)
 	if err != nil {
 		return nil, syntaxError(err)
 	}
 	stmts := make([]Statement, 0, len(tree.Stmts))
 	for _, raw := range tree.Stmts {
-		start := int(raw.StmtLocation)
-		end := len(sql)
-		if raw.StmtLen > 0 {
-			end = start + int(raw.StmtLen)
-		}
-		if start < 0 || start > end || end > len(sql) {
-			start, end = 0, len(sql)
-		}
+		start, end := stmtBounds(raw, len(sql))
 		st := Statement{AST: selectIntoAsCreate(raw.Stmt), SQL: strings.TrimSpace(sql[start:end]), Offset: start, Full: sql}
 		for _, c := range clauses {
 			if c.Pos >= start && c.Pos < end {
@@ -80,7 +83,23 @@ func Parse(sql string) ([]Statement, error) {
 		}
 		stmts = append(stmts, st)
 	}
+	if cacheIt && len(stmts) == 1 {
+		keepTemplate(key, lits, tree.Stmts[0], stmts[0].AST, sql)
+	}
 	return stmts, nil
+}
+
+// stmtBounds returns where a statement's text is in a query string of
+// n bytes.
+func stmtBounds(raw *pg_query.RawStmt, n int) (start, end int) {
+	start, end = int(raw.StmtLocation), n
+	if raw.StmtLen > 0 {
+		end = start + int(raw.StmtLen)
+	}
+	if start < 0 || start > end || end > n {
+		start, end = 0, n
+	}
+	return start, end
 }
 
 // grammarCodes are the SQLSTATEs of the errors PostgreSQL's grammar
