@@ -109,8 +109,8 @@ func describeObject(x *execCtx, class, oid uint32, sub int) (string, error) {
 // that unservedCatalogs names (vtables has the others): classes
 // PostgreSQL knows, so not "unrecognized".
 var unservedCatalogClasses = map[uint32]bool{
-	826: true, 1214: true, 1260: true, 1417: true, 1418: true, 2328: true, 2602: true, 2603: true, 2605: true,
-	2613: true, 2619: true, 2753: true, 2995: true, 3118: true, 3394: true, 3429: true, 3466: true, 3576: true,
+	826: true, 1214: true, 1260: true, 1417: true, 1418: true, 2328: true, 2603: true, 2605: true,
+	2613: true, 2619: true, 2995: true, 3118: true, 3394: true, 3429: true, 3466: true, 3576: true,
 	3592: true, 3596: true, 3600: true, 3601: true, 3602: true, 3603: true, 3764: true, 6000: true, 6100: true,
 	6102: true, 6243: true,
 }

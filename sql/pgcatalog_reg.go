@@ -161,6 +161,8 @@ func (regCatalog) RegIn(ctx *expr.Context, t *types.T, s string) (uint32, error)
 		return procOIDByName(parts)
 	case types.Regprocedure.Oid:
 		return procOIDBySignature(s)
+	case types.Regoperator.Oid:
+		return operatorOIDBySignature(s)
 	}
 	return 0, pgerror.Newf(pgcode.FeatureNotSupported, "%s input is not supported", t.Name)
 }
@@ -255,6 +257,8 @@ func (regCatalog) RegOut(ctx *expr.Context, t *types.T, oid uint32) (string, err
 		return procName(oid), nil
 	case types.Regprocedure.Oid:
 		return procSignature(oid), nil
+	case types.Regoperator.Oid:
+		return operatorSignature(oid), nil
 	}
 	return "", nil
 }

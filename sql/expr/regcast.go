@@ -89,7 +89,7 @@ func trimRightSpaces(s string) string {
 func init() {
 	i, a := castImplicit, castAssignment
 	add := func(from, to *types.T, c castContext) { casts[castKey{from.Oid, to.Oid}] = c }
-	for _, r := range []*types.T{types.Regproc, types.Regclass, types.Regtype, types.Regnamespace, types.Regrole, types.Regprocedure} {
+	for _, r := range []*types.T{types.Regproc, types.Regclass, types.Regtype, types.Regnamespace, types.Regrole, types.Regprocedure, types.Regoperator} {
 		add(types.OidType, r, i)
 		add(r, types.OidType, i)
 		add(types.Int4, r, i)

@@ -21,7 +21,8 @@ import (
 //	aclitem (1033)        string, as PostgreSQL prints it
 //	                      ("bob=c/admin"); input is refused
 //	regproc (24), regclass (2205), regtype (2206),
-//	regnamespace (4089), regrole (4096), regprocedure (2202)
+//	regnamespace (4089), regrole (4096), regprocedure (2202),
+//	regoperator (2204)
 //	                      Reg: the object's OID and the name its output
 //	                      function prints (resolved where the value is made,
 //	                      by the code that can read the catalog)
@@ -46,7 +47,9 @@ var (
 	Regrole      = &T{Oid: 4096, Name: "regrole", Typmod: -1, Len: 4, Category: 'N', Family: RegFamily, ArrayOid: 4097}
 	// Regprocedure is a function with its argument types: upper(text).
 	Regprocedure = &T{Oid: 2202, Name: "regprocedure", Typmod: -1, Len: 4, Category: 'N', Family: RegFamily, ArrayOid: 2207}
-	Anyarray     = &T{Oid: 2277, Name: "anyarray", Typmod: -1, Len: -1, Category: 'P', Family: PseudoFamily}
+	// Regoperator is an operator with its operand types: +(integer,integer).
+	Regoperator = &T{Oid: 2204, Name: "regoperator", Typmod: -1, Len: 4, Category: 'N', Family: RegFamily, ArrayOid: 2209}
+	Anyarray    = &T{Oid: 2277, Name: "anyarray", Typmod: -1, Len: -1, Category: 'P', Family: PseudoFamily}
 )
 
 // AnyArray is a value of type anyarray: A, of array type T.
@@ -144,7 +147,7 @@ func appendChar(dst []byte, s string) []byte {
 // only a number is accepted (PostgreSQL's regclassin also accepts one).
 // Names are resolved by the SQL layer, which reads the catalog.
 func parseReg(t *T, s string) (Datum, error) {
-	if s == "-" {
+	if s == "-" && t.Oid != Regoperator.Oid { // regoperatorin takes "-" for a name
 		return Reg{}, nil
 	}
 	if !RegNameText(s) {
@@ -165,13 +168,14 @@ func RegNameText(s string) bool {
 }
 
 // appendReg is the output function of the reg* types: the name, or the
-// number when there is no such object ("-" for 0, as regclassout).
-func appendReg(dst []byte, d Datum) []byte {
+// number when there is no such object ("-" for 0, as regclassout; "0"
+// for regoperator, as regoperatorout).
+func appendReg(dst []byte, t *T, d Datum) []byte {
 	r := d.(Reg)
 	switch {
 	case r.Name != "":
 		return append(dst, r.Name...)
-	case r.Oid == 0:
+	case r.Oid == 0 && t.Oid != Regoperator.Oid:
 		return append(dst, '-')
 	}
 	return strconv.AppendUint(dst, uint64(r.Oid), 10)

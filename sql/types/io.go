@@ -109,7 +109,7 @@ func (t *T) AppendText(dst []byte, d Datum, fs *FormatSettings) []byte {
 		return appendArray(dst, t.Elem, d.(*Array), fs)
 	}
 	if t.Family == RegFamily {
-		return appendReg(dst, d)
+		return appendReg(dst, t, d)
 	}
 	if t.Family == RecordFamily {
 		return appendRecord(dst, t, d.(*Record), fs)

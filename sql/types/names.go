@@ -43,7 +43,7 @@ var typeNames = map[string]*T{
 	"int2vector": Int2Vector, "regproc": Regproc, "xid": Xid,
 	"oidvector": OidVector, "pg_node_tree": PgNodeTree, "aclitem": Aclitem,
 	"regclass": Regclass, "regtype": Regtype, "regnamespace": Regnamespace,
-	"regrole": Regrole, "regprocedure": Regprocedure, "anyarray": Anyarray,
+	"regrole": Regrole, "regprocedure": Regprocedure, "regoperator": Regoperator, "anyarray": Anyarray,
 }
 
 // knownUnsupported are PostgreSQL types stela does not implement: they
@@ -55,7 +55,7 @@ var knownUnsupported = map[string]bool{
 	"lseg": true, "box": true, "path": true, "polygon": true, "circle": true,
 	"tsvector": true, "tsquery": true, "int4range": true, "int8range": true,
 	"numrange": true, "tsrange": true, "tstzrange": true, "daterange": true,
-	"regprocedure": true, "regoper": true, "regoperator": true,
+	"regprocedure": true, "regoper": true,
 	"pg_lsn": true, "txid_snapshot": true, "pg_snapshot": true,
 	"xid8": true, "cid": true, "tid": true, "jsonpath": true, "record": true,
 }

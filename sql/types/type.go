@@ -126,7 +126,7 @@ var All = []*T{
 	IntervalType, Numeric, Void, UUIDType, JSONB,
 	// The catalogs' types (catalogtypes.go).
 	Char, Int2Vector, Regproc, Xid, OidVector, PgNodeTree, Aclitem,
-	Regclass, Regtype, Regnamespace, Regrole, Regprocedure, Anyarray,
+	Regclass, Regtype, Regnamespace, Regrole, Regprocedure, Regoperator, Anyarray,
 }
 
 var byOid = func() map[Oid]*T {
