@@ -124,6 +124,13 @@ func TestSimpleStatementsFollowDDL(t *testing.T) {
 	mustExec(t, a, "COMMIT")
 	expectShape(t, a, "SELECT * FROM t WHERE id = 1", "id,z,late=1,zz,9", "after the older snapshot")
 
+	// A serial column's sequence changed by another session.
+	mustExec(t, b, "CREATE TABLE ser (id serial PRIMARY KEY, v int)")
+	mustExec(t, a, "INSERT INTO ser (v) VALUES (1)")
+	mustExec(t, b, "ALTER SEQUENCE ser_id_seq INCREMENT BY 10")
+	mustExec(t, a, "INSERT INTO ser (v) VALUES (2)")
+	expectShape(t, a, "SELECT id FROM ser WHERE v = 2", "id=11", "insert after ALTER SEQUENCE")
+
 	// Renamed and dropped tables are not found by their old names.
 	mustExec(t, b, "ALTER TABLE t RENAME TO t_old")
 	if _, err := a.Exec(ctx, "SELECT * FROM t WHERE id = 1"); sqlState(err) != "42P01" {

@@ -26,7 +26,7 @@ func (pl *planner) defaultExprs(w *tableWriter) error {
 		case c.Hidden:
 			w.defaults[i] = &rowIDExpr{layout: w.layout}
 		case c.Sequence != 0:
-			d, err := catalog.Get(pl.txn, c.Sequence)
+			d, err := pl.descriptor(c.Sequence)
 			if err != nil {
 				return err
 			}

@@ -33,6 +33,8 @@ type relationCache struct {
 	version uint64
 	mu      sync.RWMutex
 	byName  map[cachedName]*catalog.Descriptor
+	// byID is descriptors read by id (a serial column's sequence).
+	byID map[uint32]*catalog.Descriptor
 }
 
 // cachedName is a relation as a statement names it: the schema as
@@ -79,6 +81,37 @@ func (pl *planner) relation(schema, name string) (*catalog.Descriptor, error) {
 	return d, nil
 }
 
+// descriptor returns descriptor id (nil if there is none), through the
+// database's cache as relation does.
+func (pl *planner) descriptor(id uint32) (*catalog.Descriptor, error) {
+	if catalog.ChangedIn(pl.txn) {
+		return catalog.Get(pl.txn, id)
+	}
+	version, err := catalog.Version(pl.txn)
+	if err != nil {
+		return nil, err
+	}
+	c := pl.s.db.relationsAt(version)
+	if c != nil {
+		c.mu.RLock()
+		d := c.byID[id]
+		c.mu.RUnlock()
+		if d != nil {
+			return d, nil
+		}
+	}
+	d, err := catalog.Get(pl.txn, id)
+	if err != nil || d == nil || c == nil {
+		return d, err
+	}
+	c.mu.Lock()
+	if len(c.byID) < maxCachedRelations {
+		c.byID[id] = d
+	}
+	c.mu.Unlock()
+	return d, nil
+}
+
 // relationsAt returns the database's cache for catalog version v,
 // starting one if v is newer than the cache it has; nil if its cache is
 // newer than v.
@@ -91,7 +124,7 @@ func (db *Database) relationsAt(v uint64) *relationCache {
 		if cur != nil && cur.version > v {
 			return nil
 		}
-		next := &relationCache{version: v, byName: map[cachedName]*catalog.Descriptor{}}
+		next := &relationCache{version: v, byName: map[cachedName]*catalog.Descriptor{}, byID: map[uint32]*catalog.Descriptor{}}
 		if db.relations.CompareAndSwap(cur, next) {
 			return next
 		}
