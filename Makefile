@@ -86,8 +86,8 @@ bench: ## Run the benchmarks (BENCH=regexp, BENCHTIME, COUNT)
 	$(GO) test -run '^$$' -bench '$(or $(BENCH),.)' -benchtime $(BENCHTIME) -count $(COUNT) -benchmem -timeout 60m $(PKG)
 
 .PHONY: bench-pg
-bench-pg: build ## Compare stela with a throwaway PostgreSQL 15 by stela bench, interleaved (ROUNDS, DURATION, WARMUP, PLAN)
-	BIN='$(BIN)' ROUNDS='$(ROUNDS)' DURATION='$(DURATION)' WARMUP='$(WARMUP)' PLAN='$(PLAN)' scripts/bench-pg.sh
+bench-pg: build ## Compare stela with a throwaway PostgreSQL 15 by stela bench, interleaved (ROUNDS, DURATION, WARMUP, PLAN, SIMPLE=1)
+	BIN='$(BIN)' ROUNDS='$(ROUNDS)' DURATION='$(DURATION)' WARMUP='$(WARMUP)' PLAN='$(PLAN)' SIMPLE='$(SIMPLE)' scripts/bench-pg.sh
 
 FUZZ_TARGETS = \
 	./kv/format:FuzzDecodeHeader ./kv/format:FuzzDecodeEntry \

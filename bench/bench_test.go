@@ -39,32 +39,42 @@ func small(url, workload string) Config {
 
 func TestEveryWorkloadOnStela(t *testing.T) {
 	url := startStela(t)
-	for _, w := range Workloads() {
-		t.Run(w, func(t *testing.T) {
-			res, err := Run(context.Background(), small(url, w), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if res.Ops != 40 || res.Errors != 0 || res.Interrupted {
-				t.Fatalf("ops %d errors %d (%v) interrupted %v, want 40 ops and no errors", res.Ops, res.Errors, res.ErrorSamples, res.Interrupted)
-			}
-			if !res.Stela || !strings.Contains(res.ServerVersion, "stela") {
-				t.Errorf("server %q stela=%v", res.ServerVersion, res.Stela)
-			}
-			if res.Workload != w || res.Connections != 3 || res.DurationS <= 0 || res.OpsPerS <= 0 {
-				t.Errorf("result %+v", res)
-			}
-			if res.P50Ms <= 0 || res.P50Ms > res.P99Ms || res.P99Ms > res.P999Ms || res.MaxMs <= 0 {
-				t.Errorf("latencies out of order: %+v", res)
-			}
-			wantRows := map[string]int64{"insert-batch": 40 * 50, "copy": 40 * 50, "range-scan": 40 * rangeLen}[w]
-			if wantRows == 0 {
-				wantRows = 40
-			}
-			if res.Rows != wantRows {
-				t.Errorf("rows %d, want %d", res.Rows, wantRows)
-			}
-		})
+	for _, simple := range []bool{false, true} {
+		for _, w := range Workloads() {
+			t.Run(fmt.Sprintf("%s/simple=%v", w, simple), func(t *testing.T) { runSmall(t, url, w, simple) })
+		}
+	}
+}
+
+// runSmall runs workload w briefly and checks its result.
+func runSmall(t *testing.T, url, w string, simple bool) {
+	cfg := small(url, w)
+	cfg.Simple = simple
+	res, err := Run(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Simple != simple {
+		t.Errorf("result's simple %v, want %v", res.Simple, simple)
+	}
+	if res.Ops != 40 || res.Errors != 0 || res.Interrupted {
+		t.Fatalf("ops %d errors %d (%v) interrupted %v, want 40 ops and no errors", res.Ops, res.Errors, res.ErrorSamples, res.Interrupted)
+	}
+	if !res.Stela || !strings.Contains(res.ServerVersion, "stela") {
+		t.Errorf("server %q stela=%v", res.ServerVersion, res.Stela)
+	}
+	if res.Workload != w || res.Connections != 3 || res.DurationS <= 0 || res.OpsPerS <= 0 {
+		t.Errorf("result %+v", res)
+	}
+	if res.P50Ms <= 0 || res.P50Ms > res.P99Ms || res.P99Ms > res.P999Ms || res.MaxMs <= 0 {
+		t.Errorf("latencies out of order: %+v", res)
+	}
+	wantRows := map[string]int64{"insert-batch": 40 * 50, "copy": 40 * 50, "range-scan": 40 * rangeLen}[w]
+	if wantRows == 0 {
+		wantRows = 40
+	}
+	if res.Rows != wantRows {
+		t.Errorf("rows %d, want %d", res.Rows, wantRows)
 	}
 }
 
@@ -211,5 +221,16 @@ func TestStelaOnlyOnPostgreSQL(t *testing.T) {
 	res, err := Run(context.Background(), small(url, "point-select"), nil)
 	if err != nil || res.Ops != 40 || res.Errors != 0 || res.Stela {
 		t.Errorf("point-select on PostgreSQL: %+v %v", res, err)
+	}
+}
+
+func TestStatementText(t *testing.T) {
+	sql, args := statement(true, "INSERT INTO t VALUES ($1, $2, $3, $10)", int64(5), int64(-3), "it's", int64(4), int64(5), int64(6), int64(7), int64(8), int64(9), int64(10))
+	if want := "INSERT INTO t VALUES (5, (-3), 'it''s', 10)"; sql != want || args != nil {
+		t.Errorf("simple: %q %v, want %q", sql, args, want)
+	}
+	sql, args = statement(false, "ins", int64(5))
+	if sql != "ins" || len(args) != 1 {
+		t.Errorf("prepared: %q %v", sql, args)
 	}
 }

@@ -59,6 +59,9 @@ type CompareConfig struct {
 	Duration time.Duration
 	Warmup   time.Duration
 	Rows     int64
+	// Simple runs the workloads' statements by the simple query
+	// protocol (Config.Simple).
+	Simple bool
 }
 
 // Cell is one workload at one connection count: the runs on A and B.
@@ -86,7 +89,7 @@ func Compare(ctx context.Context, cc CompareConfig, log io.Writer) ([]Cell, erro
 						continue
 					}
 					cfg := Config{URL: t.URL, Workload: item.Workload, Connections: conns,
-						Duration: cc.Duration, Warmup: cc.Warmup, Rows: cc.Rows}
+						Duration: cc.Duration, Warmup: cc.Warmup, Rows: cc.Rows, Simple: cc.Simple}
 					res, err := Run(ctx, cfg, nil)
 					if isB && errors.Is(err, errNeedsStela) {
 						cell.BSkipped = true

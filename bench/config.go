@@ -34,6 +34,10 @@ type Config struct {
 	Table string
 	// NoSetup keeps the table as it is instead of recreating and loading it.
 	NoSetup bool
+	// Simple sends each statement as text with its values written in
+	// (the simple query protocol, as psql, psycopg2 and pgbench's default
+	// do), not through a prepared statement.
+	Simple bool
 }
 
 // tableName is a plain identifier: it is written into SQL unquoted.

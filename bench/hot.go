@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"fmt"
 	"math/rand/v2"
 
 	"github.com/jackc/pgx/v5"
@@ -23,9 +22,11 @@ const maxRetries = 1000
 // operations that needed them are counted apart from errors. PostgreSQL
 // at its default READ COMMITTED makes the UPDATEs wait instead.
 type hotWorker struct {
-	c    *pgx.Conn
-	rnd  *rand.Rand
-	keys int64
+	c      *pgx.Conn
+	stmt   string // the UPDATE (env.prepare)
+	simple bool
+	rnd    *rand.Rand
+	keys   int64
 }
 
 func (w *hotWorker) conn() *pgx.Conn { return w.c }
@@ -33,7 +34,8 @@ func (w *hotWorker) conn() *pgx.Conn { return w.c }
 func (w *hotWorker) op(ctx context.Context, s *stats) (int64, error) {
 	id := 1 + w.rnd.Int64N(w.keys)
 	for try := 0; ; try++ {
-		tag, err := w.c.Exec(ctx, "upd", id)
+		sql, args := statement(w.simple, w.stmt, id)
+		tag, err := w.c.Exec(ctx, sql, args...)
 		if err == nil {
 			if try > 0 {
 				s.retriedOps++
@@ -56,10 +58,11 @@ var updateHotWorkload = &workload{
 		if err != nil {
 			return nil, err
 		}
-		if _, err := c.Prepare(ctx, "upd", "UPDATE "+e.cfg.Table+" SET k = k + 1 WHERE id = $1"); err != nil {
+		stmt, err := e.prepare(ctx, c, "upd", "UPDATE "+e.cfg.Table+" SET k = k + 1 WHERE id = $1")
+		if err != nil {
 			c.Close(ctx)
-			return nil, fmt.Errorf("bench: prepare: %w", err)
+			return nil, err
 		}
-		return &hotWorker{c: c, rnd: newRand(id), keys: e.cfg.Rows}, nil
+		return &hotWorker{c: c, stmt: stmt, simple: e.cfg.Simple, rnd: newRand(id), keys: e.cfg.Rows}, nil
 	},
 }

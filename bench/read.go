@@ -34,17 +34,20 @@ const rangeLen = 1000
 // selectWorker runs a prepared SELECT by primary key (span 1) or a range
 // of span keys from a random start.
 type selectWorker struct {
-	c    *pgx.Conn
-	rnd  *rand.Rand
-	rows int64 // the table has ids 1..rows
-	span int64
+	c      *pgx.Conn
+	stmt   string // the SELECT (env.prepare)
+	simple bool
+	rnd    *rand.Rand
+	rows   int64 // the table has ids 1..rows
+	span   int64
 }
 
 func (w *selectWorker) conn() *pgx.Conn { return w.c }
 
 func (w *selectWorker) op(ctx context.Context, _ *stats) (int64, error) {
 	id := 1 + w.rnd.Int64N(w.rows-w.span+1)
-	rows, err := w.c.Query(ctx, "sel", id)
+	sql, args := statement(w.simple, w.stmt, id)
+	rows, err := w.c.Query(ctx, sql, args...)
 	if err != nil {
 		return 0, err
 	}
@@ -61,11 +64,12 @@ func newSelectWorker(span int64, sql string) func(ctx context.Context, e *env, i
 		if err != nil {
 			return nil, err
 		}
-		if _, err := c.Prepare(ctx, "sel", fmt.Sprintf(sql, e.cfg.Table)); err != nil {
+		stmt, err := e.prepare(ctx, c, "sel", fmt.Sprintf(sql, e.cfg.Table))
+		if err != nil {
 			c.Close(ctx)
-			return nil, fmt.Errorf("bench: prepare: %w", err)
+			return nil, err
 		}
-		return &selectWorker{c: c, rnd: newRand(id), rows: e.cfg.Rows, span: span}, nil
+		return &selectWorker{c: c, stmt: stmt, simple: e.cfg.Simple, rnd: newRand(id), rows: e.cfg.Rows, span: span}, nil
 	}
 }
 

@@ -30,6 +30,7 @@ type Result struct {
 	RetriedOps            int64             `json:"retried_ops"`
 	ServerVersion         string            `json:"server_version"`
 	Stela                 bool              `json:"stela"`
+	Simple                bool              `json:"simple,omitempty"`
 	Interrupted           bool              `json:"interrupted,omitempty"`
 }
 
@@ -41,7 +42,7 @@ func (r *run) result(s *stats, elapsed time.Duration, interrupted bool) Result {
 		Workload: r.cfg.Workload, Connections: r.cfg.Connections,
 		DurationS: elapsed.Seconds(), Ops: s.ops, Rows: s.rows,
 		Errors: s.errors, SerializationFailures: s.serializationFailures, RetriedOps: s.retriedOps,
-		Interrupted: interrupted,
+		Interrupted: interrupted, Simple: r.cfg.Simple,
 	}
 	if len(s.errorsByCode) > 0 {
 		res.ErrorsByCode, res.ErrorSamples = s.errorsByCode, s.errorSamples

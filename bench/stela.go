@@ -77,6 +77,8 @@ func setupAsOf(ctx context.Context, conn *pgx.Conn, e *env) error {
 // asOfWorker reads a random row as of a random transaction of the range.
 type asOfWorker struct {
 	c        *pgx.Conn
+	stmt     string // the SELECT (env.prepare)
+	simple   bool
 	rnd      *rand.Rand
 	rows     int64
 	lo, span int64
@@ -86,7 +88,8 @@ func (w *asOfWorker) conn() *pgx.Conn { return w.c }
 
 func (w *asOfWorker) op(ctx context.Context, _ *stats) (int64, error) {
 	tx, id := w.lo+w.rnd.Int64N(w.span), 1+w.rnd.Int64N(w.rows)
-	rows, err := w.c.Query(ctx, "asof", tx, id)
+	sql, args := statement(w.simple, w.stmt, tx, id)
+	rows, err := w.c.Query(ctx, sql, args...)
 	if err != nil {
 		return 0, err
 	}
@@ -107,11 +110,12 @@ var asOfReadWorkload = &workload{
 		if err != nil {
 			return nil, err
 		}
-		if _, err := c.Prepare(ctx, "asof", "SELECT id, k, v FROM "+e.cfg.Table+" AS OF TX $1 WHERE id = $2"); err != nil {
+		stmt, err := e.prepare(ctx, c, "asof", "SELECT id, k, v FROM "+e.cfg.Table+" AS OF TX $1 WHERE id = $2")
+		if err != nil {
 			c.Close(ctx)
-			return nil, fmt.Errorf("bench: prepare: %w", err)
+			return nil, err
 		}
-		return &asOfWorker{c: c, rnd: newRand(id), rows: e.cfg.Rows, lo: e.txLo, span: e.txHi - e.txLo + 1}, nil
+		return &asOfWorker{c: c, stmt: stmt, simple: e.cfg.Simple, rnd: newRand(id), rows: e.cfg.Rows, lo: e.txLo, span: e.txHi - e.txLo + 1}, nil
 	},
 }
 

@@ -2,7 +2,10 @@ package bench
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
@@ -48,7 +51,55 @@ type env struct {
 
 // connect opens a worker's connection.
 func (e *env) connect(ctx context.Context) (*pgx.Conn, error) {
-	return pgx.Connect(ctx, e.cfg.URL)
+	cfg, err := pgx.ParseConfig(e.cfg.URL)
+	if err != nil {
+		return nil, err
+	}
+	if e.cfg.Simple {
+		cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+	}
+	return pgx.ConnectConfig(ctx, cfg)
+}
+
+// prepare readies a worker's statement: prepared as name, or with
+// --simple kept as text (see statement). It returns what the worker
+// passes to statement.
+func (e *env) prepare(ctx context.Context, c *pgx.Conn, name, sql string) (string, error) {
+	if e.cfg.Simple {
+		return sql, nil
+	}
+	if _, err := c.Prepare(ctx, name, sql); err != nil {
+		return "", fmt.Errorf("bench: prepare: %w", err)
+	}
+	return name, nil
+}
+
+// statement is what a worker sends to run stmt (from prepare) with
+// args: the prepared statement's name and the args, or with simple the
+// statement's text with the values written in as psycopg2 and pgbench
+// write them (numbers bare, strings quoted; pgx's own simple mode quotes
+// numbers too) and no args.
+func statement(simple bool, stmt string, args ...any) (string, []any) {
+	if !simple {
+		return stmt, args
+	}
+	// From the last parameter down, so that $1 does not match $10.
+	for i := len(args); i >= 1; i-- {
+		var lit string
+		switch v := args[i-1].(type) {
+		case int64:
+			lit = strconv.FormatInt(v, 10)
+			if v < 0 {
+				lit = "(" + lit + ")" // not "x - -1", a comment
+			}
+		case string:
+			lit = "'" + strings.ReplaceAll(v, "'", "''") + "'"
+		default:
+			panic(fmt.Sprintf("bench: no literal for %T", v))
+		}
+		stmt = strings.ReplaceAll(stmt, "$"+strconv.Itoa(i), lit)
+	}
+	return stmt, nil
 }
 
 // workloads is the registry, by the name given to --workload.

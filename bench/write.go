@@ -29,7 +29,8 @@ const insertSQL = "INSERT INTO %s (id, k, v) VALUES ($1, $2, $3)"
 type insertWorker struct {
 	c     *pgx.Conn
 	e     *env
-	batch int // rows per transaction; 1: autocommit
+	stmt  string // the INSERT (env.prepare)
+	batch int    // rows per transaction; 1: autocommit
 }
 
 func (w *insertWorker) conn() *pgx.Conn { return w.c }
@@ -39,17 +40,19 @@ func newInsertWorker(ctx context.Context, e *env, batch int) (worker, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := c.Prepare(ctx, "ins", fmt.Sprintf(insertSQL, e.cfg.Table)); err != nil {
+	stmt, err := e.prepare(ctx, c, "ins", fmt.Sprintf(insertSQL, e.cfg.Table))
+	if err != nil {
 		c.Close(ctx)
-		return nil, fmt.Errorf("bench: prepare: %w", err)
+		return nil, err
 	}
-	return &insertWorker{c: c, e: e, batch: batch}, nil
+	return &insertWorker{c: c, e: e, stmt: stmt, batch: batch}, nil
 }
 
 func (w *insertWorker) op(ctx context.Context, _ *stats) (int64, error) {
 	if w.batch == 1 {
 		id := w.e.nextID.Add(1)
-		_, err := w.c.Exec(ctx, "ins", id, id*7, pad)
+		sql, args := statement(w.e.cfg.Simple, w.stmt, id, id*7, pad)
+		_, err := w.c.Exec(ctx, sql, args...)
 		return 1, err
 	}
 	// insert-batch: BEGIN, one INSERT per row (each its own round trip,
@@ -59,7 +62,8 @@ func (w *insertWorker) op(ctx context.Context, _ *stats) (int64, error) {
 	}
 	for range w.batch {
 		id := w.e.nextID.Add(1)
-		if _, err := w.c.Exec(ctx, "ins", id, id*7, pad); err != nil {
+		sql, args := statement(w.e.cfg.Simple, w.stmt, id, id*7, pad)
+		if _, err := w.c.Exec(ctx, sql, args...); err != nil {
 			_, _ = w.c.Exec(ctx, "ROLLBACK")
 			return 0, err
 		}

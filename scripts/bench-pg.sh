@@ -5,7 +5,11 @@
 # docs/BENCHMARKS.md: the machine, the command, and a table of every run,
 # the medians and the ratio stela / PostgreSQL per workload.
 #
-#   make bench-pg [ROUNDS=3] [DURATION=20s] [WARMUP=5s] [PLAN='insert:1,8,64 ...'] [BENCH_DIR=dir]
+#   make bench-pg [ROUNDS=3] [DURATION=20s] [WARMUP=5s] [PLAN='insert:1,8,64 ...'] [SIMPLE=1] [BENCH_DIR=dir]
+#
+# SIMPLE=1 sends the statements by the simple query protocol, values
+# written into their text (as psql, psycopg2 and pgbench do), instead of
+# prepared statements.
 #
 # Both servers keep their data under BENCH_DIR (default: a new temporary
 # directory), so both write to the same disk; both are stopped and their
@@ -71,7 +75,13 @@ echo "stela: $("$bin" version | head -1). PostgreSQL: $(/usr/lib/postgresql/15/b
 echo "Both with default settings (commits synced), on the same disk, the client on the same machine."
 echo
 echo '```sh'
-echo "make bench-pg ROUNDS=$rounds DURATION=$duration WARMUP=$warmup PLAN='$plan'"
+simple_flag=
+simple_arg=
+if [ -n "${SIMPLE:-}" ]; then
+	simple_flag=--simple
+	simple_arg=' SIMPLE=1'
+fi
+echo "make bench-pg ROUNDS=$rounds DURATION=$duration WARMUP=$warmup PLAN='$plan'$simple_arg"
 echo '```'
 "$bin" bench compare --a "$stela_url" --a-name stela --b "$pg_url" --b-name "PostgreSQL 15" \
-	--rounds "$rounds" --duration "$duration" --warmup "$warmup" --plan "$plan"
+	--rounds "$rounds" --duration "$duration" --warmup "$warmup" --plan "$plan" $simple_flag

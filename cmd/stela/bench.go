@@ -52,6 +52,11 @@ unless --no-setup):
                  package against a trusted state in a temporary directory:
                  stela only
 
+With --simple, statements go by the simple query protocol, their values
+written into the text by the client, as psql, psycopg2 and pgbench's
+default send them; without it each worker prepares its statement once.
+copy and verified-read are the same either way.
+
 Measuring: each connection is a worker in a closed loop, sending its next
 operation when the previous one has returned (no schedule, so no
 coordinated omission to correct: the figures are what the server gave
@@ -121,6 +126,7 @@ is printed. The exit status is 1 if any operation failed.`,
 	f.StringVar(&cfg.Table, "table", "", "table to use (default bench_<workload>)")
 	f.BoolVar(&setup, "setup", true, "drop, recreate and load the table first")
 	f.BoolVar(&noSetup, "no-setup", false, "use the table as it is (same as --setup=false)")
+	f.BoolVar(&cfg.Simple, "simple", false, "send statements as text with the values written in (simple query protocol, as psql and psycopg2), not prepared")
 	f.BoolVar(&jsonOut, "json", false, "print only the result's JSON object")
 	f.BoolVar(&quiet, "quiet", false, "no progress lines")
 	cmd.AddCommand(newBenchCompareCommand())

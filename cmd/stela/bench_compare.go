@@ -61,6 +61,7 @@ measured.`,
 	f.IntVar(&cc.Rounds, "rounds", 3, "runs of each workload on each server")
 	f.DurationVar(&cc.Duration, "duration", 20*time.Second, "measured time of each run")
 	f.DurationVar(&cc.Warmup, "warmup", 5*time.Second, "unmeasured time before each run")
+	f.BoolVar(&cc.Simple, "simple", false, "send statements as text with the values written in (simple query protocol), not prepared")
 	f.Int64Var(&cc.Rows, "rows", 0, "table size of the read workloads (default 100000; hot keys of update-hot, default 10)")
 	return cmd
 }
