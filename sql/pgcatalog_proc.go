@@ -406,14 +406,9 @@ func procOIDBySignature(s string) (uint32, error) {
 	var want []uint32
 	if list := strings.TrimSpace(s[open+1 : close]); list != "" {
 		for _, a := range strings.Split(list, ",") {
-			a = strings.TrimSpace(stripTypmod(a))
-			oid, ok := pseudoTypeOID(a)
-			if !ok {
-				t, err := types.ByName(a, nil)
-				if err != nil {
-					return 0, pgerror.Newf(pgcode.UndefinedObject, "type \"%s\" does not exist", a)
-				}
-				oid = t.Oid
+			oid, err := argTypeOID(strings.TrimSpace(stripTypmod(a)))
+			if err != nil {
+				return 0, err
 			}
 			want = append(want, oid)
 		}
@@ -434,4 +429,17 @@ func pseudoTypeOID(name string) (uint32, bool) {
 		}
 	}
 	return 0, false
+}
+
+// argTypeOID is the OID of a type named in a regprocedure's or
+// regoperator's argument list: a pseudo-type or a built-in type.
+func argTypeOID(name string) (uint32, error) {
+	if oid, ok := pseudoTypeOID(name); ok {
+		return oid, nil
+	}
+	t, err := types.ByName(name, nil)
+	if err != nil {
+		return 0, pgerror.Newf(pgcode.UndefinedObject, "type \"%s\" does not exist", name)
+	}
+	return t.Oid, nil
 }

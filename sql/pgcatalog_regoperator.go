@@ -5,7 +5,6 @@ import (
 
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
-	"github.com/stela-db/stela/sql/types"
 )
 
 // regoperator: an operator named with its operand types, as psql's
@@ -53,13 +52,9 @@ func operatorOIDBySignature(s string) (uint32, error) {
 			operands = append(operands, 0)
 			continue
 		}
-		oid, ok := pseudoTypeOID(a)
-		if !ok {
-			t, err := types.ByName(a, nil)
-			if err != nil {
-				return 0, pgerror.Newf(pgcode.UndefinedObject, "type \"%s\" does not exist", a)
-			}
-			oid = t.Oid
+		oid, err := argTypeOID(a)
+		if err != nil {
+			return 0, err
 		}
 		operands = append(operands, oid)
 	}

@@ -52,40 +52,25 @@ const maxCachedRelations = 4096
 // cache when the planner's transaction may use it.
 func (pl *planner) relation(schema, name string) (*catalog.Descriptor, error) {
 	path := pl.s.searchPath()
-	if catalog.ChangedIn(pl.txn) {
-		return catalog.Relation(pl.txn, schema, name, path)
-	}
-	version, err := catalog.Version(pl.txn)
-	if err != nil {
-		return nil, err
-	}
-	c := pl.s.db.relationsAt(version)
 	key := cachedName{path: strings.Join(path, "\x00"), schema: schema, name: name}
-	if c != nil {
-		c.mu.RLock()
-		d := c.byName[key]
-		c.mu.RUnlock()
-		if d != nil {
-			return d, nil
-		}
-	}
-	d, err := catalog.Relation(pl.txn, schema, name, path)
-	if err != nil || c == nil {
-		return d, err
-	}
-	c.mu.Lock()
-	if len(c.byName) < maxCachedRelations {
-		c.byName[key] = d
-	}
-	c.mu.Unlock()
-	return d, nil
+	return throughCache(pl, func(c *relationCache) map[cachedName]*catalog.Descriptor { return c.byName }, key,
+		func() (*catalog.Descriptor, error) { return catalog.Relation(pl.txn, schema, name, path) })
 }
 
 // descriptor returns descriptor id (nil if there is none), through the
 // database's cache as relation does.
 func (pl *planner) descriptor(id uint32) (*catalog.Descriptor, error) {
+	return throughCache(pl, func(c *relationCache) map[uint32]*catalog.Descriptor { return c.byID }, id,
+		func() (*catalog.Descriptor, error) { return catalog.Get(pl.txn, id) })
+}
+
+// throughCache finds key in the map pick chooses of the database's cache
+// for the planner's transaction; on a miss, or when the transaction may
+// not use the cache, load reads the catalog, and a found descriptor is
+// kept.
+func throughCache[K comparable](pl *planner, pick func(*relationCache) map[K]*catalog.Descriptor, key K, load func() (*catalog.Descriptor, error)) (*catalog.Descriptor, error) {
 	if catalog.ChangedIn(pl.txn) {
-		return catalog.Get(pl.txn, id)
+		return load()
 	}
 	version, err := catalog.Version(pl.txn)
 	if err != nil {
@@ -94,19 +79,19 @@ func (pl *planner) descriptor(id uint32) (*catalog.Descriptor, error) {
 	c := pl.s.db.relationsAt(version)
 	if c != nil {
 		c.mu.RLock()
-		d := c.byID[id]
+		d := pick(c)[key]
 		c.mu.RUnlock()
 		if d != nil {
 			return d, nil
 		}
 	}
-	d, err := catalog.Get(pl.txn, id)
+	d, err := load()
 	if err != nil || d == nil || c == nil {
 		return d, err
 	}
 	c.mu.Lock()
-	if len(c.byID) < maxCachedRelations {
-		c.byID[id] = d
+	if m := pick(c); len(m) < maxCachedRelations {
+		m[key] = d
 	}
 	c.mu.Unlock()
 	return d, nil
