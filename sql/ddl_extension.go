@@ -101,9 +101,10 @@ func (x *execCtx) createExtension(n *pg_query.CreateExtensionStmt) error {
 	// install scripts set it.
 	e := &catalog.Extension{OID: oid, Name: avail.name, Schema: schema.ID, Version: avail.version, Owner: x.sess.user,
 		Comment: avail.comment}
-	// The functions' OIDs follow the extension's, consecutive, as
-	// PostgreSQL's install script creates them.
-	for i := range extensionProcs(avail.name) {
+	// The functions' OIDs follow the extension's, consecutive, one for
+	// each function PostgreSQL's install script creates
+	// (pgcatalog_extproc.go).
+	for i := range pgExtProcCount(avail.name) {
 		id, err := catalog.NewID(x.txn)
 		if err != nil {
 			return err

@@ -58,11 +58,12 @@ func (x *execCtx) extCallee(n *pg_query.Node, exts []*catalog.Extension, schemas
 			if len(parts) > 2 || len(parts) == 2 && parts[0] != schemas[e.Schema] {
 				continue
 			}
-			for i, s := range extensionProcs(e.Name) {
+			for _, s := range extensionProcs(e.Name) {
 				if s.Name != name || len(s.Args) != len(f.Args) {
 					continue
 				}
-				if id := e.FuncOIDs + uint32(i); !ok || id > oid {
+				_, slot := pgExtProcRowOf(e.Name, s)
+				if id := e.FuncOIDs + uint32(slot); !ok || id > oid {
 					args := make([]string, len(s.Args))
 					for k, a := range s.Args {
 						args[k] = typeNameOf(a)

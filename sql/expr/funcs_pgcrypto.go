@@ -16,10 +16,15 @@ import (
 )
 
 // The pgcrypto extension's general hashing functions (digest, hmac),
-// its password hashing (crypt, gen_salt: funcs_pgcrypto_crypt.go),
-// gen_random_bytes and gen_random_uuid (the built-in one, funcs_uuid.go,
-// which PostgreSQL 13 moved into core). Its raw and PGP encryption
-// functions are not provided.
+// its password hashing (crypt, gen_salt: funcs_pgcrypto_crypt.go), raw
+// encryption (encrypt, decrypt, encrypt_iv, decrypt_iv:
+// funcs_pgcrypto_encrypt.go), gen_random_bytes, gen_random_uuid (the
+// built-in one, funcs_uuid.go, which PostgreSQL 13 moved into core),
+// symmetric-key PGP encryption (pgp_sym_*, pgp_key_id:
+// funcs_pgcrypto_pgp*.go) and ASCII armor (armor, dearmor,
+// pgp_armor_headers: funcs_pgcrypto_armor.go). Its public-key PGP
+// functions (pgp_pub_*) are not provided. Functions are registered in
+// the order of PostgreSQL's install script, the order of their OIDs.
 
 // pgcryptoHashes are the digest algorithms, by pgcrypto's
 // (case-insensitive) names.
@@ -74,6 +79,7 @@ func init() {
 	addExtFunc(ext, "hmac", fn([]*types.T{txt, txt, txt}, by, mac))
 	addExtFunc(ext, "hmac", fn([]*types.T{by, by, txt}, by, mac))
 	addCryptFuncs(ext)
+	addEncryptFuncs(ext)
 	addExtFunc(ext, "gen_random_bytes", volatileFn([]*types.T{types.Int4}, by, func(_ *Context, a []types.Datum) (types.Datum, error) {
 		n := a[0].(int64)
 		if n < 1 || n > maxRandomBytes {
@@ -87,4 +93,5 @@ func init() {
 	// an unqualified call finds the built-in one first, as pg_catalog
 	// comes first in PostgreSQL's search path.
 	addExtFunc(ext, "gen_random_uuid", genRandomUUID())
+	addArmorFuncs(ext)
 }

@@ -58,8 +58,24 @@ func oneColumn(name string, t *types.T, values func(args []types.Datum) ([]types
 	}}
 }
 
+// extSetFuncs are the set-returning functions of extensions
+// (pgcrypto's pgp_armor_headers), apart from setFuncs so that they are
+// not listed as built-in; a call finds them only while their extension
+// is installed, as the extensions' other functions (extensions.go).
+var extSetFuncs = map[string][]setOverload{}
+
+// addExtSetFunc registers a strict set-returning function of extension
+// ext, in its install script's order among the extension's functions.
+func addExtSetFunc(ext, name string, args []*types.T, f *SetFunc) {
+	g := *f
+	g.Strict = true
+	o := &overload{args: args, strict: true, result: f.Types[0], extension: ext}
+	extSetFuncs[name] = append(extSetFuncs[name], setOverload{o: o, fn: &g})
+	extOrder[ext] = append(extOrder[ext], extFunc{name, o})
+}
+
 // IsSetFunc reports whether name is a function registered here.
-func IsSetFunc(name string) bool { return len(setFuncs[name]) > 0 }
+func IsSetFunc(name string) bool { return len(setFuncs[name]) > 0 || len(extSetFuncs[name]) > 0 }
 
 // SetFuncNames returns the names of the functions registered here,
 // sorted.
@@ -76,10 +92,21 @@ func SetFuncNames() []string {
 // built arguments, as a function call is resolved: it returns the
 // signature's computation and the arguments converted to its types.
 func (b *Builder) SetFuncCall(name string, args []Expr, loc int32) (*SetFunc, []Expr, error) {
-	sigs := setFuncs[name]
-	cands := make([]*overload, len(sigs))
-	for i, s := range sigs {
-		cands[i] = s.o
+	sigs := append([]setOverload(nil), setFuncs[name]...)
+	var cands []*overload
+	for _, s := range sigs {
+		cands = append(cands, s.o)
+	}
+	for _, s := range extSetFuncs[name] {
+		if b.Extension == nil {
+			continue
+		}
+		if _, ok, err := b.Extension(s.o.extension); err != nil {
+			return nil, nil, err
+		} else if ok {
+			sigs = append(sigs, s)
+			cands = append(cands, s.o)
+		}
 	}
 	argTypes := make([]*types.T, len(args))
 	for i, a := range args {
