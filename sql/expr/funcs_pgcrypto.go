@@ -93,5 +93,9 @@ func init() {
 	// an unqualified call finds the built-in one first, as pg_catalog
 	// comes first in PostgreSQL's search path.
 	addExtFunc(ext, "gen_random_uuid", genRandomUUID())
+	addPGPSymFuncs(ext)
+	addExtFunc(ext, "pgp_key_id", fn([]*types.T{by}, txt, func(_ *Context, a []types.Datum) (types.Datum, error) {
+		return pgpKeyID(a[0].([]byte))
+	}))
 	addArmorFuncs(ext)
 }

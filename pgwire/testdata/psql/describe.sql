@@ -2,7 +2,9 @@
 -- describe objects with pg_describe_object: \dD (domains), \dL
 -- (procedural languages: stela has none, PostgreSQL lists plpgsql) and
 -- \dx+ (an extension's members). The output matches psql 15's against
--- PostgreSQL 15 after the same script, but \dL's plpgsql row.
+-- PostgreSQL 15 after the same script, but \dL's plpgsql row and the
+-- 10 pgp_pub_* functions \dx+ pgcrypto lists there (stela has the
+-- other 26).
 CREATE DOMAIN desc_d1 AS int CHECK (VALUE > 0);
 CREATE DOMAIN desc_d2 AS text NOT NULL;
 CREATE TYPE desc_e1 AS ENUM ('a', 'b');
@@ -15,6 +17,9 @@ COMMENT ON TABLE desc_t1 IS 'tab';
 CREATE EXTENSION "uuid-ossp";
 \dx+ uuid-ossp
 DROP EXTENSION "uuid-ossp";
+CREATE EXTENSION pgcrypto;
+\dx+ pgcrypto
+DROP EXTENSION pgcrypto;
 DROP TABLE desc_t1;
 DROP TYPE desc_e1;
 DROP DOMAIN desc_d1, desc_d2;
