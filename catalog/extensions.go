@@ -33,11 +33,17 @@ type Extension struct {
 	// it as PostgreSQL allocates them when it runs the install script.
 	OID      uint32 `json:"oid"`
 	FuncOIDs uint32 `json:"func_oids,omitempty"`
-	Name     string `json:"name"`
-	Schema   uint32 `json:"schema"`
-	Version  string `json:"version"`
-	Owner    string `json:"owner,omitempty"`
-	Comment  string `json:"comment,omitempty"`
+	// FuncSlots is how many OIDs from FuncOIDs are the extension's: one
+	// per function of PostgreSQL's install script, a function's OID
+	// FuncOIDs plus its place in the script. 0 in a record written
+	// before stela reserved them so (2026-11-25): there the OIDs were
+	// one per function stela then implemented, in the script's order.
+	FuncSlots uint32 `json:"func_slots,omitempty"`
+	Name      string `json:"name"`
+	Schema    uint32 `json:"schema"`
+	Version   string `json:"version"`
+	Owner     string `json:"owner,omitempty"`
+	Comment   string `json:"comment,omitempty"`
 	// Dropped marks the record DROP EXTENSION leaves of a built-in
 	// extension, which is installed while no record says otherwise.
 	Dropped bool `json:"dropped,omitempty"`

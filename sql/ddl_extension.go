@@ -112,6 +112,7 @@ func (x *execCtx) createExtension(n *pg_query.CreateExtensionStmt) error {
 		if i == 0 {
 			e.FuncOIDs = id
 		}
+		e.FuncSlots++
 	}
 	return catalog.PutExtension(x.txn, e)
 }

@@ -62,8 +62,8 @@ func (x *execCtx) extCallee(n *pg_query.Node, exts []*catalog.Extension, schemas
 				if s.Name != name || len(s.Args) != len(f.Args) {
 					continue
 				}
-				_, slot := pgExtProcRowOf(e.Name, s)
-				if id := e.FuncOIDs + uint32(slot); !ok || id > oid {
+				r, id := extProcOID(e, s)
+				if r != nil && (!ok || id > oid) {
 					args := make([]string, len(s.Args))
 					for k, a := range s.Args {
 						args[k] = typeNameOf(a)

@@ -40,11 +40,55 @@ type extProc struct {
 func extensionProcRows(e *catalog.Extension) []extProc {
 	var out []extProc
 	for _, s := range extensionProcs(e.Name) {
-		if r, slot := pgExtProcRowOf(e.Name, s); r != nil {
-			out = append(out, extProc{ext: e, oid: e.FuncOIDs + uint32(slot), row: r})
+		if r, oid := extProcOID(e, s); r != nil {
+			out = append(out, extProc{ext: e, oid: oid, row: r})
 		}
 	}
 	return out
+}
+
+// extProcOID is PostgreSQL's row of extension e's function of signature
+// s and the function's OID in this database; nil if it has none.
+func extProcOID(e *catalog.Extension, s expr.Signature) (*pgProcRow, uint32) {
+	r, slot := pgExtProcRowOf(e.Name, s)
+	if r == nil {
+		return nil, 0
+	}
+	if e.FuncSlots > 0 {
+		return r, e.FuncOIDs + uint32(slot)
+	}
+	// An older record: one OID per function stela then implemented, in
+	// the order it registered them, which is the script's. A function
+	// implemented since has none (until the extension is dropped and
+	// created again).
+	legacy, changed := legacyExtProcs[e.Name]
+	if !changed {
+		for i, o := range extensionProcs(e.Name) {
+			if o.Name == s.Name && slices.Equal(o.Args, s.Args) {
+				return r, e.FuncOIDs + uint32(i)
+			}
+		}
+		return nil, 0
+	}
+	n := uint32(0)
+	for i := range pgExtProcRows {
+		p := &pgExtProcRows[i]
+		if p.ext != e.Name || !legacy[p.row.name] {
+			continue
+		}
+		if &p.row == r {
+			return r, e.FuncOIDs + n
+		}
+		n++
+	}
+	return nil, 0
+}
+
+// legacyExtProcs are, for the extensions stela implements more of than
+// it did before extensions reserved an OID for every function of their
+// install script, the functions it implemented then.
+var legacyExtProcs = map[string]map[string]bool{
+	"pgcrypto": {"digest": true, "hmac": true, "crypt": true, "gen_salt": true, "gen_random_bytes": true, "gen_random_uuid": true},
 }
 
 // pgExtProcRowOf is PostgreSQL's row of extension ext's function of
