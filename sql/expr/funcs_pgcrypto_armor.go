@@ -174,51 +174,8 @@ func armorParts(data []byte) (headers []byte, body []byte, ok bool) {
 // armorBase64 decodes base64 as pgcrypto's reader: whitespace skipped,
 // '=' allowed only as padding; ok false for anything else.
 func armorBase64(src []byte) (out []byte, ok bool) {
-	var buf uint32
-	pos, end := 0, 0
-	for _, c := range src {
-		var b uint32
-		switch {
-		case c >= 'A' && c <= 'Z':
-			b = uint32(c - 'A')
-		case c >= 'a' && c <= 'z':
-			b = uint32(c-'a') + 26
-		case c >= '0' && c <= '9':
-			b = uint32(c-'0') + 52
-		case c == '+':
-			b = 62
-		case c == '/':
-			b = 63
-		case c == '=':
-			if end == 0 {
-				switch pos {
-				case 2:
-					end = 1
-				case 3:
-					end = 2
-				default:
-					return nil, false
-				}
-			}
-		case c == ' ', c == '\t', c == '\n', c == '\r':
-			continue
-		default:
-			return nil, false
-		}
-		buf = buf<<6 | b
-		pos++
-		if pos == 4 {
-			out = append(out, byte(buf>>16))
-			if end == 0 || end > 1 {
-				out = append(out, byte(buf>>8))
-			}
-			if end == 0 || end > 2 {
-				out = append(out, byte(buf))
-			}
-			buf, pos = 0, 0
-		}
-	}
-	return out, pos == 0
+	out, bad, _ := decodeBase64(src)
+	return out, bad == base64OK
 }
 
 // pgpDearmor is dearmor(text).

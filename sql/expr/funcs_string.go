@@ -688,46 +688,13 @@ func decodeBytes(s, format string) (types.Datum, error) {
 		}
 		return out, nil
 	case "base64":
-		out := []byte{}
-		var buf uint32
-		pos, end := 0, 0
-		for i := 0; i < len(s); i++ {
-			c := s[i]
-			if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
-				continue
-			}
-			b := 0
-			if c == '=' {
-				if end == 0 {
-					switch pos {
-					case 2:
-						end = 1
-					case 3:
-						end = 2
-					default:
-						return nil, pgerror.New(pgcode.InvalidParameterValue, "unexpected \"=\" while decoding base64 sequence")
-					}
-				}
-			} else {
-				b = strings.IndexByte(base64Chars, c)
-				if b < 0 {
-					return nil, pgerror.Newf(pgcode.InvalidParameterValue, "invalid symbol \"%s\" found while decoding base64 sequence", firstChar(s[i:]))
-				}
-			}
-			buf = buf<<6 + uint32(b)
-			pos++
-			if pos == 4 {
-				out = append(out, byte(buf>>16))
-				if end == 0 || end > 1 {
-					out = append(out, byte(buf>>8))
-				}
-				if end == 0 || end > 2 {
-					out = append(out, byte(buf))
-				}
-				buf, pos = 0, 0
-			}
-		}
-		if pos != 0 {
+		out, bad, at := decodeBase64(s)
+		switch bad {
+		case base64BadPadding:
+			return nil, pgerror.New(pgcode.InvalidParameterValue, "unexpected \"=\" while decoding base64 sequence")
+		case base64BadSymbol:
+			return nil, pgerror.Newf(pgcode.InvalidParameterValue, "invalid symbol \"%s\" found while decoding base64 sequence", firstChar(s[at:]))
+		case base64BadEnd:
 			return nil, pgerror.New(pgcode.InvalidParameterValue, "invalid base64 end sequence").
 				WithHint("Input data is missing padding, is truncated, or is otherwise corrupted.")
 		}
@@ -1003,4 +970,59 @@ func textFormat(c *Context, f string, argTypes []*types.T, args []types.Datum) (
 		}
 	}
 	return b.String(), nil
+}
+
+// What decodeBase64 found wrong with its input.
+const (
+	base64OK = iota
+	base64BadPadding
+	base64BadSymbol
+	base64BadEnd
+)
+
+// decodeBase64 decodes base64 as PostgreSQL does (decode(..., 'base64')
+// and pgcrypto's dearmor alike): whitespace skipped, '=' only as
+// padding, anything after the padding ignored as padding. bad says what
+// was wrong, at the offset of a bad symbol.
+func decodeBase64[S string | []byte](s S) (out []byte, bad, at int) {
+	out = []byte{}
+	var buf uint32
+	pos, end := 0, 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+			continue
+		}
+		b := 0
+		if c == '=' {
+			if end == 0 {
+				switch pos {
+				case 2:
+					end = 1
+				case 3:
+					end = 2
+				default:
+					return nil, base64BadPadding, i
+				}
+			}
+		} else if b = strings.IndexByte(base64Chars, c); b < 0 {
+			return nil, base64BadSymbol, i
+		}
+		buf = buf<<6 + uint32(b)
+		pos++
+		if pos == 4 {
+			out = append(out, byte(buf>>16))
+			if end == 0 || end > 1 {
+				out = append(out, byte(buf>>8))
+			}
+			if end == 0 || end > 2 {
+				out = append(out, byte(buf))
+			}
+			buf, pos = 0, 0
+		}
+	}
+	if pos != 0 {
+		return nil, base64BadEnd, len(s)
+	}
+	return out, base64OK, 0
 }
