@@ -387,13 +387,9 @@ var pseudoTypeNames = map[uint32]string{2276: `"any"`, 2277: "anyarray", 2283: "
 // procOIDBySignature is regprocedurein: 'name(type, ...)' names one
 // served function.
 func procOIDBySignature(s string) (uint32, error) {
-	open := strings.IndexByte(s, '(')
-	if open < 0 {
-		return 0, pgerror.New(pgcode.InvalidTextRepresentation, "expected a left parenthesis")
-	}
-	close := strings.LastIndexByte(s, ')')
-	if close < open || strings.TrimSpace(s[close+1:]) != "" {
-		return 0, pgerror.New(pgcode.InvalidTextRepresentation, "expected a right parenthesis")
+	open, close, err := signatureParens(s)
+	if err != nil {
+		return 0, err
 	}
 	parts, err := splitQualifiedName(s[:open])
 	if err != nil {
@@ -429,6 +425,20 @@ func pseudoTypeOID(name string) (uint32, bool) {
 		}
 	}
 	return 0, false
+}
+
+// signatureParens finds the argument list of a regprocedure's or
+// regoperator's text, 'name(type, ...)', with PostgreSQL's errors.
+func signatureParens(s string) (open, close int, err error) {
+	open = strings.IndexByte(s, '(')
+	if open < 0 {
+		return 0, 0, pgerror.New(pgcode.InvalidTextRepresentation, "expected a left parenthesis")
+	}
+	close = strings.LastIndexByte(s, ')')
+	if close < open || strings.TrimSpace(s[close+1:]) != "" {
+		return 0, 0, pgerror.New(pgcode.InvalidTextRepresentation, "expected a right parenthesis")
+	}
+	return open, close, nil
 }
 
 // argTypeOID is the OID of a type named in a regprocedure's or

@@ -34,13 +34,9 @@ func operatorSignature(oid uint32) string {
 // PostgreSQL's errors for a malformed text or an operator that does not
 // exist.
 func operatorOIDBySignature(s string) (uint32, error) {
-	open := strings.IndexByte(s, '(')
-	if open < 0 {
-		return 0, pgerror.New(pgcode.InvalidTextRepresentation, "expected a left parenthesis")
-	}
-	close := strings.LastIndexByte(s, ')')
-	if close < open || strings.TrimSpace(s[close+1:]) != "" {
-		return 0, pgerror.New(pgcode.InvalidTextRepresentation, "expected a right parenthesis")
+	open, close, err := signatureParens(s)
+	if err != nil {
+		return 0, err
 	}
 	var operands []uint32
 	for _, a := range strings.Split(s[open+1:close], ",") {
