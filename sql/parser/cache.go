@@ -6,7 +6,6 @@ import (
 	"sync"
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
-	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // The parse cache. pg_query parses in C and hands the tree over as
@@ -83,11 +82,15 @@ func keepTemplate(key string, lits []literal, raw *pg_query.RawStmt, ast *pg_que
 	t.stmtStart, t.stmtEnd = stmtBounds(raw, len(sql))
 	byLoc := map[int32]*pg_query.A_Const{}
 	ok := true
-	walkConsts(t.stmt.ProtoReflect(), func(c *pg_query.A_Const) {
-		if _, dup := byLoc[c.Location]; dup {
-			ok = false
+	Walk(t.stmt, func(n *pg_query.Node) bool {
+		// A_Const is only ever a Node's member in pg_query's tree.
+		if c := n.GetAConst(); c != nil {
+			if _, dup := byLoc[c.Location]; dup {
+				ok = false
+			}
+			byLoc[c.Location] = c
 		}
-		byLoc[c.Location] = c
+		return true
 	})
 	if !ok {
 		return
@@ -138,26 +141,6 @@ func minusBefore(sql string, i int) int {
 		return -1
 	}
 	return -1
-}
-
-// walkConsts calls fn with every A_Const of a tree.
-func walkConsts(m protoreflect.Message, fn func(*pg_query.A_Const)) {
-	if c, ok := m.Interface().(*pg_query.A_Const); ok {
-		fn(c)
-		return
-	}
-	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		switch {
-		case fd.IsList() && fd.Message() != nil:
-			l := v.List()
-			for i := 0; i < l.Len(); i++ {
-				walkConsts(l.Get(i).Message(), fn)
-			}
-		case fd.Message() != nil && !fd.IsMap():
-			walkConsts(v.Message(), fn)
-		}
-		return true
-	})
 }
 
 // constIs reports whether c is literal l (negated).
