@@ -3,7 +3,6 @@ package sql
 import (
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/stela-db/stela/sql/parser"
 )
@@ -13,30 +12,13 @@ import (
 // every location cleared. GROUP BY and ORDER BY match select-list
 // expressions by it, as PostgreSQL matches them by equal()ity.
 func nodeKey(n *pg_query.Node) string {
-	c := proto.Clone(n)
-	clearLocations(c.ProtoReflect())
+	c := parser.Clone(n)
+	parser.ClearLocations(c)
 	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(c)
 	if err != nil {
 		return ""
 	}
 	return string(b)
-}
-
-func clearLocations(m protoreflect.Message) {
-	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		switch {
-		case fd.Name() == "location" && fd.Kind() == protoreflect.Int32Kind:
-			m.Clear(fd)
-		case fd.IsList() && fd.Message() != nil:
-			l := v.List()
-			for i := 0; i < l.Len(); i++ {
-				clearLocations(l.Get(i).Message())
-			}
-		case fd.Message() != nil && !fd.IsMap():
-			clearLocations(v.Message())
-		}
-		return true
-	})
 }
 
 // inspect calls fn for n and the nodes under it, depth first; fn

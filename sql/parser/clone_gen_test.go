@@ -17,13 +17,13 @@ import (
 	"google.golang.org/protobuf/reflect/protoregistry"
 )
 
-var updateClone = flag.Bool("update-clone", false, "rewrite clone_gen.go and walk_gen.go from pg_query's message types")
+var updateClone = flag.Bool("update-clone", false, "rewrite clone_gen.go, walk_gen.go and location_gen.go from pg_query's message types")
 
-// TestCloneFile checks that clone_gen.go and walk_gen.go are what
-// generateClone and generateWalk make of the pg_query version in go.mod
-// (go test ./sql/parser -run TestCloneFile -update-clone rewrites them).
+// TestCloneFile checks that clone_gen.go, walk_gen.go and location_gen.go
+// are what generateClone, generateWalk and generateLocation make of the
+// pg_query version in go.mod (go test ./sql/parser -run TestCloneFile -update-clone rewrites them).
 func TestCloneFile(t *testing.T) {
-	for file, want := range map[string][]byte{"clone_gen.go": generateClone(t), "walk_gen.go": generateWalk(t)} {
+	for file, want := range map[string][]byte{"clone_gen.go": generateClone(t), "walk_gen.go": generateWalk(t), "location_gen.go": generateLocation(t)} {
 		if *updateClone {
 			if err := os.WriteFile(file, want, 0o644); err != nil {
 				t.Fatal(err)
