@@ -623,7 +623,7 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 		if d.IsMatView() && !d.MatView.Populated && hist == nil && !pl.describeOnly {
 			return nil, errNotPopulated(d)
 		}
-		l := catalog.Layout(d)
+		l := pl.layout(d)
 		cols, err := aliasColumns(tableColumns(d, alias), alias, rv.Alias)
 		if err != nil {
 			return nil, err

@@ -118,13 +118,27 @@ func buildIndexPredicate(s *Session, txn *engine.Txn, d *catalog.Descriptor, ix 
 // writeLayout is catalog.Layout for a write: each partial index gets the
 // Include that evaluates its predicate. Every layout rows or index
 // entries are written through must come from here (the engine refuses a
-// write to a partial index without it).
+// write to a partial index without it). A table with no partial index
+// writes through the cached layout when d is a cached descriptor.
 func writeLayout(s *Session, txn *engine.Txn, d *catalog.Descriptor) (*engine.Layout, error) {
+	if l := s.db.cachedLayout(d); l != nil && !hasPartialIndex(l) {
+		return l, nil
+	}
 	l := catalog.Layout(d)
 	if err := attachPredicates(s, txn, d, l); err != nil {
 		return nil, err
 	}
 	return l, nil
+}
+
+// hasPartialIndex reports whether one of l's indexes has a predicate.
+func hasPartialIndex(l *engine.Layout) bool {
+	for i := range l.Indexes {
+		if l.Indexes[i].Partial {
+			return true
+		}
+	}
+	return false
 }
 
 // attachPredicates sets the Include of l's partial indexes (l is d's

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/engine"
 )
 
 // The relations statements name, resolved, shared by a database's
@@ -35,6 +36,10 @@ type relationCache struct {
 	byName  map[cachedName]*catalog.Descriptor
 	// byID is descriptors read by id (a serial column's sequence).
 	byID map[uint32]*catalog.Descriptor
+	// layouts are the engine layouts of the cached tables, by descriptor:
+	// built once, read-only like the descriptors (writes build their own,
+	// writeLayout).
+	layouts map[*catalog.Descriptor]*engine.Layout
 }
 
 // cachedName is a relation as a statement names it: the schema as
@@ -92,9 +97,35 @@ func throughCache[K comparable](pl *planner, pick func(*relationCache) map[K]*ca
 	c.mu.Lock()
 	if m := pick(c); len(m) < maxCachedRelations {
 		m[key] = d
+		if d.Kind == catalog.KindTable && d.Table != nil && c.layouts[d] == nil {
+			c.layouts[d] = catalog.Layout(d)
+		}
 	}
 	c.mu.Unlock()
 	return d, nil
+}
+
+// layout returns table d's layout for a scan to read through: the
+// cache's when d is a cached descriptor (building it was a tenth of
+// resolving a table in a simple-protocol point select), else a new one.
+// Callers do not change it.
+func (pl *planner) layout(d *catalog.Descriptor) *engine.Layout {
+	if l := pl.s.db.cachedLayout(d); l != nil {
+		return l
+	}
+	return catalog.Layout(d)
+}
+
+// cachedLayout is the cache's layout of table d, nil when d is not a
+// cached descriptor.
+func (db *Database) cachedLayout(d *catalog.Descriptor) *engine.Layout {
+	c := db.relations.Load()
+	if c == nil {
+		return nil
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.layouts[d]
 }
 
 // relationsAt returns the database's cache for catalog version v,
@@ -109,7 +140,8 @@ func (db *Database) relationsAt(v uint64) *relationCache {
 		if cur != nil && cur.version > v {
 			return nil
 		}
-		next := &relationCache{version: v, byName: map[cachedName]*catalog.Descriptor{}, byID: map[uint32]*catalog.Descriptor{}}
+		next := &relationCache{version: v, byName: map[cachedName]*catalog.Descriptor{}, byID: map[uint32]*catalog.Descriptor{},
+			layouts: map[*catalog.Descriptor]*engine.Layout{}}
 		if db.relations.CompareAndSwap(cur, next) {
 			return next
 		}
