@@ -288,7 +288,13 @@ func (b *tableBuilder) addChecks() error {
 	sc := &scope{cols: tableColumns(b.d, b.d.Name)}
 	for i, c := range b.checks {
 		bld := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: b.x.sess, Scope: sc, Extension: extensionHook(b.x.txn), UserType: userTypeHook(b.x.txn, b.x.sess)}
+		constTableOID(bld, b.d.Name, b.d.ID)
 		if _, err := bld.BuildAs(c.RawExpr, types.Bool, "CHECK"); err != nil {
+			if pgerror.HasCode(err, pgcode.UndefinedColumn) {
+				if sys := checkSystemColumnRef(t, c.RawExpr); sys != nil {
+					return sys
+				}
+			}
 			return err
 		}
 		text, err := unqualifiedText(c.RawExpr)
@@ -358,4 +364,22 @@ func (x *execCtx) fillNewColumn(d *catalog.Descriptor, col *catalog.ColumnDesc, 
 		}
 		return w.layout.Update(x.txn, row, newRow)
 	})
+}
+
+// checkSystemColumnRef is PostgreSQL's error for a CHECK constraint that
+// names a system column other than tableoid (ctid, xmin, ...), nil if
+// it names none. stela has no such column: without this, the reference
+// would be a missing column.
+func checkSystemColumnRef(t *catalog.TableDesc, n *pg_query.Node) error {
+	var out error
+	walk(n, func(m *pg_query.Node) bool {
+		if cr := m.GetColumnRef(); cr != nil {
+			if name := lastFieldName(cr); name != tableOIDColumn && isPGSystemColumn(name) && t.ColumnByName(name) == nil {
+				out = pgerror.Newf(pgcode.InvalidColumnReference, "system column %q reference in check constraint is invalid", name).
+					WithPosition(int(cr.Location) + 1)
+			}
+		}
+		return out == nil
+	})
+	return out
 }

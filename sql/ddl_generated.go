@@ -20,9 +20,11 @@ import (
 // is_generated and generation_expression, and psql's
 // "generated always as (...) stored".
 //
-// The expression may read the row's other columns only: no subquery,
-// aggregate, window or set-returning function, no system column, no
-// other generated column, nothing that is not immutable (42P17).
+// The expression may read the row's other columns only, and, as in
+// PostgreSQL, its system column tableoid (constTableOID: the table's OID,
+// a constant for its rows): no subquery, aggregate, window or
+// set-returning function, no other system column, no other generated
+// column, nothing that is not immutable (42P17).
 
 // genPending is a generated column whose expression is checked once the
 // statement has declared all the table's columns (it may read a column
@@ -33,8 +35,8 @@ type genPending struct {
 }
 
 // pgSystemColumns are the system columns of PostgreSQL's tables and of
-// stela's (syscols.go) that a generation expression may not read.
-// (PostgreSQL allows tableoid, which stela has not.)
+// stela's (syscols.go) that a generation expression may not read: all
+// but tableoid, which PostgreSQL allows.
 var pgSystemColumns = map[string]bool{"ctid": true, "xmin": true, "cmin": true, "xmax": true, "cmax": true, "_tx": true, "_ts": true}
 
 // generationClauses refuses, as PostgreSQL's transformColumnDefinition,
@@ -105,6 +107,7 @@ func (x *execCtx) generationText(d *catalog.Descriptor, c *catalog.ColumnDesc, n
 	t := d.Table
 	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}}
 	b := pl.storedExprBuilder(d, "column generation expressions", "column generation expression")
+	constTableOID(b, d.Name, d.ID)
 	e, err := b.Build(n)
 	if err != nil {
 		if pgerror.HasCode(err, pgcode.UndefinedColumn) {

@@ -117,19 +117,37 @@ func (r *returning) eval(x *execCtx, row []types.Datum) ([]types.Datum, error) {
 // planReturning builds a RETURNING list over the rows of a scope, which
 // begin with the row of table d, written as target. The list may read
 // the table's system column tableoid; _tx and _ts are not served, as the
-// row written has no committed version yet.
+// row written has no committed version yet. (The scope of an UPDATE or
+// DELETE that names a system column has the target's already, from its
+// scan: its _tx and _ts are hidden here. An INSERT's has none: tableoid
+// is appended.)
 func (pl *planner) planReturning(list []*pg_query.Node, sc *scope, d *catalog.Descriptor, target *pg_query.RangeVar) (*returning, error) {
 	if len(list) == 0 {
 		return nil, nil
 	}
 	r := &returning{}
-	if returnsTableOID(list) {
+	if pl.sysCols {
 		table := target.Relname
 		if target.Alias != nil {
 			table = target.Alias.Aliasname
 		}
-		r.rel, r.width = d.ID, len(sc.cols)
-		cols := append(sc.cols[:len(sc.cols):len(sc.cols)], tableOIDCol(table))
+		cols := append([]column(nil), sc.cols...)
+		scanned := false
+		for i, c := range cols {
+			if !c.hidden || c.table != table {
+				continue
+			}
+			switch c.name {
+			case "_tx", "_ts":
+				cols[i].name = ""
+			case tableOIDColumn:
+				scanned = true
+			}
+		}
+		if !scanned && returnsTableOID(list) {
+			r.rel, r.width = d.ID, len(cols)
+			cols = append(cols, tableOIDCol(table))
+		}
 		sc = newScope(cols, sc.level, sc.outer)
 	}
 	targets, err := expandTargets(list, sc, true)
@@ -231,6 +249,9 @@ func (pl *planner) planSetClause(w *tableWriter, list []*pg_query.Node, sc *scop
 	for _, item := range list {
 		rt := item.GetResTarget()
 		col := w.columnByName(rt.Name)
+		if col < 0 && isPGSystemColumn(rt.Name) {
+			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "cannot assign to system column %q", rt.Name).WithPosition(int(rt.Location) + 1)
+		}
 		if col < 0 {
 			return nil, pgerror.Newf(pgcode.UndefinedColumn, "column %q of relation %q does not exist", rt.Name, w.desc.Name).WithPosition(int(rt.Location) + 1)
 		}

@@ -24,6 +24,7 @@ type currentOfNode struct {
 	cursor  string
 	w       *tableWriter
 	columns []column
+	sys     bool // the row has the system columns, as a scan's (syscols.go)
 }
 
 // planCurrentOf plans the source of a change WHERE CURRENT OF.
@@ -33,8 +34,6 @@ func (pl *planner) planCurrentOf(w *tableWriter, rv *pg_query.RangeVar, co *pg_q
 		return nil, pgerror.New(pgcode.FeatureNotSupported, "WHERE CURRENT OF a cursor named by a parameter is not supported yet")
 	case len(from) > 0:
 		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s ... WHERE CURRENT OF with other tables is not supported yet", verb)
-	case pl.sysCols:
-		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s ... WHERE CURRENT OF with the system columns _tx and _ts is not supported yet", verb)
 	}
 	alias := rv.Relname
 	if rv.Alias != nil {
@@ -44,7 +43,10 @@ func (pl *planner) planCurrentOf(w *tableWriter, rv *pg_query.RangeVar, co *pg_q
 	if err != nil {
 		return nil, err
 	}
-	return &currentOfNode{cursor: co.CursorName, w: w, columns: cols}, nil
+	if pl.sysCols {
+		cols = withSystemColumns(cols, alias)
+	}
+	return &currentOfNode{cursor: co.CursorName, w: w, columns: cols, sys: pl.sysCols}, nil
 }
 
 func (n *currentOfNode) cols() []column { return n.columns }
@@ -54,13 +56,16 @@ func (n *currentOfNode) open(x *execCtx) (rowIter, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, found, err := x.txn.Get(key)
+	v, ver, found, err := x.txn.GetVersion(key)
 	if err != nil || !found {
 		return &sliceIter{}, err
 	}
 	row, err := n.w.layout.DecodeRow(v)
 	if err != nil {
 		return nil, err
+	}
+	if n.sys {
+		row = withSystem(row, ver, n.w.desc.ID)
 	}
 	return &sliceIter{rows: [][]types.Datum{row}}, nil
 }

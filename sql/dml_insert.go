@@ -33,6 +33,9 @@ type onConflict struct {
 	update   bool
 	set      []assignment
 	where    expr.Expr
+	// rel, when not 0, is the target's OID, appended to the existing row
+	// and EXCLUDED for the system column tableoid of SET and WHERE.
+	rel uint32
 }
 
 func (pl *planner) planInsert(p *Prepared, n *pg_query.InsertStmt) (plan, error) {
@@ -64,7 +67,7 @@ func (pl *planner) planInsert(p *Prepared, n *pg_query.InsertStmt) (plan, error)
 	}
 	rowCols := tableColumns(d, alias)
 	if n.OnConflictClause != nil {
-		if ip.conflict, err = pl.planOnConflict(w, n.OnConflictClause, rowCols); err != nil {
+		if ip.conflict, err = pl.planOnConflict(w, n.OnConflictClause, rowCols, alias); err != nil {
 			return nil, err
 		}
 	}

@@ -10,8 +10,10 @@ import (
 )
 
 // planOnConflict resolves ON CONFLICT's arbiter indexes and builds DO
-// UPDATE's assignments over the existing row followed by EXCLUDED.
-func (pl *planner) planOnConflict(w *tableWriter, c *pg_query.OnConflictClause, rowCols []column) (*onConflict, error) {
+// UPDATE's assignments over the existing row followed by EXCLUDED (and,
+// when the statement names a system column, the target's tableoid:
+// EXCLUDED has none, as in PostgreSQL). alias names the target.
+func (pl *planner) planOnConflict(w *tableWriter, c *pg_query.OnConflictClause, rowCols []column, alias string) (*onConflict, error) {
 	oc := &onConflict{update: c.Action == pg_query.OnConflictAction_ONCONFLICT_UPDATE}
 	if oc.update {
 		pl.needTable("w", w.desc)
@@ -82,8 +84,12 @@ func (pl *planner) planOnConflict(w *tableWriter, c *pg_query.OnConflictClause, 
 	if !oc.update {
 		return oc, nil
 	}
-	excluded := tableColumns(w.desc, "excluded")
-	sc := newScope(append(append([]column(nil), rowCols...), excluded...), &level{}, nil)
+	cols := append(append([]column(nil), rowCols...), tableColumns(w.desc, "excluded")...)
+	if pl.sysCols {
+		oc.rel = w.desc.ID
+		cols = append(cols, tableOIDCol(alias))
+	}
+	sc := newScope(cols, &level{}, nil)
 	var err error
 	if oc.set, err = pl.planSetClause(w, c.TargetList, sc); err != nil {
 		return nil, err
@@ -132,7 +138,10 @@ func (ip *insertPlan) onConflict(x *execCtx, row []types.Datum, touched map[stri
 			return false, false, pgerror.New(pgcode.CardinalityViolation, "ON CONFLICT DO UPDATE command cannot affect row a second time").
 				WithHint("Ensure that no rows proposed for insertion within the same command have duplicate constrained values.")
 		}
-		both := append(append(make([]types.Datum, 0, 2*len(row)), existing...), row...)
+		both := append(append(make([]types.Datum, 0, 2*len(row)+1), existing...), row...)
+		if oc.rel != 0 {
+			both = append(both, dOid(oc.rel))
+		}
 		if oc.where != nil {
 			ok, err := x.evalBool(oc.where, both)
 			if err != nil || !ok {

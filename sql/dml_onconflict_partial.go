@@ -22,7 +22,9 @@ func (pl *planner) inferenceWhere(w *tableWriter, where *pg_query.Node) ([]expr.
 	if where == nil {
 		return nil, nil
 	}
-	e, err := pl.predicateBuilder(w.desc).BuildAs(where, types.Bool, "WHERE")
+	b := pl.predicateBuilder(w.desc)
+	constTableOID(b, w.desc.Name, w.desc.ID)
+	e, err := b.BuildAs(where, types.Bool, "WHERE")
 	if err != nil {
 		return nil, err
 	}

@@ -635,7 +635,7 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 		pl.scansTables = true
 		if hist != nil {
 			scan.history = hist
-			cols = addHistoryColumns(cols, alias)
+			cols = addHistoryColumns(scan, cols, alias, pl.sysCols)
 			scan.columns = cols
 			return &fromItem{scan: scan, cols: cols}, nil
 		}

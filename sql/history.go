@@ -150,10 +150,18 @@ func boundTx(s *Session, b parser.Bound, start bool, x *execCtx, pos int) (uint6
 	return 0, pgerror.New(pgcode.DatatypeMismatch, "a history bound has the wrong type")
 }
 
-// addHistoryColumns appends _tx, _ts and _op to a history scan's columns.
-func addHistoryColumns(cols []column, table string) []column {
+// addHistoryColumns appends _tx, _ts and _op to a history scan's
+// columns, and tableoid when the query names a system column (scan.sys:
+// history's _tx and _ts are always there, so that is the only one to
+// add).
+func addHistoryColumns(scan *scanNode, cols []column, table string, sys bool) []column {
 	cols = append(cols, versionColumns(table)...)
-	return append(cols, column{name: "_op", table: table, typ: types.Text, hidden: true})
+	cols = append(cols, column{name: "_op", table: table, typ: types.Text, hidden: true})
+	if sys {
+		scan.sys = true
+		cols = append(cols, tableOIDCol(table))
+	}
+	return cols
 }
 
 // historyIter produces a history scan's rows.
@@ -226,6 +234,9 @@ func (it *historyIter) next() ([]types.Datum, error) {
 			return nil, err
 		}
 		row = append(row, int64(v.tx), types.TimestampTZFromUnixMicros(v.time), v.op)
+		if it.n.sys {
+			row = append(row, dOid(it.n.desc.ID))
+		}
 		if it.n.filter != nil {
 			ok, err := it.x.evalBool(it.n.filter, row)
 			if err != nil {

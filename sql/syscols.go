@@ -4,6 +4,7 @@ import (
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
 	"github.com/stela-db/stela/sql/types"
@@ -30,11 +31,13 @@ const tableOIDColumn = "tableoid"
 
 var systemColumnNames = map[string]bool{"_tx": true, "_ts": true, tableOIDColumn: true}
 
-// wantsSystemColumns reports whether a SELECT names a system column. The
-// text is looked at first: walking the tree costs more than planning a
-// short query, and almost no query names them.
+// wantsSystemColumns reports whether a statement names a system column:
+// a query, or a change that reads one in its WHERE, SET, FROM, USING,
+// ON CONFLICT, MERGE or RETURNING clauses, all of whose scans then have
+// them. The text is looked at first: walking the tree costs more than
+// planning a short query, and almost no query names them.
 func wantsSystemColumns(n *pg_query.Node, sql string) bool {
-	if n.GetSelectStmt() == nil && n.GetExplainStmt() == nil || !mentionsSystemColumn(sql) {
+	if !mentionsSystemColumn(sql) {
 		return false
 	}
 	return namesColumn(n, func(name string) bool { return systemColumnNames[name] })
@@ -61,6 +64,12 @@ func namesColumn(n *pg_query.Node, is func(string) bool) bool {
 // same shape.
 func addSystemColumns(scan *scanNode, cols []column, table string) []column {
 	scan.sys = true
+	return withSystemColumns(cols, table)
+}
+
+// withSystemColumns appends the system columns of a FROM item named
+// table to its columns, as addSystemColumns.
+func withSystemColumns(cols []column, table string) []column {
 	sys := systemColumns(table)
 	for i := range sys {
 		for _, c := range cols {
@@ -129,14 +138,46 @@ func equalFoldASCII(s, lower string) bool {
 	return true
 }
 
+// isPGSystemColumn reports whether name is one of PostgreSQL's system
+// columns (which no table column may be named, systemColumnConflict).
+func isPGSystemColumn(name string) bool {
+	switch name {
+	case tableOIDColumn, "ctid", "xmin", "cmin", "xmax", "cmax":
+		return true
+	}
+	return false
+}
+
 // systemColumnConflict refuses (42701) a table column named as one of
 // PostgreSQL's system columns, as PostgreSQL does: tableoid, which stela
 // serves, and the others, so that a schema stela accepts PostgreSQL
 // accepts too. stela's own _tx and _ts may be column names.
 func systemColumnConflict(name string) error {
-	switch name {
-	case tableOIDColumn, "ctid", "xmin", "cmin", "xmax", "cmax":
+	if isPGSystemColumn(name) {
 		return pgerror.Newf(pgcode.DuplicateColumn, "column name %q conflicts with a system column name", name)
 	}
 	return nil
+}
+
+// constTableOID makes b read the system column tableoid of table's row,
+// (OID rel) as that constant: the expressions kept with a table and
+// computed over its row alone (CHECK constraints, generation
+// expressions, ON CONFLICT's inference WHERE), which PostgreSQL lets
+// read tableoid, see no scan that could carry it. A reference that
+// names another table is left to b, which refuses it.
+func constTableOID(b *expr.Builder, table string, rel uint32) {
+	own := b.With(newScope([]column{tableOIDCol(table)}, &level{}, nil))
+	own.Match = nil
+	next := b.Match
+	b.Match = func(n *pg_query.Node) (expr.Expr, error) {
+		if cr := n.GetColumnRef(); cr != nil && lastFieldName(cr) == tableOIDColumn {
+			if _, err := own.Build(n); err == nil {
+				return &expr.Const{T: types.OidType, V: dOid(rel), Loc: cr.Location}, nil
+			}
+		}
+		if next != nil {
+			return next(n)
+		}
+		return nil, nil
+	}
 }
