@@ -99,6 +99,10 @@ func (p *pgDeparser) node(n *pg_query.Node) rexpr {
 			giveUp()
 		}
 		col := p.table.ColumnByName(name.Sval)
+		if col == nil && name.Sval == tableOIDColumn {
+			// The system column a stored expression may read (syscols.go).
+			return rexpr{text: tableOIDColumn, typ: types.OidType}
+		}
 		if col == nil {
 			giveUp()
 		}
@@ -258,6 +262,14 @@ func operandTypes(l, r rexpr) (rexpr, rexpr) {
 	lt, rt := l.typ.Base().Oid, r.typ.Base().Oid
 	if lt == rt {
 		return l, r
+	}
+	// oid has no cross-type operators: an integer (tableoid = 0) is
+	// cast to it, implicitly.
+	if lt == types.OidType.Oid && (rt == types.Int4.Oid || rt == types.Int8.Oid) {
+		return l, castText(r, types.OidType)
+	}
+	if rt == types.OidType.Oid && (lt == types.Int4.Oid || lt == types.Int8.Oid) {
+		return castText(l, types.OidType), r
 	}
 	rank := map[types.Oid]int{types.Int2.Oid: 1, types.Int4.Oid: 1, types.Int8.Oid: 1,
 		types.Numeric.Oid: 2, types.Float4.Oid: 3, types.Float8.Oid: 3}
