@@ -148,7 +148,7 @@ func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectSt
 	name := into.Rel.Relname
 	// The query is planned to learn its columns; an unpopulated
 	// materialized view it reads is refused only when it is run.
-	pl := &planner{s: x.sess, txn: x.txn, params: queryParams(params), describeOnly: true}
+	pl := &planner{s: x.sess, txn: x.txn, params: queryParams(params), describeOnly: true, sysCols: selectWantsSystemColumns(sel)}
 	node, err := pl.planQuery(sel, nil, &level{})
 	if err != nil {
 		return "", err
@@ -233,7 +233,7 @@ func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectSt
 // visible columns are the query's, in order) and returns their count. The
 // query is planned here unless src is its plan already.
 func (x *execCtx) fillFromQuery(d *catalog.Descriptor, sel *pg_query.SelectStmt, params *expr.ParamTypes, src planNode) (int64, error) {
-	pl := &planner{s: x.sess, txn: x.txn, params: params}
+	pl := &planner{s: x.sess, txn: x.txn, params: params, sysCols: selectWantsSystemColumns(sel)}
 	if src == nil {
 		var err error
 		if src, err = pl.planQuery(sel, nil, &level{}); err != nil {

@@ -85,7 +85,7 @@ func (x *execCtx) createView(n *pg_query.ViewStmt) error {
 // viewDesc plans a view's query (its errors are CREATE VIEW's) and
 // describes the view: SQL text, columns, and the relations it reads.
 func (x *execCtx) viewDesc(sel *pg_query.SelectStmt, aliases []string) (*catalog.ViewDesc, error) {
-	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}, describeOnly: true}
+	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}, describeOnly: true, sysCols: selectWantsSystemColumns(sel)}
 	node, err := pl.planQuery(sel, nil, &level{})
 	if err != nil {
 		return nil, err

@@ -43,6 +43,12 @@ func wantsSystemColumns(n *pg_query.Node, sql string) bool {
 	return namesColumn(n, func(name string) bool { return systemColumnNames[name] })
 }
 
+// selectWantsSystemColumns is wantsSystemColumns for a query planned on
+// its own: a view's, that of CREATE TABLE AS or of a materialized view.
+func selectWantsSystemColumns(sel *pg_query.SelectStmt) bool {
+	return namesColumn(&pg_query.Node{Node: &pg_query.Node_SelectStmt{SelectStmt: sel}}, func(name string) bool { return systemColumnNames[name] })
+}
+
 // namesColumn reports whether a tree has a column reference whose last
 // name satisfies is.
 func namesColumn(n *pg_query.Node, is func(string) bool) bool {

@@ -23,7 +23,12 @@ func (pl *planner) planView(d *catalog.Descriptor, lv *level) (planNode, error) 
 	if pl.depth > maxViewDepth {
 		return nil, pgerror.Newf(pgcode.InvalidObjectDefinition, "infinite recursion detected in rules for relation %q", d.Name)
 	}
+	// The view's query has the system columns it names, whether or not
+	// the query reading the view names any.
+	sys := pl.sysCols
+	pl.sysCols = sys || selectWantsSystemColumns(stmts[0].AST.GetSelectStmt())
 	node, err := pl.planQuery(stmts[0].AST.GetSelectStmt(), nil, &level{parent: lv})
+	pl.sysCols = sys
 	if err != nil {
 		return nil, err
 	}
