@@ -58,6 +58,9 @@ type Prepared struct {
 	// executions: pg_prepared_statements shows both.
 	prepareTime time.Time
 	runs        int64
+	// began is when prepare began the implicit transaction the statement
+	// runs in (simpleBeginsEarly): its statement time.
+	began time.Time
 }
 
 // SourceText is the query string the statement came from: the whole
@@ -106,6 +109,10 @@ func (s *Session) prepare(stmt parser.Statement, paramTypes []uint32, simple boo
 	p.txnControl = isTxnControl(stmt.AST)
 	if s.txn.state == txnAborted && !p.txnControl {
 		return nil, errInFailedTxn
+	}
+	if simple && s.txn.state == txnNone && simpleBeginsEarly(stmt.AST) {
+		p.began = time.Now()
+		s.txn.begin(s, txnImplicit, p.began)
 	}
 	if err := s.plan(p); err != nil {
 		return nil, positioned(err, stmt)
@@ -286,6 +293,9 @@ func (s *Session) Execute(ctx context.Context, p *Prepared, params []types.Datum
 		return nil, errInFailedTxn
 	}
 	now := time.Now()
+	if !p.began.IsZero() {
+		now, p.began = p.began, time.Time{}
+	}
 	if s.txn.state == txnNone && !p.txnControl {
 		s.txn.begin(s, txnImplicit, now)
 	}
@@ -309,6 +319,21 @@ func (s *Session) Execute(ctx context.Context, p *Prepared, params []types.Datum
 	s.FormatSettings().Now = ec.TxTime
 	p.runs++
 	return p.plan.run(s, ec)
+}
+
+// simpleBeginsEarly reports whether a statement of a Query message that
+// starts an implicit transaction starts it before it is planned, as
+// PostgreSQL does: then planning and running share one snapshot and one
+// engine transaction (planning outside a transaction began one of its
+// own and threw it away). Only queries and DML: what other statements do
+// depends on whether a transaction is open when they are planned.
+// A planning error ends the transaction as any error does (Fail, Sync).
+func simpleBeginsEarly(n *pg_query.Node) bool {
+	switch n.Node.(type) {
+	case *pg_query.Node_SelectStmt, *pg_query.Node_InsertStmt, *pg_query.Node_UpdateStmt, *pg_query.Node_DeleteStmt:
+		return true
+	}
+	return false
 }
 
 // isTxnControl reports the statements an aborted block accepts.
