@@ -22,6 +22,7 @@ import (
 //	default calling nextval('s') -> sequence s      n (default_seqrefs.go)
 //	extension's function -> extension, schema       e, n (pgcatalog_extproc.go)
 //	extension -> schema                             n
+//	plpgsql language -> extension                  e (pgcatalog_language.go)
 //
 // Not recorded: what PostgreSQL records on objects stela does not serve
 // (row types in pg_type, the foreign keys' triggers, toast tables), and

@@ -195,6 +195,9 @@ func extensionDepends(txn *engine.Txn, dep func(class, obj, refClass, ref uint32
 			}
 			dep(pgProcOID, p.oid, pgExtensionOID, e.OID, 0, 'e')
 		}
+		if e.Name == plpgsqlLanguage.name {
+			dep(pgLanguageOID, plpgsqlLanguage.oid, pgExtensionOID, e.OID, 0, 'e')
+		}
 	}
 	return nil
 }

@@ -31,7 +31,7 @@ func init() {
 		})
 }
 
-// languageNames are pg_language's names by OID (pgcatalog_proc.go).
+// languageNames are the built-in languages' names by OID (pgcatalog_language.go).
 var languageNames = map[uint32]string{12: "internal", 13: "c", 14: "sql"}
 
 // functionDef is the definition of a function or procedure (not an

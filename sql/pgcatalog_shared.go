@@ -26,8 +26,9 @@ func init() {
 		extra_desc text, context text, vartype text, source text, min_val text, max_val text,
 		enumvals text[], boot_val text, reset_val text, sourcefile text, sourceline integer,
 		pending_restart boolean`, pgSettingsRows)
-	// The built-in functions' and operators' descriptions, then the
-	// comments COMMENT ON gave the catalog's objects.
+	// The comments COMMENT ON gave the catalog's objects, the
+	// extensions' and the languages', then the built-in functions' and
+	// operators' descriptions.
 	addVtable("pg_description", 2609, 'r', `objoid oid, classoid oid, objsubid integer, description text`,
 		func(c *vctx) ([][]types.Datum, error) {
 			out, err := catalogComments(c)
@@ -39,6 +40,11 @@ func init() {
 				return nil, err
 			}
 			out = append(out, exts...)
+			langs, err := languageComments(c)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, langs...)
 			for _, r := range servedProcs() {
 				if r.desc != "" {
 					out = append(out, []types.Datum{dOid(r.oid), dOid(1255), dInt(0), r.desc})
