@@ -92,7 +92,7 @@ func vtype(name string) *types.T {
 var unservedCatalogs = map[string]bool{}
 
 func init() {
-	for _, n := range strings.Fields(`pg_amproc pg_authid
+	for _, n := range strings.Fields(`pg_authid
 		pg_init_privs pg_largeobject pg_largeobject_metadata pg_parameter_acl
 		pg_replication_origin pg_seclabel pg_shdepend pg_shseclabel pg_statistic
 		pg_statistic_ext_data pg_subscription_rel pg_transform

@@ -85,7 +85,9 @@ func trimRightSpaces(s string) string {
 // The casts of the reg* types, as pg_cast has them: binary-coercible to
 // and from oid (both implicit), from int4 and int8 implicitly (and to
 // them by assignment), from text and varchar to regclass implicitly
-// (regclass(text)). Everything else goes through text I/O.
+// (regclass(text)), regproc to and from regprocedure implicitly (the
+// same OID, named the other way: psql's \dAp+ casts pg_amproc.amproc).
+// Everything else goes through text I/O.
 func init() {
 	i, a := castImplicit, castAssignment
 	add := func(from, to *types.T, c castContext) { casts[castKey{from.Oid, to.Oid}] = c }
@@ -98,6 +100,8 @@ func init() {
 		add(r, types.Int4, a)
 		add(r, types.Int8, a)
 	}
+	add(types.Regproc, types.Regprocedure, i)
+	add(types.Regprocedure, types.Regproc, i)
 	add(types.Text, types.Regclass, i)
 	add(types.Varchar, types.Regclass, i)
 	// "char" converts to text implicitly, to varchar and bpchar and from

@@ -125,6 +125,7 @@ const (
 	DatatypeMismatch                   Code = "42804"
 	IndeterminateDatatype              Code = "42P18"
 	CollationMismatch                  Code = "42P21"
+	IndeterminateCollation             Code = "42P22"
 	WrongObjectType                    Code = "42809"
 	UndefinedColumn                    Code = "42703"
 	UndefinedFunction                  Code = "42883"

@@ -1,9 +1,8 @@
 -- psql's describe commands over catalogs stela serves empty (features it
 -- does not have), pg_cast, tablespaces, \sf and operator classes.
 \ddp
--- pg_cast lists the casts stela does as PostgreSQL does. Their functions
--- (int4(bigint)...) cannot be called by name in stela, so pg_proc does
--- not list them and "Function" is empty.
+-- pg_cast lists the casts stela does as PostgreSQL does, with their
+-- functions (int4(bigint)...), which pg_proc lists (casts.sql has more).
 \dC integer
 \dC bool*
 \dc

@@ -8,9 +8,13 @@
 \dAo btree integer_ops
 \dAo+ btree text_pattern_ops
 \dAo btree datetime_ops
--- pg_amproc is not served: stela has none of its support functions
--- (btint4cmp...).
+-- pg_amproc lists the support functions stela has (btint4cmp...): not
+-- the sort support ones, which take internal, nor the in_range of
+-- datetimes, intervals and numerics or jsonb_cmp (PostgreSQL 15 lists
+-- these too; the other rows are its).
 \dAp btree integer_ops
+\dAp+ btree text_ops
+\dAp btree datetime_ops
 -- \dd reads pg_opfamily too: no operator family or class has a
 -- comment, a constraint has one.
 CREATE TABLE opf_t (a int CONSTRAINT opf_pos CHECK (a > 0));

@@ -1,10 +1,11 @@
 #!/bin/sh
 # Regenerates sql/pgcatalog_opfamilydata.go from a real PostgreSQL 15:
-# every pg_opfamily row and every pg_amop row (all access methods), in
+# every pg_opfamily, pg_amop and pg_amproc row (all access methods), in
 # the order of its table (ctid), which stela keeps for its scans.
 # pg_opfamily in stela then serves the families of the operator classes
-# pg_opclass serves, and pg_amop their members that are operators
-# pg_operator serves (pgcatalog_opfamily.go).
+# pg_opclass serves, pg_amop their members that are operators
+# pg_operator serves and pg_amproc those that are functions pg_proc
+# serves (pgcatalog_opfamily.go).
 # Usage: sh sql/testdata/pgcatalog/gen_opfamilies.sh "host=127.0.0.1 port=54315 user=postgres" > sql/pgcatalog_opfamilydata.go && gofmt -w sql/pgcatalog_opfamilydata.go
 set -e
 CONN="$1"
@@ -29,4 +30,14 @@ SELECT format('{%s, %s, %s, %s, %s, ''%s'', %s, %s, %s},',
   o.amopopr, o.amopmethod, o.amopsortfamily)
 FROM pg_amop o
 ORDER BY o.ctid"
+echo '}'
+echo
+echo '// pgAmprocRows are the pg_amproc rows of PostgreSQL 15, in its table order.'
+echo 'var pgAmprocRows = []pgAmprocRow{'
+psql "$CONN" -Atq -c "
+SELECT format('{%s, %s, %s, %s, %s, %s, %s},',
+  p.oid, p.amprocfamily, p.amproclefttype, p.amprocrighttype, p.amprocnum, p.amproc::oid,
+  to_json(p.amproc::text))
+FROM pg_amproc p
+ORDER BY p.ctid"
 echo '}'
