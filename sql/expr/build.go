@@ -887,6 +887,15 @@ func (b *Builder) funcCall(f *pg_query.FuncCall) (Expr, error) {
 		}
 		cands = append(cands[:len(cands):len(cands)], ext...)
 	}
+	if len(args) == 1 {
+		schema := ""
+		if len(parts) == 2 {
+			schema = parts[0]
+		}
+		if e, err := b.funcAsCast(f, name, schema, cands, args[0]); e != nil || err != nil {
+			return e, err
+		}
+	}
 	o, ok := resolve(cands, argTypes)
 	if o == nil {
 		// As PostgreSQL, the error names the function as called.
