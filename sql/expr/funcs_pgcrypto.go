@@ -20,11 +20,10 @@ import (
 // encryption (encrypt, decrypt, encrypt_iv, decrypt_iv:
 // funcs_pgcrypto_encrypt.go), gen_random_bytes, gen_random_uuid (the
 // built-in one, funcs_uuid.go, which PostgreSQL 13 moved into core),
-// symmetric-key PGP encryption (pgp_sym_*, pgp_key_id:
-// funcs_pgcrypto_pgp*.go) and ASCII armor (armor, dearmor,
-// pgp_armor_headers: funcs_pgcrypto_armor.go). Its public-key PGP
-// functions (pgp_pub_*) are not provided. Functions are registered in
-// the order of PostgreSQL's install script, the order of their OIDs.
+// symmetric-key and public-key PGP encryption (pgp_sym_*, pgp_pub_*,
+// pgp_key_id: funcs_pgcrypto_pgp*.go) and ASCII armor (armor, dearmor,
+// pgp_armor_headers: funcs_pgcrypto_armor.go). Functions are registered
+// in the order of PostgreSQL's install script, the order of their OIDs.
 
 // pgcryptoHashes are the digest algorithms, by pgcrypto's
 // (case-insensitive) names.
@@ -94,6 +93,7 @@ func init() {
 	// comes first in PostgreSQL's search path.
 	addExtFunc(ext, "gen_random_uuid", genRandomUUID())
 	addPGPSymFuncs(ext)
+	addPGPPubFuncs(ext)
 	addExtFunc(ext, "pgp_key_id", fn([]*types.T{by}, txt, func(_ *Context, a []types.Datum) (types.Datum, error) {
 		return pgpKeyID(a[0].([]byte))
 	}))

@@ -26,6 +26,13 @@ import (
 // password, a bad prefix or MDC and garbled packets alike, as "Wrong
 // key or corrupt data".
 
+// pgpRandom is n random bytes.
+func pgpRandom(n int) []byte {
+	b := make([]byte, n)
+	_, _ = crand.Read(b)
+	return b
+}
+
 // pgpSymEncrypt is pgp_sym_encrypt(_bytea).
 func pgpSymEncrypt(data, password []byte, o *pgpOptions, text bool) ([]byte, error) {
 	if o.s2kCipher < 0 {
@@ -43,22 +50,17 @@ func pgpSymEncrypt(data, password []byte, o *pgpOptions, text bool) ([]byte, err
 	if o.compressAlgo == pgpComprBZIP2 {
 		return nil, pgpError(pgpErrUnsupportedCompr)
 	}
-	random := func(n int) []byte {
-		b := make([]byte, n)
-		_, _ = crand.Read(b)
-		return b
-	}
 
 	// The session key packet: version 4, cipher, S2K specifier.
 	sk := []byte{4, byte(o.s2kCipher), byte(o.s2kMode), byte(o.s2kDigest)}
 	var salt []byte
 	count := 0
 	if o.s2kMode != 0 {
-		salt = random(8)
+		salt = pgpRandom(8)
 		sk = append(sk, salt...)
 	}
 	if o.s2kMode == 3 {
-		c := 96 + random(1)[0]&0x1F
+		c := 96 + pgpRandom(1)[0]&0x1F
 		if o.s2kCount > 0 {
 			c = s2kCountByte(o.s2kCount)
 		}
@@ -67,7 +69,7 @@ func pgpSymEncrypt(data, password []byte, o *pgpOptions, text bool) ([]byte, err
 	}
 	key := s2kKey(o.s2kMode, o.s2kDigest, salt, count, password, s2kInfo.keyLen)
 	if o.sessKey {
-		sess := random(dataInfo.keyLen)
+		sess := pgpRandom(dataInfo.keyLen)
 		kb, err := s2kInfo.block(key)
 		if err != nil {
 			return nil, pgpError(pgpErrUnsupportedCiph)
@@ -76,7 +78,14 @@ func pgpSymEncrypt(data, password []byte, o *pgpOptions, text bool) ([]byte, err
 		key = sess
 	}
 	out := pgpPacket(nil, pgpTagSymEncSessKey, sk)
+	return pgpEncryptData(out, key, o, data, text)
+}
 
+// pgpEncryptData appends to out the data packets of a message: the
+// literal data, maybe compressed, encrypted with the session key in
+// cipher o.cipher.
+func pgpEncryptData(out, key []byte, o *pgpOptions, data []byte, text bool) ([]byte, error) {
+	dataInfo := pgpCiphers[o.cipher]
 	// The literal data packet, maybe compressed.
 	typ := byte('b')
 	if text {
@@ -110,7 +119,7 @@ func pgpSymEncrypt(data, password []byte, o *pgpOptions, text bool) ([]byte, err
 		return nil, pgpError(pgpErrUnsupportedCiph)
 	}
 	bs := b.BlockSize()
-	prefix := random(bs)
+	prefix := pgpRandom(bs)
 	prefix = append(prefix, prefix[bs-2:]...)
 	plain := append(prefix, inner...)
 	if o.disableMDC {
@@ -124,6 +133,12 @@ func pgpSymEncrypt(data, password []byte, o *pgpOptions, text bool) ([]byte, err
 
 // pgpSymDecrypt is pgp_sym_decrypt(_bytea).
 func pgpSymDecrypt(msg, password []byte, o *pgpOptions, text bool) ([]byte, error) {
+	return pgpDecrypt(msg, password, nil, o, text)
+}
+
+// pgpDecrypt decrypts a message with a password or, given pub, a
+// secret key.
+func pgpDecrypt(msg, password []byte, pub *pgpKey, o *pgpOptions, text bool) ([]byte, error) {
 	var key []byte
 	algo := 0
 	for len(msg) > 0 {
@@ -136,8 +151,14 @@ func pgpSymDecrypt(msg, password []byte, o *pgpOptions, text bool) ([]byte, erro
 		case pgpTagMarker:
 		case pgpTagPubEncSessKey:
 			// pgcrypto reads a public-key encrypted session key with
-			// the password's functions too, and fails so.
-			return nil, pgpError(pgpErrBug)
+			// the password's functions too, and fails so. Each one is
+			// read; the last one's key counts.
+			if pub == nil {
+				return nil, pgpError(pgpErrBug)
+			}
+			if key, algo, err = pgpPubSessionKey(body, pub); err != nil {
+				return nil, err
+			}
 		case pgpTagSymEncSessKey:
 			if key == nil {
 				if key, algo, err = pgpSessionKey(body, password); err != nil {
@@ -449,6 +470,10 @@ func addPGPSymFuncs(ext string) {
 			if err != nil {
 				return nil, sqlErr(err)
 			}
+			// As pgcrypto, an empty password is no password.
+			if len(bytesOf(a[1])) == 0 {
+				return nil, pgpError(pgpErrArgument).sqlError()
+			}
 			out, err := pgpSymEncrypt(bytesOf(a[0]), bytesOf(a[1]), o, text)
 			if err != nil {
 				return nil, sqlErr(err)
@@ -461,6 +486,10 @@ func addPGPSymFuncs(ext string) {
 			o, err := options(a)
 			if err != nil {
 				return nil, sqlErr(err)
+			}
+			// As pgcrypto, an empty password is no password.
+			if len(bytesOf(a[1])) == 0 {
+				return nil, pgpError(pgpErrArgument).sqlError()
 			}
 			out, err := pgpSymDecrypt(a[0].([]byte), bytesOf(a[1]), o, text)
 			if err != nil {

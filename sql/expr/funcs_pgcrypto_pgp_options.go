@@ -116,6 +116,13 @@ const (
 	pgpErrNotV4Key         = "Only V4 key packets are supported"
 	pgpErrUnknownPubAlgo   = "Unknown public-key encryption algorithm"
 	pgpErrBug              = "pgcrypto bug"
+	pgpErrWrongKey         = "Wrong key"
+	pgpErrUnexpectedPkt    = "Unexpected packet in key data"
+	pgpErrExpectPublicKey  = "Refusing to encrypt with secret key"
+	pgpErrExpectSecretKey  = "Cannot decrypt with public key"
+	pgpErrKeyPktCorrupt    = "Corrupt key packet"
+	pgpErrNeedSecretPsw    = "Need password for secret key"
+	pgpErrMultipleSubkeys  = "Several subkeys not supported"
 )
 
 // pgpError is one of those errors.

@@ -2,9 +2,7 @@
 -- describe objects with pg_describe_object: \dD (domains), \dL
 -- (procedural languages: plpgsql, the built-in extension's) and \dx+
 -- (an extension's members). The output matches psql 15's against
--- PostgreSQL 15 after the same script, but the owner's name and the 10
--- pgp_pub_* functions \dx+ pgcrypto lists there (stela has the other
--- 26).
+-- PostgreSQL 15 after the same script, but the owner's name.
 CREATE DOMAIN desc_d1 AS int CHECK (VALUE > 0);
 CREATE DOMAIN desc_d2 AS text NOT NULL;
 CREATE TYPE desc_e1 AS ENUM ('a', 'b');
