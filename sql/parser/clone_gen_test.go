@@ -150,22 +150,9 @@ import pg_query "github.com/pganalyze/pg_query_go/v5"
 		}
 		fmt.Fprintf(&b, "func %s(m *pg_query.%s, fn func(*pg_query.Node) bool) {\n", fname, name)
 		for i := 0; i < st.NumField(); i++ {
-			f := st.Field(i)
-			if !f.IsExported() {
-				continue
+			if f := st.Field(i); f.IsExported() {
+				writeFieldCall(t, &b, mt, f, walkCall)
 			}
-			if oneof := f.Tag.Get("protobuf_oneof"); oneof != "" {
-				fmt.Fprintf(&b, "\tswitch v := m.%s.(type) {\n", f.Name)
-				for _, w := range oneofWrappers(t, f.Name, mt, protoreflect.Name(oneof)) {
-					inner := w.Field(0)
-					if call := walkCall("v."+inner.Name, inner.Type); call != "" {
-						fmt.Fprintf(&b, "\tcase *pg_query.%s:\n%s", w.Name(), call)
-					}
-				}
-				b.WriteString("\t}\n")
-				continue
-			}
-			b.WriteString(walkCall("m."+f.Name, f.Type))
 		}
 		b.WriteString("}\n\n")
 	}
@@ -174,6 +161,24 @@ import pg_query "github.com/pganalyze/pg_query_go/v5"
 		t.Fatalf("generated code does not format: %v\n%s", err, b.Bytes())
 	}
 	return out
+}
+
+// writeFieldCall writes the statement call makes for field f of a
+// message of type mt: for a oneof, a type switch over its members.
+func writeFieldCall(t *testing.T, b *bytes.Buffer, mt protoreflect.MessageType, f reflect.StructField, call func(src string, ty reflect.Type) string) {
+	oneof := f.Tag.Get("protobuf_oneof")
+	if oneof == "" {
+		b.WriteString(call("m."+f.Name, f.Type))
+		return
+	}
+	fmt.Fprintf(b, "\tswitch v := m.%s.(type) {\n", f.Name)
+	for _, w := range oneofWrappers(t, f.Name, mt, protoreflect.Name(oneof)) {
+		inner := w.Field(0)
+		if c := call("v."+inner.Name, inner.Type); c != "" {
+			fmt.Fprintf(b, "\tcase *pg_query.%s:\n%s", w.Name(), c)
+		}
+	}
+	b.WriteString("\t}\n")
 }
 
 // walkCall is the statement that walks field src of type ty, or "" for

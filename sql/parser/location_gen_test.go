@@ -47,18 +47,7 @@ import pg_query "github.com/pganalyze/pg_query_go/v5"
 				b.WriteString("\tm.Location = 0\n")
 				continue
 			}
-			if oneof := f.Tag.Get("protobuf_oneof"); oneof != "" {
-				fmt.Fprintf(&b, "\tswitch v := m.%s.(type) {\n", f.Name)
-				for _, w := range oneofWrappers(t, f.Name, mt, protoreflect.Name(oneof)) {
-					inner := w.Field(0)
-					if call := clearCall("v."+inner.Name, inner.Type); call != "" {
-						fmt.Fprintf(&b, "\tcase *pg_query.%s:\n%s", w.Name(), call)
-					}
-				}
-				b.WriteString("\t}\n")
-				continue
-			}
-			b.WriteString(clearCall("m."+f.Name, f.Type))
+			writeFieldCall(t, &b, mt, f, clearCall)
 		}
 		b.WriteString("}\n\n")
 	}
