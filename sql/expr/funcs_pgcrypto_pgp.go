@@ -178,6 +178,19 @@ func pgpDecrypt(msg, password []byte, pub *pgpKey, o *pgpOptions, text bool) ([]
 	return nil, pgpError(pgpErrCorrupt)
 }
 
+// pgpResult is a decrypted message as the function returns it: bytea,
+// or, for the text functions, text, which must be valid in the
+// database's encoding (as in PostgreSQL).
+func pgpResult(out []byte, text bool) (any, error) {
+	if !text {
+		return out, nil
+	}
+	if err := types.CheckEncodingBytes(out); err != nil {
+		return nil, err
+	}
+	return string(out), nil
+}
+
 // pgpSessionKey reads a symmetric-key session key packet: the data's
 // key and cipher.
 func pgpSessionKey(body, password []byte) ([]byte, int, error) {
@@ -186,37 +199,23 @@ func pgpSessionKey(body, password []byte) ([]byte, int, error) {
 	}
 	// Checked in pgcrypto's order: the S2K mode as it is read, then
 	// the cipher, then the digest (an unknown one is corrupt data).
-	algo, mode, digest := int(body[1]), int(body[2]), int(body[3])
-	p := 4
-	var salt []byte
-	count := 0
-	switch mode {
-	case 0:
-	case 1, 3:
-		if len(body) < p+8 {
-			return nil, 0, pgpError(pgpErrCorrupt)
-		}
-		salt, p = body[p:p+8], p+8
-		if mode == 3 {
-			if len(body) < p+1 {
-				return nil, 0, pgpError(pgpErrCorrupt)
-			}
-			count, p = s2kCount(body[p]), p+1
-		}
-	default:
-		return nil, 0, pgpError(pgpErrBadS2K)
+	algo := int(body[1])
+	s2k, n, err := readS2K(body[2:])
+	if err != nil {
+		return nil, 0, err
 	}
+	p := 2 + n
 	info, ok := pgpCiphers[algo]
 	if !ok {
 		return nil, 0, pgpError(pgpErrUnsupportedCiph)
 	}
-	if _, ok := pgpDigests[digest]; !ok {
+	if _, ok := pgpDigests[s2k.digest]; !ok {
 		return nil, 0, pgpError(pgpErrCorrupt)
 	}
 	if info.block == nil {
 		return nil, 0, pgpError(pgpErrUnsupportedCiph)
 	}
-	key := s2kKey(mode, digest, salt, count, password, info.keyLen)
+	key := s2k.key(password, info.keyLen)
 	if p == len(body) {
 		return key, algo, nil
 	}
@@ -495,15 +494,7 @@ func addPGPSymFuncs(ext string) {
 			if err != nil {
 				return nil, sqlErr(err)
 			}
-			if !text {
-				return out, nil
-			}
-			// As PostgreSQL, decrypted text must be valid in the
-			// database's encoding.
-			if err := types.CheckEncodingBytes(out); err != nil {
-				return nil, err
-			}
-			return string(out), nil
+			return pgpResult(out, text)
 		}
 	}
 	addExtFunc(ext, "pgp_sym_encrypt", volatileFn([]*types.T{txt, txt}, by, encrypt(true)))

@@ -195,37 +195,23 @@ func pgpDecryptSecret(data, password []byte) ([]byte, error) {
 	if len(data) < 3 {
 		return nil, corrupt
 	}
-	algo, mode, digest := int(data[0]), int(data[1]), int(data[2])
-	p := 3
-	var salt []byte
-	count := 0
-	switch mode {
-	case 0:
-	case 1, 3:
-		if len(data) < p+8 {
-			return nil, corrupt
-		}
-		salt, p = data[p:p+8], p+8
-		if mode == 3 {
-			if len(data) < p+1 {
-				return nil, corrupt
-			}
-			count, p = s2kCount(data[p]), p+1
-		}
-	default:
-		return nil, pgpError(pgpErrBadS2K)
+	algo := int(data[0])
+	s2k, n, err := readS2K(data[1:])
+	if err != nil {
+		return nil, err
 	}
+	p := 1 + n
 	info, ok := pgpCiphers[algo]
 	if !ok {
 		return nil, pgpError(pgpErrUnsupportedCiph)
 	}
-	if _, ok := pgpDigests[digest]; !ok {
+	if _, ok := pgpDigests[s2k.digest]; !ok {
 		return nil, pgpError(pgpErrUnsupportedHash)
 	}
 	if info.block == nil {
 		return nil, pgpError(pgpErrUnsupportedCiph)
 	}
-	key := s2kKey(mode, digest, salt, count, password, info.keyLen)
+	key := s2k.key(password, info.keyLen)
 	b, err := info.block(key)
 	if err != nil {
 		return nil, pgpError(pgpErrUnsupportedCiph)

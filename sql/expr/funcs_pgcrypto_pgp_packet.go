@@ -140,6 +140,44 @@ func s2kCountByte(n int) byte {
 	return 255
 }
 
+// pgpS2K is a string-to-key specifier (§3.7.1): how a key is derived
+// from a password.
+type pgpS2K struct {
+	mode, digest int
+	salt         []byte
+	count        int
+}
+
+// readS2K reads the specifier at the start of b, whose mode and digest
+// bytes the caller has checked are there: it and its length. An unknown
+// mode is pgcrypto's "Unsupported S2K"; one cut short, corrupt data.
+func readS2K(b []byte) (pgpS2K, int, error) {
+	s := pgpS2K{mode: int(b[0]), digest: int(b[1])}
+	p := 2
+	switch s.mode {
+	case 0:
+	case 1, 3:
+		if len(b) < p+8 {
+			return s, 0, pgpError(pgpErrCorrupt)
+		}
+		s.salt, p = b[p:p+8], p+8
+		if s.mode == 3 {
+			if len(b) < p+1 {
+				return s, 0, pgpError(pgpErrCorrupt)
+			}
+			s.count, p = s2kCount(b[p]), p+1
+		}
+	default:
+		return s, 0, pgpError(pgpErrBadS2K)
+	}
+	return s, p, nil
+}
+
+// key derives a key of keyLen bytes from password by the specifier.
+func (s pgpS2K) key(password []byte, keyLen int) []byte {
+	return s2kKey(s.mode, s.digest, s.salt, s.count, password, keyLen)
+}
+
 // s2kKey derives a key of keyLen bytes from a password: mode 0 hashes
 // it, 1 hashes it after the salt, 3 hashes salt and password repeated
 // over count bytes; a key longer than the digest takes further

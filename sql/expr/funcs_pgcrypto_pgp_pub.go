@@ -201,13 +201,7 @@ func addPGPPubFuncs(ext string) {
 			if err != nil {
 				return nil, sqlErr(err)
 			}
-			if !text {
-				return out, nil
-			}
-			if err := types.CheckEncodingBytes(out); err != nil {
-				return nil, err
-			}
-			return string(out), nil
+			return pgpResult(out, text)
 		}
 	}
 	addExtFunc(ext, "pgp_pub_encrypt", volatileFn([]*types.T{txt, by}, by, encrypt(true)))
