@@ -45,16 +45,18 @@ func pgcryptoHash(name string) (func() hash.Hash, error) {
 // pgcrypto's.
 const maxRandomBytes = 1024
 
+// bytesOf reads a text or bytea argument of a pgcrypto function as its
+// bytes.
+func bytesOf(d types.Datum) []byte {
+	if s, ok := d.(string); ok {
+		return []byte(s)
+	}
+	return d.([]byte)
+}
+
 func init() {
 	const ext = "pgcrypto"
 	txt, by := types.Text, types.Bytea
-	// bytesOf reads a text or bytea argument as its bytes.
-	bytesOf := func(d types.Datum) []byte {
-		if s, ok := d.(string); ok {
-			return []byte(s)
-		}
-		return d.([]byte)
-	}
 	digest := func(_ *Context, a []types.Datum) (types.Datum, error) {
 		h, err := pgcryptoHash(a[1].(string))
 		if err != nil {

@@ -410,16 +410,9 @@ func pgpSubkeyID(body []byte) ([]byte, bool, error) {
 		return nil, false, pgpError(pgpErrNotV4Key)
 	}
 	algo := int(body[5])
-	var mpis int
-	switch algo {
-	case pgpPubRSAEncSign, pgpPubRSAEnc, pgpPubRSASign:
-		mpis = 2
-	case pgpPubElgEnc:
-		mpis = 3
-	case pgpPubDSA:
-		mpis = 4
-	default:
-		return nil, false, pgpError(pgpErrUnknownPubAlgo)
+	mpis, err := pgpMPICount(algo)
+	if err != nil {
+		return nil, false, err
 	}
 	p := 6
 	for i := 0; i < mpis; i++ {
@@ -432,12 +425,50 @@ func pgpSubkeyID(body []byte) ([]byte, bool, error) {
 			return nil, false, pgpError(pgpErrCorrupt)
 		}
 	}
-	h := sha1.New()
-	h.Write([]byte{0x99, byte(p >> 8), byte(p)})
-	h.Write(body[:p])
-	sum := h.Sum(nil)
 	canEncrypt := algo == pgpPubRSAEncSign || algo == pgpPubRSAEnc || algo == pgpPubElgEnc
-	return sum[12:], canEncrypt, nil
+	return pgpFingerprintID(body[:p]), canEncrypt, nil
+}
+
+// pgpMPICount is how many numbers the public part of a key of
+// algorithm algo holds (RFC 4880 §5.5.2).
+func pgpMPICount(algo int) (int, error) {
+	switch algo {
+	case pgpPubRSAEncSign, pgpPubRSAEnc, pgpPubRSASign:
+		return 2, nil
+	case pgpPubElgEnc:
+		return 3, nil
+	case pgpPubDSA:
+		return 4, nil
+	}
+	return 0, pgpError(pgpErrUnknownPubAlgo)
+}
+
+// pgpFingerprintID is the key ID of a V4 public key whose packet body (up to
+// the end of its numbers) is pub: the last 8 bytes of its SHA-1
+// fingerprint (§12.2).
+func pgpFingerprintID(pub []byte) []byte {
+	h := sha1.New()
+	h.Write([]byte{0x99, byte(len(pub) >> 8), byte(len(pub))})
+	h.Write(pub)
+	return h.Sum(nil)[12:]
+}
+
+// pgpOptionsArg is the options argument a[i] parsed, pgcrypto's
+// defaults when the call has none.
+func pgpOptionsArg(a []types.Datum, i int) (*pgpOptions, error) {
+	if len(a) <= i {
+		return defaultPGPOptions(), nil
+	}
+	return parsePGPOptions(a[i].(string))
+}
+
+// pgpSQLError is err as the SQL functions report it: pgcrypto's
+// message and SQLSTATE for its own errors.
+func pgpSQLError(err error) error {
+	if e, ok := err.(pgpError); ok {
+		return e.sqlError()
+	}
+	return err
 }
 
 // addPGPSymFuncs registers pgp_sym_encrypt(_bytea) and
@@ -445,29 +476,11 @@ func pgpSubkeyID(body []byte) ([]byte, bool, error) {
 // extension ext, in the install script's order.
 func addPGPSymFuncs(ext string) {
 	txt, by := types.Text, types.Bytea
-	bytesOf := func(d types.Datum) []byte {
-		if s, ok := d.(string); ok {
-			return []byte(s)
-		}
-		return d.([]byte)
-	}
-	options := func(a []types.Datum) (*pgpOptions, error) {
-		if len(a) < 3 {
-			return defaultPGPOptions(), nil
-		}
-		return parsePGPOptions(a[2].(string))
-	}
-	sqlErr := func(err error) error {
-		if e, ok := err.(pgpError); ok {
-			return e.sqlError()
-		}
-		return err
-	}
 	encrypt := func(text bool) func(*Context, []types.Datum) (types.Datum, error) {
 		return func(_ *Context, a []types.Datum) (types.Datum, error) {
-			o, err := options(a)
+			o, err := pgpOptionsArg(a, 2)
 			if err != nil {
-				return nil, sqlErr(err)
+				return nil, pgpSQLError(err)
 			}
 			// As pgcrypto, an empty password is no password.
 			if len(bytesOf(a[1])) == 0 {
@@ -475,16 +488,16 @@ func addPGPSymFuncs(ext string) {
 			}
 			out, err := pgpSymEncrypt(bytesOf(a[0]), bytesOf(a[1]), o, text)
 			if err != nil {
-				return nil, sqlErr(err)
+				return nil, pgpSQLError(err)
 			}
 			return out, nil
 		}
 	}
 	decrypt := func(text bool) func(*Context, []types.Datum) (types.Datum, error) {
 		return func(_ *Context, a []types.Datum) (types.Datum, error) {
-			o, err := options(a)
+			o, err := pgpOptionsArg(a, 2)
 			if err != nil {
-				return nil, sqlErr(err)
+				return nil, pgpSQLError(err)
 			}
 			// As pgcrypto, an empty password is no password.
 			if len(bytesOf(a[1])) == 0 {
@@ -492,7 +505,7 @@ func addPGPSymFuncs(ext string) {
 			}
 			out, err := pgpSymDecrypt(a[0].([]byte), bytesOf(a[1]), o, text)
 			if err != nil {
-				return nil, sqlErr(err)
+				return nil, pgpSQLError(err)
 			}
 			return pgpResult(out, text)
 		}

@@ -69,16 +69,9 @@ func pgpReadPublicKey(body []byte) (k *pgpKey, rest []byte, err error) {
 		return nil, nil, pgpError(pgpErrCorrupt)
 	}
 	k = &pgpKey{algo: int(body[5])}
-	var mpis int
-	switch k.algo {
-	case pgpPubRSAEncSign, pgpPubRSAEnc, pgpPubRSASign:
-		mpis = 2
-	case pgpPubElgEnc:
-		mpis = 3
-	case pgpPubDSA:
-		mpis = 4
-	default:
-		return nil, nil, pgpError(pgpErrUnknownPubAlgo)
+	mpis, err := pgpMPICount(k.algo)
+	if err != nil {
+		return nil, nil, err
 	}
 	rest = body[6:]
 	for i := 0; i < mpis; i++ {
@@ -88,11 +81,7 @@ func pgpReadPublicKey(body []byte) (k *pgpKey, rest []byte, err error) {
 		}
 		k.mpis = append(k.mpis, x)
 	}
-	n := len(body) - len(rest)
-	h := sha1.New()
-	h.Write([]byte{0x99, byte(n >> 8), byte(n)})
-	h.Write(body[:n])
-	k.keyID = h.Sum(nil)[12:]
+	k.keyID = pgpFingerprintID(body[:len(body)-len(rest)])
 	switch k.algo {
 	case pgpPubRSAEncSign, pgpPubRSAEnc:
 		e := k.mpis[1]

@@ -151,42 +151,24 @@ func pgpPubSessionKey(body []byte, k *pgpKey) ([]byte, int, error) {
 // order.
 func addPGPPubFuncs(ext string) {
 	txt, by := types.Text, types.Bytea
-	bytesOf := func(d types.Datum) []byte {
-		if s, ok := d.(string); ok {
-			return []byte(s)
-		}
-		return d.([]byte)
-	}
-	sqlErr := func(err error) error {
-		if e, ok := err.(pgpError); ok {
-			return e.sqlError()
-		}
-		return err
-	}
 	encrypt := func(text bool) func(*Context, []types.Datum) (types.Datum, error) {
 		return func(_ *Context, a []types.Datum) (types.Datum, error) {
-			o := defaultPGPOptions()
-			if len(a) > 2 {
-				var err error
-				if o, err = parsePGPOptions(a[2].(string)); err != nil {
-					return nil, sqlErr(err)
-				}
+			o, err := pgpOptionsArg(a, 2)
+			if err != nil {
+				return nil, pgpSQLError(err)
 			}
 			out, err := pgpPubEncrypt(bytesOf(a[0]), a[1].([]byte), o, text)
 			if err != nil {
-				return nil, sqlErr(err)
+				return nil, pgpSQLError(err)
 			}
 			return out, nil
 		}
 	}
 	decrypt := func(text bool) func(*Context, []types.Datum) (types.Datum, error) {
 		return func(_ *Context, a []types.Datum) (types.Datum, error) {
-			o := defaultPGPOptions()
-			if len(a) > 3 {
-				var err error
-				if o, err = parsePGPOptions(a[3].(string)); err != nil {
-					return nil, sqlErr(err)
-				}
+			o, err := pgpOptionsArg(a, 3)
+			if err != nil {
+				return nil, pgpSQLError(err)
 			}
 			// No password argument is not an empty password.
 			var password []byte
@@ -195,11 +177,11 @@ func addPGPPubFuncs(ext string) {
 			}
 			k, err := pgpReadKey(a[1].([]byte), true, password)
 			if err != nil {
-				return nil, sqlErr(err)
+				return nil, pgpSQLError(err)
 			}
 			out, err := pgpDecrypt(a[0].([]byte), nil, k, o, text)
 			if err != nil {
-				return nil, sqlErr(err)
+				return nil, pgpSQLError(err)
 			}
 			return pgpResult(out, text)
 		}
