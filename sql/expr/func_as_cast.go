@@ -22,8 +22,8 @@ import (
 func (b *Builder) funcAsCast(f *pg_query.FuncCall, name string, schema string, cands []*overload, arg Expr) (Expr, error) {
 	from := arg.Type()
 	for _, o := range cands {
-		if len(o.args) == 1 && o.variadic == nil && sameTypes(o.args, []*types.T{from}) {
-			return nil, nil
+		if len(o.args) == 1 && o.variadic == nil && (o.args[0].Oid == from.Oid || o.args[0] == AnyType) {
+			return nil, nil // sameTypes, for one argument
 		}
 	}
 	literal := from.Family == types.UnknownFamily && f.Args[0].GetAConst() != nil
