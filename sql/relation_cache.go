@@ -1,7 +1,6 @@
 package sql
 
 import (
-	"strings"
 	"sync"
 
 	"github.com/stela-db/stela/catalog"
@@ -56,8 +55,9 @@ const maxCachedRelations = 4096
 // relation resolves a relation named in a query, through the database's
 // cache when the planner's transaction may use it.
 func (pl *planner) relation(schema, name string) (*catalog.Descriptor, error) {
-	path := pl.s.searchPath()
-	key := cachedName{path: strings.Join(path, "\x00"), schema: schema, name: name}
+	m := pl.s.pathMemoFor()
+	path := m.path
+	key := cachedName{path: m.key, schema: schema, name: name}
 	return throughCache(pl, func(c *relationCache) map[cachedName]*catalog.Descriptor { return c.byName }, key,
 		func() (*catalog.Descriptor, error) { return catalog.Relation(pl.txn, schema, name, path) })
 }

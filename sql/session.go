@@ -126,6 +126,8 @@ type Session struct {
 	// temp is what the session knows of its temporary relations
 	// (temp.go).
 	temp tempState
+	// pathMemo is the search path last computed (search_path_memo.go).
+	pathMemo searchPathMemo
 }
 
 // SetMultiStatement tells the session whether the statements about to
@@ -541,13 +543,16 @@ func (s *Session) searchPath() catalog.SearchPath {
 }
 
 // searchPathTemp is searchPath, and whether the temp schema in it is
-// there implicitly (search_path does not name pg_temp).
+// there implicitly (search_path does not name pg_temp). The result is
+// memoized (search_path_memo.go): callers must not change it.
 func (s *Session) searchPathTemp() (catalog.SearchPath, bool) {
-	v, _ := s.Setting("search_path")
-	temp := ""
-	if s.temp.used {
-		temp = s.tempSchemaName()
-	}
+	m := s.pathMemoFor()
+	return m.path, m.implicitTemp
+}
+
+// parseSearchPath computes searchPathTemp from the search_path setting
+// v and the temp schema's name ("" when the session has none).
+func (s *Session) parseSearchPath(v, temp string) (catalog.SearchPath, bool) {
 	var out catalog.SearchPath
 	if s.pathFront != "" {
 		out = append(out, s.pathFront)
