@@ -61,6 +61,12 @@ func (w *narrower) narrow(n planNode, need colSet) {
 		v.narrow(need)
 		v.reuse = false // narrowConsumed may say otherwise
 	case *limitNode:
+		if need != nil && v.ties != nil {
+			need = need.clone(width)
+			for _, k := range v.ties {
+				need.add(k.col)
+			}
+		}
 		w.narrow(v.input, need)
 	case *lockRowsNode:
 		if need != nil {

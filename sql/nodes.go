@@ -196,6 +196,9 @@ func passColumns(input planNode, in []column, idx []int) *projectNode {
 type limitNode struct {
 	input         planNode
 	limit, offset expr.Expr // nil: none
+	// ties, for FETCH FIRST n ROWS WITH TIES, are the ORDER BY keys: the
+	// rows after the nth that sort equal to it are returned too.
+	ties []sortKey
 }
 
 func (n *limitNode) cols() []column { return n.input.cols() }
@@ -212,7 +215,7 @@ func (n *limitNode) open(x *execCtx) (rowIter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &limitIter{in: in, limit: limit, offset: offset}, nil
+	return &limitIter{in: in, limit: limit, offset: offset, ties: n.ties}, nil
 }
 
 // evalLimits evaluates LIMIT and OFFSET: -1 is no limit.
@@ -249,6 +252,10 @@ type limitIter struct {
 	in            rowIter
 	limit, offset int64
 	n             int64
+	ties          []sortKey
+	// last is a copy of the limit-th row's values, kept for WITH TIES:
+	// the input may decode its next row into the same slice.
+	last []types.Datum
 }
 
 func (it *limitIter) next() ([]types.Datum, error) {
@@ -260,13 +267,30 @@ func (it *limitIter) next() ([]types.Datum, error) {
 		it.offset--
 	}
 	if it.limit >= 0 && it.n >= it.limit {
-		return nil, nil
+		return it.tie()
 	}
 	row, err := it.in.next()
 	if err != nil || row == nil {
 		return nil, err
 	}
 	it.n++
+	if it.ties != nil && it.n == it.limit {
+		it.last = append(it.last[:0], row...)
+	}
+	return row, nil
+}
+
+// tie returns the next row past the limit when it sorts equal to the
+// limit-th (WITH TIES), or nil.
+func (it *limitIter) tie() ([]types.Datum, error) {
+	if it.last == nil {
+		return nil, nil
+	}
+	row, err := it.in.next()
+	if err != nil || row == nil || compareRows(it.ties, it.last, row) != 0 {
+		it.last = nil
+		return nil, err
+	}
 	return row, nil
 }
 

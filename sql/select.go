@@ -368,7 +368,7 @@ func (pl *planner) planSimpleSelect(n *pg_query.SelectStmt, outer *scope, lv *le
 		// After the sort, before LIMIT: only the rows returned are locked.
 		node = &lockRowsNode{input: node, targets: locked, clause: locks.clause}
 	}
-	if node, err = pl.limit(node, n, sb.inScope); err != nil {
+	if node, err = pl.limit(node, n, sb.inScope, keys); err != nil {
 		return nil, err
 	}
 	if len(cols) > visible {
@@ -526,17 +526,24 @@ func checkDistinctOn(on []int, keys []sortKey) error {
 }
 
 // limit adds LIMIT and OFFSET to a plan; a sort below becomes a top-k.
-func (pl *planner) limit(node planNode, n *pg_query.SelectStmt, sc *scope) (planNode, error) {
+// keys are the query's ORDER BY, which FETCH ... WITH TIES compares rows
+// by (the parser refuses WITH TIES without ORDER BY).
+func (pl *planner) limit(node planNode, n *pg_query.SelectStmt, sc *scope, keys []sortKey) (planNode, error) {
 	if n.LimitCount == nil && n.LimitOffset == nil {
 		return node, nil
-	}
-	if n.LimitOption == pg_query.LimitOption_LIMIT_OPTION_WITH_TIES {
-		return nil, pgerror.New(pgcode.FeatureNotSupported, "FETCH ... WITH TIES is not supported yet")
 	}
 	// LIMIT and OFFSET cannot read the query's own rows (42P10); they
 	// are built over its scope only to say so.
 	b := pl.builder(newScope(sc.cols, sc.level, sc.outer), "LIMIT")
 	ln := &limitNode{input: node}
+	if n.LimitOption == pg_query.LimitOption_LIMIT_OPTION_WITH_TIES {
+		// As in PostgreSQL, a NULL written as the count is refused, and
+		// one that comes from a parameter or a subquery is no limit.
+		if isNullConst(n.LimitCount) {
+			return nil, pgerror.New(pgcode.InvalidRowCountInLimitClause, "row count cannot be null in FETCH FIRST ... WITH TIES clause")
+		}
+		ln.ties = keys
+	}
 	var err error
 	if n.LimitCount != nil && !isNullConst(n.LimitCount) {
 		if ln.limit, err = limitArg(b, n.LimitCount, "LIMIT"); err != nil {
@@ -549,7 +556,7 @@ func (pl *planner) limit(node planNode, n *pg_query.SelectStmt, sc *scope) (plan
 			return nil, err
 		}
 	}
-	if s, ok := node.(*sortNode); ok && ln.limit != nil {
+	if s, ok := node.(*sortNode); ok && ln.limit != nil && ln.ties == nil {
 		s.limit, s.offset = ln.limit, ln.offset
 	}
 	return ln, nil
@@ -665,7 +672,7 @@ func (pl *planner) orderLimitOutput(node planNode, n *pg_query.SelectStmt, outer
 	if len(keys) > 0 {
 		node = &sortNode{input: node, keys: keys}
 	}
-	node, err := pl.limit(node, n, sc)
+	node, err := pl.limit(node, n, sc, keys)
 	if err != nil {
 		return nil, err
 	}
