@@ -36,6 +36,10 @@ type txnState struct {
 	// transaction began.
 	defaultIso string
 	defaultRO  bool
+	// base are the characteristics the transaction began with, before
+	// BEGIN's options or SET TRANSACTION: the defaults, or those COMMIT
+	// AND CHAIN carried over (txnstmt.go).
+	base chainTraits
 
 	// undo records, per setting changed in the transaction, its value
 	// before the transaction (for ROLLBACK); local the values SET LOCAL
@@ -100,6 +104,7 @@ func (t *txnState) begin(s *Session, state int, now time.Time) {
 	iso, _ := s.Setting("default_transaction_isolation")
 	ro, _ := s.Setting("default_transaction_read_only")
 	t.defaultIso, t.defaultRO = iso, ro == "on"
+	t.base = chainTraits{iso: t.defaultIso, ro: t.defaultRO}
 	t.state = state
 	t.failed = false
 	t.start = now

@@ -21,9 +21,6 @@ func (s *Session) planTxn(n *pg_query.TransactionStmt) (plan, error) {
 		pg_query.TransactionStmtKind_TRANS_STMT_ROLLBACK_PREPARED:
 		return nil, pgerror.New(pgcode.FeatureNotSupported, "prepared transactions (two-phase commit) are not supported")
 	}
-	if n.Chain {
-		return nil, pgerror.New(pgcode.FeatureNotSupported, "AND CHAIN is not supported")
-	}
 	return &txnPlan{n: n}, nil
 }
 
@@ -51,23 +48,34 @@ func (p *txnPlan) run(s *Session, ec *expr.Context) (Result, error) {
 		return &tagResult{tag: tag}, nil
 
 	case pg_query.TransactionStmtKind_TRANS_STMT_COMMIT:
+		if err := p.checkChain(t, "COMMIT AND CHAIN"); err != nil {
+			return nil, err
+		}
+		chain := t.chained()
 		switch t.state {
 		case txnAborted:
 			t.rollback(s)
+			p.chain(s, chain)
 			return &tagResult{tag: "ROLLBACK"}, nil
 		case txnExplicit:
 			if err := t.commit(s, ec.Ctx); err != nil {
 				return nil, err
 			}
+			p.chain(s, chain)
 		default:
 			s.notice("WARNING", pgcode.NoActiveSQLTransaction, "there is no transaction in progress")
 		}
 		return &tagResult{tag: "COMMIT"}, nil
 
 	case pg_query.TransactionStmtKind_TRANS_STMT_ROLLBACK:
+		if err := p.checkChain(t, "ROLLBACK AND CHAIN"); err != nil {
+			return nil, err
+		}
+		chain := t.chained()
 		switch t.state {
 		case txnAborted, txnExplicit:
 			t.rollback(s)
+			p.chain(s, chain)
 		default:
 			s.notice("WARNING", pgcode.NoActiveSQLTransaction, "there is no transaction in progress")
 		}
@@ -127,6 +135,55 @@ func (p *txnPlan) run(s *Session, ec *expr.Context) (Result, error) {
 		return &tagResult{tag: "ROLLBACK"}, nil
 	}
 	return nil, pgerror.Newf(pgcode.FeatureNotSupported, "transaction statement %s is not supported", p.n.Kind)
+}
+
+// checkChain refuses AND CHAIN outside a transaction block (an implicit
+// transaction, of a multi-statement query, is not one), as PostgreSQL
+// does, where a plain COMMIT only warns.
+func (p *txnPlan) checkChain(t *txnState, what string) error {
+	if p.n.Chain && t.state != txnExplicit && t.state != txnAborted {
+		return pgerror.Newf(pgcode.NoActiveSQLTransaction, "%s can only be used in transaction blocks", what)
+	}
+	return nil
+}
+
+// chainTraits are the characteristics AND CHAIN gives the next
+// transaction: those the ended one ran with.
+type chainTraits struct {
+	iso string
+	ro  bool
+}
+
+// chained returns the transaction's characteristics as AND CHAIN carries
+// them over: the ones it ran with, not the session's defaults as a SET in
+// it left them. An aborted transaction carries those it began with (the
+// defaults, or what a chain gave it): in PostgreSQL the error undid its
+// BEGIN's and SET TRANSACTION's settings, which are settings like any
+// other, but not what the chain restored.
+func (t *txnState) chained() chainTraits {
+	c := t.base
+	if t.state == txnAborted {
+		return c
+	}
+	if t.isoLevel != "" {
+		c.iso = t.isoLevel
+	}
+	if t.ro != nil {
+		c.ro = *t.ro
+	}
+	return c
+}
+
+// chain begins, for AND CHAIN, a transaction block with c's
+// characteristics once the last one has ended.
+func (p *txnPlan) chain(s *Session, c chainTraits) {
+	if !p.n.Chain {
+		return
+	}
+	t := &s.txn
+	t.begin(s, txnExplicit, time.Now())
+	t.isoLevel, t.ro = c.iso, &c.ro
+	t.base = c
 }
 
 // findSavepoint returns the index of the newest savepoint of that name.
