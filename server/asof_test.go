@@ -78,3 +78,39 @@ func TestAsOfParameters(t *testing.T) {
 		wantCode(c.QueryRow(ctx, "SELECT count(*) FROM p AS OF TX $1", 3).Scan(&n), "0A000")
 	}
 }
+
+// TestAsOfViewTimestamp reads a view AS OF TIMESTAMP, literal and
+// parameter, at a time between two transactions: the view's definition
+// and rows of then.
+func TestAsOfViewTimestamp(t *testing.T) {
+	ctx := context.Background()
+	c, exec := connectExec(t)
+	exec("CREATE TABLE vt (id int PRIMARY KEY, v int)")     // tx 1
+	exec("INSERT INTO vt VALUES (1, 10)")                   // tx 2
+	exec("CREATE VIEW vv AS SELECT v FROM vt WHERE id = 1") // tx 3
+	var between time.Time
+	if err := c.QueryRow(ctx, "SELECT now()").Scan(&between); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Millisecond)
+	exec("UPDATE vt SET v = 20")                                   // tx 4
+	exec("CREATE OR REPLACE VIEW vv AS SELECT v * 2 AS v FROM vt") // tx 5
+	lit := between.UTC().Format("2006-01-02 15:04:05.999999-07")
+	var v int
+	if err := c.QueryRow(ctx, "SELECT v FROM vv AS OF TIMESTAMP '"+lit+"'").Scan(&v); err != nil || v != 10 {
+		t.Fatalf("view AS OF TIMESTAMP '%s': %d, %v; want 10", lit, v, err)
+	}
+	if err := c.QueryRow(ctx, "SELECT v FROM vv").Scan(&v); err != nil || v != 40 {
+		t.Fatalf("view now: %d, %v; want 40", v, err)
+	}
+	// A parameter plans today's definition: at a time the view had
+	// another one, 0A000; after the replacement, the rows of then.
+	var pe *pgconn.PgError
+	err := c.QueryRow(ctx, "SELECT v FROM vv FOR SYSTEM_TIME AS OF TIMESTAMP $1", between).Scan(&v)
+	if !errors.As(err, &pe) || pe.Code != "0A000" {
+		t.Fatalf("view AS OF TIMESTAMP $1 across a replacement: %v; want 0A000", err)
+	}
+	if err := c.QueryRow(ctx, "SELECT v FROM vv FOR SYSTEM_TIME AS OF TIMESTAMP $1", time.Now().Add(time.Hour)).Scan(&v); err != nil || v != 40 {
+		t.Fatalf("view AS OF TIMESTAMP $1 after the replacement: %d, %v; want 40", v, err)
+	}
+}

@@ -187,6 +187,7 @@ func (x *execCtx) viewBroken(v *catalog.Descriptor) bool {
 		return true
 	}
 	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}, describeOnly: true}
+	pl.attachTimeTravel(stmts[0])
 	node, err := pl.planQuery(stmts[0].AST.GetSelectStmt(), nil, &level{})
 	if err != nil {
 		return true

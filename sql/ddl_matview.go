@@ -204,7 +204,7 @@ func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectSt
 		if view.Query, err = parser.DeparseStatement(q); err != nil {
 			return "", err
 		}
-		if view.DependsOn, err = x.relationsRead(q); err != nil {
+		if view.DependsOn, err = x.relationsRead(q, nil); err != nil {
 			return "", err
 		}
 		if temp, err := x.usesTempRelation(view.DependsOn); err != nil {

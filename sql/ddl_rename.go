@@ -123,6 +123,7 @@ func (x *execCtx) rewriteViewRefs(v, d *catalog.Descriptor, fix func(*pg_query.R
 		return pgerror.Newf(pgcode.DataCorrupted, "view %q: stored query does not parse", v.Name)
 	}
 	root := stmts[0].AST
+	travel := travelOf(stmts[0])
 	ctes := map[string]bool{}
 	walk(root, func(n *pg_query.Node) bool {
 		if c := n.GetCommonTableExpr(); c != nil {
@@ -133,8 +134,8 @@ func (x *execCtx) rewriteViewRefs(v, d *catalog.Descriptor, fix func(*pg_query.R
 	fixed := false
 	walk(root, func(n *pg_query.Node) bool {
 		rv := n.GetRangeVar()
-		if rv == nil || rv.Schemaname == "" && ctes[rv.Relname] {
-			return true
+		if rv == nil || rv.Schemaname == "" && ctes[rv.Relname] || travel[rv.Location] != nil {
+			return true // a relation read AS OF had its old name then (view_timetravel.go)
 		}
 		r, err := catalog.Relation(x.txn, rv.Schemaname, rv.Relname, x.sess.searchPath())
 		if err != nil || r.ID != d.ID || r.Kind != d.Kind {
@@ -152,7 +153,7 @@ func (x *execCtx) rewriteViewRefs(v, d *catalog.Descriptor, fix func(*pg_query.R
 			return true
 		})
 	}
-	q, err := parser.DeparseStatement(root)
+	q, err := x.deparseWithTimeTravel(root, travel)
 	if err != nil {
 		return err
 	}

@@ -29,12 +29,17 @@ func (pl *planner) planCreateView(n *pg_query.ViewStmt) (plan, error) {
 	if n.Query.GetSelectStmt().IntoClause != nil {
 		return nil, pgerror.New(pgcode.FeatureNotSupported, "views must not contain SELECT INTO")
 	}
-	return &ddlPlan{tag: "CREATE VIEW", fn: func(x *execCtx) error { return x.createView(n) }}, nil
+	travel, err := pl.viewTimeTravel(n.Query) // view_timetravel.go
+	if err != nil {
+		return nil, err
+	}
+	return &ddlPlan{tag: "CREATE VIEW", fn: func(x *execCtx) error { return x.createView(n, travel) }}, nil
 }
 
-func (x *execCtx) createView(n *pg_query.ViewStmt) error {
+// createView runs CREATE VIEW; travel are the AS OF clauses of its query.
+func (x *execCtx) createView(n *pg_query.ViewStmt, travel map[int32]*parser.TimeTravel) error {
 	sel := n.Query.GetSelectStmt()
-	view, err := x.viewDesc(sel, nodeStrings(n.Aliases))
+	view, err := x.viewDesc(sel, nodeStrings(n.Aliases), travel)
 	if err != nil {
 		return err
 	}
@@ -84,8 +89,9 @@ func (x *execCtx) createView(n *pg_query.ViewStmt) error {
 
 // viewDesc plans a view's query (its errors are CREATE VIEW's) and
 // describes the view: SQL text, columns, and the relations it reads.
-func (x *execCtx) viewDesc(sel *pg_query.SelectStmt, aliases []string) (*catalog.ViewDesc, error) {
-	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}, describeOnly: true, sysCols: selectWantsSystemColumns(sel)}
+// travel are the query's AS OF clauses (view_timetravel.go).
+func (x *execCtx) viewDesc(sel *pg_query.SelectStmt, aliases []string, travel map[int32]*parser.TimeTravel) (*catalog.ViewDesc, error) {
+	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}, describeOnly: true, sysCols: selectWantsSystemColumns(sel), travel: travel}
 	node, err := pl.planQuery(sel, nil, &level{})
 	if err != nil {
 		return nil, err
@@ -113,18 +119,20 @@ func (x *execCtx) viewDesc(sel *pg_query.SelectStmt, aliases []string) (*catalog
 		vc.SetType(t)
 		v.Columns = append(v.Columns, vc)
 	}
-	if v.Query, err = parser.DeparseStatement(&pg_query.Node{Node: &pg_query.Node_SelectStmt{SelectStmt: sel}}); err != nil {
+	q := &pg_query.Node{Node: &pg_query.Node_SelectStmt{SelectStmt: sel}}
+	if v.Query, err = x.deparseWithTimeTravel(q, travel); err != nil {
 		return nil, err
 	}
-	if v.DependsOn, err = x.relationsRead(&pg_query.Node{Node: &pg_query.Node_SelectStmt{SelectStmt: sel}}); err != nil {
+	if v.DependsOn, err = x.relationsRead(q, travel); err != nil {
 		return nil, err
 	}
 	return v, nil
 }
 
 // relationsRead returns the ids of the tables and views a query names
-// (not its WITH queries), in id order.
-func (x *execCtx) relationsRead(q *pg_query.Node) ([]uint32, error) {
+// (not its WITH queries, nor those it reads AS OF a point of the past, in
+// travel: view_timetravel.go), in id order.
+func (x *execCtx) relationsRead(q *pg_query.Node, travel map[int32]*parser.TimeTravel) ([]uint32, error) {
 	ctes := map[string]bool{}
 	walk(q, func(n *pg_query.Node) bool {
 		if c := n.GetCommonTableExpr(); c != nil {
@@ -136,7 +144,7 @@ func (x *execCtx) relationsRead(q *pg_query.Node) ([]uint32, error) {
 	var err error
 	walk(q, func(n *pg_query.Node) bool {
 		rv := n.GetRangeVar()
-		if rv == nil || rv.Schemaname == "" && ctes[rv.Relname] {
+		if rv == nil || rv.Schemaname == "" && ctes[rv.Relname] || travel[rv.Location] != nil {
 			return true
 		}
 		d, e := catalog.Relation(x.txn, rv.Schemaname, rv.Relname, x.sess.searchPath())

@@ -584,7 +584,9 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 	catTxn := pl.txn
 	var asOf *scanAsOf
 	var hist *historyRange
+	var histPos int
 	if tt != nil && tt.History != nil {
+		histPos = tt.Pos
 		r, err := resolveHistory(pl, tt.History, tt.Pos)
 		if err != nil {
 			return nil, err
@@ -596,6 +598,8 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 		if catTxn, asOf, err = pl.planAsOf(tt); err != nil {
 			return nil, err
 		}
+	} else if p := pl.viewPoint; p != nil && hist == nil {
+		catTxn, asOf = p.catTxn, p.scanAsOf() // a view's relation (view_asof.go)
 	}
 	var d *catalog.Descriptor
 	var err error
@@ -645,11 +649,18 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 		}
 		return &fromItem{scan: scan, cols: cols}, nil
 	case catalog.KindView:
-		if tt != nil {
-			return nil, pgerror.New(pgcode.FeatureNotSupported, "AS OF on a view is not supported yet").
-				WithHint("Put AS OF on the view's tables, or SET stela.as_of_tx for the session.").WithPosition(tt.Pos + 1)
+		if hist != nil {
+			return nil, pgerror.New(pgcode.FeatureNotSupported, "FOR SYSTEM_TIME history of a view is not supported").
+				WithHint("Read the history of the view's tables, or the view AS OF a transaction.").WithPosition(histPos + 1)
+		}
+		// The view's query reads its relations as of the view's point
+		// (view_asof.go); d is already the view's definition of then.
+		saved := pl.viewPoint
+		if asOf != nil {
+			pl.viewPoint = &travelPoint{catTxn: catTxn, asOf: asOf}
 		}
 		node, err := pl.planView(d, lv)
+		pl.viewPoint = saved
 		if err != nil {
 			return nil, err
 		}

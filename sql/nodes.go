@@ -301,7 +301,18 @@ func (it *limitIter) close() { it.in.close() }
 type renameNode struct {
 	input   planNode
 	columns []column
+	// pastView, for a view read AS OF a parameter, checks that the view
+	// had its planned definition at the tx read (view_asof.go).
+	pastView *pastViewCheck
 }
 
-func (n *renameNode) cols() []column                   { return n.columns }
-func (n *renameNode) open(x *execCtx) (rowIter, error) { return n.input.open(x) }
+func (n *renameNode) cols() []column { return n.columns }
+
+func (n *renameNode) open(x *execCtx) (rowIter, error) {
+	if n.pastView != nil {
+		if err := n.pastView.check(x); err != nil {
+			return nil, err
+		}
+	}
+	return n.input.open(x)
+}

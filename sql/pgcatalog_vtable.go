@@ -188,6 +188,8 @@ func (pl *planner) planVirtual(vt *vtable, rv *pg_query.RangeVar, alias string) 
 		if _, n.asOf, err = pl.planAsOf(tt); err != nil {
 			return nil, err
 		}
+	} else if pl.viewPoint != nil {
+		n.asOf = pl.viewPoint.scanAsOf() // read by a view read AS OF (view_asof.go)
 	}
 	for i, c := range vt.cols {
 		n.columns = append(n.columns, column{name: c.name, table: alias, typ: c.typ, tableOID: vt.oid, attNum: int16(i + 1)})

@@ -25,6 +25,10 @@ type planner struct {
 	travel     map[int32]*parser.TimeTravel
 	travelUsed map[int32]bool
 	travelErr  error
+	// viewPoint is the AS OF of the view being expanded, which the
+	// relations its query reads without one of their own inherit
+	// (view_asof.go); nil when the view is read in the present.
+	viewPoint *travelPoint
 	// sysCols adds _tx and _ts to the scans of a query that names them.
 	sysCols bool
 	// ctes are the WITH queries visible where planning is, innermost

@@ -174,33 +174,9 @@ type scanAsOf struct {
 // parameter, storage is the id the table's keys were under then when a
 // TRUNCATE since has moved them (0: the planned layout's).
 func (a *scanAsOf) txn(x *execCtx, n *scanNode) (t *engine.Txn, storage uint32, err error) {
-	tx := a.tx
-	if a.param != nil {
-		v, err := x.eval(a.param, nil)
-		if err != nil {
-			return nil, 0, err
-		}
-		if v == nil {
-			return nil, 0, pgerror.New(pgcode.NullValueNotAllowed, "AS OF needs a value, not NULL")
-		}
-		last := x.sess.db.Store.LastTx()
-		ts, isTS := v.(types.TimestampTZ)
-		k, isInt := v.(int64)
-		switch {
-		case a.timestamp && isTS:
-			if tx, err = txAtTimestamp(x.sess, ts, "$"+strconv.Itoa(a.param.Index)); err != nil {
-				return nil, 0, err
-			}
-		case a.timestamp || !isInt:
-			return nil, 0, pgerror.Newf(pgcode.DatatypeMismatch, "AS OF $%d has the wrong type", a.param.Index)
-		default:
-			if k < 1 {
-				return nil, 0, pgerror.Newf(pgcode.InvalidParameterValue, "AS OF TX %d: a transaction id is a positive integer", k)
-			}
-			if tx, err = txInLog(uint64(k), last, -1); err != nil {
-				return nil, 0, err
-			}
-		}
+	tx, err := a.resolve(x)
+	if err != nil {
+		return nil, 0, err
 	}
 	if t, err = x.snapshotTxn(tx); err != nil {
 		return nil, 0, err
@@ -233,6 +209,32 @@ func (a *scanAsOf) txn(x *execCtx, n *scanNode) (t *engine.Txn, storage uint32, 
 		a.sameLayoutAt.Store(ver, storage)
 	}
 	return t, storage, nil
+}
+
+// resolve returns the tx read: the planned one, or the parameter's value
+// in this execution.
+func (a *scanAsOf) resolve(x *execCtx) (uint64, error) {
+	if a.param == nil {
+		return a.tx, nil
+	}
+	v, err := x.eval(a.param, nil)
+	if err != nil {
+		return 0, err
+	}
+	if v == nil {
+		return 0, pgerror.New(pgcode.NullValueNotAllowed, "AS OF needs a value, not NULL")
+	}
+	ts, isTS := v.(types.TimestampTZ)
+	k, isInt := v.(int64)
+	switch {
+	case a.timestamp && isTS:
+		return txAtTimestamp(x.sess, ts, "$"+strconv.Itoa(a.param.Index))
+	case a.timestamp || !isInt:
+		return 0, pgerror.Newf(pgcode.DatatypeMismatch, "AS OF $%d has the wrong type", a.param.Index)
+	case k < 1:
+		return 0, pgerror.Newf(pgcode.InvalidParameterValue, "AS OF TX %d: a transaction id is a positive integer", k)
+	}
+	return txInLog(uint64(k), x.sess.db.Store.LastTx(), -1)
 }
 
 // sameLayout reports whether two layouts store rows and index entries

@@ -18,6 +18,13 @@ func (pl *planner) planView(d *catalog.Descriptor, lv *level) (planNode, error) 
 	saved := pl.ctes
 	pl.ctes = nil
 	defer func() { pl.ctes = saved }()
+	// The view's query has AS OF clauses of its own, at locations in its
+	// own text: the statement's clauses are set aside meanwhile, lest one
+	// be taken by a table of the view at the same location.
+	travel, used, travelErr := pl.travel, pl.travelUsed, pl.travelErr
+	pl.travel, pl.travelUsed, pl.travelErr = nil, nil, nil
+	defer func() { pl.travel, pl.travelUsed, pl.travelErr = travel, used, travelErr }()
+	pl.attachTimeTravel(stmts[0])
 	pl.depth++
 	defer func() { pl.depth-- }()
 	if pl.depth > maxViewDepth {
@@ -29,6 +36,9 @@ func (pl *planner) planView(d *catalog.Descriptor, lv *level) (planNode, error) 
 	pl.sysCols = sys || selectWantsSystemColumns(stmts[0].AST.GetSelectStmt())
 	node, err := pl.planQuery(stmts[0].AST.GetSelectStmt(), nil, &level{parent: lv})
 	pl.sysCols = sys
+	if err == nil {
+		err = pl.checkTimeTravelUsed()
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +50,11 @@ func (pl *planner) planView(d *catalog.Descriptor, lv *level) (planNode, error) 
 		cols[i].tableOID = d.ID
 		cols[i].attNum = int16(i + 1)
 	}
-	return &renameNode{input: node, columns: cols}, nil
+	n := &renameNode{input: node, columns: cols}
+	if p := pl.viewPoint; p != nil && p.asOf.param != nil {
+		n.pastView = &pastViewCheck{asOf: p.asOf, id: d.ID, name: d.Name, planned: d.View}
+	}
+	return n, nil
 }
 
 // maxViewDepth bounds views over views.
