@@ -64,6 +64,7 @@ func (pl *planner) planCopyTo(p *Prepared, n *pg_query.CopyStmt) (plan, error) {
 			return nil, err
 		}
 	}
+	pl.topWith = sel.WithClause // COPY (WITH d AS (DELETE ...) SELECT ...) TO
 	root, err := pl.planQuery(sel, nil, &level{})
 	if err != nil {
 		return nil, err

@@ -43,6 +43,10 @@ type cte struct {
 	// work is set while the recursive term is planned: references read
 	// the working table.
 	work *workTable
+	// dml, for a data-modifying WITH query, is its statement
+	// (cte_dml.go); refs counts the references planned to the query.
+	dml  *dmlCTE
+	refs int
 }
 
 // workTable is the rows of a recursive query's previous iteration.
@@ -51,22 +55,29 @@ type workTable struct {
 }
 
 // withClause plans a WITH clause's queries and makes them visible; pop
-// hides them again.
-func (pl *planner) withClause(w *pg_query.WithClause, outer *scope, lv *level) (func(), error) {
+// hides them again. dml are its data-modifying queries, which the
+// caller runs around its statement (withDMLNode).
+func (pl *planner) withClause(w *pg_query.WithClause, outer *scope, lv *level) (pop func(), dml []*cte, err error) {
 	sc := &cteScope{parent: pl.ctes, ctes: map[string]*cte{}}
 	saved := pl.ctes
 	pl.ctes = sc
-	pop := func() { pl.ctes = saved }
+	pop = func() { pl.ctes = saved }
 	for _, n := range w.Ctes {
 		c := n.GetCommonTableExpr()
 		if _, dup := sc.ctes[c.Ctename]; dup {
 			pop()
-			return nil, pgerror.Newf(pgcode.DuplicateAlias, "WITH query name %q specified more than once", c.Ctename).WithPosition(int(c.Location) + 1)
+			return nil, nil, pgerror.Newf(pgcode.DuplicateAlias, "WITH query name %q specified more than once", c.Ctename).WithPosition(int(c.Location) + 1)
 		}
 		sel := c.Ctequery.GetSelectStmt()
 		if sel == nil {
-			pop()
-			return nil, pgerror.New(pgcode.FeatureNotSupported, "data-modifying statements in WITH are not supported yet").WithPosition(int(c.Location) + 1)
+			q, err := pl.dmlCTE(w, c)
+			if err != nil {
+				pop()
+				return nil, nil, err
+			}
+			sc.ctes[c.Ctename] = q
+			dml = append(dml, q)
+			continue
 		}
 		q := &cte{name: c.Ctename, lv: &level{parent: lv}}
 		var err error
@@ -79,17 +90,17 @@ func (pl *planner) withClause(w *pg_query.WithClause, outer *scope, lv *level) (
 		}
 		if err != nil {
 			pop()
-			return nil, err
+			return nil, nil, err
 		}
 		cols, err := cteColumns(q.plan.cols(), c)
 		if err != nil {
 			pop()
-			return nil, err
+			return nil, nil, err
 		}
 		q.columns = cols
 		sc.ctes[c.Ctename] = q
 	}
-	return pop, nil
+	return pop, dml, nil
 }
 
 // referencesName reports whether a query reads a relation of that name.
@@ -104,8 +115,12 @@ func referencesName(n *pg_query.Node, name string) bool {
 	return found
 }
 
-// reference returns the plan of one reference to the query.
-func (c *cte) reference(pl *planner) (planNode, error) {
+// reference returns the plan of one reference, at loc, to the query.
+func (c *cte) reference(loc int32) (planNode, error) {
+	if c.dml != nil && c.dml.plan.ret == nil {
+		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "WITH query %q does not have a RETURNING clause", c.name).WithPosition(int(loc) + 1)
+	}
+	c.refs++
 	if c.work != nil {
 		return &workScanNode{table: c.work}, nil
 	}

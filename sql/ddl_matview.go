@@ -95,6 +95,12 @@ func checkCreateAs(n *pg_query.CreateTableAsStmt) (stmt string, matview bool, se
 	switch {
 	case sel == nil:
 		err = pgerror.Newf(pgcode.FeatureNotSupported, "%s ... AS EXECUTE is not supported", stmt)
+	case matview && hasDMLCTE(sel.WithClause):
+		err = pgerror.New(pgcode.FeatureNotSupported, "materialized views must not use data-modifying statements in WITH")
+	case hasDMLCTE(sel.WithClause):
+		// PostgreSQL runs them; stela plans CREATE ... AS's query apart
+		// from the statement (fillFromQuery), where they cannot run.
+		err = pgerror.Newf(pgcode.FeatureNotSupported, "%s with data-modifying statements in WITH is not supported", stmt)
 	case len(into.Options) > 0:
 		err = pgerror.Newf(pgcode.FeatureNotSupported, "%s ... WITH (storage parameters) is not supported", stmt)
 	case into.TableSpaceName != "":

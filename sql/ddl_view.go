@@ -29,6 +29,9 @@ func (pl *planner) planCreateView(n *pg_query.ViewStmt) (plan, error) {
 	if n.Query.GetSelectStmt().IntoClause != nil {
 		return nil, pgerror.New(pgcode.FeatureNotSupported, "views must not contain SELECT INTO")
 	}
+	if hasDMLCTE(n.Query.GetSelectStmt().WithClause) {
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "views must not contain data-modifying statements in WITH")
+	}
 	travel, err := pl.viewTimeTravel(n.Query) // view_timetravel.go
 	if err != nil {
 		return nil, err

@@ -48,6 +48,20 @@ func (p *dmlPlan) run(s *Session, ec *expr.Context) (Result, error) {
 		return nil, pgerror.Newf(pgcode.ReadOnlySQLTransaction, "cannot execute %s in a read-only transaction", p.verb)
 	}
 	defer x.releaseReads()
+	rows, n, err := p.execute(x)
+	if err != nil {
+		return nil, evalError(x.ctx, err)
+	}
+	if err := x.runFKChecks(); err != nil {
+		return nil, evalError(x.ctx, err)
+	}
+	return &rowsResult{rows: rows, tag: dmlTag(p.verb, n)}, nil
+}
+
+// execute applies the statement and returns its RETURNING rows (if
+// any) and the count of rows changed; the foreign-key checks it queued
+// are left to the end of the whole statement.
+func (p *dmlPlan) execute(x *execCtx) ([][]types.Datum, int64, error) {
 	var rows [][]types.Datum
 	emit := func([]types.Datum) error { return nil }
 	if p.ret != nil {
@@ -64,13 +78,7 @@ func (p *dmlPlan) run(s *Session, ec *expr.Context) (Result, error) {
 		}
 	}
 	n, err := p.exec(x, p.source, emit)
-	if err != nil {
-		return nil, evalError(x.ctx, err)
-	}
-	if err := x.runFKChecks(); err != nil {
-		return nil, evalError(x.ctx, err)
-	}
-	return &rowsResult{rows: rows, tag: dmlTag(p.verb, n)}, nil
+	return rows, n, err
 }
 
 // dmlTag is the command tag of a DML statement that changed n rows.

@@ -39,12 +39,14 @@ type onConflict struct {
 }
 
 func (pl *planner) planInsert(p *Prepared, n *pg_query.InsertStmt) (plan, error) {
+	var dml []*cte
 	if n.WithClause != nil {
-		pop, err := pl.withClause(n.WithClause, nil, &level{})
+		pop, ctes, err := pl.withClause(n.WithClause, nil, &level{})
 		if err != nil {
 			return nil, err
 		}
 		defer pop()
+		dml = ctes
 	}
 	d, err := pl.targetTable(n.Relation, "INSERT")
 	if err != nil {
@@ -76,6 +78,7 @@ func (pl *planner) planInsert(p *Prepared, n *pg_query.InsertStmt) (plan, error)
 		return nil, err
 	}
 	ip.scans = pl.scansTables
+	dp.source = withDML(dp.source, dml)
 	return finishDML(p, dp), nil
 }
 

@@ -131,12 +131,20 @@ func (ip *insertPlan) onConflict(x *execCtx, row []types.Datum, touched map[stri
 		if existing == nil {
 			continue
 		}
+		if x.changedElsewhere(key) {
+			// Another part of the statement wrote the row (cte_dml.go):
+			// PostgreSQL refuses DO UPDATE whichever ran first; DO
+			// NOTHING's outcome there depends on that order.
+			if oc.update {
+				return false, false, errUpdateTwice()
+			}
+			return false, false, errChangedTwice(w)
+		}
 		if !oc.update {
 			return true, false, nil
 		}
 		if touched[string(key)] {
-			return false, false, pgerror.New(pgcode.CardinalityViolation, "ON CONFLICT DO UPDATE command cannot affect row a second time").
-				WithHint("Ensure that no rows proposed for insertion within the same command have duplicate constrained values.")
+			return false, false, errUpdateTwice()
 		}
 		both := append(append(make([]types.Datum, 0, 2*len(row)+1), existing...), row...)
 		if oc.rel != 0 {
@@ -201,4 +209,11 @@ func (w *tableWriter) conflicting(x *execCtx, ix *engine.IndexLayout, row []type
 		return nil, nil, err
 	}
 	return existing, key, nil
+}
+
+// errUpdateTwice is ON CONFLICT DO UPDATE meeting a row the statement
+// itself wrote.
+func errUpdateTwice() error {
+	return pgerror.New(pgcode.CardinalityViolation, "ON CONFLICT DO UPDATE command cannot affect row a second time").
+		WithHint("Ensure that no rows proposed for insertion within the same command have duplicate constrained values.")
 }

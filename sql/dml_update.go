@@ -45,12 +45,14 @@ func (pl *planner) changeSource(rv *pg_query.RangeVar, from []*pg_query.Node, wh
 }
 
 func (pl *planner) planUpdate(p *Prepared, n *pg_query.UpdateStmt) (plan, error) {
+	var dml []*cte
 	if n.WithClause != nil {
-		pop, err := pl.withClause(n.WithClause, nil, &level{})
+		pop, ctes, err := pl.withClause(n.WithClause, nil, &level{})
 		if err != nil {
 			return nil, err
 		}
 		defer pop()
+		dml = ctes
 	}
 	w, src, err := pl.changeSource(n.Relation, n.FromClause, n.WhereClause, "UPDATE")
 	if err != nil {
@@ -78,16 +80,19 @@ func (pl *planner) planUpdate(p *Prepared, n *pg_query.UpdateStmt) (plan, error)
 	if dp.ret, err = pl.planReturning(n.ReturningList, sc, w.desc, n.Relation); err != nil {
 		return nil, err
 	}
+	dp.source = withDML(src, dml)
 	return finishDML(p, dp), nil
 }
 
 func (pl *planner) planDelete(p *Prepared, n *pg_query.DeleteStmt) (plan, error) {
+	var dml []*cte
 	if n.WithClause != nil {
-		pop, err := pl.withClause(n.WithClause, nil, &level{})
+		pop, ctes, err := pl.withClause(n.WithClause, nil, &level{})
 		if err != nil {
 			return nil, err
 		}
 		defer pop()
+		dml = ctes
 	}
 	w, src, err := pl.changeSource(n.Relation, n.UsingClause, n.WhereClause, "DELETE")
 	if err != nil {
@@ -103,6 +108,7 @@ func (pl *planner) planDelete(p *Prepared, n *pg_query.DeleteStmt) (plan, error)
 	if dp.ret, err = pl.planReturning(n.ReturningList, newScope(src.cols(), &level{}, nil), w.desc, n.Relation); err != nil {
 		return nil, err
 	}
+	dp.source = withDML(src, dml)
 	return finishDML(p, dp), nil
 }
 

@@ -183,7 +183,7 @@ func (w *tableWriter) insertValid(x *execCtx, row []types.Datum) error {
 		return err
 	}
 	w.queueParentChecks(x, row, nil)
-	return nil
+	return x.noteChange(w, row)
 }
 
 // update replaces old by new, applying the actions of the foreign keys
@@ -192,11 +192,20 @@ func (w *tableWriter) update(x *execCtx, old, new []types.Datum) error {
 	if err := w.validateChange(x, new, old); err != nil {
 		return err
 	}
+	if err := x.checkUnchanged(w, old); err != nil {
+		return err
+	}
 	if err := w.awaitRowLocks(x, old, new); err != nil {
 		return err
 	}
 	w.guard(x)
 	if err := w.layout.Update(x.txn, old, new); err != nil {
+		return err
+	}
+	if err := x.noteChange(w, old); err != nil {
+		return err
+	}
+	if err := x.noteChange(w, new); err != nil {
 		return err
 	}
 	w.queueParentChecks(x, new, old)
@@ -214,11 +223,17 @@ func (w *tableWriter) update(x *execCtx, old, new []types.Datum) error {
 // delete removes a row, applying the actions of the foreign keys that
 // reference it.
 func (w *tableWriter) delete(x *execCtx, row []types.Datum) error {
+	if err := x.checkUnchanged(w, row); err != nil {
+		return err
+	}
 	if err := w.awaitRowLocks(x, row, nil); err != nil {
 		return err
 	}
 	w.guard(x)
 	if err := w.layout.Delete(x.txn, row); err != nil {
+		return err
+	}
+	if err := x.noteChange(w, row); err != nil {
 		return err
 	}
 	for _, r := range w.refs {

@@ -71,6 +71,7 @@ func (pl *planner) planExplain(p *Prepared, n *pg_query.ExplainStmt) (plan, erro
 	pl.describeOnly = !ep.analyze
 	inner := &Prepared{SQL: p.SQL, stmt: p.stmt}
 	inner.stmt.AST = n.Query
+	pl.topWith = topLevelWith(n.Query)
 	switch q := n.Query.Node.(type) {
 	case *pg_query.Node_SelectStmt:
 		if err := pl.s.planSelect(inner, pl, q.SelectStmt); err != nil {
@@ -276,6 +277,12 @@ func (ex *explainer) tree(lines []string, n planNode, depth int) []string {
 // expressions run (InitPlans before its inputs, SubPlans after, as
 // PostgreSQL prints them), and its inputs.
 func (ex *explainer) node(lines []string, n planNode, pad string) []string {
+	if w, ok := n.(*withDMLNode); ok {
+		// Printed as its input, with the data-modifying queries among
+		// the input's details, where PostgreSQL prints its CTEs.
+		ex.ctes = append(ex.ctes, w.ctes...)
+		return ex.node(lines, w.input, pad)
+	}
 	title, details, children := ex.describe(n)
 	est := estimateOf(n)
 	if a, ok := n.(*analyzeNode); ok {
@@ -295,6 +302,12 @@ func (ex *explainer) node(lines []string, n planNode, pad string) []string {
 	detailPad := strings.Repeat(" ", len(pad)+2)
 	for _, d := range details {
 		lines = append(lines, detailPad+d)
+	}
+	ctes := ex.ctes
+	ex.ctes = nil
+	for _, c := range ctes {
+		lines = append(lines, detailPad+"CTE "+c.name)
+		lines = ex.node(lines, c.plan, detailPad+"  ->  ")
 	}
 	subs := subqueriesOf(nodeExprs(n))
 	for _, sq := range subs {
@@ -443,6 +456,11 @@ func (ex *explainer) describe(n planNode) (string, []string, []planNode) {
 		return "Values Scan", nil, nil
 	case *cteScanNode:
 		return "CTE Scan on " + v.cte.name, nil, nil
+	case *withDMLNode:
+		return "", nil, []planNode{v.input}
+	case *dmlCTENode:
+		dp := v.cte.dml.plan
+		return dp.explainTitle(), nil, []planNode{dp.source}
 	case *workScanNode:
 		return "WorkTable Scan", nil, nil
 	case *recursiveNode:

@@ -47,6 +47,10 @@ func (it *analyzeIter) close() { it.in.close() }
 // it was.
 func instrument(n planNode) planNode {
 	switch v := n.(type) {
+	case *withDMLNode:
+		c := *v
+		c.input = instrument(v.input)
+		return &c // printed as its input (explainer.node)
 	case *filterNode:
 		c := *v
 		c.input = instrument(v.input)

@@ -29,6 +29,9 @@ type explainer struct {
 	// analyzed are EXPLAIN ANALYZE's instrumented subquery plans, printed
 	// in place of the plans (instrumentSubqueries).
 	analyzed map[*subqueryExpr]planNode
+	// ctes are data-modifying WITH queries to print among the details
+	// of the next node printed (explainer.node).
+	ctes []*cte
 }
 
 // planOf is the plan printed for a subquery.

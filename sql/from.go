@@ -562,7 +562,7 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 	lv.addRel(rv.Relname, alias)
 	if rv.Schemaname == "" {
 		if c := pl.ctes.find(rv.Relname); c != nil {
-			node, err := c.reference(pl)
+			node, err := c.reference(rv.Location)
 			if err != nil {
 				return nil, err
 			}

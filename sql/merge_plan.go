@@ -25,15 +25,17 @@ func (pl *planner) planMerge(p *Prepared, n *pg_query.MergeStmt) (plan, error) {
 	if err := checkMergeClauses(n.MergeWhenClauses); err != nil {
 		return nil, err
 	}
+	var dml []*cte
 	if n.WithClause != nil {
 		if n.WithClause.Recursive {
 			return nil, pgerror.New(pgcode.Syntax, "WITH RECURSIVE is not supported for MERGE statement")
 		}
-		pop, err := pl.withClause(n.WithClause, nil, &level{})
+		pop, ctes, err := pl.withClause(n.WithClause, nil, &level{})
 		if err != nil {
 			return nil, err
 		}
 		defer pop()
+		dml = ctes
 	}
 	d, err := pl.mergeTarget(n)
 	if err != nil {
@@ -72,7 +74,7 @@ func (pl *planner) planMerge(p *Prepared, n *pg_query.MergeStmt) (plan, error) {
 			mp.notMatched = append(mp.notMatched, a)
 		}
 	}
-	return finishDML(p, &dmlPlan{verb: "MERGE", table: d.Name, source: src, exec: mp.exec}), nil
+	return finishDML(p, &dmlPlan{verb: "MERGE", table: d.Name, source: withDML(src, dml), exec: mp.exec}), nil
 }
 
 // checkMergeClauses refuses a WHEN clause that can never run: one after

@@ -68,6 +68,8 @@ func (w *narrower) narrow(n planNode, need colSet) {
 			}
 		}
 		w.narrow(v.input, need)
+	case *withDMLNode:
+		w.narrow(v.input, need) // it copies the rows it keeps
 	case *lockRowsNode:
 		if need != nil {
 			need = need.clone(width)

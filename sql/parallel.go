@@ -120,6 +120,8 @@ func markParallel(n planNode, free bool, par parallelism) {
 		markParallel(v.input, free && !anyVolatile(v.exprs...), par)
 	case *renameNode:
 		markParallel(v.input, free, par)
+	case *withDMLNode:
+		markParallel(v.input, free, par)
 	case *aggNode:
 		// Groups come out in the order they were first seen: a grouped
 		// aggregation's own order must not matter either.

@@ -96,6 +96,9 @@ type execCtx struct {
 	// currentRows are the keys of the rows its LockRows nodes passed
 	// last, by table (WHERE CURRENT OF a cursor).
 	currentRows map[uint32]*currentRow
+	// changes, for a statement with data-modifying WITH queries, are
+	// the rows its parts changed (cte_dml.go).
+	changes *rowChanges
 	// owner is the role the objects the statement creates are owned by
 	// when it is not the session's user: CREATE SCHEMA ... AUTHORIZATION
 	// role's, for its elements (ddl_schema_elements.go).

@@ -64,6 +64,9 @@ type planner struct {
 	// EXPLAIN without ANALYZE): an unpopulated materialized view may be
 	// planned then, as PostgreSQL checks only when it scans one.
 	describeOnly bool
+	// topWith is the statement's own WITH clause, the only one that may
+	// hold data-modifying queries (cte_dml.go).
+	topWith *pg_query.WithClause
 }
 
 // level is one query of a statement: the statement itself or a subquery.

@@ -183,6 +183,7 @@ func (s *Session) planWithCatalog(p *Prepared, params *expr.ParamTypes) error {
 	pl := &planner{s: s, txn: txn, params: params}
 	pl.attachTimeTravel(p.stmt)
 	pl.sysCols = wantsSystemColumns(p.stmt.AST, p.stmt.SQL)
+	pl.topWith = topLevelWith(p.stmt.AST)
 	switch n := p.stmt.AST.Node.(type) {
 	case *pg_query.Node_SelectStmt:
 		err = s.planSelect(p, pl, n.SelectStmt)

@@ -51,13 +51,25 @@ func (pl *planner) planQuery(n *pg_query.SelectStmt, outer *scope, lv *level) (p
 func (pl *planner) planQueryLevel(n *pg_query.SelectStmt, outer *scope, lv *level) (planNode, error) {
 	keepUnknown := pl.keepUnknown
 	pl.keepUnknown = false
-	if n.WithClause != nil {
-		pop, err := pl.withClause(n.WithClause, outer, lv)
-		if err != nil {
-			return nil, err
-		}
-		defer pop()
+	if n.WithClause == nil {
+		return pl.planQueryBody(n, outer, lv, keepUnknown)
 	}
+	pop, dml, err := pl.withClause(n.WithClause, outer, lv)
+	if err != nil {
+		return nil, err
+	}
+	defer pop()
+	node, err := pl.planQueryBody(n, outer, lv, keepUnknown)
+	if err != nil || len(dml) == 0 {
+		return node, err
+	}
+	// Only a statement's own WITH may modify data (dmlCTE): this is the
+	// statement's query, which runs them and then itself to completion.
+	return &withDMLNode{input: node, ctes: dml, drain: true}, nil
+}
+
+// planQueryBody plans a query level once its WITH queries are visible.
+func (pl *planner) planQueryBody(n *pg_query.SelectStmt, outer *scope, lv *level, keepUnknown bool) (planNode, error) {
 	if err := misplacedInto(n); err != nil {
 		return nil, err
 	}
