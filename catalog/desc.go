@@ -210,6 +210,10 @@ type ForeignKeyDesc struct {
 	// unless SET CONSTRAINTS says otherwise.
 	Deferrable        bool `json:"deferrable,omitempty"`
 	InitiallyDeferred bool `json:"initially_deferred,omitempty"`
+	// MatchFull is MATCH FULL: a key's columns are all NULL (it
+	// references nothing) or none is. Without it, MATCH SIMPLE: a key
+	// with any NULL column references nothing.
+	MatchFull bool `json:"match_full,omitempty"`
 }
 
 // ViewDesc is a view: its query's SQL text and its columns.

@@ -2,6 +2,7 @@ package sql
 
 import (
 	"fmt"
+	"slices"
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
@@ -163,9 +164,12 @@ func (x *execCtx) validateForeignKey(d *catalog.Descriptor, fk *catalog.ForeignK
 		return err
 	}
 	return x.eachRow(d, func(row []types.Datum) error {
-		vals := keyVals(row, r.childCols)
+		vals := r.childKeyVals(row)
 		if vals == nil {
 			return nil
+		}
+		if slices.Contains(vals, nil) {
+			return r.errMatchFull()
 		}
 		ok, err := r.parentExists(x, vals)
 		if err != nil || ok {

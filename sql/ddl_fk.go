@@ -50,10 +50,7 @@ func (b *tableBuilder) foreignKey(fk *pg_query.Constraint, col string) error {
 	}
 	d := catalog.ForeignKeyDesc{Name: fk.Conname, RefTable: parent.ID, RefColumns: ref,
 		OnDelete: fkActions[fk.FkDelAction], OnUpdate: fkActions[fk.FkUpdAction],
-		Deferrable: fk.Deferrable, InitiallyDeferred: fk.Initdeferred}
-	if fk.FkMatchtype == "f" {
-		return pgerror.New(pgcode.FeatureNotSupported, "MATCH FULL is not supported yet")
-	}
+		Deferrable: fk.Deferrable, InitiallyDeferred: fk.Initdeferred, MatchFull: fk.FkMatchtype == "f"}
 	for i, name := range childCols {
 		c := t.ColumnByName(name)
 		if c == nil {

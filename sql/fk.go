@@ -2,6 +2,7 @@ package sql
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/stela-db/stela/catalog"
@@ -147,6 +148,32 @@ func keyVals(row []types.Datum, cols []int) []types.Datum {
 	return out
 }
 
+// childKeyVals returns the values of a child row's key that must be
+// checked against the parent, nil when none must. Under MATCH FULL a key
+// with some columns NULL and others not is checked too, and fails
+// (runFKCheck); one all NULL references nothing, as under MATCH SIMPLE.
+func (r *fkRef) childKeyVals(row []types.Datum) []types.Datum {
+	if vals := keyVals(row, r.childCols); vals != nil || !r.fk.MatchFull {
+		return vals
+	}
+	vals := make([]types.Datum, len(r.childCols))
+	mixed := false
+	for i, c := range r.childCols {
+		vals[i] = row[c]
+		mixed = mixed || row[c] != nil
+	}
+	if !mixed {
+		return nil
+	}
+	return vals
+}
+
+// errMatchFull is the error of a MATCH FULL key that is partly NULL.
+func (r *fkRef) errMatchFull() error {
+	return pgerror.Newf(pgcode.ForeignKeyViolation, "insert or update on table %q violates foreign key constraint %q", r.child.desc.Name, r.fk.Name).
+		WithDetail("MATCH FULL does not allow mixing of null and nonnull key values.")
+}
+
 // queueParentChecks notes, for the end of the statement, that the parents
 // of a new or updated row must exist (for an update, only of keys that
 // changed).
@@ -155,7 +182,7 @@ func (w *tableWriter) queueParentChecks(x *execCtx, row, old []types.Datum) {
 		if old != nil && !keyChanged(w.layout.Types, old, row, r.childCols) {
 			continue
 		}
-		if vals := keyVals(row, r.childCols); vals != nil {
+		if vals := r.childKeyVals(row); vals != nil {
 			x.fkPending = append(x.fkPending, fkPending{ref: r, vals: vals})
 		}
 	}
@@ -238,6 +265,26 @@ func (r *fkRef) findChildren(x *execCtx, vals []types.Datum, one bool) ([][]type
 		}
 		probe[c] = v
 	}
+	return r.scanChildren(x, probe, one, true)
+}
+
+// childHolds reports whether a child row still holds the key vals (in the
+// child's types; NULLs equal NULLs): a check queued for a row that was
+// updated or deleted since is moot, as PostgreSQL skips the check of a
+// row version that is no longer live.
+func (r *fkRef) childHolds(x *execCtx, vals []types.Datum) (bool, error) {
+	probe := make([]types.Datum, len(r.child.layout.Types))
+	for i, c := range r.childCols {
+		probe[c] = vals[i]
+	}
+	found, err := r.scanChildren(x, probe, true, false)
+	return len(found) > 0, err
+}
+
+// scanChildren returns the child rows whose key columns equal probe's,
+// locking the range it reads when lock is set.
+func (r *fkRef) scanChildren(x *execCtx, probe []types.Datum, one, lock bool) ([][]types.Datum, error) {
+	l := r.child.layout
 	var rng kv.Range
 	if r.childIx != nil {
 		prefix, err := l.KeyPrefix(r.childIx, probe, len(r.childCols))
@@ -248,7 +295,9 @@ func (r *fkRef) findChildren(x *execCtx, vals []types.Datum, one bool) ([][]type
 	} else {
 		rng = l.Range(engine.PrimaryIndexID)
 	}
-	x.txn.LockRange(rng)
+	if lock {
+		x.txn.LockRange(rng)
+	}
 	it, err := x.txn.Scan(rng, false)
 	if err != nil {
 		return nil, err
@@ -343,9 +392,19 @@ func (x *execCtx) runFKCheck(p fkPending) error {
 	}
 	r := p.ref
 	if !p.parentGone {
-		ok, err := r.parentExists(x, p.vals)
-		if err != nil || ok {
+		mixed := slices.Contains(p.vals, nil) // childKeyVals queued a MATCH FULL key partly NULL
+		if !mixed {
+			ok, err := r.parentExists(x, p.vals)
+			if err != nil || ok {
+				return err
+			}
+		}
+		// Only a failing check pays for this lookup.
+		if held, err := r.childHolds(x, p.vals); err != nil || !held {
 			return err
+		}
+		if mixed {
+			return r.errMatchFull()
 		}
 		return pgerror.Newf(pgcode.ForeignKeyViolation, "insert or update on table %q violates foreign key constraint %q", r.child.desc.Name, r.fk.Name).
 			WithDetail(fmt.Sprintf("Key (%s)=(%s) is not present in table %q.", r.colNames(r.child, r.childCols), x.keyText(r.child, r.childCols, p.vals), r.parent.desc.Name))

@@ -170,8 +170,12 @@ func infoReferentialConstraintsRows(c *vctx) ([][]types.Datum, error) {
 					uCatalog, uSchema, uName = n.db, n.schemas[ref.Schema], ix.Name
 				}
 			}
+			match := "NONE" // MATCH SIMPLE, in the standard's words
+			if fk.MatchFull {
+				match = "FULL"
+			}
 			out = append(out, []types.Datum{n.db, n.schemas[d.Schema], fk.Name, uCatalog, uSchema, uName,
-				"NONE", fkRule(fk.OnUpdate), fkRule(fk.OnDelete)})
+				match, fkRule(fk.OnUpdate), fkRule(fk.OnDelete)})
 		}
 	}
 	return out, nil

@@ -336,6 +336,9 @@ func constraintDef(c *expr.Context, oid uint32, pretty bool) (types.Datum, error
 			return nil, err
 		}
 		s := "FOREIGN KEY (" + strings.Join(cols, ", ") + ") REFERENCES " + refName + "(" + strings.Join(refCols, ", ") + ")"
+		if fk.MatchFull {
+			s += " MATCH FULL"
+		}
 		for _, a := range []struct{ what, action string }{{"UPDATE", fk.OnUpdate}, {"DELETE", fk.OnDelete}} {
 			if a.action != "" && a.action != "no action" {
 				s += " ON " + a.what + " " + strings.ToUpper(a.action)

@@ -187,7 +187,11 @@ func pgConstraintRows(c *vctx) ([][]types.Datum, error) {
 					}
 				}
 			}
-			row := constraintRow(oid, fk.Name, d, 'f', ixOID, fk.RefTable, fkAction(fk.OnUpdate), fkAction(fk.OnDelete), 's', keys, refKeys, nil)
+			match := byte('s')
+			if fk.MatchFull {
+				match = 'f'
+			}
+			row := constraintRow(oid, fk.Name, d, 'f', ixOID, fk.RefTable, fkAction(fk.OnUpdate), fkAction(fk.OnDelete), match, keys, refKeys, nil)
 			row[4], row[5] = dBool(fk.Deferrable), dBool(fk.InitiallyDeferred) // condeferrable, condeferred
 			out = append(out, row)
 		}

@@ -114,6 +114,7 @@ var grammarCodes = map[string]pgcode.Code{
 	"aggregate ORDER BY is not implemented for window functions":    pgcode.FeatureNotSupported,
 	"DISTINCT is not implemented for window functions":              pgcode.FeatureNotSupported,
 	"CREATE SCHEMA IF NOT EXISTS cannot include schema elements":    pgcode.FeatureNotSupported,
+	"MATCH PARTIAL not yet implemented":                             pgcode.FeatureNotSupported,
 	// A role name the grammar refuses (OWNER TO none, CREATE ROLE
 	// current_user).
 	`role name "none" is reserved`:                    pgcode.ReservedName,
