@@ -469,6 +469,8 @@ func (ex *explainer) describe(n planNode) (string, []string, []planNode) {
 		return "Function Scan on generate_series", nil, nil
 	case *exprSetNode:
 		return "Function Scan on " + v.name, nil, nil
+	case *recordFuncNode:
+		return "Function Scan on " + v.fn.Name, nil, nil
 	case *ordinalityNode:
 		return "WithOrdinality", nil, []planNode{v.input}
 	case *applyJoinNode:

@@ -112,6 +112,8 @@ func nodeExprs(n planNode) []expr.Expr {
 		return []expr.Expr{v.start, v.stop, v.step}
 	case *exprSetNode:
 		return v.args
+	case *recordFuncNode:
+		return []expr.Expr{v.arg}
 	case *windowNode:
 		var es []expr.Expr
 		for _, f := range v.funcs {

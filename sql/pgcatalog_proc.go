@@ -56,7 +56,8 @@ type oids []uint32
 // plannerFunctions are the functions the planner builds itself rather
 // than the expression registry: their pg_proc rows are served by name.
 var plannerFunctions = []string{"generate_series", "generate_subscripts", "unnest",
-	"nextval", "currval", "setval", "lastval"}
+	"nextval", "currval", "setval", "lastval",
+	"json_to_record", "json_to_recordset", "jsonb_to_record", "jsonb_to_recordset"}
 
 // servedFunctionNames are the names of the functions stela has, sorted:
 // what proc_names.txt lists.

@@ -96,8 +96,12 @@ func errSRFNotAllowed(f *pg_query.FuncCall, clause string) error {
 // projectSetNode appends the values of set-returning calls to its
 // input's rows.
 type projectSetNode struct {
-	input   planNode
-	srfs    []planNode
+	input planNode
+	srfs  []planNode
+	// offs are where each call's columns start among the ones appended,
+	// and where they end (offs[k+1]): a select list's calls have one
+	// each (a record, for several), ROWS FROM's all of theirs.
+	offs    []int
 	columns []column
 	// sameRow runs the calls in the scope they were planned in (ROWS
 	// FROM), not as correlated to the input row.
@@ -107,12 +111,16 @@ type projectSetNode struct {
 func newProjectSet(input planNode, set *srfSet) *projectSetNode {
 	cols := append([]column(nil), input.cols()...)
 	set.base = len(cols)
-	for _, n := range set.nodes {
-		c := n.cols()[0]
-		c.hidden = true
-		cols = append(cols, c)
+	offs := make([]int, len(set.nodes)+1)
+	for k, n := range set.nodes {
+		offs[k] = len(cols) - set.base
+		for _, c := range n.cols() {
+			c.hidden = true
+			cols = append(cols, c)
+		}
 	}
-	return &projectSetNode{input: input, srfs: set.nodes, columns: cols}
+	offs[len(set.nodes)] = len(cols) - set.base
+	return &projectSetNode{input: input, srfs: set.nodes, offs: offs, columns: cols}
 }
 
 func (n *projectSetNode) cols() []column { return n.columns }
@@ -135,7 +143,7 @@ type projectSetIter struct {
 }
 
 func (it *projectSetIter) next() ([]types.Datum, error) {
-	nIn := len(it.n.columns) - len(it.n.srfs)
+	nIn := len(it.n.input.cols())
 	for {
 		if it.its != nil {
 			row := make([]types.Datum, len(it.n.columns))
@@ -157,7 +165,8 @@ func (it *projectSetIter) next() ([]types.Datum, error) {
 					it.its[k] = nil
 					continue
 				}
-				row[nIn+k], any = r[0], true
+				copy(row[nIn+it.n.offs[k]:nIn+it.n.offs[k+1]], r)
+				any = true
 			}
 			if any {
 				if it.k++; it.k&1023 == 0 {

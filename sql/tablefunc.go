@@ -14,31 +14,41 @@ import (
 // planRangeFunction plans a function in FROM: a set-returning one, or
 // any scalar function (one row).
 func (pl *planner) planRangeFunction(rf *pg_query.RangeFunction, outer *scope, lv *level) (*fromItem, error) {
-	if len(rf.Coldeflist) > 0 {
-		return nil, pgerror.New(pgcode.FeatureNotSupported, "column definition lists are not supported")
+	if len(rf.Coldeflist) > 0 && rf.Ordinality {
+		return nil, pgerror.New(pgcode.Syntax, "WITH ORDINALITY cannot be used with a column definition list").
+			WithHint("Put the column definition list inside ROWS FROM().").WithPosition(int(rf.Coldeflist[0].GetColumnDef().GetLocation()) + 1)
 	}
 	b := pl.builder(newScope(nil, lv, outer), "functions in FROM")
 	var node planNode
 	name := ""
 	fns := make([]*pg_query.Node, len(rf.Functions))
+	coldefs := make([][]*pg_query.Node, len(rf.Functions))
 	for i, f := range rf.Functions {
-		fns[i] = f.GetList().Items[0]
+		items := f.GetList().Items
+		fns[i] = items[0]
+		if len(items) > 1 {
+			coldefs[i] = items[1].GetList().GetItems() // ROWS FROM (f() AS (a int))
+		}
+	}
+	if !rf.IsRowsfrom {
+		coldefs[0] = rf.Coldeflist
 	}
 	rowsFrom := rf.IsRowsfrom || len(fns) != 1
 	if parts := unnestColumns(fns[0].GetFuncCall()); !rowsFrom && parts != nil {
 		fns, rowsFrom = parts, true
+		coldefs = make([][]*pg_query.Node, len(fns))
 	}
 	if !rowsFrom {
 		var err error
-		if node, name, err = pl.fromFunction(b, fns[0]); err != nil {
+		if node, name, err = pl.fromFunctionDefs(b, fns[0], coldefs[0]); err != nil {
 			return nil, err
 		}
 	} else {
 		// ROWS FROM (f(), g()): the functions side by side, as a
 		// select list's set-returning calls run.
 		set := &srfSet{}
-		for _, f := range fns {
-			n, _, err := pl.fromFunction(b, f)
+		for i, f := range fns {
+			n, _, err := pl.fromFunctionDefs(b, f, coldefs[i])
 			if err != nil {
 				return nil, err
 			}
@@ -81,6 +91,15 @@ func (pl *planner) planRangeFunction(rf *pg_query.RangeFunction, outer *scope, l
 // fromFunction plans one function of FROM: a set-returning one
 // (generate_series, unnest, generate_subscripts), or a scalar function
 // (one row); name is the function's.
+// fromFunctionDefs plans a function of FROM with its column definition
+// list, if any.
+func (pl *planner) fromFunctionDefs(b *expr.Builder, fn *pg_query.Node, coldefs []*pg_query.Node) (planNode, string, error) {
+	if n, name, ok, err := pl.recordFunction(b, fn, coldefs); ok || err != nil {
+		return n, name, err
+	}
+	return pl.fromFunction(b, fn)
+}
+
 func (pl *planner) fromFunction(b *expr.Builder, fn *pg_query.Node) (planNode, string, error) {
 	fc := fn.GetFuncCall()
 	name := ""

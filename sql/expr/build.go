@@ -864,6 +864,14 @@ func (b *Builder) funcCall(f *pg_query.FuncCall) (Expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	if rf, ok := RecordFunction(name); ok {
+		// Its records' columns are said only by FROM's column
+		// definition list (sql/tablefunc.go).
+		if _, err := rf.Arg(b, args, f.Location); err != nil {
+			return nil, err
+		}
+		return nil, errRecordType(name)
+	}
 	if cands := polyFuncs[name]; len(cands) > 0 {
 		call, err := b.polyCall(name, cands, args, f.Location)
 		if err != nil {
