@@ -258,6 +258,13 @@ func materialize(x *execCtx, p planNode) ([][]types.Datum, error) {
 	if err != nil {
 		return nil, err
 	}
+	return collectRows(x, it, false)
+}
+
+// collectRows reads every row of it, within the memory budget, and
+// closes it; clone copies each row, for an iterator that may hand out
+// one slice again.
+func collectRows(x *execCtx, it rowIter, clone bool) ([][]types.Datum, error) {
 	defer it.close()
 	var rows [][]types.Datum
 	for {
@@ -267,6 +274,9 @@ func materialize(x *execCtx, p planNode) ([][]types.Datum, error) {
 		}
 		if r == nil {
 			return rows, nil
+		}
+		if clone {
+			r = slices.Clone(r)
 		}
 		if err := x.mem.grow(rowSize(r)); err != nil {
 			return nil, err

@@ -1,8 +1,6 @@
 package sql
 
 import (
-	"slices"
-
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/sql/pgcode"
@@ -166,21 +164,9 @@ func (n *withDMLNode) open(x *execCtx) (rowIter, error) {
 	if !n.drain {
 		return it, nil
 	}
-	defer it.close()
-	var rows [][]types.Datum
-	for {
-		r, err := it.next()
-		if err != nil {
-			return nil, err
-		}
-		if r == nil {
-			break
-		}
-		r = slices.Clone(r)
-		if err := x.mem.grow(rowSize(r)); err != nil {
-			return nil, err
-		}
-		rows = append(rows, r)
+	rows, err := collectRows(x, it, true)
+	if err != nil {
+		return nil, err
 	}
 	if err := x.runFKChecks(); err != nil {
 		return nil, err
