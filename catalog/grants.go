@@ -97,6 +97,24 @@ func (g Grant) OnRelation(id uint32) string {
 	return g.Tables
 }
 
+// MergeGrants returns the privileges the grants hold together in db:
+// those of a user and of the roles it has (membership.go).
+func MergeGrants(user, db string, gs []Grant) Grant {
+	out := Grant{User: user, Database: db}
+	for _, g := range gs {
+		out.DB += g.DB
+		out.Tables += g.Tables
+		for id, l := range g.Relations {
+			if out.Relations == nil {
+				out.Relations = map[uint32]string{}
+			}
+			out.Relations[id] = NormPrivs(out.Relations[id]+l, RelationPrivs)
+		}
+	}
+	out.DB, out.Tables = NormPrivs(out.DB, DatabasePrivs), NormPrivs(out.Tables, TablePrivs)
+	return out
+}
+
 // empty reports whether the grant holds nothing.
 func (g Grant) empty() bool { return g.DB == "" && g.Tables == "" && len(g.Relations) == 0 }
 
@@ -213,14 +231,17 @@ func (s *System) Grants(tx uint64) ([]Grant, error) {
 
 // ChangeGrant applies change to user's grant in db and stores it, in one
 // system transaction, when it changed (a grant left empty is deleted).
-// change runs under the catalog lock. 42704 if the user does not exist,
+// change runs under the catalog lock. user may be Public (PUBLIC's
+// privileges, which every role has). 42704 if the user does not exist,
 // 3D000 if the database does not. It reports whether anything was
 // written.
 func (s *System) ChangeGrant(ctx context.Context, user, db, grantor string, change func(*Grant) error) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.User(user); err != nil {
-		return false, err
+	if user != Public {
+		if _, err := s.User(user); err != nil {
+			return false, err
+		}
 	}
 	if _, err := s.Database(db); err != nil {
 		return false, err

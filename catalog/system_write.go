@@ -36,8 +36,8 @@ func (s *System) UpdateUser(ctx context.Context, name string, change func(*User)
 
 // RenameUser renames a user; 42704 if from does not exist, 42710 if to
 // does. The databases the user owns name the new owner, and the user's
-// grants and setting defaults move to the new name, in the same
-// transaction. check, when not nil, runs under the catalog lock and may
+// grants, setting defaults and memberships move to the new name, in the
+// same transaction. check, when not nil, runs under the catalog lock and may
 // refuse (what the databases' own catalogs hold cannot follow).
 func (s *System) RenameUser(ctx context.Context, from, to string, check func() error) error {
 	s.mu.Lock()
@@ -97,7 +97,11 @@ func (s *System) RenameUser(ctx context.Context, from, to string, check func() e
 	if err != nil {
 		return err
 	}
-	return s.commit(ctx, append(append(writes, moved...), settings...)...)
+	members, err := s.moveMemberships(from, to)
+	if err != nil {
+		return err
+	}
+	return s.commit(ctx, append(append(append(writes, moved...), settings...), members...)...)
 }
 
 // DropUser deletes a user; 42704 if there is none. It is refused while
@@ -132,6 +136,12 @@ func (s *System) DropUser(ctx context.Context, name string, owned func() ([]stri
 	if err != nil {
 		return err
 	}
+	// So do its memberships, as a group and as a member.
+	members, err := s.dropMemberships(name)
+	if err != nil {
+		return err
+	}
+	writes = append(writes, members...)
 	return s.commit(ctx, append(writes, kv.Write{Key: recordKey(userPrefix, name), Delete: true})...)
 }
 

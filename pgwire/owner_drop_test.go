@@ -121,7 +121,7 @@ func TestDropOwned(t *testing.T) {
 	}
 
 	// A user may drop what it owns itself; it loses its privileges too,
-	// CONNECT among them (stela has no PUBLIC to keep it).
+	// CONNECT among them (stela's PUBLIC holds none unless granted it).
 	execAll(t, v, "DROP OWNED BY CURRENT_USER")
 	if got := queryString(t, a, "SELECT count(*)::text FROM pg_class WHERE relname = 'r'"); got != "0" {
 		t.Errorf("r after do_v's DROP OWNED: %s", got)

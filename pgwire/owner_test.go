@@ -9,8 +9,8 @@ import (
 
 // TestOwnerTo: who may run ALTER ... OWNER TO. A superuser gives any
 // object to any role; a database admin (stela's owner of the database's
-// objects) may give one only to themselves, as stela has no role
-// membership (PostgreSQL 15's "must be member of role"), and giving an
+// objects) may give one only to themselves or a role they are a member
+// of (PostgreSQL 15's "must be member of role"), and giving an
 // object to the owner it has needs no right beyond ALTER's; a user who is
 // not an admin may not alter the object at all.
 func TestOwnerTo(t *testing.T) {

@@ -8,8 +8,8 @@ import (
 // TestCreateSchemaAuthorization: who may run CREATE SCHEMA ...
 // AUTHORIZATION. A user with CREATE on the database may make a schema
 // for themselves; for another role they need to be a member of it
-// (PostgreSQL 15's check), which in stela, without role membership,
-// only a superuser is. A user without CREATE may make none.
+// (PostgreSQL 15's check), or a superuser. A user without CREATE may
+// make none.
 func TestCreateSchemaAuthorization(t *testing.T) {
 	ts := startServer(t, nil)
 	admin := ts.connect(t, "")

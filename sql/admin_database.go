@@ -71,6 +71,8 @@ func (s *Session) planAdmin(node *pg_query.Node) (plan, error) {
 		return planDropRole(n.DropRoleStmt)
 	case *pg_query.Node_GrantStmt:
 		return planGrant(n.GrantStmt)
+	case *pg_query.Node_GrantRoleStmt:
+		return planGrantRole(n.GrantRoleStmt)
 	}
 	return nil, nil
 }

@@ -14,8 +14,8 @@ import (
 // are kept in the system catalog, so this is an administrative statement
 // (outside a transaction block), as RENAME TO is. PostgreSQL's checks in
 // its order: the role exists, the database exists, the user owns the
-// database (or is a superuser) and may become the role (a superuser; in
-// stela, without role membership, anyone else only themselves).
+// database (or is a superuser) and may become the role (a superuser any;
+// anyone else themselves and the roles they are members of).
 func planAlterDatabaseOwner(n *pg_query.AlterOwnerStmt) (plan, error) {
 	name := n.Object.GetString_().GetSval()
 	return &adminPlan{tag: "ALTER DATABASE", stmt: "ALTER DATABASE", fn: func(s *Session, ec *expr.Context) error {
@@ -35,7 +35,7 @@ func planAlterDatabaseOwner(n *pg_query.AlterOwnerStmt) (plan, error) {
 			case r.superuser:
 			case !r.owner:
 				return false, pgerror.Newf(pgcode.InsufficientPrivilege, "must be owner of database %s", name)
-			case role != s.user:
+			case !r.roles[role]:
 				return false, pgerror.Newf(pgcode.InsufficientPrivilege, "must be member of role %q", role)
 			}
 			return true, nil

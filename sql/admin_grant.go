@@ -23,8 +23,8 @@ import (
 //	GRANT USAGE ON SCHEMA s                                 accepted: every
 //	    user who may connect uses every schema
 //
-// Grants on single tables, columns, sequences or functions, to PUBLIC,
-// WITH GRANT OPTION and GRANTED BY are refused with 0A000: stela could
+// Privileges granted to PUBLIC are every role's (catalog.Public). Grants
+// on columns or functions, WITH GRANT OPTION and GRANTED BY are refused with 0A000: stela could
 // not keep them as asked. Superusers, a database's owner and its admins
 // (CREATE on it) grant on it. As PostgreSQL, a superuser's grant is
 // recorded as made by the database's owner.
@@ -48,9 +48,8 @@ type grantRequest struct {
 	tables    bool                  // ON ALL TABLES IN SCHEMA
 	relations []*catalog.Descriptor // ON t, ON SEQUENCE s (in the current database)
 	letters   string
-	grantees  []string
-	public    bool // PUBLIC among the grantees
-	noop      bool // GRANT USAGE ON SCHEMA
+	grantees  []string // catalog.Public for PUBLIC
+	noop      bool     // GRANT USAGE ON SCHEMA
 	statement string
 	// grantor, when set, is who the grant is recorded as made by, instead
 	// of grantorIn's choice: a CREATE SCHEMA element's grant is made as
@@ -135,7 +134,7 @@ func (s *Session) parseGrant(n *pg_query.GrantStmt) (*grantRequest, error) {
 			continue
 		}
 		if r.Roletype == pg_query.RoleSpecType_ROLESPEC_PUBLIC {
-			req.public = true
+			req.grantees = append(req.grantees, catalog.Public)
 			continue
 		}
 		name, err := s.existingRole(r)
@@ -143,11 +142,6 @@ func (s *Session) parseGrant(n *pg_query.GrantStmt) (*grantRequest, error) {
 			return nil, err
 		}
 		req.grantees = append(req.grantees, name)
-	}
-	if req.public && n.IsGrant && !req.noop {
-		return nil, pgerror.New(pgcode.FeatureNotSupported, "privileges for PUBLIC are not supported").
-			WithDetail("In stela a user holds only what is granted to them.").
-			WithHint("Grant to each user.")
 	}
 	return req, nil
 }
@@ -334,40 +328,35 @@ func (s *Session) applyGrant(ec *expr.Context, req *grantRequest) error {
 // alone (rels) may also be made by their owner, recorded as made by it,
 // as in PostgreSQL.
 func (s *Session) grantorIn(db string, rels []*catalog.Descriptor) (string, error) {
-	u, err := s.engine.sys.User(s.user)
-	if err != nil {
-		return "", err
-	}
 	d, err := s.engine.sys.Database(db)
 	if err != nil {
 		return "", err
 	}
-	owner := d.Owner
-	if owner == "" {
-		owner = AdminUser
-	}
-	if u.Superuser || owner == s.user {
-		return owner, nil
-	}
-	g, err := s.engine.sys.GrantOf(s.user, db)
+	owner := databaseOwner(d)
+	r, err := s.engine.rightsOf(s.user, db)
 	if err != nil {
 		return "", err
 	}
-	if catalog.Has(g.DB, "C") {
+	if r.superuser || r.owner {
+		return owner, nil
+	}
+	if catalog.Has(r.grant.DB, "C") {
 		return s.user, nil
 	}
 	if rels == nil {
 		return "", s.grantDenied(db, "database "+db)
 	}
+	grantor := ""
 	for _, d := range rels {
-		if d.Owner == "" || d.Owner != s.user {
+		if !r.owns(d.Owner) || grantor != "" && d.Owner != grantor {
 			// PostgreSQL's words for a user holding no privilege on
 			// it (one holding some but no grant option is warned
 			// that nothing was granted; stela has no grant options).
 			return "", s.grantDenied(db, relKindWord(d)+" "+d.Name)
 		}
+		grantor = d.Owner
 	}
-	return s.user, nil
+	return grantor, nil
 }
 
 // grantDenied is the 42501 of a GRANT or REVOKE the session may not make
@@ -431,7 +420,7 @@ func changeRelationGrant(g *catalog.Grant, req *grantRequest) error {
 		}
 		if held := catalog.NormPrivs(g.Tables, letters); held != "" {
 			return pgerror.Newf(pgcode.FeatureNotSupported, "cannot revoke %s on %s %q alone from %q",
-				catalog.PrivilegeList(held, catalog.TablePrivs), relKindWord(d), d.Name, g.User).
+				catalog.PrivilegeList(held, catalog.TablePrivs), relKindWord(d), d.Name, granteeName(g.User)).
 				WithDetail("The user holds it on every relation of the database (GRANT ... ON ALL TABLES IN SCHEMA).").
 				WithHint("REVOKE it ON ALL TABLES IN SCHEMA public, then grant it on the relations that keep it.")
 		}

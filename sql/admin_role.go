@@ -28,6 +28,8 @@ type roleOptions struct {
 	passwordNull bool    // PASSWORD NULL
 	login        *bool
 	superuser    *bool
+	// CREATE ROLE's IN ROLE, ROLE and ADMIN (admin_membership.go).
+	inRoles, members, admins []string
 }
 
 // onlyPassword reports whether the options change nothing but the
@@ -38,7 +40,7 @@ func (o *roleOptions) onlyPassword() bool {
 
 // parseRoleOptions reads the options. Attributes stela does not have
 // (CREATEDB, CREATEROLE, REPLICATION, BYPASSRLS, NOINHERIT, a connection
-// limit, VALID UNTIL, role membership) are refused with 0A000 when asked
+// limit, VALID UNTIL) are refused with 0A000 when asked
 // for, and accepted when they ask for what stela does anyway.
 func parseRoleOptions(opts []*pg_query.Node) (*roleOptions, error) {
 	o := &roleOptions{}
@@ -94,7 +96,18 @@ func parseRoleOptions(opts []*pg_query.Node) (*roleOptions, error) {
 		case "validUntil":
 			return nil, pgerror.New(pgcode.FeatureNotSupported, "VALID UNTIL is not supported")
 		case "addroleto", "rolemembers", "adminmembers":
-			return nil, pgerror.New(pgcode.FeatureNotSupported, "role membership is not supported")
+			names, err := roleNames(d)
+			if err != nil {
+				return nil, err
+			}
+			switch d.Defname {
+			case "addroleto":
+				o.inRoles = names
+			case "rolemembers":
+				o.members = names
+			default:
+				o.admins = names
+			}
 		case "sysid":
 			// Ignored by PostgreSQL too, with a notice.
 		default:
@@ -141,6 +154,9 @@ func planCreateRole(n *pg_query.CreateRoleStmt) (plan, error) {
 		if err := reservedRoleName(n.Role); err != nil {
 			return err
 		}
+		if err := s.checkRoleMemberships(n.Role, opts); err != nil {
+			return err
+		}
 		u := catalog.User{Name: n.Role, Login: n.StmtType == pg_query.RoleStmtType_ROLESTMT_USER}
 		if opts.login != nil {
 			u.Login = *opts.login
@@ -159,7 +175,7 @@ func planCreateRole(n *pg_query.CreateRoleStmt) (plan, error) {
 			return err
 		}
 		s.log.Info().Str("role", u.Name).Bool("login", u.Login).Bool("superuser", u.Superuser).Msg("role created")
-		return nil
+		return s.createRoleMemberships(ec, u.Name, opts)
 	}}, nil
 }
 

@@ -39,7 +39,7 @@ func init() {
 // signalBackend is pg_cancel_backend and pg_terminate_backend: the
 // permission checks and messages of PostgreSQL's pg_signal_backend (a
 // superuser's session only by a superuser, another user's only by a
-// superuser since stela has no role membership), then the signal. With
+// superuser or a member of its role), then the signal. With
 // a timeout (milliseconds), terminate waits for the session to end.
 func signalBackend(c *expr.Context, pid int32, terminate bool, timeoutMS int64) (types.Datum, error) {
 	x, err := execOf(c)
@@ -61,7 +61,7 @@ func signalBackend(c *expr.Context, pid int32, terminate bool, timeoutMS int64) 
 		}
 		return nil, pgerror.New(pgcode.InsufficientPrivilege, "must be a superuser to cancel superuser query")
 	}
-	if target.user != me.user && !me.superuser {
+	if !me.superuser && !me.hasRole(target.user) {
 		if terminate {
 			return nil, pgerror.New(pgcode.InsufficientPrivilege, "must be a member of the role whose process is being terminated or member of pg_signal_backend")
 		}

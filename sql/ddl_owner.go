@@ -18,10 +18,9 @@ import (
 // as the database's admins may (privileges_owner.go); OWNER TO itself
 // needs that right, as any ALTER does.
 //
-// Stela has no role membership and no SET ROLE, so the only role a
-// session's user is a member of is itself: a user who is not a superuser
-// may give an object only to themselves (PostgreSQL 15's "must be member
-// of role").
+// A user who is not a superuser may give an object only to themselves
+// or a role they are a member of (PostgreSQL 15's "must be member of
+// role").
 
 // ownerOnly reports whether every subcommand of an ALTER TABLE is OWNER
 // TO: the one form of ALTER VIEW, ALTER SEQUENCE and ALTER INDEX's
@@ -69,14 +68,14 @@ func (pl *planner) planAlterRelationOwner(n *pg_query.AlterTableStmt) (plan, err
 
 // mayGiveTo refuses a change of owner to a role the session's user may
 // not become: a superuser may give an object to anyone, others only to
-// themselves (stela has no role membership). That the user may alter
+// themselves and the roles they are members of. That the user may alter
 // the object at all was checked before the statement ran (ddlNeeds).
 func (x *execCtx) mayGiveTo(role string) error {
 	r, err := x.sess.rights()
 	if err != nil {
 		return err
 	}
-	if r.superuser || role == x.sess.user {
+	if r.superuser || r.roles[role] {
 		return nil
 	}
 	return pgerror.Newf(pgcode.InsufficientPrivilege, "must be member of role %q", role)

@@ -78,14 +78,13 @@ func (x *execCtx) rolesToActFor(nodes []*pg_query.Node, denied string) ([]string
 }
 
 // mayActFor refuses (42501 denied) a session without the rights of
-// role, which in stela (no role membership) a superuser has, or the
-// role itself.
+// role, which a superuser has, the role itself and its members.
 func (x *execCtx) mayActFor(role, denied string) error {
 	r, err := x.sess.rights()
 	if err != nil {
 		return err
 	}
-	if r.superuser || role == x.sess.user {
+	if r.superuser || r.roles[role] {
 		return nil
 	}
 	return pgerror.New(pgcode.InsufficientPrivilege, denied)

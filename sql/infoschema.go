@@ -132,6 +132,7 @@ type infoNames struct {
 	byID    map[uint32]*catalog.Descriptor
 	user    string
 	super   bool
+	roles   map[string]bool // the roles user has (privileges.go)
 }
 
 func (c *vctx) infoNames() (*infoNames, []*catalog.Descriptor, error) {
@@ -143,6 +144,11 @@ func (c *vctx) infoNames() (*infoNames, []*catalog.Descriptor, error) {
 		db: c.x.sess.db.Name, schemas: schemaNames(descs), byID: map[uint32]*catalog.Descriptor{},
 		user: c.x.sess.user, super: c.x.sess.superuser,
 	}
+	r, err := c.x.sess.rights()
+	if err != nil {
+		return nil, nil, err
+	}
+	n.roles = r.roles
 	// The standard's views leave out other sessions' temporary
 	// relations, as PostgreSQL's (NOT pg_is_other_temp_schema).
 	own := c.x.sess.searchPath().TempSchema()
@@ -157,10 +163,10 @@ func (c *vctx) infoNames() (*infoNames, []*catalog.Descriptor, error) {
 	return n, kept, nil
 }
 
-// hasRole is pg_has_role(role, 'USAGE') for the session user: stela has
-// no role membership, so a superuser has every role and others their
-// own.
-func (n *infoNames) hasRole(role string) bool { return n.super || role == n.user }
+// hasRole is pg_has_role(role, 'USAGE') for the session user: a
+// superuser has every role, others their own and those they are members
+// of.
+func (n *infoNames) hasRole(role string) bool { return n.super || n.roles[role] }
 
 // owns reports whether the session user has the role owning d.
 func (n *infoNames) owns(d *catalog.Descriptor) bool { return n.hasRole(ownerName(d)) }

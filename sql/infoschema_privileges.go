@@ -74,7 +74,7 @@ func relationGrants(r *infoRelation, grants []catalog.Grant) []infoGrant {
 		}
 		for i, p := range ownerTablePrivileges {
 			if catalog.Has(g.OnRelation(r.desc.ID), aclLetters[i:i+1]) {
-				out = append(out, infoGrant{g.Grantor, g.User, p, false})
+				out = append(out, infoGrant{g.Grantor, granteeName(g.User), p, false})
 			}
 		}
 	}

@@ -14,8 +14,7 @@ import (
 // speaks UTF8 only, client_encoding included, so it converts between no
 // encodings). They are served empty, which is the truth (no such object
 // exists), so that psql's \d, \ddp, \dy, \dRs, \des, \dew, \deu, \dF, \dc
-// and \dX, which read them, work. stela has no role membership either
-// (pg_auth_members). Their columns are PostgreSQL 15's, but for the
+// and \dX, which read them, work. Their columns are PostgreSQL 15's, but for the
 // pg_lsn columns of pg_subscription, which are text (stela has no pg_lsn
 // type; columns_expected_diff.txt).
 
@@ -34,7 +33,6 @@ func init() {
 		pubinsert boolean, pubupdate boolean, pubdelete boolean, pubtruncate boolean, pubviaroot boolean`, emptyRows)
 	addVtable("pg_publication_rel", 6106, 'r', `oid oid, prpubid oid, prrelid oid, prqual pg_node_tree, prattrs int2vector`, emptyRows)
 	addVtable("pg_publication_namespace", 6237, 'r', `oid oid, pnpubid oid, pnnspid oid`, emptyRows)
-	addVtable("pg_auth_members", 1261, 'r', `roleid oid, member oid, grantor oid, admin_option boolean`, emptyRows)
 	addVtable("pg_partitioned_table", 3350, 'r', `partrelid oid, partstrat "char", partnatts smallint,
 		partdefid oid, partattrs int2vector, partclass oidvector, partcollation oidvector,
 		partexprs pg_node_tree`, emptyRows)

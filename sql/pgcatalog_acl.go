@@ -8,8 +8,7 @@ import (
 )
 
 // aclitem text as PostgreSQL prints it: grantee=privileges/grantor, the
-// grantee empty for PUBLIC (which stela never grants to), names quoted
-// as aclitemout quotes them.
+// grantee empty for PUBLIC, names quoted as aclitemout quotes them.
 
 // aclName quotes a role name for an aclitem when it holds anything but
 // letters, digits and underscores.
@@ -27,7 +26,19 @@ func aclName(n string) string {
 }
 
 func aclItem(grantee, privs, grantor string) string {
-	return aclName(grantee) + "=" + privs + "/" + aclName(grantor)
+	g := aclName(grantee)
+	if grantee == catalog.Public {
+		g = ""
+	}
+	return g + "=" + privs + "/" + aclName(grantor)
+}
+
+// granteeName is how the information schema names a grant's grantee.
+func granteeName(user string) string {
+	if user == catalog.Public {
+		return "PUBLIC"
+	}
+	return user
 }
 
 // databaseACL is a database's datacl: its owner's full rights, then
@@ -48,20 +59,9 @@ func databaseACL(d catalog.Database, grants []catalog.Grant) types.Datum {
 
 // mayConnectTo reports whether the session's user may connect to a
 // database: pg_database shows a user only those (superusers all).
-func (s *Session) mayConnectTo(d catalog.Database, grants []catalog.Grant) bool {
-	r, err := s.rights()
-	if err != nil {
-		return false
-	}
-	if r.superuser || d.Owner == s.user || (d.Owner == "" && s.user == AdminUser) {
-		return true
-	}
-	for _, g := range grants {
-		if g.User == s.user && g.Database == d.Name && catalog.Has(g.DB, "c") {
-			return true
-		}
-	}
-	return false
+func (s *Session) mayConnectTo(d catalog.Database) bool {
+	r, err := s.engine.rightsOf(s.user, d.Name)
+	return err == nil && r.hasDatabase("c")
 }
 
 // relationACL is a relation's relacl: NULL (the owner's default rights)

@@ -71,7 +71,7 @@ func pgDatabaseRows(c *vctx) ([][]types.Datum, error) {
 	}
 	var out [][]types.Datum
 	for _, d := range dbs {
-		if !c.x.sess.mayConnectTo(d, grants) {
+		if !c.x.sess.mayConnectTo(d) {
 			continue
 		}
 		owner := uint32(adminRoleOID)

@@ -7,7 +7,9 @@ import (
 )
 
 // Privilege checks. A session's rights are those of its user's grant in
-// its database (catalog/grants.go), read afresh whenever the system log
+// its database (catalog/grants.go), with those of every role the user is
+// a member of, directly or through other roles, and PUBLIC's
+// (catalog/membership.go: PostgreSQL's INHERIT), read afresh whenever the system log
 // has grown since they were last read, so that a GRANT or REVOKE holds
 // from the next statement of every session. Superusers pass every check;
 // so does the database's owner, and a user with CREATE on the database
@@ -27,7 +29,12 @@ type rights struct {
 	user      string
 	superuser bool
 	owner     bool
-	grant     catalog.Grant
+	// grant is the privileges of user, of its roles and of PUBLIC
+	// together.
+	grant catalog.Grant
+	// roles are the roles whose privileges user has: itself and those
+	// it is a member of (an object owned by one is as its own).
+	roles map[string]bool
 }
 
 // rights returns the session's current privileges.
@@ -53,12 +60,23 @@ func (e *Engine) rightsOf(user, db string) (*rights, error) {
 		return nil, err
 	}
 	r.superuser = u != nil && u.Superuser
-	if d, err := sys.Database(db); err == nil {
-		r.owner = d.Owner == user || (d.Owner == "" && user == AdminUser)
-	}
-	if r.grant, err = sys.GrantOf(user, db); err != nil {
+	ms, err := sys.Memberships(r.tx)
+	if err != nil {
 		return nil, err
 	}
+	r.roles = catalog.RolesOf(ms, user)
+	if d, err := sys.Database(db); err == nil {
+		r.owner = r.roles[databaseOwner(d)]
+	}
+	var gs []catalog.Grant
+	for _, name := range append(catalog.SortedRoles(r.roles), catalog.Public) {
+		g, err := sys.GrantAt(name, db, r.tx)
+		if err != nil {
+			return nil, err
+		}
+		gs = append(gs, g)
+	}
+	r.grant = catalog.MergeGrants(user, db, gs)
 	return r, nil
 }
 
@@ -82,8 +100,9 @@ func (r *rights) hasRelation(privs string, id uint32) bool {
 	return r.hasTable(privs) || catalog.Has(r.grant.OnRelation(id), privs)
 }
 
-// owns reports whether the rights' user is owner, a relation's owner.
-func (r *rights) owns(owner string) bool { return owner != "" && owner == r.user }
+// owns reports whether the rights' user is owner, a relation's owner, or
+// a member of it.
+func (r *rights) owns(owner string) bool { return owner != "" && r.roles[owner] }
 
 // hasDesc is hasRelation of a relation the caller has resolved: its
 // owner holds every privilege on it.
@@ -173,16 +192,20 @@ func (e *Engine) mayConnect(u *catalog.User, db string) error {
 	if u.Superuser {
 		return nil
 	}
-	if d, err := e.sys.Database(db); err == nil && (d.Owner == u.Name || (d.Owner == "" && u.Name == AdminUser)) {
-		return nil
-	}
-	g, err := e.sys.GrantOf(u.Name, db)
+	r, err := e.rightsOf(u.Name, db)
 	if err != nil {
 		return err
 	}
-	if catalog.Has(g.DB, "c") {
+	if r.hasDatabase("c") {
 		return nil
 	}
 	return pgerror.Newf(pgcode.InsufficientPrivilege, "permission denied for database %q", db).
 		WithDetail("User does not have CONNECT privilege.")
+}
+
+// hasRole reports whether the session's user has role's privileges: is
+// it, or a member of it (pg_has_role's USAGE, superusers aside).
+func (s *Session) hasRole(role string) bool {
+	r, err := s.rights()
+	return err == nil && r.roles[role]
 }

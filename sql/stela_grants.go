@@ -61,7 +61,7 @@ func grantRows(x *execCtx, tx uint64) ([][]types.Datum, error) {
 	admin := map[string]bool{} // databases the session's user administers, now
 	var rows [][]types.Datum
 	for _, g := range grants {
-		if !s.superuser && g.User != s.user {
+		if !s.superuser && g.User != s.user && g.User != catalog.Public {
 			may, seen := admin[g.Database]
 			if !seen {
 				r, err := s.engine.rightsOf(s.user, g.Database)
@@ -76,7 +76,7 @@ func grantRows(x *execCtx, tx uint64) ([][]types.Datum, error) {
 			}
 		}
 		rows = append(rows, []types.Datum{
-			g.User, g.Database, g.Level(), catalog.PrivilegeList(g.DB, catalog.DatabasePrivs), catalog.PrivilegeList(g.Tables, catalog.TablePrivs),
+			granteeName(g.User), g.Database, g.Level(), catalog.PrivilegeList(g.DB, catalog.DatabasePrivs), catalog.PrivilegeList(g.Tables, catalog.TablePrivs),
 			g.Grantor, int64(g.Tx), types.TimestampTZFromUnixMicros(g.Time),
 		})
 	}

@@ -1,9 +1,10 @@
 -- \l's Access privileges after GRANT and REVOKE on databases. PostgreSQL 15
 -- prints the same items after the same statements, except that its PUBLIC
 -- holds TEMPORARY and CONNECT on every database by default (=Tc/postgres
--- first, and the owner postgres): in stela a user holds only what is
--- granted to them, so there is no PUBLIC item. PostgreSQL keeps the items
--- in the order granted; stela lists them by user name.
+-- first, and the owner postgres): in stela PUBLIC holds only what is
+-- granted to it, so there is no PUBLIC item until one is granted.
+-- PostgreSQL keeps the items in the order granted; stela lists them by
+-- user name (PUBLIC's where "public" would sort).
 CREATE USER gr_bob PASSWORD 'Bob#2024x';
 CREATE USER "gr_Carl" PASSWORD 'Carl#2024';
 CREATE DATABASE gr_d;
@@ -25,6 +26,12 @@ CREATE VIEW gr_v AS SELECT id FROM gr_t;
 \dp gr_*
 GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO gr_bob;
 \dp gr_*
+-- PUBLIC's item has an empty grantee.
+GRANT SELECT ON gr_t TO PUBLIC;
+\dp gr_t
+REVOKE SELECT ON gr_t FROM PUBLIC;
+GRANT CONNECT ON DATABASE gr_d TO PUBLIC;
+\l gr_d
 REVOKE ALL ON ALL TABLES IN SCHEMA public FROM gr_bob;
 \c defaultdb
 DROP DATABASE gr_d;

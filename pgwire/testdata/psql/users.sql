@@ -4,6 +4,8 @@ CREATE ROLE ud_nologin;
 CREATE USER ud_weak PASSWORD 'weakpass';
 ALTER USER ud_alice NOLOGIN;
 CREATE USER "ud_x""; DROP TABLE t; --" PASSWORD 'Quote#123';
+CREATE ROLE ud_group ROLE ud_bob;
+GRANT ud_group TO ud_alice WITH ADMIN OPTION;
 \du
 CREATE DATABASE ud_db1;
 CREATE DATABASE ud_db2 OWNER ud_alice;
@@ -16,6 +18,6 @@ ALTER DATABASE ud_db2 RENAME TO ud_db3;
 DROP DATABASE ud_db1;
 DROP DATABASE IF EXISTS ud_db1;
 DROP DATABASE ud_db3;
-DROP USER ud_carol, ud_bob, ud_nologin, "ud_x""; DROP TABLE t; --";
+DROP USER ud_carol, ud_bob, ud_nologin, "ud_x""; DROP TABLE t; --", ud_group;
 DROP USER IF EXISTS ud_carol;
 \du
