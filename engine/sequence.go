@@ -47,7 +47,9 @@ type SeqParams struct {
 	Name        string
 }
 
-// seqBlock is how many values one reservation covers.
+// seqBlock is how many values one reservation covers beyond the one
+// handed out: PostgreSQL's SEQ_LOG_VALS, so that log_cnt (SeqRow) counts
+// down as PostgreSQL's does.
 const seqBlock = 32
 
 type seqState struct {
@@ -96,7 +98,7 @@ func (db *DB) NextVal(ctx context.Context, p SeqParams) (int64, error) {
 			return 0, err
 		}
 	}
-	next := p.Start
+	next, wrapped := p.Start, false
 	if s.setNext {
 		next = s.last
 	} else if s.called {
@@ -114,10 +116,14 @@ func (db *DB) NextVal(ctx context.Context, p SeqParams) (int64, error) {
 			if p.Increment < 0 {
 				next = p.Max
 			}
+			wrapped = true
 		}
 	}
-	if (p.Increment > 0 && next > s.reserved) || (p.Increment < 0 && next < s.reserved) || !s.called && s.reserved == 0 {
-		end, _ := addNoOverflow(next, p.Increment*(seqBlock-1))
+	// A first value, one after setval and one after a cycle wrapped
+	// start a new block, as PostgreSQL logs them: the reserved mark is
+	// behind them (or was not written).
+	if (p.Increment > 0 && next > s.reserved) || (p.Increment < 0 && next < s.reserved) || !s.called || wrapped {
+		end, _ := addNoOverflow(next, p.Increment*seqBlock)
 		if p.Increment > 0 && (end > p.Max || end < next) {
 			end = p.Max
 		}
@@ -166,6 +172,48 @@ func (db *DB) LastValue(p SeqParams) (v int64, ok bool, err error) {
 		}
 	}
 	return s.last, s.called, nil
+}
+
+// SeqRow is a sequence read as a relation (SELECT * FROM seq), as
+// PostgreSQL shows its one row.
+type SeqRow struct {
+	// LastValue is the last value handed out or set by setval; before
+	// the first nextval, the value it will hand out (START).
+	LastValue int64
+	// LogCnt is how many values past LastValue are already reserved in
+	// the log, so that nextval hands them out without writing: 0 until
+	// a nextval reserves a block.
+	LogCnt   int64
+	IsCalled bool
+}
+
+// SeqRow reads the sequence's current state, shared by all sessions and
+// not transactional.
+func (db *DB) SeqRow(p SeqParams) (SeqRow, error) {
+	s := db.seq(p)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.loaded {
+		if err := db.loadSeq(s, p); err != nil {
+			return SeqRow{}, err
+		}
+	}
+	if !s.called {
+		if s.setNext {
+			return SeqRow{LastValue: s.last}, nil
+		}
+		return SeqRow{LastValue: p.Start}, nil
+	}
+	r := SeqRow{LastValue: s.last, IsCalled: true}
+	// Unsigned: the distance may not fit an int64 (a sequence over the
+	// whole range).
+	switch {
+	case p.Increment > 0 && s.reserved > s.last:
+		r.LogCnt = int64((uint64(s.reserved) - uint64(s.last)) / uint64(p.Increment) & (1<<63 - 1))
+	case p.Increment < 0 && s.reserved < s.last:
+		r.LogCnt = int64((uint64(s.last) - uint64(s.reserved)) / uint64(-p.Increment) & (1<<63 - 1))
+	}
+	return r, nil
 }
 
 // loadSeq reads the reserved mark: after a restart, the sequence resumes

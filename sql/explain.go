@@ -383,6 +383,21 @@ func (ex *explainer) describe(n planNode) (string, []string, []planNode) {
 			d = append(d, "Filter: "+ex.expr(v.filter, v.columns))
 		}
 		return title, d, nil
+	case *seqRelNode:
+		title := "Seq Scan on " + v.desc.Name
+		if len(v.columns) > 0 && v.columns[0].table != v.desc.Name {
+			title += " " + v.columns[0].table
+		}
+		if !verbose {
+			return title, nil, nil
+		}
+		var names []string
+		for i, c := range v.columns {
+			if !c.hidden {
+				names = append(names, exprString(&expr.ColRef{Idx: i}, v.columns))
+			}
+		}
+		return title, []string{"Output: " + strings.Join(names, ", ")}, nil
 	case *filterNode:
 		return "Filter", []string{"Filter: " + ex.expr(v.pred, v.input.cols())}, []planNode{v.input}
 	case *projectNode:

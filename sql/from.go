@@ -424,6 +424,8 @@ func estimateOf(n planNode) float64 {
 		return v.hash.est
 	case *valuesNode:
 		return float64(len(v.rows))
+	case *seqRelNode:
+		return 1
 	case *filterNode:
 		return max(estimateOf(v.input)*selectivity(v.pred), 1)
 	case *projectNode:
@@ -526,7 +528,7 @@ func aliasColumns(in []column, table string, alias *pg_query.Alias) ([]column, e
 	out := make([]column, len(in))
 	for i, c := range in {
 		c.table = table
-		c.qualifiedOnly, c.joinAlias = false, false
+		c.qualifiedOnly, c.joinAlias, c.sequence = false, false, false
 		out[i] = c
 	}
 	if alias != nil && len(alias.Colnames) > 0 {
@@ -670,7 +672,13 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 		}
 		return &fromItem{node: &renameNode{input: node, columns: cols}, cols: cols, est: estimateOf(node)}, nil
 	case catalog.KindSequence:
-		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "reading sequence %q as a table is not supported yet", d.Name)
+		pos := int(rv.Location)
+		if hist != nil {
+			pos = histPos
+		} else if t := pl.asOfFor(rv); t != nil {
+			pos = t.Pos
+		}
+		return pl.planSequence(d, rv, alias, asOf != nil || hist != nil || catTxn.AsOf() > 0, pos)
 	}
 	return nil, pgerror.Newf(pgcode.WrongObjectType, "%q is not a table", d.Name)
 }

@@ -41,6 +41,10 @@ type column struct {
 	// them, a record of NULLs where an outer join null-extends j, so j
 	// has no witness.
 	joinAlias bool
+	// sequence marks the columns of a sequence read as a relation: it
+	// has no row type, so a whole-row reference to it is refused, as
+	// PostgreSQL does (its columns, seq.*, are fine).
+	sequence bool
 	// ref is the table reference in FROM whose scan made the column:
 	// the key columns of a locked table are found by it (select_lock.go),
 	// whatever aliases and joins renamed them.

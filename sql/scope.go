@@ -93,6 +93,9 @@ func (s *scope) wholeRow(table string, loc int32) (expr.Expr, error) {
 	for sc := s; sc != nil; sc = sc.outer {
 		switch {
 		case sc.ungrouped != nil && sc.ungrouped.hasTable(table):
+			if err := noSequenceRow(sc.ungrouped.cols, table); err != nil {
+				return nil, err
+			}
 			at := make([]int, len(sc.ungrouped.cols))
 			for i := range at {
 				at[i] = -1
@@ -111,11 +114,25 @@ func (s *scope) wholeRow(table string, loc int32) (expr.Expr, error) {
 			}
 			return s.rowOf(sc, depth, table, sc.ungrouped.cols, at), nil
 		case sc.ungrouped == nil && sc.hasTable(table):
+			if err := noSequenceRow(sc.cols, table); err != nil {
+				return nil, err
+			}
 			return s.rowOf(sc, depth, table, sc.cols, nil), nil
 		}
 		depth++
 	}
 	return nil, nil
+}
+
+// noSequenceRow refuses a whole-row reference to a sequence (see
+// column.sequence).
+func noSequenceRow(cols []column, table string) error {
+	for _, c := range cols {
+		if c.table == table && c.sequence && !c.joinAlias {
+			return pgerror.Newf(pgcode.WrongObjectType, "relation %q does not have a composite type", c.ref.Relname)
+		}
+	}
+	return nil
 }
 
 // rowOf builds the whole-row reference to table, whose columns are among

@@ -399,7 +399,7 @@ func (sb *selectBuild) starColumn(i int) (expr.Expr, column) {
 	c := sb.inScope.cols[i]
 	// A query's output may be NULL where its input was not (an outer
 	// join in it), so the witness does not carry over.
-	c.neverNull, c.joinAlias = false, false
+	c.neverNull, c.joinAlias, c.sequence = false, false, false
 	if sb.grp == nil {
 		return &expr.ColRef{Idx: i, T: c.typ, Name: c.name}, c
 	}

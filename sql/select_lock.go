@@ -325,6 +325,8 @@ func (sb *selectBuild) lockTargets(q *queryLocks, exprs *[]expr.Expr, cols *[]co
 		case rd.desc.Kind == catalog.KindView:
 			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s of view %q is not supported yet", q.clause, rd.desc.Name).
 				WithHint("Name the view's tables in the query, or lock them with a SELECT ... FOR UPDATE of their own.").WithPosition(int(lt.rv.Location) + 1)
+		case rd.desc.Kind == catalog.KindSequence:
+			return nil, pgerror.Newf(pgcode.WrongObjectType, "cannot lock rows in sequence %q", rd.desc.Name)
 		case rd.desc.Kind != catalog.KindTable:
 			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s cannot be applied to %q", q.clause, rd.desc.Name)
 		}
