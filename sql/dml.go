@@ -242,10 +242,13 @@ func verbPhrase(verb string) string {
 	return "delete from"
 }
 
-// assignment is one column of a SET clause: e is nil for DEFAULT.
+// assignment is one column of a SET clause: e is nil for DEFAULT. pre,
+// on the first column of a SET (a, b) = (SELECT ...) item, runs the
+// subquery whose values that item's expressions read.
 type assignment struct {
 	col int
 	e   expr.Expr
+	pre expr.Expr
 }
 
 // planSetClause builds UPDATE's (and ON CONFLICT DO UPDATE's) SET list
@@ -254,6 +257,7 @@ func (pl *planner) planSetClause(w *tableWriter, list []*pg_query.Node, sc *scop
 	b := pl.builder(sc, "UPDATE")
 	var out []assignment
 	seen := map[int]bool{}
+	var multi *subqueryExpr // the sub-SELECT of the current (a, b) = item
 	for _, item := range list {
 		rt := item.GetResTarget()
 		col := w.columnByName(rt.Name)
@@ -272,15 +276,27 @@ func (pl *planner) planSetClause(w *tableWriter, list []*pg_query.Node, sc *scop
 		seen[col] = true
 		c := &w.desc.Table.Columns[col]
 		val := rt.Val
+		var pre, subVal expr.Expr
+		valLoc := expr.Location(val)
 		if m := val.GetMultiAssignRef(); m != nil {
-			row := m.Source.GetRowExpr()
-			if row == nil {
-				return nil, pgerror.New(pgcode.FeatureNotSupported, "a subquery as the source of a multiple-column assignment is not supported yet").WithPosition(int(rt.Location) + 1)
+			if m.Colno == 1 {
+				var err error
+				if multi, err = pl.multiAssignSource(sc, m); err != nil {
+					return nil, err
+				}
+				if multi != nil {
+					pre = multi
+				}
 			}
-			if len(row.Args) != int(m.Ncolumns) {
-				return nil, pgerror.New(pgcode.Syntax, "number of columns does not match number of values").WithPosition(int(rt.Location) + 1)
+			if row := m.Source.GetRowExpr(); row != nil {
+				if len(row.Args) != int(m.Ncolumns) {
+					return nil, pgerror.New(pgcode.Syntax, "number of columns does not match number of values").WithPosition(int(rt.Location) + 1)
+				}
+				val = row.Args[m.Colno-1]
+				valLoc = expr.Location(val)
+			} else {
+				subVal, valLoc = multi.outs[m.Colno-1], expr.Location(m.Source)
 			}
-			val = row.Args[m.Colno-1]
 		}
 		if val.GetSetToDefault() != nil {
 			out = append(out, assignment{col: col})
@@ -293,17 +309,21 @@ func (pl *planner) planSetClause(w *tableWriter, list []*pg_query.Node, sc *scop
 			return nil, pgerror.Newf(pgcode.GeneratedAlways, "column %q can only be updated to DEFAULT", c.Name).
 				WithDetail("Column \"" + c.Name + "\" is an identity column defined as GENERATED ALWAYS.")
 		}
-		e, err := b.Build(val)
-		if err != nil {
-			return nil, err
+		e := subVal
+		if e == nil {
+			var err error
+			if e, err = b.Build(val); err != nil {
+				return nil, err
+			}
 		}
-		if e, err = b.Assign(e, c.Type(), c.Name, expr.Location(val)); err != nil {
+		e, err := b.Assign(e, c.Type(), c.Name, valLoc)
+		if err != nil {
 			return nil, err
 		}
 		if e, err = b.Finish(e); err != nil {
 			return nil, err
 		}
-		out = append(out, assignment{col: col, e: e})
+		out = append(out, assignment{col: col, e: e, pre: pre})
 	}
 	return out, nil
 }
@@ -316,6 +336,11 @@ func (w *tableWriter) apply(x *execCtx, set []assignment, src []types.Datum) ([]
 	vals := make([]types.Datum, len(set))
 	for i, a := range set {
 		var err error
+		if a.pre != nil {
+			if _, err := x.eval(a.pre, src); err != nil {
+				return nil, err
+			}
+		}
 		if a.e == nil {
 			vals[i], err = w.defaultValue(x, a.col)
 		} else {

@@ -18,6 +18,7 @@ const (
 	subAny
 	subAll
 	subArray // ARRAY(SELECT ...)
+	subMulti // SET (a, b) = (SELECT ...) (dml_multiassign.go)
 )
 
 // subqueryExpr is a subquery used as an expression: EXISTS, a scalar
@@ -48,6 +49,9 @@ type subqueryExpr struct {
 	// datums, equal exactly when their encodings are) hashes them as
 	// int64, skipping the encoding.
 	intKeys bool
+	// outs stand for a subMulti's columns, at outPos in its rows.
+	outs   []*subValue
+	outPos []int
 }
 
 // subValue stands for the subquery row's value in the comparison.
@@ -98,6 +102,9 @@ func (s *subqueryExpr) UsesRow() bool { return s.correlated }
 
 func (s *subqueryExpr) Eval(ctx *expr.Context) (types.Datum, error) {
 	x := ctx.Exec.(*execCtx)
+	if s.kind == subMulti {
+		return s.evalMulti(x, ctx)
+	}
 	if !s.correlated {
 		r, err := s.cached(x, ctx)
 		if err != nil {
@@ -227,6 +234,12 @@ func (s *subqueryExpr) cached(x *execCtx, ctx *expr.Context) (*subqueryResult, e
 			return nil, err
 		}
 		r.value = v
+	case subMulti:
+		row, err := s.runMulti(x, ctx)
+		if err != nil {
+			return nil, err
+		}
+		r.rows = row
 	default:
 		switch {
 		case s.hashable && s.intKeys:

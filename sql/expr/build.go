@@ -138,6 +138,10 @@ func (b *Builder) Build(n *pg_query.Node) (Expr, error) {
 		return b.SubLink(v.SubLink)
 	case *pg_query.Node_CollateClause:
 		return b.collate(v.CollateClause)
+	case *pg_query.Node_SetToDefault:
+		// Where DEFAULT is allowed (an INSERT's VALUES, a SET list) the
+		// caller takes it before building.
+		return nil, at(pgerror.New(pgcode.Syntax, "DEFAULT is not allowed in this context"), v.SetToDefault.Location)
 	}
 	return nil, pgerror.Newf(pgcode.FeatureNotSupported, "expression %s is not supported yet", nodeName(n))
 }
@@ -1034,7 +1038,9 @@ func (b *Builder) Assign(e Expr, t *types.T, column string, loc int32) (Expr, er
 	out, err := b.coerce(e, t, castAssignment, loc)
 	if err != nil {
 		if pgerror.HasCode(err, pgcode.CannotCoerce) {
-			return nil, at(pgerror.Newf(pgcode.DatatypeMismatch, "column %q is of type %s but expression is of type %s", column, t, e.Type()).
+			// The column's type without its modifier, as PostgreSQL's
+			// format_type_be names it ("numeric", not "numeric(5,1)").
+			return nil, at(pgerror.Newf(pgcode.DatatypeMismatch, "column %q is of type %s but expression is of type %s", column, t.WithTypmod(-1), e.Type()).
 				WithHint("You will need to rewrite or cast the expression."), loc)
 		}
 		return nil, err
