@@ -133,20 +133,9 @@ func SortedRoles(set map[string]bool) []string {
 func (s *System) GrantMembership(ctx context.Context, role, member, grantor string, admin bool, check func([]Membership) error) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.User(role); err != nil {
-		return false, err
-	}
-	if _, err := s.User(member); err != nil {
-		return false, err
-	}
-	ms, err := s.Memberships(0)
+	ms, err := s.membershipChange(role, member, check)
 	if err != nil {
 		return false, err
-	}
-	if check != nil {
-		if err := check(ms); err != nil {
-			return false, err
-		}
 	}
 	// A loop, the trivial one included: role already has member's
 	// privileges.
@@ -165,6 +154,28 @@ func (s *System) GrantMembership(ctx context.Context, role, member, grantor stri
 	return true, s.commit(ctx, kv.Write{Key: memberKey(role, member), Value: b})
 }
 
+// membershipChange is the start of a change of member's membership in
+// role, under the catalog lock: both roles must exist, and check (when
+// not nil) passes the current memberships, which it returns.
+func (s *System) membershipChange(role, member string, check func([]Membership) error) ([]Membership, error) {
+	if _, err := s.User(role); err != nil {
+		return nil, err
+	}
+	if _, err := s.User(member); err != nil {
+		return nil, err
+	}
+	ms, err := s.Memberships(0)
+	if err != nil {
+		return nil, err
+	}
+	if check != nil {
+		if err := check(ms); err != nil {
+			return nil, err
+		}
+	}
+	return ms, nil
+}
+
 // RevokeMembership ends member's membership in role or, with adminOnly,
 // its ADMIN OPTION alone, in one system transaction; check is as
 // GrantMembership's. It reports false, writing nothing, when member is
@@ -172,20 +183,9 @@ func (s *System) GrantMembership(ctx context.Context, role, member, grantor stri
 func (s *System) RevokeMembership(ctx context.Context, role, member string, adminOnly bool, check func([]Membership) error) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.User(role); err != nil {
-		return false, err
-	}
-	if _, err := s.User(member); err != nil {
-		return false, err
-	}
-	ms, err := s.Memberships(0)
+	ms, err := s.membershipChange(role, member, check)
 	if err != nil {
 		return false, err
-	}
-	if check != nil {
-		if err := check(ms); err != nil {
-			return false, err
-		}
 	}
 	for _, m := range ms {
 		if m.Role != role || m.Member != member {
