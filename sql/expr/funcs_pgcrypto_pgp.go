@@ -471,6 +471,20 @@ func pgpSQLError(err error) error {
 	return err
 }
 
+// pgpSymArgs reads a pgp_sym_* call's options (its third argument, if
+// any) and checks its password (the second): as in pgcrypto, an empty
+// password is no password.
+func pgpSymArgs(a []types.Datum) (*pgpOptions, error) {
+	o, err := pgpOptionsArg(a, 2)
+	if err != nil {
+		return nil, pgpSQLError(err)
+	}
+	if len(bytesOf(a[1])) == 0 {
+		return nil, pgpError(pgpErrArgument).sqlError()
+	}
+	return o, nil
+}
+
 // addPGPSymFuncs registers pgp_sym_encrypt(_bytea) and
 // pgp_sym_decrypt(_bytea), with and without options, as functions of
 // extension ext, in the install script's order.
@@ -478,13 +492,9 @@ func addPGPSymFuncs(ext string) {
 	txt, by := types.Text, types.Bytea
 	encrypt := func(text bool) func(*Context, []types.Datum) (types.Datum, error) {
 		return func(_ *Context, a []types.Datum) (types.Datum, error) {
-			o, err := pgpOptionsArg(a, 2)
+			o, err := pgpSymArgs(a)
 			if err != nil {
-				return nil, pgpSQLError(err)
-			}
-			// As pgcrypto, an empty password is no password.
-			if len(bytesOf(a[1])) == 0 {
-				return nil, pgpError(pgpErrArgument).sqlError()
+				return nil, err
 			}
 			out, err := pgpSymEncrypt(bytesOf(a[0]), bytesOf(a[1]), o, text)
 			if err != nil {
@@ -495,13 +505,9 @@ func addPGPSymFuncs(ext string) {
 	}
 	decrypt := func(text bool) func(*Context, []types.Datum) (types.Datum, error) {
 		return func(_ *Context, a []types.Datum) (types.Datum, error) {
-			o, err := pgpOptionsArg(a, 2)
+			o, err := pgpSymArgs(a)
 			if err != nil {
-				return nil, pgpSQLError(err)
-			}
-			// As pgcrypto, an empty password is no password.
-			if len(bytesOf(a[1])) == 0 {
-				return nil, pgpError(pgpErrArgument).sqlError()
+				return nil, err
 			}
 			out, err := pgpSymDecrypt(a[0].([]byte), bytesOf(a[1]), o, text)
 			if err != nil {
