@@ -100,12 +100,18 @@ func (pl *planner) fromFunctionDefs(b *expr.Builder, fn *pg_query.Node, coldefs 
 	return pl.fromFunction(b, fn)
 }
 
+// fromFuncName is the lower-cased name of a function called in FROM
+// (without its schema), "" when the item is not a call.
+func fromFuncName(fc *pg_query.FuncCall) string {
+	if fc == nil {
+		return ""
+	}
+	return strings.ToLower(fc.Funcname[len(fc.Funcname)-1].GetString_().GetSval())
+}
+
 func (pl *planner) fromFunction(b *expr.Builder, fn *pg_query.Node) (planNode, string, error) {
 	fc := fn.GetFuncCall()
-	name := ""
-	if fc != nil {
-		name = strings.ToLower(fc.Funcname[len(fc.Funcname)-1].GetString_().GetSval())
-	}
+	name := fromFuncName(fc)
 	if isSetReturning(name) {
 		n, err := pl.setFunction(b, fc, name)
 		if err != nil {

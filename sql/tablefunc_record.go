@@ -1,8 +1,6 @@
 package sql
 
 import (
-	"strings"
-
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/sql/expr"
@@ -31,10 +29,7 @@ type recordFuncNode struct {
 // is missing.
 func (pl *planner) recordFunction(b *expr.Builder, fn *pg_query.Node, coldefs []*pg_query.Node) (planNode, string, bool, error) {
 	fc := fn.GetFuncCall()
-	name := ""
-	if fc != nil {
-		name = strings.ToLower(fc.Funcname[len(fc.Funcname)-1].GetString_().GetSval())
-	}
+	name := fromFuncName(fc)
 	rf, isRecord := expr.RecordFunction(name)
 	switch {
 	case !isRecord && len(coldefs) == 0:
