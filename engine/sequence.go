@@ -20,7 +20,9 @@ import (
 // SeqKey is the kv key of a sequence's reserved high-water mark:
 //
 //	0x01 'q' id(4) [incarnation(8)]   big-endian int64, the last value
-//	                                  reserved
+//	                                  reserved; then 0x01 when setval
+//	                                  (v, false) wrote it: v is the
+//	                                  next value, not handed out yet
 //
 // The incarnation (SeqParams) is left out when 0, for sequences made
 // before it existed.
@@ -148,7 +150,7 @@ func (db *DB) SetVal(ctx context.Context, p SeqParams, v int64, isCalled bool) e
 	s := db.seq(p)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := db.reserveSeq(ctx, p, v); err != nil {
+	if err := db.writeSeq(ctx, p, v, !isCalled); err != nil {
 		return err
 	}
 	s.loaded, s.reserved = true, v
@@ -231,16 +233,30 @@ func (db *DB) loadSeq(s *seqState, p SeqParams) error {
 		}
 		return StorageError(err)
 	}
-	if len(v.Value) != 8 {
+	if len(v.Value) != 8 && (len(v.Value) != 9 || v.Value[8] != 1) {
 		return pgerror.Newf(pgcode.DataCorrupted, "sequence %q: state malformed", p.Name)
 	}
 	r := int64(binary.BigEndian.Uint64(v.Value))
 	s.last, s.called, s.reserved = r, true, r
+	if len(v.Value) == 9 {
+		// setval(r, false) was the last write: r itself comes next.
+		s.called, s.setNext = false, true
+	}
 	return nil
 }
 
 func (db *DB) reserveSeq(ctx context.Context, p SeqParams, upTo int64) error {
-	_, err := db.store.Commit(ctx, []kv.Write{{Key: SeqKey(p.ID, p.Incarnation), Value: binary.BigEndian.AppendUint64(nil, uint64(upTo))}})
+	return db.writeSeq(ctx, p, upTo, false)
+}
+
+// writeSeq logs the sequence's mark (SeqKey's format); unused marks a
+// value set by setval(v, false), which a restart must hand out itself.
+func (db *DB) writeSeq(ctx context.Context, p SeqParams, mark int64, unused bool) error {
+	val := binary.BigEndian.AppendUint64(nil, uint64(mark))
+	if unused {
+		val = append(val, 1)
+	}
+	_, err := db.store.Commit(ctx, []kv.Write{{Key: SeqKey(p.ID, p.Incarnation), Value: val}})
 	return StorageError(err)
 }
 

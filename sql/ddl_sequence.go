@@ -227,6 +227,7 @@ func (x *execCtx) applySeqOptions(d *catalog.Descriptor, opts []*pg_query.Node, 
 	if q.Min >= q.Max {
 		return nil, pgerror.Newf(pgcode.InvalidParameterValue, "MINVALUE (%d) must be less than MAXVALUE (%d)", q.Min, q.Max)
 	}
+	oldStart := q.Start
 	switch {
 	case start != nil:
 		q.Start = *start
@@ -256,16 +257,24 @@ func (x *execCtx) applySeqOptions(d *catalog.Descriptor, opts []*pg_query.Node, 
 	if restart == nil && !create {
 		// The value the sequence is at must stay within new bounds
 		// (ALTER SEQUENCE ... AS smallint, MAXVALUE; or an identity
-		// column's type change), as PostgreSQL checks it.
-		v, called, err := x.sess.db.DB.LastValue(seqParams(d))
+		// column's type change), as PostgreSQL checks its last_value,
+		// called or not. A new START does not move an unused sequence:
+		// PostgreSQL's last_value stays where CREATE or setval put it,
+		// so the value it hands out next is pinned in a new incarnation.
+		p := seqParams(d)
+		p.Start = oldStart
+		row, err := x.sess.db.DB.SeqRow(p)
 		if err != nil {
 			return nil, err
 		}
-		if called && v < q.Min {
-			return nil, pgerror.Newf(pgcode.InvalidParameterValue, "RESTART value (%d) cannot be less than MINVALUE (%d)", v, q.Min)
+		if row.LastValue < q.Min {
+			return nil, pgerror.Newf(pgcode.InvalidParameterValue, "RESTART value (%d) cannot be less than MINVALUE (%d)", row.LastValue, q.Min)
 		}
-		if called && v > q.Max {
-			return nil, pgerror.Newf(pgcode.InvalidParameterValue, "RESTART value (%d) cannot be greater than MAXVALUE (%d)", v, q.Max)
+		if row.LastValue > q.Max {
+			return nil, pgerror.Newf(pgcode.InvalidParameterValue, "RESTART value (%d) cannot be greater than MAXVALUE (%d)", row.LastValue, q.Max)
+		}
+		if !row.IsCalled && q.Start != oldStart {
+			restart = &row.LastValue
 		}
 	}
 	if cycle != nil {
