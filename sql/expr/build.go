@@ -862,7 +862,7 @@ func (b *Builder) funcCall(f *pg_query.FuncCall) (Expr, error) {
 		}
 	}
 	if f.FuncVariadic {
-		return nil, at(pgerror.New(pgcode.FeatureNotSupported, "VARIADIC is not supported yet"), f.Location)
+		return b.variadicArrayCall(f, name)
 	}
 	args, err := b.FuncArgs(f)
 	if err != nil {
