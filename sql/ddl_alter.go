@@ -297,7 +297,7 @@ func (b *tableBuilder) addChecks() error {
 			}
 			return err
 		}
-		text, err := unqualifiedText(c.RawExpr)
+		text, err := b.x.storedExprText(c.RawExpr)
 		if err != nil {
 			return err
 		}

@@ -165,7 +165,7 @@ func (x *execCtx) addDomainCheck(d *catalog.Descriptor, base *types.T, c *pg_que
 	if _, err := b.DomainCheckNode(base, c.RawExpr); err != nil {
 		return err
 	}
-	text, err := unqualifiedText(c.RawExpr)
+	text, err := x.storedExprText(c.RawExpr)
 	if err != nil {
 		return err
 	}

@@ -130,16 +130,11 @@ func (x *execCtx) extensionSchema(avail *availableExtension, name string) (*cata
 	if name != "" {
 		return catalog.Schema(x.txn, name)
 	}
-	for _, sn := range x.sess.searchPath() {
-		s, err := catalog.Lookup(x.txn, 0, sn)
-		if err != nil {
-			return nil, err
-		}
-		if s != nil {
-			return s, nil
-		}
+	sn, err := x.sess.creationSchemaName(x.txn)
+	if err != nil {
+		return nil, err
 	}
-	return nil, pgerror.New(pgcode.InvalidSchemaName, "no schema has been selected to create in")
+	return catalog.Schema(x.txn, sn)
 }
 
 // dropExtensions is DROP EXTENSION: each extension named, refused

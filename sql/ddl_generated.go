@@ -139,7 +139,7 @@ func (x *execCtx) generationText(d *catalog.Descriptor, c *catalog.ColumnDesc, n
 	if err := assignsToColumn(b, e, c, n); err != nil {
 		return "", err
 	}
-	return unqualifiedText(n)
+	return x.storedExprText(n)
 }
 
 // systemColumnRef is the error for the first system column (or hidden

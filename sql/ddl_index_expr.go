@@ -49,7 +49,7 @@ func (x *execCtx) indexKeyColumn(d *catalog.Descriptor, n *pg_query.Node) (*cata
 		return nil, pgerror.New(pgcode.UndefinedObject, "data type unknown has no default operator class for access method \"btree\"").
 			WithHint("You must specify an operator class for the index or define a default operator class for the data type.")
 	}
-	text, err := unqualifiedText(n)
+	text, err := x.storedExprText(n)
 	if err != nil {
 		return nil, err
 	}

@@ -206,7 +206,10 @@ func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectSt
 		return "", err
 	}
 	if matview {
-		q := &pg_query.Node{Node: &pg_query.Node_SelectStmt{SelectStmt: sel}}
+		q, err := x.qualifiedStored(&pg_query.Node{Node: &pg_query.Node_SelectStmt{SelectStmt: sel}}, true, nil)
+		if err != nil {
+			return "", err
+		}
 		if view.Query, err = parser.DeparseStatement(q); err != nil {
 			return "", err
 		}

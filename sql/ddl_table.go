@@ -49,7 +49,10 @@ func (p *ddlPlan) run(s *Session, ec *expr.Context) (Result, error) {
 // schemaFor resolves the schema a new object is created in.
 func (s *Session) schemaFor(txn *engine.Txn, name string) (*catalog.Descriptor, error) {
 	if name == "" {
-		name = "public"
+		var err error
+		if name, err = s.creationSchemaName(txn); err != nil {
+			return nil, err
+		}
 	}
 	sc, err := catalog.Schema(txn, name)
 	if err != nil {

@@ -122,7 +122,10 @@ func (x *execCtx) viewDesc(sel *pg_query.SelectStmt, aliases []string, travel ma
 		vc.SetType(t)
 		v.Columns = append(v.Columns, vc)
 	}
-	q := &pg_query.Node{Node: &pg_query.Node_SelectStmt{SelectStmt: sel}}
+	q, err := x.qualifiedStored(&pg_query.Node{Node: &pg_query.Node_SelectStmt{SelectStmt: sel}}, true, travel)
+	if err != nil {
+		return nil, err
+	}
 	if v.Query, err = x.deparseWithTimeTravel(q, travel); err != nil {
 		return nil, err
 	}

@@ -120,6 +120,9 @@ func (x *execCtx) storedDefault(n *pg_query.Node) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if n, err = x.qualifiedStored(n, false, nil); err != nil {
+		return "", err
+	}
 	return parser.DeparseExpr(n)
 }
 

@@ -49,7 +49,7 @@ func (x *execCtx) indexPredicateText(d *catalog.Descriptor, n *pg_query.Node) (s
 	if isMutable(e) {
 		return "", pgerror.New(pgcode.InvalidObjectDefinition, "functions in index predicate must be marked IMMUTABLE")
 	}
-	return unqualifiedText(n)
+	return x.storedExprText(n)
 }
 
 // predicateBuilder is the expression builder of an index predicate over

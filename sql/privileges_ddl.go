@@ -16,11 +16,20 @@ import (
 // on each table.
 func (pl *planner) ddlNeeds(n *pg_query.Node) {
 	admin := func(object string, owner bool) { pl.need(privNeed{db: "C", object: object, owner: owner}) }
+	// The schema named, or the one an unqualified name is created in
+	// (creation_schema.go), for the message of a user who may not.
+	creationSchema := func() string {
+		sn, err := pl.s.creationSchemaName(pl.txn)
+		if err != nil {
+			return "schema public"
+		}
+		return "schema " + sn
+	}
 	schemaOf := func(rv *pg_query.RangeVar) string {
 		if rv != nil && rv.Schemaname != "" {
 			return "schema " + rv.Schemaname
 		}
-		return "schema public"
+		return creationSchema()
 	}
 	// A temporary relation needs TEMPORARY on the database instead.
 	create := func(rv *pg_query.RangeVar) {
@@ -39,13 +48,13 @@ func (pl *planner) ddlNeeds(n *pg_query.Node) {
 	case *pg_query.Node_CreateSeqStmt:
 		create(n.CreateSeqStmt.Sequence)
 	case *pg_query.Node_CreateEnumStmt:
-		schema := "schema public"
+		schema := creationSchema()
 		if names := nodeStrings(n.CreateEnumStmt.TypeName); len(names) > 1 {
 			schema = "schema " + names[len(names)-2]
 		}
 		admin(schema, false)
 	case *pg_query.Node_CreateDomainStmt:
-		schema := "schema public"
+		schema := creationSchema()
 		if names := nodeStrings(n.CreateDomainStmt.Domainname); len(names) > 1 {
 			schema = "schema " + names[len(names)-2]
 		}

@@ -44,6 +44,13 @@ func (b *Builder) DomainCheckerFor(t *types.T) (*DomainChecker, error) {
 	}
 	if t.Domain != nil {
 		c.name = t.Domain.Name
+		// Errors name the domain as format_type does: qualified when
+		// the search path would not find it by its bare name.
+		if b.UserType != nil {
+			if vis, ok, err := b.UserType("", c.name); err == nil && (!ok || vis == nil || vis.Oid != t.Oid) {
+				c.name = t.Domain.SchemaName + "." + c.name
+			}
+		}
 	}
 	for _, d := range t.Domains() {
 		if d.NotNull {

@@ -51,6 +51,18 @@ func ExtensionFunctionNames(ext string) []string {
 	return out
 }
 
+// ExtensionsWithFunction returns the extensions that have a function
+// named name, and whether a built-in function has the name too (which
+// an unqualified call finds first, pg_catalog being searched first).
+func ExtensionsWithFunction(name string) (exts []string, builtin bool) {
+	for _, o := range extFunctions[name] {
+		if !slices.Contains(exts, o.extension) {
+			exts = append(exts, o.extension)
+		}
+	}
+	return exts, len(functions[name]) > 0 || len(polyFuncs[name]) > 0
+}
+
 // ExtensionSignatures returns the signatures of extension ext's
 // functions, in the order PostgreSQL's install script creates them.
 func ExtensionSignatures(ext string) []Signature {
@@ -83,11 +95,22 @@ func (b *Builder) extCandidates(schema, name string) ([]*overload, error) {
 		if err != nil {
 			return nil, err
 		}
-		if ok && (schema == "" || schema == in) {
+		if ok && (schema == "" && b.onSearchPath(in) || schema == in) {
 			out = append(out, o)
 		}
 	}
 	return out, nil
+}
+
+// onSearchPath reports whether an unqualified name finds what is in
+// schema: an extension's functions are found by their bare names only
+// where the search path has the extension's schema, as PostgreSQL's are.
+// A Session that cannot tell (tests, evaluation without one) finds them.
+func (b *Builder) onSearchPath(schema string) bool {
+	if p, ok := b.Session.(interface{ OnSearchPath(string) bool }); ok {
+		return p.OnSearchPath(schema)
+	}
+	return true
 }
 
 // qualifiedCall builds a call of a schema-qualified function name that

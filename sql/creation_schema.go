@@ -1,0 +1,48 @@
+package sql
+
+import (
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// An object created under an unqualified name goes in the first schema
+// of the search path that exists, as PostgreSQL's creation namespace:
+// with search_path = app, public a CREATE TABLE t makes app.t. The
+// session's temporary schema is not one (a temporary relation says so:
+// temp.go), nor are names of schemas that do not exist ("$user" for a
+// user without a schema of that name).
+
+// creationSchemaName is the schema an unqualified CREATE uses; 3F000
+// when no schema of the search path exists.
+func (s *Session) creationSchemaName(txn *engine.Txn) (string, error) {
+	for _, sn := range s.searchPath() {
+		if catalog.IsTempSchema(sn) {
+			continue
+		}
+		d, err := catalog.Lookup(txn, 0, sn)
+		if err != nil {
+			return "", err
+		}
+		if d != nil && d.Kind == catalog.KindSchema {
+			return sn, nil
+		}
+	}
+	return "", pgerror.New(pgcode.InvalidSchemaName, "no schema has been selected to create in")
+}
+
+// OnSearchPath reports whether the search path has schema (pg_catalog,
+// searched first implicitly, always). The expression builder asks it of
+// an extension's schema (expr.Builder.onSearchPath).
+func (s *Session) OnSearchPath(schema string) bool {
+	if schema == "pg_catalog" {
+		return true
+	}
+	for _, sn := range s.searchPath() {
+		if sn == schema {
+			return true
+		}
+	}
+	return false
+}
