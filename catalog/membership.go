@@ -16,8 +16,8 @@ import (
 // role is one transaction of the system log, provable and readable as of
 // any earlier system tx, as privilege grants are (grants.go). A member
 // holds the privileges of the roles it is a member of, directly or
-// through other roles (PostgreSQL's INHERIT, the only mode stela has),
-// and PUBLIC's, which every role has.
+// through other roles, unless a role on the way is NOINHERIT
+// (inherit.go), and PUBLIC's, which every role has.
 //
 // Records are keyed by names, as grants are: renaming a role re-keys its
 // records, and dropping one deletes them, in the rename's or the drop's
@@ -78,14 +78,26 @@ func (s *System) Memberships(tx uint64) ([]Membership, error) {
 	return out, nil
 }
 
-// RolesOf returns the roles whose privileges user has: itself and every
-// role it is a member of, directly or through other roles.
+// RolesOf returns the roles user is a member of (PostgreSQL's
+// is_member_of_role, superusers aside): itself and every role it is a
+// member of, directly or through other roles, whether they inherit or
+// not. These are the roles user may SET ROLE to; PrivilegeRolesOf
+// (inherit.go) are those whose privileges it has without doing so.
 func RolesOf(ms []Membership, user string) map[string]bool {
+	return memberClosure(ms, user, func(string) bool { return true })
+}
+
+// memberClosure is user and the roles it reaches through memberships,
+// following the memberships of a role only when follow says so.
+func memberClosure(ms []Membership, user string, follow func(role string) bool) map[string]bool {
 	out := map[string]bool{user: true}
 	todo := []string{user}
 	for len(todo) > 0 {
 		m := todo[len(todo)-1]
 		todo = todo[:len(todo)-1]
+		if !follow(m) {
+			continue
+		}
 		for _, r := range ms {
 			if r.Member == m && !out[r.Role] {
 				out[r.Role] = true

@@ -30,6 +30,11 @@ type User struct {
 	Verifier  string `json:"verifier"`
 	Superuser bool   `json:"superuser"`
 	Login     bool   `json:"login"`
+	// NoInherit is CREATE ROLE ... NOINHERIT: the role does not use the
+	// privileges of the roles it is a member of without SET ROLE
+	// (inherit.go). Kept negated so that records written before it
+	// existed, and every INHERIT role, store nothing for it.
+	NoInherit bool `json:"noinherit,omitempty"`
 }
 
 // Database is a database served by the server, with its own store.
