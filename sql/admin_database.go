@@ -81,7 +81,7 @@ func (s *Session) planAdmin(node *pg_query.Node) (plan, error) {
 // superuser now (the system record is read afresh: a superuser demoted
 // since logging in has lost the right).
 func (s *Session) requireSuperuser(msg string) error {
-	u, err := s.engine.sys.User(s.user)
+	u, err := s.engine.sys.User(s.currentUser())
 	if err != nil && !pgerror.HasCode(err, pgcode.UndefinedObject) {
 		return err
 	}
@@ -100,7 +100,7 @@ func planCreateDatabase(n *pg_query.CreatedbStmt) (plan, error) {
 		if err := s.requireSuperuser("permission denied to create database"); err != nil {
 			return err
 		}
-		o := s.user
+		o := s.currentUser()
 		if owner != "" {
 			if _, err := s.engine.sys.User(owner); err != nil {
 				return err

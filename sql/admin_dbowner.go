@@ -27,7 +27,7 @@ func planAlterDatabaseOwner(n *pg_query.AlterOwnerStmt) (plan, error) {
 			if databaseOwner(d) == role {
 				return false, nil // as PostgreSQL: no check when nothing changes
 			}
-			r, err := s.engine.rightsOf(s.user, name)
+			r, err := s.engine.rightsOf(s.currentUser(), name)
 			if err != nil {
 				return false, err
 			}
@@ -35,7 +35,7 @@ func planAlterDatabaseOwner(n *pg_query.AlterOwnerStmt) (plan, error) {
 			case r.superuser:
 			case !r.owner:
 				return false, pgerror.Newf(pgcode.InsufficientPrivilege, "must be owner of database %s", name)
-			case !r.roles[role]:
+			case !r.members[role]:
 				return false, pgerror.Newf(pgcode.InsufficientPrivilege, "must be member of role %q", role)
 			}
 			return true, nil

@@ -315,7 +315,7 @@ func (s *Session) applyGrant(ec *expr.Context, req *grantRequest) error {
 				case req.relations != nil:
 					on = "relations"
 				}
-				s.log.Info().Str("user", s.user).Str("db", db).Str("grantee", u).Str("on", on).
+				s.log.Info().Str("user", s.currentUser()).Str("db", db).Str("grantee", u).Str("on", on).
 					Str("privileges", req.letters).Bool("grant", req.grant).Msg("privileges changed")
 			}
 		}
@@ -333,7 +333,7 @@ func (s *Session) grantorIn(db string, rels []*catalog.Descriptor) (string, erro
 		return "", err
 	}
 	owner := databaseOwner(d)
-	r, err := s.engine.rightsOf(s.user, db)
+	r, err := s.engine.rightsOf(s.currentUser(), db)
 	if err != nil {
 		return "", err
 	}
@@ -341,7 +341,7 @@ func (s *Session) grantorIn(db string, rels []*catalog.Descriptor) (string, erro
 		return owner, nil
 	}
 	if catalog.Has(r.grant.DB, "C") {
-		return s.user, nil
+		return s.currentUser(), nil
 	}
 	if rels == nil {
 		return "", s.grantDenied(db, "database "+db)
@@ -362,7 +362,7 @@ func (s *Session) grantorIn(db string, rels []*catalog.Descriptor) (string, erro
 // grantDenied is the 42501 of a GRANT or REVOKE the session may not make
 // on object, logged.
 func (s *Session) grantDenied(db, object string) error {
-	s.log.Warn().Str("user", s.user).Str("db", db).Str("object", object).Msg("permission denied to grant")
+	s.log.Warn().Str("user", s.currentUser()).Str("db", db).Str("object", object).Msg("permission denied to grant")
 	return pgerror.New(pgcode.InsufficientPrivilege, "permission denied for "+object)
 }
 

@@ -93,12 +93,12 @@ func (s *Session) memberRole(r *pg_query.RoleSpec) (string, error) {
 // member, one system transaction each, with PostgreSQL's notices for
 // what is already so.
 func (s *Session) changeMemberships(ec *expr.Context, c *membershipChange) error {
-	me, err := s.engine.sys.User(s.user)
+	me, err := s.engine.sys.User(s.currentUser())
 	if err != nil {
 		return err
 	}
-	grantor := s.user
-	if c.grantor != "" && c.grantor != s.user {
+	grantor := s.currentUser()
+	if c.grantor != "" && c.grantor != s.currentUser() {
 		if !me.Superuser {
 			return pgerror.New(pgcode.InsufficientPrivilege, "must be superuser to set grantor")
 		}
@@ -116,8 +116,8 @@ func (s *Session) changeMemberships(ec *expr.Context, c *membershipChange) error
 			case me.Superuser:
 			case target.Superuser:
 				return pgerror.New(pgcode.InsufficientPrivilege, "must be superuser to alter superusers")
-			case !catalog.AdminOf(ms, s.user, role):
-				s.log.Warn().Str("user", s.user).Str("role", role).Msg("permission denied to grant role")
+			case !catalog.AdminOf(ms, s.currentUser(), role):
+				s.log.Warn().Str("user", s.currentUser()).Str("role", role).Msg("permission denied to grant role")
 				return pgerror.Newf(pgcode.InsufficientPrivilege, "must have admin option on role %q", role)
 			}
 			return nil
@@ -141,7 +141,7 @@ func (s *Session) changeMemberships(ec *expr.Context, c *membershipChange) error
 				return err
 			}
 			if changed {
-				s.log.Info().Str("user", s.user).Str("role", role).Str("member", member).
+				s.log.Info().Str("user", s.currentUser()).Str("role", role).Str("member", member).
 					Bool("admin_option", c.admin).Bool("grant", c.grant).Msg("role membership changed")
 			}
 		}

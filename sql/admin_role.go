@@ -28,6 +28,7 @@ type roleOptions struct {
 	passwordNull bool    // PASSWORD NULL
 	login        *bool
 	superuser    *bool
+	inherit      *bool
 	// CREATE ROLE's IN ROLE, ROLE and ADMIN (admin_membership.go).
 	inRoles, members, admins []string
 }
@@ -35,12 +36,12 @@ type roleOptions struct {
 // onlyPassword reports whether the options change nothing but the
 // password (what a user may do to themselves).
 func (o *roleOptions) onlyPassword() bool {
-	return (o.password != nil || o.passwordNull) && o.login == nil && o.superuser == nil
+	return (o.password != nil || o.passwordNull) && o.login == nil && o.superuser == nil && o.inherit == nil
 }
 
 // parseRoleOptions reads the options. Attributes stela does not have
-// (CREATEDB, CREATEROLE, REPLICATION, BYPASSRLS, NOINHERIT, a connection
-// limit, VALID UNTIL) are refused with 0A000 when asked
+// (CREATEDB, CREATEROLE, REPLICATION, BYPASSRLS, a connection limit,
+// VALID UNTIL) are refused with 0A000 when asked
 // for, and accepted when they ask for what stela does anyway.
 func parseRoleOptions(opts []*pg_query.Node) (*roleOptions, error) {
 	o := &roleOptions{}
@@ -65,27 +66,24 @@ func parseRoleOptions(opts []*pg_query.Node) (*roleOptions, error) {
 				return nil, err
 			}
 			o.password = &p
-		case "canlogin", "superuser":
+		case "canlogin", "superuser", "inherit":
 			b, err := defBool(d)
 			if err != nil {
 				return nil, err
 			}
-			if d.Defname == "canlogin" {
+			switch d.Defname {
+			case "canlogin":
 				o.login = &b
-			} else {
+			case "superuser":
 				o.superuser = &b
+			default:
+				o.inherit = &b
 			}
 		case "createdb", "createrole", "isreplication", "bypassrls":
 			if b, err := defBool(d); err != nil {
 				return nil, err
 			} else if b {
 				return nil, pgerror.Newf(pgcode.FeatureNotSupported, "role attribute %s is not supported (superusers have it)", strings.ToUpper(d.Defname))
-			}
-		case "inherit":
-			if b, err := defBool(d); err != nil {
-				return nil, err
-			} else if !b {
-				return nil, pgerror.New(pgcode.FeatureNotSupported, "role attribute NOINHERIT is not supported")
 			}
 		case "connectionlimit":
 			if v, err := defString(d); err != nil {
@@ -164,6 +162,9 @@ func planCreateRole(n *pg_query.CreateRoleStmt) (plan, error) {
 		if opts.superuser != nil {
 			u.Superuser = *opts.superuser
 		}
+		if opts.inherit != nil {
+			u.NoInherit = !*opts.inherit
+		}
 		if opts.password != nil || opts.passwordNull {
 			v, err := opts.verifier(s)
 			if err != nil {
@@ -185,7 +186,9 @@ func (s *Session) roleSpecName(r *pg_query.RoleSpec) (string, error) {
 	switch r.Roletype {
 	case pg_query.RoleSpecType_ROLESPEC_CSTRING:
 		return r.Rolename, nil
-	case pg_query.RoleSpecType_ROLESPEC_CURRENT_USER, pg_query.RoleSpecType_ROLESPEC_SESSION_USER, pg_query.RoleSpecType_ROLESPEC_CURRENT_ROLE:
+	case pg_query.RoleSpecType_ROLESPEC_CURRENT_USER, pg_query.RoleSpecType_ROLESPEC_CURRENT_ROLE:
+		return s.currentUser(), nil
+	case pg_query.RoleSpecType_ROLESPEC_SESSION_USER:
 		return s.user, nil
 	}
 	return "", pgerror.New(pgcode.UndefinedObject, "role \"public\" does not exist")
@@ -213,7 +216,7 @@ func planAlterRole(n *pg_query.AlterRoleStmt) (plan, error) {
 		if err != nil {
 			return err
 		}
-		if !(name == s.user && opts.onlyPassword()) {
+		if !(name == s.currentUser() && opts.onlyPassword()) {
 			if err := s.requireSuperuser("permission denied"); err != nil {
 				return err
 			}
@@ -237,6 +240,9 @@ func planAlterRole(n *pg_query.AlterRoleStmt) (plan, error) {
 						WithDetail("The bootstrap user must have the SUPERUSER attribute.")
 				}
 				u.Superuser = *opts.superuser
+			}
+			if opts.inherit != nil {
+				u.NoInherit = !*opts.inherit
 			}
 			return s.engine.keepsLoginSuperuser(u.Name, u)
 		})
@@ -279,10 +285,11 @@ func (e *Engine) keepsLoginSuperuser(replaced string, after *catalog.User) error
 		WithDetail("stela must keep a superuser who can log in.")
 }
 
-// endUserSessions ends the open sessions of a user other than except.
+// endUserSessions ends the open sessions of a user other than except:
+// those it logged in as, and those that SET ROLE to it.
 func (e *Engine) endUserSessions(except *Session, user string) {
 	e.mu.Lock()
-	ss := e.sessionsLocked(except, func(s *Session) bool { return s.user == user })
+	ss := e.sessionsLocked(except, func(s *Session) bool { return s.user == user || s.role == user })
 	e.mu.Unlock()
 	terminate(ss)
 }
@@ -295,6 +302,9 @@ func planRenameRole(n *pg_query.RenameStmt) (plan, error) {
 		}
 		if from == s.user {
 			return pgerror.New(pgcode.FeatureNotSupported, "session user cannot be renamed")
+		}
+		if from == s.currentUser() {
+			return pgerror.New(pgcode.FeatureNotSupported, "current user cannot be renamed")
 		}
 		if err := reservedRoleName(to); err != nil {
 			return err
@@ -338,8 +348,11 @@ func planDropRole(n *pg_query.DropRoleStmt) (plan, error) {
 			} else if err != nil {
 				return err
 			}
-			if name == s.user {
+			if name == s.currentUser() {
 				return pgerror.New(pgcode.ObjectInUse, "current user cannot be dropped")
+			}
+			if name == s.user {
+				return pgerror.New(pgcode.ObjectInUse, "session user cannot be dropped")
 			}
 			if name == AdminUser {
 				return pgerror.Newf(pgcode.DependentObjectsStillExist, "cannot drop role %s because it is required by the database system", name)

@@ -61,7 +61,7 @@ func planAlterRoleSet(n *pg_query.AlterRoleSetStmt) (plan, error) {
 				if err := s.requireSuperuser("must be superuser to alter superusers"); err != nil {
 					return err
 				}
-			} else if name != s.user {
+			} else if name != s.currentUser() {
 				if err := s.requireSuperuser("permission denied"); err != nil {
 					return err
 				}
@@ -93,7 +93,7 @@ func (s *Session) mayAlterDatabaseSettings(db string) error {
 	if _, err := s.engine.sys.Database(db); err != nil {
 		return err
 	}
-	r, err := s.engine.rightsOf(s.user, db)
+	r, err := s.engine.rightsOf(s.currentUser(), db)
 	if err != nil {
 		return err
 	}

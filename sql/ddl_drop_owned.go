@@ -122,7 +122,7 @@ func (s *Session) revokeOwned(ctx context.Context, roles []string, db string) er
 			return err
 		}
 		if changed {
-			s.log.Info().Str("user", s.user).Str("db", g.Database).Str("grantee", g.User).Msg("privileges revoked by DROP OWNED")
+			s.log.Info().Str("user", s.currentUser()).Str("db", g.Database).Str("grantee", g.User).Msg("privileges revoked by DROP OWNED")
 		}
 	}
 	return nil

@@ -99,7 +99,7 @@ func (x *execCtx) createExtension(n *pg_query.CreateExtensionStmt) error {
 	}
 	// The comment starts as the control file's, as PostgreSQL's
 	// install scripts set it.
-	e := &catalog.Extension{OID: oid, Name: avail.name, Schema: schema.ID, Version: avail.version, Owner: x.sess.user,
+	e := &catalog.Extension{OID: oid, Name: avail.name, Schema: schema.ID, Version: avail.version, Owner: x.sess.currentUser(),
 		Comment: avail.comment}
 	// The functions' OIDs follow the extension's, consecutive, one for
 	// each function PostgreSQL's install script creates

@@ -75,7 +75,9 @@ func (x *execCtx) mayGiveTo(role string) error {
 	if err != nil {
 		return err
 	}
-	if r.superuser || r.roles[role] {
+	// Membership, not inheritance: a NOINHERIT member may give the
+	// object away (PostgreSQL's check_is_member_of_role).
+	if r.superuser || r.members[role] {
 		return nil
 	}
 	return pgerror.Newf(pgcode.InsufficientPrivilege, "must be member of role %q", role)

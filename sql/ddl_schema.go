@@ -31,7 +31,7 @@ func (pl *planner) planCreateSchema(n *pg_query.CreateSchemaStmt) (plan, error) 
 // become it, then the name. It returns the schema's name and owner, or
 // "" when IF NOT EXISTS found it there already.
 func (x *execCtx) createSchema(n *pg_query.CreateSchemaStmt) (name, owner string, err error) {
-	name, owner = n.Schemaname, x.sess.user
+	name, owner = n.Schemaname, x.sess.currentUser()
 	if n.Authrole != nil {
 		role, err := x.sess.existingRole(n.Authrole)
 		if err != nil {

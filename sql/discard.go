@@ -21,10 +21,13 @@ func (d *discardPlan) run(s *Session, ec *expr.Context) (Result, error) {
 		if s.inTransactionBlock() {
 			return nil, pgerror.New(pgcode.ActiveSQLTransaction, "DISCARD ALL cannot run inside a transaction block")
 		}
-		// As PostgreSQL: SET SESSION AUTHORIZATION DEFAULT (a no-op: the
-		// session user never changes), RESET ALL, DEALLOCATE ALL, CLOSE
-		// ALL, UNLISTEN * (nothing listens), then PLANS, SEQUENCES and
-		// TEMP.
+		// As PostgreSQL: SET SESSION AUTHORIZATION DEFAULT (the
+		// session user never changes, but a SET ROLE ends), RESET ALL,
+		// DEALLOCATE ALL, CLOSE ALL, UNLISTEN * (nothing listens), then
+		// PLANS, SEQUENCES and TEMP.
+		if err := s.setVar("role", "none", false); err != nil {
+			return nil, err
+		}
 		if err := s.resetAll(); err != nil {
 			return nil, err
 		}

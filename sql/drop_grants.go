@@ -40,7 +40,7 @@ func (s *Session) forgetGrants(ctx context.Context, db string, ids []uint32) err
 		if g.Database != db || !holdsAny(g, ids) {
 			continue
 		}
-		_, err := s.engine.sys.ChangeGrant(ctx, g.User, db, s.user, func(h *catalog.Grant) error {
+		_, err := s.engine.sys.ChangeGrant(ctx, g.User, db, s.currentUser(), func(h *catalog.Grant) error {
 			for _, id := range ids {
 				delete(h.Relations, id)
 			}

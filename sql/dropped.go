@@ -112,7 +112,7 @@ func (e *Engine) PurgeDroppedDatabase(name string) (int64, error) {
 
 // requireSuperuser refuses what only a superuser may do, naming it.
 func requireSuperuser(x *execCtx, what string) error {
-	if x.sess.superuser {
+	if x.sess.currentSuperuser() {
 		return nil
 	}
 	return pgerror.Newf(pgcode.InsufficientPrivilege, "permission denied for function %s", what).

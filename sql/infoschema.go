@@ -142,7 +142,7 @@ func (c *vctx) infoNames() (*infoNames, []*catalog.Descriptor, error) {
 	}
 	n := &infoNames{
 		db: c.x.sess.db.Name, schemas: schemaNames(descs), byID: map[uint32]*catalog.Descriptor{},
-		user: c.x.sess.user, super: c.x.sess.superuser,
+		user: c.x.sess.currentUser(), super: c.x.sess.currentSuperuser(),
 	}
 	r, err := c.x.sess.rights()
 	if err != nil {

@@ -49,7 +49,7 @@ func pgStatActivityRows(c *vctx) ([][]types.Datum, error) {
 		}
 		row := []types.Datum{dOid(databaseOID(s.db.Name)), s.db.Name, int64(s.pid), nil,
 			dOid(roleOID(s.user)), s.user, a.appName}
-		if !me.superuser && s.user != me.user {
+		if !me.currentSuperuser() && !me.hasRole(s.user) {
 			row = append(row, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil,
 				"<insufficient privilege>", nil)
 			out = append(out, row)

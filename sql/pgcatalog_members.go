@@ -13,8 +13,9 @@ import (
 // Role membership in the catalog: pg_auth_members, one row per
 // membership (catalog/membership.go), which psql's \du reads for its
 // "Member of" column, and pg_has_role, PostgreSQL's inquiry function:
-// MEMBER and USAGE are both membership, direct or through other roles
-// (stela's roles always inherit), and WITH ADMIN OPTION asks for the
+// MEMBER is membership, direct or through other roles; USAGE is having
+// the role's privileges without SET ROLE, membership through roles
+// that all inherit (catalog/inherit.go); WITH ADMIN OPTION asks for the
 // right to grant the role. Superusers have every role, as in PostgreSQL.
 
 func init() {
@@ -54,7 +55,7 @@ func pgAuthMembersRows(c *vctx) ([][]types.Datum, error) {
 // first argument names the user. A role given by an OID no role has is
 // a member of nothing, by a name no role has 42704, as in PostgreSQL.
 func pgHasRole(x *execCtx, withUser bool, a []types.Datum) (types.Datum, error) {
-	user := x.sess.user
+	user := x.sess.currentUser()
 	if withUser {
 		name, ok, err := pgHasRoleArg(x, a[0])
 		if err != nil || !ok {
@@ -66,11 +67,15 @@ func pgHasRole(x *execCtx, withUser bool, a []types.Datum) (types.Datum, error) 
 	if err != nil || !ok {
 		return nil, err
 	}
-	admin := false
+	// Any of the privileges listed will do, as in PostgreSQL.
+	var member, usage, admin bool
 	for _, p := range strings.Split(a[1].(string), ",") {
 		word := strings.ToUpper(strings.TrimSpace(p))
 		switch word {
-		case "MEMBER", "USAGE":
+		case "MEMBER":
+			member = true
+		case "USAGE":
+			usage = true
 		case "MEMBER WITH ADMIN OPTION", "MEMBER WITH GRANT OPTION", "USAGE WITH ADMIN OPTION", "USAGE WITH GRANT OPTION":
 			admin = true
 		default:
@@ -91,10 +96,17 @@ func pgHasRole(x *execCtx, withUser bool, a []types.Datum) (types.Datum, error) 
 	if err != nil {
 		return nil, err
 	}
-	if admin {
-		return catalog.AdminOf(ms, user, role), nil
+	if member && catalog.RolesOf(ms, user)[role] || admin && catalog.AdminOf(ms, user, role) {
+		return true, nil
 	}
-	return catalog.RolesOf(ms, user)[role], nil
+	if !usage {
+		return false, nil
+	}
+	noInherit, err := x.sess.engine.sys.NoInheritRoles()
+	if err != nil {
+		return nil, err
+	}
+	return catalog.PrivilegeRolesOf(ms, noInherit, user)[role], nil
 }
 
 // pgHasRoleArg resolves a role argument: a name (42704 if no role has

@@ -92,7 +92,7 @@ func init() {
 
 // eval runs a call; withUser when the first argument names the user.
 func (tg *privTarget) eval(x *execCtx, withUser bool, a []types.Datum) (types.Datum, error) {
-	user := x.sess.user
+	user := x.sess.currentUser()
 	if withUser {
 		switch u := a[0].(type) {
 		case string:

@@ -104,7 +104,7 @@ func pgRolesRows(c *vctx) ([][]types.Datum, error) {
 		// as in PostgreSQL, on the bootstrap superuser only.
 		boot := dBool(u.Name == AdminUser)
 		out = append(out, []types.Datum{
-			u.Name, u.Superuser, dBool(true), boot, boot, u.Login, dBool(false),
+			u.Name, u.Superuser, dBool(!u.NoInherit), boot, boot, u.Login, dBool(false),
 			dInt(-1), "********", nil, boot, configs[u.Name], dOid(roleOID(u.Name)),
 		})
 	}

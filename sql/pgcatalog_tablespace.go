@@ -74,7 +74,7 @@ func init() {
 // others (stela has no CREATE privilege on tablespaces to grant, nor
 // pg_read_all_stats); NULL for an OID that is no tablespace.
 func tablespaceSize(x *execCtx, oid uint32) (types.Datum, error) {
-	if oid != defaultTablespaceOID && !x.sess.superuser {
+	if oid != defaultTablespaceOID && !x.sess.currentSuperuser() {
 		if oid != globalTablespaceOID {
 			return nil, pgerror.Newf(pgcode.UndefinedObject, "tablespace with OID %s does not exist", strconv.FormatUint(uint64(oid), 10))
 		}

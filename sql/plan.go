@@ -114,7 +114,7 @@ func (x *execCtx) creator() string {
 	if x.owner != "" {
 		return x.owner
 	}
-	return x.sess.user
+	return x.sess.currentUser()
 }
 
 // stmtReads returns what the statement's scans read of its transaction:

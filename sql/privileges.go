@@ -6,10 +6,11 @@ import (
 	"github.com/stela-db/stela/sql/pgerror"
 )
 
-// Privilege checks. A session's rights are those of its user's grant in
-// its database (catalog/grants.go), with those of every role the user is
-// a member of, directly or through other roles, and PUBLIC's
-// (catalog/membership.go: PostgreSQL's INHERIT), read afresh whenever the system log
+// Privilege checks. A session's rights are those of its current user's
+// (session_role.go) grant in its database (catalog/grants.go), with
+// those of every role the user is a member of, directly or through other
+// roles, unless a NOINHERIT role is on the way (catalog/inherit.go), and
+// PUBLIC's, read afresh whenever the system log
 // has grown since they were last read, so that a GRANT or REVOKE holds
 // from the next statement of every session. Superusers pass every check;
 // so does the database's owner, and a user with CREATE on the database
@@ -33,17 +34,21 @@ type rights struct {
 	// together.
 	grant catalog.Grant
 	// roles are the roles whose privileges user has: itself and those
-	// it is a member of (an object owned by one is as its own).
+	// it inherits from (an object owned by one is as its own).
 	roles map[string]bool
+	// members are the roles user is a member of, inheriting or not:
+	// those it may SET ROLE to and give what it owns to.
+	members map[string]bool
 }
 
 // rights returns the session's current privileges.
 func (s *Session) rights() (*rights, error) {
 	last := s.engine.sys.Store().LastTx()
-	if s.privs != nil && s.privs.tx == last {
+	user := s.currentUser()
+	if s.privs != nil && s.privs.tx == last && s.privs.user == user {
 		return s.privs, nil
 	}
-	r, err := s.engine.rightsOf(s.user, s.db.Name)
+	r, err := s.engine.rightsOf(user, s.db.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +69,12 @@ func (e *Engine) rightsOf(user, db string) (*rights, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.roles = catalog.RolesOf(ms, user)
+	noInherit, err := sys.NoInheritRoles()
+	if err != nil {
+		return nil, err
+	}
+	r.roles = catalog.PrivilegeRolesOf(ms, noInherit, user)
+	r.members = catalog.RolesOf(ms, user)
 	if d, err := sys.Database(db); err == nil {
 		r.owner = r.roles[databaseOwner(d)]
 	}
@@ -182,7 +192,7 @@ func (s *Session) denied(n privNeed) error {
 	if n.msg != "" {
 		msg = n.msg
 	}
-	s.log.Warn().Str("user", s.user).Str("db", s.db.Name).Str("object", n.object).Msg("permission denied")
+	s.log.Warn().Str("user", s.currentUser()).Str("db", s.db.Name).Str("object", n.object).Msg("permission denied")
 	return pgerror.New(pgcode.InsufficientPrivilege, msg)
 }
 
@@ -203,8 +213,9 @@ func (e *Engine) mayConnect(u *catalog.User, db string) error {
 		WithDetail("User does not have CONNECT privilege.")
 }
 
-// hasRole reports whether the session's user has role's privileges: is
-// it, or a member of it (pg_has_role's USAGE, superusers aside).
+// hasRole reports whether the session's current user has role's
+// privileges: is it, or inherits from it (pg_has_role's USAGE,
+// superusers aside).
 func (s *Session) hasRole(role string) bool {
 	r, err := s.rights()
 	return err == nil && r.roles[role]

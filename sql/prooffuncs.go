@@ -137,7 +137,7 @@ func (f *proofCall) Eval(ctx *expr.Context) (types.Datum, error) {
 		sys := x.sess.engine.sys.Store()
 		out = stateJSON("", sys.Checkpoint(), sys.Signer())
 	case "stela_system_tx":
-		if !x.sess.superuser {
+		if !x.sess.currentSuperuser() {
 			return nil, errSystemTxPrivilege()
 		}
 		out, err = txJSON(x.sess.engine.sys.Store(), vals[0].(int64))

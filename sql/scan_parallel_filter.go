@@ -66,6 +66,8 @@ func (w *workerSession) SetSetting(string, string, bool) error { return errWorke
 
 func (w *workerSession) User() string { panic(errWorkerSession()) }
 
+func (w *workerSession) SessionUser() string { panic(errWorkerSession()) }
+
 func (w *workerSession) Database() string { panic(errWorkerSession()) }
 
 func (w *workerSession) BackendPID() int32 { panic(errWorkerSession()) }

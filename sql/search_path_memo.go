@@ -31,14 +31,14 @@ func (s *Session) pathMemoFor() *searchPathMemo {
 		temp = s.tempSchemaName()
 	}
 	m := &s.pathMemo
-	if m.valid && m.setting == v && m.front == s.pathFront && m.temp == temp && m.user == s.user {
+	if m.valid && m.setting == v && m.front == s.pathFront && m.temp == temp && m.user == s.currentUser() {
 		return m
 	}
 	path, implicit := s.parseSearchPath(v, temp)
 	// A full slice: a caller's append copies rather than writes into
 	// the memo.
 	path = path[:len(path):len(path)]
-	*m = searchPathMemo{setting: v, front: s.pathFront, temp: temp, user: s.user, valid: true,
+	*m = searchPathMemo{setting: v, front: s.pathFront, temp: temp, user: s.currentUser(), valid: true,
 		path: path, implicitTemp: implicit, key: strings.Join(path, "\x00")}
 	return m
 }

@@ -45,10 +45,16 @@ type Session struct {
 	analyzeSubPlans map[*subqueryExpr]planNode
 	engine          *Engine
 	db              *Database
-	user            string
-	superuser       bool
-	pid             int32
-	log             zerolog.Logger
+	// user is the session user (who logged in), superuser whether it
+	// was a superuser then; role is the current user when SET ROLE
+	// chose another ("" otherwise), roleSuper whether it is a superuser
+	// (session_role.go).
+	user      string
+	superuser bool
+	role      string
+	roleSuper bool
+	pid       int32
+	log       zerolog.Logger
 	// args holds the arguments of the function calls its statements
 	// evaluate (expr.ArgStack).
 	args expr.ArgStack
@@ -267,8 +273,12 @@ func parseOptions(opts string) (map[string]string, error) {
 	return out, nil
 }
 
-// User is the session user.
-func (s *Session) User() string { return s.user }
+// User is the current user (current_user): the role SET ROLE chose,
+// else the session user.
+func (s *Session) User() string { return s.currentUser() }
+
+// SessionUser is the session user (session_user): who logged in.
+func (s *Session) SessionUser() string { return s.user }
 
 // Database is the current database's name.
 func (s *Session) Database() string { return s.db.Name }
@@ -276,8 +286,8 @@ func (s *Session) Database() string { return s.db.Name }
 // BackendPID is the session's process id, as pg_backend_pid() reports it.
 func (s *Session) BackendPID() int32 { return s.pid }
 
-// Superuser reports whether the session user is a superuser.
-func (s *Session) Superuser() bool { return s.superuser }
+// Superuser reports whether the current user is a superuser.
+func (s *Session) Superuser() bool { return s.currentSuperuser() }
 
 // Close ends the session, rolling back an open transaction.
 func (s *Session) Close() {
@@ -373,6 +383,9 @@ func (s *Session) checkSet(name, value string) (string, string, error) {
 		if err := s.checkNeeds([]privNeed{{tables: "r", msg: "permission denied to set parameter \"" + key + "\"", object: "parameter " + key}}); err != nil {
 			return "", "", err
 		}
+	} else if key == "role" {
+		v, err := s.checkRole(value)
+		return key, v, err
 	}
 	return checkSettingValue(name, value)
 }
@@ -462,6 +475,8 @@ func (s *Session) changed(key string) {
 		s.timeoutDirty = true
 	case "stela.query_mem":
 		s.memDirty = true
+	case "role":
+		s.roleChanged()
 	case "stela.txn_mem":
 		s.txnMem = 0
 		if s.txn.eng != nil {
@@ -561,7 +576,7 @@ func (s *Session) parseSearchPath(v, temp string) (catalog.SearchPath, bool) {
 	for _, part := range strings.Split(v, ",") {
 		p := strings.Trim(strings.TrimSpace(part), `"`)
 		if p == "$user" {
-			p = s.user
+			p = s.currentUser()
 		}
 		if p == catalog.TempSchemaAlias || catalog.IsTempSchema(p) {
 			if temp != "" && (p == catalog.TempSchemaAlias || p == temp) && !explicitTemp {

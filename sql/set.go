@@ -36,8 +36,7 @@ func (p *setPlan) run(s *Session, ec *expr.Context) (Result, error) {
 		s.notice("WARNING", pgcode.NoActiveSQLTransaction, "SET LOCAL can only be used in transaction blocks")
 		return &tagResult{tag: tag}, nil
 	}
-	switch strings.ToLower(n.Name) {
-	case "role", "session_authorization":
+	if strings.EqualFold(n.Name, "session_authorization") {
 		return s.setIdentity(n)
 	}
 	var err error
@@ -64,30 +63,27 @@ func (p *setPlan) run(s *Session, ec *expr.Context) (Result, error) {
 	return &tagResult{tag: tag}, nil
 }
 
-// setIdentity is SET ROLE and SET SESSION AUTHORIZATION, and their
-// RESET forms. Roles are not implemented yet: a session always acts as
-// the user it logged in as, so returning to that user (SET ROLE NONE,
-// RESET ROLE, SET SESSION AUTHORIZATION DEFAULT or to the session user,
-// as DISCARD ALL does) succeeds and changes nothing; any other identity
-// is refused with 0A000.
+// setIdentity is SET SESSION AUTHORIZATION and its RESET form. The
+// session user never changes: returning to it (DEFAULT, its own name,
+// as DISCARD ALL does) ends a SET ROLE, as in PostgreSQL; any other
+// user is refused with 0A000. (SET ROLE is the "role" setting:
+// session_role.go.)
 func (s *Session) setIdentity(n *pg_query.VariableSetStmt) (Result, error) {
 	tag := "SET"
 	if n.Kind == pg_query.VariableSetKind_VAR_RESET {
 		tag = "RESET"
 	}
-	auth := strings.EqualFold(n.Name, "session_authorization")
 	if n.Kind == pg_query.VariableSetKind_VAR_SET_VALUE {
 		v, err := setValue(n)
 		if err != nil {
 			return nil, err
 		}
-		if (!auth && !strings.EqualFold(v, "none")) || (auth && v != s.user) {
-			what := "SET ROLE"
-			if auth {
-				what = "SET SESSION AUTHORIZATION"
-			}
-			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s is not supported yet", what)
+		if v != s.user {
+			return nil, pgerror.New(pgcode.FeatureNotSupported, "SET SESSION AUTHORIZATION is not supported yet")
 		}
+	}
+	if err := s.setVar("role", "none", n.IsLocal); err != nil {
+		return nil, err
 	}
 	return &tagResult{tag: tag}, nil
 }
@@ -102,7 +98,7 @@ func (s *Session) resetAll() error {
 		}
 	}
 	for _, name := range names {
-		if st, ok := settings[name]; ok && st.readOnly {
+		if st, ok := settings[name]; ok && (st.readOnly || st.noResetAll) {
 			continue
 		}
 		if err := s.resetVar(name); err != nil {

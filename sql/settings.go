@@ -33,6 +33,9 @@ type setting struct {
 	// hidden settings answer SHOW and SET but are left out of SHOW ALL
 	// and pg_settings, as PostgreSQL's GUC_NO_SHOW_ALL ones are.
 	hidden bool
+	// noResetAll settings keep their value through RESET ALL, as
+	// PostgreSQL's GUC_NO_RESET_ALL ones do.
+	noResetAll bool
 	// check validates and normalizes a new value.
 	check func(v string) (string, error)
 	desc  string
@@ -57,9 +60,11 @@ func init() {
 		{name: "server_version", def: constant(serverVersionPG), report: true, readOnly: true, desc: "Shows the server version."},
 		{name: "server_version_num", def: constant(ServerVersionNum), readOnly: true, desc: "Shows the server version as an integer."},
 		{name: "server_encoding", def: constant("UTF8"), report: true, readOnly: true, desc: "Shows the server (database) character set encoding."},
-		{name: "is_superuser", def: func(s *Session) string { return onOff(s.superuser) }, report: true, readOnly: true, desc: "Shows whether the current user is a superuser."},
-		{name: "role", def: constant("none"), readOnly: true, desc: "Sets the current role."},
-		{name: "session_authorization", def: func(s *Session) string { return s.user }, report: true, readOnly: true, desc: "Sets the session user name."},
+		{name: "is_superuser", def: func(s *Session) string { return onOff(s.currentSuperuser()) }, report: true, readOnly: true, hidden: true, desc: "Shows whether the current user is a superuser."},
+		// SET ROLE (session_role.go); its value is checked by the
+		// session (checkSet), as it depends on who asks.
+		{name: "role", def: constant("none"), hidden: true, noResetAll: true, desc: "Sets the current role."},
+		{name: "session_authorization", def: func(s *Session) string { return s.user }, report: true, readOnly: true, hidden: true, desc: "Sets the session user name."},
 		{name: "in_hot_standby", def: constant("off"), report: true, readOnly: true, desc: "Shows whether hot standby is currently active."},
 		{name: "default_transaction_read_only", def: constant("off"), report: true, check: checkBool, desc: "Sets the default read-only status of new transactions."},
 		{name: "scram_iterations", def: constant("4096"), report: true, readOnly: true, desc: "Sets the iteration count for SCRAM secret generation."},

@@ -61,10 +61,10 @@ func grantRows(x *execCtx, tx uint64) ([][]types.Datum, error) {
 	admin := map[string]bool{} // databases the session's user administers, now
 	var rows [][]types.Datum
 	for _, g := range grants {
-		if !s.superuser && g.User != s.user && g.User != catalog.Public {
+		if !s.currentSuperuser() && g.User != s.currentUser() && g.User != catalog.Public {
 			may, seen := admin[g.Database]
 			if !seen {
-				r, err := s.engine.rightsOf(s.user, g.Database)
+				r, err := s.engine.rightsOf(s.currentUser(), g.Database)
 				if err != nil {
 					return nil, err
 				}

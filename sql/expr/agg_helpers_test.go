@@ -35,6 +35,7 @@ type aggTestSession struct{ fs types.FormatSettings }
 func (s *aggTestSession) Setting(string) (string, error)        { return "", nil }
 func (s *aggTestSession) SetSetting(string, string, bool) error { return nil }
 func (s *aggTestSession) User() string                          { return "postgres" }
+func (s *aggTestSession) SessionUser() string                   { return "postgres" }
 func (s *aggTestSession) Database() string                      { return "postgres" }
 func (s *aggTestSession) BackendPID() int32                     { return 1 }
 func (s *aggTestSession) FormatSettings() *types.FormatSettings { return &s.fs }

@@ -22,7 +22,10 @@ type Session interface {
 	// SetSetting changes a session variable (set_config); local limits the
 	// change to the current transaction.
 	SetSetting(name, value string, local bool) error
+	// User is the current user (current_user), SessionUser who
+	// logged in (session_user).
 	User() string
+	SessionUser() string
 	Database() string
 	BackendPID() int32
 	// FormatSettings are the settings of text input and output.

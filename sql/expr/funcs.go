@@ -37,7 +37,7 @@ func init() {
 	addFunc("current_database", sessionFn(nil, types.Name, func(c *Context, _ []types.Datum) (types.Datum, error) { return c.Session.Database(), nil }))
 	addFunc("current_catalog", sessionFn(nil, types.Name, func(c *Context, _ []types.Datum) (types.Datum, error) { return c.Session.Database(), nil }))
 	addFunc("current_user", sessionFn(nil, types.Name, func(c *Context, _ []types.Datum) (types.Datum, error) { return c.Session.User(), nil }))
-	addFunc("session_user", sessionFn(nil, types.Name, func(c *Context, _ []types.Datum) (types.Datum, error) { return c.Session.User(), nil }))
+	addFunc("session_user", sessionFn(nil, types.Name, func(c *Context, _ []types.Datum) (types.Datum, error) { return c.Session.SessionUser(), nil }))
 	addFunc("pg_backend_pid", sessionFn(nil, types.Int4, func(c *Context, _ []types.Datum) (types.Datum, error) {
 		return int64(c.Session.BackendPID()), nil
 	}))
