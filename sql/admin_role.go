@@ -175,7 +175,7 @@ func planCreateRole(n *pg_query.CreateRoleStmt) (plan, error) {
 		if err := s.engine.sys.CreateUser(ec.Ctx, u); err != nil {
 			return err
 		}
-		s.log.Info().Str("role", u.Name).Bool("login", u.Login).Bool("superuser", u.Superuser).Msg("role created")
+		s.log.Info().Str("role", u.Name).Bool("login", u.Login).Bool("superuser", u.Superuser).Bool("inherit", !u.NoInherit).Msg("role created")
 		return s.createRoleMemberships(ec, u.Name, opts)
 	}}, nil
 }
@@ -252,7 +252,7 @@ func planAlterRole(n *pg_query.AlterRoleStmt) (plan, error) {
 		if !u.Login {
 			s.engine.endUserSessions(s, name)
 		}
-		s.log.Info().Str("role", name).Bool("login", u.Login).Bool("superuser", u.Superuser).Bool("password_changed", opts.password != nil || opts.passwordNull).Msg("role altered")
+		s.log.Info().Str("role", name).Bool("login", u.Login).Bool("superuser", u.Superuser).Bool("inherit", !u.NoInherit).Bool("password_changed", opts.password != nil || opts.passwordNull).Msg("role altered")
 		return nil
 	}}, nil
 }
