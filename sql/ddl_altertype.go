@@ -55,6 +55,9 @@ func (x *execCtx) alterColumnType(d *catalog.Descriptor, name string, cd *pg_que
 	if newT.Category == 'P' {
 		return pgerror.Newf(pgcode.InvalidTableDefinition, "column %q has pseudo-type %s", c.Name, newT.Name)
 	}
+	if newT.Row != nil {
+		return errRowTypeColumn(c.Name, newT)
+	}
 	collation := ""
 	if cd.CollClause != nil {
 		var err error

@@ -211,6 +211,9 @@ func (b *tableBuilder) column(cd *pg_query.ColumnDef) error {
 			// (CheckAttributeType in PostgreSQL).
 			return pgerror.Newf(pgcode.InvalidTableDefinition, "column %q has pseudo-type %s", cd.Colname, typ.Name)
 		}
+		if typ.Row != nil {
+			return errRowTypeColumn(cd.Colname, typ)
+		}
 	}
 	col.SetType(typ)
 	if cd.CollClause != nil {

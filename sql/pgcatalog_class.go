@@ -120,6 +120,7 @@ func pgClassRows(c *vctx) ([][]types.Datum, error) {
 			if d.IsMatView() {
 				row[len(row)-9] = dBool(d.MatView.Populated) // relispopulated
 			}
+			row[3] = dOid(rowTypeOID(d)) // reltype
 			out = append(out, row)
 			for _, ix := range ixs {
 				oid, err := indexOID(d.ID, ix.ID)
@@ -129,7 +130,9 @@ func pgClassRows(c *vctx) ([][]types.Datum, error) {
 				out = append(out, classRow(oid, ix.Name, d.Schema, owner, amBtree, 'i', len(ix.Columns), 0, false, false))
 			}
 		case catalog.KindView:
-			out = append(out, withACL(classRow(d.ID, d.Name, d.Schema, owner, 0, 'v', len(d.View.Columns), 0, false, false), relationACL(d, grants)))
+			row := withACL(classRow(d.ID, d.Name, d.Schema, owner, 0, 'v', len(d.View.Columns), 0, false, false), relationACL(d, grants))
+			row[3] = dOid(rowTypeOID(d)) // reltype
+			out = append(out, row)
 		case catalog.KindSequence:
 			out = append(out, withACL(classRow(d.ID, d.Name, d.Schema, owner, 0, 'S', 3, 0, false, false), relationACL(d, grants)))
 		}

@@ -85,6 +85,9 @@ func (x *execCtx) typeByOID(oid uint32) (*types.T, bool, error) {
 	if oid < catalog.FirstUserID || x == nil || x.txn == nil {
 		return nil, false, nil
 	}
+	if _, ok := rowTypeRelation(oid); ok {
+		return rowTypeByOID(x.txn, oid)
+	}
 	return catalog.TypeByOid(x.txn, oid)
 }
 
@@ -103,6 +106,16 @@ func (x *execCtx) userTypeName(t *types.T) string {
 		oid, schema, bare = e.Domain.Oid, e.Domain.Schema, e.Domain.Name
 	case e.Enum != nil:
 		oid, schema, bare = e.Oid, e.Enum.Schema, e.Name
+	case e.Row != nil:
+		// Visible when the search path finds this type by its name.
+		name := expr.QuoteIdent(e.Name) + suffix
+		if t, ok, err := userTypeHook(x.txn, x.sess)("", e.Name); err == nil && ok && t.Oid == e.Oid {
+			return name
+		}
+		if s, err := catalog.Get(x.txn, e.Row.Schema); err == nil && s != nil {
+			return expr.QuoteIdent(s.Name) + "." + name
+		}
+		return name
 	default:
 		return expr.QuoteIdent(e.Name) + suffix
 	}
@@ -143,8 +156,15 @@ func (x *execCtx) userTypeByText(s string) (*types.T, bool, error) {
 		schema = parts[0]
 	}
 	d, err := lookupUserType(x.txn, x.sess, schema, parts[len(parts)-1])
-	if err != nil || d == nil {
+	if err != nil {
 		return nil, false, nil
+	}
+	if d == nil {
+		// A relation's row type (rowtypes.go), which has no array type.
+		if d, err = lookupRowType(x.txn, x.sess, schema, parts[len(parts)-1]); err != nil || d == nil || array {
+			return nil, false, nil
+		}
+		return rowTypeOf(d), true, nil
 	}
 	t, ok, err := catalog.TypeByOid(x.txn, d.ID)
 	if err != nil || !ok || !array {

@@ -85,6 +85,11 @@ func pgTypeRowsOf(c *vctx) ([][]types.Datum, error) {
 	if err != nil {
 		return nil, err
 	}
+	rows, err := rowTypeRows(c)
+	if err != nil {
+		return nil, err
+	}
+	user = append(user, rows...)
 	out := make([][]types.Datum, 0, len(pgTypeRows)+len(user))
 	for i := range pgTypeRows {
 		r := &pgTypeRows[i]

@@ -21,10 +21,17 @@ func userTypeHook(txn *engine.Txn, s *Session) expr.TypeResolver {
 			return nil, false, nil
 		}
 		d, err := lookupUserType(txn, s, schema, name)
-		if err != nil || d == nil {
+		if err != nil {
 			return nil, false, err
 		}
-		return catalog.TypeByOid(txn, d.ID)
+		if d != nil {
+			return catalog.TypeByOid(txn, d.ID)
+		}
+		// A relation's row type (rowtypes.go).
+		if d, err = lookupRowType(txn, s, schema, name); err != nil || d == nil {
+			return nil, false, err
+		}
+		return rowTypeOf(d), true, nil
 	}
 }
 

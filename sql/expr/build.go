@@ -187,6 +187,9 @@ func (b *Builder) coerce(e Expr, to *types.T, c castContext, loc int32) (Expr, e
 	if from.Oid == to.Oid && (to.Typmod < 0 || from.Typmod == to.Typmod) {
 		return e, nil
 	}
+	if out, ok, err := b.coerceRecord(e, to, c, loc); ok {
+		return out, err
+	}
 	if to.Family == types.RegFamily {
 		// reg* values are made at evaluation: they read the catalog.
 		if p, ok := e.(*Param); ok && from.Family == types.UnknownFamily {
@@ -403,7 +406,8 @@ func (b *Builder) typeCast(tc *pg_query.TypeCast) (Expr, error) {
 		return nil, err
 	}
 	loc := location(tc.Arg)
-	if loc < 0 {
+	if loc < 0 || isRowType(to) && tc.Location >= 0 {
+		// PostgreSQL's coerce_record_to_complex points at the cast.
 		loc = tc.Location
 	}
 	out, err := b.coerce(arg, to, castExplicit, loc)

@@ -101,6 +101,8 @@ func castContextOf(from, to *types.T) castContext {
 		return castImplicit
 	case from.Family == types.UnknownFamily:
 		return castImplicit
+	case from.Family == types.RecordFamily && to.Oid == types.RecordType.Oid:
+		return castImplicit // every composite type is a record
 	}
 	if c, ok := casts[castKey{from.Oid, to.Oid}]; ok {
 		return c

@@ -26,7 +26,7 @@ func (t *T) ParseText(s string, fs *FormatSettings) (Datum, error) {
 		return parseReg(t, s)
 	}
 	if t.Family == RecordFamily {
-		return nil, errRecordInput()
+		return parseRecord(t, s, fs)
 	}
 	if t.Family == PseudoFamily {
 		return nil, errPseudoInput(t)
@@ -209,7 +209,7 @@ func (t *T) DecodeBinary(b []byte) (Datum, error) {
 		return decodeReg(b)
 	}
 	if t.Family == RecordFamily {
-		return nil, errRecordInput()
+		return decodeRecordBinary(t, b)
 	}
 	if t.Family == PseudoFamily {
 		return nil, errPseudoInput(t)

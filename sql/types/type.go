@@ -86,6 +86,9 @@ type T struct {
 	// Domain is set on a domain type (domain.go), whose other fields
 	// are its base type's.
 	Domain *DomainDef
+	// Row is set on a relation's row type (rowtype.go), a record type
+	// with fields and a name.
+	Row *RowTypeDef
 }
 
 // The built-in types, with pg_type's values. The descriptors of date,

@@ -1,0 +1,147 @@
+package types
+
+import (
+	"encoding/binary"
+	"strings"
+
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// Named composite types: every table and view has a row type of its own
+// name, as in PostgreSQL, whose fields are the relation's columns. Its
+// values are records like an anonymous ROW(...)'s (record.go), but the
+// type has its own OID and name, so clients see it, and it has an input
+// function: '(1,x)'::t reads the text form as record_in does, which an
+// anonymous record refuses.
+
+// RowTypeDef says which relation a named composite type is the row type
+// of.
+type RowTypeDef struct {
+	Relid  Oid // pg_type.typrelid: the table's OID
+	Schema Oid // the table's schema
+}
+
+// NewRowType returns the row type of a relation: its pg_type OID, name
+// and fields.
+func NewRowType(oid Oid, name string, def RowTypeDef, fields []Field) *T {
+	d := def
+	return &T{Oid: oid, Name: name, Typmod: -1, Len: -1, Category: 'C', Family: RecordFamily, Fields: fields, Row: &d}
+}
+
+// errMalformedRecord is record_in's 22P02.
+func errMalformedRecord(s, detail string) error {
+	return pgerror.Newf(pgcode.InvalidTextRepresentation, "malformed record literal: \"%s\"", s).WithDetail(detail)
+}
+
+// parseRecord is record_in: "(a,b)", a field empty for NULL, quoted with
+// doubled quotes or escaped with backslashes where it holds a delimiter;
+// each field then goes through its type's input function. White space
+// is allowed before the parenthesis and after it, and is part of a field
+// inside.
+func parseRecord(t *T, s string, fs *FormatSettings) (Datum, error) {
+	if t.Row == nil {
+		return nil, errRecordInput()
+	}
+	p := strings.TrimLeft(s, " \t\n\r\v\f")
+	if p == "" || p[0] != '(' {
+		return nil, errMalformedRecord(s, "Missing left parenthesis.")
+	}
+	p = p[1:]
+	vals := make([]Datum, len(t.Fields))
+	for i, f := range t.Fields {
+		if i > 0 {
+			if p == "" || p[0] != ',' {
+				return nil, errMalformedRecord(s, "Too few columns.")
+			}
+			p = p[1:]
+		}
+		if p != "" && (p[0] == ',' || p[0] == ')') {
+			continue // empty: NULL
+		}
+		var field strings.Builder
+		inQuote := false
+		for inQuote || p == "" || (p[0] != ',' && p[0] != ')') {
+			if p == "" {
+				return nil, errMalformedRecord(s, "Unexpected end of input.")
+			}
+			c := p[0]
+			p = p[1:]
+			switch {
+			case c == '\\':
+				if p == "" {
+					return nil, errMalformedRecord(s, "Unexpected end of input.")
+				}
+				field.WriteByte(p[0])
+				p = p[1:]
+			case c == '"' && !inQuote:
+				inQuote = true
+			case c == '"' && p != "" && p[0] == '"':
+				field.WriteByte('"') // a doubled quote inside quotes
+				p = p[1:]
+			case c == '"':
+				inQuote = false
+			default:
+				field.WriteByte(c)
+			}
+		}
+		v, err := f.T.ParseText(field.String(), fs)
+		if err != nil {
+			return nil, err
+		}
+		vals[i] = v
+	}
+	if p == "" || p[0] != ')' {
+		return nil, errMalformedRecord(s, "Too many columns.")
+	}
+	if strings.TrimLeft(p[1:], " \t\n\r\v\f") != "" {
+		return nil, errMalformedRecord(s, "Junk after right parenthesis.")
+	}
+	return &Record{Values: vals, T: t}, nil
+}
+
+// decodeRecordBinary is record_recv: the number of fields, then each
+// field's type OID, length (-1 for NULL) and binary form; the count and
+// the OIDs must be the type's.
+func decodeRecordBinary(t *T, b []byte) (Datum, error) {
+	if t.Row == nil {
+		return nil, errRecordInput()
+	}
+	short := func() error {
+		return pgerror.New(pgcode.InvalidBinaryRepresentation, "insufficient data left in message")
+	}
+	if len(b) < 4 {
+		return nil, short()
+	}
+	n := int(int32(binary.BigEndian.Uint32(b)))
+	b = b[4:]
+	if n != len(t.Fields) {
+		return nil, pgerror.Newf(pgcode.DatatypeMismatch, "wrong number of columns: %d, expected %d", n, len(t.Fields))
+	}
+	vals := make([]Datum, n)
+	for i, f := range t.Fields {
+		if len(b) < 8 {
+			return nil, short()
+		}
+		oid, size := binary.BigEndian.Uint32(b), int32(binary.BigEndian.Uint32(b[4:]))
+		b = b[8:]
+		if oid != f.T.Oid {
+			return nil, pgerror.Newf(pgcode.DatatypeMismatch, "wrong data type: %d, expected %d", oid, f.T.Oid)
+		}
+		if size < 0 {
+			continue
+		}
+		if int(size) > len(b) {
+			return nil, short()
+		}
+		v, err := f.T.DecodeBinary(b[:size])
+		if err != nil {
+			return nil, err
+		}
+		vals[i], b = v, b[size:]
+	}
+	if len(b) != 0 {
+		return nil, pgerror.New(pgcode.InvalidBinaryRepresentation, "incorrect binary data format")
+	}
+	return &Record{Values: vals, T: t}, nil
+}
