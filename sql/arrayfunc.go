@@ -24,6 +24,9 @@ func (pl *planner) setFunction(b *expr.Builder, fc *pg_query.FuncCall, name stri
 		return pl.generateSubscripts(b, fc)
 	case "_pg_expandarray":
 		return pl.expandArray(b, fc)
+	case "json_populate_recordset", "jsonb_populate_recordset":
+		pf, _ := expr.PopulateFunction(name)
+		return pl.populateFunction(b, pf, fc, nil)
 	}
 	if expr.IsSetFunc(name) {
 		return pl.exprSetFunction(b, fc, name)

@@ -57,7 +57,8 @@ type oids []uint32
 // than the expression registry: their pg_proc rows are served by name.
 var plannerFunctions = []string{"generate_series", "generate_subscripts", "unnest",
 	"nextval", "currval", "setval", "lastval",
-	"json_to_record", "json_to_recordset", "jsonb_to_record", "jsonb_to_recordset"}
+	"json_to_record", "json_to_recordset", "jsonb_to_record", "jsonb_to_recordset",
+	"json_populate_record", "json_populate_recordset", "jsonb_populate_record", "jsonb_populate_recordset"}
 
 // servedFunctionNames are the names of the functions stela has, sorted:
 // what proc_names.txt lists.

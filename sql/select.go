@@ -214,7 +214,7 @@ func (pl *planner) planSimpleSelect(n *pg_query.SelectStmt, outer *scope, lv *le
 		return nil, err
 	}
 	sb.sc = sb.inScope
-	targets, err := expandTargets(n.TargetList, sb.inScope, len(n.FromClause) > 0)
+	targets, err := expandTargets(sb.expandRecordStars(n.TargetList), sb.inScope, len(n.FromClause) > 0)
 	if err != nil {
 		return nil, err
 	}

@@ -22,7 +22,8 @@ import (
 // isSetReturning names the set-returning functions.
 func isSetReturning(name string) bool {
 	switch name {
-	case "generate_series", "unnest", "generate_subscripts", "_pg_expandarray":
+	case "generate_series", "unnest", "generate_subscripts", "_pg_expandarray",
+		"json_populate_recordset", "jsonb_populate_recordset":
 		return true
 	}
 	if catalogSetFuncs[name] != nil {
@@ -78,7 +79,10 @@ func (sb *selectBuild) srf(set *srfSet, f *pg_query.FuncCall, name string) (expr
 	if err != nil {
 		return nil, err
 	}
-	if len(n.cols()) != 1 {
+	if rf, ok := n.(*recordFuncNode); ok && rf.rowType() != nil {
+		// json_populate_recordset: records of its base's type.
+		n = &recordNode{input: n, columns: []column{{name: name, typ: rf.rowType()}}}
+	} else if len(n.cols()) != 1 {
 		// json_each, _pg_expandarray: one record per row, whose fields
 		// (f(x)).name selects.
 		n = newRecordNode(n, name)
@@ -241,17 +245,20 @@ func (n *recordNode) open(x *execCtx) (rowIter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &recordIter{in: in}, nil
+	return &recordIter{in: in, t: n.columns[0].typ}, nil
 }
 
-type recordIter struct{ in rowIter }
+type recordIter struct {
+	in rowIter
+	t  *types.T
+}
 
 func (it *recordIter) next() ([]types.Datum, error) {
 	row, err := it.in.next()
 	if err != nil || row == nil {
 		return nil, err
 	}
-	return []types.Datum{&types.Record{Values: slices.Clone(row)}}, nil
+	return []types.Datum{&types.Record{Values: slices.Clone(row), T: it.t}}, nil
 }
 
 func (it *recordIter) close() { it.in.close() }

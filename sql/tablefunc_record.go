@@ -15,10 +15,13 @@ import (
 // PostgreSQL, such a function needs the list, and the list is allowed
 // only after such a function.
 
-// recordFuncNode is one call with its column definition list.
+// recordFuncNode is one call with its column definition list, or one
+// call of json_populate_record and its kin, whose base argument's row
+// type says what the records hold.
 type recordFuncNode struct {
 	fn      *expr.JSONRecordFunc
 	arg     expr.Expr
+	base    expr.Expr // json_populate_*'s base; nil for json_to_*
 	defs    []expr.RecordColumn
 	columns []column
 	domains []*expr.DomainChecker // per column; nil for none
@@ -30,6 +33,10 @@ type recordFuncNode struct {
 func (pl *planner) recordFunction(b *expr.Builder, fn *pg_query.Node, coldefs []*pg_query.Node) (planNode, string, bool, error) {
 	fc := fn.GetFuncCall()
 	name := fromFuncName(fc)
+	if pf, ok := expr.PopulateFunction(name); ok {
+		n, err := pl.populateFunction(b, pf, fc, coldefs)
+		return n, name, err == nil, err
+	}
 	rf, isRecord := expr.RecordFunction(name)
 	switch {
 	case !isRecord && len(coldefs) == 0:
@@ -82,7 +89,12 @@ func (n *recordFuncNode) open(x *execCtx) (rowIter, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := n.fn.Rows(d, n.defs, x.sess.FormatSettings())
+	var rows [][]types.Datum
+	if n.base != nil {
+		rows, err = n.populate(x, d)
+	} else {
+		rows, err = n.fn.Rows(d, n.defs, x.sess.FormatSettings())
+	}
 	if err != nil {
 		return nil, err
 	}

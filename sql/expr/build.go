@@ -872,6 +872,9 @@ func (b *Builder) funcCall(f *pg_query.FuncCall) (Expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	if pf, ok := PopulateFunction(name); ok && !pf.IsSet() {
+		return b.populateRecordCall(pf, args, f.Location)
+	}
 	if rf, ok := RecordFunction(name); ok {
 		// Its records' columns are said only by FROM's column
 		// definition list (sql/tablefunc.go).

@@ -81,6 +81,14 @@ func (f *JSONRecordFunc) Rows(d types.Datum, cols []RecordColumn, fs *types.Form
 		}
 		return [][]types.Datum{make([]types.Datum, len(cols))}, nil
 	}
+	return f.rows(d, cols, nil, fs)
+}
+
+// rows converts the non-NULL JSON value d: an object for *_record, an
+// array of objects for *_recordset. A key an object lacks takes its
+// column's value in defaults (json_populate_record's base), NULL when
+// there are none.
+func (f *JSONRecordFunc) rows(d types.Datum, cols []RecordColumn, defaults []types.Datum, fs *types.FormatSettings) ([][]types.Datum, error) {
 	v, err := jsonTree(f.isB, d)
 	if err != nil {
 		return nil, err
@@ -92,7 +100,7 @@ func (f *JSONRecordFunc) Rows(d types.Datum, cols []RecordColumn, fs *types.Form
 		case v.Kind != types.JSONObject:
 			return nil, pgerror.New(pgcode.InvalidParameterValue, "cannot call populate_composite on a scalar")
 		}
-		row, err := f.row(v, cols, fs)
+		row, err := f.row(v, cols, defaults, fs)
 		if err != nil {
 			return nil, err
 		}
@@ -114,7 +122,7 @@ func (f *JSONRecordFunc) Rows(d types.Datum, cols []RecordColumn, fs *types.Form
 		if e.Kind != types.JSONObject {
 			return nil, pgerror.Newf(pgcode.InvalidParameterValue, "argument of %s must be an array of objects", f.Name)
 		}
-		row, err := f.row(e, cols, fs)
+		row, err := f.row(e, cols, defaults, fs)
 		if err != nil {
 			return nil, err
 		}
@@ -124,11 +132,18 @@ func (f *JSONRecordFunc) Rows(d types.Datum, cols []RecordColumn, fs *types.Form
 }
 
 // row converts one object.
-func (f *JSONRecordFunc) row(obj *types.JSONValue, cols []RecordColumn, fs *types.FormatSettings) ([]types.Datum, error) {
+func (f *JSONRecordFunc) row(obj *types.JSONValue, cols []RecordColumn, defaults []types.Datum, fs *types.FormatSettings) ([]types.Datum, error) {
 	row := make([]types.Datum, len(cols))
 	for i, c := range cols {
+		v := obj.Get(c.Name)
+		if v == nil {
+			if i < len(defaults) {
+				row[i] = defaults[i]
+			}
+			continue
+		}
 		var err error
-		if row[i], err = f.value(obj.Get(c.Name), c.Type, c.Name, fs); err != nil {
+		if row[i], err = f.value(v, c.Type, c.Name, fs); err != nil {
 			return nil, err
 		}
 	}
@@ -157,6 +172,22 @@ func (f *JSONRecordFunc) value(v *types.JSONValue, t *types.T, key string, fs *t
 		return tv.JSONB(), nil
 	case t.Elem != nil && v.Kind != types.JSONString:
 		return f.array(v, t, key, fs)
+	case t.Family == types.RecordFamily && t.Row != nil && v.Kind != types.JSONString:
+		// A column of a row type takes an object, populated as the
+		// record is (populate_composite), or a string, read by
+		// record_in.
+		switch v.Kind {
+		case types.JSONObject:
+		case types.JSONArray:
+			return nil, pgerror.New(pgcode.InvalidParameterValue, "cannot call populate_composite on an array")
+		default:
+			return nil, pgerror.New(pgcode.InvalidParameterValue, "cannot call populate_composite on a scalar")
+		}
+		row, err := f.row(v, FieldColumns(t), nil, fs)
+		if err != nil {
+			return nil, err
+		}
+		return &types.Record{Values: row, T: t}, nil
 	}
 	return t.ParseText(jsonAsText(f.isB, v).(string), fs)
 }

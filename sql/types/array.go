@@ -93,6 +93,10 @@ func ArrayOf(elem *T) (t *T, ok bool) {
 		// An enum's array type is its database's, as the enum is.
 		return &T{Oid: elem.ArrayOid, Name: "_" + elem.Name, Typmod: -1, Len: -1, Category: 'A', Family: ArrayFamily, Elem: elem}, elem.ArrayOid != 0
 	}
+	if elem.Row != nil {
+		// A relation's row type has no array type in stela (rowtype.go).
+		return nil, false
+	}
 	if elem.Family == RecordFamily {
 		// record[]: the element keeps its fields, so (a[1]).name and
 		// to_json(a) know them.
