@@ -13,9 +13,9 @@ import (
 // information_schema._pg_expandarray(a)), which PostgreSQL types as
 // record (2249). The fields' names and types travel with the expression's
 // type (T.Fields), as PostgreSQL's "blessed" record typmods carry a
-// tuple descriptor, so (f(x)).field resolves at plan time. stela has no
-// named composite types, and record input is refused as PostgreSQL
-// refuses input of an anonymous composite type.
+// tuple descriptor, so (f(x)).field resolves at plan time. Input of an
+// anonymous record is refused, as PostgreSQL refuses it; the named
+// composite types, relations' row types, read theirs (rowtype.go).
 
 // RecordType is the pseudo-type record. A record expression's type is a
 // copy with Fields set (RecordOf).
