@@ -75,7 +75,7 @@ func (x *execCtx) qualifiedStored(n *pg_query.Node, relations bool, travel map[i
 }
 
 // qualifyTypeName writes the schema into an unqualified name of a user
-// type (enum, domain) outside public. Built-in names resolve first, as
+// type (enum, domain, a relation's row type) outside public. Built-in names resolve first, as
 // the expression builder resolves them.
 func (x *execCtx) qualifyTypeName(tn *pg_query.TypeName) error {
 	if len(tn.Names) != 1 || tn.Names[0].GetString_() == nil {
@@ -84,7 +84,11 @@ func (x *execCtx) qualifyTypeName(tn *pg_query.TypeName) error {
 	if _, err := expr.TypeFromName(tn); err == nil {
 		return nil
 	}
-	d, err := lookupUserType(x.txn, x.sess, "", tn.Names[0].GetString_().Sval)
+	name := tn.Names[0].GetString_().Sval
+	d, err := lookupUserType(x.txn, x.sess, "", name)
+	if err == nil && d == nil {
+		d, err = lookupRowType(x.txn, x.sess, "", name) // a relation's row type (rowtypes.go)
+	}
 	if err != nil || d == nil {
 		return err
 	}
