@@ -463,18 +463,7 @@ func (b *Builder) operatorCall(name string, args []Expr, loc int32) (*Func, erro
 func (b *Builder) call(name string, o *overload, args []Expr, loc int32) (*Func, error) {
 	out := make([]Expr, len(args))
 	for i, a := range args {
-		target := o.args[i]
-		if target == AnyType {
-			if a.Type().Family != types.UnknownFamily || o.keepsUnknown {
-				out[i] = a
-				continue
-			}
-			if o.anyElement {
-				return nil, at(pgerror.New(pgcode.DatatypeMismatch, "could not determine polymorphic type because input has type unknown"), loc)
-			}
-			target = types.Text
-		}
-		c, err := b.coerce(a, target, castImplicit, loc)
+		c, err := b.coerceArg(a, o.args[i], o, loc)
 		if err != nil {
 			return nil, err
 		}
@@ -492,6 +481,23 @@ func (b *Builder) call(name string, o *overload, args []Expr, loc int32) (*Func,
 		}
 	}
 	return &Func{Name: name, Args: out, Result: result, Strict: o.strict, Fn: fn, Volatile: o.volatile, Restricted: o.restricted}, nil
+}
+
+// coerceArg converts argument a to parameter type target of overload o:
+// a parameter of type "any" takes a typed argument as it is, and an
+// untyped one as text (or unknown, or not at all: o.keepsUnknown,
+// o.anyElement).
+func (b *Builder) coerceArg(a Expr, target *types.T, o *overload, loc int32) (Expr, error) {
+	if target == AnyType {
+		if a.Type().Family != types.UnknownFamily || o.keepsUnknown {
+			return a, nil
+		}
+		if o.anyElement {
+			return nil, at(pgerror.New(pgcode.DatatypeMismatch, "could not determine polymorphic type because input has type unknown"), loc)
+		}
+		target = types.Text
+	}
+	return b.coerce(a, target, castImplicit, loc)
 }
 
 func (b *Builder) aExpr(e *pg_query.A_Expr) (Expr, error) {

@@ -73,15 +73,7 @@ func (b *Builder) variadicArrayCall(f *pg_query.FuncCall, name string) (Expr, er
 	}
 	out := make([]Expr, len(args))
 	for i, a := range fixed {
-		target := o.args[i]
-		if target == AnyType {
-			if a.Type().Family != types.UnknownFamily || o.keepsUnknown {
-				out[i] = a
-				continue
-			}
-			target = types.Text
-		}
-		if out[i], err = b.coerce(a, target, castImplicit, f.Location); err != nil {
+		if out[i], err = b.coerceArg(a, o.args[i], o, f.Location); err != nil {
 			return nil, err
 		}
 	}
