@@ -14,22 +14,22 @@ import (
 // temp.go), nor are names of schemas that do not exist ("$user" for a
 // user without a schema of that name).
 
-// creationSchemaName is the schema an unqualified CREATE uses; 3F000
-// when no schema of the search path exists.
-func (s *Session) creationSchemaName(txn *engine.Txn) (string, error) {
+// creationSchema is the schema an unqualified CREATE uses; 3F000 when
+// no schema of the search path exists.
+func (s *Session) creationSchema(txn *engine.Txn) (*catalog.Descriptor, error) {
 	for _, sn := range s.searchPath() {
 		if catalog.IsTempSchema(sn) {
 			continue
 		}
 		d, err := catalog.Lookup(txn, 0, sn)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		if d != nil && d.Kind == catalog.KindSchema {
-			return sn, nil
+			return d, nil
 		}
 	}
-	return "", pgerror.New(pgcode.InvalidSchemaName, "no schema has been selected to create in")
+	return nil, pgerror.New(pgcode.InvalidSchemaName, "no schema has been selected to create in")
 }
 
 // OnSearchPath reports whether the search path has schema (pg_catalog,

@@ -130,11 +130,7 @@ func (x *execCtx) extensionSchema(avail *availableExtension, name string) (*cata
 	if name != "" {
 		return catalog.Schema(x.txn, name)
 	}
-	sn, err := x.sess.creationSchemaName(x.txn)
-	if err != nil {
-		return nil, err
-	}
-	return catalog.Schema(x.txn, sn)
+	return x.sess.creationSchema(x.txn)
 }
 
 // dropExtensions is DROP EXTENSION: each extension named, refused

@@ -46,20 +46,22 @@ func (p *ddlPlan) run(s *Session, ec *expr.Context) (Result, error) {
 	return &tagResult{tag: p.tag}, nil
 }
 
-// schemaFor resolves the schema a new object is created in.
+// schemaFor resolves the schema a new object is created in: the one
+// named, or for an unqualified name the search path's first
+// (creation_schema.go).
 func (s *Session) schemaFor(txn *engine.Txn, name string) (*catalog.Descriptor, error) {
+	var sc *catalog.Descriptor
+	var err error
 	if name == "" {
-		var err error
-		if name, err = s.creationSchemaName(txn); err != nil {
-			return nil, err
-		}
+		sc, err = s.creationSchema(txn)
+	} else {
+		sc, err = catalog.Schema(txn, name)
 	}
-	sc, err := catalog.Schema(txn, name)
 	if err != nil {
 		return nil, err
 	}
 	if sc.ID == catalog.PgCatalogID || sc.ID == catalog.InformationSchemaID {
-		return nil, pgerror.Newf(pgcode.InsufficientPrivilege, "permission denied to create objects in schema %q", name)
+		return nil, pgerror.Newf(pgcode.InsufficientPrivilege, "permission denied to create objects in schema %q", sc.Name)
 	}
 	return sc, nil
 }

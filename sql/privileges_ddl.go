@@ -19,11 +19,11 @@ func (pl *planner) ddlNeeds(n *pg_query.Node) {
 	// The schema named, or the one an unqualified name is created in
 	// (creation_schema.go), for the message of a user who may not.
 	creationSchema := func() string {
-		sn, err := pl.s.creationSchemaName(pl.txn)
+		sc, err := pl.s.creationSchema(pl.txn)
 		if err != nil {
 			return "schema public"
 		}
-		return "schema " + sn
+		return "schema " + sc.Name
 	}
 	schemaOf := func(rv *pg_query.RangeVar) string {
 		if rv != nil && rv.Schemaname != "" {
