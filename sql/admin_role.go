@@ -286,10 +286,11 @@ func (e *Engine) keepsLoginSuperuser(replaced string, after *catalog.User) error
 }
 
 // endUserSessions ends the open sessions of a user other than except:
-// those it logged in as, and those that SET ROLE to it.
+// those it logged in as, and those that SET SESSION AUTHORIZATION or SET
+// ROLE to it.
 func (e *Engine) endUserSessions(except *Session, user string) {
 	e.mu.Lock()
-	ss := e.sessionsLocked(except, func(s *Session) bool { return s.user == user || s.role == user })
+	ss := e.sessionsLocked(except, func(s *Session) bool { return s.authUser == user || s.user == user || s.role == user })
 	e.mu.Unlock()
 	terminate(ss)
 }

@@ -55,13 +55,13 @@ func signalBackend(c *expr.Context, pid int32, terminate bool, timeoutMS int64) 
 		me.notice("WARNING", pgcode.Warning, "PID "+strconv.Itoa(int(pid))+" is not a PostgreSQL backend process")
 		return false, nil
 	}
-	if target.superuser && !me.currentSuperuser() {
+	if target.authSuper && !me.currentSuperuser() {
 		if terminate {
 			return nil, pgerror.New(pgcode.InsufficientPrivilege, "must be a superuser to terminate superuser process")
 		}
 		return nil, pgerror.New(pgcode.InsufficientPrivilege, "must be a superuser to cancel superuser query")
 	}
-	if !me.currentSuperuser() && !me.hasRole(target.user) {
+	if !me.currentSuperuser() && !me.hasRole(target.authUser) {
 		if terminate {
 			return nil, pgerror.New(pgcode.InsufficientPrivilege, "must be a member of the role whose process is being terminated or member of pg_signal_backend")
 		}

@@ -22,9 +22,10 @@ func (d *discardPlan) run(s *Session, ec *expr.Context) (Result, error) {
 			return nil, pgerror.New(pgcode.ActiveSQLTransaction, "DISCARD ALL cannot run inside a transaction block")
 		}
 		// As PostgreSQL: SET SESSION AUTHORIZATION DEFAULT (the
-		// session user never changes, but a SET ROLE ends), RESET ALL,
+		// login user is the session user again, a SET ROLE ends), RESET ALL,
 		// DEALLOCATE ALL, CLOSE ALL, UNLISTEN * (nothing listens), then
 		// PLANS, SEQUENCES and TEMP.
+		s.resetSessionAuthorization(false)
 		if err := s.setVar("role", "none", false); err != nil {
 			return nil, err
 		}

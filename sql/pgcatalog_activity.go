@@ -48,8 +48,8 @@ func pgStatActivityRows(c *vctx) ([][]types.Datum, error) {
 			a.xactStart = me.txn.start
 		}
 		row := []types.Datum{dOid(databaseOID(s.db.Name)), s.db.Name, int64(s.pid), nil,
-			dOid(roleOID(s.user)), s.user, a.appName}
-		if !me.currentSuperuser() && !me.hasRole(s.user) {
+			dOid(roleOID(s.authUser)), s.authUser, a.appName}
+		if !me.currentSuperuser() && !me.hasRole(s.authUser) {
 			row = append(row, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil,
 				"<insufficient privilege>", nil)
 			out = append(out, row)

@@ -45,10 +45,14 @@ type Session struct {
 	analyzeSubPlans map[*subqueryExpr]planNode
 	engine          *Engine
 	db              *Database
-	// user is the session user (who logged in), superuser whether it
-	// was a superuser then; role is the current user when SET ROLE
-	// chose another ("" otherwise), roleSuper whether it is a superuser
+	// authUser is who logged in, authSuper whether it was a superuser
+	// then; user is the session user (authUser until SET SESSION
+	// AUTHORIZATION names another: session_auth.go), superuser whether
+	// it is one; role is the current user when SET ROLE chose another
+	// ("" otherwise), roleSuper whether it is a superuser
 	// (session_role.go).
+	authUser  string
+	authSuper bool
 	user      string
 	superuser bool
 	role      string
@@ -195,7 +199,7 @@ func (e *Engine) startSession(args SessionArgs) (*Session, error) {
 // its own (dropLeftoverTemp).
 func newSession(e *Engine, db *Database, user string, superuser bool, pid int32, log zerolog.Logger) *Session {
 	return &Session{
-		engine: e, db: db, user: user, superuser: superuser, pid: pid, log: log,
+		engine: e, db: db, authUser: user, authSuper: superuser, user: user, superuser: superuser, pid: pid, log: log,
 		vars: map[string]string{}, resetVals: map[string]resetVal{}, fsDirty: true, timeoutDirty: true, memDirty: true,
 	}
 }
@@ -277,7 +281,8 @@ func parseOptions(opts string) (map[string]string, error) {
 // else the session user.
 func (s *Session) User() string { return s.currentUser() }
 
-// SessionUser is the session user (session_user): who logged in.
+// SessionUser is the session user (session_user): who logged in, or
+// whom SET SESSION AUTHORIZATION named.
 func (s *Session) SessionUser() string { return s.user }
 
 // Database is the current database's name.
@@ -342,7 +347,13 @@ func (s *Session) Setting(name string) (string, error) {
 
 // SetSetting implements set_config(name, value, is_local).
 func (s *Session) SetSetting(name, value string, local bool) error {
-	return s.setVar(name, value, local)
+	if err := s.setVar(name, value, local); err != nil {
+		return err
+	}
+	if strings.EqualFold(name, "session_authorization") {
+		return s.setVar("role", "none", local) // as SET SESSION AUTHORIZATION
+	}
+	return nil
 }
 
 // setVar validates and sets a setting, recording how to undo it when the
@@ -385,6 +396,9 @@ func (s *Session) checkSet(name, value string) (string, string, error) {
 		}
 	} else if key == "role" {
 		v, err := s.checkRole(value)
+		return key, v, err
+	} else if key == "session_authorization" {
+		v, err := s.checkSessionAuthorization(value)
 		return key, v, err
 	}
 	return checkSettingValue(name, value)
@@ -477,6 +491,8 @@ func (s *Session) changed(key string) {
 		s.memDirty = true
 	case "role":
 		s.roleChanged()
+	case "session_authorization":
+		s.sessionAuthorizationChanged()
 	case "stela.txn_mem":
 		s.txnMem = 0
 		if s.txn.eng != nil {

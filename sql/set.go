@@ -63,31 +63,6 @@ func (p *setPlan) run(s *Session, ec *expr.Context) (Result, error) {
 	return &tagResult{tag: tag}, nil
 }
 
-// setIdentity is SET SESSION AUTHORIZATION and its RESET form. The
-// session user never changes: returning to it (DEFAULT, its own name,
-// as DISCARD ALL does) ends a SET ROLE, as in PostgreSQL; any other
-// user is refused with 0A000. (SET ROLE is the "role" setting:
-// session_role.go.)
-func (s *Session) setIdentity(n *pg_query.VariableSetStmt) (Result, error) {
-	tag := "SET"
-	if n.Kind == pg_query.VariableSetKind_VAR_RESET {
-		tag = "RESET"
-	}
-	if n.Kind == pg_query.VariableSetKind_VAR_SET_VALUE {
-		v, err := setValue(n)
-		if err != nil {
-			return nil, err
-		}
-		if v != s.user {
-			return nil, pgerror.New(pgcode.FeatureNotSupported, "SET SESSION AUTHORIZATION is not supported yet")
-		}
-	}
-	if err := s.setVar("role", "none", n.IsLocal); err != nil {
-		return nil, err
-	}
-	return &tagResult{tag: tag}, nil
-}
-
 // resetAll is RESET ALL: every setting back to its reset value (the
 // startup packet's, else the default), custom ones included.
 func (s *Session) resetAll() error {

@@ -64,7 +64,7 @@ func init() {
 		// SET ROLE (session_role.go); its value is checked by the
 		// session (checkSet), as it depends on who asks.
 		{name: "role", def: constant("none"), hidden: true, noResetAll: true, desc: "Sets the current role."},
-		{name: "session_authorization", def: func(s *Session) string { return s.user }, report: true, readOnly: true, hidden: true, desc: "Sets the session user name."},
+		{name: "session_authorization", def: func(s *Session) string { return s.authUser }, report: true, readOnly: true, hidden: true, desc: "Sets the session user name."},
 		{name: "in_hot_standby", def: constant("off"), report: true, readOnly: true, desc: "Shows whether hot standby is currently active."},
 		{name: "default_transaction_read_only", def: constant("off"), report: true, check: checkBool, desc: "Sets the default read-only status of new transactions."},
 		{name: "scram_iterations", def: constant("4096"), report: true, readOnly: true, desc: "Sets the iteration count for SCRAM secret generation."},
