@@ -1,6 +1,8 @@
 package sql
 
 import (
+	"strings"
+
 	"github.com/stela-db/stela/catalog"
 	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/pgcode"
@@ -30,6 +32,38 @@ func (s *Session) creationSchema(txn *engine.Txn) (*catalog.Descriptor, error) {
 		}
 	}
 	return nil, pgerror.New(pgcode.InvalidSchemaName, "no schema has been selected to create in")
+}
+
+// tempFirst reports whether an unqualified CREATE of a relation makes a
+// temporary one: when search_path names pg_temp before any schema that
+// exists, as PostgreSQL's creation namespace is then the temp schema
+// (made if need be). pg_temp searched implicitly, first, is never one
+// to create in.
+func (s *Session) tempFirst(txn *engine.Txn) (bool, error) {
+	if s.pathFront != "" {
+		return false, nil // CREATE SCHEMA's elements go in that schema
+	}
+	v, _ := s.Setting("search_path")
+	for _, part := range strings.Split(v, ",") {
+		p := strings.Trim(strings.TrimSpace(part), `"`)
+		if p == "$user" {
+			p = s.currentUser()
+		}
+		if p == catalog.TempSchemaAlias || (p == s.tempSchemaName() && s.temp.used) {
+			return true, nil
+		}
+		if p == "" || catalog.IsTempSchema(p) {
+			continue
+		}
+		d, err := catalog.Lookup(txn, 0, p)
+		if err != nil {
+			return false, err
+		}
+		if d != nil && d.Kind == catalog.KindSchema {
+			return false, nil
+		}
+	}
+	return false, nil
 }
 
 // OnSearchPath reports whether the search path has schema (pg_catalog,

@@ -89,9 +89,6 @@ func checkCreateAs(n *pg_query.CreateTableAsStmt) (stmt string, matview bool, se
 	}
 	into := n.Into
 	sel = n.Query.GetSelectStmt()
-	if err = checkOnCommit(into.Rel, into.OnCommit); err != nil {
-		return
-	}
 	switch {
 	case sel == nil:
 		err = pgerror.Newf(pgcode.FeatureNotSupported, "%s ... AS EXECUTE is not supported", stmt)
@@ -116,6 +113,9 @@ func checkCreateAs(n *pg_query.CreateTableAsStmt) (stmt string, matview bool, se
 func (x *execCtx) createAsExists(n *pg_query.CreateTableAsStmt) (*catalog.Descriptor, bool, error) {
 	schema, err := x.creationSchema(n.Into.Rel) // temp.go
 	if err != nil {
+		return nil, false, err
+	}
+	if err := checkOnCommit(schema, n.Into.OnCommit); err != nil {
 		return nil, false, err
 	}
 	name := n.Into.Rel.Relname

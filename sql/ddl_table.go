@@ -75,9 +75,6 @@ func (s *Session) planCreateTable(n *pg_query.CreateStmt) (plan, error) {
 	case n.OfTypename != nil:
 		return nil, pgerror.New(pgcode.FeatureNotSupported, "typed tables are not supported")
 	}
-	if err := checkOnCommit(n.Relation, n.Oncommit); err != nil {
-		return nil, err
-	}
 	return &ddlPlan{tag: "CREATE TABLE", fn: func(x *execCtx) error { return x.createTable(n) }}, nil
 }
 
@@ -107,6 +104,9 @@ func (x *execCtx) createTable(n *pg_query.CreateStmt) error {
 	txn := x.txn
 	schema, err := x.creationSchema(n.Relation) // temp.go
 	if err != nil {
+		return err
+	}
+	if err := checkOnCommit(schema, n.Oncommit); err != nil {
 		return err
 	}
 	name := n.Relation.Relname

@@ -47,7 +47,9 @@ func (x *execCtx) createView(n *pg_query.ViewStmt, travel map[int32]*parser.Time
 		return err
 	}
 	rv := n.View
-	if !isTempCreate(rv) {
+	if temp, err := x.sess.isTempCreate(x.txn, rv); err != nil {
+		return err
+	} else if !temp {
 		// A view over a temporary relation is temporary too, as
 		// PostgreSQL's DefineView makes it.
 		if temp, err := x.usesTempRelation(view.DependsOn); err != nil {

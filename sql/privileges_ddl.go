@@ -33,7 +33,7 @@ func (pl *planner) ddlNeeds(n *pg_query.Node) {
 	}
 	// A temporary relation needs TEMPORARY on the database instead.
 	create := func(rv *pg_query.RangeVar) {
-		if isTempCreate(rv) {
+		if temp, _ := pl.s.isTempCreate(pl.txn, rv); temp {
 			pl.need(privNeed{db: "T", object: "database " + pl.s.db.Name,
 				msg: "permission denied to create temporary tables in database \"" + pl.s.db.Name + "\""})
 			return

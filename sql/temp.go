@@ -87,12 +87,21 @@ func (x *execCtx) tempSchema() (*catalog.Descriptor, error) {
 }
 
 // creationSchema is the schema CREATE puts relation rv in: the session's
-// temp schema for TEMP (or a name qualified by pg_temp), else the named
-// schema or public. A temporary relation in another schema is refused
-// as PostgreSQL's RangeVarAdjustRelationPersistence refuses it.
+// temp schema for TEMP, a name qualified by pg_temp or an unqualified
+// name when pg_temp comes first in the search path (tempFirst), else the
+// named schema or the search path's first. A temporary relation in
+// another schema is refused as PostgreSQL's
+// RangeVarAdjustRelationPersistence refuses it.
 func (x *execCtx) creationSchema(rv *pg_query.RangeVar) (*catalog.Descriptor, error) {
 	sn := rv.Schemaname
 	own := sn == catalog.TempSchemaAlias || (sn != "" && sn == x.sess.tempSchemaName() && x.sess.temp.used)
+	if sn == "" && rv.Relpersistence != "t" {
+		first, err := x.sess.tempFirst(x.txn)
+		if err != nil {
+			return nil, err
+		}
+		own = first
+	}
 	if sn != "" && !own && catalog.IsTempSchema(sn) {
 		if _, err := x.sess.schemaFor(x.txn, sn); err != nil {
 			return nil, err
@@ -114,14 +123,25 @@ func (x *execCtx) creationSchema(rv *pg_query.RangeVar) (*catalog.Descriptor, er
 }
 
 // isTempCreate reports whether CREATE makes rv a temporary relation:
-// TEMP, or a name in pg_temp.
-func isTempCreate(rv *pg_query.RangeVar) bool {
-	return rv != nil && (rv.Relpersistence == "t" || rv.Schemaname == catalog.TempSchemaAlias || catalog.IsTempSchema(rv.Schemaname))
+// TEMP, a name in pg_temp, or an unqualified name when pg_temp comes
+// first in the search path.
+func (s *Session) isTempCreate(txn *engine.Txn, rv *pg_query.RangeVar) (bool, error) {
+	if rv == nil {
+		return false, nil
+	}
+	if rv.Relpersistence == "t" || rv.Schemaname == catalog.TempSchemaAlias || catalog.IsTempSchema(rv.Schemaname) {
+		return true, nil
+	}
+	if rv.Schemaname != "" {
+		return false, nil
+	}
+	return s.tempFirst(txn)
 }
 
-// checkOnCommit refuses ON COMMIT on a table that is not temporary.
-func checkOnCommit(rv *pg_query.RangeVar, oc pg_query.OnCommitAction) error {
-	if oc != pg_query.OnCommitAction_ONCOMMIT_NOOP && oc != pg_query.OnCommitAction_ON_COMMIT_ACTION_UNDEFINED && !isTempCreate(rv) {
+// checkOnCommit refuses ON COMMIT on a table that is not temporary: one
+// whose schema is not the session's temp schema.
+func checkOnCommit(schema *catalog.Descriptor, oc pg_query.OnCommitAction) error {
+	if oc != pg_query.OnCommitAction_ONCOMMIT_NOOP && oc != pg_query.OnCommitAction_ON_COMMIT_ACTION_UNDEFINED && !catalog.IsTempSchema(schema.Name) {
 		return pgerror.New(pgcode.InvalidTableDefinition, "ON COMMIT can only be used on temporary tables")
 	}
 	return nil
