@@ -69,10 +69,13 @@ func arrayArg(name string, args []expr.Expr, loc int32) error {
 	return errNoSetFunction(name, args, loc)
 }
 
-// unnestNode is unnest(a).
+// unnestNode is unnest(a). Of an array of a relation's row type it has
+// the type's fields as its columns, as any function returning a named
+// composite type has in FROM (expand).
 type unnestNode struct {
 	arg     expr.Expr
 	columns []column
+	expand  bool
 }
 
 func (pl *planner) unnest(b *expr.Builder, fc *pg_query.FuncCall) (planNode, error) {
@@ -86,7 +89,15 @@ func (pl *planner) unnest(b *expr.Builder, fc *pg_query.FuncCall) (planNode, err
 	if err := arrayArg("unnest", args, fc.Location); err != nil {
 		return nil, err
 	}
-	return &unnestNode{arg: args[0], columns: []column{{name: "unnest", typ: args[0].Type().Elem}}}, nil
+	elem := args[0].Type().Elem
+	if elem.Row != nil {
+		n := &unnestNode{arg: args[0], expand: true}
+		for _, f := range elem.Fields {
+			n.columns = append(n.columns, column{name: f.Name, typ: f.T})
+		}
+		return n, nil
+	}
+	return &unnestNode{arg: args[0], columns: []column{{name: "unnest", typ: elem}}}, nil
 }
 
 func (n *unnestNode) cols() []column { return n.columns }
@@ -96,13 +107,15 @@ func (n *unnestNode) open(x *execCtx) (rowIter, error) {
 	if err != nil || v == nil {
 		return &sliceIter{}, err
 	}
-	return &unnestIter{x: x, elems: v.(*types.Array).Elems}, nil
+	return &unnestIter{x: x, elems: v.(*types.Array).Elems, width: len(n.columns), expand: n.expand}, nil
 }
 
 type unnestIter struct {
-	x     *execCtx
-	elems []types.Datum
-	i     int
+	x      *execCtx
+	elems  []types.Datum
+	i      int
+	width  int
+	expand bool
 }
 
 func (it *unnestIter) next() ([]types.Datum, error) {
@@ -115,7 +128,15 @@ func (it *unnestIter) next() ([]types.Datum, error) {
 		}
 	}
 	it.i++
-	return []types.Datum{it.elems[it.i-1]}, nil
+	e := it.elems[it.i-1]
+	if !it.expand {
+		return []types.Datum{e}, nil
+	}
+	row := make([]types.Datum, it.width) // a NULL element: a row of NULLs
+	if r, ok := e.(*types.Record); ok {
+		copy(row, r.Values)
+	}
+	return row, nil
 }
 
 func (it *unnestIter) close() {}

@@ -55,7 +55,7 @@ func (x *execCtx) alterColumnType(d *catalog.Descriptor, name string, cd *pg_que
 	if newT.Category == 'P' {
 		return pgerror.Newf(pgcode.InvalidTableDefinition, "column %q has pseudo-type %s", c.Name, newT.Name)
 	}
-	if newT.Row != nil {
+	if newT.Row != nil || newT.Elem != nil && newT.Elem.Row != nil {
 		return errRowTypeColumn(c.Name, newT)
 	}
 	collation := ""

@@ -213,7 +213,7 @@ func (b *tableBuilder) column(cd *pg_query.ColumnDef) error {
 			// (CheckAttributeType in PostgreSQL).
 			return pgerror.Newf(pgcode.InvalidTableDefinition, "column %q has pseudo-type %s", cd.Colname, typ.Name)
 		}
-		if typ.Row != nil {
+		if typ.Row != nil || typ.Elem != nil && typ.Elem.Row != nil {
 			return errRowTypeColumn(cd.Colname, typ)
 		}
 	}

@@ -43,6 +43,9 @@ func (pl *planner) planCurrentOf(w *tableWriter, rv *pg_query.RangeVar, co *pg_q
 	if err != nil {
 		return nil, err
 	}
+	for i := range cols {
+		cols[i].rel = w.desc
+	}
 	if pl.sysCols {
 		cols = withSystemColumns(cols, alias)
 	}

@@ -523,12 +523,15 @@ func (pl *planner) planFromItem(n *pg_query.Node, outer *scope, lv *level) (*fro
 }
 
 // aliasColumns renames a FROM item's columns by its alias: the table
-// name qualifies them, column aliases rename the first ones.
+// name qualifies them, column aliases rename the first ones. The item's
+// whole row is a record (column.rel is cleared) unless its caller, for
+// a table or a view, says whose row type it has.
 func aliasColumns(in []column, table string, alias *pg_query.Alias) ([]column, error) {
 	out := make([]column, len(in))
 	for i, c := range in {
 		c.table = table
 		c.qualifiedOnly, c.joinAlias, c.sequence = false, false, false
+		c.rel = nil
 		out[i] = c
 	}
 	if alias != nil && len(alias.Colnames) > 0 {
@@ -635,7 +638,7 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 			return nil, err
 		}
 		for i := range cols {
-			cols[i].ref = rv
+			cols[i].ref, cols[i].rel = rv, d
 		}
 		scan := &scanNode{desc: d, layout: l, columns: cols, asOf: asOf}
 		pl.scansTables = true
@@ -669,6 +672,9 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 		cols, err := aliasColumns(node.cols(), alias, rv.Alias)
 		if err != nil {
 			return nil, err
+		}
+		for i := range cols {
+			cols[i].rel = d // the view's row type
 		}
 		return &fromItem{node: &renameNode{input: node, columns: cols}, cols: cols, est: estimateOf(node)}, nil
 	case catalog.KindSequence:

@@ -85,7 +85,7 @@ func (x *execCtx) typeByOID(oid uint32) (*types.T, bool, error) {
 	if oid < catalog.FirstUserID || x == nil || x.txn == nil {
 		return nil, false, nil
 	}
-	if _, ok := rowTypeRelation(oid); ok {
+	if _, _, ok := rowTypeRelation(oid); ok {
 		return rowTypeByOID(x.txn, oid)
 	}
 	return catalog.TypeByOid(x.txn, oid)
@@ -160,11 +160,16 @@ func (x *execCtx) userTypeByText(s string) (*types.T, bool, error) {
 		return nil, false, nil
 	}
 	if d == nil {
-		// A relation's row type (rowtypes.go), which has no array type.
-		if d, err = lookupRowType(x.txn, x.sess, schema, parts[len(parts)-1]); err != nil || d == nil || array {
+		// A relation's row type (rowtypes.go).
+		t, d, err := rowTypeNamed(x.txn, x.sess, schema, parts[len(parts)-1])
+		if err != nil || d == nil {
 			return nil, false, nil
 		}
-		return rowTypeOf(d), true, nil
+		ok := true
+		if array {
+			t, ok = types.ArrayOf(t)
+		}
+		return t, ok, nil
 	}
 	t, ok, err := catalog.TypeByOid(x.txn, d.ID)
 	if err != nil || !ok || !array {

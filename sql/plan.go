@@ -5,6 +5,7 @@ import (
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
+	"github.com/stela-db/stela/catalog"
 	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/types"
@@ -45,6 +46,9 @@ type column struct {
 	// has no row type, so a whole-row reference to it is refused, as
 	// PostgreSQL does (its columns, seq.*, are fine).
 	sequence bool
+	// rel is the table whose scan made the column (tableColumns): a
+	// whole-row reference to it has the table's row type (scope.rowOf).
+	rel *catalog.Descriptor
 	// ref is the table reference in FROM whose scan made the column:
 	// the key columns of a locked table are found by it (select_lock.go),
 	// whatever aliases and joins renamed them.

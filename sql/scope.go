@@ -3,6 +3,7 @@ package sql
 import (
 	"strings"
 
+	"github.com/stela-db/stela/catalog"
 	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
@@ -153,9 +154,17 @@ func (s *scope) rowOf(sc *scope, depth int, table string, cols []column, at []in
 	var names []string
 	var args []expr.Expr
 	var witness expr.Expr
+	var rel *catalog.Descriptor
+	oneRel := true // every column from the scan of one table
 	for i, c := range cols {
 		if c.table != table {
 			continue
+		}
+		if !c.hidden {
+			if rel == nil {
+				rel = c.rel
+			}
+			oneRel = oneRel && c.rel != nil && c.rel == rel
 		}
 		if c.neverNull && witness == nil && (at == nil || at[i] >= 0) {
 			witness = ref(i)
@@ -172,6 +181,14 @@ func (s *scope) rowOf(sc *scope, depth int, table string, cols []column, at []in
 	}
 	row := expr.NewRowBuild(names, args)
 	row.Witness = witness
+	if oneRel && hasRowType(rel) {
+		// A table's whole row has the table's row type, as PostgreSQL's
+		// whole-row Var: its fields keep the columns' own names
+		// whatever aliases FROM gave them.
+		if t := rowTypeOf(rel); len(t.Fields) == len(args) {
+			row.T = t
+		}
+	}
 	return row
 }
 

@@ -87,7 +87,7 @@ func (x *execCtx) qualifyTypeName(tn *pg_query.TypeName) error {
 	name := tn.Names[0].GetString_().Sval
 	d, err := lookupUserType(x.txn, x.sess, "", name)
 	if err == nil && d == nil {
-		d, err = lookupRowType(x.txn, x.sess, "", name) // a relation's row type (rowtypes.go)
+		_, d, err = rowTypeNamed(x.txn, x.sess, "", name) // a relation's row type (rowtypes.go)
 	}
 	if err != nil || d == nil {
 		return err

@@ -21,10 +21,10 @@ func tableColumns(d *catalog.Descriptor, alias string) []column {
 		c := &d.Table.Columns[i]
 		attnum++
 		if c.Dropped {
-			out = append(out, column{table: alias, typ: c.Type(), hidden: true, tableOID: d.ID, attNum: attnum})
+			out = append(out, column{table: alias, typ: c.Type(), hidden: true, tableOID: d.ID, attNum: attnum, rel: d})
 			continue
 		}
-		out = append(out, column{name: c.Name, table: alias, typ: c.Type(), hidden: c.Hidden, tableOID: d.ID, attNum: attnum, neverNull: hasKey && c.ID == keyID})
+		out = append(out, column{name: c.Name, table: alias, typ: c.Type(), hidden: c.Hidden, tableOID: d.ID, attNum: attnum, neverNull: hasKey && c.ID == keyID, rel: d})
 	}
 	return out
 }

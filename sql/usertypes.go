@@ -27,11 +27,9 @@ func userTypeHook(txn *engine.Txn, s *Session) expr.TypeResolver {
 		if d != nil {
 			return catalog.TypeByOid(txn, d.ID)
 		}
-		// A relation's row type (rowtypes.go).
-		if d, err = lookupRowType(txn, s, schema, name); err != nil || d == nil {
-			return nil, false, err
-		}
-		return rowTypeOf(d), true, nil
+		// A relation's row type, or its array type (rowtypes.go).
+		t, d, err := rowTypeNamed(txn, s, schema, name)
+		return t, d != nil, err
 	}
 }
 

@@ -136,7 +136,7 @@ func aggAppendJSON(dst []byte, t *types.T, v types.Datum, fs *types.FormatSettin
 	case types.JSONFamily, types.JSONBFamily:
 		return append(dst, v.(string)...)
 	case types.ArrayFamily:
-		return aggAppendJSONArray(dst, t.Elem, v.(*types.Array), fs)
+		return aggAppendJSONArray(dst, t.Elem, v.(*types.Array), fs, ",")
 	case types.RecordFamily:
 		return appendRecordJSON(dst, t, v.(*types.Record), fs, "")
 	}
@@ -164,10 +164,11 @@ func appendRecordJSON(dst []byte, t *types.T, r *types.Record, fs *types.FormatS
 	return append(dst, '}')
 }
 
-// aggAppendJSONArray is array_to_json without spaces: one JSON array per
-// dimension ("[[1,2],[3,4]]"), elements converted as to_json converts
-// them; bounds are dropped.
-func aggAppendJSONArray(dst []byte, elem *types.T, a *types.Array, fs *types.FormatSettings) []byte {
+// aggAppendJSONArray is array_to_json: one JSON array per dimension
+// ("[[1,2],[3,4]]"), elements converted as to_json converts them; bounds
+// are dropped. sep is between the outermost dimension's elements (",",
+// or ",\n " for array_to_json's pretty form); inner ones take ",".
+func aggAppendJSONArray(dst []byte, elem *types.T, a *types.Array, fs *types.FormatSettings, sep string) []byte {
 	if len(a.Dims) == 0 {
 		return append(dst, "[]"...)
 	}
@@ -176,7 +177,9 @@ func aggAppendJSONArray(dst []byte, elem *types.T, a *types.Array, fs *types.For
 	rec = func(d int) {
 		dst = append(dst, '[')
 		for j := int32(0); j < a.Dims[d]; j++ {
-			if j > 0 {
+			if j > 0 && d == 0 {
+				dst = append(dst, sep...)
+			} else if j > 0 {
 				dst = append(dst, ',')
 			}
 			if d < len(a.Dims)-1 {

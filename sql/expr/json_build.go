@@ -43,6 +43,26 @@ func init() {
 		}, nil
 	}})
 
+	// array_to_json(anyarray [, pretty]): the array as nested JSON
+	// arrays; pretty puts a line feed and a space between the outermost
+	// dimension's elements.
+	addPolyFunc("array_to_json", &polyFunc{params: []polyParam{pArray}, result: pType(types.JSON), strict: true,
+		fn: func(ts []*types.T) arrayFn {
+			return func(c *Context, a []types.Datum) (types.Datum, error) {
+				return string(aggAppendJSONArray(nil, ts[0].Elem, a[0].(*types.Array), aggFormatSettings(c), ",")), nil
+			}
+		}})
+	addPolyFunc("array_to_json", &polyFunc{params: []polyParam{pArray, pType(types.Bool)}, result: pType(types.JSON), strict: true,
+		fn: func(ts []*types.T) arrayFn {
+			return func(c *Context, a []types.Datum) (types.Datum, error) {
+				sep := ","
+				if a[1].(bool) {
+					sep = ",\n "
+				}
+				return string(aggAppendJSONArray(nil, ts[0].Elem, a[0].(*types.Array), aggFormatSettings(c), sep)), nil
+			}
+		}})
+
 	// The builders are not strict: NULL values become JSON null.
 	addFunc("json_build_array", &overload{variadic: AnyType, bind: func(at []*types.T) (*types.T, evalFn, error) {
 		return types.JSON, func(c *Context, a []types.Datum) (types.Datum, error) {

@@ -32,8 +32,27 @@ var recordOpSignatures = func() []OpSignature {
 // resolution runs.
 func (b *Builder) recordOperatorCall(name string, args []Expr, loc int32) (f *Func, ok bool, err error) {
 	isRecord := func(t *types.T) bool { return t.Family == types.RecordFamily }
-	out, _, test, ok, err := b.comparedAs(name, args, loc, isRecord, nil)
-	if !ok || err != nil {
+	var out []Expr
+	var test func(int) bool
+	if len(args) == 2 && isRecord(args[0].Type()) && isRecord(args[1].Type()) && args[0].Type().Oid != args[1].Type().Oid {
+		// Records of two types (t = u, t = ROW(...)) compare as
+		// record = record, both binary-coercible to record, their
+		// fields checked as they are compared: neither is cast to the
+		// other's row type.
+		if test = cmpTest(name); test == nil {
+			return nil, false, nil
+		}
+		out = args
+	} else if len(args) == 2 && (isRowType(args[0].Type()) || isRowType(args[1].Type())) {
+		// t = '(1,x)': the literal is read as an anonymous record, as
+		// PostgreSQL resolves the operator to record = record (0A000).
+		if out, _, test, ok, err = b.comparedAs(name, args, loc, isRecord, nil); !ok || err != nil {
+			return nil, ok, err
+		}
+		if out, err = b.coerceArgs(args, []*types.T{types.RecordType, types.RecordType}, loc); err != nil {
+			return nil, true, err
+		}
+	} else if out, _, test, ok, err = b.comparedAs(name, args, loc, isRecord, nil); !ok || err != nil {
 		return nil, ok, err
 	}
 	fn := func(_ *Context, a []types.Datum) (types.Datum, error) {

@@ -94,8 +94,9 @@ func ArrayOf(elem *T) (t *T, ok bool) {
 		return &T{Oid: elem.ArrayOid, Name: "_" + elem.Name, Typmod: -1, Len: -1, Category: 'A', Family: ArrayFamily, Elem: elem}, elem.ArrayOid != 0
 	}
 	if elem.Row != nil {
-		// A relation's row type has no array type in stela (rowtype.go).
-		return nil, false
+		// A relation's row type has its array type, _name, as an enum
+		// has: t[] (rowtype.go).
+		return &T{Oid: elem.ArrayOid, Name: "_" + elem.Name, Typmod: -1, Len: -1, Category: 'A', Family: ArrayFamily, Elem: elem}, elem.ArrayOid != 0
 	}
 	if elem.Family == RecordFamily {
 		// record[]: the element keeps its fields, so (a[1]).name and

@@ -22,11 +22,11 @@ type RowTypeDef struct {
 	Schema Oid // the table's schema
 }
 
-// NewRowType returns the row type of a relation: its pg_type OID, name
-// and fields.
-func NewRowType(oid Oid, name string, def RowTypeDef, fields []Field) *T {
+// NewRowType returns the row type of a relation: its pg_type OID, its
+// array type's, name and fields.
+func NewRowType(oid, arrayOid Oid, name string, def RowTypeDef, fields []Field) *T {
 	d := def
-	return &T{Oid: oid, Name: name, Typmod: -1, Len: -1, Category: 'C', Family: RecordFamily, Fields: fields, Row: &d}
+	return &T{Oid: oid, Name: name, Typmod: -1, Len: -1, Category: 'C', Family: RecordFamily, Fields: fields, Row: &d, ArrayOid: arrayOid}
 }
 
 // errMalformedRecord is record_in's 22P02.
