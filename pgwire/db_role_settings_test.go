@@ -333,3 +333,36 @@ func TestDBRoleSettingsRestartRenameDrop(t *testing.T) {
 		t.Errorf("after the drops: %d rows, %v; want 2 (all roles, drs_app)", n, err)
 	}
 }
+
+// TestDBRoleSettingsRoleDefault: ALTER ROLE SET role names a role that
+// may not exist yet, as in PostgreSQL: a NOTICE, not an error; a login
+// then skips it with a warning while it does not exist, and applies it
+// once it does.
+func TestDBRoleSettingsRoleDefault(t *testing.T) {
+	ts := startServer(t, nil)
+	setupDRS(t, ts)
+	admin, err := ts.connectDRS(t, "admin", adminPassword, "defaultdb", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	execAll(t, admin.Conn, "ALTER ROLE drs_app SET role = 'drs_later'")
+	admin.mu.Lock()
+	var got []string
+	for _, n := range admin.notices {
+		got = append(got, n.Severity+" "+n.Message)
+	}
+	admin.mu.Unlock()
+	if want := `NOTICE role "drs_later" does not exist`; strings.Join(got, "\n") != want {
+		t.Errorf("ALTER notices: %q, want %q", got, want)
+	}
+	c := ts.mustConnectDRS(t, "drs_app", "drs_a", nil)
+	if len(c.notices) != 1 || c.notices[0].Severity != "WARNING" {
+		t.Errorf("login notices: %v", c.notices)
+	}
+	execAll(t, admin.Conn, "CREATE ROLE drs_later", "GRANT drs_later TO drs_app")
+	c = ts.mustConnectDRS(t, "drs_app", "drs_a", nil)
+	var role string
+	if err := c.QueryRow(context.Background(), "SELECT current_user").Scan(&role); err != nil || role != "drs_later" {
+		t.Errorf("current_user with the default: %q, %v", role, err)
+	}
+}

@@ -191,5 +191,13 @@ func (s *Session) storableSetting(name string, value *string) (string, error) {
 	if _, _, err := checkSettingValue(name, *value); err != nil {
 		return "", err
 	}
+	if key == "role" && *value != "none" {
+		// As PostgreSQL checks role in a test of the value: a role
+		// that does not exist (yet) is noted, not refused; the session
+		// that would apply it warns and skips it.
+		if _, err := s.engine.sys.User(*value); pgerror.HasCode(err, pgcode.UndefinedObject) {
+			s.notice("NOTICE", pgcode.SuccessfulCompletion, "role \""+*value+"\" does not exist")
+		}
+	}
 	return st.name, nil
 }
