@@ -70,6 +70,10 @@
 //	                        128-bit two's complement integer, BE, with its top
 //	                        bit inverted. '1 mon' and '30 days' have one key.
 //	uuid                    the 16 bytes
+//	bit, varbit             the packed bits (padding bits zero) as text's
+//	                        escaped bytes and 00 01, then the bit count, 4
+//	                        bytes BE: shared bytes first, then the shorter
+//	                        string, as PostgreSQL's bit_cmp.
 //	enum types              the label's sort position (pg_enum's
 //	                        enumsortorder) as a float8 body: keys order as the
 //	                        labels are declared, and a label added later

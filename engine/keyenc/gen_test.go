@@ -21,7 +21,7 @@ var keyTypes = []*types.T{
 	types.Int2, types.Int4, types.Int8, types.OidType, types.Float4, types.Float8,
 	types.Numeric, types.Bool, types.Text, types.Varchar, types.Name, types.Bpchar,
 	types.Bytea, types.DateType, types.Time, types.TimestampType, types.TimestampTZType,
-	types.IntervalType, types.UUIDType, types.JSONB,
+	types.IntervalType, types.UUIDType, types.JSONB, types.Bit, types.VarBit,
 }
 
 // testSeed returns the seed of the random tests: STELA_KEYENC_SEED, or
@@ -143,6 +143,9 @@ func edgeValues(t testing.TB, typ *types.T) []types.Datum {
 			`[[1]]`, `[1, [2]]`, `{}`, `{"a": 1}`, `{"a": 1.0}`, `{"a": 2}`, `{"b": 1}`, `{"aa": 1}`, `{"a": 1, "b": 2}`,
 			`{"a": [1]}`, `{"a": {}}`, `{"a": null}`, `[[], 1]`, `[1, []]`, `{"b": 1, "aa": 1}`, `{"a": {"b": [1, "x", null]}}`,
 			`-0`, `0.000`, `1e-10`, `[1, 2, 3]`, `[3]`, `"\\"`)
+	case types.Bit.Oid, types.VarBit.Oid:
+		parse(``, `0`, `1`, `00`, `01`, `10`, `0000000`, `00000000`, `000000000`, `10000000`, `100000000`,
+			`1000000000000000`, `11111111`, `111111111`, `x00`, `xFF`, `x0000`, `x8000`, `xFFFF`)
 	}
 	return ds
 }
@@ -312,6 +315,15 @@ func randValue(t testing.TB, rng *rand.Rand, typ *types.T) types.Datum {
 		return u
 	case types.JSONB.Oid:
 		return mustParse(t, typ, randJSON(rng, 0))
+	case types.Bit.Oid, types.VarBit.Oid:
+		// Short strings of mostly zeros: many prefixes and shared bytes.
+		v := make([]byte, rng.Intn(20))
+		for i := range v {
+			if rng.Intn(4) == 0 {
+				v[i] = 1
+			}
+		}
+		return types.BitStringFromBits(v)
 	}
 	t.Fatalf("no generator for %s", typ.Name)
 	return nil

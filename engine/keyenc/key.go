@@ -96,6 +96,7 @@ const (
 	// kindEnum is every enum type: the label's sort position, as a
 	// float8 key.
 	kindEnum
+	kindBit // bit, varbit (bit.go)
 )
 
 func kindOf(t *types.T) keyKind {
@@ -135,6 +136,8 @@ func kindOf(t *types.T) keyKind {
 		return kindString
 	case types.Xid.Oid:
 		return kindInt
+	case types.Bit.Oid, types.VarBit.Oid:
+		return kindBit
 	}
 	if t.Family == types.RegFamily {
 		return kindReg
@@ -176,7 +179,7 @@ func Indexable(t *types.T) bool { return kindOf(t) != kindInvalid }
 func Decodable(t *types.T) bool {
 	switch kindOf(t) {
 	case kindInt, kindBool, kindString, kindBytes, kindDate, kindTime,
-		kindTimestamp, kindTimestampTZ, kindUUID, kindEnum:
+		kindTimestamp, kindTimestampTZ, kindUUID, kindEnum, kindBit:
 		return true
 	}
 	return false
@@ -383,6 +386,8 @@ func appendValue(dst []byte, k keyKind, t *types.T, d types.Datum) ([]byte, erro
 			return dst, errWrongDatum(t, d)
 		}
 		return appendUint64(dst, floatKey(pos)), nil
+	case kindBit:
+		return appendBitKey(dst, t, d)
 	}
 	return dst, errNotIndexable(t)
 }
@@ -485,6 +490,8 @@ func decodeValue(r *reader, k keyKind, t *types.T) (types.Datum, error) {
 		return u, nil
 	case kindJSONB:
 		return decodeJSONBKey(r, t)
+	case kindBit:
+		return decodeBitKey(r, t)
 	case kindEnum:
 		u, ok := r.uint64()
 		if !ok {

@@ -65,6 +65,7 @@ const (
 	InvalidPrecedingOrFollowingSize     Code = "22013"
 	ArraySubscriptError                 Code = "2202E"
 	InvalidJSONText                     Code = "22P02"
+	StringDataLengthMismatch            Code = "22026"
 
 	// Class 23: integrity constraint violation.
 	IntegrityConstraintViolation Code = "23000"

@@ -82,6 +82,12 @@ func (t *T) coerce(d Datum, explicit bool) (Datum, error) {
 			return nil, errWrongDatum(t, d)
 		}
 		return adjustIntervalForTypmod(v, t.Typmod)
+	case Bit.Oid, VarBit.Oid:
+		v, ok := d.(BitString)
+		if !ok {
+			return nil, errWrongDatum(t, d)
+		}
+		return coerceBitString(t, v, explicit)
 	}
 	return d, nil
 }
@@ -135,6 +141,8 @@ func Compare(t *T, a, b Datum) int {
 	case UUIDFamily:
 		x, y := a.(UUID), b.(UUID)
 		return bytes.Compare(x[:], y[:])
+	case BitFamily:
+		return compareBitStrings(a.(BitString), b.(BitString))
 	}
 	return 0
 }

@@ -30,6 +30,7 @@
 //	timestamptz (1184)                      TimestampTZ: µs since 2000-01-01 00:00:00 UTC
 //	interval (1186)                         Interval{Months, Days, Micros}
 //	uuid (2950)                             UUID ([16]byte)
+//	bit (1560), varbit (1562)               BitString: bit count, packed bits
 //	void (2278)                             VoidValue{} (any non-nil value prints as "")
 //	arrays (typarray of each of the above)  *Array: dimensions, lower bounds, elements
 //

@@ -91,6 +91,12 @@ func (t *T) ParseText(s string, fs *FormatSettings) (Datum, error) {
 		return parseInterval(s, t.Typmod, fs)
 	case UUIDType.Oid:
 		return parseUUID(s)
+	case Bit.Oid, VarBit.Oid:
+		v, err := parseBitString(s)
+		if err != nil {
+			return nil, err
+		}
+		return t.Coerce(v)
 	case Void.Oid:
 		return VoidValue{}, nil
 	}
@@ -155,6 +161,8 @@ func (t *T) AppendText(dst []byte, d Datum, fs *FormatSettings) []byte {
 		return appendInterval(dst, d.(Interval), parseIntervalStyle(fs.IntervalStyle))
 	case UUIDType.Oid:
 		return appendUUID(dst, d.(UUID))
+	case Bit.Oid, VarBit.Oid:
+		return appendBitString(dst, d.(BitString))
 	case Void.Oid:
 		return dst
 	}
@@ -192,7 +200,7 @@ func (t *T) DecodeBinaryCopies() bool {
 	switch t.Oid {
 	case Int2.Oid, Int4.Oid, Int8.Oid, Float4.Oid, Float8.Oid, Bool.Oid, OidType.Oid,
 		Text.Oid, Varchar.Oid, Bpchar.Oid, Name.Oid, Bytea.Oid,
-		DateType.Oid, TimestampType.Oid, TimestampTZType.Oid:
+		DateType.Oid, TimestampType.Oid, TimestampTZType.Oid, Bit.Oid, VarBit.Oid:
 		return true
 	}
 	return false
@@ -286,6 +294,12 @@ func (t *T) DecodeBinary(b []byte) (Datum, error) {
 		return adjustIntervalForTypmod(iv, t.Typmod)
 	case UUIDType.Oid:
 		return decodeUUID(b)
+	case Bit.Oid, VarBit.Oid:
+		v, err := decodeBitString(b)
+		if err != nil {
+			return nil, err
+		}
+		return t.Coerce(v)
 	case Void.Oid:
 		if len(b) != 0 {
 			return nil, errBinaryFormat()
@@ -424,6 +438,12 @@ func (t *T) AppendBinary(dst []byte, d Datum) ([]byte, error) {
 			return dst, errWrongDatum(t, d)
 		}
 		return append(dst, v[:]...), nil
+	case Bit.Oid, VarBit.Oid:
+		v, ok := d.(BitString)
+		if !ok {
+			return dst, errWrongDatum(t, d)
+		}
+		return appendBitStringBinary(dst, v), nil
 	case Void.Oid:
 		return dst, nil
 	}

@@ -37,6 +37,7 @@ var typeNames = map[string]*T{
 	"interval":                    IntervalType,
 	"numeric":                     Numeric, "decimal": Numeric, "dec": Numeric,
 	"uuid": UUIDType,
+	"bit":  Bit, "varbit": VarBit, "bit varying": VarBit,
 	"void": Void,
 	// The catalogs' types ("char", the quoted name, is told apart from
 	// the keyword char by the parse tree: see expr.TypeFromName).
@@ -49,8 +50,7 @@ var typeNames = map[string]*T{
 // knownUnsupported are PostgreSQL types stela does not implement: they
 // get 0A000 rather than "does not exist".
 var knownUnsupported = map[string]bool{
-	"timetz": true, "time with time zone": true, "money": true, "bit": true,
-	"varbit": true, "bit varying": true, "inet": true, "cidr": true,
+	"timetz": true, "time with time zone": true, "money": true, "inet": true, "cidr": true,
 	"macaddr": true, "macaddr8": true, "xml": true, "point": true, "line": true,
 	"lseg": true, "box": true, "path": true, "polygon": true, "circle": true,
 	"tsvector": true, "tsquery": true, "int4range": true, "int8range": true,
@@ -168,6 +168,8 @@ func ByName(name string, typmods []int32) (*T, error) {
 		return t.WithTypmod(p), nil
 	case IntervalType.Oid:
 		return intervalByTypmods(typmods)
+	case Bit.Oid, VarBit.Oid:
+		return bitTypmod(t, typmods)
 	}
 	if len(typmods) != 0 {
 		return nil, pgerror.Newf(pgcode.Syntax, "type modifier is not allowed for type \"%s\"", written)

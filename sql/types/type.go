@@ -42,6 +42,9 @@ const (
 	// EnumFamily is every enum type (enum.go): values are their labels,
 	// strings, ordered by the type's Enum.
 	EnumFamily
+	// BitFamily is bit(n) and bit varying(n): values are BitString
+	// (bit.go).
+	BitFamily
 )
 
 // T describes a SQL type: its pg_type row (the fields PostgreSQL's
@@ -115,6 +118,8 @@ var (
 	TimestampType   = &T{Oid: 1114, Name: "timestamp", Typmod: -1, Len: 8, Category: 'D', Family: TimestampFamily, ArrayOid: 1115}
 	TimestampTZType = &T{Oid: 1184, Name: "timestamptz", Typmod: -1, Len: 8, Category: 'D', Preferred: true, Family: TimestampTZFamily, ArrayOid: 1185}
 	IntervalType    = &T{Oid: 1186, Name: "interval", Typmod: -1, Len: 16, Category: 'T', Preferred: true, Family: IntervalFamily, ArrayOid: 1187}
+	Bit             = &T{Oid: 1560, Name: "bit", Typmod: -1, Len: -1, Category: 'V', Family: BitFamily, ArrayOid: 1561}
+	VarBit          = &T{Oid: 1562, Name: "varbit", Typmod: -1, Len: -1, Category: 'V', Preferred: true, Family: BitFamily, ArrayOid: 1563}
 	Numeric         = &T{Oid: 1700, Name: "numeric", Typmod: -1, Len: -1, Category: 'N', Family: NumericFamily, ArrayOid: 1231}
 	Void            = &T{Oid: 2278, Name: "void", Typmod: -1, Len: 4, Category: 'P', Family: VoidFamily}
 	UUIDType        = &T{Oid: 2950, Name: "uuid", Typmod: -1, Len: 16, Category: 'U', Family: UUIDFamily, ArrayOid: 2951}
@@ -126,7 +131,7 @@ var (
 var All = []*T{
 	Bool, Bytea, Name, Int8, Int2, Int4, Text, OidType, JSON, Float4, Float8,
 	Unknown, Bpchar, Varchar, DateType, Time, TimestampType, TimestampTZType,
-	IntervalType, Numeric, Void, UUIDType, JSONB,
+	IntervalType, Bit, VarBit, Numeric, Void, UUIDType, JSONB,
 	// The catalogs' types (catalogtypes.go).
 	Char, Int2Vector, Regproc, Xid, OidVector, PgNodeTree, Aclitem,
 	Regclass, Regtype, Regnamespace, Regrole, Regprocedure, Regoperator, Anyarray,
@@ -262,6 +267,17 @@ func (t *T) String() string {
 	case Char.Oid:
 		// format_type quotes it: char alone is character(1).
 		return `"char"`
+	case Bit.Oid:
+		if n, ok := t.BitLength(); ok {
+			return "bit(" + strconv.Itoa(n) + ")"
+		}
+		// Quoted as "char" is: bit alone would mean bit(1).
+		return `"bit"`
+	case VarBit.Oid:
+		if n, ok := t.BitLength(); ok {
+			return "bit varying(" + strconv.Itoa(n) + ")"
+		}
+		return "bit varying"
 	}
 	return t.Name
 }
