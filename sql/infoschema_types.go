@@ -60,6 +60,11 @@ func describeType(t *types.T, db string) typeFacts {
 		if typmod != -1 {
 			f.charMaxLen = int64(typmod - 4)
 		}
+	case types.Bit.Oid, types.VarBit.Oid:
+		// Bit strings count their bits, with no header in the typmod.
+		if typmod != -1 {
+			f.charMaxLen = int64(typmod)
+		}
 	}
 	switch oid {
 	case types.Text.Oid, types.Bpchar.Oid, types.Varchar.Oid:

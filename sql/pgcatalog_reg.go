@@ -344,6 +344,14 @@ func formatType(t *types.T, typmod bool) string {
 		if t.IsArray() && t.Elem.Oid == types.Bpchar.Oid {
 			return "character[]"
 		}
+		// bit without a modifier is quoted only where a typmod of -1 is
+		// given (bit alone would be bit(1)).
+		if t.Oid == types.Bit.Oid {
+			return "bit"
+		}
+		if t.IsArray() && t.Elem.Oid == types.Bit.Oid {
+			return "bit[]"
+		}
 	}
 	switch t.Oid {
 	case types.Char.Oid:

@@ -3,7 +3,8 @@ package expr
 import "github.com/stela-db/stela/sql/types"
 
 // bool_and (and its SQL-standard name every), bool_or, and the bitwise
-// aggregates bit_and, bit_or and bit_xor of each integer width.
+// aggregates bit_and, bit_or and bit_xor of each integer width and of
+// bit strings.
 
 func init() {
 	b := []*types.T{types.Bool}
@@ -20,7 +21,40 @@ func init() {
 				New: func() Accumulator { return &aggBits{op: op} }})
 		}
 	}
+	for op, name := range map[string]string{"bit_and": "AND", "bit_or": "OR", "bit_xor": "XOR"} {
+		f := map[string]func(x, y byte) byte{
+			"bit_and": func(x, y byte) byte { return x & y },
+			"bit_or":  func(x, y byte) byte { return x | y },
+			"bit_xor": func(x, y byte) byte { return x ^ y },
+		}[op]
+		combine := bitwise(name, f)
+		addAgg(&Aggregate{Name: op, Args: []*types.T{types.Bit}, Result: types.Bit, Strict: true,
+			New: func() Accumulator { return &aggBitString{combine: combine} }})
+	}
 }
+
+// aggBitString folds bit strings with the operator the aggregate is
+// made of (bitand, bitor, bitxor): strings of different lengths fail as
+// the operator does.
+type aggBitString struct {
+	combine evalFn
+	v       types.Datum
+}
+
+func (a *aggBitString) Add(ctx *Context, args []types.Datum) error {
+	if a.v == nil {
+		a.v = args[0]
+		return nil
+	}
+	v, err := a.combine(ctx, []types.Datum{a.v, args[0]})
+	if err != nil {
+		return err
+	}
+	a.v = v
+	return nil
+}
+
+func (a *aggBitString) Result(*Context) (types.Datum, error) { return a.v, nil }
 
 type aggBool struct {
 	and, seen, v bool

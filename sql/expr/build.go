@@ -280,7 +280,12 @@ func (b *Builder) constant(c *pg_query.A_Const) (Expr, error) {
 	case *pg_query.A_Const_Boolval:
 		return &Const{T: types.Bool, V: v.Boolval.Boolval, Loc: loc}, nil
 	case *pg_query.A_Const_Bsval:
-		return nil, at(pgerror.New(pgcode.FeatureNotSupported, "bit strings are not supported"), c.Location)
+		// B'..' and X'..' arrive as "b..." and "x...", which bit_in reads.
+		d, err := types.Bit.ParseText(v.Bsval.Bsval, nil)
+		if err != nil {
+			return nil, atErr(err, c.Location)
+		}
+		return &Const{T: types.Bit, V: d, Loc: loc}, nil
 	}
 	return nil, at(pgerror.New(pgcode.Syntax, "unrecognized constant"), c.Location)
 }

@@ -89,6 +89,14 @@ func init() {
 	add(types.TimestampTZType, types.Time, a)
 	add(types.Time, types.IntervalType, i)
 	add(types.IntervalType, types.Time, a)
+	// Bit strings: bit and bit varying are binary coercible; the
+	// integers convert explicitly (bitstring.go).
+	add(types.Bit, types.VarBit, i)
+	add(types.VarBit, types.Bit, i)
+	for _, t := range []*types.T{types.Int4, types.Int8} {
+		add(t, types.Bit, e)
+		add(types.Bit, t, e)
+	}
 	// JSON.
 	add(types.JSON, types.JSONB, a)
 	add(types.JSONB, types.JSON, a)
@@ -295,6 +303,9 @@ func convert(v types.Datum, from, to *types.T, fs *types.FormatSettings) (types.
 	}
 	switch to.Family {
 	case types.IntFamily, types.OidFamily:
+		if from.Family == types.BitFamily {
+			return intFromBit(v.(types.BitString), to)
+		}
 		return toInt(v, from, to)
 	case types.FloatFamily:
 		return toFloat(v, from, to)
@@ -309,6 +320,13 @@ func convert(v types.Datum, from, to *types.T, fs *types.FormatSettings) (types.
 	case types.JSONFamily, types.JSONBFamily:
 		// json and jsonb are both text here; jsonb normalizes.
 		return to.ParseText(v.(string), fs)
+	case types.BitFamily:
+		switch from.Family {
+		case types.BitFamily:
+			return v, nil
+		case types.IntFamily:
+			return bitFromInt(v.(int64), to), nil
+		}
 	}
 	return nil, errCannotCast(from, to)
 }
