@@ -58,7 +58,7 @@ var castSamples = map[string]string{
 	"regprocedure": "now()", "regoperator": "+(integer,integer)", "regclass": "pg_class", "regtype": "integer", "regrole": "10",
 	"regnamespace": "pg_catalog", "date": "2024-01-02", "timestamp without time zone": "2024-01-02 03:04:05",
 	"timestamp with time zone": "2024-01-02 03:04:05+00", "time without time zone": "03:04:05",
-	"interval": "03:04:05", "json": "1", "jsonb": "1",
+	"interval": "03:04:05", "json": "1", "jsonb": "1", "bit": "1", "bit varying": "101",
 }
 
 // TestCastCatalogCastsWork runs every cast pg_cast lists, explicitly, on
@@ -134,6 +134,14 @@ func queryText(t *testing.T, s *Session, sql string) string {
 // castResults are PostgreSQL 15's results of TestCastCatalogCastsWork's
 // queries, by cast (TimeZone UTC).
 var castResults = map[string]string{
+	"bigint -> bit":                       "1",
+	"integer -> bit":                      "1",
+	"bit -> bit varying":                  "1",
+	"bit varying -> bit":                  "1",
+	"bit -> bigint":                       "1",
+	"bit -> integer":                      "1",
+	"bit -> bit":                          "1",
+	"bit varying -> bit varying":          "101",
 	"\"char\" -> character":               "p",
 	"\"char\" -> character varying":       "p",
 	"\"char\" -> integer":                 "112",

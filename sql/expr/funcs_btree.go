@@ -149,6 +149,18 @@ func init() {
 		x, y := a.(types.UUID), b.(types.UUID)
 		return memcmpOrder(string(x[:]), string(y[:])), nil
 	})
+	// bitcmp is bit_cmp: memcmp of the bytes both have, then the
+	// shorter string first.
+	bitcmp := func(_ *Context, a, b types.Datum) (int, error) {
+		x, y := a.(types.BitString), b.(types.BitString)
+		m := min(len(x.Bytes), len(y.Bytes))
+		if c := memcmpOrder(x.Bytes[:m], y.Bytes[:m]); c != 0 {
+			return c, nil
+		}
+		return cmpSign(x.Len - y.Len), nil
+	}
+	cmp("bitcmp", types.Bit, types.Bit, bitcmp)
+	cmp("varbitcmp", types.VarBit, types.VarBit, bitcmp)
 
 	// btequalimage: the family's equality is bitwise equality, whatever
 	// the type (the argument), so deduplication may be used.
