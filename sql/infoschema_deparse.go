@@ -155,6 +155,13 @@ func aConst(c *pg_query.A_Const) rexpr {
 		return rexpr{text: "false", typ: types.Bool, cnst: true}
 	case *pg_query.A_Const_Sval:
 		return rexpr{lit: v.Sval.Sval}
+	case *pg_query.A_Const_Bsval:
+		// B'..' and X'..' are bit constants, printed as their digits.
+		d, err := types.Bit.ParseText(v.Bsval.Bsval, nil)
+		if err != nil {
+			giveUp()
+		}
+		return rexpr{text: "'" + d.(types.BitString).String() + `'::"bit"`, typ: types.Bit}
 	}
 	// NULL: a default of NULL is no default, and a check of NULL is not
 	// a shape worth printing.

@@ -44,6 +44,21 @@ type overload struct {
 	// "any" unknown instead of making it text (pg_typeof('x') is
 	// unknown).
 	keepsUnknown bool
+	// anyNonArrayAt is the 1-based position of a parameter that stands
+	// for PostgreSQL's polymorphic anynonarray (0: none), in the concrete
+	// copies of text || anynonarray made for each type: a polymorphic
+	// parameter is never an exact match nor a preferred type, so the
+	// resolver must not count it as one where that decides (unknown ||
+	// bit is bit varying's ||, not text's).
+	anyNonArrayAt int
+}
+
+// exactAt reports whether parameter i of o is exactly of type a.
+func (o *overload) exactAt(i int, a *types.T) bool {
+	if o.anyNonArrayAt == i+1 {
+		return false
+	}
+	return a.Oid == o.args[i].Oid || o.args[i] == AnyType
 }
 
 // Registries, keyed by operator name and arity ("+/2") and by function
@@ -101,7 +116,7 @@ func resolve(cands []*overload, args []*types.T) (*overload, bool) {
 		}
 	}
 	for _, o := range c {
-		if sameTypes(o.args, probe) {
+		if sameTypes(o.args, probe) && o.anyNonArrayAt == 0 {
 			return o, true
 		}
 	}
@@ -111,7 +126,10 @@ func resolve(cands []*overload, args []*types.T) (*overload, bool) {
 	for _, o := range c {
 		fits := true
 		for i, a := range args {
-			if !unknown(a) && a.Oid != o.args[i].Oid && o.args[i] != AnyType && !canCoerce(a, o.args[i]) {
+			if !unknown(a) && a.Oid != o.args[i].Oid && o.args[i] != AnyType && (!canCoerce(a, o.args[i]) || o.anyNonArrayAt == i+1) {
+				// (The copy of anynonarray for a type takes that type
+				// alone: the polymorphic parameter binds to the
+				// argument's own type.)
 				fits = false
 				break
 			}
@@ -128,7 +146,7 @@ func resolve(cands []*overload, args []*types.T) (*overload, bool) {
 	ok = keepMax(ok, func(o *overload) int {
 		n := 0
 		for i, a := range args {
-			if !unknown(a) && (a.Oid == o.args[i].Oid || o.args[i] == AnyType) {
+			if !unknown(a) && o.exactAt(i, a) {
 				n++
 			}
 		}
@@ -142,7 +160,7 @@ func resolve(cands []*overload, args []*types.T) (*overload, bool) {
 	ok = keepMax(ok, func(o *overload) int {
 		n := 0
 		for i, a := range args {
-			if !unknown(a) && a.Oid != o.args[i].Oid && o.args[i].Preferred {
+			if !unknown(a) && a.Oid != o.args[i].Oid && o.args[i].Preferred && o.anyNonArrayAt != i+1 {
 				n++
 			}
 		}

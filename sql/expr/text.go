@@ -26,6 +26,13 @@ func init() {
 		addOp("||", t, types.Text, types.Text, func(c *Context, a []types.Datum) (types.Datum, error) {
 			return string(t.AppendText(nil, a[0], c.formatSettings())) + a[1].(string), nil
 		})
+		if t.Family == types.BitFamily {
+			// Bit strings have a || of their own, which the resolver
+			// must prefer as PostgreSQL's does (see anyNonArrayAt).
+			ops := operators[opKey("||", 2)]
+			ops[len(ops)-2].anyNonArrayAt = 2
+			ops[len(ops)-1].anyNonArrayAt = 1
+		}
 	}
 	addOp("||", types.Bytea, types.Bytea, types.Bytea, func(_ *Context, a []types.Datum) (types.Datum, error) {
 		x, y := a[0].([]byte), a[1].([]byte)
