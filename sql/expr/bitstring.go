@@ -77,6 +77,13 @@ func init() {
 		}
 		return int64(v.BitAt(int(n))), nil
 	}))
+	// "bit"(integer, integer) and "bit"(bigint, integer) are the casts
+	// from the integers, the length given as a number (a typmod).
+	for _, from := range []*types.T{i4, types.Int8} {
+		addFunc("bit", fn(t(from, i4), bit, func(_ *Context, a []types.Datum) (types.Datum, error) {
+			return bitFromInt(a[0].(int64), int(a[1].(int64))), nil
+		}))
+	}
 	addFunc("set_bit", fn(t(bit, i4, i4), bit, func(_ *Context, a []types.Datum) (types.Datum, error) {
 		v, n, nb := a[0].(types.BitString), a[1].(int64), a[2].(int64)
 		if err := checkBitIndex(v, n); err != nil {
@@ -195,10 +202,9 @@ func checkBitIndex(v types.BitString, n int64) error {
 
 // bitFromInt is bitfromint4 and bitfromint8: the low n bits of v's two's
 // complement, sign-extended when n is wider than v; n is 1 when the
-// target has no length.
-func bitFromInt(v int64, to *types.T) types.BitString {
-	n, ok := to.BitLength()
-	if !ok {
+// target has no length (n <= 0) or an impossible one.
+func bitFromInt(v int64, n int) types.BitString {
+	if n <= 0 || n > types.MaxBitLength {
 		n = 1
 	}
 	out := make([]byte, n)

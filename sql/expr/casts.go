@@ -325,7 +325,8 @@ func convert(v types.Datum, from, to *types.T, fs *types.FormatSettings) (types.
 		case types.BitFamily:
 			return v, nil
 		case types.IntFamily:
-			return bitFromInt(v.(int64), to), nil
+			n, _ := to.BitLength()
+			return bitFromInt(v.(int64), n), nil
 		}
 	}
 	return nil, errCannotCast(from, to)

@@ -1,7 +1,7 @@
 -- psql's \dC: the casts stela does as PostgreSQL 15 does them, with the
 -- function PostgreSQL's pg_cast names (int4(bigint)...), which stela
 -- has and SQL can call. The output matches psql 15's against
--- PostgreSQL 15 but for the casts of types stela has not (bit, money,
+-- PostgreSQL 15 but for the casts of types stela has not (money,
 -- regconfig...), oid to bigint (implicit in stela) and the length
 -- coercions (numeric to numeric...), whose functions stela has not:
 -- their Function is empty.
