@@ -37,6 +37,8 @@ var sampleInputs = map[*T][]string{
 	TimestampTZType: {"2024-01-31 12:34:56.789+01", "2000-01-01 00:00:00+00", "1900-01-01 00:00:00+00", "infinity", "-infinity"},
 	IntervalType:    {"1 year 2 mons 3 days 04:05:06.7", "-1 days +02:03:00", "00:00:00", "-178000000 years", "2147483647 days"},
 	UUIDType:        {"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "00000000-0000-0000-0000-000000000000"},
+	Bit:             {"1", "0101", "x0F", "101010101"},
+	VarBit:          {"0", "11111111", "x8000", "1000000001"},
 }
 
 // TestBinaryRoundTrip checks that every sample survives send and receive
@@ -113,6 +115,30 @@ var binaryErrorCases = []struct {
 	{Text, "6100", "22021", "invalid byte sequence for encoding \"UTF8\": 0x00"},
 	{Name, hex.EncodeToString(bytes.Repeat([]byte("a"), 64)), "42622", "identifier too long"},
 	{Void, "00", "22P03", "incorrect binary data format"},
+	{Bit, "000000", "08P01", "insufficient data left in message"},
+	{Bit, "ffffffff", "22P03", "invalid length in external bit string"},
+	{VarBit, "0000000900", "08P01", "insufficient data left in message"},
+	{VarBit, "000000010000", "22P03", "incorrect binary data format"},
+}
+
+// TestBitStringBinaryModifier checks bit_recv's and varbit_recv's use of
+// the modifier, and that stray padding bits are cleared.
+func TestBitStringBinaryModifier(t *testing.T) {
+	d, err := Bit.DecodeBinary([]byte{0, 0, 0, 3, 0xff})
+	if err != nil || d != (BitString{Len: 3, Bytes: "\xe0"}) {
+		t.Errorf("padding: got %#v, %v", d, err)
+	}
+	b4, _ := ByName("bit", []int32{4})
+	if _, err := b4.DecodeBinary([]byte{0, 0, 0, 3, 0xe0}); pgerror.GetCode(err) != "22026" {
+		t.Errorf("bit(4) of 3 bits: %v", err)
+	}
+	v2, _ := ByName("varbit", []int32{2})
+	if _, err := v2.DecodeBinary([]byte{0, 0, 0, 3, 0xe0}); pgerror.GetCode(err) != "22001" {
+		t.Errorf("varbit(2) of 3 bits: %v", err)
+	}
+	if d, err := v2.DecodeBinary([]byte{0, 0, 0, 1, 0x80}); err != nil || d.(BitString).String() != "1" {
+		t.Errorf("varbit(2) of 1 bit: %v, %v", d, err)
+	}
 }
 
 // TestBinaryErrors checks malformed binary input against PostgreSQL's
