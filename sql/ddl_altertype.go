@@ -171,8 +171,11 @@ func (x *execCtx) transformExpr(d *catalog.Descriptor, c *catalog.ColumnDesc, po
 		b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess, Extension: extensionHook(x.txn), UserType: userTypeHook(x.txn, x.sess)}
 		out, err := b.Assign(e, newT, c.Name, -1)
 		if pgerror.HasCode(err, pgcode.DatatypeMismatch) {
-			return nil, pgerror.Newf(pgcode.DatatypeMismatch, "column %q cannot be cast automatically to type %s", c.Name, newT).
-				WithHint("You might need to specify \"USING " + expr.QuoteIdent(c.Name) + "::" + newT.String() + "\".")
+			// PostgreSQL names the type without its modifier
+			// (format_type_be).
+			name := formatType(newT, false)
+			return nil, pgerror.Newf(pgcode.DatatypeMismatch, "column %q cannot be cast automatically to type %s", c.Name, name).
+				WithHint("You might need to specify \"USING " + expr.QuoteIdent(c.Name) + "::" + name + "\".")
 		}
 		return out, err
 	}
@@ -199,7 +202,7 @@ func (x *execCtx) transformExpr(d *catalog.Descriptor, c *catalog.ColumnDesc, po
 	}
 	out, err := b.Assign(e, newT, c.Name, expr.Location(using))
 	if pgerror.HasCode(err, pgcode.DatatypeMismatch) {
-		return nil, pgerror.Newf(pgcode.DatatypeMismatch, "result of USING clause for column %q cannot be cast automatically to type %s", c.Name, newT).
+		return nil, pgerror.Newf(pgcode.DatatypeMismatch, "result of USING clause for column %q cannot be cast automatically to type %s", c.Name, formatType(newT, false)).
 			WithHint("You might need to add an explicit cast.")
 	}
 	return out, err
@@ -288,7 +291,7 @@ func (x *execCtx) defaultStillAssigns(c *catalog.ColumnDesc, newT *types.T) erro
 func defaultAssigns(b *expr.Builder, e expr.Expr, c *catalog.ColumnDesc, newT *types.T) error {
 	if _, err := b.Assign(e, newT, c.Name, -1); err != nil {
 		if pgerror.HasCode(err, pgcode.DatatypeMismatch) {
-			return pgerror.Newf(pgcode.DatatypeMismatch, "default for column %q cannot be cast automatically to type %s", c.Name, newT)
+			return pgerror.Newf(pgcode.DatatypeMismatch, "default for column %q cannot be cast automatically to type %s", c.Name, formatType(newT, false))
 		}
 		return err
 	}

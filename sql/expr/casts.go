@@ -195,9 +195,10 @@ func (c *Cast) Eval(ctx *Context) (types.Datum, error) {
 	return castValue(v, c.Arg.Type(), c.T, c.Explicit, fs)
 }
 
-// errCannotCast is PostgreSQL's 42846.
+// errCannotCast is PostgreSQL's 42846, which names the types without
+// their modifiers.
 func errCannotCast(from, to *types.T) error {
-	return pgerror.Newf(pgcode.CannotCoerce, "cannot cast type %s to %s", from, to)
+	return pgerror.Newf(pgcode.CannotCoerce, "cannot cast type %s to %s", from.StringWithoutTypmod(), to.StringWithoutTypmod())
 }
 
 // castValue converts a non-NULL value. explicit selects the semantics of

@@ -282,6 +282,26 @@ func (t *T) String() string {
 	return t.Name
 }
 
+// StringWithoutTypmod returns the type as PostgreSQL's format_type_be
+// prints it in messages: String without the modifier, where character
+// and bit alone are not quoted or renamed ("character", "bit").
+func (t *T) StringWithoutTypmod() string {
+	e, suffix := t, ""
+	if t.Elem != nil {
+		e, suffix = t.Elem, "[]"
+	}
+	if e.Domain != nil || e.Enum != nil || e.Row != nil || e.Fields != nil {
+		return t.String()
+	}
+	switch e.Oid {
+	case Bpchar.Oid:
+		return "character" + suffix
+	case Bit.Oid:
+		return "bit" + suffix
+	}
+	return t.WithTypmod(-1).String()
+}
+
 func precisionSuffix(t *T) string {
 	if p, ok := t.Precision(); ok {
 		return "(" + strconv.Itoa(p) + ")"
