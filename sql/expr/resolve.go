@@ -301,16 +301,16 @@ func keepMax(c []*overload, score func(*overload) int) []*overload {
 func typeList(args []*types.T) string {
 	names := make([]string, len(args))
 	for i, a := range args {
-		names[i] = a.String()
+		names[i] = a.StringWithoutTypmod() // format_type_be
 	}
 	return strings.Join(names, ", ")
 }
 
 // errNoOperator and friends are PostgreSQL's messages.
 func errNoOperator(name string, args []*types.T, ambiguous bool) *pgerror.Error {
-	sig := name + " " + args[0].String()
+	sig := name + " " + args[0].StringWithoutTypmod()
 	if len(args) == 2 {
-		sig = args[0].String() + " " + name + " " + args[1].String()
+		sig = args[0].StringWithoutTypmod() + " " + name + " " + args[1].StringWithoutTypmod()
 	}
 	if ambiguous {
 		return pgerror.Newf(pgcode.AmbiguousFunction, "operator is not unique: %s", sig).
