@@ -33,6 +33,11 @@ import (
 // ids are never reused in a database, so a dropped table's grants cannot
 // pass to a new one, and a renamed table keeps its grants. Their letters
 // are RelationPrivs: the table letters, and U (USAGE) for sequences.
+//
+// Privileges on single columns (GRANT SELECT (a) ON t) are kept by
+// relation id, then column id (ColumnDesc.ID, never taken again in a
+// table, so a dropped column's grants cannot pass to a new one of the
+// same name). Their letters are ColumnPrivs.
 
 // Key prefix of grant records: prefix, user, 0, database. Persisted.
 var grantPrefix = []byte{0x01, 'g'}
@@ -43,6 +48,9 @@ const (
 	DatabasePrivs = "CTc"
 	TablePrivs    = "arwdDxt"
 	RelationPrivs = "arwdDxtU"
+	// ColumnPrivs are the privileges a column takes: INSERT, SELECT,
+	// UPDATE and REFERENCES.
+	ColumnPrivs = "arwx"
 )
 
 // PrivilegeNames are the privileges' names in GRANT, by aclitem letter.
@@ -79,6 +87,9 @@ type Grant struct {
 	// Relations are privileges on single relations, by descriptor id
 	// (RelationPrivs letters).
 	Relations map[uint32]string `json:"relations,omitempty"`
+	// Columns are privileges on single columns, by relation id then
+	// column id (ColumnPrivs letters).
+	Columns map[uint32]map[uint32]string `json:"columns,omitempty"`
 	// Grantor is who made the latest change.
 	Grantor string `json:"grantor"`
 	// Tx and Time are the system tx that made the latest change and its
@@ -97,6 +108,32 @@ func (g Grant) OnRelation(id uint32) string {
 	return g.Tables
 }
 
+// OnColumn returns the letters the grant holds on column col of
+// relation rel by a column grant (those on the whole relation aside).
+func (g Grant) OnColumn(rel, col uint32) string { return g.Columns[rel][col] }
+
+// SetColumn sets the letters held on column col of relation rel,
+// dropping the entry when none are left.
+func (g *Grant) SetColumn(rel, col uint32, letters string) {
+	letters = NormPrivs(letters, ColumnPrivs)
+	if letters == "" {
+		if m := g.Columns[rel]; m != nil {
+			delete(m, col)
+			if len(m) == 0 {
+				delete(g.Columns, rel)
+			}
+		}
+		return
+	}
+	if g.Columns == nil {
+		g.Columns = map[uint32]map[uint32]string{}
+	}
+	if g.Columns[rel] == nil {
+		g.Columns[rel] = map[uint32]string{}
+	}
+	g.Columns[rel][col] = letters
+}
+
 // MergeGrants returns the privileges the grants hold together in db:
 // those of a user and of the roles it has (membership.go).
 func MergeGrants(user, db string, gs []Grant) Grant {
@@ -110,22 +147,39 @@ func MergeGrants(user, db string, gs []Grant) Grant {
 			}
 			out.Relations[id] = NormPrivs(out.Relations[id]+l, RelationPrivs)
 		}
+		for rel, cols := range g.Columns {
+			for col, l := range cols {
+				out.SetColumn(rel, col, out.OnColumn(rel, col)+l)
+			}
+		}
 	}
 	out.DB, out.Tables = NormPrivs(out.DB, DatabasePrivs), NormPrivs(out.Tables, TablePrivs)
 	return out
 }
 
 // empty reports whether the grant holds nothing.
-func (g Grant) empty() bool { return g.DB == "" && g.Tables == "" && len(g.Relations) == 0 }
+func (g Grant) empty() bool {
+	return g.DB == "" && g.Tables == "" && len(g.Relations) == 0 && len(g.Columns) == 0
+}
 
 // sameAs reports whether two normalized grants hold the same privileges.
 func (g Grant) sameAs(o Grant) bool {
-	if g.DB != o.DB || g.Tables != o.Tables || len(g.Relations) != len(o.Relations) {
+	if g.DB != o.DB || g.Tables != o.Tables || len(g.Relations) != len(o.Relations) || len(g.Columns) != len(o.Columns) {
 		return false
 	}
 	for id, l := range g.Relations {
 		if o.Relations[id] != l {
 			return false
+		}
+	}
+	for rel, cols := range g.Columns {
+		if len(o.Columns[rel]) != len(cols) {
+			return false
+		}
+		for col, l := range cols {
+			if o.Columns[rel][col] != l {
+				return false
+			}
 		}
 	}
 	return true
@@ -252,6 +306,12 @@ func (s *System) ChangeGrant(ctx context.Context, user, db, grantor string, chan
 	}
 	g := old
 	g.Relations = maps.Clone(old.Relations) // change may edit it
+	g.Columns = nil
+	for rel, cols := range old.Columns {
+		for col, l := range cols {
+			g.SetColumn(rel, col, l)
+		}
+	}
 	if err := change(&g); err != nil {
 		return false, err
 	}
@@ -266,6 +326,14 @@ func (s *System) ChangeGrant(ctx context.Context, user, db, grantor string, chan
 	}
 	if len(g.Relations) == 0 {
 		g.Relations = nil
+	}
+	for rel, cols := range g.Columns {
+		for col, l := range cols {
+			g.SetColumn(rel, col, l) // normalizes, drops empty entries
+		}
+	}
+	if len(g.Columns) == 0 {
+		g.Columns = nil
 	}
 	if g.sameAs(old) {
 		return false, nil
