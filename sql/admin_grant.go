@@ -23,8 +23,9 @@ import (
 //	GRANT USAGE ON SCHEMA s                                 accepted: every
 //	    user who may connect uses every schema
 //
-// Privileges granted to PUBLIC are every role's (catalog.Public). Grants
-// on columns or functions, WITH GRANT OPTION and GRANTED BY are refused with 0A000: stela could
+// Privileges granted to PUBLIC are every role's (catalog.Public).
+// Privileges on columns are kept too (admin_grant_columns.go). Grants
+// on functions, WITH GRANT OPTION and GRANTED BY are refused with 0A000: stela could
 // not keep them as asked. Superusers, a database's owner and its admins
 // (CREATE on it) grant on it. As PostgreSQL, a superuser's grant is
 // recorded as made by the database's owner.
@@ -48,6 +49,9 @@ type grantRequest struct {
 	tables    bool                  // ON ALL TABLES IN SCHEMA
 	relations []*catalog.Descriptor // ON t, ON SEQUENCE s (in the current database)
 	letters   string
+	// columns are the column privileges: letters by column name, on
+	// each of relations (admin_grant_columns.go).
+	columns   map[string]string
 	grantees  []string // catalog.Public for PUBLIC
 	noop      bool     // GRANT USAGE ON SCHEMA
 	statement string
@@ -122,11 +126,20 @@ func (s *Session) parseGrant(n *pg_query.GrantStmt) (*grantRequest, error) {
 		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s on %s is not supported", req.statement, strings.ToLower(strings.TrimPrefix(kind.String(), "OBJECT_"))+"s")
 	}
 	if !req.noop {
-		letters, err := privilegeLetters(kind, n.Privileges)
+		letters, cols, err := privilegeLetters(kind, n.Privileges)
 		if err != nil {
 			return nil, err
 		}
-		req.letters = letters
+		if len(cols) > 0 && req.relations == nil {
+			if req.tables {
+				return nil, pgerror.New(pgcode.FeatureNotSupported, "column privileges on all tables of a schema are not supported")
+			}
+			return nil, errColumnPrivsNotRelation()
+		}
+		if err := checkGrantColumns(req.relations, cols); err != nil {
+			return nil, err
+		}
+		req.letters, req.columns = letters, cols
 	}
 	for _, g := range n.Grantees {
 		r := g.GetRoleSpec()
@@ -147,26 +160,37 @@ func (s *Session) parseGrant(n *pg_query.GrantStmt) (*grantRequest, error) {
 }
 
 // privilegeLetters turns a privilege list into aclitem letters (an empty
-// list is ALL).
-func privilegeLetters(kind pg_query.ObjectType, privs []*pg_query.Node) (string, error) {
+// list is ALL), and the letters of the column privileges it lists, by
+// column name.
+func privilegeLetters(kind pg_query.ObjectType, privs []*pg_query.Node) (string, map[string]string, error) {
 	names := privLetters[kind]
 	if len(privs) == 0 {
 		switch kind {
 		case pg_query.ObjectType_OBJECT_DATABASE:
-			return catalog.DatabasePrivs, nil
+			return catalog.DatabasePrivs, nil, nil
 		case pg_query.ObjectType_OBJECT_SEQUENCE:
-			return sequencePrivs, nil
+			return sequencePrivs, nil, nil
 		}
-		return catalog.TablePrivs, nil
+		return catalog.TablePrivs, nil, nil
 	}
 	var out string
+	var cols map[string]string
 	for _, p := range privs {
 		ap := p.GetAccessPriv()
 		if ap == nil {
 			continue
 		}
 		if len(ap.Cols) > 0 {
-			return "", pgerror.New(pgcode.FeatureNotSupported, "column privileges are not supported")
+			if kind != pg_query.ObjectType_OBJECT_TABLE {
+				return "", nil, errColumnPrivsNotRelation()
+			}
+			if cols == nil {
+				cols = map[string]string{}
+			}
+			if err := columnGrantLetters(ap, cols); err != nil {
+				return "", nil, err
+			}
+			continue
 		}
 		l, ok := names[ap.PrivName]
 		if !ok {
@@ -177,11 +201,11 @@ func privilegeLetters(kind pg_query.ObjectType, privs []*pg_query.Node) (string,
 			case pg_query.ObjectType_OBJECT_SEQUENCE:
 				what = "sequence"
 			}
-			return "", pgerror.Newf(pgcode.InvalidGrantOperation, "invalid privilege type %s for %s", strings.ToUpper(ap.PrivName), what)
+			return "", nil, pgerror.Newf(pgcode.InvalidGrantOperation, "invalid privilege type %s for %s", strings.ToUpper(ap.PrivName), what)
 		}
 		out += l
 	}
-	return out, nil
+	return out, cols, nil
 }
 
 func onlyUsage(privs []*pg_query.Node) bool {
@@ -295,12 +319,10 @@ func (s *Session) applyGrant(ec *expr.Context, req *grantRequest) error {
 				if req.grant {
 					*set += req.letters
 				} else {
-					*set = strings.Map(func(r rune) rune {
-						if strings.ContainsRune(req.letters, r) {
-							return -1
-						}
-						return r
-					}, *set)
+					*set = withoutLetters(*set, req.letters)
+					if req.tables {
+						revokeFromColumns(g, 0, req.letters)
+					}
 				}
 				return nil
 			})
@@ -410,6 +432,7 @@ func changeRelationGrant(g *catalog.Grant, req *grantRequest) error {
 		g.Relations = map[uint32]string{}
 	}
 	for _, d := range req.relations {
+		changeColumnGrants(g, d, req.columns, req.grant)
 		letters := req.letters
 		if d.Kind == catalog.KindSequence {
 			letters = catalog.NormPrivs(letters, sequencePrivs)
@@ -418,18 +441,17 @@ func changeRelationGrant(g *catalog.Grant, req *grantRequest) error {
 			g.Relations[d.ID] += letters
 			continue
 		}
+		if letters == "" {
+			continue
+		}
 		if held := catalog.NormPrivs(g.Tables, letters); held != "" {
 			return pgerror.Newf(pgcode.FeatureNotSupported, "cannot revoke %s on %s %q alone from %q",
 				catalog.PrivilegeList(held, catalog.TablePrivs), relKindWord(d), d.Name, granteeName(g.User)).
 				WithDetail("The user holds it on every relation of the database (GRANT ... ON ALL TABLES IN SCHEMA).").
 				WithHint("REVOKE it ON ALL TABLES IN SCHEMA public, then grant it on the relations that keep it.")
 		}
-		g.Relations[d.ID] = strings.Map(func(r rune) rune {
-			if strings.ContainsRune(letters, r) {
-				return -1
-			}
-			return r
-		}, g.Relations[d.ID])
+		g.Relations[d.ID] = withoutLetters(g.Relations[d.ID], letters)
+		revokeFromColumns(g, d.ID, letters)
 	}
 	return nil
 }

@@ -31,7 +31,7 @@ func (pl *planner) planCopyFrom(p *Prepared, n *pg_query.CopyStmt) (plan, error)
 	if err != nil {
 		return nil, err
 	}
-	pl.needTable("a", d)
+	inserted := pl.needColumns("a", d, false)
 	opts, err := parseCopyOptions(n.Options, true)
 	if err != nil {
 		return nil, err
@@ -46,6 +46,9 @@ func (pl *planner) planCopyFrom(p *Prepared, n *pg_query.CopyStmt) (plan, error)
 	cp := &copyFromPlan{w: w, table: d.Name, opts: opts}
 	if cp.targets, err = copyColumnsOf(d, w.cols, n.Attlist); err != nil {
 		return nil, err
+	}
+	for _, t := range cp.targets {
+		inserted.mark(w.cols[t].attNum)
 	}
 	if cp.forceNotNull, err = forceFlags("FORCE_NOT_NULL", opts.forceNotNull, w.cols, d.Name, cp.targets); err != nil {
 		return nil, err

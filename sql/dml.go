@@ -206,30 +206,38 @@ func finishDML(p *Prepared, dp *dmlPlan) plan {
 	return dp
 }
 
-// targetTable resolves the table a data-changing statement writes.
-func (pl *planner) targetTable(rv *pg_query.RangeVar, verb string) (*catalog.Descriptor, error) {
+// targetTable resolves the table a data-changing statement writes. An
+// INSERT or UPDATE may write columns it holds the privilege on: the
+// columns it writes are to be marked in the use returned (nil for a
+// DELETE).
+func (pl *planner) targetTable(rv *pg_query.RangeVar, verb string) (*catalog.Descriptor, *columnUse, error) {
 	if err := refuseSystemCatalog(pl.txn, pl.s.searchPath(), rv.Schemaname, rv.Relname); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	d, err := pl.relation(rv.Schemaname, rv.Relname)
 	if err != nil {
 		if pe, ok := err.(*pgerror.Error); ok && pe.Position == 0 {
-			return nil, pe.WithPosition(int(rv.Location) + 1)
+			return nil, nil, pe.WithPosition(int(rv.Location) + 1)
 		}
-		return nil, err
+		return nil, nil, err
 	}
-	pl.needTable(map[string]string{"INSERT": "a", "UPDATE": "w", "DELETE": "d"}[verb], d)
+	var use *columnUse
+	if verb == "DELETE" {
+		pl.needTable("d", d)
+	} else {
+		use = pl.needColumns(map[string]string{"INSERT": "a", "UPDATE": "w"}[verb], d, false)
+	}
 	if d.IsMatView() {
-		return nil, pgerror.Newf(pgcode.WrongObjectType, "cannot change materialized view %q", d.Name)
+		return nil, nil, pgerror.Newf(pgcode.WrongObjectType, "cannot change materialized view %q", d.Name)
 	}
 	switch d.Kind {
 	case catalog.KindTable:
-		return d, nil
+		return d, use, nil
 	case catalog.KindView:
-		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "cannot %s view %q", verbPhrase(verb), d.Name).
+		return nil, nil, pgerror.Newf(pgcode.FeatureNotSupported, "cannot %s view %q", verbPhrase(verb), d.Name).
 			WithDetail("Views are read-only in stela.")
 	}
-	return nil, pgerror.Newf(pgcode.WrongObjectType, "cannot change %s %q", d.Kind, d.Name)
+	return nil, nil, pgerror.Newf(pgcode.WrongObjectType, "cannot change %s %q", d.Kind, d.Name)
 }
 
 func verbPhrase(verb string) string {
@@ -253,7 +261,7 @@ type assignment struct {
 
 // planSetClause builds UPDATE's (and ON CONFLICT DO UPDATE's) SET list
 // over the rows of a scope.
-func (pl *planner) planSetClause(w *tableWriter, list []*pg_query.Node, sc *scope) ([]assignment, error) {
+func (pl *planner) planSetClause(w *tableWriter, list []*pg_query.Node, sc *scope, updated *columnUse) ([]assignment, error) {
 	b := pl.builder(sc, "UPDATE")
 	var out []assignment
 	seen := map[int]bool{}
@@ -274,6 +282,7 @@ func (pl *planner) planSetClause(w *tableWriter, list []*pg_query.Node, sc *scop
 			return nil, pgerror.Newf(pgcode.Syntax, "multiple assignments to same column %q", rt.Name).WithPosition(int(rt.Location) + 1)
 		}
 		seen[col] = true
+		updated.mark(int16(col + 1))
 		c := &w.desc.Table.Columns[col]
 		val := rt.Val
 		var pre, subVal expr.Expr

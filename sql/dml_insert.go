@@ -48,7 +48,7 @@ func (pl *planner) planInsert(p *Prepared, n *pg_query.InsertStmt) (plan, error)
 		defer pop()
 		dml = ctes
 	}
-	d, err := pl.targetTable(n.Relation, "INSERT")
+	d, inserted, err := pl.targetTable(n.Relation, "INSERT")
 	if err != nil {
 		return nil, err
 	}
@@ -63,11 +63,15 @@ func (pl *planner) planInsert(p *Prepared, n *pg_query.InsertStmt) (plan, error)
 	if ip.source, err = pl.insertSource(ip, n); err != nil {
 		return nil, err
 	}
+	for _, t := range ip.targets {
+		inserted.mark(w.cols[t].attNum)
+	}
 	alias := d.Name
 	if n.Relation.Alias != nil {
 		alias = n.Relation.Alias.Aliasname
 	}
-	rowCols := tableColumns(d, alias)
+	// RETURNING and ON CONFLICT read the row: SELECT on what they read.
+	rowCols := withUse(tableColumns(d, alias), pl.needColumns("r", d, true))
 	if n.OnConflictClause != nil {
 		if ip.conflict, err = pl.planOnConflict(w, n.OnConflictClause, rowCols, alias); err != nil {
 			return nil, err

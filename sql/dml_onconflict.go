@@ -15,8 +15,9 @@ import (
 // EXCLUDED has none, as in PostgreSQL). alias names the target.
 func (pl *planner) planOnConflict(w *tableWriter, c *pg_query.OnConflictClause, rowCols []column, alias string) (*onConflict, error) {
 	oc := &onConflict{update: c.Action == pg_query.OnConflictAction_ONCONFLICT_UPDATE}
+	var updated *columnUse
 	if oc.update {
-		pl.needTable("w", w.desc)
+		updated = pl.needColumns("w", w.desc, false)
 	}
 	l := w.layout
 	switch {
@@ -59,6 +60,7 @@ func (pl *planner) planOnConflict(w *tableWriter, c *pg_query.OnConflictClause, 
 			if col < 0 {
 				return nil, pgerror.Newf(pgcode.UndefinedColumn, "column %q does not exist", name).WithPosition(int(c.Infer.Location) + 1)
 			}
+			markColumn(rowCols[col]) // the arbiter's columns are read, as PostgreSQL checks
 			cols = append(cols, col)
 		}
 		for i := range l.Indexes {
@@ -91,7 +93,7 @@ func (pl *planner) planOnConflict(w *tableWriter, c *pg_query.OnConflictClause, 
 	}
 	sc := newScope(cols, &level{}, nil)
 	var err error
-	if oc.set, err = pl.planSetClause(w, c.TargetList, sc); err != nil {
+	if oc.set, err = pl.planSetClause(w, c.TargetList, sc, updated); err != nil {
 		return nil, err
 	}
 	if c.WhereClause != nil {

@@ -16,32 +16,36 @@ import (
 
 // changeSource plans the rows an UPDATE or DELETE changes: the target
 // table, then the other FROM items, filtered by WHERE.
-func (pl *planner) changeSource(rv *pg_query.RangeVar, from []*pg_query.Node, where *pg_query.Node, verb string) (*tableWriter, planNode, error) {
+// An UPDATE marks the columns it sets in the use returned.
+func (pl *planner) changeSource(rv *pg_query.RangeVar, from []*pg_query.Node, where *pg_query.Node, verb string) (*tableWriter, *columnUse, planNode, error) {
 	if tt := pl.travel[rv.Location]; tt != nil {
 		// The past is read-only: only the tables a change reads from
 		// (FROM, USING) may travel in time.
-		return nil, nil, pgerror.Newf(pgcode.FeatureNotSupported, "the target of %s cannot be read AS OF or as history", verb).
+		return nil, nil, nil, pgerror.Newf(pgcode.FeatureNotSupported, "the target of %s cannot be read AS OF or as history", verb).
 			WithHint("Read the past in FROM or USING: UPDATE t SET v = old.v FROM t AS OF TX n old WHERE ...").WithPosition(tt.Pos + 1)
 	}
-	d, err := pl.targetTable(rv, verb)
+	d, use, err := pl.targetTable(rv, verb)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	w, err := pl.writer(d)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if co := where.GetCurrentOfExpr(); co != nil {
 		src, err := pl.planCurrentOf(w, rv, co, from, verb)
-		return w, src, err
+		return w, use, src, err
 	}
 	target := proto.Clone(rv).(*pg_query.RangeVar)
 	items := append([]*pg_query.Node{{Node: &pg_query.Node_RangeVar{RangeVar: target}}}, from...)
+	saved := pl.changeTarget
+	pl.changeTarget = target
 	src, err := pl.planFromWhere(items, where, nil, &level{})
+	pl.changeTarget = saved
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return w, src, nil
+	return w, use, src, nil
 }
 
 func (pl *planner) planUpdate(p *Prepared, n *pg_query.UpdateStmt) (plan, error) {
@@ -54,12 +58,12 @@ func (pl *planner) planUpdate(p *Prepared, n *pg_query.UpdateStmt) (plan, error)
 		defer pop()
 		dml = ctes
 	}
-	w, src, err := pl.changeSource(n.Relation, n.FromClause, n.WhereClause, "UPDATE")
+	w, updated, src, err := pl.changeSource(n.Relation, n.FromClause, n.WhereClause, "UPDATE")
 	if err != nil {
 		return nil, err
 	}
 	sc := newScope(src.cols(), &level{}, nil)
-	set, err := pl.planSetClause(w, n.TargetList, sc)
+	set, err := pl.planSetClause(w, n.TargetList, sc, updated)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +98,7 @@ func (pl *planner) planDelete(p *Prepared, n *pg_query.DeleteStmt) (plan, error)
 		defer pop()
 		dml = ctes
 	}
-	w, src, err := pl.changeSource(n.Relation, n.UsingClause, n.WhereClause, "DELETE")
+	w, _, src, err := pl.changeSource(n.Relation, n.UsingClause, n.WhereClause, "DELETE")
 	if err != nil {
 		return nil, err
 	}

@@ -43,6 +43,7 @@ func (s *Session) forgetGrants(ctx context.Context, db string, ids []uint32) err
 		_, err := s.engine.sys.ChangeGrant(ctx, g.User, db, s.currentUser(), func(h *catalog.Grant) error {
 			for _, id := range ids {
 				delete(h.Relations, id)
+				delete(h.Columns, id)
 			}
 			return nil
 		})
@@ -54,10 +55,39 @@ func (s *Session) forgetGrants(ctx context.Context, db string, ids []uint32) err
 	return nil
 }
 
-// holdsAny reports whether g holds a privilege on one of the relations.
+// forgetColumnGrantsAfterCommit queues the removal of every grant on
+// column col of relation rel (a dropped column), as forgetGrantsAfterCommit
+// for relations: column ids are never taken again in a table either.
+func (s *Session) forgetColumnGrantsAfterCommit(rel, col uint32) {
+	db := s.db.Name
+	s.txn.queueAfterCommit(func(ctx context.Context) {
+		gs, err := s.engine.sys.Grants(0)
+		for _, g := range gs {
+			if err != nil {
+				break
+			}
+			if g.Database != db || g.OnColumn(rel, col) == "" {
+				continue
+			}
+			_, err = s.engine.sys.ChangeGrant(ctx, g.User, db, s.currentUser(), func(h *catalog.Grant) error {
+				h.SetColumn(rel, col, "")
+				return nil
+			})
+			if pgerror.HasCode(err, pgcode.UndefinedObject) || pgerror.HasCode(err, pgcode.InvalidCatalogName) {
+				err = nil
+			}
+		}
+		if err != nil {
+			s.afterCommitFailed("DROP COLUMN dropped the column but could not remove its privileges", "REVOKE them, or DROP OWNED BY the role that holds them.", err)
+		}
+	})
+}
+
+// holdsAny reports whether g holds a privilege on one of the relations
+// or on one of their columns.
 func holdsAny(g catalog.Grant, ids []uint32) bool {
 	for _, id := range ids {
-		if g.Relations[id] != "" {
+		if g.Relations[id] != "" || len(g.Columns[id]) > 0 {
 			return true
 		}
 	}

@@ -625,10 +625,16 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 		}
 		return nil, err
 	}
-	pl.needTable("r", d)
+	if d.Kind != catalog.KindTable && d.Kind != catalog.KindView {
+		pl.needTable("r", d)
+	}
 	pl.noteRange(rv, d, asOf != nil || hist != nil)
 	switch d.Kind {
 	case catalog.KindTable:
+		// SELECT on the columns read is as good as on the table; an
+		// UPDATE's or DELETE's own target needs it only for the
+		// columns it reads.
+		use := pl.needColumns("r", d, rv == pl.changeTarget)
 		if d.IsMatView() && !d.MatView.Populated && hist == nil && !pl.describeOnly {
 			return nil, errNotPopulated(d)
 		}
@@ -638,18 +644,18 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 			return nil, err
 		}
 		for i := range cols {
-			cols[i].ref, cols[i].rel = rv, d
+			cols[i].ref, cols[i].rel, cols[i].use, cols[i].useAt = rv, d, use, cols[i].attNum
 		}
 		scan := &scanNode{desc: d, layout: l, columns: cols, asOf: asOf}
 		pl.scansTables = true
 		if hist != nil {
 			scan.history = hist
-			cols = addHistoryColumns(scan, cols, alias, pl.sysCols)
+			cols = withUse(addHistoryColumns(scan, cols, alias, pl.sysCols), use)
 			scan.columns = cols
 			return &fromItem{scan: scan, cols: cols}, nil
 		}
 		if pl.sysCols {
-			cols = addSystemColumns(scan, cols, alias)
+			cols = withUse(addSystemColumns(scan, cols, alias), use)
 			scan.columns = cols
 		}
 		return &fromItem{scan: scan, cols: cols}, nil
@@ -673,6 +679,7 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 		if err != nil {
 			return nil, err
 		}
+		cols = withViewUse(cols, d, pl.needColumns("r", d, false))
 		for i := range cols {
 			cols[i].rel = d // the view's row type
 		}

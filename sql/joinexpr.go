@@ -133,6 +133,8 @@ func (pl *planner) planJoinExpr(j *pg_query.JoinExpr, outer *scope, lv *level) (
 		if err != nil {
 			return nil, err
 		}
+		markColumn(lcols[li]) // USING reads both sides' columns
+		markColumn(rcols[ri])
 		lref := &expr.ColRef{Idx: li, T: lcols[li].typ, Name: name}
 		rref := &expr.ColRef{Idx: len(lcols) + ri, T: rcols[ri].typ, Name: name}
 		// Both sides are compared, and merged, as their common type.

@@ -225,7 +225,7 @@ func (pl *planner) planMergeAction(w *tableWriter, c *pg_query.MergeWhenClause, 
 	var err error
 	switch c.CommandType {
 	case pg_query.CmdType_CMD_UPDATE:
-		a.set, err = pl.planSetClause(w, c.TargetList, sc)
+		a.set, err = pl.planSetClause(w, c.TargetList, sc, nil)
 	case pg_query.CmdType_CMD_INSERT:
 		err = pl.planMergeInsert(w, c, sc, view, a)
 	case pg_query.CmdType_CMD_DELETE, pg_query.CmdType_CMD_NOTHING:

@@ -53,6 +53,12 @@ type column struct {
 	// the key columns of a locked table are found by it (select_lock.go),
 	// whatever aliases and joins renamed them.
 	ref *pg_query.RangeVar
+	// use, on a relation's column, is where a statement's uses of it
+	// are marked for its column privilege check (privileges_columns.go),
+	// as attnum useAt (a table's column's attNum; a view's column's
+	// position in the view, its attnum there).
+	use   *columnUse
+	useAt int16
 }
 
 // planNode is a relational operator.

@@ -48,6 +48,9 @@ type planner struct {
 	referencing *fkReferencing
 	// needs are the privileges the statement needs (privileges.go).
 	needs []privNeed
+	// changeTarget is the target of the UPDATE or DELETE being planned,
+	// as its source reads it (privileges_columns.go).
+	changeTarget *pg_query.RangeVar
 	// scansTables is set when the statement plans a scan of a table, so
 	// that an INSERT knows whether it reads what it writes.
 	scansTables bool

@@ -16,7 +16,9 @@ import (
 // so does the database's owner, and a user with CREATE on the database
 // (stela's admin level) holds every table privilege too. A relation's
 // owner (ALTER TABLE ... OWNER TO gives it one other than its creator)
-// holds every privilege on it, as in PostgreSQL.
+// holds every privilege on it, as in PostgreSQL. Privileges on columns
+// stand in for a missing table privilege on the columns a statement uses
+// (privileges_columns.go).
 //
 // The planner notes what a statement needs (privNeed) as it resolves
 // relations; Session.Execute checks the notes before every run, so that
@@ -138,6 +140,10 @@ type privNeed struct {
 	object   string // "table t", "schema public", "database d"
 	owner    bool   // the message is "must be owner of ..."
 	msg      string // a message of its own, when not empty
+	// cols, when set, are the columns of rel the statement uses:
+	// privileges on all of them meet the need too
+	// (privileges_columns.go).
+	cols *columnUse
 }
 
 // need notes a privilege the statement being planned needs.
@@ -169,6 +175,9 @@ func (s *Session) checkNeeds(needs []privNeed) error {
 	}
 	for _, n := range needs {
 		if (n.db == "" || r.hasDatabase(n.db)) && (n.tables == "" || r.hasRelation(n.tables, n.rel) || n.rel != 0 && r.owns(n.relOwner)) {
+			continue
+		}
+		if n.db == "" && n.cols != nil && r.hasColumns(n.tables, n.cols) {
 			continue
 		}
 		return s.denied(n)

@@ -59,6 +59,7 @@ func (s *scope) Column(names []string, loc int32) (expr.Expr, error) {
 		}
 		if idx >= 0 {
 			c := sc.cols[idx]
+			markColumn(c)
 			if depth == 0 {
 				return &expr.ColRef{Idx: idx, T: c.typ, Name: c.name}, nil
 			}
@@ -165,6 +166,7 @@ func (s *scope) rowOf(sc *scope, depth int, table string, cols []column, at []in
 				rel = c.rel
 			}
 			oneRel = oneRel && c.rel != nil && c.rel == rel
+			markColumn(c) // the row reads every column
 		}
 		if c.neverNull && witness == nil && (at == nil || at[i] >= 0) {
 			witness = ref(i)

@@ -141,6 +141,7 @@ func expandTargets(list []*pg_query.Node, in *scope, hasFrom bool) ([]target, er
 				if c.hidden || (table == "" && c.qualifiedOnly) || (table != "" && c.table != table) {
 					continue
 				}
+				markColumn(c)
 				out = append(out, target{starCol: i, name: c.name})
 			}
 			continue

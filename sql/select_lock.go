@@ -332,7 +332,8 @@ func (sb *selectBuild) lockTargets(q *queryLocks, exprs *[]expr.Expr, cols *[]co
 		}
 		d := rd.desc
 		if !q.trackOnly {
-			pl.needTable("w", d)
+			// As PostgreSQL: UPDATE on any column will do.
+			pl.needColumns("w", d, false)
 		}
 		alias := lt.rv.Relname
 		if lt.rv.Alias != nil {
