@@ -15,6 +15,8 @@ import (
 //     TABLES IN SCHEMA, which in stela covers every relation of the
 //     database) holds them on every stored relation, not grantable,
 //     granted by the grant's grantor;
+//   - column privileges (GRANT SELECT (a) ON t) are column_privileges
+//     rows of their columns, not grantable;
 //   - pg_catalog's and information_schema's relations are read-only: the
 //     admin holds SELECT on them, grantable, and PUBLIC SELECT, as
 //     PostgreSQL's catalogs grant.
@@ -89,7 +91,7 @@ func (c *vctx) dbGrants() ([]catalog.Grant, error) {
 	}
 	var out []catalog.Grant
 	for _, g := range all {
-		if g.Database == c.x.sess.db.Name && (g.Tables != "" || len(g.Relations) > 0) {
+		if g.Database == c.x.sess.db.Name && (g.Tables != "" || len(g.Relations) > 0 || len(g.Columns) > 0) {
 			out = append(out, g)
 		}
 	}
@@ -133,20 +135,65 @@ func infoColumnPrivilegesRows(c *vctx) ([][]types.Datum, error) {
 	for _, r := range infoRelations(descs, n.schemas) {
 		r := r
 		cols := relationColumnNames(&r)
-		for _, g := range relationGrants(&r, grants) {
+		// A privilege held on the table and on one of its columns is
+		// one row, as PostgreSQL's view (a UNION) shows it.
+		seen := map[[4]string]bool{}
+		add := func(g infoGrant, col string) {
 			if !columnPrivilegeKinds[g.privilege] {
-				continue
+				return
 			}
 			if !n.hasRole(g.grantor) && g.grantee != "PUBLIC" && !n.hasRole(g.grantee) {
-				continue
+				return
 			}
+			k := [4]string{g.grantor, g.grantee, col, g.privilege}
+			if seen[k] {
+				return
+			}
+			seen[k] = true
+			out = append(out, []types.Datum{g.grantor, g.grantee, n.db, r.schema, r.name, col, g.privilege,
+				yesNo(g.grantable)})
+		}
+		for _, g := range relationGrants(&r, grants) {
 			for _, col := range cols {
-				out = append(out, []types.Datum{g.grantor, g.grantee, n.db, r.schema, r.name, col, g.privilege,
-					yesNo(g.grantable)})
+				add(g, col)
+			}
+		}
+		if r.desc == nil {
+			continue
+		}
+		for _, g := range grants {
+			for id, letters := range g.Columns[r.desc.ID] {
+				col := columnNameByID(r.desc, id)
+				if col == "" {
+					continue // a dropped column
+				}
+				for i, p := range ownerTablePrivileges {
+					if catalog.Has(letters, aclLetters[i:i+1]) {
+						add(infoGrant{g.Grantor, granteeName(g.User), p, false}, col)
+					}
+				}
 			}
 		}
 	}
 	return out, nil
+}
+
+// columnNameByID returns the name of a relation's live column by the id
+// its column grants are kept by, "" if there is none.
+func columnNameByID(d *catalog.Descriptor, id uint32) string {
+	switch {
+	case d.Table != nil:
+		for _, c := range d.Table.Columns {
+			if c.ID == id && !c.Dropped && !c.Hidden {
+				return c.Name
+			}
+		}
+	case d.View != nil:
+		if id >= 1 && int(id) <= len(d.View.Columns) {
+			return d.View.Columns[id-1].Name
+		}
+	}
+	return ""
 }
 
 // relationColumnNames lists a relation's live columns.

@@ -64,6 +64,23 @@ func (s *Session) mayConnectTo(d catalog.Database) bool {
 	return err == nil && r.hasDatabase("c")
 }
 
+// columnACL is a column's attacl: NULL while no one holds a privilege
+// on the column alone (those on the whole relation are in relacl), else
+// the column grants, as PostgreSQL keeps them, with no item for the
+// owner. col is the column's id (a view's: its attnum).
+func columnACL(rel, col uint32, grants []catalog.Grant) types.Datum {
+	var elems []types.Datum
+	for _, g := range grants {
+		if on := g.OnColumn(rel, col); on != "" {
+			elems = append(elems, aclItem(g.User, on, g.Grantor))
+		}
+	}
+	if elems == nil {
+		return nil
+	}
+	return types.NewArray(elems)
+}
+
 // relationACL is a relation's relacl: NULL (the owner's default rights)
 // while no one else holds a privilege on it, else the owner's full
 // rights and every user's privileges on it — on every relation of the

@@ -199,6 +199,9 @@ func typeRow(oid uint32) *pgTypeRow {
 	return pgTypeByOid[oid]
 }
 
+// attACLPos is attacl's position in a pg_attribute row.
+const attACLPos = 22
+
 // attRow builds a pg_attribute row.
 func attRow(rel uint32, name string, t *types.T, attnum int, notNull, hasDef bool, identity string, dropped bool) []types.Datum {
 	length, byval, align, storage := int64(-1), false, "i", "x"
@@ -232,6 +235,10 @@ func pgAttributeRows(c *vctx) ([][]types.Datum, error) {
 	if err != nil {
 		return nil, err
 	}
+	grants, err := c.dbGrants()
+	if err != nil {
+		return nil, err
+	}
 	var out [][]types.Datum
 	for _, name := range vtableNames() {
 		vt := vtables[name]
@@ -259,6 +266,9 @@ func pgAttributeRows(c *vctx) ([][]types.Datum, error) {
 				if col.Collation != "" && !col.Dropped {
 					row[attCollationPos] = dOid(columnCollationOID(col.Type(), col.Collation))
 				}
+				if !col.Dropped {
+					row[attACLPos] = columnACL(d.ID, col.ID, grants)
+				}
 				out = append(out, row)
 			}
 			for _, ix := range catalog.NamedIndexes(t) {
@@ -281,7 +291,9 @@ func pgAttributeRows(c *vctx) ([][]types.Datum, error) {
 				if !ok {
 					t = types.Unknown
 				}
-				out = append(out, attRow(d.ID, vc.Name, t.WithTypmod(vc.Typmod), i+1, false, false, "", false))
+				row := attRow(d.ID, vc.Name, t.WithTypmod(vc.Typmod), i+1, false, false, "", false)
+				row[attACLPos] = columnACL(d.ID, uint32(i+1), grants)
+				out = append(out, row)
 			}
 		case catalog.KindSequence:
 			out = append(out,

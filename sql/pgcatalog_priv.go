@@ -13,7 +13,9 @@ import (
 // The privilege inquiry functions (has_table_privilege and the like)
 // answer from the grants the statements check (privileges.go): a table
 // privilege from the user's table privileges in the session's database,
-// a database privilege from the user's grant in that database. Schemas:
+// a database privilege from the user's grant in that database, a column
+// privilege from the table privilege or the user's privileges on the
+// column (has_any_column_privilege: on any column). Schemas:
 // USAGE comes with CONNECT (every schema of a database is usable by whoever
 // may connect to it), CREATE with the database's CREATE. Sequences use
 // table privileges as nextval and currval check them (USAGE and UPDATE:
@@ -33,6 +35,9 @@ type privTarget struct {
 	byName func(x *execCtx, s string) (privObject, error)
 	byOID  func(x *execCtx, oid uint32) (privObject, bool, error)
 	column bool // has_column_privilege: a column argument follows
+	// anyColumn: a privilege on any column of the relation will do
+	// (has_any_column_privilege).
+	anyColumn bool
 }
 
 // privObject is the object a privilege is asked of.
@@ -52,7 +57,7 @@ func init() {
 	columnPrivs := []string{"SELECT", "INSERT", "UPDATE", "REFERENCES"}
 	targets := []privTarget{
 		{name: "has_table_privilege", privs: tablePrivs, byName: relationPrivByName, byOID: relationPrivByOID},
-		{name: "has_any_column_privilege", privs: columnPrivs, byName: relationPrivByName, byOID: relationPrivByOID},
+		{name: "has_any_column_privilege", privs: columnPrivs, byName: relationPrivByName, byOID: relationPrivByOID, anyColumn: true},
 		{name: "has_column_privilege", privs: columnPrivs, byName: relationPrivByName, byOID: relationPrivByOID, column: true},
 		{name: "has_sequence_privilege", privs: []string{"USAGE", "SELECT", "UPDATE"}, byName: sequencePrivByName, byOID: sequencePrivByOID},
 		{name: "has_schema_privilege", privs: []string{"CREATE", "USAGE"}, byName: schemaPrivByName, byOID: schemaPrivByOID},
@@ -125,11 +130,13 @@ func (tg *privTarget) eval(x *execCtx, withUser bool, a []types.Datum) (types.Da
 			return nil, err
 		}
 	}
+	var colID uint32
 	if tg.column {
-		ok, err := columnExists(x, obj, a[1])
+		id, ok, err := columnExists(x, obj, a[1])
 		if err != nil || !ok {
 			return nil, err
 		}
+		colID = id
 	}
 	db := x.sess.db.Name
 	if obj.kind == 'd' {
@@ -148,6 +155,10 @@ func (tg *privTarget) eval(x *execCtx, withUser bool, a []types.Datum) (types.Da
 		case obj.noCreate && p == "CREATE":
 		case r.holds(obj, p):
 			return true, nil // any of the listed privileges will do
+		case obj.kind == 'r' && tg.column && catalog.Has(r.grant.OnColumn(obj.oid, colID), tablePrivLetters[p]):
+			return true, nil
+		case obj.kind == 'r' && tg.anyColumn && r.holdsOnAnyColumn(obj.oid, tablePrivLetters[p]):
+			return true, nil
 		}
 	}
 	return false, nil
@@ -193,6 +204,17 @@ func (r *rights) holds(obj privObject, p string) bool {
 		}
 	}
 	return true // 'f': EXECUTE, which everyone has
+}
+
+// holdsOnAnyColumn reports whether the rights include privs on some
+// column of relation rel by a column grant.
+func (r *rights) holdsOnAnyColumn(rel uint32, privs string) bool {
+	for _, l := range r.grant.Columns[rel] {
+		if catalog.Has(l, privs) {
+			return true
+		}
+	}
+	return false
 }
 
 // parsePrivileges reads 'SELECT, INSERT WITH GRANT OPTION': privilege
@@ -324,15 +346,17 @@ func functionPrivByOID(_ *execCtx, oid uint32) (privObject, bool, error) {
 }
 
 // columnExists checks has_column_privilege's column (a name: 42703 when
-// missing; an attnum: NULL when missing).
-func columnExists(x *execCtx, obj privObject, col types.Datum) (bool, error) {
+// missing; an attnum: NULL when missing), and returns the id its column
+// grants are kept by (a table column's id, a view column's attnum).
+func columnExists(x *execCtx, obj privObject, col types.Datum) (uint32, bool, error) {
 	var names []string
+	var ids []uint32
 	if vt := vtableByOID(obj.oid); vt != nil {
-		for _, c := range vt.cols {
-			names = append(names, c.name)
+		for i, c := range vt.cols {
+			names, ids = append(names, c.name), append(ids, uint32(i+1))
 		}
 	} else if d, err := catalog.Get(x.txn, obj.oid); err != nil {
-		return false, err
+		return 0, false, err
 	} else if d != nil && d.Kind == catalog.KindTable {
 		for i := range d.Table.Columns {
 			c := &d.Table.Columns[i]
@@ -340,23 +364,25 @@ func columnExists(x *execCtx, obj privObject, col types.Datum) (bool, error) {
 			if c.Hidden || c.Dropped {
 				name = ""
 			}
-			names = append(names, name)
+			names, ids = append(names, name), append(ids, c.ID)
 		}
 	} else if d != nil && d.Kind == catalog.KindView {
-		for _, c := range d.View.Columns {
-			names = append(names, c.Name)
+		for i, c := range d.View.Columns {
+			names, ids = append(names, c.Name), append(ids, uint32(i+1))
 		}
 	}
 	switch c := col.(type) {
 	case string:
-		for _, n := range names {
+		for i, n := range names {
 			if n == c {
-				return true, nil
+				return ids[i], true, nil
 			}
 		}
-		return false, pgerror.Newf(pgcode.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", c, obj.name)
+		return 0, false, pgerror.Newf(pgcode.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", c, obj.name)
 	case int64:
-		return c >= 1 && int(c) <= len(names) && names[c-1] != "", nil
+		if c >= 1 && int(c) <= len(names) && names[c-1] != "" {
+			return ids[c-1], true, nil
+		}
 	}
-	return false, nil
+	return 0, false, nil
 }

@@ -30,6 +30,13 @@ GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO gr_bob;
 GRANT SELECT ON gr_t TO PUBLIC;
 \dp gr_t
 REVOKE SELECT ON gr_t FROM PUBLIC;
+-- Column privileges: each column's items under its name, as PostgreSQL
+-- prints them (attacl); the table's own Access privileges are unchanged.
+ALTER TABLE gr_t ADD COLUMN note text;
+GRANT SELECT (id, note), UPDATE (note) ON gr_t TO "gr_Carl";
+GRANT SELECT (note) ON gr_t TO PUBLIC;
+\dp gr_t
+REVOKE ALL (id, note) ON gr_t FROM "gr_Carl", PUBLIC;
 GRANT CONNECT ON DATABASE gr_d TO PUBLIC;
 \l gr_d
 REVOKE ALL ON ALL TABLES IN SCHEMA public FROM gr_bob;
