@@ -37,7 +37,7 @@ func (pl *planner) planMerge(p *Prepared, n *pg_query.MergeStmt) (plan, error) {
 		defer pop()
 		dml = ctes
 	}
-	d, err := pl.mergeTarget(n)
+	d, inserted, updated, err := pl.mergeTarget(n)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +64,7 @@ func (pl *planner) planMerge(p *Prepared, n *pg_query.MergeStmt) (plan, error) {
 		if c.Matched {
 			sc, view = matched, matched
 		}
-		a, err := pl.planMergeAction(w, c, sc, view)
+		a, err := pl.planMergeAction(w, c, sc, view, inserted, updated)
 		if err != nil {
 			return nil, err
 		}
@@ -98,34 +98,42 @@ func checkMergeClauses(clauses []*pg_query.Node) error {
 }
 
 // mergeTarget resolves the table MERGE writes, noting the privileges
-// its actions need: SELECT besides, since the join reads the target.
-func (pl *planner) mergeTarget(n *pg_query.MergeStmt) (*catalog.Descriptor, error) {
+// its actions need (SELECT too, on the columns the join and the actions
+// read of the target: mergeJoin). INSERT and UPDATE may be held on the
+// columns the actions write, which they mark in the uses returned.
+func (pl *planner) mergeTarget(n *pg_query.MergeStmt) (d *catalog.Descriptor, inserted, updated *columnUse, err error) {
 	rv := n.Relation
 	if tt := pl.travel[rv.Location]; tt != nil {
-		return nil, pgerror.New(pgcode.FeatureNotSupported, "the target of MERGE cannot be read AS OF or as history").
+		return nil, nil, nil, pgerror.New(pgcode.FeatureNotSupported, "the target of MERGE cannot be read AS OF or as history").
 			WithHint("Read the past in USING: MERGE INTO t USING t AS OF TX n old ON ...").WithPosition(tt.Pos + 1)
 	}
-	d, err := writableRelation(pl.txn, pl.s.searchPath(), rv) // ddl_index.go
+	d, err = writableRelation(pl.txn, pl.s.searchPath(), rv) // ddl_index.go
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	privs := "r"
+	deletes := false
 	for _, cn := range n.MergeWhenClauses {
 		switch cn.GetMergeWhenClause().CommandType {
 		case pg_query.CmdType_CMD_INSERT:
-			privs += "a"
+			if inserted == nil {
+				inserted = pl.needColumns("a", d, false)
+			}
 		case pg_query.CmdType_CMD_UPDATE:
-			privs += "w"
+			if updated == nil {
+				updated = pl.needColumns("w", d, false)
+			}
 		case pg_query.CmdType_CMD_DELETE:
-			privs += "d"
+			deletes = true
 		}
 	}
-	pl.needTable(privs, d)
+	if deletes {
+		pl.needTable("d", d)
+	}
 	if d.Kind != catalog.KindTable || d.IsMatView() {
-		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "cannot execute MERGE on relation %q", d.Name).
+		return nil, nil, nil, pgerror.Newf(pgcode.FeatureNotSupported, "cannot execute MERGE on relation %q", d.Name).
 			WithDetail("This operation is not supported for " + kindPlural(d.KindName()) + ".")
 	}
-	return d, nil
+	return d, inserted, updated, nil
 }
 
 // checkMergeNames refuses a source that has the target's name.
@@ -189,7 +197,10 @@ func (pl *planner) mergeJoin(n *pg_query.MergeStmt, d *catalog.Descriptor, lv *l
 	lv.addRel(target.Relname, alias)
 	join := &pg_query.JoinExpr{Jointype: kind, Larg: n.SourceRelation,
 		Rarg: &pg_query.Node{Node: &pg_query.Node_RangeVar{RangeVar: target}}, Quals: n.JoinCondition}
+	saved := pl.changeTarget
+	pl.changeTarget = target // SELECT on the columns read only
 	src, err := pl.planFromWhere([]*pg_query.Node{{Node: &pg_query.Node_JoinExpr{JoinExpr: join}}}, nil, nil, lv)
+	pl.changeTarget = saved
 	if err != nil {
 		return nil, err
 	}
@@ -209,7 +220,7 @@ func (pl *planner) mergeJoin(n *pg_query.MergeStmt, d *catalog.Descriptor, lv *l
 
 // planMergeAction plans one WHEN clause over its scope; view resolves
 // its column references.
-func (pl *planner) planMergeAction(w *tableWriter, c *pg_query.MergeWhenClause, sc *scope, view expr.Scope) (*mergeAction, error) {
+func (pl *planner) planMergeAction(w *tableWriter, c *pg_query.MergeWhenClause, sc *scope, view expr.Scope, inserted, updated *columnUse) (*mergeAction, error) {
 	a := &mergeAction{kind: c.CommandType}
 	if c.Condition != nil {
 		b := pl.builder(sc, "MERGE WHEN conditions")
@@ -225,9 +236,12 @@ func (pl *planner) planMergeAction(w *tableWriter, c *pg_query.MergeWhenClause, 
 	var err error
 	switch c.CommandType {
 	case pg_query.CmdType_CMD_UPDATE:
-		a.set, err = pl.planSetClause(w, c.TargetList, sc, nil)
+		a.set, err = pl.planSetClause(w, c.TargetList, sc, updated)
 	case pg_query.CmdType_CMD_INSERT:
 		err = pl.planMergeInsert(w, c, sc, view, a)
+		for _, t := range a.targets {
+			inserted.mark(w.cols[t].attNum)
+		}
 	case pg_query.CmdType_CMD_DELETE, pg_query.CmdType_CMD_NOTHING:
 	default:
 		err = pgerror.Newf(pgcode.FeatureNotSupported, "MERGE action %s is not supported", c.CommandType)
