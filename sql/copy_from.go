@@ -50,6 +50,7 @@ func (pl *planner) planCopyFrom(p *Prepared, n *pg_query.CopyStmt) (plan, error)
 	for _, t := range cp.targets {
 		inserted.mark(w.cols[t].attNum)
 	}
+	w.noteWritten(inserted)
 	if cp.forceNotNull, err = forceFlags("FORCE_NOT_NULL", opts.forceNotNull, w.cols, d.Name, cp.targets); err != nil {
 		return nil, err
 	}

@@ -56,6 +56,7 @@ func (pl *planner) planInsert(p *Prepared, n *pg_query.InsertStmt) (plan, error)
 	if err != nil {
 		return nil, err
 	}
+	w.noteWritten(inserted)
 	ip := &insertPlan{w: w}
 	if ip.targets, err = insertTargets(w, n.Cols); err != nil {
 		return nil, err

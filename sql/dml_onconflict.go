@@ -18,6 +18,7 @@ func (pl *planner) planOnConflict(w *tableWriter, c *pg_query.OnConflictClause, 
 	var updated *columnUse
 	if oc.update {
 		updated = pl.needColumns("w", w.desc, false)
+		w.noteWritten(updated)
 	}
 	l := w.layout
 	switch {

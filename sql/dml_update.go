@@ -32,6 +32,7 @@ func (pl *planner) changeSource(rv *pg_query.RangeVar, from []*pg_query.Node, wh
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	w.noteWritten(use)
 	if co := where.GetCurrentOfExpr(); co != nil {
 		src, err := pl.planCurrentOf(w, rv, co, from, verb)
 		return w, use, src, err

@@ -40,6 +40,9 @@ type tableWriter struct {
 	// guarded is the transaction the table's definition is locked in
 	// (guard).
 	guarded *engine.Txn
+	// written are the columns the statement's INSERT and UPDATE write
+	// (privileges_details.go).
+	written []*columnUse
 }
 
 type checkExpr struct {
@@ -112,7 +115,7 @@ func (w *tableWriter) validateChange(x *execCtx, row, old []types.Datum) error {
 		c := &t.Columns[i]
 		if c.NotNull && !c.Dropped && row[i] == nil {
 			return pgerror.Newf(pgcode.NotNullViolation, "null value in column %q of relation %q violates not-null constraint", c.Name, w.desc.Name).
-				WithDetail(w.failingRow(x, row))
+				WithDetail(w.failingRowDetail(x, row))
 		}
 	}
 	for _, c := range w.checks {
@@ -122,7 +125,7 @@ func (w *tableWriter) validateChange(x *execCtx, row, old []types.Datum) error {
 		}
 		if v == false {
 			return pgerror.Newf(pgcode.CheckViolation, "new row for relation %q violates check constraint %q", w.desc.Name, c.name).
-				WithDetail(w.failingRow(x, row))
+				WithDetail(w.failingRowDetail(x, row))
 		}
 	}
 	return nil
@@ -180,7 +183,7 @@ func (w *tableWriter) guard(x *execCtx) {
 func (w *tableWriter) insertValid(x *execCtx, row []types.Datum) error {
 	w.guard(x)
 	if err := w.layout.Insert(x.txn, row); err != nil {
-		return err
+		return w.keyDetail(x, err)
 	}
 	w.queueParentChecks(x, row, nil)
 	return x.noteChange(w, row)
@@ -200,7 +203,7 @@ func (w *tableWriter) update(x *execCtx, old, new []types.Datum) error {
 	}
 	w.guard(x)
 	if err := w.layout.Update(x.txn, old, new); err != nil {
-		return err
+		return w.keyDetail(x, err)
 	}
 	if err := x.noteChange(w, old); err != nil {
 		return err

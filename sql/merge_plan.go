@@ -45,6 +45,8 @@ func (pl *planner) planMerge(p *Prepared, n *pg_query.MergeStmt) (plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	w.noteWritten(inserted)
+	w.noteWritten(updated)
 	if err := checkMergeNames(n); err != nil {
 		return nil, err
 	}
