@@ -10,8 +10,8 @@ import (
 
 // A constraint violation's DETAIL shows a user who may not read the
 // whole table only the columns it may read or writes, and a duplicate
-// key only when it may read every key column: PostgreSQL 15's details
-// for the same statements (privileges_details.go).
+// or foreign key only when it may read every key column: PostgreSQL
+// 15's details for the same statements (privileges_details.go).
 func TestColumnGrantsErrorDetails(t *testing.T) {
 	ctx := context.Background()
 	c, exec := connectExec(t)
@@ -50,6 +50,23 @@ func TestColumnGrantsErrorDetails(t *testing.T) {
 		{"GRANT SELECT ON cgd_t TO cgd_r", "ok"},
 		{"SET ROLE cgd_r", "ok"},
 		{"INSERT INTO cgd_t (d) VALUES (1)", "Failing row contains (null, null, 5, null, 1)."},
+		{"RESET ROLE", "ok"},
+		{"CREATE TABLE cgd_p (id int PRIMARY KEY, v int)", "ok"},
+		{"CREATE TABLE cgd_ch (id int PRIMARY KEY, pid int REFERENCES cgd_p, w int)", "ok"},
+		{"INSERT INTO cgd_p VALUES (1, 1)", "ok"},
+		{"INSERT INTO cgd_ch VALUES (1, 1, 1)", "ok"},
+		{"GRANT INSERT (id, pid) ON cgd_ch TO cgd_r", "ok"},
+		{"GRANT DELETE ON cgd_p TO cgd_r", "ok"},
+		{"GRANT SELECT (v) ON cgd_p TO cgd_r", "ok"},
+		{"SET ROLE cgd_r", "ok"},
+		{"INSERT INTO cgd_ch (id, pid) VALUES (2, 9)", `Key is not present in table "cgd_p".`},
+		{"DELETE FROM cgd_p", `Key is still referenced from table "cgd_ch".`},
+		{"RESET ROLE", "ok"},
+		{"GRANT SELECT (pid) ON cgd_ch TO cgd_r", "ok"},
+		{"GRANT SELECT (id) ON cgd_p TO cgd_r", "ok"},
+		{"SET ROLE cgd_r", "ok"},
+		{"INSERT INTO cgd_ch (id, pid) VALUES (2, 9)", `Key (pid)=(9) is not present in table "cgd_p".`},
+		{"DELETE FROM cgd_p", `Key (id)=(1) is still referenced from table "cgd_ch".`},
 		{"RESET ROLE", "ok"},
 	}
 	for _, s := range steps {

@@ -406,8 +406,11 @@ func (x *execCtx) runFKCheck(p fkPending) error {
 		if mixed {
 			return r.errMatchFull()
 		}
-		return pgerror.Newf(pgcode.ForeignKeyViolation, "insert or update on table %q violates foreign key constraint %q", r.child.desc.Name, r.fk.Name).
-			WithDetail(fmt.Sprintf("Key (%s)=(%s) is not present in table %q.", r.colNames(r.child, r.childCols), x.keyText(r.child, r.childCols, p.vals), r.parent.desc.Name))
+		err := pgerror.Newf(pgcode.ForeignKeyViolation, "insert or update on table %q violates foreign key constraint %q", r.child.desc.Name, r.fk.Name)
+		if !r.child.mayReadAll(x, r.childCols) { // privileges_details.go
+			return err.WithDetail(fmt.Sprintf("Key is not present in table %q.", r.parent.desc.Name))
+		}
+		return err.WithDetail(fmt.Sprintf("Key (%s)=(%s) is not present in table %q.", r.colNames(r.child, r.childCols), x.keyText(r.child, r.childCols, p.vals), r.parent.desc.Name))
 	}
 	// The parent key may exist again (an update swapped keys).
 	probe := make([]types.Datum, len(p.vals))
@@ -437,8 +440,11 @@ func (x *execCtx) runFKCheck(p fkPending) error {
 
 // stillReferenced is the error of removing a referenced parent key.
 func (r *fkRef) stillReferenced(x *execCtx, vals []types.Datum) error {
-	return pgerror.Newf(pgcode.ForeignKeyViolation, "update or delete on table %q violates foreign key constraint %q on table %q", r.parent.desc.Name, r.fk.Name, r.child.desc.Name).
-		WithDetail(fmt.Sprintf("Key (%s)=(%s) is still referenced from table %q.", r.colNames(r.parent, r.parentCols), x.keyText(r.parent, r.parentCols, vals), r.child.desc.Name))
+	err := pgerror.Newf(pgcode.ForeignKeyViolation, "update or delete on table %q violates foreign key constraint %q on table %q", r.parent.desc.Name, r.fk.Name, r.child.desc.Name)
+	if !r.parent.mayReadAll(x, r.parentCols) { // privileges_details.go
+		return err.WithDetail(fmt.Sprintf("Key is still referenced from table %q.", r.child.desc.Name))
+	}
+	return err.WithDetail(fmt.Sprintf("Key (%s)=(%s) is still referenced from table %q.", r.colNames(r.parent, r.parentCols), x.keyText(r.parent, r.parentCols, vals), r.child.desc.Name))
 }
 
 func (r *fkRef) colNames(w *tableWriter, cols []int) string {

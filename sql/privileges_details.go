@@ -15,7 +15,8 @@ import (
 // columns the user may read or the statement writes, named:
 // "Failing row contains (id, a) = (1, null)."; none, no detail. A
 // duplicate key shows its values only when the user may read every key
-// column.
+// column; a foreign key's then too, else "Key is not present in table
+// ...".
 
 // noteWritten records the columns a statement writes through w (its
 // INSERT's or UPDATE's column use).
@@ -73,6 +74,21 @@ func (w *tableWriter) failingRowDetail(x *execCtx, row []types.Datum) string {
 		return ""
 	}
 	return "Failing row contains (" + strings.Join(names, ", ") + ") = (" + strings.Join(vals, ", ") + ")."
+}
+
+// mayReadAll reports whether the session may read every column of cols
+// (positions in w.cols): a foreign key violation shows its key only then.
+func (w *tableWriter) mayReadAll(x *execCtx, cols []int) bool {
+	all, readable := w.readable(x)
+	if all {
+		return true
+	}
+	for _, c := range cols {
+		if !readable[c] {
+			return false
+		}
+	}
+	return true
 }
 
 // keyDetail drops the detail of a duplicate key error of w's table when
