@@ -95,7 +95,7 @@ func (p *vacuumPlan) tables(x *execCtx, verb string) ([]*catalog.Descriptor, err
 		}
 		var out []*catalog.Descriptor
 		for _, d := range all {
-			if d.Kind == catalog.KindTable && r.seesRelation(d) {
+			if d.Kind == catalog.KindTable && r.holdsOnRelation(d) {
 				out = append(out, d)
 			}
 		}
@@ -119,7 +119,7 @@ func (p *vacuumPlan) tables(x *execCtx, verb string) ([]*catalog.Descriptor, err
 			s.notice("WARNING", pgcode.WrongObjectType, "skipping \""+d.Name+"\" --- cannot "+verb+" non-tables or special system tables")
 			continue
 		}
-		if !r.seesRelation(d) {
+		if !r.holdsOnRelation(d) {
 			s.notice("WARNING", pgcode.InsufficientPrivilege, "skipping \""+d.Name+"\" --- permission denied")
 			continue
 		}

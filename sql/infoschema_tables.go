@@ -156,6 +156,15 @@ func infoColumnsRows(c *vctx) ([][]types.Datum, error) {
 		return nil, err
 	}
 	path := c.x.sess.searchPath()
+	rights, err := c.x.sess.rights()
+	if err != nil {
+		return nil, err
+	}
+	// A relation the user sees for privileges on some of its columns
+	// only lists those columns, as PostgreSQL's view.
+	shown := func(d *catalog.Descriptor, col uint32) bool {
+		return rights.holdsOnRelation(d) || rights.grant.OnColumn(d.ID, col) != ""
+	}
 	var out [][]types.Datum
 	// row builds a column's row; def is column_default, seq the identity
 	// sequence.
@@ -205,7 +214,7 @@ func infoColumnsRows(c *vctx) ([][]types.Datum, error) {
 			t := r.desc.Table
 			for i := range t.Columns {
 				col := &t.Columns[i]
-				if col.Hidden || col.Dropped {
+				if col.Hidden || col.Dropped || !shown(r.desc, col.ID) {
 					continue
 				}
 				seq := seqOf(n, col)
@@ -218,6 +227,9 @@ func infoColumnsRows(c *vctx) ([][]types.Datum, error) {
 			}
 		default:
 			for i, vc := range r.desc.View.Columns {
+				if !shown(r.desc, uint32(i+1)) {
+					continue
+				}
 				t, ok := vc.Type(), true
 				if !ok {
 					t = types.Unknown

@@ -123,8 +123,15 @@ func (r *rights) hasDesc(privs string, d *catalog.Descriptor) bool {
 }
 
 // seesRelation reports whether the rights show relation d in pg_catalog
-// and information_schema: any privilege on it does.
+// and information_schema: any privilege on it, or on one of its columns,
+// does.
 func (r *rights) seesRelation(d *catalog.Descriptor) bool {
+	return r.holdsOnRelation(d) || len(r.grant.Columns[d.ID]) > 0
+}
+
+// holdsOnRelation reports whether the rights hold any privilege on the
+// whole of relation d (ANALYZE counts the rows of such relations).
+func (r *rights) holdsOnRelation(d *catalog.Descriptor) bool {
 	return r.hasDatabase("C") || r.grant.Tables != "" || r.grant.Relations[d.ID] != "" || r.owns(d.Owner)
 }
 
