@@ -17,9 +17,7 @@ func TestColumnGrantsAcrossServerRestart(t *testing.T) {
 		"CREATE ROLE cgr_r", "CREATE TABLE cgr_t (id int PRIMARY KEY, a int, b int)",
 		"INSERT INTO cgr_t VALUES (1, 2, 3)", "GRANT SELECT (id, a), UPDATE (b) ON cgr_t TO cgr_r",
 	} {
-		if _, err := c.Exec(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
+		mustExec(t, c, q)
 	}
 	c.Close(ctx)
 	shutdown(t, srv)

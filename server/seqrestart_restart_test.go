@@ -19,9 +19,7 @@ func TestSequenceRestartAcrossServerRestart(t *testing.T) {
 		"ALTER SEQUENCE kept RESTART WITH 1000",
 		"BEGIN", "ALTER SEQUENCE undone RESTART WITH 1000", "SELECT nextval('undone')", "ROLLBACK",
 	} {
-		if _, err := c.Exec(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
+		mustExec(t, c, q)
 	}
 	c.Close(ctx)
 	shutdown(t, srv)
