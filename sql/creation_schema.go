@@ -1,8 +1,6 @@
 package sql
 
 import (
-	"strings"
-
 	"github.com/stela-db/stela/catalog"
 	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/pgcode"
@@ -43,19 +41,12 @@ func (s *Session) tempFirst(txn *engine.Txn) (bool, error) {
 	if s.pathFront != "" {
 		return false, nil // CREATE SCHEMA's elements go in that schema
 	}
-	v, _ := s.Setting("search_path")
-	for _, part := range strings.Split(v, ",") {
-		p := strings.Trim(strings.TrimSpace(part), `"`)
-		if p == "$user" {
-			p = s.currentUser()
-		}
-		if p == catalog.TempSchemaAlias || (p == s.tempSchemaName() && s.temp.used) {
-			return true, nil
-		}
-		if p == "" || catalog.IsTempSchema(p) {
-			continue
-		}
-		d, err := catalog.Lookup(txn, 0, p)
+	m := s.pathMemoFor()
+	if m.tempAt < 0 {
+		return false, nil
+	}
+	for _, sn := range m.path[:m.tempAt] {
+		d, err := catalog.Lookup(txn, 0, sn)
 		if err != nil {
 			return false, err
 		}
@@ -63,7 +54,7 @@ func (s *Session) tempFirst(txn *engine.Txn) (bool, error) {
 			return false, nil
 		}
 	}
-	return false, nil
+	return true, nil
 }
 
 // OnSearchPath reports whether the search path has schema (pg_catalog,

@@ -18,6 +18,7 @@ type searchPathMemo struct {
 	valid                      bool
 	path                       catalog.SearchPath
 	implicitTemp               bool
+	tempAt                     int // parseSearchPath's
 	// key is path joined by NULs: the relation cache's key.
 	key string
 }
@@ -34,11 +35,11 @@ func (s *Session) pathMemoFor() *searchPathMemo {
 	if m.valid && m.setting == v && m.front == s.pathFront && m.temp == temp && m.user == s.currentUser() {
 		return m
 	}
-	path, implicit := s.parseSearchPath(v, temp)
+	path, implicit, tempAt := s.parseSearchPath(v, temp)
 	// A full slice: a caller's append copies rather than writes into
 	// the memo.
 	path = path[:len(path):len(path)]
 	*m = searchPathMemo{setting: v, front: s.pathFront, temp: temp, user: s.currentUser(), valid: true,
-		path: path, implicitTemp: implicit, key: strings.Join(path, "\x00")}
+		path: path, implicitTemp: implicit, tempAt: tempAt, key: strings.Join(path, "\x00")}
 	return m
 }

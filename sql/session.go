@@ -582,20 +582,28 @@ func (s *Session) searchPathTemp() (catalog.SearchPath, bool) {
 }
 
 // parseSearchPath computes searchPathTemp from the search_path setting
-// v and the temp schema's name ("" when the session has none).
-func (s *Session) parseSearchPath(v, temp string) (catalog.SearchPath, bool) {
+// v and the temp schema's name ("" when the session has none). tempAt
+// is how many of the path's schemas come before pg_temp where the
+// setting names it (whether the session has a temp schema yet or not),
+// -1 when it does not (tempFirst).
+func (s *Session) parseSearchPath(v, temp string) (path catalog.SearchPath, implicitTemp bool, tempAt int) {
 	var out catalog.SearchPath
 	if s.pathFront != "" {
 		out = append(out, s.pathFront)
 	}
 	explicitTemp := false
+	tempAt = -1
 	for _, part := range strings.Split(v, ",") {
 		p := strings.Trim(strings.TrimSpace(part), `"`)
 		if p == "$user" {
 			p = s.currentUser()
 		}
 		if p == catalog.TempSchemaAlias || catalog.IsTempSchema(p) {
-			if temp != "" && (p == catalog.TempSchemaAlias || p == temp) && !explicitTemp {
+			own := p == catalog.TempSchemaAlias || p == temp && temp != ""
+			if own && tempAt < 0 {
+				tempAt = len(out)
+			}
+			if temp != "" && own && !explicitTemp {
 				explicitTemp = true
 				out = append(out, temp)
 			}
@@ -606,7 +614,7 @@ func (s *Session) parseSearchPath(v, temp string) (catalog.SearchPath, bool) {
 		}
 	}
 	if temp != "" && !explicitTemp {
-		return append(catalog.SearchPath{temp}, out...), true
+		return append(catalog.SearchPath{temp}, out...), true, tempAt
 	}
-	return out, false
+	return out, false, tempAt
 }
