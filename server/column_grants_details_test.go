@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -77,5 +78,35 @@ func TestColumnGrantsErrorDetails(t *testing.T) {
 		if got := detailOf(s.stmt); got != s.detail {
 			t.Errorf("%s: detail %q, want %q", s.stmt, got, s.detail)
 		}
+	}
+}
+
+// COPY FROM hides a duplicate key from a user who may not read its
+// columns, as INSERT does, and shows it to one who may.
+func TestColumnGrantsCopyKeyDetail(t *testing.T) {
+	ctx := context.Background()
+	c, exec := connectExec(t)
+	exec("CREATE ROLE cgc_r")
+	exec("CREATE TABLE cgc_t (id int PRIMARY KEY, a int)")
+	exec("INSERT INTO cgc_t VALUES (1, 1)")
+	exec("GRANT INSERT (id, a) ON cgc_t TO cgc_r")
+	copyDetail := func() string {
+		t.Helper()
+		_, err := c.PgConn().CopyFrom(ctx, strings.NewReader("1\t2\n"), "COPY cgc_t (id, a) FROM STDIN")
+		var pe *pgconn.PgError
+		if !errors.As(err, &pe) || pe.Code != "23505" {
+			t.Fatalf("COPY: %v, want 23505", err)
+		}
+		return pe.Detail
+	}
+	exec("SET ROLE cgc_r")
+	if d := copyDetail(); d != "" {
+		t.Errorf("without SELECT (id): detail %q, want none", d)
+	}
+	exec("RESET ROLE")
+	exec("GRANT SELECT (id) ON cgc_t TO cgc_r")
+	exec("SET ROLE cgc_r")
+	if d, want := copyDetail(), "Key (id)=(1) already exists."; d != want {
+		t.Errorf("with SELECT (id): detail %q, want %q", d, want)
 	}
 }

@@ -1,6 +1,8 @@
 package sql
 
 import (
+	"fmt"
+
 	"strings"
 
 	"github.com/stela-db/stela/sql/pgcode"
@@ -103,7 +105,7 @@ func (w *tableWriter) keyDetail(x *execCtx, err error) error {
 		return err
 	}
 	for _, ix := range w.layout.Indexes {
-		if pe.Message != "duplicate key value violates unique constraint \""+ix.Name+"\"" {
+		if pe.Message != fmt.Sprintf("duplicate key value violates unique constraint %q", ix.Name) { // as the engine words it
 			continue
 		}
 		for _, c := range ix.Cols {
