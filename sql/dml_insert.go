@@ -71,8 +71,12 @@ func (pl *planner) planInsert(p *Prepared, n *pg_query.InsertStmt) (plan, error)
 	if n.Relation.Alias != nil {
 		alias = n.Relation.Alias.Aliasname
 	}
-	// RETURNING and ON CONFLICT read the row: SELECT on what they read.
-	rowCols := withUse(tableColumns(d, alias), pl.needColumns("r", d, true))
+	// RETURNING and ON CONFLICT read the row: SELECT on what they read
+	// (an INSERT without them needs none, and checks none as it runs).
+	rowCols := tableColumns(d, alias)
+	if len(n.ReturningList) > 0 || n.OnConflictClause != nil {
+		rowCols = withUse(rowCols, pl.needColumns("r", d, true))
+	}
 	if n.OnConflictClause != nil {
 		if ip.conflict, err = pl.planOnConflict(w, n.OnConflictClause, rowCols, alias); err != nil {
 			return nil, err
