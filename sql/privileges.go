@@ -213,19 +213,21 @@ func (s *Session) denied(n privNeed) error {
 }
 
 // mayConnect refuses a session to a user without CONNECT on the
-// database, as PostgreSQL's "permission denied for database".
-func (e *Engine) mayConnect(u *catalog.User, db string) error {
+// database, as PostgreSQL's "permission denied for database". The
+// rights it read (nil for a superuser, who needs none) become the new
+// session's first ones, rather than be read again.
+func (e *Engine) mayConnect(u *catalog.User, db string) (*rights, error) {
 	if u.Superuser {
-		return nil
+		return nil, nil
 	}
 	r, err := e.rightsOf(u.Name, db)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if r.hasDatabase("c") {
-		return nil
+		return r, nil
 	}
-	return pgerror.Newf(pgcode.InsufficientPrivilege, "permission denied for database %q", db).
+	return nil, pgerror.Newf(pgcode.InsufficientPrivilege, "permission denied for database %q", db).
 		WithDetail("User does not have CONNECT privilege.")
 }
 

@@ -183,11 +183,13 @@ func (e *Engine) startSession(args SessionArgs) (*Session, error) {
 	if !u.Login {
 		return nil, pgerror.Newf(pgcode.InvalidAuthorizationSpecification, "role %q is not permitted to log in", args.User)
 	}
-	if err := e.mayConnect(u, args.Database); err != nil {
+	privs, err := e.mayConnect(u, args.Database)
+	if err != nil {
 		args.Logger.Warn().Str("user", args.User).Str("db", args.Database).Msg("permission denied for database")
 		return nil, err
 	}
 	s := newSession(e, db, args.User, args.Superuser, args.PID, args.Logger)
+	s.privs = privs
 	s.signals = args.Signals
 	s.initActivity(args.RemoteAddr)
 	e.registerLocked(s)
