@@ -89,13 +89,9 @@ func ArrayOf(elem *T) (t *T, ok bool) {
 		// elements are checked as the domain's values.
 		return &T{Oid: elem.Domain.ArrayOid, Name: "_" + elem.Domain.Name, Typmod: -1, Len: -1, Category: 'A', Family: ArrayFamily, Elem: elem}, elem.Domain.ArrayOid != 0
 	}
-	if elem.Enum != nil {
-		// An enum's array type is its database's, as the enum is.
-		return &T{Oid: elem.ArrayOid, Name: "_" + elem.Name, Typmod: -1, Len: -1, Category: 'A', Family: ArrayFamily, Elem: elem}, elem.ArrayOid != 0
-	}
-	if elem.Row != nil {
-		// A relation's row type has its array type, _name, as an enum
-		// has: t[] (rowtype.go).
+	if elem.Enum != nil || elem.Row != nil {
+		// An enum's array type is its database's, as the enum is; a
+		// relation's row type has one too, t[] (rowtype.go).
 		return &T{Oid: elem.ArrayOid, Name: "_" + elem.Name, Typmod: -1, Len: -1, Category: 'A', Family: ArrayFamily, Elem: elem}, elem.ArrayOid != 0
 	}
 	if elem.Family == RecordFamily {

@@ -93,17 +93,17 @@ func parseBitString(s string) (Datum, error) {
 		}
 	}
 	if !hex {
-		v := make([]byte, len(s))
+		out := make([]byte, (len(s)+7)/8) // packed as read
 		for i := 0; i < len(s); i++ {
 			switch s[i] {
 			case '0':
 			case '1':
-				v[i] = 1
+				out[i/8] |= 0x80 >> uint(i%8)
 			default:
 				return nil, pgerror.Newf(pgcode.InvalidTextRepresentation, "\"%s\" is not a valid binary digit", firstChar(s[i:]))
 			}
 		}
-		return BitStringFromBits(v), nil
+		return BitString{Len: len(s), Bytes: string(out)}, nil
 	}
 	if len(s) > MaxBitLength/4 {
 		return nil, errBitTooLong()
@@ -159,7 +159,10 @@ func decodeBitString(b []byte) (Datum, error) {
 	if len(b)-4 > nb {
 		return nil, errBinaryFormat()
 	}
-	out := []byte(string(b[4:]))
+	if r := n % 8; r == 0 || b[3+nb]&byte(0xFF>>uint(r)) == 0 {
+		return BitString{Len: int(n), Bytes: string(b[4:])}, nil // no stray padding: one copy
+	}
+	out := append([]byte(nil), b[4:]...)
 	clearBitPadding(out, int(n))
 	return BitString{Len: int(n), Bytes: string(out)}, nil
 }
