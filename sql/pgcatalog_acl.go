@@ -60,7 +60,7 @@ func databaseACL(d catalog.Database, grants []catalog.Grant) types.Datum {
 // mayConnectTo reports whether the session's user may connect to a
 // database: pg_database shows a user only those (superusers all).
 func (s *Session) mayConnectTo(d catalog.Database) bool {
-	r, err := s.engine.rightsOf(s.currentUser(), d.Name)
+	r, err := s.rightsIn(s.currentUser(), d.Name)
 	return err == nil && r.hasDatabase("c")
 }
 

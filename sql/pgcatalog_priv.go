@@ -142,7 +142,7 @@ func (tg *privTarget) eval(x *execCtx, withUser bool, a []types.Datum) (types.Da
 	if obj.kind == 'd' {
 		db = obj.name
 	}
-	r, err := x.sess.engine.rightsOf(user, db)
+	r, err := x.sess.rightsIn(user, db)
 	if err != nil {
 		return nil, err
 	}

@@ -58,6 +58,16 @@ func (s *Session) rights() (*rights, error) {
 	return r, nil
 }
 
+// rightsIn is rightsOf, from the session's cache (rights) when it asks
+// for the current user in the session's database: has_*_privilege and
+// pg_database ask once per row they read.
+func (s *Session) rightsIn(user, db string) (*rights, error) {
+	if user == s.currentUser() && db == s.db.Name {
+		return s.rights()
+	}
+	return s.engine.rightsOf(user, db)
+}
+
 // rightsOf reads a user's current privileges in a database.
 func (e *Engine) rightsOf(user, db string) (*rights, error) {
 	sys := e.sys
