@@ -282,6 +282,7 @@ func (l *Layout) duplicate(ix *IndexLayout, row []types.Datum) error {
 		}
 	}
 	return pgerror.Newf(pgcode.UniqueViolation, "duplicate key value violates unique constraint %q", ix.Name).
+		WithConstraint(ix.Name).
 		WithDetail(fmt.Sprintf("Key (%s)=(%s) already exists.", strings.Join(names, ", "), strings.Join(vals, ", ")))
 }
 
@@ -420,6 +421,7 @@ func (l *Layout) Backfill(txn *Txn, indexID uint16) error {
 			} else if exists {
 				names, vals := l.keyText(ix, row)
 				return pgerror.Newf(pgcode.UniqueViolation, "could not create unique index %q", ix.Name).
+					WithConstraint(ix.Name).
 					WithDetail(fmt.Sprintf("Key (%s)=(%s) is duplicated.", names, vals))
 			}
 		}

@@ -10,7 +10,8 @@ import (
 )
 
 // errorResponse flattens any error into an ErrorResponse: severity, code
-// and message always, detail, hint and position when known.
+// and message always; detail, hint, position, context and the names of
+// the objects it is about when known.
 func errorResponse(err error) *pgproto3.ErrorResponse {
 	e := pgerror.Flatten(err)
 	r := &pgproto3.ErrorResponse{
@@ -21,6 +22,11 @@ func errorResponse(err error) *pgproto3.ErrorResponse {
 		Detail:              e.Detail,
 		Hint:                e.Hint,
 		Where:               e.Where,
+		SchemaName:          e.Schema,
+		TableName:           e.Table,
+		ColumnName:          e.Column,
+		DataTypeName:        e.DataType,
+		ConstraintName:      e.Constraint,
 	}
 	if e.Position > 0 {
 		r.Position = int32(e.Position)

@@ -291,7 +291,7 @@ func (l *copyLoader) write() (bool, error) {
 	// insertValid, with the bound that spares most rows a read.
 	w.guard(x)
 	if err := w.layout.InsertBounded(x.txn, l.row, l.bound); err != nil {
-		return false, w.keyDetail(x, err)
+		return false, w.keyError(x, err)
 	}
 	w.queueParentChecks(x, l.row, nil)
 	return true, nil

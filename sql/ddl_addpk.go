@@ -59,11 +59,11 @@ func (x *execCtx) addPrimaryKey(b *tableBuilder) error {
 	return x.eachStoredRow(old, func(row []types.Datum) error {
 		for _, p := range keyPos {
 			if row[p] == nil {
-				return pgerror.Newf(pgcode.NotNullViolation, "column %q of relation %q contains null values", t.Columns[p].Name, d.Name)
+				return x.nullsInColumn(d, t.Columns[p].Name)
 			}
 		}
 		copy(row2, row)
 		row2[ridPos] = nil
-		return asIndexBuild(w.layout.Insert(x.txn, row2))
+		return x.aboutTable(asIndexBuild(w.layout.Insert(x.txn, row2)), d)
 	})
 }

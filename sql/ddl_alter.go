@@ -272,7 +272,7 @@ func (x *execCtx) addColumn(d *catalog.Descriptor, cd *pg_query.ColumnDef, ifNot
 		l := catalog.Layout(d)
 		x.lockTableRows(l)
 		if err := l.Backfill(x.txn, ix.ID); err != nil {
-			return err
+			return x.aboutTable(err, d)
 		}
 	}
 	if b.pk != nil {
@@ -343,7 +343,7 @@ func (x *execCtx) fillNewColumn(d *catalog.Descriptor, col *catalog.ColumnDesc, 
 			return err
 		}
 		if v == nil && col.NotNull {
-			return pgerror.Newf(pgcode.NotNullViolation, "column %q of relation %q contains null values", col.Name, d.Name)
+			return x.nullsInColumn(d, col.Name)
 		}
 		newRow := append([]types.Datum(nil), row...)
 		newRow[pos] = v
@@ -353,7 +353,7 @@ func (x *execCtx) fillNewColumn(d *catalog.Descriptor, col *catalog.ColumnDesc, 
 				return err
 			}
 			if ok == false {
-				return pgerror.Newf(pgcode.CheckViolation, "check constraint %q of relation %q is violated by some row", c.name, d.Name)
+				return x.rowBreaksCheck(d, c.name)
 			}
 		}
 		if v == nil {

@@ -79,7 +79,7 @@ func (x *execCtx) setNotNull(d *catalog.Descriptor, name string, notNull bool) e
 	pos := d.Table.ColumnIndex(c.ID)
 	err = x.eachRow(d, func(row []types.Datum) error {
 		if row[pos] == nil {
-			return pgerror.Newf(pgcode.NotNullViolation, "column %q of relation %q contains null values", c.Name, d.Name)
+			return x.nullsInColumn(d, c.Name)
 		}
 		return nil
 	})

@@ -388,7 +388,7 @@ func (x *execCtx) rewriteTable(d *catalog.Descriptor, old *engine.Layout, c *cat
 			return nil, err
 		}
 		if out[pos] == nil && c.NotNull {
-			return nil, pgerror.Newf(pgcode.NotNullViolation, "column %q of relation %q contains null values", c.Name, d.Name)
+			return nil, x.nullsInColumn(d, c.Name)
 		}
 		for _, ck := range w.checks {
 			ok, err := x.eval(ck.e, out)
@@ -396,7 +396,7 @@ func (x *execCtx) rewriteTable(d *catalog.Descriptor, old *engine.Layout, c *cat
 				return nil, err
 			}
 			if ok == false {
-				return nil, pgerror.Newf(pgcode.CheckViolation, "check constraint %q of relation %q is violated by some row", ck.name, d.Name)
+				return nil, x.rowBreaksCheck(d, ck.name)
 			}
 		}
 		return out, nil
@@ -407,7 +407,7 @@ func (x *execCtx) rewriteTable(d *catalog.Descriptor, old *engine.Layout, c *cat
 			if err != nil {
 				return err
 			}
-			return asIndexBuild(w.layout.RewriteRow(x.txn, old, row, nr))
+			return x.aboutTable(asIndexBuild(w.layout.RewriteRow(x.txn, old, row, nr)), d)
 		})
 	}
 	var olds, news [][]types.Datum
@@ -432,7 +432,7 @@ func (x *execCtx) rewriteTable(d *catalog.Descriptor, old *engine.Layout, c *cat
 	}
 	for _, row := range news {
 		if err := w.layout.Insert(x.txn, row); err != nil {
-			return asIndexBuild(err)
+			return x.aboutTable(asIndexBuild(err), d)
 		}
 	}
 	return nil
@@ -463,6 +463,7 @@ func asIndexBuild(err error) error {
 		return err
 	}
 	return pgerror.New(pgcode.UniqueViolation, "could not create unique index "+name).
+		WithConstraint(pe.Constraint).
 		WithDetail(strings.Replace(pe.Detail, " already exists.", " is duplicated.", 1))
 }
 
@@ -491,7 +492,7 @@ func (x *execCtx) checkRetyped(d *catalog.Descriptor, c *catalog.ColumnDesc, pos
 				return err
 			}
 			if ok == false {
-				return pgerror.Newf(pgcode.CheckViolation, "check constraint %q of relation %q is violated by some row", ck.name, d.Name)
+				return x.rowBreaksCheck(d, ck.name)
 			}
 		}
 		return nil

@@ -86,7 +86,7 @@ func (x *execCtx) addUniqueConstraint(b *tableBuilder, u *pg_query.Constraint) e
 	}
 	l := catalog.Layout(d)
 	x.lockTableRows(l)
-	return l.Backfill(x.txn, ix.ID)
+	return x.aboutTable(l.Backfill(x.txn, ix.ID), d)
 }
 
 // eachRow calls fn with every row of a table, in primary-key order.
@@ -149,7 +149,7 @@ func (x *execCtx) validateCheck(d *catalog.Descriptor, name string) error {
 			return err
 		}
 		if ok == false {
-			return pgerror.Newf(pgcode.CheckViolation, "check constraint %q of relation %q is violated by some row", name, d.Name)
+			return x.rowBreaksCheck(d, name)
 		}
 		return nil
 	})
@@ -169,14 +169,13 @@ func (x *execCtx) validateForeignKey(d *catalog.Descriptor, fk *catalog.ForeignK
 			return nil
 		}
 		if slices.Contains(vals, nil) {
-			return r.errMatchFull()
+			return r.errMatchFull(x)
 		}
 		ok, err := r.parentExists(x, vals)
 		if err != nil || ok {
 			return err
 		}
-		return pgerror.Newf(pgcode.ForeignKeyViolation, "insert or update on table %q violates foreign key constraint %q", d.Name, fk.Name).
-			WithDetail(fmt.Sprintf("Key (%s)=(%s) is not present in table %q.", r.colNames(r.child, r.childCols), x.keyText(r.child, r.childCols, vals), r.parent.desc.Name))
+		return r.childViolation(x).WithDetail(fmt.Sprintf("Key (%s)=(%s) is not present in table %q.", r.colNames(r.child, r.childCols), x.keyText(r.child, r.childCols, vals), r.parent.desc.Name))
 	})
 }
 

@@ -57,7 +57,7 @@ func (x *execCtx) alterDomain(n *pg_query.AlterDomainStmt) error {
 			return nil
 		}
 		dd.NotNull = true
-		if err := x.checkDomainRows(d, func(v types.Datum) (bool, error) { return v != nil, nil }, func(t, c string) error {
+		if err := x.checkDomainRows(d, func(v types.Datum) (bool, error) { return v != nil, nil }, func(t, c string) *pgerror.Error {
 			return pgerror.Newf(pgcode.NotNullViolation, "column %q of table %q contains null values", c, t)
 		}); err != nil {
 			return err
@@ -147,7 +147,7 @@ func (x *execCtx) validateDomainCheck(d *catalog.Descriptor, base *types.T, ck c
 	return x.checkDomainRows(d, func(v types.Datum) (bool, error) {
 		r, err := x.eval(e, []types.Datum{v})
 		return r != false, err
-	}, func(t, c string) error {
+	}, func(t, c string) *pgerror.Error {
 		return pgerror.Newf(pgcode.CheckViolation, "column %q of table %q contains values that violate the new constraint", c, t)
 	})
 }
@@ -155,7 +155,7 @@ func (x *execCtx) validateDomainCheck(d *catalog.Descriptor, base *types.T, ck c
 // checkDomainRows calls ok with the value of every row's column of
 // domain d, and fails with violated's error on the first it refuses.
 // A column of an array of the domain is refused, as PostgreSQL does.
-func (x *execCtx) checkDomainRows(d *catalog.Descriptor, ok func(types.Datum) (bool, error), violated func(table, column string) error) error {
+func (x *execCtx) checkDomainRows(d *catalog.Descriptor, ok func(types.Datum) (bool, error), violated func(table, column string) *pgerror.Error) error {
 	cols, err := x.domainColumns(d)
 	if err != nil {
 		return err
@@ -177,7 +177,7 @@ func (x *execCtx) checkDomainRows(d *catalog.Descriptor, ok func(types.Datum) (b
 				return err
 			}
 			if !good {
-				return violated(c.table.Name, name)
+				return x.inTable(violated(c.table.Name, name).WithColumn(name), c.table)
 			}
 			return nil
 		}); err != nil {

@@ -184,7 +184,7 @@ func (x *execCtx) createIndex(n *pg_query.IndexStmt) error {
 		return err
 	}
 	x.lockTableRows(l)
-	return l.Backfill(x.txn, ix.ID)
+	return x.aboutTable(l.Backfill(x.txn, ix.ID), d)
 }
 
 // indexNameAddition is PostgreSQL's ChooseIndexNameAddition: the column

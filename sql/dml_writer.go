@@ -114,8 +114,8 @@ func (w *tableWriter) validateChange(x *execCtx, row, old []types.Datum) error {
 	for i := range t.Columns {
 		c := &t.Columns[i]
 		if c.NotNull && !c.Dropped && row[i] == nil {
-			return pgerror.Newf(pgcode.NotNullViolation, "null value in column %q of relation %q violates not-null constraint", c.Name, w.desc.Name).
-				WithDetail(w.failingRowDetail(x, row))
+			return x.aboutTable(pgerror.Newf(pgcode.NotNullViolation, "null value in column %q of relation %q violates not-null constraint", c.Name, w.desc.Name).
+				WithColumn(c.Name).WithDetail(w.failingRowDetail(x, row)), w.desc)
 		}
 	}
 	for _, c := range w.checks {
@@ -124,8 +124,8 @@ func (w *tableWriter) validateChange(x *execCtx, row, old []types.Datum) error {
 			return err
 		}
 		if v == false {
-			return pgerror.Newf(pgcode.CheckViolation, "new row for relation %q violates check constraint %q", w.desc.Name, c.name).
-				WithDetail(w.failingRowDetail(x, row))
+			return x.aboutTable(pgerror.Newf(pgcode.CheckViolation, "new row for relation %q violates check constraint %q", w.desc.Name, c.name).
+				WithConstraint(c.name).WithDetail(w.failingRowDetail(x, row)), w.desc)
 		}
 	}
 	return nil
@@ -183,7 +183,7 @@ func (w *tableWriter) guard(x *execCtx) {
 func (w *tableWriter) insertValid(x *execCtx, row []types.Datum) error {
 	w.guard(x)
 	if err := w.layout.Insert(x.txn, row); err != nil {
-		return w.keyDetail(x, err)
+		return w.keyError(x, err)
 	}
 	w.queueParentChecks(x, row, nil)
 	return x.noteChange(w, row)
@@ -203,7 +203,7 @@ func (w *tableWriter) update(x *execCtx, old, new []types.Datum) error {
 	}
 	w.guard(x)
 	if err := w.layout.Update(x.txn, old, new); err != nil {
-		return w.keyDetail(x, err)
+		return w.keyError(x, err)
 	}
 	if err := x.noteChange(w, old); err != nil {
 		return err

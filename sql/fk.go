@@ -169,9 +169,20 @@ func (r *fkRef) childKeyVals(row []types.Datum) []types.Datum {
 }
 
 // errMatchFull is the error of a MATCH FULL key that is partly NULL.
-func (r *fkRef) errMatchFull() error {
-	return pgerror.Newf(pgcode.ForeignKeyViolation, "insert or update on table %q violates foreign key constraint %q", r.child.desc.Name, r.fk.Name).
-		WithDetail("MATCH FULL does not allow mixing of null and nonnull key values.")
+func (r *fkRef) errMatchFull(x *execCtx) error {
+	return r.childViolation(x).WithDetail("MATCH FULL does not allow mixing of null and nonnull key values.")
+}
+
+// childViolation is the error of a referencing row whose key is not
+// the parent's, without its detail.
+func (r *fkRef) childViolation(x *execCtx) *pgerror.Error {
+	return r.violation(x, pgerror.Newf(pgcode.ForeignKeyViolation, "insert or update on table %q violates foreign key constraint %q", r.child.desc.Name, r.fk.Name))
+}
+
+// violation names r's constraint and the referencing table in e, as
+// PostgreSQL does whichever side of the key was written.
+func (r *fkRef) violation(x *execCtx, e *pgerror.Error) *pgerror.Error {
+	return x.inTable(e.WithConstraint(r.fk.Name), r.child.desc)
 }
 
 // queueParentChecks notes, for the end of the statement, that the parents
@@ -404,9 +415,9 @@ func (x *execCtx) runFKCheck(p fkPending) error {
 			return err
 		}
 		if mixed {
-			return r.errMatchFull()
+			return r.errMatchFull(x)
 		}
-		err := pgerror.Newf(pgcode.ForeignKeyViolation, "insert or update on table %q violates foreign key constraint %q", r.child.desc.Name, r.fk.Name)
+		err := r.childViolation(x)
 		if !r.child.mayReadAll(x, r.childCols) { // privileges_details.go
 			return err.WithDetail(fmt.Sprintf("Key is not present in table %q.", r.parent.desc.Name))
 		}
@@ -440,7 +451,7 @@ func (x *execCtx) runFKCheck(p fkPending) error {
 
 // stillReferenced is the error of removing a referenced parent key.
 func (r *fkRef) stillReferenced(x *execCtx, vals []types.Datum) error {
-	err := pgerror.Newf(pgcode.ForeignKeyViolation, "update or delete on table %q violates foreign key constraint %q on table %q", r.parent.desc.Name, r.fk.Name, r.child.desc.Name)
+	err := r.violation(x, pgerror.Newf(pgcode.ForeignKeyViolation, "update or delete on table %q violates foreign key constraint %q on table %q", r.parent.desc.Name, r.fk.Name, r.child.desc.Name))
 	if !r.parent.mayReadAll(x, r.parentCols) { // privileges_details.go
 		return err.WithDetail(fmt.Sprintf("Key is still referenced from table %q.", r.child.desc.Name))
 	}

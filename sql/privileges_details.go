@@ -1,8 +1,6 @@
 package sql
 
 import (
-	"fmt"
-
 	"strings"
 
 	"github.com/stela-db/stela/sql/pgcode"
@@ -93,19 +91,24 @@ func (w *tableWriter) mayReadAll(x *execCtx, cols []int) bool {
 	return true
 }
 
-// keyDetail drops the detail of a duplicate key error of w's table when
-// the session may not read every key column.
-func (w *tableWriter) keyDetail(x *execCtx, err error) error {
+// keyError is a unique violation of w's table as the client sees it:
+// naming the table, and without the key in its detail when the session
+// may not read every key column.
+func (w *tableWriter) keyError(x *execCtx, err error) error {
 	pe, ok := err.(*pgerror.Error)
-	if !ok || pe.Code != pgcode.UniqueViolation || pe.Detail == "" {
+	if !ok || pe.Code != pgcode.UniqueViolation {
 		return err
+	}
+	pe = x.inTable(pe, w.desc)
+	if pe.Detail == "" {
+		return pe
 	}
 	all, cols := w.readable(x)
 	if all {
-		return err
+		return pe
 	}
 	for _, ix := range w.layout.Indexes {
-		if pe.Message != fmt.Sprintf("duplicate key value violates unique constraint %q", ix.Name) { // as the engine words it
+		if pe.Constraint != ix.Name {
 			continue
 		}
 		for _, c := range ix.Cols {
@@ -113,7 +116,7 @@ func (w *tableWriter) keyDetail(x *execCtx, err error) error {
 				return pe.WithDetail("")
 			}
 		}
-		return err
+		return pe
 	}
 	return pe.WithDetail("") // an index not found: show nothing
 }

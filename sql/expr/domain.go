@@ -23,9 +23,12 @@ import (
 type DomainChecker struct {
 	// name is the domain coerced to, which PostgreSQL's errors name
 	// whichever of its domains' constraints fails.
-	name  string
-	cons  []domainConstraint
-	elems bool
+	name string
+	// schema and bare are the domain's schema and own name, which the
+	// errors carry as their object (pgerror/objects.go).
+	schema, bare string
+	cons         []domainConstraint
+	elems        bool
 }
 
 type domainConstraint struct {
@@ -44,6 +47,7 @@ func (b *Builder) DomainCheckerFor(t *types.T) (*DomainChecker, error) {
 	}
 	if t.Domain != nil {
 		c.name = t.Domain.Name
+		c.schema, c.bare = t.Domain.SchemaName, t.Domain.Name
 		// Errors name the domain as format_type does: qualified when
 		// the search path would not find it by its bare name.
 		if b.UserType != nil {
@@ -124,7 +128,7 @@ func (c *DomainChecker) checkOne(ctx *Context, v types.Datum) error {
 	for _, k := range c.cons {
 		if k.check == nil {
 			if v == nil {
-				return pgerror.Newf(pgcode.NotNullViolation, "domain %s does not allow null values", c.name)
+				return pgerror.Newf(pgcode.NotNullViolation, "domain %s does not allow null values", c.name).WithDataType(c.schema, c.bare)
 			}
 			continue
 		}
@@ -138,7 +142,7 @@ func (c *DomainChecker) checkOne(ctx *Context, v types.Datum) error {
 			return err
 		}
 		if r == false {
-			return pgerror.Newf(pgcode.CheckViolation, "value for domain %s violates check constraint %q", c.name, k.name)
+			return pgerror.Newf(pgcode.CheckViolation, "value for domain %s violates check constraint %q", c.name, k.name).WithDataType(c.schema, c.bare).WithConstraint(k.name)
 		}
 	}
 	return nil

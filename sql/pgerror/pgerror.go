@@ -41,6 +41,8 @@ type Error struct {
 	// Where is the context of the error (ErrorResponse's W field): for
 	// COPY, the line and column being read, as PostgreSQL reports it.
 	Where string
+	// Object names what the error is about (objects.go).
+	Object
 	// Cause, if any, is the error this one describes; it is not sent to
 	// the client but stays reachable with errors.Is/As.
 	Cause error
