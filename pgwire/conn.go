@@ -93,6 +93,14 @@ type conn struct {
 	// error or a ROLLBACK is not reported at all.
 	reported      map[string]string // last value sent per setting
 	pendingStatus map[string]string // latest value per setting changed since
+
+	// Notifications (notify.go): notifying is set once the goroutine
+	// that writes them while the client is idle runs; clientIdle, while
+	// the connection waits for the client's next message outside a
+	// transaction block, is guarded by notifyMu, as are writes then.
+	notifying  bool
+	notifyMu   sync.Mutex
+	clientIdle bool
 }
 
 func newConn(s *Server, nc net.Conn) *conn {
@@ -142,7 +150,9 @@ func (c *conn) serve() {
 			c.fatal(pgerror.New(pgcode.AdminShutdown, "terminating connection due to administrator command").WithSeverity(pgerror.SeverityFatal))
 			return
 		}
+		c.awaitClient()
 		typ, body, err := c.r.next()
+		c.clientActive()
 		if err != nil {
 			c.readFailed(err)
 			return
@@ -279,7 +289,11 @@ func (c *conn) readyForQuery() error {
 	c.setIdle()
 	c.sess.ReportIdle()
 	c.reportParameters()
-	b := appendReadyForQuery(c.w.buf[:0], c.sess.TxStatus())
+	status := c.sess.TxStatus()
+	if status == 'I' && c.sess.Listening() {
+		c.sendNotifications() // before ReadyForQuery, as PostgreSQL sends them
+	}
+	b := appendReadyForQuery(c.w.buf[:0], status)
 	c.w.sendRaw(b)
 	c.w.buf = b[:0]
 	return c.w.flush()

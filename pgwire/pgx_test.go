@@ -104,7 +104,7 @@ func TestErrorsHaveCodesAndPositions(t *testing.T) {
 	if !errors.As(err, &pe) || pe.Code != "42P01" || pe.Position != 15 {
 		t.Fatalf("missing table: %+v", err)
 	}
-	_, err = c.Exec(ctx, "LISTEN chan")
+	_, err = c.Exec(ctx, "CREATE PUBLICATION p FOR ALL TABLES")
 	if pgCode(err) != "0A000" {
 		t.Fatalf("unsupported statement: %v", err)
 	}

@@ -1,6 +1,8 @@
 package sql
 
 import (
+	"context"
+
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/sql/expr"
@@ -23,8 +25,8 @@ func (d *discardPlan) run(s *Session, ec *expr.Context) (Result, error) {
 		}
 		// As PostgreSQL: SET SESSION AUTHORIZATION DEFAULT (the
 		// login user is the session user again, a SET ROLE ends), RESET ALL,
-		// DEALLOCATE ALL, CLOSE ALL, UNLISTEN * (nothing listens), then
-		// PLANS, SEQUENCES and TEMP.
+		// DEALLOCATE ALL, CLOSE ALL, UNLISTEN *, then PLANS, SEQUENCES
+		// and TEMP.
 		s.resetSessionAuthorization(false)
 		if err := s.setVar("role", "none", false); err != nil {
 			return nil, err
@@ -34,6 +36,7 @@ func (d *discardPlan) run(s *Session, ec *expr.Context) (Result, error) {
 		}
 		s.deallocateAll()
 		s.closeAllCursors()
+		s.txn.queueAfterCommit(func(context.Context) { s.unlistenAll() })
 		if s.Wire != nil {
 			s.Wire.DropPortals()
 		}

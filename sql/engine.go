@@ -65,6 +65,8 @@ type Engine struct {
 	nextPID atomic.Int32
 	// advisory is the table of advisory locks (advisory_locks.go).
 	advisory advisoryLocks
+	// notify is the sessions listening for notifications (notify.go).
+	notify notifyHub
 	// started is when the engine opened (pg_postmaster_start_time).
 	started time.Time
 }

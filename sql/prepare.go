@@ -151,8 +151,8 @@ func (s *Session) plan(p *Prepared) error {
 		p.plan = &deallocatePlan{name: n.DeallocateStmt.Name}
 	case *pg_query.Node_DiscardStmt:
 		p.plan = &discardPlan{target: n.DiscardStmt.Target}
-	case *pg_query.Node_UnlistenStmt:
-		p.plan = unlistenPlan{}
+	case *pg_query.Node_ListenStmt, *pg_query.Node_UnlistenStmt, *pg_query.Node_NotifyStmt:
+		p.plan = planNotifyStmt(p.stmt.AST) // notify.go
 	default:
 		if p.plan, err = s.planAdmin(p.stmt.AST); err == nil && p.plan == nil {
 			err = s.planWithCatalog(p, params)

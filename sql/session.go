@@ -101,6 +101,11 @@ type Session struct {
 	OnParameterStatus func(name, value string)
 	// OnNotice receives notices and warnings for the client.
 	OnNotice func(*pgerror.Error)
+	// listening are the channels the session listens on, in the order
+	// of their LISTEN; notes the notifications that arrived for its
+	// client (notify.go).
+	listening []string
+	notes     notifyQueue
 	// OnTerminate ends the session from another goroutine, as
 	// pg_terminate_backend: the client is told 57P01 and the connection
 	// closes (DROP DATABASE ... FORCE, ALTER USER ... NOLOGIN). It must
@@ -203,6 +208,7 @@ func newSession(e *Engine, db *Database, user string, superuser bool, pid int32,
 	return &Session{
 		engine: e, db: db, authUser: user, authSuper: superuser, user: user, superuser: superuser, pid: pid, log: log,
 		vars: map[string]string{}, resetVals: map[string]resetVal{}, fsDirty: true, timeoutDirty: true, memDirty: true,
+		notes: notifyQueue{wake: make(chan struct{}, 1)},
 	}
 }
 
@@ -303,6 +309,7 @@ func (s *Session) Close() {
 	defer s.engine.unregister(s)
 	defer s.closeAllCursors()
 	defer s.engine.advisory.release(s, true, true)
+	defer s.unlistenAll()
 	if s.txn.state != txnNone {
 		s.txn.rollback(s)
 	}

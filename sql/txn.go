@@ -68,6 +68,11 @@ type txnState struct {
 	// dropAtCommit are the temporary tables made ON COMMIT DROP in the
 	// transaction (temp.go).
 	dropAtCommit []uint32
+
+	// notifies are the notifications to send at the commit, in the
+	// order queued, once each (notifySet) (notify.go).
+	notifies  []pendingNotify
+	notifySet map[pendingNotify]struct{}
 }
 
 type savedVar struct {
@@ -85,6 +90,8 @@ type savepoint struct {
 	afterCommit int
 	// deferral is the deferred checks and constraint modes then.
 	deferral fkDeferral
+	// notifies is how many notifications were queued then.
+	notifies int
 }
 
 // status is the ReadyForQuery indicator.
@@ -115,6 +122,7 @@ func (t *txnState) begin(s *Session, state int, now time.Time) {
 	t.afterCommit = nil
 	t.deferral = fkDeferral{}
 	t.dropAtCommit = nil
+	t.notifies, t.notifySet = nil, nil
 }
 
 // noteChange records a setting's value before a change, once per
@@ -163,6 +171,12 @@ func (t *txnState) commit(s *Session, ctx context.Context) error {
 		t.rollback(s)
 		return err
 	}
+	if len(t.notifies) > 0 {
+		if err := s.engine.notify.roomFor(s.db, t.notifies); err != nil {
+			t.rollback(s)
+			return err
+		}
+	}
 	if t.eng != nil {
 		c, err := t.eng.Commit(ctx)
 		if err != nil {
@@ -179,15 +193,21 @@ func (t *txnState) commit(s *Session, ctx context.Context) error {
 	for k, v := range t.local {
 		s.restoreVar(k, v.val, v.had)
 	}
-	after := t.afterCommit
+	after, notifies := t.afterCommit, t.notifies
 	t.state = txnNone
 	t.undo, t.local, t.savepoints, t.eng, t.afterCommit = nil, nil, nil, nil, nil
 	t.deferral = fkDeferral{}
 	t.dropAtCommit = nil
+	t.notifies, t.notifySet = nil, nil
 	// The database's transaction is durable: what follows it must be
 	// made even if the client goes away meanwhile.
 	for _, fn := range after {
 		fn(context.WithoutCancel(ctx))
+	}
+	// After the LISTENs of the transaction, as PostgreSQL registers
+	// them before it sends: a session hears its own NOTIFY.
+	if len(notifies) > 0 {
+		s.engine.notify.send(s.db, s.pid, notifies)
 	}
 	return nil
 }
@@ -225,6 +245,7 @@ func (t *txnState) rollback(s *Session) {
 	t.undo, t.local, t.savepoints, t.eng, t.afterCommit = nil, nil, nil, nil, nil
 	t.deferral = fkDeferral{}
 	t.dropAtCommit = nil
+	t.notifies, t.notifySet = nil, nil
 }
 
 // storage returns the transaction's storage transaction, beginning it.

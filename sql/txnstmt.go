@@ -93,7 +93,7 @@ func (p *txnPlan) run(s *Session, ec *expr.Context) (Result, error) {
 			return nil, err
 		}
 		t.savepoints = append(t.savepoints, savepoint{name: p.n.SavepointName, undo: map[string]savedVar{}, eng: eng.Savepoint(), afterCommit: len(t.afterCommit),
-			deferral: t.deferral.copy()})
+			deferral: t.deferral.copy(), notifies: len(t.notifies)})
 		return &tagResult{tag: "SAVEPOINT"}, nil
 
 	case pg_query.TransactionStmtKind_TRANS_STMT_RELEASE:
@@ -124,6 +124,7 @@ func (p *txnPlan) run(s *Session, ec *expr.Context) (Result, error) {
 			t.eng.RollbackTo(sp.eng)
 		}
 		t.afterCommit = t.afterCommit[:sp.afterCommit]
+		t.notifiesRolledBack(sp.notifies)
 		t.deferral = sp.deferral.copy()
 		// The savepoint stays; later ones go, and so do the cursors
 		// declared since it was set.
