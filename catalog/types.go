@@ -44,6 +44,9 @@ type TypeDesc struct {
 	ArrayOid uint32 `json:"array_oid,omitempty"`
 	// ArrayOf is an array type's element type (0 for an enum).
 	ArrayOf uint32 `json:"array_of,omitempty"`
+	// Composite is a stand-alone composite type's definition (nil for
+	// other types; rowtype.go).
+	Composite *CompositeDesc `json:"composite,omitempty"`
 }
 
 // DomainDesc is a domain (CREATE DOMAIN): its base type and constraints.
@@ -131,9 +134,15 @@ func TypeByOid(txn *engine.Txn, oid uint32) (t *types.T, ok bool, err error) {
 const maxDomainDepth = 32
 
 func typeByOid(txn *engine.Txn, oid uint32, depth int) (t *types.T, ok bool, err error) {
+	if _, _, derived := RowTypeRelation(oid); derived {
+		return rowTypeByOid(txn, oid, depth)
+	}
 	d, err := getStored(txn, oid)
 	if err != nil || d == nil || d.Kind != KindType {
 		return nil, false, err
+	}
+	if d.IsComposite() {
+		return compositeType(txn, d, false, depth)
 	}
 	if d.Type.Domain != nil || d.Type.ArrayOf != 0 {
 		if t, ok, err := domainType(txn, d, depth); ok || err != nil {
@@ -147,6 +156,9 @@ func typeByOid(txn *engine.Txn, oid uint32, depth int) (t *types.T, ok bool, err
 		}
 		if elem == nil || elem.Kind != KindType {
 			return nil, false, pgerror.Newf(pgcode.DataCorrupted, "catalog: array type %d has no element type %d", oid, d.Type.ArrayOf)
+		}
+		if elem.IsComposite() {
+			return compositeType(txn, elem, true, depth)
 		}
 	}
 	t = UserType(d, elem)
@@ -216,12 +228,19 @@ func droppedType(oid uint32) *types.T {
 
 // hydrate fills in the types of d's columns that are user types.
 func hydrate(txn *engine.Txn, d *Descriptor) error {
+	return hydrateDepth(txn, d, 0)
+}
+
+// hydrateDepth is hydrate for a descriptor met depth steps down a chain
+// of composite types (a column of a composite type whose field is of
+// another...), which bounds a catalog that would loop.
+func hydrateDepth(txn *engine.Txn, d *Descriptor, depth int) error {
 	var cache map[uint32]*types.T
 	resolve := func(oid uint32) (*types.T, error) {
 		if t, ok := cache[oid]; ok {
 			return t, nil
 		}
-		t, ok, err := TypeByOid(txn, oid)
+		t, ok, err := typeByOid(txn, oid, depth)
 		if err != nil {
 			return nil, err
 		}
@@ -243,6 +262,11 @@ func hydrate(txn *engine.Txn, d *Descriptor) error {
 	if d.View != nil {
 		for i := range d.View.Columns {
 			slots = append(slots, &d.View.Columns[i].columnType)
+		}
+	}
+	if d.IsComposite() {
+		for i := range d.Type.Composite.Attributes {
+			slots = append(slots, &d.Type.Composite.Attributes[i].columnType)
 		}
 	}
 	for _, c := range slots {

@@ -19,6 +19,9 @@ func (pl *planner) planAlterTable(n *pg_query.AlterTableStmt) (plan, error) {
 	switch n.Objtype {
 	case pg_query.ObjectType_OBJECT_TABLE:
 		return &ddlPlan{tag: "ALTER TABLE", fn: func(x *execCtx) error { return x.alterTable(n) }}, nil
+	case pg_query.ObjectType_OBJECT_TYPE:
+		// ALTER TYPE's attribute subcommands (ddl_composite_alter.go).
+		return &ddlPlan{tag: "ALTER TYPE", fn: func(x *execCtx) error { return x.alterComposite(n) }}, nil
 	case pg_query.ObjectType_OBJECT_MATVIEW:
 		// ALTER TABLE's subcommands that a materialized view takes
 		// (matviewAlterable), on a materialized view only.
@@ -142,6 +145,9 @@ func (x *execCtx) alterTableCmds(d *catalog.Descriptor, n *pg_query.AlterTableSt
 			if d, err = catalog.Get(x.txn, d.ID); err != nil {
 				return err
 			}
+		}
+		if err := x.checkRowTypeAlter(d, cmd); err != nil { // rowtype_deps.go
+			return err
 		}
 		if d.Kind != catalog.KindTable || d.IsMatView() && !matviewAlterable(cmd.Subtype) {
 			return pgerror.Newf(pgcode.WrongObjectType, "ALTER action %s cannot be performed on relation %q", action, d.Name).

@@ -88,6 +88,10 @@ type dropSet struct {
 	// columns may still depend on what goes; keepDropCol is the column
 	// dropped.
 	keep, keepDropCol uint32
+	// rowTypeUsed is set when a dropped relation's row type is the type
+	// of a column that stays: CASCADE would drop that column, which is
+	// not done.
+	rowTypeUsed bool
 }
 
 func (g *depGraph) newDropSet() *dropSet {
@@ -189,6 +193,15 @@ func (ds *dropSet) describeDeps(d *catalog.Descriptor, seen map[uint32]bool) {
 			}
 		}
 	}
+	if (d.Kind == catalog.KindTable || d.Kind == catalog.KindView) && d.ID != ds.keep {
+		// Columns of other relations of the row type of d, which goes
+		// with it (rowtype_deps.go).
+		for _, u := range ds.g.rowTypeUsers(d, func(o *catalog.Descriptor) bool { return ds.in[o.ID] }) {
+			ds.dependents = append(ds.dependents, u.what+" depends on type "+d.Name)
+			ds.cascaded = append(ds.cascaded, u.what)
+			ds.rowTypeUsed = true
+		}
+	}
 	// A schema's objects all depend on it first (PostgreSQL lists a view
 	// of the schema under the schema, not under the table it reads).
 	var members []*catalog.Descriptor
@@ -277,6 +290,11 @@ func (ds *dropSet) finish(cascade bool, what string) error {
 		return pgerror.New(pgcode.DependentObjectsStillExist, msg).
 			WithDetail(strings.Join(ds.dependents, "\n")).
 			WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
+	}
+	if ds.rowTypeUsed {
+		return pgerror.New(pgcode.FeatureNotSupported, "DROP ... CASCADE of a relation whose row type a column of another relation uses is not supported").
+			WithDetail(strings.Join(ds.dependents, "\n")).
+			WithHint("Drop or change the columns of the row type first.")
 	}
 	ds.g.x.cascadeNotice("drop", ds.cascaded)
 	return nil

@@ -337,6 +337,11 @@ func (x *execCtx) dropTypes(n *pg_query.DropStmt) error {
 		drop = append(drop, d)
 	}
 	if n.Behavior == pg_query.DropBehavior_DROP_CASCADE {
+		for _, d := range drop {
+			if err := g.refuseAttributeCascade(d); err != nil {
+				return err
+			}
+		}
 		return x.dropTypesCascade(drop)
 	}
 	for _, d := range drop {
@@ -382,6 +387,12 @@ func (g *depGraph) typeUsersSeen(d *catalog.Descriptor, seen map[uint32]bool) []
 	var domains []string
 	for _, o := range g.all {
 		switch {
+		case o.IsComposite() && o.ID != d.ID:
+			for _, a := range o.Type.Composite.Attributes {
+				if a.TypeOid == d.ID || a.TypeOid == d.Type.ArrayOid && d.Type.ArrayOid != 0 {
+					direct = append(direct, "column "+a.Name+" of composite type "+o.Name+" depends on type "+d.Name)
+				}
+			}
 		case o.Kind == catalog.KindType && o.Type.Domain != nil && o.Type.Domain.BaseOid == d.ID && !seen[o.ID]:
 			domains = append(domains, "type "+o.Name+" depends on type "+d.Name)
 			domains = append(domains, g.typeUsersSeen(o, seen)...)

@@ -35,6 +35,8 @@ func (pl *planner) planRename(n *pg_query.RenameStmt) (plan, error) {
 		return &ddlPlan{tag: "ALTER TABLE", fn: func(x *execCtx) error { return x.renameConstraint(n) }}, nil
 	case pg_query.ObjectType_OBJECT_TYPE:
 		return &ddlPlan{tag: "ALTER TYPE", fn: func(x *execCtx) error { return x.renameType(n) }}, nil
+	case pg_query.ObjectType_OBJECT_ATTRIBUTE:
+		return &ddlPlan{tag: "ALTER TYPE", fn: func(x *execCtx) error { return x.renameAttribute(n) }}, nil // ddl_composite_alter.go
 	case pg_query.ObjectType_OBJECT_DOMAIN:
 		return &ddlPlan{tag: "ALTER DOMAIN", fn: func(x *execCtx) error { return x.renameType(n) }}, nil // ddl_enum.go
 	case pg_query.ObjectType_OBJECT_DOMCONSTRAINT:

@@ -208,13 +208,9 @@ func (b *tableBuilder) column(cd *pg_query.ColumnDef) error {
 		if typ, err = b.x.typeFromName(cd.TypeName); err != nil {
 			return err
 		}
-		if typ.Category == 'P' {
-			// void, anyarray: no stored value can have them
-			// (CheckAttributeType in PostgreSQL).
-			return pgerror.Newf(pgcode.InvalidTableDefinition, "column %q has pseudo-type %s", cd.Colname, typ.Name)
-		}
-		if typ.Row != nil || typ.Elem != nil && typ.Elem.Row != nil {
-			return errRowTypeColumn(cd.Colname, typ)
+		// void, anyarray: no stored value can have them.
+		if err := checkStorableType(cd.Colname, typ); err != nil {
+			return err
 		}
 	}
 	col.SetType(typ)
@@ -425,10 +421,13 @@ func indexColumns(t *catalog.TableDesc, keys []string, table string) ([]catalog.
 }
 
 // checkKeyColumn refuses a column that cannot be an index key: arrays
-// have no key encoding in engine/keyenc yet.
+// and composite values have no key encoding in engine/keyenc yet.
 func checkKeyColumn(c *catalog.ColumnDesc) error {
 	if c != nil && c.Type().IsArray() {
 		return pgerror.New(pgcode.FeatureNotSupported, "arrays cannot be index keys yet")
+	}
+	if c != nil && c.Type().Family == types.RecordFamily {
+		return pgerror.Newf(pgcode.FeatureNotSupported, "column %q of composite type %s cannot be an index key yet", c.Name, c.Type())
 	}
 	return nil
 }

@@ -265,6 +265,7 @@ func (pl *planner) planSetClause(w *tableWriter, list []*pg_query.Node, sc *scop
 	b := pl.builder(sc, "UPDATE")
 	var out []assignment
 	seen := map[int]bool{}
+	fieldAssigned := map[int]int{} // column -> its field assignment in out
 	var multi *subqueryExpr // the sub-SELECT of the current (a, b) = item
 	for _, item := range list {
 		rt := item.GetResTarget()
@@ -275,10 +276,14 @@ func (pl *planner) planSetClause(w *tableWriter, list []*pg_query.Node, sc *scop
 		if col < 0 {
 			return nil, pgerror.Newf(pgcode.UndefinedColumn, "column %q of relation %q does not exist", rt.Name, w.desc.Name).WithPosition(int(rt.Location) + 1)
 		}
-		if len(rt.Indirection) > 0 {
-			return nil, pgerror.New(pgcode.FeatureNotSupported, "assignment to a field or array element is not supported").WithPosition(int(rt.Location) + 1)
+		fields, err := fieldIndirection(rt)
+		if err != nil {
+			return nil, err
 		}
-		if seen[col] {
+		// SET p.a = 1, p.b = 2 assigns two fields of p, one over the
+		// other, as PostgreSQL's FieldStore chain does.
+		prev, chained := fieldAssigned[col]
+		if seen[col] && !(chained && fields != nil) {
 			return nil, pgerror.Newf(pgcode.Syntax, "multiple assignments to same column %q", rt.Name).WithPosition(int(rt.Location) + 1)
 		}
 		seen[col] = true
@@ -308,6 +313,9 @@ func (pl *planner) planSetClause(w *tableWriter, list []*pg_query.Node, sc *scop
 			}
 		}
 		if val.GetSetToDefault() != nil {
+			if fields != nil {
+				return nil, pgerror.New(pgcode.FeatureNotSupported, "assigning DEFAULT to a field is not supported").WithPosition(int(rt.Location) + 1)
+			}
 			out = append(out, assignment{col: col})
 			continue
 		}
@@ -325,8 +333,21 @@ func (pl *planner) planSetClause(w *tableWriter, list []*pg_query.Node, sc *scop
 				return nil, err
 			}
 		}
-		e, err := b.Assign(e, c.Type(), c.Name, valLoc)
-		if err != nil {
+		if fields != nil {
+			// The column's old value, or the fields assigned before.
+			var base expr.Expr = &expr.ColRef{Idx: col, T: c.Type(), Name: c.Name}
+			if chained {
+				base = out[prev].e
+			}
+			if e, err = b.AssignField(base, c.Name, fields, e, valLoc, rt.Location); err != nil {
+				return nil, err
+			}
+			if chained {
+				out[prev].e = e
+				continue
+			}
+			fieldAssigned[col] = len(out)
+		} else if e, err = b.Assign(e, c.Type(), c.Name, valLoc); err != nil {
 			return nil, err
 		}
 		if e, err = b.Finish(e); err != nil {
@@ -335,6 +356,20 @@ func (pl *planner) planSetClause(w *tableWriter, list []*pg_query.Node, sc *scop
 		out = append(out, assignment{col: col, e: e, pre: pre})
 	}
 	return out, nil
+}
+
+// fieldIndirection is the field path of a SET target column.f1.f2
+// (nil for a plain column); an array element target stays refused.
+func fieldIndirection(rt *pg_query.ResTarget) ([]string, error) {
+	var fields []string
+	for _, n := range rt.Indirection {
+		s := n.GetString_()
+		if s == nil {
+			return nil, pgerror.New(pgcode.FeatureNotSupported, "assignment to an array element is not supported").WithPosition(int(rt.Location) + 1)
+		}
+		fields = append(fields, s.Sval)
+	}
+	return fields, nil
 }
 
 // apply computes the new row of an assignment list over a source row

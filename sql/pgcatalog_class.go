@@ -137,6 +137,7 @@ func pgClassRows(c *vctx) ([][]types.Datum, error) {
 			out = append(out, withACL(classRow(d.ID, d.Name, d.Schema, owner, 0, 'S', 3, 0, false, false), relationACL(d, grants)))
 		}
 	}
+	out = append(out, compositeClassRows(c)...)
 	markTemporary(out, descs)
 	return out, nil
 }
@@ -302,7 +303,7 @@ func pgAttributeRows(c *vctx) ([][]types.Datum, error) {
 				attRow(d.ID, "is_called", types.Bool, 3, true, false, "", false))
 		}
 	}
-	return out, nil
+	return append(out, compositeAttributeRows(c)...), nil
 }
 
 func pgAttrdefRows(c *vctx) ([][]types.Datum, error) {

@@ -31,8 +31,17 @@ func userTypeRows(c *vctx) ([][]types.Datum, error) {
 	if _, err := c.all(); err != nil {
 		return nil, err
 	}
+	composite := map[uint32]bool{}
+	for _, d := range c.userTypes {
+		if d.IsComposite() {
+			composite[d.ID] = true
+		}
+	}
 	var out [][]types.Datum
 	for _, d := range c.userTypes {
+		if composite[d.ID] || composite[d.Type.ArrayOf] {
+			continue // rowTypeRows has them, with the relations' row types
+		}
 		owner := dOid(ownerOID(d))
 		if row, ok, err := c.domainRow(d); err != nil {
 			return nil, err
@@ -84,9 +93,6 @@ func (x *execCtx) typeByOID(oid uint32) (*types.T, bool, error) {
 	}
 	if oid < catalog.FirstUserID || x == nil || x.txn == nil {
 		return nil, false, nil
-	}
-	if _, _, ok := rowTypeRelation(oid); ok {
-		return rowTypeByOID(x.txn, oid)
 	}
 	return catalog.TypeByOid(x.txn, oid)
 }

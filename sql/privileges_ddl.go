@@ -53,6 +53,8 @@ func (pl *planner) ddlNeeds(n *pg_query.Node) {
 			schema = "schema " + names[len(names)-2]
 		}
 		admin(schema, false)
+	case *pg_query.Node_CompositeTypeStmt:
+		create(n.CompositeTypeStmt.Typevar)
 	case *pg_query.Node_CreateDomainStmt:
 		schema := creationSchema()
 		if names := nodeStrings(n.CreateDomainStmt.Domainname); len(names) > 1 {
@@ -81,7 +83,7 @@ func (pl *planner) ddlNeeds(n *pg_query.Node) {
 		}
 	case *pg_query.Node_RenameStmt:
 		t := n.RenameStmt.RenameType
-		if t == pg_query.ObjectType_OBJECT_COLUMN || t == pg_query.ObjectType_OBJECT_TABCONSTRAINT {
+		if t == pg_query.ObjectType_OBJECT_COLUMN || t == pg_query.ObjectType_OBJECT_TABCONSTRAINT || t == pg_query.ObjectType_OBJECT_ATTRIBUTE {
 			t = n.RenameStmt.RelationType
 		}
 		if !ownedAtRun(t) {

@@ -60,6 +60,8 @@ func (pl *planner) planStatement(p *Prepared) (plan, error) {
 		return pl.planCopy(p, n.CopyStmt)
 	case *pg_query.Node_CreateEnumStmt:
 		return pl.planCreateEnum(n.CreateEnumStmt)
+	case *pg_query.Node_CompositeTypeStmt:
+		return pl.planCreateComposite(n.CompositeTypeStmt)
 	case *pg_query.Node_AlterEnumStmt:
 		return pl.planAlterEnum(n.AlterEnumStmt)
 	case *pg_query.Node_CreateDomainStmt:

@@ -21,6 +21,11 @@ type RowBuild struct {
 	// the item, and the reference is NULL, as PostgreSQL's whole-row
 	// Var is, not a record of NULLs.
 	Witness Expr
+	// Untyped marks the arguments that were untyped literals, resolved
+	// to text: converted to a composite type, they are read by the
+	// field's input function instead, as PostgreSQL resolves them
+	// against the target's field types (INSERT ... VALUES (ROW('5', x))).
+	Untyped []bool
 }
 
 // NewRowBuild returns a RowBuild of args with the given field names.
@@ -62,12 +67,19 @@ func (r *RowBuild) Eval(ctx *Context) (types.Datum, error) {
 func (b *Builder) rowExpr(e *pg_query.RowExpr) (Expr, error) {
 	args := make([]Expr, len(e.Args))
 	names := make([]string, len(e.Args))
+	var untyped []bool
 	for i, n := range e.Args {
 		a, err := b.Build(n)
 		if err != nil {
 			return nil, err
 		}
 		if a.Type().Oid == types.Unknown.Oid {
+			if _, ok := a.(*Const); ok {
+				if untyped == nil {
+					untyped = make([]bool, len(e.Args))
+				}
+				untyped[i] = true
+			}
 			// As PostgreSQL resolves an unknown literal in a row: text.
 			if a, err = b.coerce(a, types.Text, castImplicit, e.Location); err != nil {
 				return nil, err
@@ -76,5 +88,7 @@ func (b *Builder) rowExpr(e *pg_query.RowExpr) (Expr, error) {
 		args[i] = a
 		names[i] = "f" + strconv.Itoa(i+1)
 	}
-	return NewRowBuild(names, args), nil
+	row := NewRowBuild(names, args)
+	row.Untyped = untyped
+	return row, nil
 }

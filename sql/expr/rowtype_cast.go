@@ -27,6 +27,14 @@ func (b *Builder) coerceRecord(e Expr, to *types.T, c castContext, loc int32) (E
 		return e, true, nil
 	case isRowType(to) && from.Oid == types.RecordType.Oid:
 		row, ok := e.(*RowBuild)
+		if c, isConst := e.(*Const); isConst {
+			// ROW(...) of constants folded before it met its target
+			// (INSERT's VALUES): the same conversion, from its fields.
+			if c.V == nil {
+				return &Const{T: to, Loc: c.Loc}, true, nil
+			}
+			row, ok = constRowBuild(c)
+		}
 		if !ok {
 			return nil, true, atErr(errCannotCast(from, to), loc)
 		}
@@ -34,6 +42,21 @@ func (b *Builder) coerceRecord(e Expr, to *types.T, c castContext, loc int32) (E
 		return out, true, err
 	}
 	return nil, false, nil
+}
+
+// constRowBuild is a folded record constant as the ROW(...) of its
+// fields' constants; ok is false for a value that is not a record.
+func constRowBuild(c *Const) (*RowBuild, bool) {
+	r, ok := c.V.(*types.Record)
+	if !ok {
+		return nil, false
+	}
+	t := r.TypeIn(c.T)
+	args := make([]Expr, len(r.Values))
+	for i, v := range r.Values {
+		args[i] = &Const{T: types.FieldType(t, i), V: v, Loc: c.Loc}
+	}
+	return &RowBuild{Args: args, T: t}, true
 }
 
 // rowToComposite converts ROW(...) to the row type to, field by field.
@@ -50,6 +73,9 @@ func (b *Builder) rowToComposite(row *RowBuild, to *types.T, c castContext, loc 
 	args := make([]Expr, len(row.Args))
 	for i, a := range row.Args {
 		ft := to.Fields[i].T
+		if c, ok := a.(*Const); ok && i < len(row.Untyped) && row.Untyped[i] {
+			a = &Const{T: types.Unknown, V: c.V, Loc: c.Loc}
+		}
 		out, err := b.coerce(a, ft, c, loc)
 		if err != nil {
 			if pgerror.HasCode(err, pgcode.CannotCoerce) {
