@@ -266,7 +266,7 @@ func (pl *planner) planSetClause(w *tableWriter, list []*pg_query.Node, sc *scop
 	var out []assignment
 	seen := map[int]bool{}
 	fieldAssigned := map[int]int{} // column -> its field assignment in out
-	var multi *subqueryExpr // the sub-SELECT of the current (a, b) = item
+	var multi *subqueryExpr        // the sub-SELECT of the current (a, b) = item
 	for _, item := range list {
 		rt := item.GetResTarget()
 		col := w.columnByName(rt.Name)

@@ -34,7 +34,21 @@ func (g *depGraph) rowTypeUsers(d *catalog.Descriptor, skip func(*catalog.Descri
 	if oid == 0 {
 		return nil
 	}
-	uses := func(t uint32) bool { return t == oid || arr != 0 && t == arr }
+	// The array type's users come first, as PostgreSQL finds them: its
+	// dependency on the type is older than any column's.
+	var out []rowTypeUse
+	for _, want := range []uint32{arr, oid} {
+		if want != 0 {
+			out = append(out, g.typeOidUsers(d, want, skip)...)
+		}
+	}
+	return out
+}
+
+// typeOidUsers lists the columns and attributes of type oid, but in d
+// and in the descriptors skip reports.
+func (g *depGraph) typeOidUsers(d *catalog.Descriptor, oid uint32, skip func(*catalog.Descriptor) bool) []rowTypeUse {
+	uses := func(t uint32) bool { return t == oid }
 	var out []rowTypeUse
 	for _, o := range g.all {
 		if skip != nil && skip(o) {

@@ -1055,7 +1055,9 @@ func (b *Builder) columnRef(c *pg_query.ColumnRef) (Expr, error) {
 func (b *Builder) Assign(e Expr, t *types.T, column string, loc int32) (Expr, error) {
 	out, err := b.coerce(e, t, castAssignment, loc)
 	if err != nil {
-		if pgerror.HasCode(err, pgcode.CannotCoerce) {
+		// A record converted field by field keeps its own error, as
+		// PostgreSQL's coerce_record_to_complex says which field failed.
+		if pgerror.HasCode(err, pgcode.CannotCoerce) && !(isRowType(t) && e.Type().Oid == types.RecordType.Oid) {
 			// The column's type without its modifier, as PostgreSQL's
 			// format_type_be names it ("numeric", not "numeric(5,1)").
 			return nil, at(pgerror.Newf(pgcode.DatatypeMismatch, "column %q is of type %s but expression is of type %s", column, t.WithTypmod(-1), e.Type()).
