@@ -365,7 +365,7 @@ func fieldIndirection(rt *pg_query.ResTarget) ([]string, error) {
 	for _, n := range rt.Indirection {
 		s := n.GetString_()
 		if s == nil {
-			return nil, pgerror.New(pgcode.FeatureNotSupported, "assignment to an array element is not supported").WithPosition(int(rt.Location) + 1)
+			return nil, pgerror.New(pgcode.FeatureNotSupported, "assignment to a field or array element is not supported").WithPosition(int(rt.Location) + 1)
 		}
 		fields = append(fields, s.Sval)
 	}

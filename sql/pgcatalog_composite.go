@@ -1,6 +1,9 @@
 package sql
 
 import (
+	"strings"
+
+	"github.com/stela-db/stela/catalog"
 	"github.com/stela-db/stela/sql/types"
 )
 
@@ -37,4 +40,32 @@ func compositeAttributeRows(c *vctx) [][]types.Datum {
 		}
 	}
 	return out
+}
+
+// compositeByRelid is the composite type whose relation has OID relid,
+// or nil.
+func compositeByRelid(x *execCtx, relid uint32) (*catalog.Descriptor, error) {
+	if x == nil || x.txn == nil || relid < catalog.FirstUserID {
+		return nil, nil
+	}
+	all, err := catalog.All(x.txn)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range all {
+		if d.IsComposite() && d.Type.Composite.Relid == relid {
+			return d, nil
+		}
+	}
+	return nil, nil
+}
+
+// compositeRelationVisible is pg_table_is_visible of a composite type's
+// relation: visible when its type is; ok is false for another OID.
+func compositeRelationVisible(x *execCtx, relid uint32) (visible, ok bool, err error) {
+	d, err := compositeByRelid(x, relid)
+	if err != nil || d == nil {
+		return false, false, err
+	}
+	return !strings.Contains(x.userTypeName(catalog.RowType(d)), "."), true, nil
 }

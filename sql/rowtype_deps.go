@@ -155,12 +155,12 @@ func (x *execCtx) checkRowTypeAlter(d *catalog.Descriptor, cmd *pg_query.AlterTa
 	switch cmd.Subtype {
 	case pg_query.AlterTableType_AT_AddColumn:
 		if cd := cmd.Def.GetColumnDef(); cd != nil && cd.TypeName != nil {
-			t, err := x.typeFromName(cd.TypeName)
-			if err != nil {
-				return err
-			}
-			if err := refuseSelfMember(d, func(oid uint32) bool { return catalog.UsesType(t, oid) }); err != nil {
-				return err
+			// serial and the like are no type names: the column's own
+			// path reads them, and reports a name that is no type.
+			if t, err := x.typeFromName(cd.TypeName); err == nil {
+				if err := refuseSelfMember(d, func(oid uint32) bool { return catalog.UsesType(t, oid) }); err != nil {
+					return err
+				}
 			}
 		}
 	case pg_query.AlterTableType_AT_DropColumn, pg_query.AlterTableType_AT_AlterColumnType:
