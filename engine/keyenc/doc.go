@@ -166,7 +166,14 @@
 // its normalized text; bytea the bytes; date int32 days since 2000-01-01;
 // time int64 µs; timestamp, timestamptz int64 µs since 2000-01-01 (UTC);
 // interval int64 µs, int32 days, int32 months; uuid 16 bytes; an enum
-// value its label's UTF-8 bytes (enum_send).
+// value its label's UTF-8 bytes (enum_send); a composite value (a column
+// of a CREATE TYPE ... AS type or of a table's row type) record_send's
+// form: int32 BE field count, then per field its type's oid (int32 BE),
+// its length (int32 BE, -1 for NULL) and its own send form. That is what
+// a binary client receives, so a row proof rebuilds it without the
+// catalog's help; the fields are positional, which is why sql refuses to
+// add, drop or retype the fields of a type while values of it are stored
+// (sql/rowtype_deps.go).
 //
 // The encoding is canonical: one row has one encoding, and DecodeRow
 // rejects every other byte string (XX001): another version, non-shortest
