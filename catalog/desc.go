@@ -41,6 +41,9 @@ type Descriptor struct {
 	Sequence *SequenceDesc `json:"sequence,omitempty"`
 	// Type is a user-defined type's (Kind KindType, types.go).
 	Type *TypeDesc `json:"type,omitempty"`
+	// Function is a user-defined function's (Kind KindFunction,
+	// functions.go).
+	Function *FunctionDesc `json:"function,omitempty"`
 	// MatView marks a materialized view. It is a table (Kind KindTable,
 	// Table) whose rows are its query's result as of its last refresh,
 	// and View holds the query, its columns and what it reads, as a

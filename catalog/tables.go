@@ -22,6 +22,8 @@ import (
 //	                                bytes, index_names.go)
 //	0x01 's' id(4)                  a table's shape marker (shape.go)
 //	0x01 'y' schema id(4) name      a user type's name entry (types.go)
+//	0x01 'f' schema id(4) name 0x00 arg oids
+//	                                a function's name entry (functions.go)
 //	0x01 't' storage id(4)          the storage id a TRUNCATE moved a table
 //	                                to from this one (4 bytes, truncate.go)
 var (

@@ -86,8 +86,11 @@ type EnumLabelDesc struct {
 
 // nameEntryKey is where d's name entry lives.
 func (d *Descriptor) nameEntryKey() []byte {
-	if d.Kind == KindType {
+	switch d.Kind {
+	case KindType:
 		return typeNameKey(d.Schema, d.Name)
+	case KindFunction:
+		return funcNameKey(d.Schema, d.Name, d.Function.ArgOids)
 	}
 	return nameKey(d.Schema, d.Name)
 }

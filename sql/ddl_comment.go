@@ -42,6 +42,8 @@ func (pl *planner) planComment(n *pg_query.CommentStmt) (plan, error) {
 	case pg_query.ObjectType_OBJECT_TYPE, pg_query.ObjectType_OBJECT_DOMAIN,
 		pg_query.ObjectType_OBJECT_DOMCONSTRAINT:
 		return &ddlPlan{tag: "COMMENT", fn: func(x *execCtx) error { return x.commentType(n) }}, nil // ddl_comment_type.go
+	case pg_query.ObjectType_OBJECT_FUNCTION:
+		return &ddlPlan{tag: "COMMENT", fn: func(x *execCtx) error { return x.commentFunction(n) }}, nil // ddl_function_alter.go
 	}
 	word := strings.ToUpper(strings.ReplaceAll(strings.TrimPrefix(n.Objtype.String(), "OBJECT_"), "_", " "))
 	return nil, pgerror.Newf(pgcode.FeatureNotSupported, "COMMENT ON %s is not supported", word)

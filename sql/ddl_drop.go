@@ -29,6 +29,9 @@ func (pl *planner) planDrop(n *pg_query.DropStmt) (plan, error) {
 	if n.RemoveType == pg_query.ObjectType_OBJECT_EXTENSION {
 		return &ddlPlan{tag: "DROP EXTENSION", fn: func(x *execCtx) error { return x.dropExtensions(n) }}, nil
 	}
+	if n.RemoveType == pg_query.ObjectType_OBJECT_FUNCTION {
+		return &ddlPlan{tag: "DROP FUNCTION", fn: func(x *execCtx) error { return x.dropFunctions(n) }}, nil // ddl_function_alter.go
+	}
 	if n.RemoveType == pg_query.ObjectType_OBJECT_TYPE {
 		return &ddlPlan{tag: "DROP TYPE", fn: func(x *execCtx) error { return x.dropTypes(n) }}, nil
 	}

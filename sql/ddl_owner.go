@@ -158,6 +158,9 @@ func (pl *planner) planAlterOwner(n *pg_query.AlterOwnerStmt) (plan, error) {
 	if n.ObjectType == pg_query.ObjectType_OBJECT_DOMAIN {
 		return &ddlPlan{tag: "ALTER DOMAIN", fn: func(x *execCtx) error { return x.changeTypeOwner(n) }}, nil // ddl_enum.go
 	}
+	if n.ObjectType == pg_query.ObjectType_OBJECT_FUNCTION {
+		return &ddlPlan{tag: "ALTER FUNCTION", fn: func(x *execCtx) error { return x.changeFunctionOwner(n) }}, nil // ddl_function_alter.go
+	}
 	if n.ObjectType != pg_query.ObjectType_OBJECT_SCHEMA {
 		return nil, nil
 	}

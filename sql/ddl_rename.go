@@ -41,6 +41,8 @@ func (pl *planner) planRename(n *pg_query.RenameStmt) (plan, error) {
 		return &ddlPlan{tag: "ALTER DOMAIN", fn: func(x *execCtx) error { return x.renameType(n) }}, nil // ddl_enum.go
 	case pg_query.ObjectType_OBJECT_DOMCONSTRAINT:
 		return &ddlPlan{tag: "ALTER DOMAIN", fn: func(x *execCtx) error { return x.renameDomainConstraint(n) }}, nil // ddl_domain_alter.go
+	case pg_query.ObjectType_OBJECT_FUNCTION:
+		return &ddlPlan{tag: "ALTER FUNCTION", fn: func(x *execCtx) error { return x.renameFunction(n) }}, nil // ddl_function_alter.go
 	}
 	k, ok := renameKinds[n.RenameType]
 	if !ok {

@@ -70,6 +70,10 @@ type planner struct {
 	// topWith is the statement's own WITH clause, the only one that may
 	// hold data-modifying queries (cte_dml.go).
 	topWith *pg_query.WithClause
+	// fnParams, while a SQL function's body is planned, are its
+	// arguments, which names no column has stand for
+	// (function_body.go).
+	fnParams *funcParams
 }
 
 // level is one query of a statement: the statement itself or a subquery.
@@ -108,7 +112,11 @@ func (pl *planner) checkReg(t *types.T, name string) error {
 // query. Subqueries are allowed everywhere; aggregates and window
 // functions only where the query planner hooks them in.
 func (pl *planner) builder(sc *scope, clause string) *expr.Builder {
-	b := &expr.Builder{Params: pl.params, Session: pl.s, Scope: sc, Clause: clause, Extension: extensionHook(pl.txn), UserType: userTypeHook(pl.txn, pl.s)}
+	b := &expr.Builder{Params: pl.params, Session: pl.s, Scope: sc, Clause: clause, Extension: extensionHook(pl.txn), UserType: userTypeHook(pl.txn, pl.s),
+		UserFuncs: userFuncsHook(pl.txn, pl.s)}
+	if pl.fnParams != nil {
+		b.ParamName = pl.fnParams.resolve
+	}
 	if sc != nil && sc.clause == "" {
 		sc.clause = clause
 	}

@@ -61,6 +61,12 @@ func (pl *planner) ddlNeeds(n *pg_query.Node) {
 			schema = "schema " + names[len(names)-2]
 		}
 		admin(schema, false)
+	case *pg_query.Node_CreateFunctionStmt:
+		schema := creationSchema()
+		if names := nodeStrings(n.CreateFunctionStmt.Funcname); len(names) > 1 {
+			schema = "schema " + names[len(names)-2]
+		}
+		admin(schema, false)
 	case *pg_query.Node_AlterEnumStmt, *pg_query.Node_AlterDomainStmt:
 		// Of a type: its owner may, checked as it runs.
 	case *pg_query.Node_CreateTableAsStmt:
@@ -116,7 +122,8 @@ func ownedAtRun(t pg_query.ObjectType) bool {
 	case pg_query.ObjectType_OBJECT_TABLE, pg_query.ObjectType_OBJECT_VIEW, pg_query.ObjectType_OBJECT_SEQUENCE,
 		pg_query.ObjectType_OBJECT_INDEX, pg_query.ObjectType_OBJECT_MATVIEW, pg_query.ObjectType_OBJECT_SCHEMA,
 		pg_query.ObjectType_OBJECT_EXTENSION, pg_query.ObjectType_OBJECT_TYPE,
-		pg_query.ObjectType_OBJECT_DOMAIN, pg_query.ObjectType_OBJECT_DOMCONSTRAINT:
+		pg_query.ObjectType_OBJECT_DOMAIN, pg_query.ObjectType_OBJECT_DOMCONSTRAINT,
+		pg_query.ObjectType_OBJECT_FUNCTION:
 		return true
 	}
 	return false

@@ -43,8 +43,11 @@ type Session struct {
 	// analyzeSubPlans are the instrumented subquery plans of the EXPLAIN
 	// ANALYZE running, given to its execution contexts (statementCtx).
 	analyzeSubPlans map[*subqueryExpr]planNode
-	engine          *Engine
-	db              *Database
+	// funcDepth is how deep calls of SQL functions are nested now
+	// (function_call_user.go).
+	funcDepth int
+	engine    *Engine
+	db        *Database
 	// authUser is who logged in, authSuper whether it was a superuser
 	// then; user is the session user (authUser until SET SESSION
 	// AUTHORIZATION names another: session_auth.go), superuser whether

@@ -68,6 +68,8 @@ func (pl *planner) planStatement(p *Prepared) (plan, error) {
 		return pl.planCreateDomain(n.CreateDomainStmt)
 	case *pg_query.Node_AlterDomainStmt:
 		return pl.planAlterDomain(n.AlterDomainStmt)
+	case *pg_query.Node_CreateFunctionStmt:
+		return pl.planCreateFunction(n.CreateFunctionStmt)
 	}
 	return nil, nil
 }

@@ -49,6 +49,12 @@ type Builder struct {
 	// among the database's own types (enums). Without it, only the
 	// built-in types exist.
 	UserType TypeResolver
+	// UserFuncs, when set, finds the functions users created (CREATE
+	// FUNCTION, userfuncs.go). Without it, only the built-in ones exist.
+	UserFuncs UserFuncResolver
+	// ParamName, when set, resolves a name no column has: a SQL
+	// function's argument, in its body.
+	ParamName ParamResolver
 	// Clause is the clause being built ("WHERE", "JOIN conditions"), for
 	// the errors of the refused constructs.
 	Clause string
@@ -826,6 +832,15 @@ func (b *Builder) funcCall(f *pg_query.FuncCall) (Expr, error) {
 	// (a set-returning function the planner builds).
 	infoSchema := len(parts) == 2 && parts[0] == "information_schema" && name == "_pg_expandarray"
 	if len(parts) > 2 || (len(parts) == 2 && parts[0] != "pg_catalog" && !infoSchema) {
+		if len(parts) == 2 && b.UserFuncs != nil && f.Over == nil && !f.AggStar && !f.AggDistinct && !f.FuncVariadic {
+			ext, err := b.extCandidates(parts[0], name)
+			if err != nil {
+				return nil, err
+			}
+			if e, ok, err := b.userFuncCall(f, parts, name, ext); ok {
+				return e, err
+			}
+		}
 		if len(extFunctions[name]) == 0 || f.Over != nil || f.AggStar || f.AggDistinct || f.FuncVariadic {
 			return nil, errNoExtFunction(parts, f.Location)
 		}
@@ -878,6 +893,17 @@ func (b *Builder) funcCall(f *pg_query.FuncCall) (Expr, error) {
 	}
 	if f.FuncVariadic {
 		return b.variadicArrayCall(f, name)
+	}
+	if len(parts) == 1 && b.UserFuncs != nil {
+		cands, usable, err := b.builtinCandidates(name)
+		if err != nil {
+			return nil, err
+		}
+		if usable {
+			if e, ok, err := b.userFuncCall(f, parts, name, cands); ok {
+				return e, err
+			}
+		}
 	}
 	args, err := b.FuncArgs(f)
 	if err != nil {
@@ -1044,9 +1070,18 @@ func (b *Builder) columnRef(c *pg_query.ColumnRef) (Expr, error) {
 		names = append(names, f.GetString_().GetSval())
 	}
 	if b.Scope == nil {
+		if p := b.paramNamed(names); p != nil {
+			return p, nil
+		}
 		return nil, at(pgerror.Newf(pgcode.UndefinedColumn, "column %q does not exist", strings.Join(names, ".")), c.Location)
 	}
-	return b.Scope.Column(names, c.Location)
+	e, err := b.Scope.Column(names, c.Location)
+	if err != nil && (pgerror.HasCode(err, pgcode.UndefinedColumn) || pgerror.HasCode(err, pgcode.UndefinedTable)) {
+		if p := b.paramNamed(names); p != nil {
+			return p, nil
+		}
+	}
+	return e, err
 }
 
 // Assign coerces e to a column's type as an assignment does (INSERT,

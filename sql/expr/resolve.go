@@ -51,6 +51,11 @@ type overload struct {
 	// resolver must not count it as one where that decides (unknown ||
 	// bit is bit varying's ||, not text's).
 	anyNonArrayAt int
+	// user is the user function this overload calls (userfuncs.go),
+	// nil for the built-in ones; order maps the call's arguments to its
+	// parameters.
+	user  *UserFunc
+	order []int
 }
 
 // exactAt reports whether parameter i of o is exactly of type a.

@@ -141,6 +141,7 @@ const (
 	DuplicateTable                     Code = "42P07"
 	DuplicateAlias                     Code = "42712"
 	DuplicateObject                    Code = "42710"
+	DuplicateFunction                  Code = "42723"
 	AmbiguousColumn                    Code = "42702"
 	AmbiguousFunction                  Code = "42725"
 	AmbiguousParameter                 Code = "42P08"

@@ -1,0 +1,298 @@
+package sql
+
+import (
+	"strings"
+
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/parser"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// CREATE [OR REPLACE] FUNCTION ... LANGUAGE sql: a function is a
+// catalog descriptor (catalog/functions.go) holding its signature, its
+// attributes and its body's text, which each call site plans at its
+// first call (function_call_user.go). The body is planned here too, and
+// thrown away, to check it as PostgreSQL does with check_function_bodies
+// on. Other languages are refused; so are OUT parameters, VARIADIC and
+// set-returning functions, which stela does not run.
+
+func (pl *planner) planCreateFunction(n *pg_query.CreateFunctionStmt) (plan, error) {
+	if n.IsProcedure {
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "CREATE PROCEDURE is not supported")
+	}
+	return &ddlPlan{tag: "CREATE FUNCTION", fn: func(x *execCtx) error { return x.createFunction(n) }}, nil
+}
+
+// funcOptions are a CREATE FUNCTION's options.
+type funcOptions struct {
+	language   string
+	body       string
+	volatility string
+	strict     bool
+}
+
+// functionOptions reads a CREATE FUNCTION's options, refusing those
+// stela does not run.
+func functionOptions(n *pg_query.CreateFunctionStmt) (*funcOptions, error) {
+	o := &funcOptions{volatility: "v"}
+	for _, opt := range n.Options {
+		de := opt.GetDefElem()
+		if de == nil {
+			continue
+		}
+		switch de.Defname {
+		case "language":
+			o.language = de.Arg.GetString_().GetSval()
+		case "as":
+			items := de.Arg.GetList().GetItems()
+			if len(items) != 1 {
+				return nil, pgerror.New(pgcode.InvalidFunctionDefinition, "only one AS item needed for language \"sql\"")
+			}
+			o.body = items[0].GetString_().GetSval()
+		case "volatility":
+			o.volatility = de.Arg.GetString_().GetSval()[:1]
+		case "strict":
+			o.strict = de.Arg.GetBoolean().GetBoolval()
+		case "cost", "rows", "parallel", "leakproof":
+			// Planner hints and markings that change no result.
+		case "security":
+			if de.Arg.GetBoolean().GetBoolval() {
+				return nil, pgerror.New(pgcode.FeatureNotSupported, "SECURITY DEFINER functions are not supported")
+			}
+		default:
+			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "CREATE FUNCTION option %s is not supported", strings.ToUpper(de.Defname))
+		}
+	}
+	if o.language == "" && n.SqlBody != nil {
+		o.language = "sql"
+	}
+	switch o.language {
+	case "sql":
+	case "":
+		return nil, pgerror.New(pgcode.InvalidFunctionDefinition, "no language specified")
+	case "plpgsql", "c", "internal":
+		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "language %s is not supported", o.language).
+			WithHint("stela runs functions written in SQL (LANGUAGE sql) only.")
+	default:
+		return nil, pgerror.Newf(pgcode.UndefinedObject, "language %q does not exist", o.language)
+	}
+	if n.SqlBody == nil && o.body == "" && !hasAsOption(n) {
+		return nil, pgerror.New(pgcode.InvalidFunctionDefinition, "no function body specified")
+	}
+	return o, nil
+}
+
+func hasAsOption(n *pg_query.CreateFunctionStmt) bool {
+	for _, opt := range n.Options {
+		if opt.GetDefElem().GetDefname() == "as" {
+			return true
+		}
+	}
+	return false
+}
+
+// funcParam is one parameter of a CREATE FUNCTION.
+type funcParam struct {
+	name string
+	t    *types.T
+	def  string // the DEFAULT's SQL text, "" none
+}
+
+// functionParams reads a CREATE FUNCTION's parameters: IN ones only.
+func (x *execCtx) functionParams(n *pg_query.CreateFunctionStmt) ([]funcParam, error) {
+	var out []funcParam
+	seenDefault := false
+	for _, pn := range n.Parameters {
+		fp := pn.GetFunctionParameter()
+		switch fp.Mode {
+		case pg_query.FunctionParameterMode_FUNC_PARAM_IN, pg_query.FunctionParameterMode_FUNC_PARAM_DEFAULT:
+		case pg_query.FunctionParameterMode_FUNC_PARAM_TABLE:
+			return nil, pgerror.New(pgcode.FeatureNotSupported, "RETURNS TABLE is not supported")
+		case pg_query.FunctionParameterMode_FUNC_PARAM_VARIADIC:
+			return nil, pgerror.New(pgcode.FeatureNotSupported, "VARIADIC parameters are not supported")
+		default:
+			return nil, pgerror.New(pgcode.FeatureNotSupported, "OUT and INOUT parameters are not supported")
+		}
+		t, err := x.typeFromName(fp.ArgType)
+		if err != nil {
+			return nil, err
+		}
+		if fp.ArgType.Setof {
+			return nil, pgerror.New(pgcode.InvalidFunctionDefinition, "functions cannot accept set arguments")
+		}
+		p := funcParam{name: fp.Name, t: t}
+		for _, q := range out {
+			if p.name != "" && q.name == p.name {
+				return nil, pgerror.Newf(pgcode.InvalidFunctionDefinition, "parameter name %q used more than once", p.name)
+			}
+		}
+		if fp.Defexpr != nil {
+			if p.def, err = x.checkArgDefault(fp.Defexpr, t); err != nil {
+				return nil, err
+			}
+			seenDefault = true
+		} else if seenDefault {
+			return nil, pgerror.New(pgcode.InvalidFunctionDefinition, "input parameters after one with a default value must also have defaults")
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// checkArgDefault checks that a parameter's DEFAULT converts to its type
+// and reads no column, and returns its SQL text.
+func (x *execCtx) checkArgDefault(n *pg_query.Node, t *types.T) (string, error) {
+	text, err := parser.DeparseExpr(n)
+	if err != nil {
+		return "", err
+	}
+	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess, Clause: "DEFAULT expressions",
+		Extension: extensionHook(x.txn), UserType: userTypeHook(x.txn, x.sess), UserFuncs: userFuncsHook(x.txn, x.sess)}
+	e, err := b.Build(n)
+	if err != nil {
+		return "", err
+	}
+	if _, err := b.Assign(e, t, "", -1); err != nil {
+		return "", err
+	}
+	return text, nil
+}
+
+func (x *execCtx) createFunction(n *pg_query.CreateFunctionStmt) error {
+	schemaName, name, err := x.splitQualified(nodeStrings(n.Funcname))
+	if err != nil {
+		return err
+	}
+	schema, err := x.sess.schemaFor(x.txn, schemaName)
+	if err != nil {
+		return err
+	}
+	opts, err := functionOptions(n)
+	if err != nil {
+		return err
+	}
+	params, err := x.functionParams(n)
+	if err != nil {
+		return err
+	}
+	if n.ReturnType == nil {
+		return pgerror.New(pgcode.FeatureNotSupported, "functions without a RETURNS clause (OUT parameters) are not supported")
+	}
+	if n.ReturnType.Setof {
+		return pgerror.New(pgcode.FeatureNotSupported, "set-returning functions (RETURNS SETOF) are not supported")
+	}
+	result, err := x.typeFromName(n.ReturnType)
+	if err != nil {
+		return err
+	}
+	fd := &catalog.FunctionDesc{ResultOid: result.Oid, Language: opts.language, Body: opts.body,
+		Volatility: opts.volatility, Strict: opts.strict}
+	if result.Domain != nil {
+		fd.ResultOid = result.Domain.Oid
+	}
+	named := false
+	for _, p := range params {
+		oid := p.t.Oid
+		if p.t.Domain != nil {
+			oid = p.t.Domain.Oid
+		}
+		fd.ArgOids = append(fd.ArgOids, oid)
+		fd.ArgNames = append(fd.ArgNames, p.name)
+		named = named || p.name != ""
+		if p.def != "" {
+			fd.Defaults = append(fd.Defaults, p.def)
+		}
+	}
+	if !named {
+		fd.ArgNames = nil
+	}
+	if n.SqlBody != nil {
+		if fd.Body, err = bodyText(n.SqlBody); err != nil {
+			return err
+		}
+		if fd.SQLBody, err = standardBodyText(n.SqlBody); err != nil {
+			return err
+		}
+	}
+	d := &catalog.Descriptor{Kind: catalog.KindFunction, Name: name, Schema: schema.ID, Owner: x.creator(), Function: fd}
+	old, err := catalog.LookupFunction(x.txn, schema.ID, name, fd.ArgOids)
+	if err != nil {
+		return err
+	}
+	if old != nil {
+		if !n.Replace {
+			return pgerror.Newf(pgcode.DuplicateFunction, "function %q already exists with same argument types", name)
+		}
+		if err := x.mustOwnAs(old, "function"); err != nil {
+			return err
+		}
+		if err := replaceable(old, d, x.signatureText(d)); err != nil {
+			return err
+		}
+		d.ID, d.Owner, d.Comment = old.ID, old.Owner, old.Comment
+	} else if d.ID, err = catalog.NewID(x.txn); err != nil {
+		return err
+	}
+	sig := &funcSignature{result: result}
+	for _, p := range params {
+		sig.args = append(sig.args, p.t)
+	}
+	// Put first, so that a body that calls the function finds it.
+	if err := catalog.Put(x.txn, d); err != nil {
+		return err
+	}
+	if _, err := planFuncBody(x.sess, x.txn, d, sig); err != nil {
+		return err
+	}
+	return catalog.BumpVersion(x.txn)
+}
+
+// replaceable refuses the changes CREATE OR REPLACE may not make, as
+// PostgreSQL does: the result type, and the names of the parameters.
+func replaceable(old, d *catalog.Descriptor, sig string) error {
+	if old.Function.ResultOid != d.Function.ResultOid || old.Function.ReturnsSet != d.Function.ReturnsSet {
+		return pgerror.New(pgcode.InvalidFunctionDefinition, "cannot change return type of existing function").
+			WithHint("Use DROP FUNCTION " + sig + " first.")
+	}
+	for i, n := range old.Function.ArgNames {
+		if n != "" && (i >= len(d.Function.ArgNames) || d.Function.ArgNames[i] != n) {
+			return pgerror.Newf(pgcode.InvalidFunctionDefinition, "cannot change name of input parameter %q", n).
+				WithHint("Use DROP FUNCTION " + sig + " first.")
+		}
+	}
+	if len(d.Function.Defaults) < len(old.Function.Defaults) {
+		return pgerror.New(pgcode.InvalidFunctionDefinition, "cannot remove parameter defaults from existing function").
+			WithHint("Use DROP FUNCTION " + sig + " first.")
+	}
+	return nil
+}
+
+// standardBodyText is a SQL-standard body as pg_get_functiondef shows
+// it: RETURN expr, or BEGIN ATOMIC with one statement a line.
+func standardBodyText(n *pg_query.Node) (string, error) {
+	if r := n.GetReturnStmt(); r != nil {
+		e, err := parser.DeparseExpr(r.Returnval)
+		if err != nil {
+			return "", err
+		}
+		return "RETURN " + e, nil
+	}
+	var b strings.Builder
+	b.WriteString("BEGIN ATOMIC\n")
+	for _, l := range n.GetList().GetItems() {
+		for _, st := range l.GetList().GetItems() {
+			t, err := parser.DeparseStatement(st)
+			if err != nil {
+				return "", err
+			}
+			b.WriteString(" " + t + ";\n")
+		}
+	}
+	b.WriteString("END")
+	return b.String(), nil
+}

@@ -1,0 +1,193 @@
+package sql
+
+import (
+	"strings"
+
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// DROP FUNCTION, ALTER FUNCTION ... RENAME TO / OWNER TO and COMMENT ON
+// FUNCTION: each names a function by name and, optionally, argument
+// types (PostgreSQL's ObjectWithArgs), which resolveFunction finds. A
+// name alone must mean one function (42725 otherwise).
+
+// resolveFunction finds the function an ObjectWithArgs names; nil
+// (after a NOTICE) when there is none and missingOK allows that. Only
+// the owner (or an admin) may change it.
+func (x *execCtx) resolveFunction(o *pg_query.ObjectWithArgs, missingOK bool) (*catalog.Descriptor, error) {
+	schema, name, err := x.splitQualified(nodeStrings(o.Objname))
+	if err != nil {
+		return nil, err
+	}
+	full := name
+	if schema != "" {
+		full = schema + "." + name
+		if s, err := catalog.Lookup(x.txn, 0, schema); err != nil {
+			return nil, err
+		} else if s == nil {
+			return nil, x.missing(missingOK, pgcode.InvalidSchemaName, "schema \""+schema+"\" does not exist")
+		}
+	}
+	var d *catalog.Descriptor
+	if o.ArgsUnspecified {
+		ds, err := lookupFunctions(x.txn, x.sess, schema, name)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case len(ds) == 0 && missingOK:
+			return nil, x.missing(true, pgcode.UndefinedFunction, "function "+full+"() does not exist")
+		case len(ds) == 0:
+			return nil, pgerror.Newf(pgcode.UndefinedFunction, "could not find a function named %q", full)
+		case len(ds) > 1:
+			return nil, pgerror.Newf(pgcode.AmbiguousFunction, "function name %q is not unique", full).
+				WithHint("Specify the argument list to select the function unambiguously.")
+		}
+		d = ds[0]
+	} else {
+		var args []*types.T
+		var oids []uint32
+		for _, a := range o.Objargs {
+			t, err := x.typeFromName(a.GetTypeName())
+			if err != nil {
+				return nil, err
+			}
+			args = append(args, t)
+			oids = append(oids, typeOid(t))
+		}
+		if d, err = lookupFunctionExact(x.txn, x.sess, schema, name, oids); err != nil {
+			return nil, err
+		}
+		if d == nil {
+			names := make([]string, len(args))
+			for i, t := range args {
+				names[i] = t.StringWithoutTypmod()
+			}
+			return nil, x.missing(missingOK, pgcode.UndefinedFunction, "function "+full+"("+strings.Join(names, ", ")+") does not exist")
+		}
+	}
+	return d, x.mustOwnAs(d, "function")
+}
+
+// typeOid is the Oid a function's signature records for a type: a
+// domain's own.
+func typeOid(t *types.T) uint32 {
+	if t.Domain != nil {
+		return t.Domain.Oid
+	}
+	return t.Oid
+}
+
+// lookupFunctionExact finds the function of a name and argument types:
+// in the named schema, or the first on the search path that has one.
+func lookupFunctionExact(txn *engine.Txn, s *Session, schema, name string, oids []uint32) (*catalog.Descriptor, error) {
+	if schema != "" {
+		sd, err := catalog.Schema(txn, schema)
+		if err != nil {
+			return nil, err
+		}
+		return catalog.LookupFunction(txn, sd.ID, name, oids)
+	}
+	for _, sn := range s.searchPath() {
+		sd, err := catalog.Lookup(txn, 0, sn)
+		if err != nil {
+			return nil, err
+		}
+		if sd == nil || sd.Kind != catalog.KindSchema {
+			continue
+		}
+		d, err := catalog.LookupFunction(txn, sd.ID, name, oids)
+		if err != nil || d != nil {
+			return d, err
+		}
+	}
+	return nil, nil
+}
+
+// signatureText is a function as PostgreSQL's hints name it:
+// name(integer,text).
+func (x *execCtx) signatureText(d *catalog.Descriptor) string {
+	names := make([]string, len(d.Function.ArgOids))
+	for i, oid := range d.Function.ArgOids {
+		if t, err := typeByOidIn(x.txn, oid); err == nil {
+			names[i] = t.StringWithoutTypmod()
+		}
+	}
+	return d.Name + "(" + strings.Join(names, ",") + ")"
+}
+
+// dropFunctions is DROP FUNCTION. No object records that it uses a
+// function, so CASCADE and RESTRICT drop the same.
+func (x *execCtx) dropFunctions(n *pg_query.DropStmt) error {
+	for _, obj := range n.Objects {
+		d, err := x.resolveFunction(obj.GetObjectWithArgs(), n.MissingOk)
+		if err != nil {
+			return err
+		}
+		if d == nil {
+			continue
+		}
+		if err := catalog.Delete(x.txn, d); err != nil {
+			return err
+		}
+	}
+	return catalog.BumpVersion(x.txn)
+}
+
+// renameFunction is ALTER FUNCTION ... RENAME TO.
+func (x *execCtx) renameFunction(n *pg_query.RenameStmt) error {
+	d, err := x.resolveFunction(n.Object.GetObjectWithArgs(), false)
+	if err != nil {
+		return err
+	}
+	if other, err := catalog.LookupFunction(x.txn, d.Schema, n.Newname, d.Function.ArgOids); err != nil {
+		return err
+	} else if other != nil {
+		s, err := catalog.Get(x.txn, d.Schema)
+		if err != nil {
+			return err
+		}
+		sig := x.signatureText(d)
+		return pgerror.Newf(pgcode.DuplicateFunction, "function %s%s already exists in schema %q", n.Newname, sig[len(d.Name):], s.Name)
+	}
+	if err := catalog.Rename(x.txn, d, n.Newname); err != nil {
+		return err
+	}
+	return catalog.BumpVersion(x.txn)
+}
+
+// changeFunctionOwner is ALTER FUNCTION ... OWNER TO.
+func (x *execCtx) changeFunctionOwner(n *pg_query.AlterOwnerStmt) error {
+	role, err := x.sess.existingRole(n.Newowner)
+	if err != nil {
+		return err
+	}
+	d, err := x.resolveFunction(n.Object.GetObjectWithArgs(), false)
+	if err != nil {
+		return err
+	}
+	d.Owner = role
+	if err := catalog.Put(x.txn, d); err != nil {
+		return err
+	}
+	return catalog.BumpVersion(x.txn)
+}
+
+// commentFunction is COMMENT ON FUNCTION.
+func (x *execCtx) commentFunction(n *pg_query.CommentStmt) error {
+	d, err := x.resolveFunction(n.Object.GetObjectWithArgs(), false)
+	if err != nil {
+		return err
+	}
+	d.Comment = n.Comment
+	if err := catalog.Put(x.txn, d); err != nil {
+		return err
+	}
+	return catalog.BumpVersion(x.txn)
+}

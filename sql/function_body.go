@@ -1,0 +1,181 @@
+package sql
+
+import (
+	"strings"
+
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/parser"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// Planning a SQL function's body: at CREATE FUNCTION, to check it (as
+// PostgreSQL does with check_function_bodies on: an unknown table or
+// column, or a last statement whose value cannot be the function's
+// result, is the CREATE's error), and at a call site's first call, to
+// run it. Its statements are planned as a client's statements are, with
+// the function's arguments as their parameters: $n, or by name where no
+// column of the name is in scope (PostgreSQL's precedence), either
+// alone or qualified by the function's name.
+
+// plannedBody is a body's planned statements, and the conversion of its
+// last statement's value to the function's result type (nil when none
+// is needed) with the slot that holds that value (nil for RETURNS
+// void).
+type plannedBody struct {
+	stmts  []*funcStmt
+	result expr.Expr
+	value  *subValue
+}
+
+// funcParams are the names a body's statements may call the function's
+// arguments by.
+type funcParams struct {
+	fn    string
+	names []string
+	types []*types.T
+}
+
+// resolve returns the argument a name (arg, or fn.arg) stands for.
+func (p *funcParams) resolve(names []string) expr.Expr {
+	var name string
+	switch {
+	case len(names) == 1:
+		name = names[0]
+	case len(names) == 2 && names[0] == p.fn:
+		name = names[1]
+	default:
+		return nil
+	}
+	for i, n := range p.names {
+		if n != "" && n == name {
+			return &expr.Param{Index: i + 1, T: p.types[i]}
+		}
+	}
+	return nil
+}
+
+// planFuncBody parses and plans a function's body for its signature.
+func planFuncBody(s *Session, txn *engine.Txn, d *catalog.Descriptor, sig *funcSignature) (*plannedBody, error) {
+	stmts, err := parser.Parse(d.Function.Body)
+	if err != nil {
+		return nil, err
+	}
+	fp := &funcParams{fn: d.Name, names: d.Function.ArgNames, types: sig.args}
+	pb := &plannedBody{}
+	var last *Prepared
+	for _, stmt := range stmts {
+		p, err := planBodyStatement(s, txn, stmt, sig.args, fp)
+		if err != nil {
+			return nil, withoutPosition(err)
+		}
+		pb.stmts = append(pb.stmts, &funcStmt{plan: p.plan, needs: p.needs})
+		last = p
+	}
+	if sig.result.Oid == types.Void.Oid {
+		return pb, nil
+	}
+	if last == nil || last.Columns == nil {
+		return nil, errReturnMismatch(d, sig.result, "Function's final statement must be SELECT or INSERT/UPDATE/DELETE RETURNING.")
+	}
+	if len(last.Columns) != 1 {
+		return nil, errReturnMismatch(d, sig.result, "Final statement must return exactly one column.")
+	}
+	got := last.Columns[0].Type
+	pb.value = &subValue{T: got}
+	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: s}
+	conv, err := b.Assign(pb.value, sig.result, "", -1)
+	if err != nil {
+		return nil, errReturnMismatch(d, sig.result, "Actual return type is "+got.StringWithoutTypmod()+".")
+	}
+	if conv != expr.Expr(pb.value) {
+		pb.result = conv
+	}
+	return pb, nil
+}
+
+// errReturnMismatch is PostgreSQL's error for a body whose value cannot
+// be the declared result.
+func errReturnMismatch(d *catalog.Descriptor, result *types.T, detail string) error {
+	return pgerror.Newf(pgcode.InvalidFunctionDefinition, "return type mismatch in function declared to return %s", result.StringWithoutTypmod()).
+		WithDetail(detail).WithWhere("SQL function \"" + d.Name + "\"")
+}
+
+// planBodyStatement plans one statement of a body. A body may hold
+// queries and data changes; other statements are refused.
+func planBodyStatement(s *Session, txn *engine.Txn, stmt parser.Statement, args []*types.T, fp *funcParams) (*Prepared, error) {
+	params := &expr.ParamTypes{}
+	for i, t := range args {
+		params.Set(i+1, t)
+	}
+	params.Declared = len(args)
+	p := &Prepared{SQL: stmt.SQL, stmt: stmt}
+	pl := &planner{s: s, txn: txn, params: params, fnParams: fp}
+	pl.attachTimeTravel(stmt)
+	pl.sysCols = wantsSystemColumns(stmt.AST, stmt.SQL)
+	pl.topWith = topLevelWith(stmt.AST)
+	var err error
+	switch n := stmt.AST.Node.(type) {
+	case *pg_query.Node_SelectStmt:
+		err = s.planSelect(p, pl, n.SelectStmt)
+	case *pg_query.Node_InsertStmt, *pg_query.Node_UpdateStmt, *pg_query.Node_DeleteStmt:
+		p.plan, err = pl.planStatement(p)
+	default:
+		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s is not supported in a SQL function", statementName(stmt.SQL))
+	}
+	if err == nil {
+		err = pl.checkTimeTravelUsed()
+	}
+	if err != nil {
+		return nil, err
+	}
+	final, err := params.Final()
+	if err != nil {
+		return nil, err
+	}
+	if len(final) > len(args) {
+		return nil, pgerror.Newf(pgcode.UndefinedParameter, "there is no parameter $%d", len(final))
+	}
+	p.needs = pl.needs
+	return p, nil
+}
+
+// bodyText is the SQL a SQL-standard body (RETURN expr, or BEGIN ATOMIC
+// ... END) runs: a query of the expression, or the block's statements.
+func bodyText(n *pg_query.Node) (string, error) {
+	if r := n.GetReturnStmt(); r != nil {
+		e, err := parser.DeparseExpr(r.Returnval)
+		if err != nil {
+			return "", err
+		}
+		return "SELECT " + e, nil
+	}
+	var parts []string
+	for _, l := range n.GetList().GetItems() {
+		for _, st := range l.GetList().GetItems() {
+			t, err := parser.DeparseStatement(st)
+			if err != nil {
+				return "", err
+			}
+			parts = append(parts, t)
+		}
+	}
+	return strings.Join(parts, "; "), nil
+}
+
+// withoutPosition drops an error's position: it points into the body,
+// not into the statement the client sent.
+func withoutPosition(err error) error {
+	pe, ok := err.(*pgerror.Error)
+	if !ok || pe.Position == 0 {
+		return err
+	}
+	c := *pe
+	c.Position = 0
+	return &c
+}

@@ -1,0 +1,280 @@
+package sql
+
+import (
+	"strconv"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/parser"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// Calls of the functions users create (CREATE FUNCTION ... LANGUAGE sql,
+// ddl_function.go). The expression builder resolves a call among the
+// built-in functions and these (expr/userfuncs.go); the call is an
+// expr.Func whose Fn runs the body's statements, in the caller's
+// transaction, with the arguments as their parameters ($1, or the
+// argument's name). The statements are planned at the call's first
+// run, once per call site, and the plan kept with the call: a
+// recursive function plans its body again one level deeper at each
+// level it reaches, which is what lets recursion stop where the
+// arguments say (a body planned at the call site's own planning would
+// recurse without end). The function's value is the first column of
+// the last statement's first row, NULL if it has none.
+
+// maxFuncDepth bounds how deep calls of user functions nest (each level
+// runs statements of its own), standing in for PostgreSQL's
+// max_stack_depth: past it a call fails with 54001 rather than exhaust
+// the server's memory.
+const maxFuncDepth = 200
+
+// userFuncsHook finds the user functions a call may mean, for the
+// expression builder.
+func userFuncsHook(txn *engine.Txn, s *Session) expr.UserFuncResolver {
+	return func(schema, name string) ([]*expr.UserFunc, error) {
+		if txn == nil {
+			return nil, nil
+		}
+		ds, err := lookupFunctions(txn, s, schema, name)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]*expr.UserFunc, 0, len(ds))
+		for _, d := range ds {
+			u, err := userFunc(txn, s, d)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, u)
+		}
+		return out, nil
+	}
+}
+
+// lookupFunctions returns the functions named name: those of the named
+// schema, or for schema "" those of every schema on the search path, in
+// its order. A named schema that does not exist is 3F000.
+func lookupFunctions(txn *engine.Txn, s *Session, schema, name string) ([]*catalog.Descriptor, error) {
+	if schema != "" {
+		sd, err := catalog.Schema(txn, schema)
+		if err != nil {
+			return nil, err
+		}
+		return catalog.Functions(txn, sd.ID, name)
+	}
+	var out []*catalog.Descriptor
+	for _, sn := range s.searchPath() {
+		sd, err := catalog.Lookup(txn, 0, sn)
+		if err != nil {
+			return nil, err
+		}
+		if sd == nil || sd.Kind != catalog.KindSchema {
+			continue
+		}
+		ds, err := catalog.Functions(txn, sd.ID, name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ds...)
+	}
+	return out, nil
+}
+
+// funcSignature is a user function's argument and result types, as the
+// transaction sees them (a user type's from its descriptor).
+type funcSignature struct {
+	args   []*types.T
+	result *types.T
+}
+
+// signatureOf resolves a function descriptor's types.
+func signatureOf(txn *engine.Txn, d *catalog.Descriptor) (*funcSignature, error) {
+	sig := &funcSignature{}
+	for _, oid := range d.Function.ArgOids {
+		t, err := typeByOidIn(txn, oid)
+		if err != nil {
+			return nil, err
+		}
+		sig.args = append(sig.args, t)
+	}
+	t, err := typeByOidIn(txn, d.Function.ResultOid)
+	if err != nil {
+		return nil, err
+	}
+	sig.result = t
+	return sig, nil
+}
+
+// typeByOidIn returns a built-in type, or a user type as txn sees it.
+func typeByOidIn(txn *engine.Txn, oid uint32) (*types.T, error) {
+	if t, ok := types.ByOid(oid); ok {
+		return t, nil
+	}
+	t, ok, err := catalog.TypeByOid(txn, oid)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, pgerror.Newf(pgcode.UndefinedObject, "type with OID %d does not exist", oid)
+	}
+	return t, nil
+}
+
+// userFunc describes a function descriptor for the expression builder.
+func userFunc(txn *engine.Txn, s *Session, d *catalog.Descriptor) (*expr.UserFunc, error) {
+	sig, err := signatureOf(txn, d)
+	if err != nil {
+		return nil, err
+	}
+	fd := d.Function
+	u := &expr.UserFunc{Args: sig.args, Names: fd.ArgNames, Defaults: len(fd.Defaults), Result: sig.result}
+	u.Call = func(args []expr.Expr) (expr.Expr, error) {
+		for i, a := range args {
+			if a != nil {
+				continue
+			}
+			def, err := argDefault(txn, s, fd.Defaults[i-(len(args)-len(fd.Defaults))], sig.args[i])
+			if err != nil {
+				return nil, err
+			}
+			args[i] = def
+		}
+		body := &funcBody{d: d, sig: sig}
+		return &expr.Func{Name: d.Name, Args: args, Result: sig.result, Strict: fd.Strict, Fn: body.call,
+			Volatile: true, Restricted: true}, nil
+	}
+	return u, nil
+}
+
+// argDefault builds an argument's DEFAULT, coerced to its type as
+// CREATE FUNCTION checked it could be.
+func argDefault(txn *engine.Txn, s *Session, text string, t *types.T) (expr.Expr, error) {
+	n, err := parser.ParseExpr(text)
+	if err != nil {
+		return nil, err
+	}
+	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: s, Extension: extensionHook(txn),
+		UserType: userTypeHook(txn, s), UserFuncs: userFuncsHook(txn, s)}
+	e, err := b.Build(n)
+	if err != nil {
+		return nil, err
+	}
+	if e, err = b.Assign(e, t, "", -1); err != nil {
+		return nil, err
+	}
+	return b.Finish(e)
+}
+
+// funcBody is a user function's body at one call site: its statements,
+// planned at the first call.
+type funcBody struct {
+	d     *catalog.Descriptor
+	sig   *funcSignature
+	stmts []*funcStmt
+	// result converts the last statement's value to the function's
+	// result type; value holds that value while it runs.
+	result expr.Expr
+	value  *subValue
+}
+
+// funcStmt is one planned statement of a body.
+type funcStmt struct {
+	plan  plan
+	needs []privNeed
+}
+
+// call runs the body with the call's arguments (Fn of the call's
+// expr.Func).
+func (f *funcBody) call(ctx *expr.Context, args []types.Datum) (types.Datum, error) {
+	x, ok := ctx.Exec.(*execCtx)
+	if !ok {
+		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "function %s cannot be called here", f.d.Name)
+	}
+	s := x.sess
+	if s.funcDepth >= maxFuncDepth {
+		return nil, pgerror.New(pgcode.StatementTooComplex, "stack depth limit exceeded").
+			WithHint(`Increase the configuration parameter "max_stack_depth" (currently 2048kB), after ensuring the platform's stack depth limit is adequate.`)
+	}
+	s.funcDepth++
+	defer func() { s.funcDepth-- }()
+	if f.stmts == nil {
+		if err := f.planBody(s, x.txn); err != nil {
+			return nil, err
+		}
+	}
+	// The arguments are the statements' parameters; Fn's slice is not
+	// ours to keep.
+	params := append([]types.Datum(nil), args...)
+	var out types.Datum
+	for i, st := range f.stmts {
+		v, err := f.runStmt(ctx, s, st, params, i == len(f.stmts)-1)
+		if err != nil {
+			return nil, withFuncContext(err, f.d.Name, i+1)
+		}
+		out = v
+	}
+	switch {
+	case f.value == nil:
+		// RETURNS void: whatever the last statement gave.
+		return types.VoidValue{}, nil
+	case f.result == nil || out == nil:
+		return out, nil
+	}
+	f.value.v = out
+	return f.result.Eval(ctx)
+}
+
+// runStmt runs one statement of the body; for the last one it returns
+// the first column of its first row.
+func (f *funcBody) runStmt(ctx *expr.Context, s *Session, st *funcStmt, params []types.Datum, last bool) (types.Datum, error) {
+	if err := s.checkNeeds(st.needs); err != nil {
+		return nil, err
+	}
+	ec := &expr.Context{Ctx: ctx.Ctx, Session: s, Params: params, StatementTime: ctx.StatementTime, TxTime: ctx.TxTime, Args: ctx.Args}
+	r, err := st.plan.run(s, ec)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	row, err := r.Next(ctx.Ctx)
+	if err != nil || row == nil {
+		return nil, err
+	}
+	if !last || len(row) == 0 {
+		// Not the last statement: it runs to its end, as PostgreSQL
+		// runs every statement but the last one's query to completion.
+		for row != nil && err == nil {
+			row, err = r.Next(ctx.Ctx)
+		}
+		return nil, err
+	}
+	return row[0], nil
+}
+
+// planBody plans the body's statements for the call's argument types.
+func (f *funcBody) planBody(s *Session, txn *engine.Txn) error {
+	pb, err := planFuncBody(s, txn, f.d, f.sig)
+	if err != nil {
+		return err
+	}
+	f.stmts, f.result, f.value = pb.stmts, pb.result, pb.value
+	return nil
+}
+
+// withFuncContext marks an error of a body's statement with PostgreSQL's
+// context line, and drops its position: it points into the body, not
+// the statement the client sent.
+func withFuncContext(err error, name string, stmt int) error {
+	pe, ok := withoutPosition(err).(*pgerror.Error)
+	if !ok {
+		return err
+	}
+	c := *pe
+	if c.Where == "" {
+		c.Where = "SQL function \"" + name + "\" statement " + strconv.Itoa(stmt)
+	}
+	return &c
+}
