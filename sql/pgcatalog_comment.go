@@ -37,6 +37,8 @@ func commentsOf(d *catalog.Descriptor) ([]comment, error) {
 				add(ck.Oid, pgConstraintOID, 0, ck.Comment)
 			}
 		}
+	case catalog.KindFunction:
+		add(d.ID, pgProcOID, 0, d.Comment)
 	case catalog.KindSequence:
 		add(d.ID, pgClassOID, 0, d.Comment)
 	case catalog.KindView:

@@ -118,7 +118,10 @@ func init() {
 		o := uint32(a[0].(int64))
 		switch a[1].(string) {
 		case "pg_proc":
-			return procDescription(o), nil
+			if d := procDescription(o); d != nil {
+				return d, nil
+			}
+			return catalogComment(c, o, pgProcOID, 0)
 		case "pg_operator":
 			return operatorDescription(o), nil
 		case "pg_class":
@@ -140,8 +143,15 @@ func init() {
 		}
 		return nil, nil
 	})
-	// No function has a body in SQL (stela has no CREATE FUNCTION).
-	expr.AddFunc("pg_get_function_sqlbody", t(oid), txt, true, noComment)
+	// The built-in functions' bodies are not served; a user function's
+	// written with RETURN or BEGIN ATOMIC is.
+	expr.AddFunc("pg_get_function_sqlbody", t(oid), txt, true, func(c *expr.Context, a []types.Datum) (types.Datum, error) {
+		u, err := userProcOf(c, uint32(a[0].(int64)))
+		if err != nil || u == nil {
+			return nil, err
+		}
+		return dTextOrNull(u.row.sqlBody), nil
+	})
 	expr.AddFunc("shobj_description", t(oid, types.Name), txt, true, noComment)
 	// No statistics object exists (pg_statistic_ext is empty): NULL, as
 	// PostgreSQL answers for an OID that is not one.

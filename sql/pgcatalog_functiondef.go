@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stela-db/stela/catalog"
 	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
@@ -11,7 +12,8 @@ import (
 )
 
 // pg_get_functiondef (psql's \sf and \ef): the CREATE OR REPLACE
-// FUNCTION statement of a served function, laid out as PostgreSQL 15's
+// FUNCTION statement of a served function or a user's
+// (pgcatalog_userproc.go), laid out as PostgreSQL 15's
 // ruleutils lays it out, from the function's PostgreSQL row
 // (pgcatalog_procdata.go): stela's built-in functions are PostgreSQL's,
 // written in internal or in SQL. NULL for an OID that is no function,
@@ -19,15 +21,27 @@ import (
 
 func init() {
 	expr.AddFunc("pg_get_functiondef", []*types.T{types.OidType}, types.Text, true,
-		func(_ *expr.Context, a []types.Datum) (types.Datum, error) {
+		func(c *expr.Context, a []types.Datum) (types.Datum, error) {
 			r := procByOID(uint32(a[0].(int64)))
 			if r == nil {
-				return nil, nil
+				u, err := userProcOf(c, uint32(a[0].(int64)))
+				if err != nil || u == nil {
+					return nil, err
+				}
+				x, err := execOf(c)
+				if err != nil {
+					return nil, err
+				}
+				s, err := catalog.Get(x.txn, u.d.Schema)
+				if err != nil || s == nil {
+					return nil, err
+				}
+				return functionDef(u.row, s.Name), nil
 			}
 			if r.kind == 'a' {
 				return nil, pgerror.Newf(pgcode.WrongObjectType, "\"%s\" is an aggregate function", r.name)
 			}
-			return functionDef(r), nil
+			return functionDef(r, "pg_catalog"), nil
 		})
 }
 
@@ -36,13 +50,13 @@ var languageNames = map[uint32]string{12: "internal", 13: "c", 14: "sql"}
 
 // functionDef is the definition of a function or procedure (not an
 // aggregate).
-func functionDef(r *pgProcRow) string {
+func functionDef(r *pgProcRow, schema string) string {
 	var b strings.Builder
 	kind := "FUNCTION"
 	if r.kind == 'p' {
 		kind = "PROCEDURE"
 	}
-	b.WriteString("CREATE OR REPLACE " + kind + " pg_catalog." + expr.QuoteIdent(r.name) + "(" + r.arguments + ")\n")
+	b.WriteString("CREATE OR REPLACE " + kind + " " + expr.QuoteIdent(schema) + "." + expr.QuoteIdent(r.name) + "(" + r.arguments + ")\n")
 	if r.kind != 'p' {
 		b.WriteString(" RETURNS " + r.result + "\n")
 	}

@@ -206,12 +206,19 @@ func pgProcRowsOf(c *vctx) ([][]types.Datum, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([][]types.Datum, 0, len(procs)+len(ext))
+	user, err := userProcs(c.txn)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]types.Datum, 0, len(procs)+len(ext)+len(user))
 	for _, r := range procs {
 		out = append(out, procDatumsAs(r, r.oid, catalog.PgCatalogID, adminRoleOID))
 	}
 	for i := range ext {
 		out = append(out, ext[i].datums())
+	}
+	for _, p := range user {
+		out = append(out, p.datums())
 	}
 	return out, nil
 }
@@ -308,10 +315,17 @@ func init() {
 				return get(r), nil
 			}
 			p, err := extProcOf(c, o)
-			if err != nil || p == nil {
+			if err != nil {
 				return nil, err
 			}
-			return get(p.row), nil
+			if p != nil {
+				return get(p.row), nil
+			}
+			u, err := userProcOf(c, o)
+			if err != nil || u == nil {
+				return nil, err
+			}
+			return get(u.row), nil
 		}
 	}
 	oid := []*types.T{types.OidType}
@@ -323,15 +337,22 @@ func init() {
 		if procByOID(o) != nil {
 			return true, nil
 		}
-		p, err := extProcOf(c, o)
-		if err != nil || p == nil {
-			return nil, err
-		}
 		x, err := execOf(c)
 		if err != nil {
 			return nil, err
 		}
-		return p.visible(x)
+		p, err := extProcOf(c, o)
+		if err != nil {
+			return nil, err
+		}
+		if p != nil {
+			return p.visible(x)
+		}
+		u, err := userProcOf(c, o)
+		if err != nil || u == nil {
+			return nil, err
+		}
+		return u.visible(x)
 	})
 	expr.AddFunc("pg_get_function_identity_arguments", oid, types.Text, true, text(func(r *pgProcRow) string { return r.identityArgs }))
 }

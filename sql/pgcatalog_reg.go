@@ -158,9 +158,21 @@ func (regCatalog) RegIn(ctx *expr.Context, t *types.T, s string) (uint32, error)
 		if err != nil {
 			return 0, err
 		}
-		return procOIDByName(parts)
+		oid, err := procOIDByName(parts)
+		if pgerror.HasCode(err, pgcode.UndefinedFunction) {
+			if uoid, ok, uerr := userProcOIDByName(x, parts); ok || uerr != nil {
+				return uoid, uerr
+			}
+		}
+		return oid, err
 	case types.Regprocedure.Oid:
-		return procOIDBySignature(s)
+		oid, err := procOIDBySignature(s)
+		if pgerror.HasCode(err, pgcode.UndefinedFunction) {
+			if uoid, ok, uerr := userProcOIDBySignature(x, s); ok || uerr != nil {
+				return uoid, uerr
+			}
+		}
+		return oid, err
 	case types.Regoperator.Oid:
 		return operatorOIDBySignature(s)
 	}
@@ -254,9 +266,23 @@ func (regCatalog) RegOut(ctx *expr.Context, t *types.T, oid uint32) (string, err
 	case types.Regrole.Oid:
 		return roleName(x, oid)
 	case types.Regproc.Oid:
-		return procName(oid), nil
+		if n := procName(oid); n != "" {
+			return n, nil
+		}
+		u, err := userProcByOID(x.txn, oid)
+		if err != nil || u == nil {
+			return "", err
+		}
+		return expr.QuoteIdent(u.d.Name), nil
 	case types.Regprocedure.Oid:
-		return procSignature(oid), nil
+		if n := procSignature(oid); n != "" {
+			return n, nil
+		}
+		u, err := userProcByOID(x.txn, oid)
+		if err != nil || u == nil {
+			return "", err
+		}
+		return userProcSignature(x.txn, u.d), nil
 	case types.Regoperator.Oid:
 		return operatorSignature(oid), nil
 	}
