@@ -160,6 +160,11 @@ func (x *execCtx) checkArgDefault(n *pg_query.Node, t *types.T) (string, error) 
 	if _, err := b.Assign(e, t, "", -1); err != nil {
 		return "", err
 	}
+	if c := n.GetAConst(); c != nil && c.GetSval() != nil {
+		// A quoted literal's type is the parameter's, which
+		// PostgreSQL's text of the DEFAULT shows.
+		text += "::" + formatType(t, false)
+	}
 	return text, nil
 }
 

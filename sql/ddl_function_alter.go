@@ -20,7 +20,7 @@ import (
 // resolveFunction finds the function an ObjectWithArgs names; nil
 // (after a NOTICE) when there is none and missingOK allows that. Only
 // the owner (or an admin) may change it.
-func (x *execCtx) resolveFunction(o *pg_query.ObjectWithArgs, missingOK bool) (*catalog.Descriptor, error) {
+func (x *execCtx) resolveFunction(o *pg_query.ObjectWithArgs, missingOK bool, stmt string) (*catalog.Descriptor, error) {
 	schema, name, err := x.splitQualified(nodeStrings(o.Objname))
 	if err != nil {
 		return nil, err
@@ -69,10 +69,34 @@ func (x *execCtx) resolveFunction(o *pg_query.ObjectWithArgs, missingOK bool) (*
 			for i, t := range args {
 				names[i] = t.StringWithoutTypmod()
 			}
+			if (schema == "" || schema == "pg_catalog") && isBuiltinFunction(name, oids) {
+				return nil, errBuiltinFunction(stmt, name+"("+strings.Join(names, ",")+")")
+			}
 			return nil, x.missing(missingOK, pgcode.UndefinedFunction, "function "+full+"("+strings.Join(names, ", ")+") does not exist")
 		}
 	}
 	return d, x.mustOwnAs(d, "function")
+}
+
+// isBuiltinFunction reports whether pg_catalog serves a function of a
+// name and argument types.
+func isBuiltinFunction(name string, args []uint32) bool {
+	for _, r := range servedProcs() {
+		if r.name == name && equalOids(r.argtypes, args) {
+			return true
+		}
+	}
+	return false
+}
+
+// errBuiltinFunction refuses a statement on a built-in function, which
+// is part of the server, not of the catalog: PostgreSQL's error for
+// DROP, 0A000 for the others.
+func errBuiltinFunction(stmt, sig string) error {
+	if stmt == "DROP" {
+		return pgerror.Newf(pgcode.DependentObjectsStillExist, "cannot drop function %s because it is required by the database system", sig)
+	}
+	return pgerror.Newf(pgcode.FeatureNotSupported, "%s FUNCTION is not supported for built-in functions", stmt)
 }
 
 // typeOid is the Oid a function's signature records for a type: a
@@ -126,7 +150,7 @@ func (x *execCtx) signatureText(d *catalog.Descriptor) string {
 // function, so CASCADE and RESTRICT drop the same.
 func (x *execCtx) dropFunctions(n *pg_query.DropStmt) error {
 	for _, obj := range n.Objects {
-		d, err := x.resolveFunction(obj.GetObjectWithArgs(), n.MissingOk)
+		d, err := x.resolveFunction(obj.GetObjectWithArgs(), n.MissingOk, "DROP")
 		if err != nil {
 			return err
 		}
@@ -142,7 +166,7 @@ func (x *execCtx) dropFunctions(n *pg_query.DropStmt) error {
 
 // renameFunction is ALTER FUNCTION ... RENAME TO.
 func (x *execCtx) renameFunction(n *pg_query.RenameStmt) error {
-	d, err := x.resolveFunction(n.Object.GetObjectWithArgs(), false)
+	d, err := x.resolveFunction(n.Object.GetObjectWithArgs(), false, "ALTER")
 	if err != nil {
 		return err
 	}
@@ -154,7 +178,8 @@ func (x *execCtx) renameFunction(n *pg_query.RenameStmt) error {
 			return err
 		}
 		sig := x.signatureText(d)
-		return pgerror.Newf(pgcode.DuplicateFunction, "function %s%s already exists in schema %q", n.Newname, sig[len(d.Name):], s.Name)
+		args := strings.ReplaceAll(sig[len(d.Name):], ",", ", ")
+		return pgerror.Newf(pgcode.DuplicateFunction, "function %s%s already exists in schema %q", n.Newname, args, s.Name)
 	}
 	if err := catalog.Rename(x.txn, d, n.Newname); err != nil {
 		return err
@@ -168,7 +193,7 @@ func (x *execCtx) changeFunctionOwner(n *pg_query.AlterOwnerStmt) error {
 	if err != nil {
 		return err
 	}
-	d, err := x.resolveFunction(n.Object.GetObjectWithArgs(), false)
+	d, err := x.resolveFunction(n.Object.GetObjectWithArgs(), false, "ALTER")
 	if err != nil {
 		return err
 	}
@@ -181,7 +206,7 @@ func (x *execCtx) changeFunctionOwner(n *pg_query.AlterOwnerStmt) error {
 
 // commentFunction is COMMENT ON FUNCTION.
 func (x *execCtx) commentFunction(n *pg_query.CommentStmt) error {
-	d, err := x.resolveFunction(n.Object.GetObjectWithArgs(), false)
+	d, err := x.resolveFunction(n.Object.GetObjectWithArgs(), false, "COMMENT ON")
 	if err != nil {
 		return err
 	}

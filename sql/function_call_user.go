@@ -218,8 +218,9 @@ func (f *funcBody) call(ctx *expr.Context, args []types.Datum) (types.Datum, err
 	}
 	switch {
 	case f.value == nil:
-		// RETURNS void: whatever the last statement gave.
-		return types.VoidValue{}, nil
+		// RETURNS void: NULL whatever the last statement gave, as
+		// PostgreSQL's SQL functions return.
+		return nil, nil
 	case f.result == nil || out == nil:
 		return out, nil
 	}
