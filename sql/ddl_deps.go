@@ -397,8 +397,11 @@ func (ds *dropSet) apply() error {
 // "table p", "view s.v" (qualified when its schema is not on the search
 // path), "schema s".
 func (x *execCtx) describe(d *catalog.Descriptor) string {
-	if d.Kind == catalog.KindSchema {
+	switch d.Kind {
+	case catalog.KindSchema:
 		return "schema " + d.Name
+	case catalog.KindFunction:
+		return "function " + x.functionName(d) // ddl_function_alter.go
 	}
 	return d.KindName() + " " + x.qualifiedName(d)
 }

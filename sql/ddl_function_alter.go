@@ -216,3 +216,18 @@ func (x *execCtx) commentFunction(n *pg_query.CommentStmt) error {
 	}
 	return catalog.BumpVersion(x.txn)
 }
+
+// functionName names a function as PostgreSQL's messages do:
+// name(integer, text), qualified by its schema when a call of the bare
+// name would not find it.
+func (x *execCtx) functionName(d *catalog.Descriptor) string {
+	sig := x.signatureText(d)
+	sig = d.Name + strings.ReplaceAll(sig[len(d.Name):], ",", ", ")
+	if found, err := lookupFunctionExact(x.txn, x.sess, "", d.Name, d.Function.ArgOids); err == nil && found != nil && found.ID == d.ID {
+		return sig
+	}
+	if s, err := catalog.Get(x.txn, d.Schema); err == nil && s != nil {
+		return s.Name + "." + sig
+	}
+	return sig
+}

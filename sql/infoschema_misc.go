@@ -56,9 +56,7 @@ func init() {
 		action_reference_old_table sql_identifier, action_reference_new_table sql_identifier,
 		action_reference_old_row sql_identifier, action_reference_new_row sql_identifier,
 		created time_stamp`, emptyRows)
-	// stela has no CREATE FUNCTION or CREATE PROCEDURE, so no user
-	// routine exists. PostgreSQL also lists its built-in functions (the
-	// ones in pg_catalog); stela does not list its built-ins here yet.
+	// The functions users created (infoschema_routines.go).
 	addInfoRel("routines", 13377, `specific_catalog sql_identifier, specific_schema sql_identifier,
 		specific_name sql_identifier, routine_catalog sql_identifier, routine_schema sql_identifier,
 		routine_name sql_identifier, routine_type character_data, module_catalog sql_identifier,
@@ -92,7 +90,7 @@ func init() {
 		result_cast_type_udt_catalog sql_identifier, result_cast_type_udt_schema sql_identifier,
 		result_cast_type_udt_name sql_identifier, result_cast_scope_catalog sql_identifier,
 		result_cast_scope_schema sql_identifier, result_cast_scope_name sql_identifier,
-		result_cast_maximum_cardinality cardinal_number, result_cast_dtd_identifier sql_identifier`, emptyRows)
+		result_cast_maximum_cardinality cardinal_number, result_cast_dtd_identifier sql_identifier`, infoRoutinesRows)
 	addInfoRel("parameters", 13334, `specific_catalog sql_identifier, specific_schema sql_identifier,
 		specific_name sql_identifier, ordinal_position cardinal_number, parameter_mode character_data,
 		is_result yes_or_no, as_locator yes_or_no, parameter_name sql_identifier, data_type character_data,

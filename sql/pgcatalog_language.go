@@ -11,9 +11,10 @@ import (
 // the language of the plpgsql extension, listed while that extension is
 // installed (it is from a database's creation, as in PostgreSQL, and
 // DROP EXTENSION removes it), with the extension's comment and a
-// pg_depend row making it the extension's member. stela runs no
-// function of any of them (it has no CREATE FUNCTION): the handler and
-// validator OIDs are PostgreSQL's, functions pg_proc does not list.
+// pg_depend row making it the extension's member. Of the languages,
+// stela runs functions written in sql only (CREATE FUNCTION,
+// ddl_function.go): the handler and validator OIDs are PostgreSQL's,
+// functions pg_proc does not list.
 
 // pgLanguage is a pg_language row and its comment.
 type pgLanguage struct {

@@ -296,6 +296,10 @@ func (c *vctx) all() ([]*catalog.Descriptor, error) {
 			c.userTypes = append(c.userTypes, d)
 			continue
 		}
+		if d.Kind == catalog.KindFunction {
+			// Not a relation: pg_proc lists them (pgcatalog_userproc.go).
+			continue
+		}
 		if d.Kind == catalog.KindSchema || r.seesRelation(d) {
 			visible = append(visible, d)
 		}

@@ -90,9 +90,10 @@ func init() {
 		{name: "client_min_messages", def: constant("notice"), check: oneOf("debug5", "debug4", "debug3", "debug2", "debug1", "log", "notice", "warning", "error"), desc: "Sets the message levels that are sent to the client."},
 		{name: "timezone_abbreviations", def: constant("Default"), desc: "Selects a file of time zone abbreviations."},
 		// What a pg_dump script sets before its first CREATE. Each is
-		// what stela does anyway: it has no CREATE FUNCTION bodies to
-		// check, no xml type, no row security policies, one table
-		// storage and no tablespace of its own.
+		// what stela does anyway (check_function_bodies off skips the
+		// check of a SQL function's body at CREATE FUNCTION): no xml
+		// type, no row security policies, one table storage and no
+		// tablespace of its own.
 		{name: "check_function_bodies", def: constant("on"), check: checkBool, desc: "Check routine bodies during CREATE FUNCTION and CREATE PROCEDURE."},
 		{name: "xmloption", def: constant("content"), check: oneOf("content", "document"), desc: "Sets whether XML data in implicit parsing and serialization operations is to be considered as documents or content fragments."},
 		{name: "row_security", def: constant("on"), check: checkBool, desc: "Enable row security."},
