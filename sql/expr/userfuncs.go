@@ -200,9 +200,10 @@ func (b *Builder) userFuncCall(f *pg_query.FuncCall, parts []string, name string
 	if err != nil {
 		return nil, true, err
 	}
-	if len(user) == 0 && len(names) == 0 {
+	if len(user) == 0 {
 		// No user function takes the call: the built-in ones alone
-		// decide, by the caller's ordinary path.
+		// decide, by the caller's ordinary path (which refuses named
+		// arguments).
 		return nil, false, nil
 	}
 	args := make([]Expr, 0, len(f.Args))
