@@ -128,14 +128,15 @@ func (b *Builder) userCall(o *overload, args []Expr, loc int32) (Expr, error) {
 }
 
 // userCandidates are the user functions an unqualified call (schema "")
-// or one qualified with a schema other than pg_catalog may mean.
-func (b *Builder) userCandidates(schema, name string, nArgs int, named []string) ([]*overload, error) {
+// or one qualified with a schema other than pg_catalog may mean; exist
+// tells whether any user function has the name, fitting or not.
+func (b *Builder) userCandidates(schema, name string, nArgs int, named []string) (cands []*overload, exist bool, err error) {
 	if b.UserFuncs == nil {
-		return nil, nil
+		return nil, false, nil
 	}
 	fs, err := b.UserFuncs(schema, name)
 	if err != nil || len(fs) == 0 {
-		return nil, err
+		return nil, false, err
 	}
 	hidden := func([]*types.T) bool { return false }
 	if schema == "" {
@@ -149,7 +150,7 @@ func (b *Builder) userCandidates(schema, name string, nArgs int, named []string)
 			return false
 		}
 	}
-	return userOverloads(fs, nArgs, named, hidden), nil
+	return userOverloads(fs, nArgs, named, hidden), true, nil
 }
 
 func hasAny(ts []*types.T) bool {
@@ -196,11 +197,11 @@ func (b *Builder) userFuncCall(f *pg_query.FuncCall, parts []string, name string
 	if err != nil {
 		return nil, true, err
 	}
-	user, err := b.userCandidates(schema, name, len(positional), names)
+	user, exist, err := b.userCandidates(schema, name, len(positional), names)
 	if err != nil {
 		return nil, true, err
 	}
-	if len(user) == 0 {
+	if len(user) == 0 && (len(names) == 0 || !exist) {
 		// No user function takes the call: the built-in ones alone
 		// decide, by the caller's ordinary path (which refuses named
 		// arguments).
