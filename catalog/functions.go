@@ -37,6 +37,11 @@ type FunctionDesc struct {
 	// ResultOid is the result type (prorettype); ReturnsSet is SETOF.
 	ResultOid  uint32 `json:"result_oid"`
 	ReturnsSet bool   `json:"returns_set,omitempty"`
+	// TableNames and TableOids are the columns of RETURNS TABLE (...)
+	// (pg_proc's arguments of mode 't'); ResultOid is then the one
+	// column's type, or record for several.
+	TableNames []string `json:"table_names,omitempty"`
+	TableOids  []uint32 `json:"table_oids,omitempty"`
 	// Language is "sql", the only one stela runs.
 	Language string `json:"language"`
 	// Body is the function's SQL text: the string of AS '...'

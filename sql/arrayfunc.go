@@ -17,6 +17,9 @@ import (
 
 // setFunction plans a set-returning call, wherever it appears.
 func (pl *planner) setFunction(b *expr.Builder, fc *pg_query.FuncCall, name string) (planNode, error) {
+	if !isSetReturning(name) {
+		return pl.userSetCall(b, fc, name) // function_set_user.go
+	}
 	switch name {
 	case "unnest":
 		return pl.unnest(b, fc)

@@ -19,7 +19,9 @@ import (
 // first call (function_call_user.go). The body is planned here too, and
 // thrown away, to check it as PostgreSQL does with check_function_bodies
 // on. Other languages are refused; so are OUT parameters, VARIADIC and
-// set-returning functions, which stela does not run.
+// functions returning records, which stela does not run. A
+// set-returning function (RETURNS SETOF type, RETURNS TABLE (...)) is
+// called in FROM (function_set_user.go).
 
 func (pl *planner) planCreateFunction(n *pg_query.CreateFunctionStmt) (plan, error) {
 	if n.IsProcedure {
@@ -103,45 +105,50 @@ type funcParam struct {
 	def  string // the DEFAULT's SQL text, "" none
 }
 
-// functionParams reads a CREATE FUNCTION's parameters: IN ones only.
-func (x *execCtx) functionParams(n *pg_query.CreateFunctionStmt) ([]funcParam, error) {
-	var out []funcParam
+// functionParams reads a CREATE FUNCTION's parameters: the IN ones, and
+// apart the columns of RETURNS TABLE.
+func (x *execCtx) functionParams(n *pg_query.CreateFunctionStmt) (out, table []funcParam, err error) {
 	seenDefault := false
 	for _, pn := range n.Parameters {
 		fp := pn.GetFunctionParameter()
 		switch fp.Mode {
 		case pg_query.FunctionParameterMode_FUNC_PARAM_IN, pg_query.FunctionParameterMode_FUNC_PARAM_DEFAULT:
 		case pg_query.FunctionParameterMode_FUNC_PARAM_TABLE:
-			return nil, pgerror.New(pgcode.FeatureNotSupported, "RETURNS TABLE is not supported")
+			t, err := x.typeFromName(fp.ArgType)
+			if err != nil {
+				return nil, nil, err
+			}
+			table = append(table, funcParam{name: fp.Name, t: t})
+			continue
 		case pg_query.FunctionParameterMode_FUNC_PARAM_VARIADIC:
-			return nil, pgerror.New(pgcode.FeatureNotSupported, "VARIADIC parameters are not supported")
+			return nil, nil, pgerror.New(pgcode.FeatureNotSupported, "VARIADIC parameters are not supported")
 		default:
-			return nil, pgerror.New(pgcode.FeatureNotSupported, "OUT and INOUT parameters are not supported")
+			return nil, nil, pgerror.New(pgcode.FeatureNotSupported, "OUT and INOUT parameters are not supported")
 		}
 		t, err := x.typeFromName(fp.ArgType)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if fp.ArgType.Setof {
-			return nil, pgerror.New(pgcode.InvalidFunctionDefinition, "functions cannot accept set arguments")
+			return nil, nil, pgerror.New(pgcode.InvalidFunctionDefinition, "functions cannot accept set arguments")
 		}
 		p := funcParam{name: fp.Name, t: t}
 		for _, q := range out {
 			if p.name != "" && q.name == p.name {
-				return nil, pgerror.Newf(pgcode.InvalidFunctionDefinition, "parameter name %q used more than once", p.name)
+				return nil, nil, pgerror.Newf(pgcode.InvalidFunctionDefinition, "parameter name %q used more than once", p.name)
 			}
 		}
 		if fp.Defexpr != nil {
 			if p.def, err = x.checkArgDefault(fp.Defexpr, t); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			seenDefault = true
 		} else if seenDefault {
-			return nil, pgerror.New(pgcode.InvalidFunctionDefinition, "input parameters after one with a default value must also have defaults")
+			return nil, nil, pgerror.New(pgcode.InvalidFunctionDefinition, "input parameters after one with a default value must also have defaults")
 		}
 		out = append(out, p)
 	}
-	return out, nil
+	return out, table, nil
 }
 
 // checkArgDefault checks that a parameter's DEFAULT converts to its type
@@ -181,32 +188,50 @@ func (x *execCtx) createFunction(n *pg_query.CreateFunctionStmt) error {
 	if err != nil {
 		return err
 	}
-	params, err := x.functionParams(n)
+	params, table, err := x.functionParams(n)
 	if err != nil {
 		return err
 	}
 	if n.ReturnType == nil {
 		return pgerror.New(pgcode.FeatureNotSupported, "functions without a RETURNS clause (OUT parameters) are not supported")
 	}
-	if n.ReturnType.Setof {
-		return pgerror.New(pgcode.FeatureNotSupported, "set-returning functions (RETURNS SETOF) are not supported")
+	sig := &funcSignature{}
+	for _, p := range params {
+		sig.args = append(sig.args, p.t)
 	}
-	result, err := x.typeFromName(n.ReturnType)
-	if err != nil {
-		return err
+	for _, p := range table {
+		sig.table = append(sig.table, p.t)
 	}
-	fd := &catalog.FunctionDesc{ResultOid: result.Oid, Language: opts.language, Body: opts.body,
-		Volatility: opts.volatility, Strict: opts.strict}
-	if result.Domain != nil {
-		fd.ResultOid = result.Domain.Oid
+	switch len(table) {
+	case 0:
+		// SETOF is the function's, not the type's.
+		setof := n.ReturnType.Setof
+		n.ReturnType.Setof = false
+		sig.result, err = x.typeFromName(n.ReturnType)
+		n.ReturnType.Setof = setof
+		if err != nil {
+			return err
+		}
+	case 1:
+		// RETURNS TABLE (a int) returns SETOF int.
+		sig.result = table[0].t
+	default:
+		sig.result = types.RecordType
+	}
+	if n.ReturnType.Setof && sig.result.Family == types.RecordFamily && len(table) == 0 {
+		return pgerror.New(pgcode.FeatureNotSupported, "functions returning SETOF record or a table's row type are not supported")
+	}
+	if sig.result.Family == types.RecordFamily && !n.ReturnType.Setof {
+		return pgerror.New(pgcode.FeatureNotSupported, "functions returning record or a table's row type are not supported")
+	}
+	fd := &catalog.FunctionDesc{ResultOid: typeOid(sig.result), ReturnsSet: n.ReturnType.Setof, Language: opts.language,
+		Body: opts.body, Volatility: opts.volatility, Strict: opts.strict}
+	for _, p := range table {
+		fd.TableNames, fd.TableOids = append(fd.TableNames, p.name), append(fd.TableOids, typeOid(p.t))
 	}
 	named := false
 	for _, p := range params {
-		oid := p.t.Oid
-		if p.t.Domain != nil {
-			oid = p.t.Domain.Oid
-		}
-		fd.ArgOids = append(fd.ArgOids, oid)
+		fd.ArgOids = append(fd.ArgOids, typeOid(p.t))
 		fd.ArgNames = append(fd.ArgNames, p.name)
 		named = named || p.name != ""
 		if p.def != "" {
@@ -242,10 +267,6 @@ func (x *execCtx) createFunction(n *pg_query.CreateFunctionStmt) error {
 		d.ID, d.Owner, d.Comment = old.ID, old.Owner, old.Comment
 	} else if d.ID, err = catalog.NewID(x.txn); err != nil {
 		return err
-	}
-	sig := &funcSignature{result: result}
-	for _, p := range params {
-		sig.args = append(sig.args, p.t)
 	}
 	// Put first, so that a body that calls the function finds it.
 	if err := catalog.Put(x.txn, d); err != nil {

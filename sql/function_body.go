@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"strconv"
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
@@ -23,14 +24,32 @@ import (
 // column of the name is in scope (PostgreSQL's precedence), either
 // alone or qualified by the function's name.
 
-// plannedBody is a body's planned statements, and the conversion of its
-// last statement's value to the function's result type (nil when none
-// is needed) with the slot that holds that value (nil for RETURNS
-// void).
+// plannedBody is a body's planned statements, and the conversions of
+// its last statement's columns to the function's result type (nil where
+// none is needed), each with the slot that holds the column's value
+// (none for RETURNS void). A function's value is one column; a RETURNS
+// TABLE function's rows have one per table column.
 type plannedBody struct {
 	stmts  []*funcStmt
-	result expr.Expr
-	value  *subValue
+	convs  []expr.Expr
+	values []*subValue
+}
+
+// convert converts a row of the last statement to the function's result
+// columns, in place.
+func (pb *plannedBody) convert(ctx *expr.Context, row []types.Datum) error {
+	for i, c := range pb.convs {
+		if c == nil || row[i] == nil {
+			continue
+		}
+		pb.values[i].v = row[i]
+		v, err := c.Eval(ctx)
+		if err != nil {
+			return err
+		}
+		row[i] = v
+	}
+	return nil
 }
 
 // funcParams are the names a body's statements may call the function's
@@ -80,21 +99,38 @@ func planFuncBody(s *Session, txn *engine.Txn, d *catalog.Descriptor, sig *funcS
 	if sig.result.Oid == types.Void.Oid {
 		return pb, nil
 	}
+	outs := []*types.T{sig.result}
+	if len(sig.table) > 1 {
+		outs = sig.table
+	}
 	if last == nil || last.Columns == nil {
 		return nil, errReturnMismatch(d, sig.result, "Function's final statement must be SELECT or INSERT/UPDATE/DELETE RETURNING.")
 	}
-	if len(last.Columns) != 1 {
+	switch got := len(last.Columns); {
+	case len(outs) == 1 && got != 1:
 		return nil, errReturnMismatch(d, sig.result, "Final statement must return exactly one column.")
+	case got > len(outs):
+		return nil, errReturnMismatch(d, sig.result, "Final statement returns too many columns.")
+	case got < len(outs):
+		return nil, errReturnMismatch(d, sig.result, "Final statement returns too few columns.")
 	}
-	got := last.Columns[0].Type
-	pb.value = &subValue{T: got}
 	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: s}
-	conv, err := b.Assign(pb.value, sig.result, "", -1)
-	if err != nil {
-		return nil, errReturnMismatch(d, sig.result, "Actual return type is "+got.StringWithoutTypmod()+".")
-	}
-	if conv != expr.Expr(pb.value) {
-		pb.result = conv
+	for i, want := range outs {
+		got := last.Columns[i].Type
+		v := &subValue{T: got}
+		conv, err := b.Assign(v, want, "", -1)
+		if err != nil {
+			detail := "Actual return type is " + got.StringWithoutTypmod() + "."
+			if len(outs) > 1 {
+				detail = "Final statement returns " + got.StringWithoutTypmod() + " instead of " + want.StringWithoutTypmod() +
+					" at column " + strconv.Itoa(i+1) + "."
+			}
+			return nil, errReturnMismatch(d, sig.result, detail)
+		}
+		if conv == expr.Expr(v) {
+			conv = nil
+		}
+		pb.convs, pb.values = append(pb.convs, conv), append(pb.values, v)
 	}
 	return pb, nil
 }

@@ -34,6 +34,13 @@ const maxFuncDepth = 200
 // userFuncsHook finds the user functions a call may mean, for the
 // expression builder.
 func userFuncsHook(txn *engine.Txn, s *Session) expr.UserFuncResolver {
+	return userFuncsHookSets(txn, s, nil)
+}
+
+// userFuncsHookSets is userFuncsHook noting in sets the calls of
+// set-returning functions it builds, for FROM to run as row sources
+// (function_set_user.go).
+func userFuncsHookSets(txn *engine.Txn, s *Session, sets map[*expr.Func]*funcBody) expr.UserFuncResolver {
 	return func(schema, name string) ([]*expr.UserFunc, error) {
 		if txn == nil {
 			return nil, nil
@@ -44,7 +51,7 @@ func userFuncsHook(txn *engine.Txn, s *Session) expr.UserFuncResolver {
 		}
 		out := make([]*expr.UserFunc, 0, len(ds))
 		for _, d := range ds {
-			u, err := userFunc(txn, s, d)
+			u, err := userFunc(txn, s, d, sets)
 			if err != nil {
 				return nil, err
 			}
@@ -88,6 +95,9 @@ func lookupFunctions(txn *engine.Txn, s *Session, schema, name string) ([]*catal
 type funcSignature struct {
 	args   []*types.T
 	result *types.T
+	// table are the columns of RETURNS TABLE (...), nil for another
+	// function.
+	table []*types.T
 }
 
 // signatureOf resolves a function descriptor's types.
@@ -105,13 +115,24 @@ func signatureOf(txn *engine.Txn, d *catalog.Descriptor) (*funcSignature, error)
 		return nil, err
 	}
 	sig.result = t
+	for _, oid := range d.Function.TableOids {
+		t, err := typeByOidIn(txn, oid)
+		if err != nil {
+			return nil, err
+		}
+		sig.table = append(sig.table, t)
+	}
 	return sig, nil
 }
 
-// typeByOidIn returns a built-in type, or a user type as txn sees it.
+// typeByOidIn returns a built-in type (record included: a RETURNS
+// TABLE function's result), or a user type as txn sees it.
 func typeByOidIn(txn *engine.Txn, oid uint32) (*types.T, error) {
 	if t, ok := types.ByOid(oid); ok {
 		return t, nil
+	}
+	if oid == types.RecordType.Oid {
+		return types.RecordType, nil
 	}
 	t, ok, err := catalog.TypeByOid(txn, oid)
 	if err != nil {
@@ -124,7 +145,7 @@ func typeByOidIn(txn *engine.Txn, oid uint32) (*types.T, error) {
 }
 
 // userFunc describes a function descriptor for the expression builder.
-func userFunc(txn *engine.Txn, s *Session, d *catalog.Descriptor) (*expr.UserFunc, error) {
+func userFunc(txn *engine.Txn, s *Session, d *catalog.Descriptor, sets map[*expr.Func]*funcBody) (*expr.UserFunc, error) {
 	sig, err := signatureOf(txn, d)
 	if err != nil {
 		return nil, err
@@ -143,9 +164,14 @@ func userFunc(txn *engine.Txn, s *Session, d *catalog.Descriptor) (*expr.UserFun
 			args[i] = def
 		}
 		body := &funcBody{d: d, sig: sig}
-		return &expr.Func{Name: d.Name, Args: args, Result: sig.result, Strict: fd.Strict, Fn: body.call,
-			Volatile: true, Restricted: true}, nil
+		f := &expr.Func{Name: d.Name, Args: args, Result: sig.result, Strict: fd.Strict, Fn: body.call,
+			Volatile: true, Restricted: true}
+		if fd.ReturnsSet && sets != nil {
+			sets[f] = body
+		}
+		return f, nil
 	}
+	u.Set = fd.ReturnsSet
 	return u, nil
 }
 
@@ -168,16 +194,12 @@ func argDefault(txn *engine.Txn, s *Session, text string, t *types.T) (expr.Expr
 	return b.Finish(e)
 }
 
-// funcBody is a user function's body at one call site: its statements,
-// planned at the first call.
+// funcBody is a user function's body at one call site, planned at the
+// first call.
 type funcBody struct {
-	d     *catalog.Descriptor
-	sig   *funcSignature
-	stmts []*funcStmt
-	// result converts the last statement's value to the function's
-	// result type; value holds that value while it runs.
-	result expr.Expr
-	value  *subValue
+	d       *catalog.Descriptor
+	sig     *funcSignature
+	planned *plannedBody
 }
 
 // funcStmt is one planned statement of a body.
@@ -187,82 +209,97 @@ type funcStmt struct {
 }
 
 // call runs the body with the call's arguments (Fn of the call's
-// expr.Func).
+// expr.Func) and returns the function's value.
 func (f *funcBody) call(ctx *expr.Context, args []types.Datum) (types.Datum, error) {
+	if f.d.Function.ReturnsSet {
+		return nil, pgerror.New(pgcode.FeatureNotSupported, "set-valued function called in context that cannot accept a set")
+	}
+	var out types.Datum
+	err := f.run(ctx, args, func(row []types.Datum) (bool, error) {
+		if len(row) > 0 {
+			out = row[0]
+		}
+		return false, nil
+	})
+	if err != nil || f.planned.values == nil {
+		// RETURNS void: NULL whatever the last statement gave, as
+		// PostgreSQL's SQL functions return.
+		return nil, err
+	}
+	return out, nil
+}
+
+// run runs the body's statements with the arguments as their
+// parameters, giving fn the last statement's rows, converted to the
+// result's types, while it returns true. The rows are fn's only until
+// it returns.
+func (f *funcBody) run(ctx *expr.Context, args []types.Datum, fn func(row []types.Datum) (bool, error)) error {
 	x, ok := ctx.Exec.(*execCtx)
 	if !ok {
-		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "function %s cannot be called here", f.d.Name)
+		return pgerror.Newf(pgcode.FeatureNotSupported, "function %s cannot be called here", f.d.Name)
 	}
 	s := x.sess
 	if s.funcDepth >= maxFuncDepth {
-		return nil, pgerror.New(pgcode.StatementTooComplex, "stack depth limit exceeded").
+		return pgerror.New(pgcode.StatementTooComplex, "stack depth limit exceeded").
 			WithHint(`Increase the configuration parameter "max_stack_depth" (currently 2048kB), after ensuring the platform's stack depth limit is adequate.`)
 	}
 	s.funcDepth++
 	defer func() { s.funcDepth-- }()
-	if f.stmts == nil {
-		if err := f.planBody(s, x.txn); err != nil {
-			return nil, err
+	if f.planned == nil {
+		pb, err := planFuncBody(s, x.txn, f.d, f.sig)
+		if err != nil {
+			return err
 		}
+		f.planned = pb
 	}
 	// The arguments are the statements' parameters; Fn's slice is not
 	// ours to keep.
 	params := append([]types.Datum(nil), args...)
-	var out types.Datum
-	for i, st := range f.stmts {
-		v, err := f.runStmt(ctx, s, st, params, i == len(f.stmts)-1)
-		if err != nil {
-			return nil, withFuncContext(err, f.d.Name, i+1)
+	stmts := f.planned.stmts
+	for i, st := range stmts {
+		emit := func([]types.Datum) (bool, error) { return true, nil }
+		if i == len(stmts)-1 {
+			emit = func(row []types.Datum) (bool, error) {
+				if len(row) < len(f.planned.values) {
+					return true, nil
+				}
+				if err := f.planned.convert(ctx, row); err != nil {
+					return false, err
+				}
+				return fn(row)
+			}
 		}
-		out = v
+		if err := f.runStmt(ctx, s, st, params, emit); err != nil {
+			return withFuncContext(err, f.d.Name, i+1)
+		}
 	}
-	switch {
-	case f.value == nil:
-		// RETURNS void: NULL whatever the last statement gave, as
-		// PostgreSQL's SQL functions return.
-		return nil, nil
-	case f.result == nil || out == nil:
-		return out, nil
-	}
-	f.value.v = out
-	return f.result.Eval(ctx)
+	return nil
 }
 
-// runStmt runs one statement of the body; for the last one it returns
-// the first column of its first row.
-func (f *funcBody) runStmt(ctx *expr.Context, s *Session, st *funcStmt, params []types.Datum, last bool) (types.Datum, error) {
+// runStmt runs one statement of the body, giving emit its rows while it
+// returns true; a statement emit stops still ends as its Result closes
+// (a data change has then done all of its work: it runs before its
+// first row is returned).
+func (f *funcBody) runStmt(ctx *expr.Context, s *Session, st *funcStmt, params []types.Datum, emit func([]types.Datum) (bool, error)) error {
 	if err := s.checkNeeds(st.needs); err != nil {
-		return nil, err
+		return err
 	}
 	ec := &expr.Context{Ctx: ctx.Ctx, Session: s, Params: params, StatementTime: ctx.StatementTime, TxTime: ctx.TxTime, Args: ctx.Args}
 	r, err := st.plan.run(s, ec)
 	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	row, err := r.Next(ctx.Ctx)
-	if err != nil || row == nil {
-		return nil, err
-	}
-	if !last || len(row) == 0 {
-		// Not the last statement: it runs to its end, as PostgreSQL
-		// runs every statement but the last one's query to completion.
-		for row != nil && err == nil {
-			row, err = r.Next(ctx.Ctx)
-		}
-		return nil, err
-	}
-	return row[0], nil
-}
-
-// planBody plans the body's statements for the call's argument types.
-func (f *funcBody) planBody(s *Session, txn *engine.Txn) error {
-	pb, err := planFuncBody(s, txn, f.d, f.sig)
-	if err != nil {
 		return err
 	}
-	f.stmts, f.result, f.value = pb.stmts, pb.result, pb.value
-	return nil
+	defer r.Close()
+	for {
+		row, err := r.Next(ctx.Ctx)
+		if err != nil || row == nil {
+			return err
+		}
+		more, err := emit(row)
+		if err != nil || !more {
+			return err
+		}
+	}
 }
 
 // withFuncContext marks an error of a body's statement with PostgreSQL's

@@ -85,6 +85,22 @@ func userProcRow(txn *engine.Txn, d *catalog.Descriptor) *pgProcRow {
 	if f.ReturnsSet {
 		r.result = "SETOF " + r.result
 	}
+	if len(f.TableOids) > 0 {
+		// RETURNS TABLE: its columns are arguments of mode 't'.
+		var cols []string
+		modes := strings.Repeat("i", len(f.ArgOids))
+		all := append(oids(nil), f.ArgOids...)
+		names := make([]string, len(f.ArgOids))
+		copy(names, f.ArgNames)
+		for i, oid := range f.TableOids {
+			cols = append(cols, expr.QuoteIdent(f.TableNames[i])+" "+userTypeText(txn, oid))
+			modes += "t"
+			all = append(all, oid)
+			names = append(names, f.TableNames[i])
+		}
+		r.result = "TABLE(" + strings.Join(cols, ", ") + ")"
+		r.allargtypes, r.argmodes, r.argnames = all, modes, names
+	}
 	var args, ident []string
 	firstDefault := len(f.ArgOids) - len(f.Defaults)
 	for i, oid := range f.ArgOids {

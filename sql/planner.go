@@ -74,6 +74,9 @@ type planner struct {
 	// arguments, which names no column has stand for
 	// (function_body.go).
 	fnParams *funcParams
+	// userSets are the calls of set-returning user functions built so
+	// far, which FROM runs as row sources (function_set_user.go).
+	userSets map[*expr.Func]*funcBody
 }
 
 // level is one query of a statement: the statement itself or a subquery.
@@ -113,7 +116,7 @@ func (pl *planner) checkReg(t *types.T, name string) error {
 // functions only where the query planner hooks them in.
 func (pl *planner) builder(sc *scope, clause string) *expr.Builder {
 	b := &expr.Builder{Params: pl.params, Session: pl.s, Scope: sc, Clause: clause, Extension: extensionHook(pl.txn), UserType: userTypeHook(pl.txn, pl.s),
-		UserFuncs: userFuncsHook(pl.txn, pl.s)}
+		UserFuncs: userFuncsHookSets(pl.txn, pl.s, pl.userSetCalls())}
 	if pl.fnParams != nil {
 		b.ParamName = pl.fnParams.resolve
 	}

@@ -239,7 +239,7 @@ func (pl *planner) planSimpleSelect(n *pg_query.SelectStmt, outer *scope, lv *le
 	srfs := &srfSet{}
 	special := b.Special
 	b.Special = func(f *pg_query.FuncCall, name string) (expr.Expr, error) {
-		if isSetReturning(name) {
+		if isSetReturning(name) || sb.pl.userSetNamed(f) {
 			return sb.srf(srfs, f, name)
 		}
 		return special(f, name)

@@ -123,6 +123,9 @@ func (pl *planner) fromFunction(b *expr.Builder, fn *pg_query.Node) (planNode, s
 	if err != nil {
 		return nil, "", err
 	}
+	if n, ok := pl.userSetFunction(e, name); ok {
+		return n, name, nil // function_set_user.go
+	}
 	if e, err = b.Finish(e); err != nil {
 		return nil, "", err
 	}

@@ -28,6 +28,9 @@ type UserFunc struct {
 	// leave those out.
 	Defaults int
 	Result   *types.T
+	// Set marks a set-returning function: its call is never folded
+	// (the planner runs it as a row source).
+	Set bool
 	// Call builds the call on arguments of the function's types, one
 	// per argument; a nil one was left out, and its DEFAULT stands in.
 	Call func(args []Expr) (Expr, error)
@@ -121,7 +124,7 @@ func (b *Builder) userCall(o *overload, args []Expr, loc int32) (Expr, error) {
 	if err != nil {
 		return nil, atErr(err, loc)
 	}
-	if f, ok := e.(*Func); ok {
+	if f, ok := e.(*Func); ok && !o.user.Set {
 		return foldNullInput(f), nil
 	}
 	return e, nil
