@@ -200,7 +200,9 @@ func (b *Builder) userFuncCall(f *pg_query.FuncCall, parts []string, name string
 	if err != nil {
 		return nil, true, err
 	}
-	user, exist, err := b.userCandidates(schema, name, len(positional), names)
+	// The catalog keeps a name as written ("MyFunc" quoted); name is
+	// lowered for the built-in registry.
+	user, exist, err := b.userCandidates(schema, parts[len(parts)-1], len(positional), names)
 	if err != nil {
 		return nil, true, err
 	}
