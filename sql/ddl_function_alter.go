@@ -12,8 +12,8 @@ import (
 	"github.com/stela-db/stela/sql/types"
 )
 
-// DROP FUNCTION, ALTER FUNCTION ... RENAME TO / OWNER TO and COMMENT ON
-// FUNCTION: each names a function by name and, optionally, argument
+// DROP FUNCTION, ALTER FUNCTION (RENAME TO, OWNER TO, SET SCHEMA, and
+// the attributes: volatility, STRICT) and COMMENT ON FUNCTION: each names a function by name and, optionally, argument
 // types (PostgreSQL's ObjectWithArgs), which resolveFunction finds. A
 // name alone must mean one function (42725 otherwise).
 
@@ -230,4 +230,70 @@ func (x *execCtx) functionName(d *catalog.Descriptor) string {
 		return s.Name + "." + sig
 	}
 	return sig
+}
+
+// setFunctionSchema is ALTER FUNCTION ... SET SCHEMA.
+func (x *execCtx) setFunctionSchema(n *pg_query.AlterObjectSchemaStmt) error {
+	d, err := x.resolveFunction(n.Object.GetObjectWithArgs(), n.MissingOk, "ALTER")
+	if err != nil || d == nil {
+		return err
+	}
+	s, err := x.sess.schemaFor(x.txn, n.Newschema)
+	if err != nil {
+		return err
+	}
+	if s.ID == d.Schema {
+		return nil
+	}
+	if other, err := catalog.LookupFunction(x.txn, s.ID, d.Name, d.Function.ArgOids); err != nil {
+		return err
+	} else if other != nil {
+		sig := x.signatureText(d)
+		return pgerror.Newf(pgcode.DuplicateFunction, "function %s already exists in schema %q",
+			d.Name+strings.ReplaceAll(sig[len(d.Name):], ",", ", "), s.Name)
+	}
+	if err := catalog.SetSchema(x.txn, d, s.ID); err != nil {
+		return err
+	}
+	return catalog.BumpVersion(x.txn)
+}
+
+func (pl *planner) planAlterFunction(n *pg_query.AlterFunctionStmt) (plan, error) {
+	if n.Objtype != pg_query.ObjectType_OBJECT_FUNCTION {
+		return nil, nil
+	}
+	return &ddlPlan{tag: "ALTER FUNCTION", fn: func(x *execCtx) error { return x.alterFunction(n) }}, nil
+}
+
+// alterFunction is ALTER FUNCTION ... IMMUTABLE | STABLE | VOLATILE,
+// [NOT] STRICT, CALLED ON NULL INPUT, and the options that change no
+// result (COST, ROWS, PARALLEL, LEAKPROOF).
+func (x *execCtx) alterFunction(n *pg_query.AlterFunctionStmt) error {
+	d, err := x.resolveFunction(n.Func, false, "ALTER")
+	if err != nil {
+		return err
+	}
+	for _, a := range n.Actions {
+		de := a.GetDefElem()
+		if de == nil {
+			continue
+		}
+		switch de.Defname {
+		case "volatility":
+			d.Function.Volatility = de.Arg.GetString_().GetSval()[:1]
+		case "strict":
+			d.Function.Strict = de.Arg.GetBoolean().GetBoolval()
+		case "cost", "rows", "parallel", "leakproof":
+		case "security":
+			if de.Arg.GetBoolean().GetBoolval() {
+				return pgerror.New(pgcode.FeatureNotSupported, "SECURITY DEFINER functions are not supported")
+			}
+		default:
+			return pgerror.Newf(pgcode.FeatureNotSupported, "ALTER FUNCTION option %s is not supported", strings.ToUpper(de.Defname))
+		}
+	}
+	if err := catalog.Put(x.txn, d); err != nil {
+		return err
+	}
+	return catalog.BumpVersion(x.txn)
 }

@@ -25,6 +25,9 @@ import (
 // planSetSchema plans SET SCHEMA of a relation; nil, nil for other
 // objects (types, functions, ...), which stela does not have.
 func (pl *planner) planSetSchema(n *pg_query.AlterObjectSchemaStmt) (plan, error) {
+	if n.ObjectType == pg_query.ObjectType_OBJECT_FUNCTION {
+		return &ddlPlan{tag: "ALTER FUNCTION", fn: func(x *execCtx) error { return x.setFunctionSchema(n) }}, nil // ddl_function_alter.go
+	}
 	k, ok := renameKinds[n.ObjectType]
 	if !ok || k.kind == catalog.KindIndex {
 		// ALTER INDEX has no SET SCHEMA (PostgreSQL's grammar neither).

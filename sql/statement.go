@@ -70,6 +70,8 @@ func (pl *planner) planStatement(p *Prepared) (plan, error) {
 		return pl.planAlterDomain(n.AlterDomainStmt)
 	case *pg_query.Node_CreateFunctionStmt:
 		return pl.planCreateFunction(n.CreateFunctionStmt)
+	case *pg_query.Node_AlterFunctionStmt:
+		return pl.planAlterFunction(n.AlterFunctionStmt)
 	}
 	return nil, nil
 }
