@@ -22,9 +22,9 @@ var dropKinds = map[pg_query.ObjectType]struct{ kind, tag string }{
 	pg_query.ObjectType_OBJECT_MATVIEW: {"materialized view", "DROP MATERIALIZED VIEW"},
 }
 
-// planDrop plans DROP TABLE, VIEW, INDEX, SEQUENCE, SCHEMA and
-// EXTENSION; nil for the other
-// kinds, which stela does not execute.
+// planDrop plans DROP TABLE, VIEW, INDEX, SEQUENCE, SCHEMA, EXTENSION,
+// TYPE, DOMAIN and FUNCTION; nil for the other kinds, which stela does
+// not execute.
 func (pl *planner) planDrop(n *pg_query.DropStmt) (plan, error) {
 	if n.RemoveType == pg_query.ObjectType_OBJECT_EXTENSION {
 		return &ddlPlan{tag: "DROP EXTENSION", fn: func(x *execCtx) error { return x.dropExtensions(n) }}, nil

@@ -148,9 +148,9 @@ func (x *execCtx) changeRelationOwner(d *catalog.Descriptor, spec *pg_query.Role
 	return nil
 }
 
-// planAlterOwner plans ALTER SCHEMA ... OWNER TO; nil for the other
-// objects' ALTER ... OWNER TO (databases, types, functions), which stela
-// does not run.
+// planAlterOwner plans ALTER SCHEMA, TYPE, DOMAIN and FUNCTION ... OWNER
+// TO; nil for the other objects' ALTER ... OWNER TO, which stela does
+// not run.
 func (pl *planner) planAlterOwner(n *pg_query.AlterOwnerStmt) (plan, error) {
 	if n.ObjectType == pg_query.ObjectType_OBJECT_TYPE {
 		return &ddlPlan{tag: "ALTER TYPE", fn: func(x *execCtx) error { return x.changeTypeOwner(n) }}, nil // ddl_enum.go
