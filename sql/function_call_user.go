@@ -29,7 +29,7 @@ import (
 // runs statements of its own), standing in for PostgreSQL's
 // max_stack_depth: past it a call fails with 54001 rather than exhaust
 // the server's memory.
-const maxFuncDepth = 200
+const maxFuncDepth = 1000
 
 // userFuncsHook finds the user functions a call may mean, for the
 // expression builder.
