@@ -101,6 +101,9 @@ type conn struct {
 	notifying  bool
 	notifyMu   sync.Mutex
 	clientIdle bool
+	// readyIdle is set by a ReadyForQuery outside a transaction block
+	// until the next message is awaited.
+	readyIdle bool
 }
 
 func newConn(s *Server, nc net.Conn) *conn {
@@ -290,7 +293,8 @@ func (c *conn) readyForQuery() error {
 	c.sess.ReportIdle()
 	c.reportParameters()
 	status := c.sess.TxStatus()
-	if status == 'I' && c.sess.Listening() {
+	c.readyIdle = status == 'I'
+	if c.readyIdle && c.sess.Listening() {
 		c.sendNotifications() // before ReadyForQuery, as PostgreSQL sends them
 	}
 	b := appendReadyForQuery(c.w.buf[:0], status)

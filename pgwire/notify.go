@@ -1,8 +1,13 @@
 package pgwire
 
 import (
+	"time"
+
 	"github.com/jackc/pgproto3/v2"
 )
+
+// idleNotifyTimeout bounds the write of notifications to an idle client.
+const idleNotifyTimeout = 30 * time.Second
 
 // Delivering notifications (LISTEN/NOTIFY, sql/notify.go) to a listening
 // session's client. As PostgreSQL does, a notification reaches the
@@ -31,7 +36,12 @@ func (c *conn) sendNotifications() bool {
 // message: outside a transaction block, a listening session's client may
 // be told of notifications from now on.
 func (c *conn) awaitClient() {
-	if !c.sess.Listening() || c.sess.TxStatus() != 'I' {
+	// Only right after ReadyForQuery outside a block: not in the middle
+	// of an extended-protocol pipeline, whose implicit transaction has
+	// not ended (PostgreSQL delivers outside any transaction).
+	ready := c.readyIdle
+	c.readyIdle = false
+	if !ready || !c.sess.Listening() {
 		return
 	}
 	if !c.notifying {
@@ -69,7 +79,12 @@ func (c *conn) deliverWhileIdle() {
 		}
 		c.notifyMu.Lock()
 		if c.clientIdle && c.sendNotifications() {
+			// A client that stops reading must not hold the connection
+			// (and the goroutine that waits for notifyMu) forever: the
+			// write fails, and the connection with it.
+			_ = c.raw.SetWriteDeadline(time.Now().Add(idleNotifyTimeout))
 			_ = c.w.flush()
+			_ = c.raw.SetWriteDeadline(time.Time{})
 		}
 		c.notifyMu.Unlock()
 	}

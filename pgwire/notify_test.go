@@ -98,6 +98,25 @@ func TestListenNotify(t *testing.T) {
 		t.Errorf("sender got %+v", n)
 	}
 
+	// pg_notify is volatile: a query that does not read its result
+	// still runs it.
+	execAll(t, sender, "WITH x AS (SELECT pg_notify('jobs', 'cte' || i) FROM generate_series(1, 2) i) SELECT count(*) FROM x")
+	for _, want := range []string{"cte1", "cte2"} {
+		if n := waitNote(t, listener); n.Payload != want {
+			t.Errorf("got %q, want %q", n.Payload, want)
+		}
+	}
+
+	// Queued for a channel the listener then stops listening on: never
+	// heard, as in PostgreSQL.
+	execAll(t, listener, "BEGIN")
+	execAll(t, sender, "NOTIFY jobs, 'dropped'", `NOTIFY "Mixed Case", 'kept'`)
+	execAll(t, listener, "UNLISTEN jobs", "COMMIT", "LISTEN jobs")
+	if n := waitNote(t, listener); n.Payload != "kept" {
+		t.Errorf("got %q, want kept", n.Payload)
+	}
+	noNote(t, listener)
+
 	// UNLISTEN stops it; UNLISTEN * all; a rolled-back UNLISTEN nothing.
 	execAll(t, listener, "BEGIN", "UNLISTEN *", "ROLLBACK", "UNLISTEN jobs")
 	rows, _ = listener.Query(ctx, "SELECT pg_listening_channels()")

@@ -51,6 +51,7 @@ type Notification struct {
 	Payload string
 }
 
+// size is what n counts against its listener's maxNotifyBacklog.
 func (n *Notification) size() int { return len(n.Channel) + len(n.Payload) + 16 }
 
 // pendingNotify is a notification a transaction queued.
@@ -74,11 +75,14 @@ type notifyHub struct {
 	listeners map[listenKey]map[*Session]struct{}
 }
 
+// listenKey is a channel of a database: channels are per database, and a
+// renamed database keeps its listeners.
 type listenKey struct {
 	db      *Database
 	channel string
 }
 
+// add makes s a listener of channel in its database.
 func (h *notifyHub) add(s *Session, channel string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -92,6 +96,7 @@ func (h *notifyHub) add(s *Session, channel string) {
 	h.listeners[k][s] = struct{}{}
 }
 
+// remove ends s's listening on channel.
 func (h *notifyHub) remove(s *Session, channel string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -201,6 +206,7 @@ func (s *Session) unlisten(channel string) {
 	if i := slices.Index(s.listening, channel); i >= 0 {
 		s.listening = slices.Delete(s.listening, i, i+1)
 		s.engine.notify.remove(s, channel)
+		s.notes.drop(func(n *Notification) bool { return n.Channel == channel })
 	}
 }
 
@@ -209,6 +215,24 @@ func (s *Session) unlistenAll() {
 		s.engine.notify.remove(s, ch)
 	}
 	s.listening = nil
+	s.notes.drop(func(*Notification) bool { return true })
+}
+
+// drop forgets the waiting notifications of channels no longer
+// listened on: as PostgreSQL, which reads its queue for the channels
+// listened on at delivery, the client does not hear them.
+func (q *notifyQueue) drop(gone func(*Notification) bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	kept := q.items[:0]
+	for i := range q.items {
+		if gone(&q.items[i]) {
+			q.bytes -= q.items[i].size()
+		} else {
+			kept = append(kept, q.items[i])
+		}
+	}
+	q.items = kept
 }
 
 // queueNotify queues a notification in the transaction, once per
@@ -292,7 +316,7 @@ func planNotifyStmt(n *pg_query.Node) plan {
 func init() {
 	// pg_notify is not strict: a NULL channel is an empty one (an
 	// error), a NULL payload an empty one.
-	expr.AddFunc("pg_notify", []*types.T{types.Text, types.Text}, types.Void, false, func(ec *expr.Context, a []types.Datum) (types.Datum, error) {
+	expr.AddVolatileNullableFunc("pg_notify", []*types.T{types.Text, types.Text}, types.Void, func(ec *expr.Context, a []types.Datum) (types.Datum, error) {
 		x, err := execOf(ec)
 		if err != nil {
 			return nil, err

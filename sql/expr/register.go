@@ -22,6 +22,14 @@ func AddVariadicFunc(name string, args []*types.T, variadic, result *types.T, f 
 // is not a plain lower-case identifier or is a reserved keyword.
 func QuoteIdent(s string) string { return quoteIdent(s) }
 
+// AddVolatileNullableFunc is AddVolatileFunc for a function that is not
+// strict: it runs for NULL arguments too (pg_notify).
+func AddVolatileNullableFunc(name string, args []*types.T, result *types.T, f func(*Context, []types.Datum) (types.Datum, error)) {
+	o := volatileFn(args, result, f)
+	o.strict, o.restricted = false, true
+	addFunc(name, o)
+}
+
 // AddVolatileFunc registers a strict function with side effects or a
 // value that changes within a statement (pg_cancel_backend): it is
 // never folded at plan time.
