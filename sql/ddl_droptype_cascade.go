@@ -72,6 +72,9 @@ func (x *execCtx) dropOneTypeUser(g *depGraph, ids map[uint32]bool, dropped *[]s
 				if c.Dropped || c.Hidden || c.IndexKey || !ids[c.TypeOid] {
 					continue
 				}
+				if err := x.refuseStoredShapeChange(o); err != nil {
+					return false, err // o's row type is stored elsewhere
+				}
 				*dropped = append(*dropped, "column "+c.Name+" of "+x.describe(o))
 				return true, x.dropColumn(o, c.Name, false, true)
 			}

@@ -78,6 +78,12 @@ func (x *execCtx) createView(n *pg_query.ViewStmt, travel map[int32]*parser.Time
 		if err := replaceableView(existing.View.Columns, view.Columns); err != nil {
 			return err
 		}
+		if len(view.Columns) > len(existing.View.Columns) {
+			// New columns change the view's row type.
+			if err := x.refuseStoredShapeChange(existing); err != nil {
+				return err
+			}
+		}
 		// The columns kept keep their comments, as in PostgreSQL.
 		for i, c := range existing.View.Columns {
 			view.Columns[i].Comment = c.Comment

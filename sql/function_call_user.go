@@ -31,6 +31,19 @@ import (
 // the server's memory.
 const maxFuncDepth = 1000
 
+// maxFuncPlans bounds the bodies one outermost call plans. A body is
+// planned once per call site, and each plan has call sites of its own,
+// so a recursion that branches (f(n-1) + f(n-2)) plans one body per
+// call path: without a bound, exponentially many, all kept until the
+// statement ends.
+const maxFuncPlans = 10000
+
+// errStackDepth is PostgreSQL's error of too deep a recursion.
+func errStackDepth() error {
+	return pgerror.New(pgcode.StatementTooComplex, "stack depth limit exceeded").
+		WithHint(`Increase the configuration parameter "max_stack_depth" (currently 2048kB), after ensuring the platform's stack depth limit is adequate.`)
+}
+
 // userFuncsHook finds the user functions a call may mean, for the
 // expression builder.
 func userFuncsHook(txn *engine.Txn, s *Session) expr.UserFuncResolver {
@@ -52,6 +65,12 @@ func userFuncsHookSets(txn *engine.Txn, s *Session, sets map[*expr.Func]*funcBod
 		out := make([]*expr.UserFunc, 0, len(ds))
 		for _, d := range ds {
 			u, err := userFunc(txn, s, d, sets)
+			if pgerror.HasCode(err, pgcode.UndefinedObject) {
+				// A type of its signature was dropped: the function
+				// cannot be called, and must not stop calls of others
+				// (or of the built-ins) of its name.
+				continue
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -178,6 +197,14 @@ func userFunc(txn *engine.Txn, s *Session, d *catalog.Descriptor, sets map[*expr
 // argDefault builds an argument's DEFAULT, coerced to its type as
 // CREATE FUNCTION checked it could be.
 func argDefault(txn *engine.Txn, s *Session, text string, t *types.T) (expr.Expr, error) {
+	// A default may call a function whose default calls back: the
+	// building nests as a call would (and on the Go stack, which must
+	// not overflow).
+	if s.funcDepth >= maxFuncDepth {
+		return nil, errStackDepth()
+	}
+	s.funcDepth++
+	defer func() { s.funcDepth-- }()
 	n, err := parser.ParseExpr(text)
 	if err != nil {
 		return nil, err
@@ -240,12 +267,18 @@ func (f *funcBody) run(ctx *expr.Context, args []types.Datum, fn func(row []type
 	}
 	s := x.sess
 	if s.funcDepth >= maxFuncDepth {
-		return pgerror.New(pgcode.StatementTooComplex, "stack depth limit exceeded").
-			WithHint(`Increase the configuration parameter "max_stack_depth" (currently 2048kB), after ensuring the platform's stack depth limit is adequate.`)
+		return errStackDepth()
+	}
+	if s.funcDepth == 0 {
+		s.funcPlans = 0
 	}
 	s.funcDepth++
 	defer func() { s.funcDepth-- }()
 	if f.planned == nil {
+		if s.funcPlans++; s.funcPlans > maxFuncPlans {
+			return pgerror.Newf(pgcode.ProgramLimitExceeded, "SQL function %q would plan more than %d bodies in one call", f.d.Name, maxFuncPlans).
+				WithHint("A body is planned once per call path: a recursion that calls itself more than once per level has exponentially many.")
+		}
 		pb, err := planFuncBody(s, x.txn, f.d, f.sig)
 		if err != nil {
 			return err

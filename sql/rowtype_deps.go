@@ -79,20 +79,24 @@ func (g *depGraph) typeOidUsers(d *catalog.Descriptor, oid uint32, skip func(*ca
 }
 
 // storedRowType reports whether d's row type has values stored in some
-// table's column, directly or inside another composite type: its shape
-// may then not change.
-func (g *depGraph) storedRowType(d *catalog.Descriptor, seen map[uint32]bool) (string, bool) {
-	if seen[d.ID] {
+// table's or materialized view's column, anywhere in the column's type:
+// itself, an array of it, a domain over either, a field of another row
+// type (a composite's, a view's). A dropped column counts: its bytes
+// stay in the rows, which whole-row reads still decode. The shape of
+// such a type may not change.
+func (g *depGraph) storedRowType(d *catalog.Descriptor) (string, bool) {
+	oid := catalog.RowTypeOID(d)
+	if oid == 0 {
 		return "", false
 	}
-	seen[d.ID] = true
-	for _, u := range g.rowTypeUsers(d, nil) {
-		if u.stored {
-			return u.short, true
+	for _, o := range g.all {
+		if o.Table == nil {
+			continue
 		}
-		if u.owner.IsComposite() {
-			if what, ok := g.storedRowType(u.owner, seen); ok {
-				return what, true
+		for i := range o.Table.Columns {
+			c := &o.Table.Columns[i]
+			if !c.IndexKey && catalog.UsesType(c.Type(), oid) {
+				return o.Name + "." + c.Name, true
 			}
 		}
 	}
@@ -106,7 +110,7 @@ func (x *execCtx) refuseStoredShapeChange(d *catalog.Descriptor) error {
 	if err != nil {
 		return err
 	}
-	what, ok := g.storedRowType(d, map[uint32]bool{})
+	what, ok := g.storedRowType(d)
 	if !ok {
 		return nil
 	}

@@ -43,9 +43,11 @@ type Session struct {
 	// analyzeSubPlans are the instrumented subquery plans of the EXPLAIN
 	// ANALYZE running, given to its execution contexts (statementCtx).
 	analyzeSubPlans map[*subqueryExpr]planNode
-	// funcDepth is how deep calls of SQL functions are nested now
+	// funcDepth is how deep calls of SQL functions are nested now, and
+	// funcPlans how many bodies the outermost call planned
 	// (function_call_user.go).
 	funcDepth int
+	funcPlans int
 	engine    *Engine
 	db        *Database
 	// authUser is who logged in, authSuper whether it was a superuser
