@@ -89,14 +89,18 @@ func (g *depGraph) storedRowType(d *catalog.Descriptor) (string, bool) {
 	if oid == 0 {
 		return "", false
 	}
-	for _, o := range g.all {
-		if o.Table == nil {
-			continue
-		}
-		for i := range o.Table.Columns {
-			c := &o.Table.Columns[i]
-			if !c.IndexKey && catalog.UsesType(c.Type(), oid) {
-				return o.Name + "." + c.Name, true
+	// Users of the array type first, as PostgreSQL names them (as
+	// rowTypeUsers does).
+	for _, want := range []uint32{catalog.RowArrayOID(d), oid} {
+		for _, o := range g.all {
+			if o.Table == nil || want == 0 {
+				continue
+			}
+			for i := range o.Table.Columns {
+				c := &o.Table.Columns[i]
+				if !c.IndexKey && catalog.UsesType(c.Type(), want) {
+					return o.Name + "." + c.Name, true
+				}
 			}
 		}
 	}
