@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"bytes"
 	"encoding/binary"
 
 	"github.com/stela-db/stela/engine"
@@ -103,6 +104,28 @@ func Functions(txn *engine.Txn, schema uint32, name string) ([]*Descriptor, erro
 		out = append(out, d)
 	}
 	return out, nil
+}
+
+// FunctionNames returns the names that functions of any schema have.
+func FunctionNames(txn *engine.Txn) (map[string]struct{}, error) {
+	it, err := txn.Scan(kv.PrefixRange(funcNamePrefix), false)
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	out := map[string]struct{}{}
+	for it.Next() {
+		k := it.Key()
+		if len(k) < len(funcNamePrefix)+4 {
+			return nil, pgerror.New(pgcode.DataCorrupted, "catalog: function name entry malformed")
+		}
+		name := k[len(funcNamePrefix)+4:]
+		if i := bytes.IndexByte(name, 0); i >= 0 {
+			name = name[:i]
+		}
+		out[string(name)] = struct{}{}
+	}
+	return out, it.Err()
 }
 
 // LookupFunction returns the function of a schema with a name and

@@ -1,12 +1,12 @@
 package sql
 
 import (
+	"slices"
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/catalog"
-	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
 	"github.com/stela-db/stela/sql/types"
@@ -82,7 +82,7 @@ func (x *execCtx) resolveFunction(o *pg_query.ObjectWithArgs, missingOK bool, st
 // name and argument types.
 func isBuiltinFunction(name string, args []uint32) bool {
 	for _, r := range servedProcs() {
-		if r.name == name && equalOids(r.argtypes, args) {
+		if r.name == name && slices.Equal([]uint32(r.argtypes), args) {
 			return true
 		}
 	}
@@ -108,42 +108,22 @@ func typeOid(t *types.T) uint32 {
 	return t.Oid
 }
 
-// lookupFunctionExact finds the function of a name and argument types:
-// in the named schema, or the first on the search path that has one.
-func lookupFunctionExact(txn *engine.Txn, s *Session, schema, name string, oids []uint32) (*catalog.Descriptor, error) {
-	if schema != "" {
-		sd, err := catalog.Schema(txn, schema)
-		if err != nil {
-			return nil, err
-		}
-		return catalog.LookupFunction(txn, sd.ID, name, oids)
-	}
-	for _, sn := range s.searchPath() {
-		sd, err := catalog.Lookup(txn, 0, sn)
-		if err != nil {
-			return nil, err
-		}
-		if sd == nil || sd.Kind != catalog.KindSchema {
-			continue
-		}
-		d, err := catalog.LookupFunction(txn, sd.ID, name, oids)
-		if err != nil || d != nil {
-			return d, err
-		}
-	}
-	return nil, nil
-}
-
 // signatureText is a function as PostgreSQL's hints name it:
 // name(integer,text).
 func (x *execCtx) signatureText(d *catalog.Descriptor) string {
+	return d.Name + "(" + x.argTypesText(d, ",") + ")"
+}
+
+// argTypesText is d's argument types joined with sep: "," in
+// signatureText's form, ", " in PostgreSQL's messages.
+func (x *execCtx) argTypesText(d *catalog.Descriptor, sep string) string {
 	names := make([]string, len(d.Function.ArgOids))
 	for i, oid := range d.Function.ArgOids {
 		if t, err := typeByOidIn(x.txn, oid); err == nil {
 			names[i] = t.StringWithoutTypmod()
 		}
 	}
-	return d.Name + "(" + strings.Join(names, ",") + ")"
+	return strings.Join(names, sep)
 }
 
 // dropFunctions is DROP FUNCTION. No object records that it uses a
@@ -177,9 +157,7 @@ func (x *execCtx) renameFunction(n *pg_query.RenameStmt) error {
 		if err != nil {
 			return err
 		}
-		sig := x.signatureText(d)
-		args := strings.ReplaceAll(sig[len(d.Name):], ",", ", ")
-		return pgerror.Newf(pgcode.DuplicateFunction, "function %s%s already exists in schema %q", n.Newname, args, s.Name)
+		return pgerror.Newf(pgcode.DuplicateFunction, "function %s(%s) already exists in schema %q", n.Newname, x.argTypesText(d, ", "), s.Name)
 	}
 	if err := catalog.Rename(x.txn, d, n.Newname); err != nil {
 		return err
@@ -221,8 +199,7 @@ func (x *execCtx) commentFunction(n *pg_query.CommentStmt) error {
 // name(integer, text), qualified by its schema when a call of the bare
 // name would not find it.
 func (x *execCtx) functionName(d *catalog.Descriptor) string {
-	sig := x.signatureText(d)
-	sig = d.Name + strings.ReplaceAll(sig[len(d.Name):], ",", ", ")
+	sig := d.Name + "(" + x.argTypesText(d, ", ") + ")"
 	if found, err := lookupFunctionExact(x.txn, x.sess, "", d.Name, d.Function.ArgOids); err == nil && found != nil && found.ID == d.ID {
 		return sig
 	}
@@ -248,9 +225,8 @@ func (x *execCtx) setFunctionSchema(n *pg_query.AlterObjectSchemaStmt) error {
 	if other, err := catalog.LookupFunction(x.txn, s.ID, d.Name, d.Function.ArgOids); err != nil {
 		return err
 	} else if other != nil {
-		sig := x.signatureText(d)
-		return pgerror.Newf(pgcode.DuplicateFunction, "function %s already exists in schema %q",
-			d.Name+strings.ReplaceAll(sig[len(d.Name):], ",", ", "), s.Name)
+		return pgerror.Newf(pgcode.DuplicateFunction, "function %s(%s) already exists in schema %q",
+			d.Name, x.argTypesText(d, ", "), s.Name)
 	}
 	if err := catalog.SetSchema(x.txn, d, s.ID); err != nil {
 		return err

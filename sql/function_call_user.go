@@ -58,7 +58,7 @@ func userFuncsHookSets(txn *engine.Txn, s *Session, sets map[*expr.Func]*funcBod
 		if txn == nil {
 			return nil, nil
 		}
-		ds, err := lookupFunctions(txn, s, schema, name)
+		ds, err := callableFunctions(txn, s, schema, name)
 		if err != nil {
 			return nil, err
 		}
@@ -84,29 +84,64 @@ func userFuncsHookSets(txn *engine.Txn, s *Session, sets map[*expr.Func]*funcBod
 // schema, or for schema "" those of every schema on the search path, in
 // its order. A named schema that does not exist is 3F000.
 func lookupFunctions(txn *engine.Txn, s *Session, schema, name string) ([]*catalog.Descriptor, error) {
+	var out []*catalog.Descriptor
+	err := eachFunctionSchema(txn, s, schema, func(id uint32) (bool, error) {
+		ds, err := catalog.Functions(txn, id, name)
+		out = append(out, ds...)
+		return false, err
+	})
+	return out, err
+}
+
+// lookupFunctionExact finds the function of a name and argument types:
+// in the named schema, or the first on the search path that has one.
+func lookupFunctionExact(txn *engine.Txn, s *Session, schema, name string, oids []uint32) (*catalog.Descriptor, error) {
+	var found *catalog.Descriptor
+	err := eachFunctionSchema(txn, s, schema, func(id uint32) (bool, error) {
+		d, err := catalog.LookupFunction(txn, id, name, oids)
+		found = d
+		return d != nil, err
+	})
+	return found, err
+}
+
+// eachFunctionSchema calls fn with the id of the named schema (3F000
+// when it does not exist), or for schema "" with those of the search
+// path's schemas that exist, in order, until fn reports it is done.
+func eachFunctionSchema(txn *engine.Txn, s *Session, schema string, fn func(id uint32) (done bool, err error)) error {
 	if schema != "" {
 		sd, err := catalog.Schema(txn, schema)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		return catalog.Functions(txn, sd.ID, name)
+		_, err = fn(sd.ID)
+		return err
 	}
-	var out []*catalog.Descriptor
 	for _, sn := range s.searchPath() {
 		sd, err := catalog.Lookup(txn, 0, sn)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if sd == nil || sd.Kind != catalog.KindSchema {
 			continue
 		}
-		ds, err := catalog.Functions(txn, sd.ID, name)
-		if err != nil {
-			return nil, err
+		if done, err := fn(sd.ID); err != nil || done {
+			return err
 		}
-		out = append(out, ds...)
 	}
-	return out, nil
+	return nil
+}
+
+// callableFunctions is lookupFunctions for a call being planned: an
+// unqualified name that no function of the database has, which is
+// every call of a built-in in a database without a user function of
+// its name, is answered from the catalog version's cache
+// (relation_cache.go) without reading the search path's schemas.
+func callableFunctions(txn *engine.Txn, s *Session, schema, name string) ([]*catalog.Descriptor, error) {
+	if schema == "" && !s.db.functionNamed(txn, name) {
+		return nil, nil
+	}
+	return lookupFunctions(txn, s, schema, name)
 }
 
 // funcSignature is a user function's argument and result types, as the

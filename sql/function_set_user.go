@@ -116,7 +116,7 @@ func (pl *planner) userSetNamed(f *pg_query.FuncCall) bool {
 	default:
 		return false
 	}
-	ds, err := lookupFunctions(pl.txn, pl.s, schema, parts[len(parts)-1])
+	ds, err := callableFunctions(pl.txn, pl.s, schema, parts[len(parts)-1])
 	if err != nil {
 		return false // the call's own resolution reports it
 	}

@@ -48,16 +48,21 @@ func compositeByRelid(x *execCtx, relid uint32) (*catalog.Descriptor, error) {
 	if x == nil || x.txn == nil || relid < catalog.FirstUserID {
 		return nil, nil
 	}
-	all, err := catalog.All(x.txn)
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range all {
-		if d.IsComposite() && d.Type.Composite.Relid == relid {
-			return d, nil
+	// psql's \d asks once per pg_class row: one read of the catalog
+	// for the statement.
+	if x.compositeRels == nil {
+		all, err := catalog.All(x.txn)
+		if err != nil {
+			return nil, err
+		}
+		x.compositeRels = map[uint32]*catalog.Descriptor{}
+		for _, d := range all {
+			if d.IsComposite() {
+				x.compositeRels[d.Type.Composite.Relid] = d
+			}
 		}
 	}
-	return nil, nil
+	return x.compositeRels[relid], nil
 }
 
 // compositeRelationVisible is pg_table_is_visible of a composite type's

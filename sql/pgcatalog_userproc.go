@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/stela-db/stela/catalog"
@@ -135,7 +136,7 @@ func userTypeText(txn *engine.Txn, oid uint32) string {
 // schema before its own has a function of its name and argument types.
 func (p *userProc) visible(x *execCtx) (bool, error) {
 	for _, r := range servedProcs() {
-		if r.name == p.d.Name && equalOids(r.argtypes, p.d.Function.ArgOids) {
+		if r.name == p.d.Name && slices.Equal([]uint32(r.argtypes), p.d.Function.ArgOids) {
 			return false, nil
 		}
 	}
@@ -144,18 +145,6 @@ func (p *userProc) visible(x *execCtx) (bool, error) {
 		return false, err
 	}
 	return d.ID == p.d.ID, nil
-}
-
-func equalOids(a oids, b []uint32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // userProcOIDByName is regprocin for a user function's name: 42883 when

@@ -93,6 +93,9 @@ type execCtx struct {
 	subPlans map[*subqueryExpr]planNode
 	// snapshots are the read-only transactions of AS OF scans, by tx.
 	snapshots map[uint64]*engine.Txn
+	// compositeRels are the composite types by their relation's OID,
+	// read once per statement (pgcatalog_composite.go).
+	compositeRels map[uint32]*catalog.Descriptor
 	// cteRows holds the materialized rows of each CTE, and workRows the
 	// working table of each running recursive CTE.
 	cteRows  map[*cte][][]types.Datum

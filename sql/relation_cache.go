@@ -39,6 +39,9 @@ type relationCache struct {
 	// built once, read-only like the descriptors (writes build their own,
 	// writeLayout).
 	layouts map[*catalog.Descriptor]*engine.Layout
+	// funcNames are the names user functions of any schema have, read
+	// at the first call planned at this version (functionNamed).
+	funcNames map[string]struct{}
 }
 
 // cachedName is a relation as a statement names it: the schema as
@@ -146,4 +149,37 @@ func (db *Database) relationsAt(v uint64) *relationCache {
 			return next
 		}
 	}
+}
+
+// functionNamed reports whether a user function of some schema may be
+// named name, as txn sees the catalog: false only when the cache of
+// txn's catalog version knows no function has the name. It spares the
+// planning of every built-in call the search path's lookups. The
+// version read keeps a plan that relied on it versioned, so a later
+// CREATE FUNCTION of the name replans it.
+func (db *Database) functionNamed(txn *engine.Txn, name string) bool {
+	if catalog.ChangedIn(txn) {
+		return true
+	}
+	version, err := catalog.Version(txn)
+	if err != nil {
+		return true // the lookup itself reports it
+	}
+	c := db.relationsAt(version)
+	if c == nil {
+		return true
+	}
+	c.mu.RLock()
+	names := c.funcNames
+	c.mu.RUnlock()
+	if names == nil {
+		if names, err = catalog.FunctionNames(txn); err != nil {
+			return true
+		}
+		c.mu.Lock()
+		c.funcNames = names
+		c.mu.Unlock()
+	}
+	_, ok := names[name]
+	return ok
 }
