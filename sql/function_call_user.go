@@ -108,6 +108,9 @@ func lookupFunctionExact(txn *engine.Txn, s *Session, schema, name string, oids 
 // eachFunctionSchema calls fn with the id of the named schema (3F000
 // when it does not exist), or for schema "" with those of the search
 // path's schemas that exist, in order, until fn reports it is done.
+// The temp schema is not among them: PostgreSQL never looks a function
+// up there by an unqualified name, so that a temporary object cannot
+// stand in for another session's or a view's function.
 func eachFunctionSchema(txn *engine.Txn, s *Session, schema string, fn func(id uint32) (done bool, err error)) error {
 	if schema != "" {
 		sd, err := catalog.Schema(txn, schema)
@@ -118,6 +121,9 @@ func eachFunctionSchema(txn *engine.Txn, s *Session, schema string, fn func(id u
 		return err
 	}
 	for _, sn := range s.searchPath() {
+		if catalog.IsTempSchema(sn) {
+			continue
+		}
 		sd, err := catalog.Lookup(txn, 0, sn)
 		if err != nil {
 			return err

@@ -55,6 +55,11 @@ func (n *userSetNode) open(x *execCtx) (rowIter, error) {
 	var size int64
 	width := len(n.columns)
 	err := n.body.run(x.ec, args, func(row []types.Datum) (bool, error) {
+		if n.body.planned.values == nil {
+			// SETOF void: the last statement's rows are not the
+			// function's, which has none (PostgreSQL's too).
+			return true, nil
+		}
 		out := append([]types.Datum(nil), row[:width]...)
 		s := rowSize(out)
 		if err := x.mem.grow(s); err != nil {

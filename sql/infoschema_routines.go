@@ -10,8 +10,8 @@ import (
 // FUNCTION), one row each, as PostgreSQL's view describes a SQL
 // function. PostgreSQL lists its built-in functions too; stela does not
 // list its built-ins here. Every user sees every function, as EXECUTE
-// belongs to PUBLIC by default, and with it the body
-// (routine_definition).
+// belongs to PUBLIC by default; the body (routine_definition) only to
+// those who have the owner's role, as PostgreSQL's view shows it.
 
 // routineColumns is the number of the view's columns.
 const routineColumns = 82
@@ -42,7 +42,10 @@ func infoRoutinesRows(c *vctx) ([][]types.Datum, error) {
 		row[13] = f.dataType
 		row[28], row[29], row[30] = n.db, f.udtSchema, f.udtName
 		row[35] = "0"
-		row[36], row[37] = "SQL", p.row.src
+		row[36] = "SQL"
+		if n.owns(p.d) {
+			row[37] = p.row.src
+		}
 		row[39], row[40] = "SQL", "GENERAL"
 		row[41] = yesNo(p.d.Function.Volatility == "i")
 		row[42] = "MODIFIES"
