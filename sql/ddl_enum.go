@@ -434,6 +434,9 @@ func (x *execCtx) changeTypeOwner(n *pg_query.AlterOwnerStmt) error {
 	if err := x.mustOwnAs(d, "type"); err != nil {
 		return err
 	}
+	if err := x.mayGiveTo(role); err != nil {
+		return err
+	}
 	for _, id := range []uint32{d.ID, d.Type.ArrayOid} {
 		o, err := catalog.Get(x.txn, id)
 		if err != nil || o == nil {

@@ -175,6 +175,12 @@ func (x *execCtx) changeFunctionOwner(n *pg_query.AlterOwnerStmt) error {
 	if err != nil {
 		return err
 	}
+	if ownerName(d) == role {
+		return nil // as PostgreSQL: no check when nothing changes
+	}
+	if err := x.mayGiveTo(role); err != nil {
+		return err
+	}
 	d.Owner = role
 	if err := catalog.Put(x.txn, d); err != nil {
 		return err
@@ -215,12 +221,23 @@ func (x *execCtx) setFunctionSchema(n *pg_query.AlterObjectSchemaStmt) error {
 	if err != nil || d == nil {
 		return err
 	}
+	if n.Newschema == catalog.TempSchemaAlias {
+		return errTempMove()
+	}
 	s, err := x.sess.schemaFor(x.txn, n.Newschema)
 	if err != nil {
 		return err
 	}
+	// As a relation's move (ddl_set_schema.go): the mover needs CREATE
+	// on the schema the function goes to.
+	if err := x.sess.checkNeeds([]privNeed{{db: "C", object: "schema " + s.Name}}); err != nil {
+		return err
+	}
 	if s.ID == d.Schema {
 		return nil
+	}
+	if err := x.checkTempMove(d.Schema, s); err != nil {
+		return err
 	}
 	if other, err := catalog.LookupFunction(x.txn, s.ID, d.Name, d.Function.ArgOids); err != nil {
 		return err

@@ -67,6 +67,9 @@ func (x *execCtx) setSchema(n *pg_query.AlterObjectSchemaStmt, kind string) erro
 		}
 		return e
 	}
+	if n.Newschema == catalog.TempSchemaAlias {
+		return errTempMove()
+	}
 	schema, err := catalog.Schema(x.txn, n.Newschema)
 	if err != nil {
 		return err
@@ -80,6 +83,9 @@ func (x *execCtx) setSchema(n *pg_query.AlterObjectSchemaStmt, kind string) erro
 	}
 	if schema.ID == d.Schema {
 		return nil // PostgreSQL: nothing to do
+	}
+	if err := x.checkTempMove(d.Schema, schema); err != nil {
+		return err
 	}
 	g, err := x.depGraph()
 	if err != nil {
@@ -162,4 +168,25 @@ func (x *execCtx) followInViews(g *depGraph, d *catalog.Descriptor, from, to str
 		}
 	}
 	return nil
+}
+
+// checkTempMove refuses a move into or out of a temp schema, as
+// PostgreSQL's CheckSetNamespace does: a temporary object is dropped
+// with its session and a permanent one must not be, so neither may
+// become the other by a change of schema. (A move to pg_temp, the
+// session's own temp schema by its alias, is refused before the name
+// is looked up: errTempMove.)
+func (x *execCtx) checkTempMove(from uint32, to *catalog.Descriptor) error {
+	old, err := catalog.Get(x.txn, from)
+	if err != nil {
+		return err
+	}
+	if catalog.IsTempSchema(to.Name) || old != nil && catalog.IsTempSchema(old.Name) {
+		return errTempMove()
+	}
+	return nil
+}
+
+func errTempMove() error {
+	return pgerror.New(pgcode.FeatureNotSupported, "cannot move objects into or out of temporary schemas")
 }

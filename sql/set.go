@@ -32,7 +32,7 @@ func (s *Session) planSet(n *pg_query.VariableSetStmt) (plan, error) {
 func (p *setPlan) run(s *Session, ec *expr.Context) (Result, error) {
 	n := p.n
 	tag := "SET"
-	if n.IsLocal && s.txn.state != txnExplicit && n.Kind != pg_query.VariableSetKind_VAR_SET_MULTI {
+	if n.IsLocal && !s.inTransactionBlock() && n.Kind != pg_query.VariableSetKind_VAR_SET_MULTI {
 		s.notice("WARNING", pgcode.NoActiveSQLTransaction, "SET LOCAL can only be used in transaction blocks")
 		return &tagResult{tag: tag}, nil
 	}
