@@ -23,28 +23,49 @@ func (s *Session) forgetGrantsAfterCommit(ids []uint32) {
 	if len(ids) == 0 {
 		return
 	}
+	s.editGrantsAfterCommit("DROP dropped the relations but could not remove their privileges",
+		func(g catalog.Grant) bool { return holdsAny(g, ids) },
+		func(h *catalog.Grant) {
+			for _, id := range ids {
+				delete(h.Relations, id)
+				delete(h.Columns, id)
+			}
+		})
+}
+
+// forgetColumnGrantsAfterCommit queues the removal of every grant on
+// column col of relation rel (a dropped column), as forgetGrantsAfterCommit
+// for relations: column ids are never taken again in a table either.
+func (s *Session) forgetColumnGrantsAfterCommit(rel, col uint32) {
+	s.editGrantsAfterCommit("DROP COLUMN dropped the column but could not remove its privileges",
+		func(g catalog.Grant) bool { return g.OnColumn(rel, col) != "" },
+		func(h *catalog.Grant) { h.SetColumn(rel, col, "") })
+}
+
+// editGrantsAfterCommit queues, for after the commit, edit of each of
+// the database's grant records that holds the dropped objects (holds
+// says which); failed names what the commit did, for the warning when
+// the grants cannot be changed.
+func (s *Session) editGrantsAfterCommit(failed string, holds func(catalog.Grant) bool, edit func(*catalog.Grant)) {
 	db := s.db.Name
 	s.txn.queueAfterCommit(func(ctx context.Context) {
-		if err := s.forgetGrants(ctx, db, ids); err != nil {
-			s.afterCommitFailed("DROP dropped the relations but could not remove their privileges", "REVOKE them, or DROP OWNED BY the role that holds them.", err)
+		if err := s.editGrants(ctx, db, holds, edit); err != nil {
+			s.afterCommitFailed(failed, "REVOKE them, or DROP OWNED BY the role that holds them.", err)
 		}
 	})
 }
 
-func (s *Session) forgetGrants(ctx context.Context, db string, ids []uint32) error {
+func (s *Session) editGrants(ctx context.Context, db string, holds func(catalog.Grant) bool, edit func(*catalog.Grant)) error {
 	gs, err := s.engine.sys.Grants(0)
 	if err != nil {
 		return err
 	}
 	for _, g := range gs {
-		if g.Database != db || !holdsAny(g, ids) {
+		if g.Database != db || !holds(g) {
 			continue
 		}
 		_, err := s.engine.sys.ChangeGrant(ctx, g.User, db, s.currentUser(), func(h *catalog.Grant) error {
-			for _, id := range ids {
-				delete(h.Relations, id)
-				delete(h.Columns, id)
-			}
+			edit(h)
 			return nil
 		})
 		// A role or database dropped meanwhile took its grants along.
@@ -53,34 +74,6 @@ func (s *Session) forgetGrants(ctx context.Context, db string, ids []uint32) err
 		}
 	}
 	return nil
-}
-
-// forgetColumnGrantsAfterCommit queues the removal of every grant on
-// column col of relation rel (a dropped column), as forgetGrantsAfterCommit
-// for relations: column ids are never taken again in a table either.
-func (s *Session) forgetColumnGrantsAfterCommit(rel, col uint32) {
-	db := s.db.Name
-	s.txn.queueAfterCommit(func(ctx context.Context) {
-		gs, err := s.engine.sys.Grants(0)
-		for _, g := range gs {
-			if err != nil {
-				break
-			}
-			if g.Database != db || g.OnColumn(rel, col) == "" {
-				continue
-			}
-			_, err = s.engine.sys.ChangeGrant(ctx, g.User, db, s.currentUser(), func(h *catalog.Grant) error {
-				h.SetColumn(rel, col, "")
-				return nil
-			})
-			if pgerror.HasCode(err, pgcode.UndefinedObject) || pgerror.HasCode(err, pgcode.InvalidCatalogName) {
-				err = nil
-			}
-		}
-		if err != nil {
-			s.afterCommitFailed("DROP COLUMN dropped the column but could not remove its privileges", "REVOKE them, or DROP OWNED BY the role that holds them.", err)
-		}
-	})
 }
 
 // holdsAny reports whether g holds a privilege on one of the relations
