@@ -1,7 +1,6 @@
 package types
 
 import (
-	"encoding/binary"
 	"strings"
 
 	"github.com/stela-db/stela/sql/pgcode"
@@ -107,41 +106,40 @@ func decodeRecordBinary(t *T, b []byte) (Datum, error) {
 	if t.Row == nil {
 		return nil, errRecordInput()
 	}
-	short := func() error {
-		return pgerror.New(pgcode.InvalidBinaryRepresentation, "insufficient data left in message")
+	r := &binReader{b: b}
+	n := int(r.int32())
+	if r.short {
+		return nil, errInsufficientData()
 	}
-	if len(b) < 4 {
-		return nil, short()
-	}
-	n := int(int32(binary.BigEndian.Uint32(b)))
-	b = b[4:]
 	if n != len(t.Fields) {
 		return nil, pgerror.Newf(pgcode.DatatypeMismatch, "wrong number of columns: %d, expected %d", n, len(t.Fields))
 	}
 	vals := make([]Datum, n)
 	for i, f := range t.Fields {
-		if len(b) < 8 {
-			return nil, short()
+		oid, size := Oid(r.int32()), r.int32()
+		if r.short {
+			return nil, errInsufficientData()
 		}
-		oid, size := binary.BigEndian.Uint32(b), int32(binary.BigEndian.Uint32(b[4:]))
-		b = b[8:]
 		if oid != f.T.Oid {
-			return nil, pgerror.Newf(pgcode.DatatypeMismatch, "wrong data type: %d, expected %d", oid, f.T.Oid)
+			return nil, pgerror.Newf(pgcode.DatatypeMismatch, "binary data has type %d (%s) instead of expected %d (%s) in record column %d",
+				oid, oidTypeName(oid), f.T.Oid, f.T.String(), i+1)
 		}
-		if size < 0 {
+		if size == -1 {
 			continue
 		}
-		if int(size) > len(b) {
-			return nil, short()
+		if size < -1 || int(size) > len(r.b) {
+			// record_recv's own check, with another code than a short
+			// header's (pq_getmsgint's).
+			return nil, pgerror.New(pgcode.InvalidBinaryRepresentation, "insufficient data left in message")
 		}
-		v, err := f.T.DecodeBinary(b[:size])
+		v, err := f.T.DecodeBinary(r.b[:size])
 		if err != nil {
 			return nil, err
 		}
-		vals[i], b = v, b[size:]
+		vals[i], r.b = v, r.b[size:]
 	}
-	if len(b) != 0 {
-		return nil, pgerror.New(pgcode.InvalidBinaryRepresentation, "incorrect binary data format")
+	if len(r.b) != 0 {
+		return nil, errBinaryFormat()
 	}
 	return &Record{Values: vals, T: t}, nil
 }
