@@ -27,15 +27,13 @@ func (x *execCtx) createComposite(n *pg_query.CompositeTypeStmt) error {
 		return err
 	}
 	name := rv.Relname
-	// The type's relation takes a relation name, as in PostgreSQL,
-	// where CREATE TYPE c AS (...) and CREATE TABLE c cannot both be.
-	if d, err := catalog.Lookup(x.txn, schema.ID, name); err != nil {
-		return err
-	} else if d != nil && d.Kind != catalog.KindSchema {
-		return pgerror.Newf(pgcode.DuplicateObject, "type %q already exists", name)
-	}
+	// PostgreSQL checks the type's name (which a table's or a view's row
+	// type may have), then its relation's, which any relation may have.
 	arrayName, err := x.typeNamesFree(schema.ID, name)
 	if err != nil {
+		return err
+	}
+	if err := x.compositeRelationNameFree(schema.ID, name); err != nil {
 		return err
 	}
 	attrs, err := x.compositeAttributes(n.Coldeflist)

@@ -124,8 +124,9 @@ func (x *execCtx) newTypeIDs() (id, arrayID uint32, err error) {
 	return id, arrayID, err
 }
 
-// typeNameFree refuses a type name that a type or a relation has in the
-// schema (each PostgreSQL relation has a row type of its name).
+// typeNameFree refuses a type name that a type or the row type of a
+// relation has in the schema (a table, a view or a materialized view has
+// one of its name; an index or a sequence none, as in PostgreSQL 15).
 func (x *execCtx) typeNameFree(schema uint32, name string) error {
 	if d, err := catalog.LookupType(x.txn, schema, name); err != nil {
 		return err
@@ -134,8 +135,19 @@ func (x *execCtx) typeNameFree(schema uint32, name string) error {
 	}
 	if d, err := catalog.Lookup(x.txn, schema, name); err != nil {
 		return err
-	} else if d != nil && d.Kind != catalog.KindIndex && d.Kind != catalog.KindSchema {
+	} else if catalog.HasRowType(d) {
 		return pgerror.Newf(pgcode.DuplicateObject, "type %q already exists", name)
+	}
+	return nil
+}
+
+// compositeRelationNameFree refuses the name of a composite type's
+// relation (its pg_class row) when a relation has it.
+func (x *execCtx) compositeRelationNameFree(schema uint32, name string) error {
+	if d, err := catalog.LookupRelation(x.txn, schema, name); err != nil {
+		return err
+	} else if d != nil {
+		return pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)
 	}
 	return nil
 }
@@ -263,6 +275,13 @@ func (x *execCtx) renameType(n *pg_query.RenameStmt) error {
 	}
 	if err := x.mustOwnAs(d, "type"); err != nil {
 		return err
+	}
+	if d.IsComposite() {
+		// Its relation is renamed first, as PostgreSQL's
+		// RenameRelationInternal does.
+		if err := x.compositeRelationNameFree(d.Schema, n.Newname); err != nil {
+			return err
+		}
 	}
 	if err := x.typeNameFree(d.Schema, n.Newname); err != nil {
 		return err

@@ -70,7 +70,7 @@ func (b *tableBuilder) identitySequence(c *catalog.ColumnDesc, typ *types.T, opt
 		for _, other := range b.seqs[:len(b.seqs)-1] {
 			taken = taken || other.Name == name && other.Schema == schema.ID
 		}
-		if d, err := catalog.Lookup(b.x.txn, schema.ID, name); err != nil {
+		if d, err := catalog.LookupRelation(b.x.txn, schema.ID, name); err != nil {
 			return 0, err
 		} else if taken || d != nil {
 			return 0, pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)

@@ -148,7 +148,7 @@ func (x *execCtx) createIndex(n *pg_query.IndexStmt) error {
 		if name, err = chooseName(x.txn, d.Schema, nil, []string{d.Name, indexNameAddition(names)}, "idx"); err != nil {
 			return err
 		}
-	} else if existing, err := catalog.Lookup(x.txn, d.Schema, name); err != nil {
+	} else if existing, err := catalog.LookupRelation(x.txn, d.Schema, name); err != nil {
 		return err
 	} else if existing != nil {
 		if n.IfNotExists {

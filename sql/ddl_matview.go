@@ -119,7 +119,7 @@ func (x *execCtx) createAsExists(n *pg_query.CreateTableAsStmt) (*catalog.Descri
 		return nil, false, err
 	}
 	name := n.Into.Rel.Relname
-	existing, err := catalog.Lookup(x.txn, schema.ID, name)
+	existing, err := catalog.LookupRelation(x.txn, schema.ID, name)
 	switch {
 	case err != nil:
 		return nil, false, err
@@ -163,6 +163,9 @@ func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectSt
 	aliases := nodeStrings(into.ColNames)
 	if len(aliases) > len(cols) {
 		return "", pgerror.New(pgcode.Syntax, "too many column names were specified")
+	}
+	if err := x.newRowTypeNameFree(schema.ID, name); err != nil {
+		return "", err
 	}
 	id, err := catalog.NewID(x.txn)
 	if err != nil {

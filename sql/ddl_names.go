@@ -24,7 +24,7 @@ func chooseName(txn *engine.Txn, schema uint32, taken map[string]bool, parts []s
 		if taken[name] {
 			continue
 		}
-		d, err := catalog.Lookup(txn, schema, name)
+		d, err := catalog.LookupRelation(txn, schema, name)
 		if err != nil {
 			return "", err
 		}

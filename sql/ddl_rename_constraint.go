@@ -43,7 +43,7 @@ func (x *execCtx) renameConstraint(n *pg_query.RenameStmt) error {
 		return pgerror.Newf(pgcode.DuplicateObject, "constraint %q for relation %q already exists", name, d.Name)
 	}
 	if target.index {
-		existing, err := catalog.Lookup(x.txn, d.Schema, name)
+		existing, err := catalog.LookupRelation(x.txn, d.Schema, name)
 		if err != nil {
 			return err
 		}

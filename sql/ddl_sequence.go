@@ -32,7 +32,7 @@ func (x *execCtx) createSequence(n *pg_query.CreateSeqStmt) error {
 		return err
 	}
 	name := n.Sequence.Relname
-	if existing, err := catalog.Lookup(x.txn, schema.ID, name); err != nil {
+	if existing, err := catalog.LookupRelation(x.txn, schema.ID, name); err != nil {
 		return err
 	} else if existing != nil {
 		if n.IfNotExists {
@@ -40,6 +40,11 @@ func (x *execCtx) createSequence(n *pg_query.CreateSeqStmt) error {
 			return nil
 		}
 		return pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)
+	}
+	// A sequence has no row type in PostgreSQL 15, but it is made as a
+	// table is (heap_create_with_catalog), which checks the name.
+	if err := x.newRowTypeNameFree(schema.ID, name); err != nil {
+		return err
 	}
 	id, err := catalog.NewID(x.txn)
 	if err != nil {

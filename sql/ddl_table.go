@@ -110,7 +110,7 @@ func (x *execCtx) createTable(n *pg_query.CreateStmt) error {
 		return err
 	}
 	name := n.Relation.Relname
-	if existing, err := catalog.Lookup(txn, schema.ID, name); err != nil {
+	if existing, err := catalog.LookupRelation(txn, schema.ID, name); err != nil {
 		return err
 	} else if existing != nil {
 		if n.IfNotExists {
@@ -118,6 +118,9 @@ func (x *execCtx) createTable(n *pg_query.CreateStmt) error {
 			return nil
 		}
 		return pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)
+	}
+	if err := x.newRowTypeNameFree(schema.ID, name); err != nil {
+		return err
 	}
 	id, err := catalog.NewID(txn)
 	if err != nil {

@@ -46,7 +46,7 @@ func (x *execCtx) uniqueUsingIndex(b *tableBuilder, u *pg_query.Constraint) erro
 		if err := b.claim(name); err != nil {
 			return err
 		}
-		if taken, err := catalog.Lookup(x.txn, d.Schema, name); err != nil {
+		if taken, err := catalog.LookupRelation(x.txn, d.Schema, name); err != nil {
 			return err
 		} else if taken != nil {
 			return pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)

@@ -64,12 +64,17 @@ func (x *execCtx) createView(n *pg_query.ViewStmt, travel map[int32]*parser.Time
 		return err
 	}
 	name := n.View.Relname
-	existing, err := catalog.Lookup(x.txn, schema.ID, name)
+	existing, err := catalog.LookupRelation(x.txn, schema.ID, name)
 	if err != nil {
 		return err
 	}
 	if existing != nil && !n.Replace {
 		return pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)
+	}
+	if existing == nil {
+		if err := x.newRowTypeNameFree(schema.ID, name); err != nil {
+			return err
+		}
 	}
 	if existing != nil && existing.Kind != catalog.KindView {
 		return pgerror.Newf(pgcode.WrongObjectType, "%q is not a view", name)
