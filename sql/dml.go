@@ -250,13 +250,17 @@ func verbPhrase(verb string) string {
 	return "delete from"
 }
 
-// assignment is one column of a SET clause: e is nil for DEFAULT. pre,
-// on the first column of a SET (a, b) = (SELECT ...) item, runs the
-// subquery whose values that item's expressions read.
+// assignment is one column of a SET clause: e is nil for DEFAULT. pre
+// are the subqueries of SET (a, b) = (SELECT ...) items whose values
+// the SET list's expressions read: apply runs every assignment's pre
+// before it evaluates any e, because an e may read the values of a
+// later item's subquery (SET p.a = 1, (p.b, x) = (SELECT ...) folds the
+// p.b field store into the first assignment of p), as PostgreSQL
+// evaluates its MULTIEXPR subplans first.
 type assignment struct {
 	col int
 	e   expr.Expr
-	pre expr.Expr
+	pre []expr.Expr
 }
 
 // planSetClause builds UPDATE's (and ON CONFLICT DO UPDATE's) SET list
@@ -290,7 +294,8 @@ func (pl *planner) planSetClause(w *tableWriter, list []*pg_query.Node, sc *scop
 		updated.mark(int16(col + 1))
 		c := &w.desc.Table.Columns[col]
 		val := rt.Val
-		var pre, subVal expr.Expr
+		var pre []expr.Expr
+		var subVal expr.Expr
 		valLoc := expr.Location(val)
 		if m := val.GetMultiAssignRef(); m != nil {
 			if m.Colno == 1 {
@@ -299,7 +304,7 @@ func (pl *planner) planSetClause(w *tableWriter, list []*pg_query.Node, sc *scop
 					return nil, err
 				}
 				if multi != nil {
-					pre = multi
+					pre = []expr.Expr{multi}
 				}
 			}
 			if row := m.Source.GetRowExpr(); row != nil {
@@ -344,6 +349,7 @@ func (pl *planner) planSetClause(w *tableWriter, list []*pg_query.Node, sc *scop
 			}
 			if chained {
 				out[prev].e = e
+				out[prev].pre = append(out[prev].pre, pre...)
 				continue
 			}
 			fieldAssigned[col] = len(out)
@@ -378,13 +384,15 @@ func (w *tableWriter) apply(x *execCtx, set []assignment, src []types.Datum) ([]
 	n := len(w.cols)
 	row := append(make([]types.Datum, 0, n), src[:n]...)
 	vals := make([]types.Datum, len(set))
-	for i, a := range set {
-		var err error
-		if a.pre != nil {
-			if _, err := x.eval(a.pre, src); err != nil {
+	for _, a := range set {
+		for _, pre := range a.pre {
+			if _, err := x.eval(pre, src); err != nil {
 				return nil, err
 			}
 		}
+	}
+	for i, a := range set {
+		var err error
 		if a.e == nil {
 			vals[i], err = w.defaultValue(x, a.col)
 		} else {
