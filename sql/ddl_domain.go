@@ -224,12 +224,16 @@ func (x *execCtx) relationNamed(schema, name string) (bool, error) {
 	return d != nil && d.Kind != catalog.KindIndex, nil
 }
 
-// domainUsers are the tables with a stored column of domain d, directly
-// or through a domain over it, and those columns.
+// domainColumn is a table's stored column with values of domain d,
+// directly or through a domain over it. Inside is, for a column that
+// holds them inside its own values (an array of the domain, a composite
+// type with a field of it, at any depth), the name of the domain it
+// holds: PostgreSQL does not look into such values when a domain gets a
+// new constraint, it refuses the change naming that domain.
 type domainColumn struct {
-	table *catalog.Descriptor
-	col   int
-	array bool
+	table  *catalog.Descriptor
+	col    int
+	inside string
 }
 
 func (x *execCtx) domainColumns(d *catalog.Descriptor) ([]domainColumn, error) {
@@ -237,13 +241,14 @@ func (x *execCtx) domainColumns(d *catalog.Descriptor) ([]domainColumn, error) {
 	if err != nil {
 		return nil, err
 	}
-	over := map[uint32]bool{d.ID: true}
-	arrays := map[uint32]bool{d.Type.ArrayOid: true}
+	// over names d and the domains over it, arrays their array types.
+	over := map[uint32]string{d.ID: d.Name}
+	arrays := map[uint32]string{d.Type.ArrayOid: d.Name}
 	for changed := true; changed; {
 		changed = false
 		for _, o := range all {
-			if o.Kind == catalog.KindType && o.Type.Domain != nil && over[o.Type.Domain.BaseOid] && !over[o.ID] {
-				over[o.ID], arrays[o.Type.ArrayOid], changed = true, true, true
+			if o.Kind == catalog.KindType && o.Type.Domain != nil && over[o.Type.Domain.BaseOid] != "" && over[o.ID] == "" {
+				over[o.ID], arrays[o.Type.ArrayOid], changed = o.Name, o.Name, true
 			}
 		}
 	}
@@ -260,12 +265,28 @@ func (x *execCtx) domainColumns(d *catalog.Descriptor) ([]domainColumn, error) {
 			if c.Dropped || c.IndexKey {
 				continue
 			}
-			if over[c.TypeOid] || arrays[c.TypeOid] {
-				out = append(out, domainColumn{table: full, col: i, array: arrays[c.TypeOid]})
+			if over[c.TypeOid] != "" {
+				out = append(out, domainColumn{table: full, col: i})
+			} else if name := arrays[c.TypeOid]; name != "" {
+				out = append(out, domainColumn{table: full, col: i, inside: name})
+			} else if name := holdsDomain(c.Type(), over); name != "" {
+				out = append(out, domainColumn{table: full, col: i, inside: name})
 			}
 		}
 	}
 	return out, nil
+}
+
+// holdsDomain is the name of one of the domains over whose values
+// values of type t hold (t is one, or an array or a composite type of
+// them), "" if none.
+func holdsDomain(t *types.T, over map[uint32]string) string {
+	for id, name := range over {
+		if catalog.UsesType(t, id) {
+			return name
+		}
+	}
+	return ""
 }
 
 // qualifiedColumn is t.c as PostgreSQL's messages print a column.

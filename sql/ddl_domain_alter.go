@@ -154,15 +154,16 @@ func (x *execCtx) validateDomainCheck(d *catalog.Descriptor, base *types.T, ck c
 
 // checkDomainRows calls ok with the value of every row's column of
 // domain d, and fails with violated's error on the first it refuses.
-// A column of an array of the domain is refused, as PostgreSQL does.
+// A column with values of the domain inside its own (an array, a
+// composite) is refused, as PostgreSQL does.
 func (x *execCtx) checkDomainRows(d *catalog.Descriptor, ok func(types.Datum) (bool, error), violated func(table, column string) *pgerror.Error) error {
 	cols, err := x.domainColumns(d)
 	if err != nil {
 		return err
 	}
 	for _, c := range cols {
-		if c.array {
-			return pgerror.Newf(pgcode.FeatureNotSupported, "cannot alter type %q because column %q uses it", d.Name, qualifiedColumn(c.table, c.col))
+		if c.inside != "" {
+			return pgerror.Newf(pgcode.FeatureNotSupported, "cannot alter type %q because column %q uses it", c.inside, qualifiedColumn(c.table, c.col))
 		}
 	}
 	for _, c := range cols {
