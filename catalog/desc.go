@@ -174,6 +174,22 @@ type IndexDesc struct {
 	// backs (PostgreSQL keeps the two apart).
 	Comment           string `json:"comment,omitempty"`
 	ConstraintComment string `json:"constraint_comment,omitempty"`
+	// Method is the access method the index was made with: "" for
+	// btree (every index made before methods were kept), or
+	// IndexMethodHash. Entries are the same whatever it is; it is what
+	// the catalogs report (sql/ddl_index_hash.go).
+	Method string `json:"method,omitempty"`
+}
+
+// IndexMethodHash is IndexDesc.Method for USING hash. Persisted.
+const IndexMethodHash = "hash"
+
+// AccessMethod is the name of the index's access method.
+func (ix *IndexDesc) AccessMethod() string {
+	if ix.Method == "" {
+		return "btree"
+	}
+	return ix.Method
 }
 
 // IndexColumn is one key column of an index.

@@ -66,11 +66,17 @@ func (x *execCtx) createIndex(n *pg_query.IndexStmt) error {
 			WithDetail("This operation is not supported for " + kindPlural(d.Kind) + ".")
 	}
 	switch {
+	case n.AccessMethod == catalog.IndexMethodHash:
+		if err := checkHashIndex(n); err != nil {
+			return err
+		}
 	case n.AccessMethod != "" && n.AccessMethod != "btree":
-		if n.AccessMethod == "hash" || n.AccessMethod == "gist" || n.AccessMethod == "gin" || n.AccessMethod == "spgist" || n.AccessMethod == "brin" {
+		if n.AccessMethod == "gist" || n.AccessMethod == "gin" || n.AccessMethod == "spgist" || n.AccessMethod == "brin" {
 			return pgerror.Newf(pgcode.FeatureNotSupported, "access method %q is not supported", n.AccessMethod)
 		}
 		return pgerror.Newf(pgcode.UndefinedObject, "access method %q does not exist", n.AccessMethod)
+	}
+	switch {
 	case len(n.IndexIncludingParams) > 0:
 		return pgerror.New(pgcode.FeatureNotSupported, "INCLUDE columns of indexes are not supported")
 	case n.NullsNotDistinct:
@@ -171,6 +177,9 @@ func (x *execCtx) createIndex(n *pg_query.IndexStmt) error {
 		}
 	}
 	ix := catalog.IndexDesc{ID: t.NextIndexID, Name: name, Unique: n.Unique, Columns: cols, Predicate: pred}
+	if n.AccessMethod == catalog.IndexMethodHash {
+		ix.Method = catalog.IndexMethodHash
+	}
 	if pred != "" {
 		ix.PredicateSettings = exprSettingsOf(x.sess)
 	}

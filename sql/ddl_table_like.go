@@ -287,10 +287,14 @@ func (x *execCtx) likeIndexes(b *tableBuilder) error {
 // table schema.name.
 func clonedIndexStmt(schema, name string, st *catalog.TableDesc, ix *catalog.IndexDesc) (*pg_query.IndexStmt, error) {
 	stmt := &pg_query.IndexStmt{Relation: &pg_query.RangeVar{Schemaname: schema, Relname: name, Inh: true, Relpersistence: "p", Location: -1},
-		Unique: ix.Unique}
+		Unique: ix.Unique, AccessMethod: ix.Method}
 	for _, ic := range ix.Columns {
 		c := st.Column(ic.ColumnID)
 		e := &pg_query.IndexElem{Ordering: pg_query.SortByDir_SORTBY_ASC, NullsOrdering: pg_query.SortByNulls_SORTBY_NULLS_LAST}
+		if ix.Method == catalog.IndexMethodHash {
+			// A hash index's keys have no order to repeat.
+			e.Ordering, e.NullsOrdering = pg_query.SortByDir_SORTBY_DEFAULT, pg_query.SortByNulls_SORTBY_NULLS_DEFAULT
+		}
 		if ic.Desc {
 			e.Ordering = pg_query.SortByDir_SORTBY_DESC
 		}

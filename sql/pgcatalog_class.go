@@ -14,6 +14,7 @@ import (
 const (
 	amHeap  = 2   // pg_am heap: tables
 	amBtree = 403 // pg_am btree: every stela index is an ordered one
+	amHash  = 405 // pg_am hash: an ordered index made USING hash (ddl_index_hash.go)
 	// defaultCollation is pg_collation "default", the collation of
 	// string columns (stela's is C: bytewise).
 	defaultCollation = 100
@@ -127,7 +128,7 @@ func pgClassRows(c *vctx) ([][]types.Datum, error) {
 				if err != nil {
 					return nil, err
 				}
-				out = append(out, classRow(oid, ix.Name, d.Schema, owner, amBtree, 'i', len(ix.Columns), 0, false, false))
+				out = append(out, classRow(oid, ix.Name, d.Schema, owner, indexAM(ix), 'i', len(ix.Columns), 0, false, false))
 			}
 		case catalog.KindView:
 			row := withACL(classRow(d.ID, d.Name, d.Schema, owner, 0, 'v', len(d.View.Columns), 0, false, false), relationACL(d, grants))

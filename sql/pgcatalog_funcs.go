@@ -259,7 +259,7 @@ func indexDefOf(txn *engine.Txn, oid uint32, column int, pretty bool, visible fu
 	if visible == nil || !visible(d.Schema, d.Name) {
 		sb.WriteString(expr.QuoteIdent(schema.Name) + ".")
 	}
-	sb.WriteString(expr.QuoteIdent(d.Name) + " USING btree (")
+	sb.WriteString(expr.QuoteIdent(d.Name) + " USING " + ix.AccessMethod() + " (")
 	sb.WriteString(indexColumnList(t, ix, true, pretty))
 	sb.WriteString(")")
 	if ix.Predicate != "" {

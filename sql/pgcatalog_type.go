@@ -48,6 +48,7 @@ func init() {
 		return [][]types.Datum{
 			{dOid(amHeap), "heap", dReg(3, "heap_tableam_handler"), dChar('t')},
 			{dOid(amBtree), "btree", dReg(330, "bthandler"), dChar('i')},
+			{dOid(amHash), "hash", dReg(331, "hashhandler"), dChar('i')},
 		}, nil
 	})
 	addVtable("pg_collation", 3456, 'r', `oid oid, collname name, collnamespace oid, collowner oid,
