@@ -242,6 +242,13 @@ type ViewDesc struct {
 	// DependsOn are the tables and views the query reads, so that they
 	// cannot be dropped from under the view (PostgreSQL's pg_depend).
 	DependsOn []uint32 `json:"depends_on,omitempty"`
+	// Functions are the user functions the query calls, bound when the
+	// view was made (sql/view_funcs.go): they cannot be dropped from
+	// under it, and its calls resolve only to them. BoundCalls marks a
+	// view made since calls were bound; an older one resolves its calls
+	// by name.
+	Functions  []uint32 `json:"functions,omitempty"`
+	BoundCalls bool     `json:"bound_calls,omitempty"`
 }
 
 // MatViewDesc is what a materialized view has beyond its table and

@@ -22,6 +22,13 @@ import (
 // schema, collecting the notices it receives.
 func seqDepConn(t *testing.T) (*pgx.Conn, func() []*pgconn.Notice) {
 	t.Helper()
+	return depConn(t, "seqdep_test")
+}
+
+// depConn is seqDepConn with PostgreSQL's objects in a fresh schema of
+// the given name.
+func depConn(t *testing.T, schema string) (*pgx.Conn, func() []*pgconn.Notice) {
+	t.Helper()
 	dsn := *sqlFilesPG
 	if dsn == "" {
 		dsn = dsnOf(startServer(t, nil))
@@ -44,11 +51,11 @@ func seqDepConn(t *testing.T) (*pgx.Conn, func() []*pgconn.Notice) {
 	t.Cleanup(func() { c.Close(context.Background()) })
 	if *sqlFilesPG != "" {
 		mustExec(t, c, "SET client_min_messages = warning")
-		mustExec(t, c, "DROP SCHEMA IF EXISTS seqdep_test CASCADE")
+		mustExec(t, c, "DROP SCHEMA IF EXISTS "+schema+" CASCADE")
 		mustExec(t, c, "RESET client_min_messages")
-		mustExec(t, c, "CREATE SCHEMA seqdep_test")
-		mustExec(t, c, "SET search_path = seqdep_test")
-		t.Cleanup(func() { c.Exec(context.Background(), "DROP SCHEMA seqdep_test CASCADE") })
+		mustExec(t, c, "CREATE SCHEMA "+schema)
+		mustExec(t, c, "SET search_path = "+schema)
+		t.Cleanup(func() { c.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE") })
 	}
 	taken := func() []*pgconn.Notice {
 		mu.Lock()

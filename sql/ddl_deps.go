@@ -12,7 +12,8 @@ import (
 
 // The dependencies PostgreSQL keeps in pg_depend are derived here from
 // the descriptors: a view depends on the relations its query reads
-// (ViewDesc.DependsOn; a materialized view's too), a foreign key on the table it references, an
+// (ViewDesc.DependsOn; a materialized view's too) and the user functions
+// it calls (ViewDesc.Functions), a foreign key on the table it references, an
 // owned sequence on its table, and every object on its schema. DROP and
 // ALTER consult them to refuse (2BP01) or, with CASCADE, to drop the
 // dependents too.
@@ -157,7 +158,7 @@ func (ds *dropSet) directDependents(d *catalog.Descriptor) []*catalog.Descriptor
 				!(o.Kind == catalog.KindType && o.Type.ArrayOf != 0) {
 				out = append(out, o)
 			}
-		case readsRelation(o, d) && o.ID != d.ID:
+		case readsRelation(o, d) && o.ID != d.ID, callsFunction(o, d): // view_funcs.go
 			out = append(out, o)
 		}
 	}

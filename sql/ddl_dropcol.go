@@ -187,7 +187,11 @@ func (x *execCtx) viewBroken(v *catalog.Descriptor) bool {
 	if err != nil || len(stmts) != 1 || stmts[0].AST.GetSelectStmt() == nil {
 		return true
 	}
-	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}, describeOnly: true}
+	bound, err := bindingOf(x.txn, v.View) // view_funcs.go
+	if err != nil {
+		return true
+	}
+	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}, describeOnly: true, bound: bound}
 	pl.attachTimeTravel(stmts[0])
 	node, err := pl.planQuery(stmts[0].AST.GetSelectStmt(), nil, &level{})
 	if err != nil {

@@ -126,9 +126,16 @@ func (x *execCtx) argTypesText(d *catalog.Descriptor, sep string) string {
 	return strings.Join(names, sep)
 }
 
-// dropFunctions is DROP FUNCTION. No object records that it uses a
-// function, so CASCADE and RESTRICT drop the same.
+// dropFunctions is DROP FUNCTION. The views that call a function depend
+// on it (view_funcs.go): they stop the drop (2BP01), or go with it
+// under CASCADE.
 func (x *execCtx) dropFunctions(n *pg_query.DropStmt) error {
+	g, err := x.depGraph()
+	if err != nil {
+		return err
+	}
+	ds := g.newDropSet()
+	var first *catalog.Descriptor
 	for _, obj := range n.Objects {
 		d, err := x.resolveFunction(obj.GetObjectWithArgs(), n.MissingOk, "DROP")
 		if err != nil {
@@ -137,9 +144,23 @@ func (x *execCtx) dropFunctions(n *pg_query.DropStmt) error {
 		if d == nil {
 			continue
 		}
-		if err := catalog.Delete(x.txn, d); err != nil {
-			return err
+		if s := g.byID[d.ID]; s != nil {
+			d = s
 		}
+		if first == nil {
+			first = d
+		}
+		ds.add(d)
+	}
+	if first == nil {
+		return nil
+	}
+	ds.expand()
+	if err := ds.finish(n.Behavior == pg_query.DropBehavior_DROP_CASCADE, x.describe(first)); err != nil {
+		return err
+	}
+	if err := ds.apply(); err != nil {
+		return err
 	}
 	return catalog.BumpVersion(x.txn)
 }
@@ -158,6 +179,9 @@ func (x *execCtx) renameFunction(n *pg_query.RenameStmt) error {
 			return err
 		}
 		return pgerror.Newf(pgcode.DuplicateFunction, "function %s(%s) already exists in schema %q", n.Newname, x.argTypesText(d, ", "), s.Name)
+	}
+	if err := x.rebindViewCalls(d, n.Newname, d.Schema); err != nil { // view_funcs.go
+		return err
 	}
 	if err := catalog.Rename(x.txn, d, n.Newname); err != nil {
 		return err
@@ -244,6 +268,9 @@ func (x *execCtx) setFunctionSchema(n *pg_query.AlterObjectSchemaStmt) error {
 	} else if other != nil {
 		return pgerror.Newf(pgcode.DuplicateFunction, "function %s(%s) already exists in schema %q",
 			d.Name, x.argTypesText(d, ", "), s.Name)
+	}
+	if err := x.rebindViewCalls(d, d.Name, s.ID); err != nil { // view_funcs.go
+		return err
 	}
 	if err := catalog.SetSchema(x.txn, d, s.ID); err != nil {
 		return err

@@ -154,7 +154,8 @@ func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectSt
 	name := into.Rel.Relname
 	// The query is planned to learn its columns; an unpopulated
 	// materialized view it reads is refused only when it is run.
-	pl := &planner{s: x.sess, txn: x.txn, params: queryParams(params), describeOnly: true, sysCols: selectWantsSystemColumns(sel)}
+	pl := &planner{s: x.sess, txn: x.txn, params: queryParams(params), describeOnly: true, sysCols: selectWantsSystemColumns(sel),
+		calls: map[int32]uint32{}}
 	node, err := pl.planQuery(sel, nil, &level{})
 	if err != nil {
 		return "", err
@@ -213,6 +214,11 @@ func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectSt
 		if err != nil {
 			return "", err
 		}
+		// The user functions it calls are bound (view_funcs.go).
+		if err := x.qualifyUserCalls(q, pl.calls); err != nil {
+			return "", err
+		}
+		view.Functions, view.BoundCalls = boundFunctions(pl.calls), true
 		if view.Query, err = parser.DeparseStatement(q); err != nil {
 			return "", err
 		}
@@ -340,7 +346,19 @@ func (x *execCtx) refresh(n *pg_query.RefreshMatViewStmt) error {
 	if n.SkipData {
 		return nil
 	}
-	_, err = x.fillFromQuery(d, stmts[0].AST.GetSelectStmt(), queryParams(nil), nil)
+	// The stored query calls the functions it was bound to
+	// (view_funcs.go).
+	bound, err := bindingOf(x.txn, d.View)
+	if err != nil {
+		return err
+	}
+	sel := stmts[0].AST.GetSelectStmt()
+	pl := &planner{s: x.sess, txn: x.txn, params: queryParams(nil), sysCols: selectWantsSystemColumns(sel), bound: bound}
+	src, err := pl.planQuery(sel, nil, &level{})
+	if err != nil {
+		return err
+	}
+	_, err = x.fillFromQuery(d, sel, queryParams(nil), src)
 	return err
 }
 

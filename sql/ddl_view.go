@@ -107,7 +107,8 @@ func (x *execCtx) createView(n *pg_query.ViewStmt, travel map[int32]*parser.Time
 // describes the view: SQL text, columns, and the relations it reads.
 // travel are the query's AS OF clauses (view_timetravel.go).
 func (x *execCtx) viewDesc(sel *pg_query.SelectStmt, aliases []string, travel map[int32]*parser.TimeTravel) (*catalog.ViewDesc, error) {
-	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}, describeOnly: true, sysCols: selectWantsSystemColumns(sel), travel: travel}
+	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}, describeOnly: true, sysCols: selectWantsSystemColumns(sel), travel: travel,
+		calls: map[int32]uint32{}}
 	node, err := pl.planQuery(sel, nil, &level{})
 	if err != nil {
 		return nil, err
@@ -139,6 +140,11 @@ func (x *execCtx) viewDesc(sel *pg_query.SelectStmt, aliases []string, travel ma
 	if err != nil {
 		return nil, err
 	}
+	// The user functions it calls are bound (view_funcs.go).
+	if err := x.qualifyUserCalls(q, pl.calls); err != nil {
+		return nil, err
+	}
+	v.Functions, v.BoundCalls = boundFunctions(pl.calls), true
 	if v.Query, err = x.deparseWithTimeTravel(q, travel); err != nil {
 		return nil, err
 	}

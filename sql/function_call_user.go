@@ -62,22 +62,27 @@ func userFuncsHookSets(txn *engine.Txn, s *Session, sets map[*expr.Func]*funcBod
 		if err != nil {
 			return nil, err
 		}
-		out := make([]*expr.UserFunc, 0, len(ds))
-		for _, d := range ds {
-			u, err := userFunc(txn, s, d, sets)
-			if pgerror.HasCode(err, pgcode.UndefinedObject) {
-				// A type of its signature was dropped: the function
-				// cannot be called, and must not stop calls of others
-				// (or of the built-ins) of its name.
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, u)
-		}
-		return out, nil
+		return userFuncsOf(txn, s, ds, sets)
 	}
+}
+
+// userFuncsOf describes function descriptors for the expression builder.
+func userFuncsOf(txn *engine.Txn, s *Session, ds []*catalog.Descriptor, sets map[*expr.Func]*funcBody) ([]*expr.UserFunc, error) {
+	out := make([]*expr.UserFunc, 0, len(ds))
+	for _, d := range ds {
+		u, err := userFunc(txn, s, d, sets)
+		if pgerror.HasCode(err, pgcode.UndefinedObject) {
+			// A type of its signature was dropped: the function
+			// cannot be called, and must not stop calls of others
+			// (or of the built-ins) of its name.
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, nil
 }
 
 // lookupFunctions returns the functions named name: those of the named
@@ -211,7 +216,7 @@ func userFunc(txn *engine.Txn, s *Session, d *catalog.Descriptor, sets map[*expr
 		return nil, err
 	}
 	fd := d.Function
-	u := &expr.UserFunc{Args: sig.args, Names: fd.ArgNames, Defaults: len(fd.Defaults), Result: sig.result}
+	u := &expr.UserFunc{Args: sig.args, Names: fd.ArgNames, Defaults: len(fd.Defaults), Result: sig.result, ID: d.ID}
 	u.Call = func(args []expr.Expr) (expr.Expr, error) {
 		for i, a := range args {
 			if a != nil {

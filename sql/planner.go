@@ -77,6 +77,12 @@ type planner struct {
 	// userSets are the calls of set-returning user functions built so
 	// far, which FROM runs as row sources (function_set_user.go).
 	userSets map[*expr.Func]*funcBody
+	// bound, while a view's stored query is planned, are the user
+	// functions it was bound to, the only ones its calls may resolve to;
+	// calls, when set, records the function each call of the query
+	// being planned resolves to, by location (view_funcs.go).
+	bound *funcBinding
+	calls map[int32]uint32
 }
 
 // level is one query of a statement: the statement itself or a subquery.
@@ -116,7 +122,7 @@ func (pl *planner) checkReg(t *types.T, name string) error {
 // functions only where the query planner hooks them in.
 func (pl *planner) builder(sc *scope, clause string) *expr.Builder {
 	b := &expr.Builder{Params: pl.params, Session: pl.s, Scope: sc, Clause: clause, Extension: extensionHook(pl.txn), UserType: userTypeHook(pl.txn, pl.s),
-		UserFuncs: userFuncsHookSets(pl.txn, pl.s, pl.userSetCalls())}
+		UserFuncs: pl.userFuncs(), UserCalled: pl.noteUserCall}
 	if pl.fnParams != nil {
 		b.ParamName = pl.fnParams.resolve
 	}

@@ -25,6 +25,14 @@ func (pl *planner) planView(d *catalog.Descriptor, lv *level) (planNode, error) 
 	pl.travel, pl.travelUsed, pl.travelErr = nil, nil, nil
 	defer func() { pl.travel, pl.travelUsed, pl.travelErr = travel, used, travelErr }()
 	pl.attachTimeTravel(stmts[0])
+	// Its calls resolve to the functions it was bound to (view_funcs.go).
+	bound, err := bindingOf(pl.txn, d.View)
+	if err != nil {
+		return nil, err
+	}
+	savedBound := pl.bound
+	pl.bound = bound
+	defer func() { pl.bound = savedBound }()
 	pl.depth++
 	defer func() { pl.depth-- }()
 	if pl.depth > maxViewDepth {

@@ -52,6 +52,10 @@ type Builder struct {
 	// UserFuncs, when set, finds the functions users created (CREATE
 	// FUNCTION, userfuncs.go). Without it, only the built-in ones exist.
 	UserFuncs UserFuncResolver
+	// UserCalled, when set, is told of every call the builder resolves
+	// to a user function: the function's UserFunc.ID and the call's
+	// location in the text (a view's query records what it calls by it).
+	UserCalled func(id uint32, loc int32)
 	// ParamName, when set, resolves a name no column has: a SQL
 	// function's argument, in its body.
 	ParamName ParamResolver

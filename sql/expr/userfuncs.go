@@ -34,6 +34,10 @@ type UserFunc struct {
 	// Call builds the call on arguments of the function's types, one
 	// per argument; a nil one was left out, and its DEFAULT stands in.
 	Call func(args []Expr) (Expr, error)
+	// ID is the function's catalog id, opaque here: the Builder's
+	// UserCalled hook is given it for each call it resolves to the
+	// function.
+	ID uint32
 }
 
 // UserFuncResolver returns the user functions a call of a name may mean:
@@ -123,6 +127,9 @@ func (b *Builder) userCall(o *overload, args []Expr, loc int32) (Expr, error) {
 	e, err := o.user.Call(full)
 	if err != nil {
 		return nil, atErr(err, loc)
+	}
+	if b.UserCalled != nil {
+		b.UserCalled(o.user.ID, loc)
 	}
 	if f, ok := e.(*Func); ok && !o.user.Set {
 		return foldNullInput(f), nil

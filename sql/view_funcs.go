@@ -1,0 +1,244 @@
+package sql
+
+import (
+	"sort"
+
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/parser"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// The user functions a view (or materialized view) calls are bound when
+// it is made, as PostgreSQL binds them by Oid in the view's rule:
+//
+//   - ViewDesc.Functions records their ids. DROP FUNCTION finds the
+//     views that call a function there (ddl_deps.go), refusing with 2BP01
+//     or, with CASCADE, dropping them.
+//   - The stored query names each such call as the rest of the text names
+//     relations (stored_names.go): bare for a function of public, with its
+//     schema otherwise. ALTER FUNCTION ... RENAME TO and SET SCHEMA rewrite
+//     the calls of the function in the text (rebindViewCalls), so that it
+//     keeps naming it, and pg_get_viewdef shows the new name.
+//   - When the query is planned again (a read, a REFRESH), a call resolves
+//     only among the bound functions that the name in the text denotes
+//     (funcBinding), never by the reader's search_path: a function that a
+//     reader, or anyone with CREATE on a schema, makes later cannot take
+//     the call over, nor a call that went to a built-in function.
+//
+// Keeping ids beside readable text, rather than ids in the text, leaves
+// pg_get_viewdef and pg_views as PostgreSQL prints them in the common
+// case (a function of public, called bare). Views made before bindings
+// existed (ViewDesc.BoundCalls unset) resolve their calls by name as
+// they always did.
+
+// funcBinding is the user functions a view's query was bound to.
+type funcBinding struct {
+	descs []*catalog.Descriptor
+}
+
+// bindingOf loads the functions a view is bound to; nil for a view made
+// before bindings (its calls resolve by name).
+func bindingOf(txn *engine.Txn, v *catalog.ViewDesc) (*funcBinding, error) {
+	if v == nil || !v.BoundCalls {
+		return nil, nil
+	}
+	b := &funcBinding{}
+	for _, id := range v.Functions {
+		d, err := catalog.Get(txn, id)
+		if err != nil {
+			return nil, err
+		}
+		if d != nil && d.Kind == catalog.KindFunction {
+			b.descs = append(b.descs, d)
+		}
+	}
+	return b, nil
+}
+
+// candidates are the bound functions a call of schema.name in the stored
+// text denotes: for a bare name those of public (or a temporary schema,
+// written bare too), for a qualified one those of that schema.
+func (b *funcBinding) candidates(x *execCtx, schema, name string) ([]*catalog.Descriptor, error) {
+	var want uint32
+	if schema != "" {
+		sd, err := catalog.Schema(x.txn, schema)
+		if err != nil {
+			return nil, err
+		}
+		want = sd.ID
+	}
+	var out []*catalog.Descriptor
+	for _, d := range b.descs {
+		if d.Name != name {
+			continue
+		}
+		if schema != "" {
+			if d.Schema == want {
+				out = append(out, d)
+			}
+			continue
+		}
+		if sn, err := x.storedSchemaName(d.Schema); err != nil {
+			return nil, err
+		} else if sn == "" {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// userFuncs is the planner's resolver of user function calls: by the
+// search path, or within the binding of the view being planned.
+func (pl *planner) userFuncs() expr.UserFuncResolver {
+	byName := userFuncsHookSets(pl.txn, pl.s, pl.userSetCalls())
+	return func(schema, name string) ([]*expr.UserFunc, error) {
+		if pl.bound == nil || pl.txn == nil {
+			return byName(schema, name)
+		}
+		x := &execCtx{sess: pl.s, txn: pl.txn}
+		ds, err := pl.bound.candidates(x, schema, name)
+		if err != nil {
+			return nil, err
+		}
+		return userFuncsOf(pl.txn, pl.s, ds, pl.userSetCalls())
+	}
+}
+
+// noteUserCall records, while a view's own query is planned to be bound
+// (not the views it reads, planned deeper), the function a call at a
+// location of its text resolved to.
+func (pl *planner) noteUserCall(id uint32, loc int32) {
+	if pl.calls != nil && pl.depth == 0 {
+		pl.calls[loc] = id
+	}
+}
+
+// boundFunctions are the distinct ids of calls, in id order.
+func boundFunctions(calls map[int32]uint32) []uint32 {
+	seen := map[uint32]bool{}
+	var out []uint32
+	for _, id := range calls {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// qualifyUserCalls writes the schema into the bare calls of q (by their
+// location in calls) that resolved to a function outside public, as
+// qualifiedStored does for relations.
+func (x *execCtx) qualifyUserCalls(q *pg_query.Node, calls map[int32]uint32) error {
+	var err error
+	walk(q, func(n *pg_query.Node) bool {
+		f := n.GetFuncCall()
+		if err != nil || f == nil || len(f.Funcname) != 1 {
+			return err == nil
+		}
+		id, ok := calls[f.Location]
+		if !ok {
+			return true
+		}
+		var d *catalog.Descriptor
+		if d, err = catalog.Get(x.txn, id); err != nil || d == nil {
+			return err == nil
+		}
+		var sn string
+		if sn, err = x.storedSchemaName(d.Schema); sn != "" {
+			f.Funcname = append([]*pg_query.Node{pg_query.MakeStrNode(sn)}, f.Funcname...)
+		}
+		return true
+	})
+	return err
+}
+
+// callsFunction reports whether o is a view or materialized view bound
+// to function d.
+func callsFunction(o, d *catalog.Descriptor) bool {
+	return d.Kind == catalog.KindFunction && o.View != nil && (o.Kind == catalog.KindView || o.IsMatView()) &&
+		containsID(o.View.Functions, d.ID)
+}
+
+// rebindViewCalls rewrites, in the stored query of every view bound to
+// fn, the calls of fn to name it as newName in schema newSchema: run by
+// ALTER FUNCTION ... RENAME TO and SET SCHEMA before the change, while
+// the text still resolves.
+func (x *execCtx) rebindViewCalls(fn *catalog.Descriptor, newName string, newSchema uint32) error {
+	all, err := catalog.All(x.txn)
+	if err != nil {
+		return err
+	}
+	sn, err := x.storedSchemaName(newSchema)
+	if err != nil {
+		return err
+	}
+	for _, v := range all {
+		if !callsFunction(v, fn) {
+			continue
+		}
+		root, travel, calls, err := x.viewCallSites(v)
+		if err != nil {
+			return err
+		}
+		walk(root, func(n *pg_query.Node) bool {
+			f := n.GetFuncCall()
+			if f == nil || calls[f.Location] != fn.ID {
+				return true
+			}
+			name := []*pg_query.Node{pg_query.MakeStrNode(newName)}
+			switch {
+			case len(f.Funcname) > 1:
+				// Written qualified: it stays so, with the new schema.
+				s, e := catalog.Get(x.txn, newSchema)
+				if e != nil || s == nil {
+					err = e
+					return false
+				}
+				name = append([]*pg_query.Node{pg_query.MakeStrNode(s.Name)}, name...)
+			case sn != "":
+				name = append([]*pg_query.Node{pg_query.MakeStrNode(sn)}, name...)
+			}
+			f.Funcname = name
+			return true
+		})
+		if err != nil {
+			return err
+		}
+		if v.View.Query, err = x.deparseWithTimeTravel(root, travel); err != nil {
+			return err
+		}
+		if err := catalog.Put(x.txn, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// viewCallSites plans a view's stored query within its binding and
+// returns its parse tree, AS OF clauses and the function each user
+// function call (by location) resolves to.
+func (x *execCtx) viewCallSites(v *catalog.Descriptor) (*pg_query.Node, map[int32]*parser.TimeTravel, map[int32]uint32, error) {
+	stmts, err := parser.Parse(v.View.Query)
+	if err != nil || len(stmts) != 1 || stmts[0].AST.GetSelectStmt() == nil {
+		return nil, nil, nil, pgerror.Newf(pgcode.DataCorrupted, "view %q: stored query does not parse", v.Name)
+	}
+	b, err := bindingOf(x.txn, v.View)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	sel := stmts[0].AST.GetSelectStmt()
+	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}, describeOnly: true,
+		sysCols: selectWantsSystemColumns(sel), bound: b, calls: map[int32]uint32{}}
+	pl.attachTimeTravel(stmts[0])
+	if _, err := pl.planQuery(sel, nil, &level{}); err != nil {
+		return nil, nil, nil, err
+	}
+	return stmts[0].AST, travelOf(stmts[0]), pl.calls, nil
+}
