@@ -57,6 +57,10 @@ type FunctionDesc struct {
 	// Strict is STRICT (RETURNS NULL ON NULL INPUT): a NULL argument
 	// makes the result NULL without the body running.
 	Strict bool `json:"strict,omitempty"`
+	// Functions are the other user functions a SQL-standard body calls
+	// (PostgreSQL records those, not a string body's): they cannot be
+	// dropped from under it (sql/function_deps.go).
+	Functions []uint32 `json:"functions,omitempty"`
 }
 
 // funcNameKey is the name entry key of a function of the given argument

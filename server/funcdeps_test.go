@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -57,5 +58,64 @@ func TestFunctionDependencyMessages(t *testing.T) {
 		"drop cascades to materialized view mv"
 	if got := noticesText(notices()); got != want {
 		t.Fatalf("notices\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestStandardBodyDependencyMessages(t *testing.T) {
+	c, notices := depConn(t, "funcdep_body_test")
+	mustExec(t, c, "CREATE FUNCTION s1(int) RETURNS int LANGUAGE sql RETURN $1 * 2")
+	mustExec(t, c, "CREATE FUNCTION s2(int) RETURNS int LANGUAGE sql RETURN s1($1) + 1")
+	mustExec(t, c, "CREATE FUNCTION s3(int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT s1($1); END")
+	mustExec(t, c, "CREATE FUNCTION s4(int) RETURNS int LANGUAGE sql AS 'SELECT s1($1)'")
+	wantDropRefused(t, c, "DROP FUNCTION s1(int)", "cannot drop function s1(integer) because other objects depend on it",
+		"function s2(integer) depends on function s1(integer)\n"+
+			"function s3(integer) depends on function s1(integer)")
+	notices()
+	mustExec(t, c, "DROP FUNCTION s1(int) CASCADE")
+	want := "NOTICE drop cascades to 2 other objects / drop cascades to function s2(integer)\n" +
+		"drop cascades to function s3(integer)"
+	if got := noticesText(notices()); got != want {
+		t.Fatalf("notices\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestFunctionTypeDependencyMessages(t *testing.T) {
+	c, notices := depConn(t, "funcdep_type_test")
+	mustExec(t, c, "CREATE TYPE mood AS ENUM ('a', 'b')")
+	mustExec(t, c, "CREATE TABLE tm (m mood)")
+	mustExec(t, c, "CREATE FUNCTION fm(x mood) RETURNS int LANGUAGE sql AS 'SELECT 1'")
+	mustExec(t, c, "CREATE FUNCTION fr() RETURNS mood LANGUAGE sql AS $$SELECT 'a'::mood$$")
+	mustExec(t, c, "CREATE FUNCTION fa(x mood[]) RETURNS int LANGUAGE sql AS 'SELECT 1'")
+	mustExec(t, c, "CREATE FUNCTION ft() RETURNS TABLE (m mood) LANGUAGE sql AS $$SELECT 'a'::mood$$")
+	mustExec(t, c, "CREATE VIEW vr AS SELECT fr()::text AS m")
+	wantDropRefused(t, c, "DROP TYPE mood", "cannot drop type mood because other objects depend on it",
+		"function fa(mood[]) depends on type mood[]\n"+
+			"column m of table tm depends on type mood\n"+
+			"function fm(mood) depends on type mood\n"+
+			"function fr() depends on type mood\n"+
+			"view vr depends on function fr()\n"+
+			"function ft() depends on type mood")
+	mustExec(t, c, "CREATE DOMAIN dpos AS int CHECK (VALUE > 0)")
+	mustExec(t, c, "CREATE FUNCTION fd(x dpos) RETURNS dpos LANGUAGE sql AS 'SELECT x'")
+	wantDropRefused(t, c, "DROP DOMAIN dpos", "cannot drop type dpos because other objects depend on it",
+		"function fd(dpos) depends on type dpos")
+	notices()
+	mustExec(t, c, "DROP TYPE mood CASCADE")
+	// stela drops the columns first, and lists them so; PostgreSQL
+	// goes by pg_depend: the same objects, in another order.
+	got := notices()
+	if len(got) != 1 || got[0].Message != "drop cascades to 6 other objects" {
+		t.Fatalf("notices %s", noticesText(got))
+	}
+	lines := strings.Split(got[0].Detail, "\n")
+	slices.Sort(lines)
+	want := "drop cascades to column m of table tm\n" +
+		"drop cascades to function fa(mood[])\n" +
+		"drop cascades to function fm(mood)\n" +
+		"drop cascades to function fr()\n" +
+		"drop cascades to function ft()\n" +
+		"drop cascades to view vr"
+	if strings.Join(lines, "\n") != want {
+		t.Fatalf("cascaded (sorted)\n%s\nwant\n%s", strings.Join(lines, "\n"), want)
 	}
 }

@@ -9,8 +9,9 @@ import (
 // over the type are dropped (and what uses them); a table's column of
 // the type or its array is dropped as by ALTER TABLE ... DROP COLUMN
 // CASCADE (taking its indexes, constraints and the views that read it);
-// a view or materialized view with a column of the type is dropped with
-// what depends on it. One NOTICE lists everything, as PostgreSQL's.
+// a view or materialized view with a column of the type, or a function
+// with an argument or result of it, is dropped with what depends on it.
+// One NOTICE lists everything, as PostgreSQL's.
 //
 // A column in a table's primary key cannot be dropped in stela (its
 // rows are stored under the key: ddl_dropcol.go), so such a cascade
@@ -78,6 +79,17 @@ func (x *execCtx) dropOneTypeUser(g *depGraph, ids map[uint32]bool, dropped *[]s
 				*dropped = append(*dropped, "column "+c.Name+" of "+x.describe(o))
 				return true, x.dropColumn(o, c.Name, false, true)
 			}
+		case o.Kind == catalog.KindFunction:
+			if !functionUsesTypes(o, ids) {
+				continue
+			}
+			// The function goes with what calls it (function_deps.go).
+			ds := g.newDropSet()
+			ds.add(o)
+			ds.expand()
+			*dropped = append(*dropped, x.describe(o))
+			*dropped = append(*dropped, ds.cascaded...)
+			return true, ds.apply()
 		case o.View != nil || o.IsMatView():
 			if !relationUsesTypes(o, ids) {
 				continue

@@ -363,6 +363,7 @@ func (x *execCtx) dropTypes(n *pg_query.DropStmt) error {
 		}
 		return x.dropTypesCascade(drop)
 	}
+	var deps []string
 	for _, d := range drop {
 		// The other types dropped with d do not hold it back.
 		others := map[uint32]bool{}
@@ -371,11 +372,18 @@ func (x *execCtx) dropTypes(n *pg_query.DropStmt) error {
 				others[o.ID] = true
 			}
 		}
-		if deps := g.typeUsersSeen(d, others); len(deps) != 0 {
-			return pgerror.Newf(pgcode.DependentObjectsStillExist, "cannot drop type %s because other objects depend on it", d.Name).
-				WithDetail(strings.Join(deps, "\n")).
-				WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
+		deps = append(deps, g.typeUsersSeen(d, others)...)
+	}
+	if len(deps) != 0 {
+		msg := "cannot drop type " + drop[0].Name + " because other objects depend on it"
+		if len(drop) > 1 {
+			msg = "cannot drop desired object(s) because other objects depend on them"
 		}
+		return pgerror.New(pgcode.DependentObjectsStillExist, msg).
+			WithDetail(strings.Join(deps, "\n")).
+			WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
+	}
+	for _, d := range drop {
 		if err := catalog.Delete(x.txn, d); err != nil {
 			return err
 		}
@@ -411,6 +419,23 @@ func (g *depGraph) typeUsersSeen(d *catalog.Descriptor, seen map[uint32]bool) []
 				if a.TypeOid == d.ID || a.TypeOid == d.Type.ArrayOid && d.Type.ArrayOid != 0 {
 					direct = append(direct, "column "+a.Name+" of composite type "+o.Name+" depends on type "+d.Name)
 				}
+			}
+		case o.Kind == catalog.KindFunction:
+			// Its argument, result and RETURNS TABLE types
+			// (function_deps.go).
+			// What calls it follows it.
+			var callers []string
+			if u := functionUsesType(o, d.ID, d.Type.ArrayOid); u != 0 {
+				ds := g.newDropSet()
+				ds.add(o)
+				ds.expand()
+				callers = ds.dependents
+			}
+			switch functionUsesType(o, d.ID, d.Type.ArrayOid) {
+			case d.ID:
+				direct = append(append(direct, g.x.describe(o)+" depends on type "+d.Name), callers...)
+			case d.Type.ArrayOid:
+				array = append(append(array, g.x.describe(o)+" depends on type "+d.Name+"[]"), callers...)
 			}
 		case o.Kind == catalog.KindType && o.Type.Domain != nil && o.Type.Domain.BaseOid == d.ID && !seen[o.ID]:
 			domains = append(domains, "type "+o.Name+" depends on type "+d.Name)

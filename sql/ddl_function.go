@@ -268,7 +268,20 @@ func (x *execCtx) createFunction(n *pg_query.CreateFunctionStmt) error {
 	} else if d.ID, err = catalog.NewID(x.txn); err != nil {
 		return err
 	}
-	// Put first, so that a body that calls the function finds it.
+	// A SQL-standard body is planned before the function exists, as
+	// PostgreSQL parses it (a call of the function itself does not
+	// resolve, but to the version it replaces), and always, whatever
+	// check_function_bodies says: what it calls is recorded
+	// (function_deps.go).
+	if fd.SQLBody != "" {
+		calls := map[int32]uint32{}
+		if _, err := planFuncBodyCalls(x.sess, x.txn, d, sig, calls); err != nil {
+			return err
+		}
+		fd.Functions = bodyCalls(d, calls)
+	}
+	// A string body is planned after the Put, so that one that calls
+	// the function finds it.
 	if err := catalog.Put(x.txn, d); err != nil {
 		return err
 	}
@@ -276,7 +289,7 @@ func (x *execCtx) createFunction(n *pg_query.CreateFunctionStmt) error {
 	// functions before the tables they read) skips the check.
 	if check, err := x.sess.Setting("check_function_bodies"); err != nil {
 		return err
-	} else if check == "on" {
+	} else if check == "on" && fd.SQLBody == "" {
 		if _, err := planFuncBody(x.sess, x.txn, d, sig); err != nil {
 			return err
 		}

@@ -114,13 +114,25 @@ func (x *execCtx) signatureText(d *catalog.Descriptor) string {
 	return d.Name + "(" + x.argTypesText(d, ",") + ")"
 }
 
+// signatureTypeName is a type as a function's signature shows it: a
+// domain by its own name, not its base type's.
+func signatureTypeName(t *types.T) string {
+	switch {
+	case t.Domain != nil:
+		return t.Domain.Name
+	case t.Elem != nil && t.Elem.Domain != nil:
+		return t.Elem.Domain.Name + "[]"
+	}
+	return t.StringWithoutTypmod()
+}
+
 // argTypesText is d's argument types joined with sep: "," in
 // signatureText's form, ", " in PostgreSQL's messages.
 func (x *execCtx) argTypesText(d *catalog.Descriptor, sep string) string {
 	names := make([]string, len(d.Function.ArgOids))
 	for i, oid := range d.Function.ArgOids {
 		if t, err := typeByOidIn(x.txn, oid); err == nil {
-			names[i] = t.StringWithoutTypmod()
+			names[i] = signatureTypeName(t)
 		}
 	}
 	return strings.Join(names, sep)

@@ -81,6 +81,13 @@ func (p *funcParams) resolve(names []string) expr.Expr {
 
 // planFuncBody parses and plans a function's body for its signature.
 func planFuncBody(s *Session, txn *engine.Txn, d *catalog.Descriptor, sig *funcSignature) (*plannedBody, error) {
+	return planFuncBodyCalls(s, txn, d, sig, nil)
+}
+
+// planFuncBodyCalls is planFuncBody recording in calls, when not nil,
+// the user function each call of the body resolves to, by location
+// (function_deps.go).
+func planFuncBodyCalls(s *Session, txn *engine.Txn, d *catalog.Descriptor, sig *funcSignature, calls map[int32]uint32) (*plannedBody, error) {
 	stmts, err := parser.Parse(d.Function.Body)
 	if err != nil {
 		return nil, err
@@ -89,7 +96,7 @@ func planFuncBody(s *Session, txn *engine.Txn, d *catalog.Descriptor, sig *funcS
 	pb := &plannedBody{}
 	var last *Prepared
 	for _, stmt := range stmts {
-		p, err := planBodyStatement(s, txn, stmt, sig.args, fp)
+		p, err := planBodyStatement(s, txn, stmt, sig.args, fp, calls)
 		if err != nil {
 			return nil, withoutPosition(err)
 		}
@@ -144,14 +151,14 @@ func errReturnMismatch(d *catalog.Descriptor, result *types.T, detail string) er
 
 // planBodyStatement plans one statement of a body. A body may hold
 // queries and data changes; other statements are refused.
-func planBodyStatement(s *Session, txn *engine.Txn, stmt parser.Statement, args []*types.T, fp *funcParams) (*Prepared, error) {
+func planBodyStatement(s *Session, txn *engine.Txn, stmt parser.Statement, args []*types.T, fp *funcParams, calls map[int32]uint32) (*Prepared, error) {
 	params := &expr.ParamTypes{}
 	for i, t := range args {
 		params.Set(i+1, t)
 	}
 	params.Declared = len(args)
 	p := &Prepared{SQL: stmt.SQL, stmt: stmt}
-	pl := &planner{s: s, txn: txn, params: params, fnParams: fp}
+	pl := &planner{s: s, txn: txn, params: params, fnParams: fp, calls: calls}
 	pl.attachTimeTravel(stmt)
 	pl.sysCols = wantsSystemColumns(stmt.AST, stmt.SQL)
 	pl.topWith = topLevelWith(stmt.AST)

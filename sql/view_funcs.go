@@ -160,10 +160,16 @@ func (x *execCtx) qualifyUserCalls(q *pg_query.Node, calls map[int32]uint32) err
 }
 
 // callsFunction reports whether o is a view or materialized view bound
-// to function d.
+// to function d, or a function whose SQL-standard body calls it
+// (function_deps.go).
 func callsFunction(o, d *catalog.Descriptor) bool {
-	return d.Kind == catalog.KindFunction && o.View != nil && (o.Kind == catalog.KindView || o.IsMatView()) &&
-		containsID(o.View.Functions, d.ID)
+	if d.Kind != catalog.KindFunction || o.ID == d.ID {
+		return false
+	}
+	if o.Kind == catalog.KindFunction {
+		return containsID(o.Function.Functions, d.ID)
+	}
+	return o.View != nil && (o.Kind == catalog.KindView || o.IsMatView()) && containsID(o.View.Functions, d.ID)
 }
 
 // rebindViewCalls rewrites, in the stored query of every view bound to
