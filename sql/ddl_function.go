@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"slices"
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
@@ -302,6 +303,14 @@ func (x *execCtx) createFunction(n *pg_query.CreateFunctionStmt) error {
 func replaceable(old, d *catalog.Descriptor, sig string) error {
 	if old.Function.ResultOid != d.Function.ResultOid || old.Function.ReturnsSet != d.Function.ReturnsSet {
 		return pgerror.New(pgcode.InvalidFunctionDefinition, "cannot change return type of existing function").
+			WithHint("Use DROP FUNCTION " + sig + " first.")
+	}
+	// A row of several RETURNS TABLE columns must keep their names and
+	// types (one column is the function's result type, checked above).
+	if len(old.Function.TableOids) > 1 && (!slices.Equal(old.Function.TableOids, d.Function.TableOids) ||
+		!slices.Equal(old.Function.TableNames, d.Function.TableNames)) {
+		return pgerror.New(pgcode.InvalidFunctionDefinition, "cannot change return type of existing function").
+			WithDetail("Row type defined by OUT parameters is different.").
 			WithHint("Use DROP FUNCTION " + sig + " first.")
 	}
 	for i, n := range old.Function.ArgNames {
