@@ -461,7 +461,7 @@ func checkSettingValue(name, value string) (string, string, error) {
 }
 
 // resetVar returns a setting to its reset value.
-func (s *Session) resetVar(name string) error {
+func (s *Session) resetVar(name string, local bool) error {
 	key := strings.ToLower(name)
 	st, known := settings[key]
 	if known && st.readOnly {
@@ -470,7 +470,7 @@ func (s *Session) resetVar(name string) error {
 		return pgerror.Newf(pgcode.UndefinedObject, "unrecognized configuration parameter %q", name)
 	}
 	old, had := s.vars[key]
-	s.txn.noteChange(key, old, had, false)
+	s.txn.noteChange(key, old, had, local)
 	if _, hasReset := s.resetVals[key]; !known && !hasReset {
 		// A custom setting stays defined once used, with an empty
 		// value, as PostgreSQL's placeholders do.

@@ -33,8 +33,9 @@ func (p *setPlan) run(s *Session, ec *expr.Context) (Result, error) {
 	n := p.n
 	tag := "SET"
 	if n.IsLocal && !s.inTransactionBlock() && n.Kind != pg_query.VariableSetKind_VAR_SET_MULTI {
+		// PostgreSQL warns and sets it all the same: it lasts until
+		// the statement's own transaction ends (a pipeline's Sync).
 		s.notice("WARNING", pgcode.NoActiveSQLTransaction, "SET LOCAL can only be used in transaction blocks")
-		return &tagResult{tag: tag}, nil
 	}
 	if strings.EqualFold(n.Name, "session_authorization") {
 		return s.setIdentity(n)
@@ -47,10 +48,10 @@ func (p *setPlan) run(s *Session, ec *expr.Context) (Result, error) {
 			err = s.setVar(n.Name, v, n.IsLocal)
 		}
 	case pg_query.VariableSetKind_VAR_SET_DEFAULT:
-		err = s.resetVar(n.Name)
+		err = s.resetVar(n.Name, n.IsLocal)
 	case pg_query.VariableSetKind_VAR_RESET:
 		tag = "RESET"
-		err = s.resetVar(n.Name)
+		err = s.resetVar(n.Name, false)
 	case pg_query.VariableSetKind_VAR_RESET_ALL:
 		tag = "RESET"
 		err = s.resetAll()
@@ -76,7 +77,7 @@ func (s *Session) resetAll() error {
 		if st, ok := settings[name]; ok && (st.readOnly || st.noResetAll) {
 			continue
 		}
-		if err := s.resetVar(name); err != nil {
+		if err := s.resetVar(name, false); err != nil {
 			return err
 		}
 	}
@@ -130,7 +131,7 @@ func constText(n *pg_query.Node) (string, error) {
 func (s *Session) setMulti(n *pg_query.VariableSetStmt) error {
 	switch n.Name {
 	case "TRANSACTION":
-		if s.txn.state != txnExplicit {
+		if !s.inTransactionBlock() {
 			s.notice("WARNING", pgcode.NoActiveSQLTransaction, "SET TRANSACTION can only be used in transaction blocks")
 			return nil
 		}

@@ -151,6 +151,10 @@ func (t *txnState) noteChange(key, old string, had, local bool) {
 		if _, ok := t.local[key]; !ok {
 			t.local[key] = savedVar{old, had}
 		}
+	} else {
+		// A plain SET after a SET LOCAL outlives the transaction, as
+		// in PostgreSQL.
+		delete(t.local, key)
 	}
 }
 

@@ -62,6 +62,14 @@ func (p *txnPlan) run(s *Session, ec *expr.Context) (Result, error) {
 				return nil, err
 			}
 			p.chain(s, chain)
+		case txnImplicit:
+			// PostgreSQL warns, and ends the implicit transaction of a
+			// multi-statement Query or a pipeline here: what came before
+			// in it is committed.
+			s.notice("WARNING", pgcode.NoActiveSQLTransaction, "there is no transaction in progress")
+			if err := t.commit(s, ec.Ctx); err != nil {
+				return nil, err
+			}
 		default:
 			s.notice("WARNING", pgcode.NoActiveSQLTransaction, "there is no transaction in progress")
 		}
@@ -76,6 +84,11 @@ func (p *txnPlan) run(s *Session, ec *expr.Context) (Result, error) {
 		case txnAborted, txnExplicit:
 			t.rollback(s)
 			p.chain(s, chain)
+		case txnImplicit:
+			// As COMMIT: what came before in the implicit transaction is
+			// rolled back, as PostgreSQL rolls it back.
+			s.notice("WARNING", pgcode.NoActiveSQLTransaction, "there is no transaction in progress")
+			t.rollback(s)
 		default:
 			s.notice("WARNING", pgcode.NoActiveSQLTransaction, "there is no transaction in progress")
 		}
