@@ -102,6 +102,13 @@ func syncIndexNames(txn *engine.Txn, old, d *Descriptor) error {
 			return pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)
 		}
 		if !ok {
+			// A composite type's name is a relation name too, kept
+			// among the type names (relation_names.go).
+			if t, err := LookupType(txn, d.Schema, name); err != nil {
+				return err
+			} else if t.IsComposite() {
+				return pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)
+			}
 			if err := txn.Put(nameKey(d.Schema, name), entry); err != nil {
 				return err
 			}

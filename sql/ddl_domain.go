@@ -279,11 +279,29 @@ func (x *execCtx) domainColumns(d *catalog.Descriptor) ([]domainColumn, error) {
 
 // holdsDomain is the name of one of the domains over whose values
 // values of type t hold (t is one, or an array or a composite type of
-// them), "" if none.
+// them), "" if none: the first met in field order, so that the message
+// does not change from run to run (catalog.UsesType's walk, for a set
+// of domains).
 func holdsDomain(t *types.T, over map[uint32]string) string {
-	for id, name := range over {
-		if catalog.UsesType(t, id) {
+	if t == nil {
+		return ""
+	}
+	if name, ok := over[t.Oid]; ok {
+		return name
+	}
+	if t.Domain != nil {
+		if name, ok := over[t.Domain.Oid]; ok {
 			return name
+		}
+	}
+	if t.Elem != nil {
+		return holdsDomain(t.Elem, over)
+	}
+	if t.Row != nil {
+		for _, f := range t.Fields {
+			if name := holdsDomain(f.T, over); name != "" {
+				return name
+			}
 		}
 	}
 	return ""

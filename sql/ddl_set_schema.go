@@ -130,10 +130,20 @@ func (x *execCtx) freeInSchema(schema, d *catalog.Descriptor, moved []*catalog.D
 		names = append(names, m.Name)
 	}
 	for _, name := range names {
-		if o, err := catalog.Lookup(x.txn, schema.ID, name); err != nil {
+		// A composite type's name is a relation's too (relation_names.go).
+		if o, err := catalog.LookupRelation(x.txn, schema.ID, name); err != nil {
 			return err
 		} else if o != nil {
 			return pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists in schema %q", name, schema.Name)
+		}
+	}
+	// The relation's row type goes along, and must not meet an enum's or
+	// a domain's name there (PostgreSQL's AlterTypeNamespaceInternal).
+	if catalog.HasRowType(d) {
+		if taken, err := catalog.RowTypeNameTaken(x.txn, schema.ID, d.Name); err != nil {
+			return err
+		} else if taken {
+			return pgerror.Newf(pgcode.DuplicateObject, "type %q already exists in schema %q", d.Name, schema.Name)
 		}
 	}
 	return nil
