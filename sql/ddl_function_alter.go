@@ -89,6 +89,17 @@ func isBuiltinFunction(name string, args []uint32) bool {
 	return false
 }
 
+// builtinNamed reports whether pg_catalog serves a function of the name,
+// whatever its argument types.
+func builtinNamed(name string) bool {
+	for _, r := range servedProcs() {
+		if r.name == name {
+			return true
+		}
+	}
+	return false
+}
+
 // errBuiltinFunction refuses a statement on a built-in function, which
 // is part of the server, not of the catalog: PostgreSQL's error for
 // DROP, 0A000 for the others.

@@ -189,6 +189,15 @@ func (x *execCtx) rebindViewCalls(fn *catalog.Descriptor, newName string, newSch
 		if !callsFunction(v, fn) {
 			continue
 		}
+		if v.Kind == catalog.KindFunction {
+			// A SQL-standard body keeps its text and calls by name:
+			// PostgreSQL would follow the change by the function's OID,
+			// stela cannot yet, and must not leave the body calling a
+			// name another function could take.
+			return pgerror.Newf(pgcode.FeatureNotSupported, "cannot rename or move function %s: the body of function %s calls it",
+				x.functionName(fn), x.functionName(v)).
+				WithHint("Drop function " + v.Name + " first, and create it again after the change.")
+		}
 		root, travel, calls, err := x.viewCallSites(v)
 		if err != nil {
 			return err
@@ -200,8 +209,10 @@ func (x *execCtx) rebindViewCalls(fn *catalog.Descriptor, newName string, newSch
 			}
 			name := []*pg_query.Node{pg_query.MakeStrNode(newName)}
 			switch {
-			case len(f.Funcname) > 1:
+			case len(f.Funcname) > 1 || builtinNamed(newName):
 				// Written qualified: it stays so, with the new schema.
+				// A bare name a built-in has would call the built-in
+				// (which wins unqualified): it is qualified too.
 				s, e := catalog.Get(x.txn, newSchema)
 				if e != nil || s == nil {
 					err = e
