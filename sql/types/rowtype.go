@@ -120,7 +120,10 @@ func decodeRecordBinary(t *T, b []byte) (Datum, error) {
 		if r.short {
 			return nil, errInsufficientData()
 		}
-		if oid != f.T.Oid {
+		// A domain field's values are sent with the domain's OID (what
+		// pg_attribute.atttypid says) or, by stela's own output, the
+		// base type's.
+		if oid != f.T.Oid && (f.T.Domain == nil || oid != f.T.Domain.Oid) {
 			return nil, pgerror.Newf(pgcode.DatatypeMismatch, "binary data has type %d (%s) instead of expected %d (%s) in record column %d",
 				oid, oidTypeName(oid), f.T.Oid, f.T.String(), i+1)
 		}

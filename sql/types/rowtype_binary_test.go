@@ -40,4 +40,15 @@ func TestRecordBinaryErrors(t *testing.T) {
 	if r, ok := d.(*Record); err != nil || !ok || r.Values[0] != nil || r.Values[1] != Datum("hi") {
 		t.Errorf("NULL and text fields: got %#v, %v", d, err)
 	}
+
+	// A domain field takes the domain's OID or its base type's.
+	dom := *Int4
+	dom.Domain = &DomainDef{Oid: 90010, Name: "pos"}
+	dt := NewRowType(90003, 90004, "rd", RowTypeDef{}, []Field{{Name: "a", T: &dom}})
+	for _, h := range []string{"0000000100015f9a0000000400000007", "00000001000000170000000400000007"} {
+		b, _ := hex.DecodeString(h)
+		if d, err := dt.DecodeBinary(b); err != nil || d.(*Record).Values[0] != Datum(int64(7)) {
+			t.Errorf("domain field %s: got %#v, %v", h, d, err)
+		}
+	}
 }
