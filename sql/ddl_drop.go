@@ -147,29 +147,52 @@ func (x *execCtx) splitQualified(names []string) (schema, name string, err error
 
 // drop runs DROP TABLE, VIEW, SEQUENCE or SCHEMA.
 func (x *execCtx) drop(n *pg_query.DropStmt, kind string) error {
-	g, err := x.depGraph()
-	if err != nil {
-		return err
-	}
-	ds := g.newDropSet()
-	var first *catalog.Descriptor
-	for _, obj := range n.Objects {
+	ds, err := x.dropNamed(n, func(g *depGraph, obj *pg_query.Node) (*catalog.Descriptor, error) {
 		d, err := x.resolveForDrop(obj, kind, n.MissingOk)
-		if err != nil {
-			return err
-		}
-		if d == nil {
-			continue
+		if err != nil || d == nil {
+			return nil, err
 		}
 		if kind == catalog.KindSchema {
 			if err := droppableSchema(d); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		if kind == catalog.KindSequence {
 			if err := g.droppableSequence(d); err != nil {
-				return err
+				return nil, err
 			}
+		}
+		return d, nil
+	})
+	if ds == nil || err != nil {
+		return err
+	}
+	if kind == catalog.KindSchema {
+		if err := x.dropSchemaExtensions(ds.objs, n.Behavior == pg_query.DropBehavior_DROP_CASCADE); err != nil {
+			return err
+		}
+	}
+	return ds.apply()
+}
+
+// dropNamed gathers what a DROP statement removes: the objects resolve
+// finds for its names (nil for a missing one IF EXISTS skips), and what
+// depends on them, refused (2BP01) unless CASCADE. The set is nil when
+// no name was found; it is not applied yet.
+func (x *execCtx) dropNamed(n *pg_query.DropStmt, resolve func(g *depGraph, obj *pg_query.Node) (*catalog.Descriptor, error)) (*dropSet, error) {
+	g, err := x.depGraph()
+	if err != nil {
+		return nil, err
+	}
+	ds := g.newDropSet()
+	var first *catalog.Descriptor
+	for _, obj := range n.Objects {
+		d, err := resolve(g, obj)
+		if err != nil {
+			return nil, err
+		}
+		if d == nil {
+			continue
 		}
 		if s := g.byID[d.ID]; s != nil {
 			d = s
@@ -180,19 +203,13 @@ func (x *execCtx) drop(n *pg_query.DropStmt, kind string) error {
 		ds.add(d)
 	}
 	if first == nil {
-		return nil
+		return nil, nil
 	}
 	ds.expand()
-	cascade := n.Behavior == pg_query.DropBehavior_DROP_CASCADE
-	if err := ds.finish(cascade, x.describe(first)); err != nil {
-		return err
+	if err := ds.finish(n.Behavior == pg_query.DropBehavior_DROP_CASCADE, x.describe(first)); err != nil {
+		return nil, err
 	}
-	if kind == catalog.KindSchema {
-		if err := x.dropSchemaExtensions(ds.objs, cascade); err != nil {
-			return err
-		}
-	}
-	return ds.apply()
+	return ds, nil
 }
 
 // droppableSequence refuses the sequence of an identity column: it is

@@ -153,33 +153,10 @@ func (x *execCtx) argTypesText(d *catalog.Descriptor, sep string) string {
 // on it (view_funcs.go): they stop the drop (2BP01), or go with it
 // under CASCADE.
 func (x *execCtx) dropFunctions(n *pg_query.DropStmt) error {
-	g, err := x.depGraph()
-	if err != nil {
-		return err
-	}
-	ds := g.newDropSet()
-	var first *catalog.Descriptor
-	for _, obj := range n.Objects {
-		d, err := x.resolveFunction(obj.GetObjectWithArgs(), n.MissingOk, "DROP")
-		if err != nil {
-			return err
-		}
-		if d == nil {
-			continue
-		}
-		if s := g.byID[d.ID]; s != nil {
-			d = s
-		}
-		if first == nil {
-			first = d
-		}
-		ds.add(d)
-	}
-	if first == nil {
-		return nil
-	}
-	ds.expand()
-	if err := ds.finish(n.Behavior == pg_query.DropBehavior_DROP_CASCADE, x.describe(first)); err != nil {
+	ds, err := x.dropNamed(n, func(_ *depGraph, obj *pg_query.Node) (*catalog.Descriptor, error) {
+		return x.resolveFunction(obj.GetObjectWithArgs(), n.MissingOk, "DROP")
+	})
+	if ds == nil || err != nil {
 		return err
 	}
 	if err := ds.apply(); err != nil {
