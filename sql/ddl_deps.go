@@ -277,6 +277,20 @@ func (ds *dropSet) hasFK(table uint32, name string) bool {
 	return false
 }
 
+// errDependents is PostgreSQL's 2BP01 for a DROP without CASCADE that
+// would take more than the objects named: what names the one object
+// named ("table t"), or several is set when more were; the dependents
+// are the DETAIL's lines ("view v depends on table t").
+func errDependents(what string, several bool, dependents []string) error {
+	msg := "cannot drop " + what + " because other objects depend on it"
+	if several {
+		msg = "cannot drop desired object(s) because other objects depend on them"
+	}
+	return pgerror.New(pgcode.DependentObjectsStillExist, msg).
+		WithDetail(strings.Join(dependents, "\n")).
+		WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
+}
+
 // finish refuses, without CASCADE, a drop that would take more than the
 // objects named (2BP01, listing them), or notices the cascade.
 func (ds *dropSet) finish(cascade bool, what string) error {
@@ -284,13 +298,7 @@ func (ds *dropSet) finish(cascade bool, what string) error {
 		return nil
 	}
 	if !cascade {
-		msg := "cannot drop " + what + " because other objects depend on it"
-		if len(ds.named) > 1 {
-			msg = "cannot drop desired object(s) because other objects depend on them"
-		}
-		return pgerror.New(pgcode.DependentObjectsStillExist, msg).
-			WithDetail(strings.Join(ds.dependents, "\n")).
-			WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
+		return errDependents(what, len(ds.named) > 1, ds.dependents)
 	}
 	if ds.rowTypeUsed {
 		return pgerror.New(pgcode.FeatureNotSupported, "DROP ... CASCADE of a relation whose row type a column of another relation uses is not supported").

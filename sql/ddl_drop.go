@@ -340,9 +340,7 @@ func (x *execCtx) dropIndex(t *catalog.Descriptor, id uint16, cascade bool) erro
 	}
 	if len(deps) > 0 {
 		if !cascade {
-			return pgerror.Newf(pgcode.DependentObjectsStillExist, "cannot drop index %s because other objects depend on it", ix.Name).
-				WithDetail(strings.Join(deps, "\n")).
-				WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
+			return errDependents("index "+ix.Name, false, deps)
 		}
 		x.cascadeNotice("drop", casc)
 		ds := g.newDropSet()

@@ -1,8 +1,6 @@
 package sql
 
 import (
-	"strings"
-
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/catalog"
@@ -100,9 +98,7 @@ func (x *execCtx) dropColumn(d *catalog.Descriptor, name string, missingOK, casc
 	}
 	if len(ds.dependents) > 0 {
 		if !cascade {
-			return pgerror.Newf(pgcode.DependentObjectsStillExist, "cannot drop %s because other objects depend on it", what).
-				WithDetail(strings.Join(ds.dependents, "\n")).
-				WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
+			return errDependents(what, false, ds.dependents)
 		}
 		x.cascadeNotice("drop", ds.cascaded)
 	}

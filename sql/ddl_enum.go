@@ -375,13 +375,7 @@ func (x *execCtx) dropTypes(n *pg_query.DropStmt) error {
 		deps = append(deps, g.typeUsersSeen(d, others)...)
 	}
 	if len(deps) != 0 {
-		msg := "cannot drop type " + drop[0].Name + " because other objects depend on it"
-		if len(drop) > 1 {
-			msg = "cannot drop desired object(s) because other objects depend on them"
-		}
-		return pgerror.New(pgcode.DependentObjectsStillExist, msg).
-			WithDetail(strings.Join(deps, "\n")).
-			WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
+		return errDependents("type "+drop[0].Name, len(drop) > 1, deps)
 	}
 	for _, d := range drop {
 		if err := catalog.Delete(x.txn, d); err != nil {

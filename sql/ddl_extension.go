@@ -245,9 +245,7 @@ func (x *execCtx) dropSchemaExtensions(schemas []*catalog.Descriptor, cascade bo
 		return nil
 	}
 	if !cascade {
-		return pgerror.Newf(pgcode.DependentObjectsStillExist, "cannot drop %s because other objects depend on it", x.describe(schemas[0])).
-			WithDetail(strings.Join(lines, "\n")).
-			WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
+		return errDependents(x.describe(schemas[0]), false, lines)
 	}
 	if err := x.dropExtensionDependents(in, true); err != nil {
 		return err

@@ -179,13 +179,7 @@ func (x *execCtx) dropExtensionDependents(exts []*catalog.Extension, cascade boo
 		for i, d := range deps {
 			lines[i] = d.desc + " depends on " + d.what
 		}
-		msg := "cannot drop extension " + exts[0].Name + " because other objects depend on it"
-		if len(exts) > 1 {
-			msg = "cannot drop desired object(s) because other objects depend on them"
-		}
-		return pgerror.New(pgcode.DependentObjectsStillExist, msg).
-			WithDetail(strings.Join(lines, "\n")).
-			WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
+		return errDependents("extension "+exts[0].Name, len(exts) > 1, lines)
 	}
 	for _, d := range deps {
 		if d.stored {
