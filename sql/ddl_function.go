@@ -35,8 +35,30 @@ func (pl *planner) planCreateFunction(n *pg_query.CreateFunctionStmt) (plan, err
 type funcOptions struct {
 	language   string
 	body       string
+	hasAs      bool
 	volatility string
 	strict     bool
+}
+
+// funcAttr applies one of the options CREATE FUNCTION and ALTER FUNCTION
+// share to a function's volatility and strictness; handled is false for
+// any other option.
+func funcAttr(de *pg_query.DefElem, volatility *string, strict *bool) (handled bool, err error) {
+	switch de.Defname {
+	case "volatility":
+		*volatility = de.Arg.GetString_().GetSval()[:1]
+	case "strict":
+		*strict = de.Arg.GetBoolean().GetBoolval()
+	case "cost", "rows", "parallel", "leakproof":
+		// Planner hints and markings that change no result.
+	case "security":
+		if de.Arg.GetBoolean().GetBoolval() {
+			return true, pgerror.New(pgcode.FeatureNotSupported, "SECURITY DEFINER functions are not supported")
+		}
+	default:
+		return false, nil
+	}
+	return true, nil
 }
 
 // functionOptions reads a CREATE FUNCTION's options, refusing those
@@ -48,6 +70,11 @@ func functionOptions(n *pg_query.CreateFunctionStmt) (*funcOptions, error) {
 		if de == nil {
 			continue
 		}
+		if handled, err := funcAttr(de, &o.volatility, &o.strict); err != nil {
+			return nil, err
+		} else if handled {
+			continue
+		}
 		switch de.Defname {
 		case "language":
 			o.language = de.Arg.GetString_().GetSval()
@@ -56,17 +83,7 @@ func functionOptions(n *pg_query.CreateFunctionStmt) (*funcOptions, error) {
 			if len(items) != 1 {
 				return nil, pgerror.New(pgcode.InvalidFunctionDefinition, "only one AS item needed for language \"sql\"")
 			}
-			o.body = items[0].GetString_().GetSval()
-		case "volatility":
-			o.volatility = de.Arg.GetString_().GetSval()[:1]
-		case "strict":
-			o.strict = de.Arg.GetBoolean().GetBoolval()
-		case "cost", "rows", "parallel", "leakproof":
-			// Planner hints and markings that change no result.
-		case "security":
-			if de.Arg.GetBoolean().GetBoolval() {
-				return nil, pgerror.New(pgcode.FeatureNotSupported, "SECURITY DEFINER functions are not supported")
-			}
+			o.body, o.hasAs = items[0].GetString_().GetSval(), true
 		default:
 			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "CREATE FUNCTION option %s is not supported", strings.ToUpper(de.Defname))
 		}
@@ -84,19 +101,10 @@ func functionOptions(n *pg_query.CreateFunctionStmt) (*funcOptions, error) {
 	default:
 		return nil, pgerror.Newf(pgcode.UndefinedObject, "language %q does not exist", o.language)
 	}
-	if n.SqlBody == nil && o.body == "" && !hasAsOption(n) {
+	if n.SqlBody == nil && !o.hasAs {
 		return nil, pgerror.New(pgcode.InvalidFunctionDefinition, "no function body specified")
 	}
 	return o, nil
-}
-
-func hasAsOption(n *pg_query.CreateFunctionStmt) bool {
-	for _, opt := range n.Options {
-		if opt.GetDefElem().GetDefname() == "as" {
-			return true
-		}
-	}
-	return false
 }
 
 // funcParam is one parameter of a CREATE FUNCTION.

@@ -165,20 +165,28 @@ func (x *execCtx) dropFunctions(n *pg_query.DropStmt) error {
 	return catalog.BumpVersion(x.txn)
 }
 
+// functionNameFree refuses (42723) to give function d the name in
+// schema s when a function of that name and d's argument types is there.
+func (x *execCtx) functionNameFree(d, s *catalog.Descriptor, name string) error {
+	other, err := catalog.LookupFunction(x.txn, s.ID, name, d.Function.ArgOids)
+	if err != nil || other == nil {
+		return err
+	}
+	return pgerror.Newf(pgcode.DuplicateFunction, "function %s(%s) already exists in schema %q", name, x.argTypesText(d, ", "), s.Name)
+}
+
 // renameFunction is ALTER FUNCTION ... RENAME TO.
 func (x *execCtx) renameFunction(n *pg_query.RenameStmt) error {
 	d, err := x.resolveFunction(n.Object.GetObjectWithArgs(), false, "ALTER")
 	if err != nil {
 		return err
 	}
-	if other, err := catalog.LookupFunction(x.txn, d.Schema, n.Newname, d.Function.ArgOids); err != nil {
+	s, err := catalog.Get(x.txn, d.Schema)
+	if err != nil {
 		return err
-	} else if other != nil {
-		s, err := catalog.Get(x.txn, d.Schema)
-		if err != nil {
-			return err
-		}
-		return pgerror.Newf(pgcode.DuplicateFunction, "function %s(%s) already exists in schema %q", n.Newname, x.argTypesText(d, ", "), s.Name)
+	}
+	if err := x.functionNameFree(d, s, n.Newname); err != nil {
+		return err
 	}
 	if err := x.rebindViewCalls(d, n.Newname, d.Schema); err != nil { // view_funcs.go
 		return err
@@ -263,11 +271,8 @@ func (x *execCtx) setFunctionSchema(n *pg_query.AlterObjectSchemaStmt) error {
 	if err := x.checkTempMove(d.Schema, s); err != nil {
 		return err
 	}
-	if other, err := catalog.LookupFunction(x.txn, s.ID, d.Name, d.Function.ArgOids); err != nil {
+	if err := x.functionNameFree(d, s, d.Name); err != nil {
 		return err
-	} else if other != nil {
-		return pgerror.Newf(pgcode.DuplicateFunction, "function %s(%s) already exists in schema %q",
-			d.Name, x.argTypesText(d, ", "), s.Name)
 	}
 	if err := x.rebindViewCalls(d, d.Name, s.ID); err != nil { // view_funcs.go
 		return err
@@ -298,17 +303,9 @@ func (x *execCtx) alterFunction(n *pg_query.AlterFunctionStmt) error {
 		if de == nil {
 			continue
 		}
-		switch de.Defname {
-		case "volatility":
-			d.Function.Volatility = de.Arg.GetString_().GetSval()[:1]
-		case "strict":
-			d.Function.Strict = de.Arg.GetBoolean().GetBoolval()
-		case "cost", "rows", "parallel", "leakproof":
-		case "security":
-			if de.Arg.GetBoolean().GetBoolval() {
-				return pgerror.New(pgcode.FeatureNotSupported, "SECURITY DEFINER functions are not supported")
-			}
-		default:
+		if handled, err := funcAttr(de, &d.Function.Volatility, &d.Function.Strict); err != nil {
+			return err
+		} else if !handled {
 			return pgerror.Newf(pgcode.FeatureNotSupported, "ALTER FUNCTION option %s is not supported", strings.ToUpper(de.Defname))
 		}
 	}

@@ -215,10 +215,9 @@ func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectSt
 			return "", err
 		}
 		// The user functions it calls are bound (view_funcs.go).
-		if err := x.qualifyUserCalls(q, pl.calls); err != nil {
+		if err := x.bindUserCalls(q, pl.calls, view); err != nil {
 			return "", err
 		}
-		view.Functions, view.BoundCalls = boundFunctions(pl.calls), true
 		if view.Query, err = parser.DeparseStatement(q); err != nil {
 			return "", err
 		}

@@ -141,10 +141,9 @@ func (x *execCtx) viewDesc(sel *pg_query.SelectStmt, aliases []string, travel ma
 		return nil, err
 	}
 	// The user functions it calls are bound (view_funcs.go).
-	if err := x.qualifyUserCalls(q, pl.calls); err != nil {
+	if err := x.bindUserCalls(q, pl.calls, v); err != nil {
 		return nil, err
 	}
-	v.Functions, v.BoundCalls = boundFunctions(pl.calls), true
 	if v.Query, err = x.deparseWithTimeTravel(q, travel); err != nil {
 		return nil, err
 	}

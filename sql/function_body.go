@@ -92,6 +92,11 @@ func planFuncBodyCalls(s *Session, txn *engine.Txn, d *catalog.Descriptor, sig *
 	if err != nil {
 		return nil, err
 	}
+	return planParsedBody(s, txn, d, sig, stmts, calls)
+}
+
+// planParsedBody is planFuncBodyCalls for the body's statements, parsed.
+func planParsedBody(s *Session, txn *engine.Txn, d *catalog.Descriptor, sig *funcSignature, stmts []parser.Statement, calls map[int32]uint32) (*plannedBody, error) {
 	fp := &funcParams{fn: d.Name, names: d.Function.ArgNames, types: sig.args}
 	pb := &plannedBody{}
 	var last *Prepared

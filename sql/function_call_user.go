@@ -325,10 +325,14 @@ func (f *funcBody) run(ctx *expr.Context, args []types.Datum, fn func(row []type
 			return pgerror.Newf(pgcode.ProgramLimitExceeded, "SQL function %q would plan more than %d bodies in one call", f.d.Name, maxFuncPlans).
 				WithHint("A body is planned once per call path: a recursion that calls itself more than once per level has exponentially many.")
 		}
-		if err := refuseWritesInNonVolatile(f.d); err != nil { // function_readonly.go
+		stmts, err := parser.Parse(f.d.Function.Body)
+		if err != nil {
 			return err
 		}
-		pb, err := planFuncBody(s, x.txn, f.d, f.sig)
+		if err := refuseWritesInNonVolatile(f.d, stmts); err != nil { // function_readonly.go
+			return err
+		}
+		pb, err := planParsedBody(s, x.txn, f.d, f.sig, stmts, nil)
 		if err != nil {
 			return err
 		}

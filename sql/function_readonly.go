@@ -16,16 +16,12 @@ import (
 // UPDATE) fails with 0A000, naming the statement as its command tag
 // would.
 
-// refuseWritesInNonVolatile returns PostgreSQL's error for the first
-// statement of a non-volatile function's body that is not read-only;
-// nil for a volatile function.
-func refuseWritesInNonVolatile(d *catalog.Descriptor) error {
+// refuseWritesInNonVolatile returns PostgreSQL's error for the first of
+// a non-volatile function's body statements that is not read-only; nil
+// for a volatile function.
+func refuseWritesInNonVolatile(d *catalog.Descriptor, stmts []parser.Statement) error {
 	if d.Function.Volatility == "v" || d.Function.Volatility == "" {
 		return nil
-	}
-	stmts, err := parser.Parse(d.Function.Body)
-	if err != nil {
-		return nil // planning reports it
 	}
 	for _, st := range stmts {
 		if cmd := writingCommand(st.AST); cmd != "" {
@@ -52,15 +48,7 @@ func writingCommand(n *pg_query.Node) string {
 		return ""
 	}
 	if len(sel.LockingClause) > 0 {
-		switch sel.LockingClause[0].GetLockingClause().GetStrength() {
-		case pg_query.LockClauseStrength_LCS_FORKEYSHARE:
-			return "SELECT FOR KEY SHARE"
-		case pg_query.LockClauseStrength_LCS_FORSHARE:
-			return "SELECT FOR SHARE"
-		case pg_query.LockClauseStrength_LCS_FORNOKEYUPDATE:
-			return "SELECT FOR NO KEY UPDATE"
-		}
-		return "SELECT FOR UPDATE"
+		return "SELECT " + lockClauseName(sel.LockingClause[0].GetLockingClause().GetStrength())
 	}
 	if hasDMLCTE(sel.WithClause) {
 		return "SELECT"

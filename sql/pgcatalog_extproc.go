@@ -163,10 +163,8 @@ func (p *extProc) datums() []types.Datum {
 // the same signature (pgcrypto's gen_random_uuid() is hidden by the
 // built-in one).
 func (p *extProc) visible(x *execCtx) (bool, error) {
-	for _, r := range servedProcs() {
-		if r.name == p.row.name && slices.Equal(r.argtypes, p.row.argtypes) {
-			return false, nil
-		}
+	if isBuiltinFunction(p.row.name, p.row.argtypes) {
+		return false, nil
 	}
 	s, err := catalog.Get(x.txn, p.ext.Schema)
 	if err != nil || s == nil {

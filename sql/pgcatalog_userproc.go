@@ -1,7 +1,6 @@
 package sql
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/stela-db/stela/catalog"
@@ -135,10 +134,8 @@ func userTypeText(txn *engine.Txn, oid uint32) string {
 // on the search path, no built-in function has its signature, and no
 // schema before its own has a function of its name and argument types.
 func (p *userProc) visible(x *execCtx) (bool, error) {
-	for _, r := range servedProcs() {
-		if r.name == p.d.Name && slices.Equal([]uint32(r.argtypes), p.d.Function.ArgOids) {
-			return false, nil
-		}
+	if isBuiltinFunction(p.d.Name, p.d.Function.ArgOids) {
+		return false, nil
 	}
 	d, err := lookupFunctionExact(x.txn, x.sess, "", p.d.Name, p.d.Function.ArgOids)
 	if err != nil || d == nil {

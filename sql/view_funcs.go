@@ -132,6 +132,18 @@ func boundFunctions(calls map[int32]uint32) []uint32 {
 	return out
 }
 
+// bindUserCalls binds view v to the user functions its planning
+// resolved the calls of stored query q to (calls, by location): the
+// calls are qualified where a bare name would not find them, and the
+// functions recorded.
+func (x *execCtx) bindUserCalls(q *pg_query.Node, calls map[int32]uint32, v *catalog.ViewDesc) error {
+	if err := x.qualifyUserCalls(q, calls); err != nil {
+		return err
+	}
+	v.Functions, v.BoundCalls = boundFunctions(calls), true
+	return nil
+}
+
 // qualifyUserCalls writes the schema into the bare calls of q (by their
 // location in calls) that resolved to a function outside public, as
 // qualifiedStored does for relations.
