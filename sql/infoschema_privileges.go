@@ -74,10 +74,8 @@ func relationGrants(r *infoRelation, grants []catalog.Grant) []infoGrant {
 		if g.User == owner {
 			continue // the owner holds everything already
 		}
-		for i, p := range ownerTablePrivileges {
-			if catalog.Has(g.OnRelation(r.desc.ID), aclLetters[i:i+1]) {
-				out = append(out, infoGrant{g.Grantor, granteeName(g.User), p, false})
-			}
+		for _, p := range privilegesIn(g.OnRelation(r.desc.ID)) {
+			out = append(out, infoGrant{g.Grantor, granteeName(g.User), p, false})
 		}
 	}
 	return out
@@ -167,10 +165,8 @@ func infoColumnPrivilegesRows(c *vctx) ([][]types.Datum, error) {
 				if col == "" {
 					continue // a dropped column
 				}
-				for i, p := range ownerTablePrivileges {
-					if catalog.Has(letters, aclLetters[i:i+1]) {
-						add(infoGrant{g.Grantor, granteeName(g.User), p, false}, col)
-					}
+				for _, p := range privilegesIn(letters) {
+					add(infoGrant{g.Grantor, granteeName(g.User), p, false}, col)
 				}
 			}
 		}
@@ -178,15 +174,25 @@ func infoColumnPrivilegesRows(c *vctx) ([][]types.Datum, error) {
 	return out, nil
 }
 
+// privilegesIn names the table privileges a grant's aclitem letters
+// hold, in PostgreSQL's order.
+func privilegesIn(letters string) []string {
+	var out []string
+	for i, p := range ownerTablePrivileges {
+		if catalog.Has(letters, aclLetters[i:i+1]) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // columnNameByID returns the name of a relation's live column by the id
 // its column grants are kept by, "" if there is none.
 func columnNameByID(d *catalog.Descriptor, id uint32) string {
 	switch {
 	case d.Table != nil:
-		for _, c := range d.Table.Columns {
-			if c.ID == id && !c.Dropped && !c.Hidden {
-				return c.Name
-			}
+		if c := d.Table.Column(id); c != nil && !c.Dropped && !c.Hidden {
+			return c.Name
 		}
 	case d.View != nil:
 		if id >= 1 && int(id) <= len(d.View.Columns) {

@@ -52,7 +52,11 @@ type Notification struct {
 }
 
 // size is what n counts against its listener's maxNotifyBacklog.
-func (n *Notification) size() int { return len(n.Channel) + len(n.Payload) + 16 }
+func (n *Notification) size() int { return notifySize(n.Channel, n.Payload) }
+
+// notifySize is a notification's size in a queue: its text and a fixed
+// allowance for the rest.
+func notifySize(channel, payload string) int { return len(channel) + len(payload) + 16 }
 
 // pendingNotify is a notification a transaction queued.
 type pendingNotify struct{ channel, payload string }
@@ -115,7 +119,7 @@ func (h *notifyHub) roomFor(db *Database, ns []pendingNotify) error {
 	need := map[*Session]int{}
 	for _, n := range ns {
 		for s := range h.listeners[listenKey{db, n.channel}] {
-			need[s] += len(n.channel) + len(n.payload) + 16
+			need[s] += notifySize(n.channel, n.payload)
 		}
 	}
 	for s, b := range need {

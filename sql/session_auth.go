@@ -61,9 +61,7 @@ func (s *Session) resetSessionAuthorization(local bool) {
 // new session user: one that exists, and the login user itself unless
 // the login user is a superuser.
 func (s *Session) checkSessionAuthorization(v string) (string, error) {
-	if _, err := s.engine.sys.User(v); pgerror.HasCode(err, pgcode.UndefinedObject) {
-		return "", pgerror.Newf(pgcode.InvalidParameterValue, "role %q does not exist", v)
-	} else if err != nil {
+	if err := s.roleExists(v); err != nil {
 		return "", err
 	}
 	if v != s.authUser && !s.authSuper {

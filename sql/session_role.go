@@ -39,6 +39,17 @@ func (s *Session) currentSuperuser() bool {
 	return s.superuser
 }
 
+// roleExists is SET ROLE's and SET SESSION AUTHORIZATION's check that
+// the role named exists (22023, as PostgreSQL's check hooks answer).
+func (s *Session) roleExists(v string) error {
+	if _, err := s.engine.sys.User(v); pgerror.HasCode(err, pgcode.UndefinedObject) {
+		return pgerror.Newf(pgcode.InvalidParameterValue, "role %q does not exist", v)
+	} else if err != nil {
+		return err
+	}
+	return nil
+}
+
 // checkRole is SET ROLE's check of a new value: "none", or a role the
 // session user is a member of (directly or not, inheriting or not), any
 // role for a superuser.
@@ -46,9 +57,7 @@ func (s *Session) checkRole(v string) (string, error) {
 	if v == "none" {
 		return v, nil
 	}
-	if _, err := s.engine.sys.User(v); pgerror.HasCode(err, pgcode.UndefinedObject) {
-		return "", pgerror.Newf(pgcode.InvalidParameterValue, "role %q does not exist", v)
-	} else if err != nil {
+	if err := s.roleExists(v); err != nil {
 		return "", err
 	}
 	me, err := s.engine.sys.User(s.user)

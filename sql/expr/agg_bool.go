@@ -21,13 +21,7 @@ func init() {
 				New: func() Accumulator { return &aggBits{op: op} }})
 		}
 	}
-	for op, name := range map[string]string{"bit_and": "AND", "bit_or": "OR", "bit_xor": "XOR"} {
-		f := map[string]func(x, y byte) byte{
-			"bit_and": func(x, y byte) byte { return x & y },
-			"bit_or":  func(x, y byte) byte { return x | y },
-			"bit_xor": func(x, y byte) byte { return x ^ y },
-		}[op]
-		combine := bitwise(name, f)
+	for op, combine := range map[string]evalFn{"bit_and": bitAnd, "bit_or": bitOr, "bit_xor": bitXor} {
 		addAgg(&Aggregate{Name: op, Args: []*types.T{types.Bit}, Result: types.Bit, Strict: true,
 			New: func() Accumulator { return &aggBitString{combine: combine} }})
 	}

@@ -27,9 +27,9 @@ func init() {
 	addOp("||", vb, vb, vb, func(_ *Context, a []types.Datum) (types.Datum, error) {
 		return bitConcat(a[0].(types.BitString), a[1].(types.BitString))
 	})
-	addOp("&", bit, bit, bit, bitwise("AND", func(x, y byte) byte { return x & y }))
-	addOp("|", bit, bit, bit, bitwise("OR", func(x, y byte) byte { return x | y }))
-	addOp("#", bit, bit, bit, bitwise("XOR", func(x, y byte) byte { return x ^ y }))
+	addOp("&", bit, bit, bit, bitAnd)
+	addOp("|", bit, bit, bit, bitOr)
+	addOp("#", bit, bit, bit, bitXor)
 	addOp("~", nil, bit, bit, func(_ *Context, a []types.Datum) (types.Datum, error) {
 		v := a[0].(types.BitString)
 		out := []byte(v.Bytes)
@@ -97,6 +97,14 @@ func init() {
 		return types.BitStringFromBits(bits), nil
 	}))
 }
+
+// bitAnd, bitOr and bitXor are the operators & | # on bit strings, and
+// what the aggregates bit_and, bit_or and bit_xor fold with (agg_bool.go).
+var (
+	bitAnd = bitwise("AND", func(x, y byte) byte { return x & y })
+	bitOr  = bitwise("OR", func(x, y byte) byte { return x | y })
+	bitXor = bitwise("XOR", func(x, y byte) byte { return x ^ y })
+)
 
 // bitwise makes & | #: both strings must have the same length.
 func bitwise(name string, f func(x, y byte) byte) evalFn {
