@@ -33,7 +33,7 @@ func (x *execCtx) createComposite(n *pg_query.CompositeTypeStmt) error {
 	if err != nil {
 		return err
 	}
-	if err := x.compositeRelationNameFree(schema.ID, name); err != nil {
+	if err := x.relationNameFree(schema.ID, name); err != nil {
 		return err
 	}
 	attrs, err := x.compositeAttributes(n.Coldeflist)

@@ -62,7 +62,7 @@ func (x *execCtx) alterComposite(n *pg_query.AlterTableStmt) error {
 			if err != nil {
 				return err
 			}
-			if err := x.refuseCompositeSelf(d, a); err != nil {
+			if err := refuseSelfMember(d, a.Type()); err != nil {
 				return err
 			}
 			*attrs = append(*attrs, a)
@@ -87,7 +87,7 @@ func (x *execCtx) alterComposite(n *pg_query.AlterTableStmt) error {
 			if err != nil {
 				return err
 			}
-			if err := x.refuseCompositeSelf(d, a); err != nil {
+			if err := refuseSelfMember(d, a.Type()); err != nil {
 				return err
 			}
 			(*attrs)[i] = a
@@ -97,11 +97,6 @@ func (x *execCtx) alterComposite(n *pg_query.AlterTableStmt) error {
 		return err
 	}
 	return catalog.BumpVersion(x.txn)
-}
-
-// refuseCompositeSelf refuses an attribute whose type holds d itself.
-func (x *execCtx) refuseCompositeSelf(d *catalog.Descriptor, a catalog.ViewColumn) error {
-	return refuseSelfMember(d, func(oid uint32) bool { return catalog.UsesType(a.Type(), oid) })
 }
 
 // renameAttribute is ALTER TYPE c RENAME ATTRIBUTE a TO b.

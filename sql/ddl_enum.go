@@ -141,17 +141,6 @@ func (x *execCtx) typeNameFree(schema uint32, name string) error {
 	return nil
 }
 
-// compositeRelationNameFree refuses the name of a composite type's
-// relation (its pg_class row) when a relation has it.
-func (x *execCtx) compositeRelationNameFree(schema uint32, name string) error {
-	if d, err := catalog.LookupRelation(x.txn, schema, name); err != nil {
-		return err
-	} else if d != nil {
-		return pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)
-	}
-	return nil
-}
-
 // checkEnumLabel is PostgreSQL's limit on a label's length.
 func checkEnumLabel(label string) error {
 	if len(label) > types.MaxEnumLabel || len(label) == 0 {
@@ -279,7 +268,7 @@ func (x *execCtx) renameType(n *pg_query.RenameStmt) error {
 	if d.IsComposite() {
 		// Its relation is renamed first, as PostgreSQL's
 		// RenameRelationInternal does.
-		if err := x.compositeRelationNameFree(d.Schema, n.Newname); err != nil {
+		if err := x.relationNameFree(d.Schema, n.Newname); err != nil {
 			return err
 		}
 	}
@@ -418,14 +407,15 @@ func (g *depGraph) typeUsersSeen(d *catalog.Descriptor, seen map[uint32]bool) []
 			// Its argument, result and RETURNS TABLE types
 			// (function_deps.go).
 			// What calls it follows it.
-			var callers []string
-			if u := functionUsesType(o, d.ID, d.Type.ArrayOid); u != 0 {
-				ds := g.newDropSet()
-				ds.add(o)
-				ds.expand()
-				callers = ds.dependents
+			u := functionUsesType(o, d.ID, d.Type.ArrayOid)
+			if u == 0 {
+				break
 			}
-			switch functionUsesType(o, d.ID, d.Type.ArrayOid) {
+			ds := g.newDropSet()
+			ds.add(o)
+			ds.expand()
+			callers := ds.dependents
+			switch u {
 			case d.ID:
 				direct = append(append(direct, g.x.describe(o)+" depends on type "+d.Name), callers...)
 			case d.Type.ArrayOid:

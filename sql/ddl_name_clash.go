@@ -30,6 +30,17 @@ func (x *execCtx) newRowTypeNameFree(schema uint32, name string) error {
 	return err
 }
 
+// relationNameFree refuses (42P07) a relation name a relation of the
+// schema has, a composite type's included.
+func (x *execCtx) relationNameFree(schema uint32, name string) error {
+	if d, err := catalog.LookupRelation(x.txn, schema, name); err != nil {
+		return err
+	} else if d != nil {
+		return pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)
+	}
+	return nil
+}
+
 // rowTypeNameFree refuses a renamed row type's name when a type has it.
 func (x *execCtx) rowTypeNameFree(schema uint32, name string) error {
 	clash, err := x.rowTypeClash(schema, name)

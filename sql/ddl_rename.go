@@ -76,10 +76,8 @@ func (x *execCtx) renameRelation(n *pg_query.RenameStmt, kind string) error {
 	if kind != catalog.KindTable && kind != catalog.KindIndex && d.KindName() != kind {
 		return pgerror.Newf(pgcode.WrongObjectType, "%q is not %s %s", d.Name, article(kind), kind)
 	}
-	if existing, err := catalog.LookupRelation(x.txn, d.Schema, n.Newname); err != nil {
+	if err := x.relationNameFree(d.Schema, n.Newname); err != nil {
 		return err
-	} else if existing != nil {
-		return pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", n.Newname)
 	}
 	if catalog.HasRowType(d) {
 		// Its row type is renamed with it (ddl_name_clash.go).

@@ -43,12 +43,8 @@ func (x *execCtx) renameConstraint(n *pg_query.RenameStmt) error {
 		return pgerror.Newf(pgcode.DuplicateObject, "constraint %q for relation %q already exists", name, d.Name)
 	}
 	if target.index {
-		existing, err := catalog.LookupRelation(x.txn, d.Schema, name)
-		if err != nil {
+		if err := x.relationNameFree(d.Schema, name); err != nil {
 			return err
-		}
-		if existing != nil {
-			return pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)
 		}
 	}
 	*target.name = name

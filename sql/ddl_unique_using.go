@@ -46,10 +46,8 @@ func (x *execCtx) uniqueUsingIndex(b *tableBuilder, u *pg_query.Constraint) erro
 		if err := b.claim(name); err != nil {
 			return err
 		}
-		if taken, err := catalog.LookupRelation(x.txn, d.Schema, name); err != nil {
+		if err := x.relationNameFree(d.Schema, name); err != nil {
 			return err
-		} else if taken != nil {
-			return pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)
 		}
 		x.sess.notice("NOTICE", pgcode.SuccessfulCompletion, "ALTER TABLE / ADD CONSTRAINT USING INDEX will rename index \""+ix.Name+"\" to \""+name+"\"")
 		ix.Name = name

@@ -121,7 +121,7 @@ func pgClassRows(c *vctx) ([][]types.Datum, error) {
 			if d.IsMatView() {
 				row[len(row)-9] = dBool(d.MatView.Populated) // relispopulated
 			}
-			row[3] = dOid(rowTypeOID(d)) // reltype
+			row[3] = dOid(catalog.RowTypeOID(d)) // reltype
 			out = append(out, row)
 			for _, ix := range ixs {
 				oid, err := indexOID(d.ID, ix.ID)
@@ -132,7 +132,7 @@ func pgClassRows(c *vctx) ([][]types.Datum, error) {
 			}
 		case catalog.KindView:
 			row := withACL(classRow(d.ID, d.Name, d.Schema, owner, 0, 'v', len(d.View.Columns), 0, false, false), relationACL(d, grants))
-			row[3] = dOid(rowTypeOID(d)) // reltype
+			row[3] = dOid(catalog.RowTypeOID(d)) // reltype
 			out = append(out, row)
 		case catalog.KindSequence:
 			out = append(out, withACL(classRow(d.ID, d.Name, d.Schema, owner, 0, 'S', 3, 0, false, false), relationACL(d, grants)))

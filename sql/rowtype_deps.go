@@ -6,6 +6,7 @@ import (
 	"github.com/stela-db/stela/catalog"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
 )
 
 // What uses a row type (a relation's or a stand-alone composite type's):
@@ -128,8 +129,8 @@ func (x *execCtx) refuseStoredShapeChange(d *catalog.Descriptor) error {
 
 // refuseSelfMember refuses a column or attribute of type t in d when t
 // holds d's own row type (PostgreSQL's CheckAttributeType).
-func refuseSelfMember(d *catalog.Descriptor, typeUses func(oid uint32) bool) error {
-	if oid := catalog.RowTypeOID(d); oid != 0 && typeUses(oid) {
+func refuseSelfMember(d *catalog.Descriptor, t *types.T) error {
+	if oid := catalog.RowTypeOID(d); oid != 0 && catalog.UsesType(t, oid) {
 		return pgerror.Newf(pgcode.InvalidTableDefinition, "composite type %s cannot be made a member of itself", d.Name)
 	}
 	return nil
@@ -166,7 +167,7 @@ func (x *execCtx) checkRowTypeAlter(d *catalog.Descriptor, cmd *pg_query.AlterTa
 			// serial and the like are no type names: the column's own
 			// path reads them, and reports a name that is no type.
 			if t, err := x.typeFromName(cd.TypeName); err == nil {
-				if err := refuseSelfMember(d, func(oid uint32) bool { return catalog.UsesType(t, oid) }); err != nil {
+				if err := refuseSelfMember(d, t); err != nil {
 					return err
 				}
 			}

@@ -24,21 +24,10 @@ import (
 // transaction gets its type as that transaction saw it, as every column
 // does.
 
-// rowTypeOID is the pg_type OID of a relation's row type, 0 when the
-// relation has none.
-func rowTypeOID(d *catalog.Descriptor) uint32 { return catalog.RowTypeOID(d) }
-
-// rowArrayOID is the pg_type OID of the array type of a relation's row
-// type, 0 when the relation has none.
-func rowArrayOID(d *catalog.Descriptor) uint32 { return catalog.RowArrayOID(d) }
-
 // hasRowType reports whether a descriptor is a relation with a row type.
 func hasRowType(d *catalog.Descriptor) bool {
 	return catalog.HasRowType(d) && !d.IsComposite()
 }
-
-// rowTypeOf is a relation's row type.
-func rowTypeOf(d *catalog.Descriptor) *types.T { return catalog.RowType(d) }
 
 // rowTypeNamed is the row type a type name means, or its array type for
 // _name (pg_type's name of t[]), with the relation; nil when none.
@@ -48,7 +37,7 @@ func rowTypeNamed(txn *engine.Txn, s *Session, schema, name string) (*types.T, *
 		if d == nil {
 			return nil, nil, err
 		}
-		return rowTypeOf(d), d, nil
+		return catalog.RowType(d), d, nil
 	}
 	if !strings.HasPrefix(name, "_") {
 		return nil, nil, nil
@@ -56,7 +45,7 @@ func rowTypeNamed(txn *engine.Txn, s *Session, schema, name string) (*types.T, *
 	if d, err = lookupRowType(txn, s, schema, name[1:]); err != nil || d == nil {
 		return nil, nil, err
 	}
-	a, _ := types.ArrayOf(rowTypeOf(d))
+	a, _ := types.ArrayOf(catalog.RowType(d))
 	return a, d, nil
 }
 
@@ -81,7 +70,7 @@ func lookupRowType(txn *engine.Txn, s *Session, schema, name string) (*catalog.D
 		if err != nil {
 			return nil, err
 		}
-		if d != nil && rowTypeOID(d) != 0 {
+		if d != nil && catalog.RowTypeOID(d) != 0 {
 			return d, nil
 		}
 	}
@@ -103,19 +92,19 @@ func rowTypeRows(c *vctx) ([][]types.Datum, error) {
 	}
 	var out [][]types.Datum
 	for _, d := range append(descs[:len(descs):len(descs)], c.userTypes...) {
-		oid := rowTypeOID(d)
+		oid := catalog.RowTypeOID(d)
 		if oid == 0 {
 			continue
 		}
 		out = append(out, []types.Datum{
 			dOid(oid), d.Name, dOid(d.Schema), dOid(ownerOID(d)), int64(-1),
 			false, dChar('c'), dChar('C'), false, true,
-			dChar(','), dOid(catalog.RowTypeRelid(d)), dReg(0, ""), dOid(0), dOid(rowArrayOID(d)),
+			dChar(','), dOid(catalog.RowTypeRelid(d)), dReg(0, ""), dOid(0), dOid(catalog.RowArrayOID(d)),
 			rowTypeIOFuncs[0], rowTypeIOFuncs[1], rowTypeIOFuncs[2], rowTypeIOFuncs[3],
 			dReg(0, ""), dReg(0, ""), dReg(0, ""), dChar('d'),
 			dChar('x'), false, dOid(0), dInt(-1), dInt(0), dOid(0), nil, nil, nil,
 		}, []types.Datum{
-			dOid(rowArrayOID(d)), arrayTypeName(d.Name), dOid(d.Schema), dOid(ownerOID(d)), int64(-1),
+			dOid(catalog.RowArrayOID(d)), arrayTypeName(d.Name), dOid(d.Schema), dOid(ownerOID(d)), int64(-1),
 			false, dChar('b'), dChar('A'), false, true,
 			dChar(','), dOid(0), typeFunc(6179), dOid(oid), dOid(0),
 			typeFunc(750), typeFunc(751), typeFunc(2400), typeFunc(2401),

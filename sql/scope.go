@@ -187,7 +187,7 @@ func (s *scope) rowOf(sc *scope, depth int, table string, cols []column, at []in
 		// A table's whole row has the table's row type, as PostgreSQL's
 		// whole-row Var: its fields keep the columns' own names
 		// whatever aliases FROM gave them.
-		if t := rowTypeOf(rel); len(t.Fields) == len(args) {
+		if t := catalog.RowType(rel); len(t.Fields) == len(args) {
 			row.T = t
 		}
 	}

@@ -92,9 +92,13 @@ func init() {
 		if nb != 0 && nb != 1 {
 			return nil, pgerror.New(pgcode.InvalidParameterValue, "new bit must be 0 or 1")
 		}
-		bits := v.Bits()
-		bits[n] = byte(nb)
-		return types.BitStringFromBits(bits), nil
+		out := []byte(v.Bytes)
+		if m := byte(0x80) >> uint(n%8); nb == 1 {
+			out[n/8] |= m
+		} else {
+			out[n/8] &^= m
+		}
+		return types.BitString{Len: v.Len, Bytes: string(out)}, nil
 	}))
 }
 
@@ -136,7 +140,7 @@ func bitShift(v types.BitString, n int64) types.BitString {
 
 func bitConcat(x, y types.BitString) (types.Datum, error) {
 	if x.Len+y.Len > types.MaxBitLength {
-		return nil, pgerror.Newf(pgcode.ProgramLimitExceeded, "bit string length exceeds the maximum allowed (%d)", types.MaxBitLength)
+		return nil, types.ErrBitTooLong()
 	}
 	return types.BitStringFromBits(append(x.Bits(), y.Bits()...)), nil
 }

@@ -106,7 +106,7 @@ func parseBitString(s string) (Datum, error) {
 		return BitString{Len: len(s), Bytes: string(out)}, nil
 	}
 	if len(s) > MaxBitLength/4 {
-		return nil, errBitTooLong()
+		return nil, ErrBitTooLong()
 	}
 	out := make([]byte, (len(s)+1)/2)
 	for i := 0; i < len(s); i++ {
@@ -130,7 +130,9 @@ func firstChar(s string) string {
 	return s[:max(n, 1)]
 }
 
-func errBitTooLong() *pgerror.Error {
+// ErrBitTooLong is PostgreSQL's 54000 for a bit string past
+// MaxBitLength.
+func ErrBitTooLong() *pgerror.Error {
 	return pgerror.Newf(pgcode.ProgramLimitExceeded, "bit string length exceeds the maximum allowed (%d)", MaxBitLength)
 }
 
