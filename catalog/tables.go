@@ -148,6 +148,19 @@ var DefaultSearchPath = SearchPath{"public"}
 // temp schema (temp.go); another session's temp schema is refused
 // (0A000).
 func Relation(txn *engine.Txn, schema, name string, path SearchPath) (*Descriptor, error) {
+	return relationBy(txn, schema, name, path, lookup)
+}
+
+// RelationOrComposite is Relation that also finds a stand-alone
+// composite type, whose pg_class row takes a relation name
+// (LookupRelation): regclass resolves it so.
+func RelationOrComposite(txn *engine.Txn, schema, name string, path SearchPath) (*Descriptor, error) {
+	return relationBy(txn, schema, name, path, LookupRelation)
+}
+
+// relationBy resolves a relation name with find looking in one schema.
+func relationBy(txn *engine.Txn, schema, name string, path SearchPath,
+	find func(*engine.Txn, uint32, string) (*Descriptor, error)) (*Descriptor, error) {
 	if schema != "" {
 		stored := schema
 		if schema == TempSchemaAlias {
@@ -161,7 +174,7 @@ func Relation(txn *engine.Txn, schema, name string, path SearchPath) (*Descripto
 		if s == nil {
 			return nil, pgerror.Newf(pgcode.UndefinedTable, "relation %q does not exist", schema+"."+name)
 		}
-		d, err := lookup(txn, s.ID, name)
+		d, err := find(txn, s.ID, name)
 		if err != nil {
 			return nil, err
 		}
@@ -181,7 +194,7 @@ func Relation(txn *engine.Txn, schema, name string, path SearchPath) (*Descripto
 		if s == nil {
 			continue
 		}
-		d, err := lookup(txn, s.ID, name)
+		d, err := find(txn, s.ID, name)
 		if err != nil {
 			return nil, err
 		}

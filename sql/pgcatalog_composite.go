@@ -1,8 +1,6 @@
 package sql
 
 import (
-	"strings"
-
 	"github.com/stela-db/stela/catalog"
 	"github.com/stela-db/stela/sql/types"
 )
@@ -63,14 +61,4 @@ func compositeByRelid(x *execCtx, relid uint32) (*catalog.Descriptor, error) {
 		}
 	}
 	return x.compositeRels[relid], nil
-}
-
-// compositeRelationVisible is pg_table_is_visible of a composite type's
-// relation: visible when its type is; ok is false for another OID.
-func compositeRelationVisible(x *execCtx, relid uint32) (visible, ok bool, err error) {
-	d, err := compositeByRelid(x, relid)
-	if err != nil || d == nil {
-		return false, false, err
-	}
-	return !strings.Contains(x.userTypeName(catalog.RowType(d)), "."), true, nil
 }

@@ -45,12 +45,6 @@ func init() {
 			return nil, err
 		}
 		name, err := relationName(x, uint32(a[0].(int64)))
-		if err == nil && name == "" {
-			// A composite type's relation (pgcatalog_composite.go).
-			if vis, ok, err := compositeRelationVisible(x, uint32(a[0].(int64))); ok || err != nil {
-				return vis, err
-			}
-		}
 		if err != nil || name == "" {
 			return nil, err // NULL for a missing relation, as PostgreSQL
 		}

@@ -224,12 +224,15 @@ func relationOID(x *execCtx, parts []string) (uint32, error) {
 			return 0, err
 		}
 	}
-	d, err := catalog.Relation(x.txn, schema, rel, x.sess.searchPath())
+	d, err := catalog.RelationOrComposite(x.txn, schema, rel, x.sess.searchPath())
 	if err != nil {
 		return 0, err
 	}
 	if d.Kind == catalog.KindIndex {
 		return indexOID(d.Index.Table, d.Index.ID)
+	}
+	if d.IsComposite() {
+		return d.Type.Composite.Relid, nil
 	}
 	return d.ID, nil
 }
@@ -315,8 +318,16 @@ func relationName(x *execCtx, oid uint32) (string, error) {
 		}
 	} else if tag == 0 {
 		var err error
-		if d, err = catalog.Get(x.txn, oid); err != nil || d == nil || d.Kind == catalog.KindSchema {
+		// Schemas, types and functions have OIDs in other catalogs.
+		if d, err = catalog.Get(x.txn, oid); err != nil || d != nil && (d.Kind == catalog.KindSchema ||
+			d.Kind == catalog.KindType || d.Kind == catalog.KindFunction) {
 			return "", err
+		}
+		if d == nil {
+			// A composite type's relation has an OID of its own.
+			if d, err = compositeByRelid(x, oid); err != nil || d == nil {
+				return "", err
+			}
 		}
 		name = d.Name
 	} else {
@@ -338,7 +349,7 @@ func visibleRelation(x *execCtx, schema uint32, name string) bool {
 	if vtables[name] != nil && !catalogShadowed(x.txn, x.sess.searchPath(), name) {
 		return schema == catalog.PgCatalogID
 	}
-	d, err := catalog.Relation(x.txn, "", name, x.sess.searchPath())
+	d, err := catalog.RelationOrComposite(x.txn, "", name, x.sess.searchPath())
 	if err != nil || d == nil {
 		return false
 	}
