@@ -95,6 +95,9 @@ var orderFreeAggs = map[string]bool{
 	"bit_and": true, "bit_or": true, "bit_xor": true,
 	"stddev": true, "stddev_samp": true, "stddev_pop": true,
 	"variance": true, "var_samp": true, "var_pop": true,
+	"corr": true, "covar_pop": true, "covar_samp": true, "regr_count": true,
+	"regr_avgx": true, "regr_avgy": true, "regr_sxx": true, "regr_syy": true, "regr_sxy": true,
+	"regr_slope": true, "regr_intercept": true, "regr_r2": true,
 }
 
 // planParallel marks the scans under root that run in parallel (see
