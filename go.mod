@@ -23,6 +23,7 @@ require (
 	golang.org/x/mod v0.42.0
 	golang.org/x/sys v0.29.0
 	golang.org/x/term v0.28.0
+	golang.org/x/text v0.41.0
 	google.golang.org/protobuf v1.33.0
 )
 
@@ -60,5 +61,4 @@ require (
 	github.com/rogpeppe/go-internal v1.9.0 // indirect
 	github.com/xdg-go/stringprep v1.0.4 // indirect
 	golang.org/x/exp v0.0.0-20230626212559-97b1e661b5df // indirect
-	golang.org/x/text v0.41.0 // indirect
 )

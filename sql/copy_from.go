@@ -2,6 +2,7 @@ package sql
 
 import (
 	"context"
+	"github.com/stela-db/stela/sql/pgenc"
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
@@ -134,7 +135,6 @@ type copyLoader struct {
 	lineNo   int64
 	bound    *engine.AppendBound
 	fields   copyFields
-	conv     []byte // a LATIN1 line converted to UTF-8
 }
 
 // loadText reads text or CSV data.
@@ -214,21 +214,11 @@ func (l *copyLoader) loadText(src CopySource) (int64, error) {
 	}
 }
 
-// decodeLine checks (or, for LATIN1 data, converts) a line's encoding.
+// decodeLine checks (or, for data of another encoding, converts) a
+// line's encoding.
 func (l *copyLoader) decodeLine(line []byte) ([]byte, error) {
-	if l.plan.opts.latin1 {
-		l.conv = l.conv[:0]
-		for _, c := range line {
-			if c == 0 {
-				return nil, pgerror.New(pgcode.CharacterNotInRepertoire, `invalid byte sequence for encoding "LATIN1": 0x00`)
-			}
-			if c < 0x80 {
-				l.conv = append(l.conv, c)
-			} else {
-				l.conv = append(l.conv, 0xc0|c>>6, 0x80|c&0x3f)
-			}
-		}
-		return l.conv, nil
+	if enc := l.plan.opts.encoding; enc != nil {
+		return pgenc.Convert(line, enc, pgenc.UTF8)
 	}
 	return line, types.CheckEncodingBytes(line)
 }

@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"github.com/stela-db/stela/sql/pgenc"
 	"strconv"
 	"strings"
 
@@ -36,10 +37,11 @@ type copyOptions struct {
 	// Column lists of FORCE_QUOTE, FORCE_NOT_NULL and FORCE_NULL, checked
 	// against the COPY's columns when planned.
 	forceQuote, forceNotNull, forceNull []string
-	// latin1 converts between the data's LATIN1 and UTF-8 (ENCODING
-	// 'LATIN1'); UTF-8 data needs no conversion.
-	latin1 bool
-	freeze bool
+	// encoding is the data's encoding (ENCODING 'LATIN1'), converted
+	// from and to UTF-8; nil for UTF-8 data (and SQL_ASCII, which is
+	// checked as UTF-8 and needs no conversion).
+	encoding *pgenc.Encoding
+	freeze   bool
 }
 
 // parseCopyOptions reads a COPY's option list.
@@ -142,11 +144,13 @@ func parseCopyOptions(list []*pg_query.Node, isFrom bool) (*copyOptions, error) 
 			if err != nil {
 				return nil, err
 			}
-			latin1, ok := copyEncoding(s)
+			enc, ok := pgenc.Lookup(s)
 			if !ok {
 				return nil, pgerror.Newf(pgcode.InvalidParameterValue, "argument to option %q must be a valid encoding name", d.Defname).WithPosition(pos)
 			}
-			o.latin1 = latin1
+			if o.encoding, err = copyEncoding(enc); err != nil {
+				return nil, err
+			}
 		default:
 			return nil, pgerror.Newf(pgcode.Syntax, "option %q not recognized", d.Defname).WithPosition(pos)
 		}
@@ -358,22 +362,15 @@ func defColumnList(d *pg_query.DefElem) ([]string, error) {
 	return out, nil
 }
 
-// copyEncoding reads ENCODING: the names (and aliases) PostgreSQL knows
-// for UTF-8 and LATIN1. ok is false for a name that is not an encoding;
-// other real encodings are refused too, as stela converts only these.
-func copyEncoding(name string) (latin1, ok bool) {
-	// pg_char_to_encoding ignores case and non-alphanumerics.
-	var b strings.Builder
-	for _, r := range strings.ToLower(name) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		}
+// copyEncoding is the conversion ENCODING asks for: nil for UTF-8 and
+// SQL_ASCII, which need none; 0A000 for an encoding stela does not
+// convert.
+func copyEncoding(e *pgenc.Encoding) (*pgenc.Encoding, error) {
+	if e == pgenc.UTF8 || e == pgenc.SQLASCII {
+		return nil, nil
 	}
-	switch b.String() {
-	case "utf8", "unicode":
-		return false, true
-	case "latin1", "iso88591":
-		return true, true
+	if _, err := pgenc.Convert(nil, e, pgenc.UTF8); err != nil {
+		return nil, err
 	}
-	return false, false
+	return e, nil
 }

@@ -151,8 +151,6 @@ func hexVal(c byte) int {
 	return int(c - '0')
 }
 
-const hexDigits = "0123456789abcdef"
-
 // appendTextField appends a value in text format, as PostgreSQL's
 // CopyAttributeOutText: backslash, the delimiter and the control
 // characters with a letter escape are escaped; other bytes are as is.

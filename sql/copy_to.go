@@ -3,7 +3,7 @@ package sql
 import (
 	"context"
 	"encoding/binary"
-	"unicode/utf8"
+	"github.com/stela-db/stela/sql/pgenc"
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
@@ -211,9 +211,9 @@ func (r *copyOutResult) appendTextRow(b []byte, row []types.Datum) []byte {
 // finishLine ends a line and converts it to the data's encoding.
 func (r *copyOutResult) finishLine(b []byte) ([]byte, error) {
 	b = append(b, '\n')
-	if r.plan.opts.latin1 {
+	if enc := r.plan.opts.encoding; enc != nil {
 		var err error
-		if b, err = utf8ToLatin1(b); err != nil {
+		if b, err = pgenc.Convert(b, pgenc.UTF8, enc); err != nil {
 			return nil, err
 		}
 	}
@@ -238,32 +238,4 @@ func (r *copyOutResult) appendBinaryRow(b []byte, row []types.Datum) ([]byte, er
 	}
 	r.buf = b
 	return b, nil
-}
-
-// utf8ToLatin1 converts in place (LATIN1 is never longer); a character
-// LATIN1 lacks is PostgreSQL's 22P05.
-func utf8ToLatin1(b []byte) ([]byte, error) {
-	out := b[:0]
-	for i := 0; i < len(b); {
-		c := b[i]
-		if c < utf8.RuneSelf {
-			out = append(out, c)
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRune(b[i:])
-		if r > 0xff {
-			var hex []byte
-			for j := i; j < i+n; j++ {
-				if j > i {
-					hex = append(hex, ' ')
-				}
-				hex = append(hex, '0', 'x', hexDigits[b[j]>>4], hexDigits[b[j]&15])
-			}
-			return nil, pgerror.Newf(pgcode.UntranslatableCharacter, `character with byte sequence %s in encoding "UTF8" has no equivalent in encoding "LATIN1"`, hex)
-		}
-		out = append(out, byte(r))
-		i += n
-	}
-	return out, nil
 }

@@ -1,0 +1,42 @@
+package pgenc
+
+import (
+	"bytes"
+	"testing"
+)
+
+// Every byte with a character comes back from UTF-8 as itself: the
+// tables are one to one, so convert_to undoes convert_from.
+func TestSingleByteRoundTrip(t *testing.T) {
+	for name := range codePages {
+		e, ok := Lookup(name)
+		if !ok || e.table == nil {
+			t.Fatalf("%s: not a single-byte encoding", name)
+		}
+		for c := 1; c < 256; c++ {
+			in := []byte{byte(c)}
+			u, err := Convert(in, e, UTF8)
+			if err != nil {
+				continue // no character: convert_from's error
+			}
+			back, err := Convert(u, UTF8, e)
+			if err != nil || !bytes.Equal(back, in) {
+				t.Errorf("%s: byte %#x -> %q -> %x, %v", name, c, u, back, err)
+			}
+		}
+	}
+}
+
+func TestLookupNames(t *testing.T) {
+	for name, want := range map[string]string{
+		"utf-8": "UTF8", "Latin 1": "LATIN1", "ISO-8859-15": "LATIN9", "windows-1251": "WIN1251",
+		"sql_ascii": "SQL_ASCII", "Shift_JIS": "SJIS",
+	} {
+		if e, ok := Lookup(name); !ok || e.Name != want {
+			t.Errorf("Lookup(%q) = %v, %v; want %s", name, e, ok, want)
+		}
+	}
+	if _, ok := Lookup("utf16"); ok {
+		t.Error("utf16 is no PostgreSQL encoding")
+	}
+}
