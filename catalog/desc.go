@@ -81,6 +81,11 @@ type ColumnDesc struct {
 	NotNull bool `json:"not_null,omitempty"`
 	// Default is the default's SQL text ("" none).
 	Default string `json:"default,omitempty"`
+	// Functions are the user functions the column's Default (or its
+	// Generated expression) calls, bound when it was set as a view's
+	// calls are (sql/table_funcs.go): its calls resolve only to them,
+	// and DROP FUNCTION of one is refused while the column uses it.
+	Functions []uint32 `json:"functions,omitempty"`
 	// Generated is the SQL text of a stored generated column's expression
 	// (GENERATED ALWAYS AS (expr) STORED), "" for other columns. Rows
 	// store the value, computed from the row's other columns on every
@@ -213,6 +218,9 @@ type CheckDesc struct {
 	Name    string `json:"name"`
 	Expr    string `json:"expr"` // SQL text
 	Comment string `json:"comment,omitempty"`
+	// Functions are the user functions Expr calls, bound as a
+	// column's (ColumnDesc.Functions).
+	Functions []uint32 `json:"functions,omitempty"`
 }
 
 // ForeignKeyDesc is a FOREIGN KEY constraint.

@@ -294,6 +294,8 @@ func (b *tableBuilder) addChecks() error {
 	sc := &scope{cols: tableColumns(b.d, b.d.Name)}
 	for i, c := range b.checks {
 		bld := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: b.x.sess, Scope: sc, Extension: extensionHook(b.x.txn), UserType: userTypeHook(b.x.txn, b.x.sess)}
+		calls := map[int32]uint32{}
+		hookUserCalls(bld, b.x.txn, b.x.sess, calls) // table_funcs.go
 		constTableOID(bld, b.d.Name, b.d.ID)
 		if _, err := bld.BuildAs(c.RawExpr, types.Bool, "CHECK"); err != nil {
 			if pgerror.HasCode(err, pgcode.UndefinedColumn) {
@@ -303,7 +305,11 @@ func (b *tableBuilder) addChecks() error {
 			}
 			return err
 		}
-		text, err := b.x.storedExprText(c.RawExpr)
+		raw, fns, err := b.x.boundCallsOf(c.RawExpr, calls)
+		if err != nil {
+			return err
+		}
+		text, err := b.x.storedExprText(raw)
 		if err != nil {
 			return err
 		}
@@ -322,7 +328,7 @@ func (b *tableBuilder) addChecks() error {
 		if err := b.claim(name); err != nil {
 			return err
 		}
-		t.Checks = append(t.Checks, catalog.CheckDesc{Name: name, Expr: text, Comment: b.comments[c]})
+		t.Checks = append(t.Checks, catalog.CheckDesc{Name: name, Expr: text, Comment: b.comments[c], Functions: fns})
 	}
 	return nil
 }

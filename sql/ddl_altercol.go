@@ -43,15 +43,17 @@ func (x *execCtx) setColumnDefault(d *catalog.Descriptor, name string, def *pg_q
 		return errGeneratedDefault(c, d, def == nil)
 	}
 	text := ""
+	var fns []uint32
 	if def != nil {
-		if text, err = x.defaultText(def, c); err != nil {
+		if text, fns, err = x.columnDefault(def, c); err != nil {
 			return err
 		}
 	}
 	// A serial column's implicit nextval default gives way; its sequence
-	// stays, owned by the table and reachable by name.
+	// stays, owned by the table and reachable by name. The functions the
+	// old default called are no longer its dependencies.
 	c.Sequence = 0
-	c.Default = text
+	c.Default, c.Functions = text, fns
 	return catalog.Put(x.txn, d)
 }
 

@@ -70,6 +70,9 @@ type defaultDrop struct {
 	table *catalog.Descriptor
 	col   uint32
 	seq   uint32
+	// fn is the user function the default is bound to that the cascade
+	// drops, instead of seq (ddl_deps_exprs.go).
+	fn uint32
 }
 
 // dropSet is what a DROP removes: the objects named, and what depends on
@@ -83,6 +86,7 @@ type dropSet struct {
 	named      map[uint32]bool
 	fks        []fkDrop
 	defaults   []defaultDrop
+	checks     []checkDrop
 	dependents []string
 	cascaded   []string
 	// keep is a table in the set that stays (DROP COLUMN's), whose other
@@ -93,6 +97,9 @@ type dropSet struct {
 	// of a column that stays: CASCADE would drop that column, which is
 	// not done.
 	rowTypeUsed bool
+	// generatedUsed is set when a generated column calls a dropped
+	// function: CASCADE would drop the column, which is not done.
+	generatedUsed bool
 }
 
 func (g *depGraph) newDropSet() *dropSet {
@@ -176,6 +183,9 @@ func (ds *dropSet) describeDeps(d *catalog.Descriptor, seen map[uint32]bool) {
 	what := x.describe(d)
 	if d.Kind == catalog.KindSequence {
 		ds.sequenceUsers(d, what)
+	}
+	if d.Kind == catalog.KindFunction {
+		ds.functionUsers(d, what) // ddl_deps_exprs.go
 	}
 	if d.Kind == catalog.KindTable {
 		ds.ownedSequenceUsers(d, 0)
@@ -305,6 +315,9 @@ func (ds *dropSet) finish(cascade bool, what string) error {
 			WithDetail(strings.Join(ds.dependents, "\n")).
 			WithHint("Drop or change the columns of the row type first.")
 	}
+	if ds.generatedUsed {
+		return errGeneratedCascade(ds.dependents)
+	}
 	ds.g.x.cascadeNotice("drop", ds.cascaded)
 	return nil
 }
@@ -365,6 +378,7 @@ func (ds *dropSet) apply() error {
 			return err
 		}
 		if c := d.Table.Column(dd.col); c != nil {
+			dropBoundDefault(c, dd.fn) // ddl_deps_exprs.go
 			if c.Sequence == dd.seq {
 				c.Sequence = 0
 			}
@@ -375,6 +389,9 @@ func (ds *dropSet) apply() error {
 		if err := catalog.Put(x.txn, d); err != nil {
 			return err
 		}
+	}
+	if err := ds.applyCheckDrops(); err != nil {
+		return err
 	}
 	// Schemas go last: their objects' name entries are under them.
 	var relations []uint32

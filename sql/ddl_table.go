@@ -240,11 +240,11 @@ func (b *tableBuilder) column(cd *pg_query.ColumnDef) error {
 			if c.Sequence != 0 {
 				return pgerror.Newf(pgcode.Syntax, "multiple default values specified for column %q of table %q", c.Name, b.d.Name)
 			}
-			def, err := b.x.defaultText(con.RawExpr, c)
+			def, fns, err := b.x.columnDefault(con.RawExpr, c)
 			if err != nil {
 				return err
 			}
-			c.Default = def
+			c.Default, c.Functions = def, fns
 		case pg_query.ConstrType_CONSTR_IDENTITY:
 			// GENERATED ... AS IDENTITY (START WITH 100 INCREMENT BY 10).
 			seq, err := b.identitySequence(c, typ, con.Options) // ddl_identity.go
@@ -298,10 +298,28 @@ func (b *tableBuilder) newSequence(schema uint32, name string, t *types.T, c *ca
 	return id, nil
 }
 
-// defaultText checks a DEFAULT expression against its column and returns
-// its SQL text.
+// defaultText checks a domain's DEFAULT expression against its type (c
+// stands for a column of it) and returns its SQL text. It calls no user
+// function: a domain keeps no binding.
 func (x *execCtx) defaultText(n *pg_query.Node, c *catalog.ColumnDesc) (string, error) {
+	text, _, err := x.defaultCalls(n, c, nil)
+	return text, err
+}
+
+// columnDefault checks a column's DEFAULT expression and returns its SQL
+// text and the user functions it is bound to (table_funcs.go).
+func (x *execCtx) columnDefault(n *pg_query.Node, c *catalog.ColumnDesc) (string, []uint32, error) {
+	return x.defaultCalls(n, c, map[int32]uint32{})
+}
+
+// defaultCalls checks a DEFAULT expression against its column and
+// returns its SQL text; with calls set it may call user functions, and
+// returns those it called.
+func (x *execCtx) defaultCalls(n *pg_query.Node, c *catalog.ColumnDesc, calls map[int32]uint32) (string, []uint32, error) {
 	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess, Extension: extensionHook(x.txn), UserType: userTypeHook(x.txn, x.sess)}
+	if calls != nil {
+		hookUserCalls(b, x.txn, x.sess, calls) // table_funcs.go
+	}
 	// nextval('seq') and the other sequence functions are planner-level.
 	pl := &planner{s: x.sess, txn: x.txn, params: b.Params}
 	b.Special = func(f *pg_query.FuncCall, name string) (expr.Expr, error) { return pl.specialFunc(b, f, name) }
@@ -309,14 +327,19 @@ func (x *execCtx) defaultText(n *pg_query.Node, c *catalog.ColumnDesc) (string, 
 	e, err := b.Build(n)
 	if err != nil {
 		if pgerror.HasCode(err, pgcode.UndefinedColumn) {
-			return "", pgerror.New(pgcode.FeatureNotSupported, "cannot use column reference in DEFAULT expression")
+			return "", nil, pgerror.New(pgcode.FeatureNotSupported, "cannot use column reference in DEFAULT expression")
 		}
-		return "", err
+		return "", nil, err
 	}
 	if err := assignsToColumn(b, e, c, n); err != nil {
-		return "", err
+		return "", nil, err
 	}
-	return x.storedDefault(n) // default_seqrefs.go
+	n, fns, err := x.boundCallsOf(n, calls)
+	if err != nil {
+		return "", nil, err
+	}
+	text, err := x.storedDefault(n) // default_seqrefs.go
+	return text, fns, err
 }
 
 // assignsToColumn checks that the value of e, built from n, can be

@@ -57,6 +57,16 @@ func (pl *planner) defaultExprs(w *tableWriter) error {
 				return pgerror.Newf(pgcode.DataCorrupted, "column %q: stored default does not parse", c.Name)
 			}
 			b := pl.builder(nil, "DEFAULT expressions")
+			// Its calls resolve to the functions it is bound to only
+			// (table_funcs.go); a domain's default is bound to none.
+			fns := c.Functions
+			if c.Default == "" {
+				fns = nil
+			}
+			b.UserCalled = nil
+			if b.UserFuncs, err = boundFuncsHook(pl.txn, pl.s, fns); err != nil {
+				return err
+			}
 			e, err := b.Build(n)
 			if err != nil {
 				return err

@@ -72,6 +72,9 @@ func (pl *planner) writer(d *catalog.Descriptor) (*tableWriter, error) {
 			return nil, pgerror.Newf(pgcode.DataCorrupted, "check constraint %q: stored expression does not parse", c.Name)
 		}
 		b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: pl.s, Scope: sc, Extension: extensionHook(pl.txn), UserType: userTypeHook(pl.txn, pl.s)}
+		if b.UserFuncs, err = boundFuncsHook(pl.txn, pl.s, c.Functions); err != nil { // table_funcs.go
+			return nil, err
+		}
 		constTableOID(b, d.Name, d.ID)
 		e, err := b.BuildAs(n, types.Bool, "check constraint")
 		if err != nil {

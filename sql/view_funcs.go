@@ -47,8 +47,13 @@ func bindingOf(txn *engine.Txn, v *catalog.ViewDesc) (*funcBinding, error) {
 	if v == nil || !v.BoundCalls {
 		return nil, nil
 	}
+	return bindingOfIDs(txn, v.Functions)
+}
+
+// bindingOfIDs loads the functions of ids that still exist.
+func bindingOfIDs(txn *engine.Txn, ids []uint32) (*funcBinding, error) {
 	b := &funcBinding{}
-	for _, id := range v.Functions {
+	for _, id := range ids {
 		d, err := catalog.Get(txn, id)
 		if err != nil {
 			return nil, err
@@ -198,6 +203,12 @@ func (x *execCtx) rebindViewCalls(fn *catalog.Descriptor, newName string, newSch
 		return err
 	}
 	for _, v := range all {
+		if tableCallsFunction(v, fn.ID) {
+			if err := x.rebindTableCalls(v, fn.ID, newName, newSchema, sn); err != nil { // table_funcs.go
+				return err
+			}
+			continue
+		}
 		if !callsFunction(v, fn) {
 			continue
 		}
@@ -214,30 +225,7 @@ func (x *execCtx) rebindViewCalls(fn *catalog.Descriptor, newName string, newSch
 		if err != nil {
 			return err
 		}
-		walk(root, func(n *pg_query.Node) bool {
-			f := n.GetFuncCall()
-			if f == nil || calls[f.Location] != fn.ID {
-				return true
-			}
-			name := []*pg_query.Node{pg_query.MakeStrNode(newName)}
-			switch {
-			case len(f.Funcname) > 1 || builtinNamed(newName):
-				// Written qualified: it stays so, with the new schema.
-				// A bare name a built-in has would call the built-in
-				// (which wins unqualified): it is qualified too.
-				s, e := catalog.Get(x.txn, newSchema)
-				if e != nil || s == nil {
-					err = e
-					return false
-				}
-				name = append([]*pg_query.Node{pg_query.MakeStrNode(s.Name)}, name...)
-			case sn != "":
-				name = append([]*pg_query.Node{pg_query.MakeStrNode(sn)}, name...)
-			}
-			f.Funcname = name
-			return true
-		})
-		if err != nil {
+		if err := x.renameCalls(root, calls, fn.ID, newName, newSchema, sn); err != nil {
 			return err
 		}
 		if v.View.Query, err = x.deparseWithTimeTravel(root, travel); err != nil {
@@ -248,6 +236,37 @@ func (x *execCtx) rebindViewCalls(fn *catalog.Descriptor, newName string, newSch
 		}
 	}
 	return nil
+}
+
+// renameCalls rewrites the calls under root that resolved to function
+// fn (calls, by location) to name it as newName in schema newSchema,
+// whose stored name (storedSchemaName) is sn.
+func (x *execCtx) renameCalls(root *pg_query.Node, calls map[int32]uint32, fn uint32, newName string, newSchema uint32, sn string) error {
+	var err error
+	walk(root, func(n *pg_query.Node) bool {
+		f := n.GetFuncCall()
+		if err != nil || f == nil || calls[f.Location] != fn {
+			return err == nil
+		}
+		name := []*pg_query.Node{pg_query.MakeStrNode(newName)}
+		switch {
+		case len(f.Funcname) > 1 || builtinNamed(newName):
+			// Written qualified: it stays so, with the new schema.
+			// A bare name a built-in has would call the built-in
+			// (which wins unqualified): it is qualified too.
+			s, e := catalog.Get(x.txn, newSchema)
+			if e != nil || s == nil {
+				err = e
+				return false
+			}
+			name = append([]*pg_query.Node{pg_query.MakeStrNode(s.Name)}, name...)
+		case sn != "":
+			name = append([]*pg_query.Node{pg_query.MakeStrNode(sn)}, name...)
+		}
+		f.Funcname = name
+		return true
+	})
+	return err
 }
 
 // viewCallSites plans a view's stored query within its binding and

@@ -1,0 +1,106 @@
+package sql
+
+import (
+	"strings"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// What depends on a user function inside a table that stays: a column's
+// DEFAULT and a CHECK constraint bound to it (table_funcs.go). As in
+// PostgreSQL, DROP FUNCTION refuses while one does (2BP01: "default
+// value for column a of table t depends on function f()", "constraint
+// t_b_check on table t depends on function g(integer)") and, with
+// CASCADE, drops the default or the constraint, not the table.
+
+// checkDrop is a CHECK constraint a cascade drops (its table stays).
+type checkDrop struct {
+	table *catalog.Descriptor
+	name  string
+}
+
+// functionUsers notes the defaults and CHECK constraints of surviving
+// tables bound to function d; what describes d.
+func (ds *dropSet) functionUsers(d *catalog.Descriptor, what string) {
+	x := ds.g.x
+	for _, o := range ds.g.all {
+		if !tableCallsFunction(o, d.ID) || ds.in[o.ID] && o.ID != ds.keep {
+			continue
+		}
+		for _, c := range o.Table.Columns {
+			if c.Dropped || ds.keep == o.ID && c.ID == ds.keepDropCol || !containsID(c.Functions, d.ID) {
+				continue
+			}
+			desc := "default value for column " + c.Name + " of " + x.describe(o)
+			if c.Generated != "" {
+				desc = "column " + c.Name + " of " + x.describe(o)
+				ds.generatedUsed = true
+			}
+			ds.dependents = append(ds.dependents, desc+" depends on "+what)
+			ds.cascaded = append(ds.cascaded, desc)
+			ds.defaults = append(ds.defaults, defaultDrop{table: o, col: c.ID, fn: d.ID})
+		}
+		for _, ck := range o.Table.Checks {
+			if !containsID(ck.Functions, d.ID) || ds.hasCheck(o.ID, ck.Name) {
+				continue
+			}
+			desc := "constraint " + ck.Name + " on " + x.describe(o)
+			ds.dependents = append(ds.dependents, desc+" depends on "+what)
+			ds.cascaded = append(ds.cascaded, desc)
+			ds.checks = append(ds.checks, checkDrop{table: o, name: ck.Name})
+		}
+	}
+}
+
+func (ds *dropSet) hasCheck(table uint32, name string) bool {
+	for _, c := range ds.checks {
+		if c.table.ID == table && c.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// errGeneratedCascade refuses a CASCADE that would drop a generated
+// column (PostgreSQL drops the column; stela does not yet).
+func errGeneratedCascade(dependents []string) error {
+	return pgerror.New(pgcode.FeatureNotSupported, "DROP ... CASCADE of a function a generated column calls is not supported").
+		WithDetail(strings.Join(dependents, "\n")).
+		WithHint("Drop the column first.")
+}
+
+// dropBoundDefault removes, from column c, the default bound to function
+// fn that a cascade drops.
+func dropBoundDefault(c *catalog.ColumnDesc, fn uint32) {
+	if fn != 0 && containsID(c.Functions, fn) {
+		c.Default, c.Functions = "", nil
+	}
+}
+
+// applyCheckDrops removes the CHECK constraints a cascade drops.
+func (ds *dropSet) applyCheckDrops() error {
+	x := ds.g.x
+	for _, cd := range ds.checks {
+		d, err := catalog.Get(x.txn, cd.table.ID)
+		if err != nil {
+			return err
+		}
+		if d == nil {
+			continue
+		}
+		t := d.Table
+		kept := t.Checks[:0]
+		for _, ck := range t.Checks {
+			if ck.Name != cd.name {
+				kept = append(kept, ck)
+			}
+		}
+		t.Checks = kept
+		if err := catalog.Put(x.txn, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}

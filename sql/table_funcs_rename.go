@@ -1,0 +1,88 @@
+package sql
+
+import (
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/parser"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// ALTER FUNCTION ... RENAME TO and SET SCHEMA follow a function into the
+// table expressions bound to it (table_funcs.go), as they follow it into
+// views (rebindViewCalls): each expression's text is built again within
+// its binding to learn which calls are the function's, and those are
+// rewritten to name it as it will be named. The text still resolves to
+// the same functions afterwards, and prints the new name.
+
+// rebindTableCalls rewrites the defaults, generated columns and CHECK
+// constraints of table d bound to function fn to call it as newName in
+// schema newSchema (stored name sn).
+func (x *execCtx) rebindTableCalls(d *catalog.Descriptor, fn uint32, newName string, newSchema uint32, sn string) error {
+	t := d.Table
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		if c.Dropped || !containsID(c.Functions, fn) {
+			continue
+		}
+		text := &c.Default
+		if c.Generated != "" {
+			text = &c.Generated
+		}
+		if err := x.rebindExprText(d, text, c.Functions, fn, newName, newSchema, sn); err != nil {
+			return err
+		}
+	}
+	for i := range t.Checks {
+		ck := &t.Checks[i]
+		if !containsID(ck.Functions, fn) {
+			continue
+		}
+		if err := x.rebindExprText(d, &ck.Expr, ck.Functions, fn, newName, newSchema, sn); err != nil {
+			return err
+		}
+	}
+	return catalog.Put(x.txn, d)
+}
+
+// rebindExprText rewrites one stored expression of table d, bound to
+// ids, in place.
+func (x *execCtx) rebindExprText(d *catalog.Descriptor, text *string, ids []uint32, fn uint32, newName string, newSchema uint32, sn string) error {
+	n, err := parser.ParseExpr(*text)
+	if err != nil {
+		return pgerror.Newf(pgcode.DataCorrupted, "table %q: stored expression %q does not parse", d.Name, *text)
+	}
+	calls, err := x.exprCallSites(d, n, ids)
+	if err != nil {
+		return err
+	}
+	if err := x.renameCalls(n, calls, fn, newName, newSchema, sn); err != nil { // view_funcs.go
+		return err
+	}
+	*text, err = unqualifiedText(n)
+	return err
+}
+
+// exprCallSites builds a stored expression of table d within its
+// binding (ids) and returns the function each user function call (by
+// location) resolves to.
+func (x *execCtx) exprCallSites(d *catalog.Descriptor, n *pg_query.Node, ids []uint32) (map[int32]uint32, error) {
+	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}}
+	b := &expr.Builder{Params: pl.params, Session: x.sess, Scope: newScope(tableColumns(d, d.Name), &level{}, nil),
+		Extension: extensionHook(x.txn), UserType: userTypeHook(x.txn, x.sess)}
+	b.Special = func(f *pg_query.FuncCall, name string) (expr.Expr, error) { return pl.specialFunc(b, f, name) }
+	b.CheckReg = pl.checkReg
+	constTableOID(b, d.Name, d.ID)
+	var err error
+	if b.UserFuncs, err = boundFuncsHook(x.txn, x.sess, ids); err != nil {
+		return nil, err
+	}
+	calls := map[int32]uint32{}
+	b.UserCalled = func(id uint32, loc int32) { calls[loc] = id }
+	if _, err := b.Build(n); err != nil {
+		return nil, err
+	}
+	return calls, nil
+}
