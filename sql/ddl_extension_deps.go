@@ -200,7 +200,7 @@ func (x *execCtx) dropExtensionDependents(exts []*catalog.Extension, cascade boo
 			return err
 		}
 		if c := t.Table.Column(d.col); c != nil {
-			c.Default = ""
+			c.Default, c.Functions = "", nil
 		}
 		if err := catalog.Put(x.txn, t); err != nil {
 			return err

@@ -97,11 +97,12 @@ func (b *tableBuilder) like(lc *pg_query.TableLikeClause) error {
 					return err
 				}
 			} else {
-				c.Default = sc.Default
+				// Bound to the same functions (table_funcs.go).
+				c.Default, c.Functions = sc.Default, sc.Functions
 			}
 		}
-		if l.has(pg_query.TableLikeOption_CREATE_TABLE_LIKE_GENERATED) {
-			c.Generated = sc.Generated
+		if l.has(pg_query.TableLikeOption_CREATE_TABLE_LIKE_GENERATED) && sc.Generated != "" {
+			c.Generated, c.Functions = sc.Generated, sc.Functions
 		}
 		if sc.Identity != "" && l.has(pg_query.TableLikeOption_CREATE_TABLE_LIKE_IDENTITY) {
 			if err := b.likeIdentity(c, sc); err != nil {

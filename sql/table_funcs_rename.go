@@ -58,6 +58,16 @@ func (x *execCtx) rebindExprText(d *catalog.Descriptor, text *string, ids []uint
 	if err != nil {
 		return err
 	}
+	// The calls are written as the text is stored, qualified only
+	// outside public (or for a built-in's name), whatever they were
+	// before: PostgreSQL prints a bound call by where the function is
+	// now, not as it was written.
+	walk(n, func(m *pg_query.Node) bool {
+		if f := m.GetFuncCall(); f != nil && calls[f.Location] == fn {
+			f.Funcname = f.Funcname[len(f.Funcname)-1:]
+		}
+		return true
+	})
 	if err := x.renameCalls(n, calls, fn, newName, newSchema, sn); err != nil { // view_funcs.go
 		return err
 	}
