@@ -21,20 +21,27 @@ type checkDrop struct {
 	name  string
 }
 
-// functionUsers notes the defaults and CHECK constraints of surviving
-// tables bound to function d; what describes d.
+// functionUsers notes the defaults, generated columns, CHECK constraints
+// and expression indexes of surviving tables bound to function d, in
+// the order PostgreSQL usually lists them (its order of creation: a
+// table's defaults and generated columns, its constraints, then its
+// indexes); what describes d.
 func (ds *dropSet) functionUsers(d *catalog.Descriptor, what string) {
 	x := ds.g.x
 	for _, o := range ds.g.all {
 		if !tableCallsFunction(o, d.ID) || ds.in[o.ID] && o.ID != ds.keep {
 			continue
 		}
+		uses := func(c *catalog.ColumnDesc) bool {
+			return !c.Dropped && !(ds.keep == o.ID && c.ID == ds.keepDropCol) && containsID(c.Functions, d.ID)
+		}
 		for _, c := range o.Table.Columns {
-			if c.Dropped || ds.keep == o.ID && c.ID == ds.keepDropCol || !containsID(c.Functions, d.ID) {
+			if c.IndexKey || !uses(&c) {
 				continue
 			}
 			desc := "default value for column " + c.Name + " of " + x.describe(o)
 			if c.Generated != "" {
+				// CASCADE would drop the column: refused (finish).
 				desc = "column " + c.Name + " of " + x.describe(o)
 				ds.generatedUsed = true
 			}
@@ -51,7 +58,40 @@ func (ds *dropSet) functionUsers(d *catalog.Descriptor, what string) {
 			ds.cascaded = append(ds.cascaded, desc)
 			ds.checks = append(ds.checks, checkDrop{table: o, name: ck.Name})
 		}
+		for _, c := range o.Table.Columns {
+			if !c.IndexKey || !uses(&c) {
+				continue
+			}
+			// CASCADE would drop the index: refused (finish).
+			ds.generatedUsed = true
+			for _, ix := range o.Table.AllIndexes() {
+				if indexReadsColumn(ix, c.ID) {
+					desc := "index " + x.indexName(o, ix.Name)
+					ds.dependents = append(ds.dependents, desc+" depends on "+what)
+					ds.cascaded = append(ds.cascaded, desc)
+				}
+			}
+		}
 	}
+}
+
+// indexReadsColumn reports whether a key of index ix is column col.
+func indexReadsColumn(ix *catalog.IndexDesc, col uint32) bool {
+	for _, ic := range ix.Columns {
+		if ic.ColumnID == col {
+			return true
+		}
+	}
+	return false
+}
+
+// indexName names an index of table o as describe names o: qualified
+// when the table is.
+func (x *execCtx) indexName(o *catalog.Descriptor, name string) string {
+	if q := x.qualifiedName(o); q != o.Name {
+		return strings.TrimSuffix(q, o.Name) + name
+	}
+	return name
 }
 
 func (ds *dropSet) hasCheck(table uint32, name string) bool {
@@ -64,11 +104,11 @@ func (ds *dropSet) hasCheck(table uint32, name string) bool {
 }
 
 // errGeneratedCascade refuses a CASCADE that would drop a generated
-// column (PostgreSQL drops the column; stela does not yet).
+// column or an index (PostgreSQL drops them; stela does not yet).
 func errGeneratedCascade(dependents []string) error {
-	return pgerror.New(pgcode.FeatureNotSupported, "DROP ... CASCADE of a function a generated column calls is not supported").
+	return pgerror.New(pgcode.FeatureNotSupported, "DROP ... CASCADE of a function a generated column or an index expression calls is not supported").
 		WithDetail(strings.Join(dependents, "\n")).
-		WithHint("Drop the column first.")
+		WithHint("Drop the column or the index first.")
 }
 
 // dropBoundDefault removes, from column c, the default bound to function

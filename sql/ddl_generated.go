@@ -90,11 +90,11 @@ func (b *tableBuilder) cookGenerated() error {
 	}
 	for _, g := range b.gens {
 		c := t.Column(g.col)
-		text, err := b.x.generationText(b.d, c, g.raw, generated)
+		text, fns, err := b.x.generationText(b.d, c, g.raw, generated)
 		if err != nil {
 			return err
 		}
-		c.Generated = text
+		c.Generated, c.Functions = text, fns
 	}
 	b.gens = nil
 	return nil
@@ -102,23 +102,27 @@ func (b *tableBuilder) cookGenerated() error {
 
 // generationText checks a generation expression against its table and
 // column (PostgreSQL's cookDefault for a generated column) and returns
-// its SQL text; generated names the table's generated columns.
-func (x *execCtx) generationText(d *catalog.Descriptor, c *catalog.ColumnDesc, n *pg_query.Node, generated map[string]bool) (string, error) {
+// its SQL text and the user functions it calls, bound (they must be
+// IMMUTABLE: table_funcs_immutable.go); generated names the table's
+// generated columns.
+func (x *execCtx) generationText(d *catalog.Descriptor, c *catalog.ColumnDesc, n *pg_query.Node, generated map[string]bool) (string, []uint32, error) {
 	t := d.Table
 	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}}
 	b := pl.storedExprBuilder(d, "column generation expressions", "column generation expression")
+	calls := map[int32]uint32{}
+	immutable := hookImmutableUserCalls(b, x.txn, x.sess, calls)
 	constTableOID(b, d.Name, d.ID)
 	e, err := b.Build(n)
 	if err != nil {
 		if pgerror.HasCode(err, pgcode.UndefinedColumn) {
 			if sys := systemColumnRef(t, n); sys != nil {
-				return "", sys
+				return "", nil, sys
 			}
 		}
-		return "", err
+		return "", nil, err
 	}
 	if sys := systemColumnRef(t, n); sys != nil {
-		return "", sys // the hidden row id
+		return "", nil, sys // the hidden row id
 	}
 	var nested error
 	walk(n, func(m *pg_query.Node) bool {
@@ -131,15 +135,20 @@ func (x *execCtx) generationText(d *catalog.Descriptor, c *catalog.ColumnDesc, n
 		return nested == nil
 	})
 	if nested != nil {
-		return "", nested
+		return "", nil, nested
 	}
-	if isMutable(e) {
-		return "", pgerror.New(pgcode.InvalidObjectDefinition, "generation expression is not immutable")
+	if isMutableBut(e, immutable) {
+		return "", nil, pgerror.New(pgcode.InvalidObjectDefinition, "generation expression is not immutable")
 	}
 	if err := assignsToColumn(b, e, c, n); err != nil {
-		return "", err
+		return "", nil, err
 	}
-	return x.storedExprText(n)
+	n, fns, err := x.boundCallsOf(n, calls) // table_funcs.go
+	if err != nil {
+		return "", nil, err
+	}
+	text, err := x.storedExprText(n)
+	return text, fns, err
 }
 
 // systemColumnRef is the error for the first system column (or hidden
@@ -221,7 +230,7 @@ func (x *execCtx) dropExpression(d *catalog.Descriptor, name string, ifExists bo
 		}
 		return pgerror.New(pgcode.ObjectNotInPrerequisiteState, msg)
 	}
-	c.Generated = ""
+	c.Generated, c.Functions = "", nil
 	return catalog.Put(x.txn, d)
 }
 

@@ -32,11 +32,18 @@ import (
 
 // isMutable reports whether e calls anything that is not immutable.
 func isMutable(e expr.Expr) bool {
+	return isMutableBut(e, nil)
+}
+
+// isMutableBut is isMutable for an expression whose calls in immutable
+// are of user functions declared IMMUTABLE (table_funcs_immutable.go):
+// those calls are immutable, their arguments are still looked at.
+func isMutableBut(e expr.Expr, immutable map[*expr.Func]bool) bool {
 	found := false
 	expr.Walk(e, func(x expr.Expr) bool {
 		switch v := x.(type) {
 		case *expr.Func:
-			found = funcMutable(v)
+			found = !immutable[v] && funcMutable(v)
 		case *expr.Cast:
 			found = castMutable(v.Arg.Type(), v.T)
 		case *expr.RegCast:

@@ -33,6 +33,8 @@ func (x *execCtx) indexKeyColumn(d *catalog.Descriptor, n *pg_query.Node) (*cata
 	t := d.Table
 	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}}
 	b := pl.storedExprBuilder(d, "index expressions", "index expression")
+	calls := map[int32]uint32{}
+	immutable := hookImmutableUserCalls(b, x.txn, x.sess, calls) // table_funcs_immutable.go
 	if err := indexSystemColumn(t, n); err != nil {
 		return nil, err
 	}
@@ -40,7 +42,7 @@ func (x *execCtx) indexKeyColumn(d *catalog.Descriptor, n *pg_query.Node) (*cata
 	if err != nil {
 		return nil, err
 	}
-	if isMutable(e) {
+	if isMutableBut(e, immutable) {
 		return nil, pgerror.New(pgcode.InvalidObjectDefinition, "functions in index expression must be marked IMMUTABLE")
 	}
 	typ := e.Type()
@@ -49,6 +51,10 @@ func (x *execCtx) indexKeyColumn(d *catalog.Descriptor, n *pg_query.Node) (*cata
 		return nil, pgerror.New(pgcode.UndefinedObject, "data type unknown has no default operator class for access method \"btree\"").
 			WithHint("You must specify an operator class for the index or define a default operator class for the data type.")
 	}
+	n, fns, err := x.boundCallsOf(n, calls) // table_funcs.go
+	if err != nil {
+		return nil, err
+	}
 	text, err := x.storedExprText(n)
 	if err != nil {
 		return nil, err
@@ -56,7 +62,7 @@ func (x *execCtx) indexKeyColumn(d *catalog.Descriptor, n *pg_query.Node) (*cata
 	if len(t.Columns) >= 1600 {
 		return nil, pgerror.New(pgcode.TooManyColumns, "tables can have at most 1600 columns")
 	}
-	key := catalog.ColumnDesc{ID: t.NextColumnID, Generated: text, Hidden: true, IndexKey: true}
+	key := catalog.ColumnDesc{ID: t.NextColumnID, Generated: text, Functions: fns, Hidden: true, IndexKey: true}
 	key.SetType(typ)
 	if err := checkKeyColumn(&key); err != nil {
 		return nil, err
@@ -147,7 +153,7 @@ func dropOrphanKeys(t *catalog.TableDesc) {
 	for i := range t.Columns {
 		c := &t.Columns[i]
 		if c.IndexKey && !c.Dropped && !used[c.ID] {
-			c.Dropped, c.Generated = true, ""
+			c.Dropped, c.Generated, c.Functions = true, "", nil
 		}
 	}
 }

@@ -37,6 +37,9 @@ func (pl *planner) generatedExprs(w *tableWriter) error {
 			w.generated = make([]expr.Expr, len(t.Columns))
 		}
 		b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: pl.s, Scope: sc, Extension: extensionHook(pl.txn), UserType: userTypeHook(pl.txn, pl.s)}
+		if b.UserFuncs, err = boundFuncsHook(pl.txn, pl.s, c.Functions); err != nil { // table_funcs.go
+			return err
+		}
 		constTableOID(b, w.desc.Name, w.desc.ID)
 		e, err := b.Build(n)
 		if err != nil {

@@ -37,7 +37,13 @@ const predicateClause = "index predicates"
 // immutable.
 func (x *execCtx) indexPredicateText(d *catalog.Descriptor, n *pg_query.Node) (string, error) {
 	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}}
-	e, err := pl.predicateBuilder(d).BuildAs(n, types.Bool, "WHERE")
+	b := pl.predicateBuilder(d)
+	// User functions are resolved only to give PostgreSQL's error for
+	// one that is not IMMUTABLE: a predicate keeps no binding
+	// (table_funcs.go), so it may call none.
+	calls := map[int32]uint32{}
+	immutable := hookImmutableUserCalls(b, x.txn, x.sess, calls)
+	e, err := b.BuildAs(n, types.Bool, "WHERE")
 	if err != nil {
 		if pgerror.HasCode(err, pgcode.UndefinedColumn) {
 			if sys := predicateSystemColumn(d.Table, n); sys != nil {
@@ -46,8 +52,12 @@ func (x *execCtx) indexPredicateText(d *catalog.Descriptor, n *pg_query.Node) (s
 		}
 		return "", err
 	}
-	if isMutable(e) {
+	if isMutableBut(e, immutable) {
 		return "", pgerror.New(pgcode.InvalidObjectDefinition, "functions in index predicate must be marked IMMUTABLE")
+	}
+	if len(calls) > 0 {
+		return "", pgerror.New(pgcode.FeatureNotSupported, "user-defined functions in index predicates are not supported").
+			WithHint("Write the predicate with built-in functions, or index the function's value as an index expression.")
 	}
 	return x.storedExprText(n)
 }
