@@ -20,6 +20,8 @@ import (
 //	FOREIGN KEY -> referenced columns and index     n
 //	serial's nextval default -> its sequence        n
 //	default calling nextval('s') -> sequence s      n (default_seqrefs.go)
+//	default, generation expression, CHECK, index
+//	  expression -> each user function it calls     n (table_funcs.go)
 //	extension's function -> extension, schema       e, n (pgcatalog_extproc.go)
 //	extension -> schema                             n
 //	plpgsql language -> extension                  e (pgcatalog_language.go)
@@ -98,6 +100,13 @@ func tableDepends(d *catalog.Descriptor, byID map[uint32]*catalog.Descriptor, de
 			for _, ic := range ix.Columns {
 				dep(pgClassOID, ixOID, pgClassOID, d.ID, attnumOf(t, ic.ColumnID), 'a')
 			}
+			for _, ic := range ix.Columns {
+				if c := t.Column(ic.ColumnID); c != nil && c.IndexKey {
+					for _, fn := range c.Functions {
+						dep(pgClassOID, ixOID, pgProcOID, fn, 0, 'n')
+					}
+				}
+			}
 			continue
 		}
 		con, err := subOID(oidConstraintTag, d.ID, int(ix.ID))
@@ -117,6 +126,9 @@ func tableDepends(d *catalog.Descriptor, byID map[uint32]*catalog.Descriptor, de
 		ad, err := attrdefOID(d.ID, i+1)
 		if err != nil {
 			return err
+		}
+		for _, fn := range col.Functions {
+			dep(pgAttrdefOID, ad, pgProcOID, fn, 0, 'n')
 		}
 		if col.Generated != "" {
 			// A generation expression is internal to its column and
@@ -148,6 +160,9 @@ func tableDepends(d *catalog.Descriptor, byID map[uint32]*catalog.Descriptor, de
 		}
 		for _, a := range cols {
 			dep(pgConstraintOID, con, pgClassOID, d.ID, a, 'n')
+		}
+		for _, fn := range ck.Functions {
+			dep(pgConstraintOID, con, pgProcOID, fn, 0, 'n')
 		}
 	}
 	for _, fk := range t.ForeignKeys {
