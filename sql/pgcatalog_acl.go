@@ -108,3 +108,49 @@ func relationACL(d *catalog.Descriptor, grants []catalog.Grant) types.Datum {
 	}
 	return types.NewArray(elems)
 }
+
+// schemaACL is a schema's nspacl (privileges_schema.go): NULL while its
+// ACL is the default, else the owner's item, PUBLIC's, then every other
+// role's, each as granted by the owner (only the owner and the
+// database's admins grant, as the owner). PostgreSQL lists items in the
+// order they were granted; stela, which does not keep that order, lists
+// the roles by name.
+func schemaACL(sc *catalog.Descriptor, grants []catalog.Grant) types.Datum {
+	if !explicitSchemaACL(sc, grants) {
+		return nil
+	}
+	owner := schemaOwner(sc)
+	held := map[string]string{owner: defaultSchemaPrivs(owner, sc), catalog.Public: defaultSchemaPrivs(catalog.Public, sc)}
+	var others []string
+	for _, g := range grants {
+		if l, ok := g.OnSchema(sc.ID); ok {
+			if _, known := held[g.User]; !known {
+				others = append(others, g.User)
+			}
+			held[g.User] = l
+		}
+	}
+	var elems []types.Datum
+	for _, role := range append([]string{owner, catalog.Public}, others...) {
+		if l := held[role]; l != "" {
+			elems = append(elems, aclItem(role, l, owner))
+		}
+	}
+	return types.NewArray(elems)
+}
+
+// schemaGrants are the grants of the session's database that have
+// entries in schemas' ACLs.
+func (c *vctx) schemaGrants() ([]catalog.Grant, error) {
+	all, err := c.x.sess.engine.sys.Grants(0)
+	if err != nil {
+		return nil, err
+	}
+	var out []catalog.Grant
+	for _, g := range all {
+		if g.Database == c.x.sess.db.Name && len(g.Schemas) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out, nil
+}
