@@ -168,6 +168,9 @@ type privNeed struct {
 	// (privileges_schema.go).
 	schemaPrivs string
 	schema      *catalog.Descriptor
+	// fail, when set, is the error of a missing privilege instead of
+	// a 42501.
+	fail error
 }
 
 // need notes a privilege the statement being planned needs.
@@ -232,6 +235,9 @@ func (s *Session) denied(n privNeed) error {
 		msg = n.msg
 	}
 	s.log.Warn().Str("user", s.currentUser()).Str("db", s.db.Name).Str("object", n.object).Msg("permission denied")
+	if n.fail != nil {
+		return n.fail
+	}
 	return pgerror.New(pgcode.InsufficientPrivilege, msg)
 }
 

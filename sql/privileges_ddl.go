@@ -6,6 +6,8 @@ import (
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
 )
 
 // ddlNeeds notes what a schema-changing statement needs: CREATE on the
@@ -26,7 +28,13 @@ func (pl *planner) ddlNeeds(n *pg_query.Node) {
 	createIn := func(schema string) {
 		var sc *catalog.Descriptor
 		if schema == "" {
-			sc, _ = pl.s.creationSchema(pl.txn)
+			var err error
+			if sc, err = pl.s.creationSchema(pl.txn); pgerror.HasCode(err, pgcode.InvalidSchemaName) {
+				// No schema of the search path the user may use:
+				// PostgreSQL's 3F000, before any privilege.
+				pl.need(privNeed{db: "C", object: "schema", fail: err})
+				return
+			}
 		} else if d, err := catalog.Lookup(pl.txn, 0, schema); err == nil && d != nil && d.Kind == catalog.KindSchema {
 			sc = d
 		}
