@@ -3,6 +3,9 @@ package sql
 import (
 	"strings"
 
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+	pgparser "github.com/pganalyze/pg_query_go/v5/parser"
+
 	"github.com/stela-db/stela/catalog"
 	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/pgcode"
@@ -120,6 +123,9 @@ func (regCatalog) RegIn(ctx *expr.Context, t *types.T, s string) (uint32, error)
 			if pgerror.HasCode(err, pgcode.FeatureNotSupported) {
 				return 0, err
 			}
+			if serr := typeNameSyntax(x, s); serr != nil {
+				return 0, serr
+			}
 			if pgerror.HasCode(err, pgcode.InvalidSchemaName) {
 				if _, serr := catalog.Schema(x.txn, strings.SplitN(name, ".", 2)[0]); serr != nil {
 					return 0, err
@@ -158,6 +164,9 @@ func (regCatalog) RegIn(ctx *expr.Context, t *types.T, s string) (uint32, error)
 		if err != nil {
 			return 0, err
 		}
+		if err := checkQualifiedName(x, parts); err != nil {
+			return 0, err
+		}
 		oid, err := procOIDByName(parts)
 		if pgerror.HasCode(err, pgcode.UndefinedFunction) {
 			if uoid, ok, uerr := userProcOIDByName(x, parts); ok || uerr != nil {
@@ -167,7 +176,9 @@ func (regCatalog) RegIn(ctx *expr.Context, t *types.T, s string) (uint32, error)
 		return oid, err
 	case types.Regprocedure.Oid:
 		oid, err := procOIDBySignature(s)
-		if pgerror.HasCode(err, pgcode.UndefinedFunction) {
+		// A user function's signature may name user types, which the
+		// built-in lookup does not know (42704).
+		if pgerror.HasCode(err, pgcode.UndefinedFunction) || pgerror.HasCode(err, pgcode.UndefinedObject) {
 			if uoid, ok, uerr := userProcOIDBySignature(x, s); ok || uerr != nil {
 				return uoid, uerr
 			}
@@ -318,9 +329,9 @@ func relationName(x *execCtx, oid uint32) (string, error) {
 		}
 	} else if tag == 0 {
 		var err error
-		// Schemas, types and functions have OIDs in other catalogs.
-		if d, err = catalog.Get(x.txn, oid); err != nil || d != nil && (d.Kind == catalog.KindSchema ||
-			d.Kind == catalog.KindType || d.Kind == catalog.KindFunction) {
+		// Only relations have pg_class OIDs; schemas, types and
+		// functions have theirs in other catalogs.
+		if d, err = catalog.Get(x.txn, oid); err != nil || d != nil && !isRelationKind(d.Kind) {
 			return "", err
 		}
 		if d == nil {
@@ -400,4 +411,60 @@ func formatType(t *types.T, typmod bool) string {
 		return `"char"[]`
 	}
 	return t.String()
+}
+
+// isRelationKind reports whether descriptors of a kind are relations,
+// whose ids are pg_class OIDs.
+func isRelationKind(kind string) bool {
+	return kind == catalog.KindTable || kind == catalog.KindView || kind == catalog.KindSequence
+}
+
+// typeNameSyntax is the error regtypein gives a name that is no type
+// name at all (parseTypeString's): empty, not in the grammar, or with
+// too many dots; nil for a well-formed name, which is then a missing
+// type.
+func typeNameSyntax(x *execCtx, s string) error {
+	if strings.TrimSpace(s) == "" {
+		return pgerror.Newf(pgcode.Syntax, "invalid type name \"%s\"", s)
+	}
+	// PostgreSQL parses the text as a type name alone; parsed as a cast's
+	// target, a word after the name is the column's alias instead.
+	tree, err := pg_query.Parse("SELECT NULL::" + s)
+	if err != nil {
+		msg := err.Error()
+		if pe, ok := err.(*pgparser.Error); ok {
+			msg = pe.Message
+		}
+		return pgerror.New(pgcode.Syntax, msg)
+	}
+	var target *pg_query.ResTarget
+	if len(tree.Stmts) == 1 {
+		if sel := tree.Stmts[0].Stmt.GetSelectStmt(); sel != nil && len(sel.TargetList) == 1 && sel.FromClause == nil {
+			target = sel.TargetList[0].GetResTarget()
+		}
+	}
+	if target == nil {
+		return pgerror.Newf(pgcode.Syntax, "invalid type name \"%s\"", s)
+	}
+	if target.Name != "" {
+		return pgerror.Newf(pgcode.Syntax, "syntax error at or near \"%s\"", target.Name)
+	}
+	parts, err := splitQualifiedName(stripTypmod(strings.TrimSuffix(strings.TrimSpace(s), "[]")))
+	if err != nil {
+		return nil
+	}
+	return checkQualifiedName(x, parts)
+}
+
+// checkQualifiedName refuses a dotted name of more than three parts
+// (42601), or of three whose first is not this database (0A000).
+func checkQualifiedName(x *execCtx, parts []string) error {
+	name := strings.Join(parts, ".")
+	switch {
+	case len(parts) > 3:
+		return pgerror.Newf(pgcode.Syntax, "improper qualified name (too many dotted names): %s", name)
+	case len(parts) == 3 && parts[0] != x.sess.db.Name:
+		return pgerror.Newf(pgcode.FeatureNotSupported, "cross-database references are not implemented: %s", name)
+	}
+	return nil
 }

@@ -14,11 +14,21 @@ import (
 // take the text as a name only (a number is a name, not an OID), and a
 // malformed name is still an error.
 
-// notFoundCodes are the codes of a missing object: the schema, the
-// relation, type, function or role in it, or, for to_regproc, more
-// than one function of the name.
-var notFoundCodes = []pgcode.Code{pgcode.UndefinedTable, pgcode.UndefinedObject, pgcode.UndefinedFunction,
-	pgcode.InvalidSchemaName, pgcode.AmbiguousFunction}
+// missingCodes are, per reg* type, the codes of its input function's
+// "no such object" errors, which to_reg* turns into NULL: a missing
+// schema, and the missing relation, type, function or role in it (or,
+// for to_regproc, more than one function of the name). Every other error
+// (a malformed name, an unknown argument type in a signature) stays an
+// error, as in PostgreSQL 15.
+var missingCodes = map[uint32][]pgcode.Code{
+	types.Regclass.Oid:     {pgcode.UndefinedTable, pgcode.InvalidSchemaName},
+	types.Regtype.Oid:      {pgcode.UndefinedObject, pgcode.InvalidSchemaName},
+	types.Regproc.Oid:      {pgcode.UndefinedFunction, pgcode.AmbiguousFunction, pgcode.InvalidSchemaName},
+	types.Regprocedure.Oid: {pgcode.UndefinedFunction, pgcode.InvalidSchemaName},
+	types.Regoperator.Oid:  {pgcode.UndefinedFunction, pgcode.InvalidSchemaName},
+	types.Regnamespace.Oid: {pgcode.InvalidSchemaName},
+	types.Regrole.Oid:      {pgcode.UndefinedObject},
+}
 
 func init() {
 	for name, t := range map[string]*types.T{
@@ -38,7 +48,7 @@ func toReg(c *expr.Context, t *types.T, name string) (types.Datum, error) {
 	var cat regCatalog
 	oid, err := cat.RegIn(c, t, name)
 	if err != nil {
-		for _, code := range notFoundCodes {
+		for _, code := range missingCodes[t.Oid] {
 			if pgerror.HasCode(err, code) {
 				return nil, nil
 			}

@@ -190,8 +190,13 @@ func userProcOIDBySignature(x *execCtx, s string) (uint32, bool, error) {
 		schema = parts[0]
 	}
 	d, err := lookupFunctionExact(x.txn, x.sess, schema, parts[len(parts)-1], want)
-	if err != nil || d == nil {
+	if err != nil {
 		return 0, false, err
+	}
+	if d == nil {
+		// Every type is known (a user type among them, which the
+		// built-in lookup reports missing): the function is missing.
+		return 0, false, pgerror.Newf(pgcode.UndefinedFunction, "function \"%s\" does not exist", s)
 	}
 	return d.ID, true, nil
 }
