@@ -90,9 +90,6 @@ type Grant struct {
 	// Columns are privileges on single columns, by relation id then
 	// column id (ColumnPrivs letters).
 	Columns map[uint32]map[uint32]string `json:"columns,omitempty"`
-	// Schemas are the grant's entries in schemas' ACLs, by schema id
-	// (SchemaPrivs letters; an entry may hold none: grants_schema.go).
-	Schemas map[uint32]string `json:"schemas,omitempty"`
 	// Grantor is who made the latest change.
 	Grantor string `json:"grantor"`
 	// Tx and Time are the system tx that made the latest change and its
@@ -138,9 +135,7 @@ func (g *Grant) SetColumn(rel, col uint32, letters string) {
 }
 
 // MergeGrants returns the privileges the grants hold together in db:
-// those of a user and of the roles it has (membership.go). Schema
-// entries are left out: what they give depends on each grant's user
-// (grants_schema.go).
+// those of a user and of the roles it has (membership.go).
 func MergeGrants(user, db string, gs []Grant) Grant {
 	out := Grant{User: user, Database: db}
 	for _, g := range gs {
@@ -164,13 +159,12 @@ func MergeGrants(user, db string, gs []Grant) Grant {
 
 // empty reports whether the grant holds nothing.
 func (g Grant) empty() bool {
-	return g.DB == "" && g.Tables == "" && len(g.Relations) == 0 && len(g.Columns) == 0 && len(g.Schemas) == 0
+	return g.DB == "" && g.Tables == "" && len(g.Relations) == 0 && len(g.Columns) == 0
 }
 
 // sameAs reports whether two normalized grants hold the same privileges.
 func (g Grant) sameAs(o Grant) bool {
-	if g.DB != o.DB || g.Tables != o.Tables || len(g.Relations) != len(o.Relations) || len(g.Columns) != len(o.Columns) ||
-		!sameSchemaEntries(g.Schemas, o.Schemas) {
+	if g.DB != o.DB || g.Tables != o.Tables || len(g.Relations) != len(o.Relations) || len(g.Columns) != len(o.Columns) {
 		return false
 	}
 	for id, l := range g.Relations {
@@ -311,8 +305,7 @@ func (s *System) ChangeGrant(ctx context.Context, user, db, grantor string, chan
 		return false, err
 	}
 	g := old
-	g.Relations = maps.Clone(old.Relations) // change may edit them
-	g.Schemas = maps.Clone(old.Schemas)
+	g.Relations = maps.Clone(old.Relations) // change may edit it
 	g.Columns = nil
 	for rel, cols := range old.Columns {
 		for col, l := range cols {
@@ -342,7 +335,6 @@ func (s *System) ChangeGrant(ctx context.Context, user, db, grantor string, chan
 	if len(g.Columns) == 0 {
 		g.Columns = nil
 	}
-	g.Schemas = normSchemaEntries(g.Schemas)
 	if g.sameAs(old) {
 		return false, nil
 	}

@@ -35,16 +35,6 @@ func TestCreateSchemaElements(t *testing.T) {
 	}
 	execAll(t, adm, "CREATE SCHEMA s2 CREATE TABLE t (a int) CREATE VIEW v AS SELECT a FROM t GRANT SELECT ON t, v TO se_u",
 		"INSERT INTO s2.t VALUES (5)")
-	// se_u may read the tables but not use the schema, which gives
-	// nobody but its owner anything until a GRANT on it.
-	if pe := wantState(t, u, "42501", "SELECT a FROM s2.t"); pe.Message != "permission denied for schema s2" {
-		t.Errorf("s2 without USAGE: %q", pe.Message)
-	}
-	execAll(t, adm, "CREATE SCHEMA s2u GRANT USAGE ON SCHEMA s2, s2u TO se_u")
-	if got := queryString(t, a, `SELECT string_agg(nspname || nspacl::text, ' ' ORDER BY nspname) FROM pg_namespace
-		WHERE nspname IN ('s2', 's2u')`); got != "s2{se_adm=UC/se_adm,se_u=U/se_adm} s2u{se_adm=UC/se_adm,se_u=U/se_adm}" {
-		t.Errorf("schema grant elements: %s", got)
-	}
 	if got := queryString(t, a, `SELECT string_agg(relname || '=' || pg_get_userbyid(relowner), ',' ORDER BY relname)
 		FROM pg_class WHERE relnamespace = 's2'::regnamespace`); got != "t=se_adm,v=se_adm" {
 		t.Errorf("s2's owners: %s", got)

@@ -20,8 +20,8 @@ import (
 //	    database's table privileges; the schemas named must be all the
 //	    database's schemas, and the privileges hold for its tables, views
 //	    and sequences of now and later
-//	GRANT USAGE|CREATE|ALL ON SCHEMA s, ... TO u             as PostgreSQL
-//	    (admin_grant_schema.go)
+//	GRANT USAGE ON SCHEMA s                                 accepted: every
+//	    user who may connect uses every schema
 //
 // Privileges granted to PUBLIC are every role's (catalog.Public).
 // Privileges on columns are kept too (admin_grant_columns.go). Grants
@@ -36,7 +36,6 @@ var privLetters = map[pg_query.ObjectType]map[string]string{
 	pg_query.ObjectType_OBJECT_TABLE: {"select": "r", "insert": "a", "update": "w", "delete": "d",
 		"truncate": "D", "references": "x", "trigger": "t"},
 	pg_query.ObjectType_OBJECT_SEQUENCE: {"select": "r", "update": "w", "usage": "U"},
-	pg_query.ObjectType_OBJECT_SCHEMA:   {"usage": "U", "create": "C"},
 }
 
 // sequencePrivs are the letters of a sequence's privileges (PostgreSQL's
@@ -49,12 +48,12 @@ type grantRequest struct {
 	database  []string              // ON DATABASE: the databases; else the current one
 	tables    bool                  // ON ALL TABLES IN SCHEMA
 	relations []*catalog.Descriptor // ON t, ON SEQUENCE s (in the current database)
-	schemas   []*catalog.Descriptor // ON SCHEMA s (in the current database)
 	letters   string
 	// columns are the column privileges: letters by column name, on
 	// each of relations (admin_grant_columns.go).
 	columns   map[string]string
 	grantees  []string // catalog.Public for PUBLIC
+	noop      bool     // GRANT USAGE ON SCHEMA
 	statement string
 	// grantor, when set, is who the grant is recorded as made by, instead
 	// of grantorIn's choice: a CREATE SCHEMA element's grant is made as
@@ -114,12 +113,11 @@ func (s *Session) parseGrant(n *pg_query.GrantStmt) (*grantRequest, error) {
 			return nil, err
 		}
 		req.relations, req.database = rels, []string{s.db.Name}
-	case kind == pg_query.ObjectType_OBJECT_SCHEMA:
-		scs, err := s.grantSchemas(n.Objects)
-		if err != nil {
+	case kind == pg_query.ObjectType_OBJECT_SCHEMA && n.IsGrant && onlyUsage(n.Privileges):
+		if err := s.schemasExist(n.Objects); err != nil {
 			return nil, err
 		}
-		req.schemas, req.database = scs, []string{s.db.Name}
+		req.noop = true
 	case kind == pg_query.ObjectType_OBJECT_SEQUENCE:
 		return nil, pgerror.New(pgcode.FeatureNotSupported, "privileges on all sequences of a schema are not supported").
 			WithDetail("Sequences take the table privileges of their database: UPDATE for nextval and setval, SELECT for currval.").
@@ -127,20 +125,22 @@ func (s *Session) parseGrant(n *pg_query.GrantStmt) (*grantRequest, error) {
 	default:
 		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s on %s is not supported", req.statement, strings.ToLower(strings.TrimPrefix(kind.String(), "OBJECT_"))+"s")
 	}
-	letters, cols, err := privilegeLetters(kind, n.Privileges)
-	if err != nil {
-		return nil, err
-	}
-	if len(cols) > 0 && req.relations == nil {
-		if req.tables {
-			return nil, pgerror.New(pgcode.FeatureNotSupported, "column privileges on all tables of a schema are not supported")
+	if !req.noop {
+		letters, cols, err := privilegeLetters(kind, n.Privileges)
+		if err != nil {
+			return nil, err
 		}
-		return nil, errColumnPrivsNotRelation()
+		if len(cols) > 0 && req.relations == nil {
+			if req.tables {
+				return nil, pgerror.New(pgcode.FeatureNotSupported, "column privileges on all tables of a schema are not supported")
+			}
+			return nil, errColumnPrivsNotRelation()
+		}
+		if err := checkGrantColumns(req.relations, cols); err != nil {
+			return nil, err
+		}
+		req.letters, req.columns = letters, cols
 	}
-	if err := checkGrantColumns(req.relations, cols); err != nil {
-		return nil, err
-	}
-	req.letters, req.columns = letters, cols
 	for _, g := range n.Grantees {
 		r := g.GetRoleSpec()
 		if r == nil {
@@ -170,8 +170,6 @@ func privilegeLetters(kind pg_query.ObjectType, privs []*pg_query.Node) (string,
 			return catalog.DatabasePrivs, nil, nil
 		case pg_query.ObjectType_OBJECT_SEQUENCE:
 			return sequencePrivs, nil, nil
-		case pg_query.ObjectType_OBJECT_SCHEMA:
-			return catalog.SchemaPrivs, nil, nil
 		}
 		return catalog.TablePrivs, nil, nil
 	}
@@ -202,14 +200,21 @@ func privilegeLetters(kind pg_query.ObjectType, privs []*pg_query.Node) (string,
 				what = "database"
 			case pg_query.ObjectType_OBJECT_SEQUENCE:
 				what = "sequence"
-			case pg_query.ObjectType_OBJECT_SCHEMA:
-				what = "schema"
 			}
 			return "", nil, pgerror.Newf(pgcode.InvalidGrantOperation, "invalid privilege type %s for %s", strings.ToUpper(ap.PrivName), what)
 		}
 		out += l
 	}
 	return out, cols, nil
+}
+
+func onlyUsage(privs []*pg_query.Node) bool {
+	for _, p := range privs {
+		if ap := p.GetAccessPriv(); ap == nil || ap.PrivName != "usage" {
+			return false
+		}
+	}
+	return len(privs) > 0
 }
 
 // grantSchemaNames reads the schema names of ON SCHEMA, ON ALL TABLES IN
@@ -291,8 +296,8 @@ func (s *Session) userSchemas() (map[string]bool, error) {
 // applyGrant checks that the session may grant on each database and
 // records the change, one system transaction per grantee and database.
 func (s *Session) applyGrant(ec *expr.Context, req *grantRequest) error {
-	if req.schemas != nil {
-		return s.applySchemaGrant(ec, req)
+	if req.noop {
+		return nil
 	}
 	for _, db := range req.database {
 		grantor := req.grantor

@@ -394,13 +394,15 @@ func (ds *dropSet) apply() error {
 		return err
 	}
 	// Schemas go last: their objects' name entries are under them.
-	var dropped []uint32
+	var relations []uint32
 	for pass := 0; pass < 2; pass++ {
 		for _, d := range ds.objs {
 			if (d.Kind == catalog.KindSchema) != (pass == 1) {
 				continue
 			}
-			dropped = append(dropped, d.ID)
+			if d.Kind != catalog.KindSchema {
+				relations = append(relations, d.ID)
+			}
 			// A dropped table's rows are not deleted one by one: the
 			// delete of its descriptor is the drop, and no descriptor
 			// will name its id again (ids are never reused), so no
@@ -413,7 +415,7 @@ func (ds *dropSet) apply() error {
 			}
 		}
 	}
-	x.sess.forgetGrantsAfterCommit(dropped) // drop_grants.go
+	x.sess.forgetGrantsAfterCommit(relations) // drop_grants.go
 	return nil
 }
 

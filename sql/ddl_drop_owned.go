@@ -112,7 +112,7 @@ func (s *Session) revokeOwned(ctx context.Context, roles []string, db string) er
 		changed, err := s.engine.sys.ChangeGrant(ctx, g.User, g.Database, grantor, func(h *catalog.Grant) error {
 			h.DB = ""
 			if g.Database == db {
-				h.Tables, h.Relations, h.Columns, h.Schemas = "", nil, nil, nil
+				h.Tables, h.Relations, h.Columns = "", nil, nil
 			}
 			return nil
 		})

@@ -262,7 +262,7 @@ func (x *execCtx) setFunctionSchema(n *pg_query.AlterObjectSchemaStmt) error {
 	}
 	// As a relation's move (ddl_set_schema.go): the mover needs CREATE
 	// on the schema the function goes to.
-	if err := x.sess.checkNeeds([]privNeed{schemaNeed("C", s)}); err != nil {
+	if err := x.sess.checkNeeds([]privNeed{{db: "C", object: "schema " + s.Name}}); err != nil {
 		return err
 	}
 	if s.ID == d.Schema {

@@ -195,7 +195,6 @@ func (x *execCtx) changeSchemaOwner(name string, spec *pg_query.RoleSpec) error 
 	if err := x.mayGiveTo(role); err != nil {
 		return err
 	}
-	x.sess.moveSchemaEntriesAfterCommit(s.ID, ownerName(s), role)
 	s.Owner = role
 	return catalog.Put(x.txn, s)
 }

@@ -49,9 +49,6 @@ func (x *execCtx) reassignOwned(n *pg_query.ReassignOwnedStmt) error {
 		if d.Kind == catalog.KindIndex || !slices.Contains(from, d.Owner) || d.Owner == to {
 			continue
 		}
-		if d.Kind == catalog.KindSchema {
-			x.sess.moveSchemaEntriesAfterCommit(d.ID, d.Owner, to)
-		}
 		d.Owner = to
 		if err := catalog.Put(x.txn, d); err != nil {
 			return err

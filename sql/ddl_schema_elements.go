@@ -171,13 +171,8 @@ func (x *execCtx) qualifyIn(q *pg_query.Node, schema string) error {
 func (x *execCtx) schemaGrant(n *pg_query.GrantStmt, owner string) error {
 	s := x.sess
 	req, err := s.parseGrant(n)
-	if err != nil {
+	if err != nil || req.noop {
 		return err
-	}
-	if req.schemas != nil {
-		if _, err := s.schemaGrantor(req.schemas); err != nil {
-			return err
-		}
 	}
 	byOwner := len(req.relations) > 0
 	for _, d := range req.relations {
@@ -185,7 +180,7 @@ func (x *execCtx) schemaGrant(n *pg_query.GrantStmt, owner string) error {
 	}
 	if byOwner {
 		req.grantor = owner
-	} else if req.schemas == nil {
+	} else {
 		for _, db := range req.database {
 			if _, err := s.grantorIn(db, req.relations); err != nil {
 				return err

@@ -74,7 +74,7 @@ func (x *execCtx) setSchema(n *pg_query.AlterObjectSchemaStmt, kind string) erro
 	if err != nil {
 		return err
 	}
-	if err := x.sess.checkNeeds([]privNeed{schemaNeed("C", schema)}); err != nil {
+	if err := x.sess.checkNeeds([]privNeed{{db: "C", object: "schema " + schema.Name}}); err != nil {
 		return err
 	}
 	if schema.ID == catalog.PgCatalogID || schema.ID == catalog.InformationSchemaID {

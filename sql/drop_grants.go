@@ -8,8 +8,8 @@ import (
 	"github.com/stela-db/stela/sql/pgerror"
 )
 
-// A dropped relation's or schema's privileges go with it, as
-// PostgreSQL's ACL goes with its pg_class or pg_namespace row: otherwise a grant on a table long gone would
+// A dropped relation's privileges go with it, as PostgreSQL's ACL goes
+// with its pg_class row: otherwise a grant on a table long gone would
 // keep DROP ROLE of its grantee refused ("privileges for database ...")
 // with nothing left to REVOKE. Grants live in the system log, which the
 // dropping transaction does not reach, so they are forgotten once it has
@@ -18,7 +18,7 @@ import (
 // meanwhile have passed to another relation.
 
 // forgetGrantsAfterCommit queues the removal of every grant on the
-// relations and schemas ids of the session's database.
+// relations ids of the session's database.
 func (s *Session) forgetGrantsAfterCommit(ids []uint32) {
 	if len(ids) == 0 {
 		return
@@ -29,7 +29,6 @@ func (s *Session) forgetGrantsAfterCommit(ids []uint32) {
 			for _, id := range ids {
 				delete(h.Relations, id)
 				delete(h.Columns, id)
-				h.ForgetSchema(id)
 			}
 		})
 }
@@ -78,11 +77,10 @@ func (s *Session) editGrants(ctx context.Context, db string, holds func(catalog.
 }
 
 // holdsAny reports whether g holds a privilege on one of the relations
-// or on one of their columns, or has an entry in one of the schemas'
-// ACLs.
+// or on one of their columns.
 func holdsAny(g catalog.Grant, ids []uint32) bool {
 	for _, id := range ids {
-		if _, ok := g.OnSchema(id); ok || g.Relations[id] != "" || len(g.Columns[id]) > 0 {
+		if g.Relations[id] != "" || len(g.Columns[id]) > 0 {
 			return true
 		}
 	}

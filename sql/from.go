@@ -610,7 +610,7 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 	var err error
 	if catTxn == pl.txn {
 		d, err = pl.relation(rv.Schemaname, rv.Relname)
-	} else if err = pl.useSchema(rv.Schemaname); err == nil {
+	} else {
 		d, err = catalog.Relation(catTxn, rv.Schemaname, rv.Relname, pl.s.searchPath())
 	}
 	if err != nil {

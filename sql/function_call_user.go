@@ -122,9 +122,6 @@ func eachFunctionSchema(txn *engine.Txn, s *Session, schema string, fn func(id u
 		if err != nil {
 			return err
 		}
-		if _, err := s.useSchemaIn(txn, schema); err != nil {
-			return err // privileges_schema_usage.go
-		}
 		_, err = fn(sd.ID)
 		return err
 	}

@@ -56,15 +56,11 @@ func infoSchemataRows(c *vctx) ([][]types.Datum, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.x.sess.rights()
-	if err != nil {
-		return nil, err
-	}
 	var out [][]types.Datum
 	for _, d := range descs {
-		// As PostgreSQL's: the schemas the user owns (or has the
-		// owner's privileges) or holds a privilege on.
-		if d.Kind == catalog.KindSchema && (r.superuser || r.owns(schemaOwner(d)) || r.hasSchema("U", d) || r.hasSchema("C", d)) {
+		// Every user may use every schema in stela (CREATE in the
+		// built-in ones is refused, USAGE is not).
+		if d.Kind == catalog.KindSchema {
 			out = append(out, []types.Datum{n.db, d.Name, ownerName(d), nil, nil, nil, nil})
 		}
 	}

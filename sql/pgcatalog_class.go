@@ -51,14 +51,10 @@ func pgNamespaceRows(c *vctx) ([][]types.Datum, error) {
 	if err != nil {
 		return nil, err
 	}
-	grants, err := c.schemaGrants()
-	if err != nil {
-		return nil, err
-	}
 	var out [][]types.Datum
 	for _, d := range descs {
 		if d.Kind == catalog.KindSchema {
-			out = append(out, []types.Datum{dOid(d.ID), d.Name, dOid(ownerOID(d)), schemaACL(d, grants)})
+			out = append(out, []types.Datum{dOid(d.ID), d.Name, dOid(ownerOID(d)), nil})
 		}
 	}
 	return out, nil

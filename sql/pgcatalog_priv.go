@@ -15,8 +15,9 @@ import (
 // privilege from the user's table privileges in the session's database,
 // a database privilege from the user's grant in that database, a column
 // privilege from the table privilege or the user's privileges on the
-// column (has_any_column_privilege: on any column). Schemas: from
-// their ACLs (privileges_schema.go). Sequences use
+// column (has_any_column_privilege: on any column). Schemas:
+// USAGE comes with CONNECT (every schema of a database is usable by whoever
+// may connect to it), CREATE with the database's CREATE. Sequences use
 // table privileges as nextval and currval check them (USAGE and UPDATE:
 // UPDATE; SELECT: SELECT). Functions: EXECUTE for everyone (stela has no
 // function grants). Where stela refuses the action to everyone,
@@ -49,8 +50,6 @@ type privObject struct {
 	// readOnly objects can only be read; noCreate schemas take no
 	// objects.
 	readOnly, noCreate bool
-	// schema is a schema's descriptor: its ACL's defaults depend on it.
-	schema *catalog.Descriptor
 }
 
 func init() {
@@ -191,9 +190,9 @@ func (r *rights) holds(obj privObject, p string) bool {
 		return r.hasRelation(tablePrivLetters[p], obj.oid)
 	case 'n':
 		if p == "CREATE" {
-			return r.hasSchema("C", obj.schema)
+			return r.hasDatabase("C")
 		}
-		return r.hasSchema("U", obj.schema)
+		return r.hasDatabase("c")
 	case 'd':
 		switch p {
 		case "CREATE":
@@ -306,7 +305,7 @@ func schemaPrivByName(x *execCtx, s string) (privObject, error) {
 	if err != nil {
 		return privObject{}, err
 	}
-	return privObject{oid: d.ID, name: d.Name, kind: 'n', noCreate: noCreateSchema(d.ID), schema: d}, nil
+	return privObject{oid: d.ID, name: d.Name, kind: 'n', noCreate: noCreateSchema(d.ID)}, nil
 }
 
 func schemaPrivByOID(x *execCtx, oid uint32) (privObject, bool, error) {
@@ -314,7 +313,7 @@ func schemaPrivByOID(x *execCtx, oid uint32) (privObject, bool, error) {
 	if err != nil || d == nil || d.Kind != catalog.KindSchema {
 		return privObject{}, false, err
 	}
-	return privObject{oid: d.ID, name: d.Name, kind: 'n', noCreate: noCreateSchema(d.ID), schema: d}, true, nil
+	return privObject{oid: d.ID, name: d.Name, kind: 'n', noCreate: noCreateSchema(d.ID)}, true, nil
 }
 
 func databasePrivByName(x *execCtx, s string) (privObject, error) {

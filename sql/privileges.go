@@ -35,9 +35,6 @@ type rights struct {
 	// grant is the privileges of user, of its roles and of PUBLIC
 	// together.
 	grant catalog.Grant
-	// roleGrants are those grants one by one: what an entry in a
-	// schema's ACL gives depends on its role (privileges_schema.go).
-	roleGrants []catalog.Grant
 	// roles are the roles whose privileges user has: itself and those
 	// it inherits from (an object owned by one is as its own).
 	roles map[string]bool
@@ -101,7 +98,7 @@ func (e *Engine) rightsOf(user, db string) (*rights, error) {
 		}
 		gs = append(gs, g)
 	}
-	r.grant, r.roleGrants = catalog.MergeGrants(user, db, gs), gs
+	r.grant = catalog.MergeGrants(user, db, gs)
 	return r, nil
 }
 
@@ -164,13 +161,6 @@ type privNeed struct {
 	// privileges on all of them meet the need too
 	// (privileges_columns.go).
 	cols *columnUse
-	// schemaPrivs, when set, are the letters (U, C) needed on schema
-	// (privileges_schema.go).
-	schemaPrivs string
-	schema      *catalog.Descriptor
-	// fail, when set, is the error of a missing privilege instead of
-	// a 42501.
-	fail error
 }
 
 // need notes a privilege the statement being planned needs.
@@ -201,12 +191,6 @@ func (s *Session) checkNeeds(needs []privNeed) error {
 		return err
 	}
 	for _, n := range needs {
-		if n.schema != nil {
-			if !r.hasSchema(n.schemaPrivs, n.schema) {
-				return s.denied(n)
-			}
-			continue
-		}
 		if (n.db == "" || r.hasDatabase(n.db)) && (n.tables == "" || r.hasRelation(n.tables, n.rel) || n.rel != 0 && r.owns(n.relOwner)) {
 			continue
 		}
@@ -235,9 +219,6 @@ func (s *Session) denied(n privNeed) error {
 		msg = n.msg
 	}
 	s.log.Warn().Str("user", s.currentUser()).Str("db", s.db.Name).Str("object", n.object).Msg("permission denied")
-	if n.fail != nil {
-		return n.fail
-	}
 	return pgerror.New(pgcode.InsufficientPrivilege, msg)
 }
 

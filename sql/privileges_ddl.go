@@ -4,48 +4,32 @@ import (
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
-
-	"github.com/stela-db/stela/catalog"
-	"github.com/stela-db/stela/sql/pgcode"
-	"github.com/stela-db/stela/sql/pgerror"
 )
 
 // ddlNeeds notes what a schema-changing statement needs: CREATE on the
-// schema it creates an object in (privileges_schema.go), else CREATE on
-// the database (stela's admin level), named as PostgreSQL names the
-// check a user without it fails: CREATE SCHEMA on the database, and
-// ownership of a schema. What is done to relations (ALTER,
+// database (stela's admin level), named as PostgreSQL names the check a
+// user without it fails: CREATE in a schema, CREATE SCHEMA on the
+// database, and ownership of a schema. What is done to relations (ALTER,
 // DROP, RENAME, COMMENT ON, REFRESH, CREATE INDEX) their owners may do
 // too: that is checked as the statement resolves them
 // (privileges_owner.go), not here. TRUNCATE needs the TRUNCATE privilege
 // on each table.
 func (pl *planner) ddlNeeds(n *pg_query.Node) {
 	admin := func(object string, owner bool) { pl.need(privNeed{db: "C", object: object, owner: owner}) }
-	// CREATE on the schema named, or on the one an unqualified name is
-	// created in (creation_schema.go). A schema that does not resolve
-	// is left to the statement's own error, for the admins; others are
-	// refused first, as before schemas had privileges.
-	createIn := func(schema string) {
-		var sc *catalog.Descriptor
-		if schema == "" {
-			var err error
-			if sc, err = pl.s.creationSchema(pl.txn); pgerror.HasCode(err, pgcode.InvalidSchemaName) {
-				// No schema of the search path the user may use:
-				// PostgreSQL's 3F000, before any privilege.
-				pl.need(privNeed{db: "C", object: "schema", fail: err})
-				return
-			}
-		} else if d, err := catalog.Lookup(pl.txn, 0, schema); err == nil && d != nil && d.Kind == catalog.KindSchema {
-			sc = d
+	// The schema named, or the one an unqualified name is created in
+	// (creation_schema.go), for the message of a user who may not.
+	creationSchema := func() string {
+		sc, err := pl.s.creationSchema(pl.txn)
+		if err != nil {
+			return "schema public"
 		}
-		if sc != nil {
-			pl.need(schemaNeed("C", sc))
-			return
+		return "schema " + sc.Name
+	}
+	schemaOf := func(rv *pg_query.RangeVar) string {
+		if rv != nil && rv.Schemaname != "" {
+			return "schema " + rv.Schemaname
 		}
-		if schema == "" {
-			schema = "public"
-		}
-		admin("schema "+schema, false)
+		return creationSchema()
 	}
 	// A temporary relation needs TEMPORARY on the database instead.
 	create := func(rv *pg_query.RangeVar) {
@@ -54,14 +38,7 @@ func (pl *planner) ddlNeeds(n *pg_query.Node) {
 				msg: "permission denied to create temporary tables in database \"" + pl.s.db.Name + "\""})
 			return
 		}
-		createIn(rv.GetSchemaname())
-	}
-	// The schema of a qualified type or function name.
-	qualifier := func(names []string) string {
-		if len(names) > 1 {
-			return names[len(names)-2]
-		}
-		return ""
+		admin(schemaOf(rv), false)
 	}
 	switch n := n.Node.(type) {
 	case *pg_query.Node_CreateStmt:
@@ -71,13 +48,25 @@ func (pl *planner) ddlNeeds(n *pg_query.Node) {
 	case *pg_query.Node_CreateSeqStmt:
 		create(n.CreateSeqStmt.Sequence)
 	case *pg_query.Node_CreateEnumStmt:
-		createIn(qualifier(nodeStrings(n.CreateEnumStmt.TypeName)))
+		schema := creationSchema()
+		if names := nodeStrings(n.CreateEnumStmt.TypeName); len(names) > 1 {
+			schema = "schema " + names[len(names)-2]
+		}
+		admin(schema, false)
 	case *pg_query.Node_CompositeTypeStmt:
 		create(n.CompositeTypeStmt.Typevar)
 	case *pg_query.Node_CreateDomainStmt:
-		createIn(qualifier(nodeStrings(n.CreateDomainStmt.Domainname)))
+		schema := creationSchema()
+		if names := nodeStrings(n.CreateDomainStmt.Domainname); len(names) > 1 {
+			schema = "schema " + names[len(names)-2]
+		}
+		admin(schema, false)
 	case *pg_query.Node_CreateFunctionStmt:
-		createIn(qualifier(nodeStrings(n.CreateFunctionStmt.Funcname)))
+		schema := creationSchema()
+		if names := nodeStrings(n.CreateFunctionStmt.Funcname); len(names) > 1 {
+			schema = "schema " + names[len(names)-2]
+		}
+		admin(schema, false)
 	case *pg_query.Node_AlterEnumStmt, *pg_query.Node_AlterDomainStmt:
 		// Of a type: its owner may, checked as it runs.
 	case *pg_query.Node_CreateTableAsStmt:

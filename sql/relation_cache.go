@@ -58,11 +58,6 @@ const maxCachedRelations = 4096
 // relation resolves a relation named in a query, through the database's
 // cache when the planner's transaction may use it.
 func (pl *planner) relation(schema, name string) (*catalog.Descriptor, error) {
-	// USAGE on a qualified name's schema is the session's own: checked
-	// before the shared cache (privileges_schema_usage.go).
-	if err := pl.useSchema(schema); err != nil {
-		return nil, err
-	}
 	m := pl.s.pathMemoFor()
 	path := m.path
 	key := cachedName{path: m.key, schema: schema, name: name}

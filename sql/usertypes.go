@@ -41,9 +41,6 @@ func lookupUserType(txn *engine.Txn, s *Session, schema, name string) (*catalog.
 		if err != nil {
 			return nil, err
 		}
-		if _, err := s.useSchemaIn(txn, schema); err != nil {
-			return nil, err // privileges_schema_usage.go
-		}
 		return catalog.LookupType(txn, sd.ID, name)
 	}
 	for _, sn := range s.searchPath() {
