@@ -2,13 +2,13 @@ package sql
 
 import (
 	"context"
-	"github.com/stela-db/stela/sql/pgenc"
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgenc"
 	"github.com/stela-db/stela/sql/pgerror"
 	"github.com/stela-db/stela/sql/types"
 )
@@ -133,6 +133,7 @@ type copyLoader struct {
 	row      []types.Datum // reused: the writer keeps no reference to it
 	isTarget []bool
 	lineNo   int64
+	conv     []byte // a line of another encoding converted to UTF-8
 	bound    *engine.AppendBound
 	fields   copyFields
 }
@@ -218,7 +219,9 @@ func (l *copyLoader) loadText(src CopySource) (int64, error) {
 // line's encoding.
 func (l *copyLoader) decodeLine(line []byte) ([]byte, error) {
 	if enc := l.plan.opts.encoding; enc != nil {
-		return pgenc.Convert(line, enc, pgenc.UTF8)
+		var err error
+		l.conv, err = pgenc.AppendConvert(l.conv[:0], line, enc, pgenc.UTF8)
+		return l.conv, err
 	}
 	return line, types.CheckEncodingBytes(line)
 }

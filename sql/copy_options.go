@@ -1,13 +1,13 @@
 package sql
 
 import (
-	"github.com/stela-db/stela/sql/pgenc"
 	"strconv"
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgenc"
 	"github.com/stela-db/stela/sql/pgerror"
 )
 
@@ -364,13 +364,16 @@ func defColumnList(d *pg_query.DefElem) ([]string, error) {
 
 // copyEncoding is the conversion ENCODING asks for: nil for UTF-8 and
 // SQL_ASCII, which need none; 0A000 for an encoding stela does not
-// convert.
+// convert. SQL_ASCII data is checked as UTF-8, stricter than PostgreSQL,
+// which stores its bytes unchecked in a UTF-8 database: stela's text is
+// always valid UTF-8.
 func copyEncoding(e *pgenc.Encoding) (*pgenc.Encoding, error) {
 	if e == pgenc.UTF8 || e == pgenc.SQLASCII {
 		return nil, nil
 	}
-	if _, err := pgenc.Convert(nil, e, pgenc.UTF8); err != nil {
-		return nil, err
+	if !e.Converts() {
+		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "COPY with ENCODING %s is not supported", e.Name).
+			WithHint("stela converts COPY data of UTF8, SQL_ASCII and the single-byte encodings.")
 	}
 	return e, nil
 }

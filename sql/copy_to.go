@@ -3,12 +3,12 @@ package sql
 import (
 	"context"
 	"encoding/binary"
-	"github.com/stela-db/stela/sql/pgenc"
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgenc"
 	"github.com/stela-db/stela/sql/pgerror"
 	"github.com/stela-db/stela/sql/types"
 )
@@ -127,6 +127,7 @@ type copyOutResult struct {
 	res     *queryResult
 	fs      *types.FormatSettings
 	buf     []byte // the piece handed out last
+	conv    []byte // that piece converted to the data's encoding
 	scratch []byte // one value's text
 	state   int    // 0: header next, 1: rows, 2: done
 }
@@ -211,13 +212,12 @@ func (r *copyOutResult) appendTextRow(b []byte, row []types.Datum) []byte {
 // finishLine ends a line and converts it to the data's encoding.
 func (r *copyOutResult) finishLine(b []byte) ([]byte, error) {
 	b = append(b, '\n')
+	r.buf = b
 	if enc := r.plan.opts.encoding; enc != nil {
 		var err error
-		if b, err = pgenc.Convert(b, pgenc.UTF8, enc); err != nil {
-			return nil, err
-		}
+		r.conv, err = pgenc.AppendConvert(r.conv[:0], b, pgenc.UTF8, enc)
+		return r.conv, err
 	}
-	r.buf = b
 	return b, nil
 }
 

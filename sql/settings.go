@@ -10,6 +10,7 @@ import (
 
 	"github.com/stela-db/stela/internal/buildinfo"
 	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgenc"
 	"github.com/stela-db/stela/sql/pgerror"
 )
 
@@ -177,8 +178,7 @@ func checkBool(v string) (string, error) {
 var errNotBool = errors.New("a Boolean value is required")
 
 func checkEncoding(v string) (string, error) {
-	switch strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(v), "-", "")) {
-	case "UTF8", "UNICODE":
+	if e, ok := pgenc.Lookup(v); ok && e == pgenc.UTF8 {
 		return "UTF8", nil
 	}
 	return "", fmt.Errorf("only UTF8 is supported")

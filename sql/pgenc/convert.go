@@ -7,33 +7,60 @@ import (
 
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
 )
 
 // Convert is pg_convert: it checks that b is valid in src, then converts
-// it to dst. Only conversions from or to UTF-8 (or SQL_ASCII, which is
-// no conversion) are done; PostgreSQL's few direct ones between two
-// other encodings (WIN1250 and LATIN2, the Cyrillic code pages), and
-// those of the multibyte encodings, are refused as not supported.
+// it to dst. The result may be b itself when nothing changes.
 func Convert(b []byte, src, dst *Encoding) ([]byte, error) {
-	if src.multibyte || dst.multibyte && src != dst {
-		return nil, errNotSupported(src, dst)
+	if same, err := noConversion(b, src, dst); same || err != nil {
+		return b, err
 	}
-	if err := src.verify(b); err != nil {
-		return nil, err
+	return AppendConvert(nil, b, src, dst)
+}
+
+// AppendConvert is Convert appending the result to out, for a caller that
+// reuses its buffer line after line (COPY).
+//
+// Only conversions from or to UTF-8 (or SQL_ASCII, which is no
+// conversion) are done; PostgreSQL's few direct ones between two other
+// encodings (WIN1250 and LATIN2, the Cyrillic code pages), and those of
+// the multibyte encodings, are refused as not supported.
+func AppendConvert(out, b []byte, src, dst *Encoding) ([]byte, error) {
+	if same, err := noConversion(b, src, dst); same || err != nil {
+		return append(out, b...), err
 	}
 	switch {
-	case len(b) == 0 || src.Name == dst.Name || dst == SQLASCII:
-		return b, nil
-	case src == SQLASCII:
-		return b, dst.verify(b)
 	case src == UTF8:
-		return encode(b, dst)
+		return encode(out, b, dst)
 	case dst == UTF8:
-		return decode(b, src)
+		return decode(out, b, src)
 	case directPair(src.Name, dst.Name):
 		return nil, errNotSupported(src, dst)
 	}
 	return nil, pgerror.Newf(pgcode.UndefinedFunction, "default conversion function for encoding \"%s\" to \"%s\" does not exist", src.Name, dst.Name)
+}
+
+// noConversion checks what needs no conversion: an encoding to itself or
+// to SQL_ASCII (after the source is checked), SQL_ASCII to another
+// (checked in that one). The UTF-8 source of encode is checked as it is
+// converted.
+func noConversion(b []byte, src, dst *Encoding) (same bool, err error) {
+	if !src.Converts() || !dst.Converts() {
+		return false, errNotSupported(src, dst)
+	}
+	if src != UTF8 || dst == UTF8 || dst == SQLASCII {
+		if err := src.verify(b); err != nil {
+			return false, err
+		}
+	}
+	switch {
+	case len(b) == 0 || src == dst || dst == SQLASCII:
+		return true, nil
+	case src == SQLASCII:
+		return true, dst.verify(b)
+	}
+	return false, nil
 }
 
 // directPair reports whether PostgreSQL converts between two encodings
@@ -56,7 +83,7 @@ func errNotSupported(src, dst *Encoding) error {
 // encoding (or of SQL_ASCII).
 func (e *Encoding) verify(b []byte) error {
 	if e == UTF8 {
-		return checkUTF8(b)
+		return types.CheckEncodingBytes(b)
 	}
 	if bytes.IndexByte(b, 0) >= 0 {
 		return pgerror.Newf(pgcode.CharacterNotInRepertoire, "invalid byte sequence for encoding \"%s\": 0x00", e.Name)
@@ -64,36 +91,16 @@ func (e *Encoding) verify(b []byte) error {
 	return nil
 }
 
-// checkUTF8 reports the first malformed character as
-// report_invalid_encoding does: as many bytes as its lead byte announces.
-func checkUTF8(b []byte) error {
-	if utf8.Valid(b) && bytes.IndexByte(b, 0) < 0 {
-		return nil
-	}
-	for i := 0; i < len(b); {
-		r, size := utf8.DecodeRune(b[i:])
-		if b[i] == 0 || r == utf8.RuneError && size <= 1 {
-			n := 1
-			switch c := b[i]; {
-			case c&0xe0 == 0xc0:
-				n = 2
-			case c&0xf0 == 0xe0:
-				n = 3
-			case c&0xf8 == 0xf0:
-				n = 4
-			}
-			return pgerror.Newf(pgcode.CharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\": %s", hexBytes(b[i:min(i+n, len(b))]))
-		}
-		i += size
-	}
-	return nil
-}
-
 // decode converts verified bytes of a single-byte encoding to UTF-8.
-func decode(b []byte, src *Encoding) ([]byte, error) {
-	out := make([]byte, 0, len(b)+len(b)/2)
+// Every such encoding agrees with ASCII below 0x80.
+func decode(out, b []byte, src *Encoding) ([]byte, error) {
+	t := src.tables()
 	for _, c := range b {
-		r := src.table[c]
+		if c < utf8.RuneSelf {
+			out = append(out, c)
+			continue
+		}
+		r := t.decode[c]
 		if r == noChar {
 			return nil, errNoEquivalent([]byte{c}, src.Name, "UTF8")
 		}
@@ -102,57 +109,32 @@ func decode(b []byte, src *Encoding) ([]byte, error) {
 	return out, nil
 }
 
-// encode converts valid UTF-8 to a single-byte encoding.
-func encode(b []byte, dst *Encoding) ([]byte, error) {
-	rev := reverse(dst)
-	out := make([]byte, 0, len(b))
+// encode converts UTF-8 to a single-byte encoding, checking it as it
+// goes.
+func encode(out, b []byte, dst *Encoding) ([]byte, error) {
+	t := dst.tables()
 	for i := 0; i < len(b); {
+		c := b[i]
+		if c != 0 && c < utf8.RuneSelf {
+			out = append(out, c)
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRune(b[i:])
-		c, ok := rev[r]
+		if c == 0 || r == utf8.RuneError && size <= 1 {
+			return nil, types.CheckEncodingBytes(b[i:])
+		}
+		e, ok := t.encode[r]
 		if !ok {
 			return nil, errNoEquivalent(b[i:i+size], "UTF8", dst.Name)
 		}
-		out = append(out, c)
+		out = append(out, e)
 		i += size
 	}
 	return out, nil
 }
 
-var reverses = map[string]map[rune]byte{}
-
-// reverse is the byte of each character of a single-byte encoding.
-func reverse(e *Encoding) map[rune]byte {
-	tablesMu.Lock()
-	defer tablesMu.Unlock()
-	if m := reverses[e.Name]; m != nil {
-		return m
-	}
-	m := make(map[rune]byte, 256)
-	for c := 255; c > 0; c-- {
-		if r := e.table[c]; r != noChar {
-			m[r] = byte(c)
-		}
-	}
-	reverses[e.Name] = m
-	return m
-}
-
 func errNoEquivalent(seq []byte, from, to string) error {
 	return pgerror.Newf(pgcode.UntranslatableCharacter, "character with byte sequence %s in encoding \"%s\" has no equivalent in encoding \"%s\"",
-		hexBytes(seq), from, to)
-}
-
-// hexBytes spells bytes as PostgreSQL's messages do: "0xe2 0x82 0xac".
-func hexBytes(b []byte) string {
-	const digits = "0123456789abcdef"
-	var sb strings.Builder
-	for i, c := range b {
-		if i > 0 {
-			sb.WriteByte(' ')
-		}
-		sb.WriteString("0x")
-		sb.WriteByte(digits[c>>4])
-		sb.WriteByte(digits[c&15])
-	}
-	return sb.String()
+		types.HexBytes(string(seq)), from, to)
 }

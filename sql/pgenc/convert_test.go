@@ -2,6 +2,7 @@ package pgenc
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -10,8 +11,14 @@ import (
 func TestSingleByteRoundTrip(t *testing.T) {
 	for name := range codePages {
 		e, ok := Lookup(name)
-		if !ok || e.table == nil {
+		if !ok || e.tables == nil {
 			t.Fatalf("%s: not a single-byte encoding", name)
+		}
+		// decode and encode pass ASCII through untouched.
+		for c := 1; c < 0x80; c++ {
+			if r := e.tables().decode[c]; r != rune(c) {
+				t.Fatalf("%s: byte %#x is %U, not ASCII", name, c, r)
+			}
 		}
 		for c := 1; c < 256; c++ {
 			in := []byte{byte(c)}
@@ -36,7 +43,12 @@ func TestLookupNames(t *testing.T) {
 			t.Errorf("Lookup(%q) = %v, %v; want %s", name, e, ok, want)
 		}
 	}
-	if _, ok := Lookup("utf16"); ok {
-		t.Error("utf16 is no PostgreSQL encoding")
+	for _, name := range []string{"utf16", "\u212aoi8r", "LAT\u0130N1", strings.Repeat("-", 60) + "utf8"} {
+		if _, ok := Lookup(name); ok {
+			t.Errorf("%q is no PostgreSQL encoding name", name)
+		}
+	}
+	if a, _ := Lookup("latin1"); a != encodings["LATIN1"] {
+		t.Error("one Encoding per encoding")
 	}
 }

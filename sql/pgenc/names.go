@@ -6,14 +6,16 @@
 // option use it.
 package pgenc
 
-import "strings"
+import "sync"
 
 // Encoding is one of PostgreSQL's encodings. Name is PostgreSQL's
-// canonical name ("LATIN1"); table, for a single-byte encoding stela
-// converts, is the character of each byte (noChar where none).
+// canonical name ("LATIN1"). There is one value per encoding: Lookup
+// returns the same pointer for every spelling.
 type Encoding struct {
-	Name  string
-	table *[256]rune
+	Name string
+	// tables, for a single-byte encoding stela converts, builds its
+	// byte tables once, on first use; nil for any other encoding.
+	tables func() *byteTables
 	// multibyte encodings other than UTF-8 are known by name only.
 	multibyte bool
 }
@@ -24,6 +26,19 @@ var (
 	UTF8     = &Encoding{Name: "UTF8"}
 	SQLASCII = &Encoding{Name: "SQL_ASCII"}
 )
+
+// encodings are the encodings by canonical name.
+var encodings = func() map[string]*Encoding {
+	m := map[string]*Encoding{UTF8.Name: UTF8, SQLASCII.Name: SQLASCII}
+	for name, cp := range codePages {
+		m[name] = &Encoding{Name: name, tables: sync.OnceValue(func() *byteTables { return buildTables(name, cp) })}
+	}
+	for _, name := range []string{"BIG5", "EUC_CN", "EUC_JIS_2004", "EUC_JP", "EUC_KR", "EUC_TW", "GB18030",
+		"GBK", "JOHAB", "MULE_INTERNAL", "SHIFT_JIS_2004", "SJIS", "UHC"} {
+		m[name] = &Encoding{Name: name, multibyte: true}
+	}
+	return m
+}()
 
 // byName is pg_encname_tbl: every spelling PostgreSQL accepts, reduced
 // as Lookup reduces a name, to the canonical name.
@@ -49,28 +64,31 @@ var byName = map[string]string{
 	"windows949": "UHC", "windows950": "BIG5",
 }
 
-// Lookup returns the encoding a name denotes, ignoring case and every
-// character but letters and digits as PostgreSQL does ("utf-8",
-// "Latin 1"); ok is false for a name that is no encoding.
+// Lookup returns the encoding a name denotes, as pg_char_to_encoding:
+// ASCII letters and digits count, case aside ("utf-8", "Latin 1"), and
+// a name of NAMEDATALEN (64) bytes or more is none. ok is false for a
+// name that is no encoding.
 func Lookup(name string) (e *Encoding, ok bool) {
-	var b strings.Builder
-	for _, r := range strings.ToLower(name) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			b.WriteRune(r)
+	if len(name) >= 64 {
+		return nil, false
+	}
+	key := make([]byte, 0, len(name))
+	for i := 0; i < len(name); i++ {
+		switch c := name[i]; {
+		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+			key = append(key, c)
+		case c >= 'A' && c <= 'Z':
+			key = append(key, c+'a'-'A')
 		}
 	}
-	canon, ok := byName[b.String()]
+	canon, ok := byName[string(key)]
 	if !ok {
 		return nil, false
 	}
-	switch canon {
-	case "UTF8":
-		return UTF8, true
-	case "SQL_ASCII":
-		return SQLASCII, true
-	}
-	if t := singleByte(canon); t != nil {
-		return &Encoding{Name: canon, table: t}, true
-	}
-	return &Encoding{Name: canon, multibyte: true}, true
+	return encodings[canon], true
 }
+
+// Converts reports whether stela converts between e and UTF-8: UTF-8,
+// SQL_ASCII and the single-byte encodings, not the other multibyte
+// ones.
+func (e *Encoding) Converts() bool { return !e.multibyte }

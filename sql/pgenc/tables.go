@@ -1,7 +1,6 @@
 package pgenc
 
 import (
-	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
@@ -43,33 +42,30 @@ var fixes = map[string]map[byte]rune{
 	"WIN1255": {0xca: noChar},
 }
 
-var (
-	tablesMu sync.Mutex
-	tables   = map[string]*[256]rune{}
-)
+// byteTables are a single-byte encoding's character of each byte
+// (noChar where none) and byte of each character.
+type byteTables struct {
+	decode [256]rune
+	encode map[rune]byte
+}
 
-// singleByte returns the byte table of a single-byte encoding, nil for
-// any other.
-func singleByte(name string) *[256]rune {
-	cp := codePages[name]
-	if cp == nil {
-		return nil
-	}
-	tablesMu.Lock()
-	defer tablesMu.Unlock()
-	if t := tables[name]; t != nil {
-		return t
-	}
-	t := new([256]rune)
+// buildTables makes the tables of the single-byte encoding name from
+// its code page and PostgreSQL's differences.
+func buildTables(name string, cp *charmap.Charmap) *byteTables {
+	t := &byteTables{encode: make(map[rune]byte, 256)}
 	for b := range 256 {
-		t[b] = cp.DecodeByte(byte(b))
+		t.decode[b] = cp.DecodeByte(byte(b))
 		if isoFamily[name] && b >= 0x80 && b <= 0x9f {
-			t[b] = rune(b)
+			t.decode[b] = rune(b)
 		}
 	}
 	for b, r := range fixes[name] {
-		t[b] = r
+		t.decode[b] = r
 	}
-	tables[name] = t
+	for b := 255; b > 0; b-- {
+		if r := t.decode[b]; r != noChar {
+			t.encode[r] = byte(b)
+		}
+	}
 	return t
 }

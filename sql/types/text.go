@@ -83,16 +83,21 @@ func MBLen(s string) int {
 // errBadEncoding reports the bytes of the first bad character the way
 // report_invalid_encoding does: as many bytes as the lead byte announces.
 func errBadEncoding(bad string) *pgerror.Error {
-	n := MBLen(bad)
+	return pgerror.Newf(pgcode.CharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\": %s", HexBytes(bad[:MBLen(bad)]))
+}
+
+// HexBytes spells bytes as PostgreSQL's encoding messages do:
+// "0xe2 0x82 0xac".
+func HexBytes(b string) string {
 	var sb strings.Builder
-	for j := 0; j < n; j++ {
+	for j := 0; j < len(b); j++ {
 		if j > 0 {
 			sb.WriteByte(' ')
 		}
 		sb.WriteString("0x")
-		sb.WriteString(hex2(bad[j]))
+		sb.WriteString(hex2(b[j]))
 	}
-	return pgerror.Newf(pgcode.CharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\": %s", sb.String())
+	return sb.String()
 }
 
 func hex2(c byte) string {
