@@ -295,7 +295,9 @@ func (b *tableBuilder) addChecks() error {
 	for i, c := range b.checks {
 		bld := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: b.x.sess, Scope: sc, Extension: extensionHook(b.x.txn), UserType: userTypeHook(b.x.txn, b.x.sess)}
 		calls := map[int32]uint32{}
-		hookUserCalls(bld, b.x.txn, b.x.sess, calls) // table_funcs.go
+		if err := b.x.hookUserCalls(bld, c.RawExpr, calls); err != nil { // table_funcs.go
+			return err
+		}
 		constTableOID(bld, b.d.Name, b.d.ID)
 		if _, err := bld.BuildAs(c.RawExpr, types.Bool, "CHECK"); err != nil {
 			if pgerror.HasCode(err, pgcode.UndefinedColumn) {

@@ -110,7 +110,10 @@ func (x *execCtx) generationText(d *catalog.Descriptor, c *catalog.ColumnDesc, n
 	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}}
 	b := pl.storedExprBuilder(d, "column generation expressions", "column generation expression")
 	calls := map[int32]uint32{}
-	immutable := hookImmutableUserCalls(b, x.txn, x.sess, calls)
+	immutable, err := x.hookImmutableUserCalls(b, n, calls) // table_funcs_immutable.go
+	if err != nil {
+		return "", nil, err
+	}
 	constTableOID(b, d.Name, d.ID)
 	e, err := b.Build(n)
 	if err != nil {

@@ -34,7 +34,10 @@ func (x *execCtx) indexKeyColumn(d *catalog.Descriptor, n *pg_query.Node) (*cata
 	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}}
 	b := pl.storedExprBuilder(d, "index expressions", "index expression")
 	calls := map[int32]uint32{}
-	immutable := hookImmutableUserCalls(b, x.txn, x.sess, calls) // table_funcs_immutable.go
+	immutable, err := x.hookImmutableUserCalls(b, n, calls) // table_funcs_immutable.go
+	if err != nil {
+		return nil, err
+	}
 	if err := indexSystemColumn(t, n); err != nil {
 		return nil, err
 	}

@@ -318,7 +318,9 @@ func (x *execCtx) columnDefault(n *pg_query.Node, c *catalog.ColumnDesc) (string
 func (x *execCtx) defaultCalls(n *pg_query.Node, c *catalog.ColumnDesc, calls map[int32]uint32) (string, []uint32, error) {
 	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess, Extension: extensionHook(x.txn), UserType: userTypeHook(x.txn, x.sess)}
 	if calls != nil {
-		hookUserCalls(b, x.txn, x.sess, calls) // table_funcs.go
+		if err := x.hookUserCalls(b, n, calls); err != nil { // table_funcs.go
+			return "", nil, err
+		}
 	}
 	// nextval('seq') and the other sequence functions are planner-level.
 	pl := &planner{s: x.sess, txn: x.txn, params: b.Params}

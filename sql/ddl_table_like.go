@@ -205,6 +205,8 @@ func (b *tableBuilder) likeConstraints() error {
 				if err != nil {
 					return pgerror.Newf(pgcode.DataCorrupted, "check constraint %q: stored expression does not parse", ck.Name)
 				}
+				// The copy calls what the source's calls (table_funcs.go).
+				b.x.bindLike(raw, ck.Functions)
 				con := &pg_query.Constraint{Contype: pg_query.ConstrType_CONSTR_CHECK, Conname: ck.Name, RawExpr: raw, Location: -1}
 				b.checks = append(b.checks, con)
 				b.checkCol = append(b.checkCol, "")
@@ -269,7 +271,7 @@ func (x *execCtx) likeIndexes(b *tableBuilder) error {
 			if ix.Constraint {
 				continue // likeConstraints copied it
 			}
-			stmt, err := clonedIndexStmt(b.schema.Name, b.d.Name, st, ix)
+			stmt, err := x.clonedIndexStmt(b.schema.Name, b.d.Name, st, ix)
 			if err != nil {
 				return err
 			}
@@ -285,8 +287,9 @@ func (x *execCtx) likeIndexes(b *tableBuilder) error {
 }
 
 // clonedIndexStmt is the CREATE INDEX that makes index ix of table st on
-// table schema.name.
-func clonedIndexStmt(schema, name string, st *catalog.TableDesc, ix *catalog.IndexDesc) (*pg_query.IndexStmt, error) {
+// table schema.name. Its key expressions call what the source's call
+// (bindLike).
+func (x *execCtx) clonedIndexStmt(schema, name string, st *catalog.TableDesc, ix *catalog.IndexDesc) (*pg_query.IndexStmt, error) {
 	stmt := &pg_query.IndexStmt{Relation: &pg_query.RangeVar{Schemaname: schema, Relname: name, Inh: true, Relpersistence: "p", Location: -1},
 		Unique: ix.Unique, AccessMethod: ix.Method}
 	for _, ic := range ix.Columns {
@@ -314,6 +317,7 @@ func clonedIndexStmt(schema, name string, st *catalog.TableDesc, ix *catalog.Ind
 				return nil, pgerror.Newf(pgcode.DataCorrupted, "index %q: stored key expression does not parse", ix.Name)
 			}
 			e.Expr = n
+			x.bindLike(n, c.Functions)
 		} else {
 			e.Name = c.Name
 		}

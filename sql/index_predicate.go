@@ -42,7 +42,10 @@ func (x *execCtx) indexPredicateText(d *catalog.Descriptor, n *pg_query.Node) (s
 	// one that is not IMMUTABLE: a predicate keeps no binding
 	// (table_funcs.go), so it may call none.
 	calls := map[int32]uint32{}
-	immutable := hookImmutableUserCalls(b, x.txn, x.sess, calls)
+	immutable, err := x.hookImmutableUserCalls(b, n, calls) // table_funcs_immutable.go
+	if err != nil {
+		return "", err
+	}
 	e, err := b.BuildAs(n, types.Bool, "WHERE")
 	if err != nil {
 		if pgerror.HasCode(err, pgcode.UndefinedColumn) {

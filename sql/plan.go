@@ -120,6 +120,11 @@ type execCtx struct {
 	// when it is not the session's user: CREATE SCHEMA ... AUTHORIZATION
 	// role's, for its elements (ddl_schema_elements.go).
 	owner string
+	// boundExprs are expressions copied from a table's stored ones
+	// (CREATE TABLE ... LIKE), with the functions the source's are bound
+	// to: their calls resolve among those, never by the search path
+	// (hookUserCalls).
+	boundExprs map[*pg_query.Node][]uint32
 }
 
 // creator is the role that owns the objects the statement creates.

@@ -35,11 +35,34 @@ import (
 // function (setting them failed with 42883), so none is left to resolve
 // by name.
 
-// hookUserCalls lets b resolve user functions by the search path, and
-// records in calls the function each call resolved to, by location.
-func hookUserCalls(b *expr.Builder, txn *engine.Txn, s *Session, calls map[int32]uint32) {
-	b.UserFuncs = userFuncsHook(txn, s)
+// hookUserCalls lets b resolve the user functions n calls by the search
+// path, and records in calls the function each call resolved to, by
+// location. An expression copied from a stored one (x.boundExprs)
+// resolves its calls only among the functions the original is bound to,
+// as the original does: a copy made under another search path must call
+// what the original calls.
+func (x *execCtx) hookUserCalls(b *expr.Builder, n *pg_query.Node, calls map[int32]uint32) error {
+	b.UserFuncs = userFuncsHook(x.txn, x.sess)
+	if ids, ok := x.boundExprs[n]; ok {
+		var err error
+		if b.UserFuncs, err = boundFuncsHook(x.txn, x.sess, ids); err != nil {
+			return err
+		}
+	}
 	b.UserCalled = func(id uint32, loc int32) { calls[loc] = id }
+	return nil
+}
+
+// bindLike notes that n, copied from a stored expression bound to the
+// functions ids, resolves its calls among them (hookUserCalls).
+func (x *execCtx) bindLike(n *pg_query.Node, ids []uint32) {
+	if len(ids) == 0 {
+		return
+	}
+	if x.boundExprs == nil {
+		x.boundExprs = map[*pg_query.Node][]uint32{}
+	}
+	x.boundExprs[n] = ids
 }
 
 // boundCallsOf returns n, or when it called user functions (calls) a

@@ -1,8 +1,9 @@
 package sql
 
 import (
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
 	"github.com/stela-db/stela/catalog"
-	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/expr"
 )
 
@@ -20,8 +21,11 @@ import (
 // hookImmutableUserCalls is hookUserCalls for an expression that must be
 // immutable: it returns the set the calls of IMMUTABLE functions are
 // noted in as they are built.
-func hookImmutableUserCalls(b *expr.Builder, txn *engine.Txn, s *Session, calls map[int32]uint32) map[*expr.Func]bool {
-	hookUserCalls(b, txn, s, calls)
+func (x *execCtx) hookImmutableUserCalls(b *expr.Builder, n *pg_query.Node, calls map[int32]uint32) (map[*expr.Func]bool, error) {
+	if err := x.hookUserCalls(b, n, calls); err != nil {
+		return nil, err
+	}
+	txn := x.txn
 	immutable := map[*expr.Func]bool{}
 	byPath := b.UserFuncs
 	b.UserFuncs = func(schema, name string) ([]*expr.UserFunc, error) {
@@ -48,5 +52,5 @@ func hookImmutableUserCalls(b *expr.Builder, txn *engine.Txn, s *Session, calls 
 		}
 		return us, nil
 	}
-	return immutable
+	return immutable, nil
 }
