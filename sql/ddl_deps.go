@@ -310,6 +310,21 @@ func (ds *dropSet) finish(cascade bool, what string) error {
 	if !cascade {
 		return errDependents(what, len(ds.named) > 1, ds.dependents)
 	}
+	if err := ds.refuseUnsupportedCascade(); err != nil {
+		return err
+	}
+	ds.g.x.cascadeNotice("drop", ds.cascaded)
+	return nil
+}
+
+// refuseUnsupportedCascade refuses a cascade that would drop what stela
+// cannot drop yet: a column of another relation of a dropped row type,
+// a generated column or an index a dropped function is called in. Both
+// finish and apply ask, so that a cascade that reaches apply by another
+// way (DROP TYPE ... CASCADE of a function's argument type) is refused
+// too, rather than leaving a table whose writes call a function that is
+// gone.
+func (ds *dropSet) refuseUnsupportedCascade() error {
 	if ds.rowTypeUsed {
 		return pgerror.New(pgcode.FeatureNotSupported, "DROP ... CASCADE of a relation whose row type a column of another relation uses is not supported").
 			WithDetail(strings.Join(ds.dependents, "\n")).
@@ -318,7 +333,6 @@ func (ds *dropSet) finish(cascade bool, what string) error {
 	if ds.generatedUsed {
 		return errGeneratedCascade(ds.dependents)
 	}
-	ds.g.x.cascadeNotice("drop", ds.cascaded)
 	return nil
 }
 
@@ -345,6 +359,9 @@ func (x *execCtx) cascadeNotice(verb string, objs []string) {
 // apply drops everything in the set: descriptors, the defaults that use
 // dropped sequences, and the foreign keys of surviving tables.
 func (ds *dropSet) apply() error {
+	if err := ds.refuseUnsupportedCascade(); err != nil {
+		return err
+	}
 	x := ds.g.x
 	byTable := map[uint32][]string{}
 	for _, f := range ds.fks {

@@ -39,12 +39,17 @@ func (ds *dropSet) functionUsers(d *catalog.Descriptor, what string) {
 			if c.IndexKey || !uses(&c) {
 				continue
 			}
-			desc := "default value for column " + c.Name + " of " + x.describe(o)
 			if c.Generated != "" {
-				// CASCADE would drop the column: refused (finish).
-				desc = "column " + c.Name + " of " + x.describe(o)
+				// CASCADE would drop the column: refused
+				// (refuseUnsupportedCascade). Its expression is no
+				// default to clear.
+				desc := "column " + c.Name + " of " + x.describe(o)
+				ds.dependents = append(ds.dependents, desc+" depends on "+what)
+				ds.cascaded = append(ds.cascaded, desc)
 				ds.generatedUsed = true
+				continue
 			}
+			desc := "default value for column " + c.Name + " of " + x.describe(o)
 			ds.dependents = append(ds.dependents, desc+" depends on "+what)
 			ds.cascaded = append(ds.cascaded, desc)
 			ds.defaults = append(ds.defaults, defaultDrop{table: o, col: c.ID, fn: d.ID})
@@ -62,7 +67,8 @@ func (ds *dropSet) functionUsers(d *catalog.Descriptor, what string) {
 			if !c.IndexKey || !uses(&c) {
 				continue
 			}
-			// CASCADE would drop the index: refused (finish).
+			// CASCADE would drop the index: refused
+			// (refuseUnsupportedCascade).
 			ds.generatedUsed = true
 			for _, ix := range o.Table.AllIndexes() {
 				if indexReadsColumn(ix, c.ID) {
