@@ -188,10 +188,15 @@ func (x *execCtx) renameFunction(n *pg_query.RenameStmt) error {
 	if err := x.functionNameFree(d, s, n.Newname); err != nil {
 		return err
 	}
-	if err := x.rebindViewCalls(d, n.Newname, d.Schema); err != nil { // view_funcs.go
+	oldName := x.functionName(d)
+	rebound, err := x.rebindViewCalls(d, n.Newname, d.Schema) // view_funcs.go
+	if err != nil {
 		return err
 	}
 	if err := catalog.Rename(x.txn, d, n.Newname); err != nil {
+		return err
+	}
+	if err := x.checkRebound(oldName, rebound); err != nil { // function_rename_check.go
 		return err
 	}
 	return catalog.BumpVersion(x.txn)
@@ -274,10 +279,15 @@ func (x *execCtx) setFunctionSchema(n *pg_query.AlterObjectSchemaStmt) error {
 	if err := x.functionNameFree(d, s, d.Name); err != nil {
 		return err
 	}
-	if err := x.rebindViewCalls(d, d.Name, s.ID); err != nil { // view_funcs.go
+	oldName := x.functionName(d)
+	rebound, err := x.rebindViewCalls(d, d.Name, s.ID) // view_funcs.go
+	if err != nil {
 		return err
 	}
 	if err := catalog.SetSchema(x.txn, d, s.ID); err != nil {
+		return err
+	}
+	if err := x.checkRebound(oldName, rebound); err != nil { // function_rename_check.go
 		return err
 	}
 	return catalog.BumpVersion(x.txn)

@@ -19,19 +19,28 @@ import (
 
 // rebindTableCalls rewrites the defaults, generated columns and CHECK
 // constraints of table d bound to function fn to call it as newName in
-// schema newSchema (stored name sn).
-func (x *execCtx) rebindTableCalls(d *catalog.Descriptor, fn uint32, newName string, newSchema uint32, sn string) error {
+// schema newSchema (stored name sn), and notes the texts rewritten in
+// out (checkRebound).
+func (x *execCtx) rebindTableCalls(d *catalog.Descriptor, fn uint32, newName string, newSchema uint32, sn string, out *[]reboundText) error {
 	t := d.Table
 	for i := range t.Columns {
 		c := &t.Columns[i]
 		if c.Dropped || !containsID(c.Functions, fn) {
 			continue
 		}
-		text := &c.Default
-		if c.Generated != "" {
-			text = &c.Generated
+		text, what := &c.Default, "default value for column "+c.Name+" of "+x.describe(d)
+		switch {
+		case c.IndexKey:
+			text, what = &c.Generated, "an index of "+x.describe(d)
+			for _, ix := range t.AllIndexes() {
+				if indexReadsColumn(ix, c.ID) {
+					what = "index " + x.indexName(d, ix.Name)
+				}
+			}
+		case c.Generated != "":
+			text, what = &c.Generated, "column "+c.Name+" of "+x.describe(d)
 		}
-		if err := x.rebindExprText(d, text, c.Functions, fn, newName, newSchema, sn); err != nil {
+		if err := x.rebindExprText(d, text, c.Functions, fn, newName, newSchema, sn, what, out); err != nil {
 			return err
 		}
 	}
@@ -40,7 +49,8 @@ func (x *execCtx) rebindTableCalls(d *catalog.Descriptor, fn uint32, newName str
 		if !containsID(ck.Functions, fn) {
 			continue
 		}
-		if err := x.rebindExprText(d, &ck.Expr, ck.Functions, fn, newName, newSchema, sn); err != nil {
+		what := "constraint " + ck.Name + " on " + x.describe(d)
+		if err := x.rebindExprText(d, &ck.Expr, ck.Functions, fn, newName, newSchema, sn, what, out); err != nil {
 			return err
 		}
 	}
@@ -48,8 +58,8 @@ func (x *execCtx) rebindTableCalls(d *catalog.Descriptor, fn uint32, newName str
 }
 
 // rebindExprText rewrites one stored expression of table d, bound to
-// ids, in place.
-func (x *execCtx) rebindExprText(d *catalog.Descriptor, text *string, ids []uint32, fn uint32, newName string, newSchema uint32, sn string) error {
+// ids, in place, and notes it in out as what.
+func (x *execCtx) rebindExprText(d *catalog.Descriptor, text *string, ids []uint32, fn uint32, newName string, newSchema uint32, sn string, what string, out *[]reboundText) error {
 	n, err := parser.ParseExpr(*text)
 	if err != nil {
 		return pgerror.Newf(pgcode.DataCorrupted, "table %q: stored expression %q does not parse", d.Name, *text)
@@ -71,8 +81,18 @@ func (x *execCtx) rebindExprText(d *catalog.Descriptor, text *string, ids []uint
 	if err := x.renameCalls(n, calls, fn, newName, newSchema, sn); err != nil { // view_funcs.go
 		return err
 	}
-	*text, err = unqualifiedText(n)
-	return err
+	if *text, err = unqualifiedText(n); err != nil {
+		return err
+	}
+	rewritten := *text
+	*out = append(*out, reboundText{what: what, before: callOrder(calls), again: func() (map[int32]uint32, error) {
+		n, err := parser.ParseExpr(rewritten)
+		if err != nil {
+			return nil, err
+		}
+		return x.exprCallSites(d, n, ids)
+	}})
+	return nil
 }
 
 // exprCallSites builds a stored expression of table d within its

@@ -192,20 +192,22 @@ func callsFunction(o, d *catalog.Descriptor) bool {
 // rebindViewCalls rewrites, in the stored query of every view bound to
 // fn, the calls of fn to name it as newName in schema newSchema: run by
 // ALTER FUNCTION ... RENAME TO and SET SCHEMA before the change, while
-// the text still resolves.
-func (x *execCtx) rebindViewCalls(fn *catalog.Descriptor, newName string, newSchema uint32) error {
+// the text still resolves. It returns the texts rewritten, for
+// checkRebound once the change is made.
+func (x *execCtx) rebindViewCalls(fn *catalog.Descriptor, newName string, newSchema uint32) ([]reboundText, error) {
 	all, err := catalog.All(x.txn)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	sn, err := x.storedSchemaName(newSchema)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	var out []reboundText
 	for _, v := range all {
 		if tableCallsFunction(v, fn.ID) {
-			if err := x.rebindTableCalls(v, fn.ID, newName, newSchema, sn); err != nil { // table_funcs.go
-				return err
+			if err := x.rebindTableCalls(v, fn.ID, newName, newSchema, sn, &out); err != nil { // table_funcs.go
+				return nil, err
 			}
 			continue
 		}
@@ -217,25 +219,34 @@ func (x *execCtx) rebindViewCalls(fn *catalog.Descriptor, newName string, newSch
 			// PostgreSQL would follow the change by the function's OID,
 			// stela cannot yet, and must not leave the body calling a
 			// name another function could take.
-			return pgerror.Newf(pgcode.FeatureNotSupported, "cannot rename or move function %s: the body of function %s calls it",
+			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "cannot rename or move function %s: the body of function %s calls it",
 				x.functionName(fn), x.functionName(v)).
 				WithHint("Drop function " + v.Name + " first, and create it again after the change.")
 		}
 		root, travel, calls, err := x.viewCallSites(v)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := x.renameCalls(root, calls, fn.ID, newName, newSchema, sn); err != nil {
-			return err
+			return nil, err
 		}
 		if v.View.Query, err = x.deparseWithTimeTravel(root, travel); err != nil {
-			return err
+			return nil, err
 		}
 		if err := catalog.Put(x.txn, v); err != nil {
-			return err
+			return nil, err
 		}
+		id := v.ID
+		out = append(out, reboundText{what: x.describe(v), before: callOrder(calls), again: func() (map[int32]uint32, error) {
+			v, err := catalog.Get(x.txn, id)
+			if err != nil || v == nil {
+				return nil, err
+			}
+			_, _, calls, err := x.viewCallSites(v)
+			return calls, err
+		}})
 	}
-	return nil
+	return out, nil
 }
 
 // renameCalls rewrites the calls under root that resolved to function
