@@ -271,6 +271,9 @@ func (x *execCtx) defaultStillAssigns(c *catalog.ColumnDesc, newT *types.T) erro
 	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess, Extension: extensionHook(x.txn), UserType: userTypeHook(x.txn, x.sess)}
 	pl := &planner{s: x.sess, txn: x.txn, params: b.Params}
 	b.Special = func(f *pg_query.FuncCall, name string) (expr.Expr, error) { return pl.specialFunc(b, f, name) }
+	if b.UserFuncs, err = boundFuncsHook(x.txn, x.sess, c.Functions); err != nil { // table_funcs.go
+		return err
+	}
 	e, err := b.Build(n)
 	if err != nil {
 		return err

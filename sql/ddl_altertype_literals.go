@@ -30,7 +30,11 @@ func (x *execCtx) pinColumnLiterals(d *catalog.Descriptor, c *catalog.ColumnDesc
 		if !exprUsesColumn(ck.Expr, c.Name) {
 			continue
 		}
-		pinned, err := pinLiterals(x.sess, d, ck.Expr)
+		fns, err := boundFuncsHook(x.txn, x.sess, ck.Functions) // table_funcs.go
+		if err != nil {
+			return err
+		}
+		pinned, err := pinLiterals(x.sess, d, ck.Expr, fns)
 		if err != nil {
 			return err
 		}
@@ -40,7 +44,8 @@ func (x *execCtx) pinColumnLiterals(d *catalog.Descriptor, c *catalog.ColumnDesc
 		if ix.Predicate == "" || !exprUsesColumn(ix.Predicate, c.Name) {
 			continue
 		}
-		pinned, err := pinLiterals(withSettings(x.sess, ix.PredicateSettings), d, ix.Predicate)
+		// A predicate calls no user function (index_predicate.go).
+		pinned, err := pinLiterals(withSettings(x.sess, ix.PredicateSettings), d, ix.Predicate, nil)
 		if err != nil {
 			return err
 		}
@@ -52,14 +57,15 @@ func (x *execCtx) pinColumnLiterals(d *catalog.Descriptor, c *catalog.ColumnDesc
 // pinLiterals returns text, an expression over d's columns, with each
 // string literal that is not already cast cast to the type it takes in
 // the expression. An expression that does not build is returned as it
-// is: building it again after the change reports its error.
-func pinLiterals(s expr.Session, d *catalog.Descriptor, text string) (string, error) {
+// is: building it again after the change reports its error. fns
+// resolves the user functions the expression is bound to.
+func pinLiterals(s expr.Session, d *catalog.Descriptor, text string, fns expr.UserFuncResolver) (string, error) {
 	n, err := parser.ParseExpr(text)
 	if err != nil {
 		return text, nil
 	}
 	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: s,
-		Scope: newScope(tableColumns(d, d.Name), &level{}, nil)}
+		Scope: newScope(tableColumns(d, d.Name), &level{}, nil), UserFuncs: fns}
 	e, err := b.Build(n)
 	if err != nil {
 		return text, nil
