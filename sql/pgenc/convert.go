@@ -16,7 +16,7 @@ func Convert(b []byte, src, dst *Encoding) ([]byte, error) {
 	if same, err := noConversion(b, src, dst); same || err != nil {
 		return b, err
 	}
-	return AppendConvert(nil, b, src, dst)
+	return convert(nil, b, src, dst)
 }
 
 // AppendConvert is Convert appending the result to out, for a caller that
@@ -27,9 +27,19 @@ func Convert(b []byte, src, dst *Encoding) ([]byte, error) {
 // encodings (WIN1250 and LATIN2, the Cyrillic code pages), and those of
 // the multibyte encodings, are refused as not supported.
 func AppendConvert(out, b []byte, src, dst *Encoding) ([]byte, error) {
-	if same, err := noConversion(b, src, dst); same || err != nil {
-		return append(out, b...), err
+	same, err := noConversion(b, src, dst)
+	if err != nil {
+		return nil, err
 	}
+	if same {
+		return append(out, b...), nil
+	}
+	return convert(out, b, src, dst)
+}
+
+// convert appends to out the conversion of b, which noConversion has
+// checked needs one.
+func convert(out, b []byte, src, dst *Encoding) ([]byte, error) {
 	switch {
 	case src == UTF8:
 		return encode(out, b, dst)
