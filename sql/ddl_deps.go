@@ -400,7 +400,8 @@ func (ds *dropSet) apply() error {
 				c.Sequence = 0
 			}
 			if containsID(ds.g.defaultSequences(c.Default), dd.seq) {
-				c.Default = ""
+				// The functions the default called go with it.
+				c.Default, c.Functions = "", nil
 			}
 		}
 		if err := catalog.Put(x.txn, d); err != nil {

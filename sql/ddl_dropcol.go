@@ -150,6 +150,7 @@ func (x *execCtx) removeColumn(d *catalog.Descriptor, c *catalog.ColumnDesc) err
 		}
 	}
 	c.Dropped, c.NotNull, c.Default, c.Identity, c.Sequence, c.Generated = true, false, "", "", 0, ""
+	c.Functions = nil
 	x.sess.forgetColumnGrantsAfterCommit(d.ID, c.ID) // drop_grants.go
 	dropOrphanKeys(t)
 	return nil

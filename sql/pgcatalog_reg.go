@@ -459,12 +459,9 @@ func typeNameSyntax(x *execCtx, s string) error {
 // checkQualifiedName refuses a dotted name of more than three parts
 // (42601), or of three whose first is not this database (0A000).
 func checkQualifiedName(x *execCtx, parts []string) error {
-	name := strings.Join(parts, ".")
-	switch {
-	case len(parts) > 3:
-		return pgerror.Newf(pgcode.Syntax, "improper qualified name (too many dotted names): %s", name)
-	case len(parts) == 3 && parts[0] != x.sess.db.Name:
-		return pgerror.Newf(pgcode.FeatureNotSupported, "cross-database references are not implemented: %s", name)
+	if len(parts) < 3 {
+		return nil
 	}
-	return nil
+	_, _, err := x.splitQualified(parts)
+	return err
 }
