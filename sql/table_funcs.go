@@ -92,11 +92,7 @@ func boundFuncsHook(txn *engine.Txn, s *Session, ids []uint32) (expr.UserFuncRes
 		return nil, err
 	}
 	return func(schema, name string) ([]*expr.UserFunc, error) {
-		ds, err := b.candidates(&execCtx{sess: s, txn: txn}, schema, name)
-		if err != nil {
-			return nil, err
-		}
-		return userFuncsOf(txn, s, ds, nil)
+		return b.userFuncs(txn, s, schema, name, nil)
 	}, nil
 }
 

@@ -105,13 +105,18 @@ func (pl *planner) userFuncs() expr.UserFuncResolver {
 		if pl.bound == nil || pl.txn == nil {
 			return byName(schema, name)
 		}
-		x := &execCtx{sess: pl.s, txn: pl.txn}
-		ds, err := pl.bound.candidates(x, schema, name)
-		if err != nil {
-			return nil, err
-		}
-		return userFuncsOf(pl.txn, pl.s, ds, pl.userSetCalls())
+		return pl.bound.userFuncs(pl.txn, pl.s, schema, name, pl.userSetCalls())
 	}
+}
+
+// userFuncs describes the functions of the binding a call of name
+// (qualified by schema, or not) may mean.
+func (b *funcBinding) userFuncs(txn *engine.Txn, s *Session, schema, name string, sets map[*expr.Func]*funcBody) ([]*expr.UserFunc, error) {
+	ds, err := b.candidates(&execCtx{sess: s, txn: txn}, schema, name)
+	if err != nil {
+		return nil, err
+	}
+	return userFuncsOf(txn, s, ds, sets)
 }
 
 // noteUserCall records, while a view's own query is planned to be bound
