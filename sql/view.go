@@ -25,8 +25,14 @@ func (pl *planner) planView(d *catalog.Descriptor, lv *level) (planNode, error) 
 	pl.travel, pl.travelUsed, pl.travelErr = nil, nil, nil
 	defer func() { pl.travel, pl.travelUsed, pl.travelErr = travel, used, travelErr }()
 	pl.attachTimeTravel(stmts[0])
-	// Its calls resolve to the functions it was bound to (view_funcs.go).
-	bound, err := bindingOf(pl.txn, d.View)
+	// Its calls resolve to the functions it was bound to (view_funcs.go);
+	// a definition of a past tx names them as they were named then.
+	var bound *funcBinding
+	if p := pl.viewPoint; p != nil && p.catTxn != pl.txn {
+		bound, err = bindingAsOf(pl.txn, p.catTxn, d.View)
+	} else {
+		bound, err = bindingOf(pl.txn, d.View)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -35,7 +35,9 @@ import (
 // table's layout.
 //
 // Only relations travel: the functions, types and operators the view's
-// query uses are today's, as for a table read AS OF. Privileges are
+// query uses are today's, as for a table read AS OF. A user function the
+// view is bound to (view_funcs.go) is found by its id under the name the
+// query of then gives it, so one renamed or moved since still runs. Privileges are
 // those of reading the view today: SELECT on the view and on what it
 // reads, checked with today's grants.
 //

@@ -39,6 +39,13 @@ import (
 // funcBinding is the user functions a view's query was bound to.
 type funcBinding struct {
 	descs []*catalog.Descriptor
+	// then is set for a view read as of a past tx (view_asof.go): its
+	// stored text of then names the functions as they were named then,
+	// so descs are the functions of then, and their names are read in
+	// then (a snapshot of the catalog at that tx); the calls run today's
+	// functions of the same ids, held in today.
+	then  *engine.Txn
+	today map[uint32]*catalog.Descriptor
 }
 
 // bindingOf loads the functions a view is bound to; nil for a view made
@@ -48,6 +55,27 @@ func bindingOf(txn *engine.Txn, v *catalog.ViewDesc) (*funcBinding, error) {
 		return nil, nil
 	}
 	return bindingOfIDs(txn, v.Functions)
+}
+
+// bindingAsOf loads the functions a view read as of a past tx (then) is
+// bound to: named as then, run as today (txn). A function dropped since
+// is no longer there to run: its calls find nothing (42883).
+func bindingAsOf(txn, then *engine.Txn, v *catalog.ViewDesc) (*funcBinding, error) {
+	b, err := bindingOf(then, v)
+	if b == nil || err != nil {
+		return b, err
+	}
+	b.then, b.today = then, make(map[uint32]*catalog.Descriptor, len(b.descs))
+	for _, d := range b.descs {
+		now, err := catalog.Get(txn, d.ID)
+		if err != nil {
+			return nil, err
+		}
+		if now != nil && now.Kind == catalog.KindFunction {
+			b.today[d.ID] = now
+		}
+	}
+	return b, nil
 }
 
 // bindingOfIDs loads the functions of ids that still exist.
@@ -112,9 +140,22 @@ func (pl *planner) userFuncs() expr.UserFuncResolver {
 // userFuncs describes the functions of the binding a call of name
 // (qualified by schema, or not) may mean.
 func (b *funcBinding) userFuncs(txn *engine.Txn, s *Session, schema, name string, sets map[*expr.Func]*funcBody) ([]*expr.UserFunc, error) {
-	ds, err := b.candidates(&execCtx{sess: s, txn: txn}, schema, name)
+	names := txn
+	if b.then != nil {
+		names = b.then
+	}
+	ds, err := b.candidates(&execCtx{sess: s, txn: names}, schema, name)
 	if err != nil {
 		return nil, err
+	}
+	if b.then != nil {
+		now := ds[:0:0]
+		for _, d := range ds {
+			if t := b.today[d.ID]; t != nil {
+				now = append(now, t)
+			}
+		}
+		ds = now
 	}
 	return userFuncsOf(txn, s, ds, sets)
 }
