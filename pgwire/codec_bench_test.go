@@ -47,18 +47,18 @@ func codecOps(tb testing.TB) map[string]func() {
 	fs := types.DefaultFormatSettings()
 	return map[string]func(){
 		"DecodeBind": func() {
-			if err := decodeBind(bindBody, &m); err != nil {
+			if err := decodeBind(bindBody, nil, &m); err != nil {
 				tb.Fatal(err)
 			}
 		},
 		"DecodeExecute": func() {
-			if _, _, err := decodeExecute(execBody); err != nil {
+			if _, _, err := decodeExecute(execBody, nil); err != nil {
 				tb.Fatal(err)
 			}
 		},
 		"EncodeDataRow": func() {
 			var err error
-			if buf, err = appendDataRow(buf[:0], codecCols, codecFormats, codecRow, &fs); err != nil {
+			if buf, err = appendDataRow(buf[:0], codecCols, codecFormats, codecRow, &fs, nil); err != nil {
 				tb.Fatal(err)
 			}
 		},
@@ -92,7 +92,7 @@ func TestMessageCodecDoesNotAllocate(t *testing.T) {
 // pgproto3 encodes for the same messages.
 func TestEncodersMatchPgproto3(t *testing.T) {
 	fs := types.DefaultFormatSettings()
-	got, err := appendDataRow([]byte("x"), codecCols, codecFormats, codecRow, &fs)
+	got, err := appendDataRow([]byte("x"), codecCols, codecFormats, codecRow, &fs, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

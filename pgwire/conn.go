@@ -312,6 +312,9 @@ func appendReadyForQuery(b []byte, status byte) []byte {
 // parameterChanged is the session's OnParameterStatus: it notes the new
 // value for the next ReadyForQuery.
 func (c *conn) parameterChanged(name, value string) {
+	if name == "client_encoding" {
+		c.encodingChanged() // at once: the next message is in it
+	}
 	if c.pendingStatus == nil {
 		c.pendingStatus = map[string]string{}
 	}

@@ -145,7 +145,7 @@ func (in *copyIn) Next() ([]byte, error) {
 			return nil, io.EOF
 		case 'f':
 			in.done = true
-			m := msgBuf{b: body}
+			m := msgBuf{b: body, enc: c.w.enc}
 			msg := m.string()
 			if err := m.end(); err != nil {
 				return nil, err

@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgproto3/v2"
 
 	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgenc"
 	"github.com/stela-db/stela/sql/pgerror"
 	"github.com/stela-db/stela/sql/types"
 )
@@ -26,6 +27,7 @@ type msgBuf struct {
 	b   []byte
 	off int
 	err error
+	enc *pgenc.Encoding // the client's, for its strings; nil: UTF-8
 }
 
 func malformed(msg string) error {
@@ -93,8 +95,8 @@ func (m *msgBuf) bytes(n int) []byte {
 	return m.b[m.off-n : m.off : m.off]
 }
 
-// string is pq_getmsgstring: NUL-terminated, and valid UTF-8 as the
-// client encoding conversion demands (22021 otherwise).
+// string is pq_getmsgstring: NUL-terminated, converted from the
+// client's encoding, and valid UTF-8 (22021 otherwise).
 func (m *msgBuf) string() string { return string(m.name()) }
 
 // name is string without the copy: the bytes alias the body.
@@ -109,6 +111,16 @@ func (m *msgBuf) name() []byte {
 	}
 	b := m.b[m.off : m.off+i : m.off+i]
 	m.off += i + 1
+	if m.enc != nil && !isASCII(b) {
+		// In the client's encoding (encoding.go): converted, and so
+		// checked, into a copy.
+		c, err := pgenc.Convert(b, m.enc, pgenc.UTF8)
+		if err != nil {
+			m.err = err
+			return nil
+		}
+		return c
+	}
 	if err := types.CheckEncodingBytes(b); err != nil {
 		m.err = err
 		return nil
@@ -138,14 +150,14 @@ func (m *msgBuf) end() error {
 	return m.err
 }
 
-func decodeQuery(body []byte) (string, error) {
-	m := msgBuf{b: body}
+func decodeQuery(body []byte, enc *pgenc.Encoding) (string, error) {
+	m := msgBuf{b: body, enc: enc}
 	s := m.string()
 	return s, m.end()
 }
 
-func decodeParse(body []byte) (*pgproto3.Parse, error) {
-	m := msgBuf{b: body}
+func decodeParse(body []byte, enc *pgenc.Encoding) (*pgproto3.Parse, error) {
+	m := msgBuf{b: body, enc: enc}
 	p := &pgproto3.Parse{Name: m.string(), Query: m.string()}
 	n := m.uint16()
 	if n > 0 && m.err == nil {
@@ -173,8 +185,8 @@ type bindMsg struct {
 }
 
 // decodeBind decodes Bind into b; parameter values alias the body.
-func decodeBind(body []byte, b *bindMsg) error {
-	m := msgBuf{b: body}
+func decodeBind(body []byte, enc *pgenc.Encoding, b *bindMsg) error {
+	m := msgBuf{b: body, enc: enc}
 	b.portal = m.name()
 	b.stmt = m.name()
 	b.paramFormats = m.formatCodes(b.paramFormats[:0])
@@ -216,8 +228,8 @@ func (m *msgBuf) formatCodes(out []int16) []int16 {
 }
 
 // decodeTarget decodes Describe and Close: a type byte and a name.
-func decodeTarget(body []byte) (byte, string, error) {
-	m := msgBuf{b: body}
+func decodeTarget(body []byte, enc *pgenc.Encoding) (byte, string, error) {
+	m := msgBuf{b: body, enc: enc}
 	typ := m.byte1()
 	name := m.string()
 	return typ, name, m.end()
@@ -225,8 +237,8 @@ func decodeTarget(body []byte) (byte, string, error) {
 
 // decodeExecute decodes Execute: the portal's name (aliasing the body)
 // and the row limit.
-func decodeExecute(body []byte) (portal []byte, maxRows int32, err error) {
-	m := msgBuf{b: body}
+func decodeExecute(body []byte, enc *pgenc.Encoding) (portal []byte, maxRows int32, err error) {
+	m := msgBuf{b: body, enc: enc}
 	portal = m.name()
 	maxRows = m.int32()
 	return portal, maxRows, m.end()

@@ -24,7 +24,7 @@ func body(t *testing.T, m pgproto3.FrontendMessage) []byte {
 
 func TestDecodeRoundTrip(t *testing.T) {
 	parse := &pgproto3.Parse{Name: "s", Query: "SELECT $1, $2", ParameterOIDs: []uint32{23, 0}}
-	got, err := decodeParse(body(t, parse))
+	got, err := decodeParse(body(t, parse), nil)
 	if err != nil || !reflect.DeepEqual(got, parse) {
 		t.Fatalf("Parse: %+v %v", got, err)
 	}
@@ -32,20 +32,20 @@ func TestDecodeRoundTrip(t *testing.T) {
 		Parameters: [][]byte{[]byte("1"), nil, {}}, ResultFormatCodes: []int16{1}}
 	var gotB bindMsg
 	for range 2 { // the second time into the slices of the first
-		err := decodeBind(body(t, bind), &gotB)
+		err := decodeBind(body(t, bind), nil, &gotB)
 		if err != nil || string(gotB.portal) != "p" || string(gotB.stmt) != "s" ||
 			!reflect.DeepEqual(gotB.paramFormats, bind.ParameterFormatCodes) || !reflect.DeepEqual(gotB.resultFormats, bind.ResultFormatCodes) ||
 			len(gotB.params) != 3 || string(gotB.params[0]) != "1" || gotB.params[1] != nil || gotB.params[2] == nil {
 			t.Fatalf("Bind: %+v %v", gotB, err)
 		}
 	}
-	if err := decodeBind(body(t, &pgproto3.Bind{}), &gotB); err != nil || len(gotB.portal)+len(gotB.stmt)+len(gotB.paramFormats)+len(gotB.params)+len(gotB.resultFormats) != 0 {
+	if err := decodeBind(body(t, &pgproto3.Bind{}), nil, &gotB); err != nil || len(gotB.portal)+len(gotB.stmt)+len(gotB.paramFormats)+len(gotB.params)+len(gotB.resultFormats) != 0 {
 		t.Fatalf("empty Bind after a full one: %+v %v", gotB, err)
 	}
-	if portal, maxRows, err := decodeExecute(body(t, &pgproto3.Execute{Portal: "p", MaxRows: 7})); err != nil || string(portal) != "p" || maxRows != 7 {
+	if portal, maxRows, err := decodeExecute(body(t, &pgproto3.Execute{Portal: "p", MaxRows: 7}), nil); err != nil || string(portal) != "p" || maxRows != 7 {
 		t.Fatalf("Execute: %q %d %v", portal, maxRows, err)
 	}
-	if typ, name, err := decodeTarget(body(t, &pgproto3.Describe{ObjectType: 'P', Name: "p"})); err != nil || typ != 'P' || name != "p" {
+	if typ, name, err := decodeTarget(body(t, &pgproto3.Describe{ObjectType: 'P', Name: "p"}), nil); err != nil || typ != 'P' || name != "p" {
 		t.Fatalf("Describe: %c %q %v", typ, name, err)
 	}
 	sasl := &pgproto3.SASLInitialResponse{AuthMechanism: "SCRAM-SHA-256", Data: []byte("n,,n=,r=x")}
@@ -55,7 +55,7 @@ func TestDecodeRoundTrip(t *testing.T) {
 	if got, err := decodeSASLInitial([]byte("SCRAM-SHA-256\x00\xff\xff\xff\xff")); err != nil || got.Data != nil {
 		t.Fatalf("SASLInitialResponse without data: %+v %v", got, err)
 	}
-	if q, err := decodeQuery(body(t, &pgproto3.Query{String: "SELECT 'é'"})); err != nil || q != "SELECT 'é'" {
+	if q, err := decodeQuery(body(t, &pgproto3.Query{String: "SELECT 'é'"}), nil); err != nil || q != "SELECT 'é'" {
 		t.Fatalf("Query: %q %v", q, err)
 	}
 }
@@ -101,11 +101,11 @@ func TestDecodeErrors(t *testing.T) {
 	}
 }
 
-func decQ(b []byte) error    { _, err := decodeQuery(b); return err }
-func decP(b []byte) error    { _, err := decodeParse(b); return err }
-func decB(b []byte) error    { return decodeBind(b, &bindMsg{}) }
-func decD(b []byte) error    { _, _, err := decodeTarget(b); return err }
-func decE(b []byte) error    { _, _, err := decodeExecute(b); return err }
+func decQ(b []byte) error    { _, err := decodeQuery(b, nil); return err }
+func decP(b []byte) error    { _, err := decodeParse(b, nil); return err }
+func decB(b []byte) error    { return decodeBind(b, nil, &bindMsg{}) }
+func decD(b []byte) error    { _, _, err := decodeTarget(b, nil); return err }
+func decE(b []byte) error    { _, _, err := decodeExecute(b, nil); return err }
 func decSASL(b []byte) error { _, err := decodeSASLInitial(b); return err }
 
 func TestCommandCompleteTag(t *testing.T) {

@@ -71,7 +71,7 @@ func (c *conn) extended(handler func([]byte) error, body []byte) error {
 
 // parse handles Parse: plan one statement under a name.
 func (c *conn) parse(body []byte) error {
-	m, err := decodeParse(body)
+	m, err := decodeParse(body, c.w.enc)
 	if err != nil {
 		return err
 	}
@@ -106,7 +106,7 @@ func (c *conn) parse(body []byte) error {
 // bind handles Bind: decode the parameters and create a portal.
 func (c *conn) bind(body []byte) error {
 	m := &c.bindMsg
-	if err := decodeBind(body, m); err != nil {
+	if err := decodeBind(body, c.w.enc, m); err != nil {
 		return err
 	}
 	ps, ok := c.stmts[string(m.stmt)]
@@ -165,8 +165,12 @@ func (c *conn) bind(body []byte) error {
 		var err error
 		switch f {
 		case formatText:
-			// Text comes in the client encoding, which is checked as
-			// PostgreSQL checks it before any input function sees it.
+			// Text comes in the client encoding, which is converted and
+			// checked as PostgreSQL does before any input function sees
+			// it.
+			if raw, err = c.fromClient(raw); err != nil {
+				return err
+			}
 			if err := types.CheckEncodingBytes(raw); err != nil {
 				return err
 			}
@@ -178,10 +182,18 @@ func (c *conn) bind(body []byte) error {
 				v, err = string(raw), nil
 			}
 		case formatBinary:
+			if c.w.enc != nil && convertsBinary(paramTypes[i]) {
+				if raw, err = c.fromClient(raw); err != nil {
+					return err
+				}
+			}
 			if !paramTypes[i].DecodeBinaryCopies() {
 				raw = append([]byte(nil), raw...) // a value may alias it, and the body buffer is reused
 			}
 			v, err = paramTypes[i].DecodeBinary(raw)
+			if err == nil && c.w.enc != nil && !convertsBinary(paramTypes[i]) {
+				err = binaryTextOK(paramTypes[i], v, c.w.enc, fs) // text within an array or composite
+			}
 			if e, ok := err.(*pgerror.Error); ok && e.Code == pgcode.InvalidBinaryRepresentation && e.Message == "incorrect binary data format" {
 				// Bytes left over: PostgreSQL names the parameter.
 				err = pgerror.Newf(pgcode.InvalidBinaryRepresentation, "incorrect binary data format in bind parameter %d", i+1)
@@ -220,7 +232,7 @@ func (c *conn) lookupStmt(name string) (*preparedStmt, error) {
 
 // describe handles Describe of a statement or portal.
 func (c *conn) describe(body []byte) error {
-	typ, name, err := decodeTarget(body)
+	typ, name, err := decodeTarget(body, c.w.enc)
 	if err != nil {
 		return err
 	}
@@ -265,7 +277,7 @@ func (c *conn) describe(body []byte) error {
 // execute handles Execute: run (or resume) a portal for up to MaxRows
 // rows.
 func (c *conn) execute(body []byte) error {
-	name, maxRows, err := decodeExecute(body)
+	name, maxRows, err := decodeExecute(body, c.w.enc)
 	if err != nil {
 		return err
 	}
@@ -406,7 +418,7 @@ func appendCommandComplete(b []byte, tag string, n int) []byte {
 // closeObject handles Close of a statement or portal; closing what does
 // not exist is not an error.
 func (c *conn) closeObject(body []byte) error {
-	typ, name, err := decodeTarget(body)
+	typ, name, err := decodeTarget(body, c.w.enc)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"math"
 
 	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgenc"
 	"github.com/stela-db/stela/sql/pgerror"
 )
 
@@ -137,6 +138,9 @@ type writer struct {
 	bw  *bufio.Writer
 	buf []byte // scratch for encoding one message
 	err error  // first write error; later writes are dropped
+	// enc is the client's encoding when text must be converted to it
+	// (encoding.go); nil for none.
+	enc *pgenc.Encoding
 }
 
 func newWriter(w io.Writer) *writer { return &writer{bw: bufio.NewWriterSize(w, 32<<10)} }
@@ -150,6 +154,9 @@ type encoder interface {
 func (w *writer) send(m encoder) {
 	if w.err != nil {
 		return
+	}
+	if w.enc != nil {
+		m = toClient(m, w.enc)
 	}
 	b, err := m.Encode(w.buf[:0])
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stela-db/stela/sql"
 	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgenc"
 	"github.com/stela-db/stela/sql/pgerror"
 	"github.com/stela-db/stela/sql/types"
 )
@@ -92,7 +93,7 @@ func checkFormats(formats []int16) error {
 
 // sendDataRow encodes one row straight into the output buffer.
 func (c *conn) sendDataRow(cols []sql.Column, formats []int16, row []types.Datum) error {
-	b, err := appendDataRow(c.w.buf[:0], cols, formats, row, c.sess.FormatSettings())
+	b, err := appendDataRow(c.w.buf[:0], cols, formats, row, c.sess.FormatSettings(), c.w.enc)
 	if err != nil {
 		c.w.buf = b[:0]
 		return err
@@ -104,8 +105,9 @@ func (c *conn) sendDataRow(cols []sql.Column, formats []int16, row []types.Datum
 
 // appendDataRow appends DataRow: 'D', length, column count, then each
 // value as length (-1 for NULL) and bytes. It allocates nothing but the
-// growth of b (BenchmarkEncodeDataRow).
-func appendDataRow(b []byte, cols []sql.Column, formats []int16, row []types.Datum, fs *types.FormatSettings) ([]byte, error) {
+// growth of b (BenchmarkEncodeDataRow). Text goes in enc, the client's
+// encoding, when it is not nil (encoding.go).
+func appendDataRow(b []byte, cols []sql.Column, formats []int16, row []types.Datum, fs *types.FormatSettings, enc *pgenc.Encoding) ([]byte, error) {
 	start := len(b)
 	b = append(b, 'D', 0, 0, 0, 0)
 	b = binary.BigEndian.AppendUint16(b, uint16(len(row)))
@@ -117,13 +119,20 @@ func appendDataRow(b []byte, cols []sql.Column, formats []int16, row []types.Dat
 		lenAt := len(b)
 		b = append(b, 0, 0, 0, 0)
 		t := cols[i].Type
-		if formats != nil && formats[i] == formatBinary {
+		binaryFormat := formats != nil && formats[i] == formatBinary
+		if binaryFormat {
 			var err error
 			if b, err = t.AppendBinary(b, v); err != nil {
 				return b, err
 			}
 		} else {
 			b = t.AppendText(b, v, fs)
+		}
+		if enc != nil {
+			var err error
+			if b, err = valueToClient(b, lenAt+4, t, v, binaryFormat, enc, fs); err != nil {
+				return b, err
+			}
 		}
 		binary.BigEndian.PutUint32(b[lenAt:], uint32(len(b)-lenAt-4))
 	}

@@ -13,7 +13,7 @@ import (
 // implicit transaction unless they control transactions themselves; after
 // an error the rest are skipped. One ReadyForQuery ends it.
 func (c *conn) simpleQuery(body []byte) error {
-	query, err := decodeQuery(body)
+	query, err := decodeQuery(body, c.w.enc)
 	if err != nil {
 		// A malformed Query is an error like any other: the session goes
 		// on.

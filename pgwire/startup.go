@@ -86,6 +86,7 @@ func (c *conn) handshake() (bool, error) {
 		return false, pgerror.Flatten(err).WithSeverity(pgerror.SeverityFatal)
 	}
 	c.sess = sess
+	c.encodingChanged() // the startup packet's client_encoding
 	c.dbStats = sess.Stats()
 	sess.OnParameterStatus = c.parameterChanged
 	sess.Wire = c

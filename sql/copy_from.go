@@ -102,7 +102,8 @@ func (cp *copyFromPlan) run(s *Session, ec *expr.Context) (Result, error) {
 		return nil, pgerror.New(pgcode.ObjectNotInPrerequisiteState,
 			"cannot perform COPY FREEZE because the table was not created or truncated in the current subtransaction")
 	}
-	l := &copyLoader{plan: cp, x: x, row: make([]types.Datum, len(cp.w.cols)), isTarget: make([]bool, len(cp.w.cols))}
+	l := &copyLoader{plan: cp, x: x, row: make([]types.Datum, len(cp.w.cols)), isTarget: make([]bool, len(cp.w.cols)),
+		enc: cp.opts.dataEncoding(x.sess)}
 	for _, t := range cp.targets {
 		l.isTarget[t] = true
 	}
@@ -133,7 +134,8 @@ type copyLoader struct {
 	row      []types.Datum // reused: the writer keeps no reference to it
 	isTarget []bool
 	lineNo   int64
-	conv     []byte // a line of another encoding converted to UTF-8
+	enc      *pgenc.Encoding // the data's, when not UTF-8
+	conv     []byte          // a line of another encoding converted to UTF-8
 	bound    *engine.AppendBound
 	fields   copyFields
 }
@@ -218,9 +220,9 @@ func (l *copyLoader) loadText(src CopySource) (int64, error) {
 // decodeLine checks (or, for data of another encoding, converts) a
 // line's encoding.
 func (l *copyLoader) decodeLine(line []byte) ([]byte, error) {
-	if enc := l.plan.opts.encoding; enc != nil {
+	if l.enc != nil {
 		var err error
-		l.conv, err = pgenc.AppendConvert(l.conv[:0], line, enc, pgenc.UTF8)
+		l.conv, err = pgenc.AppendConvert(l.conv[:0], line, l.enc, pgenc.UTF8)
 		return l.conv, err
 	}
 	return line, types.CheckEncodingBytes(line)

@@ -39,9 +39,12 @@ type copyOptions struct {
 	forceQuote, forceNotNull, forceNull []string
 	// encoding is the data's encoding (ENCODING 'LATIN1'), converted
 	// from and to UTF-8; nil for UTF-8 data (and SQL_ASCII, which is
-	// checked as UTF-8 and needs no conversion).
-	encoding *pgenc.Encoding
-	freeze   bool
+	// checked as UTF-8 and needs no conversion). Without the option
+	// (encodingSet false) the data is in the client's encoding
+	// (dataEncoding).
+	encoding    *pgenc.Encoding
+	encodingSet bool
+	freeze      bool
 }
 
 // parseCopyOptions reads a COPY's option list.
@@ -139,7 +142,7 @@ func parseCopyOptions(list []*pg_query.Node, isFrom bool) (*copyOptions, error) 
 			if encodingSet {
 				return nil, conflict()
 			}
-			encodingSet = true
+			encodingSet, o.encodingSet = true, true
 			s, err := defString(d)
 			if err != nil {
 				return nil, err
@@ -360,6 +363,16 @@ func defColumnList(d *pg_query.DefElem) ([]string, error) {
 		out = append(out, it.GetString_().Sval)
 	}
 	return out, nil
+}
+
+// dataEncoding is the encoding of the COPY's data as it runs: its
+// ENCODING, or else the session's client_encoding, as in PostgreSQL
+// (nil: UTF-8, no conversion).
+func (o *copyOptions) dataEncoding(s *Session) *pgenc.Encoding {
+	if o.encodingSet {
+		return o.encoding
+	}
+	return s.ClientEncoding()
 }
 
 // copyEncoding is the conversion ENCODING asks for: nil for UTF-8 and

@@ -109,7 +109,7 @@ func (cp *copyToPlan) run(s *Session, ec *expr.Context) (Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &copyOutResult{plan: cp, res: res.(*queryResult), fs: s.FormatSettings()}, nil
+	return &copyOutResult{plan: cp, res: res.(*queryResult), fs: s.FormatSettings(), enc: cp.opts.dataEncoding(s)}, nil
 }
 
 // CopyOut is the Result of COPY TO STDOUT: the data, in pieces, for
@@ -126,10 +126,11 @@ type copyOutResult struct {
 	plan    *copyToPlan
 	res     *queryResult
 	fs      *types.FormatSettings
-	buf     []byte // the piece handed out last
-	conv    []byte // that piece converted to the data's encoding
-	scratch []byte // one value's text
-	state   int    // 0: header next, 1: rows, 2: done
+	buf     []byte          // the piece handed out last
+	enc     *pgenc.Encoding // the data's, when not UTF-8
+	conv    []byte          // that piece converted to the data's encoding
+	scratch []byte          // one value's text
+	state   int             // 0: header next, 1: rows, 2: done
 }
 
 var _ CopyOut = (*copyOutResult)(nil)
@@ -213,9 +214,9 @@ func (r *copyOutResult) appendTextRow(b []byte, row []types.Datum) []byte {
 func (r *copyOutResult) finishLine(b []byte) ([]byte, error) {
 	b = append(b, '\n')
 	r.buf = b
-	if enc := r.plan.opts.encoding; enc != nil {
+	if r.enc != nil {
 		var err error
-		r.conv, err = pgenc.AppendConvert(r.conv[:0], b, pgenc.UTF8, enc)
+		r.conv, err = pgenc.AppendConvert(r.conv[:0], b, pgenc.UTF8, r.enc)
 		return r.conv, err
 	}
 	return b, nil

@@ -11,8 +11,8 @@ import (
 // mappings, foreign tables), default privileges (there is no ALTER
 // DEFAULT PRIVILEGES), text search (no tsvector, no configurations,
 // dictionaries, parsers or templates) and encoding conversions (stela
-// speaks UTF8 only, client_encoding included, so it converts between no
-// encodings). They are served empty, which is the truth (no such object
+// converts between UTF8 and the single-byte encodings by tables built
+// in, sql/pgenc, not by conversion objects of the catalog). They are served empty, which is the truth (no such object
 // exists), so that psql's \d, \ddp, \dy, \dRs, \des, \dew, \deu, \dF, \dc
 // and \dX, which read them, work. Their columns are PostgreSQL 15's, but for the
 // pg_lsn columns of pg_subscription, which are text (stela has no pg_lsn

@@ -177,11 +177,20 @@ func checkBool(v string) (string, error) {
 // requires a Boolean value" rather than as an invalid value.
 var errNotBool = errors.New("a Boolean value is required")
 
+// checkEncoding takes the client encodings stela converts the wire's
+// text to and from (pgwire): UTF8, SQL_ASCII (no conversion, as in
+// PostgreSQL) and the single-byte encodings, by any name PostgreSQL
+// knows them by. The other multibyte encodings are refused in
+// PostgreSQL's words for an encoding it cannot convert.
 func checkEncoding(v string) (string, error) {
-	if e, ok := pgenc.Lookup(v); ok && e == pgenc.UTF8 {
-		return "UTF8", nil
+	e, ok := pgenc.Lookup(v)
+	if !ok {
+		return "", errNoDetail
 	}
-	return "", fmt.Errorf("only UTF8 is supported")
+	if !e.Converts() {
+		return "", fmt.Errorf("Conversion between %s and UTF8 is not supported.", e.Name)
+	}
+	return e.Name, nil
 }
 
 func checkIsolation(v string) (string, error) {

@@ -9,7 +9,7 @@ import (
 
 // convert_from, convert_to and convert: bytes of one encoding to the
 // text (UTF-8) or bytes of another, as pg_convert does them (pgenc).
-// pg_client_encoding is the client's encoding, always UTF8 in stela.
+// pg_client_encoding is the session's client_encoding.
 
 func init() {
 	t := func(ts ...*types.T) []*types.T { return ts }
@@ -43,7 +43,9 @@ func init() {
 		}
 		return pgenc.Convert(a[0].([]byte), src, dst)
 	}))
-	addFunc("pg_client_encoding", fn(nil, name, func(*Context, []types.Datum) (types.Datum, error) { return "UTF8", nil }))
+	addFunc("pg_client_encoding", sessionFn(nil, name, func(c *Context, _ []types.Datum) (types.Datum, error) {
+		return c.Session.Setting("client_encoding")
+	}))
 }
 
 // encodingArg is the encoding an argument names; which is "source" or

@@ -52,3 +52,26 @@ func TestLookupNames(t *testing.T) {
 		t.Error("one Encoding per encoding")
 	}
 }
+
+func TestAppendLossy(t *testing.T) {
+	latin1, _ := Lookup("LATIN1")
+	got := string(AppendLossy([]byte("x:"), "café € ok", latin1))
+	if want := "x:caf\xe9 ? ok"; got != want {
+		t.Fatalf("AppendLossy = %q, want %q", got, want)
+	}
+	if got := string(AppendLossy(nil, "€", UTF8)); got != "€" {
+		t.Fatalf("AppendLossy to UTF8 = %q", got)
+	}
+}
+
+func TestFromUTF8InPlace(t *testing.T) {
+	latin1, _ := Lookup("LATIN1")
+	b := []byte("Zürich, Genève")
+	got, err := FromUTF8InPlace(b, latin1)
+	if err != nil || string(got) != "Z\xfcrich, Gen\xe8ve" {
+		t.Fatalf("FromUTF8InPlace = %q, %v", got, err)
+	}
+	if _, err := FromUTF8InPlace([]byte("5 €"), latin1); err == nil || !strings.Contains(err.Error(), "has no equivalent in encoding \"LATIN1\"") {
+		t.Fatalf("FromUTF8InPlace(€) error = %v", err)
+	}
+}

@@ -1,0 +1,49 @@
+package pgenc
+
+import "unicode/utf8"
+
+// AppendLossy appends the UTF-8 text s in dst, a character with no
+// equivalent there becoming '?'. It is for what the server tells a
+// client of another encoding about itself (an error's message, a column
+// name), which must reach the client even when a character cannot, as
+// PostgreSQL, failing to convert an error report, sends it with such
+// characters replaced. Data is converted by AppendConvert, whose failure
+// is the statement's error. dst must be UTF8, SQL_ASCII or one of the
+// single-byte encodings (Converts).
+func AppendLossy(out []byte, s string, dst *Encoding) []byte {
+	if dst == UTF8 || dst == SQLASCII || dst.tables == nil {
+		return append(out, s...)
+	}
+	t := dst.tables()
+	for _, r := range s {
+		switch b, ok := t.encode[r]; {
+		case r < utf8.RuneSelf:
+			out = append(out, byte(r))
+		case ok:
+			out = append(out, b)
+		default:
+			out = append(out, '?')
+		}
+	}
+	return out
+}
+
+// FromUTF8InPlace converts the UTF-8 text b to dst, a single-byte
+// encoding, in b itself, returning the converted part of it: a character
+// becomes one byte, never more than its UTF-8 form, so the conversion
+// writes only bytes it has read. A character with no equivalent, or
+// malformed UTF-8, is an error, as in AppendConvert.
+func FromUTF8InPlace(b []byte, dst *Encoding) ([]byte, error) {
+	if dst == UTF8 || dst == SQLASCII || dst.tables == nil {
+		return b, dst.verifyConverts()
+	}
+	return encode(b[:0], b, dst)
+}
+
+// verifyConverts refuses an encoding that FromUTF8InPlace cannot reach.
+func (e *Encoding) verifyConverts() error {
+	if !e.Converts() {
+		return errNotSupported(UTF8, e)
+	}
+	return nil
+}
