@@ -74,7 +74,7 @@ func GetExtension(txn *engine.Txn, name string) (*Extension, error) {
 	}
 	var e Extension
 	if err := json.Unmarshal(v, &e); err != nil {
-		return nil, pgerror.Wrapf(err, pgcode.DataCorrupted, "catalog: extension %q: %v", name, err)
+		return nil, pgerror.Wrapf(err, pgcode.DataCorrupted, "catalog: extension \"%s\": %v", name, err)
 	}
 	if e.Dropped {
 		return nil, nil
@@ -86,7 +86,7 @@ func GetExtension(txn *engine.Txn, name string) (*Extension, error) {
 func PutExtension(txn *engine.Txn, e *Extension) error {
 	b, err := json.Marshal(e)
 	if err != nil {
-		return fmt.Errorf("catalog: encode extension %q: %w", e.Name, err)
+		return fmt.Errorf("catalog: encode extension \"%s\": %w", e.Name, err)
 	}
 	return txn.Put(extensionKey(e.Name), b)
 }

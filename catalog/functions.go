@@ -87,7 +87,7 @@ func Functions(txn *engine.Txn, schema uint32, name string) ([]*Descriptor, erro
 		v := it.Value()
 		if len(v) != 4 {
 			it.Close()
-			return nil, pgerror.Newf(pgcode.DataCorrupted, "catalog: function name entry %q malformed", name)
+			return nil, pgerror.Newf(pgcode.DataCorrupted, "catalog: function name entry \"%s\" malformed", name)
 		}
 		ids = append(ids, binary.BigEndian.Uint32(v))
 	}
@@ -103,7 +103,7 @@ func Functions(txn *engine.Txn, schema uint32, name string) ([]*Descriptor, erro
 			return nil, err
 		}
 		if d == nil || d.Kind != KindFunction {
-			return nil, pgerror.Newf(pgcode.DataCorrupted, "catalog: function %q has no descriptor %d", name, id)
+			return nil, pgerror.Newf(pgcode.DataCorrupted, "catalog: function \"%s\" has no descriptor %d", name, id)
 		}
 		out = append(out, d)
 	}
@@ -140,7 +140,7 @@ func LookupFunction(txn *engine.Txn, schema uint32, name string, args []uint32) 
 		return nil, err
 	}
 	if len(v) != 4 {
-		return nil, pgerror.Newf(pgcode.DataCorrupted, "catalog: function name entry %q malformed", name)
+		return nil, pgerror.Newf(pgcode.DataCorrupted, "catalog: function name entry \"%s\" malformed", name)
 	}
 	return getStored(txn, binary.BigEndian.Uint32(v))
 }

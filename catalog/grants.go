@@ -248,7 +248,7 @@ func (s *System) GrantAt(user, db string, tx uint64) (Grant, error) {
 		return g, engine.StorageError(err)
 	}
 	if err := json.Unmarshal(v.Value, &g); err != nil {
-		return g, pgerror.Wrapf(err, pgcode.DataCorrupted, "catalog: grant record %q: %v", v.Key, err)
+		return g, pgerror.Wrapf(err, pgcode.DataCorrupted, "catalog: grant record \"%s\": %v", v.Key, err)
 	}
 	return g, nil
 }
@@ -271,7 +271,7 @@ func (s *System) Grants(tx uint64) ([]Grant, error) {
 	for it.Next() {
 		var g Grant
 		if err := json.Unmarshal(it.Value(), &g); err != nil {
-			return nil, pgerror.Wrapf(err, pgcode.DataCorrupted, "catalog: grant record %q: %v", it.Key(), err)
+			return nil, pgerror.Wrapf(err, pgcode.DataCorrupted, "catalog: grant record \"%s\": %v", it.Key(), err)
 		}
 		v := it.Version()
 		g.Tx, g.Time = v.TxID, v.Time

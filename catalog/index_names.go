@@ -99,7 +99,7 @@ func syncIndexNames(txn *engine.Txn, old, d *Descriptor) error {
 		}
 		entry := indexEntry(d.ID, id)
 		if ok && !bytes.Equal(v, entry) {
-			return pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)
+			return pgerror.Newf(pgcode.DuplicateTable, "relation \"%s\" already exists", name)
 		}
 		if !ok {
 			// A composite type's name is a relation name too, kept
@@ -107,7 +107,7 @@ func syncIndexNames(txn *engine.Txn, old, d *Descriptor) error {
 			if t, err := LookupType(txn, d.Schema, name); err != nil {
 				return err
 			} else if t.IsComposite() {
-				return pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)
+				return pgerror.Newf(pgcode.DuplicateTable, "relation \"%s\" already exists", name)
 			}
 			if err := txn.Put(nameKey(d.Schema, name), entry); err != nil {
 				return err

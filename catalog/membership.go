@@ -67,7 +67,7 @@ func (s *System) Memberships(tx uint64) ([]Membership, error) {
 	for it.Next() {
 		var m Membership
 		if err := json.Unmarshal(it.Value(), &m); err != nil {
-			return nil, pgerror.Wrapf(err, pgcode.DataCorrupted, "catalog: membership record %q: %v", it.Key(), err)
+			return nil, pgerror.Wrapf(err, pgcode.DataCorrupted, "catalog: membership record \"%s\": %v", it.Key(), err)
 		}
 		m.Tx = it.Version().TxID
 		out = append(out, m)
@@ -152,7 +152,7 @@ func (s *System) GrantMembership(ctx context.Context, role, member, grantor stri
 	// A loop, the trivial one included: role already has member's
 	// privileges.
 	if RolesOf(ms, role)[member] {
-		return false, pgerror.Newf(pgcode.InvalidGrantOperation, "role %q is a member of role %q", role, member)
+		return false, pgerror.Newf(pgcode.InvalidGrantOperation, "role \"%s\" is a member of role \"%s\"", role, member)
 	}
 	for _, m := range ms {
 		if m.Role == role && m.Member == member && (m.Admin || !admin) {

@@ -73,7 +73,7 @@ func (s *System) User(name string) (*User, error) {
 	var u User
 	if err := s.get(userPrefix, name, &u); err != nil {
 		if errors.Is(err, kv.ErrNotFound) {
-			return nil, pgerror.Newf(pgcode.UndefinedObject, "role %q does not exist", name)
+			return nil, pgerror.Newf(pgcode.UndefinedObject, "role \"%s\" does not exist", name)
 		}
 		return nil, err
 	}
@@ -85,7 +85,7 @@ func (s *System) CreateUser(ctx context.Context, u User) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.User(u.Name); err == nil {
-		return pgerror.Newf(pgcode.DuplicateObject, "role %q already exists", u.Name)
+		return pgerror.Newf(pgcode.DuplicateObject, "role \"%s\" already exists", u.Name)
 	} else if !pgerror.HasCode(err, pgcode.UndefinedObject) {
 		return err
 	}
@@ -97,7 +97,7 @@ func (s *System) Database(name string) (*Database, error) {
 	var d Database
 	if err := s.get(databasePrefix, name, &d); err != nil {
 		if errors.Is(err, kv.ErrNotFound) {
-			return nil, pgerror.Newf(pgcode.InvalidCatalogName, "database %q does not exist", name)
+			return nil, pgerror.Newf(pgcode.InvalidCatalogName, "database \"%s\" does not exist", name)
 		}
 		return nil, err
 	}
@@ -109,7 +109,7 @@ func (s *System) CreateDatabase(ctx context.Context, d Database) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.Database(d.Name); err == nil {
-		return pgerror.Newf(pgcode.DuplicateDatabase, "database %q already exists", d.Name)
+		return pgerror.Newf(pgcode.DuplicateDatabase, "database \"%s\" already exists", d.Name)
 	} else if !pgerror.HasCode(err, pgcode.InvalidCatalogName) {
 		return err
 	}
@@ -131,7 +131,7 @@ func (s *System) Databases() ([]Database, error) {
 	for it.Next() {
 		var d Database
 		if err := json.Unmarshal(it.Value(), &d); err != nil {
-			return nil, pgerror.Wrapf(err, pgcode.DataCorrupted, "catalog: database record %q: %v", it.Key(), err)
+			return nil, pgerror.Wrapf(err, pgcode.DataCorrupted, "catalog: database record \"%s\": %v", it.Key(), err)
 		}
 		out = append(out, d)
 	}
@@ -159,7 +159,7 @@ func (s *System) get(prefix []byte, name string, into any) error {
 		return engine.StorageError(err)
 	}
 	if err := json.Unmarshal(v.Value, into); err != nil {
-		return pgerror.Wrapf(err, pgcode.DataCorrupted, "catalog: record %q: %v", name, err)
+		return pgerror.Wrapf(err, pgcode.DataCorrupted, "catalog: record \"%s\": %v", name, err)
 	}
 	return nil
 }
@@ -168,7 +168,7 @@ func (s *System) get(prefix []byte, name string, into any) error {
 func (s *System) put(ctx context.Context, prefix []byte, name string, rec any) error {
 	b, err := json.Marshal(rec)
 	if err != nil {
-		return fmt.Errorf("catalog: encode %q: %w", name, err)
+		return fmt.Errorf("catalog: encode \"%s\": %w", name, err)
 	}
 	_, err = s.store.Commit(ctx, []kv.Write{{Key: recordKey(prefix, name), Value: b}})
 	return engine.StorageError(err)
@@ -189,7 +189,7 @@ func (s *System) Users() ([]User, error) {
 	for it.Next() {
 		var u User
 		if err := json.Unmarshal(it.Value(), &u); err != nil {
-			return nil, pgerror.Wrapf(err, pgcode.DataCorrupted, "catalog: user record %q: %v", it.Key(), err)
+			return nil, pgerror.Wrapf(err, pgcode.DataCorrupted, "catalog: user record \"%s\": %v", it.Key(), err)
 		}
 		out = append(out, u)
 	}

@@ -52,7 +52,7 @@ func (s *System) RoleSettingOf(role, db string) ([]string, error) {
 	}
 	var r RoleSetting
 	if err := json.Unmarshal(v.Value, &r); err != nil {
-		return nil, pgerror.Wrapf(err, pgcode.DataCorrupted, "catalog: setting record %q: %v", v.Key, err)
+		return nil, pgerror.Wrapf(err, pgcode.DataCorrupted, "catalog: setting record \"%s\": %v", v.Key, err)
 	}
 	return r.Config, nil
 }
@@ -73,7 +73,7 @@ func (s *System) RoleSettings() ([]RoleSetting, error) {
 	for it.Next() {
 		var r RoleSetting
 		if err := json.Unmarshal(it.Value(), &r); err != nil {
-			return nil, pgerror.Wrapf(err, pgcode.DataCorrupted, "catalog: setting record %q: %v", it.Key(), err)
+			return nil, pgerror.Wrapf(err, pgcode.DataCorrupted, "catalog: setting record \"%s\": %v", it.Key(), err)
 		}
 		out = append(out, r)
 	}

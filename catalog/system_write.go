@@ -47,7 +47,7 @@ func (s *System) RenameUser(ctx context.Context, from, to string, check func() e
 		return err
 	}
 	if _, err := s.User(to); err == nil {
-		return pgerror.Newf(pgcode.DuplicateObject, "role %q already exists", to)
+		return pgerror.Newf(pgcode.DuplicateObject, "role \"%s\" already exists", to)
 	} else if !pgerror.HasCode(err, pgcode.UndefinedObject) {
 		return err
 	}
@@ -59,7 +59,7 @@ func (s *System) RenameUser(ctx context.Context, from, to string, check func() e
 	u.Name = to
 	b, err := json.Marshal(u)
 	if err != nil {
-		return fmt.Errorf("catalog: encode %q: %w", to, err)
+		return fmt.Errorf("catalog: encode \"%s\": %w", to, err)
 	}
 	writes := []kv.Write{{Key: recordKey(userPrefix, from), Delete: true}, {Key: recordKey(userPrefix, to), Value: b}}
 	dbs, err := s.Databases()
@@ -73,7 +73,7 @@ func (s *System) RenameUser(ctx context.Context, from, to string, check func() e
 		d.Owner = to
 		db, err := json.Marshal(d)
 		if err != nil {
-			return fmt.Errorf("catalog: encode %q: %w", d.Name, err)
+			return fmt.Errorf("catalog: encode \"%s\": %w", d.Name, err)
 		}
 		writes = append(writes, kv.Write{Key: recordKey(databasePrefix, d.Name), Value: db})
 	}
@@ -175,7 +175,7 @@ func (s *System) RenameDatabase(ctx context.Context, from, to string) error {
 		return err
 	}
 	if _, err := s.Database(to); err == nil {
-		return pgerror.Newf(pgcode.DuplicateDatabase, "database %q already exists", to)
+		return pgerror.Newf(pgcode.DuplicateDatabase, "database \"%s\" already exists", to)
 	} else if !pgerror.HasCode(err, pgcode.InvalidCatalogName) {
 		return err
 	}
@@ -185,7 +185,7 @@ func (s *System) RenameDatabase(ctx context.Context, from, to string) error {
 	d.Name = to
 	b, err := json.Marshal(d)
 	if err != nil {
-		return fmt.Errorf("catalog: encode %q: %w", to, err)
+		return fmt.Errorf("catalog: encode \"%s\": %w", to, err)
 	}
 	moved, err := s.moveGrants(func(g *Grant) bool {
 		if g.Database != from {
@@ -259,6 +259,6 @@ func (s *System) ownsNoDatabase(user string, more []string) error {
 	if len(owned) == 0 {
 		return nil
 	}
-	return pgerror.Newf(pgcode.DependentObjectsStillExist, "role %q cannot be dropped because some objects depend on it", user).
+	return pgerror.Newf(pgcode.DependentObjectsStillExist, "role \"%s\" cannot be dropped because some objects depend on it", user).
 		WithDetail(strings.Join(owned, "\n"))
 }

@@ -121,7 +121,7 @@ func lookup(txn *engine.Txn, schema uint32, name string) (*Descriptor, error) {
 	case 6:
 		return indexDescriptor(schema, name, v), nil
 	}
-	return nil, pgerror.Newf(pgcode.DataCorrupted, "catalog: name entry %q malformed", name)
+	return nil, pgerror.Newf(pgcode.DataCorrupted, "catalog: name entry \"%s\" malformed", name)
 }
 
 // Schema returns a schema by name; 3F000 if there is none.
@@ -131,7 +131,7 @@ func Schema(txn *engine.Txn, name string) (*Descriptor, error) {
 		return nil, err
 	}
 	if d == nil {
-		return nil, pgerror.Newf(pgcode.InvalidSchemaName, "schema %q does not exist", name)
+		return nil, pgerror.Newf(pgcode.InvalidSchemaName, "schema \"%s\" does not exist", name)
 	}
 	return d, nil
 }
@@ -172,14 +172,14 @@ func relationBy(txn *engine.Txn, schema, name string, path SearchPath,
 			return nil, err
 		}
 		if s == nil {
-			return nil, pgerror.Newf(pgcode.UndefinedTable, "relation %q does not exist", schema+"."+name)
+			return nil, pgerror.Newf(pgcode.UndefinedTable, "relation \"%s\" does not exist", schema+"."+name)
 		}
 		d, err := find(txn, s.ID, name)
 		if err != nil {
 			return nil, err
 		}
 		if d == nil {
-			return nil, pgerror.Newf(pgcode.UndefinedTable, "relation %q does not exist", schema+"."+name)
+			return nil, pgerror.Newf(pgcode.UndefinedTable, "relation \"%s\" does not exist", schema+"."+name)
 		}
 		if IsTempSchema(stored) && stored != path.TempSchema() {
 			return nil, errOtherTemp()
@@ -202,7 +202,7 @@ func relationBy(txn *engine.Txn, schema, name string, path SearchPath,
 			return d, nil
 		}
 	}
-	return nil, pgerror.Newf(pgcode.UndefinedTable, "relation %q does not exist", name)
+	return nil, pgerror.Newf(pgcode.UndefinedTable, "relation \"%s\" does not exist", name)
 }
 
 // Lookup returns the object named name in a schema, or nil.
@@ -233,7 +233,7 @@ func NewID(txn *engine.Txn) (uint32, error) {
 // entries of its indexes (index_names.go).
 func Put(txn *engine.Txn, d *Descriptor) error {
 	if d.Kind == KindIndex {
-		return fmt.Errorf("catalog: index %q is stored in its table", d.Name)
+		return fmt.Errorf("catalog: index \"%s\" is stored in its table", d.Name)
 	}
 	if d.Kind == KindTable {
 		old, err := Get(txn, d.ID)

@@ -79,7 +79,7 @@ func PastStorages(txn *engine.Txn, d *Descriptor) ([]PastStorage, error) {
 			return nil, err
 		}
 		if !ok {
-			return nil, pgerror.Newf(pgcode.DataCorrupted, "catalog: table %q: no truncate record of its storage %d", d.Name, id)
+			return nil, pgerror.Newf(pgcode.DataCorrupted, "catalog: table \"%s\": no truncate record of its storage %d", d.Name, id)
 		}
 		out = append(out, PastStorage{ID: id, Until: ver.TxID, Time: ver.Time})
 	}

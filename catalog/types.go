@@ -102,7 +102,7 @@ func LookupType(txn *engine.Txn, schema uint32, name string) (*Descriptor, error
 		return nil, err
 	}
 	if len(v) != 4 {
-		return nil, pgerror.Newf(pgcode.DataCorrupted, "catalog: type name entry %q malformed", name)
+		return nil, pgerror.Newf(pgcode.DataCorrupted, "catalog: type name entry \"%s\" malformed", name)
 	}
 	return Get(txn, binary.BigEndian.Uint32(v))
 }

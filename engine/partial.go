@@ -36,7 +36,7 @@ func (ix *IndexLayout) includes(row []types.Datum) (bool, error) {
 	if ix.Partial {
 		// A statement whose layout the SQL layer did not equip: refused
 		// as not supported, never written as an index of every row.
-		return false, pgerror.Newf(pgcode.FeatureNotSupported, "this statement cannot maintain partial index %q", ix.Name).
+		return false, pgerror.Newf(pgcode.FeatureNotSupported, "this statement cannot maintain partial index \"%s\"", ix.Name).
 			WithDetail("engine: the index's layout has no predicate to evaluate")
 	}
 	return true, nil

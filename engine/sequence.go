@@ -112,7 +112,7 @@ func (db *DB) NextVal(ctx context.Context, p SeqParams) (int64, error) {
 				if p.Increment < 0 {
 					bound, which = p.Min, "minimum"
 				}
-				return 0, pgerror.Newf(pgcode.SequenceGeneratorLimitExceeded, "nextval: reached %s value of sequence %q (%d)", which, p.Name, bound)
+				return 0, pgerror.Newf(pgcode.SequenceGeneratorLimitExceeded, "nextval: reached %s value of sequence \"%s\" (%d)", which, p.Name, bound)
 			}
 			next = p.Min
 			if p.Increment < 0 {
@@ -145,7 +145,7 @@ func (db *DB) NextVal(ctx context.Context, p SeqParams) (int64, error) {
 // returns the following one (or this one when isCalled is false).
 func (db *DB) SetVal(ctx context.Context, p SeqParams, v int64, isCalled bool) error {
 	if v < p.Min || v > p.Max {
-		return pgerror.Newf(pgcode.NumericValueOutOfRange, "setval: value %d is out of bounds for sequence %q (%d..%d)", v, p.Name, p.Min, p.Max)
+		return pgerror.Newf(pgcode.NumericValueOutOfRange, "setval: value %d is out of bounds for sequence \"%s\" (%d..%d)", v, p.Name, p.Min, p.Max)
 	}
 	s := db.seq(p)
 	s.mu.Lock()
@@ -234,7 +234,7 @@ func (db *DB) loadSeq(s *seqState, p SeqParams) error {
 		return StorageError(err)
 	}
 	if len(v.Value) != 8 && (len(v.Value) != 9 || v.Value[8] != 1) {
-		return pgerror.Newf(pgcode.DataCorrupted, "sequence %q: state malformed", p.Name)
+		return pgerror.Newf(pgcode.DataCorrupted, "sequence \"%s\": state malformed", p.Name)
 	}
 	r := int64(binary.BigEndian.Uint64(v.Value))
 	s.last, s.called, s.reserved = r, true, r

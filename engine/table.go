@@ -281,7 +281,7 @@ func (l *Layout) duplicate(ix *IndexLayout, row []types.Datum) error {
 			vals[i] = string(l.Types[c].AppendText(nil, row[c], &fs))
 		}
 	}
-	return pgerror.Newf(pgcode.UniqueViolation, "duplicate key value violates unique constraint %q", ix.Name).
+	return pgerror.Newf(pgcode.UniqueViolation, "duplicate key value violates unique constraint \"%s\"", ix.Name).
 		WithConstraint(ix.Name).
 		WithDetail(fmt.Sprintf("Key (%s)=(%s) already exists.", strings.Join(names, ", "), strings.Join(vals, ", ")))
 }
@@ -394,7 +394,7 @@ func (l *Layout) Backfill(txn *Txn, indexID uint16) error {
 		}
 	}
 	if ix == nil {
-		return fmt.Errorf("engine: table %q has no index %d", l.Name, indexID)
+		return fmt.Errorf("engine: table \"%s\" has no index %d", l.Name, indexID)
 	}
 	it, err := txn.Scan(l.Range(PrimaryIndexID), false)
 	if err != nil {
@@ -420,7 +420,7 @@ func (l *Layout) Backfill(txn *Txn, indexID uint16) error {
 				return err
 			} else if exists {
 				names, vals := l.keyText(ix, row)
-				return pgerror.Newf(pgcode.UniqueViolation, "could not create unique index %q", ix.Name).
+				return pgerror.Newf(pgcode.UniqueViolation, "could not create unique index \"%s\"", ix.Name).
 					WithConstraint(ix.Name).
 					WithDetail(fmt.Sprintf("Key (%s)=(%s) is duplicated.", names, vals))
 			}

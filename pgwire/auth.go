@@ -20,7 +20,7 @@ const (
 // authFailed is the one answer to every failed login, whether the user
 // exists or not.
 func authFailed(user string) error {
-	return pgerror.Newf(pgcode.InvalidPassword, "password authentication failed for user %q", user).WithSeverity(pgerror.SeverityFatal)
+	return pgerror.Newf(pgcode.InvalidPassword, "password authentication failed for user \"%s\"", user).WithSeverity(pgerror.SeverityFatal)
 }
 
 // authenticate runs SCRAM-SHA-256 (or a cleartext password, when allowed
@@ -60,7 +60,7 @@ func (c *conn) authenticate(user string) (*catalog.User, error) {
 	if !u.Login {
 		c.srv.stats.authFailed(AuthNoLogin)
 		c.log.Warn().Str("user", user).Msg("login refused: role may not log in")
-		return nil, pgerror.Newf(pgcode.InvalidAuthorizationSpecification, "role %q is not permitted to log in", user).WithSeverity(pgerror.SeverityFatal)
+		return nil, pgerror.Newf(pgcode.InvalidAuthorizationSpecification, "role \"%s\" is not permitted to log in", user).WithSeverity(pgerror.SeverityFatal)
 	}
 	return u, nil
 }

@@ -77,7 +77,7 @@ func (c *conn) parse(body []byte) error {
 	}
 	if m.Name != "" {
 		if _, ok := c.stmts[m.Name]; ok || c.sess.HasPreparedStatement(m.Name) {
-			return pgerror.Newf(pgcode.DuplicatePreparedStatement, "prepared statement %q already exists", m.Name)
+			return pgerror.Newf(pgcode.DuplicatePreparedStatement, "prepared statement \"%s\" already exists", m.Name)
 		}
 	}
 	stmts, err := parser.Parse(m.Query)
@@ -125,7 +125,7 @@ func (c *conn) bind(body []byte) error {
 	portalName := string(m.portal) // "" allocates nothing
 	if portalName != "" {
 		if _, ok := c.portals[portalName]; ok || c.sess.HasCursor(portalName) {
-			return pgerror.Newf(pgcode.DuplicateCursor, "cursor %q already exists", portalName)
+			return pgerror.Newf(pgcode.DuplicateCursor, "cursor \"%s\" already exists", portalName)
 		}
 	} else if old, ok := c.portals[""]; ok {
 		old.close()
@@ -137,7 +137,7 @@ func (c *conn) bind(body []byte) error {
 		paramTypes, cols = ps.p.ParamTypes, ps.p.Columns
 	}
 	if len(m.params) != len(paramTypes) {
-		return pgerror.Newf(pgcode.ProtocolViolation, "bind message supplies %d parameters, but prepared statement %q requires %d",
+		return pgerror.Newf(pgcode.ProtocolViolation, "bind message supplies %d parameters, but prepared statement \"%s\" requires %d",
 			len(m.params), ps.name, len(paramTypes))
 	}
 	nfmt := len(m.paramFormats)
@@ -227,7 +227,7 @@ func (c *conn) lookupStmt(name string) (*preparedStmt, error) {
 	if name == "" {
 		return nil, pgerror.New(pgcode.InvalidSQLStatementName, "unnamed prepared statement does not exist")
 	}
-	return nil, pgerror.Newf(pgcode.InvalidSQLStatementName, "prepared statement %q does not exist", name)
+	return nil, pgerror.Newf(pgcode.InvalidSQLStatementName, "prepared statement \"%s\" does not exist", name)
 }
 
 // describe handles Describe of a statement or portal.
@@ -261,7 +261,7 @@ func (c *conn) describe(body []byte) error {
 			if c.describeCursor(name) {
 				return nil
 			}
-			return pgerror.Newf(pgcode.InvalidCursorName, "portal %q does not exist", name)
+			return pgerror.Newf(pgcode.InvalidCursorName, "portal \"%s\" does not exist", name)
 		}
 		if p.stmt.p == nil || p.stmt.p.Columns == nil {
 			c.w.send(&pgproto3.NoData{})
@@ -288,7 +288,7 @@ func (c *conn) execute(body []byte) error {
 		if found, err := c.executeCursor(string(name), limit); found {
 			return err
 		}
-		return pgerror.Newf(pgcode.InvalidCursorName, "portal %q does not exist", name)
+		return pgerror.Newf(pgcode.InvalidCursorName, "portal \"%s\" does not exist", name)
 	}
 	if p.stmt.p == nil {
 		c.w.send(&pgproto3.EmptyQueryResponse{})
@@ -303,7 +303,7 @@ func (c *conn) execute(body []byte) error {
 		// ("SELECT 0"); one of a command that returns none cannot run
 		// twice.
 		if p.stmt.p.Columns == nil {
-			return pgerror.Newf(pgcode.ObjectNotInPrerequisiteState, "portal %q cannot be run", p.name)
+			return pgerror.Newf(pgcode.ObjectNotInPrerequisiteState, "portal \"%s\" cannot be run", p.name)
 		}
 		c.stmtStart = time.Now() // no beginStatement: nothing runs
 		c.sendCommandComplete(p.tag, 0)

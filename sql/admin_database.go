@@ -165,12 +165,12 @@ func createDatabaseOptions(opts []*pg_query.Node) (string, error) {
 		case "strategy":
 			// How a template is copied: nothing is copied.
 			if l := strings.ToLower(v); l != "wal_log" && l != "file_copy" {
-				return "", pgerror.Newf(pgcode.InvalidParameterValue, "invalid create database strategy %q", v).
+				return "", pgerror.Newf(pgcode.InvalidParameterValue, "invalid create database strategy \"%s\"", v).
 					WithHint("Valid strategies are \"wal_log\", and \"file_copy\".")
 			}
 		case "tablespace":
 			if v != "" && v != "pg_default" {
-				return "", pgerror.Newf(pgcode.UndefinedObject, "tablespace %q does not exist", v)
+				return "", pgerror.Newf(pgcode.UndefinedObject, "tablespace \"%s\" does not exist", v)
 			}
 		case "allow_connections":
 			if b, err := defBool(d); err != nil {
@@ -191,7 +191,7 @@ func createDatabaseOptions(opts []*pg_query.Node) (string, error) {
 		case "icu_locale", "collation_version", "oid":
 			return "", unsupported(strings.ToUpper(d.Defname))
 		default:
-			return "", pgerror.Newf(pgcode.Syntax, "option %q not recognized", d.Defname).WithPosition(int(d.Location) + 1)
+			return "", pgerror.Newf(pgcode.Syntax, "option \"%s\" not recognized", d.Defname).WithPosition(int(d.Location) + 1)
 		}
 	}
 	return owner, nil
@@ -202,7 +202,7 @@ func planDropDatabase(n *pg_query.DropdbStmt) (plan, error) {
 	for _, o := range n.Options {
 		if d := o.GetDefElem(); d != nil {
 			if d.Defname != "force" {
-				return nil, pgerror.Newf(pgcode.Syntax, "unrecognized DROP DATABASE option %q", d.Defname).WithPosition(int(d.Location) + 1)
+				return nil, pgerror.Newf(pgcode.Syntax, "unrecognized DROP DATABASE option \"%s\"", d.Defname).WithPosition(int(d.Location) + 1)
 			}
 			force = true
 		}

@@ -36,7 +36,7 @@ func planAlterDatabaseOwner(n *pg_query.AlterOwnerStmt) (plan, error) {
 			case !r.owner:
 				return false, pgerror.Newf(pgcode.InsufficientPrivilege, "must be owner of database %s", name)
 			case !r.members[role]:
-				return false, pgerror.Newf(pgcode.InsufficientPrivilege, "must be member of role %q", role)
+				return false, pgerror.Newf(pgcode.InsufficientPrivilege, "must be member of role \"%s\"", role)
 			}
 			return true, nil
 		})

@@ -235,7 +235,7 @@ func (s *Session) schemasExist(objs []*pg_query.Node) error {
 	}
 	for _, n := range grantSchemaNames(objs) {
 		if !have[n] && n != "pg_catalog" && n != "information_schema" {
-			return pgerror.Newf(pgcode.InvalidSchemaName, "schema %q does not exist", n)
+			return pgerror.Newf(pgcode.InvalidSchemaName, "schema \"%s\" does not exist", n)
 		}
 	}
 	return nil
@@ -415,7 +415,7 @@ func (s *Session) grantRelations(objs []*pg_query.Node, kind pg_query.ObjectType
 			return nil, err
 		}
 		if kind == pg_query.ObjectType_OBJECT_SEQUENCE && d.Kind != catalog.KindSequence {
-			return nil, pgerror.Newf(pgcode.WrongObjectType, "%q is not a sequence", d.Name)
+			return nil, pgerror.Newf(pgcode.WrongObjectType, "\"%s\" is not a sequence", d.Name)
 		}
 		out = append(out, d)
 	}
@@ -445,7 +445,7 @@ func changeRelationGrant(g *catalog.Grant, req *grantRequest) error {
 			continue
 		}
 		if held := catalog.NormPrivs(g.Tables, letters); held != "" {
-			return pgerror.Newf(pgcode.FeatureNotSupported, "cannot revoke %s on %s %q alone from %q",
+			return pgerror.Newf(pgcode.FeatureNotSupported, "cannot revoke %s on %s \"%s\" alone from \"%s\"",
 				catalog.PrivilegeList(held, catalog.TablePrivs), relKindWord(d), d.Name, granteeName(g.User)).
 				WithDetail("The user holds it on every relation of the database (GRANT ... ON ALL TABLES IN SCHEMA).").
 				WithHint("REVOKE it ON ALL TABLES IN SCHEMA public, then grant it on the relations that keep it.")

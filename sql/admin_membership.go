@@ -118,7 +118,7 @@ func (s *Session) changeMemberships(ec *expr.Context, c *membershipChange) error
 				return pgerror.New(pgcode.InsufficientPrivilege, "must be superuser to alter superusers")
 			case !catalog.AdminOf(ms, s.currentUser(), role):
 				s.log.Warn().Str("user", s.currentUser()).Str("role", role).Msg("permission denied to grant role")
-				return pgerror.Newf(pgcode.InsufficientPrivilege, "must have admin option on role %q", role)
+				return pgerror.Newf(pgcode.InsufficientPrivilege, "must have admin option on role \"%s\"", role)
 			}
 			return nil
 		}
@@ -176,7 +176,7 @@ func (s *Session) checkRoleMemberships(name string, o *roleOptions) error {
 	for _, list := range [][]string{o.inRoles, o.admins, o.members} {
 		for _, r := range list {
 			if r == name {
-				return pgerror.Newf(pgcode.InvalidGrantOperation, "role %q is a member of role %q", name, name)
+				return pgerror.Newf(pgcode.InvalidGrantOperation, "role \"%s\" is a member of role \"%s\"", name, name)
 			}
 			if _, err := s.engine.sys.User(r); err != nil {
 				return err

@@ -109,7 +109,7 @@ func parseRoleOptions(opts []*pg_query.Node) (*roleOptions, error) {
 		case "sysid":
 			// Ignored by PostgreSQL too, with a notice.
 		default:
-			return nil, pgerror.Newf(pgcode.Syntax, "option %q not recognized", d.Defname)
+			return nil, pgerror.Newf(pgcode.Syntax, "option \"%s\" not recognized", d.Defname)
 		}
 	}
 	return o, nil
@@ -127,12 +127,12 @@ func (o *roleOptions) verifier(s *Session) (string, error) {
 // reservedRoleName refuses the names PostgreSQL reserves.
 func reservedRoleName(name string) error {
 	if strings.HasPrefix(name, "pg_") {
-		return pgerror.Newf(pgcode.ReservedName, "role name %q is reserved", name).
+		return pgerror.Newf(pgcode.ReservedName, "role name \"%s\" is reserved", name).
 			WithDetail("Role names starting with \"pg_\" are reserved.")
 	}
 	switch name {
 	case "public", "none", "current_role", "current_user", "session_user":
-		return pgerror.Newf(pgcode.ReservedName, "role name %q is reserved", name)
+		return pgerror.Newf(pgcode.ReservedName, "role name \"%s\" is reserved", name)
 	}
 	return nil
 }

@@ -50,7 +50,7 @@ func planAlterRoleSet(n *pg_query.AlterRoleSetStmt) (plan, error) {
 				return err
 			}
 			if strings.HasPrefix(name, "pg_") {
-				return pgerror.Newf(pgcode.ReservedName, "role name %q is reserved", name).
+				return pgerror.Newf(pgcode.ReservedName, "role name \"%s\" is reserved", name).
 					WithDetail("Cannot alter reserved roles.")
 			}
 			u, err := s.engine.sys.User(name)
@@ -162,7 +162,7 @@ func (s *Session) roleSettingEdit(n *pg_query.VariableSetStmt) (func([]string) (
 	}
 	// SET TRANSACTION ..., SET SESSION CHARACTERISTICS ...: no setting
 	// of that name.
-	return nil, pgerror.Newf(pgcode.UndefinedObject, "unrecognized configuration parameter %q", n.Name)
+	return nil, pgerror.Newf(pgcode.UndefinedObject, "unrecognized configuration parameter \"%s\"", n.Name)
 }
 
 // storableSetting checks that a setting may be stored as a default, with
@@ -175,7 +175,7 @@ func (s *Session) storableSetting(name string, value *string) (string, error) {
 	st, known := settings[key]
 	if !known {
 		if !strings.Contains(key, ".") {
-			return "", pgerror.Newf(pgcode.UndefinedObject, "unrecognized configuration parameter %q", name)
+			return "", pgerror.Newf(pgcode.UndefinedObject, "unrecognized configuration parameter \"%s\"", name)
 		}
 		if err := s.requireSuperuser("permission denied to set parameter \"" + key + "\""); err != nil {
 			return "", err
@@ -184,7 +184,7 @@ func (s *Session) storableSetting(name string, value *string) (string, error) {
 	}
 	if value == nil {
 		if st.readOnly {
-			return "", pgerror.Newf(pgcode.CantChangeRuntimeParam, "parameter %q cannot be changed", st.name)
+			return "", pgerror.Newf(pgcode.CantChangeRuntimeParam, "parameter \"%s\" cannot be changed", st.name)
 		}
 		return st.name, nil
 	}

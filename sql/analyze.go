@@ -71,7 +71,7 @@ func (p *vacuumPlan) run(s *Session, ec *expr.Context) (Result, error) {
 				return nil, evalError(ec.Ctx, err)
 			}
 			if verbose {
-				s.notice("INFO", pgcode.SuccessfulCompletion, fmt.Sprintf("%q: %d live rows counted", d.Name, n))
+				s.notice("INFO", pgcode.SuccessfulCompletion, fmt.Sprintf("\"%s\": %d live rows counted", d.Name, n))
 			}
 		}
 	}

@@ -179,7 +179,7 @@ func (l *copyLoader) loadText(src CopySource) (int64, error) {
 		}
 		for i, t := range cp.targets {
 			if i >= f.len() {
-				return n, l.withLine(pgerror.Newf(pgcode.BadCopyFileFormat, "missing data for column %q", cp.w.cols[t].name), line)
+				return n, l.withLine(pgerror.Newf(pgcode.BadCopyFileFormat, "missing data for column \"%s\"", cp.w.cols[t].name), line)
 			}
 			v, null := f.value(i)
 			if o.format == copyCSV {
@@ -249,10 +249,10 @@ func (l *copyLoader) matchHeader(line []byte) error {
 		name := cp.w.cols[t].name
 		v, null := l.fields.value(i)
 		if null {
-			return pgerror.Newf(pgcode.BadCopyFileFormat, "column name mismatch in header line field %d: got null value (%q), expected %q", i+1, cp.opts.null, name)
+			return pgerror.Newf(pgcode.BadCopyFileFormat, "column name mismatch in header line field %d: got null value (\"%s\"), expected \"%s\"", i+1, cp.opts.null, name)
 		}
 		if string(v) != name {
-			return pgerror.Newf(pgcode.BadCopyFileFormat, "column name mismatch in header line field %d: got %q, expected %q", i+1, string(v), name)
+			return pgerror.Newf(pgcode.BadCopyFileFormat, "column name mismatch in header line field %d: got \"%s\", expected \"%s\"", i+1, string(v), name)
 		}
 	}
 	return nil

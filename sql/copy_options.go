@@ -79,7 +79,7 @@ func parseCopyOptions(list []*pg_query.Node, isFrom bool) (*copyOptions, error) 
 			case "binary":
 				o.format = copyBinary
 			default:
-				return nil, pgerror.Newf(pgcode.InvalidParameterValue, "COPY format %q not recognized", s).WithPosition(pos)
+				return nil, pgerror.Newf(pgcode.InvalidParameterValue, "COPY format \"%s\" not recognized", s).WithPosition(pos)
 			}
 		case "freeze":
 			if freezeSet {
@@ -149,13 +149,13 @@ func parseCopyOptions(list []*pg_query.Node, isFrom bool) (*copyOptions, error) 
 			}
 			enc, ok := pgenc.Lookup(s)
 			if !ok {
-				return nil, pgerror.Newf(pgcode.InvalidParameterValue, "argument to option %q must be a valid encoding name", d.Defname).WithPosition(pos)
+				return nil, pgerror.Newf(pgcode.InvalidParameterValue, "argument to option \"%s\" must be a valid encoding name", d.Defname).WithPosition(pos)
 			}
 			if o.encoding, err = copyEncoding(enc); err != nil {
 				return nil, err
 			}
 		default:
-			return nil, pgerror.Newf(pgcode.Syntax, "option %q not recognized", d.Defname).WithPosition(pos)
+			return nil, pgerror.Newf(pgcode.Syntax, "option \"%s\" not recognized", d.Defname).WithPosition(pos)
 		}
 	}
 	return o, o.finish(isFrom, delim, null, quote, escape)
@@ -208,7 +208,7 @@ func (o *copyOptions) finish(isFrom bool, delim, null, quote, escape *string) er
 	// A backslash would be ambiguous in text mode, and letters and digits
 	// can follow a backslash in an escape.
 	if !csv && strings.IndexByte(`\.abcdefghijklmnopqrstuvwxyz0123456789`, o.delim) >= 0 {
-		return pgerror.Newf(pgcode.InvalidParameterValue, "COPY delimiter cannot be %q", d)
+		return pgerror.Newf(pgcode.InvalidParameterValue, "COPY delimiter cannot be \"%s\"", d)
 	}
 	if binary && o.header {
 		return pgerror.New(pgcode.FeatureNotSupported, "cannot specify HEADER in BINARY mode")
@@ -285,7 +285,7 @@ func (o *copyOptions) setHeader(d *pg_query.DefElem, isFrom bool) error {
 		}
 		if s == "match" {
 			if !isFrom {
-				return pgerror.Newf(pgcode.FeatureNotSupported, "cannot use %q with HEADER in COPY TO", a.String_.Sval)
+				return pgerror.Newf(pgcode.FeatureNotSupported, "cannot use \"%s\" with HEADER in COPY TO", a.String_.Sval)
 			}
 			o.header, o.headerMatch = true, true
 			return nil
@@ -355,7 +355,7 @@ func defBool(d *pg_query.DefElem) (bool, error) {
 func defColumnList(d *pg_query.DefElem) ([]string, error) {
 	l := d.Arg.GetList()
 	if l == nil {
-		return nil, pgerror.Newf(pgcode.InvalidParameterValue, "argument to option %q must be a list of column names", d.Defname).
+		return nil, pgerror.Newf(pgcode.InvalidParameterValue, "argument to option \"%s\" must be a list of column names", d.Defname).
 			WithPosition(int(d.Location) + 1)
 	}
 	out := make([]string, 0, len(l.Items))

@@ -62,9 +62,9 @@ func checkCopyKind(d *catalog.Descriptor, from bool) error {
 	switch {
 	case d.IsMatView():
 		if from {
-			return pgerror.Newf(pgcode.WrongObjectType, "cannot copy to materialized view %q", d.Name)
+			return pgerror.Newf(pgcode.WrongObjectType, "cannot copy to materialized view \"%s\"", d.Name)
 		}
-		return pgerror.Newf(pgcode.WrongObjectType, "cannot copy from materialized view %q", d.Name).
+		return pgerror.Newf(pgcode.WrongObjectType, "cannot copy from materialized view \"%s\"", d.Name).
 			WithHint("Try the COPY (SELECT ...) TO variant.")
 	}
 	switch d.Kind {
@@ -72,22 +72,22 @@ func checkCopyKind(d *catalog.Descriptor, from bool) error {
 		return nil
 	case catalog.KindView:
 		if from {
-			return pgerror.Newf(pgcode.WrongObjectType, "cannot copy to view %q", d.Name).
+			return pgerror.Newf(pgcode.WrongObjectType, "cannot copy to view \"%s\"", d.Name).
 				WithHint("To enable copying to a view, provide an INSTEAD OF INSERT trigger.")
 		}
-		return pgerror.Newf(pgcode.WrongObjectType, "cannot copy from view %q", d.Name).
+		return pgerror.Newf(pgcode.WrongObjectType, "cannot copy from view \"%s\"", d.Name).
 			WithHint("Try the COPY (SELECT ...) TO variant.")
 	case catalog.KindSequence:
 		if from {
-			return pgerror.Newf(pgcode.WrongObjectType, "cannot copy to sequence %q", d.Name)
+			return pgerror.Newf(pgcode.WrongObjectType, "cannot copy to sequence \"%s\"", d.Name)
 		}
-		return pgerror.Newf(pgcode.WrongObjectType, "cannot copy from sequence %q", d.Name)
+		return pgerror.Newf(pgcode.WrongObjectType, "cannot copy from sequence \"%s\"", d.Name)
 	}
 	verb := "from"
 	if from {
 		verb = "to"
 	}
-	return pgerror.Newf(pgcode.WrongObjectType, "cannot copy %s non-table relation %q", verb, d.Name)
+	return pgerror.Newf(pgcode.WrongObjectType, "cannot copy %s non-table relation \"%s\"", verb, d.Name)
 }
 
 // copyColumns resolves a COPY's column list against a table's columns
@@ -108,10 +108,10 @@ func copyColumns(cols []column, table string, list []*pg_query.Node) ([]int, err
 		name := n.GetString_().Sval
 		i := columnIndex(cols, name)
 		if i < 0 {
-			return nil, pgerror.Newf(pgcode.UndefinedColumn, "column %q of relation %q does not exist", name, table)
+			return nil, pgerror.Newf(pgcode.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", name, table)
 		}
 		if seen[i] {
-			return nil, pgerror.Newf(pgcode.DuplicateColumn, "column %q specified more than once", name)
+			return nil, pgerror.Newf(pgcode.DuplicateColumn, "column \"%s\" specified more than once", name)
 		}
 		seen[i] = true
 		out = append(out, i)
@@ -140,9 +140,9 @@ func forceFlags(option string, names []string, cols []column, table string, targ
 		i := columnIndex(cols, name)
 		if i < 0 {
 			if table == "" {
-				return nil, pgerror.Newf(pgcode.UndefinedColumn, "column %q does not exist", name)
+				return nil, pgerror.Newf(pgcode.UndefinedColumn, "column \"%s\" does not exist", name)
 			}
-			return nil, pgerror.Newf(pgcode.UndefinedColumn, "column %q of relation %q does not exist", name, table)
+			return nil, pgerror.Newf(pgcode.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", name, table)
 		}
 		found := false
 		for k, t := range targets {
@@ -151,7 +151,7 @@ func forceFlags(option string, names []string, cols []column, table string, targ
 			}
 		}
 		if !found {
-			return nil, pgerror.Newf(pgcode.InvalidColumnReference, "%s column %q not referenced by COPY", option, name)
+			return nil, pgerror.Newf(pgcode.InvalidColumnReference, "%s column \"%s\" not referenced by COPY", option, name)
 		}
 	}
 	return flags, nil

@@ -66,7 +66,7 @@ func (pl *planner) withClause(w *pg_query.WithClause, outer *scope, lv *level) (
 		c := n.GetCommonTableExpr()
 		if _, dup := sc.ctes[c.Ctename]; dup {
 			pop()
-			return nil, nil, pgerror.Newf(pgcode.DuplicateAlias, "WITH query name %q specified more than once", c.Ctename).WithPosition(int(c.Location) + 1)
+			return nil, nil, pgerror.Newf(pgcode.DuplicateAlias, "WITH query name \"%s\" specified more than once", c.Ctename).WithPosition(int(c.Location) + 1)
 		}
 		sel := c.Ctequery.GetSelectStmt()
 		if sel == nil {
@@ -118,7 +118,7 @@ func referencesName(n *pg_query.Node, name string) bool {
 // reference returns the plan of one reference, at loc, to the query.
 func (c *cte) reference(loc int32) (planNode, error) {
 	if c.dml != nil && c.dml.plan.ret == nil {
-		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "WITH query %q does not have a RETURNING clause", c.name).WithPosition(int(loc) + 1)
+		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "WITH query \"%s\" does not have a RETURNING clause", c.name).WithPosition(int(loc) + 1)
 	}
 	c.refs++
 	if c.work != nil {
@@ -245,7 +245,7 @@ func (it *cteScanIter) close() {
 func cteColumns(in []column, c *pg_query.CommonTableExpr) ([]column, error) {
 	cols, err := aliasColumns(in, c.Ctename, &pg_query.Alias{Colnames: c.Aliascolnames})
 	if err != nil && pgerror.HasCode(err, pgcode.InvalidColumnReference) {
-		return nil, pgerror.Newf(pgcode.InvalidColumnReference, "WITH query %q has %d columns available but %d columns specified",
+		return nil, pgerror.Newf(pgcode.InvalidColumnReference, "WITH query \"%s\" has %d columns available but %d columns specified",
 			c.Ctename, len(visibleColumns(in)), len(c.Aliascolnames)).WithPosition(int(c.Location) + 1)
 	}
 	return cols, err
@@ -328,7 +328,7 @@ func (pl *planner) recursiveCTE(q *cte, c *pg_query.CommonTableExpr, sel *pg_que
 		if sc.typ.Oid != cols[i].typ.Oid {
 			ce, err := b.Coerce(e, cols[i].typ, "UNION", c.Location)
 			if err != nil {
-				return pgerror.Newf(pgcode.DatatypeMismatch, "recursive query %q column %d has type %s in non-recursive term but type %s overall", c.Ctename, i+1, cols[i].typ, sc.typ).
+				return pgerror.Newf(pgcode.DatatypeMismatch, "recursive query \"%s\" column %d has type %s in non-recursive term but type %s overall", c.Ctename, i+1, cols[i].typ, sc.typ).
 					WithHint("Cast the output of the non-recursive term to the correct type.").WithPosition(int(c.Location) + 1)
 			}
 			e = ce

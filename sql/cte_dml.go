@@ -50,7 +50,7 @@ func (pl *planner) dmlCTE(w *pg_query.WithClause, c *pg_query.CommonTableExpr) (
 		return nil, pgerror.New(pgcode.FeatureNotSupported, "MERGE not supported in WITH query").WithPosition(pos)
 	}
 	if w.Recursive && referencesName(c.Ctequery, c.Ctename) {
-		return nil, pgerror.Newf(pgcode.InvalidRecursion, "recursive query %q must not contain data-modifying statements", c.Ctename).WithPosition(pos)
+		return nil, pgerror.Newf(pgcode.InvalidRecursion, "recursive query \"%s\" must not contain data-modifying statements", c.Ctename).WithPosition(pos)
 	}
 	if w != pl.topWith {
 		return nil, pgerror.New(pgcode.FeatureNotSupported, "WITH clause containing a data-modifying statement must be at the top level").WithPosition(pos)
@@ -226,7 +226,7 @@ type dmlCTENode struct{ cte *cte }
 func (n *dmlCTENode) cols() []column { return n.cte.columns }
 
 func (n *dmlCTENode) open(*execCtx) (rowIter, error) {
-	return nil, pgerror.Newf(pgcode.Internal, "data-modifying WITH query %q read before it ran", n.cte.name)
+	return nil, pgerror.Newf(pgcode.Internal, "data-modifying WITH query \"%s\" read before it ran", n.cte.name)
 }
 
 // rowChanges are the rows a statement with data-modifying WITH queries
@@ -287,7 +287,7 @@ func (x *execCtx) changedElsewhere(key []byte) bool {
 }
 
 func errChangedTwice(w *tableWriter) error {
-	return pgerror.Newf(pgcode.FeatureNotSupported, "a row of %q is changed by more than one part of a statement with data-modifying WITH queries", w.desc.Name).
+	return pgerror.Newf(pgcode.FeatureNotSupported, "a row of \"%s\" is changed by more than one part of a statement with data-modifying WITH queries", w.desc.Name).
 		WithDetail("PostgreSQL would apply only one of the changes, and which one is not predictable: stela refuses the statement.").
 		WithHint("Change each row in one part of the statement only.")
 }

@@ -152,14 +152,14 @@ func checkRecursion(name string, sel *pg_query.SelectStmt) error {
 	if sel.Op != pg_query.SetOperation_SETOP_UNION {
 		switch sel.Op {
 		case pg_query.SetOperation_SETOP_INTERSECT:
-			return errf("recursive reference to query %q must not appear within INTERSECT")
+			return errf("recursive reference to query \"%s\" must not appear within INTERSECT")
 		case pg_query.SetOperation_SETOP_EXCEPT:
-			return errf("recursive reference to query %q must not appear within EXCEPT")
+			return errf("recursive reference to query \"%s\" must not appear within EXCEPT")
 		}
-		return errf("recursive query %q does not have the form non-recursive-term UNION [ALL] recursive-term")
+		return errf("recursive query \"%s\" does not have the form non-recursive-term UNION [ALL] recursive-term")
 	}
 	if referencesName(selectNode(sel.Larg), name) {
-		return errf("recursive reference to query %q must not appear within its non-recursive term")
+		return errf("recursive reference to query \"%s\" must not appear within its non-recursive term")
 	}
 	if len(sel.SortClause) > 0 {
 		return pgerror.New(pgcode.FeatureNotSupported, "ORDER BY in a recursive query is not implemented")
@@ -198,7 +198,7 @@ func checkRecursion(name string, sel *pg_query.SelectStmt) error {
 			if v.RangeVar.Schemaname == "" && v.RangeVar.Relname == name {
 				count++
 				if nullable && err == nil {
-					err = errf("recursive reference to query %q must not appear within an outer join")
+					err = errf("recursive reference to query \"%s\" must not appear within an outer join")
 				}
 			}
 		case *pg_query.Node_JoinExpr:
@@ -206,7 +206,7 @@ func checkRecursion(name string, sel *pg_query.SelectStmt) error {
 			fromItem(j.Larg, nullable || j.Jointype == pg_query.JoinType_JOIN_RIGHT || j.Jointype == pg_query.JoinType_JOIN_FULL)
 			fromItem(j.Rarg, nullable || j.Jointype == pg_query.JoinType_JOIN_LEFT || j.Jointype == pg_query.JoinType_JOIN_FULL)
 			if j.Quals != nil && referencesName(j.Quals, name) && err == nil {
-				err = errf("recursive reference to query %q must not appear within a subquery")
+				err = errf("recursive reference to query \"%s\" must not appear within a subquery")
 			}
 		case *pg_query.Node_RangeSubselect:
 			if referencesName(v.RangeSubselect.Subquery, name) {
@@ -221,11 +221,11 @@ func checkRecursion(name string, sel *pg_query.SelectStmt) error {
 		return err
 	}
 	if count > 1 {
-		return errf("recursive reference to query %q must not appear more than once")
+		return errf("recursive reference to query \"%s\" must not appear more than once")
 	}
 	for _, n := range append(append(exprs, step.WhereClause), step.GroupClause...) {
 		if referencesName(n, name) {
-			return errf("recursive reference to query %q must not appear within a subquery")
+			return errf("recursive reference to query \"%s\" must not appear within a subquery")
 		}
 	}
 	return nil

@@ -30,7 +30,7 @@ func (s *Session) checkCursorName(name string) error {
 		dup = s.Wire.HasPortal(name)
 	}
 	if dup {
-		return pgerror.Newf(pgcode.DuplicateCursor, "cursor %q already exists", name)
+		return pgerror.Newf(pgcode.DuplicateCursor, "cursor \"%s\" already exists", name)
 	}
 	return nil
 }

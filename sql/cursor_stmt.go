@@ -219,5 +219,5 @@ func (p *closePlan) run(s *Session, _ *expr.Context) (Result, error) {
 }
 
 func errNoCursor(name string) error {
-	return pgerror.Newf(pgcode.InvalidCursorName, "cursor %q does not exist", name)
+	return pgerror.Newf(pgcode.InvalidCursorName, "cursor \"%s\" does not exist", name)
 }

@@ -32,7 +32,7 @@ func (e *Engine) createDatabase(ctx context.Context, name, owner string) error {
 	e.ddlMu.Lock()
 	defer e.ddlMu.Unlock()
 	if _, err := e.sys.Database(name); err == nil {
-		return pgerror.Newf(pgcode.DuplicateDatabase, "database %q already exists", name)
+		return pgerror.Newf(pgcode.DuplicateDatabase, "database \"%s\" already exists", name)
 	} else if !pgerror.HasCode(err, pgcode.InvalidCatalogName) {
 		return err
 	}
@@ -159,7 +159,7 @@ func (e *Engine) renameDatabase(ctx context.Context, sess *Session, from, to str
 		return err
 	}
 	if _, err := e.sys.Database(to); err == nil {
-		return pgerror.Newf(pgcode.DuplicateDatabase, "database %q already exists", to)
+		return pgerror.Newf(pgcode.DuplicateDatabase, "database \"%s\" already exists", to)
 	} else if !pgerror.HasCode(err, pgcode.InvalidCatalogName) {
 		return err
 	}

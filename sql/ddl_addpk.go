@@ -28,13 +28,13 @@ func (x *execCtx) addPrimaryKey(b *tableBuilder) error {
 	t := d.Table
 	rowid := t.Column(t.PrimaryKey.Columns[0].ColumnID)
 	if !rowid.Hidden {
-		return pgerror.Newf(pgcode.InvalidTableDefinition, "multiple primary keys for table %q are not allowed", d.Name)
+		return pgerror.Newf(pgcode.InvalidTableDefinition, "multiple primary keys for table \"%s\" are not allowed", d.Name)
 	}
 	for _, k := range nodeStrings(b.pk.Keys) {
 		// PostgreSQL sets the key columns NOT NULL first, which finds a
 		// missing one.
 		if c := t.ColumnByName(k); c == nil || c.Hidden {
-			return pgerror.Newf(pgcode.UndefinedColumn, "column %q of relation %q does not exist", k, d.Name)
+			return pgerror.Newf(pgcode.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", k, d.Name)
 		}
 	}
 	old := catalog.Layout(d)

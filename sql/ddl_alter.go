@@ -31,7 +31,7 @@ func (pl *planner) planAlterTable(n *pg_query.AlterTableStmt) (plan, error) {
 				return err
 			}
 			if !d.IsMatView() {
-				return pgerror.Newf(pgcode.WrongObjectType, "%q is not a materialized view", d.Name)
+				return pgerror.Newf(pgcode.WrongObjectType, "\"%s\" is not a materialized view", d.Name)
 			}
 			return x.alterTableCmds(d, n)
 		}}, nil
@@ -150,7 +150,7 @@ func (x *execCtx) alterTableCmds(d *catalog.Descriptor, n *pg_query.AlterTableSt
 			return err
 		}
 		if d.Kind != catalog.KindTable || d.IsMatView() && !matviewAlterable(cmd.Subtype) {
-			return pgerror.Newf(pgcode.WrongObjectType, "ALTER action %s cannot be performed on relation %q", action, d.Name).
+			return pgerror.Newf(pgcode.WrongObjectType, "ALTER action %s cannot be performed on relation \"%s\"", action, d.Name).
 				WithDetail("This operation is not supported for " + kindPlural(d.KindName()) + ".")
 		}
 		switch cmd.Subtype {
@@ -174,7 +174,7 @@ func (x *execCtx) alterTableCmds(d *catalog.Descriptor, n *pg_query.AlterTableSt
 			err = x.dropExpression(d, cmd.Name, cmd.MissingOk) // ddl_generated.go
 		case pg_query.AlterTableType_AT_AlterColumnType:
 			if retyped[cmd.Name] {
-				return pgerror.Newf(pgcode.FeatureNotSupported, "cannot alter type of column %q twice", cmd.Name)
+				return pgerror.Newf(pgcode.FeatureNotSupported, "cannot alter type of column \"%s\" twice", cmd.Name)
 			}
 			retyped[cmd.Name] = true
 			err = x.alterColumnType(d, cmd.Name, cmd.Def.GetColumnDef()) // ddl_altertype.go
@@ -236,7 +236,7 @@ func (x *execCtx) addColumn(d *catalog.Descriptor, cd *pg_query.ColumnDef, ifNot
 		return pgerror.New(pgcode.TooManyColumns, "tables can have at most 1600 columns")
 	}
 	if b.pk != nil && !t.Column(t.PrimaryKey.Columns[0].ColumnID).Hidden {
-		return pgerror.Newf(pgcode.InvalidTableDefinition, "multiple primary keys for table %q are not allowed", d.Name)
+		return pgerror.Newf(pgcode.InvalidTableDefinition, "multiple primary keys for table \"%s\" are not allowed", d.Name)
 	}
 	col := &t.Columns[len(t.Columns)-1]
 	if err := b.addChecks(); err != nil {
@@ -389,7 +389,7 @@ func checkSystemColumnRef(t *catalog.TableDesc, n *pg_query.Node) error {
 	walk(n, func(m *pg_query.Node) bool {
 		if cr := m.GetColumnRef(); cr != nil {
 			if name := lastFieldName(cr); name != tableOIDColumn && isPGSystemColumn(name) && t.ColumnByName(name) == nil {
-				out = pgerror.Newf(pgcode.InvalidColumnReference, "system column %q reference in check constraint is invalid", name).
+				out = pgerror.Newf(pgcode.InvalidColumnReference, "system column \"%s\" reference in check constraint is invalid", name).
 					WithPosition(int(cr.Location) + 1)
 			}
 		}

@@ -17,7 +17,7 @@ import (
 func alterColumn(d *catalog.Descriptor, name string) (*catalog.ColumnDesc, error) {
 	c := d.Table.ColumnByName(name)
 	if c == nil || c.Hidden || c.Dropped {
-		return nil, pgerror.Newf(pgcode.UndefinedColumn, "column %q of relation %q does not exist", name, d.Name)
+		return nil, pgerror.Newf(pgcode.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", name, d.Name)
 	}
 	return c, nil
 }
@@ -25,7 +25,7 @@ func alterColumn(d *catalog.Descriptor, name string) (*catalog.ColumnDesc, error
 // errIdentityColumn refuses changes PostgreSQL refuses on identity
 // columns.
 func errIdentityColumn(c *catalog.ColumnDesc, d *catalog.Descriptor) *pgerror.Error {
-	return pgerror.Newf(pgcode.Syntax, "column %q of relation %q is an identity column", c.Name, d.Name)
+	return pgerror.Newf(pgcode.Syntax, "column \"%s\" of relation \"%s\" is an identity column", c.Name, d.Name)
 }
 
 // setColumnDefault is SET DEFAULT expr, or DROP DEFAULT when def is nil.
@@ -69,7 +69,7 @@ func (x *execCtx) setNotNull(d *catalog.Descriptor, name string, notNull bool) e
 		}
 		for _, ic := range d.Table.PrimaryKey.Columns {
 			if ic.ColumnID == c.ID {
-				return pgerror.Newf(pgcode.InvalidTableDefinition, "column %q is in a primary key", c.Name)
+				return pgerror.Newf(pgcode.InvalidTableDefinition, "column \"%s\" is in a primary key", c.Name)
 			}
 		}
 		c.NotNull = false

@@ -53,7 +53,7 @@ func (x *execCtx) alterColumnType(d *catalog.Descriptor, name string, cd *pg_que
 		return err
 	}
 	if newT.Category == 'P' {
-		return pgerror.Newf(pgcode.InvalidTableDefinition, "column %q has pseudo-type %s", c.Name, newT.Name)
+		return pgerror.Newf(pgcode.InvalidTableDefinition, "column \"%s\" has pseudo-type %s", c.Name, newT.Name)
 	}
 	if newT.Row != nil || newT.Elem != nil && newT.Elem.Row != nil {
 		return errRowTypeColumn(c.Name, newT)
@@ -138,7 +138,7 @@ func (x *execCtx) alterColumnType(d *catalog.Descriptor, name string, cd *pg_que
 		return err
 	}
 	if inPK && !keyenc.SameEncoding(oldT, newT) {
-		return pgerror.Newf(pgcode.FeatureNotSupported, "cannot change the type of primary key column %q from %s to %s", c.Name, oldT, newT).
+		return pgerror.Newf(pgcode.FeatureNotSupported, "cannot change the type of primary key column \"%s\" from %s to %s", c.Name, oldT, newT).
 			WithDetail("A table's rows are stored under their primary key, and values of type " + newT.String() + " have another key encoding than " + oldT.String() + ".")
 	}
 	if err := catalog.Put(x.txn, d); err != nil {
@@ -174,7 +174,7 @@ func (x *execCtx) transformExpr(d *catalog.Descriptor, c *catalog.ColumnDesc, po
 			// PostgreSQL names the type without its modifier
 			// (format_type_be).
 			name := formatType(newT, false)
-			return nil, pgerror.Newf(pgcode.DatatypeMismatch, "column %q cannot be cast automatically to type %s", c.Name, name).
+			return nil, pgerror.Newf(pgcode.DatatypeMismatch, "column \"%s\" cannot be cast automatically to type %s", c.Name, name).
 				WithHint("You might need to specify \"USING " + expr.QuoteIdent(c.Name) + "::" + name + "\".")
 		}
 		return out, err
@@ -202,7 +202,7 @@ func (x *execCtx) transformExpr(d *catalog.Descriptor, c *catalog.ColumnDesc, po
 	}
 	out, err := b.Assign(e, newT, c.Name, expr.Location(using))
 	if pgerror.HasCode(err, pgcode.DatatypeMismatch) {
-		return nil, pgerror.Newf(pgcode.DatatypeMismatch, "result of USING clause for column %q cannot be cast automatically to type %s", c.Name, formatType(newT, false)).
+		return nil, pgerror.Newf(pgcode.DatatypeMismatch, "result of USING clause for column \"%s\" cannot be cast automatically to type %s", c.Name, formatType(newT, false)).
 			WithHint("You might need to add an explicit cast.")
 	}
 	return out, err
@@ -266,7 +266,7 @@ func (x *execCtx) alterTypeUsers(d *catalog.Descriptor, c *catalog.ColumnDesc) e
 func (x *execCtx) defaultStillAssigns(c *catalog.ColumnDesc, newT *types.T) error {
 	n, err := parser.ParseExpr(c.Default)
 	if err != nil {
-		return pgerror.Newf(pgcode.DataCorrupted, "default of column %q: stored expression does not parse", c.Name)
+		return pgerror.Newf(pgcode.DataCorrupted, "default of column \"%s\": stored expression does not parse", c.Name)
 	}
 	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess, Extension: extensionHook(x.txn), UserType: userTypeHook(x.txn, x.sess)}
 	pl := &planner{s: x.sess, txn: x.txn, params: b.Params}
@@ -294,7 +294,7 @@ func (x *execCtx) defaultStillAssigns(c *catalog.ColumnDesc, newT *types.T) erro
 func defaultAssigns(b *expr.Builder, e expr.Expr, c *catalog.ColumnDesc, newT *types.T) error {
 	if _, err := b.Assign(e, newT, c.Name, -1); err != nil {
 		if pgerror.HasCode(err, pgcode.DatatypeMismatch) {
-			return pgerror.Newf(pgcode.DatatypeMismatch, "default for column %q cannot be cast automatically to type %s", c.Name, formatType(newT, false))
+			return pgerror.Newf(pgcode.DatatypeMismatch, "default for column \"%s\" cannot be cast automatically to type %s", c.Name, formatType(newT, false))
 		}
 		return err
 	}
@@ -521,7 +521,7 @@ func (x *execCtx) foreignKeysStillMatch(d *catalog.Descriptor, c *catalog.Column
 				continue
 			}
 			if cc.Type().Family != pc.Type().Family && !(isNumericFamily(cc) && isNumericFamily(pc)) {
-				return pgerror.Newf(pgcode.DatatypeMismatch, "foreign key constraint %q cannot be implemented", fk.Name).
+				return pgerror.Newf(pgcode.DatatypeMismatch, "foreign key constraint \"%s\" cannot be implemented", fk.Name).
 					WithDetail("Key columns \"" + cc.Name + "\" and \"" + pc.Name + "\" are of incompatible types: " + cc.Type().String() + " and " + pc.Type().String() + ".")
 			}
 		}

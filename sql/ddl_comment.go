@@ -91,7 +91,7 @@ func (x *execCtx) comment(n *pg_query.CommentStmt) error {
 		return err
 	}
 	if kind := commentKinds[n.Objtype]; d.KindName() != kind {
-		return pgerror.Newf(pgcode.WrongObjectType, "%q is not %s %s", d.Name, article(kind), kind)
+		return pgerror.Newf(pgcode.WrongObjectType, "\"%s\" is not %s %s", d.Name, article(kind), kind)
 	}
 	if err := x.mustOwn(d); err != nil {
 		return err
@@ -118,7 +118,7 @@ func (x *execCtx) commentRelation(names []string) (*catalog.Descriptor, error) {
 		rv.Schemaname, rv.Relname = names[0], names[1]
 	case 3:
 		if names[0] != x.sess.db.Name {
-			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "cross-database references are not implemented: %q", strings.Join(names, "."))
+			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "cross-database references are not implemented: \"%s\"", strings.Join(names, "."))
 		}
 		rv.Schemaname, rv.Relname = names[1], names[2]
 	default:
@@ -133,17 +133,17 @@ func (x *execCtx) commentColumn(d *catalog.Descriptor, name, text string) error 
 	case catalog.KindTable:
 		c := d.Table.ColumnByName(name)
 		if c == nil || c.Hidden {
-			return pgerror.Newf(pgcode.UndefinedColumn, "column %q of relation %q does not exist", name, d.Name)
+			return pgerror.Newf(pgcode.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", name, d.Name)
 		}
 		c.Comment = text
 	case catalog.KindView:
 		i := viewColumn(d.View, name)
 		if i < 0 {
-			return pgerror.Newf(pgcode.UndefinedColumn, "column %q of relation %q does not exist", name, d.Name)
+			return pgerror.Newf(pgcode.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", name, d.Name)
 		}
 		d.View.Columns[i].Comment = text
 	default:
-		return pgerror.Newf(pgcode.WrongObjectType, "%q is not a table, view, materialized view, composite type, or foreign table", d.Name)
+		return pgerror.Newf(pgcode.WrongObjectType, "\"%s\" is not a table, view, materialized view, composite type, or foreign table", d.Name)
 	}
 	return catalog.Put(x.txn, d)
 }
@@ -183,7 +183,7 @@ func (x *execCtx) commentConstraint(d *catalog.Descriptor, name, text string) er
 			}
 		}
 	}
-	return pgerror.Newf(pgcode.UndefinedObject, "constraint %q for table %q does not exist", name, d.Name)
+	return pgerror.Newf(pgcode.UndefinedObject, "constraint \"%s\" for table \"%s\" does not exist", name, d.Name)
 }
 
 // commentSchema comments a schema. The built-in ones are not stored
@@ -197,7 +197,7 @@ func (x *execCtx) commentSchema(name, text string) error {
 		return err
 	}
 	if catalog.IsBuiltinSchema(s.ID) {
-		return pgerror.Newf(pgcode.FeatureNotSupported, "cannot comment on the built-in schema %q", name)
+		return pgerror.Newf(pgcode.FeatureNotSupported, "cannot comment on the built-in schema \"%s\"", name)
 	}
 	s.Comment = text
 	return catalog.Put(x.txn, s)

@@ -46,7 +46,7 @@ func (x *execCtx) commentType(n *pg_query.CommentStmt) error {
 // is "pg_catalog.int4".
 func notADomainAsWritten(names []*pg_query.Node) func(string) error {
 	return func(string) error {
-		return pgerror.Newf(pgcode.WrongObjectType, "%q is not a domain", strings.Join(nodeStrings(names), "."))
+		return pgerror.Newf(pgcode.WrongObjectType, "\"%s\" is not a domain", strings.Join(nodeStrings(names), "."))
 	}
 }
 
@@ -69,14 +69,14 @@ func (x *execCtx) commentedUserType(tn *pg_query.TypeName) (*catalog.Descriptor,
 		if schema != "" {
 			full = schema + "." + name
 		}
-		return nil, pgerror.Newf(pgcode.UndefinedObject, "type %q does not exist", full)
+		return nil, pgerror.Newf(pgcode.UndefinedObject, "type \"%s\" does not exist", full)
 	}
 	if len(tn.GetArrayBounds()) == 0 || d.Type.ArrayOid == 0 {
 		return d, nil
 	}
 	array, err := catalog.Get(x.txn, d.Type.ArrayOid)
 	if err == nil && array == nil {
-		err = pgerror.Newf(pgcode.DataCorrupted, "the array type of %q is missing", name)
+		err = pgerror.Newf(pgcode.DataCorrupted, "the array type of \"%s\" is missing", name)
 	}
 	return array, err
 }
@@ -103,5 +103,5 @@ func (x *execCtx) commentDomainConstraint(n *pg_query.CommentStmt) error {
 			return catalog.Put(x.txn, d)
 		}
 	}
-	return pgerror.Newf(pgcode.UndefinedObject, "constraint %q for domain %s does not exist", con, d.Name)
+	return pgerror.Newf(pgcode.UndefinedObject, "constraint \"%s\" for domain %s does not exist", con, d.Name)
 }

@@ -73,7 +73,7 @@ func (x *execCtx) compositeAttributes(defs []*pg_query.Node) ([]catalog.ViewColu
 			return nil, pgerror.New(pgcode.Syntax, "CREATE TYPE ... AS takes attribute definitions")
 		}
 		if seen[cd.Colname] {
-			return nil, pgerror.Newf(pgcode.DuplicateColumn, "column %q specified more than once", cd.Colname)
+			return nil, pgerror.Newf(pgcode.DuplicateColumn, "column \"%s\" specified more than once", cd.Colname)
 		}
 		seen[cd.Colname] = true
 		a, err := x.compositeAttribute(cd)
@@ -108,7 +108,7 @@ func (x *execCtx) compositeAttribute(cd *pg_query.ColumnDef) (catalog.ViewColumn
 // pseudo-type (CheckAttributeType in PostgreSQL).
 func checkStorableType(column string, typ *types.T) error {
 	if typ.Category == 'P' {
-		return pgerror.Newf(pgcode.InvalidTableDefinition, "column %q has pseudo-type %s", column, typ.Name)
+		return pgerror.Newf(pgcode.InvalidTableDefinition, "column \"%s\" has pseudo-type %s", column, typ.Name)
 	}
 	return nil
 }

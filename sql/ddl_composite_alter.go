@@ -56,7 +56,7 @@ func (x *execCtx) alterComposite(n *pg_query.AlterTableStmt) error {
 					x.sess.notice("NOTICE", pgcode.SuccessfulCompletion, "column \""+cd.Colname+"\" of relation \""+d.Name+"\" already exists, skipping")
 					continue
 				}
-				return pgerror.Newf(pgcode.DuplicateColumn, "column %q of relation %q already exists", cd.Colname, d.Name)
+				return pgerror.Newf(pgcode.DuplicateColumn, "column \"%s\" of relation \"%s\" already exists", cd.Colname, d.Name)
 			}
 			a, err := x.compositeAttribute(cd)
 			if err != nil {
@@ -73,13 +73,13 @@ func (x *execCtx) alterComposite(n *pg_query.AlterTableStmt) error {
 					x.sess.notice("NOTICE", pgcode.SuccessfulCompletion, "column \""+cmd.Name+"\" of relation \""+d.Name+"\" does not exist, skipping")
 					continue
 				}
-				return pgerror.Newf(pgcode.UndefinedColumn, "column %q of relation %q does not exist", cmd.Name, d.Name)
+				return pgerror.Newf(pgcode.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", cmd.Name, d.Name)
 			}
 			*attrs = append((*attrs)[:i], (*attrs)[i+1:]...)
 		case pg_query.AlterTableType_AT_AlterColumnType:
 			i := attributeIndex(*attrs, cmd.Name)
 			if i < 0 {
-				return pgerror.Newf(pgcode.UndefinedColumn, "column %q of relation %q does not exist", cmd.Name, d.Name)
+				return pgerror.Newf(pgcode.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", cmd.Name, d.Name)
 			}
 			cd := cmd.Def.GetColumnDef()
 			cd.Colname = cmd.Name
@@ -108,10 +108,10 @@ func (x *execCtx) renameAttribute(n *pg_query.RenameStmt) error {
 	attrs := d.Type.Composite.Attributes
 	i := attributeIndex(attrs, n.Subname)
 	if i < 0 {
-		return pgerror.Newf(pgcode.UndefinedColumn, "column %q does not exist", n.Subname)
+		return pgerror.Newf(pgcode.UndefinedColumn, "column \"%s\" does not exist", n.Subname)
 	}
 	if attributeIndex(attrs, n.Newname) >= 0 {
-		return pgerror.Newf(pgcode.DuplicateColumn, "column %q of relation %q already exists", n.Newname, d.Name)
+		return pgerror.Newf(pgcode.DuplicateColumn, "column \"%s\" of relation \"%s\" already exists", n.Newname, d.Name)
 	}
 	attrs[i].Name = n.Newname
 	if err := catalog.Put(x.txn, d); err != nil {

@@ -141,7 +141,7 @@ func (x *execCtx) validateCheck(d *catalog.Descriptor, name string) error {
 		}
 	}
 	if check == nil {
-		return pgerror.Newf(pgcode.DataCorrupted, "check constraint %q was not stored", name)
+		return pgerror.Newf(pgcode.DataCorrupted, "check constraint \"%s\" was not stored", name)
 	}
 	return x.eachRow(d, func(row []types.Datum) error {
 		ok, err := x.eval(check, row)
@@ -175,7 +175,7 @@ func (x *execCtx) validateForeignKey(d *catalog.Descriptor, fk *catalog.ForeignK
 		if err != nil || ok {
 			return err
 		}
-		return r.childViolation(x).WithDetail(fmt.Sprintf("Key (%s)=(%s) is not present in table %q.", r.colNames(r.child, r.childCols), x.keyText(r.child, r.childCols, vals), r.parent.desc.Name))
+		return r.childViolation(x).WithDetail(fmt.Sprintf("Key (%s)=(%s) is not present in table \"%s\".", r.colNames(r.child, r.childCols), x.keyText(r.child, r.childCols, vals), r.parent.desc.Name))
 	})
 }
 
@@ -195,7 +195,7 @@ func (x *execCtx) dropConstraint(d *catalog.Descriptor, name string, missingOK, 
 		}
 	}
 	if t.PrimaryKey.Name == name && t.PrimaryKey.Constraint {
-		return pgerror.Newf(pgcode.FeatureNotSupported, "dropping primary key constraint %q is not supported", name).
+		return pgerror.Newf(pgcode.FeatureNotSupported, "dropping primary key constraint \"%s\" is not supported", name).
 			WithDetail("Rows are stored under their primary key.")
 	}
 	for _, ix := range t.Indexes {
@@ -203,7 +203,7 @@ func (x *execCtx) dropConstraint(d *catalog.Descriptor, name string, missingOK, 
 			return x.dropIndex(d, ix.ID, cascade)
 		}
 	}
-	msg := fmt.Sprintf("constraint %q of relation %q does not exist", name, d.Name)
+	msg := fmt.Sprintf("constraint \"%s\" of relation \"%s\" does not exist", name, d.Name)
 	if missingOK {
 		x.sess.notice("NOTICE", pgcode.SuccessfulCompletion, msg+", skipping")
 		return nil
@@ -225,7 +225,7 @@ func (x *execCtx) alterConstraint(d *catalog.Descriptor, con *pg_query.Constrain
 		return catalog.Put(x.txn, d)
 	}
 	if _, ok := constraintDeferrable(t, con.Conname); ok {
-		return pgerror.Newf(pgcode.WrongObjectType, "constraint %q of relation %q is not a foreign key constraint", con.Conname, d.Name)
+		return pgerror.Newf(pgcode.WrongObjectType, "constraint \"%s\" of relation \"%s\" is not a foreign key constraint", con.Conname, d.Name)
 	}
-	return pgerror.Newf(pgcode.UndefinedObject, "constraint %q of relation %q does not exist", con.Conname, d.Name)
+	return pgerror.Newf(pgcode.UndefinedObject, "constraint \"%s\" of relation \"%s\" does not exist", con.Conname, d.Name)
 }

@@ -37,7 +37,7 @@ func (x *execCtx) createDomain(n *pg_query.CreateDomainStmt) error {
 		return err
 	}
 	if base.Family == types.UnknownFamily || base.Family == types.VoidFamily || base.Family == types.PseudoFamily || base.Family == types.RecordFamily {
-		return pgerror.Newf(pgcode.DatatypeMismatch, "%q is not a valid base type for a domain", base.String())
+		return pgerror.Newf(pgcode.DatatypeMismatch, "\"%s\" is not a valid base type for a domain", base.String())
 	}
 	if n.CollClause != nil {
 		// Every collation orders strings bytewise (collations.go):
@@ -150,7 +150,7 @@ func (x *execCtx) addDomainCheck(d *catalog.Descriptor, base *types.T, c *pg_que
 		return false
 	}
 	if name != "" && taken(name) {
-		return pgerror.Newf(pgcode.DuplicateObject, "constraint %q for domain %q already exists", name, d.Name)
+		return pgerror.Newf(pgcode.DuplicateObject, "constraint \"%s\" for domain \"%s\" already exists", name, d.Name)
 	}
 	for i := 0; name == ""; i++ {
 		suffix := "check"

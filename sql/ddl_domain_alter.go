@@ -58,7 +58,7 @@ func (x *execCtx) alterDomain(n *pg_query.AlterDomainStmt) error {
 		}
 		dd.NotNull = true
 		if err := x.checkDomainRows(d, func(v types.Datum) (bool, error) { return v != nil, nil }, func(t, c string) *pgerror.Error {
-			return pgerror.Newf(pgcode.NotNullViolation, "column %q of table %q contains null values", c, t)
+			return pgerror.Newf(pgcode.NotNullViolation, "column \"%s\" of table \"%s\" contains null values", c, t)
 		}); err != nil {
 			return err
 		}
@@ -102,7 +102,7 @@ func (x *execCtx) alterDomain(n *pg_query.AlterDomainStmt) error {
 			}
 		}
 		if at < 0 {
-			return pgerror.Newf(pgcode.UndefinedObject, "constraint %q of domain %q does not exist", n.Name, d.Name)
+			return pgerror.Newf(pgcode.UndefinedObject, "constraint \"%s\" of domain \"%s\" does not exist", n.Name, d.Name)
 		}
 		if !dd.Checks[at].NotValid {
 			return nil
@@ -116,7 +116,7 @@ func (x *execCtx) alterDomain(n *pg_query.AlterDomainStmt) error {
 		}
 		dd.Checks[at].NotValid = false
 	default:
-		return pgerror.Newf(pgcode.FeatureNotSupported, "ALTER DOMAIN subcommand %q is not supported", n.Subtype)
+		return pgerror.Newf(pgcode.FeatureNotSupported, "ALTER DOMAIN subcommand \"%s\" is not supported", n.Subtype)
 	}
 	if err := catalog.Put(x.txn, d); err != nil {
 		return err
@@ -148,7 +148,7 @@ func (x *execCtx) validateDomainCheck(d *catalog.Descriptor, base *types.T, ck c
 		r, err := x.eval(e, []types.Datum{v})
 		return r != false, err
 	}, func(t, c string) *pgerror.Error {
-		return pgerror.Newf(pgcode.CheckViolation, "column %q of table %q contains values that violate the new constraint", c, t)
+		return pgerror.Newf(pgcode.CheckViolation, "column \"%s\" of table \"%s\" contains values that violate the new constraint", c, t)
 	})
 }
 
@@ -163,7 +163,7 @@ func (x *execCtx) checkDomainRows(d *catalog.Descriptor, ok func(types.Datum) (b
 	}
 	for _, c := range cols {
 		if c.inside != "" {
-			return pgerror.Newf(pgcode.FeatureNotSupported, "cannot alter type %q because column %q uses it", c.inside, qualifiedColumn(c.table, c.col))
+			return pgerror.Newf(pgcode.FeatureNotSupported, "cannot alter type \"%s\" because column \"%s\" uses it", c.inside, qualifiedColumn(c.table, c.col))
 		}
 	}
 	for _, c := range cols {
@@ -201,14 +201,14 @@ func (x *execCtx) renameDomainConstraint(n *pg_query.RenameStmt) error {
 	at := -1
 	for i, c := range dd.Checks {
 		if c.Name == n.Newname {
-			return pgerror.Newf(pgcode.DuplicateObject, "constraint %q for domain %s already exists", n.Newname, d.Name)
+			return pgerror.Newf(pgcode.DuplicateObject, "constraint \"%s\" for domain %s already exists", n.Newname, d.Name)
 		}
 		if c.Name == n.Subname {
 			at = i
 		}
 	}
 	if at < 0 {
-		return pgerror.Newf(pgcode.UndefinedObject, "constraint %q for domain %s does not exist", n.Subname, d.Name)
+		return pgerror.Newf(pgcode.UndefinedObject, "constraint \"%s\" for domain %s does not exist", n.Subname, d.Name)
 	}
 	dd.Checks[at].Name = n.Newname
 	if err := catalog.Put(x.txn, d); err != nil {

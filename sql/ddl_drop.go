@@ -114,7 +114,7 @@ func (x *execCtx) resolveForDrop(obj *pg_query.Node, kind string, missingOK bool
 // wrongKind is DROP's error for an object of another kind than the
 // statement's, with a hint at the right statement.
 func wrongKind(d *catalog.Descriptor, kind string) error {
-	return pgerror.Newf(pgcode.WrongObjectType, "%q is not %s %s", d.Name, article(kind), kind).
+	return pgerror.Newf(pgcode.WrongObjectType, "\"%s\" is not %s %s", d.Name, article(kind), kind).
 		WithHint("Use DROP " + strings.ToUpper(d.KindName()) + " to remove " + article(d.Kind) + " " + d.KindName() + ".")
 }
 
@@ -297,7 +297,7 @@ func (x *execCtx) indexOf(d *catalog.Descriptor) (*catalog.Descriptor, *catalog.
 			}
 		}
 	}
-	return nil, nil, pgerror.Newf(pgcode.DataCorrupted, "index %q: its table %d is missing", d.Name, d.Index.Table)
+	return nil, nil, pgerror.Newf(pgcode.DataCorrupted, "index \"%s\": its table %d is missing", d.Name, d.Index.Table)
 }
 
 // dropIndex removes a secondary index from its table's descriptor. Its

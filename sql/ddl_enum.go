@@ -131,12 +131,12 @@ func (x *execCtx) typeNameFree(schema uint32, name string) error {
 	if d, err := catalog.LookupType(x.txn, schema, name); err != nil {
 		return err
 	} else if d != nil {
-		return pgerror.Newf(pgcode.DuplicateObject, "type %q already exists", name)
+		return pgerror.Newf(pgcode.DuplicateObject, "type \"%s\" already exists", name)
 	}
 	if d, err := catalog.Lookup(x.txn, schema, name); err != nil {
 		return err
 	} else if catalog.HasRowType(d) {
-		return pgerror.Newf(pgcode.DuplicateObject, "type %q already exists", name)
+		return pgerror.Newf(pgcode.DuplicateObject, "type \"%s\" already exists", name)
 	}
 	return nil
 }
@@ -144,7 +144,7 @@ func (x *execCtx) typeNameFree(schema uint32, name string) error {
 // checkEnumLabel is PostgreSQL's limit on a label's length.
 func checkEnumLabel(label string) error {
 	if len(label) > types.MaxEnumLabel || len(label) == 0 {
-		return pgerror.Newf(pgcode.InvalidName, "invalid enum label %q", label).
+		return pgerror.Newf(pgcode.InvalidName, "invalid enum label \"%s\"", label).
 			WithDetail("Labels must be 63 bytes or less.")
 	}
 	return nil
@@ -182,7 +182,7 @@ func (x *execCtx) alterEnum(n *pg_query.AlterEnumStmt) error {
 				x.sess.notice("NOTICE", pgcode.SuccessfulCompletion, "enum label \""+n.NewVal+"\" already exists, skipping")
 				return nil
 			}
-			return pgerror.Newf(pgcode.DuplicateObject, "enum label %q already exists", n.NewVal)
+			return pgerror.Newf(pgcode.DuplicateObject, "enum label \"%s\" already exists", n.NewVal)
 		}
 	}
 	if err := checkEnumLabel(n.NewVal); err != nil {
@@ -223,7 +223,7 @@ func newLabelPosition(labels []catalog.EnumLabelDesc, neighbor string, after boo
 		}
 	}
 	if at < 0 {
-		return 0, pgerror.Newf(pgcode.InvalidParameterValue, "%q is not an existing enum label", neighbor)
+		return 0, pgerror.Newf(pgcode.InvalidParameterValue, "\"%s\" is not an existing enum label", neighbor)
 	}
 	lo, hi := 0.0, 0.0
 	if after {
@@ -320,7 +320,7 @@ func (x *execCtx) dropTypes(n *pg_query.DropStmt) error {
 		var d *catalog.Descriptor
 		if domains {
 			d, err = x.resolveDomain(tn.Names, n.MissingOk, func(name string) error {
-				return pgerror.Newf(pgcode.WrongObjectType, "%q is not a domain", name)
+				return pgerror.Newf(pgcode.WrongObjectType, "\"%s\" is not a domain", name)
 			})
 		} else {
 			schema, name, serr := x.splitQualified(nodeStrings(tn.Names))

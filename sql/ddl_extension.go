@@ -51,7 +51,7 @@ func errExtensionNotAvailable(name string) error {
 	for i, e := range availableExtensions {
 		names[i] = e.name
 	}
-	return pgerror.Newf(pgcode.FeatureNotSupported, "extension %q is not available", name).
+	return pgerror.Newf(pgcode.FeatureNotSupported, "extension \"%s\" is not available", name).
 		WithDetail("stela has the extensions " + strings.Join(names, ", ") + " built in, and no other.")
 }
 
@@ -67,7 +67,7 @@ func (x *execCtx) createExtension(n *pg_query.CreateExtensionStmt) error {
 			x.sess.notice("NOTICE", pgcode.DuplicateObject, "extension \""+n.Extname+"\" already exists, skipping")
 			return nil
 		}
-		return pgerror.Newf(pgcode.DuplicateObject, "extension %q already exists", n.Extname)
+		return pgerror.Newf(pgcode.DuplicateObject, "extension \"%s\" already exists", n.Extname)
 	}
 	var schemaName, version string
 	for _, o := range n.Options {
@@ -87,7 +87,7 @@ func (x *execCtx) createExtension(n *pg_query.CreateExtensionStmt) error {
 	}
 	if version != "" && version != avail.version {
 		return pgerror.Newf(pgcode.InvalidParameterValue,
-			"extension %q has no installation script nor update path for version %q", n.Extname, version)
+			"extension \"%s\" has no installation script nor update path for version \"%s\"", n.Extname, version)
 	}
 	schema, err := x.extensionSchema(avail, schemaName)
 	if err != nil {
@@ -123,7 +123,7 @@ func (x *execCtx) createExtension(n *pg_query.CreateExtensionStmt) error {
 func (x *execCtx) extensionSchema(avail *availableExtension, name string) (*catalog.Descriptor, error) {
 	if avail.schema != "" {
 		if name != "" && name != avail.schema {
-			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "extension %q must be installed in schema %q", avail.name, avail.schema)
+			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "extension \"%s\" must be installed in schema \"%s\"", avail.name, avail.schema)
 		}
 		return catalog.Schema(x.txn, avail.schema)
 	}
@@ -210,7 +210,7 @@ func (x *execCtx) commentExtension(name, text string) error {
 		return err
 	}
 	if e == nil {
-		return pgerror.Newf(pgcode.UndefinedObject, "extension %q does not exist", name)
+		return pgerror.Newf(pgcode.UndefinedObject, "extension \"%s\" does not exist", name)
 	}
 	if err := x.mustOwnExtension(e); err != nil {
 		return err

@@ -24,7 +24,7 @@ func (b *tableBuilder) foreignKey(fk *pg_query.Constraint, col string) error {
 			return err
 		}
 		if parent.Kind != catalog.KindTable {
-			return pgerror.Newf(pgcode.WrongObjectType, "referenced relation %q is not a table", parent.Name)
+			return pgerror.Newf(pgcode.WrongObjectType, "referenced relation \"%s\" is not a table", parent.Name)
 		}
 		if err := b.samePersistence(parent); err != nil {
 			return err
@@ -54,11 +54,11 @@ func (b *tableBuilder) foreignKey(fk *pg_query.Constraint, col string) error {
 	for i, name := range childCols {
 		c := t.ColumnByName(name)
 		if c == nil {
-			return pgerror.Newf(pgcode.UndefinedColumn, "column %q referenced in foreign key constraint does not exist", name)
+			return pgerror.Newf(pgcode.UndefinedColumn, "column \"%s\" referenced in foreign key constraint does not exist", name)
 		}
 		pc := parent.Table.Column(ref[i])
 		if c.Type().Family != pc.Type().Family && !(isNumericFamily(c) && isNumericFamily(pc)) {
-			return pgerror.Newf(pgcode.DatatypeMismatch, "foreign key constraint %q cannot be implemented", fkName(b, fk, childCols)).
+			return pgerror.Newf(pgcode.DatatypeMismatch, "foreign key constraint \"%s\" cannot be implemented", fkName(b, fk, childCols)).
 				WithDetail("Key columns \"" + name + "\" and \"" + pc.Name + "\" are of incompatible types: " + c.Type().String() + " and " + pc.Type().String() + ".")
 		}
 		d.Columns = append(d.Columns, c.ID)
@@ -100,7 +100,7 @@ func referencedKey(parent *catalog.Descriptor, names []string) ([]uint32, error)
 	t := parent.Table
 	if len(names) == 0 {
 		if t.PrimaryKey.Name == "" || t.Column(t.PrimaryKey.Columns[0].ColumnID).Hidden {
-			return nil, pgerror.Newf(pgcode.InvalidForeignKey, "there is no primary key for referenced table %q", parent.Name)
+			return nil, pgerror.Newf(pgcode.InvalidForeignKey, "there is no primary key for referenced table \"%s\"", parent.Name)
 		}
 		var out []uint32
 		for _, c := range t.PrimaryKey.Columns {
@@ -112,7 +112,7 @@ func referencedKey(parent *catalog.Descriptor, names []string) ([]uint32, error)
 	for _, n := range names {
 		c := t.ColumnByName(n)
 		if c == nil {
-			return nil, pgerror.Newf(pgcode.UndefinedColumn, "column %q referenced in foreign key constraint does not exist", n)
+			return nil, pgerror.Newf(pgcode.UndefinedColumn, "column \"%s\" referenced in foreign key constraint does not exist", n)
 		}
 		ids = append(ids, c.ID)
 	}
@@ -134,7 +134,7 @@ func referencedKey(parent *catalog.Descriptor, names []string) ([]uint32, error)
 			return ids, nil
 		}
 	}
-	return nil, pgerror.Newf(pgcode.InvalidForeignKey, "there is no unique constraint matching given keys for referenced table %q", parent.Name)
+	return nil, pgerror.Newf(pgcode.InvalidForeignKey, "there is no unique constraint matching given keys for referenced table \"%s\"", parent.Name)
 }
 
 // samePersistence is PostgreSQL's rule for a foreign key's tables: a

@@ -99,7 +99,7 @@ func functionOptions(n *pg_query.CreateFunctionStmt) (*funcOptions, error) {
 		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "language %s is not supported", o.language).
 			WithHint("stela runs functions written in SQL (LANGUAGE sql) only.")
 	default:
-		return nil, pgerror.Newf(pgcode.UndefinedObject, "language %q does not exist", o.language)
+		return nil, pgerror.Newf(pgcode.UndefinedObject, "language \"%s\" does not exist", o.language)
 	}
 	if n.SqlBody == nil && !o.hasAs {
 		return nil, pgerror.New(pgcode.InvalidFunctionDefinition, "no function body specified")
@@ -144,7 +144,7 @@ func (x *execCtx) functionParams(n *pg_query.CreateFunctionStmt) (out, table []f
 		p := funcParam{name: fp.Name, t: t}
 		for _, q := range out {
 			if p.name != "" && q.name == p.name {
-				return nil, nil, pgerror.Newf(pgcode.InvalidFunctionDefinition, "parameter name %q used more than once", p.name)
+				return nil, nil, pgerror.Newf(pgcode.InvalidFunctionDefinition, "parameter name \"%s\" used more than once", p.name)
 			}
 		}
 		if fp.Defexpr != nil {
@@ -265,7 +265,7 @@ func (x *execCtx) createFunction(n *pg_query.CreateFunctionStmt) error {
 	}
 	if old != nil {
 		if !n.Replace {
-			return pgerror.Newf(pgcode.DuplicateFunction, "function %q already exists with same argument types", name)
+			return pgerror.Newf(pgcode.DuplicateFunction, "function \"%s\" already exists with same argument types", name)
 		}
 		if err := x.mustOwnAs(old, "function"); err != nil {
 			return err
@@ -323,7 +323,7 @@ func replaceable(old, d *catalog.Descriptor, sig string) error {
 	}
 	for i, n := range old.Function.ArgNames {
 		if n != "" && (i >= len(d.Function.ArgNames) || d.Function.ArgNames[i] != n) {
-			return pgerror.Newf(pgcode.InvalidFunctionDefinition, "cannot change name of input parameter %q", n).
+			return pgerror.Newf(pgcode.InvalidFunctionDefinition, "cannot change name of input parameter \"%s\"", n).
 				WithHint("Use DROP FUNCTION " + sig + " first.")
 		}
 	}

@@ -44,9 +44,9 @@ func (x *execCtx) resolveFunction(o *pg_query.ObjectWithArgs, missingOK bool, st
 		case len(ds) == 0 && missingOK:
 			return nil, x.missing(true, pgcode.UndefinedFunction, "function "+full+"() does not exist")
 		case len(ds) == 0:
-			return nil, pgerror.Newf(pgcode.UndefinedFunction, "could not find a function named %q", full)
+			return nil, pgerror.Newf(pgcode.UndefinedFunction, "could not find a function named \"%s\"", full)
 		case len(ds) > 1:
-			return nil, pgerror.Newf(pgcode.AmbiguousFunction, "function name %q is not unique", full).
+			return nil, pgerror.Newf(pgcode.AmbiguousFunction, "function name \"%s\" is not unique", full).
 				WithHint("Specify the argument list to select the function unambiguously.")
 		}
 		d = ds[0]
@@ -172,7 +172,7 @@ func (x *execCtx) functionNameFree(d, s *catalog.Descriptor, name string) error 
 	if err != nil || other == nil {
 		return err
 	}
-	return pgerror.Newf(pgcode.DuplicateFunction, "function %s(%s) already exists in schema %q", name, x.argTypesText(d, ", "), s.Name)
+	return pgerror.Newf(pgcode.DuplicateFunction, "function %s(%s) already exists in schema \"%s\"", name, x.argTypesText(d, ", "), s.Name)
 }
 
 // renameFunction is ALTER FUNCTION ... RENAME TO.

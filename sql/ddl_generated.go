@@ -57,7 +57,7 @@ func generationClauses(cd *pg_query.ColumnDef, table string) error {
 			ident = true
 		case pg_query.ConstrType_CONSTR_GENERATED:
 			if gen {
-				return pgerror.Newf(pgcode.Syntax, "multiple generation clauses specified for column %q of table %q", cd.Colname, table).
+				return pgerror.Newf(pgcode.Syntax, "multiple generation clauses specified for column \"%s\" of table \"%s\"", cd.Colname, table).
 					WithPosition(int(con.Location) + 1)
 			}
 			gen = true
@@ -65,9 +65,9 @@ func generationClauses(cd *pg_query.ColumnDef, table string) error {
 	}
 	switch {
 	case gen && def:
-		return pgerror.Newf(pgcode.Syntax, "both default and generation expression specified for column %q of table %q", cd.Colname, table)
+		return pgerror.Newf(pgcode.Syntax, "both default and generation expression specified for column \"%s\" of table \"%s\"", cd.Colname, table)
 	case gen && ident:
-		return pgerror.Newf(pgcode.Syntax, "both identity and generation expression specified for column %q of table %q", cd.Colname, table)
+		return pgerror.Newf(pgcode.Syntax, "both identity and generation expression specified for column \"%s\" of table \"%s\"", cd.Colname, table)
 	}
 	return nil
 }
@@ -131,7 +131,7 @@ func (x *execCtx) generationText(d *catalog.Descriptor, c *catalog.ColumnDesc, n
 	walk(n, func(m *pg_query.Node) bool {
 		if cr := m.GetColumnRef(); cr != nil {
 			if name := lastFieldName(cr); generated[name] {
-				nested = pgerror.Newf(pgcode.InvalidObjectDefinition, "cannot use generated column %q in column generation expression", name).
+				nested = pgerror.Newf(pgcode.InvalidObjectDefinition, "cannot use generated column \"%s\" in column generation expression", name).
 					WithDetail("A generated column cannot reference another generated column.").WithPosition(int(cr.Location) + 1)
 			}
 		}
@@ -158,7 +158,7 @@ func (x *execCtx) generationText(d *catalog.Descriptor, c *catalog.ColumnDesc, n
 // row id) an expression names, nil if none.
 func systemColumnRef(t *catalog.TableDesc, n *pg_query.Node) error {
 	if cr := firstSystemColumn(t, n); cr != nil {
-		return pgerror.Newf(pgcode.InvalidColumnReference, "cannot use system column %q in column generation expression", lastFieldName(cr)).
+		return pgerror.Newf(pgcode.InvalidColumnReference, "cannot use system column \"%s\" in column generation expression", lastFieldName(cr)).
 			WithPosition(int(cr.Location) + 1)
 	}
 	return nil
@@ -211,7 +211,7 @@ func checkGeneratedFK(t *catalog.TableDesc, fk *catalog.ForeignKeyDesc) error {
 
 // errGeneratedDefault refuses SET and DROP DEFAULT on a generated column.
 func errGeneratedDefault(c *catalog.ColumnDesc, d *catalog.Descriptor, drop bool) error {
-	err := pgerror.Newf(pgcode.Syntax, "column %q of relation %q is a generated column", c.Name, d.Name)
+	err := pgerror.Newf(pgcode.Syntax, "column \"%s\" of relation \"%s\" is a generated column", c.Name, d.Name)
 	if drop {
 		err = err.WithHint("Use ALTER TABLE ... ALTER COLUMN ... DROP EXPRESSION instead.")
 	}
@@ -315,7 +315,7 @@ func copyColumnsOf(d *catalog.Descriptor, cols []column, list []*pg_query.Node) 
 			continue
 		}
 		if len(list) > 0 {
-			return nil, pgerror.Newf(pgcode.InvalidColumnReference, "column %q is a generated column", c.Name).
+			return nil, pgerror.Newf(pgcode.InvalidColumnReference, "column \"%s\" is a generated column", c.Name).
 				WithDetail("Generated columns cannot be used in COPY.")
 		}
 	}

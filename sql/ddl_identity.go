@@ -73,13 +73,13 @@ func (b *tableBuilder) identitySequence(c *catalog.ColumnDesc, typ *types.T, opt
 		if d, err := catalog.LookupRelation(b.x.txn, schema.ID, name); err != nil {
 			return 0, err
 		} else if taken || d != nil {
-			return 0, pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)
+			return 0, pgerror.Newf(pgcode.DuplicateTable, "relation \"%s\" already exists", name)
 		}
 	}
 	if schema.ID != b.schema.ID {
 		// PostgreSQL links the sequence to its column by a name qualified
 		// with the sequence's schema, where the table is not.
-		return 0, pgerror.Newf(pgcode.UndefinedTable, "relation %q does not exist", schema.Name+"."+b.d.Name)
+		return 0, pgerror.Newf(pgcode.UndefinedTable, "relation \"%s\" does not exist", schema.Name+"."+b.d.Name)
 	}
 	return id, nil
 }
@@ -166,7 +166,7 @@ func (x *execCtx) setIdentity(d *catalog.Descriptor, name string, def *pg_query.
 			return err
 		}
 		if sq == nil || sq.Sequence == nil {
-			return pgerror.Newf(pgcode.Internal, "identity column %q of relation %q has no sequence", c.Name, d.Name)
+			return pgerror.Newf(pgcode.Internal, "identity column \"%s\" of relation \"%s\" has no sequence", c.Name, d.Name)
 		}
 		if err := x.alterSeqOptions(sq, seqOpts); err != nil {
 			return err
@@ -176,7 +176,7 @@ func (x *execCtx) setIdentity(d *catalog.Descriptor, name string, def *pg_query.
 		return pgerror.New(pgcode.Syntax, "conflicting or redundant options")
 	}
 	if c.Identity == "" {
-		return pgerror.Newf(pgcode.ObjectNotInPrerequisiteState, "column %q of relation %q is not an identity column", c.Name, d.Name)
+		return pgerror.Newf(pgcode.ObjectNotInPrerequisiteState, "column \"%s\" of relation \"%s\" is not an identity column", c.Name, d.Name)
 	}
 	if len(gens) == 0 {
 		return nil

@@ -62,7 +62,7 @@ func (x *execCtx) createIndex(n *pg_query.IndexStmt) error {
 		return err
 	}
 	if d.Kind != catalog.KindTable {
-		return pgerror.Newf(pgcode.WrongObjectType, "cannot create index on relation %q", d.Name).
+		return pgerror.Newf(pgcode.WrongObjectType, "cannot create index on relation \"%s\"", d.Name).
 			WithDetail("This operation is not supported for " + kindPlural(d.Kind) + ".")
 	}
 	switch {
@@ -72,9 +72,9 @@ func (x *execCtx) createIndex(n *pg_query.IndexStmt) error {
 		}
 	case n.AccessMethod != "" && n.AccessMethod != "btree":
 		if n.AccessMethod == "gist" || n.AccessMethod == "gin" || n.AccessMethod == "spgist" || n.AccessMethod == "brin" {
-			return pgerror.Newf(pgcode.FeatureNotSupported, "access method %q is not supported", n.AccessMethod)
+			return pgerror.Newf(pgcode.FeatureNotSupported, "access method \"%s\" is not supported", n.AccessMethod)
 		}
-		return pgerror.Newf(pgcode.UndefinedObject, "access method %q does not exist", n.AccessMethod)
+		return pgerror.Newf(pgcode.UndefinedObject, "access method \"%s\" does not exist", n.AccessMethod)
 	}
 	switch {
 	case len(n.IndexIncludingParams) > 0:
@@ -117,7 +117,7 @@ func (x *execCtx) createIndex(n *pg_query.IndexStmt) error {
 				return pgerror.New(pgcode.FeatureNotSupported, "index creation on system columns is not supported")
 			}
 			if c == nil || c.Hidden {
-				return pgerror.Newf(pgcode.UndefinedColumn, "column %q does not exist", name)
+				return pgerror.Newf(pgcode.UndefinedColumn, "column \"%s\" does not exist", name)
 			}
 			if err := checkKeyColumn(c); err != nil {
 				return err
@@ -161,7 +161,7 @@ func (x *execCtx) createIndex(n *pg_query.IndexStmt) error {
 			x.sess.notice("NOTICE", pgcode.DuplicateTable, "relation \""+name+"\" already exists, skipping")
 			return nil
 		}
-		return pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)
+		return pgerror.Newf(pgcode.DuplicateTable, "relation \"%s\" already exists", name)
 	}
 	for i, k := range keys {
 		if k == nil {

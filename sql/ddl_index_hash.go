@@ -23,11 +23,11 @@ func checkHashIndex(n *pg_query.IndexStmt) error {
 	const am = catalog.IndexMethodHash
 	switch {
 	case n.Unique:
-		return pgerror.Newf(pgcode.FeatureNotSupported, "access method %q does not support unique indexes", am)
+		return pgerror.Newf(pgcode.FeatureNotSupported, "access method \"%s\" does not support unique indexes", am)
 	case len(n.IndexIncludingParams) > 0:
-		return pgerror.Newf(pgcode.FeatureNotSupported, "access method %q does not support included columns", am)
+		return pgerror.Newf(pgcode.FeatureNotSupported, "access method \"%s\" does not support included columns", am)
 	case len(n.IndexParams) > 1:
-		return pgerror.Newf(pgcode.FeatureNotSupported, "access method %q does not support multicolumn indexes", am)
+		return pgerror.Newf(pgcode.FeatureNotSupported, "access method \"%s\" does not support multicolumn indexes", am)
 	}
 	for _, p := range n.IndexParams {
 		e := p.GetIndexElem()
@@ -35,10 +35,10 @@ func checkHashIndex(n *pg_query.IndexStmt) error {
 			continue
 		}
 		if e.Ordering != pg_query.SortByDir_SORTBY_DEFAULT {
-			return pgerror.Newf(pgcode.FeatureNotSupported, "access method %q does not support ASC/DESC options", am)
+			return pgerror.Newf(pgcode.FeatureNotSupported, "access method \"%s\" does not support ASC/DESC options", am)
 		}
 		if e.NullsOrdering != pg_query.SortByNulls_SORTBY_NULLS_DEFAULT {
-			return pgerror.Newf(pgcode.FeatureNotSupported, "access method %q does not support NULLS FIRST/LAST options", am)
+			return pgerror.Newf(pgcode.FeatureNotSupported, "access method \"%s\" does not support NULLS FIRST/LAST options", am)
 		}
 	}
 	return nil

@@ -103,7 +103,7 @@ func checkCreateAs(n *pg_query.CreateTableAsStmt) (stmt string, matview bool, se
 	case into.TableSpaceName != "":
 		err = pgerror.New(pgcode.FeatureNotSupported, "tablespaces are not supported")
 	case into.AccessMethod != "" && into.AccessMethod != "heap":
-		err = pgerror.Newf(pgcode.FeatureNotSupported, "access method %q is not supported", into.AccessMethod)
+		err = pgerror.Newf(pgcode.FeatureNotSupported, "access method \"%s\" is not supported", into.AccessMethod)
 	}
 	return stmt, matview, sel, err
 }
@@ -129,7 +129,7 @@ func (x *execCtx) createAsExists(n *pg_query.CreateTableAsStmt) (*catalog.Descri
 		x.sess.notice("NOTICE", pgcode.DuplicateTable, "relation \""+name+"\" already exists, skipping")
 		return schema, true, nil
 	}
-	return nil, false, pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)
+	return nil, false, pgerror.Newf(pgcode.DuplicateTable, "relation \"%s\" already exists", name)
 }
 
 // queryParams are the parameter types of CREATE ... AS's query: none
@@ -183,7 +183,7 @@ func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectSt
 			cname = aliases[i]
 		}
 		if t.ColumnByName(cname) != nil {
-			return "", pgerror.Newf(pgcode.DuplicateColumn, "column %q specified more than once", cname)
+			return "", pgerror.Newf(pgcode.DuplicateColumn, "column \"%s\" specified more than once", cname)
 		}
 		if err := systemColumnConflict(cname); err != nil {
 			return "", err
@@ -193,7 +193,7 @@ func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectSt
 			typ = types.Text // as PostgreSQL resolves an untyped literal column
 		}
 		if typ.Category == 'P' {
-			return "", pgerror.Newf(pgcode.InvalidTableDefinition, "column %q has pseudo-type %s", cname, typ.Name)
+			return "", pgerror.Newf(pgcode.InvalidTableDefinition, "column \"%s\" has pseudo-type %s", cname, typ.Name)
 		}
 		col := catalog.ColumnDesc{ID: t.NextColumnID, Name: cname}
 		col.SetType(typ)
@@ -272,12 +272,12 @@ func (x *execCtx) fillFromQuery(d *catalog.Descriptor, sel *pg_query.SelectStmt,
 	// them differ, as PostgreSQL does).
 	qcols := src.cols()
 	if len(qcols) != len(ip.targets) {
-		return 0, pgerror.Newf(pgcode.InvalidTableDefinition, "query of %q returns %d columns, not the %d of its table", d.Name, len(qcols), len(ip.targets))
+		return 0, pgerror.Newf(pgcode.InvalidTableDefinition, "query of \"%s\" returns %d columns, not the %d of its table", d.Name, len(qcols), len(ip.targets))
 	}
 	for i, c := range qcols {
 		tc := w.cols[ip.targets[i]]
 		if c.typ.Oid != tc.typ.Oid && !(c.typ.Oid == types.Unknown.Oid && tc.typ.Oid == types.Text.Oid) {
-			return 0, pgerror.Newf(pgcode.InvalidTableDefinition, "query of %q returns type %s for column %q, not %s", d.Name, c.typ.Name, tc.name, tc.typ.Name)
+			return 0, pgerror.Newf(pgcode.InvalidTableDefinition, "query of \"%s\" returns type %s for column \"%s\", not %s", d.Name, c.typ.Name, tc.name, tc.typ.Name)
 		}
 	}
 	return ip.exec(x, src, func([]types.Datum) error { return nil })
@@ -311,9 +311,9 @@ func (x *execCtx) refresh(n *pg_query.RefreshMatViewStmt) error {
 	}
 	if !d.IsMatView() {
 		if d.Kind == catalog.KindTable {
-			return pgerror.Newf(pgcode.FeatureNotSupported, "%q is not a materialized view", d.Name)
+			return pgerror.Newf(pgcode.FeatureNotSupported, "\"%s\" is not a materialized view", d.Name)
 		}
-		return pgerror.Newf(pgcode.WrongObjectType, "%q is not a table or materialized view", d.Name)
+		return pgerror.Newf(pgcode.WrongObjectType, "\"%s\" is not a table or materialized view", d.Name)
 	}
 	if n.Concurrent {
 		if !d.MatView.Populated {
@@ -336,7 +336,7 @@ func (x *execCtx) refresh(n *pg_query.RefreshMatViewStmt) error {
 	}
 	stmts, err := parser.Parse(d.View.Query)
 	if err != nil || len(stmts) != 1 || stmts[0].AST.GetSelectStmt() == nil {
-		return pgerror.Newf(pgcode.DataCorrupted, "materialized view %q: stored query does not parse", d.Name)
+		return pgerror.Newf(pgcode.DataCorrupted, "materialized view \"%s\": stored query does not parse", d.Name)
 	}
 	d.MatView.Populated = !n.SkipData
 	if err := catalog.Truncate(x.txn, d); err != nil {
@@ -401,6 +401,6 @@ func matviewAlterable(t pg_query.AlterTableType) bool {
 // errNotPopulated is the error of reading a materialized view created or
 // refreshed WITH NO DATA.
 func errNotPopulated(d *catalog.Descriptor) error {
-	return pgerror.Newf(pgcode.ObjectNotInPrerequisiteState, "materialized view %q has not been populated", d.Name).
+	return pgerror.Newf(pgcode.ObjectNotInPrerequisiteState, "materialized view \"%s\" has not been populated", d.Name).
 		WithHint("Use the REFRESH MATERIALIZED VIEW command.")
 }

@@ -36,7 +36,7 @@ func (x *execCtx) relationNameFree(schema uint32, name string) error {
 	if d, err := catalog.LookupRelation(x.txn, schema, name); err != nil {
 		return err
 	} else if d != nil {
-		return pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)
+		return pgerror.Newf(pgcode.DuplicateTable, "relation \"%s\" already exists", name)
 	}
 	return nil
 }
@@ -57,5 +57,5 @@ func (x *execCtx) rowTypeClash(schema uint32, name string) (*pgerror.Error, erro
 	if err != nil || !taken {
 		return nil, err
 	}
-	return pgerror.Newf(pgcode.DuplicateObject, "type %q already exists", name), nil
+	return pgerror.Newf(pgcode.DuplicateObject, "type \"%s\" already exists", name), nil
 }

@@ -55,7 +55,7 @@ func (pl *planner) planAlterRelationOwner(n *pg_query.AlterTableStmt) (plan, err
 			return err
 		}
 		if d.Kind != k.kind {
-			return pgerror.Newf(pgcode.WrongObjectType, "%q is not %s %s", d.Name, article(k.kind), k.kind)
+			return pgerror.Newf(pgcode.WrongObjectType, "\"%s\" is not %s %s", d.Name, article(k.kind), k.kind)
 		}
 		for _, c := range n.Cmds {
 			if err := x.changeRelationOwner(d, c.GetAlterTableCmd().Newowner); err != nil {
@@ -80,7 +80,7 @@ func (x *execCtx) mayGiveTo(role string) error {
 	if r.superuser || r.members[role] {
 		return nil
 	}
-	return pgerror.Newf(pgcode.InsufficientPrivilege, "must be member of role %q", role)
+	return pgerror.Newf(pgcode.InsufficientPrivilege, "must be member of role \"%s\"", role)
 }
 
 // changeRelationOwner is OWNER TO on relation d. As in PostgreSQL, giving
@@ -100,7 +100,7 @@ func (x *execCtx) changeRelationOwner(d *catalog.Descriptor, spec *pg_query.Role
 			return err
 		}
 		if t != nil && ownerName(t) != role && x.sess.OnNotice != nil {
-			x.sess.OnNotice(pgerror.Newf(pgcode.WrongObjectType, "cannot change owner of index %q", d.Name).
+			x.sess.OnNotice(pgerror.Newf(pgcode.WrongObjectType, "cannot change owner of index \"%s\"", d.Name).
 				WithHint("Change the ownership of the index's table, instead.").WithSeverity("WARNING"))
 		}
 		return nil
@@ -119,7 +119,7 @@ func (x *execCtx) changeRelationOwner(d *catalog.Descriptor, spec *pg_query.Role
 			return err
 		}
 		if t != nil {
-			return pgerror.Newf(pgcode.FeatureNotSupported, "cannot change owner of sequence %q", d.Name).
+			return pgerror.Newf(pgcode.FeatureNotSupported, "cannot change owner of sequence \"%s\"", d.Name).
 				WithDetail("Sequence \"" + d.Name + "\" is linked to table \"" + t.Name + "\".")
 		}
 	}
@@ -190,7 +190,7 @@ func (x *execCtx) changeSchemaOwner(name string, spec *pg_query.RoleSpec) error 
 		return err
 	}
 	if catalog.IsBuiltinSchema(s.ID) {
-		return pgerror.Newf(pgcode.FeatureNotSupported, "cannot change the owner of the built-in schema %q", name)
+		return pgerror.Newf(pgcode.FeatureNotSupported, "cannot change the owner of the built-in schema \"%s\"", name)
 	}
 	if err := x.mayGiveTo(role); err != nil {
 		return err

@@ -74,7 +74,7 @@ func (x *execCtx) renameRelation(n *pg_query.RenameStmt, kind string) error {
 		return err
 	}
 	if kind != catalog.KindTable && kind != catalog.KindIndex && d.KindName() != kind {
-		return pgerror.Newf(pgcode.WrongObjectType, "%q is not %s %s", d.Name, article(kind), kind)
+		return pgerror.Newf(pgcode.WrongObjectType, "\"%s\" is not %s %s", d.Name, article(kind), kind)
 	}
 	if err := x.relationNameFree(d.Schema, n.Newname); err != nil {
 		return err
@@ -128,7 +128,7 @@ func (x *execCtx) renameInView(v, d *catalog.Descriptor, newName string) error {
 func (x *execCtx) rewriteViewRefs(v, d *catalog.Descriptor, fix func(*pg_query.RangeVar), fixColumn func(*pg_query.ColumnRef)) error {
 	stmts, err := parser.Parse(v.View.Query)
 	if err != nil || len(stmts) != 1 {
-		return pgerror.Newf(pgcode.DataCorrupted, "view %q: stored query does not parse", v.Name)
+		return pgerror.Newf(pgcode.DataCorrupted, "view \"%s\": stored query does not parse", v.Name)
 	}
 	root := stmts[0].AST
 	travel := travelOf(stmts[0])
@@ -177,29 +177,29 @@ func (x *execCtx) renameColumn(n *pg_query.RenameStmt) error {
 		return err
 	}
 	if n.RelationType == pg_query.ObjectType_OBJECT_VIEW && d.Kind != catalog.KindView {
-		return pgerror.Newf(pgcode.WrongObjectType, "%q is not a view", d.Name)
+		return pgerror.Newf(pgcode.WrongObjectType, "\"%s\" is not a view", d.Name)
 	}
 	if n.RelationType == pg_query.ObjectType_OBJECT_MATVIEW && !d.IsMatView() {
-		return pgerror.Newf(pgcode.WrongObjectType, "%q is not a materialized view", d.Name)
+		return pgerror.Newf(pgcode.WrongObjectType, "\"%s\" is not a materialized view", d.Name)
 	}
 	switch d.Kind {
 	case catalog.KindView:
 		return x.renameViewColumn(d, n.Subname, n.Newname)
 	case catalog.KindTable:
 	default:
-		return pgerror.Newf(pgcode.WrongObjectType, "ALTER action RENAME COLUMN cannot be performed on relation %q", d.Name).
+		return pgerror.Newf(pgcode.WrongObjectType, "ALTER action RENAME COLUMN cannot be performed on relation \"%s\"", d.Name).
 			WithDetail("This operation is not supported for " + kindPlural(d.Kind) + ".")
 	}
 	t := d.Table
 	c := t.ColumnByName(n.Subname)
 	if c == nil || c.Hidden {
-		return pgerror.Newf(pgcode.UndefinedColumn, "column %q does not exist", n.Subname)
+		return pgerror.Newf(pgcode.UndefinedColumn, "column \"%s\" does not exist", n.Subname)
 	}
 	if err := systemColumnConflict(n.Newname); err != nil {
 		return err
 	}
 	if o := t.ColumnByName(n.Newname); o != nil {
-		return pgerror.Newf(pgcode.DuplicateColumn, "column %q of relation %q already exists", n.Newname, d.Name)
+		return pgerror.Newf(pgcode.DuplicateColumn, "column \"%s\" of relation \"%s\" already exists", n.Newname, d.Name)
 	}
 	for i := range t.Checks {
 		text, err := renameColumnRefs(t.Checks[i].Expr, c.Name, n.Newname)
@@ -244,7 +244,7 @@ func (x *execCtx) renameColumn(n *pg_query.RenameStmt) error {
 	}
 	for _, v := range g.all {
 		if readsRelation(v, d) && x.viewBroken(v) {
-			return pgerror.Newf(pgcode.FeatureNotSupported, "cannot rename column %q of table %q: view %q uses it", old, d.Name, v.Name)
+			return pgerror.Newf(pgcode.FeatureNotSupported, "cannot rename column \"%s\" of table \"%s\": view \"%s\" uses it", old, d.Name, v.Name)
 		}
 	}
 	return nil
@@ -258,11 +258,11 @@ func (x *execCtx) renameViewColumn(d *catalog.Descriptor, old, new string) error
 		case old:
 			pos = i
 		case new:
-			return pgerror.Newf(pgcode.DuplicateColumn, "column %q of relation %q already exists", new, d.Name)
+			return pgerror.Newf(pgcode.DuplicateColumn, "column \"%s\" of relation \"%s\" already exists", new, d.Name)
 		}
 	}
 	if pos < 0 {
-		return pgerror.Newf(pgcode.UndefinedColumn, "column %q does not exist", old)
+		return pgerror.Newf(pgcode.UndefinedColumn, "column \"%s\" does not exist", old)
 	}
 	d.View.Columns[pos].Name = new
 	return catalog.Put(x.txn, d)
@@ -273,7 +273,7 @@ func (x *execCtx) renameViewColumn(d *catalog.Descriptor, old, new string) error
 func renameColumnRefs(text, old, new string) (string, error) {
 	n, err := parser.ParseExpr(text)
 	if err != nil {
-		return "", pgerror.Newf(pgcode.DataCorrupted, "stored expression %q does not parse", text)
+		return "", pgerror.Newf(pgcode.DataCorrupted, "stored expression \"%s\" does not parse", text)
 	}
 	changed := false
 	walk(n, func(m *pg_query.Node) bool {

@@ -21,7 +21,7 @@ func (x *execCtx) renameConstraint(n *pg_query.RenameStmt) error {
 		return err
 	}
 	old, name := n.Subname, n.Newname
-	missing := pgerror.Newf(pgcode.UndefinedObject, "constraint %q for table %q does not exist", old, d.Name)
+	missing := pgerror.Newf(pgcode.UndefinedObject, "constraint \"%s\" for table \"%s\" does not exist", old, d.Name)
 	if d.Kind != catalog.KindTable {
 		return missing
 	}
@@ -40,7 +40,7 @@ func (x *execCtx) renameConstraint(n *pg_query.RenameStmt) error {
 		return missing
 	}
 	if taken {
-		return pgerror.Newf(pgcode.DuplicateObject, "constraint %q for relation %q already exists", name, d.Name)
+		return pgerror.Newf(pgcode.DuplicateObject, "constraint \"%s\" for relation \"%s\" already exists", name, d.Name)
 	}
 	if target.index {
 		if err := x.relationNameFree(d.Schema, name); err != nil {

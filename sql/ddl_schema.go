@@ -46,7 +46,7 @@ func (x *execCtx) createSchema(n *pg_query.CreateSchemaStmt) (name, owner string
 		}
 	}
 	if strings.HasPrefix(name, "pg_") {
-		return "", "", pgerror.Newf(pgcode.ReservedName, "unacceptable schema name %q", name).
+		return "", "", pgerror.Newf(pgcode.ReservedName, "unacceptable schema name \"%s\"", name).
 			WithDetail("The prefix \"pg_\" is reserved for system schemas.")
 	}
 	if d, err := catalog.Lookup(x.txn, 0, name); err != nil {
@@ -56,7 +56,7 @@ func (x *execCtx) createSchema(n *pg_query.CreateSchemaStmt) (name, owner string
 			x.sess.notice("NOTICE", pgcode.DuplicateSchema, "schema \""+name+"\" already exists, skipping")
 			return "", "", nil
 		}
-		return "", "", pgerror.Newf(pgcode.DuplicateSchema, "schema %q already exists", name)
+		return "", "", pgerror.Newf(pgcode.DuplicateSchema, "schema \"%s\" already exists", name)
 	}
 	id, err := catalog.NewID(x.txn)
 	if err != nil {

@@ -39,7 +39,7 @@ func (x *execCtx) createSequence(n *pg_query.CreateSeqStmt) error {
 			x.sess.notice("NOTICE", pgcode.DuplicateTable, "relation \""+name+"\" already exists, skipping")
 			return nil
 		}
-		return pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)
+		return pgerror.Newf(pgcode.DuplicateTable, "relation \"%s\" already exists", name)
 	}
 	// A sequence has no row type in PostgreSQL 15, but it is made as a
 	// table is (heap_create_with_catalog), which checks the name.
@@ -71,7 +71,7 @@ func (x *execCtx) alterSequence(n *pg_query.AlterSeqStmt) error {
 		return err
 	}
 	if d.Kind != catalog.KindSequence {
-		return pgerror.Newf(pgcode.WrongObjectType, "%q is not a sequence", d.Name)
+		return pgerror.Newf(pgcode.WrongObjectType, "\"%s\" is not a sequence", d.Name)
 	}
 	return x.alterSeqOptions(d, n.Options)
 }
@@ -182,7 +182,7 @@ func (x *execCtx) applySeqOptions(d *catalog.Descriptor, opts []*pg_query.Node, 
 		case "owned_by":
 			ownedBy, ownedGiven = nodeStrings(de.Arg.GetList().GetItems()), true
 		default:
-			return nil, pgerror.Newf(pgcode.Syntax, "option %q not recognized", de.Defname)
+			return nil, pgerror.Newf(pgcode.Syntax, "option \"%s\" not recognized", de.Defname)
 		}
 	}
 	if asType != nil {
@@ -315,7 +315,7 @@ func (x *execCtx) seqOwnedBy(d *catalog.Descriptor, names []string) error {
 		return err
 	}
 	if t.Kind != catalog.KindTable {
-		return pgerror.Newf(pgcode.WrongObjectType, "sequence cannot be owned by relation %q", t.Name).
+		return pgerror.Newf(pgcode.WrongObjectType, "sequence cannot be owned by relation \"%s\"", t.Name).
 			WithDetail(fmt.Sprintf("This operation is not supported for %s.", kindPlural(t.Kind)))
 	}
 	// A linked sequence follows its table's owner (ddl_owner.go), so it
@@ -328,7 +328,7 @@ func (x *execCtx) seqOwnedBy(d *catalog.Descriptor, names []string) error {
 	}
 	c := t.Table.ColumnByName(col)
 	if c == nil || c.Hidden || c.Dropped {
-		return pgerror.Newf(pgcode.UndefinedColumn, "column %q of relation %q does not exist", col, t.Name)
+		return pgerror.Newf(pgcode.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", col, t.Name)
 	}
 	q.OwnedByTable, q.OwnedByColumn = t.ID, c.ID
 	return nil

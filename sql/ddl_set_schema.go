@@ -52,9 +52,9 @@ func (x *execCtx) setSchema(n *pg_query.AlterObjectSchemaStmt, kind string) erro
 	}
 	switch {
 	case kind != catalog.KindTable && d.KindName() != kind:
-		return pgerror.Newf(pgcode.WrongObjectType, "%q is not %s %s", d.Name, article(kind), kind)
+		return pgerror.Newf(pgcode.WrongObjectType, "\"%s\" is not %s %s", d.Name, article(kind), kind)
 	case d.Kind == catalog.KindIndex:
-		return pgerror.Newf(pgcode.WrongObjectType, "cannot change schema of index %q", d.Name).
+		return pgerror.Newf(pgcode.WrongObjectType, "cannot change schema of index \"%s\"", d.Name).
 			WithHint("Change the schema of the table instead.")
 	case d.Kind == catalog.KindSequence && d.Sequence.OwnedByTable != 0:
 		owner, err := catalog.Get(x.txn, d.Sequence.OwnedByTable)
@@ -79,7 +79,7 @@ func (x *execCtx) setSchema(n *pg_query.AlterObjectSchemaStmt, kind string) erro
 	}
 	if schema.ID == catalog.PgCatalogID || schema.ID == catalog.InformationSchemaID {
 		// stela computes these schemas' relations from its catalog.
-		return pgerror.Newf(pgcode.InsufficientPrivilege, "permission denied to create objects in schema %q", schema.Name)
+		return pgerror.Newf(pgcode.InsufficientPrivilege, "permission denied to create objects in schema \"%s\"", schema.Name)
 	}
 	if schema.ID == d.Schema {
 		return nil // PostgreSQL: nothing to do
@@ -134,7 +134,7 @@ func (x *execCtx) freeInSchema(schema, d *catalog.Descriptor, moved []*catalog.D
 		if o, err := catalog.LookupRelation(x.txn, schema.ID, name); err != nil {
 			return err
 		} else if o != nil {
-			return pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists in schema %q", name, schema.Name)
+			return pgerror.Newf(pgcode.DuplicateTable, "relation \"%s\" already exists in schema \"%s\"", name, schema.Name)
 		}
 	}
 	// The relation's row type goes along, and must not meet an enum's or
@@ -143,7 +143,7 @@ func (x *execCtx) freeInSchema(schema, d *catalog.Descriptor, moved []*catalog.D
 		if taken, err := catalog.RowTypeNameTaken(x.txn, schema.ID, d.Name); err != nil {
 			return err
 		} else if taken {
-			return pgerror.Newf(pgcode.DuplicateObject, "type %q already exists in schema %q", d.Name, schema.Name)
+			return pgerror.Newf(pgcode.DuplicateObject, "type \"%s\" already exists in schema \"%s\"", d.Name, schema.Name)
 		}
 	}
 	return nil

@@ -61,7 +61,7 @@ func (s *Session) schemaFor(txn *engine.Txn, name string) (*catalog.Descriptor, 
 		return nil, err
 	}
 	if sc.ID == catalog.PgCatalogID || sc.ID == catalog.InformationSchemaID {
-		return nil, pgerror.Newf(pgcode.InsufficientPrivilege, "permission denied to create objects in schema %q", sc.Name)
+		return nil, pgerror.Newf(pgcode.InsufficientPrivilege, "permission denied to create objects in schema \"%s\"", sc.Name)
 	}
 	return sc, nil
 }
@@ -117,7 +117,7 @@ func (x *execCtx) createTable(n *pg_query.CreateStmt) error {
 			x.sess.notice("NOTICE", pgcode.DuplicateTable, "relation \""+name+"\" already exists, skipping")
 			return nil
 		}
-		return pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)
+		return pgerror.Newf(pgcode.DuplicateTable, "relation \"%s\" already exists", name)
 	}
 	if err := x.newRowTypeNameFree(schema.ID, name); err != nil {
 		return err
@@ -185,7 +185,7 @@ var serialTypes = map[string]*types.T{
 func (b *tableBuilder) column(cd *pg_query.ColumnDef) error {
 	t := b.d.Table
 	if t.ColumnByName(cd.Colname) != nil {
-		return pgerror.Newf(pgcode.DuplicateColumn, "column %q specified more than once", cd.Colname)
+		return pgerror.Newf(pgcode.DuplicateColumn, "column \"%s\" specified more than once", cd.Colname)
 	}
 	if err := systemColumnConflict(cd.Colname); err != nil {
 		return err
@@ -238,7 +238,7 @@ func (b *tableBuilder) column(cd *pg_query.ColumnDef) error {
 			c.NotNull = false
 		case pg_query.ConstrType_CONSTR_DEFAULT:
 			if c.Sequence != 0 {
-				return pgerror.Newf(pgcode.Syntax, "multiple default values specified for column %q of table %q", c.Name, b.d.Name)
+				return pgerror.Newf(pgcode.Syntax, "multiple default values specified for column \"%s\" of table \"%s\"", c.Name, b.d.Name)
 			}
 			def, fns, err := b.x.columnDefault(con.RawExpr, c)
 			if err != nil {
@@ -350,7 +350,7 @@ func (x *execCtx) defaultCalls(n *pg_query.Node, c *catalog.ColumnDesc, calls ma
 func assignsToColumn(b *expr.Builder, e expr.Expr, c *catalog.ColumnDesc, n *pg_query.Node) error {
 	if _, err := b.Assign(e, c.Type(), c.Name, expr.Location(n)); err != nil {
 		if pgerror.HasCode(err, pgcode.DatatypeMismatch) {
-			return pgerror.Newf(pgcode.DatatypeMismatch, "column %q is of type %s but default expression is of type %s", c.Name, c.Type(), e.Type()).
+			return pgerror.Newf(pgcode.DatatypeMismatch, "column \"%s\" is of type %s but default expression is of type %s", c.Name, c.Type(), e.Type()).
 				WithHint("You will need to rewrite or cast the expression.")
 		}
 		return err
@@ -380,7 +380,7 @@ func (b *tableBuilder) tableConstraint(con *pg_query.Constraint, col string) err
 			return err
 		}
 		if b.pk != nil {
-			return pgerror.Newf(pgcode.InvalidTableDefinition, "multiple primary keys for table %q are not allowed", b.d.Name).WithPosition(int(con.Location) + 1)
+			return pgerror.Newf(pgcode.InvalidTableDefinition, "multiple primary keys for table \"%s\" are not allowed", b.d.Name).WithPosition(int(con.Location) + 1)
 		}
 		con.Keys = strNodes(keys())
 		b.pk = con
@@ -434,10 +434,10 @@ func indexColumns(t *catalog.TableDesc, keys []string, table string) ([]catalog.
 	for _, k := range keys {
 		c := t.ColumnByName(k)
 		if c == nil || c.Hidden {
-			return nil, pgerror.Newf(pgcode.UndefinedColumn, "column %q named in key does not exist", k)
+			return nil, pgerror.Newf(pgcode.UndefinedColumn, "column \"%s\" named in key does not exist", k)
 		}
 		if seen[k] {
-			return nil, pgerror.Newf(pgcode.DuplicateColumn, "column %q appears twice in primary key constraint", k)
+			return nil, pgerror.Newf(pgcode.DuplicateColumn, "column \"%s\" appears twice in primary key constraint", k)
 		}
 		if err := checkKeyColumn(c); err != nil {
 			return nil, err
@@ -455,7 +455,7 @@ func checkKeyColumn(c *catalog.ColumnDesc) error {
 		return pgerror.New(pgcode.FeatureNotSupported, "arrays cannot be index keys yet")
 	}
 	if c != nil && c.Type().Family == types.RecordFamily {
-		return pgerror.Newf(pgcode.FeatureNotSupported, "column %q of composite type %s cannot be an index key yet", c.Name, c.Type())
+		return pgerror.Newf(pgcode.FeatureNotSupported, "column \"%s\" of composite type %s cannot be an index key yet", c.Name, c.Type())
 	}
 	return nil
 }
@@ -535,7 +535,7 @@ func (b *tableBuilder) finish() error {
 // claim reserves a constraint name in the table.
 func (b *tableBuilder) claim(name string) error {
 	if b.names[name] {
-		return pgerror.Newf(pgcode.DuplicateObject, "constraint %q for relation %q already exists", name, b.d.Name)
+		return pgerror.Newf(pgcode.DuplicateObject, "constraint \"%s\" for relation \"%s\" already exists", name, b.d.Name)
 	}
 	b.names[name] = true
 	return nil

@@ -136,7 +136,7 @@ func (x *execCtx) likeSourceRelation(rv *pg_query.RangeVar) (*catalog.Descriptor
 		return nil, err
 	}
 	if src.Kind != catalog.KindTable && src.Kind != catalog.KindView {
-		return nil, pgerror.Newf(pgcode.WrongObjectType, "relation %q is invalid in LIKE clause", src.Name).
+		return nil, pgerror.Newf(pgcode.WrongObjectType, "relation \"%s\" is invalid in LIKE clause", src.Name).
 			WithDetail("This operation is not supported for " + kindPlural(src.Kind) + ".").WithPosition(int(rv.Location) + 1)
 	}
 	if err := x.sess.checkTable("r", src); err != nil {
@@ -150,7 +150,7 @@ func (x *execCtx) likeSourceRelation(rv *pg_query.RangeVar) (*catalog.Descriptor
 func (b *tableBuilder) likeColumn(name string) (*catalog.ColumnDesc, error) {
 	t := b.d.Table
 	if t.ColumnByName(name) != nil {
-		return nil, pgerror.Newf(pgcode.DuplicateColumn, "column %q specified more than once", name)
+		return nil, pgerror.Newf(pgcode.DuplicateColumn, "column \"%s\" specified more than once", name)
 	}
 	t.Columns = append(t.Columns, catalog.ColumnDesc{ID: t.NextColumnID, Name: name})
 	t.NextColumnID++
@@ -175,7 +175,7 @@ func (b *tableBuilder) likeIdentity(c, sc *catalog.ColumnDesc) error {
 		return err
 	}
 	if from == nil || from.Sequence == nil {
-		return pgerror.Newf(pgcode.DataCorrupted, "column %q: its sequence %d is missing", sc.Name, sc.Sequence)
+		return pgerror.Newf(pgcode.DataCorrupted, "column \"%s\": its sequence %d is missing", sc.Name, sc.Sequence)
 	}
 	if c.Sequence, err = b.sequence(c.Name, c.Type(), c); err != nil {
 		return err
@@ -203,7 +203,7 @@ func (b *tableBuilder) likeConstraints() error {
 			for _, ck := range st.Checks {
 				raw, err := parser.ParseExpr(ck.Expr)
 				if err != nil {
-					return pgerror.Newf(pgcode.DataCorrupted, "check constraint %q: stored expression does not parse", ck.Name)
+					return pgerror.Newf(pgcode.DataCorrupted, "check constraint \"%s\": stored expression does not parse", ck.Name)
 				}
 				// The copy calls what the source's calls (table_funcs.go).
 				b.x.bindLike(raw, ck.Functions)
@@ -314,7 +314,7 @@ func (x *execCtx) clonedIndexStmt(schema, name string, st *catalog.TableDesc, ix
 		if c.IndexKey {
 			n, err := parser.ParseExpr(c.Generated)
 			if err != nil {
-				return nil, pgerror.Newf(pgcode.DataCorrupted, "index %q: stored key expression does not parse", ix.Name)
+				return nil, pgerror.Newf(pgcode.DataCorrupted, "index \"%s\": stored key expression does not parse", ix.Name)
 			}
 			e.Expr = n
 			x.bindLike(n, c.Functions)
@@ -326,7 +326,7 @@ func (x *execCtx) clonedIndexStmt(schema, name string, st *catalog.TableDesc, ix
 	if ix.Predicate != "" {
 		n, err := parser.ParseExpr(ix.Predicate)
 		if err != nil {
-			return nil, pgerror.Newf(pgcode.DataCorrupted, "index %q: stored predicate does not parse", ix.Name)
+			return nil, pgerror.Newf(pgcode.DataCorrupted, "index \"%s\": stored predicate does not parse", ix.Name)
 		}
 		stmt.WhereClause = n
 	}
@@ -349,7 +349,7 @@ func (x *execCtx) likeIndexFinish(id uint32, from *catalog.IndexDesc, comments b
 		}
 	}
 	if ix == nil {
-		return pgerror.Newf(pgcode.Internal, "index copied from %q was not stored", from.Name)
+		return pgerror.Newf(pgcode.Internal, "index copied from \"%s\" was not stored", from.Name)
 	}
 	if from.Predicate != "" {
 		ix.PredicateSettings = nil

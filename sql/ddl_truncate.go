@@ -24,7 +24,7 @@ func (x *execCtx) truncate(n *pg_query.TruncateStmt) error {
 			return err
 		}
 		if d.Kind != catalog.KindTable || d.IsMatView() {
-			return pgerror.Newf(pgcode.WrongObjectType, "%q is not a table", d.Name)
+			return pgerror.Newf(pgcode.WrongObjectType, "\"%s\" is not a table", d.Name)
 		}
 		if !in[d.ID] {
 			in[d.ID] = true

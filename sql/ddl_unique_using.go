@@ -23,23 +23,23 @@ func (x *execCtx) uniqueUsingIndex(b *tableBuilder, u *pg_query.Constraint) erro
 			return err
 		}
 		if other != nil && other.Kind == catalog.KindIndex {
-			return pgerror.Newf(pgcode.ObjectNotInPrerequisiteState, "index %q does not belong to table %q", u.Indexname, d.Name).WithPosition(pos)
+			return pgerror.Newf(pgcode.ObjectNotInPrerequisiteState, "index \"%s\" does not belong to table \"%s\"", u.Indexname, d.Name).WithPosition(pos)
 		}
-		return pgerror.Newf(pgcode.UndefinedObject, "index %q does not exist", u.Indexname).WithPosition(pos)
+		return pgerror.Newf(pgcode.UndefinedObject, "index \"%s\" does not exist", u.Indexname).WithPosition(pos)
 	}
 	const detail = "Cannot create a primary key or unique constraint using such an index."
 	switch {
 	case ix.Constraint:
-		return pgerror.Newf(pgcode.ObjectNotInPrerequisiteState, "index %q is already associated with a constraint", ix.Name).WithPosition(pos)
+		return pgerror.Newf(pgcode.ObjectNotInPrerequisiteState, "index \"%s\" is already associated with a constraint", ix.Name).WithPosition(pos)
 	case !ix.Unique:
-		return pgerror.Newf(pgcode.WrongObjectType, "%q is not a unique index", ix.Name).WithDetail(detail).WithPosition(pos)
+		return pgerror.Newf(pgcode.WrongObjectType, "\"%s\" is not a unique index", ix.Name).WithDetail(detail).WithPosition(pos)
 	case ix.Predicate != "":
-		return pgerror.Newf(pgcode.WrongObjectType, "%q is a partial index", ix.Name).WithDetail(detail).WithPosition(pos)
+		return pgerror.Newf(pgcode.WrongObjectType, "\"%s\" is a partial index", ix.Name).WithDetail(detail).WithPosition(pos)
 	}
 	for i, c := range ix.Columns {
 		col := t.Column(c.ColumnID)
 		if c.Desc || c.NullsFirst || c.Opclass != "" || indexKeyCollationOID(c, col) != columnCollationOID(col.Type(), col.Collation) {
-			return pgerror.Newf(pgcode.WrongObjectType, "index %q column number %d does not have default sorting behavior", ix.Name, i+1).WithDetail(detail).WithPosition(pos)
+			return pgerror.Newf(pgcode.WrongObjectType, "index \"%s\" column number %d does not have default sorting behavior", ix.Name, i+1).WithDetail(detail).WithPosition(pos)
 		}
 	}
 	if name := u.Conname; name != "" && name != ix.Name {

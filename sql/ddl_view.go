@@ -69,7 +69,7 @@ func (x *execCtx) createView(n *pg_query.ViewStmt, travel map[int32]*parser.Time
 		return err
 	}
 	if existing != nil && !n.Replace {
-		return pgerror.Newf(pgcode.DuplicateTable, "relation %q already exists", name)
+		return pgerror.Newf(pgcode.DuplicateTable, "relation \"%s\" already exists", name)
 	}
 	if existing == nil {
 		if err := x.newRowTypeNameFree(schema.ID, name); err != nil {
@@ -77,7 +77,7 @@ func (x *execCtx) createView(n *pg_query.ViewStmt, travel map[int32]*parser.Time
 		}
 	}
 	if existing != nil && existing.Kind != catalog.KindView {
-		return pgerror.Newf(pgcode.WrongObjectType, "%q is not a view", name)
+		return pgerror.Newf(pgcode.WrongObjectType, "\"%s\" is not a view", name)
 	}
 	if existing != nil {
 		if err := replaceableView(existing.View.Columns, view.Columns); err != nil {
@@ -125,7 +125,7 @@ func (x *execCtx) viewDesc(sel *pg_query.SelectStmt, aliases []string, travel ma
 			name = aliases[i]
 		}
 		if seen[name] {
-			return nil, pgerror.Newf(pgcode.DuplicateColumn, "column %q specified more than once", name)
+			return nil, pgerror.Newf(pgcode.DuplicateColumn, "column \"%s\" specified more than once", name)
 		}
 		seen[name] = true
 		t := c.typ
@@ -201,12 +201,12 @@ func replaceableView(old, new []catalog.ViewColumn) error {
 	for i, o := range old {
 		c := new[i]
 		if o.Name != c.Name {
-			return pgerror.Newf(pgcode.InvalidTableDefinition, "cannot change name of view column %q to %q", o.Name, c.Name).
+			return pgerror.Newf(pgcode.InvalidTableDefinition, "cannot change name of view column \"%s\" to \"%s\"", o.Name, c.Name).
 				WithHint("Use ALTER VIEW ... RENAME COLUMN ... to change name of view column instead.")
 		}
 		if o.TypeOid != c.TypeOid || o.Typmod != c.Typmod {
 			ot, nt := o.Type(), c.Type()
-			return pgerror.Newf(pgcode.InvalidTableDefinition, "cannot change data type of view column %q from %s to %s", o.Name, ot, nt)
+			return pgerror.Newf(pgcode.InvalidTableDefinition, "cannot change data type of view column \"%s\" from %s to %s", o.Name, ot, nt)
 		}
 	}
 	return nil

@@ -228,16 +228,16 @@ func (pl *planner) targetTable(rv *pg_query.RangeVar, verb string) (*catalog.Des
 		use = pl.needColumns(map[string]string{"INSERT": "a", "UPDATE": "w"}[verb], d, false)
 	}
 	if d.IsMatView() {
-		return nil, nil, pgerror.Newf(pgcode.WrongObjectType, "cannot change materialized view %q", d.Name)
+		return nil, nil, pgerror.Newf(pgcode.WrongObjectType, "cannot change materialized view \"%s\"", d.Name)
 	}
 	switch d.Kind {
 	case catalog.KindTable:
 		return d, use, nil
 	case catalog.KindView:
-		return nil, nil, pgerror.Newf(pgcode.FeatureNotSupported, "cannot %s view %q", verbPhrase(verb), d.Name).
+		return nil, nil, pgerror.Newf(pgcode.FeatureNotSupported, "cannot %s view \"%s\"", verbPhrase(verb), d.Name).
 			WithDetail("Views are read-only in stela.")
 	}
-	return nil, nil, pgerror.Newf(pgcode.WrongObjectType, "cannot change %s %q", d.Kind, d.Name)
+	return nil, nil, pgerror.Newf(pgcode.WrongObjectType, "cannot change %s \"%s\"", d.Kind, d.Name)
 }
 
 func verbPhrase(verb string) string {
@@ -275,10 +275,10 @@ func (pl *planner) planSetClause(w *tableWriter, list []*pg_query.Node, sc *scop
 		rt := item.GetResTarget()
 		col := w.columnByName(rt.Name)
 		if col < 0 && isPGSystemColumn(rt.Name) {
-			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "cannot assign to system column %q", rt.Name).WithPosition(int(rt.Location) + 1)
+			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "cannot assign to system column \"%s\"", rt.Name).WithPosition(int(rt.Location) + 1)
 		}
 		if col < 0 {
-			return nil, pgerror.Newf(pgcode.UndefinedColumn, "column %q of relation %q does not exist", rt.Name, w.desc.Name).WithPosition(int(rt.Location) + 1)
+			return nil, pgerror.Newf(pgcode.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", rt.Name, w.desc.Name).WithPosition(int(rt.Location) + 1)
 		}
 		fields, err := fieldIndirection(rt)
 		if err != nil {
@@ -288,7 +288,7 @@ func (pl *planner) planSetClause(w *tableWriter, list []*pg_query.Node, sc *scop
 		// other, as PostgreSQL's FieldStore chain does.
 		prev, chained := fieldAssigned[col]
 		if seen[col] && !(chained && fields != nil) {
-			return nil, pgerror.Newf(pgcode.Syntax, "multiple assignments to same column %q", rt.Name).WithPosition(int(rt.Location) + 1)
+			return nil, pgerror.Newf(pgcode.Syntax, "multiple assignments to same column \"%s\"", rt.Name).WithPosition(int(rt.Location) + 1)
 		}
 		seen[col] = true
 		updated.mark(int16(col + 1))
@@ -328,7 +328,7 @@ func (pl *planner) planSetClause(w *tableWriter, list []*pg_query.Node, sc *scop
 			return nil, errGeneratedUpdate(c)
 		}
 		if c.Identity == "a" {
-			return nil, pgerror.Newf(pgcode.GeneratedAlways, "column %q can only be updated to DEFAULT", c.Name).
+			return nil, pgerror.Newf(pgcode.GeneratedAlways, "column \"%s\" can only be updated to DEFAULT", c.Name).
 				WithDetail("Column \"" + c.Name + "\" is an identity column defined as GENERATED ALWAYS.")
 		}
 		e := subVal

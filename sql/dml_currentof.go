@@ -80,7 +80,7 @@ func (s *Session) cursorCurrentKey(name string, d *catalog.Descriptor) ([]byte, 
 	if err != nil {
 		return nil, err
 	}
-	notScan := pgerror.Newf(pgcode.InvalidCursorState, "cursor %q is not a simply updatable scan of table %q", name, d.Name)
+	notScan := pgerror.Newf(pgcode.InvalidCursorState, "cursor \"%s\" is not a simply updatable scan of table \"%s\"", name, d.Name)
 	qr, ok := c.src.(*queryResult)
 	if c.src != nil && !ok {
 		return nil, notScan
@@ -90,14 +90,14 @@ func (s *Session) cursorCurrentKey(name string, d *catalog.Descriptor) ([]byte, 
 		if ok && qr.x.currentRows[d.ID] == nil {
 			return nil, notScan
 		}
-		return nil, pgerror.Newf(pgcode.InvalidCursorState, "cursor %q is not positioned on a row", name)
+		return nil, pgerror.Newf(pgcode.InvalidCursorState, "cursor \"%s\" is not positioned on a row", name)
 	}
 	cr := qr.x.currentRows[d.ID]
 	switch {
 	case cr == nil:
 		return nil, notScan
 	case cr.several:
-		return nil, pgerror.Newf(pgcode.InvalidCursorState, "cursor %q has multiple FOR UPDATE/SHARE references to table %q", name, d.Name)
+		return nil, pgerror.Newf(pgcode.InvalidCursorState, "cursor \"%s\" has multiple FOR UPDATE/SHARE references to table \"%s\"", name, d.Name)
 	}
 	return cr.rowKey()
 }

@@ -31,7 +31,7 @@ func (pl *planner) defaultExprs(w *tableWriter) error {
 				return err
 			}
 			if d == nil || d.Kind != catalog.KindSequence {
-				return pgerror.Newf(pgcode.DataCorrupted, "column %q: its sequence %d is missing", c.Name, c.Sequence)
+				return pgerror.Newf(pgcode.DataCorrupted, "column \"%s\": its sequence %d is missing", c.Name, c.Sequence)
 			}
 			// nextval is bigint: a serial column whose type was changed
 			// (ALTER COLUMN ... TYPE) takes it by assignment, as
@@ -54,7 +54,7 @@ func (pl *planner) defaultExprs(w *tableWriter) error {
 			}
 			n, err := parser.ParseExpr(text)
 			if err != nil {
-				return pgerror.Newf(pgcode.DataCorrupted, "column %q: stored default does not parse", c.Name)
+				return pgerror.Newf(pgcode.DataCorrupted, "column \"%s\": stored default does not parse", c.Name)
 			}
 			b := pl.builder(nil, "DEFAULT expressions")
 			// Its calls resolve to the functions it is bound to only

@@ -30,7 +30,7 @@ func (pl *planner) generatedExprs(w *tableWriter) error {
 		}
 		n, err := parser.ParseExpr(c.Generated)
 		if err != nil {
-			return pgerror.Newf(pgcode.DataCorrupted, "column %q: stored generation expression does not parse", c.Name)
+			return pgerror.Newf(pgcode.DataCorrupted, "column \"%s\": stored generation expression does not parse", c.Name)
 		}
 		if sc == nil {
 			sc = newScope(w.cols, &level{}, nil)
@@ -85,12 +85,12 @@ func (w *tableWriter) newColumnValue(x *execCtx, col int, row []types.Datum) (ty
 
 // errGeneratedInsert refuses a value for a generated column in INSERT.
 func errGeneratedInsert(c *catalog.ColumnDesc) error {
-	return pgerror.Newf(pgcode.GeneratedAlways, "cannot insert a non-DEFAULT value into column %q", c.Name).
+	return pgerror.Newf(pgcode.GeneratedAlways, "cannot insert a non-DEFAULT value into column \"%s\"", c.Name).
 		WithDetail("Column \"" + c.Name + "\" is a generated column.")
 }
 
 // errGeneratedUpdate refuses SET col = value for a generated column.
 func errGeneratedUpdate(c *catalog.ColumnDesc) error {
-	return pgerror.Newf(pgcode.GeneratedAlways, "column %q can only be updated to DEFAULT", c.Name).
+	return pgerror.Newf(pgcode.GeneratedAlways, "column \"%s\" can only be updated to DEFAULT", c.Name).
 		WithDetail("Column \"" + c.Name + "\" is a generated column.")
 }

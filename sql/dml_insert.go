@@ -107,13 +107,13 @@ func insertTargets(w *tableWriter, cols []*pg_query.Node) ([]int, error) {
 		rt := n.GetResTarget()
 		i := w.columnByName(rt.Name)
 		if i < 0 {
-			return nil, pgerror.Newf(pgcode.UndefinedColumn, "column %q of relation %q does not exist", rt.Name, w.desc.Name).WithPosition(int(rt.Location) + 1)
+			return nil, pgerror.Newf(pgcode.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", rt.Name, w.desc.Name).WithPosition(int(rt.Location) + 1)
 		}
 		if len(rt.Indirection) > 0 {
 			return nil, pgerror.New(pgcode.FeatureNotSupported, "assignment to a field or array element is not supported").WithPosition(int(rt.Location) + 1)
 		}
 		if seen[i] {
-			return nil, pgerror.Newf(pgcode.DuplicateColumn, "column %q specified more than once", rt.Name).WithPosition(int(rt.Location) + 1)
+			return nil, pgerror.Newf(pgcode.DuplicateColumn, "column \"%s\" specified more than once", rt.Name).WithPosition(int(rt.Location) + 1)
 		}
 		seen[i] = true
 		out = append(out, i)
@@ -230,7 +230,7 @@ func (w *tableWriter) identityIgnored(col int, override pg_query.OverridingKind)
 	case override == pg_query.OverridingKind_OVERRIDING_USER_VALUE:
 		return true, nil // the given value is ignored
 	case c.Identity == "a":
-		return false, pgerror.Newf(pgcode.GeneratedAlways, "cannot insert a non-DEFAULT value into column %q", c.Name).
+		return false, pgerror.Newf(pgcode.GeneratedAlways, "cannot insert a non-DEFAULT value into column \"%s\"", c.Name).
 			WithDetail("Column \"" + c.Name + "\" is an identity column defined as GENERATED ALWAYS.").
 			WithHint("Use OVERRIDING SYSTEM VALUE to override.")
 	}

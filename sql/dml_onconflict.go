@@ -31,7 +31,7 @@ func (pl *planner) planOnConflict(w *tableWriter, c *pg_query.OnConflictClause, 
 			}
 		}
 		if oc.arbiters == nil {
-			return nil, pgerror.Newf(pgcode.UndefinedObject, "constraint %q for table %q does not exist", c.Infer.Conname, w.desc.Name)
+			return nil, pgerror.Newf(pgcode.UndefinedObject, "constraint \"%s\" for table \"%s\" does not exist", c.Infer.Conname, w.desc.Name)
 		}
 	case c.Infer != nil:
 		where, err := pl.inferenceWhere(w, c.Infer.WhereClause)
@@ -59,7 +59,7 @@ func (pl *planner) planOnConflict(w *tableWriter, c *pg_query.OnConflictClause, 
 			}
 			col := w.columnByName(name)
 			if col < 0 {
-				return nil, pgerror.Newf(pgcode.UndefinedColumn, "column %q does not exist", name).WithPosition(int(c.Infer.Location) + 1)
+				return nil, pgerror.Newf(pgcode.UndefinedColumn, "column \"%s\" does not exist", name).WithPosition(int(c.Infer.Location) + 1)
 			}
 			markColumn(rowCols[col]) // the arbiter's columns are read, as PostgreSQL checks
 			cols = append(cols, col)

@@ -69,7 +69,7 @@ func (pl *planner) writer(d *catalog.Descriptor) (*tableWriter, error) {
 	for _, c := range d.Table.Checks {
 		n, err := parser.ParseExpr(c.Expr)
 		if err != nil {
-			return nil, pgerror.Newf(pgcode.DataCorrupted, "check constraint %q: stored expression does not parse", c.Name)
+			return nil, pgerror.Newf(pgcode.DataCorrupted, "check constraint \"%s\": stored expression does not parse", c.Name)
 		}
 		b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: pl.s, Scope: sc, Extension: extensionHook(pl.txn), UserType: userTypeHook(pl.txn, pl.s)}
 		if b.UserFuncs, err = boundFuncsHook(pl.txn, pl.s, c.Functions); err != nil { // table_funcs.go
@@ -117,7 +117,7 @@ func (w *tableWriter) validateChange(x *execCtx, row, old []types.Datum) error {
 	for i := range t.Columns {
 		c := &t.Columns[i]
 		if c.NotNull && !c.Dropped && row[i] == nil {
-			return x.aboutTable(pgerror.Newf(pgcode.NotNullViolation, "null value in column %q of relation %q violates not-null constraint", c.Name, w.desc.Name).
+			return x.aboutTable(pgerror.Newf(pgcode.NotNullViolation, "null value in column \"%s\" of relation \"%s\" violates not-null constraint", c.Name, w.desc.Name).
 				WithColumn(c.Name).WithDetail(w.failingRowDetail(x, row)), w.desc)
 		}
 	}
@@ -127,7 +127,7 @@ func (w *tableWriter) validateChange(x *execCtx, row, old []types.Datum) error {
 			return err
 		}
 		if v == false {
-			return x.aboutTable(pgerror.Newf(pgcode.CheckViolation, "new row for relation %q violates check constraint %q", w.desc.Name, c.name).
+			return x.aboutTable(pgerror.Newf(pgcode.CheckViolation, "new row for relation \"%s\" violates check constraint \"%s\"", w.desc.Name, c.name).
 				WithConstraint(c.name).WithDetail(w.failingRowDetail(x, row)), w.desc)
 		}
 	}

@@ -98,7 +98,7 @@ func (e *Engine) PurgeDroppedDatabase(name string) (int64, error) {
 		}
 		root := filepath.Join(e.cfg.DataDir, droppedDir)
 		if err := e.fs.RemoveAll(filepath.Join(root, name)); err != nil {
-			return 0, pgerror.Wrapf(err, pgcode.IOError, "could not remove dropped database %q: %v", name, err)
+			return 0, pgerror.Wrapf(err, pgcode.IOError, "could not remove dropped database \"%s\": %v", name, err)
 		}
 		if err := e.syncDir(root); err != nil {
 			return 0, pgerror.Wrapf(err, pgcode.IOError, "could not sync %s: %v", root, err)
@@ -106,7 +106,7 @@ func (e *Engine) PurgeDroppedDatabase(name string) (int64, error) {
 		e.log.Info().Str("dropped", name).Int64("bytes", d.Bytes).Msg("dropped database purged")
 		return d.Bytes, nil
 	}
-	return 0, pgerror.Newf(pgcode.UndefinedObject, "dropped database %q does not exist", name).
+	return 0, pgerror.Newf(pgcode.UndefinedObject, "dropped database \"%s\" does not exist", name).
 		WithHint("SELECT name FROM stela_dropped_databases() lists them.")
 }
 

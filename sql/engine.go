@@ -213,7 +213,7 @@ func (e *Engine) openStore(origin, dir string) (*kv.Store, error) {
 	opts.Logger = &l
 	st, err := kv.Open(dir, opts)
 	if err != nil {
-		return nil, fmt.Errorf("open store %q: %w", origin, err)
+		return nil, fmt.Errorf("open store \"%s\": %w", origin, err)
 	}
 	return st, nil
 }
@@ -254,7 +254,7 @@ func (e *Engine) Database(name string) (*Database, error) {
 	if d, ok := e.dbs[name]; ok {
 		return d, nil
 	}
-	return nil, pgerror.Newf(pgcode.InvalidCatalogName, "database %q does not exist", name)
+	return nil, pgerror.Newf(pgcode.InvalidCatalogName, "database \"%s\" does not exist", name)
 }
 
 // Databases returns the names of the open databases.

@@ -38,11 +38,11 @@ func (x *execCtx) inTable(pe *pgerror.Error, d *catalog.Descriptor) *pgerror.Err
 // that may no longer: SET NOT NULL, a new NOT NULL column, a new primary
 // key, a new type.
 func (x *execCtx) nullsInColumn(d *catalog.Descriptor, column string) error {
-	return x.inTable(pgerror.Newf(pgcode.NotNullViolation, "column %q of relation %q contains null values", column, d.Name).WithColumn(column), d)
+	return x.inTable(pgerror.Newf(pgcode.NotNullViolation, "column \"%s\" of relation \"%s\" contains null values", column, d.Name).WithColumn(column), d)
 }
 
 // rowBreaksCheck is the error of a table with a row a CHECK constraint,
 // new or to be kept, fails.
 func (x *execCtx) rowBreaksCheck(d *catalog.Descriptor, check string) error {
-	return x.inTable(pgerror.Newf(pgcode.CheckViolation, "check constraint %q of relation %q is violated by some row", check, d.Name).WithConstraint(check), d)
+	return x.inTable(pgerror.Newf(pgcode.CheckViolation, "check constraint \"%s\" of relation \"%s\" is violated by some row", check, d.Name).WithConstraint(check), d)
 }

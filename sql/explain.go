@@ -61,7 +61,7 @@ func (pl *planner) planExplain(p *Prepared, n *pg_query.ExplainStmt) (plan, erro
 				return nil, pgerror.Newf(pgcode.FeatureNotSupported, "EXPLAIN format %s is not supported", strings.ToUpper(f))
 			}
 		default:
-			return nil, pgerror.Newf(pgcode.Syntax, "unrecognized EXPLAIN option %q", d.Defname).WithPosition(int(d.Location) + 1)
+			return nil, pgerror.Newf(pgcode.Syntax, "unrecognized EXPLAIN option \"%s\"", d.Defname).WithPosition(int(d.Location) + 1)
 		}
 	}
 	ep.summary = ep.analyze

@@ -96,7 +96,7 @@ func (pl *planner) fkRef(child *catalog.Descriptor, fk *catalog.ForeignKeyDesc) 
 			return nil, err
 		}
 		if parent == nil || parent.Kind != catalog.KindTable {
-			return nil, pgerror.Newf(pgcode.DataCorrupted, "foreign key %q: referenced table %d is missing", fk.Name, fk.RefTable)
+			return nil, pgerror.Newf(pgcode.DataCorrupted, "foreign key \"%s\": referenced table %d is missing", fk.Name, fk.RefTable)
 		}
 	}
 	if r.parent, err = pl.writer(parent); err != nil {
@@ -108,7 +108,7 @@ func (pl *planner) fkRef(child *catalog.Descriptor, fk *catalog.ForeignKeyDesc) 
 	}
 	r.parentIx = leadingIndex(r.parent.layout, r.parentCols, true)
 	if r.parentIx == nil {
-		return nil, pgerror.Newf(pgcode.DataCorrupted, "foreign key %q: no unique index of %q matches the referenced columns", fk.Name, parent.Name)
+		return nil, pgerror.Newf(pgcode.DataCorrupted, "foreign key \"%s\": no unique index of \"%s\" matches the referenced columns", fk.Name, parent.Name)
 	}
 	r.childIx = leadingIndex(r.child.layout, r.childCols, false)
 	return r, nil
@@ -176,7 +176,7 @@ func (r *fkRef) errMatchFull(x *execCtx) error {
 // childViolation is the error of a referencing row whose key is not
 // the parent's, without its detail.
 func (r *fkRef) childViolation(x *execCtx) *pgerror.Error {
-	return r.violation(x, pgerror.Newf(pgcode.ForeignKeyViolation, "insert or update on table %q violates foreign key constraint %q", r.child.desc.Name, r.fk.Name))
+	return r.violation(x, pgerror.Newf(pgcode.ForeignKeyViolation, "insert or update on table \"%s\" violates foreign key constraint \"%s\"", r.child.desc.Name, r.fk.Name))
 }
 
 // violation names r's constraint and the referencing table in e, as
@@ -419,9 +419,9 @@ func (x *execCtx) runFKCheck(p fkPending) error {
 		}
 		err := r.childViolation(x)
 		if !r.child.mayReadAll(x, r.childCols) { // privileges_details.go
-			return err.WithDetail(fmt.Sprintf("Key is not present in table %q.", r.parent.desc.Name))
+			return err.WithDetail(fmt.Sprintf("Key is not present in table \"%s\".", r.parent.desc.Name))
 		}
-		return err.WithDetail(fmt.Sprintf("Key (%s)=(%s) is not present in table %q.", r.colNames(r.child, r.childCols), x.keyText(r.child, r.childCols, p.vals), r.parent.desc.Name))
+		return err.WithDetail(fmt.Sprintf("Key (%s)=(%s) is not present in table \"%s\".", r.colNames(r.child, r.childCols), x.keyText(r.child, r.childCols, p.vals), r.parent.desc.Name))
 	}
 	// The parent key may exist again (an update swapped keys).
 	probe := make([]types.Datum, len(p.vals))
@@ -451,11 +451,11 @@ func (x *execCtx) runFKCheck(p fkPending) error {
 
 // stillReferenced is the error of removing a referenced parent key.
 func (r *fkRef) stillReferenced(x *execCtx, vals []types.Datum) error {
-	err := r.violation(x, pgerror.Newf(pgcode.ForeignKeyViolation, "update or delete on table %q violates foreign key constraint %q on table %q", r.parent.desc.Name, r.fk.Name, r.child.desc.Name))
+	err := r.violation(x, pgerror.Newf(pgcode.ForeignKeyViolation, "update or delete on table \"%s\" violates foreign key constraint \"%s\" on table \"%s\"", r.parent.desc.Name, r.fk.Name, r.child.desc.Name))
 	if !r.parent.mayReadAll(x, r.parentCols) { // privileges_details.go
-		return err.WithDetail(fmt.Sprintf("Key is still referenced from table %q.", r.child.desc.Name))
+		return err.WithDetail(fmt.Sprintf("Key is still referenced from table \"%s\".", r.child.desc.Name))
 	}
-	return err.WithDetail(fmt.Sprintf("Key (%s)=(%s) is still referenced from table %q.", r.colNames(r.parent, r.parentCols), x.keyText(r.parent, r.parentCols, vals), r.child.desc.Name))
+	return err.WithDetail(fmt.Sprintf("Key (%s)=(%s) is still referenced from table \"%s\".", r.colNames(r.parent, r.parentCols), x.keyText(r.parent, r.parentCols, vals), r.child.desc.Name))
 }
 
 func (r *fkRef) colNames(w *tableWriter, cols []int) string {

@@ -145,7 +145,7 @@ func (pl *planner) deferredRef(c *deferredCheck) (*fkRef, error) {
 func (d *fkDeferral) notPending(t *catalog.Descriptor) error {
 	for i := range d.checks {
 		if c := &d.checks[i]; c.table == t.ID || c.fk.RefTable == t.ID {
-			return pgerror.Newf(pgcode.ObjectInUse, "cannot ALTER TABLE %q because it has pending trigger events", t.Name)
+			return pgerror.Newf(pgcode.ObjectInUse, "cannot ALTER TABLE \"%s\" because it has pending trigger events", t.Name)
 		}
 	}
 	return nil

@@ -152,7 +152,7 @@ func checkAliases(items []*fromItem) error {
 		}
 		for n := range names {
 			if seen[n] {
-				return pgerror.Newf(pgcode.DuplicateAlias, "table name %q specified more than once", n)
+				return pgerror.Newf(pgcode.DuplicateAlias, "table name \"%s\" specified more than once", n)
 			}
 			seen[n] = true
 		}
@@ -542,7 +542,7 @@ func aliasColumns(in []column, table string, alias *pg_query.Alias) ([]column, e
 			}
 		}
 		if len(alias.Colnames) > visible {
-			return nil, pgerror.Newf(pgcode.InvalidColumnReference, "table %q has %d columns available but %d columns specified", table, visible, len(alias.Colnames))
+			return nil, pgerror.Newf(pgcode.InvalidColumnReference, "table \"%s\" has %d columns available but %d columns specified", table, visible, len(alias.Colnames))
 		}
 		k := 0
 		for i := range out {
@@ -693,5 +693,5 @@ func (pl *planner) planRangeVar(rv *pg_query.RangeVar, outer *scope, lv *level) 
 		}
 		return pl.planSequence(d, rv, alias, asOf != nil || hist != nil || catTxn.AsOf() > 0, pos)
 	}
-	return nil, pgerror.Newf(pgcode.WrongObjectType, "%q is not a table", d.Name)
+	return nil, pgerror.Newf(pgcode.WrongObjectType, "\"%s\" is not a table", d.Name)
 }

@@ -27,7 +27,7 @@ var seqRelColumns = [...]struct {
 // out), so reading one AS OF a transaction, or its history, is refused.
 func (pl *planner) planSequence(d *catalog.Descriptor, rv *pg_query.RangeVar, alias string, past bool, pos int) (*fromItem, error) {
 	if past {
-		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "reading sequence %q as of a past transaction is not supported", d.Name).
+		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "reading sequence \"%s\" as of a past transaction is not supported", d.Name).
 			WithDetail("A sequence's values are not transactional and their history is not kept.").WithPosition(pos + 1)
 	}
 	n := &seqRelNode{desc: d}

@@ -322,7 +322,7 @@ func (f *funcBody) run(ctx *expr.Context, args []types.Datum, fn func(row []type
 	defer func() { s.funcDepth-- }()
 	if f.planned == nil {
 		if s.funcPlans++; s.funcPlans > maxFuncPlans {
-			return pgerror.Newf(pgcode.ProgramLimitExceeded, "SQL function %q would plan more than %d bodies in one call", f.d.Name, maxFuncPlans).
+			return pgerror.Newf(pgcode.ProgramLimitExceeded, "SQL function \"%s\" would plan more than %d bodies in one call", f.d.Name, maxFuncPlans).
 				WithHint("A body is planned once per call path: a recursion that calls itself more than once per level has exponentially many.")
 		}
 		stmts, err := parser.Parse(f.d.Function.Body)

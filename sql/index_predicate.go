@@ -118,7 +118,7 @@ func predicateSystemColumn(t *catalog.TableDesc, n *pg_query.Node) error {
 func buildIndexPredicate(s *Session, txn *engine.Txn, d *catalog.Descriptor, ix *catalog.IndexDesc) (expr.Expr, expr.Session, error) {
 	n, err := parser.ParseExpr(ix.Predicate)
 	if err != nil {
-		return nil, nil, pgerror.Newf(pgcode.DataCorrupted, "index predicate of %q: stored expression does not parse", d.Name)
+		return nil, nil, pgerror.Newf(pgcode.DataCorrupted, "index predicate of \"%s\": stored expression does not parse", d.Name)
 	}
 	es := withSettings(s, ix.PredicateSettings)
 	// The extensions it calls are looked up in txn, the statement's.

@@ -240,7 +240,7 @@ func usingColumns(j *pg_query.JoinExpr, lcols, rcols []column) ([]string, error)
 		seen := map[string]bool{}
 		for _, n := range out {
 			if seen[n] {
-				return nil, pgerror.Newf(pgcode.DuplicateColumn, "column name %q appears more than once in USING clause", n)
+				return nil, pgerror.Newf(pgcode.DuplicateColumn, "column name \"%s\" appears more than once in USING clause", n)
 			}
 			seen[n] = true
 		}
@@ -269,12 +269,12 @@ func uniqueColumn(cols []column, name, side string) (int, error) {
 			continue
 		}
 		if found >= 0 {
-			return -1, pgerror.Newf(pgcode.AmbiguousColumn, "common column name %q appears more than once in %s table", name, side)
+			return -1, pgerror.Newf(pgcode.AmbiguousColumn, "common column name \"%s\" appears more than once in %s table", name, side)
 		}
 		found = i
 	}
 	if found < 0 {
-		return -1, pgerror.Newf(pgcode.UndefinedColumn, "column %q specified in USING clause does not exist in %s table", name, side)
+		return -1, pgerror.Newf(pgcode.UndefinedColumn, "column \"%s\" specified in USING clause does not exist in %s table", name, side)
 	}
 	return found, nil
 }

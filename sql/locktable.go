@@ -51,7 +51,7 @@ func (p *lockPlan) run(s *Session, ec *expr.Context) (Result, error) {
 			return nil, err
 		}
 		if d.Kind != catalog.KindTable {
-			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "LOCK TABLE of %q, which is not a table, is not supported", d.Name)
+			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "LOCK TABLE of \"%s\", which is not a table, is not supported", d.Name)
 		}
 		if p.n.Mode >= shareLockMode {
 			x.txn.LockRange(kv.PrefixRange(engine.TablePrefix(d.StorageID())))

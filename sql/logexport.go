@@ -125,7 +125,7 @@ func (it *logExportIter) next() ([]types.Datum, error) {
 	if err != nil {
 		if errors.Is(err, kv.ErrClosed) {
 			return nil, pgerror.Newf(pgcode.ObjectNotInPrerequisiteState,
-				"database %q was dropped or renamed during the export", it.name)
+				"database \"%s\" was dropped or renamed during the export", it.name)
 		}
 		return nil, engine.StorageError(err)
 	}

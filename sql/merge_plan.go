@@ -132,7 +132,7 @@ func (pl *planner) mergeTarget(n *pg_query.MergeStmt) (d *catalog.Descriptor, in
 		pl.needTable("d", d)
 	}
 	if d.Kind != catalog.KindTable || d.IsMatView() {
-		return nil, nil, nil, pgerror.Newf(pgcode.FeatureNotSupported, "cannot execute MERGE on relation %q", d.Name).
+		return nil, nil, nil, pgerror.Newf(pgcode.FeatureNotSupported, "cannot execute MERGE on relation \"%s\"", d.Name).
 			WithDetail("This operation is not supported for " + kindPlural(d.KindName()) + ".")
 	}
 	return d, inserted, updated, nil
@@ -165,7 +165,7 @@ func checkMergeNames(n *pg_query.MergeStmt) error {
 		}
 	}
 	if source == target {
-		return pgerror.Newf(pgcode.DuplicateAlias, "name %q specified more than once", target).
+		return pgerror.Newf(pgcode.DuplicateAlias, "name \"%s\" specified more than once", target).
 			WithDetail("The name is used both as MERGE target table and data source.")
 	}
 	return nil
@@ -300,7 +300,7 @@ func (s *unmatchedTarget) Column(names []string, loc int32) (expr.Expr, error) {
 	}
 	for _, c := range s.target {
 		if c.name == names[0] && !c.hidden {
-			return nil, pe.WithHint(fmt.Sprintf("There is a column named %q in table %q, but it cannot be referenced from this part of the query.", c.name, c.table))
+			return nil, pe.WithHint(fmt.Sprintf("There is a column named \"%s\" in table \"%s\", but it cannot be referenced from this part of the query.", c.name, c.table))
 		}
 	}
 	return e, err

@@ -190,14 +190,14 @@ func (x *execCtx) indexOpclass(names []string, t *types.T) (string, error) {
 		c = nil // stela has operator classes in pg_catalog only
 	}
 	if c == nil {
-		return "", pgerror.Newf(pgcode.UndefinedObject, "operator class %q does not exist for access method \"btree\"", shown)
+		return "", pgerror.Newf(pgcode.UndefinedObject, "operator class \"%s\" does not exist for access method \"btree\"", shown)
 	}
 	if !opclassAccepts(c, t) {
-		return "", pgerror.Newf(pgcode.DatatypeMismatch, "operator class %q does not accept data type %s", shown, typeNameBe(t))
+		return "", pgerror.Newf(pgcode.DatatypeMismatch, "operator class \"%s\" does not accept data type %s", shown, typeNameBe(t))
 	}
 	def := defaultOpclass(t)
 	if def == nil || orderingOf(def.family) != orderingOf(c.family) {
-		return "", pgerror.Newf(pgcode.FeatureNotSupported, "operator class %q is not supported for data type %s", shown, typeNameBe(t)).
+		return "", pgerror.Newf(pgcode.FeatureNotSupported, "operator class \"%s\" is not supported for data type %s", shown, typeNameBe(t)).
 			WithDetail("stela orders index keys of a type in one way only, that of the type's default operator class.")
 	}
 	if c == def {

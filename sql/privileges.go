@@ -237,7 +237,7 @@ func (e *Engine) mayConnect(u *catalog.User, db string) (*rights, error) {
 	if r.hasDatabase("c") {
 		return r, nil
 	}
-	return nil, pgerror.Newf(pgcode.InsufficientPrivilege, "permission denied for database %q", db).
+	return nil, pgerror.Newf(pgcode.InsufficientPrivilege, "permission denied for database \"%s\"", db).
 		WithDetail("User does not have CONNECT privilege.")
 }
 

@@ -347,7 +347,7 @@ func (x *execCtx) rowProof(at int64, table string, key []types.Datum) (*rowProof
 		return nil, err
 	}
 	if d.Kind != catalog.KindTable {
-		return nil, pgerror.Newf(pgcode.WrongObjectType, "%q is not a table", d.Name)
+		return nil, pgerror.Newf(pgcode.WrongObjectType, "\"%s\" is not a table", d.Name)
 	}
 	l := x.tableLayout(table, d)
 	if len(d.Table.Truncated) > 0 {
@@ -364,7 +364,7 @@ func (x *execCtx) rowProof(at int64, table string, key []types.Datum) (*rowProof
 	}
 	pk := l.Indexes[0]
 	if len(key) != len(pk.Cols) {
-		return nil, pgerror.Newf(pgcode.InvalidParameterValue, "table %q has a primary key of %d columns, %d values given", d.Name, len(pk.Cols), len(key))
+		return nil, pgerror.Newf(pgcode.InvalidParameterValue, "table \"%s\" has a primary key of %d columns, %d values given", d.Name, len(pk.Cols), len(key))
 	}
 	row := make([]types.Datum, len(l.Types))
 	for i, c := range pk.Cols {
@@ -380,7 +380,7 @@ func (x *execCtx) rowProof(at int64, table string, key []types.Datum) (*rowProof
 	}
 	p, err := st.ProveKey(k, atTx, cp.Size)
 	if errors.Is(err, kv.ErrNotFound) {
-		return nil, pgerror.Newf(pgcode.InvalidParameterValue, "table %q has no row with this key at tx %d", d.Name, atTx)
+		return nil, pgerror.Newf(pgcode.InvalidParameterValue, "table \"%s\" has no row with this key at tx %d", d.Name, atTx)
 	}
 	if err != nil {
 		return nil, err

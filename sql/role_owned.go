@@ -97,7 +97,7 @@ func (s *Session) renamable(role string) error {
 	if err != nil || len(owned) == 0 {
 		return err
 	}
-	return pgerror.Newf(pgcode.FeatureNotSupported, "role %q cannot be renamed because it owns objects", role).
+	return pgerror.Newf(pgcode.FeatureNotSupported, "role \"%s\" cannot be renamed because it owns objects", role).
 		WithDetail(strings.Join(owned, "\n")).
 		WithHint("Give them to another role first (REASSIGN OWNED BY " + role + " TO ..., or ALTER ... OWNER TO, in each database listed), then give them back after the rename.")
 }

@@ -118,5 +118,5 @@ func rowTypeRows(c *vctx) ([][]types.Datum, error) {
 // errRowTypeColumn refuses ALTER COLUMN ... TYPE to a composite type:
 // converting the stored values of a column into records is not done.
 func errRowTypeColumn(column string, t *types.T) error {
-	return pgerror.Newf(pgcode.FeatureNotSupported, "cannot change column %q to composite type %s: ALTER COLUMN ... TYPE to a composite type is not supported", column, t)
+	return pgerror.Newf(pgcode.FeatureNotSupported, "cannot change column \"%s\" to composite type %s: ALTER COLUMN ... TYPE to a composite type is not supported", column, t)
 }

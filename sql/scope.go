@@ -54,7 +54,7 @@ func (s *scope) Column(names []string, loc int32) (expr.Expr, error) {
 				return nil, err
 			} else if j >= 0 {
 				c := sc.ungrouped.cols[j]
-				return nil, pgerror.Newf(pgcode.GroupingError, "column %q must appear in the GROUP BY clause or be used in an aggregate function", qualifiedName(c)).WithPosition(int(loc) + 1)
+				return nil, pgerror.Newf(pgcode.GroupingError, "column \"%s\" must appear in the GROUP BY clause or be used in an aggregate function", qualifiedName(c)).WithPosition(int(loc) + 1)
 			}
 		}
 		if idx >= 0 {
@@ -131,7 +131,7 @@ func (s *scope) wholeRow(table string, loc int32) (expr.Expr, error) {
 func noSequenceRow(cols []column, table string) error {
 	for _, c := range cols {
 		if c.table == table && c.sequence && !c.joinAlias {
-			return pgerror.Newf(pgcode.WrongObjectType, "relation %q does not have a composite type", c.ref.Relname)
+			return pgerror.Newf(pgcode.WrongObjectType, "relation \"%s\" does not have a composite type", c.ref.Relname)
 		}
 	}
 	return nil
@@ -209,11 +209,11 @@ func (s *scope) missingTable(names []string, loc int32) error {
 	for sc := s; sc != nil; sc = sc.outer {
 		for lv := sc.level; lv != nil; lv = lv.parent {
 			if lv.rels[table] {
-				return pgerror.Newf(pgcode.UndefinedTable, "invalid reference to FROM-clause entry for table %q", table).WithPosition(int(loc) + 1)
+				return pgerror.Newf(pgcode.UndefinedTable, "invalid reference to FROM-clause entry for table \"%s\"", table).WithPosition(int(loc) + 1)
 			}
 		}
 	}
-	return pgerror.Newf(pgcode.UndefinedTable, "missing FROM-clause entry for table %q", table).WithPosition(int(loc) + 1)
+	return pgerror.Newf(pgcode.UndefinedTable, "missing FROM-clause entry for table \"%s\"", table).WithPosition(int(loc) + 1)
 }
 
 func qualifiedName(c column) string {
@@ -224,7 +224,7 @@ func qualifiedName(c column) string {
 }
 
 func errUndefinedColumn(names []string, loc int32) error {
-	e := pgerror.Newf(pgcode.UndefinedColumn, "column %q does not exist", strings.Join(names, "."))
+	e := pgerror.Newf(pgcode.UndefinedColumn, "column \"%s\" does not exist", strings.Join(names, "."))
 	if len(names) == 2 {
 		e = pgerror.Newf(pgcode.UndefinedColumn, "column %s.%s does not exist", names[0], names[1])
 	}
@@ -252,7 +252,7 @@ func (s *scope) find(names []string, loc int32) (int, error) {
 			continue
 		}
 		if found >= 0 {
-			return -1, pgerror.Newf(pgcode.AmbiguousColumn, "column reference %q is ambiguous", strings.Join(names, ".")).WithPosition(int(loc) + 1)
+			return -1, pgerror.Newf(pgcode.AmbiguousColumn, "column reference \"%s\" is ambiguous", strings.Join(names, ".")).WithPosition(int(loc) + 1)
 		}
 		found = i
 	}

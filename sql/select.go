@@ -134,7 +134,7 @@ func expandTargets(list []*pg_query.Node, in *scope, hasFrom bool) ([]target, er
 			if len(cr.Fields) >= 2 {
 				table = cr.Fields[len(cr.Fields)-2].GetString_().GetSval()
 				if !in.hasTable(table) {
-					return nil, pgerror.Newf(pgcode.UndefinedTable, "missing FROM-clause entry for table %q", table).WithPosition(int(cr.Location) + 1)
+					return nil, pgerror.Newf(pgcode.UndefinedTable, "missing FROM-clause entry for table \"%s\"", table).WithPosition(int(cr.Location) + 1)
 				}
 			}
 			for i, c := range in.cols {
@@ -254,7 +254,7 @@ func (pl *planner) planSimpleSelect(n *pg_query.SelectStmt, outer *scope, lv *le
 			e, c = sb.starColumn(t.starCol)
 			if e == nil {
 				ic := sb.inScope.cols[t.starCol]
-				return nil, pgerror.Newf(pgcode.GroupingError, "column %q must appear in the GROUP BY clause or be used in an aggregate function", qualifiedName(ic))
+				return nil, pgerror.Newf(pgcode.GroupingError, "column \"%s\" must appear in the GROUP BY clause or be used in an aggregate function", qualifiedName(ic))
 			}
 		} else {
 			var err error
@@ -438,7 +438,7 @@ func (sb *selectBuild) orderItem(n *pg_query.Node, targets []target, exprs *[]ex
 				continue
 			}
 			if found >= 0 && !sb.sameTarget(&targets[found], &targets[i]) {
-				return 0, pgerror.Newf(pgcode.AmbiguousColumn, "ORDER BY %q is ambiguous", name).WithPosition(int(cr.Location) + 1)
+				return 0, pgerror.Newf(pgcode.AmbiguousColumn, "ORDER BY \"%s\" is ambiguous", name).WithPosition(int(cr.Location) + 1)
 			}
 			if found < 0 {
 				found = i

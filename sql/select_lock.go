@@ -158,7 +158,7 @@ func (pl *planner) planLocking(n *pg_query.SelectStmt) (*queryLocks, error) {
 				break
 			}
 			if !found {
-				return nil, pgerror.Newf(pgcode.UndefinedTable, "relation %q in %s clause not found in FROM clause", rv.Relname, name).WithPosition(int(rv.Location) + 1)
+				return nil, pgerror.Newf(pgcode.UndefinedTable, "relation \"%s\" in %s clause not found in FROM clause", rv.Relname, name).WithPosition(int(rv.Location) + 1)
 			}
 		}
 	}
@@ -310,7 +310,7 @@ func (sb *selectBuild) lockTargets(q *queryLocks, exprs *[]expr.Expr, cols *[]co
 	for _, lt := range q.tables {
 		rd, ok := pl.rangeDescs[lt.rv]
 		if !ok {
-			return nil, pgerror.Newf(pgcode.Internal, "locked table %q was not planned", lt.rv.Relname)
+			return nil, pgerror.Newf(pgcode.Internal, "locked table \"%s\" was not planned", lt.rv.Relname)
 		}
 		switch {
 		case rd.desc == nil:
@@ -321,14 +321,14 @@ func (sb *selectBuild) lockTargets(q *queryLocks, exprs *[]expr.Expr, cols *[]co
 			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s cannot be applied to a table read AS OF or as history", q.clause).
 				WithDetail("The past is immutable: there is nothing to lock.").WithPosition(int(lt.rv.Location) + 1)
 		case rd.desc.IsMatView():
-			return nil, pgerror.Newf(pgcode.WrongObjectType, "cannot lock rows in materialized view %q", rd.desc.Name)
+			return nil, pgerror.Newf(pgcode.WrongObjectType, "cannot lock rows in materialized view \"%s\"", rd.desc.Name)
 		case rd.desc.Kind == catalog.KindView:
-			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s of view %q is not supported yet", q.clause, rd.desc.Name).
+			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s of view \"%s\" is not supported yet", q.clause, rd.desc.Name).
 				WithHint("Name the view's tables in the query, or lock them with a SELECT ... FOR UPDATE of their own.").WithPosition(int(lt.rv.Location) + 1)
 		case rd.desc.Kind == catalog.KindSequence:
-			return nil, pgerror.Newf(pgcode.WrongObjectType, "cannot lock rows in sequence %q", rd.desc.Name)
+			return nil, pgerror.Newf(pgcode.WrongObjectType, "cannot lock rows in sequence \"%s\"", rd.desc.Name)
 		case rd.desc.Kind != catalog.KindTable:
-			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s cannot be applied to %q", q.clause, rd.desc.Name)
+			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "%s cannot be applied to \"%s\"", q.clause, rd.desc.Name)
 		}
 		d := rd.desc
 		if !q.trackOnly {
@@ -346,7 +346,7 @@ func (sb *selectBuild) lockTargets(q *queryLocks, exprs *[]expr.Expr, cols *[]co
 				return nil, nil
 			}
 			if in < 0 {
-				return nil, pgerror.Newf(pgcode.Internal, "the key of locked table %q is not among the query's columns", alias)
+				return nil, pgerror.Newf(pgcode.Internal, "the key of locked table \"%s\" is not among the query's columns", alias)
 			}
 			c := sb.inScope.cols[in]
 			t.keyCols = append(t.keyCols, lockKeyCol{rowPos: pos, in: len(*exprs)})
@@ -510,7 +510,7 @@ func rowLockError(ctx context.Context, err error, table string) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, engine.ErrRowLocked):
-		return pgerror.Newf(pgcode.LockNotAvailable, "could not obtain lock on row in relation %q", table)
+		return pgerror.Newf(pgcode.LockNotAvailable, "could not obtain lock on row in relation \"%s\"", table)
 	case ctx.Err() != nil && !errors.As(err, new(*pgerror.Error)):
 		return CanceledError(ctx)
 	}

@@ -161,7 +161,7 @@ func (f *seqFunc) Eval(ctx *expr.Context) (types.Datum, error) {
 	case "currval":
 		v, ok := s.seqs[d.ID]
 		if !ok {
-			return nil, pgerror.Newf(pgcode.ObjectNotInPrerequisiteState, "currval of sequence %q is not yet defined in this session", d.Name)
+			return nil, pgerror.Newf(pgcode.ObjectNotInPrerequisiteState, "currval of sequence \"%s\" is not yet defined in this session", d.Name)
 		}
 		return v, nil
 	default: // setval
@@ -249,7 +249,7 @@ func (x *execCtx) sequenceByOID(oid uint32) (*catalog.Descriptor, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, pgerror.Newf(pgcode.WrongObjectType, "%q is not a sequence", parts[len(parts)-1])
+	return nil, pgerror.Newf(pgcode.WrongObjectType, "\"%s\" is not a sequence", parts[len(parts)-1])
 }
 
 // seqParams returns the engine's view of a sequence.

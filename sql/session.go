@@ -188,16 +188,16 @@ func (e *Engine) startSession(args SessionArgs) (*Session, error) {
 	defer e.mu.Unlock()
 	db, ok := e.dbs[args.Database]
 	if !ok {
-		return nil, pgerror.Newf(pgcode.InvalidCatalogName, "database %q does not exist", args.Database)
+		return nil, pgerror.Newf(pgcode.InvalidCatalogName, "database \"%s\" does not exist", args.Database)
 	}
 	u, err := e.sys.User(args.User)
 	if pgerror.HasCode(err, pgcode.UndefinedObject) {
-		return nil, pgerror.Newf(pgcode.InvalidAuthorizationSpecification, "role %q does not exist", args.User)
+		return nil, pgerror.Newf(pgcode.InvalidAuthorizationSpecification, "role \"%s\" does not exist", args.User)
 	} else if err != nil {
 		return nil, err
 	}
 	if !u.Login {
-		return nil, pgerror.Newf(pgcode.InvalidAuthorizationSpecification, "role %q is not permitted to log in", args.User)
+		return nil, pgerror.Newf(pgcode.InvalidAuthorizationSpecification, "role \"%s\" is not permitted to log in", args.User)
 	}
 	privs, err := e.mayConnect(u, args.Database)
 	if err != nil {
@@ -360,7 +360,7 @@ func (s *Session) Setting(name string) (string, error) {
 		return r.value, nil
 	}
 	if !ok {
-		return "", pgerror.Newf(pgcode.UndefinedObject, "unrecognized configuration parameter %q", name)
+		return "", pgerror.Newf(pgcode.UndefinedObject, "unrecognized configuration parameter \"%s\"", name)
 	}
 	return st.def(s), nil
 }
@@ -434,12 +434,12 @@ func checkSettingValue(name, value string) (string, string, error) {
 	st, known := settings[key]
 	if !known {
 		if !strings.Contains(key, ".") {
-			return "", "", pgerror.Newf(pgcode.UndefinedObject, "unrecognized configuration parameter %q", name)
+			return "", "", pgerror.Newf(pgcode.UndefinedObject, "unrecognized configuration parameter \"%s\"", name)
 		}
 		return key, value, nil
 	}
 	if st.readOnly {
-		return "", "", pgerror.Newf(pgcode.CantChangeRuntimeParam, "parameter %q cannot be changed", st.name)
+		return "", "", pgerror.Newf(pgcode.CantChangeRuntimeParam, "parameter \"%s\" cannot be changed", st.name)
 	}
 	if st.check == nil {
 		return key, value, nil
@@ -447,10 +447,10 @@ func checkSettingValue(name, value string) (string, string, error) {
 	v, err := st.check(value)
 	var re *rangeError
 	if errors.As(err, &re) {
-		return "", "", pgerror.Newf(pgcode.InvalidParameterValue, "%d is outside the valid range for parameter %q (%d .. %d)", re.n, st.name, re.lo, re.hi)
+		return "", "", pgerror.Newf(pgcode.InvalidParameterValue, "%d is outside the valid range for parameter \"%s\" (%d .. %d)", re.n, st.name, re.lo, re.hi)
 	}
 	if errors.Is(err, errNotBool) {
-		return "", "", pgerror.Newf(pgcode.InvalidParameterValue, "parameter %q requires a Boolean value", st.name)
+		return "", "", pgerror.Newf(pgcode.InvalidParameterValue, "parameter \"%s\" requires a Boolean value", st.name)
 	}
 	var pe *pgerror.Error
 	if errors.As(err, &pe) {
@@ -471,9 +471,9 @@ func (s *Session) resetVar(name string, local bool) error {
 	key := strings.ToLower(name)
 	st, known := settings[key]
 	if known && st.readOnly {
-		return pgerror.Newf(pgcode.CantChangeRuntimeParam, "parameter %q cannot be changed", st.name)
+		return pgerror.Newf(pgcode.CantChangeRuntimeParam, "parameter \"%s\" cannot be changed", st.name)
 	} else if !known && !strings.Contains(key, ".") {
-		return pgerror.Newf(pgcode.UndefinedObject, "unrecognized configuration parameter %q", name)
+		return pgerror.Newf(pgcode.UndefinedObject, "unrecognized configuration parameter \"%s\"", name)
 	}
 	old, had := s.vars[key]
 	s.txn.noteChange(key, old, had, local)

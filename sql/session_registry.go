@@ -102,5 +102,5 @@ func inUseError(name string, n int) error {
 	if n != 1 {
 		detail = "There are " + strconv.Itoa(n) + " other sessions using the database."
 	}
-	return pgerror.Newf(pgcode.ObjectInUse, "database %q is being accessed by other users", name).WithDetail(detail)
+	return pgerror.Newf(pgcode.ObjectInUse, "database \"%s\" is being accessed by other users", name).WithDetail(detail)
 }

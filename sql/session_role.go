@@ -43,7 +43,7 @@ func (s *Session) currentSuperuser() bool {
 // the role named exists (22023, as PostgreSQL's check hooks answer).
 func (s *Session) roleExists(v string) error {
 	if _, err := s.engine.sys.User(v); pgerror.HasCode(err, pgcode.UndefinedObject) {
-		return pgerror.Newf(pgcode.InvalidParameterValue, "role %q does not exist", v)
+		return pgerror.Newf(pgcode.InvalidParameterValue, "role \"%s\" does not exist", v)
 	} else if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func (s *Session) checkRole(v string) (string, error) {
 	}
 	if !catalog.RolesOf(ms, s.user)[v] {
 		s.log.Warn().Str("user", s.user).Str("role", v).Msg("permission denied to set role")
-		return "", pgerror.Newf(pgcode.InsufficientPrivilege, "permission denied to set role %q", v)
+		return "", pgerror.Newf(pgcode.InsufficientPrivilege, "permission denied to set role \"%s\"", v)
 	}
 	return v, nil
 }

@@ -92,7 +92,7 @@ func (s *Session) deferrableConstraints(txn *engine.Txn, names []*pg_query.Node,
 					continue
 				}
 				if !deferrable && deferred {
-					return nil, pgerror.Newf(pgcode.WrongObjectType, "constraint %q is not deferrable", rv.Relname)
+					return nil, pgerror.Newf(pgcode.WrongObjectType, "constraint \"%s\" is not deferrable", rv.Relname)
 				}
 				found = append(found, constraintID{d.ID, rv.Relname})
 			}
@@ -101,7 +101,7 @@ func (s *Session) deferrableConstraints(txn *engine.Txn, names []*pg_query.Node,
 			}
 		}
 		if found == nil {
-			return nil, pgerror.Newf(pgcode.UndefinedObject, "constraint %q does not exist", rv.Relname)
+			return nil, pgerror.Newf(pgcode.UndefinedObject, "constraint \"%s\" does not exist", rv.Relname)
 		}
 		out = append(out, found...)
 	}

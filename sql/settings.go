@@ -118,7 +118,7 @@ func onOff(b bool) string {
 var errNoDetail = errors.New("")
 
 func invalidValue(name, v string) *pgerror.Error {
-	return pgerror.Newf(pgcode.InvalidParameterValue, "invalid value for parameter %q: %q", name, v)
+	return pgerror.Newf(pgcode.InvalidParameterValue, "invalid value for parameter \"%s\": \"%s\"", name, v)
 }
 
 func oneOf(vals ...string) func(string) (string, error) {
@@ -138,7 +138,7 @@ func onlyValue(only string) func(string) (string, error) {
 		if strings.EqualFold(strings.TrimSpace(v), only) {
 			return only, nil
 		}
-		return "", fmt.Errorf("only %q is supported", only)
+		return "", fmt.Errorf("only \"%s\" is supported", only)
 	}
 }
 
@@ -269,7 +269,7 @@ func checkDateStyle(v string) (string, error) {
 			order = "YMD"
 		case "DEFAULT":
 		default:
-			return "", fmt.Errorf("Unrecognized key word: %q.", strings.ToLower(strings.TrimSpace(part)))
+			return "", fmt.Errorf("Unrecognized key word: \"%s\".", strings.ToLower(strings.TrimSpace(part)))
 		}
 	}
 	return style + ", " + order, nil
@@ -300,7 +300,7 @@ func loadLocation(v string) (*time.Location, error) {
 	}
 	loc, err := time.LoadLocation(v)
 	if err != nil {
-		return nil, fmt.Errorf("time zone %q not recognized", v)
+		return nil, fmt.Errorf("time zone \"%s\" not recognized", v)
 	}
 	return loc, nil
 }

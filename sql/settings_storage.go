@@ -20,7 +20,7 @@ func checkDefaultTablespace(v string) (string, error) {
 	case "", "pg_default", "pg_global":
 		return v, nil
 	}
-	return "", fmt.Errorf("Tablespace %q does not exist.", v)
+	return "", fmt.Errorf("Tablespace \"%s\" does not exist.", v)
 }
 
 // checkTableAccessMethod accepts heap, pg_am's one table access method.
@@ -33,12 +33,12 @@ func checkTableAccessMethod(v string) (string, error) {
 	case "heap":
 		return v, nil
 	case "btree", "hash", "gist", "gin", "spgist", "brin":
-		return "", pgerror.Newf(pgcode.ObjectNotInPrerequisiteState, "access method %q is not of type TABLE", v)
+		return "", pgerror.Newf(pgcode.ObjectNotInPrerequisiteState, "access method \"%s\" is not of type TABLE", v)
 	}
 	if len(v) > 63 {
 		return "", errors.New("default_table_access_method is too long (maximum 63 characters).")
 	}
-	return "", fmt.Errorf("Table access method %q does not exist.", v)
+	return "", fmt.Errorf("Table access method \"%s\" does not exist.", v)
 }
 
 // checkWithOids is default_with_oids: older dumps set it to false, and

@@ -46,7 +46,7 @@ func (s *Session) namedStatement(name string) (*Prepared, error) {
 			return p, nil
 		}
 	}
-	return nil, pgerror.Newf(pgcode.InvalidSQLStatementName, "prepared statement %q does not exist", name)
+	return nil, pgerror.Newf(pgcode.InvalidSQLStatementName, "prepared statement \"%s\" does not exist", name)
 }
 
 // preparePlan is PREPARE name [(types)] AS statement. The statement is
@@ -81,7 +81,7 @@ func (s *Session) planPrepare(p *Prepared, n *pg_query.PrepareStmt) (plan, error
 
 func (pp *preparePlan) run(s *Session, ec *expr.Context) (Result, error) {
 	if _, err := s.namedStatement(pp.name); err == nil {
-		return nil, pgerror.Newf(pgcode.DuplicatePreparedStatement, "prepared statement %q already exists", pp.name)
+		return nil, pgerror.Newf(pgcode.DuplicatePreparedStatement, "prepared statement \"%s\" already exists", pp.name)
 	}
 	p, err := s.prepare(pp.inner, pp.oids, false)
 	if err != nil {
@@ -110,7 +110,7 @@ func (pl *planner) planExecute(p *Prepared, n *pg_query.ExecuteStmt) (plan, erro
 		return nil, err
 	}
 	if len(n.Params) != len(inner.ParamTypes) {
-		return nil, pgerror.Newf(pgcode.Syntax, "wrong number of parameters for prepared statement %q", n.Name).
+		return nil, pgerror.Newf(pgcode.Syntax, "wrong number of parameters for prepared statement \"%s\"", n.Name).
 			WithDetail(fmt.Sprintf("Expected %d parameters but got %d.", len(inner.ParamTypes), len(n.Params)))
 	}
 	b := pl.builder(nil, "EXECUTE parameter")
@@ -170,7 +170,7 @@ func (d *deallocatePlan) run(s *Session, _ *expr.Context) (Result, error) {
 	if _, ok := s.stmts[d.name]; ok {
 		delete(s.stmts, d.name)
 	} else if s.Wire == nil || !s.Wire.DropStatement(d.name) {
-		return nil, pgerror.Newf(pgcode.InvalidSQLStatementName, "prepared statement %q does not exist", d.name)
+		return nil, pgerror.Newf(pgcode.InvalidSQLStatementName, "prepared statement \"%s\" does not exist", d.name)
 	}
 	return &tagResult{tag: "DEALLOCATE"}, nil
 }

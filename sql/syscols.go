@@ -160,7 +160,7 @@ func isPGSystemColumn(name string) bool {
 // accepts too. stela's own _tx and _ts may be column names.
 func systemColumnConflict(name string) error {
 	if isPGSystemColumn(name) {
-		return pgerror.Newf(pgcode.DuplicateColumn, "column name %q conflicts with a system column name", name)
+		return pgerror.Newf(pgcode.DuplicateColumn, "column name \"%s\" conflicts with a system column name", name)
 	}
 	return nil
 }

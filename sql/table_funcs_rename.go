@@ -62,7 +62,7 @@ func (x *execCtx) rebindTableCalls(d *catalog.Descriptor, fn uint32, newName str
 func (x *execCtx) rebindExprText(d *catalog.Descriptor, text *string, ids []uint32, fn uint32, newName string, newSchema uint32, sn string, what string, out *[]reboundText) error {
 	n, err := parser.ParseExpr(*text)
 	if err != nil {
-		return pgerror.Newf(pgcode.DataCorrupted, "table %q: stored expression %q does not parse", d.Name, *text)
+		return pgerror.Newf(pgcode.DataCorrupted, "table \"%s\": stored expression \"%s\" does not parse", d.Name, *text)
 	}
 	calls, err := x.exprCallSites(d, n, ids)
 	if err != nil {

@@ -64,7 +64,7 @@ func (pl *planner) recordFunction(b *expr.Builder, fn *pg_query.Node, coldefs []
 	for _, c := range coldefs {
 		cd := c.GetColumnDef()
 		if seen[cd.Colname] {
-			return nil, "", false, pgerror.Newf(pgcode.DuplicateColumn, "column name %q specified more than once", cd.Colname)
+			return nil, "", false, pgerror.Newf(pgcode.DuplicateColumn, "column name \"%s\" specified more than once", cd.Colname)
 		}
 		seen[cd.Colname] = true
 		t, err := expr.TypeFromNameIn(cd.TypeName, userTypeHook(pl.txn, pl.s))

@@ -187,7 +187,7 @@ func (a *scanAsOf) txn(x *execCtx, n *scanNode) (t *engine.Txn, storage uint32, 
 			return nil, 0, err
 		}
 		if !ok {
-			return nil, 0, pgerror.Newf(pgcode.UndefinedTable, "relation %q does not exist as of tx %d", n.desc.Name, tx)
+			return nil, 0, pgerror.Newf(pgcode.UndefinedTable, "relation \"%s\" does not exist as of tx %d", n.desc.Name, tx)
 		}
 		if id, same := a.sameLayoutAt.Load(ver); same {
 			return t, id.(uint32), nil
@@ -197,10 +197,10 @@ func (a *scanAsOf) txn(x *execCtx, n *scanNode) (t *engine.Txn, storage uint32, 
 			return nil, 0, err
 		}
 		if then == nil {
-			return nil, 0, pgerror.Newf(pgcode.UndefinedTable, "relation %q does not exist as of tx %d", n.desc.Name, tx)
+			return nil, 0, pgerror.Newf(pgcode.UndefinedTable, "relation \"%s\" does not exist as of tx %d", n.desc.Name, tx)
 		}
 		if !sameLayout(catalog.Layout(then), n.layout) {
-			return nil, 0, pgerror.Newf(pgcode.FeatureNotSupported, "table %q had other columns or indexes at tx %d than now", n.desc.Name, tx).
+			return nil, 0, pgerror.Newf(pgcode.FeatureNotSupported, "table \"%s\" had other columns or indexes at tx %d than now", n.desc.Name, tx).
 				WithHint("With AS OF $n the table is planned with its present columns; use a literal AS OF TX to read it with its columns of then.")
 		}
 		if id := then.StorageID(); id != n.layout.TableID {

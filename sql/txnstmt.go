@@ -211,5 +211,5 @@ func (s *Session) findSavepoint(name, stmt string) (int, error) {
 			return i, nil
 		}
 	}
-	return 0, pgerror.Newf(pgcode.InvalidSavepointSpecification, "savepoint %q does not exist", name)
+	return 0, pgerror.Newf(pgcode.InvalidSavepointSpecification, "savepoint \"%s\" does not exist", name)
 }

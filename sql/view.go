@@ -13,7 +13,7 @@ import (
 func (pl *planner) planView(d *catalog.Descriptor, lv *level) (planNode, error) {
 	stmts, err := parser.Parse(d.View.Query)
 	if err != nil || len(stmts) != 1 || stmts[0].AST.GetSelectStmt() == nil {
-		return nil, pgerror.Newf(pgcode.DataCorrupted, "view %q: stored query does not parse", d.Name)
+		return nil, pgerror.Newf(pgcode.DataCorrupted, "view \"%s\": stored query does not parse", d.Name)
 	}
 	saved := pl.ctes
 	pl.ctes = nil
@@ -42,7 +42,7 @@ func (pl *planner) planView(d *catalog.Descriptor, lv *level) (planNode, error) 
 	pl.depth++
 	defer func() { pl.depth-- }()
 	if pl.depth > maxViewDepth {
-		return nil, pgerror.Newf(pgcode.InvalidObjectDefinition, "infinite recursion detected in rules for relation %q", d.Name)
+		return nil, pgerror.Newf(pgcode.InvalidObjectDefinition, "infinite recursion detected in rules for relation \"%s\"", d.Name)
 	}
 	// The view's query has the system columns it names, whether or not
 	// the query reading the view names any.

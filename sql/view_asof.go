@@ -88,7 +88,7 @@ func (c *pastViewCheck) check(x *execCtx) error {
 		return err
 	}
 	if !ok {
-		return pgerror.Newf(pgcode.UndefinedTable, "relation %q does not exist as of tx %d", c.name, tx)
+		return pgerror.Newf(pgcode.UndefinedTable, "relation \"%s\" does not exist as of tx %d", c.name, tx)
 	}
 	if _, same := c.sameAt.Load(ver); same {
 		return nil
@@ -98,10 +98,10 @@ func (c *pastViewCheck) check(x *execCtx) error {
 		return err
 	}
 	if then == nil || then.Kind != catalog.KindView {
-		return pgerror.Newf(pgcode.UndefinedTable, "relation %q does not exist as of tx %d", c.name, tx)
+		return pgerror.Newf(pgcode.UndefinedTable, "relation \"%s\" does not exist as of tx %d", c.name, tx)
 	}
 	if !sameViewQuery(then.View, c.planned) {
-		return pgerror.Newf(pgcode.FeatureNotSupported, "view %q had another definition at tx %d than now", c.name, tx).
+		return pgerror.Newf(pgcode.FeatureNotSupported, "view \"%s\" had another definition at tx %d than now", c.name, tx).
 			WithHint("With AS OF $n the view is planned with its present definition; use a literal AS OF TX to read it with its definition of then.")
 	}
 	c.sameAt.Store(ver, true)

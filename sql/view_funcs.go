@@ -332,7 +332,7 @@ func (x *execCtx) renameCalls(root *pg_query.Node, calls map[int32]uint32, fn ui
 func (x *execCtx) viewCallSites(v *catalog.Descriptor) (*pg_query.Node, map[int32]*parser.TimeTravel, map[int32]uint32, error) {
 	stmts, err := parser.Parse(v.View.Query)
 	if err != nil || len(stmts) != 1 || stmts[0].AST.GetSelectStmt() == nil {
-		return nil, nil, nil, pgerror.Newf(pgcode.DataCorrupted, "view %q: stored query does not parse", v.Name)
+		return nil, nil, nil, pgerror.Newf(pgcode.DataCorrupted, "view \"%s\": stored query does not parse", v.Name)
 	}
 	b, err := bindingOf(x.txn, v.View)
 	if err != nil {

@@ -178,15 +178,15 @@ func (sb *selectBuild) windowDef(w *pg_query.WindowDef) (*pg_query.WindowDef, er
 	}
 	base, ok := sb.windows[ref]
 	if !ok {
-		return nil, pgerror.Newf(pgcode.UndefinedObject, "window %q does not exist", ref).WithPosition(int(w.Location) + 1)
+		return nil, pgerror.Newf(pgcode.UndefinedObject, "window \"%s\" does not exist", ref).WithPosition(int(w.Location) + 1)
 	}
 	out := proto.Clone(base).(*pg_query.WindowDef)
 	if len(w.PartitionClause) > 0 {
-		return nil, pgerror.Newf(pgcode.WindowingError, "cannot override PARTITION BY clause of window %q", ref).WithPosition(int(w.Location) + 1)
+		return nil, pgerror.Newf(pgcode.WindowingError, "cannot override PARTITION BY clause of window \"%s\"", ref).WithPosition(int(w.Location) + 1)
 	}
 	if len(w.OrderClause) > 0 {
 		if len(base.OrderClause) > 0 {
-			return nil, pgerror.Newf(pgcode.WindowingError, "cannot override ORDER BY clause of window %q", ref).WithPosition(int(w.Location) + 1)
+			return nil, pgerror.Newf(pgcode.WindowingError, "cannot override ORDER BY clause of window \"%s\"", ref).WithPosition(int(w.Location) + 1)
 		}
 		out.OrderClause = w.OrderClause
 	}
@@ -374,7 +374,7 @@ func (sb *selectBuild) windowClause(defs []*pg_query.Node) error {
 	for _, n := range defs {
 		w := n.GetWindowDef()
 		if _, dup := sb.windows[w.Name]; dup {
-			return pgerror.Newf(pgcode.WindowingError, "window %q is already defined", w.Name).WithPosition(int(w.Location) + 1)
+			return pgerror.Newf(pgcode.WindowingError, "window \"%s\" is already defined", w.Name).WithPosition(int(w.Location) + 1)
 		}
 		if w.Refname != "" {
 			base, err := sb.windowDef(w)

@@ -52,7 +52,7 @@ type jnode struct {
 }
 
 func errBadJSONB(t *types.T, s string) *pgerror.Error {
-	return pgerror.Newf(pgcode.Internal, "keyenc: invalid jsonb value %q of type %s", truncate(s, 40), t.Name)
+	return pgerror.Newf(pgcode.Internal, "keyenc: invalid jsonb value \"%s\" of type %s", truncate(s, 40), t.Name)
 }
 
 func truncate(s string, n int) string {

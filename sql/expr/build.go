@@ -1077,7 +1077,7 @@ func (b *Builder) columnRef(c *pg_query.ColumnRef) (Expr, error) {
 		if p := b.paramNamed(names); p != nil {
 			return p, nil
 		}
-		return nil, at(pgerror.Newf(pgcode.UndefinedColumn, "column %q does not exist", strings.Join(names, ".")), c.Location)
+		return nil, at(pgerror.Newf(pgcode.UndefinedColumn, "column \"%s\" does not exist", strings.Join(names, ".")), c.Location)
 	}
 	e, err := b.Scope.Column(names, c.Location)
 	if err != nil && (pgerror.HasCode(err, pgcode.UndefinedColumn) || pgerror.HasCode(err, pgcode.UndefinedTable)) {
@@ -1099,7 +1099,7 @@ func (b *Builder) Assign(e Expr, t *types.T, column string, loc int32) (Expr, er
 		if pgerror.HasCode(err, pgcode.CannotCoerce) && !(isRowType(t) && e.Type().Oid == types.RecordType.Oid) {
 			// The column's type without its modifier, as PostgreSQL's
 			// format_type_be names it ("numeric", not "numeric(5,1)").
-			return nil, at(pgerror.Newf(pgcode.DatatypeMismatch, "column %q is of type %s but expression is of type %s", column, t.WithTypmod(-1), e.Type()).
+			return nil, at(pgerror.Newf(pgcode.DatatypeMismatch, "column \"%s\" is of type %s but expression is of type %s", column, t.WithTypmod(-1), e.Type()).
 				WithHint("You will need to rewrite or cast the expression."), loc)
 		}
 		return nil, err

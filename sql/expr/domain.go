@@ -80,7 +80,7 @@ func (b *Builder) DomainCheckerFor(t *types.T) (*DomainChecker, error) {
 func (b *Builder) DomainCheckExpr(base *types.T, text string) (Expr, error) {
 	n, err := parser.ParseExpr(text)
 	if err != nil {
-		return nil, pgerror.Newf(pgcode.DataCorrupted, "domain check constraint %q does not parse", text)
+		return nil, pgerror.Newf(pgcode.DataCorrupted, "domain check constraint \"%s\" does not parse", text)
 	}
 	return b.DomainCheckNode(base, n)
 }
@@ -99,7 +99,7 @@ func (s valueScope) Column(names []string, loc int32) (Expr, error) {
 	if len(names) == 1 && names[0] == "value" {
 		return &ColRef{Idx: 0, T: s.t, Name: "value"}, nil
 	}
-	return nil, at(pgerror.Newf(pgcode.UndefinedColumn, "column %q does not exist", names[len(names)-1]), loc)
+	return nil, at(pgerror.Newf(pgcode.UndefinedColumn, "column \"%s\" does not exist", names[len(names)-1]), loc)
 }
 
 // Check returns the error of the first constraint v breaks, nil when it
@@ -142,7 +142,7 @@ func (c *DomainChecker) checkOne(ctx *Context, v types.Datum) error {
 			return err
 		}
 		if r == false {
-			return pgerror.Newf(pgcode.CheckViolation, "value for domain %s violates check constraint %q", c.name, k.name).WithDataType(c.schema, c.bare).WithConstraint(k.name)
+			return pgerror.Newf(pgcode.CheckViolation, "value for domain %s violates check constraint \"%s\"", c.name, k.name).WithDataType(c.schema, c.bare).WithConstraint(k.name)
 		}
 	}
 	return nil

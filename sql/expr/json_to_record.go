@@ -200,7 +200,7 @@ func (f *JSONRecordFunc) value(v *types.JSONValue, t *types.T, key string, fs *t
 func (f *JSONRecordFunc) array(v *types.JSONValue, t *types.T, key string, fs *types.FormatSettings) (types.Datum, error) {
 	if v.Kind != types.JSONArray {
 		return nil, pgerror.New(pgcode.InvalidTextRepresentation, "expected JSON array").
-			WithHint(fmt.Sprintf("See the value of key %q.", key))
+			WithHint(fmt.Sprintf("See the value of key \"%s\".", key))
 	}
 	ndims := 0
 	for e := v; e.Kind == types.JSONArray; e = e.Vals[0] {
@@ -217,7 +217,7 @@ func (f *JSONRecordFunc) array(v *types.JSONValue, t *types.T, key string, fs *t
 		if depth < ndims {
 			if e.Kind != types.JSONArray {
 				return pgerror.New(pgcode.InvalidTextRepresentation, "expected JSON array").
-					WithHint(fmt.Sprintf("See the array element %s of key %q.", elementPath(path), key))
+					WithHint(fmt.Sprintf("See the array element %s of key \"%s\".", elementPath(path), key))
 			}
 			n := int32(len(e.Vals))
 			if !seen[depth] {

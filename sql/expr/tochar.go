@@ -415,7 +415,7 @@ func (tm *pgTm) writeField(out *strings.Builder, p *dchPattern, zoned, fm bool, 
 		num(jd, 0)
 	case dchFX:
 	default:
-		return pgerror.Newf(pgcode.Internal, "to_char: pattern %q has no field", p.text)
+		return pgerror.Newf(pgcode.Internal, "to_char: pattern \"%s\" has no field", p.text)
 	}
 	return nil
 }

@@ -182,7 +182,7 @@ func (tm *pgTm) writeIntervalField(out *strings.Builder, p *dchPattern, _, fm bo
 	case dchTZ, dchTZH, dchTZM, dchOF, dchAD, dchMonth, dchMon, dchDay, dchDY, dchD, dchID:
 		return errIntervalFormat
 	default:
-		return pgerror.Newf(pgcode.Internal, "to_char: pattern %q has no field", p.text)
+		return pgerror.Newf(pgcode.Internal, "to_char: pattern \"%s\" has no field", p.text)
 	}
 	return nil
 }

@@ -163,7 +163,7 @@ func (r *dchReader) readNumber(i int) error {
 		// Read and dropped: a quarter does not say which month, and
 		// templates often give both.
 	default:
-		return pgerror.Newf(pgcode.Internal, "to_timestamp: pattern %q has no field", p.text)
+		return pgerror.Newf(pgcode.Internal, "to_timestamp: pattern \"%s\" has no field", p.text)
 	}
 	used, err := r.readInt(i, dest, width)
 	if err != nil {

@@ -180,7 +180,7 @@ func namedArgs(f *pg_query.FuncCall) (positional []*pg_query.Node, names []strin
 		if na := a.GetNamedArgExpr(); na != nil {
 			for _, n := range names {
 				if n == na.Name {
-					return nil, nil, nil, at(pgerror.Newf(pgcode.Syntax, "argument name %q used more than once", na.Name), na.Location)
+					return nil, nil, nil, at(pgerror.Newf(pgcode.Syntax, "argument name \"%s\" used more than once", na.Name), na.Location)
 				}
 			}
 			names, values = append(names, na.Name), append(values, na.Arg)

@@ -88,7 +88,7 @@ func CheckKey(key string) error {
 // MissingTable is the error for a write to a database whose table does
 // not exist and that the writer may not create (42501).
 func MissingTable(db string) error {
-	return pgerror.Newf(pgcode.InsufficientPrivilege, "database %q has no key/value table %s yet, and this user may not create it", db, Table).
+	return pgerror.Newf(pgcode.InsufficientPrivilege, "database \"%s\" has no key/value table %s yet, and this user may not create it", db, Table).
 		WithHint(MissingTableHint)
 }
 
@@ -114,13 +114,13 @@ func PutCreating(exec func(q string, args ...any) error, code func(error) string
 // NotFound is the error for a key without a live version (a 404 over
 // HTTP): 02000, no data.
 func NotFound(key string) error {
-	return pgerror.Newf(pgcode.NoData, "key %q not found", key)
+	return pgerror.Newf(pgcode.NoData, "key \"%s\" not found", key)
 }
 
 // Describe names a key for messages, cut short when long.
 func Describe(key string) string {
 	if len(key) > 64 {
-		return fmt.Sprintf("%q...", key[:64])
+		return fmt.Sprintf("\"%s\"...", key[:64])
 	}
 	return strconv.Quote(key)
 }

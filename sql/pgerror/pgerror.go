@@ -3,7 +3,7 @@
 // It is a leaf: it imports nothing of stela but pgcode, so every layer
 // above kv may use it.
 //
-//	return pgerror.Newf(pgcode.UndefinedTable, "relation %q does not exist", name)
+//	return pgerror.Newf(pgcode.UndefinedTable, "relation \"%s\" does not exist", name)
 //	return fmt.Errorf("insert into %s: %w", tbl, err) // keeps the code
 //	resp := pgerror.Flatten(err)                      // pgwire only
 package pgerror

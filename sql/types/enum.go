@@ -92,7 +92,7 @@ func (d *EnumDef) search(sort float64) int {
 // parseEnum is enum_in: the label must be one of the type's.
 func parseEnum(t *T, s string) (Datum, error) {
 	if _, ok := t.Enum.sortOf[s]; !ok {
-		return nil, pgerror.Newf(pgcode.InvalidTextRepresentation, "invalid input value for enum %s: %q", t.Name, s)
+		return nil, pgerror.Newf(pgcode.InvalidTextRepresentation, "invalid input value for enum %s: \"%s\"", t.Name, s)
 	}
 	return s, nil
 }
