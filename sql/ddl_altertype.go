@@ -268,12 +268,12 @@ func (x *execCtx) defaultStillAssigns(c *catalog.ColumnDesc, newT *types.T) erro
 	if err != nil {
 		return pgerror.Newf(pgcode.DataCorrupted, "default of column \"%s\": stored expression does not parse", c.Name)
 	}
-	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess, Extension: extensionHook(x.txn), UserType: userTypeHook(x.txn, x.sess)}
-	pl := &planner{s: x.sess, txn: x.txn, params: b.Params}
-	b.Special = func(f *pg_query.FuncCall, name string) (expr.Expr, error) { return pl.specialFunc(b, f, name) }
-	if b.UserFuncs, err = boundFuncsHook(x.txn, x.sess, c.Functions); err != nil { // table_funcs.go
+	b, err := storedExprBuilder(x.txn, x.sess, nil, c.Functions) // table_funcs.go
+	if err != nil {
 		return err
 	}
+	pl := &planner{s: x.sess, txn: x.txn, params: b.Params}
+	b.Special = func(f *pg_query.FuncCall, name string) (expr.Expr, error) { return pl.specialFunc(b, f, name) }
 	e, err := b.Build(n)
 	if err != nil {
 		return err

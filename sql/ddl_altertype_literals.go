@@ -30,11 +30,7 @@ func (x *execCtx) pinColumnLiterals(d *catalog.Descriptor, c *catalog.ColumnDesc
 		if !exprUsesColumn(ck.Expr, c.Name) {
 			continue
 		}
-		fns, err := boundFuncsHook(x.txn, x.sess, ck.Functions) // table_funcs.go
-		if err != nil {
-			return err
-		}
-		pinned, err := pinLiterals(x.sess, d, ck.Expr, fns)
+		pinned, err := x.pinLiterals(x.sess, d, ck.Expr, ck.Functions)
 		if err != nil {
 			return err
 		}
@@ -45,7 +41,7 @@ func (x *execCtx) pinColumnLiterals(d *catalog.Descriptor, c *catalog.ColumnDesc
 			continue
 		}
 		// A predicate calls no user function (index_predicate.go).
-		pinned, err := pinLiterals(withSettings(x.sess, ix.PredicateSettings), d, ix.Predicate, nil)
+		pinned, err := x.pinLiterals(withSettings(x.sess, ix.PredicateSettings), d, ix.Predicate, nil)
 		if err != nil {
 			return err
 		}
@@ -57,15 +53,19 @@ func (x *execCtx) pinColumnLiterals(d *catalog.Descriptor, c *catalog.ColumnDesc
 // pinLiterals returns text, an expression over d's columns, with each
 // string literal that is not already cast cast to the type it takes in
 // the expression. An expression that does not build is returned as it
-// is: building it again after the change reports its error. fns
-// resolves the user functions the expression is bound to.
-func pinLiterals(s expr.Session, d *catalog.Descriptor, text string, fns expr.UserFuncResolver) (string, error) {
+// is: building it again after the change reports its error. ids are
+// the user functions the expression is bound to; s gives the settings it
+// is built with.
+func (x *execCtx) pinLiterals(s expr.Session, d *catalog.Descriptor, text string, ids []uint32) (string, error) {
 	n, err := parser.ParseExpr(text)
 	if err != nil {
 		return text, nil
 	}
-	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: s,
-		Scope: newScope(tableColumns(d, d.Name), &level{}, nil), UserFuncs: fns}
+	b, err := storedExprBuilder(x.txn, x.sess, newScope(tableColumns(d, d.Name), &level{}, nil), ids) // table_funcs.go
+	if err != nil {
+		return "", err
+	}
+	b.Session = s
 	e, err := b.Build(n)
 	if err != nil {
 		return text, nil

@@ -63,8 +63,7 @@ func (pl *planner) defaultExprs(w *tableWriter) error {
 			if c.Default == "" {
 				fns = nil
 			}
-			b.UserCalled = nil
-			if b.UserFuncs, err = boundFuncsHook(pl.txn, pl.s, fns); err != nil {
+			if err := bindStoredCalls(b, pl.txn, pl.s, fns); err != nil { // table_funcs.go
 				return err
 			}
 			e, err := b.Build(n)

@@ -36,8 +36,8 @@ func (pl *planner) generatedExprs(w *tableWriter) error {
 			sc = newScope(w.cols, &level{}, nil)
 			w.generated = make([]expr.Expr, len(t.Columns))
 		}
-		b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: pl.s, Scope: sc, Extension: extensionHook(pl.txn), UserType: userTypeHook(pl.txn, pl.s)}
-		if b.UserFuncs, err = boundFuncsHook(pl.txn, pl.s, c.Functions); err != nil { // table_funcs.go
+		b, err := storedExprBuilder(pl.txn, pl.s, sc, c.Functions) // table_funcs.go
+		if err != nil {
 			return err
 		}
 		constTableOID(b, w.desc.Name, w.desc.ID)

@@ -71,8 +71,8 @@ func (pl *planner) writer(d *catalog.Descriptor) (*tableWriter, error) {
 		if err != nil {
 			return nil, pgerror.Newf(pgcode.DataCorrupted, "check constraint \"%s\": stored expression does not parse", c.Name)
 		}
-		b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: pl.s, Scope: sc, Extension: extensionHook(pl.txn), UserType: userTypeHook(pl.txn, pl.s)}
-		if b.UserFuncs, err = boundFuncsHook(pl.txn, pl.s, c.Functions); err != nil { // table_funcs.go
+		b, err := storedExprBuilder(pl.txn, pl.s, sc, c.Functions) // table_funcs.go
+		if err != nil {
 			return nil, err
 		}
 		constTableOID(b, d.Name, d.ID)

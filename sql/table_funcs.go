@@ -44,8 +44,7 @@ import (
 func (x *execCtx) hookUserCalls(b *expr.Builder, n *pg_query.Node, calls map[int32]uint32) error {
 	b.UserFuncs = userFuncsHook(x.txn, x.sess)
 	if ids, ok := x.boundExprs[n]; ok {
-		var err error
-		if b.UserFuncs, err = boundFuncsHook(x.txn, x.sess, ids); err != nil {
+		if err := bindStoredCalls(b, x.txn, x.sess, ids); err != nil {
 			return err
 		}
 	}
@@ -78,6 +77,32 @@ func (x *execCtx) boundCallsOf(n *pg_query.Node, calls map[int32]uint32) (*pg_qu
 		return nil, nil, err
 	}
 	return n, boundFunctions(calls), nil
+}
+
+// storedExprBuilder is the builder of a stored table expression (a
+// DEFAULT, a CHECK, a generated column's or an index key's expression)
+// over scope sc, whose user-function calls resolve only among the
+// functions ids it is bound to. Every place that builds one again starts
+// here, so that none can forget the binding (and resolve by the search
+// path, or not at all).
+func storedExprBuilder(txn *engine.Txn, s *Session, sc *scope, ids []uint32) (*expr.Builder, error) {
+	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: s, Scope: sc, Extension: extensionHook(txn), UserType: userTypeHook(txn, s)}
+	if err := bindStoredCalls(b, txn, s, ids); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// bindStoredCalls makes b, a builder of a stored expression bound to the
+// functions ids, resolve user-function calls among those only, and
+// record none (the binding is already stored).
+func bindStoredCalls(b *expr.Builder, txn *engine.Txn, s *Session, ids []uint32) error {
+	fns, err := boundFuncsHook(txn, s, ids)
+	if err != nil {
+		return err
+	}
+	b.UserFuncs, b.UserCalled = fns, nil
+	return nil
 }
 
 // boundFuncsHook is the user-function resolver of a stored expression

@@ -99,16 +99,14 @@ func (x *execCtx) rebindExprText(d *catalog.Descriptor, text *string, ids []uint
 // binding (ids) and returns the function each user function call (by
 // location) resolves to.
 func (x *execCtx) exprCallSites(d *catalog.Descriptor, n *pg_query.Node, ids []uint32) (map[int32]uint32, error) {
-	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}}
-	b := &expr.Builder{Params: pl.params, Session: x.sess, Scope: newScope(tableColumns(d, d.Name), &level{}, nil),
-		Extension: extensionHook(x.txn), UserType: userTypeHook(x.txn, x.sess)}
+	b, err := storedExprBuilder(x.txn, x.sess, newScope(tableColumns(d, d.Name), &level{}, nil), ids) // table_funcs.go
+	if err != nil {
+		return nil, err
+	}
+	pl := &planner{s: x.sess, txn: x.txn, params: b.Params}
 	b.Special = func(f *pg_query.FuncCall, name string) (expr.Expr, error) { return pl.specialFunc(b, f, name) }
 	b.CheckReg = pl.checkReg
 	constTableOID(b, d.Name, d.ID)
-	var err error
-	if b.UserFuncs, err = boundFuncsHook(x.txn, x.sess, ids); err != nil {
-		return nil, err
-	}
 	calls := map[int32]uint32{}
 	b.UserCalled = func(id uint32, loc int32) { calls[loc] = id }
 	if _, err := b.Build(n); err != nil {
