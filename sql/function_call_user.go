@@ -230,7 +230,7 @@ func userFunc(txn *engine.Txn, s *Session, d *catalog.Descriptor, sets map[*expr
 		}
 		body := &funcBody{d: d, sig: sig}
 		f := &expr.Func{Name: d.Name, Args: args, Result: sig.result, Strict: fd.Strict, Fn: body.call,
-			Volatile: true, Restricted: true}
+			Volatile: true, Restricted: true, UserFunc: d.ID}
 		if fd.ReturnsSet && sets != nil {
 			sets[f] = body
 		}

@@ -42,7 +42,10 @@ func (pl *planner) indexKeyExprs(d *catalog.Descriptor, cols []column) []indexKe
 		if sc == nil {
 			sc = newScope(cols, &level{}, nil)
 		}
-		b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: pl.s, Scope: sc, Extension: extensionHook(pl.txn), UserType: userTypeHook(pl.txn, pl.s)}
+		b, err := storedExprBuilder(pl.txn, pl.s, sc, c.Functions) // table_funcs.go
+		if err != nil {
+			continue
+		}
 		e, err := b.Build(p)
 		if err != nil || !e.Type().Equal(c.Type()) {
 			continue

@@ -169,7 +169,18 @@ func sameExpr(a, b expr.Expr) bool {
 		return ok && sameExprs(x.Args, y.Args)
 	case *expr.Func:
 		y, ok := b.(*expr.Func)
-		if !ok || x.Volatile || y.Volatile || !x.Result.Equal(y.Result) || len(x.Args) != len(y.Args) {
+		if !ok || x.UserFunc != y.UserFunc || !x.Result.Equal(y.Result) || len(x.Args) != len(y.Args) {
+			return false
+		}
+		if x.UserFunc != 0 {
+			// A user function's call is the same function's (by id,
+			// never by name: a name on another search path may be
+			// another function's). Its calls are marked volatile so
+			// that none is folded; one an expression index stores is
+			// immutable (CREATE INDEX checks).
+			return sameExprs(x.Args, y.Args)
+		}
+		if x.Volatile || y.Volatile {
 			return false
 		}
 		if x.Name == y.Name && sameExprs(x.Args, y.Args) {

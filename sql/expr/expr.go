@@ -149,6 +149,10 @@ type Func struct {
 	// statement's goroutine, never by a parallel scan's workers, whose
 	// Context has neither (sql/scan_parallel.go).
 	Restricted bool
+	// UserFunc is the catalog id of the user function the call runs (0
+	// for a built-in): two calls of the same name may run different
+	// functions (another schema), so expressions compare by it.
+	UserFunc uint32
 }
 
 func (f *Func) Type() *types.T { return f.Result }
