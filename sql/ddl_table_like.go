@@ -96,8 +96,10 @@ func (b *tableBuilder) like(lc *pg_query.TableLikeClause) error {
 				if c.Default, err = serialDefaultStored(sc.Sequence); err != nil {
 					return err
 				}
-			} else {
-				// Bound to the same functions (table_funcs.go).
+			} else if sc.Default != "" {
+				// Bound to the same functions (table_funcs.go). A
+				// generated column's functions are its expression's,
+				// copied only with it (INCLUDING GENERATED).
 				c.Default, c.Functions = sc.Default, sc.Functions
 			}
 		}
