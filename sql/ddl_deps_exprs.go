@@ -43,24 +43,19 @@ func (ds *dropSet) functionUsers(d *catalog.Descriptor, what string) {
 				// CASCADE would drop the column: refused
 				// (refuseUnsupportedCascade). Its expression is no
 				// default to clear.
-				desc := "column " + c.Name + " of " + x.describe(o)
-				ds.dependents = append(ds.dependents, desc+" depends on "+what)
-				ds.cascaded = append(ds.cascaded, desc)
+				ds.noteExprUser("column "+c.Name+" of "+x.describe(o), what)
 				ds.generatedUsed = true
 				continue
 			}
-			desc := "default value for column " + c.Name + " of " + x.describe(o)
-			ds.dependents = append(ds.dependents, desc+" depends on "+what)
-			ds.cascaded = append(ds.cascaded, desc)
-			ds.defaults = append(ds.defaults, defaultDrop{table: o, col: c.ID, fn: d.ID})
+			if ds.noteExprUser("default value for column "+c.Name+" of "+x.describe(o), what) {
+				ds.defaults = append(ds.defaults, defaultDrop{table: o, col: c.ID, fn: d.ID})
+			}
 		}
 		for _, ck := range o.Table.Checks {
 			if !containsID(ck.Functions, d.ID) || ds.hasCheck(o.ID, ck.Name) {
 				continue
 			}
-			desc := "constraint " + ck.Name + " on " + x.describe(o)
-			ds.dependents = append(ds.dependents, desc+" depends on "+what)
-			ds.cascaded = append(ds.cascaded, desc)
+			ds.noteExprUser("constraint "+ck.Name+" on "+x.describe(o), what)
 			ds.checks = append(ds.checks, checkDrop{table: o, name: ck.Name})
 		}
 		for _, c := range o.Table.Columns {
@@ -72,13 +67,27 @@ func (ds *dropSet) functionUsers(d *catalog.Descriptor, what string) {
 			ds.generatedUsed = true
 			for _, ix := range o.Table.AllIndexes() {
 				if indexReadsColumn(ix, c.ID) {
-					desc := "index " + x.indexName(o, ix.Name)
-					ds.dependents = append(ds.dependents, desc+" depends on "+what)
-					ds.cascaded = append(ds.cascaded, desc)
+					ds.noteExprUser("index "+x.indexName(o, ix.Name), what)
 				}
 			}
 		}
 	}
+}
+
+// noteExprUser notes desc, an expression's owner, as depending on what
+// (a function dropped), unless it is noted already: an index whose keys
+// call the function twice, or an expression calling two functions the
+// statement drops, is one dependent, which PostgreSQL lists once (found
+// through the first function). It reports whether desc is new.
+func (ds *dropSet) noteExprUser(desc, what string) bool {
+	for _, c := range ds.cascaded {
+		if c == desc {
+			return false
+		}
+	}
+	ds.dependents = append(ds.dependents, desc+" depends on "+what)
+	ds.cascaded = append(ds.cascaded, desc)
+	return true
 }
 
 // indexReadsColumn reports whether a key of index ix is column col.

@@ -87,6 +87,46 @@ func pgDependRows(c *vctx) ([][]types.Datum, error) {
 	return out, nil
 }
 
+// indexDepends adds the rows of a plain index, as PostgreSQL's
+// index_create records them: its plain key columns (the whole table
+// when it has none), then, as one expression list (each object once),
+// the columns and the functions its key expressions read. A key
+// expression is a hidden column of stela's (ddl_index_expr.go), never a
+// referenced column itself.
+func indexDepends(t *catalog.TableDesc, table uint32, ix *catalog.IndexDesc, ixOID uint32, dep func(class, obj, refClass, ref uint32, refSub int, kind byte)) {
+	plain := map[int]bool{}
+	var keys []*catalog.ColumnDesc
+	for _, ic := range ix.Columns {
+		c := t.Column(ic.ColumnID)
+		if c != nil && c.IndexKey {
+			keys = append(keys, c)
+			continue
+		}
+		if a := attnumOf(t, ic.ColumnID); !plain[a] {
+			plain[a] = true
+			dep(pgClassOID, ixOID, pgClassOID, table, a, 'a')
+		}
+	}
+	if len(plain) == 0 {
+		dep(pgClassOID, ixOID, pgClassOID, table, 0, 'a')
+	}
+	read, called := map[int]bool{}, map[uint32]bool{}
+	for _, c := range keys {
+		for _, a := range checkColumns(t, c.Generated) {
+			if !read[a] {
+				read[a] = true
+				dep(pgClassOID, ixOID, pgClassOID, table, a, 'a')
+			}
+		}
+		for _, fn := range c.Functions {
+			if !called[fn] {
+				called[fn] = true
+				dep(pgClassOID, ixOID, pgProcOID, fn, 0, 'n')
+			}
+		}
+	}
+}
+
 // tableDepends adds the rows of a table's indexes, defaults and
 // constraints.
 func tableDepends(d *catalog.Descriptor, byID map[uint32]*catalog.Descriptor, dep func(class, obj, refClass, ref uint32, refSub int, kind byte)) error {
@@ -97,16 +137,7 @@ func tableDepends(d *catalog.Descriptor, byID map[uint32]*catalog.Descriptor, de
 			return err
 		}
 		if !ix.Constraint && !isPrimary(ix) {
-			for _, ic := range ix.Columns {
-				dep(pgClassOID, ixOID, pgClassOID, d.ID, attnumOf(t, ic.ColumnID), 'a')
-			}
-			for _, ic := range ix.Columns {
-				if c := t.Column(ic.ColumnID); c != nil && c.IndexKey {
-					for _, fn := range c.Functions {
-						dep(pgClassOID, ixOID, pgProcOID, fn, 0, 'n')
-					}
-				}
-			}
+			indexDepends(t, d.ID, ix, ixOID, dep)
 			continue
 		}
 		con, err := subOID(oidConstraintTag, d.ID, int(ix.ID))
