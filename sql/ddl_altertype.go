@@ -268,7 +268,7 @@ func (x *execCtx) defaultStillAssigns(c *catalog.ColumnDesc, newT *types.T) erro
 	if err != nil {
 		return pgerror.Newf(pgcode.DataCorrupted, "default of column \"%s\": stored expression does not parse", c.Name)
 	}
-	b, err := storedExprBuilder(x.txn, x.sess, nil, c.Functions) // table_funcs.go
+	b, err := boundExprBuilder(x.txn, x.sess, nil, c.Functions) // table_funcs.go
 	if err != nil {
 		return err
 	}

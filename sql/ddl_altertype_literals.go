@@ -61,7 +61,7 @@ func (x *execCtx) pinLiterals(s expr.Session, d *catalog.Descriptor, text string
 	if err != nil {
 		return text, nil
 	}
-	b, err := storedExprBuilder(x.txn, x.sess, newScope(tableColumns(d, d.Name), &level{}, nil), ids) // table_funcs.go
+	b, err := boundExprBuilder(x.txn, x.sess, newScope(tableColumns(d, d.Name), &level{}, nil), ids) // table_funcs.go
 	if err != nil {
 		return "", err
 	}

@@ -36,7 +36,7 @@ func (pl *planner) generatedExprs(w *tableWriter) error {
 			sc = newScope(w.cols, &level{}, nil)
 			w.generated = make([]expr.Expr, len(t.Columns))
 		}
-		b, err := storedExprBuilder(pl.txn, pl.s, sc, c.Functions) // table_funcs.go
+		b, err := boundExprBuilder(pl.txn, pl.s, sc, c.Functions) // table_funcs.go
 		if err != nil {
 			return err
 		}

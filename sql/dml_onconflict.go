@@ -49,7 +49,11 @@ func (pl *planner) planOnConflict(w *tableWriter, c *pg_query.OnConflictClause, 
 			if name == "" {
 				// An expression: the key column of the expression index
 				// that keys on it (index_expr_match.go).
-				col, err := pl.inferenceColumn(w, pl.predicateBuilder(w.desc), ie.Expr)
+				// Its user functions resolve as the query's do; the
+				// key's must be the same functions (sameExpr, by id).
+				b := pl.predicateBuilder(w.desc)
+				b.UserFuncs = userFuncsHook(pl.txn, pl.s)
+				col, err := pl.inferenceColumn(w, b, ie.Expr)
 				if err != nil {
 					return nil, err
 				}

@@ -71,7 +71,7 @@ func (pl *planner) writer(d *catalog.Descriptor) (*tableWriter, error) {
 		if err != nil {
 			return nil, pgerror.Newf(pgcode.DataCorrupted, "check constraint \"%s\": stored expression does not parse", c.Name)
 		}
-		b, err := storedExprBuilder(pl.txn, pl.s, sc, c.Functions) // table_funcs.go
+		b, err := boundExprBuilder(pl.txn, pl.s, sc, c.Functions) // table_funcs.go
 		if err != nil {
 			return nil, err
 		}

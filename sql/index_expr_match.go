@@ -4,6 +4,7 @@ import (
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/parser"
 )
@@ -26,7 +27,10 @@ type indexKeyExpr struct {
 
 // indexKeyExprs builds the key expressions of a table over its row (cols,
 // whose first columns are the table's): nil when it has none (or one
-// does not build, which leaves it unused).
+// does not build, which leaves it unused). A key calling a user function
+// made other than IMMUTABLE since (CREATE OR REPLACE) is left unused too:
+// its stored values may not be what the query computes now, and reading
+// them would make WHERE f(a) = x and SELECT f(a) disagree on one row.
 func (pl *planner) indexKeyExprs(d *catalog.Descriptor, cols []column) []indexKeyExpr {
 	var out []indexKeyExpr
 	var sc *scope
@@ -42,7 +46,10 @@ func (pl *planner) indexKeyExprs(d *catalog.Descriptor, cols []column) []indexKe
 		if sc == nil {
 			sc = newScope(cols, &level{}, nil)
 		}
-		b, err := storedExprBuilder(pl.txn, pl.s, sc, c.Functions) // table_funcs.go
+		if !stillImmutable(pl.txn, c.Functions) {
+			continue
+		}
+		b, err := boundExprBuilder(pl.txn, pl.s, sc, c.Functions) // table_funcs.go
 		if err != nil {
 			continue
 		}
@@ -170,4 +177,16 @@ func (n *scanNode) keyColumnOf(e expr.Expr) int {
 		}
 	}
 	return -1
+}
+
+// stillImmutable reports whether the user functions ids, which a key
+// expression calls, are all still IMMUTABLE (as CREATE INDEX required).
+func stillImmutable(txn *engine.Txn, ids []uint32) bool {
+	for _, id := range ids {
+		d, err := catalog.Get(txn, id)
+		if err != nil || d == nil || d.Function == nil || d.Function.Volatility != "i" {
+			return false
+		}
+	}
+	return true
 }

@@ -79,13 +79,13 @@ func (x *execCtx) boundCallsOf(n *pg_query.Node, calls map[int32]uint32) (*pg_qu
 	return n, boundFunctions(calls), nil
 }
 
-// storedExprBuilder is the builder of a stored table expression (a
+// boundExprBuilder is the builder of a stored table expression (a
 // DEFAULT, a CHECK, a generated column's or an index key's expression)
 // over scope sc, whose user-function calls resolve only among the
 // functions ids it is bound to. Every place that builds one again starts
 // here, so that none can forget the binding (and resolve by the search
 // path, or not at all).
-func storedExprBuilder(txn *engine.Txn, s *Session, sc *scope, ids []uint32) (*expr.Builder, error) {
+func boundExprBuilder(txn *engine.Txn, s *Session, sc *scope, ids []uint32) (*expr.Builder, error) {
 	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: s, Scope: sc, Extension: extensionHook(txn), UserType: userTypeHook(txn, s)}
 	if err := bindStoredCalls(b, txn, s, ids); err != nil {
 		return nil, err

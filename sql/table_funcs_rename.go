@@ -99,7 +99,7 @@ func (x *execCtx) rebindExprText(d *catalog.Descriptor, text *string, ids []uint
 // binding (ids) and returns the function each user function call (by
 // location) resolves to.
 func (x *execCtx) exprCallSites(d *catalog.Descriptor, n *pg_query.Node, ids []uint32) (map[int32]uint32, error) {
-	b, err := storedExprBuilder(x.txn, x.sess, newScope(tableColumns(d, d.Name), &level{}, nil), ids) // table_funcs.go
+	b, err := boundExprBuilder(x.txn, x.sess, newScope(tableColumns(d, d.Name), &level{}, nil), ids) // table_funcs.go
 	if err != nil {
 		return nil, err
 	}
