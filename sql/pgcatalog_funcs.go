@@ -411,9 +411,16 @@ func init() {
 		var col *catalog.ColumnDesc
 		if d != nil && d.Kind == catalog.KindTable {
 			col = d.Table.ColumnByName(name)
+			if col == nil && isPGSystemColumn(name) {
+				return nil, nil // ctid, xmin ...: columns, owning nothing
+			}
+		} else if has, err := relationHasColumn(x, oid, d, name); err != nil || has {
+			// A view's, a sequence's, a composite type's or a catalog
+			// relation's column owns no sequence.
+			return nil, err
 		}
 		if col == nil || col.Dropped || col.Hidden {
-			rel := strings.Join(parts, ".")
+			rel := parts[len(parts)-1]
 			if d != nil {
 				rel = d.Name
 			}
@@ -429,4 +436,41 @@ func init() {
 		}
 		return expr.QuoteIdent(schema.Name) + "." + expr.QuoteIdent(seq.Name), nil
 	})
+}
+
+// relationHasColumn reports whether a relation other than a table (d,
+// nil for a composite type's relation or a catalog relation) has a
+// column named name: its pg_attribute rows.
+func relationHasColumn(x *execCtx, oid uint32, d *catalog.Descriptor, name string) (bool, error) {
+	if vt := vtableByOID(oid); vt != nil {
+		for _, c := range vt.cols {
+			if c.name == name {
+				return true, nil
+			}
+		}
+		return false, nil
+	}
+	if d == nil {
+		cd, err := compositeByRelid(x, oid)
+		if err != nil || cd == nil {
+			return false, err
+		}
+		for _, a := range cd.Type.Composite.Attributes {
+			if a.Name == name {
+				return true, nil
+			}
+		}
+		return false, nil
+	}
+	switch d.Kind {
+	case catalog.KindView:
+		for _, vc := range d.View.Columns {
+			if vc.Name == name {
+				return true, nil
+			}
+		}
+	case catalog.KindSequence:
+		return name == "last_value" || name == "log_cnt" || name == "is_called", nil
+	}
+	return false, nil
 }

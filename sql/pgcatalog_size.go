@@ -124,6 +124,12 @@ func relationSize(x *execCtx, oid uint32, what int) (types.Datum, error) {
 		return int64(0), nil
 	}
 	d, err := catalog.Get(x.txn, oid)
+	if err == nil && d == nil {
+		// A composite type's relation has no storage: 0, as PostgreSQL.
+		if cd, err := compositeByRelid(x, oid); err != nil || cd != nil {
+			return int64(0), err
+		}
+	}
 	if err != nil || d == nil || d.Kind == catalog.KindSchema {
 		return nil, err
 	}
