@@ -99,7 +99,8 @@ func (m *msgBuf) bytes(n int) []byte {
 // client's encoding, and valid UTF-8 (22021 otherwise).
 func (m *msgBuf) string() string { return string(m.name()) }
 
-// name is string without the copy: the bytes alias the body.
+// name is string without the copy: the bytes alias the body (unless
+// converted from the client's encoding, into a copy).
 func (m *msgBuf) name() []byte {
 	if m.err != nil {
 		return nil

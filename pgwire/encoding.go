@@ -29,9 +29,10 @@ import (
 // statement with 22P05, as in PostgreSQL, and an error whose text has
 // one is replaced by that 22P05 error, as PostgreSQL replaces it. Other
 // text the server sends (a notice, a column's name, a notification, a
-// parameter's value) goes with such characters as '?': PostgreSQL
-// fails the statement instead (or, for a notice, the report), which the
-// messages sent outside a statement's result could not do here.
+// parameter's value) goes with such characters as '?', where PostgreSQL
+// fails the statement (a notice, a column's name) or ends the session
+// (a notification): a report that cannot be told exactly is better
+// told approximately than turned into a failure of its own.
 //
 // The strings of a message are converted as they are decoded
 // (msgBuf.name). Not converted: the startup packet's parameters, and
@@ -136,7 +137,7 @@ func holdsText(t *types.T) bool {
 	switch t.Family {
 	case types.ArrayFamily:
 		return t.Elem == nil || convertsBinary(t.Elem) || holdsText(t.Elem)
-	case types.RecordFamily:
+	case types.RecordFamily, types.PseudoFamily:
 		return true
 	}
 	return false

@@ -168,8 +168,10 @@ func (c *conn) bind(body []byte) error {
 			// Text comes in the client encoding, which is converted and
 			// checked as PostgreSQL does before any input function sees
 			// it.
-			if raw, err = c.fromClient(raw); err != nil {
-				return err
+			if c.w.enc != nil {
+				if raw, err = c.fromClient(raw); err != nil {
+					return err
+				}
 			}
 			if err := types.CheckEncodingBytes(raw); err != nil {
 				return err

@@ -102,6 +102,9 @@ func (cp *copyFromPlan) run(s *Session, ec *expr.Context) (Result, error) {
 		return nil, pgerror.New(pgcode.ObjectNotInPrerequisiteState,
 			"cannot perform COPY FREEZE because the table was not created or truncated in the current subtransaction")
 	}
+	if err := cp.opts.checkBinaryEncoding(x.sess); err != nil {
+		return nil, err
+	}
 	l := &copyLoader{plan: cp, x: x, row: make([]types.Datum, len(cp.w.cols)), isTarget: make([]bool, len(cp.w.cols)),
 		enc: cp.opts.dataEncoding(x.sess)}
 	for _, t := range cp.targets {

@@ -375,6 +375,18 @@ func (o *copyOptions) dataEncoding(s *Session) *pgenc.Encoding {
 	return s.ClientEncoding()
 }
 
+// checkBinaryEncoding refuses binary COPY under a client encoding that
+// converts: PostgreSQL converts the text fields of binary data too,
+// which stela does not, and sending or taking them as UTF-8 would be
+// silently wrong.
+func (o *copyOptions) checkBinaryEncoding(s *Session) error {
+	if e := s.ClientEncoding(); o.format == copyBinary && e != nil {
+		return pgerror.Newf(pgcode.FeatureNotSupported, "COPY BINARY with client_encoding %s is not supported", e.Name).
+			WithHint("Use the text or CSV format, or client_encoding UTF8.")
+	}
+	return nil
+}
+
 // copyEncoding is the conversion ENCODING asks for: nil for UTF-8 and
 // SQL_ASCII, which need none; 0A000 for an encoding stela does not
 // convert. SQL_ASCII data is checked as UTF-8, stricter than PostgreSQL,

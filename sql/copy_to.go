@@ -105,6 +105,9 @@ func selectColumns(rv *pg_query.RangeVar, cols []column, targets []int) *pg_quer
 }
 
 func (cp *copyToPlan) run(s *Session, ec *expr.Context) (Result, error) {
+	if err := cp.opts.checkBinaryEncoding(s); err != nil {
+		return nil, err
+	}
 	res, err := cp.query.run(s, ec)
 	if err != nil {
 		return nil, err

@@ -181,14 +181,16 @@ var errNotBool = errors.New("a Boolean value is required")
 // text to and from (pgwire): UTF8, SQL_ASCII (no conversion, as in
 // PostgreSQL) and the single-byte encodings, by any name PostgreSQL
 // knows them by. The other multibyte encodings are refused in
-// PostgreSQL's words for an encoding it cannot convert.
+// PostgreSQL's words (and code, 0A000) for an encoding it cannot
+// convert.
 func checkEncoding(v string) (string, error) {
 	e, ok := pgenc.Lookup(v)
 	if !ok {
 		return "", errNoDetail
 	}
 	if !e.Converts() {
-		return "", fmt.Errorf("Conversion between %s and UTF8 is not supported.", e.Name)
+		return "", pgerror.Newf(pgcode.FeatureNotSupported, "invalid value for parameter \"client_encoding\": \"%s\"", v).
+			WithDetail(fmt.Sprintf("Conversion between %s and UTF8 is not supported.", e.Name))
 	}
 	return e.Name, nil
 }
