@@ -8,6 +8,7 @@ import (
 
 	"github.com/stela-db/stela/catalog"
 	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/parser"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
 	"github.com/stela-db/stela/sql/types"
@@ -428,7 +429,12 @@ func typeNameSyntax(x *execCtx, s string) error {
 		return pgerror.Newf(pgcode.Syntax, "invalid type name \"%s\"", s)
 	}
 	// PostgreSQL parses the text as a type name alone; parsed as a cast's
-	// target, a word after the name is the column's alias instead.
+	// target, a word after the name is the column's alias instead. The
+	// text is bounded first, as every statement is: a deep modifier
+	// would overflow the parser's C stack.
+	if err := parser.CheckDepth(s); err != nil {
+		return err
+	}
 	tree, err := pg_query.Parse("SELECT NULL::" + s)
 	if err != nil {
 		msg := err.Error()

@@ -20,6 +20,10 @@ import (
 // limit with its default max_stack_depth.
 const maxParseDepth = 5000
 
+// CheckDepth is the bound Parse applies, for a caller that hands text
+// to pg_query itself.
+func CheckDepth(sql string) error { return checkDepth(sql) }
+
 func checkDepth(sql string) error {
 	type level struct{ ops int }
 	levels := []level{{}}
