@@ -49,6 +49,13 @@ func TestClientEncodingLatin1(t *testing.T) {
 		t.Fatalf("binary text row %q, %v", rr.Rows, rr.Err)
 	}
 
+	// NUL is in no encoding: 22021, named as the client's, as in
+	// PostgreSQL.
+	rr = pc.ExecParams(ctx, "SELECT $1::text", [][]byte{[]byte("a\x00")}, nil, nil, nil).Read()
+	if e, ok := rr.Err.(*pgconn.PgError); !ok || e.Code != "22021" || e.Message != "invalid byte sequence for encoding \"LATIN1\": 0x00" {
+		t.Fatalf("NUL parameter: %v", rr.Err)
+	}
+
 	// The database holds UTF-8: a UTF-8 client reads the same rows.
 	c := ts.connect(t, "")
 	var name string

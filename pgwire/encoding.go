@@ -1,6 +1,8 @@
 package pgwire
 
 import (
+	"bytes"
+
 	"github.com/jackc/pgproto3/v2"
 
 	"github.com/stela-db/stela/sql/pgcode"
@@ -15,7 +17,7 @@ import (
 // As PostgreSQL does, the connection converts every text it receives
 // (a Query's and a Parse's SQL, Bind's parameters) from the client's
 // encoding, and every text it sends (rows, column names, errors and
-// notices, command tags, parameter values, notifications) to it; COPY's
+// notices, parameter values, notifications) to it; COPY's
 // data is converted by the COPY itself (sql), unless its ENCODING says
 // otherwise.
 //
@@ -45,13 +47,14 @@ func (c *conn) encodingChanged() {
 	c.w.enc = c.sess.ClientEncoding()
 }
 
-// fromClient converts text the client sent to UTF-8; b itself when no
-// conversion is needed.
+// fromClient converts text the client sent to UTF-8, checking it; b
+// itself when no conversion is needed. The caller checks UTF-8 (c.w.enc
+// nil) itself.
 func (c *conn) fromClient(b []byte) ([]byte, error) {
-	if c.w.enc == nil || isASCII(b) {
-		return b, nil
+	if isASCII(b) && bytes.IndexByte(b, 0) < 0 {
+		return b, nil // the same bytes in every encoding stela converts
 	}
-	return pgenc.Convert(b, c.w.enc, pgenc.UTF8)
+	return pgenc.Convert(b, c.w.enc, pgenc.UTF8) // NUL is 22021 in c.w.enc, as in PostgreSQL
 }
 
 // lossy is s in the client's encoding, '?' for what it lacks.
@@ -106,13 +109,15 @@ func toClient(m encoder, enc *pgenc.Encoding) encoder {
 		}
 		return &r
 	case *pgproto3.RowDescription:
-		r := &pgproto3.RowDescription{Fields: append([]pgproto3.FieldDescription(nil), m.Fields...)}
-		for i := range r.Fields {
-			r.Fields[i].Name = lossyBytes(r.Fields[i].Name, enc)
+		for i := range m.Fields {
+			if !isASCII(m.Fields[i].Name) {
+				r := &pgproto3.RowDescription{Fields: append([]pgproto3.FieldDescription(nil), m.Fields...)}
+				for i := range r.Fields {
+					r.Fields[i].Name = lossyBytes(r.Fields[i].Name, enc)
+				}
+				return r
+			}
 		}
-		return r
-	case *pgproto3.CommandComplete:
-		return &pgproto3.CommandComplete{CommandTag: lossyBytes(m.CommandTag, enc)}
 	case *pgproto3.ParameterStatus:
 		return &pgproto3.ParameterStatus{Name: m.Name, Value: lossy(m.Value, enc)}
 	case *pgproto3.NotificationResponse:

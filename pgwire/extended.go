@@ -169,11 +169,11 @@ func (c *conn) bind(body []byte) error {
 			// checked as PostgreSQL does before any input function sees
 			// it.
 			if c.w.enc != nil {
-				if raw, err = c.fromClient(raw); err != nil {
-					return err
-				}
+				raw, err = c.fromClient(raw) // checked as it converts
+			} else {
+				err = types.CheckEncodingBytes(raw)
 			}
-			if err := types.CheckEncodingBytes(raw); err != nil {
+			if err != nil {
 				return err
 			}
 			v, err = paramTypes[i].ParseText(string(raw), fs) // string copies the body's bytes

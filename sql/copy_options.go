@@ -50,7 +50,7 @@ type copyOptions struct {
 // parseCopyOptions reads a COPY's option list.
 func parseCopyOptions(list []*pg_query.Node, isFrom bool) (*copyOptions, error) {
 	o := &copyOptions{}
-	var formatSet, freezeSet, headerSet, encodingSet bool
+	var formatSet, freezeSet, headerSet bool
 	var delim, null, quote, escape *string
 	var forceQuoteSet, forceNotNullSet, forceNullSet bool
 	for _, n := range list {
@@ -139,10 +139,10 @@ func parseCopyOptions(list []*pg_query.Node, isFrom bool) (*copyOptions, error) 
 			}
 			*dst = cols
 		case "encoding":
-			if encodingSet {
+			if o.encodingSet {
 				return nil, conflict()
 			}
-			encodingSet, o.encodingSet = true, true
+			o.encodingSet = true
 			s, err := defString(d)
 			if err != nil {
 				return nil, err
@@ -393,12 +393,12 @@ func (o *copyOptions) checkBinaryEncoding(s *Session) error {
 // which stores its bytes unchecked in a UTF-8 database: stela's text is
 // always valid UTF-8.
 func copyEncoding(e *pgenc.Encoding) (*pgenc.Encoding, error) {
-	if e == pgenc.UTF8 || e == pgenc.SQLASCII {
-		return nil, nil
-	}
 	if !e.Converts() {
 		return nil, pgerror.Newf(pgcode.FeatureNotSupported, "COPY with ENCODING %s is not supported", e.Name).
 			WithHint("stela converts COPY data of UTF8, SQL_ASCII and the single-byte encodings.")
+	}
+	if !e.NeedsConversion() {
+		return nil, nil
 	}
 	return e, nil
 }

@@ -130,8 +130,7 @@ type copyOutResult struct {
 	res     *queryResult
 	fs      *types.FormatSettings
 	buf     []byte          // the piece handed out last
-	enc     *pgenc.Encoding // the data's, when not UTF-8
-	conv    []byte          // that piece converted to the data's encoding
+	enc     *pgenc.Encoding // the data's, when not UTF-8 (converted in place)
 	scratch []byte          // one value's text
 	state   int             // 0: header next, 1: rows, 2: done
 }
@@ -216,12 +215,13 @@ func (r *copyOutResult) appendTextRow(b []byte, row []types.Datum) []byte {
 // finishLine ends a line and converts it to the data's encoding.
 func (r *copyOutResult) finishLine(b []byte) ([]byte, error) {
 	b = append(b, '\n')
-	r.buf = b
 	if r.enc != nil {
 		var err error
-		r.conv, err = pgenc.AppendConvert(r.conv[:0], b, pgenc.UTF8, r.enc)
-		return r.conv, err
+		if b, err = pgenc.FromUTF8InPlace(b, r.enc); err != nil {
+			return nil, err
+		}
 	}
+	r.buf = b
 	return b, nil
 }
 

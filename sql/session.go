@@ -535,7 +535,7 @@ func (s *Session) ClientEncoding() *pgenc.Encoding {
 		s.encDirty = false
 		s.clientEnc = nil
 		v, _ := s.Setting("client_encoding")
-		if e, ok := pgenc.Lookup(v); ok && e != pgenc.UTF8 && e != pgenc.SQLASCII && e.Converts() {
+		if e, ok := pgenc.Lookup(v); ok && e.NeedsConversion() {
 			s.clientEnc = e
 		}
 	}

@@ -20,7 +20,9 @@ func Convert(b []byte, src, dst *Encoding) ([]byte, error) {
 }
 
 // AppendConvert is Convert appending the result to out, for a caller that
-// reuses its buffer line after line (COPY).
+// reuses its buffer line after line (COPY). out may be b[:0] when dst
+// is single-byte or src is UTF-8 and dst is the same or SQL_ASCII: each
+// byte written is then one already read (FromUTF8InPlace).
 //
 // Only conversions from or to UTF-8 (or SQL_ASCII, which is no
 // conversion) are done; PostgreSQL's few direct ones between two other

@@ -11,17 +11,16 @@ import "unicode/utf8"
 // is the statement's error. dst must be UTF8, SQL_ASCII or one of the
 // single-byte encodings (Converts).
 func AppendLossy(out []byte, s string, dst *Encoding) []byte {
-	if dst == UTF8 || dst == SQLASCII || dst.tables == nil {
+	if !dst.NeedsConversion() {
 		return append(out, s...)
 	}
 	t := dst.tables()
 	for _, r := range s {
-		switch b, ok := t.encode[r]; {
-		case r < utf8.RuneSelf:
+		if r < utf8.RuneSelf {
 			out = append(out, byte(r))
-		case ok:
+		} else if b, ok := t.encode[r]; ok {
 			out = append(out, b)
-		default:
+		} else {
 			out = append(out, '?')
 		}
 	}
@@ -32,18 +31,7 @@ func AppendLossy(out []byte, s string, dst *Encoding) []byte {
 // encoding, in b itself, returning the converted part of it: a character
 // becomes one byte, never more than its UTF-8 form, so the conversion
 // writes only bytes it has read. A character with no equivalent, or
-// malformed UTF-8, is an error, as in AppendConvert.
+// malformed UTF-8, is an error: it is AppendConvert into b itself.
 func FromUTF8InPlace(b []byte, dst *Encoding) ([]byte, error) {
-	if dst == UTF8 || dst == SQLASCII || dst.tables == nil {
-		return b, dst.verifyConverts()
-	}
-	return encode(b[:0], b, dst)
-}
-
-// verifyConverts refuses an encoding that FromUTF8InPlace cannot reach.
-func (e *Encoding) verifyConverts() error {
-	if !e.Converts() {
-		return errNotSupported(UTF8, e)
-	}
-	return nil
+	return AppendConvert(b[:0], b, UTF8, dst)
 }

@@ -88,6 +88,12 @@ func Lookup(name string) (e *Encoding, ok bool) {
 	return encodings[canon], true
 }
 
+// NeedsConversion reports whether text in e differs from its UTF-8:
+// true for the single-byte encodings, false for UTF8 and SQL_ASCII
+// (and for the encodings stela does not convert, which Converts
+// refuses first).
+func (e *Encoding) NeedsConversion() bool { return e.tables != nil }
+
 // Converts reports whether stela converts between e and UTF-8: UTF-8,
 // SQL_ASCII and the single-byte encodings, not the other multibyte
 // ones.
