@@ -80,7 +80,7 @@ func sizeBytes(s string) (types.Datum, error) {
 	unit := strings.TrimRight(strings.TrimLeft(s[end:], " \t\n\r\v\f"), " \t\n\r\v\f")
 	bits, found := uint(0), unit == ""
 	for _, u := range sizeUnitBits {
-		if !found && len(unit) == len(u.name) && asciiEqualFold(unit, u.name) { // pg_strcasecmp folds ASCII only
+		if !found && asciiEqualFold(unit, u.name) { // pg_strcasecmp folds ASCII only
 			bits, found = u.bits, true
 		}
 	}

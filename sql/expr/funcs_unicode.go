@@ -14,6 +14,7 @@ package expr
 // normalize where PostgreSQL leaves them alone.
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -58,24 +59,15 @@ func normForm(a []types.Datum) (norm.Form, error) {
 	}
 	// pg_strcasecmp: ASCII letters only.
 	s := a[1].(string)
-	upper := strings.Map(func(r rune) rune {
-		if 'a' <= r && r <= 'z' {
-			return r - 'a' + 'A'
+	for _, f := range []struct {
+		name string
+		form norm.Form
+	}{{"NFC", norm.NFC}, {"NFD", norm.NFD}, {"NFKC", norm.NFKC}, {"NFKD", norm.NFKD}} {
+		if asciiEqualFold(s, f.name) {
+			return f.form, nil
 		}
-		return r
-	}, s)
-	switch upper {
-	case "NFC":
-		return norm.NFC, nil
-	case "NFD":
-		return norm.NFD, nil
-	case "NFKC":
-		return norm.NFKC, nil
-	case "NFKD":
-		return norm.NFKD, nil
-	default:
-		return 0, pgerror.New(pgcode.InvalidParameterValue, "invalid normalization form: "+s)
 	}
+	return 0, pgerror.New(pgcode.InvalidParameterValue, "invalid normalization form: "+s)
 }
 
 // unistr decodes s's Unicode escapes as PostgreSQL 15 does: a code
@@ -118,7 +110,7 @@ func unistr(s string) (types.Datum, error) {
 		}
 		v, _ := strconv.ParseUint(s[i+skip:i+skip+digits], 16, 32)
 		if v == 0 || v > 0x10FFFF {
-			return nil, pgerror.New(pgcode.InvalidParameterValue, "invalid Unicode code point: "+hex04(v))
+			return nil, pgerror.New(pgcode.InvalidParameterValue, fmt.Sprintf("invalid Unicode code point: %04X", v))
 		}
 		r := rune(v)
 		isLow := r >= 0xDC00 && r <= 0xDFFF
@@ -147,18 +139,9 @@ func hexDigitsAt(s string, i, n int) bool {
 		return false
 	}
 	for _, c := range []byte(s[i : i+n]) {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+		if _, ok := hexDigit(c); !ok {
 			return false
 		}
 	}
 	return true
-}
-
-// hex04 is C's %04X.
-func hex04(v uint64) string {
-	h := strings.ToUpper(strconv.FormatUint(v, 16))
-	if len(h) < 4 {
-		h = strings.Repeat("0", 4-len(h)) + h
-	}
-	return h
 }

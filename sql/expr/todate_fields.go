@@ -361,6 +361,9 @@ func (r *dchReader) readName(p *dchPattern, names []string, store func(int) erro
 }
 
 func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
 	for i := 0; i < len(a); i++ {
 		if asciiLower(a[i]) != asciiLower(b[i]) {
 			return false
