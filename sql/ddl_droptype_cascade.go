@@ -79,21 +79,9 @@ func (x *execCtx) dropOneTypeUser(g *depGraph, ids map[uint32]bool, dropped *[]s
 				*dropped = append(*dropped, "column "+c.Name+" of "+x.describe(o))
 				return true, x.dropColumn(o, c.Name, false, true)
 			}
-		case o.Kind == catalog.KindFunction:
-			if !functionUsesTypes(o, ids) {
-				continue
-			}
-			// The function goes with what calls it (function_deps.go).
-			ds := g.newDropSet()
-			ds.add(o)
-			ds.expand()
-			*dropped = append(*dropped, x.describe(o))
-			*dropped = append(*dropped, ds.cascaded...)
-			return true, ds.apply()
-		case o.View != nil || o.IsMatView():
-			if !relationUsesTypes(o, ids) {
-				continue
-			}
+		case o.Kind == catalog.KindFunction && functionUsesTypes(o, ids),
+			(o.View != nil || o.IsMatView()) && relationUsesTypes(o, ids):
+			// It goes with what calls or reads it (function_deps.go).
 			ds := g.newDropSet()
 			ds.add(o)
 			ds.expand()

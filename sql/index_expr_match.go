@@ -184,7 +184,7 @@ func (n *scanNode) keyColumnOf(e expr.Expr) int {
 func stillImmutable(txn *engine.Txn, ids []uint32) bool {
 	for _, id := range ids {
 		d, err := catalog.Get(txn, id)
-		if err != nil || d == nil || d.Function == nil || d.Function.Volatility != "i" {
+		if err != nil || !declaredImmutable(d) {
 			return false
 		}
 	}

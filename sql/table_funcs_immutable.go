@@ -38,7 +38,7 @@ func (x *execCtx) hookImmutableUserCalls(b *expr.Builder, n *pg_query.Node, call
 			if err != nil {
 				return nil, err
 			}
-			if d == nil || d.Function == nil || d.Function.Volatility != "i" {
+			if !declaredImmutable(d) {
 				continue
 			}
 			build := u.Call
@@ -53,4 +53,10 @@ func (x *execCtx) hookImmutableUserCalls(b *expr.Builder, n *pg_query.Node, call
 		return us, nil
 	}
 	return immutable, nil
+}
+
+// declaredImmutable reports whether d is a function declared IMMUTABLE
+// (nil, for one dropped, is not).
+func declaredImmutable(d *catalog.Descriptor) bool {
+	return d != nil && d.Function != nil && d.Function.Volatility == "i"
 }
