@@ -2,10 +2,7 @@ package server_test
 
 import (
 	"context"
-	"errors"
 	"testing"
-
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // What testdata/sql/function_in_defaults.test cannot show: the DETAIL,
@@ -22,20 +19,9 @@ func TestFunctionInDefaultDependencyMessages(t *testing.T) {
 	mustExec(t, c, "CREATE TABLE t (a int DEFAULT f(), b int CHECK (g(b) > 0), c int DEFAULT g(3))")
 	notices()
 
-	refused := func(t *testing.T, sql, msg, detail string) {
-		t.Helper()
-		_, err := c.Exec(ctx, sql)
-		var pe *pgconn.PgError
-		if !errors.As(err, &pe) {
-			t.Fatalf("%s: got %v, want 2BP01", sql, err)
-		}
-		if pe.Code != "2BP01" || pe.Message != msg || pe.Detail != detail || pe.Hint != "Use DROP ... CASCADE to drop the dependent objects too." {
-			t.Fatalf("%s:\ngot  %s %q\n     detail %q\n     hint %q\nwant 2BP01 %q\n     detail %q", sql, pe.Code, pe.Message, pe.Detail, pe.Hint, msg, detail)
-		}
-	}
-	refused(t, "DROP FUNCTION f()", "cannot drop function f() because other objects depend on it",
+	wantDropRefused(t, c, "DROP FUNCTION f()", "cannot drop function f() because other objects depend on it",
 		"default value for column a of table t depends on function f()")
-	refused(t, "DROP FUNCTION g(int)", "cannot drop function g(integer) because other objects depend on it",
+	wantDropRefused(t, c, "DROP FUNCTION g(int)", "cannot drop function g(integer) because other objects depend on it",
 		"default value for column c of table t depends on function g(integer)\n"+
 			"constraint t_b_check on table t depends on function g(integer)")
 
