@@ -155,7 +155,7 @@ func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectSt
 	// The query is planned to learn its columns; an unpopulated
 	// materialized view it reads is refused only when it is run.
 	pl := &planner{s: x.sess, txn: x.txn, params: queryParams(params), describeOnly: true, sysCols: selectWantsSystemColumns(sel),
-		calls: map[int32]uint32{}}
+		calls: map[int32]uint32{}, explicitStars: matview}
 	node, err := pl.planQuery(sel, nil, &level{})
 	if err != nil {
 		return "", err

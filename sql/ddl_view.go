@@ -108,7 +108,7 @@ func (x *execCtx) createView(n *pg_query.ViewStmt, travel map[int32]*parser.Time
 // travel are the query's AS OF clauses (view_timetravel.go).
 func (x *execCtx) viewDesc(sel *pg_query.SelectStmt, aliases []string, travel map[int32]*parser.TimeTravel) (*catalog.ViewDesc, error) {
 	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}, describeOnly: true, sysCols: selectWantsSystemColumns(sel), travel: travel,
-		calls: map[int32]uint32{}}
+		calls: map[int32]uint32{}, explicitStars: true}
 	node, err := pl.planQuery(sel, nil, &level{})
 	if err != nil {
 		return nil, err

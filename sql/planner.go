@@ -83,6 +83,10 @@ type planner struct {
 	// being planned resolves to, by location (view_funcs.go).
 	bound *funcBinding
 	calls map[int32]uint32
+	// explicitStars, while a view's query is planned to be stored,
+	// writes its * items out as the columns they expand to
+	// (select_storedstars.go).
+	explicitStars bool
 }
 
 // level is one query of a statement: the statement itself or a subquery.

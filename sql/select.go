@@ -137,10 +137,8 @@ func expandTargets(list []*pg_query.Node, in *scope, hasFrom bool) ([]target, er
 					return nil, pgerror.Newf(pgcode.UndefinedTable, "missing FROM-clause entry for table \"%s\"", table).WithPosition(int(cr.Location) + 1)
 				}
 			}
-			for i, c := range in.cols {
-				if c.hidden || (table == "" && c.qualifiedOnly) || (table != "" && c.table != table) {
-					continue
-				}
+			for _, i := range starColumns(in, table) {
+				c := in.cols[i]
 				markColumn(c)
 				out = append(out, target{starCol: i, name: c.name})
 			}
@@ -156,6 +154,19 @@ func expandTargets(list []*pg_query.Node, in *scope, hasFrom bool) ([]target, er
 		return nil, pgerror.Newf(pgcode.TooManyColumns, "target lists can have at most %d entries", maxTargetList)
 	}
 	return out, nil
+}
+
+// starColumns are the columns of in that * (table "") or table.*
+// expands to, by index.
+func starColumns(in *scope, table string) []int {
+	var out []int
+	for i, c := range in.cols {
+		if c.hidden || (table == "" && c.qualifiedOnly) || (table != "" && c.table != table) {
+			continue
+		}
+		out = append(out, i)
+	}
+	return out
 }
 
 // selectBuild is the state of planning one SELECT's expressions.
@@ -215,6 +226,9 @@ func (pl *planner) planSimpleSelect(n *pg_query.SelectStmt, outer *scope, lv *le
 		return nil, err
 	}
 	sb.sc = sb.inScope
+	if pl.explicitStars {
+		n.TargetList = explicitStars(n.TargetList, sb.inScope)
+	}
 	targets, err := expandTargets(sb.expandRecordStars(n.TargetList), sb.inScope, len(n.FromClause) > 0)
 	if err != nil {
 		return nil, err

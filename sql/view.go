@@ -5,6 +5,7 @@ import (
 	"github.com/stela-db/stela/sql/parser"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
 )
 
 // planView plans a view's stored query as a subquery of its own (it
@@ -57,10 +58,11 @@ func (pl *planner) planView(d *catalog.Descriptor, lv *level) (planNode, error) 
 		return nil, err
 	}
 	cols := append([]column(nil), node.cols()...)
+	if err := sameViewShape(d, cols); err != nil {
+		return nil, err
+	}
 	for i := range cols {
-		if i < len(d.View.Columns) {
-			cols[i].name = d.View.Columns[i].Name
-		}
+		cols[i].name = d.View.Columns[i].Name
 		cols[i].tableOID = d.ID
 		cols[i].attNum = int16(i + 1)
 	}
@@ -69,6 +71,26 @@ func (pl *planner) planView(d *catalog.Descriptor, lv *level) (planNode, error) 
 		n.pastView = &pastViewCheck{asOf: p.asOf, id: d.ID, name: d.Name, planned: d.View}
 	}
 	return n, nil
+}
+
+// sameViewShape refuses a view whose stored query no longer gives the
+// columns it was made with. A view made before CREATE VIEW wrote out its
+// * items (select_storedstars.go) takes in a column added since to a
+// table it reads with *: read on, its columns would shift under their
+// stored names.
+func sameViewShape(d *catalog.Descriptor, cols []column) error {
+	ok := len(cols) == len(d.View.Columns)
+	for i := 0; ok && i < len(cols); i++ {
+		// An untyped literal's column was stored as text.
+		got := cols[i].typ.Oid
+		ok = got == d.View.Columns[i].Type().Oid || got == types.Unknown.Oid
+	}
+	if ok {
+		return nil
+	}
+	return pgerror.Newf(pgcode.FeatureNotSupported, "view \"%s\" no longer has the columns it was made with", d.Name).
+		WithDetail("A table it reads with * has gained or changed columns since.").
+		WithHint("Make the view again with CREATE OR REPLACE VIEW.")
 }
 
 // maxViewDepth bounds views over views.
