@@ -8,7 +8,6 @@ import (
 	"github.com/stela-db/stela/sql/parser"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
-	"github.com/stela-db/stela/sql/types"
 )
 
 // dropColumn is DROP COLUMN. The column stays in the descriptor, marked
@@ -194,15 +193,5 @@ func (x *execCtx) viewBroken(v *catalog.Descriptor) bool {
 	if err != nil {
 		return true
 	}
-	cols := node.cols()
-	if len(cols) != len(v.View.Columns) {
-		return true
-	}
-	for i, c := range cols {
-		vc := v.View.Columns[i]
-		if c.typ.Oid != vc.TypeOid && !(vc.TypeOid == types.Text.Oid && c.typ.Oid == types.Unknown.Oid) {
-			return true
-		}
-	}
-	return false
+	return sameViewShape(v, node.cols()) != nil
 }

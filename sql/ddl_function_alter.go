@@ -110,8 +110,8 @@ func errBuiltinFunction(stmt, sig string) error {
 	return pgerror.Newf(pgcode.FeatureNotSupported, "%s FUNCTION is not supported for built-in functions", stmt)
 }
 
-// typeOid is the Oid a function's signature records for a type: a
-// domain's own.
+// typeOid is the Oid a catalog records for a type (a function's
+// signature, a column's type): a domain's own, not its base type's.
 func typeOid(t *types.T) uint32 {
 	if t.Domain != nil {
 		return t.Domain.Oid

@@ -221,6 +221,13 @@ func (x *execCtx) renameColumn(n *pg_query.RenameStmt) error {
 		}
 		t.Indexes[i].Predicate = text
 	}
+	g, err := x.depGraph()
+	if err != nil {
+		return err
+	}
+	if err := x.renameColumnInViews(g, d, c.ID, c.Name, n.Newname); err != nil {
+		return err
+	}
 	old := c.Name
 	c.Name = n.Newname
 	if d.IsMatView() {
@@ -235,13 +242,8 @@ func (x *execCtx) renameColumn(n *pg_query.RenameStmt) error {
 	if err := catalog.Put(x.txn, d); err != nil {
 		return err
 	}
-	// Views keep their query as text; one that read the column by name
-	// would no longer plan. (PostgreSQL's views refer to columns by
-	// number, so they follow a rename; stela refuses it instead.)
-	g, err := x.depGraph()
-	if err != nil {
-		return err
-	}
+	// A view whose references renameColumnInViews could not rewrite no
+	// longer plans: the rename is refused.
 	for _, v := range g.all {
 		if readsRelation(v, d) && x.viewBroken(v) {
 			return pgerror.Newf(pgcode.FeatureNotSupported, "cannot rename column \"%s\" of table \"%s\": view \"%s\" uses it", old, d.Name, v.Name)

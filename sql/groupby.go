@@ -257,6 +257,7 @@ func (g *grouping) hook(b *expr.Builder, aggs bool) {
 			return nil, nil
 		}
 		if i, ok := g.keys[nodeKey(n)]; ok {
+			g.sb.noteMatchedRefs(n)
 			return &expr.ColRef{Idx: i, T: g.exprs[i].Type(), Name: g.sb.sc.cols[i].name}, nil
 		}
 		return nil, nil

@@ -140,15 +140,6 @@ func isUserType(t *types.T) bool {
 	return t.Oid >= catalog.FirstUserID || t.Domain != nil || (t.Elem != nil && t.Elem.Domain != nil)
 }
 
-// userTypeOid is a user type's pg_type oid: a domain's own, not its
-// base type's.
-func userTypeOid(t *types.T) uint32 {
-	if t.Domain != nil {
-		return t.Domain.Oid
-	}
-	return t.Oid
-}
-
 // userTypeByText finds a user type by its text name ('mood'::regtype,
 // 'public.mood[]'::regtype).
 func (x *execCtx) userTypeByText(s string) (*types.T, bool, error) {

@@ -112,7 +112,7 @@ func (regCatalog) RegIn(ctx *expr.Context, t *types.T, s string) (uint32, error)
 			if ut, ok, uerr := x.userTypeByText(name); uerr != nil {
 				return 0, uerr
 			} else if ok {
-				return userTypeOid(ut), nil
+				return typeOid(ut), nil
 			}
 		}
 		if err != nil {

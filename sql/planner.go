@@ -87,6 +87,9 @@ type planner struct {
 	// writes its * items out as the columns they expand to
 	// (select_storedstars.go).
 	explicitStars bool
+	// columnRefs, when set, collects the references the query makes to
+	// one relation's columns (view_column_rename.go).
+	columnRefs *columnRefLog
 }
 
 // level is one query of a statement: the statement itself or a subquery.

@@ -32,6 +32,9 @@ type columnUse struct {
 	// onlyUsed: nothing is needed when no column is used (an UPDATE's
 	// or DELETE's read of its target).
 	onlyUsed bool
+	// refs, when set, collects the references a query being planned
+	// makes to the columns (view_column_rename.go).
+	refs *columnRefLog
 }
 
 // mark records a use of the column at attNum (0 or less: a system
@@ -62,6 +65,9 @@ func markColumn(c column) {
 // in.
 func (pl *planner) needColumns(privs string, d *catalog.Descriptor, onlyUsed bool) *columnUse {
 	u := &columnUse{desc: d, onlyUsed: onlyUsed}
+	if l := pl.columnRefs; l != nil && l.rel == d.ID && pl.depth == 0 {
+		u.refs = l
+	}
 	pl.need(privNeed{tables: privs, rel: d.ID, relOwner: d.Owner, object: relKindWord(d) + " " + d.Name, cols: u})
 	return u
 }

@@ -60,6 +60,7 @@ func (s *scope) Column(names []string, loc int32) (expr.Expr, error) {
 		if idx >= 0 {
 			c := sc.cols[idx]
 			markColumn(c)
+			noteRef(c, loc)
 			if depth == 0 {
 				return &expr.ColRef{Idx: idx, T: c.typ, Name: c.name}, nil
 			}

@@ -465,6 +465,7 @@ func (sb *selectBuild) orderItem(n *pg_query.Node, targets []target, exprs *[]ex
 	key := nodeKey(n)
 	for i := range targets {
 		if targets[i].node != nil && targets[i].nodeKey() == key {
+			sb.noteMatchedRefs(n)
 			return i, nil
 		}
 	}

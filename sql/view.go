@@ -82,8 +82,8 @@ func sameViewShape(d *catalog.Descriptor, cols []column) error {
 	ok := len(cols) == len(d.View.Columns)
 	for i := 0; ok && i < len(cols); i++ {
 		// An untyped literal's column was stored as text.
-		got := cols[i].typ.Oid
-		ok = got == d.View.Columns[i].Type().Oid || got == types.Unknown.Oid
+		got, want := typeOid(cols[i].typ), d.View.Columns[i].TypeOid
+		ok = got == want || got == types.Unknown.Oid && want == types.Text.Oid
 	}
 	if ok {
 		return nil
