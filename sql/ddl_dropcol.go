@@ -187,9 +187,11 @@ func (x *execCtx) viewBroken(v *catalog.Descriptor) bool {
 	if err != nil {
 		return true
 	}
-	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}, describeOnly: true, bound: bound}
+	sel := stmts[0].AST.GetSelectStmt()
+	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}, describeOnly: true, bound: bound,
+		sysCols: selectWantsSystemColumns(sel)}
 	pl.attachTimeTravel(stmts[0])
-	node, err := pl.planQuery(stmts[0].AST.GetSelectStmt(), nil, &level{})
+	node, err := pl.planQuery(sel, nil, &level{})
 	if err != nil {
 		return true
 	}

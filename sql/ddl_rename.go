@@ -225,7 +225,8 @@ func (x *execCtx) renameColumn(n *pg_query.RenameStmt) error {
 	if err != nil {
 		return err
 	}
-	if err := x.renameColumnInViews(g, d, c.ID, c.Name, n.Newname); err != nil {
+	rewritten, err := x.renameColumnInViews(g, d, c.ID, c.Name, n.Newname)
+	if err != nil {
 		return err
 	}
 	old := c.Name
@@ -243,13 +244,14 @@ func (x *execCtx) renameColumn(n *pg_query.RenameStmt) error {
 		return err
 	}
 	// A view whose references renameColumnInViews could not rewrite no
-	// longer plans: the rename is refused.
+	// longer plans, or lost one to another column: the rename is
+	// refused.
 	for _, v := range g.all {
 		if readsRelation(v, d) && x.viewBroken(v) {
-			return pgerror.Newf(pgcode.FeatureNotSupported, "cannot rename column \"%s\" of table \"%s\": view \"%s\" uses it", old, d.Name, v.Name)
+			return errViewUsesColumn(d, old, v)
 		}
 	}
-	return nil
+	return x.checkRenamedViews(rewritten, d, c.ID, old)
 }
 
 // renameViewColumn renames an output column of a view.

@@ -118,6 +118,9 @@ func (pl *planner) planJoinExpr(j *pg_query.JoinExpr, outer *scope, lv *level) (
 	if err != nil {
 		return nil, err
 	}
+	if j.IsNatural && pl.explicitStars {
+		writeNaturalOut(j, usingNames)
+	}
 	type merged struct {
 		l, r int
 		args []expr.Expr // both sides as the common type

@@ -5,13 +5,28 @@ import (
 )
 
 // A view's * stands for the columns its FROM items had when the view was
-// made: PostgreSQL expands it when it parses CREATE VIEW, so a column
-// added to a table later is not a column of the view. stela keeps a
-// view's query as SQL text, planned again by each reader; a * kept in
-// that text would take in the new column (and shift every column after
-// it under the view's stored names). So CREATE VIEW and CREATE
-// MATERIALIZED VIEW write each * and t.* of their query out as the
-// column references it expands to, before the text is stored.
+// made, and its NATURAL joins for the columns they joined on then:
+// PostgreSQL expands both when it parses CREATE VIEW, so a column added
+// to a table later is not a column of the view, nor joins it. stela
+// keeps a view's query as SQL text, planned again by each reader; a *
+// kept in that text would take in the new column (and shift every
+// column after it under the view's stored names), a NATURAL join would
+// join on it. So CREATE VIEW and CREATE MATERIALIZED VIEW write each *
+// and t.* of their query out as the column references it expands to,
+// and each NATURAL join as a USING join, before the text is stored.
+
+// writeNaturalOut turns a view's NATURAL join into the join on the
+// columns it joins on now, as PostgreSQL stores it: a column added to
+// either side later must not join it too (nor a column renamed into a
+// common name). No common column makes it a join ON true.
+func writeNaturalOut(j *pg_query.JoinExpr, using []string) {
+	j.IsNatural = false
+	if len(using) == 0 {
+		j.Quals = &pg_query.Node{Node: &pg_query.Node_AConst{AConst: &pg_query.A_Const{Val: &pg_query.A_Const_Boolval{Boolval: &pg_query.Boolean{Boolval: true}}}}}
+		return
+	}
+	j.UsingClause = strNodes(using)
+}
 
 // explicitStars returns the select list with its * and t.* items
 // written out as one column reference each, as the planner would expand

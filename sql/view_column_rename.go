@@ -38,6 +38,9 @@ type columnRefSite struct {
 	attNum int16
 	from   *pg_query.RangeVar
 	loc    int32
+	// table and name are the FROM item's name and the column's, as
+	// the reference may name them (a column alias renames it).
+	table, name string
 }
 
 // noteRef records a reference to c at loc, when c is a column of the
@@ -48,7 +51,7 @@ func noteRef(c column, loc int32) {
 		return
 	}
 	l := c.use.refs
-	l.sites = append(l.sites, columnRefSite{attNum: c.useAt, from: c.ref, loc: loc})
+	l.sites = append(l.sites, columnRefSite{attNum: c.useAt, from: c.ref, loc: loc, table: c.table, name: c.name})
 }
 
 // noteMatchedRefs notes the column references in n, an expression
@@ -86,60 +89,114 @@ func (sb *selectBuild) noteMatchedRefs(n *pg_query.Node) {
 
 // renameColumnInViews rewrites the queries of the views and materialized
 // views that read table d so that their references to its column col,
-// now named old, use the name new. It runs before the rename.
-func (x *execCtx) renameColumnInViews(g *depGraph, d *catalog.Descriptor, col uint32, old, new string) error {
+// now named old, use the name new. It runs before the rename, and
+// returns how many references it rewrote in each view, for
+// checkRenamedViews to count again after it.
+func (x *execCtx) renameColumnInViews(g *depGraph, d *catalog.Descriptor, col uint32, old, new string) (map[*catalog.Descriptor]int, error) {
+	rewritten := map[*catalog.Descriptor]int{}
 	for _, v := range g.all {
 		if v.ID == d.ID || v.View == nil || !readsRelation(v, d) {
 			continue
 		}
-		if err := x.renameColumnInView(v, d, col, old, new); err != nil {
+		n, err := x.renameColumnInView(v, d, col, old, new)
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			rewritten[v] = n
+		}
+	}
+	return rewritten, nil
+}
+
+func (x *execCtx) renameColumnInView(v, d *catalog.Descriptor, col uint32, old, new string) (int, error) {
+	stmt, at, err := x.viewColumnRefs(v, d, col)
+	if err != nil || len(at) == 0 {
+		return 0, err
+	}
+	root := stmt.AST
+	natural := false
+	walk(root, func(n *pg_query.Node) bool {
+		if j := n.GetJoinExpr(); j != nil && j.IsNatural {
+			natural = true // a view stored before NATURAL was written out
+		}
+		if rt := n.GetResTarget(); rt != nil && rt.Name == "" {
+			if cr := rt.GetVal().GetColumnRef(); cr != nil && at[cr.Location] != "" {
+				rt.Name = old
+			}
+		}
+		if cr := n.GetColumnRef(); cr != nil && at[cr.Location] != "" {
+			// Qualified, lest a nearer FROM item or an output column
+			// named new take the reference.
+			cr.Fields = strNodes([]string{at[cr.Location], new})
+		}
+		return true
+	})
+	if natural {
+		return 0, errViewUsesColumn(d, old, v)
+	}
+	if v.View.Query, err = x.deparseWithTimeTravel(root, travelOf(stmt)); err != nil {
+		return 0, err
+	}
+	return len(at), catalog.Put(x.txn, v)
+}
+
+// checkRenamedViews plans each rewritten view again, after the rename,
+// and refuses the rename unless the view's references to the column are
+// all still there: none was taken by another column.
+func (x *execCtx) checkRenamedViews(rewritten map[*catalog.Descriptor]int, d *catalog.Descriptor, col uint32, old string) error {
+	for v, n := range rewritten {
+		_, at, err := x.viewColumnRefs(v, d, col)
+		if err != nil {
 			return err
+		}
+		if len(at) != n {
+			return errViewUsesColumn(d, old, v)
 		}
 	}
 	return nil
 }
 
-func (x *execCtx) renameColumnInView(v, d *catalog.Descriptor, col uint32, old, new string) error {
+// errViewUsesColumn refuses a rename a view cannot follow.
+func errViewUsesColumn(d *catalog.Descriptor, old string, v *catalog.Descriptor) error {
+	return pgerror.Newf(pgcode.FeatureNotSupported, "cannot rename column \"%s\" of table \"%s\": view \"%s\" uses it", old, d.Name, v.Name)
+}
+
+// viewColumnRefs plans a view's query and returns it, parsed, with the
+// references it makes to column col of table d in the present (not
+// through an AS OF read): the FROM item each names the column by, by the
+// reference's location, only where the reference is by the column's
+// name (not by a column alias of its FROM item). None when the view does
+// not plan: it is judged after the rename (viewBroken), as any other.
+func (x *execCtx) viewColumnRefs(v, d *catalog.Descriptor, col uint32) (parser.Statement, map[int32]string, error) {
 	stmts, err := parser.Parse(v.View.Query)
 	if err != nil || len(stmts) != 1 || stmts[0].AST.GetSelectStmt() == nil {
-		return pgerror.Newf(pgcode.DataCorrupted, "view \"%s\": stored query does not parse", v.Name)
+		return parser.Statement{}, nil, pgerror.Newf(pgcode.DataCorrupted, "view \"%s\": stored query does not parse", v.Name)
 	}
 	bound, err := bindingOf(x.txn, v.View) // view_funcs.go
 	if err != nil {
-		return err
+		return parser.Statement{}, nil, err
 	}
+	sel := stmts[0].AST.GetSelectStmt()
 	log := &columnRefLog{rel: d.ID}
-	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}, describeOnly: true, bound: bound, columnRefs: log}
+	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}, describeOnly: true, bound: bound,
+		sysCols: selectWantsSystemColumns(sel), columnRefs: log}
 	pl.attachTimeTravel(stmts[0])
-	if _, err := pl.planQuery(stmts[0].AST.GetSelectStmt(), nil, &level{}); err != nil {
-		// A view that does not plan now is judged after the rename
-		// (viewBroken), as any other.
-		return nil
+	if _, err := pl.planQuery(sel, nil, &level{}); err != nil {
+		return stmts[0], nil, nil
+	}
+	name := ""
+	for _, c := range d.Table.Columns {
+		if c.ID == col {
+			name = c.Name
+		}
 	}
 	travel := travelOf(stmts[0])
-	at := map[int32]bool{}
+	at := map[int32]string{}
 	for _, s := range log.sites {
-		if id, ok := columnIDAt(d, s.attNum); ok && id == col && travel[s.from.Location] == nil {
-			at[s.loc] = true
+		if id, ok := columnIDAt(d, s.attNum); ok && id == col && travel[s.from.Location] == nil && s.name == name {
+			at[s.loc] = s.table
 		}
 	}
-	if len(at) == 0 {
-		return nil
-	}
-	root := stmts[0].AST
-	walk(root, func(n *pg_query.Node) bool {
-		if rt := n.GetResTarget(); rt != nil && rt.Name == "" {
-			if cr := rt.GetVal().GetColumnRef(); cr != nil && at[cr.Location] {
-				rt.Name = old
-			}
-		}
-		if cr := n.GetColumnRef(); cr != nil && at[cr.Location] {
-			cr.Fields[len(cr.Fields)-1] = pg_query.MakeStrNode(new)
-		}
-		return true
-	})
-	if v.View.Query, err = x.deparseWithTimeTravel(root, travel); err != nil {
-		return err
-	}
-	return catalog.Put(x.txn, v)
+	return stmts[0], at, nil
 }
