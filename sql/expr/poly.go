@@ -132,6 +132,12 @@ func bindPoly(params []polyParam, result polyParam, args []*types.T) (targets []
 			return nil, nil, false, nil
 		case arr == nil && elem != nil:
 			a, isArr := types.ArrayOf(elem)
+			if !isArr && !hasPolyArrayParam(params) {
+				// anyarray only as the result (array_fill(int[], ...)):
+				// the arguments match, the result type does not exist,
+				// as PostgreSQL's enforce_generic_type_consistency.
+				return nil, nil, true, pgerror.Newf(pgcode.UndefinedObject, "could not find array type for data type %s", elem)
+			}
 			if !isArr {
 				return nil, nil, false, nil
 			}
@@ -176,6 +182,15 @@ func bindPoly(params []polyParam, result polyParam, args []*types.T) (targets []
 		}
 	}
 	return targets, pick(result), true, nil
+}
+
+func hasPolyArrayParam(params []polyParam) bool {
+	for _, p := range params {
+		if p.kind == polyArray {
+			return true
+		}
+	}
+	return false
 }
 
 // polyCall resolves and builds a call of a polymorphic function.
