@@ -20,12 +20,18 @@ func init() {
 	int4Arr, _ := types.ArrayOf(types.Int4)
 	// Not strict: a NULL value fills the array with NULLs, while a
 	// NULL dims or lbounds is an error.
-	addPolyFunc("array_fill", &polyFunc{params: []polyParam{pElem, pType(int4Arr)}, result: pArray, fn: fixed(arrayFill)})
-	addPolyFunc("array_fill", &polyFunc{params: []polyParam{pElem, pType(int4Arr), pType(int4Arr)}, result: pArray, fn: fixed(arrayFill)})
+	addPolyFunc("array_fill", &polyFunc{params: []polyParam{pElem, pType(int4Arr)}, result: pArray, fn: arrayFillOf})
+	addPolyFunc("array_fill", &polyFunc{params: []polyParam{pElem, pType(int4Arr), pType(int4Arr)}, result: pArray, fn: arrayFillOf})
 	addPolyFunc("trim_array", &polyFunc{params: []polyParam{pArray, pType(types.Int4)}, result: pArray, strict: true, fn: fixed(trimArray)})
 }
 
-func arrayFill(_ *Context, args []types.Datum) (types.Datum, error) {
+// arrayFillOf is array_fill for a value of type argTypes[0], which
+// the result's size limits depend on.
+func arrayFillOf(argTypes []*types.T) arrayFn {
+	return func(_ *Context, args []types.Datum) (types.Datum, error) { return arrayFill(argTypes[0], args) }
+}
+
+func arrayFill(elem *types.T, args []types.Datum) (types.Datum, error) {
 	for _, a := range args[1:] {
 		if a == nil {
 			return nil, pgerror.New(pgcode.NullValueNotAllowed, "dimension array or low bound array cannot be null")
@@ -69,8 +75,14 @@ func arrayFill(_ *Context, args []types.Datum) (types.Datum, error) {
 		}
 	}
 	n, err := fillItems(dims, lbs)
-	if err != nil || n == 0 {
-		return &types.Array{}, err
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return &types.Array{}, nil
+	}
+	if err := checkFillBytes(elem, args[0], n); err != nil {
+		return nil, err
 	}
 	elems := make([]types.Datum, n)
 	for i := range elems {

@@ -2,6 +2,7 @@ package expr
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/stela-db/stela/sql/pgerror"
@@ -22,10 +23,84 @@ func TestArrayFillSubscriptDetail(t *testing.T) {
 		{[]types.Datum{int64(0), one, square}, "Dimension array must be one dimensional."},
 		{[]types.Datum{int64(0), two, one}, "Low bound array has different size than dimensions array."},
 	} {
-		_, err := arrayFill(nil, tc.args)
+		_, err := arrayFill(types.Int4, tc.args)
 		var pe *pgerror.Error
 		if !errors.As(err, &pe) || pe.Code != "2202E" || pe.Message != "wrong number of array subscripts" || pe.Detail != tc.detail {
 			t.Errorf("%v: %#v", tc.args, err)
+		}
+	}
+}
+
+// The element sizes array_fill checks against MaxAllocSize are
+// PostgreSQL 15's pg_column_size of the computed values.
+func TestArrayFillStoredElemSize(t *testing.T) {
+	big := "123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890"
+	for _, tc := range []struct {
+		t    *types.T
+		in   string
+		want int
+	}{
+		{types.Numeric, "1.5", 10 + 2}, // 10, padded to 4
+		{types.Numeric, "0", 6 + 2},
+		{types.Numeric, "NaN", 6 + 2},
+		{types.Numeric, "Infinity", 6 + 2},
+		{types.Numeric, "12345678901234567890.123", 18 + 2},
+		{types.Numeric, "1e300", 10 + 2},
+		{types.Numeric, "1e-300", 10 + 2},
+		{types.Numeric, "1.00000000000000000000000000000000000000000000000000000000000000001", 44},
+		{types.Numeric, big, 158 + 2},
+		{types.Text, "abc", 8},
+		{types.Text, "abcd", 8},
+		{types.Text, "abcde", 12},
+		{types.Int4, "7", 4},
+		{types.Name, "n", 64},
+	} {
+		v, err := tc.t.ParseText(tc.in, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := storedElemSize(tc.t, v); err != nil || got != tc.want {
+			t.Errorf("%s %s: %d, %v; want %d", tc.t, tc.in, got, err, tc.want)
+		}
+	}
+}
+
+// array_fill refuses before allocating: an array whose elements take
+// more than MaxAllocSize as PostgreSQL stores them (its limit, to the
+// element), and one whose 16-byte slots alone would (stela's), also of
+// NULL.
+func TestArrayFillSizeLimits(t *testing.T) {
+	dims := func(n ...int64) types.Datum {
+		e := make([]types.Datum, len(n))
+		for i, x := range n {
+			e[i] = x
+		}
+		return types.NewArray(e)
+	}
+	kb := strings.Repeat("x", 1020) // 1024 bytes stored
+	for _, tc := range []struct {
+		elem *types.T
+		v    types.Datum
+		dims types.Datum
+		ok   bool
+	}{
+		{types.Text, kb, dims(1048575), true},
+		{types.Text, kb, dims(1048576), false},
+		{types.Text, kb, dims(1024, 1024), false},
+		{types.Int4, int64(1), dims(67108864), false},
+		{types.Int4, nil, dims(67108864), false},
+		{types.Int4, int64(1), dims(100000, 100000), false},
+	} {
+		got, err := arrayFill(tc.elem, []types.Datum{tc.v, tc.dims})
+		if tc.ok {
+			if err != nil || len(got.(*types.Array).Elems) != 1048575 {
+				t.Errorf("%v: %v", tc.dims, err)
+			}
+			continue
+		}
+		var pe *pgerror.Error
+		if !errors.As(err, &pe) || pe.Code != "54000" || got != nil {
+			t.Errorf("%v: %v, %v", tc.dims, got, err)
 		}
 	}
 }

@@ -1,0 +1,116 @@
+package expr
+
+// The size limits of array_fill's result, checked before a single
+// element is allocated: array_fill(v, ARRAY[n]) repeats one value n
+// times, so a small call can ask for gigabytes.
+//
+// PostgreSQL 15 refuses (54000) an array of more than MaxArraySize
+// elements (fillItems), and then, for a non-NULL value, one whose
+// elements take more than MaxAllocSize bytes as it stores them: each
+// element its typlen, or a varlena's payload and 4-byte header, padded
+// to the type's alignment. stela holds each element in a 16-byte slot
+// whatever its value (the elements all share the one value), so it
+// also refuses, with the same error, an array whose slots alone would
+// pass MaxAllocSize: past 67108863 elements, where PostgreSQL can go up
+// to 134217727 elements of 4 bytes (or of NULL, for which it stores a
+// bitmap only). A smaller array is still counted against the server's
+// memory (internal/memguard) before it is made.
+
+import (
+	"encoding/binary"
+	"strconv"
+
+	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/internal/memguard"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+	"github.com/stela-db/stela/sql/types"
+)
+
+// elemSlotBytes is what one element of a types.Array takes in memory
+// beyond its value: an interface value.
+const elemSlotBytes = 16
+
+// checkFillBytes refuses an array_fill result of n elements, every one
+// v (of type t), that would pass MaxAllocSize as PostgreSQL stores it or
+// as stela holds it, or that the server has no memory left for.
+func checkFillBytes(t *types.T, v types.Datum, n int) error {
+	errTooLarge := pgerror.New(pgcode.ProgramLimitExceeded, "array size exceeds the maximum allowed ("+strconv.Itoa(maxAlloc)+")")
+	if v != nil {
+		size, err := storedElemSize(t, v)
+		if err != nil {
+			return err
+		}
+		if int64(size)*int64(n) > maxAlloc {
+			return errTooLarge
+		}
+	}
+	held := int64(n) * elemSlotBytes
+	if held > maxAlloc {
+		return errTooLarge
+	}
+	if held >= memguard.Step {
+		return engine.CheckServerMemory(held)
+	}
+	return nil
+}
+
+// storedElemSize is the bytes PostgreSQL's array_fill counts for one
+// element v of type t (att_addlength_datum, then att_align_nz): a
+// fixed-length type's typlen, a C string's length and terminator, and a
+// varlena's payload and 4-byte header (a value computed in the query
+// has the long header) rounded up to 4 bytes, the alignment of the
+// varlena types whose values hold a string or bytes, and of numeric.
+// Other varlena types (records, ranges, jsonb, ...) are counted by
+// their binary wire form plus the header: not always their stored size
+// to the byte, so their refusal at the very edge of the limit can differ
+// from PostgreSQL's by the few bytes per element the two forms differ.
+func storedElemSize(t *types.T, v types.Datum) (int, error) {
+	t = t.Base()
+	switch {
+	case t.Len > 0:
+		// The fixed-length types past 16 bytes (the only ones whose
+		// size decides here, see checkFillBytes) are multiples of
+		// their alignment.
+		return int(t.Len), nil
+	case t.Len == -2:
+		if s, ok := v.(string); ok {
+			return len(s) + 1, nil
+		}
+	}
+	switch x := v.(type) {
+	case string:
+		return alignInt(len(x) + 4), nil
+	case []byte:
+		return alignInt(len(x) + 4), nil
+	}
+	b, err := t.AppendBinary(nil, v)
+	if err != nil {
+		return 0, err
+	}
+	if t.Family == types.NumericFamily && len(b) >= 8 {
+		return alignInt(numericStoredSize(b)), nil
+	}
+	return alignInt(len(b) + 4), nil
+}
+
+// numericStoredSize is the size of PostgreSQL's stored numeric from its
+// binary wire form (ndigits, weight, sign, dscale, then the base-10000
+// digits): the 4-byte header, then a 2-byte header when the weight and
+// display scale fit the short format (NUMERIC_CAN_BE_SHORT) or the value
+// is NaN or an infinity, else 4 bytes, then 2 bytes a digit.
+func numericStoredSize(b []byte) int {
+	ndigits := int(binary.BigEndian.Uint16(b[0:2]))
+	weight := int16(binary.BigEndian.Uint16(b[2:4]))
+	sign := binary.BigEndian.Uint16(b[4:6])
+	dscale := binary.BigEndian.Uint16(b[6:8])
+	const signSpecial = 0xC000 // NaN and the infinities
+	short := sign >= signSpecial || (dscale <= 63 && weight >= -64 && weight <= 63)
+	if short {
+		return 4 + 2 + 2*ndigits
+	}
+	return 4 + 4 + 2*ndigits
+}
+
+// alignInt rounds n up to typalign 'i'.
+func alignInt(n int) int { return (n + 3) &^ 3 }
