@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"math"
 	"strconv"
 
 	"github.com/stela-db/stela/sql/pgcode"
@@ -214,8 +215,17 @@ func addElement(av, e types.Datum, front bool) (types.Datum, error) {
 	default:
 		return nil, pgerror.New(pgcode.DataException, "argument must be empty or one-dimensional array")
 	}
-	if int64(a.LBound[0])+int64(a.Dims[0]) > 1<<31-1 {
+	// As PostgreSQL's array_append and array_prepend: the new element's
+	// subscript (upper+1, or lower-1) must be an int4 (22003); an
+	// appended array's bounds must then pass ArrayCheckBounds (54000),
+	// while a prepended one keeps its lower bound, so its upper bound
+	// may reach the int4 maximum, which ArrayCheckBounds never allows.
+	lb, upperNext := int64(a.LBound[0]), int64(a.LBound[0])+int64(a.Dims[0])
+	if (front && lb-1 < math.MinInt32) || (!front && upperNext > math.MaxInt32) {
 		return nil, pgerror.New(pgcode.NumericValueOutOfRange, "integer out of range")
+	}
+	if !front && upperNext+1 > math.MaxInt32 {
+		return nil, pgerror.Newf(pgcode.ProgramLimitExceeded, "array lower bound is too large: %d", lb)
 	}
 	elems := make([]types.Datum, 0, len(a.Elems)+1)
 	if front {
