@@ -56,13 +56,13 @@ func (b *Builder) arrayOperatorCall(name string, args []Expr, loc int32) (f *Fun
 		switch {
 		case (lt.IsArray() || unknown(lt)) && (rt.IsArray() || unknown(rt)):
 			params, result = []polyParam{pCompatArray, pCompatArray}, pCompatArray
-			impl = func(*types.T) func(*Context, []types.Datum) (types.Datum, error) { return arrayCatFn }
+			impl = arrayCatOf
 		case lt.IsArray():
 			params, result = []polyParam{pCompatArray, pCompat}, pCompatArray
-			impl = func(*types.T) func(*Context, []types.Datum) (types.Datum, error) { return arrayAppendFn }
+			impl = arrayAppendOf
 		default:
 			params, result = []polyParam{pCompat, pCompatArray}, pCompatArray
-			impl = func(*types.T) func(*Context, []types.Datum) (types.Datum, error) { return arrayPrependFn }
+			impl = arrayPrependOf
 		}
 	default:
 		return nil, false, nil
@@ -135,12 +135,16 @@ func arrayContains(elem *types.T, sub, super *types.Array, all bool) bool {
 	return all
 }
 
-// arrayCatFn is array_cat (||, not strict): a NULL or empty side gives
-// the other side. Arrays of the same number of dimensions are joined
-// along the first one (their other dimensions and bounds must agree); an
-// array of one dimension less is added as a single slice at the start
-// or the end.
-func arrayCatFn(_ *Context, args []types.Datum) (types.Datum, error) {
+// arrayCatOf is array_cat over elements of type elem (||, not strict):
+// a NULL or empty side gives the other side. Arrays of the same number
+// of dimensions are joined along the first one (their other dimensions
+// and bounds must agree); an array of one dimension less is added as a
+// single slice at the start or the end.
+func arrayCatOf(elem *types.T) arrayFn {
+	return func(_ *Context, args []types.Datum) (types.Datum, error) { return arrayCat(elem, args) }
+}
+
+func arrayCat(elem *types.T, args []types.Datum) (types.Datum, error) {
 	if args[0] == nil {
 		return args[1], nil
 	}
@@ -186,24 +190,51 @@ func arrayCatFn(_ *Context, args []types.Datum) (types.Datum, error) {
 	if _, err := types.CheckArrayShape(dims, lbs); err != nil {
 		return nil, err
 	}
+	if err := checkCatBytes(elem, len(dims), a, b); err != nil {
+		return nil, err
+	}
 	elems := make([]types.Datum, 0, len(a.Elems)+len(b.Elems))
 	elems = append(append(elems, a.Elems...), b.Elems...)
 	return &types.Array{Dims: dims, LBound: lbs, Elems: elems}, nil
 }
 
-// arrayAppendFn is array_append (not strict): a NULL or empty array
-// gives a one-element array; a one-dimensional array keeps its lower
-// bound.
-func arrayAppendFn(_ *Context, args []types.Datum) (types.Datum, error) {
-	return addElement(args[0], args[1], false)
+// checkCatBytes refuses joining a and b when PostgreSQL's array_cat
+// could not palloc the flat result (XX000, its size in the message), or
+// stela could not hold its elements.
+func checkCatBytes(elem *types.T, ndims int, a, b *types.Array) error {
+	dataA, nullA, err := arrayDataBytes(elem, a.Elems)
+	if err != nil {
+		return err
+	}
+	dataB, nullB, err := arrayDataBytes(elem, b.Elems)
+	if err != nil {
+		return err
+	}
+	n := len(a.Elems) + len(b.Elems)
+	if size := arrayHeaderBytes(ndims, n, nullA || nullB) + dataA + dataB; size > maxAlloc {
+		return pgerror.Newf(pgcode.Internal, "invalid memory alloc request size %d", size)
+	}
+	return checkHeldSlots(n)
 }
 
-// arrayPrependFn is array_prepend, which also keeps the lower bound.
-func arrayPrependFn(_ *Context, args []types.Datum) (types.Datum, error) {
-	return addElement(args[1], args[0], true)
+// arrayAppendOf is array_append over elements of type elem (not
+// strict): a NULL or empty array gives a one-element array; a
+// one-dimensional array keeps its lower bound.
+func arrayAppendOf(elem *types.T) arrayFn {
+	return func(_ *Context, args []types.Datum) (types.Datum, error) {
+		return addElement(elem, args[0], args[1], false)
+	}
 }
 
-func addElement(av, e types.Datum, front bool) (types.Datum, error) {
+// arrayPrependOf is array_prepend, which also keeps the lower bound.
+func arrayPrependOf(elem *types.T) arrayFn {
+	return func(_ *Context, args []types.Datum) (types.Datum, error) {
+		return addElement(elem, args[1], args[0], true)
+	}
+}
+
+// addElement is array_append (or, front, array_prepend) of e to av.
+func addElement(elem *types.T, av, e types.Datum, front bool) (types.Datum, error) {
 	if av == nil {
 		return types.NewArray([]types.Datum{e}), nil
 	}
@@ -226,6 +257,24 @@ func addElement(av, e types.Datum, front bool) (types.Datum, error) {
 	}
 	if !front && upperNext+1 > math.MaxInt32 {
 		return nil, pgerror.Newf(pgcode.ProgramLimitExceeded, "array lower bound is too large: %d", lb)
+	}
+	// PostgreSQL refuses the result when it flattens it, which every
+	// function taking a flat array does.
+	data, hasNull, err := arrayDataBytes(elem, a.Elems)
+	if err != nil {
+		return nil, err
+	}
+	if e == nil {
+		hasNull = true
+	} else {
+		size, err := storedElemSize(elem, e)
+		if err != nil {
+			return nil, err
+		}
+		data += int64(size)
+	}
+	if err := checkArrayBytes(1, len(a.Elems)+1, data, hasNull); err != nil {
+		return nil, err
 	}
 	elems := make([]types.Datum, 0, len(a.Elems)+1)
 	if front {

@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -81,22 +82,49 @@ func init() {
 				s := args[2].(string)
 				nullStr = &s
 			}
-			var out []byte
-			first := true
 			fs := c.formatSettings()
+			// The text of the elements stored as strings is counted
+			// before anything is written, so that repeating one long
+			// value fails before its buffer grows; any other element's
+			// text is checked when it is formatted.
+			literal := isLiteralText(elem)
+			if err := checkStringGrow(0, arrayTextLowerBound(a, delim, nullStr, literal)); err != nil {
+				return nil, err
+			}
+			var out, scratch []byte
+			first := true
 			for _, e := range a.Elems {
 				if e == nil && nullStr == nil {
 					continue
 				}
 				if !first {
+					if err := checkStringGrow(len(out), len(delim)); err != nil {
+						return nil, err
+					}
 					out = append(out, delim...)
 				}
 				first = false
-				if e == nil {
-					out = append(out, *nullStr...)
-				} else {
-					out = elem.AppendText(out, e, fs)
+				var piece string
+				switch s, isStr := e.(string); {
+				case e == nil:
+					piece = *nullStr
+				case isStr && literal:
+					piece = s
+				default:
+					scratch = elem.AppendText(scratch[:0], e, fs)
+					if err := checkStringGrow(len(out), len(scratch)); err != nil {
+						return nil, err
+					}
+					out = append(out, scratch...)
+					continue
 				}
+				if err := checkStringGrow(len(out), len(piece)); err != nil {
+					return nil, err
+				}
+				out = append(out, piece...)
+			}
+			if err := checkVarlenaAlloc(len(out)); err != nil {
+				return nil, err
 			}
 			return string(out), nil
 		}
@@ -111,9 +139,9 @@ func init() {
 	addFunc("string_to_array", toArray)
 	addFunc("string_to_array", &overload{args: []*types.T{text, text, text}, result: textArr, fn: stringToArray})
 
-	addPolyFunc("array_append", &polyFunc{params: []polyParam{pCompatArray, pCompat}, result: pCompatArray, fn: fixed(arrayAppendFn)})
-	addPolyFunc("array_prepend", &polyFunc{params: []polyParam{pCompat, pCompatArray}, result: pCompatArray, fn: fixed(arrayPrependFn)})
-	addPolyFunc("array_cat", &polyFunc{params: []polyParam{pCompatArray, pCompatArray}, result: pCompatArray, fn: fixed(arrayCatFn)})
+	addPolyFunc("array_append", &polyFunc{params: []polyParam{pCompatArray, pCompat}, result: pCompatArray, fn: func(ts []*types.T) arrayFn { return arrayAppendOf(ts[0].Elem) }})
+	addPolyFunc("array_prepend", &polyFunc{params: []polyParam{pCompat, pCompatArray}, result: pCompatArray, fn: func(ts []*types.T) arrayFn { return arrayPrependOf(ts[1].Elem) }})
+	addPolyFunc("array_cat", &polyFunc{params: []polyParam{pCompatArray, pCompatArray}, result: pCompatArray, fn: func(ts []*types.T) arrayFn { return arrayCatOf(ts[0].Elem) }})
 
 	// Searching functions compare with IS NOT DISTINCT FROM: NULL finds
 	// NULL.
@@ -265,4 +293,44 @@ func arrayReplace(elem *types.T, remove bool) arrayFn {
 		}
 		return &types.Array{Dims: a.Dims, LBound: a.LBound, Elems: out}, nil
 	}
+}
+
+// isLiteralText is whether an element of type t, held as a string, is
+// its own text form.
+func isLiteralText(t *types.T) bool {
+	t = t.Base()
+	if t.Family == types.EnumFamily {
+		return true
+	}
+	switch t.Oid {
+	case types.Text.Oid, types.Varchar.Oid, types.Bpchar.Oid, types.Name.Oid, types.JSON.Oid, types.JSONB.Oid:
+		return true
+	}
+	return false
+}
+
+// arrayTextLowerBound is at least the length of array_to_string(a,
+// delim, nullStr): exactly it when the elements are literal text, else
+// the delimiters and NULLs only. It saturates at the int32 range, past
+// any limit.
+func arrayTextLowerBound(a *types.Array, delim string, nullStr *string, literal bool) int {
+	n, count := int64(0), 0
+	for _, e := range a.Elems {
+		switch s, isStr := e.(string); {
+		case e == nil && nullStr == nil:
+			continue
+		case e == nil:
+			n += int64(len(*nullStr))
+		case isStr && literal:
+			n += int64(len(s))
+		}
+		count++
+		if n > math.MaxInt32 {
+			return math.MaxInt32
+		}
+	}
+	if count > 1 {
+		n += int64(count-1) * int64(len(delim))
+	}
+	return int(min(n, math.MaxInt32))
 }

@@ -1,18 +1,24 @@
 package expr
 
-// The size limits of array_fill's result, checked before a single
-// element is allocated: array_fill(v, ARRAY[n]) repeats one value n
-// times, so a small call can ask for gigabytes.
+// The size limits of an array built by a function, checked before a
+// single element is allocated: array_fill(v, ARRAY[n]) repeats one value
+// n times, so a small call describes gigabytes, and array_cat,
+// array_append and array_prepend (and ||) would pass the arrays they
+// make on to functions that write out every element.
 //
-// PostgreSQL 15 refuses (54000) an array of more than MaxArraySize
-// elements (fillItems), and then, for a non-NULL value, one whose
-// elements take more than MaxAllocSize bytes as it stores them: each
-// element its typlen, or a varlena's payload and 4-byte header, padded
-// to the type's alignment. stela holds each element in a 16-byte slot
-// whatever its value (the elements all share the one value), so it
-// also refuses, with the same error, an array whose slots alone would
-// pass MaxAllocSize: past 67108863 elements, where PostgreSQL can go up
-// to 134217727 elements of 4 bytes (or of NULL, for which it stores a
+// PostgreSQL 15 stores an array flat: a header (a null bitmap when an
+// element is NULL), then each element its typlen, or a varlena's
+// payload and 4-byte header, padded to the type's alignment; no array
+// passes MaxAllocSize. array_fill refuses (54000) one whose elements
+// would; array_cat pallocs the joined arrays, past MaxAllocSize palloc's
+// XX000; array_append and array_prepend refuse (54000) when they flatten
+// their (expanded) result.
+//
+// stela holds each element in a 16-byte slot whatever its value (the
+// elements of array_fill all share the one value), so it also refuses,
+// with array_fill's error, an array whose slots alone would pass
+// MaxAllocSize: past 67108863 elements, where PostgreSQL can go up to
+// 134217727 elements of 4 bytes (or of NULL, for which it stores a
 // bitmap only). A smaller array is still counted against the server's
 // memory (internal/memguard) before it is made.
 
@@ -31,28 +37,82 @@ import (
 // beyond its value: an interface value.
 const elemSlotBytes = 16
 
+// errArrayTooLarge is PostgreSQL's refusal of an array past
+// MaxAllocSize bytes.
+func errArrayTooLarge() error {
+	return pgerror.New(pgcode.ProgramLimitExceeded, "array size exceeds the maximum allowed ("+strconv.Itoa(maxAlloc)+")")
+}
+
 // checkFillBytes refuses an array_fill result of n elements, every one
 // v (of type t), that would pass MaxAllocSize as PostgreSQL stores it or
 // as stela holds it, or that the server has no memory left for.
+// PostgreSQL counts only the elements here, not the array's header.
 func checkFillBytes(t *types.T, v types.Datum, n int) error {
-	errTooLarge := pgerror.New(pgcode.ProgramLimitExceeded, "array size exceeds the maximum allowed ("+strconv.Itoa(maxAlloc)+")")
 	if v != nil {
 		size, err := storedElemSize(t, v)
 		if err != nil {
 			return err
 		}
 		if int64(size)*int64(n) > maxAlloc {
-			return errTooLarge
+			return errArrayTooLarge()
 		}
 	}
+	return checkHeldSlots(n)
+}
+
+// checkHeldSlots refuses an array of n elements whose slots alone would
+// pass MaxAllocSize (stela's limit) or that the server has no memory
+// left for.
+func checkHeldSlots(n int) error {
 	held := int64(n) * elemSlotBytes
 	if held > maxAlloc {
-		return errTooLarge
+		return errArrayTooLarge()
 	}
 	if held >= memguard.Step {
 		return engine.CheckServerMemory(held)
 	}
 	return nil
+}
+
+// arrayDataBytes is the bytes PostgreSQL's flat array takes for elems
+// of type t (its ARR_SIZE less the header), as storedElemSize counts
+// each element, and whether one is NULL (which then has a bit in the
+// header's bitmap instead).
+func arrayDataBytes(t *types.T, elems []types.Datum) (size int64, hasNull bool, err error) {
+	for _, e := range elems {
+		if e == nil {
+			hasNull = true
+			continue
+		}
+		n, err := storedElemSize(t, e)
+		if err != nil {
+			return 0, false, err
+		}
+		size += int64(n)
+	}
+	return size, hasNull, nil
+}
+
+// arrayHeaderBytes is PostgreSQL's ARR_OVERHEAD_NONULLS, or with a NULL
+// element ARR_OVERHEAD_WITHNULLS: the header, the dimensions and lower
+// bounds, then the null bitmap, rounded up to MAXALIGN.
+func arrayHeaderBytes(ndims, nitems int, hasNull bool) int64 {
+	n := int64(16 + 8*ndims)
+	if hasNull {
+		n += int64(nitems+7) / 8
+	}
+	return (n + 7) &^ 7
+}
+
+// checkArrayBytes refuses an array whose flat form (a header of ndims
+// dimensions, then data bytes for nitems elements) would pass
+// MaxAllocSize, as PostgreSQL flattens an expanded array (54000), or
+// whose slots stela could not hold.
+func checkArrayBytes(ndims, nitems int, data int64, hasNull bool) error {
+	if arrayHeaderBytes(ndims, nitems, hasNull)+data > maxAlloc {
+		return errArrayTooLarge()
+	}
+	return checkHeldSlots(nitems)
 }
 
 // storedElemSize is the bytes PostgreSQL's array_fill counts for one
