@@ -31,6 +31,10 @@ func arrayFillOf(argTypes []*types.T) arrayFn {
 	return func(_ *Context, args []types.Datum) (types.Datum, error) { return arrayFill(argTypes[0], args) }
 }
 
+// arrayFill is array_fill(value, dims [, lbounds]) for a value of type
+// elem: NULL dims or lbounds, or one with a NULL or more than one
+// dimension, is an error; the shape is checked (fillItems) and the size
+// (checkFillBytes) before the elements are made, all of them the value.
 func arrayFill(elem *types.T, args []types.Datum) (types.Datum, error) {
 	for _, a := range args[1:] {
 		if a == nil {
@@ -126,6 +130,9 @@ func fillItems(dims, lbs []int32) (int, error) {
 // maxArrayItems is PostgreSQL's MaxArraySize on 64-bit builds.
 const maxArrayItems = 0x3FFFFFFF / 8
 
+// trimArray is trim_array(a, n): a without the last n entries of its
+// first dimension; n must be between 0 and that dimension's length
+// (2202E), and the result's lower bounds are 1.
 func trimArray(_ *Context, args []types.Datum) (types.Datum, error) {
 	a, n := args[0].(*types.Array), args[1].(int64)
 	length := int64(0)

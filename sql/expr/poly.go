@@ -184,6 +184,9 @@ func bindPoly(params []polyParam, result polyParam, args []*types.T) (targets []
 	return targets, pick(result), true, nil
 }
 
+// hasPolyArrayParam is whether a parameter is anyarray: whether the
+// arguments can name the array type, rather than only the result using
+// it (as array_fill's anyelement argument and anyarray result).
 func hasPolyArrayParam(params []polyParam) bool {
 	for _, p := range params {
 		if p.kind == polyArray {
