@@ -35,6 +35,16 @@ type FunctionDesc struct {
 	// Defaults are the SQL texts of the DEFAULTs of the last
 	// len(Defaults) arguments (pg_proc.proargdefaults).
 	Defaults []string `json:"defaults,omitempty"`
+	// DefaultCalls are, for each of Defaults, the user functions it
+	// calls, bound when the function was made (as PostgreSQL binds a
+	// parsed default by Oid): a call of a default resolves only among
+	// them, and DROP FUNCTION of one is refused while a default calls
+	// it (sql/function_arg_defaults.go). BoundDefaults marks a
+	// descriptor written with them (one whose defaults call nothing has
+	// no ids to show it); the Defaults of one written before resolve
+	// by the caller's search_path, as they always did.
+	DefaultCalls  [][]uint32 `json:"default_calls,omitempty"`
+	BoundDefaults bool       `json:"bound_defaults,omitempty"`
 	// ResultOid is the result type (prorettype); ReturnsSet is SETOF.
 	ResultOid  uint32 `json:"result_oid"`
 	ReturnsSet bool   `json:"returns_set,omitempty"`

@@ -7,7 +7,6 @@ import (
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/catalog"
-	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/parser"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
@@ -112,6 +111,9 @@ type funcParam struct {
 	name string
 	t    *types.T
 	def  string // the DEFAULT's SQL text, "" none
+	// defCalls are the user functions the DEFAULT calls
+	// (function_arg_defaults.go).
+	defCalls []uint32
 }
 
 // functionParams reads a CREATE FUNCTION's parameters: the IN ones, and
@@ -148,7 +150,7 @@ func (x *execCtx) functionParams(n *pg_query.CreateFunctionStmt) (out, table []f
 			}
 		}
 		if fp.Defexpr != nil {
-			if p.def, err = x.checkArgDefault(fp.Defexpr, t); err != nil {
+			if p.def, p.defCalls, err = x.argDefaultText(fp.Defexpr, t, fp.ArgType); err != nil {
 				return nil, nil, err
 			}
 			seenDefault = true
@@ -158,30 +160,6 @@ func (x *execCtx) functionParams(n *pg_query.CreateFunctionStmt) (out, table []f
 		out = append(out, p)
 	}
 	return out, table, nil
-}
-
-// checkArgDefault checks that a parameter's DEFAULT converts to its type
-// and reads no column, and returns its SQL text.
-func (x *execCtx) checkArgDefault(n *pg_query.Node, t *types.T) (string, error) {
-	text, err := parser.DeparseExpr(n)
-	if err != nil {
-		return "", err
-	}
-	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess, Clause: "DEFAULT expressions",
-		Extension: extensionHook(x.txn), UserType: userTypeHook(x.txn, x.sess), UserFuncs: userFuncsHook(x.txn, x.sess)}
-	e, err := b.Build(n)
-	if err != nil {
-		return "", err
-	}
-	if _, err := b.Assign(e, t, "", -1); err != nil {
-		return "", err
-	}
-	if c := n.GetAConst(); c != nil && c.GetSval() != nil {
-		// A quoted literal's type is the parameter's, which
-		// PostgreSQL's text of the DEFAULT shows.
-		text += "::" + formatType(t, false)
-	}
-	return text, nil
 }
 
 func (x *execCtx) createFunction(n *pg_query.CreateFunctionStmt) error {
@@ -244,8 +222,12 @@ func (x *execCtx) createFunction(n *pg_query.CreateFunctionStmt) error {
 		fd.ArgNames = append(fd.ArgNames, p.name)
 		named = named || p.name != ""
 		if p.def != "" {
-			fd.Defaults = append(fd.Defaults, p.def)
+			fd.Defaults, fd.DefaultCalls = append(fd.Defaults, p.def), append(fd.DefaultCalls, p.defCalls)
+			fd.BoundDefaults = true
 		}
+	}
+	if defaultCallsOf(fd) == nil {
+		fd.DefaultCalls = nil // none to record
 	}
 	if !named {
 		fd.ArgNames = nil

@@ -222,7 +222,7 @@ func userFunc(txn *engine.Txn, s *Session, d *catalog.Descriptor, sets map[*expr
 			if a != nil {
 				continue
 			}
-			def, err := argDefault(txn, s, fd.Defaults[i-(len(args)-len(fd.Defaults))], sig.args[i])
+			def, err := argDefault(txn, s, fd, i-(len(args)-len(fd.Defaults)), sig.args[i]) // function_arg_defaults.go
 			if err != nil {
 				return nil, err
 			}
@@ -238,33 +238,6 @@ func userFunc(txn *engine.Txn, s *Session, d *catalog.Descriptor, sets map[*expr
 	}
 	u.Set = fd.ReturnsSet
 	return u, nil
-}
-
-// argDefault builds an argument's DEFAULT, coerced to its type as
-// CREATE FUNCTION checked it could be.
-func argDefault(txn *engine.Txn, s *Session, text string, t *types.T) (expr.Expr, error) {
-	// A default may call a function whose default calls back: the
-	// building nests as a call would (and on the Go stack, which must
-	// not overflow).
-	if s.funcDepth >= maxFuncDepth {
-		return nil, errStackDepth()
-	}
-	s.funcDepth++
-	defer func() { s.funcDepth-- }()
-	n, err := parser.ParseExpr(text)
-	if err != nil {
-		return nil, err
-	}
-	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: s, Extension: extensionHook(txn),
-		UserType: userTypeHook(txn, s), UserFuncs: userFuncsHook(txn, s)}
-	e, err := b.Build(n)
-	if err != nil {
-		return nil, err
-	}
-	if e, err = b.Assign(e, t, "", -1); err != nil {
-		return nil, err
-	}
-	return b.Finish(e)
 }
 
 // funcBody is a user function's body at one call site, planned at the
