@@ -79,6 +79,25 @@ func TestStandardBodyDependencyMessages(t *testing.T) {
 	}
 }
 
+// A function whose argument DEFAULT calls another depends on it, as in
+// PostgreSQL 15 (its messages).
+func TestArgDefaultDependencyMessages(t *testing.T) {
+	c, notices := depConn(t, "funcdep_argdef_test")
+	mustExec(t, c, "CREATE FUNCTION d1() RETURNS int LANGUAGE sql AS 'SELECT 1'")
+	mustExec(t, c, "CREATE FUNCTION d2(a int DEFAULT d1(), b int DEFAULT d1() + 1) RETURNS int LANGUAGE sql AS 'SELECT a + b'")
+	mustExec(t, c, "CREATE VIEW dv AS SELECT d2() AS x")
+	wantDropRefused(t, c, "DROP FUNCTION d1()", "cannot drop function d1() because other objects depend on it",
+		"function d2(integer,integer) depends on function d1()\n"+
+			"view dv depends on function d2(integer,integer)")
+	notices()
+	mustExec(t, c, "DROP FUNCTION d1() CASCADE")
+	want := "NOTICE drop cascades to 2 other objects / drop cascades to function d2(integer,integer)\n" +
+		"drop cascades to view dv"
+	if got := noticesText(notices()); got != want {
+		t.Fatalf("notices\n%s\nwant\n%s", got, want)
+	}
+}
+
 func TestFunctionTypeDependencyMessages(t *testing.T) {
 	c, notices := depConn(t, "funcdep_type_test")
 	mustExec(t, c, "CREATE TYPE mood AS ENUM ('a', 'b')")

@@ -238,11 +238,11 @@ func (x *execCtx) commentFunction(n *pg_query.CommentStmt) error {
 	return catalog.BumpVersion(x.txn)
 }
 
-// functionName names a function as PostgreSQL's messages do:
-// name(integer, text), qualified by its schema when a call of the bare
-// name would not find it.
+// functionName names a function as PostgreSQL's getObjectDescription
+// (format_procedure) does: name(integer,text), without a space, and
+// qualified by its schema when a call of the bare name would not find it.
 func (x *execCtx) functionName(d *catalog.Descriptor) string {
-	sig := d.Name + "(" + x.argTypesText(d, ", ") + ")"
+	sig := d.Name + "(" + x.argTypesText(d, ",") + ")"
 	if found, err := lookupFunctionExact(x.txn, x.sess, "", d.Name, d.Function.ArgOids); err == nil && found != nil && found.ID == d.ID {
 		return sig
 	}

@@ -2,6 +2,7 @@ package sql
 
 import (
 	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/types"
 )
 
@@ -22,6 +23,9 @@ import (
 //	default calling nextval('s') -> sequence s      n (default_seqrefs.go)
 //	default, generation expression, CHECK, index
 //	  expression -> each user function it calls     n (table_funcs.go)
+//	function -> each user function its SQL-standard
+//	  body calls, then those its DEFAULTs call      n (function_deps.go,
+//	                                                function_arg_defaults.go)
 //	extension's function -> extension, schema       e, n (pgcatalog_extproc.go)
 //	extension -> schema                             n
 //	plpgsql language -> extension                  e (pgcatalog_language.go)
@@ -80,6 +84,9 @@ func pgDependRows(c *vctx) ([][]types.Datum, error) {
 		if err := tableDepends(d, byID, dep); err != nil {
 			return nil, err
 		}
+	}
+	if err := functionDepends(c.txn, dep); err != nil {
+		return nil, err
 	}
 	if err := extensionDepends(c.txn, dep); err != nil {
 		return nil, err
@@ -217,6 +224,32 @@ func tableDepends(d *catalog.Descriptor, byID map[uint32]*catalog.Descriptor, de
 				return err
 			}
 			dep(pgConstraintOID, con, pgClassOID, ixOID, 0, 'n')
+		}
+	}
+	return nil
+}
+
+// functionDepends adds the rows of the user functions (which c.all
+// leaves out: they are not relations) on the functions they call: a
+// SQL-standard body and the argument DEFAULTs are an expression each,
+// whose functions PostgreSQL records once.
+func functionDepends(txn *engine.Txn, dep func(class, obj, refClass, ref uint32, refSub int, kind byte)) error {
+	if txn == nil {
+		return nil
+	}
+	ds, err := catalog.All(txn)
+	if err != nil {
+		return err
+	}
+	for _, d := range ds {
+		if d.Kind != catalog.KindFunction {
+			continue
+		}
+		for _, fn := range d.Function.Functions {
+			dep(pgProcOID, d.ID, pgProcOID, fn, 0, 'n')
+		}
+		for _, fn := range defaultCallsOf(d.Function) {
+			dep(pgProcOID, d.ID, pgProcOID, fn, 0, 'n')
 		}
 	}
 	return nil

@@ -223,14 +223,14 @@ func (x *execCtx) qualifyUserCalls(q *pg_query.Node, calls map[int32]uint32) err
 }
 
 // callsFunction reports whether o is a view or materialized view bound
-// to function d, or a function whose SQL-standard body calls it
-// (function_deps.go).
+// to function d, or a function whose SQL-standard body (function_deps.go)
+// or an argument's DEFAULT (function_arg_defaults.go) calls it.
 func callsFunction(o, d *catalog.Descriptor) bool {
 	if d.Kind != catalog.KindFunction || o.ID == d.ID {
 		return false
 	}
 	if o.Kind == catalog.KindFunction {
-		return containsID(o.Function.Functions, d.ID)
+		return containsID(o.Function.Functions, d.ID) || containsID(defaultCallsOf(o.Function), d.ID)
 	}
 	return o.View != nil && (o.Kind == catalog.KindView || o.IsMatView()) && containsID(o.View.Functions, d.ID)
 }
