@@ -260,6 +260,13 @@ func (x *execCtx) rebindViewCalls(fn *catalog.Descriptor, newName string, newSch
 		if !callsFunction(v, fn) {
 			continue
 		}
+		if v.Kind == catalog.KindFunction && !containsID(v.Function.Functions, fn.ID) {
+			// Its argument DEFAULTs call fn (function_arg_defaults.go).
+			if err := x.rebindDefaultCalls(v, fn.ID, newName, newSchema, sn, &out); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if v.Kind == catalog.KindFunction {
 			// A SQL-standard body keeps its text and calls by name:
 			// PostgreSQL would follow the change by the function's OID,

@@ -1,0 +1,81 @@
+package sql
+
+import (
+	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/parser"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// ALTER FUNCTION ... RENAME TO and SET SCHEMA follow a function into the
+// argument DEFAULTs of the functions that call it (function_arg_defaults.go),
+// as they follow it into table expressions (table_funcs_rename.go): each
+// such default's text is built again within its binding to learn which
+// of its calls are the function's, and those are rewritten to name it as
+// it will be named. The default keeps calling the same function, and
+// pg_get_function_arguments prints its new name, as PostgreSQL's deparse
+// of the bound Oid does. checkRebound then refuses a new name that would
+// make a rewritten call find another function of the binding.
+
+// rebindDefaultCalls rewrites the DEFAULTs of function d that call
+// function fn to call it as newName in schema newSchema (stored name
+// sn), and notes the texts rewritten in out (checkRebound).
+func (x *execCtx) rebindDefaultCalls(d *catalog.Descriptor, fn uint32, newName string, newSchema uint32, sn string, out *[]reboundText) error {
+	fd := d.Function
+	for i, ids := range fd.DefaultCalls {
+		if !containsID(ids, fn) {
+			continue
+		}
+		n, err := parser.ParseExpr(fd.Defaults[i])
+		if err != nil {
+			return pgerror.Newf(pgcode.DataCorrupted, "function \"%s\": stored default \"%s\" does not parse", d.Name, fd.Defaults[i])
+		}
+		calls, err := x.defaultCallSites(n, ids)
+		if err != nil {
+			return err
+		}
+		// Written as the text is stored, qualified only outside
+		// public, whatever it was before (as rebindExprText does).
+		walk(n, func(m *pg_query.Node) bool {
+			if f := m.GetFuncCall(); f != nil && calls[f.Location] == fn {
+				f.Funcname = f.Funcname[len(f.Funcname)-1:]
+			}
+			return true
+		})
+		if err := x.renameCalls(n, calls, fn, newName, newSchema, sn); err != nil { // view_funcs.go
+			return err
+		}
+		if fd.Defaults[i], err = parser.DeparseExpr(n); err != nil {
+			return err
+		}
+		rewritten, bound := fd.Defaults[i], ids
+		*out = append(*out, reboundText{what: "a default of " + x.describe(d), before: callOrder(calls), again: func() (map[int32]uint32, error) {
+			n, err := parser.ParseExpr(rewritten)
+			if err != nil {
+				return nil, err
+			}
+			return x.defaultCallSites(n, bound)
+		}})
+	}
+	return catalog.Put(x.txn, d)
+}
+
+// defaultCallSites builds a stored argument DEFAULT within its binding
+// (ids) and returns the function each user function call (by location)
+// resolves to.
+func (x *execCtx) defaultCallSites(n *pg_query.Node, ids []uint32) (map[int32]uint32, error) {
+	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess, Extension: extensionHook(x.txn),
+		UserType: storedTypeHook(x.txn, x.sess)}
+	if err := bindStoredCalls(b, x.txn, x.sess, ids); err != nil { // table_funcs.go
+		return nil, err
+	}
+	calls := map[int32]uint32{}
+	b.UserCalled = func(id uint32, loc int32) { calls[loc] = id }
+	if _, err := b.Build(n); err != nil {
+		return nil, err
+	}
+	return calls, nil
+}
