@@ -94,6 +94,8 @@ func argDefault(txn *engine.Txn, s *Session, fd *catalog.FunctionDesc, i int, t 
 	}
 	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: s, Extension: extensionHook(txn),
 		UserType: userTypeHook(txn, s), UserFuncs: userFuncsHook(txn, s)}
+	// A descriptor written before the binding falls back to the
+	// caller's search_path (its text was stored as written).
 	if fd.BoundDefaults {
 		b.UserType = storedTypeHook(txn, s)
 		var ids []uint32

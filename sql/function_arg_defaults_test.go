@@ -1,0 +1,100 @@
+package sql
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/stela-db/stela/catalog"
+	"github.com/stela-db/stela/engine"
+	"github.com/stela-db/stela/sql/parser"
+	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgerror"
+)
+
+// queryFirst runs one query in s and returns its first row's first
+// value as text, or the error.
+func queryFirst(t *testing.T, s *Session, sql string) (string, error) {
+	t.Helper()
+	ctx := context.Background()
+	stmts, err := parser.Parse(sql)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.PrepareSimple(stmts[0])
+	if err != nil {
+		return "", err
+	}
+	r, err := s.Execute(ctx, p, nil)
+	if err != nil {
+		return "", err
+	}
+	defer r.Close()
+	row, err := r.Next(ctx)
+	if err != nil || row == nil {
+		return "", err
+	}
+	return fmt.Sprint(row[0]), s.Sync(ctx)
+}
+
+// A function descriptor written before argument DEFAULTs were bound
+// (no BoundDefaults, its default's text as written) resolves the
+// default by the caller's search_path, as it was made to; one written
+// now resolves it only among the functions it is bound to.
+func TestArgDefaultsWrittenBeforeBinding(t *testing.T) {
+	e := openTempEngine(t, t.TempDir())
+	defer e.Close()
+	s, err := e.NewSession(SessionArgs{User: AdminUser, Superuser: true, Database: "defaultdb", PID: 11})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	runSQL(t, s, `CREATE SCHEMA o; CREATE FUNCTION o.one() RETURNS int LANGUAGE sql AS 'SELECT 1';
+		SET search_path = o, public; CREATE FUNCTION public.f(a int DEFAULT one()) RETURNS int LANGUAGE sql AS 'SELECT a';
+		CREATE SCHEMA ev; CREATE FUNCTION ev.one() RETURNS int LANGUAGE sql AS 'SELECT 666'`)
+
+	for _, path := range []string{"public", "ev, o, public"} {
+		runSQL(t, s, "SET search_path = "+path)
+		if got, err := queryFirst(t, s, "SELECT public.f()"); err != nil || got != "1" {
+			t.Fatalf("bound default with search_path %s: %s, %v; want 1", path, got, err)
+		}
+	}
+
+	// Make the descriptor as CREATE FUNCTION wrote it before.
+	db, err := e.Database("defaultdb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	txn, err := db.DB.Begin(engine.TxnOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := catalog.LookupFunction(txn, catalog.PublicID, "f", []uint32{23})
+	if err != nil || d == nil {
+		t.Fatalf("function f: %v, %v", d, err)
+	}
+	if !d.Function.BoundDefaults || len(d.Function.DefaultCalls) != 1 || d.Function.Defaults[0] != "o.one()" {
+		t.Fatalf("bound descriptor: %+v", d.Function)
+	}
+	d.Function.BoundDefaults, d.Function.DefaultCalls, d.Function.Defaults = false, nil, []string{"one()"}
+	if err := catalog.Put(txn, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := catalog.BumpVersion(txn); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := txn.Commit(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+
+	for path, want := range map[string]string{"o, public": "1", "ev, o, public": "666"} {
+		runSQL(t, s, "SET search_path = "+path)
+		if got, err := queryFirst(t, s, "SELECT public.f()"); err != nil || got != want {
+			t.Fatalf("old default with search_path %s: %s, %v; want %s", path, got, err, want)
+		}
+	}
+	runSQL(t, s, "SET search_path = public")
+	if _, err := queryFirst(t, s, "SELECT public.f()"); !pgerror.HasCode(err, pgcode.UndefinedFunction) {
+		t.Fatalf("old default with search_path public: %v, want 42883", err)
+	}
+}
