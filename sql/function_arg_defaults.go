@@ -23,8 +23,9 @@ import (
 //     public, and of a user type outside public, into the text.
 //   - A call builds the default again with its calls resolving only
 //     among those functions (boundFuncsHook), and a bare type name only
-//     in public (storedTypeHook): a function or a type someone makes
-//     later in a schema earlier on a caller's path cannot take it over.
+//     in the session's temp schema, then public (storedTypeHook): a
+//     function or a type someone makes later in a schema earlier on a
+//     caller's path cannot take it over.
 //     Built-in functions and operators win over user functions of the
 //     same name anyway, as pg_catalog comes first on PostgreSQL's path.
 //   - DROP FUNCTION of a function a default calls is refused (2BP01) or
@@ -117,16 +118,31 @@ func argDefault(txn *engine.Txn, s *Session, fd *catalog.FunctionDesc, i int, t 
 }
 
 // storedTypeHook resolves the user type names of a text bound when it
-// was stored: a bare name is a type of public (qualifiedStored wrote the
-// schema of any other), never what the reader's search_path finds
-// first.
+// was stored: a bare name is a type of the session's temp schema, then
+// of public (qualifiedStored wrote the schema of any other), never what
+// the reader's search_path finds first. The temp schema comes first as
+// PostgreSQL searches pg_temp first for types whatever search_path
+// says: a default naming a temporary table's row type was made by this
+// session, and a type of public that a temp type of the same name
+// hides was written qualified (qualifyTypeName).
 func storedTypeHook(txn *engine.Txn, s *Session) expr.TypeResolver {
 	byName := userTypeHook(txn, s)
 	return func(schema, name string) (*types.T, bool, error) {
-		if schema == "" {
-			schema = "public"
+		if schema != "" || txn == nil {
+			return byName(schema, name)
 		}
-		return byName(schema, name)
+		if s.temp.used {
+			sd, err := catalog.Lookup(txn, 0, s.tempSchemaName())
+			if err != nil {
+				return nil, false, err
+			}
+			if sd != nil {
+				if t, ok, err := byName(sd.Name, name); err != nil || ok {
+					return t, ok, err
+				}
+			}
+		}
+		return byName("public", name)
 	}
 }
 

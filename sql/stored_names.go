@@ -93,10 +93,45 @@ func (x *execCtx) qualifyTypeName(tn *pg_query.TypeName) error {
 		return err
 	}
 	sn, err := x.storedSchemaName(d.Schema)
+	if err == nil && sn == "" && x.schemaNameOf(d.Schema) == "public" {
+		// A type of public that a temporary type of the same name
+		// hides from a bare name (pg_temp is searched first for
+		// types unless search_path names it later).
+		var hidden bool
+		if hidden, err = x.tempTypeNamed(name); hidden {
+			sn = "public"
+		}
+	}
 	if sn != "" {
 		tn.Names = append([]*pg_query.Node{pg_query.MakeStrNode(sn)}, tn.Names...)
 	}
 	return err
+}
+
+// schemaNameOf is the name of schema id, "" when there is none.
+func (x *execCtx) schemaNameOf(id uint32) string {
+	s, err := catalog.Get(x.txn, id)
+	if err != nil || s == nil {
+		return ""
+	}
+	return s.Name
+}
+
+// tempTypeNamed reports whether the session's temp schema has a type, or
+// a relation whose row type is, named name.
+func (x *execCtx) tempTypeNamed(name string) (bool, error) {
+	if !x.sess.temp.used {
+		return false, nil
+	}
+	sd, err := catalog.Lookup(x.txn, 0, x.sess.tempSchemaName())
+	if err != nil || sd == nil {
+		return false, err
+	}
+	d, err := lookupUserType(x.txn, x.sess, sd.Name, name)
+	if err == nil && d == nil {
+		_, d, err = rowTypeNamed(x.txn, x.sess, sd.Name, name)
+	}
+	return d != nil, err
 }
 
 // storedSchemaName is the name qualifiedStored writes for schema id:
