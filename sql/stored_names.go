@@ -57,7 +57,15 @@ func (x *execCtx) qualifiedStored(n *pg_query.Node, relations bool, travel map[i
 			return true
 		}
 		if f := m.GetFuncCall(); f != nil && len(f.Funcname) == 1 {
-			err = x.qualifyExtensionCall(f)
+			var cast *pg_query.TypeCast
+			if cast, err = x.userTypeCallCast(f); cast != nil {
+				m.Node = &pg_query.Node_TypeCast{TypeCast: cast}
+				err = x.qualifyTypeName(cast.TypeName)
+				return true
+			}
+			if err == nil {
+				err = x.qualifyExtensionCall(f)
+			}
 			return true
 		}
 		rv := m.GetRangeVar()
@@ -179,4 +187,39 @@ func (x *execCtx) qualifyExtensionCall(f *pg_query.FuncCall) error {
 		}
 	}
 	return nil
+}
+
+// userTypeCallCast returns the cast that a call of one argument whose
+// name is a user type's (mood('a'), no function having the name) is, as
+// the expression builder makes it (sql/expr/func_as_cast.go), or nil for
+// any other call. The text keeps it as the cast ('a'::mood), as
+// PostgreSQL stores and prints the coercion, so that the type name is
+// qualified like any other and a function of the name made later cannot
+// take the cast over. The expression built before it is stored: a call
+// that is no cast failed there.
+func (x *execCtx) userTypeCallCast(f *pg_query.FuncCall) (*pg_query.TypeCast, error) {
+	if len(f.Args) != 1 || f.Over != nil || f.AggStar || f.AggDistinct || f.FuncVariadic || len(f.AggOrder) > 0 ||
+		f.AggFilter != nil || f.AggWithinGroup || f.Args[0].GetNamedArgExpr() != nil {
+		return nil, nil
+	}
+	sv := f.Funcname[0].GetString_()
+	if sv == nil {
+		return nil, nil
+	}
+	name := sv.Sval
+	lower := strings.ToLower(name)
+	if exts, builtin := expr.ExtensionsWithFunction(lower); builtin || len(exts) > 0 {
+		return nil, nil
+	}
+	tn := &pg_query.TypeName{Names: []*pg_query.Node{pg_query.MakeStrNode(name)}, Typemod: -1, Location: f.Location}
+	if _, err := expr.TypeFromName(tn); err == nil {
+		return nil, nil // a built-in type's name (int4('1')): none of a user type
+	}
+	if fns, err := callableFunctions(x.txn, x.sess, "", name); err != nil || len(fns) > 0 {
+		return nil, err
+	}
+	if t, ok, err := userTypeHook(x.txn, x.sess)("", name); err != nil || !ok || t == nil {
+		return nil, err
+	}
+	return &pg_query.TypeCast{Arg: f.Args[0], TypeName: tn, Location: f.Location}, nil
 }
