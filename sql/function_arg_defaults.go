@@ -159,3 +159,14 @@ func defaultCallsOf(fd *catalog.FunctionDesc) []uint32 {
 	}
 	return out
 }
+
+// defaultsCall reports whether a default of function fd calls function
+// id.
+func defaultsCall(fd *catalog.FunctionDesc, id uint32) bool {
+	for _, ids := range fd.DefaultCalls {
+		if containsID(ids, id) {
+			return true
+		}
+	}
+	return false
+}

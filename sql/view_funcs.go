@@ -239,7 +239,9 @@ func callsFunction(o, d *catalog.Descriptor) bool {
 // fn, the calls of fn to name it as newName in schema newSchema: run by
 // ALTER FUNCTION ... RENAME TO and SET SCHEMA before the change, while
 // the text still resolves. It returns the texts rewritten, for
-// checkRebound once the change is made.
+// checkRebound once the change is made. fn's own descriptor may be
+// rewritten (its defaults calling it): the caller reads it again before
+// changing it.
 func (x *execCtx) rebindViewCalls(fn *catalog.Descriptor, newName string, newSchema uint32) ([]reboundText, error) {
 	all, err := catalog.All(x.txn)
 	if err != nil {
@@ -254,6 +256,17 @@ func (x *execCtx) rebindViewCalls(fn *catalog.Descriptor, newName string, newSch
 		if tableCallsFunction(v, fn.ID) {
 			if err := x.rebindTableCalls(v, fn.ID, newName, newSchema, sn, &out); err != nil { // table_funcs.go
 				return nil, err
+			}
+			continue
+		}
+		if v.ID == fn.ID {
+			// Its own default may call it (made so by CREATE OR
+			// REPLACE): that call follows it too. The caller writes
+			// fn's new name into the descriptor as rewritten here.
+			if v.Kind == catalog.KindFunction && defaultsCall(v.Function, fn.ID) {
+				if err := x.rebindDefaultCalls(v, fn.ID, newName, newSchema, sn, &out); err != nil {
+					return nil, err
+				}
 			}
 			continue
 		}
