@@ -26,7 +26,9 @@ import (
 func (x *execCtx) rebindDefaultCalls(d *catalog.Descriptor, fn uint32, newName string, newSchema uint32, sn string, out *[]reboundText) error {
 	fd := d.Function
 	for i, ids := range fd.DefaultCalls {
-		if !containsID(ids, fn) {
+		// A call list without its default (a corrupted descriptor)
+		// binds nothing, as argDefault ignores it.
+		if !containsID(ids, fn) || i >= len(fd.Defaults) {
 			continue
 		}
 		n, err := parser.ParseExpr(fd.Defaults[i])

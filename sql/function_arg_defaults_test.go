@@ -98,3 +98,47 @@ func TestArgDefaultsWrittenBeforeBinding(t *testing.T) {
 		t.Fatalf("old default with search_path public: %v, want 42883", err)
 	}
 }
+
+// A corrupted function descriptor with more bound call lists than
+// defaults does not stop (or crash) ALTER FUNCTION ... RENAME TO of a
+// function it calls: the lists without a default are ignored, as a call
+// ignores them.
+func TestArgDefaultCallsBeyondDefaults(t *testing.T) {
+	e := openTempEngine(t, t.TempDir())
+	defer e.Close()
+	s, err := e.NewSession(SessionArgs{User: AdminUser, Superuser: true, Database: "defaultdb", PID: 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	runSQL(t, s, `CREATE FUNCTION g() RETURNS int LANGUAGE sql AS 'SELECT 1';
+		CREATE FUNCTION f(a int DEFAULT g()) RETURNS int LANGUAGE sql AS 'SELECT a'`)
+
+	db, err := e.Database("defaultdb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	txn, err := db.DB.Begin(engine.TxnOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := catalog.LookupFunction(txn, catalog.PublicID, "f", []uint32{23})
+	if err != nil || d == nil || len(d.Function.DefaultCalls) != 1 {
+		t.Fatalf("function f: %v, %v", d, err)
+	}
+	d.Function.DefaultCalls = append(d.Function.DefaultCalls, d.Function.DefaultCalls[0])
+	if err := catalog.Put(txn, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := catalog.BumpVersion(txn); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := txn.Commit(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+
+	runSQL(t, s, "ALTER FUNCTION g() RENAME TO g2")
+	if got, err := queryFirst(t, s, "SELECT f()"); err != nil || got != "1" {
+		t.Fatalf("f() after the rename: %s, %v; want 1", got, err)
+	}
+}
