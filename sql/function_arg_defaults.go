@@ -16,7 +16,10 @@ import (
 // with Oids: a call that leaves the argument out runs what the creator
 // meant, whatever the caller's search_path finds first. stela keeps a
 // default as text (FunctionDesc.Defaults, which pg_get_function_arguments
-// prints) and binds it as it binds a column's DEFAULT (table_funcs.go):
+// prints) and binds its calls as it binds a column's DEFAULT's
+// (table_funcs.go), its type names more strictly than a column's (whose
+// bare names still resolve by the writer's search_path, userTypeHook in
+// boundExprBuilder):
 //
 //   - CREATE FUNCTION records the user functions each default calls
 //     (FunctionDesc.DefaultCalls), and writes the schema of one outside

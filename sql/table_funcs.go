@@ -84,7 +84,10 @@ func (x *execCtx) boundCallsOf(n *pg_query.Node, calls map[int32]uint32) (*pg_qu
 // over scope sc, whose user-function calls resolve only among the
 // functions ids it is bound to. Every place that builds one again starts
 // here, so that none can forget the binding (and resolve by the search
-// path, or not at all).
+// path, or not at all). Its user type names are not bound: a bare one
+// resolves by the search path (qualifiedStored wrote the schema of one
+// outside public), unlike a function argument's DEFAULT
+// (storedTypeHook).
 func boundExprBuilder(txn *engine.Txn, s *Session, sc *scope, ids []uint32) (*expr.Builder, error) {
 	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: s, Scope: sc, Extension: extensionHook(txn), UserType: userTypeHook(txn, s)}
 	if err := bindStoredCalls(b, txn, s, ids); err != nil {

@@ -230,7 +230,7 @@ func callsFunction(o, d *catalog.Descriptor) bool {
 		return false
 	}
 	if o.Kind == catalog.KindFunction {
-		return containsID(o.Function.Functions, d.ID) || containsID(defaultCallsOf(o.Function), d.ID)
+		return containsID(o.Function.Functions, d.ID) || defaultsCall(o.Function, d.ID)
 	}
 	return o.View != nil && (o.Kind == catalog.KindView || o.IsMatView()) && containsID(o.View.Functions, d.ID)
 }
