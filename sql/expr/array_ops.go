@@ -199,7 +199,8 @@ func arrayCat(elem *types.T, args []types.Datum) (types.Datum, error) {
 }
 
 // checkCatBytes refuses joining a and b when PostgreSQL's array_cat
-// could not palloc the flat result (XX000, its size in the message), or
+// could not palloc the flat result (54000 where PostgreSQL's elog says
+// XX000, its size in the message), or
 // stela could not hold its elements.
 func checkCatBytes(elem *types.T, ndims int, a, b *types.Array) error {
 	dataA, nullA, err := arrayDataBytes(elem, a.Elems)
@@ -212,7 +213,7 @@ func checkCatBytes(elem *types.T, ndims int, a, b *types.Array) error {
 	}
 	n := len(a.Elems) + len(b.Elems)
 	if size := arrayHeaderBytes(ndims, n, nullA || nullB) + dataA + dataB; size > maxAlloc {
-		return pgerror.Newf(pgcode.Internal, "invalid memory alloc request size %d", size)
+		return pgerror.Newf(pgcode.ProgramLimitExceeded, "invalid memory alloc request size %d", size)
 	}
 	return checkHeldSlots(n)
 }

@@ -11,7 +11,7 @@ package expr
 // payload and 4-byte header, padded to the type's alignment; no array
 // passes MaxAllocSize. array_fill refuses (54000) one whose elements
 // would; array_cat pallocs the joined arrays, past MaxAllocSize palloc's
-// XX000; array_append and array_prepend refuse (54000) when they flatten
+// 54000 (PostgreSQL's XX000); array_append and array_prepend refuse (54000) when they flatten
 // their (expanded) result.
 //
 // stela holds each element in a 16-byte slot whatever its value (the

@@ -24,11 +24,12 @@ func checkStringGrow(have, more int) error {
 }
 
 // checkVarlenaAlloc refuses a text or bytea of n bytes that the palloc
-// of its value and 4-byte header could not make (XX000): a buffer of up
+// of its value and 4-byte header could not make (PostgreSQL's elog says
+// XX000; stela keeps XX000 for its own faults and says 54000): a buffer of up
 // to MaxAllocSize-1 bytes passes checkStringGrow, not this.
 func checkVarlenaAlloc(n int) error {
 	if size := int64(n) + 4; size > maxAlloc {
-		return pgerror.Newf(pgcode.Internal, "invalid memory alloc request size %d", size)
+		return pgerror.Newf(pgcode.ProgramLimitExceeded, "invalid memory alloc request size %d", size)
 	}
 	return nil
 }

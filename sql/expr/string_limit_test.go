@@ -19,7 +19,7 @@ func TestStringLimits(t *testing.T) {
 	if err := checkVarlenaAlloc(int(maxAlloc) - 4); err != nil {
 		t.Fatalf("a value of MaxAllocSize with its header refused: %v", err)
 	}
-	if err := checkVarlenaAlloc(int(maxAlloc) - 3); !pgerror.HasCode(err, pgcode.Internal) {
-		t.Fatalf("a value past MaxAllocSize: got %v, want XX000", err)
+	if err := checkVarlenaAlloc(int(maxAlloc) - 3); !pgerror.HasCode(err, pgcode.ProgramLimitExceeded) {
+		t.Fatalf("a value past MaxAllocSize: got %v, want 54000", err)
 	}
 }
