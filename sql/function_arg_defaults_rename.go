@@ -31,36 +31,12 @@ func (x *execCtx) rebindDefaultCalls(d *catalog.Descriptor, fn uint32, newName s
 		if !containsID(ids, fn) || i >= len(fd.Defaults) {
 			continue
 		}
-		n, err := parser.ParseExpr(fd.Defaults[i])
-		if err != nil {
-			return pgerror.Newf(pgcode.DataCorrupted, "function \"%s\": stored default \"%s\" does not parse", d.Name, fd.Defaults[i])
-		}
-		calls, err := x.defaultCallSites(n, ids)
-		if err != nil {
+		corrupt := pgerror.Newf(pgcode.DataCorrupted, "function \"%s\": stored default \"%s\" does not parse", d.Name, fd.Defaults[i])
+		bound := ids
+		sites := func(n *pg_query.Node) (map[int32]uint32, error) { return x.defaultCallSites(n, bound) }
+		if err := x.rebindStoredText(&fd.Defaults[i], corrupt, sites, parser.DeparseExpr, funcRename{fn, newName, newSchema, sn}, "a default of "+x.describe(d), out); err != nil { // table_funcs_rename.go
 			return err
 		}
-		// Written as the text is stored, qualified only outside
-		// public, whatever it was before (as rebindExprText does).
-		walk(n, func(m *pg_query.Node) bool {
-			if f := m.GetFuncCall(); f != nil && calls[f.Location] == fn {
-				f.Funcname = f.Funcname[len(f.Funcname)-1:]
-			}
-			return true
-		})
-		if err := x.renameCalls(n, calls, fn, newName, newSchema, sn); err != nil { // view_funcs.go
-			return err
-		}
-		if fd.Defaults[i], err = parser.DeparseExpr(n); err != nil {
-			return err
-		}
-		rewritten, bound := fd.Defaults[i], ids
-		*out = append(*out, reboundText{what: "a default of " + x.describe(d), before: callOrder(calls), again: func() (map[int32]uint32, error) {
-			n, err := parser.ParseExpr(rewritten)
-			if err != nil {
-				return nil, err
-			}
-			return x.defaultCallSites(n, bound)
-		}})
 	}
 	return catalog.Put(x.txn, d)
 }

@@ -60,11 +60,32 @@ func (x *execCtx) rebindTableCalls(d *catalog.Descriptor, fn uint32, newName str
 // rebindExprText rewrites one stored expression of table d, bound to
 // ids, in place, and notes it in out as what.
 func (x *execCtx) rebindExprText(d *catalog.Descriptor, text *string, ids []uint32, fn uint32, newName string, newSchema uint32, sn string, what string, out *[]reboundText) error {
+	corrupt := pgerror.Newf(pgcode.DataCorrupted, "table \"%s\": stored expression \"%s\" does not parse", d.Name, *text)
+	sites := func(n *pg_query.Node) (map[int32]uint32, error) { return x.exprCallSites(d, n, ids) }
+	return x.rebindStoredText(text, corrupt, sites, unqualifiedText, funcRename{fn, newName, newSchema, sn}, what, out)
+}
+
+// funcRename is a function's new name and schema (sn: its name as stored
+// texts write it) as ALTER FUNCTION gives them.
+type funcRename struct {
+	fn        uint32
+	newName   string
+	newSchema uint32
+	sn        string
+}
+
+// rebindStoredText rewrites a stored expression's text in place so that
+// its calls of r.fn name it as r gives, and notes it in out as what
+// (checkRebound). sites builds the text within its binding and returns
+// the function each call resolves to; deparse writes the text back;
+// corrupt is the error for a text that does not parse.
+func (x *execCtx) rebindStoredText(text *string, corrupt error, sites func(*pg_query.Node) (map[int32]uint32, error),
+	deparse func(*pg_query.Node) (string, error), r funcRename, what string, out *[]reboundText) error {
 	n, err := parser.ParseExpr(*text)
 	if err != nil {
-		return pgerror.Newf(pgcode.DataCorrupted, "table \"%s\": stored expression \"%s\" does not parse", d.Name, *text)
+		return corrupt
 	}
-	calls, err := x.exprCallSites(d, n, ids)
+	calls, err := sites(n)
 	if err != nil {
 		return err
 	}
@@ -73,15 +94,15 @@ func (x *execCtx) rebindExprText(d *catalog.Descriptor, text *string, ids []uint
 	// before: PostgreSQL prints a bound call by where the function is
 	// now, not as it was written.
 	walk(n, func(m *pg_query.Node) bool {
-		if f := m.GetFuncCall(); f != nil && calls[f.Location] == fn {
+		if f := m.GetFuncCall(); f != nil && calls[f.Location] == r.fn {
 			f.Funcname = f.Funcname[len(f.Funcname)-1:]
 		}
 		return true
 	})
-	if err := x.renameCalls(n, calls, fn, newName, newSchema, sn); err != nil { // view_funcs.go
+	if err := x.renameCalls(n, calls, r.fn, r.newName, r.newSchema, r.sn); err != nil { // view_funcs.go
 		return err
 	}
-	if *text, err = unqualifiedText(n); err != nil {
+	if *text, err = deparse(n); err != nil {
 		return err
 	}
 	rewritten := *text
@@ -90,7 +111,7 @@ func (x *execCtx) rebindExprText(d *catalog.Descriptor, text *string, ids []uint
 		if err != nil {
 			return nil, err
 		}
-		return x.exprCallSites(d, n, ids)
+		return sites(n)
 	}})
 	return nil
 }
