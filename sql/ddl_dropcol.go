@@ -4,7 +4,6 @@ import (
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/catalog"
-	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/parser"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
@@ -179,21 +178,10 @@ func exprUsesColumn(text, col string) bool {
 // viewBroken reports whether a view's query no longer plans, or plans to
 // other columns than the view's, in the transaction as it now is.
 func (x *execCtx) viewBroken(v *catalog.Descriptor) bool {
-	stmts, err := parser.Parse(v.View.Query)
-	if err != nil || len(stmts) != 1 || stmts[0].AST.GetSelectStmt() == nil {
-		return true
-	}
-	bound, err := bindingOf(x.txn, v.View) // view_funcs.go
+	stmt, pl, err := x.storedViewPlanner(v) // view_stored_plan.go
 	if err != nil {
 		return true
 	}
-	sel := stmts[0].AST.GetSelectStmt()
-	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}, describeOnly: true, bound: bound,
-		sysCols: selectWantsSystemColumns(sel)}
-	pl.attachTimeTravel(stmts[0])
-	node, err := pl.planQuery(sel, nil, &level{})
-	if err != nil {
-		return true
-	}
-	return sameViewShape(v, node.cols()) != nil
+	node, err := pl.planQuery(stmt.AST.GetSelectStmt(), nil, &level{})
+	return err != nil || sameViewShape(v, node.cols()) != nil
 }

@@ -276,7 +276,7 @@ func (x *execCtx) fillFromQuery(d *catalog.Descriptor, sel *pg_query.SelectStmt,
 	}
 	for i, c := range qcols {
 		tc := w.cols[ip.targets[i]]
-		if c.typ.Oid != tc.typ.Oid && !(c.typ.Oid == types.Unknown.Oid && tc.typ.Oid == types.Text.Oid) {
+		if !storedTypeMatches(c.typ.Oid, tc.typ.Oid) { // view.go
 			return 0, pgerror.Newf(pgcode.InvalidTableDefinition, "query of \"%s\" returns type %s for column \"%s\", not %s", d.Name, c.typ.Name, tc.name, tc.typ.Name)
 		}
 	}

@@ -244,14 +244,28 @@ func (x *execCtx) renameColumn(n *pg_query.RenameStmt) error {
 		return err
 	}
 	// A view whose references renameColumnInViews could not rewrite no
-	// longer plans, or lost one to another column: the rename is
-	// refused.
+	// longer plans, or a rewritten one lost a reference to another
+	// column: the rename is refused.
 	for _, v := range g.all {
-		if readsRelation(v, d) && x.viewBroken(v) {
+		if !readsRelation(v, d) {
+			continue
+		}
+		n, ok := rewritten[v]
+		if !ok {
+			if x.viewBroken(v) {
+				return errViewUsesColumn(d, old, v)
+			}
+			continue
+		}
+		_, at, err := x.viewColumnRefs(v, d, c.ID) // view_column_rename.go
+		if err != nil {
+			return err
+		}
+		if at == nil || len(at) != n {
 			return errViewUsesColumn(d, old, v)
 		}
 	}
-	return x.checkRenamedViews(rewritten, d, c.ID, old)
+	return nil
 }
 
 // renameViewColumn renames an output column of a view.

@@ -88,7 +88,8 @@ type planner struct {
 	// (select_storedstars.go).
 	explicitStars bool
 	// columnRefs, when set, collects the references the query makes to
-	// one relation's columns (view_column_rename.go).
+	// one relation's columns (view_column_rename.go); neither it nor
+	// explicitStars reaches the views the query reads (planView).
 	columnRefs *columnRefLog
 }
 

@@ -65,7 +65,7 @@ func markColumn(c column) {
 // in.
 func (pl *planner) needColumns(privs string, d *catalog.Descriptor, onlyUsed bool) *columnUse {
 	u := &columnUse{desc: d, onlyUsed: onlyUsed}
-	if l := pl.columnRefs; l != nil && l.rel == d.ID && pl.depth == 0 {
+	if l := pl.columnRefs; l != nil && l.rel == d.ID {
 		u.refs = l
 	}
 	pl.need(privNeed{tables: privs, rel: d.ID, relOwner: d.Owner, object: relKindWord(d) + " " + d.Name, cols: u})

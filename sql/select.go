@@ -137,10 +137,11 @@ func expandTargets(list []*pg_query.Node, in *scope, hasFrom bool) ([]target, er
 					return nil, pgerror.Newf(pgcode.UndefinedTable, "missing FROM-clause entry for table \"%s\"", table).WithPosition(int(cr.Location) + 1)
 				}
 			}
-			for _, i := range starColumns(in, table) {
-				c := in.cols[i]
-				markColumn(c)
-				out = append(out, target{starCol: i, name: c.name})
+			for i := range in.cols {
+				if c := &in.cols[i]; inStar(c, table) {
+					markColumn(*c)
+					out = append(out, target{starCol: i, name: c.name})
+				}
 			}
 			continue
 		}
@@ -156,17 +157,9 @@ func expandTargets(list []*pg_query.Node, in *scope, hasFrom bool) ([]target, er
 	return out, nil
 }
 
-// starColumns are the columns of in that * (table "") or table.*
-// expands to, by index.
-func starColumns(in *scope, table string) []int {
-	var out []int
-	for i, c := range in.cols {
-		if c.hidden || (table == "" && c.qualifiedOnly) || (table != "" && c.table != table) {
-			continue
-		}
-		out = append(out, i)
-	}
-	return out
+// inStar reports whether * (table "") or table.* expands to column c.
+func inStar(c *column, table string) bool {
+	return !c.hidden && (table != "" || !c.qualifiedOnly) && (table == "" || c.table == table)
 }
 
 // selectBuild is the state of planning one SELECT's expressions.

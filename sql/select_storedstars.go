@@ -69,21 +69,16 @@ func starRefs(item *pg_query.Node, in *scope) []*pg_query.Node {
 			return nil // the planner reports it
 		}
 	}
-	cols := starColumns(in, table)
-	if len(cols) == 0 {
-		return nil
-	}
-	out := make([]*pg_query.Node, 0, len(cols))
-	for _, i := range cols {
+	var out []*pg_query.Node
+	for i := range in.cols {
+		if !inStar(&in.cols[i], table) {
+			continue
+		}
 		names := uniqueReference(in, i)
 		if names == nil {
 			return nil
 		}
-		fields := make([]*pg_query.Node, len(names))
-		for j, n := range names {
-			fields[j] = pg_query.MakeStrNode(n)
-		}
-		ref := &pg_query.Node{Node: &pg_query.Node_ColumnRef{ColumnRef: &pg_query.ColumnRef{Fields: fields, Location: cr.Location}}}
+		ref := &pg_query.Node{Node: &pg_query.Node_ColumnRef{ColumnRef: &pg_query.ColumnRef{Fields: strNodes(names), Location: cr.Location}}}
 		out = append(out, &pg_query.Node{Node: &pg_query.Node_ResTarget{ResTarget: &pg_query.ResTarget{Val: ref, Location: rt.Location}}})
 	}
 	return out

@@ -40,6 +40,11 @@ func (pl *planner) planView(d *catalog.Descriptor, lv *level) (planNode, error) 
 	savedBound := pl.bound
 	pl.bound = bound
 	defer func() { pl.bound = savedBound }()
+	// What CREATE VIEW writes out and RENAME COLUMN rewrites is the
+	// query being made or renamed in, not this view's.
+	stars, refs := pl.explicitStars, pl.columnRefs
+	pl.explicitStars, pl.columnRefs = false, nil
+	defer func() { pl.explicitStars, pl.columnRefs = stars, refs }()
 	pl.depth++
 	defer func() { pl.depth-- }()
 	if pl.depth > maxViewDepth {
@@ -81,9 +86,7 @@ func (pl *planner) planView(d *catalog.Descriptor, lv *level) (planNode, error) 
 func sameViewShape(d *catalog.Descriptor, cols []column) error {
 	ok := len(cols) == len(d.View.Columns)
 	for i := 0; ok && i < len(cols); i++ {
-		// An untyped literal's column was stored as text.
-		got, want := typeOid(cols[i].typ), d.View.Columns[i].TypeOid
-		ok = got == want || got == types.Unknown.Oid && want == types.Text.Oid
+		ok = storedTypeMatches(typeOid(cols[i].typ), d.View.Columns[i].TypeOid)
 	}
 	if ok {
 		return nil
@@ -91,6 +94,13 @@ func sameViewShape(d *catalog.Descriptor, cols []column) error {
 	return pgerror.Newf(pgcode.FeatureNotSupported, "view \"%s\" no longer has the columns it was made with", d.Name).
 		WithDetail("A table it reads with * has gained or changed columns since.").
 		WithHint("Make the view again with CREATE OR REPLACE VIEW.")
+}
+
+// storedTypeMatches reports whether a column a stored query plans to
+// now, of type got, is still the column of type want it was stored
+// with: an untyped literal's column was stored as text.
+func storedTypeMatches(got, want uint32) bool {
+	return got == want || got == types.Unknown.Oid && want == types.Text.Oid
 }
 
 // maxViewDepth bounds views over views.

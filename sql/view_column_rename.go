@@ -4,7 +4,6 @@ import (
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/catalog"
-	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/parser"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
@@ -25,8 +24,8 @@ import (
 // which is then refused, as before.
 
 // columnRefLog collects, while a query is planned, the references it
-// resolves to the columns of one relation's scans at the query's own
-// level (not those of the views it reads).
+// resolves to the columns of one relation's scans (not those of the
+// views it reads: planView sets it aside).
 type columnRefLog struct {
 	rel   uint32
 	sites []columnRefSite
@@ -91,7 +90,7 @@ func (sb *selectBuild) noteMatchedRefs(n *pg_query.Node) {
 // views that read table d so that their references to its column col,
 // now named old, use the name new. It runs before the rename, and
 // returns how many references it rewrote in each view, for
-// checkRenamedViews to count again after it.
+// renameColumn to count again after it.
 func (x *execCtx) renameColumnInViews(g *depGraph, d *catalog.Descriptor, col uint32, old, new string) (map[*catalog.Descriptor]int, error) {
 	rewritten := map[*catalog.Descriptor]int{}
 	for _, v := range g.all {
@@ -141,22 +140,6 @@ func (x *execCtx) renameColumnInView(v, d *catalog.Descriptor, col uint32, old, 
 	return len(at), catalog.Put(x.txn, v)
 }
 
-// checkRenamedViews plans each rewritten view again, after the rename,
-// and refuses the rename unless the view's references to the column are
-// all still there: none was taken by another column.
-func (x *execCtx) checkRenamedViews(rewritten map[*catalog.Descriptor]int, d *catalog.Descriptor, col uint32, old string) error {
-	for v, n := range rewritten {
-		_, at, err := x.viewColumnRefs(v, d, col)
-		if err != nil {
-			return err
-		}
-		if len(at) != n {
-			return errViewUsesColumn(d, old, v)
-		}
-	}
-	return nil
-}
-
 // errViewUsesColumn refuses a rename a view cannot follow.
 func errViewUsesColumn(d *catalog.Descriptor, old string, v *catalog.Descriptor) error {
 	return pgerror.Newf(pgcode.FeatureNotSupported, "cannot rename column \"%s\" of table \"%s\": view \"%s\" uses it", old, d.Name, v.Name)
@@ -166,37 +149,29 @@ func errViewUsesColumn(d *catalog.Descriptor, old string, v *catalog.Descriptor)
 // references it makes to column col of table d in the present (not
 // through an AS OF read): the FROM item each names the column by, by the
 // reference's location, only where the reference is by the column's
-// name (not by a column alias of its FROM item). None when the view does
-// not plan: it is judged after the rename (viewBroken), as any other.
+// name (not by a column alias of its FROM item). None (nil) when the
+// view no longer plans to its columns.
 func (x *execCtx) viewColumnRefs(v, d *catalog.Descriptor, col uint32) (parser.Statement, map[int32]string, error) {
-	stmts, err := parser.Parse(v.View.Query)
-	if err != nil || len(stmts) != 1 || stmts[0].AST.GetSelectStmt() == nil {
-		return parser.Statement{}, nil, pgerror.Newf(pgcode.DataCorrupted, "view \"%s\": stored query does not parse", v.Name)
-	}
-	bound, err := bindingOf(x.txn, v.View) // view_funcs.go
+	stmt, pl, err := x.storedViewPlanner(v) // view_stored_plan.go
 	if err != nil {
 		return parser.Statement{}, nil, err
 	}
-	sel := stmts[0].AST.GetSelectStmt()
 	log := &columnRefLog{rel: d.ID}
-	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}, describeOnly: true, bound: bound,
-		sysCols: selectWantsSystemColumns(sel), columnRefs: log}
-	pl.attachTimeTravel(stmts[0])
-	if _, err := pl.planQuery(sel, nil, &level{}); err != nil {
-		return stmts[0], nil, nil
+	pl.columnRefs = log
+	node, err := pl.planQuery(stmt.AST.GetSelectStmt(), nil, &level{})
+	if err != nil || sameViewShape(v, node.cols()) != nil {
+		return stmt, nil, nil
 	}
 	name := ""
-	for _, c := range d.Table.Columns {
-		if c.ID == col {
-			name = c.Name
-		}
+	if c := d.Table.Column(col); c != nil {
+		name = c.Name
 	}
-	travel := travelOf(stmts[0])
+	travel := travelOf(stmt)
 	at := map[int32]string{}
 	for _, s := range log.sites {
 		if id, ok := columnIDAt(d, s.attNum); ok && id == col && travel[s.from.Location] == nil && s.name == name {
 			at[s.loc] = s.table
 		}
 	}
-	return stmts[0], at, nil
+	return stmt, at, nil
 }

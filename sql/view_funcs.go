@@ -350,20 +350,13 @@ func (x *execCtx) renameCalls(root *pg_query.Node, calls map[int32]uint32, fn ui
 // returns its parse tree, AS OF clauses and the function each user
 // function call (by location) resolves to.
 func (x *execCtx) viewCallSites(v *catalog.Descriptor) (*pg_query.Node, map[int32]*parser.TimeTravel, map[int32]uint32, error) {
-	stmts, err := parser.Parse(v.View.Query)
-	if err != nil || len(stmts) != 1 || stmts[0].AST.GetSelectStmt() == nil {
-		return nil, nil, nil, pgerror.Newf(pgcode.DataCorrupted, "view \"%s\": stored query does not parse", v.Name)
-	}
-	b, err := bindingOf(x.txn, v.View)
+	stmt, pl, err := x.storedViewPlanner(v) // view_stored_plan.go
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	sel := stmts[0].AST.GetSelectStmt()
-	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}, describeOnly: true,
-		sysCols: selectWantsSystemColumns(sel), bound: b, calls: map[int32]uint32{}}
-	pl.attachTimeTravel(stmts[0])
-	if _, err := pl.planQuery(sel, nil, &level{}); err != nil {
+	pl.calls = map[int32]uint32{}
+	if _, err := pl.planQuery(stmt.AST.GetSelectStmt(), nil, &level{}); err != nil {
 		return nil, nil, nil, err
 	}
-	return stmts[0].AST, travelOf(stmts[0]), pl.calls, nil
+	return stmt.AST, travelOf(stmt), pl.calls, nil
 }
