@@ -29,11 +29,7 @@ func TestFunctionInDefaultDependencyMessages(t *testing.T) {
 		t.Helper()
 		got := notices()
 		if len(got) != 1 || got[0].Severity != "NOTICE" || got[0].Message != msg || got[0].Detail != detail {
-			var desc []string
-			for _, n := range got {
-				desc = append(desc, n.Severity+" "+n.Message+" / "+n.Detail)
-			}
-			t.Fatalf("notices %q, want NOTICE %q / %q", desc, msg, detail)
+			t.Fatalf("notices:\n%s\nwant NOTICE %q / %q", noticesText(got), msg, detail) // funcdeps_test.go
 		}
 	}
 	mustExec(t, c, "DROP FUNCTION f() CASCADE")
