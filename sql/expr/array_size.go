@@ -78,13 +78,22 @@ func checkHeldSlots(n int) error {
 // of type t (its ARR_SIZE less the header), as storedElemSize counts
 // each element, and whether one is NULL (which then has a bit in the
 // header's bitmap instead).
+// It runs on every || and array_append, so it looks the base type up
+// once, multiplies for a fixed-length one, and formats the others into
+// one scratch buffer.
 func arrayDataBytes(t *types.T, elems []types.Datum) (size int64, hasNull bool, err error) {
+	base := t.Base()
+	var scratch []byte
 	for _, e := range elems {
 		if e == nil {
 			hasNull = true
 			continue
 		}
-		n, err := storedElemSize(t, e)
+		if base.Len > 0 {
+			size += int64(base.Len)
+			continue
+		}
+		n, err := baseElemSize(base, e, &scratch)
 		if err != nil {
 			return 0, false, err
 		}
@@ -126,7 +135,13 @@ func checkArrayBytes(ndims, nitems int, data int64, hasNull bool) error {
 // to the byte, so their refusal at the very edge of the limit can differ
 // from PostgreSQL's by the few bytes per element the two forms differ.
 func storedElemSize(t *types.T, v types.Datum) (int, error) {
-	t = t.Base()
+	return baseElemSize(t.Base(), v, nil)
+}
+
+// baseElemSize is storedElemSize of a base type t, formatting a value
+// it must measure in its wire form into *scratch when scratch is not
+// nil.
+func baseElemSize(t *types.T, v types.Datum, scratch *[]byte) (int, error) {
 	switch {
 	case t.Len > 0:
 		// The fixed-length types past 16 bytes (the only ones whose
@@ -144,9 +159,16 @@ func storedElemSize(t *types.T, v types.Datum) (int, error) {
 	case []byte:
 		return alignInt(len(x) + 4), nil
 	}
-	b, err := t.AppendBinary(nil, v)
+	var buf []byte
+	if scratch != nil {
+		buf = (*scratch)[:0]
+	}
+	b, err := t.AppendBinary(buf, v)
 	if err != nil {
 		return 0, err
+	}
+	if scratch != nil {
+		*scratch = b
 	}
 	if t.Family == types.NumericFamily && len(b) >= 8 {
 		return alignInt(numericStoredSize(b)), nil

@@ -91,7 +91,7 @@ func init() {
 			if err := checkStringGrow(0, arrayTextLowerBound(a, delim, nullStr, literal)); err != nil {
 				return nil, err
 			}
-			var out, scratch []byte
+			var out []byte
 			first := true
 			for _, e := range a.Elems {
 				if e == nil && nullStr == nil {
@@ -111,11 +111,13 @@ func init() {
 				case isStr && literal:
 					piece = s
 				default:
-					scratch = elem.AppendText(scratch[:0], e, fs)
-					if err := checkStringGrow(len(out), len(scratch)); err != nil {
+					// Formatted in place; a text too long is
+					// refused as the buffer would have refused it.
+					before := len(out)
+					out = elem.AppendText(out, e, fs)
+					if err := checkStringGrow(before, len(out)-before); err != nil {
 						return nil, err
 					}
-					out = append(out, scratch...)
 					continue
 				}
 				if err := checkStringGrow(len(out), len(piece)); err != nil {
