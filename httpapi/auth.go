@@ -98,7 +98,7 @@ func (s *Server) authenticate(r *http.Request) (*catalog.User, error) {
 		}
 		u, err := s.engine.LookupUser(name)
 		if err != nil || !u.Login {
-			return nil, pgerror.Newf(pgcode.InvalidAuthorizationSpecification, "role %q is not permitted to log in", name)
+			return nil, pgerror.Newf(pgcode.InvalidAuthorizationSpecification, "role \"%s\" is not permitted to log in", name)
 		}
 		return u, nil
 	}
@@ -129,7 +129,7 @@ func (s *Server) checkPassword(r *http.Request, user, pw string) (*catalog.User,
 		wait := s.cfg.Logins.Attempt(user, addr, false)
 		s.log.Warn().Str("user", user).Str("remote", r.RemoteAddr).Dur("delay", wait).Msg("password authentication failed")
 		sleep(r, wait)
-		return nil, pgerror.Newf(pgcode.InvalidPassword, "password authentication failed for user %q", user)
+		return nil, pgerror.Newf(pgcode.InvalidPassword, "password authentication failed for user \"%s\"", user)
 	}
 	if wait := s.cfg.Logins.Attempt(user, addr, true); wait > 0 {
 		// Still throttled: a guess that succeeds is answered no faster.
@@ -137,7 +137,7 @@ func (s *Server) checkPassword(r *http.Request, user, pw string) (*catalog.User,
 	}
 	if !u.Login {
 		s.log.Warn().Str("user", user).Msg("login refused: role may not log in")
-		return nil, pgerror.Newf(pgcode.InvalidAuthorizationSpecification, "role %q is not permitted to log in", user)
+		return nil, pgerror.Newf(pgcode.InvalidAuthorizationSpecification, "role \"%s\" is not permitted to log in", user)
 	}
 	return u, nil
 }
