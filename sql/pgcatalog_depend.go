@@ -2,7 +2,6 @@ package sql
 
 import (
 	"github.com/stela-db/stela/catalog"
-	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/types"
 )
 
@@ -85,9 +84,7 @@ func pgDependRows(c *vctx) ([][]types.Datum, error) {
 			return nil, err
 		}
 	}
-	if err := functionDepends(c.txn, dep); err != nil {
-		return nil, err
-	}
+	functionDepends(c.functions, dep)
 	if err := extensionDepends(c.txn, dep); err != nil {
 		return nil, err
 	}
@@ -230,21 +227,11 @@ func tableDepends(d *catalog.Descriptor, byID map[uint32]*catalog.Descriptor, de
 }
 
 // functionDepends adds the rows of the user functions (which c.all
-// leaves out: they are not relations) on the functions they call: a
+// keeps apart: they are not relations) on the functions they call: a
 // SQL-standard body and the argument DEFAULTs are an expression each,
 // whose functions PostgreSQL records once.
-func functionDepends(txn *engine.Txn, dep func(class, obj, refClass, ref uint32, refSub int, kind byte)) error {
-	if txn == nil {
-		return nil
-	}
-	ds, err := catalog.All(txn)
-	if err != nil {
-		return err
-	}
-	for _, d := range ds {
-		if d.Kind != catalog.KindFunction {
-			continue
-		}
+func functionDepends(functions []*catalog.Descriptor, dep func(class, obj, refClass, ref uint32, refSub int, kind byte)) {
+	for _, d := range functions {
 		for _, fn := range d.Function.Functions {
 			dep(pgProcOID, d.ID, pgProcOID, fn, 0, 'n')
 		}
@@ -252,5 +239,4 @@ func functionDepends(txn *engine.Txn, dep func(class, obj, refClass, ref uint32,
 			dep(pgProcOID, d.ID, pgProcOID, fn, 0, 'n')
 		}
 	}
-	return nil
 }

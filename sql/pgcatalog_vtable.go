@@ -249,9 +249,11 @@ type vctx struct {
 	x   *execCtx
 	txn *engine.Txn
 	// descs caches the catalog's descriptors for this computation, but
-	// the user types, which userTypes has: they are not relations.
+	// the user types and functions, which userTypes and functions have:
+	// they are not relations.
 	descs     []*catalog.Descriptor
 	userTypes []*catalog.Descriptor
+	functions []*catalog.Descriptor
 }
 
 // ofKind returns the descriptors of one kind (tables, sequences...).
@@ -298,6 +300,7 @@ func (c *vctx) all() ([]*catalog.Descriptor, error) {
 		}
 		if d.Kind == catalog.KindFunction {
 			// Not a relation: pg_proc lists them (pgcatalog_userproc.go).
+			c.functions = append(c.functions, d)
 			continue
 		}
 		if d.Kind == catalog.KindSchema || r.seesRelation(d) {
