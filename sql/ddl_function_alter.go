@@ -193,9 +193,6 @@ func (x *execCtx) renameFunction(n *pg_query.RenameStmt) error {
 	if err != nil {
 		return err
 	}
-	if d, err = x.rereadFunction(d); err != nil {
-		return err
-	}
 	if err := catalog.Rename(x.txn, d, n.Newname); err != nil {
 		return err
 	}
@@ -203,20 +200,6 @@ func (x *execCtx) renameFunction(n *pg_query.RenameStmt) error {
 		return err
 	}
 	return catalog.BumpVersion(x.txn)
-}
-
-// rereadFunction reads function d again after rebindViewCalls, which
-// rewrites its descriptor when its own defaults call it: the change must
-// not write back the texts as they were.
-func (x *execCtx) rereadFunction(d *catalog.Descriptor) (*catalog.Descriptor, error) {
-	fresh, err := catalog.Get(x.txn, d.ID)
-	if err != nil {
-		return nil, err
-	}
-	if fresh == nil {
-		return nil, pgerror.Newf(pgcode.DataCorrupted, "function %s: descriptor %d is gone", d.Name, d.ID)
-	}
-	return fresh, nil
 }
 
 // changeFunctionOwner is ALTER FUNCTION ... OWNER TO.
@@ -299,9 +282,6 @@ func (x *execCtx) setFunctionSchema(n *pg_query.AlterObjectSchemaStmt) error {
 	oldName := x.functionName(d)
 	rebound, err := x.rebindViewCalls(d, d.Name, s.ID) // view_funcs.go
 	if err != nil {
-		return err
-	}
-	if d, err = x.rereadFunction(d); err != nil {
 		return err
 	}
 	if err := catalog.SetSchema(x.txn, d, s.ID); err != nil {

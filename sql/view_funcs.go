@@ -261,10 +261,10 @@ func (x *execCtx) rebindViewCalls(fn *catalog.Descriptor, newName string, newSch
 		}
 		if v.ID == fn.ID {
 			// Its own default may call it (made so by CREATE OR
-			// REPLACE): that call follows it too. The caller writes
-			// fn's new name into the descriptor as rewritten here.
-			if v.Kind == catalog.KindFunction && defaultsCall(v.Function, fn.ID) {
-				if err := x.rebindDefaultCalls(v, fn.ID, newName, newSchema, sn, &out); err != nil {
+			// REPLACE): that call follows it too, rewritten in the
+			// caller's fn, which the caller then writes renamed.
+			if fn.Kind == catalog.KindFunction && defaultsCall(fn.Function, fn.ID) {
+				if err := x.rebindDefaultCalls(fn, fn.ID, newName, newSchema, sn, &out); err != nil {
 					return nil, err
 				}
 			}
