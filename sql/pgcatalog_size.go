@@ -1,8 +1,6 @@
 package sql
 
 import (
-	"strconv"
-
 	"github.com/stela-db/stela/catalog"
 	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/kv"
@@ -94,9 +92,6 @@ func init() {
 		}
 		return nil, nil // as PostgreSQL for an OID that is no database
 	})
-	expr.AddFunc("pg_size_pretty", []*types.T{types.Int8}, types.Text, true, func(_ *expr.Context, a []types.Datum) (types.Datum, error) {
-		return sizePretty(a[0].(int64)), nil
-	})
 }
 
 // What relationSize adds up.
@@ -165,34 +160,4 @@ func relationSizeZero(x *execCtx, oid uint32) (types.Datum, error) {
 		return nil, err
 	}
 	return int64(0), nil
-}
-
-// sizePretty is pg_size_pretty(bigint): bytes below 10 kB, then the
-// largest unit (kB, MB, GB, TB, PB) that keeps the number below 20480,
-// halves rounded away from zero (PostgreSQL 15's size_pretty_units).
-func sizePretty(size int64) string {
-	abs := func(v int64) int64 {
-		if v < 0 {
-			return -v
-		}
-		return v
-	}
-	if abs(size) < 10*1024 {
-		return strconv.FormatInt(size, 10) + " bytes"
-	}
-	size /= 1 << 9 // to half-kB units, for the rounding
-	for _, unit := range []string{"kB", "MB", "GB", "TB"} {
-		if abs(size) < 20*1024-1 {
-			return strconv.FormatInt(halfRounded(size), 10) + " " + unit
-		}
-		size /= 1 << 10
-	}
-	return strconv.FormatInt(halfRounded(size), 10) + " PB"
-}
-
-func halfRounded(v int64) int64 {
-	if v < 0 {
-		return (v - 1) / 2
-	}
-	return (v + 1) / 2
 }

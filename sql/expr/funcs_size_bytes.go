@@ -16,13 +16,6 @@ import (
 	"github.com/stela-db/stela/sql/types"
 )
 
-// sizeUnitBits are the units pg_size_bytes accepts (PostgreSQL 15's
-// size_pretty_units: no "B", which came in 16) and their power of two.
-var sizeUnitBits = []struct {
-	name string
-	bits uint
-}{{"bytes", 0}, {"kB", 10}, {"MB", 20}, {"GB", 30}, {"TB", 40}, {"PB", 50}}
-
 func init() {
 	addFunc("pg_size_bytes", fn([]*types.T{types.Text}, types.Int8, func(_ *Context, a []types.Datum) (types.Datum, error) {
 		return sizeBytes(a[0].(string))
@@ -79,7 +72,7 @@ func sizeBytes(s string) (types.Datum, error) {
 
 	unit := strings.TrimRight(strings.TrimLeft(s[end:], " \t\n\r\v\f"), " \t\n\r\v\f")
 	bits, found := uint(0), unit == ""
-	for _, u := range sizeUnitBits {
+	for _, u := range sizeUnits { // funcs_size_pretty.go
 		if !found && asciiEqualFold(unit, u.name) { // pg_strcasecmp folds ASCII only
 			bits, found = u.bits, true
 		}
