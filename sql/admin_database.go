@@ -8,6 +8,7 @@ import (
 
 	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/pgcode"
+	"github.com/stela-db/stela/sql/pgenc"
 	"github.com/stela-db/stela/sql/pgerror"
 )
 
@@ -149,10 +150,15 @@ func createDatabaseOptions(opts []*pg_query.Node) (string, error) {
 				return "", unsupported("a template other than template0 or template1")
 			}
 		case "encoding":
-			switch strings.ToUpper(strings.ReplaceAll(v, "-", "")) {
-			case "UTF8", "UNICODE", "6":
-			default:
-				return "", unsupported("encoding " + v + " (stela's databases are UTF8)")
+			if d.Arg == nil {
+				break // ENCODING DEFAULT: the template's, UTF8
+			}
+			enc, err := encodingOption(d.Arg, v)
+			if err != nil {
+				return "", err
+			}
+			if enc != pgenc.UTF8 {
+				return "", unsupported("encoding " + enc.Name + " (stela's databases are UTF8)")
 			}
 		case "locale", "lc_collate", "lc_ctype":
 			if v != "C" && v != "POSIX" {
@@ -235,4 +241,22 @@ func planRenameDatabase(n *pg_query.RenameStmt) (plan, error) {
 		}
 		return s.engine.renameDatabase(ec.Ctx, s, from, n.Newname)
 	}}, nil
+}
+
+// encodingOption is the encoding CREATE DATABASE's ENCODING names, by
+// name in any of PostgreSQL's spellings ('utf-8', 'Unicode') or by its
+// number (6) when written as an integer.
+func encodingOption(arg *pg_query.Node, v string) (*pgenc.Encoding, error) {
+	if n := arg.GetInteger(); n != nil {
+		enc, ok := pgenc.ByID(int64(n.Ival))
+		if !ok {
+			return nil, pgerror.Newf(pgcode.UndefinedObject, "%d is not a valid encoding code", n.Ival)
+		}
+		return enc, nil
+	}
+	enc, ok := pgenc.Lookup(v)
+	if !ok {
+		return nil, pgerror.Newf(pgcode.UndefinedObject, "%s is not a valid encoding name", v)
+	}
+	return enc, nil
 }

@@ -173,12 +173,6 @@ func init() {
 		}
 		return d.Kind == catalog.KindTable, nil
 	})
-	expr.AddFunc("pg_encoding_to_char", t(i4), types.Name, true, func(_ *expr.Context, a []types.Datum) (types.Datum, error) {
-		if a[0].(int64) == 6 {
-			return "UTF8", nil
-		}
-		return "", nil
-	})
 	expr.AddFunc("pg_is_in_recovery", nil, b, true, func(*expr.Context, []types.Datum) (types.Datum, error) { return false, nil })
 }
 

@@ -75,3 +75,22 @@ func TestFromUTF8InPlace(t *testing.T) {
 		t.Fatalf("FromUTF8InPlace(€) error = %v", err)
 	}
 }
+
+// Every encoding has a number, and the number leads back to it.
+func TestEncodingIDs(t *testing.T) {
+	if len(byID) != len(encodings) {
+		t.Fatalf("%d numbered encodings, %d known", len(byID), len(encodings))
+	}
+	for name, e := range encodings {
+		got, ok := ByID(e.ID())
+		if !ok || got != e {
+			t.Errorf("%s: ByID(%d) = %v, %v", name, e.ID(), got, ok)
+		}
+	}
+	if e, _ := ByID(6); e != UTF8 {
+		t.Errorf("ByID(6) = %v, want UTF8", e)
+	}
+	if _, ok := ByID(42); ok {
+		t.Error("ByID(42) found an encoding")
+	}
+}
