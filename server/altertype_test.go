@@ -231,12 +231,7 @@ func TestAlterTypeStatistics(t *testing.T) {
 		t.Fatalf("pg_stats after both: %q", s)
 	}
 
-	c.Close(ctx)
-	shutdown(t, srv)
-	srv = startAt(t, dir)
-	defer shutdown(t, srv)
-	c = mustConnect(t, dsnOf(srv))
-	defer c.Close(ctx)
+	c = restarted(t, dir, srv, c)
 	if s := statsOf(c); s != "id" {
 		t.Fatalf("pg_stats after a restart: %q", s)
 	}

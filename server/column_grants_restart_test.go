@@ -19,13 +19,7 @@ func TestColumnGrantsAcrossServerRestart(t *testing.T) {
 	} {
 		mustExec(t, c, q)
 	}
-	c.Close(ctx)
-	shutdown(t, srv)
-
-	srv = startAt(t, dir)
-	defer shutdown(t, srv)
-	c = mustConnect(t, dsnOf(srv))
-	defer c.Close(ctx)
+	c = restarted(t, dir, srv, c)
 	var acl string
 	if err := c.QueryRow(ctx, `SELECT string_agg(attname || coalesce(replace(attacl::text, current_user, 'me'), ''), ' ' ORDER BY attnum)
 		FROM pg_attribute WHERE attrelid = 'cgr_t'::regclass AND attnum > 0`).Scan(&acl); err != nil {

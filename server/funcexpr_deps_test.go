@@ -69,13 +69,7 @@ func TestFunctionInDefaultBindingAcrossRestart(t *testing.T) {
 	} {
 		mustExec(t, c, q)
 	}
-	c.Close(ctx)
-	shutdown(t, srv)
-
-	srv = startAt(t, dir)
-	defer shutdown(t, srv)
-	c = mustConnect(t, dsnOf(srv))
-	defer c.Close(ctx)
+	c = restarted(t, dir, srv, c)
 	for _, q := range []string{
 		"CREATE FUNCTION public.answer2() RETURNS int LANGUAGE sql AS 'SELECT -1'",
 		"CREATE FUNCTION public.pos(x int) RETURNS boolean LANGUAGE sql AS 'SELECT true'",

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/stela-db/stela/server"
 )
 
 // A table's row count, once known, is the planner's at once after a
@@ -37,34 +35,9 @@ func TestRowCountKnownAfterCleanRestart(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	c.Close(ctx)
-	shutdown(t, srv)
-
-	srv = startAt(t, dir)
-	defer shutdown(t, srv)
-	c = mustConnect(t, dsnOf(srv))
+	c = restarted(t, dir, srv, c)
 	if plan := planText(t, c, "EXPLAIN SELECT * FROM t"); !strings.Contains(plan, want) {
 		t.Fatalf("first plan after the restart:\n%s\nwant %q", plan, want)
 	}
 	c.Close(ctx)
-}
-
-// startAt starts a test server over dir, left to the caller to shut
-// down (so that it can restart on the same directory).
-func startAt(t *testing.T, dir string) *server.Server {
-	t.Helper()
-	srv, err := server.Start(context.Background(), testConfig(t, dir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return srv
-}
-
-func shutdown(t *testing.T, srv *server.Server) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(ctx); err != nil {
-		t.Fatalf("shutdown: %v", err)
-	}
 }

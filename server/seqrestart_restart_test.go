@@ -21,13 +21,7 @@ func TestSequenceRestartAcrossServerRestart(t *testing.T) {
 	} {
 		mustExec(t, c, q)
 	}
-	c.Close(ctx)
-	shutdown(t, srv)
-
-	srv = startAt(t, dir)
-	defer shutdown(t, srv)
-	c = mustConnect(t, dsnOf(srv))
-	defer c.Close(ctx)
+	c = restarted(t, dir, srv, c)
 	var kept, undone int64
 	if err := c.QueryRow(ctx, "SELECT nextval('kept'), nextval('undone')").Scan(&kept, &undone); err != nil {
 		t.Fatal(err)
@@ -59,13 +53,7 @@ func TestSetvalNotCalledAcrossServerRestart(t *testing.T) {
 	} {
 		mustExec(t, c, q)
 	}
-	c.Close(ctx)
-	shutdown(t, srv)
-
-	srv = startAt(t, dir)
-	defer shutdown(t, srv)
-	c = mustConnect(t, dsnOf(srv))
-	defer c.Close(ctx)
+	c = restarted(t, dir, srv, c)
 	var isCalled bool
 	if err := c.QueryRow(ctx, "SELECT is_called FROM uncalled").Scan(&isCalled); err != nil {
 		t.Fatal(err)

@@ -195,18 +195,12 @@ func TestTempTablesDoNotConflictWithWriters(t *testing.T) {
 // A server that shuts down with a session holding temp tables starts
 // again without its temp schema.
 func TestTempSchemaGoneAfterRestart(t *testing.T) {
-	ctx := context.Background()
 	dir := t.TempDir()
 	srv := startAt(t, dir)
 	c := mustConnect(t, dsnOf(srv))
 	mustExec(t, c, "CREATE TEMP TABLE t (a int)")
 	mustExec(t, c, "INSERT INTO t VALUES (1)")
-	shutdown(t, srv) // with c still open
-
-	srv = startAt(t, dir)
-	defer shutdown(t, srv)
-	c = mustConnect(t, dsnOf(srv))
-	defer c.Close(ctx)
+	c = restarted(t, dir, srv, nil) // shut down with c still open
 	if n := countOf(t, c, "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'pg_temp%'"); n != 0 {
 		t.Fatalf("%d temp schemas after the restart", n)
 	}
