@@ -8,7 +8,6 @@ package expr
 // bounds are 1.
 
 import (
-	"math"
 	"strconv"
 
 	"github.com/stela-db/stela/sql/pgcode"
@@ -33,7 +32,7 @@ func arrayFillOf(argTypes []*types.T) arrayFn {
 
 // arrayFill is array_fill(value, dims [, lbounds]) for a value of type
 // elem: NULL dims or lbounds, or one with a NULL or more than one
-// dimension, is an error; the shape is checked (fillItems) and the size
+// dimension, is an error; the shape is checked (CheckArrayShape) and the size
 // (checkFillBytes) before the elements are made, all of them the value.
 func arrayFill(elem *types.T, args []types.Datum) (types.Datum, error) {
 	for _, a := range args[1:] {
@@ -78,7 +77,7 @@ func arrayFill(elem *types.T, args []types.Datum) (types.Datum, error) {
 				WithDetail("Low bound array has different size than dimensions array.")
 		}
 	}
-	n, err := fillItems(dims, lbs)
+	n, err := types.CheckArrayShape(dims, lbs)
 	if err != nil {
 		return nil, err
 	}
@@ -94,41 +93,6 @@ func arrayFill(elem *types.T, args []types.Datum) (types.Datum, error) {
 	}
 	return &types.Array{Dims: dims, LBound: lbs, Elems: elems}, nil
 }
-
-// fillItems is PostgreSQL's ArrayGetNItems then ArrayCheckBounds: the
-// product of the lengths may pass the limit on the way (only an int32
-// overflow stops it) as long as it ends within it, so [10^9, 0] is an
-// empty array; and no upper bound may pass the int32 range, even of an
-// empty array.
-func fillItems(dims, lbs []int32) (int, error) {
-	errSize := func() error {
-		return pgerror.New(pgcode.ProgramLimitExceeded, "array size exceeds the maximum allowed ("+strconv.Itoa(maxArrayItems)+")")
-	}
-	n := int64(0)
-	if len(dims) > 0 {
-		n = 1
-	}
-	for _, d := range dims {
-		if d < 0 {
-			return 0, errSize()
-		}
-		if n *= int64(d); n > math.MaxInt32 {
-			return 0, errSize()
-		}
-	}
-	if n > maxArrayItems {
-		return 0, errSize()
-	}
-	for i, d := range dims {
-		if int64(lbs[i])+int64(d) > math.MaxInt32 {
-			return 0, pgerror.New(pgcode.ProgramLimitExceeded, "array lower bound is too large: "+strconv.Itoa(int(lbs[i])))
-		}
-	}
-	return int(n), nil
-}
-
-// maxArrayItems is PostgreSQL's MaxArraySize on 64-bit builds.
-const maxArrayItems = 0x3FFFFFFF / 8
 
 // trimArray is trim_array(a, n): a without the last n entries of its
 // first dimension; n must be between 0 and that dimension's length

@@ -112,7 +112,10 @@ func (t *T) IsArray() bool { return t != nil && t.Elem != nil }
 // CheckArrayShape checks dimensions as PostgreSQL's ArrayGetNItems and
 // ArrayCheckBounds do and returns the number of elements: at most
 // MaxArrayDims dimensions, no negative length, at most maxArraySize
-// elements, and no upper bound past the int32 range.
+// elements, and no upper bound past the int32 range, even of an empty
+// array. As ArrayGetNItems, the product of the lengths may pass the
+// limit on the way (only an int32 overflow stops it) as long as it ends
+// within it: [10^9][0] is an empty array.
 func CheckArrayShape(dims, lbs []int32) (int, error) {
 	if len(dims) > MaxArrayDims {
 		return 0, ErrTooManyDims(len(dims))
@@ -121,14 +124,18 @@ func CheckArrayShape(dims, lbs []int32) (int, error) {
 	if len(dims) == 0 {
 		n = 0
 	}
-	for i, d := range dims {
+	for _, d := range dims {
 		if d < 0 {
 			return 0, errArraySize()
 		}
-		n *= int64(d)
-		if n > maxArraySize {
+		if n *= int64(d); n > math.MaxInt32 {
 			return 0, errArraySize()
 		}
+	}
+	if n > maxArraySize {
+		return 0, errArraySize()
+	}
+	for i, d := range dims {
 		if int64(lbs[i])+int64(d) > math.MaxInt32 {
 			return 0, pgerror.Newf(pgcode.ProgramLimitExceeded, "array lower bound is too large: %d", lbs[i])
 		}
