@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"math"
 	"strconv"
 	"strings"
 
@@ -277,7 +278,14 @@ func (b *Builder) constant(c *pg_query.A_Const) (Expr, error) {
 		return &Const{T: types.Int4, V: int64(v.Ival.Ival), Loc: loc}, nil
 	case *pg_query.A_Const_Fval:
 		s := v.Fval.Fval
+		// An integer too long for the lexer's int4 may still be one:
+		// the parser folds the minus of -2147483648 into the digits,
+		// and PostgreSQL's make_const gives each integer the smallest
+		// of int4 and int8 it fits.
 		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			if n >= math.MinInt32 && n <= math.MaxInt32 {
+				return &Const{T: types.Int4, V: n, Loc: loc}, nil
+			}
 			return &Const{T: types.Int8, V: n, Loc: loc}, nil
 		}
 		d, err := types.Numeric.ParseText(s, nil)
