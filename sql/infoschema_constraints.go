@@ -235,7 +235,11 @@ func infoCheckConstraintsRows(c *vctx) ([][]types.Datum, error) {
 		if d.Kind != catalog.KindTable || !n.owns(d) {
 			continue
 		}
-		t, schema := d.Table, n.schemas[d.Schema]
+		t, err := c.x.shownTable(d.Table)
+		if err != nil {
+			return nil, err
+		}
+		schema := n.schemas[d.Schema]
 		p := pgDeparser{table: t}
 		for _, ck := range t.Checks {
 			clause, ok := p.checkText(ck.Expr)

@@ -142,7 +142,9 @@ func infoViewsRows(c *vctx) ([][]types.Datum, error) {
 		// deparsed, pretty form), and the system views have none.
 		var def types.Datum
 		if r.desc != nil && n.owns(r.desc) {
-			def = r.desc.View.Query
+			if def, err = c.x.shownText(r.desc.View.Query, true); err != nil {
+				return nil, err
+			}
 		}
 		out = append(out, []types.Datum{n.db, r.schema, r.name, def, "NONE", yesNo(false), yesNo(false),
 			yesNo(false), yesNo(false), yesNo(false)})
@@ -211,7 +213,10 @@ func infoColumnsRows(c *vctx) ([][]types.Datum, error) {
 				out = append(out, row(&r, col.name, i+1, f, r.kind == 'r', nil, "", nil))
 			}
 		case r.desc.Kind == catalog.KindTable:
-			t := r.desc.Table
+			t, err := c.x.shownTable(r.desc.Table)
+			if err != nil {
+				return nil, err
+			}
 			for i := range t.Columns {
 				col := &t.Columns[i]
 				if col.Hidden || col.Dropped || !shown(r.desc, col.ID) {

@@ -322,12 +322,16 @@ func pgAttrdefRows(c *vctx) ([][]types.Datum, error) {
 		if d.Kind != catalog.KindTable {
 			continue
 		}
-		for i := range d.Table.Columns {
-			col := &d.Table.Columns[i]
+		t, err := c.x.shownTable(d.Table)
+		if err != nil {
+			return nil, err
+		}
+		for i := range t.Columns {
+			col := &t.Columns[i]
 			if col.Dropped || col.Hidden {
 				continue
 			}
-			text := defaultTextOf(col, d.Table, byID, schemas, path)
+			text := defaultTextOf(col, t, byID, schemas, path)
 			if text == "" {
 				continue
 			}

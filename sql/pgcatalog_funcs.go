@@ -215,19 +215,24 @@ func indexDef(c *expr.Context, oid uint32, column int, pretty bool) (types.Datum
 	if pretty {
 		visible = func(schema uint32, name string) bool { return visibleRelation(x, schema, name) }
 	}
-	return indexDefOf(x.txn, oid, column, pretty, visible)
+	return indexDefOf(x, oid, column, pretty, visible)
 }
 
 // indexDefOf is indexDef in a transaction's catalog; pretty prints a
 // partial index's predicate and key expressions as pg_get_indexdef's
 // pretty form does, and leaves out the schema of a table that visible
 // (nil: none) reports found by its bare name.
-func indexDefOf(txn *engine.Txn, oid uint32, column int, pretty bool, visible func(schema uint32, name string) bool) (types.Datum, error) {
+func indexDefOf(x *execCtx, oid uint32, column int, pretty bool, visible func(schema uint32, name string) bool) (types.Datum, error) {
+	txn := x.txn
 	d, ix, err := indexTable(txn, oid)
 	if err != nil || ix == nil {
 		return nil, err
 	}
-	t := d.Table
+	t, err := x.shownTable(d.Table)
+	if err != nil {
+		return nil, err
+	}
+	ix = shownIndex(t, ix)
 	if column > 0 {
 		if column > len(ix.Columns) {
 			return nil, nil
@@ -304,7 +309,10 @@ func constraintDef(c *expr.Context, oid uint32, pretty bool) (types.Datum, error
 	if err != nil || d == nil || d.Kind != catalog.KindTable {
 		return nil, err
 	}
-	t := d.Table
+	t, err := x.shownTable(d.Table)
+	if err != nil {
+		return nil, err
+	}
 	for _, ix := range catalog.NamedIndexes(t) {
 		if int(ix.ID) == sub && (ix.Constraint || isPrimary(ix)) {
 			kind := "UNIQUE"

@@ -41,7 +41,10 @@ func pgIndexRows(c *vctx) ([][]types.Datum, error) {
 	}
 	var out [][]types.Datum
 	for _, d := range descs {
-		t := d.Table
+		t, err := c.x.shownTable(d.Table)
+		if err != nil {
+			return nil, err
+		}
 		for _, ix := range catalog.NamedIndexes(t) {
 			oid, err := indexOID(d.ID, ix.ID)
 			if err != nil {

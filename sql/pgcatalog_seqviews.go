@@ -26,8 +26,12 @@ func pgMatviewsRows(c *vctx) ([][]types.Datum, error) {
 	var out [][]types.Datum
 	for _, d := range descs {
 		if d.IsMatView() {
+			def, err := c.x.shownText(d.View.Query, true)
+			if err != nil {
+				return nil, err
+			}
 			out = append(out, []types.Datum{schemas[d.Schema], d.Name, ownerName(d), nil,
-				dBool(len(catalog.NamedIndexes(d.Table)) > 0), dBool(d.MatView.Populated), d.View.Query})
+				dBool(len(catalog.NamedIndexes(d.Table)) > 0), dBool(d.MatView.Populated), def})
 		}
 	}
 	return out, nil

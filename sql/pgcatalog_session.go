@@ -55,8 +55,9 @@ func init() {
 			return nil, err
 		}
 		// The query as written (PostgreSQL deparses its own form, and
-		// pretty-prints with the bool or wrap argument).
-		return d.View.Query, nil
+		// pretty-prints with the bool or wrap argument), its names
+		// qualified where the search path does not find them.
+		return x.shownText(d.View.Query, true)
 	}
 	for _, arg := range []*types.T{types.OidType, types.Text} {
 		expr.AddFunc("pg_get_viewdef", []*types.T{arg}, types.Text, true, viewDef)

@@ -75,8 +75,12 @@ func pgViewsRows(c *vctx) ([][]types.Datum, error) {
 	for _, d := range descs {
 		if d.Kind == catalog.KindView {
 			// The definition is the query as written (PostgreSQL prints
-			// its own deparsed form).
-			out = append(out, []types.Datum{schemas[d.Schema], d.Name, ownerName(d), d.View.Query})
+			// its own deparsed form), as pg_get_viewdef shows it.
+			def, err := c.x.shownText(d.View.Query, true)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, []types.Datum{schemas[d.Schema], d.Name, ownerName(d), def})
 		}
 	}
 	return out, nil
@@ -97,7 +101,7 @@ func pgIndexesRows(c *vctx) ([][]types.Datum, error) {
 			if err != nil {
 				return nil, err
 			}
-			def, err := indexDefOf(c.txn, oid, 0, false, nil)
+			def, err := indexDefOf(c.x, oid, 0, false, nil)
 			if err != nil {
 				return nil, err
 			}

@@ -21,6 +21,9 @@ type searchPathMemo struct {
 	tempAt                     int // parseSearchPath's
 	// key is path joined by NULs: the relation cache's key.
 	key string
+	// shown is which bare names of stored text print qualified
+	// (shown_names.go), for one catalog version.
+	shown *shownNames
 }
 
 // pathMemoFor returns the memo for the session's present search_path,
