@@ -288,7 +288,7 @@ func (regCatalog) RegOut(ctx *expr.Context, t *types.T, oid uint32) (string, err
 		if err != nil || u == nil {
 			return "", err
 		}
-		return expr.QuoteIdent(u.d.Name), nil
+		return x.regprocName(u.d)
 	case types.Regprocedure.Oid:
 		if n := procSignature(oid); n != "" {
 			return n, nil
@@ -297,7 +297,7 @@ func (regCatalog) RegOut(ctx *expr.Context, t *types.T, oid uint32) (string, err
 		if err != nil || u == nil {
 			return "", err
 		}
-		return userProcSignature(x.txn, u.d), nil
+		return x.regprocedureName(u.d)
 	case types.Regoperator.Oid:
 		return operatorSignature(oid), nil
 	}
