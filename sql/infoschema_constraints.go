@@ -235,7 +235,7 @@ func infoCheckConstraintsRows(c *vctx) ([][]types.Datum, error) {
 		if d.Kind != catalog.KindTable || !n.owns(d) {
 			continue
 		}
-		t, err := c.x.shownTable(d.Table)
+		t, err := c.at().shownTable(d.Table)
 		if err != nil {
 			return nil, err
 		}

@@ -142,7 +142,7 @@ func infoViewsRows(c *vctx) ([][]types.Datum, error) {
 		// deparsed, pretty form), and the system views have none.
 		var def types.Datum
 		if r.desc != nil && n.owns(r.desc) {
-			if def, err = c.x.shownText(r.desc.View.Query, true); err != nil {
+			if def, err = c.at().shownText(r.desc.View.Query, true); err != nil {
 				return nil, err
 			}
 		}
@@ -213,7 +213,7 @@ func infoColumnsRows(c *vctx) ([][]types.Datum, error) {
 				out = append(out, row(&r, col.name, i+1, f, r.kind == 'r', nil, "", nil))
 			}
 		case r.desc.Kind == catalog.KindTable:
-			t, err := c.x.shownTable(r.desc.Table)
+			t, err := c.at().shownTable(r.desc.Table)
 			if err != nil {
 				return nil, err
 			}

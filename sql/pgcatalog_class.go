@@ -322,7 +322,7 @@ func pgAttrdefRows(c *vctx) ([][]types.Datum, error) {
 		if d.Kind != catalog.KindTable {
 			continue
 		}
-		t, err := c.x.shownTable(d.Table)
+		t, err := c.at().shownTable(d.Table)
 		if err != nil {
 			return nil, err
 		}

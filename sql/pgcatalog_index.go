@@ -41,7 +41,7 @@ func pgIndexRows(c *vctx) ([][]types.Datum, error) {
 	}
 	var out [][]types.Datum
 	for _, d := range descs {
-		t, err := c.x.shownTable(d.Table)
+		t, err := c.at().shownTable(d.Table)
 		if err != nil {
 			return nil, err
 		}
@@ -168,7 +168,11 @@ func pgConstraintRows(c *vctx) ([][]types.Datum, error) {
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, constraintRow(oid, ck.Name, d, 'c', 0, 0, ' ', ' ', ' ', checkColumns(t, ck.Expr), nil, ck.Expr))
+			bin, err := c.at().shownText(ck.Expr, false) // as pg_get_constraintdef prints it
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, constraintRow(oid, ck.Name, d, 'c', 0, 0, ' ', ' ', ' ', checkColumns(t, ck.Expr), nil, bin))
 		}
 		for _, fk := range t.ForeignKeys {
 			oid, err := subOID(oidConstraintTag, d.ID, slots[fk.Name])

@@ -26,7 +26,7 @@ func pgMatviewsRows(c *vctx) ([][]types.Datum, error) {
 	var out [][]types.Datum
 	for _, d := range descs {
 		if d.IsMatView() {
-			def, err := c.x.shownText(d.View.Query, true)
+			def, err := c.at().shownText(d.View.Query, true)
 			if err != nil {
 				return nil, err
 			}

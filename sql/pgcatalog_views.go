@@ -76,7 +76,7 @@ func pgViewsRows(c *vctx) ([][]types.Datum, error) {
 		if d.Kind == catalog.KindView {
 			// The definition is the query as written (PostgreSQL prints
 			// its own deparsed form), as pg_get_viewdef shows it.
-			def, err := c.x.shownText(d.View.Query, true)
+			def, err := c.at().shownText(d.View.Query, true)
 			if err != nil {
 				return nil, err
 			}
@@ -101,7 +101,7 @@ func pgIndexesRows(c *vctx) ([][]types.Datum, error) {
 			if err != nil {
 				return nil, err
 			}
-			def, err := indexDefOf(c.x, oid, 0, false, nil)
+			def, err := indexDefOf(c.at(), oid, 0, false, nil)
 			if err != nil {
 				return nil, err
 			}

@@ -256,6 +256,19 @@ type vctx struct {
 	functions []*catalog.Descriptor
 }
 
+// at is the statement's execCtx reading c's transaction: the statement's
+// own, or, for a catalog read AS OF a past transaction, a copy reading
+// that one, so that what prints stored text (shown_names.go, indexDefOf)
+// finds the names of the catalog as it was then.
+func (c *vctx) at() *execCtx {
+	if c.txn == c.x.txn {
+		return c.x
+	}
+	x := *c.x
+	x.txn = c.txn
+	return &x
+}
+
 // ofKind returns the descriptors of one kind (tables, sequences...).
 func (c *vctx) ofKind(kind string) ([]*catalog.Descriptor, error) {
 	all, err := c.all()

@@ -37,11 +37,10 @@ type shownNames struct {
 }
 
 // shownKey is a bare name of one kind: 'r' relation, 't' type, 'f'
-// function called with nargs arguments.
+// function.
 type shownKey struct {
-	kind  byte
-	name  string
-	nargs int
+	kind byte
+	name string
 }
 
 // shownNames returns the session's shownNames for the transaction's
@@ -131,17 +130,15 @@ func (s *shownNames) qualify(x *execCtx, k shownKey) (bool, error) {
 
 // namedIn reports whether schema has an object of the name and kind k:
 // a relation (or stand-alone composite type); a type or a relation (its
-// row type); a function of k.nargs arguments.
+// row type); a function of any arguments (a call may leave out those
+// with defaults, or name them, so its argument count says little: a
+// schema earlier on the path with a function of the name may take the
+// call, and the name is printed qualified).
 func (x *execCtx) namedIn(schema uint32, k shownKey) (bool, error) {
 	switch k.kind {
 	case 'f':
 		fns, err := catalog.Functions(x.txn, schema, k.name)
-		for _, f := range fns {
-			if len(f.Function.ArgOids) == k.nargs {
-				return true, err
-			}
-		}
-		return false, err
+		return len(fns) > 0, err
 	case 't':
 		if d, err := catalog.LookupType(x.txn, schema, k.name); err != nil || d != nil {
 			return d != nil, err
@@ -227,7 +224,7 @@ func (x *execCtx) qualifyShown(s *shownNames, root *pg_query.Node, travel map[in
 			if len(f.Funcname) != 1 || f.Funcname[0].GetString_() == nil {
 				return true
 			}
-			if mark(shownKey{kind: 'f', name: f.Funcname[0].GetString_().Sval, nargs: len(f.Args)}) {
+			if mark(shownKey{kind: 'f', name: f.Funcname[0].GetString_().Sval}) {
 				f.Funcname = append([]*pg_query.Node{pg_query.MakeStrNode("public")}, f.Funcname...)
 			}
 		case m.GetRangeVar() != nil:
