@@ -61,31 +61,12 @@ func TestArgDefaultsWrittenBeforeBinding(t *testing.T) {
 	}
 
 	// Make the descriptor as CREATE FUNCTION wrote it before.
-	db, err := e.Database("defaultdb")
-	if err != nil {
-		t.Fatal(err)
-	}
-	txn, err := db.DB.Begin(engine.TxnOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := catalog.LookupFunction(txn, catalog.PublicID, "f", []uint32{23})
-	if err != nil || d == nil {
-		t.Fatalf("function f: %v, %v", d, err)
-	}
-	if !d.Function.BoundDefaults || len(d.Function.DefaultCalls) != 1 || d.Function.Defaults[0] != "o.one()" {
-		t.Fatalf("bound descriptor: %+v", d.Function)
-	}
-	d.Function.BoundDefaults, d.Function.DefaultCalls, d.Function.Defaults = false, nil, []string{"one()"}
-	if err := catalog.Put(txn, d); err != nil {
-		t.Fatal(err)
-	}
-	if err := catalog.BumpVersion(txn); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := txn.Commit(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	rewriteFunctionF(t, e, func(fd *catalog.FunctionDesc) {
+		if !fd.BoundDefaults || len(fd.DefaultCalls) != 1 || fd.Defaults[0] != "o.one()" {
+			t.Fatalf("bound descriptor: %+v", fd)
+		}
+		fd.BoundDefaults, fd.DefaultCalls, fd.Defaults = false, nil, []string{"one()"}
+	})
 
 	for path, want := range map[string]string{"o, public": "1", "ev, o, public": "666"} {
 		runSQL(t, s, "SET search_path = "+path)
@@ -114,6 +95,24 @@ func TestArgDefaultCallsBeyondDefaults(t *testing.T) {
 	runSQL(t, s, `CREATE FUNCTION g() RETURNS int LANGUAGE sql AS 'SELECT 1';
 		CREATE FUNCTION f(a int DEFAULT g()) RETURNS int LANGUAGE sql AS 'SELECT a'`)
 
+	rewriteFunctionF(t, e, func(fd *catalog.FunctionDesc) {
+		if len(fd.DefaultCalls) != 1 {
+			t.Fatalf("function f: %+v", fd)
+		}
+		fd.DefaultCalls = append(fd.DefaultCalls, fd.DefaultCalls[0])
+	})
+
+	runSQL(t, s, "ALTER FUNCTION g() RENAME TO g2")
+	if got, err := queryFirst(t, s, "SELECT f()"); err != nil || got != "1" {
+		t.Fatalf("f() after the rename: %s, %v; want 1", got, err)
+	}
+}
+
+// rewriteFunctionF changes the stored descriptor of public.f(integer)
+// in defaultdb by change, as a descriptor written by an older stela or
+// corrupted would read, and bumps the catalog version.
+func rewriteFunctionF(t *testing.T, e *Engine, change func(*catalog.FunctionDesc)) {
+	t.Helper()
 	db, err := e.Database("defaultdb")
 	if err != nil {
 		t.Fatal(err)
@@ -123,10 +122,10 @@ func TestArgDefaultCallsBeyondDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	d, err := catalog.LookupFunction(txn, catalog.PublicID, "f", []uint32{23})
-	if err != nil || d == nil || len(d.Function.DefaultCalls) != 1 {
+	if err != nil || d == nil {
 		t.Fatalf("function f: %v, %v", d, err)
 	}
-	d.Function.DefaultCalls = append(d.Function.DefaultCalls, d.Function.DefaultCalls[0])
+	change(d.Function)
 	if err := catalog.Put(txn, d); err != nil {
 		t.Fatal(err)
 	}
@@ -135,10 +134,5 @@ func TestArgDefaultCallsBeyondDefaults(t *testing.T) {
 	}
 	if _, err := txn.Commit(context.Background()); err != nil {
 		t.Fatal(err)
-	}
-
-	runSQL(t, s, "ALTER FUNCTION g() RENAME TO g2")
-	if got, err := queryFirst(t, s, "SELECT f()"); err != nil || got != "1" {
-		t.Fatalf("f() after the rename: %s, %v; want 1", got, err)
 	}
 }
