@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
@@ -40,6 +41,17 @@ func noticesText(ns []*pgconn.Notice) string {
 	return strings.Join(out, "\n")
 }
 
+// wantCascadeNotices runs stmt, a DROP ... CASCADE, after dropping the
+// notices so far, and checks the NOTICEs it sends.
+func wantCascadeNotices(t *testing.T, c *pgx.Conn, notices func() []*pgconn.Notice, stmt, want string) {
+	t.Helper()
+	notices()
+	mustExec(t, c, stmt)
+	if got := noticesText(notices()); got != want {
+		t.Fatalf("notices\n%s\nwant\n%s", got, want)
+	}
+}
+
 func TestFunctionDependencyMessages(t *testing.T) {
 	c, notices := depConn(t, "funcdep_test")
 	mustExec(t, c, "CREATE TABLE t (a int)")
@@ -51,14 +63,10 @@ func TestFunctionDependencyMessages(t *testing.T) {
 		"view v depends on function f(integer)\n"+
 			"view vv depends on view v\n"+
 			"materialized view mv depends on function f(integer)")
-	notices()
-	mustExec(t, c, "DROP FUNCTION f(int) CASCADE")
-	want := "NOTICE drop cascades to 3 other objects / drop cascades to view v\n" +
-		"drop cascades to view vv\n" +
-		"drop cascades to materialized view mv"
-	if got := noticesText(notices()); got != want {
-		t.Fatalf("notices\n%s\nwant\n%s", got, want)
-	}
+	wantCascadeNotices(t, c, notices, "DROP FUNCTION f(int) CASCADE",
+		"NOTICE drop cascades to 3 other objects / drop cascades to view v\n"+
+			"drop cascades to view vv\n"+
+			"drop cascades to materialized view mv")
 }
 
 func TestStandardBodyDependencyMessages(t *testing.T) {
@@ -70,13 +78,9 @@ func TestStandardBodyDependencyMessages(t *testing.T) {
 	wantDropRefused(t, c, "DROP FUNCTION s1(int)", "cannot drop function s1(integer) because other objects depend on it",
 		"function s2(integer) depends on function s1(integer)\n"+
 			"function s3(integer) depends on function s1(integer)")
-	notices()
-	mustExec(t, c, "DROP FUNCTION s1(int) CASCADE")
-	want := "NOTICE drop cascades to 2 other objects / drop cascades to function s2(integer)\n" +
-		"drop cascades to function s3(integer)"
-	if got := noticesText(notices()); got != want {
-		t.Fatalf("notices\n%s\nwant\n%s", got, want)
-	}
+	wantCascadeNotices(t, c, notices, "DROP FUNCTION s1(int) CASCADE",
+		"NOTICE drop cascades to 2 other objects / drop cascades to function s2(integer)\n"+
+			"drop cascades to function s3(integer)")
 }
 
 // A function whose argument DEFAULT calls another depends on it, as in
@@ -89,13 +93,9 @@ func TestArgDefaultDependencyMessages(t *testing.T) {
 	wantDropRefused(t, c, "DROP FUNCTION d1()", "cannot drop function d1() because other objects depend on it",
 		"function d2(integer,integer) depends on function d1()\n"+
 			"view dv depends on function d2(integer,integer)")
-	notices()
-	mustExec(t, c, "DROP FUNCTION d1() CASCADE")
-	want := "NOTICE drop cascades to 2 other objects / drop cascades to function d2(integer,integer)\n" +
-		"drop cascades to view dv"
-	if got := noticesText(notices()); got != want {
-		t.Fatalf("notices\n%s\nwant\n%s", got, want)
-	}
+	wantCascadeNotices(t, c, notices, "DROP FUNCTION d1() CASCADE",
+		"NOTICE drop cascades to 2 other objects / drop cascades to function d2(integer,integer)\n"+
+			"drop cascades to view dv")
 }
 
 func TestFunctionTypeDependencyMessages(t *testing.T) {
