@@ -118,10 +118,7 @@ func (x *execCtx) userTypeName(t *types.T) string {
 		if t, ok, err := userTypeHook(x.txn, x.sess)("", e.Name); err == nil && ok && t.Oid == e.Oid {
 			return name
 		}
-		if s, err := catalog.Get(x.txn, e.Row.Schema); err == nil && s != nil {
-			return expr.QuoteIdent(s.Name) + "." + name
-		}
-		return name
+		return x.schemaPrefix(e.Row.Schema) + name
 	default:
 		return expr.QuoteIdent(e.Name) + suffix
 	}
@@ -129,10 +126,7 @@ func (x *execCtx) userTypeName(t *types.T) string {
 	if d, err := lookupUserType(x.txn, x.sess, "", bare); err == nil && d != nil && d.ID == oid {
 		return name
 	}
-	if s, err := catalog.Get(x.txn, schema); err == nil && s != nil {
-		return expr.QuoteIdent(s.Name) + "." + name
-	}
-	return name
+	return x.schemaPrefix(schema) + name
 }
 
 // isUserType reports whether t is one of the database's own types.

@@ -309,10 +309,7 @@ func constraintDef(c *expr.Context, oid uint32, pretty bool) (types.Datum, error
 	if err != nil || d == nil || d.Kind != catalog.KindTable {
 		return nil, err
 	}
-	t, err := x.shownTable(d.Table)
-	if err != nil {
-		return nil, err
-	}
+	t := d.Table
 	for _, ix := range catalog.NamedIndexes(t) {
 		if int(ix.ID) == sub && (ix.Constraint || isPrimary(ix)) {
 			kind := "UNIQUE"
@@ -325,7 +322,13 @@ func constraintDef(c *expr.Context, oid uint32, pretty bool) (types.Datum, error
 	slots := constraintSlots(t)
 	for _, ck := range t.Checks {
 		if slots[ck.Name] == sub {
-			return "CHECK (" + ck.Expr + ")", nil
+			// Only the CHECK's own text is printed qualified
+			// (shown_names.go): the other kinds print no stored text.
+			text, err := x.shownText(ck.Expr, false)
+			if err != nil {
+				return nil, err
+			}
+			return "CHECK (" + text + ")", nil
 		}
 	}
 	for _, fk := range t.ForeignKeys {

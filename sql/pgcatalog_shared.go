@@ -3,6 +3,7 @@ package sql
 import (
 	"sort"
 
+	"github.com/stela-db/stela/sql/pgenc"
 	"github.com/stela-db/stela/sql/types"
 )
 
@@ -78,9 +79,9 @@ func pgDatabaseRows(c *vctx) ([][]types.Datum, error) {
 		if d.Owner != "" {
 			owner = roleOID(d.Owner)
 		}
-		// encoding 6 is UTF8; locale C, as stela compares bytewise.
+		// Encoding UTF8; locale C, as stela compares bytewise.
 		out = append(out, []types.Datum{
-			dOid(databaseOID(d.Name)), d.Name, dOid(owner), dInt(6), dChar('c'), dBool(false),
+			dOid(databaseOID(d.Name)), d.Name, dOid(owner), dInt(int(pgenc.UTF8.ID())), dChar('c'), dBool(false),
 			dBool(true), dInt(-1), dOid(0), dOid(0), dOid(1663), "C", "C", nil, nil, databaseACL(d, grants),
 		})
 	}

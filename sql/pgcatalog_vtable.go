@@ -254,6 +254,8 @@ type vctx struct {
 	descs     []*catalog.Descriptor
 	userTypes []*catalog.Descriptor
 	functions []*catalog.Descriptor
+	// xAt is at's copy of x, made once per computation.
+	xAt *execCtx
 }
 
 // at is the statement's execCtx reading c's transaction: the statement's
@@ -264,9 +266,12 @@ func (c *vctx) at() *execCtx {
 	if c.txn == c.x.txn {
 		return c.x
 	}
-	x := *c.x
-	x.txn = c.txn
-	return &x
+	if c.xAt == nil {
+		x := *c.x
+		x.txn = c.txn
+		c.xAt = &x
+	}
+	return c.xAt
 }
 
 // ofKind returns the descriptors of one kind (tables, sequences...).

@@ -153,9 +153,19 @@ func (x *execCtx) namedIn(schema uint32, k shownKey) (bool, error) {
 // does not find qualified. It is the text itself when none is.
 func (x *execCtx) shownText(text string, stmt bool) (string, error) {
 	s, err := x.shownNames()
-	if err != nil || s.visible || s.public == 0 {
+	if err != nil {
 		return text, err
 	}
+	return x.shownTextIn(s, text, stmt)
+}
+
+// shownTextIn is shownText with the names s decides, for a caller that
+// prints several texts (shownTable).
+func (x *execCtx) shownTextIn(s *shownNames, text string, stmt bool) (string, error) {
+	if s.visible || s.public == 0 {
+		return text, nil
+	}
+	var err error
 	var root *pg_query.Node
 	var travel map[int32]*parser.TimeTravel
 	if stmt {
@@ -246,7 +256,8 @@ func (x *execCtx) qualifyShown(s *shownNames, root *pg_query.Node, travel map[in
 // them: t itself when none changes, so that the common case copies
 // nothing. The catalog functions and views print from it.
 func (x *execCtx) shownTable(t *catalog.TableDesc) (*catalog.TableDesc, error) {
-	if s, err := x.shownNames(); err != nil || s.visible || s.public == 0 || t == nil {
+	names, err := x.shownNames()
+	if err != nil || names.visible || names.public == 0 || t == nil {
 		return t, err
 	}
 	var out *catalog.TableDesc
@@ -263,7 +274,7 @@ func (x *execCtx) shownTable(t *catalog.TableDesc) (*catalog.TableDesc, error) {
 		if text == "" {
 			return nil
 		}
-		s, err := x.shownText(text, false)
+		s, err := x.shownTextIn(names, text, false)
 		if err == nil && s != text {
 			own()
 			set(out, s)

@@ -70,11 +70,12 @@ func sizeBytes(s string) (types.Datum, error) {
 	}
 	num := v.(*apd.Decimal)
 
-	unit := strings.TrimRight(strings.TrimLeft(s[end:], " \t\n\r\v\f"), " \t\n\r\v\f")
+	unit := strings.Trim(s[end:], " \t\n\r\v\f")
 	bits, found := uint(0), unit == ""
 	for _, u := range sizeUnits { // funcs_size_pretty.go
-		if !found && asciiEqualFold(unit, u.name) { // pg_strcasecmp folds ASCII only
+		if asciiEqualFold(unit, u.name) { // pg_strcasecmp folds ASCII only
 			bits, found = u.bits, true
+			break
 		}
 	}
 	if !found {

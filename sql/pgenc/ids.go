@@ -26,11 +26,10 @@ func ByID(id int64) (e *Encoding, ok bool) {
 }
 
 // ID is e's number.
-func (e *Encoding) ID() int64 {
+func (e *Encoding) ID() int64 { return e.id }
+
+func init() {
 	for i, name := range byID {
-		if name == e.Name {
-			return int64(i)
-		}
+		encodings[name].id = int64(i)
 	}
-	panic("pgenc: an encoding without a number: " + e.Name)
 }

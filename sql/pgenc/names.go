@@ -18,6 +18,7 @@ type Encoding struct {
 	tables func() *byteTables
 	// multibyte encodings other than UTF-8 are known by name only.
 	multibyte bool
+	id        int64 // PostgreSQL's number (ids.go)
 }
 
 // UTF8 is the database encoding; SQLASCII is PostgreSQL's "no
