@@ -126,12 +126,12 @@ func (x *execCtx) renameInView(v, d *catalog.Descriptor, newName string) error {
 // not those of its WITH queries), and fixColumn, when not nil, each
 // column reference of a query that had one.
 func (x *execCtx) rewriteViewRefs(v, d *catalog.Descriptor, fix func(*pg_query.RangeVar), fixColumn func(*pg_query.ColumnRef)) error {
-	stmts, err := parser.Parse(v.View.Query)
-	if err != nil || len(stmts) != 1 {
-		return pgerror.Newf(pgcode.DataCorrupted, "view \"%s\": stored query does not parse", v.Name)
+	stmt, err := parseViewQuery(v)
+	if err != nil {
+		return err
 	}
-	root := stmts[0].AST
-	travel := travelOf(stmts[0])
+	root := stmt.AST
+	travel := travelOf(stmt)
 	ctes := map[string]bool{}
 	walk(root, func(n *pg_query.Node) bool {
 		if c := n.GetCommonTableExpr(); c != nil {

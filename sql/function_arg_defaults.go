@@ -96,17 +96,16 @@ func argDefault(txn *engine.Txn, s *Session, fd *catalog.FunctionDesc, i int, t 
 	if err != nil {
 		return nil, err
 	}
-	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: s, Extension: extensionHook(txn),
-		UserType: userTypeHook(txn, s), UserFuncs: userFuncsHook(txn, s)}
 	// A descriptor written before the binding falls back to the
 	// caller's search_path (its text was stored as written).
+	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: s, Extension: extensionHook(txn),
+		UserType: userTypeHook(txn, s), UserFuncs: userFuncsHook(txn, s)}
 	if fd.BoundDefaults {
-		b.UserType = storedTypeHook(txn, s)
 		var ids []uint32
 		if i < len(fd.DefaultCalls) {
 			ids = fd.DefaultCalls[i]
 		}
-		if err := bindStoredCalls(b, txn, s, ids); err != nil { // table_funcs.go
+		if b, err = boundDefaultBuilder(txn, s, ids); err != nil {
 			return nil, err
 		}
 	}
@@ -118,6 +117,18 @@ func argDefault(txn *engine.Txn, s *Session, fd *catalog.FunctionDesc, i int, t 
 		return nil, err
 	}
 	return b.Finish(e)
+}
+
+// boundDefaultBuilder is the builder of a bound argument DEFAULT: its
+// calls resolve among the functions ids only (table_funcs.go), its bare
+// type names by storedTypeHook. Both a call and a rename start here.
+func boundDefaultBuilder(txn *engine.Txn, s *Session, ids []uint32) (*expr.Builder, error) {
+	b, err := boundExprBuilder(txn, s, nil, ids)
+	if err != nil {
+		return nil, err
+	}
+	b.UserType = storedTypeHook(txn, s)
+	return b, nil
 }
 
 // storedTypeHook resolves the user type names of a text bound when it

@@ -4,7 +4,6 @@ import (
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/catalog"
-	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/parser"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
@@ -45,9 +44,8 @@ func (x *execCtx) rebindDefaultCalls(d *catalog.Descriptor, fn uint32, newName s
 // (ids) and returns the function each user function call (by location)
 // resolves to.
 func (x *execCtx) defaultCallSites(n *pg_query.Node, ids []uint32) (map[int32]uint32, error) {
-	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: x.sess, Extension: extensionHook(x.txn),
-		UserType: storedTypeHook(x.txn, x.sess)}
-	if err := bindStoredCalls(b, x.txn, x.sess, ids); err != nil { // table_funcs.go
+	b, err := boundDefaultBuilder(x.txn, x.sess, ids)
+	if err != nil {
 		return nil, err
 	}
 	calls := map[int32]uint32{}

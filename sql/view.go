@@ -2,7 +2,6 @@ package sql
 
 import (
 	"github.com/stela-db/stela/catalog"
-	"github.com/stela-db/stela/sql/parser"
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgerror"
 	"github.com/stela-db/stela/sql/types"
@@ -12,9 +11,9 @@ import (
 // sees no WITH queries or outer rows of the query that reads it), with
 // the view's column names.
 func (pl *planner) planView(d *catalog.Descriptor, lv *level) (planNode, error) {
-	stmts, err := parser.Parse(d.View.Query)
-	if err != nil || len(stmts) != 1 || stmts[0].AST.GetSelectStmt() == nil {
-		return nil, pgerror.Newf(pgcode.DataCorrupted, "view \"%s\": stored query does not parse", d.Name)
+	stmt, err := parseViewQuery(d)
+	if err != nil {
+		return nil, err
 	}
 	saved := pl.ctes
 	pl.ctes = nil
@@ -25,7 +24,7 @@ func (pl *planner) planView(d *catalog.Descriptor, lv *level) (planNode, error) 
 	travel, used, travelErr := pl.travel, pl.travelUsed, pl.travelErr
 	pl.travel, pl.travelUsed, pl.travelErr = nil, nil, nil
 	defer func() { pl.travel, pl.travelUsed, pl.travelErr = travel, used, travelErr }()
-	pl.attachTimeTravel(stmts[0])
+	pl.attachTimeTravel(stmt)
 	// Its calls resolve to the functions it was bound to (view_funcs.go);
 	// a definition of a past tx names them as they were named then.
 	var bound *funcBinding
@@ -53,8 +52,8 @@ func (pl *planner) planView(d *catalog.Descriptor, lv *level) (planNode, error) 
 	// The view's query has the system columns it names, whether or not
 	// the query reading the view names any.
 	sys := pl.sysCols
-	pl.sysCols = sys || selectWantsSystemColumns(stmts[0].AST.GetSelectStmt())
-	node, err := pl.planQuery(stmts[0].AST.GetSelectStmt(), nil, &level{parent: lv})
+	pl.sysCols = sys || selectWantsSystemColumns(stmt.AST.GetSelectStmt())
+	node, err := pl.planQuery(stmt.AST.GetSelectStmt(), nil, &level{parent: lv})
 	pl.sysCols = sys
 	if err == nil {
 		err = pl.checkTimeTravelUsed()

@@ -72,13 +72,10 @@ func (sb *selectBuild) noteMatchedRefs(n *pg_query.Node) {
 		if cr == nil {
 			return true
 		}
-		names := make([]string, 0, len(cr.Fields))
-		for _, f := range cr.Fields {
-			if f.GetString_() == nil {
-				return false // t.*
-			}
-			names = append(names, f.GetString_().Sval)
+		if cr.Fields[len(cr.Fields)-1].GetAStar() != nil {
+			return false // t.*
 		}
+		names := nodeStrings(cr.Fields)
 		if i, err := sb.inScope.find(names, cr.Location); err == nil && i >= 0 {
 			noteRef(sb.inScope.cols[i], cr.Location)
 		}

@@ -19,16 +19,26 @@ import (
 // to (view_funcs.go), with the system columns it names and its AS OF
 // clauses attached.
 func (x *execCtx) storedViewPlanner(v *catalog.Descriptor) (parser.Statement, *planner, error) {
-	stmts, err := parser.Parse(v.View.Query)
-	if err != nil || len(stmts) != 1 || stmts[0].AST.GetSelectStmt() == nil {
-		return parser.Statement{}, nil, pgerror.Newf(pgcode.DataCorrupted, "view \"%s\": stored query does not parse", v.Name)
+	stmt, err := parseViewQuery(v)
+	if err != nil {
+		return parser.Statement{}, nil, err
 	}
 	bound, err := bindingOf(x.txn, v.View)
 	if err != nil {
 		return parser.Statement{}, nil, err
 	}
 	pl := &planner{s: x.sess, txn: x.txn, params: &expr.ParamTypes{NoParams: true}, describeOnly: true, bound: bound,
-		sysCols: selectWantsSystemColumns(stmts[0].AST.GetSelectStmt())}
-	pl.attachTimeTravel(stmts[0])
-	return stmts[0], pl, nil
+		sysCols: selectWantsSystemColumns(stmt.AST.GetSelectStmt())}
+	pl.attachTimeTravel(stmt)
+	return stmt, pl, nil
+}
+
+// parseViewQuery parses view d's stored query: one SELECT, or the
+// descriptor is corrupted.
+func parseViewQuery(d *catalog.Descriptor) (parser.Statement, error) {
+	stmts, err := parser.Parse(d.View.Query)
+	if err != nil || len(stmts) != 1 || stmts[0].AST.GetSelectStmt() == nil {
+		return parser.Statement{}, pgerror.Newf(pgcode.DataCorrupted, "view \"%s\": stored query does not parse", d.Name)
+	}
+	return stmts[0], nil
 }
