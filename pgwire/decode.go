@@ -9,7 +9,6 @@ import (
 	"github.com/stela-db/stela/sql/pgcode"
 	"github.com/stela-db/stela/sql/pgenc"
 	"github.com/stela-db/stela/sql/pgerror"
-	"github.com/stela-db/stela/sql/types"
 )
 
 // The bodies of the frontend messages of a session are decoded here, into
@@ -112,21 +111,14 @@ func (m *msgBuf) name() []byte {
 	}
 	b := m.b[m.off : m.off+i : m.off+i]
 	m.off += i + 1
-	if m.enc != nil && !isASCII(b) {
-		// In the client's encoding (encoding.go): converted, and so
-		// checked, into a copy.
-		c, err := pgenc.Convert(b, m.enc, pgenc.UTF8)
-		if err != nil {
-			m.err = err
-			return nil
-		}
-		return c
-	}
-	if err := types.CheckEncodingBytes(b); err != nil {
+	// In the client's encoding (encoding.go): converted, and so
+	// checked, into a copy when it is not ASCII.
+	c, err := clientText(b, m.enc)
+	if err != nil {
 		m.err = err
 		return nil
 	}
-	return b
+	return c
 }
 
 // rawString is pq_getmsgrawstring: NUL-terminated, not checked.

@@ -47,14 +47,16 @@ func (c *conn) encodingChanged() {
 	c.w.enc = c.sess.ClientEncoding()
 }
 
-// fromClient converts text the client sent to UTF-8, checking it; b
-// itself when no conversion is needed. The caller checks UTF-8 (c.w.enc
-// nil) itself.
-func (c *conn) fromClient(b []byte) ([]byte, error) {
+// clientText converts text the client sent in enc (nil: UTF-8) to
+// UTF-8, checking it; b itself when no conversion is needed.
+func clientText(b []byte, enc *pgenc.Encoding) ([]byte, error) {
+	if enc == nil {
+		return b, types.CheckEncodingBytes(b)
+	}
 	if isASCII(b) && bytes.IndexByte(b, 0) < 0 {
 		return b, nil // the same bytes in every encoding stela converts
 	}
-	return pgenc.Convert(b, c.w.enc, pgenc.UTF8) // NUL is 22021 in c.w.enc, as in PostgreSQL
+	return pgenc.Convert(b, enc, pgenc.UTF8) // NUL is 22021 in enc, as in PostgreSQL
 }
 
 // lossy is s in the client's encoding, '?' for what it lacks.

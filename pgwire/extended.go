@@ -168,12 +168,7 @@ func (c *conn) bind(body []byte) error {
 			// Text comes in the client encoding, which is converted and
 			// checked as PostgreSQL does before any input function sees
 			// it.
-			if c.w.enc != nil {
-				raw, err = c.fromClient(raw) // checked as it converts
-			} else {
-				err = types.CheckEncodingBytes(raw)
-			}
-			if err != nil {
+			if raw, err = clientText(raw, c.w.enc); err != nil {
 				return err
 			}
 			v, err = paramTypes[i].ParseText(string(raw), fs) // string copies the body's bytes
@@ -185,7 +180,7 @@ func (c *conn) bind(body []byte) error {
 			}
 		case formatBinary:
 			if c.w.enc != nil && convertsBinary(paramTypes[i]) {
-				if raw, err = c.fromClient(raw); err != nil {
+				if raw, err = clientText(raw, c.w.enc); err != nil {
 					return err
 				}
 			}
