@@ -40,11 +40,17 @@ func restarted(t *testing.T, dir string, srv *server.Server, c *pgx.Conn) *pgx.C
 	return c
 }
 
-func shutdown(t *testing.T, srv *server.Server) {
+// shutdown shuts srv down, which must go cleanly; a session that
+// panicked (which the server survives, ending only that session) fails
+// the test.
+func shutdown(t testing.TB, srv *server.Server) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	if n := srv.PG.Stats().SessionPanics; n != 0 {
+		t.Errorf("%d sessions panicked; the log above has the stacks", n)
+	}
 	if err := srv.Shutdown(ctx); err != nil {
-		t.Fatalf("shutdown: %v", err)
+		t.Errorf("shutdown: %v", err)
 	}
 }

@@ -149,16 +149,7 @@ func startServer(t testing.TB, adjust func(*server.Config)) *server.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if n := srv.PG.Stats().SessionPanics; n != 0 {
-			t.Errorf("%d sessions panicked; the log above has the stacks", n)
-		}
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-	})
+	t.Cleanup(func() { shutdown(t, srv) })
 	return srv
 }
 
