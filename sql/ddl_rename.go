@@ -132,13 +132,7 @@ func (x *execCtx) rewriteViewRefs(v, d *catalog.Descriptor, fix func(*pg_query.R
 	}
 	root := stmt.AST
 	travel := travelOf(stmt)
-	ctes := map[string]bool{}
-	walk(root, func(n *pg_query.Node) bool {
-		if c := n.GetCommonTableExpr(); c != nil {
-			ctes[c.Ctename] = true
-		}
-		return true
-	})
+	ctes := cteNames(root)
 	fixed := false
 	walk(root, func(n *pg_query.Node) bool {
 		rv := n.GetRangeVar()

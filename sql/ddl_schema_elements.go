@@ -135,13 +135,7 @@ func (x *execCtx) schemaElements(elts []*pg_query.Node, name, owner string) erro
 // under the search_path of each later reader, on which schema need not
 // be. (PostgreSQL binds them when the view is made.)
 func (x *execCtx) qualifyIn(q *pg_query.Node, schema string) error {
-	ctes := map[string]bool{}
-	walk(q, func(n *pg_query.Node) bool {
-		if c := n.GetCommonTableExpr(); c != nil {
-			ctes[c.Ctename] = true
-		}
-		return true
-	})
+	ctes := cteNames(q)
 	s, err := catalog.Lookup(x.txn, 0, schema)
 	if err != nil || s == nil {
 		return err

@@ -157,13 +157,7 @@ func (x *execCtx) viewDesc(sel *pg_query.SelectStmt, aliases []string, travel ma
 // (not its WITH queries, nor those it reads AS OF a point of the past, in
 // travel: view_timetravel.go), in id order.
 func (x *execCtx) relationsRead(q *pg_query.Node, travel map[int32]*parser.TimeTravel) ([]uint32, error) {
-	ctes := map[string]bool{}
-	walk(q, func(n *pg_query.Node) bool {
-		if c := n.GetCommonTableExpr(); c != nil {
-			ctes[c.Ctename] = true
-		}
-		return true
-	})
+	ctes := cteNames(q)
 	ids := map[uint32]bool{}
 	var err error
 	walk(q, func(n *pg_query.Node) bool {

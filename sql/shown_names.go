@@ -191,13 +191,7 @@ func (x *execCtx) shownTextIn(s *shownNames, text string, stmt bool) (string, er
 // says print qualified; travel are a view's AS OF clauses, whose
 // relations are read as they were then and left as written.
 func (x *execCtx) qualifyShown(s *shownNames, root *pg_query.Node, travel map[int32]*parser.TimeTravel) (bool, error) {
-	ctes := map[string]bool{}
-	walk(root, func(m *pg_query.Node) bool {
-		if c := m.GetCommonTableExpr(); c != nil {
-			ctes[c.Ctename] = true
-		}
-		return true
-	})
+	ctes := cteNames(root)
 	changed := false
 	var err error
 	mark := func(k shownKey) bool {

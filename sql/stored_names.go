@@ -32,13 +32,7 @@ import (
 // AS OF clauses, by the location of the relation they follow.
 func (x *execCtx) qualifiedStored(n *pg_query.Node, relations bool, travel map[int32]*parser.TimeTravel) (*pg_query.Node, error) {
 	n = proto.Clone(n).(*pg_query.Node)
-	ctes := map[string]bool{}
-	walk(n, func(m *pg_query.Node) bool {
-		if c := m.GetCommonTableExpr(); c != nil {
-			ctes[c.Ctename] = true
-		}
-		return true
-	})
+	ctes := cteNames(n)
 	var err error
 	walk(n, func(m *pg_query.Node) bool {
 		if err != nil {

@@ -20,3 +20,17 @@ func walk(n *pg_query.Node, fn func(*pg_query.Node) bool) bool {
 	})
 	return ok
 }
+
+// cteNames are the names of the WITH queries anywhere under n. A
+// relation of such a name is left as written by the rewrites of stored
+// text, which cannot tell by name alone which scope it is read in.
+func cteNames(n *pg_query.Node) map[string]bool {
+	ctes := map[string]bool{}
+	walk(n, func(m *pg_query.Node) bool {
+		if c := m.GetCommonTableExpr(); c != nil {
+			ctes[c.Ctename] = true
+		}
+		return true
+	})
+	return ctes
+}
