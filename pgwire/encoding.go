@@ -1,8 +1,6 @@
 package pgwire
 
 import (
-	"bytes"
-
 	"github.com/jackc/pgproto3/v2"
 
 	"github.com/stela-db/stela/sql/pgcode"
@@ -52,9 +50,6 @@ func (c *conn) encodingChanged() {
 func clientText(b []byte, enc *pgenc.Encoding) ([]byte, error) {
 	if enc == nil {
 		return b, types.CheckEncodingBytes(b)
-	}
-	if isASCII(b) && bytes.IndexByte(b, 0) < 0 {
-		return b, nil // the same bytes in every encoding stela converts
 	}
 	return pgenc.Convert(b, enc, pgenc.UTF8) // NUL is 22021 in enc, as in PostgreSQL
 }

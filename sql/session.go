@@ -95,11 +95,6 @@ type Session struct {
 
 	fs      types.FormatSettings
 	fsDirty bool
-	// clientEnc is the client_encoding the wire and COPY convert to and
-	// from: nil for none (UTF8, SQL_ASCII); encDirty while it is to be
-	// looked up again.
-	clientEnc *pgenc.Encoding
-	encDirty  bool
 	// Settings read by every statement, parsed on change.
 	timeout      time.Duration
 	timeoutDirty bool
@@ -218,7 +213,7 @@ func (e *Engine) startSession(args SessionArgs) (*Session, error) {
 func newSession(e *Engine, db *Database, user string, superuser bool, pid int32, log zerolog.Logger) *Session {
 	return &Session{
 		engine: e, db: db, authUser: user, authSuper: superuser, user: user, superuser: superuser, pid: pid, log: log,
-		vars: map[string]string{}, resetVals: map[string]resetVal{}, fsDirty: true, encDirty: true, timeoutDirty: true, memDirty: true,
+		vars: map[string]string{}, resetVals: map[string]resetVal{}, fsDirty: true, timeoutDirty: true, memDirty: true,
 		notes: notifyQueue{wake: make(chan struct{}, 1)},
 	}
 }
@@ -507,8 +502,6 @@ func (s *Session) changed(key string) {
 		s.fsDirty = true
 	case "statement_timeout":
 		s.timeoutDirty = true
-	case "client_encoding":
-		s.encDirty = true
 	case "stela.query_mem":
 		s.memDirty = true
 	case "role":
@@ -530,16 +523,15 @@ func (s *Session) changed(key string) {
 // ClientEncoding is the encoding text is converted to and from on its
 // way to and from the client: nil when none is (client_encoding UTF8,
 // or SQL_ASCII, whose bytes pass as they are).
+//
+// It is looked up on each call: the wire asks once per change of the
+// setting (pgwire keeps it), COPY once per statement.
 func (s *Session) ClientEncoding() *pgenc.Encoding {
-	if s.encDirty {
-		s.encDirty = false
-		s.clientEnc = nil
-		v, _ := s.Setting("client_encoding")
-		if e, ok := pgenc.Lookup(v); ok && e.NeedsConversion() {
-			s.clientEnc = e
-		}
+	v, _ := s.Setting("client_encoding")
+	if e, ok := pgenc.Lookup(v); ok && e.NeedsConversion() {
+		return e
 	}
-	return s.clientEnc
+	return nil
 }
 
 // FormatSettings returns the settings of text input and output.

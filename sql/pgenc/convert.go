@@ -11,12 +11,26 @@ import (
 )
 
 // Convert is pg_convert: it checks that b is valid in src, then converts
-// it to dst. The result may be b itself when nothing changes.
+// it to dst. The result may be b itself when nothing changes: ASCII
+// without NUL is the same bytes in UTF-8 and every single-byte encoding,
+// so the common case of client text costs no copy.
 func Convert(b []byte, src, dst *Encoding) ([]byte, error) {
 	if same, err := noConversion(b, src, dst); same || err != nil {
 		return b, err
 	}
+	if (src == UTF8 || dst == UTF8) && asciiWithoutNUL(b) {
+		return b, nil
+	}
 	return convert(nil, b, src, dst)
+}
+
+func asciiWithoutNUL(b []byte) bool {
+	for _, c := range b {
+		if c == 0 || c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // AppendConvert is Convert appending the result to out, for a caller that
@@ -124,23 +138,32 @@ func decode(out, b []byte, src *Encoding) ([]byte, error) {
 // encode converts UTF-8 to a single-byte encoding, checking it as it
 // goes.
 func encode(out, b []byte, dst *Encoding) ([]byte, error) {
+	return encodeOr(out, b, dst, false)
+}
+
+// encodeOr is encode; when lossy, a character dst lacks, or a byte that
+// is not UTF-8, becomes '?' instead of failing (AppendLossy).
+func encodeOr(out, b []byte, dst *Encoding, lossy bool) ([]byte, error) {
 	t := dst.tables()
 	for i := 0; i < len(b); {
 		c := b[i]
-		if c != 0 && c < utf8.RuneSelf {
+		if c != 0 && c < utf8.RuneSelf || c == 0 && lossy {
 			out = append(out, c)
 			i++
 			continue
 		}
 		r, size := utf8.DecodeRune(b[i:])
-		if c == 0 || r == utf8.RuneError && size <= 1 {
-			return nil, types.CheckEncodingBytes(b[i:])
-		}
 		e, ok := t.encode[r]
-		if !ok {
+		switch {
+		case ok && (r != utf8.RuneError || size > 1):
+			out = append(out, e)
+		case lossy:
+			out = append(out, '?')
+		case c == 0 || r == utf8.RuneError && size <= 1:
+			return nil, types.CheckEncodingBytes(b[i:])
+		default:
 			return nil, errNoEquivalent(b[i:i+size], "UTF8", dst.Name)
 		}
-		out = append(out, e)
 		i += size
 	}
 	return out, nil

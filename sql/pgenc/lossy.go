@@ -1,7 +1,5 @@
 package pgenc
 
-import "unicode/utf8"
-
 // AppendLossy appends the UTF-8 text s in dst, a character with no
 // equivalent there becoming '?'. It is for what the server tells a
 // client of another encoding about itself (an error's message, a column
@@ -14,16 +12,7 @@ func AppendLossy(out []byte, s string, dst *Encoding) []byte {
 	if !dst.NeedsConversion() {
 		return append(out, s...)
 	}
-	t := dst.tables()
-	for _, r := range s {
-		if r < utf8.RuneSelf {
-			out = append(out, byte(r))
-		} else if b, ok := t.encode[r]; ok {
-			out = append(out, b)
-		} else {
-			out = append(out, '?')
-		}
-	}
+	out, _ = encodeOr(out, []byte(s), dst, true) // never fails when lossy
 	return out
 }
 
