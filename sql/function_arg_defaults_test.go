@@ -13,7 +13,7 @@ import (
 )
 
 // queryFirst runs one query in s and returns its first row's first
-// value as text, or the error.
+// value as text ("NULL" for NULL; "" for no row), or the error.
 func queryFirst(t *testing.T, s *Session, sql string) (string, error) {
 	t.Helper()
 	ctx := context.Background()
@@ -33,6 +33,9 @@ func queryFirst(t *testing.T, s *Session, sql string) (string, error) {
 	row, err := r.Next(ctx)
 	if err != nil || row == nil {
 		return "", err
+	}
+	if row[0] == nil {
+		return "NULL", s.Sync(ctx)
 	}
 	return fmt.Sprint(row[0]), s.Sync(ctx)
 }

@@ -1,12 +1,10 @@
 package sql
 
 import (
-	"context"
 	"strings"
 	"testing"
 
 	"github.com/stela-db/stela/sql/expr"
-	"github.com/stela-db/stela/sql/parser"
 	"github.com/stela-db/stela/sql/types"
 )
 
@@ -103,32 +101,15 @@ func TestCastCatalogCastsWork(t *testing.T) {
 	}
 }
 
-// queryText runs a query of one text column and row and returns its
-// value ("NULL" for NULL).
+// queryText runs a query of one row and returns its first value as text
+// ("NULL" for NULL), failing the test on an error.
 func queryText(t *testing.T, s *Session, sql string) string {
 	t.Helper()
-	ctx := context.Background()
-	stmts, err := parser.Parse(sql)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := s.PrepareSimple(stmts[0])
+	v, err := queryFirst(t, s, sql)
 	if err != nil {
 		t.Fatalf("%s: %v", sql, err)
 	}
-	r, err := s.Execute(ctx, p, nil)
-	if err != nil {
-		t.Fatalf("%s: %v", sql, err)
-	}
-	defer r.Close()
-	row, err := r.Next(ctx)
-	if err != nil || row == nil {
-		t.Fatalf("%s: no row (%v)", sql, err)
-	}
-	if row[0] == nil {
-		return "NULL"
-	}
-	return row[0].(string)
+	return v
 }
 
 // castResults are PostgreSQL 15's results of TestCastCatalogCastsWork's

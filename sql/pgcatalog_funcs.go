@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/stela-db/stela/catalog"
@@ -447,35 +448,6 @@ func init() {
 // nil for a composite type's relation or a catalog relation) has a
 // column named name: its pg_attribute rows.
 func relationHasColumn(x *execCtx, oid uint32, d *catalog.Descriptor, name string) (bool, error) {
-	if vt := vtableByOID(oid); vt != nil {
-		for _, c := range vt.cols {
-			if c.name == name {
-				return true, nil
-			}
-		}
-		return false, nil
-	}
-	if d == nil {
-		cd, err := compositeByRelid(x, oid)
-		if err != nil || cd == nil {
-			return false, err
-		}
-		for _, a := range cd.Type.Composite.Attributes {
-			if a.Name == name {
-				return true, nil
-			}
-		}
-		return false, nil
-	}
-	switch d.Kind {
-	case catalog.KindView:
-		for _, vc := range d.View.Columns {
-			if vc.Name == name {
-				return true, nil
-			}
-		}
-	case catalog.KindSequence:
-		return name == "last_value" || name == "log_cnt" || name == "is_called", nil
-	}
-	return false, nil
+	names, _, err := relationColumns(x, oid, d)
+	return slices.Contains(names, name), err
 }

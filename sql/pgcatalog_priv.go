@@ -265,6 +265,11 @@ func relationPrivByOID(x *execCtx, oid uint32) (privObject, bool, error) {
 		return privObject{oid: oid, name: ix.Name, kind: 'i'}, true, nil
 	}
 	d, err := catalog.Get(x.txn, oid)
+	if err == nil && d == nil {
+		// A composite type's relation: its owner's alone, as
+		// PostgreSQL's relacl NULL gives it.
+		d, err = compositeByRelid(x, oid)
+	}
 	if err != nil || d == nil || d.Kind == catalog.KindSchema {
 		return privObject{}, false, err
 	}
@@ -349,27 +354,9 @@ func functionPrivByOID(_ *execCtx, oid uint32) (privObject, bool, error) {
 // missing; an attnum: NULL when missing), and returns the id its column
 // grants are kept by (a table column's id, a view column's attnum).
 func columnExists(x *execCtx, obj privObject, col types.Datum) (uint32, bool, error) {
-	var names []string
-	var ids []uint32
-	if vt := vtableByOID(obj.oid); vt != nil {
-		for i, c := range vt.cols {
-			names, ids = append(names, c.name), append(ids, uint32(i+1))
-		}
-	} else if d, err := catalog.Get(x.txn, obj.oid); err != nil {
+	names, ids, err := relationColumns(x, obj.oid, nil)
+	if err != nil {
 		return 0, false, err
-	} else if d != nil && d.Kind == catalog.KindTable {
-		for i := range d.Table.Columns {
-			c := &d.Table.Columns[i]
-			name := c.Name
-			if c.Hidden || c.Dropped {
-				name = ""
-			}
-			names, ids = append(names, name), append(ids, c.ID)
-		}
-	} else if d != nil && d.Kind == catalog.KindView {
-		for i, c := range d.View.Columns {
-			names, ids = append(names, c.Name), append(ids, uint32(i+1))
-		}
 	}
 	switch c := col.(type) {
 	case string:
