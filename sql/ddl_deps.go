@@ -106,6 +106,13 @@ func (g *depGraph) newDropSet() *dropSet {
 	return &dropSet{g: g, in: map[uint32]bool{}, named: map[uint32]bool{}}
 }
 
+// note records desc ("view v", "default value for column a of table t")
+// as depending on on, what the statement drops or changes.
+func (ds *dropSet) note(desc, on string) {
+	ds.dependents = append(ds.dependents, desc+" depends on "+on)
+	ds.cascaded = append(ds.cascaded, desc)
+}
+
 // add names an object the statement drops.
 func (ds *dropSet) add(d *catalog.Descriptor) {
 	if !ds.in[d.ID] {
@@ -199,8 +206,7 @@ func (ds *dropSet) describeDeps(d *catalog.Descriptor, seen map[uint32]bool) {
 				}
 				ds.fks = append(ds.fks, fkDrop{table: o, name: fk.Name})
 				desc := "constraint " + fk.Name + " on " + x.describe(o)
-				ds.dependents = append(ds.dependents, desc+" depends on "+what)
-				ds.cascaded = append(ds.cascaded, desc)
+				ds.note(desc, what)
 			}
 		}
 	}
@@ -208,8 +214,7 @@ func (ds *dropSet) describeDeps(d *catalog.Descriptor, seen map[uint32]bool) {
 		// Columns of other relations of the row type of d, which goes
 		// with it (rowtype_deps.go).
 		for _, u := range ds.g.rowTypeUsers(d, func(o *catalog.Descriptor) bool { return ds.in[o.ID] }) {
-			ds.dependents = append(ds.dependents, u.what+" depends on type "+d.Name)
-			ds.cascaded = append(ds.cascaded, u.what)
+			ds.note(u.what, "type "+d.Name)
 			ds.rowTypeUsed = true
 		}
 	}
@@ -220,8 +225,7 @@ func (ds *dropSet) describeDeps(d *catalog.Descriptor, seen map[uint32]bool) {
 		if ds.named[o.ID] || seen[o.ID] {
 			continue
 		}
-		ds.dependents = append(ds.dependents, x.describe(o)+" depends on "+what)
-		ds.cascaded = append(ds.cascaded, x.describe(o))
+		ds.note(x.describe(o), what)
 		if d.Kind == catalog.KindSchema {
 			seen[o.ID] = true
 			members = append(members, o)
@@ -256,8 +260,7 @@ func (ds *dropSet) sequenceUsers(d *catalog.Descriptor, what string) {
 				continue // droppableSequence refuses the drop
 			}
 			desc := "default value for column " + c.Name + " of " + x.describe(o)
-			ds.dependents = append(ds.dependents, desc+" depends on "+what)
-			ds.cascaded = append(ds.cascaded, desc)
+			ds.note(desc, what)
 			ds.defaults = append(ds.defaults, defaultDrop{table: o, col: c.ID, seq: d.ID})
 		}
 	}
@@ -504,8 +507,7 @@ func (ds *dropSet) addDependent(o *catalog.Descriptor, on string) {
 	}
 	ds.in[o.ID] = true
 	ds.objs = append(ds.objs, o)
-	ds.dependents = append(ds.dependents, ds.g.x.describe(o)+" depends on "+on)
-	ds.cascaded = append(ds.cascaded, ds.g.x.describe(o))
+	ds.note(ds.g.x.describe(o), on)
 	ds.reach(o)
 	ds.describeDeps(o, map[uint32]bool{})
 }
@@ -518,6 +520,5 @@ func (ds *dropSet) addFK(table *catalog.Descriptor, name, on string) {
 	}
 	ds.fks = append(ds.fks, fkDrop{table: table, name: name})
 	desc := "constraint " + name + " on " + ds.g.x.describe(table)
-	ds.dependents = append(ds.dependents, desc+" depends on "+on)
-	ds.cascaded = append(ds.cascaded, desc)
+	ds.note(desc, on)
 }

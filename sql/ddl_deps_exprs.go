@@ -32,6 +32,7 @@ func (ds *dropSet) functionUsers(d *catalog.Descriptor, what string) {
 		if !tableCallsFunction(o, d.ID) || ds.in[o.ID] && o.ID != ds.keep {
 			continue
 		}
+		desc := x.describe(o)
 		uses := func(c *catalog.ColumnDesc) bool {
 			return !c.Dropped && !(ds.keep == o.ID && c.ID == ds.keepDropCol) && containsID(c.Functions, d.ID)
 		}
@@ -43,11 +44,11 @@ func (ds *dropSet) functionUsers(d *catalog.Descriptor, what string) {
 				// CASCADE would drop the column: refused
 				// (refuseUnsupportedCascade). Its expression is no
 				// default to clear.
-				ds.noteExprUser("column "+c.Name+" of "+x.describe(o), what)
+				ds.noteExprUser("column "+c.Name+" of "+desc, what)
 				ds.generatedUsed = true
 				continue
 			}
-			if ds.noteExprUser("default value for column "+c.Name+" of "+x.describe(o), what) {
+			if ds.noteExprUser("default value for column "+c.Name+" of "+desc, what) {
 				ds.defaults = append(ds.defaults, defaultDrop{table: o, col: c.ID, fn: d.ID})
 			}
 		}
@@ -55,7 +56,7 @@ func (ds *dropSet) functionUsers(d *catalog.Descriptor, what string) {
 			if !containsID(ck.Functions, d.ID) || ds.hasCheck(o.ID, ck.Name) {
 				continue
 			}
-			ds.noteExprUser("constraint "+ck.Name+" on "+x.describe(o), what)
+			ds.noteExprUser("constraint "+ck.Name+" on "+desc, what)
 			ds.checks = append(ds.checks, checkDrop{table: o, name: ck.Name})
 		}
 		for _, c := range o.Table.Columns {
@@ -85,8 +86,7 @@ func (ds *dropSet) noteExprUser(desc, what string) bool {
 			return false
 		}
 	}
-	ds.dependents = append(ds.dependents, desc+" depends on "+what)
-	ds.cascaded = append(ds.cascaded, desc)
+	ds.note(desc, what)
 	return true
 }
 

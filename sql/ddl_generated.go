@@ -262,8 +262,7 @@ func (x *execCtx) dropGeneratedUsers(d *catalog.Descriptor, c *catalog.ColumnDes
 			}
 		}
 		desc := "column " + g.Name + " of " + x.describe(d)
-		ds.dependents = append(ds.dependents, desc+" depends on "+what)
-		ds.cascaded = append(ds.cascaded, desc)
+		ds.note(desc, what)
 		// Foreign keys referencing it (through a unique index) go too.
 		for _, o := range ds.g.all {
 			if o.Kind != catalog.KindTable {
