@@ -54,6 +54,14 @@ func (pl *planner) planCreateAs(n *pg_query.CreateTableAsStmt) (plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The query's AS OF clauses go to the planners createAs makes; a
+	// materialized view keeps them as a view does (view_timetravel.go).
+	travel := pl.takeTimeTravel(n.Query)
+	if matview {
+		if travel, err = pl.viewTimeTravel(n.Query); err != nil {
+			return nil, err
+		}
+	}
 	var params []*types.T
 	if n.IsSelectInto && !pl.params.NoParams {
 		// PostgreSQL analyzes SELECT INTO as a top-level SELECT, so a
@@ -71,7 +79,7 @@ func (pl *planner) planCreateAs(n *pg_query.CreateTableAsStmt) (plan, error) {
 		}
 	}
 	return &countedDDLPlan{stmt: stmt, fn: func(x *execCtx) (string, error) {
-		return x.createAs(n, sel, matview, stmt, params, nil)
+		return x.createAs(n, sel, matview, stmt, params, travel, nil)
 	}}, nil
 }
 
@@ -142,10 +150,11 @@ func queryParams(params []*types.T) *expr.ParamTypes {
 	return p
 }
 
-// createAs creates and fills CREATE ... AS's table. src, when not nil, is
-// the query already planned (EXPLAIN ANALYZE's, counting its rows); else
-// the query is planned here.
-func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectStmt, matview bool, stmt string, params []*types.T, src planNode) (string, error) {
+// createAs creates and fills CREATE ... AS's table; travel are its
+// query's AS OF clauses. src, when not nil, is the query already planned
+// (EXPLAIN ANALYZE's, counting its rows); else the query is planned here.
+func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectStmt, matview bool, stmt string, params []*types.T,
+	travel map[int32]*parser.TimeTravel, src planNode) (string, error) {
 	into := n.Into
 	schema, exists, err := x.createAsExists(n)
 	if err != nil || exists {
@@ -155,7 +164,7 @@ func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectSt
 	// The query is planned to learn its columns; an unpopulated
 	// materialized view it reads is refused only when it is run.
 	pl := &planner{s: x.sess, txn: x.txn, params: queryParams(params), describeOnly: true, sysCols: selectWantsSystemColumns(sel),
-		calls: map[int32]uint32{}, explicitStars: matview}
+		calls: map[int32]uint32{}, explicitStars: matview, travel: travel}
 	node, err := pl.planQuery(sel, nil, &level{})
 	if err != nil {
 		return "", err
@@ -210,7 +219,7 @@ func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectSt
 		return "", err
 	}
 	if matview {
-		q, err := x.qualifiedStored(&pg_query.Node{Node: &pg_query.Node_SelectStmt{SelectStmt: sel}}, true, nil)
+		q, err := x.qualifiedStored(&pg_query.Node{Node: &pg_query.Node_SelectStmt{SelectStmt: sel}}, true, travel)
 		if err != nil {
 			return "", err
 		}
@@ -218,10 +227,10 @@ func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectSt
 		if err := x.bindUserCalls(q, pl.calls, view); err != nil {
 			return "", err
 		}
-		if view.Query, err = parser.DeparseStatement(q); err != nil {
+		if view.Query, err = x.deparseWithTimeTravel(q, travel); err != nil {
 			return "", err
 		}
-		if view.DependsOn, err = x.relationsRead(q, nil); err != nil {
+		if view.DependsOn, err = x.relationsRead(q, travel); err != nil {
 			return "", err
 		}
 		if temp, err := x.usesTempRelation(view.DependsOn); err != nil {
@@ -239,7 +248,7 @@ func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectSt
 	if into.SkipData {
 		return stmt, nil
 	}
-	count, err := x.fillFromQuery(b.d, sel, queryParams(params), src)
+	count, err := x.fillFromQuery(b.d, sel, queryParams(params), travel, src)
 	if err != nil {
 		return "", err
 	}
@@ -248,9 +257,10 @@ func (x *execCtx) createAs(n *pg_query.CreateTableAsStmt, sel *pg_query.SelectSt
 
 // fillFromQuery inserts a query's rows into a table made for them (its
 // visible columns are the query's, in order) and returns their count. The
-// query is planned here unless src is its plan already.
-func (x *execCtx) fillFromQuery(d *catalog.Descriptor, sel *pg_query.SelectStmt, params *expr.ParamTypes, src planNode) (int64, error) {
-	pl := &planner{s: x.sess, txn: x.txn, params: params, sysCols: selectWantsSystemColumns(sel)}
+// query, whose AS OF clauses are travel, is planned here unless src is
+// its plan already.
+func (x *execCtx) fillFromQuery(d *catalog.Descriptor, sel *pg_query.SelectStmt, params *expr.ParamTypes, travel map[int32]*parser.TimeTravel, src planNode) (int64, error) {
+	pl := &planner{s: x.sess, txn: x.txn, params: params, sysCols: selectWantsSystemColumns(sel), travel: travel}
 	if src == nil {
 		var err error
 		if src, err = pl.planQuery(sel, nil, &level{}); err != nil {
@@ -334,9 +344,11 @@ func (x *execCtx) refresh(n *pg_query.RefreshMatViewStmt) error {
 		// refreshes; stela's readers never wait on writers, so a plain
 		// refresh is the same for them.
 	}
-	stmts, err := parser.Parse(d.View.Query)
-	if err != nil || len(stmts) != 1 || stmts[0].AST.GetSelectStmt() == nil {
-		return pgerror.Newf(pgcode.DataCorrupted, "materialized view \"%s\": stored query does not parse", d.Name)
+	// The stored query calls the functions it was bound to
+	// (view_funcs.go) and reads as of its AS OF clauses.
+	stmt, pl, err := x.storedViewPlanner(d)
+	if err != nil {
+		return err
 	}
 	d.MatView.Populated = !n.SkipData
 	if err := catalog.Truncate(x.txn, d); err != nil {
@@ -345,19 +357,16 @@ func (x *execCtx) refresh(n *pg_query.RefreshMatViewStmt) error {
 	if n.SkipData {
 		return nil
 	}
-	// The stored query calls the functions it was bound to
-	// (view_funcs.go).
-	bound, err := bindingOf(x.txn, d.View)
-	if err != nil {
-		return err
-	}
-	sel := stmts[0].AST.GetSelectStmt()
-	pl := &planner{s: x.sess, txn: x.txn, params: queryParams(nil), sysCols: selectWantsSystemColumns(sel), bound: bound}
+	pl.describeOnly = false
+	sel := stmt.AST.GetSelectStmt()
 	src, err := pl.planQuery(sel, nil, &level{})
+	if err == nil {
+		err = pl.checkTimeTravelUsed()
+	}
 	if err != nil {
 		return err
 	}
-	_, err = x.fillFromQuery(d, sel, queryParams(nil), src)
+	_, err = x.fillFromQuery(d, sel, pl.params, nil, src)
 	return err
 }
 

@@ -4,6 +4,7 @@ import (
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/sql/expr"
+	"github.com/stela-db/stela/sql/parser"
 )
 
 // EXPLAIN of CREATE TABLE ... AS, SELECT ... INTO and CREATE MATERIALIZED
@@ -20,6 +21,7 @@ type explainedCreateAs struct {
 	sel     *pg_query.SelectStmt
 	stmt    string
 	matview bool
+	travel  map[int32]*parser.TimeTravel
 }
 
 // planExplainCreateAs plans EXPLAIN's CREATE ... AS: its query is the
@@ -36,7 +38,7 @@ func (pl *planner) planExplainCreateAs(ep *explainPlan, inner *Prepared, n *pg_q
 		pl.ddlNeeds(&pg_query.Node{Node: &pg_query.Node_CreateTableAsStmt{CreateTableAsStmt: n}})
 	}
 	ep.root = inner.plan.(*queryPlan).root
-	ep.createAs = &explainedCreateAs{n: n, sel: sel, stmt: stmt, matview: matview}
+	ep.createAs = &explainedCreateAs{n: n, sel: sel, stmt: stmt, matview: matview, travel: pl.takeTimeTravel(n.Query)}
 	return nil
 }
 
@@ -55,7 +57,7 @@ func (c *explainedCreateAs) skipped(s *Session, ec *expr.Context) (bool, error) 
 // instrumented plan of the query, as the statement itself would.
 func (c *explainedCreateAs) run(s *Session, ec *expr.Context, root planNode) error {
 	p := &countedDDLPlan{stmt: c.stmt, fn: func(x *execCtx) (string, error) {
-		return x.createAs(c.n, c.sel, c.matview, c.stmt, nil, root)
+		return x.createAs(c.n, c.sel, c.matview, c.stmt, nil, c.travel, root)
 	}}
 	res, err := p.run(s, ec)
 	if err != nil {

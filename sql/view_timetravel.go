@@ -35,25 +35,38 @@ import (
 // relations of a view's query, marking them used, and refuses the ones a
 // view cannot keep. It returns them by the location of the relation.
 func (pl *planner) viewTimeTravel(q *pg_query.Node) (map[int32]*parser.TimeTravel, error) {
-	if len(pl.travel) == 0 || q == nil {
+	out := pl.takeTimeTravel(q)
+	if out == nil {
 		return nil, nil
 	}
-	out := map[int32]*parser.TimeTravel{}
 	var err error
 	rangeVars(q.ProtoReflect(), func(rv *pg_query.RangeVar) {
-		tt := pl.asOfFor(rv)
-		if tt == nil || err != nil {
-			return
-		}
-		switch {
+		switch tt := out[rv.Location]; {
+		case tt == nil || err != nil:
 		case tt.History != nil:
 			err = pgerror.New(pgcode.FeatureNotSupported, "FOR SYSTEM_TIME history in a view's query is not supported").WithPosition(tt.Pos + 1)
 		case tt.Param > 0:
 			err = pgerror.Newf(pgcode.UndefinedParameter, "there is no parameter $%d", tt.Param).WithPosition(tt.Pos + 1)
 		}
-		out[rv.Location] = tt
 	})
 	return out, err
+}
+
+// takeTimeTravel takes the clauses of the statement that follow the
+// relations under q, marking them used, by the location of the relation:
+// for a query that DDL plans again with planners of its own (CREATE VIEW,
+// CREATE TABLE ... AS).
+func (pl *planner) takeTimeTravel(q *pg_query.Node) map[int32]*parser.TimeTravel {
+	if len(pl.travel) == 0 || q == nil {
+		return nil
+	}
+	out := map[int32]*parser.TimeTravel{}
+	rangeVars(q.ProtoReflect(), func(rv *pg_query.RangeVar) {
+		if tt := pl.asOfFor(rv); tt != nil {
+			out[rv.Location] = tt
+		}
+	})
+	return out
 }
 
 // storedClause is a clause as a view keeps it: a tx, or a time in UTC.
