@@ -19,9 +19,10 @@ import (
 // of the bound Oid does. checkRebound then refuses a new name that would
 // make a rewritten call find another function of the binding.
 
-// rebindDefaultCalls rewrites the DEFAULTs of function d that call
-// function fn to call it as newName in schema newSchema (stored name
-// sn), and notes the texts rewritten in out (checkRebound).
+// rebindDefaultCalls rewrites, in d, the DEFAULTs of function d that
+// call function fn to call it as newName in schema newSchema (stored
+// name sn), and notes the texts rewritten in out (checkRebound). The
+// caller writes d.
 func (x *execCtx) rebindDefaultCalls(d *catalog.Descriptor, fn uint32, newName string, newSchema uint32, sn string, out *[]reboundText) error {
 	fd := d.Function
 	for i, ids := range fd.DefaultCalls {
@@ -37,7 +38,7 @@ func (x *execCtx) rebindDefaultCalls(d *catalog.Descriptor, fn uint32, newName s
 			return err
 		}
 	}
-	return catalog.Put(x.txn, d)
+	return nil
 }
 
 // defaultCallSites builds a stored argument DEFAULT within its binding

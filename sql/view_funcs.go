@@ -239,9 +239,8 @@ func callsFunction(o, d *catalog.Descriptor) bool {
 // fn, the calls of fn to name it as newName in schema newSchema: run by
 // ALTER FUNCTION ... RENAME TO and SET SCHEMA before the change, while
 // the text still resolves. It returns the texts rewritten, for
-// checkRebound once the change is made. fn's own descriptor may be
-// rewritten (its defaults calling it): the caller reads it again before
-// changing it.
+// checkRebound once the change is made. fn's own defaults may call it:
+// they are rewritten in fn itself, which the caller's change writes.
 func (x *execCtx) rebindViewCalls(fn *catalog.Descriptor, newName string, newSchema uint32) ([]reboundText, error) {
 	all, err := catalog.All(x.txn)
 	if err != nil {
@@ -273,21 +272,25 @@ func (x *execCtx) rebindViewCalls(fn *catalog.Descriptor, newName string, newSch
 		if !callsFunction(v, fn) {
 			continue
 		}
-		if v.Kind == catalog.KindFunction && !containsID(v.Function.Functions, fn.ID) {
+		if v.Kind == catalog.KindFunction {
+			if containsID(v.Function.Functions, fn.ID) {
+				// A SQL-standard body keeps its text and calls by
+				// name: PostgreSQL would follow the change by the
+				// function's OID, stela cannot yet, and must not
+				// leave the body calling a name another function
+				// could take.
+				return nil, pgerror.Newf(pgcode.FeatureNotSupported, "cannot rename or move function %s: the body of function %s calls it",
+					x.functionName(fn), x.functionName(v)).
+					WithHint("Drop function " + v.Name + " first, and create it again after the change.")
+			}
 			// Its argument DEFAULTs call fn (function_arg_defaults.go).
 			if err := x.rebindDefaultCalls(v, fn.ID, newName, newSchema, sn, &out); err != nil {
 				return nil, err
 			}
+			if err := catalog.Put(x.txn, v); err != nil {
+				return nil, err
+			}
 			continue
-		}
-		if v.Kind == catalog.KindFunction {
-			// A SQL-standard body keeps its text and calls by name:
-			// PostgreSQL would follow the change by the function's OID,
-			// stela cannot yet, and must not leave the body calling a
-			// name another function could take.
-			return nil, pgerror.Newf(pgcode.FeatureNotSupported, "cannot rename or move function %s: the body of function %s calls it",
-				x.functionName(fn), x.functionName(v)).
-				WithHint("Drop function " + v.Name + " first, and create it again after the change.")
 		}
 		root, travel, calls, err := x.viewCallSites(v)
 		if err != nil {
