@@ -2,7 +2,6 @@ package sql
 
 import (
 	pg_query "github.com/pganalyze/pg_query_go/v5"
-	"google.golang.org/protobuf/proto"
 
 	"github.com/stela-db/stela/catalog"
 	"github.com/stela-db/stela/engine"
@@ -70,7 +69,8 @@ func (x *execCtx) argDefaultText(n *pg_query.Node, t *types.T, argType *pg_query
 		if _, builtin := types.ByOid(typeOid(t)); builtin {
 			suffix = "::" + formatType(t, false)
 		} else {
-			cast := &pg_query.TypeCast{Arg: n, TypeName: proto.Clone(argType).(*pg_query.TypeName)}
+			// argType itself: qualifiedStored writes in a copy.
+			cast := &pg_query.TypeCast{Arg: n, TypeName: argType}
 			n = &pg_query.Node{Node: &pg_query.Node_TypeCast{TypeCast: cast}}
 		}
 	}
