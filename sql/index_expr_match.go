@@ -4,7 +4,6 @@ import (
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
 	"github.com/stela-db/stela/catalog"
-	"github.com/stela-db/stela/engine"
 	"github.com/stela-db/stela/sql/expr"
 	"github.com/stela-db/stela/sql/parser"
 )
@@ -46,14 +45,11 @@ func (pl *planner) indexKeyExprs(d *catalog.Descriptor, cols []column) []indexKe
 		if sc == nil {
 			sc = newScope(cols, &level{}, nil)
 		}
-		if !stillImmutable(pl.txn, c.Functions) {
+		bind, err := bindingOfIDs(pl.txn, c.Functions)
+		if err != nil || !bind.stillImmutable(c.Functions) {
 			continue
 		}
-		b, err := boundExprBuilder(pl.txn, pl.s, sc, c.Functions) // table_funcs.go
-		if err != nil {
-			continue
-		}
-		e, err := b.Build(p)
+		e, err := boundExprBuilderOf(pl.txn, pl.s, sc, bind).Build(p) // table_funcs.go
 		if err != nil || !e.Type().Equal(c.Type()) {
 			continue
 		}
@@ -179,12 +175,14 @@ func (n *scanNode) keyColumnOf(e expr.Expr) int {
 	return -1
 }
 
-// stillImmutable reports whether the user functions ids, which a key
-// expression calls, are all still IMMUTABLE (as CREATE INDEX required).
-func stillImmutable(txn *engine.Txn, ids []uint32) bool {
-	for _, id := range ids {
-		d, err := catalog.Get(txn, id)
-		if err != nil || !declaredImmutable(d) {
+// stillImmutable reports whether every function of ids, which a key
+// expression is bound to, is still there and declared IMMUTABLE.
+func (b *funcBinding) stillImmutable(ids []uint32) bool {
+	if len(b.descs) != len(ids) {
+		return false // one is dropped
+	}
+	for _, d := range b.descs {
+		if !declaredImmutable(d) {
 			return false
 		}
 	}

@@ -96,6 +96,16 @@ func boundExprBuilder(txn *engine.Txn, s *Session, sc *scope, ids []uint32) (*ex
 	return b, nil
 }
 
+// boundExprBuilderOf is boundExprBuilder for functions already loaded,
+// all that the expression is bound to.
+func boundExprBuilderOf(txn *engine.Txn, s *Session, sc *scope, bind *funcBinding) *expr.Builder {
+	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: s, Scope: sc, Extension: extensionHook(txn), UserType: userTypeHook(txn, s)}
+	if len(bind.descs) > 0 {
+		b.UserFuncs = bind.hook(txn, s)
+	}
+	return b
+}
+
 // bindStoredCalls makes b, a builder of a stored expression bound to the
 // functions ids, resolve user-function calls among those only, and
 // record none (the binding is already stored).
@@ -119,9 +129,14 @@ func boundFuncsHook(txn *engine.Txn, s *Session, ids []uint32) (expr.UserFuncRes
 	if err != nil {
 		return nil, err
 	}
+	return b.hook(txn, s), nil
+}
+
+// hook is the user-function resolver among b's functions.
+func (b *funcBinding) hook(txn *engine.Txn, s *Session) expr.UserFuncResolver {
 	return func(schema, name string) ([]*expr.UserFunc, error) {
 		return b.userFuncs(txn, s, schema, name, nil)
-	}, nil
+	}
 }
 
 // tableCallsFunction reports whether a default, a CHECK or a generated
