@@ -135,7 +135,7 @@ func strictIn(e expr.Expr, col int) bool {
 
 // sameExpr reports whether two expressions over the same row are the
 // same computation: the same columns, constants, operators, functions
-// and casts, with a comparison's operands possibly swapped. Shapes it
+// and casts (to domains too), with a comparison's operands possibly swapped. Shapes it
 // does not know are never the same.
 func sameExpr(a, b expr.Expr) bool {
 	switch x := a.(type) {
@@ -150,6 +150,11 @@ func sameExpr(a, b expr.Expr) bool {
 		return x.V == nil || sameValue(x.T, x.V, y.V)
 	case *expr.Cast:
 		y, ok := b.(*expr.Cast)
+		return ok && x.T.Equal(y.T) && sameExpr(x.Arg, y.Arg)
+	case *expr.DomainCoerce:
+		// The same domain's checks: the checker is built from the
+		// domain, so the type decides it.
+		y, ok := b.(*expr.DomainCoerce)
 		return ok && x.T.Equal(y.T) && sameExpr(x.Arg, y.Arg)
 	case *expr.IsNull:
 		y, ok := b.(*expr.IsNull)
