@@ -7,10 +7,11 @@ import (
 
 // A table writer checks the values written to columns of a domain type
 // against the domain's constraints (NOT NULL, CHECK), and each element
-// of an array of a domain: INSERT, UPDATE, COPY FROM, ON CONFLICT DO
-// UPDATE and MERGE all write through it. An omitted column of a domain
-// type takes the domain's default (dml_defaults.go), or NULL, which a
-// NOT NULL domain then refuses, as PostgreSQL does.
+// of an array of a domain, each field of a composite type of one:
+// INSERT, UPDATE, COPY FROM, ON CONFLICT DO UPDATE and MERGE all write
+// through it. An omitted column of a domain type takes the domain's
+// default (dml_defaults.go), or NULL, which a NOT NULL domain then
+// refuses, as PostgreSQL does.
 
 // domainCheckers builds the checkers of w's columns of domain types.
 func (pl *planner) domainCheckers(w *tableWriter) error {
@@ -19,7 +20,7 @@ func (pl *planner) domainCheckers(w *tableWriter) error {
 	for i := range t.Columns {
 		c := &t.Columns[i]
 		typ := c.Type()
-		if c.Dropped || typ == nil || (typ.Domain == nil && (typ.Elem == nil || typ.Elem.Domain == nil)) {
+		if c.Dropped || typ == nil || !typ.HoldsDomain() {
 			continue // most columns: no builder made for them
 		}
 		if b == nil {

@@ -18,8 +18,11 @@ import (
 // which go by name, as PostgreSQL orders them.
 
 // DomainChecker checks values of one type against the constraints of
-// the domains it is of: a domain, or an array of a domain, whose
-// elements are checked.
+// the domains it is of: a domain, an array whose elements are of one, or
+// a composite type with a field of one (at any depth: PostgreSQL's
+// record input and record casts coerce each field to its type, domain
+// checks included). What a value holds is checked before the value's
+// own domain's constraints, as PostgreSQL coerces the parts first.
 type DomainChecker struct {
 	// name is the domain coerced to, which PostgreSQL's errors name
 	// whichever of its domains' constraints fails.
@@ -28,7 +31,10 @@ type DomainChecker struct {
 	// errors carry as their object (pgerror/objects.go).
 	schema, bare string
 	cons         []domainConstraint
-	elems        bool
+	// elem checks an array's elements, fields a record's fields (nil
+	// for a field with nothing to check); nil when there are none.
+	elem   *DomainChecker
+	fields []*DomainChecker
 }
 
 type domainConstraint struct {
@@ -38,12 +44,29 @@ type domainConstraint struct {
 	check Expr
 }
 
-// DomainCheckerFor returns the checker of values of t, nil when t is not
-// a domain nor an array of one.
+// DomainCheckerFor returns the checker of values of t, nil when no value
+// of t can break a domain's constraint.
 func (b *Builder) DomainCheckerFor(t *types.T) (*DomainChecker, error) {
 	c := &DomainChecker{}
-	if t.Domain == nil && t.Elem != nil && t.Elem.Domain != nil {
-		t, c.elems = t.Elem, true
+	base := t.StripDomain()
+	if base.Elem != nil {
+		ec, err := b.DomainCheckerFor(base.Elem)
+		if err != nil {
+			return nil, err
+		}
+		c.elem = ec
+	}
+	for i, f := range base.Fields {
+		fc, err := b.DomainCheckerFor(f.T)
+		if err != nil {
+			return nil, err
+		}
+		if fc != nil {
+			if c.fields == nil {
+				c.fields = make([]*DomainChecker, len(base.Fields))
+			}
+			c.fields[i] = fc
+		}
 	}
 	if t.Domain != nil {
 		c.name = t.Domain.Name
@@ -68,7 +91,7 @@ func (b *Builder) DomainCheckerFor(t *types.T) (*DomainChecker, error) {
 			c.cons = append(c.cons, domainConstraint{name: ck.Name, check: e})
 		}
 	}
-	if len(c.cons) == 0 {
+	if len(c.cons) == 0 && c.elem == nil && c.fields == nil {
 		return nil, nil
 	}
 	return c, nil
@@ -108,22 +131,24 @@ func (c *DomainChecker) Check(ctx *Context, v types.Datum) error {
 	if c == nil {
 		return nil
 	}
-	if c.elems {
-		a, ok := v.(*types.Array)
-		if !ok {
-			return nil
-		}
-		for _, e := range a.Elems {
-			if err := c.checkOne(ctx, e); err != nil {
-				return err
+	switch p := v.(type) {
+	case *types.Array:
+		if c.elem != nil {
+			for _, e := range p.Elems {
+				if err := c.elem.Check(ctx, e); err != nil {
+					return err
+				}
 			}
 		}
-		return nil
+	case *types.Record:
+		for i, fc := range c.fields {
+			if i < len(p.Values) {
+				if err := fc.Check(ctx, p.Values[i]); err != nil {
+					return err
+				}
+			}
+		}
 	}
-	return c.checkOne(ctx, v)
-}
-
-func (c *DomainChecker) checkOne(ctx *Context, v types.Datum) error {
 	var sub *Context
 	for _, k := range c.cons {
 		if k.check == nil {

@@ -62,6 +62,23 @@ func (t *T) Domains() []*DomainDef {
 	return out
 }
 
+// HoldsDomain reports whether a value of t is or holds a value of a
+// domain: t is a domain, or an array or composite type over one.
+func (t *T) HoldsDomain() bool {
+	if t.Domain != nil {
+		return true
+	}
+	if t.Elem != nil {
+		return t.Elem.HoldsDomain()
+	}
+	for _, f := range t.Fields {
+		if f.T.HoldsDomain() {
+			return true
+		}
+	}
+	return false
+}
+
 // StripDomain returns the type a domain is over, through domains over
 // domains (with the modifier the innermost was declared with); t itself
 // when t is not a domain.
