@@ -127,13 +127,14 @@ func checkArrayBytes(ndims, nitems int, data int64, hasNull bool) error {
 // storedElemSize is the bytes PostgreSQL's array_fill counts for one
 // element v of type t (att_addlength_datum, then att_align_nz): a
 // fixed-length type's typlen, a C string's length and terminator, and a
-// varlena's payload and 4-byte header (a value computed in the query
-// has the long header) rounded up to 4 bytes, the alignment of the
-// varlena types whose values hold a string or bytes, and of numeric.
-// Other varlena types (records, ranges, jsonb, ...) are counted by
-// their binary wire form plus the header: not always their stored size
-// to the byte, so their refusal at the very edge of the limit can differ
-// from PostgreSQL's by the few bytes per element the two forms differ.
+// varlena's size (a value computed in the query has the long 4-byte
+// header) rounded up to its type's alignment. A string's or bytes' size
+// is its payload's, numeric's its stored form's, a record's that of
+// PostgreSQL's heap tuple (recordStoredSize); other varlena types
+// (ranges, jsonb, ...) are counted by their binary wire form plus the
+// header: not always their stored size to the byte, so their refusal at
+// the very edge of the limit can differ from PostgreSQL's by the few
+// bytes per element the two forms differ.
 func storedElemSize(t *types.T, v types.Datum) (int, error) {
 	return baseElemSize(t.Base(), v, nil)
 }
@@ -142,11 +143,22 @@ func storedElemSize(t *types.T, v types.Datum) (int, error) {
 // it must measure in its wire form into *scratch when scratch is not
 // nil.
 func baseElemSize(t *types.T, v types.Datum, scratch *[]byte) (int, error) {
-	switch {
-	case t.Len > 0:
+	n, err := datumBytes(t, v, scratch)
+	if err != nil || t.Len != -1 {
 		// The fixed-length types past 16 bytes (the only ones whose
 		// size decides here, see checkFillBytes) are multiples of
 		// their alignment.
+		return n, err
+	}
+	return alignTo(n, typeAlign(t)), nil
+}
+
+// datumBytes is the bytes a value v of base type t takes, unpadded: a
+// fixed-length type's typlen, a C string's length and terminator, a
+// varlena's size with its 4-byte header.
+func datumBytes(t *types.T, v types.Datum, scratch *[]byte) (int, error) {
+	switch {
+	case t.Len > 0:
 		return int(t.Len), nil
 	case t.Len == -2:
 		if s, ok := v.(string); ok {
@@ -155,9 +167,11 @@ func baseElemSize(t *types.T, v types.Datum, scratch *[]byte) (int, error) {
 	}
 	switch x := v.(type) {
 	case string:
-		return alignInt(len(x) + 4), nil
+		return len(x) + 4, nil
 	case []byte:
-		return alignInt(len(x) + 4), nil
+		return len(x) + 4, nil
+	case *types.Record:
+		return recordStoredSize(t, x, scratch)
 	}
 	var buf []byte
 	if scratch != nil {
@@ -171,9 +185,67 @@ func baseElemSize(t *types.T, v types.Datum, scratch *[]byte) (int, error) {
 		*scratch = b
 	}
 	if t.Family == types.NumericFamily && len(b) >= 8 {
-		return alignInt(numericStoredSize(b)), nil
+		return numericStoredSize(b), nil
 	}
-	return alignInt(len(b) + 4), nil
+	return len(b) + 4, nil
+}
+
+// recordStoredSize is the size of a record value as PostgreSQL forms its
+// heap tuple (heap_compute_data_size): a 23-byte header, a null bitmap
+// when a field is NULL, rounded up to 8 bytes; then each field not NULL
+// at its type's alignment, but a varlena short enough for a 1-byte
+// header (126 bytes of payload), which takes that header unaligned.
+func recordStoredSize(t *types.T, r *types.Record, scratch *[]byte) (int, error) {
+	fields := r.TypeIn(t).Fields
+	header := 23
+	for _, v := range r.Values {
+		if v == nil {
+			header += (len(r.Values) + 7) / 8
+			break
+		}
+	}
+	off := 0
+	for i, v := range r.Values {
+		if v == nil {
+			continue
+		}
+		ft := types.Text
+		if i < len(fields) {
+			ft = fields[i].T.StripDomain().Base()
+		}
+		n, err := datumBytes(ft, v, scratch)
+		if err != nil {
+			return 0, err
+		}
+		if ft.Len == -1 && n-4+1 <= 127 {
+			off += n - 4 + 1
+			continue
+		}
+		off = alignTo(off, typeAlign(ft)) + n
+	}
+	return alignTo(header, 8) + off, nil
+}
+
+// typeAlign is a base type's typalign in bytes: a record's, and an
+// array's of such elements, 8 ('d'); other varlenas 4 ('i'); a C string
+// 1; a fixed-length type's its own (uuid and name are byte arrays, 'c';
+// interval holds int8s, 'd').
+func typeAlign(t *types.T) int {
+	switch {
+	case t.Family == types.RecordFamily:
+		return 8
+	case t.Elem != nil:
+		return max(4, typeAlign(t.Elem.StripDomain().Base()))
+	case t.Len == -1:
+		return 4
+	case t.Len == 1, t.Len == 2, t.Len == 4, t.Len == 8:
+		return int(t.Len)
+	case t.Family == types.IntervalFamily:
+		return 8
+	case t.Len == 12: // aclitem
+		return 4
+	}
+	return 1
 }
 
 // numericStoredSize is the size of PostgreSQL's stored numeric from its
@@ -194,5 +266,5 @@ func numericStoredSize(b []byte) int {
 	return 4 + 4 + 2*ndigits
 }
 
-// alignInt rounds n up to typalign 'i'.
-func alignInt(n int) int { return (n + 3) &^ 3 }
+// alignTo rounds n up to a multiple of align (a power of two).
+func alignTo(n, align int) int { return (n + align - 1) &^ (align - 1) }

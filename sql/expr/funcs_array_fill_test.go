@@ -65,6 +65,44 @@ func TestArrayFillStoredElemSize(t *testing.T) {
 	}
 }
 
+// A record element is sized as PostgreSQL's heap tuple: the values are
+// PostgreSQL 15's pg_column_size of the same ROW(...), padded to 8.
+func TestArrayFillStoredRecordSize(t *testing.T) {
+	f := func(ts ...*types.T) *types.T {
+		fs := make([]types.Field, len(ts))
+		for i, ft := range ts {
+			fs[i] = types.Field{Name: "f", T: ft}
+		}
+		return types.RecordOf(fs)
+	}
+	num, err := types.Numeric.ParseText("1.5", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	int4s := []*types.T{types.Int4, types.Int4, types.Int4, types.Int4, types.Int4, types.Int4, types.Int4, types.Int4}
+	pair := f(types.Int4, types.Int4)
+	for _, tc := range []struct {
+		name string
+		t    *types.T
+		vals []types.Datum
+		want int
+	}{
+		{"ROW(1,...,8)", f(int4s...), []types.Datum{int64(1), int64(2), int64(3), int64(4), int64(5), int64(6), int64(7), int64(8)}, 56},
+		{"ROW(1::int2, 2::int8)", f(types.Int2, types.Int8), []types.Datum{int64(1), int64(2)}, 40},
+		{"ROW('abc', 1::int8)", f(types.Text, types.Int8), []types.Datum{"abc", int64(1)}, 40},
+		{"ROW(NULL::int, 1)", f(types.Int4, types.Int4), []types.Datum{nil, int64(1)}, 32}, // 28, padded to 8
+		{"ROW(repeat('x', 200), 1)", f(types.Text, types.Int4), []types.Datum{strings.Repeat("x", 200), int64(1)}, 232},
+		{"ROW(ROW(1,2), 1::int2)", f(pair, types.Int2), []types.Datum{&types.Record{Values: []types.Datum{int64(1), int64(2)}, T: pair}, int64(1)}, 56},
+		{"ROW(1.5, true)", f(types.Numeric, types.Bool), []types.Datum{num, true}, 32},
+		{"ROW('abc'::name)", f(types.Name), []types.Datum{"abc"}, 88},
+	} {
+		got, err := storedElemSize(tc.t, &types.Record{Values: tc.vals, T: tc.t})
+		if err != nil || got != tc.want {
+			t.Errorf("%s: %d, %v; want %d", tc.name, got, err, tc.want)
+		}
+	}
+}
+
 // array_fill refuses before allocating: an array whose elements take
 // more than MaxAllocSize as PostgreSQL stores them (its limit, to the
 // element), and one whose 16-byte slots alone would (stela's), also of
