@@ -153,9 +153,11 @@ func sameExpr(a, b expr.Expr) bool {
 		return ok && x.T.Equal(y.T) && sameExpr(x.Arg, y.Arg)
 	case *expr.DomainCoerce:
 		// The same domain's checks: the checker is built from the
-		// domain, so the type decides it.
+		// domain, so the domain decides it (a domain's type has its
+		// base type's Oid: Equal alone would take dlo for dhi).
 		y, ok := b.(*expr.DomainCoerce)
-		return ok && x.T.Equal(y.T) && sameExpr(x.Arg, y.Arg)
+		return ok && x.T.Domain != nil && y.T.Domain != nil && x.T.Domain.Oid == y.T.Domain.Oid &&
+			x.T.Equal(y.T) && sameExpr(x.Arg, y.Arg)
 	case *expr.IsNull:
 		y, ok := b.(*expr.IsNull)
 		return ok && x.Not == y.Not && sameExpr(x.Arg, y.Arg)
