@@ -171,6 +171,7 @@ func (x *execCtx) drop(n *pg_query.DropStmt, kind string) error {
 		if err := x.dropSchemaExtensions(ds.objs, n.Behavior == pg_query.DropBehavior_DROP_CASCADE); err != nil {
 			return err
 		}
+		return x.applySchemaDrop(ds) // ddl_dropschema_types.go
 	}
 	return ds.apply()
 }
