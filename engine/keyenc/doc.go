@@ -74,6 +74,12 @@
 //	                        escaped bytes and 00 01, then the bit count, 4
 //	                        bytes BE: shared bytes first, then the shorter
 //	                        string, as PostgreSQL's bit_cmp.
+//	inet, cidr              the family (04, 06), the network part (the
+//	                        bits under the mask, rounded up to bytes) as
+//	                        text's escaped bytes and 00 01, the mask length
+//	                        (1 byte), the address (4 or 16 bytes): the order
+//	                        of PostgreSQL's network_cmp.
+//	macaddr, macaddr8       the 6 or 8 bytes
 //	enum types              the label's sort position (pg_enum's
 //	                        enumsortorder) as a float8 body: keys order as the
 //	                        labels are declared, and a label added later

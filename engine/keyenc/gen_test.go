@@ -22,6 +22,7 @@ var keyTypes = []*types.T{
 	types.Numeric, types.Bool, types.Text, types.Varchar, types.Name, types.Bpchar,
 	types.Bytea, types.DateType, types.Time, types.TimestampType, types.TimestampTZType,
 	types.IntervalType, types.UUIDType, types.JSONB, types.Bit, types.VarBit,
+	types.InetType, types.CIDRType, types.MacAddrType, types.MacAddr8Type,
 }
 
 // testSeed returns the seed of the random tests: STELA_KEYENC_SEED, or
@@ -146,6 +147,17 @@ func edgeValues(t testing.TB, typ *types.T) []types.Datum {
 	case types.Bit.Oid, types.VarBit.Oid:
 		parse(``, `0`, `1`, `00`, `01`, `10`, `0000000`, `00000000`, `000000000`, `10000000`, `100000000`,
 			`1000000000000000`, `11111111`, `111111111`, `x00`, `xFF`, `x0000`, `x8000`, `xFFFF`)
+	case types.InetType.Oid:
+		parse(`0.0.0.0/0`, `0.0.0.0`, `10.0.0.0/8`, `10.0.0.1/8`, `10.0.0.0/7`, `10.1.0.0/16`, `10.0.0.0`, `1.0.0.0/0`,
+			`255.255.255.255`, `255.255.255.255/0`, `128.0.0.0/1`, `127.255.255.255/1`, `::/0`, `::`, `::1`, `::1/0`,
+			`ffff::/16`, `ffff::1/16`, `::ffff:1.2.3.4`, `1:2:3:4:5:6:7:8`, `ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff`)
+	case types.CIDRType.Oid:
+		parse(`0.0.0.0/0`, `0.0.0.0/32`, `10.0.0.0/8`, `10.0.0.0/7`, `10.0.0.0/32`, `10.1.0.0/16`, `128.0.0.0/1`,
+			`255.255.255.255/32`, `::/0`, `::/128`, `::1/128`, `ffff::/16`, `fffe::/15`, `ffff::/17`)
+	case types.MacAddrType.Oid:
+		parse(`00:00:00:00:00:00`, `00:00:00:00:00:01`, `01:00:00:00:00:00`, `ff:ff:ff:ff:ff:ff`, `08:00:2b:01:02:03`)
+	case types.MacAddr8Type.Oid:
+		parse(`00:00:00:00:00:00:00:00`, `00:00:00:00:00:00:00:01`, `ff:ff:ff:ff:ff:ff:ff:ff`, `08:00:2b:01:02:03:04:05`)
 	}
 	return ds
 }
@@ -324,6 +336,30 @@ func randValue(t testing.TB, rng *rand.Rand, typ *types.T) types.Datum {
 			}
 		}
 		return types.BitStringFromBits(v)
+	case types.InetType.Oid, types.CIDRType.Oid:
+		// Few distinct bytes and masks of every length: many shared
+		// prefixes and equal networks.
+		v := types.Inet{IPv6: rng.Intn(3) == 0}
+		for i := 0; i < v.Size(); i++ {
+			v.Addr[i] = []byte{0, 1, 0x7f, 0x80, 0xff, byte(rng.Intn(256))}[rng.Intn(6)]
+		}
+		v.Bits = uint8(rng.Intn(v.MaxBits() + 1))
+		if typ.Oid == types.CIDRType.Oid {
+			v = v.Network()
+		}
+		return v
+	case types.MacAddrType.Oid:
+		var m types.MacAddr
+		for i := range m {
+			m[i] = []byte{0, 1, 0x80, 0xff, byte(rng.Intn(256))}[rng.Intn(5)]
+		}
+		return m
+	case types.MacAddr8Type.Oid:
+		var m types.MacAddr8
+		for i := range m {
+			m[i] = []byte{0, 1, 0x80, 0xff, byte(rng.Intn(256))}[rng.Intn(5)]
+		}
+		return m
 	}
 	t.Fatalf("no generator for %s", typ.Name)
 	return nil

@@ -96,7 +96,9 @@ const (
 	// kindEnum is every enum type: the label's sort position, as a
 	// float8 key.
 	kindEnum
-	kindBit // bit, varbit (bit.go)
+	kindBit     // bit, varbit (bit.go)
+	kindInet    // inet, cidr (inet.go)
+	kindMacAddr // macaddr, macaddr8 (inet.go)
 )
 
 func kindOf(t *types.T) keyKind {
@@ -138,6 +140,10 @@ func kindOf(t *types.T) keyKind {
 		return kindInt
 	case types.Bit.Oid, types.VarBit.Oid:
 		return kindBit
+	case types.InetType.Oid, types.CIDRType.Oid:
+		return kindInet
+	case types.MacAddrType.Oid, types.MacAddr8Type.Oid:
+		return kindMacAddr
 	}
 	if t.Family == types.RegFamily {
 		return kindReg
@@ -179,7 +185,8 @@ func Indexable(t *types.T) bool { return kindOf(t) != kindInvalid }
 func Decodable(t *types.T) bool {
 	switch kindOf(t) {
 	case kindInt, kindBool, kindString, kindBytes, kindDate, kindTime,
-		kindTimestamp, kindTimestampTZ, kindUUID, kindEnum, kindBit:
+		kindTimestamp, kindTimestampTZ, kindUUID, kindEnum, kindBit,
+		kindInet, kindMacAddr:
 		return true
 	}
 	return false
@@ -388,6 +395,10 @@ func appendValue(dst []byte, k keyKind, t *types.T, d types.Datum) ([]byte, erro
 		return appendUint64(dst, floatKey(pos)), nil
 	case kindBit:
 		return appendBitKey(dst, t, d)
+	case kindInet:
+		return appendInetKey(dst, t, d)
+	case kindMacAddr:
+		return appendMacAddrKey(dst, t, d)
 	}
 	return dst, errNotIndexable(t)
 }
@@ -492,6 +503,10 @@ func decodeValue(r *reader, k keyKind, t *types.T) (types.Datum, error) {
 		return decodeJSONBKey(r, t)
 	case kindBit:
 		return decodeBitKey(r, t)
+	case kindInet:
+		return decodeInetKey(r, t)
+	case kindMacAddr:
+		return decodeMacAddrKey(r, t)
 	case kindEnum:
 		u, ok := r.uint64()
 		if !ok {

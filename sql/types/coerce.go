@@ -143,6 +143,15 @@ func Compare(t *T, a, b Datum) int {
 		return bytes.Compare(x[:], y[:])
 	case BitFamily:
 		return compareBitStrings(a.(BitString), b.(BitString))
+	case InetFamily:
+		return CompareInet(a.(Inet), b.(Inet))
+	case MacAddrFamily:
+		if x, ok := a.(MacAddr); ok {
+			y := b.(MacAddr)
+			return bytes.Compare(x[:], y[:])
+		}
+		x, y := a.(MacAddr8), b.(MacAddr8)
+		return bytes.Compare(x[:], y[:])
 	}
 	return 0
 }

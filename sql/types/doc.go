@@ -31,6 +31,8 @@
 //	interval (1186)                         Interval{Months, Days, Micros}
 //	uuid (2950)                             UUID ([16]byte)
 //	bit (1560), varbit (1562)               BitString: bit count, packed bits
+//	inet (869), cidr (650)                  Inet: family, mask length, address
+//	macaddr (829), macaddr8 (774)           MacAddr ([6]byte), MacAddr8 ([8]byte)
 //	void (2278)                             VoidValue{} (any non-nil value prints as "")
 //	arrays (typarray of each of the above)  *Array: dimensions, lower bounds, elements
 //

@@ -97,6 +97,12 @@ func (t *T) ParseText(s string, fs *FormatSettings) (Datum, error) {
 			return nil, err
 		}
 		return t.Coerce(v)
+	case InetType.Oid, CIDRType.Oid:
+		return parseInet(s, t.Oid == CIDRType.Oid)
+	case MacAddrType.Oid:
+		return parseMacAddr(s)
+	case MacAddr8Type.Oid:
+		return parseMacAddr8(s)
 	case Void.Oid:
 		return VoidValue{}, nil
 	}
@@ -163,6 +169,14 @@ func (t *T) AppendText(dst []byte, d Datum, fs *FormatSettings) []byte {
 		return appendUUID(dst, d.(UUID))
 	case Bit.Oid, VarBit.Oid:
 		return appendBitString(dst, d.(BitString))
+	case InetType.Oid, CIDRType.Oid:
+		return appendInet(dst, d.(Inet), t.Oid == CIDRType.Oid)
+	case MacAddrType.Oid:
+		v := d.(MacAddr)
+		return appendMacAddr(dst, v[:])
+	case MacAddr8Type.Oid:
+		v := d.(MacAddr8)
+		return appendMacAddr(dst, v[:])
 	case Void.Oid:
 		return dst
 	}
@@ -200,7 +214,8 @@ func (t *T) DecodeBinaryCopies() bool {
 	switch t.Oid {
 	case Int2.Oid, Int4.Oid, Int8.Oid, Float4.Oid, Float8.Oid, Bool.Oid, OidType.Oid,
 		Text.Oid, Varchar.Oid, Bpchar.Oid, Name.Oid, Bytea.Oid,
-		DateType.Oid, TimestampType.Oid, TimestampTZType.Oid, Bit.Oid, VarBit.Oid:
+		DateType.Oid, TimestampType.Oid, TimestampTZType.Oid, Bit.Oid, VarBit.Oid,
+		InetType.Oid, CIDRType.Oid, MacAddrType.Oid, MacAddr8Type.Oid:
 		return true
 	}
 	return false
@@ -300,6 +315,12 @@ func (t *T) DecodeBinary(b []byte) (Datum, error) {
 			return nil, err
 		}
 		return t.Coerce(v)
+	case InetType.Oid, CIDRType.Oid:
+		return decodeInet(b, t.Oid == CIDRType.Oid)
+	case MacAddrType.Oid:
+		return decodeMacAddr(b)
+	case MacAddr8Type.Oid:
+		return decodeMacAddr8(b)
 	case Void.Oid:
 		if len(b) != 0 {
 			return nil, errBinaryFormat()
@@ -444,6 +465,24 @@ func (t *T) AppendBinary(dst []byte, d Datum) ([]byte, error) {
 			return dst, errWrongDatum(t, d)
 		}
 		return appendBitStringBinary(dst, v), nil
+	case InetType.Oid, CIDRType.Oid:
+		v, ok := d.(Inet)
+		if !ok {
+			return dst, errWrongDatum(t, d)
+		}
+		return appendInetBinary(dst, v, t.Oid == CIDRType.Oid), nil
+	case MacAddrType.Oid:
+		v, ok := d.(MacAddr)
+		if !ok {
+			return dst, errWrongDatum(t, d)
+		}
+		return append(dst, v[:]...), nil
+	case MacAddr8Type.Oid:
+		v, ok := d.(MacAddr8)
+		if !ok {
+			return dst, errWrongDatum(t, d)
+		}
+		return append(dst, v[:]...), nil
 	case Void.Oid:
 		return dst, nil
 	}

@@ -38,6 +38,7 @@ var typeNames = map[string]*T{
 	"numeric":                     Numeric, "decimal": Numeric, "dec": Numeric,
 	"uuid": UUIDType,
 	"bit":  Bit, "varbit": VarBit, "bit varying": VarBit,
+	"inet": InetType, "cidr": CIDRType, "macaddr": MacAddrType, "macaddr8": MacAddr8Type,
 	"void": Void,
 	// The catalogs' types ("char", the quoted name, is told apart from
 	// the keyword char by the parse tree: see expr.TypeFromName).
@@ -50,8 +51,7 @@ var typeNames = map[string]*T{
 // knownUnsupported are PostgreSQL types stela does not implement: they
 // get 0A000 rather than "does not exist".
 var knownUnsupported = map[string]bool{
-	"timetz": true, "time with time zone": true, "money": true, "inet": true, "cidr": true,
-	"macaddr": true, "macaddr8": true, "xml": true, "point": true, "line": true,
+	"timetz": true, "time with time zone": true, "money": true, "xml": true, "point": true, "line": true,
 	"lseg": true, "box": true, "path": true, "polygon": true, "circle": true,
 	"tsvector": true, "tsquery": true, "int4range": true, "int8range": true,
 	"numrange": true, "tsrange": true, "tstzrange": true, "daterange": true,

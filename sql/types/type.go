@@ -45,6 +45,11 @@ const (
 	// BitFamily is bit(n) and bit varying(n): values are BitString
 	// (bit.go).
 	BitFamily
+	// InetFamily is inet and cidr: values are Inet (inet.go).
+	InetFamily
+	// MacAddrFamily is macaddr and macaddr8: values are MacAddr and
+	// MacAddr8 (macaddr.go).
+	MacAddrFamily
 )
 
 // T describes a SQL type: its pg_type row (the fields PostgreSQL's
@@ -108,9 +113,13 @@ var (
 	Text            = &T{Oid: 25, Name: "text", Typmod: -1, Len: -1, Category: 'S', Preferred: true, Family: StringFamily, ArrayOid: 1009}
 	OidType         = &T{Oid: 26, Name: "oid", Typmod: -1, Len: 4, Category: 'N', Preferred: true, Family: OidFamily, ArrayOid: 1028}
 	JSON            = &T{Oid: 114, Name: "json", Typmod: -1, Len: -1, Category: 'U', Family: JSONFamily, ArrayOid: 199}
+	CIDRType        = &T{Oid: 650, Name: "cidr", Typmod: -1, Len: -1, Category: 'I', Family: InetFamily, ArrayOid: 651}
 	Float4          = &T{Oid: 700, Name: "float4", Typmod: -1, Len: 4, Category: 'N', Family: FloatFamily, ArrayOid: 1021}
 	Float8          = &T{Oid: 701, Name: "float8", Typmod: -1, Len: 8, Category: 'N', Preferred: true, Family: FloatFamily, ArrayOid: 1022}
 	Unknown         = &T{Oid: 705, Name: "unknown", Typmod: -1, Len: -2, Category: 'X', Family: UnknownFamily}
+	MacAddr8Type    = &T{Oid: 774, Name: "macaddr8", Typmod: -1, Len: 8, Category: 'U', Family: MacAddrFamily, ArrayOid: 775}
+	MacAddrType     = &T{Oid: 829, Name: "macaddr", Typmod: -1, Len: 6, Category: 'U', Family: MacAddrFamily, ArrayOid: 1040}
+	InetType        = &T{Oid: 869, Name: "inet", Typmod: -1, Len: -1, Category: 'I', Preferred: true, Family: InetFamily, ArrayOid: 1041}
 	Bpchar          = &T{Oid: 1042, Name: "bpchar", Typmod: -1, Len: -1, Category: 'S', Family: StringFamily, ArrayOid: 1014}
 	Varchar         = &T{Oid: 1043, Name: "varchar", Typmod: -1, Len: -1, Category: 'S', Family: StringFamily, ArrayOid: 1015}
 	DateType        = &T{Oid: 1082, Name: "date", Typmod: -1, Len: 4, Category: 'D', Family: DateFamily, ArrayOid: 1182}
@@ -129,8 +138,8 @@ var (
 // All lists every built-in type: the general ones in Oid order, then
 // the catalogs'.
 var All = []*T{
-	Bool, Bytea, Name, Int8, Int2, Int4, Text, OidType, JSON, Float4, Float8,
-	Unknown, Bpchar, Varchar, DateType, Time, TimestampType, TimestampTZType,
+	Bool, Bytea, Name, Int8, Int2, Int4, Text, OidType, JSON, CIDRType, Float4, Float8,
+	Unknown, MacAddr8Type, MacAddrType, InetType, Bpchar, Varchar, DateType, Time, TimestampType, TimestampTZType,
 	IntervalType, Bit, VarBit, Numeric, Void, UUIDType, JSONB,
 	// The catalogs' types (catalogtypes.go).
 	Char, Int2Vector, Regproc, Xid, OidVector, PgNodeTree, Aclitem,
