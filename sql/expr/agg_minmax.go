@@ -11,7 +11,7 @@ import "github.com/stela-db/stela/sql/types"
 var aggMinMaxTypes = []*types.T{
 	types.Int2, types.Int4, types.Int8, types.OidType, types.Float4, types.Float8,
 	types.Numeric, types.Text, types.Bpchar, types.DateType, types.Time,
-	types.TimestampType, types.TimestampTZType, types.IntervalType,
+	types.TimestampType, types.TimestampTZType, types.IntervalType, types.InetType,
 }
 
 func init() {

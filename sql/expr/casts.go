@@ -97,6 +97,18 @@ func init() {
 		add(t, types.Bit, e)
 		add(types.Bit, t, e)
 	}
+	// Network addresses: a cidr is an inet; an inet becomes a cidr, or
+	// text, by a function of its own (network.go), and the MAC address
+	// sizes convert both ways.
+	add(types.CIDRType, types.InetType, i)
+	add(types.InetType, types.CIDRType, a)
+	for _, f := range []*types.T{types.InetType, types.CIDRType} {
+		for _, t := range []*types.T{types.Text, types.Varchar, types.Bpchar} {
+			add(f, t, a)
+		}
+	}
+	add(types.MacAddrType, types.MacAddr8Type, i)
+	add(types.MacAddr8Type, types.MacAddrType, i)
 	// JSON.
 	add(types.JSON, types.JSONB, a)
 	add(types.JSONB, types.JSON, a)
@@ -267,6 +279,9 @@ func castValue(v types.Datum, from, to *types.T, explicit bool, fs *types.Format
 			if from.Oid == types.Bpchar.Oid {
 				s = strings.TrimRight(s, " ")
 			}
+		case from.Family == types.InetFamily:
+			// text(inet), network_show: always with the mask.
+			s = string(types.AppendInetShow(nil, v.(types.Inet)))
 		default:
 			s = string(from.AppendText(nil, v, fs))
 		}
@@ -321,6 +336,20 @@ func convert(v types.Datum, from, to *types.T, fs *types.FormatSettings) (types.
 	case types.JSONFamily, types.JSONBFamily:
 		// json and jsonb are both text here; jsonb normalizes.
 		return to.ParseText(v.(string), fs)
+	case types.InetFamily:
+		if from.Family == types.InetFamily {
+			if to.Oid == types.CIDRType.Oid {
+				return v.(types.Inet).Network(), nil
+			}
+			return v, nil
+		}
+	case types.MacAddrFamily:
+		switch m := v.(type) {
+		case types.MacAddr:
+			return types.MacAddrToMacAddr8(m), nil
+		case types.MacAddr8:
+			return types.MacAddr8ToMacAddr(m)
+		}
 	case types.BitFamily:
 		switch from.Family {
 		case types.BitFamily:

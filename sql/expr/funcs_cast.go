@@ -33,6 +33,7 @@ var castFuncs = []struct {
 	{"text", 18, 25}, {"text", 19, 25}, {"text", 1042, 25}, {"time", 1114, 1083}, {"time", 1184, 1083},
 	{"time", 1186, 1083}, {"timestamp", 1082, 1114}, {"timestamp", 1184, 1114}, {"timestamptz", 1082, 1184},
 	{"timestamptz", 1114, 1184}, {"varchar", 19, 1043}, {"int4", 1560, 23}, {"int8", 1560, 20},
+	{"cidr", 869, 650}, {"text", 869, 25}, {"macaddr8", 829, 774}, {"macaddr", 774, 829},
 }
 
 func init() {
