@@ -13,18 +13,23 @@ func init() {
 	addOp("||", types.Text, types.Text, types.Text, func(_ *Context, a []types.Datum) (types.Datum, error) {
 		return a[0].(string) + a[1].(string), nil
 	})
-	// text || anynonarray and anynonarray || text: the other side through
-	// its output function (PostgreSQL's textanycat and anytextcat).
+	// text || anynonarray and anynonarray || text: the other side cast
+	// to text (PostgreSQL's textanycat and anytextcat are SQL functions
+	// doing $1::text || $2), which is its output function except for the
+	// types with a cast of their own: bool is 'true', inet shows its
+	// mask.
 	for _, t := range types.All {
 		if t.Family == types.StringFamily || t.Family == types.UnknownFamily || t.Family == types.VoidFamily {
 			continue
 		}
 		t := t
 		addOp("||", types.Text, t, types.Text, func(c *Context, a []types.Datum) (types.Datum, error) {
-			return a[0].(string) + string(t.AppendText(nil, a[1], c.formatSettings())), nil
+			s, err := anyToText(c, a[1], t)
+			return a[0].(string) + s, err
 		})
 		addOp("||", t, types.Text, types.Text, func(c *Context, a []types.Datum) (types.Datum, error) {
-			return string(t.AppendText(nil, a[0], c.formatSettings())) + a[1].(string), nil
+			s, err := anyToText(c, a[0], t)
+			return s + a[1].(string), err
 		})
 		if t.Family == types.BitFamily {
 			// Bit strings have a || of their own, which the resolver
@@ -53,6 +58,15 @@ func init() {
 			})
 		}
 	}
+}
+
+// anyToText is v::text for textanycat and anytextcat.
+func anyToText(c *Context, v types.Datum, t *types.T) (string, error) {
+	s, err := castValue(v, t, types.Text, true, c.formatSettings())
+	if err != nil {
+		return "", err
+	}
+	return s.(string), nil
 }
 
 // Like reports whether s matches a LIKE pattern whose escape is the
