@@ -36,7 +36,7 @@ func parseMacAddr(s string) (Datum, error) {
 		var m MacAddr
 		for i, x := range v {
 			if x < 0 || x > 255 {
-				return nil, pgerror.Newf(pgcode.InvalidTextRepresentation, "invalid octet value in \"macaddr\" value: \"%s\"", s)
+				return nil, pgerror.Newf(pgcode.NumericValueOutOfRange, "invalid octet value in \"macaddr\" value: \"%s\"", s)
 			}
 			m[i] = byte(x)
 		}
@@ -192,7 +192,7 @@ func MacAddrToMacAddr8(m MacAddr) MacAddr8 {
 // its 4th and 5th bytes has a 6-byte form.
 func MacAddr8ToMacAddr(m MacAddr8) (MacAddr, error) {
 	if m[3] != 0xFF || m[4] != 0xFE {
-		return MacAddr{}, pgerror.New(pgcode.InvalidParameterValue, "macaddr8 data out of range to convert to macaddr").
+		return MacAddr{}, pgerror.New(pgcode.NumericValueOutOfRange, "macaddr8 data out of range to convert to macaddr").
 			WithHint("Only addresses that have FF and FE as values in the 4th and 5th bytes from the left, for example xx:xx:xx:ff:fe:xx:xx:xx, are eligible to be converted from macaddr8 to macaddr.")
 	}
 	return MacAddr{m[0], m[1], m[2], m[5], m[6], m[7]}, nil
