@@ -207,16 +207,16 @@ func appendCIDRAbbrevV6(dst []byte, addr [16]byte, bits int) []byte {
 }
 
 // decodeInet is inet_recv and cidr_recv: family, bits, is_cidr (ignored),
-// address length, address.
+// address length, address, each byte read and checked in turn.
 func decodeInet(b []byte, cidr bool) (Datum, error) {
 	name := "inet"
 	if cidr {
 		name = "cidr"
 	}
-	if len(b) < 4 {
-		return nil, errInsufficientData()
-	}
 	var v Inet
+	if len(b) < 1 {
+		return nil, errNoDataLeft()
+	}
 	switch b[0] {
 	case inetFamilyV4:
 	case inetFamilyV6:
@@ -224,15 +224,21 @@ func decodeInet(b []byte, cidr bool) (Datum, error) {
 	default:
 		return nil, errInetBinary("invalid address family in external \"%s\" value", name)
 	}
+	if len(b) < 2 {
+		return nil, errNoDataLeft()
+	}
 	if int(b[1]) > v.MaxBits() {
 		return nil, errInetBinary("invalid bits in external \"%s\" value", name)
 	}
 	v.Bits = b[1]
+	if len(b) < 4 {
+		return nil, errNoDataLeft()
+	}
 	if int(b[3]) != v.Size() {
 		return nil, errInetBinary("invalid length in external \"%s\" value", name)
 	}
 	if len(b)-4 < v.Size() {
-		return nil, errInsufficientData()
+		return nil, errNoDataLeft()
 	}
 	if len(b)-4 > v.Size() {
 		return nil, errBinaryFormat()
@@ -242,6 +248,11 @@ func decodeInet(b []byte, cidr bool) (Datum, error) {
 		return nil, pgerror.New(pgcode.InvalidBinaryRepresentation, "invalid external \"cidr\" value").WithDetail("Value has bits set to right of mask.")
 	}
 	return v, nil
+}
+
+// errNoDataLeft is pq_getmsgbyte's error past the end of a value.
+func errNoDataLeft() error {
+	return pgerror.New(pgcode.ProtocolViolation, "no data left in message")
 }
 
 // appendInetBinary is inet_send and cidr_send.

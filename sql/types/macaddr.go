@@ -76,9 +76,9 @@ func scanMacLayout(s, layout string) (v [6]int64, ok bool) {
 	return v, n == 6 && i == len(s)
 }
 
-// scanHex is sscanf's %x (%2x when width is 2): leading white space is
-// skipped, then a sign, an optional 0x and hex digits, at most width
-// characters of them when width is not 0.
+// scanHex is glibc's sscanf %x (%2x when width is 2): leading white
+// space is skipped, then a sign, an optional 0x and hex digits, at most
+// width characters of them when width is not 0.
 func scanHex(s string, i, width int) (int64, int, bool) {
 	for i < len(s) && isCSpace(s[i]) {
 		i++
@@ -92,10 +92,15 @@ func scanHex(s string, i, width int) (int64, int, bool) {
 		neg = s[i] == '-'
 		i++
 	}
-	if i+2 < limit && s[i] == '0' && (s[i+1] == 'x' || s[i+1] == 'X') && isHexDigit(s[i+2]) {
-		i += 2
-	}
 	start := i
+	if i < limit && s[i] == '0' {
+		// glibc takes a 0x prefix after a 0 digit whatever follows it:
+		// "0x" alone reads as 0.
+		i++
+		if i < limit && (s[i] == 'x' || s[i] == 'X') {
+			i++
+		}
+	}
 	var x int64
 	for i < limit {
 		d, ok := hexVal(s[i])
@@ -198,7 +203,8 @@ func MacAddr8ToMacAddr(m MacAddr8) (MacAddr, error) {
 	return MacAddr{m[0], m[1], m[2], m[5], m[6], m[7]}, nil
 }
 
-// decodeMacAddr8 is macaddr8_recv: 8 bytes, or 6 widened with ff:fe.
+// decodeMacAddr8 is macaddr8_recv: 8 bytes, or 6 widened with ff:fe;
+// the bytes are read one by one, hence the error of a short value.
 func decodeMacAddr8(b []byte) (Datum, error) {
 	switch len(b) {
 	case 6:
@@ -207,7 +213,7 @@ func decodeMacAddr8(b []byte) (Datum, error) {
 		return MacAddr8(b), nil
 	}
 	if len(b) < 8 {
-		return nil, errInsufficientData()
+		return nil, errNoDataLeft()
 	}
 	return nil, errBinaryFormat()
 }
@@ -215,7 +221,7 @@ func decodeMacAddr8(b []byte) (Datum, error) {
 // decodeMacAddr is macaddr_recv.
 func decodeMacAddr(b []byte) (Datum, error) {
 	if len(b) < 6 {
-		return nil, errInsufficientData()
+		return nil, errNoDataLeft()
 	}
 	if len(b) > 6 {
 		return nil, errBinaryFormat()
