@@ -57,6 +57,7 @@ var castSamples = map[string]string{
 	"regnamespace": "pg_catalog", "date": "2024-01-02", "timestamp without time zone": "2024-01-02 03:04:05",
 	"timestamp with time zone": "2024-01-02 03:04:05+00", "time without time zone": "03:04:05",
 	"interval": "03:04:05", "json": "1", "jsonb": "1", "bit": "1", "bit varying": "101",
+	"inet": "10.1.2.3/8", "cidr": "10.0.0.0/8", "macaddr": "08:00:2b:01:02:03", "macaddr8": "08:00:2b:ff:fe:01:02:03",
 }
 
 // TestCastCatalogCastsWork runs every cast pg_cast lists, explicitly, on
@@ -115,6 +116,16 @@ func queryText(t *testing.T, s *Session, sql string) string {
 // castResults are PostgreSQL 15's results of TestCastCatalogCastsWork's
 // queries, by cast (TimeZone UTC).
 var castResults = map[string]string{
+	"macaddr -> macaddr8":                 "08:00:2b:ff:fe:01:02:03",
+	"macaddr8 -> macaddr":                 "08:00:2b:01:02:03",
+	"cidr -> inet":                        "10.0.0.0/8",
+	"inet -> cidr":                        "10.0.0.0/8",
+	"cidr -> text":                        "10.0.0.0/8",
+	"inet -> text":                        "10.1.2.3/8",
+	"cidr -> character varying":           "10.0.0.0/8",
+	"inet -> character varying":           "10.1.2.3/8",
+	"cidr -> character":                   "1",
+	"inet -> character":                   "1",
 	"bigint -> bit":                       "1",
 	"integer -> bit":                      "1",
 	"bit -> bit varying":                  "1",
