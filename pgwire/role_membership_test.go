@@ -63,7 +63,7 @@ func TestRoleMembership(t *testing.T) {
 	execAll(t, alice, "GRANT rm_readers TO rm_bob") // through rm_staff
 	execAll(t, bob, "SELECT * FROM rm_t")
 	check(admin, "pg_auth_members", `SELECT string_agg(roleid::regrole || '>' || member::regrole || '/' || grantor::regrole || ':' || admin_option, ',' ORDER BY 1)
-		FROM pg_auth_members`, "rm_readers>rm_bob/rm_alice:f,rm_readers>rm_staff/admin:t,rm_staff>rm_alice/admin:f")
+		FROM pg_auth_members`, "rm_readers>rm_bob/rm_alice:false,rm_readers>rm_staff/admin:true,rm_staff>rm_alice/admin:false")
 	if pe := wantState(t, admin, "0LP01", "GRANT rm_alice TO rm_readers"); pe != nil && pe.Message != `role "rm_alice" is a member of role "rm_readers"` {
 		t.Errorf("loop: %q", pe.Message)
 	}

@@ -91,7 +91,7 @@ func TestSetRole(t *testing.T) {
 	ts = startServerAt(t, dir, nil)
 	admin = ts.connect(t, "")
 	check(admin, "rolinherit after restart", `SELECT string_agg(rolname || ':' || rolinherit, ',' ORDER BY rolname) FROM pg_roles WHERE rolname LIKE 'sr\_%'`,
-		"sr_group:t,sr_noinh:t,sr_other:f,sr_user:t")
+		"sr_group:true,sr_noinh:true,sr_other:false,sr_user:true")
 	noinh = connect("sr_noinh")
 	execAll(t, noinh, "SELECT * FROM sr_t")
 }
