@@ -115,6 +115,7 @@ var implicitBinaryCasts = map[uint32][]uint32{
 	types.Regtype.Oid:      {types.OidType.Oid},
 	types.Regnamespace.Oid: {types.OidType.Oid},
 	types.Regrole.Oid:      {types.OidType.Oid},
+	types.CIDRType.Oid:     {types.InetType.Oid},
 }
 
 // opclassAccepts reports whether PostgreSQL lets a key of type t use
@@ -155,7 +156,20 @@ func defaultOpclass(t *types.T) *opclass {
 			return c
 		}
 	}
-	return nil
+	// Without one of its own, the only default class of a type t
+	// converts to without a function (cidr takes inet_ops).
+	var found *opclass
+	for _, to := range implicitBinaryCasts[t.Oid] {
+		for i := range btreeOpclasses {
+			if c := &btreeOpclasses[i]; c.def && c.intype == to {
+				if found != nil {
+					return nil
+				}
+				found = c
+			}
+		}
+	}
+	return found
 }
 
 // orderingOf names the ordering a class's family keeps: text_ops and
