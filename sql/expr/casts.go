@@ -268,8 +268,12 @@ func castValue(v types.Datum, from, to *types.T, explicit bool, fs *types.Format
 	}
 	if to.Family == types.StringFamily {
 		var s string
+		// bool and inet/cidr have casts of their own (booltext,
+		// network_show) to text, varchar and bpchar; to name, as to
+		// any other string type, they go through their output function.
+		own := to.Oid != types.Name.Oid
 		switch {
-		case from.Family == types.BoolFamily:
+		case from.Family == types.BoolFamily && own:
 			s = "false"
 			if v.(bool) {
 				s = "true"
@@ -279,7 +283,7 @@ func castValue(v types.Datum, from, to *types.T, explicit bool, fs *types.Format
 			if from.Oid == types.Bpchar.Oid {
 				s = strings.TrimRight(s, " ")
 			}
-		case from.Family == types.InetFamily:
+		case from.Family == types.InetFamily && own:
 			// text(inet), network_show: always with the mask.
 			s = string(types.AppendInetShow(nil, v.(types.Inet)))
 		default:
