@@ -25,7 +25,7 @@ func appendInetKey(dst []byte, t *types.T, d types.Datum) ([]byte, error) {
 	}
 	dst = append(dst, family)
 	net := v.Network()
-	dst = appendEscapedString(dst, string(net.Bytes()[:(int(v.Bits)+7)/8]))
+	dst = appendEscapedBytes(dst, net.Bytes()[:(int(v.Bits)+7)/8])
 	dst = append(dst, v.Bits)
 	return append(dst, v.Bytes()...), nil
 }
@@ -43,7 +43,10 @@ func decodeInetKey(r *reader, t *types.T) (types.Datum, error) {
 	default:
 		return nil, errCorrupt(t, "unknown address family")
 	}
-	if _, err := r.escapedString(t); err != nil {
+	// The network prefix orders the key; the address after it is the
+	// value. Read into a stack buffer: nothing of it is kept.
+	var nb [16]byte
+	if _, err := r.escapedBytes(t, nb[:0]); err != nil {
 		return nil, err
 	}
 	bits, ok := r.byte()

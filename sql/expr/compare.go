@@ -118,7 +118,7 @@ func init() {
 	addCompare(types.Bpchar, types.Bpchar, cmpBpchar)
 	addCompare(types.Bytea, types.Bytea, func(a, b types.Datum) int { return bytes.Compare(a.([]byte), b.([]byte)) })
 	for _, t := range []*types.T{types.Numeric, types.Bool, types.UUIDType, types.DateType, types.Time, types.TimestampType,
-		types.TimestampTZType, types.IntervalType, types.OidType, types.JSONB} {
+		types.TimestampTZType, types.IntervalType, types.OidType, types.JSONB, types.InetType, types.MacAddrType, types.MacAddr8Type} {
 		t := t
 		addCompare(t, t, func(a, b types.Datum) int { return types.Compare(t, a, b) })
 	}

@@ -160,7 +160,7 @@ func init() {
 		return cmpSign(x.Len - y.Len), nil
 	}
 	cmp("network_cmp", types.InetType, types.InetType, func(_ *Context, a, b types.Datum) (int, error) {
-		return networkCmp(a.(types.Inet), b.(types.Inet)), nil
+		return types.CompareInet(a.(types.Inet), b.(types.Inet)), nil
 	})
 	cmp("macaddr_cmp", types.MacAddrType, types.MacAddrType, same(types.MacAddrType))
 	cmp("macaddr8_cmp", types.MacAddr8Type, types.MacAddr8Type, same(types.MacAddr8Type))

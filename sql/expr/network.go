@@ -20,9 +20,8 @@ func init() {
 	inet, cidr, i4, i8 := types.InetType, types.CIDRType, types.Int4, types.Int8
 	mac, mac8 := types.MacAddrType, types.MacAddr8Type
 	t := func(ts ...*types.T) []*types.T { return ts }
-	addCompare(inet, inet, func(a, b types.Datum) int { return types.CompareInet(a.(types.Inet), b.(types.Inet)) })
-	addCompare(mac, mac, func(a, b types.Datum) int { return types.Compare(mac, a, b) })
-	addCompare(mac8, mac8, func(a, b types.Datum) int { return types.Compare(mac8, a, b) })
+	// Comparison operators: compare.go, with the other types Compare
+	// orders.
 
 	contains := func(name string, test func(a, b types.Inet) bool) {
 		addOp(name, inet, inet, types.Bool, func(_ *Context, a []types.Datum) (types.Datum, error) {
@@ -270,30 +269,4 @@ func inetMinus(x, y types.Inet) (types.Datum, error) {
 		res |= int64(uint64(math.MaxUint64) << (8 * n))
 	}
 	return res, nil
-}
-
-// networkCmp is network_cmp with PostgreSQL's numbers, not only their
-// signs: the difference of the families, of the first differing bytes
-// (as memcmp gives it), or of the mask lengths; ±1 for a differing bit
-// in a partial byte.
-func networkCmp(a, b types.Inet) int {
-	if a.IPv6 != b.IPv6 {
-		return types.CompareInet(a, b)
-	}
-	if c := bitnCmp(a.Bytes(), b.Bytes(), int(min(a.Bits, b.Bits))); c != 0 {
-		return c
-	}
-	if a.Bits != b.Bits {
-		return int(a.Bits) - int(b.Bits)
-	}
-	return bitnCmp(a.Bytes(), b.Bytes(), a.MaxBits())
-}
-
-// bitnCmp is bitncmp: memcmp of the whole bytes of n bits, then the
-// bits of the partial byte.
-func bitnCmp(a, b []byte, n int) int {
-	if c := memcmpOrder(string(a[:n/8]), string(b[:n/8])); c != 0 || n%8 == 0 {
-		return c
-	}
-	return types.BitPrefixCompare(a[n/8:], b[n/8:], n%8)
 }

@@ -1,11 +1,6 @@
 package types
 
-import (
-	"strings"
-
-	"github.com/stela-db/stela/sql/pgcode"
-	"github.com/stela-db/stela/sql/pgerror"
-)
+import "strings"
 
 // parseBool is boolin: blanks trimmed, then any case-insensitive prefix
 // of true/false/yes/no, "on"/"off" (at least two letters, since "o" is
@@ -59,7 +54,7 @@ func appendBool(dst []byte, d Datum) []byte {
 
 func decodeBool(b []byte) (Datum, error) {
 	if len(b) < 1 {
-		return nil, pgerror.New(pgcode.ProtocolViolation, "no data left in message")
+		return nil, errNoDataLeft()
 	}
 	if len(b) > 1 {
 		return nil, errBinaryFormat()

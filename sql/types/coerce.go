@@ -144,7 +144,7 @@ func Compare(t *T, a, b Datum) int {
 	case BitFamily:
 		return compareBitStrings(a.(BitString), b.(BitString))
 	case InetFamily:
-		return CompareInet(a.(Inet), b.(Inet))
+		return cmpInt(CompareInet(a.(Inet), b.(Inet)), 0) // -1, 0 or 1, as Compare's other orders
 	case MacAddrFamily:
 		if x, ok := a.(MacAddr); ok {
 			y := b.(MacAddr)

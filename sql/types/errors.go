@@ -28,6 +28,11 @@ func errInsufficientData() *pgerror.Error {
 	return pgerror.New(pgcode.ProtocolViolation, "insufficient data left in message")
 }
 
+// errNoDataLeft is pq_getmsgbyte's error past the end of a value.
+func errNoDataLeft() *pgerror.Error {
+	return pgerror.New(pgcode.ProtocolViolation, "no data left in message")
+}
+
 func errBinaryFormat() *pgerror.Error {
 	return pgerror.New(pgcode.InvalidBinaryRepresentation, "incorrect binary data format")
 }

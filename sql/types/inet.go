@@ -58,13 +58,13 @@ func (v Inet) Network() Inet {
 	out := v
 	n := v.Size()
 	for i := 0; i < n; i++ {
-		out.Addr[i] &= maskByte(int(v.Bits), i)
+		out.Addr[i] &= MaskByte(int(v.Bits), i)
 	}
 	return out
 }
 
-// maskByte is byte i of a netmask of bits bits.
-func maskByte(bits, i int) byte {
+// MaskByte is byte i of a netmask of bits bits.
+func MaskByte(bits, i int) byte {
 	switch b := bits - 8*i; {
 	case b >= 8:
 		return 0xFF
@@ -75,14 +75,14 @@ func maskByte(bits, i int) byte {
 	}
 }
 
-// MaskByte is byte i of a netmask of bits bits.
-func MaskByte(bits, i int) byte { return maskByte(bits, i) }
-
 // HostBitsClear reports whether v has no bits set right of its mask,
 // which a cidr value must not (PostgreSQL's addressOK).
 func (v Inet) HostBitsClear() bool { return v.Network() == v }
 
-// CompareInet is network_cmp.
+// CompareInet is network_cmp, with PostgreSQL's numbers, not only their
+// signs: the difference of the families, of the first differing bytes
+// (as memcmp gives it) or of the mask lengths; ±1 for a differing bit in
+// a partial byte.
 func CompareInet(a, b Inet) int {
 	if a.IPv6 != b.IPv6 {
 		return cmpInt(a.family(), b.family())
@@ -90,23 +90,27 @@ func CompareInet(a, b Inet) int {
 	if c := BitPrefixCompare(a.Bytes(), b.Bytes(), int(min(a.Bits, b.Bits))); c != 0 {
 		return c
 	}
-	if c := cmpInt(int(a.Bits), int(b.Bits)); c != 0 {
-		return c
+	if a.Bits != b.Bits {
+		return int(a.Bits) - int(b.Bits)
 	}
 	return BitPrefixCompare(a.Bytes(), b.Bytes(), a.MaxBits())
 }
 
 // BitPrefixCompare is PostgreSQL's bitncmp: the first n bits of a and b
-// compared as unsigned numbers.
+// compared as unsigned numbers, memcmp's difference of the first
+// differing whole bytes, then ±1 for the bits of a partial byte.
 func BitPrefixCompare(a, b []byte, n int) int {
-	for i := 0; n > 0; i++ {
-		m := maskByte(n, 0)
-		if x, y := a[i]&m, b[i]&m; x != y {
-			return cmpInt(int(x), int(y))
+	whole := n / 8
+	for i := 0; i < whole; i++ {
+		if a[i] != b[i] {
+			return int(a[i]) - int(b[i])
 		}
-		n -= 8
 	}
-	return 0
+	if n%8 == 0 {
+		return 0
+	}
+	m := MaskByte(n%8, 0)
+	return cmpInt(a[whole]&m, b[whole]&m)
 }
 
 // errInetSyntax is network_in's error for text it cannot read.
@@ -115,7 +119,7 @@ func errInetSyntax(cidr bool, s string) *pgerror.Error {
 	if cidr {
 		name = "cidr"
 	}
-	return pgerror.Newf(pgcode.InvalidTextRepresentation, "invalid input syntax for type %s: \"%s\"", name, s)
+	return errSyntax(name, s)
 }
 
 // parseInet is inet_in and cidr_in: an address has a colon when it is

@@ -94,11 +94,7 @@ func AppendInetAddr(dst []byte, v Inet) []byte {
 
 // AppendInetShow is network_show (text(inet)): the whole address and
 // always /bits.
-func AppendInetShow(dst []byte, v Inet) []byte {
-	dst = AppendInetAddr(dst, v)
-	dst = append(dst, '/')
-	return strconv.AppendUint(dst, uint64(v.Bits), 10)
-}
+func AppendInetShow(dst []byte, v Inet) []byte { return appendInet(dst, v, true) }
 
 // AppendInetAbbrev is abbrev(): an inet as inet_out prints it, a cidr
 // shortened to the octets (IPv4) or groups (IPv6) its mask covers.
@@ -248,11 +244,6 @@ func decodeInet(b []byte, cidr bool) (Datum, error) {
 		return nil, pgerror.New(pgcode.InvalidBinaryRepresentation, "invalid external \"cidr\" value").WithDetail("Value has bits set to right of mask.")
 	}
 	return v, nil
-}
-
-// errNoDataLeft is pq_getmsgbyte's error past the end of a value.
-func errNoDataLeft() error {
-	return pgerror.New(pgcode.ProtocolViolation, "no data left in message")
 }
 
 // appendInetBinary is inet_send and cidr_send.

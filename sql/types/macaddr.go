@@ -42,7 +42,7 @@ func parseMacAddr(s string) (Datum, error) {
 		}
 		return m, nil
 	}
-	return nil, pgerror.Newf(pgcode.InvalidTextRepresentation, "invalid input syntax for type %s: \"%s\"", "macaddr", s)
+	return nil, errSyntax("macaddr", s)
 }
 
 // scanMacLayout matches s against a layout as sscanf would, with the
@@ -70,7 +70,7 @@ func scanMacLayout(s, layout string) (v [6]int64, ok bool) {
 			i++
 		}
 	}
-	for i < len(s) && isCSpace(s[i]) {
+	for i < len(s) && isSpace(s[i]) {
 		i++
 	}
 	return v, n == 6 && i == len(s)
@@ -80,7 +80,7 @@ func scanMacLayout(s, layout string) (v [6]int64, ok bool) {
 // space is skipped, then a sign, an optional 0x and hex digits, at most
 // width characters of them when width is not 0.
 func scanHex(s string, i, width int) (int64, int, bool) {
-	for i < len(s) && isCSpace(s[i]) {
+	for i < len(s) && isSpace(s[i]) {
 		i++
 	}
 	limit := len(s)
@@ -121,11 +121,6 @@ func scanHex(s string, i, width int) (int64, int, bool) {
 	return x, i, true
 }
 
-// isCSpace is C's isspace in the C locale.
-func isCSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
-}
-
 // appendMacAddr is macaddr_out and macaddr8_out: hex pairs and colons.
 func appendMacAddr(dst []byte, b []byte) []byte {
 	const hexDigits = "0123456789abcdef"
@@ -141,10 +136,10 @@ func appendMacAddr(dst []byte, b []byte) []byte {
 // parseMacAddr8 is macaddr8_in.
 func parseMacAddr8(s string) (Datum, error) {
 	fail := func() (Datum, error) {
-		return nil, pgerror.Newf(pgcode.InvalidTextRepresentation, "invalid input syntax for type %s: \"%s\"", "macaddr8", s)
+		return nil, errSyntax("macaddr8", s)
 	}
 	i := 0
-	for i < len(s) && isCSpace(s[i]) {
+	for i < len(s) && isSpace(s[i]) {
 		i++
 	}
 	var b [8]byte
@@ -170,8 +165,8 @@ func parseMacAddr8(s string) (Datum, error) {
 			}
 			i++
 		}
-		if (count == 6 || count == 8) && i < len(s) && isCSpace(s[i]) {
-			for i < len(s) && isCSpace(s[i]) {
+		if (count == 6 || count == 8) && i < len(s) && isSpace(s[i]) {
+			for i < len(s) && isSpace(s[i]) {
 				i++
 			}
 			if i < len(s) {
@@ -181,7 +176,7 @@ func parseMacAddr8(s string) (Datum, error) {
 	}
 	switch count {
 	case 6:
-		return MacAddr8{b[0], b[1], b[2], 0xFF, 0xFE, b[3], b[4], b[5]}, nil
+		return MacAddrToMacAddr8(MacAddr(b[:6])), nil
 	case 8:
 		return MacAddr8(b), nil
 	}
