@@ -59,14 +59,14 @@ func lossy(s string, enc *pgenc.Encoding) string {
 	if isASCII(s) {
 		return s
 	}
-	return string(pgenc.AppendLossy(nil, s, enc))
+	return string(pgenc.AppendLossy(nil, []byte(s), enc))
 }
 
 func lossyBytes(b []byte, enc *pgenc.Encoding) []byte {
 	if isASCII(b) {
 		return b
 	}
-	return pgenc.AppendLossy(nil, string(b), enc)
+	return pgenc.AppendLossy(nil, b, enc)
 }
 
 func isASCII[S string | []byte](s S) bool {

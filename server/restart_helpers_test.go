@@ -35,9 +35,7 @@ func restarted(t *testing.T, dir string, srv *server.Server, c *pgx.Conn) *pgx.C
 	shutdown(t, srv)
 	srv = startAt(t, dir)
 	t.Cleanup(func() { shutdown(t, srv) })
-	c = mustConnect(t, dsnOf(srv))
-	t.Cleanup(func() { c.Close(context.Background()) })
-	return c
+	return mustConnect(t, dsnOf(srv)) // closed at cleanup
 }
 
 // shutdown shuts srv down, which must go cleanly; a session that

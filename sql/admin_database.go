@@ -150,9 +150,6 @@ func createDatabaseOptions(opts []*pg_query.Node) (string, error) {
 				return "", unsupported("a template other than template0 or template1")
 			}
 		case "encoding":
-			if d.Arg == nil {
-				break // ENCODING DEFAULT: the template's, UTF8
-			}
 			enc, err := encodingOption(d.Arg, v)
 			if err != nil {
 				return "", err

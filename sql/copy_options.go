@@ -380,7 +380,10 @@ func (o *copyOptions) dataEncoding(s *Session) *pgenc.Encoding {
 // which stela does not, and sending or taking them as UTF-8 would be
 // silently wrong.
 func (o *copyOptions) checkBinaryEncoding(s *Session) error {
-	if e := s.ClientEncoding(); o.format == copyBinary && e != nil {
+	if o.format != copyBinary {
+		return nil
+	}
+	if e := s.ClientEncoding(); e != nil {
 		return pgerror.Newf(pgcode.FeatureNotSupported, "COPY BINARY with client_encoding %s is not supported", e.Name).
 			WithHint("Use the text or CSV format, or client_encoding UTF8.")
 	}

@@ -56,11 +56,11 @@ func (pl *planner) planCreateAs(n *pg_query.CreateTableAsStmt) (plan, error) {
 	}
 	// The query's AS OF clauses go to the planners createAs makes; a
 	// materialized view keeps them as a view does (view_timetravel.go).
-	travel := pl.takeTimeTravel(n.Query)
-	if matview {
-		if travel, err = pl.viewTimeTravel(n.Query); err != nil {
-			return nil, err
-		}
+	var travel map[int32]*parser.TimeTravel
+	if !matview {
+		travel = pl.takeTimeTravel(n.Query)
+	} else if travel, err = pl.viewTimeTravel(n.Query); err != nil {
+		return nil, err
 	}
 	var params []*types.T
 	if n.IsSelectInto && !pl.params.NoParams {

@@ -13,7 +13,7 @@ import (
 )
 
 // queryFirst runs one query in s and returns its first row's first
-// value as text ("NULL" for NULL; "" for no row), or the error.
+// value as text ("NULL" for NULL), or the error (no row is one).
 func queryFirst(t *testing.T, s *Session, sql string) (string, error) {
 	t.Helper()
 	ctx := context.Background()
@@ -31,8 +31,11 @@ func queryFirst(t *testing.T, s *Session, sql string) (string, error) {
 	}
 	defer r.Close()
 	row, err := r.Next(ctx)
-	if err != nil || row == nil {
+	if err != nil {
 		return "", err
+	}
+	if row == nil {
+		return "", fmt.Errorf("%s: no row", sql)
 	}
 	if row[0] == nil {
 		return "NULL", s.Sync(ctx)

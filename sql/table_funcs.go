@@ -99,7 +99,7 @@ func boundExprBuilder(txn *engine.Txn, s *Session, sc *scope, ids []uint32) (*ex
 // boundExprBuilderOf is boundExprBuilder for functions already loaded,
 // all that the expression is bound to.
 func boundExprBuilderOf(txn *engine.Txn, s *Session, sc *scope, bind *funcBinding) *expr.Builder {
-	b := &expr.Builder{Params: &expr.ParamTypes{NoParams: true}, Session: s, Scope: sc, Extension: extensionHook(txn), UserType: userTypeHook(txn, s)}
+	b, _ := boundExprBuilder(txn, s, sc, nil) // bound to none: reads nothing, cannot fail
 	if len(bind.descs) > 0 {
 		b.UserFuncs = bind.hook(txn, s)
 	}

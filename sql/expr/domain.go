@@ -47,6 +47,9 @@ type domainConstraint struct {
 // DomainCheckerFor returns the checker of values of t, nil when no value
 // of t can break a domain's constraint.
 func (b *Builder) DomainCheckerFor(t *types.T) (*DomainChecker, error) {
+	if !t.HoldsDomain() {
+		return nil, nil // every explicit cast asks
+	}
 	c := &DomainChecker{}
 	base := t.StripDomain()
 	if base.Elem != nil {

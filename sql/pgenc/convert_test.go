@@ -55,11 +55,11 @@ func TestLookupNames(t *testing.T) {
 
 func TestAppendLossy(t *testing.T) {
 	latin1, _ := Lookup("LATIN1")
-	got := string(AppendLossy([]byte("x:"), "café € ok", latin1))
+	got := string(AppendLossy([]byte("x:"), []byte("café € ok"), latin1))
 	if want := "x:caf\xe9 ? ok"; got != want {
 		t.Fatalf("AppendLossy = %q, want %q", got, want)
 	}
-	if got := string(AppendLossy(nil, "€", UTF8)); got != "€" {
+	if got := string(AppendLossy(nil, []byte("€"), UTF8)); got != "€" {
 		t.Fatalf("AppendLossy to UTF8 = %q", got)
 	}
 }

@@ -8,11 +8,11 @@ package pgenc
 // characters replaced. Data is converted by AppendConvert, whose failure
 // is the statement's error. dst must be UTF8, SQL_ASCII or one of the
 // single-byte encodings (Converts).
-func AppendLossy(out []byte, s string, dst *Encoding) []byte {
+func AppendLossy(out, s []byte, dst *Encoding) []byte {
 	if !dst.NeedsConversion() {
 		return append(out, s...)
 	}
-	out, _ = encodeOr(out, []byte(s), dst, true) // never fails when lossy
+	out, _ = encodeOr(out, s, dst, true) // never fails when lossy
 	return out
 }
 
